@@ -1,0 +1,48 @@
+"""Command line entry point: `hearthside` and `python -m desktop`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hearthside",
+        description="Chat with a language model that runs on your own computer, offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"Hearthside {__version__}")
+    parser.add_argument("--model", type=Path, metavar="PATH", help="load this GGUF model at start")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep all data here (default: the platform's user data folder, "
+        "or $HEARTHSIDE_DATA_DIR)",
+    )
+    parser.add_argument(
+        "--diagnose",
+        action="store_true",
+        help="print versions, backend and hardware, load the model, generate 32 tokens and "
+        "print the speed, without opening a window",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.diagnose:
+        # Imported here so --diagnose never loads Qt.
+        from desktop.diagnose import run_diagnose
+
+        return run_diagnose(model=args.model, data_dir=args.data_dir)
+    from desktop.app import main as run_app
+
+    return run_app(model=args.model, data_dir=args.data_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""Declared settings: every key with its type, default and meaning, stored as JSON.
+
+Declaring them in one place lets the settings dialog, --diagnose and the docs list them without
+repeating defaults, and lets a hand-edited or damaged settings file fall back to defaults key by
+key instead of failing the start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+DATA_DIR_ENV = "HEARTHSIDE_DATA_DIR"
+APP_DIR_NAME = "Hearthside"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    key: str
+    type: type
+    default: Any
+    doc: str
+    per_model: bool = False  # each model file keeps its own value
+
+
+GPU_LAYERS_CHOICES = ("auto", "all", "none")
+
+DECLARED: tuple[Setting, ...] = (
+    Setting("model.path", str, "", "The model loaded at start; empty means the starter model."),
+    Setting("model.n_ctx", int, 4096, "Context length in tokens.", per_model=True),
+    Setting(
+        "model.gpu_layers",
+        str,
+        "auto",
+        "Layers offloaded to the GPU: auto, all, none, or a number.",
+        per_model=True,
+    ),
+    Setting("model.threads", int, 0, "CPU threads; 0 means one per physical core.", per_model=True),
+    Setting("model.batch", int, 512, "Prompt batch size in tokens.", per_model=True),
+    Setting("model.flash_attn", bool, False, "Use flash attention.", per_model=True),
+    Setting("model.mmap", bool, True, "Map the model file instead of reading it.", per_model=True),
+    Setting("sampling.temperature", float, 0.7, "Randomness; 0 is greedy.", per_model=True),
+    Setting("sampling.top_p", float, 0.95, "Nucleus sampling threshold.", per_model=True),
+    Setting("sampling.top_k", int, 40, "Sample among the k likeliest tokens.", per_model=True),
+    Setting("sampling.min_p", float, 0.05, "Drop tokens below this share of the top one.",
+            per_model=True),
+    Setting("sampling.repeat_penalty", float, 1.1, "Penalty for repeated tokens.", per_model=True),
+    Setting("sampling.max_tokens", int, 1024, "Longest reply in tokens.", per_model=True),
+    Setting("sampling.seed", int, -1, "Random seed; -1 picks a new one per reply.", per_model=True),
+    Setting("chat.system_prompt", str, "", "Instructions sent before every conversation.",
+            per_model=True),
+)
+_BY_KEY = {setting.key: setting for setting in DECLARED}
+
+
+def default_data_dir() -> Path:
+    """The platform's user data folder, unless HEARTHSIDE_DATA_DIR points elsewhere."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
+
+
+def parse_gpu_layers(value: str) -> int | None:
+    """auto → None (decided from the hardware), all → -1, none → 0, a number → itself."""
+    text = str(value).strip().lower()
+    if text == "auto":
+        return None
+    if text == "all":
+        return -1
+    if text == "none":
+        return 0
+    number = int(text)
+    if number < 0:
+        raise ValueError("GPU layers must be auto, all, none or a number ≥ 0")
+    return number
+
+
+def _coerce(setting: Setting, value: Any) -> Any:
+    if setting.type is bool:
+        if isinstance(value, bool):
+            return value
+        raise TypeError
+    if setting.type is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError
+        return value
+    if setting.type is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError
+        return float(value)
+    if not isinstance(value, str):
+        raise TypeError
+    if setting.key == "model.gpu_layers":
+        parse_gpu_layers(value)
+    return value
+
+
+class Settings:
+    """Settings in `settings.json` in the data dir; per-model values under the file's name."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problem: str | None = None
+        """Why the file on disk was ignored, if it was; the window reports it."""
+        self._values: dict[str, Any] = {}
+        self._models: dict[str, dict[str, Any]] = {}
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as error:
+            self.problem = f"{self.path.name} could not be read ({error}); defaults are used."
+            self._set_aside()
+            return
+        if not isinstance(raw, dict):
+            self.problem = f"{self.path.name} is not a settings object; defaults are used."
+            self._set_aside()
+            return
+        self._values = self._valid(raw.get("values", {}))
+        models = raw.get("models", {})
+        if isinstance(models, dict):
+            self._models = {
+                str(name): self._valid(values)
+                for name, values in models.items()
+                if isinstance(values, dict)
+            }
+
+    def _set_aside(self) -> None:
+        """Keeps an unreadable settings file for the user instead of overwriting it."""
+        try:
+            self.path.replace(self.path.with_suffix(".json.bad"))
+        except OSError:
+            pass
+
+    @staticmethod
+    def _valid(values: Any) -> dict[str, Any]:
+        if not isinstance(values, dict):
+            return {}
+        valid = {}
+        for key, value in values.items():
+            setting = _BY_KEY.get(key)
+            if setting is None:
+                continue
+            try:
+                valid[key] = _coerce(setting, value)
+            except (TypeError, ValueError):
+                continue
+        return valid
+
+    def get(self, key: str, model: str | None = None) -> Any:
+        setting = _BY_KEY[key]
+        if model is not None and setting.per_model and key in self._models.get(model, {}):
+            return self._models[model][key]
+        return self._values.get(key, setting.default)
+
+    def set(self, key: str, value: Any, model: str | None = None) -> None:
+        setting = _BY_KEY[key]
+        value = _coerce(setting, value)
+        if model is not None and setting.per_model:
+            self._models.setdefault(model, {})[key] = value
+        else:
+            self._values[key] = value
+
+    def save(self) -> None:
+        """Writes atomically so a crash mid-save never leaves half a file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps(
+            {"version": 1, "values": self._values, "models": self._models},
+            indent=2,
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise

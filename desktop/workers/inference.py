@@ -1,0 +1,468 @@
+"""InferenceWorker: owns the one loaded model on its own QThread and streams replies.
+
+The GUI thread never waits on it. Commands arrive as queued signals (their slots run here);
+results leave as signals carrying immutable values. The only calls the GUI makes directly are
+`cancel_load` and `cancel_reply`, which just store a request id (atomic under the GIL) that the
+loops here check between chunks and tokens.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop.core.conversation import ChatMessage, FinishReason, Role
+from desktop.core.prompt import (
+    ChatTemplate,
+    PromptPlan,
+    PromptSegment,
+    PromptTooLongError,
+    TemplateError,
+    choose_template,
+    plan_prompt,
+)
+from desktop.core.streaming import DeltaCoalescer, StopStringHoldback, Utf8StreamDecoder
+from desktop.engine import starter
+from desktop.engine.gguf_check import GgufCheckError, GgufFacts, check_gguf
+from desktop.engine.llama import (
+    BackendInfo,
+    GenerationError,
+    LoadCancelled,
+    LoadedModel,
+    LoadOptions,
+    ModelFacts,
+    ModelLoadError,
+    SamplingOptions,
+    backend_info,
+)
+
+
+class LoadProblem(StrEnum):
+    """Why a load failed; the window words each one for the user."""
+
+    BAD_FILE = "bad_file"  # the GGUF check refused it; `gguf_problem` says how
+    STARTER_MISSING = "starter_missing"
+    NOT_ENOUGH_MEMORY = "not_enough_memory"
+    LLAMA_FAILED = "llama_failed"
+    TEMPLATE = "template"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadFailure:
+    problem: LoadProblem
+    path: str
+    message: str  # one English sentence with the detail, for the log and bug reports
+    gguf_problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """Everything the window shows about the loaded model."""
+
+    path: str
+    name: str
+    architecture: str
+    quantization: str
+    n_ctx: int
+    n_ctx_train: int
+    n_params: int
+    size_bytes: int
+    template_origin: str  # "gguf" or "builtin:<name>"
+    backend: str
+    gpu_offload: bool
+    gpu_layers: int
+    is_demo: bool
+    load_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationRequest:
+    request_id: int
+    messages: tuple[ChatMessage, ...]
+    sampling: SamplingOptions
+    min_dropped: int = 0  # messages already dropped for this conversation (keeps KV prefix)
+
+
+@dataclass(frozen=True, slots=True)
+class PromptInfo:
+    prompt_tokens: int
+    reused_tokens: int
+    dropped_messages: int
+    n_ctx: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyStats:
+    finish_reason: FinishReason
+    prompt_tokens: int
+    evaluated_prompt_tokens: int
+    generated_tokens: int
+    tokens_per_second: float
+    seconds: float
+    context_used: int
+    n_ctx: int
+    dropped_messages: int
+
+
+class ReplyProblem(StrEnum):
+    NO_MODEL = "no_model"
+    EMPTY_PROMPT = "empty_prompt"
+    PROMPT_TOO_LONG = "prompt_too_long"
+    TEMPLATE = "template"
+    LLAMA_FAILED = "llama_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyFailure:
+    problem: ReplyProblem
+    message: str
+    needed_tokens: int = 0
+    available_tokens: int = 0
+
+
+_TOKEN_MEMORY_SIZE = 256
+
+
+class InferenceWorker(QObject):
+    """Loads one model at a time and streams replies from it.
+
+    Signals:
+        load_progress(int request_id, float fraction): 0–1 while assembling or loading.
+        load_finished(int request_id, ModelInfo info): the model is ready; any earlier one is
+            gone.
+        load_failed(int request_id, LoadFailure failure): nothing changed; an earlier model
+            stays loaded and usable.
+        model_unloaded(): the model was freed.
+        reply_started(int request_id, PromptInfo info): the prompt is planned and evaluating.
+        reply_delta(int request_id, str text): new reply text since the last delta, at most
+            about 30 a second.
+        reply_finished(int request_id, ReplyStats stats): the reply is complete (or stopped);
+            all its text has been sent as deltas.
+        reply_failed(int request_id, ReplyFailure failure): no reply could be made.
+    """
+
+    load_progress = Signal(int, float)
+    load_finished = Signal(int, object)
+    load_failed = Signal(int, object)
+    model_unloaded = Signal()
+    reply_started = Signal(int, object)
+    reply_delta = Signal(int, str)
+    reply_finished = Signal(int, object)
+    reply_failed = Signal(int, object)
+
+    def __init__(self, models_dir: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._models_dir = models_dir
+        self._model: LoadedModel | None = None
+        self._template: ChatTemplate | None = None
+        self._backend: BackendInfo | None = None
+        self._cancel_load_up_to = -1
+        self._cancel_reply_up_to = -1
+        # Reply text → the tokens that produced it, so the next prompt re-uses the KV cache
+        # even where re-tokenizing the text would give different tokens.
+        self._token_memory: OrderedDict[str, tuple[int, ...]] = OrderedDict()
+
+    # Called directly from the GUI thread ---------------------------------------------------
+
+    def cancel_load(self, request_id: int) -> None:
+        self._cancel_load_up_to = max(self._cancel_load_up_to, request_id)
+
+    def cancel_reply(self, request_id: int) -> None:
+        self._cancel_reply_up_to = max(self._cancel_reply_up_to, request_id)
+
+    # For tests and benchmarks, read on the worker thread or after it is idle ---------------
+
+    @property
+    def model(self) -> LoadedModel | None:
+        return self._model
+
+    # Loading ---------------------------------------------------------------------------------
+
+    @Slot(int, str, object)
+    def on_load_requested(self, request_id: int, path: str, options: LoadOptions) -> None:
+        """Loads `path` (or the starter model when `path` is empty)."""
+        started = time.perf_counter()
+        is_demo = not path
+        try:
+            if is_demo:
+                model_path = starter.ensure_starter_model(
+                    self._models_dir,
+                    lambda f: self.load_progress.emit(request_id, 0.3 * f),
+                )
+            else:
+                model_path = Path(path)
+                is_demo = starter.is_starter_model(model_path)
+        except starter.StarterUnavailable as error:
+            self.load_failed.emit(
+                request_id, LoadFailure(LoadProblem.STARTER_MISSING, path, str(error))
+            )
+            return
+        try:
+            facts = check_gguf(model_path)
+        except GgufCheckError as error:
+            self.load_failed.emit(
+                request_id,
+                LoadFailure(
+                    LoadProblem.BAD_FILE, str(model_path), str(error), str(error.problem)
+                ),
+            )
+            return
+        memory_problem = self._memory_problem(facts, options)
+        if memory_problem:
+            self.load_failed.emit(
+                request_id,
+                LoadFailure(LoadProblem.NOT_ENOUGH_MEMORY, str(model_path), memory_problem),
+            )
+            return
+        if self._backend is None:
+            self._backend = backend_info()
+        base = 0.3 if not path else 0.0
+
+        def progress(fraction: float) -> bool:
+            self.load_progress.emit(request_id, base + (1 - base) * fraction)
+            return request_id > self._cancel_load_up_to
+
+        try:
+            model = LoadedModel.load(model_path, options, progress)
+        except LoadCancelled:
+            self.load_failed.emit(
+                request_id, LoadFailure(LoadProblem.CANCELLED, str(model_path), "cancelled")
+            )
+            return
+        except ModelLoadError as error:
+            self.load_failed.emit(
+                request_id, LoadFailure(LoadProblem.LLAMA_FAILED, str(model_path), str(error))
+            )
+            return
+        try:
+            template = self._template_for(model.facts)
+        except TemplateError as error:
+            model.close()
+            self.load_failed.emit(
+                request_id, LoadFailure(LoadProblem.TEMPLATE, str(model_path), str(error))
+            )
+            return
+        if request_id <= self._cancel_load_up_to:
+            model.close()
+            self.load_failed.emit(
+                request_id, LoadFailure(LoadProblem.CANCELLED, str(model_path), "cancelled")
+            )
+            return
+        self._release_model()
+        self._model, self._template = model, template
+        self.load_progress.emit(request_id, 1.0)
+        self.load_finished.emit(
+            request_id,
+            ModelInfo(
+                path=str(model_path),
+                name=starter.STARTER_DISPLAY_NAME if is_demo else model.facts.name,
+                architecture=model.facts.architecture,
+                quantization=facts.file_type or "",
+                n_ctx=model.n_ctx,
+                n_ctx_train=model.facts.n_ctx_train,
+                n_params=model.facts.n_params,
+                size_bytes=facts.file_size,
+                template_origin=template.origin,
+                backend=self._backend.backend,
+                gpu_offload=self._backend.gpu_offload,
+                gpu_layers=options.n_gpu_layers,
+                is_demo=is_demo,
+                load_seconds=time.perf_counter() - started,
+            ),
+        )
+
+    @staticmethod
+    def _memory_problem(facts: GgufFacts, options: LoadOptions) -> str | None:
+        """Refuses loads that cannot fit before llama.cpp tries and the OS kills the app."""
+        try:
+            import psutil
+
+            memory = psutil.virtual_memory()
+        except Exception:
+            return None
+        needed = facts.file_size if not options.use_mmap else facts.file_size // 2
+        if options.n_gpu_layers != 0:
+            return None  # VRAM takes most of it; llama.cpp reports a failed allocation itself
+        if needed > memory.total:
+            return (
+                f"The model needs about {facts.file_size / 2**30:.1f} GiB of memory; "
+                f"this computer has {memory.total / 2**30:.1f} GiB."
+            )
+        return None
+
+    @staticmethod
+    def _template_for(facts: ModelFacts) -> ChatTemplate:
+        return choose_template(
+            facts.chat_template,
+            facts.architecture,
+            facts.bos_token,
+            facts.eos_token,
+            extra_stops=facts.end_of_generation_tokens,
+        )
+
+    @Slot()
+    def on_unload_requested(self) -> None:
+        if self._model is not None:
+            self._release_model()
+            self.model_unloaded.emit()
+
+    def _release_model(self) -> None:
+        if self._model is not None:
+            self._model.close()
+        self._model = None
+        self._template = None
+        self._token_memory.clear()
+
+    # Generation ------------------------------------------------------------------------------
+
+    def _tokenize(self, segments: Sequence[PromptSegment]) -> list[int]:
+        model = self._model
+        assert model is not None
+        tokens: list[int] = []
+        for segment in segments:
+            remembered = None if segment.parse_special else self._token_memory.get(segment.text)
+            if remembered is not None:
+                tokens.extend(remembered)
+            else:
+                tokens.extend(model.tokenize_segments((segment,)))
+        if model.adds_bos and (not tokens or tokens[0] != model.bos_token_id):
+            tokens.insert(0, model.bos_token_id)
+        return tokens
+
+    @Slot(object)
+    def on_generate_requested(self, request: GenerationRequest) -> None:
+        request_id = request.request_id
+        model, template = self._model, self._template
+        if model is None or template is None:
+            self.reply_failed.emit(
+                request_id, ReplyFailure(ReplyProblem.NO_MODEL, "No model is loaded.")
+            )
+            return
+        messages = request.messages
+        if not messages or messages[-1].role != Role.USER or not messages[-1].content.strip():
+            self.reply_failed.emit(
+                request_id, ReplyFailure(ReplyProblem.EMPTY_PROMPT, "The message is empty.")
+            )
+            return
+        sampling = request.sampling
+        n_ctx = model.n_ctx
+        max_tokens = sampling.max_tokens if sampling.max_tokens > 0 else n_ctx
+        reserve = max(1, min(max_tokens, n_ctx // 4))
+        try:
+            plan: PromptPlan = plan_prompt(
+                messages, template, self._tokenize, n_ctx, reserve, min_dropped=request.min_dropped
+            )
+        except PromptTooLongError as error:
+            self.reply_failed.emit(
+                request_id,
+                ReplyFailure(
+                    ReplyProblem.PROMPT_TOO_LONG,
+                    str(error),
+                    needed_tokens=error.needed_tokens,
+                    available_tokens=error.available_tokens,
+                ),
+            )
+            return
+        except TemplateError as error:
+            self.reply_failed.emit(request_id, ReplyFailure(ReplyProblem.TEMPLATE, str(error)))
+            return
+        prompt = plan.tokens
+        reused = model.reusable_prefix(prompt)
+        self.reply_started.emit(
+            request_id, PromptInfo(len(prompt), reused, plan.dropped_messages, n_ctx)
+        )
+        self._stream_reply(request_id, model, template, prompt, sampling, plan.dropped_messages)
+
+    def _stream_reply(
+        self,
+        request_id: int,
+        model: LoadedModel,
+        template: ChatTemplate,
+        prompt: Sequence[int],
+        sampling: SamplingOptions,
+        dropped: int,
+    ) -> None:
+        decoder = Utf8StreamDecoder()
+        holdback = StopStringHoldback(template.stop_strings)
+        coalescer = DeltaCoalescer()
+        generated: list[int] = []
+        shown: list[str] = []
+        finish = FinishReason.STOP
+        stopped_by_string = False
+        started = time.perf_counter()
+        first_token_at: float | None = None
+
+        def should_stop() -> bool:
+            return request_id <= self._cancel_reply_up_to
+
+        def send(text: str) -> None:
+            if text:
+                shown.append(text)
+                self.reply_delta.emit(request_id, text)
+
+        try:
+            for token in model.generate(prompt, sampling, should_stop):
+                if first_token_at is None:
+                    first_token_at = time.perf_counter()
+                generated.append(token)
+                visible, stopped_by_string = holdback.feed(decoder.feed(model.token_bytes(token)))
+                if visible:
+                    ready = coalescer.push(visible)
+                    if ready:
+                        send(ready)
+                if stopped_by_string:
+                    break
+            else:
+                if should_stop():
+                    finish = FinishReason.CANCELLED
+                elif len(generated) >= (sampling.max_tokens or model.n_ctx) or (
+                    model.cached_tokens >= model.n_ctx - 1
+                ):
+                    finish = FinishReason.LENGTH
+        except GenerationError as error:
+            send(coalescer.flush())
+            self.reply_failed.emit(
+                request_id, ReplyFailure(ReplyProblem.LLAMA_FAILED, str(error))
+            )
+            return
+        if not stopped_by_string:
+            tail, stopped_by_string = holdback.feed(decoder.flush())
+            if not stopped_by_string:
+                tail += holdback.flush()
+            if tail:
+                coalescer.push(tail)
+        send(coalescer.flush())
+        text = "".join(shown)
+        if generated and not stopped_by_string:
+            self._remember(text, generated)
+        ended = time.perf_counter()
+        gen_seconds = ended - (first_token_at or ended)
+        self.reply_finished.emit(
+            request_id,
+            ReplyStats(
+                finish_reason=finish,
+                prompt_tokens=len(prompt),
+                evaluated_prompt_tokens=model.last_prompt_evaluated,
+                generated_tokens=len(generated),
+                tokens_per_second=(len(generated) - 1) / gen_seconds
+                if len(generated) > 1 and gen_seconds > 0
+                else 0.0,
+                seconds=ended - started,
+                context_used=model.cached_tokens,
+                n_ctx=model.n_ctx,
+                dropped_messages=dropped,
+            ),
+        )
+
+    def _remember(self, text: str, tokens: Sequence[int]) -> None:
+        self._token_memory[text] = tuple(tokens)
+        self._token_memory.move_to_end(text)
+        while len(self._token_memory) > _TOKEN_MEMORY_SIZE:
+            self._token_memory.popitem(last=False)
