@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Sets everything up (first time: a few minutes) and runs lint, the layer contracts and all tests.
+# Extra arguments go to pytest, e.g. scripts/test.sh tests/unit -x
+set -euo pipefail
+export HEARTHSIDE_EXTRAS="starter,test"
+source "$(dirname "$0")/setup.sh"
+# Offscreen Qt still needs these libraries; CJK fonts let Chinese text render in GUI tests.
+ensure_apt_packages libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0 \
+    fonts-noto-cjk
+cd "$ROOT"
+export QT_QPA_PLATFORM=offscreen
+export PYTHONDONTWRITEBYTECODE=1
+echo "== ruff"
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
+echo "== import contracts"
+"$VENV/bin/lint-imports"
+echo "== pytest"
+# pytest exits 5 when it collected no test; set -e turns that into a failure too.
+"$VENV/bin/python" -m pytest -p no:cacheprovider "$@"
