@@ -1,0 +1,728 @@
+"""Turns a conversation into model input: chat templates, injection safety, context budget.
+
+Chat templates come from GGUF metadata, i.e. from whoever uploaded the file, so they are
+untrusted code. They run in Jinja's immutable sandbox with extra limits on output size, loop
+ranges, big arithmetic and wall time, and any failure becomes one `TemplateError`.
+
+Message text must never become control tokens: a user typing ``<|im_end|>`` must not be able to
+close their own turn. Templates are therefore rendered with random placeholders instead of the
+message contents, and the result is split into template text (where the tokenizer may parse
+special tokens) and message content (where it must not). The placeholders are wrapped in a
+whitespace character so we can tell whether the template trimmed the content and reproduce that.
+
+`plan_prompt` fits the rendered prompt into the context window by dropping whole old turns, in
+a way that keeps the kept prefix stable across turns so the KV cache can be reused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import re
+import secrets
+import sys
+import time
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import FrameType
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from desktop.core.conversation import ChatMessage, Role
+
+__all__ = [
+    "KNOWN_END_OF_TURN_MARKERS",
+    "ChatTemplate",
+    "PromptPlan",
+    "PromptSegment",
+    "PromptTooLongError",
+    "TemplateError",
+    "builtin_template",
+    "choose_template",
+    "plan_prompt",
+]
+
+# Limits for untrusted templates. A real chat prompt is far below all of them.
+MAX_OUTPUT_CHARS = 1_000_000
+MAX_RANGE_ITEMS = 100_000  # total over all range() calls in one render, so nesting cannot multiply
+MAX_INT_ARGUMENT = 100_000  # largest int a template may pass to a function or filter
+MAX_SEQUENCE_REPEAT = 1_000_000  # largest str/list that "x" * n may build
+MAX_INT_BITS = 1 << 16  # largest integer arithmetic may produce
+MAX_FORMAT_WIDTH_DIGITS = 5  # "%999999d" and "{:>999999}" are refused
+RENDER_TIMEOUT_S = 2.0
+
+# End-of-turn markers we recognise in a GGUF template's source. "[/INST]" is deliberately absent:
+# it ends the *user* turn, so the model never needs to stop on it; "[INST]" (the model starting
+# a new user turn by itself) is what we stop on for [INST]-style templates.
+KNOWN_END_OF_TURN_MARKERS: tuple[str, ...] = (
+    "<|im_end|>",
+    "<end_of_turn>",
+    "<|eot_id|>",
+    "<|eom_id|>",
+    "<|end|>",
+    "<|return|>",
+    "<|endoftext|>",
+    "<|end_of_text|>",
+    "</s>",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PromptSegment:
+    """A piece of the prompt and whether the tokenizer may turn it into special tokens."""
+
+    text: str
+    parse_special: bool  # True for template text, False for message content
+
+
+class TemplateError(Exception):
+    """The chat template could not produce a prompt; the message is one sentence for users."""
+
+
+class PromptTooLongError(Exception):
+    """Even the system prompt plus the newest message leave no room for a reply.
+
+    needed_tokens is the prompt size with every droppable turn dropped; available_tokens is
+    n_ctx minus the tokens reserved for the reply.
+    """
+
+    def __init__(self, needed_tokens: int, available_tokens: int) -> None:
+        super().__init__(
+            f"The prompt needs {needed_tokens} tokens but only {available_tokens} fit in the "
+            "context window after reserving room for the reply."
+        )
+        self.needed_tokens = needed_tokens
+        self.available_tokens = available_tokens
+
+
+# --------------------------------------------------------------------------------------------
+# The sandbox
+
+
+class _TemplateRaised(jinja2.TemplateError):
+    """raise_exception() from the template itself: its message is meant for the user."""
+
+
+class _RenderTimeout(Exception):
+    pass
+
+
+def _raise_exception(message: str) -> None:
+    raise _TemplateRaised(str(message))
+
+
+def _strftime_now(format: str) -> str:
+    return datetime.now().strftime(format)
+
+
+def _tojson(value: Any, indent: int | None = None) -> str:
+    # Hugging Face's tojson: no HTML escaping, which Jinja's default applies and tool templates
+    # do not expect.
+    return json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+def _check_int(value: Any) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT_ARGUMENT:
+        raise SecurityError(f"the number {value} is too large for a chat template")
+
+
+_WIDE = "\\d{" + str(MAX_FORMAT_WIDTH_DIGITS + 1) + ",}"
+_PERCENT_WIDTH = re.compile(r"%[^a-zA-Z%]*?" + _WIDE)
+_BRACE_WIDTH = re.compile(r"\{[^{}]*:[^{}]*?" + _WIDE)
+
+
+def _check_format_string(fmt: Any) -> None:
+    if isinstance(fmt, str) and (_PERCENT_WIDTH.search(fmt) or _BRACE_WIDTH.search(fmt)):
+        raise SecurityError("format widths that large are not allowed in a chat template")
+
+
+def _guard_filter(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Wraps a filter so huge int arguments (center(10**9), batch(10**9)) are refused.
+
+    functools.wraps copies Jinja's pass_context/pass_environment marker with __dict__.
+    """
+
+    skip = 2 if hasattr(func, "jinja_pass_arg") else 1
+
+    @functools.wraps(func)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        for arg in args[skip:]:
+            _check_int(arg)
+        for arg in kwargs.values():
+            _check_int(arg)
+        return func(*args, **kwargs)
+
+    return guarded
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox plus limits on memory and CPU bombs it does not cover."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if (
+                    isinstance(seq, (str, list, tuple))
+                    and isinstance(times, int)
+                    and len(seq) * max(times, 0) > MAX_SEQUENCE_REPEAT
+                ):
+                    raise SecurityError("a chat template tried to build a huge string or list")
+            if (
+                isinstance(left, int)
+                and isinstance(right, int)
+                and left.bit_length() + right.bit_length() > MAX_INT_BITS
+            ):
+                raise SecurityError("a chat template tried to compute a huge number")
+        elif (
+            operator == "**"
+            and isinstance(left, int)
+            and isinstance(right, int)
+            and right > 0
+            and left.bit_length() * right > MAX_INT_BITS
+        ):
+            raise SecurityError("a chat template tried to compute a huge number")
+        elif operator == "%":
+            _check_format_string(left)
+        return super().call_binop(context, operator, left, right)
+
+    def call(
+        __self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        for arg in args:
+            _check_int(arg)
+        for arg in kwargs.values():
+            _check_int(arg)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _check_format_string(getattr(value, "__self__", None))
+        return wrapped
+
+
+def _make_environment() -> _BoundedSandbox:
+    env = _BoundedSandbox(
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.loopcontrols"],
+        undefined=jinja2.Undefined,
+        autoescape=False,
+    )
+    env.filters["tojson"] = _tojson
+    env.filters["format"] = _format_filter
+    env.filters = {name: _guard_filter(f) for name, f in env.filters.items()}
+    env.tests = {name: _guard_filter(f) for name, f in env.tests.items()}
+    env.globals["raise_exception"] = _raise_exception
+    env.globals["strftime_now"] = _strftime_now
+    env.globals.pop("lipsum", None)  # no template needs filler text
+    return env
+
+
+def _format_filter(value: Any, *args: Any, **kwargs: Any) -> str:
+    _check_format_string(value)
+    if args and kwargs:
+        raise SecurityError("format filter takes positional or keyword arguments, not both")
+    return str(value) % (kwargs or args)
+
+
+_ENV = _make_environment()
+
+
+@functools.lru_cache(maxsize=16)
+def _compile(source: str) -> jinja2.Template:
+    """Compiling is the slow part of rendering; the template is reused for every turn."""
+    return _ENV.from_string(source)
+
+
+def _capped_range_factory() -> Callable[..., range]:
+    """A range() whose items count against one budget for the whole render."""
+    budget = [MAX_RANGE_ITEMS]
+
+    def capped_range(*args: int) -> range:
+        rng = range(*args)
+        budget[0] -= len(rng)
+        if budget[0] < 0:
+            raise SecurityError("a chat template loops too many times")
+        return rng
+
+    return capped_range
+
+
+def _run_with_deadline(chunks: Iterator[str], timeout_s: float) -> str:
+    """Joins rendered chunks, stopping runaway output and runaway loops.
+
+    Loops over template data (say, nested loops over a long string) are not covered by the range
+    budget, so template frames get a line tracer that checks the clock. The tracer is only
+    installed when no other tracer (debugger, coverage) is active, and is removed afterwards.
+    """
+    deadline = time.monotonic() + timeout_s
+
+    def local_trace(frame: FrameType, event: str, arg: Any) -> Any:
+        if time.monotonic() > deadline:
+            raise _RenderTimeout
+        return local_trace
+
+    def global_trace(frame: FrameType, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename == "<template>":
+            return local_trace
+        return None
+
+    install = sys.gettrace() is None
+    parts: list[str] = []
+    size = 0
+    if install:
+        sys.settrace(global_trace)
+    try:
+        for chunk in chunks:
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise SecurityError("the chat template produced more than a megabyte of text")
+            parts.append(chunk)
+    finally:
+        if install:
+            sys.settrace(None)
+    return "".join(parts)
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    line = " ".join(str(text).split())
+    if len(line) > limit:
+        line = line[: limit - 1] + "…"
+    return line.rstrip(".")
+
+
+def _render_text(source: str, variables: dict[str, Any], timeout_s: float | None = None) -> str:
+    """Renders untrusted template source, turning every failure into TemplateError."""
+    try:
+        template = _compile(source)
+    except jinja2.TemplateSyntaxError as exc:
+        detail = _one_line(exc.message or "")
+        raise TemplateError(
+            f"The chat template has a syntax error on line {exc.lineno}: {detail}."
+        ) from exc
+    except Exception as exc:  # the Jinja compiler can fail in other ways on hostile input
+        raise TemplateError(f"The chat template could not be compiled: {_one_line(exc)}.") from exc
+    variables = {**variables, "range": _capped_range_factory()}
+    try:
+        return _run_with_deadline(
+            template.generate(**variables), RENDER_TIMEOUT_S if timeout_s is None else timeout_s
+        )
+    except _TemplateRaised as exc:
+        raise TemplateError(
+            f"The chat template rejected this conversation: {_one_line(exc.message or '')}."
+        ) from exc
+    except _RenderTimeout as exc:
+        raise TemplateError("The chat template took too long to render.") from exc
+    except SecurityError as exc:
+        raise TemplateError(f"The chat template was stopped: {_one_line(exc)}.") from exc
+    except RecursionError as exc:
+        raise TemplateError("The chat template recursed too deeply.") from exc
+    except Exception as exc:  # TypeError, UndefinedError, MemoryError, ... from template code
+        raise TemplateError(f"The chat template failed: {_one_line(exc)}.") from exc
+
+
+# --------------------------------------------------------------------------------------------
+# Placeholders
+
+
+_PAD = "\u2003"  # EM SPACE: str.strip() removes it, templates never contain it
+
+
+def _render_segments(
+    source: str,
+    messages: Sequence[ChatMessage],
+    add_generation_prompt: bool,
+    bos_token: str,
+    eos_token: str,
+) -> tuple[PromptSegment, ...]:
+    nonce = secrets.token_hex(8)
+    placeholders = [f"{_PAD}HS{nonce}N{i}E{_PAD}" for i in range(len(messages))]
+    rendered = _render_text(
+        source,
+        {
+            "messages": [
+                {"role": str(m.role), "content": placeholders[i]} for i, m in enumerate(messages)
+            ],
+            "add_generation_prompt": add_generation_prompt,
+            "bos_token": bos_token,
+            "eos_token": eos_token,
+        },
+    )
+    pattern = re.compile(f"({_PAD}?)HS{nonce}N(\\d+)E({_PAD}?)")
+    matches = list(pattern.finditer(rendered))
+    indices = sorted(int(m.group(2)) for m in matches)
+    if indices != list(range(len(messages))) or rendered.count(nonce) != len(matches):
+        raise _PlaceholderMangled
+    segments: list[PromptSegment] = []
+    pos = 0
+    for match in matches:
+        if match.start() > pos:
+            segments.append(PromptSegment(rendered[pos : match.start()], True))
+        content = messages[int(match.group(2))].content
+        if not match.group(1):
+            content = content.lstrip()
+        if not match.group(3):
+            content = content.rstrip()
+        if content:
+            segments.append(PromptSegment(content, False))
+        pos = match.end()
+    if pos < len(rendered):
+        segments.append(PromptSegment(rendered[pos:], True))
+    return tuple(segments)
+
+
+class _PlaceholderMangled(Exception):
+    """The template changed message text instead of inserting it, so it cannot be split."""
+
+
+# --------------------------------------------------------------------------------------------
+# Templates
+
+
+@dataclass(frozen=True, slots=True)
+class ChatTemplate:
+    """A chat template plus what is needed to render it and to know when a reply has ended.
+
+    origin is "gguf" for the model's own template, "builtin:<name>" for ours, and
+    "builtin:<name>:fallback" when the model had a template we could not use (see note).
+    fold_system is set for templates that reject a system role: the system prompt is then put
+    in front of the first user message before rendering.
+    """
+
+    source: str
+    origin: str
+    bos_token: str = ""
+    eos_token: str = ""
+    stop_strings: tuple[str, ...] = ()
+    fold_system: bool = False
+    note: str = field(default="", compare=False)
+
+    def render_segments(
+        self, messages: Sequence[ChatMessage], add_generation_prompt: bool = True
+    ) -> tuple[PromptSegment, ...]:
+        """Renders messages; template text is parse_special=True, message text False.
+
+        Raises TemplateError when the template fails, or when it alters message text so that
+        the placeholders cannot be found again (choose_template avoids such templates).
+        """
+        msgs = _fold_system(messages) if self.fold_system else tuple(messages)
+        try:
+            return _render_segments(
+                self.source, msgs, add_generation_prompt, self.bos_token, self.eos_token
+            )
+        except _PlaceholderMangled as exc:
+            raise TemplateError(
+                "The chat template changes message text instead of inserting it, so it cannot "
+                "be used safely."
+            ) from exc
+
+
+def _fold_system(messages: Sequence[ChatMessage]) -> tuple[ChatMessage, ...]:
+    msgs = tuple(messages)
+    if not msgs or msgs[0].role != Role.SYSTEM:
+        return msgs
+    system = msgs[0].content
+    if len(msgs) > 1 and msgs[1].role == Role.USER:
+        merged = ChatMessage(
+            Role.USER, f"{system}\n\n{msgs[1].content}" if system else msgs[1].content
+        )
+        return (merged, *msgs[2:])
+    return (ChatMessage(Role.USER, system), *msgs[1:])
+
+
+_CHATML = r"""
+{%- for message in messages -%}
+{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>\n' }}
+{%- endfor -%}
+{%- if add_generation_prompt -%}
+{{ '<|im_start|>assistant\n' }}
+{%- endif -%}
+"""
+
+# Gemma has no system role: like Google's template, the system prompt opens the first user turn.
+_GEMMA = r"""
+{{ bos_token }}
+{%- set ns = namespace(prefix='') -%}
+{%- if messages and messages[0]['role'] == 'system' -%}
+{%- set ns.prefix = messages[0]['content'] -%}
+{%- set loop_messages = messages[1:] -%}
+{%- else -%}
+{%- set loop_messages = messages -%}
+{%- endif -%}
+{%- for message in loop_messages -%}
+{%- set role = 'model' if message['role'] == 'assistant' else message['role'] -%}
+{%- if ns.prefix and role == 'user' -%}
+{{ '<start_of_turn>user\n' + ns.prefix + '\n\n' + (message['content'] | trim) + '<end_of_turn>\n' }}
+{%- set ns.prefix = '' -%}
+{%- else -%}
+{{ '<start_of_turn>' + role + '\n' + (message['content'] | trim) + '<end_of_turn>\n' }}
+{%- endif -%}
+{%- endfor -%}
+{%- if ns.prefix -%}
+{{ '<start_of_turn>user\n' + ns.prefix + '<end_of_turn>\n' }}
+{%- endif -%}
+{%- if add_generation_prompt -%}
+{{ '<start_of_turn>model\n' }}
+{%- endif -%}
+"""
+
+_LLAMA3 = r"""
+{{ bos_token }}
+{%- for message in messages -%}
+{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n' }}
+{{- (message['content'] | trim) + '<|eot_id|>' }}
+{%- endfor -%}
+{%- if add_generation_prompt -%}
+{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}
+{%- endif -%}
+"""
+
+_PHI3 = r"""
+{%- for message in messages -%}
+{{ '<|' + message['role'] + '|>\n' + message['content'] + '<|end|>\n' }}
+{%- endfor -%}
+{%- if add_generation_prompt -%}
+{{ '<|assistant|>\n' }}
+{%- endif -%}
+"""
+
+# Mistral-instruct / Llama-2 style; no system role, so it is folded into the first [INST].
+_MISTRAL = r"""
+{{ bos_token }}
+{%- set ns = namespace(prefix='') -%}
+{%- if messages and messages[0]['role'] == 'system' -%}
+{%- set ns.prefix = messages[0]['content'] -%}
+{%- set loop_messages = messages[1:] -%}
+{%- else -%}
+{%- set loop_messages = messages -%}
+{%- endif -%}
+{%- for message in loop_messages -%}
+{%- if message['role'] == 'user' -%}
+{%- if ns.prefix -%}
+{{ '[INST] ' + ns.prefix + '\n\n' + message['content'] + ' [/INST]' }}
+{%- set ns.prefix = '' -%}
+{%- else -%}
+{{ '[INST] ' + message['content'] + ' [/INST]' }}
+{%- endif -%}
+{%- else -%}
+{{ message['content'] + eos_token }}
+{%- endif -%}
+{%- endfor -%}
+{%- if ns.prefix -%}
+{{ '[INST] ' + ns.prefix + ' [/INST]' }}
+{%- endif -%}
+"""
+
+_BUILTINS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "chatml": (_CHATML, ("<|im_end|>",)),
+    "gemma": (_GEMMA, ("<end_of_turn>",)),
+    "llama3": (_LLAMA3, ("<|eot_id|>",)),
+    "phi3": (_PHI3, ("<|end|>",)),
+    "mistral": (_MISTRAL, ("[INST]",)),
+}
+
+_GEMMA_ARCHS = frozenset({"gemma", "gemma2", "gemma3", "gemma3n"})
+
+
+def _builtin_name(architecture: str, bos_token: str) -> str:
+    arch = architecture.strip().lower()
+    if arch in _GEMMA_ARCHS:
+        return "gemma"
+    if arch == "llama" and bos_token == "<|begin_of_text|>":
+        return "llama3"
+    if arch == "phi3":
+        return "phi3"
+    # GGUF files of Mistral-instruct and Llama-2-chat usually say "llama" with a "<s>" BOS.
+    if arch in ("mistral", "mistral3") or (arch == "llama" and bos_token == "<s>"):
+        return "mistral"
+    return "chatml"
+
+
+def _dedupe(stops: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for s in stops if s and not s.isspace()))
+
+
+def builtin_template(architecture: str, bos_token: str = "", eos_token: str = "") -> ChatTemplate:
+    """Our own template for models whose GGUF has none (or one we cannot use).
+
+    Gemma for the gemma family, Llama-3 headers for "llama" with a Llama-3 BOS, Phi-3 for
+    "phi3", [INST] for Mistral and "llama" with a "<s>" BOS, ChatML for everything else.
+    """
+    name = _builtin_name(architecture, bos_token)
+    source, stops = _BUILTINS[name]
+    return ChatTemplate(
+        source=source.strip(),
+        origin=f"builtin:{name}",
+        bos_token=bos_token,
+        eos_token=eos_token,
+        stop_strings=_dedupe((*stops, eos_token)),
+    )
+
+
+def _gguf_stop_strings(source: str, eos_token: str, extra_stops: Sequence[str]) -> tuple[str, ...]:
+    found = [marker for marker in KNOWN_END_OF_TURN_MARKERS if marker in source]
+    if "[/INST]" in source:
+        found.append("[INST]")
+    return _dedupe((*found, eos_token, *extra_stops))
+
+
+_PROBE_TEXT = ("Be brief.", "Hello there.", "Hi! How can I help?", "Tell me a joke.")
+
+
+def _probe(template: ChatTemplate, with_system: bool) -> None:
+    roles = (Role.SYSTEM, Role.USER, Role.ASSISTANT, Role.USER)
+    msgs = [ChatMessage(r, t) for r, t in zip(roles, _PROBE_TEXT, strict=True)]
+    template.render_segments(msgs if with_system else msgs[1:], add_generation_prompt=True)
+
+
+def choose_template(
+    gguf_template: str | None,
+    architecture: str,
+    bos_token: str,
+    eos_token: str,
+    extra_stops: Sequence[str] = (),
+) -> ChatTemplate:
+    """The model's own template when it works with placeholders, else a built-in one.
+
+    The GGUF template is probed with a small conversation. If it fails or alters message text,
+    the built-in template for the architecture is returned with origin "builtin:<name>:fallback"
+    and the reason in note. If it only rejects the system role, it is kept with fold_system.
+    """
+    extra = _dedupe(extra_stops)
+    if not gguf_template or not gguf_template.strip():
+        base = builtin_template(architecture, bos_token, eos_token)
+        return _with_extra_stops(base, extra)
+    own = ChatTemplate(
+        source=gguf_template,
+        origin="gguf",
+        bos_token=bos_token,
+        eos_token=eos_token,
+        stop_strings=_gguf_stop_strings(gguf_template, eos_token, extra),
+    )
+    try:
+        _probe(own, with_system=False)
+    except TemplateError as exc:
+        return _fallback(architecture, bos_token, eos_token, extra, str(exc))
+    try:
+        _probe(own, with_system=True)
+    except TemplateError as exc:
+        if "changes message text" in str(exc):
+            return _fallback(architecture, bos_token, eos_token, extra, str(exc))
+        folded = _replace(own, fold_system=True, note="The model's template has no system role.")
+        try:
+            _probe(folded, with_system=True)
+        except TemplateError as exc2:
+            return _fallback(architecture, bos_token, eos_token, extra, str(exc2))
+        return folded
+    return own
+
+
+def _replace(template: ChatTemplate, **changes: Any) -> ChatTemplate:
+    return dataclasses.replace(template, **changes)
+
+
+def _with_extra_stops(template: ChatTemplate, extra: tuple[str, ...]) -> ChatTemplate:
+    return _replace(template, stop_strings=_dedupe((*template.stop_strings, *extra)))
+
+
+def _fallback(
+    architecture: str, bos_token: str, eos_token: str, extra: tuple[str, ...], reason: str
+) -> ChatTemplate:
+    base = builtin_template(architecture, bos_token, eos_token)
+    return _replace(
+        _with_extra_stops(base, extra),
+        origin=f"{base.origin}:fallback",
+        note=f"The model's own chat template was not used. {reason}",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Context budget
+
+
+@dataclass(frozen=True, slots=True)
+class PromptPlan:
+    segments: tuple[PromptSegment, ...]
+    tokens: tuple[int, ...]
+    dropped_messages: int  # messages left out after the system prompt, oldest first
+
+
+def plan_prompt(
+    messages: Sequence[ChatMessage],
+    template: ChatTemplate,
+    tokenize: Callable[[Sequence[PromptSegment]], list[int]],
+    n_ctx: int,
+    reserve_tokens: int,
+    min_dropped: int = 0,
+    refill_fraction: float = 0.5,
+) -> PromptPlan:
+    """Renders and tokenizes the conversation so that prompt + reserve_tokens <= n_ctx.
+
+    A leading system message and the newest turn are always kept. Older turns (a user message
+    and the replies after it) are dropped whole, oldest first, starting from min_dropped messages
+    (the previous plan's count, rounded up to a turn boundary) so the prompt prefix, and with it
+    the KV cache, stays the same from one turn to the next. When more must go, enough is dropped
+    to bring the prompt under refill_fraction * n_ctx, so the cache is rebuilt once per overflow
+    rather than on every turn, but no more than that. Binary search keeps tokenize calls at
+    O(log turns); this assumes fewer turns never means more tokens, and the result fits even if
+    a strange template breaks that assumption.
+
+    Raises ValueError for no messages or nonsensical numbers, PromptTooLongError when even the
+    smallest prompt does not fit, and TemplateError from rendering.
+    """
+    if not messages:
+        raise ValueError("plan_prompt needs at least one message")
+    if n_ctx <= 0 or reserve_tokens < 0 or min_dropped < 0:
+        raise ValueError("n_ctx must be positive; reserve_tokens and min_dropped non-negative")
+    if not 0.0 < refill_fraction <= 1.0:
+        raise ValueError("refill_fraction must be in (0, 1]")
+
+    msgs = tuple(messages)
+    has_system = msgs[0].role == Role.SYSTEM and len(msgs) > 1
+    head = msgs[:1] if has_system else ()
+    history = msgs[1:] if has_system else msgs
+    # A turn starts at every user message; anything before the first one (a greeting from the
+    # assistant) belongs to the first turn, so dropping never leaves a reply without its question.
+    turn_starts = [0] + [i for i in range(1, len(history)) if history[i].role == Role.USER]
+    droppable = len(turn_starts) - 1  # the newest turn always stays
+
+    hard_limit = n_ctx - reserve_tokens
+    soft_limit = min(hard_limit, int(refill_fraction * n_ctx))
+    cache: dict[int, tuple[tuple[PromptSegment, ...], tuple[int, ...]]] = {}
+
+    def measure(turns: int) -> tuple[tuple[PromptSegment, ...], tuple[int, ...]]:
+        if turns not in cache:
+            segments = template.render_segments((*head, *history[turn_starts[turns] :]))
+            cache[turns] = (segments, tuple(tokenize(segments)))
+        return cache[turns]
+
+    def plan(turns: int) -> PromptPlan:
+        segments, tokens = measure(turns)
+        return PromptPlan(segments, tokens, turn_starts[turns])
+
+    start = min(bisect_left(turn_starts, min_dropped), droppable)
+    if len(measure(start)[1]) <= hard_limit:
+        return plan(start)
+    smallest = len(measure(droppable)[1])
+    if smallest > hard_limit:
+        raise PromptTooLongError(smallest, hard_limit)
+    if smallest > soft_limit or droppable == start + 1:
+        return plan(droppable)
+    lo, hi = start + 1, droppable  # invariant: hi fits the soft limit
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if len(measure(mid)[1]) <= soft_limit:
+            hi = mid
+        else:
+            lo = mid + 1
+    return plan(hi)
