@@ -168,16 +168,18 @@ class LoadedModel:
         path = Path(path)
         cancelled = threading.Event()
 
-        def on_progress(fraction: float, _user_data: ctypes.c_void_p) -> bool:
+        # Returns an int, not a bool: CPython 3.11's ctypes drops a reference to a bool that a
+        # callback returns, and enough loads then crash the interpreter at exit.
+        def on_progress(fraction: float, _user_data: ctypes.c_void_p) -> int:
             if progress is None:
-                return True
+                return 1
             try:
                 keep_going = bool(progress(float(fraction)))
             except Exception:  # an exception must never cross into C
                 keep_going = False
             if not keep_going:
                 cancelled.set()
-            return keep_going
+            return 1 if keep_going else 0
 
         c_progress = llama_low.llama_progress_callback(on_progress)
         original_defaults = llama_low.llama_model_default_params

@@ -1,0 +1,220 @@
+"""InferenceWorker on a real QThread with the real llama.cpp and the tiny model."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Signal
+
+from desktop.core.conversation import ChatMessage, FinishReason, Role
+from desktop.engine.llama import LoadOptions, SamplingOptions
+from desktop.workers.inference import (
+    GenerationRequest,
+    InferenceWorker,
+    LoadFailure,
+    LoadProblem,
+    ModelInfo,
+    ReplyFailure,
+    ReplyProblem,
+    ReplyStats,
+)
+
+OPTIONS = LoadOptions(n_ctx=512, n_threads=2)
+GREEDY = SamplingOptions(temperature=0.0, max_tokens=40, repeat_penalty=1.0, seed=3)
+
+
+class Commands(QObject):
+    """Talks to the worker the way the GUI does: commands as queued signals into its thread,
+    and its signals re-emitted by this GUI-thread object, so test code runs on the GUI thread.
+    """
+
+    load = Signal(int, str, object)
+    generate = Signal(object)
+    load_progress = Signal(int, float)
+    load_finished = Signal(int, object)
+    load_failed = Signal(int, object)
+    reply_started = Signal(int, object)
+    reply_delta = Signal(int, str)
+    reply_finished = Signal(int, object)
+    reply_failed = Signal(int, object)
+
+    def __init__(self, worker: InferenceWorker) -> None:
+        super().__init__()
+        self.load.connect(worker.on_load_requested)
+        self.generate.connect(worker.on_generate_requested)
+        for name in ("load_progress", "load_finished", "load_failed", "reply_started",
+                     "reply_delta", "reply_finished", "reply_failed"):
+            getattr(worker, name).connect(getattr(self, name))
+
+
+def load(qtbot, worker: InferenceWorker, commands: Commands, request_id: int, path: Path,
+         options: LoadOptions = OPTIONS) -> ModelInfo:
+    with qtbot.waitSignal(commands.load_finished, timeout=30_000) as blocker:
+        commands.load.emit(request_id, str(path), options)
+    assert blocker.args[0] == request_id
+    return blocker.args[1]
+
+
+def test_load_reports_progress_then_model_info(qtbot, worker, tiny_gguf: Path) -> None:
+    commands = Commands(worker)
+    progress: list[float] = []
+    commands.load_progress.connect(lambda _rid, fraction: progress.append(fraction))
+    info = load(qtbot, worker, commands, 1, tiny_gguf)
+    assert info.architecture == "llama"
+    assert info.template_origin == "gguf"
+    assert info.n_ctx == 512
+    assert not info.is_demo
+    assert progress and progress[-1] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("fixture_name", "problem"),
+    [
+        ("not_gguf_file", "not_gguf"),
+        ("truncated_gguf", "truncated"),
+        ("unknown_arch_gguf", "unsupported_architecture"),
+    ],
+)
+def test_bad_files_fail_and_the_loaded_model_stays_usable(
+    qtbot, worker, tiny_gguf: Path, request, fixture_name: str, problem: str
+) -> None:
+    commands = Commands(worker)
+    load(qtbot, worker, commands, 1, tiny_gguf)
+    bad: Path = request.getfixturevalue(fixture_name)
+    with qtbot.waitSignal(commands.load_failed, timeout=10_000) as blocker:
+        commands.load.emit(2, str(bad), OPTIONS)
+    failure: LoadFailure = blocker.args[1]
+    assert failure.problem == LoadProblem.BAD_FILE
+    assert failure.gguf_problem == problem
+    assert bad.name in failure.message
+    # The earlier model still answers.
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000):
+        commands.generate.emit(GenerationRequest(3, (ChatMessage(Role.USER, "hi"),), GREEDY))
+
+
+def test_missing_and_unreadable_files(qtbot, worker, tmp_path: Path) -> None:
+    commands = Commands(worker)
+    with qtbot.waitSignal(commands.load_failed, timeout=10_000) as blocker:
+        commands.load.emit(1, str(tmp_path / "nope.gguf"), OPTIONS)
+    assert blocker.args[1].gguf_problem == "missing"
+    with qtbot.waitSignal(commands.load_failed, timeout=10_000) as blocker:
+        commands.load.emit(2, str(tmp_path), OPTIONS)
+    assert blocker.args[1].gguf_problem == "not_a_file"
+
+
+def test_reply_streams_deltas_on_the_gui_thread(qtbot, worker, tiny_gguf: Path) -> None:
+    commands = Commands(worker)
+    load(qtbot, worker, commands, 1, tiny_gguf)
+    deltas: list[str] = []
+    threads: set[int] = set()
+
+    def on_delta(request_id: int, text: str) -> None:
+        assert request_id == 7
+        deltas.append(text)
+        threads.add(threading.get_ident())
+
+    commands.reply_delta.connect(on_delta)
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
+        commands.generate.emit(
+            GenerationRequest(7, (ChatMessage(Role.USER, "Write a poem."),), GREEDY)
+        )
+    stats: ReplyStats = blocker.args[1]
+    assert stats.generated_tokens > 0
+    assert stats.finish_reason in (FinishReason.STOP, FinishReason.LENGTH)
+    assert threads == {threading.get_ident()}
+    assert all(deltas)
+    assert "<|im_end|>" not in "".join(deltas)
+
+
+def test_follow_up_evaluates_only_the_new_tokens(qtbot, worker, tiny_gguf: Path) -> None:
+    commands = Commands(worker)
+    load(qtbot, worker, commands, 1, tiny_gguf)
+    deltas: list[str] = []
+    commands.reply_delta.connect(lambda _rid, text: deltas.append(text))
+    first = (ChatMessage(Role.USER, "Hello! 你好，今天怎么样？"),)
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
+        commands.generate.emit(GenerationRequest(2, first, GREEDY))
+    first_stats: ReplyStats = blocker.args[1]
+    reply = "".join(deltas)
+    follow_up = (*first, ChatMessage(Role.ASSISTANT, reply), ChatMessage(Role.USER, "Why?"))
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
+        commands.generate.emit(GenerationRequest(3, follow_up, GREEDY))
+    stats: ReplyStats = blocker.args[1]
+    new_tokens = stats.prompt_tokens - first_stats.context_used
+    assert 0 < stats.evaluated_prompt_tokens <= new_tokens
+    assert stats.evaluated_prompt_tokens < stats.prompt_tokens
+
+
+def test_stop_ends_the_reply_quickly_and_keeps_the_text(qtbot, worker, tiny_gguf: Path) -> None:
+    commands = Commands(worker)
+    load(qtbot, worker, commands, 1, tiny_gguf)
+    deltas: list[str] = []
+    commands.reply_delta.connect(lambda _rid, text: deltas.append(text))
+    endless = SamplingOptions(temperature=1.0, max_tokens=100_000, seed=5)
+    finished: list[tuple[float, ReplyStats]] = []
+    commands.reply_finished.connect(lambda _rid, s: finished.append((time.perf_counter(), s)))
+    commands.generate.emit(GenerationRequest(4, (ChatMessage(Role.USER, "Go on"),), endless))
+    qtbot.waitUntil(lambda: len(deltas) >= 2, timeout=30_000)
+    clicked = time.perf_counter()
+    worker.cancel_reply(4)
+    qtbot.waitUntil(lambda: bool(finished), timeout=5_000)
+    at, stats = finished[0]
+    assert at - clicked < 0.2
+    assert stats.finish_reason == FinishReason.CANCELLED
+    assert "".join(deltas)
+
+
+def test_overflowing_history_drops_the_oldest_turns(qtbot, worker, tiny_gguf: Path) -> None:
+    commands = Commands(worker)
+    load(qtbot, worker, commands, 1, tiny_gguf, LoadOptions(n_ctx=256, n_threads=2))
+    history = []
+    for i in range(12):
+        history.append(ChatMessage(Role.USER, f"Question number {i} about the sea and sky."))
+        history.append(ChatMessage(Role.ASSISTANT, f"Answer number {i} about the sea and sky."))
+    history.append(ChatMessage(Role.USER, "Last question?"))
+    started = []
+    commands.reply_started.connect(lambda _rid, info: started.append(info))
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
+        commands.generate.emit(
+            GenerationRequest(5, tuple(history), SamplingOptions(temperature=0.0, max_tokens=16))
+        )
+    stats: ReplyStats = blocker.args[1]
+    assert started[0].dropped_messages > 0
+    assert started[0].dropped_messages % 2 == 0  # whole turns only
+    assert stats.prompt_tokens + 16 <= 256
+
+
+def test_prompt_longer_than_the_context_is_refused_clearly(
+    qtbot, worker, tiny_gguf: Path
+) -> None:
+    commands = Commands(worker)
+    load(qtbot, worker, commands, 1, tiny_gguf, LoadOptions(n_ctx=256, n_threads=2))
+    huge = "word " * 2000
+    with qtbot.waitSignal(commands.reply_failed, timeout=30_000) as blocker:
+        commands.generate.emit(GenerationRequest(6, (ChatMessage(Role.USER, huge),), GREEDY))
+    failure: ReplyFailure = blocker.args[1]
+    assert failure.problem == ReplyProblem.PROMPT_TOO_LONG
+    assert failure.needed_tokens > failure.available_tokens > 0
+
+
+def test_empty_message_and_no_model(qtbot, worker, tiny_gguf: Path) -> None:
+    commands = Commands(worker)
+    with qtbot.waitSignal(commands.reply_failed, timeout=10_000) as blocker:
+        commands.generate.emit(GenerationRequest(1, (ChatMessage(Role.USER, "hi"),), GREEDY))
+    assert blocker.args[1].problem == ReplyProblem.NO_MODEL
+    load(qtbot, worker, commands, 2, tiny_gguf)
+    with qtbot.waitSignal(commands.reply_failed, timeout=10_000) as blocker:
+        commands.generate.emit(GenerationRequest(3, (ChatMessage(Role.USER, "   "),), GREEDY))
+    assert blocker.args[1].problem == ReplyProblem.EMPTY_PROMPT
+
+
+def test_cancelled_load_keeps_nothing_half_loaded(qtbot, worker, tiny_gguf: Path) -> None:
+    commands = Commands(worker)
+    worker.cancel_load(9)
+    with qtbot.waitSignal(commands.load_failed, timeout=10_000) as blocker:
+        commands.load.emit(9, str(tiny_gguf), OPTIONS)
+    assert blocker.args[1].problem == LoadProblem.CANCELLED
+    assert worker.model is None
