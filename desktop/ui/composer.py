@@ -1,0 +1,215 @@
+"""The message composer: a growing text box and a Send/Stop button.
+
+The composer never clears itself when it asks to send: the caller clears it once the message
+has really been accepted, so a failed send never loses what the user typed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
+
+__all__ = ["Composer"]
+
+#: The input grows with its text up to this many lines, then scrolls.
+_MAX_LINES = 8
+
+
+class _InputEdit(QPlainTextEdit):
+    """Plain text input whose keys mean chat actions.
+
+    Enter sends, Shift+Enter breaks the line, Esc stops a streaming reply. Handled here rather
+    than with an event filter so the keys work however focus reached the box.
+
+    Signals:
+        submit(): Enter was pressed.
+        escape(): Esc was pressed.
+    """
+
+    submit = Signal()
+    escape = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._hint_height = 0
+        self._min_height = 0
+
+    def set_heights(self, hint: int, minimum: int) -> None:
+        """Ask the layout for ``hint`` pixels; never get squeezed under ``minimum``.
+
+        A size hint rather than ``setFixedHeight``: fixed sizes change the window's size
+        constraints on every keystroke that adds a line.
+        """
+        if (hint, minimum) != (self._hint_height, self._min_height):
+            self._hint_height, self._min_height = hint, minimum
+            self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._hint_height)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._min_height)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+            else:
+                self.submit.emit()
+            event.accept()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.escape.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class Composer(QWidget):
+    """Where the user writes the next message.
+
+    Signals:
+        send_requested(str): the user asked to send this text (stripped, never empty). The
+            composer keeps the text until the caller calls :meth:`clear`.
+        stop_requested(): the user asked to stop the reply that is streaming.
+    """
+
+    send_requested = Signal(str)
+    stop_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._streaming = False
+        self._ready = True
+        self._ready_placeholder = self.tr(
+            "Write a message… (Enter to send, Shift+Enter for a new line)"
+        )
+
+        self._input = _InputEdit(self)
+        self._input.setObjectName("composerInput")
+        self._input.setFrameShape(QFrame.Shape.StyledPanel)
+        self._input.setTabChangesFocus(True)
+        self._input.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self._input.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        self._input.setPlaceholderText(self._ready_placeholder)
+        self._input.setAccessibleName(self.tr("Message"))
+        self._input.submit.connect(self._on_input_submit)
+        self._input.escape.connect(self._on_input_escape)
+        self._input.document().contentsChanged.connect(self._update_height)
+        self._input.textChanged.connect(self._update_button)
+
+        self._button = QPushButton(self)
+        self._button.setObjectName("composerButton")
+        self._button.clicked.connect(self._on_button_clicked)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(8)
+        layout.addWidget(self._input, 1)
+        layout.addWidget(self._button, 0, Qt.AlignmentFlag.AlignBottom)
+
+        self._update_button()
+        self._update_height()
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def text(self) -> str:
+        """The text as typed (not stripped)."""
+        return self._input.toPlainText()
+
+    def set_text(self, text: str) -> None:
+        """Put ``text`` in the box (e.g. to edit a message again)."""
+        self._input.setPlainText(text)
+
+    def clear(self) -> None:
+        """Empty the box; called by the owner once a message was accepted."""
+        self._input.clear()
+
+    def focus_input(self) -> None:
+        self._input.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def is_streaming(self) -> bool:
+        return self._streaming
+
+    def set_streaming(self, streaming: bool) -> None:
+        """Turn Send into Stop while a reply streams, and back."""
+        self._streaming = streaming
+        self._update_button()
+
+    def set_ready(self, ready: bool, reason: str = "") -> None:
+        """Enable or disable sending; ``reason`` is shown in the empty box while disabled.
+
+        Typed text is kept while disabled, so nothing is lost when a model unloads.
+        """
+        self._ready = ready
+        self._input.setEnabled(ready)
+        self._input.setPlaceholderText(self._ready_placeholder if ready else reason)
+        self._update_button()
+
+    # -- behaviour ----------------------------------------------------------------------------
+
+    def _on_input_submit(self) -> None:
+        if not self._streaming:
+            self._send()
+
+    def _on_input_escape(self) -> None:
+        if self._streaming:
+            self.stop_requested.emit()
+
+    def _on_button_clicked(self) -> None:
+        if self._streaming:
+            self.stop_requested.emit()
+        else:
+            self._send()
+
+    def _send(self) -> None:
+        text = self.text().strip()
+        if text and self._ready:
+            self.send_requested.emit(text)
+
+    def _update_button(self) -> None:
+        if self._streaming:
+            self._button.setText(self.tr("Stop"))
+            self._button.setToolTip(self.tr("Stop the reply (Esc)"))
+            self._button.setEnabled(True)
+        else:
+            self._button.setText(self.tr("Send"))
+            self._button.setToolTip(self.tr("Send the message (Enter)"))
+            self._button.setEnabled(self._ready and bool(self.text().strip()))
+
+    def _update_height(self) -> None:
+        """Grow from one line to _MAX_LINES with the text; beyond that the box scrolls."""
+        document = self._input.document()
+        line_count = 0
+        block = document.begin()
+        while block.isValid():
+            layout = block.layout()
+            lines = layout.lineCount() if layout is not None else 0
+            line_count += max(1, lines)
+            block = block.next()
+        lines = min(max(1, line_count), _MAX_LINES)
+        metrics = self._input.fontMetrics()
+        margins = self._input.contentsMargins()
+        chrome = 2 * int(document.documentMargin()) + margins.top() + margins.bottom()
+        self._input.set_heights(
+            lines * metrics.lineSpacing() + chrome, metrics.lineSpacing() + chrome
+        )
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            if line_count > _MAX_LINES
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        self._input.setVerticalScrollBarPolicy(policy)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_height()  # a new width can change how many lines the text wraps into

@@ -1,0 +1,250 @@
+"""Item model holding the messages of the conversation on screen.
+
+The chat view is a thin adapter over this model, so everything it shows (text, who wrote it,
+whether a reply is still streaming, whether it still fits the context window) lives here and
+nowhere else. Streaming replies grow by many small deltas; the model keeps them as a list of
+chunks and joins lazily so a delta costs O(len(delta)), not O(len(reply)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from desktop.core.conversation import ChatMessage, FinishReason, Role
+
+__all__ = ["MessageListModel"]
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(slots=True, eq=False)
+class _Row:
+    role: Role
+    chunks: list[str] = field(default_factory=list)
+    joined: str | None = ""
+    finish_reason: FinishReason | None = None
+    streaming: bool = False
+    excluded: bool = False
+    meta: str = ""
+
+    def content(self) -> str:
+        # Collapse the chunks into one after joining, so repeated reads stay cheap and the
+        # chunk list never grows without bound.
+        if self.joined is None:
+            self.joined = "".join(self.chunks)
+            self.chunks = [self.joined] if self.joined else []
+        return self.joined
+
+
+class MessageListModel(QAbstractListModel):
+    """The messages of one conversation, one row each, oldest first.
+
+    Every change emits ``dataChanged`` for exactly the one row that changed, with the list of
+    roles that changed, so a view re-renders only that row.
+
+    Signals:
+        The standard ``QAbstractItemModel`` signals only (rowsInserted, rowsRemoved,
+        dataChanged, modelReset, ...).
+    """
+
+    class Roles(IntEnum):
+        RoleRole = Qt.ItemDataRole.UserRole + 1  # desktop.core.conversation.Role
+        ContentRole = Qt.ItemDataRole.UserRole + 2  # str, raw Markdown / plain text
+        FinishReasonRole = Qt.ItemDataRole.UserRole + 3  # FinishReason | None
+        StreamingRole = Qt.ItemDataRole.UserRole + 4  # bool
+        ExcludedRole = Qt.ItemDataRole.UserRole + 5  # bool: no longer fits the context window
+        MetaRole = Qt.ItemDataRole.UserRole + 6  # str, e.g. "gemma-3-270m · 12.3 tok/s"
+
+    _ROLE_NAMES: dict[int, QByteArray] = {  # noqa: RUF012 - read-only lookup table
+        Roles.RoleRole: QByteArray(b"role"),
+        Roles.ContentRole: QByteArray(b"content"),
+        Roles.FinishReasonRole: QByteArray(b"finishReason"),
+        Roles.StreamingRole: QByteArray(b"streaming"),
+        Roles.ExcludedRole: QByteArray(b"excluded"),
+        Roles.MetaRole: QByteArray(b"meta"),
+    }
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Row] = []
+
+    # -- QAbstractListModel ------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        row_number = index.row()
+        if not 0 <= row_number < len(self._rows):
+            return None
+        row = self._rows[row_number]
+        roles = MessageListModel.Roles
+        if role in (Qt.ItemDataRole.DisplayRole, roles.ContentRole):
+            return row.content()
+        if role == roles.RoleRole:
+            return row.role
+        if role == roles.FinishReasonRole:
+            return row.finish_reason
+        if role == roles.StreamingRole:
+            return row.streaming
+        if role == roles.ExcludedRole:
+            return row.excluded
+        if role == roles.MetaRole:
+            return row.meta
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        names = dict(super().roleNames())
+        names.update(self._ROLE_NAMES)
+        return names
+
+    # -- editing -----------------------------------------------------------------------------
+
+    def append_message(self, role: Role, content: str = "", *, streaming: bool = False) -> int:
+        """Add a message at the end and return its row.
+
+        A reply that is about to stream is appended empty with ``streaming=True`` and grown
+        with :meth:`append_delta`.
+        """
+        row_number = len(self._rows)
+        self.beginInsertRows(QModelIndex(), row_number, row_number)
+        self._rows.append(
+            _Row(
+                role=Role(role),
+                chunks=[content] if content else [],
+                joined=content,
+                streaming=streaming,
+            )
+        )
+        self.endInsertRows()
+        return row_number
+
+    def append_delta(self, row: int, text: str) -> None:
+        """Append streamed text to ``row``; costs O(len(text)) however long the reply is."""
+        if not text:
+            return
+        entry = self._row(row)
+        entry.chunks.append(text)
+        entry.joined = None
+        self._changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
+
+    def set_content(self, row: int, content: str) -> None:
+        """Replace the whole text of ``row`` (e.g. after an edit or a reload)."""
+        entry = self._row(row)
+        entry.chunks = [content] if content else []
+        entry.joined = content
+        self._changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
+
+    def set_finished(self, row: int, reason: FinishReason, meta: str = "") -> None:
+        """Mark a reply as done streaming, with why it ended and an optional meta line."""
+        entry = self._row(row)
+        entry.streaming = False
+        entry.finish_reason = FinishReason(reason)
+        roles = [self.Roles.StreamingRole, self.Roles.FinishReasonRole]
+        if meta:
+            entry.meta = meta
+            roles.append(self.Roles.MetaRole)
+        self._changed(row, *roles)
+
+    def set_meta(self, row: int, meta: str) -> None:
+        """Update the small line shown next to the author (model name, speed)."""
+        entry = self._row(row)
+        if entry.meta != meta:
+            entry.meta = meta
+            self._changed(row, self.Roles.MetaRole)
+
+    def set_excluded(self, rows: Iterable[int]) -> None:
+        """Mark exactly ``rows`` as no longer sent to the model; all other rows are cleared.
+
+        One ``dataChanged`` per row whose flag actually flips.
+        """
+        wanted = set(rows)
+        for row_number, entry in enumerate(self._rows):
+            excluded = row_number in wanted
+            if entry.excluded != excluded:
+                entry.excluded = excluded
+                self._changed(row_number, self.Roles.ExcludedRole)
+
+    def set_excluded_before(self, count: int) -> None:
+        """Mark the first ``count`` rows as excluded (the usual shape of context truncation)."""
+        self.set_excluded(range(max(0, count)))
+
+    def remove_rows_from(self, row: int) -> None:
+        """Drop ``row`` and everything after it; used to regenerate the last reply."""
+        if row < 0:
+            raise IndexError(row)
+        last = len(self._rows) - 1
+        if row > last:
+            return
+        self.beginRemoveRows(QModelIndex(), row, last)
+        del self._rows[row:]
+        self.endRemoveRows()
+
+    def set_messages(self, messages: Iterable[ChatMessage]) -> None:
+        """Replace the whole conversation at once (one ``modelReset``), e.g. on switching chats."""
+        self.beginResetModel()
+        self._rows = [
+            _Row(role=Role(m.role), chunks=[m.content] if m.content else [], joined=m.content)
+            for m in messages
+        ]
+        self.endResetModel()
+
+    def clear(self) -> None:
+        """Remove every message."""
+        self.set_messages(())
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def messages(self, *, include_streaming: bool = True) -> tuple[ChatMessage, ...]:
+        """The conversation as the model sees it: role and text of every row, in order.
+
+        Context truncation is decided in core, not here, so excluded rows are included.
+        ``include_streaming=False`` leaves out a reply that is still being written (e.g. the
+        empty placeholder appended just before generating).
+        """
+        return tuple(
+            ChatMessage(role=entry.role, content=entry.content())
+            for entry in self._rows
+            if include_streaming or not entry.streaming
+        )
+
+    def last_row_of_role(self, role: Role) -> int | None:
+        """Row of the newest message written by ``role``, or ``None``."""
+        for row_number in range(len(self._rows) - 1, -1, -1):
+            if self._rows[row_number].role == role:
+                return row_number
+        return None
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _row(self, row: int) -> _Row:
+        if not 0 <= row < len(self._rows):
+            raise IndexError(f"no message at row {row}")
+        return self._rows[row]
+
+    def _changed(self, row: int, *roles: int) -> None:
+        index = self.index(row, 0)
+        self.dataChanged.emit(index, index, [int(r) for r in roles])
