@@ -49,13 +49,38 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 
+# llama-cpp-python compiles llama.cpp from source. We build it once per version and set of
+# build flags into a wheel folder of our own, because pip's own wheel cache ignores CMAKE_ARGS.
+# On x86-64 the default is a portable build (AVX2, no -march=native): native builds on CPUs
+# with AMX crash in llama.cpp's AMX kernels, and a portable build also runs on other machines.
+LLAMA_CPP_PYTHON="llama-cpp-python==0.3.36"
+# The flags of the last build are remembered, so a GPU build stays until other flags are given.
+if [ -z "${CMAKE_ARGS:-}" ] && [ -f "$VENV/.hearthside-cmake-args" ]; then
+    export CMAKE_ARGS="$(cat "$VENV/.hearthside-cmake-args")"
+elif [ -z "${CMAKE_ARGS:-}" ] && [ "$(uname -m)" = "x86_64" ]; then
+    export CMAKE_ARGS="-DGGML_NATIVE=OFF"
+fi
+WHEELS="${XDG_CACHE_HOME:-$HOME/.cache}/hearthside/wheels/$(
+    echo "$LLAMA_CPP_PYTHON ${CMAKE_ARGS:-} $(uname -m) $("$VENV/bin/python" -c 'import sys; print(sys.version_info[:2])')" |
+        sha256sum | cut -c1-16)"
+
 STAMP="$VENV/.hearthside-installed"
-WANT="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16) $EXTRAS"
+WANT="$(sha256sum < "$ROOT/pyproject.toml" | cut -c1-16) $EXTRAS $WHEELS"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
-    echo "Installing Hearthside and its dependencies (the first time, llama-cpp-python is" \
-        "compiled: several minutes)"
-    export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip setuptools wheel
-    "$VENV/bin/python" -m pip install --quiet --editable "$ROOT[$EXTRAS]"
+    if ! ls "$WHEELS"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+        echo "Compiling llama.cpp (llama-cpp-python) once; this takes several minutes"
+        export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}"
+        mkdir -p "$WHEELS"
+        "$VENV/bin/python" -m pip wheel --quiet --no-deps --no-cache-dir --no-binary llama-cpp-python \
+            --wheel-dir "$WHEELS.partial" "$LLAMA_CPP_PYTHON"
+        mv "$WHEELS.partial"/llama_cpp_python-*.whl "$WHEELS"/
+        rm -rf "$WHEELS.partial"
+    fi
+    echo "Installing Hearthside and its dependencies into .venv"
+    "$VENV/bin/python" -m pip install --quiet --no-deps --force-reinstall \
+        "$WHEELS"/llama_cpp_python-*.whl
+    "$VENV/bin/python" -m pip install --quiet --find-links "$WHEELS" --editable "$ROOT[$EXTRAS]"
+    echo "${CMAKE_ARGS:-}" > "$VENV/.hearthside-cmake-args"
     echo "$WANT" > "$STAMP"
 fi

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ctypes
 import itertools
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -18,11 +16,6 @@ from pytestqt.qtbot import QtBot
 from desktop.core.conversation import FinishReason, Role
 from desktop.ui.chat_view import ChatView, SafeTextBrowser
 from desktop.ui.message_model import MessageListModel
-
-if sys.version_info < (3, 12):  # pragma: no cover - see the note in test_message_model.py
-    for _singleton in (None, True, False):
-        if sys.getrefcount(_singleton) < 1 << 39:
-            ctypes.c_ssize_t.from_address(id(_singleton)).value += 1 << 40
 
 
 @pytest.fixture

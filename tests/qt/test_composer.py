@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -12,11 +10,6 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.ui.composer import Composer
-
-if sys.version_info < (3, 12):  # pragma: no cover - see the note in test_message_model.py
-    for _singleton in (None, True, False):
-        if sys.getrefcount(_singleton) < 1 << 39:
-            ctypes.c_ssize_t.from_address(id(_singleton)).value += 1 << 40
 
 
 @pytest.fixture

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import ctypes
-import sys
-
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.core.conversation import ChatMessage, FinishReason, Role
 from desktop.ui.message_model import MessageListModel
-
-if sys.version_info < (3, 12):  # pragma: no cover - see the note in the report / app.py
-    # PySide6 6.12 on CPython 3.11 drops a reference to None/True/False on some calls; on 3.12+
-    # those objects are immortal. Pin them so a long test run cannot free them.
-    for _singleton in (None, True, False):
-        if sys.getrefcount(_singleton) < 1 << 39:
-            ctypes.c_ssize_t.from_address(id(_singleton)).value += 1 << 40
 
 Roles = MessageListModel.Roles
 

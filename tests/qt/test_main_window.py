@@ -1,0 +1,158 @@
+"""The real window driven like a user: type, Enter, watch the reply stream, Stop, Regenerate."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Slot
+
+from desktop.core.conversation import FinishReason, Role
+
+
+def load_tiny(qtbot, app, path: Path, **sampling: object) -> None:
+    for key, value in sampling.items():
+        app.settings.set(f"sampling.{key}", value, path.name)
+    app.settings.set("model.n_ctx", 512, path.name)
+    app.window.load_model(str(path))
+    qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=30_000)
+
+
+def type_and_send(qtbot, app, text: str) -> None:
+    editor = app.window.composer._input
+    editor.setFocus()
+    if text.isascii():
+        qtbot.keyClicks(editor, text)
+    else:  # QTest can only type ASCII; paste the rest as an input method would
+        editor.insertPlainText(text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+class DeltaRecorder(QObject):
+    """Lives on the GUI thread, so the worker's deltas reach it queued, as they reach the app."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.deltas: list[str] = []
+
+    @Slot(int, str)
+    def on_delta(self, _request_id: int, text: str) -> None:
+        self.deltas.append(text)
+
+
+def rows(app) -> list:
+    return list(app.session.messages.messages())
+
+
+def test_welcome_screen_until_a_model_loads(qtbot, app, tiny_gguf: Path) -> None:
+    window = app.window
+    assert window.pages.currentIndex() == 0
+    assert not window.composer._input.isEnabled() or not window.composer.isEnabled()
+    load_tiny(qtbot, app, tiny_gguf)
+    assert window.pages.currentIndex() == 1
+    assert window.composer._input.isEnabled()
+    assert "Hearthside Tiny Test" in window.model_label.text()
+    assert window.backend_label.text()
+
+
+def test_type_enter_and_the_reply_streams_in(qtbot, app, tiny_gguf: Path) -> None:
+    load_tiny(qtbot, app, tiny_gguf, temperature=0.0, max_tokens=48)
+    recorder = DeltaRecorder()
+    app.worker.reply_delta.connect(recorder.on_delta)
+    type_and_send(qtbot, app, "Hello, model! 你好")
+    messages = rows(app)
+    assert [m.role for m in messages] == [Role.USER, Role.ASSISTANT]
+    assert messages[0].content == "Hello, model! 你好"
+    assert app.window.composer.text() == ""
+    assert app.session.is_streaming
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    reply = rows(app)[1].content
+    assert reply and reply == "".join(recorder.deltas)
+    assert len(recorder.deltas) > 1
+    widget = app.window.chat_view.message_widget(1)
+    qtbot.waitUntil(lambda: widget.body.toPlainText().strip() != "", timeout=5_000)
+    assert "tok/s" in app.window.speed_label.text()
+    assert app.window.context_label.text().startswith("Context")
+
+
+def test_stop_keeps_the_partial_reply(qtbot, app, tiny_gguf: Path) -> None:
+    load_tiny(qtbot, app, tiny_gguf, temperature=1.0, max_tokens=100_000)
+    type_and_send(qtbot, app, "Talk forever")
+    qtbot.waitUntil(lambda: len(rows(app)[1].content) > 3, timeout=30_000)
+    clicked = time.perf_counter()
+    qtbot.mouseClick(app.window.composer._button, Qt.MouseButton.LeftButton)
+    assert not app.session.is_streaming
+    assert time.perf_counter() - clicked < 0.2
+    partial = rows(app)[1].content
+    assert partial
+    model = app.session.messages
+    assert model.data(model.index(1), model.Roles.FinishReasonRole) == FinishReason.CANCELLED
+    # Later deltas of the stopped reply are dropped; the text stays as it was.
+    qtbot.wait(300)
+    assert rows(app)[1].content == partial
+
+
+def test_escape_stops_a_reply(qtbot, app, tiny_gguf: Path) -> None:
+    load_tiny(qtbot, app, tiny_gguf, temperature=1.0, max_tokens=100_000)
+    type_and_send(qtbot, app, "Go")
+    qtbot.waitUntil(lambda: len(rows(app)[1].content) > 3, timeout=30_000)
+    qtbot.keyClick(app.window.composer._input, Qt.Key.Key_Escape)
+    assert not app.session.is_streaming
+
+
+def test_regenerate_replaces_the_last_reply(qtbot, app, tiny_gguf: Path) -> None:
+    load_tiny(qtbot, app, tiny_gguf, temperature=1.0, max_tokens=24, seed=-1)
+    type_and_send(qtbot, app, "Say something")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    assert len(rows(app)) == 2
+    app.window.regenerate_action.trigger()
+    assert app.session.is_streaming
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    messages = rows(app)
+    assert [m.role for m in messages] == [Role.USER, Role.ASSISTANT]
+    assert messages[1].content
+
+
+def test_follow_up_turn_in_the_window(qtbot, app, tiny_gguf: Path) -> None:
+    load_tiny(qtbot, app, tiny_gguf, temperature=0.0, max_tokens=16)
+    stats = []
+    app.session.reply_stats_changed.connect(stats.append)
+    type_and_send(qtbot, app, "First question")
+    qtbot.waitUntil(lambda: len(stats) == 1, timeout=30_000)
+    type_and_send(qtbot, app, "Second question")
+    qtbot.waitUntil(lambda: len(stats) == 2, timeout=30_000)
+    assert len(rows(app)) == 4
+    assert stats[1].evaluated_prompt_tokens < stats[1].prompt_tokens - stats[0].prompt_tokens
+
+
+def test_bad_file_shows_a_dialog_and_keeps_the_model(
+    qtbot, app, tiny_gguf: Path, truncated_gguf: Path
+) -> None:
+    load_tiny(qtbot, app, tiny_gguf)
+    app.window.load_model(str(truncated_gguf))
+    qtbot.waitUntil(lambda: app.window.error_box is not None, timeout=10_000)
+    text = app.window.error_box.text()
+    assert truncated_gguf.name in text and "incomplete" in text
+    assert "still loaded" in text
+    assert app.session.model_info is not None
+    app.window.error_box.close()
+    type_and_send(qtbot, app, "still there?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+
+
+def test_not_gguf_file_from_the_welcome_screen(qtbot, app, not_gguf_file: Path) -> None:
+    app.window.load_model(str(not_gguf_file))
+    qtbot.waitUntil(lambda: app.window.error_box is not None, timeout=10_000)
+    assert "is not a GGUF model file" in app.window.error_box.text()
+    assert app.window.pages.currentIndex() == 0
+
+
+def test_too_long_message_is_kept_and_explained(qtbot, app, tiny_gguf: Path) -> None:
+    load_tiny(qtbot, app, tiny_gguf, max_tokens=16)
+    long_text = "lorem ipsum " * 400
+    app.window.composer.set_text(long_text)
+    qtbot.keyClick(app.window.composer._input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: app.window.error_box is not None, timeout=30_000)
+    assert "too long" in app.window.error_box.text()
+    assert rows(app)[0].content == long_text.strip()
+    assert not app.session.is_streaming
