@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from desktop import __version__
+from desktop.core.conversation import ChatMessage, Role
 from desktop.core.prompt import choose_template
 from desktop.core.settings import default_data_dir
-from desktop.core.conversation import ChatMessage, Role
 
 DIAGNOSE_TOKENS = 32
 

@@ -7,6 +7,7 @@ key instead of failing the start.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -48,13 +49,23 @@ DECLARED: tuple[Setting, ...] = (
     Setting("sampling.temperature", float, 0.7, "Randomness; 0 is greedy.", per_model=True),
     Setting("sampling.top_p", float, 0.95, "Nucleus sampling threshold.", per_model=True),
     Setting("sampling.top_k", int, 40, "Sample among the k likeliest tokens.", per_model=True),
-    Setting("sampling.min_p", float, 0.05, "Drop tokens below this share of the top one.",
-            per_model=True),
+    Setting(
+        "sampling.min_p",
+        float,
+        0.05,
+        "Drop tokens below this share of the top one.",
+        per_model=True,
+    ),
     Setting("sampling.repeat_penalty", float, 1.1, "Penalty for repeated tokens.", per_model=True),
     Setting("sampling.max_tokens", int, 1024, "Longest reply in tokens.", per_model=True),
     Setting("sampling.seed", int, -1, "Random seed; -1 picks a new one per reply.", per_model=True),
-    Setting("chat.system_prompt", str, "", "Instructions sent before every conversation.",
-            per_model=True),
+    Setting(
+        "chat.system_prompt",
+        str,
+        "",
+        "Instructions sent before every conversation.",
+        per_model=True,
+    ),
 )
 _BY_KEY = {setting.key: setting for setting in DECLARED}
 
@@ -137,10 +148,8 @@ class Settings:
 
     def _set_aside(self) -> None:
         """Keeps an unreadable settings file for the user instead of overwriting it."""
-        try:
+        with contextlib.suppress(OSError):
             self.path.replace(self.path.with_suffix(".json.bad"))
-        except OSError:
-            pass
 
     @staticmethod
     def _valid(values: Any) -> dict[str, Any]:

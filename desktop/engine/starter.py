@@ -47,9 +47,7 @@ def sha256_of(path: Path, progress: Callable[[float], None] | None = None) -> st
     return digest.hexdigest()
 
 
-def ensure_starter_model(
-    models_dir: Path, progress: Callable[[float], None] | None = None
-) -> Path:
+def ensure_starter_model(models_dir: Path, progress: Callable[[float], None] | None = None) -> Path:
     """Returns the verified starter GGUF in `models_dir`, assembling it the first time.
 
     The file is written under a temporary name and renamed only after its sha256 matches, so an

@@ -9,7 +9,7 @@ queued signal.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -32,7 +32,7 @@ class ChatSettings:
     """What a reply needs besides the messages; read from Settings for the loaded model."""
 
     system_prompt: str = ""
-    sampling: SamplingOptions = SamplingOptions()
+    sampling: SamplingOptions = field(default_factory=SamplingOptions)
 
 
 class ChatSession(QObject):
@@ -172,9 +172,7 @@ class ChatSession(QObject):
         self._reply_row = self.messages.append_message(Role.ASSISTANT, "", streaming=True)
         self.streaming_changed.emit(True)
         self.generate_requested.emit(
-            GenerationRequest(
-                self._reply_id, tuple(history), self.settings.sampling, self._dropped
-            )
+            GenerationRequest(self._reply_id, tuple(history), self.settings.sampling, self._dropped)
         )
 
     def _finish_reply(self, reason: FinishReason, meta: str = "") -> None:
@@ -221,7 +219,7 @@ class ChatSession(QObject):
         self._dropped = info.dropped_messages
         offset = 1 if self.settings.system_prompt.strip() else 0
         history_dropped = max(0, info.dropped_messages)
-        excluded = set(self._sent_rows[: history_dropped]) if offset >= 0 else set()
+        excluded = set(self._sent_rows[:history_dropped]) if offset >= 0 else set()
         self.messages.set_excluded(excluded)
         self.prompt_info_changed.emit(info)
 

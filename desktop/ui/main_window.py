@@ -306,8 +306,10 @@ class MainWindow(QMainWindow):
                 answer = QMessageBox.question(
                     self,
                     self.tr("Reload the model?"),
-                    self.tr("The new loading settings apply when the model is loaded again. "
-                            "Reload it now?"),
+                    self.tr(
+                        "The new loading settings apply when the model is loaded again. "
+                        "Reload it now?"
+                    ),
                 )
                 if answer == QMessageBox.StandardButton.Yes:
                     self.load_model("" if info.is_demo and not self._model_path else path)
@@ -316,16 +318,19 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             self.tr("About Hearthside"),
-            self.tr("Hearthside {version}\nChat with a language model that runs on your own "
-                    "computer, offline.").format(version=__version__),
+            self.tr(
+                "Hearthside {version}\nChat with a language model that runs on your own "
+                "computer, offline."
+            ).format(version=__version__),
         )
 
     def show_error(self, title: str, text: str) -> None:
         """A window-modal box that does not block the event loop (tests read `error_box`)."""
         if self.error_box is not None:
             self.error_box.close()
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                          self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
+        )
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
         self.error_box = box
@@ -463,17 +468,25 @@ class MainWindow(QMainWindow):
                 "pip install 'hearthside[starter]', or open a GGUF file."
             )
         if problem == LoadProblem.NOT_ENOUGH_MEMORY:
-            return self.tr("There is not enough memory to load “{name}”.").format(
-                name=name
-            ) + "\n\n" + failure.message
+            return (
+                self.tr("There is not enough memory to load “{name}”.").format(name=name)
+                + "\n\n"
+                + failure.message
+            )
         if problem == LoadProblem.TEMPLATE:
-            return self.tr("“{name}” has a chat template that cannot be used.").format(
-                name=name
-            ) + "\n\n" + failure.message
-        return self.tr(
-            "llama.cpp could not load “{name}”. It may need more memory than is free; try a "
-            "smaller context length in Model settings."
-        ).format(name=name) + "\n\n" + failure.message
+            return (
+                self.tr("“{name}” has a chat template that cannot be used.").format(name=name)
+                + "\n\n"
+                + failure.message
+            )
+        return (
+            self.tr(
+                "llama.cpp could not load “{name}”. It may need more memory than is free; try a "
+                "smaller context length in Model settings."
+            ).format(name=name)
+            + "\n\n"
+            + failure.message
+        )
 
     @Slot(bool)
     def on_session_streaming_changed(self, streaming: bool) -> None:

@@ -209,9 +209,7 @@ class InferenceWorker(QObject):
         except GgufCheckError as error:
             self.load_failed.emit(
                 request_id,
-                LoadFailure(
-                    LoadProblem.BAD_FILE, str(model_path), str(error), str(error.problem)
-                ),
+                LoadFailure(LoadProblem.BAD_FILE, str(model_path), str(error), str(error.problem)),
             )
             return
         memory_problem = self._memory_problem(facts, options)
@@ -428,9 +426,7 @@ class InferenceWorker(QObject):
                     finish = FinishReason.LENGTH
         except GenerationError as error:
             send(coalescer.flush())
-            self.reply_failed.emit(
-                request_id, ReplyFailure(ReplyProblem.LLAMA_FAILED, str(error))
-            )
+            self.reply_failed.emit(request_id, ReplyFailure(ReplyProblem.LLAMA_FAILED, str(error)))
             return
         if not stopped_by_string:
             tail, stopped_by_string = holdback.feed(decoder.flush())

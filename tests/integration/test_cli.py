@@ -35,8 +35,17 @@ def test_diagnose_on_the_tiny_model(tiny_gguf: Path, private_data_dir: Path) -> 
     result = run_cli("--diagnose", "--model", str(tiny_gguf), data_dir=private_data_dir)
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    for line in ("Hearthside ", "llama-cpp-python ", "Backend: ", "GPU offload supported: ",
-                 "CPU threads: ", "RAM: ", "Load time: ", "Prompt: ", "Generation: "):
+    for line in (
+        "Hearthside ",
+        "llama-cpp-python ",
+        "Backend: ",
+        "GPU offload supported: ",
+        "CPU threads: ",
+        "RAM: ",
+        "Load time: ",
+        "Prompt: ",
+        "Generation: ",
+    ):
         assert line in out
     assert out.rstrip().endswith("OK")
 
@@ -53,8 +62,9 @@ def test_diagnose_fails_with_one_line_reason(
 
 
 def test_diagnose_missing_file(private_data_dir: Path, tmp_path: Path) -> None:
-    result = run_cli("--diagnose", "--model", str(tmp_path / "gone.gguf"),
-                     data_dir=private_data_dir)
+    result = run_cli(
+        "--diagnose", "--model", str(tmp_path / "gone.gguf"), data_dir=private_data_dir
+    )
     assert result.returncode != 0
     assert "gone.gguf" in result.stderr
 

@@ -28,8 +28,9 @@ def model(tiny_gguf: Path):
 
 def _prompt(model: LoadedModel, messages: list[ChatMessage]) -> list[int]:
     facts = model.facts
-    template = choose_template(facts.chat_template, facts.architecture, facts.bos_token,
-                               facts.eos_token)
+    template = choose_template(
+        facts.chat_template, facts.architecture, facts.bos_token, facts.eos_token
+    )
     return model.tokenize_segments(template.render_segments(messages))
 
 
@@ -88,8 +89,9 @@ def test_follow_up_turn_evaluates_only_new_tokens(model: LoadedModel) -> None:
     # The worker remembers the reply's own tokens; here we splice them in the same way.
     second = [*first, ChatMessage(Role.ASSISTANT, reply_text), ChatMessage(Role.USER, "And then?")]
     facts = model.facts
-    template = choose_template(facts.chat_template, facts.architecture, facts.bos_token,
-                               facts.eos_token)
+    template = choose_template(
+        facts.chat_template, facts.architecture, facts.bos_token, facts.eos_token
+    )
     follow_up: list[int] = []
     for segment in template.render_segments(second):
         if not segment.parse_special and segment.text == reply_text:
@@ -110,12 +112,13 @@ def test_follow_up_turn_evaluates_only_new_tokens(model: LoadedModel) -> None:
 def test_stop_flag_ends_generation_between_tokens(model: LoadedModel) -> None:
     prompt = _prompt(model, [ChatMessage(Role.USER, "Count to a thousand.")])
     made = 0
-    stop = False
-    for _ in model.generate(prompt, SamplingOptions(temperature=0.0, max_tokens=200),
-                            lambda: stop):
+    stop = [False]
+    for _ in model.generate(
+        prompt, SamplingOptions(temperature=0.0, max_tokens=200), lambda: stop[0]
+    ):
         made += 1
         if made == 3:
-            stop = True
+            stop[0] = True
     assert made == 3
 
 

@@ -45,13 +45,26 @@ class Commands(QObject):
         super().__init__()
         self.load.connect(worker.on_load_requested)
         self.generate.connect(worker.on_generate_requested)
-        for name in ("load_progress", "load_finished", "load_failed", "reply_started",
-                     "reply_delta", "reply_finished", "reply_failed"):
+        for name in (
+            "load_progress",
+            "load_finished",
+            "load_failed",
+            "reply_started",
+            "reply_delta",
+            "reply_finished",
+            "reply_failed",
+        ):
             getattr(worker, name).connect(getattr(self, name))
 
 
-def load(qtbot, worker: InferenceWorker, commands: Commands, request_id: int, path: Path,
-         options: LoadOptions = OPTIONS) -> ModelInfo:
+def load(
+    qtbot,
+    worker: InferenceWorker,
+    commands: Commands,
+    request_id: int,
+    path: Path,
+    options: LoadOptions = OPTIONS,
+) -> ModelInfo:
     with qtbot.waitSignal(commands.load_finished, timeout=30_000) as blocker:
         commands.load.emit(request_id, str(path), options)
     assert blocker.args[0] == request_id
@@ -187,9 +200,7 @@ def test_overflowing_history_drops_the_oldest_turns(qtbot, worker, tiny_gguf: Pa
     assert stats.prompt_tokens + 16 <= 256
 
 
-def test_prompt_longer_than_the_context_is_refused_clearly(
-    qtbot, worker, tiny_gguf: Path
-) -> None:
+def test_prompt_longer_than_the_context_is_refused_clearly(qtbot, worker, tiny_gguf: Path) -> None:
     commands = Commands(worker)
     load(qtbot, worker, commands, 1, tiny_gguf, LoadOptions(n_ctx=256, n_threads=2))
     huge = "word " * 2000
