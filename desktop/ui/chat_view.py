@@ -818,6 +818,11 @@ class ChatView(QScrollArea):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
-            # Code colours depend on whether the palette is dark.
-            self._rerender_all()
+        if event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.ApplicationPaletteChange,
+            QEvent.Type.StyleChange,
+        ):
+            # Code colours depend on whether the palette is dark. The view hears of a new palette
+            # before its bubbles get it, so re-render once the change has reached them.
+            QTimer.singleShot(0, self._rerender_all)

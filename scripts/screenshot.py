@@ -1,0 +1,119 @@
+"""Takes screenshots of the real window for a look by eye (run under xvfb-run -a).
+
+    xvfb-run -a .venv/bin/python scripts/screenshot.py --model M.gguf --out /tmp/shots
+
+Writes light and dark, wide and narrow PNGs of a conversation with Chinese text, code and a long
+reply, after one real reply from the model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from desktop.app import create
+from desktop.core.conversation import FinishReason, Role
+
+SAMPLE = [
+    (Role.USER, "How do I read a file line by line in Python? 请用中文解释一下。"),
+    (
+        Role.ASSISTANT,
+        "Use a `with` block so the file is closed for you:\n\n```python\n"
+        "with open('notes.txt', encoding='utf-8') as f:\n    for line in f:\n"
+        "        print(line.rstrip())\n```\n\n"
+        "**中文说明：** `with` 语句会在结束时自动关闭文件，逐行读取不会把整个文件读入内存。\n\n"
+        "| Mode | Meaning |\n|---|---|\n| `r` | read |\n| `w` | write |\n",
+    ),
+    (Role.USER, "Thanks! And a long answer please, with a link: https://example.com/docs"),
+    (
+        Role.ASSISTANT,
+        "\n\n".join(
+            f"{i}. Paragraph {i} of a long reply. " + "The quick brown fox jumps over the lazy "
+            "dog while the lighthouse keeper writes the log. " * 4
+            for i in range(1, 9)
+        ),
+    ),
+]
+
+
+def wait(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    for role, color in (
+        (QPalette.ColorRole.Window, "#202124"),
+        (QPalette.ColorRole.WindowText, "#e8eaed"),
+        (QPalette.ColorRole.Base, "#17181a"),
+        (QPalette.ColorRole.AlternateBase, "#2a2b2e"),
+        (QPalette.ColorRole.Text, "#e8eaed"),
+        (QPalette.ColorRole.Button, "#2d2e31"),
+        (QPalette.ColorRole.ButtonText, "#e8eaed"),
+        (QPalette.ColorRole.Highlight, "#3b78e7"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.ToolTipBase, "#2d2e31"),
+        (QPalette.ColorRole.ToolTipText, "#e8eaed"),
+        (QPalette.ColorRole.PlaceholderText, "#9aa0a6"),
+        (QPalette.ColorRole.Link, "#8ab4f8"),
+    ):
+        palette.setColor(role, QColor(color))
+    return palette
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/hearthside-shots"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv)
+    app.setStyle("Fusion")
+    hearthside = create(Path(tempfile.mkdtemp()))
+    window = hearthside.window
+    window.resize(1000, 760)
+    window.show()
+    window.grab().save(str(args.out / "welcome.png"))
+    hearthside.settings.set("sampling.max_tokens", 48, args.model.name)
+    window.load_model(str(args.model))
+    for _ in range(600):
+        if hearthside.session.model_info is not None:
+            break
+        wait(100)
+    model = hearthside.session.messages
+    for role, text in SAMPLE:
+        row = model.append_message(role, text)
+        if role == Role.ASSISTANT:
+            model.set_finished(row, FinishReason.STOP, "demo · 42.0 tok/s")
+    hearthside.session.send("Write a short poem about the sea.")
+    for _ in range(600):
+        if not hearthside.session.is_streaming:
+            break
+        wait(100)
+    wait(300)
+    for theme, palette in (("light", app.style().standardPalette()), ("dark", dark_palette())):
+        app.setPalette(palette)
+        for name, width in (("wide", 1000), ("narrow", 380)):
+            window.resize(width, 760)
+            wait(300)
+            window.chat_view.scroll_to_bottom()
+            wait(200)
+            window.grab().save(str(args.out / f"{theme}-{name}.png"))
+        window.chat_view.verticalScrollBar().setValue(0)
+        wait(200)
+        window.grab().save(str(args.out / f"{theme}-top.png"))
+    hearthside.shutdown()
+    print(f"screenshots in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
