@@ -217,10 +217,9 @@ class ChatSession(QObject):
         if request_id != self._reply_id:
             return
         self._dropped = info.dropped_messages
-        offset = 1 if self.settings.system_prompt.strip() else 0
-        history_dropped = max(0, info.dropped_messages)
-        excluded = set(self._sent_rows[:history_dropped]) if offset >= 0 else set()
-        self.messages.set_excluded(excluded)
+        # The plan counts dropped messages after the system prompt, oldest first, which are
+        # exactly the first rows that were sent.
+        self.messages.set_excluded(self._sent_rows[: info.dropped_messages])
         self.prompt_info_changed.emit(info)
 
     @Slot(int, str)

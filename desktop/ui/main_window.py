@@ -49,7 +49,8 @@ class MainWindow(QMainWindow):
         self.session = session
         self.settings = settings
         self._gpu_offload = gpu_offload
-        self._model_path = ""  # what the user asked for; "" is the starter model
+        self._model_path = ""  # the loaded model as the user asked for it; "" is the starter
+        self._pending_path = ""  # the model being loaded
         self.error_box: QMessageBox | None = None
         self.setWindowTitle(APP_NAME)
         self.resize(980, 760)
@@ -363,7 +364,7 @@ class MainWindow(QMainWindow):
             self.speed_label.clear()
             self.banner.hide()
         else:
-            self._model_path = getattr(self, "_pending_path", info.path)
+            self._model_path = self._pending_path
             self.session.settings = self.chat_settings_for(self._model_path)
             self.settings.set("model.path", self._model_path)
             try:

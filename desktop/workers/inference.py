@@ -285,10 +285,9 @@ class InferenceWorker(QObject):
             memory = psutil.virtual_memory()
         except Exception:
             return None
-        needed = facts.file_size if not options.use_mmap else facts.file_size // 2
         if options.n_gpu_layers != 0:
-            return None  # VRAM takes most of it; llama.cpp reports a failed allocation itself
-        if needed > memory.total:
+            return None  # VRAM holds most of it; llama.cpp reports a failed allocation itself
+        if facts.file_size > memory.total:
             return (
                 f"The model needs about {facts.file_size / 2**30:.1f} GiB of memory; "
                 f"this computer has {memory.total / 2**30:.1f} GiB."

@@ -156,3 +156,24 @@ def test_too_long_message_is_kept_and_explained(qtbot, app, tiny_gguf: Path) -> 
     assert "too long" in app.window.error_box.text()
     assert rows(app)[0].content == long_text.strip()
     assert not app.session.is_streaming
+
+
+def test_overflow_marks_the_dropped_messages(qtbot, app, tiny_gguf: Path) -> None:
+    app.settings.set("model.n_ctx", 256, tiny_gguf.name)
+    app.settings.set("sampling.max_tokens", 16, tiny_gguf.name)
+    app.window.load_model(str(tiny_gguf))
+    qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=30_000)
+    model = app.session.messages
+    for i in range(10):
+        model.append_message(Role.USER, f"Old question {i} about lighthouses and the sea.")
+        model.append_message(Role.ASSISTANT, f"Old answer {i} about lighthouses and the sea.")
+    type_and_send(qtbot, app, "Newest question")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    excluded = [
+        model.data(model.index(row), model.Roles.ExcludedRole) for row in range(model.rowCount())
+    ]
+    assert excluded[0] and excluded[1]
+    assert not excluded[-2] and not excluded[-1]  # the newest question and its reply
+    assert excluded == sorted(excluded, reverse=True)  # the oldest ones, in one run
+    assert "oldest messages" in app.window.banner.text()
+    assert app.window.banner.isVisible()
