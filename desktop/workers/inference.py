@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -212,6 +212,10 @@ class InferenceWorker(QObject):
                 LoadFailure(LoadProblem.BAD_FILE, str(model_path), str(error), str(error.problem)),
             )
             return
+        if facts.context_length and options.n_ctx > facts.context_length:
+            # Past its training length a model only degrades, and the KV cache for an absurd
+            # setting can take minutes to fail to allocate; ModelInfo.n_ctx shows the result.
+            options = replace(options, n_ctx=facts.context_length)
         memory_problem = self._memory_problem(facts, options)
         if memory_problem:
             self.load_failed.emit(

@@ -229,3 +229,11 @@ def test_cancelled_load_keeps_nothing_half_loaded(qtbot, worker, tiny_gguf: Path
         commands.load.emit(9, str(tiny_gguf), OPTIONS)
     assert blocker.args[1].problem == LoadProblem.CANCELLED
     assert worker.model is None
+
+
+def test_context_longer_than_the_model_was_trained_for_is_capped(
+    qtbot, worker, tiny_gguf: Path
+) -> None:
+    commands = Commands(worker)
+    info = load(qtbot, worker, commands, 1, tiny_gguf, LoadOptions(n_ctx=1_000_000, n_threads=2))
+    assert info.n_ctx == info.n_ctx_train == 2048
