@@ -160,9 +160,12 @@ class MainWindow(QMainWindow):
         self.welcome_text.setWordWrap(True)
         self.welcome_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(self.welcome_text)
+        outer.addSpacing(12)
         buttons = QHBoxLayout()
+        buttons.setSpacing(12)
         buttons.addStretch(1)
         self.welcome_starter = QPushButton(self.tr("Use the starter model (offline)"))
+        self.welcome_starter.setDefault(True)
         self.welcome_starter.clicked.connect(self.load_starter)
         self.welcome_starter.setEnabled(starter_installed())
         if not starter_installed():
@@ -174,7 +177,26 @@ class MainWindow(QMainWindow):
         self.welcome_open.clicked.connect(self.choose_model_file)
         buttons.addWidget(self.welcome_open)
         buttons.addStretch(1)
+        for button in (self.welcome_starter, self.welcome_open):
+            button.setMinimumHeight(int(button.sizeHint().height() * 1.4))
+            button.setMinimumWidth(button.sizeHint().width() + 24)
         outer.addLayout(buttons)
+        outer.addSpacing(12)
+        hint = QLabel(
+            self.tr(
+                "Models are GGUF files, for example from Hugging Face. The starter model is a "
+                "small demo that runs anywhere; larger instruction-tuned models answer far better."
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setEnabled(False)  # drawn in the palette's muted text colour
+        hint.setMaximumWidth(560)
+        hint_row = QHBoxLayout()
+        hint_row.addStretch(1)
+        hint_row.addWidget(hint, 4)
+        hint_row.addStretch(1)
+        outer.addLayout(hint_row)
         outer.addStretch(2)
         return page
 
