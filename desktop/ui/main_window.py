@@ -39,6 +39,19 @@ from desktop.workers.inference import (
 )
 
 _WELCOME_PAGE, _CHAT_PAGE = 0, 1
+_TEMPLATE_NAMES = {
+    "chatml": "ChatML",
+    "gemma": "Gemma",
+    "llama3": "Llama 3",
+    "mistral": "Mistral",
+    "phi3": "Phi-3",
+}
+
+
+def template_display_name(origin: str) -> str:
+    """'builtin:gemma' or 'builtin:gemma:fallback' → 'Gemma'."""
+    name = origin.removeprefix("builtin:").split(":")[0]
+    return _TEMPLATE_NAMES.get(name, name)
 
 
 class MainWindow(QMainWindow):
@@ -413,7 +426,7 @@ class MainWindow(QMainWindow):
         else:
             template = self.tr(
                 "Chat template: Hearthside's built-in {name} format (the model file has none)"
-            ).format(name=info.template_origin.removeprefix("builtin:"))
+            ).format(name=template_display_name(info.template_origin))
         return "\n".join(
             (
                 info.path,
@@ -437,12 +450,20 @@ class MainWindow(QMainWindow):
                     "file…"
                 ).format(name=info.name)
             )
-        if info.template_origin != "gguf":
+        name = template_display_name(info.template_origin)
+        if info.template_origin.endswith(":fallback"):
+            notes.append(
+                self.tr(
+                    "This model's own chat template could not be used; Hearthside uses its "
+                    "built-in {name} format instead."
+                ).format(name=name)
+            )
+        elif info.template_origin != "gguf":
             notes.append(
                 self.tr(
                     "This model file has no chat template; Hearthside uses its built-in {name} "
                     "format."
-                ).format(name=info.template_origin.removeprefix("builtin:"))
+                ).format(name=name)
             )
         self.banner.setText("\n".join(notes))
         self.banner.setVisible(bool(notes))
