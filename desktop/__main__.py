@@ -29,11 +29,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="print versions, backend and hardware, load the model, generate 32 tokens and "
         "print the speed, without opening a window",
     )
+    # The app runs itself with these to try a model file in a child process (engine/probe.py).
+    parser.add_argument("--probe-model", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--probe-gpu-layers", type=int, default=0, help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.probe_model is not None:
+        from desktop.engine.probe import run_probe
+
+        return run_probe(args.probe_model, args.probe_gpu_layers)
     if args.diagnose:
         # Imported here so --diagnose never loads Qt.
         from desktop.diagnose import run_diagnose

@@ -62,7 +62,7 @@ def create(data_dir: Path) -> Hearthside:
     backend = backend_info()
     thread = QThread()
     thread.setObjectName("inference")
-    worker = InferenceWorker(data_dir / "models")
+    worker = InferenceWorker(data_dir / "models", data_dir / "probed-models.json")
     worker.moveToThread(thread)
     thread.start()
     session = ChatSession(worker)

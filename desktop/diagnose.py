@@ -36,6 +36,7 @@ def run_diagnose(model: Path | None, data_dir: Path | None) -> int:
         default_thread_count,
         measure_generation,
     )
+    from desktop.engine.probe import probe_model
 
     print(f"Hearthside {__version__}")
     print(f"Python {platform.python_version()} on {platform.platform()}")
@@ -68,11 +69,17 @@ def run_diagnose(model: Path | None, data_dir: Path | None) -> int:
     except GgufCheckError as error:
         return _fail(str(error))
     print(f"Architecture: {facts.architecture}, quantization: {facts.file_type or 'unknown'}")
+    gpu_layers = -1 if backend.gpu_offload else 0
+    # A native crash would end this process without a word; the probe runs it in a child.
+    probe = probe_model(model, gpu_layers)
+    if not probe.ok:
+        return _fail(f"{model.name}: {probe.message}")
+    print("Test load in a separate process: OK")
     started = time.perf_counter()
     try:
         loaded = LoadedModel.load(
             model,
-            LoadOptions(n_ctx=512, n_gpu_layers=-1 if backend.gpu_offload else 0),
+            LoadOptions(n_ctx=512, n_gpu_layers=gpu_layers),
         )
     except ModelLoadError as error:
         return _fail(f"llama.cpp could not load {model.name}: {error}")

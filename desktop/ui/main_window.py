@@ -517,6 +517,15 @@ class MainWindow(QMainWindow):
                 + "\n\n"
                 + failure.message
             )
+        if problem == LoadProblem.LLAMA_CRASHED:
+            return (
+                self.tr(
+                    "“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it "
+                    "was not loaded. The file may be damaged, or made for a newer llama.cpp."
+                ).format(name=name)
+                + "\n\n"
+                + failure.message
+            )
         if problem == LoadProblem.TEMPLATE:
             return (
                 self.tr("“{name}” has a chat template that cannot be used.").format(name=name)

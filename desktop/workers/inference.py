@@ -41,6 +41,7 @@ from desktop.engine.llama import (
     SamplingOptions,
     backend_info,
 )
+from desktop.engine.probe import ProbeCache, probe_model
 
 
 class LoadProblem(StrEnum):
@@ -50,6 +51,7 @@ class LoadProblem(StrEnum):
     STARTER_MISSING = "starter_missing"
     NOT_ENOUGH_MEMORY = "not_enough_memory"
     LLAMA_FAILED = "llama_failed"
+    LLAMA_CRASHED = "llama_crashed"  # the file crashed llama.cpp in the probe process
     TEMPLATE = "template"
     CANCELLED = "cancelled"
 
@@ -157,9 +159,12 @@ class InferenceWorker(QObject):
     reply_finished = Signal(int, object)
     reply_failed = Signal(int, object)
 
-    def __init__(self, models_dir: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self, models_dir: Path, probe_cache: Path | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._models_dir = models_dir
+        self._probe_cache = ProbeCache(probe_cache) if probe_cache is not None else None
         self._model: LoadedModel | None = None
         self._template: ChatTemplate | None = None
         self._backend: BackendInfo | None = None
@@ -225,6 +230,22 @@ class InferenceWorker(QObject):
             return
         if self._backend is None:
             self._backend = backend_info()
+        probe = probe_model(
+            model_path,
+            options.n_gpu_layers,
+            self._probe_cache,
+            should_cancel=lambda: request_id <= self._cancel_load_up_to,
+        )
+        if not probe.ok:
+            problem = (
+                LoadProblem.CANCELLED
+                if probe.cancelled
+                else LoadProblem.LLAMA_CRASHED
+                if probe.crashed
+                else LoadProblem.LLAMA_FAILED
+            )
+            self.load_failed.emit(request_id, LoadFailure(problem, str(model_path), probe.message))
+            return
         base = 0.3 if not path else 0.0
 
         def progress(fraction: float) -> bool:

@@ -15,7 +15,7 @@ from desktop.workers.inference import InferenceWorker
 def worker(qtbot, private_data_dir: Path) -> Iterator[InferenceWorker]:
     """An InferenceWorker on its own QThread, stopped in the app's shutdown order."""
     thread = QThread()
-    worker = InferenceWorker(private_data_dir / "models")
+    worker = InferenceWorker(private_data_dir / "models", private_data_dir / "probed.json")
     worker.moveToThread(thread)
     thread.start()
     yield worker

@@ -237,3 +237,23 @@ def test_context_longer_than_the_model_was_trained_for_is_capped(
     commands = Commands(worker)
     info = load(qtbot, worker, commands, 1, tiny_gguf, LoadOptions(n_ctx=1_000_000, n_threads=2))
     assert info.n_ctx == info.n_ctx_train == 2048
+
+
+def test_a_file_that_crashes_llama_cpp_is_refused_and_the_app_lives(
+    qtbot, worker, tiny_gguf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.engine.probe import FAULT_ENV
+
+    commands = Commands(worker)
+    load(qtbot, worker, commands, 1, tiny_gguf)
+    other = tmp_path / "crashes.gguf"
+    other.write_bytes(tiny_gguf.read_bytes())
+    # Simulated native crash in the probe process (see tests/integration/test_probe.py).
+    monkeypatch.setenv(FAULT_ENV, "segfault")
+    with qtbot.waitSignal(commands.load_failed, timeout=30_000) as blocker:
+        commands.load.emit(2, str(other), OPTIONS)
+    failure: LoadFailure = blocker.args[1]
+    assert failure.problem == LoadProblem.LLAMA_CRASHED
+    assert "crashed" in failure.message
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000):
+        commands.generate.emit(GenerationRequest(3, (ChatMessage(Role.USER, "hi"),), GREEDY))
