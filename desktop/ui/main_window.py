@@ -520,8 +520,9 @@ class MainWindow(QMainWindow):
         if problem == LoadProblem.LLAMA_CRASHED:
             return (
                 self.tr(
-                    "“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it "
-                    "was not loaded. The file may be damaged, or made for a newer llama.cpp."
+                    "“{name}” crashed llama.cpp when Hearthside tried it in a separate process, "
+                    "so it was not loaded. The file may be damaged, or made for a newer "
+                    "llama.cpp."
                 ).format(name=name)
                 + "\n\n"
                 + failure.message
