@@ -32,3 +32,54 @@ class ChatMessage:
 
     role: Role
     content: str
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationInfo:
+    """How an assistant reply was made, so a transcript can be reproduced."""
+
+    model_file: str = ""
+    model_sha256: str | None = None
+    quantization: str | None = None
+    template_origin: str = ""
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    min_p: float | None = None
+    repeat_penalty: float | None = None
+    max_tokens: int | None = None
+    seed: int | None = None
+    prompt_tokens: int = 0
+    generated_tokens: int = 0
+    tokens_per_second: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A message as kept: messages form a tree per conversation (edits and regenerations add
+    siblings, never overwrite)."""
+
+    id: int
+    conversation_id: int
+    parent_id: int | None
+    role: Role
+    content: str
+    created_at: float  # unix seconds
+    finished_at: float | None = None
+    finish_reason: FinishReason | None = None  # assistant only; None while streaming
+    generation: GenerationInfo | None = None  # assistant only
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSummary:
+    id: int
+    title: str
+    title_is_auto: bool  # True until the user renames it
+    created_at: float
+    updated_at: float
+    pinned: bool = False
+    deleted_at: float | None = None  # in the trash since then
+    model_file: str = ""
+    system_prompt: str = ""
+    current_leaf_id: int | None = None  # the message at the end of the branch on screen
+    message_count: int = 0
