@@ -8,7 +8,7 @@ chunks and joins lazily so a delta costs O(len(delta)), not O(len(reply)).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
@@ -24,9 +24,36 @@ from PySide6.QtCore import (
 
 from desktop.core.conversation import ChatMessage, FinishReason, Role
 
-__all__ = ["MessageListModel"]
+__all__ = ["MessageListModel", "MessageRow"]
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    """One row as the caller builds it from the store, or reads it back.
+
+    Frozen so a caller can keep it (e.g. to compare before and after a rebuild) without the
+    model changing it underneath. ``message_id`` is ``None`` for a row that is not stored yet;
+    ``sibling_index``/``sibling_count`` place the message among the versions that share its
+    parent (edits and regenerations), so the view can offer to switch between them.
+    """
+
+    message_id: int | None
+    role: Role
+    content: str
+    finish_reason: FinishReason | None = None
+    meta: str = ""
+    sibling_index: int = 0
+    sibling_count: int = 1
+    excluded: bool = False
+    streaming: bool = False
+
+
+def _check_siblings(index: int, count: int) -> None:
+    # A wrong count would show arrows that lead nowhere; fail where the mistake is made.
+    if count < 1 or not 0 <= index < count:
+        raise ValueError(f"sibling {index} of {count}")
 
 
 @dataclass(slots=True, eq=False)
@@ -38,6 +65,25 @@ class _Row:
     streaming: bool = False
     excluded: bool = False
     meta: str = ""
+    message_id: int | None = None
+    sibling_index: int = 0
+    sibling_count: int = 1
+
+    @classmethod
+    def from_message_row(cls, row: MessageRow) -> _Row:
+        _check_siblings(row.sibling_index, row.sibling_count)
+        return cls(
+            role=Role(row.role),
+            chunks=[row.content] if row.content else [],
+            joined=row.content,
+            finish_reason=FinishReason(row.finish_reason) if row.finish_reason else None,
+            streaming=row.streaming,
+            excluded=row.excluded,
+            meta=row.meta,
+            message_id=row.message_id,
+            sibling_index=row.sibling_index,
+            sibling_count=row.sibling_count,
+        )
 
     def content(self) -> str:
         # Collapse the chunks into one after joining, so repeated reads stay cheap and the
@@ -66,6 +112,9 @@ class MessageListModel(QAbstractListModel):
         StreamingRole = Qt.ItemDataRole.UserRole + 4  # bool
         ExcludedRole = Qt.ItemDataRole.UserRole + 5  # bool: no longer fits the context window
         MetaRole = Qt.ItemDataRole.UserRole + 6  # str, e.g. "gemma-3-270m · 12.3 tok/s"
+        MessageIdRole = Qt.ItemDataRole.UserRole + 7  # int | None: stored id, None until stored
+        SiblingIndexRole = Qt.ItemDataRole.UserRole + 8  # int, 0-based among its siblings
+        SiblingCountRole = Qt.ItemDataRole.UserRole + 9  # int >= 1
 
     _ROLE_NAMES: dict[int, QByteArray] = {  # noqa: RUF012 - read-only lookup table
         Roles.RoleRole: QByteArray(b"role"),
@@ -74,6 +123,9 @@ class MessageListModel(QAbstractListModel):
         Roles.StreamingRole: QByteArray(b"streaming"),
         Roles.ExcludedRole: QByteArray(b"excluded"),
         Roles.MetaRole: QByteArray(b"meta"),
+        Roles.MessageIdRole: QByteArray(b"messageId"),
+        Roles.SiblingIndexRole: QByteArray(b"siblingIndex"),
+        Roles.SiblingCountRole: QByteArray(b"siblingCount"),
     }
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -105,6 +157,12 @@ class MessageListModel(QAbstractListModel):
             return row.excluded
         if role == roles.MetaRole:
             return row.meta
+        if role == roles.MessageIdRole:
+            return row.message_id
+        if role == roles.SiblingIndexRole:
+            return row.sibling_index
+        if role == roles.SiblingCountRole:
+            return row.sibling_count
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -123,11 +181,19 @@ class MessageListModel(QAbstractListModel):
 
     # -- editing -----------------------------------------------------------------------------
 
-    def append_message(self, role: Role, content: str = "", *, streaming: bool = False) -> int:
+    def append_message(
+        self,
+        role: Role,
+        content: str = "",
+        *,
+        streaming: bool = False,
+        message_id: int | None = None,
+    ) -> int:
         """Add a message at the end and return its row.
 
         A reply that is about to stream is appended empty with ``streaming=True`` and grown
-        with :meth:`append_delta`.
+        with :meth:`append_delta`. ``message_id`` may be left out and set with
+        :meth:`set_message_id` once the store has assigned one.
         """
         row_number = len(self._rows)
         self.beginInsertRows(QModelIndex(), row_number, row_number)
@@ -137,6 +203,7 @@ class MessageListModel(QAbstractListModel):
                 chunks=[content] if content else [],
                 joined=content,
                 streaming=streaming,
+                message_id=message_id,
             )
         )
         self.endInsertRows()
@@ -212,6 +279,48 @@ class MessageListModel(QAbstractListModel):
         ]
         self.endResetModel()
 
+    def set_rows(self, rows: Sequence[MessageRow]) -> None:
+        """Replace the whole conversation with ``rows`` (one ``modelReset``).
+
+        Used when a conversation opens or a branch switch changes the path shown: the rows
+        below the switch all change, so a reset is cheaper than diffing.
+        """
+        new_rows = [_Row.from_message_row(r) for r in rows]  # validate before resetting
+        self.beginResetModel()
+        self._rows = new_rows
+        self.endResetModel()
+
+    def prepend_rows(self, rows: Sequence[MessageRow]) -> None:
+        """Insert ``rows`` above the first row (earlier messages loaded while scrolling up).
+
+        An insert rather than a reset, so the view keeps the bubbles it has and the user's
+        scroll position.
+        """
+        if not rows:
+            return
+        new_rows = [_Row.from_message_row(r) for r in rows]
+        self.beginInsertRows(QModelIndex(), 0, len(new_rows) - 1)
+        self._rows[0:0] = new_rows
+        self.endInsertRows()
+
+    def set_message_id(self, row: int, message_id: int | None) -> None:
+        """Record the id the store gave ``row`` (rows are appended before they are stored)."""
+        entry = self._row(row)
+        if entry.message_id != message_id:
+            entry.message_id = message_id
+            self._changed(row, self.Roles.MessageIdRole)
+
+    def set_siblings(self, row: int, index: int, count: int) -> None:
+        """Place ``row`` as version ``index`` (0-based) of ``count``; e.g. after a regenerate.
+
+        Raises ``ValueError`` unless ``0 <= index < count``.
+        """
+        _check_siblings(index, count)
+        entry = self._row(row)
+        if (entry.sibling_index, entry.sibling_count) != (index, count):
+            entry.sibling_index, entry.sibling_count = index, count
+            self._changed(row, self.Roles.SiblingIndexRole, self.Roles.SiblingCountRole)
+
     def clear(self) -> None:
         """Remove every message."""
         self.set_messages(())
@@ -230,6 +339,34 @@ class MessageListModel(QAbstractListModel):
             for entry in self._rows
             if include_streaming or not entry.streaming
         )
+
+    def row_data(self, row: int) -> MessageRow:
+        """Everything the model holds about ``row``, as one frozen value."""
+        entry = self._row(row)
+        return MessageRow(
+            message_id=entry.message_id,
+            role=entry.role,
+            content=entry.content(),
+            finish_reason=entry.finish_reason,
+            meta=entry.meta,
+            sibling_index=entry.sibling_index,
+            sibling_count=entry.sibling_count,
+            excluded=entry.excluded,
+            streaming=entry.streaming,
+        )
+
+    def row_of_message(self, message_id: int) -> int | None:
+        """Row showing stored message ``message_id``, or ``None`` if it is not on screen.
+
+        Searches from the newest row: the ones asked about (the reply being written, the
+        message just edited) are usually near the end.
+        """
+        if message_id is None:
+            return None  # unstored rows have no identity to look up
+        for row_number in range(len(self._rows) - 1, -1, -1):
+            if self._rows[row_number].message_id == message_id:
+                return row_number
+        return None
 
     def last_row_of_role(self, role: Role) -> int | None:
         """Row of the newest message written by ``role``, or ``None``."""

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.core.conversation import ChatMessage, FinishReason, Role
-from desktop.ui.message_model import MessageListModel
+from desktop.ui.message_model import MessageListModel, MessageRow
 
 Roles = MessageListModel.Roles
 
@@ -136,3 +136,127 @@ def test_bad_rows_raise(model: MessageListModel) -> None:
     with pytest.raises(IndexError):
         model.set_finished(3, FinishReason.STOP)
     assert model.data(model.index(5, 0), Roles.ContentRole) is None
+
+
+def _rows(count: int, first_id: int = 1) -> list[MessageRow]:
+    return [
+        MessageRow(
+            message_id=first_id + i,
+            role=Role.USER if i % 2 == 0 else Role.ASSISTANT,
+            content=f"m{first_id + i}",
+        )
+        for i in range(count)
+    ]
+
+
+def test_new_roles(model: MessageListModel) -> None:
+    row = model.append_message(Role.USER, "q")
+    index = model.index(row, 0)
+    assert model.data(index, Roles.MessageIdRole) is None
+    assert model.data(index, Roles.SiblingIndexRole) == 0
+    assert model.data(index, Roles.SiblingCountRole) == 1
+    row = model.append_message(Role.ASSISTANT, "a", message_id=42)
+    assert model.data(model.index(row, 0), Roles.MessageIdRole) == 42
+    names = model.roleNames()
+    assert bytes(names[int(Roles.MessageIdRole)].data()) == b"messageId"
+    assert bytes(names[int(Roles.SiblingIndexRole)].data()) == b"siblingIndex"
+    assert bytes(names[int(Roles.SiblingCountRole)].data()) == b"siblingCount"
+
+
+def test_set_rows_resets_once_and_round_trips(qtbot: QtBot, model: MessageListModel) -> None:
+    model.append_message(Role.USER, "old")
+    rows = [
+        MessageRow(1, Role.SYSTEM, "be brief"),
+        MessageRow(2, Role.USER, "q", sibling_index=1, sibling_count=3),
+        MessageRow(
+            3,
+            Role.ASSISTANT,
+            "a",
+            finish_reason=FinishReason.LENGTH,
+            meta="m · 2 tok/s",
+            excluded=True,
+        ),
+        MessageRow(None, Role.ASSISTANT, "partial", streaming=True),
+    ]
+    resets: list[int] = []
+    inserted: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.rowsInserted.connect(lambda *args: inserted.append(1))
+    model.set_rows(rows)
+    assert resets == [1]
+    assert inserted == []
+    assert [model.row_data(r) for r in range(model.rowCount())] == rows
+    index = model.index(1, 0)
+    assert model.data(index, Roles.SiblingIndexRole) == 1
+    assert model.data(index, Roles.SiblingCountRole) == 3
+    assert model.data(model.index(2, 0), Roles.ExcludedRole) is True
+    assert model.data(model.index(3, 0), Roles.StreamingRole) is True
+    assert model.messages(include_streaming=False)[-1] == ChatMessage(Role.ASSISTANT, "a")
+    model.set_rows(())
+    assert model.rowCount() == 0
+
+
+def test_prepend_rows_inserts_at_the_top(model: MessageListModel) -> None:
+    model.set_rows(_rows(3, first_id=10))
+    seen: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda parent, first, last: seen.append((first, last)))
+    model.prepend_rows(_rows(2, first_id=1))
+    assert seen == [(0, 1)]
+    assert [model.row_data(r).message_id for r in range(5)] == [1, 2, 10, 11, 12]
+    assert model.row_data(2).content == "m10"
+    model.prepend_rows(())  # nothing to add: no signal
+    assert seen == [(0, 1)]
+
+
+def test_set_message_id_and_row_of_message(model: MessageListModel) -> None:
+    model.set_rows(_rows(4))
+    row = model.append_message(Role.ASSISTANT, "", streaming=True)
+    assert model.row_of_message(3) == 2
+    assert model.row_of_message(99) is None
+    assert model.row_of_message(None) is None  # type: ignore[arg-type]
+    changed: list[tuple[int, list[int]]] = []
+    model.dataChanged.connect(lambda a, b, roles: changed.append((a.row(), list(roles))))
+    model.set_message_id(row, 99)
+    assert changed == [(row, [int(Roles.MessageIdRole)])]
+    assert model.row_of_message(99) == row
+    model.set_message_id(row, 99)  # unchanged: no signal
+    assert len(changed) == 1
+    with pytest.raises(IndexError):
+        model.set_message_id(17, 1)
+
+
+def test_set_siblings(model: MessageListModel) -> None:
+    model.set_rows(_rows(2))
+    changed: list[tuple[int, set[int]]] = []
+    model.dataChanged.connect(lambda a, b, roles: changed.append((a.row(), set(roles))))
+    model.set_siblings(1, 2, 3)
+    assert model.row_data(1).sibling_index == 2
+    assert model.row_data(1).sibling_count == 3
+    assert changed == [(1, {int(Roles.SiblingIndexRole), int(Roles.SiblingCountRole)})]
+    model.set_siblings(1, 2, 3)
+    assert len(changed) == 1
+    for index, count in ((3, 3), (-1, 2), (0, 0)):
+        with pytest.raises(ValueError):
+            model.set_siblings(1, index, count)
+    with pytest.raises(ValueError):
+        model.set_rows([MessageRow(1, Role.USER, "x", sibling_index=1, sibling_count=1)])
+    assert model.rowCount() == 2  # a bad row leaves the model as it was
+
+
+def test_row_data_bad_row(model: MessageListModel) -> None:
+    with pytest.raises(IndexError):
+        model.row_data(0)
+
+
+def test_modeltester_with_branch_rows(qtmodeltester, model: MessageListModel) -> None:
+    qtmodeltester.check(model, force_py=True)
+    model.set_rows(_rows(4, first_id=5))
+    model.prepend_rows(_rows(3, first_id=1))
+    model.set_message_id(0, 100)
+    model.set_siblings(2, 1, 2)
+    row = model.append_message(Role.USER, "new", message_id=200)
+    model.set_siblings(row, 0, 2)
+    model.remove_rows_from(5)
+    model.set_rows(())
+    model.prepend_rows(_rows(1))
+    qtmodeltester.check(model)
