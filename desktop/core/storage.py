@@ -1,0 +1,1249 @@
+"""Conversations on disk: one SQLite file, kept safe across crashes, damage and upgrades.
+
+Why it is built this way:
+
+- WAL with ``synchronous=FULL``: a reply is saved while it streams, a few short transactions a
+  second; WAL keeps those cheap and FULL makes each commit survive a power cut, not only a
+  killed process.
+- The schema version lives in ``PRAGMA user_version`` and ``MIGRATIONS`` is an ordered list; a
+  later schema appends a function. Each migration runs in its own transaction (foreign keys off
+  while it runs, checked before the commit, as SQLite recommends for table rebuilds), and an
+  existing database is copied aside before the first one runs.
+- A file we cannot use (not SQLite, damaged, from a newer Hearthside, a migration that fails)
+  is renamed with a timestamp, never deleted, and the store starts fresh; ``store.problem``
+  says what happened so the window can tell the user where their old file went.
+- Rows are decoded one at a time: an unknown role or broken JSON in one message skips or
+  repairs that message and is logged, so it never hides the other conversations.
+- Search uses FTS5. ``message_words``/``title_words`` (unicode61, diacritics removed) match
+  words and word prefixes. unicode61 does not split Chinese or Japanese into words and treats
+  emoji as separators, so a query with such text uses ``message_trigrams`` (the trigram
+  tokenizer: substring match, SQLite >= 3.34) when every term has at least three characters,
+  and a LIKE scan for shorter terms; titles are short, so they use LIKE in that case too.
+  Assistant replies are indexed once they finish (or are marked interrupted), so streaming
+  updates do not rewrite the index several times a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import logging
+import math
+import os
+import re
+import shutil
+import sqlite3
+import time
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import Any, Final
+
+from desktop.core.conversation import (
+    ConversationSummary,
+    FinishReason,
+    GenerationInfo,
+    Role,
+    StoredMessage,
+)
+
+log = logging.getLogger(__name__)
+
+DB_FILE_NAME: Final = "hearthside.db"
+
+# Search hits wrap each match in these so the UI can highlight without parsing HTML.
+HIGHLIGHT_START: Final = "\x02"
+HIGHLIGHT_END: Final = "\x03"
+# What SQLite writes around matches before we swap in the markers above: Unicode
+# noncharacters, reserved for internal use, so a stray \x02 in a message cannot fake a match.
+_SQL_START: Final = "\ufdd0"
+_SQL_END: Final = "\ufdd1"
+
+_SQLITE_MAGIC: Final = b"SQLite format 3\x00"
+# Generous: a guard against a parent cycle in a hand-edited file, not a real limit.
+_MAX_DEPTH: Final = 10_000_000
+# Trigram matching needs at least this many characters per term.
+_TRIGRAM_MIN: Final = 3
+
+
+class _Unset(Enum):
+    UNSET = "unset"
+
+
+UNSET: Final = _Unset.UNSET
+
+
+class ProblemKind(StrEnum):
+    DAMAGED = "damaged"  # not SQLite, truncated, or failing the integrity check
+    NEWER = "newer"  # written by a later Hearthside with a schema we do not know
+    MIGRATION_FAILED = "migration-failed"  # our upgrade of an older file raised
+
+
+@dataclass(frozen=True, slots=True)
+class StoreProblem:
+    """Why the store started empty, and where the old file is now."""
+
+    kind: ProblemKind
+    moved_to: Path
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result; ``message_id`` is None when the title matched.
+
+    ``snippet`` is plain text with each match between HIGHLIGHT_START and HIGHLIGHT_END.
+    ``rank``: lower is better (FTS5 bm25); 0.0 for substring scans.
+    """
+
+    conversation_id: int
+    message_id: int | None
+    title: str
+    snippet: str
+    rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedMessage:
+    """A message to import; ``key`` is any id unique within the import, and a parent must come
+    before its children."""
+
+    key: str
+    parent_key: str | None
+    role: Role
+    content: str
+    created_at: float
+    finished_at: float | None = None
+    finish_reason: FinishReason | None = None
+    generation: GenerationInfo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedConversation:
+    title: str
+    created_at: float
+    updated_at: float
+    messages: tuple[ImportedMessage, ...] = ()
+    title_is_auto: bool = False
+    pinned: bool = False
+    model_file: str = ""
+    system_prompt: str = ""
+    settings: dict[str, Any] = dataclasses.field(default_factory=dict)
+    current_leaf_index: int | None = None  # index into messages
+
+
+class StoreError(Exception):
+    """A request the store cannot carry out (unknown id, message of another conversation)."""
+
+
+# --- schema -------------------------------------------------------------------------------
+
+_WORDS_TOKENIZER: Final = "unicode61 remove_diacritics 2"
+# A message is in the search index unless it is a reply still streaming.
+_INDEXED_NEW: Final = "(new.role <> 'assistant' OR new.finish_reason IS NOT NULL)"
+_INDEXED_OLD: Final = "(old.role <> 'assistant' OR old.finish_reason IS NOT NULL)"
+
+
+def _trigram_available(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.execute("CREATE VIRTUAL TABLE temp.trigram_probe USING fts5(x, tokenize='trigram')")
+    except sqlite3.OperationalError:
+        return False
+    conn.execute("DROP TABLE temp.trigram_probe")
+    return True
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Runs statements one by one inside the caller's transaction. Migrations must use this:
+    Python 3.11's ``executescript`` commits a pending transaction first."""
+    statement = ""
+    for piece in script.split(";"):
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n\t;"):
+                conn.execute(statement)
+            statement = ""
+    if statement.strip(" \n\t;"):
+        conn.execute(statement)
+
+
+def _migration_1_initial(conn: sqlite3.Connection) -> None:
+    """Conversations, the message tree, and the search indexes kept in sync by triggers."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE conversations (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            title_is_auto INTEGER NOT NULL DEFAULT 1,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            pinned INTEGER NOT NULL DEFAULT 0,
+            deleted_at REAL,
+            model_file TEXT NOT NULL DEFAULT '',
+            system_prompt TEXT NOT NULL DEFAULT '',
+            settings TEXT NOT NULL DEFAULT '{}',
+            current_leaf_id INTEGER REFERENCES messages(id) ON DELETE SET NULL
+        );
+        CREATE INDEX conversations_by_list_order
+            ON conversations(deleted_at, pinned, updated_at);
+        CREATE INDEX conversations_by_leaf ON conversations(current_leaf_id);
+
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL
+                REFERENCES conversations(id) ON DELETE CASCADE,
+            parent_id INTEGER REFERENCES messages(id),
+            role TEXT NOT NULL,
+            content TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            finished_at REAL,
+            finish_reason TEXT,
+            generation TEXT
+        );
+        CREATE INDEX messages_by_parent ON messages(parent_id, created_at, id);
+        CREATE INDEX messages_by_conversation
+            ON messages(conversation_id, parent_id, created_at, id);
+        CREATE INDEX messages_streaming ON messages(id)
+            WHERE role = 'assistant' AND finish_reason IS NULL;
+        """,
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE message_words USING fts5("
+        f"content, content='messages', content_rowid='id', tokenize='{_WORDS_TOKENIZER}')"
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE title_words USING fts5("
+        f"title, content='conversations', content_rowid='id', tokenize='{_WORDS_TOKENIZER}')"
+    )
+    message_indexes = ["message_words"]
+    if _trigram_available(conn):
+        conn.execute(
+            "CREATE VIRTUAL TABLE message_trigrams USING fts5("
+            "content, content='messages', content_rowid='id', tokenize='trigram')"
+        )
+        message_indexes.append("message_trigrams")
+    add = "".join(
+        f"INSERT INTO {t}(rowid, content) VALUES (new.id, new.content);" for t in message_indexes
+    )
+    remove = "".join(
+        f"INSERT INTO {t}({t}, rowid, content) VALUES ('delete', old.id, old.content);"
+        for t in message_indexes
+    )
+    change = "".join(
+        f"INSERT INTO {t}({t}, rowid, content) SELECT 'delete', old.id, old.content"
+        f" WHERE {_INDEXED_OLD};"
+        f"INSERT INTO {t}(rowid, content) SELECT new.id, new.content WHERE {_INDEXED_NEW};"
+        for t in message_indexes
+    )
+    run_script(
+        conn,
+        f"""
+        CREATE TRIGGER messages_indexed_insert AFTER INSERT ON messages
+            WHEN {_INDEXED_NEW} BEGIN {add} END;
+        CREATE TRIGGER messages_indexed_delete AFTER DELETE ON messages
+            WHEN {_INDEXED_OLD} BEGIN {remove} END;
+        CREATE TRIGGER messages_indexed_update
+            AFTER UPDATE OF content, role, finish_reason ON messages BEGIN {change} END;
+        CREATE TRIGGER titles_indexed_insert AFTER INSERT ON conversations BEGIN
+            INSERT INTO title_words(rowid, title) VALUES (new.id, new.title);
+        END;
+        CREATE TRIGGER titles_indexed_delete AFTER DELETE ON conversations BEGIN
+            INSERT INTO title_words(title_words, rowid, title)
+                VALUES ('delete', old.id, old.title);
+        END;
+        CREATE TRIGGER titles_indexed_update AFTER UPDATE OF title ON conversations BEGIN
+            INSERT INTO title_words(title_words, rowid, title)
+                VALUES ('delete', old.id, old.title);
+            INSERT INTO title_words(rowid, title) VALUES (new.id, new.title);
+        END;
+        """,
+    )
+
+
+# Index i holds the migration from version i to version i + 1. Append only; never edit a
+# migration that has shipped.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1_initial]
+
+
+def latest_version() -> int:
+    return len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, target: int | None = None) -> None:
+    """Runs the migrations from the file's version up to ``target`` (default: the latest).
+
+    The connection must be in autocommit mode (isolation_level=None). Public so tests can
+    build a database at any earlier version.
+    """
+    target = latest_version() if target is None else target
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for index in range(version, target):
+        conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[index](conn)
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise sqlite3.IntegrityError(f"foreign keys broken: {broken[:5]}")
+            conn.execute(f"PRAGMA user_version = {index + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
+
+
+# --- decoding -----------------------------------------------------------------------------
+
+_GEN_FIELDS = {f.name: f for f in dataclasses.fields(GenerationInfo)}
+
+
+def _accepts(annotation: str, value: object) -> bool:
+    if value is None:
+        return "None" in annotation
+    if isinstance(value, bool):
+        return False
+    if annotation.startswith("str"):
+        return isinstance(value, str)
+    if annotation.startswith("int"):
+        return isinstance(value, int)
+    if annotation.startswith("float"):
+        return isinstance(value, int | float) and math.isfinite(value)
+    return False
+
+
+def encode_generation(info: GenerationInfo | None) -> str | None:
+    if info is None:
+        return None
+    return json.dumps(dataclasses.asdict(info), ensure_ascii=False, allow_nan=False)
+
+
+def decode_generation(text: object) -> GenerationInfo | None:
+    """Keeps every field that is readable and of the right type; unknown keys (from a later
+    version) are ignored, broken JSON gives None."""
+    if not isinstance(text, str):
+        return None
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(raw, dict):
+        return None
+    values: dict[str, Any] = {}
+    for name, field in _GEN_FIELDS.items():
+        if name in raw and _accepts(str(field.type), raw[name]):
+            value = raw[name]
+            values[name] = float(value) if str(field.type).startswith("float") else value
+    return GenerationInfo(**values)
+
+
+def _decode_settings(text: object) -> dict[str, Any]:
+    if not isinstance(text, str):
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _time(value: object, default: float = 0.0) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return default
+
+
+def _optional_time(value: object) -> float | None:
+    return None if value is None else _time(value)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def _optional_id(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+_MESSAGE_COLUMNS: Final = (
+    "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.created_at, m.finished_at,"
+    " m.finish_reason, m.generation"
+)
+
+
+def _decode_message(row: Sequence[Any]) -> StoredMessage | None:
+    """None for a row that cannot be shown (unknown role); other damage is repaired."""
+    try:
+        id_, conversation_id, parent_id, role, content, created, finished, reason, gen = row
+        try:
+            role = Role(role)
+        except ValueError:
+            log.warning("skipping message %s: unknown role %r", id_, role)
+            return None
+        finish_reason: FinishReason | None = None
+        if reason is not None:
+            try:
+                finish_reason = FinishReason(reason)
+            except ValueError:
+                log.warning("message %s: unknown finish reason %r", id_, reason)
+                finish_reason = FinishReason.ERROR
+        return StoredMessage(
+            id=id_,
+            conversation_id=conversation_id,
+            parent_id=_optional_id(parent_id),
+            role=role,
+            content=_text(content),
+            created_at=_time(created),
+            finished_at=_optional_time(finished),
+            finish_reason=finish_reason,
+            generation=decode_generation(gen) if role is Role.ASSISTANT else None,
+        )
+    except Exception:  # one damaged row must not take the rest down
+        log.exception("skipping unreadable message row")
+        return None
+
+
+def _decode_messages(rows: Sequence[Sequence[Any]]) -> list[StoredMessage]:
+    return [m for m in map(_decode_message, rows) if m is not None]
+
+
+_CONVERSATION_COLUMNS: Final = (
+    "c.id, c.title, c.title_is_auto, c.created_at, c.updated_at, c.pinned, c.deleted_at,"
+    " c.model_file, c.system_prompt, c.current_leaf_id,"
+    " (SELECT count(*) FROM messages WHERE conversation_id = c.id)"
+)
+
+
+def _decode_conversation(row: Sequence[Any]) -> ConversationSummary | None:
+    try:
+        (id_, title, auto, created, updated, pinned, deleted, model, prompt, leaf, count) = row
+        return ConversationSummary(
+            id=id_,
+            title=_text(title),
+            title_is_auto=bool(auto),
+            created_at=_time(created),
+            updated_at=_time(updated),
+            pinned=bool(pinned),
+            deleted_at=_optional_time(deleted),
+            model_file=_text(model),
+            system_prompt=_text(prompt),
+            current_leaf_id=_optional_id(leaf),
+            message_count=int(count),
+        )
+    except Exception:
+        log.exception("skipping unreadable conversation row")
+        return None
+
+
+# --- search helpers -----------------------------------------------------------------------
+
+_WIDE_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR")
+
+
+def _needs_substring(term: str) -> bool:
+    """True when unicode61 cannot find this term as a word: scripts written without spaces,
+    and symbols such as emoji (separators to unicode61)."""
+    for char in term:
+        category = unicodedata.category(char)
+        if category[0] == "S" or category in ("Co", "Cn"):
+            return True
+        if ord(char) >= 0x0E00 and unicodedata.name(char, "").startswith(_WIDE_SCRIPTS):
+            return True
+    return False
+
+
+def _has_word_chars(term: str) -> bool:
+    return any(unicodedata.category(c)[0] in "LN" for c in term)
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _clean_query(query: str) -> list[str]:
+    # Lone surrogates cannot be encoded for SQLite; NUL ends strings in FTS5's C code.
+    text = query.encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
+    text = text.replace(_SQL_START, " ").replace(_SQL_END, " ")
+    terms = [t for t in text.split() if t]
+    return list(dict.fromkeys(terms))[:16]
+
+
+def _markers(raw: str) -> str:
+    """Turns SQLite's internal markers into ours, dropping look-alikes from the text."""
+    raw = raw.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
+    return raw.replace(_SQL_START, HIGHLIGHT_START).replace(_SQL_END, HIGHLIGHT_END)
+
+
+def _highlight_substrings(text: str, terms: Sequence[str], width: int | None) -> str:
+    """Our own snippet for LIKE hits: the text around the first match, every match marked."""
+    text = text.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    if width is not None:
+        first = pattern.search(text)
+        start = 0 if first is None else max(0, first.start() - width // 3)
+        end = min(len(text), start + width)
+        clipped = text[start:end]
+        text = ("…" if start > 0 else "") + clipped + ("…" if end < len(text) else "")
+    return pattern.sub(lambda m: HIGHLIGHT_START + m.group(0) + HIGHLIGHT_END, text)
+
+
+# --- the store ----------------------------------------------------------------------------
+
+
+def _stamp(now: float) -> str:
+    return time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
+
+
+def _move_aside(path: Path, label: str, now: float) -> Path:
+    """Renames the file (and its -wal/-shm) to a free timestamped name next to it."""
+    base = path.with_name(f"{path.name}.{label}-{_stamp(now)}")
+    target, n = base, 1
+    while target.exists() or Path(f"{target}-wal").exists():
+        target = base.with_name(f"{base.name}-{n}")
+        n += 1
+    os.replace(path, target)
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        if side.exists():
+            os.replace(side, Path(f"{target}{suffix}"))
+    return target
+
+
+class _Unusable(Exception):
+    def __init__(self, kind: ProblemKind, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def _check_existing(path: Path, conn: sqlite3.Connection) -> int:
+    """The file's schema version, or _Unusable; reads only, so a file we refuse is untouched."""
+    with path.open("rb") as f:
+        head = f.read(len(_SQLITE_MAGIC))
+    if head != _SQLITE_MAGIC:
+        raise _Unusable(ProblemKind.DAMAGED, "not an SQLite database")
+    try:
+        result = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as e:
+        raise _Unusable(ProblemKind.DAMAGED, str(e)) from e
+    if result != ["ok"]:
+        raise _Unusable(ProblemKind.DAMAGED, "; ".join(map(str, result)))
+    if version > latest_version():
+        raise _Unusable(
+            ProblemKind.NEWER, f"schema version {version}, this Hearthside knows {latest_version()}"
+        )
+    return version
+
+
+class ConversationStore:
+    """All conversations of one user. Use from one thread (the GUI thread)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], float]) -> None:
+        self._conn = conn
+        self.path = path
+        self._clock = clock
+        self.problem: StoreProblem | None = None
+        self.backup_path: Path | None = None  # copy taken before migrating, if one was
+        self.interrupted_ids: tuple[int, ...] = ()  # replies cut off by the last exit
+        self.has_trigram = bool(
+            conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'message_trigrams'").fetchone()
+        )
+
+    # --- opening ---
+
+    @classmethod
+    def open(cls, path: Path | str, *, clock: Callable[[], float] = time.time) -> ConversationStore:
+        """Opens (creating, upgrading or replacing) the database; never raises for a bad file.
+
+        OSError still propagates when the folder cannot be written at all.
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        problem: StoreProblem | None = None
+        backup: Path | None = None
+        conn = _connect(path)
+        try:
+            exists = path.exists() and path.stat().st_size > 0
+            version = _check_existing(path, conn) if exists else 0
+            conn.execute("PRAGMA journal_mode = WAL")
+            has_schema = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+            if version < latest_version() and (version > 0 or has_schema):
+                backup = cls._backup(conn, path, version, clock())
+            try:
+                migrate(conn)
+            except Exception as e:
+                raise _Unusable(ProblemKind.MIGRATION_FAILED, f"{type(e).__name__}: {e}") from e
+        except _Unusable as e:
+            conn.close()
+            label = "newer" if e.kind is ProblemKind.NEWER else "damaged"
+            moved = _move_aside(path, label, clock())
+            log.warning("%s moved to %s: %s", path, moved, e.detail)
+            problem = StoreProblem(e.kind, moved, e.detail)
+            conn = _connect(path)
+            conn.execute("PRAGMA journal_mode = WAL")
+            migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        store = cls(conn, path, clock)
+        store.problem = problem
+        store.backup_path = backup
+        store.interrupted_ids = store._mark_interrupted()
+        return store
+
+    @staticmethod
+    def _backup(conn: sqlite3.Connection, path: Path, version: int, now: float) -> Path:
+        """Copies the file with the WAL folded in, written under a temporary name first so a
+        crash never leaves a half copy that looks whole."""
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        target = path.with_name(f"{path.name}.bak-v{version}-{_stamp(now)}")
+        n = 1
+        while target.exists():
+            target = path.with_name(f"{path.name}.bak-v{version}-{_stamp(now)}-{n}")
+            n += 1
+        partial = target.with_name(target.name + ".partial")
+        shutil.copyfile(path, partial)
+        with partial.open("rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, target)
+        log.info("copied %s to %s before upgrading", path, target)
+        return target
+
+    def _mark_interrupted(self) -> tuple[int, ...]:
+        """Replies that were still streaming when the app last ended keep their text and are
+        marked interrupted; their finish time is the last moment the conversation was saved."""
+        with self._write():
+            ids = tuple(
+                row[0]
+                for row in self._conn.execute(
+                    "SELECT id FROM messages WHERE role = 'assistant' AND finish_reason IS NULL"
+                )
+            )
+            if ids:
+                self._conn.execute(
+                    "UPDATE messages SET finish_reason = ?, finished_at = coalesce(finished_at,"
+                    " (SELECT updated_at FROM conversations c WHERE c.id = conversation_id))"
+                    " WHERE role = 'assistant' AND finish_reason IS NULL",
+                    (FinishReason.INTERRUPTED.value,),
+                )
+        return ids
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute("PRAGMA optimize")
+        self._conn.close()
+
+    def __enter__(self) -> ConversationStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One short transaction; IMMEDIATE so it never fails half way on a lock upgrade."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def _now(self) -> float:
+        return float(self._clock())
+
+    # --- conversations ---
+
+    def create_conversation(
+        self,
+        title: str = "",
+        *,
+        title_is_auto: bool = True,
+        model_file: str = "",
+        system_prompt: str = "",
+        settings: dict[str, Any] | None = None,
+    ) -> ConversationSummary:
+        now = self._now()
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO conversations (title, title_is_auto, created_at, updated_at,"
+                " model_file, system_prompt, settings) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    title,
+                    int(title_is_auto),
+                    now,
+                    now,
+                    model_file,
+                    system_prompt,
+                    json.dumps(settings or {}, ensure_ascii=False),
+                ),
+            )
+        summary = self.get_conversation(_lastrowid(cursor))
+        assert summary is not None
+        return summary
+
+    def get_conversation(self, conversation_id: int) -> ConversationSummary | None:
+        """Trashed conversations too (their ``deleted_at`` is set)."""
+        row = self._conn.execute(
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations c WHERE c.id = ?",
+            (conversation_id,),
+        ).fetchone()
+        return None if row is None else _decode_conversation(row)
+
+    def list_conversations(self, limit: int | None = None) -> list[ConversationSummary]:
+        """The history sidebar: pinned first, then the most recently updated."""
+        rows = self._conn.execute(
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations c WHERE c.deleted_at IS NULL"
+            " ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        ).fetchall()
+        return [c for c in map(_decode_conversation, rows) if c is not None]
+
+    def list_trash(self) -> list[ConversationSummary]:
+        """Most recently deleted first."""
+        rows = self._conn.execute(
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations c"
+            " WHERE c.deleted_at IS NOT NULL ORDER BY c.deleted_at DESC, c.id DESC"
+        ).fetchall()
+        return [c for c in map(_decode_conversation, rows) if c is not None]
+
+    def _update_conversation(self, conversation_id: int, sql: str, params: tuple) -> None:
+        with self._write() as db:
+            if db.execute(sql, (*params, conversation_id)).rowcount == 0:
+                raise StoreError(f"no conversation {conversation_id}")
+
+    def rename(self, conversation_id: int, title: str) -> None:
+        """A title the user typed; automatic titles no longer replace it."""
+        self._update_conversation(
+            conversation_id,
+            "UPDATE conversations SET title = ?, title_is_auto = 0 WHERE id = ?",
+            (title,),
+        )
+
+    def set_auto_title(self, conversation_id: int, title: str) -> bool:
+        """Sets a generated title unless the user has named the conversation; True if set."""
+        with self._write() as db:
+            cursor = db.execute(
+                "UPDATE conversations SET title = ? WHERE id = ? AND title_is_auto",
+                (title, conversation_id),
+            )
+        return cursor.rowcount > 0
+
+    def set_pinned(self, conversation_id: int, pinned: bool) -> None:
+        self._update_conversation(
+            conversation_id, "UPDATE conversations SET pinned = ? WHERE id = ?", (int(pinned),)
+        )
+
+    def update_conversation_settings(
+        self,
+        conversation_id: int,
+        *,
+        model_file: str | _Unset = UNSET,
+        system_prompt: str | _Unset = UNSET,
+        settings: dict[str, Any] | _Unset = UNSET,
+    ) -> None:
+        """Replaces the given fields; ``settings`` is the whole sampling dict, not a patch."""
+        columns: list[str] = []
+        params: list[Any] = []
+        if model_file is not UNSET:
+            columns.append("model_file = ?")
+            params.append(model_file)
+        if system_prompt is not UNSET:
+            columns.append("system_prompt = ?")
+            params.append(system_prompt)
+        if settings is not UNSET:
+            columns.append("settings = ?")
+            params.append(json.dumps(settings, ensure_ascii=False, allow_nan=False))
+        if not columns:
+            return
+        self._update_conversation(
+            conversation_id,
+            f"UPDATE conversations SET {', '.join(columns)} WHERE id = ?",
+            tuple(params),
+        )
+
+    def conversation_settings(self, conversation_id: int) -> dict[str, Any]:
+        """The sampling settings dict; {} when unset or unreadable."""
+        row = self._conn.execute(
+            "SELECT settings FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no conversation {conversation_id}")
+        return _decode_settings(row[0])
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Moves it to the trash; restore() brings it back."""
+        self._update_conversation(
+            conversation_id,
+            "UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+            (self._now(),),
+        )
+
+    def restore(self, conversation_id: int) -> None:
+        self._update_conversation(
+            conversation_id, "UPDATE conversations SET deleted_at = NULL WHERE id = ?", ()
+        )
+
+    def purge_trash(self, older_than_days: float = 30, now: float | None = None) -> int:
+        """Removes for good what has been in the trash that long; returns how many."""
+        cutoff = (self._now() if now is None else now) - older_than_days * 86400
+        with self._write() as db:
+            ids = [
+                row[0]
+                for row in db.execute(
+                    "SELECT id FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?",
+                    (cutoff,),
+                )
+            ]
+            for conversation_id in ids:
+                self._purge(db, conversation_id)
+        return len(ids)
+
+    def purge_conversation(self, conversation_id: int) -> None:
+        """Removes one conversation for good, trashed or not ("empty trash", tests)."""
+        with self._write() as db:
+            if not self._purge(db, conversation_id):
+                raise StoreError(f"no conversation {conversation_id}")
+
+    @staticmethod
+    def _purge(db: sqlite3.Connection, conversation_id: int) -> bool:
+        # Messages first and in one statement: a parent check then sees the whole tree gone.
+        db.execute(
+            "UPDATE conversations SET current_leaf_id = NULL WHERE id = ?", (conversation_id,)
+        )
+        db.execute("DELETE FROM messages WHERE conversation_id = ?", (conversation_id,))
+        return db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,)).rowcount > 0
+
+    # --- messages ---
+
+    def add_message(
+        self,
+        conversation_id: int,
+        parent_id: int | None,
+        role: Role,
+        content: str,
+        *,
+        created_at: float | None = None,
+        finished_at: float | None = None,
+        finish_reason: FinishReason | None = None,
+        generation: GenerationInfo | None = None,
+        make_current: bool = True,
+    ) -> StoredMessage:
+        """Commits a message (a user turn before generation starts, or an empty reply to be
+        filled by update_message). A second child of the same parent is an edit or a
+        regeneration; it becomes the current leaf unless make_current is False."""
+        role = Role(role)
+        created = self._now() if created_at is None else created_at
+        with self._write() as db:
+            self._check_parent(db, conversation_id, parent_id)
+            cursor = db.execute(
+                "INSERT INTO messages (conversation_id, parent_id, role, content, created_at,"
+                " finished_at, finish_reason, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    conversation_id,
+                    parent_id,
+                    role.value,
+                    content,
+                    created,
+                    finished_at,
+                    None if finish_reason is None else FinishReason(finish_reason).value,
+                    encode_generation(generation),
+                ),
+            )
+            message_id = _lastrowid(cursor)
+            leaf = ", current_leaf_id = ?" if make_current else ""
+            db.execute(
+                f"UPDATE conversations SET updated_at = max(updated_at, ?){leaf} WHERE id = ?",
+                (created, message_id, conversation_id)
+                if make_current
+                else (created, conversation_id),
+            )
+        return StoredMessage(
+            id=message_id,
+            conversation_id=conversation_id,
+            parent_id=parent_id,
+            role=role,
+            content=content,
+            created_at=created,
+            finished_at=finished_at,
+            finish_reason=finish_reason,
+            generation=generation if role is Role.ASSISTANT else None,
+        )
+
+    @staticmethod
+    def _check_parent(db: sqlite3.Connection, conversation_id: int, parent_id: int | None) -> None:
+        if parent_id is None:
+            if (
+                db.execute(
+                    "SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)
+                ).fetchone()
+                is None
+            ):
+                raise StoreError(f"no conversation {conversation_id}")
+            return
+        row = db.execute(
+            "SELECT conversation_id FROM messages WHERE id = ?", (parent_id,)
+        ).fetchone()
+        if row is None or row[0] != conversation_id:
+            raise StoreError(f"message {parent_id} is not in conversation {conversation_id}")
+
+    def update_message(
+        self,
+        message_id: int,
+        *,
+        content: str | _Unset = UNSET,
+        finish_reason: FinishReason | _Unset | None = UNSET,
+        generation: GenerationInfo | _Unset | None = UNSET,
+        finished_at: float | _Unset | None = UNSET,
+    ) -> bool:
+        """Saves a growing reply; one short transaction. False if the message is gone (its
+        branch was deleted while it streamed)."""
+        columns: list[str] = []
+        params: list[Any] = []
+        if content is not UNSET:
+            columns.append("content = ?")
+            params.append(content)
+        if finish_reason is not UNSET:
+            columns.append("finish_reason = ?")
+            params.append(None if finish_reason is None else FinishReason(finish_reason).value)
+        if generation is not UNSET:
+            columns.append("generation = ?")
+            params.append(encode_generation(generation))
+        if finished_at is not UNSET:
+            columns.append("finished_at = ?")
+            params.append(finished_at)
+        if not columns:
+            return self.get_message(message_id) is not None
+        with self._write() as db:
+            found = db.execute(
+                f"UPDATE messages SET {', '.join(columns)} WHERE id = ?", (*params, message_id)
+            ).rowcount
+            if found:
+                db.execute(
+                    "UPDATE conversations SET updated_at = max(updated_at, ?) WHERE id ="
+                    " (SELECT conversation_id FROM messages WHERE id = ?)",
+                    (self._now(), message_id),
+                )
+        return found > 0
+
+    def get_message(self, message_id: int) -> StoredMessage | None:
+        row = self._conn.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?", (message_id,)
+        ).fetchone()
+        return None if row is None else _decode_message(row)
+
+    def set_current_leaf(self, conversation_id: int, message_id: int | None) -> None:
+        """Remembers which branch is on screen (any message, usually a leaf)."""
+        with self._write() as db:
+            if message_id is not None:
+                self._check_parent(db, conversation_id, message_id)
+            if (
+                db.execute(
+                    "UPDATE conversations SET current_leaf_id = ? WHERE id = ?",
+                    (message_id, conversation_id),
+                ).rowcount
+                == 0
+            ):
+                raise StoreError(f"no conversation {conversation_id}")
+
+    def path_to(self, message_id: int) -> list[StoredMessage]:
+        """Root → message, in one query (the chain is walked by primary key)."""
+        return self._path(message_id, _MAX_DEPTH)
+
+    def path_page(
+        self, leaf_id: int, before_message_id: int | None = None, limit: int = 200
+    ) -> list[StoredMessage]:
+        """The last ``limit`` messages of the path ending at ``leaf_id``, stopping before
+        ``before_message_id`` (the oldest message already shown), root-first. Costs
+        O(limit), whatever the length of the conversation."""
+        start: int | None = leaf_id
+        if before_message_id is not None:
+            row = self._conn.execute(
+                "SELECT parent_id FROM messages WHERE id = ?", (before_message_id,)
+            ).fetchone()
+            start = None if row is None else row[0]
+        if start is None or limit <= 0:
+            return []
+        return self._path(start, limit)
+
+    def _path(self, message_id: int, limit: int) -> list[StoredMessage]:
+        rows = self._conn.execute(
+            f"""
+            WITH RECURSIVE up(id, depth) AS (
+                SELECT id, 0 FROM messages WHERE id = :start
+                UNION ALL
+                SELECT m.parent_id, up.depth + 1 FROM messages m JOIN up ON m.id = up.id
+                WHERE m.parent_id IS NOT NULL AND up.depth + 1 < :limit
+            )
+            SELECT {_MESSAGE_COLUMNS} FROM up JOIN messages m ON m.id = up.id
+            ORDER BY up.depth DESC
+            """,
+            {"start": message_id, "limit": limit},
+        ).fetchall()
+        return _decode_messages(rows)
+
+    def current_path(self, conversation_id: int) -> list[StoredMessage]:
+        """The branch on screen; [] for an empty conversation."""
+        summary = self.get_conversation(conversation_id)
+        if summary is None or summary.current_leaf_id is None:
+            return []
+        return self.path_to(summary.current_leaf_id)
+
+    def children(self, parent_id: int | None, conversation_id: int) -> list[StoredMessage]:
+        """The versions of one turn (siblings), oldest first; parent None gives the roots."""
+        rows = self._conn.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ?"
+            " AND m.parent_id IS ? ORDER BY m.created_at, m.id",
+            (conversation_id, parent_id),
+        ).fetchall()
+        return _decode_messages(rows)
+
+    def branch_leaf(self, message_id: int) -> int:
+        """The leaf reached by following the newest child from ``message_id``, so switching
+        to another version of a turn shows that version's latest continuation."""
+        row = self._conn.execute(
+            """
+            WITH RECURSIVE down(id, depth) AS (
+                SELECT ?, 0
+                UNION ALL
+                SELECT (SELECT c.id FROM messages c WHERE c.parent_id = down.id
+                        ORDER BY c.created_at DESC, c.id DESC LIMIT 1), depth + 1
+                FROM down WHERE down.id IS NOT NULL AND depth < ?
+            )
+            SELECT id FROM down WHERE id IS NOT NULL ORDER BY depth DESC LIMIT 1
+            """,
+            (message_id, _MAX_DEPTH),
+        ).fetchone()
+        return row[0]
+
+    def delete_subtree(self, message_id: int) -> int:
+        """Deletes a message and everything below it; a current leaf inside moves to the
+        parent. Returns how many messages went."""
+        with self._write() as db:
+            row = db.execute(
+                "SELECT conversation_id, parent_id FROM messages WHERE id = ?", (message_id,)
+            ).fetchone()
+            if row is None:
+                return 0
+            conversation_id, parent_id = row
+            subtree = """
+                WITH RECURSIVE sub(id) AS (
+                    SELECT ? UNION ALL SELECT m.id FROM messages m JOIN sub ON m.parent_id = sub.id
+                )"""
+            db.execute(
+                f"{subtree} UPDATE conversations SET current_leaf_id = ?"
+                " WHERE id = ? AND current_leaf_id IN sub",
+                (message_id, parent_id, conversation_id),
+            )
+            count = db.execute(
+                f"{subtree} DELETE FROM messages WHERE id IN sub", (message_id,)
+            ).rowcount
+            db.execute(
+                "UPDATE conversations SET updated_at = max(updated_at, ?) WHERE id = ?",
+                (self._now(), conversation_id),
+            )
+        return count
+
+    # --- search ---
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """Titles, then messages, of conversations not in the trash. Never raises on what the
+        user typed: every term is quoted, so FTS syntax is searched for as text."""
+        terms = _clean_query(query)
+        if not terms or limit <= 0:
+            return []
+        try:
+            if not any(map(_needs_substring, terms)):
+                terms = [t for t in terms if _has_word_chars(t)]
+                if not terms:
+                    return []
+                match = " ".join(_fts_phrase(t) + "*" for t in terms)
+                hits = self._search_titles_fts(match, limit)
+                return hits + self._search_messages_fts("message_words", match, limit - len(hits))
+            hits = self._search_titles_like(terms, limit)
+            if self.has_trigram and all(len(t) >= _TRIGRAM_MIN for t in terms):
+                match = " ".join(map(_fts_phrase, terms))
+                more = self._search_messages_fts("message_trigrams", match, limit - len(hits))
+            else:
+                more = self._search_messages_like(terms, limit - len(hits))
+            return hits + more
+        except sqlite3.OperationalError:
+            log.exception("search failed for %r; falling back to a substring scan", query)
+            hits = self._search_titles_like(terms, limit)
+            return hits + self._search_messages_like(terms, limit - len(hits))
+
+    def _search_titles_fts(self, match: str, limit: int) -> list[SearchHit]:
+        rows = self._conn.execute(
+            f"SELECT c.id, c.title, highlight(title_words, 0, '{_SQL_START}', '{_SQL_END}'),"
+            " title_words.rank FROM title_words JOIN conversations c ON c.id = title_words.rowid"
+            " WHERE title_words MATCH ? AND c.deleted_at IS NULL ORDER BY title_words.rank"
+            " LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [SearchHit(r[0], None, _text(r[1]), _markers(_text(r[2])), r[3]) for r in rows]
+
+    def _search_messages_fts(self, table: str, match: str, limit: int) -> list[SearchHit]:
+        if limit <= 0:
+            return []
+        # The FTS table drives the loop in rank order, so snippets are made for the hits
+        # returned, not for every match.
+        rows = self._conn.execute(
+            f"SELECT m.id, m.conversation_id, c.title,"
+            f" snippet({table}, 0, '{_SQL_START}', '{_SQL_END}', '…', 16), {table}.rank"
+            f" FROM {table} JOIN messages m ON m.id = {table}.rowid"
+            f" JOIN conversations c ON c.id = m.conversation_id"
+            f" WHERE {table} MATCH ? AND c.deleted_at IS NULL ORDER BY {table}.rank LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [SearchHit(r[1], r[0], _text(r[2]), _markers(_text(r[3])), r[4]) for r in rows]
+
+    def _search_titles_like(self, terms: Sequence[str], limit: int) -> list[SearchHit]:
+        where = " AND ".join(["c.title LIKE ? ESCAPE '\\'"] * len(terms))
+        rows = self._conn.execute(
+            f"SELECT c.id, c.title FROM conversations c WHERE c.deleted_at IS NULL AND {where}"
+            " ORDER BY c.updated_at DESC LIMIT ?",
+            (*map(_like_pattern, terms), limit),
+        ).fetchall()
+        return [
+            SearchHit(r[0], None, _text(r[1]), _highlight_substrings(_text(r[1]), terms, None), 0.0)
+            for r in rows
+        ]
+
+    def _search_messages_like(self, terms: Sequence[str], limit: int) -> list[SearchHit]:
+        """Short CJK or emoji terms: no index can find them, and a scan of the text column
+        is still only milliseconds for tens of thousands of messages."""
+        if limit <= 0:
+            return []
+        where = " AND ".join(["m.content LIKE ? ESCAPE '\\'"] * len(terms))
+        rows = self._conn.execute(
+            "SELECT m.id, m.conversation_id, c.title, m.content FROM messages m"
+            " JOIN conversations c ON c.id = m.conversation_id WHERE c.deleted_at IS NULL"
+            " AND (m.role <> 'assistant' OR m.finish_reason IS NOT NULL)"
+            f" AND {where} ORDER BY m.created_at DESC, m.id DESC LIMIT ?",
+            (*map(_like_pattern, terms), limit),
+        ).fetchall()
+        return [
+            SearchHit(r[1], r[0], _text(r[2]), _highlight_substrings(_text(r[3]), terms, 80), 0.0)
+            for r in rows
+        ]
+
+    def rebuild_search_index(self) -> None:
+        """Rebuilds the FTS indexes from the tables (after a hand edit, or if search seems
+        wrong); a repair tool, not needed in normal use."""
+        with self._write() as db:
+            for table in ("message_words", "title_words", "message_trigrams"):
+                if table != "message_trigrams" or self.has_trigram:
+                    db.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+
+    # --- import / export ---
+
+    def import_conversation(self, conversation: ImportedConversation) -> int:
+        """Adds a whole conversation in one transaction: on any error nothing is added.
+
+        Raises StoreError for a tree that does not hold together (duplicate keys, a parent
+        that is missing or comes later), ValueError/TypeError for unusable values.
+        """
+        c = conversation
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO conversations (title, title_is_auto, created_at, updated_at,"
+                " pinned, model_file, system_prompt, settings)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    c.title,
+                    int(c.title_is_auto),
+                    float(c.created_at),
+                    float(c.updated_at),
+                    int(c.pinned),
+                    c.model_file,
+                    c.system_prompt,
+                    json.dumps(dict(c.settings), ensure_ascii=False, allow_nan=False),
+                ),
+            )
+            conversation_id = _lastrowid(cursor)
+            ids: dict[str, int] = {}
+            inserted: list[int] = []
+            for message in c.messages:
+                if message.key in ids:
+                    raise StoreError(f"duplicate message key {message.key!r}")
+                parent = None
+                if message.parent_key is not None:
+                    if message.parent_key not in ids:
+                        raise StoreError(
+                            f"message {message.key!r}: parent {message.parent_key!r} is missing"
+                            " or comes after it"
+                        )
+                    parent = ids[message.parent_key]
+                role = Role(message.role)
+                reason = message.finish_reason
+                if role is Role.ASSISTANT and reason is None:
+                    reason = FinishReason.INTERRUPTED  # an import is never still streaming
+                cursor = db.execute(
+                    "INSERT INTO messages (conversation_id, parent_id, role, content,"
+                    " created_at, finished_at, finish_reason, generation)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        conversation_id,
+                        parent,
+                        role.value,
+                        str(message.content),
+                        float(message.created_at),
+                        None if message.finished_at is None else float(message.finished_at),
+                        None if reason is None else FinishReason(reason).value,
+                        encode_generation(message.generation),
+                    ),
+                )
+                ids[message.key] = _lastrowid(cursor)
+                inserted.append(ids[message.key])
+            if c.current_leaf_index is not None:
+                if not 0 <= c.current_leaf_index < len(inserted):
+                    raise StoreError(f"current_leaf_index {c.current_leaf_index} out of range")
+                db.execute(
+                    "UPDATE conversations SET current_leaf_id = ? WHERE id = ?",
+                    (inserted[c.current_leaf_index], conversation_id),
+                )
+        return conversation_id
+
+    def export_tree(
+        self, conversation_id: int
+    ) -> tuple[ConversationSummary, dict[str, Any], list[StoredMessage]]:
+        """Everything needed to write a lossless export; messages in id order, so a parent
+        always precedes its children. Unreadable messages are left out (and logged)."""
+        summary = self.get_conversation(conversation_id)
+        if summary is None:
+            raise StoreError(f"no conversation {conversation_id}")
+        rows = self._conn.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ? ORDER BY m.id",
+            (conversation_id,),
+        ).fetchall()
+        return summary, self.conversation_settings(conversation_id), _decode_messages(rows)
+
+
+def _lastrowid(cursor: sqlite3.Cursor) -> int:
+    rowid = cursor.lastrowid
+    assert rowid is not None
+    return rowid
