@@ -329,7 +329,9 @@ def _number(value: float | None) -> str:
 
 
 def _latest_generation(conversation: ExportConversation) -> GenerationInfo | None:
-    with_info = [m for m in conversation.messages if m.generation is not None]
+    """The newest reply's generation info on the branch on screen (else anywhere)."""
+    with_info = [m for m in visible_path(conversation) if m.generation is not None]
+    with_info = with_info or [m for m in conversation.messages if m.generation is not None]
     if not with_info:
         return None
     return max(with_info, key=lambda m: (m.created_at, m.id)).generation
