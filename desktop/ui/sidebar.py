@@ -18,7 +18,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -69,10 +69,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversation import ConversationSummary
+from desktop.core.storage import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
 
 __all__ = [
     "ConversationListModel",
-    "SearchHitLike",
     "SearchResultsModel",
     "Sidebar",
     "parse_snippet",
@@ -84,34 +84,11 @@ _Index = QModelIndex | QPersistentModelIndex
 #: Quiet time after the last keystroke before a search is run.
 SEARCH_DEBOUNCE_MS = 150
 
-#: Marks that the store puts around each match in a snippet.
-MATCH_START = "\x02"
-MATCH_END = "\x03"
-
 #: Padding inside a row (pixels) and the space between the title and the date.
 _H_PAD = 8
 _V_PAD = 6
 _GAP = 6
 _PIN_SIZE = 12
-
-
-class SearchHitLike(Protocol):
-    """What the sidebar reads from a search hit.
-
-    ``desktop.core.storage.SearchHit`` has these fields; the protocol keeps the sidebar from
-    depending on the storage module (and lets tests use a plain stand-in).
-    """
-
-    @property
-    def conversation_id(self) -> int: ...
-    @property
-    def message_id(self) -> int | None: ...  # None: the title matched
-    @property
-    def title(self) -> str: ...
-    @property
-    def snippet(self) -> str: ...
-    @property
-    def rank(self) -> float: ...
 
 
 # -- snippets ---------------------------------------------------------------------------------
@@ -129,10 +106,10 @@ def parse_snippet(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     start: int | None = None
     length = 0
     for char in snippet:
-        if char == MATCH_START:
+        if char == HIGHLIGHT_START:
             if start is None:
                 start = length
-        elif char == MATCH_END:
+        elif char == HIGHLIGHT_END:
             if start is not None and length > start:
                 ranges.append((start, length - start))
             start = None
@@ -341,7 +318,7 @@ class ConversationListModel(QAbstractListModel):
 
 @dataclass(frozen=True, slots=True)
 class _HitRow:
-    hit: SearchHitLike
+    hit: SearchHit
     title: str
     plain: str
     ranges: tuple[tuple[int, int], ...]
@@ -421,7 +398,7 @@ class SearchResultsModel(QAbstractListModel):
         names.update(self._ROLE_NAMES)
         return names
 
-    def set_hits(self, hits: Sequence[SearchHitLike]) -> None:
+    def set_hits(self, hits: Sequence[SearchHit]) -> None:
         """Replace the results (one ``modelReset``)."""
         rows = []
         for hit in hits:
@@ -442,7 +419,7 @@ class SearchResultsModel(QAbstractListModel):
     def clear(self) -> None:
         self.set_hits(())
 
-    def hit(self, row: int) -> SearchHitLike:
+    def hit(self, row: int) -> SearchHit:
         """The hit shown in ``row``; IndexError outside the list."""
         if not 0 <= row < len(self._rows):
             raise IndexError(f"no search hit at row {row}")
@@ -960,7 +937,7 @@ class Sidebar(QWidget):
         """The chat the sidebar considers open."""
         return self._open_id
 
-    def set_search_results(self, hits: Sequence[SearchHitLike]) -> None:
+    def set_search_results(self, hits: Sequence[SearchHit]) -> None:
         """Show ``hits`` for the current search text ("No matches" if there are none)."""
         self._results_pending = False
         self._results.set_hits(hits)
