@@ -123,16 +123,18 @@ class ImportedMessage:
 
 @dataclass(frozen=True, slots=True)
 class ImportedConversation:
+    """A conversation to import; the field order matches what core.export builds."""
+
     title: str
     created_at: float
     updated_at: float
-    messages: tuple[ImportedMessage, ...] = ()
-    title_is_auto: bool = False
-    pinned: bool = False
-    model_file: str = ""
-    system_prompt: str = ""
-    settings: dict[str, Any] = dataclasses.field(default_factory=dict)
-    current_leaf_index: int | None = None  # index into messages
+    pinned: bool
+    model_file: str
+    system_prompt: str
+    settings: dict[str, Any]
+    messages: tuple[ImportedMessage, ...]
+    current_leaf_index: int | None  # index into messages
+    title_is_auto: bool = False  # True keeps automatic titling on for this conversation
 
 
 class StoreError(Exception):
@@ -300,32 +302,27 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> None:
 
 # --- decoding -----------------------------------------------------------------------------
 
-_GEN_FIELDS = {f.name: f for f in dataclasses.fields(GenerationInfo)}
+
+def _field_kind(annotation: str) -> tuple[type, bool]:
+    base = annotation.split("|")[0].strip()
+    return {"str": str, "int": int, "float": float}[base], "None" in annotation
 
 
-def _accepts(annotation: str, value: object) -> bool:
-    if value is None:
-        return "None" in annotation
-    if isinstance(value, bool):
-        return False
-    if annotation.startswith("str"):
-        return isinstance(value, str)
-    if annotation.startswith("int"):
-        return isinstance(value, int)
-    if annotation.startswith("float"):
-        return isinstance(value, int | float) and math.isfinite(value)
-    return False
+# name -> (type, may be None); GenerationInfo holds only str, int and float fields.
+_GEN_KINDS: Final = {f.name: _field_kind(str(f.type)) for f in dataclasses.fields(GenerationInfo)}
 
 
 def encode_generation(info: GenerationInfo | None) -> str | None:
     if info is None:
         return None
-    return json.dumps(dataclasses.asdict(info), ensure_ascii=False, allow_nan=False)
+    values = {name: getattr(info, name) for name in _GEN_KINDS}
+    return json.dumps(values, ensure_ascii=False, allow_nan=False)
 
 
 def decode_generation(text: object) -> GenerationInfo | None:
     """Keeps every field that is readable and of the right type; unknown keys (from a later
-    version) are ignored, broken JSON gives None."""
+    version) are ignored, broken JSON gives None. Runs once per reply when a long
+    conversation opens, hence the plain loop."""
     if not isinstance(text, str):
         return None
     try:
@@ -335,10 +332,19 @@ def decode_generation(text: object) -> GenerationInfo | None:
     if not isinstance(raw, dict):
         return None
     values: dict[str, Any] = {}
-    for name, field in _GEN_FIELDS.items():
-        if name in raw and _accepts(str(field.type), raw[name]):
-            value = raw[name]
-            values[name] = float(value) if str(field.type).startswith("float") else value
+    for name, value in raw.items():
+        kind = _GEN_KINDS.get(name)
+        if kind is None:
+            continue
+        expected, optional = kind
+        if value is None:
+            if optional:
+                values[name] = None
+        elif type(value) is expected:
+            if expected is not float or math.isfinite(value):
+                values[name] = value
+        elif expected is float and type(value) is int:
+            values[name] = float(value)
     return GenerationInfo(**values)
 
 
@@ -353,9 +359,9 @@ def _decode_settings(text: object) -> dict[str, Any]:
 
 
 def _time(value: object, default: float = 0.0) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
-    return default
+    if type(value) is float:
+        return value if math.isfinite(value) else default
+    return float(value) if type(value) is int else default
 
 
 def _optional_time(value: object) -> float | None:
@@ -380,20 +386,22 @@ _MESSAGE_COLUMNS: Final = (
 )
 
 
+_ROLES: Final = {r.value: r for r in Role}
+_FINISH_REASONS: Final = {r.value: r for r in FinishReason}
+
+
 def _decode_message(row: Sequence[Any]) -> StoredMessage | None:
     """None for a row that cannot be shown (unknown role); other damage is repaired."""
     try:
         id_, conversation_id, parent_id, role, content, created, finished, reason, gen = row
-        try:
-            role = Role(role)
-        except ValueError:
-            log.warning("skipping message %s: unknown role %r", id_, role)
+        role = _ROLES.get(role)
+        if role is None:
+            log.warning("skipping message %s: unknown role %r", id_, row[3])
             return None
         finish_reason: FinishReason | None = None
         if reason is not None:
-            try:
-                finish_reason = FinishReason(reason)
-            except ValueError:
+            finish_reason = _FINISH_REASONS.get(reason)
+            if finish_reason is None:
                 log.warning("message %s: unknown finish reason %r", id_, reason)
                 finish_reason = FinishReason.ERROR
         return StoredMessage(
@@ -523,6 +531,13 @@ def _move_aside(path: Path, label: str, now: float) -> Path:
     return target
 
 
+_ASIDE_LABELS: Final = {
+    ProblemKind.DAMAGED: "damaged",
+    ProblemKind.NEWER: "newer",
+    ProblemKind.MIGRATION_FAILED: "upgrade-failed",
+}
+
+
 class _Unusable(Exception):
     def __init__(self, kind: ProblemKind, detail: str) -> None:
         super().__init__(detail)
@@ -596,8 +611,7 @@ class ConversationStore:
                 raise _Unusable(ProblemKind.MIGRATION_FAILED, f"{type(e).__name__}: {e}") from e
         except _Unusable as e:
             conn.close()
-            label = "newer" if e.kind is ProblemKind.NEWER else "damaged"
-            moved = _move_aside(path, label, clock())
+            moved = _move_aside(path, _ASIDE_LABELS[e.kind], clock())
             log.warning("%s moved to %s: %s", path, moved, e.detail)
             problem = StoreProblem(e.kind, moved, e.detail)
             conn = _connect(path)
@@ -890,7 +904,7 @@ class ConversationStore:
             content=content,
             created_at=created,
             finished_at=finished_at,
-            finish_reason=finish_reason,
+            finish_reason=None if finish_reason is None else FinishReason(finish_reason),
             generation=generation if role is Role.ASSISTANT else None,
         )
 
@@ -1059,9 +1073,9 @@ class ConversationStore:
                 " WHERE id = ? AND current_leaf_id IN sub",
                 (message_id, parent_id, conversation_id),
             )
-            count = db.execute(
-                f"{subtree} DELETE FROM messages WHERE id IN sub", (message_id,)
-            ).rowcount
+            db.execute(f"{subtree} DELETE FROM messages WHERE id IN sub", (message_id,))
+            # sqlite3's rowcount is -1 for a statement that starts with WITH.
+            count = db.execute("SELECT changes()").fetchone()[0]
             db.execute(
                 "UPDATE conversations SET updated_at = max(updated_at, ?) WHERE id = ?",
                 (self._now(), conversation_id),
