@@ -763,7 +763,8 @@ class Sidebar(QWidget):
     has text the list is replaced by the search results the caller passes to
     :meth:`set_search_results`.
 
-    Ctrl+K (anywhere in the window the sidebar is in) focuses the search box.
+    The window owns the Ctrl+K shortcut (named in the search box's placeholder) and calls
+    :meth:`focus_search`; the sidebar installs no window-wide shortcuts of its own.
 
     Signals:
         conversation_selected(int id): the user opened a chat (click, Up/Down). Not emitted by
@@ -815,12 +816,6 @@ class Sidebar(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._emit_search)
-
-        self._focus_search = QAction(self.tr("Search chats"), self)
-        self._focus_search.setShortcut(Qt.Modifier.CTRL | Qt.Key.Key_K)
-        self._focus_search.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self._focus_search.triggered.connect(self.focus_search)
-        self.addAction(self._focus_search)
 
         self._list = _ConversationView(self)
         self._list.setModel(self._model)
