@@ -67,8 +67,10 @@ __all__ = [
     "export_markdown",
     "export_text",
     "format_timestamp",
+    "headline_generation",
     "message_metadata",
     "read_import",
+    "render_reply_html",
     "safe_file_name",
     "to_imported",
     "transcript_events",
@@ -328,8 +330,11 @@ def _number(value: float | None) -> str:
     return "" if value is None else repr(value)
 
 
-def _latest_generation(conversation: ExportConversation) -> GenerationInfo | None:
-    """The newest reply's generation info on the branch on screen (else anywhere)."""
+def headline_generation(conversation: ExportConversation) -> GenerationInfo | None:
+    """The newest reply's generation info on the branch on screen (else anywhere).
+
+    It is what a transcript's head shows and what ``message_metadata(known=...)`` omits.
+    """
     with_info = [m for m in visible_path(conversation) if m.generation is not None]
     with_info = with_info or [m for m in conversation.messages if m.generation is not None]
     if not with_info:
@@ -346,7 +351,7 @@ def conversation_metadata(
     knows the file name, and the file a name points at can change.
     """
     summary = conversation.summary
-    latest = _latest_generation(conversation)
+    latest = headline_generation(conversation)
     # The file that made the newest reply is what a reader needs to reproduce it; replies
     # made with another file name theirs.
     model_file = (latest.model_file if latest else "") or summary.model_file
@@ -439,7 +444,7 @@ def export_markdown(
 ) -> str:
     """Readable Markdown: replies verbatim (they are Markdown already), facts in italics."""
     summary = conversation.summary
-    known = _latest_generation(conversation)
+    known = headline_generation(conversation)
     lines = [f"# {_md_escape(summary.title)}", ""]
     lines += [
         f"- **{name}:** {_md_escape(value)}"
@@ -481,7 +486,7 @@ def export_text(
 ) -> str:
     """Plain text for pasting anywhere; message text verbatim."""
     summary = conversation.summary
-    known = _latest_generation(conversation)
+    known = headline_generation(conversation)
     title = _one_line(summary.title)
     lines = [title, "=" * max(len(title), 3), ""]
     lines += [
@@ -543,7 +548,8 @@ footer { color: var(--muted); font-size: .8rem; margin-top: 2rem; }
 _COPY_LINK = re.compile(r'(?:&nbsp;)*<a href="' + re.escape(COPY_SCHEME) + r':\d+">[^<]*</a>')
 
 
-def _reply_html(text: str, labels: ExportLabels) -> str:
+def render_reply_html(text: str, labels: ExportLabels = _DEFAULT_LABELS) -> str:
+    """A reply's Markdown as safe HTML that QTextDocument also understands, minus Copy links."""
     rendered = render_markdown(
         text, labels=MarkdownLabels(copy="", image=labels.image, code=labels.code)
     ).html
@@ -562,7 +568,7 @@ def export_html(
 ) -> str:
     """One self-contained page: inline CSS, no scripts, nothing fetched, light and dark."""
     summary = conversation.summary
-    known = _latest_generation(conversation)
+    known = headline_generation(conversation)
     out = [
         "<!DOCTYPE html>",
         "<html>",
@@ -601,7 +607,7 @@ def export_html(
             role = message.role.value
             meta = " · ".join(message_metadata(message, labels, known=known))
             if message.role is Role.ASSISTANT:
-                body = f'<div class="content">{_reply_html(message.content, labels)}</div>'
+                body = f'<div class="content">{render_reply_html(message.content, labels)}</div>'
             else:
                 body = (
                     f'<div class="content"><pre class="plain">{_esc(message.content)}</pre></div>'

@@ -1,0 +1,174 @@
+"""PDF export with Qt's own QPdfWriter and QTextDocument.
+
+Qt is already in the app, so PDF needs no extra dependency. QTextDocument understands only an
+HTML4/CSS subset, so the PDF is built from a simpler page than the HTML export (no CSS
+variables, grids or media queries) from the same pieces: :mod:`desktop.core.export` decides
+what a transcript contains, this module only lays it out. Replies go through the same safe
+Markdown renderer as the chat view, so nothing in model output can make Qt load a resource.
+
+CJK and emoji rely on Qt's font fallback (fontconfig on Linux): the default font names a CJK
+family after the Latin one so Chinese text has a font even where fallback is poor.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QMarginsF
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from desktop.core.conversation import Role
+from desktop.core.export import (
+    ExportConversation,
+    ExportLabels,
+    conversation_metadata,
+    headline_generation,
+    message_metadata,
+    render_reply_html,
+    transcript_events,
+)
+
+__all__ = ["export_labels", "export_pdf", "pdf_html"]
+
+_CONTEXT = "PdfExport"
+_FONT_FAMILIES = [
+    "Noto Sans",
+    "DejaVu Sans",
+    "Segoe UI",
+    "Helvetica",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "PingFang SC",
+    "Microsoft YaHei",
+    "Noto Color Emoji",
+]
+_MUTED = "#59636e"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(_CONTEXT, text)
+
+
+def export_labels() -> ExportLabels:
+    """ExportLabels in the interface language, for every export the UI starts (not just PDF)."""
+    return ExportLabels(
+        you=_tr("You"),
+        assistant=_tr("Assistant"),
+        system=_tr("System"),
+        created=_tr("Created"),
+        updated=_tr("Updated"),
+        model=_tr("Model"),
+        quantization=_tr("Quantization"),
+        sha256=_tr("SHA-256"),
+        system_prompt=_tr("System prompt"),
+        settings=_tr("Settings"),
+        template=_tr("Chat template"),
+        none=_tr("none"),
+        branch=_tr("Branch {path} ({index} of {count})"),
+        current_branch=_tr("shown in the app"),
+        finished=_tr("Finished: {reason}"),
+        finish_stop=_tr("stop"),
+        finish_length=_tr("length limit"),
+        finish_cancelled=_tr("stopped by the user"),
+        finish_error=_tr("error"),
+        finish_interrupted=_tr("interrupted"),
+        unfinished=_tr("not finished"),
+        tokens=_tr("{prompt} prompt tokens, {generated} generated"),
+        speed=_tr("{speed:.1f} tokens/s"),
+        exported_by=_tr("Exported from Hearthside"),
+        code=_tr("code"),
+        image=_tr("[image: {alt}]"),
+    )
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _plain_block(text: str) -> str:
+    """User text exactly as typed: escaped, line breaks kept, wrapped at the page edge."""
+    return f'<p style="white-space:pre-wrap;">{_esc(text)}</p>'
+
+
+def pdf_html(
+    conversation: ExportConversation,
+    *,
+    all_branches: bool = False,
+    labels: ExportLabels | None = None,
+) -> str:
+    """The HTML the PDF is printed from, in the subset QTextDocument lays out."""
+    labels = labels or export_labels()
+    summary = conversation.summary
+    known = headline_generation(conversation)
+    out = [f"<h1>{_esc(summary.title)}</h1>", '<table cellspacing="0" cellpadding="2">']
+    for name, value in conversation_metadata(conversation, labels):
+        out.append(
+            f'<tr><td style="color:{_MUTED}; padding-right:12px;"><b>{_esc(name)}</b></td>'
+            f"<td>{_esc(value)}</td></tr>"
+        )
+    out.append("</table>")
+    if summary.system_prompt:
+        out.append(f"<p><b>{_esc(labels.system_prompt)}</b></p>")
+        out.append(_plain_block(summary.system_prompt))
+    for event in transcript_events(conversation, all_branches=all_branches):
+        if event.kind == "branch_start":
+            title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
+            mark = f" — {labels.current_branch}" if event.current else ""
+            out.append("<hr>")
+            out.append(f'<p style="color:{_MUTED};"><b>{_esc(title + mark)}</b></p>')
+        elif event.kind == "message" and event.message is not None:
+            message = event.message
+            meta = " · ".join(message_metadata(message, labels, known=known))
+            out.append(f"<h3>{_esc(labels.role(message.role))}</h3>")
+            out.append(f'<p style="color:{_MUTED}; font-size:small;">{_esc(meta)}</p>')
+            if message.role is Role.ASSISTANT:
+                out.append(render_reply_html(message.content, labels))
+            else:
+                out.append(_plain_block(message.content))
+    return "<html><body>" + "\n".join(out) + "</body></html>"
+
+
+def export_pdf(conversation: ExportConversation, path: Path, *, all_branches: bool = False) -> None:
+    """Writes an A4 PDF with page numbers.
+
+    Written under a temporary name and renamed, so a failure never leaves half a PDF where the
+    user asked for one. Raises OSError when the file cannot be written.
+    """
+    path = Path(path)
+    document = QTextDocument()
+    font = QFont()
+    font.setFamilies(_FONT_FAMILIES)
+    font.setPointSizeF(10.5)
+    document.setDefaultFont(font)
+    document.setHtml(pdf_html(conversation, all_branches=all_branches))
+
+    handle, temp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".partial", dir=path.parent
+    )
+    os.close(handle)
+    try:
+        writer = QPdfWriter(temp_name)
+        writer.setTitle(conversation.summary.title)
+        writer.setCreator("Hearthside")
+        writer.setResolution(300)
+        # QTextDocument.print_ adds its own 2 cm margin and the page numbers; the page itself
+        # has none so the margin is not doubled.
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A4),
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(0, 0, 0, 0),
+                QPageLayout.Unit.Millimeter,
+            )
+        )
+        document.print_(writer)
+        del writer  # closes and flushes the file
+        if os.path.getsize(temp_name) == 0:
+            raise OSError(_tr("The PDF could not be written to {path}.").format(path=path))
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
