@@ -810,10 +810,11 @@ class ConversationStore:
         return _decode_settings(row[0])
 
     def delete_conversation(self, conversation_id: int) -> None:
-        """Moves it to the trash; restore() brings it back."""
+        """Moves it to the trash; restore() brings it back. Deleting it again keeps the first
+        deletion time, so a second click does not restart the 30 days."""
         self._update_conversation(
             conversation_id,
-            "UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+            "UPDATE conversations SET deleted_at = coalesce(deleted_at, ?) WHERE id = ?",
             (self._now(),),
         )
 
