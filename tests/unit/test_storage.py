@@ -594,6 +594,8 @@ def test_trash_restore_and_purge(store: ConversationStore) -> None:
     store.delete_conversation(recent)
 
     deleted_old = store.get_conversation(old).deleted_at  # type: ignore[union-attr]
+    store.delete_conversation(old)  # again: the 30 days do not restart
+    assert store.get_conversation(old).deleted_at == deleted_old  # type: ignore[union-attr]
     deleted_recent = store.get_conversation(recent).deleted_at  # type: ignore[union-attr]
     assert deleted_old is not None and deleted_recent is not None
     now = deleted_old + 30 * 86400 + 0.5  # old is past 30 days; recent was deleted later
