@@ -43,6 +43,7 @@ from desktop.core.conversation import (
     StoredMessage,
 )
 from desktop.core.markdown import COPY_SCHEME, MarkdownLabels, render_markdown
+from desktop.core.storage import ImportedConversation, ImportedMessage
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -100,37 +101,6 @@ class ExportConversation:
     summary: ConversationSummary
     settings: Mapping[str, Any]
     messages: tuple[StoredMessage, ...]
-
-
-# Storage (desktop/core/storage.py) will own these two; they are defined here with exactly its
-# field names until it lands, so import can be written and tested without waiting for it.
-@dataclass(frozen=True, slots=True)
-class ImportedMessage:
-    """One message read from a file. ``key``/``parent_key`` are the file's own ids as text."""
-
-    key: str
-    parent_key: str | None
-    role: Role
-    content: str
-    created_at: float
-    finished_at: float | None
-    finish_reason: FinishReason | None
-    generation: GenerationInfo | None
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedConversation:
-    """A conversation read from a file; ``messages`` lists every parent before its children."""
-
-    title: str
-    created_at: float
-    updated_at: float
-    pinned: bool
-    model_file: str
-    system_prompt: str
-    settings: dict
-    messages: tuple[ImportedMessage, ...]
-    current_leaf_index: int | None
 
 
 class ImportFormatError(ValueError):
@@ -774,6 +744,7 @@ def to_imported(conversation: ExportConversation) -> ImportedConversation:
             for m in ordered
         ),
         current_leaf_index=index.get(summary.current_leaf_id),  # type: ignore[arg-type]
+        title_is_auto=summary.title_is_auto,
     )
 
 
@@ -1200,7 +1171,6 @@ def _read_ours(document: dict, where: str) -> ImportedConversation:
                 "the file."
             )
         leaf_index = positions[str(leaf)]
-    _get(document, "title_is_auto", bool, where, default=False)
     _get(document, "deleted_at", float, where, default=None, optional=True)
     return ImportedConversation(
         title=_get(document, "title", str, where, default=""),
@@ -1212,6 +1182,7 @@ def _read_ours(document: dict, where: str) -> ImportedConversation:
         settings=settings,
         messages=tuple(ordered),
         current_leaf_index=leaf_index,
+        title_is_auto=_get(document, "title_is_auto", bool, where, default=False),
     )
 
 
@@ -1361,6 +1332,8 @@ def _read_chatgpt(document: dict, where: str) -> ImportedConversation:
         settings={},
         messages=tuple(order),
         current_leaf_index=leaf_index,
+        # An untitled chat gets a title the usual way; a ChatGPT title is kept as given.
+        title_is_auto=not title,
     )
 
 

@@ -645,3 +645,43 @@ def test_failed_export_all_removes_its_temp_file(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         export_all(_many(4), tmp_path / "x.zip", "text", zip=True, progress=boom)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_json_import_into_the_store_and_back(tmp_path: Path) -> None:
+    """File → store → file keeps the conversation; only the ids are the store's own."""
+    from desktop.core.storage import ConversationStore
+
+    original = sample_conversation()
+    (imported,) = read_import(export_json(original))
+    store = ConversationStore.open(tmp_path / "db.sqlite3")
+    try:
+        conversation_id = store.import_conversation(imported)
+        summary, settings_dict, messages = store.export_tree(conversation_id)
+    finally:
+        store.close()
+    again = to_imported(ExportConversation(summary, settings_dict, tuple(messages)))
+
+    def shape(c: ImportedConversation) -> list[tuple[object, ...]]:
+        index = {m.key: i for i, m in enumerate(c.messages)}
+        return [
+            (
+                None if m.parent_key is None else index[m.parent_key],
+                m.role,
+                m.content,
+                m.created_at,
+                m.finished_at,
+                m.finish_reason,
+                m.generation,
+            )
+            for m in c.messages
+        ]
+
+    assert shape(again) == shape(imported)
+    assert again.current_leaf_index == imported.current_leaf_index
+    assert (again.title, again.pinned, again.system_prompt, again.title_is_auto) == (
+        imported.title,
+        imported.pinned,
+        imported.system_prompt,
+        imported.title_is_auto,
+    )
+    assert again.settings == imported.settings
