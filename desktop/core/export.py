@@ -921,6 +921,8 @@ def read_import(
     """Conversations from our JSON export (one, a bundle, or a list) or ChatGPT's export.
 
     Raises :class:`ImportFormatError` for anything else; never returns part of a file.
+    ``max_bytes`` counts bytes for ``bytes`` input and characters for ``str`` input. Messages
+    come back parents first, as ``ConversationStore.import_conversation`` needs them.
     """
     size = len(data)
     if size > max_bytes:
