@@ -13,12 +13,20 @@ Two constraints shape it:
   by :class:`_MessageColumn` at cumulative y offsets instead of a ``QVBoxLayout``: when the
   height of row *i* changes only rows after *i* move, so the streaming (last) row costs O(1).
   Re-rendering the streaming row is rate-limited by one :class:`RepaintThrottle`.
+
+Messages form a tree (edits and regenerations add siblings). The view only shows which version
+of a message is on screen and asks for another one (``sibling_requested``); the caller rebuilds
+the rows. Long conversations are paged: the caller shows the newest rows, the view asks for
+earlier ones (``earlier_requested``) when the user nears the top, and keeps the user's place
+when they are prepended.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable, Sequence
+from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
@@ -34,17 +42,21 @@ from PySide6.QtCore import (
     QTimer,
     QUrl,
     Signal,
+    Slot,
 )
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QDesktopServices,
     QFont,
     QGuiApplication,
+    QKeyEvent,
     QPainter,
     QPaintEvent,
     QPalette,
     QPyTextObject,
     QResizeEvent,
+    QTextCursor,
     QTextDocument,
     QTextFormat,
     QTextOption,
@@ -54,7 +66,10 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QTextBrowser,
@@ -66,7 +81,7 @@ from desktop.core.conversation import FinishReason, Role
 from desktop.core.markdown import COPY_SCHEME, MarkdownLabels, RenderedMarkdown, render_markdown
 from desktop.ui.message_model import MessageListModel
 
-__all__ = ["ChatView", "MessageWidget", "RepaintThrottle", "SafeTextBrowser"]
+__all__ = ["ChatView", "MessageAction", "MessageWidget", "RepaintThrottle", "SafeTextBrowser"]
 
 _Roles = MessageListModel.Roles
 
@@ -82,6 +97,8 @@ _MAX_BUBBLE_SHARE = 0.85
 _MIN_BUBBLE = 260
 #: At most one re-render of a streaming reply per this many milliseconds.
 _STREAM_RENDER_INTERVAL_MS = 60
+#: The inline editor grows with its text up to this many lines, then scrolls.
+_EDITOR_MAX_LINES = 16
 
 
 def _blend(base: QColor, other: QColor, amount: float) -> QColor:
@@ -244,19 +261,146 @@ class RepaintThrottle(QObject):
             self._timer.start()
 
 
+class MessageAction(IntEnum):
+    """What a bubble's buttons ask for; one signal carries them all so each bubble costs one
+    connection, not five (a 500-message chat builds 500 bubbles at once)."""
+
+    EDIT = 1
+    REGENERATE = 2
+    DELETE = 3
+    PREVIOUS = 4  # the previous version (sibling) of this message
+    NEXT = 5
+
+
+class _InlineEditor(QPlainTextEdit):
+    """Plain text box for editing a sent message, with the composer's keys.
+
+    Enter (or Ctrl+Enter) sends, Shift+Enter breaks the line, Esc cancels. The keys are claimed
+    on ``ShortcutOverride`` too, so a window shortcut on Enter or Esc cannot steal them while
+    the editor has focus.
+
+    Signals:
+        submit(): Enter was pressed.
+        cancel(): Esc was pressed.
+    """
+
+    submit = Signal()
+    cancel = Signal()
+
+    _KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in self._KEYS
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+            else:
+                self.submit.emit()
+            event.accept()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.cancel.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        # Scroll the editor only when it has more lines than it shows; otherwise the wheel
+        # belongs to the conversation.
+        bar = self.verticalScrollBar()
+        if bar.maximum() > 0:
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
+class _SiblingSwitch(QWidget):
+    """The "‹ 2/3 ›" control that switches between versions of one message.
+
+    Created only for messages that have more than one version, so the common bubble stays
+    cheap to build.
+
+    Signals:
+        step_requested(int): -1 for the previous version, +1 for the next.
+    """
+
+    step_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.previous = QToolButton(self)
+        self.previous.setText(self.tr("‹"))
+        self.previous.setToolTip(self.tr("Previous version"))
+        self.previous.setAccessibleName(self.tr("Previous version"))
+        self.next = QToolButton(self)
+        self.next.setText(self.tr("›"))
+        self.next.setToolTip(self.tr("Next version"))
+        self.next.setAccessibleName(self.tr("Next version"))
+        for button in (self.previous, self.next):
+            button.setAutoRaise(True)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.previous.clicked.connect(lambda: self.step_requested.emit(-1))
+        self.next.clicked.connect(lambda: self.step_requested.emit(1))
+        self.label = QLabel(self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.previous)
+        layout.addWidget(self.label)
+        layout.addWidget(self.next)
+
+    def set_position(self, index: int, count: int, *, enabled: bool) -> None:
+        """Show version ``index`` (0-based) of ``count``; the arrows stop at the ends."""
+        self.label.setText(self.tr("{index}/{count}").format(index=index + 1, count=count))
+        self.label.setToolTip(
+            self.tr("Version {index} of {count}").format(index=index + 1, count=count)
+        )
+        self.previous.setEnabled(enabled and index > 0)
+        self.next.setEnabled(enabled and index < count - 1)
+
+
 class MessageWidget(QFrame):
-    """One message bubble: a header (author, meta line, Copy), the text, and a note.
+    """One message bubble: a header (author, meta line, actions), the text, and a note.
 
     The widget shows what it is given and keeps nothing but the code blocks of its last render
-    (so a "Copy" anchor copies exactly what is on screen).
+    (so a "Copy" anchor copies exactly what is on screen). The header carries the version
+    switch ("‹ 2/3 ›", only when there are other versions), Copy, the message's main action
+    (Edit for the user's messages, Regenerate for replies) and a "…" menu with all actions
+    including Delete, kept one step away because it destroys. Actions are plain buttons, always
+    shown, so they are reachable with Tab, not only by hovering.
+
+    Edit turns the bubble into an inline editor (:meth:`start_editing`); the owner decides
+    which text it starts with and what to do with the result.
 
     Signals:
         copy_requested(): the user pressed this message's Copy button.
         anchor_clicked(QUrl): the user clicked a link or a code block's Copy anchor.
+        action_requested(int): the user pressed Edit, Regenerate, Delete or a version arrow
+            (a :class:`MessageAction`). Delete is not confirmed yet.
+        edit_submitted(str): the inline editor was sent; the text is stripped and not empty.
+            The bubble is back in display mode when this is emitted.
+        edit_cancelled(): the inline editor was closed without sending.
+        editor_resized(): the inline editor's text needs a different height; the owner
+            should lay the bubble out again (see :meth:`fit`).
     """
 
     copy_requested = Signal()
     anchor_clicked = Signal(QUrl)
+    action_requested = Signal(int)
+    edit_submitted = Signal(str)
+    edit_cancelled = Signal()
+    editor_resized = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -264,11 +408,24 @@ class MessageWidget(QFrame):
         self._excluded = False
         self._code_blocks: tuple[str, ...] = ()
         self._size = QSize()
+        # Controls state, compared before touching widgets: _fill runs on every streamed render.
+        self._streaming = False
+        self._sibling_index = 0
+        self._sibling_count = 1
+        self._actions_enabled = True
+        self._editing = False
+        self._siblings: _SiblingSwitch | None = None
+        self._menu: QMenu | None = None
+        self._menu_changing: list[QAction] = []
+        self._editor: _InlineEditor | None = None
+        self._editor_buttons: QWidget | None = None
+        self._send_button: QPushButton | None = None
 
         self._header = QWidget(self)
         header_layout = QHBoxLayout(self._header)
         header_layout.setContentsMargins(0, 0, 0, 0)
         header_layout.setSpacing(8)
+        self._header_layout = header_layout
         self._author = QLabel(self._header)
         author_font = QFont(self._author.font())
         author_font.setBold(True)
@@ -283,10 +440,23 @@ class MessageWidget(QFrame):
         self._copy.setAutoRaise(True)
         self._copy.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._copy.clicked.connect(self.copy_requested)
+        self._action = QToolButton(self._header)
+        self._action.setAutoRaise(True)
+        self._action.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._action.clicked.connect(self._on_action_clicked)
+        self._more = QToolButton(self._header)
+        self._more.setText(self.tr("…"))
+        self._more.setToolTip(self.tr("More actions"))
+        self._more.setAccessibleName(self.tr("More actions"))
+        self._more.setAutoRaise(True)
+        self._more.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._more.clicked.connect(self._on_more_clicked)
         header_layout.addWidget(self._author)
         header_layout.addWidget(self._meta)
         header_layout.addStretch(1)
         header_layout.addWidget(self._copy)
+        header_layout.addWidget(self._action)
+        header_layout.addWidget(self._more)
 
         self._body = SafeTextBrowser(self)
         self._body.anchorClicked.connect(self.anchor_clicked)
@@ -299,6 +469,8 @@ class MessageWidget(QFrame):
         self._note.setFont(note_font)
         self._note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._note.hide()
+        # No _update_controls() here: the defaults already match, and set_role (always called
+        # next) updates them; skipping it keeps building a long chat fast.
 
     # -- content ------------------------------------------------------------------------------
 
@@ -318,6 +490,8 @@ class MessageWidget(QFrame):
         return None
 
     def set_role(self, role: Role) -> None:
+        if role == self._role and self._author.text():
+            return  # called on every streamed render; nothing to do
         self._role = role
         names = {
             Role.USER: self.tr("You"),
@@ -325,6 +499,17 @@ class MessageWidget(QFrame):
             Role.SYSTEM: self.tr("System"),
         }
         self._author.setText(names.get(role, str(role)))
+        if role == Role.USER:
+            self._action.setText(self.tr("Edit"))
+            self._action.setToolTip(self.tr("Edit this message and send it again"))
+        else:
+            self._action.setText(self.tr("Regenerate"))
+            self._action.setToolTip(self.tr("Write a new version of this reply"))
+        if self._menu is not None:
+            # The menu's entries depend on the role; rebuilt when next opened.
+            self._menu.deleteLater()
+            self._menu, self._menu_changing = None, []
+        self._update_controls()
         self.update()
 
     def set_text(self, text: str, *, streaming: bool) -> None:
@@ -377,6 +562,233 @@ class MessageWidget(QFrame):
         """The note under the text ("Stopped", ...), empty when none is shown."""
         return self._note.text() if not self._note.isHidden() else ""
 
+    # -- actions and versions -----------------------------------------------------------------
+
+    def set_controls(self, *, streaming: bool, sibling_index: int, sibling_count: int) -> None:
+        """Show the version switch and hide actions while this message streams.
+
+        Returns early when nothing changed; the owner refits the bubble afterwards, since
+        the header may have changed width.
+        """
+        state = (streaming, sibling_index, sibling_count)
+        if state == (self._streaming, self._sibling_index, self._sibling_count):
+            return
+        self._streaming, self._sibling_index, self._sibling_count = state
+        self._update_controls()
+
+    def set_actions_enabled(self, enabled: bool) -> None:
+        """Enable or disable Edit, Regenerate, Delete, the version switch and editor's Send.
+
+        Only enabled states change, never what is shown, so the bubble keeps its size.
+        """
+        if enabled != self._actions_enabled:
+            self._actions_enabled = enabled
+            self._update_controls()
+
+    def sibling_switch(self) -> _SiblingSwitch | None:
+        """The "‹ 2/3 ›" control, or ``None`` if this message never had other versions."""
+        return self._siblings
+
+    def action_button(self) -> QToolButton:
+        """The Edit (user) or Regenerate (assistant) button."""
+        return self._action
+
+    def more_button(self) -> QToolButton:
+        return self._more
+
+    def actions_menu(self) -> QMenu:
+        """The "…" menu, built on first use so bubbles that never open it cost nothing."""
+        if self._menu is None:
+            menu = QMenu(self)
+            changing = []
+            if self._role == Role.USER:
+                changing.append(
+                    menu.addAction(self.tr("Edit"), lambda: self._request(MessageAction.EDIT))
+                )
+            elif self._role == Role.ASSISTANT:
+                changing.append(
+                    menu.addAction(
+                        self.tr("Regenerate"), lambda: self._request(MessageAction.REGENERATE)
+                    )
+                )
+            menu.addAction(self.tr("Copy"), self.copy_requested.emit)
+            menu.addSeparator()
+            changing.append(
+                menu.addAction(self.tr("Delete"), lambda: self._request(MessageAction.DELETE))
+            )
+            self._menu, self._menu_changing = menu, changing
+            for action in changing:  # Copy always works; the rest follows the actions switch
+                action.setEnabled(self._actions_enabled)
+        return self._menu
+
+    def _request(self, action: MessageAction) -> None:
+        self.action_requested.emit(int(action))
+
+    # @Slot: connecting a plain bound method costs about three times as much, per bubble.
+    @Slot()
+    def _on_action_clicked(self) -> None:
+        if self._role == Role.USER:
+            self._request(MessageAction.EDIT)
+        elif self._role == Role.ASSISTANT:
+            self._request(MessageAction.REGENERATE)
+
+    def _on_siblings_step_requested(self, delta: int) -> None:
+        self._request(MessageAction.NEXT if delta > 0 else MessageAction.PREVIOUS)
+
+    @Slot()
+    def _on_more_clicked(self) -> None:
+        menu = self.actions_menu()
+        menu.popup(self._more.mapToGlobal(self._more.rect().bottomLeft()))
+
+    def _update_controls(self) -> None:
+        has_actions = self._role in (Role.USER, Role.ASSISTANT) and not self._streaming
+        self._action.setVisible(has_actions and not self._editing)
+        self._action.setEnabled(self._actions_enabled)
+        self._more.setVisible(has_actions and not self._editing)
+        self._more.setEnabled(self._actions_enabled)
+        if self._sibling_count > 1 and self._siblings is None:
+            self._siblings = _SiblingSwitch(self._header)
+            self._siblings.step_requested.connect(self._on_siblings_step_requested)
+            # Before Copy: author, meta and the stretch come first.
+            self._header_layout.insertWidget(3, self._siblings)
+        if self._siblings is not None:
+            self._siblings.setVisible(self._sibling_count > 1)
+            self._siblings.set_position(
+                self._sibling_index,
+                self._sibling_count,
+                enabled=self._actions_enabled and not self._streaming and not self._editing,
+            )
+        if self._send_button is not None:
+            self._send_button.setEnabled(self._actions_enabled and self._has_editor_text())
+        for action in self._menu_changing:
+            action.setEnabled(self._actions_enabled)
+
+    # -- inline editing -----------------------------------------------------------------------
+
+    def is_editing(self) -> bool:
+        return self._editing
+
+    def has_editor(self) -> bool:
+        """Whether the inline editor was ever built (it is built on the first edit)."""
+        return self._editor is not None
+
+    def editor(self) -> QPlainTextEdit | None:
+        """The inline editor while editing, else ``None``."""
+        return self._editor if self._editing else None
+
+    def start_editing(self, text: str) -> None:
+        """Replace the text with an editor holding ``text``; the owner refits the bubble."""
+        if self._editor is None:
+            self._build_editor()
+        assert self._editor is not None and self._editor_buttons is not None
+        self._editing = True
+        self._editor.setPlainText(text)
+        self._editor.moveCursor(QTextCursor.MoveOperation.End)
+        self._body.hide()
+        self._editor.show()
+        self._editor_buttons.show()
+        self._update_controls()
+        self._editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def stop_editing(self) -> None:
+        """Back to showing the message; the owner refits the bubble."""
+        if not self._editing:
+            return
+        assert self._editor is not None and self._editor_buttons is not None
+        had_focus = self._editor.hasFocus()
+        self._editing = False
+        self._editor.hide()
+        self._editor_buttons.hide()
+        self._body.show()
+        self._update_controls()
+        if had_focus and self._action.isVisible():
+            self._action.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _build_editor(self) -> None:
+        editor = _InlineEditor(self)
+        editor.setTabChangesFocus(True)
+        editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        editor.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        editor.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        editor.setAccessibleName(self.tr("Edit message"))
+        editor.submit.connect(self._on_editor_submit)
+        editor.cancel.connect(self._on_editor_cancel)
+        editor.document().contentsChanged.connect(self._on_editor_contents_changed)
+
+        buttons = QWidget(self)
+        layout = QHBoxLayout(buttons)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        hint = QLabel(self.tr("Enter to send, Shift+Enter for a new line, Esc to cancel"), buttons)
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        hint.setMinimumWidth(1)  # clipped in a narrow window before the buttons are
+        cancel = QPushButton(self.tr("Cancel"), buttons)
+        cancel.setToolTip(self.tr("Keep the message as it was (Esc)"))
+        cancel.clicked.connect(self._on_editor_cancel)
+        send = QPushButton(self.tr("Send"), buttons)
+        send.setToolTip(self.tr("Send the edited message as a new version (Enter)"))
+        send.clicked.connect(self._on_editor_submit)
+        layout.addWidget(hint, 1)
+        layout.addWidget(cancel)
+        layout.addWidget(send)
+
+        self._editor, self._editor_buttons, self._send_button = editor, buttons, send
+        editor.hide()
+        buttons.hide()
+
+    def _has_editor_text(self) -> bool:
+        return self._editor is not None and bool(self._editor.toPlainText().strip())
+
+    def _on_editor_submit(self) -> None:
+        if self._editor is None or not self._editing or not self._actions_enabled:
+            return
+        text = self._editor.toPlainText().strip()
+        if not text:
+            return
+        self.stop_editing()
+        self.edit_submitted.emit(text)
+
+    def _on_editor_cancel(self) -> None:
+        if self._editing:
+            self.stop_editing()
+            self.edit_cancelled.emit()
+
+    def _on_editor_contents_changed(self) -> None:
+        if self._send_button is not None:
+            self._send_button.setEnabled(self._actions_enabled and self._has_editor_text())
+        editor = self._editor
+        if self._editing and editor is not None and self._editor_height() != editor.height():
+            self.editor_resized.emit()
+
+    def _editor_height(self) -> int:
+        """Height that shows the editor's text at its current width, capped at a few lines.
+
+        Summing block heights from the plain text layout lays out only what is needed and
+        matches exactly how the editor wraps.
+        """
+        editor = self._editor
+        assert editor is not None
+        document = editor.document()
+        layout = document.documentLayout()
+        text_height = 0.0
+        block = document.begin()
+        while block.isValid():
+            text_height += layout.blockBoundingRect(block).height()
+            block = block.next()
+        line = editor.fontMetrics().lineSpacing()
+        shown = min(max(text_height, line), _EDITOR_MAX_LINES * line)
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            if text_height > _EDITOR_MAX_LINES * line
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        if editor.verticalScrollBarPolicy() != policy:
+            editor.setVerticalScrollBarPolicy(policy)
+        margins = editor.contentsMargins()
+        chrome = 2 * document.documentMargin() + margins.top() + margins.bottom()
+        return math.ceil(shown + chrome)
+
     # -- geometry -----------------------------------------------------------------------------
 
     def fit(self, max_width: int) -> QSize:
@@ -387,6 +799,8 @@ class MessageWidget(QFrame):
         """
         inner_max = max(1, max_width - 2 * _PADDING)
         header_hint = self._header.sizeHint()
+        if self._editing:
+            return self._fit_editing(inner_max, header_hint)
         text_size = self._body.measure(inner_max, shrink=True)
         inner = min(inner_max, max(text_size.width(), header_hint.width()))
         if inner != text_size.width():
@@ -397,6 +811,26 @@ class MessageWidget(QFrame):
         y += header_hint.height() + _GAP
         self._body.setGeometry(_PADDING, y, inner, text_size.height())
         y += text_size.height()
+        return self._finish_fit(inner, y)
+
+    def _fit_editing(self, inner: int, header_hint: QSize) -> QSize:
+        # An editor gets the full width: editing a short message in a narrow box is cramped.
+        editor, buttons = self._editor, self._editor_buttons
+        assert editor is not None and buttons is not None
+        y = _PADDING
+        self._header.setGeometry(_PADDING, y, inner, header_hint.height())
+        y += header_hint.height() + _GAP
+        if editor.width() != inner:
+            editor.setGeometry(_PADDING, y, inner, max(1, editor.height()))
+        editor_height = self._editor_height()
+        editor.setGeometry(_PADDING, y, inner, editor_height)
+        y += editor_height + _GAP
+        buttons_height = buttons.sizeHint().height()
+        buttons.setGeometry(_PADDING, y, inner, buttons_height)
+        y += buttons_height
+        return self._finish_fit(inner, y)
+
+    def _finish_fit(self, inner: int, y: int) -> QSize:
         if not self._note.isHidden():
             note_height = self._note.heightForWidth(inner)
             if note_height < 0:
@@ -487,6 +921,15 @@ class _MessageColumn(QWidget):
 
     def index_of(self, widget: MessageWidget) -> int:
         return self._widgets.index(widget)
+
+    def top_of(self, row: int) -> int:
+        return self._tops[row]
+
+    def row_at(self, y: int) -> int | None:
+        """The row whose bubble (or the gap below it) covers ``y``; O(log n)."""
+        if not self._widgets:
+            return None
+        return max(0, bisect.bisect_right(self._tops, y) - 1)
 
     def insert(self, row: int, widgets: list[MessageWidget]) -> None:
         self._widgets[row:row] = widgets
@@ -590,15 +1033,36 @@ class ChatView(QScrollArea):
             the window can say so in its status bar.
         link_opened(QUrl): an http(s) link was confirmed by the user and handed to the
             system browser.
+        edit_submitted(int, str): the user edited the message at this row and sent it
+            (stripped, never empty). The bubble is already back to showing the old text; the
+            caller stores the new version and rebuilds the rows.
+        regenerate_requested(int): the user asked for a new version of the reply at this row.
+        delete_requested(int): the user asked to delete the message at this row. Not
+            confirmed: asking is the caller's job.
+        sibling_requested(int, int): the user asked for the previous (-1) or next (+1)
+            version of the message at this row.
+        earlier_requested(): the user scrolled near the top and :meth:`set_has_earlier` said
+            there is more; sent once until rows are prepended or set_has_earlier is called
+            again.
     """
 
     copied = Signal(str)
     link_opened = Signal(QUrl)
+    edit_submitted = Signal(int, str)
+    regenerate_requested = Signal(int)
+    delete_requested = Signal(int)
+    sibling_requested = Signal(int, int)
+    earlier_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model: MessageListModel | None = None
         self._follow_bottom = True
+        self._actions_enabled = True
+        self._editing: MessageWidget | None = None
+        self._revealed: MessageWidget | None = None
+        self._has_earlier = False
+        self._earlier_armed = False
         self.confirm_link: Callable[[QUrl], bool] = lambda url: _ask_before_opening(self, url)
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
 
@@ -613,6 +1077,12 @@ class ChatView(QScrollArea):
         self._column.set_column_width(self.viewport().width())
 
         self._throttle = RepaintThrottle(_STREAM_RENDER_INTERVAL_MS, self._render_rows, self)
+        # Checks for "near the top" once layout has settled after rows or the flag changed,
+        # so a page too short to scroll still loads the next one.
+        self._earlier_check = QTimer(self)
+        self._earlier_check.setSingleShot(True)
+        self._earlier_check.setInterval(0)
+        self._earlier_check.timeout.connect(self._maybe_request_earlier)
 
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_scrollbar_range_changed)
@@ -654,6 +1124,88 @@ class ChatView(QScrollArea):
     def is_following_bottom(self) -> bool:
         return self._follow_bottom
 
+    def set_actions_enabled(self, enabled: bool) -> None:
+        """Allow or refuse Edit, Regenerate, Delete and version switching on every message.
+
+        The caller turns them off while a reply streams. Copy and an open editor's Cancel
+        keep working; the editor's Send waits.
+        """
+        if enabled == self._actions_enabled:
+            return
+        self._actions_enabled = enabled
+        for widget in self._column.widgets():
+            widget.set_actions_enabled(enabled)
+
+    def actions_enabled(self) -> bool:
+        return self._actions_enabled
+
+    def set_has_earlier(self, has_earlier: bool) -> None:
+        """Say whether messages exist above the first row, so scrolling up asks for them.
+
+        Every call re-arms :attr:`earlier_requested`.
+        """
+        self._has_earlier = has_earlier
+        self._earlier_armed = has_earlier
+        if has_earlier:
+            self._earlier_check.start()
+
+    def has_earlier(self) -> bool:
+        return self._has_earlier
+
+    def edit_row(self, row: int) -> bool:
+        """Open the inline editor on ``row`` (a user message), as its Edit button does.
+
+        Returns whether an editor opened; only one is open at a time.
+        """
+        widgets = self._column.widgets()
+        if not 0 <= row < len(widgets):
+            return False
+        self._on_message_edit_requested(widgets[row])
+        return self._editing is widgets[row]
+
+    def editing_row(self) -> int | None:
+        """Row whose inline editor is open, or ``None``."""
+        if self._editing is None:
+            return None
+        return self._column.index_of(self._editing)
+
+    def cancel_editing(self) -> None:
+        """Close an open inline editor without sending (e.g. the caller rebuilds the rows)."""
+        if self._editing is not None:
+            widget, self._editing = self._editing, None
+            widget.stop_editing()
+            self._refit_widget(widget)
+
+    def reveal(self, row: int, text: str | None = None) -> bool:
+        """Scroll ``row`` into the middle of the view, e.g. to open a search hit.
+
+        With ``text``, its first occurrence in that message (case-insensitive, in the text as
+        shown) is selected and centred instead. Returns whether ``text`` was found; without
+        ``text``, whether the row exists.
+        """
+        widgets = self._column.widgets()
+        if not 0 <= row < len(widgets):
+            return False
+        self._throttle.flush()
+        widget = widgets[row]
+        if self._revealed is not None and self._revealed is not widget:
+            self._clear_selection(self._revealed)
+        self._revealed = widget
+        target = widget.y() + widget.height() // 2
+        found = text is None
+        if text and not widget.is_editing():
+            cursor = widget.body.document().find(text)
+            if not cursor.isNull():
+                widget.body.setTextCursor(cursor)
+                rect = widget.body.cursorRect(cursor)
+                target = widget.y() + widget.body.y() + rect.center().y()
+                found = True
+        bar = self.verticalScrollBar()
+        bar.setValue(target - self.viewport().height() // 2)
+        # Reading an old message: do not jump away when the range next changes.
+        self._follow_bottom = bar.value() >= bar.maximum() - 8 and row == len(widgets) - 1
+        return found
+
     # -- model signals ------------------------------------------------------------------------
 
     def _connections(self) -> list[tuple[Any, Callable[..., None]]]:
@@ -678,10 +1230,23 @@ class ChatView(QScrollArea):
     def _on_model_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         if self._model is None or parent.isValid():
             return
+        bar = self.verticalScrollBar()
+        # The first bubble in view is the anchor: rows inserted above it must not move it.
+        anchor = None if self._follow_bottom else self._column.row_at(bar.value())
+        if anchor is not None and anchor >= first:
+            anchor_offset = self._column.top_of(anchor) - bar.value()
+        else:
+            anchor = None
         widgets = [self._create_widget() for _ in range(first, last + 1)]
         for offset, widget in enumerate(widgets):
             self._fill(widget, self._model.index(first + offset, 0))
         self._column.insert(first, widgets)
+        if anchor is not None:
+            bar.setValue(self._column.top_of(anchor + len(widgets)) - anchor_offset)
+        if first == 0 and last + 1 < self._model.rowCount():
+            # Earlier rows arrived: the next approach to the top may ask for more.
+            self._earlier_armed = self._has_earlier
+            self._earlier_check.start()
         last_role = self._model.data(self._model.index(last, 0), _Roles.RoleRole)
         if last == self._model.rowCount() - 1 and last_role == Role.USER:
             # The user just sent something: show it even if they had scrolled up.
@@ -691,6 +1256,7 @@ class ChatView(QScrollArea):
         if parent.isValid():
             return
         for widget in self._column.remove(first, last):
+            self._forget(widget)
             widget.hide()
             widget.deleteLater()
 
@@ -700,6 +1266,7 @@ class ChatView(QScrollArea):
     def _on_model_reset(self, *args: object) -> None:
         self._throttle.clear()
         for widget in self._column.take_all():
+            self._forget(widget)
             widget.hide()
             widget.deleteLater()
         model = self._model
@@ -712,6 +1279,16 @@ class ChatView(QScrollArea):
             widgets.append(widget)
         self._column.insert(0, widgets)
         self.scroll_to_bottom()
+        # New rows: whether earlier ones exist is for the caller to say (set_has_earlier),
+        # usually right after this; the check runs once that has happened.
+        self._earlier_armed = self._has_earlier
+        self._earlier_check.start()
+
+    def _forget(self, widget: MessageWidget) -> None:
+        if widget is self._editing:
+            self._editing = None
+        if widget is self._revealed:
+            self._revealed = None
 
     def _on_model_data_changed(
         self,
@@ -721,13 +1298,26 @@ class ChatView(QScrollArea):
     ) -> None:
         if self._model is None:
             return
-        content_only = bool(roles) and set(roles) <= {
+        changed = {int(r) for r in roles}
+        if changed and changed <= {int(_Roles.MessageIdRole)}:
+            return  # nothing on screen shows the id
+        content_only = bool(changed) and changed <= {
             int(_Roles.ContentRole),
             int(Qt.ItemDataRole.DisplayRole),
         }
+        controls_only = bool(changed) and changed <= {
+            int(_Roles.MessageIdRole),
+            int(_Roles.SiblingIndexRole),
+            int(_Roles.SiblingCountRole),
+        }
+        widgets = self._column.widgets()
         for row in range(top_left.row(), bottom_right.row() + 1):
             index = self._model.index(row, 0)
-            if content_only and self._model.data(index, _Roles.StreamingRole):
+            if controls_only and 0 <= row < len(widgets):
+                # A new version count needs no new Markdown render, only a new header.
+                self._fill_controls(widgets[row], index)
+                self._column.refit(row)
+            elif content_only and self._model.data(index, _Roles.StreamingRole):
                 self._throttle.request(row)
             else:
                 # Finishing, exclusion, meta: rare, and the final text must always show.
@@ -740,6 +1330,11 @@ class ChatView(QScrollArea):
         widget = MessageWidget(self._column)
         widget.copy_requested.connect(lambda w=widget: self._on_message_copy_requested(w))
         widget.anchor_clicked.connect(lambda url, w=widget: self._on_message_anchor_clicked(w, url))
+        widget.action_requested.connect(
+            lambda action, w=widget: self._on_message_action_requested(w, action)
+        )
+        if not self._actions_enabled:
+            widget.set_actions_enabled(False)
         return widget
 
     def _fill(self, widget: MessageWidget, index: QModelIndex) -> None:
@@ -753,7 +1348,21 @@ class ChatView(QScrollArea):
             finish_reason=model.data(index, _Roles.FinishReasonRole),
             excluded=bool(model.data(index, _Roles.ExcludedRole)),
         )
+        widget.set_controls(
+            streaming=streaming,
+            sibling_index=model.data(index, _Roles.SiblingIndexRole) or 0,
+            sibling_count=model.data(index, _Roles.SiblingCountRole) or 1,
+        )
         widget.set_text(model.data(index, _Roles.ContentRole) or "", streaming=streaming)
+
+    def _fill_controls(self, widget: MessageWidget, index: QModelIndex) -> None:
+        model = self._model
+        assert model is not None
+        widget.set_controls(
+            streaming=bool(model.data(index, _Roles.StreamingRole)),
+            sibling_index=model.data(index, _Roles.SiblingIndexRole) or 0,
+            sibling_count=model.data(index, _Roles.SiblingCountRole) or 1,
+        )
 
     def _render_rows(self, rows: set[int]) -> None:
         model = self._model
@@ -783,6 +1392,85 @@ class ChatView(QScrollArea):
         QGuiApplication.clipboard().setText(text)
         self.copied.emit(text)
 
+    def _on_message_action_requested(self, widget: MessageWidget, action: int) -> None:
+        if not self._actions_enabled or self._model is None:
+            return
+        if action == MessageAction.EDIT:
+            self._on_message_edit_requested(widget)
+            return
+        row = self._column.index_of(widget)
+        if action == MessageAction.REGENERATE:
+            self.regenerate_requested.emit(row)
+        elif action == MessageAction.DELETE:
+            self.delete_requested.emit(row)
+        elif action == MessageAction.PREVIOUS:
+            self.sibling_requested.emit(row, -1)
+        elif action == MessageAction.NEXT:
+            self.sibling_requested.emit(row, 1)
+
+    def _on_message_edit_requested(self, widget: MessageWidget) -> None:
+        model = self._model
+        if model is None or not self._actions_enabled or widget.role != Role.USER:
+            return
+        if widget is self._editing:
+            widget.editor().setFocus(Qt.FocusReason.OtherFocusReason)  # type: ignore[union-attr]
+            return
+        self.cancel_editing()  # one editor at a time
+        if not widget.has_editor():
+            # Connected on first use: most bubbles are never edited.
+            widget.edit_submitted.connect(
+                lambda text, w=widget: self._on_message_edit_submitted(w, text)
+            )
+            widget.edit_cancelled.connect(lambda w=widget: self._on_message_edit_cancelled(w))
+            widget.editor_resized.connect(lambda w=widget: self._on_message_editor_resized(w))
+        row = self._column.index_of(widget)
+        self._throttle.flush()
+        widget.start_editing(model.data(model.index(row, 0), _Roles.ContentRole) or "")
+        self._editing = widget
+        self._column.refit(row)
+        self._ensure_editor_visible(widget)
+
+    def _on_message_edit_submitted(self, widget: MessageWidget, text: str) -> None:
+        if widget is self._editing:
+            self._editing = None
+        row = self._refit_widget(widget)
+        self.edit_submitted.emit(row, text)
+
+    def _on_message_edit_cancelled(self, widget: MessageWidget) -> None:
+        if widget is self._editing:
+            self._editing = None
+        self._refit_widget(widget)
+
+    def _on_message_editor_resized(self, widget: MessageWidget) -> None:
+        self._refit_widget(widget)
+        editor = widget.editor()
+        if editor is not None:
+            # Keep the line being typed on screen as the editor grows.
+            caret = editor.cursorRect()
+            point = editor.viewport().mapTo(self._column, caret.center())
+            self.ensureVisible(point.x(), point.y(), 0, caret.height())
+
+    def _refit_widget(self, widget: MessageWidget) -> int:
+        row = self._column.index_of(widget)
+        self._column.refit(row)
+        return row
+
+    def _ensure_editor_visible(self, widget: MessageWidget) -> None:
+        editor = widget.editor()
+        if editor is None:
+            return
+        # Bottom first (the Send button), then the top of the editor wins if both cannot fit.
+        bottom = widget.y() + widget.height()
+        self.ensureVisible(widget.x(), bottom, 0, _SPACING)
+        self.ensureVisible(widget.x(), widget.y() + editor.y(), 0, _SPACING)
+
+    @staticmethod
+    def _clear_selection(widget: MessageWidget) -> None:
+        cursor = widget.body.textCursor()
+        if cursor.hasSelection():
+            cursor.clearSelection()
+            widget.body.setTextCursor(cursor)
+
     def _on_message_anchor_clicked(self, widget: MessageWidget, url: QUrl) -> None:
         scheme = url.scheme().lower()
         if scheme == COPY_SCHEME:
@@ -811,6 +1499,16 @@ class ChatView(QScrollArea):
 
     def _on_scrollbar_value_changed(self, value: int) -> None:
         self._follow_bottom = value >= self.verticalScrollBar().maximum() - 8
+        self._maybe_request_earlier()
+
+    def _maybe_request_earlier(self) -> None:
+        """Ask once for earlier rows when the top is less than a screen away."""
+        if not (self._has_earlier and self._earlier_armed) or self._model is None:
+            return
+        if self.verticalScrollBar().value() > self.viewport().height():
+            return
+        self._earlier_armed = False
+        self.earlier_requested.emit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
