@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop import APP_NAME, __version__
 from desktop.core.settings import Settings, default_data_dir
+from desktop.core.storage import ConversationStore
 from desktop.engine.llama import backend_info
 from desktop.engine.starter import starter_installed
 from desktop.ui.chat_session import ChatSession
@@ -30,6 +31,7 @@ class Hearthside:
 
     data_dir: Path
     settings: Settings
+    store: ConversationStore
     worker: InferenceWorker
     inference_thread: QThread
     session: ChatSession
@@ -53,23 +55,29 @@ class Hearthside:
         self.inference_thread.wait()
         # The thread has finished, so freeing the model from here cannot race a native call.
         self.worker.on_unload_requested()
+        self.window.remember_state()
+        self.store.close()
 
 
 def create(data_dir: Path) -> Hearthside:
     """Builds and wires every part; needs a QApplication and shows nothing."""
     data_dir.mkdir(parents=True, exist_ok=True)
     settings = Settings(data_dir / "settings.json")
+    store = ConversationStore.open(data_dir / "hearthside.db")
     backend = backend_info()
     thread = QThread()
     thread.setObjectName("inference")
     worker = InferenceWorker(data_dir / "models", data_dir / "probed-models.json")
     worker.moveToThread(thread)
     thread.start()
-    session = ChatSession(worker)
+    session = ChatSession(worker, store)
     window = MainWindow(session, settings, backend.gpu_offload)
     if settings.problem:
         window.show_error(window.tr("Settings were reset"), settings.problem)
-    return Hearthside(data_dir, settings, worker, thread, session, window)
+    if store.problem is not None:
+        window.show_store_problem(store.problem)
+    window.restore_state()
+    return Hearthside(data_dir, settings, store, worker, thread, session, window)
 
 
 def install_translations(app: QApplication) -> None:

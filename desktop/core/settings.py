@@ -66,6 +66,9 @@ DECLARED: tuple[Setting, ...] = (
         "Instructions sent before every conversation.",
         per_model=True,
     ),
+    Setting("chat.last_conversation", int, 0, "The conversation open when the app last closed."),
+    Setting("window.geometry", str, "", "Window size and position (Qt's saved geometry)."),
+    Setting("window.splitter", str, "", "Width of the history sidebar (Qt's saved state)."),
 )
 _BY_KEY = {setting.key: setting for setting in DECLARED}
 

@@ -1,21 +1,40 @@
-"""ChatSession: the GUI-side state of one conversation and of the loaded model.
+"""ChatSession: the GUI-side state of the open conversation and of the loaded model.
 
 It turns user actions into requests for the inference worker, tags each with a fresh request id,
 and applies the worker's answers to the message model, dropping answers to requests that are no
 longer current (a stopped reply, a superseded load). It never blocks: every worker call is a
 queued signal.
+
+Every message is written to the ConversationStore as it happens: the user's message before the
+reply is requested, the reply as it grows (a few writes a second at most) and when it ends, so a
+crash loses at most the last fraction of a second of a reply, never a conversation. Messages
+form a tree: an edit or a regeneration adds a sibling, and the rows on screen are the path from
+the root to the conversation's current leaf.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.core.conversation import ChatMessage, FinishReason, Role
+from desktop.core.conversation import (
+    ChatMessage,
+    ConversationSummary,
+    FinishReason,
+    GenerationInfo,
+    Role,
+    StoredMessage,
+)
+from desktop.core.storage import ConversationStore
 from desktop.engine.llama import LoadOptions, SamplingOptions
-from desktop.ui.message_model import MessageListModel
+from desktop.engine.starter import STARTER_SHA256, is_starter_model
+from desktop.ui.message_model import MessageListModel, MessageRow
 from desktop.workers.inference import (
     GenerationRequest,
     InferenceWorker,
@@ -26,6 +45,12 @@ from desktop.workers.inference import (
     ReplyStats,
 )
 
+PAGE_SIZE = 200
+"""Rows shown when a conversation opens; earlier ones are added as the user scrolls up."""
+SAVE_INTERVAL_S = 0.25
+"""How often a growing reply is written; a crash loses at most this much of it."""
+TITLE_LENGTH = 60
+
 
 @dataclass(frozen=True, slots=True)
 class ChatSettings:
@@ -35,8 +60,17 @@ class ChatSettings:
     sampling: SamplingOptions = field(default_factory=SamplingOptions)
 
 
+def auto_title(text: str) -> str:
+    """The first line of the first message, shortened on a word boundary."""
+    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
+    if len(line) <= TITLE_LENGTH:
+        return line
+    cut = line[:TITLE_LENGTH].rsplit(" ", 1)[0] or line[:TITLE_LENGTH]
+    return cut.rstrip(" ,.;:") + "…"
+
+
 class ChatSession(QObject):
-    """One conversation bound to the inference worker.
+    """The open conversation bound to the inference worker and the store.
 
     Signals:
         load_requested(int, str, LoadOptions): to the worker (queued).
@@ -50,6 +84,12 @@ class ChatSession(QObject):
         reply_failed(ReplyFailure): the current reply could not be made.
         reply_stats_changed(ReplyStats): the last reply's speed and context use.
         prompt_info_changed(PromptInfo): the prompt of the reply now streaming.
+        conversation_changed(ConversationSummary): the open conversation was created, renamed,
+            or got a new message (the sidebar updates its row).
+        conversation_opened(object): the summary of the conversation now shown, or None for a
+            new, not yet saved chat.
+        has_earlier_changed(bool): whether earlier messages exist beyond the rows shown.
+        store_failed(str): a write to the database failed; the message says why.
     """
 
     load_requested = Signal(int, str, object)
@@ -63,19 +103,32 @@ class ChatSession(QObject):
     reply_failed = Signal(object)
     reply_stats_changed = Signal(object)
     prompt_info_changed = Signal(object)
+    conversation_changed = Signal(object)
+    conversation_opened = Signal(object)
+    has_earlier_changed = Signal(bool)
+    store_failed = Signal(str)
 
-    def __init__(self, worker: InferenceWorker, parent: QObject | None = None) -> None:
+    def __init__(
+        self, worker: InferenceWorker, store: ConversationStore, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._worker = worker
+        self.store = store
         self.messages = MessageListModel(self)
         self.settings = ChatSettings()
         self.model_info: ModelInfo | None = None
+        self.conversation_id: int | None = None
+        self._path: list[StoredMessage] = []  # root → current leaf of the open conversation
         self._ids = itertools.count(1)
         self._load_id: int | None = None
         self._reply_id: int | None = None
         self._reply_row: int | None = None
+        self._reply_message: StoredMessage | None = None
+        self._reply_info: GenerationInfo | None = None
+        self._reply_text: list[str] = []
+        self._last_save = 0.0
         self._sent_rows: tuple[int, ...] = ()
-        self._dropped = 0
+        self._dropped: dict[int | None, int] = {}
         self.load_requested.connect(worker.on_load_requested)
         self.generate_requested.connect(worker.on_generate_requested)
         self.unload_requested.connect(worker.on_unload_requested)
@@ -102,7 +155,17 @@ class ChatSession(QObject):
     def can_send(self) -> bool:
         return self.model_info is not None and not self.is_streaming
 
-    # Commands from the window ------------------------------------------------------------------
+    @property
+    def path_length(self) -> int:
+        """Messages on the open branch, shown or not yet paged in."""
+        return len(self._path)
+
+    def summary(self) -> ConversationSummary | None:
+        if self.conversation_id is None:
+            return None
+        return self.store.get_conversation(self.conversation_id)
+
+    # Model -------------------------------------------------------------------------------------
 
     def load_model(self, path: str, options: LoadOptions) -> None:
         """Loads `path`, or the starter model when it is empty. Cancels a load in flight."""
@@ -122,65 +185,322 @@ class ChatSession(QObject):
         self.stop()
         self.unload_requested.emit()
 
+    # Conversations -----------------------------------------------------------------------------
+
+    def new_chat(self) -> None:
+        """Shows an empty chat; it is stored when its first message is sent."""
+        self.stop()
+        self.conversation_id = None
+        self._path = []
+        self.messages.set_rows(())
+        self.has_earlier_changed.emit(False)
+        self.conversation_opened.emit(None)
+
+    def open_conversation(self, conversation_id: int) -> bool:
+        """Shows a stored conversation at its current branch; False if it no longer exists."""
+        self.stop()
+        summary = self.store.get_conversation(conversation_id)
+        if summary is None:
+            return False
+        self.conversation_id = conversation_id
+        leaf = summary.current_leaf_id
+        self._path = list(self.store.path_to(leaf)) if leaf is not None else []
+        self._show_path()
+        self.conversation_opened.emit(summary)
+        return True
+
+    def show_earlier(self) -> None:
+        """Adds the next page of earlier messages above the ones shown."""
+        shown = self.messages.rowCount()
+        hidden = len(self._path) - shown
+        if hidden <= 0:
+            self.has_earlier_changed.emit(False)
+            return
+        start = max(0, hidden - PAGE_SIZE)
+        self.messages.prepend_rows(self._rows_for(self._path[start:hidden]))
+        self._sent_rows = ()
+        self.has_earlier_changed.emit(start > 0)
+
+    def _show_path(self) -> None:
+        start = max(0, len(self._path) - PAGE_SIZE)
+        self.messages.set_rows(self._rows_for(self._path[start:]))
+        self._sent_rows = ()
+        self.has_earlier_changed.emit(start > 0)
+
+    def _rows_for(self, messages: Sequence[StoredMessage]) -> list[MessageRow]:
+        siblings: dict[int | None, list[int]] = {}
+        rows = []
+        for message in messages:
+            if message.parent_id not in siblings:
+                siblings[message.parent_id] = [
+                    child.id
+                    for child in self.store.children(message.parent_id, message.conversation_id)
+                ]
+            ids = siblings[message.parent_id]
+            rows.append(
+                MessageRow(
+                    message_id=message.id,
+                    role=message.role,
+                    content=message.content,
+                    finish_reason=message.finish_reason,
+                    meta=self._meta(message.generation),
+                    sibling_index=ids.index(message.id) if message.id in ids else 0,
+                    sibling_count=max(1, len(ids)),
+                )
+            )
+        return rows
+
+    @staticmethod
+    def _meta(generation: GenerationInfo | None) -> str:
+        if generation is None or not generation.model_file:
+            return ""
+        name = Path(generation.model_file).stem
+        if generation.tokens_per_second:
+            return f"{name} · {generation.tokens_per_second:.1f} tok/s"
+        return name
+
+    def _ensure_conversation(self, first_text: str) -> int:
+        if self.conversation_id is None:
+            info = self.model_info
+            self.conversation_id = self.store.create_conversation(
+                auto_title(first_text),
+                model_file=info.path if info is not None else "",
+                system_prompt=self.settings.system_prompt,
+                settings=self._sampling_settings(),
+            ).id
+        return self.conversation_id
+
+    def _sampling_settings(self) -> dict[str, object]:
+        sampling = self.settings.sampling
+        return {
+            "temperature": sampling.temperature,
+            "top_p": sampling.top_p,
+            "top_k": sampling.top_k,
+            "min_p": sampling.min_p,
+            "repeat_penalty": sampling.repeat_penalty,
+            "max_tokens": sampling.max_tokens,
+            "seed": sampling.seed,
+        }
+
+    def _announce(self) -> None:
+        summary = self.summary()
+        if summary is not None:
+            self.conversation_changed.emit(summary)
+
+    # Sending, editing, regenerating ------------------------------------------------------------
+
     def send(self, text: str) -> bool:
-        """Adds the user's message and asks for a reply; False (nothing changed) if not now."""
+        """Stores the user's message and asks for a reply; False (nothing changed) if not now."""
         if not self.can_send or not text.strip():
             return False
-        self.messages.append_message(Role.USER, text)
+        try:
+            conversation = self._ensure_conversation(text)
+            parent = self._path[-1].id if self._path else None
+            message = self.store.add_message(conversation, parent, Role.USER, text)
+        except Exception as error:  # the user's text stays in the composer
+            self.store_failed.emit(str(error))
+            return False
+        self._path.append(message)
+        count = len(self.store.children(parent, conversation))
+        self.messages.append_message(Role.USER, text, message_id=message.id)
+        self.messages.set_siblings(self.messages.rowCount() - 1, count - 1, count)
         self._request_reply()
         return True
 
-    def regenerate(self) -> bool:
-        """Replaces the last reply with a new one from the same history."""
-        if not self.can_send:
+    def edit(self, row: int, text: str) -> bool:
+        """Sends `text` as a new version of the user message at `row`: a new branch."""
+        if not self.can_send or not text.strip() or self.conversation_id is None:
             return False
-        last_assistant = self.messages.last_row_of_role(Role.ASSISTANT)
-        last_user = self.messages.last_row_of_role(Role.USER)
-        if last_user is None:
+        index = self._path_index(row)
+        if index is None or self._path[index].role != Role.USER:
             return False
-        if last_assistant is not None and last_assistant > last_user:
-            self.messages.remove_rows_from(last_assistant)
+        parent = self._path[index].parent_id
+        try:
+            message = self.store.add_message(self.conversation_id, parent, Role.USER, text)
+        except Exception as error:
+            self.store_failed.emit(str(error))
+            return False
+        self._path = [*self._path[:index], message]
+        self._show_path()
         self._request_reply()
         return True
+
+    def regenerate(self, row: int | None = None) -> bool:
+        """A new reply to the same history, kept beside the old one (default: the last reply)."""
+        if not self.can_send or self.conversation_id is None or not self._path:
+            return False
+        if row is None:
+            index = len(self._path) - 1
+            if self._path[index].role != Role.ASSISTANT:
+                index += 1  # the last message is the user's: just ask for its reply
+        else:
+            found = self._path_index(row)
+            if found is None or self._path[found].role != Role.ASSISTANT:
+                return False
+            index = found
+        self._path = self._path[:index]
+        if not self._path or self._path[-1].role != Role.USER:
+            return False
+        self._show_path()
+        self._request_reply()
+        return True
+
+    def switch_sibling(self, row: int, delta: int) -> bool:
+        """Shows the previous or next version of the message at `row` and its continuation."""
+        if self.is_streaming or self.conversation_id is None:
+            return False
+        index = self._path_index(row)
+        if index is None:
+            return False
+        message = self._path[index]
+        siblings = self.store.children(message.parent_id, self.conversation_id)
+        ids = [sibling.id for sibling in siblings]
+        position = ids.index(message.id) + delta if message.id in ids else -1
+        if not 0 <= position < len(ids):
+            return False
+        leaf = self.store.branch_leaf(ids[position])
+        self.store.set_current_leaf(self.conversation_id, leaf)
+        self._path = list(self.store.path_to(leaf))
+        self._show_path()
+        return True
+
+    def delete_message(self, row: int) -> bool:
+        """Deletes the message at `row` and everything that branches from it."""
+        if self.is_streaming or self.conversation_id is None:
+            return False
+        index = self._path_index(row)
+        if index is None:
+            return False
+        self.store.delete_subtree(self._path[index].id)
+        summary = self.store.get_conversation(self.conversation_id)
+        leaf = summary.current_leaf_id if summary is not None else None
+        self._path = list(self.store.path_to(leaf)) if leaf is not None else []
+        self._show_path()
+        self._announce()
+        return True
+
+    def _path_index(self, row: int) -> int | None:
+        """Maps a row on screen to the path (rows may start later in the path when paged)."""
+        if not 0 <= row < self.messages.rowCount():
+            return None
+        index = len(self._path) - self.messages.rowCount() + row
+        return index if 0 <= index < len(self._path) else None
 
     def stop(self) -> None:
         """Stops the reply now; the text so far stays. The worker confirms with reply_finished."""
         if self._reply_id is None:
             return
         self._worker.cancel_reply(self._reply_id)
-        self._finish_reply(FinishReason.CANCELLED)
-
-    def new_chat(self) -> None:
-        self.stop()
-        self.messages.clear()
-        self._dropped = 0
-        self._sent_rows = ()
+        self._finish_reply(FinishReason.CANCELLED, None)
 
     def _request_reply(self) -> None:
+        assert self.conversation_id is not None and self._path
         history: list[ChatMessage] = []
         rows: list[int] = []
-        for row, message in enumerate(self.messages.messages()):
+        first_row = len(self._path) - self.messages.rowCount()
+        for index, message in enumerate(self._path):
             if message.role == Role.ASSISTANT and not message.content:
                 continue  # a failed or empty reply is not part of the conversation
-            history.append(message)
-            rows.append(row)
+            history.append(ChatMessage(message.role, message.content))
+            rows.append(index - first_row)
         system = self.settings.system_prompt.strip()
         if system:
             history.insert(0, ChatMessage(Role.SYSTEM, system))
+        sampling = self.settings.sampling
+        if sampling.seed is None:  # pick it here so the stored reply can be reproduced
+            sampling = replace(sampling, seed=int.from_bytes(os.urandom(4), "little") & 0x7FFFFFFF)
+        info = self.model_info
+        self._reply_info = GenerationInfo(
+            model_file=Path(info.path).name if info is not None else "",
+            model_sha256=STARTER_SHA256
+            if info is not None and is_starter_model(Path(info.path))
+            else None,
+            quantization=(info.quantization or None) if info is not None else None,
+            template_origin=info.template_origin if info is not None else "",
+            temperature=sampling.temperature,
+            top_p=sampling.top_p,
+            top_k=sampling.top_k,
+            min_p=sampling.min_p,
+            repeat_penalty=sampling.repeat_penalty,
+            max_tokens=sampling.max_tokens,
+            seed=sampling.seed,
+        )
+        parent = self._path[-1]
+        try:
+            reply = self.store.add_message(
+                self.conversation_id, parent.id, Role.ASSISTANT, "", generation=self._reply_info
+            )
+            self.store.set_current_leaf(self.conversation_id, reply.id)
+        except Exception as error:
+            self.store_failed.emit(str(error))
+            return
+        self._path.append(reply)
+        self._reply_message = reply
+        self._reply_text = []
+        self._last_save = time.monotonic()
         self._sent_rows = tuple(rows)
         self._reply_id = next(self._ids)
-        self._reply_row = self.messages.append_message(Role.ASSISTANT, "", streaming=True)
+        count = len(self.store.children(parent.id, self.conversation_id))
+        self._reply_row = self.messages.append_message(
+            Role.ASSISTANT, "", streaming=True, message_id=reply.id
+        )
+        self.messages.set_siblings(self._reply_row, count - 1, count)
         self.streaming_changed.emit(True)
+        self._announce()
         self.generate_requested.emit(
-            GenerationRequest(self._reply_id, tuple(history), self.settings.sampling, self._dropped)
+            GenerationRequest(
+                self._reply_id,
+                tuple(history),
+                sampling,
+                self._dropped.get(self.conversation_id, 0),
+            )
         )
 
-    def _finish_reply(self, reason: FinishReason, meta: str = "") -> None:
+    def _save_reply(self, reason: FinishReason | None, stats: ReplyStats | None) -> None:
+        message = self._reply_message
+        if message is None:
+            return
+        generation = self._reply_info
+        if stats is not None and generation is not None:
+            generation = replace(
+                generation,
+                prompt_tokens=stats.prompt_tokens,
+                generated_tokens=stats.generated_tokens,
+                tokens_per_second=stats.tokens_per_second,
+            )
+            self._reply_info = generation
+        try:
+            self.store.update_message(
+                message.id,
+                content="".join(self._reply_text),
+                finish_reason=reason,
+                generation=generation,
+                finished_at=time.time() if reason is not None else None,
+            )
+        except Exception as error:
+            self.store_failed.emit(str(error))
+
+    def _finish_reply(self, reason: FinishReason, stats: ReplyStats | None, meta: str = "") -> None:
+        self._save_reply(reason, stats)
+        if (
+            self._reply_message is not None
+            and self._path
+            and (self._path[-1].id == self._reply_message.id)
+        ):
+            self._path[-1] = replace(
+                self._path[-1],
+                content="".join(self._reply_text),
+                finished_at=time.time(),
+                finish_reason=reason,
+                generation=self._reply_info,
+            )
         if self._reply_row is not None:
             self.messages.set_finished(self._reply_row, reason, meta)
         self._reply_id = None
         self._reply_row = None
+        self._reply_message = None
         self.streaming_changed.emit(False)
+        self._announce()
 
     # Answers from the worker ---------------------------------------------------------------
 
@@ -195,7 +515,7 @@ class ChatSession(QObject):
             return
         self._load_id = None
         self.model_info = info
-        self._dropped = 0
+        self._dropped.clear()
         self.loading_changed.emit(False)
         self.model_changed.emit(info)
 
@@ -216,16 +536,24 @@ class ChatSession(QObject):
     def on_worker_reply_started(self, request_id: int, info: PromptInfo) -> None:
         if request_id != self._reply_id:
             return
-        self._dropped = info.dropped_messages
+        self._dropped[self.conversation_id] = info.dropped_messages
         # The plan counts dropped messages after the system prompt, oldest first, which are
-        # exactly the first rows that were sent.
-        self.messages.set_excluded(self._sent_rows[: info.dropped_messages])
+        # exactly the first messages that were sent; rows above the page are not on screen.
+        self.messages.set_excluded(
+            row for row in self._sent_rows[: info.dropped_messages] if row >= 0
+        )
         self.prompt_info_changed.emit(info)
 
     @Slot(int, str)
     def on_worker_reply_delta(self, request_id: int, text: str) -> None:
-        if request_id == self._reply_id and self._reply_row is not None:
-            self.messages.append_delta(self._reply_row, text)
+        if request_id != self._reply_id or self._reply_row is None:
+            return
+        self.messages.append_delta(self._reply_row, text)
+        self._reply_text.append(text)
+        now = time.monotonic()
+        if now - self._last_save >= SAVE_INTERVAL_S:
+            self._last_save = now
+            self._save_reply(None, None)
 
     @Slot(int, object)
     def on_worker_reply_finished(self, request_id: int, stats: ReplyStats) -> None:
@@ -235,11 +563,11 @@ class ChatSession(QObject):
         meta = ""
         if self.model_info is not None:
             meta = f"{self.model_info.name} · {stats.tokens_per_second:.1f} tok/s"
-        self._finish_reply(stats.finish_reason, meta)
+        self._finish_reply(stats.finish_reason, stats, meta)
 
     @Slot(int, object)
     def on_worker_reply_failed(self, request_id: int, failure: ReplyFailure) -> None:
         if request_id != self._reply_id:
             return
-        self._finish_reply(FinishReason.ERROR)
+        self._finish_reply(FinishReason.ERROR, None)
         self.reply_failed.emit(failure)

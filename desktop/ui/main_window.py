@@ -2,32 +2,49 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QProgressDialog,
     QPushButton,
+    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import APP_NAME, __version__
-from desktop.core.conversation import Role
+from desktop.core.conversation import ConversationSummary, Role
 from desktop.core.settings import Settings, parse_gpu_layers
+from desktop.core.storage import ConversationStore, StoreError, StoreProblem
 from desktop.engine.llama import GPU_LAYERS_ALL, LoadOptions, SamplingOptions
 from desktop.engine.starter import STARTER_FILE_NAME, starter_installed
 from desktop.ui.chat_session import ChatSession, ChatSettings
 from desktop.ui.chat_view import ChatView
 from desktop.ui.composer import Composer
+from desktop.ui.export_dialog import (
+    ExportDialog,
+    ImportFormatError,
+    default_file_name,
+    export_everything,
+    export_one,
+    filter_for,
+    import_file,
+)
 from desktop.ui.settings_dialog import ModelSettingsDialog
+from desktop.ui.sidebar import Sidebar
+from desktop.ui.trash_dialog import TrashDialog
 from desktop.workers.inference import (
     LoadFailure,
     LoadProblem,
@@ -65,6 +82,10 @@ class MainWindow(QMainWindow):
         self._model_path = ""  # the loaded model as the user asked for it; "" is the starter
         self._pending_path = ""  # the model being loaded
         self.error_box: QMessageBox | None = None
+        self.confirm: Callable[[str, str], bool] = self._ask
+        """Asks the user a yes/no question; tests replace it so nothing blocks."""
+        self._undo_button: QPushButton | None = None
+        self._search_text = ""
         self.setWindowTitle(APP_NAME)
         self.resize(980, 760)
         self.setMinimumSize(360, 320)
@@ -109,16 +130,29 @@ class MainWindow(QMainWindow):
             self.tr("&Model settings…"), self.edit_model_settings, QKeySequence("Ctrl+,")
         )
         self.about_action = self._action(self.tr("&About Hearthside"), self.show_about)
+        self.export_action = self._action(
+            self.tr("&Export chat…"), self.choose_export, QKeySequence("Ctrl+E")
+        )
+        self.export_all_action = self._action(self.tr("Export &all chats…"), self.choose_export_all)
+        self.import_action = self._action(self.tr("&Import chats…"), self.choose_import)
+        self.search_action = self._action(
+            self.tr("&Search chats"), lambda: self.sidebar.focus_search(), QKeySequence("Ctrl+K")
+        )
+        self.trash_action = self._action(self.tr("&Trash…"), self.show_trash)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         for action in (self.open_action, self.starter_action, self.unload_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
+        for action in (self.export_action, self.export_all_action, self.import_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         chat_menu = self.menuBar().addMenu(self.tr("&Chat"))
         for action in (
             self.new_chat_action,
+            self.search_action,
             self.regenerate_action,
             self.stop_action,
             self.copy_reply_action,
@@ -126,6 +160,7 @@ class MainWindow(QMainWindow):
         ):
             chat_menu.addAction(action)
         chat_menu.addSeparator()
+        chat_menu.addAction(self.trash_action)
         chat_menu.addAction(self.model_settings_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_action)
@@ -146,13 +181,38 @@ class MainWindow(QMainWindow):
         self.banner.setBackgroundRole(self.banner.backgroundRole().AlternateBase)
         self.banner.hide()
         layout.addWidget(self.banner)
+        self.offer_bar = QWidget()
+        self.offer_bar.setAutoFillBackground(True)
+        self.offer_bar.setBackgroundRole(self.offer_bar.backgroundRole().AlternateBase)
+        offer_layout = QHBoxLayout(self.offer_bar)
+        offer_layout.setContentsMargins(12, 4, 12, 4)
+        self.offer_label = QLabel()
+        self.offer_label.setTextFormat(Qt.TextFormat.PlainText)
+        offer_layout.addWidget(self.offer_label, 1)
+        offer_load = QPushButton(self.tr("Load that model"))
+        offer_load.clicked.connect(self.load_offered_model)
+        offer_layout.addWidget(offer_load)
+        offer_dismiss = QPushButton(self.tr("Keep the current one"))
+        offer_dismiss.clicked.connect(lambda: self.offer_bar.hide())
+        offer_layout.addWidget(offer_dismiss)
+        self.offer_bar.hide()
+        self._offered_model = ""
+        layout.addWidget(self.offer_bar)
         self.chat_view = ChatView()
         self.chat_view.set_model(self.session.messages)
         layout.addWidget(self.chat_view, 1)
         self.composer = Composer()
         layout.addWidget(self.composer)
         self.pages.addWidget(chat_page)
-        self.setCentralWidget(self.pages)
+        self.sidebar = Sidebar()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.pages)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([240, 740])
+        self.setCentralWidget(self.splitter)
 
     def _build_welcome(self) -> QWidget:
         page = QWidget()
@@ -247,8 +307,27 @@ class MainWindow(QMainWindow):
         session.reply_failed.connect(self.on_session_reply_failed)
         session.reply_stats_changed.connect(self.on_session_reply_stats_changed)
         session.prompt_info_changed.connect(self.on_session_prompt_info_changed)
+        session.conversation_changed.connect(self.on_session_conversation_changed)
+        session.conversation_opened.connect(self.on_session_conversation_opened)
+        session.has_earlier_changed.connect(self.chat_view.set_has_earlier)
+        session.store_failed.connect(self.on_session_store_failed)
         self.composer.send_requested.connect(self.on_composer_send_requested)
         self.composer.stop_requested.connect(self.session.stop)
+        view = self.chat_view
+        view.edit_submitted.connect(self.on_chat_view_edit_submitted)
+        view.regenerate_requested.connect(self.on_chat_view_regenerate_requested)
+        view.delete_requested.connect(self.on_chat_view_delete_requested)
+        view.sibling_requested.connect(self.on_chat_view_sibling_requested)
+        view.earlier_requested.connect(session.show_earlier)
+        bar = self.sidebar
+        bar.conversation_selected.connect(self.open_conversation)
+        bar.new_chat_requested.connect(self.new_chat)
+        bar.rename_requested.connect(self.on_sidebar_rename_requested)
+        bar.pin_requested.connect(self.on_sidebar_pin_requested)
+        bar.delete_requested.connect(self.delete_conversation)
+        bar.search_changed.connect(self.on_sidebar_search_changed)
+        bar.search_hit_activated.connect(self.on_sidebar_search_hit_activated)
+        bar.trash_requested.connect(self.show_trash)
 
     # Commands --------------------------------------------------------------------------------
 
@@ -317,6 +396,327 @@ class MainWindow(QMainWindow):
 
     def regenerate(self) -> None:
         self.session.regenerate()
+
+    # Conversations ---------------------------------------------------------------------------
+
+    @property
+    def store(self) -> ConversationStore:
+        return self.session.store
+
+    def _ask(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def refresh_conversations(self) -> None:
+        self.sidebar.model().set_conversations(self.store.list_conversations())
+        self.sidebar.set_current(self.session.conversation_id)
+
+    @Slot(int)
+    def open_conversation(self, conversation_id: int) -> bool:
+        if conversation_id == self.session.conversation_id and not self.session.is_streaming:
+            return True
+        if not self.session.open_conversation(conversation_id):
+            self.sidebar.model().remove(conversation_id)
+            return False
+        self._update_state()
+        return True
+
+    @Slot(object)
+    def on_session_conversation_opened(self, summary: ConversationSummary | None) -> None:
+        self.sidebar.set_current(summary.id if summary is not None else None)
+        self.offer_bar.hide()
+        if summary is not None and summary.model_file:
+            loaded = self.session.model_info
+            wanted = Path(summary.model_file)
+            if (loaded is None or Path(loaded.path) != wanted) and wanted.is_file():
+                self._offered_model = str(wanted)
+                self.offer_label.setText(
+                    self.tr("This chat used {model}.").format(model=wanted.name)
+                )
+                self.offer_bar.show()
+        self._update_state()
+
+    def load_offered_model(self) -> None:
+        self.offer_bar.hide()
+        if self._offered_model:
+            self.load_model(self._offered_model)
+
+    @Slot(object)
+    def on_session_conversation_changed(self, summary: ConversationSummary) -> None:
+        self.sidebar.model().upsert(summary)
+        self.sidebar.set_current(summary.id)
+
+    @Slot(str)
+    def on_session_store_failed(self, message: str) -> None:
+        self.show_error(
+            self.tr("Could not save"),
+            self.tr("The conversation could not be written to the database.") + "\n\n" + message,
+        )
+
+    @Slot(int, str)
+    def on_sidebar_rename_requested(self, conversation_id: int, title: str) -> None:
+        self.store.rename(conversation_id, title)
+        summary = self.store.get_conversation(conversation_id)
+        if summary is not None:
+            self.sidebar.model().upsert(summary)
+
+    @Slot(int, bool)
+    def on_sidebar_pin_requested(self, conversation_id: int, pinned: bool) -> None:
+        self.store.set_pinned(conversation_id, pinned)
+        summary = self.store.get_conversation(conversation_id)
+        if summary is not None:
+            self.sidebar.model().upsert(summary)
+
+    @Slot(int)
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Moves a conversation to the trash and offers Undo for a while."""
+        summary = self.store.get_conversation(conversation_id)
+        if summary is None:
+            return
+        if conversation_id == self.session.conversation_id:
+            self.new_chat()
+        self.store.delete_conversation(conversation_id)
+        self.sidebar.model().remove(conversation_id)
+        self._offer_undo(
+            self.tr("“{title}” was moved to the trash.").format(title=summary.title or "…"),
+            lambda: self.restore_conversation(conversation_id),
+        )
+
+    def restore_conversation(self, conversation_id: int) -> None:
+        self.store.restore(conversation_id)
+        summary = self.store.get_conversation(conversation_id)
+        if summary is not None:
+            self.sidebar.model().upsert(summary)
+
+    def _offer_undo(self, text: str, undo: Callable[[], None]) -> None:
+        if self._undo_button is not None:
+            self.statusBar().removeWidget(self._undo_button)
+            self._undo_button.deleteLater()
+        button = QPushButton(self.tr("Undo"))
+        button.setFlat(True)
+
+        def on_undo() -> None:
+            undo()
+            self.statusBar().clearMessage()
+            button.hide()
+
+        button.clicked.connect(on_undo)
+        self.statusBar().addWidget(button)
+        self.statusBar().showMessage(text, 10_000)
+        self._undo_button = button
+        QTimer.singleShot(10_000, button.hide)
+
+    def show_trash(self) -> None:
+        dialog = TrashDialog(self)
+        dialog.set_items(self.store.list_trash())
+
+        def on_restore(conversation_id: int) -> None:
+            self.restore_conversation(conversation_id)
+            dialog.set_items(self.store.list_trash())
+
+        def on_purge(conversation_id: int) -> None:
+            self.store.purge_conversation(conversation_id)
+            dialog.set_items(self.store.list_trash())
+
+        def on_empty() -> None:
+            for item in self.store.list_trash():
+                self.store.purge_conversation(item.id)
+            dialog.set_items(())
+
+        dialog.restore_requested.connect(on_restore)
+        dialog.purge_requested.connect(on_purge)
+        dialog.empty_requested.connect(on_empty)
+        dialog.open()
+        self.trash_dialog = dialog
+
+    @Slot(str)
+    def on_sidebar_search_changed(self, text: str) -> None:
+        self._search_text = text
+        self.sidebar.set_search_results(self.store.search(text) if text.strip() else ())
+
+    @Slot(int, object)
+    def on_sidebar_search_hit_activated(self, conversation_id: int, message_id: object) -> None:
+        if not self.open_conversation(conversation_id):
+            return
+        if isinstance(message_id, int):
+            row = self.session.messages.row_of_message(message_id)
+            while row is None and self.session.messages.rowCount() < self.session.path_length:
+                self.session.show_earlier()
+                row = self.session.messages.row_of_message(message_id)
+            if row is not None:
+                self.chat_view.reveal(row, self._search_text.strip() or None)
+
+    @Slot(int, str)
+    def on_chat_view_edit_submitted(self, row: int, text: str) -> None:
+        self.session.edit(row, text)
+
+    @Slot(int)
+    def on_chat_view_regenerate_requested(self, row: int) -> None:
+        self.session.regenerate(row)
+
+    @Slot(int, int)
+    def on_chat_view_sibling_requested(self, row: int, delta: int) -> None:
+        self.session.switch_sibling(row, delta)
+
+    @Slot(int)
+    def on_chat_view_delete_requested(self, row: int) -> None:
+        if self.confirm(
+            self.tr("Delete message"),
+            self.tr("Delete this message and every reply and branch that follows it?"),
+        ):
+            self.session.delete_message(row)
+
+    # Export and import -----------------------------------------------------------------------
+
+    def choose_export(self) -> None:
+        conversation_id = self.session.conversation_id
+        if conversation_id is None:
+            self.show_error(self.tr("Nothing to export"), self.tr("Send a message first."))
+            return
+        dialog = ExportDialog(all_chats=False, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        summary = self.store.get_conversation(conversation_id)
+        title = summary.title if summary is not None else ""
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export chat"),
+            str(Path.home() / default_file_name(title, dialog.format)),
+            filter_for(dialog.format),
+        )
+        if path:
+            self.export_conversation_to(Path(path), dialog.format, dialog.all_branches.isChecked())
+
+    def export_conversation_to(self, path: Path, fmt: str, all_branches: bool) -> bool:
+        conversation_id = self.session.conversation_id
+        if conversation_id is None:
+            return False
+        try:
+            export_one(self.store, conversation_id, path, fmt, all_branches)
+        except OSError as error:
+            self.show_error(
+                self.tr("Export failed"),
+                self.tr("“{name}” could not be written: {reason}").format(
+                    name=path.name, reason=error.strerror or str(error)
+                ),
+            )
+            return False
+        self.statusBar().showMessage(self.tr("Exported to {path}").format(path=str(path)), 8000)
+        return True
+
+    def choose_export_all(self) -> None:
+        dialog = ExportDialog(all_chats=True, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        as_zip = dialog.as_zip.isChecked()
+        if as_zip:
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Export all chats"),
+                str(Path.home() / "hearthside-chats.zip"),
+                self.tr("Zip archives (*.zip)"),
+            )
+        else:
+            path = QFileDialog.getExistingDirectory(self, self.tr("Export all chats to"))
+        if path:
+            self.export_all_to(Path(path), dialog.format, as_zip, dialog.all_branches.isChecked())
+
+    def export_all_to(self, destination: Path, fmt: str, as_zip: bool, all_branches: bool) -> bool:
+        progress = QProgressDialog(self.tr("Exporting chats…"), self.tr("Cancel"), 0, 100, self)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(500)
+
+        def on_progress(done: int, total: int) -> bool:
+            progress.setMaximum(max(1, total))
+            progress.setValue(done)
+            QCoreApplication.processEvents()
+            return not progress.wasCanceled()
+
+        try:
+            result = export_everything(
+                self.store,
+                destination,
+                fmt,
+                as_zip=as_zip,
+                all_branches=all_branches,
+                progress=on_progress,
+            )
+        except OSError as error:
+            progress.close()
+            self.show_error(self.tr("Export failed"), error.strerror or str(error))
+            return False
+        progress.close()
+        if result.cancelled:
+            self.statusBar().showMessage(self.tr("Export cancelled; nothing was written."), 8000)
+            return False
+        self.statusBar().showMessage(
+            self.tr("Exported {n} chats to {path}").format(
+                n=len(result.paths), path=str(destination)
+            ),
+            8000,
+        )
+        return True
+
+    def choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Import chats"),
+            str(Path.home()),
+            self.tr("Chat exports (*.json);;All files (*)"),
+        )
+        if path:
+            self.import_from(Path(path))
+
+    def import_from(self, path: Path) -> int:
+        """Imports Hearthside JSON or ChatGPT's conversations.json; the number of chats added."""
+        try:
+            result = import_file(self.store, path)
+        except ImportFormatError as error:
+            self.show_error(self.tr("Could not import “{name}”").format(name=path.name), str(error))
+            return 0
+        except (OSError, StoreError, ValueError, TypeError) as error:
+            self.show_error(
+                self.tr("Could not import “{name}”").format(name=path.name),
+                getattr(error, "strerror", None) or str(error),
+            )
+            return 0
+        self.refresh_conversations()
+        self.statusBar().showMessage(
+            self.tr("Imported {n} chats from {name}").format(
+                n=len(result.conversation_ids), name=path.name
+            ),
+            8000,
+        )
+        return len(result.conversation_ids)
+
+    def show_store_problem(self, problem: StoreProblem) -> None:
+        self.show_error(
+            self.tr("Your chat history was set aside"),
+            self.tr(
+                "The chat database could not be used ({reason}). It was moved, not deleted, to:"
+                "\n{path}\nHearthside started with a new, empty history."
+            ).format(reason=problem.detail, path=str(problem.moved_to)),
+        )
+
+    def restore_state(self) -> None:
+        """Window geometry, sidebar width, the conversation list and the last open chat."""
+        geometry = str(self.settings.get("window.geometry"))
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+        splitter = str(self.settings.get("window.splitter"))
+        if splitter:
+            self.splitter.restoreState(QByteArray.fromBase64(splitter.encode("ascii")))
+        self.refresh_conversations()
+        last = int(self.settings.get("chat.last_conversation"))
+        if last:
+            self.open_conversation(last)
+
+    def remember_state(self) -> None:
+        self.settings.set("window.geometry", bytes(self.saveGeometry().toBase64()).decode())
+        self.settings.set("window.splitter", bytes(self.splitter.saveState().toBase64()).decode())
+        self.settings.set("chat.last_conversation", self.session.conversation_id or 0)
+        with contextlib.suppress(OSError):  # closing must not fail over a settings file
+            self.settings.save()
 
     def copy_last_reply(self) -> None:
         row = self.session.messages.last_row_of_role(Role.ASSISTANT)
@@ -589,7 +989,7 @@ class MainWindow(QMainWindow):
     def _update_state(self) -> None:
         session = self.session
         has_model = session.model_info is not None
-        has_messages = session.messages.rowCount() > 0
+        has_messages = session.messages.rowCount() > 0 or session.conversation_id is not None
         self.pages.setCurrentIndex(_CHAT_PAGE if has_model or has_messages else _WELCOME_PAGE)
         if session.is_loading:
             self.composer.set_ready(False, self.tr("Loading the model…"))

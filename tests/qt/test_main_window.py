@@ -21,7 +21,7 @@ def load_tiny(qtbot, app, path: Path, **sampling: object) -> None:
 def type_and_send(qtbot, app, text: str) -> None:
     editor = app.window.composer._input
     editor.setFocus()
-    if text.isascii():
+    if text.isascii() and text.isprintable():
         qtbot.keyClicks(editor, text)
     else:  # QTest can only type ASCII; paste the rest as an input method would
         editor.insertPlainText(text)
@@ -163,10 +163,22 @@ def test_overflow_marks_the_dropped_messages(qtbot, app, tiny_gguf: Path) -> Non
     app.settings.set("sampling.max_tokens", 16, tiny_gguf.name)
     app.window.load_model(str(tiny_gguf))
     qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=30_000)
-    model = app.session.messages
+    conversation = app.store.create_conversation("Long chat").id
+    parent = None
     for i in range(10):
-        model.append_message(Role.USER, f"Old question {i} about lighthouses and the sea.")
-        model.append_message(Role.ASSISTANT, f"Old answer {i} about lighthouses and the sea.")
+        question = app.store.add_message(
+            conversation, parent, Role.USER, f"Old question {i} about lighthouses and the sea."
+        )
+        parent = app.store.add_message(
+            conversation,
+            question.id,
+            Role.ASSISTANT,
+            f"Old answer {i} about lighthouses and the sea.",
+            finish_reason=FinishReason.STOP,
+        ).id
+    assert app.window.open_conversation(conversation)
+    model = app.session.messages
+    assert model.rowCount() == 20
     type_and_send(qtbot, app, "Newest question")
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
     excluded = [

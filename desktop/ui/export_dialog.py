@@ -1,0 +1,182 @@
+"""Exporting and importing conversations: the dialogs and the work behind them.
+
+The work functions take plain paths so tests (and a future command line) can run them without
+any dialog; the dialogs only collect the user's choices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.export import (
+    DEFAULT_MAX_IMPORT_BYTES,
+    ExportAllResult,
+    ExportConversation,
+    ExportFormat,
+    ImportFormatError,
+    export_all,
+    export_conversation,
+    read_import,
+)
+from desktop.core.storage import ConversationStore
+from desktop.ui.pdf_export import export_labels, export_pdf
+
+PDF = "pdf"
+FORMATS: tuple[str, ...] = (
+    ExportFormat.MARKDOWN.value,
+    ExportFormat.HTML.value,
+    PDF,
+    ExportFormat.JSON.value,
+    ExportFormat.TEXT.value,
+)
+SUFFIXES = {
+    ExportFormat.MARKDOWN.value: ".md",
+    ExportFormat.HTML.value: ".html",
+    PDF: ".pdf",
+    ExportFormat.JSON.value: ".json",
+    ExportFormat.TEXT.value: ".txt",
+}
+
+
+def format_names() -> dict[str, str]:
+    tr = QCoreApplication.translate
+    return {
+        ExportFormat.MARKDOWN.value: tr("Export", "Markdown"),
+        ExportFormat.HTML.value: tr("Export", "Web page (HTML)"),
+        PDF: tr("Export", "PDF"),
+        ExportFormat.JSON.value: tr("Export", "JSON (complete, can be imported again)"),
+        ExportFormat.TEXT.value: tr("Export", "Plain text"),
+    }
+
+
+def load_export(store: ConversationStore, conversation_id: int) -> ExportConversation:
+    summary, settings, messages = store.export_tree(conversation_id)
+    return ExportConversation(summary, settings, tuple(messages))
+
+
+def export_one(
+    store: ConversationStore, conversation_id: int, path: Path, fmt: str, all_branches: bool
+) -> None:
+    """Writes one conversation; raises OSError when the file cannot be written."""
+    conversation = load_export(store, conversation_id)
+    if fmt == PDF:
+        export_pdf(conversation, path, all_branches=all_branches)
+        return
+    text = export_conversation(
+        conversation, ExportFormat(fmt), all_branches=all_branches, labels=export_labels()
+    )
+    temp = path.with_name(path.name + ".partial")
+    temp.write_text(text, encoding="utf-8")
+    temp.replace(path)
+
+
+def export_everything(
+    store: ConversationStore,
+    destination: Path,
+    fmt: str,
+    *,
+    as_zip: bool,
+    all_branches: bool,
+    progress: Callable[[int, int], bool] | None = None,
+) -> ExportAllResult:
+    conversations = [load_export(store, item.id) for item in store.list_conversations()]
+    return export_all(
+        conversations,
+        destination,
+        ExportFormat(fmt),
+        zip=as_zip,
+        all_branches=all_branches,
+        labels=export_labels(),
+        progress=progress,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    conversation_ids: tuple[int, ...]
+
+
+def import_file(store: ConversationStore, path: Path) -> ImportResult:
+    """Reads and checks the whole file before writing anything to the store.
+
+    Raises ImportFormatError (a sentence naming the problem) or OSError.
+    """
+    size = path.stat().st_size
+    if size > DEFAULT_MAX_IMPORT_BYTES:
+        raise ImportFormatError(
+            f"The file is too large to import ({size / 1e6:.0f} MB; the limit is "
+            f"{DEFAULT_MAX_IMPORT_BYTES / 1e6:.0f} MB)."
+        )
+    conversations = read_import(path.read_bytes())
+    ids = tuple(store.import_conversation(conversation) for conversation in conversations)
+    return ImportResult(ids)
+
+
+class ExportDialog(QDialog):
+    """Asks for the format and whether to include every branch (and, for all chats, a zip)."""
+
+    def __init__(self, *, all_chats: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Export all chats") if all_chats else self.tr("Export chat"))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.format_box = QComboBox()
+        for key, name in format_names().items():
+            if all_chats and key == PDF:
+                continue  # one PDF per chat is better done one chat at a time
+            self.format_box.addItem(name, key)
+        form.addRow(self.tr("Format"), self.format_box)
+        self.all_branches = QCheckBox(self.tr("Include every branch, not only the one shown"))
+        form.addRow("", self.all_branches)
+        self.as_zip = QCheckBox(self.tr("Put everything in one .zip file"))
+        self.as_zip.setChecked(True)
+        self.as_zip.setVisible(all_chats)
+        form.addRow("", self.as_zip)
+        layout.addLayout(form)
+        note = QLabel(
+            self.tr(
+                "Exports include the model, its settings and the seed of every reply, so a "
+                "conversation can be reproduced."
+            )
+        )
+        note.setWordWrap(True)
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    @property
+    def format(self) -> str:
+        return str(self.format_box.currentData())
+
+    @property
+    def suffix(self) -> str:
+        return SUFFIXES[self.format]
+
+
+def filter_for(fmt: str) -> str:
+    return f"{format_names()[fmt]} (*{SUFFIXES[fmt]})"
+
+
+def default_file_name(title: str, fmt: str, taken: Sequence[str] = ()) -> str:
+    from desktop.core.export import safe_file_name
+
+    return safe_file_name(title or "chat", SUFFIXES[fmt], set(taken))

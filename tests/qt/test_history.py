@@ -1,0 +1,188 @@
+"""Conversations that are never lost: the window, the store and the sidebar together."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.core.conversation import FinishReason, Role
+
+from .test_main_window import load_tiny, rows, type_and_send
+
+
+@pytest.fixture
+def chatting(qtbot, app, tiny_gguf: Path):
+    load_tiny(qtbot, app, tiny_gguf, temperature=0.7, max_tokens=12)
+    app.window.confirm = lambda _title, _question: True
+    return app
+
+
+def send_and_wait(qtbot, app, text: str) -> None:
+    type_and_send(qtbot, app, text)
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+
+
+def test_a_sent_message_and_its_reply_are_stored(qtbot, chatting) -> None:
+    app = chatting
+    send_and_wait(qtbot, app, "How deep is the ocean?\nSecond line")
+    conversation = app.store.get_conversation(app.session.conversation_id)
+    assert conversation.title == "How deep is the ocean?"
+    assert conversation.title_is_auto
+    path = app.store.path_to(conversation.current_leaf_id)
+    assert [m.role for m in path] == [Role.USER, Role.ASSISTANT]
+    reply = path[1]
+    assert reply.content == rows(app)[1].content
+    assert reply.finish_reason in (FinishReason.STOP, FinishReason.LENGTH)
+    generation = reply.generation
+    assert generation.model_file.endswith(".gguf")
+    assert generation.seed is not None and generation.temperature == 0.7
+    assert generation.generated_tokens > 0
+    assert app.window.sidebar.model().row_of(conversation.id) == 0
+
+
+def test_new_chat_and_reopen_from_the_sidebar(qtbot, chatting) -> None:
+    app = chatting
+    send_and_wait(qtbot, app, "First chat")
+    first = app.session.conversation_id
+    qtbot.keyClick(app.window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert app.session.conversation_id is None and rows(app) == []
+    send_and_wait(qtbot, app, "Second chat")
+    assert app.window.sidebar.model().rowCount() == 2
+    app.window.sidebar.conversation_selected.emit(first)
+    assert app.session.conversation_id == first
+    assert rows(app)[0].content == "First chat"
+
+
+def test_rename_pin_delete_undo(qtbot, chatting) -> None:
+    app = chatting
+    send_and_wait(qtbot, app, "Something to rename")
+    conversation = app.session.conversation_id
+    sidebar = app.window.sidebar
+    sidebar.rename_requested.emit(conversation, "Renamed chat")
+    assert app.store.get_conversation(conversation).title == "Renamed chat"
+    assert not app.store.get_conversation(conversation).title_is_auto
+    sidebar.pin_requested.emit(conversation, True)
+    assert app.store.get_conversation(conversation).pinned
+    sidebar.delete_requested.emit(conversation)
+    assert sidebar.model().row_of(conversation) is None
+    assert [c.id for c in app.store.list_trash()] == [conversation]
+    assert app.session.conversation_id is None
+    app.window._undo_button.click()
+    assert sidebar.model().row_of(conversation) is not None
+    assert app.store.list_trash() == []
+
+
+def test_search_opens_the_conversation_at_the_message(qtbot, chatting) -> None:
+    app = chatting
+    send_and_wait(qtbot, app, "Tell me about lighthouses")
+    target = app.session.conversation_id
+    app.window.new_chat()
+    send_and_wait(qtbot, app, "Something else entirely")
+    app.window.on_sidebar_search_changed("lighthouses")
+    results = app.window.sidebar.results_model()
+    hits = [results.hit(row) for row in range(results.rowCount())]
+    hit = next(h for h in hits if h.message_id is not None)
+    assert hit.conversation_id == target
+    app.window.sidebar.search_hit_activated.emit(hit.conversation_id, hit.message_id)
+    assert app.session.conversation_id == target
+
+
+def test_edit_makes_a_branch_and_arrows_switch_back(qtbot, chatting) -> None:
+    app = chatting
+    send_and_wait(qtbot, app, "Original question")
+    original_reply = rows(app)[1].content
+    app.window.chat_view.edit_submitted.emit(0, "Edited question")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    messages = app.session.messages
+    assert rows(app)[0].content == "Edited question"
+    assert messages.data(messages.index(0), messages.Roles.SiblingCountRole) == 2
+    assert messages.data(messages.index(0), messages.Roles.SiblingIndexRole) == 1
+    app.window.chat_view.sibling_requested.emit(0, -1)
+    assert rows(app)[0].content == "Original question"
+    assert rows(app)[1].content == original_reply
+
+
+def test_regenerate_keeps_the_old_reply_as_a_sibling(qtbot, chatting) -> None:
+    app = chatting
+    send_and_wait(qtbot, app, "Say something")
+    first_reply = rows(app)[1].content
+    app.window.chat_view.regenerate_requested.emit(1)
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    messages = app.session.messages
+    assert messages.data(messages.index(1), messages.Roles.SiblingCountRole) == 2
+    app.window.chat_view.sibling_requested.emit(1, -1)
+    assert rows(app)[1].content == first_reply
+
+
+def test_delete_a_message_and_what_follows(qtbot, chatting) -> None:
+    app = chatting
+    send_and_wait(qtbot, app, "One")
+    send_and_wait(qtbot, app, "Two")
+    assert len(rows(app)) == 4
+    app.window.chat_view.delete_requested.emit(2)
+    assert [m.content for m in rows(app)][:1] == ["One"]
+    assert len(rows(app)) == 2
+    conversation = app.store.get_conversation(app.session.conversation_id)
+    assert len(app.store.path_to(conversation.current_leaf_id)) == 2
+
+
+def test_the_last_chat_reopens_after_a_restart(qtbot, chatting, private_data_dir: Path) -> None:
+    from desktop.app import create
+
+    app = chatting
+    send_and_wait(qtbot, app, "Remember me")
+    conversation = app.session.conversation_id
+    app.shutdown()
+    again = create(private_data_dir)
+    qtbot.addWidget(again.window)
+    try:
+        assert again.session.conversation_id == conversation
+        assert rows(again)[0].content == "Remember me"
+    finally:
+        again.shutdown()
+    # the fixture's own shutdown runs on an already stopped app; make that harmless
+    app.shutdown = lambda: None
+
+
+def test_export_and_import_round_trip(qtbot, chatting, tmp_path: Path) -> None:
+    app = chatting
+    send_and_wait(qtbot, app, "Export me 你好")
+    for fmt, suffix in (("markdown", ".md"), ("html", ".html"), ("text", ".txt")):
+        path = tmp_path / f"chat{suffix}"
+        assert app.window.export_conversation_to(path, fmt, all_branches=True)
+        assert "Export me 你好" in path.read_text(encoding="utf-8")
+    json_path = tmp_path / "chat.json"
+    assert app.window.export_conversation_to(json_path, "json", all_branches=False)
+    assert json.loads(json_path.read_text(encoding="utf-8"))["format"] == "hearthside.conversation"
+    before = app.window.sidebar.model().rowCount()
+    assert app.window.import_from(json_path) == 1
+    assert app.window.sidebar.model().rowCount() == before + 1
+
+
+def test_a_malformed_import_names_the_problem(qtbot, chatting, tmp_path: Path) -> None:
+    app = chatting
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"format": "hearthside.conversation", "version": 99}', encoding="utf-8")
+    assert app.window.import_from(bad) == 0
+    qtbot.waitUntil(lambda: app.window.error_box is not None, timeout=5_000)
+    assert "newer" in app.window.error_box.text()
+    assert app.store.list_conversations() == []
+
+
+def test_a_damaged_database_is_moved_aside_and_reported(qtbot, private_data_dir: Path) -> None:
+    from desktop.app import create
+
+    private_data_dir.mkdir(parents=True, exist_ok=True)
+    (private_data_dir / "hearthside.db").write_bytes(b"this is not a database" * 100)
+    app = create(private_data_dir)
+    qtbot.addWidget(app.window)
+    try:
+        assert app.window.error_box is not None
+        text = app.window.error_box.text()
+        assert "moved" in text and "hearthside.db.damaged-" in text
+        assert list(private_data_dir.glob("hearthside.db.damaged-*"))
+    finally:
+        app.shutdown()
