@@ -88,12 +88,29 @@ def main() -> int:
         if hearthside.session.model_info is not None:
             break
         wait(100)
-    model = hearthside.session.messages
+    store = hearthside.store
+    for title in ("Trip to Kyoto", "周末做什么菜？", "Fix my bash script", "Birthday ideas"):
+        chat = store.create_conversation(title).id
+        store.add_message(chat, None, Role.USER, title)
+    conversation = store.create_conversation("Reading files in Python").id
+    parent = None
     for role, text in SAMPLE:
-        row = model.append_message(role, text)
-        if role == Role.ASSISTANT:
-            model.set_finished(row, FinishReason.STOP, "demo · 42.0 tok/s")
+        parent = store.add_message(
+            conversation,
+            parent,
+            role,
+            text,
+            finish_reason=FinishReason.STOP if role == Role.ASSISTANT else None,
+        ).id
+    store.set_pinned(conversation, True)
+    window.refresh_conversations()
+    window.open_conversation(conversation)
     hearthside.session.send("Write a short poem about the sea.")
+    for _ in range(600):
+        if not hearthside.session.is_streaming:
+            break
+        wait(100)
+    hearthside.session.regenerate()
     for _ in range(600):
         if not hearthside.session.is_streaming:
             break

@@ -4,9 +4,10 @@
 set -euo pipefail
 export HEARTHSIDE_EXTRAS="starter,test"
 source "$(dirname "$0")/setup.sh"
-# Offscreen Qt still needs these libraries; CJK fonts let Chinese text render in GUI tests.
+# Offscreen Qt still needs these libraries; CJK fonts let Chinese text render in GUI tests;
+# poppler-utils' pdftotext reads the PDF exports back.
 ensure_apt_packages libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0 \
-    fonts-noto-cjk
+    fonts-noto-cjk poppler-utils
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
 export PYTHONDONTWRITEBYTECODE=1

@@ -349,9 +349,12 @@ class _SiblingSwitch(QWidget):
         self.next.setText(self.tr("›"))
         self.next.setToolTip(self.tr("Next version"))
         self.next.setAccessibleName(self.tr("Next version"))
+        # A one-character button is a small target; give it about a square.
+        side = self.fontMetrics().height() + 6
         for button in (self.previous, self.next):
             button.setAutoRaise(True)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setMinimumWidth(side)
         self.previous.clicked.connect(lambda: self.step_requested.emit(-1))
         self.next.clicked.connect(lambda: self.step_requested.emit(1))
         self.label = QLabel(self)
@@ -414,17 +417,21 @@ class MessageWidget(QFrame):
         self._sibling_count = 1
         self._actions_enabled = True
         self._editing = False
+        self._compact = False
+        self._wide_header = 0  # header width with the action's word, when compact
         self._siblings: _SiblingSwitch | None = None
         self._menu: QMenu | None = None
         self._menu_changing: list[QAction] = []
         self._editor: _InlineEditor | None = None
         self._editor_buttons: QWidget | None = None
+        self._editor_hint: QLabel | None = None
         self._send_button: QPushButton | None = None
 
         self._header = QWidget(self)
         header_layout = QHBoxLayout(self._header)
         header_layout.setContentsMargins(0, 0, 0, 0)
-        header_layout.setSpacing(8)
+        # Buttons sit close together (their own padding separates them); text gets more room.
+        header_layout.setSpacing(2)
         self._header_layout = header_layout
         self._author = QLabel(self._header)
         author_font = QFont(self._author.font())
@@ -452,8 +459,10 @@ class MessageWidget(QFrame):
         self._more.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._more.clicked.connect(self._on_more_clicked)
         header_layout.addWidget(self._author)
+        header_layout.addSpacing(6)
         header_layout.addWidget(self._meta)
         header_layout.addStretch(1)
+        header_layout.addSpacing(6)
         header_layout.addWidget(self._copy)
         header_layout.addWidget(self._action)
         header_layout.addWidget(self._more)
@@ -492,6 +501,7 @@ class MessageWidget(QFrame):
     def set_role(self, role: Role) -> None:
         if role == self._role and self._author.text():
             return  # called on every streamed render; nothing to do
+        self._compact = False
         self._role = role
         names = {
             Role.USER: self.tr("You"),
@@ -500,11 +510,12 @@ class MessageWidget(QFrame):
         }
         self._author.setText(names.get(role, str(role)))
         if role == Role.USER:
-            self._action.setText(self.tr("Edit"))
             self._action.setToolTip(self.tr("Edit this message and send it again"))
+            self._action.setAccessibleName(self.tr("Edit"))
         else:
-            self._action.setText(self.tr("Regenerate"))
             self._action.setToolTip(self.tr("Write a new version of this reply"))
+            self._action.setAccessibleName(self.tr("Regenerate"))
+        self._action.setText(self._action.accessibleName())
         if self._menu is not None:
             # The menu's entries depend on the role; rebuilt when next opened.
             self._menu.deleteLater()
@@ -621,6 +632,19 @@ class MessageWidget(QFrame):
                 action.setEnabled(self._actions_enabled)
         return self._menu
 
+    def _set_compact(self, compact: bool) -> None:
+        """Show the main action as a symbol when the header is too wide for the bubble.
+
+        The word is kept in the tooltip and the accessible name, so nothing is lost but width.
+        """
+        if compact == self._compact:
+            return
+        self._compact = compact
+        if compact:
+            self._action.setText(self.tr("✎") if self._role == Role.USER else self.tr("↻"))
+        else:
+            self._action.setText(self._action.accessibleName())
+
     def _request(self, action: MessageAction) -> None:
         self.action_requested.emit(int(action))
 
@@ -649,8 +673,8 @@ class MessageWidget(QFrame):
         if self._sibling_count > 1 and self._siblings is None:
             self._siblings = _SiblingSwitch(self._header)
             self._siblings.step_requested.connect(self._on_siblings_step_requested)
-            # Before Copy: author, meta and the stretch come first.
-            self._header_layout.insertWidget(3, self._siblings)
+            # Before Copy: author, spacing, meta, stretch and spacing come first.
+            self._header_layout.insertWidget(5, self._siblings)
         if self._siblings is not None:
             self._siblings.setVisible(self._sibling_count > 1)
             self._siblings.set_position(
@@ -722,16 +746,20 @@ class MessageWidget(QFrame):
         layout.setSpacing(6)
         hint = QLabel(self.tr("Enter to send, Shift+Enter for a new line, Esc to cancel"), buttons)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        hint.setMinimumWidth(1)  # clipped in a narrow window before the buttons are
+        hint.setMinimumWidth(1)  # never pushes the buttons out; hidden when it cannot fit
         cancel = QPushButton(self.tr("Cancel"), buttons)
         cancel.setToolTip(self.tr("Keep the message as it was (Esc)"))
         cancel.clicked.connect(self._on_editor_cancel)
         send = QPushButton(self.tr("Send"), buttons)
         send.setToolTip(self.tr("Send the edited message as a new version (Enter)"))
         send.clicked.connect(self._on_editor_submit)
+        self._editor_hint = hint
         layout.addWidget(hint, 1)
-        layout.addWidget(cancel)
-        layout.addWidget(send)
+        layout.addStretch(0)  # takes the room when the hint is hidden
+        for button in (cancel, send):
+            # Stay at the right, button-sized, also when the hint is hidden.
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            layout.addWidget(button)
 
         self._editor, self._editor_buttons, self._send_button = editor, buttons, send
         editor.hide()
@@ -799,6 +827,14 @@ class MessageWidget(QFrame):
         """
         inner_max = max(1, max_width - 2 * _PADDING)
         header_hint = self._header.sizeHint()
+        if not self._compact and header_hint.width() > inner_max and self._action.isVisibleTo(self):
+            # Narrow window: trade the action's word for a symbol before anything is clipped.
+            self._wide_header = header_hint.width()
+            self._set_compact(True)
+            header_hint = self._header.sizeHint()
+        elif self._compact and inner_max >= self._wide_header:
+            self._set_compact(False)  # wide enough again for the word
+            header_hint = self._header.sizeHint()
         if self._editing:
             return self._fit_editing(inner_max, header_hint)
         text_size = self._body.measure(inner_max, shrink=True)
@@ -825,6 +861,10 @@ class MessageWidget(QFrame):
         editor_height = self._editor_height()
         editor.setGeometry(_PADDING, y, inner, editor_height)
         y += editor_height + _GAP
+        if self._editor_hint is not None:
+            # The key hint is a nicety: drop it rather than show half of it.
+            self._editor_hint.show()
+            self._editor_hint.setVisible(buttons.sizeHint().width() <= inner)
         buttons_height = buttons.sizeHint().height()
         buttons.setGeometry(_PADDING, y, inner, buttons_height)
         y += buttons_height

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.confirm: Callable[[str, str], bool] = self._ask
         """Asks the user a yes/no question; tests replace it so nothing blocks."""
         self._undo_button: QPushButton | None = None
+        self._sidebar_chosen = True  # the user's choice for wide windows (Ctrl+B)
         self._search_text = ""
         self.setWindowTitle(APP_NAME)
         self.resize(980, 760)
@@ -139,6 +140,11 @@ class MainWindow(QMainWindow):
             self.tr("&Search chats"), lambda: self.sidebar.focus_search(), QKeySequence("Ctrl+K")
         )
         self.trash_action = self._action(self.tr("&Trash…"), self.show_trash)
+        self.sidebar_action = self._action(
+            self.tr("Show chat &list"), self.on_sidebar_action_toggled, QKeySequence("Ctrl+B")
+        )
+        self.sidebar_action.setCheckable(True)
+        self.sidebar_action.setChecked(True)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -162,6 +168,8 @@ class MainWindow(QMainWindow):
         chat_menu.addSeparator()
         chat_menu.addAction(self.trash_action)
         chat_menu.addAction(self.model_settings_action)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(self.sidebar_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_action)
 
@@ -945,6 +953,7 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def on_session_streaming_changed(self, streaming: bool) -> None:
         self.composer.set_streaming(streaming)
+        self.chat_view.set_actions_enabled(not streaming)
         self._update_state()
 
     @Slot(object)
@@ -1002,6 +1011,30 @@ class MainWindow(QMainWindow):
         self.unload_action.setEnabled(has_model)
         self.model_settings_action.setEnabled(True)
         self.starter_action.setEnabled(starter_installed())
+
+    NARROW_WIDTH = 640
+    """Below this window width the chat list folds away so the conversation stays readable."""
+
+    def on_sidebar_action_toggled(self) -> None:
+        visible = self.sidebar_action.isChecked()
+        if self.width() >= self.NARROW_WIDTH:
+            self._sidebar_chosen = visible
+        self.sidebar.setVisible(visible)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Folds the chat list away when the window becomes narrow and back when it widens;
+        in between, Ctrl+B decides."""
+        super().resizeEvent(event)
+        narrow = event.size().width() < self.NARROW_WIDTH
+        was_narrow = (
+            event.oldSize().width() < self.NARROW_WIDTH
+            if event.oldSize().isValid()
+            else (not narrow)
+        )
+        if narrow != was_narrow:
+            visible = self._sidebar_chosen and not narrow
+            self.sidebar.setVisible(visible)
+            self.sidebar_action.setChecked(visible)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.session.stop()

@@ -186,3 +186,17 @@ def test_a_damaged_database_is_moved_aside_and_reported(qtbot, private_data_dir:
         assert list(private_data_dir.glob("hearthside.db.damaged-*"))
     finally:
         app.shutdown()
+
+
+def test_the_chat_list_folds_away_in_a_narrow_window(qtbot, app) -> None:
+    window = app.window
+    window.resize(1000, 700)
+    qtbot.waitUntil(lambda: window.sidebar.isVisible())
+    window.resize(420, 700)
+    qtbot.waitUntil(lambda: not window.sidebar.isVisible())
+    assert not window.sidebar_action.isChecked()
+    window.sidebar_action.trigger()  # Ctrl+B shows it even while narrow
+    assert window.sidebar.isVisible()
+    window.resize(1000, 700)
+    qtbot.waitUntil(lambda: window.width() == 1000)
+    assert window.sidebar.isVisible()
