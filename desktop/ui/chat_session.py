@@ -18,7 +18,7 @@ import itertools
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -206,8 +206,41 @@ class ChatSession(QObject):
         leaf = summary.current_leaf_id
         self._path = list(self.store.path_to(leaf)) if leaf is not None else []
         self._show_path()
+        self.apply_conversation_settings()
         self.conversation_opened.emit(summary)
         return True
+
+    def apply_conversation_settings(self) -> None:
+        """The open conversation's own system prompt and sampling win over the model's."""
+        if self.conversation_id is None:
+            return
+        summary = self.store.get_conversation(self.conversation_id)
+        if summary is None:
+            return
+        saved = self.store.conversation_settings(self.conversation_id)
+        known = {f.name: f for f in fields(SamplingOptions)}
+        values = {
+            key: value
+            for key, value in saved.items()
+            if key in known
+            and not isinstance(value, bool)
+            and (isinstance(value, int | float) or (key == "seed" and value is None))
+        }
+        for key in ("top_k", "max_tokens"):
+            if key in values:
+                values[key] = int(values[key])
+        self.settings = ChatSettings(
+            summary.system_prompt, replace(self.settings.sampling, **values)
+        )
+
+    def remember_conversation_settings(self) -> None:
+        """Keeps changed settings with the open conversation."""
+        if self.conversation_id is not None:
+            self.store.update_conversation_settings(
+                self.conversation_id,
+                system_prompt=self.settings.system_prompt,
+                settings=self._sampling_settings(),
+            )
 
     def show_earlier(self) -> None:
         """Adds the next page of earlier messages above the ones shown."""

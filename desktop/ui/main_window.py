@@ -398,6 +398,8 @@ class MainWindow(QMainWindow):
 
     def new_chat(self) -> None:
         self.session.new_chat()
+        if self.session.model_info is not None:
+            self.session.settings = self.chat_settings_for(self._model_path)
         self.banner.hide()
         self._update_state()
         self.composer.focus_input()
@@ -746,6 +748,7 @@ class MainWindow(QMainWindow):
             return
         if info is not None:
             self.session.settings = self.chat_settings_for(path)
+            self.session.remember_conversation_settings()
             if dialog.load_options_changed:
                 answer = QMessageBox.question(
                     self,
@@ -809,6 +812,7 @@ class MainWindow(QMainWindow):
         else:
             self._model_path = self._pending_path
             self.session.settings = self.chat_settings_for(self._model_path)
+            self.session.apply_conversation_settings()
             self.settings.set("model.path", self._model_path)
             try:
                 self.settings.save()

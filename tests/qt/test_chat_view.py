@@ -690,3 +690,23 @@ def test_reveal_scrolls_and_selects(qtbot: QtBot, view: ChatView, model: Message
     assert target.visibleRegion().boundingRect().height() == target.height()
     assert view.reveal(2)
     assert not view.reveal(99)
+
+
+def test_narrow_header_uses_a_symbol_for_the_action(
+    qtbot: QtBot, view: ChatView, model: MessageListModel
+) -> None:
+    model.set_rows([MessageRow(1, Role.ASSISTANT, "reply", meta="a-long-model-name · 42.0 tok/s")])
+    button = view.message_widget(0).action_button()
+    assert button.text() == "Regenerate"
+    view.resize(300, 600)
+    QApplication.processEvents()
+    assert button.text() == "↻"
+    assert button.accessibleName() == "Regenerate"
+    widget = view.message_widget(0)
+    # Only the meta line is clipped: the author and the buttons keep their size.
+    assert widget._author.width() >= widget._author.sizeHint().width()
+    assert button.width() >= button.sizeHint().width()
+    assert widget.more_button().geometry().right() < widget._header.width()
+    view.resize(900, 600)
+    QApplication.processEvents()
+    assert button.text() == "Regenerate"

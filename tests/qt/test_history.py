@@ -200,3 +200,41 @@ def test_the_chat_list_folds_away_in_a_narrow_window(qtbot, app) -> None:
     window.resize(1000, 700)
     qtbot.waitUntil(lambda: window.width() == 1000)
     assert window.sidebar.isVisible()
+
+
+def test_a_conversation_brings_back_its_own_settings(qtbot, chatting) -> None:
+    app = chatting
+    conversation = app.store.create_conversation(
+        "Careful chat", system_prompt="Be brief.", settings={"temperature": 0.1, "top_k": 5}
+    ).id
+    app.store.add_message(conversation, None, Role.USER, "hello")
+    app.window.refresh_conversations()
+    app.window.open_conversation(conversation)
+    assert app.session.settings.system_prompt == "Be brief."
+    assert app.session.settings.sampling.temperature == 0.1
+    assert app.session.settings.sampling.top_k == 5
+    app.window.new_chat()
+    assert app.session.settings.sampling.temperature == 0.7  # the model's own setting again
+
+
+def test_a_reply_cut_off_by_a_crash_shows_as_interrupted(qtbot, private_data_dir: Path) -> None:
+    from desktop.app import create
+    from desktop.core.storage import ConversationStore
+
+    private_data_dir.mkdir(parents=True, exist_ok=True)
+    store = ConversationStore.open(private_data_dir / "hearthside.db")
+    conversation = store.create_conversation("Cut off").id
+    question = store.add_message(conversation, None, Role.USER, "Tell me a long story")
+    store.add_message(conversation, question.id, Role.ASSISTANT, "Once upon a")
+    store.close()  # as if the app died here: the reply never got a finish reason
+    app = create(private_data_dir)
+    qtbot.addWidget(app.window)
+    try:
+        assert app.window.open_conversation(conversation)
+        messages = app.session.messages
+        assert rows(app)[1].content == "Once upon a"
+        reason = messages.data(messages.index(1), messages.Roles.FinishReasonRole)
+        assert reason == FinishReason.INTERRUPTED
+        assert "Interrupted" in app.window.chat_view.message_widget(1).note_text()
+    finally:
+        app.shutdown()
