@@ -67,6 +67,23 @@ DECLARED: tuple[Setting, ...] = (
         per_model=True,
     ),
     Setting("chat.last_conversation", int, 0, "The conversation open when the app last closed."),
+    Setting("appearance.theme", str, "system", "light, dark, or system (follow the desktop)."),
+    Setting("appearance.font_size", int, 0, "Text size in points; 0 follows the system."),
+    Setting("app.language", str, "system", "Interface language: system, en or zh_CN."),
+    Setting("library.models_dir", str, "", "Where models are kept; empty means <data dir>/models."),
+    Setting(
+        "library.extra_folders",
+        str,
+        "",
+        "More folders scanned for .gguf files (for example an LM Studio folder), one per line.",
+    ),
+    Setting(
+        "hub.endpoint",
+        str,
+        "https://huggingface.co",
+        "The Hugging Face endpoint; a mirror's address works here too.",
+    ),
+    Setting("downloads.parallel", int, 2, "How many downloads run at the same time."),
     Setting("window.geometry", str, "", "Window size and position (Qt's saved geometry)."),
     Setting("window.splitter", str, "", "Width of the history sidebar (Qt's saved state)."),
 )
