@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QByteArray,
     QModelIndex,
     QObject,
@@ -23,6 +22,7 @@ from PySide6.QtCore import (
 )
 
 from desktop.core.conversation import ChatMessage, FinishReason, Role
+from desktop.ui.list_model import RowListModel
 
 __all__ = ["MessageListModel", "MessageRow"]
 
@@ -94,7 +94,7 @@ class _Row:
         return self.joined
 
 
-class MessageListModel(QAbstractListModel):
+class MessageListModel(RowListModel):
     """The messages of one conversation, one row each, oldest first.
 
     Every change emits ``dataChanged`` for exactly the one row that changed, with the list of
@@ -116,7 +116,7 @@ class MessageListModel(QAbstractListModel):
         SiblingIndexRole = Qt.ItemDataRole.UserRole + 8  # int, 0-based among its siblings
         SiblingCountRole = Qt.ItemDataRole.UserRole + 9  # int >= 1
 
-    _ROLE_NAMES: dict[int, QByteArray] = {  # noqa: RUF012 - read-only lookup table
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
         Roles.RoleRole: QByteArray(b"role"),
         Roles.ContentRole: QByteArray(b"content"),
         Roles.FinishReasonRole: QByteArray(b"finishReason"),
@@ -134,16 +134,10 @@ class MessageListModel(QAbstractListModel):
 
     # -- QAbstractListModel ------------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._rows)
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        row = self._row_at(index)
+        if row is None:
             return None
-        row_number = index.row()
-        if not 0 <= row_number < len(self._rows):
-            return None
-        row = self._rows[row_number]
         roles = MessageListModel.Roles
         if role in (Qt.ItemDataRole.DisplayRole, roles.ContentRole):
             return row.content()
@@ -164,20 +158,6 @@ class MessageListModel(QAbstractListModel):
         if role == roles.SiblingCountRole:
             return row.sibling_count
         return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
-        names.update(self._ROLE_NAMES)
-        return names
 
     # -- editing -----------------------------------------------------------------------------
 

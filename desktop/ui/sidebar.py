@@ -18,10 +18,9 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QByteArray,
     QDate,
     QDateTime,
@@ -70,6 +69,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.conversation import ConversationSummary
 from desktop.core.storage import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
+from desktop.ui.list_model import RowListModel
 
 __all__ = [
     "ConversationListModel",
@@ -149,7 +149,7 @@ def _sort_key(summary: ConversationSummary) -> tuple[bool, float, int]:
     return (not summary.pinned, -summary.updated_at, -summary.id)
 
 
-class ConversationListModel(QAbstractListModel):
+class ConversationListModel(RowListModel):
     """The conversations in the sidebar: pinned first, then most recently updated first.
 
     The order is kept by the model, whatever order the caller passes. Editing a title does not
@@ -172,7 +172,7 @@ class ConversationListModel(QAbstractListModel):
         UpdatedAtRole = Qt.ItemDataRole.UserRole + 4  # float, unix seconds
         ModelFileRole = Qt.ItemDataRole.UserRole + 5  # str, may be empty
 
-    _ROLE_NAMES: dict[int, QByteArray] = {  # noqa: RUF012 - read-only lookup table
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
         Roles.IdRole: QByteArray(b"conversationId"),
         Roles.TitleRole: QByteArray(b"title"),
         Roles.PinnedRole: QByteArray(b"pinned"),
@@ -188,16 +188,10 @@ class ConversationListModel(QAbstractListModel):
 
     # -- QAbstractListModel ------------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._rows)
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        summary = self._row_at(index)
+        if summary is None:
             return None
-        row_number = index.row()
-        if not 0 <= row_number < len(self._rows):
-            return None
-        summary = self._rows[row_number]
         roles = ConversationListModel.Roles
         if role in (
             Qt.ItemDataRole.DisplayRole,
@@ -240,11 +234,6 @@ class ConversationListModel(QAbstractListModel):
             | Qt.ItemFlag.ItemIsEditable
             | Qt.ItemFlag.ItemNeverHasChildren
         )
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
-        names.update(self._ROLE_NAMES)
-        return names
 
     # -- changes -----------------------------------------------------------------------------
 
@@ -325,7 +314,7 @@ class _HitRow:
     html: str
 
 
-class SearchResultsModel(QAbstractListModel):
+class SearchResultsModel(RowListModel):
     """Search hits, best first, in the order the store ranked them.
 
     Snippets are parsed once when the hits arrive, so painting never re-parses.
@@ -342,7 +331,7 @@ class SearchResultsModel(QAbstractListModel):
         MatchRangesRole = Qt.ItemDataRole.UserRole + 5  # tuple of (start, length) in display
         RankRole = Qt.ItemDataRole.UserRole + 6  # float, as the store gave it
 
-    _ROLE_NAMES: dict[int, QByteArray] = {  # noqa: RUF012 - read-only lookup table
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
         Roles.ConversationIdRole: QByteArray(b"conversationId"),
         Roles.MessageIdRole: QByteArray(b"messageId"),
         Roles.TitleRole: QByteArray(b"title"),
@@ -355,16 +344,10 @@ class SearchResultsModel(QAbstractListModel):
         super().__init__(parent)
         self._rows: list[_HitRow] = []
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._rows)
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        row = self._row_at(index)
+        if row is None:
             return None
-        row_number = index.row()
-        if not 0 <= row_number < len(self._rows):
-            return None
-        row = self._rows[row_number]
         roles = SearchResultsModel.Roles
         if role == Qt.ItemDataRole.DisplayRole:
             return row.plain
@@ -383,20 +366,6 @@ class SearchResultsModel(QAbstractListModel):
         if role == roles.RankRole:
             return row.hit.rank
         return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
-        names.update(self._ROLE_NAMES)
-        return names
 
     def set_hits(self, hits: Sequence[SearchHit]) -> None:
         """Replace the results (one ``modelReset``)."""

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from enum import IntEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QByteArray,
     QDate,
     QDateTime,
@@ -44,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversation import ConversationSummary
+from desktop.ui.list_model import RowListModel
 
 __all__ = ["RETENTION_DAYS", "TrashDialog", "TrashListModel"]
 
@@ -56,7 +56,7 @@ _H_PAD = 8
 _V_PAD = 6
 
 
-class TrashListModel(QAbstractListModel):
+class TrashListModel(RowListModel):
     """Trashed chats, most recently deleted first.
 
     Signals:
@@ -68,7 +68,7 @@ class TrashListModel(QAbstractListModel):
         TitleRole = Qt.ItemDataRole.UserRole + 2  # str
         DeletedAtRole = Qt.ItemDataRole.UserRole + 3  # float, unix seconds
 
-    _ROLE_NAMES: dict[int, QByteArray] = {  # noqa: RUF012 - read-only lookup table
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
         Roles.IdRole: QByteArray(b"conversationId"),
         Roles.TitleRole: QByteArray(b"title"),
         Roles.DeletedAtRole: QByteArray(b"deletedAt"),
@@ -78,16 +78,10 @@ class TrashListModel(QAbstractListModel):
         super().__init__(parent)
         self._rows: list[ConversationSummary] = []
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._rows)
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        summary = self._row_at(index)
+        if summary is None:
             return None
-        row_number = index.row()
-        if not 0 <= row_number < len(self._rows):
-            return None
-        summary = self._rows[row_number]
         roles = TrashListModel.Roles
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, roles.TitleRole):
             return summary.title
@@ -96,20 +90,6 @@ class TrashListModel(QAbstractListModel):
         if role == roles.DeletedAtRole:
             return summary.deleted_at
         return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
-        names.update(self._ROLE_NAMES)
-        return names
 
     def set_items(self, summaries: Sequence[ConversationSummary]) -> None:
         """Replace the contents (one ``modelReset``); a summary without ``deleted_at`` is

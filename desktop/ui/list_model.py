@@ -1,0 +1,47 @@
+"""The base of the app's list models: rows kept in a Python list, roles named for QML/tests.
+
+Each model only says how a row answers a role; bounds checks, row counts, role names and the
+read-only flags live here once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class RowListModel(QAbstractListModel):
+    """A flat list model over `self._rows`; subclasses fill `_ROLE_NAMES` and `data()`."""
+
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {}
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def _row_at(self, index: ModelIndex) -> Any | None:
+        """The row behind `index`, or None for an invalid or stale index."""
+        if not index.isValid() or index.parent().isValid():
+            return None
+        number = index.row()
+        return self._rows[number] if 0 <= number < len(self._rows) else None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        names = dict(super().roleNames())
+        names.update(self._ROLE_NAMES)
+        return names
