@@ -20,6 +20,7 @@ Any file content yields :class:`GgufFacts` or :class:`GgufCheckError`; nothing e
 from __future__ import annotations
 
 import functools
+import io
 import os
 import re
 import stat
@@ -35,8 +36,10 @@ import gguf
 __all__ = [
     "GgufCheckError",
     "GgufFacts",
+    "GgufNeedMoreBytes",
     "GgufProblem",
     "check_gguf",
+    "check_gguf_prefix",
     "supported_architectures",
 ]
 
@@ -112,6 +115,15 @@ class GgufFacts:
     add_bos_token: bool | None
     license: str | None
     split_count: int  # 1 when not split
+    # The model's shape, for memory estimates (KV cache size). Added later with defaults so
+    # existing callers keep working; None when the file does not say (or says it per layer).
+    block_count: int | None = None
+    embedding_length: int | None = None
+    head_count: int | None = None
+    head_count_kv: int | None = None
+    key_length: int | None = None  # per-head K size; None means embedding_length / head_count
+    value_length: int | None = None
+    vocab_size: int | None = None
 
 
 @functools.cache
@@ -154,6 +166,31 @@ def check_gguf(path: str | Path) -> GgufFacts:
         raise GgufCheckError(exc.problem, path, exc.detail) from None
     except OSError as exc:
         raise GgufCheckError(GgufProblem.UNREADABLE, path, str(exc)) from None
+
+
+class GgufNeedMoreBytes(Exception):
+    """:func:`check_gguf_prefix` got too few bytes; ``needed`` is a length that would do."""
+
+    def __init__(self, needed: int) -> None:
+        super().__init__(f"the header needs at least {needed} bytes")
+        self.needed = needed
+
+
+def check_gguf_prefix(head: bytes, file_size: int, name: str) -> GgufFacts:
+    """Check a file from its first bytes only: a remote model before it is downloaded.
+
+    ``head`` is the start of a file of ``file_size`` bytes (an HTTP range request fetched it).
+    The tensor data is taken to be there (its extent is checked against ``file_size``). Raises
+    :class:`GgufNeedMoreBytes` when the header runs past ``head``, so the caller can fetch more,
+    and :class:`GgufCheckError` as :func:`check_gguf` does.
+    """
+    path = Path(name)
+    if file_size <= 0:
+        raise GgufCheckError(GgufProblem.EMPTY, path, "0 bytes")
+    try:
+        return _PrefixParser(io.BytesIO(head), path, file_size, len(head)).parse()
+    except _Problem as exc:
+        raise GgufCheckError(exc.problem, path, exc.detail) from None
 
 
 # --- the parser ------------------------------------------------------------------------------
@@ -479,6 +516,13 @@ class _Parser:
             add_bos_token=add_bos if isinstance(add_bos, bool) else None,
             license=_text(kv.get(gguf.Keys.General.LICENSE)),
             split_count=max(split_count, 1),
+            block_count=_int_or_none(kv.get(f"{arch}.block_count")),
+            embedding_length=_int_or_none(kv.get(f"{arch}.embedding_length")),
+            head_count=_int_or_none(kv.get(f"{arch}.attention.head_count")),
+            head_count_kv=_int_or_none(kv.get(f"{arch}.attention.head_count_kv")),
+            key_length=_int_or_none(kv.get(f"{arch}.attention.key_length")),
+            value_length=_int_or_none(kv.get(f"{arch}.attention.value_length")),
+            vocab_size=tokens.count if isinstance(tokens, _StringArray) else None,
         )
 
     def _read_kv(self, kv: dict[str, Any]) -> None:
@@ -619,6 +663,20 @@ class _Parser:
             return None
         dominant = max(bytes_by_type, key=lambda t: bytes_by_type[t])
         return _QUANT_NAMES.get(dominant)
+
+
+class _PrefixParser(_Parser):
+    """A parser over the first ``available`` bytes of a longer file."""
+
+    def __init__(self, f: BinaryIO, path: Path, size: int, available: int) -> None:
+        super().__init__(f, path, size)
+        self._available = available
+
+    def _need(self, n: int, what: str) -> int:
+        end = self._pos + n
+        if self._available < end <= self._size:
+            raise GgufNeedMoreBytes(max(end, self._available * 2))
+        return super()._need(n, what)
 
 
 def _check_hyperparameters(kv: dict[str, Any], arch: str) -> None:
