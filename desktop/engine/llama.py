@@ -41,6 +41,22 @@ class GenerationError(Exception):
     """llama.cpp failed while evaluating or sampling."""
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class KvState:
+    """A copy of the KV cache for the tokens it holds, to switch back to a conversation fast.
+
+    `data` is llama.cpp's serialized sequence state (llama_state_seq_get_data for sequence 0);
+    it is only valid for the model and context that saved it.
+    """
+
+    tokens: tuple[int, ...]
+    data: bytes
+
+    @property
+    def size_bytes(self) -> int:
+        return len(self.data) + 8 * len(self.tokens)
+
+
 @dataclass(frozen=True, slots=True)
 class BackendInfo:
     """What llama-cpp-python was built with; printed by --diagnose and shown in the status bar."""
@@ -311,6 +327,40 @@ class LoadedModel:
     def adds_bos(self) -> bool:
         return bool(self._llm._model.add_bos_token())
 
+    # KV state ------------------------------------------------------------------------------
+
+    def save_state(self) -> KvState | None:
+        """Copies the KV cache and the tokens it holds; None when it holds nothing."""
+        llm = self._llm
+        n = llm.n_tokens
+        if n == 0:
+            return None
+        ctx = llm._ctx.ctx
+        size = llama_low.llama_state_seq_get_size(ctx, 0)
+        if size <= 0:
+            return None
+        buffer = (ctypes.c_uint8 * size)()
+        written = llama_low.llama_state_seq_get_data(ctx, buffer, size, 0)
+        if written <= 0 or written > size:
+            return None
+        return KvState(tuple(llm.input_ids[:n].tolist()), ctypes.string_at(buffer, written))
+
+    def restore_state(self, state: KvState) -> bool:
+        """Replaces the KV cache with `state`; on failure the cache is empty and False returned."""
+        llm = self._llm
+        n = len(state.tokens)
+        if n == 0 or n >= self._n_ctx:
+            return False
+        llm._ctx.kv_cache_clear()
+        llm.reset()
+        buffer = (ctypes.c_uint8 * len(state.data)).from_buffer_copy(state.data)
+        if llama_low.llama_state_seq_set_data(llm._ctx.ctx, buffer, len(state.data), 0) <= 0:
+            llm._ctx.kv_cache_clear()
+            return False
+        llm.input_ids[:n] = state.tokens
+        llm.n_tokens = n
+        return True
+
     # Generation ----------------------------------------------------------------------------
 
     def reusable_prefix(self, tokens: Sequence[int]) -> int:
@@ -373,21 +423,28 @@ class LoadedModel:
             temp=max(0.0, sampling.temperature),
             repeat_penalty=sampling.repeat_penalty,
         )
+        # Per token: one sample, one end-of-generation check, one eval. Everything the loop
+        # touches is bound to a local first, so the Python work per token stays a few calls.
         context = llm._ctx
+        sample = sampler.sample
+        eval_tokens = llm.eval
+        is_eog = llama_low.llama_vocab_is_eog
+        vocab = self._vocab
+        n_ctx = self._n_ctx
         produced = 0
-        limit = sampling.max_tokens if sampling.max_tokens > 0 else self._n_ctx
+        limit = sampling.max_tokens if sampling.max_tokens > 0 else n_ctx
         try:
-            while produced < limit and llm.n_tokens < self._n_ctx:
+            while produced < limit and llm.n_tokens < n_ctx:
                 if should_stop():
                     return
-                token = sampler.sample(context, -1)
-                if self.is_end_of_generation(token):
+                token = sample(context, -1)
+                if is_eog(vocab, token):
                     return
                 produced += 1
                 yield token
-                if llm.n_tokens >= self._n_ctx:
+                if llm.n_tokens >= n_ctx:
                     return
-                llm.eval((token,))
+                eval_tokens((token,))
                 self.evaluated_tokens += 1
         except GeneratorExit:
             raise

@@ -486,6 +486,7 @@ class ChatSession(QObject):
                 tuple(history),
                 sampling,
                 self._dropped.get(self.conversation_id, 0),
+                conversation_key=str(self.conversation_id),
             )
         )
 

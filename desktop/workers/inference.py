@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -33,6 +33,7 @@ from desktop.engine.gguf_check import GgufCheckError, GgufFacts, check_gguf
 from desktop.engine.llama import (
     BackendInfo,
     GenerationError,
+    KvState,
     LoadCancelled,
     LoadedModel,
     LoadOptions,
@@ -90,6 +91,9 @@ class GenerationRequest:
     messages: tuple[ChatMessage, ...]
     sampling: SamplingOptions
     min_dropped: int = 0  # messages already dropped for this conversation (keeps KV prefix)
+    conversation_key: str | None = None
+    """Names the conversation so its KV cache is saved when another one takes over the model
+    and restored when it comes back; None: nothing is saved or restored for this request."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +134,77 @@ class ReplyFailure:
 
 
 _TOKEN_MEMORY_SIZE = 256
+_KV_STATES_MAX = 8
+"""At most this many saved conversation states, least recently used dropped first."""
+_KV_BUDGET_FRACTION = 0.25
+"""Saved states together use at most this share of the memory available when saving."""
+
+
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    # Compare in blocks first: histories are thousands of tokens and usually match entirely.
+    step = 256
+    while i + step <= n and a[i : i + step] == b[i : i + step]:
+        i += step
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _available_memory() -> int:
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    except Exception:  # sandboxes without /proc: keep a modest budget
+        return 2 << 30
+
+
+class KvStateCache:
+    """Saved KV states by conversation key: LRU, bounded by count and by a memory budget.
+
+    Runs on the inference thread only.
+    """
+
+    def __init__(
+        self,
+        max_entries: int = _KV_STATES_MAX,
+        budget: Callable[[], int] = lambda: int(_available_memory() * _KV_BUDGET_FRACTION),
+    ) -> None:
+        self._states: OrderedDict[str, KvState] = OrderedDict()
+        self._max_entries = max_entries
+        self._budget = budget
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._states
+
+    @property
+    def size_bytes(self) -> int:
+        return sum(state.size_bytes for state in self._states.values())
+
+    def get(self, key: str) -> KvState | None:
+        return self._states.get(key)
+
+    def put(self, key: str, state: KvState) -> None:
+        self._states.pop(key, None)
+        budget = self._budget()
+        if state.size_bytes > budget:
+            return
+        self._states[key] = state
+        total = self.size_bytes
+        while self._states and (len(self._states) > self._max_entries or total > budget):
+            _, dropped = self._states.popitem(last=False)
+            total -= dropped.size_bytes
+
+    def pop(self, key: str) -> KvState | None:
+        return self._states.pop(key, None)
+
+    def clear(self) -> None:
+        self._states.clear()
 
 
 class InferenceWorker(QObject):
@@ -173,6 +248,10 @@ class InferenceWorker(QObject):
         # Reply text → the tokens that produced it, so the next prompt re-uses the KV cache
         # even where re-tokenizing the text would give different tokens.
         self._token_memory: OrderedDict[str, tuple[int, ...]] = OrderedDict()
+        # Whose conversation the KV cache holds now, and the saved caches of the others.
+        self._kv_owner: str | None = None
+        self.kv_states = KvStateCache()
+        """Saved KV states by conversation key; tests and benchmarks read it."""
 
     # Called directly from the GUI thread ---------------------------------------------------
 
@@ -341,6 +420,8 @@ class InferenceWorker(QObject):
         self._model = None
         self._template = None
         self._token_memory.clear()
+        self.kv_states.clear()
+        self._kv_owner = None
 
     # Generation ------------------------------------------------------------------------------
 
@@ -396,11 +477,33 @@ class InferenceWorker(QObject):
             self.reply_failed.emit(request_id, ReplyFailure(ReplyProblem.TEMPLATE, str(error)))
             return
         prompt = plan.tokens
+        self._switch_kv_state(model, request.conversation_key, prompt)
         reused = model.reusable_prefix(prompt)
         self.reply_started.emit(
             request_id, PromptInfo(len(prompt), reused, plan.dropped_messages, n_ctx)
         )
         self._stream_reply(request_id, model, template, prompt, sampling, plan.dropped_messages)
+
+    def _switch_kv_state(self, model: LoadedModel, key: str | None, prompt: Sequence[int]) -> None:
+        """Saves the cache of the conversation that leaves and restores the one that returns.
+
+        A saved state is restored only when its tokens start the new prompt further than what
+        the cache holds now; the cache is then the returning conversation's, so its saved copy
+        is dropped (it is saved again, grown, when another conversation takes over).
+        """
+        owner = self._kv_owner
+        if owner is not None and owner != key and model.cached_tokens > 0:
+            state = model.save_state()
+            if state is not None:
+                self.kv_states.put(owner, state)
+        self._kv_owner = key
+        if key is None:
+            return
+        saved = self.kv_states.pop(key)
+        if saved is None:
+            return
+        if _common_prefix(saved.tokens, prompt) > model.reusable_prefix(prompt):
+            model.restore_state(saved)
 
     def _stream_reply(
         self,
@@ -429,14 +532,20 @@ class InferenceWorker(QObject):
                 shown.append(text)
                 self.reply_delta.emit(request_id, text)
 
+        # The per-token path: bound methods in locals, no attribute lookups on self.
+        token_bytes = model.token_bytes
+        decode = decoder.feed
+        hold = holdback.feed
+        push = coalescer.push
+        keep = generated.append
         try:
             for token in model.generate(prompt, sampling, should_stop):
                 if first_token_at is None:
                     first_token_at = time.perf_counter()
-                generated.append(token)
-                visible, stopped_by_string = holdback.feed(decoder.feed(model.token_bytes(token)))
+                keep(token)
+                visible, stopped_by_string = hold(decode(token_bytes(token)))
                 if visible:
-                    ready = coalescer.push(visible)
+                    ready = push(visible)
                     if ready:
                         send(ready)
                 if stopped_by_string:
