@@ -6,6 +6,7 @@ then free the model, so no native call is running when the process exits.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,12 +15,16 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QThread, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from desktop import APP_NAME, __version__
+from desktop.core.hardware import detect, recommend
 from desktop.core.settings import Settings, default_data_dir
 from desktop.core.storage import ConversationStore
-from desktop.engine.llama import backend_info
+from desktop.engine.llama import BackendInfo, backend_info
 from desktop.engine.starter import starter_installed
 from desktop.ui.chat_session import ChatSession
+from desktop.ui.crash import CrashHandler
 from desktop.ui.main_window import MainWindow
+from desktop.ui.single_instance import SingleInstance
+from desktop.ui.theme import Appearance
 from desktop.workers.inference import InferenceWorker
 
 RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
@@ -59,19 +64,49 @@ class Hearthside:
         self.store.close()
 
 
-def create(data_dir: Path) -> Hearthside:
+def first_run_defaults(settings: Settings, backend: BackendInfo) -> dict[str, object]:
+    """The hardware check: load defaults that suit this computer, stored as global settings.
+
+    Runs once, when the data folder has no settings yet; Edit › Settings shows the reasons.
+    """
+    defaults = recommend(detect(backend.backend, backend.gpu_offload)).as_settings()
+    for key, value in defaults.items():
+        settings.set(key, value)
+    with contextlib.suppress(OSError):  # the next start simply checks again
+        settings.save()
+    return defaults
+
+
+def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     """Builds and wires every part; needs a QApplication and shows nothing."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    settings = Settings(data_dir / "settings.json")
+    settings_path = data_dir / "settings.json"
+    first_run = not settings_path.exists() and not settings_path.with_suffix(".json.bad").exists()
+    if settings is None:
+        settings = Settings(settings_path)
     store = ConversationStore.open(data_dir / "hearthside.db")
     backend = backend_info()
+    if first_run:
+        first_run_defaults(settings, backend)
+    models_dir = Path(str(settings.get("library.models_dir")) or data_dir / "models")
     thread = QThread()
     thread.setObjectName("inference")
-    worker = InferenceWorker(data_dir / "models", data_dir / "probed-models.json")
+    worker = InferenceWorker(models_dir, data_dir / "probed-models.json")
     worker.moveToThread(thread)
     thread.start()
     session = ChatSession(worker, store)
-    window = MainWindow(session, settings, backend.gpu_offload)
+    window = MainWindow(session, settings, backend.gpu_offload, backend)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        window.appearance = Appearance(app, window)
+    if first_run:
+        window.statusBar().showMessage(
+            window.tr(
+                "Settings were chosen for this computer's memory and processor; "
+                "Edit › Settings shows them."
+            ),
+            15_000,
+        )
     if settings.problem:
         window.show_error(window.tr("Settings were reset"), settings.problem)
     if store.problem is not None:
@@ -80,9 +115,9 @@ def create(data_dir: Path) -> Hearthside:
     return Hearthside(data_dir, settings, store, worker, thread, session, window)
 
 
-def install_translations(app: QApplication) -> None:
-    """Loads Hearthside's and Qt's own translations for the system language, when present."""
-    locale = QLocale.system()
+def install_translations(app: QApplication, language: str = "system") -> None:
+    """Loads Hearthside's and Qt's own translations for the chosen language, when present."""
+    locale = QLocale.system() if language == "system" else QLocale(language)
     for name, folder in (
         ("hearthside", str(RESOURCES_DIR / "translations")),
         ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
@@ -92,16 +127,48 @@ def install_translations(app: QApplication) -> None:
             app.installTranslator(translator)
 
 
+def report_previous_crash(window: MainWindow, log_path: Path) -> None:
+    """Tells the user the last run ended in a native crash, and where its log is."""
+    window.show_error(
+        window.tr("Hearthside crashed last time"),
+        window.tr(
+            "Hearthside stopped unexpectedly the last time it ran. Your conversations were "
+            "saved as you went. If it happens again, please include this file in a bug "
+            "report:\n{path}"
+        ).format(path=str(log_path)),
+    )
+
+
 def main(model: Path | None = None, data_dir: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
-    install_translations(app)
-    hearthside = create(data_dir or default_data_dir())
-    hearthside.window.show()
-    hearthside.load_initial_model(model)
+    data_dir = (data_dir or default_data_dir()).expanduser()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    instance = SingleInstance(data_dir)
+    if not instance.claim():
+        # Another window already owns this data folder: bring it forward and leave quietly.
+        instance.notify_running(str(model.resolve()) if model is not None else "")
+        return 0
+    crash = CrashHandler(data_dir / "logs")
+    crash.install()
     try:
-        return app.exec()
+        settings = Settings(data_dir / "settings.json")
+        install_translations(app, str(settings.get("app.language")))
+        hearthside = create(data_dir, settings)
+        window = hearthside.window
+        window.apply_appearance()
+        crash.parent_widget = window
+        instance.activation_requested.connect(window.raise_window)
+        window.show()
+        if crash.previous_native_crash is not None:
+            report_previous_crash(window, crash.previous_native_crash)
+        hearthside.load_initial_model(model)
+        try:
+            return app.exec()
+        finally:
+            hearthside.shutdown()
     finally:
-        hearthside.shutdown()
+        instance.close()
+        crash.uninstall()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import platform
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Slot
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Slot, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,10 +28,13 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME, __version__
 from desktop.core.conversation import ConversationSummary, Role
+from desktop.core.hardware import detect
 from desktop.core.settings import Settings, parse_gpu_layers
 from desktop.core.storage import ConversationStore, StoreError, StoreProblem
-from desktop.engine.llama import GPU_LAYERS_ALL, LoadOptions, SamplingOptions
+from desktop.engine.gguf_check import GgufCheckError, check_gguf
+from desktop.engine.llama import GPU_LAYERS_ALL, BackendInfo, LoadOptions, SamplingOptions
 from desktop.engine.starter import STARTER_FILE_NAME, starter_installed
+from desktop.ui.app_settings_dialog import AppSettingsDialog
 from desktop.ui.chat_session import ChatSession, ChatSettings
 from desktop.ui.chat_view import ChatView
 from desktop.ui.composer import Composer
@@ -43,7 +48,10 @@ from desktop.ui.export_dialog import (
     import_file,
 )
 from desktop.ui.settings_dialog import ModelSettingsDialog
+from desktop.ui.shortcuts_dialog import ShortcutsDialog
 from desktop.ui.sidebar import Sidebar
+from desktop.ui.single_instance import bring_to_front
+from desktop.ui.theme import Appearance
 from desktop.ui.trash_dialog import TrashDialog
 from desktop.workers.inference import (
     LoadFailure,
@@ -74,11 +82,24 @@ def template_display_name(origin: str) -> str:
 class MainWindow(QMainWindow):
     """Shows one ChatSession. Errors appear in a window-modal message box (`error_box`)."""
 
-    def __init__(self, session: ChatSession, settings: Settings, gpu_offload: bool) -> None:
+    def __init__(
+        self,
+        session: ChatSession,
+        settings: Settings,
+        gpu_offload: bool,
+        backend: BackendInfo | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         self.settings = settings
         self._gpu_offload = gpu_offload
+        self.backend = backend
+        """What llama.cpp was built with, for About and the hardware check; None in tests."""
+        self.appearance: Appearance | None = None
+        """Applies theme and text size; the app sets it, tests without one skip that part."""
+        self.app_settings_dialog: AppSettingsDialog | None = None
+        self.shortcuts_dialog: ShortcutsDialog | None = None
+        self.about_box: QMessageBox | None = None
         self._model_path = ""  # the loaded model as the user asked for it; "" is the starter
         self._pending_path = ""  # the model being loaded
         self.error_box: QMessageBox | None = None
@@ -127,10 +148,20 @@ class MainWindow(QMainWindow):
         self.focus_action = self._action(
             self.tr("&Focus message box"), lambda: self.composer.focus_input(), "Ctrl+L"
         )
+        self.settings_action = self._action(
+            self.tr("&Settings…"), self.show_app_settings, QKeySequence("Ctrl+,")
+        )
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.model_settings_action = self._action(
-            self.tr("&Model settings…"), self.edit_model_settings, QKeySequence("Ctrl+,")
+            self.tr("&Model settings…"), self.edit_model_settings, QKeySequence("Ctrl+Shift+M")
+        )
+        # Not "Preferences" on macOS, where Qt would move any action named "settings" there.
+        self.model_settings_action.setMenuRole(QAction.MenuRole.NoRole)
+        self.shortcuts_action = self._action(
+            self.tr("&Keyboard shortcuts"), self.show_shortcuts, QKeySequence("Ctrl+/")
         )
         self.about_action = self._action(self.tr("&About Hearthside"), self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.export_action = self._action(
             self.tr("&Export chat…"), self.choose_export, QKeySequence("Ctrl+E")
         )
@@ -155,6 +186,8 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.settings_action)
         chat_menu = self.menuBar().addMenu(self.tr("&Chat"))
         for action in (
             self.new_chat_action,
@@ -171,6 +204,8 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addAction(self.sidebar_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     def _build_central(self) -> None:
@@ -761,15 +796,109 @@ class MainWindow(QMainWindow):
                 if answer == QMessageBox.StandardButton.Yes:
                     self.load_model("" if info.is_demo and not self._model_path else path)
 
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About Hearthside"),
-            self.tr(
-                "Hearthside {version}\nChat with a language model that runs on your own "
-                "computer, offline."
-            ).format(version=__version__),
+    def show_app_settings(self) -> None:
+        """Edit › Settings; not modal, and opening it again raises the open one."""
+        if self.app_settings_dialog is not None and self.app_settings_dialog.isVisible():
+            bring_to_front(self.app_settings_dialog)
+            return
+        backend = self.backend
+        hardware = detect(
+            backend.backend if backend is not None else "CPU",
+            backend.gpu_offload if backend is not None else self._gpu_offload,
         )
+        dialog = AppSettingsDialog(self.settings, hardware, self)
+        dialog.applied.connect(self.apply_appearance)
+        self.app_settings_dialog = dialog
+        dialog.open()
+
+    def apply_appearance(self) -> None:
+        """Theme and text size from the settings, applied to the whole application now."""
+        if self.appearance is not None:
+            self.appearance.apply(
+                str(self.settings.get("appearance.theme")),
+                int(self.settings.get("appearance.font_size")),
+            )
+
+    def shortcut_actions(self) -> list[QAction]:
+        """The window's actions in menu order, then any others it holds."""
+        ordered: list[QAction] = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            if menu is not None:
+                ordered.extend(a for a in menu.actions() if not a.isSeparator())
+        ordered.extend(a for a in self.actions() if a not in ordered)
+        return ordered
+
+    def show_shortcuts(self) -> None:
+        # The message box's own keys are not actions; they live in the composer.
+        extra = [
+            (self.tr("Send the message"), self.tr("Enter")),
+            (self.tr("New line in the message"), self.tr("Shift+Enter")),
+        ]
+        dialog = ShortcutsDialog(self.shortcut_actions(), extra, self)
+        self.shortcuts_dialog = dialog
+        dialog.open()
+
+    def about_text(self) -> str:
+        """Versions, backend and the loaded model's license, as plain text."""
+        backend = self.backend
+        lines = [
+            self.tr("Hearthside {version}").format(version=__version__),
+            self.tr("Chat with a language model that runs on your own computer, offline."),
+            "",
+            self.tr("Python {version}").format(version=platform.python_version()),
+            self.tr("Qt {qt} (PySide6 {pyside})").format(qt=qVersion(), pyside=pyside_version),
+        ]
+        if backend is not None:
+            lines.append(
+                self.tr("llama-cpp-python {version}").format(
+                    version=backend.llama_cpp_python_version
+                )
+            )
+            offload = self.tr("supported") if backend.gpu_offload else self.tr("not available")
+            lines.append(
+                self.tr("Backend: {backend}, GPU offload {offload}").format(
+                    backend=backend.backend, offload=offload
+                )
+            )
+        info = self.session.model_info
+        lines.append("")
+        if info is None:
+            lines.append(self.tr("No model loaded."))
+        else:
+            lines.append(self.tr("Model: {name}").format(name=info.name))
+            lines.append(self.tr("Model license: {license}").format(license=self.model_license()))
+        return "\n".join(lines)
+
+    def model_license(self) -> str:
+        """GGUF general.license of the loaded model, or words saying it has none."""
+        info = self.session.model_info
+        if info is None:
+            return ""
+        try:
+            license_name = check_gguf(info.path).license
+        except GgufCheckError:
+            license_name = None
+        return license_name or self.tr("not stated in the model file")
+
+    def show_about(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.NoIcon,
+            self.tr("About Hearthside"),
+            self.about_text(),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.about_box = box
+        box.open()
+
+    def raise_window(self, model: str = "") -> None:
+        """Another start of the app asked for this window (and maybe a model)."""
+        bring_to_front(self)
+        if model:
+            self.load_model(model)
 
     def show_error(self, title: str, text: str) -> None:
         """A window-modal box that does not block the event loop (tests read `error_box`)."""
