@@ -1,0 +1,456 @@
+"""Resumable, verified downloads of one file. No Qt; blocking; one call per file.
+
+Why our own: huggingface_hub's downloader does not resume across processes, and a 5 GB model
+that restarts from zero after a crash or a closed laptop is what users remember. This uses
+``httpx2``, the HTTP client huggingface_hub already depends on.
+
+How a file arrives:
+
+1. Bytes go to ``<name>.part`` beside the target, with ``<name>.part.json`` saying which file
+   (URL, size, sha256) they belong to. A part left by an earlier run (or a killed process) is
+   resumed with ``Range: bytes=<part size>-`` and ``If-Range``; a part of another file is
+   started over.
+2. SHA-256 runs over the bytes as they arrive (after hashing the existing part on resume).
+3. At the end the digest is compared with the hub's LFS sha256. A mismatch deletes the part and
+   raises :class:`TransferError` (``CORRUPT``); only a verified file is renamed (atomically) to
+   its final name, so the library never sees an unfinished or damaged model.
+
+Trouble: no bytes for ``stall_timeout`` seconds is a stall; stalls, dropped connections, 429 and
+5xx retry with exponential backoff (``Retry-After`` honoured) up to ``max_retries`` times in a row
+without progress. Free disk space is checked before starting (remaining bytes + margin); a full
+disk mid-transfer stops cleanly, keeps the part for later, and says how much space is needed.
+:class:`TransferControl` pauses (keeps the part) or cancels (deletes it) from another thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import BinaryIO
+
+import httpx2
+
+__all__ = [
+    "TransferControl",
+    "TransferError",
+    "TransferOutcome",
+    "TransferProblem",
+    "TransferProgress",
+    "TransferState",
+    "download",
+    "part_path",
+]
+
+_CHUNK = 256 * 1024
+_MIB = 1 << 20
+DISK_MARGIN = 64 * _MIB  # kept free beyond the file itself, so the system is not left at 0 bytes
+
+
+class TransferProblem(StrEnum):
+    OFFLINE = "offline"
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"  # gated or private: the user must accept terms or sign in
+    SERVER = "server"  # kept failing (5xx, 429, drops, stalls) after every retry
+    CORRUPT = "corrupt"  # sha256 or size mismatch; the part was deleted
+    DISK_FULL = "disk_full"
+    DISK_ERROR = "disk_error"  # another OSError writing the file
+
+
+class TransferError(Exception):
+    """``str()`` is a plain English sentence; ``needed_bytes`` is set for ``DISK_FULL``."""
+
+    def __init__(
+        self, problem: TransferProblem, message: str, detail: str = "", needed_bytes: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.problem = TransferProblem(problem)
+        self.detail = detail
+        self.needed_bytes = needed_bytes
+
+
+class TransferOutcome(StrEnum):
+    DONE = "done"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+
+
+class TransferState(StrEnum):
+    CONNECTING = "connecting"
+    DOWNLOADING = "downloading"
+    STALLED = "stalled"  # no bytes for stall_timeout; a retry follows by itself
+    RETRYING = "retrying"  # waiting out the backoff before the next attempt
+    VERIFYING = "verifying"
+
+
+@dataclass(frozen=True, slots=True)
+class TransferProgress:
+    done: int  # bytes in the part file
+    total: int
+    speed: float  # bytes per second over the last few seconds
+    state: TransferState
+    retry_in: float = 0.0  # seconds until the next attempt (RETRYING)
+
+
+class TransferControl:
+    """Pause or cancel a running :func:`download` from another thread (atomic flags)."""
+
+    def __init__(self) -> None:
+        self._paused = threading.Event()
+        self._cancelled = threading.Event()
+
+    def pause(self) -> None:
+        self._paused.set()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._paused.is_set() or self._cancelled.is_set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to ``seconds``; True if a stop was requested meanwhile."""
+        end = time.monotonic() + seconds
+        while not self.stop_requested:
+            left = end - time.monotonic()
+            if left <= 0:
+                return False
+            self._cancelled.wait(min(left, 0.05))
+        return True
+
+
+def part_path(target: Path) -> Path:
+    return target.with_name(target.name + ".part")
+
+
+def _meta_path(target: Path) -> Path:
+    return target.with_name(target.name + ".part.json")
+
+
+def _write_chunk(f: BinaryIO, data: bytes) -> None:
+    """One write; a seam for tests that inject ENOSPC."""
+    f.write(data)
+
+
+class _Speed:
+    """Bytes per second over a sliding window of a few seconds."""
+
+    def __init__(self, window: float = 3.0) -> None:
+        self._window = window
+        self._marks: list[tuple[float, int]] = []
+
+    def add(self, now: float, done: int) -> float:
+        self._marks.append((now, done))
+        while len(self._marks) > 2 and now - self._marks[0][0] > self._window:
+            self._marks.pop(0)
+        t0, d0 = self._marks[0]
+        return (done - d0) / (now - t0) if now > t0 else 0.0
+
+
+class _Digest:
+    """A SHA-256 that can start over (when a server ignores a range or a part is dropped)."""
+
+    def __init__(self) -> None:
+        self.h = hashlib.sha256()
+
+    def update(self, data: bytes) -> None:
+        self.h.update(data)
+
+    def reset(self) -> None:
+        self.h = hashlib.sha256()
+
+    def hexdigest(self) -> str:
+        return self.h.hexdigest()
+
+
+class _Retry(Exception):
+    def __init__(self, reason: str, wait: float | None = None, stalled: bool = False) -> None:
+        super().__init__(reason)
+        self.wait = wait
+        self.stalled = stalled
+
+
+def download(
+    url: str,
+    target: Path,
+    size: int,
+    sha256: str | None,
+    *,
+    progress: Callable[[TransferProgress], None] | None = None,
+    control: TransferControl | None = None,
+    stall_timeout: float = 30.0,
+    connect_timeout: float = 15.0,
+    max_retries: int = 6,
+    backoff: float = 2.0,
+    max_backoff: float = 60.0,
+    headers: dict[str, str] | None = None,
+    client: httpx2.Client | None = None,
+    progress_interval: float = 0.1,
+) -> TransferOutcome:
+    """Download ``url`` to ``target`` (``size`` bytes, LFS ``sha256``) or resume a part of it.
+
+    Returns DONE (``target`` exists and is verified), PAUSED (the part is kept) or CANCELLED (the
+    part is gone). Raises :class:`TransferError`. Progress is reported at most every
+    ``progress_interval`` seconds, and at every state change.
+    """
+    target = Path(target)
+    control = control or TransferControl()
+    part, meta = part_path(target), _meta_path(target)
+    ident = {"url": url.split("?")[0], "size": size, "sha256": sha256}
+    report = progress or (lambda _p: None)
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and target.stat().st_size == size and sha256 is None:
+        return TransferOutcome.DONE
+    _adopt_or_reset_part(part, meta, ident, size)
+
+    done = part.stat().st_size if part.exists() else 0
+    _check_space(target.parent, size - done)
+    hasher = _Digest()
+    if done:
+        with open(part, "rb") as f:
+            while chunk := f.read(4 * _MIB):
+                hasher.update(chunk)
+                if control.stop_requested:
+                    return _stop(control, part, meta)
+
+    own_client = client is None
+    if client is None:
+        client = httpx2.Client(
+            follow_redirects=True,
+            timeout=httpx2.Timeout(connect=connect_timeout, read=stall_timeout, write=30, pool=30),
+        )
+    speed = _Speed()
+    etag: str | None = None
+    failures = 0
+    connected = False  # a first connection that fails means offline; later ones are retried
+    try:
+        while True:
+            if control.stop_requested:
+                return _stop(control, part, meta)
+            if done >= size:
+                break
+            report(TransferProgress(done, size, 0.0, TransferState.CONNECTING))
+            before = done
+            try:
+                done, etag = _attempt(
+                    client, url, part, done, size, hasher, etag, headers or {}, control,
+                    report, speed, progress_interval, connected,
+                )  # fmt: skip
+                connected = True
+                if done < size and not control.stop_requested:
+                    raise _Retry("the connection ended early")
+            except _Retry as retry:
+                connected = True  # something answered; a refused connection now is a retry
+                # Bytes written before the failure are in the part and in the hash.
+                done = part.stat().st_size if part.exists() else 0
+                failures = 0 if done > before else failures + 1
+                if failures > max_retries:
+                    raise TransferError(
+                        TransferProblem.SERVER,
+                        "The download kept failing; try again later.",
+                        str(retry),
+                    ) from None
+                if retry.stalled:
+                    report(TransferProgress(done, size, 0.0, TransferState.STALLED))
+                wait = retry.wait if retry.wait is not None else backoff * 2 ** max(failures - 1, 0)
+                wait = min(wait, max_backoff)
+                report(TransferProgress(done, size, 0.0, TransferState.RETRYING, wait))
+                if control.wait(wait):
+                    return _stop(control, part, meta)
+    finally:
+        if own_client:
+            client.close()
+
+    report(TransferProgress(done, size, 0.0, TransferState.VERIFYING))
+    actual_size = part.stat().st_size
+    digest = hasher.hexdigest()
+    if actual_size != size or (sha256 is not None and digest != sha256.lower()):
+        _remove(part, meta)
+        raise TransferError(
+            TransferProblem.CORRUPT,
+            f"“{target.name}” arrived damaged (its checksum is wrong) and was deleted.",
+            f"sha256 {digest}, expected {sha256}; {actual_size} of {size} bytes",
+        )
+    os.replace(part, target)
+    with contextlib.suppress(OSError):
+        meta.unlink()
+    return TransferOutcome.DONE
+
+
+def _adopt_or_reset_part(part: Path, meta: Path, ident: dict[str, object], size: int) -> None:
+    """Keep a part only if it belongs to this very file; otherwise start over."""
+    keep = False
+    if part.exists():
+        try:
+            keep = json.loads(meta.read_text("utf-8")) == ident and part.stat().st_size <= size
+        except (OSError, ValueError):
+            keep = False
+    if not keep:
+        _remove(part, meta)
+    if not meta.exists():
+        meta.write_text(json.dumps(ident), "utf-8")
+
+
+def _check_space(folder: Path, remaining: int) -> None:
+    free = shutil.disk_usage(folder).free
+    needed = remaining + DISK_MARGIN
+    if free < needed:
+        raise TransferError(
+            TransferProblem.DISK_FULL,
+            f"Not enough disk space: {_mb(needed - free)} more is needed in “{folder}”.",
+            f"free {free}, needed {needed}",
+            needed_bytes=needed - free,
+        )
+
+
+def _mb(n: int) -> str:
+    return f"{n / _MIB:,.0f} MB" if n < 10 * 1024 * _MIB else f"{n / (1024 * _MIB):,.1f} GB"
+
+
+def _attempt(
+    client: httpx2.Client,
+    url: str,
+    part: Path,
+    done: int,
+    size: int,
+    hasher: _Digest,
+    etag: str | None,
+    extra_headers: dict[str, str],
+    control: TransferControl,
+    report: Callable[[TransferProgress], None],
+    speed: _Speed,
+    interval: float,
+    connected_before: bool,
+) -> tuple[int, str | None]:
+    """One HTTP request from ``done`` on; returns the new ``done`` and the server's ETag."""
+    req_headers = dict(extra_headers)
+    if done:
+        req_headers["Range"] = f"bytes={done}-"
+        if etag:
+            req_headers["If-Range"] = etag
+    try:
+        with client.stream("GET", url, headers=req_headers) as r:
+            status = r.status_code
+            if status == 416:
+                # Our part is as long as (or longer than) the file: verify what we have, or
+                # start over if that is wrong.
+                total = r.headers.get("Content-Range", "").rpartition("/")[2]
+                if total.isdigit() and int(total) == done == size:
+                    return done, etag
+                _truncate(part, hasher)
+                raise _Retry("the server refused the resume range (416)", wait=0)
+            if status in (429, 500, 502, 503, 504):
+                raise _Retry(f"HTTP {status}", wait=_retry_after(r.headers.get("Retry-After")))
+            if status == 404:
+                raise TransferError(TransferProblem.NOT_FOUND, "The file is no longer on the hub.")
+            if status in (401, 403):
+                raise TransferError(
+                    TransferProblem.FORBIDDEN,
+                    "The hub refused the download; the model may need access granted on its page.",
+                    f"HTTP {status}",
+                )
+            if status >= 400:
+                raise _Retry(f"HTTP {status}")
+            etag = r.headers.get("ETag") or etag
+            if status == 200 and done:
+                # The server ignored the range (or the file changed): start over.
+                done = _truncate(part, hasher)
+            elif status == 206:
+                start = r.headers.get("Content-Range", "bytes 0-").split()[-1].split("-")[0]
+                if not start.isdigit() or int(start) != done:
+                    done = _truncate(part, hasher)
+                    raise _Retry("the server sent the wrong range", wait=0)
+            report(TransferProgress(done, size, 0.0, TransferState.DOWNLOADING))
+            last = time.monotonic()
+            with open(part, "ab", buffering=0) as f:
+                for chunk in r.iter_bytes(_CHUNK):
+                    if done + len(chunk) > size:
+                        chunk = chunk[: size - done]
+                    try:
+                        _write_chunk(f, chunk)
+                    except OSError as exc:
+                        raise _disk_error(exc, part, size - done) from None
+                    hasher.update(chunk)
+                    done += len(chunk)
+                    now = time.monotonic()
+                    if now - last >= interval:
+                        last = now
+                        report(
+                            TransferProgress(
+                                done, size, speed.add(now, done), TransferState.DOWNLOADING
+                            )
+                        )
+                    if control.stop_requested or done >= size:
+                        break
+            return done, etag
+    except httpx2.ReadTimeout:
+        raise _Retry("no data arrived", stalled=True) from None
+    except httpx2.ConnectError as exc:
+        if connected_before:
+            raise _Retry(f"could not reconnect: {exc!r}") from None
+        raise TransferError(
+            TransferProblem.OFFLINE,
+            f"Could not connect to {httpx2.URL(url).host}; check the internet connection.",
+            str(exc),
+        ) from None
+    except httpx2.TransportError as exc:  # dropped connection, protocol errors
+        raise _Retry(f"connection lost: {exc!r}") from None
+
+
+def _disk_error(exc: OSError, part: Path, remaining: int) -> TransferError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        try:
+            free = shutil.disk_usage(part.parent).free
+        except OSError:
+            free = 0
+        needed = max(remaining + DISK_MARGIN - free, remaining)
+        return TransferError(
+            TransferProblem.DISK_FULL,
+            f"The disk is full: {_mb(needed)} more is needed in “{part.parent}”. "
+            "The download is kept and can resume once there is room.",
+            str(exc),
+            needed_bytes=needed,
+        )
+    return TransferError(TransferProblem.DISK_ERROR, f"Could not write “{part.name}”.", str(exc))
+
+
+def _truncate(part: Path, hasher: _Digest) -> int:
+    """Empty the part and restart the running hash."""
+    with open(part, "wb"):
+        pass
+    hasher.reset()
+    return 0
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value and value.strip().isdigit():
+        return float(value.strip())
+    return None
+
+
+def _stop(control: TransferControl, part: Path, meta: Path) -> TransferOutcome:
+    if control.cancelled:
+        _remove(part, meta)
+        return TransferOutcome.CANCELLED
+    return TransferOutcome.PAUSED
+
+
+def _remove(*paths: Path) -> None:
+    for p in paths:
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
