@@ -1,0 +1,835 @@
+"""The benchmark harness. Every figure is a ratio measured side by side in one run on the same
+model, thread count, context size and greedy sampling; absolute numbers are printed beside it.
+
+    python -m benchmarks [--model PATH | --tiny] [--quick] [--json OUT] [--threads N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import llama_cpp
+import llama_cpp.llama_cpp as llama_low
+from PySide6.QtCore import QEventLoop, QObject, QThread, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+from desktop.core.conversation import ChatMessage, FinishReason, Role
+from desktop.core.streaming import DeltaCoalescer, Utf8StreamDecoder
+from desktop.engine.llama import LoadOptions, SamplingOptions, default_thread_count
+from desktop.ui.chat_view import ChatView
+from desktop.ui.message_model import MessageListModel
+from desktop.workers.inference import (
+    GenerationRequest,
+    InferenceWorker,
+    ModelInfo,
+    ReplyStats,
+)
+
+GOALS: dict[str, tuple[str, float | None]] = {
+    "stream_vs_raw": (">=", 0.97),
+    "long_reply_flatness": (">=", 0.95),
+    "followup_ttft_ratio": ("<=", 1.10),
+    "followup_eval_ratio": ("<=", 1.05),
+    "switch_back_ttft_ratio": ("<=", 0.2),
+    "overflow_eval_ratio": ("<=", 1.5),
+    "ui_headroom": (">=", 10.0),
+    "ui_update_growth": ("<=", 2.0),
+    "ui_max_stall_ms": ("<=", 50.0),
+    "startup_ratio": ("<=", 1.5),
+    "load_ratio": ("<=", 1.1),
+    "rss_overhead_mb": ("<=", 150.0),
+    "download_ratio": (">=", 0.9),
+    "verify_tail_ratio": ("<=", 0.05),
+    "roofline_fraction": ("info", None),
+    "search_ms_10k": ("<=", 50.0),
+}
+
+STORY = (
+    "Write a very long story about a lighthouse keeper and her cat. Describe every day of "
+    "the year, one paragraph per day, and never stop early."
+)
+
+
+@dataclass
+class Config:
+    model: Path
+    threads: int
+    n_ctx: int
+    stream_tokens: int
+    early: tuple[int, int]  # token window for long_reply_flatness
+    late: tuple[int, int]
+    history_tokens: int
+    overflow_ctx: int
+    overflow_turns: int
+    ui_messages: int = 500
+    ui_tokens: int = 3000
+    startup_reps: int = 3
+    load_reps: int = 2
+    gui_delay_s: float = 0.0  # per delta, in the GUI consumer: the harness must be able to fail
+    subprocess_figures: bool = True
+
+
+@dataclass
+class Results:
+    figures: dict[str, float | None] = field(default_factory=dict)
+    absolute: dict[str, Any] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+# -- Qt plumbing ---------------------------------------------------------------------------
+
+
+class Bridge(QObject):
+    """Commands down to the worker and its signals back, on the GUI thread (queued), exactly
+    as ChatSession talks to it."""
+
+    load = Signal(int, str, object)
+    generate = Signal(object)
+
+    def __init__(self, worker: InferenceWorker) -> None:
+        super().__init__()
+        self.load.connect(worker.on_load_requested)
+        self.generate.connect(worker.on_generate_requested)
+        worker.load_finished.connect(self._on_load_finished)
+        worker.load_failed.connect(self._on_load_failed)
+        worker.reply_delta.connect(self._on_delta)
+        worker.reply_finished.connect(self._on_finished)
+        worker.reply_failed.connect(self._on_failed)
+        self.info: ModelInfo | None = None
+        self.failure: object = None
+        self.on_delta: Callable[[int, str], None] = lambda _rid, _text: None
+        self.stats: ReplyStats | None = None
+        self.finished_at = 0.0
+
+    def _on_load_finished(self, _rid: int, info: object) -> None:
+        self.info = info  # type: ignore[assignment]
+
+    def _on_load_failed(self, _rid: int, failure: object) -> None:
+        self.failure = failure
+
+    def _on_delta(self, rid: int, text: str) -> None:
+        self.on_delta(rid, text)
+
+    def _on_finished(self, _rid: int, stats: object) -> None:
+        self.stats = stats  # type: ignore[assignment]
+        self.finished_at = time.perf_counter()
+
+    def _on_failed(self, _rid: int, failure: object) -> None:
+        self.failure = failure
+
+
+def wait_until(predicate: Callable[[], bool], timeout_s: float = 600.0) -> None:
+    """Runs the GUI event loop (sleeping, not spinning) until `predicate` holds."""
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(10)
+    deadline = time.perf_counter() + timeout_s
+
+    def check() -> None:
+        if predicate() or time.perf_counter() > deadline:
+            loop.quit()
+
+    timer.timeout.connect(check)
+    timer.start()
+    if not predicate():
+        loop.exec()
+    timer.stop()
+    if not predicate():
+        raise TimeoutError("benchmark step timed out")
+
+
+class App:
+    """The real InferenceWorker on its QThread, MessageListModel and ChatView, offscreen."""
+
+    def __init__(self, cfg: Config, data_dir: Path) -> None:
+        self.cfg = cfg
+        self.thread = QThread()
+        self.worker = InferenceWorker(data_dir / "models", data_dir / "probed.json")
+        self.worker.moveToThread(self.thread)
+        self.thread.start()
+        self.bridge = Bridge(self.worker)
+        self.model = MessageListModel()
+        self.view = ChatView()
+        self.view.resize(900, 700)
+        self.view.set_model(self.model)
+        self.view.show()
+        self.ids = iter(range(1, 1 << 30))
+
+    def load(self, n_ctx: int) -> float:
+        self.bridge.info = None
+        self.bridge.failure = None
+        started = time.perf_counter()
+        self.bridge.load.emit(
+            next(self.ids),
+            str(self.cfg.model),
+            LoadOptions(n_ctx=n_ctx, n_threads=self.cfg.threads),
+        )
+        wait_until(lambda: self.bridge.info is not None or self.bridge.failure is not None)
+        if self.bridge.failure is not None:
+            raise RuntimeError(f"load failed: {self.bridge.failure}")
+        return time.perf_counter() - started
+
+    def reply(
+        self,
+        messages: list[ChatMessage],
+        max_tokens: int,
+        key: str | None = None,
+        min_dropped: int = 0,
+        gui_delay_s: float = 0.0,
+    ) -> tuple[str, ReplyStats, dict[str, Any]]:
+        """One reply through the whole pipeline; times are taken on the GUI thread."""
+        row = self.model.append_message(Role.ASSISTANT, "", streaming=True)
+        parts: list[str] = []
+        arrivals: list[tuple[float, int]] = []  # (time the delta was shown, chars so far)
+        shown = 0
+
+        def on_delta(_rid: int, text: str) -> None:
+            nonlocal shown
+            if gui_delay_s:
+                time.sleep(gui_delay_s)
+            self.model.append_delta(row, text)
+            parts.append(text)
+            shown += len(text)
+            arrivals.append((time.perf_counter(), shown))
+
+        self.bridge.on_delta = on_delta
+        self.bridge.stats = None
+        self.bridge.failure = None
+        sampling = SamplingOptions(
+            temperature=0.0, max_tokens=max_tokens, repeat_penalty=1.0, seed=0
+        )
+        request = GenerationRequest(
+            next(self.ids), tuple(messages), sampling, min_dropped, conversation_key=key
+        )
+        started = time.perf_counter()
+        self.bridge.generate.emit(request)
+        wait_until(lambda: self.bridge.stats is not None or self.bridge.failure is not None)
+        if self.bridge.failure is not None:
+            raise RuntimeError(f"reply failed: {self.bridge.failure}")
+        self.model.set_finished(row, FinishReason.STOP)
+        self.view.flush()
+        QApplication.processEvents()
+        ended = time.perf_counter()
+        stats = self.bridge.stats
+        assert stats is not None
+        timing = {
+            "started": started,
+            "first_shown": arrivals[0][0] if arrivals else ended,
+            "ended": ended,
+            "arrivals": arrivals,
+        }
+        return "".join(parts), stats, timing
+
+    def clear_view(self) -> None:
+        self.model.clear()
+        QApplication.processEvents()
+
+    def close(self) -> None:
+        self.worker.cancel_reply(1 << 30)
+        self.thread.quit()
+        self.thread.wait()
+        self.worker.on_unload_requested()
+        self.view.close()
+
+
+# -- the bare baseline ---------------------------------------------------------------------
+
+
+def bare_llama(cfg: Config, n_ctx: int) -> llama_cpp.Llama:
+    return llama_cpp.Llama(
+        model_path=str(cfg.model),
+        n_ctx=n_ctx,
+        n_batch=min(512, n_ctx),
+        n_ubatch=min(512, n_ctx),
+        n_threads=cfg.threads,
+        n_threads_batch=cfg.threads,
+        verbose=False,
+    )
+
+
+def bare_decode(
+    llm: llama_cpp.Llama, prompt: list[int], n: int
+) -> tuple[float, list[int], list[float]]:
+    """The tightest llama-cpp-python loop: eval the prompt, then greedy sample + eval per token.
+
+    Returns (seconds from start to the last token, tokens, time of each token)."""
+    llm.reset()
+    vocab = llm._model.vocab
+    sampler = llama_low.llama_sampler_init_greedy()
+    ctx = llm._ctx.ctx
+    tokens: list[int] = []
+    times: list[float] = []
+    try:
+        started = time.perf_counter()
+        llm.eval(prompt)
+        while len(tokens) < n:
+            token = llama_low.llama_sampler_sample(sampler, ctx, -1)
+            if llama_low.llama_vocab_is_eog(vocab, token):
+                break
+            tokens.append(token)
+            times.append(time.perf_counter())
+            llm.eval((token,))
+        elapsed = (times[-1] if times else time.perf_counter()) - started
+    finally:
+        llama_low.llama_sampler_free(sampler)
+    return elapsed, tokens, times
+
+
+def chat_prompt(app: App, messages: list[ChatMessage]) -> list[int]:
+    """The exact tokens the worker would evaluate for `messages` (same template, same plan)."""
+    from desktop.core.prompt import plan_prompt
+
+    worker = app.worker
+    model = worker.model
+    assert model is not None and worker._template is not None
+    return plan_prompt(messages, worker._template, worker._tokenize, model.n_ctx, 256).tokens
+
+
+def chars_at(llm: llama_cpp.Llama, tokens: list[int]) -> list[int]:
+    """Characters of text after each token, decoded incrementally like the app does."""
+    import ctypes
+
+    decoder = Utf8StreamDecoder()
+    vocab = llm._model.vocab
+    buffer = ctypes.create_string_buffer(256)
+    total = 0
+    out = []
+    for token in tokens:
+        n = llama_low.llama_token_to_piece(vocab, token, buffer, len(buffer), 0, False)
+        total += len(decoder.feed(buffer.raw[: max(0, n)]))
+        out.append(total)
+    return out
+
+
+def time_for_chars(arrivals: list[tuple[float, int]], chars: int) -> float:
+    for at, shown in arrivals:
+        if shown >= chars:
+            return at
+    return arrivals[-1][0]
+
+
+# -- figures -------------------------------------------------------------------------------
+
+
+def measure_stream(app: App, llm: llama_cpp.Llama, cfg: Config, res: Results) -> None:
+    """stream_vs_raw and long_reply_flatness, alternating raw and app runs of one reply."""
+    messages = [ChatMessage(Role.USER, STORY)]
+    prompt = chat_prompt(app, messages)
+    n = cfg.stream_tokens
+    raw_runs, app_runs = [], []
+    for _ in range(2 if cfg.stream_tokens <= 400 else 1):
+        raw_runs.append(bare_decode(llm, prompt, n))
+        app.clear_view()
+        app_runs.append(app.reply(messages, n, gui_delay_s=cfg.gui_delay_s))
+    raw_s, tokens, raw_times = min(raw_runs, key=lambda r: r[0])
+    _text, stats, timing = min(app_runs, key=lambda r: r[2]["ended"] - r[2]["started"])
+    made = min(len(tokens), stats.generated_tokens)
+    app_s = timing["ended"] - timing["started"]
+    # Same tokens on both sides (greedy); if one side stopped earlier, compare per token.
+    raw_rate = len(tokens) / raw_s
+    app_rate = stats.generated_tokens / app_s
+    res.figures["stream_vs_raw"] = app_rate / raw_rate
+    res.absolute["raw_tokens_per_s"] = raw_rate
+    res.absolute["app_tokens_per_s"] = app_rate
+    res.absolute["stream_tokens"] = made
+    res.absolute["worker_tokens_per_s"] = stats.tokens_per_second
+
+    # Flatness: the same ratio over a late window of the reply ÷ over an early one, with the
+    # app's times read off the GUI at the moment it showed the text up to each token.
+    chars = chars_at(llm, tokens)
+    arrivals = timing["arrivals"]
+
+    def window_ratio(a: int, b: int) -> float | None:
+        b = min(b, made - 1)
+        if b - a < 10 or not arrivals:
+            return None
+        raw = (b - a) / (raw_times[b] - raw_times[a])
+        span = time_for_chars(arrivals, chars[b]) - time_for_chars(arrivals, chars[a])
+        if span <= 0:
+            return None
+        return ((b - a) / span) / raw
+
+    early, late = window_ratio(*cfg.early), window_ratio(*cfg.late)
+    res.absolute["flatness_windows"] = f"{cfg.early} vs {cfg.late} of {made} tokens"
+    if early and late:
+        res.figures["long_reply_flatness"] = late / early
+    else:
+        res.figures["long_reply_flatness"] = None
+        res.notes["long_reply_flatness"] = (
+            f"too few GUI updates or tokens ({made}) to time a window"
+        )
+
+
+def _history(n_tokens: int, topic: str) -> list[ChatMessage]:
+    """About `n_tokens` of made-up history (~4 characters a token)."""
+    messages: list[ChatMessage] = []
+    turn = 0
+    text_len = 0
+    while text_len < n_tokens * 4:
+        question = f"Question {turn} about {topic}: how does the {turn}th part work in practice?"
+        answer = (
+            f"Part {turn} of {topic} works like this: first the parts are prepared, then "
+            f"they are checked, and finally number {turn} is put in its place with care. " * 3
+        )
+        messages += [ChatMessage(Role.USER, question), ChatMessage(Role.ASSISTANT, answer)]
+        text_len += len(question) + len(answer)
+        turn += 1
+    return messages
+
+
+def measure_followup(app: App, cfg: Config, res: Results) -> None:
+    """followup_ttft_ratio, followup_eval_ratio and switch_back_ttft_ratio, in one sequence."""
+
+    def ttft(messages: list[ChatMessage], key: str) -> tuple[float, str, ReplyStats]:
+        app.clear_view()
+        text, stats, timing = app.reply(messages, 8, key=key)
+        return timing["first_shown"] - timing["started"], text, stats
+
+    history = _history(cfg.history_tokens, "bridges")
+    history.append(ChatMessage(Role.USER, "Summarise that in one line."))
+    cold_s, reply, cold = ttft(history, "A")  # a cold evaluation of the whole history
+    followup = [*history, ChatMessage(Role.ASSISTANT, reply), ChatMessage(Role.USER, "Why?")]
+    warm_s, reply2, warm = ttft(followup, "A")
+    new_tokens = warm.prompt_tokens - cold.context_used
+    empty_s, _, _ = ttft([ChatMessage(Role.USER, "Why?")], "B")  # also switches away
+    res.figures["followup_ttft_ratio"] = warm_s / empty_s
+    res.figures["followup_eval_ratio"] = warm.evaluated_prompt_tokens / max(1, new_tokens)
+    res.absolute["history_tokens"] = cold.prompt_tokens
+    res.absolute["ttft_cold_history_s"] = cold_s
+    res.absolute["ttft_followup_s"] = warm_s
+    res.absolute["ttft_empty_s"] = empty_s
+    res.absolute["followup_evaluated"] = f"{warm.evaluated_prompt_tokens} of {new_tokens} new"
+    # A few turns elsewhere, then back to A and send.
+    other = _history(min(400, cfg.history_tokens // 4), "gardens")
+    other.append(ChatMessage(Role.USER, "And then?"))
+    ttft(other, "C")
+    back = [*followup, ChatMessage(Role.ASSISTANT, reply2), ChatMessage(Role.USER, "How?")]
+    back_s, _, back_stats = ttft(back, "A")
+    res.figures["switch_back_ttft_ratio"] = back_s / cold_s
+    res.absolute["ttft_switch_back_s"] = back_s
+    res.absolute["switch_back_evaluated"] = back_stats.evaluated_prompt_tokens
+
+
+def measure_overflow(app: App, cfg: Config, res: Results) -> None:
+    """overflow_eval_ratio: (evaluated − ½ window per overflow) ÷ new tokens over 10 turns after
+    the window first fills, carrying min_dropped as ChatSession does."""
+    app.load(cfg.overflow_ctx)
+    messages: list[ChatMessage] = []
+    dropped = 0
+    after_fill = 0
+    evaluated = 0
+    overflows = 0
+    new_counts: list[int] = []
+    overflow_turns = 0
+    previous: ReplyStats | None = None
+    turn = 0
+    while after_fill < cfg.overflow_turns and turn < 200:
+        messages.append(
+            ChatMessage(Role.USER, f"Turn {turn}: tell me one more short thing about rivers.")
+        )
+        app.clear_view()
+        text, stats, _ = app.reply(messages, 16, key="overflow", min_dropped=dropped)
+        messages.append(ChatMessage(Role.ASSISTANT, text))
+        overflowed = stats.dropped_messages > dropped
+        if overflowed or after_fill:
+            after_fill += 1
+            evaluated += stats.evaluated_prompt_tokens
+            if overflowed:
+                overflows += 1
+                overflow_turns += 1
+            elif previous is not None:
+                new_counts.append(stats.prompt_tokens - previous.context_used)
+        dropped = stats.dropped_messages
+        previous = stats
+        turn += 1
+    per_turn_new = statistics.mean(new_counts) if new_counts else 0
+    new_total = per_turn_new * after_fill
+    if new_total <= 0:
+        res.figures["overflow_eval_ratio"] = None
+        res.notes["overflow_eval_ratio"] = "the window never filled"
+        return
+    res.figures["overflow_eval_ratio"] = (evaluated - overflows * cfg.overflow_ctx / 2) / new_total
+    res.absolute["overflow"] = (
+        f"n_ctx {cfg.overflow_ctx}, {after_fill} turns after the first overflow, {overflows} "
+        f"overflows, {evaluated} tokens evaluated, ~{per_turn_new:.0f} new a turn"
+    )
+    if overflows >= after_fill:
+        res.notes["overflow_eval_ratio"] = "every turn overflowed: full re-evaluation each turn"
+
+
+class _Source(QObject):
+    """A synthetic token source on its own thread: deltas as the worker sends them, no model."""
+
+    delta = Signal(str)
+    done = Signal()
+
+    def __init__(self, tokens: int, rate: float | None, coalesce: bool) -> None:
+        super().__init__()
+        self.tokens, self.rate, self.coalesce = tokens, rate, coalesce
+
+    def run(self) -> None:
+        coalescer = DeltaCoalescer()
+        started = time.perf_counter()
+        for i in range(self.tokens):
+            piece = f" word{i % 97}" + ("\n\n" if i % 60 == 59 else "")
+            if self.rate:
+                due = started + i / self.rate
+                pause = due - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
+            if self.coalesce:
+                ready = coalescer.push(piece)
+                if ready:
+                    self.delta.emit(ready)
+            else:
+                self.delta.emit(piece)
+        tail = coalescer.flush()
+        if tail:
+            self.delta.emit(tail)
+        self.done.emit()
+
+
+def _ui_conversation(count: int) -> MessageListModel:
+    model = MessageListModel()
+    long_reply = "Here is a list:\n\n" + "\n".join(f"- item {i} with some text" for i in range(20))
+    for i in range(count):
+        if i % 2 == 0:
+            model.append_message(Role.USER, f"Question number {i}: how does this work?")
+        else:
+            model.append_message(Role.ASSISTANT, long_reply if i % 7 == 1 else f"Answer {i}.")
+    return model
+
+
+def _stream_synthetic(
+    view: ChatView, model: MessageListModel, source: _Source
+) -> tuple[float, float]:
+    """Streams `source` into a new row; returns (seconds until all shown, longest stall in s)."""
+    row = model.append_message(Role.ASSISTANT, "", streaming=True)
+    QApplication.processEvents()
+    thread = QThread()
+    source.moveToThread(thread)
+    finished = []
+    source.delta.connect(lambda text: model.append_delta(row, text))
+    source.done.connect(lambda: finished.append(time.perf_counter()))
+    thread.started.connect(source.run)
+    ticks: list[float] = []
+    ticker = QTimer()
+    ticker.setInterval(5)
+    ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    ticker.start()
+    started = time.perf_counter()
+    thread.start()
+    wait_until(lambda: bool(finished), 300)
+    model.set_finished(row, FinishReason.STOP)
+    view.flush()
+    QApplication.processEvents()
+    ended = time.perf_counter()
+    ticker.stop()
+    thread.quit()
+    thread.wait()
+    gaps = [b - a for a, b in zip([started, *ticks], [*ticks, ended], strict=True)]
+    return ended - started, max(gaps)
+
+
+def measure_ui(cfg: Config, res: Results) -> None:
+    """ui_headroom, ui_update_growth and ui_max_stall_ms with a synthetic source, no model."""
+    model = _ui_conversation(cfg.ui_messages)
+    view = ChatView()
+    view.resize(900, 700)
+    view.set_model(model)
+    view.show()
+    QApplication.processEvents()
+    # Headroom: one delta per token (no coalescing, the worst case), as fast as they come.
+    seconds, _ = _stream_synthetic(view, model, _Source(cfg.ui_tokens, None, coalesce=False))
+    ui_rate = cfg.ui_tokens / seconds
+    raw_rate = res.absolute.get("raw_tokens_per_s")
+    res.absolute["ui_tokens_per_s"] = ui_rate
+    res.figures["ui_headroom"] = ui_rate / raw_rate if raw_rate else None
+    # Stalls: a realistic stream (coalesced like the worker) growing one reply past 20k chars.
+    _, stall = _stream_synthetic(view, model, _Source(cfg.ui_tokens, 1500.0, coalesce=True))
+    res.figures["ui_max_stall_ms"] = max(0.0, stall - 0.005) * 1000
+    # Growth: the cost of one update (append, render, events) at 20,000 vs 1,000 characters.
+    row = model.append_message(Role.ASSISTANT, "", streaming=True)
+
+    def update_cost(target_chars: int) -> float:
+        text = model.data(model.index(row)) or ""
+        filler = "Some words of a reply, with a [link](https://example.org) and `code`.\n\n"
+        while len(text) < target_chars:
+            model.append_delta(row, filler)
+            text += filler
+        view.flush()
+        QApplication.processEvents()
+        samples = []
+        for i in range(15):
+            started = time.perf_counter()
+            model.append_delta(row, f" word{i}")
+            view.flush()
+            QApplication.processEvents()
+            samples.append(time.perf_counter() - started)
+        return statistics.median(samples)
+
+    small = update_cost(1_000)
+    large = update_cost(20_000)
+    res.figures["ui_update_growth"] = large / small
+    res.absolute["ui_update_ms"] = f"{small * 1000:.2f} at 1k chars, {large * 1000:.2f} at 20k"
+    view.close()
+
+
+def _child(args: list[str], timeout: float = 300) -> tuple[float, dict[str, Any]]:
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks._child", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - started
+    proc.wait(timeout)
+    return elapsed, json.loads(line) if line.strip() else {"error": "no output"}
+
+
+def measure_startup(cfg: Config, res: Results) -> None:
+    app_s, bare_s = [], []
+    for _ in range(cfg.startup_reps):
+        bare_s.append(_child(["bare-window"])[0])
+        app_s.append(_child(["app-window"])[0])
+    res.figures["startup_ratio"] = statistics.median(app_s) / statistics.median(bare_s)
+    res.absolute["startup_s"] = (
+        f"app {statistics.median(app_s):.2f}, bare PySide6 {statistics.median(bare_s):.2f}"
+    )
+
+
+def measure_rss(cfg: Config, res: Results) -> None:
+    args = [str(cfg.model), str(cfg.threads), str(cfg.n_ctx)]
+    _, app = _child(["app-model", *args])
+    _, bare = _child(["bare-llama", *args])
+    if "rss_mb" in app and "rss_mb" in bare:
+        res.figures["rss_overhead_mb"] = app["rss_mb"] - bare["rss_mb"]
+        res.absolute["rss_mb"] = f"app {app['rss_mb']:.0f}, bare {bare['rss_mb']:.0f}"
+    else:
+        res.figures["rss_overhead_mb"] = None
+        res.notes["rss_overhead_mb"] = f"child failed: {app} {bare}"
+
+
+def measure_load(app: App, cfg: Config, res: Results) -> None:
+    """The app's load (GGUF check, probe cache, llama.cpp, facts) ÷ a bare Llama(...)."""
+    app_s, bare_s = [], []
+    for _ in range(cfg.load_reps):
+        started = time.perf_counter()
+        llm = bare_llama(cfg, cfg.n_ctx)
+        bare_s.append(time.perf_counter() - started)
+        llm.close()
+        app_s.append(app.load(cfg.n_ctx))
+    res.figures["load_ratio"] = min(app_s) / min(bare_s)
+    res.absolute["load_s"] = f"app {min(app_s):.2f}, bare {min(bare_s):.2f}"
+
+
+def measure_roofline(cfg: Config, res: Results) -> None:
+    import numpy as np
+
+    block = np.ones(64 * 2**20 // 8)
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        float(block.sum())
+        best = min(best, time.perf_counter() - started)
+    bandwidth = block.nbytes / best  # bytes/s read by one core
+    raw_rate = res.absolute.get("raw_tokens_per_s")
+    size = cfg.model.stat().st_size
+    res.absolute["memory_read_gb_s"] = bandwidth / 1e9
+    res.figures["roofline_fraction"] = raw_rate / (bandwidth / size) if raw_rate else None
+
+
+def measure_search(res: Results, work: Path) -> None:
+    from desktop.core.storage import ConversationStore, ImportedConversation, ImportedMessage
+
+    store = ConversationStore.open(work / "search.db")
+    words = [
+        "river",
+        "mountain",
+        "lamp",
+        "garden",
+        "engine",
+        "window",
+        "copper",
+        "velvet",
+        "harbor",
+        "lantern",
+    ]
+    for c in range(100):
+        messages = []
+        for m in range(100):
+            text = " ".join(words[(c * 7 + m * 3 + k) % len(words)] for k in range(12))
+            messages.append(
+                ImportedMessage(
+                    str(m),
+                    str(m - 1) if m else None,
+                    Role.USER if m % 2 == 0 else Role.ASSISTANT,
+                    f"{text} number{c}x{m}",
+                    1.0 + m,
+                    finished_at=1.0 + m,
+                    finish_reason=FinishReason.STOP if m % 2 else None,
+                )
+            )
+        store.import_conversation(
+            ImportedConversation(f"Chat {c}", 1.0, 2.0, False, "", "", {}, tuple(messages), 99)
+        )
+    samples = []
+    for query in ("copper lantern", "harbor", "number42x", "velvet engine garden", "rive"):
+        started = time.perf_counter()
+        store.search(query)
+        samples.append(time.perf_counter() - started)
+    store.close()
+    res.figures["search_ms_10k"] = max(samples) * 1000
+    res.absolute["search_ms"] = ", ".join(f"{s * 1000:.1f}" for s in samples)
+
+
+# -- running, printing ---------------------------------------------------------------------
+
+
+def verdict(key: str, value: float | None) -> str:
+    op, goal = GOALS[key]
+    if value is None:
+        return "n/a"
+    if op == "info" or goal is None:
+        return "info"
+    return "pass" if (value >= goal if op == ">=" else value <= goal) else "FAIL"
+
+
+def run(cfg: Config, steps: set[str] | None = None) -> Results:
+    """Runs the figures in `steps` (all when None) and returns them."""
+    res = Results()
+    qt_app = QApplication.instance() or QApplication(sys.argv)
+    assert qt_app is not None
+    want = (lambda name: True) if steps is None else (lambda name: name in steps)
+    with tempfile.TemporaryDirectory(prefix="hearthside-bench-") as tmp:
+        work = Path(tmp)
+        app = App(cfg, work)
+        try:
+            if want("stream") or want("followup") or want("load") or want("overflow"):
+                app.load(cfg.n_ctx)
+            if want("stream"):
+                llm = bare_llama(cfg, cfg.n_ctx)
+                try:
+                    measure_stream(app, llm, cfg, res)
+                finally:
+                    llm.close()
+            if want("followup"):
+                measure_followup(app, cfg, res)
+            if want("load"):
+                measure_load(app, cfg, res)
+            if want("overflow"):
+                measure_overflow(app, cfg, res)
+        finally:
+            app.close()
+        if want("ui"):
+            measure_ui(cfg, res)
+        if want("roofline"):
+            measure_roofline(cfg, res)
+        if want("search"):
+            measure_search(res, work)
+        if cfg.subprocess_figures and want("startup"):
+            measure_startup(cfg, res)
+        if cfg.subprocess_figures and want("rss"):
+            measure_rss(cfg, res)
+    for key in ("download_ratio", "verify_tail_ratio"):
+        res.figures[key] = None
+        res.notes[key] = "n/a: the model manager is not built yet"
+    return res
+
+
+def config_for(model: Path, *, quick: bool, tiny: bool, threads: int) -> Config:
+    if tiny:
+        return Config(
+            model, threads, 1024, 400, (50, 150), (300, 400), 600, 256, 10,
+            ui_messages=100, ui_tokens=1500, startup_reps=1, load_reps=1,
+        )  # fmt: skip
+    if quick:
+        return Config(model, threads, 4096, 256, (20, 100), (176, 256), 2000, 512, 10)
+    return Config(model, threads, 4096, 2000, (100, 600), (1500, 2000), 2000, 1024, 10)
+
+
+def render(res: Results) -> str:
+    lines = [f"{'figure':<24} {'value':>10} {'goal':>9}  verdict  measured"]
+    for key, (op, goal) in GOALS.items():
+        value = res.figures.get(key)
+        goal_text = "info" if goal is None else f"{op} {goal:g}"
+        shown = "n/a" if value is None else f"{value:.3f}"
+        lines.append(
+            f"{key:<24} {shown:>10} {goal_text:>9}  {verdict(key, value):<7}  "
+            f"{res.notes.get(key, '')}"
+        )
+    lines.append("")
+    for key, value in res.absolute.items():
+        lines.append(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--model", type=Path, help="GGUF file (default: the starter model)")
+    parser.add_argument("--tiny", action="store_true", help="generate and use the tiny test model")
+    parser.add_argument("--quick", action="store_true", help="shorter runs (< 3 min on 2 cores)")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=max(1, default_thread_count() - 1),
+        help="llama.cpp threads for both sides (default: physical cores - 1, leaving one for "
+        "the GUI thread)",
+    )
+    parser.add_argument("--only", help="comma-separated steps: stream,followup,load,overflow,"
+                        "ui,roofline,search,startup,rss")  # fmt: skip
+    args = parser.parse_args(argv)
+    models = Path(tempfile.mkdtemp(prefix="hearthside-bench-models-"))
+    if args.tiny:
+        from tests.fixtures.tiny_model import write_tiny_gguf
+
+        model = write_tiny_gguf(models / "tiny.gguf")
+    elif args.model is not None:
+        model = args.model
+    else:
+        from desktop.engine.starter import ensure_starter_model
+
+        model = ensure_starter_model(models)
+    cfg = config_for(model, quick=args.quick, tiny=args.tiny, threads=args.threads)
+    started = time.perf_counter()
+    res = run(cfg, set(args.only.split(",")) if args.only else None)
+    seconds = time.perf_counter() - started
+    print(render(res))
+    print(f"\n{model.name}, {cfg.threads} thread(s), n_ctx {cfg.n_ctx}, {seconds:.0f} s")
+    if args.json:
+        payload = {
+            "figures": res.figures,
+            "verdicts": {k: verdict(k, v) for k, v in res.figures.items()},
+            "goals": {k: {"op": op, "goal": goal} for k, (op, goal) in GOALS.items()},
+            "absolute": res.absolute,
+            "notes": res.notes,
+            "model": str(model),
+            "threads": cfg.threads,
+            "n_ctx": cfg.n_ctx,
+            "quick": args.quick,
+            "seconds": seconds,
+            "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+            "llama_cpp_python": llama_cpp.__version__,
+        }
+        args.json.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+    return 0

@@ -1,0 +1,51 @@
+"""The benchmark harness runs, writes every figure, and can fail: its figures come from
+measurements, so a deliberately slowed pipeline lowers them. No absolute timing asserts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.harness import GOALS, config_for, run
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_tiny_run_writes_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--tiny", "--quick", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "stream_vs_raw" in done.stdout
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    figures = payload["figures"]
+    assert set(figures) == set(GOALS)
+    for key in ("download_ratio", "verify_tail_ratio"):
+        assert figures[key] is None and payload["verdicts"][key] == "n/a"
+    measured = {k: v for k, v in figures.items() if v is not None}
+    assert set(measured) >= set(GOALS) - {
+        "download_ratio",
+        "verify_tail_ratio",
+        "long_reply_flatness",
+    }
+    for key, value in measured.items():
+        assert isinstance(value, float), key
+        assert payload["verdicts"][key] in ("pass", "FAIL", "info")
+    assert figures["followup_eval_ratio"] > 0 and figures["stream_vs_raw"] > 0
+    assert isinstance(payload["absolute"]["raw_tokens_per_s"], float)
+
+
+def test_a_slowed_gui_lowers_stream_vs_raw(qapp, tiny_gguf: Path) -> None:
+    cfg = config_for(tiny_gguf, quick=True, tiny=True, threads=1)
+    normal = run(cfg, {"stream"}).figures["stream_vs_raw"]
+    cfg.gui_delay_s = 0.2  # every delta sleeps this long on the GUI thread before it is shown
+    slowed = run(cfg, {"stream"}).figures["stream_vs_raw"]
+    assert normal is not None and slowed is not None
+    assert slowed < normal * 0.7
