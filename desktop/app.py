@@ -41,6 +41,20 @@ class Hearthside:
     inference_thread: QThread
     session: ChatSession
     window: MainWindow
+    first_run: bool = False
+    """The data folder had no settings: the hardware check chose the defaults."""
+
+    def announce_first_run(self) -> None:
+        """Says where the hardware-based defaults are; call once the window is shown (a status
+        message shown earlier would not hide the status bar's labels and overlap them)."""
+        if self.first_run:
+            self.window.statusBar().showMessage(
+                self.window.tr(
+                    "Settings were chosen for this computer's memory and processor; "
+                    "Edit › Settings shows them."
+                ),
+                15_000,
+            )
 
     def load_initial_model(self, model: Path | None) -> None:
         """--model, else the model used last time, else the starter model, else the welcome."""
@@ -99,20 +113,12 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         window.appearance = Appearance(app, window)
-    if first_run:
-        window.statusBar().showMessage(
-            window.tr(
-                "Settings were chosen for this computer's memory and processor; "
-                "Edit › Settings shows them."
-            ),
-            15_000,
-        )
     if settings.problem:
         window.show_error(window.tr("Settings were reset"), settings.problem)
     if store.problem is not None:
         window.show_store_problem(store.problem)
     window.restore_state()
-    return Hearthside(data_dir, settings, store, worker, thread, session, window)
+    return Hearthside(data_dir, settings, store, worker, thread, session, window, first_run)
 
 
 def install_translations(app: QApplication, language: str = "system") -> None:
@@ -162,6 +168,7 @@ def main(model: Path | None = None, data_dir: Path | None = None) -> int:
         crash.parent_widget = window
         instance.activation_requested.connect(window.raise_window)
         window.show()
+        hearthside.announce_first_run()
         if crash.previous_native_crash is not None:
             report_previous_crash(window, crash.previous_native_crash)
         hearthside.load_initial_model(model)

@@ -205,49 +205,60 @@ class AppSettingsDialog(QDialog):
 
     def _build_folders(self) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
+        layout = QVBoxLayout(page)
+        data_box = QGroupBox(self.tr("Data folder"))
+        data_layout = QVBoxLayout(data_box)
         self.data_dir_edit = QLineEdit(str(self.data_dir))
         self.data_dir_edit.setReadOnly(True)
         self.open_data_dir = QPushButton(self.tr("Open folder"))
         self.open_data_dir.clicked.connect(lambda: self.open_folder(self.data_dir))
-        form.addRow(self.tr("Data folder"), self._row(self.data_dir_edit, self.open_data_dir))
-        data_note = QLabel(
-            self.tr(
-                "Chats, settings and logs. Start Hearthside with --data-dir or set "
-                "HEARTHSIDE_DATA_DIR to use another folder."
+        data_layout.addWidget(self._row(self.data_dir_edit, self.open_data_dir))
+        data_layout.addWidget(
+            self._note(
+                self.tr(
+                    "Chats, settings and logs. Start Hearthside with --data-dir or set "
+                    "HEARTHSIDE_DATA_DIR to use another folder."
+                )
             )
         )
-        data_note.setWordWrap(True)
-        data_note.setEnabled(False)
-        form.addRow("", data_note)
+        layout.addWidget(data_box)
+        models_box = QGroupBox(self.tr("Models folder"))
+        models_layout = QVBoxLayout(models_box)
         self.models_dir = QLineEdit()
         self.models_dir.setPlaceholderText(str(self.default_models_dir))
         choose = QPushButton(self.tr("Choose…"))
         choose.clicked.connect(self.choose_models_dir)
         self.open_models_dir = QPushButton(self.tr("Open folder"))
         self.open_models_dir.clicked.connect(lambda: self.open_folder(self.models_dir_path()))
-        form.addRow(
-            self.tr("Models folder"), self._row(self.models_dir, choose, self.open_models_dir)
+        models_layout.addWidget(self._row(self.models_dir, choose, self.open_models_dir))
+        models_layout.addWidget(
+            self._note(self.tr("Where models are kept. A change applies after a restart."))
         )
-        models_note = QLabel(
-            self.tr("Where downloaded models are kept. A change applies after a restart.")
-        )
-        models_note.setWordWrap(True)
-        models_note.setEnabled(False)
-        form.addRow("", models_note)
+        layout.addWidget(models_box)
+        hub_box = QGroupBox(self.tr("Model hub address"))
+        hub_layout = QVBoxLayout(hub_box)
         self.hub_endpoint = QLineEdit()
         self.hub_endpoint.setPlaceholderText("https://huggingface.co")
-        form.addRow(self.tr("Model hub address"), self.hub_endpoint)
-        hub_note = QLabel(
-            self.tr(
-                "Hugging Face or a mirror of it. Hearthside connects to it only when you browse "
-                "or download models."
+        hub_layout.addWidget(self.hub_endpoint)
+        hub_layout.addWidget(
+            self._note(
+                self.tr(
+                    "Hugging Face or a mirror of it. Hearthside connects to it only when you "
+                    "browse or download models."
+                )
             )
         )
-        hub_note.setWordWrap(True)
-        hub_note.setEnabled(False)
-        form.addRow("", hub_note)
+        layout.addWidget(hub_box)
+        layout.addStretch(1)
         return page
+
+    @staticmethod
+    def _note(text: str) -> QLabel:
+        """Explanations in the palette's muted text colour."""
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setEnabled(False)
+        return label
 
     @staticmethod
     def _reason(text: str) -> QLabel:

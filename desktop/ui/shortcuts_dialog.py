@@ -63,6 +63,7 @@ class ShortcutsDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no focus frame on the first cell
         for row, (label, keys) in enumerate(self.rows):
             self.table.setItem(row, 0, QTableWidgetItem(label))
             key_item = QTableWidgetItem(keys)

@@ -62,6 +62,10 @@ def test_first_run_stores_defaults_for_this_computer(qtbot, app) -> None:
     assert saved.get("model.n_ctx") == expected.n_ctx
     assert saved.get("model.gpu_layers") == expected.gpu_layers
     assert saved.get("model.threads") == expected.threads
+    assert app.first_run
+    app.announce_first_run()
+    assert "Edit › Settings" in app.window.statusBar().currentMessage()
+    assert not app.window.model_label.isVisible()  # the message does not overlap it
     dialog = open_settings(qtbot, app)
     assert dialog.n_ctx.value() == expected.n_ctx
     assert dialog.n_ctx_reason.text().endswith(f"→ context {expected.n_ctx}")
@@ -80,6 +84,7 @@ def test_a_second_start_keeps_what_the_user_chose(qtbot, private_data_dir: Path)
     qtbot.addWidget(hearthside.window)
     try:
         assert hearthside.settings.get("model.n_ctx") == 1536
+        assert not hearthside.first_run
     finally:
         hearthside.shutdown()
 
