@@ -1,0 +1,184 @@
+"""The real extractor and index together: every format, broken files, the known-question
+corpus (recall@5), and the speed figures of issue 8 (printed; asserted only generously)."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop.core.doc_index import DB_FILE_NAME, DocumentIndex
+from desktop.core.passages import UnreadableReason
+from desktop.engine.extract import FileExtractor
+from tests.fixtures.documents import (
+    docx_bytes,
+    encrypted_pdf_bytes,
+    pdf_bytes,
+    write_corpus,
+)
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> DocumentIndex:
+    with DocumentIndex.open(tmp_path / DB_FILE_NAME) as opened:
+        yield opened
+
+
+def _formats(folder: Path) -> None:
+    folder.mkdir()
+    (folder / "plain.txt").write_text("The granary at Elmsford stores barley and oats.\n")
+    (folder / "notes.md").write_text(
+        "# Harbour\n\nIntro words.\n\n## Lighthouse\n\nThe beacon burns whale oil.\n"
+        "```\n# not a heading inside code\n```\n"
+    )
+    (folder / "page.html").write_text(
+        "<html><head><title>T</title><script>var hidden = 'scriptword';</script></head>"
+        "<body><h1>Ferries</h1><p>Boats sail to Skerry Island &amp; back.</p></body></html>"
+    )
+    (folder / "report.pdf").write_bytes(
+        pdf_bytes([["First page about sheep."], ["Second page mentions the copper mine."]])
+    )
+    (folder / "letter.docx").write_bytes(
+        docx_bytes([("Heading 1", "Choir"), ("", "They sing in Cornish."), ("table", "x|y")])
+    )
+    (folder / "tool.py").write_text("def frobnicate_widgets():\n    return 42\n")
+    (folder / "locked.pdf").write_bytes(encrypted_pdf_bytes([["secret words"]]))
+    (folder / "fake.pdf").write_bytes(b"this is not a pdf")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    (folder / "latin1.txt").write_bytes("café crème".encode("latin-1"))
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (folder / "empty.md").write_text("   \n")
+
+
+def test_every_format_is_indexed_with_page_and_heading(
+    index: DocumentIndex, tmp_path: Path
+) -> None:
+    _formats(tmp_path / "docs")
+    cid = index.create_collection("formats", [tmp_path / "docs"])
+    report = index.update(cid, FileExtractor())
+    problems = {Path(p.path).name: p.reason for p in report.unreadable}
+    assert problems == {
+        "locked.pdf": UnreadableReason.ENCRYPTED,
+        "fake.pdf": UnreadableReason.DAMAGED,
+        "image.txt": UnreadableReason.BINARY,
+        "latin1.txt": UnreadableReason.ENCODING,
+        "broken.docx": UnreadableReason.DAMAGED,
+        "empty.md": UnreadableReason.NO_TEXT,
+    }
+    assert report.added == 12 and not report.cancelled
+
+    def top(query: str) -> tuple[str, int | None, str | None]:
+        hit = index.search([cid], query)[0]
+        return Path(hit.file).name, hit.page, hit.heading
+
+    assert top("granary barley") == ("plain.txt", None, None)
+    assert top("beacon whale oil") == ("notes.md", None, "Lighthouse")
+    assert top("Skerry Island boats") == ("page.html", None, "Ferries")
+    assert top("copper mine") == ("report.pdf", 2, None)
+    assert top("Cornish singing") == ("letter.docx", None, "Choir")
+    assert top("frobnicate_widgets") == ("tool.py", None, None)
+    assert index.search([cid], "scriptword") == []  # scripts are not text
+    assert index.search([cid], "secret words") == []
+    passages = index.passages(cid, str(tmp_path / "docs" / "notes.md"))
+    assert any("# not a heading inside code" in p.text for p in passages)
+
+
+def test_known_questions_recall_at_5(index: DocumentIndex, tmp_path: Path) -> None:
+    questions = write_corpus(tmp_path / "corpus")
+    cid = index.create_collection("corpus", [tmp_path / "corpus"])
+    report = index.update(cid, FileExtractor())
+    assert report.added == 30 and report.unreadable == ()
+    found = 0
+    for q in questions:
+        hits = index.search([cid], q.question, limit=5)
+        if any(h.file.endswith(q.file_name) and q.answer in h.text for h in hits):
+            found += 1
+    recall = found / len(questions)
+    print(f"\nrecall@5 over {len(questions)} known questions: {recall:.2f}")
+    assert len(questions) >= 20
+    assert recall >= 0.9
+    for off_topic in (
+        "What is the boiling point of liquid nitrogen?",
+        "Who painted the Mona Lisa?",
+        "How do penguins digest krill?",
+    ):
+        assert index.search([cid], off_topic) == [], off_topic
+
+
+def test_indexing_1000_pages_is_fast(index: DocumentIndex, tmp_path: Path) -> None:
+    """~500 words a page, in 50 files of 20 pages (Markdown, so headings are parsed too)."""
+    rng = random.Random(3)
+    vocabulary = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 10)))
+        for _ in range(5000)
+    ]
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for f in range(50):
+        pages = []
+        for p in range(20):
+            words = rng.choices(vocabulary, k=500)
+            sentences = [" ".join(words[i : i + 12]) + "." for i in range(0, 500, 12)]
+            pages.append(f"## Page {p}\n\n" + "\n\n".join(" ".join(sentences[i : i + 6])
+                         for i in range(0, len(sentences), 6)))  # fmt: skip
+        (folder / f"book{f:02d}.md").write_text("\n\n".join(pages))
+    cid = index.create_collection("pages", [folder])
+    started = time.perf_counter()
+    report = index.update(cid, FileExtractor())
+    seconds = time.perf_counter() - started
+    print(f"\nindexed 1,000 pages ({report.passages_written} passages) in {seconds:.1f} s:"
+          f" index_pages_per_s = {1000 / seconds:.0f}")  # fmt: skip
+    assert report.added == 50
+    assert seconds < 60  # the target is 30 s on 2 cores; generous for a loaded CI machine
+
+
+def test_retrieval_over_100k_passages_is_fast(tmp_path: Path) -> None:
+    """Passages written straight into the tables (building 100k through the extractor would
+    dominate the suite); the search path measured is the real one."""
+    path = tmp_path / DB_FILE_NAME
+    rng = random.Random(4)
+    vocabulary = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9)))
+        for _ in range(20000)
+    ]
+    weights = [1 / (i + 1) for i in range(len(vocabulary))]  # Zipf-like, as real text
+    build_started = time.perf_counter()
+    with DocumentIndex.open(path) as index:
+        cid = index.create_collection("big", [])
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous = OFF")
+    # Only the words table is filled (by one rebuild, far faster than row by row); the
+    # trigram table serves other scripts and stays empty here.
+    conn.execute("DROP TRIGGER passages_indexed_insert")
+    conn.execute("BEGIN")
+    conn.execute(
+        "INSERT INTO files(collection_id, path, size, mtime_ns, sha256, passages, indexed_at)"
+        " VALUES (?, 'big.txt', 0, 0, '', 100000, 0)",
+        (cid,),
+    )
+    conn.executemany(
+        "INSERT INTO passages(file_id, ordinal, text) VALUES (1, ?, ?)",
+        ((i, " ".join(rng.choices(vocabulary, weights, k=60))) for i in range(100_000)),
+    )
+    conn.execute("INSERT INTO passage_words(passage_words) VALUES ('rebuild')")
+    conn.execute("COMMIT")
+    conn.close()
+    queries = [" ".join(rng.choices(vocabulary[:3000], k=rng.randint(3, 8))) for _ in range(30)]
+    queries += ["What is the " + " ".join(vocabulary[i : i + 3]) + "?" for i in range(0, 30, 3)]
+    with DocumentIndex.open(path) as index:
+        index.search([cid], queries[0])  # warm the page cache once
+        times = []
+        for query in queries:
+            started = time.perf_counter()
+            index.search([cid], query, limit=8)
+            times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    median, worst = times[len(times) // 2], times[-1]
+    build = time.perf_counter() - build_started
+    print(
+        f"\nretrieve_ms_100k: median {median:.1f} ms, worst {worst:.1f} ms (built in {build:.0f} s)"
+    )
+    assert median < 150  # the target is 50 ms; generous for a loaded CI machine
