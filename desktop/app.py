@@ -99,6 +99,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     if settings is None:
         settings = Settings(settings_path)
     store = ConversationStore.open(data_dir / "hearthside.db")
+    store.purge_trash()  # the trash keeps deleted chats for 30 days
     backend = backend_info()
     if first_run:
         first_run_defaults(settings, backend)

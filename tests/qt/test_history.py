@@ -238,3 +238,29 @@ def test_a_reply_cut_off_by_a_crash_shows_as_interrupted(qtbot, private_data_dir
         assert "Interrupted" in app.window.chat_view.message_widget(1).note_text()
     finally:
         app.shutdown()
+
+
+def test_the_trash_is_emptied_of_chats_older_than_30_days(qtbot, private_data_dir: Path) -> None:
+    import time
+
+    from desktop.app import create
+    from desktop.core.storage import ConversationStore
+
+    private_data_dir.mkdir(parents=True, exist_ok=True)
+    days = 86_400
+    old_clock = ConversationStore.open(
+        private_data_dir / "hearthside.db", clock=lambda: time.time() - 31 * days
+    )
+    old = old_clock.create_conversation("Deleted long ago").id
+    old_clock.delete_conversation(old)
+    old_clock.close()
+    store = ConversationStore.open(private_data_dir / "hearthside.db")
+    recent = store.create_conversation("Deleted yesterday").id
+    store.delete_conversation(recent)
+    store.close()
+    app = create(private_data_dir)
+    qtbot.addWidget(app.window)
+    try:
+        assert [c.id for c in app.store.list_trash()] == [recent]
+    finally:
+        app.shutdown()

@@ -161,9 +161,11 @@ def test_follow_up_evaluates_only_the_new_tokens(qtbot, worker, tiny_gguf: Path)
     assert stats.evaluated_prompt_tokens < stats.prompt_tokens
 
 
-def test_stop_ends_the_reply_quickly_and_keeps_the_text(qtbot, worker, tiny_gguf: Path) -> None:
+def test_stop_ends_the_reply_quickly_and_keeps_the_text(
+    qtbot, worker, long_context_tiny_gguf: Path
+) -> None:
     commands = Commands(worker)
-    load(qtbot, worker, commands, 1, tiny_gguf)
+    load(qtbot, worker, commands, 1, long_context_tiny_gguf, LoadOptions(n_ctx=32768, n_threads=2))
     deltas: list[str] = []
     commands.reply_delta.connect(lambda _rid, text: deltas.append(text))
     endless = SamplingOptions(temperature=1.0, max_tokens=100_000, seed=5)

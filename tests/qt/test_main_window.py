@@ -10,10 +10,10 @@ from PySide6.QtCore import QObject, Qt, Slot
 from desktop.core.conversation import FinishReason, Role
 
 
-def load_tiny(qtbot, app, path: Path, **sampling: object) -> None:
+def load_tiny(qtbot, app, path: Path, n_ctx: int = 512, **sampling: object) -> None:
     for key, value in sampling.items():
         app.settings.set(f"sampling.{key}", value, path.name)
-    app.settings.set("model.n_ctx", 512, path.name)
+    app.settings.set("model.n_ctx", n_ctx, path.name)
     app.window.load_model(str(path))
     qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=30_000)
 
@@ -75,8 +75,8 @@ def test_type_enter_and_the_reply_streams_in(qtbot, app, tiny_gguf: Path) -> Non
     assert app.window.context_label.text().startswith("Context")
 
 
-def test_stop_keeps_the_partial_reply(qtbot, app, tiny_gguf: Path) -> None:
-    load_tiny(qtbot, app, tiny_gguf, temperature=1.0, max_tokens=100_000)
+def test_stop_keeps_the_partial_reply(qtbot, app, long_context_tiny_gguf: Path) -> None:
+    load_tiny(qtbot, app, long_context_tiny_gguf, 32768, temperature=1.0, max_tokens=100_000)
     type_and_send(qtbot, app, "Talk forever")
     qtbot.waitUntil(lambda: len(rows(app)[1].content) > 3, timeout=30_000)
     clicked = time.perf_counter()
@@ -92,8 +92,8 @@ def test_stop_keeps_the_partial_reply(qtbot, app, tiny_gguf: Path) -> None:
     assert rows(app)[1].content == partial
 
 
-def test_escape_stops_a_reply(qtbot, app, tiny_gguf: Path) -> None:
-    load_tiny(qtbot, app, tiny_gguf, temperature=1.0, max_tokens=100_000)
+def test_escape_stops_a_reply(qtbot, app, long_context_tiny_gguf: Path) -> None:
+    load_tiny(qtbot, app, long_context_tiny_gguf, 32768, temperature=1.0, max_tokens=100_000)
     type_and_send(qtbot, app, "Go")
     qtbot.waitUntil(lambda: len(rows(app)[1].content) > 3, timeout=30_000)
     qtbot.keyClick(app.window.composer._input, Qt.Key.Key_Escape)
