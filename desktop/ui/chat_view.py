@@ -13,6 +13,11 @@ Two constraints shape it:
   by :class:`_MessageColumn` at cumulative y offsets instead of a ``QVBoxLayout``: when the
   height of row *i* changes only rows after *i* move, so the streaming (last) row costs O(1).
   Re-rendering the streaming row is rate-limited by one :class:`RepaintThrottle`.
+* One streaming update must not cost more as the reply grows. While a reply streams, its
+  completed top-level Markdown blocks (everything before the last blank line outside a code
+  fence) are rendered once and appended to the document; each update removes and re-renders
+  only the last, growing block (:class:`_BlockSplitter`, :meth:`MessageWidget.set_text`).
+  When the reply finishes it is rendered whole once, so the final view is the full render.
 
 Messages form a tree (edits and regenerations add siblings). The view only shows which version
 of a message is on screen and asks for another one (``sibling_requested``); the caller rebuilds
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Any
@@ -56,8 +62,11 @@ from PySide6.QtGui import (
     QPalette,
     QPyTextObject,
     QResizeEvent,
+    QTextBlockFormat,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextDocumentFragment,
     QTextFormat,
     QTextOption,
     QWheelEvent,
@@ -97,6 +106,8 @@ _MAX_BUBBLE_SHARE = 0.85
 _MIN_BUBBLE = 260
 #: At most one re-render of a streaming reply per this many milliseconds.
 _STREAM_RENDER_INTERVAL_MS = 60
+#: Texts longer than this (in characters) are not narrowed to their ideal width.
+_SHRINK_MAX_CHARS = 1500
 #: The inline editor grows with its text up to this many lines, then scrolls.
 _EDITOR_MAX_LINES = 16
 
@@ -113,6 +124,131 @@ def _blend(base: QColor, other: QColor, amount: float) -> QColor:
 
 def _is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
+
+
+#: An opening code fence: up to three spaces, then three or more backticks or tildes.
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+#: The Copy anchors the renderer puts above code blocks (tags, never text: text is escaped).
+_COPY_ANCHOR = re.compile(rf'<a href="{re.escape(COPY_SCHEME)}:(\d+)">')
+
+
+class _BlockSplitter:
+    """Finds where the completed top-level Markdown blocks of a growing text end.
+
+    A boundary is the start of a line that follows a blank line outside a code fence and is
+    indented by at most one space (more could continue a list item or an indented code
+    block). Everything before the last boundary no longer changes as text is appended
+    (reference-style links aside, which the final full render settles). Only the text added
+    since the previous call is scanned, so one call costs O(new text).
+    """
+
+    __slots__ = ("_after_blank", "_fence", "_scanned", "boundary")
+
+    def __init__(self) -> None:
+        self._scanned = 0  # text[:_scanned] is whole lines already looked at
+        self._fence: tuple[str, int] | None = None  # fence character and length while open
+        self._after_blank = False  # the last scanned line was blank, outside a fence
+        self.boundary = 0
+
+    def feed(self, text: str) -> int:
+        """Scan ``text`` (the previous text plus more) and return the last boundary."""
+        pos = self._scanned
+        length = len(text)
+        while pos < length:
+            if self._after_blank:
+                head = text[pos : pos + 2]
+                first = head[0]
+                if first not in " \t\r\n" or (
+                    first == " " and len(head) == 2 and head[1] not in " \t\r\n"
+                ):
+                    self.boundary = pos
+            end = text.find("\n", pos)
+            if end < 0:
+                break
+            self._scan_line(text[pos:end])
+            pos = end + 1
+        self._scanned = pos
+        return self.boundary
+
+    def _scan_line(self, line: str) -> None:
+        if self._fence is not None:
+            char, size = self._fence
+            stripped = line.strip()
+            if (
+                len(line) - len(line.lstrip(" ")) <= 3
+                and len(stripped) >= size
+                and stripped == char * len(stripped)
+            ):
+                self._fence = None
+            return
+        if not line.strip():
+            self._after_blank = True
+            return
+        self._after_blank = False
+        match = _FENCE.match(line)
+        if match:
+            fence = match.group(1)
+            if fence[0] == "~" or "`" not in line[match.end() :]:
+                self._fence = (fence[0], len(fence))
+
+
+def _append_blocks(document: QTextDocument, html: str, scratch: QTextDocument) -> None:
+    """Append ``html`` (whole blocks) to a non-empty ``document`` as new blocks.
+
+    ``QTextCursor.insertHtml`` merges the first inserted paragraph into the block at the
+    cursor, and a fragment that starts with a table or a list arrives behind an extra empty
+    paragraph. So: open a fresh block, insert the fragment, then either drop that empty
+    paragraph or give the fresh block the first block's formats, keeping the previous block's
+    own formats, which removing a block separator can overwrite. ``scratch`` parses the HTML
+    (a :class:`_SafeDocument`, so nothing is loaded).
+    """
+    scratch.setHtml(html)
+    first = scratch.begin()
+    cursor = QTextCursor(document)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    start = cursor.position()
+    cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+    cursor.insertFragment(QTextDocumentFragment(scratch))
+    block = document.findBlock(start + 1)
+    first_is_rule = first.blockFormat().hasProperty(
+        QTextFormat.Property.BlockTrailingHorizontalRulerWidth
+    )
+    if not block.text() and block.next().isValid() and (first.text() or not first_is_rule):
+        _remove_to(document, start, start + 1)
+    elif first.textList() is None and block.textList() is None:
+        fix = QTextCursor(block)
+        fix.setBlockFormat(first.blockFormat())
+        fix.setBlockCharFormat(first.charFormat())
+
+
+def _remove_to(document: QTextDocument, start: int, end: int | None = None) -> None:
+    """Remove ``start``..``end`` (or the end of the document), where ``start`` ends a block;
+    that block keeps its formats."""
+    cursor = QTextCursor(document)
+    cursor.setPosition(start)
+    block_format, char_format = cursor.blockFormat(), cursor.blockCharFormat()
+    if end is None:
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+    else:
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    cursor.removeSelectedText()
+    cursor.setBlockFormat(block_format)
+    cursor.setBlockCharFormat(char_format)
+
+
+class _StreamState:
+    """What a streaming bubble already shows: the rendered completed blocks and where the
+    re-rendered tail starts in its document."""
+
+    __slots__ = ("code_blocks", "dark", "done", "prefix_end", "splitter", "text")
+
+    def __init__(self, dark: bool) -> None:
+        self.dark = dark
+        self.splitter = _BlockSplitter()
+        self.text = ""  # the text of the last update
+        self.done = 0  # text[:done] is rendered into the document for good
+        self.prefix_end: int | None = None  # document position where the tail starts
+        self.code_blocks: list[str] = []  # code blocks of text[:done]
 
 
 class _SafeDocument(QTextDocument):
@@ -198,12 +334,16 @@ class SafeTextBrowser(QTextBrowser):
         """Size the text needs at most ``width`` wide; narrower if ``shrink`` and it fits.
 
         Leaves the document laid out at the returned width, so the following resize does not
-        lay it out again.
+        lay it out again. Long texts take the full width: finding their ideal width means laying
+        the whole text out twice, on every streamed update.
         """
         document = self.document()
         width = max(1, width)
-        document.setTextWidth(width)
-        if shrink:
+        # setTextWidth lays out the whole document again even at the same width; a streaming
+        # update changed only the end, which the document has already laid out again.
+        if document.textWidth() != width:
+            document.setTextWidth(width)
+        if shrink and document.characterCount() <= _SHRINK_MAX_CHARS:
             ideal = math.ceil(document.idealWidth()) + 1
             # Skip the second layout pass when shrinking would save only a few pixels: this is
             # the common case for long replies, the ones re-rendered while streaming.
@@ -410,6 +550,8 @@ class MessageWidget(QFrame):
         self._role = Role.ASSISTANT
         self._excluded = False
         self._code_blocks: tuple[str, ...] = ()
+        self._stream: _StreamState | None = None  # set while a reply renders incrementally
+        self._scratch: _SafeDocument | None = None
         self._size = QSize()
         # Controls state, compared before touching widgets: _fill runs on every streamed render.
         self._streaming = False
@@ -524,26 +666,82 @@ class MessageWidget(QFrame):
         self.update()
 
     def set_text(self, text: str, *, streaming: bool) -> None:
-        """Show ``text``: Markdown for the assistant, literal text for everyone else."""
+        """Show ``text``: Markdown for the assistant, literal text for everyone else.
+
+        While ``streaming``, an update that only appended to the previous text re-renders just
+        the last Markdown block; otherwise (and always when the reply finishes) the whole
+        text is rendered.
+        """
         if self._role != Role.ASSISTANT:
             # Never interpreted: what the user typed is shown exactly, tags and all.
+            self._stream = None
             self._code_blocks = ()
             self._body.setPlainText(text)
             return
         if not text and streaming:
+            self._stream = None
             self._code_blocks = ()
             self._body.setPlainText("…")
             return
+        dark = _is_dark(self.palette())
+        if streaming:
+            self._set_streaming_text(text, dark)
+            return
+        self._stream = None
+        rendered = self._render(text, dark)
+        self._code_blocks = rendered.code_blocks
+        self._body.setHtml(rendered.html)
+
+    def _render(self, text: str, dark: bool) -> RenderedMarkdown:
         labels = MarkdownLabels(
             copy=self.tr("Copy"),
             image=self.tr("[image: {alt}]"),
             code=self.tr("code"),
         )
-        rendered: RenderedMarkdown = render_markdown(
-            text, dark=_is_dark(self.palette()), labels=labels
-        )
-        self._code_blocks = rendered.code_blocks
-        self._body.setHtml(rendered.html)
+        return render_markdown(text, dark=dark, labels=labels)
+
+    def _set_streaming_text(self, text: str, dark: bool) -> None:
+        """Re-render only what changed since the last streamed update (see the module doc)."""
+        state = self._stream
+        document = self._body.document()
+        if state is None or state.dark != dark or not text.startswith(state.text):
+            state = self._stream = _StreamState(dark)  # the document is replaced below
+        elif state.prefix_end is not None:
+            _remove_to(document, state.prefix_end)  # the old tail
+        state.text = text
+        boundary = state.splitter.feed(text)
+        empty = state.prefix_end is None  # nothing in the document is kept
+        tail_blocks: tuple[str, ...] = ()
+        if boundary > state.done:
+            html, blocks = self._render_part(text[state.done : boundary], state)
+            state.code_blocks.extend(blocks)
+            self._put_html(html, replace=empty)
+            empty = False
+            state.done = boundary
+            state.prefix_end = document.characterCount() - 1
+        if boundary < len(text) or empty:
+            html, tail_blocks = self._render_part(text[boundary:], state)
+            self._put_html(html, replace=empty)
+        self._code_blocks = (*state.code_blocks, *tail_blocks)
+
+    def _render_part(self, text: str, state: _StreamState) -> tuple[str, tuple[str, ...]]:
+        """HTML of a part of a streaming reply, its Copy anchors numbered after the blocks
+        already shown."""
+        rendered = self._render(text, state.dark)
+        html, offset = rendered.html, len(state.code_blocks)
+        if rendered.code_blocks and offset:
+            html = _COPY_ANCHOR.sub(
+                lambda match: f'<a href="{COPY_SCHEME}:{int(match.group(1)) + offset}">', html
+            )
+        return html, rendered.code_blocks
+
+    def _put_html(self, html: str, *, replace: bool) -> None:
+        if replace:
+            self._body.setHtml(html)
+            return
+        if self._scratch is None:
+            self._scratch = _SafeDocument()
+        _append_blocks(self._body.document(), html, self._scratch)
 
     def set_state(self, *, meta: str, finish_reason: FinishReason | None, excluded: bool) -> None:
         """Update the meta line, the finish note and the excluded dimming."""

@@ -6,6 +6,7 @@ import itertools
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
@@ -13,6 +14,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
+import desktop.ui.chat_view as chat_view_module
 from desktop.core.conversation import FinishReason, Role
 from desktop.ui.chat_view import ChatView, SafeTextBrowser
 from desktop.ui.message_model import MessageListModel, MessageRow
@@ -710,3 +712,82 @@ def test_narrow_header_uses_a_symbol_for_the_action(
     view.resize(900, 600)
     QApplication.processEvents()
     assert button.text() == "Regenerate"
+
+
+# -- incremental rendering of a streaming reply ------------------------------------------------
+
+_MIXED_REPLY = (
+    "# A heading\n\nSome **bold** text and `code`,\nwith a break.\n\n"
+    "```python\ndef f():\n\n    return 1\n```\n\n"
+    "- one\n- two\n\n---\n\n> a quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+    "~~~\nsecond block\n\n~~~\n\n1. first\n2. second\n\n Last words.\n"
+)
+
+
+def _full_render_text(text: str) -> str:
+    browser = SafeTextBrowser()
+    browser.setHtml(chat_view_module.render_markdown(text).html)
+    return browser.toPlainText()
+
+
+def test_streaming_document_matches_a_full_render(view: ChatView, model: MessageListModel) -> None:
+    row = model.append_message(Role.ASSISTANT, "", streaming=True)
+    widget = view.message_widget(row)
+    shown = ""
+    for start in range(0, len(_MIXED_REPLY), 5):
+        piece = _MIXED_REPLY[start : start + 5]
+        model.append_delta(row, piece)
+        shown += piece
+        view.flush()
+        assert widget.body.toPlainText() == _full_render_text(shown), repr(shown)
+    # Copy anchors count on from the blocks already shown, while the reply still streams.
+    assert widget.code_block(0) == "def f():\n\n    return 1"
+    assert widget.code_block(1) == "second block\n"
+    assert "hearthside-copy:1" in widget.body.toHtml()
+    model.set_finished(row, FinishReason.STOP)
+    final = SafeTextBrowser()
+    final.setHtml(chat_view_module.render_markdown(_MIXED_REPLY).html)
+    assert widget.body.toHtml() == final.toHtml()
+
+
+def test_one_streaming_update_renders_only_the_last_block(
+    monkeypatch: pytest.MonkeyPatch, view: ChatView, model: MessageListModel
+) -> None:
+    rendered: list[int] = []
+    real = chat_view_module.render_markdown
+
+    def counting(text: str, **kwargs: Any) -> Any:
+        rendered.append(len(text))
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(chat_view_module, "render_markdown", counting)
+    row = model.append_message(Role.ASSISTANT, "", streaming=True)
+    paragraph = "Words of a reply with a [link](https://example.org) and `code`.\n\n"
+    total = ""
+    while len(total) < 20_000:
+        for word in paragraph.split(" "):
+            model.append_delta(row, word + " ")
+            total += word + " "
+            view.flush()
+    assert len(rendered) > 1000
+    assert max(rendered) < 2 * len(paragraph)  # never the whole reply while it streams
+    rendered.clear()
+    model.set_finished(row, FinishReason.STOP)
+    assert rendered == [len(total)]  # finished: the whole text, once
+
+
+def test_streaming_update_after_a_palette_change_renders_everything(
+    view: ChatView, model: MessageListModel
+) -> None:
+    row = model.append_message(Role.ASSISTANT, "", streaming=True)
+    model.append_delta(row, "```python\nx = 1\n```\n\nmore")
+    view.flush()
+    widget = view.message_widget(row)
+    light = widget.body.toHtml()
+    palette = widget.palette()
+    palette.setColor(palette.ColorRole.Base, Qt.GlobalColor.black)
+    widget.setPalette(palette)
+    widget.set_text(
+        model.data(model.index(row), MessageListModel.Roles.ContentRole), streaming=True
+    )
+    assert widget.body.toHtml() != light  # dark code colours for the completed block too
