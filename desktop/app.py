@@ -23,8 +23,10 @@ from desktop.engine.starter import starter_installed
 from desktop.ui.chat_session import ChatSession
 from desktop.ui.crash import CrashHandler
 from desktop.ui.main_window import MainWindow
+from desktop.ui.model_manager import ModelServices
 from desktop.ui.single_instance import SingleInstance
 from desktop.ui.theme import Appearance
+from desktop.workers.downloads import DownloadWorker
 from desktop.workers.inference import InferenceWorker
 
 RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
@@ -43,6 +45,8 @@ class Hearthside:
     window: MainWindow
     first_run: bool = False
     """The data folder had no settings: the hardware check chose the defaults."""
+    download_worker: DownloadWorker | None = None
+    download_thread: QThread | None = None
 
     def announce_first_run(self) -> None:
         """Says where the hardware-based defaults are; call once the window is shown (a status
@@ -68,6 +72,11 @@ class Hearthside:
             self.window.load_starter()
 
     def shutdown(self) -> None:
+        if self.download_worker is not None and self.download_thread is not None:
+            # Cancel (pause every transfer; parts stay for the next start), quit, wait.
+            self.download_worker.shutdown()
+            self.download_thread.quit()
+            self.download_thread.wait()
         self.session.stop()
         self.session.cancel_load()
         self.inference_thread.quit()
@@ -110,7 +119,15 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     worker.moveToThread(thread)
     thread.start()
     session = ChatSession(worker, store)
+    download_thread = QThread()
+    download_thread.setObjectName("downloads")
+    downloader = DownloadWorker(parallel=int(settings.get("downloads.parallel")))
+    downloader.moveToThread(download_thread)
+    download_thread.start()
     window = MainWindow(session, settings, backend.gpu_offload, backend)
+    window.model_services = ModelServices(
+        settings, models_dir, data_dir / "library-cache.json", downloader, window
+    )
     app = QApplication.instance()
     if isinstance(app, QApplication):
         window.appearance = Appearance(app, window)
@@ -119,7 +136,18 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     if store.problem is not None:
         window.show_store_problem(store.problem)
     window.restore_state()
-    return Hearthside(data_dir, settings, store, worker, thread, session, window, first_run)
+    return Hearthside(
+        data_dir,
+        settings,
+        store,
+        worker,
+        thread,
+        session,
+        window,
+        first_run,
+        downloader,
+        download_thread,
+    )
 
 
 def install_translations(app: QApplication, language: str = "system") -> None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME, __version__
 from desktop.core.conversation import ConversationSummary, Role
 from desktop.core.hardware import detect
-from desktop.core.settings import Settings, parse_gpu_layers
+from desktop.core.settings import Settings, default_data_dir, parse_gpu_layers
 from desktop.core.storage import ConversationStore, StoreError, StoreProblem
 from desktop.engine.gguf_check import GgufCheckError, check_gguf
 from desktop.engine.llama import GPU_LAYERS_ALL, BackendInfo, LoadOptions, SamplingOptions
@@ -47,6 +47,7 @@ from desktop.ui.export_dialog import (
     filter_for,
     import_file,
 )
+from desktop.ui.model_manager import ModelManager, ModelServices
 from desktop.ui.settings_dialog import ModelSettingsDialog
 from desktop.ui.shortcuts_dialog import ShortcutsDialog
 from desktop.ui.sidebar import Sidebar
@@ -108,6 +109,10 @@ class MainWindow(QMainWindow):
         self._undo_button: QPushButton | None = None
         self._sidebar_chosen = True  # the user's choice for wide windows (Ctrl+B)
         self._search_text = ""
+        self.model_services: ModelServices | None = None
+        """Models folder and download queue; the app sets it, else the manager makes its own."""
+        self.model_manager: ModelManager | None = None
+        """Made the first time the user opens it (File › Models…)."""
         self.setWindowTitle(APP_NAME)
         self.resize(980, 760)
         self.setMinimumSize(360, 320)
@@ -133,6 +138,9 @@ class MainWindow(QMainWindow):
             self.tr("&Open model file…"), self.choose_model_file, QKeySequence.StandardKey.Open
         )
         self.starter_action = self._action(self.tr("Use the &starter model"), self.load_starter)
+        self.models_action = self._action(
+            self.tr("&Models…"), lambda: self.show_model_manager(), QKeySequence("Ctrl+M")
+        )
         self.unload_action = self._action(self.tr("&Unload model"), self.session.unload_model)
         self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.new_chat_action = self._action(
@@ -179,7 +187,12 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
-        for action in (self.open_action, self.starter_action, self.unload_action):
+        for action in (
+            self.models_action,
+            self.open_action,
+            self.starter_action,
+            self.unload_action,
+        ):
             file_menu.addAction(action)
         file_menu.addSeparator()
         for action in (self.export_action, self.export_all_action, self.import_action):
@@ -292,8 +305,13 @@ class MainWindow(QMainWindow):
         self.welcome_open = QPushButton(self.tr("Open model file…"))
         self.welcome_open.clicked.connect(self.choose_model_file)
         buttons.addWidget(self.welcome_open)
+        self.welcome_download = QPushButton(self.tr("Download a recommended model"))
+        self.welcome_download.clicked.connect(
+            lambda: self.show_model_manager(ModelManager.BROWSE_TAB)
+        )
+        buttons.addWidget(self.welcome_download)
         buttons.addStretch(1)
-        for button in (self.welcome_starter, self.welcome_open):
+        for button in (self.welcome_starter, self.welcome_open, self.welcome_download):
             button.setMinimumHeight(int(button.sizeHint().height() * 1.4))
             button.setMinimumWidth(button.sizeHint().width() + 24)
         outer.addLayout(buttons)
@@ -430,6 +448,18 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.load_model(path)
+
+    def show_model_manager(self, tab: int = ModelManager.LIBRARY_TAB) -> ModelManager:
+        """Opens the model manager (made on first use) on ``tab``."""
+        if self.model_manager is None:
+            if self.model_services is None:
+                folder = str(self.settings.get("library.models_dir"))
+                models_dir = Path(folder) if folder else default_data_dir() / "models"
+                self.model_services = ModelServices(self.settings, models_dir, None, None, self)
+            self.model_manager = ModelManager(self.model_services, self)
+            self.model_manager.load_requested.connect(self.load_model)
+        self.model_manager.open_tab(tab)
+        return self.model_manager
 
     def new_chat(self) -> None:
         self.session.new_chat()
