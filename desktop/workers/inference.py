@@ -134,6 +134,9 @@ class ReplyFailure:
 
 
 _TOKEN_MEMORY_SIZE = 256
+#: Token ids of prompt segments by (text, parse_special): a follow-up turn tokenizes only the
+#: text that is new since the last turn instead of the whole history.
+_SEGMENT_CACHE_SIZE = 4096
 _KV_STATES_MAX = 8
 """At most this many saved conversation states, least recently used dropped first."""
 _KV_BUDGET_FRACTION = 0.25
@@ -248,6 +251,9 @@ class InferenceWorker(QObject):
         # Reply text → the tokens that produced it, so the next prompt re-uses the KV cache
         # even where re-tokenizing the text would give different tokens.
         self._token_memory: OrderedDict[str, tuple[int, ...]] = OrderedDict()
+        self._segment_tokens: OrderedDict[tuple[str, bool], tuple[int, ...]] = OrderedDict()
+        self.tokenized_segments = 0
+        """How many segments went to the tokenizer (not found in the cache); tests read it."""
         # Whose conversation the KV cache holds now, and the saved caches of the others.
         self._kv_owner: str | None = None
         self.kv_states = KvStateCache()
@@ -420,6 +426,7 @@ class InferenceWorker(QObject):
         self._model = None
         self._template = None
         self._token_memory.clear()
+        self._segment_tokens.clear()
         self.kv_states.clear()
         self._kv_owner = None
 
@@ -429,12 +436,23 @@ class InferenceWorker(QObject):
         model = self._model
         assert model is not None
         tokens: list[int] = []
+        cache = self._segment_tokens
         for segment in segments:
             remembered = None if segment.parse_special else self._token_memory.get(segment.text)
             if remembered is not None:
                 tokens.extend(remembered)
+                continue
+            key = (segment.text, segment.parse_special)
+            cached = cache.get(key)
+            if cached is None:
+                cached = tuple(model.tokenize_segments((segment,)))
+                self.tokenized_segments += 1
+                cache[key] = cached
+                if len(cache) > _SEGMENT_CACHE_SIZE:
+                    cache.popitem(last=False)
             else:
-                tokens.extend(model.tokenize_segments((segment,)))
+                cache.move_to_end(key)
+            tokens.extend(cached)
         if model.adds_bos and (not tokens or tokens[0] != model.bos_token_id):
             tokens.insert(0, model.bos_token_id)
         return tokens

@@ -161,6 +161,30 @@ def test_follow_up_evaluates_only_the_new_tokens(qtbot, worker, tiny_gguf: Path)
     assert stats.evaluated_prompt_tokens < stats.prompt_tokens
 
 
+def test_follow_up_tokenizes_only_the_new_text(qtbot, worker, tiny_gguf: Path) -> None:
+    commands = Commands(worker)
+    load(qtbot, worker, commands, 1, tiny_gguf)
+    history: list[ChatMessage] = []
+    for i in range(8):
+        history.append(ChatMessage(Role.USER, f"question {i} " * 10))
+        history.append(ChatMessage(Role.ASSISTANT, f"answer {i} " * 10))
+    first = (*history, ChatMessage(Role.USER, "And now?"))
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000):
+        commands.generate.emit(GenerationRequest(2, first, GREEDY))
+    before = worker.tokenized_segments
+    assert before >= len(first)  # every message once, plus the template's text
+    follow_up = (*first, ChatMessage(Role.ASSISTANT, "Fine."), ChatMessage(Role.USER, "Why?"))
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000):
+        commands.generate.emit(GenerationRequest(3, follow_up, GREEDY))
+    assert worker.tokenized_segments - before <= 3  # the two new messages, maybe one new piece
+    # Another model may tokenize differently: its cache starts empty.
+    load(qtbot, worker, commands, 4, tiny_gguf)
+    before = worker.tokenized_segments
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000):
+        commands.generate.emit(GenerationRequest(5, follow_up, GREEDY))
+    assert worker.tokenized_segments - before >= len(follow_up)
+
+
 def test_stop_ends_the_reply_quickly_and_keeps_the_text(
     qtbot, worker, long_context_tiny_gguf: Path
 ) -> None:
