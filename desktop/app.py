@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QThread, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop import APP_NAME, __version__
@@ -29,7 +30,23 @@ from desktop.ui.theme import Appearance
 from desktop.workers.downloads import DownloadWorker
 from desktop.workers.inference import InferenceWorker
 
-RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
+
+def resources_dir() -> Path:
+    """The repository's resources/ folder, or its copy inside a PyInstaller bundle."""
+    if getattr(sys, "frozen", False) and hasattr(sys, "_MEIPASS"):
+        return Path(sys._MEIPASS) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+RESOURCES_DIR = resources_dir()
+
+
+def app_icon() -> QIcon:
+    """The window and taskbar icon, from the PNG sizes resources/make_icons.py renders."""
+    icon = QIcon()
+    for png in sorted((RESOURCES_DIR / "icons").glob("hearthside-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 @dataclass
@@ -179,6 +196,8 @@ def main(model: Path | None = None, data_dir: Path | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName("hearthside")  # matches resources/hearthside.desktop
+    app.setWindowIcon(app_icon())
     data_dir = (data_dir or default_data_dir()).expanduser()
     data_dir.mkdir(parents=True, exist_ok=True)
     instance = SingleInstance(data_dir)

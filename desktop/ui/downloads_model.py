@@ -9,16 +9,23 @@ download, so one ``dataChanged`` per report is the repaint rate limit.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, replace
 from enum import IntEnum
+from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QByteArray, QLocale, QModelIndex, QObject, Qt, Signal, Slot
 
 from desktop.ui.list_model import ModelIndex
 from desktop.ui.row_table_model import RowTableModel
-from desktop.workers.downloads import DownloadRequest, DownloadState, DownloadWorker
+from desktop.workers.downloads import (
+    DownloadFile,
+    DownloadRequest,
+    DownloadState,
+    DownloadWorker,
+)
 
 __all__ = ["DownloadListModel", "DownloadQueue", "DownloadRow", "format_size"]
 
@@ -217,9 +224,17 @@ class DownloadQueue(QObject):
     download_finished = Signal(str, str)
     download_failed = Signal(str, str)
 
-    def __init__(self, worker: DownloadWorker | None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        worker: DownloadWorker | None,
+        parent: QObject | None = None,
+        state_file: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.model = DownloadListModel(self)
+        self._state_file = state_file
+        self._requests: dict[str, DownloadRequest] = {}  # unfinished, kept across restarts
+        self._sent: set[str] = set()  # what the worker has been given in this run
         if worker is not None:
             self.download_requested.connect(worker.on_download_requested)
             self.pause_requested.connect(worker.pause)
@@ -230,11 +245,63 @@ class DownloadQueue(QObject):
             worker.download_finished.connect(self.on_worker_download_finished)
             worker.download_failed.connect(self.on_worker_download_failed)
             worker.state_changed.connect(self.on_worker_state_changed)
+        self._restore()
+
+    # -- kept across restarts --
+
+    def _restore(self) -> None:
+        """Lists the downloads the last run left unfinished, paused: resuming them is the
+        user's choice, so a start never touches the network by itself."""
+        if self._state_file is None:
+            return
+        try:
+            saved = json.loads(self._state_file.read_text(encoding="utf-8"))
+            requests = [_request_from_json(item) for item in saved["downloads"]]
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, KeyError, TypeError):
+            return  # a damaged list only loses the list; the .part files stay and resume
+        for request in requests:
+            if request.id in self._requests or request.files[0].path.exists():
+                continue
+            self._requests[request.id] = request
+            done = sum(_part_size(f.path) for f in request.files)
+            self.model.add(
+                DownloadRow(
+                    request.id,
+                    request.title or request.id,
+                    request.total,
+                    done=done,
+                    state=DownloadState.PAUSED.value,
+                )
+            )
+
+    def _save(self) -> None:
+        if self._state_file is None:
+            return
+        payload = {
+            "version": 1,
+            "downloads": [_request_to_json(r) for r in self._requests.values()],
+        }
+        try:
+            self._state_file.parent.mkdir(parents=True, exist_ok=True)
+            temp = self._state_file.with_suffix(".tmp")
+            temp.write_text(json.dumps(payload, indent=1), encoding="utf-8")
+            temp.replace(self._state_file)
+        except OSError:  # the .part files still resume if the same file is asked for again
+            return
+
+    def _forget(self, download_id: str) -> None:
+        if self._requests.pop(download_id, None) is not None:
+            self._save()
 
     # -- commands --
 
     def request(self, request: DownloadRequest) -> None:
         self.model.add(DownloadRow(request.id, request.title or request.id, request.total))
+        self._requests[request.id] = request
+        self._sent.add(request.id)
+        self._save()
         self.download_requested.emit(request)
 
     def pause(self, download_id: str) -> None:
@@ -243,9 +310,24 @@ class DownloadQueue(QObject):
     def resume(self, download_id: str) -> None:
         """Resume a paused download, or retry a failed one (the part file is kept)."""
         self.model.update(download_id, reason="")
+        request = self._requests.get(download_id)
+        if request is not None and download_id not in self._sent:
+            # Left by the last run: hand it to the worker, which resumes from the .part file.
+            self._sent.add(download_id)
+            self.model.update(download_id, state=DownloadState.QUEUED.value)
+            self.download_requested.emit(request)
+            return
         self.resume_requested.emit(download_id)
 
     def cancel(self, download_id: str) -> None:
+        request = self._requests.get(download_id)
+        if request is not None and download_id not in self._sent:
+            for file in request.files:
+                for leftover in (_part_path(file.path), _part_path(file.path, ".part.json")):
+                    leftover.unlink(missing_ok=True)
+            self.model.update(download_id, state=DownloadState.CANCELLED.value, speed=0.0)
+            self._forget(download_id)
+            return
         self.cancel_requested.emit(download_id)
 
     def is_active(self, download_id: str) -> bool:
@@ -267,15 +349,55 @@ class DownloadQueue(QObject):
     @Slot(str, str)
     def on_worker_state_changed(self, download_id: str, state: str) -> None:
         self.model.update(download_id, state=state)
+        if state in (DownloadState.FINISHED.value, DownloadState.CANCELLED.value):
+            self._forget(download_id)
 
     @Slot(str, str)
     def on_worker_download_finished(self, download_id: str, path: str) -> None:
         row = self.model.row(download_id)
         if row is not None:
             self.model.update(download_id, path=path, done=row.total, speed=0.0)
+        self._forget(download_id)
         self.download_finished.emit(download_id, path)
 
     @Slot(str, str)
     def on_worker_download_failed(self, download_id: str, reason: str) -> None:
         self.model.update(download_id, reason=reason, speed=0.0)
         self.download_failed.emit(download_id, reason)
+
+
+def _part_path(path: Path, suffix: str = ".part") -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _part_size(path: Path) -> int:
+    try:
+        return _part_path(path).stat().st_size
+    except OSError:
+        return 0
+
+
+def _request_to_json(request: DownloadRequest) -> dict[str, Any]:
+    return {
+        "id": request.id,
+        "title": request.title,
+        "files": [
+            {"url": f.url, "path": str(f.path), "size": f.size, "sha256": f.sha256}
+            for f in request.files
+        ],
+    }
+
+
+def _request_from_json(item: Any) -> DownloadRequest:
+    files = tuple(
+        DownloadFile(
+            url=str(f["url"]),
+            path=Path(str(f["path"])),
+            size=int(f["size"]),
+            sha256=str(f["sha256"]) if f.get("sha256") else None,
+        )
+        for f in item["files"]
+    )
+    if not files:
+        raise ValueError("a download without files")
+    return DownloadRequest(id=str(item["id"]), files=files, title=str(item.get("title", "")))

@@ -61,7 +61,9 @@ class ModelServices(QObject):
         self.settings = settings
         self.models_dir = models_dir
         self.cache_file = cache_file
-        self.downloads = DownloadQueue(worker, self)
+        # Unfinished downloads are listed again at the next start (paused), beside the cache.
+        state_file = cache_file.parent / "downloads.json" if cache_file is not None else None
+        self.downloads = DownloadQueue(worker, self, state_file)
 
 
 class ModelManager(QWidget):

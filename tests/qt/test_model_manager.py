@@ -369,3 +369,68 @@ def test_main_window_opens_the_manager_and_loads_through_it(
     manager.library.load_selected()
     assert loaded == [str(models / "tiny.gguf")]
     assert not manager.isVisible()
+
+
+def test_an_unfinished_download_is_listed_after_a_restart_and_resumes(  # type: ignore[no-untyped-def]
+    qtbot,
+    manager: ModelManager,
+    hub: FakeHub,
+    tiny_gguf: Path,
+    settings: Settings,
+    private_data_dir: Path,
+    downloader: DownloadWorker,
+) -> None:
+    big = tiny_gguf.read_bytes() + b"\5" * (3 << 20)
+    hub.add_repo("acme/Restart-GGUF", {"Restart-Q4_0.gguf": big}, downloads=1)
+    _pick(qtbot, manager, "acme/Restart-GGUF", "Restart-Q4_0.gguf")
+    qtbot.waitUntil(lambda: not manager.calls.busy, timeout=20_000)
+    hub.rate = 1 << 20
+    queue = manager.services.downloads
+    model = queue.model
+    manager.browser.download_selected()
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=20_000)
+    done = lambda: model.index(0, 0).data(DownloadListModel.Roles.DoneRole)  # noqa: E731
+    qtbot.waitUntil(lambda: done() > 0, timeout=20_000)
+    download_id = model.index(0, 0).data(DownloadListModel.Roles.IdRole)
+    queue.pause(download_id)
+    qtbot.waitUntil(
+        lambda: model.index(0, 0).data(DownloadListModel.Roles.StateRole) == "paused",
+        timeout=20_000,
+    )
+    kept = done()
+    part = private_data_dir / "models" / "Restart-Q4_0.gguf.part"
+    on_disk = part.stat().st_size
+    assert on_disk > 0
+    # The next start: a new worker and a new queue over the same state file.
+    thread = QThread()
+    fresh = DownloadWorker(parallel=2, progress_interval=0.01, transfer_options={"backoff": 0.01})
+    fresh.moveToThread(thread)
+    thread.start()
+    services = ModelServices(
+        settings, private_data_dir / "models", private_data_dir / "cache.json", fresh
+    )
+    again = services.downloads.model
+    assert again.rowCount() == 1
+    assert again.index(0, 0).data(DownloadListModel.Roles.StateRole) == "paused"
+    assert again.index(0, 0).data(DownloadListModel.Roles.DoneRole) >= kept > 0
+    hub.rate = None
+    fetched_before = hub.sent_bytes("Restart-Q4_0.gguf")
+    try:
+        with qtbot.waitSignal(services.downloads.download_finished, timeout=30_000):
+            services.downloads.resume(download_id)
+    finally:
+        fresh.shutdown()
+        thread.quit()
+        thread.wait()
+    path = private_data_dir / "models" / "Restart-Q4_0.gguf"
+    assert path.read_bytes() == big
+    # It resumed from the part file instead of starting over: at most 5% fetched twice.
+    resumed = hub.sent_bytes("Restart-Q4_0.gguf") - fetched_before
+    assert resumed <= len(big) - on_disk + 0.05 * len(big)
+    # Finished downloads are not listed again.
+    assert (
+        ModelServices(
+            settings, private_data_dir / "models", private_data_dir / "cache.json", None
+        ).downloads.model.rowCount()
+        == 0
+    )
