@@ -16,17 +16,20 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QProgressDialog,
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import APP_NAME, __version__
+from desktop.core.catalog import split_name
 from desktop.core.conversation import ConversationSummary, Role
 from desktop.core.hardware import detect
 from desktop.core.settings import Settings, default_data_dir, parse_gpu_layers
@@ -336,7 +339,15 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.model_label = QLabel(self.tr("No model loaded"))
+        # The model's name is also the model picker: a menu of the library's models.
+        self.model_label = QToolButton()
+        self.model_label.setText(self.tr("No model loaded"))
+        self.model_label.setAutoRaise(True)
+        self.model_label.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.model_label.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.model_menu = QMenu(self.model_label)
+        self.model_menu.aboutToShow.connect(self.fill_model_menu)
+        self.model_label.setMenu(self.model_menu)
         self.backend_label = QLabel()
         self.speed_label = QLabel()
         self.context_label = QLabel()
@@ -346,7 +357,8 @@ class MainWindow(QMainWindow):
         self.load_bar.setFormat(self.tr("Loading… %p%"))
         self.cancel_load_button = QPushButton(self.tr("Cancel"))
         self.cancel_load_button.clicked.connect(self.session.cancel_load)
-        bar.addWidget(self.model_label, 1)
+        bar.addWidget(self.model_label)
+        bar.addWidget(QWidget(), 1)  # keeps the picker at its natural width on the left
         for widget in (
             self.load_bar,
             self.cancel_load_button,
@@ -460,6 +472,50 @@ class MainWindow(QMainWindow):
             self.model_manager.load_requested.connect(self.load_model)
         self.model_manager.open_tab(tab)
         return self.model_manager
+
+    def library_models(self, limit: int = 40) -> list[Path]:
+        """GGUF models in the models folder and the extra folders, without reading them:
+        a later part of a split model and vision projectors are left out."""
+        folder = str(self.settings.get("library.models_dir"))
+        folders = [Path(folder) if folder else default_data_dir() / "models"]
+        extra = str(self.settings.get("library.extra_folders"))
+        folders += [Path(line.strip()) for line in extra.splitlines() if line.strip()]
+        found: dict[str, Path] = {}
+        for base in folders:
+            try:
+                candidates = sorted(base.rglob("*.gguf"))
+            except OSError:
+                continue
+            for path in candidates:
+                split = split_name(path.name)
+                if path.name.lower().startswith("mmproj") or (split and split[1] != 1):
+                    continue
+                found.setdefault(str(path.resolve()), path)
+                if len(found) >= limit:
+                    break
+        return sorted(found.values(), key=lambda p: p.name.lower())
+
+    def fill_model_menu(self) -> None:
+        """Builds the picker's menu when it opens, so it always shows the library as it is."""
+        menu = self.model_menu
+        menu.clear()
+        loaded = self.session.model_info
+        loaded_path = Path(loaded.path).resolve() if loaded is not None else None
+        models = self.library_models()
+        if models:
+            header = menu.addAction(self.tr("Models in your library"))
+            header.setEnabled(False)
+        for path in models:
+            action = menu.addAction(path.name)
+            action.setCheckable(True)
+            action.setChecked(loaded_path is not None and path.resolve() == loaded_path)
+            action.triggered.connect(lambda _checked=False, p=str(path): self.load_model(p))
+        if models:
+            menu.addSeparator()
+        menu.addAction(self.open_action)
+        menu.addAction(self.models_action)
+        if starter_installed():
+            menu.addAction(self.starter_action)
 
     def new_chat(self) -> None:
         self.session.new_chat()

@@ -189,3 +189,27 @@ def test_overflow_marks_the_dropped_messages(qtbot, app, tiny_gguf: Path) -> Non
     assert excluded == sorted(excluded, reverse=True)  # the oldest ones, in one run
     assert "oldest messages" in app.window.banner.text()
     assert app.window.banner.isVisible()
+
+
+def test_the_model_picker_lists_the_library_and_loads_from_it(
+    qtbot, app, tiny_gguf: Path, private_data_dir: Path
+) -> None:
+    import shutil
+
+    models = private_data_dir / "models"
+    models.mkdir(parents=True, exist_ok=True)
+    shutil.copy(tiny_gguf, models / "tiny-chat-Q8_0.gguf")
+    shutil.copy(tiny_gguf, models / "big-00002-of-00002.gguf")  # a later part: not listed
+    shutil.copy(tiny_gguf, models / "mmproj-tiny.gguf")  # a projector: not listed
+    window = app.window
+    window.fill_model_menu()
+    names = [a.text() for a in window.model_menu.actions() if a.isCheckable()]
+    assert names == ["tiny-chat-Q8_0.gguf"]
+    pick = next(a for a in window.model_menu.actions() if a.text() == "tiny-chat-Q8_0.gguf")
+    app.settings.set("model.n_ctx", 512, "tiny-chat-Q8_0.gguf")
+    pick.trigger()
+    qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=30_000)
+    assert app.session.model_info.path.endswith("tiny-chat-Q8_0.gguf")
+    window.fill_model_menu()
+    checked = [a.text() for a in window.model_menu.actions() if a.isChecked()]
+    assert checked == ["tiny-chat-Q8_0.gguf"]
