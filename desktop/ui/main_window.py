@@ -9,7 +9,15 @@ from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Slot, qVersion
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -50,7 +58,7 @@ from desktop.ui.export_dialog import (
     filter_for,
     import_file,
 )
-from desktop.ui.model_manager import ModelManager, ModelServices
+from desktop.ui.model_manager import ModelManager, ModelServices, dropped_models
 from desktop.ui.settings_dialog import ModelSettingsDialog
 from desktop.ui.shortcuts_dialog import ShortcutsDialog
 from desktop.ui.sidebar import Sidebar
@@ -119,6 +127,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.resize(980, 760)
         self.setMinimumSize(360, 320)
+        self.setAcceptDrops(True)  # a .gguf dropped here goes to the library
         self._build_actions()
         self._build_menus()
         self._build_central()
@@ -472,6 +481,24 @@ class MainWindow(QMainWindow):
             self.model_manager.load_requested.connect(self.load_model)
         self.model_manager.open_tab(tab)
         return self.model_manager
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_models(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A .gguf dropped on the window goes to the library (copy or use in place)."""
+        paths = dropped_models(event)
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        manager = self.show_model_manager(ModelManager.LIBRARY_TAB)
+        # Asked after the drop returns: a modal box inside a drop handler can leave the
+        # desktop's drag state stuck.
+        QTimer.singleShot(0, manager, lambda: manager.library.import_files(paths))
 
     def library_models(self, limit: int = 40) -> list[Path]:
         """GGUF models in the models folder and the extra folders, without reading them:

@@ -39,7 +39,19 @@ from desktop.ui.library_view import LibraryPanel
 from desktop.ui.single_instance import bring_to_front
 from desktop.workers.downloads import DownloadRequest, DownloadWorker
 
-__all__ = ["ModelManager", "ModelServices"]
+__all__ = ["ModelManager", "ModelServices", "dropped_models"]
+
+
+def dropped_models(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    """The local .gguf files in a drag, for any window that accepts model drops."""
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [
+        Path(url.toLocalFile())
+        for url in mime.urls()
+        if url.isLocalFile() and url.toLocalFile().lower().endswith(".gguf")
+    ]
 
 
 class ModelServices(QObject):
@@ -199,25 +211,14 @@ class ModelManager(QWidget):
 
     # -- drag and drop --
 
-    @staticmethod
-    def _dropped_models(event: QDragEnterEvent | QDropEvent) -> list[Path]:
-        mime = event.mimeData()
-        if not mime.hasUrls():
-            return []
-        return [
-            Path(url.toLocalFile())
-            for url in mime.urls()
-            if url.isLocalFile() and url.toLocalFile().lower().endswith(".gguf")
-        ]
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_models(event):
+        if dropped_models(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = self._dropped_models(event)
+        paths = dropped_models(event)
         if not paths:
             event.ignore()
             return

@@ -213,3 +213,27 @@ def test_the_model_picker_lists_the_library_and_loads_from_it(
     window.fill_model_menu()
     checked = [a.text() for a in window.model_menu.actions() if a.isChecked()]
     assert checked == ["tiny-chat-Q8_0.gguf"]
+
+
+def test_a_gguf_dropped_on_the_window_goes_to_the_library(
+    qtbot, app, tiny_gguf: Path, private_data_dir: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tiny_gguf))])
+    drop = QDropEvent(
+        QPointF(20, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    asked: list[Path] = []
+    app.window.show_model_manager().library.ask_import = lambda p: asked.append(p) or "copy"
+    app.window.dropEvent(drop)  # offscreen Qt delivers drops only during a real drag
+    assert drop.isAccepted()
+    qtbot.waitUntil(lambda: (private_data_dir / "models" / tiny_gguf.name).exists(), timeout=10_000)
+    assert asked == [tiny_gguf]
+    app.window.model_manager.calls.wait(10_000)
