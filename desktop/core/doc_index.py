@@ -28,7 +28,6 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import math
@@ -37,7 +36,7 @@ import re
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -52,6 +51,7 @@ from desktop.core.passages import (
 )
 from desktop.core.storage import (
     ProblemKind,
+    SqliteDatabase,
     StoreProblem,
     _fts_phrase,
     _move_aside,
@@ -384,7 +384,7 @@ def _is_hidden(name: str) -> bool:
 # --- the index ----------------------------------------------------------------------------
 
 
-class DocumentIndex:
+class DocumentIndex(SqliteDatabase):
     """Collections and their passages. One instance per thread: the indexing worker opens its
     own (WAL lets the GUI thread search while it writes)."""
 
@@ -444,27 +444,6 @@ class DocumentIndex:
         index = cls(conn, path, clock)
         index.problem = problem
         return index
-
-    def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self._conn.execute("PRAGMA optimize")
-        self._conn.close()
-
-    def __enter__(self) -> DocumentIndex:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
 
     # --- collections ---
 

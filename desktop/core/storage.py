@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Self
 
 from desktop.core.conversation import (
     ConversationSummary,
@@ -571,7 +571,35 @@ def _check_existing(path: Path, conn: sqlite3.Connection) -> int:
     return version
 
 
-class ConversationStore:
+class SqliteDatabase:
+    """What every database file of the app shares: one connection, short IMMEDIATE
+    transactions that never fail half way on a lock upgrade, and `PRAGMA optimize` on close."""
+
+    _conn: sqlite3.Connection
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute("PRAGMA optimize")
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+
+class ConversationStore(SqliteDatabase):
     """All conversations of one user. Use from one thread (the GUI thread)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], float]) -> None:
@@ -664,28 +692,6 @@ class ConversationStore:
                     (FinishReason.INTERRUPTED.value,),
                 )
         return ids
-
-    def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self._conn.execute("PRAGMA optimize")
-        self._conn.close()
-
-    def __enter__(self) -> ConversationStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One short transaction; IMMEDIATE so it never fails half way on a lock upgrade."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
 
     def _now(self) -> float:
         return float(self._clock())
