@@ -413,6 +413,22 @@ def _pin_path() -> QPainterPath:
 _PIN = _pin_path()
 
 
+def _row_colors(opt: QStyleOptionViewItem) -> tuple[QPalette.ColorGroup, bool, QColor, QColor]:
+    """The palette group, whether the row is selected, and its text and dimmed colours."""
+    group = _color_group(opt)
+    selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+    text_color = opt.palette.color(
+        group,
+        QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text,
+    )
+    dim_color = (
+        QColor(text_color)
+        if selected
+        else opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
+    )
+    return group, selected, text_color, dim_color
+
+
 def _color_group(option: QStyleOptionViewItem) -> QPalette.ColorGroup:
     if not option.state & QStyle.StateFlag.State_Enabled:
         return QPalette.ColorGroup.Disabled
@@ -444,18 +460,7 @@ class _ConversationDelegate(QStyledItemDelegate):
         self.initStyleOption(opt, index)
         opt.text = ""
         _draw_panel(painter, opt)
-
-        group = _color_group(opt)
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        text_color = opt.palette.color(
-            group,
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text,
-        )
-        dim_color = (
-            QColor(text_color)
-            if selected
-            else opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
-        )
+        _group, selected, text_color, dim_color = _row_colors(opt)
         if selected:
             dim_color.setAlphaF(0.75)
 
@@ -535,18 +540,7 @@ class _SearchResultDelegate(QStyledItemDelegate):
         self.initStyleOption(opt, index)
         opt.text = ""
         _draw_panel(painter, opt)
-
-        group = _color_group(opt)
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        text_color = opt.palette.color(
-            group,
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text,
-        )
-        dim_color = (
-            QColor(text_color)
-            if selected
-            else opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
-        )
+        group, selected, text_color, dim_color = _row_colors(opt)
         mark_color = QColor(opt.palette.color(group, QPalette.ColorRole.Highlight))
         mark_color.setAlphaF(0.28)
 
