@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QThread, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QThread, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -70,9 +70,10 @@ class Hearthside:
         message shown earlier would not hide the status bar's labels and overlap them)."""
         if self.first_run:
             self.window.statusBar().showMessage(
-                self.window.tr(
+                QCoreApplication.translate(
+                    "MainWindow",
                     "Settings were chosen for this computer's memory and processor; "
-                    "Edit › Settings shows them."
+                    "Edit › Settings shows them.",
                 ),
                 15_000,
             )
@@ -149,7 +150,9 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     if isinstance(app, QApplication):
         window.appearance = Appearance(app, window)
     if settings.problem:
-        window.show_error(window.tr("Settings were reset"), settings.problem)
+        window.show_error(
+            QCoreApplication.translate("MainWindow", "Settings were reset"), settings.problem
+        )
     if store.problem is not None:
         window.show_store_problem(store.problem)
     window.restore_state()
@@ -167,26 +170,42 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     )
 
 
-def install_translations(app: QApplication, language: str = "system") -> None:
-    """Loads Hearthside's and Qt's own translations for the chosen language, when present."""
+def translations_dir() -> Path:
+    """Where the compiled translations (hearthside_<lang>.qm, made by pyside6-lrelease) are."""
+    return RESOURCES_DIR / "translations"
+
+
+def install_translations(app: QApplication, language: str = "system") -> list[QTranslator]:
+    """Loads Hearthside's and Qt's own translations for `app.language`, when present.
+
+    "system" follows the system locale, "en" is the built-in English, "zh_CN" Simplified
+    Chinese. A missing .qm (pyside6-lrelease did not run) leaves the interface in English.
+    Returns the translators installed.
+    """
+    if language == "en":
+        return []
     locale = QLocale.system() if language == "system" else QLocale(language)
+    installed = []
     for name, folder in (
-        ("hearthside", str(RESOURCES_DIR / "translations")),
+        ("hearthside", str(translations_dir())),
         ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
     ):
         translator = QTranslator(app)
         if translator.load(locale, name, "_", folder):
             app.installTranslator(translator)
+            installed.append(translator)
+    return installed
 
 
 def report_previous_crash(window: MainWindow, log_path: Path) -> None:
     """Tells the user the last run ended in a native crash, and where its log is."""
     window.show_error(
-        window.tr("Hearthside crashed last time"),
-        window.tr(
+        QCoreApplication.translate("MainWindow", "Hearthside crashed last time"),
+        QCoreApplication.translate(
+            "MainWindow",
             "Hearthside stopped unexpectedly the last time it ran. Your conversations were "
             "saved as you went. If it happens again, please include this file in a bug "
-            "report:\n{path}"
+            "report:\n{path}",
         ).format(path=str(log_path)),
     )
 

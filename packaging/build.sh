@@ -55,6 +55,11 @@ if [ "$WITH_STARTER" = 1 ]; then
     rm -rf "$WORK/starter-check"
 fi
 
+echo "== translations (resources/translations/*.ts -> .qm)"
+for ts in resources/translations/*.ts; do
+    "$VENV/bin/pyside6-lrelease" -silent "$ts" -qm "${ts%.ts}.qm"
+done
+
 echo "== pyinstaller"
 rm -rf dist/hearthside
 build_started=$(date +%s)

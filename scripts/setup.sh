@@ -84,3 +84,16 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
     echo "${CMAKE_ARGS:-}" > "$VENV/.hearthside-cmake-args"
     echo "$WANT" > "$STAMP"
 fi
+
+# The interface translations: compiles resources/translations/*.ts to the .qm files the app
+# loads, when a .ts is newer than its .qm or the .qm is missing. Without them the app is English.
+if [ -x "$VENV/bin/pyside6-lrelease" ]; then
+    for ts in "$ROOT"/resources/translations/*.ts; do
+        [ -f "$ts" ] || continue
+        qm="${ts%.ts}.qm"
+        if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
+            "$VENV/bin/pyside6-lrelease" -silent "$ts" -qm "$qm" ||
+                echo "Could not compile $ts; the interface stays in English" >&2
+        fi
+    done
+fi

@@ -106,12 +106,14 @@ class AppSettingsDialog(QDialog):
         form.addRow(self.tr("Text size"), self.font_size)
         self.language = QComboBox()
         self.language.addItem(self.tr("Follow the system"), "system")
+        # Each language is named in itself, so it can be found whatever the interface shows.
         self.language.addItem("English", "en")
+        self.language.addItem("简体中文", "zh_CN")
         form.addRow(self.tr("Language"), self.language)
         note = QLabel(
             self.tr(
-                "Only English is available so far. A new language takes effect the next time "
-                "Hearthside starts."
+                "English and 简体中文 (Simplified Chinese). A new language takes effect the "
+                "next time Hearthside starts."
             )
         )
         note.setWordWrap(True)

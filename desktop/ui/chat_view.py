@@ -36,6 +36,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -1250,11 +1251,15 @@ def _ask_before_opening(parent: QWidget, url: QUrl) -> bool:
     """Default confirmation: a modal question that shows the URL as plain text."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(parent.tr("Open link"))
+    box.setWindowTitle(QCoreApplication.translate("ChatView", "Open link"))
     box.setTextFormat(Qt.TextFormat.PlainText)  # the URL is untrusted; never rich text
     # The encoded form shows punycode hosts, so a look-alike domain cannot hide.
     shown = bytes(url.toEncoded().data()).decode("ascii", errors="replace")
-    box.setText(parent.tr("Open this link in your browser?\n{url}").format(url=shown))
+    box.setText(
+        QCoreApplication.translate("ChatView", "Open this link in your browser?\n{url}").format(
+            url=shown
+        )
+    )
     box.setStandardButtons(QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     return box.exec() == QMessageBox.StandardButton.Open

@@ -53,13 +53,14 @@ SUFFIXES = {
 
 
 def format_names() -> dict[str, str]:
-    tr = QCoreApplication.translate
+    # Not an alias named tr: pyside6-lupdate would read tr(context, text) as tr(text, comment).
+    translate = QCoreApplication.translate
     return {
-        ExportFormat.MARKDOWN.value: tr("Export", "Markdown"),
-        ExportFormat.HTML.value: tr("Export", "Web page (HTML)"),
-        PDF: tr("Export", "PDF"),
-        ExportFormat.JSON.value: tr("Export", "JSON (complete, can be imported again)"),
-        ExportFormat.TEXT.value: tr("Export", "Plain text"),
+        ExportFormat.MARKDOWN.value: translate("Export", "Markdown"),
+        ExportFormat.HTML.value: translate("Export", "Web page (HTML)"),
+        PDF: translate("Export", "PDF"),
+        ExportFormat.JSON.value: translate("Export", "JSON (complete, can be imported again)"),
+        ExportFormat.TEXT.value: translate("Export", "Plain text"),
     }
 
 

@@ -313,7 +313,7 @@ class RepoFilesModel(_TableModel):
             if column == 2:
                 return format_size(f.size)
             if column == 3:
-                return fit_text(self, row.fit)
+                return fit_text(row.fit)
             notes = []
             if row.recommended:
                 notes.append(self.tr("★ Recommended"))

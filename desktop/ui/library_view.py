@@ -15,7 +15,16 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QByteArray, QFile, QModelIndex, QObject, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QFile,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -68,13 +77,13 @@ def format_params(count: int | None) -> str:
     return f"{count / 1e3:.0f}K"
 
 
-def fit_text(owner: QObject, fit: Fit | None) -> str:
+def fit_text(fit: Fit | None) -> str:
     if fit is None:
         return ""
     return {
-        Fit.FITS: owner.tr("Fits"),
-        Fit.TIGHT: owner.tr("Tight"),
-        Fit.WONT_FIT: owner.tr("Won't fit"),
+        Fit.FITS: QCoreApplication.translate("ModelFit", "Fits"),
+        Fit.TIGHT: QCoreApplication.translate("ModelFit", "Tight"),
+        Fit.WONT_FIT: QCoreApplication.translate("ModelFit", "Won't fit"),
     }[fit]
 
 
@@ -192,7 +201,7 @@ class LibraryListModel(RowTableModel):
             if column == self.LICENSE:
                 return facts.license or ""
             if column == self.FIT:
-                return fit_text(self, row.fit)
+                return fit_text(row.fit)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.FIT:
             return fit_colour(row.fit) if row.fit is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:

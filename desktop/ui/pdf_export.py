@@ -33,7 +33,6 @@ from desktop.core.export import (
 
 __all__ = ["export_labels", "export_pdf", "pdf_html"]
 
-_CONTEXT = "PdfExport"
 _FONT_FAMILIES = [
     "Noto Sans",
     "DejaVu Sans",
@@ -48,39 +47,39 @@ _FONT_FAMILIES = [
 _MUTED = "#59636e"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
+# Called by this name with a literal context, so pyside6-lupdate finds every string.
+translate = QCoreApplication.translate
 
 
 def export_labels() -> ExportLabels:
     """ExportLabels in the interface language, for every export the UI starts (not just PDF)."""
     return ExportLabels(
-        you=_tr("You"),
-        assistant=_tr("Assistant"),
-        system=_tr("System"),
-        created=_tr("Created"),
-        updated=_tr("Updated"),
-        model=_tr("Model"),
-        quantization=_tr("Quantization"),
-        sha256=_tr("SHA-256"),
-        system_prompt=_tr("System prompt"),
-        settings=_tr("Settings"),
-        template=_tr("Chat template"),
-        none=_tr("none"),
-        branch=_tr("Branch {path} ({index} of {count})"),
-        current_branch=_tr("shown in the app"),
-        finished=_tr("Finished: {reason}"),
-        finish_stop=_tr("stop"),
-        finish_length=_tr("length limit"),
-        finish_cancelled=_tr("stopped by the user"),
-        finish_error=_tr("error"),
-        finish_interrupted=_tr("interrupted"),
-        unfinished=_tr("not finished"),
-        tokens=_tr("{prompt} prompt tokens, {generated} generated"),
-        speed=_tr("{speed:.1f} tokens/s"),
-        exported_by=_tr("Exported from Hearthside"),
-        code=_tr("code"),
-        image=_tr("[image: {alt}]"),
+        you=translate("PdfExport", "You"),
+        assistant=translate("PdfExport", "Assistant"),
+        system=translate("PdfExport", "System"),
+        created=translate("PdfExport", "Created"),
+        updated=translate("PdfExport", "Updated"),
+        model=translate("PdfExport", "Model"),
+        quantization=translate("PdfExport", "Quantization"),
+        sha256=translate("PdfExport", "SHA-256"),
+        system_prompt=translate("PdfExport", "System prompt"),
+        settings=translate("PdfExport", "Settings"),
+        template=translate("PdfExport", "Chat template"),
+        none=translate("PdfExport", "none"),
+        branch=translate("PdfExport", "Branch {path} ({index} of {count})"),
+        current_branch=translate("PdfExport", "shown in the app"),
+        finished=translate("PdfExport", "Finished: {reason}"),
+        finish_stop=translate("PdfExport", "stop"),
+        finish_length=translate("PdfExport", "length limit"),
+        finish_cancelled=translate("PdfExport", "stopped by the user"),
+        finish_error=translate("PdfExport", "error"),
+        finish_interrupted=translate("PdfExport", "interrupted"),
+        unfinished=translate("PdfExport", "not finished"),
+        tokens=translate("PdfExport", "{prompt} prompt tokens, {generated} generated"),
+        speed=translate("PdfExport", "{speed:.1f} tokens/s"),
+        exported_by=translate("PdfExport", "Exported from Hearthside"),
+        code=translate("PdfExport", "code"),
+        image=translate("PdfExport", "[image: {alt}]"),
     )
 
 
@@ -167,7 +166,9 @@ def export_pdf(conversation: ExportConversation, path: Path, *, all_branches: bo
         document.print_(writer)
         del writer  # closes and flushes the file
         if os.path.getsize(temp_name) == 0:
-            raise OSError(_tr("The PDF could not be written to {path}.").format(path=path))
+            raise OSError(
+                translate("PdfExport", "The PDF could not be written to {path}.").format(path=path)
+            )
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

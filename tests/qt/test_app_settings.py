@@ -124,7 +124,7 @@ def test_cancel_changes_nothing(qtbot, app, keep_appearance) -> None:
 
 def test_other_settings_are_stored(qtbot, app, tmp_path: Path) -> None:
     dialog = open_settings(qtbot, app)
-    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    dialog.language.setCurrentIndex(dialog.language.findData("zh_CN"))
     dialog.hub_endpoint.setText("https://hf-mirror.example/ ")
     dialog.models_dir.setText(str(tmp_path / "my models"))
     dialog.n_ctx.setValue(3072)
@@ -132,7 +132,7 @@ def test_other_settings_are_stored(qtbot, app, tmp_path: Path) -> None:
     dialog.threads.setValue(3)
     click(dialog, QDialogButtonBox.StandardButton.Ok)
     saved = Settings(app.settings.path)
-    assert saved.get("app.language") == "en"
+    assert saved.get("app.language") == "zh_CN"
     assert saved.get("hub.endpoint") == "https://hf-mirror.example"
     assert saved.get("library.models_dir") == str(tmp_path / "my models")
     assert (saved.get("model.n_ctx"), saved.get("model.gpu_layers")) == (3072, "12")
@@ -179,12 +179,13 @@ def test_folders_shown_and_opened(qtbot, app, private_data_dir: Path) -> None:
     assert opened == [private_data_dir, private_data_dir / "models"]
 
 
-def test_language_note_says_only_english_exists(qtbot, app) -> None:
+def test_language_choices_and_note(qtbot, app) -> None:
     dialog = open_settings(qtbot, app)
     codes = [dialog.language.itemData(i) for i in range(dialog.language.count())]
-    assert codes == ["system", "en"]
+    assert codes == ["system", "en", "zh_CN"]
+    assert dialog.language.itemText(2) == "简体中文"
     notes = " ".join(label.text() for label in dialog.findChildren(type(dialog.error)))
-    assert "Only English" in notes and "next time" in notes
+    assert "English and 简体中文" in notes and "next time" in notes
 
 
 def test_recommended_button_restores_the_hardware_defaults(qtbot, app) -> None:

