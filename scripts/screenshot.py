@@ -73,10 +73,15 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=Path("/tmp/hearthside-shots"))
+    parser.add_argument("--language", default="en", help="en or zh_CN")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv)
     app.setStyle("Fusion")
+    if args.language != "en":
+        from desktop.app import install_translations
+
+        install_translations(app, args.language)
     hearthside = create(Path(tempfile.mkdtemp()))
     window = hearthside.window
     window.resize(1000, 760)
