@@ -141,6 +141,49 @@ def backend_info() -> BackendInfo:
     )
 
 
+_GGML_DEVICE_GPU = 1  # enum ggml_backend_dev_type: CPU, GPU, IGPU, ACCEL, META
+
+
+def gpu_memory() -> tuple[int, int] | None:
+    """(free, total) bytes summed over the dedicated GPUs llama.cpp can use; None without one.
+
+    llama-cpp-python has no binding for ggml's device registry, so the two calls are made
+    through ctypes on the libggml it ships; any trouble means "unknown", never an error.
+    """
+    try:
+        import os
+
+        lib_dir = os.path.join(os.path.dirname(llama_cpp.__file__), "lib")
+        names = [n for n in os.listdir(lib_dir) if n.startswith(("libggml.", "ggml.dll"))]
+        if not names:
+            return None
+        ggml = ctypes.CDLL(os.path.join(lib_dir, sorted(names)[0]))
+        ggml.ggml_backend_dev_count.restype = ctypes.c_size_t
+        ggml.ggml_backend_dev_get.restype = ctypes.c_void_p
+        ggml.ggml_backend_dev_get.argtypes = [ctypes.c_size_t]
+        ggml.ggml_backend_dev_type.restype = ctypes.c_int
+        ggml.ggml_backend_dev_type.argtypes = [ctypes.c_void_p]
+        ggml.ggml_backend_dev_memory.restype = None
+        ggml.ggml_backend_dev_memory.argtypes = [
+            ctypes.c_void_p,
+            ctypes.POINTER(ctypes.c_size_t),
+            ctypes.POINTER(ctypes.c_size_t),
+        ]
+        free_total, all_total, found = 0, 0, False
+        for index in range(ggml.ggml_backend_dev_count()):
+            device = ggml.ggml_backend_dev_get(index)
+            if not device or ggml.ggml_backend_dev_type(device) != _GGML_DEVICE_GPU:
+                continue
+            free, total = ctypes.c_size_t(0), ctypes.c_size_t(0)
+            ggml.ggml_backend_dev_memory(device, ctypes.byref(free), ctypes.byref(total))
+            free_total += free.value
+            all_total += total.value
+            found = True
+        return (free_total, all_total) if found and all_total > 0 else None
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
 def default_thread_count() -> int:
     """Physical cores, as llama.cpp recommends; hyper-threads slow decoding down."""
     try:

@@ -49,7 +49,7 @@ from desktop.core.catalog import (
     judge_fit,
     scan_library,
 )
-from desktop.core.settings import Settings
+from desktop.core.settings import Settings, parse_gpu_layers
 from desktop.engine.library import read_model_facts
 from desktop.ui.background_calls import BackgroundCalls
 from desktop.ui.downloads_model import format_size
@@ -320,6 +320,15 @@ class LibraryPanel(QWidget):
     def context_length_for(self, entry: LibraryEntry) -> int:
         return int(self.settings.get("model.n_ctx", entry.path.name))
 
+    def gpu_layers_for(self, entry: LibraryEntry) -> int:
+        """The model's GPU layers setting as a count (-1: all); auto means all, as when loading
+        on a machine with a GPU (the caller only asks when there is one)."""
+        try:
+            layers = parse_gpu_layers(str(self.settings.get("model.gpu_layers", entry.path.name)))
+        except ValueError:
+            return 0
+        return -1 if layers is None else layers
+
     # -- scanning --
 
     def rescan(self) -> None:
@@ -359,7 +368,9 @@ class LibraryPanel(QWidget):
             fit = None
             context = self.context_length_for(entry)
             if entry.usable:
-                fit = judge_fit(estimate_memory(entry.size, entry.facts, context), machine)
+                layers = self.gpu_layers_for(entry) if machine.vram_total else 0
+                estimate = estimate_memory(entry.size, entry.facts, context, layers)
+                fit = judge_fit(estimate, machine)
             rows.append(LibraryRow(entry, fit, context))
         selected = self.selected_entry()
         self.model.set_rows(rows)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.catalog import MachineMemory, machine_memory
 from desktop.core.settings import Settings
+from desktop.engine.llama import gpu_memory
 from desktop.ui.background_calls import BackgroundCalls
 from desktop.ui.downloads_model import DownloadQueue
 from desktop.ui.downloads_panel import DownloadsPanel
@@ -97,6 +98,7 @@ class ModelManager(QWidget):
         self.setAcceptDrops(True)
         self.calls = BackgroundCalls(self)
         self._scanned_once = False
+        self._vram: tuple[int, int] | None = None  # asked once: it loads llama.cpp's devices
         self._finished_path = ""
         layout = QVBoxLayout(self)
         self.banner = QWidget()
@@ -122,9 +124,11 @@ class ModelManager(QWidget):
             services.models_dir,
             services.cache_file,
             self.calls,
-            self.machine,
+            lambda: self.machine(),  # late-bound, so a test can give another machine
         )
-        self.browser = HubBrowser(services.settings, services.models_dir, self.calls, self.machine)
+        self.browser = HubBrowser(
+            services.settings, services.models_dir, self.calls, lambda: self.machine()
+        )
         self.downloads = DownloadsPanel(services.downloads)
         self.tabs.addTab(self.library, self.tr("&Library"))
         self.tabs.addTab(self.browser, self.tr("&Browse"))
@@ -141,8 +145,12 @@ class ModelManager(QWidget):
     # -- opening --
 
     def machine(self) -> MachineMemory:
-        """This computer's memory now (psutil; a few microseconds)."""
-        return machine_memory()
+        """This computer's memory now: RAM from psutil, VRAM from llama.cpp's GPU devices
+        (none on a CPU-only build, and then fit marks judge RAM alone)."""
+        if self._vram is None:
+            self._vram = gpu_memory() or (0, 0)
+        free, total = self._vram
+        return machine_memory(total or None, free or None)
 
     def open_tab(self, tab: int) -> None:
         """Show the window on ``tab``; the library is listed the first time it is shown."""

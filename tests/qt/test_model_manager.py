@@ -434,3 +434,33 @@ def test_an_unfinished_download_is_listed_after_a_restart_and_resumes(  # type: 
         ).downloads.model.rowCount()
         == 0
     )
+
+
+@pytest.mark.parametrize(("vram", "expected"), [(8 * GIB, "Fits"), (4096, "Won't fit")])
+def test_fit_marks_count_vram_when_layers_go_to_the_gpu(  # type: ignore[no-untyped-def]
+    qtbot,
+    manager: ModelManager,
+    tiny_gguf: Path,
+    private_data_dir: Path,
+    settings: Settings,
+    vram: int,
+    expected: str,
+) -> None:
+    # This machine has no GPU, so the machine's memory is given: 8 GiB or 4 KiB of free VRAM.
+    models = private_data_dir / "models"
+    models.mkdir(parents=True)
+    shutil.copy(tiny_gguf, models / "tiny.gguf")
+    settings.set("model.gpu_layers", "all", "tiny.gguf")
+    manager.machine = lambda: MachineMemory(  # type: ignore[method-assign]
+        total=64 * GIB, available=48 * GIB, vram_total=vram, vram_free=vram
+    )
+    _open_library(qtbot, manager)
+    assert _column(manager.library.model, 0, LibraryListModel.FIT) == expected
+
+
+def test_without_a_gpu_no_vram_is_reported() -> None:
+    from desktop.engine.llama import backend_info, gpu_memory
+
+    if backend_info().gpu_offload:
+        pytest.skip("this build of llama.cpp has a GPU backend")
+    assert gpu_memory() is None
