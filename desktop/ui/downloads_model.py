@@ -91,12 +91,8 @@ class DownloadListModel(RowTableModel):
 
     # -- the table shape --
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        names = (
+    def column_titles(self) -> tuple[str, ...]:
+        return (
             self.tr("Model"),
             self.tr("Progress"),
             self.tr("Size"),
@@ -104,7 +100,6 @@ class DownloadListModel(RowTableModel):
             self.tr("Time left"),
             self.tr("State"),
         )
-        return names[section] if 0 <= section < len(names) else None
 
     def state_text(self, state: str) -> str:
         return {

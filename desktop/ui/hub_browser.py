@@ -137,13 +137,8 @@ class StarterListModel(_TableModel):
     _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.RepoIdRole: QByteArray(b"repoId")}
     COLUMNS = 4
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        names = (self.tr("Model"), self.tr("Kind"), self.tr("Size"), self.tr("Why"))
-        return names[section] if 0 <= section < len(names) else None
+    def column_titles(self) -> tuple[str, ...]:
+        return (self.tr("Model"), self.tr("Kind"), self.tr("Size"), self.tr("Why"))
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row: StarterModel | None = self._row_at(index)
@@ -189,19 +184,14 @@ class HubResultsModel(_TableModel):
     }
     COLUMNS = 5
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        names = (
+    def column_titles(self) -> tuple[str, ...]:
+        return (
             self.tr("Model"),
             self.tr("Downloads"),
             self.tr("Likes"),
             self.tr("Updated"),
             self.tr("License"),
         )
-        return names[section] if 0 <= section < len(names) else None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row: HubModel | None = self._row_at(index)
@@ -256,19 +246,14 @@ class RepoFilesModel(_TableModel):
     }
     COLUMNS = 5
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        names = (
+    def column_titles(self) -> tuple[str, ...]:
+        return (
             self.tr("Quantization"),
             self.tr("File"),
             self.tr("Size"),
             self.tr("Memory"),
             self.tr("Note"),
         )
-        return names[section] if 0 <= section < len(names) else None
 
     def set_files(
         self, files: RepoFiles, fit: Callable[[RemoteGguf], Fit], recommended: RemoteGguf | None

@@ -123,12 +123,8 @@ class LibraryListModel(RowTableModel):
         super().__init__(parent)
         self._rows: list[LibraryRow] = []
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        names = (
+    def column_titles(self) -> tuple[str, ...]:
+        return (
             self.tr("Name"),
             self.tr("Architecture"),
             self.tr("Parameters"),
@@ -139,7 +135,6 @@ class LibraryListModel(RowTableModel):
             self.tr("License"),
             self.tr("Memory"),
         )
-        return names[section] if 0 <= section < len(names) else None
 
     def set_rows(self, rows: list[LibraryRow]) -> None:
         self.beginResetModel()

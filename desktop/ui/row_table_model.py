@@ -17,8 +17,8 @@ __all__ = ["RowTableModel"]
 
 
 class RowTableModel(QAbstractTableModel):
-    """A flat table over ``self._rows``; subclasses set ``COLUMNS``, ``_ROLE_NAMES`` and
-    ``data()`` (role values are per row and the same in every column)."""
+    """A flat table over ``self._rows``; subclasses set ``COLUMNS``, ``_ROLE_NAMES``,
+    ``column_titles()`` and ``data()`` (role values are per row, the same in every column)."""
 
     COLUMNS: ClassVar[int] = 1
     _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {}
@@ -50,6 +50,18 @@ class RowTableModel(QAbstractTableModel):
             | Qt.ItemFlag.ItemIsSelectable
             | Qt.ItemFlag.ItemNeverHasChildren
         )
+
+    def column_titles(self) -> tuple[str, ...]:
+        """The header of each column, translated; subclasses name theirs."""
+        return ()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        titles = self.column_titles()
+        return titles[section] if 0 <= section < len(titles) else None
 
     def roleNames(self) -> dict[int, QByteArray]:
         names = dict(super().roleNames())
