@@ -89,6 +89,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.conversation import FinishReason, Role
 from desktop.core.markdown import COPY_SCHEME, MarkdownLabels, RenderedMarkdown, render_markdown
+from desktop.ui.composer import ChatKeysEdit
 from desktop.ui.message_model import MessageListModel
 
 __all__ = ["ChatView", "MessageAction", "MessageWidget", "RepaintThrottle", "SafeTextBrowser"]
@@ -413,7 +414,7 @@ class MessageAction(IntEnum):
     NEXT = 5
 
 
-class _InlineEditor(QPlainTextEdit):
+class _InlineEditor(ChatKeysEdit):
     """Plain text box for editing a sent message, with the composer's keys.
 
     Enter (or Ctrl+Enter) sends, Shift+Enter breaks the line, Esc cancels. The keys are claimed
@@ -422,11 +423,8 @@ class _InlineEditor(QPlainTextEdit):
 
     Signals:
         submit(): Enter was pressed.
-        cancel(): Esc was pressed.
+        escape(): Esc was pressed (cancel the edit).
     """
-
-    submit = Signal()
-    cancel = Signal()
 
     _KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
 
@@ -439,21 +437,6 @@ class _InlineEditor(QPlainTextEdit):
             event.accept()
             return True
         return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                self.insertPlainText("\n")
-            else:
-                self.submit.emit()
-            event.accept()
-            return
-        if key == Qt.Key.Key_Escape:
-            self.cancel.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         # Scroll the editor only when it has more lines than it shows; otherwise the wheel
@@ -936,7 +919,7 @@ class MessageWidget(QFrame):
         editor.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         editor.setAccessibleName(self.tr("Edit message"))
         editor.submit.connect(self._on_editor_submit)
-        editor.cancel.connect(self._on_editor_cancel)
+        editor.escape.connect(self._on_editor_cancel)
         editor.document().contentsChanged.connect(self._on_editor_contents_changed)
 
         buttons = QWidget(self)

@@ -17,17 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["Composer"]
+__all__ = ["ChatKeysEdit", "Composer"]
 
 #: The input grows with its text up to this many lines, then scrolls.
 _MAX_LINES = 8
 
 
-class _InputEdit(QPlainTextEdit):
-    """Plain text input whose keys mean chat actions.
+class ChatKeysEdit(QPlainTextEdit):
+    """Plain text input whose keys mean chat actions, for the composer and the inline editor.
 
-    Enter sends, Shift+Enter breaks the line, Esc stops a streaming reply. Handled here rather
-    than with an event filter so the keys work however focus reached the box.
+    Enter sends, Shift+Enter breaks the line, Esc stops or cancels. Handled here rather than
+    with an event filter so the keys work however focus reached the box.
 
     Signals:
         submit(): Enter was pressed.
@@ -36,6 +36,25 @@ class _InputEdit(QPlainTextEdit):
 
     submit = Signal()
     escape = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+            else:
+                self.submit.emit()
+            event.accept()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.escape.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class _InputEdit(ChatKeysEdit):
+    """The composer's box: grows with its text (see :meth:`set_heights`)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,21 +76,6 @@ class _InputEdit(QPlainTextEdit):
 
     def minimumSizeHint(self) -> QSize:
         return QSize(super().minimumSizeHint().width(), self._min_height)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                self.insertPlainText("\n")
-            else:
-                self.submit.emit()
-            event.accept()
-            return
-        if key == Qt.Key.Key_Escape:
-            self.escape.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
 
 class Composer(QWidget):
