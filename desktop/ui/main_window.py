@@ -489,16 +489,11 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        """A .gguf dropped on the window goes to the library (copy or use in place)."""
-        paths = dropped_models(event)
-        if not paths:
+        """A .gguf dropped on the window goes to the library, as if dropped on the manager."""
+        if dropped_models(event):
+            self.show_model_manager(ModelManager.LIBRARY_TAB).dropEvent(event)
+        else:
             event.ignore()
-            return
-        event.acceptProposedAction()
-        manager = self.show_model_manager(ModelManager.LIBRARY_TAB)
-        # Asked after the drop returns: a modal box inside a drop handler can leave the
-        # desktop's drag state stuck.
-        QTimer.singleShot(0, manager, lambda: manager.library.import_files(paths))
 
     def library_models(self, limit: int = 40) -> list[Path]:
         """GGUF models in the models folder and the extra folders, without reading them:
