@@ -96,9 +96,7 @@ def run_diagnose(model: Path | None, data_dir: Path | None) -> int:
         segments = template.render_segments(
             (ChatMessage(Role.USER, "Write a short story about a lighthouse."),)
         )
-        prompt = loaded.tokenize_segments(segments)
-        if loaded.adds_bos and (not prompt or prompt[0] != loaded.bos_token_id):
-            prompt.insert(0, loaded.bos_token_id)
+        prompt = loaded.with_bos(loaded.tokenize_segments(segments))
         prompt_rate, gen_rate, made = measure_generation(loaded, prompt, DIAGNOSE_TOKENS)
     except Exception as error:
         return _fail(f"generation failed: {error}")

@@ -370,6 +370,12 @@ class LoadedModel:
     def adds_bos(self) -> bool:
         return bool(self._llm._model.add_bos_token())
 
+    def with_bos(self, tokens: list[int]) -> list[int]:
+        """Starts the prompt with BOS when the model wants one and the template gave none."""
+        if self.adds_bos and (not tokens or tokens[0] != self.bos_token_id):
+            tokens.insert(0, self.bos_token_id)
+        return tokens
+
     # KV state ------------------------------------------------------------------------------
 
     def save_state(self) -> KvState | None:

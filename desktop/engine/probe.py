@@ -142,9 +142,7 @@ def run_probe(path: Path, n_gpu_layers: int) -> int:
         model = LoadedModel.load(path, LoadOptions(n_ctx=256, n_gpu_layers=n_gpu_layers))
         if fault == "segfault":
             os.kill(os.getpid(), signal.SIGSEGV)
-        prompt = model.tokenize_text("Hello")
-        if model.adds_bos:
-            prompt.insert(0, model.bos_token_id)
+        prompt = model.with_bos(model.tokenize_text("Hello"))
         greedy = SamplingOptions(temperature=0.0, max_tokens=2, seed=0)
         for _ in model.generate(prompt, greedy, lambda: False):
             pass

@@ -453,9 +453,7 @@ class InferenceWorker(QObject):
             else:
                 cache.move_to_end(key)
             tokens.extend(cached)
-        if model.adds_bos and (not tokens or tokens[0] != model.bos_token_id):
-            tokens.insert(0, model.bos_token_id)
-        return tokens
+        return model.with_bos(tokens)
 
     @Slot(object)
     def on_generate_requested(self, request: GenerationRequest) -> None:
