@@ -55,6 +55,21 @@ class GenerationInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageSource:
+    """A passage from the user's documents that a reply was given, shown as citation [number].
+    Kept with the message (a copy of the text, not a reference into the index) so the citation
+    still reads right after the file changes or the collection is deleted."""
+
+    number: int  # the tag the model saw: [1], [2], ...
+    file: str  # absolute path when retrieved
+    page: int | None = None  # 1-based, PDFs only
+    heading: str | None = None
+    text: str = ""
+    highlights: tuple[tuple[int, int], ...] = ()  # (start, end) of matched words in text
+    collection: str = ""  # the collection's name when retrieved
+
+
+@dataclass(frozen=True, slots=True)
 class StoredMessage:
     """A message as kept: messages form a tree per conversation (edits and regenerations add
     siblings, never overwrite)."""
@@ -68,6 +83,9 @@ class StoredMessage:
     finished_at: float | None = None
     finish_reason: FinishReason | None = None  # assistant only; None while streaming
     generation: GenerationInfo | None = None  # assistant only
+    thinking: str = ""  # assistant only: the reasoning before the answer, markers removed
+    thinking_seconds: float | None = None  # how long the model thought; None if it did not
+    sources: tuple[MessageSource, ...] = ()  # assistant only: passages given to the model
 
 
 @dataclass(frozen=True, slots=True)

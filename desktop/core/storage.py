@@ -46,6 +46,7 @@ from desktop.core.conversation import (
     ConversationSummary,
     FinishReason,
     GenerationInfo,
+    MessageSource,
     Role,
     StoredMessage,
 )
@@ -119,6 +120,9 @@ class ImportedMessage:
     finished_at: float | None = None
     finish_reason: FinishReason | None = None
     generation: GenerationInfo | None = None
+    thinking: str = ""
+    thinking_seconds: float | None = None
+    sources: tuple[MessageSource, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,9 +270,39 @@ def _migration_1_initial(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_2_thinking_sources_summaries(conn: sqlite3.Connection) -> None:
+    """A reply's thinking and its document sources beside its content (not in it, so search,
+    exports and the prompt can each decide what to do with them), and the running summaries
+    of turns that fell out of the context window. A summary belongs to the branch it was made
+    on: it covers the path from the root to ``through_message_id``."""
+    run_script(
+        conn,
+        """
+        ALTER TABLE messages ADD COLUMN thinking TEXT NOT NULL DEFAULT '';
+        ALTER TABLE messages ADD COLUMN thinking_seconds REAL;
+        ALTER TABLE messages ADD COLUMN sources TEXT NOT NULL DEFAULT '';
+        CREATE TABLE conversation_summaries (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL
+                REFERENCES conversations(id) ON DELETE CASCADE,
+            through_message_id INTEGER NOT NULL
+                REFERENCES messages(id) ON DELETE CASCADE,
+            content TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            edited_at REAL
+        );
+        CREATE INDEX summaries_by_message ON conversation_summaries(through_message_id);
+        CREATE INDEX summaries_by_conversation ON conversation_summaries(conversation_id);
+        """,
+    )
+
+
 # Index i holds the migration from version i to version i + 1. Append only; never edit a
 # migration that has shipped.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1_initial]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migration_1_initial,
+    _migration_2_thinking_sources_summaries,
+]
 
 
 def latest_version() -> int:
@@ -348,6 +382,55 @@ def decode_generation(text: object) -> GenerationInfo | None:
     return GenerationInfo(**values)
 
 
+def encode_sources(sources: Sequence[MessageSource]) -> str:
+    if not sources:
+        return ""
+    return json.dumps(
+        [dataclasses.asdict(source) for source in sources], ensure_ascii=False, allow_nan=False
+    )
+
+
+def _decode_source(raw: object) -> MessageSource | None:
+    if not isinstance(raw, dict):
+        return None
+    number, file = raw.get("number"), raw.get("file")
+    if type(number) is not int or not isinstance(file, str):
+        return None
+    page, heading, text = raw.get("page"), raw.get("heading"), raw.get("text")
+    collection = raw.get("collection")
+    highlights: list[tuple[int, int]] = []
+    for pair in raw.get("highlights") or ():
+        if (
+            isinstance(pair, list | tuple)
+            and len(pair) == 2
+            and all(type(v) is int for v in pair)
+            and 0 <= pair[0] <= pair[1]
+        ):
+            highlights.append((pair[0], pair[1]))
+    return MessageSource(
+        number=number,
+        file=file,
+        page=page if type(page) is int else None,
+        heading=heading if isinstance(heading, str) else None,
+        text=text if isinstance(text, str) else "",
+        highlights=tuple(highlights),
+        collection=collection if isinstance(collection, str) else "",
+    )
+
+
+def decode_sources(text: object) -> tuple[MessageSource, ...]:
+    """Keeps each readable source; broken JSON or entries give fewer sources, never an error."""
+    if not isinstance(text, str) or not text:
+        return ()
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return ()
+    if not isinstance(raw, list):
+        return ()
+    return tuple(s for s in map(_decode_source, raw) if s is not None)
+
+
 def _decode_settings(text: object) -> dict[str, Any]:
     if not isinstance(text, str):
         return {}
@@ -382,7 +465,7 @@ def _optional_id(value: object) -> int | None:
 
 _MESSAGE_COLUMNS: Final = (
     "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.created_at, m.finished_at,"
-    " m.finish_reason, m.generation"
+    " m.finish_reason, m.generation, m.thinking, m.thinking_seconds, m.sources"
 )
 
 
@@ -393,7 +476,20 @@ _FINISH_REASONS: Final = {r.value: r for r in FinishReason}
 def _decode_message(row: Sequence[Any]) -> StoredMessage | None:
     """None for a row that cannot be shown (unknown role); other damage is repaired."""
     try:
-        id_, conversation_id, parent_id, role, content, created, finished, reason, gen = row
+        (
+            id_,
+            conversation_id,
+            parent_id,
+            role,
+            content,
+            created,
+            finished,
+            reason,
+            gen,
+            thinking,
+            thinking_seconds,
+            sources,
+        ) = row
         role = _ROLES.get(role)
         if role is None:
             log.warning("skipping message %s: unknown role %r", id_, row[3])
@@ -414,6 +510,9 @@ def _decode_message(row: Sequence[Any]) -> StoredMessage | None:
             finished_at=_optional_time(finished),
             finish_reason=finish_reason,
             generation=decode_generation(gen) if role is Role.ASSISTANT else None,
+            thinking=_text(thinking),
+            thinking_seconds=_optional_time(thinking_seconds),
+            sources=decode_sources(sources),
         )
     except Exception:  # one damaged row must not take the rest down
         log.exception("skipping unreadable message row")
@@ -872,6 +971,9 @@ class ConversationStore(SqliteDatabase):
         finished_at: float | None = None,
         finish_reason: FinishReason | None = None,
         generation: GenerationInfo | None = None,
+        thinking: str = "",
+        thinking_seconds: float | None = None,
+        sources: Sequence[MessageSource] = (),
         make_current: bool = True,
     ) -> StoredMessage:
         """Commits a message (a user turn before generation starts, or an empty reply to be
@@ -883,7 +985,8 @@ class ConversationStore(SqliteDatabase):
             self._check_parent(db, conversation_id, parent_id)
             cursor = db.execute(
                 "INSERT INTO messages (conversation_id, parent_id, role, content, created_at,"
-                " finished_at, finish_reason, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " finished_at, finish_reason, generation, thinking, thinking_seconds, sources)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     conversation_id,
                     parent_id,
@@ -893,6 +996,9 @@ class ConversationStore(SqliteDatabase):
                     finished_at,
                     None if finish_reason is None else FinishReason(finish_reason).value,
                     encode_generation(generation),
+                    thinking,
+                    thinking_seconds,
+                    encode_sources(sources),
                 ),
             )
             message_id = _lastrowid(cursor)
@@ -913,6 +1019,9 @@ class ConversationStore(SqliteDatabase):
             finished_at=finished_at,
             finish_reason=None if finish_reason is None else FinishReason(finish_reason),
             generation=generation if role is Role.ASSISTANT else None,
+            thinking=thinking,
+            thinking_seconds=thinking_seconds,
+            sources=tuple(sources),
         )
 
     @staticmethod
@@ -940,6 +1049,9 @@ class ConversationStore(SqliteDatabase):
         finish_reason: FinishReason | _Unset | None = UNSET,
         generation: GenerationInfo | _Unset | None = UNSET,
         finished_at: float | _Unset | None = UNSET,
+        thinking: str | _Unset = UNSET,
+        thinking_seconds: float | _Unset | None = UNSET,
+        sources: Sequence[MessageSource] | _Unset = UNSET,
     ) -> bool:
         """Saves a growing reply; one short transaction. False if the message is gone (its
         branch was deleted while it streamed)."""
@@ -957,6 +1069,15 @@ class ConversationStore(SqliteDatabase):
         if finished_at is not UNSET:
             columns.append("finished_at = ?")
             params.append(finished_at)
+        if thinking is not UNSET:
+            columns.append("thinking = ?")
+            params.append(thinking)
+        if thinking_seconds is not UNSET:
+            columns.append("thinking_seconds = ?")
+            params.append(thinking_seconds)
+        if sources is not UNSET:
+            columns.append("sources = ?")
+            params.append(encode_sources(sources))
         if not columns:
             return self.get_message(message_id) is not None
         with self._write() as db:
@@ -1225,8 +1346,8 @@ class ConversationStore(SqliteDatabase):
                     reason = FinishReason.INTERRUPTED  # an import is never still streaming
                 cursor = db.execute(
                     "INSERT INTO messages (conversation_id, parent_id, role, content,"
-                    " created_at, finished_at, finish_reason, generation)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " created_at, finished_at, finish_reason, generation, thinking,"
+                    " thinking_seconds, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         conversation_id,
                         parent,
@@ -1236,6 +1357,11 @@ class ConversationStore(SqliteDatabase):
                         None if message.finished_at is None else float(message.finished_at),
                         None if reason is None else FinishReason(reason).value,
                         encode_generation(message.generation),
+                        str(message.thinking),
+                        None
+                        if message.thinking_seconds is None
+                        else float(message.thinking_seconds),
+                        encode_sources(message.sources),
                     ),
                 )
                 ids[message.key] = _lastrowid(cursor)

@@ -17,7 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.core import storage
-from desktop.core.conversation import FinishReason, GenerationInfo, Role, StoredMessage
+from desktop.core.conversation import (
+    FinishReason,
+    GenerationInfo,
+    MessageSource,
+    Role,
+    StoredMessage,
+)
 from desktop.core.storage import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
@@ -135,6 +141,7 @@ def _check_v1(store: ConversationStore) -> None:
     path = store.current_path(conversation.id)
     assert [m.content for m in path] == ["hello from v1", "answer"]
     assert path[1].generation == GenerationInfo(seed=7)
+    assert (path[1].thinking, path[1].thinking_seconds, path[1].sources) == ("", None, ())
     assert [h.message_id for h in store.search("hello")] == [1]
 
 
@@ -207,15 +214,16 @@ def test_an_appended_migration_runs_after_a_backup_that_holds_the_wal(
     conversation_id, _ = chat(first, 2, "before the upgrade")
     # first stays open: its writes are still in the -wal file, not yet in the main file.
     assert Path(f"{db_path}-wal").stat().st_size > 0
+    shipped = storage.latest_version()
     monkeypatch.setattr(storage, "MIGRATIONS", [*storage.MIGRATIONS, _add_tags])
     with ConversationStore.open(db_path, clock=Clock()) as store:
         assert store.problem is None
-        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == shipped + 1
         assert store._conn.execute("SELECT * FROM tags").fetchall() == [(conversation_id, "old")]
-        assert store.backup_path is not None and ".bak-v1-" in store.backup_path.name
+        assert store.backup_path is not None and f".bak-v{shipped}-" in store.backup_path.name
     first.close()
     backup = raw(store.backup_path)
-    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == shipped
     assert backup.execute("SELECT title FROM conversations").fetchall() == [("before the upgrade",)]
     backup.close()
 
@@ -230,23 +238,26 @@ def test_a_failing_migration_changes_nothing_and_the_file_is_kept(
         conn.execute("CREATE TABLE half_done (x)")
         conn.execute("ALTER TABLE conversations ADD COLUMN colour TEXT")
         if conn.execute("SELECT count(*) FROM conversations").fetchone()[0]:
-            raise RuntimeError("bug in migration 2")  # trips on old data only, as real ones do
+            raise RuntimeError(
+                "bug in the new migration"
+            )  # trips on old data only, as real ones do
 
+    shipped = storage.latest_version()
     monkeypatch.setattr(storage, "MIGRATIONS", [*storage.MIGRATIONS, broken])
     with ConversationStore.open(db_path, clock=Clock()) as store:
         assert store.problem is not None
         assert store.problem.kind is ProblemKind.MIGRATION_FAILED
-        assert "bug in migration 2" in store.problem.detail
+        assert "bug in the new migration" in store.problem.detail
         assert store.list_conversations() == []
         moved = store.problem.moved_to
         assert ".upgrade-failed-" in moved.name
     kept = raw(moved)
-    assert kept.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert kept.execute("PRAGMA user_version").fetchone()[0] == shipped
     assert kept.execute("SELECT title FROM conversations").fetchall() == [("precious",)]
     names = {row[0] for row in kept.execute("SELECT name FROM sqlite_master")}
     assert "half_done" not in names
     kept.close()
-    assert any(".bak-v1-" in p.name for p in db_path.parent.iterdir())
+    assert any(f".bak-v{shipped}-" in p.name for p in db_path.parent.iterdir())
 
 
 # --- damaged files -----------------------------------------------------------------------
@@ -922,3 +933,56 @@ def test_stored_messages_are_plain_values(store: ConversationStore) -> None:
     _, ids = chat(store, 2)
     assert all(isinstance(m, StoredMessage) for m in store.path_to(ids[-1]))
     assert os.fspath(store.path).endswith(storage.DB_FILE_NAME)
+
+
+# --- thinking and sources ------------------------------------------------------------------
+
+
+def test_thinking_and_sources_are_kept_beside_the_answer(db_path: Path) -> None:
+    source = MessageSource(
+        number=1,
+        file="/docs/manual.pdf",
+        page=3,
+        heading="Setup",
+        text="Turn the valve left.",
+        highlights=((9, 14),),
+        collection="Manuals",
+    )
+    with ConversationStore.open(db_path, clock=Clock()) as store:
+        conversation = store.create_conversation("t")
+        question = store.add_message(conversation.id, None, Role.USER, "how?")
+        reply = store.add_message(
+            conversation.id, question.id, Role.ASSISTANT, "", thinking="hmm", sources=[source]
+        )
+        assert reply.sources == (source,)
+        assert store.update_message(reply.id, thinking="hmm, the valve", thinking_seconds=2.5)
+        assert store.update_message(reply.id, content="Turn it left [1].")
+    with ConversationStore.open(db_path, clock=Clock()) as store:
+        stored = store.get_message(reply.id)
+        assert stored is not None
+        assert (stored.content, stored.thinking, stored.thinking_seconds) == (
+            "Turn it left [1].",
+            "hmm, the valve",
+            2.5,
+        )
+        assert stored.sources == (source,)
+        # Thinking is not the answer: search finds the answer's words only.
+        assert store.search("valve") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["not json", "{}", '[{"number": "1", "file": "x"}]', '[{"number": 1}]', "[5]", "null"],
+)
+def test_unreadable_sources_are_dropped_not_fatal(text: str) -> None:
+    assert storage.decode_sources(text) == ()
+
+
+def test_readable_sources_survive_their_damaged_neighbours() -> None:
+    text = (
+        '[{"number": 1, "file": "a.txt", "page": "x", "highlights": [[0, 2], [5, 1], "z"]},'
+        ' {"number": 2}]'
+    )
+    assert storage.decode_sources(text) == (
+        MessageSource(number=1, file="a.txt", highlights=((0, 2),)),
+    )
