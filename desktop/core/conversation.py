@@ -32,6 +32,7 @@ class ChatMessage:
 
     role: Role
     content: str
+    thinking: str = ""  # an earlier reply's reasoning; the template decides whether it is sent
 
 
 @dataclass(frozen=True, slots=True)

@@ -338,40 +338,57 @@ def _render_text(source: str, variables: dict[str, Any], timeout_s: float | None
 _PAD = "\u2003"  # EM SPACE: str.strip() removes it, templates never contain it
 
 
+def _message_variables(message: ChatMessage, index: int, nonce: str) -> dict[str, str]:
+    """A message as the template sees it; an earlier reply's thinking goes in the keys that
+    reasoning templates read (Qwen3 and DeepSeek: reasoning_content, gpt-oss: thinking), so
+    each template keeps or drops it as its model expects. Its placeholder may be left out."""
+    variables = {"role": str(message.role), "content": f"{_PAD}HS{nonce}N{index}E{_PAD}"}
+    if message.thinking:
+        thinking = f"{_PAD}HS{nonce}T{index}E{_PAD}"
+        variables["reasoning_content"] = thinking
+        variables["thinking"] = thinking
+    return variables
+
+
 def _render_segments(
     source: str,
     messages: Sequence[ChatMessage],
     add_generation_prompt: bool,
     bos_token: str,
     eos_token: str,
+    extra_variables: Sequence[tuple[str, Any]] = (),
 ) -> tuple[PromptSegment, ...]:
     nonce = secrets.token_hex(8)
-    placeholders = [f"{_PAD}HS{nonce}N{i}E{_PAD}" for i in range(len(messages))]
     rendered = _render_text(
         source,
         {
-            "messages": [
-                {"role": str(m.role), "content": placeholders[i]} for i, m in enumerate(messages)
-            ],
+            **dict(extra_variables),
+            "messages": [_message_variables(m, i, nonce) for i, m in enumerate(messages)],
             "add_generation_prompt": add_generation_prompt,
             "bos_token": bos_token,
             "eos_token": eos_token,
         },
     )
-    pattern = re.compile(f"({_PAD}?)HS{nonce}N(\\d+)E({_PAD}?)")
+    pattern = re.compile(f"({_PAD}?)HS{nonce}([NT])(\\d+)E({_PAD}?)")
     matches = list(pattern.finditer(rendered))
-    indices = sorted(int(m.group(2)) for m in matches)
-    if indices != list(range(len(messages))) or rendered.count(nonce) != len(matches):
+    indices = sorted(int(m.group(3)) for m in matches if m.group(2) == "N")
+    thoughts = [int(m.group(3)) for m in matches if m.group(2) == "T"]
+    if (
+        indices != list(range(len(messages)))
+        or len(set(thoughts)) != len(thoughts)
+        or rendered.count(nonce) != len(matches)
+    ):
         raise _PlaceholderMangled
     segments: list[PromptSegment] = []
     pos = 0
     for match in matches:
         if match.start() > pos:
             segments.append(PromptSegment(rendered[pos : match.start()], True))
-        content = messages[int(match.group(2))].content
+        message = messages[int(match.group(3))]
+        content = message.content if match.group(2) == "N" else message.thinking
         if not match.group(1):
             content = content.lstrip()
-        if not match.group(3):
+        if not match.group(4):
             content = content.rstrip()
         if content:
             segments.append(PromptSegment(content, False))
@@ -406,6 +423,8 @@ class ChatTemplate:
     stop_strings: tuple[str, ...] = ()
     fold_system: bool = False
     note: str = field(default="", compare=False)
+    variables: tuple[tuple[str, Any], ...] = ()
+    """Extra template variables for every render, e.g. (("enable_thinking", False),)."""
 
     def render_segments(
         self, messages: Sequence[ChatMessage], add_generation_prompt: bool = True
@@ -418,7 +437,12 @@ class ChatTemplate:
         msgs = _fold_system(messages) if self.fold_system else tuple(messages)
         try:
             return _render_segments(
-                self.source, msgs, add_generation_prompt, self.bos_token, self.eos_token
+                self.source,
+                msgs,
+                add_generation_prompt,
+                self.bos_token,
+                self.eos_token,
+                self.variables,
             )
         except _PlaceholderMangled as exc:
             raise TemplateError(

@@ -347,6 +347,12 @@ class LoadedModel:
                 )
         return tokens
 
+    def single_token(self, text: str) -> int | None:
+        """The id of `text` when the vocabulary holds it as one token (control or not), else
+        None; reasoning markers are recognised this way."""
+        ids = self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+        return ids[0] if len(ids) == 1 and self.token_text(ids[0]) == text else None
+
     def tokenize_text(self, text: str) -> list[int]:
         return self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
 

@@ -27,6 +27,13 @@ from desktop.core.prompt import (
     choose_template,
     plan_prompt,
 )
+from desktop.core.reasoning import (
+    CANDIDATE_MARKERS,
+    ReasoningFormat,
+    ReasoningSplitter,
+    detect_reasoning,
+    start_mode,
+)
 from desktop.core.streaming import DeltaCoalescer, StopStringHoldback, Utf8StreamDecoder
 from desktop.engine import starter
 from desktop.engine.gguf_check import GgufCheckError, GgufFacts, check_gguf
@@ -83,6 +90,8 @@ class ModelInfo:
     gpu_layers: int
     is_demo: bool
     load_seconds: float
+    reasoning: str = ""  # "" for a model that does not think, else a ReasoningKind
+    thinking_switchable: bool = False  # its template can turn thinking off
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +103,10 @@ class GenerationRequest:
     conversation_key: str | None = None
     """Names the conversation so its KV cache is saved when another one takes over the model
     and restored when it comes back; None: nothing is saved or restored for this request."""
+    thinking: bool = True
+    """Whether a reasoning model should think first, where its template can switch it off."""
+    thinking_budget: int = 0
+    """Most tokens of thinking before the model is made to answer; 0: no limit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +128,8 @@ class ReplyStats:
     context_used: int
     n_ctx: int
     dropped_messages: int
+    thinking_seconds: float | None = None  # None: the reply had no thinking
+    thinking_tokens: int = 0
 
 
 class ReplyProblem(StrEnum):
@@ -221,8 +236,12 @@ class InferenceWorker(QObject):
             stays loaded and usable.
         model_unloaded(): the model was freed.
         reply_started(int request_id, PromptInfo info): the prompt is planned and evaluating.
-        reply_delta(int request_id, str text): new reply text since the last delta, at most
-            about 30 a second.
+        reply_delta(int request_id, str text): new answer text since the last delta, at most
+            about 30 a second; reasoning markers and thinking are never part of it.
+        reply_thinking_delta(int request_id, str text): new thinking text, likewise coalesced;
+            all of it arrives before the answer's first delta.
+        reply_thinking_finished(int request_id, float seconds): the thinking ended (the answer
+            starts, or the reply ended while thinking) after `seconds` of generating.
         reply_finished(int request_id, ReplyStats stats): the reply is complete (or stopped);
             all its text has been sent as deltas.
         reply_failed(int request_id, ReplyFailure failure): no reply could be made.
@@ -234,6 +253,8 @@ class InferenceWorker(QObject):
     model_unloaded = Signal()
     reply_started = Signal(int, object)
     reply_delta = Signal(int, str)
+    reply_thinking_delta = Signal(int, str)
+    reply_thinking_finished = Signal(int, float)
     reply_finished = Signal(int, object)
     reply_failed = Signal(int, object)
 
@@ -245,6 +266,8 @@ class InferenceWorker(QObject):
         self._probe_cache = ProbeCache(probe_cache) if probe_cache is not None else None
         self._model: LoadedModel | None = None
         self._template: ChatTemplate | None = None
+        self._reasoning: ReasoningFormat | None = None
+        self._marker_pieces: dict[int, bytes] = {}
         self._backend: BackendInfo | None = None
         self._cancel_load_up_to = -1
         self._cancel_reply_up_to = -1
@@ -363,8 +386,14 @@ class InferenceWorker(QObject):
                 request_id, LoadFailure(LoadProblem.CANCELLED, str(model_path), "cancelled")
             )
             return
+        reasoning, pieces = self._reasoning_for(model, template)
+        if reasoning is not None:
+            template = replace(
+                template, stop_strings=reasoning.without_marker_stops(template.stop_strings)
+            )
         self._release_model()
         self._model, self._template = model, template
+        self._reasoning, self._marker_pieces = reasoning, pieces
         self.load_progress.emit(request_id, 1.0)
         self.load_finished.emit(
             request_id,
@@ -383,6 +412,8 @@ class InferenceWorker(QObject):
                 gpu_layers=options.n_gpu_layers,
                 is_demo=is_demo,
                 load_seconds=time.perf_counter() - started,
+                reasoning=str(reasoning.kind) if reasoning is not None else "",
+                thinking_switchable=reasoning is not None and reasoning.toggle is not None,
             ),
         )
 
@@ -414,6 +445,25 @@ class InferenceWorker(QObject):
             extra_stops=facts.end_of_generation_tokens,
         )
 
+    @staticmethod
+    def _reasoning_for(
+        model: LoadedModel, template: ChatTemplate
+    ) -> tuple[ReasoningFormat | None, dict[int, bytes]]:
+        """The model's reasoning format, and the text of marker tokens that llama.cpp would
+        render as nothing (control tokens), so the splitter sees every marker."""
+        singles = {m: t for m in CANDIDATE_MARKERS if (t := model.single_token(m)) is not None}
+        reasoning = detect_reasoning(model.facts.chat_template, singles)
+        if reasoning is None:
+            return None, {}
+        if template.origin != "gguf" and reasoning.toggle is not None:
+            reasoning = replace(reasoning, toggle=None)  # our built-in template has no switch
+        pieces = {
+            token: marker.encode("utf-8")
+            for marker, token in singles.items()
+            if marker in reasoning.markers and not model.token_bytes(token)
+        }
+        return reasoning, pieces
+
     @Slot()
     def on_unload_requested(self) -> None:
         if self._model is not None:
@@ -425,6 +475,8 @@ class InferenceWorker(QObject):
             self._model.close()
         self._model = None
         self._template = None
+        self._reasoning = None
+        self._marker_pieces = {}
         self._token_memory.clear()
         self._segment_tokens.clear()
         self.kv_states.clear()
@@ -471,6 +523,9 @@ class InferenceWorker(QObject):
             )
             return
         sampling = request.sampling
+        reasoning = self._reasoning
+        if reasoning is not None and reasoning.toggle is not None:
+            template = replace(template, variables=((reasoning.toggle, request.thinking),))
         n_ctx = model.n_ctx
         max_tokens = sampling.max_tokens if sampling.max_tokens > 0 else n_ctx
         reserve = max(1, min(max_tokens, n_ctx // 4))
@@ -498,7 +553,21 @@ class InferenceWorker(QObject):
         self.reply_started.emit(
             request_id, PromptInfo(len(prompt), reused, plan.dropped_messages, n_ctx)
         )
-        self._stream_reply(request_id, model, template, prompt, sampling, plan.dropped_messages)
+        splitter = None
+        if reasoning is not None:
+            last = plan.segments[-1] if plan.segments else None
+            tail = last.text if last is not None and last.parse_special else ""
+            splitter = ReasoningSplitter(reasoning, *start_mode(reasoning, tail))
+        self._stream_reply(
+            request_id,
+            model,
+            template,
+            prompt,
+            sampling,
+            plan.dropped_messages,
+            splitter,
+            request.thinking_budget,
+        )
 
     def _switch_kv_state(self, model: LoadedModel, key: str | None, prompt: Sequence[int]) -> None:
         """Saves the cache of the conversation that leaves and restores the one that returns.
@@ -529,16 +598,23 @@ class InferenceWorker(QObject):
         prompt: Sequence[int],
         sampling: SamplingOptions,
         dropped: int,
+        splitter: ReasoningSplitter | None = None,
+        thinking_budget: int = 0,
     ) -> None:
         decoder = Utf8StreamDecoder()
         holdback = StopStringHoldback(template.stop_strings)
         coalescer = DeltaCoalescer()
+        thought_coalescer = DeltaCoalescer()
         generated: list[int] = []
         shown: list[str] = []
         finish = FinishReason.STOP
         stopped_by_string = False
         started = time.perf_counter()
         first_token_at: float | None = None
+        thinking_seconds: float | None = None
+        thinking_tokens = 0
+        thinking_open = splitter is not None
+        evaluated: int | None = None
 
         def should_stop() -> bool:
             return request_id <= self._cancel_reply_up_to
@@ -548,31 +624,104 @@ class InferenceWorker(QObject):
                 shown.append(text)
                 self.reply_delta.emit(request_id, text)
 
-        # The per-token path: bound methods in locals, no attribute lookups on self.
+        def send_thought(text: str) -> None:
+            if text:
+                self.reply_thinking_delta.emit(request_id, text)
+
+        def end_thinking() -> None:
+            # The thinking's last words reach the GUI before it hears the thinking ended, and
+            # both before the first words of the answer (queued signals keep their order).
+            nonlocal thinking_open, thinking_seconds
+            thinking_open = False
+            send_thought(thought_coalescer.flush())
+            if splitter is not None and splitter.has_thought:
+                now = time.perf_counter()
+                thinking_seconds = now - (first_token_at or now)
+                self.reply_thinking_finished.emit(request_id, thinking_seconds)
+
+        def route(text: str) -> str:
+            """Thinking goes out at once; returns the answer part."""
+            assert splitter is not None
+            thought, answer = splitter.feed(text)
+            if thought:
+                ready = thought_coalescer.push(thought)
+                if ready:
+                    send_thought(ready)
+            if thinking_open and splitter.answer_started:
+                end_thinking()
+            return answer
+
+        # The per-token path: bound methods in locals, no attribute lookups on self. A model
+        # that does not think takes exactly the path it took before reasoning existed.
         token_bytes = model.token_bytes
+        pieces = self._marker_pieces
+        if pieces:
+            plain_bytes = token_bytes
+
+            def token_bytes(token: int) -> bytes:
+                return pieces.get(token) or plain_bytes(token)
+
         decode = decoder.feed
         hold = holdback.feed
         push = coalescer.push
         keep = generated.append
+        current = list(prompt)
+        limit = sampling.max_tokens if sampling.max_tokens > 0 else model.n_ctx
         try:
-            for token in model.generate(prompt, sampling, should_stop):
-                if first_token_at is None:
-                    first_token_at = time.perf_counter()
-                keep(token)
-                visible, stopped_by_string = hold(decode(token_bytes(token)))
-                if visible:
-                    ready = push(visible)
-                    if ready:
-                        send(ready)
-                if stopped_by_string:
+            while True:
+                produced: list[int] = []
+                note = produced.append
+                force_answer = False
+                remaining = replace(sampling, max_tokens=max(1, limit - len(generated)))
+                for token in model.generate(current, remaining, should_stop):
+                    if first_token_at is None:
+                        first_token_at = time.perf_counter()
+                    keep(token)
+                    note(token)
+                    visible, stopped_by_string = hold(decode(token_bytes(token)))
+                    if splitter is not None:
+                        if splitter.thinking:
+                            thinking_tokens += 1
+                        if visible:
+                            visible = route(visible)
+                    if visible:
+                        ready = push(visible)
+                        if ready:
+                            send(ready)
+                    if stopped_by_string:
+                        break
+                    if (
+                        thinking_budget > 0
+                        and thinking_tokens >= thinking_budget
+                        and splitter is not None
+                        and splitter.thinking
+                    ):
+                        force_answer = True
+                        break
+                else:
+                    if should_stop():
+                        finish = FinishReason.CANCELLED
+                    elif len(generated) >= limit or model.cached_tokens >= model.n_ctx - 1:
+                        finish = FinishReason.LENGTH
+                if evaluated is None:
+                    evaluated = model.last_prompt_evaluated
+                if not force_answer:
                     break
-            else:
-                if should_stop():
-                    finish = FinishReason.CANCELLED
-                elif len(generated) >= (sampling.max_tokens or model.n_ctx) or (
-                    model.cached_tokens >= model.n_ctx - 1
-                ):
+                # Out of thinking budget: end the thinking the way the model would have and
+                # let it answer. The reply so far plus the closing text is the new prompt; the
+                # cache holds all but the last token, so only a few tokens are evaluated.
+                assert splitter is not None
+                closing = splitter.format.force_answer
+                tail = holdback.feed(decoder.flush())[0] + holdback.flush()
+                route(tail + closing)
+                current = [
+                    *current,
+                    *produced,
+                    *model.tokenize_segments((PromptSegment(closing, True),)),
+                ]
+                if len(generated) >= limit or len(current) >= model.n_ctx - 1:
                     finish = FinishReason.LENGTH
+                    break
         except GenerationError as error:
             send(coalescer.flush())
             self.reply_failed.emit(request_id, ReplyFailure(ReplyProblem.LLAMA_FAILED, str(error)))
@@ -582,10 +731,25 @@ class InferenceWorker(QObject):
             if not stopped_by_string:
                 tail += holdback.flush()
             if tail:
+                if splitter is not None:
+                    tail = route(tail)
                 coalescer.push(tail)
+        if splitter is not None:
+            thought, answer = splitter.flush()
+            if thought:
+                send_thought(thought_coalescer.push(thought) or "")
+            if answer:
+                if thinking_open:
+                    end_thinking()
+                coalescer.push(answer)
+            if thinking_open:
+                end_thinking()
+            send_thought(thought_coalescer.flush())
         send(coalescer.flush())
         text = "".join(shown)
-        if generated and not stopped_by_string:
+        if generated and not stopped_by_string and (splitter is None or not splitter.has_thought):
+            # After thinking, the generated tokens hold more than the answer text; the next
+            # turn tokenizes the answer afresh (its cache prefix ends before the thinking).
             self._remember(text, generated)
         ended = time.perf_counter()
         gen_seconds = ended - (first_token_at or ended)
@@ -594,7 +758,9 @@ class InferenceWorker(QObject):
             ReplyStats(
                 finish_reason=finish,
                 prompt_tokens=len(prompt),
-                evaluated_prompt_tokens=model.last_prompt_evaluated,
+                evaluated_prompt_tokens=evaluated
+                if evaluated is not None
+                else model.last_prompt_evaluated,
                 generated_tokens=len(generated),
                 tokens_per_second=(len(generated) - 1) / gen_seconds
                 if len(generated) > 1 and gen_seconds > 0
@@ -603,6 +769,8 @@ class InferenceWorker(QObject):
                 context_used=model.cached_tokens,
                 n_ctx=model.n_ctx,
                 dropped_messages=dropped,
+                thinking_seconds=thinking_seconds,
+                thinking_tokens=thinking_tokens,
             ),
         )
 

@@ -202,7 +202,9 @@ def test_harmony_without_channels_keeps_the_text_as_answer() -> None:
 
 
 def test_harmony_commentary_counts_as_thinking() -> None:
-    reply = "<|channel|>commentary<|message|>look<|end|><|start|>assistant<|channel|>final<|message|>ok"
+    reply = (
+        "<|channel|>commentary<|message|>look<|end|><|start|>assistant<|channel|>final<|message|>ok"
+    )
     assert run(HARMONY, [reply], SplitMode.HEADER)[:2] == ("look", "ok")
 
 
@@ -228,3 +230,53 @@ def test_any_chunking_matches_one_shot(text: str, cuts: list[int]) -> None:
     chunks = [text[a:b] for a, b in itertools.pairwise(bounds)]
     for mode in (SplitMode.ANSWER, SplitMode.THINKING):
         assert run(THINK, chunks, mode)[:2] == run(THINK, [text], mode)[:2]
+
+
+# ------------------------------------------------------------------- templates and history
+
+
+def _template(source: str, **variables: object):
+    from desktop.core.prompt import ChatTemplate
+
+    return ChatTemplate(source=source, origin="gguf", variables=tuple(variables.items()))
+
+
+QWEN3_KEEPS_LAST = (
+    "{%- for message in messages %}{%- if message.role == 'assistant' %}"
+    "{{- '<|im_start|>assistant\\n' }}"
+    "{%- if loop.last and message.reasoning_content is defined %}"
+    "{{- '<think>\\n' + message.reasoning_content + '\\n</think>\\n\\n' }}{%- endif %}"
+    "{{- message.content + '<|im_end|>\\n' }}"
+    "{%- else %}{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>\\n' }}"
+    "{%- endif %}{%- endfor %}"
+    "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}"
+    "{%- if enable_thinking is defined and enable_thinking is false %}"
+    "{{- '<think>\\n\\n</think>\\n\\n' }}{%- else %}{{- '<think>\\n' }}{%- endif %}{%- endif %}"
+)
+
+
+def test_earlier_thinking_is_dropped_or_kept_as_the_template_says() -> None:
+    from desktop.core.conversation import ChatMessage, Role
+
+    history = (
+        ChatMessage(Role.USER, "2+2?"),
+        ChatMessage(Role.ASSISTANT, "4", thinking="add <|im_end|> them"),
+        ChatMessage(Role.USER, "and 3+3?"),
+    )
+    text = "".join(s.text for s in _template(QWEN3_KEEPS_LAST).render_segments(history))
+    assert "add" not in text  # not the last message: this template drops it
+    kept = _template(QWEN3_KEEPS_LAST).render_segments(history[:2], add_generation_prompt=False)
+    thought = [s for s in kept if "add" in s.text]
+    # Kept thinking is message text: never parsed as control tokens.
+    assert [s.parse_special for s in thought] == [False]
+    assert thought[0].text == "add <|im_end|> them"
+
+
+def test_template_variables_switch_thinking_off() -> None:
+    from desktop.core.conversation import ChatMessage, Role
+
+    history = (ChatMessage(Role.USER, "hi"),)
+    on = _template(QWEN3_KEEPS_LAST).render_segments(history)
+    off = _template(QWEN3_KEEPS_LAST, enable_thinking=False).render_segments(history)
+    assert start_mode(THINK, on[-1].text) == (SplitMode.THINKING, True)
+    assert start_mode(THINK, off[-1].text) == (SplitMode.ANSWER, False)

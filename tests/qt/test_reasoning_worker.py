@@ -1,0 +1,153 @@
+"""Thinking replies from the real worker and llama.cpp on the tiny reasoning model.
+
+The tiny model's random weights never choose </think>, so every thinking reply here ends its
+thinking through the budget (the worker injects the close marker) or at max tokens.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.core.conversation import ChatMessage, Role
+from desktop.core.prompt import PromptSegment
+from desktop.engine.llama import LoadOptions, SamplingOptions
+from desktop.workers.inference import GenerationRequest, InferenceWorker, ModelInfo, ReplyStats
+
+OPTIONS = LoadOptions(n_ctx=1024, n_threads=2)
+GREEDY = SamplingOptions(temperature=0.0, max_tokens=30, repeat_penalty=1.0, seed=3)
+
+
+class Recorder(QObject):
+    """Re-emits the worker's signals on the GUI thread and records them in arrival order."""
+
+    load = Signal(int, str, object)
+    generate = Signal(object)
+    load_finished = Signal(int, object)
+    reply_started = Signal(int, object)
+    reply_delta = Signal(int, str)
+    reply_thinking_delta = Signal(int, str)
+    reply_thinking_finished = Signal(int, float)
+    reply_finished = Signal(int, object)
+
+    def __init__(self, worker: InferenceWorker) -> None:
+        super().__init__()
+        self.events: list[tuple[str, object]] = []
+        self.load.connect(worker.on_load_requested)
+        self.generate.connect(worker.on_generate_requested)
+        for name in (
+            "load_finished",
+            "reply_started",
+            "reply_delta",
+            "reply_thinking_delta",
+            "reply_thinking_finished",
+            "reply_finished",
+        ):
+            getattr(worker, name).connect(getattr(self, name))
+        self.reply_delta.connect(lambda _r, text: self.events.append(("answer", text)))
+        self.reply_thinking_delta.connect(lambda _r, text: self.events.append(("thinking", text)))
+        self.reply_thinking_finished.connect(lambda _r, s: self.events.append(("thought", s)))
+
+    def text(self, kind: str) -> str:
+        return "".join(str(value) for what, value in self.events if what == kind)
+
+
+def load(qtbot, recorder: Recorder, path: Path) -> ModelInfo:
+    with qtbot.waitSignal(recorder.load_finished, timeout=30_000) as blocker:
+        recorder.load.emit(1, str(path), OPTIONS)
+    return blocker.args[1]
+
+
+def reply(qtbot, recorder: Recorder, request: GenerationRequest) -> ReplyStats:
+    recorder.events.clear()
+    with qtbot.waitSignal(recorder.reply_finished, timeout=30_000) as blocker:
+        recorder.generate.emit(request)
+    return blocker.args[1]
+
+
+def test_model_info_names_the_reasoning_format(qtbot, worker, thinking_tiny_gguf, tiny_gguf):
+    recorder = Recorder(worker)
+    info = load(qtbot, recorder, thinking_tiny_gguf)
+    assert info.reasoning == "tags"
+    assert info.thinking_switchable
+    plain = load(qtbot, recorder, tiny_gguf)
+    assert plain.reasoning == ""
+    assert not plain.thinking_switchable
+
+
+def test_budget_closes_the_thinking_and_the_answer_follows(
+    qtbot, worker, thinking_tiny_gguf
+) -> None:
+    recorder = Recorder(worker)
+    load(qtbot, recorder, thinking_tiny_gguf)
+    messages = (ChatMessage(Role.USER, "What is two plus two?"),)
+    stats = reply(qtbot, recorder, GenerationRequest(2, messages, GREEDY, thinking_budget=8))
+    kinds = [kind for kind, _ in recorder.events]
+    # All thinking, then the one "thought" event, then the answer: never interleaved.
+    assert kinds.count("thought") == 1
+    split = kinds.index("thought")
+    assert set(kinds[:split]) == {"thinking"}
+    assert set(kinds[split + 1 :]) == {"answer"}
+    thinking, answer = recorder.text("thinking"), recorder.text("answer")
+    assert thinking.strip() and answer.strip()
+    for marker in ("<think>", "</think>", "<|im_end|>"):
+        assert marker not in thinking and marker not in answer
+    assert stats.thinking_tokens == 8
+    assert stats.thinking_seconds is not None and stats.thinking_seconds >= 0
+    assert stats.generated_tokens == GREEDY.max_tokens  # the budget does not add to the limit
+
+
+def test_reply_that_never_stops_thinking_has_no_answer(qtbot, worker, thinking_tiny_gguf) -> None:
+    recorder = Recorder(worker)
+    load(qtbot, recorder, thinking_tiny_gguf)
+    stats = reply(qtbot, recorder, GenerationRequest(2, (ChatMessage(Role.USER, "Hm?"),), GREEDY))
+    assert recorder.text("thinking").strip()
+    assert recorder.text("answer") == ""
+    assert [kind for kind, _ in recorder.events][-1] == "thought"
+    assert stats.thinking_seconds is not None
+    assert stats.thinking_tokens == stats.generated_tokens
+
+
+def test_thinking_switched_off_answers_at_once(qtbot, worker, thinking_tiny_gguf) -> None:
+    recorder = Recorder(worker)
+    load(qtbot, recorder, thinking_tiny_gguf)
+    messages = (ChatMessage(Role.USER, "Hello"),)
+    stats = reply(qtbot, recorder, GenerationRequest(2, messages, GREEDY, thinking=False))
+    assert {kind for kind, _ in recorder.events} == {"answer"}
+    assert stats.thinking_seconds is None
+    assert stats.thinking_tokens == 0
+
+
+def test_next_turns_reuse_the_cache_up_to_the_dropped_thinking(
+    qtbot, worker, thinking_tiny_gguf
+) -> None:
+    """The template drops earlier thinking, so the cache diverges only where the last reply's
+    thinking began: each turn evaluates the last answer and the new message, never the whole
+    history again."""
+    recorder = Recorder(worker)
+    load(qtbot, recorder, thinking_tiny_gguf)
+    assert worker.model is not None  # idle between requests, so its tokenizer may be asked
+    opening = len(worker.model.tokenize_segments((PromptSegment("<think>\n", True),)))
+    history: list[ChatMessage] = []
+    previous: ReplyStats | None = None
+    for turn, question in enumerate(("First question?", "Second one?", "And a third?")):
+        history.append(ChatMessage(Role.USER, question))
+        started: list[object] = []
+        recorder.reply_started.connect(lambda _r, info, into=started: into.append(info))
+        stats = reply(
+            qtbot,
+            recorder,
+            GenerationRequest(turn + 2, tuple(history), GREEDY, thinking_budget=6),
+        )
+        thinking, answer = recorder.text("thinking"), recorder.text("answer")
+        assert thinking and answer
+        if previous is not None:
+            reused = started[0].reused_tokens
+            # Everything of the previous prompt but its "<think>\n" opening is reused...
+            assert reused == previous.prompt_tokens - opening
+            # ...so only the last answer and the new question are evaluated.
+            assert stats.evaluated_prompt_tokens == stats.prompt_tokens - reused
+            assert stats.evaluated_prompt_tokens < stats.prompt_tokens - previous.prompt_tokens + 40
+        history.append(ChatMessage(Role.ASSISTANT, answer, thinking=thinking))
+        previous = stats
