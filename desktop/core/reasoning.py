@@ -216,6 +216,10 @@ class ReasoningSplitter:
         self._first_chars = frozenset(m[0] for m in self._markers)
 
     @property
+    def format(self) -> ReasoningFormat:
+        return self._fmt
+
+    @property
     def mode(self) -> SplitMode:
         return self._mode
 

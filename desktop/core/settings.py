@@ -60,6 +60,20 @@ DECLARED: tuple[Setting, ...] = (
     Setting("sampling.max_tokens", int, 1024, "Longest reply in tokens.", per_model=True),
     Setting("sampling.seed", int, -1, "Random seed; -1 picks a new one per reply.", per_model=True),
     Setting(
+        "reasoning.enabled",
+        bool,
+        True,
+        "Reasoning models think before they answer (where their template can turn it off).",
+        per_model=True,
+    ),
+    Setting(
+        "reasoning.budget",
+        int,
+        0,
+        "Most tokens a reasoning model may think before it must answer; 0 means no limit.",
+        per_model=True,
+    ),
+    Setting(
         "chat.system_prompt",
         str,
         "",

@@ -58,6 +58,8 @@ class ChatSettings:
 
     system_prompt: str = ""
     sampling: SamplingOptions = field(default_factory=SamplingOptions)
+    thinking: bool = True  # reasoning models think first, where their template lets us choose
+    thinking_budget: int = 0  # most thinking tokens before the answer is forced; 0: no limit
 
 
 def auto_title(text: str) -> str:
@@ -126,6 +128,8 @@ class ChatSession(QObject):
         self._reply_message: StoredMessage | None = None
         self._reply_info: GenerationInfo | None = None
         self._reply_text: list[str] = []
+        self._reply_thinking: list[str] = []
+        self._reply_thinking_seconds: float | None = None
         self._last_save = 0.0
         self._sent_rows: tuple[int, ...] = ()
         self._dropped: dict[int | None, int] = {}
@@ -138,6 +142,8 @@ class ChatSession(QObject):
         worker.model_unloaded.connect(self.on_worker_model_unloaded)
         worker.reply_started.connect(self.on_worker_reply_started)
         worker.reply_delta.connect(self.on_worker_reply_delta)
+        worker.reply_thinking_delta.connect(self.on_worker_reply_thinking_delta)
+        worker.reply_thinking_finished.connect(self.on_worker_reply_thinking_finished)
         worker.reply_finished.connect(self.on_worker_reply_finished)
         worker.reply_failed.connect(self.on_worker_reply_failed)
 
@@ -229,8 +235,10 @@ class ChatSession(QObject):
         for key in ("top_k", "max_tokens"):
             if key in values:
                 values[key] = int(values[key])
-        self.settings = ChatSettings(
-            summary.system_prompt, replace(self.settings.sampling, **values)
+        self.settings = replace(
+            self.settings,
+            system_prompt=summary.system_prompt,
+            sampling=replace(self.settings.sampling, **values),
         )
 
     def remember_conversation_settings(self) -> None:
@@ -279,6 +287,8 @@ class ChatSession(QObject):
                     meta=self._meta(message.generation),
                     sibling_index=ids.index(message.id) if message.id in ids else 0,
                     sibling_count=max(1, len(ids)),
+                    thinking=message.thinking,
+                    thinking_seconds=message.thinking_seconds,
                 )
             )
         return rows
@@ -434,7 +444,7 @@ class ChatSession(QObject):
         for index, message in enumerate(self._path):
             if message.role == Role.ASSISTANT and not message.content:
                 continue  # a failed or empty reply is not part of the conversation
-            history.append(ChatMessage(message.role, message.content))
+            history.append(ChatMessage(message.role, message.content, message.thinking))
             rows.append(index - first_row)
         system = self.settings.system_prompt.strip()
         if system:
@@ -470,6 +480,8 @@ class ChatSession(QObject):
         self._path.append(reply)
         self._reply_message = reply
         self._reply_text = []
+        self._reply_thinking = []
+        self._reply_thinking_seconds = None
         self._last_save = time.monotonic()
         self._sent_rows = tuple(rows)
         self._reply_id = next(self._ids)
@@ -487,6 +499,8 @@ class ChatSession(QObject):
                 sampling,
                 self._dropped.get(self.conversation_id, 0),
                 conversation_key=str(self.conversation_id),
+                thinking=self.settings.thinking,
+                thinking_budget=self.settings.thinking_budget,
             )
         )
 
@@ -507,6 +521,8 @@ class ChatSession(QObject):
             self.store.update_message(
                 message.id,
                 content="".join(self._reply_text),
+                thinking=self._thinking_text(final=reason is not None),
+                thinking_seconds=self._reply_thinking_seconds,
                 finish_reason=reason,
                 generation=generation,
                 finished_at=time.time() if reason is not None else None,
@@ -524,6 +540,8 @@ class ChatSession(QObject):
             self._path[-1] = replace(
                 self._path[-1],
                 content="".join(self._reply_text),
+                thinking=self._thinking_text(final=True),
+                thinking_seconds=self._reply_thinking_seconds,
                 finished_at=time.time(),
                 finish_reason=reason,
                 generation=self._reply_info,
@@ -588,6 +606,29 @@ class ChatSession(QObject):
         if now - self._last_save >= SAVE_INTERVAL_S:
             self._last_save = now
             self._save_reply(None, None)
+
+    def _thinking_text(self, final: bool) -> str:
+        text = "".join(self._reply_thinking)
+        return text.rstrip() if final else text
+
+    @Slot(int, str)
+    def on_worker_reply_thinking_delta(self, request_id: int, text: str) -> None:
+        if request_id != self._reply_id or self._reply_row is None:
+            return
+        self.messages.append_thinking_delta(self._reply_row, text)
+        self._reply_thinking.append(text)
+        now = time.monotonic()
+        if now - self._last_save >= SAVE_INTERVAL_S:
+            self._last_save = now
+            self._save_reply(None, None)
+
+    @Slot(int, float)
+    def on_worker_reply_thinking_finished(self, request_id: int, seconds: float) -> None:
+        if request_id != self._reply_id or self._reply_row is None:
+            return
+        self._reply_thinking_seconds = seconds
+        self.messages.set_thinking_finished(self._reply_row, seconds)
+        self._save_reply(None, None)
 
     @Slot(int, object)
     def on_worker_reply_finished(self, request_id: int, stats: ReplyStats) -> None:

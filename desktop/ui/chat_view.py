@@ -91,6 +91,7 @@ from desktop.core.conversation import FinishReason, Role
 from desktop.core.markdown import COPY_SCHEME, MarkdownLabels, RenderedMarkdown, render_markdown
 from desktop.ui.composer import ChatKeysEdit
 from desktop.ui.message_model import MessageListModel
+from desktop.ui.thinking_section import ThinkingSection
 
 __all__ = ["ChatView", "MessageAction", "MessageWidget", "RepaintThrottle", "SafeTextBrowser"]
 
@@ -520,6 +521,8 @@ class MessageWidget(QFrame):
         edit_cancelled(): the inline editor was closed without sending.
         editor_resized(): the inline editor's text needs a different height; the owner
             should lay the bubble out again (see :meth:`fit`).
+        thinking_toggled(bool): the user opened or closed the reply's thinking; the owner
+            should lay the bubble out again.
     """
 
     copy_requested = Signal()
@@ -528,6 +531,7 @@ class MessageWidget(QFrame):
     edit_submitted = Signal(str)
     edit_cancelled = Signal()
     editor_resized = Signal()
+    thinking_toggled = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -552,6 +556,7 @@ class MessageWidget(QFrame):
         self._editor_buttons: QWidget | None = None
         self._editor_hint: QLabel | None = None
         self._send_button: QPushButton | None = None
+        self._thinking: ThinkingSection | None = None  # made when a reply first has thinking
 
         self._header = QWidget(self)
         header_layout = QHBoxLayout(self._header)
@@ -675,6 +680,24 @@ class MessageWidget(QFrame):
         rendered = self._render(text, dark)
         self._code_blocks = rendered.code_blocks
         self._body.setHtml(rendered.html)
+
+    def set_thinking(self, text: str, seconds: float | None, *, active: bool) -> None:
+        """Show a reply's thinking above its text (nothing when it has none)."""
+        section = self._thinking
+        if not text and not active:
+            if section is not None:
+                section.hide()
+            return
+        if section is None:
+            section = self._thinking = ThinkingSection(self)
+            section.toggled.connect(self.thinking_toggled)
+        section.set_thinking(text, seconds, active)
+        section.show()
+
+    @property
+    def thinking_section(self) -> ThinkingSection | None:
+        """The thinking toggle and text; None for a message that never had thinking."""
+        return self._thinking
 
     def _render(self, text: str, dark: bool) -> RenderedMarkdown:
         labels = MarkdownLabels(
@@ -1020,13 +1043,20 @@ class MessageWidget(QFrame):
         if self._editing:
             return self._fit_editing(inner_max, header_hint)
         text_size = self._body.measure(inner_max, shrink=True)
-        inner = min(inner_max, max(text_size.width(), header_hint.width()))
+        wanted = max(text_size.width(), header_hint.width())
+        thinking = self._thinking if self._thinking and not self._thinking.isHidden() else None
+        if thinking is not None:
+            wanted = max(wanted, inner_max if thinking.expanded else thinking.minimum_width())
+        inner = min(inner_max, wanted)
         if inner != text_size.width():
             text_size = self._body.measure(inner, shrink=False)
 
         y = _PADDING
         self._header.setGeometry(_PADDING, y, inner, header_hint.height())
         y += header_hint.height() + _GAP
+        if thinking is not None:
+            thinking.move(_PADDING, y)
+            y += thinking.fit(inner) + _GAP
         self._body.setGeometry(_PADDING, y, inner, text_size.height())
         y += text_size.height()
         return self._finish_fit(inner, y)
@@ -1530,6 +1560,7 @@ class ChatView(QScrollArea):
         content_only = bool(changed) and changed <= {
             int(_Roles.ContentRole),
             int(Qt.ItemDataRole.DisplayRole),
+            int(_Roles.ThinkingRole),
         }
         controls_only = bool(changed) and changed <= {
             int(_Roles.MessageIdRole),
@@ -1559,6 +1590,7 @@ class ChatView(QScrollArea):
         widget.action_requested.connect(
             lambda action, w=widget: self._on_message_action_requested(w, action)
         )
+        widget.thinking_toggled.connect(lambda _open, w=widget: self._refit_widget(w))
         if not self._actions_enabled:
             widget.set_actions_enabled(False)
         return widget
@@ -1578,6 +1610,11 @@ class ChatView(QScrollArea):
             streaming=streaming,
             sibling_index=model.data(index, _Roles.SiblingIndexRole) or 0,
             sibling_count=model.data(index, _Roles.SiblingCountRole) or 1,
+        )
+        widget.set_thinking(
+            model.data(index, _Roles.ThinkingRole) or "",
+            model.data(index, _Roles.ThinkingSecondsRole),
+            active=bool(model.data(index, _Roles.ThinkingActiveRole)),
         )
         widget.set_text(model.data(index, _Roles.ContentRole) or "", streaming=streaming)
 

@@ -450,6 +450,8 @@ class MainWindow(QMainWindow):
                 max_tokens=int(get("sampling.max_tokens", key)),
                 seed=None if seed < 0 else seed,
             ),
+            thinking=bool(get("reasoning.enabled", key)),
+            thinking_budget=max(0, int(get("reasoning.budget", key))),
         )
 
     def load_model(self, path: str) -> None:
@@ -886,6 +888,7 @@ class MainWindow(QMainWindow):
             label,
             self._gpu_offload,
             self,
+            reasoning=(info.reasoning, info.thinking_switchable) if info is not None else None,
         )
         if dialog.exec() != ModelSettingsDialog.DialogCode.Accepted:
             return

@@ -48,6 +48,8 @@ class MessageRow:
     sibling_count: int = 1
     excluded: bool = False
     streaming: bool = False
+    thinking: str = ""
+    thinking_seconds: float | None = None
 
 
 def _check_siblings(index: int, count: int) -> None:
@@ -68,6 +70,10 @@ class _Row:
     message_id: int | None = None
     sibling_index: int = 0
     sibling_count: int = 1
+    thinking_chunks: list[str] = field(default_factory=list)
+    thinking_joined: str | None = ""
+    thinking_seconds: float | None = None
+    thinking_active: bool = False
 
     @classmethod
     def from_message_row(cls, row: MessageRow) -> _Row:
@@ -83,7 +89,16 @@ class _Row:
             message_id=row.message_id,
             sibling_index=row.sibling_index,
             sibling_count=row.sibling_count,
+            thinking_chunks=[row.thinking] if row.thinking else [],
+            thinking_joined=row.thinking,
+            thinking_seconds=row.thinking_seconds,
         )
+
+    def thinking(self) -> str:
+        if self.thinking_joined is None:
+            self.thinking_joined = "".join(self.thinking_chunks)
+            self.thinking_chunks = [self.thinking_joined] if self.thinking_joined else []
+        return self.thinking_joined
 
     def content(self) -> str:
         # Collapse the chunks into one after joining, so repeated reads stay cheap and the
@@ -115,6 +130,9 @@ class MessageListModel(RowListModel):
         MessageIdRole = Qt.ItemDataRole.UserRole + 7  # int | None: stored id, None until stored
         SiblingIndexRole = Qt.ItemDataRole.UserRole + 8  # int, 0-based among its siblings
         SiblingCountRole = Qt.ItemDataRole.UserRole + 9  # int >= 1
+        ThinkingRole = Qt.ItemDataRole.UserRole + 10  # str: the reply's reasoning, markers removed
+        ThinkingSecondsRole = Qt.ItemDataRole.UserRole + 11  # float | None: how long it thought
+        ThinkingActiveRole = Qt.ItemDataRole.UserRole + 12  # bool: the thinking is streaming
 
     _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
         Roles.RoleRole: QByteArray(b"role"),
@@ -126,6 +144,9 @@ class MessageListModel(RowListModel):
         Roles.MessageIdRole: QByteArray(b"messageId"),
         Roles.SiblingIndexRole: QByteArray(b"siblingIndex"),
         Roles.SiblingCountRole: QByteArray(b"siblingCount"),
+        Roles.ThinkingRole: QByteArray(b"thinking"),
+        Roles.ThinkingSecondsRole: QByteArray(b"thinkingSeconds"),
+        Roles.ThinkingActiveRole: QByteArray(b"thinkingActive"),
     }
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -157,6 +178,12 @@ class MessageListModel(RowListModel):
             return row.sibling_index
         if role == roles.SiblingCountRole:
             return row.sibling_count
+        if role == roles.ThinkingRole:
+            return row.thinking()
+        if role == roles.ThinkingSecondsRole:
+            return row.thinking_seconds
+        if role == roles.ThinkingActiveRole:
+            return row.thinking_active
         return None
 
     # -- editing -----------------------------------------------------------------------------
@@ -198,6 +225,26 @@ class MessageListModel(RowListModel):
         entry.joined = None
         self._changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
 
+    def append_thinking_delta(self, row: int, text: str) -> None:
+        """Append streamed thinking to ``row``; the first delta marks its thinking active."""
+        if not text:
+            return
+        entry = self._row(row)
+        entry.thinking_chunks.append(text)
+        entry.thinking_joined = None
+        if entry.thinking_active:
+            self._changed(row, self.Roles.ThinkingRole)
+        else:
+            entry.thinking_active = True
+            self._changed(row, self.Roles.ThinkingRole, self.Roles.ThinkingActiveRole)
+
+    def set_thinking_finished(self, row: int, seconds: float | None) -> None:
+        """The thinking of ``row`` ended after ``seconds`` (the answer starts now)."""
+        entry = self._row(row)
+        entry.thinking_active = False
+        entry.thinking_seconds = seconds
+        self._changed(row, self.Roles.ThinkingActiveRole, self.Roles.ThinkingSecondsRole)
+
     def set_content(self, row: int, content: str) -> None:
         """Replace the whole text of ``row`` (e.g. after an edit or a reload)."""
         entry = self._row(row)
@@ -211,6 +258,9 @@ class MessageListModel(RowListModel):
         entry.streaming = False
         entry.finish_reason = FinishReason(reason)
         roles = [self.Roles.StreamingRole, self.Roles.FinishReasonRole]
+        if entry.thinking_active:  # stopped while thinking
+            entry.thinking_active = False
+            roles.append(self.Roles.ThinkingActiveRole)
         if meta:
             entry.meta = meta
             roles.append(self.Roles.MetaRole)
@@ -333,6 +383,8 @@ class MessageListModel(RowListModel):
             sibling_count=entry.sibling_count,
             excluded=entry.excluded,
             streaming=entry.streaming,
+            thinking=entry.thinking(),
+            thinking_seconds=entry.thinking_seconds,
         )
 
     def row_of_message(self, message_id: int) -> int | None:

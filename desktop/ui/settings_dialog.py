@@ -39,7 +39,10 @@ class ModelSettingsDialog(QDialog):
         model_label: str,
         gpu_offload: bool,
         parent: QWidget | None = None,
+        reasoning: tuple[str, bool] | None = None,
     ) -> None:
+        """reasoning: (the loaded model's reasoning format, "" if it does not think, and whether
+        its template can switch thinking off), or None when no model is loaded to ask."""
         super().__init__(parent)
         self._settings = settings
         self._model_key = model_key
@@ -101,6 +104,29 @@ class ModelSettingsDialog(QDialog):
         sampling_form.addRow(self.tr("Seed"), self.seed)
         layout.addWidget(sampling_box)
 
+        thinking_box = QGroupBox(self.tr("Thinking"))
+        thinking_form = QFormLayout(thinking_box)
+        self.thinking = QCheckBox(self.tr("Think before answering"))
+        thinking_form.addRow("", self.thinking)
+        self.thinking_budget = QSpinBox()
+        self.thinking_budget.setRange(0, 1_000_000)
+        self.thinking_budget.setSingleStep(256)
+        self.thinking_budget.setSpecialValueText(self.tr("No limit"))
+        self.thinking_budget.setSuffix(self.tr(" tokens"))
+        self.thinking_budget.setToolTip(
+            self.tr("When the model has thought this long, it is made to answer.")
+        )
+        thinking_form.addRow(self.tr("Thinking budget"), self.thinking_budget)
+        self.thinking_note = QLabel(self._thinking_note(reasoning))
+        self.thinking_note.setWordWrap(True)
+        self.thinking_note.setVisible(bool(self.thinking_note.text()))
+        thinking_form.addRow(self.thinking_note)
+        if reasoning is not None and not reasoning[1]:
+            self.thinking.setEnabled(False)
+        if reasoning is not None and not reasoning[0]:
+            self.thinking_budget.setEnabled(False)
+        layout.addWidget(thinking_box)
+
         layout.addWidget(QLabel(self.tr("System prompt")))
         self.system_prompt = QPlainTextEdit()
         self.system_prompt.setPlaceholderText(self.tr("Instructions sent before every message"))
@@ -118,6 +144,16 @@ class ModelSettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._fill()
+
+    def _thinking_note(self, reasoning: tuple[str, bool] | None) -> str:
+        if reasoning is None:
+            return ""
+        kind, switchable = reasoning
+        if not kind:
+            return self.tr("This model does not think before answering.")
+        if not switchable:
+            return self.tr("This model always thinks first; its template cannot turn it off.")
+        return ""
 
     @staticmethod
     def _double(low: float, high: float, step: float) -> QDoubleSpinBox:
@@ -145,6 +181,8 @@ class ModelSettingsDialog(QDialog):
         self.max_tokens.setValue(int(self._get("sampling.max_tokens")))
         self.seed.setValue(int(self._get("sampling.seed")))
         self.system_prompt.setPlainText(str(self._get("chat.system_prompt")))
+        self.thinking.setChecked(bool(self._get("reasoning.enabled")))
+        self.thinking_budget.setValue(int(self._get("reasoning.budget")))
 
     def _values(self) -> dict[str, object]:
         return {
@@ -162,6 +200,8 @@ class ModelSettingsDialog(QDialog):
             "sampling.max_tokens": self.max_tokens.value(),
             "sampling.seed": self.seed.value(),
             "chat.system_prompt": self.system_prompt.toPlainText(),
+            "reasoning.enabled": self.thinking.isChecked(),
+            "reasoning.budget": self.thinking_budget.value(),
         }
 
     def accept(self) -> None:

@@ -1,0 +1,168 @@
+"""The collapsible "Thinking" section above a reasoning model's answer.
+
+Open while the thinking streams, so the user sees the model work; collapsed to "Thought for
+12 s" once the answer starts, so the answer is what the eye lands on; a click toggles it. The
+thinking is untrusted model output and is shown as plain text: nothing in it is interpreted,
+loaded or followed.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPalette, QTextCursor, QTextOption, QWheelEvent
+from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QToolButton, QWidget
+
+__all__ = ["ThinkingSection"]
+
+_GAP = 4
+
+
+class _PlainTextView(QTextBrowser):
+    """Selectable plain text sized by its owner; appends streamed text without a re-layout."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document().setDocumentMargin(0)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.viewport().setAutoFillBackground(False)
+        self.setAutoFillBackground(False)
+        self.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._text = ""
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        event.ignore()  # the conversation scrolls, not this part of one message
+
+    def show_text(self, text: str) -> None:
+        """Shows ``text``; when it only grew, just the new end is inserted."""
+        if text == self._text:
+            return
+        if self._text and text.startswith(self._text):
+            cursor = QTextCursor(self.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(text[len(self._text) :])
+        else:
+            self.setPlainText(text)
+        self._text = text
+
+    def height_for(self, width: int) -> int:
+        document = self.document()
+        if document.textWidth() != width:
+            document.setTextWidth(max(1, width))
+        return math.ceil(document.size().height())
+
+
+class ThinkingSection(QWidget):
+    """A toggle button with the thinking's state and, when open, the thinking itself.
+
+    The owner lays it out with :meth:`fit` (the chat view positions bubbles by hand).
+
+    Signals:
+        toggled(bool): the user opened (True) or closed the section; the owner lays the
+            bubble out again.
+    """
+
+    toggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._button = QToolButton(self)
+        self._button.setAutoRaise(True)
+        self._button.setCheckable(True)
+        self._button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self._button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._button.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._button.clicked.connect(self._on_button_clicked)
+        self._view = _PlainTextView(self)
+        self._view.hide()
+        self._text = ""
+        self._active = False
+        self._expanded = False
+        self._seconds: float | None = None
+        self._update_button()
+
+    @property
+    def button(self) -> QToolButton:
+        """The toggle (exposed for tests and keyboard users)."""
+        return self._button
+
+    @property
+    def expanded(self) -> bool:
+        return self._expanded
+
+    def shown_text(self) -> str:
+        """The thinking as on screen; empty while the section is closed."""
+        return self._view.toPlainText() if self._expanded else ""
+
+    def set_thinking(self, text: str, seconds: float | None, active: bool) -> None:
+        """Shows the thinking of one reply; ``active`` while it is still streaming.
+
+        A section opens when its thinking starts streaming and closes when it ends; text that
+        does not continue the previous text belongs to another reply and starts closed.
+        """
+        text = text.strip() if not active else text.lstrip()
+        if not text.startswith(self._text) or not self._text:
+            self._expanded = active
+        if self._active and not active:
+            self._expanded = False  # the answer starts: out of its way
+        self._text, self._seconds, self._active = text, seconds, active
+        if self._expanded:
+            self._view.show_text(text)
+        self._view.setVisible(self._expanded)
+        self._update_button()
+
+    def fit(self, width: int) -> int:
+        """Lays the section out ``width`` pixels wide at (its own) top; returns its height."""
+        hint = self._button.sizeHint()
+        self._button.setGeometry(0, 0, min(width, hint.width()), hint.height())
+        height = hint.height()
+        if self._expanded:
+            view_height = self._view.height_for(width)
+            self._view.setGeometry(0, height + _GAP, width, view_height)
+            height += _GAP + view_height
+        self.resize(width, height)
+        return height
+
+    def minimum_width(self) -> int:
+        return self._button.sizeHint().width()
+
+    def sizeHint(self) -> QSize:
+        return self.size()
+
+    def _on_button_clicked(self) -> None:
+        self._expanded = not self._expanded
+        if self._expanded:
+            self._view.show_text(self._text)
+        self._view.setVisible(self._expanded)
+        self._update_button()
+        self.toggled.emit(self._expanded)
+
+    def _update_button(self) -> None:
+        button = self._button
+        button.setChecked(self._expanded)
+        button.setArrowType(Qt.ArrowType.DownArrow if self._expanded else Qt.ArrowType.RightArrow)
+        if self._active:
+            label = self.tr("Thinking…")
+        elif self._seconds is not None:
+            label = self.tr("Thought for %n s", "", max(1, round(self._seconds)))
+        else:
+            label = self.tr("Thoughts")
+        button.setText(label)
+        button.setToolTip(
+            self.tr("Hide the model's thinking")
+            if self._expanded
+            else self.tr("Show the model's thinking")
+        )
+        button.setAccessibleName(label)
