@@ -1,0 +1,120 @@
+"""The Thinking section in the chat: open while streaming, "Thought for N s" after, toggles on
+click, and kept across reopening the chat (real window, worker, llama.cpp and store)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from desktop.core.conversation import FinishReason, Role
+from desktop.ui.chat_view import ChatView
+from desktop.ui.message_model import MessageListModel, MessageRow
+
+from .test_main_window import load_tiny, type_and_send
+
+
+def make_view(qtbot) -> tuple[ChatView, MessageListModel]:
+    model = MessageListModel()
+    view = ChatView()
+    qtbot.addWidget(view)
+    view.set_model(model)
+    view.resize(700, 600)
+    view.show()
+    return view, model
+
+
+def test_section_opens_while_thinking_and_closes_when_the_answer_starts(qtbot) -> None:
+    view, model = make_view(qtbot)
+    model.append_message(Role.USER, "2+2?")
+    row = model.append_message(Role.ASSISTANT, "", streaming=True)
+    model.append_thinking_delta(row, "\nThe user asks for 2+2. ")
+    view.flush()
+    widget = view.message_widget(row)
+    section = widget.thinking_section
+    assert section is not None and section.isVisible()
+    assert section.expanded
+    assert section.button.text() == "Thinking…"
+    model.append_thinking_delta(row, "That is 4.")
+    view.flush()
+    assert section.shown_text() == "The user asks for 2+2. That is 4."
+    open_height = widget.height()
+
+    model.set_thinking_finished(row, 12.4)
+    model.append_delta(row, "It is **4**.")
+    view.flush()
+    assert not section.expanded
+    assert section.button.text() == "Thought for 12 s"
+    assert section.shown_text() == ""
+    assert widget.height() < open_height
+    assert "<think>" not in widget.body.toPlainText()
+    model.set_finished(row, FinishReason.STOP)
+    view.flush()
+    assert not section.expanded
+
+    closed_height = widget.height()
+    qtbot.mouseClick(section.button, Qt.MouseButton.LeftButton)
+    assert section.expanded
+    assert section.shown_text() == "The user asks for 2+2. That is 4."
+    assert widget.height() > closed_height
+    qtbot.mouseClick(section.button, Qt.MouseButton.LeftButton)
+    assert not section.expanded
+    assert widget.height() == closed_height
+
+
+def test_thinking_is_plain_text(qtbot) -> None:
+    view, model = make_view(qtbot)
+    evil = '<img src="file:///etc/passwd"> <a href="https://x.example">x</a> **bold**'
+    model.set_rows(
+        [
+            MessageRow(None, Role.USER, "hi"),
+            MessageRow(
+                None, Role.ASSISTANT, "ok", FinishReason.STOP, thinking=evil, thinking_seconds=3
+            ),
+        ]
+    )
+    section = view.message_widget(1).thinking_section
+    assert section is not None and not section.expanded
+    qtbot.mouseClick(section.button, Qt.MouseButton.LeftButton)
+    assert section.shown_text() == evil  # shown literally: no image, no link, no Markdown
+
+
+def test_replies_without_thinking_have_no_section(qtbot) -> None:
+    view, model = make_view(qtbot)
+    model.set_rows([MessageRow(None, Role.ASSISTANT, "plain", FinishReason.STOP)])
+    section = view.message_widget(0).thinking_section
+    assert section is None or not section.isVisible()
+
+
+def test_thinking_reply_is_stored_and_shown_after_reopening(
+    qtbot, app, thinking_tiny_gguf: Path
+) -> None:
+    app.settings.set("reasoning.budget", 6, thinking_tiny_gguf.name)
+    load_tiny(qtbot, app, thinking_tiny_gguf, temperature=0.0, max_tokens=20)
+    assert app.session.settings.thinking_budget == 6
+    type_and_send(qtbot, app, "Why is the sky blue?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    conversation = app.session.conversation_id
+    summary = app.store.get_conversation(conversation)
+    reply = app.store.path_to(summary.current_leaf_id)[-1]
+    assert reply.role == Role.ASSISTANT
+    assert reply.thinking.strip() and reply.content.strip()
+    assert reply.thinking_seconds is not None and reply.thinking_seconds >= 0
+    for marker in ("<think>", "</think>"):
+        assert marker not in reply.content and marker not in reply.thinking
+
+    view = app.window.chat_view
+    view.flush()
+    section = view.message_widget(1).thinking_section
+    assert section is not None and not section.expanded
+    assert section.button.text().startswith("Thought for ")
+
+    app.session.new_chat()
+    app.session.open_conversation(conversation)
+    view.flush()
+    section = view.message_widget(1).thinking_section
+    assert section is not None and section.isVisible() and not section.expanded
+    assert section.button.text().startswith("Thought for ")
+    qtbot.mouseClick(section.button, Qt.MouseButton.LeftButton)
+    assert section.shown_text() == reply.thinking.strip()
+    assert view.message_widget(1).body.toPlainText().strip() == reply.content.strip()
