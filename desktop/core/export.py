@@ -20,6 +20,7 @@ Pure Python: the UI passes translated words in through :class:`ExportLabels`.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import math
@@ -152,6 +153,8 @@ class ExportLabels:
     exported_by: str = "Exported from Hearthside"
     code: str = "code"
     image: str = "[image: {alt}]"
+    thinking: str = "Thinking"
+    thought_for: str = "Thought for {seconds} s"
 
     def role(self, role: Role) -> str:
         return {Role.USER: self.you, Role.ASSISTANT: self.assistant, Role.SYSTEM: self.system}[role]
@@ -399,6 +402,18 @@ def message_metadata(
 # Markdown and plain text
 
 
+def _thinking_title(message: StoredMessage, labels: ExportLabels) -> str:
+    seconds = message.thinking_seconds
+    if seconds is None or not math.isfinite(seconds):
+        return labels.thinking
+    return labels.fill("thought_for", seconds=max(1, round(seconds)))
+
+
+def _quoted(text: str) -> list[str]:
+    """Every line behind "> ", blank ones too, so the quote cannot end early."""
+    return [f"> {line}" if line else ">" for line in text.splitlines()]
+
+
 def _fence(text: str, info: str = "") -> str:
     """A code fence longer than any backtick run inside, so the content cannot close it."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
@@ -411,8 +426,10 @@ def export_markdown(
     *,
     all_branches: bool = False,
     labels: ExportLabels = _DEFAULT_LABELS,
+    include_thinking: bool = True,
 ) -> str:
-    """Readable Markdown: replies verbatim (they are Markdown already), facts in italics."""
+    """Readable Markdown: replies verbatim (they are Markdown already), facts in italics, a
+    reply's thinking (when included) as a quote block above it."""
     summary = conversation.summary
     known = headline_generation(conversation)
     lines = [f"# {_md_escape(summary.title)}", ""]
@@ -435,6 +452,9 @@ def export_markdown(
                 f"*{_md_escape(' · '.join(message_metadata(message, labels, known=known)))}*",
                 "",
             ]
+            if include_thinking and message.thinking.strip():
+                title = _md_escape(_thinking_title(message, labels))
+                lines += [f"> **{title}**", ">", *_quoted(message.thinking.strip()), ""]
             lines += [message.content.rstrip("\n") if message.content else "", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -453,8 +473,9 @@ def export_text(
     *,
     all_branches: bool = False,
     labels: ExportLabels = _DEFAULT_LABELS,
+    include_thinking: bool = True,
 ) -> str:
-    """Plain text for pasting anywhere; message text verbatim."""
+    """Plain text for pasting anywhere; message text verbatim, thinking quoted with "> "."""
     summary = conversation.summary
     known = headline_generation(conversation)
     title = _one_line(summary.title)
@@ -476,6 +497,11 @@ def export_text(
                 f"[{labels.role(message.role)}] "
                 + " · ".join(message_metadata(message, labels, known=known))
             )
+            if include_thinking and message.thinking.strip():
+                lines += [
+                    f"> {_thinking_title(message, labels)}:",
+                    *_quoted(message.thinking.strip()),
+                ]
             lines += [message.content.rstrip("\n"), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -513,6 +539,12 @@ pre.plain { white-space: pre-wrap; overflow-wrap: anywhere; font: inherit; margi
 .branch.current > h3 { color: var(--accent); }
 footer { color: var(--muted); font-size: .8rem; margin-top: 2rem; }
 """
+# Only pages with thinking carry it, so every other export stays byte for byte as it was.
+_THINKING_CSS = """details.thinking { color: var(--muted); margin: 0 0 .5rem; }
+details.thinking > summary { cursor: pointer; font-size: .9rem; }
+details.thinking > pre.plain { border-left: 3px solid var(--border); padding-left: .75rem;
+  margin: .25rem 0; }
+"""
 
 # render_markdown adds in-app "Copy" anchors above code blocks; a saved page cannot use them.
 _COPY_LINK = re.compile(r'(?:&nbsp;)*<a href="' + re.escape(COPY_SCHEME) + r':\d+">[^<]*</a>')
@@ -535,10 +567,13 @@ def export_html(
     *,
     all_branches: bool = False,
     labels: ExportLabels = _DEFAULT_LABELS,
+    include_thinking: bool = True,
 ) -> str:
-    """One self-contained page: inline CSS, no scripts, nothing fetched, light and dark."""
+    """One self-contained page: inline CSS, no scripts, nothing fetched, light and dark; a
+    reply's thinking (when included) is a closed <details> above it, as plain text."""
     summary = conversation.summary
     known = headline_generation(conversation)
+    has_thinking = include_thinking and any(m.thinking.strip() for m in conversation.messages)
     out = [
         "<!DOCTYPE html>",
         "<html>",
@@ -549,7 +584,7 @@ def export_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="Hearthside">',
         f"<title>{_esc(_one_line(summary.title))}</title>",
-        f"<style>{_HTML_CSS}</style>",
+        f"<style>{_HTML_CSS}{_THINKING_CSS if has_thinking else ''}</style>",
         "</head>",
         "<body>",
         "<header>",
@@ -578,6 +613,13 @@ def export_html(
             meta = " · ".join(message_metadata(message, labels, known=known))
             if message.role is Role.ASSISTANT:
                 body = f'<div class="content">{render_reply_html(message.content, labels)}</div>'
+                if include_thinking and message.thinking.strip():
+                    body = (
+                        '<details class="thinking"><summary>'
+                        f"{_esc(_thinking_title(message, labels))}</summary>"
+                        f'<pre class="plain">{_esc(message.thinking.strip())}</pre></details>'
+                        + body
+                    )
             else:
                 body = (
                     f'<div class="content"><pre class="plain">{_esc(message.content)}</pre></div>'
@@ -641,6 +683,16 @@ def _tree_order(messages: Sequence[StoredMessage]) -> list[StoredMessage]:
     return ordered
 
 
+def _thinking_json(message: StoredMessage) -> dict[str, Any]:
+    """Only replies that thought carry the keys, so older readers and files stay as they were."""
+    if not message.thinking and message.thinking_seconds is None:
+        return {}
+    return {
+        "thinking": message.thinking,
+        "thinking_seconds": _finite(message.thinking_seconds, None),
+    }
+
+
 def _conversation_json(conversation: ExportConversation) -> dict[str, Any]:
     summary = conversation.summary
     return {
@@ -669,6 +721,7 @@ def _conversation_json(conversation: ExportConversation) -> dict[str, Any]:
                 "finished_at": _finite(m.finished_at, None),
                 "finish_reason": m.finish_reason.value if m.finish_reason else None,
                 "generation": _generation_json(m.generation),
+                **_thinking_json(m),
             }
             for m in _tree_order(conversation.messages)
         ],
@@ -703,8 +756,10 @@ def export_conversation(
     *,
     all_branches: bool = False,
     labels: ExportLabels = _DEFAULT_LABELS,
+    include_thinking: bool = True,
 ) -> str:
-    """Dispatch by format. JSON ignores ``all_branches``: it always holds the whole tree."""
+    """Dispatch by format. JSON ignores ``all_branches`` and ``include_thinking``: it always
+    holds the whole tree, thinking included."""
     fmt = ExportFormat(fmt)
     if fmt is ExportFormat.JSON:
         return export_json(conversation)
@@ -713,7 +768,24 @@ def export_conversation(
         ExportFormat.HTML: export_html,
         ExportFormat.TEXT: export_text,
     }[fmt]
-    return writer(conversation, all_branches=all_branches, labels=labels)
+    return writer(
+        conversation,
+        all_branches=all_branches,
+        labels=labels,
+        include_thinking=include_thinking,
+    )
+
+
+def without_thinking(conversation: ExportConversation) -> ExportConversation:
+    """The conversation with every reply's thinking left out, for exports that should not
+    carry it (any writer, the PDF and "export all" alike)."""
+    messages = tuple(
+        dataclasses.replace(m, thinking="", thinking_seconds=None)
+        if m.thinking or m.thinking_seconds is not None
+        else m
+        for m in conversation.messages
+    )
+    return dataclasses.replace(conversation, messages=messages)
 
 
 def to_imported(conversation: ExportConversation) -> ImportedConversation:
@@ -740,6 +812,8 @@ def to_imported(conversation: ExportConversation) -> ImportedConversation:
                 finished_at=None if m.finished_at is None else float(m.finished_at),
                 finish_reason=m.finish_reason,
                 generation=m.generation,
+                thinking=m.thinking,
+                thinking_seconds=m.thinking_seconds,
             )
             for m in ordered
         ),
@@ -1154,6 +1228,8 @@ def _read_ours(document: dict, where: str) -> ImportedConversation:
                     optional=True,
                 ),
                 generation=_read_generation(raw.get("generation"), _join(at, "generation")),
+                thinking=_get(raw, "thinking", str, at, default=""),
+                thinking_seconds=_read_seconds(raw, at),
             )
         )
     for i, message in enumerate(messages):
@@ -1186,6 +1262,13 @@ def _read_ours(document: dict, where: str) -> ImportedConversation:
         current_leaf_index=leaf_index,
         title_is_auto=_get(document, "title_is_auto", bool, where, default=False),
     )
+
+
+def _read_seconds(raw: dict, where: str) -> float | None:
+    seconds = _get(raw, "thinking_seconds", float, where, default=None, optional=True)
+    if seconds is not None and seconds < 0:
+        raise ImportFormatError(f"“{_join(where, 'thinking_seconds')}” is negative.")
+    return seconds
 
 
 def _parents_first(messages: list[ImportedMessage], where: str) -> list[ImportedMessage]:

@@ -31,6 +31,7 @@ from desktop.core.export import (
     export_all,
     export_conversation,
     read_import,
+    without_thinking,
 )
 from desktop.core.storage import ConversationStore
 from desktop.ui.pdf_export import export_labels, export_pdf
@@ -70,10 +71,20 @@ def load_export(store: ConversationStore, conversation_id: int) -> ExportConvers
 
 
 def export_one(
-    store: ConversationStore, conversation_id: int, path: Path, fmt: str, all_branches: bool
+    store: ConversationStore,
+    conversation_id: int,
+    path: Path,
+    fmt: str,
+    all_branches: bool,
+    include_thinking: bool = True,
 ) -> None:
-    """Writes one conversation; raises OSError when the file cannot be written."""
+    """Writes one conversation; raises OSError when the file cannot be written.
+
+    Without include_thinking the replies' thinking is left out, except from JSON, which is
+    the lossless backup."""
     conversation = load_export(store, conversation_id)
+    if not include_thinking and fmt != ExportFormat.JSON.value:
+        conversation = without_thinking(conversation)
     if fmt == PDF:
         export_pdf(conversation, path, all_branches=all_branches)
         return
@@ -92,9 +103,12 @@ def export_everything(
     *,
     as_zip: bool,
     all_branches: bool,
+    include_thinking: bool = True,
     progress: Callable[[int, int], bool] | None = None,
 ) -> ExportAllResult:
     conversations = [load_export(store, item.id) for item in store.list_conversations()]
+    if not include_thinking and fmt != ExportFormat.JSON.value:
+        conversations = [without_thinking(c) for c in conversations]
     return export_all(
         conversations,
         destination,
@@ -143,6 +157,12 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("Format"), self.format_box)
         self.all_branches = QCheckBox(self.tr("Include every branch, not only the one shown"))
         form.addRow("", self.all_branches)
+        self.include_thinking = QCheckBox(self.tr("Include the model's thinking (folded away)"))
+        self.include_thinking.setChecked(True)
+        self.include_thinking.setToolTip(
+            self.tr("JSON always keeps the thinking, so an import gives everything back.")
+        )
+        form.addRow("", self.include_thinking)
         self.as_zip = QCheckBox(self.tr("Put everything in one .zip file"))
         self.as_zip.setChecked(True)
         self.as_zip.setVisible(all_chats)

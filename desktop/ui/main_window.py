@@ -740,14 +740,21 @@ class MainWindow(QMainWindow):
             filter_for(dialog.format),
         )
         if path:
-            self.export_conversation_to(Path(path), dialog.format, dialog.all_branches.isChecked())
+            self.export_conversation_to(
+                Path(path),
+                dialog.format,
+                dialog.all_branches.isChecked(),
+                include_thinking=dialog.include_thinking.isChecked(),
+            )
 
-    def export_conversation_to(self, path: Path, fmt: str, all_branches: bool) -> bool:
+    def export_conversation_to(
+        self, path: Path, fmt: str, all_branches: bool, *, include_thinking: bool = True
+    ) -> bool:
         conversation_id = self.session.conversation_id
         if conversation_id is None:
             return False
         try:
-            export_one(self.store, conversation_id, path, fmt, all_branches)
+            export_one(self.store, conversation_id, path, fmt, all_branches, include_thinking)
         except OSError as error:
             self.show_error(
                 self.tr("Export failed"),
@@ -774,9 +781,23 @@ class MainWindow(QMainWindow):
         else:
             path = QFileDialog.getExistingDirectory(self, self.tr("Export all chats to"))
         if path:
-            self.export_all_to(Path(path), dialog.format, as_zip, dialog.all_branches.isChecked())
+            self.export_all_to(
+                Path(path),
+                dialog.format,
+                as_zip,
+                dialog.all_branches.isChecked(),
+                include_thinking=dialog.include_thinking.isChecked(),
+            )
 
-    def export_all_to(self, destination: Path, fmt: str, as_zip: bool, all_branches: bool) -> bool:
+    def export_all_to(
+        self,
+        destination: Path,
+        fmt: str,
+        as_zip: bool,
+        all_branches: bool,
+        *,
+        include_thinking: bool = True,
+    ) -> bool:
         progress = QProgressDialog(self.tr("Exporting chats…"), self.tr("Cancel"), 0, 100, self)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(500)
@@ -794,6 +815,7 @@ class MainWindow(QMainWindow):
                 fmt,
                 as_zip=as_zip,
                 all_branches=all_branches,
+                include_thinking=include_thinking,
                 progress=on_progress,
             )
         except OSError as error:

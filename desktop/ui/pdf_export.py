@@ -13,6 +13,7 @@ family after the Latin one so Chinese text has a font even where fallback is poo
 from __future__ import annotations
 
 import html
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QMarginsF
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from desktop.core.conversation import Role
+from desktop.core.conversation import Role, StoredMessage
 from desktop.core.export import (
     ExportConversation,
     ExportLabels,
@@ -29,6 +30,7 @@ from desktop.core.export import (
     message_metadata,
     render_reply_html,
     transcript_events,
+    without_thinking,
 )
 
 __all__ = ["export_labels", "export_pdf", "pdf_html"]
@@ -80,6 +82,8 @@ def export_labels() -> ExportLabels:
         exported_by=translate("PdfExport", "Exported from Hearthside"),
         code=translate("PdfExport", "code"),
         image=translate("PdfExport", "[image: {alt}]"),
+        thinking=translate("PdfExport", "Thinking"),
+        thought_for=translate("PdfExport", "Thought for {seconds} s"),
     )
 
 
@@ -90,6 +94,21 @@ def _esc(text: str) -> str:
 def _plain_block(text: str) -> str:
     """User text exactly as typed: escaped, line breaks kept, wrapped at the page edge."""
     return f'<p style="white-space:pre-wrap;">{_esc(text)}</p>'
+
+
+def _thinking_block(message: StoredMessage, labels: ExportLabels) -> str:
+    """A reply's thinking, muted and indented: paper cannot fold it away."""
+    seconds = message.thinking_seconds
+    title = (
+        labels.fill("thought_for", seconds=max(1, round(seconds)))
+        if seconds is not None and math.isfinite(seconds)
+        else labels.thinking
+    )
+    return (
+        f'<p style="color:{_MUTED}; margin-left:16px;"><i>{_esc(title)}</i></p>'
+        f'<p style="white-space:pre-wrap; color:{_MUTED}; margin-left:16px;">'
+        f"{_esc(message.thinking.strip())}</p>"
+    )
 
 
 def pdf_html(
@@ -124,13 +143,21 @@ def pdf_html(
             out.append(f"<h3>{_esc(labels.role(message.role))}</h3>")
             out.append(f'<p style="color:{_MUTED}; font-size:small;">{_esc(meta)}</p>')
             if message.role is Role.ASSISTANT:
+                if message.thinking.strip():
+                    out.append(_thinking_block(message, labels))
                 out.append(render_reply_html(message.content, labels))
             else:
                 out.append(_plain_block(message.content))
     return "<html><body>" + "\n".join(out) + "</body></html>"
 
 
-def export_pdf(conversation: ExportConversation, path: Path, *, all_branches: bool = False) -> None:
+def export_pdf(
+    conversation: ExportConversation,
+    path: Path,
+    *,
+    all_branches: bool = False,
+    include_thinking: bool = True,
+) -> None:
     """Writes an A4 PDF with page numbers.
 
     Written under a temporary name and renamed, so a failure never leaves half a PDF where the
@@ -142,6 +169,8 @@ def export_pdf(conversation: ExportConversation, path: Path, *, all_branches: bo
     font.setFamilies(_FONT_FAMILIES)
     font.setPointSizeF(10.5)
     document.setDefaultFont(font)
+    if not include_thinking:
+        conversation = without_thinking(conversation)
     document.setHtml(pdf_html(conversation, all_branches=all_branches))
 
     handle, temp_name = tempfile.mkstemp(

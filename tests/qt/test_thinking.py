@@ -3,6 +3,7 @@ click, and kept across reopening the chat (real window, worker, llama.cpp and st
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -118,3 +119,46 @@ def test_thinking_reply_is_stored_and_shown_after_reopening(
     qtbot.mouseClick(section.button, Qt.MouseButton.LeftButton)
     assert section.shown_text() == reply.thinking.strip()
     assert view.message_widget(1).body.toPlainText().strip() == reply.content.strip()
+
+
+def test_export_dialog_offers_thinking_and_pdf_shows_it(qtbot, tmp_path: Path) -> None:
+    from desktop.core.conversation import ConversationSummary, StoredMessage
+    from desktop.core.export import ExportConversation
+    from desktop.ui.export_dialog import ExportDialog
+    from desktop.ui.pdf_export import pdf_html
+
+    dialog = ExportDialog(all_chats=False)
+    qtbot.addWidget(dialog)
+    assert dialog.include_thinking.isChecked()
+    summary = ConversationSummary(1, "t", True, 0.0, 0.0, current_leaf_id=2)
+    messages = (
+        StoredMessage(1, 1, None, Role.USER, "q", 0.0),
+        StoredMessage(
+            2, 1, 1, Role.ASSISTANT, "a", 1.0, thinking="<i>hmm</i>", thinking_seconds=2.0
+        ),
+    )
+    page = pdf_html(ExportConversation(summary, {}, messages))
+    assert "Thought for 2 s" in page and "&lt;i&gt;hmm&lt;/i&gt;" in page
+
+
+def test_window_exports_with_or_without_thinking(qtbot, app, thinking_tiny_gguf: Path, tmp_path):
+    app.settings.set("reasoning.budget", 4, thinking_tiny_gguf.name)
+    load_tiny(qtbot, app, thinking_tiny_gguf, temperature=0.0, max_tokens=10)
+    type_and_send(qtbot, app, "Hello")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    reply = app.store.path_to(
+        app.store.get_conversation(app.session.conversation_id).current_leaf_id
+    )[-1]
+    thought = reply.thinking.strip().splitlines()[0]
+    with_it, without = tmp_path / "with.md", tmp_path / "without.md"
+    assert app.window.export_conversation_to(with_it, "markdown", False)
+    assert app.window.export_conversation_to(without, "markdown", False, include_thinking=False)
+    assert f"> {thought}" in with_it.read_text(encoding="utf-8")
+    assert "> **Thought for" in with_it.read_text(encoding="utf-8")
+    # (the tiny model's answer may repeat its thinking's words, so look for the quote block)
+    assert f"> {thought}" not in without.read_text(encoding="utf-8")
+    assert "Thought for" not in without.read_text(encoding="utf-8")
+    backup = tmp_path / "backup.json"
+    assert app.window.export_conversation_to(backup, "json", False, include_thinking=False)
+    messages = json.loads(backup.read_text(encoding="utf-8"))["messages"]
+    assert messages[-1]["thinking"] == reply.thinking  # JSON is the lossless backup
