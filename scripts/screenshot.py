@@ -69,11 +69,73 @@ def dark_palette() -> QPalette:
     return palette
 
 
+THOUGHT = (
+    "The user wants to know why the sky is blue. Rayleigh scattering: shorter wavelengths "
+    "scatter more strongly (about 1/λ⁴), so blue light is scattered across the sky.\n\n"
+    "Why not violet? The sun emits less violet, and our eyes are less sensitive to it. "
+    "天空是蓝色的，因为瑞利散射。Keep the answer short and friendly."
+)
+ANSWER = (
+    "Sunlight is scattered by the air's molecules, and **short wavelengths scatter most** "
+    "(Rayleigh scattering). Blue light is spread across the whole sky, so that is the colour "
+    "we see; violet is scattered even more, but the sun sends less of it and our eyes are "
+    "less sensitive to it."
+)
+
+
+def shoot_thinking(app: QApplication, hearthside: object, out: Path) -> None:
+    """A stored reasoning reply, folded and opened, plus a reply still thinking."""
+    window = hearthside.window  # type: ignore[attr-defined]
+    store = hearthside.store  # type: ignore[attr-defined]
+    conversation = store.create_conversation("Why is the sky blue?").id
+    question = store.add_message(conversation, None, Role.USER, "Why is the sky blue?").id
+    store.add_message(
+        conversation,
+        question,
+        Role.ASSISTANT,
+        ANSWER,
+        finish_reason=FinishReason.STOP,
+        thinking=THOUGHT,
+        thinking_seconds=12.4,
+    )
+    window.refresh_conversations()
+    window.open_conversation(conversation)
+    model = hearthside.session.messages  # type: ignore[attr-defined]
+    view = window.chat_view
+    for theme, palette in (("light", app.style().standardPalette()), ("dark", dark_palette())):
+        app.setPalette(palette)
+        for name, width in (("wide", 1000), ("narrow", 380)):
+            window.resize(width, 760)
+            wait(300)
+            section = view.message_widget(1).thinking_section
+            if section.expanded:
+                section.button.click()
+            wait(100)
+            window.grab().save(str(out / f"thinking-{theme}-{name}-folded.png"))
+            section.button.click()
+            wait(200)
+            window.grab().save(str(out / f"thinking-{theme}-{name}-open.png"))
+    app.setPalette(app.style().standardPalette())
+    window.resize(1000, 760)
+    row = model.append_message(Role.ASSISTANT, "", streaming=True)
+    model.append_thinking_delta(row, THOUGHT[:160])
+    view.flush()
+    wait(300)
+    view.scroll_to_bottom()
+    wait(200)
+    window.grab().save(str(out / "thinking-streaming.png"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=Path("/tmp/hearthside-shots"))
     parser.add_argument("--language", default="en", help="en or zh_CN")
+    parser.add_argument(
+        "--thinking",
+        action="store_true",
+        help="only a reasoning reply: its Thinking section streaming, folded and opened",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv)
@@ -94,6 +156,11 @@ def main() -> int:
             break
         wait(100)
     store = hearthside.store
+    if args.thinking:
+        shoot_thinking(app, hearthside, args.out)
+        hearthside.shutdown()
+        print(f"screenshots in {args.out}")
+        return 0
     for title in ("Trip to Kyoto", "周末做什么菜？", "Fix my bash script", "Birthday ideas"):
         chat = store.create_conversation(title).id
         store.add_message(chat, None, Role.USER, title)

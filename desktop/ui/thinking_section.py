@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPalette, QTextCursor, QTextOption, QWheelEvent
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QTextCursor, QTextOption, QWheelEvent
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QToolButton, QWidget
 
 __all__ = ["ThinkingSection"]
 
 _GAP = 4
+_INDENT = 12  # the thinking sits right of a thin rule, set apart from the answer below
+_RULE_WIDTH = 2
 
 
 class _PlainTextView(QTextBrowser):
@@ -38,7 +40,6 @@ class _PlainTextView(QTextBrowser):
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.viewport().setAutoFillBackground(False)
         self.setAutoFillBackground(False)
-        self.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._text = ""
 
@@ -80,7 +81,6 @@ class ThinkingSection(QWidget):
         super().__init__(parent)
         self._button = QToolButton(self)
         self._button.setAutoRaise(True)
-        self._button.setCheckable(True)
         self._button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self._button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._button.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -91,6 +91,7 @@ class ThinkingSection(QWidget):
         self._active = False
         self._expanded = False
         self._seconds: float | None = None
+        self._mute()
         self._update_button()
 
     @property
@@ -129,9 +130,10 @@ class ThinkingSection(QWidget):
         self._button.setGeometry(0, 0, min(width, hint.width()), hint.height())
         height = hint.height()
         if self._expanded:
-            view_height = self._view.height_for(width)
-            self._view.setGeometry(0, height + _GAP, width, view_height)
-            height += _GAP + view_height
+            text_width = max(1, width - _INDENT)
+            view_height = self._view.height_for(text_width)
+            self._view.setGeometry(_INDENT, height + _GAP, text_width, view_height)
+            height += _GAP + view_height + _GAP
         self.resize(width, height)
         return height
 
@@ -141,17 +143,40 @@ class ThinkingSection(QWidget):
     def sizeHint(self) -> QSize:
         return self.size()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._mute()  # light/dark switch or a dimmed bubble: derive the grey again
+        super().changeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self._expanded:
+            return
+        painter = QPainter(self)
+        color = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        color.setAlphaF(0.5)
+        view = self._view.geometry()
+        painter.fillRect(4, view.top(), _RULE_WIDTH, view.height(), color)
+        painter.end()
+
+    def _mute(self) -> None:
+        """Thinking is set in the muted text colour, so the answer stands out below it."""
+        palette = QPalette(self._view.palette())
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        if palette.color(QPalette.ColorRole.Text) != muted:
+            palette.setColor(QPalette.ColorRole.Text, muted)
+            self._view.setPalette(palette)
+
     def _on_button_clicked(self) -> None:
         self._expanded = not self._expanded
         if self._expanded:
             self._view.show_text(self._text)
         self._view.setVisible(self._expanded)
         self._update_button()
+        self.update()
         self.toggled.emit(self._expanded)
 
     def _update_button(self) -> None:
         button = self._button
-        button.setChecked(self._expanded)
         button.setArrowType(Qt.ArrowType.DownArrow if self._expanded else Qt.ArrowType.RightArrow)
         if self._active:
             label = self.tr("Thinking…")

@@ -669,34 +669,28 @@ class InferenceWorker(QObject):
         limit = sampling.max_tokens if sampling.max_tokens > 0 else model.n_ctx
         try:
             while True:
-                produced: list[int] = []
-                note = produced.append
+                first_of_call = len(generated)
                 force_answer = False
                 remaining = replace(sampling, max_tokens=max(1, limit - len(generated)))
                 for token in model.generate(current, remaining, should_stop):
                     if first_token_at is None:
                         first_token_at = time.perf_counter()
                     keep(token)
-                    note(token)
                     visible, stopped_by_string = hold(decode(token_bytes(token)))
                     if splitter is not None:
                         if splitter.thinking:
                             thinking_tokens += 1
+                            if 0 < thinking_budget <= thinking_tokens and not stopped_by_string:
+                                force_answer = True
                         if visible:
                             visible = route(visible)
+                            if force_answer and not splitter.thinking:
+                                force_answer = False  # this very token ended the thinking
                     if visible:
                         ready = push(visible)
                         if ready:
                             send(ready)
-                    if stopped_by_string:
-                        break
-                    if (
-                        thinking_budget > 0
-                        and thinking_tokens >= thinking_budget
-                        and splitter is not None
-                        and splitter.thinking
-                    ):
-                        force_answer = True
+                    if stopped_by_string or force_answer:
                         break
                 else:
                     if should_stop():
@@ -716,7 +710,7 @@ class InferenceWorker(QObject):
                 route(tail + closing)
                 current = [
                     *current,
-                    *produced,
+                    *generated[first_of_call:],
                     *model.tokenize_segments((PromptSegment(closing, True),)),
                 ]
                 if len(generated) >= limit or len(current) >= model.n_ctx - 1:
