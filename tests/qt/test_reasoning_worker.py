@@ -151,3 +151,41 @@ def test_next_turns_reuse_the_cache_up_to_the_dropped_thinking(
             assert stats.evaluated_prompt_tokens < stats.prompt_tokens - previous.prompt_tokens + 40
         history.append(ChatMessage(Role.ASSISTANT, answer, thinking=thinking))
         previous = stats
+
+
+HARMONY_TEMPLATE = (
+    "{%- for message in messages %}"
+    "{%- if message.role == 'assistant' %}"
+    "{{- '<|start|>assistant<|channel|>final<|message|>' + message.content + '<|end|>' }}"
+    "{%- else %}{{- '<|start|>' + message.role + '<|message|>' + message.content + '<|end|>' }}"
+    "{%- endif %}{%- endfor %}"
+    "{%- if add_generation_prompt %}<|start|>assistant<|channel|>analysis<|message|>{%- endif %}"
+)
+HARMONY_TOKENS = tuple(
+    (text, 3) for text in ("<|start|>", "<|channel|>", "<|message|>", "<|end|>", "<|return|>")
+)  # CONTROL tokens, as in gpt-oss: llama.cpp renders them as nothing unless asked
+
+
+def test_harmony_channels_with_control_tokens(qtbot, worker, tmp_path_factory) -> None:
+    """A gpt-oss-style model whose prompt opens the analysis channel: the budget closes it
+    with <|end|><|start|>assistant<|channel|>final<|message|> (control tokens, evaluated as
+    template text) and the final channel's text is the answer; <|end|> is no stop string."""
+    from tests.fixtures.tiny_model import tiny_gguf_cached
+
+    path = tiny_gguf_cached(
+        tmp_path_factory.mktemp("models-harmony"),
+        chat_template=HARMONY_TEMPLATE,
+        extra_tokens=HARMONY_TOKENS,
+    )
+    recorder = Recorder(worker)
+    info = load(qtbot, recorder, path)
+    assert info.reasoning == "harmony" and not info.thinking_switchable
+    stops = worker._template.stop_strings  # read while the worker is idle
+    assert "<|return|>" in stops and "<|end|>" not in stops
+    messages = (ChatMessage(Role.USER, "Hi"),)
+    stats = reply(qtbot, recorder, GenerationRequest(2, messages, GREEDY, thinking_budget=5))
+    thinking, answer = recorder.text("thinking"), recorder.text("answer")
+    assert thinking.strip() and answer.strip()
+    assert "<|" not in thinking and "<|" not in answer
+    assert stats.thinking_tokens == 5
+    assert stats.generated_tokens == GREEDY.max_tokens
