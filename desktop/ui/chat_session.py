@@ -130,6 +130,7 @@ class ChatSession(QObject):
         self._reply_text: list[str] = []
         self._reply_thinking: list[str] = []
         self._reply_thinking_seconds: float | None = None
+        self._thinking_since: float | None = None
         self._last_save = 0.0
         self._sent_rows: tuple[int, ...] = ()
         self._dropped: dict[int | None, int] = {}
@@ -482,6 +483,7 @@ class ChatSession(QObject):
         self._reply_text = []
         self._reply_thinking = []
         self._reply_thinking_seconds = None
+        self._thinking_since = None
         self._last_save = time.monotonic()
         self._sent_rows = tuple(rows)
         self._reply_id = next(self._ids)
@@ -531,6 +533,11 @@ class ChatSession(QObject):
             self.store_failed.emit(str(error))
 
     def _finish_reply(self, reason: FinishReason, stats: ReplyStats | None, meta: str = "") -> None:
+        if self._reply_thinking_seconds is None and self._thinking_since is not None:
+            # Stopped while thinking: the worker's own count will not arrive for this reply.
+            self._reply_thinking_seconds = time.monotonic() - self._thinking_since
+            if self._reply_row is not None:
+                self.messages.set_thinking_finished(self._reply_row, self._reply_thinking_seconds)
         self._save_reply(reason, stats)
         if (
             self._reply_message is not None
@@ -617,6 +624,8 @@ class ChatSession(QObject):
             return
         self.messages.append_thinking_delta(self._reply_row, text)
         self._reply_thinking.append(text)
+        if self._thinking_since is None:
+            self._thinking_since = time.monotonic()
         now = time.monotonic()
         if now - self._last_save >= SAVE_INTERVAL_S:
             self._last_save = now

@@ -162,3 +162,26 @@ def test_window_exports_with_or_without_thinking(qtbot, app, thinking_tiny_gguf:
     assert app.window.export_conversation_to(backup, "json", False, include_thinking=False)
     messages = json.loads(backup.read_text(encoding="utf-8"))["messages"]
     assert messages[-1]["thinking"] == reply.thinking  # JSON is the lossless backup
+
+
+def test_stopping_while_thinking_keeps_the_thinking_and_its_time(
+    qtbot, app, thinking_tiny_gguf: Path
+) -> None:
+    load_tiny(qtbot, app, thinking_tiny_gguf, temperature=0.0, max_tokens=20)
+    session = app.session
+    assert session.send("Think hard")
+    # The tiny model streams thousands of tokens a second, too fast to press Stop in the middle
+    # of its thinking; so one thinking delta is handed to the session's slot directly, as the
+    # worker's queued signal would, and Stop follows before any answer.
+    session.on_worker_reply_thinking_delta(session._reply_id, "Let me think")
+    session.stop()
+    reply = app.store.path_to(app.store.get_conversation(session.conversation_id).current_leaf_id)[
+        -1
+    ]
+    assert reply.finish_reason == FinishReason.CANCELLED
+    assert reply.thinking.startswith("Let me think")
+    assert reply.thinking_seconds is not None
+    app.window.chat_view.flush()
+    section = app.window.chat_view.message_widget(1).thinking_section
+    assert section is not None and not section.expanded
+    assert section.button.text().startswith("Thought for ")
