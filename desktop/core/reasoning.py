@@ -77,7 +77,10 @@ class ReasoningFormat:
     the thinking and makes the model answer; it is evaluated as template text when the thinking
     budget runs out. toggle names the template variable that turns thinking on or off, None
     when the template has no such switch. markers are every string that must reach the splitter
-    as text (the engine renders them even where they are control tokens).
+    as text (the engine renders them even where they are control tokens). opens_itself says
+    the reply should be started inside the thinking when the template's generation prompt
+    does not open it: DeepSeek-R1 distills with their first template skip the opening tag (or
+    the whole thinking) unless the prompt already holds it, as DeepSeek advises.
     """
 
     kind: ReasoningKind
@@ -86,6 +89,7 @@ class ReasoningFormat:
     force_answer: str
     toggle: str | None = None
     markers: tuple[str, ...] = ()
+    opens_itself: bool = False
 
     def without_marker_stops(self, stops: Collection[str]) -> tuple[str, ...]:
         """Stop strings minus the format's markers: harmony's ``<|end|>`` ends a message, not
@@ -137,6 +141,9 @@ def detect_reasoning(
                 force_answer=f"\n{close_marker}\n\n",
                 toggle=toggle,
                 markers=(open_marker, close_marker),
+                # A template that strips old thinking but has no switch belongs to a model that
+                # always thinks; one with a switch (Qwen3) opens the tag reliably by itself.
+                opens_itself=toggle is None and close_marker in source,
             )
     return None
 

@@ -31,6 +31,7 @@ from desktop.core.reasoning import (
     CANDIDATE_MARKERS,
     ReasoningFormat,
     ReasoningSplitter,
+    SplitMode,
     detect_reasoning,
     start_mode,
 )
@@ -548,16 +549,23 @@ class InferenceWorker(QObject):
             self.reply_failed.emit(request_id, ReplyFailure(ReplyProblem.TEMPLATE, str(error)))
             return
         prompt = plan.tokens
+        splitter = None
+        if reasoning is not None:
+            last = plan.segments[-1] if plan.segments else None
+            tail = last.text if last is not None and last.parse_special else ""
+            mode, may_open = start_mode(reasoning, tail)
+            if reasoning.opens_itself and may_open and mode == SplitMode.ANSWER:
+                # The prompt ends where the model should open its thinking: open it for it.
+                opening = PromptSegment(f"{reasoning.open_marker}\n", True)
+                opened = (*prompt, *model.tokenize_segments((opening,)))
+                if len(opened) < n_ctx - 1:
+                    prompt, mode = opened, SplitMode.THINKING
+            splitter = ReasoningSplitter(reasoning, mode, may_open)
         self._switch_kv_state(model, request.conversation_key, prompt)
         reused = model.reusable_prefix(prompt)
         self.reply_started.emit(
             request_id, PromptInfo(len(prompt), reused, plan.dropped_messages, n_ctx)
         )
-        splitter = None
-        if reasoning is not None:
-            last = plan.segments[-1] if plan.segments else None
-            tail = last.text if last is not None and last.parse_special else ""
-            splitter = ReasoningSplitter(reasoning, *start_mode(reasoning, tail))
         self._stream_reply(
             request_id,
             model,

@@ -189,3 +189,37 @@ def test_harmony_channels_with_control_tokens(qtbot, worker, tmp_path_factory) -
     assert "<|" not in thinking and "<|" not in answer
     assert stats.thinking_tokens == 5
     assert stats.generated_tokens == GREEDY.max_tokens
+
+
+OLD_R1_TEMPLATE = (
+    "{% for message in messages %}{% if message['role'] == 'user' %}"
+    "{{'<|im_start|>user\\n' + message['content'] + '<|im_end|>\\n'}}"
+    "{% else %}{% set content = message['content'] %}"
+    "{% if '</think>' in content %}{% set content = content.split('</think>')[-1] %}{% endif %}"
+    "{{'<|im_start|>assistant\\n' + content + '<|im_end|>\\n'}}{% endif %}{% endfor %}"
+    "{% if add_generation_prompt %}{{'<|im_start|>assistant\\n'}}{% endif %}"
+)
+
+
+def test_a_model_that_always_thinks_is_started_inside_its_thinking(
+    qtbot, worker, tmp_path_factory
+) -> None:
+    """DeepSeek-R1's first template does not open <think>; the worker opens it, so the reply
+    is thinking first (the tiny model would never write <think> by itself)."""
+    from tests.fixtures.tiny_model import THINK_TOKENS, tiny_gguf_cached
+
+    path = tiny_gguf_cached(
+        tmp_path_factory.mktemp("models-r1"),
+        chat_template=OLD_R1_TEMPLATE,
+        extra_tokens=THINK_TOKENS,
+    )
+    recorder = Recorder(worker)
+    info = load(qtbot, recorder, path)
+    assert info.reasoning == "tags" and not info.thinking_switchable
+    started: list[object] = []
+    recorder.reply_started.connect(lambda _r, prompt_info: started.append(prompt_info))
+    messages = (ChatMessage(Role.USER, "Hi"),)
+    stats = reply(qtbot, recorder, GenerationRequest(2, messages, GREEDY, thinking_budget=5))
+    assert recorder.text("thinking").strip() and recorder.text("answer").strip()
+    assert stats.thinking_tokens == 5
+    assert started[0].prompt_tokens == stats.prompt_tokens  # the opening counts as prompt

@@ -280,3 +280,11 @@ def test_template_variables_switch_thinking_off() -> None:
     off = _template(QWEN3_KEEPS_LAST, enable_thinking=False).render_segments(history)
     assert start_mode(THINK, on[-1].text) == (SplitMode.THINKING, True)
     assert start_mode(THINK, off[-1].text) == (SplitMode.ANSWER, False)
+
+
+def test_models_that_always_think_are_opened_for() -> None:
+    r1 = detect_reasoning(DEEPSEEK_R1_TEMPLATE)
+    assert r1 is not None and r1.opens_itself  # strips old thinking, has no switch
+    assert not THINK.opens_itself  # Qwen3 has a switch and opens <think> itself
+    vocab_only = detect_reasoning(CHATML, single_tokens={"<think>", "</think>"})
+    assert vocab_only is not None and not vocab_only.opens_itself
