@@ -377,6 +377,8 @@ def _render_segments(
         indices != list(range(len(messages)))
         or len(set(thoughts)) != len(thoughts)
         or rendered.count(nonce) != len(matches)
+        # A cut piece of some thinking (templates never contain the pad themselves):
+        or (any(m.thinking for m in messages) and _PAD in pattern.sub("", rendered))
     ):
         raise _PlaceholderMangled
     segments: list[PromptSegment] = []
@@ -445,6 +447,10 @@ class ChatTemplate:
                 self.variables,
             )
         except _PlaceholderMangled as exc:
+            if any(m.thinking for m in msgs):
+                # The template reshapes earlier thinking (cuts it, say); it goes unsent then.
+                plain = tuple(dataclasses.replace(m, thinking="") for m in msgs)
+                return self.render_segments(plain, add_generation_prompt)
             raise TemplateError(
                 "The chat template changes message text instead of inserting it, so it cannot "
                 "be used safely."

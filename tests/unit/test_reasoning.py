@@ -288,3 +288,20 @@ def test_models_that_always_think_are_opened_for() -> None:
     assert not THINK.opens_itself  # Qwen3 has a switch and opens <think> itself
     vocab_only = detect_reasoning(CHATML, single_tokens={"<think>", "</think>"})
     assert vocab_only is not None and not vocab_only.opens_itself
+
+
+def test_a_template_that_reshapes_thinking_gets_none_rather_than_failing() -> None:
+    from desktop.core.conversation import ChatMessage, Role
+
+    source = (
+        "{% for m in messages %}{{ m.role }}: {{ m.content }}"
+        "{% if m.reasoning_content is defined %}[{{ m.reasoning_content[:5] }}]{% endif %};"
+        "{% endfor %}"
+    )
+    history = (
+        ChatMessage(Role.USER, "q"),
+        ChatMessage(Role.ASSISTANT, "a", thinking="long thoughts"),
+        ChatMessage(Role.USER, "q2"),
+    )
+    text = "".join(s.text for s in _template(source).render_segments(history))
+    assert text == "user: q;assistant: a;user: q2;"
