@@ -725,6 +725,7 @@ class InferenceWorker(QObject):
                     finish = FinishReason.LENGTH
                     break
         except GenerationError as error:
+            send_thought(thought_coalescer.flush())
             send(coalescer.flush())
             self.reply_failed.emit(request_id, ReplyFailure(ReplyProblem.LLAMA_FAILED, str(error)))
             return
