@@ -557,6 +557,7 @@ class MessageWidget(QFrame):
         self._editor_hint: QLabel | None = None
         self._send_button: QPushButton | None = None
         self._thinking: ThinkingSection | None = None  # made when a reply first has thinking
+        self._waiting = False  # a streaming reply with no answer text yet ("…")
 
         self._header = QWidget(self)
         header_layout = QHBoxLayout(self._header)
@@ -667,7 +668,8 @@ class MessageWidget(QFrame):
             self._code_blocks = ()
             self._body.setPlainText(text)
             return
-        if not text and streaming:
+        self._waiting = not text and streaming
+        if self._waiting:
             self._stream = None
             self._code_blocks = ()
             self._body.setPlainText("…")
@@ -1054,11 +1056,15 @@ class MessageWidget(QFrame):
         y = _PADDING
         self._header.setGeometry(_PADDING, y, inner, header_hint.height())
         y += header_hint.height() + _GAP
+        # While the model thinks, "Thinking…" says it all; the answer's "…" would repeat it.
+        waiting = thinking is not None and thinking.active and self._waiting
         if thinking is not None:
             thinking.move(_PADDING, y)
-            y += thinking.fit(inner) + _GAP
-        self._body.setGeometry(_PADDING, y, inner, text_size.height())
-        y += text_size.height()
+            y += thinking.fit(inner) + (0 if waiting else _GAP)
+        self._body.setVisible(not waiting)
+        if not waiting:
+            self._body.setGeometry(_PADDING, y, inner, text_size.height())
+            y += text_size.height()
         return self._finish_fit(inner, y)
 
     def _fit_editing(self, inner: int, header_hint: QSize) -> QSize:

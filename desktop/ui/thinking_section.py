@@ -103,6 +103,11 @@ class ThinkingSection(QWidget):
     def expanded(self) -> bool:
         return self._expanded
 
+    @property
+    def active(self) -> bool:
+        """True while the thinking is still streaming."""
+        return self._active
+
     def shown_text(self) -> str:
         """The thinking as on screen; empty while the section is closed."""
         return self._view.toPlainText() if self._expanded else ""

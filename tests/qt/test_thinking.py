@@ -36,6 +36,7 @@ def test_section_opens_while_thinking_and_closes_when_the_answer_starts(qtbot) -
     assert section is not None and section.isVisible()
     assert section.expanded
     assert section.button.text() == "Thinking…"
+    assert not widget.body.isVisible()  # no "…" answer placeholder under "Thinking…"
     model.append_thinking_delta(row, "That is 4.")
     view.flush()
     assert section.shown_text() == "The user asks for 2+2. That is 4."
@@ -49,6 +50,7 @@ def test_section_opens_while_thinking_and_closes_when_the_answer_starts(qtbot) -
     assert section.shown_text() == ""
     assert widget.height() < open_height
     assert "<think>" not in widget.body.toPlainText()
+    assert widget.body.isVisible() and widget.body.toPlainText() == "It is 4."
     model.set_finished(row, FinishReason.STOP)
     view.flush()
     assert not section.expanded
