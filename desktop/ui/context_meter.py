@@ -207,9 +207,17 @@ class ContextMeter(QWidget):
             state = MeterState.OVER
             turns = forecast.newly_dropped_turns
             if self._strategy == OverflowStrategy.SUMMARIZE:
-                what = self.tr("on send, the %n oldest turn(s) will be summarized", "", turns)
+                what = (
+                    self.tr("on send, the oldest turn will be summarized")
+                    if turns == 1
+                    else self.tr("on send, the {n} oldest turns will be summarized").format(n=turns)
+                )
             else:
-                what = self.tr("on send, the %n oldest turn(s) will be left out", "", turns)
+                what = (
+                    self.tr("on send, the oldest turn will be left out")
+                    if turns == 1
+                    else self.tr("on send, the {n} oldest turns will be left out").format(n=turns)
+                )
             text = f"{numbers} · {what}"
         elif used >= WARN_FRACTION * n_ctx:
             state = MeterState.WARN

@@ -666,18 +666,27 @@ class InferenceWorker(QObject):
         """Greedy, bounded, stoppable; the text is untrusted model output like any reply."""
         n_ctx = model.n_ctx
         max_new = max(16, min(_SUMMARY_MAX_TOKENS, n_ctx // 8))
-        transcript_chars = sum(len(m.content) + 16 for m in dropped)
-        max_chars: int | None = None
-        for _ in range(4):
-            prompt = self._tokenize(
-                template.render_segments(summary_messages(previous, dropped, max_chars))
-            )
-            if len(prompt) + max_new <= n_ctx:
-                break
-            # Shrink the transcript by how far over we are, with a margin.
-            max_chars = int((max_chars or transcript_chars) * (n_ctx - max_new) / len(prompt) * 0.9)
-        else:
-            return ""
+
+        def prompt_for(max_chars: int | None) -> list[int]:
+            messages = summary_messages(previous, dropped, max_chars)
+            return self._tokenize(template.render_segments(messages))
+
+        prompt = prompt_for(None)
+        if len(prompt) + max_new > n_ctx:
+            # Keep the newest part of the transcript that fits: the previous summary already
+            # covers what came before it. Characters per token are estimated, then checked.
+            overhead = len(prompt_for(0))
+            room = n_ctx - max_new - overhead
+            chars = sum(len(m.content) + 16 for m in dropped)
+            for _ in range(4):
+                if room <= 0:
+                    return ""
+                chars = int(chars * room / max(1, len(prompt) - overhead) * 0.9)
+                prompt = prompt_for(chars)
+                if len(prompt) + max_new <= n_ctx:
+                    break
+            else:
+                return ""
         sampling = SamplingOptions(temperature=0.0, repeat_penalty=1.1, max_tokens=max_new, seed=0)
         decoder = Utf8StreamDecoder()
         holdback = StopStringHoldback(template.stop_strings)
