@@ -23,10 +23,10 @@ __all__ = ["ChatKeysEdit", "Composer"]
 
 #: The input grows with its text up to this many lines, then scrolls.
 _MAX_LINES = 8
-#: A paste this long is measured in tokens before it is sent (see long_text_inserted).
 LONG_TEXT_CHARS = 2000
-#: Text files that can be dropped into the message, and the largest one read.
+"""A paste this long is measured in tokens before it is sent (see long_text_inserted)."""
 TEXT_FILE_SUFFIXES = (".txt", ".md", ".markdown")
+"""Text files that can be dropped into the message; larger than MAX_TEXT_FILE_BYTES are refused."""
 MAX_TEXT_FILE_BYTES = 4 << 20
 
 

