@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -90,32 +90,23 @@ class _MeterBar(QWidget):
             painter.drawRoundedRect(filled, radius, radius)
 
 
-class _ElidedLabel(QLabel):
-    """One line that shortens itself with "…" in a narrow window; the whole text is the
-    tooltip."""
+class _MeterLabel(QLabel):
+    """The meter's words; they wrap in a narrow window rather than lose what sending will do."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full = ""
         self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(40)
 
     def set_full_text(self, text: str) -> None:
         self._full = text
-        self.setToolTip(text)
-        self._elide()
+        self.setText(text)
 
     def full_text(self) -> str:
         return self._full
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        metrics = self.fontMetrics()
-        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
 
 
 class ContextMeter(QWidget):
@@ -135,7 +126,7 @@ class ContextMeter(QWidget):
         self._strategy = OverflowStrategy.DROP
         self._count: ContextCount | None = None
         self._bar = _MeterBar(self)
-        self._label = _ElidedLabel(self)
+        self._label = _MeterLabel(self)
         self._label.setObjectName("contextMeterLabel")
         self._strategy_box = QComboBox(self)
         self._strategy_box.setObjectName("overflowStrategy")
@@ -151,10 +142,7 @@ class ContextMeter(QWidget):
             )
         )
         self._strategy_box.setAccessibleName(self.tr("When the conversation is too long"))
-        self._strategy_box.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self._strategy_box.setMinimumContentsLength(8)
+        self._strategy_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._strategy_box.activated.connect(self._on_strategy_box_activated)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 0, 8, 2)

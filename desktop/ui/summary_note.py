@@ -9,12 +9,13 @@ The text is model output, so it is shown as plain text, never as rich text or Ma
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -76,13 +77,13 @@ class SummaryNote(QFrame):
         header.addWidget(self._save_button)
         header.addWidget(self._cancel_button)
 
-        self._body = QPlainTextEdit(self)
+        self._body = QTextEdit(self)
         self._body.setObjectName("summaryBody")
         self._body.setReadOnly(True)
+        self._body.setAcceptRichText(False)  # model output and pasted text stay plain
         self._body.setFrameShape(QFrame.Shape.NoFrame)
         self._body.setAccessibleName(self.tr("Summary of the earlier conversation"))
-        metrics = self._body.fontMetrics()
-        self._body.setMaximumHeight(metrics.lineSpacing() * _BODY_LINES + 12)
+        self._body.document().documentLayout().documentSizeChanged.connect(self._fit_body)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 4)
@@ -109,7 +110,7 @@ class SummaryNote(QFrame):
     def body_text(self) -> str:
         return self._body.toPlainText()
 
-    def editor(self) -> QPlainTextEdit:
+    def editor(self) -> QTextEdit:
         return self._body
 
     def toggle_button(self) -> QToolButton:
@@ -157,15 +158,29 @@ class SummaryNote(QFrame):
 
     # -- behaviour ----------------------------------------------------------------------------
 
+    def _fit_body(self, *_: object) -> None:
+        """As tall as the summary, up to _BODY_LINES lines; longer ones scroll."""
+        document = self._body.document()
+        most = _BODY_LINES * self._body.fontMetrics().lineSpacing()
+        height = min(most, int(document.size().height()) + 1)
+        height += 2 * self._body.frameWidth()
+        if height != self._body.height():
+            self._body.setFixedHeight(height)
+
     def _set_editing(self, editing: bool) -> None:
         self._body.setReadOnly(not editing)
         self._edit_button.setVisible(not editing and self.is_expanded())
         self._save_button.setVisible(editing)
         self._cancel_button.setVisible(editing)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_body()
+
     def _on_toggle_toggled(self, expanded: bool) -> None:
         self._toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
         self._body.setVisible(expanded)
+        self._fit_body()
         if not expanded and self.is_editing():
             self.cancel_editing()
         self._set_editing(self.is_editing())
