@@ -571,7 +571,7 @@ class InferenceWorker(QObject):
                 self._switch_kv_state(model, request.conversation_key, plan.tokens)
                 made, plan = self._summarize_overflow(request, model, template, plan, reserve)
                 if request_id <= self._cancel_reply_up_to:
-                    self._confirm_cancelled(request_id, model, plan, made)
+                    self._confirm_cancelled(request_id, model, plan)
                     return
         except PromptTooLongError as error:
             self.reply_failed.emit(
@@ -604,12 +604,8 @@ class InferenceWorker(QObject):
         n_ctx = model.n_ctx
         return max(1, min(max_tokens if max_tokens > 0 else n_ctx, n_ctx // 4))
 
-    def _confirm_cancelled(
-        self, request_id: int, model: LoadedModel, plan: PromptPlan, made: SummaryMade | None
-    ) -> None:
-        """Stopped while summarizing: what was summarized is kept, no reply is made."""
-        if made is not None:
-            self.summary_made.emit(request_id, made)
+    def _confirm_cancelled(self, request_id: int, model: LoadedModel, plan: PromptPlan) -> None:
+        """Stopped while summarizing: no reply, and no half-written summary either."""
         self.reply_finished.emit(
             request_id,
             ReplyStats(
@@ -703,6 +699,8 @@ class InferenceWorker(QObject):
                 parts.append(holdback.feed(decoder.flush())[0] + holdback.flush())
         except GenerationError:
             return ""
+        if request_id <= self._cancel_reply_up_to:
+            return ""  # stopped: a cut-off summary would stand in for the turns for good
         return "".join(parts).strip()
 
     # Counting ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.context_plan import SUMMARY_HEADER, OverflowStrategy
-from desktop.core.conversation import ChatMessage, Role
+from desktop.core.conversation import ChatMessage, FinishReason, Role
 from desktop.engine.llama import LoadOptions, SamplingOptions
 from desktop.workers.inference import (
     ContextCount,
@@ -206,3 +206,25 @@ def test_count_measures_a_long_paste_and_what_of_it_fits(worker: InferenceWorker
     worker.on_count_requested(CountRequest(2, messages, GREEDY.max_tokens, 0))
     assert counts[-1].forecast.too_long_by == 0
     assert counts[-1].forecast.prompt_tokens <= counts[-1].forecast.limit
+
+
+def test_stopping_while_summarizing_keeps_no_half_summary(worker: InferenceWorker) -> None:
+    history = [ChatMessage(Role.SYSTEM, "You are a patient assistant.")]
+    for i in range(30):
+        history += [ChatMessage(Role.USER, _question(i)), ChatMessage(Role.ASSISTANT, "Yes.")]
+    history.append(ChatMessage(Role.USER, "And now?"))
+    events: list[str] = []
+    finished: list[ReplyStats] = []
+    worker.summary_started.connect(lambda _rid: events.append("started"))
+    worker.summary_made.connect(lambda _rid, _made: events.append("made"))
+    worker.reply_started.connect(lambda _rid, _info: events.append("reply"))
+    worker.reply_finished.connect(lambda _rid, stats: finished.append(stats))
+    worker.cancel_reply(7)  # the user pressed Stop before the summary was written
+    worker.on_generate_requested(
+        GenerationRequest(
+            7, tuple(history), GREEDY, conversation_key="c", overflow=OverflowStrategy.SUMMARIZE
+        )
+    )
+    assert events == ["started"]
+    (stats,) = finished
+    assert stats.finish_reason == FinishReason.CANCELLED and stats.generated_tokens == 0
