@@ -128,6 +128,7 @@ class ContextMeter(QWidget):
         self._bar = _MeterBar(self)
         self._label = _MeterLabel(self)
         self._label.setObjectName("contextMeterLabel")
+        self._label.setAccessibleName(self.tr("Context use"))
         self._strategy_box = QComboBox(self)
         self._strategy_box.setObjectName("overflowStrategy")
         self._strategy_box.addItem(self.tr("Leave out oldest turns"), OverflowStrategy.DROP.value)

@@ -433,10 +433,18 @@ class MainWindow(QMainWindow):
         self.long_text_offer.trim_requested.connect(self.on_long_text_offer_trim_requested)
         self.long_text_offer.dismissed.connect(self.context_counter.forget_focus)
         session.summary_changed.connect(self.summary_note.set_summary)
+        session.streaming_changed.connect(self.on_session_streaming_changed_for_offer)
         self.summary_note.edit_saved.connect(session.edit_summary)
         self.composer.file_refused.connect(
             lambda reason: self.statusBar().showMessage(reason, 10_000)
         )
+
+    @Slot(bool)
+    def on_session_streaming_changed_for_offer(self, streaming: bool) -> None:
+        """Once the message is sent, an unanswered offer about its text is moot."""
+        if streaming:
+            self.long_text_offer.hide()
+            self.context_counter.forget_focus()
 
     @Slot(str, int)
     def on_long_text_offer_trim_requested(self, text: str, keep_chars: int) -> None:

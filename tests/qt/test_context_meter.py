@@ -240,6 +240,16 @@ def test_a_long_paste_shows_its_size_and_can_be_trimmed_to_fit(qtbot, small) -> 
     assert window.context_meter.state() != MeterState.TOO_LONG
     editor.undo()  # the trim is one undo step
     assert window.composer.text() == "Summarize this: " + paste
+    # Sent without answering a new offer: the offer goes away with the message.
+    window.composer.set_text("Short question. " + "the mill by the river " * 100)
+    _paste(editor, "x")  # not long: no new offer, but a count
+    _paste(editor, " and the bridge" * 150)
+    qtbot.waitUntil(offer.isVisible, timeout=10_000)
+    window.composer.set_text("Short question.")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert app.session.is_streaming
+    assert not offer.isVisible()
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
 
 
 def test_a_short_paste_shows_no_offer(qtbot, small) -> None:
