@@ -160,7 +160,7 @@ def test_summarize_strategy_makes_shows_and_sends_an_editable_summary(qtbot, app
         message_id = model.data(model.index(row), model.Roles.MessageIdRole)
         if message_id in covered:
             assert model.data(model.index(row), model.Roles.ExcludedRole)
-    assert "not" in window.chat_view.message_widget(0).note_text().lower()
+    assert window.chat_view.message_widget(0).note_text().startswith("Not sent to the model")
 
     # Collapsible, then editable; the edit is saved and reaches the next prompt.
     qtbot.mouseClick(note.toggle_button(), Qt.MouseButton.LeftButton)
