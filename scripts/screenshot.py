@@ -113,6 +113,12 @@ def context_scene(hearthside, app: QApplication, out: Path) -> None:
             window.resize(width, 760)
             wait(400)
             window.grab().save(str(out / f"context-{theme}-{name}.png"))
+    # Trimmed to fit: the meter turns amber and says what sending will summarize.
+    app.setPalette(app.style().standardPalette())
+    window.resize(1000, 760)
+    window.long_text_offer.trim_button().click()
+    wait(1500)
+    window.grab().save(str(out / "context-trimmed.png"))
 
 
 def main() -> int:
