@@ -97,18 +97,26 @@ class _InputEdit(ChatKeysEdit):
         files = _text_files(source)
         if files:
             for path in files:
-                try:
-                    text = read_text_file(path)
-                except (OSError, ValueError) as error:
-                    self.file_refused.emit(str(error))
-                    continue
-                self.insertPlainText(text)
-                self.long_text_inserted.emit(text)
+                self.insert_file(path)
             return
         text = source.text() if source.hasText() else ""
         super().insertFromMimeData(source)
         if len(text) >= LONG_TEXT_CHARS:
             self.long_text_inserted.emit(text)
+
+    def insert_file(self, path: Path) -> bool:
+        """Inserts a text file's content at the cursor; False (and file_refused) if it cannot."""
+        try:
+            text = read_text_file(path)
+        except ValueError as error:
+            self.file_refused.emit(str(error))
+            return False
+        except OSError as error:
+            self.file_refused.emit(f"{path.name}: {error.strerror or error}")
+            return False
+        self.insertPlainText(text)
+        self.long_text_inserted.emit(text)
+        return True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -196,6 +204,12 @@ class Composer(QWidget):
     def set_text(self, text: str) -> None:
         """Put ``text`` in the box (e.g. to edit a message again)."""
         self._input.setPlainText(text)
+
+    def insert_file(self, path: Path) -> bool:
+        """Puts a .txt/.md file's text into the message at the cursor (File › Insert text
+        file…); the long-text offer follows. False when it cannot be read as text."""
+        self._input.setFocus(Qt.FocusReason.OtherFocusReason)
+        return self._input.insert_file(path)
 
     def trim_part(self, part: str, keep_chars: int) -> bool:
         """Cuts `part` (a paste still in the box) down to its first `keep_chars` characters,

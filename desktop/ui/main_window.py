@@ -172,6 +172,9 @@ class MainWindow(QMainWindow):
         self.focus_action = self._action(
             self.tr("&Focus message box"), lambda: self.composer.focus_input(), "Ctrl+L"
         )
+        self.insert_file_action = self._action(
+            self.tr("&Insert text file…"), self.choose_text_file, QKeySequence("Ctrl+Shift+O")
+        )
         self.settings_action = self._action(
             self.tr("&Settings…"), self.show_app_settings, QKeySequence("Ctrl+,")
         )
@@ -225,6 +228,7 @@ class MainWindow(QMainWindow):
             self.stop_action,
             self.copy_reply_action,
             self.focus_action,
+            self.insert_file_action,
         ):
             chat_menu.addAction(action)
         chat_menu.addSeparator()
@@ -438,6 +442,14 @@ class MainWindow(QMainWindow):
         self.composer.file_refused.connect(
             lambda reason: self.statusBar().showMessage(reason, 10_000)
         )
+
+    def choose_text_file(self) -> None:
+        """Chat › Insert text file…: a .txt or .md file's text goes into the message."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Insert text file"), "", self.tr("Text files (*.txt *.md *.markdown)")
+        )
+        if path:
+            self.composer.insert_file(Path(path))
 
     @Slot(bool)
     def on_session_streaming_changed_for_offer(self, streaming: bool) -> None:

@@ -284,3 +284,10 @@ def test_a_dropped_text_file_is_inserted_and_a_binary_one_refused(
     editor.insertFromMimeData(data)
     assert refused == ["photo.txt is not a text file."]
     assert "photo.txt is not a text file." in window.statusBar().currentMessage()
+    # Chat › Insert text file… takes the same way in (the file dialog itself is Qt's).
+    assert window.insert_file_action.shortcut().toString() == "Ctrl+Shift+O"
+    window.composer.clear()
+    assert window.composer.insert_file(notes)
+    assert window.composer.text().startswith("# Notes")
+    assert not window.composer.insert_file(tmp_path / "missing.md")
+    assert refused[-1].startswith("missing.md: ")
