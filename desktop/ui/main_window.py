@@ -438,10 +438,19 @@ class MainWindow(QMainWindow):
         self.long_text_offer.dismissed.connect(self.context_counter.forget_focus)
         session.summary_changed.connect(self.summary_note.set_summary)
         session.streaming_changed.connect(self.on_session_streaming_changed_for_offer)
+        self._overflow_banner = ""
+        session.conversation_opened.connect(self.on_session_conversation_opened_for_banner)
         self.summary_note.edit_saved.connect(session.edit_summary)
         self.composer.file_refused.connect(
             lambda reason: self.statusBar().showMessage(reason, 10_000)
         )
+
+    @Slot(object)
+    def on_session_conversation_opened_for_banner(self, _summary: object) -> None:
+        """How many messages another chat left out says nothing about this one."""
+        if self._overflow_banner and self.banner.text() == self._overflow_banner:
+            self.banner.hide()
+        self._overflow_banner = ""
 
     def choose_text_file(self) -> None:
         """Chat › Insert text file…: a .txt or .md file's text goes into the message."""
@@ -1295,6 +1304,7 @@ class MainWindow(QMainWindow):
                 ).format(n=info.dropped_messages)
             )
             self.banner.show()
+            self._overflow_banner = self.banner.text()
 
     def _update_state(self) -> None:
         session = self.session

@@ -180,8 +180,10 @@ def test_summarize_strategy_makes_shows_and_sends_an_editable_summary(qtbot, app
     assert "Old question 0 " not in sent
 
     # Reopening shows the summary again and marks the covered rows at once.
+    assert window.banner.isVisible()  # "The N oldest messages … were not sent"
     window.new_chat()
     assert note.isHidden()
+    assert not window.banner.isVisible()  # that was about the other chat
     assert window.open_conversation(conversation)
     assert not note.isHidden() and "(edited)" in note._edited_mark.text()
     assert model.data(model.index(0), model.Roles.ExcludedRole)
