@@ -17,6 +17,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop.core.context_plan import (
+    ContextForecast,
+    OverflowStrategy,
+    forecast,
+    split_history,
+    summary_messages,
+    with_summary,
+)
 from desktop.core.conversation import ChatMessage, FinishReason, Role
 from desktop.core.prompt import (
     ChatTemplate,
@@ -108,6 +116,46 @@ class GenerationRequest:
     """Whether a reasoning model should think first, where its template can switch it off."""
     thinking_budget: int = 0
     """Most tokens of thinking before the model is made to answer; 0: no limit."""
+    overflow: OverflowStrategy = OverflowStrategy.DROP
+    """SUMMARIZE: turns that newly fall out of the window are summarized by the model first."""
+    summary: str = ""
+    """The running summary now in force; it goes into the system message."""
+    summary_covers: int = 0
+    """History messages (after the system prompt) that `summary` stands for; never sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class CountRequest:
+    """Asks how many tokens sending would take (the draft is the last message).
+
+    focus_text, when given, is a part of the draft (a long paste) that the answer measures on
+    its own and says how much of it fits.
+    """
+
+    request_id: int
+    messages: tuple[ChatMessage, ...]
+    max_tokens: int
+    min_dropped: int = 0
+    summary: str = ""
+    focus_text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ContextCount:
+    """The answer to a CountRequest: the forecast plus, for focus_text, its size and how many
+    of its characters fit when every droppable turn is left out (0 when none do)."""
+
+    forecast: ContextForecast
+    focus_tokens: int = 0
+    focus_fit_chars: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryMade:
+    """A new running summary that stands for the first `covers` history messages."""
+
+    text: str
+    covers: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +201,8 @@ _TOKEN_MEMORY_SIZE = 256
 #: Token ids of prompt segments by (text, parse_special): a follow-up turn tokenizes only the
 #: text that is new since the last turn instead of the whole history.
 _SEGMENT_CACHE_SIZE = 4096
+_SUMMARY_MAX_TOKENS = 256
+"""The longest running summary the model may write (less in small windows: n_ctx / 8)."""
 _KV_STATES_MAX = 8
 """At most this many saved conversation states, least recently used dropped first."""
 _KV_BUDGET_FRACTION = 0.25
@@ -169,6 +219,18 @@ def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     while i < n and a[i] == b[i]:
         i += 1
     return i
+
+
+def _chars_of_tokens(model: LoadedModel, text: str, tokens: Sequence[int], room: int) -> int:
+    """How many characters of `text` its first `room` tokens cover (0 when room <= 0)."""
+    if room <= 0:
+        return 0
+    if room >= len(tokens):
+        return len(text)
+    data = b"".join(model.token_bytes(token) for token in tokens[:room])
+    covered = len(data.decode("utf-8", errors="ignore").lstrip())
+    # A tokenizer may add a leading space; never claim more than the text has.
+    return min(len(text), covered)
 
 
 def _available_memory() -> int:
@@ -246,6 +308,12 @@ class InferenceWorker(QObject):
         reply_finished(int request_id, ReplyStats stats): the reply is complete (or stopped);
             all its text has been sent as deltas.
         reply_failed(int request_id, ReplyFailure failure): no reply could be made.
+        summary_started(int request_id): the window overflowed and the model is summarizing
+            the turns that fall out before it replies.
+        summary_made(int request_id, SummaryMade summary): the new running summary, sent
+            before reply_started of the same request.
+        context_counted(int request_id, ContextCount count): the answer to a CountRequest;
+            requests overtaken by a newer one (`drop_counts_before`) get no answer.
     """
 
     load_progress = Signal(int, float)
@@ -258,6 +326,9 @@ class InferenceWorker(QObject):
     reply_thinking_finished = Signal(int, float)
     reply_finished = Signal(int, object)
     reply_failed = Signal(int, object)
+    summary_started = Signal(int)
+    summary_made = Signal(int, object)
+    context_counted = Signal(int, object)
 
     def __init__(
         self, models_dir: Path, probe_cache: Path | None = None, parent: QObject | None = None
@@ -272,11 +343,14 @@ class InferenceWorker(QObject):
         self._backend: BackendInfo | None = None
         self._cancel_load_up_to = -1
         self._cancel_reply_up_to = -1
+        self._counts_before = -1
         # Reply text → the tokens that produced it, so the next prompt re-uses the KV cache
         # even where re-tokenizing the text would give different tokens.
         self._token_memory: OrderedDict[str, tuple[int, ...]] = OrderedDict()
         self._segment_tokens: OrderedDict[tuple[str, bool], tuple[int, ...]] = OrderedDict()
         self.tokenized_segments = 0
+        self.last_plan: PromptPlan | None = None
+        """The plan of the latest reply (what reached the model); tests read it."""
         """How many segments went to the tokenizer (not found in the cache); tests read it."""
         # Whose conversation the KV cache holds now, and the saved caches of the others.
         self._kv_owner: str | None = None
@@ -290,6 +364,10 @@ class InferenceWorker(QObject):
 
     def cancel_reply(self, request_id: int) -> None:
         self._cancel_reply_up_to = max(self._cancel_reply_up_to, request_id)
+
+    def drop_counts_before(self, request_id: int) -> None:
+        """Count requests older than this are skipped when their turn comes (typing fast)."""
+        self._counts_before = max(self._counts_before, request_id)
 
     # For tests and benchmarks, read on the worker thread or after it is idle ---------------
 
@@ -528,12 +606,29 @@ class InferenceWorker(QObject):
         if reasoning is not None and reasoning.toggle is not None:
             template = replace(template, variables=((reasoning.toggle, request.thinking),))
         n_ctx = model.n_ctx
-        max_tokens = sampling.max_tokens if sampling.max_tokens > 0 else n_ctx
-        reserve = max(1, min(max_tokens, n_ctx // 4))
+        reserve = self._reserve(model, sampling.max_tokens)
+        summary = request.summary
+        min_dropped = max(request.min_dropped, request.summary_covers)
         try:
             plan: PromptPlan = plan_prompt(
-                messages, template, self._tokenize, n_ctx, reserve, min_dropped=request.min_dropped
+                with_summary(messages, summary),
+                template,
+                self._tokenize,
+                n_ctx,
+                reserve,
+                min_dropped=min_dropped,
             )
+            made: SummaryMade | None = None
+            if (
+                request.overflow == OverflowStrategy.SUMMARIZE
+                and plan.dropped_messages > request.summary_covers
+            ):
+                # Before the summary clobbers the cache, let a conversation that leaves keep it.
+                self._switch_kv_state(model, request.conversation_key, plan.tokens)
+                made, plan = self._summarize_overflow(request, model, template, plan, reserve)
+                if request_id <= self._cancel_reply_up_to:
+                    self._confirm_cancelled(request_id, model, plan)
+                    return
         except PromptTooLongError as error:
             self.reply_failed.emit(
                 request_id,
@@ -548,6 +643,9 @@ class InferenceWorker(QObject):
         except TemplateError as error:
             self.reply_failed.emit(request_id, ReplyFailure(ReplyProblem.TEMPLATE, str(error)))
             return
+        if made is not None:
+            self.summary_made.emit(request_id, made)
+        self.last_plan = plan
         prompt = plan.tokens
         splitter = None
         if reasoning is not None:
@@ -576,6 +674,158 @@ class InferenceWorker(QObject):
             splitter,
             request.thinking_budget,
         )
+
+    @staticmethod
+    def _reserve(model: LoadedModel, max_tokens: int) -> int:
+        """Room kept for the reply: its length limit, but never more than a quarter window."""
+        n_ctx = model.n_ctx
+        return max(1, min(max_tokens if max_tokens > 0 else n_ctx, n_ctx // 4))
+
+    def _confirm_cancelled(self, request_id: int, model: LoadedModel, plan: PromptPlan) -> None:
+        """Stopped while summarizing: no reply, and no half-written summary either."""
+        self.reply_finished.emit(
+            request_id,
+            ReplyStats(
+                finish_reason=FinishReason.CANCELLED,
+                prompt_tokens=len(plan.tokens),
+                evaluated_prompt_tokens=0,
+                generated_tokens=0,
+                tokens_per_second=0.0,
+                seconds=0.0,
+                context_used=model.cached_tokens,
+                n_ctx=model.n_ctx,
+                dropped_messages=plan.dropped_messages,
+            ),
+        )
+
+    def _summarize_overflow(
+        self,
+        request: GenerationRequest,
+        model: LoadedModel,
+        template: ChatTemplate,
+        plan: PromptPlan,
+        reserve: int,
+    ) -> tuple[SummaryMade | None, PromptPlan]:
+        """Has the model fold the turns that fall out into the running summary, then plans
+        again with it. If no usable summary comes out, or the prompt with it cannot fit, the
+        turns are simply left out (the plan without a new summary)."""
+        self.summary_started.emit(request.request_id)
+        _, history = split_history(request.messages)
+        dropped = history[request.summary_covers : plan.dropped_messages]
+        text = self._generate_summary(request.request_id, model, template, request.summary, dropped)
+        if not text:
+            return None, plan
+        try:
+            replanned = plan_prompt(
+                with_summary(request.messages, text),
+                template,
+                self._tokenize,
+                model.n_ctx,
+                reserve,
+                min_dropped=plan.dropped_messages,
+            )
+        except PromptTooLongError:
+            return None, plan
+        return SummaryMade(text, plan.dropped_messages), replanned
+
+    def _generate_summary(
+        self,
+        request_id: int,
+        model: LoadedModel,
+        template: ChatTemplate,
+        previous: str,
+        dropped: Sequence[ChatMessage],
+    ) -> str:
+        """Greedy, bounded, stoppable; the text is untrusted model output like any reply.
+
+        A reasoning model is asked not to think where its template can say so, and whatever
+        it thinks anyway is left out: the summary is its answer only."""
+        n_ctx = model.n_ctx
+        max_new = max(16, min(_SUMMARY_MAX_TOKENS, n_ctx // 8))
+        reasoning = self._reasoning
+        if reasoning is not None and reasoning.toggle is not None:
+            template = replace(template, variables=((reasoning.toggle, False),))
+
+        def prompt_for(max_chars: int | None) -> list[int]:
+            messages = summary_messages(previous, dropped, max_chars)
+            return self._tokenize(template.render_segments(messages))
+
+        prompt = prompt_for(None)
+        if len(prompt) + max_new > n_ctx:
+            # Keep the newest part of the transcript that fits: the previous summary already
+            # covers what came before it. Characters per token are estimated, then checked.
+            overhead = len(prompt_for(0))
+            room = n_ctx - max_new - overhead
+            chars = sum(len(m.content) + 16 for m in dropped)
+            for _ in range(4):
+                if room <= 0:
+                    return ""
+                chars = int(chars * room / max(1, len(prompt) - overhead) * 0.9)
+                prompt = prompt_for(chars)
+                if len(prompt) + max_new <= n_ctx:
+                    break
+            else:
+                return ""
+        sampling = SamplingOptions(temperature=0.0, repeat_penalty=1.1, max_tokens=max_new, seed=0)
+        decoder = Utf8StreamDecoder()
+        holdback = StopStringHoldback(template.stop_strings)
+        parts: list[str] = []
+        splitter = None
+        if reasoning is not None:
+            segments = template.render_segments(summary_messages(previous, dropped, 0))
+            last = segments[-1] if segments else None
+            tail = last.text if last is not None and last.parse_special else ""
+            splitter = ReasoningSplitter(reasoning, *start_mode(reasoning, tail))
+        pieces = self._marker_pieces
+        try:
+            for token in model.generate(
+                prompt, sampling, lambda: request_id <= self._cancel_reply_up_to
+            ):
+                piece = pieces.get(token) or model.token_bytes(token)
+                visible, stopped = holdback.feed(decoder.feed(piece))
+                parts.append(visible if splitter is None else splitter.feed(visible)[1])
+                if stopped:
+                    break
+            else:
+                tail = holdback.feed(decoder.flush())[0] + holdback.flush()
+                parts.append(tail if splitter is None else splitter.feed(tail)[1])
+            if splitter is not None:
+                parts.append(splitter.flush()[1])
+        except GenerationError:
+            return ""
+        if request_id <= self._cancel_reply_up_to:
+            return ""  # stopped: a cut-off summary would stand in for the turns for good
+        return "".join(parts).strip()
+
+    # Counting ---------------------------------------------------------------------------------
+
+    @Slot(object)
+    def on_count_requested(self, request: CountRequest) -> None:
+        """Counts for the context meter; skipped when a newer count was asked for meanwhile."""
+        model, template = self._model, self._template
+        if model is None or template is None or request.request_id < self._counts_before:
+            return
+        if not request.messages:
+            return
+        try:
+            result = forecast(
+                with_summary(request.messages, request.summary),
+                template,
+                self._tokenize,
+                model.n_ctx,
+                self._reserve(model, request.max_tokens),
+                request.min_dropped,
+            )
+        except TemplateError:
+            return
+        focus_tokens = fit_chars = 0
+        focus = request.focus_text
+        if focus:
+            tokens = model.tokenize_text(focus)
+            focus_tokens = len(tokens)
+            room = result.limit - (result.smallest_tokens - focus_tokens)
+            fit_chars = _chars_of_tokens(model, focus, tokens, room)
+        self.context_counted.emit(request.request_id, ContextCount(result, focus_tokens, fit_chars))
 
     def _switch_kv_state(self, model: LoadedModel, key: str | None, prompt: Sequence[int]) -> None:
         """Saves the cache of the conversation that leaves and restores the one that returns.

