@@ -374,6 +374,7 @@ class ChatSession(QObject):
                 max(self._dropped.get(self.conversation_id, 0), covers),
                 self.running_summary.content if covers and self.running_summary else "",
                 focus,
+                thinking=self.settings.thinking,
             )
         )
         return self._count_id

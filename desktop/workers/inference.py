@@ -138,6 +138,7 @@ class CountRequest:
     min_dropped: int = 0
     summary: str = ""
     focus_text: str = ""
+    thinking: bool = True  # as the reply would be asked: a switched-off thinking costs tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -603,8 +604,7 @@ class InferenceWorker(QObject):
             return
         sampling = request.sampling
         reasoning = self._reasoning
-        if reasoning is not None and reasoning.toggle is not None:
-            template = replace(template, variables=((reasoning.toggle, request.thinking),))
+        template = self._with_thinking(template, request.thinking)
         n_ctx = model.n_ctx
         reserve = self._reserve(model, sampling.max_tokens)
         summary = request.summary
@@ -675,6 +675,13 @@ class InferenceWorker(QObject):
             request.thinking_budget,
         )
 
+    def _with_thinking(self, template: ChatTemplate, thinking: bool) -> ChatTemplate:
+        """The template with the model's thinking switch set, where it has one."""
+        reasoning = self._reasoning
+        if reasoning is None or reasoning.toggle is None:
+            return template
+        return replace(template, variables=((reasoning.toggle, thinking),))
+
     @staticmethod
     def _reserve(model: LoadedModel, max_tokens: int) -> int:
         """Room kept for the reply: its length limit, but never more than a quarter window."""
@@ -743,8 +750,7 @@ class InferenceWorker(QObject):
         n_ctx = model.n_ctx
         max_new = max(16, min(_SUMMARY_MAX_TOKENS, n_ctx // 8))
         reasoning = self._reasoning
-        if reasoning is not None and reasoning.toggle is not None:
-            template = replace(template, variables=((reasoning.toggle, False),))
+        template = self._with_thinking(template, False)
 
         def prompt_for(max_chars: int | None) -> list[int]:
             messages = summary_messages(previous, dropped, max_chars)
@@ -810,7 +816,7 @@ class InferenceWorker(QObject):
         try:
             result = forecast(
                 with_summary(request.messages, request.summary),
-                template,
+                self._with_thinking(template, request.thinking),
                 self._tokenize,
                 model.n_ctx,
                 self._reserve(model, request.max_tokens),

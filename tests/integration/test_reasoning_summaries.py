@@ -1,5 +1,6 @@
-"""A reasoning model summarizing turns that overflow: its summary is an answer, never its
-thinking (the template's switch turns thinking off for it, and any thinking is split off)."""
+"""A reasoning model and long conversations: its summaries are answers, never its thinking (the
+template's switch turns thinking off for them, and any thinking is split off), and the meter
+counts the prompt with the thinking switch as the reply will have it."""
 
 from __future__ import annotations
 
@@ -8,10 +9,17 @@ from pathlib import Path
 import pytest
 
 from desktop.core.context_plan import OverflowStrategy
+from desktop.core.conversation import ChatMessage, Role
 from desktop.engine.llama import LoadOptions
-from desktop.workers.inference import InferenceWorker
+from desktop.workers.inference import (
+    ContextCount,
+    CountRequest,
+    GenerationRequest,
+    InferenceWorker,
+    PromptInfo,
+)
 
-from .test_long_conversations import Chat, _question
+from .test_long_conversations import GREEDY, Chat, _question
 
 
 @pytest.fixture
@@ -39,3 +47,20 @@ def test_summaries_of_a_thinking_model_hold_no_thinking(worker: InferenceWorker)
     for summary in made:
         assert summary.text.strip()
         assert "<think>" not in summary.text and "</think>" not in summary.text
+
+
+@pytest.mark.parametrize("thinking", [True, False])
+def test_meter_counts_the_prompt_as_sent_with_thinking_on_or_off(
+    worker: InferenceWorker, thinking: bool
+) -> None:
+    """Qwen3-style templates add an empty <think></think> when thinking is off; the count must
+    see the same prompt the reply gets (BOS and the rendered switch included)."""
+    counts: list[ContextCount] = []
+    started: list[PromptInfo] = []
+    worker.context_counted.connect(lambda _rid, count: counts.append(count))
+    worker.reply_started.connect(lambda _rid, info: started.append(info))
+    messages = (ChatMessage(Role.USER, "How far is the mill from the bridge?"),)
+    worker.on_count_requested(CountRequest(1, messages, GREEDY.max_tokens, thinking=thinking))
+    worker.on_generate_requested(GenerationRequest(2, messages, GREEDY, thinking=thinking))
+    (count,), (info,) = counts, started
+    assert count.forecast.prompt_tokens == info.prompt_tokens
