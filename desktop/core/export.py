@@ -1382,26 +1382,36 @@ def _read_chatgpt(document: dict, where: str) -> ImportedConversation:
     order: list[ImportedMessage] = []
     nearest_kept: dict[str, str | None] = {}
     roots = [n for n, p in parents.items() if p is None]
-    stack: list[tuple[str, str | None]] = [(n, None) for n in reversed(roots)]
+    # Reasoning models' "thoughts" and "Thought for 12 seconds" nodes come before the reply they
+    # belong to; they travel down the branch as (thinking, seconds) until that reply takes them.
+    no_thoughts: tuple[str, float | None] = ("", None)
+    stack: list[tuple[str, str | None, tuple[str, float | None]]] = [
+        (n, None, no_thoughts) for n in reversed(roots)
+    ]
     visited: set[str] = set()
     while stack:
-        node_id, kept_parent = stack.pop()
+        node_id, kept_parent, thoughts = stack.pop()
         if node_id in visited:
             continue
         visited.add(node_id)
         at = f"{where_map}[{json.dumps(node_id, ensure_ascii=False)}].message"
-        message = _read_chatgpt_message(
-            mapping[node_id].get("message"), at, kept_parent, node_id, created
-        )
+        raw = mapping[node_id].get("message")
+        message = _read_chatgpt_message(raw, at, kept_parent, node_id, created)
         anchor = kept_parent
+        thoughts = _chatgpt_thoughts(raw, thoughts)
         if isinstance(message, ImportedMessage):
+            if message.role is Role.ASSISTANT and (thoughts[0] or thoughts[1] is not None):
+                message = dataclasses.replace(
+                    message, thinking=thoughts[0], thinking_seconds=thoughts[1]
+                )
+            thoughts = no_thoughts
             kept[node_id] = message
             order.append(message)
             anchor = node_id
         elif isinstance(message, str) and not system_prompt:
             system_prompt = message
         nearest_kept[node_id] = anchor
-        stack.extend((kid, anchor) for kid in reversed(children.get(node_id, [])))
+        stack.extend((kid, anchor, thoughts) for kid in reversed(children.get(node_id, [])))
 
     leaf_index: int | None = None
     if current is not None and current in nearest_kept and nearest_kept[current] is not None:
@@ -1420,6 +1430,39 @@ def _read_chatgpt(document: dict, where: str) -> ImportedConversation:
         # An untitled chat gets a title the usual way; a ChatGPT title is kept as given.
         title_is_auto=not title,
     )
+
+
+_RECAP_TIME = re.compile(r"(\d+(?:\.\d+)?)\s*(m|min|minutes?|s|sec|seconds?)\b", re.I)
+
+
+def _chatgpt_thoughts(raw: Any, pending: tuple[str, float | None]) -> tuple[str, float | None]:
+    """Adds what a "thoughts" or "reasoning_recap" node says to the pending thinking.
+
+    Lenient: these parts of the export are undocumented, so anything unexpected is skipped
+    rather than refusing the file (the reply itself still imports)."""
+    content = raw.get("content") if isinstance(raw, dict) else None
+    if not isinstance(content, dict):
+        return pending
+    thinking, seconds = pending
+    kind = content.get("content_type")
+    if kind == "thoughts" and isinstance(content.get("thoughts"), list):
+        parts = []
+        for thought in content["thoughts"]:
+            if not isinstance(thought, dict):
+                continue
+            summary, text = thought.get("summary"), thought.get("content")
+            lines = [x.strip() for x in (summary, text) if isinstance(x, str) and x.strip()]
+            if lines:
+                parts.append("\n\n".join(dict.fromkeys(lines)))
+        if parts:
+            thinking = "\n\n".join([thinking, *parts] if thinking else parts)
+    elif kind == "reasoning_recap" and isinstance(content.get("content"), str):
+        total = 0.0
+        for number, unit in _RECAP_TIME.findall(content["content"]):
+            total += float(number) * (60 if unit.lower().startswith("m") else 1)
+        if total > 0 and math.isfinite(total):
+            seconds = (seconds or 0.0) + total
+    return thinking, seconds
 
 
 def _read_chatgpt_message(
