@@ -557,7 +557,7 @@ class MessageWidget(QFrame):
         self._editor_hint: QLabel | None = None
         self._send_button: QPushButton | None = None
         self._thinking: ThinkingSection | None = None  # made when a reply first has thinking
-        self._waiting = False  # a streaming reply with no answer text yet ("…")
+        self._no_answer = False  # an assistant reply without answer text (yet)
 
         self._header = QWidget(self)
         header_layout = QHBoxLayout(self._header)
@@ -664,12 +664,13 @@ class MessageWidget(QFrame):
         """
         if self._role != Role.ASSISTANT:
             # Never interpreted: what the user typed is shown exactly, tags and all.
+            self._no_answer = False
             self._stream = None
             self._code_blocks = ()
             self._body.setPlainText(text)
             return
-        self._waiting = not text and streaming
-        if self._waiting:
+        self._no_answer = not text
+        if not text and streaming:
             self._stream = None
             self._code_blocks = ()
             self._body.setPlainText("…")
@@ -1056,8 +1057,9 @@ class MessageWidget(QFrame):
         y = _PADDING
         self._header.setGeometry(_PADDING, y, inner, header_hint.height())
         y += header_hint.height() + _GAP
-        # While the model thinks, "Thinking…" says it all; the answer's "…" would repeat it.
-        waiting = thinking is not None and thinking.active and self._waiting
+        # A reply that is (so far) only thinking shows no empty answer below it, nor a "…"
+        # placeholder repeating what "Thinking…" says.
+        waiting = thinking is not None and self._no_answer
         if thinking is not None:
             thinking.move(_PADDING, y)
             y += thinking.fit(inner) + (0 if waiting else _GAP)

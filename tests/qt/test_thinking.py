@@ -184,6 +184,8 @@ def test_stopping_while_thinking_keeps_the_thinking_and_its_time(
     assert reply.thinking.startswith("Let me think")
     assert reply.thinking_seconds is not None
     app.window.chat_view.flush()
-    section = app.window.chat_view.message_widget(1).thinking_section
+    widget = app.window.chat_view.message_widget(1)
+    section = widget.thinking_section
     assert section is not None and not section.expanded
     assert section.button.text().startswith("Thought for ")
+    assert not widget.body.isVisible()  # no empty answer line under a reply that only thought
