@@ -189,3 +189,30 @@ def test_stopping_while_thinking_keeps_the_thinking_and_its_time(
     assert section is not None and not section.expanded
     assert section.button.text().startswith("Thought for ")
     assert not widget.body.isVisible()  # no empty answer line under a reply that only thought
+
+
+def test_model_thinking_roles_change_one_row_with_the_right_roles(qtbot, qtmodeltester) -> None:
+    model = MessageListModel()
+    model.append_message(Role.USER, "q")
+    row = model.append_message(Role.ASSISTANT, "", streaming=True)
+    roles = MessageListModel.Roles
+    changes: list[tuple[int, set[int]]] = []
+    model.dataChanged.connect(
+        lambda top, bottom, changed: changes.append((top.row(), {int(r) for r in changed}))
+    )
+    model.append_thinking_delta(row, "a")
+    model.append_thinking_delta(row, "b")
+    model.set_thinking_finished(row, 2.5)
+    model.append_delta(row, "answer")
+    model.set_finished(row, FinishReason.STOP)
+    assert changes[:3] == [
+        (row, {roles.ThinkingRole, roles.ThinkingActiveRole}),
+        (row, {roles.ThinkingRole}),
+        (row, {roles.ThinkingActiveRole, roles.ThinkingSecondsRole}),
+    ]
+    data = model.row_data(row)
+    assert (data.thinking, data.thinking_seconds, data.content) == ("ab", 2.5, "answer")
+    index = model.index(row, 0)
+    assert model.data(index, roles.ThinkingActiveRole) is False
+    assert model.roleNames()[roles.ThinkingRole] == b"thinking"
+    qtmodeltester.check(model)
