@@ -9,8 +9,9 @@ loaded or followed.
 from __future__ import annotations
 
 import math
+import time
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QTextCursor, QTextOption, QWheelEvent
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QToolButton, QWidget
 
@@ -89,6 +90,10 @@ class ThinkingSection(QWidget):
         self._view.hide()
         self._text = ""
         self._active = False
+        self._since = 0.0  # when the thinking started streaming, for the running count
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._update_button)
         self._expanded = False
         self._seconds: float | None = None
         self._mute()
@@ -123,6 +128,11 @@ class ThinkingSection(QWidget):
             self._expanded = active
         if self._active and not active:
             self._expanded = False  # the answer starts: out of its way
+        if active and not self._active:
+            self._since = time.monotonic()
+            self._clock.start()
+        elif not active:
+            self._clock.stop()
         self._text, self._seconds, self._active = text, seconds, active
         if self._expanded:
             self._view.show_text(text)
@@ -184,7 +194,10 @@ class ThinkingSection(QWidget):
         button = self._button
         button.setArrowType(Qt.ArrowType.DownArrow if self._expanded else Qt.ArrowType.RightArrow)
         if self._active:
-            label = self.tr("Thinking…")
+            elapsed = int(time.monotonic() - self._since)
+            label = (
+                self.tr("Thinking… %n s", "", elapsed) if elapsed >= 1 else self.tr("Thinking…")
+            )
         elif self._seconds is not None:
             label = self.tr("Thought for %n s", "", max(1, round(self._seconds)))
         else:
@@ -196,3 +209,5 @@ class ThinkingSection(QWidget):
             else self.tr("Show the model's thinking")
         )
         button.setAccessibleName(label)
+        if button.width() and self.width():  # laid out already: a longer label needs room now
+            button.resize(min(self.width(), button.sizeHint().width()), button.height())

@@ -290,7 +290,7 @@
 <context>
     <name>ChatSession</name>
     <message>
-        <location filename="../../desktop/ui/chat_session.py" line="728"/>
+        <location filename="../../desktop/ui/chat_session.py" line="729"/>
         <source>Summarizing the earlier conversation…</source>
         <translation>正在总结之前的对话…</translation>
     </message>
@@ -298,12 +298,12 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="1273"/>
+        <location filename="../../desktop/ui/chat_view.py" line="1275"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="1278"/>
+        <location filename="../../desktop/ui/chat_view.py" line="1280"/>
         <source>Open this link in your browser?
 {url}</source>
         <translation>在浏览器中打开此链接？
@@ -1789,8 +1789,8 @@ Hearthside 已使用新的空白记录启动。</translation>
     <name>MessageWidget</name>
     <message>
         <location filename="../../desktop/ui/chat_view.py" line="577"/>
-        <location filename="../../desktop/ui/chat_view.py" line="706"/>
-        <location filename="../../desktop/ui/chat_view.py" line="832"/>
+        <location filename="../../desktop/ui/chat_view.py" line="707"/>
+        <location filename="../../desktop/ui/chat_view.py" line="833"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -1832,7 +1832,7 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/chat_view.py" line="646"/>
-        <location filename="../../desktop/ui/chat_view.py" line="824"/>
+        <location filename="../../desktop/ui/chat_view.py" line="825"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
@@ -1843,87 +1843,87 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/chat_view.py" line="649"/>
-        <location filename="../../desktop/ui/chat_view.py" line="829"/>
+        <location filename="../../desktop/ui/chat_view.py" line="830"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="707"/>
+        <location filename="../../desktop/ui/chat_view.py" line="708"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="708"/>
+        <location filename="../../desktop/ui/chat_view.py" line="709"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="763"/>
+        <location filename="../../desktop/ui/chat_view.py" line="764"/>
         <source>Not sent to the model: the conversation is longer than the context window</source>
         <translation>未发送给模型：对话长度超出了上下文窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="766"/>
+        <location filename="../../desktop/ui/chat_view.py" line="767"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="767"/>
+        <location filename="../../desktop/ui/chat_view.py" line="768"/>
         <source>Reached the length limit</source>
         <translation>已达到长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="768"/>
+        <location filename="../../desktop/ui/chat_view.py" line="769"/>
         <source>The reply ended with an error</source>
         <translation>回复因错误而中止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="769"/>
+        <location filename="../../desktop/ui/chat_view.py" line="770"/>
         <source>Interrupted: the app closed before the reply ended</source>
         <translation>已中断：回复结束前应用已关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="835"/>
+        <location filename="../../desktop/ui/chat_view.py" line="836"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="851"/>
+        <location filename="../../desktop/ui/chat_view.py" line="852"/>
         <source>✎</source>
         <translation>✎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="851"/>
+        <location filename="../../desktop/ui/chat_view.py" line="852"/>
         <source>↻</source>
         <translation>↻</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="945"/>
+        <location filename="../../desktop/ui/chat_view.py" line="946"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="954"/>
+        <location filename="../../desktop/ui/chat_view.py" line="955"/>
         <source>Enter to send, Shift+Enter for a new line, Esc to cancel</source>
         <translation>Enter 发送，Shift+Enter 换行，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="957"/>
+        <location filename="../../desktop/ui/chat_view.py" line="958"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="958"/>
+        <location filename="../../desktop/ui/chat_view.py" line="959"/>
         <source>Keep the message as it was (Esc)</source>
         <translation>保持消息原样 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="960"/>
+        <location filename="../../desktop/ui/chat_view.py" line="961"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="961"/>
+        <location filename="../../desktop/ui/chat_view.py" line="962"/>
         <source>Send the edited message as a new version (Enter)</source>
         <translation>将编辑后的消息作为新版本发送 (Enter)</translation>
     </message>
@@ -2536,29 +2536,36 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ThinkingSection</name>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="187"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="199"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/thinking_section.py" line="189"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="199"/>
+        <source>Thinking… %n s</source>
+        <translation>
+            <numerusform>正在思考… %n 秒</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/thinking_section.py" line="202"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>思考了 %n 秒</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="191"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="204"/>
         <source>Thoughts</source>
         <translation>思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="194"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="207"/>
         <source>Hide the model&apos;s thinking</source>
         <translation>隐藏模型的思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="196"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="209"/>
         <source>Show the model&apos;s thinking</source>
         <translation>显示模型的思考过程</translation>
     </message>

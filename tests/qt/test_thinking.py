@@ -216,3 +216,19 @@ def test_model_thinking_roles_change_one_row_with_the_right_roles(qtbot, qtmodel
     assert model.data(index, roles.ThinkingActiveRole) is False
     assert model.roleNames()[roles.ThinkingRole] == b"thinking"
     qtmodeltester.check(model)
+
+
+def test_thinking_label_counts_the_seconds_while_it_streams(qtbot) -> None:
+    view, model = make_view(qtbot)
+    row = model.append_message(Role.ASSISTANT, "", streaming=True)
+    model.append_thinking_delta(row, "Hmm")
+    view.flush()
+    button = view.message_widget(row).thinking_section.button
+    assert button.text() == "Thinking…"
+    qtbot.waitUntil(lambda: button.text() == "Thinking… 1 s", timeout=3000)
+    assert button.width() >= button.sizeHint().width()  # the longer label is not clipped
+    model.set_thinking_finished(row, 1.2)
+    view.flush()
+    assert button.text() == "Thought for 1 s"
+    qtbot.wait(1100)
+    assert button.text() == "Thought for 1 s"  # the clock stopped with the thinking
