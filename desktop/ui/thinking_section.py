@@ -195,9 +195,7 @@ class ThinkingSection(QWidget):
         button.setArrowType(Qt.ArrowType.DownArrow if self._expanded else Qt.ArrowType.RightArrow)
         if self._active:
             elapsed = int(time.monotonic() - self._since)
-            label = (
-                self.tr("Thinking… %n s", "", elapsed) if elapsed >= 1 else self.tr("Thinking…")
-            )
+            label = self.tr("Thinking… %n s", "", elapsed) if elapsed >= 1 else self.tr("Thinking…")
         elif self._seconds is not None:
             label = self.tr("Thought for %n s", "", max(1, round(self._seconds)))
         else:
