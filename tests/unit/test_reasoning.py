@@ -305,3 +305,37 @@ def test_a_template_that_reshapes_thinking_gets_none_rather_than_failing() -> No
     )
     text = "".join(s.text for s in _template(source).render_segments(history))
     assert text == "user: q;assistant: a;user: q2;"
+
+
+harmony_soup = st.lists(
+    st.sampled_from(
+        [
+            "<|channel|>",
+            "<|message|>",
+            "<|end|>",
+            "<|start|>",
+            "analysis",
+            "final",
+            "assistant",
+            "<|",
+            "|>",
+            "<",
+            "a",
+            " ",
+            "中",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@given(harmony_soup, st.lists(st.integers(min_value=0, max_value=300), max_size=12))
+def test_harmony_any_chunking_matches_one_shot(text: str, cuts: list[int]) -> None:
+    points = sorted({c % (len(text) + 1) for c in cuts})
+    bounds = [0, *points, len(text)]
+    chunks = [text[a:b] for a, b in itertools.pairwise(bounds)]
+    for mode in (SplitMode.HEADER, SplitMode.THINKING):
+        thinking, answer, _ = run(HARMONY, chunks, mode)
+        assert (thinking, answer) == run(HARMONY, [text], mode)[:2]
+        for marker in ("<|channel|>", "<|message|>", "<|end|>", "<|start|>"):
+            assert marker not in thinking and marker not in answer
