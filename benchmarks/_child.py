@@ -30,39 +30,44 @@ def _bare_window() -> None:
     app.exec()
 
 
-def _app_window(model: str | None, threads: int, n_ctx: int) -> None:
+def _app_window(model: str | None, threads: int, n_ctx: int, data_dir: str | None) -> None:
+    """The app's real start (desktop.app.started: single instance, crash handler, settings,
+    translations, create, show), timed to the first turn of the event loop after it.
+
+    Work the start leaves for later is posted before our marker, so the marker only runs once
+    the GUI thread has done it: the figure is the time until the window answers input."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop.app import create
+    from desktop.app import started
     from desktop.engine.llama import LoadOptions
 
     app = QApplication(sys.argv)
-    hearthside = create(Path(tempfile.mkdtemp(prefix="hearthside-bench-")))
-    hearthside.window.show()
+    folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="hearthside-bench-"))
     result: dict[str, object] = {"ready": True}
+    with started(None, folder, initial_model=False) as hearthside:
+        assert hearthside is not None, "another Hearthside owns the benchmark's data folder"
 
-    def ready() -> None:
-        if model is None:
-            print(json.dumps(result), flush=True)
-            app.quit()
-            return
-
-        def loaded(info: object) -> None:
-            if info is not None:
-                result["rss_mb"] = _rss_mb()
+        def ready() -> None:
+            if model is None:
                 print(json.dumps(result), flush=True)
                 app.quit()
+                return
 
-        hearthside.session.model_changed.connect(loaded)
-        hearthside.session.load_failed.connect(
-            lambda f: (print(json.dumps({"error": str(f)})), app.quit())
-        )
-        hearthside.session.load_model(model, LoadOptions(n_ctx=n_ctx, n_threads=threads))
+            def loaded(info: object) -> None:
+                if info is not None:
+                    result["rss_mb"] = _rss_mb()
+                    print(json.dumps(result), flush=True)
+                    app.quit()
 
-    QTimer.singleShot(0, ready)
-    app.exec()
-    hearthside.shutdown()
+            hearthside.session.model_changed.connect(loaded)
+            hearthside.session.load_failed.connect(
+                lambda f: (print(json.dumps({"error": str(f)})), app.quit())
+            )
+            hearthside.session.load_model(model, LoadOptions(n_ctx=n_ctx, n_threads=threads))
+
+        QTimer.singleShot(0, ready)
+        app.exec()
 
 
 def _bare_llama(model: str, threads: int, n_ctx: int) -> None:
@@ -79,9 +84,9 @@ def main() -> None:
     if kind == "bare-window":
         _bare_window()
     elif kind == "app-window":
-        _app_window(None, 1, 512)
+        _app_window(None, 1, 512, sys.argv[2] if len(sys.argv) > 2 else None)
     elif kind == "app-model":
-        _app_window(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+        _app_window(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), None)
     elif kind == "bare-llama":
         _bare_llama(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     else:

@@ -36,9 +36,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import httpx2
+if TYPE_CHECKING:
+    import httpx2  # imported by download() itself: the app starts without the HTTP stack
 
 __all__ = [
     "TransferControl",
@@ -228,6 +229,8 @@ def download(
                 if control.stop_requested:
                     return _stop(control, part, meta)
 
+    import httpx2
+
     own_client = client is None
     if client is None:
         client = httpx2.Client(
@@ -338,6 +341,8 @@ def _attempt(
     connected_before: bool,
 ) -> tuple[int, str | None]:
     """One HTTP request from ``done`` on; returns the new ``done`` and the server's ETag."""
+    import httpx2
+
     req_headers = dict(extra_headers)
     if done:
         req_headers["Range"] = f"bytes={done}-"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -29,7 +30,6 @@ from desktop.core.prompt import (
 )
 from desktop.core.streaming import DeltaCoalescer, StopStringHoldback, Utf8StreamDecoder
 from desktop.engine import starter
-from desktop.engine.gguf_check import GgufCheckError, GgufFacts, check_gguf
 from desktop.engine.llama import (
     BackendInfo,
     GenerationError,
@@ -43,6 +43,9 @@ from desktop.engine.llama import (
     backend_info,
 )
 from desktop.engine.probe import ProbeCache, probe_model
+
+if TYPE_CHECKING:
+    from desktop.engine.gguf_check import GgufFacts
 
 
 class LoadProblem(StrEnum):
@@ -226,8 +229,10 @@ class InferenceWorker(QObject):
         reply_finished(int request_id, ReplyStats stats): the reply is complete (or stopped);
             all its text has been sent as deltas.
         reply_failed(int request_id, ReplyFailure failure): no reply could be made.
+        backend_found(BackendInfo info): answers on_backend_requested.
     """
 
+    backend_found = Signal(object)
     load_progress = Signal(int, float)
     load_finished = Signal(int, object)
     load_failed = Signal(int, object)
@@ -275,6 +280,14 @@ class InferenceWorker(QObject):
 
     # Loading ---------------------------------------------------------------------------------
 
+    @Slot()
+    def on_backend_requested(self) -> None:
+        """Names llama.cpp's backend, here rather than on the GUI thread: it imports llama_cpp
+        (~0.3 s), which the window should not wait for before its first frame."""
+        if self._backend is None:
+            self._backend = backend_info()
+        self.backend_found.emit(self._backend)
+
     @Slot(int, str, object)
     def on_load_requested(self, request_id: int, path: str, options: LoadOptions) -> None:
         """Loads `path` (or the starter model when `path` is empty)."""
@@ -294,6 +307,10 @@ class InferenceWorker(QObject):
                 request_id, LoadFailure(LoadProblem.STARTER_MISSING, path, str(error))
             )
             return
+        # Imported on this thread at the first load: the gguf package (with numpy) is not
+        # needed for the window's first frame.
+        from desktop.engine.gguf_check import GgufCheckError, check_gguf
+
         try:
             facts = check_gguf(model_path)
         except GgufCheckError as error:
