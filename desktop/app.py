@@ -167,7 +167,9 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     models_dir = Path(str(settings.get("library.models_dir")) or data_dir / "models")
     thread = QThread()
     thread.setObjectName("inference")
-    worker = InferenceWorker(models_dir, data_dir / "probed-models.json")
+    worker = InferenceWorker(
+        models_dir, data_dir / "probed-models.json", check_cache=data_dir / "gguf-checks.json"
+    )
     worker.moveToThread(thread)
     thread.start()
     session = ChatSession(worker, store)

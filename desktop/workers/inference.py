@@ -45,7 +45,7 @@ from desktop.engine.llama import (
 from desktop.engine.probe import ProbeCache, probe_model
 
 if TYPE_CHECKING:
-    from desktop.engine.gguf_check import GgufFacts
+    from desktop.engine.gguf_check import CheckCache, GgufFacts
 
 
 class LoadProblem(StrEnum):
@@ -243,11 +243,18 @@ class InferenceWorker(QObject):
     reply_failed = Signal(int, object)
 
     def __init__(
-        self, models_dir: Path, probe_cache: Path | None = None, parent: QObject | None = None
+        self,
+        models_dir: Path,
+        probe_cache: Path | None = None,
+        parent: QObject | None = None,
+        check_cache: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._models_dir = models_dir
         self._probe_cache = ProbeCache(probe_cache) if probe_cache is not None else None
+        self._check_cache_path = check_cache
+        """Where GGUF check verdicts are remembered (CheckCache); None checks every load."""
+        self._check_cache: CheckCache | None = None
         self._model: LoadedModel | None = None
         self._template: ChatTemplate | None = None
         self._backend: BackendInfo | None = None
@@ -309,10 +316,16 @@ class InferenceWorker(QObject):
             return
         # Imported on this thread at the first load: the gguf package (with numpy) is not
         # needed for the window's first frame.
-        from desktop.engine.gguf_check import GgufCheckError, check_gguf
+        from desktop.engine.gguf_check import CheckCache, GgufCheckError, check_gguf
 
+        if self._check_cache is None and self._check_cache_path is not None:
+            self._check_cache = CheckCache(self._check_cache_path)
         try:
-            facts = check_gguf(model_path)
+            facts = (
+                self._check_cache.check(model_path)
+                if self._check_cache is not None
+                else check_gguf(model_path)
+            )
         except GgufCheckError as error:
             self.load_failed.emit(
                 request_id,
