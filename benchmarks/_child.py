@@ -78,6 +78,25 @@ def _bare_llama(model: str, threads: int, n_ctx: int) -> None:
     print(json.dumps({"rss_mb": _rss_mb()}), flush=True)
 
 
+def _hub(size_mb: int) -> None:
+    """The tests' fake Hugging Face hub on 127.0.0.1 with one file of ``size_mb`` MiB, in a
+    process of its own so that serving it takes nothing from the measured process. Prints
+    the file's URL, size and sha256, then serves until stdin closes."""
+    import hashlib
+    import random
+
+    from tests.fixtures.fake_hub import FakeHub
+
+    data = random.Random(0).randbytes(size_mb << 20)
+    hub = FakeHub(chunk=1 << 20)
+    hub.add_repo("bench/Big-GGUF", {"big-Q4_K_M.gguf": data})
+    with hub:
+        url = hub.url("bench/Big-GGUF", "big-Q4_K_M.gguf")
+        sha = hashlib.sha256(data).hexdigest()
+        print(json.dumps({"url": url, "size": len(data), "sha256": sha}), flush=True)
+        sys.stdin.read()
+
+
 def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     kind = sys.argv[1]
@@ -87,6 +106,8 @@ def main() -> None:
         _app_window(None, 1, 512, sys.argv[2] if len(sys.argv) > 2 else None)
     elif kind == "app-model":
         _app_window(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), None)
+    elif kind == "hub":
+        _hub(int(sys.argv[2]))
     elif kind == "bare-llama":
         _bare_llama(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     else:
