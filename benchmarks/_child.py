@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -30,7 +31,9 @@ def _bare_window() -> None:
     app.exec()
 
 
-def _app_window(model: str | None, threads: int, n_ctx: int, data_dir: str | None) -> None:
+def _app_window(
+    model: str | None, threads: int, n_ctx: int, data_dir: str | None, delay_s: float = 0.0
+) -> None:
     """The app's real start (desktop.app.started: single instance, crash handler, settings,
     translations, create, show), timed to the first turn of the event loop after it.
 
@@ -45,6 +48,16 @@ def _app_window(model: str | None, threads: int, n_ctx: int, data_dir: str | Non
     app = QApplication(sys.argv)
     folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="hearthside-bench-"))
     result: dict[str, object] = {"ready": True}
+    if delay_s:  # a deliberately slowed start, so a test can see the figure move
+        import desktop.ui.main_window as main_window_module
+
+        real_show = main_window_module.MainWindow.show
+
+        def slow_show(self: object) -> None:
+            time.sleep(delay_s)
+            real_show(self)  # type: ignore[arg-type]
+
+        main_window_module.MainWindow.show = slow_show  # type: ignore[method-assign]
     with started(None, folder, initial_model=False) as hearthside:
         assert hearthside is not None, "another Hearthside owns the benchmark's data folder"
 
@@ -103,7 +116,8 @@ def main() -> None:
     if kind == "bare-window":
         _bare_window()
     elif kind == "app-window":
-        _app_window(None, 1, 512, sys.argv[2] if len(sys.argv) > 2 else None)
+        data_dir = sys.argv[2] if len(sys.argv) > 2 else None
+        _app_window(None, 1, 512, data_dir, float(sys.argv[3]) if len(sys.argv) > 3 else 0.0)
     elif kind == "app-model":
         _app_window(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), None)
     elif kind == "hub":

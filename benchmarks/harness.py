@@ -86,6 +86,8 @@ class Config:
     download_reps: int = 3
     download_delay_s: float = 0.0  # per chunk written by our transfer code (the same purpose)
     verify_delay_s: float = 0.0  # added to our verification step (the same purpose)
+    load_delay_s: float = 0.0  # added to the app's GGUF check on each load (the same purpose)
+    startup_delay_s: float = 0.0  # added to the app's start before its window shows (the same)
     subprocess_figures: bool = True
 
 
@@ -647,7 +649,7 @@ def measure_startup(cfg: Config, res: Results, work: Path) -> None:
     app_s, bare_s = [], []
     for _ in range(cfg.startup_reps):
         bare_s.append(_child(["bare-window"], env=env)[0])
-        elapsed, out = _child(["app-window", str(data_dir)], env=env)
+        elapsed, out = _child(["app-window", str(data_dir), str(cfg.startup_delay_s)], env=env)
         if "ready" not in out:
             res.figures["startup_ratio"] = None
             res.notes["startup_ratio"] = f"app child failed: {out}"
@@ -676,14 +678,27 @@ def measure_load(app: App, cfg: Config, res: Results) -> None:
     ÷ a bare Llama(...), both from no model loaded: freeing the previous model is llama.cpp's
     work on either side and is not timed. The file was loaded (and probed) once before, as when
     a user opens the model they used last time."""
+    from desktop.engine.gguf_check import CheckCache
+
+    real_check = CheckCache.check
+    if cfg.load_delay_s:
+
+        def slow_check(self: CheckCache, path: Any) -> Any:
+            time.sleep(cfg.load_delay_s)
+            return real_check(self, path)
+
+        CheckCache.check = slow_check  # type: ignore[method-assign]
     app_s, bare_s = [], []
-    for _ in range(cfg.load_reps):
-        started = time.perf_counter()
-        llm = bare_llama(cfg, cfg.n_ctx)
-        bare_s.append(time.perf_counter() - started)
-        llm.close()
-        app.unload()
-        app_s.append(app.load(cfg.n_ctx))
+    try:
+        for _ in range(cfg.load_reps):
+            started = time.perf_counter()
+            llm = bare_llama(cfg, cfg.n_ctx)
+            bare_s.append(time.perf_counter() - started)
+            llm.close()
+            app.unload()
+            app_s.append(app.load(cfg.n_ctx))
+    finally:
+        CheckCache.check = real_check  # type: ignore[method-assign]
     res.figures["load_ratio"] = min(app_s) / min(bare_s)
     res.absolute["load_s"] = f"app {min(app_s):.2f}, bare {min(bare_s):.2f}"
 

@@ -63,3 +63,21 @@ def test_a_slow_verification_raises_verify_tail_ratio(qapp, tiny_gguf: Path) -> 
     slowed = run(cfg, {"download"}).figures["verify_tail_ratio"]
     assert normal is not None and slowed is not None
     assert slowed > normal + 0.2
+
+
+def test_a_slowed_load_raises_load_ratio(qapp, tiny_gguf: Path) -> None:
+    cfg = config_for(tiny_gguf, quick=True, tiny=True, threads=1)
+    normal = run(cfg, {"load"}).figures["load_ratio"]
+    cfg.load_delay_s = 0.3  # each of the app's loads waits this long in its GGUF check
+    slowed = run(cfg, {"load"}).figures["load_ratio"]
+    assert normal is not None and slowed is not None
+    assert slowed > normal * 2
+
+
+def test_a_slowed_start_raises_startup_ratio(qapp, tiny_gguf: Path) -> None:
+    cfg = config_for(tiny_gguf, quick=True, tiny=True, threads=1)
+    normal = run(cfg, {"startup"}).figures["startup_ratio"]
+    cfg.startup_delay_s = 0.5  # the app's window shows this much later
+    slowed = run(cfg, {"startup"}).figures["startup_ratio"]
+    assert normal is not None and slowed is not None
+    assert slowed > normal + 1.0
