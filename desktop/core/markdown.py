@@ -18,19 +18,17 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.style import StyleMeta
-from pygments.styles import get_style_by_name
-from pygments.token import Token as PygmentsToken
-from pygments.util import ClassNotFound
+if TYPE_CHECKING:
+    # Imported where first used: markdown-it and Pygments take ~25 ms to import, which the
+    # window's first frame need not wait for when it shows no message yet.
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
+    from pygments.style import StyleMeta
 
 __all__ = [
     "COPY_SCHEME",
@@ -107,6 +105,10 @@ def _formatter(dark: bool) -> tuple[HtmlFormatter, str, str]:
     Cached because building a formatter walks the whole style, and a streaming reply is
     re-rendered many times a second.
     """
+    from pygments.formatters import HtmlFormatter
+    from pygments.styles import get_style_by_name
+    from pygments.token import Token as PygmentsToken
+
     style: StyleMeta = get_style_by_name(_DARK_STYLE if dark else _LIGHT_STYLE)
     palette = _DARK if dark else _LIGHT
     background = style.background_color or palette.background
@@ -120,6 +122,9 @@ def _lexer(name: str) -> Lexer | None:
     """Lexer for a fence info word, or ``None`` to show the block as plain text."""
     if not name:
         return None
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(name, stripnl=False, ensurenl=False)
     except (ClassNotFound, ValueError):
@@ -140,6 +145,8 @@ def _highlight(code: str, language: str, dark: bool) -> str:
     if lexer is None:
         return html.escape(code, quote=False)
     formatter, _, _ = _formatter(dark)
+    from pygments import highlight
+
     try:
         return highlight(code, lexer, formatter).removesuffix("\n")
     except Exception:  # a third-party lexer must never break the chat view
@@ -233,7 +240,11 @@ def _render_table_open(self: Any, tokens: list[Token], idx: int, options: Any, e
     )
 
 
-def _build_parser() -> MarkdownIt:
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    """Built on first use (importing markdown-it then), reused for every render."""
+    from markdown_it import MarkdownIt
+
     # html=False: raw HTML in a reply is shown as text. breaks=True: models use single
     # newlines as line breaks (poems, addresses), and chat users expect to see them.
     md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
@@ -249,7 +260,6 @@ def _build_parser() -> MarkdownIt:
     return md
 
 
-_PARSER = _build_parser()
 _DEFAULT_LABELS = MarkdownLabels()
 
 
@@ -268,5 +278,5 @@ def render_markdown(
         "labels": labels,
     }
     # Qt turns the trailing newline into a space at the end of the last paragraph.
-    rendered = _PARSER.render(text, env).rstrip()
+    rendered = _parser().render(text, env).rstrip()
     return RenderedMarkdown(html=rendered, code_blocks=tuple(env["code_blocks"]))

@@ -9,6 +9,7 @@ count to prove follow-up turns evaluate only what is new).
 from __future__ import annotations
 
 import ctypes
+import importlib
 import os
 import re
 import threading
@@ -16,12 +17,39 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import llama_cpp
-import llama_cpp.llama_cpp as llama_low
-import numpy as np
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.prompt import PromptSegment
+
+
+class _LazyModule:
+    """Stands in for a module until first use, then imports it and takes its place.
+
+    llama_cpp (with numpy) takes ~0.3 s to import, and the window's first frame needs only this
+    module's dataclasses; the inference thread pays for the import when it first loads a model.
+    On first attribute access the real module replaces this object in the module globals, so
+    the per-token loop reads a plain module attribute, not this proxy.
+    """
+
+    def __init__(self, global_name: str, module_name: str) -> None:
+        self._global_name = global_name
+        self._module_name = module_name
+
+    def __getattr__(self, attr: str) -> Any:
+        module: ModuleType = importlib.import_module(self._module_name)
+        globals()[self._global_name] = module
+        return getattr(module, attr)
+
+
+if TYPE_CHECKING:
+    import llama_cpp
+    import llama_cpp.llama_cpp as llama_low
+    import numpy as np
+else:
+    llama_cpp = _LazyModule("llama_cpp", "llama_cpp")
+    llama_low = _LazyModule("llama_low", "llama_cpp.llama_cpp")
+    np = _LazyModule("np", "numpy")
 
 ProgressCallback = Callable[[float], bool]
 """Called with 0.0–1.0 while a model loads; returning False cancels the load."""

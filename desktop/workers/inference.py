@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -37,7 +38,6 @@ from desktop.core.prompt import (
 )
 from desktop.core.streaming import DeltaCoalescer, StopStringHoldback, Utf8StreamDecoder
 from desktop.engine import starter
-from desktop.engine.gguf_check import GgufCheckError, GgufFacts, check_gguf
 from desktop.engine.llama import (
     BackendInfo,
     GenerationError,
@@ -51,6 +51,9 @@ from desktop.engine.llama import (
     backend_info,
 )
 from desktop.engine.probe import ProbeCache, probe_model
+
+if TYPE_CHECKING:
+    from desktop.engine.gguf_check import CheckCache, GgufFacts
 
 
 class LoadProblem(StrEnum):
@@ -294,8 +297,10 @@ class InferenceWorker(QObject):
             before reply_started of the same request.
         context_counted(int request_id, ContextCount count): the answer to a CountRequest;
             requests overtaken by a newer one (`drop_counts_before`) get no answer.
+        backend_found(BackendInfo info): answers on_backend_requested.
     """
 
+    backend_found = Signal(object)
     load_progress = Signal(int, float)
     load_finished = Signal(int, object)
     load_failed = Signal(int, object)
@@ -309,11 +314,18 @@ class InferenceWorker(QObject):
     context_counted = Signal(int, object)
 
     def __init__(
-        self, models_dir: Path, probe_cache: Path | None = None, parent: QObject | None = None
+        self,
+        models_dir: Path,
+        probe_cache: Path | None = None,
+        parent: QObject | None = None,
+        check_cache: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._models_dir = models_dir
         self._probe_cache = ProbeCache(probe_cache) if probe_cache is not None else None
+        self._check_cache_path = check_cache
+        """Where GGUF check verdicts are remembered (CheckCache); None checks every load."""
+        self._check_cache: CheckCache | None = None
         self._model: LoadedModel | None = None
         self._template: ChatTemplate | None = None
         self._backend: BackendInfo | None = None
@@ -353,6 +365,14 @@ class InferenceWorker(QObject):
 
     # Loading ---------------------------------------------------------------------------------
 
+    @Slot()
+    def on_backend_requested(self) -> None:
+        """Names llama.cpp's backend, here rather than on the GUI thread: it imports llama_cpp
+        (~0.3 s), which the window should not wait for before its first frame."""
+        if self._backend is None:
+            self._backend = backend_info()
+        self.backend_found.emit(self._backend)
+
     @Slot(int, str, object)
     def on_load_requested(self, request_id: int, path: str, options: LoadOptions) -> None:
         """Loads `path` (or the starter model when `path` is empty)."""
@@ -372,8 +392,18 @@ class InferenceWorker(QObject):
                 request_id, LoadFailure(LoadProblem.STARTER_MISSING, path, str(error))
             )
             return
+        # Imported on this thread at the first load: the gguf package (with numpy) is not
+        # needed for the window's first frame.
+        from desktop.engine.gguf_check import CheckCache, GgufCheckError, check_gguf
+
+        if self._check_cache is None and self._check_cache_path is not None:
+            self._check_cache = CheckCache(self._check_cache_path)
         try:
-            facts = check_gguf(model_path)
+            facts = (
+                self._check_cache.check(model_path)
+                if self._check_cache is not None
+                else check_gguf(model_path)
+            )
         except GgufCheckError as error:
             self.load_failed.emit(
                 request_id,
