@@ -23,6 +23,8 @@ from desktop.engine.llama import BackendInfo, backend_info
 from desktop.engine.starter import starter_installed
 from desktop.ui.chat_session import ChatSession
 from desktop.ui.crash import CrashHandler
+from desktop.ui.documents import DocumentCollections
+from desktop.ui.documents_ui import DocumentsFeature
 from desktop.ui.main_window import MainWindow
 from desktop.ui.model_manager import ModelServices
 from desktop.ui.single_instance import SingleInstance
@@ -64,6 +66,7 @@ class Hearthside:
     """The data folder had no settings: the hardware check chose the defaults."""
     download_worker: DownloadWorker | None = None
     download_thread: QThread | None = None
+    documents: DocumentCollections | None = None
 
     def announce_first_run(self) -> None:
         """Says where the hardware-based defaults are; call once the window is shown (a status
@@ -90,6 +93,8 @@ class Hearthside:
             self.window.load_starter()
 
     def shutdown(self) -> None:
+        if self.documents is not None:
+            self.documents.shutdown()  # stops indexing between two files
         if self.download_worker is not None and self.download_thread is not None:
             # Cancel (pause every transfer; parts stay for the next start), quit, wait.
             self.download_worker.shutdown()
@@ -155,6 +160,8 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         )
     if store.problem is not None:
         window.show_store_problem(store.problem)
+    documents = DocumentCollections(data_dir)
+    DocumentsFeature.install(window, documents)
     window.restore_state()
     return Hearthside(
         data_dir,
@@ -167,6 +174,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         first_run,
         downloader,
         download_thread,
+        documents,
     )
 
 

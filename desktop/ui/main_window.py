@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.file_menu = file_menu
         for action in (
             self.models_action,
             self.open_action,
@@ -271,6 +272,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.chat_view, 1)
         self.composer = Composer()
         layout.addWidget(self.composer)
+        self.chat_layout = layout  # documents_ui puts the collection chips above the composer
         self.pages.addWidget(chat_page)
         self.sidebar = Sidebar()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.core.conversation import ChatMessage, FinishReason, Role
+from desktop.core.conversation import ChatMessage, FinishReason, MessageSource, Role
+from desktop.core.grounding import MAX_CONTEXT_SHARE, Grounding, fit_sources, grounded_question
 from desktop.core.prompt import (
     ChatTemplate,
     PromptPlan,
@@ -94,6 +95,9 @@ class GenerationRequest:
     conversation_key: str | None = None
     """Names the conversation so its KV cache is saved when another one takes over the model
     and restored when it comes back; None: nothing is saved or restored for this request."""
+    grounding: Grounding | None = None
+    """Passages from the user's documents for the last (user) message; the worker fits them
+    to the context window and puts them into that turn only (core/grounding.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,8 @@ class PromptInfo:
     reused_tokens: int
     dropped_messages: int
     n_ctx: int
+    sources: tuple[MessageSource, ...] = ()  # the passages the model was given, as numbered
+    sources_left_out: int = 0  # retrieved passages that did not fit the context window
 
 
 @dataclass(frozen=True, slots=True)
@@ -474,7 +480,12 @@ class InferenceWorker(QObject):
         n_ctx = model.n_ctx
         max_tokens = sampling.max_tokens if sampling.max_tokens > 0 else n_ctx
         reserve = max(1, min(max_tokens, n_ctx // 4))
+        sources: tuple[MessageSource, ...] = ()
+        left_out = 0
         try:
+            if request.grounding is not None:
+                messages, sources = self._ground(messages, request.grounding, template, reserve)
+                left_out = len(request.grounding.sources) - len(sources)
             plan: PromptPlan = plan_prompt(
                 messages, template, self._tokenize, n_ctx, reserve, min_dropped=request.min_dropped
             )
@@ -496,9 +507,36 @@ class InferenceWorker(QObject):
         self._switch_kv_state(model, request.conversation_key, prompt)
         reused = model.reusable_prefix(prompt)
         self.reply_started.emit(
-            request_id, PromptInfo(len(prompt), reused, plan.dropped_messages, n_ctx)
+            request_id,
+            PromptInfo(len(prompt), reused, plan.dropped_messages, n_ctx, sources, left_out),
         )
         self._stream_reply(request_id, model, template, prompt, sampling, plan.dropped_messages)
+
+    def _ground(
+        self,
+        messages: Sequence[ChatMessage],
+        grounding: Grounding,
+        template: ChatTemplate,
+        reserve: int,
+    ) -> tuple[tuple[ChatMessage, ...], tuple[MessageSource, ...]]:
+        """The messages with the passages in the last user turn, and the passages that fit:
+        what is left of the window after the system prompt, the question and the reply's
+        reserve, at most half the window (earlier turns are dropped to make room if needed)."""
+        model = self._model
+        assert model is not None
+        question = messages[-1]
+        head = (messages[0],) if messages[0].role == Role.SYSTEM and len(messages) > 1 else ()
+        bare = len(self._tokenize(template.render_segments((*head, question))))
+        budget = min(model.n_ctx - reserve - bare, int(model.n_ctx * MAX_CONTEXT_SHARE))
+
+        def cost(text: str) -> int:
+            return len(model.tokenize_text(text))
+
+        sources = fit_sources(grounding.sources, cost, budget)
+        if grounding.sources and not sources:
+            return tuple(messages), ()  # none fits: the window says so; the question goes alone
+        text = grounded_question(question.content, replace(grounding, sources=sources))
+        return (*messages[:-1], replace(question, content=text)), sources
 
     def _switch_kv_state(self, model: LoadedModel, key: str | None, prompt: Sequence[int]) -> None:
         """Saves the cache of the conversation that leaves and restores the one that returns.
