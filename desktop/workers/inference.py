@@ -259,6 +259,8 @@ class InferenceWorker(QObject):
         self._token_memory: OrderedDict[str, tuple[int, ...]] = OrderedDict()
         self._segment_tokens: OrderedDict[tuple[str, bool], tuple[int, ...]] = OrderedDict()
         self.tokenized_segments = 0
+        self.last_plan: PromptPlan | None = None
+        """The prompt of the latest reply (tests and benchmarks read what the model saw)."""
         """How many segments went to the tokenizer (not found in the cache); tests read it."""
         # Whose conversation the KV cache holds now, and the saved caches of the others.
         self._kv_owner: str | None = None
@@ -503,6 +505,7 @@ class InferenceWorker(QObject):
         except TemplateError as error:
             self.reply_failed.emit(request_id, ReplyFailure(ReplyProblem.TEMPLATE, str(error)))
             return
+        self.last_plan = plan
         prompt = plan.tokens
         self._switch_kv_state(model, request.conversation_key, prompt)
         reused = model.reusable_prefix(prompt)
