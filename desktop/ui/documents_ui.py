@@ -17,6 +17,7 @@ from desktop.ui.collections_dialog import CollectionsDialog
 from desktop.ui.documents import DocumentCollections
 from desktop.ui.main_window import MainWindow
 from desktop.ui.message_model import MessageListModel
+from desktop.ui.single_instance import bring_to_front
 from desktop.ui.sources_panel import SourcesPanel
 
 __all__ = ["DocumentsFeature"]
@@ -75,9 +76,7 @@ class DocumentsFeature(QObject):
         if self.dialog is None:
             self.dialog = CollectionsDialog(self.documents, self.window)
         self.documents.refresh()
-        self.dialog.show()
-        self.dialog.raise_()
-        self.dialog.activateWindow()
+        bring_to_front(self.dialog)
         return self.dialog
 
     @Slot(int)
