@@ -67,7 +67,8 @@ class SourceListModel(RowListModel):
         if source is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"[{source.number}] {source_place(source, self.tr('p. {page}'))}"
+            page = self.tr("p. {page}")
+            return f"[{source.number}] {source_place(source, page)}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return source.file
         if role == self.Roles.SourceRole:

