@@ -13,7 +13,7 @@ import html
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -60,15 +60,27 @@ class SourcesLine(QLabel):
         if state == self._state and self.text():
             return
         self._state = state
+        self._render()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.text():
+            self._render()  # a label keeps the link colour it was laid out with
+
+    def _render(self) -> None:
+        sources, note = self._state
         parts: list[str] = []
         if sources:
             page = self.tr("p. {page}")
+            color = self.palette().color(QPalette.ColorRole.Link).name()
             links = " · ".join(
-                f'<a href="{SOURCE_SCHEME}:{s.number}">[{s.number}]</a>&nbsp;'
+                f'<a href="{SOURCE_SCHEME}:{s.number}" style="color:{color};">[{s.number}]</a>'
+                "&nbsp;"
                 f"{html.escape(source_place(s, page))}"
                 for s in sources
             )
-            parts.append(f"{html.escape(self.tr('Sources:'))} {links}")
+            title = self.tr("Sources:")
+            parts.append(f"{html.escape(title)} {links}")
         if note is not None:
             parts.append(f"<i>{html.escape(self._note_text(note))}</i>")
         self.setText("<br>".join(parts))

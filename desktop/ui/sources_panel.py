@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QColor, QDesktopServices, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -150,6 +150,11 @@ class SourcesPanel(QWidget):
             self._show(None)
         else:
             self.list.setCurrentIndex(self.model.index(row, 0))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._show(self.current())  # the marks are blended from the palette
 
     def current(self) -> MessageSource | None:
         index = self.list.currentIndex()

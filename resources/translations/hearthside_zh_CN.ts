@@ -2538,29 +2538,34 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourcesLine</name>
     <message>
-        <location filename="../../desktop/ui/sources_line.py" line="65"/>
+        <location filename="../../desktop/ui/sources_line.py" line="74"/>
         <source>p. {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_line.py" line="83"/>
+        <location filename="../../desktop/ui/sources_line.py" line="82"/>
+        <source>Sources:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_line.py" line="95"/>
         <source>Searching your documents…</source>
         <translation>正在搜索你的文档…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_line.py" line="86"/>
+        <location filename="../../desktop/ui/sources_line.py" line="98"/>
         <source>Nothing relevant was found in the attached collections; this reply is not based on your documents.</source>
         <translation>在所附文档集中没有找到相关内容；此回复并非基于你的文档。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/sources_line.py" line="91"/>
+        <location filename="../../desktop/ui/sources_line.py" line="103"/>
         <source>%n passage(s) did not fit in the context window and were left out.</source>
         <translation>
             <numerusform>有 %n 个段落放不进上下文窗口，已被略去。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_line.py" line="93"/>
+        <location filename="../../desktop/ui/sources_line.py" line="105"/>
         <source>Your documents could not be searched; this reply is not based on them.</source>
         <translation>无法搜索你的文档；此回复并非基于它们。</translation>
     </message>
@@ -2578,40 +2583,40 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>用默认应用打开此文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="165"/>
+        <location filename="../../desktop/ui/sources_panel.py" line="170"/>
         <source>No sources</source>
         <translation>没有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="172"/>
+        <location filename="../../desktop/ui/sources_panel.py" line="177"/>
         <source>Page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="174"/>
+        <location filename="../../desktop/ui/sources_panel.py" line="179"/>
         <source>Section: {heading}</source>
         <translation>章节：{heading}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="176"/>
+        <location filename="../../desktop/ui/sources_panel.py" line="181"/>
         <source>Collection: {name}</source>
         <translation>文档集：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="194"/>
-        <location filename="../../desktop/ui/sources_panel.py" line="208"/>
+        <location filename="../../desktop/ui/sources_panel.py" line="199"/>
+        <location filename="../../desktop/ui/sources_panel.py" line="213"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="195"/>
+        <location filename="../../desktop/ui/sources_panel.py" line="200"/>
         <source>The file is no longer there:
 {path}</source>
         <translation>文件已不在原处：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="210"/>
+        <location filename="../../desktop/ui/sources_panel.py" line="215"/>
         <source>Open this file with its usual application?
 {path}</source>
         <translation>用默认应用打开此文件吗？
