@@ -535,13 +535,13 @@ class ChatSession(QObject):
             conversation_key=str(self.conversation_id),
         )
         self._pending = None
-        if self.documents is not None and self.attached:
+        documents = self.documents
+        attached = [i for i in self.attached if documents and documents.name_of(i) is not None]
+        if documents is not None and attached:
             # The passages are looked up off the GUI thread; the request waits for them.
             self._pending = request
             self.messages.set_sources(self._reply_row, (), SourcesNote(SourcesState.SEARCHING))
-            self.documents.retrieve(
-                self._reply_id, self.attached, history[-1].content, DEFAULT_PASSAGES
-            )
+            documents.retrieve(self._reply_id, attached, history[-1].content, DEFAULT_PASSAGES)
         else:
             self.generate_requested.emit(request)
 
@@ -551,8 +551,8 @@ class ChatSession(QObject):
         if request is None or result.request_id != request.request_id:
             return  # the reply was stopped or superseded meanwhile
         self._pending = None
-        names = tuple(
-            result.collection_names.get(i) or self._collection_name(i) for i in self.attached
+        names = tuple(result.collection_names.values()) or tuple(
+            self._collection_name(i) for i in self.attached
         )
         sources = sources_from_hits(result.hits, result.collection_names)
         if self._reply_row is not None and not sources:
@@ -636,6 +636,11 @@ class ChatSession(QObject):
                 generation=self._reply_info,
             )
         if self._reply_row is not None:
+            note = self.messages.data(
+                self.messages.index(self._reply_row, 0), MessageListModel.Roles.SourcesNoteRole
+            )
+            if note is not None and note.state == SourcesState.SEARCHING:  # stopped meanwhile
+                self.messages.set_sources(self._reply_row, (), None)
             self.messages.set_finished(self._reply_row, reason, meta)
         self._reply_id = None
         self._reply_row = None

@@ -257,3 +257,35 @@ def test_the_next_turn_sends_earlier_questions_without_their_passages(
     assert "What does the granary at Elmsford store?" in prompt
     assert "The granary at Elmsford stores barley" not in prompt
     assert "The Harwick lighthouse burns whale oil" in prompt
+
+
+def test_stop_while_searching_sends_nothing_and_clears_the_note(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
+    collection = _make_collection(qtbot, app, docs)
+    app.session.attach_collection(collection)
+    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
+    model = app.session.messages
+    reply = model.index(model.rowCount() - 1, 0)
+    assert model.data(reply, _Roles.SourcesNoteRole).state == SourcesState.SEARCHING
+    app.session.stop()  # before the passages come back
+    assert model.data(reply, _Roles.SourcesNoteRole) is None
+    qtbot.wait(300)  # the answer arrives, and is dropped
+    assert app.worker.last_plan is None
+    assert not app.session.is_streaming
+
+
+def test_a_deleted_collection_is_not_searched(qtbot, app, docs: Path, tiny_gguf: Path) -> None:
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
+    collection = _make_collection(qtbot, app, docs)
+    app.session.attach_collection(collection)
+    app.documents.delete(collection)
+    qtbot.waitUntil(lambda: app.documents.collections.rowCount() == 0)
+    assert app.window.documents_feature.chips.chips == []
+    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
+    assert "Sources:" not in prompt and "nothing relevant" not in prompt
+    model = app.session.messages
+    assert model.data(model.index(model.rowCount() - 1, 0), _Roles.SourcesNoteRole) is None
