@@ -28,6 +28,7 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import math
@@ -36,7 +37,7 @@ import re
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -79,6 +80,8 @@ _SKIP_DIRS: Final = frozenset(
 )
 # bm25 column weights: passage text, heading.
 _BM25: Final = "bm25(passage_words, 1.0, 0.4)"
+# At most about this many candidates are ranked by BM25 per question (see _search_words).
+_RANKED_ROWS: Final = 8_000
 _WORD = re.compile(r"\w+")
 
 # English function words: near zero IDF in a large collection, but absent from a small one,
@@ -396,7 +399,11 @@ class DocumentIndex(SqliteDatabase):
         self.has_trigram = bool(
             conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'passage_trigrams'").fetchone()
         )
-        self._total_cache: tuple[int, int] = (-1, 0)  # (data_version, passage count)
+        # Kept until the next write (see _version): passage count, indexed collections, df.
+        self._total_cache: tuple[tuple[int, int], int] = ((-1, -1), 0)
+        self._indexed_cache: tuple[tuple[int, int], set[int]] = ((-1, -1), set())
+        self._df_cache: tuple[tuple[int, int], dict[str, int]] = ((-1, -1), {})
+        self._own_writes = 0  # data_version does not count this connection's own commits
         run_script(
             conn,
             f"""
@@ -733,9 +740,49 @@ class DocumentIndex(SqliteDatabase):
 
     # --- retrieval ---
 
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        self._own_writes += 1
+        with super()._write() as db:
+            yield db
+        self._own_writes += 1
+
+    def _version(self) -> tuple[int, int]:
+        """Changes whenever any connection (this one included) committed since last asked."""
+        return self._conn.execute("PRAGMA data_version").fetchone()[0], self._own_writes
+
+    def _doc_freqs(self, stems: Sequence[str]) -> dict[str, int]:
+        """Passages holding each stem. fts5vocab counts by walking the term's whole doclist
+        (~15 ms for a word in every passage of 100k), so counts are kept until the next write."""
+        version = self._version()
+        if self._df_cache[0] != version or len(self._df_cache[1]) > 4096:
+            self._df_cache = (version, {})
+        known = self._df_cache[1]
+        missing = [s for s in stems if s not in known]
+        if missing:
+            marks = ",".join("?" * len(missing))
+            found = dict(
+                self._conn.execute(
+                    f"SELECT term, doc FROM temp.passage_vocab WHERE term IN ({marks})", missing
+                ).fetchall()
+            )
+            for stem in missing:
+                known[stem] = found.get(stem, 0)
+        return {s: known[s] for s in stems if known[s]}
+
+    def _collections_with_passages(self) -> set[int]:
+        """Collections that have indexed files, recounted only after a write."""
+        version = self._version()
+        if self._indexed_cache[0] != version:
+            rows = self._conn.execute(
+                "SELECT DISTINCT collection_id FROM files WHERE passages > 0"
+            ).fetchall()
+            self._indexed_cache = (version, {r[0] for r in rows})
+        return self._indexed_cache[1]
+
     def _passage_total(self) -> int:
         """Passages in the index, recounted only when some connection wrote since."""
-        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        version = self._version()
         if self._total_cache[0] != version:
             count = self._conn.execute("SELECT count(*) FROM passages").fetchone()[0]
             self._total_cache = (version, count)
@@ -789,12 +836,7 @@ class DocumentIndex(SqliteDatabase):
         all_stems = sorted(set().union(*term_stems))
         if not all_stems:
             return []
-        marks = ",".join("?" * len(all_stems))
-        df = dict(
-            self._conn.execute(
-                f"SELECT term, doc FROM temp.passage_vocab WHERE term IN ({marks})", all_stems
-            ).fetchall()
-        )
+        df = self._doc_freqs(all_stems)
         weight = {s: _idf(total, df.get(s, 0)) for s in all_stems}
         query_weight = sum(weight.values())
         # Terms in more than half the passages add nothing to BM25 (FTS5 clamps their IDF)
@@ -808,18 +850,69 @@ class DocumentIndex(SqliteDatabase):
         chosen = rare or useful
         if not chosen:
             return []
-        match = " OR ".join(map(_fts_phrase, chosen))
+        # Stage 1 ranks with the rarest terms whose posting lists add up to at most
+        # _RANKED_ROWS: BM25 costs ~1 µs a candidate, and the common terms left out carry the
+        # least weight. When even the rarest term matches more, a uniform sample of its
+        # passages is ranked (the words then barely tell passages apart anyway).
+        term_df = {
+            w: max((df.get(x, 0) for x in s), default=0)
+            for w, s in zip(words, term_stems, strict=True)
+        }
+        ranked: list[str] = []
+        candidates = 0
+        for word in sorted(chosen, key=lambda w: term_df[w]):
+            if ranked and candidates + term_df[word] > _RANKED_ROWS:
+                break
+            ranked.append(word)
+            candidates += term_df[word]
+        step = max(1, math.ceil(candidates / _RANKED_ROWS))
+        sample = f" AND passage_words.rowid % {step} = 0" if step > 1 else ""
+        ranked_match = " OR ".join(map(_fts_phrase, ranked))
+        wanted = max(limit * 4, 20)
         collections = ",".join("?" * len(ids))
-        rows = self._conn.execute(
-            f"SELECT p.id, f.collection_id, f.path, p.page, p.heading,"
-            f" highlight(passage_words, 0, '{_START}', '{_END}'),"
-            f" highlight(passage_words, 1, '{_START}', '{_END}'), {_BM25} AS score"
-            " FROM passage_words JOIN passages p ON p.id = passage_words.rowid"
-            " JOIN files f ON f.id = p.file_id"
-            f" WHERE passage_words MATCH ? AND f.collection_id IN ({collections})"
-            " ORDER BY score LIMIT ?",
-            (match, *ids, max(limit * 4, 20)),
-        ).fetchall()
+        if set(ids) >= self._collections_with_passages():
+            # Every passage is wanted: rank in FTS5 alone, no join per candidate.
+            top = self._conn.execute(
+                f"SELECT rowid, {_BM25} AS score FROM passage_words"
+                f" WHERE passage_words MATCH ?{sample} ORDER BY score LIMIT ?",
+                (ranked_match, wanted),
+            ).fetchall()
+        else:
+            top = self._conn.execute(
+                f"SELECT p.id, {_BM25} AS score"
+                " FROM passage_words JOIN passages p ON p.id = passage_words.rowid"
+                " JOIN files f ON f.id = p.file_id"
+                f" WHERE passage_words MATCH ? AND f.collection_id IN ({collections}){sample}"
+                " ORDER BY score LIMIT ?",
+                (ranked_match, *ids, wanted),
+            ).fetchall()
+        if not top:
+            return []
+        # Stage 2 marks every chosen term, but only in the passages stage 1 kept.
+        marks = ",".join("?" * len(top))
+        top_ids = [r[0] for r in top]
+        details = {
+            r[0]: r[1:]
+            for r in self._conn.execute(
+                "SELECT p.id, f.collection_id, f.path, p.page, p.heading FROM passages p"
+                f" JOIN files f ON f.id = p.file_id WHERE p.id IN ({marks})",
+                top_ids,
+            )
+        }
+        marked = {
+            r[0]: (r[1], r[2])
+            for r in self._conn.execute(
+                f"SELECT rowid, highlight(passage_words, 0, '{_START}', '{_END}'),"
+                f" highlight(passage_words, 1, '{_START}', '{_END}') FROM passage_words"
+                f" WHERE passage_words MATCH ? AND rowid IN ({marks})",
+                (" OR ".join(map(_fts_phrase, chosen)), *top_ids),
+            )
+        }
+        rows = [
+            (r[0], *details[r[0]], *marked[r[0]], r[1])
+            for r in top
+            if r[0] in marked and r[0] in details
+        ]
         if not rows:
             return []
         texts = [_ranges(r[5]) for r in rows]

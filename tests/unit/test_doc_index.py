@@ -228,3 +228,45 @@ def test_reopening_keeps_everything(tmp_path: Path, folder: Path) -> None:
         assert index.problem is None
         assert index.sources(cid) == [str(folder)]
         assert len(index.search([cid], "penguins")) == 1
+
+
+def test_search_sees_this_connections_own_writes(index: DocumentIndex, tmp_path: Path) -> None:
+    """Search caches (indexed collections, term counts) are dropped after this instance writes
+    too, not only after another connection does (PRAGMA data_version ignores our own)."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "a.txt").write_text("Lighthouse keepers log the weather nightly.")
+    (second / "b.txt").write_text("Lighthouse lenses are polished every morning.")
+    one = index.create_collection("one", [first])
+    index.update(one, FakeExtractor())
+    assert [h.file for h in index.search([one], "lighthouse")] == [str(first / "a.txt")]
+    two = index.create_collection("two", [second])
+    index.update(two, FakeExtractor())
+    assert [h.collection_id for h in index.search([one], "lighthouse")] == [one]
+    assert {h.collection_id for h in index.search([one, two], "lighthouse")} == {one, two}
+
+
+def test_common_terms_rank_a_sample_and_still_answer(
+    index: DocumentIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When even the rarest word is in more passages than are ranked, a uniform sample is
+    ranked: results still come, from the right collection, best first."""
+    import desktop.core.doc_index as doc_index
+
+    monkeypatch.setattr(doc_index, "_RANKED_ROWS", 4)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(40):
+        extra = " harbour harbour harbour" if i % 10 == 0 else ""
+        (folder / f"n{i:02}.txt").write_text(f"Note {i} about the harbour and boats.{extra}")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.txt").write_text("The harbour at night.")
+    cid = index.create_collection("many", [folder])
+    index.update(cid, FakeExtractor())
+    index.update(index.create_collection("other", [other]), FakeExtractor())
+    hits = index.search([cid], "harbour boats", limit=3)
+    assert hits and all(h.collection_id == cid for h in hits)
+    assert hits == sorted(hits, key=lambda h: -h.score)
+    assert all(h.highlights for h in hits)
