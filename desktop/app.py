@@ -160,7 +160,9 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         )
     if store.problem is not None:
         window.show_store_problem(store.problem)
-    documents = DocumentCollections(data_dir)
+    documents = DocumentCollections(
+        data_dir, embedding_model=str(settings.get("documents.embedding_model"))
+    )
     DocumentsFeature.install(window, documents)
     window.restore_state()
     return Hearthside(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Slot
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,8 +43,11 @@ class CollectionsDialog(QDialog):
     tests can answer the modal questions.
 
     Signals:
-        None of its own (QDialog's finished/accepted/rejected).
+        embedding_model_chosen(str): the user picked a GGUF embedding model for meaning
+            search, or "" to turn it off; the owner keeps it in the settings.
     """
+
+    embedding_model_chosen = Signal(str)
 
     def __init__(self, documents: DocumentCollections, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +59,7 @@ class CollectionsDialog(QDialog):
         self.choose_folder: Callable[[], str | None] = self._choose_folder
         self.choose_files: Callable[[], list[str]] = self._choose_files
         self.confirm: Callable[[str, str], bool] = self._confirm
+        self.choose_embedding_file: Callable[[], str | None] = self._choose_embedding_file
         self._selected: int | None = None
         self._job = 0
 
@@ -159,6 +163,26 @@ class CollectionsDialog(QDialog):
         self.report_label.setWordWrap(True)
         self.report_label.setTextFormat(Qt.TextFormat.PlainText)
 
+        self.embedding_label = QLabel()
+        self.embedding_label.setWordWrap(True)
+        self.embedding_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.embedding_button = QPushButton(self.tr("Embedding &model…"))
+        self.embedding_button.setToolTip(
+            self.tr(
+                "Optional: a GGUF embedding model also finds passages that say the same thing "
+                "in other words"
+            )
+        )
+        self.embedding_button.clicked.connect(self.choose_embedding_model)
+        self.embedding_off_button = QPushButton(self.tr("Words &only"))
+        self.embedding_off_button.clicked.connect(lambda: self.set_embedding_model(""))
+        embedding_row = QHBoxLayout()
+        embedding_row.addWidget(self.embedding_label, 1)
+        embedding_row.addWidget(self.embedding_button)
+        embedding_row.addWidget(self.embedding_off_button)
+        self._vectors: tuple[int, int] | None = None
+        self._embedding_problem = ""
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -167,6 +191,7 @@ class CollectionsDialog(QDialog):
         layout.addWidget(self.progress_label)
         layout.addWidget(self.progress_row)
         layout.addWidget(self.report_label)
+        layout.addLayout(embedding_row)
         layout.addWidget(buttons)
 
         documents.collections.modelReset.connect(self.on_collections_reset)
@@ -175,6 +200,9 @@ class CollectionsDialog(QDialog):
         documents.index_failed.connect(self.on_documents_index_failed)
         documents.busy_changed.connect(self.on_documents_busy_changed)
         documents.paused_changed.connect(self.on_documents_paused_changed)
+        documents.embedding_progress.connect(self.on_documents_embedding_progress)
+        documents.embedding_failed.connect(self.on_documents_embedding_failed)
+        self._show_embedding()
         self.on_documents_busy_changed(documents.is_busy)
         self.on_collections_reset()
 
@@ -381,6 +409,54 @@ class CollectionsDialog(QDialog):
     def on_documents_index_failed(self, job_id: int, message: str) -> None:
         self.report_label.setText(self.tr("Indexing failed: {message}").format(message=message))
 
+    # -- meaning search --
+
+    def choose_embedding_model(self) -> None:
+        path = self.choose_embedding_file()
+        if path:
+            self.set_embedding_model(path)
+
+    def set_embedding_model(self, path: str) -> None:
+        self._vectors = None
+        self._embedding_problem = ""
+        self.documents.set_embedding_model(path)
+        self.embedding_model_chosen.emit(path)
+        self._show_embedding()
+
+    @Slot(int, int, int)
+    def on_documents_embedding_progress(self, job_id: int, done: int, total: int) -> None:
+        self._vectors = (done, total)
+        self._show_embedding()
+
+    @Slot(str)
+    def on_documents_embedding_failed(self, problem: str) -> None:
+        self._embedding_problem = problem
+        self._show_embedding()
+
+    def _show_embedding(self) -> None:
+        path = self.documents.embedding_model
+        self.embedding_off_button.setEnabled(bool(path))
+        if not path:
+            self.embedding_label.setText(
+                self.tr("Search: words (add an embedding model to also search by meaning)")
+            )
+        elif self._embedding_problem:
+            self.embedding_label.setText(
+                self.tr("The embedding model cannot be used: {problem}").format(
+                    problem=self._embedding_problem
+                )
+            )
+        elif self._vectors is not None:
+            self.embedding_label.setText(
+                self.tr("Search: words and meaning ({name}; {done} of {total} passages)").format(
+                    name=Path(path).name, done=self._vectors[0], total=self._vectors[1]
+                )
+            )
+        else:
+            self.embedding_label.setText(
+                self.tr("Search: words and meaning ({name})").format(name=Path(path).name)
+            )
+
     # -- modal questions (replaced in tests) --
 
     def _ask_name(self, title: str, current: str) -> str | None:
@@ -393,6 +469,12 @@ class CollectionsDialog(QDialog):
     def _choose_files(self) -> list[str]:
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose files"))
         return list(files)
+
+    def _choose_embedding_file(self) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose an embedding model"), "", self.tr("GGUF models (*.gguf)")
+        )
+        return path or None
 
     def _confirm(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(self, title, question)

@@ -24,7 +24,7 @@ from desktop.core.doc_index import (
 )
 from desktop.core.passages import Extractor, UnreadableReason
 from desktop.ui.list_model import ModelIndex, RowListModel
-from desktop.workers.indexing import IndexJob, IndexWorker, RetrievalWorker
+from desktop.workers.indexing import IndexJob, IndexWorker, RetrievalWorker, SharedEmbedder
 
 __all__ = ["CollectionListModel", "DocumentCollections", "FileListModel"]
 
@@ -138,6 +138,8 @@ class DocumentCollections(QObject):
         paused_changed(bool): the running update is paused or going on again.
         retrieval_finished(RetrievalResult): the passages for a question (workers.indexing).
         retrieval_failed(int, str): request id and why.
+        embedding_progress(int, int, int): job id, passages with a vector, all passages.
+        embedding_failed(str): the embedding model cannot be used; why.
         _create_requested, _update_requested, …: queued commands to the index worker.
     """
 
@@ -148,7 +150,10 @@ class DocumentCollections(QObject):
     paused_changed = Signal(bool)
     retrieval_finished = Signal(object)
     retrieval_failed = Signal(int, str)
+    embedding_progress = Signal(int, int, int)
+    embedding_failed = Signal(str)
 
+    _embedding_model_set = Signal(str)
     _collections_requested = Signal()
     _files_requested = Signal(int)
     _create_requested = Signal(int, str, object)
@@ -160,9 +165,15 @@ class DocumentCollections(QObject):
     _retrieval_requested = Signal(int, object, str, int)
 
     def __init__(
-        self, data_dir: Path, extractor: Extractor | None = None, parent: QObject | None = None
+        self,
+        data_dir: Path,
+        extractor: Extractor | None = None,
+        parent: QObject | None = None,
+        embedding_model: str = "",
     ) -> None:
         super().__init__(parent)
+        self.embedder = SharedEmbedder(embedding_model)
+        self._embedding_path = embedding_model
         self.db_path = Path(data_dir) / DB_FILE_NAME
         self.collections = CollectionListModel(self)
         self.files = FileListModel(self)
@@ -174,11 +185,11 @@ class DocumentCollections(QObject):
 
         self._index_thread = QThread(self)
         self._index_thread.setObjectName("documents-index")
-        self._indexer = IndexWorker(self.db_path, extractor)
+        self._indexer = IndexWorker(self.db_path, extractor, embedder=self.embedder)
         self._indexer.moveToThread(self._index_thread)
         self._search_thread = QThread(self)
         self._search_thread.setObjectName("documents-search")
-        self._retriever = RetrievalWorker(self.db_path)
+        self._retriever = RetrievalWorker(self.db_path, embedder=self.embedder)
         self._retriever.moveToThread(self._search_thread)
 
         indexer = self._indexer
@@ -197,6 +208,9 @@ class DocumentCollections(QObject):
         indexer.index_finished.connect(self.on_indexer_index_finished)
         indexer.index_failed.connect(self.on_indexer_index_failed)
         indexer.paused_changed.connect(self.on_indexer_paused_changed)
+        indexer.embedding_progress.connect(self.embedding_progress)
+        indexer.embedding_failed.connect(self.embedding_failed)
+        self._embedding_model_set.connect(indexer.on_embedding_model_set)
         self._retrieval_requested.connect(self._retriever.on_retrieval_requested)
         self._retriever.retrieval_finished.connect(self.retrieval_finished)
         self._retriever.retrieval_failed.connect(self.retrieval_failed)
@@ -277,12 +291,26 @@ class DocumentCollections(QObject):
     ) -> None:
         self._retrieval_requested.emit(request_id, tuple(collection_ids), question, limit)
 
+    @property
+    def embedding_model(self) -> str:
+        return self._embedding_path
+
+    def set_embedding_model(self, path: str) -> None:
+        """Meaning search with this GGUF embedding model ("" for words only); every collection
+        is brought up to date so its passages get vectors."""
+        self._embedding_path = path
+        self._embedding_model_set.emit(path)
+        if path:
+            for info in self.collections.collections():
+                self.update(info.id)
+
     def shutdown(self) -> None:
         """Cancel, quit, wait (the fixed order): the index is left consistent."""
         self.cancel()
         for thread in (self._index_thread, self._search_thread):
             thread.quit()
             thread.wait()
+        self.embedder.close()
 
     def _new_job(self) -> int:
         self._last_job = next(self._jobs)

@@ -75,9 +75,19 @@ class DocumentsFeature(QObject):
     def show_dialog(self) -> CollectionsDialog:
         if self.dialog is None:
             self.dialog = CollectionsDialog(self.documents, self.window)
+            self.dialog.embedding_model_chosen.connect(self.on_dialog_embedding_model_chosen)
         self.documents.refresh()
         bring_to_front(self.dialog)
         return self.dialog
+
+    @Slot(str)
+    def on_dialog_embedding_model_chosen(self, path: str) -> None:
+        settings = self.window.settings
+        settings.set("documents.embedding_model", path)
+        try:
+            settings.save()
+        except OSError as error:
+            self.window.show_error(self.tr("Settings were not saved"), str(error))
 
     @Slot(int)
     def attach(self, collection_id: int) -> None:

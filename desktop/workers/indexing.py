@@ -15,10 +15,12 @@ cancelled update leaves every file either as it was or fully re-indexed.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -31,7 +33,11 @@ from desktop.core.doc_index import (
 from desktop.core.passages import Extractor
 from desktop.engine.extract import FileExtractor
 
-__all__ = ["IndexJob", "IndexWorker", "RetrievalResult", "RetrievalWorker"]
+__all__ = ["IndexJob", "IndexWorker", "RetrievalResult", "RetrievalWorker", "SharedEmbedder"]
+
+#: Passages embedded per call: big enough to keep llama.cpp busy, small enough that pause and
+#: cancel answer within a second or two.
+EMBED_BATCH = 16
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +59,76 @@ class RetrievalResult:
     collection_names: dict[int, str]
 
 
+class SharedEmbedder:
+    """The user's embedding model (optional) for both document threads: loaded on first use,
+    one call at a time under a lock, checked by the GGUF header check before llama.cpp sees it.
+    A model that fails to load is remembered with its reason and not tried again until the
+    path changes, so meaning search simply stays off and word search goes on."""
+
+    def __init__(self, path: str = "") -> None:
+        self._lock = threading.Lock()
+        self._path = path
+        self._model: Any = None
+        self.problem = ""
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    @property
+    def model_id(self) -> str:
+        """What the vectors are stored under: file name and size (a re-download of the same
+        file keeps its vectors; another model never mixes with them)."""
+        if not self._path or self.problem:
+            return ""
+        try:
+            size = os.path.getsize(self._path)
+        except OSError:
+            return ""
+        return f"{os.path.basename(self._path)}:{size}"
+
+    def set_path(self, path: str) -> None:
+        with self._lock:
+            if path == self._path:
+                return
+            self._close()
+            self._path = path
+            self.problem = ""
+
+    def embed(self, texts: Sequence[str]) -> Any | None:
+        """Normalized float32 rows, or None when there is no usable model."""
+        with self._lock:
+            if not self._path or self.problem:
+                return None
+            if self._model is None:
+                from desktop.engine.gguf_check import GgufCheckError, check_gguf
+                from desktop.engine.llama import EmbeddingModel, ModelLoadError
+
+                try:
+                    check_gguf(self._path)
+                    self._model = EmbeddingModel.load(Path(self._path), n_threads=1)
+                except (GgufCheckError, ModelLoadError) as error:
+                    self.problem = str(error)
+                    log.warning("embedding model %s not usable: %s", self._path, error)
+                    return None
+            from desktop.engine.llama import GenerationError
+
+            try:
+                return self._model.embed(texts)
+            except GenerationError as error:
+                log.warning("embedding failed: %s", error)
+                return None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        if self._model is not None:
+            self._model.close()
+            self._model = None
+
+
 class IndexWorker(QObject):
     """Owns the writing connection to ``documents.db``. Move it to its QThread and call the
     ``on_*`` slots through queued signals; ``pause``, ``resume`` and ``cancel_up_to`` are safe
@@ -69,6 +145,9 @@ class IndexWorker(QObject):
         index_failed(int, str): job id (0 for other commands) and a sentence for the log;
             the collection is unknown (deleted meanwhile) or the disk failed.
         paused_changed(bool): the update now waits (True) or goes on (False).
+        embedding_progress(int, int, int): job id, passages with a vector, all passages; sent
+            after each batch while an embedding model is set.
+        embedding_failed(str): the embedding model cannot be used; why.
     """
 
     collections_changed = Signal(object)
@@ -78,13 +157,20 @@ class IndexWorker(QObject):
     index_finished = Signal(int, object)
     index_failed = Signal(int, str)
     paused_changed = Signal(bool)
+    embedding_progress = Signal(int, int, int)
+    embedding_failed = Signal(str)
 
     def __init__(
-        self, db_path: Path, extractor: Extractor | None = None, parent: QObject | None = None
+        self,
+        db_path: Path,
+        extractor: Extractor | None = None,
+        parent: QObject | None = None,
+        embedder: SharedEmbedder | None = None,
     ) -> None:
         super().__init__(parent)
         self._db_path = Path(db_path)
         self._extractor: Extractor = extractor or FileExtractor()
+        self.embedder = embedder or SharedEmbedder()
         self._index: DocumentIndex | None = None
         self._running = threading.Event()  # set: go on; clear: paused
         self._running.set()
@@ -202,6 +288,12 @@ class IndexWorker(QObject):
             return
         self._announce()
 
+    @Slot(str)
+    def on_embedding_model_set(self, path: str) -> None:
+        """Uses this GGUF for meaning search from now on ("" turns it off). Runs here, not on
+        the GUI thread, because it waits for an embedding batch in progress."""
+        self.embedder.set_path(path)
+
     @Slot(object)
     def on_update_requested(self, job: IndexJob) -> None:
         """Brings one collection in line with its folders and files (only changed files are
@@ -218,16 +310,42 @@ class IndexWorker(QObject):
                 should_stop=self._should_stop,
             )
         except CollectionError as error:
+            self._current_job = 0
             self.index_failed.emit(job.job_id, str(error))
             return
         except Exception as error:
             log.exception("indexing collection %s failed", job.collection_id)
+            self._current_job = 0
             self.index_failed.emit(job.job_id, str(error))
             return
-        finally:
-            self._current_job = 0
+        if not report.cancelled:
+            try:
+                self._embed(job)
+            except Exception:  # meaning search is optional; words still work
+                log.exception("embedding collection %s failed", job.collection_id)
+        self._current_job = 0
         self.index_finished.emit(job.job_id, report)
         self._announce(job.collection_id)
+
+    def _embed(self, job: IndexJob) -> None:
+        """Gives every passage of the collection a vector from the embedding model (if one is
+        set), in batches, between which pause and cancel take effect."""
+        model = self.embedder.model_id
+        if not model:
+            return
+        index = self.index()
+        while not self._should_stop():
+            batch = index.passages_without_vectors(job.collection_id, model, EMBED_BATCH)
+            if not batch:
+                break
+            vectors = self.embedder.embed([text for _, text in batch])
+            if vectors is None:
+                if self.embedder.problem:
+                    self.embedding_failed.emit(self.embedder.problem)
+                return
+            index.store_vectors(model, list(zip((pid for pid, _ in batch), vectors, strict=True)))
+            done, total = index.count_vectors(job.collection_id, model)
+            self.embedding_progress.emit(job.job_id, done, total)
 
     def close(self) -> None:
         """Closes the connection; call on the worker thread or after it finished."""
@@ -249,10 +367,16 @@ class RetrievalWorker(QObject):
     retrieval_finished = Signal(object)
     retrieval_failed = Signal(int, str)
 
-    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        parent: QObject | None = None,
+        embedder: SharedEmbedder | None = None,
+    ) -> None:
         super().__init__(parent)
         self._db_path = Path(db_path)
         self._index: DocumentIndex | None = None
+        self.embedder = embedder or SharedEmbedder()
 
     def index(self) -> DocumentIndex:
         if self._index is None:
@@ -265,7 +389,15 @@ class RetrievalWorker(QObject):
     ) -> None:
         try:
             index = self.index()
-            hits = index.search(collection_ids, question, limit)
+            model = self.embedder.model_id
+            vector = self.embedder.embed([question]) if model else None
+            hits = index.search(
+                collection_ids,
+                question,
+                limit,
+                query_vector=None if vector is None else vector[0],
+                vector_model=model,
+            )
             names = {c.id: c.name for c in index.collections() if c.id in set(collection_ids)}
         except Exception as error:
             log.exception("retrieval failed")

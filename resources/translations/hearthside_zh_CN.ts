@@ -326,175 +326,220 @@
 <context>
     <name>CollectionsDialog</name>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="52"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="55"/>
         <source>Document collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="64"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="68"/>
         <source>A collection is a set of folders and files that chats can answer from, with sources. Drop folders or files here to add them. Nothing leaves this computer.</source>
         <translation>文档集是一组文件夹和文件，对话可以据此回答并注明出处。把文件夹或文件拖到这里即可添加。所有内容都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="77"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="81"/>
         <source>&amp;New collection…</source>
         <translation>新建文档集(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="79"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="83"/>
         <source>Re&amp;name…</source>
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="81"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="85"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="86"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="90"/>
         <source>Collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="101"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="105"/>
         <source>Add &amp;folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="103"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="107"/>
         <source>Add f&amp;iles…</source>
         <translation>添加文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="105"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="109"/>
         <source>Re&amp;move</source>
         <translation>移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="107"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="111"/>
         <source>Stop using this folder or file (the file itself is not touched)</source>
         <translation>不再使用此文件夹或文件（文件本身不会被改动）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="110"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="114"/>
         <source>&amp;Re-index</source>
         <translation>重新索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="111"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="115"/>
         <source>Read new and changed files again</source>
         <translation>重新读取新增和修改过的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="121"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="125"/>
         <source>Folders and files</source>
         <translation>文件夹和文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="133"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="137"/>
         <source>Indexed files</source>
         <translation>已索引的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="147"/>
-        <location filename="../../desktop/ui/collections_dialog.py" line="344"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="151"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="372"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="149"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="153"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="150"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="154"/>
         <source>Stop indexing; what is indexed so far stays</source>
         <translation>停止索引；已经索引的内容会保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="227"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="169"/>
+        <source>Embedding &amp;model…</source>
+        <translation>嵌入模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="172"/>
+        <source>Optional: a GGUF embedding model also finds passages that say the same thing in other words</source>
+        <translation>可选：GGUF 嵌入模型还能找到用不同说法表达同一意思的段落</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="177"/>
+        <source>Words &amp;only</source>
+        <translation>仅按词语(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="255"/>
         <source>Make a collection to start: New collection…</source>
         <translation>先创建一个文档集：新建文档集…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="232"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="260"/>
         <source>{name}: {files} files, {passages} passages, {unreadable} unreadable</source>
         <translation>{name}：{files} 个文件，{passages} 个段落，{unreadable} 个无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="251"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="279"/>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="261"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="289"/>
         <source>Rename collection</source>
         <translation>重命名文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="270"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="298"/>
         <source>Delete collection</source>
         <translation>删除文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="272"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="300"/>
         <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
         <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="338"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="366"/>
         <source>Looking for files…</source>
         <translation>正在查找文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="344"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="372"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="353"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="381"/>
         <source>Indexing {done} of {total}: {name}</source>
         <translation>正在索引第 {done} 个，共 {total} 个：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="357"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="385"/>
         <source>Finishing…</source>
         <translation>正在完成…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="363"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="391"/>
         <source>Stopped. Files indexed so far stay; Re-index carries on.</source>
         <translation>已停止。已索引的文件会保留；“重新索引”会从停下的地方继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="366"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="394"/>
         <source>Done: {added} added, {changed} changed, {removed} removed, {unreadable} unreadable.</source>
         <translation>完成：新增 {added} 个，修改 {changed} 个，移除 {removed} 个，无法读取 {unreadable} 个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="375"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="403"/>
         <source>Not found: {paths}</source>
         <translation>找不到：{paths}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="382"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="410"/>
         <source>Indexing failed: {message}</source>
         <translation>索引失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="387"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="441"/>
+        <source>Search: words (add an embedding model to also search by meaning)</source>
+        <translation>搜索方式：词语（添加嵌入模型即可同时按语义搜索）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="445"/>
+        <source>The embedding model cannot be used: {problem}</source>
+        <translation>无法使用此嵌入模型：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="451"/>
+        <source>Search: words and meaning ({name}; {done} of {total} passages)</source>
+        <translation>搜索方式：词语和语义（{name}；{done} / {total} 个段落）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="457"/>
+        <source>Search: words and meaning ({name})</source>
+        <translation>搜索方式：词语和语义（{name}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="463"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="391"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="467"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="394"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="470"/>
         <source>Choose files</source>
         <translation>选择文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="475"/>
+        <source>Choose an embedding model</source>
+        <translation>选择嵌入模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="475"/>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
     </message>
 </context>
 <context>
@@ -570,6 +615,11 @@
         <location filename="../../desktop/ui/documents_ui.py" line="55"/>
         <source>Sources</source>
         <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents_ui.py" line="90"/>
+        <source>Settings were not saved</source>
+        <translation>设置未能保存</translation>
     </message>
 </context>
 <context>
@@ -1255,12 +1305,12 @@
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="211"/>
+        <location filename="../../desktop/app.py" line="213"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="212"/>
+        <location filename="../../desktop/app.py" line="214"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：

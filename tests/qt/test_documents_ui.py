@@ -289,3 +289,22 @@ def test_a_deleted_collection_is_not_searched(qtbot, app, docs: Path, tiny_gguf:
     assert "Sources:" not in prompt and "nothing relevant" not in prompt
     model = app.session.messages
     assert model.data(model.index(model.rowCount() - 1, 0), _Roles.SourcesNoteRole) is None
+
+
+def test_the_dialog_sets_an_embedding_model_and_keeps_it(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    collection = _make_collection(qtbot, app, docs)
+    dialog = _dialog(qtbot, app)
+    assert "words" in dialog.embedding_label.text()
+    assert not dialog.embedding_off_button.isEnabled()
+    dialog.choose_embedding_file = lambda: str(tiny_gguf)
+    with qtbot.waitSignal(app.documents.embedding_progress, timeout=60_000):
+        dialog.embedding_button.click()
+    assert app.settings.get("documents.embedding_model") == str(tiny_gguf)
+    qtbot.waitUntil(lambda: "4 of 4 passages" in dialog.embedding_label.text(), timeout=60_000)
+    assert tiny_gguf.name in dialog.embedding_label.text()
+    assert collection in [c.id for c in app.documents.collections.collections()]
+    dialog.embedding_off_button.click()
+    assert app.settings.get("documents.embedding_model") == ""
+    assert "words" in dialog.embedding_label.text()

@@ -12,7 +12,13 @@ from PySide6.QtCore import QObject, QThread, Signal
 from desktop.core.doc_index import DB_FILE_NAME, DocumentIndex, IndexProgress, UpdateReport
 from desktop.core.passages import Section, UnreadableReason
 from desktop.engine.extract import FileExtractor
-from desktop.workers.indexing import IndexJob, IndexWorker, RetrievalResult, RetrievalWorker
+from desktop.workers.indexing import (
+    IndexJob,
+    IndexWorker,
+    RetrievalResult,
+    RetrievalWorker,
+    SharedEmbedder,
+)
 from tests.fixtures.documents import encrypted_pdf_bytes, pdf_bytes
 
 
@@ -249,3 +255,65 @@ def test_retrieval_worker_finds_passages_off_the_gui_thread(
         assert blocker.args[0].hits == ()  # nothing relevant: an empty answer, not noise
     finally:
         _stop(thread, retriever)
+
+
+def test_an_embedding_model_gives_every_passage_a_vector_and_joins_retrieval(
+    qtbot, db: Path, docs: Path, tiny_gguf: Path
+) -> None:
+    """Plumbing on the real llama.cpp with the tiny random-weight GGUF: its vectors mean
+    nothing, so this checks that passages get vectors, that the question is embedded and
+    fused with the word ranking, not that the vectors find anything by meaning."""
+    embedder = SharedEmbedder(str(tiny_gguf))
+    worker = IndexWorker(db, embedder=embedder)
+    retriever = RetrievalWorker(db, embedder=embedder)
+    threads = [_start(worker), _start(retriever)]
+    try:
+        gui = Gui(worker, retriever)
+        progress: list[tuple[int, int]] = []
+        worker.embedding_progress.connect(lambda _job, done, total: progress.append((done, total)))
+        with qtbot.waitSignal(gui.finished, timeout=60_000):
+            gui.create.emit(1, "Notes", (str(docs),))
+        qtbot.waitUntil(lambda: bool(progress))
+        assert progress[-1][0] == progress[-1][1] > 0
+        with qtbot.waitSignal(gui.retrieved, timeout=20_000) as blocker:
+            gui.retrieve.emit(2, (1,), "When was the lighthouse at Harwick lit?", 5)
+        files = [Path(h.file).name for h in blocker.args[0].hits]
+        assert "harbour.md" in files
+    finally:
+        for thread, w in zip(threads, (worker, retriever), strict=True):
+            _stop(thread, w)
+        embedder.close()
+    with DocumentIndex.open(db) as index:
+        model = embedder.model_id
+        assert model.startswith(tiny_gguf.name + ":")
+        done, total = index.count_vectors(1, model)
+        assert done == total == 4  # every passage of the readable files (harbour, granary, mine)
+        probe = SharedEmbedder(str(tiny_gguf))
+        [vector] = probe.embed(["lighthouse"])
+        probe.close()
+        assert index.vector_search([1], vector, model, 3)  # the stored vectors are searchable
+
+
+def test_an_unusable_embedding_model_is_reported_and_words_still_work(
+    qtbot, db: Path, docs: Path, tmp_path: Path
+) -> None:
+    fake = tmp_path / "fake.gguf"
+    fake.write_bytes(b"not a model at all")
+    embedder = SharedEmbedder(str(fake))
+    worker = IndexWorker(db, embedder=embedder)
+    retriever = RetrievalWorker(db, embedder=embedder)
+    threads = [_start(worker), _start(retriever)]
+    try:
+        gui = Gui(worker, retriever)
+        problems: list[str] = []
+        worker.embedding_failed.connect(problems.append)
+        with qtbot.waitSignal(gui.finished, timeout=20_000):
+            gui.create.emit(1, "Notes", (str(docs),))
+        qtbot.waitUntil(lambda: bool(problems))
+        assert "fake.gguf" in problems[0]
+        with qtbot.waitSignal(gui.retrieved, timeout=5_000) as blocker:
+            gui.retrieve.emit(2, (1,), "When was the lighthouse at Harwick lit?", 5)
+        assert Path(blocker.args[0].hits[0].file).name == "harbour.md"
+    finally:
+        for thread, w in zip(threads, (worker, retriever), strict=True):
+            _stop(thread, w)
