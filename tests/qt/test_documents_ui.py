@@ -248,10 +248,16 @@ def test_the_next_turn_sends_earlier_questions_without_their_passages(
     load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
     collection = _make_collection(qtbot, app, docs)
     app.session.attach_collection(collection)
+    infos: list = []
+    app.session.prompt_info_changed.connect(infos.append)
     type_and_send(qtbot, app, "What does the granary at Elmsford store?")
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    first_prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
     type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    # The KV cache is reused up to the first question, which now goes without its passages.
+    assert first_prompt.startswith("<|im_start|>user\nAnswer the question below")
+    assert len(infos) == 2 and 0 < infos[1].reused_tokens < infos[1].prompt_tokens
     prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
     assert prompt.count("Sources:") == 1  # only the current turn carries passages
     assert "What does the granary at Elmsford store?" in prompt
@@ -308,3 +314,26 @@ def test_the_dialog_sets_an_embedding_model_and_keeps_it(
     dialog.embedding_off_button.click()
     assert app.settings.get("documents.embedding_model") == ""
     assert "words" in dialog.embedding_label.text()
+
+
+def test_passages_that_do_not_fit_the_window_are_left_out_and_said_so(
+    qtbot, app, tmp_path: Path, tiny_gguf: Path
+) -> None:
+    folder = tmp_path / "long"
+    folder.mkdir()
+    sentence = "The Harwick lighthouse keeper polished the great lens by lamplight. "
+    (folder / "log.md").write_text("# Log\n\n" + sentence * 40)
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=512, temperature=0.0, max_tokens=4)
+    collection = _make_collection(qtbot, app, folder, name="Logs")
+    app.session.attach_collection(collection)
+    type_and_send(qtbot, app, "Who polished the lens at Harwick lighthouse?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
+    assert "Sources:" not in prompt  # ~1,500-character passages cannot fit 512 byte tokens
+    model = app.session.messages
+    row = model.index(model.rowCount() - 1, 0)
+    note = model.data(row, _Roles.SourcesNoteRole)
+    assert note.state == SourcesState.LEFT_OUT and note.count == 2  # 400 words: 2 passages
+    app.window.chat_view.flush()
+    line = app.window.chat_view.message_widget(model.rowCount() - 1).sources_line
+    assert "did not fit in the context window" in line.note_text()
