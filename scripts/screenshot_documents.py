@@ -104,6 +104,8 @@ def main() -> int:
         if not session.is_streaming:
             break
         wait(100)
+    window.resize(1100, 760)
+    wait(200)
     window.chat_view.source_requested.emit(1, 1)
     wait(300)
     for theme, palette in (("light", app.style().standardPalette()), ("dark", dark_palette())):
@@ -118,8 +120,11 @@ def main() -> int:
             window.chat_view.scroll_to_bottom()
             wait(200)
             window.grab().save(str(args.out / f"{theme}-{name}.png"))
-        window.chat_view.verticalScrollBar().setValue(0)
         feature.dock.show()
+        window.resize(520, 760)
+        wait(400)
+        window.grab().save(str(args.out / f"{theme}-narrow-sources.png"))
+        window.chat_view.verticalScrollBar().setValue(0)
         window.resize(1100, 760)
         wait(300)
         window.grab().save(str(args.out / f"{theme}-top.png"))

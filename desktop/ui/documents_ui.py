@@ -109,5 +109,9 @@ class DocumentsFeature(QObject):
             return
         sources = model.data(model.index(row, 0), MessageListModel.Roles.SourcesRole) or ()
         self.panel.show_sources(sources, number)
-        self.dock.show()
+        if self.dock.isHidden():
+            self.dock.show()
+            # A third of the window, within what a passage needs to be readable.
+            width = max(220, min(360, self.window.width() // 3))
+            self.window.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
         self.dock.raise_()

@@ -104,6 +104,8 @@ class SourcesPanel(QWidget):
         self.list = QListView()
         self.list.setModel(self.model)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.selectionModel().currentChanged.connect(self.on_list_current_changed)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -115,6 +117,8 @@ class SourcesPanel(QWidget):
         self.where.setTextFormat(Qt.TextFormat.PlainText)
         self.where.setWordWrap(True)
         self.where.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.where.setMinimumWidth(1)
+        self.title.setMinimumWidth(1)
         self.passage = QTextBrowser()
         self.passage.setOpenLinks(False)
         self.open_button = QPushButton(self.tr("&Open file"))
@@ -138,6 +142,7 @@ class SourcesPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
+        self.setMinimumWidth(180)  # narrower, a passage reads one word a line
         self._show(None)
 
     def show_sources(self, sources: Sequence[MessageSource], number: int | None = None) -> None:
