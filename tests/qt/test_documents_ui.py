@@ -337,3 +337,35 @@ def test_passages_that_do_not_fit_the_window_are_left_out_and_said_so(
     app.window.chat_view.flush()
     line = app.window.chat_view.message_widget(model.rowCount() - 1).sources_line
     assert "did not fit in the context window" in line.note_text()
+
+
+def test_document_list_models_pass_the_model_tester(qtmodeltester) -> None:
+    from desktop.core.conversation import MessageSource
+    from desktop.core.doc_index import CollectionInfo, IndexedFile
+    from desktop.core.passages import UnreadableReason
+    from desktop.ui.documents import CollectionListModel, FileListModel
+    from desktop.ui.sources_panel import SourceListModel
+
+    collections = CollectionListModel()
+    qtmodeltester.check(collections)
+    collections.set_collections([CollectionInfo(1, "Notes", ("/d",), 2, 1, 5, None)])
+    qtmodeltester.check(collections)
+    assert collections.data(collections.index(0, 0)) == "Notes"
+    files = FileListModel()
+    files.set_files(
+        1,
+        [
+            IndexedFile("/d/a.md", 10, 0, 3, None, ""),
+            IndexedFile("/d/b.pdf", 10, 0, 0, UnreadableReason.NO_TEXT, "scanned"),
+        ],
+    )
+    qtmodeltester.check(files)
+    assert files.data(files.index(1, 0)) == (
+        "b.pdf · Unreadable: holds no text (a scan without OCR?)"
+    )
+    assert files.data(files.index(1, 0), Qt.ItemDataRole.ToolTipRole) == "/d/b.pdf\nscanned"
+    sources = SourceListModel()
+    sources.set_sources([MessageSource(2, "/d/b.pdf", 4), MessageSource(1, "/d/a.md")])
+    qtmodeltester.check(sources)
+    assert sources.data(sources.index(0, 0)) == "[1] a.md"
+    assert sources.data(sources.index(1, 0)) == "[2] b.pdf, p. 4"
