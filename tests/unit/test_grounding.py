@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from desktop.core.conversation import ConversationSummary, FinishReason, Role, StoredMessage
 from desktop.core.doc_index import PassageHit
@@ -167,3 +169,24 @@ def test_sources_survive_a_store_round_trip_on_the_reply(tmp_path: Path) -> None
         store.update_message(reply.id, sources=conversation.messages[1].sources)
         [_, stored] = store.path_to(reply.id)
     assert stored.sources == conversation.messages[1].sources
+
+
+@given(
+    lengths=st.lists(st.integers(min_value=0, max_value=3000), max_size=12),
+    budget=st.integers(min_value=0, max_value=5000),
+)
+def test_fitted_sources_always_fit_keep_order_and_number_from_one(
+    lengths: list[int], budget: int
+) -> None:
+    sources = sources_from_hits([_hit(i + 1, "x" * n) for i, n in enumerate(lengths)], {})
+
+    def cost(text: str) -> int:
+        return len(text) // 3 + 1
+
+    fitted = fit_sources(sources, cost, budget)
+    assert [s.number for s in fitted] == list(range(1, len(fitted) + 1))
+    files = [s.file for s in sources]
+    assert [files.index(s.file) for s in fitted] == sorted(files.index(s.file) for s in fitted)
+    if fitted:
+        text = grounded_question("q", Grounding(fitted, ()))
+        assert cost(text) <= budget + 8  # the question itself is outside the budget
