@@ -541,7 +541,14 @@ class ChatSession(QObject):
             # The passages are looked up off the GUI thread; the request waits for them.
             self._pending = request
             self.messages.set_sources(self._reply_row, (), SourcesNote(SourcesState.SEARCHING))
-            documents.retrieve(self._reply_id, attached, history[-1].content, DEFAULT_PASSAGES)
+            earlier = [m.content for m in history[:-1] if m.role == Role.USER]
+            documents.retrieve(
+                self._reply_id,
+                attached,
+                history[-1].content,
+                DEFAULT_PASSAGES,
+                earlier[-1] if earlier else "",
+            )
         else:
             self.generate_requested.emit(request)
 

@@ -162,7 +162,7 @@ class DocumentCollections(QObject):
     _delete_requested = Signal(int)
     _sources_added = Signal(int, object)
     _source_removed = Signal(int, str)
-    _retrieval_requested = Signal(int, object, str, int)
+    _retrieval_requested = Signal(int, object, str, int, str)
 
     def __init__(
         self,
@@ -211,7 +211,7 @@ class DocumentCollections(QObject):
         indexer.embedding_progress.connect(self.embedding_progress)
         indexer.embedding_failed.connect(self.embedding_failed)
         self._embedding_model_set.connect(indexer.on_embedding_model_set)
-        self._retrieval_requested.connect(self._retriever.on_retrieval_requested)
+        self._retrieval_requested.connect(self._retriever.on_followup_retrieval_requested)
         self._retriever.retrieval_finished.connect(self.retrieval_finished)
         self._retriever.retrieval_failed.connect(self.retrieval_failed)
         self._index_thread.finished.connect(indexer.close)
@@ -287,9 +287,15 @@ class DocumentCollections(QObject):
         self._indexer.cancel_up_to(self._last_job)
 
     def retrieve(
-        self, request_id: int, collection_ids: Sequence[int], question: str, limit: int
+        self,
+        request_id: int,
+        collection_ids: Sequence[int],
+        question: str,
+        limit: int,
+        context: str = "",
     ) -> None:
-        self._retrieval_requested.emit(request_id, tuple(collection_ids), question, limit)
+        """``context``: the previous question, searched with this one if it finds nothing."""
+        self._retrieval_requested.emit(request_id, tuple(collection_ids), question, limit, context)
 
     @property
     def embedding_model(self) -> str:

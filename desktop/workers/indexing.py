@@ -387,23 +387,44 @@ class RetrievalWorker(QObject):
     def on_retrieval_requested(
         self, request_id: int, collection_ids: Sequence[int], question: str, limit: int
     ) -> None:
+        self.on_followup_retrieval_requested(request_id, collection_ids, question, limit, "")
+
+    @Slot(int, object, str, int, str)
+    def on_followup_retrieval_requested(
+        self,
+        request_id: int,
+        collection_ids: Sequence[int],
+        question: str,
+        limit: int,
+        context: str,
+    ) -> None:
+        """``context``: the user's previous question. A follow-up ("and on page 3?") often
+        has no words of its own to search with; when the question alone finds nothing, it is
+        searched again together with the previous one."""
         try:
             index = self.index()
-            model = self.embedder.model_id
-            vector = self.embedder.embed([question]) if model else None
-            hits = index.search(
-                collection_ids,
-                question,
-                limit,
-                query_vector=None if vector is None else vector[0],
-                vector_model=model,
-            )
+            hits = self._search(index, collection_ids, question, limit)
+            if not hits and context.strip():
+                hits = self._search(index, collection_ids, f"{context}\n{question}", limit)
             names = {c.id: c.name for c in index.collections() if c.id in set(collection_ids)}
         except Exception as error:
             log.exception("retrieval failed")
             self.retrieval_failed.emit(request_id, str(error))
             return
         self.retrieval_finished.emit(RetrievalResult(request_id, tuple(hits), names))
+
+    def _search(
+        self, index: DocumentIndex, collection_ids: Sequence[int], query: str, limit: int
+    ) -> list[PassageHit]:
+        model = self.embedder.model_id
+        vector = self.embedder.embed([query]) if model else None
+        return index.search(
+            collection_ids,
+            query,
+            limit,
+            query_vector=None if vector is None else vector[0],
+            vector_model=model,
+        )
 
     def close(self) -> None:
         if self._index is not None:

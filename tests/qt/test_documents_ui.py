@@ -369,3 +369,20 @@ def test_document_list_models_pass_the_model_tester(qtmodeltester) -> None:
     qtmodeltester.check(sources)
     assert sources.data(sources.index(0, 0)) == "[1] a.md"
     assert sources.data(sources.index(1, 0)) == "[2] b.pdf, p. 4"
+
+
+def test_a_follow_up_without_words_of_its_own_searches_with_the_previous_question(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
+    collection = _make_collection(qtbot, app, docs)
+    app.session.attach_collection(collection)
+    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    type_and_send(qtbot, app, "Tell me more about that, please.")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    model = app.session.messages
+    sources = model.data(model.index(model.rowCount() - 1, 0), _Roles.SourcesRole)
+    assert [Path(s.file).name for s in sources][:1] == ["harbour.md"]
+    prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
+    assert "Question: Tell me more about that, please." in prompt
