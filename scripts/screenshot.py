@@ -3,7 +3,8 @@
     xvfb-run -a .venv/bin/python scripts/screenshot.py --model M.gguf --out /tmp/shots
 
 Writes light and dark, wide and narrow PNGs of a conversation with Chinese text, code and a long
-reply, after one real reply from the model.
+reply, after one real reply from the model; then the long-conversation parts (context-*.png): the
+running summary note opened, the context meter and the offer to trim a long paste.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QMimeData, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from desktop.app import create
+from desktop.core.context_plan import OverflowStrategy
 from desktop.core.conversation import FinishReason, Role
 
 SAMPLE = [
@@ -67,6 +69,56 @@ def dark_palette() -> QPalette:
     ):
         palette.setColor(role, QColor(color))
     return palette
+
+
+def context_scene(hearthside, app: QApplication, out: Path) -> None:
+    """A long conversation with a running summary, and a paste too long for the window."""
+    store, window, session = hearthside.store, hearthside.window, hearthside.session
+    conversation = store.create_conversation("Lighthouse log").id
+    parent = None
+    ids = []
+    for i in range(6):
+        question = store.add_message(
+            conversation, parent, Role.USER, f"Entry {i}: how was the weather at the lighthouse?"
+        )
+        parent = store.add_message(
+            conversation,
+            question.id,
+            Role.ASSISTANT,
+            f"Entry {i}: calm sea, light wind from the west. 海面平静，西风轻拂。",
+            finish_reason=FinishReason.STOP,
+        ).id
+        ids.append(parent)
+    store.add_summary(
+        conversation,
+        ids[2],
+        "The user keeps a lighthouse log and asked about the weather for three days; it was "
+        "calm with a light west wind. 用户在记录灯塔日志。",
+    )
+    window.refresh_conversations()
+    window.open_conversation(conversation)
+    session.set_overflow(OverflowStrategy.SUMMARIZE)
+    window.context_meter.set_strategy(session.overflow)
+    window.summary_note.set_expanded(True)
+    data = QMimeData()
+    data.setText("The keeper wrote down the wind, the tide and every ship he saw. " * 200)
+    window.composer._input.insertFromMimeData(data)
+    for _ in range(100):
+        if window.long_text_offer.isVisible():
+            break
+        wait(100)
+    for theme, palette in (("light", app.style().standardPalette()), ("dark", dark_palette())):
+        app.setPalette(palette)
+        for name, width in (("wide", 1000), ("narrow", 380)):
+            window.resize(width, 760)
+            wait(400)
+            window.grab().save(str(out / f"context-{theme}-{name}.png"))
+    # Trimmed to fit: the meter turns amber and says what sending will summarize.
+    app.setPalette(app.style().standardPalette())
+    window.resize(1000, 760)
+    window.long_text_offer.trim_button().click()
+    wait(1500)
+    window.grab().save(str(out / "context-trimmed.png"))
 
 
 def main() -> int:
@@ -132,6 +184,7 @@ def main() -> int:
         window.chat_view.verticalScrollBar().setValue(0)
         wait(200)
         window.grab().save(str(args.out / f"{theme}-top.png"))
+    context_scene(hearthside, app, args.out)
     hearthside.shutdown()
     print(f"screenshots in {args.out}")
     return 0

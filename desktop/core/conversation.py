@@ -101,3 +101,19 @@ class ConversationSummary:
     system_prompt: str = ""
     current_leaf_id: int | None = None  # the message at the end of the branch on screen
     message_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RunningSummary:
+    """A model-written summary of the turns that fell out of the context window.
+
+    It covers the path from the root to ``through_message_id``, so it belongs to one branch: the
+    summary that applies to a leaf is the deepest one whose message is on the leaf's path.
+    ``edited_at`` is set once the user changed the text."""
+
+    id: int
+    conversation_id: int
+    through_message_id: int
+    content: str
+    created_at: float
+    edited_at: float | None = None

@@ -67,6 +67,13 @@ DECLARED: tuple[Setting, ...] = (
         per_model=True,
     ),
     Setting("chat.last_conversation", int, 0, "The conversation open when the app last closed."),
+    Setting(
+        "chat.overflow",
+        str,
+        "drop",
+        "When a conversation outgrows the context window: drop (leave out the oldest turns) or "
+        "summarize (the model summarizes them first). Each conversation can choose its own.",
+    ),
     Setting("appearance.theme", str, "system", "light, dark, or system (follow the desktop)."),
     Setting("appearance.font_size", int, 0, "Text size in points; 0 follows the system."),
     Setting("app.language", str, "system", "Interface language: system, en or zh_CN."),

@@ -48,6 +48,7 @@ from desktop.core.conversation import (
     GenerationInfo,
     MessageSource,
     Role,
+    RunningSummary,
     StoredMessage,
 )
 
@@ -1210,6 +1211,64 @@ class ConversationStore(SqliteDatabase):
             )
         return count
 
+    # --- running summaries ---
+
+    def add_summary(
+        self, conversation_id: int, through_message_id: int, content: str
+    ) -> RunningSummary:
+        """Keeps a new running summary of the path up to ``through_message_id``. Older ones stay:
+        another branch may still need them, and they go with their messages."""
+        now = self._now()
+        with self._write() as db:
+            self._check_parent(db, conversation_id, through_message_id)
+            cursor = db.execute(
+                "INSERT INTO conversation_summaries (conversation_id, through_message_id,"
+                " content, created_at) VALUES (?, ?, ?, ?)",
+                (conversation_id, through_message_id, content, now),
+            )
+        return RunningSummary(_lastrowid(cursor), conversation_id, through_message_id, content, now)
+
+    def update_summary(self, summary_id: int, content: str) -> None:
+        """The user's edit replaces the text; ``edited_at`` says it is no longer the model's."""
+        with self._write() as db:
+            if (
+                db.execute(
+                    "UPDATE conversation_summaries SET content = ?, edited_at = ? WHERE id = ?",
+                    (content, self._now(), summary_id),
+                ).rowcount
+                == 0
+            ):
+                raise StoreError(f"no summary {summary_id}")
+
+    def summary_for_leaf(self, leaf_id: int) -> RunningSummary | None:
+        """The summary that applies to the branch ending at ``leaf_id``: the deepest one whose
+        message is on the path (the newest of those if there are several)."""
+        row = self._conn.execute(
+            """
+            WITH RECURSIVE up(id, depth) AS (
+                SELECT id, 0 FROM messages WHERE id = :start
+                UNION ALL
+                SELECT m.parent_id, up.depth + 1 FROM messages m JOIN up ON m.id = up.id
+                WHERE m.parent_id IS NOT NULL AND up.depth + 1 < :limit
+            )
+            SELECT s.id, s.conversation_id, s.through_message_id, s.content, s.created_at,
+                   s.edited_at
+            FROM up JOIN conversation_summaries s ON s.through_message_id = up.id
+            ORDER BY up.depth ASC, s.created_at DESC, s.id DESC LIMIT 1
+            """,
+            {"start": leaf_id, "limit": _MAX_DEPTH},
+        ).fetchone()
+        return None if row is None else _decode_summary(row)
+
+    def summaries(self, conversation_id: int) -> list[RunningSummary]:
+        """Every summary of a conversation, on any branch, oldest first."""
+        rows = self._conn.execute(
+            "SELECT id, conversation_id, through_message_id, content, created_at, edited_at"
+            " FROM conversation_summaries WHERE conversation_id = ? ORDER BY created_at, id",
+            (conversation_id,),
+        ).fetchall()
+        return [summary for row in rows if (summary := _decode_summary(row)) is not None]
+
     # --- search ---
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
@@ -1388,6 +1447,21 @@ class ConversationStore(SqliteDatabase):
             (conversation_id,),
         ).fetchall()
         return summary, self.conversation_settings(conversation_id), _decode_messages(rows)
+
+
+def _decode_summary(row: Sequence[Any]) -> RunningSummary | None:
+    try:
+        return RunningSummary(
+            id=int(row[0]),
+            conversation_id=int(row[1]),
+            through_message_id=int(row[2]),
+            content=_text(row[3]),
+            created_at=_time(row[4]),
+            edited_at=_optional_time(row[5]),
+        )
+    except (TypeError, ValueError):
+        log.warning("skipping an unreadable summary row")
+        return None
 
 
 def _lastrowid(cursor: sqlite3.Cursor) -> int:

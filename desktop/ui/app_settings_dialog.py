@@ -180,6 +180,17 @@ class AppSettingsDialog(QDialog):
             else self.tr("{n} threads found → {n} threads").format(n=rec.threads)
         )
         form.addRow(self.tr("CPU threads"), self._with_reason(self.threads, self.threads_reason))
+        self.overflow = QComboBox()
+        self.overflow.setObjectName("defaultOverflow")
+        self.overflow.addItem(self.tr("Leave out the oldest turns"), "drop")
+        self.overflow.addItem(self.tr("Summarize the oldest turns"), "summarize")
+        self.overflow.setToolTip(
+            self.tr(
+                "What a new conversation does when it no longer fits the context window. "
+                "Each conversation can change it under the message box."
+            )
+        )
+        form.addRow(self.tr("Long conversations"), self.overflow)
         buttons = QHBoxLayout()
         self.use_recommended = QPushButton(self.tr("Use recommended values"))
         self.use_recommended.clicked.connect(self.fill_recommended)
@@ -305,6 +316,7 @@ class AppSettingsDialog(QDialog):
         self.n_ctx.setValue(int(get("model.n_ctx")))
         self.gpu_layers.setCurrentText(str(get("model.gpu_layers")))
         self.threads.setValue(int(get("model.threads")))
+        self._select(self.overflow, str(get("chat.overflow")))
         self.models_dir.setText(str(get("library.models_dir")))
         self.hub_endpoint.setText(str(get("hub.endpoint")))
 
@@ -326,6 +338,7 @@ class AppSettingsDialog(QDialog):
             "model.n_ctx": self.n_ctx.value(),
             "model.gpu_layers": self.gpu_layers.currentText().strip().lower(),
             "model.threads": self.threads.value(),
+            "chat.overflow": self.overflow.currentData(),
             "library.models_dir": self.models_dir.text().strip(),
             "hub.endpoint": self.hub_endpoint.text().strip().rstrip("/")
             or "https://huggingface.co",

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop.core.context_plan import OverflowStrategy
 from desktop.core.conversation import (
     ChatMessage,
     ConversationSummary,
@@ -30,6 +31,7 @@ from desktop.core.conversation import (
     GenerationInfo,
     MessageSource,
     Role,
+    RunningSummary,
     StoredMessage,
 )
 from desktop.core.grounding import DEFAULT_PASSAGES, Grounding, sources_from_hits
@@ -40,6 +42,8 @@ from desktop.ui.documents import DocumentCollections
 from desktop.ui.message_model import MessageListModel, MessageRow, SourcesNote, SourcesState
 from desktop.workers.indexing import RetrievalResult
 from desktop.workers.inference import (
+    ContextCount,
+    CountRequest,
     GenerationRequest,
     InferenceWorker,
     LoadFailure,
@@ -47,6 +51,7 @@ from desktop.workers.inference import (
     PromptInfo,
     ReplyFailure,
     ReplyStats,
+    SummaryMade,
 )
 
 PAGE_SIZE = 200
@@ -96,6 +101,10 @@ class ChatSession(QObject):
             new, not yet saved chat.
         has_earlier_changed(bool): whether earlier messages exist beyond the rows shown.
         store_failed(str): a write to the database failed; the message says why.
+        count_requested(CountRequest): to the worker (queued), for the context meter.
+        context_counted(ContextCount): the answer to the latest request_count.
+        summary_changed(object): the RunningSummary that applies to the branch on screen, or
+            None; sent when the branch changes, a summary is made or edited.
         attached_changed(tuple[int, ...]): the document collections attached to the open
             chat (its replies are grounded in their passages).
     """
@@ -115,6 +124,9 @@ class ChatSession(QObject):
     conversation_opened = Signal(object)
     has_earlier_changed = Signal(bool)
     store_failed = Signal(str)
+    count_requested = Signal(object)
+    context_counted = Signal(object)
+    summary_changed = Signal(object)
     attached_changed = Signal(object)
 
     def __init__(
@@ -138,6 +150,13 @@ class ChatSession(QObject):
         self._last_save = 0.0
         self._sent_rows: tuple[int, ...] = ()
         self._dropped: dict[int | None, int] = {}
+        self.default_overflow = OverflowStrategy.DROP
+        """The app-wide choice; a conversation's own choice (`overflow`) wins."""
+        self.overflow = OverflowStrategy.DROP
+        self._sent_messages: tuple[StoredMessage, ...] = ()
+        self._count_id: int | None = None
+        self.running_summary: RunningSummary | None = None
+        """The summary that applies to the branch on screen."""
         self.documents: DocumentCollections | None = None
         self.attached: tuple[int, ...] = ()
         self._pending: GenerationRequest | None = None  # waits for its passages
@@ -152,6 +171,10 @@ class ChatSession(QObject):
         worker.reply_delta.connect(self.on_worker_reply_delta)
         worker.reply_finished.connect(self.on_worker_reply_finished)
         worker.reply_failed.connect(self.on_worker_reply_failed)
+        self.count_requested.connect(worker.on_count_requested)
+        worker.context_counted.connect(self.on_worker_context_counted)
+        worker.summary_started.connect(self.on_worker_summary_started)
+        worker.summary_made.connect(self.on_worker_summary_made)
 
     # State -----------------------------------------------------------------------------------
 
@@ -204,7 +227,9 @@ class ChatSession(QObject):
         self.stop()
         self.conversation_id = None
         self._path = []
+        self.overflow = self.default_overflow
         self.messages.set_rows(())
+        self._set_summary(None)
         self.has_earlier_changed.emit(False)
         self._set_attached(())
         self.conversation_opened.emit(None)
@@ -248,6 +273,7 @@ class ChatSession(QObject):
         self.settings = ChatSettings(
             summary.system_prompt, replace(self.settings.sampling, **values)
         )
+        self.overflow = OverflowStrategy.parse(saved.get("overflow"), self.default_overflow)
 
     def remember_conversation_settings(self) -> None:
         """Keeps changed settings with the open conversation."""
@@ -255,8 +281,17 @@ class ChatSession(QObject):
             self.store.update_conversation_settings(
                 self.conversation_id,
                 system_prompt=self.settings.system_prompt,
-                settings=self._sampling_settings(),
+                settings=self._stored_settings(),
             )
+
+    def set_overflow(self, strategy: OverflowStrategy) -> None:
+        """The open conversation's choice for when it outgrows the window; kept with it."""
+        self.overflow = OverflowStrategy(strategy)
+        if self.conversation_id is not None:
+            try:
+                self.remember_conversation_settings()
+            except Exception as error:
+                self.store_failed.emit(str(error))
 
     # Documents ---------------------------------------------------------------------------------
 
@@ -279,7 +314,7 @@ class ChatSession(QObject):
         if save and self.conversation_id is not None:
             try:
                 self.store.update_conversation_settings(
-                    self.conversation_id, settings=self._sampling_settings()
+                    self.conversation_id, settings=self._stored_settings()
                 )
             except Exception as error:
                 self.store_failed.emit(str(error))
@@ -299,12 +334,87 @@ class ChatSession(QObject):
 
     def _show_path(self) -> None:
         start = max(0, len(self._path) - PAGE_SIZE)
+        self._set_summary(self.store.summary_for_leaf(self._path[-1].id) if self._path else None)
         self.messages.set_rows(self._rows_for(self._path[start:]))
         self._sent_rows = ()
         self.has_earlier_changed.emit(start > 0)
 
+    def _set_summary(self, summary: RunningSummary | None) -> None:
+        self.running_summary = summary
+        self.summary_changed.emit(summary)
+
+    def _history(self) -> tuple[list[ChatMessage], list[StoredMessage]]:
+        """The branch as the model sees it (failed or empty replies left out), with the stored
+        message behind each entry."""
+        history: list[ChatMessage] = []
+        behind: list[StoredMessage] = []
+        for message in self._path:
+            if message.role == Role.ASSISTANT and not message.content:
+                continue  # a failed or empty reply is not part of the conversation
+            history.append(ChatMessage(message.role, message.content))
+            behind.append(message)
+        return history, behind
+
+    def _summary_covers(self, behind: Sequence[StoredMessage]) -> int:
+        """History messages the running summary stands for (they are not sent)."""
+        summary = self.running_summary
+        if summary is None:
+            return 0
+        for index, message in enumerate(behind):
+            if message.id == summary.through_message_id:
+                return index + 1
+        return 0
+
+    def _not_sent_ids(self) -> set[int]:
+        """Messages that the next prompt leaves out: dropped earlier or summarized."""
+        _, behind = self._history()
+        cut = max(self._dropped.get(self.conversation_id, 0), self._summary_covers(behind))
+        return {message.id for message in behind[:cut]}
+
+    def edit_summary(self, text: str) -> bool:
+        """Keeps the user's version of the running summary; the next prompt carries it."""
+        summary = self.running_summary
+        if summary is None or not text.strip():
+            return False
+        try:
+            self.store.update_summary(summary.id, text.strip())
+        except Exception as error:
+            self.store_failed.emit(str(error))
+            return False
+        self._set_summary(replace(summary, content=text.strip(), edited_at=time.time()))
+        return True
+
+    def request_count(self, draft: str, focus: str = "") -> int | None:
+        """Asks the worker what sending `draft` would take; None when it cannot be asked now
+        (no model, or a reply is using the worker: counting must never delay it)."""
+        if self.model_info is None or self.is_streaming:
+            return None
+        history, behind = self._history()
+        if draft.strip():
+            history.append(ChatMessage(Role.USER, draft))
+        elif not history or history[-1].role != Role.USER:
+            history.append(ChatMessage(Role.USER, " "))  # the turn the user is about to write
+        system = self.settings.system_prompt.strip()
+        if system:
+            history.insert(0, ChatMessage(Role.SYSTEM, system))
+        covers = self._summary_covers(behind)
+        self._count_id = next(self._ids)
+        self._worker.drop_counts_before(self._count_id)
+        self.count_requested.emit(
+            CountRequest(
+                self._count_id,
+                tuple(history),
+                self.settings.sampling.max_tokens,
+                max(self._dropped.get(self.conversation_id, 0), covers),
+                self.running_summary.content if covers and self.running_summary else "",
+                focus,
+            )
+        )
+        return self._count_id
+
     def _rows_for(self, messages: Sequence[StoredMessage]) -> list[MessageRow]:
         siblings: dict[int | None, list[int]] = {}
+        not_sent = self._not_sent_ids()
         rows = []
         for message in messages:
             if message.parent_id not in siblings:
@@ -323,6 +433,7 @@ class ChatSession(QObject):
                     sibling_index=ids.index(message.id) if message.id in ids else 0,
                     sibling_count=max(1, len(ids)),
                     sources=message.sources,
+                    excluded=message.id in not_sent,
                 )
             )
         return rows
@@ -343,9 +454,12 @@ class ChatSession(QObject):
                 auto_title(first_text),
                 model_file=info.path if info is not None else "",
                 system_prompt=self.settings.system_prompt,
-                settings=self._sampling_settings(),
+                settings=self._stored_settings(),
             ).id
         return self.conversation_id
+
+    def _stored_settings(self) -> dict[str, object]:
+        return {**self._sampling_settings(), "overflow": str(self.overflow)}
 
     def _sampling_settings(self) -> dict[str, object]:
         """The conversation's settings JSON: sampling, and the attached collections."""
@@ -475,14 +589,12 @@ class ChatSession(QObject):
 
     def _request_reply(self) -> None:
         assert self.conversation_id is not None and self._path
-        history: list[ChatMessage] = []
-        rows: list[int] = []
+        history, behind = self._history()
         first_row = len(self._path) - self.messages.rowCount()
-        for index, message in enumerate(self._path):
-            if message.role == Role.ASSISTANT and not message.content:
-                continue  # a failed or empty reply is not part of the conversation
-            history.append(ChatMessage(message.role, message.content))
-            rows.append(index - first_row)
+        position = {message.id: index for index, message in enumerate(self._path)}
+        rows = [position[message.id] - first_row for message in behind]
+        summary = self.running_summary
+        covers = self._summary_covers(behind)
         system = self.settings.system_prompt.strip()
         if system:
             history.insert(0, ChatMessage(Role.SYSTEM, system))
@@ -519,6 +631,7 @@ class ChatSession(QObject):
         self._reply_text = []
         self._last_save = time.monotonic()
         self._sent_rows = tuple(rows)
+        self._sent_messages = tuple(behind)
         self._reply_id = next(self._ids)
         count = len(self.store.children(parent.id, self.conversation_id))
         self._reply_row = self.messages.append_message(
@@ -531,8 +644,11 @@ class ChatSession(QObject):
             self._reply_id,
             tuple(history),
             sampling,
-            self._dropped.get(self.conversation_id, 0),
+            max(self._dropped.get(self.conversation_id, 0), covers),
             conversation_key=str(self.conversation_id),
+            overflow=self.overflow,
+            summary=summary.content if summary is not None and covers else "",
+            summary_covers=covers,
         )
         self._pending = None
         documents = self.documents
@@ -690,6 +806,8 @@ class ChatSession(QObject):
         if request_id != self._reply_id:
             return
         self._dropped[self.conversation_id] = info.dropped_messages
+        if self._reply_row is not None:
+            self.messages.set_meta(self._reply_row, "")  # no longer "Summarizing…"
         # The plan counts dropped messages after the system prompt, oldest first, which are
         # exactly the first messages that were sent; rows above the page are not on screen.
         self.messages.set_excluded(
@@ -697,6 +815,35 @@ class ChatSession(QObject):
         )
         self._store_sources(info.sources, info.sources_left_out)
         self.prompt_info_changed.emit(info)
+
+    @Slot(int)
+    def on_worker_summary_started(self, request_id: int) -> None:
+        if request_id == self._reply_id and self._reply_row is not None:
+            self.messages.set_meta(
+                self._reply_row, self.tr("Summarizing the earlier conversation…")
+            )
+
+    @Slot(int, object)
+    def on_worker_summary_made(self, request_id: int, made: SummaryMade) -> None:
+        """Keeps the new summary with the last message it covers, on this branch."""
+        if request_id != self._reply_id or self.conversation_id is None:
+            return
+        if not 0 < made.covers <= len(self._sent_messages):
+            return
+        through = self._sent_messages[made.covers - 1]
+        try:
+            summary = self.store.add_summary(self.conversation_id, through.id, made.text)
+        except Exception as error:
+            self.store_failed.emit(str(error))
+            return
+        if self._reply_row is not None:
+            self.messages.set_meta(self._reply_row, "")
+        self._set_summary(summary)
+
+    @Slot(int, object)
+    def on_worker_context_counted(self, request_id: int, count: ContextCount) -> None:
+        if request_id == self._count_id:
+            self.context_counted.emit(count)
 
     @Slot(int, str)
     def on_worker_reply_delta(self, request_id: int, text: str) -> None:

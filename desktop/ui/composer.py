@@ -6,8 +6,10 @@ has really been accepted, so a failed send never loses what the user typed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -21,6 +23,30 @@ __all__ = ["ChatKeysEdit", "Composer"]
 
 #: The input grows with its text up to this many lines, then scrolls.
 _MAX_LINES = 8
+LONG_TEXT_CHARS = 2000
+"""A paste this long is measured in tokens before it is sent (see long_text_inserted)."""
+TEXT_FILE_SUFFIXES = (".txt", ".md", ".markdown")
+"""Text files that can be dropped into the message; larger than MAX_TEXT_FILE_BYTES are refused."""
+MAX_TEXT_FILE_BYTES = 4 << 20
+
+
+def read_text_file(path: Path) -> str:
+    """The text of a dropped file; ValueError with a sentence for the user when it cannot be
+    inserted. Files are untrusted: size is checked first, and binary content is refused."""
+    size = path.stat().st_size
+    if size > MAX_TEXT_FILE_BYTES:
+        raise ValueError(f"{path.name} is {size / 2**20:.1f} MB; text files up to 4 MB fit here.")
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise ValueError(f"{path.name} is not a text file.")
+    return data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+
+def _text_files(source: QMimeData) -> list[Path]:
+    if not source.hasUrls():
+        return []
+    paths = [Path(url.toLocalFile()) for url in source.urls() if url.isLocalFile()]
+    return [p for p in paths if p.suffix.lower() in TEXT_FILE_SUFFIXES]
 
 
 class ChatKeysEdit(QPlainTextEdit):
@@ -54,7 +80,43 @@ class ChatKeysEdit(QPlainTextEdit):
 
 
 class _InputEdit(ChatKeysEdit):
-    """The composer's box: grows with its text (see :meth:`set_heights`)."""
+    """The composer's box: grows with its text (see :meth:`set_heights`).
+
+    Signals:
+        long_text_inserted(str): a paste of LONG_TEXT_CHARS or more, or a dropped text file.
+        file_refused(str): a dropped text file could not be inserted; says why.
+    """
+
+    long_text_inserted = Signal(str)
+    file_refused = Signal(str)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return bool(_text_files(source)) or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        files = _text_files(source)
+        if files:
+            for path in files:
+                self.insert_file(path)
+            return
+        text = source.text() if source.hasText() else ""
+        super().insertFromMimeData(source)
+        if len(text) >= LONG_TEXT_CHARS:
+            self.long_text_inserted.emit(text)
+
+    def insert_file(self, path: Path) -> bool:
+        """Inserts a text file's content at the cursor; False (and file_refused) if it cannot."""
+        try:
+            text = read_text_file(path)
+        except ValueError as error:
+            self.file_refused.emit(str(error))
+            return False
+        except OSError as error:
+            self.file_refused.emit(f"{path.name}: {error.strerror or error}")
+            return False
+        self.insertPlainText(text)
+        self.long_text_inserted.emit(text)
+        return True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,10 +147,16 @@ class Composer(QWidget):
         send_requested(str): the user asked to send this text (stripped, never empty). The
             composer keeps the text until the caller calls :meth:`clear`.
         stop_requested(): the user asked to stop the reply that is streaming.
+        draft_changed(): the text in the box changed (the context meter recounts).
+        long_text_inserted(str): a long paste or a dropped text file went into the box.
+        file_refused(str): a dropped text file could not be inserted; the sentence says why.
     """
 
     send_requested = Signal(str)
     stop_requested = Signal()
+    draft_changed = Signal()
+    long_text_inserted = Signal(str)
+    file_refused = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +178,9 @@ class Composer(QWidget):
         self._input.escape.connect(self._on_input_escape)
         self._input.document().contentsChanged.connect(self._update_height)
         self._input.textChanged.connect(self._update_button)
+        self._input.textChanged.connect(self.draft_changed)
+        self._input.long_text_inserted.connect(self.long_text_inserted)
+        self._input.file_refused.connect(self.file_refused)
 
         self._button = QPushButton(self)
         self._button.setObjectName("composerButton")
@@ -133,6 +204,29 @@ class Composer(QWidget):
     def set_text(self, text: str) -> None:
         """Put ``text`` in the box (e.g. to edit a message again)."""
         self._input.setPlainText(text)
+
+    def insert_file(self, path: Path) -> bool:
+        """Puts a .txt/.md file's text into the message at the cursor (File › Insert text
+        file…); the long-text offer follows. False when it cannot be read as text."""
+        self._input.setFocus(Qt.FocusReason.OtherFocusReason)
+        return self._input.insert_file(path)
+
+    def trim_part(self, part: str, keep_chars: int) -> bool:
+        """Cuts `part` (a paste still in the box) down to its first `keep_chars` characters,
+        as one step Ctrl+Z undoes; False when the box no longer holds it."""
+        text = self.text()
+        start = text.rfind(part)
+        if start < 0 or keep_chars >= len(part):
+            return False
+
+        def utf16(index: int) -> int:  # Qt counts UTF-16 units, Python code points
+            return len(text[:index].encode("utf-16-le")) // 2
+
+        cursor = QTextCursor(self._input.document())
+        cursor.setPosition(utf16(start + max(0, keep_chars)))
+        cursor.setPosition(utf16(start + len(part)), QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        return True
 
     def clear(self) -> None:
         """Empty the box; called by the owner once a message was accepted."""

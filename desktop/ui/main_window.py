@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME, __version__
 from desktop.core.catalog import split_name
+from desktop.core.context_plan import OverflowStrategy
 from desktop.core.conversation import ConversationSummary, Role
 from desktop.core.hardware import detect
 from desktop.core.settings import Settings, default_data_dir, parse_gpu_layers
@@ -49,6 +50,7 @@ from desktop.ui.app_settings_dialog import AppSettingsDialog
 from desktop.ui.chat_session import ChatSession, ChatSettings
 from desktop.ui.chat_view import ChatView
 from desktop.ui.composer import Composer
+from desktop.ui.context_meter import ContextCounter, ContextMeter
 from desktop.ui.export_dialog import (
     ExportDialog,
     ImportFormatError,
@@ -58,11 +60,13 @@ from desktop.ui.export_dialog import (
     filter_for,
     import_file,
 )
+from desktop.ui.long_text_offer import LongTextOffer
 from desktop.ui.model_manager import ModelManager, ModelServices, dropped_models
 from desktop.ui.settings_dialog import ModelSettingsDialog
 from desktop.ui.shortcuts_dialog import ShortcutsDialog
 from desktop.ui.sidebar import Sidebar
 from desktop.ui.single_instance import bring_to_front
+from desktop.ui.summary_note import SummaryNote
 from desktop.ui.theme import Appearance
 from desktop.ui.trash_dialog import TrashDialog
 from desktop.workers.inference import (
@@ -168,6 +172,9 @@ class MainWindow(QMainWindow):
         self.focus_action = self._action(
             self.tr("&Focus message box"), lambda: self.composer.focus_input(), "Ctrl+L"
         )
+        self.insert_file_action = self._action(
+            self.tr("&Insert text file…"), self.choose_text_file, QKeySequence("Ctrl+Shift+O")
+        )
         self.settings_action = self._action(
             self.tr("&Settings…"), self.show_app_settings, QKeySequence("Ctrl+,")
         )
@@ -222,6 +229,7 @@ class MainWindow(QMainWindow):
             self.stop_action,
             self.copy_reply_action,
             self.focus_action,
+            self.insert_file_action,
         ):
             chat_menu.addAction(action)
         chat_menu.addSeparator()
@@ -267,11 +275,17 @@ class MainWindow(QMainWindow):
         self.offer_bar.hide()
         self._offered_model = ""
         layout.addWidget(self.offer_bar)
+        self.summary_note = SummaryNote()
+        layout.addWidget(self.summary_note)
         self.chat_view = ChatView()
         self.chat_view.set_model(self.session.messages)
         layout.addWidget(self.chat_view, 1)
+        self.long_text_offer = LongTextOffer()
+        layout.addWidget(self.long_text_offer)
         self.composer = Composer()
         layout.addWidget(self.composer)
+        self.context_meter = ContextMeter()
+        layout.addWidget(self.context_meter)
         self.chat_layout = layout  # documents_ui puts the collection chips above the composer
         self.pages.addWidget(chat_page)
         self.sidebar = Sidebar()
@@ -397,6 +411,7 @@ class MainWindow(QMainWindow):
         session.store_failed.connect(self.on_session_store_failed)
         self.composer.send_requested.connect(self.on_composer_send_requested)
         self.composer.stop_requested.connect(self.session.stop)
+        self._connect_context()
         view = self.chat_view
         view.edit_submitted.connect(self.on_chat_view_edit_submitted)
         view.regenerate_requested.connect(self.on_chat_view_regenerate_requested)
@@ -412,6 +427,52 @@ class MainWindow(QMainWindow):
         bar.search_changed.connect(self.on_sidebar_search_changed)
         bar.search_hit_activated.connect(self.on_sidebar_search_hit_activated)
         bar.trash_requested.connect(self.show_trash)
+
+    def _connect_context(self) -> None:
+        """The context meter, the running summary note and the long-text offer."""
+        session = self.session
+        session.default_overflow = OverflowStrategy.parse(self.settings.get("chat.overflow"))
+        session.overflow = session.default_overflow
+        self.context_meter.set_strategy(session.overflow)
+        self.context_counter = ContextCounter(session, self.composer, self.context_meter, self)
+        self.context_counter.focus_counted.connect(self.long_text_offer.offer)
+        self.long_text_offer.trim_requested.connect(self.on_long_text_offer_trim_requested)
+        self.long_text_offer.dismissed.connect(self.context_counter.forget_focus)
+        session.summary_changed.connect(self.summary_note.set_summary)
+        session.streaming_changed.connect(self.on_session_streaming_changed_for_offer)
+        self._overflow_banner = ""
+        session.conversation_opened.connect(self.on_session_conversation_opened_for_banner)
+        self.summary_note.edit_saved.connect(session.edit_summary)
+        self.composer.file_refused.connect(
+            lambda reason: self.statusBar().showMessage(reason, 10_000)
+        )
+
+    @Slot(object)
+    def on_session_conversation_opened_for_banner(self, _summary: object) -> None:
+        """How many messages another chat left out says nothing about this one."""
+        if self._overflow_banner and self.banner.text() == self._overflow_banner:
+            self.banner.hide()
+        self._overflow_banner = ""
+
+    def choose_text_file(self) -> None:
+        """Chat › Insert text file…: a .txt or .md file's text goes into the message."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Insert text file"), "", self.tr("Text files (*.txt *.md *.markdown)")
+        )
+        if path:
+            self.composer.insert_file(Path(path))
+
+    @Slot(bool)
+    def on_session_streaming_changed_for_offer(self, streaming: bool) -> None:
+        """Once the message is sent, an unanswered offer about its text is moot."""
+        if streaming:
+            self.long_text_offer.hide()
+            self.context_counter.forget_focus()
+
+    @Slot(str, int)
+    def on_long_text_offer_trim_requested(self, text: str, keep_chars: int) -> None:
+        self.context_counter.forget_focus()
+        self.composer.trim_part(text, keep_chars)
 
     # Commands --------------------------------------------------------------------------------
 
@@ -918,8 +979,16 @@ class MainWindow(QMainWindow):
         )
         dialog = AppSettingsDialog(self.settings, hardware, self)
         dialog.applied.connect(self.apply_appearance)
+        dialog.applied.connect(self.apply_chat_defaults)
         self.app_settings_dialog = dialog
         dialog.open()
+
+    def apply_chat_defaults(self) -> None:
+        """A new default overflow strategy applies to chats that have not chosen their own."""
+        self.session.default_overflow = OverflowStrategy.parse(self.settings.get("chat.overflow"))
+        if self.session.conversation_id is None:
+            self.session.overflow = self.session.default_overflow
+            self.context_meter.set_strategy(self.session.overflow)
 
     def apply_appearance(self) -> None:
         """Theme and text size from the settings, applied to the whole application now."""
@@ -1237,6 +1306,7 @@ class MainWindow(QMainWindow):
                 ).format(n=info.dropped_messages)
             )
             self.banner.show()
+            self._overflow_banner = self.banner.text()
 
     def _update_state(self) -> None:
         session = self.session

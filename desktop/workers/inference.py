@@ -17,6 +17,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop.core.context_plan import (
+    ContextForecast,
+    OverflowStrategy,
+    forecast,
+    split_history,
+    summary_messages,
+    with_summary,
+)
 from desktop.core.conversation import ChatMessage, FinishReason, MessageSource, Role
 from desktop.core.grounding import MAX_CONTEXT_SHARE, Grounding, fit_sources, grounded_question
 from desktop.core.prompt import (
@@ -98,6 +106,46 @@ class GenerationRequest:
     grounding: Grounding | None = None
     """Passages from the user's documents for the last (user) message; the worker fits them
     to the context window and puts them into that turn only (core/grounding.py)."""
+    overflow: OverflowStrategy = OverflowStrategy.DROP
+    """SUMMARIZE: turns that newly fall out of the window are summarized by the model first."""
+    summary: str = ""
+    """The running summary now in force; it goes into the system message."""
+    summary_covers: int = 0
+    """History messages (after the system prompt) that `summary` stands for; never sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class CountRequest:
+    """Asks how many tokens sending would take (the draft is the last message).
+
+    focus_text, when given, is a part of the draft (a long paste) that the answer measures on
+    its own and says how much of it fits.
+    """
+
+    request_id: int
+    messages: tuple[ChatMessage, ...]
+    max_tokens: int
+    min_dropped: int = 0
+    summary: str = ""
+    focus_text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ContextCount:
+    """The answer to a CountRequest: the forecast plus, for focus_text, its size and how many
+    of its characters fit when every droppable turn is left out (0 when none do)."""
+
+    forecast: ContextForecast
+    focus_tokens: int = 0
+    focus_fit_chars: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryMade:
+    """A new running summary that stands for the first `covers` history messages."""
+
+    text: str
+    covers: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +191,8 @@ _TOKEN_MEMORY_SIZE = 256
 #: Token ids of prompt segments by (text, parse_special): a follow-up turn tokenizes only the
 #: text that is new since the last turn instead of the whole history.
 _SEGMENT_CACHE_SIZE = 4096
+_SUMMARY_MAX_TOKENS = 256
+"""The longest running summary the model may write (less in small windows: n_ctx / 8)."""
 _KV_STATES_MAX = 8
 """At most this many saved conversation states, least recently used dropped first."""
 _KV_BUDGET_FRACTION = 0.25
@@ -159,6 +209,18 @@ def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     while i < n and a[i] == b[i]:
         i += 1
     return i
+
+
+def _chars_of_tokens(model: LoadedModel, text: str, tokens: Sequence[int], room: int) -> int:
+    """How many characters of `text` its first `room` tokens cover (0 when room <= 0)."""
+    if room <= 0:
+        return 0
+    if room >= len(tokens):
+        return len(text)
+    data = b"".join(model.token_bytes(token) for token in tokens[:room])
+    covered = len(data.decode("utf-8", errors="ignore").lstrip())
+    # A tokenizer may add a leading space; never claim more than the text has.
+    return min(len(text), covered)
 
 
 def _available_memory() -> int:
@@ -232,6 +294,12 @@ class InferenceWorker(QObject):
         reply_finished(int request_id, ReplyStats stats): the reply is complete (or stopped);
             all its text has been sent as deltas.
         reply_failed(int request_id, ReplyFailure failure): no reply could be made.
+        summary_started(int request_id): the window overflowed and the model is summarizing
+            the turns that fall out before it replies.
+        summary_made(int request_id, SummaryMade summary): the new running summary, sent
+            before reply_started of the same request.
+        context_counted(int request_id, ContextCount count): the answer to a CountRequest;
+            requests overtaken by a newer one (`drop_counts_before`) get no answer.
     """
 
     load_progress = Signal(int, float)
@@ -242,6 +310,9 @@ class InferenceWorker(QObject):
     reply_delta = Signal(int, str)
     reply_finished = Signal(int, object)
     reply_failed = Signal(int, object)
+    summary_started = Signal(int)
+    summary_made = Signal(int, object)
+    context_counted = Signal(int, object)
 
     def __init__(
         self, models_dir: Path, probe_cache: Path | None = None, parent: QObject | None = None
@@ -254,13 +325,14 @@ class InferenceWorker(QObject):
         self._backend: BackendInfo | None = None
         self._cancel_load_up_to = -1
         self._cancel_reply_up_to = -1
+        self._counts_before = -1
         # Reply text → the tokens that produced it, so the next prompt re-uses the KV cache
         # even where re-tokenizing the text would give different tokens.
         self._token_memory: OrderedDict[str, tuple[int, ...]] = OrderedDict()
         self._segment_tokens: OrderedDict[tuple[str, bool], tuple[int, ...]] = OrderedDict()
         self.tokenized_segments = 0
         self.last_plan: PromptPlan | None = None
-        """The prompt of the latest reply (tests and benchmarks read what the model saw)."""
+        """The plan of the latest reply (what reached the model); tests read it."""
         """How many segments went to the tokenizer (not found in the cache); tests read it."""
         # Whose conversation the KV cache holds now, and the saved caches of the others.
         self._kv_owner: str | None = None
@@ -274,6 +346,10 @@ class InferenceWorker(QObject):
 
     def cancel_reply(self, request_id: int) -> None:
         self._cancel_reply_up_to = max(self._cancel_reply_up_to, request_id)
+
+    def drop_counts_before(self, request_id: int) -> None:
+        """Count requests older than this are skipped when their turn comes (typing fast)."""
+        self._counts_before = max(self._counts_before, request_id)
 
     # For tests and benchmarks, read on the worker thread or after it is idle ---------------
 
@@ -480,17 +556,37 @@ class InferenceWorker(QObject):
             return
         sampling = request.sampling
         n_ctx = model.n_ctx
-        max_tokens = sampling.max_tokens if sampling.max_tokens > 0 else n_ctx
-        reserve = max(1, min(max_tokens, n_ctx // 4))
+        reserve = self._reserve(model, sampling.max_tokens)
+        summary = request.summary
+        min_dropped = max(request.min_dropped, request.summary_covers)
         sources: tuple[MessageSource, ...] = ()
         left_out = 0
         try:
             if request.grounding is not None:
-                messages, sources = self._ground(messages, request.grounding, template, reserve)
+                messages, sources = self._ground(
+                    messages, request.grounding, template, reserve, summary
+                )
                 left_out = len(request.grounding.sources) - len(sources)
+                request = replace(request, messages=messages)  # a summary replans with them
             plan: PromptPlan = plan_prompt(
-                messages, template, self._tokenize, n_ctx, reserve, min_dropped=request.min_dropped
+                with_summary(messages, summary),
+                template,
+                self._tokenize,
+                n_ctx,
+                reserve,
+                min_dropped=min_dropped,
             )
+            made: SummaryMade | None = None
+            if (
+                request.overflow == OverflowStrategy.SUMMARIZE
+                and plan.dropped_messages > request.summary_covers
+            ):
+                # Before the summary clobbers the cache, let a conversation that leaves keep it.
+                self._switch_kv_state(model, request.conversation_key, plan.tokens)
+                made, plan = self._summarize_overflow(request, model, template, plan, reserve)
+                if request_id <= self._cancel_reply_up_to:
+                    self._confirm_cancelled(request_id, model, plan)
+                    return
         except PromptTooLongError as error:
             self.reply_failed.emit(
                 request_id,
@@ -505,6 +601,8 @@ class InferenceWorker(QObject):
         except TemplateError as error:
             self.reply_failed.emit(request_id, ReplyFailure(ReplyProblem.TEMPLATE, str(error)))
             return
+        if made is not None:
+            self.summary_made.emit(request_id, made)
         self.last_plan = plan
         prompt = plan.tokens
         self._switch_kv_state(model, request.conversation_key, prompt)
@@ -521,6 +619,7 @@ class InferenceWorker(QObject):
         grounding: Grounding,
         template: ChatTemplate,
         reserve: int,
+        summary: str = "",
     ) -> tuple[tuple[ChatMessage, ...], tuple[MessageSource, ...]]:
         """The messages with the passages in the last user turn, and the passages that fit:
         what is left of the window after the system prompt, the question and the reply's
@@ -528,7 +627,8 @@ class InferenceWorker(QObject):
         model = self._model
         assert model is not None
         question = messages[-1]
-        head = (messages[0],) if messages[0].role == Role.SYSTEM and len(messages) > 1 else ()
+        with_head = with_summary(messages, summary)  # the system message as it will be sent
+        head = (with_head[0],) if with_head[0].role == Role.SYSTEM and len(with_head) > 1 else ()
         bare = len(self._tokenize(template.render_segments((*head, question))))
         budget = min(model.n_ctx - reserve - bare, int(model.n_ctx * MAX_CONTEXT_SHARE))
 
@@ -540,6 +640,141 @@ class InferenceWorker(QObject):
             return tuple(messages), ()  # none fits: the window says so; the question goes alone
         text = grounded_question(question.content, replace(grounding, sources=sources))
         return (*messages[:-1], replace(question, content=text)), sources
+
+    @staticmethod
+    def _reserve(model: LoadedModel, max_tokens: int) -> int:
+        """Room kept for the reply: its length limit, but never more than a quarter window."""
+        n_ctx = model.n_ctx
+        return max(1, min(max_tokens if max_tokens > 0 else n_ctx, n_ctx // 4))
+
+    def _confirm_cancelled(self, request_id: int, model: LoadedModel, plan: PromptPlan) -> None:
+        """Stopped while summarizing: no reply, and no half-written summary either."""
+        self.reply_finished.emit(
+            request_id,
+            ReplyStats(
+                finish_reason=FinishReason.CANCELLED,
+                prompt_tokens=len(plan.tokens),
+                evaluated_prompt_tokens=0,
+                generated_tokens=0,
+                tokens_per_second=0.0,
+                seconds=0.0,
+                context_used=model.cached_tokens,
+                n_ctx=model.n_ctx,
+                dropped_messages=plan.dropped_messages,
+            ),
+        )
+
+    def _summarize_overflow(
+        self,
+        request: GenerationRequest,
+        model: LoadedModel,
+        template: ChatTemplate,
+        plan: PromptPlan,
+        reserve: int,
+    ) -> tuple[SummaryMade | None, PromptPlan]:
+        """Has the model fold the turns that fall out into the running summary, then plans
+        again with it. If no usable summary comes out, or the prompt with it cannot fit, the
+        turns are simply left out (the plan without a new summary)."""
+        self.summary_started.emit(request.request_id)
+        _, history = split_history(request.messages)
+        dropped = history[request.summary_covers : plan.dropped_messages]
+        text = self._generate_summary(request.request_id, model, template, request.summary, dropped)
+        if not text:
+            return None, plan
+        try:
+            replanned = plan_prompt(
+                with_summary(request.messages, text),
+                template,
+                self._tokenize,
+                model.n_ctx,
+                reserve,
+                min_dropped=plan.dropped_messages,
+            )
+        except PromptTooLongError:
+            return None, plan
+        return SummaryMade(text, plan.dropped_messages), replanned
+
+    def _generate_summary(
+        self,
+        request_id: int,
+        model: LoadedModel,
+        template: ChatTemplate,
+        previous: str,
+        dropped: Sequence[ChatMessage],
+    ) -> str:
+        """Greedy, bounded, stoppable; the text is untrusted model output like any reply."""
+        n_ctx = model.n_ctx
+        max_new = max(16, min(_SUMMARY_MAX_TOKENS, n_ctx // 8))
+
+        def prompt_for(max_chars: int | None) -> list[int]:
+            messages = summary_messages(previous, dropped, max_chars)
+            return self._tokenize(template.render_segments(messages))
+
+        prompt = prompt_for(None)
+        if len(prompt) + max_new > n_ctx:
+            # Keep the newest part of the transcript that fits: the previous summary already
+            # covers what came before it. Characters per token are estimated, then checked.
+            overhead = len(prompt_for(0))
+            room = n_ctx - max_new - overhead
+            chars = sum(len(m.content) + 16 for m in dropped)
+            for _ in range(4):
+                if room <= 0:
+                    return ""
+                chars = int(chars * room / max(1, len(prompt) - overhead) * 0.9)
+                prompt = prompt_for(chars)
+                if len(prompt) + max_new <= n_ctx:
+                    break
+            else:
+                return ""
+        sampling = SamplingOptions(temperature=0.0, repeat_penalty=1.1, max_tokens=max_new, seed=0)
+        decoder = Utf8StreamDecoder()
+        holdback = StopStringHoldback(template.stop_strings)
+        parts: list[str] = []
+        try:
+            for token in model.generate(
+                prompt, sampling, lambda: request_id <= self._cancel_reply_up_to
+            ):
+                visible, stopped = holdback.feed(decoder.feed(model.token_bytes(token)))
+                parts.append(visible)
+                if stopped:
+                    break
+            else:
+                parts.append(holdback.feed(decoder.flush())[0] + holdback.flush())
+        except GenerationError:
+            return ""
+        if request_id <= self._cancel_reply_up_to:
+            return ""  # stopped: a cut-off summary would stand in for the turns for good
+        return "".join(parts).strip()
+
+    # Counting ---------------------------------------------------------------------------------
+
+    @Slot(object)
+    def on_count_requested(self, request: CountRequest) -> None:
+        """Counts for the context meter; skipped when a newer count was asked for meanwhile."""
+        model, template = self._model, self._template
+        if model is None or template is None or request.request_id < self._counts_before:
+            return
+        if not request.messages:
+            return
+        try:
+            result = forecast(
+                with_summary(request.messages, request.summary),
+                template,
+                self._tokenize,
+                model.n_ctx,
+                self._reserve(model, request.max_tokens),
+                request.min_dropped,
+            )
+        except TemplateError:
+            return
+        focus_tokens = fit_chars = 0
+        focus = request.focus_text
+        if focus:
+            tokens = model.tokenize_text(focus)
+            focus_tokens = len(tokens)
+            room = result.limit - (result.smallest_tokens - focus_tokens)
+            fit_chars = _chars_of_tokens(model, focus, tokens, room)
+        self.context_counted.emit(request.request_id, ContextCount(result, focus_tokens, fit_chars))
 
     def _switch_kv_state(self, model: LoadedModel, key: str | None, prompt: Sequence[int]) -> None:
         """Saves the cache of the conversation that leaves and restores the one that returns.
