@@ -359,6 +359,12 @@ def _query_words(query: str) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(words))[:_MAX_TERMS], list(dict.fromkeys(wide))[:_MAX_TERMS]
 
 
+def has_search_terms(query: str) -> bool:
+    """Whether a question has words of its own to search with ("tell me more" has none)."""
+    words, wide = _query_words(query)
+    return bool(words or wide)
+
+
 def _ngrams(term: str, n: int = _TRIGRAM) -> list[str]:
     return [term[i : i + n] for i in range(len(term) - n + 1)] or [term]
 

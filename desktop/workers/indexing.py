@@ -29,6 +29,7 @@ from desktop.core.doc_index import (
     DocumentIndex,
     PassageHit,
     UpdateReport,
+    has_search_terms,
 )
 from desktop.core.passages import Extractor
 from desktop.engine.extract import FileExtractor
@@ -398,13 +399,14 @@ class RetrievalWorker(QObject):
         limit: int,
         context: str,
     ) -> None:
-        """``context``: the user's previous question. A follow-up ("and on page 3?") often
-        has no words of its own to search with; when the question alone finds nothing, it is
-        searched again together with the previous one."""
+        """``context``: the user's previous question. A follow-up ("tell me more") may have no
+        words of its own to search with; then it is searched together with the previous one.
+        A question with words of its own that finds nothing stays unanswered: borrowing the
+        previous topic would cite passages about something else."""
         try:
             index = self.index()
             hits = self._search(index, collection_ids, question, limit)
-            if not hits and context.strip():
+            if not hits and context.strip() and not has_search_terms(question):
                 hits = self._search(index, collection_ids, f"{context}\n{question}", limit)
             names = {c.id: c.name for c in index.collections() if c.id in set(collection_ids)}
         except Exception as error:

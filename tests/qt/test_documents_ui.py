@@ -386,3 +386,9 @@ def test_a_follow_up_without_words_of_its_own_searches_with_the_previous_questio
     assert [Path(s.file).name for s in sources][:1] == ["harbour.md"]
     prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
     assert "Question: Tell me more about that, please." in prompt
+    # A new topic with words of its own is not answered from the previous one.
+    type_and_send(qtbot, app, "Explain quantum chromodynamics")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    row = model.index(model.rowCount() - 1, 0)
+    assert model.data(row, _Roles.SourcesRole) == ()
+    assert model.data(row, _Roles.SourcesNoteRole).state == SourcesState.NOTHING_RELEVANT
