@@ -7,18 +7,22 @@ and the feature's wiring lives in one place.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
 from desktop.ui.chat_session import ChatSession
 from desktop.ui.collection_chips import CollectionChips
-from desktop.ui.collections_dialog import CollectionsDialog
 from desktop.ui.documents import DocumentCollections
 from desktop.ui.main_window import MainWindow
 from desktop.ui.message_model import MessageListModel
 from desktop.ui.single_instance import bring_to_front
 from desktop.ui.sources_panel import SourcesPanel
+
+if TYPE_CHECKING:
+    from desktop.ui.collections_dialog import CollectionsDialog
 
 __all__ = ["DocumentsFeature"]
 
@@ -74,6 +78,9 @@ class DocumentsFeature(QObject):
 
     def show_dialog(self) -> CollectionsDialog:
         if self.dialog is None:
+            # Imported on first use: the window opens without the dialog's code.
+            from desktop.ui.collections_dialog import CollectionsDialog
+
             self.dialog = CollectionsDialog(self.documents, self.window)
             self.dialog.embedding_model_chosen.connect(self.on_dialog_embedding_model_chosen)
         self.documents.refresh()
