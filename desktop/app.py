@@ -33,6 +33,8 @@ from desktop.engine.llama import BackendInfo
 from desktop.engine.starter import starter_installed
 from desktop.ui.chat_session import ChatSession
 from desktop.ui.crash import CrashHandler
+from desktop.ui.documents import DocumentCollections
+from desktop.ui.documents_ui import DocumentsFeature
 from desktop.ui.main_window import MainWindow
 from desktop.ui.model_services import ModelServices
 from desktop.ui.single_instance import SingleInstance
@@ -74,6 +76,7 @@ class Hearthside:
     """The data folder had no settings: the hardware check chose the defaults."""
     download_worker: DownloadWorker | None = None
     download_thread: QThread | None = None
+    documents: DocumentCollections | None = None
     backend: BackendInfo | None = None
     """What llama.cpp was built with; None until the inference thread has imported it."""
     _after_backend: list[Callable[[], None]] = field(default_factory=list)
@@ -128,6 +131,8 @@ class Hearthside:
             self.window.load_starter()
 
     def shutdown(self) -> None:
+        if self.documents is not None:
+            self.documents.shutdown()  # stops indexing between two files
         if self.download_worker is not None and self.download_thread is not None:
             # Cancel (pause every transfer; parts stay for the next start), quit, wait.
             self.download_worker.shutdown()
@@ -195,6 +200,10 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         )
     if store.problem is not None:
         window.show_store_problem(store.problem)
+    documents = DocumentCollections(
+        data_dir, embedding_model=str(settings.get("documents.embedding_model"))
+    )
+    DocumentsFeature.install(window, documents)
     window.restore_state()
     hearthside = Hearthside(
         data_dir,
@@ -207,6 +216,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         first_run,
         downloader,
         download_thread,
+        documents,
     )
     # Queued to the window's slot on the GUI thread, which tells the app through its signal.
     worker.backend_found.connect(window.set_backend)

@@ -16,6 +16,7 @@ through :class:`MarkdownLabels` so the UI can translate them.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COPY_SCHEME",
+    "SOURCE_SCHEME",
     "MarkdownLabels",
     "RenderedMarkdown",
     "render_markdown",
@@ -39,6 +41,10 @@ __all__ = [
 
 #: Scheme of the "Copy" anchors above code blocks; ``hearthside-copy:3`` copies block 3.
 COPY_SCHEME = "hearthside-copy"
+
+#: Scheme of citation links: ``hearthside-source:2`` opens source [2] of the reply.
+SOURCE_SCHEME = "hearthside-source"
+_CITATION = re.compile(r"\[(\d{1,3})\]")
 
 #: Link schemes kept as links. Everything else is shown as plain text, so a reply cannot
 #: smuggle in ``javascript:``, ``file:`` or our own ``hearthside-copy:`` actions.
@@ -231,6 +237,25 @@ def _render_link_close(self: Any, tokens: list[Token], idx: int, options: Any, e
     return "</a>" if allowed else ""
 
 
+def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    """Plain text, with "[2]" turned into a citation link when the reply has a source 2
+    (never inside another link; code spans are other tokens and stay as typed)."""
+    from markdown_it.common.utils import escapeHtml  # loaded already: this runs in a render
+
+    text = escapeHtml(tokens[idx].content)
+    citations: frozenset[int] = env["citations"]
+    if not citations or env["link_stack"]:
+        return text
+
+    def link(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        if number not in citations:
+            return match.group(0)
+        return f'<a href="{SOURCE_SCHEME}:{number}">[{number}]</a>'
+
+    return _CITATION.sub(link, text)
+
+
 def _render_table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
     palette = _DARK if env["dark"] else _LIGHT
     return (
@@ -257,6 +282,7 @@ def _parser() -> MarkdownIt:
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("link_close", _render_link_close)
     md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("text", _render_text)
     return md
 
 
@@ -264,18 +290,24 @@ _DEFAULT_LABELS = MarkdownLabels()
 
 
 def render_markdown(
-    text: str, *, dark: bool = False, labels: MarkdownLabels = _DEFAULT_LABELS
+    text: str,
+    *,
+    dark: bool = False,
+    labels: MarkdownLabels = _DEFAULT_LABELS,
+    citations: frozenset[int] = frozenset(),
 ) -> RenderedMarkdown:
     """Render untrusted Markdown to Qt-compatible HTML.
 
     ``dark`` picks code colours that read well on a dark window background; the rest of the
-    text takes its colour from the widget palette.
+    text takes its colour from the widget palette. ``citations``: the source numbers the reply
+    was given; "[n]" for one of them becomes a ``hearthside-source:n`` link.
     """
     env: dict[str, Any] = {
         "code_blocks": [],
         "link_stack": [],
         "dark": dark,
         "labels": labels,
+        "citations": citations,
     }
     # Qt turns the trailing newline into a space at the end of the last paragraph.
     rendered = _parser().render(text, env).rstrip()

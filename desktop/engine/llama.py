@@ -554,3 +554,59 @@ def measure_generation(
     gen_s = end - (first or end)
     gen_rate = (made - 1) / gen_s if made > 1 and gen_s > 0 else 0.0
     return prompt_rate, gen_rate, made
+
+
+# Embeddings ------------------------------------------------------------------------------------
+
+
+class EmbeddingModel:
+    """A GGUF model loaded for embeddings only (document meaning search).
+
+    Its own small context (512 tokens; longer passages are cut, which the ~220-word passages
+    rarely need), mean pooling forced so that any model gives one vector per text, L2-normalized
+    float32 rows. Not thread-safe: one caller at a time (workers/indexing.py shares one under a
+    lock).
+    """
+
+    N_CTX = 512
+
+    def __init__(self, llm: llama_cpp.Llama, path: Path) -> None:
+        self._llm = llm
+        self.path = path
+
+    @classmethod
+    def load(cls, path: Path, n_threads: int = 0) -> EmbeddingModel:
+        """Raises ModelLoadError; the caller checks the file with gguf_check first."""
+        threads = n_threads or default_thread_count()
+        try:
+            llm = llama_cpp.Llama(
+                model_path=str(path),
+                embedding=True,
+                n_ctx=cls.N_CTX,
+                n_batch=cls.N_CTX,
+                n_ubatch=cls.N_CTX,
+                n_threads=threads,
+                n_threads_batch=threads,
+                pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as error:
+            raise ModelLoadError(str(error)) from error
+        return cls(llm, Path(path))
+
+    @property
+    def dimension(self) -> int:
+        return int(self._llm.n_embd())
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One normalized row per text (an empty text embeds as a space)."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        try:
+            rows = self._llm.embed([t or " " for t in texts], normalize=True, truncate=True)
+        except (ValueError, RuntimeError) as error:
+            raise GenerationError(str(error)) from error
+        return np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
+
+    def close(self) -> None:
+        self._llm.close()

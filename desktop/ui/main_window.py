@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.file_menu = file_menu
         for action in (
             self.models_action,
             self.open_action,
@@ -297,6 +298,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.composer)
         self.context_meter = ContextMeter()
         layout.addWidget(self.context_meter)
+        self.chat_layout = layout  # documents_ui puts the collection chips above the composer
         self.pages.addWidget(chat_page)
         self.sidebar = Sidebar()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
@@ -21,10 +21,26 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from desktop.core.conversation import ChatMessage, FinishReason, Role
+from desktop.core.conversation import ChatMessage, FinishReason, MessageSource, Role
 from desktop.ui.list_model import RowListModel
 
-__all__ = ["MessageListModel", "MessageRow"]
+__all__ = ["MessageListModel", "MessageRow", "SourcesNote", "SourcesState"]
+
+
+class SourcesState(StrEnum):
+    """Where a reply stands with the user's documents; the view words each one."""
+
+    SEARCHING = "searching"  # the question is being looked up
+    NOTHING_RELEVANT = "nothing-relevant"  # the attached collections do not talk about it
+    LEFT_OUT = "left-out"  # some passages did not fit the context window
+    FAILED = "failed"  # the search failed; the reply goes on without sources
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesNote:
+    state: SourcesState
+    count: int = 0  # LEFT_OUT: how many passages
+
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -48,6 +64,7 @@ class MessageRow:
     sibling_count: int = 1
     excluded: bool = False
     streaming: bool = False
+    sources: tuple[MessageSource, ...] = ()
 
 
 def _check_siblings(index: int, count: int) -> None:
@@ -68,6 +85,8 @@ class _Row:
     message_id: int | None = None
     sibling_index: int = 0
     sibling_count: int = 1
+    sources: tuple[MessageSource, ...] = ()
+    sources_note: SourcesNote | None = None
 
     @classmethod
     def from_message_row(cls, row: MessageRow) -> _Row:
@@ -83,6 +102,7 @@ class _Row:
             message_id=row.message_id,
             sibling_index=row.sibling_index,
             sibling_count=row.sibling_count,
+            sources=tuple(row.sources),
         )
 
     def content(self) -> str:
@@ -115,6 +135,8 @@ class MessageListModel(RowListModel):
         MessageIdRole = Qt.ItemDataRole.UserRole + 7  # int | None: stored id, None until stored
         SiblingIndexRole = Qt.ItemDataRole.UserRole + 8  # int, 0-based among its siblings
         SiblingCountRole = Qt.ItemDataRole.UserRole + 9  # int >= 1
+        SourcesRole = Qt.ItemDataRole.UserRole + 20  # tuple[MessageSource, ...]: cited passages
+        SourcesNoteRole = Qt.ItemDataRole.UserRole + 21  # SourcesNote | None
 
     _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
         Roles.RoleRole: QByteArray(b"role"),
@@ -126,6 +148,8 @@ class MessageListModel(RowListModel):
         Roles.MessageIdRole: QByteArray(b"messageId"),
         Roles.SiblingIndexRole: QByteArray(b"siblingIndex"),
         Roles.SiblingCountRole: QByteArray(b"siblingCount"),
+        Roles.SourcesRole: QByteArray(b"sources"),
+        Roles.SourcesNoteRole: QByteArray(b"sourcesNote"),
     }
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -157,6 +181,10 @@ class MessageListModel(RowListModel):
             return row.sibling_index
         if role == roles.SiblingCountRole:
             return row.sibling_count
+        if role == roles.SourcesRole:
+            return row.sources
+        if role == roles.SourcesNoteRole:
+            return row.sources_note
         return None
 
     # -- editing -----------------------------------------------------------------------------
@@ -301,6 +329,16 @@ class MessageListModel(RowListModel):
             entry.sibling_index, entry.sibling_count = index, count
             self._changed(row, self.Roles.SiblingIndexRole, self.Roles.SiblingCountRole)
 
+    def set_sources(
+        self, row: int, sources: Sequence[MessageSource], note: SourcesNote | None = None
+    ) -> None:
+        """The passages a reply was given (its citations) and a note about the search."""
+        entry = self._row(row)
+        sources = tuple(sources)
+        if (entry.sources, entry.sources_note) != (sources, note):
+            entry.sources, entry.sources_note = sources, note
+            self._changed(row, self.Roles.SourcesRole, self.Roles.SourcesNoteRole)
+
     def clear(self) -> None:
         """Remove every message."""
         self.set_messages(())
@@ -333,6 +371,7 @@ class MessageListModel(RowListModel):
             sibling_count=entry.sibling_count,
             excluded=entry.excluded,
             streaming=entry.streaming,
+            sources=entry.sources,
         )
 
     def row_of_message(self, message_id: int) -> int | None:

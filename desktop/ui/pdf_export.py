@@ -28,6 +28,7 @@ from desktop.core.export import (
     headline_generation,
     message_metadata,
     render_reply_html,
+    source_place,
     transcript_events,
 )
 
@@ -80,6 +81,8 @@ def export_labels() -> ExportLabels:
         exported_by=translate("PdfExport", "Exported from Hearthside"),
         code=translate("PdfExport", "code"),
         image=translate("PdfExport", "[image: {alt}]"),
+        sources=translate("PdfExport", "Sources"),
+        page=translate("PdfExport", "page {page}"),
     )
 
 
@@ -127,6 +130,13 @@ def pdf_html(
                 out.append(render_reply_html(message.content, labels))
             else:
                 out.append(_plain_block(message.content))
+            if message.sources:
+                out.append(f'<p style="color:{_MUTED};"><b>{_esc(labels.sources)}</b></p>')
+                out += [
+                    f'<p style="color:{_MUTED}; font-size:small;">[{s.number}] '
+                    f"{_esc(source_place(s, labels))} ({_esc(s.file)})</p>"
+                    for s in message.sources
+                ]
     return "<html><body>" + "\n".join(out) + "</body></html>"
 
 

@@ -26,7 +26,8 @@ from desktop.core.context_plan import (
     summary_messages,
     with_summary,
 )
-from desktop.core.conversation import ChatMessage, FinishReason, Role
+from desktop.core.conversation import ChatMessage, FinishReason, MessageSource, Role
+from desktop.core.grounding import MAX_CONTEXT_SHARE, Grounding, fit_sources, grounded_question
 from desktop.core.prompt import (
     ChatTemplate,
     PromptPlan,
@@ -105,6 +106,9 @@ class GenerationRequest:
     conversation_key: str | None = None
     """Names the conversation so its KV cache is saved when another one takes over the model
     and restored when it comes back; None: nothing is saved or restored for this request."""
+    grounding: Grounding | None = None
+    """Passages from the user's documents for the last (user) message; the worker fits them
+    to the context window and puts them into that turn only (core/grounding.py)."""
     overflow: OverflowStrategy = OverflowStrategy.DROP
     """SUMMARIZE: turns that newly fall out of the window are summarized by the model first."""
     summary: str = ""
@@ -153,6 +157,8 @@ class PromptInfo:
     reused_tokens: int
     dropped_messages: int
     n_ctx: int
+    sources: tuple[MessageSource, ...] = ()  # the passages the model was given, as numbered
+    sources_left_out: int = 0  # retrieved passages that did not fit the context window
 
 
 @dataclass(frozen=True, slots=True)
@@ -583,7 +589,15 @@ class InferenceWorker(QObject):
         reserve = self._reserve(model, sampling.max_tokens)
         summary = request.summary
         min_dropped = max(request.min_dropped, request.summary_covers)
+        sources: tuple[MessageSource, ...] = ()
+        left_out = 0
         try:
+            if request.grounding is not None:
+                messages, sources = self._ground(
+                    messages, request.grounding, template, reserve, summary
+                )
+                left_out = len(request.grounding.sources) - len(sources)
+                request = replace(request, messages=messages)  # a summary replans with them
             plan: PromptPlan = plan_prompt(
                 with_summary(messages, summary),
                 template,
@@ -624,9 +638,38 @@ class InferenceWorker(QObject):
         self._switch_kv_state(model, request.conversation_key, prompt)
         reused = model.reusable_prefix(prompt)
         self.reply_started.emit(
-            request_id, PromptInfo(len(prompt), reused, plan.dropped_messages, n_ctx)
+            request_id,
+            PromptInfo(len(prompt), reused, plan.dropped_messages, n_ctx, sources, left_out),
         )
         self._stream_reply(request_id, model, template, prompt, sampling, plan.dropped_messages)
+
+    def _ground(
+        self,
+        messages: Sequence[ChatMessage],
+        grounding: Grounding,
+        template: ChatTemplate,
+        reserve: int,
+        summary: str = "",
+    ) -> tuple[tuple[ChatMessage, ...], tuple[MessageSource, ...]]:
+        """The messages with the passages in the last user turn, and the passages that fit:
+        what is left of the window after the system prompt, the question and the reply's
+        reserve, at most half the window (earlier turns are dropped to make room if needed)."""
+        model = self._model
+        assert model is not None
+        question = messages[-1]
+        with_head = with_summary(messages, summary)  # the system message as it will be sent
+        head = (with_head[0],) if with_head[0].role == Role.SYSTEM and len(with_head) > 1 else ()
+        bare = len(self._tokenize(template.render_segments((*head, question))))
+        budget = min(model.n_ctx - reserve - bare, int(model.n_ctx * MAX_CONTEXT_SHARE))
+
+        def cost(text: str) -> int:
+            return len(model.tokenize_text(text))
+
+        sources = fit_sources(grounding.sources, cost, budget)
+        if grounding.sources and not sources:
+            return tuple(messages), ()  # none fits: the window says so; the question goes alone
+        text = grounded_question(question.content, replace(grounding, sources=sources))
+        return (*messages[:-1], replace(question, content=text)), sources
 
     @staticmethod
     def _reserve(model: LoadedModel, max_tokens: int) -> int:
