@@ -2756,7 +2756,7 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/ui/sources_line.py" line="103"/>
         <source>%n passage(s) did not fit in the context window and were left out.</source>
         <translation>
-            <numerusform></numerusform>
+            <numerusform>有 %n 个段落放不进上下文窗口，已被略去。</numerusform>
         </translation>
     </message>
     <message>
