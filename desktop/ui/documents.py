@@ -104,7 +104,7 @@ class FileListModel(RowListModel):
         """'notes.md · 12 passages' or 'scan.pdf · Unreadable: holds no text (…)'."""
         name = Path(file.path).name
         if file.problem is None:
-            return self.tr("{name} · {count} passages").format(name=name, count=file.passages)
+            return self.tr("{name} · %n passage(s)", "", file.passages).format(name=name)
         reasons = {
             UnreadableReason.ENCRYPTED: self.tr("password-protected"),
             UnreadableReason.BINARY: self.tr("not a text file"),

@@ -907,10 +907,12 @@
 </context>
 <context>
     <name>FileListModel</name>
-    <message>
+    <message numerus="yes">
         <location filename="../../desktop/ui/documents.py" line="107"/>
-        <source>{name} · {count} passages</source>
-        <translation>{name} · {count} 个段落</translation>
+        <source>{name} · %n passage(s)</source>
+        <translation>
+            <numerusform>{name} · %n 个段落</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../desktop/ui/documents.py" line="109"/>

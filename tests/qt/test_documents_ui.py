@@ -69,7 +69,7 @@ def test_collections_dialog_creates_indexes_and_lists_unreadable_files(
         for i in range(app.documents.files.rowCount())
     ]
     assert "locked.pdf · Unreadable: password-protected" in shown
-    assert "harbour.md · 1 passages" in shown
+    assert "harbour.md · 1 passage(s)" in shown
     assert "1 unreadable" in dialog.summary.text()
     assert dialog.report_label.text() == "Done: 4 added, 0 changed, 0 removed, 1 unreadable."
     assert dialog.progress_row.isHidden()
