@@ -1075,20 +1075,15 @@ class MessageWidget(QFrame):
         return self._finish_fit(inner, y)
 
     def _finish_fit(self, inner: int, y: int) -> QSize:
-        if not self._sources.isHidden():
-            height = self._sources.heightForWidth(inner)
+        for below in (self._sources, self._note):
+            if below.isHidden():
+                continue
+            height = below.heightForWidth(inner)
             if height < 0:
-                height = self._sources.sizeHint().height()
+                height = below.sizeHint().height()
             y += _GAP
-            self._sources.setGeometry(_PADDING, y, inner, height)
+            below.setGeometry(_PADDING, y, inner, height)
             y += height
-        if not self._note.isHidden():
-            note_height = self._note.heightForWidth(inner)
-            if note_height < 0:
-                note_height = self._note.sizeHint().height()
-            y += _GAP
-            self._note.setGeometry(_PADDING, y, inner, note_height)
-            y += note_height
         self._size = QSize(inner + 2 * _PADDING, y + _PADDING)
         return self._size
 
