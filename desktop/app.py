@@ -241,11 +241,11 @@ def install_translations(app: QApplication, language: str = "system") -> list[QT
     """Loads Hearthside's and Qt's own translations for `app.language`, when present.
 
     "system" follows the system locale, "en" is the built-in English, "zh_CN" Simplified
-    Chinese. A missing .qm (pyside6-lrelease did not run) leaves the interface in English.
+    Chinese. English is written in the code, except plurals: "%n chat(s)" needs
+    hearthside_en.qm (plural forms only) to read "1 chat" / "2 chats". A missing .qm
+    (pyside6-lrelease did not run) leaves the interface in English, with "(s)" plurals.
     Returns the translators installed.
     """
-    if language == "en":
-        return []
     locale = QLocale.system() if language == "system" else QLocale(language)
     installed = []
     for name, folder in (
