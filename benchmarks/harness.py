@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -24,14 +25,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import llama_cpp
 import llama_cpp.llama_cpp as llama_low
-from PySide6.QtCore import QEventLoop, QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from benchmarks.documents import measure_documents
 from desktop.core.conversation import ChatMessage, FinishReason, Role
 from desktop.core.streaming import DeltaCoalescer, Utf8StreamDecoder
 from desktop.engine.llama import LoadOptions, SamplingOptions, default_thread_count
 from desktop.ui.chat_view import ChatView
 from desktop.ui.message_model import MessageListModel
+from desktop.workers.downloads import DownloadWorker
 from desktop.workers.inference import (
     GenerationRequest,
     InferenceWorker,
@@ -56,6 +59,8 @@ GOALS: dict[str, tuple[str, float | None]] = {
     "verify_tail_ratio": ("<=", 0.05),
     "roofline_fraction": ("info", None),
     "search_ms_10k": ("<=", 50.0),
+    "index_pages_per_s": (">=", 33.0),
+    "retrieve_ms_100k": ("<=", 50.0),
 }
 
 STORY = (
@@ -80,7 +85,14 @@ class Config:
     startup_reps: int = 3
     load_reps: int = 2
     gui_delay_s: float = 0.0  # per delta, in the GUI consumer: the harness must be able to fail
+    download_mb: int = 64
+    download_reps: int = 3
+    download_delay_s: float = 0.0  # per chunk written by our transfer code (the same purpose)
+    verify_delay_s: float = 0.0  # added to our verification step (the same purpose)
+    load_delay_s: float = 0.0  # added to the app's GGUF check on each load (the same purpose)
+    startup_delay_s: float = 0.0  # added to the app's start before its window shows (the same)
     subprocess_figures: bool = True
+    full_documents: bool = False  # 1,000 pages and 100k passages, else a fifth of each
 
 
 @dataclass
@@ -98,11 +110,14 @@ class Bridge(QObject):
     as ChatSession talks to it."""
 
     load = Signal(int, str, object)
+    unload = Signal()
     generate = Signal(object)
 
     def __init__(self, worker: InferenceWorker) -> None:
         super().__init__()
         self.load.connect(worker.on_load_requested)
+        self.unload.connect(worker.on_unload_requested)
+        worker.model_unloaded.connect(self._on_unloaded)
         self.generate.connect(worker.on_generate_requested)
         worker.load_finished.connect(self._on_load_finished)
         worker.load_failed.connect(self._on_load_failed)
@@ -114,6 +129,10 @@ class Bridge(QObject):
         self.on_delta: Callable[[int, str], None] = lambda _rid, _text: None
         self.stats: ReplyStats | None = None
         self.finished_at = 0.0
+        self.unloaded = False
+
+    def _on_unloaded(self) -> None:
+        self.unloaded = True
 
     def _on_load_finished(self, _rid: int, info: object) -> None:
         self.info = info  # type: ignore[assignment]
@@ -158,7 +177,9 @@ class App:
     def __init__(self, cfg: Config, data_dir: Path) -> None:
         self.cfg = cfg
         self.thread = QThread()
-        self.worker = InferenceWorker(data_dir / "models", data_dir / "probed.json")
+        self.worker = InferenceWorker(
+            data_dir / "models", data_dir / "probed.json", check_cache=data_dir / "checks.json"
+        )
         self.worker.moveToThread(self.thread)
         self.thread.start()
         self.bridge = Bridge(self.worker)
@@ -182,6 +203,14 @@ class App:
         if self.bridge.failure is not None:
             raise RuntimeError(f"load failed: {self.bridge.failure}")
         return time.perf_counter() - started
+
+    def unload(self) -> None:
+        """Frees the model (untimed), so the next load starts from nothing, as a bare one does."""
+        if self.worker.model is None:
+            return
+        self.bridge.unloaded = False
+        self.bridge.unload.emit()
+        wait_until(lambda: self.bridge.unloaded)
 
     def reply(
         self,
@@ -589,7 +618,9 @@ def measure_ui(cfg: Config, res: Results) -> None:
     view.close()
 
 
-def _child(args: list[str], timeout: float = 300) -> tuple[float, dict[str, Any]]:
+def _child(
+    args: list[str], timeout: float = 300, env: dict[str, str] | None = None
+) -> tuple[float, dict[str, Any]]:
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "benchmarks._child", *args],
@@ -597,7 +628,7 @@ def _child(args: list[str], timeout: float = 300) -> tuple[float, dict[str, Any]
         stderr=subprocess.DEVNULL,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()
@@ -606,11 +637,28 @@ def _child(args: list[str], timeout: float = 300) -> tuple[float, dict[str, Any]
     return elapsed, json.loads(line) if line.strip() else {"error": "no output"}
 
 
-def measure_startup(cfg: Config, res: Results) -> None:
+def measure_startup(cfg: Config, res: Results, work: Path) -> None:
+    """startup_ratio: the app's real start (desktop.app.started) until its event loop answers,
+    ÷ a bare PySide6 window until its event loop answers, medians of alternating runs.
+
+    Both run with compiled bytecode, as an installed app does (pip and PyInstaller compile it):
+    an untimed first run of each writes the .pyc files to a cache of this run's own, so a
+    PYTHONDONTWRITEBYTECODE environment does not make every start compile the app from source.
+    The app's data folder is made by that first run (the first-run defaults), so the timed runs
+    are ordinary starts; a fresh folder each time would time a first run over and over."""
+    env = {"PYTHONPYCACHEPREFIX": str(work / "pycache"), "PYTHONDONTWRITEBYTECODE": ""}
+    data_dir = work / "startup-data"
+    _child(["bare-window"], env=env)
+    _child(["app-window", str(data_dir)], env=env)
     app_s, bare_s = [], []
     for _ in range(cfg.startup_reps):
-        bare_s.append(_child(["bare-window"])[0])
-        app_s.append(_child(["app-window"])[0])
+        bare_s.append(_child(["bare-window"], env=env)[0])
+        elapsed, out = _child(["app-window", str(data_dir), str(cfg.startup_delay_s)], env=env)
+        if "ready" not in out:
+            res.figures["startup_ratio"] = None
+            res.notes["startup_ratio"] = f"app child failed: {out}"
+            return
+        app_s.append(elapsed)
     res.figures["startup_ratio"] = statistics.median(app_s) / statistics.median(bare_s)
     res.absolute["startup_s"] = (
         f"app {statistics.median(app_s):.2f}, bare PySide6 {statistics.median(bare_s):.2f}"
@@ -630,16 +678,174 @@ def measure_rss(cfg: Config, res: Results) -> None:
 
 
 def measure_load(app: App, cfg: Config, res: Results) -> None:
-    """The app's load (GGUF check, probe cache, llama.cpp, facts) ÷ a bare Llama(...)."""
+    """The app's load (GGUF check or its remembered verdict, probe cache, llama.cpp, facts)
+    ÷ a bare Llama(...), both from no model loaded: freeing the previous model is llama.cpp's
+    work on either side and is not timed. The file was loaded (and probed) once before, as when
+    a user opens the model they used last time."""
+    from desktop.engine.gguf_check import CheckCache
+
+    real_check = CheckCache.check
+    if cfg.load_delay_s:
+
+        def slow_check(self: CheckCache, path: Any) -> Any:
+            time.sleep(cfg.load_delay_s)
+            return real_check(self, path)
+
+        CheckCache.check = slow_check  # type: ignore[method-assign]
     app_s, bare_s = [], []
-    for _ in range(cfg.load_reps):
-        started = time.perf_counter()
-        llm = bare_llama(cfg, cfg.n_ctx)
-        bare_s.append(time.perf_counter() - started)
-        llm.close()
-        app_s.append(app.load(cfg.n_ctx))
+    try:
+        for _ in range(cfg.load_reps):
+            started = time.perf_counter()
+            llm = bare_llama(cfg, cfg.n_ctx)
+            bare_s.append(time.perf_counter() - started)
+            llm.close()
+            app.unload()
+            app_s.append(app.load(cfg.n_ctx))
+    finally:
+        CheckCache.check = real_check  # type: ignore[method-assign]
     res.figures["load_ratio"] = min(app_s) / min(bare_s)
     res.absolute["load_s"] = f"app {min(app_s):.2f}, bare {min(bare_s):.2f}"
+
+
+def _plain_get(url: str, target: Path, hashed: bool = False) -> float:
+    """The baseline: one plain httpx GET (redirects followed) streamed to a file, as received.
+    ``hashed`` also runs sha256 over it inline: not the baseline, printed beside it to show what
+    the verification itself costs on this machine."""
+    import hashlib
+
+    import httpx2
+
+    digest = hashlib.sha256() if hashed else None
+    started = time.perf_counter()
+    with (
+        httpx2.Client(follow_redirects=True) as client,
+        client.stream("GET", url) as response,
+        open(target, "wb", buffering=0) as f,
+    ):
+        response.raise_for_status()
+        for chunk in response.iter_bytes():
+            f.write(chunk)
+            if digest is not None:
+                digest.update(chunk)
+    elapsed = time.perf_counter() - started
+    target.unlink()
+    return elapsed
+
+
+def _app_download(worker: DownloadWorker, request: Any, size: int) -> tuple[float, float]:
+    """One download through the app's DownloadWorker (on its QThread, request by queued signal,
+    the transfer on its own thread, progress to the GUI). Returns (seconds from request to
+    "verified", seconds from the last byte written to "verified"), timed on the threads that
+    emit the signals (direct connections), so the GUI's polling does not blur them."""
+    marks: dict[str, float] = {}
+
+    def on_state(_id: str, state: str) -> None:
+        if state == "verifying":  # sent right after the last byte is written
+            marks.setdefault("last_byte", time.perf_counter())
+
+    def on_finished(_id: str, _path: str) -> None:
+        marks["verified"] = time.perf_counter()
+
+    def on_failed(_id: str, reason: str) -> None:
+        marks["failed"] = time.perf_counter()
+        marks.setdefault("reason", reason)  # type: ignore[arg-type]
+
+    direct = Qt.ConnectionType.DirectConnection
+    worker.state_changed.connect(on_state, direct)
+    worker.download_finished.connect(on_finished, direct)
+    worker.download_failed.connect(on_failed, direct)
+    sender = _Requester()
+    sender.request.connect(worker.on_download_requested)
+    try:
+        started = time.perf_counter()
+        sender.request.emit(request)
+        wait_until(lambda: "verified" in marks or "failed" in marks, 300)
+    finally:
+        worker.state_changed.disconnect(on_state)
+        worker.download_finished.disconnect(on_finished)
+        worker.download_failed.disconnect(on_failed)
+    if "failed" in marks:
+        raise RuntimeError(f"download failed: {marks.get('reason')}")
+    for f in request.files:
+        f.path.unlink()
+    total = marks["verified"] - started
+    return total, marks["verified"] - marks.get("last_byte", marks["verified"])
+
+
+class _Requester(QObject):
+    request = Signal(object)
+
+
+def measure_download(cfg: Config, res: Results, work: Path) -> None:
+    """download_ratio: throughput of the app's download code (DownloadWorker → transfer:
+    resume bookkeeping, sha256 as bytes arrive, verification, rename) ÷ a plain httpx GET of the
+    same file from the same local fake hub, alternating, best of each. verify_tail_ratio: time
+    from the last byte written to "verified" ÷ the whole download."""
+    from desktop.engine import transfer
+    from desktop.workers.downloads import DownloadFile, DownloadRequest
+
+    hub = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks._child", "hub", str(cfg.download_mb)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert hub.stdout is not None and hub.stdin is not None
+    served = json.loads(hub.stdout.readline())
+    url, size, sha = served["url"], int(served["size"]), served["sha256"]
+    folder = work / "downloads"
+    folder.mkdir(exist_ok=True)
+    thread = QThread()
+    worker = DownloadWorker(parallel=1)
+    worker.moveToThread(thread)
+    thread.start()
+    real_write, real_digest = transfer._write_chunk, transfer._Digest.hexdigest
+    if cfg.download_delay_s:
+
+        def slow_write(f: Any, data: bytes) -> None:
+            time.sleep(cfg.download_delay_s)
+            real_write(f, data)
+
+        transfer._write_chunk = slow_write  # type: ignore[assignment]
+    if cfg.verify_delay_s:
+
+        def slow_digest(self: Any) -> str:
+            time.sleep(cfg.verify_delay_s)
+            return real_digest(self)
+
+        transfer._Digest.hexdigest = slow_digest  # type: ignore[method-assign]
+    plain, ours, tails, hashed = [], [], [], []
+    try:
+        for rep in range(cfg.download_reps):
+            plain.append(_plain_get(url, folder / "plain.bin"))
+            hashed.append(_plain_get(url, folder / "plain.bin", hashed=True))
+            request = DownloadRequest(
+                f"bench-{rep}", (DownloadFile(url, folder / f"ours-{rep}.gguf", size, sha),)
+            )
+            total, tail = _app_download(worker, request, size)
+            ours.append(total)
+            tails.append(tail / total)
+    finally:
+        transfer._write_chunk = real_write  # type: ignore[assignment]
+        transfer._Digest.hexdigest = real_digest  # type: ignore[method-assign]
+        worker.shutdown()
+        thread.quit()
+        thread.wait()
+        hub.stdin.close()
+        hub.wait(30)
+    best_plain, best_ours = min(plain), min(ours)
+    res.figures["download_ratio"] = best_plain / best_ours  # = our throughput ÷ plain
+    res.figures["verify_tail_ratio"] = tails[ours.index(best_ours)]
+    mb = size / 2**20
+    res.absolute["download_mb_s"] = (
+        f"ours {mb / best_ours:.0f} MiB/s, plain GET {mb / best_plain:.0f} MiB/s, plain GET "
+        f"with sha256 inline {mb / min(hashed):.0f} MiB/s "
+        f"({mb:.0f} MiB, best of {cfg.download_reps}; all ours "
+        + ", ".join(f"{mb / s:.0f}" for s in ours)
+        + ")"
+    )
+    res.absolute["verify_tail_ms"] = tails[ours.index(best_ours)] * best_ours * 1000
 
 
 def measure_roofline(cfg: Config, res: Results) -> None:
@@ -725,7 +931,8 @@ def run(cfg: Config, steps: set[str] | None = None) -> Results:
         app = App(cfg, work)
         try:
             if want("stream") or want("followup") or want("load") or want("overflow"):
-                app.load(cfg.n_ctx)
+                # The file's first load: the GGUF check and the probe child run only now.
+                res.absolute["first_load_s"] = app.load(cfg.n_ctx)
             if want("stream"):
                 llm = bare_llama(cfg, cfg.n_ctx)
                 try:
@@ -746,13 +953,14 @@ def run(cfg: Config, steps: set[str] | None = None) -> Results:
             measure_roofline(cfg, res)
         if want("search"):
             measure_search(res, work)
+        if want("download"):
+            measure_download(cfg, res, work)
+        if want("documents"):
+            measure_documents(res.figures, res.absolute, work, quick=not cfg.full_documents)
         if cfg.subprocess_figures and want("startup"):
-            measure_startup(cfg, res)
+            measure_startup(cfg, res, work)
         if cfg.subprocess_figures and want("rss"):
             measure_rss(cfg, res)
-    for key in ("download_ratio", "verify_tail_ratio"):
-        res.figures[key] = None
-        res.notes[key] = "n/a: the model manager is not built yet"
     return res
 
 
@@ -760,11 +968,14 @@ def config_for(model: Path, *, quick: bool, tiny: bool, threads: int) -> Config:
     if tiny:
         return Config(
             model, threads, 1024, 400, (50, 150), (300, 400), 600, 256, 10,
-            ui_messages=100, ui_tokens=1500, startup_reps=1, load_reps=1,
+            ui_messages=100, ui_tokens=1500, startup_reps=1, load_reps=1, download_mb=16,
+            download_reps=2,
         )  # fmt: skip
     if quick:
         return Config(model, threads, 4096, 256, (20, 100), (176, 256), 2000, 512, 10)
-    return Config(model, threads, 4096, 2000, (100, 600), (1500, 2000), 2000, 1024, 10)
+    return Config(
+        model, threads, 4096, 2000, (100, 600), (1500, 2000), 2000, 1024, 10, full_documents=True
+    )
 
 
 def render(res: Results) -> str:
@@ -797,39 +1008,44 @@ def main(argv: list[str] | None = None) -> int:
         "the GUI thread)",
     )
     parser.add_argument("--only", help="comma-separated steps: stream,followup,load,overflow,"
-                        "ui,roofline,search,startup,rss")  # fmt: skip
+                        "ui,roofline,search,download,documents,startup,rss")  # fmt: skip
     args = parser.parse_args(argv)
     models = Path(tempfile.mkdtemp(prefix="hearthside-bench-models-"))
-    if args.tiny:
-        from tests.fixtures.tiny_model import write_tiny_gguf
+    try:
+        if args.tiny:
+            from tests.fixtures.tiny_model import write_tiny_gguf
 
-        model = write_tiny_gguf(models / "tiny.gguf")
-    elif args.model is not None:
-        model = args.model
-    else:
-        from desktop.engine.starter import ensure_starter_model
+            model = write_tiny_gguf(models / "tiny.gguf")
+        elif args.model is not None:
+            model = args.model
+        else:
+            from desktop.engine.starter import ensure_starter_model
 
-        model = ensure_starter_model(models)
-    cfg = config_for(model, quick=args.quick, tiny=args.tiny, threads=args.threads)
-    started = time.perf_counter()
-    res = run(cfg, set(args.only.split(",")) if args.only else None)
-    seconds = time.perf_counter() - started
-    print(render(res))
-    print(f"\n{model.name}, {cfg.threads} thread(s), n_ctx {cfg.n_ctx}, {seconds:.0f} s")
-    if args.json:
-        payload = {
-            "figures": res.figures,
-            "verdicts": {k: verdict(k, v) for k, v in res.figures.items()},
-            "goals": {k: {"op": op, "goal": goal} for k, (op, goal) in GOALS.items()},
-            "absolute": res.absolute,
-            "notes": res.notes,
-            "model": str(model),
-            "threads": cfg.threads,
-            "n_ctx": cfg.n_ctx,
-            "quick": args.quick,
-            "seconds": seconds,
-            "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
-            "llama_cpp_python": llama_cpp.__version__,
-        }
-        args.json.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+            model = ensure_starter_model(models)
+        cfg = config_for(model, quick=args.quick, tiny=args.tiny, threads=args.threads)
+        started = time.perf_counter()
+        res = run(cfg, set(args.only.split(",")) if args.only else None)
+        seconds = time.perf_counter() - started
+        print(render(res))
+        print(f"\n{model.name}, {cfg.threads} thread(s), n_ctx {cfg.n_ctx}, {seconds:.0f} s")
+        if args.json:
+            payload = {
+                "figures": res.figures,
+                "verdicts": {k: verdict(k, v) for k, v in res.figures.items()},
+                "goals": {k: {"op": op, "goal": goal} for k, (op, goal) in GOALS.items()},
+                "absolute": res.absolute,
+                "notes": res.notes,
+                "model": str(model),
+                "threads": cfg.threads,
+                "n_ctx": cfg.n_ctx,
+                "quick": args.quick,
+                "seconds": seconds,
+                "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+                "llama_cpp_python": llama_cpp.__version__,
+            }
+            text = json.dumps(payload, indent=2, default=str) + "\n"
+            args.json.write_text(text, encoding="utf-8")
+    finally:
+        # The starter model is assembled here (~250 MB); leave nothing behind.
+        shutil.rmtree(models, ignore_errors=True)
     return 0

@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QThread, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QMetaObject,
+    Qt,
+    QThread,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -19,12 +29,14 @@ from desktop import APP_NAME, __version__
 from desktop.core.hardware import detect, recommend
 from desktop.core.settings import Settings, default_data_dir
 from desktop.core.storage import ConversationStore
-from desktop.engine.llama import BackendInfo, backend_info
+from desktop.engine.llama import BackendInfo
 from desktop.engine.starter import starter_installed
 from desktop.ui.chat_session import ChatSession
 from desktop.ui.crash import CrashHandler
+from desktop.ui.documents import DocumentCollections
+from desktop.ui.documents_ui import DocumentsFeature
 from desktop.ui.main_window import MainWindow
-from desktop.ui.model_manager import ModelServices
+from desktop.ui.model_services import ModelServices
 from desktop.ui.single_instance import SingleInstance
 from desktop.ui.theme import Appearance
 from desktop.workers.downloads import DownloadWorker
@@ -64,6 +76,30 @@ class Hearthside:
     """The data folder had no settings: the hardware check chose the defaults."""
     download_worker: DownloadWorker | None = None
     download_thread: QThread | None = None
+    documents: DocumentCollections | None = None
+    backend: BackendInfo | None = None
+    """What llama.cpp was built with; None until the inference thread has imported it."""
+    _after_backend: list[Callable[[], None]] = field(default_factory=list)
+
+    def on_backend_known(self, backend: object) -> None:
+        """The inference thread named the backend (after the first frame): the window shows
+        it, a first run stores its hardware defaults, and a waiting initial load starts."""
+        if self.backend is not None or not isinstance(backend, BackendInfo):
+            return
+        self.backend = backend
+        if self.first_run:
+            first_run_defaults(self.settings, backend)
+        waiting = list(self._after_backend)
+        self._after_backend.clear()
+        for call in waiting:
+            call()
+
+    def when_backend_known(self, call: Callable[[], None]) -> None:
+        """Runs ``call`` now if the backend is known, else as soon as it is."""
+        if self.backend is not None:
+            call()
+        else:
+            self._after_backend.append(call)
 
     def announce_first_run(self) -> None:
         """Says where the hardware-based defaults are; call once the window is shown (a status
@@ -79,7 +115,12 @@ class Hearthside:
             )
 
     def load_initial_model(self, model: Path | None) -> None:
-        """--model, else the model used last time, else the starter model, else the welcome."""
+        """--model, else the model used last time, else the starter model, else the welcome.
+
+        Waits for the backend: "auto" GPU layers and a first run's defaults depend on it."""
+        self.when_backend_known(lambda: self._load_initial_model(model))
+
+    def _load_initial_model(self, model: Path | None) -> None:
         if model is not None:
             self.window.load_model(str(model))
             return
@@ -90,6 +131,8 @@ class Hearthside:
             self.window.load_starter()
 
     def shutdown(self) -> None:
+        if self.documents is not None:
+            self.documents.shutdown()  # stops indexing between two files
         if self.download_worker is not None and self.download_thread is not None:
             # Cancel (pause every transfer; parts stay for the next start), quit, wait.
             self.download_worker.shutdown()
@@ -127,13 +170,12 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         settings = Settings(settings_path)
     store = ConversationStore.open(data_dir / "hearthside.db")
     store.purge_trash()  # the trash keeps deleted chats for 30 days
-    backend = backend_info()
-    if first_run:
-        first_run_defaults(settings, backend)
     models_dir = Path(str(settings.get("library.models_dir")) or data_dir / "models")
     thread = QThread()
     thread.setObjectName("inference")
-    worker = InferenceWorker(models_dir, data_dir / "probed-models.json")
+    worker = InferenceWorker(
+        models_dir, data_dir / "probed-models.json", check_cache=data_dir / "gguf-checks.json"
+    )
     worker.moveToThread(thread)
     thread.start()
     session = ChatSession(worker, store)
@@ -142,7 +184,10 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     downloader = DownloadWorker(parallel=int(settings.get("downloads.parallel")))
     downloader.moveToThread(download_thread)
     download_thread.start()
-    window = MainWindow(session, settings, backend.gpu_offload, backend)
+    # The backend (and a first run's defaults, which depend on it) arrives from the inference
+    # thread after the first frame: naming it imports llama.cpp.
+    window = MainWindow(session, settings, gpu_offload=False, backend=None)
+    window.backend_pending = True
     window.model_services = ModelServices(
         settings, models_dir, data_dir / "library-cache.json", downloader, window
     )
@@ -155,8 +200,12 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         )
     if store.problem is not None:
         window.show_store_problem(store.problem)
+    documents = DocumentCollections(
+        data_dir, embedding_model=str(settings.get("documents.embedding_model"))
+    )
+    DocumentsFeature.install(window, documents)
     window.restore_state()
-    return Hearthside(
+    hearthside = Hearthside(
         data_dir,
         settings,
         store,
@@ -167,7 +216,20 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         first_run,
         downloader,
         download_thread,
+        documents,
     )
+    # Queued to the window's slot on the GUI thread, which tells the app through its signal.
+    worker.backend_found.connect(window.set_backend)
+    window.backend_changed.connect(hearthside.on_backend_known)
+    # Asked from the GUI event loop, so only once the window is up: posted straight to the
+    # running worker thread, llama_cpp's import would compete with building the window.
+    QTimer.singleShot(
+        0,
+        lambda: QMetaObject.invokeMethod(
+            worker, "on_backend_requested", Qt.ConnectionType.QueuedConnection
+        ),
+    )
+    return hearthside
 
 
 def translations_dir() -> Path:
@@ -179,11 +241,11 @@ def install_translations(app: QApplication, language: str = "system") -> list[QT
     """Loads Hearthside's and Qt's own translations for `app.language`, when present.
 
     "system" follows the system locale, "en" is the built-in English, "zh_CN" Simplified
-    Chinese. A missing .qm (pyside6-lrelease did not run) leaves the interface in English.
+    Chinese. English is written in the code, except plurals: "%n chat(s)" needs
+    hearthside_en.qm (plural forms only) to read "1 chat" / "2 chats". A missing .qm
+    (pyside6-lrelease did not run) leaves the interface in English, with "(s)" plurals.
     Returns the translators installed.
     """
-    if language == "en":
-        return []
     locale = QLocale.system() if language == "system" else QLocale(language)
     installed = []
     for name, folder in (
@@ -210,8 +272,20 @@ def report_previous_crash(window: MainWindow, log_path: Path) -> None:
     )
 
 
-def main(model: Path | None = None, data_dir: Path | None = None) -> int:
+@contextlib.contextmanager
+def started(
+    model: Path | None = None, data_dir: Path | None = None, *, initial_model: bool = True
+) -> Iterator[Hearthside | None]:
+    """Everything a start does before the event loop runs, undone in order on exit.
+
+    Yields the running app with its window shown, or None when another window already owns
+    the data folder (it was asked to come forward). Work the first frame does not need (naming
+    llama.cpp's backend, a first run's defaults, the initial model) is left to the inference
+    thread and runs after the event loop starts. ``initial_model=False`` skips the initial
+    model; the benchmark's start-up figure uses it (the load is measured on its own).
+    """
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
@@ -223,7 +297,8 @@ def main(model: Path | None = None, data_dir: Path | None = None) -> int:
     if not instance.claim():
         # Another window already owns this data folder: bring it forward and leave quietly.
         instance.notify_running(str(model.resolve()) if model is not None else "")
-        return 0
+        yield None
+        return
     crash = CrashHandler(data_dir / "logs")
     crash.install()
     try:
@@ -238,11 +313,21 @@ def main(model: Path | None = None, data_dir: Path | None = None) -> int:
         hearthside.announce_first_run()
         if crash.previous_native_crash is not None:
             report_previous_crash(window, crash.previous_native_crash)
-        hearthside.load_initial_model(model)
+        if initial_model:
+            hearthside.load_initial_model(model)
         try:
-            return app.exec()
+            yield hearthside
         finally:
             hearthside.shutdown()
     finally:
         instance.close()
         crash.uninstall()
+
+
+def main(model: Path | None = None, data_dir: Path | None = None) -> int:
+    with started(model, data_dir) as hearthside:
+        if hearthside is None:
+            return 0
+        app = QApplication.instance()
+        assert app is not None
+        return app.exec()

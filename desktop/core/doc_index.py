@@ -28,6 +28,7 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import math
@@ -36,7 +37,7 @@ import re
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -79,6 +80,14 @@ _SKIP_DIRS: Final = frozenset(
 )
 # bm25 column weights: passage text, heading.
 _BM25: Final = "bm25(passage_words, 1.0, 0.4)"
+# Meaning search: a passage at least this similar (cosine) to the question counts as relevant
+# on its own. Embedding models differ; this is deliberately strict so that BM25's "nothing
+# relevant" still speaks when the vectors only find loose neighbours.
+VECTOR_RELEVANT: Final = 0.6
+# Reciprocal rank fusion constant (Cormack et al. 2009).
+_RRF_K: Final = 60
+# At most about this many candidates are ranked by BM25 per question (see _search_words).
+_RANKED_ROWS: Final = 8_000
 _WORD = re.compile(r"\w+")
 
 # English function words: near zero IDF in a large collection, but absent from a small one,
@@ -249,8 +258,28 @@ def _cols(prefix: str, cols: str) -> str:
     return ", ".join(f"{prefix}.{c.strip()}" for c in cols.split(","))
 
 
+def _migration_2_vectors(conn: sqlite3.Connection) -> None:
+    """Embeddings of passages for meaning search, per embedding model (a model's vectors mean
+    nothing to another one). float32 little-endian, L2-normalized."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE passage_vectors (
+            passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (passage_id, model)
+        ) WITHOUT ROWID;
+        CREATE INDEX passage_vectors_by_model ON passage_vectors(model, passage_id);
+        """,
+    )
+
+
 # Index i holds the migration from version i to version i + 1. Append only.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1_initial]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migration_1_initial,
+    _migration_2_vectors,
+]
 
 
 def migrate(conn: sqlite3.Connection, target: int | None = None) -> None:
@@ -330,6 +359,12 @@ def _query_words(query: str) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(words))[:_MAX_TERMS], list(dict.fromkeys(wide))[:_MAX_TERMS]
 
 
+def has_search_terms(query: str) -> bool:
+    """Whether a question has words of its own to search with ("tell me more" has none)."""
+    words, wide = _query_words(query)
+    return bool(words or wide)
+
+
 def _ngrams(term: str, n: int = _TRIGRAM) -> list[str]:
     return [term[i : i + n] for i in range(len(term) - n + 1)] or [term]
 
@@ -372,6 +407,16 @@ def _substring_ranges(text: str, needles: Iterable[str]) -> tuple[tuple[int, int
     return tuple(merged)
 
 
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = _RRF_K) -> list[int]:
+    """Ids ordered by the sum of 1 / (k + rank) over the rankings they appear in: fuses BM25
+    and vector rankings without comparing their incomparable scores."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, 1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores, key=lambda item: (-scores[item], item))
+
+
 def _idf(total: int, df: int) -> float:
     """Always positive (Lucene's form), so coverage is a proper weighted share."""
     return math.log(1 + (total - df + 0.5) / (df + 0.5))
@@ -396,7 +441,12 @@ class DocumentIndex(SqliteDatabase):
         self.has_trigram = bool(
             conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'passage_trigrams'").fetchone()
         )
-        self._total_cache: tuple[int, int] = (-1, 0)  # (data_version, passage count)
+        # Kept until the next write (see _version): passage count, indexed collections, df.
+        self._total_cache: tuple[tuple[int, int], int] = ((-1, -1), 0)
+        self._indexed_cache: tuple[tuple[int, int], set[int]] = ((-1, -1), set())
+        self._df_cache: tuple[tuple[int, int], dict[str, int]] = ((-1, -1), {})
+        self._own_writes = 0  # data_version does not count this connection's own commits
+        self._vector_cache: tuple[object, object, object] | None = None
         run_script(
             conn,
             f"""
@@ -733,9 +783,49 @@ class DocumentIndex(SqliteDatabase):
 
     # --- retrieval ---
 
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        self._own_writes += 1
+        with super()._write() as db:
+            yield db
+        self._own_writes += 1
+
+    def _version(self) -> tuple[int, int]:
+        """Changes whenever any connection (this one included) committed since last asked."""
+        return self._conn.execute("PRAGMA data_version").fetchone()[0], self._own_writes
+
+    def _doc_freqs(self, stems: Sequence[str]) -> dict[str, int]:
+        """Passages holding each stem. fts5vocab counts by walking the term's whole doclist
+        (~15 ms for a word in every passage of 100k), so counts are kept until the next write."""
+        version = self._version()
+        if self._df_cache[0] != version or len(self._df_cache[1]) > 4096:
+            self._df_cache = (version, {})
+        known = self._df_cache[1]
+        missing = [s for s in stems if s not in known]
+        if missing:
+            marks = ",".join("?" * len(missing))
+            found = dict(
+                self._conn.execute(
+                    f"SELECT term, doc FROM temp.passage_vocab WHERE term IN ({marks})", missing
+                ).fetchall()
+            )
+            for stem in missing:
+                known[stem] = found.get(stem, 0)
+        return {s: known[s] for s in stems if known[s]}
+
+    def _collections_with_passages(self) -> set[int]:
+        """Collections that have indexed files, recounted only after a write."""
+        version = self._version()
+        if self._indexed_cache[0] != version:
+            rows = self._conn.execute(
+                "SELECT DISTINCT collection_id FROM files WHERE passages > 0"
+            ).fetchall()
+            self._indexed_cache = (version, {r[0] for r in rows})
+        return self._indexed_cache[1]
+
     def _passage_total(self) -> int:
         """Passages in the index, recounted only when some connection wrote since."""
-        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        version = self._version()
         if self._total_cache[0] != version:
             count = self._conn.execute("SELECT count(*) FROM passages").fetchone()[0]
             self._total_cache = (version, count)
@@ -748,12 +838,59 @@ class DocumentIndex(SqliteDatabase):
         limit: int = 5,
         *,
         min_coverage: float = RELEVANT_COVERAGE,
+        query_vector: Sequence[float] | None = None,
+        vector_model: str = "",
+        min_similarity: float = VECTOR_RELEVANT,
     ) -> list[PassageHit]:
         """The best passages for a question, best first. Never raises on what the user typed.
-        An empty list means nothing relevant: say so rather than answer without sources."""
+        An empty list means nothing relevant: say so rather than answer without sources.
+
+        With ``query_vector`` (the question embedded by ``vector_model``) and vectors stored for
+        that model, BM25 and vector rankings are fused by reciprocal rank; a passage found only
+        by meaning must be at least ``min_similarity`` similar to count."""
         ids = sorted({int(i) for i in collection_ids})
         if not ids or limit <= 0:
             return []
+        wide_limit = limit * 4 if query_vector is not None else limit
+        lexical = self._search_lexical(ids, query, wide_limit, min_coverage)
+        if query_vector is None or not vector_model:
+            return lexical[:limit]
+        try:
+            nearest = [
+                (pid, sim)
+                for pid, sim in self.vector_search(ids, query_vector, vector_model, limit * 4)
+                if sim >= min_similarity
+            ]
+        except (sqlite3.OperationalError, ValueError):
+            log.exception("vector search failed")
+            return lexical[:limit]
+        if not nearest:
+            return lexical[:limit]
+        by_id = {h.passage_id: h for h in lexical}
+        similarity = dict(nearest)
+        fused = reciprocal_rank_fusion(
+            [[h.passage_id for h in lexical], [pid for pid, _ in nearest]]
+        )[:limit]
+        missing = [pid for pid in fused if pid not in by_id]
+        if missing:
+            marks = ",".join("?" * len(missing))
+            for row in self._conn.execute(
+                "SELECT p.id, f.collection_id, f.path, p.page, p.heading, p.text FROM passages p"
+                f" JOIN files f ON f.id = p.file_id WHERE p.id IN ({marks})",
+                missing,
+            ):
+                by_id[row[0]] = PassageHit(
+                    *row[:5],
+                    text=row[5],
+                    score=similarity[row[0]],
+                    coverage=similarity[row[0]],
+                    highlights=(),
+                )
+        return [by_id[pid] for pid in fused if pid in by_id]
+
+    def _search_lexical(
+        self, ids: list[int], query: str, limit: int, min_coverage: float
+    ) -> list[PassageHit]:
         words, wide = _query_words(query)
         try:
             if wide:
@@ -763,6 +900,90 @@ class DocumentIndex(SqliteDatabase):
         except sqlite3.OperationalError:
             log.exception("document search failed for %r", query)
         return []
+
+    # --- vectors ---
+
+    def passages_without_vectors(
+        self, collection_id: int, model: str, limit: int = 32
+    ) -> list[tuple[int, str]]:
+        """(passage id, text) of passages that have no vector from ``model`` yet."""
+        return self._conn.execute(
+            "SELECT p.id, coalesce(p.heading || char(10), '') || p.text FROM passages p"
+            " JOIN files f ON f.id = p.file_id WHERE f.collection_id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM passage_vectors v WHERE v.passage_id = p.id AND v.model = ?)"
+            " ORDER BY p.id LIMIT ?",
+            (collection_id, model, limit),
+        ).fetchall()
+
+    def count_vectors(self, collection_id: int, model: str) -> tuple[int, int]:
+        """(passages with a vector from ``model``, all passages) of a collection."""
+        row = self._conn.execute(
+            "SELECT count(v.passage_id), count(p.id) FROM passages p"
+            " JOIN files f ON f.id = p.file_id"
+            " LEFT JOIN passage_vectors v ON v.passage_id = p.id AND v.model = ?"
+            " WHERE f.collection_id = ?",
+            (model, collection_id),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def store_vectors(self, model: str, vectors: Sequence[tuple[int, Sequence[float]]]) -> None:
+        """Keeps L2-normalized float32 copies; a passage deleted meanwhile is skipped."""
+        import numpy as np
+
+        rows = []
+        for passage_id, vector in vectors:
+            array = np.asarray(vector, dtype="<f4")
+            norm = float(np.linalg.norm(array))
+            if array.ndim != 1 or not array.size or not np.isfinite(norm) or norm == 0:
+                continue  # a model that returns garbage must not poison the search
+            rows.append((passage_id, model, (array / norm).astype("<f4").tobytes()))
+        with self._write() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO passage_vectors(passage_id, model, vector)"
+                " SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)",
+                [(*r, r[0]) for r in rows],
+            )
+
+    def vector_search(
+        self, collection_ids: Collection[int], query: Sequence[float], model: str, limit: int
+    ) -> list[tuple[int, float]]:
+        """(passage id, cosine similarity) of the nearest passages, best first. The matrix of a
+        collection set is kept in memory until the next write."""
+        import numpy as np
+
+        ids = tuple(sorted(collection_ids))
+        key = (self._version(), ids, model)
+        if self._vector_cache is None or self._vector_cache[0] != key:
+            marks = ",".join("?" * len(ids))
+            rows = self._conn.execute(
+                "SELECT v.passage_id, v.vector FROM passage_vectors v"
+                " JOIN passages p ON p.id = v.passage_id JOIN files f ON f.id = p.file_id"
+                f" WHERE v.model = ? AND f.collection_id IN ({marks})",
+                (model, *ids),
+            ).fetchall()
+            sizes = {len(r[1]) for r in rows}
+            if len(sizes) > 1:  # vectors of another size: not this model's; use the common one
+                common = max(sizes, key=lambda n: sum(1 for r in rows if len(r[1]) == n))
+                rows = [r for r in rows if len(r[1]) == common]
+            passage_ids = np.array([r[0] for r in rows], dtype=np.int64)
+            matrix = (
+                np.frombuffer(b"".join(r[1] for r in rows), dtype="<f4").reshape(len(rows), -1)
+                if rows
+                else np.zeros((0, 0), dtype="<f4")
+            )
+            self._vector_cache = (key, passage_ids, matrix)
+        _, passage_ids, matrix = self._vector_cache
+        q = np.asarray(query, dtype="<f4")
+        if not len(passage_ids) or q.ndim != 1 or q.shape[0] != matrix.shape[1]:
+            return []
+        norm = float(np.linalg.norm(q))
+        if not np.isfinite(norm) or norm == 0:
+            return []
+        scores = matrix @ (q / norm)
+        count = min(limit, len(scores))
+        best = np.argpartition(-scores, count - 1)[:count]
+        best = best[np.argsort(-scores[best])]
+        return [(int(passage_ids[i]), float(scores[i])) for i in best]
 
     def _stems(self, rows: Sequence[str]) -> list[set[str]]:
         """The stems the words tokenizer makes of each string (so the query and the matched
@@ -789,12 +1010,7 @@ class DocumentIndex(SqliteDatabase):
         all_stems = sorted(set().union(*term_stems))
         if not all_stems:
             return []
-        marks = ",".join("?" * len(all_stems))
-        df = dict(
-            self._conn.execute(
-                f"SELECT term, doc FROM temp.passage_vocab WHERE term IN ({marks})", all_stems
-            ).fetchall()
-        )
+        df = self._doc_freqs(all_stems)
         weight = {s: _idf(total, df.get(s, 0)) for s in all_stems}
         query_weight = sum(weight.values())
         # Terms in more than half the passages add nothing to BM25 (FTS5 clamps their IDF)
@@ -808,18 +1024,69 @@ class DocumentIndex(SqliteDatabase):
         chosen = rare or useful
         if not chosen:
             return []
-        match = " OR ".join(map(_fts_phrase, chosen))
+        # Stage 1 ranks with the rarest terms whose posting lists add up to at most
+        # _RANKED_ROWS: BM25 costs ~1 µs a candidate, and the common terms left out carry the
+        # least weight. When even the rarest term matches more, a uniform sample of its
+        # passages is ranked (the words then barely tell passages apart anyway).
+        term_df = {
+            w: max((df.get(x, 0) for x in s), default=0)
+            for w, s in zip(words, term_stems, strict=True)
+        }
+        ranked: list[str] = []
+        candidates = 0
+        for word in sorted(chosen, key=lambda w: term_df[w]):
+            if ranked and candidates + term_df[word] > _RANKED_ROWS:
+                break
+            ranked.append(word)
+            candidates += term_df[word]
+        step = max(1, math.ceil(candidates / _RANKED_ROWS))
+        sample = f" AND passage_words.rowid % {step} = 0" if step > 1 else ""
+        ranked_match = " OR ".join(map(_fts_phrase, ranked))
+        wanted = max(limit * 4, 20)
         collections = ",".join("?" * len(ids))
-        rows = self._conn.execute(
-            f"SELECT p.id, f.collection_id, f.path, p.page, p.heading,"
-            f" highlight(passage_words, 0, '{_START}', '{_END}'),"
-            f" highlight(passage_words, 1, '{_START}', '{_END}'), {_BM25} AS score"
-            " FROM passage_words JOIN passages p ON p.id = passage_words.rowid"
-            " JOIN files f ON f.id = p.file_id"
-            f" WHERE passage_words MATCH ? AND f.collection_id IN ({collections})"
-            " ORDER BY score LIMIT ?",
-            (match, *ids, max(limit * 4, 20)),
-        ).fetchall()
+        if set(ids) >= self._collections_with_passages():
+            # Every passage is wanted: rank in FTS5 alone, no join per candidate.
+            top = self._conn.execute(
+                f"SELECT rowid, {_BM25} AS score FROM passage_words"
+                f" WHERE passage_words MATCH ?{sample} ORDER BY score LIMIT ?",
+                (ranked_match, wanted),
+            ).fetchall()
+        else:
+            top = self._conn.execute(
+                f"SELECT p.id, {_BM25} AS score"
+                " FROM passage_words JOIN passages p ON p.id = passage_words.rowid"
+                " JOIN files f ON f.id = p.file_id"
+                f" WHERE passage_words MATCH ? AND f.collection_id IN ({collections}){sample}"
+                " ORDER BY score LIMIT ?",
+                (ranked_match, *ids, wanted),
+            ).fetchall()
+        if not top:
+            return []
+        # Stage 2 marks every chosen term, but only in the passages stage 1 kept.
+        marks = ",".join("?" * len(top))
+        top_ids = [r[0] for r in top]
+        details = {
+            r[0]: r[1:]
+            for r in self._conn.execute(
+                "SELECT p.id, f.collection_id, f.path, p.page, p.heading FROM passages p"
+                f" JOIN files f ON f.id = p.file_id WHERE p.id IN ({marks})",
+                top_ids,
+            )
+        }
+        marked = {
+            r[0]: (r[1], r[2])
+            for r in self._conn.execute(
+                f"SELECT rowid, highlight(passage_words, 0, '{_START}', '{_END}'),"
+                f" highlight(passage_words, 1, '{_START}', '{_END}') FROM passage_words"
+                f" WHERE passage_words MATCH ? AND rowid IN ({marks})",
+                (" OR ".join(map(_fts_phrase, chosen)), *top_ids),
+            )
+        }
+        rows = [
+            (r[0], *details[r[0]], *marked[r[0]], r[1])
+            for r in top
+            if r[0] in marked and r[0] in details
+        ]
         if not rows:
             return []
         texts = [_ranges(r[5]) for r in rows]

@@ -40,10 +40,11 @@ from desktop.core.conversation import (
     ConversationSummary,
     FinishReason,
     GenerationInfo,
+    MessageSource,
     Role,
     StoredMessage,
 )
-from desktop.core.markdown import COPY_SCHEME, MarkdownLabels, render_markdown
+from desktop.core.markdown import COPY_SCHEME, SOURCE_SCHEME, MarkdownLabels, render_markdown
 from desktop.core.storage import ImportedConversation, ImportedMessage
 
 __all__ = [
@@ -155,6 +156,8 @@ class ExportLabels:
     image: str = "[image: {alt}]"
     thinking: str = "Thinking"
     thought_for: str = "Thought for {seconds} s"
+    sources: str = "Sources"
+    page: str = "page {page}"
 
     def role(self, role: Role) -> str:
         return {Role.USER: self.you, Role.ASSISTANT: self.assistant, Role.SYSTEM: self.system}[role]
@@ -456,7 +459,33 @@ def export_markdown(
                 title = _md_escape(_thinking_title(message, labels))
                 lines += [f"> **{title}**", ">", *_quoted(message.thinking.strip()), ""]
             lines += [message.content.rstrip("\n") if message.content else "", ""]
+            lines += _sources_markdown(message.sources, labels)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def source_place(source: MessageSource, labels: ExportLabels = _DEFAULT_LABELS) -> str:
+    """'report.pdf, page 3, Heading': a source as the exports name it."""
+    parts = [Path(source.file).name or source.file]
+    if source.page is not None:
+        parts.append(labels.fill("page", page=source.page))
+    if source.heading:
+        parts.append(source.heading)
+    return ", ".join(parts)
+
+
+def _sources_markdown(sources: Sequence[MessageSource], labels: ExportLabels) -> list[str]:
+    """A reply's sources under it: number, file, page, heading, path, and the passage quoted."""
+    if not sources:
+        return []
+    lines = [f"**{labels.sources}:**", ""]
+    for source in sources:
+        lines.append(
+            f"- \\[{source.number}\\] {_md_escape(source_place(source, labels))}"
+            f" — {_md_escape(source.file)}"
+        )
+        lines += [f"  > {line}" if line.strip() else "  >" for line in source.text.splitlines()]
+    lines.append("")
+    return lines
 
 
 def _one_line(text: str) -> str:
@@ -503,6 +532,12 @@ def export_text(
                     *_quoted(message.thinking.strip()),
                 ]
             lines += [message.content.rstrip("\n"), ""]
+            if message.sources:
+                lines.append(f"{labels.sources}:")
+                lines += [
+                    f"[{s.number}] {source_place(s, labels)} ({s.file})" for s in message.sources
+                ]
+                lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -550,12 +585,51 @@ details.thinking > pre.plain { border-left: 3px solid var(--border); padding-lef
 _COPY_LINK = re.compile(r'(?:&nbsp;)*<a href="' + re.escape(COPY_SCHEME) + r':\d+">[^<]*</a>')
 
 
-def render_reply_html(text: str, labels: ExportLabels = _DEFAULT_LABELS) -> str:
-    """A reply's Markdown as safe HTML that QTextDocument also understands, minus Copy links."""
+_SOURCE_LINK = re.compile('href="' + re.escape(SOURCE_SCHEME) + r':(\d+)"')
+
+
+def render_reply_html(
+    text: str, labels: ExportLabels = _DEFAULT_LABELS, citations: frozenset[int] = frozenset()
+) -> str:
+    """A reply's Markdown as safe HTML that QTextDocument also understands, minus Copy links.
+    Citations of ``citations`` become ``hearthside-source:n`` links for the caller to point."""
     rendered = render_markdown(
-        text, labels=MarkdownLabels(copy="", image=labels.image, code=labels.code)
+        text,
+        labels=MarkdownLabels(copy="", image=labels.image, code=labels.code),
+        citations=citations,
     ).html
     return _COPY_LINK.sub("", rendered)
+
+
+def _marked(text: str, highlights: Sequence[tuple[int, int]]) -> str:
+    """The passage escaped, its matched words in <mark>."""
+    out: list[str] = []
+    position = 0
+    for start, end in sorted(highlights):
+        start, end = max(start, position), min(end, len(text))
+        if start < end:
+            out += [_esc(text[position:start]), f"<mark>{_esc(text[start:end])}</mark>"]
+            position = end
+    out.append(_esc(text[position:]))
+    return "".join(out)
+
+
+def _sources_html(message: StoredMessage, labels: ExportLabels) -> str:
+    if not message.sources:
+        return ""
+    items = "".join(
+        f'<li id="m{message.id}-s{s.number}" value="{s.number}">'
+        f"<strong>{_esc(source_place(s, labels))}</strong><br>"
+        f'<small style="color: var(--muted); overflow-wrap: anywhere;">{_esc(s.file)}</small>'
+        f'<blockquote style="margin: .25rem 0 .5rem; padding-left: .75rem;'
+        f' border-left: 3px solid var(--border); white-space: pre-wrap;">'
+        f"{_marked(s.text, s.highlights)}</blockquote></li>"
+        for s in message.sources
+    )
+    return (
+        '<section class="sources" style="border-top: 1px solid var(--border); font-size: .9rem;">'
+        f'<h3 style="font-size: .9rem;">{_esc(labels.sources)}</h3><ol>{items}</ol></section>'
+    )
 
 
 def _esc(text: str) -> str:
@@ -612,7 +686,12 @@ def export_html(
             role = message.role.value
             meta = " · ".join(message_metadata(message, labels, known=known))
             if message.role is Role.ASSISTANT:
-                body = f'<div class="content">{render_reply_html(message.content, labels)}</div>'
+                reply = render_reply_html(
+                    message.content, labels, frozenset(x.number for x in message.sources)
+                )
+                reply = _SOURCE_LINK.sub(rf'href="#m{message.id}-s\1"', reply)
+                body = f'<div class="content">{reply}</div>'
+                body += _sources_html(message, labels)
                 if include_thinking and message.thinking.strip():
                     body = (
                         '<details class="thinking"><summary>'
@@ -662,6 +741,18 @@ def _generation_json(info: GenerationInfo | None) -> dict[str, Any] | None:
         "prompt_tokens": info.prompt_tokens,
         "generated_tokens": info.generated_tokens,
         "tokens_per_second": _finite(info.tokens_per_second, 0.0),
+    }
+
+
+def _source_json(source: MessageSource) -> dict[str, Any]:
+    return {
+        "number": source.number,
+        "file": source.file,
+        "page": source.page,
+        "heading": source.heading,
+        "text": source.text,
+        "highlights": [[start, end] for start, end in source.highlights],
+        "collection": source.collection,
     }
 
 
@@ -722,6 +813,7 @@ def _conversation_json(conversation: ExportConversation) -> dict[str, Any]:
                 "finish_reason": m.finish_reason.value if m.finish_reason else None,
                 "generation": _generation_json(m.generation),
                 **_thinking_json(m),
+                **({"sources": [_source_json(x) for x in m.sources]} if m.sources else {}),
             }
             for m in _tree_order(conversation.messages)
         ],
@@ -814,6 +906,7 @@ def to_imported(conversation: ExportConversation) -> ImportedConversation:
                 generation=m.generation,
                 thinking=m.thinking,
                 thinking_seconds=m.thinking_seconds,
+                sources=m.sources,
             )
             for m in ordered
         ),
@@ -1196,6 +1289,37 @@ def _read_generation(obj: Any, where: str) -> GenerationInfo | None:
     )
 
 
+def _read_sources(obj: Any, where: str) -> tuple[MessageSource, ...]:
+    if obj is None:
+        return ()
+    _expect(obj, list, where)
+    sources = []
+    for i, raw in enumerate(obj):
+        at = _join(where, i)
+        _expect(raw, dict, at)
+        highlights = _get(raw, "highlights", list, at, default=[])
+        pairs = []
+        for j, pair in enumerate(highlights):
+            _expect(pair, list, _join(_join(at, "highlights"), j))
+            if len(pair) != 2 or not all(type(x) is int and x >= 0 for x in pair):
+                raise ImportFormatError(
+                    f"“{_join(_join(at, 'highlights'), j)}” should be two character offsets."
+                )
+            pairs.append((pair[0], pair[1]))
+        sources.append(
+            MessageSource(
+                number=_get(raw, "number", int, at),
+                file=_get(raw, "file", str, at),
+                page=_get(raw, "page", int, at, default=None, optional=True),
+                heading=_get(raw, "heading", str, at, default=None, optional=True),
+                text=_get(raw, "text", str, at, default=""),
+                highlights=tuple(pairs),
+                collection=_get(raw, "collection", str, at, default=""),
+            )
+        )
+    return tuple(sources)
+
+
 def _read_ours(document: dict, where: str) -> ImportedConversation:
     _check_version(document, where)
     settings = _get(document, "settings", dict, where, default={})
@@ -1230,6 +1354,7 @@ def _read_ours(document: dict, where: str) -> ImportedConversation:
                 generation=_read_generation(raw.get("generation"), _join(at, "generation")),
                 thinking=_get(raw, "thinking", str, at, default=""),
                 thinking_seconds=_read_seconds(raw, at),
+                sources=_read_sources(raw.get("sources"), _join(at, "sources")),
             )
         )
     for i, message in enumerate(messages):

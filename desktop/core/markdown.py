@@ -16,24 +16,24 @@ through :class:`MarkdownLabels` so the UI can translate them.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.style import StyleMeta
-from pygments.styles import get_style_by_name
-from pygments.token import Token as PygmentsToken
-from pygments.util import ClassNotFound
+if TYPE_CHECKING:
+    # Imported where first used: markdown-it and Pygments take ~25 ms to import, which the
+    # window's first frame need not wait for when it shows no message yet.
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
+    from pygments.style import StyleMeta
 
 __all__ = [
     "COPY_SCHEME",
+    "SOURCE_SCHEME",
     "MarkdownLabels",
     "RenderedMarkdown",
     "render_markdown",
@@ -41,6 +41,10 @@ __all__ = [
 
 #: Scheme of the "Copy" anchors above code blocks; ``hearthside-copy:3`` copies block 3.
 COPY_SCHEME = "hearthside-copy"
+
+#: Scheme of citation links: ``hearthside-source:2`` opens source [2] of the reply.
+SOURCE_SCHEME = "hearthside-source"
+_CITATION = re.compile(r"\[(\d{1,3})\]")
 
 #: Link schemes kept as links. Everything else is shown as plain text, so a reply cannot
 #: smuggle in ``javascript:``, ``file:`` or our own ``hearthside-copy:`` actions.
@@ -107,6 +111,10 @@ def _formatter(dark: bool) -> tuple[HtmlFormatter, str, str]:
     Cached because building a formatter walks the whole style, and a streaming reply is
     re-rendered many times a second.
     """
+    from pygments.formatters import HtmlFormatter
+    from pygments.styles import get_style_by_name
+    from pygments.token import Token as PygmentsToken
+
     style: StyleMeta = get_style_by_name(_DARK_STYLE if dark else _LIGHT_STYLE)
     palette = _DARK if dark else _LIGHT
     background = style.background_color or palette.background
@@ -120,6 +128,9 @@ def _lexer(name: str) -> Lexer | None:
     """Lexer for a fence info word, or ``None`` to show the block as plain text."""
     if not name:
         return None
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(name, stripnl=False, ensurenl=False)
     except (ClassNotFound, ValueError):
@@ -140,6 +151,8 @@ def _highlight(code: str, language: str, dark: bool) -> str:
     if lexer is None:
         return html.escape(code, quote=False)
     formatter, _, _ = _formatter(dark)
+    from pygments import highlight
+
     try:
         return highlight(code, lexer, formatter).removesuffix("\n")
     except Exception:  # a third-party lexer must never break the chat view
@@ -224,6 +237,25 @@ def _render_link_close(self: Any, tokens: list[Token], idx: int, options: Any, e
     return "</a>" if allowed else ""
 
 
+def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    """Plain text, with "[2]" turned into a citation link when the reply has a source 2
+    (never inside another link; code spans are other tokens and stay as typed)."""
+    from markdown_it.common.utils import escapeHtml  # loaded already: this runs in a render
+
+    text = escapeHtml(tokens[idx].content)
+    citations: frozenset[int] = env["citations"]
+    if not citations or env["link_stack"]:
+        return text
+
+    def link(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        if number not in citations:
+            return match.group(0)
+        return f'<a href="{SOURCE_SCHEME}:{number}">[{number}]</a>'
+
+    return _CITATION.sub(link, text)
+
+
 def _render_table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
     palette = _DARK if env["dark"] else _LIGHT
     return (
@@ -233,7 +265,11 @@ def _render_table_open(self: Any, tokens: list[Token], idx: int, options: Any, e
     )
 
 
-def _build_parser() -> MarkdownIt:
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    """Built on first use (importing markdown-it then), reused for every render."""
+    from markdown_it import MarkdownIt
+
     # html=False: raw HTML in a reply is shown as text. breaks=True: models use single
     # newlines as line breaks (poems, addresses), and chat users expect to see them.
     md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
@@ -246,27 +282,33 @@ def _build_parser() -> MarkdownIt:
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("link_close", _render_link_close)
     md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("text", _render_text)
     return md
 
 
-_PARSER = _build_parser()
 _DEFAULT_LABELS = MarkdownLabels()
 
 
 def render_markdown(
-    text: str, *, dark: bool = False, labels: MarkdownLabels = _DEFAULT_LABELS
+    text: str,
+    *,
+    dark: bool = False,
+    labels: MarkdownLabels = _DEFAULT_LABELS,
+    citations: frozenset[int] = frozenset(),
 ) -> RenderedMarkdown:
     """Render untrusted Markdown to Qt-compatible HTML.
 
     ``dark`` picks code colours that read well on a dark window background; the rest of the
-    text takes its colour from the widget palette.
+    text takes its colour from the widget palette. ``citations``: the source numbers the reply
+    was given; "[n]" for one of them becomes a ``hearthside-source:n`` link.
     """
     env: dict[str, Any] = {
         "code_blocks": [],
         "link_stack": [],
         "dark": dark,
         "labels": labels,
+        "citations": citations,
     }
     # Qt turns the trailing newline into a space at the end of the last paragraph.
-    rendered = _PARSER.render(text, env).rstrip()
+    rendered = _parser().render(text, env).rstrip()
     return RenderedMarkdown(html=rendered, code_blocks=tuple(env["code_blocks"]))

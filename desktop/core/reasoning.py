@@ -20,9 +20,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
-import jinja2
-import jinja2.meta
-
 __all__ = [
     "CANDIDATE_MARKERS",
     "ReasoningFormat",
@@ -99,7 +96,12 @@ class ReasoningFormat:
 
 @functools.lru_cache(maxsize=16)
 def _template_variables(source: str) -> frozenset[str]:
-    """Names the template reads from its context; parsing only, nothing is rendered."""
+    """Names the template reads from its context; parsing only, nothing is rendered.
+
+    Jinja is imported here, at the first model load, not with the app (see start-up)."""
+    import jinja2
+    import jinja2.meta
+
     try:
         env = jinja2.Environment(extensions=["jinja2.ext.loopcontrols"])
         return frozenset(jinja2.meta.find_undeclared_variables(env.parse(source)))

@@ -105,6 +105,12 @@ DECLARED: tuple[Setting, ...] = (
         "The Hugging Face endpoint; a mirror's address works here too.",
     ),
     Setting("downloads.parallel", int, 2, "How many downloads run at the same time."),
+    Setting(
+        "documents.embedding_model",
+        str,
+        "",
+        "A GGUF embedding model for meaning search in document collections; empty: words only.",
+    ),
     Setting("window.geometry", str, "", "Window size and position (Qt's saved geometry)."),
     Setting("window.splitter", str, "", "Width of the history sidebar (Qt's saved state)."),
 )

@@ -9,6 +9,7 @@ count to prove follow-up turns evaluate only what is new).
 from __future__ import annotations
 
 import ctypes
+import importlib
 import os
 import re
 import threading
@@ -16,12 +17,39 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import llama_cpp
-import llama_cpp.llama_cpp as llama_low
-import numpy as np
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.prompt import PromptSegment
+
+
+class _LazyModule:
+    """Stands in for a module until first use, then imports it and takes its place.
+
+    llama_cpp (with numpy) takes ~0.3 s to import, and the window's first frame needs only this
+    module's dataclasses; the inference thread pays for the import when it first loads a model.
+    On first attribute access the real module replaces this object in the module globals, so
+    the per-token loop reads a plain module attribute, not this proxy.
+    """
+
+    def __init__(self, global_name: str, module_name: str) -> None:
+        self._global_name = global_name
+        self._module_name = module_name
+
+    def __getattr__(self, attr: str) -> Any:
+        module: ModuleType = importlib.import_module(self._module_name)
+        globals()[self._global_name] = module
+        return getattr(module, attr)
+
+
+if TYPE_CHECKING:
+    import llama_cpp
+    import llama_cpp.llama_cpp as llama_low
+    import numpy as np
+else:
+    llama_cpp = _LazyModule("llama_cpp", "llama_cpp")
+    llama_low = _LazyModule("llama_low", "llama_cpp.llama_cpp")
+    np = _LazyModule("np", "numpy")
 
 ProgressCallback = Callable[[float], bool]
 """Called with 0.0–1.0 while a model loads; returning False cancels the load."""
@@ -532,3 +560,59 @@ def measure_generation(
     gen_s = end - (first or end)
     gen_rate = (made - 1) / gen_s if made > 1 and gen_s > 0 else 0.0
     return prompt_rate, gen_rate, made
+
+
+# Embeddings ------------------------------------------------------------------------------------
+
+
+class EmbeddingModel:
+    """A GGUF model loaded for embeddings only (document meaning search).
+
+    Its own small context (512 tokens; longer passages are cut, which the ~220-word passages
+    rarely need), mean pooling forced so that any model gives one vector per text, L2-normalized
+    float32 rows. Not thread-safe: one caller at a time (workers/indexing.py shares one under a
+    lock).
+    """
+
+    N_CTX = 512
+
+    def __init__(self, llm: llama_cpp.Llama, path: Path) -> None:
+        self._llm = llm
+        self.path = path
+
+    @classmethod
+    def load(cls, path: Path, n_threads: int = 0) -> EmbeddingModel:
+        """Raises ModelLoadError; the caller checks the file with gguf_check first."""
+        threads = n_threads or default_thread_count()
+        try:
+            llm = llama_cpp.Llama(
+                model_path=str(path),
+                embedding=True,
+                n_ctx=cls.N_CTX,
+                n_batch=cls.N_CTX,
+                n_ubatch=cls.N_CTX,
+                n_threads=threads,
+                n_threads_batch=threads,
+                pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as error:
+            raise ModelLoadError(str(error)) from error
+        return cls(llm, Path(path))
+
+    @property
+    def dimension(self) -> int:
+        return int(self._llm.n_embd())
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One normalized row per text (an empty text embeds as a space)."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        try:
+            rows = self._llm.embed([t or " " for t in texts], normalize=True, truncate=True)
+        except (ValueError, RuntimeError) as error:
+            raise GenerationError(str(error)) from error
+        return np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
+
+    def close(self) -> None:
+        self._llm.close()

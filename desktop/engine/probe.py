@@ -18,7 +18,6 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 PROBE_OK = "HEARTHSIDE-PROBE-OK"
@@ -60,6 +59,8 @@ class ProbeCache:
 
     @staticmethod
     def _key(model: Path, n_gpu_layers: int) -> tuple[str, str] | None:
+        from importlib import metadata  # ~15 ms to import; only a load needs it
+
         try:
             stat = model.stat()
             llama_version = metadata.version("llama-cpp-python")

@@ -36,9 +36,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import httpx2
+if TYPE_CHECKING:
+    import httpx2  # imported by download() itself: the app starts without the HTTP stack
 
 __all__ = [
     "TransferControl",
@@ -51,7 +52,6 @@ __all__ = [
     "part_path",
 ]
 
-_CHUNK = 256 * 1024
 _MIB = 1 << 20
 DISK_MARGIN = 64 * _MIB  # kept free beyond the file itself, so the system is not left at 0 bytes
 
@@ -228,6 +228,8 @@ def download(
                 if control.stop_requested:
                     return _stop(control, part, meta)
 
+    import httpx2
+
     own_client = client is None
     if client is None:
         client = httpx2.Client(
@@ -338,6 +340,8 @@ def _attempt(
     connected_before: bool,
 ) -> tuple[int, str | None]:
     """One HTTP request from ``done`` on; returns the new ``done`` and the server's ETag."""
+    import httpx2
+
     req_headers = dict(extra_headers)
     if done:
         req_headers["Range"] = f"bytes={done}-"
@@ -378,7 +382,10 @@ def _attempt(
             report(TransferProgress(done, size, 0.0, TransferState.DOWNLOADING))
             last = time.monotonic()
             with open(part, "ab", buffering=0) as f:
-                for chunk in r.iter_bytes(_CHUNK):
+                # As the bytes come: re-chunking them (iter_bytes(size)) copies every byte once
+                # more for nothing. Hashing stays inline: on a 2-core machine a writer thread
+                # for write + hash cost more in hand-offs than it overlapped.
+                for chunk in r.iter_bytes():
                     if done + len(chunk) > size:
                         chunk = chunk[: size - done]
                     try:

@@ -29,14 +29,18 @@ from desktop.core.conversation import (
     ConversationSummary,
     FinishReason,
     GenerationInfo,
+    MessageSource,
     Role,
     RunningSummary,
     StoredMessage,
 )
+from desktop.core.grounding import DEFAULT_PASSAGES, Grounding, sources_from_hits
 from desktop.core.storage import ConversationStore
 from desktop.engine.llama import LoadOptions, SamplingOptions
 from desktop.engine.starter import STARTER_SHA256, is_starter_model
-from desktop.ui.message_model import MessageListModel, MessageRow
+from desktop.ui.documents import DocumentCollections
+from desktop.ui.message_model import MessageListModel, MessageRow, SourcesNote, SourcesState
+from desktop.workers.indexing import RetrievalResult
 from desktop.workers.inference import (
     ContextCount,
     CountRequest,
@@ -55,6 +59,8 @@ PAGE_SIZE = 200
 SAVE_INTERVAL_S = 0.25
 """How often a growing reply is written; a crash loses at most this much of it."""
 TITLE_LENGTH = 60
+COLLECTIONS_KEY = "collections"
+"""Conversation settings key: ids of the document collections attached to the chat."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +107,8 @@ class ChatSession(QObject):
         context_counted(ContextCount): the answer to the latest request_count.
         summary_changed(object): the RunningSummary that applies to the branch on screen, or
             None; sent when the branch changes, a summary is made or edited.
+        attached_changed(tuple[int, ...]): the document collections attached to the open
+            chat (its replies are grounded in their passages).
     """
 
     load_requested = Signal(int, str, object)
@@ -121,6 +129,7 @@ class ChatSession(QObject):
     count_requested = Signal(object)
     context_counted = Signal(object)
     summary_changed = Signal(object)
+    attached_changed = Signal(object)
 
     def __init__(
         self, worker: InferenceWorker, store: ConversationStore, parent: QObject | None = None
@@ -153,6 +162,9 @@ class ChatSession(QObject):
         self._count_id: int | None = None
         self.running_summary: RunningSummary | None = None
         """The summary that applies to the branch on screen."""
+        self.documents: DocumentCollections | None = None
+        self.attached: tuple[int, ...] = ()
+        self._pending: GenerationRequest | None = None  # waits for its passages
         self.load_requested.connect(worker.on_load_requested)
         self.generate_requested.connect(worker.on_generate_requested)
         self.unload_requested.connect(worker.on_unload_requested)
@@ -226,6 +238,7 @@ class ChatSession(QObject):
         self.messages.set_rows(())
         self._set_summary(None)
         self.has_earlier_changed.emit(False)
+        self._set_attached(())
         self.conversation_opened.emit(None)
 
     def open_conversation(self, conversation_id: int) -> bool:
@@ -239,6 +252,9 @@ class ChatSession(QObject):
         self._path = list(self.store.path_to(leaf)) if leaf is not None else []
         self._show_path()
         self.apply_conversation_settings()
+        saved = self.store.conversation_settings(conversation_id).get(COLLECTIONS_KEY, ())
+        ids = saved if isinstance(saved, list) else []
+        self._set_attached(tuple(i for i in ids if isinstance(i, int) and not isinstance(i, bool)))
         self.conversation_opened.emit(summary)
         return True
 
@@ -285,6 +301,33 @@ class ChatSession(QObject):
                 self.remember_conversation_settings()
             except Exception as error:
                 self.store_failed.emit(str(error))
+
+    # Documents ---------------------------------------------------------------------------------
+
+    def set_documents(self, documents: DocumentCollections) -> None:
+        """Lets replies be grounded in the user's collections (the app sets this)."""
+        self.documents = documents
+        documents.retrieval_finished.connect(self.on_documents_retrieval_finished)
+        documents.retrieval_failed.connect(self.on_documents_retrieval_failed)
+
+    def attach_collection(self, collection_id: int) -> None:
+        if collection_id not in self.attached:
+            self._set_attached((*self.attached, collection_id), save=True)
+
+    def detach_collection(self, collection_id: int) -> None:
+        if collection_id in self.attached:
+            self._set_attached(tuple(i for i in self.attached if i != collection_id), save=True)
+
+    def _set_attached(self, ids: tuple[int, ...], *, save: bool = False) -> None:
+        self.attached = ids
+        if save and self.conversation_id is not None:
+            try:
+                self.store.update_conversation_settings(
+                    self.conversation_id, settings=self._stored_settings()
+                )
+            except Exception as error:
+                self.store_failed.emit(str(error))
+        self.attached_changed.emit(ids)
 
     def show_earlier(self) -> None:
         """Adds the next page of earlier messages above the ones shown."""
@@ -401,6 +444,7 @@ class ChatSession(QObject):
                     sibling_count=max(1, len(ids)),
                     thinking=message.thinking,
                     thinking_seconds=message.thinking_seconds,
+                    sources=message.sources,
                     excluded=message.id in not_sent,
                 )
             )
@@ -430,8 +474,10 @@ class ChatSession(QObject):
         return {**self._sampling_settings(), "overflow": str(self.overflow)}
 
     def _sampling_settings(self) -> dict[str, object]:
+        """The conversation's settings JSON: sampling, and the attached collections."""
         sampling = self.settings.sampling
         return {
+            COLLECTIONS_KEY: list(self.attached),
             "temperature": sampling.temperature,
             "top_p": sampling.top_p,
             "top_k": sampling.top_k,
@@ -549,6 +595,7 @@ class ChatSession(QObject):
         """Stops the reply now; the text so far stays. The worker confirms with reply_finished."""
         if self._reply_id is None:
             return
+        self._pending = None
         self._worker.cancel_reply(self._reply_id)
         self._finish_reply(FinishReason.CANCELLED, None)
 
@@ -608,20 +655,87 @@ class ChatSession(QObject):
         self.messages.set_siblings(self._reply_row, count - 1, count)
         self.streaming_changed.emit(True)
         self._announce()
-        self.generate_requested.emit(
-            GenerationRequest(
-                self._reply_id,
-                tuple(history),
-                sampling,
-                max(self._dropped.get(self.conversation_id, 0), covers),
-                conversation_key=str(self.conversation_id),
-                thinking=self.settings.thinking,
-                thinking_budget=self.settings.thinking_budget,
-                overflow=self.overflow,
-                summary=summary.content if summary is not None and covers else "",
-                summary_covers=covers,
-            )
+        request = GenerationRequest(
+            self._reply_id,
+            tuple(history),
+            sampling,
+            max(self._dropped.get(self.conversation_id, 0), covers),
+            conversation_key=str(self.conversation_id),
+            thinking=self.settings.thinking,
+            thinking_budget=self.settings.thinking_budget,
+            overflow=self.overflow,
+            summary=summary.content if summary is not None and covers else "",
+            summary_covers=covers,
         )
+        self._pending = None
+        documents = self.documents
+        attached = [i for i in self.attached if documents and documents.name_of(i) is not None]
+        if documents is not None and attached:
+            # The passages are looked up off the GUI thread; the request waits for them.
+            self._pending = request
+            self.messages.set_sources(self._reply_row, (), SourcesNote(SourcesState.SEARCHING))
+            earlier = [m.content for m in history[:-1] if m.role == Role.USER]
+            documents.retrieve(
+                self._reply_id,
+                attached,
+                history[-1].content,
+                DEFAULT_PASSAGES,
+                earlier[-1] if earlier else "",
+            )
+        else:
+            self.generate_requested.emit(request)
+
+    @Slot(object)
+    def on_documents_retrieval_finished(self, result: RetrievalResult) -> None:
+        request = self._pending
+        if request is None or result.request_id != request.request_id:
+            return  # the reply was stopped or superseded meanwhile
+        self._pending = None
+        names = tuple(result.collection_names.values()) or tuple(
+            self._collection_name(i) for i in self.attached
+        )
+        sources = sources_from_hits(result.hits, result.collection_names)
+        if self._reply_row is not None and not sources:
+            self.messages.set_sources(
+                self._reply_row, (), SourcesNote(SourcesState.NOTHING_RELEVANT)
+            )
+        self.generate_requested.emit(replace(request, grounding=Grounding(sources, names)))
+
+    @Slot(int, str)
+    def on_documents_retrieval_failed(self, request_id: int, message: str) -> None:
+        request = self._pending
+        if request is None or request_id != request.request_id:
+            return
+        self._pending = None
+        if self._reply_row is not None:
+            self.messages.set_sources(self._reply_row, (), SourcesNote(SourcesState.FAILED))
+        self.generate_requested.emit(request)
+
+    def _collection_name(self, collection_id: int) -> str:
+        name = self.documents.name_of(collection_id) if self.documents is not None else None
+        return name or ""
+
+    def _store_sources(self, sources: tuple[MessageSource, ...], left_out: int) -> None:
+        """Keeps the passages the model was given with the reply, so its citations can be
+        followed after a restart and go into exports."""
+        if self._reply_row is None:
+            return
+        row = self.messages.row_data(self._reply_row)
+        note = self.messages.data(
+            self.messages.index(self._reply_row, 0), MessageListModel.Roles.SourcesNoteRole
+        )
+        if left_out:
+            note = SourcesNote(SourcesState.LEFT_OUT, left_out)
+        elif note is not None and note.state == SourcesState.SEARCHING:
+            note = None
+        self.messages.set_sources(self._reply_row, sources, note)
+        if sources and self._reply_message is not None and row.message_id is not None:
+            try:
+                self.store.update_message(self._reply_message.id, sources=sources)
+            except Exception as error:
+                self.store_failed.emit(str(error))
+            if self._path and self._path[-1].id == self._reply_message.id:
+                self._path[-1] = replace(self._path[-1], sources=sources)
 
     def _save_reply(self, reason: FinishReason | None, stats: ReplyStats | None) -> None:
         message = self._reply_message
@@ -671,6 +785,11 @@ class ChatSession(QObject):
                 generation=self._reply_info,
             )
         if self._reply_row is not None:
+            note = self.messages.data(
+                self.messages.index(self._reply_row, 0), MessageListModel.Roles.SourcesNoteRole
+            )
+            if note is not None and note.state == SourcesState.SEARCHING:  # stopped meanwhile
+                self.messages.set_sources(self._reply_row, (), None)
             self.messages.set_finished(self._reply_row, reason, meta)
         self._reply_id = None
         self._reply_row = None
@@ -720,6 +839,7 @@ class ChatSession(QObject):
         self.messages.set_excluded(
             row for row in self._sent_rows[: info.dropped_messages] if row >= 0
         )
+        self._store_sources(info.sources, info.sources_left_out)
         self.prompt_info_changed.emit(info)
 
     @Slot(int)

@@ -87,10 +87,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.conversation import FinishReason, Role
-from desktop.core.markdown import COPY_SCHEME, MarkdownLabels, RenderedMarkdown, render_markdown
+from desktop.core.conversation import FinishReason, MessageSource, Role
+from desktop.core.markdown import (
+    COPY_SCHEME,
+    SOURCE_SCHEME,
+    MarkdownLabels,
+    RenderedMarkdown,
+    render_markdown,
+)
 from desktop.ui.composer import ChatKeysEdit
-from desktop.ui.message_model import MessageListModel
+from desktop.ui.message_model import MessageListModel, SourcesNote
+from desktop.ui.sources_line import SourcesLine
 from desktop.ui.thinking_section import ThinkingSection
 
 __all__ = ["ChatView", "MessageAction", "MessageWidget", "RepaintThrottle", "SafeTextBrowser"]
@@ -610,6 +617,9 @@ class MessageWidget(QFrame):
         self._note.setFont(note_font)
         self._note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._note.hide()
+        self._citations: frozenset[int] = frozenset()
+        self._sources = SourcesLine(self)
+        self._sources.source_clicked.connect(self.anchor_clicked)
         # No _update_controls() here: the defaults already match, and set_role (always called
         # next) updates them; skipping it keeps building a long chat fast.
 
@@ -708,7 +718,19 @@ class MessageWidget(QFrame):
             image=self.tr("[image: {alt}]"),
             code=self.tr("code"),
         )
-        return render_markdown(text, dark=dark, labels=labels)
+        return render_markdown(text, dark=dark, labels=labels, citations=self._citations)
+
+    def set_sources(self, sources: Sequence[MessageSource], note: SourcesNote | None) -> None:
+        """The reply's sources: "[n]" in its text becomes a link, and a line lists them."""
+        citations = frozenset(s.number for s in sources)
+        if citations != self._citations:
+            self._citations = citations
+            self._stream = None  # render the whole text again with the new links
+        self._sources.show_sources(sources, note)
+
+    @property
+    def sources_line(self) -> SourcesLine:
+        return self._sources
 
     def _set_streaming_text(self, text: str, dark: bool) -> None:
         """Re-render only what changed since the last streamed update (see the module doc)."""
@@ -1091,13 +1113,15 @@ class MessageWidget(QFrame):
         return self._finish_fit(inner, y)
 
     def _finish_fit(self, inner: int, y: int) -> QSize:
-        if not self._note.isHidden():
-            note_height = self._note.heightForWidth(inner)
-            if note_height < 0:
-                note_height = self._note.sizeHint().height()
+        for below in (self._sources, self._note):
+            if below.isHidden():
+                continue
+            height = below.heightForWidth(inner)
+            if height < 0:
+                height = below.sizeHint().height()
             y += _GAP
-            self._note.setGeometry(_PADDING, y, inner, note_height)
-            y += note_height
+            below.setGeometry(_PADDING, y, inner, height)
+            y += height
         self._size = QSize(inner + 2 * _PADDING, y + _PADDING)
         return self._size
 
@@ -1308,6 +1332,8 @@ class ChatView(QScrollArea):
         earlier_requested(): the user scrolled near the top and :meth:`set_has_earlier` said
             there is more; sent once until rows are prepended or set_has_earlier is called
             again.
+        source_requested(int, int): the user clicked citation [n] (second value) of the reply
+            at this row (first value); the window shows that passage.
     """
 
     copied = Signal(str)
@@ -1317,6 +1343,7 @@ class ChatView(QScrollArea):
     delete_requested = Signal(int)
     sibling_requested = Signal(int, int)
     earlier_requested = Signal()
+    source_requested = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -1624,6 +1651,9 @@ class ChatView(QScrollArea):
             model.data(index, _Roles.ThinkingSecondsRole),
             active=bool(model.data(index, _Roles.ThinkingActiveRole)),
         )
+        widget.set_sources(
+            model.data(index, _Roles.SourcesRole) or (), model.data(index, _Roles.SourcesNoteRole)
+        )
         widget.set_text(model.data(index, _Roles.ContentRole) or "", streaming=streaming)
 
     def _fill_controls(self, widget: MessageWidget, index: QModelIndex) -> None:
@@ -1744,6 +1774,13 @@ class ChatView(QScrollArea):
 
     def _on_message_anchor_clicked(self, widget: MessageWidget, url: QUrl) -> None:
         scheme = url.scheme().lower()
+        if scheme == SOURCE_SCHEME:
+            try:
+                number = int(url.path())
+            except ValueError:
+                return
+            self.source_requested.emit(self._column.index_of(widget), number)
+            return
         if scheme == COPY_SCHEME:
             try:
                 code = widget.code_block(int(url.path()))

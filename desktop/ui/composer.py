@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QMimeData, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
@@ -252,6 +252,7 @@ class Composer(QWidget):
         self._input.setEnabled(ready)
         self._input.setPlaceholderText(self._ready_placeholder if ready else reason)
         self._update_button()
+        self._update_height()
 
     # -- behaviour ----------------------------------------------------------------------------
 
@@ -294,8 +295,17 @@ class Composer(QWidget):
             lines = layout.lineCount() if layout is not None else 0
             line_count += max(1, lines)
             block = block.next()
-        lines = min(max(1, line_count), _MAX_LINES)
         metrics = self._input.fontMetrics()
+        placeholder = self._input.placeholderText()
+        if document.isEmpty() and placeholder:
+            # The hint shows when the box is empty; in a narrow window it wraps, and a box one
+            # line high would cut it in half.
+            width = max(1, self._input.viewport().width() - 2 * int(document.documentMargin()))
+            wrapped = metrics.boundingRect(
+                QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, placeholder
+            )
+            line_count = max(line_count, -(-wrapped.height() // metrics.lineSpacing()))
+        lines = min(max(1, line_count), _MAX_LINES)
         margins = self._input.contentsMargins()
         chrome = 2 * int(document.documentMargin()) + margins.top() + margins.bottom()
         self._input.set_heights(

@@ -6,9 +6,10 @@ import contextlib
 import platform
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Slot, qVersion
+from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Signal, Slot, qVersion
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -43,7 +44,6 @@ from desktop.core.conversation import ConversationSummary, Role
 from desktop.core.hardware import detect
 from desktop.core.settings import Settings, default_data_dir, parse_gpu_layers
 from desktop.core.storage import ConversationStore, StoreError, StoreProblem
-from desktop.engine.gguf_check import GgufCheckError, check_gguf
 from desktop.engine.llama import GPU_LAYERS_ALL, BackendInfo, LoadOptions, SamplingOptions
 from desktop.engine.starter import STARTER_FILE_NAME, starter_installed
 from desktop.ui.app_settings_dialog import AppSettingsDialog
@@ -61,7 +61,7 @@ from desktop.ui.export_dialog import (
     import_file,
 )
 from desktop.ui.long_text_offer import LongTextOffer
-from desktop.ui.model_manager import ModelManager, ModelServices, dropped_models
+from desktop.ui.model_services import BROWSE_TAB, LIBRARY_TAB, ModelServices, dropped_models
 from desktop.ui.settings_dialog import ModelSettingsDialog
 from desktop.ui.shortcuts_dialog import ShortcutsDialog
 from desktop.ui.sidebar import Sidebar
@@ -78,6 +78,9 @@ from desktop.workers.inference import (
     ReplyProblem,
     ReplyStats,
 )
+
+if TYPE_CHECKING:
+    from desktop.ui.model_manager import ModelManager
 
 _WELCOME_PAGE, _CHAT_PAGE = 0, 1
 _TEMPLATE_NAMES = {
@@ -96,7 +99,14 @@ def template_display_name(origin: str) -> str:
 
 
 class MainWindow(QMainWindow):
-    """Shows one ChatSession. Errors appear in a window-modal message box (`error_box`)."""
+    """Shows one ChatSession. Errors appear in a window-modal message box (`error_box`).
+
+    Signals:
+        backend_changed(BackendInfo info): set_backend ran; the app's start-up work that waits
+            for the backend (first-run defaults, the initial model) goes on from there.
+    """
+
+    backend_changed = Signal(object)
 
     def __init__(
         self,
@@ -111,6 +121,8 @@ class MainWindow(QMainWindow):
         self._gpu_offload = gpu_offload
         self.backend = backend
         """What llama.cpp was built with, for About and the hardware check; None in tests."""
+        self.backend_pending = False
+        """The app asked the inference thread for the backend and it has not answered yet."""
         self.appearance: Appearance | None = None
         """Applies theme and text size; the app sets it, tests without one skip that part."""
         self.app_settings_dialog: AppSettingsDialog | None = None
@@ -206,6 +218,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.file_menu = file_menu
         for action in (
             self.models_action,
             self.open_action,
@@ -285,6 +298,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.composer)
         self.context_meter = ContextMeter()
         layout.addWidget(self.context_meter)
+        self.chat_layout = layout  # documents_ui puts the collection chips above the composer
         self.pages.addWidget(chat_page)
         self.sidebar = Sidebar()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -332,9 +346,7 @@ class MainWindow(QMainWindow):
         self.welcome_open.clicked.connect(self.choose_model_file)
         buttons.addWidget(self.welcome_open)
         self.welcome_download = QPushButton(self.tr("Download a recommended model"))
-        self.welcome_download.clicked.connect(
-            lambda: self.show_model_manager(ModelManager.BROWSE_TAB)
-        )
+        self.welcome_download.clicked.connect(lambda: self.show_model_manager(BROWSE_TAB))
         buttons.addWidget(self.welcome_download)
         buttons.addStretch(1)
         for button in (self.welcome_starter, self.welcome_open, self.welcome_download):
@@ -484,6 +496,12 @@ class MainWindow(QMainWindow):
             layers = parse_gpu_layers(str(get("model.gpu_layers", key)))
         except ValueError:
             layers = None
+        if layers is None and self.backend is None and self.backend_pending:
+            # "auto" asked for before the inference thread named the backend (a load in the
+            # first moments after start): name it here rather than guess CPU.
+            from desktop.engine.llama import backend_info
+
+            self.set_backend(backend_info())
         if layers is None:  # auto: everything on the GPU when llama.cpp can offload at all
             layers = GPU_LAYERS_ALL if self._gpu_offload else 0
         threads = int(get("model.threads", key))
@@ -533,9 +551,13 @@ class MainWindow(QMainWindow):
         if path:
             self.load_model(path)
 
-    def show_model_manager(self, tab: int = ModelManager.LIBRARY_TAB) -> ModelManager:
+    def show_model_manager(self, tab: int = LIBRARY_TAB) -> ModelManager:
         """Opens the model manager (made on first use) on ``tab``."""
         if self.model_manager is None:
+            # Imported here: the manager's tabs pull in the hub client and the GGUF reader,
+            # which the first frame does not need.
+            from desktop.ui.model_manager import ModelManager
+
             if self.model_services is None:
                 folder = str(self.settings.get("library.models_dir"))
                 models_dir = Path(folder) if folder else default_data_dir() / "models"
@@ -554,7 +576,7 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:
         """A .gguf dropped on the window goes to the library, as if dropped on the manager."""
         if dropped_models(event):
-            self.show_model_manager(ModelManager.LIBRARY_TAB).dropEvent(event)
+            self.show_model_manager(LIBRARY_TAB).dropEvent(event)
         else:
             event.ignore()
 
@@ -1013,6 +1035,15 @@ class MainWindow(QMainWindow):
             self.session.overflow = self.session.default_overflow
             self.context_meter.set_strategy(self.session.overflow)
 
+    @Slot(object)
+    def set_backend(self, backend: BackendInfo) -> None:
+        """What llama.cpp was built with; it arrives from the inference thread after the first
+        frame, because naming it imports llama.cpp."""
+        self.backend = backend
+        self.backend_pending = False
+        self._gpu_offload = backend.gpu_offload
+        self.backend_changed.emit(backend)
+
     def apply_appearance(self) -> None:
         """Theme and text size from the settings, applied to the whole application now."""
         if self.appearance is not None:
@@ -1077,6 +1108,8 @@ class MainWindow(QMainWindow):
         info = self.session.model_info
         if info is None:
             return ""
+        from desktop.engine.gguf_check import GgufCheckError, check_gguf
+
         try:
             license_name = check_gguf(info.path).license
         except GgufCheckError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
@@ -21,10 +21,26 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from desktop.core.conversation import ChatMessage, FinishReason, Role
+from desktop.core.conversation import ChatMessage, FinishReason, MessageSource, Role
 from desktop.ui.list_model import RowListModel
 
-__all__ = ["MessageListModel", "MessageRow"]
+__all__ = ["MessageListModel", "MessageRow", "SourcesNote", "SourcesState"]
+
+
+class SourcesState(StrEnum):
+    """Where a reply stands with the user's documents; the view words each one."""
+
+    SEARCHING = "searching"  # the question is being looked up
+    NOTHING_RELEVANT = "nothing-relevant"  # the attached collections do not talk about it
+    LEFT_OUT = "left-out"  # some passages did not fit the context window
+    FAILED = "failed"  # the search failed; the reply goes on without sources
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesNote:
+    state: SourcesState
+    count: int = 0  # LEFT_OUT: how many passages
+
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -50,6 +66,7 @@ class MessageRow:
     streaming: bool = False
     thinking: str = ""
     thinking_seconds: float | None = None
+    sources: tuple[MessageSource, ...] = ()
 
 
 def _check_siblings(index: int, count: int) -> None:
@@ -74,6 +91,8 @@ class _Row:
     thinking_joined: str | None = ""
     thinking_seconds: float | None = None
     thinking_active: bool = False
+    sources: tuple[MessageSource, ...] = ()
+    sources_note: SourcesNote | None = None
 
     @classmethod
     def from_message_row(cls, row: MessageRow) -> _Row:
@@ -92,6 +111,7 @@ class _Row:
             thinking_chunks=[row.thinking] if row.thinking else [],
             thinking_joined=row.thinking,
             thinking_seconds=row.thinking_seconds,
+            sources=tuple(row.sources),
         )
 
     def thinking(self) -> str:
@@ -133,6 +153,8 @@ class MessageListModel(RowListModel):
         ThinkingRole = Qt.ItemDataRole.UserRole + 10  # str: the reply's reasoning, markers removed
         ThinkingSecondsRole = Qt.ItemDataRole.UserRole + 11  # float | None: how long it thought
         ThinkingActiveRole = Qt.ItemDataRole.UserRole + 12  # bool: the thinking is streaming
+        SourcesRole = Qt.ItemDataRole.UserRole + 20  # tuple[MessageSource, ...]: cited passages
+        SourcesNoteRole = Qt.ItemDataRole.UserRole + 21  # SourcesNote | None
 
     _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
         Roles.RoleRole: QByteArray(b"role"),
@@ -147,6 +169,8 @@ class MessageListModel(RowListModel):
         Roles.ThinkingRole: QByteArray(b"thinking"),
         Roles.ThinkingSecondsRole: QByteArray(b"thinkingSeconds"),
         Roles.ThinkingActiveRole: QByteArray(b"thinkingActive"),
+        Roles.SourcesRole: QByteArray(b"sources"),
+        Roles.SourcesNoteRole: QByteArray(b"sourcesNote"),
     }
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -184,6 +208,10 @@ class MessageListModel(RowListModel):
             return row.thinking_seconds
         if role == roles.ThinkingActiveRole:
             return row.thinking_active
+        if role == roles.SourcesRole:
+            return row.sources
+        if role == roles.SourcesNoteRole:
+            return row.sources_note
         return None
 
     # -- editing -----------------------------------------------------------------------------
@@ -351,6 +379,16 @@ class MessageListModel(RowListModel):
             entry.sibling_index, entry.sibling_count = index, count
             self._changed(row, self.Roles.SiblingIndexRole, self.Roles.SiblingCountRole)
 
+    def set_sources(
+        self, row: int, sources: Sequence[MessageSource], note: SourcesNote | None = None
+    ) -> None:
+        """The passages a reply was given (its citations) and a note about the search."""
+        entry = self._row(row)
+        sources = tuple(sources)
+        if (entry.sources, entry.sources_note) != (sources, note):
+            entry.sources, entry.sources_note = sources, note
+            self._changed(row, self.Roles.SourcesRole, self.Roles.SourcesNoteRole)
+
     def clear(self) -> None:
         """Remove every message."""
         self.set_messages(())
@@ -385,6 +423,7 @@ class MessageListModel(RowListModel):
             streaming=entry.streaming,
             thinking=entry.thinking(),
             thinking_seconds=entry.thinking_seconds,
+            sources=entry.sources,
         )
 
     def row_of_message(self, message_id: int) -> int | None:

@@ -1,6 +1,7 @@
 """The model manager window: Library, Browse (Hugging Face) and Downloads tabs.
 
-:class:`ModelServices` is made once by the composition root (``app.create``): it holds the models
+:class:`ModelServices` (in :mod:`desktop.ui.model_services`, so start-up does not import this
+module) is made once by the composition root (``app.create``): it holds the models
 folder, the library cache file and the :class:`~desktop.ui.downloads_model.DownloadQueue` that
 talks to the download worker, so downloads keep going while the manager window is closed. The
 window itself is made when the user first opens it, and the Browse tab makes no network request
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -30,53 +31,22 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.catalog import MachineMemory, machine_memory
-from desktop.core.settings import Settings
 from desktop.engine.llama import gpu_memory
 from desktop.ui.background_calls import BackgroundCalls
-from desktop.ui.downloads_model import DownloadQueue
 from desktop.ui.downloads_panel import DownloadsPanel
 from desktop.ui.hub_browser import HubBrowser
 from desktop.ui.library_view import LibraryPanel
+from desktop.ui.model_services import (
+    BROWSE_TAB,
+    DOWNLOADS_TAB,
+    LIBRARY_TAB,
+    ModelServices,
+    dropped_models,
+)
 from desktop.ui.single_instance import bring_to_front
-from desktop.workers.downloads import DownloadRequest, DownloadWorker
+from desktop.workers.downloads import DownloadRequest
 
 __all__ = ["ModelManager", "ModelServices", "dropped_models"]
-
-
-def dropped_models(event: QDragEnterEvent | QDropEvent) -> list[Path]:
-    """The local .gguf files in a drag, for any window that accepts model drops."""
-    mime = event.mimeData()
-    if not mime.hasUrls():
-        return []
-    return [
-        Path(url.toLocalFile())
-        for url in mime.urls()
-        if url.isLocalFile() and url.toLocalFile().lower().endswith(".gguf")
-    ]
-
-
-class ModelServices(QObject):
-    """The long-lived side of the manager (GUI thread): folders and the download queue.
-
-    Signals:
-        None of its own; see :attr:`downloads` (a :class:`DownloadQueue`).
-    """
-
-    def __init__(
-        self,
-        settings: Settings,
-        models_dir: Path,
-        cache_file: Path | None,
-        worker: DownloadWorker | None,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.settings = settings
-        self.models_dir = models_dir
-        self.cache_file = cache_file
-        # Unfinished downloads are listed again at the next start (paused), beside the cache.
-        state_file = cache_file.parent / "downloads.json" if cache_file is not None else None
-        self.downloads = DownloadQueue(worker, self, state_file)
 
 
 class ModelManager(QWidget):
@@ -88,7 +58,7 @@ class ModelManager(QWidget):
 
     load_requested = Signal(str)
 
-    LIBRARY_TAB, BROWSE_TAB, DOWNLOADS_TAB = range(3)
+    LIBRARY_TAB, BROWSE_TAB, DOWNLOADS_TAB = LIBRARY_TAB, BROWSE_TAB, DOWNLOADS_TAB
 
     def __init__(self, services: ModelServices, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)

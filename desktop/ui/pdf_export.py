@@ -29,6 +29,7 @@ from desktop.core.export import (
     headline_generation,
     message_metadata,
     render_reply_html,
+    source_place,
     transcript_events,
     without_thinking,
 )
@@ -84,6 +85,8 @@ def export_labels() -> ExportLabels:
         image=translate("PdfExport", "[image: {alt}]"),
         thinking=translate("PdfExport", "Thinking"),
         thought_for=translate("PdfExport", "Thought for {seconds} s"),
+        sources=translate("PdfExport", "Sources"),
+        page=translate("PdfExport", "page {page}"),
     )
 
 
@@ -148,6 +151,13 @@ def pdf_html(
                 out.append(render_reply_html(message.content, labels))
             else:
                 out.append(_plain_block(message.content))
+            if message.sources:
+                out.append(f'<p style="color:{_MUTED};"><b>{_esc(labels.sources)}</b></p>')
+                out += [
+                    f'<p style="color:{_MUTED}; font-size:small;">[{s.number}] '
+                    f"{_esc(source_place(s, labels))} ({_esc(s.file)})</p>"
+                    for s in message.sources
+                ]
     return "<html><body>" + "\n".join(out) + "</body></html>"
 
 

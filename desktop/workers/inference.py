@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -25,7 +26,8 @@ from desktop.core.context_plan import (
     summary_messages,
     with_summary,
 )
-from desktop.core.conversation import ChatMessage, FinishReason, Role
+from desktop.core.conversation import ChatMessage, FinishReason, MessageSource, Role
+from desktop.core.grounding import MAX_CONTEXT_SHARE, Grounding, fit_sources, grounded_question
 from desktop.core.prompt import (
     ChatTemplate,
     PromptPlan,
@@ -45,7 +47,6 @@ from desktop.core.reasoning import (
 )
 from desktop.core.streaming import DeltaCoalescer, StopStringHoldback, Utf8StreamDecoder
 from desktop.engine import starter
-from desktop.engine.gguf_check import GgufCheckError, GgufFacts, check_gguf
 from desktop.engine.llama import (
     BackendInfo,
     GenerationError,
@@ -59,6 +60,9 @@ from desktop.engine.llama import (
     backend_info,
 )
 from desktop.engine.probe import ProbeCache, probe_model
+
+if TYPE_CHECKING:
+    from desktop.engine.gguf_check import CheckCache, GgufFacts
 
 
 class LoadProblem(StrEnum):
@@ -116,6 +120,9 @@ class GenerationRequest:
     """Whether a reasoning model should think first, where its template can switch it off."""
     thinking_budget: int = 0
     """Most tokens of thinking before the model is made to answer; 0: no limit."""
+    grounding: Grounding | None = None
+    """Passages from the user's documents for the last (user) message; the worker fits them
+    to the context window and puts them into that turn only (core/grounding.py)."""
     overflow: OverflowStrategy = OverflowStrategy.DROP
     """SUMMARIZE: turns that newly fall out of the window are summarized by the model first."""
     summary: str = ""
@@ -165,6 +172,8 @@ class PromptInfo:
     reused_tokens: int
     dropped_messages: int
     n_ctx: int
+    sources: tuple[MessageSource, ...] = ()  # the passages the model was given, as numbered
+    sources_left_out: int = 0  # retrieved passages that did not fit the context window
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,8 +324,10 @@ class InferenceWorker(QObject):
             before reply_started of the same request.
         context_counted(int request_id, ContextCount count): the answer to a CountRequest;
             requests overtaken by a newer one (`drop_counts_before`) get no answer.
+        backend_found(BackendInfo info): answers on_backend_requested.
     """
 
+    backend_found = Signal(object)
     load_progress = Signal(int, float)
     load_finished = Signal(int, object)
     load_failed = Signal(int, object)
@@ -332,11 +343,18 @@ class InferenceWorker(QObject):
     context_counted = Signal(int, object)
 
     def __init__(
-        self, models_dir: Path, probe_cache: Path | None = None, parent: QObject | None = None
+        self,
+        models_dir: Path,
+        probe_cache: Path | None = None,
+        parent: QObject | None = None,
+        check_cache: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._models_dir = models_dir
         self._probe_cache = ProbeCache(probe_cache) if probe_cache is not None else None
+        self._check_cache_path = check_cache
+        """Where GGUF check verdicts are remembered (CheckCache); None checks every load."""
+        self._check_cache: CheckCache | None = None
         self._model: LoadedModel | None = None
         self._template: ChatTemplate | None = None
         self._reasoning: ReasoningFormat | None = None
@@ -378,6 +396,14 @@ class InferenceWorker(QObject):
 
     # Loading ---------------------------------------------------------------------------------
 
+    @Slot()
+    def on_backend_requested(self) -> None:
+        """Names llama.cpp's backend, here rather than on the GUI thread: it imports llama_cpp
+        (~0.3 s), which the window should not wait for before its first frame."""
+        if self._backend is None:
+            self._backend = backend_info()
+        self.backend_found.emit(self._backend)
+
     @Slot(int, str, object)
     def on_load_requested(self, request_id: int, path: str, options: LoadOptions) -> None:
         """Loads `path` (or the starter model when `path` is empty)."""
@@ -397,8 +423,18 @@ class InferenceWorker(QObject):
                 request_id, LoadFailure(LoadProblem.STARTER_MISSING, path, str(error))
             )
             return
+        # Imported on this thread at the first load: the gguf package (with numpy) is not
+        # needed for the window's first frame.
+        from desktop.engine.gguf_check import CheckCache, GgufCheckError, check_gguf
+
+        if self._check_cache is None and self._check_cache_path is not None:
+            self._check_cache = CheckCache(self._check_cache_path)
         try:
-            facts = check_gguf(model_path)
+            facts = (
+                self._check_cache.check(model_path)
+                if self._check_cache is not None
+                else check_gguf(model_path)
+            )
         except GgufCheckError as error:
             self.load_failed.emit(
                 request_id,
@@ -609,7 +645,15 @@ class InferenceWorker(QObject):
         reserve = self._reserve(model, sampling.max_tokens)
         summary = request.summary
         min_dropped = max(request.min_dropped, request.summary_covers)
+        sources: tuple[MessageSource, ...] = ()
+        left_out = 0
         try:
+            if request.grounding is not None:
+                messages, sources = self._ground(
+                    messages, request.grounding, template, reserve, summary
+                )
+                left_out = len(request.grounding.sources) - len(sources)
+                request = replace(request, messages=messages)  # a summary replans with them
             plan: PromptPlan = plan_prompt(
                 with_summary(messages, summary),
                 template,
@@ -662,7 +706,8 @@ class InferenceWorker(QObject):
         self._switch_kv_state(model, request.conversation_key, prompt)
         reused = model.reusable_prefix(prompt)
         self.reply_started.emit(
-            request_id, PromptInfo(len(prompt), reused, plan.dropped_messages, n_ctx)
+            request_id,
+            PromptInfo(len(prompt), reused, plan.dropped_messages, n_ctx, sources, left_out),
         )
         self._stream_reply(
             request_id,
@@ -681,6 +726,34 @@ class InferenceWorker(QObject):
         if reasoning is None or reasoning.toggle is None:
             return template
         return replace(template, variables=((reasoning.toggle, thinking),))
+
+    def _ground(
+        self,
+        messages: Sequence[ChatMessage],
+        grounding: Grounding,
+        template: ChatTemplate,
+        reserve: int,
+        summary: str = "",
+    ) -> tuple[tuple[ChatMessage, ...], tuple[MessageSource, ...]]:
+        """The messages with the passages in the last user turn, and the passages that fit:
+        what is left of the window after the system prompt, the question and the reply's
+        reserve, at most half the window (earlier turns are dropped to make room if needed)."""
+        model = self._model
+        assert model is not None
+        question = messages[-1]
+        with_head = with_summary(messages, summary)  # the system message as it will be sent
+        head = (with_head[0],) if with_head[0].role == Role.SYSTEM and len(with_head) > 1 else ()
+        bare = len(self._tokenize(template.render_segments((*head, question))))
+        budget = min(model.n_ctx - reserve - bare, int(model.n_ctx * MAX_CONTEXT_SHARE))
+
+        def cost(text: str) -> int:
+            return len(model.tokenize_text(text))
+
+        sources = fit_sources(grounding.sources, cost, budget)
+        if grounding.sources and not sources:
+            return tuple(messages), ()  # none fits: the window says so; the question goes alone
+        text = grounded_question(question.content, replace(grounding, sources=sources))
+        return (*messages[:-1], replace(question, content=text)), sources
 
     @staticmethod
     def _reserve(model: LoadedModel, max_tokens: int) -> int:

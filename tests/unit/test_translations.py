@@ -21,6 +21,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "resources" / "translations" / "hearthside_zh_CN.ts"
+# English is written in the code; this file holds only the English plural forms ("1 day").
+EN_TS = ROOT / "resources" / "translations" / "hearthside_en.ts"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%n|%p%")
 
 
@@ -122,3 +124,25 @@ def test_committed_file_is_chinese_and_compiles(tmp_path: Path) -> None:
     )
     assert qm.stat().st_size > 0
     assert " 0 unfinished" in result.stdout, result.stdout
+
+
+def test_every_plural_has_english_forms(from_code) -> None:
+    committed = read_ts(EN_TS)
+    problems = []
+    for key, message in sorted(from_code.items()):
+        if not message.numerus:
+            continue
+        done = committed.get(key)
+        where = f"{message.context}: {message.source!r}"
+        if done is None or done.kind or len(done.translations) != 2:
+            problems.append(f"no singular and plural form: {where}")
+        elif any(
+            sorted(PLACEHOLDER.findall(text)) != sorted(PLACEHOLDER.findall(message.source))
+            for text in done.translations
+        ):
+            problems.append(f"placeholders differ: {where} -> {done.translations!r}")
+    assert not problems, (
+        f"{len(problems)} problem(s); refresh with .venv/bin/pyside6-lupdate -extensions py "
+        f"desktop -ts {EN_TS.relative_to(ROOT)} -pluralonly -no-obsolete and write both forms:\n"
+        + "\n".join(problems)
+    )

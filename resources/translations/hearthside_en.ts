@@ -1,0 +1,91 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>FileListModel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/documents.py" line="107"/>
+        <source>{name} · %n passage(s)</source>
+        <translation>
+            <numerusform>{name} · %n passage</numerusform>
+            <numerusform>{name} · %n passages</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SourcesLine</name>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/sources_line.py" line="103"/>
+        <source>%n passage(s) did not fit in the context window and were left out.</source>
+        <translation>
+            <numerusform>%n passage did not fit in the context window and was left out.</numerusform>
+            <numerusform>%n passages did not fit in the context window and were left out.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ThinkingSection</name>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/thinking_section.py" line="198"/>
+        <source>Thinking… %n s</source>
+        <translation>
+            <numerusform>Thinking… %n s</numerusform>
+            <numerusform>Thinking… %n s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/thinking_section.py" line="200"/>
+        <source>Thought for %n s</source>
+        <translation>
+            <numerusform>Thought for %n s</numerusform>
+            <numerusform>Thought for %n s</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TrashDialog</name>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/trash_dialog.py" line="223"/>
+        <source>Deleted chats are removed for good after %n days.</source>
+        <translation>
+            <numerusform>Deleted chats are removed for good after %n day.</numerusform>
+            <numerusform>Deleted chats are removed for good after %n days.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/trash_dialog.py" line="335"/>
+        <source>Delete %n chats forever? This cannot be undone.</source>
+        <translation>
+            <numerusform>Delete %n chat forever? This cannot be undone.</numerusform>
+            <numerusform>Delete %n chats forever? This cannot be undone.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/trash_dialog.py" line="349"/>
+        <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
+        <translation>
+            <numerusform>Delete the %n chat in the trash forever? This cannot be undone.</numerusform>
+            <numerusform>Delete all %n chats in the trash forever? This cannot be undone.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>_TrashDelegate</name>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/trash_dialog.py" line="182"/>
+        <source>Deleted %n days ago</source>
+        <translation>
+            <numerusform>Deleted %n day ago</numerusform>
+            <numerusform>Deleted %n days ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/trash_dialog.py" line="189"/>
+        <source>removed for good in %n days</source>
+        <translation>
+            <numerusform>removed for good in %n day</numerusform>
+            <numerusform>removed for good in %n days</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

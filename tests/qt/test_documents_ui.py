@@ -1,0 +1,394 @@
+"""Answers with sources in the real window: the Collections dialog, the chips, a grounded reply
+on the tiny model (real llama.cpp), citations, the Sources panel and the exports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from desktop.core.conversation import Role
+from desktop.core.markdown import SOURCE_SCHEME
+from desktop.ui.message_model import MessageListModel, SourcesState
+from tests.fixtures.documents import encrypted_pdf_bytes, pdf_bytes
+
+from .test_main_window import load_tiny, type_and_send
+
+_Roles = MessageListModel.Roles
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "harbour.md").write_text(
+        "# Harbour\n\nThe Harwick lighthouse burns whale oil and was first lit in 1847.\n"
+    )
+    (folder / "granary.txt").write_text("The granary at Elmsford stores barley and oats.\n")
+    (folder / "mine.pdf").write_bytes(pdf_bytes([["Sheep graze."], ["The copper mine closed."]]))
+    (folder / "locked.pdf").write_bytes(encrypted_pdf_bytes([["secret words"]]))
+    return folder
+
+
+def _dialog(qtbot, app):
+    dialog = app.window.documents_feature.show_dialog()
+    qtbot.addWidget(dialog)
+    dialog.confirm = lambda _title, _question: True
+    return dialog
+
+
+def _make_collection(qtbot, app, docs: Path, name: str = "Harbour notes") -> int:
+    dialog = _dialog(qtbot, app)
+    documents = app.documents
+    with qtbot.waitSignal(documents.index_finished, timeout=20_000):
+        dialog.create_collection(name, [docs])
+    qtbot.waitUntil(lambda: documents.collections.rowCount() >= 1)
+    return next(c.id for c in documents.collections.collections() if c.name == name)
+
+
+def test_collections_dialog_creates_indexes_and_lists_unreadable_files(
+    qtbot, app, docs: Path
+) -> None:
+    dialog = _dialog(qtbot, app)
+    labels: list[str] = []
+    app.documents.progress_changed.connect(lambda *_: labels.append(dialog.progress_label.text()))
+    dialog.ask_name = lambda _title, _current: "Harbour notes"
+    dialog.choose_folder = lambda: str(docs)
+    with qtbot.waitSignal(app.documents.index_finished, timeout=20_000):
+        dialog.new_button.click()
+    assert any(label.startswith("Indexing 1 of 4") for label in labels)
+    qtbot.waitUntil(lambda: app.documents.files.rowCount() == 4)
+    assert dialog.collection_list.model().data(dialog.collection_list.currentIndex()) == (
+        "Harbour notes"
+    )
+    shown = [
+        app.documents.files.data(app.documents.files.index(i, 0))
+        for i in range(app.documents.files.rowCount())
+    ]
+    assert "locked.pdf · Unreadable: password-protected" in shown
+    assert "harbour.md · 1 passage(s)" in shown
+    assert "1 unreadable" in dialog.summary.text()
+    assert dialog.report_label.text() == "Done: 4 added, 0 changed, 0 removed, 1 unreadable."
+    assert dialog.progress_row.isHidden()
+
+    dialog.ask_name = lambda _title, current: current + " (old)"
+    dialog.rename_button.click()
+    qtbot.waitUntil(
+        lambda: [c.name for c in app.documents.collections.collections()] == ["Harbour notes (old)"]
+    )
+    dialog.delete_button.click()
+    qtbot.waitUntil(lambda: app.documents.collections.rowCount() == 0)
+    assert (docs / "harbour.md").exists()
+
+
+def test_dropping_a_folder_makes_a_collection(qtbot, app, docs: Path) -> None:
+    dialog = _dialog(qtbot, app)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(docs))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(app.documents.index_finished, timeout=20_000):
+        dialog.dropEvent(event)
+    qtbot.waitUntil(lambda: app.documents.collections.rowCount() == 1)
+    assert app.documents.collections.collections()[0].name == "docs"
+
+
+def test_progress_pause_and_stop_from_the_dialog(qtbot, app, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(400):
+        (folder / f"note{i:03}.md").write_text(f"# Note {i}\n\nPlain words number {i}.\n" * 20)
+    dialog = _dialog(qtbot, app)
+    documents = app.documents
+    finished: list = []
+    documents.index_finished.connect(lambda _job, report: finished.append(report))
+    dialog.create_collection("Many", [folder])
+    qtbot.waitUntil(lambda: documents.progress is not None and documents.progress.done > 0)
+    assert dialog.progress_row.isVisible()
+    dialog.pause_button.click()
+    qtbot.waitUntil(lambda: documents.is_paused)
+    assert dialog.pause_button.text() == "&Resume"
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: bool(finished), timeout=10_000)
+    assert finished[0].cancelled
+    assert "Stopped" in dialog.report_label.text()
+    qtbot.waitUntil(lambda: not dialog.progress_row.isVisible())
+
+
+def test_chips_attach_and_detach_and_are_kept_with_the_chat(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=8)
+    collection = _make_collection(qtbot, app, docs)
+    chips = app.window.documents_feature.chips
+    chips.fill_menu()
+    [attach] = [a for a in chips.menu.actions() if a.text() == "Harbour notes"]
+    attach.trigger()
+    assert app.session.attached == (collection,)
+    assert [chip.label.text() for chip in chips.chips] == ["Harbour notes"]
+    type_and_send(qtbot, app, "Hello")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    conversation = app.session.conversation_id
+    assert app.store.conversation_settings(conversation)["collections"] == [collection]
+    chips.chips[0].remove_button.click()
+    assert app.session.attached == ()
+    assert app.store.conversation_settings(conversation)["collections"] == []
+    assert chips.chips == []
+    app.session.attach_collection(collection)
+    app.window.new_chat()
+    assert chips.chips == []
+    app.window.open_conversation(conversation)
+    assert [chip.collection_id for chip in chips.chips] == [collection]
+
+
+def test_a_grounded_reply_cites_sources_that_open_in_the_panel_and_exports(
+    qtbot, app, docs: Path, tiny_gguf: Path, tmp_path: Path
+) -> None:
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=8)
+    collection = _make_collection(qtbot, app, docs)
+    app.session.attach_collection(collection)
+    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+
+    # What the model read: the passage with its numbered tag, in the last user turn.
+    prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
+    assert "[1] harbour.md, Harbour\nThe Harwick lighthouse burns whale oil" in prompt
+    assert prompt.rstrip().count("Question: When was the Harwick lighthouse first lit?") == 1
+    model = app.session.messages
+    reply_row = model.rowCount() - 1
+    sources = model.data(model.index(reply_row, 0), _Roles.SourcesRole)
+    assert [Path(s.file).name for s in sources][:1] == ["harbour.md"]
+    assert model.data(model.index(0, 0), _Roles.ContentRole) == (
+        "When was the Harwick lighthouse first lit?"  # what the user wrote is stored as is
+    )
+    stored = app.store.path_to(
+        app.store.get_conversation(app.session.conversation_id).current_leaf_id
+    )
+    assert stored[-1].sources == sources
+    assert stored[0].content == "When was the Harwick lighthouse first lit?"
+
+    # The sources line under the reply links every source; a click opens the panel.
+    app.window.chat_view.flush()
+    widget = app.window.chat_view.message_widget(reply_row)
+    line = widget.sources_line
+    assert line.isVisible() and "harbour.md" in line.text()
+    assert f'href="{SOURCE_SCHEME}:1"' in line.text()
+    line.linkActivated.emit(f"{SOURCE_SCHEME}:1")
+    feature = app.window.documents_feature
+    assert feature.dock.isVisible()
+    panel = feature.panel
+    assert panel.current().number == 1
+    assert "Harwick" in panel.passage.toPlainText()
+    assert "Section: Harbour" in panel.where.text()
+    assert "background-color" in panel.passage.toHtml()  # matched words are marked
+    opened: list[QUrl] = []
+    panel.confirm_open = lambda path: path.endswith("harbour.md")
+    panel.open_url = lambda url: opened.append(url) or True
+    assert panel.open_current()
+    assert opened == [QUrl.fromLocalFile(str(docs / "harbour.md"))]
+
+    # A citation in the reply's text is a link too (the tiny model does not write one).
+    row = model.index(reply_row, 0)
+    model.set_content(reply_row, "It was lit in 1847 [1].")
+    app.window.chat_view.flush()
+    assert f"{SOURCE_SCHEME}:1" in widget.body.toHtml()
+    with qtbot.waitSignal(app.window.chat_view.source_requested) as blocker:
+        widget.body.anchorClicked.emit(QUrl(f"{SOURCE_SCHEME}:1"))
+    assert blocker.args == [row.row(), 1]
+
+    # Exports carry the sources.
+    window = app.window
+    for fmt, name in (("markdown", "chat.md"), ("html", "chat.html"), ("json", "chat.json")):
+        assert window.export_conversation_to(tmp_path / name, fmt, False)
+    assert "harbour.md, Harbour" in (tmp_path / "chat.md").read_text()
+    assert "harbour.md, Harbour" in (tmp_path / "chat.html").read_text()
+    exported = json.loads((tmp_path / "chat.json").read_text())
+    assert Path(exported["messages"][-1]["sources"][0]["file"]).name == "harbour.md"
+
+    # Reopened later, the reply still has its sources.
+    conversation = app.session.conversation_id
+    app.window.new_chat()
+    app.window.open_conversation(conversation)
+    reply_row = model.rowCount() - 1
+    assert model.data(model.index(reply_row, 0), _Roles.SourcesRole) == sources
+    assert model.data(model.index(reply_row, 0), _Roles.RoleRole) == Role.ASSISTANT
+
+
+def test_nothing_relevant_is_said_in_the_chat_and_to_the_model(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=8)
+    collection = _make_collection(qtbot, app, docs)
+    app.session.attach_collection(collection)
+    type_and_send(qtbot, app, "Explain quantum chromodynamics of gluons")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
+    assert "nothing relevant was found" in prompt and "Harbour notes" in prompt
+    model = app.session.messages
+    reply_row = model.rowCount() - 1
+    note = model.data(model.index(reply_row, 0), _Roles.SourcesNoteRole)
+    assert note.state == SourcesState.NOTHING_RELEVANT
+    app.window.chat_view.flush()
+    line = app.window.chat_view.message_widget(reply_row).sources_line
+    assert line.isVisible() and "Nothing relevant" in line.note_text()
+    assert model.data(model.index(reply_row, 0), _Roles.SourcesRole) == ()
+
+
+def test_the_next_turn_sends_earlier_questions_without_their_passages(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
+    collection = _make_collection(qtbot, app, docs)
+    app.session.attach_collection(collection)
+    infos: list = []
+    app.session.prompt_info_changed.connect(infos.append)
+    type_and_send(qtbot, app, "What does the granary at Elmsford store?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    first_prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
+    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    # The KV cache is reused up to the first question, which now goes without its passages.
+    assert first_prompt.startswith("<|im_start|>user\nAnswer the question below")
+    assert len(infos) == 2 and 0 < infos[1].reused_tokens < infos[1].prompt_tokens
+    prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
+    assert prompt.count("Sources:") == 1  # only the current turn carries passages
+    assert "What does the granary at Elmsford store?" in prompt
+    assert "The granary at Elmsford stores barley" not in prompt
+    assert "The Harwick lighthouse burns whale oil" in prompt
+
+
+def test_stop_while_searching_sends_nothing_and_clears_the_note(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
+    collection = _make_collection(qtbot, app, docs)
+    app.session.attach_collection(collection)
+    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
+    model = app.session.messages
+    reply = model.index(model.rowCount() - 1, 0)
+    assert model.data(reply, _Roles.SourcesNoteRole).state == SourcesState.SEARCHING
+    app.session.stop()  # before the passages come back
+    assert model.data(reply, _Roles.SourcesNoteRole) is None
+    qtbot.wait(300)  # the answer arrives, and is dropped
+    assert app.worker.last_plan is None
+    assert not app.session.is_streaming
+
+
+def test_a_deleted_collection_is_not_searched(qtbot, app, docs: Path, tiny_gguf: Path) -> None:
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
+    collection = _make_collection(qtbot, app, docs)
+    app.session.attach_collection(collection)
+    app.documents.delete(collection)
+    qtbot.waitUntil(lambda: app.documents.collections.rowCount() == 0)
+    assert app.window.documents_feature.chips.chips == []
+    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
+    assert "Sources:" not in prompt and "nothing relevant" not in prompt
+    model = app.session.messages
+    assert model.data(model.index(model.rowCount() - 1, 0), _Roles.SourcesNoteRole) is None
+
+
+def test_the_dialog_sets_an_embedding_model_and_keeps_it(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    collection = _make_collection(qtbot, app, docs)
+    dialog = _dialog(qtbot, app)
+    assert "words" in dialog.embedding_label.text()
+    assert not dialog.embedding_off_button.isEnabled()
+    dialog.choose_embedding_file = lambda: str(tiny_gguf)
+    with qtbot.waitSignal(app.documents.embedding_progress, timeout=60_000):
+        dialog.embedding_button.click()
+    assert app.settings.get("documents.embedding_model") == str(tiny_gguf)
+    qtbot.waitUntil(lambda: "4 of 4 passages" in dialog.embedding_label.text(), timeout=60_000)
+    assert tiny_gguf.name in dialog.embedding_label.text()
+    assert collection in [c.id for c in app.documents.collections.collections()]
+    dialog.embedding_off_button.click()
+    assert app.settings.get("documents.embedding_model") == ""
+    assert "words" in dialog.embedding_label.text()
+
+
+def test_passages_that_do_not_fit_the_window_are_left_out_and_said_so(
+    qtbot, app, tmp_path: Path, tiny_gguf: Path
+) -> None:
+    folder = tmp_path / "long"
+    folder.mkdir()
+    sentence = "The Harwick lighthouse keeper polished the great lens by lamplight. "
+    (folder / "log.md").write_text("# Log\n\n" + sentence * 40)
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=512, temperature=0.0, max_tokens=4)
+    collection = _make_collection(qtbot, app, folder, name="Logs")
+    app.session.attach_collection(collection)
+    type_and_send(qtbot, app, "Who polished the lens at Harwick lighthouse?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
+    assert "Sources:" not in prompt  # ~1,500-character passages cannot fit 512 byte tokens
+    model = app.session.messages
+    row = model.index(model.rowCount() - 1, 0)
+    note = model.data(row, _Roles.SourcesNoteRole)
+    assert note.state == SourcesState.LEFT_OUT and note.count == 2  # 400 words: 2 passages
+    app.window.chat_view.flush()
+    line = app.window.chat_view.message_widget(model.rowCount() - 1).sources_line
+    assert "did not fit in the context window" in line.note_text()
+
+
+def test_document_list_models_pass_the_model_tester(qtmodeltester) -> None:
+    from desktop.core.conversation import MessageSource
+    from desktop.core.doc_index import CollectionInfo, IndexedFile
+    from desktop.core.passages import UnreadableReason
+    from desktop.ui.documents import CollectionListModel, FileListModel
+    from desktop.ui.sources_panel import SourceListModel
+
+    collections = CollectionListModel()
+    qtmodeltester.check(collections)
+    collections.set_collections([CollectionInfo(1, "Notes", ("/d",), 2, 1, 5, None)])
+    qtmodeltester.check(collections)
+    assert collections.data(collections.index(0, 0)) == "Notes"
+    files = FileListModel()
+    files.set_files(
+        1,
+        [
+            IndexedFile("/d/a.md", 10, 0, 3, None, ""),
+            IndexedFile("/d/b.pdf", 10, 0, 0, UnreadableReason.NO_TEXT, "scanned"),
+        ],
+    )
+    qtmodeltester.check(files)
+    assert files.data(files.index(1, 0)) == (
+        "b.pdf · Unreadable: holds no text (a scan without OCR?)"
+    )
+    assert files.data(files.index(1, 0), Qt.ItemDataRole.ToolTipRole) == "/d/b.pdf\nscanned"
+    sources = SourceListModel()
+    sources.set_sources([MessageSource(2, "/d/b.pdf", 4), MessageSource(1, "/d/a.md")])
+    qtmodeltester.check(sources)
+    assert sources.data(sources.index(0, 0)) == "[1] a.md"
+    assert sources.data(sources.index(1, 0)) == "[2] b.pdf, p. 4"
+
+
+def test_a_follow_up_without_words_of_its_own_searches_with_the_previous_question(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
+    collection = _make_collection(qtbot, app, docs)
+    app.session.attach_collection(collection)
+    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    type_and_send(qtbot, app, "Tell me more about that, please.")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    model = app.session.messages
+    sources = model.data(model.index(model.rowCount() - 1, 0), _Roles.SourcesRole)
+    assert [Path(s.file).name for s in sources][:1] == ["harbour.md"]
+    prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
+    assert "Question: Tell me more about that, please." in prompt
+    # A new topic with words of its own is not answered from the previous one.
+    type_and_send(qtbot, app, "Explain quantum chromodynamics")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    row = model.index(model.rowCount() - 1, 0)
+    assert model.data(row, _Roles.SourcesRole) == ()
+    assert model.data(row, _Roles.SourcesNoteRole).state == SourcesState.NOTHING_RELEVANT

@@ -1,0 +1,87 @@
+"""Start-up does only what the first frame needs; the rest waits or runs off the GUI thread.
+
+Checked in a fresh interpreter (this test process has imported everything already): the real
+start (desktop.app.started) shows the window without importing llama.cpp, numpy, the gguf
+reader, the HTTP stack or the template engine, and the backend arrives afterwards from the
+inference thread, with a first run's defaults and the initial model waiting for it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+HEAVY = ("llama_cpp", "numpy", "gguf", "httpx2", "huggingface_hub", "jinja2", "markdown_it")
+
+CHILD = """
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from desktop.app import started
+
+HEAVY = json.loads(sys.argv[2])
+app = QApplication(sys.argv)
+report = {}
+with started(None, Path(sys.argv[1]), initial_model=False) as hearthside:
+    report["at_show"] = sorted(m for m in HEAVY if m in sys.modules)
+    report["backend_at_show"] = hearthside.backend is not None
+
+    def check():
+        if hearthside.backend is None:
+            return
+        timer.stop()
+        report["backend"] = hearthside.backend.backend
+        report["window_backend"] = hearthside.window.backend is hearthside.backend
+        report["first_run"] = hearthside.first_run
+        report["n_ctx_saved"] = "model.n_ctx" in hearthside.settings.path.read_text("utf-8")
+        app.quit()
+
+    timer = QTimer()
+    timer.timeout.connect(check)
+    timer.start(20)
+    QTimer.singleShot(60_000, app.quit)
+    app.exec()
+print(json.dumps(report))
+"""
+
+
+def test_the_window_shows_before_the_heavy_libraries_load(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(tmp_path / "data"), json.dumps(HEAVY)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["at_show"] == []
+    assert not report["backend_at_show"]
+    # Then the inference thread names the backend, and a first run stores its defaults.
+    assert report["backend"] in {"CPU", "CUDA", "Metal", "Vulkan", "ROCm", "SYCL", "OpenCL"}
+    assert report["window_backend"]
+    assert report["first_run"] and report["n_ctx_saved"]
+
+
+def test_an_initial_model_waits_for_the_backend(qtbot, private_data_dir: Path) -> None:
+    from desktop.app import create
+
+    hearthside = create(private_data_dir)
+    qtbot.addWidget(hearthside.window)
+    asked: list[str] = []
+    hearthside.window.load_model = asked.append  # type: ignore[method-assign]
+    model = private_data_dir / "some.gguf"
+    try:
+        hearthside.load_initial_model(model)
+        assert hearthside.backend is None and asked == []  # not before the backend is known
+        qtbot.waitUntil(lambda: asked == [str(model)], timeout=30_000)
+        assert hearthside.window.backend is hearthside.backend is not None
+    finally:
+        hearthside.shutdown()
