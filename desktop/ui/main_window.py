@@ -38,37 +38,22 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME, __version__
-from desktop.core.catalog import split_name
 from desktop.core.context_plan import OverflowStrategy
 from desktop.core.conversation import ConversationSummary, Role
-from desktop.core.hardware import detect
 from desktop.core.settings import Settings, default_data_dir, parse_gpu_layers
 from desktop.core.storage import ConversationStore, StoreError, StoreProblem
 from desktop.engine.llama import GPU_LAYERS_ALL, BackendInfo, LoadOptions, SamplingOptions
 from desktop.engine.starter import STARTER_FILE_NAME, starter_installed
-from desktop.ui.app_settings_dialog import AppSettingsDialog
 from desktop.ui.chat_session import ChatSession, ChatSettings
 from desktop.ui.chat_view import ChatView
 from desktop.ui.composer import Composer
 from desktop.ui.context_meter import ContextCounter, ContextMeter
-from desktop.ui.export_dialog import (
-    ExportDialog,
-    ImportFormatError,
-    default_file_name,
-    export_everything,
-    export_one,
-    filter_for,
-    import_file,
-)
 from desktop.ui.long_text_offer import LongTextOffer
 from desktop.ui.model_services import BROWSE_TAB, LIBRARY_TAB, ModelServices, dropped_models
-from desktop.ui.settings_dialog import ModelSettingsDialog
-from desktop.ui.shortcuts_dialog import ShortcutsDialog
 from desktop.ui.sidebar import Sidebar
 from desktop.ui.single_instance import bring_to_front
 from desktop.ui.summary_note import SummaryNote
 from desktop.ui.theme import Appearance
-from desktop.ui.trash_dialog import TrashDialog
 from desktop.workers.inference import (
     LoadFailure,
     LoadProblem,
@@ -80,7 +65,12 @@ from desktop.workers.inference import (
 )
 
 if TYPE_CHECKING:
+    from desktop.ui.app_settings_dialog import AppSettingsDialog
     from desktop.ui.model_manager import ModelManager
+    from desktop.ui.shortcuts_dialog import ShortcutsDialog
+
+# Dialogs, export and import, the catalog's name parser and the hardware check are imported
+# where first used: the first frame needs none of them (tests/qt/test_startup.py checks).
 
 _WELCOME_PAGE, _CHAT_PAGE = 0, 1
 _TEMPLATE_NAMES = {
@@ -583,6 +573,8 @@ class MainWindow(QMainWindow):
     def library_models(self, limit: int = 40) -> list[Path]:
         """GGUF models in the models folder and the extra folders, without reading them:
         a later part of a split model and vision projectors are left out."""
+        from desktop.core.catalog import split_name
+
         folder = str(self.settings.get("library.models_dir"))
         folders = [Path(folder) if folder else default_data_dir() / "models"]
         extra = str(self.settings.get("library.extra_folders"))
@@ -745,6 +737,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(10_000, button.hide)
 
     def show_trash(self) -> None:
+        from desktop.ui.trash_dialog import TrashDialog
+
         dialog = TrashDialog(self)
         dialog.set_items(self.store.list_trash())
 
@@ -807,6 +801,8 @@ class MainWindow(QMainWindow):
     # Export and import -----------------------------------------------------------------------
 
     def choose_export(self) -> None:
+        from desktop.ui.export_dialog import ExportDialog, default_file_name, filter_for
+
         conversation_id = self.session.conversation_id
         if conversation_id is None:
             self.show_error(self.tr("Nothing to export"), self.tr("Send a message first."))
@@ -833,6 +829,8 @@ class MainWindow(QMainWindow):
     def export_conversation_to(
         self, path: Path, fmt: str, all_branches: bool, *, include_thinking: bool = True
     ) -> bool:
+        from desktop.ui.export_dialog import export_one
+
         conversation_id = self.session.conversation_id
         if conversation_id is None:
             return False
@@ -850,6 +848,8 @@ class MainWindow(QMainWindow):
         return True
 
     def choose_export_all(self) -> None:
+        from desktop.ui.export_dialog import ExportDialog
+
         dialog = ExportDialog(all_chats=True, parent=self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -881,6 +881,8 @@ class MainWindow(QMainWindow):
         *,
         include_thinking: bool = True,
     ) -> bool:
+        from desktop.ui.export_dialog import export_everything
+
         progress = QProgressDialog(self.tr("Exporting chats…"), self.tr("Cancel"), 0, 100, self)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(500)
@@ -929,6 +931,8 @@ class MainWindow(QMainWindow):
 
     def import_from(self, path: Path) -> int:
         """Imports Hearthside JSON or ChatGPT's conversations.json; the number of chats added."""
+        from desktop.ui.export_dialog import ImportFormatError, import_file
+
         try:
             result = import_file(self.store, path)
         except ImportFormatError as error:
@@ -984,6 +988,8 @@ class MainWindow(QMainWindow):
             QGuiApplication.clipboard().setText(self.session.messages.messages()[row].content)
 
     def edit_model_settings(self) -> None:
+        from desktop.ui.settings_dialog import ModelSettingsDialog
+
         info = self.session.model_info
         path = info.path if info is not None else self._model_path
         label = info.name if info is not None else self.tr("the next model you load")
@@ -1014,6 +1020,9 @@ class MainWindow(QMainWindow):
 
     def show_app_settings(self) -> None:
         """Edit › Settings; not modal, and opening it again raises the open one."""
+        from desktop.core.hardware import detect
+        from desktop.ui.app_settings_dialog import AppSettingsDialog
+
         if self.app_settings_dialog is not None and self.app_settings_dialog.isVisible():
             bring_to_front(self.app_settings_dialog)
             return
@@ -1063,6 +1072,8 @@ class MainWindow(QMainWindow):
         return ordered
 
     def show_shortcuts(self) -> None:
+        from desktop.ui.shortcuts_dialog import ShortcutsDialog
+
         # The message box's own keys are not actions; they live in the composer.
         extra = [
             (self.tr("Send the message"), self.tr("Enter")),
