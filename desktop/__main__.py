@@ -46,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.diagnose import run_diagnose
 
         return run_diagnose(model=args.model, data_dir=args.data_dir)
+    import PySide6.QtCore  # noqa: F401  (loaded first so the next line can apply)
+
+    from desktop import skip_pyside_source_scan
+
+    skip_pyside_source_scan()
     from desktop.app import main as run_app
 
     return run_app(model=args.model, data_dir=args.data_dir)
