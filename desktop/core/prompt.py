@@ -17,8 +17,8 @@ a way that keeps the kept prefix stable across turns so the KV cache can be reus
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
-import secrets
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -133,7 +133,7 @@ def _render_segments(
     eos_token: str,
     extra_variables: Sequence[tuple[str, Any]] = (),
 ) -> tuple[PromptSegment, ...]:
-    nonce = secrets.token_hex(8)
+    nonce = os.urandom(8).hex()  # secrets.token_hex(8), without importing hmac/hashlib
     rendered = _render_text(
         source,
         {

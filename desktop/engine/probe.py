@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -97,6 +95,9 @@ def probe_model(
     timeout_s: float = PROBE_TIMEOUT_S,
 ) -> ProbeResult:
     """Loads `path` in a child process and generates two tokens there."""
+    import signal  # imported here (as below): the window's first frame needs neither
+    import subprocess
+
     if cache is not None and cache.passed(path, n_gpu_layers):
         return ProbeResult(ok=True, cached=True)
     child = subprocess.Popen(
@@ -136,6 +137,8 @@ def probe_model(
 
 def run_probe(path: Path, n_gpu_layers: int) -> int:
     """The child's side: load with a small context and make two tokens."""
+    import signal
+
     from desktop.engine.llama import LoadedModel, LoadOptions, SamplingOptions
 
     fault = os.environ.get(FAULT_ENV)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import platform
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -1085,6 +1084,8 @@ class MainWindow(QMainWindow):
 
     def about_text(self) -> str:
         """Versions, backend and the loaded model's license, as plain text."""
+        import platform
+
         backend = self.backend
         lines = [
             self.tr("Hearthside {version}").format(version=__version__),

@@ -14,7 +14,12 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 
-from desktop.ui.crash import NATIVE_LOG_NAME, CrashHandler, set_aside_native_crash_log
+from desktop.ui.crash import (
+    NATIVE_LOG_NAME,
+    CrashHandler,
+    RotatingLog,
+    set_aside_native_crash_log,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -138,3 +143,25 @@ def test_a_clean_exit_leaves_no_crash_log(tmp_path: Path) -> None:
     assert not (logs / NATIVE_LOG_NAME).exists()
     assert set_aside_native_crash_log(logs) is None
     assert "starting" in (logs / "hearthside.log").read_text(encoding="utf-8")
+
+
+def test_the_log_rotates_past_its_size_keeping_a_few_old_files(tmp_path: Path) -> None:
+    import logging
+
+    path = tmp_path / "app.log"
+    handler = RotatingLog(path, max_bytes=100, backups=2)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("test-rotating-log")
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        for number in range(10):
+            logger.warning("line %d %s", number, "x" * 40)  # 48 bytes: two lines a file
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    assert path.read_text("utf-8").splitlines()[-1].startswith("line 9 ")
+    assert (tmp_path / "app.log.1").read_text("utf-8").startswith("line 6 ")
+    assert (tmp_path / "app.log.2").read_text("utf-8").startswith("line 4 ")
+    assert not (tmp_path / "app.log.3").exists()  # only two old files kept
+    assert all(p.stat().st_size <= 100 for p in tmp_path.iterdir())
