@@ -14,19 +14,21 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QEvent,
     QLibraryInfo,
     QLocale,
     QMetaObject,
+    QObject,
     Qt,
     QThread,
     QTimer,
     QTranslator,
+    Slot,
 )
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import APP_NAME, __version__
-from desktop.core.hardware import detect, recommend
 from desktop.core.settings import Settings, default_data_dir
 from desktop.core.storage import ConversationStore
 from desktop.engine.llama import BackendInfo
@@ -51,6 +53,45 @@ def resources_dir() -> Path:
 
 
 RESOURCES_DIR = resources_dir()
+
+FIRST_FRAME_FALLBACK_MS = 200
+"""A window that is never painted (hidden, or a test that does not show it) starts the
+background work after this long anyway."""
+
+
+class AfterFirstFrame(QObject):
+    """Runs ``call`` once, on the event loop's next turn after ``window`` first painted itself
+    (or after FIRST_FRAME_FALLBACK_MS if it is not painted by then). Deleted with the window.
+
+    The worker threads start there, so their own start-up (llama.cpp's import on the inference
+    thread, the document index's on its threads) competes for the GIL with the GUI thread only
+    once the first frame is on screen, never while the window is being built and painted.
+    """
+
+    def __init__(self, call: Callable[[], None], window: QWidget) -> None:
+        super().__init__(window)
+        self._call: Callable[[], None] | None = call
+        self._window: QWidget | None = window
+        window.installEventFilter(self)
+        QTimer.singleShot(FIRST_FRAME_FALLBACK_MS, self, self.run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Paint:
+            self._forget_window()
+            QTimer.singleShot(0, self, self.run)  # once the paint has been flushed
+        return False
+
+    def _forget_window(self) -> None:
+        if self._window is not None:
+            self._window.removeEventFilter(self)
+            self._window = None
+
+    @Slot()
+    def run(self) -> None:
+        call, self._call = self._call, None
+        self._forget_window()
+        if call is not None:
+            call()
 
 
 def app_icon() -> QIcon:
@@ -80,6 +121,22 @@ class Hearthside:
     backend: BackendInfo | None = None
     """What llama.cpp was built with; None until the inference thread has imported it."""
     _after_backend: list[Callable[[], None]] = field(default_factory=list)
+    _closed: bool = False
+
+    def start_background(self) -> None:
+        """Starts the worker threads (commands sent before wait in their queues) and asks the
+        inference thread for llama.cpp's backend; :func:`create` leaves this for
+        :class:`AfterFirstFrame`. Does nothing after :meth:`shutdown` or a second time."""
+        if self._closed or self.inference_thread.isRunning():
+            return
+        self.inference_thread.start()
+        if self.download_thread is not None:
+            self.download_thread.start()
+        if self.documents is not None:
+            self.documents.start()
+        QMetaObject.invokeMethod(
+            self.worker, "on_backend_requested", Qt.ConnectionType.QueuedConnection
+        )
 
     def on_backend_known(self, backend: object) -> None:
         """The inference thread named the backend (after the first frame): the window shows
@@ -131,6 +188,7 @@ class Hearthside:
             self.window.load_starter()
 
     def shutdown(self) -> None:
+        self._closed = True
         if self.documents is not None:
             self.documents.shutdown()  # stops indexing between two files
         if self.download_worker is not None and self.download_thread is not None:
@@ -153,6 +211,8 @@ def first_run_defaults(settings: Settings, backend: BackendInfo) -> dict[str, ob
 
     Runs once, when the data folder has no settings yet; Edit › Settings shows the reasons.
     """
+    from desktop.core.hardware import detect, recommend
+
     defaults = recommend(detect(backend.backend, backend.gpu_offload)).as_settings()
     for key, value in defaults.items():
         settings.set(key, value)
@@ -176,14 +236,12 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     worker = InferenceWorker(
         models_dir, data_dir / "probed-models.json", check_cache=data_dir / "gguf-checks.json"
     )
-    worker.moveToThread(thread)
-    thread.start()
+    worker.moveToThread(thread)  # started after the first frame (AfterFirstFrame below)
     session = ChatSession(worker, store)
     download_thread = QThread()
     download_thread.setObjectName("downloads")
     downloader = DownloadWorker(parallel=int(settings.get("downloads.parallel")))
     downloader.moveToThread(download_thread)
-    download_thread.start()
     # The backend (and a first run's defaults, which depend on it) arrives from the inference
     # thread after the first frame: naming it imports llama.cpp.
     window = MainWindow(session, settings, gpu_offload=False, backend=None)
@@ -201,7 +259,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     if store.problem is not None:
         window.show_store_problem(store.problem)
     documents = DocumentCollections(
-        data_dir, embedding_model=str(settings.get("documents.embedding_model"))
+        data_dir, embedding_model=str(settings.get("documents.embedding_model")), start=False
     )
     DocumentsFeature.install(window, documents)
     window.restore_state()
@@ -221,14 +279,10 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     # Queued to the window's slot on the GUI thread, which tells the app through its signal.
     worker.backend_found.connect(window.set_backend)
     window.backend_changed.connect(hearthside.on_backend_known)
-    # Asked from the GUI event loop, so only once the window is up: posted straight to the
-    # running worker thread, llama_cpp's import would compete with building the window.
-    QTimer.singleShot(
-        0,
-        lambda: QMetaObject.invokeMethod(
-            worker, "on_backend_requested", Qt.ConnectionType.QueuedConnection
-        ),
-    )
+    # The threads start, and the backend is asked for, once the window has painted its first
+    # frame: llama_cpp's import (and the index's) would otherwise compete with building and
+    # painting the window for the GIL.
+    AfterFirstFrame(hearthside.start_background, window)
     return hearthside
 
 

@@ -23,10 +23,12 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePath
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from desktop.core.conversation import MessageSource
-from desktop.core.doc_index import PassageHit
+
+if TYPE_CHECKING:  # the index is not needed to ground a reply, only its hits' shape
+    from desktop.core.doc_index import PassageHit
 
 __all__ = [
     "DEFAULT_PASSAGES",

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,11 +25,14 @@ class StarterUnavailable(Exception):
 
 
 def starter_installed() -> bool:
+    """Whether the starter extra is installed: its package is found (not run; importing it
+    loads importlib.resources, which the window's first frame does not need)."""
+    if STARTER_PACKAGE in sys.modules:
+        return sys.modules[STARTER_PACKAGE] is not None
     try:
-        importlib.import_module(STARTER_PACKAGE)
-    except ImportError:
+        return importlib.util.find_spec(STARTER_PACKAGE) is not None
+    except (ImportError, ValueError):
         return False
-    return True
 
 
 def is_starter_model(path: Path) -> bool:

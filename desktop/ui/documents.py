@@ -11,22 +11,23 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import QByteArray, QObject, Qt, QThread, Signal, Slot
 
-from desktop.core.doc_index import (
-    DB_FILE_NAME,
-    CollectionInfo,
-    IndexedFile,
-    IndexProgress,
-    UpdateReport,
-)
-from desktop.core.passages import Extractor, UnreadableReason
 from desktop.ui.list_model import ModelIndex, RowListModel
 from desktop.workers.indexing import IndexJob, IndexWorker, RetrievalWorker, SharedEmbedder
 
-__all__ = ["CollectionListModel", "DocumentCollections", "FileListModel"]
+if TYPE_CHECKING:
+    from desktop.core.doc_index import CollectionInfo, IndexedFile, IndexProgress, UpdateReport
+    from desktop.core.passages import Extractor
+
+__all__ = ["DB_FILE_NAME", "CollectionListModel", "DocumentCollections", "FileListModel"]
+
+DB_FILE_NAME = "documents.db"
+"""desktop.core.doc_index.DB_FILE_NAME, named here so that the window's first frame does not
+import the index (the workers do, on their threads); tests/unit/test_doc_index.py checks that the
+two agree."""
 
 
 class CollectionListModel(RowListModel):
@@ -102,6 +103,8 @@ class FileListModel(RowListModel):
 
     def describe(self, file: IndexedFile) -> str:
         """'notes.md · 12 passages' or 'scan.pdf · Unreadable: holds no text (…)'."""
+        from desktop.core.passages import UnreadableReason
+
         name = Path(file.path).name
         if file.problem is None:
             return self.tr("{name} · %n passage(s)", "", file.passages).format(name=name)
@@ -170,7 +173,11 @@ class DocumentCollections(QObject):
         extractor: Extractor | None = None,
         parent: QObject | None = None,
         embedding_model: str = "",
+        *,
+        start: bool = True,
     ) -> None:
+        """``start=False`` leaves the two threads for :meth:`start`: the app starts them once
+        the window's first frame is done; commands sent meanwhile wait in their queues."""
         super().__init__(parent)
         self.embedder = SharedEmbedder(embedding_model)
         self._embedding_path = embedding_model
@@ -216,9 +223,18 @@ class DocumentCollections(QObject):
         self._retriever.retrieval_failed.connect(self.retrieval_failed)
         self._index_thread.finished.connect(indexer.close)
         self._search_thread.finished.connect(self._retriever.close)
-        self._index_thread.start()
-        self._search_thread.start()
-        self._collections_requested.emit()
+        self._collections_requested.emit()  # answered once the index thread runs
+        self._stopped = False
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Starts the index and search threads (once; not after :meth:`shutdown`)."""
+        if self._stopped:
+            return
+        for thread in (self._index_thread, self._search_thread):
+            if not thread.isRunning():
+                thread.start()
 
     # -- state --
 
@@ -312,6 +328,7 @@ class DocumentCollections(QObject):
 
     def shutdown(self) -> None:
         """Cancel, quit, wait (the fixed order): the index is left consistent."""
+        self._stopped = True
         self.cancel()
         for thread in (self._index_thread, self._search_thread):
             thread.quit()

@@ -20,19 +20,17 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.core.doc_index import (
-    CollectionError,
-    DocumentIndex,
-    PassageHit,
-    UpdateReport,
-    has_search_terms,
-)
-from desktop.core.passages import Extractor
-from desktop.engine.extract import FileExtractor
+if TYPE_CHECKING:
+    from desktop.core.doc_index import DocumentIndex, PassageHit, UpdateReport
+    from desktop.core.passages import Extractor
+
+# The index, the passage splitter and the file readers (doc_index, passages, extract) are
+# imported on the worker threads, at their first command: the window's first frame makes these
+# workers but never waits for those modules (tests/qt/test_startup.py checks).
 
 __all__ = ["IndexJob", "IndexWorker", "RetrievalResult", "RetrievalWorker", "SharedEmbedder"]
 
@@ -170,7 +168,7 @@ class IndexWorker(QObject):
     ) -> None:
         super().__init__(parent)
         self._db_path = Path(db_path)
-        self._extractor: Extractor = extractor or FileExtractor()
+        self._extractor: Extractor | None = extractor  # the file readers, made on first use
         self.embedder = embedder or SharedEmbedder()
         self._index: DocumentIndex | None = None
         self._running = threading.Event()  # set: go on; clear: paused
@@ -207,8 +205,18 @@ class IndexWorker(QObject):
     def index(self) -> DocumentIndex:
         """This thread's connection, opened on first use."""
         if self._index is None:
+            from desktop.core.doc_index import DocumentIndex
+
             self._index = DocumentIndex.open(self._db_path)
         return self._index
+
+    @property
+    def extractor(self) -> Extractor:
+        if self._extractor is None:
+            from desktop.engine.extract import FileExtractor
+
+            self._extractor = FileExtractor()
+        return self._extractor
 
     def _should_stop(self) -> bool:
         # Pausing blocks here, between two files; waking every 0.2 s notices a cancel.
@@ -299,6 +307,8 @@ class IndexWorker(QObject):
     def on_update_requested(self, job: IndexJob) -> None:
         """Brings one collection in line with its folders and files (only changed files are
         read again)."""
+        from desktop.core.doc_index import CollectionError
+
         if job.job_id <= self._cancel_up_to:
             return  # cancelled before it started
         self._current_job = job.job_id
@@ -306,7 +316,7 @@ class IndexWorker(QObject):
         try:
             report: UpdateReport = self.index().update(
                 job.collection_id,
-                self._extractor,
+                self.extractor,
                 progress=lambda p: self.index_progress.emit(job.job_id, p),
                 should_stop=self._should_stop,
             )
@@ -381,6 +391,8 @@ class RetrievalWorker(QObject):
 
     def index(self) -> DocumentIndex:
         if self._index is None:
+            from desktop.core.doc_index import DocumentIndex
+
             self._index = DocumentIndex.open(self._db_path)
         return self._index
 
@@ -403,6 +415,8 @@ class RetrievalWorker(QObject):
         words of its own to search with; then it is searched together with the previous one.
         A question with words of its own that finds nothing stays unanswered: borrowing the
         previous topic would cite passages about something else."""
+        from desktop.core.doc_index import has_search_terms
+
         try:
             index = self.index()
             hits = self._search(index, collection_ids, question, limit)

@@ -316,3 +316,9 @@ def test_vectors_fuse_with_words_per_model_and_go_with_their_passages(
     (folder / "sub" / "b.txt").unlink()
     index.update(cid, FakeExtractor())
     assert index.count_vectors(cid, "m:1") == (1, 1)  # its vector went with the passage
+
+
+def test_the_window_names_the_same_database_file_as_the_index() -> None:
+    from desktop.ui.documents import DB_FILE_NAME as WINDOWS_NAME
+
+    assert WINDOWS_NAME == DB_FILE_NAME
