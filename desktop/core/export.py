@@ -42,10 +42,11 @@ from desktop.core.conversation import (
     GenerationInfo,
     MessageSource,
     Role,
+    RunningSummary,
     StoredMessage,
 )
 from desktop.core.markdown import COPY_SCHEME, SOURCE_SCHEME, MarkdownLabels, render_markdown
-from desktop.core.storage import ImportedConversation, ImportedMessage
+from desktop.core.storage import ImportedConversation, ImportedMessage, ImportedSummary
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -59,6 +60,7 @@ __all__ = [
     "ImportFormatError",
     "ImportedConversation",
     "ImportedMessage",
+    "ImportedSummary",
     "ProgressCallback",
     "TranscriptEvent",
     "conversation_metadata",
@@ -75,6 +77,8 @@ __all__ = [
     "read_import",
     "render_reply_html",
     "safe_file_name",
+    "summaries_by_message",
+    "summary_title",
     "to_imported",
     "transcript_events",
     "visible_path",
@@ -103,6 +107,9 @@ class ExportConversation:
     summary: ConversationSummary
     settings: Mapping[str, Any]
     messages: tuple[StoredMessage, ...]
+    #: Running summaries of turns that fell out of the context window (storage's
+    #: ``summaries``), each covering the path from the root to its ``through_message_id``.
+    summaries: tuple[RunningSummary, ...] = ()
 
 
 class ImportFormatError(ValueError):
@@ -158,6 +165,8 @@ class ExportLabels:
     thought_for: str = "Thought for {seconds} s"
     sources: str = "Sources"
     page: str = "page {page}"
+    earlier_summary: str = "Earlier conversation, summarized"
+    summary_edited: str = "Earlier conversation, summarized (edited)"
 
     def role(self, role: Role) -> str:
         return {Role.USER: self.you, Role.ASSISTANT: self.assistant, Role.SYSTEM: self.system}[role]
@@ -299,6 +308,23 @@ def transcript_events(
                     stack.append(("run", kids, depth, path))
                 message = None
     return events
+
+
+def summaries_by_message(conversation: ExportConversation) -> dict[int, RunningSummary]:
+    """The summary to show after each message it covers through: the newest one per message
+    (an older one through the same message was replaced); summaries of missing messages are
+    left out."""
+    ids = {m.id for m in conversation.messages}
+    shown: dict[int, RunningSummary] = {}
+    for summary in sorted(conversation.summaries, key=lambda s: (s.created_at, s.id)):
+        if summary.through_message_id in ids:
+            shown[summary.through_message_id] = summary
+    return shown
+
+
+def summary_title(summary: RunningSummary, labels: ExportLabels = _DEFAULT_LABELS) -> str:
+    """ "Earlier conversation, summarized", marked when the user edited the model's text."""
+    return labels.earlier_summary if summary.edited_at is None else labels.summary_edited
 
 
 def _number(value: float | None) -> str:
@@ -443,6 +469,7 @@ def export_markdown(
     lines.append("")
     if summary.system_prompt:
         lines += [f"**{labels.system_prompt}:**", "", _fence(summary.system_prompt), ""]
+    notes = summaries_by_message(conversation)
     for event in transcript_events(conversation, all_branches=all_branches):
         if event.kind == "branch_start":
             title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
@@ -460,6 +487,10 @@ def export_markdown(
                 lines += [f"> **{title}**", ">", *_quoted(message.thinking.strip()), ""]
             lines += [message.content.rstrip("\n") if message.content else "", ""]
             lines += _sources_markdown(message.sources, labels)
+            note = notes.get(message.id)
+            if note is not None and note.content.strip():
+                title = _md_escape(summary_title(note, labels))
+                lines += [f"> **{title}**", ">", *_quoted(note.content.strip()), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -515,6 +546,7 @@ def export_text(
     lines.append("")
     if summary.system_prompt:
         lines += [f"{labels.system_prompt}:", summary.system_prompt, ""]
+    notes = summaries_by_message(conversation)
     for event in transcript_events(conversation, all_branches=all_branches):
         if event.kind == "branch_start":
             title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
@@ -538,6 +570,13 @@ def export_text(
                     f"[{s.number}] {source_place(s, labels)} ({s.file})" for s in message.sources
                 ]
                 lines.append("")
+            note = notes.get(message.id)
+            if note is not None and note.content.strip():
+                lines += [
+                    f"> {summary_title(note, labels)}:",
+                    *_quoted(note.content.strip()),
+                    "",
+                ]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -579,6 +618,12 @@ _THINKING_CSS = """details.thinking { color: var(--muted); margin: 0 0 .5rem; }
 details.thinking > summary { cursor: pointer; font-size: .9rem; }
 details.thinking > pre.plain { border-left: 3px solid var(--border); padding-left: .75rem;
   margin: .25rem 0; }
+"""
+
+_SUMMARY_CSS = """details.summary { color: var(--muted); margin: 1rem 0; padding: .25rem 1rem;
+  border: 1px dashed var(--border); border-radius: 8px; }
+details.summary > summary { cursor: pointer; font-size: .9rem; }
+details.summary > pre.plain { margin: .25rem 0; }
 """
 
 # render_markdown adds in-app "Copy" anchors above code blocks; a saved page cannot use them.
@@ -648,6 +693,7 @@ def export_html(
     summary = conversation.summary
     known = headline_generation(conversation)
     has_thinking = include_thinking and any(m.thinking.strip() for m in conversation.messages)
+    notes = {k: v for k, v in summaries_by_message(conversation).items() if v.content.strip()}
     out = [
         "<!DOCTYPE html>",
         "<html>",
@@ -658,7 +704,8 @@ def export_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="Hearthside">',
         f"<title>{_esc(_one_line(summary.title))}</title>",
-        f"<style>{_HTML_CSS}{_THINKING_CSS if has_thinking else ''}</style>",
+        f"<style>{_HTML_CSS}{_THINKING_CSS if has_thinking else ''}"
+        f"{_SUMMARY_CSS if notes else ''}</style>",
         "</head>",
         "<body>",
         "<header>",
@@ -707,6 +754,12 @@ def export_html(
                 f'<article class="message {role}"><h2>{_esc(labels.role(message.role))}</h2>'
                 f'<p class="meta">{_esc(meta)}</p>{body}</article>'
             )
+            note = notes.get(message.id)
+            if note is not None:
+                out.append(
+                    f'<details class="summary"><summary>{_esc(summary_title(note, labels))}'
+                    f'</summary><pre class="plain">{_esc(note.content.strip())}</pre></details>'
+                )
     out += ["</main>", f"<footer>{_esc(labels.exported_by)}</footer>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
 
@@ -784,6 +837,26 @@ def _thinking_json(message: StoredMessage) -> dict[str, Any]:
     }
 
 
+def _summaries_json(conversation: ExportConversation) -> dict[str, Any]:
+    """Running summaries, only when there are any (so other files stay as they were), each
+    naming the message ``id`` it covers through; ones whose message is gone are left out."""
+    ids = {m.id for m in conversation.messages}
+    kept = [s for s in conversation.summaries if s.through_message_id in ids]
+    if not kept:
+        return {}
+    return {
+        "summaries": [
+            {
+                "through_message_id": s.through_message_id,
+                "content": s.content,
+                "created_at": _finite(s.created_at, 0.0),
+                "edited_at": _finite(s.edited_at, None),
+            }
+            for s in sorted(kept, key=lambda s: (s.created_at, s.id))
+        ]
+    }
+
+
 def _conversation_json(conversation: ExportConversation) -> dict[str, Any]:
     summary = conversation.summary
     return {
@@ -817,6 +890,7 @@ def _conversation_json(conversation: ExportConversation) -> dict[str, Any]:
             }
             for m in _tree_order(conversation.messages)
         ],
+        **_summaries_json(conversation),
     }
 
 
@@ -912,6 +986,16 @@ def to_imported(conversation: ExportConversation) -> ImportedConversation:
         ),
         current_leaf_index=index.get(summary.current_leaf_id),  # type: ignore[arg-type]
         title_is_auto=summary.title_is_auto,
+        summaries=tuple(
+            ImportedSummary(
+                through_key=str(s.through_message_id),
+                content=s.content,
+                created_at=float(_finite(s.created_at, 0.0)),  # type: ignore[arg-type]
+                edited_at=_finite(s.edited_at, None),
+            )
+            for s in sorted(conversation.summaries, key=lambda s: (s.created_at, s.id))
+            if s.through_message_id in ids
+        ),
     )
 
 
@@ -1375,6 +1459,7 @@ def _read_ours(document: dict, where: str) -> ImportedConversation:
             )
         leaf_index = positions[str(leaf)]
     _get(document, "deleted_at", float, where, default=None, optional=True)
+    summaries = _read_summaries(document, ids, where)
     return ImportedConversation(
         title=_get(document, "title", str, where, default=""),
         created_at=_get(document, "created_at", float, where, default=0.0),
@@ -1386,7 +1471,35 @@ def _read_ours(document: dict, where: str) -> ImportedConversation:
         messages=tuple(ordered),
         current_leaf_index=leaf_index,
         title_is_auto=_get(document, "title_is_auto", bool, where, default=False),
+        summaries=summaries,
     )
+
+
+def _read_summaries(
+    document: dict, ids: Mapping[int, int], where: str
+) -> tuple[ImportedSummary, ...]:
+    """Running summaries; one that names a message the file lacks refuses the file, like a
+    missing parent does: the summary would stand for turns nobody can see."""
+    raw_summaries = _get(document, "summaries", list, where, default=[])
+    summaries = []
+    for i, raw in enumerate(raw_summaries):
+        at = _join(_join(where, "summaries"), i)
+        _expect(raw, dict, at)
+        through = _get(raw, "through_message_id", int, at)
+        if through not in ids:
+            raise ImportFormatError(
+                f"“{_join(at, 'through_message_id')}” refers to message {through}, which is not "
+                "in the file."
+            )
+        summaries.append(
+            ImportedSummary(
+                through_key=str(through),
+                content=_get(raw, "content", str, at),
+                created_at=_get(raw, "created_at", float, at, default=0.0),
+                edited_at=_get(raw, "edited_at", float, at, default=None, optional=True),
+            )
+        )
+    return tuple(summaries)
 
 
 def _read_seconds(raw: dict, where: str) -> float | None:

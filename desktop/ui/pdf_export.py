@@ -30,6 +30,8 @@ from desktop.core.export import (
     message_metadata,
     render_reply_html,
     source_place,
+    summaries_by_message,
+    summary_title,
     transcript_events,
     without_thinking,
 )
@@ -87,6 +89,8 @@ def export_labels() -> ExportLabels:
         thought_for=translate("PdfExport", "Thought for {seconds} s"),
         sources=translate("PdfExport", "Sources"),
         page=translate("PdfExport", "page {page}"),
+        earlier_summary=translate("PdfExport", "Earlier conversation, summarized"),
+        summary_edited=translate("PdfExport", "Earlier conversation, summarized (edited)"),
     )
 
 
@@ -134,6 +138,7 @@ def pdf_html(
     if summary.system_prompt:
         out.append(f"<p><b>{_esc(labels.system_prompt)}</b></p>")
         out.append(_plain_block(summary.system_prompt))
+    notes = summaries_by_message(conversation)
     for event in transcript_events(conversation, all_branches=all_branches):
         if event.kind == "branch_start":
             title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
@@ -158,6 +163,14 @@ def pdf_html(
                     f"{_esc(source_place(s, labels))} ({_esc(s.file)})</p>"
                     for s in message.sources
                 ]
+            note = notes.get(message.id)
+            if note is not None and note.content.strip():
+                out.append(
+                    f'<p style="color:{_MUTED}; margin-left:16px;">'
+                    f"<i>{_esc(summary_title(note, labels))}</i></p>"
+                    f'<p style="white-space:pre-wrap; color:{_MUTED}; margin-left:16px;">'
+                    f"{_esc(note.content.strip())}</p>"
+                )
     return "<html><body>" + "\n".join(out) + "</body></html>"
 
 

@@ -875,42 +875,42 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="149"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="151"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="149"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="151"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="157"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="159"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="158"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="160"/>
         <source>Include every branch, not only the one shown</source>
         <translation>包含所有分支，而不仅是当前显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="160"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="162"/>
         <source>Include the model&apos;s thinking (folded away)</source>
         <translation>包含模型的思考过程（折叠显示）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="163"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="165"/>
         <source>JSON always keeps the thinking, so an import gives everything back.</source>
         <translation>JSON 始终保留思考过程，导入时可完整还原。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="166"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="168"/>
         <source>Put everything in one .zip file</source>
         <translation>全部打包为一个 .zip 文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="173"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="175"/>
         <source>Exports include the model, its settings and the seed of every reply, so a conversation can be reproduced.</source>
         <translation>导出内容包括模型、模型设置和每条回复的随机种子，便于复现对话。</translation>
     </message>
@@ -2490,157 +2490,167 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>PdfExport</name>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="60"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="62"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="61"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="63"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="62"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="64"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="63"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="65"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="64"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="66"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="65"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="67"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="66"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="68"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="67"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="69"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="68"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="70"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="69"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="71"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="70"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="72"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="71"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="73"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="72"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="74"/>
         <source>Branch {path} ({index} of {count})</source>
         <translation>分支 {path}（第 {index} 个，共 {count} 个）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="73"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="75"/>
         <source>shown in the app</source>
         <translation>应用中显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="74"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="76"/>
         <source>Finished: {reason}</source>
         <translation>结束原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="75"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="77"/>
         <source>stop</source>
         <translation>正常结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="76"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="78"/>
         <source>length limit</source>
         <translation>长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="77"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="79"/>
         <source>stopped by the user</source>
         <translation>用户停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="78"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="80"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="79"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="81"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="80"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="82"/>
         <source>not finished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="81"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="83"/>
         <source>{prompt} prompt tokens, {generated} generated</source>
         <translation>提示 {prompt} 个 token，生成 {generated} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="82"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="84"/>
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="83"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="85"/>
         <source>Exported from Hearthside</source>
         <translation>由 Hearthside 导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="84"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="86"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="85"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="87"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="86"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="88"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="87"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="89"/>
         <source>Thought for {seconds} s</source>
         <translation>思考了 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="88"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="90"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="89"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="91"/>
         <source>page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="209"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="92"/>
+        <source>Earlier conversation, summarized</source>
+        <translation>之前的对话（已总结）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="93"/>
+        <source>Earlier conversation, summarized (edited)</source>
+        <translation>之前的对话（已总结，已编辑）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="222"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>

@@ -22,6 +22,7 @@ from desktop.core.conversation import (
     FinishReason,
     GenerationInfo,
     Role,
+    RunningSummary,
     StoredMessage,
 )
 from desktop.core.export import (
@@ -332,7 +333,24 @@ def conversations(draw: st.DrawFn) -> ExportConversation:
         message_count=count,
     )
     settings_dict = draw(st.dictionaries(_text, _json_values, max_size=4))
-    return ExportConversation(summary, settings_dict, tuple(draw(st.permutations(messages))))
+    running = (
+        tuple(
+            RunningSummary(
+                id=n,
+                conversation_id=3,
+                through_message_id=draw(st.sampled_from(ids)),
+                content=draw(_text),
+                created_at=draw(_times),
+                edited_at=draw(st.none() | _times),
+            )
+            for n in range(draw(st.integers(0, 3)))
+        )
+        if ids
+        else ()
+    )
+    return ExportConversation(
+        summary, settings_dict, tuple(draw(st.permutations(messages))), running
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
