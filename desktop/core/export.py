@@ -38,6 +38,7 @@ from typing import Any
 
 from desktop.core.conversation import (
     ConversationSummary,
+    DocumentsNote,
     FinishReason,
     GenerationInfo,
     MessageSource,
@@ -64,6 +65,7 @@ __all__ = [
     "ProgressCallback",
     "TranscriptEvent",
     "conversation_metadata",
+    "documents_note_text",
     "export_all",
     "export_bundle_json",
     "export_conversation",
@@ -165,6 +167,16 @@ class ExportLabels:
     thought_for: str = "Thought for {seconds} s"
     sources: str = "Sources"
     page: str = "page {page}"
+    nothing_relevant: str = (
+        "Nothing relevant was found in the attached collections; "
+        "this reply is not based on your documents."
+    )
+    search_failed: str = "Your documents could not be searched; this reply is not based on them."
+    #: ``count -> sentence``: a function, so each language makes its own plural.
+    left_out: Callable[[int], str] = lambda n: (
+        f"{n} passage{'' if n == 1 else 's'} did not fit in the context window and "
+        f"{'was' if n == 1 else 'were'} left out."
+    )
     earlier_summary: str = "Earlier conversation, summarized"
     summary_edited: str = "Earlier conversation, summarized (edited)"
 
@@ -327,6 +339,24 @@ def summary_title(summary: RunningSummary, labels: ExportLabels = _DEFAULT_LABEL
     return labels.earlier_summary if summary.edited_at is None else labels.summary_edited
 
 
+def documents_note_text(message: StoredMessage, labels: ExportLabels = _DEFAULT_LABELS) -> str:
+    """The note a reply grounded in documents showed under it ("Nothing relevant was found…",
+    "2 passages did not fit…"), or "" for none."""
+    info = message.generation
+    if info is None or message.role is not Role.ASSISTANT:
+        return ""
+    if info.documents_note == DocumentsNote.NOTHING_RELEVANT:
+        return labels.nothing_relevant
+    if info.documents_note == DocumentsNote.FAILED:
+        return labels.search_failed
+    if info.documents_note == DocumentsNote.LEFT_OUT and info.passages_left_out > 0:
+        try:
+            return str(labels.left_out(info.passages_left_out))
+        except Exception:  # a broken translation must not fail the export
+            return _DEFAULT_LABELS.left_out(info.passages_left_out)
+    return ""
+
+
 def _number(value: float | None) -> str:
     """repr keeps the exact value (``0.7``, not a rounded ``0.70``) so it can be reused."""
     return "" if value is None else repr(value)
@@ -487,6 +517,8 @@ def export_markdown(
                 lines += [f"> **{title}**", ">", *_quoted(message.thinking.strip()), ""]
             lines += [message.content.rstrip("\n") if message.content else "", ""]
             lines += _sources_markdown(message.sources, labels)
+            if note_text := documents_note_text(message, labels):
+                lines += [f"*{_md_escape(note_text)}*", ""]
             note = notes.get(message.id)
             if note is not None and note.content.strip():
                 title = _md_escape(summary_title(note, labels))
@@ -570,6 +602,8 @@ def export_text(
                     f"[{s.number}] {source_place(s, labels)} ({s.file})" for s in message.sources
                 ]
                 lines.append("")
+            if note_text := documents_note_text(message, labels):
+                lines += [note_text, ""]
             note = notes.get(message.id)
             if note is not None and note.content.strip():
                 lines += [
@@ -739,6 +773,8 @@ def export_html(
                 reply = _SOURCE_LINK.sub(rf'href="#m{message.id}-s\1"', reply)
                 body = f'<div class="content">{reply}</div>'
                 body += _sources_html(message, labels)
+                if note_text := documents_note_text(message, labels):
+                    body += f'<p class="meta"><i>{_esc(note_text)}</i></p>'
                 if include_thinking and message.thinking.strip():
                     body = (
                         '<details class="thinking"><summary>'
@@ -794,6 +830,9 @@ def _generation_json(info: GenerationInfo | None) -> dict[str, Any] | None:
         "prompt_tokens": info.prompt_tokens,
         "generated_tokens": info.generated_tokens,
         "tokens_per_second": _finite(info.tokens_per_second, 0.0),
+        # Only on replies that have a documents note, so other files stay as they were.
+        **({"documents_note": info.documents_note} if info.documents_note else {}),
+        **({"passages_left_out": info.passages_left_out} if info.passages_left_out else {}),
     }
 
 
@@ -1370,7 +1409,23 @@ def _read_generation(obj: Any, where: str) -> GenerationInfo | None:
         prompt_tokens=_get(obj, "prompt_tokens", int, where, default=0),
         generated_tokens=_get(obj, "generated_tokens", int, where, default=0),
         tokens_per_second=_get(obj, "tokens_per_second", float, where, default=0.0),
+        documents_note=_read_documents_note(obj, where),
+        passages_left_out=_read_left_out(obj, where),
     )
+
+
+def _read_left_out(obj: dict, where: str) -> int:
+    count = _get(obj, "passages_left_out", int, where, default=0)
+    if count < 0:
+        raise ImportFormatError(f"“{_join(where, 'passages_left_out')}” is negative.")
+    return count
+
+
+def _read_documents_note(obj: dict, where: str) -> str:
+    """A note this version knows, or "": a note from a newer version is left out rather than
+    refusing the file (it only words a line under the reply)."""
+    note = _get(obj, "documents_note", str, where, default="")
+    return note if note in {n.value for n in DocumentsNote} else ""
 
 
 def _read_sources(obj: Any, where: str) -> tuple[MessageSource, ...]:

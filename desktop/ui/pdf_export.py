@@ -18,7 +18,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF
+from PySide6.QtCore import QCoreApplication, QMarginsF, QObject
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from desktop.core.conversation import Role, StoredMessage
@@ -26,6 +26,7 @@ from desktop.core.export import (
     ExportConversation,
     ExportLabels,
     conversation_metadata,
+    documents_note_text,
     headline_generation,
     message_metadata,
     render_reply_html,
@@ -54,6 +55,20 @@ _MUTED = "#59636e"
 
 # Called by this name with a literal context, so pyside6-lupdate finds every string.
 translate = QCoreApplication.translate
+
+
+class ExportPlurals(QObject):
+    """Export words that take a count: pyside6-lupdate marks a ``%n`` message as a plural
+    only when it is read from ``self.tr``, not from ``QCoreApplication.translate``."""
+
+    def left_out(self, count: int) -> str:
+        return self.tr(
+            "%n passage(s) did not fit in the context window and were left out.", "", count
+        )
+
+
+def _left_out(count: int) -> str:
+    return ExportPlurals().left_out(count)
 
 
 def export_labels() -> ExportLabels:
@@ -89,6 +104,16 @@ def export_labels() -> ExportLabels:
         thought_for=translate("PdfExport", "Thought for {seconds} s"),
         sources=translate("PdfExport", "Sources"),
         page=translate("PdfExport", "page {page}"),
+        nothing_relevant=translate(
+            "PdfExport",
+            "Nothing relevant was found in the attached collections; "
+            "this reply is not based on your documents.",
+        ),
+        search_failed=translate(
+            "PdfExport",
+            "Your documents could not be searched; this reply is not based on them.",
+        ),
+        left_out=_left_out,
         earlier_summary=translate("PdfExport", "Earlier conversation, summarized"),
         summary_edited=translate("PdfExport", "Earlier conversation, summarized (edited)"),
     )
@@ -163,6 +188,10 @@ def pdf_html(
                     f"{_esc(source_place(s, labels))} ({_esc(s.file)})</p>"
                     for s in message.sources
                 ]
+            if note_text := documents_note_text(message, labels):
+                out.append(
+                    f'<p style="color:{_MUTED}; font-size:small;"><i>{_esc(note_text)}</i></p>'
+                )
             note = notes.get(message.id)
             if note is not None and note.content.strip():
                 out.append(

@@ -290,7 +290,7 @@
 <context>
     <name>ChatSession</name>
     <message>
-        <location filename="../../desktop/ui/chat_session.py" line="849"/>
+        <location filename="../../desktop/ui/chat_session.py" line="877"/>
         <source>Summarizing the earlier conversation…</source>
         <translation>正在总结之前的对话…</translation>
     </message>
@@ -913,6 +913,16 @@
         <location filename="../../desktop/ui/export_dialog.py" line="175"/>
         <source>Exports include the model, its settings and the seed of every reply, so a conversation can be reproduced.</source>
         <translation>导出内容包括模型、模型设置和每条回复的随机种子，便于复现对话。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportPlurals</name>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/pdf_export.py" line="66"/>
+        <source>%n passage(s) did not fit in the context window and were left out.</source>
+        <translation>
+            <numerusform>有 %n 个段落放不进上下文窗口，已被略去。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2490,167 +2500,177 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>PdfExport</name>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="62"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="77"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="63"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="78"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="64"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="79"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="65"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="80"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="66"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="81"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="67"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="82"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="68"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="83"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="69"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="84"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="70"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="85"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="71"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="86"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="72"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="87"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="73"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="88"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="74"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="89"/>
         <source>Branch {path} ({index} of {count})</source>
         <translation>分支 {path}（第 {index} 个，共 {count} 个）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="75"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="90"/>
         <source>shown in the app</source>
         <translation>应用中显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="76"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="91"/>
         <source>Finished: {reason}</source>
         <translation>结束原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="77"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="92"/>
         <source>stop</source>
         <translation>正常结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="78"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="93"/>
         <source>length limit</source>
         <translation>长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="79"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="94"/>
         <source>stopped by the user</source>
         <translation>用户停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="80"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="95"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="81"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="96"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="82"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="97"/>
         <source>not finished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="83"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="98"/>
         <source>{prompt} prompt tokens, {generated} generated</source>
         <translation>提示 {prompt} 个 token，生成 {generated} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="84"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="99"/>
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="85"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="100"/>
         <source>Exported from Hearthside</source>
         <translation>由 Hearthside 导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="86"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="101"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="87"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="102"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="88"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="103"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="89"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="104"/>
         <source>Thought for {seconds} s</source>
         <translation>思考了 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="90"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="105"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="91"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="106"/>
         <source>page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="92"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="107"/>
+        <source>Nothing relevant was found in the attached collections; this reply is not based on your documents.</source>
+        <translation>在所附文档集中没有找到相关内容；此回复并非基于你的文档。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="112"/>
+        <source>Your documents could not be searched; this reply is not based on them.</source>
+        <translation>无法搜索你的文档；此回复并非基于它们。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="117"/>
         <source>Earlier conversation, summarized</source>
         <translation>之前的对话（已总结）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="93"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="118"/>
         <source>Earlier conversation, summarized (edited)</source>
         <translation>之前的对话（已总结，已编辑）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="222"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="251"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>

@@ -12,7 +12,7 @@ from PySide6.QtGui import QDropEvent
 
 from desktop.core.conversation import Role
 from desktop.core.markdown import SOURCE_SCHEME
-from desktop.ui.message_model import MessageListModel, SourcesState
+from desktop.ui.message_model import MessageListModel, SourcesNote, SourcesState
 from tests.fixtures.documents import encrypted_pdf_bytes, pdf_bytes
 
 from .test_main_window import load_tiny, type_and_send
@@ -223,7 +223,7 @@ def test_a_grounded_reply_cites_sources_that_open_in_the_panel_and_exports(
 
 
 def test_nothing_relevant_is_said_in_the_chat_and_to_the_model(
-    qtbot, app, docs: Path, tiny_gguf: Path
+    qtbot, app, docs: Path, tiny_gguf: Path, tmp_path: Path
 ) -> None:
     load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=8)
     collection = _make_collection(qtbot, app, docs)
@@ -240,6 +240,22 @@ def test_nothing_relevant_is_said_in_the_chat_and_to_the_model(
     line = app.window.chat_view.message_widget(reply_row).sources_line
     assert line.isVisible() and "Nothing relevant" in line.note_text()
     assert model.data(model.index(reply_row, 0), _Roles.SourcesRole) == ()
+
+    # The note is kept with the reply: reopened later it is still there, and exports say it.
+    conversation = app.session.conversation_id
+    app.window.new_chat()
+    assert model.rowCount() == 0
+    app.window.open_conversation(conversation)
+    reply_row = model.rowCount() - 1
+    note = model.data(model.index(reply_row, 0), _Roles.SourcesNoteRole)
+    assert note is not None and note.state == SourcesState.NOTHING_RELEVANT
+    app.window.chat_view.flush()
+    line = app.window.chat_view.message_widget(reply_row).sources_line
+    assert line.isVisible() and "Nothing relevant" in line.note_text()
+    assert app.window.export_conversation_to(tmp_path / "chat.md", "markdown", False)
+    assert "*Nothing relevant was found in the attached collections" in (
+        tmp_path / "chat.md"
+    ).read_text(encoding="utf-8")
 
 
 def test_the_next_turn_sends_earlier_questions_without_their_passages(
@@ -337,6 +353,19 @@ def test_passages_that_do_not_fit_the_window_are_left_out_and_said_so(
     app.window.chat_view.flush()
     line = app.window.chat_view.message_widget(model.rowCount() - 1).sources_line
     assert "did not fit in the context window" in line.note_text()
+
+    # Reopened, the reply still says how many passages were left out.
+    conversation = app.session.conversation_id
+    app.window.new_chat()
+    app.window.open_conversation(conversation)
+    note = model.data(model.index(model.rowCount() - 1, 0), _Roles.SourcesNoteRole)
+    assert note == SourcesNote(SourcesState.LEFT_OUT, 2)
+    app.window.chat_view.flush()
+    line = app.window.chat_view.message_widget(model.rowCount() - 1).sources_line
+    assert line.note_text().startswith("2 passage")  # (the English plural is in en.ts)
+    assert app.window.export_conversation_to(tmp_path / "chat.json", "json", False)
+    generation = json.loads((tmp_path / "chat.json").read_text())["messages"][-1]["generation"]
+    assert (generation["documents_note"], generation["passages_left_out"]) == ("left-out", 2)
 
 
 def test_document_list_models_pass_the_model_tester(qtmodeltester) -> None:

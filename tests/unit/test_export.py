@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from desktop.core.conversation import (
     ConversationSummary,
+    DocumentsNote,
     FinishReason,
     GenerationInfo,
     Role,
@@ -284,6 +285,8 @@ _generations = st.none() | st.builds(
     prompt_tokens=st.integers(0, 10**9),
     generated_tokens=st.integers(0, 10**9),
     tokens_per_second=st.floats(0, 1e6),
+    documents_note=st.sampled_from(["", *DocumentsNote]),
+    passages_left_out=st.integers(0, 99),
 )
 _times = st.floats(0, 4e9)
 _json_values = st.recursive(
