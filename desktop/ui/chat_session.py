@@ -419,9 +419,17 @@ class ChatSession(QObject):
                 self.running_summary.content if covers and self.running_summary else "",
                 focus,
                 thinking=self.settings.thinking,
+                grounded=self._grounded(),
             )
         )
         return self._count_id
+
+    def _grounded(self) -> bool:
+        """Whether sending now would look up passages (an attached collection still exists)."""
+        documents = self.documents
+        return documents is not None and any(
+            documents.name_of(i) is not None for i in self.attached
+        )
 
     def _rows_for(self, messages: Sequence[StoredMessage]) -> list[MessageRow]:
         siblings: dict[int | None, list[int]] = {}

@@ -290,7 +290,7 @@
 <context>
     <name>ChatSession</name>
     <message>
-        <location filename="../../desktop/ui/chat_session.py" line="877"/>
+        <location filename="../../desktop/ui/chat_session.py" line="885"/>
         <source>Summarizing the earlier conversation…</source>
         <translation>正在总结之前的对话…</translation>
     </message>
@@ -607,69 +607,99 @@
 <context>
     <name>ContextMeter</name>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="131"/>
+        <location filename="../../desktop/ui/context_meter.py" line="145"/>
         <source>Context use</source>
         <translation>上下文用量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="134"/>
+        <location filename="../../desktop/ui/context_meter.py" line="148"/>
         <source>Leave out oldest turns</source>
         <translation>略去最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="136"/>
+        <location filename="../../desktop/ui/context_meter.py" line="150"/>
         <source>Summarize oldest turns</source>
         <translation>总结最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="140"/>
+        <location filename="../../desktop/ui/context_meter.py" line="154"/>
         <source>What happens when this conversation no longer fits the model&apos;s context window: the oldest turns are left out, or the model first summarizes them into a note it keeps reading.</source>
         <translation>当此对话超出模型的上下文窗口时：略去最早的几轮对话，或者先由模型把它们总结成一段摘要，模型之后会继续读取这段摘要。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="145"/>
+        <location filename="../../desktop/ui/context_meter.py" line="159"/>
         <source>When the conversation is too long</source>
         <translation>对话过长时</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="189"/>
+        <location filename="../../desktop/ui/context_meter.py" line="204"/>
         <source>{used} / {n} tokens</source>
         <translation>{used} / {n} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="193"/>
+        <location filename="../../desktop/ui/context_meter.py" line="206"/>
+        <source>{numbers} + up to {passages} for document passages</source>
+        <translation>{numbers} + 文档段落最多 {passages}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="215"/>
         <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
         <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="200"/>
+        <location filename="../../desktop/ui/context_meter.py" line="222"/>
+        <source>on send, the oldest turn may be summarized</source>
+        <translation>发送时，最早的一轮对话可能被总结</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="224"/>
+        <source>on send, up to the {n} oldest turns may be summarized</source>
+        <translation>发送时，最早的至多 {n} 轮对话可能被总结</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="230"/>
+        <source>on send, the oldest turn may be left out</source>
+        <translation>发送时，最早的一轮对话可能被略去</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="232"/>
+        <source>on send, up to the {n} oldest turns may be left out</source>
+        <translation>发送时，最早的至多 {n} 轮对话可能被略去</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="241"/>
         <source>on send, the oldest turn will be summarized</source>
         <translation>发送时，最早的一轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="202"/>
+        <location filename="../../desktop/ui/context_meter.py" line="243"/>
         <source>on send, the {n} oldest turns will be summarized</source>
         <translation>发送时，最早的 {n} 轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="206"/>
+        <location filename="../../desktop/ui/context_meter.py" line="247"/>
         <source>on send, the oldest turn will be left out</source>
         <translation>发送时，最早的一轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="208"/>
+        <location filename="../../desktop/ui/context_meter.py" line="249"/>
         <source>on send, the {n} oldest turns will be left out</source>
         <translation>发送时，最早的 {n} 轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="213"/>
+        <location filename="../../desktop/ui/context_meter.py" line="254"/>
         <source>{numbers} · nearly full</source>
         <translation>{numbers} · 即将占满</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="224"/>
+        <location filename="../../desktop/ui/context_meter.py" line="267"/>
         <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="273"/>
+        <source>Passages from the attached collections are chosen when you send and may take up to {passages} tokens: what is left after the system prompt, your message and the reply&apos;s room, at most half the window.</source>
+        <translation>所附文档集中的段落在发送时选出，最多可占 {passages} 个 token：即系统提示词、你的消息和回复预留空间之外剩下的部分，且不超过窗口的一半。</translation>
     </message>
 </context>
 <context>

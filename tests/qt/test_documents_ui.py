@@ -12,6 +12,7 @@ from PySide6.QtGui import QDropEvent
 
 from desktop.core.conversation import Role
 from desktop.core.markdown import SOURCE_SCHEME
+from desktop.ui.context_meter import MeterState
 from desktop.ui.message_model import MessageListModel, SourcesNote, SourcesState
 from tests.fixtures.documents import encrypted_pdf_bytes, pdf_bytes
 
@@ -256,6 +257,37 @@ def test_nothing_relevant_is_said_in_the_chat_and_to_the_model(
     assert "*Nothing relevant was found in the attached collections" in (
         tmp_path / "chat.md"
     ).read_text(encoding="utf-8")
+
+
+def test_the_meter_keeps_room_for_passages_while_collections_are_attached(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    """The passages are chosen at send time; the meter counts the most they may take, so the
+    prompt that is sent never exceeds what the meter showed."""
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=8)
+    collection = _make_collection(qtbot, app, docs)
+    meter = app.window.context_meter
+    counts: list = []
+    app.session.context_counted.connect(counts.append)
+    app.window.composer.set_text("When was the Harwick lighthouse first lit?")
+    qtbot.waitUntil(lambda: meter.state() == MeterState.NORMAL, timeout=10_000)
+    app.session.attach_collection(collection)
+    qtbot.waitUntil(lambda: "document passages" in meter.text(), timeout=10_000)
+    grounded = counts[-1]
+    forecast = grounded.forecast
+    # The worker's budget rule: what is left after the system message, the question and the
+    # reply's reserve (8 tokens here), at most half the window.
+    assert grounded.passage_tokens == min(2048 - 8 - forecast.smallest_tokens, 1024) > 0
+    assert f"+ up to {grounded.passage_tokens:,} for document passages" in meter.text()
+    assert meter._bar.extra() > 0
+    app.window.composer.set_text("")
+    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    sent = len(app.worker.last_plan.tokens)
+    assert forecast.prompt_tokens < sent <= forecast.prompt_tokens + grounded.passage_tokens
+    app.session.detach_collection(collection)
+    qtbot.waitUntil(lambda: "document passages" not in meter.text(), timeout=10_000)
+    app.session.context_counted.disconnect(counts.append)
 
 
 def test_the_next_turn_sends_earlier_questions_without_their_passages(
