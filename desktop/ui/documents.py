@@ -23,6 +23,7 @@ from desktop.core.doc_index import (
     UpdateReport,
 )
 from desktop.core.passages import Extractor, UnreadableReason
+from desktop.engine.probe import PROBE_CACHE_FILE
 from desktop.ui.list_model import ModelIndex, RowListModel
 from desktop.workers.indexing import IndexJob, IndexWorker, RetrievalWorker, SharedEmbedder
 
@@ -172,7 +173,9 @@ class DocumentCollections(QObject):
         embedding_model: str = "",
     ) -> None:
         super().__init__(parent)
-        self.embedder = SharedEmbedder(embedding_model)
+        self.embedder = SharedEmbedder(
+            embedding_model, probe_cache=Path(data_dir) / PROBE_CACHE_FILE
+        )
         self._embedding_path = embedding_model
         self.db_path = Path(data_dir) / DB_FILE_NAME
         self.collections = CollectionListModel(self)
@@ -313,6 +316,7 @@ class DocumentCollections(QObject):
     def shutdown(self) -> None:
         """Cancel, quit, wait (the fixed order): the index is left consistent."""
         self.cancel()
+        self.embedder.interrupt()  # a model being tried in a child process is not waited for
         for thread in (self._index_thread, self._search_thread):
             thread.quit()
             thread.wait()

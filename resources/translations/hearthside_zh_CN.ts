@@ -958,49 +958,49 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/documents.py" line="107"/>
+        <location filename="../../desktop/ui/documents.py" line="108"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="109"/>
+        <location filename="../../desktop/ui/documents.py" line="110"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="110"/>
+        <location filename="../../desktop/ui/documents.py" line="111"/>
         <source>not a text file</source>
         <translation>不是文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="111"/>
+        <location filename="../../desktop/ui/documents.py" line="112"/>
         <source>not UTF-8 text; save it as UTF-8</source>
         <translation>不是 UTF-8 文本；请另存为 UTF-8</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="112"/>
+        <location filename="../../desktop/ui/documents.py" line="113"/>
         <source>damaged, or not what its name says</source>
         <translation>文件已损坏，或与扩展名不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="113"/>
+        <location filename="../../desktop/ui/documents.py" line="114"/>
         <source>too large (over 64 MB)</source>
         <translation>文件太大（超过 64 MB）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="114"/>
+        <location filename="../../desktop/ui/documents.py" line="115"/>
         <source>holds no text (a scan without OCR?)</source>
         <translation>没有文字（也许是未经 OCR 的扫描件？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="115"/>
+        <location filename="../../desktop/ui/documents.py" line="116"/>
         <source>could not be read from disk</source>
         <translation>无法从磁盘读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="118"/>
+        <location filename="../../desktop/ui/documents.py" line="119"/>
         <source>{name} · Unreadable: {reason}</source>
         <translation>{name} · 无法读取：{reason}</translation>
     </message>
@@ -2751,6 +2751,20 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/ui/hub_browser.py" line="308"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
+    </message>
+</context>
+<context>
+    <name>SharedEmbedder</name>
+    <message>
+        <location filename="../../desktop/workers/indexing.py" line="149"/>
+        <source>it crashed llama.cpp when it was tried in a separate process ({detail}), so it was not loaded</source>
+        <extracomment>Passages embedded per call: big enough to keep llama.cpp busy, small enough that pause and cancel answer within a second or two.</extracomment>
+        <translation>在单独的进程中试加载时，它使 llama.cpp 崩溃（{detail}），因此没有加载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workers/indexing.py" line="154"/>
+        <source>it did not load when it was tried in a separate process: {detail}</source>
+        <translation>在单独的进程中试加载失败：{detail}</translation>
     </message>
 </context>
 <context>

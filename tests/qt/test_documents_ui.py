@@ -12,6 +12,7 @@ from PySide6.QtGui import QDropEvent
 
 from desktop.core.conversation import Role
 from desktop.core.markdown import SOURCE_SCHEME
+from desktop.engine.probe import FAULT_ENV
 from desktop.ui.context_meter import MeterState
 from desktop.ui.message_model import MessageListModel, SourcesNote, SourcesState
 from tests.fixtures.documents import encrypted_pdf_bytes, pdf_bytes
@@ -362,6 +363,24 @@ def test_the_dialog_sets_an_embedding_model_and_keeps_it(
     dialog.embedding_off_button.click()
     assert app.settings.get("documents.embedding_model") == ""
     assert "words" in dialog.embedding_label.text()
+
+
+def test_the_dialog_says_when_an_embedding_model_crashes_its_test_load(
+    qtbot, app, docs: Path, tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The probe child crashes on purpose (FAULT_ENV: no GGUF that passes the header check is
+    known to crash this llama.cpp); the app lives on and the dialog says why meaning search is
+    off."""
+    monkeypatch.setenv(FAULT_ENV, "segfault")
+    _make_collection(qtbot, app, docs)
+    dialog = _dialog(qtbot, app)
+    dialog.choose_embedding_file = lambda: str(tiny_gguf)
+    dialog.embedding_button.click()
+    qtbot.waitUntil(lambda: "cannot be used" in dialog.embedding_label.text(), timeout=60_000)
+    text = dialog.embedding_label.text()
+    assert "crashed llama.cpp when it was tried in a separate process (SIGSEGV)" in text
+    assert app.documents.embedder._model is None
+    assert dialog.embedding_off_button.isEnabled()  # the way back to words only
 
 
 def test_passages_that_do_not_fit_the_window_are_left_out_and_said_so(
