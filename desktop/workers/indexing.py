@@ -149,10 +149,12 @@ class SharedEmbedder:
             return translate(
                 "SharedEmbedder",
                 "it crashed llama.cpp when it was tried in a separate process ({detail}), so it "
-                "was not loaded",
+                "was not loaded; search uses words only",
             ).format(detail=result.signal)
         return translate(
-            "SharedEmbedder", "it did not load when it was tried in a separate process: {detail}"
+            "SharedEmbedder",
+            "it did not load when it was tried in a separate process ({detail}); search uses "
+            "words only",
         ).format(detail=result.message)
 
     def interrupt(self) -> None:

@@ -2757,14 +2757,14 @@ Hearthside 已使用新的空白记录启动。</translation>
     <name>SharedEmbedder</name>
     <message>
         <location filename="../../desktop/workers/indexing.py" line="149"/>
-        <source>it crashed llama.cpp when it was tried in a separate process ({detail}), so it was not loaded</source>
+        <source>it crashed llama.cpp when it was tried in a separate process ({detail}), so it was not loaded; search uses words only</source>
         <extracomment>Passages embedded per call: big enough to keep llama.cpp busy, small enough that pause and cancel answer within a second or two.</extracomment>
-        <translation>在单独的进程中试加载时，它使 llama.cpp 崩溃（{detail}），因此没有加载</translation>
+        <translation>在单独的进程中试加载时，它使 llama.cpp 崩溃（{detail}），因此没有加载；搜索只按词语进行</translation>
     </message>
     <message>
         <location filename="../../desktop/workers/indexing.py" line="154"/>
-        <source>it did not load when it was tried in a separate process: {detail}</source>
-        <translation>在单独的进程中试加载失败：{detail}</translation>
+        <source>it did not load when it was tried in a separate process ({detail}); search uses words only</source>
+        <translation>在单独的进程中试加载失败（{detail}）；搜索只按词语进行</translation>
     </message>
 </context>
 <context>
