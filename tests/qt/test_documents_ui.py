@@ -291,6 +291,29 @@ def test_the_meter_keeps_room_for_passages_while_collections_are_attached(
     app.session.context_counted.disconnect(counts.append)
 
 
+def test_the_meter_says_which_turns_passages_may_push_out(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    """A chat that fits on its own, but not with the passages' room: amber before sending."""
+    from .test_context_meter import _long_conversation
+
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=512, temperature=0.0, max_tokens=16)
+    collection = _make_collection(qtbot, app, docs)
+    meter = app.window.context_meter
+    app.window.open_conversation(_long_conversation(app, turns=4))
+    app.window.composer.set_text("And the harbour?")
+    qtbot.waitUntil(lambda: meter.state() == MeterState.NORMAL, timeout=10_000)
+    counts: list = []
+    app.session.context_counted.connect(counts.append)
+    app.session.attach_collection(collection)
+    qtbot.waitUntil(lambda: meter.state() == MeterState.OVER, timeout=10_000)
+    app.session.context_counted.disconnect(counts.append)
+    count = counts[-1]
+    assert count.forecast.newly_dropped_turns == 0 < count.passage_dropped_turns
+    assert count.forecast.prompt_tokens + count.passage_tokens > count.forecast.limit
+    assert "may be left out" in meter.text()
+
+
 def test_the_next_turn_sends_earlier_questions_without_their_passages(
     qtbot, app, docs: Path, tiny_gguf: Path
 ) -> None:

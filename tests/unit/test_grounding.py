@@ -39,7 +39,7 @@ from desktop.core.grounding import (
     sources_from_hits,
 )
 from desktop.core.markdown import SOURCE_SCHEME, render_markdown
-from desktop.core.storage import ConversationStore
+from desktop.core.storage import ConversationStore, decode_generation, encode_generation
 
 T0 = 1714557600.0
 
@@ -246,3 +246,15 @@ def test_a_documents_note_from_elsewhere_is_checked() -> None:
     generation["documents_note"] = 5
     with pytest.raises(ImportFormatError, match="documents_note” must be text"):
         read_import(json.dumps(document))
+
+
+def test_a_reply_stored_before_documents_notes_decodes_without_one() -> None:
+    """No migration: the generation JSON of older replies lacks the fields and gets defaults;
+    a field from a newer version is ignored."""
+    old = decode_generation('{"model_file": "m.gguf", "seed": 7}')
+    assert old is not None and (old.documents_note, old.passages_left_out) == ("", 0)
+    info = GenerationInfo(documents_note=DocumentsNote.LEFT_OUT, passages_left_out=2)
+    text = encode_generation(info)
+    assert decode_generation(text) == info
+    newer = json.loads(text) | {"documents_note_v2": {"x": 1}}
+    assert decode_generation(json.dumps(newer)) == info
