@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     # The app runs itself with these to try a model file in a child process (engine/probe.py).
     parser.add_argument("--probe-model", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--probe-gpu-layers", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--probe-embedding", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.probe_model is not None:
         from desktop.engine.probe import run_probe
 
-        return run_probe(args.probe_model, args.probe_gpu_layers)
+        return run_probe(args.probe_model, args.probe_gpu_layers, args.probe_embedding)
     if args.diagnose:
         # Imported here so --diagnose never loads Qt.
         from desktop.diagnose import run_diagnose

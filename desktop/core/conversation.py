@@ -35,6 +35,15 @@ class ChatMessage:
     thinking: str = ""  # an earlier reply's reasoning; the template decides whether it is sent
 
 
+class DocumentsNote(StrEnum):
+    """What a reply grounded in the user's documents says under its sources; kept in
+    ``GenerationInfo.documents_note`` (as its value, "" for none)."""
+
+    NOTHING_RELEVANT = "nothing-relevant"  # the attached collections do not talk about it
+    LEFT_OUT = "left-out"  # ``passages_left_out`` passages did not fit the context window
+    FAILED = "failed"  # the search failed; the reply went on without sources
+
+
 @dataclass(frozen=True, slots=True)
 class GenerationInfo:
     """How an assistant reply was made, so a transcript can be reproduced."""
@@ -53,6 +62,8 @@ class GenerationInfo:
     prompt_tokens: int = 0
     generated_tokens: int = 0
     tokens_per_second: float = 0.0
+    documents_note: str = ""  # a DocumentsNote value, or "" (no collections, or nothing to say)
+    passages_left_out: int = 0  # with DocumentsNote.LEFT_OUT
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,14 +38,16 @@ from typing import Any
 
 from desktop.core.conversation import (
     ConversationSummary,
+    DocumentsNote,
     FinishReason,
     GenerationInfo,
     MessageSource,
     Role,
+    RunningSummary,
     StoredMessage,
 )
 from desktop.core.markdown import COPY_SCHEME, SOURCE_SCHEME, MarkdownLabels, render_markdown
-from desktop.core.storage import ImportedConversation, ImportedMessage
+from desktop.core.storage import ImportedConversation, ImportedMessage, ImportedSummary
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -59,9 +61,11 @@ __all__ = [
     "ImportFormatError",
     "ImportedConversation",
     "ImportedMessage",
+    "ImportedSummary",
     "ProgressCallback",
     "TranscriptEvent",
     "conversation_metadata",
+    "documents_note_text",
     "export_all",
     "export_bundle_json",
     "export_conversation",
@@ -75,6 +79,8 @@ __all__ = [
     "read_import",
     "render_reply_html",
     "safe_file_name",
+    "summaries_by_message",
+    "summary_title",
     "to_imported",
     "transcript_events",
     "visible_path",
@@ -103,6 +109,9 @@ class ExportConversation:
     summary: ConversationSummary
     settings: Mapping[str, Any]
     messages: tuple[StoredMessage, ...]
+    #: Running summaries of turns that fell out of the context window (storage's
+    #: ``summaries``), each covering the path from the root to its ``through_message_id``.
+    summaries: tuple[RunningSummary, ...] = ()
 
 
 class ImportFormatError(ValueError):
@@ -158,6 +167,18 @@ class ExportLabels:
     thought_for: str = "Thought for {seconds} s"
     sources: str = "Sources"
     page: str = "page {page}"
+    nothing_relevant: str = (
+        "Nothing relevant was found in the attached collections; "
+        "this reply is not based on your documents."
+    )
+    search_failed: str = "Your documents could not be searched; this reply is not based on them."
+    #: ``count -> sentence``: a function, so each language makes its own plural.
+    left_out: Callable[[int], str] = lambda n: (
+        f"{n} passage{'' if n == 1 else 's'} did not fit in the context window and "
+        f"{'was' if n == 1 else 'were'} left out."
+    )
+    earlier_summary: str = "Earlier conversation, summarized"
+    summary_edited: str = "Earlier conversation, summarized (edited)"
 
     def role(self, role: Role) -> str:
         return {Role.USER: self.you, Role.ASSISTANT: self.assistant, Role.SYSTEM: self.system}[role]
@@ -299,6 +320,41 @@ def transcript_events(
                     stack.append(("run", kids, depth, path))
                 message = None
     return events
+
+
+def summaries_by_message(conversation: ExportConversation) -> dict[int, RunningSummary]:
+    """The summary to show after each message it covers through: the newest one per message
+    (an older one through the same message was replaced); summaries of missing messages are
+    left out."""
+    ids = {m.id for m in conversation.messages}
+    shown: dict[int, RunningSummary] = {}
+    for summary in sorted(conversation.summaries, key=lambda s: (s.created_at, s.id)):
+        if summary.through_message_id in ids:
+            shown[summary.through_message_id] = summary
+    return shown
+
+
+def summary_title(summary: RunningSummary, labels: ExportLabels = _DEFAULT_LABELS) -> str:
+    """ "Earlier conversation, summarized", marked when the user edited the model's text."""
+    return labels.earlier_summary if summary.edited_at is None else labels.summary_edited
+
+
+def documents_note_text(message: StoredMessage, labels: ExportLabels = _DEFAULT_LABELS) -> str:
+    """The note a reply grounded in documents showed under it ("Nothing relevant was found…",
+    "2 passages did not fit…"), or "" for none."""
+    info = message.generation
+    if info is None or message.role is not Role.ASSISTANT:
+        return ""
+    if info.documents_note == DocumentsNote.NOTHING_RELEVANT:
+        return labels.nothing_relevant
+    if info.documents_note == DocumentsNote.FAILED:
+        return labels.search_failed
+    if info.documents_note == DocumentsNote.LEFT_OUT and info.passages_left_out > 0:
+        try:
+            return str(labels.left_out(info.passages_left_out))
+        except Exception:  # a broken translation must not fail the export
+            return _DEFAULT_LABELS.left_out(info.passages_left_out)
+    return ""
 
 
 def _number(value: float | None) -> str:
@@ -443,6 +499,7 @@ def export_markdown(
     lines.append("")
     if summary.system_prompt:
         lines += [f"**{labels.system_prompt}:**", "", _fence(summary.system_prompt), ""]
+    notes = summaries_by_message(conversation)
     for event in transcript_events(conversation, all_branches=all_branches):
         if event.kind == "branch_start":
             title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
@@ -460,6 +517,12 @@ def export_markdown(
                 lines += [f"> **{title}**", ">", *_quoted(message.thinking.strip()), ""]
             lines += [message.content.rstrip("\n") if message.content else "", ""]
             lines += _sources_markdown(message.sources, labels)
+            if note_text := documents_note_text(message, labels):
+                lines += [f"*{_md_escape(note_text)}*", ""]
+            note = notes.get(message.id)
+            if note is not None and note.content.strip():
+                title = _md_escape(summary_title(note, labels))
+                lines += [f"> **{title}**", ">", *_quoted(note.content.strip()), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -515,6 +578,7 @@ def export_text(
     lines.append("")
     if summary.system_prompt:
         lines += [f"{labels.system_prompt}:", summary.system_prompt, ""]
+    notes = summaries_by_message(conversation)
     for event in transcript_events(conversation, all_branches=all_branches):
         if event.kind == "branch_start":
             title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
@@ -538,6 +602,15 @@ def export_text(
                     f"[{s.number}] {source_place(s, labels)} ({s.file})" for s in message.sources
                 ]
                 lines.append("")
+            if note_text := documents_note_text(message, labels):
+                lines += [note_text, ""]
+            note = notes.get(message.id)
+            if note is not None and note.content.strip():
+                lines += [
+                    f"> {summary_title(note, labels)}:",
+                    *_quoted(note.content.strip()),
+                    "",
+                ]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -579,6 +652,12 @@ _THINKING_CSS = """details.thinking { color: var(--muted); margin: 0 0 .5rem; }
 details.thinking > summary { cursor: pointer; font-size: .9rem; }
 details.thinking > pre.plain { border-left: 3px solid var(--border); padding-left: .75rem;
   margin: .25rem 0; }
+"""
+
+_SUMMARY_CSS = """details.summary { color: var(--muted); margin: 1rem 0; padding: .25rem 1rem;
+  border: 1px dashed var(--border); border-radius: 8px; }
+details.summary > summary { cursor: pointer; font-size: .9rem; }
+details.summary > pre.plain { margin: .25rem 0; }
 """
 
 # render_markdown adds in-app "Copy" anchors above code blocks; a saved page cannot use them.
@@ -648,6 +727,7 @@ def export_html(
     summary = conversation.summary
     known = headline_generation(conversation)
     has_thinking = include_thinking and any(m.thinking.strip() for m in conversation.messages)
+    notes = {k: v for k, v in summaries_by_message(conversation).items() if v.content.strip()}
     out = [
         "<!DOCTYPE html>",
         "<html>",
@@ -658,7 +738,8 @@ def export_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="Hearthside">',
         f"<title>{_esc(_one_line(summary.title))}</title>",
-        f"<style>{_HTML_CSS}{_THINKING_CSS if has_thinking else ''}</style>",
+        f"<style>{_HTML_CSS}{_THINKING_CSS if has_thinking else ''}"
+        f"{_SUMMARY_CSS if notes else ''}</style>",
         "</head>",
         "<body>",
         "<header>",
@@ -692,6 +773,8 @@ def export_html(
                 reply = _SOURCE_LINK.sub(rf'href="#m{message.id}-s\1"', reply)
                 body = f'<div class="content">{reply}</div>'
                 body += _sources_html(message, labels)
+                if note_text := documents_note_text(message, labels):
+                    body += f'<p class="meta"><i>{_esc(note_text)}</i></p>'
                 if include_thinking and message.thinking.strip():
                     body = (
                         '<details class="thinking"><summary>'
@@ -707,6 +790,12 @@ def export_html(
                 f'<article class="message {role}"><h2>{_esc(labels.role(message.role))}</h2>'
                 f'<p class="meta">{_esc(meta)}</p>{body}</article>'
             )
+            note = notes.get(message.id)
+            if note is not None:
+                out.append(
+                    f'<details class="summary"><summary>{_esc(summary_title(note, labels))}'
+                    f'</summary><pre class="plain">{_esc(note.content.strip())}</pre></details>'
+                )
     out += ["</main>", f"<footer>{_esc(labels.exported_by)}</footer>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
 
@@ -741,6 +830,9 @@ def _generation_json(info: GenerationInfo | None) -> dict[str, Any] | None:
         "prompt_tokens": info.prompt_tokens,
         "generated_tokens": info.generated_tokens,
         "tokens_per_second": _finite(info.tokens_per_second, 0.0),
+        # Only on replies that have a documents note, so other files stay as they were.
+        **({"documents_note": info.documents_note} if info.documents_note else {}),
+        **({"passages_left_out": info.passages_left_out} if info.passages_left_out else {}),
     }
 
 
@@ -784,6 +876,26 @@ def _thinking_json(message: StoredMessage) -> dict[str, Any]:
     }
 
 
+def _summaries_json(conversation: ExportConversation) -> dict[str, Any]:
+    """Running summaries, only when there are any (so other files stay as they were), each
+    naming the message ``id`` it covers through; ones whose message is gone are left out."""
+    ids = {m.id for m in conversation.messages}
+    kept = [s for s in conversation.summaries if s.through_message_id in ids]
+    if not kept:
+        return {}
+    return {
+        "summaries": [
+            {
+                "through_message_id": s.through_message_id,
+                "content": s.content,
+                "created_at": _finite(s.created_at, 0.0),
+                "edited_at": _finite(s.edited_at, None),
+            }
+            for s in sorted(kept, key=lambda s: (s.created_at, s.id))
+        ]
+    }
+
+
 def _conversation_json(conversation: ExportConversation) -> dict[str, Any]:
     summary = conversation.summary
     return {
@@ -817,6 +929,7 @@ def _conversation_json(conversation: ExportConversation) -> dict[str, Any]:
             }
             for m in _tree_order(conversation.messages)
         ],
+        **_summaries_json(conversation),
     }
 
 
@@ -912,6 +1025,16 @@ def to_imported(conversation: ExportConversation) -> ImportedConversation:
         ),
         current_leaf_index=index.get(summary.current_leaf_id),  # type: ignore[arg-type]
         title_is_auto=summary.title_is_auto,
+        summaries=tuple(
+            ImportedSummary(
+                through_key=str(s.through_message_id),
+                content=s.content,
+                created_at=float(_finite(s.created_at, 0.0)),  # type: ignore[arg-type]
+                edited_at=_finite(s.edited_at, None),
+            )
+            for s in sorted(conversation.summaries, key=lambda s: (s.created_at, s.id))
+            if s.through_message_id in ids
+        ),
     )
 
 
@@ -1286,7 +1409,23 @@ def _read_generation(obj: Any, where: str) -> GenerationInfo | None:
         prompt_tokens=_get(obj, "prompt_tokens", int, where, default=0),
         generated_tokens=_get(obj, "generated_tokens", int, where, default=0),
         tokens_per_second=_get(obj, "tokens_per_second", float, where, default=0.0),
+        documents_note=_read_documents_note(obj, where),
+        passages_left_out=_read_left_out(obj, where),
     )
+
+
+def _read_left_out(obj: dict, where: str) -> int:
+    count = _get(obj, "passages_left_out", int, where, default=0)
+    if count < 0:
+        raise ImportFormatError(f"“{_join(where, 'passages_left_out')}” is negative.")
+    return count
+
+
+def _read_documents_note(obj: dict, where: str) -> str:
+    """A note this version knows, or "": a note from a newer version is left out rather than
+    refusing the file (it only words a line under the reply)."""
+    note = _get(obj, "documents_note", str, where, default="")
+    return note if note in {n.value for n in DocumentsNote} else ""
 
 
 def _read_sources(obj: Any, where: str) -> tuple[MessageSource, ...]:
@@ -1375,6 +1514,7 @@ def _read_ours(document: dict, where: str) -> ImportedConversation:
             )
         leaf_index = positions[str(leaf)]
     _get(document, "deleted_at", float, where, default=None, optional=True)
+    summaries = _read_summaries(document, ids, where)
     return ImportedConversation(
         title=_get(document, "title", str, where, default=""),
         created_at=_get(document, "created_at", float, where, default=0.0),
@@ -1386,7 +1526,35 @@ def _read_ours(document: dict, where: str) -> ImportedConversation:
         messages=tuple(ordered),
         current_leaf_index=leaf_index,
         title_is_auto=_get(document, "title_is_auto", bool, where, default=False),
+        summaries=summaries,
     )
+
+
+def _read_summaries(
+    document: dict, ids: Mapping[int, int], where: str
+) -> tuple[ImportedSummary, ...]:
+    """Running summaries; one that names a message the file lacks refuses the file, like a
+    missing parent does: the summary would stand for turns nobody can see."""
+    raw_summaries = _get(document, "summaries", list, where, default=[])
+    summaries = []
+    for i, raw in enumerate(raw_summaries):
+        at = _join(_join(where, "summaries"), i)
+        _expect(raw, dict, at)
+        through = _get(raw, "through_message_id", int, at)
+        if through not in ids:
+            raise ImportFormatError(
+                f"“{_join(at, 'through_message_id')}” refers to message {through}, which is not "
+                "in the file."
+            )
+        summaries.append(
+            ImportedSummary(
+                through_key=str(through),
+                content=_get(raw, "content", str, at),
+                created_at=_get(raw, "created_at", float, at, default=0.0),
+                edited_at=_get(raw, "edited_at", float, at, default=None, optional=True),
+            )
+        )
+    return tuple(summaries)
 
 
 def _read_seconds(raw: dict, where: str) -> float | None:

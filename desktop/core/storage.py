@@ -127,6 +127,17 @@ class ImportedMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportedSummary:
+    """A running summary to import: it covers the path from the root to the message whose
+    import key is ``through_key``."""
+
+    through_key: str
+    content: str
+    created_at: float
+    edited_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ImportedConversation:
     """A conversation to import; the field order matches what core.export builds."""
 
@@ -140,6 +151,7 @@ class ImportedConversation:
     messages: tuple[ImportedMessage, ...]
     current_leaf_index: int | None  # index into messages
     title_is_auto: bool = False  # True keeps automatic titling on for this conversation
+    summaries: tuple[ImportedSummary, ...] = ()  # running summaries, oldest first
 
 
 class StoreError(Exception):
@@ -1431,6 +1443,20 @@ class ConversationStore(SqliteDatabase):
                 db.execute(
                     "UPDATE conversations SET current_leaf_id = ? WHERE id = ?",
                     (inserted[c.current_leaf_index], conversation_id),
+                )
+            for summary in c.summaries:
+                if summary.through_key not in ids:
+                    raise StoreError(f"summary through message {summary.through_key!r} is missing")
+                db.execute(
+                    "INSERT INTO conversation_summaries (conversation_id, through_message_id,"
+                    " content, created_at, edited_at) VALUES (?, ?, ?, ?, ?)",
+                    (
+                        conversation_id,
+                        ids[summary.through_key],
+                        str(summary.content),
+                        float(summary.created_at),
+                        None if summary.edited_at is None else float(summary.edited_at),
+                    ),
                 )
         return conversation_id
 

@@ -6,6 +6,10 @@ the user was writing. So a file the app has not loaded before is first loaded, a
 couple of tokens, in a separate process; only if that process survives does the app load it.
 Files that passed are remembered by path, size, modification time and llama.cpp version, so
 the probe costs one extra load per new file, not per start.
+
+Embedding models (document search by meaning) get the same treatment with ``embedding=True``:
+the child loads the file the way ``EmbeddingModel`` does and embeds one text; they are
+remembered apart from chat loads of the same file.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROBE_OK = "HEARTHSIDE-PROBE-OK"
+#: The cache's file name in the data dir, shared by chat and embedding probes.
+PROBE_CACHE_FILE = "probed-models.json"
 PROBE_TIMEOUT_S = 600.0
 
 # Test-only fault injection: no GGUF that passes the header check is known to crash this
@@ -33,15 +39,17 @@ class ProbeResult:
     cancelled: bool = False
     message: str = ""  # one line for the user or the log when not ok
     cached: bool = False
+    signal: str = ""  # crashed: the signal's name (SIGSEGV, SIGABRT…)
 
 
-def probe_command(path: Path, n_gpu_layers: int) -> list[str]:
+def probe_command(path: Path, n_gpu_layers: int, embedding: bool = False) -> list[str]:
     """The child's command line; a frozen (packaged) app runs itself with a hidden option."""
     if getattr(sys, "frozen", False):
         prefix = [sys.executable]
     else:
         prefix = [sys.executable, "-m", "desktop"]
-    return [*prefix, "--probe-model", str(path), "--probe-gpu-layers", str(n_gpu_layers)]
+    command = [*prefix, "--probe-model", str(path), "--probe-gpu-layers", str(n_gpu_layers)]
+    return [*command, "--probe-embedding"] if embedding else command
 
 
 class ProbeCache:
@@ -56,7 +64,7 @@ class ProbeCache:
             self._entries = {}
 
     @staticmethod
-    def _key(model: Path, n_gpu_layers: int) -> tuple[str, str] | None:
+    def _key(model: Path, n_gpu_layers: int, embedding: bool = False) -> tuple[str, str] | None:
         from importlib import metadata  # ~15 ms to import; only a load needs it
 
         try:
@@ -65,18 +73,24 @@ class ProbeCache:
         except (OSError, metadata.PackageNotFoundError):
             return None
         offload = "gpu" if n_gpu_layers != 0 else "cpu"
-        return str(model.resolve()), (
-            f"{stat.st_size}:{stat.st_mtime_ns}:{llama_version}:{offload}"
-        )
+        # An embedding load is another way through llama.cpp: remembered apart.
+        name = str(model.resolve()) + (" #embedding" if embedding else "")
+        return name, f"{stat.st_size}:{stat.st_mtime_ns}:{llama_version}:{offload}"
 
-    def passed(self, model: Path, n_gpu_layers: int) -> bool:
-        key = self._key(model, n_gpu_layers)
+    def passed(self, model: Path, n_gpu_layers: int, embedding: bool = False) -> bool:
+        key = self._key(model, n_gpu_layers, embedding)
         return key is not None and self._entries.get(key[0]) == key[1]
 
-    def remember(self, model: Path, n_gpu_layers: int) -> None:
-        key = self._key(model, n_gpu_layers)
+    def remember(self, model: Path, n_gpu_layers: int, embedding: bool = False) -> None:
+        key = self._key(model, n_gpu_layers, embedding)
         if key is None:
             return
+        try:  # another cache object (the other probing thread) may have written meanwhile
+            raw = json.loads(self._path.read_text(encoding="utf-8"))
+            if isinstance(raw, dict):
+                self._entries = {**raw, **self._entries}
+        except (OSError, ValueError):
+            pass
         self._entries[key[0]] = key[1]
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
@@ -93,15 +107,17 @@ def probe_model(
     cache: ProbeCache | None = None,
     should_cancel: Callable[[], bool] = lambda: False,
     timeout_s: float = PROBE_TIMEOUT_S,
+    embedding: bool = False,
 ) -> ProbeResult:
-    """Loads `path` in a child process and generates two tokens there."""
+    """Loads `path` in a child process and generates two tokens there (with ``embedding``,
+    loads it as an embedding model and embeds one text)."""
     import signal  # imported here (as below): the window's first frame needs neither
     import subprocess
 
-    if cache is not None and cache.passed(path, n_gpu_layers):
+    if cache is not None and cache.passed(path, n_gpu_layers, embedding):
         return ProbeResult(ok=True, cached=True)
     child = subprocess.Popen(
-        probe_command(path, n_gpu_layers),
+        probe_command(path, n_gpu_layers, embedding),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -121,7 +137,7 @@ def probe_model(
     code = child.returncode
     if code == 0 and PROBE_OK in out:
         if cache is not None:
-            cache.remember(path, n_gpu_layers)
+            cache.remember(path, n_gpu_layers, embedding)
         return ProbeResult(ok=True)
     if code < 0:
         try:
@@ -129,19 +145,34 @@ def probe_model(
         except ValueError:
             name = f"signal {-code}"
         return ProbeResult(
-            ok=False, crashed=True, message=f"llama.cpp crashed ({name}) while loading the model"
+            ok=False,
+            crashed=True,
+            message=f"llama.cpp crashed ({name}) while loading the model",
+            signal=name,
         )
     lines = [line for line in (err or out).splitlines() if line.strip()]
     return ProbeResult(ok=False, message=lines[-1] if lines else f"exit status {code}")
 
 
-def run_probe(path: Path, n_gpu_layers: int) -> int:
-    """The child's side: load with a small context and make two tokens."""
+def run_probe(path: Path, n_gpu_layers: int, embedding: bool = False) -> int:
+    """The child's side: load with a small context and make two tokens (or one embedding)."""
     import signal
 
-    from desktop.engine.llama import LoadedModel, LoadOptions, SamplingOptions
+    from desktop.engine.llama import EmbeddingModel, LoadedModel, LoadOptions, SamplingOptions
 
     fault = os.environ.get(FAULT_ENV)
+    if embedding:
+        try:
+            embedder = EmbeddingModel.load(path, n_threads=1)
+            if fault == "segfault":
+                os.kill(os.getpid(), signal.SIGSEGV)
+            embedder.embed(["Hello"])
+            embedder.close()
+        except Exception as error:
+            print(f"{type(error).__name__}: {error}".replace("\n", " "), file=sys.stderr)
+            return 1
+        print(PROBE_OK, flush=True)
+        return 0
     try:
         model = LoadedModel.load(path, LoadOptions(n_ctx=256, n_gpu_layers=n_gpu_layers))
         if fault == "segfault":

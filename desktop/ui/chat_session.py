@@ -27,6 +27,7 @@ from desktop.core.context_plan import OverflowStrategy
 from desktop.core.conversation import (
     ChatMessage,
     ConversationSummary,
+    DocumentsNote,
     FinishReason,
     GenerationInfo,
     MessageSource,
@@ -418,9 +419,17 @@ class ChatSession(QObject):
                 self.running_summary.content if covers and self.running_summary else "",
                 focus,
                 thinking=self.settings.thinking,
+                grounded=self._grounded(),
             )
         )
         return self._count_id
+
+    def _grounded(self) -> bool:
+        """Whether sending now would look up passages (an attached collection still exists)."""
+        documents = self.documents
+        return documents is not None and any(
+            documents.name_of(i) is not None for i in self.attached
+        )
 
     def _rows_for(self, messages: Sequence[StoredMessage]) -> list[MessageRow]:
         siblings: dict[int | None, list[int]] = {}
@@ -445,10 +454,34 @@ class ChatSession(QObject):
                     thinking=message.thinking,
                     thinking_seconds=message.thinking_seconds,
                     sources=message.sources,
+                    sources_note=self._stored_note(message.generation),
                     excluded=message.id in not_sent,
                 )
             )
         return rows
+
+    @staticmethod
+    def _stored_note(generation: GenerationInfo | None) -> SourcesNote | None:
+        """The documents note a stored reply showed when it was made."""
+        if generation is None or not generation.documents_note:
+            return None
+        try:
+            state = SourcesState(generation.documents_note)
+        except ValueError:
+            return None
+        if state == SourcesState.LEFT_OUT:
+            if generation.passages_left_out <= 0:
+                return None
+            return SourcesNote(state, generation.passages_left_out)
+        return None if state == SourcesState.SEARCHING else SourcesNote(state)
+
+    def _remember_note(self, note: DocumentsNote, count: int = 0) -> None:
+        """Keeps the reply's documents note in its GenerationInfo, saved with the reply, so it
+        is still there after the chat is reopened and goes into exports."""
+        if self._reply_info is not None:
+            self._reply_info = replace(
+                self._reply_info, documents_note=note.value, passages_left_out=count
+            )
 
     @staticmethod
     def _meta(generation: GenerationInfo | None) -> str:
@@ -699,6 +732,7 @@ class ChatSession(QObject):
             self.messages.set_sources(
                 self._reply_row, (), SourcesNote(SourcesState.NOTHING_RELEVANT)
             )
+            self._remember_note(DocumentsNote.NOTHING_RELEVANT)
         self.generate_requested.emit(replace(request, grounding=Grounding(sources, names)))
 
     @Slot(int, str)
@@ -709,6 +743,7 @@ class ChatSession(QObject):
         self._pending = None
         if self._reply_row is not None:
             self.messages.set_sources(self._reply_row, (), SourcesNote(SourcesState.FAILED))
+            self._remember_note(DocumentsNote.FAILED)
         self.generate_requested.emit(request)
 
     def _collection_name(self, collection_id: int) -> str:
@@ -726,6 +761,7 @@ class ChatSession(QObject):
         )
         if left_out:
             note = SourcesNote(SourcesState.LEFT_OUT, left_out)
+            self._remember_note(DocumentsNote.LEFT_OUT, left_out)
         elif note is not None and note.state == SourcesState.SEARCHING:
             note = None
         self.messages.set_sources(self._reply_row, sources, note)

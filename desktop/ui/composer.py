@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextCursor
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QTextCursor, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -23,6 +23,27 @@ __all__ = ["ChatKeysEdit", "Composer"]
 
 #: The input grows with its text up to this many lines, then scrolls.
 _MAX_LINES = 8
+
+
+def _wrapped_lines(text: str, font: QFont, width: int) -> int:
+    """Lines `text` takes when word-wrapped at `width`, laid out as the box lays out text (font
+    metrics alone miscount: a fallback font, e.g. for Chinese, has its own line height)."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    lines = 0
+    layout.beginLayout()
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        lines += 1
+    layout.endLayout()
+    return max(1, lines)
+
+
 LONG_TEXT_CHARS = 2000
 """A paste this long is measured in tokens before it is sent (see long_text_inserted)."""
 TEXT_FILE_SUFFIXES = (".txt", ".md", ".markdown")
@@ -301,10 +322,7 @@ class Composer(QWidget):
             # The hint shows when the box is empty; in a narrow window it wraps, and a box one
             # line high would cut it in half.
             width = max(1, self._input.viewport().width() - 2 * int(document.documentMargin()))
-            wrapped = metrics.boundingRect(
-                QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, placeholder
-            )
-            line_count = max(line_count, -(-wrapped.height() // metrics.lineSpacing()))
+            line_count = max(line_count, _wrapped_lines(placeholder, self._input.font(), width))
         lines = min(max(1, line_count), _MAX_LINES)
         margins = self._input.contentsMargins()
         chrome = 2 * int(document.documentMargin()) + margins.top() + margins.bottom()

@@ -63,14 +63,21 @@ class _MeterBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._fraction = 0.0
+        self._extra = 0.0
         self._state = MeterState.EMPTY
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setFixedSize(QSize(90, 6))
 
-    def set_value(self, fraction: float, state: MeterState) -> None:
+    def set_value(self, fraction: float, state: MeterState, extra: float = 0.0) -> None:
+        """``extra``: a share of the window that may be taken too (document passages), drawn
+        paler after the used part."""
         self._fraction = min(1.0, max(0.0, fraction))
+        self._extra = min(1.0 - self._fraction, max(0.0, extra))
         self._state = state
         self.update()
+
+    def extra(self) -> float:
+        return self._extra
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -83,6 +90,13 @@ class _MeterBar(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(groove)
         painter.drawRoundedRect(rect, radius, radius)
+        if self._extra > 0:
+            maybe = QRectF(rect)
+            maybe.setWidth(max(rect.height(), rect.width() * (self._fraction + self._extra)))
+            color = state_color(self._state, palette)
+            color.setAlpha(90)
+            painter.setBrush(color)
+            painter.drawRoundedRect(maybe, radius, radius)
         if self._fraction > 0:
             filled = QRectF(rect)
             filled.setWidth(max(rect.height(), rect.width() * self._fraction))
@@ -186,15 +200,42 @@ class ContextMeter(QWidget):
         self._count = count
         forecast = count.forecast
         used, n_ctx = forecast.prompt_tokens, forecast.n_ctx
+        passages = count.passage_tokens
         numbers = self.tr("{used} / {n} tokens").format(used=f"{used:,}", n=f"{n_ctx:,}")
+        if passages:
+            numbers = self.tr("{numbers} + up to {passages} for document passages").format(
+                numbers=numbers, passages=f"{passages:,}"
+            )
+        turns, maybe = forecast.newly_dropped_turns, False
+        if count.passage_dropped_turns > turns:
+            turns, maybe = count.passage_dropped_turns, True
         if forecast.too_long_by > 0:
             state = MeterState.TOO_LONG
             text = self.tr(
                 "{numbers} · too long to send: shorten the message by about {over} tokens"
             ).format(numbers=numbers, over=f"{forecast.too_long_by:,}")
-        elif forecast.newly_dropped_turns > 0:
+        elif turns > 0 and maybe:
+            # Only if the passages take their whole budget: they are chosen at send time.
             state = MeterState.OVER
-            turns = forecast.newly_dropped_turns
+            if self._strategy == OverflowStrategy.SUMMARIZE:
+                what = (
+                    self.tr("on send, the oldest turn may be summarized")
+                    if turns == 1
+                    else self.tr("on send, up to the {n} oldest turns may be summarized").format(
+                        n=turns
+                    )
+                )
+            else:
+                what = (
+                    self.tr("on send, the oldest turn may be left out")
+                    if turns == 1
+                    else self.tr("on send, up to the {n} oldest turns may be left out").format(
+                        n=turns
+                    )
+                )
+            text = f"{numbers} · {what}"
+        elif turns > 0:
+            state = MeterState.OVER
             if self._strategy == OverflowStrategy.SUMMARIZE:
                 what = (
                     self.tr("on send, the oldest turn will be summarized")
@@ -208,16 +249,18 @@ class ContextMeter(QWidget):
                     else self.tr("on send, the {n} oldest turns will be left out").format(n=turns)
                 )
             text = f"{numbers} · {what}"
-        elif used >= WARN_FRACTION * n_ctx:
+        elif used + passages >= WARN_FRACTION * n_ctx:
             state = MeterState.WARN
             text = self.tr("{numbers} · nearly full").format(numbers=numbers)
         else:
             state = MeterState.NORMAL
             text = numbers
         self._state = state
-        self._bar.set_value(used / n_ctx if n_ctx else 0.0, state)
+        self._bar.set_value(
+            used / n_ctx if n_ctx else 0.0, state, passages / n_ctx if n_ctx else 0.0
+        )
         self._label.set_full_text(text)
-        self._label.setToolTip(
+        tip = (
             text
             + "\n"
             + self.tr(
@@ -225,6 +268,13 @@ class ContextMeter(QWidget):
                 "remembers and your message. {reserve} tokens are kept free for the reply."
             ).format(reserve=f"{n_ctx - forecast.limit:,}")
         )
+        if passages:
+            tip += "\n" + self.tr(
+                "Passages from the attached collections are chosen when you send and may take "
+                "up to {passages} tokens: what is left after the system prompt, your message "
+                "and the reply's room, at most half the window."
+            ).format(passages=f"{passages:,}")
+        self._label.setToolTip(tip)
         self._apply_color()
 
     # -- behaviour ----------------------------------------------------------------------------
@@ -290,6 +340,7 @@ class ContextCounter(QObject):
         session.model_changed.connect(self.on_session_model_changed)
         session.conversation_opened.connect(self.on_session_conversation_opened)
         session.summary_changed.connect(self.schedule)
+        session.attached_changed.connect(self.schedule)
 
     def schedule(self, *_: object) -> None:
         """Counts once typing (or whatever changed) has paused for DEBOUNCE_MS."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import QByteArray, QObject, Qt, QThread, Signal, Slot
 
+from desktop.engine.probe import PROBE_CACHE_FILE
 from desktop.ui.list_model import ModelIndex, RowListModel
 from desktop.workers.indexing import IndexJob, IndexWorker, RetrievalWorker, SharedEmbedder
 
@@ -179,7 +180,9 @@ class DocumentCollections(QObject):
         """``start=False`` leaves the two threads for :meth:`start`: the app starts them once
         the window's first frame is done; commands sent meanwhile wait in their queues."""
         super().__init__(parent)
-        self.embedder = SharedEmbedder(embedding_model)
+        self.embedder = SharedEmbedder(
+            embedding_model, probe_cache=Path(data_dir) / PROBE_CACHE_FILE
+        )
         self._embedding_path = embedding_model
         self.db_path = Path(data_dir) / DB_FILE_NAME
         self.collections = CollectionListModel(self)
@@ -330,6 +333,7 @@ class DocumentCollections(QObject):
         """Cancel, quit, wait (the fixed order): the index is left consistent."""
         self._stopped = True
         self.cancel()
+        self.embedder.interrupt()  # a model being tried in a child process is not waited for
         for thread in (self._index_thread, self._search_thread):
             thread.quit()
             thread.wait()

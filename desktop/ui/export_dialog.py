@@ -67,7 +67,9 @@ def format_names() -> dict[str, str]:
 
 def load_export(store: ConversationStore, conversation_id: int) -> ExportConversation:
     summary, settings, messages = store.export_tree(conversation_id)
-    return ExportConversation(summary, settings, tuple(messages))
+    return ExportConversation(
+        summary, settings, tuple(messages), tuple(store.summaries(conversation_id))
+    )
 
 
 def export_one(

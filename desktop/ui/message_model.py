@@ -67,6 +67,7 @@ class MessageRow:
     thinking: str = ""
     thinking_seconds: float | None = None
     sources: tuple[MessageSource, ...] = ()
+    sources_note: SourcesNote | None = None
 
 
 def _check_siblings(index: int, count: int) -> None:
@@ -112,6 +113,7 @@ class _Row:
             thinking_joined=row.thinking,
             thinking_seconds=row.thinking_seconds,
             sources=tuple(row.sources),
+            sources_note=row.sources_note,
         )
 
     def thinking(self) -> str:
@@ -424,6 +426,7 @@ class MessageListModel(RowListModel):
             thinking=entry.thinking(),
             thinking_seconds=entry.thinking_seconds,
             sources=entry.sources,
+            sources_note=entry.sources_note,
         )
 
     def row_of_message(self, message_id: int) -> int | None:

@@ -18,7 +18,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF
+from PySide6.QtCore import QCoreApplication, QMarginsF, QObject
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from desktop.core.conversation import Role, StoredMessage
@@ -26,10 +26,13 @@ from desktop.core.export import (
     ExportConversation,
     ExportLabels,
     conversation_metadata,
+    documents_note_text,
     headline_generation,
     message_metadata,
     render_reply_html,
     source_place,
+    summaries_by_message,
+    summary_title,
     transcript_events,
     without_thinking,
 )
@@ -52,6 +55,20 @@ _MUTED = "#59636e"
 
 # Called by this name with a literal context, so pyside6-lupdate finds every string.
 translate = QCoreApplication.translate
+
+
+class ExportPlurals(QObject):
+    """Export words that take a count: pyside6-lupdate marks a ``%n`` message as a plural
+    only when it is read from ``self.tr``, not from ``QCoreApplication.translate``."""
+
+    def left_out(self, count: int) -> str:
+        return self.tr(
+            "%n passage(s) did not fit in the context window and were left out.", "", count
+        )
+
+
+def _left_out(count: int) -> str:
+    return ExportPlurals().left_out(count)
 
 
 def export_labels() -> ExportLabels:
@@ -87,6 +104,18 @@ def export_labels() -> ExportLabels:
         thought_for=translate("PdfExport", "Thought for {seconds} s"),
         sources=translate("PdfExport", "Sources"),
         page=translate("PdfExport", "page {page}"),
+        nothing_relevant=translate(
+            "PdfExport",
+            "Nothing relevant was found in the attached collections; "
+            "this reply is not based on your documents.",
+        ),
+        search_failed=translate(
+            "PdfExport",
+            "Your documents could not be searched; this reply is not based on them.",
+        ),
+        left_out=_left_out,
+        earlier_summary=translate("PdfExport", "Earlier conversation, summarized"),
+        summary_edited=translate("PdfExport", "Earlier conversation, summarized (edited)"),
     )
 
 
@@ -134,6 +163,7 @@ def pdf_html(
     if summary.system_prompt:
         out.append(f"<p><b>{_esc(labels.system_prompt)}</b></p>")
         out.append(_plain_block(summary.system_prompt))
+    notes = summaries_by_message(conversation)
     for event in transcript_events(conversation, all_branches=all_branches):
         if event.kind == "branch_start":
             title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
@@ -158,6 +188,18 @@ def pdf_html(
                     f"{_esc(source_place(s, labels))} ({_esc(s.file)})</p>"
                     for s in message.sources
                 ]
+            if note_text := documents_note_text(message, labels):
+                out.append(
+                    f'<p style="color:{_MUTED}; font-size:small;"><i>{_esc(note_text)}</i></p>'
+                )
+            note = notes.get(message.id)
+            if note is not None and note.content.strip():
+                out.append(
+                    f'<p style="color:{_MUTED}; margin-left:16px;">'
+                    f"<i>{_esc(summary_title(note, labels))}</i></p>"
+                    f'<p style="white-space:pre-wrap; color:{_MUTED}; margin-left:16px;">'
+                    f"{_esc(note.content.strip())}</p>"
+                )
     return "<html><body>" + "\n".join(out) + "</body></html>"
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 if TYPE_CHECKING:
     from desktop.core.doc_index import DocumentIndex, PassageHit, UpdateReport
@@ -60,14 +60,18 @@ class RetrievalResult:
 
 class SharedEmbedder:
     """The user's embedding model (optional) for both document threads: loaded on first use,
-    one call at a time under a lock, checked by the GGUF header check before llama.cpp sees it.
-    A model that fails to load is remembered with its reason and not tried again until the
+    one call at a time under a lock, checked by the GGUF header check and then, unless the
+    probe cache says it passed before, loaded in a child process (``engine/probe.py``) before
+    llama.cpp sees it in this one, so a file that crashes llama.cpp natively takes only the
+    child down. A model that fails is remembered with its reason and not tried again until the
     path changes, so meaning search simply stays off and word search goes on."""
 
-    def __init__(self, path: str = "") -> None:
+    def __init__(self, path: str = "", probe_cache: Path | None = None) -> None:
         self._lock = threading.Lock()
         self._path = path
         self._model: Any = None
+        self._probe_cache = probe_cache
+        self._stopping = threading.Event()
         self.problem = ""
 
     @property
@@ -105,6 +109,13 @@ class SharedEmbedder:
 
                 try:
                     check_gguf(self._path)
+                    problem = self._probe()
+                    if problem is None:
+                        return None  # shutting down: neither usable nor broken
+                    if problem:
+                        self.problem = problem
+                        log.warning("embedding model %s failed its probe: %s", self._path, problem)
+                        return None
                     self._model = EmbeddingModel.load(Path(self._path), n_threads=1)
                 except (GgufCheckError, ModelLoadError) as error:
                     self.problem = str(error)
@@ -118,7 +129,38 @@ class SharedEmbedder:
                 log.warning("embedding failed: %s", error)
                 return None
 
+    def _probe(self) -> str | None:
+        """ "" when the model survived a load in a child process (now or before), the reason
+        in words when it did not, None when stopped (the app is closing)."""
+        from desktop.engine.probe import ProbeCache, probe_model
+
+        cache = ProbeCache(self._probe_cache) if self._probe_cache is not None else None
+        result = probe_model(
+            Path(self._path), 0, cache, should_cancel=self._stopping.is_set, embedding=True
+        )
+        if result.ok:
+            return ""
+        if result.cancelled:
+            return None
+        translate = QCoreApplication.translate
+        if result.crashed:
+            return translate(
+                "SharedEmbedder",
+                "it crashed llama.cpp when it was tried in a separate process ({detail}), so it "
+                "was not loaded; search uses words only",
+            ).format(detail=result.signal)
+        return translate(
+            "SharedEmbedder",
+            "it did not load when it was tried in a separate process ({detail}); search uses "
+            "words only",
+        ).format(detail=result.message)
+
+    def interrupt(self) -> None:
+        """Stops a probe under way (any thread, no lock): the app is closing."""
+        self._stopping.set()
+
     def close(self) -> None:
+        self.interrupt()
         with self._lock:
             self._close()
 

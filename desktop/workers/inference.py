@@ -146,16 +146,25 @@ class CountRequest:
     summary: str = ""
     focus_text: str = ""
     thinking: bool = True  # as the reply would be asked: a switched-off thinking costs tokens
+    grounded: bool = False  # collections are attached: passages will join the draft on send
 
 
 @dataclass(frozen=True, slots=True)
 class ContextCount:
     """The answer to a CountRequest: the forecast plus, for focus_text, its size and how many
-    of its characters fit when every droppable turn is left out (0 when none do)."""
+    of its characters fit when every droppable turn is left out (0 when none do).
+
+    For a grounded request, ``passage_tokens`` is the most the document passages chosen at send
+    time may take (the budget ``_ground`` fits them into: what is left after the system prompt,
+    the question and the reply's reserve, at most half the window) and
+    ``passage_dropped_turns`` how many turns sending would newly leave out if they took it all.
+    """
 
     forecast: ContextForecast
     focus_tokens: int = 0
     focus_fit_chars: int = 0
+    passage_tokens: int = 0
+    passage_dropped_turns: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -886,15 +895,32 @@ class InferenceWorker(QObject):
             return
         if not request.messages:
             return
+        messages = with_summary(request.messages, request.summary)
+        template = self._with_thinking(template, request.thinking)
+        reserve = self._reserve(model, request.max_tokens)
+        passages = passage_turns = 0
         try:
             result = forecast(
-                with_summary(request.messages, request.summary),
-                self._with_thinking(template, request.thinking),
-                self._tokenize,
-                model.n_ctx,
-                self._reserve(model, request.max_tokens),
-                request.min_dropped,
+                messages, template, self._tokenize, model.n_ctx, reserve, request.min_dropped
             )
+            if request.grounded and result.too_long_by <= 0:
+                # smallest_tokens is the system message and the draft alone: `bare` in _ground.
+                passages = max(
+                    0,
+                    min(
+                        model.n_ctx - reserve - result.smallest_tokens,
+                        int(model.n_ctx * MAX_CONTEXT_SHARE),
+                    ),
+                )
+                if passages:
+                    passage_turns = forecast(
+                        messages,
+                        template,
+                        self._tokenize,
+                        model.n_ctx,
+                        reserve + passages,
+                        request.min_dropped,
+                    ).newly_dropped_turns
         except TemplateError:
             return
         focus_tokens = fit_chars = 0
@@ -904,7 +930,10 @@ class InferenceWorker(QObject):
             focus_tokens = len(tokens)
             room = result.limit - (result.smallest_tokens - focus_tokens)
             fit_chars = _chars_of_tokens(model, focus, tokens, room)
-        self.context_counted.emit(request.request_id, ContextCount(result, focus_tokens, fit_chars))
+        self.context_counted.emit(
+            request.request_id,
+            ContextCount(result, focus_tokens, fit_chars, passages, passage_turns),
+        )
 
     def _switch_kv_state(self, model: LoadedModel, key: str | None, prompt: Sequence[int]) -> None:
         """Saves the cache of the conversation that leaves and restores the one that returns.

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>ExportPlurals</name>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/pdf_export.py" line="66"/>
+        <source>%n passage(s) did not fit in the context window and were left out.</source>
+        <translation>
+            <numerusform>%n passage did not fit in the context window and was left out.</numerusform>
+            <numerusform>%n passages did not fit in the context window and were left out.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FileListModel</name>
     <message numerus="yes">
         <location filename="../../desktop/ui/documents.py" line="107"/>

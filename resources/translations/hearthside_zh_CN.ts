@@ -290,7 +290,7 @@
 <context>
     <name>ChatSession</name>
     <message>
-        <location filename="../../desktop/ui/chat_session.py" line="849"/>
+        <location filename="../../desktop/ui/chat_session.py" line="885"/>
         <source>Summarizing the earlier conversation…</source>
         <translation>正在总结之前的对话…</translation>
     </message>
@@ -607,69 +607,99 @@
 <context>
     <name>ContextMeter</name>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="131"/>
+        <location filename="../../desktop/ui/context_meter.py" line="145"/>
         <source>Context use</source>
         <translation>上下文用量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="134"/>
+        <location filename="../../desktop/ui/context_meter.py" line="148"/>
         <source>Leave out oldest turns</source>
         <translation>略去最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="136"/>
+        <location filename="../../desktop/ui/context_meter.py" line="150"/>
         <source>Summarize oldest turns</source>
         <translation>总结最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="140"/>
+        <location filename="../../desktop/ui/context_meter.py" line="154"/>
         <source>What happens when this conversation no longer fits the model&apos;s context window: the oldest turns are left out, or the model first summarizes them into a note it keeps reading.</source>
         <translation>当此对话超出模型的上下文窗口时：略去最早的几轮对话，或者先由模型把它们总结成一段摘要，模型之后会继续读取这段摘要。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="145"/>
+        <location filename="../../desktop/ui/context_meter.py" line="159"/>
         <source>When the conversation is too long</source>
         <translation>对话过长时</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="189"/>
+        <location filename="../../desktop/ui/context_meter.py" line="204"/>
         <source>{used} / {n} tokens</source>
         <translation>{used} / {n} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="193"/>
+        <location filename="../../desktop/ui/context_meter.py" line="206"/>
+        <source>{numbers} + up to {passages} for document passages</source>
+        <translation>{numbers} + 文档段落最多 {passages}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="215"/>
         <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
         <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="200"/>
+        <location filename="../../desktop/ui/context_meter.py" line="222"/>
+        <source>on send, the oldest turn may be summarized</source>
+        <translation>发送时，最早的一轮对话可能被总结</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="224"/>
+        <source>on send, up to the {n} oldest turns may be summarized</source>
+        <translation>发送时，最早的至多 {n} 轮对话可能被总结</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="230"/>
+        <source>on send, the oldest turn may be left out</source>
+        <translation>发送时，最早的一轮对话可能被略去</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="232"/>
+        <source>on send, up to the {n} oldest turns may be left out</source>
+        <translation>发送时，最早的至多 {n} 轮对话可能被略去</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="241"/>
         <source>on send, the oldest turn will be summarized</source>
         <translation>发送时，最早的一轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="202"/>
+        <location filename="../../desktop/ui/context_meter.py" line="243"/>
         <source>on send, the {n} oldest turns will be summarized</source>
         <translation>发送时，最早的 {n} 轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="206"/>
+        <location filename="../../desktop/ui/context_meter.py" line="247"/>
         <source>on send, the oldest turn will be left out</source>
         <translation>发送时，最早的一轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="208"/>
+        <location filename="../../desktop/ui/context_meter.py" line="249"/>
         <source>on send, the {n} oldest turns will be left out</source>
         <translation>发送时，最早的 {n} 轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="213"/>
+        <location filename="../../desktop/ui/context_meter.py" line="254"/>
         <source>{numbers} · nearly full</source>
         <translation>{numbers} · 即将占满</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="224"/>
+        <location filename="../../desktop/ui/context_meter.py" line="267"/>
         <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/context_meter.py" line="273"/>
+        <source>Passages from the attached collections are chosen when you send and may take up to {passages} tokens: what is left after the system prompt, your message and the reply&apos;s room, at most half the window.</source>
+        <translation>所附文档集中的段落在发送时选出，最多可占 {passages} 个 token：即系统提示词、你的消息和回复预留空间之外剩下的部分，且不超过窗口的一半。</translation>
     </message>
 </context>
 <context>
@@ -875,92 +905,102 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="149"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="151"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="149"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="151"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="157"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="159"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="158"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="160"/>
         <source>Include every branch, not only the one shown</source>
         <translation>包含所有分支，而不仅是当前显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="160"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="162"/>
         <source>Include the model&apos;s thinking (folded away)</source>
         <translation>包含模型的思考过程（折叠显示）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="163"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="165"/>
         <source>JSON always keeps the thinking, so an import gives everything back.</source>
         <translation>JSON 始终保留思考过程，导入时可完整还原。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="166"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="168"/>
         <source>Put everything in one .zip file</source>
         <translation>全部打包为一个 .zip 文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="173"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="175"/>
         <source>Exports include the model, its settings and the seed of every reply, so a conversation can be reproduced.</source>
         <translation>导出内容包括模型、模型设置和每条回复的随机种子，便于复现对话。</translation>
     </message>
 </context>
 <context>
+    <name>ExportPlurals</name>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/pdf_export.py" line="66"/>
+        <source>%n passage(s) did not fit in the context window and were left out.</source>
+        <translation>
+            <numerusform>有 %n 个段落放不进上下文窗口，已被略去。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/documents.py" line="107"/>
+        <location filename="../../desktop/ui/documents.py" line="108"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="109"/>
+        <location filename="../../desktop/ui/documents.py" line="110"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="110"/>
+        <location filename="../../desktop/ui/documents.py" line="111"/>
         <source>not a text file</source>
         <translation>不是文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="111"/>
+        <location filename="../../desktop/ui/documents.py" line="112"/>
         <source>not UTF-8 text; save it as UTF-8</source>
         <translation>不是 UTF-8 文本；请另存为 UTF-8</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="112"/>
+        <location filename="../../desktop/ui/documents.py" line="113"/>
         <source>damaged, or not what its name says</source>
         <translation>文件已损坏，或与扩展名不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="113"/>
+        <location filename="../../desktop/ui/documents.py" line="114"/>
         <source>too large (over 64 MB)</source>
         <translation>文件太大（超过 64 MB）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="114"/>
+        <location filename="../../desktop/ui/documents.py" line="115"/>
         <source>holds no text (a scan without OCR?)</source>
         <translation>没有文字（也许是未经 OCR 的扫描件？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="115"/>
+        <location filename="../../desktop/ui/documents.py" line="116"/>
         <source>could not be read from disk</source>
         <translation>无法从磁盘读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="118"/>
+        <location filename="../../desktop/ui/documents.py" line="119"/>
         <source>{name} · Unreadable: {reason}</source>
         <translation>{name} · 无法读取：{reason}</translation>
     </message>
@@ -2490,157 +2530,177 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>PdfExport</name>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="60"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="77"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="61"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="78"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="62"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="79"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="63"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="80"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="64"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="81"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="65"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="82"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="66"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="83"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="67"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="84"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="68"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="85"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="69"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="86"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="70"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="87"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="71"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="88"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="72"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="89"/>
         <source>Branch {path} ({index} of {count})</source>
         <translation>分支 {path}（第 {index} 个，共 {count} 个）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="73"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="90"/>
         <source>shown in the app</source>
         <translation>应用中显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="74"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="91"/>
         <source>Finished: {reason}</source>
         <translation>结束原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="75"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="92"/>
         <source>stop</source>
         <translation>正常结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="76"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="93"/>
         <source>length limit</source>
         <translation>长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="77"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="94"/>
         <source>stopped by the user</source>
         <translation>用户停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="78"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="95"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="79"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="96"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="80"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="97"/>
         <source>not finished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="81"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="98"/>
         <source>{prompt} prompt tokens, {generated} generated</source>
         <translation>提示 {prompt} 个 token，生成 {generated} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="82"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="99"/>
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="83"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="100"/>
         <source>Exported from Hearthside</source>
         <translation>由 Hearthside 导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="84"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="101"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="85"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="102"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="86"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="103"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="87"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="104"/>
         <source>Thought for {seconds} s</source>
         <translation>思考了 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="88"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="105"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="89"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="106"/>
         <source>page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="209"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="107"/>
+        <source>Nothing relevant was found in the attached collections; this reply is not based on your documents.</source>
+        <translation>在所附文档集中没有找到相关内容；此回复并非基于你的文档。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="112"/>
+        <source>Your documents could not be searched; this reply is not based on them.</source>
+        <translation>无法搜索你的文档；此回复并非基于它们。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="117"/>
+        <source>Earlier conversation, summarized</source>
+        <translation>之前的对话（已总结）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="118"/>
+        <source>Earlier conversation, summarized (edited)</source>
+        <translation>之前的对话（已总结，已编辑）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="251"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>
@@ -2691,6 +2751,20 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/ui/hub_browser.py" line="308"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
+    </message>
+</context>
+<context>
+    <name>SharedEmbedder</name>
+    <message>
+        <location filename="../../desktop/workers/indexing.py" line="149"/>
+        <source>it crashed llama.cpp when it was tried in a separate process ({detail}), so it was not loaded; search uses words only</source>
+        <extracomment>Passages embedded per call: big enough to keep llama.cpp busy, small enough that pause and cancel answer within a second or two.</extracomment>
+        <translation>在单独的进程中试加载时，它使 llama.cpp 崩溃（{detail}），因此没有加载；搜索只按词语进行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workers/indexing.py" line="154"/>
+        <source>it did not load when it was tried in a separate process ({detail}); search uses words only</source>
+        <translation>在单独的进程中试加载失败（{detail}）；搜索只按词语进行</translation>
     </message>
 </context>
 <context>

@@ -49,3 +49,38 @@ def test_a_load_error_in_the_child_is_one_line(unknown_arch_gguf: Path) -> None:
 def test_cancel_stops_the_child(tiny_gguf: Path) -> None:
     result = probe_model(tiny_gguf, 0, should_cancel=lambda: True)
     assert result.cancelled and not result.ok
+
+
+def test_an_embedding_model_is_probed_as_one_and_remembered_apart(
+    tiny_gguf: Path, tmp_path: Path
+) -> None:
+    model = tmp_path / "embed.gguf"
+    shutil.copy(tiny_gguf, model)
+    cache = ProbeCache(tmp_path / "probed.json")
+    assert probe_model(model, 0, cache).ok  # as a chat model
+    assert not cache.passed(model, 0, embedding=True)  # an embedding load is another path
+    first = probe_model(model, 0, cache, embedding=True)
+    assert first.ok and not first.cached
+    again = ProbeCache(tmp_path / "probed.json")
+    assert again.passed(model, 0, embedding=True) and again.passed(model, 0)
+    assert probe_model(model, 0, again, embedding=True).cached
+
+
+def test_an_embedding_model_that_crashes_the_child_is_reported(
+    tiny_gguf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(FAULT_ENV, "segfault")
+    cache = ProbeCache(tmp_path / "probed.json")
+    result = probe_model(tiny_gguf, 0, cache, embedding=True)
+    assert not result.ok and result.crashed and "SIGSEGV" in result.message
+    assert not cache.passed(tiny_gguf, 0, embedding=True)
+
+
+def test_two_caches_on_one_file_keep_each_others_entries(tiny_gguf: Path, tmp_path: Path) -> None:
+    """The inference worker and the document threads each hold a ProbeCache on the same file."""
+    path = tmp_path / "probed.json"
+    chat, documents = ProbeCache(path), ProbeCache(path)
+    chat.remember(tiny_gguf, 0)
+    documents.remember(tiny_gguf, 0, embedding=True)
+    fresh = ProbeCache(path)
+    assert fresh.passed(tiny_gguf, 0) and fresh.passed(tiny_gguf, 0, embedding=True)

@@ -47,6 +47,36 @@ def test_meter_states_normal_amber_over_and_too_long(qtbot) -> None:
     assert "kept free for the reply" in meter._label.toolTip()
 
 
+def test_meter_counts_the_room_document_passages_may_take(qtbot) -> None:
+    """With collections attached, the passages chosen at send time are part of the forecast:
+    said in words, drawn paler on the bar, and counted for amber and for leaving turns out."""
+    meter = ContextMeter()
+    qtbot.addWidget(meter)
+    meter.show()
+    meter.show_count(ContextCount(ContextForecast(120, 1000, 750, smallest_tokens=120), 0, 0, 300))
+    assert meter.state() == MeterState.NORMAL
+    assert meter.text() == "120 / 1,000 tokens + up to 300 for document passages"
+    assert meter._bar.extra() == pytest.approx(0.3)
+    assert "chosen when you send" in meter._label.toolTip()
+    # 500 used alone is fine, but with 300 of passages it is past 80 %.
+    meter.show_count(ContextCount(ContextForecast(500, 1000, 750, smallest_tokens=80), 0, 0, 300))
+    assert meter.state() == MeterState.WARN and "nearly full" in meter.text()
+    # Fits without passages, but full passages would leave two turns out.
+    with_passages = ContextCount(ContextForecast(600, 1000, 750), 0, 0, 250, 2)
+    meter.show_count(with_passages)
+    assert meter.state() == MeterState.OVER
+    assert meter.text().endswith("on send, up to the 2 oldest turns may be left out")
+    meter.set_strategy(OverflowStrategy.SUMMARIZE)
+    assert meter.text().endswith("on send, up to the 2 oldest turns may be summarized")
+    meter.set_strategy(OverflowStrategy.DROP)
+    # Turns that go anyway are said as before, with the passages' room beside them.
+    meter.show_count(ContextCount(ContextForecast(780, 1000, 750, 3), 0, 0, 100, 3))
+    assert meter.text().endswith("on send, the 3 oldest turns will be left out")
+    assert "+ up to 100 for document passages" in meter.text()
+    meter.show_count(count(120))  # detached: back to the plain count
+    assert meter.text() == "120 / 1,000 tokens" and meter._bar.extra() == 0
+
+
 def test_meter_words_wrap_in_a_narrow_window(qtbot) -> None:
     """What sending will do stays readable: the words wrap instead of being cut off."""
     meter = ContextMeter()

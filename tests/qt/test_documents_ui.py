@@ -12,7 +12,9 @@ from PySide6.QtGui import QDropEvent
 
 from desktop.core.conversation import Role
 from desktop.core.markdown import SOURCE_SCHEME
-from desktop.ui.message_model import MessageListModel, SourcesState
+from desktop.engine.probe import FAULT_ENV
+from desktop.ui.context_meter import MeterState
+from desktop.ui.message_model import MessageListModel, SourcesNote, SourcesState
 from tests.fixtures.documents import encrypted_pdf_bytes, pdf_bytes
 
 from .test_main_window import load_tiny, type_and_send
@@ -223,7 +225,7 @@ def test_a_grounded_reply_cites_sources_that_open_in_the_panel_and_exports(
 
 
 def test_nothing_relevant_is_said_in_the_chat_and_to_the_model(
-    qtbot, app, docs: Path, tiny_gguf: Path
+    qtbot, app, docs: Path, tiny_gguf: Path, tmp_path: Path
 ) -> None:
     load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=8)
     collection = _make_collection(qtbot, app, docs)
@@ -240,6 +242,76 @@ def test_nothing_relevant_is_said_in_the_chat_and_to_the_model(
     line = app.window.chat_view.message_widget(reply_row).sources_line
     assert line.isVisible() and "Nothing relevant" in line.note_text()
     assert model.data(model.index(reply_row, 0), _Roles.SourcesRole) == ()
+
+    # The note is kept with the reply: reopened later it is still there, and exports say it.
+    conversation = app.session.conversation_id
+    app.window.new_chat()
+    assert model.rowCount() == 0
+    app.window.open_conversation(conversation)
+    reply_row = model.rowCount() - 1
+    note = model.data(model.index(reply_row, 0), _Roles.SourcesNoteRole)
+    assert note is not None and note.state == SourcesState.NOTHING_RELEVANT
+    app.window.chat_view.flush()
+    line = app.window.chat_view.message_widget(reply_row).sources_line
+    assert line.isVisible() and "Nothing relevant" in line.note_text()
+    assert app.window.export_conversation_to(tmp_path / "chat.md", "markdown", False)
+    assert "*Nothing relevant was found in the attached collections" in (
+        tmp_path / "chat.md"
+    ).read_text(encoding="utf-8")
+
+
+def test_the_meter_keeps_room_for_passages_while_collections_are_attached(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    """The passages are chosen at send time; the meter counts the most they may take, so the
+    prompt that is sent never exceeds what the meter showed."""
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=8)
+    collection = _make_collection(qtbot, app, docs)
+    meter = app.window.context_meter
+    counts: list = []
+    app.session.context_counted.connect(counts.append)
+    app.window.composer.set_text("When was the Harwick lighthouse first lit?")
+    qtbot.waitUntil(lambda: meter.state() == MeterState.NORMAL, timeout=10_000)
+    app.session.attach_collection(collection)
+    qtbot.waitUntil(lambda: "document passages" in meter.text(), timeout=10_000)
+    grounded = counts[-1]
+    forecast = grounded.forecast
+    # The worker's budget rule: what is left after the system message, the question and the
+    # reply's reserve (8 tokens here), at most half the window.
+    assert grounded.passage_tokens == min(2048 - 8 - forecast.smallest_tokens, 1024) > 0
+    assert f"+ up to {grounded.passage_tokens:,} for document passages" in meter.text()
+    assert meter._bar.extra() > 0
+    app.window.composer.set_text("")
+    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    sent = len(app.worker.last_plan.tokens)
+    assert forecast.prompt_tokens < sent <= forecast.prompt_tokens + grounded.passage_tokens
+    app.session.detach_collection(collection)
+    qtbot.waitUntil(lambda: "document passages" not in meter.text(), timeout=10_000)
+    app.session.context_counted.disconnect(counts.append)
+
+
+def test_the_meter_says_which_turns_passages_may_push_out(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    """A chat that fits on its own, but not with the passages' room: amber before sending."""
+    from .test_context_meter import _long_conversation
+
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=512, temperature=0.0, max_tokens=16)
+    collection = _make_collection(qtbot, app, docs)
+    meter = app.window.context_meter
+    app.window.open_conversation(_long_conversation(app, turns=4))
+    app.window.composer.set_text("And the harbour?")
+    qtbot.waitUntil(lambda: meter.state() == MeterState.NORMAL, timeout=10_000)
+    counts: list = []
+    app.session.context_counted.connect(counts.append)
+    app.session.attach_collection(collection)
+    qtbot.waitUntil(lambda: meter.state() == MeterState.OVER, timeout=10_000)
+    app.session.context_counted.disconnect(counts.append)
+    count = counts[-1]
+    assert count.forecast.newly_dropped_turns == 0 < count.passage_dropped_turns
+    assert count.forecast.prompt_tokens + count.passage_tokens > count.forecast.limit
+    assert "may be left out" in meter.text()
 
 
 def test_the_next_turn_sends_earlier_questions_without_their_passages(
@@ -316,6 +388,24 @@ def test_the_dialog_sets_an_embedding_model_and_keeps_it(
     assert "words" in dialog.embedding_label.text()
 
 
+def test_the_dialog_says_when_an_embedding_model_crashes_its_test_load(
+    qtbot, app, docs: Path, tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The probe child crashes on purpose (FAULT_ENV: no GGUF that passes the header check is
+    known to crash this llama.cpp); the app lives on and the dialog says why meaning search is
+    off."""
+    monkeypatch.setenv(FAULT_ENV, "segfault")
+    _make_collection(qtbot, app, docs)
+    dialog = _dialog(qtbot, app)
+    dialog.choose_embedding_file = lambda: str(tiny_gguf)
+    dialog.embedding_button.click()
+    qtbot.waitUntil(lambda: "cannot be used" in dialog.embedding_label.text(), timeout=60_000)
+    text = dialog.embedding_label.text()
+    assert "crashed llama.cpp when it was tried in a separate process (SIGSEGV)" in text
+    assert app.documents.embedder._model is None
+    assert dialog.embedding_off_button.isEnabled()  # the way back to words only
+
+
 def test_passages_that_do_not_fit_the_window_are_left_out_and_said_so(
     qtbot, app, tmp_path: Path, tiny_gguf: Path
 ) -> None:
@@ -337,6 +427,19 @@ def test_passages_that_do_not_fit_the_window_are_left_out_and_said_so(
     app.window.chat_view.flush()
     line = app.window.chat_view.message_widget(model.rowCount() - 1).sources_line
     assert "did not fit in the context window" in line.note_text()
+
+    # Reopened, the reply still says how many passages were left out.
+    conversation = app.session.conversation_id
+    app.window.new_chat()
+    app.window.open_conversation(conversation)
+    note = model.data(model.index(model.rowCount() - 1, 0), _Roles.SourcesNoteRole)
+    assert note == SourcesNote(SourcesState.LEFT_OUT, 2)
+    app.window.chat_view.flush()
+    line = app.window.chat_view.message_widget(model.rowCount() - 1).sources_line
+    assert line.note_text().startswith("2 passage")  # (the English plural is in en.ts)
+    assert app.window.export_conversation_to(tmp_path / "chat.json", "json", False)
+    generation = json.loads((tmp_path / "chat.json").read_text())["messages"][-1]["generation"]
+    assert (generation["documents_note"], generation["passages_left_out"]) == ("left-out", 2)
 
 
 def test_document_list_models_pass_the_model_tester(qtmodeltester) -> None:

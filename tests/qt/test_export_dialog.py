@@ -78,3 +78,19 @@ def test_all_chats_to_a_zip_and_back(qtbot, tmp_path: Path) -> None:
         "Where should I stay?",
         "Near **Kyoto Station**.",
     ]
+
+
+def test_a_running_summary_goes_into_the_exports_and_comes_back(qtbot, tmp_path: Path) -> None:
+    store, conversation = make_store(tmp_path)
+    reply = store.path_to(store.get_conversation(conversation).current_leaf_id)[-1]
+    store.add_summary(conversation, reply.id, "They asked where to stay in Kyoto.")
+    export_one(store, conversation, tmp_path / "chat.md", "markdown", all_branches=False)
+    text = (tmp_path / "chat.md").read_text(encoding="utf-8")
+    assert "> **Earlier conversation, summarized**\n>\n> They asked where to stay" in text
+    export_one(store, conversation, tmp_path / "chat.json", "json", all_branches=False)
+    other = ConversationStore.open(tmp_path / "other.db")
+    (new_id,) = import_file(other, tmp_path / "chat.json").conversation_ids
+    leaf = other.get_conversation(new_id).current_leaf_id
+    summary = other.summary_for_leaf(leaf)
+    assert summary is not None and summary.through_message_id == leaf
+    assert summary.content == "They asked where to stay in Kyoto."

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from desktop.core.doc_index import DB_FILE_NAME, DocumentIndex, IndexProgress, UpdateReport
 from desktop.core.passages import Section, UnreadableReason
 from desktop.engine.extract import FileExtractor
+from desktop.engine.probe import FAULT_ENV, ProbeCache
 from desktop.workers.indexing import (
     IndexJob,
     IndexWorker,
@@ -317,3 +318,44 @@ def test_an_unusable_embedding_model_is_reported_and_words_still_work(
     finally:
         for thread, w in zip(threads, (worker, retriever), strict=True):
             _stop(thread, w)
+
+
+def test_an_embedding_model_that_crashes_llama_cpp_is_tried_in_a_child_first(
+    qtbot, db: Path, docs: Path, tiny_gguf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The probe child is told to crash right after loading (no GGUF that passes the header
+    check is known to crash this llama.cpp): the app side survives, reports it, and never
+    loads the file in-process; words still work."""
+    monkeypatch.setenv(FAULT_ENV, "segfault")
+    cache = tmp_path / "probed.json"
+    embedder = SharedEmbedder(str(tiny_gguf), probe_cache=cache)
+    worker = IndexWorker(db, embedder=embedder)
+    retriever = RetrievalWorker(db, embedder=embedder)
+    threads = [_start(worker), _start(retriever)]
+    try:
+        gui = Gui(worker, retriever)
+        problems: list[str] = []
+        worker.embedding_failed.connect(problems.append)
+        with qtbot.waitSignal(gui.finished, timeout=60_000):
+            gui.create.emit(1, "Notes", (str(docs),))
+        qtbot.waitUntil(lambda: bool(problems), timeout=30_000)
+        assert "crashed llama.cpp" in problems[0] and "SIGSEGV" in problems[0]
+        assert embedder._model is None  # never loaded in this process
+        assert not ProbeCache(cache).passed(tiny_gguf, 0, embedding=True)
+        with qtbot.waitSignal(gui.retrieved, timeout=5_000) as blocker:
+            gui.retrieve.emit(2, (1,), "When was the lighthouse at Harwick lit?", 5)
+        assert Path(blocker.args[0].hits[0].file).name == "harbour.md"
+    finally:
+        for thread, w in zip(threads, (worker, retriever), strict=True):
+            _stop(thread, w)
+        embedder.close()
+
+
+def test_a_probed_embedding_model_is_remembered(tiny_gguf: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "probed.json"
+    embedder = SharedEmbedder(str(tiny_gguf), probe_cache=cache)
+    try:
+        assert embedder.embed(["lighthouse"]) is not None and not embedder.problem
+    finally:
+        embedder.close()
+    assert ProbeCache(cache).passed(tiny_gguf, 0, embedding=True)

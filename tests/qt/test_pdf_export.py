@@ -100,3 +100,16 @@ def test_unwritable_destination_raises_and_leaves_nothing(qapp, tmp_path: Path) 
     with pytest.raises(OSError):
         export_pdf(sample_conversation(), tmp_path / "missing" / "x.pdf")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pdf_shows_the_running_summary_after_the_message_it_covers(qapp) -> None:
+    from tests.unit.test_export_summaries import NEW, OLD, OTHER
+    from tests.unit.test_export_summaries import conversation as summarized
+
+    page = pdf_html(summarized())
+    note = page.index("Earlier conversation, summarized (edited)")
+    assert page.index("Where to?") < note < page.index("Kyoto it is.")
+    assert "The user plans Kyoto &lt;/details&gt;&lt;script&gt;" in page
+    assert "<script" not in page
+    assert OLD not in page and OTHER not in page
+    assert NEW.splitlines()[0] not in page  # escaped, never raw

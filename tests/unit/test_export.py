@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 
 from desktop.core.conversation import (
     ConversationSummary,
+    DocumentsNote,
     FinishReason,
     GenerationInfo,
     Role,
+    RunningSummary,
     StoredMessage,
 )
 from desktop.core.export import (
@@ -283,6 +285,8 @@ _generations = st.none() | st.builds(
     prompt_tokens=st.integers(0, 10**9),
     generated_tokens=st.integers(0, 10**9),
     tokens_per_second=st.floats(0, 1e6),
+    documents_note=st.sampled_from(["", *DocumentsNote]),
+    passages_left_out=st.integers(0, 99),
 )
 _times = st.floats(0, 4e9)
 _json_values = st.recursive(
@@ -332,7 +336,24 @@ def conversations(draw: st.DrawFn) -> ExportConversation:
         message_count=count,
     )
     settings_dict = draw(st.dictionaries(_text, _json_values, max_size=4))
-    return ExportConversation(summary, settings_dict, tuple(draw(st.permutations(messages))))
+    running = (
+        tuple(
+            RunningSummary(
+                id=n,
+                conversation_id=3,
+                through_message_id=draw(st.sampled_from(ids)),
+                content=draw(_text),
+                created_at=draw(_times),
+                edited_at=draw(st.none() | _times),
+            )
+            for n in range(draw(st.integers(0, 3)))
+        )
+        if ids
+        else ()
+    )
+    return ExportConversation(
+        summary, settings_dict, tuple(draw(st.permutations(messages))), running
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,6 +3,7 @@ links, and sources in the Markdown, HTML, text and JSON exports (and back in fro
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -10,7 +11,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.core.conversation import ConversationSummary, FinishReason, Role, StoredMessage
+from desktop.core.conversation import (
+    ConversationSummary,
+    DocumentsNote,
+    FinishReason,
+    GenerationInfo,
+    Role,
+    StoredMessage,
+)
 from desktop.core.doc_index import PassageHit
 from desktop.core.export import (
     ExportConversation,
@@ -31,7 +39,7 @@ from desktop.core.grounding import (
     sources_from_hits,
 )
 from desktop.core.markdown import SOURCE_SCHEME, render_markdown
-from desktop.core.storage import ConversationStore
+from desktop.core.storage import ConversationStore, decode_generation, encode_generation
 
 T0 = 1714557600.0
 
@@ -190,3 +198,63 @@ def test_fitted_sources_always_fit_keep_order_and_number_from_one(
     if fitted:
         text = grounded_question("q", Grounding(fitted, ()))
         assert cost(text) <= budget + 8  # the question itself is outside the budget
+
+
+def _with_note(note: DocumentsNote, count: int = 0) -> ExportConversation:
+    conversation = _conversation()
+    question, reply = conversation.messages
+    reply = dataclasses.replace(
+        reply,
+        generation=GenerationInfo(
+            model_file="m.gguf", documents_note=note, passages_left_out=count
+        ),
+    )
+    return dataclasses.replace(conversation, messages=(question, reply))
+
+
+def test_documents_notes_appear_under_the_reply_in_every_export(tmp_path: Path) -> None:
+    conversation = _with_note(DocumentsNote.LEFT_OUT, 3)
+    sentence = "3 passages did not fit in the context window and were left out."
+    markdown = export_markdown(conversation)
+    assert markdown.index("**Sources:**") < markdown.index(f"*{sentence}*")
+    assert sentence in export_text(conversation) and sentence in export_html(conversation)
+    one = export_text(_with_note(DocumentsNote.LEFT_OUT, 1))
+    assert "1 passage did not fit in the context window and was left out." in one
+    nothing = export_markdown(_with_note(DocumentsNote.NOTHING_RELEVANT))
+    assert "*Nothing relevant was found in the attached collections;" in nothing
+    assert "could not be searched" in export_html(_with_note(DocumentsNote.FAILED))
+    assert "did not fit" not in export_markdown(_conversation())  # no note, no line
+
+    (imported,) = read_import(export_json(conversation))
+    generation = imported.messages[1].generation
+    assert generation is not None
+    assert (generation.documents_note, generation.passages_left_out) == ("left-out", 3)
+    with ConversationStore.open(tmp_path / "db.sqlite3") as store:
+        _, _, messages = store.export_tree(store.import_conversation(imported))
+    assert messages[1].generation == conversation.messages[1].generation
+
+
+def test_a_documents_note_from_elsewhere_is_checked() -> None:
+    document = json.loads(export_json(_with_note(DocumentsNote.LEFT_OUT, 2)))
+    generation = document["messages"][1]["generation"]
+    generation["documents_note"] = "from-a-newer-version"
+    (imported,) = read_import(json.dumps(document))
+    assert imported.messages[1].generation.documents_note == ""  # unknown: left out, not fatal
+    generation["passages_left_out"] = -2
+    with pytest.raises(ImportFormatError, match="passages_left_out” is negative"):
+        read_import(json.dumps(document))
+    generation["documents_note"] = 5
+    with pytest.raises(ImportFormatError, match="documents_note” must be text"):
+        read_import(json.dumps(document))
+
+
+def test_a_reply_stored_before_documents_notes_decodes_without_one() -> None:
+    """No migration: the generation JSON of older replies lacks the fields and gets defaults;
+    a field from a newer version is ignored."""
+    old = decode_generation('{"model_file": "m.gguf", "seed": 7}')
+    assert old is not None and (old.documents_note, old.passages_left_out) == ("", 0)
+    info = GenerationInfo(documents_note=DocumentsNote.LEFT_OUT, passages_left_out=2)
+    text = encode_generation(info)
+    assert decode_generation(text) == info
+    newer = json.loads(text) | {"documents_note_v2": {"x": 1}}
+    assert decode_generation(json.dumps(newer)) == info
