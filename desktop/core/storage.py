@@ -846,12 +846,27 @@ class ConversationStore(SqliteDatabase):
         ).fetchone()
         return None if row is None else _decode_conversation(row)
 
-    def list_conversations(self, limit: int | None = None) -> list[ConversationSummary]:
-        """The history sidebar: pinned first, then the most recently updated."""
+    def list_conversations(
+        self, limit: int | None = None, *, after: ConversationSummary | None = None
+    ) -> list[ConversationSummary]:
+        """The history sidebar: pinned first, then the most recently updated, then the newest id.
+
+        ``after`` pages by keyset: only conversations that come after that one in this order
+        (it need not still exist or be unchanged; its pinned/updated_at/id are the cursor). A
+        keyset rather than OFFSET, so a page costs the same deep in a long history and a chat
+        that moved to the top between two pages is neither repeated nor skipped. The order is
+        the one ``conversations_by_list_order`` (deleted_at, pinned, updated_at, then the
+        rowid) holds, so a page is an index range scan, not a sort of the whole table.
+        """
+        where = "c.deleted_at IS NULL"
+        params: tuple[Any, ...] = ()
+        if after is not None:
+            where += " AND (c.pinned, c.updated_at, c.id) < (?, ?, ?)"
+            params = (int(after.pinned), after.updated_at, after.id)
         rows = self._conn.execute(
-            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations c WHERE c.deleted_at IS NULL"
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations c WHERE {where}"
             " ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC LIMIT ?",
-            (-1 if limit is None else limit,),
+            (*params, -1 if limit is None else limit),
         ).fetchall()
         return [c for c in map(_decode_conversation, rows) if c is not None]
 

@@ -558,6 +558,40 @@ def test_long_conversations_open_fast(store: ConversationStore) -> None:
 # --- conversations, history, trash -------------------------------------------------------
 
 
+def test_history_pages_by_keyset_through_ties_pins_and_trash(db_path: Path) -> None:
+    """Pages of 7 over 40 chats where many share an updated_at: concatenated they are exactly
+    the unpaged list (no repeats, no gaps), and a chat trashed or moved to the top between
+    two pages is neither repeated nor skipped."""
+    clock = Clock()
+    with ConversationStore.open(db_path, clock=clock) as store:
+        ids = []
+        for n in range(40):
+            clock.now = START + n // 5  # five chats per timestamp: ties the id must break
+            ids.append(store.create_conversation(f"chat {n}").id)
+        for pinned in (ids[3], ids[17], ids[30]):
+            store.set_pinned(pinned, True)
+        expected = [s.id for s in store.list_conversations()]
+        assert len(expected) == 40
+        assert expected[:3] == sorted(expected[:3], reverse=True)  # the pins, first
+
+        paged: list[int] = []
+        page = store.list_conversations(limit=7)
+        while page:
+            paged.extend(s.id for s in page)
+            page = store.list_conversations(limit=7, after=page[-1])
+        assert paged == expected
+
+        first = store.list_conversations(limit=7)
+        store.delete_conversation(first[-1].id)  # the cursor itself is gone
+        store.add_message(expected[-1], None, Role.USER, "bumped to the top")
+        rest: list[int] = []
+        page = store.list_conversations(limit=7, after=first[-1])
+        while page:
+            rest.extend(s.id for s in page)
+            page = store.list_conversations(limit=7, after=page[-1])
+        assert rest == [i for i in expected[7:] if i != expected[-1]]
+
+
 def test_history_order_titles_pins_and_settings(store: ConversationStore) -> None:
     a = store.create_conversation("a").id
     b = store.create_conversation("b").id
