@@ -663,14 +663,59 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _check_existing(path: Path, conn: sqlite3.Connection) -> int:
+# How often the full integrity check runs when nothing else calls for it.
+FULL_CHECK_INTERVAL: Final = 7 * 86_400.0
+
+
+def _check_record_path(path: Path) -> Path:
+    """Beside the database: when its last full check passed and its size at the last clean
+    close. A file, not a table, so reading it needs no trust in the database it vouches for."""
+    return path.with_name(f"{path.name}.checked")
+
+
+def _full_check_reason(path: Path, now: float) -> str | None:
+    """Why this open needs the full ``integrity_check`` rather than ``quick_check``, or None.
+
+    ``quick_check`` (every open) finds damaged pages, b-trees and records but not an index
+    that disagrees with its table; the full check also does that, and costs more as the file
+    grows, so it runs only when damage is likelier: after an unclean exit (SQLite removes the
+    -wal at the last clean close, so a non-empty one is left by a crash or power cut), when
+    the file's size is not the one recorded at the last clean close (changed by something
+    else: a sync tool, a truncated copy), when no record can be read, or once a week.
+    """
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return "the last session did not close the file"
+    try:
+        record = json.loads(_check_record_path(path).read_text(encoding="utf-8"))
+        checked_at, size = float(record["full_check_at"]), int(record["size"])
+    except (OSError, ValueError, TypeError, KeyError):
+        return "no record of a full check"
+    if size != path.stat().st_size:
+        return "the file's size changed since it was last closed"
+    if not 0 <= now - checked_at < FULL_CHECK_INTERVAL:
+        return "a week since the last full check"
+    return None
+
+
+def _previous_full_check(path: Path) -> float | None:
+    try:
+        return float(
+            json.loads(_check_record_path(path).read_text(encoding="utf-8"))["full_check_at"]
+        )
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _check_existing(path: Path, conn: sqlite3.Connection, *, full: bool) -> int:
     """The file's schema version, or _Unusable; reads only, so a file we refuse is untouched."""
     with path.open("rb") as f:
         head = f.read(len(_SQLITE_MAGIC))
     if head != _SQLITE_MAGIC:
         raise _Unusable(ProblemKind.DAMAGED, "not an SQLite database")
+    check = "integrity_check" if full else "quick_check"
     try:
-        result = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+        result = [row[0] for row in conn.execute(f"PRAGMA {check}(20)")]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as e:
         raise _Unusable(ProblemKind.DAMAGED, str(e)) from e
@@ -721,6 +766,8 @@ class ConversationStore(SqliteDatabase):
         self.problem: StoreProblem | None = None
         self.backup_path: Path | None = None  # copy taken before migrating, if one was
         self.interrupted_ids: tuple[int, ...] = ()  # replies cut off by the last exit
+        # When the file last passed (or, new, needed no) full integrity check; None: unknown.
+        self.full_check_at: float | None = None
         self.has_trigram = bool(
             conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'message_trigrams'").fetchone()
         )
@@ -737,23 +784,34 @@ class ConversationStore(SqliteDatabase):
         path.parent.mkdir(parents=True, exist_ok=True)
         problem: StoreProblem | None = None
         backup: Path | None = None
+        now = clock()
+        exists = path.exists() and path.stat().st_size > 0
+        full_reason = _full_check_reason(path, now) if exists else None
+        full_check_at = _previous_full_check(path) if exists else now
         conn = _connect(path)
         try:
-            exists = path.exists() and path.stat().st_size > 0
-            version = _check_existing(path, conn) if exists else 0
+            if exists:
+                if full_reason is not None:
+                    log.info("full integrity check of %s: %s", path, full_reason)
+                version = _check_existing(path, conn, full=full_reason is not None)
+                if full_reason is not None:
+                    full_check_at = now
+            else:
+                version = 0
             conn.execute("PRAGMA journal_mode = WAL")
             has_schema = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
             if version < latest_version() and (version > 0 or has_schema):
-                backup = cls._backup(conn, path, version, clock())
+                backup = cls._backup(conn, path, version, now)
             try:
                 migrate(conn)
             except Exception as e:
                 raise _Unusable(ProblemKind.MIGRATION_FAILED, f"{type(e).__name__}: {e}") from e
         except _Unusable as e:
             conn.close()
-            moved = _move_aside(path, _ASIDE_LABELS[e.kind], clock())
+            moved = _move_aside(path, _ASIDE_LABELS[e.kind], now)
             log.warning("%s moved to %s: %s", path, moved, e.detail)
             problem = StoreProblem(e.kind, moved, e.detail)
+            full_check_at = now  # a new, empty file
             conn = _connect(path)
             conn.execute("PRAGMA journal_mode = WAL")
             migrate(conn)
@@ -765,8 +823,26 @@ class ConversationStore(SqliteDatabase):
         store = cls(conn, path, clock)
         store.problem = problem
         store.backup_path = backup
+        store.full_check_at = full_check_at
         store.interrupted_ids = store._mark_interrupted()
         return store
+
+    def close(self) -> None:
+        """Closes the file, then records its size and last full check for the next open (see
+        ``_full_check_reason``); after a close that failed the -wal stays and forces a check."""
+        super().close()
+        if self.full_check_at is None:
+            return
+        record = _check_record_path(self.path)
+        partial = record.with_name(record.name + ".partial")
+        try:
+            size = self.path.stat().st_size
+            partial.write_text(
+                json.dumps({"full_check_at": self.full_check_at, "size": size}), encoding="utf-8"
+            )
+            os.replace(partial, record)
+        except OSError:
+            log.warning("could not record the check of %s", self.path, exc_info=True)
 
     @staticmethod
     def _backup(conn: sqlite3.Connection, path: Path, version: int, now: float) -> Path:
@@ -846,12 +922,27 @@ class ConversationStore(SqliteDatabase):
         ).fetchone()
         return None if row is None else _decode_conversation(row)
 
-    def list_conversations(self, limit: int | None = None) -> list[ConversationSummary]:
-        """The history sidebar: pinned first, then the most recently updated."""
+    def list_conversations(
+        self, limit: int | None = None, *, after: ConversationSummary | None = None
+    ) -> list[ConversationSummary]:
+        """The history sidebar: pinned first, then the most recently updated, then the newest id.
+
+        ``after`` pages by keyset: only conversations that come after that one in this order
+        (it need not still exist or be unchanged; its pinned/updated_at/id are the cursor). A
+        keyset rather than OFFSET, so a page costs the same deep in a long history and a chat
+        that moved to the top between two pages is neither repeated nor skipped. The order is
+        the one ``conversations_by_list_order`` (deleted_at, pinned, updated_at, then the
+        rowid) holds, so a page is an index range scan, not a sort of the whole table.
+        """
+        where = "c.deleted_at IS NULL"
+        params: tuple[Any, ...] = ()
+        if after is not None:
+            where += " AND (c.pinned, c.updated_at, c.id) < (?, ?, ?)"
+            params = (int(after.pinned), after.updated_at, after.id)
         rows = self._conn.execute(
-            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations c WHERE c.deleted_at IS NULL"
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations c WHERE {where}"
             " ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC LIMIT ?",
-            (-1 if limit is None else limit,),
+            (*params, -1 if limit is None else limit),
         ).fetchall()
         return [c for c in map(_decode_conversation, rows) if c is not None]
 

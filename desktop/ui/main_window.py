@@ -637,8 +637,22 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def refresh_conversations(self) -> None:
-        self.sidebar.model().set_conversations(self.store.list_conversations())
+        """Reload the sidebar: its first page now, later pages as the list is scrolled."""
+        store = self.store
+        self.sidebar.model().set_source(
+            lambda after, limit: store.list_conversations(limit, after=after)
+        )
+        self._list_open_conversation()
         self.sidebar.set_current(self.session.conversation_id)
+
+    def _list_open_conversation(self) -> None:
+        """The open chat may be older than the pages fetched so far: list it anyway, so it
+        is highlighted (the model places it in order; a later page does not repeat it)."""
+        conversation_id = self.session.conversation_id
+        if conversation_id is not None and self.sidebar.model().row_of(conversation_id) is None:
+            summary = self.store.get_conversation(conversation_id)
+            if summary is not None:
+                self.sidebar.model().upsert(summary)
 
     @Slot(int)
     def open_conversation(self, conversation_id: int) -> bool:
@@ -652,6 +666,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_session_conversation_opened(self, summary: ConversationSummary | None) -> None:
+        if summary is not None and self.sidebar.model().row_of(summary.id) is None:
+            self.sidebar.model().upsert(summary)  # older than the pages fetched so far
         self.sidebar.set_current(summary.id if summary is not None else None)
         self.offer_bar.hide()
         if summary is not None and summary.model_file:

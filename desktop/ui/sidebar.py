@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import bisect
 import html
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from PySide6.QtCore import (
     QByteArray,
@@ -143,6 +144,15 @@ def _strip_marks(text: str) -> str:
 # -- models -----------------------------------------------------------------------------------
 
 
+# Fetches the conversations after ``after`` (None: from the start) in the sidebar's order, at
+# most ``limit`` of them: ConversationStore.list_conversations(limit, after=after).
+PageFetcher = Callable[[ConversationSummary | None, int], Sequence[ConversationSummary]]
+
+# Rows loaded before the first frame and per fetchMore: a few screens, so start-up and each
+# scroll step cost the same however long the history is.
+CONVERSATION_PAGE_SIZE: Final = 150
+
+
 def _sort_key(summary: ConversationSummary) -> tuple[bool, float, int]:
     # Pinned first, then most recently updated; the id breaks ties so the order is total and
     # an upsert of an unchanged summary never moves a row.
@@ -156,6 +166,12 @@ class ConversationListModel(RowListModel):
     change the model: :meth:`setData` only emits ``title_edit_requested``, and the caller
     upserts the summary the store returns. That way the list never shows a title that was not
     saved. Trashed summaries (``deleted_at`` set) are never listed.
+
+    With :meth:`set_source` the list is loaded a page at a time: the first page at once, the
+    rest when a view asks (``canFetchMore``/``fetchMore``, called as it scrolls near the end).
+    The rows then hold every conversation up to the last one fetched (the cursor), plus any
+    that were upserted out of turn (the open chat, one restored from the trash); a later page
+    that brings one of those again updates it instead of repeating it.
 
     Signals:
         title_edit_requested(int id, str title): the user finished editing a title; the title
@@ -185,6 +201,9 @@ class ConversationListModel(RowListModel):
         self._rows: list[ConversationSummary] = []
         # Rebuilt lazily after structural changes, so a burst of upserts costs one rebuild.
         self._row_by_id: dict[int, int] | None = {}
+        self._fetch: PageFetcher | None = None
+        self._page_size = CONVERSATION_PAGE_SIZE
+        self._cursor: ConversationSummary | None = None  # the last row fetched
 
     # -- QAbstractListModel ------------------------------------------------------------------
 
@@ -235,10 +254,47 @@ class ConversationListModel(RowListModel):
             | Qt.ItemFlag.ItemNeverHasChildren
         )
 
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008 - Qt signature
+        return not parent.isValid() and self._fetch is not None
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008 - Qt signature
+        """Append the next page from the source; stop asking once a page comes back short."""
+        if not self.canFetchMore(parent):
+            return
+        assert self._fetch is not None
+        page = list(self._fetch(self._cursor, self._page_size))
+        if len(page) < self._page_size:
+            self._fetch = None
+        if page:
+            self._cursor = page[-1]
+        self._merge(page)
+
     # -- changes -----------------------------------------------------------------------------
 
+    def set_source(self, fetch: PageFetcher, page_size: int = CONVERSATION_PAGE_SIZE) -> None:
+        """Replace the list with the first page of ``fetch`` (one ``modelReset``); the rest
+        comes in through ``fetchMore``. Why: listing a long history before the first frame
+        costs time in proportion to its length, and most of it is never scrolled to."""
+        first = list(fetch(None, page_size))
+        self._reset(first)
+        self._page_size = page_size
+        self._fetch = fetch if len(first) >= page_size else None
+        self._cursor = first[-1] if first else None
+
+    def fetch_all(self) -> None:
+        """Fetch every remaining page (for callers that need the whole list at once)."""
+        while self.canFetchMore():
+            self.fetchMore()
+
     def set_conversations(self, summaries: Sequence[ConversationSummary]) -> None:
-        """Replace the whole list (one ``modelReset``); trashed ones and duplicate ids dropped."""
+        """Replace the whole list (one ``modelReset``); trashed ones and duplicate ids dropped.
+
+        The list is complete: nothing more is fetched until :meth:`set_source`."""
+        self._reset(summaries)
+        self._fetch = None
+        self._cursor = None
+
+    def _reset(self, summaries: Sequence[ConversationSummary]) -> None:
         by_id = {s.id: s for s in summaries if s.deleted_at is None}
         self.beginResetModel()
         self._rows = sorted(by_id.values(), key=_sort_key)
@@ -279,6 +335,28 @@ class ConversationListModel(RowListModel):
         self.endMoveRows()
         index = self.index(place, 0)
         self.dataChanged.emit(index, index)
+
+    def _merge(self, page: Sequence[ConversationSummary]) -> None:
+        """Add a fetched page: one ``rowsInserted`` at the end when it all sorts after the
+        listed rows (the usual case), otherwise row by row; listed ids are updated in place."""
+        fresh: list[ConversationSummary] = []
+        for summary in page:
+            if self.row_of(summary.id) is not None:
+                self.upsert(summary)
+            elif summary.deleted_at is None:
+                fresh.append(summary)
+        if not fresh:
+            return
+        keys = [_sort_key(s) for s in self._rows[-1:] + fresh]
+        if any(a >= b for a, b in itertools.pairwise(keys)):
+            for summary in fresh:
+                self.upsert(summary)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+        self._rows.extend(fresh)
+        self._row_by_id = None
+        self.endInsertRows()
 
     def remove(self, conversation_id: int) -> None:
         """Drop the row of ``conversation_id``; nothing happens if it is not listed."""

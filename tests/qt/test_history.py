@@ -264,3 +264,66 @@ def test_the_trash_is_emptied_of_chats_older_than_30_days(qtbot, private_data_di
         assert [c.id for c in app.store.list_trash()] == [recent]
     finally:
         app.shutdown()
+
+
+def test_a_long_history_lists_a_page_then_the_rest_and_the_last_chat(
+    qtbot, private_data_dir: Path
+) -> None:
+    """1,000 chats (ties in updated_at, two pinned): the sidebar starts with one page, plus
+    the last open chat, which is on a later page and is selected; scrolling to the end brings
+    the rest in the store's order, without repeats or gaps."""
+    import sqlite3
+
+    from desktop.app import create
+    from desktop.core.settings import Settings
+    from desktop.core.storage import ConversationStore
+    from desktop.ui.sidebar import CONVERSATION_PAGE_SIZE
+
+    private_data_dir.mkdir(parents=True, exist_ok=True)
+    db = private_data_dir / "hearthside.db"
+    ConversationStore.open(db).close()
+    raw = sqlite3.connect(db)
+    with raw:
+        raw.executemany(
+            "INSERT INTO conversations (title, created_at, updated_at, pinned) VALUES (?, ?, ?, ?)",
+            [(f"Chat {n}", 1.7e9 + n, 1.7e9 + n // 3, int(n in (10, 500))) for n in range(1000)],
+        )
+    order = [
+        row[0]
+        for row in raw.execute(
+            "SELECT id FROM conversations ORDER BY pinned DESC, updated_at DESC, id DESC"
+        )
+    ]
+    raw.close()
+    last = order[700]
+    settings = Settings(private_data_dir / "settings.json")
+    settings.set("chat.last_conversation", last)
+    settings.save()
+
+    app = create(private_data_dir)
+    qtbot.addWidget(app.window)
+    try:
+        sidebar = app.window.sidebar
+        model = sidebar.model()
+        assert app.session.conversation_id == last
+        # a page, or two when the view scrolled to the selected chat and fetched the next
+        loaded = model.rowCount() - 1
+        assert loaded in (CONVERSATION_PAGE_SIZE, 2 * CONVERSATION_PAGE_SIZE)
+        listed = [model.summary(row).id for row in range(model.rowCount())]
+        assert listed == [*order[:loaded], last]
+        assert sidebar.conversation_view.currentIndex().row() == loaded
+        assert model.canFetchMore()
+
+        view = sidebar.conversation_view
+        app.window.show()
+        for _ in range(100):
+            if not model.canFetchMore():
+                break
+            view.scrollToBottom()
+            qtbot.wait(1)
+        assert not model.canFetchMore()
+        assert [model.summary(row).id for row in range(model.rowCount())] == order
+        assert sidebar.current_id() == last
+        assert view.currentIndex().data(model.Roles.IdRole) == last
+    finally:
+        app.shutdown()

@@ -503,3 +503,64 @@ def test_many_rows_paint(qtbot: QtBot, sidebar: Sidebar) -> None:
     assert not image.isNull()
     view = sidebar.conversation_view
     assert view.indexAt(QPoint(10, 10)).isValid()
+
+
+class _PagedSource:
+    """A list in the sidebar's order, served by keyset like ConversationStore; counts calls."""
+
+    def __init__(self, summaries: list[ConversationSummary]) -> None:
+        self.summaries = summaries
+        self.calls = 0
+
+    def ordered(self) -> list[ConversationSummary]:
+        return sorted(self.summaries, key=lambda s: (not s.pinned, -s.updated_at, -s.id))
+
+    def __call__(self, after: ConversationSummary | None, limit: int) -> list[ConversationSummary]:
+        self.calls += 1
+        rows = self.ordered()
+        if after is not None:
+            key = (not after.pinned, -after.updated_at, -after.id)
+            rows = [s for s in rows if (not s.pinned, -s.updated_at, -s.id) > key]
+        return rows[:limit]
+
+
+def test_a_paged_source_loads_one_page_then_the_rest_on_fetch_more(qtbot: QtBot) -> None:
+    # ties in updated_at (three per value) and pins, so the id must break ties
+    source = _PagedSource([conv(i, updated=i // 3, pinned=i % 17 == 0) for i in range(1, 101)])
+    model = ConversationListModel()
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    model.set_source(source, page_size=30)
+    assert model.rowCount() == 30
+    assert source.calls == 1
+    assert model.canFetchMore()
+
+    model.fetchMore()
+    assert inserted == [(30, 59)]  # one block at the end
+    model.upsert(conv(1, updated=0))  # out of turn, like the restored last chat: at the end
+    assert ids(model)[-1] == 1
+    while model.canFetchMore():
+        model.fetchMore()
+    assert ids(model) == [s.id for s in source.ordered()]  # no repeats, no gaps
+    assert source.calls == 4  # 30 + 30 + 30 + a short page of 10
+    model.fetchMore()
+    assert source.calls == 4
+
+
+def test_a_paged_model_keeps_edits_between_pages(qtbot: QtBot) -> None:
+    source = _PagedSource([conv(i, updated=i) for i in range(1, 41)])
+    model = ConversationListModel()
+    model.set_source(source, page_size=10)
+    first_page = ids(model)
+    # the oldest chat gets a message (moves to the top); a listed one is trashed
+    bumped = conv(1, updated=100)
+    source.summaries[0] = bumped
+    model.upsert(bumped)
+    trashed = first_page[3]
+    source.summaries = [s for s in source.summaries if s.id != trashed]
+    model.remove(trashed)
+    model.fetch_all()
+    assert ids(model) == [s.id for s in source.ordered()]
+    assert not model.canFetchMore()
+    model.set_conversations([conv(1)])  # a full list: nothing more to fetch
+    assert not model.canFetchMore()

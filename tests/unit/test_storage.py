@@ -329,6 +329,64 @@ def test_a_damaged_file_is_moved_aside_and_the_store_starts_fresh(
         assert [c.title for c in again.list_conversations()] == ["a new start"]
 
 
+def _index_disagrees_with_its_table(path: Path) -> None:
+    """Damage only the full integrity_check finds: quick_check does not compare an index
+    with its table."""
+    conn = raw(path)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "UPDATE sqlite_master SET sql = 'CREATE INDEX conversations_by_list_order"
+        " ON conversations(deleted_at, pinned, title)' WHERE name = 'conversations_by_list_order'"
+    )
+    conn.close()
+    check = raw(path)
+    assert check.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    assert check.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
+    check.close()
+
+
+@pytest.mark.parametrize("why", ["recent", "week", "unclean", "resized", "no-record"])
+def test_the_full_integrity_check_runs_when_damage_is_likelier(db_path: Path, why: str) -> None:
+    """Every open runs quick_check; the full check (which finds an index that disagrees with
+    its table) runs after an unclean exit, a size change, a week, or with no record."""
+    clock = Clock()
+    with ConversationStore.open(db_path, clock=clock) as store:
+        chat(store, 3, "kept")
+    record = db_path.with_name(db_path.name + ".checked")
+    assert json.loads(record.read_text())["size"] == db_path.stat().st_size
+    _index_disagrees_with_its_table(db_path)
+    if why == "week":
+        clock.now += storage.FULL_CHECK_INTERVAL
+    elif why == "unclean":
+        Path(f"{db_path}-wal").write_bytes(bytes(64))  # left by a crash (not a valid WAL)
+    elif why == "resized":
+        with db_path.open("ab") as f:
+            f.write(bytes(4096))
+    elif why == "no-record":
+        record.unlink()
+    with ConversationStore.open(db_path, clock=clock) as store:
+        if why == "recent":
+            assert store.problem is None  # the cost of skipping it: found within the week
+        else:
+            assert store.problem is not None, "damage went unnoticed"
+            assert store.problem.kind is ProblemKind.DAMAGED
+            assert "missing from index" in store.problem.detail
+    assert json.loads(record.read_text())["size"] == db_path.stat().st_size
+
+
+def test_a_full_check_is_remembered_a_week(db_path: Path) -> None:
+    clock = Clock()
+    with ConversationStore.open(db_path, clock=clock) as store:
+        first = store.full_check_at
+        assert first is not None
+    clock.now += storage.FULL_CHECK_INTERVAL - 10
+    with ConversationStore.open(db_path, clock=clock) as store:
+        assert store.full_check_at == first  # quick_check only
+    clock.now += 10
+    with ConversationStore.open(db_path, clock=clock) as store:
+        assert store.full_check_at is not None and store.full_check_at > first
+
+
 def test_a_file_from_a_newer_version_is_kept_aside_untouched(db_path: Path) -> None:
     with ConversationStore.open(db_path) as store:
         chat(store, 2, "from the future")
@@ -556,6 +614,40 @@ def test_long_conversations_open_fast(store: ConversationStore) -> None:
 
 
 # --- conversations, history, trash -------------------------------------------------------
+
+
+def test_history_pages_by_keyset_through_ties_pins_and_trash(db_path: Path) -> None:
+    """Pages of 7 over 40 chats where many share an updated_at: concatenated they are exactly
+    the unpaged list (no repeats, no gaps), and a chat trashed or moved to the top between
+    two pages is neither repeated nor skipped."""
+    clock = Clock()
+    with ConversationStore.open(db_path, clock=clock) as store:
+        ids = []
+        for n in range(40):
+            clock.now = START + n // 5  # five chats per timestamp: ties the id must break
+            ids.append(store.create_conversation(f"chat {n}").id)
+        for pinned in (ids[3], ids[17], ids[30]):
+            store.set_pinned(pinned, True)
+        expected = [s.id for s in store.list_conversations()]
+        assert len(expected) == 40
+        assert expected[:3] == sorted(expected[:3], reverse=True)  # the pins, first
+
+        paged: list[int] = []
+        page = store.list_conversations(limit=7)
+        while page:
+            paged.extend(s.id for s in page)
+            page = store.list_conversations(limit=7, after=page[-1])
+        assert paged == expected
+
+        first = store.list_conversations(limit=7)
+        store.delete_conversation(first[-1].id)  # the cursor itself is gone
+        store.add_message(expected[-1], None, Role.USER, "bumped to the top")
+        rest: list[int] = []
+        page = store.list_conversations(limit=7, after=first[-1])
+        while page:
+            rest.extend(s.id for s in page)
+            page = store.list_conversations(limit=7, after=page[-1])
+        assert rest == [i for i in expected[7:] if i != expected[-1]]
 
 
 def test_history_order_titles_pins_and_settings(store: ConversationStore) -> None:
