@@ -161,27 +161,25 @@ def run_probe(path: Path, n_gpu_layers: int, embedding: bool = False) -> int:
     from desktop.engine.llama import EmbeddingModel, LoadedModel, LoadOptions, SamplingOptions
 
     fault = os.environ.get(FAULT_ENV)
-    if embedding:
-        try:
-            embedder = EmbeddingModel.load(path, n_threads=1)
-            if fault == "segfault":
-                os.kill(os.getpid(), signal.SIGSEGV)
-            embedder.embed(["Hello"])
-            embedder.close()
-        except Exception as error:
-            print(f"{type(error).__name__}: {error}".replace("\n", " "), file=sys.stderr)
-            return 1
-        print(PROBE_OK, flush=True)
-        return 0
-    try:
-        model = LoadedModel.load(path, LoadOptions(n_ctx=256, n_gpu_layers=n_gpu_layers))
+
+    def crash_if_asked() -> None:
         if fault == "segfault":
             os.kill(os.getpid(), signal.SIGSEGV)
-        prompt = model.with_bos(model.tokenize_text("Hello"))
-        greedy = SamplingOptions(temperature=0.0, max_tokens=2, seed=0)
-        for _ in model.generate(prompt, greedy, lambda: False):
-            pass
-        model.close()
+
+    try:
+        if embedding:
+            embedder = EmbeddingModel.load(path, n_threads=1)
+            crash_if_asked()
+            embedder.embed(["Hello"])
+            embedder.close()
+        else:
+            model = LoadedModel.load(path, LoadOptions(n_ctx=256, n_gpu_layers=n_gpu_layers))
+            crash_if_asked()
+            prompt = model.with_bos(model.tokenize_text("Hello"))
+            greedy = SamplingOptions(temperature=0.0, max_tokens=2, seed=0)
+            for _ in model.generate(prompt, greedy, lambda: False):
+                pass
+            model.close()
     except Exception as error:
         print(f"{type(error).__name__}: {error}".replace("\n", " "), file=sys.stderr)
         return 1
