@@ -275,10 +275,24 @@ def _migration_2_vectors(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_3_collection_ids(conn: sqlite3.Connection) -> None:
+    """The highest collection id ever given out, so a deleted collection's id is never given
+    to a new one: chats keep the ids of the collections attached to them, and a reused id
+    would quietly attach the new collection to them."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE collection_ids (last INTEGER NOT NULL);
+        INSERT INTO collection_ids SELECT coalesce(max(id), 0) FROM collections;
+        """,
+    )
+
+
 # Index i holds the migration from version i to version i + 1. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1_initial,
     _migration_2_vectors,
+    _migration_3_collection_ids,
 ]
 
 
@@ -499,11 +513,17 @@ class DocumentIndex(SqliteDatabase):
 
     def create_collection(self, name: str, sources: Iterable[Path | str] = ()) -> int:
         with self._write() as db:
-            cur = db.execute(
-                "INSERT INTO collections(name, created_at) VALUES (?, ?)",
-                (normalize_name(name), self._clock()),
+            last = db.execute(
+                "SELECT max(coalesce((SELECT max(last) FROM collection_ids), 0),"
+                " coalesce((SELECT max(id) FROM collections), 0))"
+            ).fetchone()[0]
+            collection_id = int(last) + 1
+            db.execute(
+                "INSERT INTO collections(id, name, created_at) VALUES (?, ?, ?)",
+                (collection_id, normalize_name(name), self._clock()),
             )
-            collection_id = int(cur.lastrowid or 0)
+            db.execute("DELETE FROM collection_ids")
+            db.execute("INSERT INTO collection_ids(last) VALUES (?)", (collection_id,))
             self._add_sources(db, collection_id, sources)
         return collection_id
 

@@ -495,3 +495,21 @@ def test_a_follow_up_without_words_of_its_own_searches_with_the_previous_questio
     row = model.index(model.rowCount() - 1, 0)
     assert model.data(row, _Roles.SourcesRole) == ()
     assert model.data(row, _Roles.SourcesNoteRole).state == SourcesState.NOTHING_RELEVANT
+
+
+def test_a_new_collection_is_not_attached_to_chats_that_had_a_deleted_one(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
+    old = _make_collection(qtbot, app, docs, "Old notes")
+    app.session.attach_collection(old)
+    type_and_send(qtbot, app, "Hello")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    conversation = app.session.conversation_id
+    app.window.new_chat()
+    app.documents.delete(old)
+    qtbot.waitUntil(lambda: app.documents.collections.rowCount() == 0)
+    new = _make_collection(qtbot, app, docs, "New notes")
+    app.window.open_conversation(conversation)
+    assert new not in app.session.attached
+    assert app.window.documents_feature.chips.chips == []

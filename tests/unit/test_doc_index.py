@@ -322,3 +322,17 @@ def test_the_window_names_the_same_database_file_as_the_index() -> None:
     from desktop.ui.documents import DB_FILE_NAME as WINDOWS_NAME
 
     assert WINDOWS_NAME == DB_FILE_NAME
+
+
+def test_a_deleted_collections_id_is_never_given_to_a_new_one(tmp_path: Path) -> None:
+    """Chats keep the ids of their attached collections; a reused id would attach a new
+    collection to a chat that had the deleted one."""
+    path = tmp_path / DB_FILE_NAME
+    with DocumentIndex.open(path) as index:
+        first = index.create_collection("A")
+        index.delete_collection(first)
+        second = index.create_collection("B")
+        assert second != first
+        index.delete_collection(second)
+    with DocumentIndex.open(path) as index:  # remembered across restarts
+        assert index.create_collection("C") not in (first, second)
