@@ -6,6 +6,7 @@ any dialog; the dialogs only collect the user's choices.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,8 @@ from desktop.core.export import (
     read_import,
     without_thinking,
 )
-from desktop.core.storage import ConversationStore
+from desktop.core.storage import ConversationStore, ImportedConversation
+from desktop.ui.chat_session import COLLECTIONS_KEY
 from desktop.ui.pdf_export import export_labels, export_pdf
 
 PDF = "pdf"
@@ -127,6 +129,15 @@ class ImportResult:
     conversation_ids: tuple[int, ...]
 
 
+def _without_collections(conversation: ImportedConversation) -> ImportedConversation:
+    """Attached collections are ids in the documents index where the chat was exported: here
+    they would name other collections (or none), so an imported chat starts with none."""
+    if COLLECTIONS_KEY not in conversation.settings:
+        return conversation
+    settings = {k: v for k, v in conversation.settings.items() if k != COLLECTIONS_KEY}
+    return dataclasses.replace(conversation, settings=settings)
+
+
 def import_file(store: ConversationStore, path: Path) -> ImportResult:
     """Reads and checks the whole file before writing anything to the store.
 
@@ -138,7 +149,7 @@ def import_file(store: ConversationStore, path: Path) -> ImportResult:
             f"The file is too large to import ({size / 1e6:.0f} MB; the limit is "
             f"{DEFAULT_MAX_IMPORT_BYTES / 1e6:.0f} MB)."
         )
-    conversations = read_import(path.read_bytes())
+    conversations = [_without_collections(c) for c in read_import(path.read_bytes())]
     ids = tuple(store.import_conversation(conversation) for conversation in conversations)
     return ImportResult(ids)
 

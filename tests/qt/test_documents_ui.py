@@ -513,3 +513,27 @@ def test_a_new_collection_is_not_attached_to_chats_that_had_a_deleted_one(
     app.window.open_conversation(conversation)
     assert new not in app.session.attached
     assert app.window.documents_feature.chips.chips == []
+
+
+def test_an_imported_chat_is_not_attached_to_this_folders_collections(
+    qtbot, app, docs: Path, tiny_gguf: Path, tmp_path: Path
+) -> None:
+    """Collection ids belong to the documents index the chat was exported from: in another
+    data folder the same id is another collection."""
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
+    collection = _make_collection(qtbot, app, docs)
+    app.session.attach_collection(collection)
+    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    assert app.window.export_conversation_to(tmp_path / "chat.json", "json", False)
+    exported = json.loads((tmp_path / "chat.json").read_text())
+    assert exported["settings"]["collections"] == [collection]
+    app.window.new_chat()
+    before = {c.id for c in app.store.list_conversations()}
+    assert app.window.import_from(tmp_path / "chat.json") == 1
+    (imported,) = {c.id for c in app.store.list_conversations()} - before
+    assert "collections" not in app.store.conversation_settings(imported)
+    app.window.open_conversation(imported)
+    assert app.session.attached == ()
+    model = app.session.messages
+    assert model.data(model.index(1, 0), _Roles.SourcesRole)  # its sources are kept
