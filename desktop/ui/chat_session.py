@@ -155,7 +155,8 @@ class ChatSession(QObject):
         self._thinking_since: float | None = None
         self._last_save = 0.0
         self._sent_rows: tuple[int, ...] = ()
-        self._dropped: dict[int | None, int] = {}
+        # Per conversation, the messages the last prompt left out, oldest first (ids).
+        self._dropped: dict[int | None, tuple[int, ...]] = {}
         self.default_overflow = OverflowStrategy.DROP
         """The app-wide choice; a conversation's own choice (`overflow`) wins."""
         self.overflow = OverflowStrategy.DROP
@@ -378,8 +379,20 @@ class ChatSession(QObject):
     def _not_sent_ids(self) -> set[int]:
         """Messages that the next prompt leaves out: dropped earlier or summarized."""
         _, behind = self._history()
-        cut = max(self._dropped.get(self.conversation_id, 0), self._summary_covers(behind))
+        cut = max(self._still_dropped(behind), self._summary_covers(behind))
         return {message.id for message in behind[:cut]}
+
+    def _still_dropped(self, behind: Sequence[StoredMessage]) -> int:
+        """How many of the oldest history messages stay left out (so the model's cache of the
+        rest stays usable): all those the last prompt dropped, while they still start this
+        branch. A branch that parts from them (an edit of an earlier message, the arrows) starts
+        over from what fits."""
+        dropped = self._dropped.get(self.conversation_id, ())
+        if len(dropped) >= len(behind):
+            return 0
+        if any(d != message.id for d, message in zip(dropped, behind, strict=False)):
+            return 0
+        return len(dropped)
 
     def edit_summary(self, text: str) -> bool:
         """Keeps the user's version of the running summary; the next prompt carries it."""
@@ -415,7 +428,7 @@ class ChatSession(QObject):
                 self._count_id,
                 tuple(history),
                 self.settings.sampling.max_tokens,
-                max(self._dropped.get(self.conversation_id, 0), covers),
+                max(self._still_dropped(behind), covers),
                 self.running_summary.content if covers and self.running_summary else "",
                 focus,
                 thinking=self.settings.thinking,
@@ -692,7 +705,7 @@ class ChatSession(QObject):
             self._reply_id,
             tuple(history),
             sampling,
-            max(self._dropped.get(self.conversation_id, 0), covers),
+            max(self._still_dropped(behind), covers),
             conversation_key=str(self.conversation_id),
             thinking=self.settings.thinking,
             thinking_budget=self.settings.thinking_budget,
@@ -867,7 +880,9 @@ class ChatSession(QObject):
     def on_worker_reply_started(self, request_id: int, info: PromptInfo) -> None:
         if request_id != self._reply_id:
             return
-        self._dropped[self.conversation_id] = info.dropped_messages
+        self._dropped[self.conversation_id] = tuple(
+            message.id for message in self._sent_messages[: info.dropped_messages]
+        )
         if self._reply_row is not None:
             self.messages.set_meta(self._reply_row, "")  # no longer "Summarizing…"
         # The plan counts dropped messages after the system prompt, oldest first, which are

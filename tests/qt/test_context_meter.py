@@ -323,3 +323,23 @@ def test_a_dropped_text_file_is_inserted_and_a_binary_one_refused(
     assert window.composer.text().startswith("# Notes")
     assert not window.composer.insert_file(tmp_path / "missing.md")
     assert refused[-1].startswith("missing.md: ")
+
+
+def test_an_edit_of_an_early_message_sends_the_turns_before_it_again(qtbot, app, tiny_gguf):
+    """Turns dropped from a long branch are dropped for good on it (the cache stays usable),
+    but a new branch from an early message is short: what it keeps fits and is sent."""
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=256, temperature=0.0, max_tokens=16)
+    conversation = _long_conversation(app, 12)
+    assert app.window.open_conversation(conversation)
+    infos: list = []
+    app.session.prompt_info_changed.connect(infos.append)
+    type_and_send(qtbot, app, "Newest question")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=60_000)
+    assert infos[-1].dropped_messages > 2
+    assert app.session.edit(2, "A different second question")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=60_000)
+    assert infos[-1].dropped_messages == 0
+    sent = "".join(s.text for s in app.worker.last_plan.segments)
+    assert "Old question 0 " in sent and "Old answer 0 " in sent
+    model = app.session.messages
+    assert not any(model.data(model.index(r), model.Roles.ExcludedRole) for r in range(4))
