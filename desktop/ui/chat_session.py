@@ -615,6 +615,22 @@ class ChatSession(QObject):
         self._show_path()
         return True
 
+    def show_branch_of(self, message_id: int) -> bool:
+        """Shows the branch that holds ``message_id`` (a search hit may be on another one);
+        False if it is not in the open conversation or a reply is streaming."""
+        if self.is_streaming or self.conversation_id is None:
+            return False
+        if any(message.id == message_id for message in self._path):
+            return True
+        message = self.store.get_message(message_id)
+        if message is None or message.conversation_id != self.conversation_id:
+            return False
+        leaf = self.store.branch_leaf(message_id)
+        self.store.set_current_leaf(self.conversation_id, leaf)
+        self._path = list(self.store.path_to(leaf))
+        self._show_path()
+        return True
+
     def delete_message(self, row: int) -> bool:
         """Deletes the message at `row` and everything that branches from it."""
         if self.is_streaming or self.conversation_id is None:

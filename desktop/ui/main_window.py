@@ -786,6 +786,7 @@ class MainWindow(QMainWindow):
         if not self.open_conversation(conversation_id):
             return
         if isinstance(message_id, int):
+            self.session.show_branch_of(message_id)  # the hit may be on another branch
             row = self.session.messages.row_of_message(message_id)
             while row is None and self.session.messages.rowCount() < self.session.path_length:
                 self.session.show_earlier()

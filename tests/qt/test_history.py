@@ -90,6 +90,24 @@ def test_search_opens_the_conversation_at_the_message(qtbot, chatting) -> None:
     assert app.session.conversation_id == target
 
 
+def test_a_search_hit_on_another_branch_shows_that_branch(qtbot, chatting) -> None:
+    app = chatting
+    send_and_wait(qtbot, app, "Tell me about lighthouses")
+    app.window.chat_view.edit_submitted.emit(0, "Tell me about windmills")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    conversation = app.session.conversation_id
+    app.window.new_chat()
+    app.window.on_sidebar_search_changed("lighthouses")
+    results = app.window.sidebar.results_model()
+    hits = [results.hit(row) for row in range(results.rowCount())]
+    hit = next(h for h in hits if h.message_id is not None)
+    app.window.sidebar.search_hit_activated.emit(hit.conversation_id, hit.message_id)
+    assert app.session.conversation_id == conversation
+    assert rows(app)[0].content == "Tell me about lighthouses"
+    current = app.store.get_conversation(conversation).current_leaf_id
+    assert hit.message_id in [m.id for m in app.store.path_to(current)]  # kept on reopening
+
+
 def test_edit_makes_a_branch_and_arrows_switch_back(qtbot, chatting) -> None:
     app = chatting
     send_and_wait(qtbot, app, "Original question")
