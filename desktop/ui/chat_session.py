@@ -855,6 +855,8 @@ class ChatSession(QObject):
             )
             if note is not None and note.state == SourcesState.SEARCHING:  # stopped meanwhile
                 self.messages.set_sources(self._reply_row, (), None)
+            if not meta:  # stopped or failed while "Summarizing…": that line is over
+                self.messages.set_meta(self._reply_row, "")
             self.messages.set_finished(self._reply_row, reason, meta)
         self._reply_id = None
         self._reply_row = None

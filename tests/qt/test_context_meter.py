@@ -343,3 +343,22 @@ def test_an_edit_of_an_early_message_sends_the_turns_before_it_again(qtbot, app,
     assert "Old question 0 " in sent and "Old answer 0 " in sent
     model = app.session.messages
     assert not any(model.data(model.index(r), model.Roles.ExcludedRole) for r in range(4))
+
+
+def test_stopping_while_summarizing_clears_the_summarizing_line(qtbot, app, tiny_gguf):
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=256, temperature=0.0, max_tokens=16)
+    session = app.session
+    conversation = _long_conversation(app)
+    assert app.window.open_conversation(conversation)
+    session.set_overflow(OverflowStrategy.SUMMARIZE)
+    assert session.send("Newest question")
+    # The tiny model summarizes too fast to press Stop meanwhile: the worker's queued signal
+    # is handed to the session's slot directly, and Stop follows.
+    session.on_worker_summary_started(session._reply_id)
+    model = session.messages
+    reply = model.index(model.rowCount() - 1)
+    assert model.data(reply, model.Roles.MetaRole) == "Summarizing the earlier conversation…"
+    session.stop()
+    assert model.data(reply, model.Roles.MetaRole) == ""
+    qtbot.wait(300)  # whatever the worker still sends for the stopped reply is dropped
+    assert model.data(reply, model.Roles.MetaRole) == ""
