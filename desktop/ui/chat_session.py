@@ -340,7 +340,11 @@ class ChatSession(QObject):
             return
         start = max(0, hidden - PAGE_SIZE)
         self.messages.prepend_rows(self._rows_for(self._path[start:hidden]))
-        self._sent_rows = ()
+        # A streaming reply's row (and the rows its prompt was sent from) moved down.
+        added = hidden - start
+        if self._reply_row is not None:
+            self._reply_row += added
+        self._sent_rows = tuple(row + added for row in self._sent_rows)
         self.has_earlier_changed.emit(start > 0)
 
     def _show_path(self) -> None:

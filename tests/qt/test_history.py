@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from desktop.core.conversation import FinishReason, Role
 
+from .test_context_meter import _long_conversation
 from .test_main_window import load_tiny, rows, type_and_send
 
 
@@ -345,3 +346,24 @@ def test_a_long_history_lists_a_page_then_the_rest_and_the_last_chat(
         assert view.currentIndex().data(model.Roles.IdRole) == last
     finally:
         app.shutdown()
+
+
+def test_earlier_messages_shown_while_a_reply_streams_keep_the_reply_in_its_row(
+    qtbot, app, long_context_tiny_gguf
+):
+    """Scrolling to the top loads the previous page above the rows; the streaming reply's row
+    moves down with it, and its text must follow (not land in an old message)."""
+    load_tiny(qtbot, app, long_context_tiny_gguf, n_ctx=4096, temperature=0.0, max_tokens=64)
+    conversation = _long_conversation(app, 110)  # 220 messages: more than one page
+    assert app.window.open_conversation(conversation)
+    session = app.session
+    model = session.messages
+    assert session.send("Newest question")
+    session.show_earlier()
+    assert model.rowCount() == 222
+    qtbot.waitUntil(lambda: not session.is_streaming, timeout=60_000)
+    stored = app.store.current_path(conversation)
+    assert model.data(model.index(221), model.Roles.ContentRole) == stored[-1].content
+    assert stored[-1].content
+    for row in (201, 219):
+        assert model.data(model.index(row), model.Roles.ContentRole) == stored[row].content
