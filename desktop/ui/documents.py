@@ -291,8 +291,9 @@ class DocumentCollections(QObject):
         self._rename_requested.emit(collection_id, name)
 
     def delete(self, collection_id: int) -> None:
-        """Stops any update first (the index is consistent between files), then deletes."""
-        self.cancel()
+        """Stops the collection's updates first (the index is consistent between files), then
+        deletes it; other collections' updates go on."""
+        self._indexer.cancel_collection(collection_id)
         self._delete_requested.emit(collection_id)
 
     def pause(self) -> None:

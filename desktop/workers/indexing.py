@@ -217,6 +217,8 @@ class IndexWorker(QObject):
         self._running.set()
         self._cancel_up_to = 0
         self._current_job = 0
+        self._current_collection = 0
+        self._deleted: set[int] = set()  # collections whose updates stop (deleted meanwhile)
 
     # -- thread-safe controls --
 
@@ -242,6 +244,14 @@ class IndexWorker(QObject):
             self._running.set()
             self.paused_changed.emit(False)
 
+    def cancel_collection(self, collection_id: int) -> None:
+        """Stops the running update and skips queued ones of this collection only (it is
+        being deleted); other collections' updates go on. A pause is released meanwhile."""
+        self._deleted.add(collection_id)
+        if self._current_collection == collection_id and not self._running.is_set():
+            self._running.set()
+            self.paused_changed.emit(False)
+
     # -- helpers on the worker thread --
 
     def index(self) -> DocumentIndex:
@@ -263,9 +273,12 @@ class IndexWorker(QObject):
     def _should_stop(self) -> bool:
         # Pausing blocks here, between two files; waking every 0.2 s notices a cancel.
         while not self._running.wait(0.2):
-            if self._current_job <= self._cancel_up_to:
+            if self._cancelled():
                 return True
-        return self._current_job <= self._cancel_up_to
+        return self._cancelled()
+
+    def _cancelled(self) -> bool:
+        return self._current_job <= self._cancel_up_to or self._current_collection in self._deleted
 
     def _announce(self, collection_id: int | None = None) -> None:
         index = self.index()
@@ -351,9 +364,10 @@ class IndexWorker(QObject):
         read again)."""
         from desktop.core.doc_index import CollectionError
 
-        if job.job_id <= self._cancel_up_to:
+        if job.job_id <= self._cancel_up_to or job.collection_id in self._deleted:
             return  # cancelled before it started
         self._current_job = job.job_id
+        self._current_collection = job.collection_id
         self.index_started.emit(job)
         try:
             report: UpdateReport = self.index().update(
@@ -363,12 +377,12 @@ class IndexWorker(QObject):
                 should_stop=self._should_stop,
             )
         except CollectionError as error:
-            self._current_job = 0
+            self._current_job = self._current_collection = 0
             self.index_failed.emit(job.job_id, str(error))
             return
         except Exception as error:
             log.exception("indexing collection %s failed", job.collection_id)
-            self._current_job = 0
+            self._current_job = self._current_collection = 0
             self.index_failed.emit(job.job_id, str(error))
             return
         if not report.cancelled:
@@ -376,7 +390,7 @@ class IndexWorker(QObject):
                 self._embed(job)
             except Exception:  # meaning search is optional; words still work
                 log.exception("embedding collection %s failed", job.collection_id)
-        self._current_job = 0
+        self._current_job = self._current_collection = 0
         self.index_finished.emit(job.job_id, report)
         self._announce(job.collection_id)
 

@@ -125,6 +125,38 @@ def test_progress_pause_and_stop_from_the_dialog(qtbot, app, tmp_path: Path) -> 
     qtbot.waitUntil(lambda: not dialog.progress_row.isVisible())
 
 
+def test_deleting_a_collection_does_not_stop_indexing_another(
+    qtbot, app, docs: Path, tmp_path: Path
+) -> None:
+    old = _make_collection(qtbot, app, docs, "Old notes")
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(300):
+        (folder / f"note{i:03}.md").write_text(f"# Note {i}\n\nPlain words number {i}.\n" * 20)
+    documents = app.documents
+    finished: list = []
+    documents.index_finished.connect(lambda _job, report: finished.append(report))
+    _dialog(qtbot, app).create_collection("Many", [folder])
+    qtbot.waitUntil(lambda: documents.progress is not None and documents.progress.done > 0)
+    documents.delete(old)
+    qtbot.waitUntil(lambda: bool(finished), timeout=60_000)
+    assert not finished[0].cancelled
+    assert finished[0].added == 300
+    qtbot.waitUntil(lambda: [c.name for c in documents.collections.collections()] == ["Many"])
+    # Deleting the collection that is being indexed still stops its update at once.
+    (folder / "more").mkdir()
+    for i in range(300):
+        (folder / "more" / f"extra{i:03}.md").write_text(f"# Extra {i}\n\nWords {i}.\n" * 20)
+    finished.clear()
+    many = documents.collections.collections()[0].id
+    documents.update(many)
+    qtbot.waitUntil(lambda: documents.progress is not None and documents.progress.done > 0)
+    documents.delete(many)
+    qtbot.waitUntil(lambda: bool(finished), timeout=10_000)
+    assert finished[0].cancelled
+    qtbot.waitUntil(lambda: documents.collections.rowCount() == 0)
+
+
 def test_chips_attach_and_detach_and_are_kept_with_the_chat(
     qtbot, app, docs: Path, tiny_gguf: Path
 ) -> None:
