@@ -234,6 +234,7 @@ class ChatSession(QObject):
     def new_chat(self) -> None:
         """Shows an empty chat; it is stored when its first message is sent."""
         self.stop()
+        self._count_id = None  # a count still on its way is about the chat that leaves
         self.conversation_id = None
         self._path = []
         self.overflow = self.default_overflow
@@ -249,6 +250,7 @@ class ChatSession(QObject):
         summary = self.store.get_conversation(conversation_id)
         if summary is None:
             return False
+        self._count_id = None  # a count still on its way is about the chat that leaves
         self.conversation_id = conversation_id
         leaf = summary.current_leaf_id
         self._path = list(self.store.path_to(leaf)) if leaf is not None else []

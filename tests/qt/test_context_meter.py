@@ -141,6 +141,19 @@ def test_a_stale_count_never_reaches_the_meter(qtbot, small) -> None:
     assert seen[-1].forecast.prompt_tokens > 1
 
 
+def test_a_count_of_the_chat_that_was_left_never_reaches_the_meter(qtbot, small) -> None:
+    app = small
+    session = app.session
+    other = _long_conversation(app, 2)
+    pending = session.request_count("a draft for the new chat")
+    assert pending is not None
+    seen: list[ContextCount] = []
+    session.context_counted.connect(seen.append)
+    assert app.window.open_conversation(other)
+    session.on_worker_context_counted(pending, count(1))  # the old chat's count arrives late
+    assert seen == []
+
+
 def _long_conversation(app, turns: int = 10) -> int:
     store = app.store
     conversation = store.create_conversation("Long chat").id
