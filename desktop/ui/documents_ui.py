@@ -68,6 +68,7 @@ class DocumentsFeature(QObject):
 
         self.session.set_documents(documents)
         self.session.attached_changed.connect(self.on_session_attached_changed)
+        self.session.conversation_opened.connect(self.on_session_conversation_opened)
         self.chips.set_attached(self.session.attached)
 
     @classmethod
@@ -107,6 +108,11 @@ class DocumentsFeature(QObject):
             # Opening a chat with collections (or attaching one) picks up changed files; the
             # check is a stat per file when nothing changed.
             self.documents.update(collection_id)
+
+    @Slot(object)
+    def on_session_conversation_opened(self, _summary: object) -> None:
+        """The panel showed a passage of the chat that left: it shows none until asked."""
+        self.panel.show_sources(())
 
     @Slot(int, int)
     def show_source(self, row: int, number: int) -> None:

@@ -256,6 +256,26 @@ def test_a_grounded_reply_cites_sources_that_open_in_the_panel_and_exports(
     assert model.data(model.index(reply_row, 0), _Roles.RoleRole) == Role.ASSISTANT
 
 
+def test_the_sources_panel_forgets_the_passage_of_a_chat_that_was_left(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
+    collection = _make_collection(qtbot, app, docs)
+    app.session.attach_collection(collection)
+    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    feature = app.window.documents_feature
+    feature.show_source(app.session.messages.rowCount() - 1, 1)
+    assert "Harwick" in feature.panel.passage.toPlainText()
+    conversation = app.session.conversation_id
+    app.window.new_chat()
+    assert feature.panel.current() is None
+    assert feature.panel.passage.toPlainText() == ""
+    feature.show_source(0, 1)  # nothing there in the new chat: still none
+    app.window.open_conversation(conversation)
+    assert feature.panel.current() is None
+
+
 def test_nothing_relevant_is_said_in_the_chat_and_to_the_model(
     qtbot, app, docs: Path, tiny_gguf: Path, tmp_path: Path
 ) -> None:
