@@ -1038,6 +1038,12 @@ class InferenceWorker(QObject):
                 first_of_call = len(generated)
                 force_answer = False
                 remaining = replace(sampling, max_tokens=max(1, limit - len(generated)))
+                if first_of_call and sampling.seed is not None:
+                    # The answer after a forced end of thinking: the same seed would draw the
+                    # thinking's random numbers again (a reply still reproducible by its seed).
+                    remaining = replace(
+                        remaining, seed=(sampling.seed + first_of_call) & 0x7FFFFFFF
+                    )
                 for token in model.generate(current, remaining, should_stop):
                     if first_token_at is None:
                         first_token_at = time.perf_counter()

@@ -98,6 +98,23 @@ def test_budget_closes_the_thinking_and_the_answer_follows(
     assert stats.generated_tokens == GREEDY.max_tokens  # the budget does not add to the limit
 
 
+def test_the_answer_after_the_budget_does_not_replay_the_thinkings_random_draws(
+    qtbot, worker, thinking_tiny_gguf
+) -> None:
+    """The answer is sampled on from the thinking: with the seed started over, it drew the
+    same random numbers and (on this tiny model) began by repeating the thinking."""
+    recorder = Recorder(worker)
+    load(qtbot, recorder, thinking_tiny_gguf)
+    messages = (ChatMessage(Role.USER, "Why is the sky blue?"),)
+    repeats = 0
+    for seed in range(1, 7):
+        sampling = SamplingOptions(temperature=1.0, max_tokens=24, seed=seed)
+        reply(qtbot, recorder, GenerationRequest(seed + 1, messages, sampling, thinking_budget=6))
+        thinking, answer = recorder.text("thinking").strip(), recorder.text("answer").strip()
+        repeats += bool(thinking) and answer.startswith(thinking[:5])
+    assert repeats == 0
+
+
 def test_reply_that_never_stops_thinking_has_no_answer(qtbot, worker, thinking_tiny_gguf) -> None:
     recorder = Recorder(worker)
     load(qtbot, recorder, thinking_tiny_gguf)
