@@ -83,6 +83,11 @@ def auto_title(text: str) -> str:
     return cut.rstrip(" ,.;:") + "…"
 
 
+def _joined_user_turn(earlier: ChatMessage, text: str) -> ChatMessage:
+    """One user turn made of two that no reply came between."""
+    return ChatMessage(Role.USER, f"{earlier.content}\n\n{text}")
+
+
 class ChatSession(QObject):
     """The open conversation bound to the inference worker and the store.
 
@@ -368,6 +373,13 @@ class ChatSession(QObject):
         for message in self._path:
             if message.role == Role.ASSISTANT and not message.content:
                 continue  # a failed or empty reply is not part of the conversation
+            if message.role == Role.USER and history and history[-1].role == Role.USER:
+                # The reply between them was stopped before it said anything. Strict templates
+                # (Gemma's, Mistral's) refuse two user turns in a row, so they go as one turn
+                # that starts as the earlier one did (the cached prompt prefix still holds).
+                history[-1] = _joined_user_turn(history[-1], message.content)
+                behind[-1] = message
+                continue
             history.append(ChatMessage(message.role, message.content, message.thinking))
             behind.append(message)
         return history, behind
@@ -420,7 +432,10 @@ class ChatSession(QObject):
             return None
         history, behind = self._history()
         if draft.strip():
-            history.append(ChatMessage(Role.USER, draft))
+            if history and history[-1].role == Role.USER:  # as _history joins them on send
+                history[-1] = _joined_user_turn(history[-1], draft)
+            else:
+                history.append(ChatMessage(Role.USER, draft))
         elif not history or history[-1].role != Role.USER:
             history.append(ChatMessage(Role.USER, " "))  # the turn the user is about to write
         system = self.settings.system_prompt.strip()

@@ -237,3 +237,39 @@ def test_a_gguf_dropped_on_the_window_goes_to_the_library(
     qtbot.waitUntil(lambda: (private_data_dir / "models" / tiny_gguf.name).exists(), timeout=10_000)
     assert asked == [tiny_gguf]
     app.window.model_manager.calls.wait(10_000)
+
+
+STRICT_CHATML = (
+    "{% for message in messages %}"
+    "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+    "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}"
+    "{% endif %}"
+    "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+)
+
+
+def test_a_reply_stopped_before_its_first_word_does_not_break_a_strict_template(
+    qtbot, app, tmp_path: Path
+) -> None:
+    """Gemma's and Mistral's templates raise when two user turns follow each other, which is
+    what the history would be after a reply stopped before it said anything."""
+    from tests.fixtures.tiny_model import write_tiny_gguf
+
+    model = write_tiny_gguf(tmp_path / "strict.gguf", chat_template=STRICT_CHATML)
+    load_tiny(qtbot, app, model, temperature=0.0, max_tokens=8)
+    session = app.session
+    assert session.send("First question")
+    session.stop()  # before the worker's first delta reaches the window: the reply is empty
+    qtbot.waitUntil(lambda: not session.is_streaming, timeout=10_000)
+    assert session.send("Second question")
+    qtbot.waitUntil(lambda: not session.is_streaming, timeout=30_000)
+    path = app.store.current_path(session.conversation_id)
+    assert [m.role for m in path] == [Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT]
+    assert path[1].content == "" and path[1].finish_reason == FinishReason.CANCELLED
+    assert path[3].finish_reason in (FinishReason.STOP, FinishReason.LENGTH)
+    assert path[3].content
+    prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
+    assert "First question\n\nSecond question" in prompt
+    assert prompt.count("<|im_start|>user") == 1
