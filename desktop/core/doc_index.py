@@ -58,6 +58,7 @@ from desktop.core.storage import (
     _move_aside,
     _needs_substring,
     _trigram_available,
+    apply_migrations,
     run_script,
 )
 
@@ -297,25 +298,9 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 
 
 def migrate(conn: sqlite3.Connection, target: int | None = None) -> None:
-    """Runs the migrations from the file's version up to ``target`` (default: the latest),
-    each in its own transaction. The connection must be in autocommit mode."""
-    target = len(MIGRATIONS) if target is None else target
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    for index in range(version, target):
-        conn.execute("PRAGMA foreign_keys = OFF")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            MIGRATIONS[index](conn)
-            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
-            if broken:
-                raise sqlite3.IntegrityError(f"foreign keys broken: {broken[:5]}")
-            conn.execute(f"PRAGMA user_version = {index + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        finally:
-            conn.execute("PRAGMA foreign_keys = ON")
+    """Runs the migrations from the file's version up to ``target`` (default: the latest).
+    The connection must be in autocommit mode."""
+    apply_migrations(conn, MIGRATIONS, target)
 
 
 class _Unusable(Exception):

@@ -328,13 +328,24 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> None:
     The connection must be in autocommit mode (isolation_level=None). Public so tests can
     build a database at any earlier version.
     """
-    target = latest_version() if target is None else target
+    apply_migrations(conn, MIGRATIONS, target)
+
+
+def apply_migrations(
+    conn: sqlite3.Connection,
+    migrations: Sequence[Callable[[sqlite3.Connection], None]],
+    target: int | None = None,
+) -> None:
+    """The migration loop both databases share: from the file's ``user_version`` up to
+    ``target`` (default: all), each step in its own transaction with foreign keys off while it
+    runs and checked before its commit."""
+    target = len(migrations) if target is None else target
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     for index in range(version, target):
         conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction
         conn.execute("BEGIN IMMEDIATE")
         try:
-            MIGRATIONS[index](conn)
+            migrations[index](conn)
             broken = conn.execute("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise sqlite3.IntegrityError(f"foreign keys broken: {broken[:5]}")
