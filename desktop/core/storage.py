@@ -1001,23 +1001,19 @@ class ConversationStore(SqliteDatabase):
         settings: dict[str, Any] | _Unset = UNSET,
     ) -> None:
         """Replaces the given fields; ``settings`` is the whole sampling dict, not a patch."""
-        columns: list[str] = []
-        params: list[Any] = []
-        if model_file is not UNSET:
-            columns.append("model_file = ?")
-            params.append(model_file)
-        if system_prompt is not UNSET:
-            columns.append("system_prompt = ?")
-            params.append(system_prompt)
-        if settings is not UNSET:
-            columns.append("settings = ?")
-            params.append(json.dumps(settings, ensure_ascii=False, allow_nan=False))
+        columns, params = _set_clause(
+            {
+                "model_file": model_file,
+                "system_prompt": system_prompt,
+                "settings": settings
+                if settings is UNSET
+                else json.dumps(settings, ensure_ascii=False, allow_nan=False),
+            }
+        )
         if not columns:
             return
         self._update_conversation(
-            conversation_id,
-            f"UPDATE conversations SET {', '.join(columns)} WHERE id = ?",
-            tuple(params),
+            conversation_id, f"UPDATE conversations SET {columns} WHERE id = ?", params
         )
 
     def conversation_settings(self, conversation_id: int) -> dict[str, Any]:
@@ -1170,34 +1166,23 @@ class ConversationStore(SqliteDatabase):
     ) -> bool:
         """Saves a growing reply; one short transaction. False if the message is gone (its
         branch was deleted while it streamed)."""
-        columns: list[str] = []
-        params: list[Any] = []
-        if content is not UNSET:
-            columns.append("content = ?")
-            params.append(content)
-        if finish_reason is not UNSET:
-            columns.append("finish_reason = ?")
-            params.append(None if finish_reason is None else FinishReason(finish_reason).value)
-        if generation is not UNSET:
-            columns.append("generation = ?")
-            params.append(encode_generation(generation))
-        if finished_at is not UNSET:
-            columns.append("finished_at = ?")
-            params.append(finished_at)
-        if thinking is not UNSET:
-            columns.append("thinking = ?")
-            params.append(thinking)
-        if thinking_seconds is not UNSET:
-            columns.append("thinking_seconds = ?")
-            params.append(thinking_seconds)
-        if sources is not UNSET:
-            columns.append("sources = ?")
-            params.append(encode_sources(sources))
+        given = {
+            "content": content,
+            "finish_reason": finish_reason
+            if finish_reason is UNSET or finish_reason is None
+            else FinishReason(finish_reason).value,
+            "generation": generation if generation is UNSET else encode_generation(generation),
+            "finished_at": finished_at,
+            "thinking": thinking,
+            "thinking_seconds": thinking_seconds,
+            "sources": sources if sources is UNSET else encode_sources(sources),
+        }
+        columns, params = _set_clause(given)
         if not columns:
             return self.get_message(message_id) is not None
         with self._write() as db:
             found = db.execute(
-                f"UPDATE messages SET {', '.join(columns)} WHERE id = ?", (*params, message_id)
+                f"UPDATE messages SET {columns} WHERE id = ?", (*params, message_id)
             ).rowcount
             if found:
                 db.execute(
@@ -1590,6 +1575,12 @@ def _decode_summary(row: Sequence[Any]) -> RunningSummary | None:
     except (TypeError, ValueError):
         log.warning("skipping an unreadable summary row")
         return None
+
+
+def _set_clause(given: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    """``"a = ?, b = ?"`` and its parameters for the columns whose value is not UNSET."""
+    changes = {column: value for column, value in given.items() if value is not UNSET}
+    return ", ".join(f"{column} = ?" for column in changes), tuple(changes.values())
 
 
 def _lastrowid(cursor: sqlite3.Cursor) -> int:
