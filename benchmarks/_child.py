@@ -86,7 +86,15 @@ def _app_window(
 def _bare_llama(model: str, threads: int, n_ctx: int) -> None:
     import llama_cpp
 
-    llm = llama_cpp.Llama(model_path=model, n_ctx=n_ctx, n_threads=threads, verbose=False)
+    from desktop.engine.llama import LoadOptions  # the app's defaults, flash attention too
+
+    llm = llama_cpp.Llama(
+        model_path=model,
+        n_ctx=n_ctx,
+        n_threads=threads,
+        flash_attn=LoadOptions().flash_attn,
+        verbose=False,
+    )
     llm.eval(llm.tokenize(b"Hello", add_bos=True))
     print(json.dumps({"rss_mb": _rss_mb()}), flush=True)
 

@@ -103,7 +103,7 @@ class LoadOptions:
     n_gpu_layers: int = 0  # GPU_LAYERS_ALL for every layer
     n_threads: int | None = None  # None: physical cores
     n_batch: int = 512
-    flash_attn: bool = False
+    flash_attn: bool = True  # llama.cpp's "auto": on where the backend supports it
     use_mmap: bool = True
 
 
@@ -223,6 +223,12 @@ def default_thread_count() -> int:
     return max(1, physical or os.cpu_count() or 1)
 
 
+def batch_thread_count(n_threads: int) -> int:
+    """Threads for prompt evaluation: every core, since the GUI waits for the prompt anyway
+    (decoding keeps one core free for it instead)."""
+    return max(n_threads, os.cpu_count() or 1)
+
+
 class LoadedModel:
     """One model and its context, owned by the inference thread.
 
@@ -276,11 +282,23 @@ class LoadedModel:
             params.progress_callback = c_progress
             return params
 
+        original_init_context = llama_low.llama_init_from_model
+
+        def init_context(model: Any, params: llama_low.llama_context_params) -> Any:
+            if options.flash_attn:
+                params.flash_attn_type = llama_low.LLAMA_FLASH_ATTN_TYPE_AUTO
+            return original_init_context(model, params)
+
         n_threads = options.n_threads or default_thread_count()
         # llama_cpp.Llama takes no progress callback, so it is set on the model parameters it
-        # asks for while it loads. The lock keeps two loads from seeing each other's callback.
+        # asks for while it loads. Its flash_attn=True forces flash attention on even where the
+        # GPU backend lacks it for the model's head size (the op then falls back to the CPU and
+        # every token is slow), so the context is asked for llama.cpp's own "auto" instead: on
+        # where every device supports it, off elsewhere. The lock keeps two loads from seeing
+        # each other's hooks.
         with _load_lock:
             llama_low.llama_model_default_params = defaults_with_progress
+            llama_low.llama_init_from_model = init_context
             try:
                 llm = llama_cpp.Llama(
                     model_path=str(path),
@@ -289,7 +307,7 @@ class LoadedModel:
                     n_ubatch=min(options.n_batch, options.n_ctx),
                     n_gpu_layers=options.n_gpu_layers,
                     n_threads=n_threads,
-                    n_threads_batch=max(n_threads, os.cpu_count() or 1),
+                    n_threads_batch=batch_thread_count(n_threads),
                     flash_attn=options.flash_attn,
                     use_mmap=options.use_mmap,
                     verbose=False,
@@ -300,6 +318,7 @@ class LoadedModel:
                 raise ModelLoadError(str(error)) from error
             finally:
                 llama_low.llama_model_default_params = original_defaults
+                llama_low.llama_init_from_model = original_init_context
         return cls(llm, path)
 
     def close(self) -> None:

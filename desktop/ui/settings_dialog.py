@@ -76,7 +76,7 @@ class ModelSettingsDialog(QDialog):
         self.batch = QSpinBox()
         self.batch.setRange(16, 8192)
         load_form.addRow(self.tr("Batch size"), self.batch)
-        self.flash_attn = QCheckBox(self.tr("Use flash attention"))
+        self.flash_attn = QCheckBox(self.tr("Use flash attention where supported"))
         load_form.addRow("", self.flash_attn)
         self.mmap = QCheckBox(self.tr("Map the model file into memory (mmap)"))
         load_form.addRow("", self.mmap)

