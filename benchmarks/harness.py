@@ -23,6 +23,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import httpcore2._sync.http11 as http11
 import llama_cpp
 import llama_cpp.llama_cpp as llama_low
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, QTimer, Signal
@@ -756,6 +757,9 @@ def measure_load(app: App, cfg: Config, res: Results) -> None:
     res.absolute["load_s"] = f"app {min(app_s):.2f}, bare {min(bare_s):.2f}"
 
 
+_HTTPCORE_READ_SIZE: int = http11.HTTP11Connection.READ_NUM_BYTES  # before any app download
+
+
 def _plain_get(url: str, target: Path, hashed: bool = False) -> float:
     """The baseline: one plain httpx GET (redirects followed) streamed to a file, as received.
     ``hashed`` also runs sha256 over it inline: not the baseline, printed beside it to show what
@@ -765,18 +769,24 @@ def _plain_get(url: str, target: Path, hashed: bool = False) -> float:
     import httpx2
 
     digest = hashlib.sha256() if hashed else None
-    started = time.perf_counter()
-    with (
-        httpx2.Client(follow_redirects=True) as client,
-        client.stream("GET", url) as response,
-        open(target, "wb", buffering=0) as f,
-    ):
-        response.raise_for_status()
-        for chunk in response.iter_bytes():
-            f.write(chunk)
-            if digest is not None:
-                digest.update(chunk)
-    elapsed = time.perf_counter() - started
+    # httpx as it comes: the app's transfer raises httpcore's read size process-wide.
+    connection = http11.HTTP11Connection
+    tuned, connection.READ_NUM_BYTES = connection.READ_NUM_BYTES, _HTTPCORE_READ_SIZE
+    try:
+        started = time.perf_counter()
+        with (
+            httpx2.Client(follow_redirects=True) as client,
+            client.stream("GET", url) as response,
+            open(target, "wb", buffering=0) as f,
+        ):
+            response.raise_for_status()
+            for chunk in response.iter_bytes():
+                f.write(chunk)
+                if digest is not None:
+                    digest.update(chunk)
+        elapsed = time.perf_counter() - started
+    finally:
+        connection.READ_NUM_BYTES = tuned
     target.unlink()
     return elapsed
 

@@ -32,6 +32,7 @@ import os
 import shutil
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -162,19 +163,83 @@ class _Speed:
 
 
 class _Digest:
-    """A SHA-256 that can start over (when a server ignores a range or a part is dropped)."""
+    """SHA-256 of the bytes as they arrive, hashed on a thread of its own; can start over (a
+    server that ignores a range, a dropped part).
 
-    def __init__(self) -> None:
-        self.h = hashlib.sha256()
+    hashlib lets go of the GIL while it hashes, so one read's hash runs beside the next read and
+    write: on a 2-core machine a local download went from ~0.8 of a plain GET's speed (hashing
+    inline) to ~0.9. At most ``backlog`` bytes wait, so a CPU slower than the network holds the
+    download back instead of filling memory.
+    """
+
+    def __init__(self, backlog: int = 8 * _MIB) -> None:
+        self._hash = hashlib.sha256()
+        self._backlog = backlog
+        self._queue: deque[bytes] = deque()
+        self._unhashed = 0  # bytes queued or being hashed
+        self._changed = threading.Condition()
+        self._closed = False
+        self._thread: threading.Thread | None = None
 
     def update(self, data: bytes) -> None:
-        self.h.update(data)
+        with self._changed:
+            while self._unhashed > self._backlog:
+                self._changed.wait()
+            self._queue.append(data)
+            self._unhashed += len(data)
+            self._changed.notify_all()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="sha256", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._queue and not self._closed:
+                    self._changed.wait()
+                if not self._queue:
+                    return
+                batch = list(self._queue)
+                self._queue.clear()
+                running = self._hash
+            for data in batch:
+                running.update(data)
+            with self._changed:
+                self._unhashed -= sum(map(len, batch))
+                self._changed.notify_all()
+
+    def _drain(self) -> None:
+        with self._changed:
+            while self._unhashed:
+                self._changed.wait()
 
     def reset(self) -> None:
-        self.h = hashlib.sha256()
+        self._drain()
+        self._hash = hashlib.sha256()
 
     def hexdigest(self) -> str:
-        return self.h.hexdigest()
+        self._drain()
+        return self._hash.hexdigest()
+
+    def __enter__(self) -> _Digest:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """Ends the thread (once what is queued is hashed)."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+
+def _read_larger_chunks() -> None:
+    """httpcore reads a response 64 KiB at a time; on a fast link the Python work per read
+    (h11, httpx's iterators, our loop) was a fifth of a download's CPU. recv() returns what has
+    arrived, so a slow link is not kept waiting by the larger size. Process-wide, and only if
+    the attribute is still what we know (a later httpcore may differ)."""
+    import httpcore2._sync.http11 as http11
+
+    if getattr(http11.HTTP11Connection, "READ_NUM_BYTES", None) == 64 * 1024:
+        http11.HTTP11Connection.READ_NUM_BYTES = _MIB
 
 
 class _Retry(Exception):
@@ -220,78 +285,85 @@ def download(
 
     done = part.stat().st_size if part.exists() else 0
     _check_space(target.parent, size - done)
-    hasher = _Digest()
-    if done:
-        with open(part, "rb") as f:
-            while chunk := f.read(4 * _MIB):
-                hasher.update(chunk)
+    with _Digest() as hasher:
+        if done:
+            with open(part, "rb") as f:
+                while chunk := f.read(4 * _MIB):
+                    hasher.update(chunk)
+                    if control.stop_requested:
+                        return _stop(control, part, meta)
+
+        import httpx2
+
+        _read_larger_chunks()
+        own_client = client is None
+        if client is None:
+            client = httpx2.Client(
+                follow_redirects=True,
+                timeout=httpx2.Timeout(
+                    connect=connect_timeout, read=stall_timeout, write=30, pool=30
+                ),
+            )
+        speed = _Speed()
+        etag: str | None = None
+        failures = 0
+        connected = False  # a first connection that fails means offline; later ones are retried
+        try:
+            while True:
                 if control.stop_requested:
                     return _stop(control, part, meta)
+                if done >= size:
+                    break
+                report(TransferProgress(done, size, 0.0, TransferState.CONNECTING))
+                before = done
+                try:
+                    done, etag = _attempt(
+                        client, url, part, done, size, hasher, etag, headers or {}, control,
+                        report, speed, progress_interval, connected,
+                    )  # fmt: skip
+                    connected = True
+                    if done < size and not control.stop_requested:
+                        raise _Retry("the connection ended early")
+                except _Retry as retry:
+                    connected = True  # something answered; a refused connection now is a retry
+                    # Bytes written before the failure are in the part and in the hash.
+                    done = part.stat().st_size if part.exists() else 0
+                    failures = 0 if done > before else failures + 1
+                    if failures > max_retries:
+                        raise TransferError(
+                            TransferProblem.SERVER,
+                            "The download kept failing; try again later.",
+                            str(retry),
+                        ) from None
+                    if retry.stalled:
+                        report(TransferProgress(done, size, 0.0, TransferState.STALLED))
+                    wait = (
+                        retry.wait
+                        if retry.wait is not None
+                        else backoff * 2 ** max(failures - 1, 0)
+                    )
+                    wait = min(wait, max_backoff)
+                    report(TransferProgress(done, size, 0.0, TransferState.RETRYING, wait))
+                    if control.wait(wait):
+                        return _stop(control, part, meta)
+        finally:
+            if own_client:
+                client.close()
 
-    import httpx2
-
-    own_client = client is None
-    if client is None:
-        client = httpx2.Client(
-            follow_redirects=True,
-            timeout=httpx2.Timeout(connect=connect_timeout, read=stall_timeout, write=30, pool=30),
-        )
-    speed = _Speed()
-    etag: str | None = None
-    failures = 0
-    connected = False  # a first connection that fails means offline; later ones are retried
-    try:
-        while True:
-            if control.stop_requested:
-                return _stop(control, part, meta)
-            if done >= size:
-                break
-            report(TransferProgress(done, size, 0.0, TransferState.CONNECTING))
-            before = done
-            try:
-                done, etag = _attempt(
-                    client, url, part, done, size, hasher, etag, headers or {}, control,
-                    report, speed, progress_interval, connected,
-                )  # fmt: skip
-                connected = True
-                if done < size and not control.stop_requested:
-                    raise _Retry("the connection ended early")
-            except _Retry as retry:
-                connected = True  # something answered; a refused connection now is a retry
-                # Bytes written before the failure are in the part and in the hash.
-                done = part.stat().st_size if part.exists() else 0
-                failures = 0 if done > before else failures + 1
-                if failures > max_retries:
-                    raise TransferError(
-                        TransferProblem.SERVER,
-                        "The download kept failing; try again later.",
-                        str(retry),
-                    ) from None
-                if retry.stalled:
-                    report(TransferProgress(done, size, 0.0, TransferState.STALLED))
-                wait = retry.wait if retry.wait is not None else backoff * 2 ** max(failures - 1, 0)
-                wait = min(wait, max_backoff)
-                report(TransferProgress(done, size, 0.0, TransferState.RETRYING, wait))
-                if control.wait(wait):
-                    return _stop(control, part, meta)
-    finally:
-        if own_client:
-            client.close()
-
-    report(TransferProgress(done, size, 0.0, TransferState.VERIFYING))
-    actual_size = part.stat().st_size
-    digest = hasher.hexdigest()
-    if actual_size != size or (sha256 is not None and digest != sha256.lower()):
-        _remove(part, meta)
-        raise TransferError(
-            TransferProblem.CORRUPT,
-            f"“{target.name}” arrived damaged (its checksum is wrong) and was deleted.",
-            f"sha256 {digest}, expected {sha256}; {actual_size} of {size} bytes",
-        )
-    os.replace(part, target)
-    with contextlib.suppress(OSError):
-        meta.unlink()
-    return TransferOutcome.DONE
+        report(TransferProgress(done, size, 0.0, TransferState.VERIFYING))
+        actual_size = part.stat().st_size
+        digest = hasher.hexdigest()
+        if actual_size != size or (sha256 is not None and digest != sha256.lower()):
+            _remove(part, meta)
+            raise TransferError(
+                TransferProblem.CORRUPT,
+                f"“{target.name}” arrived damaged (its checksum is wrong) and was deleted.",
+                f"sha256 {digest}, expected {sha256}; {actual_size} of {size} bytes",
+            )
+        os.replace(part, target)
+        with contextlib.suppress(OSError):
+            meta.unlink()
+        return TransferOutcome.DONE
 
 
 def _adopt_or_reset_part(part: Path, meta: Path, ident: dict[str, object], size: int) -> None:
@@ -383,8 +455,7 @@ def _attempt(
             last = time.monotonic()
             with open(part, "ab", buffering=0) as f:
                 # As the bytes come: re-chunking them (iter_bytes(size)) copies every byte once
-                # more for nothing. Hashing stays inline: on a 2-core machine a writer thread
-                # for write + hash cost more in hand-offs than it overlapped.
+                # more for nothing. The hash runs on the digest's own thread.
                 for chunk in r.iter_bytes():
                     if done + len(chunk) > size:
                         chunk = chunk[: size - done]
