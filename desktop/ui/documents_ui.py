@@ -66,6 +66,11 @@ class DocumentsFeature(QObject):
         self.dock.hide()
         window.chat_view.source_requested.connect(self.show_source)
 
+        self._shown_message_id: int | None = None  # the reply whose passage the panel shows
+        messages = self.session.messages
+        messages.modelReset.connect(self.on_messages_changed)
+        messages.rowsRemoved.connect(self.on_messages_changed)
+
         self.session.set_documents(documents)
         self.session.attached_changed.connect(self.on_session_attached_changed)
         self.session.conversation_opened.connect(self.on_session_conversation_opened)
@@ -112,6 +117,24 @@ class DocumentsFeature(QObject):
     @Slot(object)
     def on_session_conversation_opened(self, _summary: object) -> None:
         """The panel showed a passage of the chat that left: it shows none until asked."""
+        self._forget_source()
+
+    @Slot()
+    def on_messages_changed(self) -> None:
+        """Another branch shown, or the reply deleted: a passage of a reply that is no longer
+        on screen goes too."""
+        if self._shown_message_id is None:
+            return
+        model = self.session.messages
+        role = MessageListModel.Roles.MessageIdRole
+        if not any(
+            model.data(model.index(row, 0), role) == self._shown_message_id
+            for row in range(model.rowCount())
+        ):
+            self._forget_source()
+
+    def _forget_source(self) -> None:
+        self._shown_message_id = None
         self.panel.show_sources(())
 
     @Slot(int, int)
@@ -120,7 +143,9 @@ class DocumentsFeature(QObject):
         model = self.session.messages
         if not 0 <= row < model.rowCount():
             return
-        sources = model.data(model.index(row, 0), MessageListModel.Roles.SourcesRole) or ()
+        index = model.index(row, 0)
+        sources = model.data(index, MessageListModel.Roles.SourcesRole) or ()
+        self._shown_message_id = model.data(index, MessageListModel.Roles.MessageIdRole)
         self.panel.show_sources(sources, number)
         if self.dock.isHidden():
             self.dock.show()

@@ -276,6 +276,25 @@ def test_the_sources_panel_forgets_the_passage_of_a_chat_that_was_left(
     assert feature.panel.current() is None
 
 
+def test_the_sources_panel_forgets_a_passage_of_another_branch(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
+    collection = _make_collection(qtbot, app, docs)
+    app.session.attach_collection(collection)
+    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    session, feature = app.session, app.window.documents_feature
+    reply_row = session.messages.rowCount() - 1
+    assert session.regenerate(reply_row)
+    qtbot.waitUntil(lambda: not session.is_streaming, timeout=30_000)
+    feature.show_source(reply_row, 1)  # the second version's passage
+    assert "Harwick" in feature.panel.passage.toPlainText()
+    assert session.switch_sibling(reply_row, -1)  # back to the first version
+    assert feature.panel.current() is None
+    assert feature.panel.passage.toPlainText() == ""
+
+
 def test_nothing_relevant_is_said_in_the_chat_and_to_the_model(
     qtbot, app, docs: Path, tiny_gguf: Path, tmp_path: Path
 ) -> None:
