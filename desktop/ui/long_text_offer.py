@@ -74,10 +74,17 @@ class LongTextOffer(QWidget):
             )
         elif count.focus_fit_chars > 0:
             share = max(1, round(100 * count.focus_fit_chars / max(1, len(text))))
-            message = self.tr(
-                "The inserted text is {tokens} tokens, more than the context window holds. "
-                "About the first {share} % of it fits."
-            ).format(tokens=tokens, share=share)
+            if count.focus_room_for_passages:
+                message = self.tr(
+                    "The inserted text is {tokens} tokens, more than the context window holds. "
+                    "About the first {share} % of it fits and leaves {room} tokens for passages "
+                    "from the attached collections."
+                ).format(tokens=tokens, share=share, room=f"{count.focus_room_for_passages:,}")
+            else:
+                message = self.tr(
+                    "The inserted text is {tokens} tokens, more than the context window holds. "
+                    "About the first {share} % of it fits."
+                ).format(tokens=tokens, share=share)
         else:
             message = self.tr(
                 "The inserted text is {tokens} tokens; none of it fits in the context window "

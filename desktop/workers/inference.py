@@ -165,6 +165,7 @@ class ContextCount:
     focus_fit_chars: int = 0
     passage_tokens: int = 0
     passage_dropped_turns: int = 0
+    focus_room_for_passages: int = 0  # tokens focus_fit_chars leaves free for the passages
 
 
 @dataclass(frozen=True, slots=True)
@@ -923,16 +924,23 @@ class InferenceWorker(QObject):
                     ).newly_dropped_turns
         except TemplateError:
             return
-        focus_tokens = fit_chars = 0
+        focus_tokens = fit_chars = kept_for_passages = 0
         focus = request.focus_text
         if focus:
             tokens = model.tokenize_text(focus)
             focus_tokens = len(tokens)
             room = result.limit - (result.smallest_tokens - focus_tokens)
+            if request.grounded:
+                # Trimmed to the last token that fits, the text would leave the passages chosen
+                # at send no room at all: half of the room goes to them (a quarter window at most).
+                kept_for_passages = min(max(0, room) // 2, model.n_ctx // 4)
+                room -= kept_for_passages
             fit_chars = _chars_of_tokens(model, focus, tokens, room)
         self.context_counted.emit(
             request.request_id,
-            ContextCount(result, focus_tokens, fit_chars, passages, passage_turns),
+            ContextCount(
+                result, focus_tokens, fit_chars, passages, passage_turns, kept_for_passages
+            ),
         )
 
     def _switch_kv_state(self, model: LoadedModel, key: str | None, prompt: Sequence[int]) -> None:

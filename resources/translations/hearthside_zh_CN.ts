@@ -743,7 +743,7 @@
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents_ui.py" line="98"/>
+        <location filename="../../desktop/ui/documents_ui.py" line="103"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
@@ -1449,7 +1449,7 @@
     </message>
     <message>
         <location filename="../../desktop/ui/long_text_offer.py" line="44"/>
-        <location filename="../../desktop/ui/long_text_offer.py" line="88"/>
+        <location filename="../../desktop/ui/long_text_offer.py" line="95"/>
         <source>Keep it all</source>
         <translation>全部保留</translation>
     </message>
@@ -1459,17 +1459,22 @@
         <translation>插入的文本有 {tokens} 个 token，可以容纳。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/long_text_offer.py" line="78"/>
+        <location filename="../../desktop/ui/long_text_offer.py" line="79"/>
+        <source>The inserted text is {tokens} tokens, more than the context window holds. About the first {share} % of it fits and leaves {room} tokens for passages from the attached collections.</source>
+        <translation>插入的文本有 {tokens} 个 token，超出了上下文窗口的容量。大约可以容纳前 {share}%，并为所附文档集中的段落留出 {room} 个 token。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/long_text_offer.py" line="85"/>
         <source>The inserted text is {tokens} tokens, more than the context window holds. About the first {share} % of it fits.</source>
         <translation>插入的文本有 {tokens} 个 token，超出了上下文窗口的容量。大约只能容纳前 {share}%。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/long_text_offer.py" line="83"/>
+        <location filename="../../desktop/ui/long_text_offer.py" line="90"/>
         <source>The inserted text is {tokens} tokens; none of it fits in the context window with the rest of the message.</source>
         <translation>插入的文本有 {tokens} 个 token；加上消息的其余部分后，上下文窗口已无法容纳其中任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/long_text_offer.py" line="88"/>
+        <location filename="../../desktop/ui/long_text_offer.py" line="95"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>

@@ -208,6 +208,28 @@ def test_count_measures_a_long_paste_and_what_of_it_fits(worker: InferenceWorker
     assert counts[-1].forecast.prompt_tokens <= counts[-1].forecast.limit
 
 
+def test_trimming_a_paste_leaves_room_for_passages_when_collections_are_attached(
+    worker: InferenceWorker,
+) -> None:
+    counts: list[ContextCount] = []
+    worker.context_counted.connect(lambda _rid, count: counts.append(count))
+    paste = "the river runs under the old bridge by the mill " * 80
+    messages = (ChatMessage(Role.USER, f"Please summarize:\n{paste}"),)
+    worker.on_count_requested(CountRequest(1, messages, GREEDY.max_tokens, 0, focus_text=paste))
+    worker.on_count_requested(
+        CountRequest(2, messages, GREEDY.max_tokens, 0, focus_text=paste, grounded=True)
+    )
+    plain, grounded = counts
+    assert plain.focus_room_for_passages == 0
+    assert grounded.focus_room_for_passages > 0
+    assert 0 < grounded.focus_fit_chars < plain.focus_fit_chars
+    # What the trim keeps back is room the passages really get at send.
+    trimmed = (ChatMessage(Role.USER, f"Please summarize:\n{paste[: grounded.focus_fit_chars]}"),)
+    worker.on_count_requested(CountRequest(3, trimmed, GREEDY.max_tokens, 0, grounded=True))
+    assert counts[-1].forecast.too_long_by == 0
+    assert counts[-1].passage_tokens >= grounded.focus_room_for_passages
+
+
 def test_stopping_while_summarizing_keeps_no_half_summary(worker: InferenceWorker) -> None:
     history = [ChatMessage(Role.SYSTEM, "You are a patient assistant.")]
     for i in range(30):

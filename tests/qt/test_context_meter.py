@@ -297,6 +297,20 @@ def test_a_long_paste_shows_its_size_and_can_be_trimmed_to_fit(qtbot, small) -> 
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
 
 
+def test_the_trim_offer_says_what_it_keeps_for_passages(qtbot) -> None:
+    from desktop.ui.long_text_offer import LongTextOffer
+
+    offer = LongTextOffer()
+    qtbot.addWidget(offer)
+    text = "the river " * 1000
+    too_long = ContextForecast(3000, 2048, 1536, too_long_by=1500, smallest_tokens=3000)
+    assert offer.offer(text, ContextCount(too_long, 2900, 4000))
+    assert "passages" not in offer.text()
+    assert offer.offer(text, ContextCount(too_long, 2900, 2000, focus_room_for_passages=512))
+    assert "512 tokens for passages" in offer.text()
+    assert offer.trim_button().isVisibleTo(offer)
+
+
 def test_a_short_paste_shows_no_offer(qtbot, small) -> None:
     app = small
     editor = app.window.composer._input
