@@ -256,14 +256,21 @@ def test_a_grounded_reply_cites_sources_that_open_in_the_panel_and_exports(
     assert model.data(model.index(reply_row, 0), _Roles.RoleRole) == Role.ASSISTANT
 
 
-def test_the_sources_panel_forgets_the_passage_of_a_chat_that_was_left(
-    qtbot, app, docs: Path, tiny_gguf: Path
-) -> None:
+def _ask_with_the_harbour_notes(qtbot, app, docs: Path, tiny_gguf: Path) -> int:
+    """The tiny model loaded, the docs attached as a collection (its id is returned), one
+    question answered."""
     load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
     collection = _make_collection(qtbot, app, docs)
     app.session.attach_collection(collection)
     type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    return collection
+
+
+def test_the_sources_panel_forgets_the_passage_of_a_chat_that_was_left(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    _ask_with_the_harbour_notes(qtbot, app, docs, tiny_gguf)
     feature = app.window.documents_feature
     feature.show_source(app.session.messages.rowCount() - 1, 1)
     assert "Harwick" in feature.panel.passage.toPlainText()
@@ -279,11 +286,7 @@ def test_the_sources_panel_forgets_the_passage_of_a_chat_that_was_left(
 def test_the_sources_panel_forgets_a_passage_of_another_branch(
     qtbot, app, docs: Path, tiny_gguf: Path
 ) -> None:
-    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
-    collection = _make_collection(qtbot, app, docs)
-    app.session.attach_collection(collection)
-    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
-    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    _ask_with_the_harbour_notes(qtbot, app, docs, tiny_gguf)
     session, feature = app.session, app.window.documents_feature
     reply_row = session.messages.rowCount() - 1
     assert session.regenerate(reply_row)
@@ -548,11 +551,7 @@ def test_document_list_models_pass_the_model_tester(qtmodeltester) -> None:
 def test_a_follow_up_without_words_of_its_own_searches_with_the_previous_question(
     qtbot, app, docs: Path, tiny_gguf: Path
 ) -> None:
-    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
-    collection = _make_collection(qtbot, app, docs)
-    app.session.attach_collection(collection)
-    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
-    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    _ask_with_the_harbour_notes(qtbot, app, docs, tiny_gguf)
     type_and_send(qtbot, app, "Tell me more about that, please.")
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
     model = app.session.messages
@@ -591,11 +590,7 @@ def test_an_imported_chat_is_not_attached_to_this_folders_collections(
 ) -> None:
     """Collection ids belong to the documents index the chat was exported from: in another
     data folder the same id is another collection."""
-    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
-    collection = _make_collection(qtbot, app, docs)
-    app.session.attach_collection(collection)
-    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
-    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    collection = _ask_with_the_harbour_notes(qtbot, app, docs, tiny_gguf)
     assert app.window.export_conversation_to(tmp_path / "chat.json", "json", False)
     exported = json.loads((tmp_path / "chat.json").read_text())
     assert exported["settings"]["collections"] == [collection]
