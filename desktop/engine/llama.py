@@ -481,12 +481,15 @@ class LoadedModel:
         prompt: Sequence[int],
         sampling: SamplingOptions,
         should_stop: Callable[[], bool],
+        already_said: Sequence[int] = (),
     ) -> Iterator[int]:
         """Yields sampled tokens until end of generation, max tokens, a full context or a stop.
 
         Only the part of `prompt` that the KV cache does not already hold is evaluated, in
         chunks, checking `should_stop` between chunks so that Stop is quick on long prompts too.
         The caller keeps prompt + max_tokens within the context; this also stops at its end.
+        `already_said`: the reply's tokens at the end of `prompt` when a reply goes on in a new
+        call (after a forced end of thinking); the repeat penalty counts them as it would have.
         """
         llm = self._llm
         if not prompt:
@@ -525,6 +528,8 @@ class LoadedModel:
             temp=max(0.0, sampling.temperature),
             repeat_penalty=sampling.repeat_penalty,
         )
+        for token in already_said[-llm.last_n_tokens_size :]:
+            sampler.accept(token)
         # Per token: one sample, one end-of-generation check, one eval. Everything the loop
         # touches is bound to a local first, so the Python work per token stays a few calls.
         context = llm._ctx

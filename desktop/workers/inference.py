@@ -1052,7 +1052,9 @@ class InferenceWorker(QObject):
                     remaining = replace(
                         remaining, seed=(sampling.seed + first_of_call) & 0x7FFFFFFF
                     )
-                for token in model.generate(current, remaining, should_stop):
+                for token in model.generate(
+                    current, remaining, should_stop, current[len(prompt) :]
+                ):
                     if first_token_at is None:
                         first_token_at = time.perf_counter()
                     keep(token)

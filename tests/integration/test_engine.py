@@ -108,6 +108,18 @@ def test_generation_streams_tokens(model: LoadedModel) -> None:
     assert isinstance(text, bytes)
 
 
+def test_repeat_penalty_counts_what_the_reply_already_said(model: LoadedModel) -> None:
+    """A reply that goes on in a new call (after a forced end of thinking) keeps its repeat
+    penalty: the tokens it already said weigh on the next one as they would have."""
+    prompt = _prompt(model, [ChatMessage(Role.USER, "Tell me a story.")])
+    strict = SamplingOptions(temperature=0.0, max_tokens=1, repeat_penalty=50.0, seed=1)
+    (first,) = list(model.generate(prompt, strict, lambda: False))
+    assert list(model.generate(prompt, strict, lambda: False)) == [first]  # greedy: the same
+    # The same logits, with `first` counted as said: the penalty pushes it down.
+    (penalized,) = list(model.generate(prompt, strict, lambda: False, [first]))
+    assert penalized != first
+
+
 def test_follow_up_turn_evaluates_only_new_tokens(model: LoadedModel) -> None:
     first = [ChatMessage(Role.USER, "Hello there, how are you today?")]
     prompt = _prompt(model, first)
