@@ -152,6 +152,9 @@ class ExportLabels:
     branch: str = "Branch {path} ({index} of {count})"
     current_branch: str = "shown in the app"
     finished: str = "Finished: {reason}"
+    #: A fact and its value, and a heading over what follows: each language's own colon.
+    field: str = "{name}: {value}"
+    heading: str = "{name}:"
     finish_stop: str = "stop"
     finish_length: str = "length limit"
     finish_cancelled: str = "stopped by the user"
@@ -194,12 +197,13 @@ class ExportLabels:
             FinishReason.INTERRUPTED: self.finish_interrupted,
         }[reason]
 
-    def fill(self, name: str, **values: Any) -> str:
-        """Formats pattern ``name``; a translation with wrong fields falls back to English."""
+    def fill(self, pattern: str, /, **values: Any) -> str:
+        """Formats the label ``pattern``; a translation with wrong fields falls back to
+        English."""
         try:
-            return str(getattr(self, name)).format(**values)
+            return str(getattr(self, pattern)).format(**values)
         except (KeyError, IndexError, ValueError, AttributeError):
-            return str(getattr(_DEFAULT_LABELS, name)).format(**values)
+            return str(getattr(_DEFAULT_LABELS, pattern)).format(**values)
 
 
 _DEFAULT_LABELS = ExportLabels()
@@ -432,13 +436,13 @@ def message_metadata(
     )
     if not same_model:
         if info.model_file:
-            parts.append(f"{labels.model}: {info.model_file}")
+            parts.append(labels.fill("field", name=labels.model, value=info.model_file))
         if info.quantization:
-            parts.append(f"{labels.quantization}: {info.quantization}")
+            parts.append(labels.fill("field", name=labels.quantization, value=info.quantization))
         if info.model_sha256:
-            parts.append(f"{labels.sha256}: {info.model_sha256}")
+            parts.append(labels.fill("field", name=labels.sha256, value=info.model_sha256))
     if info.template_origin:
-        parts.append(f"{labels.template}: {info.template_origin}")
+        parts.append(labels.fill("field", name=labels.template, value=info.template_origin))
     sampling = [
         ("temperature", info.temperature),
         ("top_p", info.top_p),
@@ -493,12 +497,17 @@ def export_markdown(
     known = headline_generation(conversation)
     lines = [f"# {_md_escape(summary.title)}", ""]
     lines += [
-        f"- **{name}:** {_md_escape(value)}"
+        f"- **{labels.fill('heading', name=name)}** {_md_escape(value)}"
         for name, value in conversation_metadata(conversation, labels)
     ]
     lines.append("")
     if summary.system_prompt:
-        lines += [f"**{labels.system_prompt}:**", "", _fence(summary.system_prompt), ""]
+        lines += [
+            f"**{labels.fill('heading', name=labels.system_prompt)}**",
+            "",
+            _fence(summary.system_prompt),
+            "",
+        ]
     notes = summaries_by_message(conversation)
     for event in transcript_events(conversation, all_branches=all_branches):
         if event.kind == "branch_start":
@@ -540,7 +549,7 @@ def _sources_markdown(sources: Sequence[MessageSource], labels: ExportLabels) ->
     """A reply's sources under it: number, file, page, heading, path, and the passage quoted."""
     if not sources:
         return []
-    lines = [f"**{labels.sources}:**", ""]
+    lines = [f"**{labels.fill('heading', name=labels.sources)}**", ""]
     for source in sources:
         lines.append(
             f"- \\[{source.number}\\] {_md_escape(source_place(source, labels))}"
@@ -573,11 +582,12 @@ def export_text(
     title = _one_line(summary.title)
     lines = [title, "=" * max(len(title), 3), ""]
     lines += [
-        f"{name}: {_one_line(value)}" for name, value in conversation_metadata(conversation, labels)
+        labels.fill("field", name=name, value=_one_line(value))
+        for name, value in conversation_metadata(conversation, labels)
     ]
     lines.append("")
     if summary.system_prompt:
-        lines += [f"{labels.system_prompt}:", summary.system_prompt, ""]
+        lines += [labels.fill("heading", name=labels.system_prompt), summary.system_prompt, ""]
     notes = summaries_by_message(conversation)
     for event in transcript_events(conversation, all_branches=all_branches):
         if event.kind == "branch_start":
@@ -597,7 +607,7 @@ def export_text(
                 ]
             lines += [message.content.rstrip("\n"), ""]
             if message.sources:
-                lines.append(f"{labels.sources}:")
+                lines.append(labels.fill("heading", name=labels.sources))
                 lines += [
                     f"[{s.number}] {source_place(s, labels)} ({s.file})" for s in message.sources
                 ]

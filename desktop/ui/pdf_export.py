@@ -89,6 +89,8 @@ def export_labels() -> ExportLabels:
         branch=translate("PdfExport", "Branch {path} ({index} of {count})"),
         current_branch=translate("PdfExport", "shown in the app"),
         finished=translate("PdfExport", "Finished: {reason}"),
+        field=translate("PdfExport", "{name}: {value}"),
+        heading=translate("PdfExport", "{name}:"),
         finish_stop=translate("PdfExport", "stop"),
         finish_length=translate("PdfExport", "length limit"),
         finish_cancelled=translate("PdfExport", "stopped by the user"),

@@ -2611,101 +2611,111 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/pdf_export.py" line="92"/>
+        <source>{name}: {value}</source>
+        <translation>{name}：{value}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="93"/>
+        <source>{name}:</source>
+        <translation>{name}：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/pdf_export.py" line="94"/>
         <source>stop</source>
         <translation>正常结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="93"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="95"/>
         <source>length limit</source>
         <translation>长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="94"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="96"/>
         <source>stopped by the user</source>
         <translation>用户停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="95"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="97"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="96"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="98"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="97"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="99"/>
         <source>not finished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="98"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="100"/>
         <source>{prompt} prompt tokens, {generated} generated</source>
         <translation>提示 {prompt} 个 token，生成 {generated} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="99"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="101"/>
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="100"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="102"/>
         <source>Exported from Hearthside</source>
         <translation>由 Hearthside 导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="101"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="103"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="102"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="104"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="103"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="105"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="104"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="106"/>
         <source>Thought for {seconds} s</source>
         <translation>思考了 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="105"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="107"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="106"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="108"/>
         <source>page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="107"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="109"/>
         <source>Nothing relevant was found in the attached collections; this reply is not based on your documents.</source>
         <translation>在所附文档集中没有找到相关内容；此回复并非基于你的文档。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="112"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="114"/>
         <source>Your documents could not be searched; this reply is not based on them.</source>
         <translation>无法搜索你的文档；此回复并非基于它们。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="117"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="119"/>
         <source>Earlier conversation, summarized</source>
         <translation>之前的对话（已总结）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="118"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="120"/>
         <source>Earlier conversation, summarized (edited)</source>
         <translation>之前的对话（已总结，已编辑）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="251"/>
+        <location filename="../../desktop/ui/pdf_export.py" line="253"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>

@@ -53,6 +53,25 @@ def test_window_shows_chinese(qtbot, chinese, private_data_dir: Path) -> None:
         hearthside.shutdown()
 
 
+def test_chinese_exports_use_chinese_colons_throughout(chinese) -> None:
+    """Every "label: value" in a Markdown or text export is written the language's way, not
+    half of them with the translated "：" and half with an English ":" put beside a Chinese
+    label by the exporter."""
+    from desktop.core.export import export_markdown, export_text
+    from desktop.ui.pdf_export import export_labels
+    from tests.unit.test_export import sample_conversation
+
+    labels = export_labels()
+    assert labels.model == "模型"
+    for text in (
+        export_markdown(sample_conversation(), labels=labels),
+        export_text(sample_conversation(), labels=labels),
+    ):
+        assert "模型：" in text
+        for label in (labels.model, labels.quantization, labels.created, labels.sources):
+            assert f"{label}:" not in text
+
+
 def test_language_setting(qapp, translations: Path) -> None:
     installed: list[QTranslator] = []
     try:
