@@ -94,7 +94,7 @@ class Config:
     gui_delay_s: float = 0.0  # per delta, in the GUI consumer: the harness must be able to fail
     download_mb: int = 64
     download_reps: int = 3
-    download_delay_s: float = 0.0  # per chunk written by our transfer code (the same purpose)
+    download_delay_s: float = 0.0  # per MiB written by our transfer code (the same purpose)
     verify_delay_s: float = 0.0  # added to our verification step (the same purpose)
     load_delay_s: float = 0.0  # added to the app's GGUF check on each load (the same purpose)
     startup_delay_s: float = 0.0  # added to the app's start before its window shows (the same)
@@ -863,7 +863,7 @@ def measure_download(cfg: Config, res: Results, work: Path) -> None:
     if cfg.download_delay_s:
 
         def slow_write(f: Any, data: bytes) -> None:
-            time.sleep(cfg.download_delay_s)
+            time.sleep(cfg.download_delay_s * len(data) / (1 << 20))
             real_write(f, data)
 
         transfer._write_chunk = slow_write  # type: ignore[assignment]
