@@ -61,6 +61,11 @@ for a format (and must be rendered as text even when they are control tokens).""
 # Qwen3/SmolLM3/Hunyuan use enable_thinking, DeepSeek-V3.1 and Granite use thinking.
 _TOGGLE_VARIABLES = ("enable_thinking", "thinking")
 
+EFFORT_VARIABLE = "reasoning_effort"
+"""The template variable that sets how much a model thinks (gpt-oss's harmony template)."""
+EFFORT_LEVELS = ("low", "medium", "high")
+"""The values such templates take, least thinking first."""
+
 _MAX_HEADER_CHARS = 200
 """Harmony header text (role, channel, recipient) longer than this is not a header."""
 
@@ -77,7 +82,8 @@ class ReasoningFormat:
     as text (the engine renders them even where they are control tokens). opens_itself says
     the reply should be started inside the thinking when the template's generation prompt
     does not open it: DeepSeek-R1 distills with their first template skip the opening tag (or
-    the whole thinking) unless the prompt already holds it, as DeepSeek advises.
+    the whole thinking) unless the prompt already holds it, as DeepSeek advises. effort is
+    EFFORT_VARIABLE when the template reads it (how much to think, one of EFFORT_LEVELS).
     """
 
     kind: ReasoningKind
@@ -87,6 +93,7 @@ class ReasoningFormat:
     toggle: str | None = None
     markers: tuple[str, ...] = ()
     opens_itself: bool = False
+    effort: str | None = None
 
     def without_marker_stops(self, stops: Collection[str]) -> tuple[str, ...]:
         """Stop strings minus the format's markers: harmony's ``<|end|>`` ends a message, not
@@ -122,6 +129,7 @@ def detect_reasoning(
     source = template_source or ""
     variables = _template_variables(source) if source else frozenset()
     toggle = next((name for name in _TOGGLE_VARIABLES if name in variables), None)
+    effort = EFFORT_VARIABLE if EFFORT_VARIABLE in variables else None
     if _H_CHANNEL in source and _H_MESSAGE in source:
         return ReasoningFormat(
             kind=ReasoningKind.HARMONY,
@@ -130,6 +138,7 @@ def detect_reasoning(
             force_answer=f"{_H_END}{_H_START}assistant{_H_CHANNEL}final{_H_MESSAGE}",
             toggle=None,  # reasoning_effort sets how much, never whether
             markers=_HARMONY_MARKERS,
+            effort=effort,
         )
     tokens = set(single_tokens)
     for open_marker, close_marker in _TAG_PAIRS:
@@ -146,6 +155,7 @@ def detect_reasoning(
                 # A template that strips old thinking but has no switch belongs to a model that
                 # always thinks; one with a switch (Qwen3) opens the tag reliably by itself.
                 opens_itself=toggle is None and close_marker in source,
+                effort=effort,
             )
     return None
 

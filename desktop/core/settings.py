@@ -73,6 +73,14 @@ DECLARED: tuple[Setting, ...] = (
         per_model=True,
     ),
     Setting(
+        "reasoning.effort",
+        str,
+        "",
+        "How much a model that takes a reasoning effort (gpt-oss) thinks: low, medium or high; "
+        "empty means the model's own default.",
+        per_model=True,
+    ),
+    Setting(
         "reasoning.budget",
         int,
         0,

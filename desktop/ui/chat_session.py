@@ -72,6 +72,7 @@ class ChatSettings:
     sampling: SamplingOptions = field(default_factory=SamplingOptions)
     thinking: bool = True  # reasoning models think first, where their template lets us choose
     thinking_budget: int = 0  # most thinking tokens before the answer is forced; 0: no limit
+    reasoning_effort: str = ""  # low/medium/high where the template takes one; "": its default
 
 
 def auto_title(text: str) -> str:
@@ -453,6 +454,7 @@ class ChatSession(QObject):
                 self.running_summary.content if covers and self.running_summary else "",
                 focus,
                 thinking=self.settings.thinking,
+                reasoning_effort=self.settings.reasoning_effort,
                 grounded=self._grounded(),
             )
         )
@@ -746,6 +748,7 @@ class ChatSession(QObject):
             conversation_key=str(self.conversation_id),
             thinking=self.settings.thinking,
             thinking_budget=self.settings.thinking_budget,
+            reasoning_effort=self.settings.reasoning_effort,
             overflow=self.overflow,
             summary=summary.content if summary is not None and covers else "",
             summary_covers=covers,

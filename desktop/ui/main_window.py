@@ -520,6 +520,7 @@ class MainWindow(QMainWindow):
             ),
             thinking=bool(get("reasoning.enabled", key)),
             thinking_budget=max(0, int(get("reasoning.budget", key))),
+            reasoning_effort=str(get("reasoning.effort", key)),
         )
 
     def load_model(self, path: str) -> None:
@@ -1016,6 +1017,7 @@ class MainWindow(QMainWindow):
             self._gpu_offload,
             self,
             reasoning=(info.reasoning, info.thinking_switchable) if info is not None else None,
+            effort_adjustable=info is not None and info.effort_adjustable,
         )
         if dialog.exec() != ModelSettingsDialog.DialogCode.Accepted:
             return

@@ -40,9 +40,11 @@ class ModelSettingsDialog(QDialog):
         gpu_offload: bool,
         parent: QWidget | None = None,
         reasoning: tuple[str, bool] | None = None,
+        effort_adjustable: bool = False,
     ) -> None:
         """reasoning: (the loaded model's reasoning format, "" if it does not think, and whether
-        its template can switch thinking off), or None when no model is loaded to ask."""
+        its template can switch thinking off), or None when no model is loaded to ask;
+        effort_adjustable: its template takes a reasoning effort."""
         super().__init__(parent)
         self._settings = settings
         self._model_key = model_key
@@ -117,7 +119,22 @@ class ModelSettingsDialog(QDialog):
             self.tr("When the model has thought this long, it is made to answer.")
         )
         thinking_form.addRow(self.tr("Thinking budget"), self.thinking_budget)
-        self.thinking_note = QLabel(self._thinking_note(reasoning))
+        self.effort = QComboBox()
+        for value, label in (
+            ("", self.tr("Model default")),
+            ("low", self.tr("Low")),
+            ("medium", self.tr("Medium")),
+            ("high", self.tr("High")),
+        ):
+            self.effort.addItem(label, value)
+        self.effort.setToolTip(
+            self.tr(
+                "How much the model thinks before answering, for models whose template takes "
+                "a reasoning effort (gpt-oss)."
+            )
+        )
+        thinking_form.addRow(self.tr("Reasoning effort"), self.effort)
+        self.thinking_note = QLabel(self._thinking_note(reasoning, effort_adjustable))
         self.thinking_note.setWordWrap(True)
         self.thinking_note.setVisible(bool(self.thinking_note.text()))
         thinking_form.addRow(self.thinking_note)
@@ -125,6 +142,8 @@ class ModelSettingsDialog(QDialog):
             self.thinking.setEnabled(False)
         if reasoning is not None and not reasoning[0]:
             self.thinking_budget.setEnabled(False)
+        if reasoning is not None and not effort_adjustable:
+            self.effort.setEnabled(False)
         layout.addWidget(thinking_box)
 
         layout.addWidget(QLabel(self.tr("System prompt")))
@@ -145,12 +164,14 @@ class ModelSettingsDialog(QDialog):
         layout.addWidget(buttons)
         self._fill()
 
-    def _thinking_note(self, reasoning: tuple[str, bool] | None) -> str:
+    def _thinking_note(self, reasoning: tuple[str, bool] | None, effort_adjustable: bool) -> str:
         if reasoning is None:
             return ""
         kind, switchable = reasoning
         if not kind:
             return self.tr("This model does not think before answering.")
+        if not switchable and effort_adjustable:
+            return self.tr("This model always thinks first; the reasoning effort sets how much.")
         if not switchable:
             return self.tr("This model always thinks first; its template cannot turn it off.")
         return ""
@@ -183,6 +204,9 @@ class ModelSettingsDialog(QDialog):
         self.system_prompt.setPlainText(str(self._get("chat.system_prompt")))
         self.thinking.setChecked(bool(self._get("reasoning.enabled")))
         self.thinking_budget.setValue(int(self._get("reasoning.budget")))
+        self.effort.setCurrentIndex(
+            max(0, self.effort.findData(str(self._get("reasoning.effort"))))
+        )
 
     def _values(self) -> dict[str, object]:
         return {
@@ -202,6 +226,7 @@ class ModelSettingsDialog(QDialog):
             "chat.system_prompt": self.system_prompt.toPlainText(),
             "reasoning.enabled": self.thinking.isChecked(),
             "reasoning.budget": self.thinking_budget.value(),
+            "reasoning.effort": str(self.effort.currentData()),
         }
 
     def accept(self) -> None:

@@ -39,6 +39,7 @@ from desktop.core.prompt import (
 )
 from desktop.core.reasoning import (
     CANDIDATE_MARKERS,
+    EFFORT_LEVELS,
     ReasoningFormat,
     ReasoningSplitter,
     SplitMode,
@@ -105,6 +106,7 @@ class ModelInfo:
     load_seconds: float
     reasoning: str = ""  # "" for a model that does not think, else a ReasoningKind
     thinking_switchable: bool = False  # its template can turn thinking off
+    effort_adjustable: bool = False  # its template takes a reasoning effort (low/medium/high)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,8 @@ class GenerationRequest:
     """Whether a reasoning model should think first, where its template can switch it off."""
     thinking_budget: int = 0
     """Most tokens of thinking before the model is made to answer; 0: no limit."""
+    reasoning_effort: str = ""
+    """low, medium or high where the template takes a reasoning effort; "": its default."""
     grounding: Grounding | None = None
     """Passages from the user's documents for the last (user) message; the worker fits them
     to the context window and puts them into that turn only (core/grounding.py)."""
@@ -146,6 +150,7 @@ class CountRequest:
     summary: str = ""
     focus_text: str = ""
     thinking: bool = True  # as the reply would be asked: a switched-off thinking costs tokens
+    reasoning_effort: str = ""  # likewise: gpt-oss writes the effort into its system message
     grounded: bool = False  # collections are attached: passages will join the draft on send
 
 
@@ -540,6 +545,7 @@ class InferenceWorker(QObject):
                 load_seconds=time.perf_counter() - started,
                 reasoning=str(reasoning.kind) if reasoning is not None else "",
                 thinking_switchable=reasoning is not None and reasoning.toggle is not None,
+                effort_adjustable=reasoning is not None and reasoning.effort is not None,
             ),
         )
 
@@ -650,7 +656,7 @@ class InferenceWorker(QObject):
             return
         sampling = request.sampling
         reasoning = self._reasoning
-        template = self._with_thinking(template, request.thinking)
+        template = self._with_thinking(template, request.thinking, request.reasoning_effort)
         n_ctx = model.n_ctx
         reserve = self._reserve(model, sampling.max_tokens)
         summary = request.summary
@@ -730,12 +736,20 @@ class InferenceWorker(QObject):
             request.thinking_budget,
         )
 
-    def _with_thinking(self, template: ChatTemplate, thinking: bool) -> ChatTemplate:
-        """The template with the model's thinking switch set, where it has one."""
+    def _with_thinking(
+        self, template: ChatTemplate, thinking: bool, effort: str = ""
+    ) -> ChatTemplate:
+        """The template with the model's thinking switch and reasoning effort set, where it
+        has them (an effort it does not know leaves the template's default)."""
         reasoning = self._reasoning
-        if reasoning is None or reasoning.toggle is None:
+        if reasoning is None:
             return template
-        return replace(template, variables=((reasoning.toggle, thinking),))
+        variables: list[tuple[str, object]] = []
+        if reasoning.toggle is not None:
+            variables.append((reasoning.toggle, thinking))
+        if reasoning.effort is not None and effort in EFFORT_LEVELS:
+            variables.append((reasoning.effort, effort))
+        return replace(template, variables=tuple(variables)) if variables else template
 
     def _ground(
         self,
@@ -833,7 +847,7 @@ class InferenceWorker(QObject):
         n_ctx = model.n_ctx
         max_new = max(16, min(_SUMMARY_MAX_TOKENS, n_ctx // 8))
         reasoning = self._reasoning
-        template = self._with_thinking(template, False)
+        template = self._with_thinking(template, False, EFFORT_LEVELS[0])
 
         def prompt_for(max_chars: int | None) -> list[int]:
             messages = summary_messages(previous, dropped, max_chars)
@@ -897,7 +911,7 @@ class InferenceWorker(QObject):
         if not request.messages:
             return
         messages = with_summary(request.messages, request.summary)
-        template = self._with_thinking(template, request.thinking)
+        template = self._with_thinking(template, request.thinking, request.reasoning_effort)
         reserve = self._reserve(model, request.max_tokens)
         passages = passage_turns = 0
         try:

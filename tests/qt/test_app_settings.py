@@ -211,3 +211,27 @@ def test_opening_twice_raises_the_same_dialog(qtbot, app) -> None:
     first = open_settings(qtbot, app)
     app.window.settings_action.trigger()
     assert app.window.app_settings_dialog is first
+
+
+def test_reasoning_effort_is_offered_where_the_model_takes_one(qtbot, app) -> None:
+    from desktop.ui.settings_dialog import ModelSettingsDialog
+
+    window = app.window
+    path = "/models/gpt-oss-20b-mxfp4.gguf"
+    key = window._model_key(path)
+    plain = ModelSettingsDialog(window.settings, key, "a", False, reasoning=("tags", True))
+    qtbot.addWidget(plain)
+    assert not plain.effort.isEnabled()  # a loaded model whose template has no effort
+    dialog = ModelSettingsDialog(
+        window.settings, key, "gpt-oss", False, reasoning=("harmony", False), effort_adjustable=True
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.effort.isEnabled() and dialog.effort.currentData() == ""  # the model's default
+    dialog.effort.setCurrentIndex(dialog.effort.findData("high"))
+    dialog.accept()
+    assert window.settings.get("reasoning.effort", key) == "high"
+    assert window.chat_settings_for(path).reasoning_effort == "high"
+    assert window.chat_settings_for("/models/other.gguf").reasoning_effort == ""
+    again = ModelSettingsDialog(window.settings, key, "gpt-oss", False, effort_adjustable=True)
+    qtbot.addWidget(again)
+    assert again.effort.currentText() == again.tr("High")

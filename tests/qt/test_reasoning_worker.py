@@ -208,6 +208,49 @@ def test_harmony_channels_with_control_tokens(qtbot, worker, tmp_path_factory) -
     assert stats.generated_tokens == GREEDY.max_tokens
 
 
+def test_reasoning_effort_reaches_a_template_that_takes_it(qtbot, worker, tmp_path_factory) -> None:
+    """gpt-oss's template writes "Reasoning: <effort>" into its system message; the request's
+    effort must be what the model reads, and an unknown one leaves the template's default."""
+    from tests.fixtures.tiny_model import tiny_gguf_cached
+
+    effort_template = (
+        "<|start|>system<|message|>Reasoning: {{ reasoning_effort | default('medium') }}<|end|>"
+        + HARMONY_TEMPLATE
+    )
+    path = tiny_gguf_cached(
+        tmp_path_factory.mktemp("models-effort"),
+        chat_template=effort_template,
+        extra_tokens=HARMONY_TOKENS,
+    )
+    recorder = Recorder(worker)
+    info = load(qtbot, recorder, path)
+    assert info.reasoning == "harmony" and info.effort_adjustable
+    messages = (ChatMessage(Role.USER, "Hi"),)
+
+    def prompt(effort: str) -> list[int]:  # read while the worker is idle
+        template = worker._with_thinking(worker._template, True, effort)
+        expected = effort if effort in ("low", "medium", "high") else "medium"
+        assert f"Reasoning: {expected}" in "".join(
+            segment.text for segment in template.render_segments(messages)
+        )
+        return worker._tokenize(template.render_segments(messages))
+
+    high, low = prompt("high"), prompt("low")
+    assert prompt("extreme") == prompt("")  # not an effort the template knows: its default
+    reply(qtbot, recorder, GenerationRequest(2, messages, GREEDY, reasoning_effort="high"))
+    model = worker.model
+    assert model is not None
+    assert model.reusable_prefix(high) >= len(high) - 1  # the model read the high effort
+    assert model.reusable_prefix(low) < len(low) - 1
+    # A model without the variable gets no effort, whatever the settings say.
+    plain = tiny_gguf_cached(
+        tmp_path_factory.mktemp("models-harmony"),
+        chat_template=HARMONY_TEMPLATE,
+        extra_tokens=HARMONY_TOKENS,
+    )
+    assert not load(qtbot, recorder, plain).effort_adjustable
+
+
 OLD_R1_TEMPLATE = (
     "{% for message in messages %}{% if message['role'] == 'user' %}"
     "{{'<|im_start|>user\\n' + message['content'] + '<|im_end|>\\n'}}"

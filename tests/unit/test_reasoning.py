@@ -64,6 +64,15 @@ def test_qwen3_template_thinks_with_tags_and_a_switch() -> None:
     assert THINK.kind == ReasoningKind.TAGS
     assert (THINK.open_marker, THINK.close_marker) == ("<think>", "</think>")
     assert THINK.toggle == "enable_thinking"
+    assert THINK.effort is None
+
+
+def test_a_template_that_reads_reasoning_effort_offers_it() -> None:
+    with_effort = "{{ 'Reasoning: ' + reasoning_effort if reasoning_effort is defined }}"
+    fmt = detect_reasoning(with_effort + GPT_OSS_TEMPLATE)
+    assert fmt is not None and fmt.kind == ReasoningKind.HARMONY
+    assert fmt.effort == "reasoning_effort" and fmt.toggle is None
+    assert HARMONY.effort is None  # the trimmed template above does not read it
 
 
 def test_deepseek_r1_thinks_without_a_switch() -> None:
