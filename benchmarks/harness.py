@@ -119,9 +119,13 @@ class Bridge(QObject):
     load = Signal(int, str, object)
     unload = Signal()
     generate = Signal(object)
+    ping = Signal()
 
     def __init__(self, worker: InferenceWorker) -> None:
         super().__init__()
+        self.ping.connect(worker.on_backend_requested)
+        worker.backend_found.connect(self._on_pong)
+        self.pongs = 0
         self.load.connect(worker.on_load_requested)
         self.unload.connect(worker.on_unload_requested)
         worker.model_unloaded.connect(self._on_unloaded)
@@ -140,6 +144,9 @@ class Bridge(QObject):
 
     def _on_unloaded(self) -> None:
         self.unloaded = True
+
+    def _on_pong(self, _backend: object) -> None:
+        self.pongs += 1
 
     def _on_load_finished(self, _rid: int, info: object) -> None:
         self.info = info  # type: ignore[assignment]
@@ -269,6 +276,13 @@ class App:
             "arrivals": arrivals,
         }
         return "".join(parts), stats, timing
+
+    def settle(self) -> None:
+        """Returns once the worker is idle: what it does after a reply (opening the next turn)
+        is done, as it is by the time a user who read the reply has typed the next message."""
+        pongs = self.bridge.pongs
+        self.bridge.ping.emit()  # answered in turn, after whatever the worker was doing
+        wait_until(lambda: self.bridge.pongs > pongs)
 
     def clear_view(self) -> None:
         self.model.clear()
@@ -453,6 +467,7 @@ def measure_followup(app: App, cfg: Config, res: Results) -> None:
 
     def ttft(messages: list[ChatMessage], key: str) -> tuple[float, str, ReplyStats]:
         app.clear_view()
+        app.settle()
         text, stats, timing = app.reply(messages, 8, key=key)
         return timing["first_shown"] - timing["started"], text, stats
 

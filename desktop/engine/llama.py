@@ -476,6 +476,20 @@ class LoadedModel:
         mismatch = np.flatnonzero(held != wanted)
         return int(mismatch[0]) if mismatch.size else n
 
+    def extend(self, tokens: Sequence[int]) -> bool:
+        """Evaluates `tokens` right after what the KV cache holds, sampling nothing; False
+        (nothing done) when they would fill the context or llama.cpp fails."""
+        llm = self._llm
+        if not tokens or llm.n_tokens + len(tokens) >= self._n_ctx - 1:
+            return False
+        try:
+            llm.eval(list(tokens))
+        except Exception:
+            llm.reset()
+            return False
+        self.evaluated_tokens += len(tokens)
+        return True
+
     def generate(
         self,
         prompt: Sequence[int],

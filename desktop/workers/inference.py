@@ -655,6 +655,7 @@ class InferenceWorker(QObject):
             )
             return
         sampling = request.sampling
+        asked = messages  # as the session will send them again (no passages, no summary)
         reasoning = self._reasoning
         template = self._with_thinking(template, request.thinking, request.reasoning_effort)
         n_ctx = model.n_ctx
@@ -725,7 +726,7 @@ class InferenceWorker(QObject):
             request_id,
             PromptInfo(len(prompt), reused, plan.dropped_messages, n_ctx, sources, left_out),
         )
-        self._stream_reply(
+        answer = self._stream_reply(
             request_id,
             model,
             template,
@@ -735,6 +736,49 @@ class InferenceWorker(QObject):
             splitter,
             request.thinking_budget,
         )
+        if answer is not None and request.grounding is None:
+            self._open_next_turn(model, template, asked, answer, summary, plan, reserve)
+
+    def _open_next_turn(
+        self,
+        model: LoadedModel,
+        template: ChatTemplate,
+        asked: Sequence[ChatMessage],
+        answer: str,
+        summary: str,
+        plan: PromptPlan,
+        reserve: int,
+    ) -> None:
+        """Evaluates the start of the user's next turn (the end of this reply's turn and the
+        header of theirs, ~5 tokens) while they read and type, so a follow-up evaluates only
+        what they wrote. Done only when it extends what the cache holds: the next request's
+        prompt is planned as it will be, and anything that differs is left to it."""
+        placeholder = ChatMessage(Role.USER, "?")  # only what comes before it is used
+        following = (*asked, ChatMessage(Role.ASSISTANT, answer), placeholder)
+        try:
+            upcoming = plan_prompt(
+                with_summary(following, summary),
+                template,
+                self._tokenize,
+                model.n_ctx,
+                reserve,
+                min_dropped=plan.dropped_messages,
+            )
+        except (PromptTooLongError, TemplateError):
+            return
+        if upcoming.dropped_messages != plan.dropped_messages:
+            return  # the next turn overflows the window: its request plans that
+        texts = [i for i, segment in enumerate(upcoming.segments) if not segment.parse_special]
+        if not texts or upcoming.segments[texts[-1]].text != placeholder.content:
+            return
+        opening = self._tokenize(upcoming.segments[: texts[-1]])
+        cached = model.cached_tokens
+        if (
+            len(opening) > cached
+            and tuple(opening) == upcoming.tokens[: len(opening)]
+            and model.reusable_prefix(opening) == cached
+        ):
+            model.extend(opening[cached:])
 
     def _with_thinking(
         self, template: ChatTemplate, thinking: bool, effort: str = ""
@@ -988,7 +1032,9 @@ class InferenceWorker(QObject):
         dropped: int,
         splitter: ReasoningSplitter | None = None,
         thinking_budget: int = 0,
-    ) -> None:
+    ) -> str | None:
+        """Streams the reply; returns its text when the next turn's prompt will hold its very
+        tokens (see _open_next_turn), else None."""
         decoder = Utf8StreamDecoder()
         holdback = StopStringHoldback(template.stop_strings)
         coalescer = DeltaCoalescer()
@@ -1138,7 +1184,12 @@ class InferenceWorker(QObject):
             send_thought(thought_coalescer.flush())
         send(coalescer.flush())
         text = "".join(shown)
-        if generated and not stopped_by_string and (splitter is None or not splitter.has_thought):
+        remembered = (
+            bool(generated)
+            and not stopped_by_string
+            and (splitter is None or not splitter.has_thought)
+        )
+        if remembered:
             # After thinking, the generated tokens hold more than the answer text; the next
             # turn tokenizes the answer afresh (its cache prefix ends before the thinking).
             self._remember(text, generated)
@@ -1164,6 +1215,7 @@ class InferenceWorker(QObject):
                 thinking_tokens=thinking_tokens,
             ),
         )
+        return text if remembered and finish != FinishReason.CANCELLED else None
 
     def _remember(self, text: str, tokens: Sequence[int]) -> None:
         self._token_memory[text] = tuple(tokens)

@@ -161,6 +161,47 @@ def test_follow_up_evaluates_only_the_new_tokens(qtbot, worker, tiny_gguf: Path)
     assert stats.evaluated_prompt_tokens < stats.prompt_tokens
 
 
+def test_the_next_turn_is_opened_while_the_user_types(qtbot, worker, tiny_gguf: Path) -> None:
+    """After a reply the worker evaluates the end of its turn and the header of the user's
+    next one, so a follow-up evaluates only what the user wrote and the reply's prompt."""
+    from desktop.core.prompt import plan_prompt
+
+    commands = Commands(worker)
+    load(qtbot, worker, commands, 1, tiny_gguf)
+    deltas: list[str] = []
+    commands.reply_delta.connect(lambda _rid, text: deltas.append(text))
+    first = (ChatMessage(Role.USER, "Hello there, how are you today?"),)
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
+        commands.generate.emit(GenerationRequest(2, first, GREEDY))
+    first_stats: ReplyStats = blocker.args[1]
+    follow_up = (
+        *first,
+        ChatMessage(Role.ASSISTANT, "".join(deltas)),
+        ChatMessage(Role.USER, "Why?"),
+    )
+    model, template = worker.model, worker._template
+    assert model is not None and template is not None
+    qtbot.waitUntil(lambda: model.cached_tokens > first_stats.context_used, timeout=10_000)
+    opened = model.cached_tokens
+    prompt = plan_prompt(follow_up, template, worker._tokenize, model.n_ctx, GREEDY.max_tokens)
+    assert model.reusable_prefix(prompt.tokens) == opened  # what it evaluated is the next prompt's
+    question = model.tokenize_segments(prompt.segments[-2:])  # "Why?", then the reply's header
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
+        commands.generate.emit(GenerationRequest(3, follow_up, GREEDY))
+    stats: ReplyStats = blocker.args[1]
+    assert stats.evaluated_prompt_tokens == stats.prompt_tokens - opened == len(question)
+
+    # A stopped reply opens nothing: the user may well regenerate it instead.
+    endless = SamplingOptions(temperature=1.0, max_tokens=100_000, seed=5)
+    commands.generate.emit(GenerationRequest(4, (ChatMessage(Role.USER, "Go on"),), endless))
+    qtbot.waitUntil(lambda: len(deltas) >= 2 and worker.model.cached_tokens > 0, timeout=30_000)
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
+        worker.cancel_reply(4)
+    with qtbot.waitSignal(commands.reply_failed, timeout=30_000):  # the worker is idle again
+        commands.generate.emit(GenerationRequest(5, (ChatMessage(Role.USER, " "),), GREEDY))
+    assert model.cached_tokens == blocker.args[1].context_used
+
+
 def test_follow_up_tokenizes_only_the_new_text(qtbot, worker, tiny_gguf: Path) -> None:
     commands = Commands(worker)
     load(qtbot, worker, commands, 1, tiny_gguf)
