@@ -488,19 +488,22 @@ def measure_followup(app: App, cfg: Config, res: Results) -> None:
     res.absolute["ttft_cold_history_s"] = cold_s
     res.absolute["ttft_followup_s"] = warm_s
     res.absolute["ttft_empty_s"] = empty_s
-    res.absolute["followup_evaluated"] = f"{warm.evaluated_prompt_tokens} of {new_tokens} new"
+    res.absolute["followup_evaluated"] = (
+        f"{warm.evaluated_prompt_tokens} of {new_tokens} new "
+        f"({warm.evaluated_ahead} of them while the reply was read)"
+    )
     res.absolute["empty_evaluated"] = empty.evaluated_prompt_tokens
     # The same two first tokens from bare llama.cpp: the floor that attention over the history
     # puts under the figure, whatever the app does.
     followup_prompt = chat_prompt(app, followup)
-    cached = len(followup_prompt) - warm.evaluated_prompt_tokens
+    cached = len(followup_prompt) - (warm.evaluated_prompt_tokens - warm.evaluated_ahead)
     llm = bare_llama(cfg, cfg.n_ctx)
     try:
         bare_warm = bare_first_token_s(llm, followup_prompt, cached)
         # As many of the chat's first tokens cached as the app reused from chat B (the
         # template's opening), so both sides evaluate the same tokens.
         empty_tokens = chat_prompt(app, empty_prompt)
-        reused = len(empty_tokens) - empty.evaluated_prompt_tokens
+        reused = len(empty_tokens) - (empty.evaluated_prompt_tokens - empty.evaluated_ahead)
         bare_empty = bare_first_token_s(llm, empty_tokens, reused)
     finally:
         llm.close()

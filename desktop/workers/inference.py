@@ -204,6 +204,9 @@ class ReplyStats:
     dropped_messages: int
     thinking_seconds: float | None = None  # None: the reply had no thinking
     thinking_tokens: int = 0
+    evaluated_ahead: int = 0
+    """Of evaluated_prompt_tokens, those evaluated after the previous reply, before this was
+    asked for (the opening of this turn; see InferenceWorker._open_next_turn)."""
 
 
 class ReplyProblem(StrEnum):
@@ -388,6 +391,7 @@ class InferenceWorker(QObject):
         """How many segments went to the tokenizer (not found in the cache); tests read it."""
         # Whose conversation the KV cache holds now, and the saved caches of the others.
         self._kv_owner: str | None = None
+        self._opened = (0, 0)  # cache positions of the next turn's opening, evaluated ahead
         self.kv_states = KvStateCache()
         """Saved KV states by conversation key; tests and benchmarks read it."""
 
@@ -613,6 +617,7 @@ class InferenceWorker(QObject):
         self._segment_tokens.clear()
         self.kv_states.clear()
         self._kv_owner = None
+        self._opened = (0, 0)
 
     # Generation ------------------------------------------------------------------------------
 
@@ -722,6 +727,10 @@ class InferenceWorker(QObject):
             splitter = ReasoningSplitter(reasoning, mode, may_open)
         self._switch_kv_state(model, request.conversation_key, prompt)
         reused = model.reusable_prefix(prompt)
+        opened_from, opened_to = self._opened
+        self._opened = (0, 0)
+        # The opening evaluated after the last reply counts as this prompt's when it is used.
+        ahead = opened_to - opened_from if reused >= opened_to > 0 else 0
         self.reply_started.emit(
             request_id,
             PromptInfo(len(prompt), reused, plan.dropped_messages, n_ctx, sources, left_out),
@@ -735,6 +744,7 @@ class InferenceWorker(QObject):
             plan.dropped_messages,
             splitter,
             request.thinking_budget,
+            ahead,
         )
         if answer is not None and request.grounding is None:
             self._open_next_turn(model, template, asked, answer, summary, plan, reserve)
@@ -777,8 +787,9 @@ class InferenceWorker(QObject):
             len(opening) > cached
             and tuple(opening) == upcoming.tokens[: len(opening)]
             and model.reusable_prefix(opening) == cached
+            and model.extend(opening[cached:])
         ):
-            model.extend(opening[cached:])
+            self._opened = (cached, len(opening))
 
     def _with_thinking(
         self, template: ChatTemplate, thinking: bool, effort: str = ""
@@ -1009,6 +1020,8 @@ class InferenceWorker(QObject):
         is dropped (it is saved again, grown, when another conversation takes over).
         """
         owner = self._kv_owner
+        if owner != key:
+            self._opened = (0, 0)  # that opening belongs to the conversation that leaves
         if owner is not None and owner != key and model.cached_tokens > 0:
             state = model.save_state()
             if state is not None:
@@ -1032,6 +1045,7 @@ class InferenceWorker(QObject):
         dropped: int,
         splitter: ReasoningSplitter | None = None,
         thinking_budget: int = 0,
+        evaluated_ahead: int = 0,
     ) -> str | None:
         """Streams the reply; returns its text when the next turn's prompt will hold its very
         tokens (see _open_next_turn), else None."""
@@ -1200,9 +1214,8 @@ class InferenceWorker(QObject):
             ReplyStats(
                 finish_reason=finish,
                 prompt_tokens=len(prompt),
-                evaluated_prompt_tokens=evaluated
-                if evaluated is not None
-                else model.last_prompt_evaluated,
+                evaluated_prompt_tokens=evaluated_ahead
+                + (evaluated if evaluated is not None else model.last_prompt_evaluated),
                 generated_tokens=len(generated),
                 tokens_per_second=(len(generated) - 1) / gen_seconds
                 if len(generated) > 1 and gen_seconds > 0
@@ -1213,6 +1226,7 @@ class InferenceWorker(QObject):
                 dropped_messages=dropped,
                 thinking_seconds=thinking_seconds,
                 thinking_tokens=thinking_tokens,
+                evaluated_ahead=evaluated_ahead,
             ),
         )
         return text if remembered and finish != FinishReason.CANCELLED else None

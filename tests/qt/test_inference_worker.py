@@ -189,7 +189,10 @@ def test_the_next_turn_is_opened_while_the_user_types(qtbot, worker, tiny_gguf: 
     with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
         commands.generate.emit(GenerationRequest(3, follow_up, GREEDY))
     stats: ReplyStats = blocker.args[1]
-    assert stats.evaluated_prompt_tokens == stats.prompt_tokens - opened == len(question)
+    assert stats.prompt_tokens - opened == len(question)  # all that is left to evaluate
+    assert stats.evaluated_ahead == opened - first_stats.context_used
+    # Counted as this prompt's all the same: nothing of it was evaluated twice, or skipped.
+    assert stats.evaluated_prompt_tokens == stats.prompt_tokens - first_stats.context_used
 
     # A stopped reply opens nothing: the user may well regenerate it instead.
     endless = SamplingOptions(temperature=1.0, max_tokens=100_000, seed=5)
