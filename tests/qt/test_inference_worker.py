@@ -142,17 +142,26 @@ def test_reply_streams_deltas_on_the_gui_thread(qtbot, worker, tiny_gguf: Path) 
     assert "<|im_end|>" not in "".join(deltas)
 
 
-def test_follow_up_evaluates_only_the_new_tokens(qtbot, worker, tiny_gguf: Path) -> None:
+def _first_turn(
+    qtbot, worker: InferenceWorker, tiny_gguf: Path, question: str
+) -> tuple[Commands, list[str], ReplyStats, tuple[ChatMessage, ...]]:
+    """The tiny model loaded and `question` answered; returns the commands, the list the
+    deltas go to, the reply's stats, and the follow-up "Why?" after it."""
     commands = Commands(worker)
     load(qtbot, worker, commands, 1, tiny_gguf)
     deltas: list[str] = []
     commands.reply_delta.connect(lambda _rid, text: deltas.append(text))
-    first = (ChatMessage(Role.USER, "Hello! 你好，今天怎么样？"),)
+    first = (ChatMessage(Role.USER, question),)
     with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
         commands.generate.emit(GenerationRequest(2, first, GREEDY))
-    first_stats: ReplyStats = blocker.args[1]
-    reply = "".join(deltas)
-    follow_up = (*first, ChatMessage(Role.ASSISTANT, reply), ChatMessage(Role.USER, "Why?"))
+    reply = ChatMessage(Role.ASSISTANT, "".join(deltas))
+    return commands, deltas, blocker.args[1], (*first, reply, ChatMessage(Role.USER, "Why?"))
+
+
+def test_follow_up_evaluates_only_the_new_tokens(qtbot, worker, tiny_gguf: Path) -> None:
+    commands, _deltas, first_stats, follow_up = _first_turn(
+        qtbot, worker, tiny_gguf, "Hello! 你好，今天怎么样？"
+    )
     with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
         commands.generate.emit(GenerationRequest(3, follow_up, GREEDY))
     stats: ReplyStats = blocker.args[1]
@@ -166,18 +175,8 @@ def test_the_next_turn_is_opened_while_the_user_types(qtbot, worker, tiny_gguf: 
     next one, so a follow-up evaluates only what the user wrote and the reply's prompt."""
     from desktop.core.prompt import plan_prompt
 
-    commands = Commands(worker)
-    load(qtbot, worker, commands, 1, tiny_gguf)
-    deltas: list[str] = []
-    commands.reply_delta.connect(lambda _rid, text: deltas.append(text))
-    first = (ChatMessage(Role.USER, "Hello there, how are you today?"),)
-    with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
-        commands.generate.emit(GenerationRequest(2, first, GREEDY))
-    first_stats: ReplyStats = blocker.args[1]
-    follow_up = (
-        *first,
-        ChatMessage(Role.ASSISTANT, "".join(deltas)),
-        ChatMessage(Role.USER, "Why?"),
+    commands, deltas, first_stats, follow_up = _first_turn(
+        qtbot, worker, tiny_gguf, "Hello there, how are you today?"
     )
     model, template = worker.model, worker._template
     assert model is not None and template is not None

@@ -183,17 +183,21 @@ HARMONY_TOKENS = tuple(
 )  # CONTROL tokens, as in gpt-oss: llama.cpp renders them as nothing unless asked
 
 
+def _harmony_model(tmp_path_factory, template: str = HARMONY_TEMPLATE) -> Path:
+    from tests.fixtures.tiny_model import tiny_gguf_cached
+
+    return tiny_gguf_cached(
+        tmp_path_factory.mktemp("models-harmony"),
+        chat_template=template,
+        extra_tokens=HARMONY_TOKENS,
+    )
+
+
 def test_harmony_channels_with_control_tokens(qtbot, worker, tmp_path_factory) -> None:
     """A gpt-oss-style model whose prompt opens the analysis channel: the budget closes it
     with <|end|><|start|>assistant<|channel|>final<|message|> (control tokens, evaluated as
     template text) and the final channel's text is the answer; <|end|> is no stop string."""
-    from tests.fixtures.tiny_model import tiny_gguf_cached
-
-    path = tiny_gguf_cached(
-        tmp_path_factory.mktemp("models-harmony"),
-        chat_template=HARMONY_TEMPLATE,
-        extra_tokens=HARMONY_TOKENS,
-    )
+    path = _harmony_model(tmp_path_factory)
     recorder = Recorder(worker)
     info = load(qtbot, recorder, path)
     assert info.reasoning == "harmony" and not info.thinking_switchable
@@ -211,17 +215,11 @@ def test_harmony_channels_with_control_tokens(qtbot, worker, tmp_path_factory) -
 def test_reasoning_effort_reaches_a_template_that_takes_it(qtbot, worker, tmp_path_factory) -> None:
     """gpt-oss's template writes "Reasoning: <effort>" into its system message; the request's
     effort must be what the model reads, and an unknown one leaves the template's default."""
-    from tests.fixtures.tiny_model import tiny_gguf_cached
-
     effort_template = (
         "<|start|>system<|message|>Reasoning: {{ reasoning_effort | default('medium') }}<|end|>"
         + HARMONY_TEMPLATE
     )
-    path = tiny_gguf_cached(
-        tmp_path_factory.mktemp("models-effort"),
-        chat_template=effort_template,
-        extra_tokens=HARMONY_TOKENS,
-    )
+    path = _harmony_model(tmp_path_factory, effort_template)
     recorder = Recorder(worker)
     info = load(qtbot, recorder, path)
     assert info.reasoning == "harmony" and info.effort_adjustable
@@ -243,12 +241,7 @@ def test_reasoning_effort_reaches_a_template_that_takes_it(qtbot, worker, tmp_pa
     assert model.reusable_prefix(high) >= len(high) - 1  # the model read the high effort
     assert model.reusable_prefix(low) < len(low) - 1
     # A model without the variable gets no effort, whatever the settings say.
-    plain = tiny_gguf_cached(
-        tmp_path_factory.mktemp("models-harmony"),
-        chat_template=HARMONY_TEMPLATE,
-        extra_tokens=HARMONY_TOKENS,
-    )
-    assert not load(qtbot, recorder, plain).effort_adjustable
+    assert not load(qtbot, recorder, _harmony_model(tmp_path_factory)).effort_adjustable
 
 
 OLD_R1_TEMPLATE = (
