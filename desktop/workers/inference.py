@@ -8,6 +8,7 @@ loops here check between chunks and tokens.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -64,6 +65,8 @@ from desktop.engine.probe import ProbeCache, probe_model
 
 if TYPE_CHECKING:
     from desktop.engine.gguf_check import CheckCache, GgufFacts
+
+log = logging.getLogger(__name__)
 
 
 class LoadProblem(StrEnum):
@@ -774,7 +777,8 @@ class InferenceWorker(QObject):
                 reserve,
                 min_dropped=plan.dropped_messages,
             )
-        except (PromptTooLongError, TemplateError):
+        except Exception:  # only a head start: whatever goes wrong, the next request plans
+            log.debug("the next turn was not opened", exc_info=True)
             return
         if upcoming.dropped_messages != plan.dropped_messages:
             return  # the next turn overflows the window: its request plans that

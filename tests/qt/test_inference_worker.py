@@ -204,6 +204,32 @@ def test_the_next_turn_is_opened_while_the_user_types(qtbot, worker, tiny_gguf: 
     assert model.cached_tokens == blocker.args[1].context_used
 
 
+def test_a_failure_while_opening_the_next_turn_leaves_the_reply_alone(
+    qtbot, worker, tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening the next turn is only a head start: whatever fails while planning it (injected
+    here: planning raises for the next turn's placeholder only) must not disturb the reply or
+    the worker, and nothing is evaluated ahead."""
+    from desktop.workers import inference
+
+    real_plan = inference.plan_prompt
+
+    def failing_plan(messages, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if len(messages) > 1 and messages[-1].content == "?":
+            raise RuntimeError("injected")
+        return real_plan(messages, *args, **kwargs)
+
+    monkeypatch.setattr(inference, "plan_prompt", failing_plan)
+    commands = Commands(worker)
+    load(qtbot, worker, commands, 1, tiny_gguf)
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
+        commands.generate.emit(GenerationRequest(2, (ChatMessage(Role.USER, "Hi"),), GREEDY))
+    with qtbot.waitSignal(commands.reply_failed, timeout=30_000):  # the worker is idle again
+        commands.generate.emit(GenerationRequest(3, (ChatMessage(Role.USER, " "),), GREEDY))
+    assert worker.model is not None
+    assert worker.model.cached_tokens == blocker.args[1].context_used  # nothing was opened
+
+
 def test_follow_up_tokenizes_only_the_new_text(qtbot, worker, tiny_gguf: Path) -> None:
     commands = Commands(worker)
     load(qtbot, worker, commands, 1, tiny_gguf)
