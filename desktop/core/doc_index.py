@@ -55,10 +55,12 @@ from desktop.core.storage import (
     SqliteDatabase,
     StoreProblem,
     _fts_phrase,
-    _move_aside,
     _needs_substring,
     _trigram_available,
+    _Unusable,
     apply_migrations,
+    check_existing,
+    open_or_set_aside,
     run_script,
 )
 
@@ -68,7 +70,6 @@ DB_FILE_NAME: Final = "documents.db"
 # A hit whose passage holds less than this share of the question's weight is not an answer.
 RELEVANT_COVERAGE: Final = 0.4
 
-_SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 _WORDS_TOKENIZER: Final = "porter unicode61 remove_diacritics 2"
 # Matches come back between these (Unicode noncharacters; passages never contain them).
 _START: Final = "\ufdd0"
@@ -303,42 +304,10 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> None:
     apply_migrations(conn, MIGRATIONS, target)
 
 
-class _Unusable(Exception):
-    def __init__(self, kind: ProblemKind, detail: str) -> None:
-        super().__init__(detail)
-        self.kind = kind
-        self.detail = detail
-
-
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
-
-
-def _check_existing(path: Path, conn: sqlite3.Connection) -> int:
-    """The file's schema version, or _Unusable. ``quick_check`` rather than the full integrity
-    check: this file can be hundreds of megabytes, and it is derived data."""
-    with path.open("rb") as f:
-        if f.read(len(_SQLITE_MAGIC)) != _SQLITE_MAGIC:
-            raise _Unusable(ProblemKind.DAMAGED, "not an SQLite database")
-    try:
-        result = [row[0] for row in conn.execute("PRAGMA quick_check(20)")]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError as e:
-        raise _Unusable(ProblemKind.DAMAGED, str(e)) from e
-    if result != ["ok"]:
-        raise _Unusable(ProblemKind.DAMAGED, "; ".join(map(str, result)))
-    if version > len(MIGRATIONS):
-        raise _Unusable(ProblemKind.NEWER, f"schema version {version}, we know {len(MIGRATIONS)}")
-    return version
-
-
-_ASIDE_LABELS: Final = {
-    ProblemKind.DAMAGED: "damaged",
-    ProblemKind.NEWER: "newer",
-    ProblemKind.MIGRATION_FAILED: "upgrade-failed",
-}
 
 
 # --- query helpers ------------------------------------------------------------------------
@@ -464,28 +433,19 @@ class DocumentIndex(SqliteDatabase):
         OSError still propagates when the folder cannot be written at all."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        problem: StoreProblem | None = None
-        conn = _connect(path)
-        try:
-            exists = path.exists() and path.stat().st_size > 0
-            if exists:
-                _check_existing(path, conn)
+
+        def open_existing(conn: sqlite3.Connection) -> None:
+            if path.exists() and path.stat().st_size > 0:
+                # quick_check, never the full check: this file can be hundreds of megabytes,
+                # and it is derived data.
+                check_existing(path, conn, len(MIGRATIONS), full=False)
             conn.execute("PRAGMA journal_mode = WAL")
             try:
                 migrate(conn)
             except Exception as e:
                 raise _Unusable(ProblemKind.MIGRATION_FAILED, f"{type(e).__name__}: {e}") from e
-        except _Unusable as e:
-            conn.close()
-            moved = _move_aside(path, _ASIDE_LABELS[e.kind], clock())
-            log.warning("%s moved to %s: %s", path, moved, e.detail)
-            problem = StoreProblem(e.kind, moved, e.detail)
-            conn = _connect(path)
-            conn.execute("PRAGMA journal_mode = WAL")
-            migrate(conn)
-        except BaseException:
-            conn.close()
-            raise
+
+        conn, problem = open_or_set_aside(path, clock(), _connect, migrate, open_existing)
         # NORMAL, not FULL: in WAL mode a power cut can lose the last commits but never
         # corrupts the file, and this index is rebuilt from the documents anyway.
         conn.execute("PRAGMA synchronous = NORMAL")

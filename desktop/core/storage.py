@@ -718,8 +718,9 @@ def _previous_full_check(path: Path) -> float | None:
         return None
 
 
-def _check_existing(path: Path, conn: sqlite3.Connection, *, full: bool) -> int:
-    """The file's schema version, or _Unusable; reads only, so a file we refuse is untouched."""
+def check_existing(path: Path, conn: sqlite3.Connection, known_version: int, *, full: bool) -> int:
+    """The file's schema version, or _Unusable; reads only, so a file we refuse is untouched.
+    ``full`` runs ``integrity_check`` rather than ``quick_check`` (see _full_check_reason)."""
     with path.open("rb") as f:
         head = f.read(len(_SQLITE_MAGIC))
     if head != _SQLITE_MAGIC:
@@ -732,11 +733,42 @@ def _check_existing(path: Path, conn: sqlite3.Connection, *, full: bool) -> int:
         raise _Unusable(ProblemKind.DAMAGED, str(e)) from e
     if result != ["ok"]:
         raise _Unusable(ProblemKind.DAMAGED, "; ".join(map(str, result)))
-    if version > latest_version():
+    if version > known_version:
         raise _Unusable(
-            ProblemKind.NEWER, f"schema version {version}, this Hearthside knows {latest_version()}"
+            ProblemKind.NEWER, f"schema version {version}, this Hearthside knows {known_version}"
         )
     return version
+
+
+def open_or_set_aside(
+    path: Path,
+    now: float,
+    connect: Callable[[Path], sqlite3.Connection],
+    migrate: Callable[[sqlite3.Connection], None],
+    open_existing: Callable[[sqlite3.Connection], None],
+) -> tuple[sqlite3.Connection, StoreProblem | None]:
+    """A connection to ``path`` after ``open_existing`` (checks and migrations) ran on it; a
+    file it finds unusable (_Unusable) is moved aside with its -wal and -shm, and an empty one
+    takes its place. The user's data is never deleted, and the app always starts."""
+    conn = connect(path)
+    try:
+        open_existing(conn)
+        return conn, None
+    except _Unusable as e:
+        conn.close()
+        moved = _move_aside(path, _ASIDE_LABELS[e.kind], now)
+        log.warning("%s moved to %s: %s", path, moved, e.detail)
+        conn = connect(path)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn, StoreProblem(e.kind, moved, e.detail)
+    except BaseException:
+        conn.close()
+        raise
 
 
 class SqliteDatabase:
@@ -793,22 +825,21 @@ class ConversationStore(SqliteDatabase):
         """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        problem: StoreProblem | None = None
         backup: Path | None = None
         now = clock()
         exists = path.exists() and path.stat().st_size > 0
         full_reason = _full_check_reason(path, now) if exists else None
         full_check_at = _previous_full_check(path) if exists else now
-        conn = _connect(path)
-        try:
+
+        def open_existing(conn: sqlite3.Connection) -> None:
+            nonlocal backup, full_check_at
+            version = 0
             if exists:
                 if full_reason is not None:
                     log.info("full integrity check of %s: %s", path, full_reason)
-                version = _check_existing(path, conn, full=full_reason is not None)
+                version = check_existing(path, conn, latest_version(), full=full_reason is not None)
                 if full_reason is not None:
                     full_check_at = now
-            else:
-                version = 0
             conn.execute("PRAGMA journal_mode = WAL")
             has_schema = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
             if version < latest_version() and (version > 0 or has_schema):
@@ -817,18 +848,10 @@ class ConversationStore(SqliteDatabase):
                 migrate(conn)
             except Exception as e:
                 raise _Unusable(ProblemKind.MIGRATION_FAILED, f"{type(e).__name__}: {e}") from e
-        except _Unusable as e:
-            conn.close()
-            moved = _move_aside(path, _ASIDE_LABELS[e.kind], now)
-            log.warning("%s moved to %s: %s", path, moved, e.detail)
-            problem = StoreProblem(e.kind, moved, e.detail)
+
+        conn, problem = open_or_set_aside(path, now, _connect, migrate, open_existing)
+        if problem is not None:
             full_check_at = now  # a new, empty file
-            conn = _connect(path)
-            conn.execute("PRAGMA journal_mode = WAL")
-            migrate(conn)
-        except BaseException:
-            conn.close()
-            raise
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         store = cls(conn, path, clock)
