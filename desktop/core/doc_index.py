@@ -51,13 +51,11 @@ from desktop.core.passages import (
     split_passages,
 )
 from desktop.core.storage import (
-    ProblemKind,
     SqliteDatabase,
     StoreProblem,
     _fts_phrase,
     _needs_substring,
     _trigram_available,
-    _Unusable,
     apply_migrations,
     check_existing,
     open_or_set_aside,
@@ -434,18 +432,14 @@ class DocumentIndex(SqliteDatabase):
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
 
-        def open_existing(conn: sqlite3.Connection) -> None:
+        def prepare(conn: sqlite3.Connection) -> None:
             if path.exists() and path.stat().st_size > 0:
                 # quick_check, never the full check: this file can be hundreds of megabytes,
                 # and it is derived data.
                 check_existing(path, conn, len(MIGRATIONS), full=False)
             conn.execute("PRAGMA journal_mode = WAL")
-            try:
-                migrate(conn)
-            except Exception as e:
-                raise _Unusable(ProblemKind.MIGRATION_FAILED, f"{type(e).__name__}: {e}") from e
 
-        conn, problem = open_or_set_aside(path, clock(), _connect, migrate, open_existing)
+        conn, problem = open_or_set_aside(path, clock(), _connect, migrate, prepare)
         # NORMAL, not FULL: in WAL mode a power cut can lose the last commits but never
         # corrupts the file, and this index is rebuilt from the documents anyway.
         conn.execute("PRAGMA synchronous = NORMAL")

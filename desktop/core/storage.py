@@ -745,14 +745,19 @@ def open_or_set_aside(
     now: float,
     connect: Callable[[Path], sqlite3.Connection],
     migrate: Callable[[sqlite3.Connection], None],
-    open_existing: Callable[[sqlite3.Connection], None],
+    prepare: Callable[[sqlite3.Connection], None],
 ) -> tuple[sqlite3.Connection, StoreProblem | None]:
-    """A connection to ``path`` after ``open_existing`` (checks and migrations) ran on it; a
-    file it finds unusable (_Unusable) is moved aside with its -wal and -shm, and an empty one
-    takes its place. The user's data is never deleted, and the app always starts."""
+    """A connection to ``path`` after ``prepare`` (checks, WAL) and ``migrate`` ran on it; a
+    file that ``prepare`` refuses (_Unusable) or that fails to migrate is moved aside with its
+    -wal and -shm, and an empty one takes its place. The user's data is never deleted, and the
+    app always starts."""
     conn = connect(path)
     try:
-        open_existing(conn)
+        prepare(conn)
+        try:
+            migrate(conn)
+        except Exception as e:
+            raise _Unusable(ProblemKind.MIGRATION_FAILED, f"{type(e).__name__}: {e}") from e
         return conn, None
     except _Unusable as e:
         conn.close()
@@ -831,7 +836,7 @@ class ConversationStore(SqliteDatabase):
         full_reason = _full_check_reason(path, now) if exists else None
         full_check_at = _previous_full_check(path) if exists else now
 
-        def open_existing(conn: sqlite3.Connection) -> None:
+        def prepare(conn: sqlite3.Connection) -> None:
             nonlocal backup, full_check_at
             version = 0
             if exists:
@@ -844,12 +849,8 @@ class ConversationStore(SqliteDatabase):
             has_schema = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
             if version < latest_version() and (version > 0 or has_schema):
                 backup = cls._backup(conn, path, version, now)
-            try:
-                migrate(conn)
-            except Exception as e:
-                raise _Unusable(ProblemKind.MIGRATION_FAILED, f"{type(e).__name__}: {e}") from e
 
-        conn, problem = open_or_set_aside(path, now, _connect, migrate, open_existing)
+        conn, problem = open_or_set_aside(path, now, _connect, migrate, prepare)
         if problem is not None:
             full_check_at = now  # a new, empty file
         conn.execute("PRAGMA synchronous = FULL")
