@@ -183,14 +183,28 @@ def test_chips_attach_and_detach_and_are_kept_with_the_chat(
     assert [chip.collection_id for chip in chips.chips] == [collection]
 
 
+def _ask_with_the_harbour_notes(
+    qtbot,
+    app,
+    docs: Path,
+    tiny_gguf: Path,
+    question: str = "When was the Harwick lighthouse first lit?",
+    max_tokens: int = 4,
+) -> int:
+    """The tiny model loaded, the docs attached as a collection (its id is returned), one
+    question answered."""
+    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=max_tokens)
+    collection = _make_collection(qtbot, app, docs)
+    app.session.attach_collection(collection)
+    type_and_send(qtbot, app, question)
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    return collection
+
+
 def test_a_grounded_reply_cites_sources_that_open_in_the_panel_and_exports(
     qtbot, app, docs: Path, tiny_gguf: Path, tmp_path: Path
 ) -> None:
-    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=8)
-    collection = _make_collection(qtbot, app, docs)
-    app.session.attach_collection(collection)
-    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
-    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    _ask_with_the_harbour_notes(qtbot, app, docs, tiny_gguf, max_tokens=8)
 
     # What the model read: the passage with its numbered tag, in the last user turn.
     prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
@@ -256,17 +270,6 @@ def test_a_grounded_reply_cites_sources_that_open_in_the_panel_and_exports(
     assert model.data(model.index(reply_row, 0), _Roles.RoleRole) == Role.ASSISTANT
 
 
-def _ask_with_the_harbour_notes(qtbot, app, docs: Path, tiny_gguf: Path) -> int:
-    """The tiny model loaded, the docs attached as a collection (its id is returned), one
-    question answered."""
-    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=4)
-    collection = _make_collection(qtbot, app, docs)
-    app.session.attach_collection(collection)
-    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
-    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
-    return collection
-
-
 def test_the_sources_panel_forgets_the_passage_of_a_chat_that_was_left(
     qtbot, app, docs: Path, tiny_gguf: Path
 ) -> None:
@@ -301,11 +304,9 @@ def test_the_sources_panel_forgets_a_passage_of_another_branch(
 def test_nothing_relevant_is_said_in_the_chat_and_to_the_model(
     qtbot, app, docs: Path, tiny_gguf: Path, tmp_path: Path
 ) -> None:
-    load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=8)
-    collection = _make_collection(qtbot, app, docs)
-    app.session.attach_collection(collection)
-    type_and_send(qtbot, app, "Explain quantum chromodynamics of gluons")
-    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    _ask_with_the_harbour_notes(
+        qtbot, app, docs, tiny_gguf, "Explain quantum chromodynamics of gluons", max_tokens=8
+    )
     prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
     assert "nothing relevant was found" in prompt and "Harbour notes" in prompt
     model = app.session.messages
