@@ -295,12 +295,11 @@ def test_an_embedding_model_gives_every_passage_a_vector_and_joins_retrieval(
         assert index.vector_search([1], vector, model, 3)  # the stored vectors are searchable
 
 
-def test_an_unusable_embedding_model_is_reported_and_words_still_work(
-    qtbot, db: Path, docs: Path, tmp_path: Path
-) -> None:
-    fake = tmp_path / "fake.gguf"
-    fake.write_bytes(b"not a model at all")
-    embedder = SharedEmbedder(str(fake))
+def _index_with_a_failing_embedder(
+    qtbot, db: Path, docs: Path, embedder: SharedEmbedder, timeout_ms: int
+) -> list[str]:
+    """Indexes `docs` with `embedder`, which must fail, and checks that words still find the
+    passage; returns the embedding problems reported."""
     worker = IndexWorker(db, embedder=embedder)
     retriever = RetrievalWorker(db, embedder=embedder)
     threads = [_start(worker), _start(retriever)]
@@ -308,16 +307,25 @@ def test_an_unusable_embedding_model_is_reported_and_words_still_work(
         gui = Gui(worker, retriever)
         problems: list[str] = []
         worker.embedding_failed.connect(problems.append)
-        with qtbot.waitSignal(gui.finished, timeout=20_000):
+        with qtbot.waitSignal(gui.finished, timeout=timeout_ms):
             gui.create.emit(1, "Notes", (str(docs),))
-        qtbot.waitUntil(lambda: bool(problems))
-        assert "fake.gguf" in problems[0]
+        qtbot.waitUntil(lambda: bool(problems), timeout=timeout_ms)
         with qtbot.waitSignal(gui.retrieved, timeout=5_000) as blocker:
             gui.retrieve.emit(2, (1,), "When was the lighthouse at Harwick lit?", 5)
         assert Path(blocker.args[0].hits[0].file).name == "harbour.md"
+        return problems
     finally:
         for thread, w in zip(threads, (worker, retriever), strict=True):
             _stop(thread, w)
+
+
+def test_an_unusable_embedding_model_is_reported_and_words_still_work(
+    qtbot, db: Path, docs: Path, tmp_path: Path
+) -> None:
+    fake = tmp_path / "fake.gguf"
+    fake.write_bytes(b"not a model at all")
+    problems = _index_with_a_failing_embedder(qtbot, db, docs, SharedEmbedder(str(fake)), 20_000)
+    assert "fake.gguf" in problems[0]
 
 
 def test_an_embedding_model_that_crashes_llama_cpp_is_tried_in_a_child_first(
@@ -329,25 +337,12 @@ def test_an_embedding_model_that_crashes_llama_cpp_is_tried_in_a_child_first(
     monkeypatch.setenv(FAULT_ENV, "segfault")
     cache = tmp_path / "probed.json"
     embedder = SharedEmbedder(str(tiny_gguf), probe_cache=cache)
-    worker = IndexWorker(db, embedder=embedder)
-    retriever = RetrievalWorker(db, embedder=embedder)
-    threads = [_start(worker), _start(retriever)]
     try:
-        gui = Gui(worker, retriever)
-        problems: list[str] = []
-        worker.embedding_failed.connect(problems.append)
-        with qtbot.waitSignal(gui.finished, timeout=60_000):
-            gui.create.emit(1, "Notes", (str(docs),))
-        qtbot.waitUntil(lambda: bool(problems), timeout=30_000)
+        problems = _index_with_a_failing_embedder(qtbot, db, docs, embedder, 60_000)
         assert "crashed llama.cpp" in problems[0] and "SIGSEGV" in problems[0]
         assert embedder._model is None  # never loaded in this process
         assert not ProbeCache(cache).passed(tiny_gguf, 0, embedding=True)
-        with qtbot.waitSignal(gui.retrieved, timeout=5_000) as blocker:
-            gui.retrieve.emit(2, (1,), "When was the lighthouse at Harwick lit?", 5)
-        assert Path(blocker.args[0].hits[0].file).name == "harbour.md"
     finally:
-        for thread, w in zip(threads, (worker, retriever), strict=True):
-            _stop(thread, w)
         embedder.close()
 
 
