@@ -102,6 +102,13 @@ DECLARED: tuple[Setting, ...] = (
         "When a conversation outgrows the context window: drop (leave out the oldest turns) or "
         "summarize (the model summarizes them first). Each conversation can choose its own.",
     ),
+    Setting(
+        "chat.prepare_while_typing",
+        bool,
+        True,
+        "Evaluate the message while it is typed, so the reply starts as soon as it is sent "
+        "(uses the processor or GPU while you type).",
+    ),
     Setting("appearance.theme", str, "system", "light, dark, or system (follow the desktop)."),
     Setting("appearance.font_size", int, 0, "Text size in points; 0 follows the system."),
     Setting("app.language", str, "system", "Interface language: system, en or zh_CN."),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import importlib
+import logging
 import os
 import re
 import threading
@@ -51,10 +52,16 @@ else:
     llama_low = _LazyModule("llama_low", "llama_cpp.llama_cpp")
     np = _LazyModule("np", "numpy")
 
+log = logging.getLogger(__name__)
+
 ProgressCallback = Callable[[float], bool]
 """Called with 0.0–1.0 while a model loads; returning False cancels the load."""
 
 GPU_LAYERS_ALL = -1
+
+_PREFILL_CHUNK = 32
+"""Tokens per evaluation when preparing a prompt ahead: a request that arrives meanwhile
+waits for one chunk at most (~1 s for a 7B model on a laptop CPU, far less elsewhere)."""
 
 
 class ModelLoadError(Exception):
@@ -246,6 +253,9 @@ class LoadedModel:
         """Every token this model has evaluated since load; tests and benchmarks read it."""
         self.last_prompt_evaluated = 0
         """Prompt tokens evaluated for the latest reply (not those reused from the KV cache)."""
+        self._logits_at = -1
+        """The cache length when llama.cpp's logits were last computed: they are the next
+        token's while the cache still holds exactly that many tokens. -1: none are."""
         self.facts = self._read_facts()
 
     # Loading -----------------------------------------------------------------------------
@@ -455,6 +465,7 @@ class LoadedModel:
             return False
         llm._ctx.kv_cache_clear()
         llm.reset()
+        self._logits_at = -1
         buffer = (ctypes.c_uint8 * len(state.data)).from_buffer_copy(state.data)
         if llama_low.llama_state_seq_set_data(llm._ctx.ctx, buffer, len(state.data), 0) <= 0:
             llm._ctx.kv_cache_clear()
@@ -486,9 +497,62 @@ class LoadedModel:
             llm.eval(list(tokens))
         except Exception:
             llm.reset()
+            self._logits_at = -1
             return False
         self.evaluated_tokens += len(tokens)
+        self._logits_at = llm.n_tokens
         return True
+
+    def prefill(self, tokens: Sequence[int], should_stop: Callable[[], bool]) -> tuple[int, int]:
+        """Makes the cache hold exactly `tokens`, the last one's logits ready to sample, so
+        that `generate` with this prompt samples at once: a prompt prepared while the user
+        types. Evaluates only what the cache lacks, in short chunks, and returns early (the
+        cache holding a part) when `should_stop`, so a real request waits one chunk at most.
+
+        Returns (tokens kept from the cache, tokens evaluated); (0, 0) with nothing done when
+        `tokens` would fill the context; on a llama.cpp failure the cache is emptied."""
+        llm = self._llm
+        if not tokens or len(tokens) >= self._n_ctx - 1:
+            return 0, 0
+        if self._holds_with_logits(tokens):
+            return len(tokens), 0
+        kept = self._keep(self.reusable_prefix(tokens), len(tokens))
+        evaluated = 0
+        try:
+            for start in range(kept, len(tokens), _PREFILL_CHUNK):
+                if should_stop():
+                    break
+                part = list(tokens[start : start + _PREFILL_CHUNK])
+                llm.eval(part)
+                self.evaluated_tokens += len(part)
+                evaluated += len(part)
+                self._logits_at = llm.n_tokens
+        except Exception:
+            log.warning("preparing the prompt failed", exc_info=True)
+            llm.reset()
+            llm._ctx.kv_cache_clear()
+            self._logits_at = -1
+        return kept, evaluated
+
+    def _holds_with_logits(self, tokens: Sequence[int]) -> bool:
+        """Whether the cache is exactly `tokens` and the logits are those after the last."""
+        n = len(tokens)
+        return self._llm.n_tokens == n == self._logits_at and self.reusable_prefix(tokens) == n
+
+    def _keep(self, prefix: int, length: int) -> int:
+        """Cuts the cache back to its first `prefix` tokens, before evaluating the rest of a
+        prompt of `length` tokens; returns how many it kept. A whole prompt in the cache
+        keeps all but its last token, evaluated again for its logits."""
+        llm = self._llm
+        self._logits_at = -1
+        if prefix >= length:
+            prefix = length - 1
+        if prefix > 0 and llm._ctx.kv_cache_seq_rm(-1, prefix, -1):
+            llm.n_tokens = prefix
+            return prefix
+        llm.reset()
+        llm._ctx.kv_cache_clear()
+        return 0
 
     def generate(
         self,
@@ -510,16 +574,10 @@ class LoadedModel:
             raise ValueError("empty prompt")
         if len(prompt) >= self._n_ctx:
             raise GenerationError(f"prompt of {len(prompt)} tokens fills the context")
-        prefix = self.reusable_prefix(prompt)
-        if prefix == len(prompt):
-            prefix -= 1  # the last prompt token must be evaluated again to get fresh logits
-        if prefix > 0 and llm._ctx.kv_cache_seq_rm(-1, prefix, -1):
-            llm.n_tokens = prefix
+        if self._holds_with_logits(prompt):
+            pending = []  # prepared ahead (prefill): the first token is sampled at once
         else:
-            llm.reset()
-            llm._ctx.kv_cache_clear()
-            prefix = 0
-        pending = list(prompt[prefix:])
+            pending = list(prompt[self._keep(self.reusable_prefix(prompt), len(prompt)) :])
         self.last_prompt_evaluated = len(pending)
         chunk = max(16, min(self._n_batch, 128))
         try:
@@ -529,8 +587,10 @@ class LoadedModel:
                 part = pending[start : start + chunk]
                 llm.eval(part)
                 self.evaluated_tokens += len(part)
+                self._logits_at = llm.n_tokens
         except Exception as error:
             llm.reset()
+            self._logits_at = -1
             raise GenerationError(str(error)) from error
 
         seed = sampling.seed if sampling.seed is not None else int.from_bytes(os.urandom(4))
@@ -554,6 +614,7 @@ class LoadedModel:
         n_ctx = self._n_ctx
         produced = 0
         limit = sampling.max_tokens if sampling.max_tokens > 0 else n_ctx
+        failed = False
         try:
             while produced < limit and llm.n_tokens < n_ctx:
                 if should_stop():
@@ -570,9 +631,12 @@ class LoadedModel:
         except GeneratorExit:
             raise
         except Exception as error:
+            failed = True
             raise GenerationError(str(error)) from error
         finally:
             sampler.close()
+            # Every way out but a failed evaluation leaves the logits of the cache's end.
+            self._logits_at = -1 if failed else llm.n_tokens
 
 
 def measure_generation(

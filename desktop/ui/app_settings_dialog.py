@@ -15,6 +15,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -191,6 +192,15 @@ class AppSettingsDialog(QDialog):
             )
         )
         form.addRow(self.tr("Long conversations"), self.overflow)
+        self.prepare_while_typing = QCheckBox(self.tr("Start on the reply while I type"))
+        self.prepare_while_typing.setObjectName("prepareWhileTyping")
+        self.prepare_while_typing.setToolTip(
+            self.tr(
+                "The model reads your message as you type it, so its reply starts as soon as "
+                "you send. It uses the processor (or GPU) while you type."
+            )
+        )
+        form.addRow(self.tr("Typing"), self.prepare_while_typing)
         buttons = QHBoxLayout()
         self.use_recommended = QPushButton(self.tr("Use recommended values"))
         self.use_recommended.clicked.connect(self.fill_recommended)
@@ -317,6 +327,7 @@ class AppSettingsDialog(QDialog):
         self.gpu_layers.setCurrentText(str(get("model.gpu_layers")))
         self.threads.setValue(int(get("model.threads")))
         self._select(self.overflow, str(get("chat.overflow")))
+        self.prepare_while_typing.setChecked(bool(get("chat.prepare_while_typing")))
         self.models_dir.setText(str(get("library.models_dir")))
         self.hub_endpoint.setText(str(get("hub.endpoint")))
 
@@ -339,6 +350,7 @@ class AppSettingsDialog(QDialog):
             "model.gpu_layers": self.gpu_layers.currentText().strip().lower(),
             "model.threads": self.threads.value(),
             "chat.overflow": self.overflow.currentData(),
+            "chat.prepare_while_typing": self.prepare_while_typing.isChecked(),
             "library.models_dir": self.models_dir.text().strip(),
             "hub.endpoint": self.hub_endpoint.text().strip().rstrip("/")
             or "https://huggingface.co",

@@ -111,6 +111,8 @@ class ChatSession(QObject):
         has_earlier_changed(bool): whether earlier messages exist beyond the rows shown.
         store_failed(str): a write to the database failed; the message says why.
         count_requested(CountRequest): to the worker (queued), for the context meter.
+        prepare_requested(GenerationRequest): to the worker (queued): the draft's prompt, to
+            evaluate while the user types (prepare_reply).
         context_counted(ContextCount): the answer to the latest request_count.
         summary_changed(object): the RunningSummary that applies to the branch on screen, or
             None; sent when the branch changes, a summary is made or edited.
@@ -134,6 +136,7 @@ class ChatSession(QObject):
     has_earlier_changed = Signal(bool)
     store_failed = Signal(str)
     count_requested = Signal(object)
+    prepare_requested = Signal(object)
     context_counted = Signal(object)
     summary_changed = Signal(object)
     attached_changed = Signal(object)
@@ -173,6 +176,8 @@ class ChatSession(QObject):
         self.documents: DocumentCollections | None = None
         self.attached: tuple[int, ...] = ()
         self._pending: GenerationRequest | None = None  # waits for its passages
+        self.prepare_while_typing = True
+        """Whether prepare_reply has the model evaluate the draft ahead (a setting)."""
         self.load_requested.connect(worker.on_load_requested)
         self.generate_requested.connect(worker.on_generate_requested)
         self.unload_requested.connect(worker.on_unload_requested)
@@ -187,6 +192,7 @@ class ChatSession(QObject):
         worker.reply_finished.connect(self.on_worker_reply_finished)
         worker.reply_failed.connect(self.on_worker_reply_failed)
         self.count_requested.connect(worker.on_count_requested)
+        self.prepare_requested.connect(worker.on_prepare_requested)
         worker.context_counted.connect(self.on_worker_context_counted)
         worker.summary_started.connect(self.on_worker_summary_started)
         worker.summary_made.connect(self.on_worker_summary_made)
@@ -223,6 +229,7 @@ class ChatSession(QObject):
             self._worker.cancel_load(self._load_id)
         self.stop()
         self._load_id = next(self._ids)
+        self._worker.drop_drafts_before(self._load_id)
         self.loading_changed.emit(True)
         self.load_progress.emit(0.0)
         self.load_requested.emit(self._load_id, path, options)
@@ -431,17 +438,7 @@ class ChatSession(QObject):
         (no model, or a reply is using the worker: counting must never delay it)."""
         if self.model_info is None or self.is_streaming:
             return None
-        history, behind = self._history()
-        if draft.strip():
-            if history and history[-1].role == Role.USER:  # as _history joins them on send
-                history[-1] = _joined_user_turn(history[-1], draft)
-            else:
-                history.append(ChatMessage(Role.USER, draft))
-        elif not history or history[-1].role != Role.USER:
-            history.append(ChatMessage(Role.USER, " "))  # the turn the user is about to write
-        system = self.settings.system_prompt.strip()
-        if system:
-            history.insert(0, ChatMessage(Role.SYSTEM, system))
+        history, behind = self._with_draft(draft)
         covers = self._summary_covers(behind)
         self._count_id = next(self._ids)
         self._worker.drop_counts_before(self._count_id)
@@ -459,6 +456,75 @@ class ChatSession(QObject):
             )
         )
         return self._count_id
+
+    def prepare_reply(self, draft: str) -> int | None:
+        """Has the model evaluate the prompt that sending `draft` would make, while the user
+        types, so the reply starts at once when they send it; the request id, or None when
+        nothing is asked: the setting is off, there is no model or no draft, a reply is
+        streaming, or sending would first look up passages in attached documents (they depend
+        on the sent text)."""
+        if (
+            not self.prepare_while_typing
+            or self.model_info is None
+            or self.is_streaming
+            or self.is_loading
+            or not draft.strip()
+            or self._grounded()
+        ):
+            return None
+        history, behind = self._with_draft(draft)
+        request_id = next(self._ids)
+        self._worker.drop_drafts_before(request_id)
+        self.prepare_requested.emit(
+            self._generation_request(request_id, history, behind, self.settings.sampling)
+        )
+        return request_id
+
+    def _with_draft(self, draft: str) -> tuple[list[ChatMessage], list[StoredMessage]]:
+        """The messages sending `draft` would give (system prompt first), and the stored
+        message behind each history entry. An empty draft stands for the turn the user is about
+        to write."""
+        history, behind = self._history()
+        if draft.strip():
+            if history and history[-1].role == Role.USER:  # as _history joins them on send
+                history[-1] = _joined_user_turn(history[-1], draft)
+            else:
+                history.append(ChatMessage(Role.USER, draft))
+        elif not history or history[-1].role != Role.USER:
+            history.append(ChatMessage(Role.USER, " "))
+        self._with_system_prompt(history)
+        return history, behind
+
+    def _with_system_prompt(self, history: list[ChatMessage]) -> None:
+        system = self.settings.system_prompt.strip()
+        if system:
+            history.insert(0, ChatMessage(Role.SYSTEM, system))
+
+    def _generation_request(
+        self,
+        request_id: int,
+        history: Sequence[ChatMessage],
+        behind: Sequence[StoredMessage],
+        sampling: SamplingOptions,
+    ) -> GenerationRequest:
+        """The request for a reply to `history` (a sent one, or a draft to prepare)."""
+        summary = self.running_summary
+        covers = self._summary_covers(behind)
+        return GenerationRequest(
+            request_id,
+            tuple(history),
+            sampling,
+            max(self._still_dropped(behind), covers),
+            conversation_key=str(self.conversation_id)
+            if self.conversation_id is not None
+            else None,
+            thinking=self.settings.thinking,
+            thinking_budget=self.settings.thinking_budget,
+            reasoning_effort=self.settings.reasoning_effort,
+            overflow=self.overflow,
+            summary=summary.content if summary is not None and covers else "",
+            summary_covers=covers,
+        )
 
     def _grounded(self) -> bool:
         """Whether sending now would look up passages (an attached collection still exists)."""
@@ -690,11 +756,7 @@ class ChatSession(QObject):
         first_row = len(self._path) - self.messages.rowCount()
         position = {message.id: index for index, message in enumerate(self._path)}
         rows = [position[message.id] - first_row for message in behind]
-        summary = self.running_summary
-        covers = self._summary_covers(behind)
-        system = self.settings.system_prompt.strip()
-        if system:
-            history.insert(0, ChatMessage(Role.SYSTEM, system))
+        self._with_system_prompt(history)
         sampling = self.settings.sampling
         if sampling.seed is None:  # pick it here so the stored reply can be reproduced
             sampling = replace(sampling, seed=int.from_bytes(os.urandom(4), "little") & 0x7FFFFFFF)
@@ -740,19 +802,10 @@ class ChatSession(QObject):
         self.messages.set_siblings(self._reply_row, count - 1, count)
         self.streaming_changed.emit(True)
         self._announce()
-        request = GenerationRequest(
-            self._reply_id,
-            tuple(history),
-            sampling,
-            max(self._still_dropped(behind), covers),
-            conversation_key=str(self.conversation_id),
-            thinking=self.settings.thinking,
-            thinking_budget=self.settings.thinking_budget,
-            reasoning_effort=self.settings.reasoning_effort,
-            overflow=self.overflow,
-            summary=summary.content if summary is not None and covers else "",
-            summary_covers=covers,
-        )
+        # A draft still being prepared is this very prompt, or no longer wanted: either way the
+        # reply goes first (what the draft evaluated is reused as far as it matches).
+        self._worker.drop_drafts_before(self._reply_id)
+        request = self._generation_request(self._reply_id, history, behind, sampling)
         self._pending = None
         documents = self.documents
         attached = [i for i in self.attached if documents and documents.name_of(i) is not None]

@@ -303,7 +303,8 @@ class ContextMeter(QWidget):
 
 
 class ContextCounter(QObject):
-    """Keeps the meter current: debounced counts of the draft through the session.
+    """Keeps the meter current: debounced counts of the draft through the session. Each
+    pause in typing also has the session prepare the draft's reply (ChatSession.prepare_reply).
 
     Also measures long pastes and attached files for the trim offer: the composer reports the
     inserted text, the next count measures it on its own (`focus`), and `focus_counted` says
@@ -352,8 +353,10 @@ class ContextCounter(QObject):
         if session.model_info is None:
             self._meter.clear()
             return
-        request = session.request_count(self._composer.text(), self._focus)
+        draft = self._composer.text()
+        request = session.request_count(draft, self._focus)
         self._focus_request = request if self._focus else None
+        session.prepare_reply(draft)  # after the count: the meter's answer comes first
 
     def on_composer_long_text_inserted(self, text: str) -> None:
         self._focus = text

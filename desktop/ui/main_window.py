@@ -432,6 +432,7 @@ class MainWindow(QMainWindow):
         session = self.session
         session.default_overflow = OverflowStrategy.parse(self.settings.get("chat.overflow"))
         session.overflow = session.default_overflow
+        session.prepare_while_typing = bool(self.settings.get("chat.prepare_while_typing"))
         self.context_meter.set_strategy(session.overflow)
         self.context_counter = ContextCounter(session, self.composer, self.context_meter, self)
         self.context_counter.focus_counted.connect(self.long_text_offer.offer)
@@ -1056,7 +1057,9 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def apply_chat_defaults(self) -> None:
-        """A new default overflow strategy applies to chats that have not chosen their own."""
+        """A new default overflow strategy applies to chats that have not chosen their own;
+        preparing replies while typing is switched at once."""
+        self.session.prepare_while_typing = bool(self.settings.get("chat.prepare_while_typing"))
         self.session.default_overflow = OverflowStrategy.parse(self.settings.get("chat.overflow"))
         if self.session.conversation_id is None:
             self.session.overflow = self.session.default_overflow

@@ -394,7 +394,12 @@ class InferenceWorker(QObject):
         """How many segments went to the tokenizer (not found in the cache); tests read it."""
         # Whose conversation the KV cache holds now, and the saved caches of the others.
         self._kv_owner: str | None = None
-        self._opened = (0, 0)  # cache positions of the next turn's opening, evaluated ahead
+        self._opened = (0, 0)
+        """Cache positions [from, to) evaluated ahead of the next request: the opening of the
+        next turn, the prompt prepared while the user types."""
+        self._drafts_before = -1
+        self.prepared_tokens = 0
+        """Tokens evaluated while preparing drafts, used or not; tests read it."""
         self.kv_states = KvStateCache()
         """Saved KV states by conversation key; tests and benchmarks read it."""
 
@@ -405,6 +410,11 @@ class InferenceWorker(QObject):
 
     def cancel_reply(self, request_id: int) -> None:
         self._cancel_reply_up_to = max(self._cancel_reply_up_to, request_id)
+
+    def drop_drafts_before(self, request_id: int) -> None:
+        """Drafts older than this are not prepared, or stop being prepared (a chunk at most
+        later): a newer draft, a reply or a load wants the model."""
+        self._drafts_before = max(self._drafts_before, request_id)
 
     def drop_counts_before(self, request_id: int) -> None:
         """Count requests older than this are skipped when their turn comes (typing fast)."""
@@ -664,7 +674,6 @@ class InferenceWorker(QObject):
             return
         sampling = request.sampling
         asked = messages  # as the session will send them again (no passages, no summary)
-        reasoning = self._reasoning
         template = self._with_thinking(template, request.thinking, request.reasoning_effort)
         n_ctx = model.n_ctx
         reserve = self._reserve(model, sampling.max_tokens)
@@ -715,25 +724,14 @@ class InferenceWorker(QObject):
         if made is not None:
             self.summary_made.emit(request_id, made)
         self.last_plan = plan
-        prompt = plan.tokens
-        splitter = None
-        if reasoning is not None:
-            last = plan.segments[-1] if plan.segments else None
-            tail = last.text if last is not None and last.parse_special else ""
-            mode, may_open = start_mode(reasoning, tail)
-            if reasoning.opens_itself and may_open and mode == SplitMode.ANSWER:
-                # The prompt ends where the model should open its thinking: open it for it.
-                opening = PromptSegment(f"{reasoning.open_marker}\n", True)
-                opened = (*prompt, *model.tokenize_segments((opening,)))
-                if len(opened) < n_ctx - 1:
-                    prompt, mode = opened, SplitMode.THINKING
-            splitter = ReasoningSplitter(reasoning, mode, may_open)
+        prompt, splitter = self._reply_prompt(model, plan)
         self._switch_kv_state(model, request.conversation_key, prompt)
         reused = model.reusable_prefix(prompt)
         opened_from, opened_to = self._opened
         self._opened = (0, 0)
-        # The opening evaluated after the last reply counts as this prompt's when it is used.
-        ahead = opened_to - opened_from if reused >= opened_to > 0 else 0
+        # What was evaluated ahead (the opening after the last reply, the prompt prepared
+        # while the user typed) counts as this prompt's, as far as this prompt uses it.
+        ahead = max(0, min(reused, opened_to) - opened_from) if opened_to > 0 else 0
         self.reply_started.emit(
             request_id,
             PromptInfo(len(prompt), reused, plan.dropped_messages, n_ctx, sources, left_out),
@@ -751,6 +749,70 @@ class InferenceWorker(QObject):
         )
         if answer is not None and request.grounding is None:
             self._open_next_turn(model, template, asked, answer, summary, plan, reserve)
+
+    def _reply_prompt(
+        self, model: LoadedModel, plan: PromptPlan
+    ) -> tuple[Sequence[int], ReasoningSplitter | None]:
+        """The tokens the model is given for a planned prompt, and the splitter that tells
+        its thinking from its answer (None for a model that does not think)."""
+        prompt: Sequence[int] = plan.tokens
+        reasoning = self._reasoning
+        if reasoning is None:
+            return prompt, None
+        last = plan.segments[-1] if plan.segments else None
+        tail = last.text if last is not None and last.parse_special else ""
+        mode, may_open = start_mode(reasoning, tail)
+        if reasoning.opens_itself and may_open and mode == SplitMode.ANSWER:
+            # The prompt ends where the model should open its thinking: open it for it.
+            opening = PromptSegment(f"{reasoning.open_marker}\n", True)
+            opened = (*prompt, *model.tokenize_segments((opening,)))
+            if len(opened) < model.n_ctx - 1:
+                prompt, mode = opened, SplitMode.THINKING
+        return prompt, ReasoningSplitter(reasoning, mode, may_open)
+
+    @Slot(object)
+    def on_prepare_requested(self, request: GenerationRequest) -> None:
+        """Evaluates the prompt that sending the draft would give, while the user types, so
+        that when they send it the first token comes at once.
+
+        The prompt is planned exactly as `on_generate_requested` will plan it; when the sent
+        text differs, the reply reuses what still matches and evaluates the rest. Skipped when
+        sending would first need work that depends on the send (passages, a summary), and
+        abandoned at the next chunk when a newer request comes (`drop_drafts_before`)."""
+        model, template = self._model, self._template
+        request_id = request.request_id
+        if model is None or template is None or request_id < self._drafts_before:
+            return
+        messages = request.messages
+        if not messages or messages[-1].role != Role.USER or not messages[-1].content.strip():
+            return
+        if request.grounding is not None:
+            return
+        template = self._with_thinking(template, request.thinking, request.reasoning_effort)
+        try:
+            plan = plan_prompt(
+                with_summary(messages, request.summary),
+                template,
+                self._tokenize,
+                model.n_ctx,
+                self._reserve(model, request.sampling.max_tokens),
+                min_dropped=max(request.min_dropped, request.summary_covers),
+            )
+        except (PromptTooLongError, TemplateError):
+            return  # sending will say what is wrong
+        if (
+            request.overflow == OverflowStrategy.SUMMARIZE
+            and plan.dropped_messages > request.summary_covers
+        ):
+            return  # the model summarizes first when it is sent, and that changes the prompt
+        prompt, _ = self._reply_prompt(model, plan)
+        self._switch_kv_state(model, request.conversation_key, prompt)
+        kept, evaluated = model.prefill(prompt, lambda: request_id < self._drafts_before)
+        self.prepared_tokens += evaluated
+        if evaluated:
+            opened_from, opened_to = self._opened
+            start = opened_from if opened_to > 0 and opened_from <= kept else kept
+            self._opened = (start, model.cached_tokens)
 
     def _open_next_turn(
         self,
@@ -1024,8 +1086,10 @@ class InferenceWorker(QObject):
         is dropped (it is saved again, grown, when another conversation takes over).
         """
         owner = self._kv_owner
-        if owner != key:
-            self._opened = (0, 0)  # that opening belongs to the conversation that leaves
+        if owner is not None and owner != key:
+            # What was evaluated ahead belongs to the conversation that leaves. (With no
+            # owner, the cache is a new chat's, prepared before it was saved with its key.)
+            self._opened = (0, 0)
         if owner is not None and owner != key and model.cached_tokens > 0:
             state = model.save_state()
             if state is not None:

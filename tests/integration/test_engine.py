@@ -148,6 +148,35 @@ def test_follow_up_turn_evaluates_only_new_tokens(model: LoadedModel) -> None:
     assert model.evaluated_tokens - before == new_tokens
 
 
+def test_prefill_prepares_a_prompt_in_chunks_that_a_stop_can_interrupt(
+    model: LoadedModel,
+) -> None:
+    """prefill evaluates a prompt ahead (while the user types); a newer request stops it
+    between chunks; what it evaluated is kept, and the reply then samples at once, the same
+    greedy reply as from a cold evaluation."""
+    prompt = _prompt(model, [ChatMessage(Role.USER, "word " * 150)])
+    cold = list(model.generate(prompt, GREEDY, lambda: False))
+    model.prefill(_prompt(model, [ChatMessage(Role.USER, "Something else")]), lambda: False)
+    shared = model.reusable_prefix(prompt)  # the template's opening
+    checks = 0
+
+    def after_two_chunks() -> bool:
+        nonlocal checks
+        checks += 1
+        return checks > 2
+
+    kept, evaluated = model.prefill(prompt, after_two_chunks)
+    assert kept == shared and 0 < evaluated < len(prompt) - shared
+    assert model.cached_tokens == shared + evaluated
+    kept, evaluated = model.prefill(prompt, lambda: False)  # typing paused again: the rest
+    assert kept + evaluated == len(prompt) == model.cached_tokens
+    assert model.prefill(prompt, lambda: False) == (len(prompt), 0)  # nothing left to do
+    assert list(model.generate(prompt, GREEDY, lambda: False)) == cold
+    assert model.last_prompt_evaluated == 0
+    # A prompt that would fill the context is left alone.
+    assert model.prefill([1] * model.n_ctx, lambda: False) == (0, 0)
+
+
 def test_stop_flag_ends_generation_between_tokens(model: LoadedModel) -> None:
     prompt = _prompt(model, [ChatMessage(Role.USER, "Count to a thousand.")])
     made = 0

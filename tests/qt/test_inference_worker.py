@@ -33,6 +33,7 @@ class Commands(QObject):
 
     load = Signal(int, str, object)
     generate = Signal(object)
+    prepare = Signal(object)
     load_progress = Signal(int, float)
     load_finished = Signal(int, object)
     load_failed = Signal(int, object)
@@ -45,6 +46,7 @@ class Commands(QObject):
         super().__init__()
         self.load.connect(worker.on_load_requested)
         self.generate.connect(worker.on_generate_requested)
+        self.prepare.connect(worker.on_prepare_requested)
         for name in (
             "load_progress",
             "load_finished",
@@ -202,6 +204,100 @@ def test_the_next_turn_is_opened_while_the_user_types(qtbot, worker, tiny_gguf: 
     with qtbot.waitSignal(commands.reply_failed, timeout=30_000):  # the worker is idle again
         commands.generate.emit(GenerationRequest(5, (ChatMessage(Role.USER, " "),), GREEDY))
     assert model.cached_tokens == blocker.args[1].context_used
+
+
+def _prepared(qtbot, worker: InferenceWorker, commands: Commands, request: GenerationRequest):
+    """Has the worker prepare `request` as a draft; returns the prompt it will send, once the
+    cache holds it."""
+    from desktop.core.prompt import plan_prompt
+
+    model, template = worker.model, worker._template
+    assert model is not None and template is not None
+    prompt = plan_prompt(
+        request.messages, template, worker._tokenize, model.n_ctx, request.sampling.max_tokens
+    ).tokens
+    commands.prepare.emit(request)
+    qtbot.waitUntil(
+        lambda: model.cached_tokens == len(prompt) and model.reusable_prefix(prompt) == len(prompt),
+        timeout=10_000,
+    )
+    return prompt
+
+
+def test_a_draft_prepared_while_typing_is_sent_without_evaluating_anything(
+    qtbot, worker, tiny_gguf: Path
+) -> None:
+    """The worker evaluates the prompt of the draft being typed; sending it then samples the
+    first token at once, and the tokens prepared count as the prompt's, once each."""
+    commands, _deltas, first_stats, follow_up = _first_turn(
+        qtbot, worker, tiny_gguf, "Hello there, how are you today?"
+    )
+    model = worker.model
+    assert model is not None
+    prompt = _prepared(qtbot, worker, commands, GenerationRequest(3, follow_up, GREEDY))
+    new_tokens = len(prompt) - first_stats.context_used
+    assert worker.prepared_tokens > 0
+    evaluated_before = model.evaluated_tokens
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
+        commands.generate.emit(GenerationRequest(4, follow_up, GREEDY))
+    stats: ReplyStats = blocker.args[1]
+    assert stats.prompt_tokens == len(prompt)
+    assert model.last_prompt_evaluated == 0  # nothing was left to evaluate on send
+    # Every later evaluation is one of the reply's tokens, now in the cache after the prompt.
+    assert model.evaluated_tokens - evaluated_before == stats.context_used - len(prompt) > 0
+    assert stats.evaluated_ahead == stats.evaluated_prompt_tokens == new_tokens
+
+
+def test_a_draft_that_changed_before_sending_reuses_what_still_matches(
+    qtbot, worker, tiny_gguf: Path
+) -> None:
+    """The user typed on after the draft was prepared: the sent prompt reuses the prepared
+    part that still matches and evaluates the rest; each new token is counted once."""
+    commands, _deltas, first_stats, follow_up = _first_turn(
+        qtbot, worker, tiny_gguf, "Hello there, how are you today?"
+    )
+    model = worker.model
+    assert model is not None
+    draft = (*follow_up[:-1], ChatMessage(Role.USER, "Why is the sky"))
+    _prepared(qtbot, worker, commands, GenerationRequest(3, draft, GREEDY))
+    sent = (*follow_up[:-1], ChatMessage(Role.USER, "Why is the sky blue at noon?"))
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
+        commands.generate.emit(GenerationRequest(4, sent, GREEDY))
+    stats: ReplyStats = blocker.args[1]
+    assert 0 < stats.evaluated_ahead < stats.evaluated_prompt_tokens
+    assert model.last_prompt_evaluated == stats.evaluated_prompt_tokens - stats.evaluated_ahead
+    assert stats.evaluated_prompt_tokens == stats.prompt_tokens - first_stats.context_used
+
+
+def test_a_draft_overtaken_by_a_newer_request_is_not_prepared(
+    qtbot, worker, tiny_gguf: Path
+) -> None:
+    commands, _deltas, first_stats, follow_up = _first_turn(
+        qtbot, worker, tiny_gguf, "Hello there, how are you today?"
+    )
+    model = worker.model
+    assert model is not None
+    qtbot.waitUntil(lambda: model.cached_tokens > first_stats.context_used, timeout=10_000)
+    opened = model.cached_tokens  # the next turn's opening, evaluated after the reply
+    worker.drop_drafts_before(4)  # as the session does when it sends request 4
+    commands.prepare.emit(GenerationRequest(3, follow_up, GREEDY))
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
+        commands.generate.emit(GenerationRequest(4, follow_up, GREEDY))
+    assert worker.prepared_tokens == 0
+    assert model.last_prompt_evaluated == blocker.args[1].prompt_tokens - opened
+
+
+def test_a_draft_in_another_conversation_saves_the_one_that_leaves(
+    qtbot, worker, tiny_gguf: Path
+) -> None:
+    commands = Commands(worker)
+    load(qtbot, worker, commands, 1, tiny_gguf)
+    first = (ChatMessage(Role.USER, "Hello there"),)
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000):
+        commands.generate.emit(GenerationRequest(2, first, GREEDY, conversation_key="A"))
+    draft = (ChatMessage(Role.USER, "A new chat begins"),)
+    _prepared(qtbot, worker, commands, GenerationRequest(3, draft, GREEDY, conversation_key="B"))
+    assert "A" in worker.kv_states  # typing elsewhere keeps A's cache for its return
 
 
 def test_a_failure_while_opening_the_next_turn_leaves_the_reply_alone(
