@@ -130,8 +130,12 @@ def test_other_settings_are_stored(qtbot, app, tmp_path: Path) -> None:
     dialog.n_ctx.setValue(3072)
     dialog.gpu_layers.setCurrentText("12")
     dialog.threads.setValue(3)
+    assert dialog.prepare_while_typing.isChecked()  # on unless the user turns it off
+    dialog.prepare_while_typing.setChecked(False)
     click(dialog, QDialogButtonBox.StandardButton.Ok)
+    assert not app.session.prepare_while_typing  # at once, no restart
     saved = Settings(app.settings.path)
+    assert saved.get("chat.prepare_while_typing") is False
     assert saved.get("app.language") == "zh_CN"
     assert saved.get("hub.endpoint") == "https://hf-mirror.example"
     assert saved.get("library.models_dir") == str(tmp_path / "my models")

@@ -127,6 +127,36 @@ def test_typing_updates_the_meter_after_a_pause(qtbot, small) -> None:
     assert meter.state() == MeterState.TOO_LONG
 
 
+def test_a_pause_in_typing_prepares_the_reply(qtbot, small) -> None:
+    """The draft's prompt is evaluated when typing pauses, so the reply to it samples its first
+    token at once. Typing on or sending overtakes a draft still being prepared; with the
+    setting off, or while a reply streams, nothing is prepared."""
+    app = small
+    worker, session = app.worker, app.session
+    type_and_send(qtbot, app, "Hello there")
+    qtbot.waitUntil(lambda: not session.is_streaming, timeout=30_000)
+    editor = app.window.composer._input
+    editor.setFocus()
+    qtbot.keyClicks(editor, "Why is the sky blue?")
+    qtbot.waitUntil(lambda: worker.prepared_tokens > 0, timeout=10_000)
+    model = worker.model
+    assert model is not None
+    stats: list[object] = []
+    session.reply_stats_changed.connect(stats.append)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert session.is_streaming and session.prepare_reply("Another thought") is None
+    qtbot.waitUntil(lambda: bool(stats), timeout=30_000)
+    assert model.last_prompt_evaluated == 0  # all of it was ready
+    assert stats[-1].evaluated_ahead == stats[-1].evaluated_prompt_tokens > 0
+
+    session.prepare_while_typing = False
+    prepared = worker.prepared_tokens
+    qtbot.keyClicks(editor, "And the sunset?")
+    wait_counted(qtbot, app)  # the pause came and went: counted, not prepared
+    assert worker.prepared_tokens == prepared
+    assert session.prepare_reply("And the sunset?") is None
+
+
 def test_a_stale_count_never_reaches_the_meter(qtbot, small) -> None:
     app = small
     session = app.session

@@ -205,6 +205,8 @@ def test_a_grounded_reply_cites_sources_that_open_in_the_panel_and_exports(
     qtbot, app, docs: Path, tiny_gguf: Path, tmp_path: Path
 ) -> None:
     _ask_with_the_harbour_notes(qtbot, app, docs, tiny_gguf, max_tokens=8)
+    # The passages depend on the sent text: a draft is not prepared ahead with them attached.
+    assert app.session.prepare_reply("And the harbour wall?") is None
 
     # What the model read: the passage with its numbered tag, in the last user turn.
     prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
