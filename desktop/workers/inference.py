@@ -398,6 +398,7 @@ class InferenceWorker(QObject):
         """Cache positions [from, to) evaluated ahead of the next request: the opening of the
         next turn, the prompt prepared while the user types."""
         self._drafts_before = -1
+        self._last_plan: tuple[tuple[object, ...], PromptPlan] | None = None
         self.prepared_tokens = 0
         """Tokens evaluated while preparing drafts, used or not; tests read it."""
         self.kv_states = KvStateCache()
@@ -631,6 +632,7 @@ class InferenceWorker(QObject):
         self.kv_states.clear()
         self._kv_owner = None
         self._opened = (0, 0)
+        self._last_plan = None
 
     # Generation ------------------------------------------------------------------------------
 
@@ -688,14 +690,7 @@ class InferenceWorker(QObject):
                 )
                 left_out = len(request.grounding.sources) - len(sources)
                 request = replace(request, messages=messages)  # a summary replans with them
-            plan: PromptPlan = plan_prompt(
-                with_summary(messages, summary),
-                template,
-                self._tokenize,
-                n_ctx,
-                reserve,
-                min_dropped=min_dropped,
-            )
+            plan = self._plan(with_summary(messages, summary), template, reserve, min_dropped)
             made: SummaryMade | None = None
             if (
                 request.overflow == OverflowStrategy.SUMMARIZE
@@ -750,6 +745,25 @@ class InferenceWorker(QObject):
         if answer is not None and request.grounding is None:
             self._open_next_turn(model, template, asked, answer, summary, plan, reserve)
 
+    def _plan(
+        self,
+        messages: tuple[ChatMessage, ...],
+        template: ChatTemplate,
+        reserve: int,
+        min_dropped: int,
+    ) -> PromptPlan:
+        """plan_prompt for a reply, remembering the latest plan: sending the draft that was
+        just prepared plans nothing again (rendering a long history's template takes ms)."""
+        model = self._model
+        assert model is not None
+        inputs = (messages, template, reserve, min_dropped)
+        last = self._last_plan
+        if last is not None and last[0] == inputs:
+            return last[1]
+        plan = plan_prompt(messages, template, self._tokenize, model.n_ctx, reserve, min_dropped)
+        self._last_plan = (inputs, plan)
+        return plan
+
     def _reply_prompt(
         self, model: LoadedModel, plan: PromptPlan
     ) -> tuple[Sequence[int], ReasoningSplitter | None]:
@@ -790,13 +804,11 @@ class InferenceWorker(QObject):
             return
         template = self._with_thinking(template, request.thinking, request.reasoning_effort)
         try:
-            plan = plan_prompt(
+            plan = self._plan(
                 with_summary(messages, request.summary),
                 template,
-                self._tokenize,
-                model.n_ctx,
                 self._reserve(model, request.sampling.max_tokens),
-                min_dropped=max(request.min_dropped, request.summary_covers),
+                max(request.min_dropped, request.summary_covers),
             )
         except (PromptTooLongError, TemplateError):
             return  # sending will say what is wrong
@@ -1300,6 +1312,7 @@ class InferenceWorker(QObject):
         return text if remembered and finish != FinishReason.CANCELLED else None
 
     def _remember(self, text: str, tokens: Sequence[int]) -> None:
+        self._last_plan = None  # it may hold this text tokenized afresh
         self._token_memory[text] = tuple(tokens)
         self._token_memory.move_to_end(text)
         while len(self._token_memory) > _TOKEN_MEMORY_SIZE:

@@ -45,6 +45,15 @@ def test_a_slowed_gui_lowers_stream_vs_raw(qapp, tiny_gguf: Path) -> None:
     assert slowed < normal * 0.7
 
 
+def test_a_slowed_plan_raises_followup_ttft_ratio(qapp, tiny_gguf: Path) -> None:
+    cfg = config_for(tiny_gguf, quick=True, tiny=True, threads=1)
+    normal = run(cfg, {"followup"}).figures["followup_ttft_ratio"]
+    cfg.plan_delay_s = 0.002  # the worker's plan of each reply waits this long per message
+    slowed = run(cfg, {"followup"}).figures["followup_ttft_ratio"]
+    assert normal is not None and slowed is not None
+    assert slowed > normal * 3
+
+
 def test_a_throttled_download_lowers_download_ratio(qapp, tiny_gguf: Path) -> None:
     cfg = config_for(tiny_gguf, quick=True, tiny=True, threads=1)
     cfg.download_mb, cfg.download_reps = 8, 1
