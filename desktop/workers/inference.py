@@ -1114,6 +1114,7 @@ class InferenceWorker(QObject):
             return
         if _common_prefix(saved.tokens, prompt) > model.reusable_prefix(prompt):
             model.restore_state(saved)
+            self._opened = (0, 0)  # whatever was evaluated ahead is gone with the cache
 
     def _stream_reply(
         self,

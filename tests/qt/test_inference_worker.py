@@ -145,17 +145,17 @@ def test_reply_streams_deltas_on_the_gui_thread(qtbot, worker, tiny_gguf: Path) 
 
 
 def _first_turn(
-    qtbot, worker: InferenceWorker, tiny_gguf: Path, question: str
+    qtbot, worker: InferenceWorker, tiny_gguf: Path, question: str, key: str | None = None
 ) -> tuple[Commands, list[str], ReplyStats, tuple[ChatMessage, ...]]:
-    """The tiny model loaded and `question` answered; returns the commands, the list the
-    deltas go to, the reply's stats, and the follow-up "Why?" after it."""
+    """The tiny model loaded and `question` answered (in conversation `key`); returns the
+    commands, the list the deltas go to, the reply's stats, and the follow-up "Why?" after it."""
     commands = Commands(worker)
     load(qtbot, worker, commands, 1, tiny_gguf)
     deltas: list[str] = []
     commands.reply_delta.connect(lambda _rid, text: deltas.append(text))
     first = (ChatMessage(Role.USER, question),)
     with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
-        commands.generate.emit(GenerationRequest(2, first, GREEDY))
+        commands.generate.emit(GenerationRequest(2, first, GREEDY, conversation_key=key))
     reply = ChatMessage(Role.ASSISTANT, "".join(deltas))
     return commands, deltas, blocker.args[1], (*first, reply, ChatMessage(Role.USER, "Why?"))
 
@@ -290,14 +290,19 @@ def test_a_draft_overtaken_by_a_newer_request_is_not_prepared(
 def test_a_draft_in_another_conversation_saves_the_one_that_leaves(
     qtbot, worker, tiny_gguf: Path
 ) -> None:
-    commands = Commands(worker)
-    load(qtbot, worker, commands, 1, tiny_gguf)
-    first = (ChatMessage(Role.USER, "Hello there"),)
-    with qtbot.waitSignal(commands.reply_finished, timeout=30_000):
-        commands.generate.emit(GenerationRequest(2, first, GREEDY, conversation_key="A"))
+    """Typing in a new chat (no key until it is saved) keeps A's cache for its return; going
+    back to A restores it, and the new chat's prepared tokens are not counted as A's."""
+    commands, _deltas, _first_stats, follow_up = _first_turn(
+        qtbot, worker, tiny_gguf, "Hello there", key="A"
+    )
     draft = (ChatMessage(Role.USER, "A new chat begins"),)
-    _prepared(qtbot, worker, commands, GenerationRequest(3, draft, GREEDY, conversation_key="B"))
-    assert "A" in worker.kv_states  # typing elsewhere keeps A's cache for its return
+    _prepared(qtbot, worker, commands, GenerationRequest(3, draft, GREEDY))
+    assert "A" in worker.kv_states
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
+        commands.generate.emit(GenerationRequest(4, follow_up, GREEDY, conversation_key="A"))
+    stats: ReplyStats = blocker.args[1]
+    assert "A" not in worker.kv_states  # restored: the cache is A's again
+    assert stats.evaluated_ahead == 0
 
 
 def test_a_failure_while_opening_the_next_turn_leaves_the_reply_alone(
