@@ -46,3 +46,34 @@ def test_first_start_unpacks_the_starter_model_and_chats(
     assert marker.read_text(encoding="ascii").startswith(
         "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818 "
     )
+
+
+def test_a_reply_prepared_while_typing_is_the_reply_sent_cold(qtbot, app) -> None:
+    """On the real model, a follow-up prepared while it was typed (the prompt evaluated in
+    chunks of 16, the first token sampled from those logits) gets the same greedy reply as the
+    same follow-up regenerated, whose prompt's last token is evaluated again on its own."""
+    from desktop.engine.starter import STARTER_FILE_NAME
+
+    app.settings.set("sampling.max_tokens", 24, STARTER_FILE_NAME)
+    app.settings.set("sampling.temperature", 0.0, STARTER_FILE_NAME)
+    app.settings.set("model.n_ctx", 1024, STARTER_FILE_NAME)
+    app.load_initial_model(None)
+    qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=120_000)
+    session, worker = app.session, app.worker
+    editor = app.window.composer._input
+    editor.setFocus()
+    qtbot.keyClicks(editor, "Name three rivers in Europe.")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not session.is_streaming, timeout=120_000)
+    qtbot.keyClicks(editor, "Which of them is the longest, and how long is it?")
+    # One pause, one draft: its tokens are counted once all of them are evaluated.
+    qtbot.waitUntil(lambda: worker.prepared_tokens > 0, timeout=30_000)
+    model = worker.model
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not session.is_streaming, timeout=120_000)
+    assert model.last_prompt_evaluated == 0
+    prepared_reply = session.messages.messages()[-1].content
+    assert session.regenerate()
+    qtbot.waitUntil(lambda: not session.is_streaming, timeout=120_000)
+    assert model.last_prompt_evaluated == 1
+    assert session.messages.messages()[-1].content == prepared_reply
