@@ -253,6 +253,7 @@ class LoadedModel:
         """Every token this model has evaluated since load; tests and benchmarks read it."""
         self.last_prompt_evaluated = 0
         """Prompt tokens evaluated for the latest reply (not those reused from the KV cache)."""
+        self._last_array: tuple[tuple[int, ...], np.ndarray] | None = None
         self._logits_at = -1
         """The cache length when llama.cpp's logits were last computed: they are the next
         token's while the cache still holds exactly that many tokens. -1: none are."""
@@ -483,9 +484,20 @@ class LoadedModel:
         if n == 0:
             return 0
         held = self._llm.input_ids[:n]
-        wanted = np.asarray(tokens[:n], dtype=held.dtype)
-        mismatch = np.flatnonzero(held != wanted)
+        mismatch = np.flatnonzero(held != self._as_array(tokens)[:n])
         return int(mismatch[0]) if mismatch.size else n
+
+    def _as_array(self, tokens: Sequence[int]) -> np.ndarray:
+        """`tokens` as the cache's dtype. A prompt is compared with the cache several times
+        (prepared, sent, generated from) and converting a long one takes ~40 µs: the last
+        tuple converted is kept (a tuple cannot change; a list is converted every time)."""
+        last = self._last_array
+        if last is not None and last[0] is tokens:
+            return last[1]
+        array = np.fromiter(tokens, dtype=self._llm.input_ids.dtype, count=len(tokens))
+        if isinstance(tokens, tuple):
+            self._last_array = (tokens, array)
+        return array
 
     def extend(self, tokens: Sequence[int]) -> bool:
         """Evaluates `tokens` right after what the KV cache holds, sampling nothing; False

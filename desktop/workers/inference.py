@@ -1194,7 +1194,7 @@ class InferenceWorker(QObject):
         hold = holdback.feed
         push = coalescer.push
         keep = generated.append
-        current = list(prompt)
+        current: Sequence[int] = prompt  # plus the thinking so far, after a forced answer
         limit = sampling.max_tokens if sampling.max_tokens > 0 else model.n_ctx
         try:
             while True:
