@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,7 @@ GOALS: dict[str, tuple[str, float | None]] = {
     "long_reply_flatness": (">=", 0.95),
     "followup_ttft_ratio": ("<=", 1.10),
     "sent_at_once_ttft_ratio": ("info", None),
+    "typed_no_pause_ttft_ratio": ("info", None),
     "bare_followup_ttft_ratio": ("info", None),
     "followup_eval_ratio": ("<=", 1.05),
     "switch_back_ttft_ratio": ("<=", 0.2),
@@ -488,13 +489,18 @@ TYPED = "Tell me more about it, please."
 
 
 def _ttft(
-    app: App, messages: list[ChatMessage], key: str, typed: bool = False
+    app: App, messages: list[ChatMessage], key: str, typed: str = ""
 ) -> tuple[float, str, ReplyStats]:
-    """Seconds to the first token shown, the reply and its stats; `typed`: the message was
-    typed, so its prompt was prepared before it was sent."""
+    """Seconds to the first token shown, the reply and its stats. `typed`: how the message
+    was typed: "paused" (a pause before Enter: all of it was prepared), "at_once" (Enter right
+    after the last word: all but that word was prepared), "" (pasted: nothing was)."""
     app.clear_view()
     if typed:
-        app.prepare(messages, 8, key)
+        draft = messages
+        if typed == "at_once":
+            last = messages[-1]
+            draft = [*messages[:-1], replace(last, content=last.content.rsplit(" ", 1)[0])]
+        app.prepare(draft, 8, key)
     app.settle()
     text, stats, timing = app.reply(messages, 8, key=key)
     if not text:  # its "first token" would be the end of the reply
@@ -503,19 +509,19 @@ def _ttft(
 
 
 def _typed_ttfts(
-    app: App, long_chat: list[ChatMessage], new_chat: list[ChatMessage]
+    app: App, long_chat: list[ChatMessage], new_chat: list[ChatMessage], typed: str, runs: int
 ) -> tuple[float, float]:
-    """Median times of 9 sends of the same typed follow-up in chat A and of the same typed
-    first message in a new chat E, alternating; each is prepared first, as typing it would be
-    (the cache then holds the other chat, which is saved and restored untimed). These first
-    tokens take ~3 ms, and 0.3 ms of jitter is 10 % of that; alternating keeps a drift of the
-    machine out of the ratio."""
+    """Median times of `runs` sends of the same typed follow-up in chat A and of the same
+    typed first message in a new chat E, alternating; each is prepared first, as typing it
+    would be (the cache then holds the other chat, which is saved and restored untimed). These
+    first tokens take milliseconds, and 0.3 ms of jitter is 10 % of 3 ms; alternating keeps a
+    drift of the machine out of the ratio."""
     follow_ups: list[float] = []
     firsts: list[float] = []
-    for _ in range(9):
-        follow_ups.append(_ttft(app, long_chat, "A", typed=True)[0])
-        firsts.append(_ttft(app, new_chat, "E", typed=True)[0])
-    return sorted(follow_ups)[4], sorted(firsts)[4]
+    for _ in range(runs):
+        follow_ups.append(_ttft(app, long_chat, "A", typed)[0])
+        firsts.append(_ttft(app, new_chat, "E", typed)[0])
+    return sorted(follow_ups)[runs // 2], sorted(firsts)[runs // 2]
 
 
 def measure_followup(app: App, cfg: Config, res: Results) -> None:
@@ -546,20 +552,25 @@ def _measure_followup(app: App, cfg: Config, res: Results) -> None:
     warm_s, reply2, warm = _ttft(app, followup, "A")
     new_tokens = warm.prompt_tokens - cold.context_used
     typed = [*followup, ChatMessage(Role.ASSISTANT, reply2), ChatMessage(Role.USER, TYPED)]
-    _, reply3, typed_stats = _ttft(app, typed, "A", typed=True)  # what a typed one evaluates
+    _, reply3, typed_stats = _ttft(app, typed, "A", "paused")  # what a typed one evaluates
     # A new chat. Another one first, untimed: leaving A saves its 2k-token KV state (~25 ms),
     # a cost of switching, not of an empty history, and it would flatter the figure.
     _ttft(app, [ChatMessage(Role.USER, "Hello.")], "B")
     empty_prompt = [ChatMessage(Role.USER, "Why?")]
     empty_s, _, empty = _ttft(app, empty_prompt, "C")
-    typed_s, empty_typed_s = _typed_ttfts(app, typed, [ChatMessage(Role.USER, TYPED)])
+    new_chat = [ChatMessage(Role.USER, TYPED)]
+    typed_s, empty_typed_s = _typed_ttfts(app, typed, new_chat, "paused", 9)
+    no_pause_s, empty_no_pause_s = _typed_ttfts(app, typed, new_chat, "at_once", 5)
     res.figures["followup_ttft_ratio"] = typed_s / empty_typed_s
     res.figures["sent_at_once_ttft_ratio"] = warm_s / empty_s
+    res.figures["typed_no_pause_ttft_ratio"] = no_pause_s / empty_no_pause_s
     res.figures["followup_eval_ratio"] = warm.evaluated_prompt_tokens / max(1, new_tokens)
     res.absolute["history_tokens"] = cold.prompt_tokens
     res.absolute["ttft_cold_history_s"] = cold_s
     res.absolute["ttft_followup_typed_s"] = typed_s
     res.absolute["ttft_empty_typed_s"] = empty_typed_s
+    res.absolute["ttft_followup_no_pause_s"] = no_pause_s
+    res.absolute["ttft_empty_no_pause_s"] = empty_no_pause_s
     res.absolute["ttft_followup_at_once_s"] = warm_s
     res.absolute["ttft_empty_at_once_s"] = empty_s
     res.absolute["followup_evaluated"] = (
