@@ -122,7 +122,7 @@ class Bridge(QObject):
     load = Signal(int, str, object)
     unload = Signal()
     generate = Signal(object)
-    prepare = Signal(object)
+    prepare = Signal(object, bool)
     ping = Signal()
 
     def __init__(self, worker: InferenceWorker) -> None:
@@ -292,7 +292,7 @@ class App:
     def prepare(self, messages: list[ChatMessage], max_tokens: int, key: str | None) -> None:
         """What a pause in typing the last message does (ChatSession.prepare_reply): the
         worker evaluates the prompt sending it will make. Returns once that is done."""
-        self.bridge.prepare.emit(self._request(messages, max_tokens, key))
+        self.bridge.prepare.emit(self._request(messages, max_tokens, key), True)
         self.settle()
 
     def settle(self) -> None:

@@ -111,8 +111,8 @@ class ChatSession(QObject):
         has_earlier_changed(bool): whether earlier messages exist beyond the rows shown.
         store_failed(str): a write to the database failed; the message says why.
         count_requested(CountRequest): to the worker (queued), for the context meter.
-        prepare_requested(GenerationRequest): to the worker (queued): the draft's prompt, to
-            evaluate while the user types (prepare_reply).
+        prepare_requested(GenerationRequest, bool whole): to the worker (queued): the draft's
+            prompt, to evaluate while the user types (prepare_reply).
         context_counted(ContextCount): the answer to the latest request_count.
         summary_changed(object): the RunningSummary that applies to the branch on screen, or
             None; sent when the branch changes, a summary is made or edited.
@@ -136,7 +136,7 @@ class ChatSession(QObject):
     has_earlier_changed = Signal(bool)
     store_failed = Signal(str)
     count_requested = Signal(object)
-    prepare_requested = Signal(object)
+    prepare_requested = Signal(object, bool)
     context_counted = Signal(object)
     summary_changed = Signal(object)
     attached_changed = Signal(object)
@@ -457,12 +457,14 @@ class ChatSession(QObject):
         )
         return self._count_id
 
-    def prepare_reply(self, draft: str) -> int | None:
+    def prepare_reply(self, draft: str, whole: bool = True) -> int | None:
         """Has the model evaluate the prompt that sending `draft` would make, while the user
-        types, so the reply starts at once when they send it; the request id, or None when
-        nothing is asked: the setting is off, there is no model or no draft, a reply is
-        streaming, or sending would first look up passages in attached documents (they depend
-        on the sent text)."""
+        types, so the reply starts at once when they send it; `whole` False stops at the end
+        of the draft's text (the reply's header is left for a pause in typing, or the send).
+
+        Returns the request id, or None when nothing is asked: the setting is off, there is
+        no model or no draft, a reply is streaming, or sending would first look up passages in
+        attached documents (they depend on the sent text)."""
         if (
             not self.prepare_while_typing
             or self.model_info is None
@@ -476,7 +478,7 @@ class ChatSession(QObject):
         request_id = next(self._ids)
         self._worker.drop_drafts_before(request_id)
         self.prepare_requested.emit(
-            self._generation_request(request_id, history, behind, self.settings.sampling)
+            self._generation_request(request_id, history, behind, self.settings.sampling), whole
         )
         return request_id
 

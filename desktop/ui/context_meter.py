@@ -29,6 +29,8 @@ from desktop.workers.inference import ContextCount
 __all__ = ["DEBOUNCE_MS", "ContextCounter", "ContextMeter", "MeterState"]
 
 DEBOUNCE_MS = 300
+PREPARE_TEXT_MS = 100
+"""Without a key for this long, the text typed so far is evaluated (ContextCounter)."""
 """Typing pause before a count is asked for."""
 WARN_FRACTION = 0.8
 """Past this share of the window the meter turns amber."""
@@ -303,8 +305,11 @@ class ContextMeter(QWidget):
 
 
 class ContextCounter(QObject):
-    """Keeps the meter current: debounced counts of the draft through the session. Each
-    pause in typing also has the session prepare the draft's reply (ChatSession.prepare_reply).
+    """Keeps the meter current: debounced counts of the draft through the session.
+
+    It also has the session prepare the draft's reply (ChatSession.prepare_reply): the text
+    as it is typed (after PREPARE_TEXT_MS without a key), and the whole prompt, the reply's
+    header included, at each pause (DEBOUNCE_MS), so a send evaluates little or nothing.
 
     Also measures long pastes and attached files for the trim offer: the composer reports the
     inserted text, the next count measures it on its own (`focus`), and `focus_counted` says
@@ -333,6 +338,11 @@ class ContextCounter(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.count_now)
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(PREPARE_TEXT_MS)
+        self._text_timer.timeout.connect(self.prepare_text)
+        composer.draft_changed.connect(self._text_timer.start)
         composer.draft_changed.connect(self.schedule)
         composer.long_text_inserted.connect(self.on_composer_long_text_inserted)
         meter.strategy_chosen.connect(self.on_meter_strategy_chosen)
@@ -357,6 +367,11 @@ class ContextCounter(QObject):
         request = session.request_count(draft, self._focus)
         self._focus_request = request if self._focus else None
         session.prepare_reply(draft)  # after the count: the meter's answer comes first
+
+    def prepare_text(self) -> None:
+        """The draft's text so far, not yet the reply's header: typing goes on."""
+        if self._timer.isActive():  # the pause's whole prompt is due after it anyway
+            self._session.prepare_reply(self._composer.text(), whole=False)
 
     def on_composer_long_text_inserted(self, text: str) -> None:
         self._focus = text

@@ -784,15 +784,17 @@ class InferenceWorker(QObject):
                 prompt, mode = opened, SplitMode.THINKING
         return prompt, ReasoningSplitter(reasoning, mode, may_open)
 
-    @Slot(object)
-    def on_prepare_requested(self, request: GenerationRequest) -> None:
+    @Slot(object, bool)
+    def on_prepare_requested(self, request: GenerationRequest, whole: bool) -> None:
         """Evaluates the prompt that sending the draft would give, while the user types, so
         that when they send it the first token comes at once.
 
         The prompt is planned exactly as `on_generate_requested` will plan it; when the sent
-        text differs, the reply reuses what still matches and evaluates the rest. Skipped when
-        sending would first need work that depends on the send (passages, a summary), and
-        abandoned at the next chunk when a newer request comes (`drop_drafts_before`)."""
+        text differs, the reply reuses what still matches and evaluates the rest. `whole`
+        False: only up to the end of the draft's text, not the reply's header after it (the
+        user is still typing, and each keystroke would evaluate that header again). Skipped
+        when sending would first need work that depends on the send (passages, a summary),
+        and abandoned at the next chunk when a newer request comes (`drop_drafts_before`)."""
         model, template = self._model, self._template
         request_id = request.request_id
         if model is None or template is None or request_id < self._drafts_before:
@@ -819,6 +821,11 @@ class InferenceWorker(QObject):
             return  # the model summarizes first when it is sent, and that changes the prompt
         prompt, _ = self._reply_prompt(model, plan)
         self._switch_kv_state(model, request.conversation_key, prompt)
+        if not whole:
+            texts = [i for i, segment in enumerate(plan.segments) if not segment.parse_special]
+            if not texts:
+                return
+            prompt = self._tokenize(plan.segments[: texts[-1] + 1])  # through the draft's text
         kept, evaluated = model.prefill(prompt, lambda: request_id < self._drafts_before)
         self.prepared_tokens += evaluated
         if evaluated:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, Qt, QUrl
 
 from desktop.core.context_plan import SUMMARY_HEADER, ContextForecast, OverflowStrategy
 from desktop.core.conversation import FinishReason, Role
-from desktop.ui.context_meter import ContextMeter, MeterState, state_color
+from desktop.ui.context_meter import DEBOUNCE_MS, ContextMeter, MeterState, state_color
 from desktop.ui.summary_note import SummaryNote
 from desktop.workers.inference import ContextCount
 
@@ -128,17 +128,24 @@ def test_typing_updates_the_meter_after_a_pause(qtbot, small) -> None:
 
 
 def test_a_pause_in_typing_prepares_the_reply(qtbot, small) -> None:
-    """The draft's prompt is evaluated when typing pauses, so the reply to it samples its first
-    token at once. Typing on or sending overtakes a draft still being prepared; with the
-    setting off, or while a reply streams, nothing is prepared."""
+    """The draft's text is evaluated as it is typed, and at a pause the reply's header after
+    it too, so the reply to it samples its first token at once. With the setting off, or while
+    a reply streams, nothing is prepared."""
     app = small
     worker, session = app.worker, app.session
     type_and_send(qtbot, app, "Hello there")
     qtbot.waitUntil(lambda: not session.is_streaming, timeout=30_000)
     editor = app.window.composer._input
     editor.setFocus()
+    counter = app.window.context_counter
+    counter._timer.setInterval(60_000)  # the pause comes when the test says so
     qtbot.keyClicks(editor, "Why is the sky blue?")
-    qtbot.waitUntil(lambda: worker.prepared_tokens > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: worker.prepared_tokens > 0, timeout=10_000)  # the text, at once
+    text_only = worker.prepared_tokens
+    counter.count_now()  # the pause: the whole prompt is prepared right after the count
+    wait_counted(qtbot, app)
+    qtbot.waitUntil(lambda: worker.prepared_tokens > text_only, timeout=10_000)
+    header = worker.prepared_tokens - text_only  # what the pause added
     model = worker.model
     assert model is not None
     stats: list[object] = []
@@ -148,9 +155,13 @@ def test_a_pause_in_typing_prepares_the_reply(qtbot, small) -> None:
     qtbot.waitUntil(lambda: bool(stats), timeout=30_000)
     assert model.last_prompt_evaluated == 0  # all of it was ready
     assert stats[-1].evaluated_ahead == stats[-1].evaluated_prompt_tokens > 0
+    plan = worker.last_plan
+    assert plan is not None and plan.segments[-1].parse_special
+    assert header == len(model.tokenize_segments(plan.segments[-1:]))  # the reply's header
 
     session.prepare_while_typing = False
     prepared = worker.prepared_tokens
+    counter._timer.setInterval(DEBOUNCE_MS)
     qtbot.keyClicks(editor, "And the sunset?")
     wait_counted(qtbot, app)  # the pause came and went: counted, not prepared
     assert worker.prepared_tokens == prepared

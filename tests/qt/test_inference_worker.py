@@ -33,7 +33,7 @@ class Commands(QObject):
 
     load = Signal(int, str, object)
     generate = Signal(object)
-    prepare = Signal(object)
+    prepare = Signal(object, bool)
     load_progress = Signal(int, float)
     load_finished = Signal(int, object)
     load_failed = Signal(int, object)
@@ -216,7 +216,7 @@ def _prepared(qtbot, worker: InferenceWorker, commands: Commands, request: Gener
     prompt = plan_prompt(
         request.messages, template, worker._tokenize, model.n_ctx, request.sampling.max_tokens
     ).tokens
-    commands.prepare.emit(request)
+    commands.prepare.emit(request, True)
     qtbot.waitUntil(
         lambda: model.cached_tokens == len(prompt) and model.reusable_prefix(prompt) == len(prompt),
         timeout=10_000,
@@ -246,6 +246,30 @@ def test_a_draft_prepared_while_typing_is_sent_without_evaluating_anything(
     # Every later evaluation is one of the reply's tokens, now in the cache after the prompt.
     assert model.evaluated_tokens - evaluated_before == stats.context_used - len(prompt) > 0
     assert stats.evaluated_ahead == stats.evaluated_prompt_tokens == new_tokens
+
+
+def test_a_draft_still_being_typed_is_prepared_up_to_its_text(
+    qtbot, worker, tiny_gguf: Path
+) -> None:
+    """While keys are typed only the draft's text is evaluated, not the reply's header after
+    it (each key would evaluate it again); the send evaluates the header alone."""
+    from desktop.core.prompt import plan_prompt
+
+    commands, _deltas, _first_stats, follow_up = _first_turn(
+        qtbot, worker, tiny_gguf, "Hello there, how are you today?"
+    )
+    model, template = worker.model, worker._template
+    assert model is not None and template is not None
+    plan = plan_prompt(follow_up, template, worker._tokenize, model.n_ctx, GREEDY.max_tokens)
+    header = model.tokenize_segments(plan.segments[-1:])  # after "Why?": the reply's header
+    assert plan.segments[-1].parse_special and header
+    through_text = len(plan.tokens) - len(header)
+    commands.prepare.emit(GenerationRequest(3, follow_up, GREEDY), False)
+    qtbot.waitUntil(lambda: model.cached_tokens == through_text, timeout=10_000)
+    assert model.reusable_prefix(plan.tokens) == through_text
+    with qtbot.waitSignal(commands.reply_finished, timeout=30_000):
+        commands.generate.emit(GenerationRequest(4, follow_up, GREEDY))
+    assert model.last_prompt_evaluated == len(header)
 
 
 def test_a_draft_that_changed_before_sending_reuses_what_still_matches(
@@ -280,7 +304,7 @@ def test_a_draft_overtaken_by_a_newer_request_is_not_prepared(
     qtbot.waitUntil(lambda: model.cached_tokens > first_stats.context_used, timeout=10_000)
     opened = model.cached_tokens  # the next turn's opening, evaluated after the reply
     worker.drop_drafts_before(4)  # as the session does when it sends request 4
-    commands.prepare.emit(GenerationRequest(3, follow_up, GREEDY))
+    commands.prepare.emit(GenerationRequest(3, follow_up, GREEDY), True)
     with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
         commands.generate.emit(GenerationRequest(4, follow_up, GREEDY))
     assert worker.prepared_tokens == 0

@@ -49,9 +49,10 @@ def test_first_start_unpacks_the_starter_model_and_chats(
 
 
 def test_a_reply_prepared_while_typing_is_the_reply_sent_cold(qtbot, app) -> None:
-    """On the real model, a follow-up prepared while it was typed (the prompt evaluated in
-    chunks of 16, the first token sampled from those logits) gets the same greedy reply as the
-    same follow-up regenerated, whose prompt's last token is evaluated again on its own."""
+    """On the real model, a follow-up prepared while it was typed (its text, then the reply's
+    header at the pause, in chunks of 16; the first token sampled from those logits) gets the
+    same greedy reply as the same follow-up regenerated, whose prompt's last token is evaluated
+    again on its own."""
     from desktop.engine.starter import STARTER_FILE_NAME
 
     app.settings.set("sampling.max_tokens", 24, STARTER_FILE_NAME)
@@ -65,9 +66,15 @@ def test_a_reply_prepared_while_typing_is_the_reply_sent_cold(qtbot, app) -> Non
     qtbot.keyClicks(editor, "Name three rivers in Europe.")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not session.is_streaming, timeout=120_000)
+    counter = app.window.context_counter
+    counter._timer.setInterval(60_000)  # the pause comes when the test says so
     qtbot.keyClicks(editor, "Which of them is the longest, and how long is it?")
-    # One pause, one draft: its tokens are counted once all of them are evaluated.
+    # The text as typed, then at the pause the reply's header: each draft's tokens are
+    # counted once all of them are evaluated.
     qtbot.waitUntil(lambda: worker.prepared_tokens > 0, timeout=30_000)
+    text_only = worker.prepared_tokens
+    counter.count_now()
+    qtbot.waitUntil(lambda: worker.prepared_tokens > text_only, timeout=30_000)
     model = worker.model
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not session.is_streaming, timeout=120_000)
