@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -289,10 +289,13 @@ class App:
             next(self.ids), tuple(messages), sampling, min_dropped, conversation_key=key
         )
 
-    def prepare(self, messages: list[ChatMessage], max_tokens: int, key: str | None) -> None:
-        """What a pause in typing the last message does (ChatSession.prepare_reply): the
-        worker evaluates the prompt sending it will make. Returns once that is done."""
-        self.bridge.prepare.emit(self._request(messages, max_tokens, key), True)
+    def prepare(
+        self, messages: list[ChatMessage], max_tokens: int, key: str | None, whole: bool = True
+    ) -> None:
+        """What typing the last message does (ChatSession.prepare_reply): the worker evaluates
+        the prompt sending it will make (`whole`: as at a pause; else as right after a key,
+        through the message's text only). Returns once that is done."""
+        self.bridge.prepare.emit(self._request(messages, max_tokens, key), whole)
         self.settle()
 
     def settle(self) -> None:
@@ -492,15 +495,12 @@ def _ttft(
     app: App, messages: list[ChatMessage], key: str, typed: str = ""
 ) -> tuple[float, str, ReplyStats]:
     """Seconds to the first token shown, the reply and its stats. `typed`: how the message
-    was typed: "paused" (a pause before Enter: all of it was prepared), "at_once" (Enter right
-    after the last word: all but that word was prepared), "" (pasted: nothing was)."""
+    was typed: "paused" (a pause before Enter: the whole prompt was prepared), "no_pause"
+    (Enter right after the last key: its text was prepared, the reply's header not), ""
+    (pasted and sent: nothing was)."""
     app.clear_view()
     if typed:
-        draft = messages
-        if typed == "at_once":
-            last = messages[-1]
-            draft = [*messages[:-1], replace(last, content=last.content.rsplit(" ", 1)[0])]
-        app.prepare(draft, 8, key)
+        app.prepare(messages, 8, key, whole=typed == "paused")
     app.settle()
     text, stats, timing = app.reply(messages, 8, key=key)
     if not text:  # its "first token" would be the end of the reply
@@ -560,7 +560,7 @@ def _measure_followup(app: App, cfg: Config, res: Results) -> None:
     empty_s, _, empty = _ttft(app, empty_prompt, "C")
     new_chat = [ChatMessage(Role.USER, TYPED)]
     typed_s, empty_typed_s = _typed_ttfts(app, typed, new_chat, "paused", 9)
-    no_pause_s, empty_no_pause_s = _typed_ttfts(app, typed, new_chat, "at_once", 5)
+    no_pause_s, empty_no_pause_s = _typed_ttfts(app, typed, new_chat, "no_pause", 5)
     res.figures["followup_ttft_ratio"] = typed_s / empty_typed_s
     res.figures["sent_at_once_ttft_ratio"] = warm_s / empty_s
     res.figures["typed_no_pause_ttft_ratio"] = no_pause_s / empty_no_pause_s
