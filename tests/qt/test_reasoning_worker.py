@@ -24,6 +24,7 @@ class Recorder(QObject):
 
     load = Signal(int, str, object)
     generate = Signal(object)
+    prepare = Signal(object, bool)
     load_finished = Signal(int, object)
     reply_started = Signal(int, object)
     reply_delta = Signal(int, str)
@@ -36,6 +37,7 @@ class Recorder(QObject):
         self.events: list[tuple[str, object]] = []
         self.load.connect(worker.on_load_requested)
         self.generate.connect(worker.on_generate_requested)
+        self.prepare.connect(worker.on_prepare_requested)
         for name in (
             "load_finished",
             "reply_started",
@@ -276,3 +278,29 @@ def test_a_model_that_always_thinks_is_started_inside_its_thinking(
     assert recorder.text("thinking").strip() and recorder.text("answer").strip()
     assert stats.thinking_tokens == 5
     assert started[0].prompt_tokens == stats.prompt_tokens  # the opening counts as prompt
+
+
+def test_a_prepared_draft_includes_the_opening_of_the_thinking(
+    qtbot, worker, tmp_path_factory
+) -> None:
+    """For a model that is started inside its thinking, the prompt prepared while typing ends
+    with the <think> the worker opens for it: the send evaluates nothing, and still thinks."""
+    from tests.fixtures.tiny_model import THINK_TOKENS, tiny_gguf_cached
+
+    path = tiny_gguf_cached(
+        tmp_path_factory.mktemp("models-r1-prepared"),
+        chat_template=OLD_R1_TEMPLATE,
+        extra_tokens=THINK_TOKENS,
+    )
+    recorder = Recorder(worker)
+    load(qtbot, recorder, path)
+    model = worker.model
+    assert model is not None
+    messages = (ChatMessage(Role.USER, "Hi"),)
+    recorder.prepare.emit(GenerationRequest(2, messages, GREEDY, thinking_budget=5), True)
+    qtbot.waitUntil(lambda: worker.prepared_tokens > 0, timeout=10_000)
+    prepared = model.cached_tokens
+    stats = reply(qtbot, recorder, GenerationRequest(3, messages, GREEDY, thinking_budget=5))
+    assert stats.prompt_tokens == prepared  # the opening <think> was prepared too
+    assert stats.evaluated_ahead == stats.evaluated_prompt_tokens == prepared
+    assert recorder.text("thinking").strip() and stats.thinking_tokens == 5
