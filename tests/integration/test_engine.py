@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -175,6 +176,49 @@ def test_prefill_prepares_a_prompt_in_chunks_that_a_stop_can_interrupt(
     assert model.last_prompt_evaluated == 0
     # A prompt that would fill the context is left alone.
     assert model.prefill([1] * model.n_ctx, lambda: False) == (0, 0)
+
+
+def test_any_mix_of_prepared_drafts_and_replies_gives_the_cold_replies(
+    model: LoadedModel,
+) -> None:
+    """Drafts prepared whole, in part, or stopped after a chunk, with replies in between, in a
+    seeded random order: every reply is the one a cold evaluation of its prompt gives, and
+    it evaluates exactly what the cache lacked (nothing when the prompt was prepared whole).
+    Stale logits or a wrong cut of the cache would change a reply or a count."""
+
+    base = [ChatMessage(Role.USER, "The harbour at dawn: " + "gulls and ropes " * 12)]
+
+    def after_reply(question: str) -> list[ChatMessage]:
+        return [*base, ChatMessage(Role.ASSISTANT, "Boats."), ChatMessage(Role.USER, question)]
+
+    prompts = [
+        _prompt(model, base),
+        _prompt(model, after_reply("Why?")),
+        _prompt(model, [ChatMessage(Role.USER, "The harbour at dawn: fog")]),
+        _prompt(model, after_reply("How?")),
+    ]
+    short = SamplingOptions(temperature=0.0, max_tokens=6, repeat_penalty=1.0, seed=1)
+    cold: list[list[int]] = []
+    for prompt in prompts:
+        model.prefill(_prompt(model, [ChatMessage(Role.USER, "unrelated")]), lambda: False)
+        cold.append(list(model.generate(prompt, short, lambda: False)))
+    rng = random.Random(7)
+    for _ in range(40):
+        index = rng.randrange(len(prompts))
+        prompt = prompts[index]
+        action = rng.choice(("prefill", "prefill_part", "reply"))
+        if action == "reply":
+            held = model.reusable_prefix(prompt)
+            whole = held == len(prompt) == model.cached_tokens
+            assert list(model.generate(prompt, short, lambda: False)) == cold[index]
+            if not whole:  # what the cache lacked, or its last token again for the logits
+                assert model.last_prompt_evaluated == len(prompt) - min(held, len(prompt) - 1)
+            continue
+        # A newer request after 1–3 chunks, or none.
+        checks = iter(range(rng.randrange(1, 4) if action == "prefill_part" else 1 << 30))
+        kept, evaluated = model.prefill(prompt, lambda checks=checks: next(checks, None) is None)
+        assert model.cached_tokens == kept + evaluated
+        assert model.reusable_prefix(prompt) == model.cached_tokens
 
 
 def test_stop_flag_ends_generation_between_tokens(model: LoadedModel) -> None:
