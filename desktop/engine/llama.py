@@ -535,14 +535,7 @@ class LoadedModel:
         ctx = llm._ctx.ctx
         llama_low.llama_set_n_threads(ctx, llm.n_threads, llm.n_threads)
         try:
-            for start in range(kept, len(tokens), _PREFILL_CHUNK):
-                if should_stop():
-                    break
-                part = list(tokens[start : start + _PREFILL_CHUNK])
-                llm.eval(part)
-                self.evaluated_tokens += len(part)
-                evaluated += len(part)
-                self._logits_at = llm.n_tokens
+            evaluated = self._evaluate(tokens[kept:], _PREFILL_CHUNK, should_stop)
         except Exception:
             log.warning("preparing the prompt failed", exc_info=True)
             llm.reset()
@@ -551,6 +544,22 @@ class LoadedModel:
         finally:
             llama_low.llama_set_n_threads(ctx, llm.n_threads, llm.n_threads_batch)
         return kept, evaluated
+
+    def _evaluate(self, tokens: Sequence[int], chunk: int, should_stop: Callable[[], bool]) -> int:
+        """Evaluates `tokens` after what the cache holds, `chunk` at a time, checking
+        `should_stop` before each; returns how many were evaluated (fewer when stopped).
+        llama.cpp's exceptions pass through: the caller decides what the cache becomes."""
+        llm = self._llm
+        evaluated = 0
+        for start in range(0, len(tokens), chunk):
+            if should_stop():
+                break
+            part = list(tokens[start : start + chunk])
+            llm.eval(part)
+            evaluated += len(part)
+            self.evaluated_tokens += len(part)
+            self._logits_at = llm.n_tokens
+        return evaluated
 
     def _holds_with_logits(self, tokens: Sequence[int]) -> bool:
         """Whether the cache is exactly `tokens` and the logits are those after the last."""
@@ -599,17 +608,13 @@ class LoadedModel:
         self.last_prompt_evaluated = len(pending)
         chunk = max(16, min(self._n_batch, 128))
         try:
-            for start in range(0, len(pending), chunk):
-                if should_stop():
-                    return
-                part = pending[start : start + chunk]
-                llm.eval(part)
-                self.evaluated_tokens += len(part)
-                self._logits_at = llm.n_tokens
+            evaluated = self._evaluate(pending, chunk, should_stop)
         except Exception as error:
             llm.reset()
             self._logits_at = -1
             raise GenerationError(str(error)) from error
+        if evaluated < len(pending):
+            return  # stopped while the prompt was evaluated
 
         seed = sampling.seed if sampling.seed is not None else int.from_bytes(os.urandom(4))
         llm.set_seed(seed)

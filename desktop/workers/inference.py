@@ -240,6 +240,23 @@ _KV_BUDGET_FRACTION = 0.25
 """Saved states together use at most this share of the memory available when saving."""
 
 
+def _summarizes_first(request: GenerationRequest, plan: PromptPlan) -> bool:
+    """Whether sending has the model summarize the turns that newly fall out, before it
+    replies (and then plans again with the summary)."""
+    return (
+        request.overflow == OverflowStrategy.SUMMARIZE
+        and plan.dropped_messages > request.summary_covers
+    )
+
+
+def _last_text(segments: Sequence[PromptSegment]) -> int | None:
+    """Index of the last message text among rendered segments (the newest message's)."""
+    for index in range(len(segments) - 1, -1, -1):
+        if not segments[index].parse_special:
+            return index
+    return None
+
+
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     n = min(len(a), len(b))
     i = 0
@@ -680,7 +697,6 @@ class InferenceWorker(QObject):
         n_ctx = model.n_ctx
         reserve = self._reserve(model, sampling.max_tokens)
         summary = request.summary
-        min_dropped = max(request.min_dropped, request.summary_covers)
         sources: tuple[MessageSource, ...] = ()
         left_out = 0
         try:
@@ -690,12 +706,9 @@ class InferenceWorker(QObject):
                 )
                 left_out = len(request.grounding.sources) - len(sources)
                 request = replace(request, messages=messages)  # a summary replans with them
-            plan = self._plan(with_summary(messages, summary), template, reserve, min_dropped)
+            plan = self._plan(request, template, reserve)
             made: SummaryMade | None = None
-            if (
-                request.overflow == OverflowStrategy.SUMMARIZE
-                and plan.dropped_messages > request.summary_covers
-            ):
+            if _summarizes_first(request, plan):
                 # Before the summary clobbers the cache, let a conversation that leaves keep it.
                 self._switch_kv_state(model, request.conversation_key, plan.tokens)
                 made, plan = self._summarize_overflow(request, model, template, plan, reserve)
@@ -745,17 +758,14 @@ class InferenceWorker(QObject):
         if answer is not None and request.grounding is None:
             self._open_next_turn(model, template, asked, answer, summary, plan, reserve)
 
-    def _plan(
-        self,
-        messages: tuple[ChatMessage, ...],
-        template: ChatTemplate,
-        reserve: int,
-        min_dropped: int,
-    ) -> PromptPlan:
-        """plan_prompt for a reply, remembering the latest plan: sending the draft that was
-        just prepared plans nothing again (rendering a long history's template takes ms)."""
+    def _plan(self, request: GenerationRequest, template: ChatTemplate, reserve: int) -> PromptPlan:
+        """plan_prompt for a reply to `request` (sent or a draft, the same way), remembering the
+        latest plan: sending the draft that was just prepared plans nothing again (rendering a
+        long history's template takes ms)."""
         model = self._model
         assert model is not None
+        messages = with_summary(request.messages, request.summary)
+        min_dropped = max(request.min_dropped, request.summary_covers)
         inputs = (messages, template, reserve, min_dropped)
         last = self._last_plan
         if last is not None and last[0] == inputs:
@@ -806,26 +816,18 @@ class InferenceWorker(QObject):
             return
         template = self._with_thinking(template, request.thinking, request.reasoning_effort)
         try:
-            plan = self._plan(
-                with_summary(messages, request.summary),
-                template,
-                self._reserve(model, request.sampling.max_tokens),
-                max(request.min_dropped, request.summary_covers),
-            )
+            plan = self._plan(request, template, self._reserve(model, request.sampling.max_tokens))
         except (PromptTooLongError, TemplateError):
             return  # sending will say what is wrong
-        if (
-            request.overflow == OverflowStrategy.SUMMARIZE
-            and plan.dropped_messages > request.summary_covers
-        ):
+        if _summarizes_first(request, plan):
             return  # the model summarizes first when it is sent, and that changes the prompt
         prompt, _ = self._reply_prompt(model, plan)
         self._switch_kv_state(model, request.conversation_key, prompt)
         if not whole:
-            texts = [i for i, segment in enumerate(plan.segments) if not segment.parse_special]
-            if not texts:
+            text = _last_text(plan.segments)
+            if text is None:
                 return
-            prompt = self._tokenize(plan.segments[: texts[-1] + 1])  # through the draft's text
+            prompt = self._tokenize(plan.segments[: text + 1])  # through the draft's text
         kept, evaluated = model.prefill(prompt, lambda: request_id < self._drafts_before)
         self.prepared_tokens += evaluated
         if evaluated:
@@ -863,10 +865,10 @@ class InferenceWorker(QObject):
             return
         if upcoming.dropped_messages != plan.dropped_messages:
             return  # the next turn overflows the window: its request plans that
-        texts = [i for i, segment in enumerate(upcoming.segments) if not segment.parse_special]
-        if not texts or upcoming.segments[texts[-1]].text != placeholder.content:
+        text = _last_text(upcoming.segments)
+        if text is None or upcoming.segments[text].text != placeholder.content:
             return
-        opening = self._tokenize(upcoming.segments[: texts[-1]])
+        opening = self._tokenize(upcoming.segments[:text])
         cached = model.cached_tokens
         if (
             len(opening) > cached
