@@ -533,9 +533,9 @@ def measure_followup(app: App, cfg: Config, res: Results) -> None:
     real_plan = InferenceWorker._plan
     if cfg.plan_delay_s:
 
-        def slow_plan(self: InferenceWorker, messages: Any, *args: Any) -> Any:
-            time.sleep(cfg.plan_delay_s * len(messages))
-            return real_plan(self, messages, *args)
+        def slow_plan(self: InferenceWorker, request: GenerationRequest, *args: Any) -> Any:
+            time.sleep(cfg.plan_delay_s * len(request.messages))
+            return real_plan(self, request, *args)
 
         InferenceWorker._plan = slow_plan  # type: ignore[method-assign]
     try:
