@@ -31,6 +31,97 @@ def _bare_window() -> None:
     app.exec()
 
 
+def _floor_window() -> None:
+    """The same kinds of widgets as the app's first frame, built with PySide6 alone: the floor
+    under startup_ratio that no app code of ours can go below (startup_floor_ratio, info).
+
+    Menus with shortcuts, a splitter with a chat list, a stacked welcome page with buttons, a
+    scroll area with three Markdown messages, the composer with its buttons, a meter, a hidden
+    dock and a status bar with labels and a model button."""
+    from PySide6.QtCore import QStringListModel, Qt, QTimer
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import (
+        QApplication,
+        QDockWidget,
+        QHBoxLayout,
+        QLabel,
+        QListView,
+        QMainWindow,
+        QPlainTextEdit,
+        QPushButton,
+        QScrollArea,
+        QSplitter,
+        QStackedWidget,
+        QTextBrowser,
+        QToolButton,
+        QVBoxLayout,
+        QWidget,
+    )
+
+    app = QApplication(sys.argv)
+    window = QMainWindow()
+    for title in ("&File", "&Edit", "&View", "&Help"):
+        menu = window.menuBar().addMenu(title)
+        for n in range(6):
+            action = QAction(f"{title} action {n}", window)
+            action.setShortcut(QKeySequence(f"Ctrl+Shift+{n}"))
+            menu.addAction(action)
+    chats = QListView()
+    chats.setModel(QStringListModel([f"Chat {n}" for n in range(20)], chats))
+    pages = QStackedWidget()
+    welcome = QWidget()
+    welcome_layout = QVBoxLayout(welcome)
+    title_label = QLabel("Welcome")
+    title_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    welcome_layout.addWidget(title_label)
+    buttons = QHBoxLayout()
+    for text in ("Use the starter model", "Open model file…", "Download a model"):
+        button = QPushButton(text)
+        button.setMinimumHeight(int(button.sizeHint().height() * 1.4))
+        buttons.addWidget(button)
+    welcome_layout.addLayout(buttons)
+    pages.addWidget(welcome)
+    chat = QWidget()
+    chat_layout = QVBoxLayout(chat)
+    scroll = QScrollArea()
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    column = QWidget()
+    column_layout = QVBoxLayout(column)
+    for n in range(3):
+        message = QTextBrowser()
+        message.setMarkdown(f"**Message {n}**: some *text* and `code`.")
+        column_layout.addWidget(message)
+    scroll.setWidget(column)
+    chat_layout.addWidget(scroll, 1)
+    composer = QPlainTextEdit()
+    composer.setPlaceholderText("Message")
+    chat_layout.addWidget(composer)
+    row = QHBoxLayout()
+    row.addWidget(QLabel("0 / 4,096 tokens"), 1)
+    for text in ("Attach", "Stop", "Send"):
+        row.addWidget(QPushButton(text))
+    chat_layout.addLayout(row)
+    pages.addWidget(chat)
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    splitter.addWidget(chats)
+    splitter.addWidget(pages)
+    window.setCentralWidget(splitter)
+    dock = QDockWidget("Sources", window)
+    dock.setWidget(QTextBrowser())
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    dock.hide()
+    model_button = QToolButton()
+    model_button.setText("No model loaded")
+    model_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    window.statusBar().addPermanentWidget(model_button)
+    for text in ("CPU", "", ""):
+        window.statusBar().addPermanentWidget(QLabel(text))
+    window.resize(980, 760)
+    window.show()
+    QTimer.singleShot(0, lambda: (print(json.dumps({"ready": True}), flush=True), app.quit()))
+    app.exec()
+
+
 def _app_window(
     model: str | None, threads: int, n_ctx: int, data_dir: str | None, delay_s: float = 0.0
 ) -> None:
@@ -123,6 +214,8 @@ def main() -> None:
     kind = sys.argv[1]
     if kind == "bare-window":
         _bare_window()
+    elif kind == "floor-window":
+        _floor_window()
     elif kind == "app-window":
         data_dir = sys.argv[2] if len(sys.argv) > 2 else None
         _app_window(None, 1, 512, data_dir, float(sys.argv[3]) if len(sys.argv) > 3 else 0.0)

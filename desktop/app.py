@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -26,7 +27,7 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import APP_NAME, __version__
 from desktop.core.settings import Settings, default_data_dir
@@ -38,11 +39,13 @@ from desktop.ui.crash import CrashHandler
 from desktop.ui.documents import DocumentCollections
 from desktop.ui.documents_ui import DocumentsFeature
 from desktop.ui.main_window import MainWindow
-from desktop.ui.model_services import ModelServices
 from desktop.ui.single_instance import SingleInstance
 from desktop.ui.theme import Appearance
-from desktop.workers.downloads import DownloadWorker
 from desktop.workers.inference import InferenceWorker
+
+if TYPE_CHECKING:
+    from desktop.ui.model_services import ModelServices
+    from desktop.workers.downloads import DownloadWorker
 
 
 def resources_dir() -> Path:
@@ -113,15 +116,44 @@ class Hearthside:
     inference_thread: QThread
     session: ChatSession
     window: MainWindow
+    models_dir: Path
     first_run: bool = False
     """The data folder had no settings: the hardware check chose the defaults."""
     download_worker: DownloadWorker | None = None
+    """With :attr:`download_thread`, made by :meth:`model_services` on first use."""
     download_thread: QThread | None = None
     documents: DocumentCollections | None = None
     backend: BackendInfo | None = None
     """What llama.cpp was built with; None until the inference thread has imported it."""
     _after_backend: list[Callable[[], None]] = field(default_factory=list)
+    _model_services: ModelServices | None = None
     _closed: bool = False
+
+    def model_services(self) -> ModelServices:
+        """The model manager's long-lived side: the download queue, its worker and thread.
+
+        Made when the manager first opens (the window asks through ``make_model_services``):
+        the first frame needs none of it, and unfinished downloads wait paused until the user
+        resumes them there anyway."""
+        if self._model_services is None:
+            from desktop.ui.model_services import ModelServices
+            from desktop.workers.downloads import DownloadWorker
+
+            thread = QThread()
+            thread.setObjectName("downloads")
+            worker = DownloadWorker(parallel=int(self.settings.get("downloads.parallel")))
+            worker.moveToThread(thread)
+            self.download_worker, self.download_thread = worker, thread
+            self._model_services = ModelServices(
+                self.settings,
+                self.models_dir,
+                self.data_dir / "library-cache.json",
+                worker,
+                self.window,
+            )
+            if not self._closed:
+                thread.start()
+        return self._model_services
 
     def start_background(self) -> None:
         """Starts the worker threads (commands sent before wait in their queues) and asks the
@@ -130,8 +162,6 @@ class Hearthside:
         if self._closed or self.inference_thread.isRunning():
             return
         self.inference_thread.start()
-        if self.download_thread is not None:
-            self.download_thread.start()
         if self.documents is not None:
             self.documents.start()
         QMetaObject.invokeMethod(
@@ -238,17 +268,10 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     )
     worker.moveToThread(thread)  # started after the first frame (AfterFirstFrame below)
     session = ChatSession(worker, store)
-    download_thread = QThread()
-    download_thread.setObjectName("downloads")
-    downloader = DownloadWorker(parallel=int(settings.get("downloads.parallel")))
-    downloader.moveToThread(download_thread)
     # The backend (and a first run's defaults, which depend on it) arrives from the inference
     # thread after the first frame: naming it imports llama.cpp.
     window = MainWindow(session, settings, gpu_offload=False, backend=None)
     window.backend_pending = True
-    window.model_services = ModelServices(
-        settings, models_dir, data_dir / "library-cache.json", downloader, window
-    )
     app = QApplication.instance()
     if isinstance(app, QApplication):
         window.appearance = Appearance(app, window)
@@ -271,11 +294,11 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         thread,
         session,
         window,
+        models_dir,
         first_run,
-        downloader,
-        download_thread,
-        documents,
+        documents=documents,
     )
+    window.make_model_services = hearthside.model_services
     # Queued to the window's slot on the GUI thread, which tells the app through its signal.
     worker.backend_found.connect(window.set_backend)
     window.backend_changed.connect(hearthside.on_backend_known)
@@ -350,7 +373,16 @@ def started(
     instance = SingleInstance(data_dir)
     if not instance.claim():
         # Another window already owns this data folder: bring it forward and leave quietly.
-        instance.notify_running(str(model.resolve()) if model is not None else "")
+        if not instance.notify_running(str(model.resolve()) if model is not None else ""):
+            QMessageBox.warning(
+                None,
+                APP_NAME,
+                QCoreApplication.translate(
+                    "MainWindow",
+                    "Hearthside is already running with this data folder, but it does not "
+                    "answer. Close it (or end its process) and start Hearthside again:\n{path}",
+                ).format(path=str(data_dir)),
+            )
         yield None
         return
     crash = CrashHandler(data_dir / "logs")
@@ -363,6 +395,7 @@ def started(
         window.apply_appearance()
         crash.parent_widget = window
         instance.activation_requested.connect(window.raise_window)
+        AfterFirstFrame(instance.listen, window)  # later starts reach us from then on
         window.show()
         hearthside.announce_first_run()
         if crash.previous_native_crash is not None:

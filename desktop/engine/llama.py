@@ -8,7 +8,6 @@ count to prove follow-up turns evaluate only what is new).
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import logging
 import os
@@ -44,6 +43,8 @@ class _LazyModule:
 
 
 if TYPE_CHECKING:
+    import ctypes
+
     import llama_cpp
     import llama_cpp.llama_cpp as llama_low
     import numpy as np
@@ -51,6 +52,7 @@ else:
     llama_cpp = _LazyModule("llama_cpp", "llama_cpp")
     llama_low = _LazyModule("llama_low", "llama_cpp.llama_cpp")
     np = _LazyModule("np", "numpy")
+    ctypes = _LazyModule("ctypes", "ctypes")  # ~3 ms; only the inference thread needs it
 
 log = logging.getLogger(__name__)
 

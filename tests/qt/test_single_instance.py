@@ -21,6 +21,7 @@ def first(qtbot, private_data_dir: Path) -> Iterator[SingleInstance]:
     private_data_dir.mkdir(parents=True, exist_ok=True)
     instance = SingleInstance(private_data_dir)
     assert instance.claim()
+    instance.listen()
     yield instance
     instance.close()
 
@@ -72,6 +73,7 @@ def test_a_stale_socket_from_a_killed_run_is_taken_over(qtbot, private_data_dir:
         "app = QCoreApplication([])\n"
         f"instance = SingleInstance(Path({str(private_data_dir)!r}))\n"
         "print(instance.claim(), flush=True)\n"
+        "instance.listen()\n"
         "time.sleep(60)\n"
     )
     child = subprocess.Popen(
@@ -79,14 +81,15 @@ def test_a_stale_socket_from_a_killed_run_is_taken_over(qtbot, private_data_dir:
     )
     try:
         assert child.stdout.readline().strip() == "True"
-        assert not SingleInstance(private_data_dir).claim()  # it is alive and answers
+        assert not SingleInstance(private_data_dir).claim()  # it is alive and holds the lock
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
         child.stdout.close()
     instance = SingleInstance(private_data_dir)
     try:
-        assert instance.claim()  # the socket file it left behind does not block us
+        assert instance.claim()  # its lock file and socket file do not block us
+        instance.listen()
         assert instance.server is not None and instance.server.isListening()
     finally:
         instance.close()
@@ -96,6 +99,7 @@ def test_starting_hearthside_again_raises_the_window(qtbot, app, private_data_di
     """The real command line: a second `hearthside` exits 0 and the first one hears of it."""
     instance = SingleInstance(private_data_dir)
     assert instance.claim()
+    instance.listen()
     instance.activation_requested.connect(app.window.raise_window)
     requests: list[str] = []
     instance.activation_requested.connect(requests.append)
@@ -120,3 +124,58 @@ def test_starting_hearthside_again_raises_the_window(qtbot, app, private_data_di
             child.kill()
             child.communicate()
         instance.close()
+
+
+def test_a_second_start_waits_for_an_owner_still_building_its_window(
+    qtbot, private_data_dir: Path
+) -> None:
+    """The owner listens only after its first frame; a start in that gap is still heard."""
+    private_data_dir.mkdir(parents=True, exist_ok=True)
+    owner = SingleInstance(private_data_dir)
+    assert owner.claim()  # not listening yet
+    requests: list[str] = []
+    owner.activation_requested.connect(requests.append)
+    code = (
+        "from pathlib import Path\n"
+        "from PySide6.QtCore import QCoreApplication\n"
+        "from desktop.ui.single_instance import SingleInstance\n"
+        "app = QCoreApplication([])\n"
+        f"second = SingleInstance(Path({str(private_data_dir)!r}))\n"
+        "print(second.claim(), flush=True)\n"
+        "print(second.notify_running('/models/late.gguf', wait_s=30), flush=True)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline().strip() == "False"  # the lock is ours
+        qtbot.wait(500)  # the second start is retrying meanwhile
+        owner.listen()
+        qtbot.waitUntil(lambda: requests == ["/models/late.gguf"], timeout=30_000)
+        assert child.stdout.readline().strip() == "True"
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait()
+        child.stdout.close()
+        owner.close()
+
+
+def test_an_owner_that_never_answers_is_reported_not_waited_on_forever(
+    qtbot, private_data_dir: Path
+) -> None:
+    private_data_dir.mkdir(parents=True, exist_ok=True)
+    owner = SingleInstance(private_data_dir)
+    assert owner.claim()
+    try:
+        second = SingleInstance(private_data_dir)
+        assert not second.claim()
+        assert not second.notify_running("", wait_s=0.3)
+    finally:
+        owner.close()
+    # Once the owner has gone, the folder is free again.
+    third = SingleInstance(private_data_dir)
+    try:
+        assert third.claim()
+    finally:
+        third.close()

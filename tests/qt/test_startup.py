@@ -36,6 +36,16 @@ LATER = (
     "desktop.core.doc_index",
     "desktop.core.passages",
     "desktop.engine.extract",
+    # The download queue, worker and transfer code: made when the model manager first opens.
+    "desktop.ui.downloads_model",
+    "desktop.workers.downloads",
+    "desktop.engine.transfer",
+    # The single-instance socket, after the first paint; OpenSSL at the first checksum; ctypes
+    # on the inference thread.
+    "PySide6.QtNetwork",
+    "getpass",
+    "hashlib",
+    "ctypes",
     # Standard library modules that only a crash report, a probe or a log rotation need.
     "logging.handlers",
     "subprocess",
@@ -55,7 +65,7 @@ report = {}
 with started(None, Path(sys.argv[1]), initial_model=False) as hearthside:
     report["at_show"] = sorted(m for m in HEAVY if m in sys.modules)
     report["backend_at_show"] = hearthside.backend is not None
-    threads = [hearthside.inference_thread, hearthside.download_thread]
+    threads = [hearthside.inference_thread]
     threads += [hearthside.documents._index_thread, hearthside.documents._search_thread]
     report["threads_at_show"] = [t.objectName() for t in threads if t.isRunning()]
     QTimer.singleShot(0, lambda: report.setdefault(
@@ -69,6 +79,12 @@ with started(None, Path(sys.argv[1]), initial_model=False) as hearthside:
         report["backend"] = hearthside.backend.backend
         report["threads_later"] = [t.objectName() for t in threads if t.isRunning()]
         report["index_later"] = "desktop.core.doc_index" in sys.modules
+        report["downloads_later"] = hearthside.download_thread is not None
+        from desktop.ui.single_instance import SingleInstance
+
+        second = SingleInstance(Path(sys.argv[1]))
+        report["second_claims"] = second.claim()
+        report["second_heard"] = second.notify_running("", wait_s=10)
         report["window_backend"] = hearthside.window.backend is hearthside.backend
         report["first_run"] = hearthside.first_run
         report["n_ctx_saved"] = "model.n_ctx" in hearthside.settings.path.read_text("utf-8")
@@ -102,12 +118,10 @@ def test_the_window_shows_before_the_heavy_libraries_load(tmp_path: Path) -> Non
     # Then the inference thread names the backend, and a first run stores its defaults.
     assert report["backend"] in {"CPU", "CUDA", "Metal", "Vulkan", "ROCm", "SYCL", "OpenCL"}
     assert report["window_backend"]
-    assert sorted(report["threads_later"]) == [
-        "documents-index",
-        "documents-search",
-        "downloads",
-        "inference",
-    ]
+    assert sorted(report["threads_later"]) == ["documents-index", "documents-search", "inference"]
+    assert not report["downloads_later"]  # made when the model manager first opens
+    # The start holds the data folder, and answers a second start once its window is up.
+    assert report["second_claims"] is False and report["second_heard"] is True
     assert report["index_later"]  # the index thread listed the collections
     assert report["first_run"] and report["n_ctx_saved"]
 
@@ -127,3 +141,26 @@ def test_an_initial_model_waits_for_the_backend(qtbot, private_data_dir: Path) -
         assert hearthside.window.backend is hearthside.backend is not None
     finally:
         hearthside.shutdown()
+
+
+def test_the_download_thread_comes_with_the_model_manager(qtbot, private_data_dir: Path) -> None:
+    """The first frame makes no download queue, worker or thread; the manager's first opening
+    makes them once, and shutdown stops the thread."""
+    from desktop.app import create
+
+    hearthside = create(private_data_dir)
+    qtbot.addWidget(hearthside.window)
+    thread = None
+    try:
+        assert hearthside.download_thread is None and hearthside.window.model_services is None
+        manager = hearthside.window.show_model_manager()
+        thread = hearthside.download_thread
+        assert thread is not None and thread.isRunning()
+        assert hearthside.download_worker is not None
+        assert hearthside.download_worker.thread() is thread
+        assert manager.services is hearthside.window.model_services
+        assert hearthside.model_services() is manager.services  # made once
+        assert manager.services.cache_file == private_data_dir / "library-cache.json"
+    finally:
+        hearthside.shutdown()
+    assert thread is not None and not thread.isRunning()
