@@ -10,7 +10,9 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def _rss_mb() -> float:
@@ -19,15 +21,48 @@ def _rss_mb() -> float:
     return psutil.Process().memory_info().rss / 2**20
 
 
-def _bare_window() -> None:
+def _when_settled(window: Any, call: Callable[[], None]) -> None:
+    """Runs ``call`` once ``window`` has painted its first frame and the work a start leaves
+    for after it (the app's :class:`desktop.app.AfterFirstFrame` calls) has run on the GUI
+    thread: the start-up figures' "settled" variant, so work moved behind the first paint
+    still shows."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    def check() -> None:
+        pending = [child for child in window.children() if getattr(child, "pending", False) is True]
+        if pending:
+            QTimer.singleShot(0, check)
+        else:
+            call()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, check)
+            return False
+
+    watcher = FirstPaint(window)
+    window.installEventFilter(watcher)
+
+
+def _bare_window(settled: bool = False) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     app = QApplication(sys.argv)
     window = QMainWindow()
     window.resize(1000, 700)
+
+    def ready() -> None:
+        print(json.dumps({"ready": True}), flush=True)
+        app.quit()
+
+    if settled:
+        _when_settled(window, ready)
     window.show()
-    QTimer.singleShot(0, lambda: (print(json.dumps({"ready": True}), flush=True), app.quit()))
+    if not settled:
+        QTimer.singleShot(0, ready)
     app.exec()
 
 
@@ -123,7 +158,12 @@ def _floor_window() -> None:
 
 
 def _app_window(
-    model: str | None, threads: int, n_ctx: int, data_dir: str | None, delay_s: float = 0.0
+    model: str | None,
+    threads: int,
+    n_ctx: int,
+    data_dir: str | None,
+    delay_s: float = 0.0,
+    settled: bool = False,
 ) -> None:
     """The app's real start (desktop.app.started: single instance, crash handler, settings,
     translations, create, show), timed to the first turn of the event loop after it.
@@ -170,7 +210,10 @@ def _app_window(
             )
             hearthside.session.load_model(model, LoadOptions(n_ctx=n_ctx, n_threads=threads))
 
-        QTimer.singleShot(0, ready)
+        if settled:
+            _when_settled(hearthside.window, ready)
+        else:
+            QTimer.singleShot(0, ready)
         app.exec()
 
 
@@ -213,12 +256,13 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     kind = sys.argv[1]
     if kind == "bare-window":
-        _bare_window()
+        _bare_window(settled=sys.argv[2:3] == ["settled"])
     elif kind == "floor-window":
         _floor_window()
     elif kind == "app-window":
         data_dir = sys.argv[2] if len(sys.argv) > 2 else None
-        _app_window(None, 1, 512, data_dir, float(sys.argv[3]) if len(sys.argv) > 3 else 0.0)
+        delay_s = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
+        _app_window(None, 1, 512, data_dir, delay_s, settled=sys.argv[4:5] == ["settled"])
     elif kind == "app-model":
         _app_window(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), None)
     elif kind == "hub":

@@ -84,6 +84,11 @@ class AfterFirstFrame(QObject):
             QTimer.singleShot(0, self, self.run)  # once the paint has been flushed
         return False
 
+    @property
+    def pending(self) -> bool:
+        """Whether ``call`` has yet to run (the start-up benchmark's "settled" figure waits)."""
+        return self._call is not None
+
     def _forget_window(self) -> None:
         if self._window is not None:
             self._window.removeEventFilter(self)
