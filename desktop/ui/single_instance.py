@@ -134,21 +134,54 @@ class SingleInstance(QObject):
         return sent
 
     def close(self) -> None:
+        """Stops answering later starts and gives the data folder up.
+
+        Open connections are dropped here, their signals disconnected first: a socket that is
+        only destroyed with this object would report its disconnection to a half-destroyed
+        receiver."""
+        for socket in self._sockets:
+            socket.readyRead.disconnect(self.on_socket_ready_read)
+            socket.disconnected.disconnect(self.on_socket_disconnected)
+            socket.abort()
+            socket.deleteLater()
+        self._sockets.clear()
         if self.server is not None:
             self.server.close()
+            self.server.deleteLater()
             self.server = None
         if self._lock.isLocked():
             self._lock.unlock()
 
     @Slot()
     def on_server_new_connection(self) -> None:
-        assert self.server is not None
+        if self.server is None:
+            return
         while (socket := self.server.nextPendingConnection()) is not None:
             self._sockets.append(socket)
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(lambda s=socket: self._forget(s))
+            # Slots of this object, not lambdas: Qt drops them when this object is destroyed.
+            socket.readyRead.connect(self.on_socket_ready_read)
+            socket.disconnected.connect(self.on_socket_disconnected)
             if socket.bytesAvailable():
                 self._read(socket)
+
+    def _sender_socket(self) -> QLocalSocket | None:
+        sender = self.sender()
+        return next((socket for socket in self._sockets if socket is sender), None)
+
+    @Slot()
+    def on_socket_ready_read(self) -> None:
+        if (socket := self._sender_socket()) is not None:
+            self._read(socket)
+
+    @Slot()
+    def on_socket_disconnected(self) -> None:
+        socket = self._sender_socket()
+        if socket is None:
+            return
+        if socket.bytesAvailable():
+            self._read(socket)
+        self._sockets.remove(socket)
+        socket.deleteLater()
 
     def _read(self, socket: QLocalSocket) -> None:
         while socket.canReadLine():
@@ -160,10 +193,3 @@ class SingleInstance(QObject):
             if isinstance(message, dict) and message.get("activate"):
                 model = message.get("model")
                 self.activation_requested.emit(model if isinstance(model, str) else "")
-
-    def _forget(self, socket: QLocalSocket) -> None:
-        if socket.bytesAvailable():
-            self._read(socket)
-        if socket in self._sockets:
-            self._sockets.remove(socket)
-        socket.deleteLater()

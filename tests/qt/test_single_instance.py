@@ -179,3 +179,27 @@ def test_an_owner_that_never_answers_is_reported_not_waited_on_forever(
         assert third.claim()
     finally:
         third.close()
+
+
+def test_an_owner_destroyed_with_a_connection_open_does_not_crash(
+    qtbot, private_data_dir: Path
+) -> None:
+    """A socket destroyed with its owner reports its disconnection as it goes; nothing of the
+    owner may run then (lambdas connected to it once crashed the process)."""
+    import gc
+
+    from PySide6.QtNetwork import QLocalSocket
+
+    private_data_dir.mkdir(parents=True, exist_ok=True)
+    owner = SingleInstance(private_data_dir)
+    assert owner.claim()
+    owner.listen()
+    client = QLocalSocket()
+    client.connectToServer(owner.name)
+    assert client.waitForConnected(1000)
+    qtbot.waitUntil(lambda: len(owner._sockets) == 1, timeout=5_000)
+    owner = None  # the last reference: PySide destroys the QObject, connection and all
+    gc.collect()
+    qtbot.wait(100)
+    client.abort()
+    assert SingleInstance(private_data_dir).claim()  # the lock went with it
