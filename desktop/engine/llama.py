@@ -501,22 +501,6 @@ class LoadedModel:
             self._last_array = (tokens, array)
         return array
 
-    def extend(self, tokens: Sequence[int]) -> bool:
-        """Evaluates `tokens` right after what the KV cache holds, sampling nothing; False
-        (nothing done) when they would fill the context or llama.cpp fails."""
-        llm = self._llm
-        if not tokens or llm.n_tokens + len(tokens) >= self._n_ctx - 1:
-            return False
-        try:
-            llm.eval(list(tokens))
-        except Exception:
-            llm.reset()
-            self._logits_at = -1
-            return False
-        self.evaluated_tokens += len(tokens)
-        self._logits_at = llm.n_tokens
-        return True
-
     def prefill(self, tokens: Sequence[int], should_stop: Callable[[], bool]) -> tuple[int, int]:
         """Makes the cache hold exactly `tokens`, the last one's logits ready to sample, so
         that `generate` with this prompt samples at once: a prompt prepared while the user

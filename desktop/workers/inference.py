@@ -871,11 +871,13 @@ class InferenceWorker(QObject):
         opening = self._tokenize(upcoming.segments[:text])
         cached = model.cached_tokens
         if (
-            len(opening) > cached
-            and tuple(opening) == upcoming.tokens[: len(opening)]
-            and model.reusable_prefix(opening) == cached
-            and model.extend(opening[cached:])
+            len(opening) <= cached
+            or tuple(opening) != upcoming.tokens[: len(opening)]
+            or model.reusable_prefix(opening) != cached
         ):
+            return
+        _, evaluated = model.prefill(opening, lambda: False)  # only extends: all is cached
+        if evaluated == len(opening) - cached:
             self._opened = (cached, len(opening))
 
     def _with_thinking(
