@@ -180,7 +180,7 @@ def _app_window(
     folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="hearthside-bench-"))
     result: dict[str, object] = {"ready": True}
     if delay_s:  # a deliberately slowed start, so a test can see the figure move
-        import desktop.ui.main_window as main_window_module
+        import desktop.shell.main_window as main_window_module
 
         real_show = main_window_module.MainWindow.show
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from desktop.core.doc_index import DB_FILE_NAME, DocumentIndex
-from desktop.engine.extract import FileExtractor
+from desktop.documents.extract import FileExtractor
+from desktop.documents.index import DB_FILE_NAME, DocumentIndex
 
 INDEX_PAGES = 1000
 RETRIEVE_PASSAGES = 100_000

@@ -30,23 +30,23 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Sig
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.documents import measure_documents
+from desktop.chat.qt.inference_worker import (
+    GenerationRequest,
+    InferenceWorker,
+    ModelInfo,
+    ReplyStats,
+)
+from desktop.chat.qt.message_model import MessageListModel
+from desktop.chat.qt.view import ChatView
+from desktop.chat.streaming import DeltaCoalescer, Utf8StreamDecoder
 from desktop.core.conversation import ChatMessage, FinishReason, Role
-from desktop.core.streaming import DeltaCoalescer, Utf8StreamDecoder
 from desktop.engine.llama import (
     LoadOptions,
     SamplingOptions,
     batch_thread_count,
     default_thread_count,
 )
-from desktop.ui.chat_view import ChatView
-from desktop.ui.message_model import MessageListModel
-from desktop.workers.downloads import DownloadWorker
-from desktop.workers.inference import (
-    GenerationRequest,
-    InferenceWorker,
-    ModelInfo,
-    ReplyStats,
-)
+from desktop.models.qt.download_worker import DownloadWorker
 
 GOALS: dict[str, tuple[str, float | None]] = {
     "stream_vs_raw": (">=", 0.97),
@@ -389,7 +389,7 @@ def bare_first_token_s(llm: llama_cpp.Llama, prompt: list[int], cached: int) -> 
 
 def chat_prompt(app: App, messages: list[ChatMessage]) -> list[int]:
     """The exact tokens the worker would evaluate for `messages` (same template, same plan)."""
-    from desktop.core.prompt import plan_prompt
+    from desktop.chat.prompt import plan_prompt
 
     worker = app.worker
     model = worker.model
@@ -969,8 +969,8 @@ def measure_download(cfg: Config, res: Results, work: Path) -> None:
     resume bookkeeping, sha256 as bytes arrive, verification, rename) ÷ a plain httpx GET of the
     same file from the same local fake hub, alternating, best of each. verify_tail_ratio: time
     from the last byte written to "verified" ÷ the whole download."""
-    from desktop.engine import transfer
-    from desktop.workers.downloads import DownloadFile, DownloadRequest
+    from desktop.models import transfer
+    from desktop.models.qt.download_worker import DownloadFile, DownloadRequest
 
     hub = subprocess.Popen(
         [sys.executable, "-m", "benchmarks._child", "hub", str(cfg.download_mb)],
@@ -1053,7 +1053,7 @@ def measure_roofline(cfg: Config, res: Results) -> None:
 
 
 def measure_search(res: Results, work: Path) -> None:
-    from desktop.core.storage import ConversationStore, ImportedConversation, ImportedMessage
+    from desktop.store.conversations import ConversationStore, ImportedConversation, ImportedMessage
 
     store = ConversationStore.open(work / "search.db")
     words = [

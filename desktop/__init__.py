@@ -1,9 +1,18 @@
 """Hearthside: chat with a language model that runs on your own computer, offline."""
 
 import sys
+from pathlib import Path
 
 __version__ = "0.1.0"
 APP_NAME = "Hearthside"
+
+
+def resources_dir() -> Path:
+    """The repository's resources/ folder, or its copy inside a PyInstaller bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
 
 
 def skip_pyside_source_scan() -> bool:

@@ -29,30 +29,23 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop import APP_NAME, __version__
+from desktop import APP_NAME, __version__, resources_dir
+from desktop.chat.qt.inference_worker import InferenceWorker
+from desktop.chat.qt.session import ChatSession
 from desktop.core.settings import Settings, default_data_dir
-from desktop.core.storage import ConversationStore
+from desktop.documents.qt.collections import DocumentCollections
+from desktop.documents.qt.feature import DocumentsFeature
 from desktop.engine.llama import BackendInfo
 from desktop.engine.starter import starter_installed
-from desktop.ui.chat_session import ChatSession
-from desktop.ui.crash import CrashHandler
-from desktop.ui.documents import DocumentCollections
-from desktop.ui.documents_ui import DocumentsFeature
-from desktop.ui.main_window import MainWindow
-from desktop.ui.single_instance import SingleInstance
-from desktop.ui.theme import Appearance
-from desktop.workers.inference import InferenceWorker
+from desktop.qtkit.theme import Appearance
+from desktop.shell.crash import CrashHandler
+from desktop.shell.main_window import MainWindow
+from desktop.shell.single_instance import SingleInstance
+from desktop.store.conversations import ConversationStore
 
 if TYPE_CHECKING:
-    from desktop.ui.model_services import ModelServices
-    from desktop.workers.downloads import DownloadWorker
-
-
-def resources_dir() -> Path:
-    """The repository's resources/ folder, or its copy inside a PyInstaller bundle."""
-    if getattr(sys, "frozen", False) and hasattr(sys, "_MEIPASS"):
-        return Path(sys._MEIPASS) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    from desktop.models.qt.download_worker import DownloadWorker
+    from desktop.models.qt.services import ModelServices
 
 
 RESOURCES_DIR = resources_dir()
@@ -141,8 +134,8 @@ class Hearthside:
         the first frame needs none of it, and unfinished downloads wait paused until the user
         resumes them there anyway."""
         if self._model_services is None:
-            from desktop.ui.model_services import ModelServices
-            from desktop.workers.downloads import DownloadWorker
+            from desktop.models.qt.download_worker import DownloadWorker
+            from desktop.models.qt.services import ModelServices
 
             thread = QThread()
             thread.setObjectName("downloads")
@@ -246,7 +239,7 @@ def first_run_defaults(settings: Settings, backend: BackendInfo) -> dict[str, ob
 
     Runs once, when the data folder has no settings yet; Edit › Settings shows the reasons.
     """
-    from desktop.core.hardware import detect, recommend
+    from desktop.models.hardware import detect, recommend
 
     defaults = recommend(detect(backend.backend, backend.gpu_offload)).as_settings()
     for key, value in defaults.items():

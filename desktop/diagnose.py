@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from desktop import __version__
+from desktop.chat.prompt import choose_template
 from desktop.core.conversation import ChatMessage, Role
-from desktop.core.prompt import choose_template
 from desktop.core.settings import default_data_dir
 
 DIAGNOSE_TOKENS = 32

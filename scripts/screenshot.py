@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from desktop.app import create
-from desktop.core.context_plan import OverflowStrategy
+from desktop.chat.context_plan import OverflowStrategy
 from desktop.core.conversation import FinishReason, Role
 
 SAMPLE = [

@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from desktop.app import create
+from desktop.chat.grounding import sources_from_hits
 from desktop.core.conversation import FinishReason, Role
-from desktop.core.grounding import sources_from_hits
 from scripts.screenshot import dark_palette, wait
 from tests.fixtures.documents import encrypted_pdf_bytes, pdf_bytes
 
@@ -73,7 +73,7 @@ def main() -> int:
     collection = documents.collections.collections()[0]
 
     # A stored reply that cites its sources the way a real instruction model does.
-    from desktop.core.doc_index import DocumentIndex
+    from desktop.documents.index import DocumentIndex
 
     with DocumentIndex.open(documents.db_path) as index:
         hits = index.search([collection.id], "When was the Harwick lighthouse first lit?")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets everything up (first time: a few minutes) and runs lint, the layer contracts and all tests.
-# Extra arguments go to pytest, e.g. scripts/test.sh tests/unit -x
+# Extra arguments go to pytest, e.g. scripts/test.sh tests/chat -x
 set -euo pipefail
 export HEARTHSIDE_EXTRAS="starter,test"
 source "$(dirname "$0")/setup.sh"

@@ -16,7 +16,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["tests.fixtures.model_fixtures"]
+pytest_plugins = ["tests.fixtures.model_fixtures", "tests.fixtures.app_fixtures"]
 
 
 @pytest.fixture(autouse=True)

@@ -129,3 +129,11 @@ class RunningSummary:
     content: str
     created_at: float
     edited_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PromptSegment:
+    """A piece of the prompt and whether the tokenizer may turn it into special tokens."""
+
+    text: str
+    parse_special: bool  # True for template text, False for message content

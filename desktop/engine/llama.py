@@ -20,7 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.prompt import PromptSegment
+from desktop.core.conversation import PromptSegment
 
 
 class _LazyModule:
@@ -681,7 +681,7 @@ class EmbeddingModel:
 
     Its own small context (512 tokens; longer passages are cut, which the ~220-word passages
     rarely need), mean pooling forced so that any model gives one vector per text, L2-normalized
-    float32 rows. Not thread-safe: one caller at a time (workers/indexing.py shares one under a
+    float32 rows. Not thread-safe: one caller at a time (documents/qt/workers.py shares one under a
     lock).
     """
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.documents import build_passages, time_queries
-from desktop.core.doc_index import DB_FILE_NAME, DocumentIndex
-from desktop.core.passages import UnreadableReason
-from desktop.engine.extract import FileExtractor
+from desktop.documents.extract import FileExtractor
+from desktop.documents.index import DB_FILE_NAME, DocumentIndex
+from desktop.documents.passages import UnreadableReason
 from tests.fixtures.documents import (
     docx_bytes,
     encrypted_pdf_bytes,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from desktop.chat.prompt import choose_template
 from desktop.core.conversation import ChatMessage, Role
-from desktop.core.prompt import choose_template
 from desktop.engine.llama import (
     LoadCancelled,
     LoadedModel,
@@ -86,7 +86,7 @@ def test_flash_attention_is_left_to_llama_cpp_where_asked_for(
 
 
 def test_user_text_never_becomes_a_control_token(model: LoadedModel) -> None:
-    from desktop.core.prompt import PromptSegment
+    from desktop.chat.prompt import PromptSegment
 
     markers = [
         model.tokenize_segments([PromptSegment(marker, parse_special=True)])

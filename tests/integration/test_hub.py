@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.catalog import Fit, MachineMemory, estimate_memory
-from desktop.engine.hub import HubClient, HubError, HubProblem, parse_quant
+from desktop.models.catalog import Fit, MachineMemory, estimate_memory
+from desktop.models.hub import HubClient, HubError, HubProblem, parse_quant
 from tests.fixtures.fake_hub import QUANTS, FakeHub, running_hub
 
 GIB = 1 << 30

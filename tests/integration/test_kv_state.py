@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from desktop.chat.qt.inference_worker import (
+    GenerationRequest,
+    InferenceWorker,
+    KvStateCache,
+    ReplyStats,
+)
 from desktop.core.conversation import ChatMessage, Role
 from desktop.engine.llama import KvState, LoadedModel, LoadOptions, SamplingOptions
-from desktop.workers.inference import GenerationRequest, InferenceWorker, KvStateCache, ReplyStats
 
 GREEDY = SamplingOptions(temperature=0.0, max_tokens=12, repeat_penalty=1.0, seed=1)
 

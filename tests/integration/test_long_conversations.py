@@ -11,10 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.context_plan import SUMMARY_HEADER, OverflowStrategy
-from desktop.core.conversation import ChatMessage, FinishReason, Role
-from desktop.engine.llama import LoadOptions, SamplingOptions
-from desktop.workers.inference import (
+from desktop.chat.context_plan import SUMMARY_HEADER, OverflowStrategy
+from desktop.chat.qt.inference_worker import (
     ContextCount,
     CountRequest,
     GenerationRequest,
@@ -23,6 +21,8 @@ from desktop.workers.inference import (
     ReplyStats,
     SummaryMade,
 )
+from desktop.core.conversation import ChatMessage, FinishReason, Role
+from desktop.engine.llama import LoadOptions, SamplingOptions
 
 GREEDY = SamplingOptions(temperature=0.0, max_tokens=16, repeat_penalty=1.0, seed=1)
 N_CTX = 512

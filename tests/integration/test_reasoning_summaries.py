@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.context_plan import OverflowStrategy
-from desktop.core.conversation import ChatMessage, Role
-from desktop.engine.llama import LoadOptions
-from desktop.workers.inference import (
+from desktop.chat.context_plan import OverflowStrategy
+from desktop.chat.qt.inference_worker import (
     ContextCount,
     CountRequest,
     GenerationRequest,
     InferenceWorker,
     PromptInfo,
 )
+from desktop.core.conversation import ChatMessage, Role
+from desktop.engine.llama import LoadOptions
 
 from .test_long_conversations import GREEDY, Chat, _question
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.engine import transfer
-from desktop.engine.transfer import (
+from desktop.models import transfer
+from desktop.models.transfer import (
     TransferControl,
     TransferError,
     TransferOutcome,

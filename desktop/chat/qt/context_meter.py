@@ -1,0 +1,407 @@
+"""The context meter under the composer, and what keeps it current without blocking typing.
+
+Counting needs the model's tokenizer, which lives with the loaded model on the inference
+thread. `ContextCounter` therefore waits until typing pauses (a debounce), then asks the session
+for one count; a newer request makes the worker skip the older one, and answers to anything but
+the latest request are dropped. No count is asked for while a reply streams, so counting never
+delays generation; the meter recounts when the reply ends.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QWidget,
+)
+
+from desktop.chat.context_plan import OverflowStrategy
+from desktop.chat.qt.composer import Composer
+from desktop.chat.qt.inference_worker import ContextCount
+from desktop.chat.qt.session import ChatSession
+
+__all__ = ["DEBOUNCE_MS", "ContextCounter", "ContextMeter", "MeterState"]
+
+DEBOUNCE_MS = 300
+PREPARE_TEXT_MS = 100
+"""Without a key for this long, the text typed so far is evaluated (ContextCounter)."""
+"""Typing pause before a count is asked for."""
+WARN_FRACTION = 0.8
+"""Past this share of the window the meter turns amber."""
+
+
+class MeterState(StrEnum):
+    EMPTY = "empty"  # no model, nothing counted yet
+    NORMAL = "normal"
+    WARN = "warn"  # past 80 %: still fits
+    OVER = "over"  # sending will leave out (or summarize) older turns
+    TOO_LONG = "too_long"  # the message cannot be sent until it is shorter
+
+
+def _is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def state_color(state: MeterState, palette: QPalette) -> QColor:
+    """Amber and red that read on both themes; the normal bar uses the highlight colour."""
+    dark = _is_dark(palette)
+    if state in (MeterState.WARN, MeterState.OVER):
+        return QColor("#f0b429" if dark else "#b26a00")
+    if state == MeterState.TOO_LONG:
+        return QColor("#ef6b6b" if dark else "#c62828")
+    return palette.color(QPalette.ColorRole.Highlight)
+
+
+class _MeterBar(QWidget):
+    """A thin bar: painted rather than a styled QProgressBar so its colour follows the state
+    without style sheets fighting the theme."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fraction = 0.0
+        self._extra = 0.0
+        self._state = MeterState.EMPTY
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setFixedSize(QSize(90, 6))
+
+    def set_value(self, fraction: float, state: MeterState, extra: float = 0.0) -> None:
+        """``extra``: a share of the window that may be taken too (document passages), drawn
+        paler after the used part."""
+        self._fraction = min(1.0, max(0.0, fraction))
+        self._extra = min(1.0 - self._fraction, max(0.0, extra))
+        self._state = state
+        self.update()
+
+    def extra(self) -> float:
+        return self._extra
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        radius = rect.height() / 2
+        groove = palette.color(QPalette.ColorRole.Mid)
+        groove.setAlpha(90)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(groove)
+        painter.drawRoundedRect(rect, radius, radius)
+        if self._extra > 0:
+            maybe = QRectF(rect)
+            maybe.setWidth(max(rect.height(), rect.width() * (self._fraction + self._extra)))
+            color = state_color(self._state, palette)
+            color.setAlpha(90)
+            painter.setBrush(color)
+            painter.drawRoundedRect(maybe, radius, radius)
+        if self._fraction > 0:
+            filled = QRectF(rect)
+            filled.setWidth(max(rect.height(), rect.width() * self._fraction))
+            painter.setBrush(state_color(self._state, palette))
+            painter.drawRoundedRect(filled, radius, radius)
+
+
+class _MeterLabel(QLabel):
+    """The meter's words; they wrap in a narrow window rather than lose what sending will do."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setText(text)
+
+    def full_text(self) -> str:
+        return self._full
+
+
+class ContextMeter(QWidget):
+    """Tokens of system prompt + history + draft out of the context size, and what sending
+    would do, with the overflow strategy of the open conversation beside it.
+
+    Signals:
+        strategy_chosen(str): the user picked an OverflowStrategy value in the box.
+    """
+
+    strategy_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("contextMeter")
+        self._state = MeterState.EMPTY
+        self._strategy = OverflowStrategy.DROP
+        self._count: ContextCount | None = None
+        self._bar = _MeterBar(self)
+        self._label = _MeterLabel(self)
+        self._label.setObjectName("contextMeterLabel")
+        self._label.setAccessibleName(self.tr("Context use"))
+        self._strategy_box = QComboBox(self)
+        self._strategy_box.setObjectName("overflowStrategy")
+        self._strategy_box.addItem(self.tr("Leave out oldest turns"), OverflowStrategy.DROP.value)
+        self._strategy_box.addItem(
+            self.tr("Summarize oldest turns"), OverflowStrategy.SUMMARIZE.value
+        )
+        self._strategy_box.setToolTip(
+            self.tr(
+                "What happens when this conversation no longer fits the model's context "
+                "window: the oldest turns are left out, or the model first summarizes them "
+                "into a note it keeps reading."
+            )
+        )
+        self._strategy_box.setAccessibleName(self.tr("When the conversation is too long"))
+        self._strategy_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self._strategy_box.activated.connect(self._on_strategy_box_activated)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 0, 8, 2)
+        layout.setSpacing(8)
+        layout.addWidget(self._bar, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self._label, 1)
+        layout.addWidget(self._strategy_box, 0)
+        self.clear()
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def state(self) -> MeterState:
+        return self._state
+
+    def text(self) -> str:
+        return self._label.full_text()
+
+    def strategy(self) -> OverflowStrategy:
+        return self._strategy
+
+    def strategy_box(self) -> QComboBox:
+        return self._strategy_box
+
+    def set_strategy(self, strategy: OverflowStrategy) -> None:
+        """Shows the open conversation's strategy (no signal: it is not the user's choice)."""
+        self._strategy = OverflowStrategy(strategy)
+        self._strategy_box.setCurrentIndex(max(0, self._strategy_box.findData(strategy.value)))
+        if self._count is not None:
+            self.show_count(self._count)
+
+    def clear(self) -> None:
+        """No model: nothing to count against."""
+        self._count = None
+        self._state = MeterState.EMPTY
+        self._bar.set_value(0.0, MeterState.EMPTY)
+        self._label.set_full_text("")
+        self._apply_color()
+
+    def show_count(self, count: ContextCount) -> None:
+        self._count = count
+        forecast = count.forecast
+        used, n_ctx = forecast.prompt_tokens, forecast.n_ctx
+        passages = count.passage_tokens
+        numbers = self.tr("{used} / {n} tokens").format(used=f"{used:,}", n=f"{n_ctx:,}")
+        if passages:
+            numbers = self.tr("{numbers} + up to {passages} for document passages").format(
+                numbers=numbers, passages=f"{passages:,}"
+            )
+        turns, maybe = forecast.newly_dropped_turns, False
+        if count.passage_dropped_turns > turns:
+            turns, maybe = count.passage_dropped_turns, True
+        if forecast.too_long_by > 0:
+            state = MeterState.TOO_LONG
+            text = self.tr(
+                "{numbers} · too long to send: shorten the message by about {over} tokens"
+            ).format(numbers=numbers, over=f"{forecast.too_long_by:,}")
+        elif turns > 0 and maybe:
+            # Only if the passages take their whole budget: they are chosen at send time.
+            state = MeterState.OVER
+            if self._strategy == OverflowStrategy.SUMMARIZE:
+                what = (
+                    self.tr("on send, the oldest turn may be summarized")
+                    if turns == 1
+                    else self.tr("on send, up to the {n} oldest turns may be summarized").format(
+                        n=turns
+                    )
+                )
+            else:
+                what = (
+                    self.tr("on send, the oldest turn may be left out")
+                    if turns == 1
+                    else self.tr("on send, up to the {n} oldest turns may be left out").format(
+                        n=turns
+                    )
+                )
+            text = f"{numbers} · {what}"
+        elif turns > 0:
+            state = MeterState.OVER
+            if self._strategy == OverflowStrategy.SUMMARIZE:
+                what = (
+                    self.tr("on send, the oldest turn will be summarized")
+                    if turns == 1
+                    else self.tr("on send, the {n} oldest turns will be summarized").format(n=turns)
+                )
+            else:
+                what = (
+                    self.tr("on send, the oldest turn will be left out")
+                    if turns == 1
+                    else self.tr("on send, the {n} oldest turns will be left out").format(n=turns)
+                )
+            text = f"{numbers} · {what}"
+        elif used + passages >= WARN_FRACTION * n_ctx:
+            state = MeterState.WARN
+            text = self.tr("{numbers} · nearly full").format(numbers=numbers)
+        else:
+            state = MeterState.NORMAL
+            text = numbers
+        self._state = state
+        self._bar.set_value(
+            used / n_ctx if n_ctx else 0.0, state, passages / n_ctx if n_ctx else 0.0
+        )
+        self._label.set_full_text(text)
+        tip = (
+            text
+            + "\n"
+            + self.tr(
+                "Counted with the model's tokenizer: system prompt, the conversation it still "
+                "remembers and your message. {reserve} tokens are kept free for the reply."
+            ).format(reserve=f"{n_ctx - forecast.limit:,}")
+        )
+        if passages:
+            tip += "\n" + self.tr(
+                "Passages from the attached collections are chosen when you send and may take "
+                "up to {passages} tokens: what is left after the system prompt, your message "
+                "and the reply's room, at most half the window."
+            ).format(passages=f"{passages:,}")
+        self._label.setToolTip(tip)
+        self._apply_color()
+
+    # -- behaviour ----------------------------------------------------------------------------
+
+    def _apply_color(self) -> None:
+        palette = self._label.palette()
+        if self._state in (MeterState.WARN, MeterState.OVER, MeterState.TOO_LONG):
+            color = state_color(self._state, self.palette())
+        else:
+            color = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        palette.setColor(QPalette.ColorRole.WindowText, color)
+        self._label.setPalette(palette)
+
+    def _on_strategy_box_activated(self, index: int) -> None:
+        strategy = OverflowStrategy.parse(self._strategy_box.itemData(index))
+        if strategy != self._strategy:
+            self._strategy = strategy
+            if self._count is not None:
+                self.show_count(self._count)
+            self.strategy_chosen.emit(strategy.value)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_color()
+
+
+class ContextCounter(QObject):
+    """Keeps the meter current: debounced counts of the draft through the session.
+
+    It also has the session prepare the draft's reply (ChatSession.prepare_reply): the text
+    as it is typed (after PREPARE_TEXT_MS without a key), and the whole prompt, the reply's
+    header included, at each pause (DEBOUNCE_MS), so a send evaluates little or nothing.
+
+    Also measures long pastes and attached files for the trim offer: the composer reports the
+    inserted text, the next count measures it on its own (`focus`), and `focus_counted` says
+    how big it is and how much of it fits.
+
+    Signals:
+        focus_counted(str, ContextCount): the count for the draft with this long text in it.
+    """
+
+    focus_counted = Signal(str, object)
+
+    def __init__(
+        self,
+        session: ChatSession,
+        composer: Composer,
+        meter: ContextMeter,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._composer = composer
+        self._meter = meter
+        self._focus = ""
+        self._focus_request: int | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.count_now)
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(PREPARE_TEXT_MS)
+        self._text_timer.timeout.connect(self.prepare_text)
+        composer.draft_changed.connect(self._text_timer.start)
+        composer.draft_changed.connect(self.schedule)
+        composer.long_text_inserted.connect(self.on_composer_long_text_inserted)
+        meter.strategy_chosen.connect(self.on_meter_strategy_chosen)
+        session.context_counted.connect(self.on_session_context_counted)
+        session.streaming_changed.connect(self.on_session_streaming_changed)
+        session.model_changed.connect(self.on_session_model_changed)
+        session.conversation_opened.connect(self.on_session_conversation_opened)
+        session.summary_changed.connect(self.schedule)
+        session.attached_changed.connect(self.schedule)
+
+    def schedule(self, *_: object) -> None:
+        """Counts once typing (or whatever changed) has paused for DEBOUNCE_MS."""
+        self._timer.start()
+
+    def count_now(self) -> None:
+        self._timer.stop()
+        session = self._session
+        if session.model_info is None:
+            self._meter.clear()
+            return
+        draft = self._composer.text()
+        request = session.request_count(draft, self._focus)
+        self._focus_request = request if self._focus else None
+        session.prepare_reply(draft)  # after the count: the meter's answer comes first
+
+    def prepare_text(self) -> None:
+        """The draft's text so far, not yet the reply's header: typing goes on."""
+        if self._timer.isActive():  # the pause's whole prompt is due after it anyway
+            self._session.prepare_reply(self._composer.text(), whole=False)
+
+    def on_composer_long_text_inserted(self, text: str) -> None:
+        self._focus = text
+        self.count_now()
+
+    def forget_focus(self) -> None:
+        """The offer was answered; later counts measure the draft only."""
+        self._focus = ""
+        self._focus_request = None
+
+    def on_session_context_counted(self, count: ContextCount) -> None:
+        self._meter.show_count(count)
+        if self._focus and self._focus_request is not None:
+            focus = self._focus
+            self._focus_request = None
+            self.focus_counted.emit(focus, count)
+
+    def on_session_streaming_changed(self, streaming: bool) -> None:
+        if not streaming:
+            self.schedule()
+
+    def on_session_model_changed(self, info: object) -> None:
+        if info is None:
+            self._meter.clear()
+        else:
+            self.schedule()
+
+    def on_session_conversation_opened(self, summary: object) -> None:
+        self._meter.set_strategy(self._session.overflow)
+        self.schedule()
+
+    def on_meter_strategy_chosen(self, value: str) -> None:
+        self._session.set_overflow(OverflowStrategy.parse(value))

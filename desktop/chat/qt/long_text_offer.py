@@ -1,0 +1,105 @@
+"""The bar above the composer that appears after a long paste or a dropped text file.
+
+It says how many tokens the text takes before anything is sent, and when the message would not
+fit the context window it offers to cut the text down to what fits (one step Ctrl+Z undoes).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from desktop.chat.qt.inference_worker import ContextCount
+
+__all__ = ["LONG_TEXT_TOKENS", "LongTextOffer"]
+
+LONG_TEXT_TOKENS = 2000
+"""A paste at least this long is announced with its size even when it fits."""
+
+
+class LongTextOffer(QWidget):
+    """Shows a long text's token count and offers to trim it.
+
+    Signals:
+        trim_requested(str, int): cut this text (still in the composer) to this many characters.
+        dismissed(): the user keeps the text as it is.
+    """
+
+    trim_requested = Signal(str, int)
+    dismissed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("longTextOffer")
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(self.backgroundRole().AlternateBase)
+        self._text = ""
+        self._fit_chars = 0
+        self._label = QLabel(self)
+        self._label.setTextFormat(Qt.TextFormat.PlainText)
+        self._label.setWordWrap(True)
+        self._trim = QPushButton(self.tr("Trim to fit"), self)
+        self._trim.setObjectName("trimToFit")
+        self._trim.clicked.connect(self._on_trim_clicked)
+        self._keep = QPushButton(self.tr("Keep it all"), self)
+        self._keep.clicked.connect(self._on_keep_clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 4, 12, 4)
+        layout.addWidget(self._label, 1)
+        layout.addWidget(self._trim)
+        layout.addWidget(self._keep)
+        self.hide()
+
+    def text(self) -> str:
+        return self._label.text()
+
+    def trim_button(self) -> QPushButton:
+        return self._trim
+
+    def keep_button(self) -> QPushButton:
+        return self._keep
+
+    def offer(self, text: str, count: ContextCount) -> bool:
+        """Shows the offer for `text` if it is worth one; True when shown."""
+        fits = count.forecast.too_long_by == 0
+        if fits and count.focus_tokens < LONG_TEXT_TOKENS:
+            self.hide()
+            return False
+        self._text = text
+        self._fit_chars = count.focus_fit_chars if not fits else len(text)
+        tokens = f"{count.focus_tokens:,}"
+        if fits:
+            message = self.tr("The inserted text is {tokens} tokens; it fits.").format(
+                tokens=tokens
+            )
+        elif count.focus_fit_chars > 0:
+            share = max(1, round(100 * count.focus_fit_chars / max(1, len(text))))
+            if count.focus_room_for_passages:
+                message = self.tr(
+                    "The inserted text is {tokens} tokens, more than the context window holds. "
+                    "About the first {share} % of it fits and leaves {room} tokens for passages "
+                    "from the attached collections."
+                ).format(tokens=tokens, share=share, room=f"{count.focus_room_for_passages:,}")
+            else:
+                message = self.tr(
+                    "The inserted text is {tokens} tokens, more than the context window holds. "
+                    "About the first {share} % of it fits."
+                ).format(tokens=tokens, share=share)
+        else:
+            message = self.tr(
+                "The inserted text is {tokens} tokens; none of it fits in the context window "
+                "with the rest of the message."
+            ).format(tokens=tokens)
+        self._label.setText(message)
+        self._trim.setVisible(not fits and count.focus_fit_chars > 0)
+        self._keep.setText(self.tr("OK") if fits else self.tr("Keep it all"))
+        self.show()
+        return True
+
+    def _on_trim_clicked(self) -> None:
+        self.hide()
+        self.trim_requested.emit(self._text, self._fit_chars)
+
+    def _on_keep_clicked(self) -> None:
+        self.hide()
+        self.dismissed.emit()

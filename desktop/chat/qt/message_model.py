@@ -1,0 +1,461 @@
+"""Item model holding the messages of the conversation on screen.
+
+The chat view is a thin adapter over this model, so everything it shows (text, who wrote it,
+whether a reply is still streaming, whether it still fits the context window) lives here and
+nowhere else. Streaming replies grow by many small deltas; the model keeps them as a list of
+chunks and joins lazily so a delta costs O(len(delta)), not O(len(reply)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from desktop.core.conversation import ChatMessage, FinishReason, MessageSource, Role
+from desktop.qtkit.list_model import RowListModel
+
+__all__ = ["MessageListModel", "MessageRow", "SourcesNote", "SourcesState"]
+
+
+class SourcesState(StrEnum):
+    """Where a reply stands with the user's documents; the view words each one."""
+
+    SEARCHING = "searching"  # the question is being looked up
+    NOTHING_RELEVANT = "nothing-relevant"  # the attached collections do not talk about it
+    LEFT_OUT = "left-out"  # some passages did not fit the context window
+    FAILED = "failed"  # the search failed; the reply goes on without sources
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesNote:
+    state: SourcesState
+    count: int = 0  # LEFT_OUT: how many passages
+
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    """One row as the caller builds it from the store, or reads it back.
+
+    Frozen so a caller can keep it (e.g. to compare before and after a rebuild) without the
+    model changing it underneath. ``message_id`` is ``None`` for a row that is not stored yet;
+    ``sibling_index``/``sibling_count`` place the message among the versions that share its
+    parent (edits and regenerations), so the view can offer to switch between them.
+    """
+
+    message_id: int | None
+    role: Role
+    content: str
+    finish_reason: FinishReason | None = None
+    meta: str = ""
+    sibling_index: int = 0
+    sibling_count: int = 1
+    excluded: bool = False
+    streaming: bool = False
+    thinking: str = ""
+    thinking_seconds: float | None = None
+    sources: tuple[MessageSource, ...] = ()
+    sources_note: SourcesNote | None = None
+
+
+def _check_siblings(index: int, count: int) -> None:
+    # A wrong count would show arrows that lead nowhere; fail where the mistake is made.
+    if count < 1 or not 0 <= index < count:
+        raise ValueError(f"sibling {index} of {count}")
+
+
+@dataclass(slots=True, eq=False)
+class _Row:
+    role: Role
+    chunks: list[str] = field(default_factory=list)
+    joined: str | None = ""
+    finish_reason: FinishReason | None = None
+    streaming: bool = False
+    excluded: bool = False
+    meta: str = ""
+    message_id: int | None = None
+    sibling_index: int = 0
+    sibling_count: int = 1
+    thinking_chunks: list[str] = field(default_factory=list)
+    thinking_joined: str | None = ""
+    thinking_seconds: float | None = None
+    thinking_active: bool = False
+    sources: tuple[MessageSource, ...] = ()
+    sources_note: SourcesNote | None = None
+
+    @classmethod
+    def from_message_row(cls, row: MessageRow) -> _Row:
+        _check_siblings(row.sibling_index, row.sibling_count)
+        return cls(
+            role=Role(row.role),
+            chunks=[row.content] if row.content else [],
+            joined=row.content,
+            finish_reason=FinishReason(row.finish_reason) if row.finish_reason else None,
+            streaming=row.streaming,
+            excluded=row.excluded,
+            meta=row.meta,
+            message_id=row.message_id,
+            sibling_index=row.sibling_index,
+            sibling_count=row.sibling_count,
+            thinking_chunks=[row.thinking] if row.thinking else [],
+            thinking_joined=row.thinking,
+            thinking_seconds=row.thinking_seconds,
+            sources=tuple(row.sources),
+            sources_note=row.sources_note,
+        )
+
+    def thinking(self) -> str:
+        if self.thinking_joined is None:
+            self.thinking_joined = "".join(self.thinking_chunks)
+            self.thinking_chunks = [self.thinking_joined] if self.thinking_joined else []
+        return self.thinking_joined
+
+    def content(self) -> str:
+        # Collapse the chunks into one after joining, so repeated reads stay cheap and the
+        # chunk list never grows without bound.
+        if self.joined is None:
+            self.joined = "".join(self.chunks)
+            self.chunks = [self.joined] if self.joined else []
+        return self.joined
+
+
+class MessageListModel(RowListModel):
+    """The messages of one conversation, one row each, oldest first.
+
+    Every change emits ``dataChanged`` for exactly the one row that changed, with the list of
+    roles that changed, so a view re-renders only that row.
+
+    Signals:
+        The standard ``QAbstractItemModel`` signals only (rowsInserted, rowsRemoved,
+        dataChanged, modelReset, ...).
+    """
+
+    class Roles(IntEnum):
+        RoleRole = Qt.ItemDataRole.UserRole + 1  # desktop.core.conversation.Role
+        ContentRole = Qt.ItemDataRole.UserRole + 2  # str, raw Markdown / plain text
+        FinishReasonRole = Qt.ItemDataRole.UserRole + 3  # FinishReason | None
+        StreamingRole = Qt.ItemDataRole.UserRole + 4  # bool
+        ExcludedRole = Qt.ItemDataRole.UserRole + 5  # bool: no longer fits the context window
+        MetaRole = Qt.ItemDataRole.UserRole + 6  # str, e.g. "gemma-3-270m · 12.3 tok/s"
+        MessageIdRole = Qt.ItemDataRole.UserRole + 7  # int | None: stored id, None until stored
+        SiblingIndexRole = Qt.ItemDataRole.UserRole + 8  # int, 0-based among its siblings
+        SiblingCountRole = Qt.ItemDataRole.UserRole + 9  # int >= 1
+        ThinkingRole = Qt.ItemDataRole.UserRole + 10  # str: the reply's reasoning, markers removed
+        ThinkingSecondsRole = Qt.ItemDataRole.UserRole + 11  # float | None: how long it thought
+        ThinkingActiveRole = Qt.ItemDataRole.UserRole + 12  # bool: the thinking is streaming
+        SourcesRole = Qt.ItemDataRole.UserRole + 20  # tuple[MessageSource, ...]: cited passages
+        SourcesNoteRole = Qt.ItemDataRole.UserRole + 21  # SourcesNote | None
+
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
+        Roles.RoleRole: QByteArray(b"role"),
+        Roles.ContentRole: QByteArray(b"content"),
+        Roles.FinishReasonRole: QByteArray(b"finishReason"),
+        Roles.StreamingRole: QByteArray(b"streaming"),
+        Roles.ExcludedRole: QByteArray(b"excluded"),
+        Roles.MetaRole: QByteArray(b"meta"),
+        Roles.MessageIdRole: QByteArray(b"messageId"),
+        Roles.SiblingIndexRole: QByteArray(b"siblingIndex"),
+        Roles.SiblingCountRole: QByteArray(b"siblingCount"),
+        Roles.ThinkingRole: QByteArray(b"thinking"),
+        Roles.ThinkingSecondsRole: QByteArray(b"thinkingSeconds"),
+        Roles.ThinkingActiveRole: QByteArray(b"thinkingActive"),
+        Roles.SourcesRole: QByteArray(b"sources"),
+        Roles.SourcesNoteRole: QByteArray(b"sourcesNote"),
+    }
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Row] = []
+
+    # -- QAbstractListModel ------------------------------------------------------------------
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self._row_at(index)
+        if row is None:
+            return None
+        roles = MessageListModel.Roles
+        if role in (Qt.ItemDataRole.DisplayRole, roles.ContentRole):
+            return row.content()
+        if role == roles.RoleRole:
+            return row.role
+        if role == roles.FinishReasonRole:
+            return row.finish_reason
+        if role == roles.StreamingRole:
+            return row.streaming
+        if role == roles.ExcludedRole:
+            return row.excluded
+        if role == roles.MetaRole:
+            return row.meta
+        if role == roles.MessageIdRole:
+            return row.message_id
+        if role == roles.SiblingIndexRole:
+            return row.sibling_index
+        if role == roles.SiblingCountRole:
+            return row.sibling_count
+        if role == roles.ThinkingRole:
+            return row.thinking()
+        if role == roles.ThinkingSecondsRole:
+            return row.thinking_seconds
+        if role == roles.ThinkingActiveRole:
+            return row.thinking_active
+        if role == roles.SourcesRole:
+            return row.sources
+        if role == roles.SourcesNoteRole:
+            return row.sources_note
+        return None
+
+    # -- editing -----------------------------------------------------------------------------
+
+    def append_message(
+        self,
+        role: Role,
+        content: str = "",
+        *,
+        streaming: bool = False,
+        message_id: int | None = None,
+    ) -> int:
+        """Add a message at the end and return its row.
+
+        A reply that is about to stream is appended empty with ``streaming=True`` and grown
+        with :meth:`append_delta`. ``message_id`` may be left out and set with
+        :meth:`set_message_id` once the store has assigned one.
+        """
+        row_number = len(self._rows)
+        self.beginInsertRows(QModelIndex(), row_number, row_number)
+        self._rows.append(
+            _Row(
+                role=Role(role),
+                chunks=[content] if content else [],
+                joined=content,
+                streaming=streaming,
+                message_id=message_id,
+            )
+        )
+        self.endInsertRows()
+        return row_number
+
+    def append_delta(self, row: int, text: str) -> None:
+        """Append streamed text to ``row``; costs O(len(text)) however long the reply is."""
+        if not text:
+            return
+        entry = self._row(row)
+        entry.chunks.append(text)
+        entry.joined = None
+        self._changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
+
+    def append_thinking_delta(self, row: int, text: str) -> None:
+        """Append streamed thinking to ``row``; the first delta marks its thinking active."""
+        if not text:
+            return
+        entry = self._row(row)
+        entry.thinking_chunks.append(text)
+        entry.thinking_joined = None
+        if entry.thinking_active:
+            self._changed(row, self.Roles.ThinkingRole)
+        else:
+            entry.thinking_active = True
+            self._changed(row, self.Roles.ThinkingRole, self.Roles.ThinkingActiveRole)
+
+    def set_thinking_finished(self, row: int, seconds: float | None) -> None:
+        """The thinking of ``row`` ended after ``seconds`` (the answer starts now)."""
+        entry = self._row(row)
+        entry.thinking_active = False
+        entry.thinking_seconds = seconds
+        self._changed(row, self.Roles.ThinkingActiveRole, self.Roles.ThinkingSecondsRole)
+
+    def set_content(self, row: int, content: str) -> None:
+        """Replace the whole text of ``row`` (e.g. after an edit or a reload)."""
+        entry = self._row(row)
+        entry.chunks = [content] if content else []
+        entry.joined = content
+        self._changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
+
+    def set_finished(self, row: int, reason: FinishReason, meta: str = "") -> None:
+        """Mark a reply as done streaming, with why it ended and an optional meta line."""
+        entry = self._row(row)
+        entry.streaming = False
+        entry.finish_reason = FinishReason(reason)
+        roles = [self.Roles.StreamingRole, self.Roles.FinishReasonRole]
+        if entry.thinking_active:  # stopped while thinking
+            entry.thinking_active = False
+            roles.append(self.Roles.ThinkingActiveRole)
+        if meta:
+            entry.meta = meta
+            roles.append(self.Roles.MetaRole)
+        self._changed(row, *roles)
+
+    def set_meta(self, row: int, meta: str) -> None:
+        """Update the small line shown next to the author (model name, speed)."""
+        entry = self._row(row)
+        if entry.meta != meta:
+            entry.meta = meta
+            self._changed(row, self.Roles.MetaRole)
+
+    def set_excluded(self, rows: Iterable[int]) -> None:
+        """Mark exactly ``rows`` as no longer sent to the model; all other rows are cleared.
+
+        One ``dataChanged`` per row whose flag actually flips.
+        """
+        wanted = set(rows)
+        for row_number, entry in enumerate(self._rows):
+            excluded = row_number in wanted
+            if entry.excluded != excluded:
+                entry.excluded = excluded
+                self._changed(row_number, self.Roles.ExcludedRole)
+
+    def set_excluded_before(self, count: int) -> None:
+        """Mark the first ``count`` rows as excluded (the usual shape of context truncation)."""
+        self.set_excluded(range(max(0, count)))
+
+    def remove_rows_from(self, row: int) -> None:
+        """Drop ``row`` and everything after it; used to regenerate the last reply."""
+        if row < 0:
+            raise IndexError(row)
+        last = len(self._rows) - 1
+        if row > last:
+            return
+        self.beginRemoveRows(QModelIndex(), row, last)
+        del self._rows[row:]
+        self.endRemoveRows()
+
+    def set_messages(self, messages: Iterable[ChatMessage]) -> None:
+        """Replace the whole conversation at once (one ``modelReset``), e.g. on switching chats."""
+        self.beginResetModel()
+        self._rows = [
+            _Row(role=Role(m.role), chunks=[m.content] if m.content else [], joined=m.content)
+            for m in messages
+        ]
+        self.endResetModel()
+
+    def set_rows(self, rows: Sequence[MessageRow]) -> None:
+        """Replace the whole conversation with ``rows`` (one ``modelReset``).
+
+        Used when a conversation opens or a branch switch changes the path shown: the rows
+        below the switch all change, so a reset is cheaper than diffing.
+        """
+        new_rows = [_Row.from_message_row(r) for r in rows]  # validate before resetting
+        self.beginResetModel()
+        self._rows = new_rows
+        self.endResetModel()
+
+    def prepend_rows(self, rows: Sequence[MessageRow]) -> None:
+        """Insert ``rows`` above the first row (earlier messages loaded while scrolling up).
+
+        An insert rather than a reset, so the view keeps the bubbles it has and the user's
+        scroll position.
+        """
+        if not rows:
+            return
+        new_rows = [_Row.from_message_row(r) for r in rows]
+        self.beginInsertRows(QModelIndex(), 0, len(new_rows) - 1)
+        self._rows[0:0] = new_rows
+        self.endInsertRows()
+
+    def set_message_id(self, row: int, message_id: int | None) -> None:
+        """Record the id the store gave ``row`` (rows are appended before they are stored)."""
+        entry = self._row(row)
+        if entry.message_id != message_id:
+            entry.message_id = message_id
+            self._changed(row, self.Roles.MessageIdRole)
+
+    def set_siblings(self, row: int, index: int, count: int) -> None:
+        """Place ``row`` as version ``index`` (0-based) of ``count``; e.g. after a regenerate.
+
+        Raises ``ValueError`` unless ``0 <= index < count``.
+        """
+        _check_siblings(index, count)
+        entry = self._row(row)
+        if (entry.sibling_index, entry.sibling_count) != (index, count):
+            entry.sibling_index, entry.sibling_count = index, count
+            self._changed(row, self.Roles.SiblingIndexRole, self.Roles.SiblingCountRole)
+
+    def set_sources(
+        self, row: int, sources: Sequence[MessageSource], note: SourcesNote | None = None
+    ) -> None:
+        """The passages a reply was given (its citations) and a note about the search."""
+        entry = self._row(row)
+        sources = tuple(sources)
+        if (entry.sources, entry.sources_note) != (sources, note):
+            entry.sources, entry.sources_note = sources, note
+            self._changed(row, self.Roles.SourcesRole, self.Roles.SourcesNoteRole)
+
+    def clear(self) -> None:
+        """Remove every message."""
+        self.set_messages(())
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def messages(self, *, include_streaming: bool = True) -> tuple[ChatMessage, ...]:
+        """The conversation as the model sees it: role and text of every row, in order.
+
+        Context truncation is decided in core, not here, so excluded rows are included.
+        ``include_streaming=False`` leaves out a reply that is still being written (e.g. the
+        empty placeholder appended just before generating).
+        """
+        return tuple(
+            ChatMessage(role=entry.role, content=entry.content())
+            for entry in self._rows
+            if include_streaming or not entry.streaming
+        )
+
+    def row_data(self, row: int) -> MessageRow:
+        """Everything the model holds about ``row``, as one frozen value."""
+        entry = self._row(row)
+        return MessageRow(
+            message_id=entry.message_id,
+            role=entry.role,
+            content=entry.content(),
+            finish_reason=entry.finish_reason,
+            meta=entry.meta,
+            sibling_index=entry.sibling_index,
+            sibling_count=entry.sibling_count,
+            excluded=entry.excluded,
+            streaming=entry.streaming,
+            thinking=entry.thinking(),
+            thinking_seconds=entry.thinking_seconds,
+            sources=entry.sources,
+            sources_note=entry.sources_note,
+        )
+
+    def row_of_message(self, message_id: int) -> int | None:
+        """Row showing stored message ``message_id``, or ``None`` if it is not on screen.
+
+        Searches from the newest row: the ones asked about (the reply being written, the
+        message just edited) are usually near the end.
+        """
+        if message_id is None:
+            return None  # unstored rows have no identity to look up
+        for row_number in range(len(self._rows) - 1, -1, -1):
+            if self._rows[row_number].message_id == message_id:
+                return row_number
+        return None
+
+    def last_row_of_role(self, role: Role) -> int | None:
+        """Row of the newest message written by ``role``, or ``None``."""
+        for row_number in range(len(self._rows) - 1, -1, -1):
+            if self._rows[row_number].role == role:
+                return row_number
+        return None
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _row(self, row: int) -> _Row:
+        if not 0 <= row < len(self._rows):
+            raise IndexError(f"no message at row {row}")
+        return self._rows[row]
+
+    def _changed(self, row: int, *roles: int) -> None:
+        index = self.index(row, 0)
+        self.dataChanged.emit(index, index, [int(r) for r in roles])

@@ -1,0 +1,121 @@
+"""The chips above the composer: the document collections this chat answers from.
+
+Each attached collection is a chip with its name and a × to detach it; the Documents button
+opens a menu to attach another one or to manage collections. The chips only show the session's
+``attached`` list and ask the session to change it, so the conversation settings stay the one
+place where attachments live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
+
+from desktop.documents.qt.collections import DocumentCollections
+
+__all__ = ["CollectionChip", "CollectionChips"]
+
+
+class CollectionChip(QFrame):
+    """One attached collection.
+
+    Signals:
+        remove_requested(int): the × was pressed; the value is the collection id.
+    """
+
+    remove_requested = Signal(int)
+
+    def __init__(self, collection_id: int, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.collection_id = collection_id
+        self.setObjectName("collectionChip")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(self.backgroundRole().AlternateBase)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 1, 2, 1)
+        layout.setSpacing(2)
+        self.label = QLabel(name)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setToolTip(
+            self.tr("Replies in this chat use passages from “{name}”").format(name=name)
+        )
+        self.remove_button = QToolButton()
+        self.remove_button.setText("×")
+        self.remove_button.setAutoRaise(True)
+        self.remove_button.setToolTip(self.tr("Detach this collection from the chat"))
+        self.remove_button.setAccessibleName(self.tr("Detach {name}").format(name=name))
+        self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self.collection_id))
+        layout.addWidget(self.label)
+        layout.addWidget(self.remove_button)
+
+
+class CollectionChips(QWidget):
+    """The row of chips and the Documents button.
+
+    Signals:
+        attach_requested(int): the user picked a collection in the menu.
+        detach_requested(int): the user pressed a chip's ×.
+        manage_requested(): the user asked for the Collections dialog.
+    """
+
+    attach_requested = Signal(int)
+    detach_requested = Signal(int)
+    manage_requested = Signal()
+
+    def __init__(self, documents: DocumentCollections, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.documents = documents
+        self._attached: tuple[int, ...] = ()
+        self.chips: list[CollectionChip] = []
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(12, 4, 12, 0)
+        self._layout.setSpacing(6)
+        self.button = QToolButton()
+        self.button.setText(self.tr("Documents"))
+        self.button.setToolTip(self.tr("Answer from your documents: attach a collection"))
+        self.button.setAutoRaise(True)
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu = QMenu(self)
+        self.menu.aboutToShow.connect(self.fill_menu)
+        self.button.setMenu(self.menu)
+        self._layout.addWidget(self.button)
+        self._layout.addStretch(1)
+        documents.collections.modelReset.connect(self._rebuild)
+
+    @Slot(object)
+    def set_attached(self, ids: Sequence[int]) -> None:
+        self._attached = tuple(ids)
+        self._rebuild()
+
+    def fill_menu(self) -> None:
+        """Every collection not attached yet, then Manage."""
+        self.menu.clear()
+        available = [
+            c for c in self.documents.collections.collections() if c.id not in self._attached
+        ]
+        for info in available:
+            action = self.menu.addAction(info.name)
+            action.triggered.connect(lambda _=False, i=info.id: self.attach_requested.emit(i))
+        if not self.documents.collections.collections():
+            empty = self.menu.addAction(self.tr("No collections yet"))
+            empty.setEnabled(False)
+        self.menu.addSeparator()
+        manage = self.menu.addAction(self.tr("Manage collections…"))
+        manage.triggered.connect(self.manage_requested)
+
+    def _rebuild(self) -> None:
+        for chip in self.chips:
+            self._layout.removeWidget(chip)
+            chip.deleteLater()
+        self.chips = []
+        for position, collection_id in enumerate(self._attached):
+            name = self.documents.name_of(collection_id)
+            if name is None:
+                continue  # deleted, or the list has not arrived yet
+            chip = CollectionChip(collection_id, name, self)
+            chip.remove_requested.connect(self.detach_requested)
+            self._layout.insertWidget(1 + position, chip)
+            self.chips.append(chip)

@@ -1,0 +1,481 @@
+"""The Collections dialog (File › Document collections…): make named collections of folders and
+files, watch them being indexed (pause, cancel), see which files could not be read and why,
+rename, delete and re-index.
+
+Everything slow happens in the index worker (documents/qt/collections.py); this dialog only
+sends commands and shows the models, so it never blocks and can be closed while indexing goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListView,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.documents.index import CollectionInfo, IndexProgress, UpdateReport
+from desktop.documents.qt.collections import CollectionListModel, DocumentCollections
+
+__all__ = ["CollectionsDialog"]
+
+
+class CollectionsDialog(QDialog):
+    """Manages the collections of one :class:`DocumentCollections`.
+
+    ``ask_name``, ``choose_folder``, ``choose_files`` and ``confirm`` are plain attributes so
+    tests can answer the modal questions.
+
+    Signals:
+        embedding_model_chosen(str): the user picked a GGUF embedding model for meaning
+            search, or "" to turn it off; the owner keeps it in the settings.
+    """
+
+    embedding_model_chosen = Signal(str)
+
+    def __init__(self, documents: DocumentCollections, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.documents = documents
+        self.setWindowTitle(self.tr("Document collections"))
+        self.setAcceptDrops(True)
+        self.resize(760, 520)
+        self.ask_name: Callable[[str, str], str | None] = self._ask_name
+        self.choose_folder: Callable[[], str | None] = self._choose_folder
+        self.choose_files: Callable[[], list[str]] = self._choose_files
+        self.confirm: Callable[[str, str], bool] = self._confirm
+        self.choose_embedding_file: Callable[[], str | None] = self._choose_embedding_file
+        self._selected: int | None = None
+        self._job = 0
+
+        intro = QLabel(
+            self.tr(
+                "A collection is a set of folders and files that chats can answer from, with "
+                "sources. Drop folders or files here to add them. Nothing leaves this computer."
+            )
+        )
+        intro.setWordWrap(True)
+
+        self.collection_list = QListView()
+        self.collection_list.setModel(documents.collections)
+        self.collection_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.collection_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.collection_list.selectionModel().currentChanged.connect(
+            self.on_collection_list_current_changed
+        )
+        self.new_button = QPushButton(self.tr("&New collection…"))
+        self.new_button.clicked.connect(self.new_collection)
+        self.rename_button = QPushButton(self.tr("Re&name…"))
+        self.rename_button.clicked.connect(self.rename_selected)
+        self.delete_button = QPushButton(self.tr("&Delete…"))
+        self.delete_button.clicked.connect(self.delete_selected)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel(self.tr("Collections")))
+        left_layout.addWidget(self.collection_list, 1)
+        row = QHBoxLayout()
+        for button in (self.new_button, self.rename_button, self.delete_button):
+            row.addWidget(button)
+        left_layout.addLayout(row)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.source_model = QStringListModel(self)
+        self.source_list = QListView()
+        self.source_list.setModel(self.source_model)
+        self.source_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.source_list.setMaximumHeight(110)
+        self.add_folder_button = QPushButton(self.tr("Add &folder…"))
+        self.add_folder_button.clicked.connect(self.add_folder)
+        self.add_files_button = QPushButton(self.tr("Add f&iles…"))
+        self.add_files_button.clicked.connect(self.add_files)
+        self.remove_source_button = QPushButton(self.tr("Re&move"))
+        self.remove_source_button.setToolTip(
+            self.tr("Stop using this folder or file (the file itself is not touched)")
+        )
+        self.remove_source_button.clicked.connect(self.remove_selected_source)
+        self.reindex_button = QPushButton(self.tr("&Re-index"))
+        self.reindex_button.setToolTip(self.tr("Read new and changed files again"))
+        self.reindex_button.clicked.connect(self.reindex_selected)
+        self.file_list = QListView()
+        self.file_list.setModel(documents.files)
+        self.file_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.file_list.setUniformItemSizes(True)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.summary)
+        right_layout.addWidget(QLabel(self.tr("Folders and files")))
+        right_layout.addWidget(self.source_list)
+        sources_row = QHBoxLayout()
+        for button in (
+            self.add_folder_button,
+            self.add_files_button,
+            self.remove_source_button,
+        ):
+            sources_row.addWidget(button)
+        sources_row.addStretch(1)
+        sources_row.addWidget(self.reindex_button)
+        right_layout.addLayout(sources_row)
+        right_layout.addWidget(QLabel(self.tr("Indexed files")))
+        right_layout.addWidget(self.file_list, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([240, 520])
+
+        self.progress_label = QLabel()
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress_label.setMinimumWidth(1)
+        self.progress_bar = QProgressBar()
+        self.pause_button = QPushButton(self.tr("&Pause"))
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.cancel_button = QPushButton(self.tr("&Stop"))
+        self.cancel_button.setToolTip(self.tr("Stop indexing; what is indexed so far stays"))
+        self.cancel_button.clicked.connect(documents.cancel)
+        self.progress_row = QWidget()
+        progress_layout = QHBoxLayout(self.progress_row)
+        progress_layout.setContentsMargins(0, 0, 0, 0)
+        progress_layout.addWidget(self.progress_bar, 1)
+        progress_layout.addWidget(self.pause_button)
+        progress_layout.addWidget(self.cancel_button)
+        self.report_label = QLabel()
+        self.report_label.setWordWrap(True)
+        self.report_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.embedding_label = QLabel()
+        self.embedding_label.setWordWrap(True)
+        self.embedding_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.embedding_button = QPushButton(self.tr("Embedding &model…"))
+        self.embedding_button.setToolTip(
+            self.tr(
+                "Optional: a GGUF embedding model also finds passages that say the same thing "
+                "in other words"
+            )
+        )
+        self.embedding_button.clicked.connect(self.choose_embedding_model)
+        self.embedding_off_button = QPushButton(self.tr("Words &only"))
+        self.embedding_off_button.clicked.connect(lambda: self.set_embedding_model(""))
+        embedding_row = QHBoxLayout()
+        embedding_row.addWidget(self.embedding_label, 1)
+        embedding_row.addWidget(self.embedding_button)
+        embedding_row.addWidget(self.embedding_off_button)
+        self._vectors: tuple[int, int] | None = None
+        self._embedding_problem = ""
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.progress_label)
+        layout.addWidget(self.progress_row)
+        layout.addWidget(self.report_label)
+        layout.addLayout(embedding_row)
+        layout.addWidget(buttons)
+
+        documents.collections.modelReset.connect(self.on_collections_reset)
+        documents.progress_changed.connect(self.on_documents_progress_changed)
+        documents.index_finished.connect(self.on_documents_index_finished)
+        documents.index_failed.connect(self.on_documents_index_failed)
+        documents.busy_changed.connect(self.on_documents_busy_changed)
+        documents.paused_changed.connect(self.on_documents_paused_changed)
+        documents.embedding_progress.connect(self.on_documents_embedding_progress)
+        documents.embedding_failed.connect(self.on_documents_embedding_failed)
+        self._show_embedding()
+        self.on_documents_busy_changed(documents.is_busy)
+        self.on_collections_reset()
+
+    # -- selection --
+
+    @property
+    def selected(self) -> int | None:
+        return self._selected
+
+    def select(self, collection_id: int | None) -> None:
+        model = self.documents.collections
+        row = model.row_of(collection_id) if collection_id is not None else None
+        if row is None:
+            self.collection_list.setCurrentIndex(QModelIndex())
+            self._show(None)
+        else:
+            self.collection_list.setCurrentIndex(model.index(row, 0))
+
+    @Slot(QModelIndex, QModelIndex)
+    def on_collection_list_current_changed(
+        self, current: QModelIndex, previous: QModelIndex
+    ) -> None:
+        info = current.data(CollectionListModel.Roles.InfoRole) if current.isValid() else None
+        self._show(info)
+
+    @Slot()
+    def on_collections_reset(self) -> None:
+        """The list was refreshed: keep the same collection selected (or the first one)."""
+        model = self.documents.collections
+        wanted = self._selected
+        if wanted is None or model.row_of(wanted) is None:
+            wanted = model.collections()[0].id if model.rowCount() else None
+        self._selected = None
+        self.select(wanted)
+
+    def _show(self, info: CollectionInfo | None) -> None:
+        changed = (info.id if info else None) != self._selected
+        self._selected = info.id if info else None
+        has = info is not None
+        for button in (
+            self.rename_button,
+            self.delete_button,
+            self.add_folder_button,
+            self.add_files_button,
+            self.remove_source_button,
+            self.reindex_button,
+        ):
+            button.setEnabled(has)
+        if info is None:
+            self.summary.setText(self.tr("Make a collection to start: New collection…"))
+            self.source_model.setStringList([])
+            self.documents.show_files(None)
+            return
+        self.summary.setText(
+            self.tr("{name}: {files} files, {passages} passages, {unreadable} unreadable").format(
+                name=info.name, files=info.files, passages=info.passages, unreadable=info.unreadable
+            )
+        )
+        self.source_model.setStringList(list(info.sources))
+        if changed or self.documents.files.collection_id != info.id:
+            self.documents.show_files(info.id)
+        else:
+            self.documents.show_files(info.id)  # counts changed: list the files again
+
+    # -- commands --
+
+    def create_collection(self, name: str, paths: Sequence[str | Path]) -> int:
+        """Creates and indexes a collection; returns the job id."""
+        self._job = self.documents.create(name, [str(p) for p in paths])
+        self.report_label.clear()
+        return self._job
+
+    def new_collection(self) -> None:
+        name = self.ask_name(self.tr("New collection"), "")
+        if not name or not name.strip():
+            return
+        folder = self.choose_folder()
+        self.create_collection(name, [folder] if folder else [])
+
+    def rename_selected(self) -> None:
+        info = self._info()
+        if info is None:
+            return
+        name = self.ask_name(self.tr("Rename collection"), info.name)
+        if name and name.strip():
+            self.documents.rename(info.id, name)
+
+    def delete_selected(self) -> None:
+        info = self._info()
+        if info is None:
+            return
+        if self.confirm(
+            self.tr("Delete collection"),
+            self.tr(
+                "Delete the collection “{name}” and its index? Your files are not touched."
+            ).format(name=info.name),
+        ):
+            self._selected = None
+            self.documents.delete(info.id)
+
+    def add_folder(self) -> None:
+        folder = self.choose_folder()
+        if folder and self._selected is not None:
+            self._job = self.documents.add_sources(self._selected, [folder])
+
+    def add_files(self) -> None:
+        files = self.choose_files()
+        if files and self._selected is not None:
+            self._job = self.documents.add_sources(self._selected, files)
+
+    def add_paths(self, paths: Sequence[str]) -> None:
+        """Dropped folders and files: into the selected collection, else a new one named
+        after the first of them."""
+        if not paths:
+            return
+        if self._selected is not None:
+            self._job = self.documents.add_sources(self._selected, paths)
+        else:
+            self.create_collection(Path(paths[0]).name or paths[0], paths)
+
+    def remove_selected_source(self) -> None:
+        index = self.source_list.currentIndex()
+        if self._selected is None or not index.isValid():
+            return
+        self._job = self.documents.remove_source(self._selected, str(index.data()))
+
+    def reindex_selected(self) -> None:
+        if self._selected is not None:
+            self._job = self.documents.update(self._selected)
+
+    def toggle_pause(self) -> None:
+        if self.documents.is_paused:
+            self.documents.resume()
+        else:
+            self.documents.pause()
+
+    def _info(self) -> CollectionInfo | None:
+        if self._selected is None:
+            return None
+        return self.documents.collections.info(self._selected)
+
+    # -- drag and drop --
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.add_paths(paths)
+
+    # -- progress --
+
+    @Slot(bool)
+    def on_documents_busy_changed(self, busy: bool) -> None:
+        self.progress_row.setVisible(busy)
+        self.progress_label.setVisible(busy)
+        if busy:
+            self.progress_label.setText(self.tr("Looking for files…"))
+            self.progress_bar.setRange(0, 0)
+        self.on_documents_paused_changed(self.documents.is_paused)
+
+    @Slot(bool)
+    def on_documents_paused_changed(self, paused: bool) -> None:
+        self.pause_button.setText(self.tr("&Resume") if paused else self.tr("&Pause"))
+
+    @Slot(int, object)
+    def on_documents_progress_changed(self, job_id: int, progress: IndexProgress) -> None:
+        total = max(progress.total, 1)
+        self.progress_bar.setRange(0, total)
+        self.progress_bar.setValue(min(progress.done, total))
+        name = Path(progress.path).name if progress.path else ""
+        self.progress_label.setText(
+            self.tr("Indexing {done} of {total}: {name}").format(
+                done=min(progress.done + 1, progress.total), total=progress.total, name=name
+            )
+            if name
+            else self.tr("Finishing…")
+        )
+
+    @Slot(int, object)
+    def on_documents_index_finished(self, job_id: int, report: UpdateReport) -> None:
+        if report.cancelled:
+            text = self.tr("Stopped. Files indexed so far stay; Re-index carries on.")
+        else:
+            text = self.tr(
+                "Done: {added} added, {changed} changed, {removed} removed, "
+                "{unreadable} unreadable."
+            ).format(
+                added=report.added,
+                changed=report.changed,
+                removed=report.removed,
+                unreadable=len(report.unreadable),
+            )
+        if report.missing_sources:
+            text += " " + self.tr("Not found: {paths}").format(
+                paths=", ".join(report.missing_sources)
+            )
+        self.report_label.setText(text)
+
+    @Slot(int, str)
+    def on_documents_index_failed(self, job_id: int, message: str) -> None:
+        self.report_label.setText(self.tr("Indexing failed: {message}").format(message=message))
+
+    # -- meaning search --
+
+    def choose_embedding_model(self) -> None:
+        path = self.choose_embedding_file()
+        if path:
+            self.set_embedding_model(path)
+
+    def set_embedding_model(self, path: str) -> None:
+        self._vectors = None
+        self._embedding_problem = ""
+        self.documents.set_embedding_model(path)
+        self.embedding_model_chosen.emit(path)
+        self._show_embedding()
+
+    @Slot(int, int, int)
+    def on_documents_embedding_progress(self, job_id: int, done: int, total: int) -> None:
+        self._vectors = (done, total)
+        self._show_embedding()
+
+    @Slot(str)
+    def on_documents_embedding_failed(self, problem: str) -> None:
+        self._embedding_problem = problem
+        self._show_embedding()
+
+    def _show_embedding(self) -> None:
+        path = self.documents.embedding_model
+        self.embedding_off_button.setEnabled(bool(path))
+        if not path:
+            self.embedding_label.setText(
+                self.tr("Search: words (add an embedding model to also search by meaning)")
+            )
+        elif self._embedding_problem:
+            self.embedding_label.setText(
+                self.tr("The embedding model cannot be used: {problem}").format(
+                    problem=self._embedding_problem
+                )
+            )
+        elif self._vectors is not None:
+            self.embedding_label.setText(
+                self.tr("Search: words and meaning ({name}; {done} of {total} passages)").format(
+                    name=Path(path).name, done=self._vectors[0], total=self._vectors[1]
+                )
+            )
+        else:
+            self.embedding_label.setText(
+                self.tr("Search: words and meaning ({name})").format(name=Path(path).name)
+            )
+
+    # -- modal questions (replaced in tests) --
+
+    def _ask_name(self, title: str, current: str) -> str | None:
+        name, ok = QInputDialog.getText(self, title, self.tr("Name:"), text=current)
+        return name if ok else None
+
+    def _choose_folder(self) -> str | None:
+        return QFileDialog.getExistingDirectory(self, self.tr("Choose a folder")) or None
+
+    def _choose_files(self) -> list[str]:
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose files"))
+        return list(files)
+
+    def _choose_embedding_file(self) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose an embedding model"), "", self.tr("GGUF models (*.gguf)")
+        )
+        return path or None
+
+    def _confirm(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question)
+        return answer == QMessageBox.StandardButton.Yes

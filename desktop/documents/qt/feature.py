@@ -1,0 +1,155 @@
+"""Puts the document collections into the main window: File › Document collections…
+(Ctrl+Shift+D), the chips above the composer, and the Sources dock that citations open.
+
+Kept apart from main_window.py so the window works (and its tests run) without documents,
+and the feature's wiring lives in one place.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget
+
+from desktop.chat.qt.message_model import MessageListModel
+from desktop.chat.qt.session import ChatSession
+from desktop.documents.qt.collection_chips import CollectionChips
+from desktop.documents.qt.collections import DocumentCollections
+from desktop.documents.qt.sources_panel import SourcesPanel
+from desktop.shell.main_window import MainWindow
+from desktop.shell.single_instance import bring_to_front
+
+if TYPE_CHECKING:
+    from desktop.documents.qt.collections_dialog import CollectionsDialog
+
+__all__ = ["DocumentsFeature"]
+
+
+class DocumentsFeature(QObject):
+    """The window's document parts, made once by :meth:`install`.
+
+    Signals:
+        None.
+    """
+
+    def __init__(self, window: MainWindow, documents: DocumentCollections) -> None:
+        super().__init__(window)
+        self.window = window
+        self.documents = documents
+        self.session: ChatSession = window.session
+        self.dialog: CollectionsDialog | None = None
+
+        self.action = QAction(self.tr("Document &collections…"), window)
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.action.triggered.connect(self.show_dialog)
+        window.addAction(self.action)
+        menu = window.file_menu
+        actions = menu.actions()
+        menu.insertAction(actions[1] if len(actions) > 1 else None, self.action)
+
+        self.chips = CollectionChips(documents)
+        window.chat_layout.insertWidget(window.chat_layout.indexOf(window.composer), self.chips)
+        self.chips.attach_requested.connect(self.attach)
+        self.chips.detach_requested.connect(self.session.detach_collection)
+        self.chips.manage_requested.connect(self.show_dialog)
+
+        self.panel = SourcesPanel()
+        self.dock = QDockWidget(self.tr("Sources"), window)
+        self.dock.setObjectName("sourcesDock")
+        self.dock.setWidget(self.panel)
+        self.dock.setAllowedAreas(
+            Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        window.chat_view.source_requested.connect(self.show_source)
+
+        self._shown_message_id: int | None = None  # the reply whose passage the panel shows
+        messages = self.session.messages
+        messages.modelReset.connect(self.on_messages_changed)
+        messages.rowsRemoved.connect(self.on_messages_changed)
+
+        self.session.set_documents(documents)
+        self.session.attached_changed.connect(self.on_session_attached_changed)
+        self.session.conversation_opened.connect(self.on_session_conversation_opened)
+        self.chips.set_attached(self.session.attached)
+
+    @classmethod
+    def install(cls, window: MainWindow, documents: DocumentCollections) -> DocumentsFeature:
+        feature = cls(window, documents)
+        window.documents_feature = feature  # type: ignore[attr-defined]
+        return feature
+
+    def show_dialog(self) -> CollectionsDialog:
+        if self.dialog is None:
+            # Imported on first use: the window opens without the dialog's code.
+            from desktop.documents.qt.collections_dialog import CollectionsDialog
+
+            self.dialog = CollectionsDialog(self.documents, self.window)
+            self.dialog.embedding_model_chosen.connect(self.on_dialog_embedding_model_chosen)
+        self.documents.refresh()
+        bring_to_front(self.dialog)
+        return self.dialog
+
+    @Slot(str)
+    def on_dialog_embedding_model_chosen(self, path: str) -> None:
+        settings = self.window.settings
+        settings.set("documents.embedding_model", path)
+        try:
+            settings.save()
+        except OSError as error:
+            self.window.show_error(self.tr("Settings were not saved"), str(error))
+
+    @Slot(int)
+    def attach(self, collection_id: int) -> None:
+        self.session.attach_collection(collection_id)
+
+    @Slot(object)
+    def on_session_attached_changed(self, ids: tuple[int, ...]) -> None:
+        self.chips.set_attached(ids)
+        for collection_id in ids:
+            # Opening a chat with collections (or attaching one) picks up changed files; the
+            # check is a stat per file when nothing changed.
+            self.documents.update(collection_id)
+
+    @Slot(object)
+    def on_session_conversation_opened(self, _summary: object) -> None:
+        """The panel showed a passage of the chat that left: it shows none until asked."""
+        self._forget_source()
+
+    @Slot()
+    def on_messages_changed(self) -> None:
+        """Another branch shown, or the reply deleted: a passage of a reply that is no longer
+        on screen goes too."""
+        if self._shown_message_id is None:
+            return
+        model = self.session.messages
+        role = MessageListModel.Roles.MessageIdRole
+        if not any(
+            model.data(model.index(row, 0), role) == self._shown_message_id
+            for row in range(model.rowCount())
+        ):
+            self._forget_source()
+
+    def _forget_source(self) -> None:
+        self._shown_message_id = None
+        self.panel.show_sources(())
+
+    @Slot(int, int)
+    def show_source(self, row: int, number: int) -> None:
+        """Citation [number] of the reply at ``row``: the dock shows that passage."""
+        model = self.session.messages
+        if not 0 <= row < model.rowCount():
+            return
+        index = model.index(row, 0)
+        sources = model.data(index, MessageListModel.Roles.SourcesRole) or ()
+        self._shown_message_id = model.data(index, MessageListModel.Roles.MessageIdRole)
+        self.panel.show_sources(sources, number)
+        if self.dock.isHidden():
+            self.dock.show()
+            # A third of the window, within what a passage needs to be readable.
+            width = max(220, min(360, self.window.width() // 3))
+            self.window.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
+        self.dock.raise_()

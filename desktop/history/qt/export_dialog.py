@@ -1,0 +1,216 @@
+"""Exporting and importing conversations: the dialogs and the work behind them.
+
+The work functions take plain paths so tests (and a future command line) can run them without
+any dialog; the dialogs only collect the user's choices.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.chat.qt.session import COLLECTIONS_KEY
+from desktop.history.qt.pdf_export import export_labels, export_pdf
+from desktop.store.conversations import ConversationStore, ImportedConversation
+from desktop.store.export import (
+    DEFAULT_MAX_IMPORT_BYTES,
+    ExportAllResult,
+    ExportConversation,
+    ExportFormat,
+    ImportFormatError,
+    export_all,
+    export_conversation,
+    read_import,
+    without_thinking,
+)
+
+PDF = "pdf"
+FORMATS: tuple[str, ...] = (
+    ExportFormat.MARKDOWN.value,
+    ExportFormat.HTML.value,
+    PDF,
+    ExportFormat.JSON.value,
+    ExportFormat.TEXT.value,
+)
+SUFFIXES = {
+    ExportFormat.MARKDOWN.value: ".md",
+    ExportFormat.HTML.value: ".html",
+    PDF: ".pdf",
+    ExportFormat.JSON.value: ".json",
+    ExportFormat.TEXT.value: ".txt",
+}
+
+
+def format_names() -> dict[str, str]:
+    # Not an alias named tr: pyside6-lupdate would read tr(context, text) as tr(text, comment).
+    translate = QCoreApplication.translate
+    return {
+        ExportFormat.MARKDOWN.value: translate("Export", "Markdown"),
+        ExportFormat.HTML.value: translate("Export", "Web page (HTML)"),
+        PDF: translate("Export", "PDF"),
+        ExportFormat.JSON.value: translate("Export", "JSON (complete, can be imported again)"),
+        ExportFormat.TEXT.value: translate("Export", "Plain text"),
+    }
+
+
+def load_export(store: ConversationStore, conversation_id: int) -> ExportConversation:
+    summary, settings, messages = store.export_tree(conversation_id)
+    return ExportConversation(
+        summary, settings, tuple(messages), tuple(store.summaries(conversation_id))
+    )
+
+
+def export_one(
+    store: ConversationStore,
+    conversation_id: int,
+    path: Path,
+    fmt: str,
+    all_branches: bool,
+    include_thinking: bool = True,
+) -> None:
+    """Writes one conversation; raises OSError when the file cannot be written.
+
+    Without include_thinking the replies' thinking is left out, except from JSON, which is
+    the lossless backup."""
+    conversation = load_export(store, conversation_id)
+    if not include_thinking and fmt != ExportFormat.JSON.value:
+        conversation = without_thinking(conversation)
+    if fmt == PDF:
+        export_pdf(conversation, path, all_branches=all_branches)
+        return
+    text = export_conversation(
+        conversation, ExportFormat(fmt), all_branches=all_branches, labels=export_labels()
+    )
+    temp = path.with_name(path.name + ".partial")
+    temp.write_text(text, encoding="utf-8")
+    temp.replace(path)
+
+
+def export_everything(
+    store: ConversationStore,
+    destination: Path,
+    fmt: str,
+    *,
+    as_zip: bool,
+    all_branches: bool,
+    include_thinking: bool = True,
+    progress: Callable[[int, int], bool] | None = None,
+) -> ExportAllResult:
+    conversations = [load_export(store, item.id) for item in store.list_conversations()]
+    if not include_thinking and fmt != ExportFormat.JSON.value:
+        conversations = [without_thinking(c) for c in conversations]
+    return export_all(
+        conversations,
+        destination,
+        ExportFormat(fmt),
+        zip=as_zip,
+        all_branches=all_branches,
+        labels=export_labels(),
+        progress=progress,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    conversation_ids: tuple[int, ...]
+
+
+def _without_collections(conversation: ImportedConversation) -> ImportedConversation:
+    """Attached collections are ids in the documents index where the chat was exported: here
+    they would name other collections (or none), so an imported chat starts with none."""
+    if COLLECTIONS_KEY not in conversation.settings:
+        return conversation
+    settings = {k: v for k, v in conversation.settings.items() if k != COLLECTIONS_KEY}
+    return dataclasses.replace(conversation, settings=settings)
+
+
+def import_file(store: ConversationStore, path: Path) -> ImportResult:
+    """Reads and checks the whole file before writing anything to the store.
+
+    Raises ImportFormatError (a sentence naming the problem) or OSError.
+    """
+    size = path.stat().st_size
+    if size > DEFAULT_MAX_IMPORT_BYTES:
+        raise ImportFormatError(
+            f"The file is too large to import ({size / 1e6:.0f} MB; the limit is "
+            f"{DEFAULT_MAX_IMPORT_BYTES / 1e6:.0f} MB)."
+        )
+    conversations = [_without_collections(c) for c in read_import(path.read_bytes())]
+    ids = tuple(store.import_conversation(conversation) for conversation in conversations)
+    return ImportResult(ids)
+
+
+class ExportDialog(QDialog):
+    """Asks for the format and whether to include every branch (and, for all chats, a zip)."""
+
+    def __init__(self, *, all_chats: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Export all chats") if all_chats else self.tr("Export chat"))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.format_box = QComboBox()
+        for key, name in format_names().items():
+            if all_chats and key == PDF:
+                continue  # one PDF per chat is better done one chat at a time
+            self.format_box.addItem(name, key)
+        form.addRow(self.tr("Format"), self.format_box)
+        self.all_branches = QCheckBox(self.tr("Include every branch, not only the one shown"))
+        form.addRow("", self.all_branches)
+        self.include_thinking = QCheckBox(self.tr("Include the model's thinking (folded away)"))
+        self.include_thinking.setChecked(True)
+        self.include_thinking.setToolTip(
+            self.tr("JSON always keeps the thinking, so an import gives everything back.")
+        )
+        form.addRow("", self.include_thinking)
+        self.as_zip = QCheckBox(self.tr("Put everything in one .zip file"))
+        self.as_zip.setChecked(True)
+        self.as_zip.setVisible(all_chats)
+        form.addRow("", self.as_zip)
+        layout.addLayout(form)
+        note = QLabel(
+            self.tr(
+                "Exports include the model, its settings and the seed of every reply, so a "
+                "conversation can be reproduced."
+            )
+        )
+        note.setWordWrap(True)
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    @property
+    def format(self) -> str:
+        return str(self.format_box.currentData())
+
+    @property
+    def suffix(self) -> str:
+        return SUFFIXES[self.format]
+
+
+def filter_for(fmt: str) -> str:
+    return f"{format_names()[fmt]} (*{SUFFIXES[fmt]})"
+
+
+def default_file_name(title: str, fmt: str, taken: Sequence[str] = ()) -> str:
+    from desktop.store.export import safe_file_name
+
+    return safe_file_name(title or "chat", SUFFIXES[fmt], set(taken))

@@ -1,0 +1,258 @@
+"""PDF export with Qt's own QPdfWriter and QTextDocument.
+
+Qt is already in the app, so PDF needs no extra dependency. QTextDocument understands only an
+HTML4/CSS subset, so the PDF is built from a simpler page than the HTML export (no CSS
+variables, grids or media queries) from the same pieces: :mod:`desktop.store.export` decides
+what a transcript contains, this module only lays it out. Replies go through the same safe
+Markdown renderer as the chat view, so nothing in model output can make Qt load a resource.
+
+CJK and emoji rely on Qt's font fallback (fontconfig on Linux): the default font names a CJK
+family after the Latin one so Chinese text has a font even where fallback is poor.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QMarginsF, QObject
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from desktop.core.conversation import Role, StoredMessage
+from desktop.store.export import (
+    ExportConversation,
+    ExportLabels,
+    conversation_metadata,
+    documents_note_text,
+    headline_generation,
+    message_metadata,
+    render_reply_html,
+    source_place,
+    summaries_by_message,
+    summary_title,
+    transcript_events,
+    without_thinking,
+)
+
+__all__ = ["export_labels", "export_pdf", "pdf_html"]
+
+_FONT_FAMILIES = [
+    "Noto Sans",
+    "DejaVu Sans",
+    "Segoe UI",
+    "Helvetica",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "PingFang SC",
+    "Microsoft YaHei",
+    "Noto Color Emoji",
+]
+_MUTED = "#59636e"
+
+
+# Called by this name with a literal context, so pyside6-lupdate finds every string.
+translate = QCoreApplication.translate
+
+
+class ExportPlurals(QObject):
+    """Export words that take a count: pyside6-lupdate marks a ``%n`` message as a plural
+    only when it is read from ``self.tr``, not from ``QCoreApplication.translate``."""
+
+    def left_out(self, count: int) -> str:
+        return self.tr(
+            "%n passage(s) did not fit in the context window and were left out.", "", count
+        )
+
+
+def _left_out(count: int) -> str:
+    return ExportPlurals().left_out(count)
+
+
+def export_labels() -> ExportLabels:
+    """ExportLabels in the interface language, for every export the UI starts (not just PDF)."""
+    return ExportLabels(
+        you=translate("PdfExport", "You"),
+        assistant=translate("PdfExport", "Assistant"),
+        system=translate("PdfExport", "System"),
+        created=translate("PdfExport", "Created"),
+        updated=translate("PdfExport", "Updated"),
+        model=translate("PdfExport", "Model"),
+        quantization=translate("PdfExport", "Quantization"),
+        sha256=translate("PdfExport", "SHA-256"),
+        system_prompt=translate("PdfExport", "System prompt"),
+        settings=translate("PdfExport", "Settings"),
+        template=translate("PdfExport", "Chat template"),
+        none=translate("PdfExport", "none"),
+        branch=translate("PdfExport", "Branch {path} ({index} of {count})"),
+        current_branch=translate("PdfExport", "shown in the app"),
+        finished=translate("PdfExport", "Finished: {reason}"),
+        field=translate("PdfExport", "{name}: {value}"),
+        heading=translate("PdfExport", "{name}:"),
+        finish_stop=translate("PdfExport", "stop"),
+        finish_length=translate("PdfExport", "length limit"),
+        finish_cancelled=translate("PdfExport", "stopped by the user"),
+        finish_error=translate("PdfExport", "error"),
+        finish_interrupted=translate("PdfExport", "interrupted"),
+        unfinished=translate("PdfExport", "not finished"),
+        tokens=translate("PdfExport", "{prompt} prompt tokens, {generated} generated"),
+        speed=translate("PdfExport", "{speed:.1f} tokens/s"),
+        exported_by=translate("PdfExport", "Exported from Hearthside"),
+        code=translate("PdfExport", "code"),
+        image=translate("PdfExport", "[image: {alt}]"),
+        thinking=translate("PdfExport", "Thinking"),
+        thought_for=translate("PdfExport", "Thought for {seconds} s"),
+        sources=translate("PdfExport", "Sources"),
+        page=translate("PdfExport", "page {page}"),
+        nothing_relevant=translate(
+            "PdfExport",
+            "Nothing relevant was found in the attached collections; "
+            "this reply is not based on your documents.",
+        ),
+        search_failed=translate(
+            "PdfExport",
+            "Your documents could not be searched; this reply is not based on them.",
+        ),
+        left_out=_left_out,
+        earlier_summary=translate("PdfExport", "Earlier conversation, summarized"),
+        summary_edited=translate("PdfExport", "Earlier conversation, summarized (edited)"),
+    )
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _plain_block(text: str) -> str:
+    """User text exactly as typed: escaped, line breaks kept, wrapped at the page edge."""
+    return f'<p style="white-space:pre-wrap;">{_esc(text)}</p>'
+
+
+def _thinking_block(message: StoredMessage, labels: ExportLabels) -> str:
+    """A reply's thinking, muted and indented: paper cannot fold it away."""
+    seconds = message.thinking_seconds
+    title = (
+        labels.fill("thought_for", seconds=max(1, round(seconds)))
+        if seconds is not None and math.isfinite(seconds)
+        else labels.thinking
+    )
+    return (
+        f'<p style="color:{_MUTED}; margin-left:16px;"><i>{_esc(title)}</i></p>'
+        f'<p style="white-space:pre-wrap; color:{_MUTED}; margin-left:16px;">'
+        f"{_esc(message.thinking.strip())}</p>"
+    )
+
+
+def pdf_html(
+    conversation: ExportConversation,
+    *,
+    all_branches: bool = False,
+    labels: ExportLabels | None = None,
+) -> str:
+    """The HTML the PDF is printed from, in the subset QTextDocument lays out."""
+    labels = labels or export_labels()
+    summary = conversation.summary
+    known = headline_generation(conversation)
+    out = [f"<h1>{_esc(summary.title)}</h1>", '<table cellspacing="0" cellpadding="2">']
+    for name, value in conversation_metadata(conversation, labels):
+        out.append(
+            f'<tr><td style="color:{_MUTED}; padding-right:12px;"><b>{_esc(name)}</b></td>'
+            f"<td>{_esc(value)}</td></tr>"
+        )
+    out.append("</table>")
+    if summary.system_prompt:
+        out.append(f"<p><b>{_esc(labels.system_prompt)}</b></p>")
+        out.append(_plain_block(summary.system_prompt))
+    notes = summaries_by_message(conversation)
+    for event in transcript_events(conversation, all_branches=all_branches):
+        if event.kind == "branch_start":
+            title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
+            mark = f" — {labels.current_branch}" if event.current else ""
+            out.append("<hr>")
+            out.append(f'<p style="color:{_MUTED};"><b>{_esc(title + mark)}</b></p>')
+        elif event.kind == "message" and event.message is not None:
+            message = event.message
+            meta = " · ".join(message_metadata(message, labels, known=known))
+            out.append(f"<h3>{_esc(labels.role(message.role))}</h3>")
+            out.append(f'<p style="color:{_MUTED}; font-size:small;">{_esc(meta)}</p>')
+            if message.role is Role.ASSISTANT:
+                if message.thinking.strip():
+                    out.append(_thinking_block(message, labels))
+                out.append(render_reply_html(message.content, labels))
+            else:
+                out.append(_plain_block(message.content))
+            if message.sources:
+                out.append(f'<p style="color:{_MUTED};"><b>{_esc(labels.sources)}</b></p>')
+                out += [
+                    f'<p style="color:{_MUTED}; font-size:small;">[{s.number}] '
+                    f"{_esc(source_place(s, labels))} ({_esc(s.file)})</p>"
+                    for s in message.sources
+                ]
+            if note_text := documents_note_text(message, labels):
+                out.append(
+                    f'<p style="color:{_MUTED}; font-size:small;"><i>{_esc(note_text)}</i></p>'
+                )
+            note = notes.get(message.id)
+            if note is not None and note.content.strip():
+                out.append(
+                    f'<p style="color:{_MUTED}; margin-left:16px;">'
+                    f"<i>{_esc(summary_title(note, labels))}</i></p>"
+                    f'<p style="white-space:pre-wrap; color:{_MUTED}; margin-left:16px;">'
+                    f"{_esc(note.content.strip())}</p>"
+                )
+    return "<html><body>" + "\n".join(out) + "</body></html>"
+
+
+def export_pdf(
+    conversation: ExportConversation,
+    path: Path,
+    *,
+    all_branches: bool = False,
+    include_thinking: bool = True,
+) -> None:
+    """Writes an A4 PDF with page numbers.
+
+    Written under a temporary name and renamed, so a failure never leaves half a PDF where the
+    user asked for one. Raises OSError when the file cannot be written.
+    """
+    path = Path(path)
+    document = QTextDocument()
+    font = QFont()
+    font.setFamilies(_FONT_FAMILIES)
+    font.setPointSizeF(10.5)
+    document.setDefaultFont(font)
+    if not include_thinking:
+        conversation = without_thinking(conversation)
+    document.setHtml(pdf_html(conversation, all_branches=all_branches))
+
+    handle, temp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".partial", dir=path.parent
+    )
+    os.close(handle)
+    try:
+        writer = QPdfWriter(temp_name)
+        writer.setTitle(conversation.summary.title)
+        writer.setCreator("Hearthside")
+        writer.setResolution(300)
+        # QTextDocument.print_ adds its own 2 cm margin and the page numbers; the page itself
+        # has none so the margin is not doubled.
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A4),
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(0, 0, 0, 0),
+                QPageLayout.Unit.Millimeter,
+            )
+        )
+        document.print_(writer)
+        del writer  # closes and flushes the file
+        if os.path.getsize(temp_name) == 0:
+            raise OSError(
+                translate("PdfExport", "The PDF could not be written to {path}.").format(path=path)
+            )
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

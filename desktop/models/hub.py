@@ -1,0 +1,462 @@
+"""The Hugging Face Hub client: search, a repo's GGUF files, remote headers. No Qt.
+
+The only module that imports ``huggingface_hub``. It is used for metadata and URLs; the bytes of
+a model travel through ``models/transfer.py`` (ours, because it must resume across restarts and
+verify the sha256). ``huggingface_hub`` is imported when the first request is made, not when this
+module is imported, and nothing here touches the network until a method is called: the app makes
+no request at start.
+
+The endpoint is the ``hub.endpoint`` setting; a mirror works when it speaks the same API (the
+tests point it at ``tests/fixtures/fake_hub.py``). Every method blocks: call it from a worker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from desktop.engine.gguf_check import (
+    GgufCheckError,
+    GgufNeedMoreBytes,
+    check_gguf_prefix,
+    supported_architectures,
+)
+from desktop.models.catalog import (
+    Fit,
+    MachineMemory,
+    ModelFacts,
+    estimate_memory,
+    judge_fit,
+    split_name,
+)
+from desktop.models.library import facts_from_gguf
+
+__all__ = [
+    "DEFAULT_ENDPOINT",
+    "HubClient",
+    "HubError",
+    "HubModel",
+    "HubProblem",
+    "QuantGroup",
+    "RemoteFile",
+    "RemoteGguf",
+    "RemoteHeader",
+    "RepoFiles",
+    "parse_quant",
+]
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+
+# K-quants (Q4_K_M), I-quants (IQ3_XS, IQ4_NL), legacy (Q4_0, Q8_0, Q4_0_4_4), ternary (TQ1_0),
+# floats, MXFP4, and Unsloth's dynamic "UD-Q4_K_XL" names.
+_QUANT = re.compile(
+    r"(?<![A-Za-z0-9])((?:UD-)?(?:IQ\d_(?:XXS|XS|NL|S|M)|Q\d_K(?:_(?:XXS|XS|S|M|L|XL))?"
+    r"|Q\d_\d(?:_\d_\d)?|TQ\d_\d|BF16|F16|FP16|F32|MXFP4(?:_MOE)?))(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+
+
+def parse_quant(file_name: str) -> str | None:
+    """``"Q4_K_M"`` from ``"Model-7B-Q4_K_M-00001-of-00002.gguf"``; None if the name has none.
+
+    The last match wins (``Llama-3-8B-Q8_0`` has no other, but names like ``Q4-model-Q8_0`` do).
+    """
+    base = file_name.rsplit("/", 1)[-1]
+    split = split_name(base)
+    stem = split[0] if split else base.removesuffix(".gguf").removesuffix(".GGUF")
+    matches = _QUANT.findall(stem)
+    if not matches:
+        return None
+    quant = matches[-1].upper()
+    return "F16" if quant == "FP16" else quant
+
+
+class HubProblem(StrEnum):
+    """Why a hub request failed; the UI words each through tr()."""
+
+    OFFLINE = "offline"  # no connection to the endpoint
+    NOT_FOUND = "not_found"
+    GATED = "gated"  # needs the user to accept terms on the website (and a token)
+    RATE_LIMITED = "rate_limited"
+    SERVER = "server"  # 5xx
+    BAD_RESPONSE = "bad_response"  # not what the API promises (a captive portal, a bad mirror)
+    NOT_GGUF = "not_gguf"  # the remote file's header is not a usable GGUF
+
+
+class HubError(Exception):
+    """A failed hub request: ``problem`` for the UI, ``str()`` a plain sentence, ``detail`` for
+    logs."""
+
+    def __init__(self, problem: HubProblem, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.problem = HubProblem(problem)
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class HubModel:
+    """One search result."""
+
+    repo_id: str
+    author: str | None
+    downloads: int
+    likes: int
+    last_modified: datetime | None
+    license: str | None
+    gated: bool
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFile:
+    path: str  # inside the repo, may contain folders
+    size: int
+    sha256: str | None  # LFS sha256; None for small non-LFS files (then git's sha1 is all there is)
+    url: str  # resolve URL at the listed commit
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteGguf:
+    """A model as the user picks it: one file, or every part of a split model."""
+
+    quant: str | None
+    parts: tuple[RemoteFile, ...]
+    is_projector: bool = False
+    complete: bool = True  # False: a split model with parts missing from the repo
+
+    @property
+    def name(self) -> str:
+        """The file name of the first part: what the library will load."""
+        return self.parts[0].path.rsplit("/", 1)[-1]
+
+    @property
+    def size(self) -> int:
+        return sum(p.size for p in self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class QuantGroup:
+    quant: str  # "Q4_K_M", or "other" for names without a recognisable quant
+    files: tuple[RemoteGguf, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RepoFiles:
+    repo_id: str
+    revision: str
+    models: tuple[RemoteGguf, ...]  # largest first
+    projectors: tuple[RemoteGguf, ...]
+
+    @property
+    def groups(self) -> tuple[QuantGroup, ...]:
+        """Models grouped by quantization, groups ordered by their largest file."""
+        by: dict[str, list[RemoteGguf]] = {}
+        for m in self.models:
+            by.setdefault(m.quant or "other", []).append(m)
+        return tuple(QuantGroup(q, tuple(fs)) for q, fs in by.items())
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteHeader:
+    facts: ModelFacts
+    supported: bool  # the architecture is one this llama.cpp can load
+    bytes_read: int
+
+
+def _license(tags: Iterable[str] | None, card: Any = None) -> str | None:
+    for tag in tags or ():
+        if tag.startswith("license:"):
+            return tag.removeprefix("license:")
+    value = getattr(card, "license", None) if card is not None else None
+    return value if isinstance(value, str) else None
+
+
+class HubClient:
+    """Hub metadata over ``huggingface_hub.HfApi``; construct freely, it connects on demand."""
+
+    def __init__(
+        self, endpoint: str = DEFAULT_ENDPOINT, token: str | None = None, timeout: float = 20.0
+    ) -> None:
+        self.endpoint = (endpoint or DEFAULT_ENDPOINT).rstrip("/")
+        self._token = token
+        self._timeout = timeout
+        self._api: Any = None
+        self._reachable_at = -1e9  # monotonic time of the last answer from the endpoint
+
+    # -- plumbing --
+
+    def _hf(self) -> Any:
+        if self._api is None:
+            from huggingface_hub import HfApi
+
+            # token=False: never send a token found on disk to a mirror the user typed in.
+            self._api = HfApi(endpoint=self.endpoint, token=self._token or False)
+        return self._api
+
+    def _ensure_reachable(self) -> None:
+        """Fail fast when offline: huggingface_hub retries paginated calls (search, tree) on
+        connection errors for ~20 s with backoff, far too long to tell the user "offline".
+        One HEAD request without retries settles it; any HTTP answer counts as reachable and is
+        trusted for a minute."""
+        import time
+
+        from huggingface_hub import get_session
+
+        if time.monotonic() - self._reachable_at < 60:
+            return
+        self._call("", lambda: get_session().head(self.endpoint + "/", timeout=self._timeout))
+        self._reachable_at = time.monotonic()
+
+    def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run a huggingface_hub call, turning its many exceptions into :class:`HubError`."""
+        import httpx2
+        from huggingface_hub import errors
+
+        try:
+            return fn(*args, **kwargs)
+        except errors.GatedRepoError as exc:
+            raise HubError(
+                HubProblem.GATED, f"{what} needs access granted on the website.", str(exc)
+            ) from None
+        except (
+            errors.RepositoryNotFoundError,
+            errors.RevisionNotFoundError,
+            errors.EntryNotFoundError,
+        ) as exc:
+            raise HubError(HubProblem.NOT_FOUND, f"{what} was not found.", str(exc)) from None
+        except errors.HfHubHTTPError as exc:
+            status = exc.response.status_code if exc.response is not None else 0
+            raise _status_error(what, status, str(exc)) from None
+        except errors.OfflineModeIsEnabled as exc:
+            raise HubError(
+                HubProblem.OFFLINE, "Offline mode is on (HF_HUB_OFFLINE).", str(exc)
+            ) from None
+        except (httpx2.TransportError, OSError) as exc:
+            raise HubError(
+                HubProblem.OFFLINE, f"Could not reach {self.endpoint}.", str(exc)
+            ) from None
+        except (ValueError, KeyError, TypeError) as exc:  # JSON that is not the hub's
+            raise HubError(
+                HubProblem.BAD_RESPONSE, f"{self.endpoint} gave an unexpected answer.", repr(exc)
+            ) from None
+
+    # -- search --
+
+    def search(self, query: str = "", sort: str = "downloads", limit: int = 50) -> list[HubModel]:
+        """Models tagged ``gguf`` whose id contains ``query``; ``sort`` is ``downloads``,
+        ``updated`` (last modified) or ``likes``; best first."""
+        api_sort = {"downloads": "downloads", "updated": "last_modified", "likes": "likes"}[sort]
+
+        def run() -> list[HubModel]:
+            self._ensure_reachable()
+            found = self._hf().list_models(
+                search=query.strip() or None,
+                filter="gguf",
+                sort=api_sort,
+                limit=limit,
+                expand=["author", "downloads", "likes", "lastModified", "tags", "gated"],
+            )
+            return [
+                HubModel(
+                    repo_id=m.id,
+                    author=m.author,
+                    downloads=int(m.downloads or 0),
+                    likes=int(m.likes or 0),
+                    last_modified=m.last_modified,
+                    license=_license(m.tags, m.card_data),
+                    gated=bool(m.gated),
+                    tags=tuple(m.tags or ()),
+                )
+                for m in found
+            ]
+
+        return self._call("The search", run)
+
+    def model_card(self, repo_id: str, revision: str = "main") -> str:
+        """The README's Markdown without its YAML front matter; "" when the repo has none.
+        Rendering it safely (no remote images) is the UI's job."""
+        from huggingface_hub import get_session, hf_hub_url
+
+        url = hf_hub_url(repo_id, "README.md", revision=revision, endpoint=self.endpoint)
+
+        def run() -> str:
+            r = get_session().get(url, timeout=self._timeout, follow_redirects=True)
+            if r.status_code == 404:
+                return ""
+            if r.status_code >= 400:
+                raise _status_error(f"The model card of {repo_id}", r.status_code, r.text[:200])
+            return _strip_front_matter(r.text)
+
+        return self._call(f"The model card of {repo_id}", run)
+
+    # -- files --
+
+    def file_url(self, repo_id: str, path: str, revision: str = "main") -> str:
+        from huggingface_hub import hf_hub_url
+
+        return hf_hub_url(repo_id, path, revision=revision, endpoint=self.endpoint)
+
+    def gguf_files(self, repo_id: str, revision: str = "main") -> RepoFiles:
+        """Every ``.gguf`` in the repo (folders included) with sizes and LFS sha256; split models
+        as one entry; projectors (``mmproj*``) apart. URLs pin the commit the listing came from
+        when the hub says it, so all parts of a model come from the same commit."""
+        api = self._hf()
+        what = f"The files of {repo_id}"
+        info = self._call(what, api.model_info, repo_id, revision=revision, expand=["sha"])
+        commit = getattr(info, "sha", None) or revision
+        entries = self._call(
+            what, lambda: list(api.list_repo_tree(repo_id, recursive=True, revision=commit))
+        )
+        files: list[RemoteFile] = []
+        for e in entries:
+            path = getattr(e, "path", "")
+            if not path.lower().endswith(".gguf") or not hasattr(e, "size"):
+                continue
+            lfs = getattr(e, "lfs", None)
+            sha = getattr(lfs, "sha256", None) if lfs is not None else None
+            files.append(RemoteFile(path, int(e.size), sha, self.file_url(repo_id, path, commit)))
+        models: list[RemoteGguf] = []
+        projectors: list[RemoteGguf] = []
+        splits: dict[tuple[str, str, int], dict[int, RemoteFile]] = {}
+        for f in files:
+            folder, _, base = f.path.rpartition("/")
+            if base.lower().startswith("mmproj"):
+                projectors.append(RemoteGguf(parse_quant(base), (f,), is_projector=True))
+                continue
+            split = split_name(base)
+            if split is None:
+                models.append(RemoteGguf(parse_quant(base), (f,)))
+            else:
+                splits.setdefault((folder, split[0], split[2]), {})[split[1]] = f
+        for (_folder, _stem, count), numbered in splits.items():
+            parts = tuple(numbered[n] for n in sorted(numbered))
+            complete = sorted(numbered) == list(range(1, count + 1))
+            models.append(RemoteGguf(parse_quant(parts[0].path), parts, complete=complete))
+        models.sort(key=lambda m: (-m.size, m.name))
+        projectors.sort(key=lambda m: (-m.size, m.name))
+        return RepoFiles(repo_id, commit, tuple(models), tuple(projectors))
+
+    # -- headers --
+
+    def read_header(
+        self, file: RemoteFile, first_bytes: int = 1 << 20, limit: int = 64 << 20
+    ) -> RemoteHeader:
+        """Fetch the start of a remote GGUF with HTTP range requests (1 MiB, more if the header is
+        longer, up to ``limit``) and check it as :func:`check_gguf` would check the whole file.
+
+        ``supported`` says whether this llama.cpp knows the architecture; other problems (not a
+        GGUF, damaged) raise :class:`HubError` with ``NOT_GGUF``.
+        """
+        from huggingface_hub import get_session
+
+        want = first_bytes
+        what = f"The header of {file.path}"
+        while True:
+            want = min(want, file.size, limit)
+
+            def fetch(n: int = want) -> bytes:
+                r = get_session().get(
+                    file.url,
+                    headers={"Range": f"bytes=0-{n - 1}"},
+                    timeout=self._timeout,
+                    follow_redirects=True,
+                )
+                if r.status_code not in (200, 206):
+                    raise _status_error(what, r.status_code, r.text[:200])
+                return r.content[:n]
+
+            head = self._call(what, fetch)
+            try:
+                facts = check_gguf_prefix(head, file.size, file.path.rsplit("/", 1)[-1])
+            except GgufNeedMoreBytes as more:
+                if len(head) >= min(file.size, limit) or len(head) < want:
+                    raise HubError(
+                        HubProblem.NOT_GGUF, f"{what} is too long to read.", str(more)
+                    ) from None
+                want = more.needed
+                continue
+            except GgufCheckError as exc:
+                if exc.problem == "unsupported_architecture":
+                    return RemoteHeader(
+                        ModelFacts(architecture=_arch(exc.detail)), False, len(head)
+                    )
+                raise HubError(HubProblem.NOT_GGUF, str(exc), exc.detail) from None
+            model_facts = facts_from_gguf(facts)
+            return RemoteHeader(
+                model_facts, model_facts.architecture in supported_architectures(), len(head)
+            )
+
+    # -- choice --
+
+    @staticmethod
+    def fit(
+        model: RemoteGguf,
+        facts: ModelFacts | None,
+        context_length: int,
+        machine: MachineMemory,
+        gpu_layers: int = 0,
+    ) -> Fit:
+        """The memory-fit mark of one file; ``facts`` from any quant of the repo (they share
+        the shape) or None for a size-based guess."""
+        return judge_fit(estimate_memory(model.size, facts, context_length, gpu_layers), machine)
+
+    @classmethod
+    def recommend(
+        cls,
+        files: RepoFiles,
+        facts: ModelFacts | None,
+        context_length: int,
+        machine: MachineMemory,
+        gpu_layers: int = 0,
+    ) -> RemoteGguf | None:
+        """The largest complete quant that fits comfortably (:attr:`Fit.FITS`); None if none does.
+
+        Full-precision files (F32, F16, BF16) are only picked when nothing quantized is offered:
+        at twice the size of Q8_0 they rarely answer better.
+        """
+        candidates = [m for m in files.models if m.complete]
+        quantized = [m for m in candidates if m.quant not in ("F32", "F16", "BF16")]
+        for pool in (quantized, candidates):
+            fitting = [
+                m
+                for m in pool
+                if cls.fit(m, facts, context_length, machine, gpu_layers) is Fit.FITS
+            ]
+            if fitting:
+                return max(fitting, key=lambda m: m.size)
+        return None
+
+
+def _status_error(what: str, status: int, detail: str) -> HubError:
+    if status == 404:
+        return HubError(HubProblem.NOT_FOUND, f"{what} was not found.", detail)
+    if status in (401, 403):
+        return HubError(HubProblem.GATED, f"{what} needs access granted on the website.", detail)
+    if status == 429:
+        return HubError(
+            HubProblem.RATE_LIMITED, "The hub asks to slow down; try again in a minute.", detail
+        )
+    if status >= 500:
+        return HubError(
+            HubProblem.SERVER,
+            f"The hub had a problem with {what.lower()} (error {status}).",
+            detail,
+        )
+    return HubError(HubProblem.BAD_RESPONSE, f"{what}: unexpected answer {status}.", detail)
+
+
+def _arch(detail: str) -> str:
+    match = re.search(r"'([^']*)'", detail)
+    return match[1] if match else "unknown"
+
+
+def _strip_front_matter(text: str) -> str:
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        if end != -1:
+            return text[end + 4 :].lstrip("\n")
+    return text

@@ -1,0 +1,398 @@
+"""The downloads as the GUI sees them: a list model and the queue object that feeds it.
+
+:class:`DownloadQueue` lives on the GUI thread. It sends commands to the
+:class:`~desktop.models.qt.download_worker.DownloadWorker` (on its own thread) through queued
+signals and receives the worker's signals as queued calls, so :class:`DownloadListModel` is only
+ever touched on the GUI thread. The worker reports progress at most five times a second per
+download, so one ``dataChanged`` per report is the repaint rate limit.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, replace
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QByteArray, QLocale, QModelIndex, QObject, Qt, Signal, Slot
+
+from desktop.models.qt.download_worker import (
+    DownloadFile,
+    DownloadRequest,
+    DownloadState,
+    DownloadWorker,
+)
+from desktop.qtkit.list_model import ModelIndex
+from desktop.qtkit.row_table_model import RowTableModel
+
+__all__ = ["DownloadListModel", "DownloadQueue", "DownloadRow", "format_size"]
+
+
+def format_size(size: int) -> str:
+    """'1.2 GB': decimal units, as download sites and file managers show sizes."""
+    return QLocale().formattedDataSize(max(0, size), 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+
+
+def format_duration(seconds: float) -> str:
+    whole = math.ceil(seconds)
+    if whole >= 3600:
+        return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadRow:
+    id: str
+    title: str
+    total: int
+    done: int = 0
+    speed: float = 0.0
+    state: str = DownloadState.QUEUED.value
+    reason: str = ""  # why it failed, a plain sentence
+    path: str = ""  # what the library loads once finished
+
+
+class DownloadListModel(RowTableModel):
+    """One row per download, in the order they were requested; a table of :data:`COLUMNS`.
+
+    Signals:
+        The standard ``QAbstractItemModel`` signals only.
+    """
+
+    class Roles(IntEnum):
+        IdRole = Qt.ItemDataRole.UserRole + 1  # str
+        StateRole = Qt.ItemDataRole.UserRole + 2  # str, a DownloadState value
+        FractionRole = Qt.ItemDataRole.UserRole + 3  # float 0..1
+        DoneRole = Qt.ItemDataRole.UserRole + 4  # int bytes
+        TotalRole = Qt.ItemDataRole.UserRole + 5  # int bytes
+        SpeedRole = Qt.ItemDataRole.UserRole + 6  # float bytes/s
+        ReasonRole = Qt.ItemDataRole.UserRole + 7  # str
+        PathRole = Qt.ItemDataRole.UserRole + 8  # str
+
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
+        Roles.IdRole: QByteArray(b"downloadId"),
+        Roles.StateRole: QByteArray(b"state"),
+        Roles.FractionRole: QByteArray(b"fraction"),
+        Roles.DoneRole: QByteArray(b"done"),
+        Roles.TotalRole: QByteArray(b"total"),
+        Roles.SpeedRole: QByteArray(b"speed"),
+        Roles.ReasonRole: QByteArray(b"reason"),
+        Roles.PathRole: QByteArray(b"path"),
+    }
+
+    TITLE, PROGRESS, BYTES, SPEED, TIME_LEFT, STATE = range(6)
+    COLUMNS = 6
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[DownloadRow] = []
+
+    # -- the table shape --
+
+    def column_titles(self) -> tuple[str, ...]:
+        return (
+            self.tr("Model"),
+            self.tr("Progress"),
+            self.tr("Size"),
+            self.tr("Speed"),
+            self.tr("Time left"),
+            self.tr("State"),
+        )
+
+    def state_text(self, state: str) -> str:
+        return {
+            DownloadState.QUEUED: self.tr("Waiting"),
+            DownloadState.DOWNLOADING: self.tr("Downloading"),
+            DownloadState.STALLED: self.tr("Stalled, retrying"),
+            DownloadState.VERIFYING: self.tr("Verifying"),
+            DownloadState.PAUSED: self.tr("Paused"),
+            DownloadState.FINISHED: self.tr("Done, verified"),
+            DownloadState.FAILED: self.tr("Failed"),
+            DownloadState.CANCELLED: self.tr("Cancelled"),
+        }.get(state, state)  # type: ignore[call-overload]
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self._row_at(index)
+        if row is None:
+            return None
+        fraction = row.done / row.total if row.total > 0 else 0.0
+        roles = self.Roles
+        if role == roles.IdRole:
+            return row.id
+        if role == roles.StateRole:
+            return row.state
+        if role == roles.FractionRole:
+            return min(1.0, fraction)
+        if role == roles.DoneRole:
+            return row.done
+        if role == roles.TotalRole:
+            return row.total
+        if role == roles.SpeedRole:
+            return row.speed
+        if role == roles.ReasonRole:
+            return row.reason
+        if role == roles.PathRole:
+            return row.path
+        column = index.column()
+        active = row.state in (DownloadState.DOWNLOADING, DownloadState.STALLED)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.TITLE:
+                return row.title
+            if column == self.PROGRESS:
+                return f"{int(fraction * 100)}%"
+            if column == self.BYTES:
+                return self.tr("{done} of {total}").format(
+                    done=format_size(row.done), total=format_size(row.total)
+                )
+            if column == self.SPEED:
+                if not active or row.speed <= 0:
+                    return ""
+                return self.tr("{rate}/s").format(rate=format_size(int(row.speed)))
+            if column == self.TIME_LEFT:
+                if active and row.speed > 0 and row.total > row.done:
+                    return format_duration((row.total - row.done) / row.speed)
+                return ""
+            if column == self.STATE:
+                return self.state_text(row.state)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if row.reason:
+                return row.reason
+            return row.title
+        return None
+
+    # -- changes (GUI thread only) --
+
+    def row_of(self, download_id: str) -> int:
+        for number, row in enumerate(self._rows):
+            if row.id == download_id:
+                return number
+        return -1
+
+    def row(self, download_id: str) -> DownloadRow | None:
+        number = self.row_of(download_id)
+        return self._rows[number] if number >= 0 else None
+
+    def add(self, row: DownloadRow) -> None:
+        """Adds a download, or starts an ended one over in place (a second request)."""
+        number = self.row_of(row.id)
+        if number >= 0:
+            self._replace(number, row)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
+        self._rows.append(row)
+        self.endInsertRows()
+
+    def update(self, download_id: str, **changes: Any) -> None:
+        number = self.row_of(download_id)
+        if number >= 0:
+            self._replace(number, replace(self._rows[number], **changes))
+
+    def remove(self, download_id: str) -> None:
+        number = self.row_of(download_id)
+        if number >= 0:
+            self.beginRemoveRows(QModelIndex(), number, number)
+            del self._rows[number]
+            self.endRemoveRows()
+
+    def _replace(self, number: int, row: DownloadRow) -> None:
+        self._rows[number] = row
+        self.dataChanged.emit(self.index(number, 0), self.index(number, self.COLUMNS - 1))
+
+
+class DownloadQueue(QObject):
+    """The GUI side of the download worker: commands down, state up, rows in :attr:`model`.
+
+    Signals:
+        download_requested(DownloadRequest), pause_requested(str), resume_requested(str),
+        cancel_requested(str), parallel_requested(int): commands, queued to the worker.
+        download_finished(str id, str path): a download is verified and in place.
+        download_failed(str id, str reason): a download stopped for good (retry is possible).
+    """
+
+    download_requested = Signal(object)
+    pause_requested = Signal(str)
+    resume_requested = Signal(str)
+    cancel_requested = Signal(str)
+    parallel_requested = Signal(int)
+    download_finished = Signal(str, str)
+    download_failed = Signal(str, str)
+
+    def __init__(
+        self,
+        worker: DownloadWorker | None,
+        parent: QObject | None = None,
+        state_file: Path | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.model = DownloadListModel(self)
+        self._state_file = state_file
+        self._requests: dict[str, DownloadRequest] = {}  # unfinished, kept across restarts
+        self._sent: set[str] = set()  # what the worker has been given in this run
+        if worker is not None:
+            self.download_requested.connect(worker.on_download_requested)
+            self.pause_requested.connect(worker.pause)
+            self.resume_requested.connect(worker.resume)
+            self.cancel_requested.connect(worker.cancel)
+            self.parallel_requested.connect(worker.set_parallel)
+            worker.download_progress.connect(self.on_worker_download_progress)
+            worker.download_finished.connect(self.on_worker_download_finished)
+            worker.download_failed.connect(self.on_worker_download_failed)
+            worker.state_changed.connect(self.on_worker_state_changed)
+        self._restore()
+
+    # -- kept across restarts --
+
+    def _restore(self) -> None:
+        """Lists the downloads the last run left unfinished, paused: resuming them is the
+        user's choice, so a start never touches the network by itself."""
+        if self._state_file is None:
+            return
+        try:
+            saved = json.loads(self._state_file.read_text(encoding="utf-8"))
+            requests = [_request_from_json(item) for item in saved["downloads"]]
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, KeyError, TypeError):
+            return  # a damaged list only loses the list; the .part files stay and resume
+        for request in requests:
+            if request.id in self._requests or request.files[0].path.exists():
+                continue
+            self._requests[request.id] = request
+            done = sum(_part_size(f.path) for f in request.files)
+            self.model.add(
+                DownloadRow(
+                    request.id,
+                    request.title or request.id,
+                    request.total,
+                    done=done,
+                    state=DownloadState.PAUSED.value,
+                )
+            )
+
+    def _save(self) -> None:
+        if self._state_file is None:
+            return
+        payload = {
+            "version": 1,
+            "downloads": [_request_to_json(r) for r in self._requests.values()],
+        }
+        try:
+            self._state_file.parent.mkdir(parents=True, exist_ok=True)
+            temp = self._state_file.with_suffix(".tmp")
+            temp.write_text(json.dumps(payload, indent=1), encoding="utf-8")
+            temp.replace(self._state_file)
+        except OSError:  # the .part files still resume if the same file is asked for again
+            return
+
+    def _forget(self, download_id: str) -> None:
+        if self._requests.pop(download_id, None) is not None:
+            self._save()
+
+    # -- commands --
+
+    def request(self, request: DownloadRequest) -> None:
+        self.model.add(DownloadRow(request.id, request.title or request.id, request.total))
+        self._requests[request.id] = request
+        self._sent.add(request.id)
+        self._save()
+        self.download_requested.emit(request)
+
+    def pause(self, download_id: str) -> None:
+        self.pause_requested.emit(download_id)
+
+    def resume(self, download_id: str) -> None:
+        """Resume a paused download, or retry a failed one (the part file is kept)."""
+        self.model.update(download_id, reason="")
+        request = self._requests.get(download_id)
+        if request is not None and download_id not in self._sent:
+            # Left by the last run: hand it to the worker, which resumes from the .part file.
+            self._sent.add(download_id)
+            self.model.update(download_id, state=DownloadState.QUEUED.value)
+            self.download_requested.emit(request)
+            return
+        self.resume_requested.emit(download_id)
+
+    def cancel(self, download_id: str) -> None:
+        request = self._requests.get(download_id)
+        if request is not None and download_id not in self._sent:
+            for file in request.files:
+                for leftover in (_part_path(file.path), _part_path(file.path, ".part.json")):
+                    leftover.unlink(missing_ok=True)
+            self.model.update(download_id, state=DownloadState.CANCELLED.value, speed=0.0)
+            self._forget(download_id)
+            return
+        self.cancel_requested.emit(download_id)
+
+    def is_active(self, download_id: str) -> bool:
+        row = self.model.row(download_id)
+        return row is not None and row.state not in (
+            DownloadState.FINISHED,
+            DownloadState.FAILED,
+            DownloadState.CANCELLED,
+        )
+
+    # -- worker events --
+
+    @Slot(str, "qint64", "qint64", float)
+    def on_worker_download_progress(
+        self, download_id: str, done: int, total: int, speed: float
+    ) -> None:
+        self.model.update(download_id, done=done, total=total, speed=speed)
+
+    @Slot(str, str)
+    def on_worker_state_changed(self, download_id: str, state: str) -> None:
+        self.model.update(download_id, state=state)
+        if state in (DownloadState.FINISHED.value, DownloadState.CANCELLED.value):
+            self._forget(download_id)
+
+    @Slot(str, str)
+    def on_worker_download_finished(self, download_id: str, path: str) -> None:
+        row = self.model.row(download_id)
+        if row is not None:
+            self.model.update(download_id, path=path, done=row.total, speed=0.0)
+        self._forget(download_id)
+        self.download_finished.emit(download_id, path)
+
+    @Slot(str, str)
+    def on_worker_download_failed(self, download_id: str, reason: str) -> None:
+        self.model.update(download_id, reason=reason, speed=0.0)
+        self.download_failed.emit(download_id, reason)
+
+
+def _part_path(path: Path, suffix: str = ".part") -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _part_size(path: Path) -> int:
+    try:
+        return _part_path(path).stat().st_size
+    except OSError:
+        return 0
+
+
+def _request_to_json(request: DownloadRequest) -> dict[str, Any]:
+    return {
+        "id": request.id,
+        "title": request.title,
+        "files": [
+            {"url": f.url, "path": str(f.path), "size": f.size, "sha256": f.sha256}
+            for f in request.files
+        ],
+    }
+
+
+def _request_from_json(item: Any) -> DownloadRequest:
+    files = tuple(
+        DownloadFile(
+            url=str(f["url"]),
+            path=Path(str(f["path"])),
+            size=int(f["size"]),
+            sha256=str(f["sha256"]) if f.get("sha256") else None,
+        )
+        for f in item["files"]
+    )
+    if not files:
+        raise ValueError("a download without files")
+    return DownloadRequest(id=str(item["id"]), files=files, title=str(item.get("title", "")))

@@ -1,0 +1,532 @@
+"""The Library tab: the models on this computer, what they are, whether they fit, one-click load.
+
+The scan (``core.catalog.scan_library`` with the engine's header reader) runs on a
+:class:`~desktop.qtkit.background_calls.BackgroundCalls` pool: a folder of headers already in the
+cache lists in milliseconds, but a first scan of a big external folder reads every header, and an
+unplugged network drive can block ``stat`` for seconds.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QFile,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.settings import Settings, parse_gpu_layers
+from desktop.models.catalog import (
+    Fit,
+    LibraryEntry,
+    LibraryScan,
+    MachineMemory,
+    ModelKind,
+    estimate_memory,
+    judge_fit,
+    scan_library,
+)
+from desktop.models.library import read_model_facts
+from desktop.models.qt.downloads_model import format_size
+from desktop.qtkit.background_calls import BackgroundCalls
+from desktop.qtkit.list_model import ModelIndex
+from desktop.qtkit.row_table_model import RowTableModel
+
+__all__ = ["LibraryListModel", "LibraryPanel", "LibraryRow", "fit_colour", "format_params"]
+
+#: Mid-tone colours that read on light and dark backgrounds alike.
+_FIT_COLOURS = {Fit.FITS: "#3c9a4a", Fit.TIGHT: "#c08a00", Fit.WONT_FIT: "#d0453a"}
+
+
+def fit_colour(fit: Fit | None) -> QColor | None:
+    return QColor(_FIT_COLOURS[fit]) if fit is not None else None
+
+
+def format_params(count: int | None) -> str:
+    """'7.2B', '270M': how model pages name sizes."""
+    if not count:
+        return ""
+    if count >= 1_000_000_000:
+        return f"{count / 1e9:.1f}B".replace(".0B", "B")
+    if count >= 1_000_000:
+        return f"{count / 1e6:.0f}M"
+    return f"{count / 1e3:.0f}K"
+
+
+def fit_text(fit: Fit | None) -> str:
+    if fit is None:
+        return ""
+    return {
+        Fit.FITS: QCoreApplication.translate("ModelFit", "Fits"),
+        Fit.TIGHT: QCoreApplication.translate("ModelFit", "Tight"),
+        Fit.WONT_FIT: QCoreApplication.translate("ModelFit", "Won't fit"),
+    }[fit]
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryRow:
+    entry: LibraryEntry
+    fit: Fit | None  # None: not a loadable model (projector, unreadable file)
+    context_length: int  # the context setting the fit was judged for
+
+
+class LibraryListModel(RowTableModel):
+    """The library's models (loadable ones first, by name), as a table of :data:`COLUMNS`.
+
+    Signals:
+        The standard ``QAbstractItemModel`` signals only.
+    """
+
+    class Roles(IntEnum):
+        PathRole = Qt.ItemDataRole.UserRole + 1  # str, what to load
+        UsableRole = Qt.ItemDataRole.UserRole + 2  # bool
+        FitRole = Qt.ItemDataRole.UserRole + 3  # str, a Fit value or ""
+        SizeRole = Qt.ItemDataRole.UserRole + 4  # int bytes, all parts
+        KindRole = Qt.ItemDataRole.UserRole + 5  # str, a ModelKind value
+
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
+        Roles.PathRole: QByteArray(b"path"),
+        Roles.UsableRole: QByteArray(b"usable"),
+        Roles.FitRole: QByteArray(b"fit"),
+        Roles.SizeRole: QByteArray(b"size"),
+        Roles.KindRole: QByteArray(b"kind"),
+    }
+
+    NAME, ARCH, PARAMS, QUANT, SIZE, CONTEXT, TEMPLATE, LICENSE, FIT = range(9)
+    COLUMNS = 9
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[LibraryRow] = []
+
+    def column_titles(self) -> tuple[str, ...]:
+        return (
+            self.tr("Name"),
+            self.tr("Architecture"),
+            self.tr("Parameters"),
+            self.tr("Quantization"),
+            self.tr("Size"),
+            self.tr("Context"),
+            self.tr("Chat template"),
+            self.tr("License"),
+            self.tr("Memory"),
+        )
+
+    def set_rows(self, rows: list[LibraryRow]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(
+            rows, key=lambda r: (not r.entry.usable, self.display_name(r.entry).lower())
+        )
+        self.endResetModel()
+
+    def entry(self, row: int) -> LibraryEntry | None:
+        return self._rows[row].entry if 0 <= row < len(self._rows) else None
+
+    def row_of(self, path: Path | str) -> int:
+        for number, row in enumerate(self._rows):
+            if str(row.entry.path) == str(path):
+                return number
+        return -1
+
+    @staticmethod
+    def display_name(entry: LibraryEntry) -> str:
+        name = entry.facts.name if entry.facts and entry.facts.name else ""
+        return name or entry.path.name.removesuffix(".gguf")
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self._row_at(index)
+        if row is None:
+            return None
+        entry, facts = row.entry, row.entry.facts
+        roles = self.Roles
+        if role == roles.PathRole:
+            return str(entry.path)
+        if role == roles.UsableRole:
+            return entry.usable
+        if role == roles.FitRole:
+            return row.fit.value if row.fit is not None else ""
+        if role == roles.SizeRole:
+            return entry.size
+        if role == roles.KindRole:
+            return entry.kind.value
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.NAME:
+                return self.display_name(entry)
+            if column == self.SIZE:
+                return format_size(entry.size)
+            if entry.kind is ModelKind.PROJECTOR:
+                return self.tr("Vision projector") if column == self.ARCH else ""
+            if facts is None:
+                return self.tr("Can't be loaded") if column == self.FIT else ""
+            if column == self.ARCH:
+                return facts.architecture
+            if column == self.PARAMS:
+                return format_params(facts.parameter_count)
+            if column == self.QUANT:
+                return facts.quantization or ""
+            if column == self.CONTEXT:
+                return f"{facts.context_length:,}" if facts.context_length else ""
+            if column == self.TEMPLATE:
+                return self.tr("Yes") if facts.has_chat_template else self.tr("No")
+            if column == self.LICENSE:
+                return facts.license or ""
+            if column == self.FIT:
+                return fit_text(row.fit)
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.FIT:
+            return fit_colour(row.fit) if row.fit is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if entry.problem_text:
+                return self.tr("This file can't be loaded: {reason}").format(
+                    reason=entry.problem_text
+                )
+            if column == self.FIT and row.fit is not None:
+                return self.tr(
+                    "Judged for a context of {tokens} tokens against this computer's memory."
+                ).format(tokens=f"{row.context_length:,}")
+            return str(entry.path)
+        return None
+
+
+class LibraryPanel(QWidget):
+    """The Library tab.
+
+    Signals:
+        load_requested(str path): the user chose a model to chat with.
+        scanned(): a scan finished and the table shows its result (tests wait on it).
+    """
+
+    load_requested = Signal(str)
+    scanned = Signal()
+
+    def __init__(
+        self,
+        settings: Settings,
+        models_dir: Path,
+        cache_file: Path | None,
+        calls: BackgroundCalls,
+        machine: Callable[[], MachineMemory],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.models_dir = models_dir
+        self.cache_file = cache_file
+        self._calls = calls
+        self._machine = machine
+        self._scan_token = 0
+        self._rescan_again = False
+        self.last_scan: LibraryScan | None = None
+        self.confirm: Callable[[str, str], bool] = self._ask
+        """Yes/no question; tests replace it so nothing blocks."""
+        self.ask_import: Callable[[Path], str | None] = self._ask_import
+        """'copy', 'in_place' or None (cancel) for a file the user adds; tests replace it."""
+        self.model = LibraryListModel(self)
+        self._build()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.setShowGrid(False)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(LibraryListModel.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        self.view.doubleClicked.connect(self.on_view_double_clicked)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.view.setAccessibleName(self.tr("Models on this computer"))
+        layout.addWidget(self.view, 1)
+        self.empty_hint = QLabel(
+            self.tr(
+                "No models yet. Download one from the Browse tab, add a .gguf file, or drop "
+                "one here."
+            )
+        )
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setEnabled(False)
+        layout.addWidget(self.empty_hint)
+        buttons = QHBoxLayout()
+        self.load_button = QPushButton(self.tr("&Load"))
+        self.load_button.clicked.connect(self.load_selected)
+        self.add_file_button = QPushButton(self.tr("Add &file…"))
+        self.add_file_button.clicked.connect(self.choose_files)
+        self.add_folder_button = QPushButton(self.tr("Add f&older…"))
+        self.add_folder_button.clicked.connect(self.choose_folder)
+        self.delete_button = QPushButton(self.tr("&Delete…"))
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.refresh_button = QPushButton(self.tr("&Refresh"))
+        self.refresh_button.clicked.connect(self.rescan)
+        buttons.addWidget(self.load_button)
+        buttons.addStretch(1)
+        for button in (
+            self.add_file_button,
+            self.add_folder_button,
+            self.delete_button,
+            self.refresh_button,
+        ):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    # -- folders --
+
+    def extra_folders(self) -> list[Path]:
+        text = str(self.settings.get("library.extra_folders"))
+        return [Path(line.strip()).expanduser() for line in text.splitlines() if line.strip()]
+
+    def folders(self) -> list[Path]:
+        return [self.models_dir, *self.extra_folders()]
+
+    def context_length_for(self, entry: LibraryEntry) -> int:
+        return int(self.settings.get("model.n_ctx", entry.path.name))
+
+    def gpu_layers_for(self, entry: LibraryEntry) -> int:
+        """The model's GPU layers setting as a count (-1: all); auto means all, as when loading
+        on a machine with a GPU (the caller only asks when there is one)."""
+        try:
+            layers = parse_gpu_layers(str(self.settings.get("model.gpu_layers", entry.path.name)))
+        except ValueError:
+            return 0
+        return -1 if layers is None else layers
+
+    # -- scanning --
+
+    def rescan(self) -> None:
+        """Lists the folders again off the GUI thread; a rescan asked for meanwhile follows."""
+        if self._scan_token:
+            self._rescan_again = True
+            return
+        self.models_dir.mkdir(parents=True, exist_ok=True)
+        folders, cache = self.folders(), self.cache_file
+        self.summary.setText(self.tr("Looking for models…"))
+        self._scan_token = self._calls.start(
+            lambda: scan_library(folders, read_model_facts, cache),
+            self._on_scan_done,
+            self._on_scan_failed,
+        )
+
+    def _on_scan_done(self, scan: LibraryScan) -> None:
+        self._scan_token = 0
+        if self._rescan_again:
+            self._rescan_again = False
+            self.rescan()
+            return
+        self.show_scan(scan)
+
+    def _on_scan_failed(self, exc: Exception) -> None:
+        self._scan_token = 0
+        self.summary.setText(
+            self.tr("The library could not be listed: {reason}").format(reason=exc)
+        )
+        self.scanned.emit()
+
+    def show_scan(self, scan: LibraryScan) -> None:
+        self.last_scan = scan
+        machine = self._machine()
+        rows = []
+        for entry in scan.entries:
+            fit = None
+            context = self.context_length_for(entry)
+            if entry.usable:
+                layers = self.gpu_layers_for(entry) if machine.vram_total else 0
+                estimate = estimate_memory(entry.size, entry.facts, context, layers)
+                fit = judge_fit(estimate, machine)
+            rows.append(LibraryRow(entry, fit, context))
+        selected = self.selected_entry()
+        self.model.set_rows(rows)
+        if selected is not None and (number := self.model.row_of(selected.path)) >= 0:
+            self.view.selectRow(number)
+        models = sum(1 for e in scan.entries if e.kind is ModelKind.MODEL)
+        text = self.tr("{count} model(s), {size} on disk. Models folder: {folder}").format(
+            count=models, size=format_size(scan.total_size), folder=str(self.models_dir)
+        )
+        if scan.missing_folders:
+            text += "\n" + self.tr("Not found (unplugged?): {folders}").format(
+                folders=", ".join(str(f) for f in scan.missing_folders)
+            )
+        self.summary.setText(text)
+        self.empty_hint.setVisible(not scan.entries)
+        self._update_buttons()
+        self.scanned.emit()
+
+    # -- selection and load --
+
+    def selected_entry(self) -> LibraryEntry | None:
+        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
+        return self.model.entry(rows[0].row()) if rows else None
+
+    def select_path(self, path: Path | str) -> bool:
+        number = self.model.row_of(path)
+        if number >= 0:
+            self.view.selectRow(number)
+        return number >= 0
+
+    @Slot()
+    def _update_buttons(self, *_args: object) -> None:
+        entry = self.selected_entry()
+        self.load_button.setEnabled(entry is not None and entry.usable)
+        self.delete_button.setEnabled(entry is not None)
+
+    @Slot(QModelIndex)
+    def on_view_double_clicked(self, index: QModelIndex) -> None:
+        entry = self.model.entry(index.row())
+        if entry is not None and entry.usable:
+            self.load_requested.emit(str(entry.path))
+
+    def load_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None and entry.usable:
+            self.load_requested.emit(str(entry.path))
+
+    # -- adding --
+
+    def _ask(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_import(self, path: Path) -> str | None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Add a model"))
+        box.setText(self.tr("Add {name} to the library?").format(name=path.name))
+        box.setInformativeText(
+            self.tr(
+                "Copying keeps the library in one place. Using it where it is adds its folder "
+                "({folder}) to the library and takes no extra space."
+            ).format(folder=str(path.parent))
+        )
+        copy = box.addButton(self.tr("Copy into the library"), QMessageBox.ButtonRole.AcceptRole)
+        in_place = box.addButton(self.tr("Use it where it is"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is copy:
+            return "copy"
+        if clicked is in_place:
+            return "in_place"
+        return None
+
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Add model files"), str(Path.home()), self.tr("GGUF models (*.gguf)")
+        )
+        self.import_files([Path(p) for p in paths])
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Add a folder of models"), str(Path.home())
+        )
+        if folder:
+            self.add_folder(Path(folder))
+
+    def add_folder(self, folder: Path) -> None:
+        """Adds a folder to ``library.extra_folders`` (kept in settings) and rescans."""
+        folders = self.extra_folders()
+        if folder not in folders and folder != self.models_dir:
+            folders.append(folder)
+            self.settings.set("library.extra_folders", "\n".join(str(f) for f in folders))
+            self._save_settings()
+        self.rescan()
+
+    def _save_settings(self) -> None:
+        try:
+            self.settings.save()
+        except OSError as exc:
+            self.summary.setText(
+                self.tr("Settings could not be saved: {reason}").format(reason=exc)
+            )
+
+    def import_files(self, paths: list[Path]) -> None:
+        """Asks copy or in place for each ``.gguf``; copies run off the GUI thread."""
+        for path in paths:
+            if path.suffix.lower() != ".gguf" or not path.is_file():
+                continue
+            choice = self.ask_import(path)
+            if choice == "in_place":
+                self.add_folder(path.parent)
+            elif choice == "copy":
+                target = self.models_dir / path.name
+                if target.exists():
+                    self.summary.setText(
+                        self.tr("{name} is already in the library.").format(name=path.name)
+                    )
+                    continue
+                self.summary.setText(self.tr("Copying {name}…").format(name=path.name))
+                self._calls.start(
+                    lambda src=path, dst=target: _copy_in(src, dst),
+                    lambda _result: self.rescan(),
+                    self._on_copy_failed,
+                )
+
+    def _on_copy_failed(self, exc: Exception) -> None:
+        self.summary.setText(self.tr("The file could not be copied: {reason}").format(reason=exc))
+
+    # -- deleting --
+
+    def delete_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        question = self.tr("Move {name} ({size}) to the trash? Files: {files}").format(
+            name=self.model.display_name(entry),
+            size=format_size(entry.size),
+            files=", ".join(p.name for p in entry.parts),
+        )
+        if not self.confirm(self.tr("Delete model"), question):
+            return
+        left = [p for p in entry.parts if not QFile.moveToTrash(str(p))]
+        if left:
+            permanently = self.confirm(
+                self.tr("Delete model"),
+                self.tr("The system trash can't take {files}. Delete permanently instead?").format(
+                    files=", ".join(p.name for p in left)
+                ),
+            )
+            if permanently:
+                for p in left:
+                    p.unlink(missing_ok=True)
+        self.rescan()
+
+
+def _copy_in(source: Path, target: Path) -> Path:
+    """Copy under a temporary name, then rename: a half-copied model never appears."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(target.name + ".part")
+    shutil.copy2(source, temp)
+    temp.replace(target)
+    return target

@@ -1,0 +1,132 @@
+"""Composer: Enter sends, Shift+Enter breaks the line, Esc stops, text is never lost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.chat.qt.composer import Composer
+
+
+@pytest.fixture
+def composer(qtbot: QtBot) -> Iterator[Composer]:
+    # Hosted in a layout-less window: the offscreen platform warns whenever a top-level
+    # window's size constraints are set, which a top-level with a layout always does.
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.resize(600, 300)
+    widget = Composer(host)
+    widget.setGeometry(0, 0, 600, 300)
+    host.show()
+    qtbot.waitExposed(host)
+    widget.focus_input()
+    yield widget  # keeps ``host`` (and so the composer) alive for the test
+
+
+def _input(composer: Composer):
+    return composer._input
+
+
+def test_enter_sends_stripped_text_and_keeps_it(qtbot: QtBot, composer: Composer) -> None:
+    qtbot.keyClicks(_input(composer), "  hello there  ")
+    with qtbot.waitSignal(composer.send_requested, timeout=1000) as blocker:
+        qtbot.keyClick(_input(composer), Qt.Key.Key_Return)
+    assert blocker.args == ["hello there"]
+    assert composer.text() == "  hello there  "  # only the owner clears, after accepting
+    composer.clear()
+    assert composer.text() == ""
+
+
+def test_keypad_enter_sends(qtbot: QtBot, composer: Composer) -> None:
+    qtbot.keyClicks(_input(composer), "x")
+    with qtbot.waitSignal(composer.send_requested, timeout=1000):
+        qtbot.keyClick(_input(composer), Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+
+
+def test_shift_enter_inserts_newline(qtbot: QtBot, composer: Composer) -> None:
+    with qtbot.assertNotEmitted(composer.send_requested):
+        qtbot.keyClicks(_input(composer), "line one")
+        qtbot.keyClick(_input(composer), Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClicks(_input(composer), "line two")
+    assert composer.text() == "line one\nline two"
+
+
+def test_whitespace_is_never_sent(qtbot: QtBot, composer: Composer) -> None:
+    with qtbot.assertNotEmitted(composer.send_requested):
+        qtbot.keyClick(_input(composer), Qt.Key.Key_Return)
+        qtbot.keyClicks(_input(composer), "   ")
+        qtbot.keyClick(_input(composer), Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClick(_input(composer), Qt.Key.Key_Return)
+        composer._button.click()
+    assert not composer._button.isEnabled()
+
+
+def test_streaming_turns_send_into_stop(qtbot: QtBot, composer: Composer) -> None:
+    qtbot.keyClicks(_input(composer), "draft while waiting")
+    assert composer._button.text() == "Send"
+    composer.set_streaming(True)
+    assert composer._button.text() == "Stop"
+    assert composer._button.isEnabled()
+    with qtbot.assertNotEmitted(composer.send_requested):
+        qtbot.keyClick(_input(composer), Qt.Key.Key_Return)
+    with qtbot.waitSignal(composer.stop_requested, timeout=1000):
+        qtbot.keyClick(_input(composer), Qt.Key.Key_Escape)
+    with qtbot.waitSignal(composer.stop_requested, timeout=1000):
+        composer._button.click()
+    assert composer.text() == "draft while waiting"
+    composer.set_streaming(False)
+    assert composer._button.text() == "Send"
+    with qtbot.waitSignal(composer.send_requested, timeout=1000):
+        composer._button.click()
+
+
+def test_escape_when_idle_does_nothing(qtbot: QtBot, composer: Composer) -> None:
+    with qtbot.assertNotEmitted(composer.stop_requested):
+        qtbot.keyClick(_input(composer), Qt.Key.Key_Escape)
+
+
+def test_not_ready_disables_and_explains(qtbot: QtBot, composer: Composer) -> None:
+    qtbot.keyClicks(_input(composer), "keep me")
+    composer.set_ready(False, "Load a model to start chatting")
+    assert not _input(composer).isEnabled()
+    assert not composer._button.isEnabled()
+    assert _input(composer).placeholderText() == "Load a model to start chatting"
+    assert composer.text() == "keep me"
+    composer.set_ready(True)
+    assert _input(composer).isEnabled()
+    assert composer._button.isEnabled()
+    assert composer.text() == "keep me"
+
+
+def test_grows_then_scrolls(qtbot: QtBot, composer: Composer) -> None:
+    box = _input(composer)
+
+    def height_after(text: str) -> int:
+        composer.set_text(text)
+        hint = box.sizeHint().height()
+        # Maximum policy: the layout gives the box its hint when there is room (there is).
+        qtbot.waitUntil(lambda: box.height() == hint, timeout=1000)
+        return hint
+
+    one_line = height_after("")
+    three_lines = height_after("a\nb\nc")
+    assert three_lines > one_line
+    capped = height_after("\n".join(str(i) for i in range(30)))
+    assert capped > three_lines
+    assert height_after("\n".join(str(i) for i in range(60))) == capped
+    assert box.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded
+    assert height_after("") == one_line
+
+
+def test_a_wrapped_hint_is_shown_whole_in_a_narrow_box(qtbot: QtBot, composer: Composer) -> None:
+    box = _input(composer)
+    composer.set_text("")
+    one_line = box.sizeHint().height()
+    composer.setGeometry(0, 0, 160, 300)  # the hint no longer fits on one line
+    qtbot.waitUntil(lambda: box.sizeHint().height() > one_line, timeout=1000)
+    composer.set_text("hi")  # typed text replaces the hint: back to one line
+    assert box.sizeHint().height() == one_line
