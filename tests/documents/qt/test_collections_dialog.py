@@ -1,0 +1,260 @@
+"""The Collections dialog on its own, over a real DocumentCollections (index worker and all):
+what it shows for no collection, one and two, what its buttons do, and what it says after an
+update, a failure or an unusable embedding model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QListView
+
+from desktop.documents.qt.collections import DocumentCollections
+from desktop.documents.qt.collections_dialog import CollectionsDialog
+
+TIMEOUT = 20_000
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "harbour.md").write_text(
+        "# Harbour\n\nThe Harwick lighthouse burns whale oil and was first lit in 1847.\n"
+    )
+    (folder / "granary.txt").write_text("The granary at Elmsford stores barley and oats.\n")
+    (folder / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    return folder
+
+
+@pytest.fixture
+def dialog(qtbot, documents: DocumentCollections) -> CollectionsDialog:  # type: ignore[no-untyped-def]
+    dialog = CollectionsDialog(documents)
+    qtbot.addWidget(dialog)
+    dialog.confirm = lambda _title, _question: pytest.fail("asked an unexpected question")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def _make(qtbot, dialog: CollectionsDialog, name: str, paths: list[Path]) -> int:  # type: ignore[no-untyped-def]
+    documents = dialog.documents
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        dialog.create_collection(name, paths)
+    # The list arrives once made and again once indexed; wait for the indexed one.
+    qtbot.waitUntil(
+        lambda: any(c.name == name and c.files for c in documents.collections.collections())
+    )
+    return next(c.id for c in documents.collections.collections() if c.name == name)
+
+
+def _click(qtbot, view: QListView, row: int) -> None:  # type: ignore[no-untyped-def]
+    index = view.model().index(row, 0)
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center()
+    )
+
+
+def _strings(view: QListView) -> list[str]:
+    model = view.model()
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_without_collections_the_dialog_says_how_to_start(dialog: CollectionsDialog) -> None:
+    assert dialog.summary.text() == "Make a collection to start: New collection…"
+    assert dialog.new_button.isEnabled()
+    for button in (
+        dialog.rename_button,
+        dialog.delete_button,
+        dialog.add_folder_button,
+        dialog.add_files_button,
+        dialog.remove_source_button,
+        dialog.reindex_button,
+    ):
+        assert not button.isEnabled(), button.text()
+    assert dialog.selected is None
+    assert _strings(dialog.source_list) == [] and _strings(dialog.file_list) == []
+    assert not dialog.progress_row.isVisible()
+    assert dialog.embedding_label.text().startswith("Search: words")
+    assert not dialog.embedding_off_button.isEnabled()
+
+
+def test_a_cancelled_name_makes_no_collection(
+    qtbot, dialog: CollectionsDialog, documents: DocumentCollections
+) -> None:  # type: ignore[no-untyped-def]
+    dialog.choose_folder = lambda: pytest.fail("asked for a folder after the name was cancelled")
+    for answer in (None, "   "):
+        dialog.ask_name = lambda _title, _current, answer=answer: answer
+        qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(documents.collections.modelReset, timeout=TIMEOUT):
+        documents.refresh()  # answered after anything sent before it
+    assert documents.collections.rowCount() == 0
+
+
+def test_a_new_collection_is_indexed_selected_and_summed_up(
+    qtbot, dialog: CollectionsDialog, documents: DocumentCollections, notes: Path
+) -> None:  # type: ignore[no-untyped-def]
+    dialog.ask_name = lambda _title, current: "Harbour notes" if current == "" else None
+    dialog.choose_folder = lambda: str(notes)
+    busy: list[bool] = []
+    documents.busy_changed.connect(lambda b: busy.append(dialog.progress_row.isVisible()))
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
+    assert busy[0] is True  # the progress row showed while indexing
+    qtbot.waitUntil(lambda: "2 files" in dialog.summary.text())
+    assert dialog.summary.text() == "Harbour notes: 2 files, 2 passages, 1 unreadable"
+    assert _strings(dialog.collection_list) == ["Harbour notes"]
+    assert dialog.collection_list.currentIndex().row() == 0
+    assert _strings(dialog.source_list) == [str(notes)]
+    qtbot.waitUntil(lambda: len(_strings(dialog.file_list)) == 3)
+    assert "photo.txt · Unreadable: not a text file" in _strings(dialog.file_list)
+    assert dialog.report_label.text() == "Done: 3 added, 0 changed, 0 removed, 1 unreadable."
+    assert dialog.report_label.textFormat() == Qt.TextFormat.PlainText
+    qtbot.waitUntil(lambda: not dialog.progress_row.isVisible())
+    assert dialog.rename_button.isEnabled() and dialog.reindex_button.isEnabled()
+
+
+def test_clicking_another_collection_shows_its_folders_and_files(
+    qtbot, dialog: CollectionsDialog, notes: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    other = tmp_path / "mill"
+    other.mkdir()
+    (other / "mill.md").write_text("The mill pond at Foxmere freezes each winter.\n")
+    first = _make(qtbot, dialog, "A harbour", [notes])
+    second = _make(qtbot, dialog, "B mill", [other])
+    assert _strings(dialog.collection_list) == ["A harbour", "B mill"]
+    _click(qtbot, dialog.collection_list, 1)
+    assert dialog.selected == second
+    assert _strings(dialog.source_list) == [str(other)]
+    qtbot.waitUntil(lambda: _strings(dialog.file_list) == ["mill.md · 1 passage(s)"])
+    assert dialog.summary.text().startswith("B mill: 1 files")
+    with qtbot.waitSignal(dialog.documents.collections.modelReset, timeout=TIMEOUT):
+        dialog.documents.refresh()  # the list comes again: the same collection stays chosen
+    assert dialog.selected == second
+    assert dialog.collection_list.currentIndex().row() == 1
+    _click(qtbot, dialog.collection_list, 0)
+    assert dialog.selected == first
+    qtbot.waitUntil(lambda: len(_strings(dialog.file_list)) == 3)
+
+
+def test_files_are_added_removed_and_read_again(
+    qtbot, dialog: CollectionsDialog, notes: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    _make(qtbot, dialog, "Harbour notes", [notes])
+    extra = tmp_path / "extra.md"
+    extra.write_text("The ferry leaves Gullhaven twice a day.\n")
+    dialog.choose_files = lambda: [str(extra)]
+    documents = dialog.documents
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.add_files_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: str(extra) in _strings(dialog.source_list))
+    assert dialog.report_label.text().startswith("Done: 1 added")
+    (notes / "granary.txt").write_text("The granary at Elmsford now stores rye.\n")
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.reindex_button, Qt.MouseButton.LeftButton)
+    assert dialog.report_label.text() == "Done: 0 added, 1 changed, 0 removed, 0 unreadable."
+    _click(qtbot, dialog.source_list, _strings(dialog.source_list).index(str(notes)))
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.remove_source_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _strings(dialog.source_list) == [str(extra)])
+    assert (notes / "harbour.md").is_file()  # only the collection forgets it
+
+
+def test_a_folder_that_is_gone_and_a_failed_update_are_said_in_plain_text(
+    qtbot, dialog: CollectionsDialog, documents: DocumentCollections, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    gone = tmp_path / "<b>unplugged</b>"
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        dialog.create_collection("Drive", [gone])
+    assert dialog.report_label.text().endswith(f"Not found: {gone}")
+    with qtbot.waitSignal(documents.index_failed, timeout=TIMEOUT) as failed:
+        documents.update(4242)
+    assert dialog.report_label.text() == f"Indexing failed: {failed.args[1]}"
+    assert dialog.report_label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_delete_asks_and_a_no_keeps_the_collection(
+    qtbot, dialog: CollectionsDialog, documents: DocumentCollections, notes: Path
+) -> None:  # type: ignore[no-untyped-def]
+    _make(qtbot, dialog, "Harbour notes", [notes])
+    questions: list[str] = []
+    answer = False
+    dialog.confirm = lambda _title, question: questions.append(question) or answer
+    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    assert questions == [
+        "Delete the collection “Harbour notes” and its index? Your files are not touched."
+    ]
+    with qtbot.waitSignal(documents.collections.modelReset, timeout=TIMEOUT):
+        documents.refresh()
+    assert _strings(dialog.collection_list) == ["Harbour notes"]
+    answer = True
+    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: documents.collections.rowCount() == 0)
+    assert dialog.summary.text() == "Make a collection to start: New collection…"
+    assert not dialog.delete_button.isEnabled()
+
+
+def test_rename_uses_the_name_typed(
+    qtbot, dialog: CollectionsDialog, documents: DocumentCollections, notes: Path
+) -> None:  # type: ignore[no-untyped-def]
+    collection = _make(qtbot, dialog, "Harbour notes", [notes])
+    offered: list[str] = []
+    dialog.ask_name = lambda _title, current: offered.append(current) or "Sea notes"
+    qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
+    assert offered == ["Harbour notes"]  # the current name is offered to edit
+    qtbot.waitUntil(lambda: _strings(dialog.collection_list) == ["Sea notes"])
+    assert dialog.selected == collection  # still the one on screen
+    assert dialog.summary.text().startswith("Sea notes:")
+
+
+def test_dropping_files_adds_them_to_the_selected_collection(
+    qtbot, dialog: CollectionsDialog, documents: DocumentCollections, notes: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    _make(qtbot, dialog, "Harbour notes", [notes])
+    dropped = tmp_path / "dropped.md"
+    dropped.write_text("Rooks nest in the elms at Rookhollow.\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(dropped))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        dialog.dropEvent(event)  # Qt delivers drops only during a real drag
+    assert event.isAccepted()
+    qtbot.waitUntil(lambda: str(dropped) in _strings(dialog.source_list))
+    assert _strings(dialog.collection_list) == ["Harbour notes"]  # no new collection
+
+
+def test_an_unusable_embedding_model_is_said_and_words_only_turns_it_off(
+    qtbot, dialog: CollectionsDialog, documents: DocumentCollections, notes: Path, not_gguf_file
+) -> None:  # type: ignore[no-untyped-def]
+    _make(qtbot, dialog, "Harbour notes", [notes])
+    dialog.choose_embedding_file = lambda: str(not_gguf_file)
+    with (
+        qtbot.waitSignal(dialog.embedding_model_chosen) as chosen,
+        qtbot.waitSignal(documents.embedding_failed, timeout=TIMEOUT),
+    ):
+        qtbot.mouseClick(dialog.embedding_button, Qt.MouseButton.LeftButton)
+    assert chosen.args == [str(not_gguf_file)]
+    assert dialog.embedding_label.text().startswith("The embedding model cannot be used: ")
+    assert dialog.embedding_label.textFormat() == Qt.TextFormat.PlainText
+    assert dialog.embedding_off_button.isEnabled()
+    with qtbot.waitSignal(dialog.embedding_model_chosen) as chosen:
+        qtbot.mouseClick(dialog.embedding_off_button, Qt.MouseButton.LeftButton)
+    assert chosen.args == [""]
+    assert dialog.embedding_label.text().startswith("Search: words")
+    assert documents.embedding_model == ""
+
+
+def test_a_cancelled_embedding_choice_changes_nothing(dialog: CollectionsDialog) -> None:
+    dialog.choose_embedding_file = lambda: None
+    chosen: list[str] = []
+    dialog.embedding_model_chosen.connect(chosen.append)
+    dialog.embedding_button.click()
+    assert chosen == [] and dialog.documents.embedding_model == ""
