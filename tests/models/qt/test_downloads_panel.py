@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 
 from desktop.models.qt.download_worker import DownloadFile, DownloadRequest, DownloadState
 from desktop.models.qt.downloads_model import DownloadListModel, DownloadQueue, DownloadRow
-from desktop.models.qt.downloads_panel import DownloadsPanel
+from desktop.models.qt.downloads_panel import DownloadsPanel, ProgressDelegate
 
 
 @pytest.fixture
@@ -142,6 +142,8 @@ def test_the_progress_column_is_drawn_as_a_bar(
 ) -> None:  # type: ignore[no-untyped-def]
     queue.model.add(DownloadRow("a", "Alpha", 100, done=0))
     queue.model.add(DownloadRow("b", "Beta", 100, done=100))
+    delegate = panel.view.itemDelegateForColumn(DownloadListModel.PROGRESS)
+    assert isinstance(delegate, ProgressDelegate)
     panel.view.clearSelection()  # the selection colour would cover what the bar draws
     image = panel.view.viewport().grab().toImage()
     empty = panel.view.visualRect(queue.model.index(0, DownloadListModel.PROGRESS))

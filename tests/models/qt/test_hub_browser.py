@@ -7,17 +7,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QUrl
-from PySide6.QtWidgets import QTableView
+from PySide6.QtCore import QModelIndex, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QTableView
 
 from desktop.core.settings import Settings
 from desktop.models.catalog import MachineMemory
 from desktop.models.qt.download_worker import DownloadRequest
 from desktop.models.qt.hub_browser import (
+    CardBrowser,
     HubBrowser,
     HubResultsModel,
     RepoFilesModel,
     StarterListModel,
+    StarterModel,
     load_starter_list,
 )
 from desktop.qtkit.background_calls import BackgroundCalls
@@ -89,12 +92,12 @@ def _open_repo(qtbot, browser: HubBrowser, calls: BackgroundCalls, repo_id: str)
 def test_opening_the_tab_shows_the_suggested_models_without_a_request(
     qtbot, browser: HubBrowser, hub: FakeHub, qtmodeltester
 ) -> None:  # type: ignore[no-untyped-def]
+    model = browser.starter_model
+    qtmodeltester.check(model, force_py=True)  # stays attached: the rows arrive on opening
     with qtbot.waitSignal(browser.results_shown):
         browser.activate()
     starters = load_starter_list()
-    model = browser.results_view.model()
-    assert isinstance(model, StarterListModel)
-    qtmodeltester.check(model, force_py=True)
+    assert browser.results_view.model() is model
     assert model.rowCount() == len(starters) > 0
     first = starters[0]
     assert _text(model, 0, 0) == first.repo_id
@@ -374,3 +377,40 @@ def test_row_models_report_nothing_outside_their_rows() -> None:
         assert model.rowCount() == 0
         assert model.index(0, 0).data() is None
         assert model.data(QModelIndex()) is None
+
+
+def test_the_starter_list_file_is_read_with_defaults_and_a_bad_one_gives_none(
+    tmp_path: Path,
+) -> None:
+    good = tmp_path / "starters.json"
+    good.write_text('{"models": [{"repo_id": "acme/A-GGUF", "kind": "chat"}]}')
+    assert load_starter_list(good) == [StarterModel("acme/A-GGUF", "", "", "chat", "")]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"models": [{"kind": "chat"}]}')  # no repo id
+    assert load_starter_list(bad) == []
+    assert load_starter_list(tmp_path / "missing.json") == []
+
+
+def test_a_model_card_scrolls_with_the_wheel_and_follows_no_link(qtbot) -> None:  # type: ignore[no-untyped-def]
+    card = CardBrowser()
+    card.resize(300, 200)
+    qtbot.addWidget(card)
+    card.show()
+    qtbot.waitExposed(card)
+    card.setHtml('<p><a href="https://example.org">a link</a></p>' + "<p>A line.</p>" * 200)
+    bar = card.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    centre = QPointF(150, 100)
+    wheel = QWheelEvent(
+        centre,
+        card.mapToGlobal(centre),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(card.viewport(), wheel)
+    assert bar.value() > 0  # the card scrolls itself (a chat bubble would not)
+    assert not card.openLinks() and not card.openExternalLinks()
