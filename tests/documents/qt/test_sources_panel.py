@@ -183,7 +183,7 @@ def test_a_file_that_is_gone_is_said_so_and_not_opened(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="found while writing these tests (reported with issue 16): the 'no longer there' "
+    reason="found while writing the issue 15 tests, not filed yet: the 'no longer there' "
     "box is QMessageBox.information with automatic text format, so a file name that looks "
     "like markup is shown as rich text",
 )
