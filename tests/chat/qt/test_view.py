@@ -14,10 +14,11 @@ from PySide6.QtGui import QGuiApplication, QImage, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
-import desktop.chat.qt.view as chat_view_module
+import desktop.chat.qt.message_widget as message_widget_module
 from desktop.chat.qt.message_model import MessageListModel, MessageRow
-from desktop.chat.qt.view import ChatView, SafeTextBrowser
+from desktop.chat.qt.view import ChatView
 from desktop.core.conversation import FinishReason, Role
+from desktop.qtkit.safe_text import SafeTextBrowser
 
 
 @pytest.fixture
@@ -148,7 +149,7 @@ def test_markdown_is_rendered_and_code_copy_anchor_copies(
 def test_copy_button_copies_raw_markdown(view: ChatView, model: MessageListModel) -> None:
     raw = "A **bold** [link](https://example.org)\n\n```\nx = 1\n```"
     model.append_message(Role.ASSISTANT, raw)
-    view.message_widget(0)._copy.click()
+    view.message_widget(0).header().copy_button().click()
     assert QGuiApplication.clipboard().text() == raw
 
 
@@ -706,9 +707,10 @@ def test_narrow_header_uses_a_symbol_for_the_action(
     assert button.accessibleName() == "Regenerate"
     widget = view.message_widget(0)
     # Only the meta line is clipped: the author and the buttons keep their size.
-    assert widget._author.width() >= widget._author.sizeHint().width()
+    author = widget.header().author_label()
+    assert author.width() >= author.sizeHint().width()
     assert button.width() >= button.sizeHint().width()
-    assert widget.more_button().geometry().right() < widget._header.width()
+    assert widget.more_button().geometry().right() < widget.header().width()
     view.resize(900, 600)
     QApplication.processEvents()
     assert button.text() == "Regenerate"
@@ -726,7 +728,7 @@ _MIXED_REPLY = (
 
 def _full_render_text(text: str) -> str:
     browser = SafeTextBrowser()
-    browser.setHtml(chat_view_module.render_markdown(text).html)
+    browser.setHtml(message_widget_module.render_markdown(text).html)
     return browser.toPlainText()
 
 
@@ -746,7 +748,7 @@ def test_streaming_document_matches_a_full_render(view: ChatView, model: Message
     assert "hearthside-copy:1" in widget.body.toHtml()
     model.set_finished(row, FinishReason.STOP)
     final = SafeTextBrowser()
-    final.setHtml(chat_view_module.render_markdown(_MIXED_REPLY).html)
+    final.setHtml(message_widget_module.render_markdown(_MIXED_REPLY).html)
     assert widget.body.toHtml() == final.toHtml()
 
 
@@ -754,13 +756,13 @@ def test_one_streaming_update_renders_only_the_last_block(
     monkeypatch: pytest.MonkeyPatch, view: ChatView, model: MessageListModel
 ) -> None:
     rendered: list[int] = []
-    real = chat_view_module.render_markdown
+    real = message_widget_module.render_markdown
 
     def counting(text: str, **kwargs: Any) -> Any:
         rendered.append(len(text))
         return real(text, **kwargs)
 
-    monkeypatch.setattr(chat_view_module, "render_markdown", counting)
+    monkeypatch.setattr(message_widget_module, "render_markdown", counting)
     row = model.append_message(Role.ASSISTANT, "", streaming=True)
     paragraph = "Words of a reply with a [link](https://example.org) and `code`.\n\n"
     total = ""
