@@ -175,6 +175,142 @@ class _MessageColumn(QWidget):
             self.resize(self._width, height)
 
 
+#: Changes that need only the text re-rendered (throttled while streaming), and changes that
+#: need only the header's controls (a new version count; no Markdown render).
+_CONTENT_ROLES = frozenset(
+    {int(_Roles.ContentRole), int(Qt.ItemDataRole.DisplayRole), int(_Roles.ThinkingRole)}
+)
+_CONTROL_ROLES = frozenset(
+    {int(_Roles.MessageIdRole), int(_Roles.SiblingIndexRole), int(_Roles.SiblingCountRole)}
+)
+
+
+def _clear_selection(widget: MessageWidget) -> None:
+    cursor = widget.body.textCursor()
+    if cursor.hasSelection():
+        cursor.clearSelection()
+        widget.body.setTextCursor(cursor)
+
+
+def _fill(widget: MessageWidget, model: MessageListModel, index: QModelIndex) -> None:
+    """Show row ``index`` of ``model`` in ``widget``."""
+    # model.data(), not index.data(): a direct Python call, no QVariant round trip.
+    widget.set_role(model.data(index, _Roles.RoleRole))
+    streaming = bool(model.data(index, _Roles.StreamingRole))
+    widget.set_state(
+        meta=model.data(index, _Roles.MetaRole) or "",
+        finish_reason=model.data(index, _Roles.FinishReasonRole),
+        excluded=bool(model.data(index, _Roles.ExcludedRole)),
+    )
+    widget.set_controls(
+        streaming=streaming,
+        sibling_index=model.data(index, _Roles.SiblingIndexRole) or 0,
+        sibling_count=model.data(index, _Roles.SiblingCountRole) or 1,
+    )
+    widget.set_thinking(
+        model.data(index, _Roles.ThinkingRole) or "",
+        model.data(index, _Roles.ThinkingSecondsRole),
+        active=bool(model.data(index, _Roles.ThinkingActiveRole)),
+    )
+    widget.set_sources(
+        model.data(index, _Roles.SourcesRole) or (), model.data(index, _Roles.SourcesNoteRole)
+    )
+    widget.set_text(model.data(index, _Roles.ContentRole) or "", streaming=streaming)
+
+
+def _fill_controls(widget: MessageWidget, model: MessageListModel, index: QModelIndex) -> None:
+    """Show the streaming state and the version position of row ``index`` in ``widget``."""
+    widget.set_controls(
+        streaming=bool(model.data(index, _Roles.StreamingRole)),
+        sibling_index=model.data(index, _Roles.SiblingIndexRole) or 0,
+        sibling_count=model.data(index, _Roles.SiblingCountRole) or 1,
+    )
+
+
+class _InlineEdits:
+    """The one inline editor a :class:`ChatView` may have open: opening it on a user message,
+    keeping it in view as it grows, closing it, and passing a sent edit on as
+    ``ChatView.edit_submitted``."""
+
+    def __init__(self, view: ChatView, column: _MessageColumn) -> None:
+        self._view = view
+        self._column = column
+        self.editing: MessageWidget | None = None
+
+    def row(self) -> int | None:
+        """Row whose inline editor is open, or ``None``."""
+        return None if self.editing is None else self._column.index_of(self.editing)
+
+    def open(self, widget: MessageWidget) -> None:
+        """Open the editor on ``widget`` (a user message) if actions are allowed."""
+        view = self._view
+        model = view.model()
+        if model is None or not view.actions_enabled() or widget.role != Role.USER:
+            return
+        if widget is self.editing:
+            widget.editor().setFocus(Qt.FocusReason.OtherFocusReason)  # type: ignore[union-attr]
+            return
+        self.cancel()  # one editor at a time
+        if not widget.has_editor():
+            # Connected on first use: most bubbles are never edited.
+            widget.edit_submitted.connect(lambda text, w=widget: self._on_submitted(w, text))
+            widget.edit_cancelled.connect(lambda w=widget: self._on_cancelled(w))
+            widget.editor_resized.connect(lambda w=widget: self._on_resized(w))
+        row = self._column.index_of(widget)
+        view.flush()
+        widget.start_editing(model.data(model.index(row, 0), _Roles.ContentRole) or "")
+        self.editing = widget
+        self._column.refit(row)
+        self._ensure_visible(widget)
+
+    def cancel(self) -> None:
+        """Close an open editor without sending."""
+        if self.editing is not None:
+            widget, self.editing = self.editing, None
+            widget.stop_editing()
+            self._refit(widget)
+
+    def forget(self, widget: MessageWidget) -> None:
+        """``widget`` is going away (its row was removed)."""
+        if widget is self.editing:
+            self.editing = None
+
+    def _refit(self, widget: MessageWidget) -> int:
+        row = self._column.index_of(widget)
+        self._column.refit(row)
+        return row
+
+    def _on_submitted(self, widget: MessageWidget, text: str) -> None:
+        if widget is self.editing:
+            self.editing = None
+        row = self._refit(widget)
+        self._view.edit_submitted.emit(row, text)
+
+    def _on_cancelled(self, widget: MessageWidget) -> None:
+        if widget is self.editing:
+            self.editing = None
+        self._refit(widget)
+
+    def _on_resized(self, widget: MessageWidget) -> None:
+        self._refit(widget)
+        editor = widget.editor()
+        if editor is not None:
+            # Keep the line being typed on screen as the editor grows.
+            caret = editor.cursorRect()
+            point = editor.viewport().mapTo(self._column, caret.center())
+            self._view.ensureVisible(point.x(), point.y(), 0, caret.height())
+
+    def _ensure_visible(self, widget: MessageWidget) -> None:
+        editor = widget.editor()
+        if editor is None:
+            return
+        # Bottom first (the Send button), then the top of the editor wins if both cannot fit.
+        bottom = widget.y() + widget.height()
+        self._view.ensureVisible(widget.x(), bottom, 0, _SPACING)
+        editor_top = editor.mapTo(widget, QPoint(0, 0)).y()
+        self._view.ensureVisible(widget.x(), widget.y() + editor_top, 0, _SPACING)
+
+
 class ChatView(QScrollArea):
     """Scrollable conversation bound to a :class:`MessageListModel`.
 
@@ -216,7 +352,6 @@ class ChatView(QScrollArea):
         self._model: MessageListModel | None = None
         self._follow_bottom = True
         self._actions_enabled = True
-        self._editing: MessageWidget | None = None
         self._revealed: MessageWidget | None = None
         self._has_earlier = False
         self._earlier_armed = False
@@ -231,6 +366,7 @@ class ChatView(QScrollArea):
         self.viewport().setAutoFillBackground(True)
         self._column = _MessageColumn()
         self.setWidget(self._column)
+        self._edits = _InlineEdits(self, self._column)
         self._column.set_column_width(self.viewport().width())
 
         self._throttle = RepaintThrottle(_STREAM_RENDER_INTERVAL_MS, self._render_rows, self)
@@ -317,21 +453,16 @@ class ChatView(QScrollArea):
         widgets = self._column.widgets()
         if not 0 <= row < len(widgets):
             return False
-        self._on_message_edit_requested(widgets[row])
-        return self._editing is widgets[row]
+        self._edits.open(widgets[row])
+        return self._edits.editing is widgets[row]
 
     def editing_row(self) -> int | None:
         """Row whose inline editor is open, or ``None``."""
-        if self._editing is None:
-            return None
-        return self._column.index_of(self._editing)
+        return self._edits.row()
 
     def cancel_editing(self) -> None:
         """Close an open inline editor without sending (e.g. the caller rebuilds the rows)."""
-        if self._editing is not None:
-            widget, self._editing = self._editing, None
-            widget.stop_editing()
-            self._refit_widget(widget)
+        self._edits.cancel()
 
     def reveal(self, row: int, text: str | None = None) -> bool:
         """Scroll ``row`` into the middle of the view, e.g. to open a search hit.
@@ -346,7 +477,7 @@ class ChatView(QScrollArea):
         self._throttle.flush()
         widget = widgets[row]
         if self._revealed is not None and self._revealed is not widget:
-            self._clear_selection(self._revealed)
+            _clear_selection(self._revealed)
         self._revealed = widget
         target = widget.y() + widget.height() // 2
         found = text is None
@@ -396,7 +527,7 @@ class ChatView(QScrollArea):
             anchor = None
         widgets = [self._create_widget() for _ in range(first, last + 1)]
         for offset, widget in enumerate(widgets):
-            self._fill(widget, self._model.index(first + offset, 0))
+            _fill(widget, self._model, self._model.index(first + offset, 0))
         self._column.insert(first, widgets)
         if anchor is not None:
             bar.setValue(self._column.top_of(anchor + len(widgets)) - anchor_offset)
@@ -432,7 +563,7 @@ class ChatView(QScrollArea):
         widgets = []
         for row in range(model.rowCount()):
             widget = self._create_widget()
-            self._fill(widget, model.index(row, 0))
+            _fill(widget, model, model.index(row, 0))
             widgets.append(widget)
         self._column.insert(0, widgets)
         self.scroll_to_bottom()
@@ -442,8 +573,7 @@ class ChatView(QScrollArea):
         self._earlier_check.start()
 
     def _forget(self, widget: MessageWidget) -> None:
-        if widget is self._editing:
-            self._editing = None
+        self._edits.forget(widget)
         if widget is self._revealed:
             self._revealed = None
 
@@ -458,22 +588,14 @@ class ChatView(QScrollArea):
         changed = {int(r) for r in roles}
         if changed and changed <= {int(_Roles.MessageIdRole)}:
             return  # nothing on screen shows the id
-        content_only = bool(changed) and changed <= {
-            int(_Roles.ContentRole),
-            int(Qt.ItemDataRole.DisplayRole),
-            int(_Roles.ThinkingRole),
-        }
-        controls_only = bool(changed) and changed <= {
-            int(_Roles.MessageIdRole),
-            int(_Roles.SiblingIndexRole),
-            int(_Roles.SiblingCountRole),
-        }
+        content_only = bool(changed) and changed <= _CONTENT_ROLES
+        controls_only = bool(changed) and changed <= _CONTROL_ROLES
         widgets = self._column.widgets()
         for row in range(top_left.row(), bottom_right.row() + 1):
             index = self._model.index(row, 0)
             if controls_only and 0 <= row < len(widgets):
                 # A new version count needs no new Markdown render, only a new header.
-                self._fill_controls(widgets[row], index)
+                _fill_controls(widgets[row], self._model, index)
                 self._column.refit(row)
             elif content_only and self._model.data(index, _Roles.StreamingRole):
                 self._throttle.request(row)
@@ -496,41 +618,6 @@ class ChatView(QScrollArea):
             widget.set_actions_enabled(False)
         return widget
 
-    def _fill(self, widget: MessageWidget, index: QModelIndex) -> None:
-        model = self._model
-        assert model is not None
-        # model.data(), not index.data(): a direct Python call, no QVariant round trip.
-        widget.set_role(model.data(index, _Roles.RoleRole))
-        streaming = bool(model.data(index, _Roles.StreamingRole))
-        widget.set_state(
-            meta=model.data(index, _Roles.MetaRole) or "",
-            finish_reason=model.data(index, _Roles.FinishReasonRole),
-            excluded=bool(model.data(index, _Roles.ExcludedRole)),
-        )
-        widget.set_controls(
-            streaming=streaming,
-            sibling_index=model.data(index, _Roles.SiblingIndexRole) or 0,
-            sibling_count=model.data(index, _Roles.SiblingCountRole) or 1,
-        )
-        widget.set_thinking(
-            model.data(index, _Roles.ThinkingRole) or "",
-            model.data(index, _Roles.ThinkingSecondsRole),
-            active=bool(model.data(index, _Roles.ThinkingActiveRole)),
-        )
-        widget.set_sources(
-            model.data(index, _Roles.SourcesRole) or (), model.data(index, _Roles.SourcesNoteRole)
-        )
-        widget.set_text(model.data(index, _Roles.ContentRole) or "", streaming=streaming)
-
-    def _fill_controls(self, widget: MessageWidget, index: QModelIndex) -> None:
-        model = self._model
-        assert model is not None
-        widget.set_controls(
-            streaming=bool(model.data(index, _Roles.StreamingRole)),
-            sibling_index=model.data(index, _Roles.SiblingIndexRole) or 0,
-            sibling_count=model.data(index, _Roles.SiblingCountRole) or 1,
-        )
-
     def _render_rows(self, rows: set[int]) -> None:
         model = self._model
         if model is None:
@@ -538,7 +625,7 @@ class ChatView(QScrollArea):
         widgets = self._column.widgets()
         for row in sorted(rows):
             if 0 <= row < len(widgets):
-                self._fill(widgets[row], model.index(row, 0))
+                _fill(widgets[row], model, model.index(row, 0))
                 self._column.refit(row)
 
     def _rerender_all(self) -> None:
@@ -546,7 +633,7 @@ class ChatView(QScrollArea):
         if self._model is None:
             return
         for row, widget in enumerate(self._column.widgets()):
-            self._fill(widget, self._model.index(row, 0))
+            _fill(widget, self._model, self._model.index(row, 0))
         self._column.relayout_all()
 
     # -- user actions -------------------------------------------------------------------------
@@ -563,7 +650,7 @@ class ChatView(QScrollArea):
         if not self._actions_enabled or self._model is None:
             return
         if action == MessageAction.EDIT:
-            self._on_message_edit_requested(widget)
+            self._edits.open(widget)
             return
         row = self._column.index_of(widget)
         if action == MessageAction.REGENERATE:
@@ -575,69 +662,10 @@ class ChatView(QScrollArea):
         elif action == MessageAction.NEXT:
             self.sibling_requested.emit(row, 1)
 
-    def _on_message_edit_requested(self, widget: MessageWidget) -> None:
-        model = self._model
-        if model is None or not self._actions_enabled or widget.role != Role.USER:
-            return
-        if widget is self._editing:
-            widget.editor().setFocus(Qt.FocusReason.OtherFocusReason)  # type: ignore[union-attr]
-            return
-        self.cancel_editing()  # one editor at a time
-        if not widget.has_editor():
-            # Connected on first use: most bubbles are never edited.
-            widget.edit_submitted.connect(
-                lambda text, w=widget: self._on_message_edit_submitted(w, text)
-            )
-            widget.edit_cancelled.connect(lambda w=widget: self._on_message_edit_cancelled(w))
-            widget.editor_resized.connect(lambda w=widget: self._on_message_editor_resized(w))
-        row = self._column.index_of(widget)
-        self._throttle.flush()
-        widget.start_editing(model.data(model.index(row, 0), _Roles.ContentRole) or "")
-        self._editing = widget
-        self._column.refit(row)
-        self._ensure_editor_visible(widget)
-
-    def _on_message_edit_submitted(self, widget: MessageWidget, text: str) -> None:
-        if widget is self._editing:
-            self._editing = None
-        row = self._refit_widget(widget)
-        self.edit_submitted.emit(row, text)
-
-    def _on_message_edit_cancelled(self, widget: MessageWidget) -> None:
-        if widget is self._editing:
-            self._editing = None
-        self._refit_widget(widget)
-
-    def _on_message_editor_resized(self, widget: MessageWidget) -> None:
-        self._refit_widget(widget)
-        editor = widget.editor()
-        if editor is not None:
-            # Keep the line being typed on screen as the editor grows.
-            caret = editor.cursorRect()
-            point = editor.viewport().mapTo(self._column, caret.center())
-            self.ensureVisible(point.x(), point.y(), 0, caret.height())
-
     def _refit_widget(self, widget: MessageWidget) -> int:
         row = self._column.index_of(widget)
         self._column.refit(row)
         return row
-
-    def _ensure_editor_visible(self, widget: MessageWidget) -> None:
-        editor = widget.editor()
-        if editor is None:
-            return
-        # Bottom first (the Send button), then the top of the editor wins if both cannot fit.
-        bottom = widget.y() + widget.height()
-        self.ensureVisible(widget.x(), bottom, 0, _SPACING)
-        editor_top = editor.mapTo(widget, QPoint(0, 0)).y()
-        self.ensureVisible(widget.x(), widget.y() + editor_top, 0, _SPACING)
-
-    @staticmethod
-    def _clear_selection(widget: MessageWidget) -> None:
-        cursor = widget.body.textCursor()
-        if cursor.hasSelection():
-            cursor.clearSelection()
-            widget.body.setTextCursor(cursor)
 
     def _on_message_anchor_clicked(self, widget: MessageWidget, url: QUrl) -> None:
         scheme = url.scheme().lower()
