@@ -703,6 +703,37 @@
     </message>
 </context>
 <context>
+    <name>ConversationDelegate</name>
+    <message>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="128"/>
+        <source>Untitled</source>
+        <extracomment>Padding inside a row (pixels) and the space between the title and the date.</extracomment>
+        <translation>无标题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="151"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="158"/>
+        <source>d MMM yyyy</source>
+        <comment>date in an earlier year</comment>
+        <translation>yyyy年M月d日</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="161"/>
+        <source>d MMM</source>
+        <comment>date earlier this year</comment>
+        <translation>M月d日</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <location filename="../../desktop/shell/crash.py" line="151"/>
@@ -2839,6 +2870,14 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
+    <name>SearchResultDelegate</name>
+    <message>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="193"/>
+        <source>Untitled</source>
+        <translation>无标题</translation>
+    </message>
+</context>
+<context>
     <name>SharedEmbedder</name>
     <message>
         <location filename="../../desktop/documents/qt/workers.py" line="147"/>
@@ -2908,68 +2947,69 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="845"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="194"/>
         <source>New chat</source>
+        <extracomment>Quiet time after the last keystroke before a search is run.</extracomment>
         <translation>新建聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="846"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="195"/>
         <source>Start a new chat</source>
         <translation>开始新的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="850"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="199"/>
         <source>Search chats (Ctrl+K)</source>
         <translation>搜索聊天 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="851"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="200"/>
         <source>Search chats</source>
         <translation>搜索聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="869"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="218"/>
         <source>Chats</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="887"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="236"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="890"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="239"/>
         <source>No matches</source>
         <translation>无匹配结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="902"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="251"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="903"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="252"/>
         <source>Deleted chats; restore them or delete them for good</source>
         <translation>已删除的聊天；可以恢复或永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="914"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="263"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="917"/>
-        <location filename="../../desktop/history/qt/sidebar.py" line="1002"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="266"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="351"/>
         <source>Pin</source>
         <translation>置顶</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="919"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="268"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="1002"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="351"/>
         <source>Unpin</source>
         <translation>取消置顶</translation>
     </message>
@@ -3282,45 +3322,6 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
-    </message>
-</context>
-<context>
-    <name>_ConversationDelegate</name>
-    <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="568"/>
-        <source>Untitled</source>
-        <extracomment>Quiet time after the last keystroke before a search is run. Padding inside a row (pixels) and the space between the title and the date.</extracomment>
-        <translation>无标题</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="591"/>
-        <source>Today</source>
-        <translation>今天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="593"/>
-        <source>Yesterday</source>
-        <translation>昨天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="598"/>
-        <source>d MMM yyyy</source>
-        <comment>date in an earlier year</comment>
-        <translation>yyyy年M月d日</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="601"/>
-        <source>d MMM</source>
-        <comment>date earlier this year</comment>
-        <translation>M月d日</translation>
-    </message>
-</context>
-<context>
-    <name>_SearchResultDelegate</name>
-    <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="633"/>
-        <source>Untitled</source>
-        <translation>无标题</translation>
     </message>
 </context>
 <context>
