@@ -64,12 +64,20 @@ def system_is_dark() -> bool:
 
 
 def is_dark(theme: str) -> bool:
-    """The scheme a theme setting resolves to right now."""
+    """The scheme a theme *setting* resolves to right now (see :func:`palette_is_dark` for
+    what a widget shows)."""
     if theme == "dark":
         return True
     if theme == "light":
         return False
     return system_is_dark()
+
+
+def palette_is_dark(palette: QPalette) -> bool:
+    """Whether ``palette`` is a dark one: the one rule for every colour that must read on both
+    (code highlighting, warning colours). Decided by the Base colour, the background text is
+    drawn on, so a widget given a palette of its own is judged by what it shows."""
+    return palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
 
 
 RELAYOUT_ON_FONT_CHANGE = "relayoutOnFontChange"

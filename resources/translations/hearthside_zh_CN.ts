@@ -311,21 +311,6 @@
     </message>
 </context>
 <context>
-    <name>ChatView</name>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="1300"/>
-        <source>Open link</source>
-        <translation>打开链接</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="1305"/>
-        <source>Open this link in your browser?
-{url}</source>
-        <translation>在浏览器中打开此链接？
-{url}</translation>
-    </message>
-</context>
-<context>
     <name>CollectionChip</name>
     <message>
         <location filename="../../desktop/documents/qt/collection_chips.py" line="43"/>
@@ -622,99 +607,130 @@
 <context>
     <name>ContextMeter</name>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="147"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="144"/>
         <source>Context use</source>
         <translation>上下文用量</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="150"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="147"/>
         <source>Leave out oldest turns</source>
         <translation>略去最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="152"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="149"/>
         <source>Summarize oldest turns</source>
         <translation>总结最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="156"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="153"/>
         <source>What happens when this conversation no longer fits the model&apos;s context window: the oldest turns are left out, or the model first summarizes them into a note it keeps reading.</source>
         <translation>当此对话超出模型的上下文窗口时：略去最早的几轮对话，或者先由模型把它们总结成一段摘要，模型之后会继续读取这段摘要。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="161"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="158"/>
         <source>When the conversation is too long</source>
         <translation>对话过长时</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="206"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="203"/>
         <source>{used} / {n} tokens</source>
         <translation>{used} / {n} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="208"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="205"/>
         <source>{numbers} + up to {passages} for document passages</source>
         <translation>{numbers} + 文档段落最多 {passages}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="217"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="214"/>
         <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
         <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="224"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="221"/>
         <source>on send, the oldest turn may be summarized</source>
         <translation>发送时，最早的一轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="226"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="223"/>
         <source>on send, up to the {n} oldest turns may be summarized</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="232"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="229"/>
         <source>on send, the oldest turn may be left out</source>
         <translation>发送时，最早的一轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="234"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="231"/>
         <source>on send, up to the {n} oldest turns may be left out</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="243"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="240"/>
         <source>on send, the oldest turn will be summarized</source>
         <translation>发送时，最早的一轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="245"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="242"/>
         <source>on send, the {n} oldest turns will be summarized</source>
         <translation>发送时，最早的 {n} 轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="249"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="246"/>
         <source>on send, the oldest turn will be left out</source>
         <translation>发送时，最早的一轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="251"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="248"/>
         <source>on send, the {n} oldest turns will be left out</source>
         <translation>发送时，最早的 {n} 轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="256"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="253"/>
         <source>{numbers} · nearly full</source>
         <translation>{numbers} · 即将占满</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="269"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="266"/>
         <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="275"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="272"/>
         <source>Passages from the attached collections are chosen when you send and may take up to {passages} tokens: what is left after the system prompt, your message and the reply&apos;s room, at most half the window.</source>
         <translation>所附文档集中的段落在发送时选出，最多可占 {passages} 个 token：即系统提示词、你的消息和回复预留空间之外剩下的部分，且不超过窗口的一半。</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationDelegate</name>
+    <message>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="128"/>
+        <source>Untitled</source>
+        <extracomment>Padding inside a row (pixels) and the space between the title and the date.</extracomment>
+        <translation>无标题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="151"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="158"/>
+        <source>d MMM yyyy</source>
+        <comment>date in an earlier year</comment>
+        <translation>yyyy年M月d日</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="161"/>
+        <source>d MMM</source>
+        <comment>date earlier this year</comment>
+        <translation>M月d日</translation>
     </message>
 </context>
 <context>
@@ -1023,187 +1039,187 @@
 <context>
     <name>HubBrowser</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="394"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="395"/>
         <source>Search Hugging Face for GGUF models</source>
         <translation>在 Hugging Face 上搜索 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="401"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="402"/>
         <source>Most downloaded</source>
         <translation>下载最多</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="402"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="403"/>
         <source>Recently updated</source>
         <translation>最近更新</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="403"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="404"/>
         <source>Most liked</source>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="424"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="425"/>
         <source>Choose a model on the left.</source>
         <translation>请在左侧选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="435"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="436"/>
         <source>Model card</source>
         <translation>模型卡片</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="451"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="452"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="502"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="503"/>
         <source>Suggested models. Search to see everything on {endpoint}.</source>
         <translation>推荐模型。搜索可查看 {endpoint} 上的全部模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="545"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="546"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="560"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="561"/>
         <source>{count} model(s) with GGUF files.</source>
         <translation>{count} 个含 GGUF 文件的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="563"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="564"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="575"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="576"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="578"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="579"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="579"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="580"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="581"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="582"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="583"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="584"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="585"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="586"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="587"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="588"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="589"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="590"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="614"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="615"/>
         <source>Loading the model card…</source>
         <translation>正在加载模型卡片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="616"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="617"/>
         <source>Listing files…</source>
         <translation>正在列出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="636"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="637"/>
         <source>This model has no description.</source>
         <translation>此模型没有说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="640"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="641"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="640"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="641"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="640"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="641"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="705"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="706"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="708"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="709"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="715"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="716"/>
         <source>★ {name}: the largest that fits comfortably at {tokens} tokens of context.</source>
         <translation>★ {name}：在 {tokens} 个 token 的上下文下，本机可宽裕运行的最大文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="751"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="752"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="763"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="764"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="765"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="766"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="769"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="770"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="777"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="778"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="779"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="780"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="794"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="795"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="809"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="810"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="810"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="811"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -1213,32 +1229,32 @@
 <context>
     <name>HubResultsModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="181"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="182"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="182"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="183"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="183"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="184"/>
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="184"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="185"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="185"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="186"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="201"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="202"/>
         <source> (gated)</source>
         <translation>（需申请访问）</translation>
     </message>
@@ -2181,146 +2197,158 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
-    <name>MessageWidget</name>
+    <name>MessageEditor</name>
     <message>
-        <location filename="../../desktop/chat/qt/view.py" line="585"/>
-        <location filename="../../desktop/chat/qt/view.py" line="718"/>
-        <location filename="../../desktop/chat/qt/view.py" line="856"/>
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="586"/>
-        <source>Copy the message as Markdown</source>
-        <translation>以 Markdown 格式复制消息</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="595"/>
-        <source>…</source>
-        <translation>…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="596"/>
-        <location filename="../../desktop/chat/qt/view.py" line="597"/>
-        <source>More actions</source>
-        <translation>更多操作</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="650"/>
-        <source>You</source>
-        <translation>你</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="651"/>
-        <source>Assistant</source>
-        <translation>助手</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="652"/>
-        <source>System</source>
-        <translation>系统</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="656"/>
-        <source>Edit this message and send it again</source>
-        <translation>编辑此消息并重新发送</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="657"/>
-        <location filename="../../desktop/chat/qt/view.py" line="848"/>
-        <source>Edit</source>
-        <translation>编辑</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="659"/>
-        <source>Write a new version of this reply</source>
-        <translation>为此回复生成新版本</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="660"/>
-        <location filename="../../desktop/chat/qt/view.py" line="853"/>
-        <source>Regenerate</source>
-        <translation>重新生成</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="719"/>
-        <source>[image: {alt}]</source>
-        <translation>[图片：{alt}]</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="720"/>
-        <source>code</source>
-        <translation>代码</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="787"/>
-        <source>Not sent to the model: the conversation is longer than the context window</source>
-        <translation>未发送给模型：对话长度超出了上下文窗口</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="790"/>
-        <source>Stopped</source>
-        <translation>已停止</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="791"/>
-        <source>Reached the length limit</source>
-        <translation>已达到长度上限</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="792"/>
-        <source>The reply ended with an error</source>
-        <translation>回复因错误而中止</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="793"/>
-        <source>Interrupted: the app closed before the reply ended</source>
-        <translation>已中断：回复结束前应用已关闭</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="859"/>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="875"/>
-        <source>✎</source>
-        <translation>✎</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="875"/>
-        <source>↻</source>
-        <translation>↻</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="969"/>
+        <location filename="../../desktop/chat/qt/message_editor.py" line="86"/>
         <source>Edit message</source>
+        <extracomment>The editor grows with its text up to this many lines, then scrolls. Space between the text box and the row of buttons.</extracomment>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/view.py" line="978"/>
+        <location filename="../../desktop/chat/qt/message_editor.py" line="95"/>
         <source>Enter to send, Shift+Enter for a new line, Esc to cancel</source>
         <translation>Enter 发送，Shift+Enter 换行，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/view.py" line="981"/>
+        <location filename="../../desktop/chat/qt/message_editor.py" line="98"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/view.py" line="982"/>
+        <location filename="../../desktop/chat/qt/message_editor.py" line="99"/>
         <source>Keep the message as it was (Esc)</source>
         <translation>保持消息原样 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/view.py" line="984"/>
+        <location filename="../../desktop/chat/qt/message_editor.py" line="101"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/view.py" line="985"/>
+        <location filename="../../desktop/chat/qt/message_editor.py" line="102"/>
         <source>Send the edited message as a new version (Enter)</source>
         <translation>将编辑后的消息作为新版本发送 (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>MessageHeader</name>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="127"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="255"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="128"/>
+        <source>Copy the message as Markdown</source>
+        <translation>以 Markdown 格式复制消息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="137"/>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="138"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="139"/>
+        <source>More actions</source>
+        <translation>更多操作</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="161"/>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="162"/>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="163"/>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="167"/>
+        <source>Edit this message and send it again</source>
+        <translation>编辑此消息并重新发送</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="168"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="247"/>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="170"/>
+        <source>Write a new version of this reply</source>
+        <translation>为此回复生成新版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="171"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="252"/>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="258"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="281"/>
+        <source>✎</source>
+        <translation>✎</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="281"/>
+        <source>↻</source>
+        <translation>↻</translation>
+    </message>
+</context>
+<context>
+    <name>MessageWidget</name>
+    <message>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="195"/>
+        <source>Copy</source>
+        <extracomment>Padding inside a bubble and the gap between its header, body and note.</extracomment>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="196"/>
+        <source>[image: {alt}]</source>
+        <translation>[图片：{alt}]</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="197"/>
+        <source>code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="223"/>
+        <source>Not sent to the model: the conversation is longer than the context window</source>
+        <translation>未发送给模型：对话长度超出了上下文窗口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="226"/>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="227"/>
+        <source>Reached the length limit</source>
+        <translation>已达到长度上限</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="228"/>
+        <source>The reply ended with an error</source>
+        <translation>回复因错误而中止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="229"/>
+        <source>Interrupted: the app closed before the reply ended</source>
+        <translation>已中断：回复结束前应用已关闭</translation>
     </message>
 </context>
 <context>
@@ -2780,49 +2808,73 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="243"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="244"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="244"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="245"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="245"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="246"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="246"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="247"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="247"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="248"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="287"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="288"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="296"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="297"/>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="298"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="299"/>
         <source>{count} parts</source>
         <translation>{count} 个分卷</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="300"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="301"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
+    </message>
+</context>
+<context>
+    <name>SafeTextBrowser</name>
+    <message>
+        <location filename="../../desktop/qtkit/safe_text.py" line="148"/>
+        <source>Open link</source>
+        <extracomment>Texts longer than this (in characters) are not narrowed to their ideal width.</extracomment>
+        <translation>打开链接</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/qtkit/safe_text.py" line="153"/>
+        <source>Open this link in your browser?
+{url}</source>
+        <translation>在浏览器中打开此链接？
+{url}</translation>
+    </message>
+</context>
+<context>
+    <name>SearchResultDelegate</name>
+    <message>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="193"/>
+        <source>Untitled</source>
+        <translation>无标题</translation>
     </message>
 </context>
 <context>
@@ -2858,70 +2910,106 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
+    <name>SiblingSwitch</name>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="52"/>
+        <source>‹</source>
+        <translation>‹</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="53"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="54"/>
+        <source>Previous version</source>
+        <translation>上一个版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="56"/>
+        <source>›</source>
+        <translation>›</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="57"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="58"/>
+        <source>Next version</source>
+        <translation>下一个版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="75"/>
+        <source>{index}/{count}</source>
+        <translation>{index}/{count}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="77"/>
+        <source>Version {index} of {count}</source>
+        <translation>第 {index} 个版本，共 {count} 个</translation>
+    </message>
+</context>
+<context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="845"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="194"/>
         <source>New chat</source>
+        <extracomment>Quiet time after the last keystroke before a search is run.</extracomment>
         <translation>新建聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="846"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="195"/>
         <source>Start a new chat</source>
         <translation>开始新的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="850"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="199"/>
         <source>Search chats (Ctrl+K)</source>
         <translation>搜索聊天 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="851"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="200"/>
         <source>Search chats</source>
         <translation>搜索聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="869"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="218"/>
         <source>Chats</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="887"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="236"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="890"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="239"/>
         <source>No matches</source>
         <translation>无匹配结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="902"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="251"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="903"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="252"/>
         <source>Deleted chats; restore them or delete them for good</source>
         <translation>已删除的聊天；可以恢复或永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="914"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="263"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="917"/>
-        <location filename="../../desktop/history/qt/sidebar.py" line="1002"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="266"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="351"/>
         <source>Pin</source>
         <translation>置顶</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="919"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="268"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="1002"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="351"/>
         <source>Unpin</source>
         <translation>取消置顶</translation>
     </message>
@@ -3025,52 +3113,52 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>StarterListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="133"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="134"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="133"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="134"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="133"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="134"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="133"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="134"/>
         <source>Why</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="142"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="143"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="142"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="143"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="144"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="145"/>
         <source>Under 1 GB</source>
         <translation>1 GB 以下</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="145"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="146"/>
         <source>1–3 GB</source>
         <translation>1–3 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="146"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="147"/>
         <source>3–6 GB</source>
         <translation>3–6 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="147"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="148"/>
         <source>Over 6 GB</source>
         <translation>6 GB 以上</translation>
     </message>
@@ -3234,81 +3322,6 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
-    </message>
-</context>
-<context>
-    <name>_ConversationDelegate</name>
-    <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="568"/>
-        <source>Untitled</source>
-        <extracomment>Quiet time after the last keystroke before a search is run. Padding inside a row (pixels) and the space between the title and the date.</extracomment>
-        <translation>无标题</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="591"/>
-        <source>Today</source>
-        <translation>今天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="593"/>
-        <source>Yesterday</source>
-        <translation>昨天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="598"/>
-        <source>d MMM yyyy</source>
-        <comment>date in an earlier year</comment>
-        <translation>yyyy年M月d日</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="601"/>
-        <source>d MMM</source>
-        <comment>date earlier this year</comment>
-        <translation>M月d日</translation>
-    </message>
-</context>
-<context>
-    <name>_SearchResultDelegate</name>
-    <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="633"/>
-        <source>Untitled</source>
-        <translation>无标题</translation>
-    </message>
-</context>
-<context>
-    <name>_SiblingSwitch</name>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="478"/>
-        <source>‹</source>
-        <extracomment>Space around the column of bubbles and between two bubbles, in pixels. Padding inside a bubble and the gap between its header, body and note. Bubbles take at most this share of the viewport width, but never less than _MIN_BUBBLE (unless the viewport itself is narrower). At most one re-render of a streaming reply per this many milliseconds. Texts longer than this (in characters) are not narrowed to their ideal width. The inline editor grows with its text up to this many lines, then scrolls. An opening code fence: up to three spaces, then three or more backticks or tildes. The Copy anchors the renderer puts above code blocks (tags, never text: text is escaped).</extracomment>
-        <translation>‹</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="479"/>
-        <location filename="../../desktop/chat/qt/view.py" line="480"/>
-        <source>Previous version</source>
-        <translation>上一个版本</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="482"/>
-        <source>›</source>
-        <translation>›</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="483"/>
-        <location filename="../../desktop/chat/qt/view.py" line="484"/>
-        <source>Next version</source>
-        <translation>下一个版本</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="501"/>
-        <source>{index}/{count}</source>
-        <translation>{index}/{count}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="503"/>
-        <source>Version {index} of {count}</source>
-        <translation>第 {index} 个版本，共 {count} 个</translation>
     </message>
 </context>
 <context>

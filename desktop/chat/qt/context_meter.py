@@ -25,6 +25,7 @@ from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.qt.composer import Composer
 from desktop.chat.qt.inference_worker import ContextCount
 from desktop.chat.qt.session import ChatSession
+from desktop.qtkit.theme import palette_is_dark
 
 __all__ = ["DEBOUNCE_MS", "ContextCounter", "ContextMeter", "MeterState"]
 
@@ -44,13 +45,9 @@ class MeterState(StrEnum):
     TOO_LONG = "too_long"  # the message cannot be sent until it is shorter
 
 
-def _is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
-
-
 def state_color(state: MeterState, palette: QPalette) -> QColor:
     """Amber and red that read on both themes; the normal bar uses the highlight colour."""
-    dark = _is_dark(palette)
+    dark = palette_is_dark(palette)
     if state in (MeterState.WARN, MeterState.OVER):
         return QColor("#f0b429" if dark else "#b26a00")
     if state == MeterState.TOO_LONG:

@@ -5,7 +5,7 @@ something: the curated starter list (``resources/starter_models.json``) shows wi
 Every hub call (``engine.hub.HubClient``, blocking) runs on a
 :class:`~desktop.qtkit.background_calls.BackgroundCalls` pool, tagged with a token so answers that
 arrive after the user moved on are dropped. Model cards are untrusted Markdown: they are rendered
-by ``core.markdown`` into a :class:`~desktop.chat.qt.view.SafeTextBrowser`, which loads no image
+by ``core.markdown`` into a :class:`~desktop.qtkit.safe_text.SafeTextBrowser`, which loads no image
 or other resource, and a link opens only after the user confirms.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QFont, QPalette, QWheelEvent
+from PySide6.QtGui import QDesktopServices, QFont, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import resources_dir
-from desktop.chat.qt.view import SafeTextBrowser
 from desktop.core.markdown import MarkdownLabels, render_markdown
 from desktop.core.settings import Settings
 from desktop.models.catalog import Fit, MachineMemory, ModelFacts
@@ -58,6 +57,8 @@ from desktop.models.qt.library_view import fit_colour, fit_text
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.list_model import ModelIndex
 from desktop.qtkit.row_table_model import RowTableModel
+from desktop.qtkit.safe_text import SafeTextBrowser
+from desktop.qtkit.theme import palette_is_dark
 
 __all__ = [
     "STARTER_FILE",
@@ -635,7 +636,7 @@ class HubBrowser(QWidget):
         if not text.strip():
             self.card.setPlainText(self.tr("This model has no description."))
         else:
-            dark = self.palette().color(QPalette.ColorRole.Base).lightnessF() < 0.5
+            dark = palette_is_dark(self.palette())
             labels = MarkdownLabels(
                 copy=self.tr("Copy"), image=self.tr("[image: {alt}]"), code=self.tr("code")
             )

@@ -293,7 +293,7 @@ def test_a_long_history_lists_a_page_then_the_rest_and_the_last_chat(
 
     from desktop.app import create
     from desktop.core.settings import Settings
-    from desktop.history.qt.sidebar import CONVERSATION_PAGE_SIZE
+    from desktop.history.qt.chat_list_model import CONVERSATION_PAGE_SIZE
     from desktop.store.conversations import ConversationStore
 
     private_data_dir.mkdir(parents=True, exist_ok=True)

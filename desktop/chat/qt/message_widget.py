@@ -1,0 +1,453 @@
+"""One message bubble: its header, its text (safe Markdown for replies), thinking, sources and
+a note; or, while the user edits it, the inline editor.
+
+Replies are model output, so untrusted: they are rendered by :mod:`desktop.core.markdown` (no
+raw HTML, no images, safe link schemes only) into a
+:class:`~desktop.qtkit.safe_text.SafeTextBrowser` that refuses to load any resource. What the
+user typed is shown as plain text, exactly. A streaming reply re-renders only its last block
+(:mod:`desktop.chat.qt.markdown_blocks`).
+
+The bubble lays itself out by hand (:meth:`MessageWidget.fit`) so the conversation's column can
+ask one bubble for its size without a layout pass anywhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QFrame, QLabel, QMenu, QPlainTextEdit, QToolButton, QWidget
+
+from desktop.chat.qt.markdown_blocks import IncrementalMarkdown
+from desktop.chat.qt.message_editor import MessageEditor
+from desktop.chat.qt.message_header import MessageHeader, SiblingSwitch
+from desktop.chat.qt.message_model import SourcesNote
+from desktop.chat.qt.sources_line import SourcesLine
+from desktop.chat.qt.thinking_section import ThinkingSection
+from desktop.core.conversation import FinishReason, MessageSource, Role
+from desktop.core.markdown import MarkdownLabels, RenderedMarkdown, render_markdown
+from desktop.qtkit.safe_text import SafeTextBrowser
+from desktop.qtkit.theme import palette_is_dark
+
+__all__ = ["MessageWidget"]
+
+#: Padding inside a bubble and the gap between its header, body and note.
+_PADDING = 10
+_GAP = 4
+
+
+def _blend(base: QColor, other: QColor, amount: float) -> QColor:
+    """``base`` moved ``amount`` (0..1) of the way towards ``other``."""
+    return QColor.fromRgbF(
+        base.redF() + (other.redF() - base.redF()) * amount,
+        base.greenF() + (other.greenF() - base.greenF()) * amount,
+        base.blueF() + (other.blueF() - base.blueF()) * amount,
+        1.0,
+    )
+
+
+class MessageWidget(QFrame):
+    """One message bubble: a header (author, meta line, actions), the text, and a note.
+
+    The widget shows what it is given and keeps nothing but the code blocks of its last render
+    (so a "Copy" anchor copies exactly what is on screen). Its header
+    (:class:`~desktop.chat.qt.message_header.MessageHeader`) holds the actions.
+
+    Edit turns the bubble into an inline editor (:meth:`start_editing`); the owner decides
+    which text it starts with and what to do with the result.
+
+    Signals:
+        copy_requested(): the user pressed this message's Copy button.
+        anchor_clicked(QUrl): the user clicked a link or a code block's Copy anchor.
+        action_requested(int): the user pressed Edit, Regenerate, Delete or a version arrow
+            (a :class:`~desktop.chat.qt.message_header.MessageAction`). Delete is not
+            confirmed yet.
+        edit_submitted(str): the inline editor was sent; the text is stripped and not empty.
+            The bubble is back in display mode when this is emitted.
+        edit_cancelled(): the inline editor was closed without sending.
+        editor_resized(): the inline editor's text needs a different height; the owner
+            should lay the bubble out again (see :meth:`fit`).
+        thinking_toggled(bool): the user opened or closed the reply's thinking; the owner
+            should lay the bubble out again.
+    """
+
+    copy_requested = Signal()
+    anchor_clicked = Signal(QUrl)
+    action_requested = Signal(int)
+    edit_submitted = Signal(str)
+    edit_cancelled = Signal()
+    editor_resized = Signal()
+    thinking_toggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._role = Role.ASSISTANT
+        self._excluded = False
+        self._code_blocks: tuple[str, ...] = ()
+        self._incremental: IncrementalMarkdown | None = None  # made when a reply first streams
+        self._size = QSize()
+        self._actions_enabled = True
+        self._editing = False
+        self._editor: MessageEditor | None = None  # made on the first edit
+        self._thinking: ThinkingSection | None = None  # made when a reply first has thinking
+        self._no_answer = False  # an assistant reply without answer text (yet)
+
+        self._header = MessageHeader(self)
+        self._header.copy_requested.connect(self.copy_requested)
+        self._header.action_requested.connect(self.action_requested)
+
+        self._body = SafeTextBrowser(self)
+        self._body.anchorClicked.connect(self.anchor_clicked)
+
+        self._note = QLabel(self)
+        self._note.setWordWrap(True)
+        self._note.setTextFormat(Qt.TextFormat.PlainText)
+        note_font = QFont(self._note.font())
+        note_font.setItalic(True)
+        self._note.setFont(note_font)
+        self._note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._note.hide()
+        self._citations: frozenset[int] = frozenset()
+        self._sources = SourcesLine(self)
+        self._sources.source_clicked.connect(self.anchor_clicked)
+        # The header's controls already match the defaults, and set_role (always called next)
+        # updates them; not touching them here keeps building a long chat fast.
+
+    # -- content ------------------------------------------------------------------------------
+
+    @property
+    def role(self) -> Role:
+        return self._role
+
+    @property
+    def body(self) -> SafeTextBrowser:
+        """The text widget (exposed for tests and accessibility tools)."""
+        return self._body
+
+    def header(self) -> MessageHeader:
+        """The author, meta line and actions above the text."""
+        return self._header
+
+    def code_block(self, index: int) -> str | None:
+        """Source of code block ``index`` as last rendered, or ``None``."""
+        if 0 <= index < len(self._code_blocks):
+            return self._code_blocks[index]
+        return None
+
+    def set_role(self, role: Role) -> None:
+        if not self._header.set_role(role):
+            return  # called on every streamed render; nothing to do
+        self._role = role
+        self.update()
+
+    def set_text(self, text: str, *, streaming: bool) -> None:
+        """Show ``text``: Markdown for the assistant, literal text for everyone else.
+
+        While ``streaming``, an update that only appended to the previous text re-renders just
+        the last Markdown block; otherwise (and always when the reply finishes) the whole
+        text is rendered.
+        """
+        if self._role != Role.ASSISTANT:
+            # Never interpreted: what the user typed is shown exactly, tags and all.
+            self._no_answer = False
+            self._forget_stream()
+            self._code_blocks = ()
+            self._body.setPlainText(text)
+            return
+        self._no_answer = not text
+        if not text and streaming:
+            self._forget_stream()
+            self._code_blocks = ()
+            self._body.setPlainText("…")
+            return
+        dark = palette_is_dark(self.palette())
+        if streaming:
+            if self._incremental is None:
+                self._incremental = IncrementalMarkdown(self._body, self._render)
+            self._code_blocks = self._incremental.show(text, dark)
+            return
+        self._forget_stream()
+        rendered = self._render(text, dark)
+        self._code_blocks = rendered.code_blocks
+        self._body.setHtml(rendered.html)
+
+    def set_thinking(self, text: str, seconds: float | None, *, active: bool) -> None:
+        """Show a reply's thinking above its text (nothing when it has none)."""
+        section = self._thinking
+        if not text and not active:
+            if section is not None:
+                section.hide()
+            return
+        if section is None:
+            section = self._thinking = ThinkingSection(self)
+            section.toggled.connect(self.thinking_toggled)
+        section.set_thinking(text, seconds, active)
+        section.show()
+
+    @property
+    def thinking_section(self) -> ThinkingSection | None:
+        """The thinking toggle and text; None for a message that never had thinking."""
+        return self._thinking
+
+    def _render(self, text: str, dark: bool) -> RenderedMarkdown:
+        labels = MarkdownLabels(
+            copy=self.tr("Copy"),
+            image=self.tr("[image: {alt}]"),
+            code=self.tr("code"),
+        )
+        return render_markdown(text, dark=dark, labels=labels, citations=self._citations)
+
+    def _forget_stream(self) -> None:
+        if self._incremental is not None:
+            self._incremental.reset()
+
+    def set_sources(self, sources: Sequence[MessageSource], note: SourcesNote | None) -> None:
+        """The reply's sources: "[n]" in its text becomes a link, and a line lists them."""
+        citations = frozenset(s.number for s in sources)
+        if citations != self._citations:
+            self._citations = citations
+            self._forget_stream()  # render the whole text again with the new links
+        self._sources.show_sources(sources, note)
+
+    @property
+    def sources_line(self) -> SourcesLine:
+        return self._sources
+
+    def set_state(self, *, meta: str, finish_reason: FinishReason | None, excluded: bool) -> None:
+        """Update the meta line, the finish note and the excluded dimming."""
+        self._header.set_meta(meta)
+        notes = []
+        if excluded:
+            notes.append(
+                self.tr("Not sent to the model: the conversation is longer than the context window")
+            )
+        finish_notes = {
+            FinishReason.CANCELLED: self.tr("Stopped"),
+            FinishReason.LENGTH: self.tr("Reached the length limit"),
+            FinishReason.ERROR: self.tr("The reply ended with an error"),
+            FinishReason.INTERRUPTED: self.tr("Interrupted: the app closed before the reply ended"),
+        }
+        if finish_reason in finish_notes:
+            notes.append(finish_notes[finish_reason])
+        self._note.setText("\n".join(notes))
+        self._note.setVisible(bool(notes))
+        if excluded != self._excluded:
+            self._excluded = excluded
+            self._apply_palette()
+
+    def note_text(self) -> str:
+        """The note under the text ("Stopped", ...), empty when none is shown."""
+        return self._note.text() if not self._note.isHidden() else ""
+
+    # -- actions and versions -----------------------------------------------------------------
+
+    def set_controls(self, *, streaming: bool, sibling_index: int, sibling_count: int) -> None:
+        """Show the version switch and hide actions while this message streams.
+
+        Returns early when nothing changed; the owner refits the bubble afterwards, since
+        the header may have changed width.
+        """
+        self._header.set_controls(
+            streaming=streaming, sibling_index=sibling_index, sibling_count=sibling_count
+        )
+
+    def set_actions_enabled(self, enabled: bool) -> None:
+        """Enable or disable Edit, Regenerate, Delete, the version switch and editor's Send.
+
+        Only enabled states change, never what is shown, so the bubble keeps its size.
+        """
+        if enabled != self._actions_enabled:
+            self._actions_enabled = enabled
+            self._header.set_actions_enabled(enabled)
+            if self._editor is not None:
+                self._editor.set_actions_enabled(enabled)
+
+    def sibling_switch(self) -> SiblingSwitch | None:
+        """The "‹ 2/3 ›" control, or ``None`` if this message never had other versions."""
+        return self._header.sibling_switch()
+
+    def action_button(self) -> QToolButton:
+        """The Edit (user) or Regenerate (assistant) button."""
+        return self._header.action_button()
+
+    def more_button(self) -> QToolButton:
+        return self._header.more_button()
+
+    def actions_menu(self) -> QMenu:
+        """The "…" menu, built on first use so bubbles that never open it cost nothing."""
+        return self._header.actions_menu()
+
+    # -- inline editing -----------------------------------------------------------------------
+
+    def is_editing(self) -> bool:
+        return self._editing
+
+    def has_editor(self) -> bool:
+        """Whether the inline editor was ever built (it is built on the first edit)."""
+        return self._editor is not None
+
+    def editor(self) -> QPlainTextEdit | None:
+        """The inline editor's text box while editing, else ``None``."""
+        return self._editor.box() if self._editor is not None and self._editing else None
+
+    def start_editing(self, text: str) -> None:
+        """Replace the text with an editor holding ``text``; the owner refits the bubble."""
+        if self._editor is None:
+            self._editor = MessageEditor(self)
+            self._editor.hide()
+            self._editor.set_actions_enabled(self._actions_enabled)
+            self._editor.submitted.connect(self._on_editor_submitted)
+            self._editor.cancelled.connect(self._on_editor_cancelled)
+            self._editor.height_changed.connect(self.editor_resized)
+        editor = self._editor
+        self._editing = True
+        editor.start(text)
+        self._body.hide()
+        editor.show()
+        self._header.set_editing(True)
+        editor.set_actions_enabled(self._actions_enabled)
+        editor.box().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def stop_editing(self) -> None:
+        """Back to showing the message; the owner refits the bubble."""
+        if not self._editing:
+            return
+        assert self._editor is not None
+        had_focus = self._editor.box().hasFocus()
+        self._editing = False
+        self._editor.stop()
+        self._editor.hide()
+        self._body.show()
+        self._header.set_editing(False)
+        if had_focus:
+            self._header.focus_action()
+
+    def _on_editor_submitted(self, text: str) -> None:
+        if self._editing:
+            self.stop_editing()
+            self.edit_submitted.emit(text)
+
+    def _on_editor_cancelled(self) -> None:
+        if self._editing:
+            self.stop_editing()
+            self.edit_cancelled.emit()
+
+    # -- geometry -----------------------------------------------------------------------------
+
+    def fit(self, max_width: int) -> QSize:
+        """Lay out the bubble for at most ``max_width`` pixels and return its size.
+
+        Geometry is computed here rather than by a layout so the column can ask for one
+        bubble's size without triggering layout passes anywhere else.
+        """
+        inner_max = max(1, max_width - 2 * _PADDING)
+        header_hint = self._header.fit_hint(inner_max)
+        if self._editing:
+            return self._fit_editing(inner_max, header_hint)
+        text_size = self._body.measure(inner_max, shrink=True)
+        wanted = max(text_size.width(), header_hint.width())
+        thinking = self._thinking if self._thinking and not self._thinking.isHidden() else None
+        if thinking is not None:
+            wanted = max(wanted, inner_max if thinking.expanded else thinking.minimum_width())
+        inner = min(inner_max, wanted)
+        if inner != text_size.width():
+            text_size = self._body.measure(inner, shrink=False)
+
+        y = _PADDING
+        self._header.setGeometry(_PADDING, y, inner, header_hint.height())
+        y += header_hint.height() + _GAP
+        # A reply that is (so far) only thinking shows no empty answer below it, nor a "…"
+        # placeholder repeating what "Thinking…" says.
+        waiting = thinking is not None and self._no_answer
+        if thinking is not None:
+            thinking.move(_PADDING, y)
+            y += thinking.fit(inner) + (0 if waiting else _GAP)
+        self._body.setVisible(not waiting)
+        if not waiting:
+            self._body.setGeometry(_PADDING, y, inner, text_size.height())
+            y += text_size.height()
+        return self._finish_fit(inner, y)
+
+    def _fit_editing(self, inner: int, header_hint: QSize) -> QSize:
+        # An editor gets the full width: editing a short message in a narrow box is cramped.
+        editor = self._editor
+        assert editor is not None
+        y = _PADDING
+        self._header.setGeometry(_PADDING, y, inner, header_hint.height())
+        y += header_hint.height() + _GAP
+        height = editor.fit(inner)
+        editor.setGeometry(_PADDING, y, inner, height)
+        return self._finish_fit(inner, y + height)
+
+    def _finish_fit(self, inner: int, y: int) -> QSize:
+        for below in (self._sources, self._note):
+            if below.isHidden():
+                continue
+            height = below.heightForWidth(inner)
+            if height < 0:
+                height = below.sizeHint().height()
+            y += _GAP
+            below.setGeometry(_PADDING, y, inner, height)
+            y += height
+        self._size = QSize(inner + 2 * _PADDING, y + _PADDING)
+        return self._size
+
+    def sizeHint(self) -> QSize:
+        return self._size if self._size.isValid() else super().sizeHint()
+
+    # -- painting -----------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if (
+            event.type() == QEvent.Type.PaletteChange
+            and self._excluded
+            and not self._in_palette_update
+        ):
+            self._apply_palette()  # the window palette changed; re-derive the dimmed colours
+        super().changeEvent(event)
+
+    _in_palette_update = False
+
+    def _apply_palette(self) -> None:
+        """Dim the text of excluded messages by blending it towards the background."""
+        self._in_palette_update = True
+        try:
+            if self._excluded:
+                inherited = self.parentWidget().palette() if self.parentWidget() else QPalette()
+                base = inherited.color(QPalette.ColorRole.Base)
+                # Only the two text roles are set, so every other role still follows the window.
+                palette = QPalette()
+                for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText):
+                    palette.setColor(role, _blend(inherited.color(role), base, 0.5))
+                self.setPalette(palette)
+            else:
+                self.setPalette(QPalette())
+        finally:
+            self._in_palette_update = False
+        self.update()
+
+    def bubble_color(self) -> QColor:
+        """Background of this bubble, derived from the palette so light and dark both work."""
+        palette = self.palette()
+        base = palette.color(QPalette.ColorRole.Base)
+        if self._role == Role.USER:
+            return _blend(base, palette.color(QPalette.ColorRole.Highlight), 0.22)
+        if self._role == Role.SYSTEM:
+            return base
+        return _blend(base, palette.color(QPalette.ColorRole.Text), 0.06)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        if self._role == Role.SYSTEM:
+            pen_color = _blend(
+                self.palette().color(QPalette.ColorRole.Base),
+                self.palette().color(QPalette.ColorRole.Text),
+                0.25,
+            )
+            painter.setPen(pen_color)
+        painter.setBrush(self.bubble_color())
+        painter.drawRoundedRect(self.rect().adjusted(0, 0, -1, -1), 10, 10)
+        painter.end()

@@ -1,0 +1,271 @@
+"""How the sidebar's rows are drawn: one line per chat, two lines per search hit.
+
+Both delegates draw text as plain text, segment by segment (a snippet is never parsed as HTML),
+on the style's own row background (hover, selection).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QDate,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QTransform
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop.history.qt.chat_list_model import ConversationListModel
+from desktop.history.qt.search_results import SearchResultsModel
+
+__all__ = ["ConversationDelegate", "SearchResultDelegate"]
+
+_Index = QModelIndex | QPersistentModelIndex
+
+#: Padding inside a row (pixels) and the space between the title and the date.
+_H_PAD = 8
+_V_PAD = 6
+_GAP = 6
+_PIN_SIZE = 12
+
+
+def _pin_path() -> QPainterPath:
+    """A push pin in a unit square, tilted like one stuck in a board."""
+    path = QPainterPath()
+    path.addRoundedRect(0.32, 0.0, 0.36, 0.14, 0.05, 0.05)  # cap
+    path.addRect(0.38, 0.12, 0.24, 0.32)  # body
+    path.addRoundedRect(0.16, 0.42, 0.68, 0.12, 0.05, 0.05)  # collar
+    path.addRect(0.47, 0.52, 0.06, 0.48)  # needle
+    path.setFillRule(Qt.FillRule.WindingFill)
+    turn = QTransform().translate(0.5, 0.5).rotate(35).translate(-0.5, -0.5)
+    return turn.map(path)
+
+
+_PIN = _pin_path()
+
+
+def _row_colors(opt: QStyleOptionViewItem) -> tuple[QPalette.ColorGroup, bool, QColor, QColor]:
+    """The palette group, whether the row is selected, and its text and dimmed colours."""
+    group = _color_group(opt)
+    selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+    text_color = opt.palette.color(
+        group,
+        QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text,
+    )
+    dim_color = (
+        QColor(text_color)
+        if selected
+        else opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
+    )
+    return group, selected, text_color, dim_color
+
+
+def _color_group(option: QStyleOptionViewItem) -> QPalette.ColorGroup:
+    if not option.state & QStyle.StateFlag.State_Enabled:
+        return QPalette.ColorGroup.Disabled
+    if option.state & QStyle.StateFlag.State_Active:
+        return QPalette.ColorGroup.Active
+    return QPalette.ColorGroup.Inactive
+
+
+def _draw_panel(painter: QPainter, option: QStyleOptionViewItem) -> None:
+    """The style's own row background (hover, selection), without its text."""
+    widget = option.widget
+    style = widget.style() if widget is not None else QApplication.style()
+    style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
+
+
+class ConversationDelegate(QStyledItemDelegate):
+    """One line per chat: the elided title, then a pin mark and a relative day on the right.
+
+    Every row has the same height (the view uses uniform item sizes), so thousands of rows
+    cost nothing until they scroll into view.
+    """
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        height = option.fontMetrics.height() + 2 * _V_PAD
+        return QSize(max(option.rect.width(), 100), max(height, _PIN_SIZE + 2 * _V_PAD))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        _draw_panel(painter, opt)
+        _group, selected, text_color, dim_color = _row_colors(opt)
+        if selected:
+            dim_color.setAlphaF(0.75)
+
+        rect = opt.rect.adjusted(_H_PAD, 0, -_H_PAD, 0)
+        painter.save()
+        small = QFont(opt.font)
+        small.setPointSizeF(max(1.0, opt.font.pointSizeF() * 0.88))
+        small_metrics = QFontMetrics(small)
+        day = self.day_label(index.data(ConversationListModel.Roles.UpdatedAtRole))
+        day_width = small_metrics.horizontalAdvance(day)
+        right = rect.right()
+        painter.setFont(small)
+        painter.setPen(dim_color)
+        painter.drawText(
+            QRect(right - day_width + 1, rect.top(), day_width, rect.height()),
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            day,
+        )
+        right -= day_width + _GAP
+        if index.data(ConversationListModel.Roles.PinnedRole):
+            top = rect.top() + (rect.height() - _PIN_SIZE) // 2
+            pin = QTransform.fromScale(_PIN_SIZE, _PIN_SIZE).map(_PIN)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.fillPath(pin.translated(QPointF(right - _PIN_SIZE + 1, top)), dim_color)
+            right -= _PIN_SIZE + _GAP
+
+        title = index.data(Qt.ItemDataRole.DisplayRole) or self.tr("Untitled")
+        title_rect = QRect(rect.left(), rect.top(), max(0, right - rect.left()), rect.height())
+        painter.setFont(opt.font)
+        painter.setPen(text_color)
+        elided = opt.fontMetrics.elidedText(title, Qt.TextElideMode.ElideRight, title_rect.width())
+        painter.drawText(
+            title_rect,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            elided,
+        )
+        painter.restore()
+
+    def day_label(self, timestamp: float | None, today: QDate | None = None) -> str:
+        """ "Today", "Yesterday", a weekday within the week, else a short date.
+
+        Days are local calendar days, so a chat from 23:59 is "Yesterday" a minute later.
+        """
+        if timestamp is None:
+            return ""
+        today = today or QDate.currentDate()
+        day = QDateTime.fromSecsSinceEpoch(int(timestamp)).date()
+        days = day.daysTo(today)
+        if days <= 0:
+            return self.tr("Today") if days == 0 else QLocale().toString(day, self._date_format())
+        if days == 1:
+            return self.tr("Yesterday")
+        if days < 7:
+            return QLocale().toString(day, "ddd")
+        if day.year() == today.year():
+            return QLocale().toString(day, self._date_format())
+        return QLocale().toString(day, self.tr("d MMM yyyy", "date in an earlier year"))
+
+    def _date_format(self) -> str:
+        return self.tr("d MMM", "date earlier this year")
+
+
+class SearchResultDelegate(QStyledItemDelegate):
+    """Two lines per hit: the chat title in bold, then the snippet with its matches bold.
+
+    The snippet is drawn segment by segment as plain text (never parsed as HTML). When the
+    first match would start far to the right, the text before it is cut to "…" so the match
+    stays in view.
+    """
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        height = 2 * option.fontMetrics.height() + 2 * _V_PAD + 2
+        return QSize(max(option.rect.width(), 100), height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        _draw_panel(painter, opt)
+        group, selected, text_color, dim_color = _row_colors(opt)
+        mark_color = QColor(opt.palette.color(group, QPalette.ColorRole.Highlight))
+        mark_color.setAlphaF(0.28)
+
+        roles = SearchResultsModel.Roles
+        rect = opt.rect.adjusted(_H_PAD, _V_PAD, -_H_PAD, -_V_PAD)
+        line_height = opt.fontMetrics.height()
+        bold = QFont(opt.font)
+        bold.setBold(True)
+        bold_metrics = QFontMetrics(bold)
+
+        painter.save()
+        title = index.data(roles.TitleRole) or self.tr("Untitled")
+        painter.setFont(bold)
+        painter.setPen(text_color)
+        title_rect = QRect(rect.left(), rect.top(), rect.width(), line_height)
+        painter.drawText(
+            title_rect,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            bold_metrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+
+        plain: str = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        ranges: tuple[tuple[int, int], ...] = index.data(roles.MatchRangesRole) or ()
+        segments = _segments(plain, ranges)
+        segments = _keep_first_match_in_view(segments, opt.fontMetrics, rect.width())
+        y = rect.top() + line_height + 2
+        x = rect.left()
+        right = rect.right() + 1
+        for text, is_match in segments:
+            metrics = bold_metrics if is_match else opt.fontMetrics
+            width = metrics.horizontalAdvance(text)
+            if x + width > right:
+                text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, right - x)
+                width = metrics.horizontalAdvance(text)
+            if not text:
+                break
+            segment_rect = QRect(x, y, width, line_height)
+            if is_match and not selected:
+                painter.fillRect(segment_rect, mark_color)
+            painter.setFont(bold if is_match else opt.font)
+            painter.setPen(text_color if is_match else dim_color)
+            painter.drawText(
+                segment_rect,
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                text,
+            )
+            x += width
+            if x >= right:
+                break
+        painter.restore()
+
+
+def _segments(plain: str, ranges: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:
+    segments: list[tuple[str, bool]] = []
+    position = 0
+    for start, length in ranges:
+        if start > position:
+            segments.append((plain[position:start], False))
+        segments.append((plain[start : start + length], True))
+        position = start + length
+    if position < len(plain):
+        segments.append((plain[position:], False))
+    return segments
+
+
+def _keep_first_match_in_view(
+    segments: list[tuple[str, bool]], metrics: QFontMetrics, width: int
+) -> list[tuple[str, bool]]:
+    """Shorten the text before the first match to at most a third of the row, with "…"."""
+    if len(segments) < 2 or segments[0][1]:
+        return segments
+    lead = segments[0][0]
+    budget = width // 3
+    if metrics.horizontalAdvance(lead) <= budget:
+        return segments
+    ellipsis = "…"
+    # Drop whole characters from the left until the rest fits after the ellipsis.
+    low, high = 0, len(lead)
+    while low < high:
+        middle = (low + high) // 2
+        if metrics.horizontalAdvance(ellipsis + lead[middle:]) <= budget:
+            high = middle
+        else:
+            low = middle + 1
+    keep = low
+    # Start at a word when one begins soon after the cut, rather than mid-word.
+    space = lead.find(" ", keep, keep + 12)
+    if keep and not lead[keep - 1].isspace() and space != -1:
+        keep = space + 1
+    return [(ellipsis + lead[keep:].lstrip(), False), *segments[1:]]

@@ -1,0 +1,160 @@
+"""Search hits for the sidebar: the marked snippets the store returns, parsed, and the list model
+that shows them.
+
+Search hits come from the store as snippets in which each match is wrapped in ``\\x02`` and
+``\\x03``. The text around the matches is user and model text, so it is treated as untrusted:
+it is drawn as plain text, and the HTML form escapes everything but the ``<b>`` tags we add.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QByteArray, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from desktop.qtkit.list_model import RowListModel
+from desktop.store.conversations import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
+
+__all__ = ["SearchResultsModel", "parse_snippet", "snippet_html"]
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def parse_snippet(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Split a marked snippet into its plain text and the ``(start, length)`` of each match.
+
+    Tolerant on purpose: a start mark without an end runs to the end of the text, a stray end
+    mark is dropped, and other control characters (newlines, tabs) become spaces so the
+    snippet stays on one line.
+    """
+    plain: list[str] = []
+    ranges: list[tuple[int, int]] = []
+    start: int | None = None
+    length = 0
+    for char in snippet:
+        if char == HIGHLIGHT_START:
+            if start is None:
+                start = length
+        elif char == HIGHLIGHT_END:
+            if start is not None and length > start:
+                ranges.append((start, length - start))
+            start = None
+        else:
+            if char < " " or char == "\x7f":
+                char = " "
+            plain.append(char)
+            length += 1
+    if start is not None and length > start:
+        ranges.append((start, length - start))
+    return "".join(plain), tuple(ranges)
+
+
+def snippet_html(snippet: str) -> str:
+    """The snippet as HTML: every match in ``<b>``, everything else escaped."""
+    plain, ranges = parse_snippet(snippet)
+    parts: list[str] = []
+    position = 0
+    for start, length in ranges:
+        parts.append(html.escape(plain[position:start]))
+        parts.append("<b>" + html.escape(plain[start : start + length]) + "</b>")
+        position = start + length
+    parts.append(html.escape(plain[position:]))
+    return "".join(parts)
+
+
+def _strip_marks(text: str) -> str:
+    return parse_snippet(text)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _HitRow:
+    hit: SearchHit
+    title: str
+    plain: str
+    ranges: tuple[tuple[int, int], ...]
+    html: str
+
+
+class SearchResultsModel(RowListModel):
+    """Search hits, best first, in the order the store ranked them.
+
+    Snippets are parsed once when the hits arrive, so painting never re-parses.
+
+    Signals:
+        The standard ``QAbstractItemModel`` signals only (modelReset, ...).
+    """
+
+    class Roles(IntEnum):
+        ConversationIdRole = Qt.ItemDataRole.UserRole + 1  # int
+        MessageIdRole = Qt.ItemDataRole.UserRole + 2  # int | None (None: the title matched)
+        TitleRole = Qt.ItemDataRole.UserRole + 3  # str, plain
+        SnippetHtmlRole = Qt.ItemDataRole.UserRole + 4  # str, escaped, matches in <b>
+        MatchRangesRole = Qt.ItemDataRole.UserRole + 5  # tuple of (start, length) in display
+        RankRole = Qt.ItemDataRole.UserRole + 6  # float, as the store gave it
+
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
+        Roles.ConversationIdRole: QByteArray(b"conversationId"),
+        Roles.MessageIdRole: QByteArray(b"messageId"),
+        Roles.TitleRole: QByteArray(b"title"),
+        Roles.SnippetHtmlRole: QByteArray(b"snippetHtml"),
+        Roles.MatchRangesRole: QByteArray(b"matchRanges"),
+        Roles.RankRole: QByteArray(b"rank"),
+    }
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[_HitRow] = []
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self._row_at(index)
+        if row is None:
+            return None
+        roles = SearchResultsModel.Roles
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.plain
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.title
+        if role == roles.ConversationIdRole:
+            return row.hit.conversation_id
+        if role == roles.MessageIdRole:
+            return row.hit.message_id
+        if role == roles.TitleRole:
+            return row.title
+        if role == roles.SnippetHtmlRole:
+            return row.html
+        if role == roles.MatchRangesRole:
+            return row.ranges
+        if role == roles.RankRole:
+            return row.hit.rank
+        return None
+
+    def set_hits(self, hits: Sequence[SearchHit]) -> None:
+        """Replace the results (one ``modelReset``)."""
+        rows = []
+        for hit in hits:
+            plain, ranges = parse_snippet(hit.snippet)
+            rows.append(
+                _HitRow(
+                    hit=hit,
+                    title=_strip_marks(hit.title),
+                    plain=plain,
+                    ranges=ranges,
+                    html=snippet_html(hit.snippet),
+                )
+            )
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_hits(())
+
+    def hit(self, row: int) -> SearchHit:
+        """The hit shown in ``row``; IndexError outside the list."""
+        if not 0 <= row < len(self._rows):
+            raise IndexError(f"no search hit at row {row}")
+        return self._rows[row].hit
