@@ -402,7 +402,7 @@ def test_stopping_while_summarizing_clears_the_summarizing_line(qtbot, app, tiny
     assert session.send("Newest question")
     # The tiny model summarizes too fast to press Stop meanwhile: the worker's queued signal
     # is handed to the session's slot directly, and Stop follows.
-    session.on_worker_summary_started(session._reply_id)
+    session.replies.on_worker_summary_started(session.reply.request_id)
     model = session.messages
     reply = model.index(model.rowCount() - 1)
     assert model.data(reply, model.Roles.MetaRole) == "Summarizing the earlier conversation…"
