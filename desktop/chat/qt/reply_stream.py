@@ -1,40 +1,49 @@
 """ReplyStream: the chat session's part that carries one reply from request to end.
 
-It holds the ``ReplyInProgress`` of the reply being written (none between replies), looks up
-passages through the ``Retriever`` first where collections are attached, applies the worker's
-answers to it and to the message list, and writes it to the store as it grows and when it
-ends. Answers tagged with another request id (a stopped reply's) are dropped. Decisions live in
+It stores the empty reply and shows its row, holds the ``ReplyInProgress`` of the reply being
+written (none between replies), looks up passages through the ``Retriever`` first where
+collections are attached, applies the worker's answers to it and to the message list, and
+writes it to the store as it grows and when it ends. Answers tagged with another request id (a stopped reply's) are dropped. Decisions live in
 ReplyInProgress and ConversationState; this class only adapts them to Qt and the store.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop.chat.chat_settings import ChatSettings
+from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.conversation_state import ConversationState
 from desktop.chat.grounding import Grounding, sources_from_hits
 from desktop.chat.qt.inference_worker import (
     GenerationRequest,
     InferenceWorker,
+    ModelInfo,
     PromptInfo,
     ReplyFailure,
     ReplyStats,
     SummaryMade,
 )
 from desktop.chat.qt.message_model import MessageListModel
+from desktop.chat.qt.requests import (
+    generation_info,
+    generation_request,
+    retrieval_request,
+    with_system_prompt,
+)
 from desktop.chat.reply import ReplyInProgress
 from desktop.chat.retrieval import (
     RetrievalAnswer,
     RetrievalFailure,
-    RetrievalRequest,
     RetrievalResult,
     Retriever,
 )
-from desktop.core.conversation import FinishReason
+from desktop.core.conversation import FinishReason, Role
 from desktop.store.conversations import ConversationStore
 
 __all__ = ["ReplyStream"]
@@ -99,29 +108,60 @@ class ReplyStream(QObject):
             return None
         return self.state.row_of_message(reply.message.id)
 
-    def begin(
+    def ask(
         self,
-        reply: ReplyInProgress,
-        request: GenerationRequest,
-        lookup: tuple[RetrievalRequest, Retriever, tuple[str, ...]] | None = None,
-    ) -> None:
-        """Starts ``reply`` (its row is already shown). With ``lookup`` (the question, who to
-        ask, the attached collections' names) the passages are looked up first, off the GUI
-        thread, and the request waits for them."""
+        request_id: int,
+        settings: ChatSettings,
+        overflow: OverflowStrategy,
+        model: ModelInfo | None,
+        grounding: tuple[Retriever, tuple[int, ...], tuple[str, ...]] | None = None,
+    ) -> bool:
+        """Stores an empty reply to the branch on screen, shows it and asks for its text. With
+        ``grounding`` (who to ask, the collections to search, the attached ones' names) the
+        passages are looked up first, off the GUI thread, and the request waits for them.
+        False if the reply could not be stored (``store_failed`` says why)."""
+        state = self.state
+        parent = state.last
+        conversation = state.conversation_id
+        assert conversation is not None and parent is not None
+        history, behind = state.history()
+        with_system_prompt(history, settings)
+        sampling = settings.sampling
+        if sampling.seed is None:  # pick it here so the stored reply can be reproduced
+            sampling = replace(sampling, seed=int.from_bytes(os.urandom(4), "little") & 0x7FFFFFFF)
+        info = generation_info(model, sampling)
+        try:
+            stored = self.store.add_message(
+                conversation, parent.id, Role.ASSISTANT, "", generation=info
+            )
+            self.store.set_current_leaf(conversation, stored.id)
+        except Exception as error:
+            self.store_failed.emit(str(error))
+            return False
+        row = state.append(stored)
+        count = len(self.store.children(parent.id, conversation))
+        self.messages.append_message(Role.ASSISTANT, "", streaming=True, message_id=stored.id)
+        self.messages.set_siblings(row, count - 1, count)
+        reply = ReplyInProgress(request_id, stored, info, tuple(behind), time.monotonic())
+        request = generation_request(
+            request_id, state, history, behind, settings, overflow, sampling
+        )
+        # A draft still being prepared is this very prompt, or no longer wanted: either way the
+        # reply goes first (what the draft evaluated is reused as far as it matches).
+        self._worker.drop_drafts_before(request_id)
         self.reply = reply
         self.streaming_changed.emit(True)
         self.reply_changed.emit()  # the chat list shows the new message at once
         self._pending = None
-        if lookup is None:
+        if grounding is None:
             self.generate_requested.emit(request)
-            return
-        question, retriever, self._names = lookup
+            return True
+        retriever, collections, self._names = grounding
         self._pending = request
         reply.searching()
-        row = self.state.row_of_message(reply.message.id)
-        if row is not None:
-            self.messages.set_sources(row, (), reply.sources_note)
-        retriever.retrieve(question, self.on_retrieved)
+        self.messages.set_sources(row, (), reply.sources_note)
+        retriever.retrieve(retrieval_request(request_id, history, collections), self.on_retrieved)
+        return True
 
     def on_retrieved(self, answer: RetrievalAnswer) -> None:
         """The passages (or the failure) for the reply waiting for them."""

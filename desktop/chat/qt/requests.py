@@ -12,12 +12,20 @@ from pathlib import Path
 from desktop.chat.chat_settings import ChatSettings
 from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.conversation_state import ConversationState
+from desktop.chat.grounding import DEFAULT_PASSAGES
 from desktop.chat.qt.inference_worker import CountRequest, GenerationRequest, ModelInfo
+from desktop.chat.retrieval import RetrievalRequest
 from desktop.core.conversation import ChatMessage, GenerationInfo, Role, StoredMessage
 from desktop.engine.llama import SamplingOptions
 from desktop.engine.starter import STARTER_SHA256, is_starter_model
 
-__all__ = ["count_request", "generation_info", "generation_request", "with_system_prompt"]
+__all__ = [
+    "count_request",
+    "generation_info",
+    "generation_request",
+    "retrieval_request",
+    "with_system_prompt",
+]
 
 
 def with_system_prompt(history: list[ChatMessage], settings: ChatSettings) -> list[ChatMessage]:
@@ -98,4 +106,19 @@ def generation_info(info: ModelInfo | None, sampling: SamplingOptions) -> Genera
         repeat_penalty=sampling.repeat_penalty,
         max_tokens=sampling.max_tokens,
         seed=sampling.seed,
+    )
+
+
+def retrieval_request(
+    request_id: int, history: Sequence[ChatMessage], collection_ids: Sequence[int]
+) -> RetrievalRequest:
+    """The search for the passages a reply to ``history`` is grounded in: its last turn, with
+    the user's previous question as context (searched too if the last one alone finds nothing)."""
+    earlier = [m.content for m in history[:-1] if m.role == Role.USER]
+    return RetrievalRequest(
+        request_id,
+        tuple(collection_ids),
+        history[-1].content,
+        DEFAULT_PASSAGES,
+        earlier[-1] if earlier else "",
     )

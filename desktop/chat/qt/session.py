@@ -19,12 +19,11 @@ the root to the conversation's current leaf.
 from __future__ import annotations
 
 import itertools
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from desktop.chat.chat_settings import (
     COLLECTIONS_KEY,
@@ -42,19 +41,13 @@ from desktop.chat.conversation_state import (
     sibling_place,
     sibling_step,
 )
-from desktop.chat.grounding import DEFAULT_PASSAGES
-from desktop.chat.qt.inference_worker import ContextCount, InferenceWorker, ModelInfo
+from desktop.chat.qt.drafts import DraftRequests
+from desktop.chat.qt.inference_worker import InferenceWorker, ModelInfo
 from desktop.chat.qt.message_model import MessageListModel, MessageRow
 from desktop.chat.qt.model_loader import ModelLoader
 from desktop.chat.qt.reply_stream import ReplyStream
-from desktop.chat.qt.requests import (
-    count_request,
-    generation_info,
-    generation_request,
-    with_system_prompt,
-)
 from desktop.chat.reply import SAVE_INTERVAL_S, ReplyInProgress, meta_line, stored_note
-from desktop.chat.retrieval import RetrievalRequest, Retriever
+from desktop.chat.retrieval import Retriever
 from desktop.core.conversation import (
     ConversationSummary,
     Role,
@@ -138,7 +131,6 @@ class ChatSession(QObject):
         self.messages = MessageListModel(self)
         self.settings = ChatSettings()
         self._ids = itertools.count(1)  # one sequence: loads, replies, drafts and counts
-        self._count_id: int | None = None
         self.default_overflow = OverflowStrategy.DROP
         """The app-wide choice; a conversation's own choice (`overflow`) wins."""
         self.overflow = OverflowStrategy.DROP
@@ -173,9 +165,11 @@ class ChatSession(QObject):
         replies.summary_made.connect(self._set_summary)
         replies.reply_changed.connect(self._announce)
         replies.store_failed.connect(self.store_failed)
-        self.count_requested.connect(worker.on_count_requested)
-        self.prepare_requested.connect(worker.on_prepare_requested)
-        worker.context_counted.connect(self.on_worker_context_counted)
+        self.drafts = DraftRequests(self, worker, self._ids)
+        """Counting and preparing the draft while the user types."""
+        self.drafts.count_requested.connect(self.count_requested)
+        self.drafts.prepare_requested.connect(self.prepare_requested)
+        self.drafts.context_counted.connect(self.context_counted)
 
     # State -----------------------------------------------------------------------------------
 
@@ -240,7 +234,7 @@ class ChatSession(QObject):
     def new_chat(self) -> None:
         """Shows an empty chat; it is stored when its first message is sent."""
         self.stop()
-        self._count_id = None  # a count still on its way is about the chat that leaves
+        self.drafts.count_id = None  # a count on its way is about the chat that leaves
         self.state.open(None, ())
         self.overflow = self.default_overflow
         self.messages.set_rows(())
@@ -255,7 +249,7 @@ class ChatSession(QObject):
         summary = self.store.get_conversation(conversation_id)
         if summary is None:
             return False
-        self._count_id = None  # a count still on its way is about the chat that leaves
+        self.drafts.count_id = None  # a count on its way is about the chat that leaves
         leaf = summary.current_leaf_id
         self.state.open(conversation_id, self.store.path_to(leaf) if leaf is not None else ())
         self._show_path()
@@ -321,7 +315,7 @@ class ChatSession(QObject):
                 self.store_failed.emit(str(error))
         self.attached_changed.emit(ids)
 
-    def _grounded(self) -> list[int]:
+    def grounded_collections(self) -> list[int]:
         """The attached collections that still exist: sending now looks up passages in them."""
         retriever = self.retriever
         if retriever is None:
@@ -334,46 +328,19 @@ class ChatSession(QObject):
         """Adds the next page of earlier messages above the ones shown."""
         added = self.state.show_earlier()
         if added:
-            self.messages.prepend_rows(self._rows_for(added))
+            self.messages.prepend_rows(message_rows(self.store, self.state, added))
         self.has_earlier_changed.emit(self.state.has_earlier)
 
     def _show_path(self) -> None:
         """Shows the state's branch anew (its last page): rows, summary, paging."""
         last = self.state.last
         self._set_summary(self.store.summary_for_leaf(last.id) if last is not None else None)
-        self.messages.set_rows(self._rows_for(self.state.shown))
+        self.messages.set_rows(message_rows(self.store, self.state, self.state.shown))
         self.has_earlier_changed.emit(self.state.has_earlier)
 
     def _set_summary(self, summary: RunningSummary | None) -> None:
         self.state.summary = summary
         self.summary_changed.emit(summary)
-
-    def _rows_for(self, messages: Sequence[StoredMessage]) -> list[MessageRow]:
-        siblings: dict[int | None, list[int]] = {}
-        not_sent = self.state.not_sent_ids()
-        rows = []
-        for message in messages:
-            if message.parent_id not in siblings:
-                children = self.store.children(message.parent_id, message.conversation_id)
-                siblings[message.parent_id] = [child.id for child in children]
-            index, count = sibling_place(siblings[message.parent_id], message.id)
-            rows.append(
-                MessageRow(
-                    message_id=message.id,
-                    role=message.role,
-                    content=message.content,
-                    finish_reason=message.finish_reason,
-                    meta=meta_line(message.generation),
-                    sibling_index=index,
-                    sibling_count=count,
-                    thinking=message.thinking,
-                    thinking_seconds=message.thinking_seconds,
-                    sources=message.sources,
-                    sources_note=stored_note(message.generation),
-                    excluded=message.id in not_sent,
-                )
-            )
-        return rows
 
     def edit_summary(self, text: str) -> bool:
         """Keeps the user's version of the running summary; the next prompt carries it."""
@@ -393,21 +360,7 @@ class ChatSession(QObject):
     def request_count(self, draft: str, focus: str = "") -> int | None:
         """Asks the worker what sending `draft` would take; None when it cannot be asked now
         (no model, or a reply is using the worker: counting must never delay it)."""
-        if self.model_info is None or self.is_streaming:
-            return None
-        self._count_id = next(self._ids)
-        self._worker.drop_counts_before(self._count_id)
-        self.count_requested.emit(
-            count_request(
-                self._count_id,
-                self.state,
-                draft,
-                self.settings,
-                focus,
-                grounded=bool(self._grounded()),
-            )
-        )
-        return self._count_id
+        return self.drafts.count(draft, focus)
 
     def prepare_reply(self, draft: str, whole: bool = True) -> int | None:
         """Has the model evaluate the prompt that sending `draft` would make, while the user
@@ -417,29 +370,7 @@ class ChatSession(QObject):
         Returns the request id, or None when nothing is asked: the setting is off, there is
         no model or no draft, a reply is streaming, or sending would first look up passages in
         attached documents (they depend on the sent text)."""
-        if (
-            not self.prepare_while_typing
-            or self.model_info is None
-            or self.is_streaming
-            or self.is_loading
-            or not draft.strip()
-            or self._grounded()
-        ):
-            return None
-        history, behind = self.state.with_draft(draft)
-        with_system_prompt(history, self.settings)
-        request_id = next(self._ids)
-        self._worker.drop_drafts_before(request_id)
-        request = generation_request(
-            request_id, self.state, history, behind, self.settings, self.overflow
-        )
-        self.prepare_requested.emit(request, whole)
-        return request_id
-
-    @Slot(int, object)
-    def on_worker_context_counted(self, request_id: int, count: ContextCount) -> None:
-        if request_id == self._count_id:
-            self.context_counted.emit(count)
+        return self.drafts.prepare(draft, whole)
 
     # Sending, editing, regenerating ------------------------------------------------------------
 
@@ -570,45 +501,45 @@ class ChatSession(QObject):
         self.replies.stop()
 
     def _request_reply(self) -> None:
-        parent = self.state.last
-        assert self.conversation_id is not None and parent is not None
-        history, behind = self.state.history()
-        with_system_prompt(history, self.settings)
-        sampling = self.settings.sampling
-        if sampling.seed is None:  # pick it here so the stored reply can be reproduced
-            sampling = replace(sampling, seed=int.from_bytes(os.urandom(4), "little") & 0x7FFFFFFF)
-        info = generation_info(self.model_info, sampling)
-        try:
-            stored = self.store.add_message(
-                self.conversation_id, parent.id, Role.ASSISTANT, "", generation=info
+        """Asks for a reply to the branch on screen (its last message is the user's)."""
+        grounded, retriever = self.grounded_collections(), self.retriever
+        names = tuple(retriever.name_of(i) or "" for i in self.attached) if retriever else ()
+        self.replies.ask(
+            next(self._ids),
+            self.settings,
+            self.overflow,
+            self.model_info,
+            (retriever, tuple(grounded), names) if grounded and retriever is not None else None,
+        )
+
+
+def message_rows(
+    store: ConversationStore, state: ConversationState, messages: Sequence[StoredMessage]
+) -> list[MessageRow]:
+    """The rows that show ``messages`` of ``state``'s branch: with their place among their
+    siblings (from the store) and whether the next prompt leaves them out."""
+    siblings: dict[int | None, list[int]] = {}
+    not_sent = state.not_sent_ids()
+    rows = []
+    for message in messages:
+        if message.parent_id not in siblings:
+            children = store.children(message.parent_id, message.conversation_id)
+            siblings[message.parent_id] = [child.id for child in children]
+        index, count = sibling_place(siblings[message.parent_id], message.id)
+        rows.append(
+            MessageRow(
+                message_id=message.id,
+                role=message.role,
+                content=message.content,
+                finish_reason=message.finish_reason,
+                meta=meta_line(message.generation),
+                sibling_index=index,
+                sibling_count=count,
+                thinking=message.thinking,
+                thinking_seconds=message.thinking_seconds,
+                sources=message.sources,
+                sources_note=stored_note(message.generation),
+                excluded=message.id in not_sent,
             )
-            self.store.set_current_leaf(self.conversation_id, stored.id)
-        except Exception as error:
-            self.store_failed.emit(str(error))
-            return
-        row = self.state.append(stored)
-        request_id = next(self._ids)
-        count = len(self.store.children(parent.id, self.conversation_id))
-        self.messages.append_message(Role.ASSISTANT, "", streaming=True, message_id=stored.id)
-        self.messages.set_siblings(row, count - 1, count)
-        reply = ReplyInProgress(request_id, stored, info, tuple(behind), time.monotonic())
-        # A draft still being prepared is this very prompt, or no longer wanted: either way the
-        # reply goes first (what the draft evaluated is reused as far as it matches).
-        request = generation_request(
-            request_id, self.state, history, behind, self.settings, self.overflow, sampling
         )
-        self._worker.drop_drafts_before(request_id)
-        grounded, retriever = self._grounded(), self.retriever
-        if not grounded or retriever is None:
-            self.replies.begin(reply, request)
-            return
-        earlier = [m.content for m in history[:-1] if m.role == Role.USER]
-        lookup = RetrievalRequest(
-            request_id,
-            tuple(grounded),
-            history[-1].content,
-            DEFAULT_PASSAGES,
-            earlier[-1] if earlier else "",
-        )
-        names = tuple(retriever.name_of(i) or "" for i in self.attached)
-        self.replies.begin(reply, request, (lookup, retriever, names))
+    return rows

@@ -174,7 +174,7 @@ def test_a_stale_count_never_reaches_the_meter(qtbot, small) -> None:
     assert first is not None and second is not None and second > first
     seen: list[ContextCount] = []
     session.context_counted.connect(seen.append)
-    session.on_worker_context_counted(first, count(1))
+    session.drafts.on_worker_context_counted(first, count(1))
     assert seen == []
     qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
     assert seen[-1].forecast.prompt_tokens > 1
@@ -189,7 +189,7 @@ def test_a_count_of_the_chat_that_was_left_never_reaches_the_meter(qtbot, small)
     seen: list[ContextCount] = []
     session.context_counted.connect(seen.append)
     assert app.window.open_conversation(other)
-    session.on_worker_context_counted(pending, count(1))  # the old chat's count arrives late
+    session.drafts.on_worker_context_counted(pending, count(1))  # the old chat's count arrives late
     assert seen == []
 
 
