@@ -3,8 +3,9 @@
 It stores the empty reply and shows its row, holds the ``ReplyInProgress`` of the reply being
 written (none between replies), looks up passages through the ``Retriever`` first where
 collections are attached, applies the worker's answers to it and to the message list, and
-writes it to the store as it grows and when it ends. Answers tagged with another request id (a stopped reply's) are dropped. Decisions live in
-ReplyInProgress and ConversationState; this class only adapts them to Qt and the store.
+writes it to the store as it grows and when it ends. Answers tagged with another request id
+(a stopped reply's) are dropped. Decisions live in ReplyInProgress and ConversationState; this
+class only adapts them to Qt and the store.
 """
 
 from __future__ import annotations
