@@ -126,6 +126,24 @@ class ConversationState:
         index = self.path_index(row)
         return None if index is None else self.path[index]
 
+    def regenerate_from(self, row: int | None) -> int | None:
+        """How much of the path a new version of the reply at ``row`` follows (the path is cut
+        there and a reply asked for); ``row`` None: the last reply, or the reply the user's last
+        message still lacks. None when ``row`` is not a reply or no user message precedes it."""
+        path = self.path
+        if not path:
+            return None
+        if row is None:
+            keep = len(path) - 1
+            if path[keep].role != Role.ASSISTANT:
+                keep += 1  # the last message is the user's: just ask for its reply
+        else:
+            found = self.path_index(row)
+            if found is None or path[found].role != Role.ASSISTANT:
+                return None
+            keep = found
+        return keep if keep > 0 and path[keep - 1].role == Role.USER else None
+
     def append(self, message: StoredMessage) -> int:
         """A new last message of the branch (shown); returns its row."""
         self.path.append(message)

@@ -202,3 +202,19 @@ def test_a_summary_covers_the_history_through_its_message() -> None:
     assert state.skipped(behind) == 6  # the larger of the two
     state.summary = _summary(99)  # on another branch
     assert state.summary_covers(behind) == 0
+
+
+def test_a_new_reply_follows_the_user_message_before_the_one_it_replaces() -> None:
+    state = ConversationState(3)
+    state.open(1, _chain(6))  # rows show messages 4, 5, 6
+    assert state.regenerate_from(None) == 5  # the last reply
+    assert state.regenerate_from(0) == 3  # row 0 shows message 4, a reply to message 3
+    assert state.regenerate_from(2) == 5
+    assert state.regenerate_from(1) is None  # message 5 is the user's
+    assert state.regenerate_from(7) is None
+    state.open(1, _chain(5))
+    assert state.regenerate_from(None) == 5  # the user's last message still lacks its reply
+    state.open(1, [_message(1, Role.ASSISTANT)])
+    assert state.regenerate_from(None) is None  # nothing asked it
+    state.open(1, [])
+    assert state.regenerate_from(None) is None

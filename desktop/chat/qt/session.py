@@ -429,21 +429,12 @@ class ChatSession(QObject):
 
     def regenerate(self, row: int | None = None) -> bool:
         """A new reply to the same history, kept beside the old one (default: the last reply)."""
-        path = self.state.path
-        if not self.can_send or self.conversation_id is None or not path:
+        if not self.can_send or self.conversation_id is None:
             return False
-        if row is None:
-            index = len(path) - 1
-            if path[index].role != Role.ASSISTANT:
-                index += 1  # the last message is the user's: just ask for its reply
-        else:
-            found = self.state.path_index(row)
-            if found is None or path[found].role != Role.ASSISTANT:
-                return False
-            index = found
-        if index == 0 or path[index - 1].role != Role.USER:
+        keep = self.state.regenerate_from(row)
+        if keep is None:
             return False
-        self.state.show_path(path[:index])
+        self.state.show_path(self.state.path[:keep])
         self._show_path()
         self._request_reply()
         return True
