@@ -100,8 +100,8 @@ class ReplyInProgress:
     thinking_since: float | None = None
     sources_note: SourcesNote | None = None
     finish_reason: FinishReason | None = None
-    _text: list[str] = field(default_factory=list)
-    _thinking: list[str] = field(default_factory=list)
+    _text: list[str] = field(default_factory=list, init=False, repr=False)
+    _thinking: list[str] = field(default_factory=list, init=False, repr=False)
 
     # Growing ----------------------------------------------------------------------------------
 
