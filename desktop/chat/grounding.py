@@ -23,12 +23,10 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
+from desktop.chat.retrieval import Passage
 from desktop.core.conversation import MessageSource
-
-if TYPE_CHECKING:  # the index is not needed to ground a reply, only its hits' shape
-    from desktop.documents.index import PassageHit
 
 __all__ = [
     "DEFAULT_PASSAGES",
@@ -69,7 +67,7 @@ class Grounding:
 
 
 def sources_from_hits(
-    hits: Iterable[PassageHit], collection_names: Mapping[int, str]
+    hits: Iterable[Passage], collection_names: Mapping[int, str]
 ) -> tuple[MessageSource, ...]:
     """Copies of the passages (the index may change later), numbered 1..n in rank order."""
     return tuple(

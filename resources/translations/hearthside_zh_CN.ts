@@ -303,14 +303,6 @@
     </message>
 </context>
 <context>
-    <name>ChatSession</name>
-    <message>
-        <location filename="../../desktop/chat/qt/session.py" line="997"/>
-        <source>Summarizing the earlier conversation…</source>
-        <translation>正在总结之前的对话…</translation>
-    </message>
-</context>
-<context>
     <name>CollectionChip</name>
     <message>
         <location filename="../../desktop/documents/qt/collection_chips.py" line="43"/>
@@ -764,12 +756,12 @@
 <context>
     <name>DocumentsFeature</name>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="44"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="43"/>
         <source>Document &amp;collections…</source>
         <translation>文档集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="59"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="58"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
@@ -2803,6 +2795,14 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/history/qt/pdf_export.py" line="253"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyStream</name>
+    <message>
+        <location filename="../../desktop/chat/qt/reply_stream.py" line="270"/>
+        <source>Summarizing the earlier conversation…</source>
+        <translation>正在总结之前的对话…</translation>
     </message>
 </context>
 <context>

@@ -19,6 +19,7 @@ from desktop.chat.grounding import (
     source_label,
     sources_from_hits,
 )
+from desktop.chat.retrieval import Passage
 from desktop.core.conversation import (
     ConversationSummary,
     DocumentsNote,
@@ -28,7 +29,6 @@ from desktop.core.conversation import (
     StoredMessage,
 )
 from desktop.core.markdown import SOURCE_SCHEME, render_markdown
-from desktop.documents.index import PassageHit
 from desktop.store.conversations import ConversationStore, decode_generation, encode_generation
 from desktop.store.export import (
     ExportConversation,
@@ -44,8 +44,8 @@ from desktop.store.export import (
 T0 = 1714557600.0
 
 
-def _hit(i: int, text: str, *, page: int | None = None, heading: str | None = None) -> PassageHit:
-    return PassageHit(i, 1, f"/docs/file{i}.pdf", page, heading, text, 1.0 / i, 0.9, ((0, 3),))
+def _hit(i: int, text: str, *, page: int | None = None, heading: str | None = None) -> Passage:
+    return Passage(1, f"/docs/file{i}.pdf", page, heading, text, ((0, 3),))
 
 
 def test_sources_are_numbered_in_rank_order_and_copied() -> None:

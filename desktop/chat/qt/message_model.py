@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
@@ -21,25 +21,11 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from desktop.chat.reply import SourcesNote, SourcesState
 from desktop.core.conversation import ChatMessage, FinishReason, MessageSource, Role
 from desktop.qtkit.list_model import RowListModel
 
 __all__ = ["MessageListModel", "MessageRow", "SourcesNote", "SourcesState"]
-
-
-class SourcesState(StrEnum):
-    """Where a reply stands with the user's documents; the view words each one."""
-
-    SEARCHING = "searching"  # the question is being looked up
-    NOTHING_RELEVANT = "nothing-relevant"  # the attached collections do not talk about it
-    LEFT_OUT = "left-out"  # some passages did not fit the context window
-    FAILED = "failed"  # the search failed; the reply goes on without sources
-
-
-@dataclass(frozen=True, slots=True)
-class SourcesNote:
-    state: SourcesState
-    count: int = 0  # LEFT_OUT: how many passages
 
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -13,10 +13,9 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
-from desktop.chat.qt.message_model import MessageListModel
-from desktop.chat.qt.session import ChatSession
 from desktop.documents.qt.collection_chips import CollectionChips
 from desktop.documents.qt.collections import DocumentCollections
+from desktop.documents.qt.retriever import CollectionsRetriever
 from desktop.documents.qt.sources_panel import SourcesPanel
 from desktop.shell.main_window import MainWindow
 from desktop.shell.single_instance import bring_to_front
@@ -38,7 +37,7 @@ class DocumentsFeature(QObject):
         super().__init__(window)
         self.window = window
         self.documents = documents
-        self.session: ChatSession = window.session
+        self.session = window.session
         self.dialog: CollectionsDialog | None = None
 
         self.action = QAction(self.tr("Document &collections…"), window)
@@ -71,7 +70,8 @@ class DocumentsFeature(QObject):
         messages.modelReset.connect(self.on_messages_changed)
         messages.rowsRemoved.connect(self.on_messages_changed)
 
-        self.session.set_documents(documents)
+        self.retriever = CollectionsRetriever(documents, self)
+        self.session.set_retriever(self.retriever)
         self.session.attached_changed.connect(self.on_session_attached_changed)
         self.session.conversation_opened.connect(self.on_session_conversation_opened)
         self.chips.set_attached(self.session.attached)
@@ -125,12 +125,7 @@ class DocumentsFeature(QObject):
         on screen goes too."""
         if self._shown_message_id is None:
             return
-        model = self.session.messages
-        role = MessageListModel.Roles.MessageIdRole
-        if not any(
-            model.data(model.index(row, 0), role) == self._shown_message_id
-            for row in range(model.rowCount())
-        ):
+        if self.session.messages.row_of_message(self._shown_message_id) is None:
             self._forget_source()
 
     def _forget_source(self) -> None:
@@ -143,10 +138,9 @@ class DocumentsFeature(QObject):
         model = self.session.messages
         if not 0 <= row < model.rowCount():
             return
-        index = model.index(row, 0)
-        sources = model.data(index, MessageListModel.Roles.SourcesRole) or ()
-        self._shown_message_id = model.data(index, MessageListModel.Roles.MessageIdRole)
-        self.panel.show_sources(sources, number)
+        shown = model.row_data(row)
+        self._shown_message_id = shown.message_id
+        self.panel.show_sources(shown.sources, number)
         if self.dock.isHidden():
             self.dock.show()
             # A third of the window, within what a passage needs to be readable.

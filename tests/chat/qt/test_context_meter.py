@@ -174,7 +174,7 @@ def test_a_stale_count_never_reaches_the_meter(qtbot, small) -> None:
     assert first is not None and second is not None and second > first
     seen: list[ContextCount] = []
     session.context_counted.connect(seen.append)
-    session.on_worker_context_counted(first, count(1))
+    session.drafts.on_worker_context_counted(first, count(1))
     assert seen == []
     qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
     assert seen[-1].forecast.prompt_tokens > 1
@@ -189,7 +189,7 @@ def test_a_count_of_the_chat_that_was_left_never_reaches_the_meter(qtbot, small)
     seen: list[ContextCount] = []
     session.context_counted.connect(seen.append)
     assert app.window.open_conversation(other)
-    session.on_worker_context_counted(pending, count(1))  # the old chat's count arrives late
+    session.drafts.on_worker_context_counted(pending, count(1))  # the old chat's count arrives late
     assert seen == []
 
 
@@ -402,7 +402,7 @@ def test_stopping_while_summarizing_clears_the_summarizing_line(qtbot, app, tiny
     assert session.send("Newest question")
     # The tiny model summarizes too fast to press Stop meanwhile: the worker's queued signal
     # is handed to the session's slot directly, and Stop follows.
-    session.on_worker_summary_started(session._reply_id)
+    session.replies.on_worker_summary_started(session.reply.request_id)
     model = session.messages
     reply = model.index(model.rowCount() - 1)
     assert model.data(reply, model.Roles.MetaRole) == "Summarizing the earlier conversation…"

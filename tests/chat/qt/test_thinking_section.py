@@ -174,7 +174,7 @@ def test_stopping_while_thinking_keeps_the_thinking_and_its_time(
     # The tiny model streams thousands of tokens a second, too fast to press Stop in the middle
     # of its thinking; so one thinking delta is handed to the session's slot directly, as the
     # worker's queued signal would, and Stop follows before any answer.
-    session.on_worker_reply_thinking_delta(session._reply_id, "Let me think")
+    session.replies.on_worker_reply_thinking_delta(session.reply.request_id, "Let me think")
     session.stop()
     reply = app.store.path_to(app.store.get_conversation(session.conversation_id).current_leaf_id)[
         -1
