@@ -30,6 +30,7 @@ class CollectionChip(QFrame):
     def __init__(self, collection_id: int, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.collection_id = collection_id
+        self.name = name
         self.setObjectName("collectionChip")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
@@ -107,14 +108,22 @@ class CollectionChips(QWidget):
         manage.triggered.connect(self.manage_requested)
 
     def _rebuild(self) -> None:
+        """One chip per attached collection that is listed (deleted ones, or ones whose list
+        has not arrived yet, have none). The collection list is reset on every indexing report:
+        when the chips would be the same they are kept, so a chip is never replaced under the
+        pointer while the user clicks its ×."""
+        wanted = [
+            (collection_id, name)
+            for collection_id in self._attached
+            if (name := self.documents.name_of(collection_id)) is not None
+        ]
+        if [(chip.collection_id, chip.name) for chip in self.chips] == wanted:
+            return
         for chip in self.chips:
             self._layout.removeWidget(chip)
             chip.deleteLater()
         self.chips = []
-        for position, collection_id in enumerate(self._attached):
-            name = self.documents.name_of(collection_id)
-            if name is None:
-                continue  # deleted, or the list has not arrived yet
+        for position, (collection_id, name) in enumerate(wanted):
             chip = CollectionChip(collection_id, name, self)
             chip.remove_requested.connect(self.detach_requested)
             self._layout.insertWidget(1 + position, chip)

@@ -128,3 +128,18 @@ def test_a_chip_shows_its_name_as_plain_text(qtbot) -> None:  # type: ignore[no-
     with qtbot.waitSignal(chip.remove_requested) as removed:
         chip.remove_button.click()
     assert removed.args == [7]
+
+
+def test_a_chip_is_kept_when_the_collection_list_is_reset(
+    qtbot, chips: CollectionChips, documents: DocumentCollections, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Indexing reports reset the collection list; a chip replaced then would swallow the click
+    the user was making on its ×."""
+    harbour = _make(qtbot, documents, "Harbour", tmp_path / "h")
+    chips.set_attached([harbour])
+    chip = chips.chips[0]
+    with qtbot.waitSignal(documents.collections.modelReset, timeout=TIMEOUT):
+        documents.refresh()
+    qtbot.wait(0)  # deleteLater would run on this pass
+    assert chips.chips == [chip]
+    assert chip.isVisible()
