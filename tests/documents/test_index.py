@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from desktop.documents.index import DB_FILE_NAME, DocumentIndex, IndexProgress
 from desktop.documents.passages import Section, Unreadable, UnreadableReason
-from desktop.store.conversations import ProblemKind
+from desktop.store.sqlite import ProblemKind
 
 
 class FakeExtractor:
@@ -212,7 +212,7 @@ def test_newer_schema_is_moved_aside(tmp_path: Path) -> None:
     path = tmp_path / DB_FILE_NAME
     with DocumentIndex.open(path) as index:
         index.create_collection("kept", [])
-        index._conn.execute("PRAGMA user_version = 99")
+        index.connection.execute("PRAGMA user_version = 99")
     with DocumentIndex.open(path) as index:
         assert index.problem is not None and index.problem.kind is ProblemKind.NEWER
     with DocumentIndex.open(path) as index:
@@ -252,9 +252,9 @@ def test_common_terms_rank_a_sample_and_still_answer(
 ) -> None:
     """When even the rarest word is in more passages than are ranked, a uniform sample is
     ranked: results still come, from the right collection, best first."""
-    import desktop.documents.index as doc_index
+    from desktop.documents import retrieval
 
-    monkeypatch.setattr(doc_index, "_RANKED_ROWS", 4)
+    monkeypatch.setattr(retrieval, "RANKED_ROWS", 4)
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(40):
@@ -273,7 +273,7 @@ def test_common_terms_rank_a_sample_and_still_answer(
 
 
 def test_reciprocal_rank_fusion_rewards_agreement() -> None:
-    from desktop.documents.index import reciprocal_rank_fusion
+    from desktop.documents.search import reciprocal_rank_fusion
 
     assert reciprocal_rank_fusion([[1, 2, 3], [3, 1, 4]]) == [1, 3, 2, 4]
     assert reciprocal_rank_fusion([[7], []]) == [7]

@@ -23,8 +23,10 @@ from desktop.core.conversation import (
     Role,
     StoredMessage,
 )
-from desktop.store import conversations as storage
+from desktop.store import conversation_schema
+from desktop.store.codecs import decode_generation, decode_sources, encode_generation
 from desktop.store.conversations import (
+    DB_FILE_NAME,
     HIGHLIGHT_END,
     HIGHLIGHT_START,
     ConversationStore,
@@ -33,6 +35,7 @@ from desktop.store.conversations import (
     ProblemKind,
     StoreError,
 )
+from desktop.store.sqlite import FULL_CHECK_INTERVAL, run_script
 
 START = 1_800_000_000.0
 
@@ -50,7 +53,7 @@ class Clock:
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / storage.DB_FILE_NAME
+    return tmp_path / "data" / DB_FILE_NAME
 
 
 @pytest.fixture
@@ -96,11 +99,11 @@ def chat(store: ConversationStore, turns: int, title: str = "") -> tuple[int, li
 
 
 def test_new_database_has_the_settings_we_rely_on(store: ConversationStore) -> None:
-    conn = store._conn
+    conn = store.connection
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == storage.latest_version()
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == conversation_schema.latest_version()
     assert store.problem is None and store.backup_path is None
     assert store.has_trigram == (sqlite3.sqlite_version_info >= (3, 34))
 
@@ -155,7 +158,7 @@ def build_at(path: Path, version: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = raw(path)
     conn.execute("PRAGMA journal_mode = WAL")
-    storage.migrate(conn, version)
+    conversation_schema.migrate(conn, version)
     if version == 0:
         # A version-0 file with something in it: only possible by hand, but it must be
         # backed up like any other before we write to it.
@@ -168,17 +171,17 @@ def build_at(path: Path, version: int) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("version", range(storage.latest_version()))
+@pytest.mark.parametrize("version", range(conversation_schema.latest_version()))
 def test_upgrade_from_every_earlier_version(tmp_path: Path, version: int) -> None:
     assert version == 0 or version in SEEDS, f"add a seed for schema version {version}"
     fresh = tmp_path / "fresh.db"
     ConversationStore.open(fresh).close()
-    path = tmp_path / storage.DB_FILE_NAME
+    path = tmp_path / DB_FILE_NAME
     build_at(path, version)
     with ConversationStore.open(path, clock=Clock()) as store:
         assert store.problem is None
         assert store.backup_path is not None
-        assert store.backup_path.name.startswith(f"{storage.DB_FILE_NAME}.bak-v{version}-")
+        assert store.backup_path.name.startswith(f"{DB_FILE_NAME}.bak-v{version}-")
         if version:
             SEEDS[version][1](store)
     backup = raw(store.backup_path)
@@ -198,7 +201,7 @@ def test_an_empty_file_is_set_up_without_a_backup(db_path: Path) -> None:
 
 
 def _add_tags(conn: sqlite3.Connection) -> None:
-    storage.run_script(
+    run_script(
         conn,
         """
         CREATE TABLE tags (conversation_id INTEGER REFERENCES conversations(id), tag TEXT);
@@ -214,12 +217,16 @@ def test_an_appended_migration_runs_after_a_backup_that_holds_the_wal(
     conversation_id, _ = chat(first, 2, "before the upgrade")
     # first stays open: its writes are still in the -wal file, not yet in the main file.
     assert Path(f"{db_path}-wal").stat().st_size > 0
-    shipped = storage.latest_version()
-    monkeypatch.setattr(storage, "MIGRATIONS", [*storage.MIGRATIONS, _add_tags])
+    shipped = conversation_schema.latest_version()
+    monkeypatch.setattr(
+        conversation_schema, "MIGRATIONS", [*conversation_schema.MIGRATIONS, _add_tags]
+    )
     with ConversationStore.open(db_path, clock=Clock()) as store:
         assert store.problem is None
-        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == shipped + 1
-        assert store._conn.execute("SELECT * FROM tags").fetchall() == [(conversation_id, "old")]
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == shipped + 1
+        assert store.connection.execute("SELECT * FROM tags").fetchall() == [
+            (conversation_id, "old")
+        ]
         assert store.backup_path is not None and f".bak-v{shipped}-" in store.backup_path.name
     first.close()
     backup = raw(store.backup_path)
@@ -242,8 +249,10 @@ def test_a_failing_migration_changes_nothing_and_the_file_is_kept(
                 "bug in the new migration"
             )  # trips on old data only, as real ones do
 
-    shipped = storage.latest_version()
-    monkeypatch.setattr(storage, "MIGRATIONS", [*storage.MIGRATIONS, broken])
+    shipped = conversation_schema.latest_version()
+    monkeypatch.setattr(
+        conversation_schema, "MIGRATIONS", [*conversation_schema.MIGRATIONS, broken]
+    )
     with ConversationStore.open(db_path, clock=Clock()) as store:
         assert store.problem is not None
         assert store.problem.kind is ProblemKind.MIGRATION_FAILED
@@ -320,7 +329,7 @@ def test_a_damaged_file_is_moved_aside_and_the_store_starts_fresh(
     with ConversationStore.open(db_path, clock=clock) as store:
         assert store.problem is not None, "damage went unnoticed"
         assert store.problem.kind is ProblemKind.DAMAGED
-        assert store.problem.moved_to.name == f"{storage.DB_FILE_NAME}.damaged-20261129-101500"
+        assert store.problem.moved_to.name == f"{DB_FILE_NAME}.damaged-20261129-101500"
         assert store.problem.moved_to.read_bytes() == before  # never deleted, never changed
         assert store.list_conversations() == []
         store.create_conversation("a new start")
@@ -356,7 +365,7 @@ def test_the_full_integrity_check_runs_when_damage_is_likelier(db_path: Path, wh
     assert json.loads(record.read_text())["size"] == db_path.stat().st_size
     _index_disagrees_with_its_table(db_path)
     if why == "week":
-        clock.now += storage.FULL_CHECK_INTERVAL
+        clock.now += FULL_CHECK_INTERVAL
     elif why == "unclean":
         Path(f"{db_path}-wal").write_bytes(bytes(64))  # left by a crash (not a valid WAL)
     elif why == "resized":
@@ -379,7 +388,7 @@ def test_a_full_check_is_remembered_a_week(db_path: Path) -> None:
     with ConversationStore.open(db_path, clock=clock) as store:
         first = store.full_check_at
         assert first is not None
-    clock.now += storage.FULL_CHECK_INTERVAL - 10
+    clock.now += FULL_CHECK_INTERVAL - 10
     with ConversationStore.open(db_path, clock=clock) as store:
         assert store.full_check_at == first  # quick_check only
     clock.now += 10
@@ -391,7 +400,7 @@ def test_a_file_from_a_newer_version_is_kept_aside_untouched(db_path: Path) -> N
     with ConversationStore.open(db_path) as store:
         chat(store, 2, "from the future")
     conn = raw(db_path)
-    conn.execute(f"PRAGMA user_version = {storage.latest_version() + 1}")
+    conn.execute(f"PRAGMA user_version = {conversation_schema.latest_version() + 1}")
     conn.close()
     before = db_path.read_bytes()
     with ConversationStore.open(db_path, clock=Clock()) as store:
@@ -434,7 +443,7 @@ def test_one_bad_row_never_hides_the_others(store: ConversationStore) -> None:
     reply = store.add_message(bad.id, user.id, Role.ASSISTANT, "reply", finish_reason="stop")
     wizard = store.add_message(bad.id, reply.id, Role.USER, "spell")
     odd = store.add_message(bad.id, wizard.id, Role.ASSISTANT, "odd", finish_reason="stop")
-    conn = store._conn
+    conn = store.connection
     conn.execute("UPDATE messages SET generation = '{not json' WHERE id = ?", (reply.id,))
     conn.execute("UPDATE messages SET role = 'wizard' WHERE id = ?", (wizard.id,))
     conn.execute(
@@ -705,13 +714,13 @@ def test_trash_restore_and_purge(store: ConversationStore) -> None:
     assert deleted_recent > deleted_old + 0.5
     assert store.purge_trash(older_than_days=30, now=now) == 1
     assert store.get_conversation(old) is None
-    assert store._conn.execute(
+    assert store.connection.execute(
         "SELECT count(*) FROM messages WHERE conversation_id = ?", (old,)
     ).fetchone() == (0,)
     assert [s.id for s in store.list_trash()] == [recent]
     assert store.purge_trash(older_than_days=0, now=now) == 1
     assert store.list_trash() == []
-    assert store._conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert store.connection.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
 # --- search ------------------------------------------------------------------------------
@@ -829,7 +838,7 @@ def test_a_streaming_reply_is_searchable_once_it_ends(store: ConversationStore) 
     check = "INSERT INTO {0}({0}) VALUES ('integrity-check')"
     for table in ("message_words", "title_words", "message_trigrams"):
         if table != "message_trigrams" or store.has_trigram:
-            store._conn.execute(check.format(table))
+            store.connection.execute(check.format(table))
 
 
 def test_search_over_ten_thousand_messages_is_fast(store: ConversationStore) -> None:
@@ -871,7 +880,7 @@ def test_search_over_ten_thousand_messages_is_fast(store: ConversationStore) -> 
                 None,
             )
         )
-    assert store._conn.execute("SELECT count(*) FROM messages").fetchone()[0] == 10_000
+    assert store.connection.execute("SELECT count(*) FROM messages").fetchone()[0] == 10_000
     queries = [
         words[0],
         words[1][:3],
@@ -965,7 +974,7 @@ def test_a_failing_import_leaves_nothing(store: ConversationStore, broken: Impor
 
 
 def schema_counts(store: ConversationStore) -> tuple[int, int]:
-    conn = store._conn
+    conn = store.connection
     return (
         conn.execute("SELECT count(*) FROM conversations").fetchone()[0],
         conn.execute("SELECT count(*) FROM messages").fetchone()[0],
@@ -1016,15 +1025,15 @@ def test_generation_info_survives_every_field() -> None:
             f"s{i}" if kind.startswith("str") else float(i) + 0.5 if "float" in kind else i
         )
     info = GenerationInfo(**values)
-    assert storage.decode_generation(storage.encode_generation(info)) == info
-    assert storage.decode_generation("[]") is None
-    assert storage.decode_generation(None) is None
+    assert decode_generation(encode_generation(info)) == info
+    assert decode_generation("[]") is None
+    assert decode_generation(None) is None
 
 
 def test_stored_messages_are_plain_values(store: ConversationStore) -> None:
     _, ids = chat(store, 2)
     assert all(isinstance(m, StoredMessage) for m in store.path_to(ids[-1]))
-    assert os.fspath(store.path).endswith(storage.DB_FILE_NAME)
+    assert os.fspath(store.path).endswith(DB_FILE_NAME)
 
 
 # --- thinking and sources ------------------------------------------------------------------
@@ -1067,7 +1076,7 @@ def test_thinking_and_sources_are_kept_beside_the_answer(db_path: Path) -> None:
     ["not json", "{}", '[{"number": "1", "file": "x"}]', '[{"number": 1}]', "[5]", "null"],
 )
 def test_unreadable_sources_are_dropped_not_fatal(text: str) -> None:
-    assert storage.decode_sources(text) == ()
+    assert decode_sources(text) == ()
 
 
 def test_readable_sources_survive_their_damaged_neighbours() -> None:
@@ -1075,6 +1084,4 @@ def test_readable_sources_survive_their_damaged_neighbours() -> None:
         '[{"number": 1, "file": "a.txt", "page": "x", "highlights": [[0, 2], [5, 1], "z"]},'
         ' {"number": 2}]'
     )
-    assert storage.decode_sources(text) == (
-        MessageSource(number=1, file="a.txt", highlights=((0, 2),)),
-    )
+    assert decode_sources(text) == (MessageSource(number=1, file="a.txt", highlights=((0, 2),)),)
