@@ -44,7 +44,6 @@ from desktop.documents.passages import (
     split_passages,
 )
 from desktop.documents.retrieval import PassageHit, PassageRetrieval
-from desktop.documents.search import has_search_terms
 from desktop.store.sqlite import check_existing, open_or_set_aside
 
 # Values the callers use, importable from here as before.
@@ -58,7 +57,6 @@ __all__ = [
     "IndexedFile",
     "PassageHit",
     "UpdateReport",
-    "has_search_terms",
     "normalize_name",
 ]
 
