@@ -141,9 +141,7 @@ class DocumentIndex(PassageRetrieval):
 
     def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], float]) -> None:
         super().__init__(conn, path, clock)
-        self.has_trigram = bool(
-            conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'passage_trigrams'").fetchone()
-        )
+        self.has_trigram = self.has_table("passage_trigrams")
 
     @classmethod
     def open(cls, path: Path | str, *, clock: Callable[[], float] = time.time) -> DocumentIndex:

@@ -88,9 +88,7 @@ class ConversationStore(RunningSummaries, ConversationSearch, ConversationTransf
         self.interrupted_ids: tuple[int, ...] = ()  # replies cut off by the last exit
         # When the file last passed (or, new, needed no) full integrity check; None: unknown.
         self.full_check_at: float | None = None
-        self.has_trigram = bool(
-            conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'message_trigrams'").fetchone()
-        )
+        self.has_trigram = self.has_table("message_trigrams")
 
     @classmethod
     def open(cls, path: Path | str, *, clock: Callable[[], float] = time.time) -> ConversationStore:

@@ -31,7 +31,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,6 +223,24 @@ def export_all(
     return _export_folder(items, Path(destination), fmt, all_branches, labels, report)
 
 
+def _rendered(
+    items: list[ExportConversation],
+    fmt: ExportFormat,
+    all_branches: bool,
+    labels: ExportLabels,
+    report: ProgressCallback,
+) -> Iterator[tuple[ExportConversation, str]]:
+    """Each conversation with its text. After the caller has written one, ``report`` hears
+    of it, and _Cancelled ends the loop when it says stop."""
+    for done, conversation in enumerate(items, start=1):
+        yield (
+            conversation,
+            export_conversation(conversation, fmt, all_branches=all_branches, labels=labels),
+        )
+        if not report(done, len(items)):
+            raise _Cancelled
+
+
 def _export_zip(
     items: list[ExportConversation],
     destination: Path,
@@ -242,14 +260,9 @@ def _export_zip(
             zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive,
         ):
             taken: set[str] = set()
-            for done, conversation in enumerate(items, start=1):
-                text = export_conversation(
-                    conversation, fmt, all_branches=all_branches, labels=labels
-                )
+            for conversation, text in _rendered(items, fmt, all_branches, labels, report):
                 name = safe_file_name(conversation.summary.title, fmt.suffix, taken)
                 archive.writestr(name, text.encode("utf-8"))
-                if not report(done, len(items)):
-                    raise _Cancelled
         os.replace(temp, destination)
     except _Cancelled:
         temp.unlink(missing_ok=True)
@@ -272,13 +285,10 @@ def _export_folder(
     taken = {entry.name.lower() for entry in destination.iterdir()}
     written: list[Path] = []
     try:
-        for done, conversation in enumerate(items, start=1):
-            text = export_conversation(conversation, fmt, all_branches=all_branches, labels=labels)
+        for conversation, text in _rendered(items, fmt, all_branches, labels, report):
             target = destination / safe_file_name(conversation.summary.title, fmt.suffix, taken)
             _write_atomically(target, text)
             written.append(target)
-            if not report(done, len(items)):
-                raise _Cancelled
     except _Cancelled:
         for path in written:
             path.unlink(missing_ok=True)

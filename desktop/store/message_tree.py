@@ -31,6 +31,15 @@ from desktop.store.sqlite import UNSET, StoreError, Unset, lastrowid, set_clause
 
 # Generous: a guard against a parent cycle in a hand-edited file, not a real limit.
 MAX_DEPTH: Final = 10_000_000
+# The path from message :start up to its root (at most :limit messages), as the table
+# ``up(id, depth)``, depth 0 at :start; walked by primary key.
+PATH_UP: Final = """
+    WITH RECURSIVE up(id, depth) AS (
+        SELECT id, 0 FROM messages WHERE id = :start
+        UNION ALL
+        SELECT m.parent_id, up.depth + 1 FROM messages m JOIN up ON m.id = up.id
+        WHERE m.parent_id IS NOT NULL AND up.depth + 1 < :limit
+    )"""
 
 
 def require_in_conversation(
@@ -199,13 +208,7 @@ class MessageTree(ConversationRecords):
 
     def _path(self, message_id: int, limit: int) -> list[StoredMessage]:
         rows = self.connection.execute(
-            f"""
-            WITH RECURSIVE up(id, depth) AS (
-                SELECT id, 0 FROM messages WHERE id = :start
-                UNION ALL
-                SELECT m.parent_id, up.depth + 1 FROM messages m JOIN up ON m.id = up.id
-                WHERE m.parent_id IS NOT NULL AND up.depth + 1 < :limit
-            )
+            f"""{PATH_UP}
             SELECT {MESSAGE_COLUMNS} FROM up JOIN messages m ON m.id = up.id
             ORDER BY up.depth DESC
             """,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from desktop.core.conversation import RunningSummary
 from desktop.store.codecs import decode_summary
-from desktop.store.message_tree import MAX_DEPTH, MessageTree, require_in_conversation
+from desktop.store.message_tree import MAX_DEPTH, PATH_UP, MessageTree, require_in_conversation
 from desktop.store.sqlite import StoreError, lastrowid
 
 
@@ -45,13 +45,7 @@ class RunningSummaries(MessageTree):
         """The summary that applies to the branch ending at ``leaf_id``: the deepest one whose
         message is on the path (the newest of those if there are several)."""
         row = self.connection.execute(
-            """
-            WITH RECURSIVE up(id, depth) AS (
-                SELECT id, 0 FROM messages WHERE id = :start
-                UNION ALL
-                SELECT m.parent_id, up.depth + 1 FROM messages m JOIN up ON m.id = up.id
-                WHERE m.parent_id IS NOT NULL AND up.depth + 1 < :limit
-            )
+            f"""{PATH_UP}
             SELECT s.id, s.conversation_id, s.through_message_id, s.content, s.created_at,
                    s.edited_at
             FROM up JOIN conversation_summaries s ON s.through_message_id = up.id

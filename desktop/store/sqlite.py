@@ -342,6 +342,16 @@ class SqliteDatabase:
     def now(self) -> float:
         return float(self.clock())
 
+    def has_table(self, name: str) -> bool:
+        """Whether the file has this table (an optional one, such as a trigram index that an
+        older SQLite could not create)."""
+        return (
+            self.connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = ?", (name,)
+            ).fetchone()
+            is not None
+        )
+
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.connection.execute("PRAGMA optimize")
