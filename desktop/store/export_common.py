@@ -31,12 +31,12 @@ from desktop.core.conversation import (
 
 @dataclass(frozen=True, slots=True)
 class ExportConversation:
-    """Everything an export needs, gathered by the caller (storage's ``export_tree``)."""
+    """Everything an export needs, gathered by the caller (``ConversationStore.export_tree``)."""
 
     summary: ConversationSummary
     settings: Mapping[str, Any]
     messages: tuple[StoredMessage, ...]
-    #: Running summaries of turns that fell out of the context window (storage's
+    #: Running summaries of turns that fell out of the context window (the store's
     #: ``summaries``), each covering the path from the root to its ``through_message_id``.
     summaries: tuple[RunningSummary, ...] = ()
 
