@@ -53,7 +53,7 @@ class ImportedSummary:
 
 @dataclass(frozen=True, slots=True)
 class ImportedConversation:
-    """A conversation to import; the field order matches what core.export builds."""
+    """A conversation to import, as ``store.export_json`` and ``store.import_chatgpt`` build it."""
 
     title: str
     created_at: float
