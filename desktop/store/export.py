@@ -152,8 +152,6 @@ _RESERVED_WINDOWS = frozenset(
 
 
 _FORBIDDEN_CHARS = re.compile(r'[<>:"/\\|?*]')
-
-
 _MAX_STEM_BYTES = 120  # well under the 255-byte name limit, leaving room for " (99).html"
 
 

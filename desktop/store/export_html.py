@@ -34,7 +34,6 @@ from desktop.store.export_common import (
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-
 _HTML_CSS = """
 :root { color-scheme: light dark; --bg: #ffffff; --fg: #1f2328; --muted: #59636e;
   --user-bg: #eef4ff; --reply-bg: #f6f8fa; --border: #d1d9e0; --accent: #0969da; }
@@ -84,8 +83,6 @@ details.summary > pre.plain { margin: .25rem 0; }
 
 # render_markdown adds in-app "Copy" anchors above code blocks; a saved page cannot use them.
 _COPY_LINK = re.compile(r'(?:&nbsp;)*<a href="' + re.escape(COPY_SCHEME) + r':\d+">[^<]*</a>')
-
-
 _SOURCE_LINK = re.compile('href="' + re.escape(SOURCE_SCHEME) + r':(\d+)"')
 
 

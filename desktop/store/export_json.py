@@ -39,15 +39,9 @@ from desktop.store.import_checks import (
 )
 
 CONVERSATION_FORMAT = "hearthside.conversation"
-
-
 BUNDLE_FORMAT = "hearthside.bundle"
-
-
 #: Bumped only when an older Hearthside could not read the new files correctly.
 FORMAT_VERSION = 1
-
-
 DEFAULT_MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
 
