@@ -29,7 +29,8 @@ from desktop.core.conversation import (
     StoredMessage,
 )
 from desktop.core.markdown import SOURCE_SCHEME, render_markdown
-from desktop.store.conversations import ConversationStore, decode_generation, encode_generation
+from desktop.store.codecs import decode_generation, encode_generation
+from desktop.store.conversations import ConversationStore
 from desktop.store.export import (
     ExportConversation,
     ImportFormatError,

@@ -59,7 +59,7 @@ def test_chinese_exports_use_chinese_colons_throughout(chinese) -> None:
     label by the exporter."""
     from desktop.history.qt.pdf_export import export_labels
     from desktop.store.export import export_markdown, export_text
-    from tests.store.test_export import sample_conversation
+    from tests.store.export_samples import sample_conversation
 
     labels = export_labels()
     assert labels.model == "模型"

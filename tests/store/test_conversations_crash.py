@@ -65,7 +65,7 @@ def test_kill_during_a_streaming_reply_loses_nothing_committed(tmp_path: Path) -
 
         with ConversationStore.open(db_path) as store:
             assert store.problem is None
-            assert store._conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            assert store.connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             conversations = store.list_conversations()
             if "conversation" in reported:
                 assert [c.id for c in conversations] == [int(reported["conversation"])]

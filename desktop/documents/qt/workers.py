@@ -471,7 +471,7 @@ class RetrievalWorker(QObject):
         words of its own to search with; then it is searched together with the previous one.
         A question with words of its own that finds nothing stays unanswered: borrowing the
         previous topic would cite passages about something else."""
-        from desktop.documents.index import has_search_terms
+        from desktop.documents.search import has_search_terms
 
         try:
             index = self.index()

@@ -17,7 +17,7 @@ import pytest
 from desktop.core.conversation import ConversationSummary, Role, StoredMessage
 from desktop.history.qt.pdf_export import export_pdf, pdf_html
 from desktop.store.export import ExportConversation
-from tests.store.test_export import sample_conversation
+from tests.store.export_samples import sample_conversation
 
 CHINESE = "请用中文解释递归函数的基本原理"
 

@@ -1,0 +1,219 @@
+"""A self-contained HTML transcript.
+
+Model output is untrusted here too: the page carries a Content-Security-Policy that forbids
+scripts and every remote load, all text is escaped, and replies go through
+:func:`desktop.core.markdown.render_markdown`, which already refuses raw HTML and images.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from desktop.core.conversation import (
+    Role,
+    StoredMessage,
+)
+from desktop.core.markdown import COPY_SCHEME, SOURCE_SCHEME, MarkdownLabels, render_markdown
+from desktop.store.export_common import (
+    DEFAULT_LABELS,
+    ExportConversation,
+    ExportLabels,
+    conversation_metadata,
+    documents_note_text,
+    headline_generation,
+    message_metadata,
+    one_line,
+    source_place,
+    summaries_by_message,
+    summary_title,
+    thinking_title,
+    transcript_events,
+)
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+_HTML_CSS = """
+:root { color-scheme: light dark; --bg: #ffffff; --fg: #1f2328; --muted: #59636e;
+  --user-bg: #eef4ff; --reply-bg: #f6f8fa; --border: #d1d9e0; --accent: #0969da; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --user-bg: #1a2433;
+    --reply-bg: #151b23; --border: #3d444d; --accent: #4493f8; }
+}
+body { background: var(--bg); color: var(--fg); margin: 0 auto; max-width: 52rem;
+  padding: 1.5rem; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans",
+  "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; }
+a { color: var(--accent); }
+h1 { font-size: 1.6rem; margin: 0 0 .5rem; overflow-wrap: anywhere; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem;
+  color: var(--muted); font-size: .9rem; }
+dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+.message { border: 1px solid var(--border); border-radius: 8px; padding: .5rem 1rem;
+  margin: 1rem 0; }
+.message.user { background: var(--user-bg); }
+.message.assistant, .message.system { background: var(--reply-bg); }
+.message h2 { font-size: 1rem; margin: .25rem 0; }
+.message .meta { color: var(--muted); font-size: .8rem; margin: 0 0 .5rem;
+  overflow-wrap: anywhere; }
+pre.plain { white-space: pre-wrap; overflow-wrap: anywhere; font: inherit; margin: 0; }
+.content pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.content table { border-collapse: collapse; }
+.branch { border-left: 3px solid var(--border); padding-left: 1rem; margin: 1rem 0; }
+.branch > h3 { font-size: .95rem; color: var(--muted); margin: .5rem 0; }
+.branch.current > h3 { color: var(--accent); }
+footer { color: var(--muted); font-size: .8rem; margin-top: 2rem; }
+"""
+
+
+# Only pages with thinking carry it, so every other export stays byte for byte as it was.
+_THINKING_CSS = """details.thinking { color: var(--muted); margin: 0 0 .5rem; }
+details.thinking > summary { cursor: pointer; font-size: .9rem; }
+details.thinking > pre.plain { border-left: 3px solid var(--border); padding-left: .75rem;
+  margin: .25rem 0; }
+"""
+
+
+_SUMMARY_CSS = """details.summary { color: var(--muted); margin: 1rem 0; padding: .25rem 1rem;
+  border: 1px dashed var(--border); border-radius: 8px; }
+details.summary > summary { cursor: pointer; font-size: .9rem; }
+details.summary > pre.plain { margin: .25rem 0; }
+"""
+
+
+# render_markdown adds in-app "Copy" anchors above code blocks; a saved page cannot use them.
+_COPY_LINK = re.compile(r'(?:&nbsp;)*<a href="' + re.escape(COPY_SCHEME) + r':\d+">[^<]*</a>')
+_SOURCE_LINK = re.compile('href="' + re.escape(SOURCE_SCHEME) + r':(\d+)"')
+
+
+def render_reply_html(
+    text: str, labels: ExportLabels = DEFAULT_LABELS, citations: frozenset[int] = frozenset()
+) -> str:
+    """A reply's Markdown as safe HTML that QTextDocument also understands, minus Copy links.
+    Citations of ``citations`` become ``hearthside-source:n`` links for the caller to point."""
+    rendered = render_markdown(
+        text,
+        labels=MarkdownLabels(copy="", image=labels.image, code=labels.code),
+        citations=citations,
+    ).html
+    return _COPY_LINK.sub("", rendered)
+
+
+def _marked(text: str, highlights: Sequence[tuple[int, int]]) -> str:
+    """The passage escaped, its matched words in <mark>."""
+    out: list[str] = []
+    position = 0
+    for start, end in sorted(highlights):
+        start, end = max(start, position), min(end, len(text))
+        if start < end:
+            out += [_esc(text[position:start]), f"<mark>{_esc(text[start:end])}</mark>"]
+            position = end
+    out.append(_esc(text[position:]))
+    return "".join(out)
+
+
+def _sources_html(message: StoredMessage, labels: ExportLabels) -> str:
+    if not message.sources:
+        return ""
+    items = "".join(
+        f'<li id="m{message.id}-s{s.number}" value="{s.number}">'
+        f"<strong>{_esc(source_place(s, labels))}</strong><br>"
+        f'<small style="color: var(--muted); overflow-wrap: anywhere;">{_esc(s.file)}</small>'
+        f'<blockquote style="margin: .25rem 0 .5rem; padding-left: .75rem;'
+        f' border-left: 3px solid var(--border); white-space: pre-wrap;">'
+        f"{_marked(s.text, s.highlights)}</blockquote></li>"
+        for s in message.sources
+    )
+    return (
+        '<section class="sources" style="border-top: 1px solid var(--border); font-size: .9rem;">'
+        f'<h3 style="font-size: .9rem;">{_esc(labels.sources)}</h3><ol>{items}</ol></section>'
+    )
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def export_html(
+    conversation: ExportConversation,
+    *,
+    all_branches: bool = False,
+    labels: ExportLabels = DEFAULT_LABELS,
+    include_thinking: bool = True,
+) -> str:
+    """One self-contained page: inline CSS, no scripts, nothing fetched, light and dark; a
+    reply's thinking (when included) is a closed <details> above it, as plain text."""
+    summary = conversation.summary
+    known = headline_generation(conversation)
+    has_thinking = include_thinking and any(m.thinking.strip() for m in conversation.messages)
+    notes = {k: v for k, v in summaries_by_message(conversation).items() if v.content.strip()}
+    out = [
+        "<!DOCTYPE html>",
+        "<html>",
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="generator" content="Hearthside">',
+        f"<title>{_esc(one_line(summary.title))}</title>",
+        f"<style>{_HTML_CSS}{_THINKING_CSS if has_thinking else ''}"
+        f"{_SUMMARY_CSS if notes else ''}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{_esc(summary.title)}</h1>",
+        '<dl class="meta">',
+    ]
+    for name, value in conversation_metadata(conversation, labels):
+        out.append(f"<dt>{_esc(name)}</dt><dd>{_esc(value)}</dd>")
+    if summary.system_prompt:
+        out.append(
+            f'<dt>{_esc(labels.system_prompt)}</dt><dd><pre class="plain">'
+            f"{_esc(summary.system_prompt)}</pre></dd>"
+        )
+    out += ["</dl>", "</header>", "<main>"]
+    for event in transcript_events(conversation, all_branches=all_branches):
+        if event.kind == "branch_start":
+            title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
+            mark = f" — {labels.current_branch}" if event.current else ""
+            css = "branch current" if event.current else "branch"
+            out.append(f'<section class="{css}"><h3>{_esc(title + mark)}</h3>')
+        elif event.kind == "branch_end":
+            out.append("</section>")
+        elif event.message is not None:
+            message = event.message
+            role = message.role.value
+            meta = " · ".join(message_metadata(message, labels, known=known))
+            if message.role is Role.ASSISTANT:
+                reply = render_reply_html(
+                    message.content, labels, frozenset(x.number for x in message.sources)
+                )
+                reply = _SOURCE_LINK.sub(rf'href="#m{message.id}-s\1"', reply)
+                body = f'<div class="content">{reply}</div>'
+                body += _sources_html(message, labels)
+                if note_text := documents_note_text(message, labels):
+                    body += f'<p class="meta"><i>{_esc(note_text)}</i></p>'
+                if include_thinking and message.thinking.strip():
+                    body = (
+                        '<details class="thinking"><summary>'
+                        f"{_esc(thinking_title(message, labels))}</summary>"
+                        f'<pre class="plain">{_esc(message.thinking.strip())}</pre></details>'
+                        + body
+                    )
+            else:
+                body = (
+                    f'<div class="content"><pre class="plain">{_esc(message.content)}</pre></div>'
+                )
+            out.append(
+                f'<article class="message {role}"><h2>{_esc(labels.role(message.role))}</h2>'
+                f'<p class="meta">{_esc(meta)}</p>{body}</article>'
+            )
+            note = notes.get(message.id)
+            if note is not None:
+                out.append(
+                    f'<details class="summary"><summary>{_esc(summary_title(note, labels))}'
+                    f'</summary><pre class="plain">{_esc(note.content.strip())}</pre></details>'
+                )
+    out += ["</main>", f"<footer>{_esc(labels.exported_by)}</footer>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"

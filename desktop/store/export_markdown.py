@@ -1,0 +1,165 @@
+"""Markdown and plain-text transcripts: the visible branch or every branch, with the facts a
+reader needs to reproduce each reply, thinking and sources included unless left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from desktop.core.conversation import (
+    MessageSource,
+)
+from desktop.store.export_common import (
+    DEFAULT_LABELS,
+    ExportConversation,
+    ExportLabels,
+    conversation_metadata,
+    documents_note_text,
+    headline_generation,
+    message_metadata,
+    one_line,
+    source_place,
+    summaries_by_message,
+    summary_title,
+    thinking_title,
+    transcript_events,
+)
+
+
+def _quoted(text: str) -> list[str]:
+    """Every line behind "> ", blank ones too, so the quote cannot end early."""
+    return [f"> {line}" if line else ">" for line in text.splitlines()]
+
+
+def fence(text: str, info: str = "") -> str:
+    """A code fence longer than any backtick run inside, so the content cannot close it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{info}\n{text}\n{ticks}"
+
+
+def export_markdown(
+    conversation: ExportConversation,
+    *,
+    all_branches: bool = False,
+    labels: ExportLabels = DEFAULT_LABELS,
+    include_thinking: bool = True,
+) -> str:
+    """Readable Markdown: replies verbatim (they are Markdown already), facts in italics, a
+    reply's thinking (when included) as a quote block above it."""
+    summary = conversation.summary
+    known = headline_generation(conversation)
+    lines = [f"# {_md_escape(summary.title)}", ""]
+    lines += [
+        f"- **{labels.fill('heading', name=name)}** {_md_escape(value)}"
+        for name, value in conversation_metadata(conversation, labels)
+    ]
+    lines.append("")
+    if summary.system_prompt:
+        lines += [
+            f"**{labels.fill('heading', name=labels.system_prompt)}**",
+            "",
+            fence(summary.system_prompt),
+            "",
+        ]
+    notes = summaries_by_message(conversation)
+    for event in transcript_events(conversation, all_branches=all_branches):
+        if event.kind == "branch_start":
+            title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
+            mark = f" — {labels.current_branch}" if event.current else ""
+            lines += ["---", "", f"**{'⤷ ' * event.depth}{title}**{mark}", ""]
+        elif event.kind == "message" and event.message is not None:
+            message = event.message
+            lines += [f"## {labels.role(message.role)}", ""]
+            lines += [
+                f"*{_md_escape(' · '.join(message_metadata(message, labels, known=known)))}*",
+                "",
+            ]
+            if include_thinking and message.thinking.strip():
+                title = _md_escape(thinking_title(message, labels))
+                lines += [f"> **{title}**", ">", *_quoted(message.thinking.strip()), ""]
+            lines += [message.content.rstrip("\n") if message.content else "", ""]
+            lines += _sources_markdown(message.sources, labels)
+            if note_text := documents_note_text(message, labels):
+                lines += [f"*{_md_escape(note_text)}*", ""]
+            note = notes.get(message.id)
+            if note is not None and note.content.strip():
+                title = _md_escape(summary_title(note, labels))
+                lines += [f"> **{title}**", ">", *_quoted(note.content.strip()), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _sources_markdown(sources: Sequence[MessageSource], labels: ExportLabels) -> list[str]:
+    """A reply's sources under it: number, file, page, heading, path, and the passage quoted."""
+    if not sources:
+        return []
+    lines = [f"**{labels.fill('heading', name=labels.sources)}**", ""]
+    for source in sources:
+        lines.append(
+            f"- \\[{source.number}\\] {_md_escape(source_place(source, labels))}"
+            f" — {_md_escape(source.file)}"
+        )
+        lines += [f"  > {line}" if line.strip() else "  >" for line in source.text.splitlines()]
+    lines.append("")
+    return lines
+
+
+def _md_escape(text: str) -> str:
+    """Escapes characters that would end or change the italic metadata line."""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", one_line(text))
+
+
+def export_text(
+    conversation: ExportConversation,
+    *,
+    all_branches: bool = False,
+    labels: ExportLabels = DEFAULT_LABELS,
+    include_thinking: bool = True,
+) -> str:
+    """Plain text for pasting anywhere; message text verbatim, thinking quoted with "> "."""
+    summary = conversation.summary
+    known = headline_generation(conversation)
+    title = one_line(summary.title)
+    lines = [title, "=" * max(len(title), 3), ""]
+    lines += [
+        labels.fill("field", name=name, value=one_line(value))
+        for name, value in conversation_metadata(conversation, labels)
+    ]
+    lines.append("")
+    if summary.system_prompt:
+        lines += [labels.fill("heading", name=labels.system_prompt), summary.system_prompt, ""]
+    notes = summaries_by_message(conversation)
+    for event in transcript_events(conversation, all_branches=all_branches):
+        if event.kind == "branch_start":
+            title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
+            mark = f" ({labels.current_branch})" if event.current else ""
+            lines += [f"{'>' * event.depth}>>> {title}{mark}", ""]
+        elif event.kind == "message" and event.message is not None:
+            message = event.message
+            lines.append(
+                f"[{labels.role(message.role)}] "
+                + " · ".join(message_metadata(message, labels, known=known))
+            )
+            if include_thinking and message.thinking.strip():
+                lines += [
+                    f"> {thinking_title(message, labels)}:",
+                    *_quoted(message.thinking.strip()),
+                ]
+            lines += [message.content.rstrip("\n"), ""]
+            if message.sources:
+                lines.append(labels.fill("heading", name=labels.sources))
+                lines += [
+                    f"[{s.number}] {source_place(s, labels)} ({s.file})" for s in message.sources
+                ]
+                lines.append("")
+            if note_text := documents_note_text(message, labels):
+                lines += [note_text, ""]
+            note = notes.get(message.id)
+            if note is not None and note.content.strip():
+                lines += [
+                    f"> {summary_title(note, labels)}:",
+                    *_quoted(note.content.strip()),
+                    "",
+                ]
+    return "\n".join(lines).rstrip("\n") + "\n"

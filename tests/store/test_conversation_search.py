@@ -1,0 +1,204 @@
+"""Search: words, prefixes, CJK and emoji substrings, markers, scope, and speed."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.core.conversation import (
+    FinishReason,
+    Role,
+)
+from desktop.store.conversations import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    ConversationStore,
+    ImportedConversation,
+    ImportedMessage,
+)
+from tests.store.store_helpers import HYPOTHESIS, START
+
+
+def _hit_texts(store: ConversationStore, query: str) -> set[str]:
+    return {store.get_message(h.message_id).content for h in store.search(query) if h.message_id}  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def corpus(store: ConversationStore) -> ConversationStore:
+    texts = [
+        "Crème brûlée recipe with caramel",
+        "Python list comprehension example",
+        "如何在Python中使用列表推导式",
+        "今天天气很好，我们去公园吧",
+        "東京の天気は晴れです",
+        "Pizza night 🍕🍕 with friends",
+        'He said "NEAR(cats dogs)" -- AND * OR NOT',
+        "Control \x02chars\x03 inside text",
+    ]
+    c = store.create_conversation("Kitchen notes: brûlée").id
+    parent = None
+    for text in texts:
+        parent = store.add_message(c, parent, Role.USER, text).id
+    return store
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("creme brulee", "Crème brûlée recipe with caramel"),
+        ("CARAMEL", "Crème brûlée recipe with caramel"),
+        ("compre", "Python list comprehension example"),  # prefix while typing
+        ("列表推导", "如何在Python中使用列表推导式"),  # trigram
+        ("列表", "如何在Python中使用列表推导式"),  # two characters: substring scan
+        ("天", "今天天气很好，我们去公园吧"),
+        ("天気", "東京の天気は晴れです"),
+        ("🍕", "Pizza night 🍕🍕 with friends"),
+        ('"NEAR(cats', 'He said "NEAR(cats dogs)" -- AND * OR NOT'),
+        ("dogs)", 'He said "NEAR(cats dogs)" -- AND * OR NOT'),
+    ],
+)
+def test_search_finds(corpus: ConversationStore, query: str, expected: str) -> None:
+    assert expected in _hit_texts(corpus, query)
+
+
+def test_search_results_are_marked_and_scoped(corpus: ConversationStore) -> None:
+    [title_hit] = [h for h in corpus.search("brulee") if h.message_id is None]
+    assert title_hit.snippet == f"Kitchen notes: {HIGHLIGHT_START}brûlée{HIGHLIGHT_END}"
+    [hit] = [h for h in corpus.search("列表推导") if h.message_id]
+    assert f"{HIGHLIGHT_START}列表推导{HIGHLIGHT_END}" in hit.snippet
+    [hit] = corpus.search("🍕")
+    assert f"{HIGHLIGHT_START}🍕{HIGHLIGHT_END}" in hit.snippet
+    # Control characters in a message cannot pose as highlight markers.
+    [hit] = corpus.search("inside")
+    assert hit.snippet.count(HIGHLIGHT_START) == hit.snippet.count(HIGHLIGHT_END) == 1
+    assert _hit_texts(corpus, "kitchen pizza") == set()  # every term must match one message
+    assert len(corpus.search("a", limit=2)) <= 2
+    conversation_id = corpus.list_conversations()[0].id
+    corpus.delete_conversation(conversation_id)
+    assert corpus.search("python") == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '""',
+        "*",
+        "-",
+        "NEAR",
+        "NEAR(",
+        "(a OR",
+        "a AND",
+        ")",
+        "^",
+        ":",
+        "col:x",
+        "'",
+        "\\",
+        "%",
+        "_",
+        "\x00",
+        "\ud800",
+        "a*b",
+        "   ",
+        "",
+        "\x02",
+        "\ufdd0",
+    ],
+)
+def test_search_never_raises_on_fts_syntax(corpus: ConversationStore, query: str) -> None:
+    assert isinstance(corpus.search(query), list)
+
+
+def test_like_wildcards_are_literal(corpus: ConversationStore) -> None:
+    assert corpus.search("%") == [] and corpus.search("_") == []
+    assert corpus.search("天%") == []
+
+
+def test_a_streaming_reply_is_searchable_once_it_ends(store: ConversationStore) -> None:
+    c = store.create_conversation().id
+    user = store.add_message(c, None, Role.USER, "tell me")
+    reply = store.add_message(c, user.id, Role.ASSISTANT, "")
+    store.update_message(reply.id, content="zebra stripes")
+    assert store.search("zebra") == []
+    store.update_message(reply.id, content="zebra stripes and more", finish_reason="stop")
+    assert [h.message_id for h in store.search("zebra")] == [reply.id]
+    store.update_message(reply.id, content="giraffe")
+    assert store.search("zebra") == []
+    assert [h.message_id for h in store.search("giraffe")] == [reply.id]
+    store.rebuild_search_index()
+    assert [h.message_id for h in store.search("giraffe")] == [reply.id]
+    check = "INSERT INTO {0}({0}) VALUES ('integrity-check')"
+    for table in ("message_words", "title_words", "message_trigrams"):
+        if table != "message_trigrams" or store.has_trigram:
+            store.connection.execute(check.format(table))
+
+
+def test_search_over_ten_thousand_messages_is_fast(store: ConversationStore) -> None:
+    rng = random.Random(5)
+    words = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9)))
+        for _ in range(3000)
+    ]
+    hanzi = [chr(rng.randint(0x4E00, 0x4FFF)) for _ in range(400)]
+    for conversation in range(50):
+        messages = []
+        for i in range(200):
+            if i % 10 == 0:
+                text = "".join(rng.choice(hanzi) for _ in range(60))
+            else:
+                text = " ".join(rng.choice(words) for _ in range(40))
+                if i % 4 == 1:
+                    text += " hearthside"  # a word in a quarter of all messages
+            messages.append(
+                ImportedMessage(
+                    str(i),
+                    str(i - 1) if i else None,
+                    Role.USER if i % 2 == 0 else Role.ASSISTANT,
+                    text,
+                    START + i,
+                    finish_reason=FinishReason.STOP if i % 2 else None,
+                )
+            )
+        store.import_conversation(
+            ImportedConversation(
+                f"chat {conversation} {rng.choice(words)}",
+                START,
+                START,
+                False,
+                "",
+                "",
+                {},
+                tuple(messages),
+                None,
+            )
+        )
+    assert store.connection.execute("SELECT count(*) FROM messages").fetchone()[0] == 10_000
+    queries = [
+        words[0],
+        words[1][:3],
+        f"{words[2]} {words[3]}",
+        hanzi[0] + hanzi[1] + hanzi[2],
+        hanzi[5],
+        "hearth",
+    ]
+    timings = []
+    for query in queries:
+        store.search(query)  # warm the page cache once, as a running app would have it
+        started = time.perf_counter()
+        store.search(query)
+        timings.append((query, (time.perf_counter() - started) * 1000))
+    print("\nsearch over 10,000 messages: " + ", ".join(f"{q!r} {ms:.1f} ms" for q, ms in timings))
+    assert max(ms for _, ms in timings) < 1000
+
+
+@HYPOTHESIS
+@given(query=st.text(alphabet=st.characters(codec=None), max_size=40))
+def test_search_never_raises(corpus: ConversationStore, query: str) -> None:
+    for hit in corpus.search(query):
+        assert isinstance(hit.snippet, str)
+        assert hit.snippet.count(HIGHLIGHT_START) == hit.snippet.count(HIGHLIGHT_END)

@@ -1,0 +1,64 @@
+"""The HTML export holds no active content, whatever the model wrote."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from desktop.store.export import (
+    export_html,
+)
+from tests.store.export_samples import PAYLOADS, sample_conversation
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+@pytest.mark.parametrize("all_branches", [False, True])
+def test_html_export_has_no_active_content(all_branches: bool) -> None:
+    page = export_html(sample_conversation(), all_branches=all_branches)
+    parser = _Collector()
+    parser.feed(page)
+    parser.close()
+    names = {tag for tag, _ in parser.tags}
+    assert not names & {"script", "img", "iframe", "object", "embed", "link", "base", "form"}
+    csp = [
+        dict(attrs)
+        for tag, attrs in parser.tags
+        if tag == "meta" and dict(attrs).get("http-equiv") == "Content-Security-Policy"
+    ]
+    assert len(csp) == 1
+    policy = csp[0]["content"] or ""
+    assert "default-src 'none'" in policy and "script-src" not in policy
+    hrefs = []
+    for tag, attrs in parser.tags:
+        for name, value in attrs:
+            assert not name.startswith("on"), (tag, name)
+            assert name not in {"src", "srcset", "action", "formaction", "background"}, tag
+            if name == "href":
+                hrefs.append(value or "")
+    assert hrefs == ["https://example.com/docs"] * len(hrefs) and hrefs
+    # Every payload survives as visible text, never as markup.
+    text = "".join(parser.text)
+    for payload in PAYLOADS[:2]:
+        assert payload in text
+    assert "</title><script>alert(2)</script>" in text
+    for payload in PAYLOADS:
+        assert payload not in page
+    assert "javascript:" not in page.replace("(javascript:alert(1))", "")
+    assert "@media (prefers-color-scheme: dark)" in page
+    assert "url(" not in page
