@@ -1,16 +1,16 @@
-"""Puts the document collections into the main window: File › Document collections…
+"""Puts the document collections into the shell: File › Document collections…
 (Ctrl+Shift+D), the chips above the composer, and the Sources dock that citations open.
 
-Kept apart from main_window.py so the window works (and its tests run) without documents,
-and the feature's wiring lives in one place.
+Installed like every feature (desktop/shell/feature.py): the shell works (and its tests run)
+without documents, and the feature's wiring lives in one place. desktop/app.py connects the
+chat view's citations to :meth:`DocumentsFeature.show_source`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
 from desktop.chat.qt.message_model import MessageListModel
@@ -18,7 +18,6 @@ from desktop.chat.qt.session import ChatSession
 from desktop.documents.qt.collection_chips import CollectionChips
 from desktop.documents.qt.collections import DocumentCollections
 from desktop.documents.qt.sources_panel import SourcesPanel
-from desktop.shell.main_window import MainWindow
 from desktop.shell.single_instance import bring_to_front
 
 if TYPE_CHECKING:
@@ -34,53 +33,47 @@ class DocumentsFeature(QObject):
         None.
     """
 
-    def __init__(self, window: MainWindow, documents: DocumentCollections) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, session: ChatSession, documents: DocumentCollections) -> None:
+        super().__init__()
+        self.window: Any = None
+        """The shell, once installed."""
         self.documents = documents
-        self.session: ChatSession = window.session
+        self.session = session
         self.dialog: CollectionsDialog | None = None
-
-        self.action = QAction(self.tr("Document &collections…"), window)
-        self.action.setShortcut(QKeySequence("Ctrl+Shift+D"))
-        self.action.triggered.connect(self.show_dialog)
-        window.addAction(self.action)
-        menu = window.file_menu
-        actions = menu.actions()
-        menu.insertAction(actions[1] if len(actions) > 1 else None, self.action)
-
         self.chips = CollectionChips(documents)
-        window.chat_layout.insertWidget(window.chat_layout.indexOf(window.composer), self.chips)
+        self.panel = SourcesPanel()
+        self._shown_message_id: int | None = None  # the reply whose passage the panel shows
+
+    def install(self, shell: Any) -> None:
+        """The menu entry, the chips above the composer and the (hidden) Sources dock."""
+        self.window = shell
+        self.setParent(shell)
+        self.action = shell.make_action(self.tr("Document &collections…"), "Ctrl+Shift+D")
+        self.action.triggered.connect(self.show_dialog)
+        shell.add_action("file", "documents", self.action)
+
+        shell.add_to_chat_page("above_composer", self.chips)
         self.chips.attach_requested.connect(self.attach)
         self.chips.detach_requested.connect(self.session.detach_collection)
         self.chips.manage_requested.connect(self.show_dialog)
 
-        self.panel = SourcesPanel()
-        self.dock = QDockWidget(self.tr("Sources"), window)
+        self.dock = QDockWidget(self.tr("Sources"), shell)
         self.dock.setObjectName("sourcesDock")
         self.dock.setWidget(self.panel)
         self.dock.setAllowedAreas(
             Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.LeftDockWidgetArea
         )
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        shell.add_dock(self.dock, Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock.hide()
-        window.chat_view.source_requested.connect(self.show_source)
 
-        self._shown_message_id: int | None = None  # the reply whose passage the panel shows
         messages = self.session.messages
         messages.modelReset.connect(self.on_messages_changed)
         messages.rowsRemoved.connect(self.on_messages_changed)
 
-        self.session.set_documents(documents)
+        self.session.set_documents(self.documents)
         self.session.attached_changed.connect(self.on_session_attached_changed)
         self.session.conversation_opened.connect(self.on_session_conversation_opened)
         self.chips.set_attached(self.session.attached)
-
-    @classmethod
-    def install(cls, window: MainWindow, documents: DocumentCollections) -> DocumentsFeature:
-        feature = cls(window, documents)
-        window.documents_feature = feature  # type: ignore[attr-defined]
-        return feature
 
     def show_dialog(self) -> CollectionsDialog:
         if self.dialog is None:
