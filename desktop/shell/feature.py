@@ -11,11 +11,15 @@ features are installed in. Within a group, entries keep the order they were adde
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
 
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QWidget
+
+from desktop.core.settings import Settings
+from desktop.engine.llama import BackendInfo
 
 __all__ = [
     "CHAT_PAGE_GROUPS",
@@ -25,6 +29,7 @@ __all__ = [
     "DropTarget",
     "Feature",
     "SettingsPage",
+    "SettingsPageFactory",
     "Shell",
 ]
 
@@ -106,7 +111,29 @@ class DropTarget(Protocol):
 
 
 class Shell(Protocol):
-    """The main window as features see it (desktop/shell/main_window.py implements it)."""
+    """The main window as features see it (desktop/shell/main_window.py implements it).
+
+    Features parent their QObjects to it (it is a QMainWindow) and connect to its signals:
+    ``settings_applied()`` after Edit › Settings saved, ``closing()`` when the window closes,
+    ``open_requested(str)`` when another start of the app asks for a model file.
+    """
+
+    settings: Settings
+    backend: BackendInfo | None
+    """What llama.cpp was built with; None until the inference thread named it."""
+    backend_pending: bool
+    gpu_offload: bool
+    banner: QLabel
+    settings_applied: Any
+    closing: Any
+    open_requested: Any
+
+    # Actions and menus
+
+    def make_action(
+        self, text: str, shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None
+    ) -> QAction:
+        """An action owned by the window (add it with :meth:`add_action`)."""
 
     def menu(self, name: str) -> QMenu:
         """One of :data:`MENUS` by name."""
@@ -116,11 +143,39 @@ class Shell(Protocol):
     ) -> QAction:
         """Puts ``action`` into ``group`` of menu ``menu`` and makes its shortcut work."""
 
+    # Places for widgets
+
+    def set_welcome_page(self, page: QWidget) -> None:
+        """What the window shows while there is nothing to chat with."""
+
+    def show_chat_page(self, chat: bool) -> None:
+        """The chat page (True) or the welcome page."""
+
     def add_to_chat_page(self, group: str, widget: QWidget, stretch: int = 0) -> None:
         """Puts ``widget`` into ``group`` of :data:`CHAT_PAGE_GROUPS`."""
 
+    def set_banner(self, text: str) -> None:
+        """One line of plain-text notes above the conversation; "" hides it."""
+
+    def set_side_panel(self, panel: QWidget, toggle_text: str) -> QAction:
+        """``panel`` left of the pages (folded away in narrow windows), toggled from View."""
+
+    def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> None:
+        """A dock widget beside the pages."""
+
     def add_status_widget(self, group: str, widget: QWidget, *, left: bool = False) -> None:
         """Puts ``widget`` into ``group`` of :data:`STATUS_GROUPS` (or the left end)."""
+
+    def remove_status_widget(self, widget: QWidget) -> None:
+        """Takes a left-hand status widget out again."""
+
+    def show_status_message(self, text: str, timeout_ms: int = 8000) -> None:
+        """A transient message in the status bar."""
+
+    def clear_status_message(self) -> None:
+        """Removes the transient message."""
+
+    # Settings, drops, About
 
     def add_settings_page(self, factory: SettingsPageFactory) -> None:
         """Adds a tab to Edit › Settings, after Appearance and before Folders."""
@@ -128,8 +183,16 @@ class Shell(Protocol):
     def add_drop_target(self, target: DropTarget) -> None:
         """Lets ``target`` take what is dropped on the window."""
 
+    def add_about_part(self, part: Callable[[], Sequence[str]]) -> None:
+        """Lines for Help › About, asked for each time it opens."""
+
+    def set_backend(self, backend: BackendInfo) -> None:
+        """Records llama.cpp's backend (the models feature names it early when it must)."""
+
+    # Messages
+
     def show_error(self, title: str, text: str) -> None:
         """A window-modal message that does not block the event loop."""
 
     def confirm(self, title: str, question: str) -> bool:
-        """Asks a yes/no question."""
+        """Asks a yes/no question (tests replace it so nothing blocks)."""

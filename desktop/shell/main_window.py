@@ -303,6 +303,9 @@ class MainWindow(QMainWindow):
     def show_status_message(self, text: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
 
+    def clear_status_message(self) -> None:
+        self.statusBar().clearMessage()
+
     def ask(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(self, title, question)
         return answer == QMessageBox.StandardButton.Yes

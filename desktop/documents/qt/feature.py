@@ -8,7 +8,7 @@ chat view's citations to :meth:`DocumentsFeature.show_source`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QDockWidget
@@ -18,6 +18,7 @@ from desktop.chat.qt.session import ChatSession
 from desktop.documents.qt.collection_chips import CollectionChips
 from desktop.documents.qt.collections import DocumentCollections
 from desktop.documents.qt.sources_panel import SourcesPanel
+from desktop.shell.feature import Shell
 from desktop.shell.single_instance import bring_to_front
 
 if TYPE_CHECKING:
@@ -35,8 +36,7 @@ class DocumentsFeature(QObject):
 
     def __init__(self, session: ChatSession, documents: DocumentCollections) -> None:
         super().__init__()
-        self.window: Any = None
-        """The shell, once installed."""
+        self.window: Shell  # the shell, set by install()
         self.documents = documents
         self.session = session
         self.dialog: CollectionsDialog | None = None
@@ -44,7 +44,7 @@ class DocumentsFeature(QObject):
         self.panel = SourcesPanel()
         self._shown_message_id: int | None = None  # the reply whose passage the panel shows
 
-    def install(self, shell: Any) -> None:
+    def install(self, shell: Shell) -> None:
         """The menu entry, the chips above the composer and the (hidden) Sources dock."""
         self.window = shell
         self.setParent(shell)

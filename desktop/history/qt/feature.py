@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog, QPushButton
 
 from desktop.core.conversation import ConversationSummary
 from desktop.history.qt.sidebar import Sidebar
+from desktop.shell.feature import Shell
 from desktop.store.conversations import ConversationStore, StoreError, StoreProblem
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class HistoryFeature(QObject):
         super().__init__()
         self.session = session
         self.chat = chat
-        self.shell: Any = None
+        self.shell: Shell  # set by install()
         self.sidebar = Sidebar()
         self.trash_dialog: TrashDialog | None = None
         self.progress_dialog: QProgressDialog | None = None
@@ -71,7 +72,7 @@ class HistoryFeature(QObject):
     def store(self) -> ConversationStore:
         return self.session.store
 
-    def install(self, shell: Any) -> None:
+    def install(self, shell: Shell) -> None:
         """Puts the chat list, the history actions and the export/import entries into
         ``shell``."""
         self.shell = shell
@@ -224,7 +225,7 @@ class HistoryFeature(QObject):
 
         def on_undo() -> None:
             undo()
-            shell.statusBar().clearMessage()
+            shell.clear_status_message()
             button.hide()
 
         button.clicked.connect(on_undo)

