@@ -10,7 +10,6 @@ folding, the banner line, window state, Edit › Settings, the shortcuts list an
 from __future__ import annotations
 
 import contextlib
-import platform
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -325,6 +324,8 @@ class MainWindow(QMainWindow):
 
     def about_text(self) -> str:
         """Versions, backend and what the features add (the loaded model), as plain text."""
+        import platform  # not for the first frame (tests/e2e/test_startup.py)
+
         backend = self.backend
         lines = [
             self.tr("Hearthside {version}").format(version=__version__),

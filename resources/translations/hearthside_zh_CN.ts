@@ -255,6 +255,105 @@
     </message>
 </context>
 <context>
+    <name>ChatTransfers</name>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="71"/>
+        <source>Nothing to export</source>
+        <translation>没有可导出的内容</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="71"/>
+        <source>Send a message first.</source>
+        <translation>请先发送一条消息。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="80"/>
+        <source>Export chat</source>
+        <translation>导出聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="105"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="236"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="106"/>
+        <source>“{name}” could not be written: {reason}</source>
+        <translation>无法写入“{name}”：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="111"/>
+        <source>Exported to {path}</source>
+        <translation>已导出到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="124"/>
+        <source>Export all chats</source>
+        <translation>导出所有聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="126"/>
+        <source>Zip archives (*.zip)</source>
+        <translation>Zip 压缩包 (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="129"/>
+        <source>Export all chats to</source>
+        <translation>将所有聊天导出到</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="177"/>
+        <source>Exporting chats…</source>
+        <translation>正在导出聊天…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="192"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="221"/>
+        <source>Export cancelled; nothing was written.</source>
+        <translation>导出已取消，未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="225"/>
+        <source>Exported {n} chats to {path}</source>
+        <translation>已将 {n} 个聊天导出到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="242"/>
+        <source>Import chats</source>
+        <translation>导入聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="244"/>
+        <source>Chat exports (*.json);;All files (*)</source>
+        <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="263"/>
+        <source>Importing chats…</source>
+        <translation>正在导入聊天…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="274"/>
+        <source>Import cancelled; nothing was added.</source>
+        <translation>导入已取消；未添加任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="284"/>
+        <source>Imported {n} chats from {name}</source>
+        <translation>已从 {name} 导入 {n} 个聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="301"/>
+        <source>Could not import “{name}”</source>
+        <translation>无法导入“{name}”</translation>
+    </message>
+</context>
+<context>
     <name>ChatView</name>
     <message>
         <location filename="../../desktop/chat/qt/view.py" line="1300"/>
@@ -967,42 +1066,42 @@
 <context>
     <name>HistoryFeature</name>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="80"/>
+        <location filename="../../desktop/history/qt/feature.py" line="72"/>
         <source>Show chat &amp;list</source>
         <translation>显示聊天列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="88"/>
+        <location filename="../../desktop/history/qt/feature.py" line="80"/>
         <source>&amp;Search chats</source>
         <translation>搜索聊天(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="90"/>
+        <location filename="../../desktop/history/qt/feature.py" line="82"/>
         <source>&amp;Trash…</source>
         <translation>回收站(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="92"/>
+        <location filename="../../desktop/history/qt/feature.py" line="84"/>
         <source>&amp;Export chat…</source>
         <translation>导出聊天(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="95"/>
+        <location filename="../../desktop/history/qt/feature.py" line="87"/>
         <source>Export &amp;all chats…</source>
         <translation>导出所有聊天(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="97"/>
+        <location filename="../../desktop/history/qt/feature.py" line="90"/>
         <source>&amp;Import chats…</source>
         <translation>导入聊天(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="132"/>
+        <location filename="../../desktop/history/qt/feature.py" line="124"/>
         <source>Your chat history was set aside</source>
         <translation>你的聊天记录已被移到别处</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="134"/>
+        <location filename="../../desktop/history/qt/feature.py" line="126"/>
         <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
 {path}
 Hearthside started with a new, empty history.</source>
@@ -1011,110 +1110,14 @@ Hearthside started with a new, empty history.</source>
 Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="205"/>
+        <location filename="../../desktop/history/qt/feature.py" line="197"/>
         <source>“{title}” was moved to the trash.</source>
         <translation>“{title}”已移到回收站。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="223"/>
+        <location filename="../../desktop/history/qt/feature.py" line="215"/>
         <source>Undo</source>
         <translation>撤销</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="289"/>
-        <source>Nothing to export</source>
-        <translation>没有可导出的内容</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="289"/>
-        <source>Send a message first.</source>
-        <translation>请先发送一条消息。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="298"/>
-        <source>Export chat</source>
-        <translation>导出聊天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="323"/>
-        <location filename="../../desktop/history/qt/feature.py" line="447"/>
-        <source>Export failed</source>
-        <translation>导出失败</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="324"/>
-        <source>“{name}” could not be written: {reason}</source>
-        <translation>无法写入“{name}”：{reason}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="329"/>
-        <source>Exported to {path}</source>
-        <translation>已导出到 {path}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="342"/>
-        <source>Export all chats</source>
-        <translation>导出所有聊天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="344"/>
-        <source>Zip archives (*.zip)</source>
-        <translation>Zip 压缩包 (*.zip)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="347"/>
-        <source>Export all chats to</source>
-        <translation>将所有聊天导出到</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="394"/>
-        <source>Exporting chats…</source>
-        <translation>正在导出聊天…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="405"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="432"/>
-        <source>Export cancelled; nothing was written.</source>
-        <translation>导出已取消，未写入任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="436"/>
-        <source>Exported {n} chats to {path}</source>
-        <translation>已将 {n} 个聊天导出到 {path}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="453"/>
-        <source>Import chats</source>
-        <translation>导入聊天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="455"/>
-        <source>Chat exports (*.json);;All files (*)</source>
-        <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="473"/>
-        <source>Importing chats…</source>
-        <translation>正在导入聊天…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="486"/>
-        <source>Import cancelled; nothing was added.</source>
-        <translation>导入已取消；未添加任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="496"/>
-        <source>Imported {n} chats from {name}</source>
-        <translation>已从 {name} 导入 {n} 个聊天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/feature.py" line="513"/>
-        <source>Could not import “{name}”</source>
-        <translation>无法导入“{name}”</translation>
     </message>
 </context>
 <context>
@@ -1623,112 +1626,112 @@ Hearthside 已使用新的空白记录启动。</translation>
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="135"/>
+        <location filename="../../desktop/shell/main_window.py" line="134"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="139"/>
+        <location filename="../../desktop/shell/main_window.py" line="138"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="144"/>
+        <location filename="../../desktop/shell/main_window.py" line="143"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="148"/>
+        <location filename="../../desktop/shell/main_window.py" line="147"/>
         <source>&amp;About Hearthside</source>
         <translation>关于 Hearthside(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="125"/>
+        <location filename="../../desktop/shell/main_window.py" line="124"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="126"/>
+        <location filename="../../desktop/shell/main_window.py" line="125"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="127"/>
+        <location filename="../../desktop/shell/main_window.py" line="126"/>
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="128"/>
+        <location filename="../../desktop/shell/main_window.py" line="127"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="129"/>
+        <location filename="../../desktop/shell/main_window.py" line="128"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="417"/>
+        <location filename="../../desktop/shell/main_window.py" line="418"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="417"/>
+        <location filename="../../desktop/shell/main_window.py" line="418"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="418"/>
+        <location filename="../../desktop/shell/main_window.py" line="419"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="418"/>
+        <location filename="../../desktop/shell/main_window.py" line="419"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="330"/>
+        <location filename="../../desktop/shell/main_window.py" line="331"/>
         <source>Hearthside {version}</source>
         <translation>Hearthside {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="331"/>
+        <location filename="../../desktop/shell/main_window.py" line="332"/>
         <source>Chat with a language model that runs on your own computer, offline.</source>
         <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="333"/>
+        <location filename="../../desktop/shell/main_window.py" line="334"/>
         <source>Python {version}</source>
         <translation>Python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="334"/>
+        <location filename="../../desktop/shell/main_window.py" line="335"/>
         <source>Qt {qt} (PySide6 {pyside})</source>
         <translation>Qt {qt}（PySide6 {pyside}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="338"/>
+        <location filename="../../desktop/shell/main_window.py" line="339"/>
         <source>llama-cpp-python {version}</source>
         <translation>llama-cpp-python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="342"/>
+        <location filename="../../desktop/shell/main_window.py" line="343"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="342"/>
+        <location filename="../../desktop/shell/main_window.py" line="343"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="344"/>
+        <location filename="../../desktop/shell/main_window.py" line="345"/>
         <source>Backend: {backend}, GPU offload {offload}</source>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="356"/>
+        <location filename="../../desktop/shell/main_window.py" line="357"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>

@@ -152,15 +152,19 @@ def test_window_exports_with_or_without_thinking(qtbot, app, thinking_tiny_gguf:
     )[-1]
     thought = reply.thinking.strip().splitlines()[0]
     with_it, without = tmp_path / "with.md", tmp_path / "without.md"
-    assert app.history.export_conversation_to(with_it, "markdown", False)
-    assert app.history.export_conversation_to(without, "markdown", False, include_thinking=False)
+    assert app.history.transfers.export_conversation_to(with_it, "markdown", False)
+    assert app.history.transfers.export_conversation_to(
+        without, "markdown", False, include_thinking=False
+    )
     assert f"> {thought}" in with_it.read_text(encoding="utf-8")
     assert "> **Thought for" in with_it.read_text(encoding="utf-8")
     # (the tiny model's answer may repeat its thinking's words, so look for the quote block)
     assert f"> {thought}" not in without.read_text(encoding="utf-8")
     assert "Thought for" not in without.read_text(encoding="utf-8")
     backup = tmp_path / "backup.json"
-    assert app.history.export_conversation_to(backup, "json", False, include_thinking=False)
+    assert app.history.transfers.export_conversation_to(
+        backup, "json", False, include_thinking=False
+    )
     messages = json.loads(backup.read_text(encoding="utf-8"))["messages"]
     assert messages[-1]["thinking"] == reply.thinking  # JSON is the lossless backup
 

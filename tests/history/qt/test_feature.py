@@ -67,7 +67,7 @@ def test_export_all_writes_on_a_pool_thread(qtbot, app, tmp_path: Path, monkeypa
     assert threads and threads[0] is not threading.main_thread()
     assert len(list((tmp_path / "out").iterdir())) == 2
     assert "Exported 2 chats" in app.window.statusBar().currentMessage()
-    assert app.history.progress_dialog is None
+    assert app.history.transfers.progress_dialog is None
 
 
 def test_cancel_stops_an_export_and_nothing_is_written(
@@ -85,11 +85,11 @@ def test_cancel_stops_an_export_and_nothing_is_written(
         return real(conversations, destination, fmt, progress=late_progress, **kwargs)
 
     monkeypatch.setattr(store_export, "export_all", waiting)
-    with qtbot.waitSignal(app.history.export_finished, timeout=20_000) as blocker:
-        job = app.history.export_all_to(tmp_path / "out.zip", "json", True, False)
+    with qtbot.waitSignal(app.history.transfers.export_finished, timeout=20_000) as blocker:
+        job = app.history.transfers.export_all_to(tmp_path / "out.zip", "json", True, False)
         assert job is not None
-        assert app.history.export_all_to(tmp_path / "again", "json", False, False) is None
-        app.history.progress_dialog.canceled.emit()  # its Cancel button
+        assert app.history.transfers.export_all_to(tmp_path / "again", "json", False, False) is None
+        app.history.transfers.progress_dialog.canceled.emit()  # its Cancel button
         release.set()
     assert blocker.args == [False]
     assert not (tmp_path / "out.zip").exists()
@@ -101,7 +101,7 @@ def test_import_reads_the_file_on_a_pool_thread(qtbot, app, tmp_path: Path, monk
     conversation = stored_chat(app, "Round trip")
     assert app.history.open_conversation(conversation)
     path = tmp_path / "chat.json"
-    assert app.history.export_conversation_to(path, "json", False)
+    assert app.history.transfers.export_conversation_to(path, "json", False)
     threads: list[threading.Thread] = []
     real = export_dialog.read_import_file
 

@@ -169,10 +169,10 @@ def test_export_and_import_round_trip(qtbot, chatting, tmp_path: Path) -> None:
     send_and_wait(qtbot, app, "Export me 你好")
     for fmt, suffix in (("markdown", ".md"), ("html", ".html"), ("text", ".txt")):
         path = tmp_path / f"chat{suffix}"
-        assert app.history.export_conversation_to(path, fmt, all_branches=True)
+        assert app.history.transfers.export_conversation_to(path, fmt, all_branches=True)
         assert "Export me 你好" in path.read_text(encoding="utf-8")
     json_path = tmp_path / "chat.json"
-    assert app.history.export_conversation_to(json_path, "json", all_branches=False)
+    assert app.history.transfers.export_conversation_to(json_path, "json", all_branches=False)
     assert json.loads(json_path.read_text(encoding="utf-8"))["format"] == "hearthside.conversation"
     before = app.history.sidebar.model().rowCount()
     assert import_chats(qtbot, app, json_path) == 1
