@@ -129,7 +129,6 @@ class MainWindow(QMainWindow):
         }
         for name in MENUS:
             self._menus[name] = self.menuBar().addMenu(titles[name])
-        self.file_menu = self._menus["file"]
         self.quit_action = self.add_action(
             "file", "quit", self.make_action(self.tr("&Quit"), QKeySequence.StandardKey.Quit)
         )
