@@ -30,13 +30,16 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import APP_NAME, __version__, resources_dir
+from desktop.chat.qt.feature import ChatFeature
 from desktop.chat.qt.inference_worker import InferenceWorker
-from desktop.chat.qt.session import ChatSession
+from desktop.chat.qt.session import ChatSession, ChatSettings
 from desktop.core.settings import Settings, default_data_dir
 from desktop.documents.qt.collections import DocumentCollections
 from desktop.documents.qt.feature import DocumentsFeature
 from desktop.engine.llama import BackendInfo
 from desktop.engine.starter import starter_installed
+from desktop.history.qt.feature import HistoryFeature
+from desktop.models.qt.feature import ModelsFeature
 from desktop.qtkit.theme import Appearance
 from desktop.shell.crash import CrashHandler
 from desktop.shell.main_window import MainWindow
@@ -114,6 +117,10 @@ class Hearthside:
     inference_thread: QThread
     session: ChatSession
     window: MainWindow
+    """The shell; the features below installed themselves into it."""
+    chat: ChatFeature
+    models: ModelsFeature
+    history: HistoryFeature
     models_dir: Path
     first_run: bool = False
     """The data folder had no settings: the hardware check chose the defaults."""
@@ -121,6 +128,7 @@ class Hearthside:
     """With :attr:`download_thread`, made by :meth:`model_services` on first use."""
     download_thread: QThread | None = None
     documents: DocumentCollections | None = None
+    documents_feature: DocumentsFeature | None = None
     backend: BackendInfo | None = None
     """What llama.cpp was built with; None until the inference thread has imported it."""
     _after_backend: list[Callable[[], None]] = field(default_factory=list)
@@ -130,7 +138,8 @@ class Hearthside:
     def model_services(self) -> ModelServices:
         """The model manager's long-lived side: the download queue, its worker and thread.
 
-        Made when the manager first opens (the window asks through ``make_model_services``):
+        Made when the manager first opens (the models feature asks through
+        ``make_model_services``):
         the first frame needs none of it, and unfinished downloads wait paused until the user
         resumes them there anyway."""
         if self._model_services is None:
@@ -207,13 +216,13 @@ class Hearthside:
 
     def _load_initial_model(self, model: Path | None) -> None:
         if model is not None:
-            self.window.load_model(str(model))
+            self.models.load_model(str(model))
             return
         last = str(self.settings.get("model.path"))
         if last and Path(last).is_file():
-            self.window.load_model(last)
+            self.models.load_model(last)
         elif starter_installed():
-            self.window.load_starter()
+            self.models.load_starter()
 
     def shutdown(self) -> None:
         self._closed = True
@@ -224,13 +233,14 @@ class Hearthside:
             self.download_worker.shutdown()
             self.download_thread.quit()
             self.download_thread.wait()
+        self.history.shutdown()  # an export in progress stops and removes what it wrote
         self.session.stop()
         self.session.cancel_load()
         self.inference_thread.quit()
         self.inference_thread.wait()
         # The thread has finished, so freeing the model from here cannot race a native call.
         self.worker.on_unload_requested()
-        self.window.remember_state()
+        self.window.remember_state(self.history.state_to_remember())
         self.store.close()
 
 
@@ -268,22 +278,33 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     session = ChatSession(worker, store)
     # The backend (and a first run's defaults, which depend on it) arrives from the inference
     # thread after the first frame: naming it imports llama.cpp.
-    window = MainWindow(session, settings, gpu_offload=False, backend=None)
+    window = MainWindow(settings, gpu_offload=False, backend=None)
     window.backend_pending = True
     app = QApplication.instance()
     if isinstance(app, QApplication):
         window.appearance = Appearance(app, window)
+    # The features install themselves into the shell and talk through small protocols: the
+    # chat asks the models feature for the loaded model's settings, the history asks the chat
+    # for a new chat and to show a message, citations open the documents' Sources dock.
+    chat = ChatFeature(session, settings)
+    models = ModelsFeature(session, settings, ChatSettings)
+    history = HistoryFeature(session, chat)
+    chat.model_chat_settings = models.loaded_chat_settings
+    documents = DocumentCollections(
+        data_dir, embedding_model=str(settings.get("documents.embedding_model")), start=False
+    )
+    documents_feature = DocumentsFeature(session, documents)
+    for feature in (chat, models, history, documents_feature):
+        feature.install(window)
+    chat.chat_view.source_requested.connect(documents_feature.show_source)
     if settings.problem:
         window.show_error(
             QCoreApplication.translate("MainWindow", "Settings were reset"), settings.problem
         )
     if store.problem is not None:
-        window.show_store_problem(store.problem)
-    documents = DocumentCollections(
-        data_dir, embedding_model=str(settings.get("documents.embedding_model")), start=False
-    )
-    DocumentsFeature.install(window, documents)
+        history.show_store_problem(store.problem)
     window.restore_state()
+    history.restore_state()
     hearthside = Hearthside(
         data_dir,
         settings,
@@ -292,11 +313,15 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         thread,
         session,
         window,
+        chat,
+        models,
+        history,
         models_dir,
         first_run,
         documents=documents,
+        documents_feature=documents_feature,
     )
-    window.make_model_services = hearthside.model_services
+    models.make_model_services = hearthside.model_services
     # Queued to the window's slot on the GUI thread, which tells the app through its signal.
     worker.backend_found.connect(window.set_backend)
     window.backend_changed.connect(hearthside.on_backend_known)

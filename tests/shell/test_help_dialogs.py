@@ -54,7 +54,7 @@ def test_the_issue_shortcuts_are_there(qtbot, app) -> None:
 
 def test_a_new_action_appears_without_touching_the_dialog(qtbot, app) -> None:
     window = app.window
-    window._action("&Frobnicate", lambda: None, QKeySequence("Ctrl+Alt+F"))
+    window.add_action("help", "help", window.make_action("&Frobnicate", QKeySequence("Ctrl+Alt+F")))
     listed = dict(table_rows(open_shortcuts(qtbot, app)))
     assert listed["Frobnicate"] == keys("Ctrl+Alt+F")
 

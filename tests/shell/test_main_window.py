@@ -26,12 +26,12 @@ class DeltaRecorder(QObject):
 def test_welcome_screen_until_a_model_loads(qtbot, app, tiny_gguf: Path) -> None:
     window = app.window
     assert window.pages.currentIndex() == 0
-    assert not window.composer._input.isEnabled() or not window.composer.isEnabled()
+    assert not app.chat.composer._input.isEnabled() or not app.chat.composer.isEnabled()
     load_tiny(qtbot, app, tiny_gguf)
     assert window.pages.currentIndex() == 1
-    assert window.composer._input.isEnabled()
-    assert "Hearthside Tiny Test" in window.model_label.text()
-    assert window.backend_label.text()
+    assert app.chat.composer._input.isEnabled()
+    assert "Hearthside Tiny Test" in app.models.model_label.text()
+    assert app.models.backend_label.text()
 
 
 def test_type_enter_and_the_reply_streams_in(qtbot, app, tiny_gguf: Path) -> None:
@@ -42,16 +42,16 @@ def test_type_enter_and_the_reply_streams_in(qtbot, app, tiny_gguf: Path) -> Non
     messages = rows(app)
     assert [m.role for m in messages] == [Role.USER, Role.ASSISTANT]
     assert messages[0].content == "Hello, model! 你好"
-    assert app.window.composer.text() == ""
+    assert app.chat.composer.text() == ""
     assert app.session.is_streaming
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
     reply = rows(app)[1].content
     assert reply and reply == "".join(recorder.deltas)
     assert len(recorder.deltas) > 1
-    widget = app.window.chat_view.message_widget(1)
+    widget = app.chat.chat_view.message_widget(1)
     qtbot.waitUntil(lambda: widget.body.toPlainText().strip() != "", timeout=5_000)
-    assert "tok/s" in app.window.speed_label.text()
-    assert app.window.context_label.text().startswith("Context")
+    assert "tok/s" in app.chat.speed_label.text()
+    assert app.chat.context_label.text().startswith("Context")
 
 
 def test_stop_keeps_the_partial_reply(qtbot, app, long_context_tiny_gguf: Path) -> None:
@@ -59,7 +59,7 @@ def test_stop_keeps_the_partial_reply(qtbot, app, long_context_tiny_gguf: Path) 
     type_and_send(qtbot, app, "Talk forever")
     qtbot.waitUntil(lambda: len(rows(app)[1].content) > 3, timeout=30_000)
     clicked = time.perf_counter()
-    qtbot.mouseClick(app.window.composer._button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(app.chat.composer._button, Qt.MouseButton.LeftButton)
     assert not app.session.is_streaming
     assert time.perf_counter() - clicked < 0.2
     partial = rows(app)[1].content
@@ -75,7 +75,7 @@ def test_escape_stops_a_reply(qtbot, app, long_context_tiny_gguf: Path) -> None:
     load_tiny(qtbot, app, long_context_tiny_gguf, 32768, temperature=1.0, max_tokens=100_000)
     type_and_send(qtbot, app, "Go")
     qtbot.waitUntil(lambda: len(rows(app)[1].content) > 3, timeout=30_000)
-    qtbot.keyClick(app.window.composer._input, Qt.Key.Key_Escape)
+    qtbot.keyClick(app.chat.composer._input, Qt.Key.Key_Escape)
     assert not app.session.is_streaming
 
 
@@ -84,7 +84,7 @@ def test_regenerate_replaces_the_last_reply(qtbot, app, tiny_gguf: Path) -> None
     type_and_send(qtbot, app, "Say something")
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
     assert len(rows(app)) == 2
-    app.window.regenerate_action.trigger()
+    app.chat.regenerate_action.trigger()
     assert app.session.is_streaming
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
     messages = rows(app)
@@ -108,7 +108,7 @@ def test_bad_file_shows_a_dialog_and_keeps_the_model(
     qtbot, app, tiny_gguf: Path, truncated_gguf: Path
 ) -> None:
     load_tiny(qtbot, app, tiny_gguf)
-    app.window.load_model(str(truncated_gguf))
+    app.models.load_model(str(truncated_gguf))
     qtbot.waitUntil(lambda: app.window.error_box is not None, timeout=10_000)
     text = app.window.error_box.text()
     assert truncated_gguf.name in text and "incomplete" in text
@@ -120,7 +120,7 @@ def test_bad_file_shows_a_dialog_and_keeps_the_model(
 
 
 def test_not_gguf_file_from_the_welcome_screen(qtbot, app, not_gguf_file: Path) -> None:
-    app.window.load_model(str(not_gguf_file))
+    app.models.load_model(str(not_gguf_file))
     qtbot.waitUntil(lambda: app.window.error_box is not None, timeout=10_000)
     assert "is not a GGUF model file" in app.window.error_box.text()
     assert app.window.pages.currentIndex() == 0
@@ -129,8 +129,8 @@ def test_not_gguf_file_from_the_welcome_screen(qtbot, app, not_gguf_file: Path) 
 def test_too_long_message_is_kept_and_explained(qtbot, app, tiny_gguf: Path) -> None:
     load_tiny(qtbot, app, tiny_gguf, max_tokens=16)
     long_text = "lorem ipsum " * 400
-    app.window.composer.set_text(long_text)
-    qtbot.keyClick(app.window.composer._input, Qt.Key.Key_Return)
+    app.chat.composer.set_text(long_text)
+    qtbot.keyClick(app.chat.composer._input, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: app.window.error_box is not None, timeout=30_000)
     assert "too long" in app.window.error_box.text()
     assert rows(app)[0].content == long_text.strip()
@@ -140,7 +140,7 @@ def test_too_long_message_is_kept_and_explained(qtbot, app, tiny_gguf: Path) -> 
 def test_overflow_marks_the_dropped_messages(qtbot, app, tiny_gguf: Path) -> None:
     app.settings.set("model.n_ctx", 256, tiny_gguf.name)
     app.settings.set("sampling.max_tokens", 16, tiny_gguf.name)
-    app.window.load_model(str(tiny_gguf))
+    app.models.load_model(str(tiny_gguf))
     qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=30_000)
     conversation = app.store.create_conversation("Long chat").id
     parent = None
@@ -155,7 +155,7 @@ def test_overflow_marks_the_dropped_messages(qtbot, app, tiny_gguf: Path) -> Non
             f"Old answer {i} about lighthouses and the sea.",
             finish_reason=FinishReason.STOP,
         ).id
-    assert app.window.open_conversation(conversation)
+    assert app.history.open_conversation(conversation)
     model = app.session.messages
     assert model.rowCount() == 20
     type_and_send(qtbot, app, "Newest question")
@@ -180,17 +180,16 @@ def test_the_model_picker_lists_the_library_and_loads_from_it(
     shutil.copy(tiny_gguf, models / "tiny-chat-Q8_0.gguf")
     shutil.copy(tiny_gguf, models / "big-00002-of-00002.gguf")  # a later part: not listed
     shutil.copy(tiny_gguf, models / "mmproj-tiny.gguf")  # a projector: not listed
-    window = app.window
-    window.fill_model_menu()
-    names = [a.text() for a in window.model_menu.actions() if a.isCheckable()]
+    app.models.fill_model_menu()
+    names = [a.text() for a in app.models.model_menu.actions() if a.isCheckable()]
     assert names == ["tiny-chat-Q8_0.gguf"]
-    pick = next(a for a in window.model_menu.actions() if a.text() == "tiny-chat-Q8_0.gguf")
+    pick = next(a for a in app.models.model_menu.actions() if a.text() == "tiny-chat-Q8_0.gguf")
     app.settings.set("model.n_ctx", 512, "tiny-chat-Q8_0.gguf")
     pick.trigger()
     qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=30_000)
     assert app.session.model_info.path.endswith("tiny-chat-Q8_0.gguf")
-    window.fill_model_menu()
-    checked = [a.text() for a in window.model_menu.actions() if a.isChecked()]
+    app.models.fill_model_menu()
+    checked = [a.text() for a in app.models.model_menu.actions() if a.isChecked()]
     assert checked == ["tiny-chat-Q8_0.gguf"]
 
 
@@ -210,12 +209,12 @@ def test_a_gguf_dropped_on_the_window_goes_to_the_library(
         Qt.KeyboardModifier.NoModifier,
     )
     asked: list[Path] = []
-    app.window.show_model_manager().library.ask_import = lambda p: asked.append(p) or "copy"
+    app.models.show_model_manager().library.ask_import = lambda p: asked.append(p) or "copy"
     app.window.dropEvent(drop)  # offscreen Qt delivers drops only during a real drag
     assert drop.isAccepted()
     qtbot.waitUntil(lambda: (private_data_dir / "models" / tiny_gguf.name).exists(), timeout=10_000)
     assert asked == [tiny_gguf]
-    app.window.model_manager.calls.wait(10_000)
+    app.models.model_manager.calls.wait(10_000)
 
 
 STRICT_CHATML = (

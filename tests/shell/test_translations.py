@@ -45,8 +45,8 @@ def test_window_shows_chinese(qtbot, chinese, private_data_dir: Path) -> None:
         menus = [action.text() for action in window.menuBar().actions()]
         assert menus[0] == "文件(&F)"
         assert "帮助(&H)" in menus
-        assert window.welcome_open.text() == "打开模型文件…"
-        assert window.welcome_download.text() == "下载推荐模型"
+        assert hearthside.models.welcome_open.text() == "打开模型文件…"
+        assert hearthside.models.welcome_download.text() == "下载推荐模型"
         # QCoreApplication.translate with its own context (the PDF and export labels).
         assert QCoreApplication.translate("PdfExport", "Assistant") == "助手"
     finally:

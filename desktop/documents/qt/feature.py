@@ -1,29 +1,52 @@
-"""Puts the document collections into the main window: File › Document collections…
+"""Puts the document collections into the shell: File › Document collections…
 (Ctrl+Shift+D), the chips above the composer, and the Sources dock that citations open.
 
-Kept apart from main_window.py so the window works (and its tests run) without documents,
-and the feature's wiring lives in one place.
+Installed like every feature (desktop/shell/feature.py): the shell works (and its tests run)
+without documents, and the feature's wiring lives in one place. desktop/app.py connects the
+chat view's citations to :meth:`DocumentsFeature.show_source`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject, Qt, SignalInstance, Slot
 from PySide6.QtWidgets import QDockWidget
 
 from desktop.documents.qt.collection_chips import CollectionChips
 from desktop.documents.qt.collections import DocumentCollections
 from desktop.documents.qt.retriever import CollectionsRetriever
 from desktop.documents.qt.sources_panel import SourcesPanel
-from desktop.shell.main_window import MainWindow
+from desktop.shell.feature import Shell
 from desktop.shell.single_instance import bring_to_front
 
 if TYPE_CHECKING:
     from desktop.documents.qt.collections_dialog import CollectionsDialog
 
-__all__ = ["DocumentsFeature"]
+__all__ = ["DocumentsChat", "DocumentsFeature"]
+
+
+class DocumentsChat(Protocol):
+    """What this feature needs of the chat (desktop/app.py passes the ChatSession): the
+    collections attached to the open chat, a place for the retriever, and the message list
+    whose citations the Sources dock shows. A protocol, because features do not import each
+    other."""
+
+    attached_changed: SignalInstance
+    conversation_opened: SignalInstance
+
+    @property
+    def attached(self) -> tuple[int, ...]: ...
+
+    @property
+    def messages(self) -> Any:
+        """The chat's message list model (rowCount, row_data, row_of_message, its resets)."""
+
+    def attach_collection(self, collection_id: int) -> None: ...
+
+    def detach_collection(self, collection_id: int) -> None: ...
+
+    def set_retriever(self, retriever: CollectionsRetriever) -> None: ...
 
 
 class DocumentsFeature(QObject):
@@ -33,54 +56,47 @@ class DocumentsFeature(QObject):
         None.
     """
 
-    def __init__(self, window: MainWindow, documents: DocumentCollections) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, session: DocumentsChat, documents: DocumentCollections) -> None:
+        super().__init__()
+        self.window: Shell  # the shell, set by install()
         self.documents = documents
-        self.session = window.session
+        self.session = session
         self.dialog: CollectionsDialog | None = None
-
-        self.action = QAction(self.tr("Document &collections…"), window)
-        self.action.setShortcut(QKeySequence("Ctrl+Shift+D"))
-        self.action.triggered.connect(self.show_dialog)
-        window.addAction(self.action)
-        menu = window.file_menu
-        actions = menu.actions()
-        menu.insertAction(actions[1] if len(actions) > 1 else None, self.action)
-
         self.chips = CollectionChips(documents)
-        window.chat_layout.insertWidget(window.chat_layout.indexOf(window.composer), self.chips)
+        self.panel = SourcesPanel()
+        self._shown_message_id: int | None = None  # the reply whose passage the panel shows
+
+    def install(self, shell: Shell) -> None:
+        """The menu entry, the chips above the composer and the (hidden) Sources dock."""
+        self.window = shell
+        self.setParent(shell)
+        self.action = shell.make_action(self.tr("Document &collections…"), "Ctrl+Shift+D")
+        self.action.triggered.connect(self.show_dialog)
+        shell.add_action("file", "documents", self.action)
+
+        shell.add_to_chat_page("above_composer", self.chips)
         self.chips.attach_requested.connect(self.attach)
         self.chips.detach_requested.connect(self.session.detach_collection)
         self.chips.manage_requested.connect(self.show_dialog)
 
-        self.panel = SourcesPanel()
-        self.dock = QDockWidget(self.tr("Sources"), window)
+        self.dock = QDockWidget(self.tr("Sources"), shell)
         self.dock.setObjectName("sourcesDock")
         self.dock.setWidget(self.panel)
         self.dock.setAllowedAreas(
             Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.LeftDockWidgetArea
         )
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        shell.add_dock(self.dock, Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock.hide()
-        window.chat_view.source_requested.connect(self.show_source)
 
-        self._shown_message_id: int | None = None  # the reply whose passage the panel shows
         messages = self.session.messages
         messages.modelReset.connect(self.on_messages_changed)
         messages.rowsRemoved.connect(self.on_messages_changed)
 
-        self.retriever = CollectionsRetriever(documents, self)
+        self.retriever = CollectionsRetriever(self.documents, self)
         self.session.set_retriever(self.retriever)
         self.session.attached_changed.connect(self.on_session_attached_changed)
         self.session.conversation_opened.connect(self.on_session_conversation_opened)
         self.chips.set_attached(self.session.attached)
-
-    @classmethod
-    def install(cls, window: MainWindow, documents: DocumentCollections) -> DocumentsFeature:
-        feature = cls(window, documents)
-        window.documents_feature = feature  # type: ignore[attr-defined]
-        return feature
 
     def show_dialog(self) -> CollectionsDialog:
         if self.dialog is None:

@@ -143,13 +143,27 @@ def import_file(store: ConversationStore, path: Path) -> ImportResult:
 
     Raises ImportFormatError (a sentence naming the problem) or OSError.
     """
+    return write_import(store, read_import_file(path))
+
+
+def read_import_file(path: Path) -> list[ImportedConversation]:
+    """Reads and checks the whole file, touching no store (so it may run on a worker thread).
+
+    Raises ImportFormatError (a sentence naming the problem) or OSError.
+    """
     size = path.stat().st_size
     if size > DEFAULT_MAX_IMPORT_BYTES:
         raise ImportFormatError(
             f"The file is too large to import ({size / 1e6:.0f} MB; the limit is "
             f"{DEFAULT_MAX_IMPORT_BYTES / 1e6:.0f} MB)."
         )
-    conversations = [_without_collections(c) for c in read_import(path.read_bytes())]
+    return [_without_collections(c) for c in read_import(path.read_bytes())]
+
+
+def write_import(
+    store: ConversationStore, conversations: Sequence[ImportedConversation]
+) -> ImportResult:
+    """Adds conversations that :func:`read_import_file` checked to the store."""
     ids = tuple(store.import_conversation(conversation) for conversation in conversations)
     return ImportResult(ids)
 

@@ -106,12 +106,12 @@ def wait_counted(qtbot, app) -> ContextCount:
 
 def test_typing_updates_the_meter_after_a_pause(qtbot, small) -> None:
     app = small
-    meter = app.window.context_meter
+    meter = app.chat.context_meter
     qtbot.waitUntil(lambda: meter.state() == MeterState.NORMAL, timeout=10_000)
     empty = app.session.context_counted
     assert empty is not None
     before = int(meter.text().split(" / ")[0].replace(",", ""))
-    editor = app.window.composer._input
+    editor = app.chat.composer._input
     editor.setFocus()
     qtbot.keyClicks(editor, "How long is the river that runs under the old bridge?")
     result = wait_counted(qtbot, app)
@@ -119,7 +119,7 @@ def test_typing_updates_the_meter_after_a_pause(qtbot, small) -> None:
     assert result.forecast.n_ctx == 512
     assert meter.text().startswith(f"{result.forecast.prompt_tokens} / 512 tokens")
     # A long draft does not fit: the meter says so before anything is sent.
-    app.window.composer.set_text("river bridge mill " * 200)
+    app.chat.composer.set_text("river bridge mill " * 200)
     result = wait_counted(qtbot, app)
     assert result.forecast.too_long_by > 0
     assert meter.state() == MeterState.TOO_LONG
@@ -133,9 +133,9 @@ def test_a_pause_in_typing_prepares_the_reply(qtbot, small) -> None:
     worker, session = app.worker, app.session
     type_and_send(qtbot, app, "Hello there")
     qtbot.waitUntil(lambda: not session.is_streaming, timeout=30_000)
-    editor = app.window.composer._input
+    editor = app.chat.composer._input
     editor.setFocus()
-    counter = app.window.context_counter
+    counter = app.chat.context_counter
     counter._timer.setInterval(60_000)  # the pause comes when the test says so
     qtbot.keyClicks(editor, "Why is the sky blue?")
     qtbot.waitUntil(lambda: worker.prepared_tokens > 0, timeout=10_000)  # the text, at once
@@ -188,7 +188,7 @@ def test_a_count_of_the_chat_that_was_left_never_reaches_the_meter(qtbot, small)
     assert pending is not None
     seen: list[ContextCount] = []
     session.context_counted.connect(seen.append)
-    assert app.window.open_conversation(other)
+    assert app.history.open_conversation(other)
     session.drafts.on_worker_context_counted(pending, count(1))  # the old chat's count arrives late
     assert seen == []
 
@@ -197,16 +197,16 @@ def test_summarize_strategy_makes_shows_and_sends_an_editable_summary(qtbot, app
     load_tiny(qtbot, app, tiny_gguf, n_ctx=256, temperature=0.0, max_tokens=16)
     window, session = app.window, app.session
     conversation = long_conversation(app)
-    assert window.open_conversation(conversation)
-    note = window.summary_note
+    assert app.history.open_conversation(conversation)
+    note = app.chat.summary_note
     assert note.isHidden()
     # The user picks the strategy for this conversation; it is kept with it.
-    box = window.context_meter.strategy_box()
+    box = app.chat.context_meter.strategy_box()
     box.setCurrentIndex(box.findData("summarize"))
     box.activated.emit(box.currentIndex())
     assert session.overflow == OverflowStrategy.SUMMARIZE
     assert app.store.conversation_settings(conversation)["overflow"] == "summarize"
-    qtbot.waitUntil(lambda: window.context_meter.state() != MeterState.EMPTY, timeout=10_000)
+    qtbot.waitUntil(lambda: app.chat.context_meter.state() != MeterState.EMPTY, timeout=10_000)
 
     type_and_send(qtbot, app, "Newest question")
     qtbot.waitUntil(lambda: not session.is_streaming, timeout=60_000)
@@ -224,7 +224,7 @@ def test_summarize_strategy_makes_shows_and_sends_an_editable_summary(qtbot, app
         message_id = model.data(model.index(row), model.Roles.MessageIdRole)
         if message_id in covered:
             assert model.data(model.index(row), model.Roles.ExcludedRole)
-    assert window.chat_view.message_widget(0).note_text().startswith("Not sent to the model")
+    assert app.chat.chat_view.message_widget(0).note_text().startswith("Not sent to the model")
 
     # Collapsible, then editable; the edit is saved and reaches the next prompt.
     qtbot.mouseClick(note.toggle_button(), Qt.MouseButton.LeftButton)
@@ -245,10 +245,10 @@ def test_summarize_strategy_makes_shows_and_sends_an_editable_summary(qtbot, app
 
     # Reopening shows the summary again and marks the covered rows at once.
     assert window.banner.isVisible()  # "The N oldest messages … were not sent"
-    window.new_chat()
+    app.chat.new_chat()
     assert note.isHidden()
     assert not window.banner.isVisible()  # that was about the other chat
-    assert window.open_conversation(conversation)
+    assert app.history.open_conversation(conversation)
     assert not note.isHidden() and "(edited)" in note._edited_mark.text()
     assert model.data(model.index(0), model.Roles.ExcludedRole)
 
@@ -286,9 +286,8 @@ def _paste(editor, text: str) -> None:
 
 def test_a_long_paste_shows_its_size_and_can_be_trimmed_to_fit(qtbot, small) -> None:
     app = small
-    window = app.window
-    offer = window.long_text_offer
-    editor = window.composer._input
+    offer = app.chat.long_text_offer
+    editor = app.chat.composer._input
     editor.setFocus()
     qtbot.keyClicks(editor, "Summarize this: ")
     paste = "the river runs under the old bridge by the mill. " * 60
@@ -296,22 +295,22 @@ def test_a_long_paste_shows_its_size_and_can_be_trimmed_to_fit(qtbot, small) -> 
     qtbot.waitUntil(offer.isVisible, timeout=10_000)
     assert "tokens" in offer.text() and "fits" in offer.text()
     assert offer.trim_button().isVisible()
-    assert window.context_meter.state() == MeterState.TOO_LONG
+    assert app.chat.context_meter.state() == MeterState.TOO_LONG
     qtbot.mouseClick(offer.trim_button(), Qt.MouseButton.LeftButton)
     assert not offer.isVisible()
-    text = window.composer.text()
+    text = app.chat.composer.text()
     assert text.startswith("Summarize this: the river") and len(text) < len(paste)
     result = wait_counted(qtbot, app)
     assert result.forecast.too_long_by == 0
-    assert window.context_meter.state() != MeterState.TOO_LONG
+    assert app.chat.context_meter.state() != MeterState.TOO_LONG
     editor.undo()  # the trim is one undo step
-    assert window.composer.text() == "Summarize this: " + paste
+    assert app.chat.composer.text() == "Summarize this: " + paste
     # Sent without answering a new offer: the offer goes away with the message.
-    window.composer.set_text("Short question. " + "the mill by the river " * 100)
+    app.chat.composer.set_text("Short question. " + "the mill by the river " * 100)
     _paste(editor, "x")  # not long: no new offer, but a count
     _paste(editor, " and the bridge" * 150)
     qtbot.waitUntil(offer.isVisible, timeout=10_000)
-    window.composer.set_text("Short question.")
+    app.chat.composer.set_text("Short question.")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert app.session.is_streaming
     assert not offer.isVisible()
@@ -334,10 +333,10 @@ def test_the_trim_offer_says_what_it_keeps_for_passages(qtbot) -> None:
 
 def test_a_short_paste_shows_no_offer(qtbot, small) -> None:
     app = small
-    editor = app.window.composer._input
+    editor = app.chat.composer._input
     _paste(editor, "short text")
     wait_counted(qtbot, app)
-    assert not app.window.long_text_offer.isVisible()
+    assert not app.chat.long_text_offer.isVisible()
 
 
 def test_a_dropped_text_file_is_inserted_and_a_binary_one_refused(
@@ -345,31 +344,31 @@ def test_a_dropped_text_file_is_inserted_and_a_binary_one_refused(
 ) -> None:
     app = small
     window = app.window
-    editor = window.composer._input
+    editor = app.chat.composer._input
     notes = tmp_path / "notes.md"
     notes.write_text("# Notes\n" + "lighthouse keeper log entry. " * 100, encoding="utf-8")
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(notes))])
     assert editor.canInsertFromMimeData(data)
     editor.insertFromMimeData(data)
-    assert window.composer.text().startswith("# Notes\nlighthouse keeper")
-    qtbot.waitUntil(window.long_text_offer.isVisible, timeout=10_000)
-    window.long_text_offer.keep_button().click()
+    assert app.chat.composer.text().startswith("# Notes\nlighthouse keeper")
+    qtbot.waitUntil(app.chat.long_text_offer.isVisible, timeout=10_000)
+    app.chat.long_text_offer.keep_button().click()
     binary = tmp_path / "photo.txt"
     binary.write_bytes(b"\x89PNG\x00\x00garbage")
     refused: list[str] = []
-    window.composer.file_refused.connect(refused.append)
+    app.chat.composer.file_refused.connect(refused.append)
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(binary))])
     editor.insertFromMimeData(data)
     assert refused == ["photo.txt is not a text file."]
     assert "photo.txt is not a text file." in window.statusBar().currentMessage()
     # Chat › Insert text file… takes the same way in (the file dialog itself is Qt's).
-    assert window.insert_file_action.shortcut().toString() == "Ctrl+Shift+O"
-    window.composer.clear()
-    assert window.composer.insert_file(notes)
-    assert window.composer.text().startswith("# Notes")
-    assert not window.composer.insert_file(tmp_path / "missing.md")
+    assert app.chat.insert_file_action.shortcut().toString() == "Ctrl+Shift+O"
+    app.chat.composer.clear()
+    assert app.chat.composer.insert_file(notes)
+    assert app.chat.composer.text().startswith("# Notes")
+    assert not app.chat.composer.insert_file(tmp_path / "missing.md")
     assert refused[-1].startswith("missing.md: ")
 
 
@@ -378,7 +377,7 @@ def test_an_edit_of_an_early_message_sends_the_turns_before_it_again(qtbot, app,
     but a new branch from an early message is short: what it keeps fits and is sent."""
     load_tiny(qtbot, app, tiny_gguf, n_ctx=256, temperature=0.0, max_tokens=16)
     conversation = long_conversation(app, 12)
-    assert app.window.open_conversation(conversation)
+    assert app.history.open_conversation(conversation)
     infos: list = []
     app.session.prompt_info_changed.connect(infos.append)
     type_and_send(qtbot, app, "Newest question")
@@ -397,7 +396,7 @@ def test_stopping_while_summarizing_clears_the_summarizing_line(qtbot, app, tiny
     load_tiny(qtbot, app, tiny_gguf, n_ctx=256, temperature=0.0, max_tokens=16)
     session = app.session
     conversation = long_conversation(app)
-    assert app.window.open_conversation(conversation)
+    assert app.history.open_conversation(conversation)
     session.set_overflow(OverflowStrategy.SUMMARIZE)
     assert session.send("Newest question")
     # The tiny model summarizes too fast to press Stop meanwhile: the worker's queued signal

@@ -105,7 +105,7 @@ def test_thinking_reply_is_stored_and_shown_after_reopening(
     for marker in ("<think>", "</think>"):
         assert marker not in reply.content and marker not in reply.thinking
 
-    view = app.window.chat_view
+    view = app.chat.chat_view
     view.flush()
     section = view.message_widget(1).thinking_section
     assert section is not None and not section.expanded
@@ -152,15 +152,19 @@ def test_window_exports_with_or_without_thinking(qtbot, app, thinking_tiny_gguf:
     )[-1]
     thought = reply.thinking.strip().splitlines()[0]
     with_it, without = tmp_path / "with.md", tmp_path / "without.md"
-    assert app.window.export_conversation_to(with_it, "markdown", False)
-    assert app.window.export_conversation_to(without, "markdown", False, include_thinking=False)
+    assert app.history.transfers.export_conversation_to(with_it, "markdown", False)
+    assert app.history.transfers.export_conversation_to(
+        without, "markdown", False, include_thinking=False
+    )
     assert f"> {thought}" in with_it.read_text(encoding="utf-8")
     assert "> **Thought for" in with_it.read_text(encoding="utf-8")
     # (the tiny model's answer may repeat its thinking's words, so look for the quote block)
     assert f"> {thought}" not in without.read_text(encoding="utf-8")
     assert "Thought for" not in without.read_text(encoding="utf-8")
     backup = tmp_path / "backup.json"
-    assert app.window.export_conversation_to(backup, "json", False, include_thinking=False)
+    assert app.history.transfers.export_conversation_to(
+        backup, "json", False, include_thinking=False
+    )
     messages = json.loads(backup.read_text(encoding="utf-8"))["messages"]
     assert messages[-1]["thinking"] == reply.thinking  # JSON is the lossless backup
 
@@ -182,8 +186,8 @@ def test_stopping_while_thinking_keeps_the_thinking_and_its_time(
     assert reply.finish_reason == FinishReason.CANCELLED
     assert reply.thinking.startswith("Let me think")
     assert reply.thinking_seconds is not None
-    app.window.chat_view.flush()
-    widget = app.window.chat_view.message_widget(1)
+    app.chat.chat_view.flush()
+    widget = app.chat.chat_view.message_widget(1)
     section = widget.thinking_section
     assert section is not None and not section.expanded
     assert section.button.text().startswith("Thought for ")

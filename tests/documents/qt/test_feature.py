@@ -16,7 +16,7 @@ from desktop.core.conversation import Role
 from desktop.core.markdown import SOURCE_SCHEME
 from desktop.engine.probe import FAULT_ENV
 from tests.fixtures.documents import encrypted_pdf_bytes, pdf_bytes
-from tests.fixtures.window import load_tiny, long_conversation, type_and_send
+from tests.fixtures.window import import_chats, load_tiny, long_conversation, type_and_send
 
 _Roles = MessageListModel.Roles
 
@@ -35,7 +35,7 @@ def docs(tmp_path: Path) -> Path:
 
 
 def _dialog(qtbot, app):
-    dialog = app.window.documents_feature.show_dialog()
+    dialog = app.documents_feature.show_dialog()
     qtbot.addWidget(dialog)
     dialog.confirm = lambda _title, _question: True
     return dialog
@@ -161,7 +161,7 @@ def test_chips_attach_and_detach_and_are_kept_with_the_chat(
 ) -> None:
     load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=8)
     collection = _make_collection(qtbot, app, docs)
-    chips = app.window.documents_feature.chips
+    chips = app.documents_feature.chips
     chips.fill_menu()
     [attach] = [a for a in chips.menu.actions() if a.text() == "Harbour notes"]
     attach.trigger()
@@ -176,9 +176,9 @@ def test_chips_attach_and_detach_and_are_kept_with_the_chat(
     assert app.store.conversation_settings(conversation)["collections"] == []
     assert chips.chips == []
     app.session.attach_collection(collection)
-    app.window.new_chat()
+    app.chat.new_chat()
     assert chips.chips == []
-    app.window.open_conversation(conversation)
+    app.history.open_conversation(conversation)
     assert [chip.collection_id for chip in chips.chips] == [collection]
 
 
@@ -225,13 +225,13 @@ def test_a_grounded_reply_cites_sources_that_open_in_the_panel_and_exports(
     assert stored[0].content == "When was the Harwick lighthouse first lit?"
 
     # The sources line under the reply links every source; a click opens the panel.
-    app.window.chat_view.flush()
-    widget = app.window.chat_view.message_widget(reply_row)
+    app.chat.chat_view.flush()
+    widget = app.chat.chat_view.message_widget(reply_row)
     line = widget.sources_line
     assert line.isVisible() and "harbour.md" in line.text()
     assert f'href="{SOURCE_SCHEME}:1"' in line.text()
     line.linkActivated.emit(f"{SOURCE_SCHEME}:1")
-    feature = app.window.documents_feature
+    feature = app.documents_feature
     assert feature.dock.isVisible()
     panel = feature.panel
     assert panel.current().number == 1
@@ -247,16 +247,15 @@ def test_a_grounded_reply_cites_sources_that_open_in_the_panel_and_exports(
     # A citation in the reply's text is a link too (the tiny model does not write one).
     row = model.index(reply_row, 0)
     model.set_content(reply_row, "It was lit in 1847 [1].")
-    app.window.chat_view.flush()
+    app.chat.chat_view.flush()
     assert f"{SOURCE_SCHEME}:1" in widget.body.toHtml()
-    with qtbot.waitSignal(app.window.chat_view.source_requested) as blocker:
+    with qtbot.waitSignal(app.chat.chat_view.source_requested) as blocker:
         widget.body.anchorClicked.emit(QUrl(f"{SOURCE_SCHEME}:1"))
     assert blocker.args == [row.row(), 1]
 
     # Exports carry the sources.
-    window = app.window
     for fmt, name in (("markdown", "chat.md"), ("html", "chat.html"), ("json", "chat.json")):
-        assert window.export_conversation_to(tmp_path / name, fmt, False)
+        assert app.history.transfers.export_conversation_to(tmp_path / name, fmt, False)
     assert "harbour.md, Harbour" in (tmp_path / "chat.md").read_text()
     assert "harbour.md, Harbour" in (tmp_path / "chat.html").read_text()
     exported = json.loads((tmp_path / "chat.json").read_text())
@@ -264,8 +263,8 @@ def test_a_grounded_reply_cites_sources_that_open_in_the_panel_and_exports(
 
     # Reopened later, the reply still has its sources.
     conversation = app.session.conversation_id
-    app.window.new_chat()
-    app.window.open_conversation(conversation)
+    app.chat.new_chat()
+    app.history.open_conversation(conversation)
     reply_row = model.rowCount() - 1
     assert model.data(model.index(reply_row, 0), _Roles.SourcesRole) == sources
     assert model.data(model.index(reply_row, 0), _Roles.RoleRole) == Role.ASSISTANT
@@ -275,15 +274,15 @@ def test_the_sources_panel_forgets_the_passage_of_a_chat_that_was_left(
     qtbot, app, docs: Path, tiny_gguf: Path
 ) -> None:
     _ask_with_the_harbour_notes(qtbot, app, docs, tiny_gguf)
-    feature = app.window.documents_feature
+    feature = app.documents_feature
     feature.show_source(app.session.messages.rowCount() - 1, 1)
     assert "Harwick" in feature.panel.passage.toPlainText()
     conversation = app.session.conversation_id
-    app.window.new_chat()
+    app.chat.new_chat()
     assert feature.panel.current() is None
     assert feature.panel.passage.toPlainText() == ""
     feature.show_source(0, 1)  # nothing there in the new chat: still none
-    app.window.open_conversation(conversation)
+    app.history.open_conversation(conversation)
     assert feature.panel.current() is None
 
 
@@ -291,7 +290,7 @@ def test_the_sources_panel_forgets_a_passage_of_another_branch(
     qtbot, app, docs: Path, tiny_gguf: Path
 ) -> None:
     _ask_with_the_harbour_notes(qtbot, app, docs, tiny_gguf)
-    session, feature = app.session, app.window.documents_feature
+    session, feature = app.session, app.documents_feature
     reply_row = session.messages.rowCount() - 1
     assert session.regenerate(reply_row)
     qtbot.waitUntil(lambda: not session.is_streaming, timeout=30_000)
@@ -314,23 +313,23 @@ def test_nothing_relevant_is_said_in_the_chat_and_to_the_model(
     reply_row = model.rowCount() - 1
     note = model.data(model.index(reply_row, 0), _Roles.SourcesNoteRole)
     assert note.state == SourcesState.NOTHING_RELEVANT
-    app.window.chat_view.flush()
-    line = app.window.chat_view.message_widget(reply_row).sources_line
+    app.chat.chat_view.flush()
+    line = app.chat.chat_view.message_widget(reply_row).sources_line
     assert line.isVisible() and "Nothing relevant" in line.note_text()
     assert model.data(model.index(reply_row, 0), _Roles.SourcesRole) == ()
 
     # The note is kept with the reply: reopened later it is still there, and exports say it.
     conversation = app.session.conversation_id
-    app.window.new_chat()
+    app.chat.new_chat()
     assert model.rowCount() == 0
-    app.window.open_conversation(conversation)
+    app.history.open_conversation(conversation)
     reply_row = model.rowCount() - 1
     note = model.data(model.index(reply_row, 0), _Roles.SourcesNoteRole)
     assert note is not None and note.state == SourcesState.NOTHING_RELEVANT
-    app.window.chat_view.flush()
-    line = app.window.chat_view.message_widget(reply_row).sources_line
+    app.chat.chat_view.flush()
+    line = app.chat.chat_view.message_widget(reply_row).sources_line
     assert line.isVisible() and "Nothing relevant" in line.note_text()
-    assert app.window.export_conversation_to(tmp_path / "chat.md", "markdown", False)
+    assert app.history.transfers.export_conversation_to(tmp_path / "chat.md", "markdown", False)
     assert "*Nothing relevant was found in the attached collections" in (
         tmp_path / "chat.md"
     ).read_text(encoding="utf-8")
@@ -343,10 +342,10 @@ def test_the_meter_keeps_room_for_passages_while_collections_are_attached(
     prompt that is sent never exceeds what the meter showed."""
     load_tiny(qtbot, app, tiny_gguf, n_ctx=2048, temperature=0.0, max_tokens=8)
     collection = _make_collection(qtbot, app, docs)
-    meter = app.window.context_meter
+    meter = app.chat.context_meter
     counts: list = []
     app.session.context_counted.connect(counts.append)
-    app.window.composer.set_text("When was the Harwick lighthouse first lit?")
+    app.chat.composer.set_text("When was the Harwick lighthouse first lit?")
     qtbot.waitUntil(lambda: meter.state() == MeterState.NORMAL, timeout=10_000)
     app.session.attach_collection(collection)
     qtbot.waitUntil(lambda: "document passages" in meter.text(), timeout=10_000)
@@ -357,7 +356,7 @@ def test_the_meter_keeps_room_for_passages_while_collections_are_attached(
     assert grounded.passage_tokens == min(2048 - 8 - forecast.smallest_tokens, 1024) > 0
     assert f"+ up to {grounded.passage_tokens:,} for document passages" in meter.text()
     assert meter._bar.extra() > 0
-    app.window.composer.set_text("")
+    app.chat.composer.set_text("")
     type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
     sent = len(app.worker.last_plan.tokens)
@@ -374,9 +373,9 @@ def test_the_meter_says_which_turns_passages_may_push_out(
 
     load_tiny(qtbot, app, tiny_gguf, n_ctx=512, temperature=0.0, max_tokens=16)
     collection = _make_collection(qtbot, app, docs)
-    meter = app.window.context_meter
-    app.window.open_conversation(long_conversation(app, turns=4))
-    app.window.composer.set_text("And the harbour?")
+    meter = app.chat.context_meter
+    app.history.open_conversation(long_conversation(app, turns=4))
+    app.chat.composer.set_text("And the harbour?")
     qtbot.waitUntil(lambda: meter.state() == MeterState.NORMAL, timeout=10_000)
     counts: list = []
     app.session.context_counted.connect(counts.append)
@@ -435,7 +434,7 @@ def test_a_deleted_collection_is_not_searched(qtbot, app, docs: Path, tiny_gguf:
     app.session.attach_collection(collection)
     app.documents.delete(collection)
     qtbot.waitUntil(lambda: app.documents.collections.rowCount() == 0)
-    assert app.window.documents_feature.chips.chips == []
+    assert app.documents_feature.chips.chips == []
     type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
     prompt = "".join(segment.text for segment in app.worker.last_plan.segments)
@@ -499,20 +498,20 @@ def test_passages_that_do_not_fit_the_window_are_left_out_and_said_so(
     row = model.index(model.rowCount() - 1, 0)
     note = model.data(row, _Roles.SourcesNoteRole)
     assert note.state == SourcesState.LEFT_OUT and note.count == 2  # 400 words: 2 passages
-    app.window.chat_view.flush()
-    line = app.window.chat_view.message_widget(model.rowCount() - 1).sources_line
+    app.chat.chat_view.flush()
+    line = app.chat.chat_view.message_widget(model.rowCount() - 1).sources_line
     assert "did not fit in the context window" in line.note_text()
 
     # Reopened, the reply still says how many passages were left out.
     conversation = app.session.conversation_id
-    app.window.new_chat()
-    app.window.open_conversation(conversation)
+    app.chat.new_chat()
+    app.history.open_conversation(conversation)
     note = model.data(model.index(model.rowCount() - 1, 0), _Roles.SourcesNoteRole)
     assert note == SourcesNote(SourcesState.LEFT_OUT, 2)
-    app.window.chat_view.flush()
-    line = app.window.chat_view.message_widget(model.rowCount() - 1).sources_line
+    app.chat.chat_view.flush()
+    line = app.chat.chat_view.message_widget(model.rowCount() - 1).sources_line
     assert line.note_text().startswith("2 passage")  # (the English plural is in en.ts)
-    assert app.window.export_conversation_to(tmp_path / "chat.json", "json", False)
+    assert app.history.transfers.export_conversation_to(tmp_path / "chat.json", "json", False)
     generation = json.loads((tmp_path / "chat.json").read_text())["messages"][-1]["generation"]
     assert (generation["documents_note"], generation["passages_left_out"]) == ("left-out", 2)
 
@@ -577,13 +576,13 @@ def test_a_new_collection_is_not_attached_to_chats_that_had_a_deleted_one(
     type_and_send(qtbot, app, "Hello")
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
     conversation = app.session.conversation_id
-    app.window.new_chat()
+    app.chat.new_chat()
     app.documents.delete(old)
     qtbot.waitUntil(lambda: app.documents.collections.rowCount() == 0)
     new = _make_collection(qtbot, app, docs, "New notes")
-    app.window.open_conversation(conversation)
+    app.history.open_conversation(conversation)
     assert new not in app.session.attached
-    assert app.window.documents_feature.chips.chips == []
+    assert app.documents_feature.chips.chips == []
 
 
 def test_an_imported_chat_is_not_attached_to_this_folders_collections(
@@ -592,15 +591,15 @@ def test_an_imported_chat_is_not_attached_to_this_folders_collections(
     """Collection ids belong to the documents index the chat was exported from: in another
     data folder the same id is another collection."""
     collection = _ask_with_the_harbour_notes(qtbot, app, docs, tiny_gguf)
-    assert app.window.export_conversation_to(tmp_path / "chat.json", "json", False)
+    assert app.history.transfers.export_conversation_to(tmp_path / "chat.json", "json", False)
     exported = json.loads((tmp_path / "chat.json").read_text())
     assert exported["settings"]["collections"] == [collection]
-    app.window.new_chat()
+    app.chat.new_chat()
     before = {c.id for c in app.store.list_conversations()}
-    assert app.window.import_from(tmp_path / "chat.json") == 1
+    assert import_chats(qtbot, app, tmp_path / "chat.json") == 1
     (imported,) = {c.id for c in app.store.list_conversations()} - before
     assert "collections" not in app.store.conversation_settings(imported)
-    app.window.open_conversation(imported)
+    app.history.open_conversation(imported)
     assert app.session.attached == ()
     model = app.session.messages
     assert model.data(model.index(1, 0), _Roles.SourcesRole)  # its sources are kept

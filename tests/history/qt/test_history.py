@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.core.conversation import FinishReason, Role
-from tests.fixtures.window import load_tiny, long_conversation, rows, type_and_send
+from tests.fixtures.window import import_chats, load_tiny, long_conversation, rows, type_and_send
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_a_sent_message_and_its_reply_are_stored(qtbot, chatting) -> None:
     assert generation.model_file.endswith(".gguf")
     assert generation.seed is not None and generation.temperature == 0.7
     assert generation.generated_tokens > 0
-    assert app.window.sidebar.model().row_of(conversation.id) == 0
+    assert app.history.sidebar.model().row_of(conversation.id) == 0
 
 
 def test_new_chat_and_reopen_from_the_sidebar(qtbot, chatting) -> None:
@@ -49,8 +49,8 @@ def test_new_chat_and_reopen_from_the_sidebar(qtbot, chatting) -> None:
     qtbot.keyClick(app.window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert app.session.conversation_id is None and rows(app) == []
     send_and_wait(qtbot, app, "Second chat")
-    assert app.window.sidebar.model().rowCount() == 2
-    app.window.sidebar.conversation_selected.emit(first)
+    assert app.history.sidebar.model().rowCount() == 2
+    app.history.sidebar.conversation_selected.emit(first)
     assert app.session.conversation_id == first
     assert rows(app)[0].content == "First chat"
 
@@ -59,7 +59,7 @@ def test_rename_pin_delete_undo(qtbot, chatting) -> None:
     app = chatting
     send_and_wait(qtbot, app, "Something to rename")
     conversation = app.session.conversation_id
-    sidebar = app.window.sidebar
+    sidebar = app.history.sidebar
     sidebar.rename_requested.emit(conversation, "Renamed chat")
     assert app.store.get_conversation(conversation).title == "Renamed chat"
     assert not app.store.get_conversation(conversation).title_is_auto
@@ -69,7 +69,7 @@ def test_rename_pin_delete_undo(qtbot, chatting) -> None:
     assert sidebar.model().row_of(conversation) is None
     assert [c.id for c in app.store.list_trash()] == [conversation]
     assert app.session.conversation_id is None
-    app.window._undo_button.click()
+    app.history.undo_button.click()
     assert sidebar.model().row_of(conversation) is not None
     assert app.store.list_trash() == []
 
@@ -78,29 +78,29 @@ def test_search_opens_the_conversation_at_the_message(qtbot, chatting) -> None:
     app = chatting
     send_and_wait(qtbot, app, "Tell me about lighthouses")
     target = app.session.conversation_id
-    app.window.new_chat()
+    app.chat.new_chat()
     send_and_wait(qtbot, app, "Something else entirely")
-    app.window.on_sidebar_search_changed("lighthouses")
-    results = app.window.sidebar.results_model()
+    app.history.on_sidebar_search_changed("lighthouses")
+    results = app.history.sidebar.results_model()
     hits = [results.hit(row) for row in range(results.rowCount())]
     hit = next(h for h in hits if h.message_id is not None)
     assert hit.conversation_id == target
-    app.window.sidebar.search_hit_activated.emit(hit.conversation_id, hit.message_id)
+    app.history.sidebar.search_hit_activated.emit(hit.conversation_id, hit.message_id)
     assert app.session.conversation_id == target
 
 
 def test_a_search_hit_on_another_branch_shows_that_branch(qtbot, chatting) -> None:
     app = chatting
     send_and_wait(qtbot, app, "Tell me about lighthouses")
-    app.window.chat_view.edit_submitted.emit(0, "Tell me about windmills")
+    app.chat.chat_view.edit_submitted.emit(0, "Tell me about windmills")
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
     conversation = app.session.conversation_id
-    app.window.new_chat()
-    app.window.on_sidebar_search_changed("lighthouses")
-    results = app.window.sidebar.results_model()
+    app.chat.new_chat()
+    app.history.on_sidebar_search_changed("lighthouses")
+    results = app.history.sidebar.results_model()
     hits = [results.hit(row) for row in range(results.rowCount())]
     hit = next(h for h in hits if h.message_id is not None)
-    app.window.sidebar.search_hit_activated.emit(hit.conversation_id, hit.message_id)
+    app.history.sidebar.search_hit_activated.emit(hit.conversation_id, hit.message_id)
     assert app.session.conversation_id == conversation
     assert rows(app)[0].content == "Tell me about lighthouses"
     current = app.store.get_conversation(conversation).current_leaf_id
@@ -111,13 +111,13 @@ def test_edit_makes_a_branch_and_arrows_switch_back(qtbot, chatting) -> None:
     app = chatting
     send_and_wait(qtbot, app, "Original question")
     original_reply = rows(app)[1].content
-    app.window.chat_view.edit_submitted.emit(0, "Edited question")
+    app.chat.chat_view.edit_submitted.emit(0, "Edited question")
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
     messages = app.session.messages
     assert rows(app)[0].content == "Edited question"
     assert messages.data(messages.index(0), messages.Roles.SiblingCountRole) == 2
     assert messages.data(messages.index(0), messages.Roles.SiblingIndexRole) == 1
-    app.window.chat_view.sibling_requested.emit(0, -1)
+    app.chat.chat_view.sibling_requested.emit(0, -1)
     assert rows(app)[0].content == "Original question"
     assert rows(app)[1].content == original_reply
 
@@ -126,11 +126,11 @@ def test_regenerate_keeps_the_old_reply_as_a_sibling(qtbot, chatting) -> None:
     app = chatting
     send_and_wait(qtbot, app, "Say something")
     first_reply = rows(app)[1].content
-    app.window.chat_view.regenerate_requested.emit(1)
+    app.chat.chat_view.regenerate_requested.emit(1)
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
     messages = app.session.messages
     assert messages.data(messages.index(1), messages.Roles.SiblingCountRole) == 2
-    app.window.chat_view.sibling_requested.emit(1, -1)
+    app.chat.chat_view.sibling_requested.emit(1, -1)
     assert rows(app)[1].content == first_reply
 
 
@@ -139,7 +139,7 @@ def test_delete_a_message_and_what_follows(qtbot, chatting) -> None:
     send_and_wait(qtbot, app, "One")
     send_and_wait(qtbot, app, "Two")
     assert len(rows(app)) == 4
-    app.window.chat_view.delete_requested.emit(2)
+    app.chat.chat_view.delete_requested.emit(2)
     assert [m.content for m in rows(app)][:1] == ["One"]
     assert len(rows(app)) == 2
     conversation = app.store.get_conversation(app.session.conversation_id)
@@ -169,21 +169,21 @@ def test_export_and_import_round_trip(qtbot, chatting, tmp_path: Path) -> None:
     send_and_wait(qtbot, app, "Export me 你好")
     for fmt, suffix in (("markdown", ".md"), ("html", ".html"), ("text", ".txt")):
         path = tmp_path / f"chat{suffix}"
-        assert app.window.export_conversation_to(path, fmt, all_branches=True)
+        assert app.history.transfers.export_conversation_to(path, fmt, all_branches=True)
         assert "Export me 你好" in path.read_text(encoding="utf-8")
     json_path = tmp_path / "chat.json"
-    assert app.window.export_conversation_to(json_path, "json", all_branches=False)
+    assert app.history.transfers.export_conversation_to(json_path, "json", all_branches=False)
     assert json.loads(json_path.read_text(encoding="utf-8"))["format"] == "hearthside.conversation"
-    before = app.window.sidebar.model().rowCount()
-    assert app.window.import_from(json_path) == 1
-    assert app.window.sidebar.model().rowCount() == before + 1
+    before = app.history.sidebar.model().rowCount()
+    assert import_chats(qtbot, app, json_path) == 1
+    assert app.history.sidebar.model().rowCount() == before + 1
 
 
 def test_a_malformed_import_names_the_problem(qtbot, chatting, tmp_path: Path) -> None:
     app = chatting
     bad = tmp_path / "broken.json"
     bad.write_text('{"format": "hearthside.conversation", "version": 99}', encoding="utf-8")
-    assert app.window.import_from(bad) == 0
+    assert import_chats(qtbot, app, bad) == 0
     qtbot.waitUntil(lambda: app.window.error_box is not None, timeout=5_000)
     assert "newer" in app.window.error_box.text()
     assert app.store.list_conversations() == []
@@ -208,15 +208,15 @@ def test_a_damaged_database_is_moved_aside_and_reported(qtbot, private_data_dir:
 def test_the_chat_list_folds_away_in_a_narrow_window(qtbot, app) -> None:
     window = app.window
     window.resize(1000, 700)
-    qtbot.waitUntil(lambda: window.sidebar.isVisible())
+    qtbot.waitUntil(lambda: app.history.sidebar.isVisible())
     window.resize(420, 700)
-    qtbot.waitUntil(lambda: not window.sidebar.isVisible())
+    qtbot.waitUntil(lambda: not app.history.sidebar.isVisible())
     assert not window.sidebar_action.isChecked()
     window.sidebar_action.trigger()  # Ctrl+B shows it even while narrow
-    assert window.sidebar.isVisible()
+    assert app.history.sidebar.isVisible()
     window.resize(1000, 700)
     qtbot.waitUntil(lambda: window.width() == 1000)
-    assert window.sidebar.isVisible()
+    assert app.history.sidebar.isVisible()
 
 
 def test_a_conversation_brings_back_its_own_settings(qtbot, chatting) -> None:
@@ -225,12 +225,12 @@ def test_a_conversation_brings_back_its_own_settings(qtbot, chatting) -> None:
         "Careful chat", system_prompt="Be brief.", settings={"temperature": 0.1, "top_k": 5}
     ).id
     app.store.add_message(conversation, None, Role.USER, "hello")
-    app.window.refresh_conversations()
-    app.window.open_conversation(conversation)
+    app.history.refresh_conversations()
+    app.history.open_conversation(conversation)
     assert app.session.settings.system_prompt == "Be brief."
     assert app.session.settings.sampling.temperature == 0.1
     assert app.session.settings.sampling.top_k == 5
-    app.window.new_chat()
+    app.chat.new_chat()
     assert app.session.settings.sampling.temperature == 0.7  # the model's own setting again
 
 
@@ -247,12 +247,12 @@ def test_a_reply_cut_off_by_a_crash_shows_as_interrupted(qtbot, private_data_dir
     app = create(private_data_dir)
     qtbot.addWidget(app.window)
     try:
-        assert app.window.open_conversation(conversation)
+        assert app.history.open_conversation(conversation)
         messages = app.session.messages
         assert rows(app)[1].content == "Once upon a"
         reason = messages.data(messages.index(1), messages.Roles.FinishReasonRole)
         assert reason == FinishReason.INTERRUPTED
-        assert "Interrupted" in app.window.chat_view.message_widget(1).note_text()
+        assert "Interrupted" in app.chat.chat_view.message_widget(1).note_text()
     finally:
         app.shutdown()
 
@@ -320,7 +320,7 @@ def test_a_long_history_lists_a_page_then_the_rest_and_the_last_chat(
     app = create(private_data_dir)
     qtbot.addWidget(app.window)
     try:
-        sidebar = app.window.sidebar
+        sidebar = app.history.sidebar
         model = sidebar.model()
         assert app.session.conversation_id == last
         # a page, or two when the view scrolled to the selected chat and fetched the next
@@ -353,7 +353,7 @@ def test_earlier_messages_shown_while_a_reply_streams_keep_the_reply_in_its_row(
     moves down with it, and its text must follow (not land in an old message)."""
     load_tiny(qtbot, app, long_context_tiny_gguf, n_ctx=4096, temperature=0.0, max_tokens=64)
     conversation = long_conversation(app, 110)  # 220 messages: more than one page
-    assert app.window.open_conversation(conversation)
+    assert app.history.open_conversation(conversation)
     session = app.session
     model = session.messages
     assert session.send("Newest question")

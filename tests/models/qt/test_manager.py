@@ -352,12 +352,11 @@ def test_download_model_rows(qtmodeltester) -> None:  # type: ignore[no-untyped-
 def test_main_window_opens_the_manager_and_loads_through_it(
     qtbot, app, tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    window = app.window
-    assert window.models_action.shortcut().toString() == "Ctrl+M"
+    assert app.models.models_action.shortcut().toString() == "Ctrl+M"
     loaded: list[str] = []
-    monkeypatch.setattr(window, "load_model", lambda path: loaded.append(path))
-    window.welcome_download.click()
-    manager = window.model_manager
+    monkeypatch.setattr(app.models, "load_model", lambda path: loaded.append(path))
+    app.models.welcome_download.click()
+    manager = app.models.model_manager
     assert manager is not None and manager.isVisible()
     assert manager.tabs.currentIndex() == ModelManager.BROWSE_TAB
     manager.calls.wait(10_000)

@@ -1,0 +1,303 @@
+"""The chat feature in the window: the conversation, the composer and the chat commands.
+
+Installs into the shell (desktop/shell/feature.py): the chat view, running summary note,
+long-text offer, composer and context meter on the chat page; New chat, Regenerate, Stop, Copy
+last reply, Focus message box and Insert text file in the Chat menu; the reply's speed and
+context in the status bar. It decides which page the window shows (welcome or chat) and what
+the composer may do, from the session's state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel
+
+from desktop.chat.context_plan import OverflowStrategy
+from desktop.chat.qt.composer import Composer
+from desktop.chat.qt.context_meter import ContextCounter, ContextMeter
+from desktop.chat.qt.inference_worker import (
+    ModelInfo,
+    PromptInfo,
+    ReplyFailure,
+    ReplyProblem,
+    ReplyStats,
+)
+from desktop.chat.qt.long_text_offer import LongTextOffer
+from desktop.chat.qt.session import ChatSession, ChatSettings
+from desktop.chat.qt.summary_note import SummaryNote
+from desktop.chat.qt.view import ChatView
+from desktop.core.conversation import Role
+from desktop.core.settings import Settings
+from desktop.shell.feature import Shell
+
+__all__ = ["ChatFeature"]
+
+
+class ChatFeature(QObject):
+    """Shows one ChatSession in the shell; made by the app, then :meth:`install` ed once.
+
+    ``model_chat_settings`` is the models feature's answer to "what settings does a reply use
+    with the loaded model" (wired by desktop/app.py); a new chat starts from it.
+
+    Signals:
+        None.
+    """
+
+    def __init__(self, session: ChatSession, settings: Settings) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings
+        self.model_chat_settings: Callable[[], ChatSettings | None] = lambda: None
+        self.shell: Shell  # set by install()
+        self._overflow_banner = ""
+        self.summary_note = SummaryNote()
+        self.chat_view = ChatView()
+        self.chat_view.set_model(session.messages)
+        self.long_text_offer = LongTextOffer()
+        self.composer = Composer()
+        self.context_meter = ContextMeter()
+        self.speed_label = QLabel()
+        self.context_label = QLabel()
+
+    def install(self, shell: Shell) -> None:
+        """Puts the chat's widgets, actions and status labels into ``shell``."""
+        self.shell = shell
+        self.setParent(shell)
+        shell.add_to_chat_page("above_view", self.summary_note)
+        shell.add_to_chat_page("view", self.chat_view, 1)
+        shell.add_to_chat_page("above_composer", self.long_text_offer)
+        shell.add_to_chat_page("composer", self.composer)
+        shell.add_to_chat_page("below_composer", self.context_meter)
+        shell.add_status_widget("reply", self.speed_label)
+        shell.add_status_widget("reply", self.context_label)
+        self._build_actions(shell)
+        self._connect_session()
+        self._connect_context()
+        shell.settings_applied.connect(self.apply_chat_defaults)
+        shell.closing.connect(self.on_shell_closing)
+        self.update_state()
+
+    def _build_actions(self, shell: Shell) -> None:
+        def add(group: str, text: str, slot: Callable[[], object], key: Any = None) -> Any:
+            action = shell.make_action(text, key)
+            action.triggered.connect(slot)
+            return shell.add_action("chat", group, action)
+
+        self.new_chat_action = add("new", self.tr("&New chat"), self.new_chat, "Ctrl+N")
+        self.regenerate_action = add(
+            "reply", self.tr("&Regenerate last reply"), self.regenerate, "Ctrl+R"
+        )
+        self.stop_action = add("reply", self.tr("&Stop reply"), self.session.stop, "Esc")
+        self.copy_reply_action = add(
+            "reply", self.tr("&Copy last reply"), self.copy_last_reply, "Ctrl+Shift+C"
+        )
+        self.focus_action = add(
+            "reply", self.tr("&Focus message box"), lambda: self.composer.focus_input(), "Ctrl+L"
+        )
+        self.insert_file_action = add(
+            "reply",
+            self.tr("&Insert text file…"),
+            self.choose_text_file,
+            QKeySequence("Ctrl+Shift+O"),
+        )
+
+    def _connect_session(self) -> None:
+        session = self.session
+        for signal in (session.loading_changed, session.conversation_opened):
+            signal.connect(self.update_state)
+        session.model_changed.connect(self.on_session_model_changed)
+        session.streaming_changed.connect(self.on_session_streaming_changed)
+        session.reply_failed.connect(self.on_session_reply_failed)
+        session.reply_stats_changed.connect(self.on_session_reply_stats_changed)
+        session.prompt_info_changed.connect(self.on_session_prompt_info_changed)
+        session.has_earlier_changed.connect(self.chat_view.set_has_earlier)
+        session.store_failed.connect(self.on_session_store_failed)
+        self.composer.send_requested.connect(self.on_composer_send_requested)
+        self.composer.stop_requested.connect(session.stop)
+        view = self.chat_view
+        view.edit_submitted.connect(session.edit)
+        view.regenerate_requested.connect(session.regenerate)
+        view.delete_requested.connect(self.on_chat_view_delete_requested)
+        view.sibling_requested.connect(session.switch_sibling)
+        view.earlier_requested.connect(session.show_earlier)
+
+    def _connect_context(self) -> None:
+        """The context meter, the running summary note and the long-text offer."""
+        session = self.session
+        session.default_overflow = OverflowStrategy.parse(self.settings.get("chat.overflow"))
+        session.overflow = session.default_overflow
+        session.prepare_while_typing = bool(self.settings.get("chat.prepare_while_typing"))
+        self.context_meter.set_strategy(session.overflow)
+        self.context_counter = ContextCounter(session, self.composer, self.context_meter, self)
+        self.context_counter.focus_counted.connect(self.long_text_offer.offer)
+        self.long_text_offer.trim_requested.connect(self.on_long_text_offer_trim_requested)
+        self.long_text_offer.dismissed.connect(self.context_counter.forget_focus)
+        session.summary_changed.connect(self.summary_note.set_summary)
+        session.streaming_changed.connect(self.on_session_streaming_changed_for_offer)
+        session.conversation_opened.connect(self.on_session_conversation_opened_for_banner)
+        self.summary_note.edit_saved.connect(session.edit_summary)
+        self.composer.file_refused.connect(
+            lambda reason: self.shell.show_status_message(reason, 10_000)
+        )
+
+    # Commands --------------------------------------------------------------------------------
+
+    def new_chat(self) -> None:
+        self.session.new_chat()
+        if self.session.model_info is not None:
+            settings = self.model_chat_settings()
+            if settings is not None:
+                self.session.settings = settings
+        self.shell.set_banner("")
+        self.update_state()
+        self.composer.focus_input()
+
+    def regenerate(self) -> None:
+        self.session.regenerate()
+
+    def copy_last_reply(self) -> None:
+        row = self.session.messages.last_row_of_role(Role.ASSISTANT)
+        if row is not None:
+            QGuiApplication.clipboard().setText(self.session.messages.messages()[row].content)
+
+    def reveal(self, row: int, highlight: str | None) -> None:
+        """Scrolls to the message at ``row`` and marks ``highlight`` in it (a search hit)."""
+        self.chat_view.reveal(row, highlight)
+
+    def choose_text_file(self) -> None:
+        """Chat › Insert text file…: a .txt or .md file's text goes into the message."""
+        path, _ = QFileDialog.getOpenFileName(
+            self.shell,
+            self.tr("Insert text file"),
+            "",
+            self.tr("Text files (*.txt *.md *.markdown)"),
+        )
+        if path:
+            self.composer.insert_file(Path(path))
+
+    def apply_chat_defaults(self) -> None:
+        """A new default overflow strategy applies to chats that have not chosen their own;
+        preparing replies while typing is switched at once."""
+        self.session.prepare_while_typing = bool(self.settings.get("chat.prepare_while_typing"))
+        self.session.default_overflow = OverflowStrategy.parse(self.settings.get("chat.overflow"))
+        if self.session.conversation_id is None:
+            self.session.overflow = self.session.default_overflow
+            self.context_meter.set_strategy(self.session.overflow)
+
+    # Session events --------------------------------------------------------------------------
+
+    def update_state(self, *_args: object) -> None:
+        """The page, what the composer may do and which reply actions are enabled."""
+        session = self.session
+        has_model = session.model_info is not None
+        has_messages = session.messages.rowCount() > 0 or session.conversation_id is not None
+        self.shell.show_chat_page(has_model or has_messages)
+        if session.is_loading:
+            self.composer.set_ready(False, self.tr("Loading the model…"))
+        elif not has_model:
+            self.composer.set_ready(False, self.tr("Load a model to start chatting"))
+        else:
+            self.composer.set_ready(True)
+        self.regenerate_action.setEnabled(session.can_send and has_messages)
+        self.stop_action.setEnabled(session.is_streaming)
+
+    @Slot()
+    def on_shell_closing(self) -> None:
+        self.session.stop()
+        self.session.cancel_load()
+
+    @Slot(str)
+    def on_composer_send_requested(self, text: str) -> None:
+        if self.session.send(text):
+            self.composer.clear()
+
+    @Slot(object)
+    def on_session_model_changed(self, info: ModelInfo | None) -> None:
+        self.speed_label.clear()
+        if info is None:
+            self.context_label.clear()
+        else:
+            self.context_label.setText(self.tr("Context 0 / {n}").format(n=info.n_ctx))
+        self.update_state()
+
+    @Slot(bool)
+    def on_session_streaming_changed(self, streaming: bool) -> None:
+        self.composer.set_streaming(streaming)
+        self.chat_view.set_actions_enabled(not streaming)
+        self.update_state()
+
+    @Slot(object)
+    def on_session_reply_failed(self, failure: ReplyFailure) -> None:
+        if failure.problem == ReplyProblem.PROMPT_TOO_LONG:
+            text = self.tr(
+                "The message is too long for this model's context window: it needs "
+                "{needed} tokens but only {available} fit. Shorten it, or raise the context "
+                "length in Model settings. Your message was kept."
+            ).format(needed=failure.needed_tokens, available=failure.available_tokens)
+        elif failure.problem == ReplyProblem.EMPTY_PROMPT:
+            text = self.tr("Type a message first.")
+        elif failure.problem == ReplyProblem.NO_MODEL:
+            text = self.tr("Load a model first.")
+        elif failure.problem == ReplyProblem.TEMPLATE:
+            text = self.tr("The model's chat template failed.") + "\n\n" + failure.message
+        else:
+            text = self.tr("llama.cpp failed while replying.") + "\n\n" + failure.message
+        self.shell.show_error(self.tr("No reply"), text)
+
+    @Slot(object)
+    def on_session_reply_stats_changed(self, stats: ReplyStats) -> None:
+        self.speed_label.setText(self.tr("{tps:.1f} tok/s").format(tps=stats.tokens_per_second))
+        self.context_label.setText(
+            self.tr("Context {used} / {n}").format(used=stats.context_used, n=stats.n_ctx)
+        )
+
+    @Slot(object)
+    def on_session_prompt_info_changed(self, info: PromptInfo) -> None:
+        self.context_label.setText(
+            self.tr("Context {used} / {n}").format(used=info.prompt_tokens, n=info.n_ctx)
+        )
+        if info.dropped_messages:
+            self._overflow_banner = self.tr(
+                "The {n} oldest messages no longer fit in the context window and were not "
+                "sent to the model."
+            ).format(n=info.dropped_messages)
+            self.shell.set_banner(self._overflow_banner)
+
+    @Slot(object)
+    def on_session_conversation_opened_for_banner(self, _summary: object) -> None:
+        """How many messages another chat left out says nothing about this one."""
+        if self._overflow_banner and self.shell.banner.text() == self._overflow_banner:
+            self.shell.set_banner("")
+        self._overflow_banner = ""
+
+    @Slot(str)
+    def on_session_store_failed(self, message: str) -> None:
+        self.shell.show_error(
+            self.tr("Could not save"),
+            self.tr("The conversation could not be written to the database.") + "\n\n" + message,
+        )
+
+    @Slot(int)
+    def on_chat_view_delete_requested(self, row: int) -> None:
+        if self.shell.confirm(
+            self.tr("Delete message"),
+            self.tr("Delete this message and every reply and branch that follows it?"),
+        ):
+            self.session.delete_message(row)
+
+    @Slot(bool)
+    def on_session_streaming_changed_for_offer(self, streaming: bool) -> None:
+        """Once the message is sent, an unanswered offer about its text is moot."""
+        if streaming:
+            self.long_text_offer.hide()
+            self.context_counter.forget_focus()
+
+    @Slot(str, int)
+    def on_long_text_offer_trim_requested(self, text: str, keep_chars: int) -> None:
+        self.context_counter.forget_focus()
+        self.composer.trim_part(text, keep_chars)

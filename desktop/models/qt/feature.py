@@ -1,0 +1,499 @@
+"""The models feature in the window: choosing, loading and configuring the model.
+
+Installs into the shell (desktop/shell/feature.py): the welcome page, the Model entries of the
+File menu (Models…, Open model file…, the starter model, Unload) and Chat › Model settings…;
+the model picker, load progress with Cancel and the backend in the status bar; the offer to load
+the model a reopened chat used; GGUF files dropped on the window; the Models tab of
+Edit › Settings; the model's lines in About. It maps the settings (global and per model) to
+what a load and a reply use.
+
+It talks to the chat session only through the session's public signals and methods (typed here
+as :class:`ModelSession`), and makes the chat's settings value with a factory the app passes in,
+so it imports nothing of the chat feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
+
+from desktop.core.settings import Settings, default_data_dir, parse_gpu_layers
+from desktop.engine.llama import GPU_LAYERS_ALL, LoadOptions, SamplingOptions
+from desktop.engine.starter import STARTER_FILE_NAME, starter_installed
+from desktop.models.qt.model_messages import ModelMessages
+from desktop.models.qt.services import BROWSE_TAB, LIBRARY_TAB, ModelServices, dropped_models
+from desktop.models.qt.welcome_page import WelcomePage
+from desktop.shell.feature import Shell
+
+if TYPE_CHECKING:
+    from desktop.models.qt.manager import ModelManager
+    from desktop.models.qt.settings_page import ModelDefaultsPage
+
+# The manager, the settings dialogs, the catalog's name parser and the hardware check are
+# imported where first used: the first frame needs none of them (tests/e2e/test_startup.py).
+
+__all__ = ["ModelSession", "ModelsFeature"]
+
+
+class ModelSession(Protocol):
+    """What this feature uses of the chat session (desktop/chat/qt/session.py's ChatSession)."""
+
+    model_info: Any
+    settings: Any
+    is_loading: bool
+    loading_changed: Any
+    load_progress: Any
+    model_changed: Any
+    load_failed: Any
+    conversation_opened: Any
+
+    def load_model(self, path: str, options: LoadOptions) -> None: ...
+    def unload_model(self) -> None: ...
+    def cancel_load(self) -> None: ...
+    def apply_conversation_settings(self) -> None: ...
+    def remember_conversation_settings(self) -> None: ...
+
+
+class ModelsFeature(QObject):
+    """Loads and configures models for one session; made by the app, then installed once.
+
+    Signals:
+        None.
+    """
+
+    def __init__(
+        self,
+        session: ModelSession,
+        settings: Settings,
+        make_chat_settings: Callable[..., Any],
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings
+        self.make_chat_settings = make_chat_settings
+        """Builds the chat's settings value (ChatSettings) from keyword arguments."""
+        self.shell: Shell  # set by install()
+        self.model_path = ""
+        """The loaded model as the user asked for it; "" is the starter."""
+        self._pending_path = ""  # the model being loaded
+        self._offered_model = ""
+        self.model_services: ModelServices | None = None
+        """Models folder and download queue, made when the manager first opens."""
+        self.make_model_services: Callable[[], ModelServices] | None = None
+        """The app's way to make them (with its download thread); without it, the manager
+        makes services of its own that cannot download."""
+        self.model_manager: ModelManager | None = None
+        """Made the first time the user opens it (File › Models…)."""
+        self.messages = ModelMessages(self)
+
+    def install(self, shell: Shell) -> None:
+        """Puts the welcome page, the model actions and the status widgets into ``shell``."""
+        self.shell = shell
+        self.setParent(shell)
+        self._build_actions(shell)
+        self.welcome = WelcomePage()
+        self.welcome_starter = self.welcome.starter_button
+        self.welcome_open = self.welcome.open_button
+        self.welcome_download = self.welcome.download_button
+        self.welcome_starter.clicked.connect(self.load_starter)
+        self.welcome_open.clicked.connect(self.choose_model_file)
+        self.welcome_download.clicked.connect(lambda: self.show_model_manager(BROWSE_TAB))
+        shell.set_welcome_page(self.welcome)
+        shell.add_to_chat_page("notices", self._build_offer_bar())
+        self._build_status(shell)
+        shell.add_drop_target(self)
+        shell.add_settings_page(self.make_settings_page)
+        shell.add_about_part(self.about_lines)
+        shell.open_requested.connect(self.load_model)
+        session = self.session
+        session.loading_changed.connect(self.on_session_loading_changed)
+        session.load_progress.connect(self.on_session_load_progress)
+        session.model_changed.connect(self.on_session_model_changed)
+        session.load_failed.connect(self.on_session_load_failed)
+        session.conversation_opened.connect(self.on_session_conversation_opened)
+        self.update_state()
+
+    # Construction ----------------------------------------------------------------------------
+
+    def _build_actions(self, shell: Shell) -> None:
+        def add(menu: str, group: str, text: str, slot: Callable[[], object], key: Any = None):
+            action = shell.make_action(text, key)
+            action.triggered.connect(slot)
+            return shell.add_action(menu, group, action)
+
+        self.models_action = add(
+            "file", "library", self.tr("&Models…"), lambda: self.show_model_manager(), "Ctrl+M"
+        )
+        self.open_action = add(
+            "file",
+            "model",
+            self.tr("&Open model file…"),
+            self.choose_model_file,
+            QKeySequence.StandardKey.Open,
+        )
+        self.starter_action = add(
+            "file", "model", self.tr("Use the &starter model"), self.load_starter
+        )
+        self.unload_action = add(
+            "file", "model", self.tr("&Unload model"), self.session.unload_model
+        )
+        self.model_settings_action = add(
+            "chat", "model", self.tr("&Model settings…"), self.edit_model_settings, "Ctrl+Shift+M"
+        )
+        # Not "Preferences" on macOS, where Qt would move any action named "settings" there.
+        self.model_settings_action.setMenuRole(QAction.MenuRole.NoRole)
+
+    def _build_offer_bar(self) -> QWidget:
+        """'This chat used …': offered when a reopened chat used another model."""
+        self.offer_bar = QWidget()
+        self.offer_bar.setAutoFillBackground(True)
+        self.offer_bar.setBackgroundRole(self.offer_bar.backgroundRole().AlternateBase)
+        offer_layout = QHBoxLayout(self.offer_bar)
+        offer_layout.setContentsMargins(12, 4, 12, 4)
+        self.offer_label = QLabel()
+        self.offer_label.setTextFormat(Qt.TextFormat.PlainText)
+        offer_layout.addWidget(self.offer_label, 1)
+        offer_load = QPushButton(self.tr("Load that model"))
+        offer_load.clicked.connect(self.load_offered_model)
+        offer_layout.addWidget(offer_load)
+        offer_dismiss = QPushButton(self.tr("Keep the current one"))
+        offer_dismiss.clicked.connect(lambda: self.offer_bar.hide())
+        offer_layout.addWidget(offer_dismiss)
+        self.offer_bar.hide()
+        return self.offer_bar
+
+    def _build_status(self, shell: Shell) -> None:
+        # The model's name is also the model picker: a menu of the library's models.
+        self.model_label = QToolButton()
+        self.model_label.setText(self.tr("No model loaded"))
+        self.model_label.setAutoRaise(True)
+        self.model_label.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.model_label.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.model_menu = QMenu(self.model_label)
+        self.model_menu.aboutToShow.connect(self.fill_model_menu)
+        self.model_label.setMenu(self.model_menu)
+        self.backend_label = QLabel()
+        self.load_bar = QProgressBar()
+        self.load_bar.setRange(0, 1000)
+        self.load_bar.setMaximumWidth(180)
+        self.load_bar.setFormat(self.tr("Loading… %p%"))
+        self.cancel_load_button = QPushButton(self.tr("Cancel"))
+        self.cancel_load_button.clicked.connect(self.session.cancel_load)
+        shell.add_status_widget("picker", self.model_label, left=True)
+        shell.add_status_widget("progress", self.load_bar)
+        shell.add_status_widget("progress", self.cancel_load_button)
+        shell.add_status_widget("backend", self.backend_label)
+        self.load_bar.hide()
+        self.cancel_load_button.hide()
+
+    def make_settings_page(self, parent: QWidget) -> ModelDefaultsPage:
+        """Edit › Settings › Models, with this computer's hardware (checked when it opens)."""
+        from desktop.models.hardware import detect
+        from desktop.models.qt.settings_page import ModelDefaultsPage
+
+        backend = self.shell.backend
+        hardware = detect(
+            backend.backend if backend is not None else "CPU",
+            backend.gpu_offload if backend is not None else self.shell.gpu_offload,
+        )
+        return ModelDefaultsPage(self.settings, hardware, parent)
+
+    # Settings mapping ------------------------------------------------------------------------
+
+    @staticmethod
+    def model_key(path: str) -> str:
+        """The name per-model settings are stored under: the file's name, or the starter's."""
+        return Path(path).name if path else STARTER_FILE_NAME
+
+    def load_options_for(self, path: str) -> LoadOptions:
+        key = self.model_key(path)
+        get = self.settings.get
+        try:
+            layers = parse_gpu_layers(str(get("model.gpu_layers", key)))
+        except ValueError:
+            layers = None
+        shell = self.shell
+        if layers is None and shell.backend is None and shell.backend_pending:
+            # "auto" asked for before the inference thread named the backend (a load in the
+            # first moments after start): name it here rather than guess CPU.
+            from desktop.engine.llama import backend_info
+
+            shell.set_backend(backend_info())
+        if layers is None:  # auto: everything on the GPU when llama.cpp can offload at all
+            layers = GPU_LAYERS_ALL if shell.gpu_offload else 0
+        threads = int(get("model.threads", key))
+        return LoadOptions(
+            n_ctx=int(get("model.n_ctx", key)),
+            n_gpu_layers=layers,
+            n_threads=threads or None,
+            n_batch=int(get("model.batch", key)),
+            flash_attn=bool(get("model.flash_attn", key)),
+            use_mmap=bool(get("model.mmap", key)),
+        )
+
+    def chat_settings_for(self, path: str) -> Any:
+        """What a reply with the model at ``path`` uses (the chat's ChatSettings)."""
+        key = self.model_key(path)
+        get = self.settings.get
+        seed = int(get("sampling.seed", key))
+        return self.make_chat_settings(
+            system_prompt=str(get("chat.system_prompt", key)),
+            sampling=SamplingOptions(
+                temperature=float(get("sampling.temperature", key)),
+                top_p=float(get("sampling.top_p", key)),
+                top_k=int(get("sampling.top_k", key)),
+                min_p=float(get("sampling.min_p", key)),
+                repeat_penalty=float(get("sampling.repeat_penalty", key)),
+                max_tokens=int(get("sampling.max_tokens", key)),
+                seed=None if seed < 0 else seed,
+            ),
+            thinking=bool(get("reasoning.enabled", key)),
+            thinking_budget=max(0, int(get("reasoning.budget", key))),
+            reasoning_effort=str(get("reasoning.effort", key)),
+        )
+
+    def loaded_chat_settings(self) -> Any:
+        """The loaded model's chat settings; None without a model (the chat's protocol)."""
+        if self.session.model_info is None:
+            return None
+        return self.chat_settings_for(self.model_path)
+
+    # Commands --------------------------------------------------------------------------------
+
+    def load_model(self, path: str) -> None:
+        """Loads a GGUF file, or the starter model when `path` is empty."""
+        self._pending_path = path
+        self.session.load_model(path, self.load_options_for(path))
+
+    def load_starter(self) -> None:
+        self.load_model("")
+
+    def choose_model_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.shell,
+            self.tr("Open model file"),
+            str(Path.home()),
+            self.tr("GGUF models (*.gguf);;All files (*)"),
+        )
+        if path:
+            self.load_model(path)
+
+    def show_model_manager(self, tab: int = LIBRARY_TAB) -> ModelManager:
+        """Opens the model manager (made on first use) on ``tab``."""
+        if self.model_manager is None:
+            # Imported here: the manager's tabs pull in the hub client and the GGUF reader,
+            # which the first frame does not need.
+            from desktop.models.qt.manager import ModelManager
+
+            if self.model_services is None and self.make_model_services is not None:
+                self.model_services = self.make_model_services()
+            if self.model_services is None:
+                folder = str(self.settings.get("library.models_dir"))
+                models_dir = Path(folder) if folder else default_data_dir() / "models"
+                self.model_services = ModelServices(
+                    self.settings, models_dir, None, None, self.shell
+                )
+            self.model_manager = ModelManager(self.model_services, self.shell)
+            self.model_manager.load_requested.connect(self.load_model)
+        self.model_manager.open_tab(tab)
+        return self.model_manager
+
+    def accepts(self, event: QDragEnterEvent | QDropEvent) -> bool:
+        """A drop target of the shell: GGUF files."""
+        return bool(dropped_models(event))
+
+    def drop(self, event: QDropEvent) -> None:
+        """A .gguf dropped on the window goes to the library, as if dropped on the manager."""
+        self.show_model_manager(LIBRARY_TAB).dropEvent(event)
+
+    def library_models(self, limit: int = 40) -> list[Path]:
+        """GGUF models in the models folder and the extra folders, without reading them:
+        a later part of a split model and vision projectors are left out."""
+        from desktop.models.catalog import split_name
+
+        folder = str(self.settings.get("library.models_dir"))
+        folders = [Path(folder) if folder else default_data_dir() / "models"]
+        extra = str(self.settings.get("library.extra_folders"))
+        folders += [Path(line.strip()) for line in extra.splitlines() if line.strip()]
+        found: dict[str, Path] = {}
+        for base in folders:
+            try:
+                candidates = sorted(base.rglob("*.gguf"))
+            except OSError:
+                continue
+            for path in candidates:
+                split = split_name(path.name)
+                if path.name.lower().startswith("mmproj") or (split and split[1] != 1):
+                    continue
+                found.setdefault(str(path.resolve()), path)
+                if len(found) >= limit:
+                    break
+        return sorted(found.values(), key=lambda p: p.name.lower())
+
+    def fill_model_menu(self) -> None:
+        """Builds the picker's menu when it opens, so it always shows the library as it is."""
+        menu = self.model_menu
+        menu.clear()
+        loaded = self.session.model_info
+        loaded_path = Path(loaded.path).resolve() if loaded is not None else None
+        models = self.library_models()
+        if models:
+            header = menu.addAction(self.tr("Models in your library"))
+            header.setEnabled(False)
+        for path in models:
+            action = menu.addAction(path.name)
+            action.setCheckable(True)
+            action.setChecked(loaded_path is not None and path.resolve() == loaded_path)
+            action.triggered.connect(lambda _checked=False, p=str(path): self.load_model(p))
+        if models:
+            menu.addSeparator()
+        menu.addAction(self.open_action)
+        menu.addAction(self.models_action)
+        if starter_installed():
+            menu.addAction(self.starter_action)
+
+    def edit_model_settings(self) -> None:
+        from desktop.models.qt.model_settings_dialog import ModelSettingsDialog
+
+        info = self.session.model_info
+        path = info.path if info is not None else self.model_path
+        label = info.name if info is not None else self.tr("the next model you load")
+        dialog = ModelSettingsDialog(
+            self.settings,
+            self.model_key(path) if (info is not None or path) else None,
+            label,
+            self.shell.gpu_offload,
+            self.shell,
+            reasoning=(info.reasoning, info.thinking_switchable) if info is not None else None,
+            effort_adjustable=info is not None and info.effort_adjustable,
+        )
+        if dialog.exec() != ModelSettingsDialog.DialogCode.Accepted:
+            return
+        if info is not None:
+            self.session.settings = self.chat_settings_for(path)
+            self.session.remember_conversation_settings()
+            if dialog.load_options_changed:
+                answer = QMessageBox.question(
+                    self.shell,
+                    self.tr("Reload the model?"),
+                    self.tr(
+                        "The new loading settings apply when the model is loaded again. "
+                        "Reload it now?"
+                    ),
+                )
+                if answer == QMessageBox.StandardButton.Yes:
+                    self.load_model("" if info.is_demo and not self.model_path else path)
+
+    def load_offered_model(self) -> None:
+        self.offer_bar.hide()
+        if self._offered_model:
+            self.load_model(self._offered_model)
+
+    def about_lines(self) -> list[str]:
+        """About's part: the loaded model and its license."""
+        info = self.session.model_info
+        if info is None:
+            return [self.tr("No model loaded.")]
+        return [
+            self.tr("Model: {name}").format(name=info.name),
+            self.tr("Model license: {license}").format(license=self.model_license()),
+        ]
+
+    def model_license(self) -> str:
+        """GGUF general.license of the loaded model, or words saying it has none."""
+        info = self.session.model_info
+        if info is None:
+            return ""
+        from desktop.engine.gguf_check import GgufCheckError, check_gguf
+
+        try:
+            license_name = check_gguf(info.path).license
+        except GgufCheckError:
+            license_name = None
+        return license_name or self.tr("not stated in the model file")
+
+    # Session events --------------------------------------------------------------------------
+
+    def update_state(self) -> None:
+        self.unload_action.setEnabled(self.session.model_info is not None)
+        self.model_settings_action.setEnabled(True)
+        self.starter_action.setEnabled(starter_installed())
+
+    @Slot(bool)
+    def on_session_loading_changed(self, loading: bool) -> None:
+        self.load_bar.setVisible(loading)
+        self.cancel_load_button.setVisible(loading)
+        if loading:
+            self.load_bar.setValue(0)
+        self.update_state()
+
+    @Slot(float)
+    def on_session_load_progress(self, fraction: float) -> None:
+        self.load_bar.setValue(int(fraction * 1000))
+
+    @Slot(object)
+    def on_session_model_changed(self, info: Any) -> None:
+        if info is None:
+            self.model_label.setText(self.tr("No model loaded"))
+            self.backend_label.clear()
+            self.shell.set_banner("")
+        else:
+            self.model_path = self._pending_path
+            self.session.settings = self.chat_settings_for(self.model_path)
+            self.session.apply_conversation_settings()
+            self.settings.set("model.path", self.model_path)
+            try:
+                self.settings.save()
+            except OSError as error:
+                self.shell.show_error(self.tr("Settings not saved"), str(error))
+            quant = f" · {info.quantization}" if info.quantization else ""
+            self.model_label.setText(f"{info.name}{quant}")
+            self.model_label.setToolTip(self.messages.tooltip(info))
+            offload = (
+                self.tr("{backend}, GPU offload").format(backend=info.backend)
+                if info.gpu_layers != 0 and info.gpu_offload
+                else info.backend
+            )
+            self.backend_label.setText(offload)
+            self.shell.set_banner(self.messages.notes(info))
+        self.update_state()
+
+    @Slot(object)
+    def on_session_load_failed(self, failure: Any) -> None:
+        if failure.problem == "cancelled":
+            return
+        text = self.messages.load_failure(failure)
+        if self.session.model_info is not None:
+            text += "\n\n" + self.tr("{name} is still loaded.").format(
+                name=self.session.model_info.name
+            )
+        self.shell.show_error(self.tr("Could not load the model"), text)
+
+    @Slot(object)
+    def on_session_conversation_opened(self, summary: Any) -> None:
+        """A reopened chat that used another model (still on disk) offers to load it."""
+        self.offer_bar.hide()
+        if summary is not None and summary.model_file:
+            loaded = self.session.model_info
+            wanted = Path(summary.model_file)
+            if (loaded is None or Path(loaded.path) != wanted) and wanted.is_file():
+                self._offered_model = str(wanted)
+                self.offer_label.setText(
+                    self.tr("This chat used {model}.").format(model=wanted.name)
+                )
+                self.offer_bar.show()

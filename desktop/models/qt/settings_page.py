@@ -1,0 +1,222 @@
+"""Edit › Settings › Models: the defaults for models without their own settings.
+
+The models feature gives this page to the shell's settings dialog (desktop/shell/feature.py's
+SettingsPage): the load defaults show the hardware they were chosen from, so a user can see why
+this computer gets, say, a 4096-token context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.settings import Settings, parse_gpu_layers
+from desktop.models.hardware import Defaults, Hardware, recommend
+from desktop.models.qt.model_settings_dialog import ModelSettingsDialog
+
+__all__ = ["ModelDefaultsPage"]
+
+
+class ModelDefaultsPage(QWidget):
+    """The Models tab: this computer's facts, load defaults with their reasons, the default
+    overflow strategy and typing preparation. A SettingsPage (desktop/shell/feature.py).
+
+    Signals:
+        None.
+    """
+
+    def __init__(self, settings: Settings, hardware: Hardware, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._settings = settings
+        self.hardware = hardware
+        self.recommended: Defaults = recommend(hardware)
+        self.more_dialog: ModelSettingsDialog | None = None
+        self._build()
+
+    # SettingsPage ------------------------------------------------------------------------------
+
+    def title(self) -> str:
+        return self.tr("Models")
+
+    def widget(self) -> QWidget:
+        return self
+
+    def fill(self) -> None:
+        get = self._settings.get
+        self.n_ctx.setValue(int(get("model.n_ctx")))
+        self.gpu_layers.setCurrentText(str(get("model.gpu_layers")))
+        self.threads.setValue(int(get("model.threads")))
+        self.overflow.setCurrentIndex(max(0, self.overflow.findData(str(get("chat.overflow")))))
+        self.prepare_while_typing.setChecked(bool(get("chat.prepare_while_typing")))
+
+    def values(self) -> dict[str, object]:
+        return {
+            "model.n_ctx": self.n_ctx.value(),
+            "model.gpu_layers": self.gpu_layers.currentText().strip().lower(),
+            "model.threads": self.threads.value(),
+            "chat.overflow": self.overflow.currentData(),
+            "chat.prepare_while_typing": self.prepare_while_typing.isChecked(),
+        }
+
+    def problem(self, values: Mapping[str, object]) -> str | None:
+        try:
+            parse_gpu_layers(str(values["model.gpu_layers"]))
+        except ValueError:
+            return self.tr("GPU layers must be auto, all, none, or a whole number of layers.")
+        return None
+
+    # The page ----------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        hw = self.hardware
+        facts = QGroupBox(self.tr("This computer"))
+        facts_form = QFormLayout(facts)
+        ram = self.tr("{n} GB").format(n=hw.ram_gb) if hw.ram_gb is not None else self.tr("unknown")
+        facts_form.addRow(self.tr("Memory (RAM)"), QLabel(ram))
+        cores = (
+            self.tr("{cores} cores, {threads} threads").format(
+                cores=hw.physical_cores, threads=hw.logical_threads
+            )
+            if hw.physical_cores
+            else self.tr("{threads} threads").format(threads=hw.logical_threads)
+        )
+        facts_form.addRow(self.tr("Processor"), QLabel(cores))
+        offload = (
+            self.tr("{backend}: yes").format(backend=hw.backend)
+            if hw.gpu_offload
+            else self.tr("no (this llama.cpp build runs on the CPU only)")
+        )
+        facts_form.addRow(self.tr("GPU offload"), QLabel(offload))
+        layout.addWidget(facts)
+
+        defaults = QGroupBox(self.tr("Defaults for models without their own settings"))
+        form = QFormLayout(defaults)
+        rec = self.recommended
+        self.n_ctx = QSpinBox()
+        self.n_ctx.setRange(256, 1_048_576)
+        self.n_ctx.setSingleStep(1024)
+        self.n_ctx.setSuffix(self.tr(" tokens"))
+        self.n_ctx_reason = self._reason(
+            self.tr("{ram} GB RAM → context {n}").format(ram=hw.ram_gb, n=rec.n_ctx)
+            if hw.ram_gb is not None
+            else self.tr("RAM unknown → context {n}").format(n=rec.n_ctx)
+        )
+        form.addRow(self.tr("Context length"), self._with_reason(self.n_ctx, self.n_ctx_reason))
+        self.gpu_layers = QComboBox()
+        self.gpu_layers.setEditable(True)
+        self.gpu_layers.addItems(["auto", "all", "none"])
+        self.gpu_layers_reason = self._reason(
+            self.tr("{backend} offload works → GPU layers auto").format(backend=hw.backend)
+            if hw.gpu_offload
+            else self.tr("CPU-only llama.cpp → GPU layers none")
+        )
+        form.addRow(
+            self.tr("GPU layers"), self._with_reason(self.gpu_layers, self.gpu_layers_reason)
+        )
+        self.threads = QSpinBox()
+        self.threads.setRange(0, 512)
+        self.threads.setSpecialValueText(self.tr("Automatic"))
+        self.threads_reason = self._reason(
+            self.tr("{cores} physical cores → {n} threads").format(
+                cores=hw.physical_cores, n=rec.threads
+            )
+            if hw.physical_cores
+            else self.tr("{n} threads found → {n} threads").format(n=rec.threads)
+        )
+        form.addRow(self.tr("CPU threads"), self._with_reason(self.threads, self.threads_reason))
+        self.overflow = QComboBox()
+        self.overflow.setObjectName("defaultOverflow")
+        self.overflow.addItem(self.tr("Leave out the oldest turns"), "drop")
+        self.overflow.addItem(self.tr("Summarize the oldest turns"), "summarize")
+        self.overflow.setToolTip(
+            self.tr(
+                "What a new conversation does when it no longer fits the context window. "
+                "Each conversation can change it under the message box."
+            )
+        )
+        form.addRow(self.tr("Long conversations"), self.overflow)
+        self.prepare_while_typing = QCheckBox(self.tr("Start on the reply while I type"))
+        self.prepare_while_typing.setObjectName("prepareWhileTyping")
+        self.prepare_while_typing.setToolTip(
+            self.tr(
+                "The model reads your message as you type it, so its reply starts as soon as "
+                "you send. It uses the processor (or GPU) while you type."
+            )
+        )
+        form.addRow(self.tr("Typing"), self.prepare_while_typing)
+        buttons = QHBoxLayout()
+        self.use_recommended = QPushButton(self.tr("Use recommended values"))
+        self.use_recommended.clicked.connect(self.fill_recommended)
+        buttons.addWidget(self.use_recommended)
+        self.more_defaults = QPushButton(self.tr("Sampling and system prompt…"))
+        self.more_defaults.setToolTip(
+            self.tr("Default sampling settings and system prompt for models without their own")
+        )
+        self.more_defaults.clicked.connect(self.edit_more_defaults)
+        buttons.addWidget(self.more_defaults)
+        buttons.addStretch(1)
+        form.addRow("", buttons)
+        layout.addWidget(defaults)
+        note = QLabel(
+            self.tr(
+                "A model you configured in Chat › Model settings keeps its own values. New "
+                "loading values apply the next time a model is loaded."
+            )
+        )
+        note.setWordWrap(True)
+        note.setEnabled(False)
+        layout.addWidget(note)
+        layout.addStretch(1)
+
+    def fill_recommended(self) -> None:
+        self.n_ctx.setValue(self.recommended.n_ctx)
+        self.gpu_layers.setCurrentText(self.recommended.gpu_layers)
+        self.threads.setValue(self.recommended.threads)
+
+    def edit_more_defaults(self) -> None:
+        """The per-model dialog without a model edits the global values: the defaults."""
+        dialog = ModelSettingsDialog(
+            self._settings,
+            None,
+            self.tr("models without their own settings"),
+            self.hardware.gpu_offload,
+            self.window(),
+        )
+        self.more_dialog = dialog
+        dialog.accepted.connect(self.reload_load_defaults)
+        dialog.open()
+
+    def reload_load_defaults(self) -> None:
+        get = self._settings.get
+        self.n_ctx.setValue(int(get("model.n_ctx")))
+        self.gpu_layers.setCurrentText(str(get("model.gpu_layers")))
+        self.threads.setValue(int(get("model.threads")))
+
+    @staticmethod
+    def _reason(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setEnabled(False)
+        return label
+
+    @staticmethod
+    def _with_reason(field: QWidget, reason: QLabel) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(field, 0)
+        layout.addWidget(reason)
+        layout.addStretch(1)
+        return row

@@ -1,0 +1,86 @@
+"""ChatFeature in the app's window, without a model: where its parts go, what it tells the
+shell, and the protocol the models feature answers (settings for a new chat)."""
+
+from __future__ import annotations
+
+from desktop.chat.qt.inference_worker import PromptInfo, ReplyFailure, ReplyProblem
+from desktop.chat.qt.session import ChatSettings
+from desktop.core.conversation import FinishReason, Role
+from desktop.engine.llama import SamplingOptions
+
+
+def test_it_puts_its_widgets_and_actions_in_the_shell(app) -> None:
+    chat, window = app.chat, app.window
+    layout = window.chat_layout
+    order = [layout.itemAt(i).widget() for i in range(layout.count())]
+    mine = [chat.summary_note, chat.chat_view, chat.long_text_offer, chat.composer]
+    assert [w for w in order if w in mine] == mine
+    assert order[-1] is chat.context_meter
+    assert layout.stretch(order.index(chat.chat_view)) == 1
+    texts = [a.text() for a in window.menu("chat").actions() if not a.isSeparator()]
+    for action in (chat.new_chat_action, chat.regenerate_action, chat.stop_action):
+        assert action.text() in texts
+    assert chat.new_chat_action.shortcut().toString() == "Ctrl+N"
+
+
+def test_without_a_model_the_welcome_page_shows_and_the_composer_waits(app) -> None:
+    assert app.window.pages.currentIndex() == 0
+    assert not app.chat.regenerate_action.isEnabled()
+    assert not app.chat.stop_action.isEnabled()
+
+
+def test_a_new_chat_takes_the_loaded_models_settings(app, monkeypatch) -> None:
+    wanted = ChatSettings(system_prompt="Be brief.", sampling=SamplingOptions(temperature=0.1))
+    app.chat.model_chat_settings = lambda: wanted
+    monkeypatch.setattr(app.session, "model_info", object())  # as if a model were loaded
+    app.window.set_banner("old news")
+    app.chat.new_chat()
+    assert app.session.settings == wanted
+    assert app.window.banner.isHidden()
+
+
+def test_reply_failures_are_told_in_words(app) -> None:
+    errors: list[tuple[str, str]] = []
+    app.window.show_error = lambda title, text: errors.append((title, text))
+    app.session.reply_failed.emit(ReplyFailure(ReplyProblem.NO_MODEL, ""))
+    app.session.reply_failed.emit(
+        ReplyFailure(ReplyProblem.PROMPT_TOO_LONG, "", needed_tokens=900, available_tokens=500)
+    )
+    assert errors[0] == ("No reply", "Load a model first.")
+    assert "900 tokens but only 500 fit" in errors[1][1]
+
+
+def test_dropped_messages_show_in_the_banner_until_another_chat_opens(app) -> None:
+    app.session.prompt_info_changed.emit(
+        PromptInfo(prompt_tokens=100, reused_tokens=0, dropped_messages=3, n_ctx=512)
+    )
+    assert "The 3 oldest messages" in app.window.banner.text()
+    assert app.chat.context_label.text() == "Context 100 / 512"
+    app.chat.new_chat()
+    assert app.window.banner.isHidden()
+
+
+def test_deleting_a_message_asks_first(qtbot, app) -> None:
+    store = app.store
+    conversation = store.create_conversation("Delete me").id
+    question = store.add_message(conversation, None, Role.USER, "Question")
+    store.add_message(
+        conversation, question.id, Role.ASSISTANT, "Answer", finish_reason=FinishReason.STOP
+    )
+    assert app.history.open_conversation(conversation)
+    asked: list[str] = []
+    app.window.confirm = lambda title, question: asked.append(title) or False
+    app.chat.chat_view.delete_requested.emit(1)
+    assert asked == ["Delete message"] and app.session.messages.rowCount() == 2
+    app.window.confirm = lambda title, question: True
+    app.chat.chat_view.delete_requested.emit(1)
+    assert app.session.messages.rowCount() == 1
+    app.chat.copy_last_reply()  # no reply left: nothing to copy, no error
+
+
+def test_new_defaults_from_settings_apply_to_a_new_chat(app) -> None:
+    app.settings.set("chat.overflow", "summarize")
+    app.settings.set("chat.prepare_while_typing", False)
+    app.window.settings_applied.emit()
+    assert not app.session.prepare_while_typing
+    assert app.session.overflow.value == "summarize"

@@ -1,0 +1,140 @@
+"""HistoryFeature: the chat list as the shell's side panel, Undo, and export-all and import
+running off the GUI thread with progress, Cancel and their all-or-nothing rules."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import desktop.history.qt.export_dialog as export_dialog
+import desktop.store.export as store_export
+from desktop.core.conversation import FinishReason, Role
+from desktop.store.export import ExportAllResult
+from tests.fixtures.window import export_all_chats, import_chats
+
+
+def stored_chat(app, title: str) -> int:
+    store = app.store
+    conversation = store.create_conversation(title).id
+    question = store.add_message(conversation, None, Role.USER, f"{title}: question")
+    store.add_message(
+        conversation, question.id, Role.ASSISTANT, "An answer", finish_reason=FinishReason.STOP
+    )
+    return conversation
+
+
+def test_it_installs_the_chat_list_and_its_entries(app) -> None:
+    history, window = app.history, app.window
+    assert window.splitter.widget(0) is history.sidebar
+    assert window.sidebar_action is not None and window.sidebar_action.text() == "Show chat &list"
+    file_entries = [a.text() for a in window.menu("file").actions()]
+    start = file_entries.index("&Export chat…")
+    assert file_entries[start : start + 3] == [
+        "&Export chat…",
+        "Export &all chats…",
+        "&Import chats…",
+    ]
+    assert history.search_action.shortcut().toString() == "Ctrl+K"
+
+
+def test_delete_offers_undo_in_the_status_bar(qtbot, app) -> None:
+    conversation = stored_chat(app, "Keep me")
+    app.history.refresh_conversations()
+    app.history.delete_conversation(conversation)
+    assert [item.id for item in app.store.list_trash()] == [conversation]
+    assert app.history.sidebar.model().row_of(conversation) is None
+    button = app.history.undo_button
+    assert button is not None
+    assert "moved to the trash" in app.window.statusBar().currentMessage()
+    button.click()
+    assert app.store.list_trash() == []
+    assert app.history.sidebar.model().row_of(conversation) is not None
+
+
+def test_export_all_writes_on_a_pool_thread(qtbot, app, tmp_path: Path, monkeypatch) -> None:
+    stored_chat(app, "First")
+    stored_chat(app, "Second")
+    threads: list[threading.Thread] = []
+    real = store_export.export_all
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store_export, "export_all", recording)
+    assert export_all_chats(qtbot, app, tmp_path / "out", "markdown", as_zip=False)
+    assert threads and threads[0] is not threading.main_thread()
+    assert len(list((tmp_path / "out").iterdir())) == 2
+    assert "Exported 2 chats" in app.window.statusBar().currentMessage()
+    assert app.history.transfers.progress_dialog is None
+
+
+def test_cancel_stops_an_export_and_nothing_is_written(
+    qtbot, app, tmp_path: Path, monkeypatch
+) -> None:
+    stored_chat(app, "Only")
+    release = threading.Event()
+    real = store_export.export_all
+
+    def waiting(conversations, destination, fmt, *, progress, **kwargs):
+        def late_progress(done: int, total: int) -> bool:
+            release.wait(10)
+            return progress(done, total)
+
+        return real(conversations, destination, fmt, progress=late_progress, **kwargs)
+
+    monkeypatch.setattr(store_export, "export_all", waiting)
+    with qtbot.waitSignal(app.history.transfers.export_finished, timeout=20_000) as blocker:
+        job = app.history.transfers.export_all_to(tmp_path / "out.zip", "json", True, False)
+        assert job is not None
+        assert app.history.transfers.export_all_to(tmp_path / "again", "json", False, False) is None
+        app.history.transfers.progress_dialog.canceled.emit()  # its Cancel button
+        release.set()
+    assert blocker.args == [False]
+    assert not (tmp_path / "out.zip").exists()
+    assert list(tmp_path.glob("*.partial")) == []
+    assert "cancelled" in app.window.statusBar().currentMessage()
+
+
+def test_import_reads_the_file_on_a_pool_thread(qtbot, app, tmp_path: Path, monkeypatch) -> None:
+    conversation = stored_chat(app, "Round trip")
+    assert app.history.open_conversation(conversation)
+    path = tmp_path / "chat.json"
+    assert app.history.transfers.export_conversation_to(path, "json", False)
+    threads: list[threading.Thread] = []
+    real = export_dialog.read_import_file
+
+    def recording(file: Path):
+        threads.append(threading.current_thread())
+        return real(file)
+
+    monkeypatch.setattr(export_dialog, "read_import_file", recording)
+    before = len(app.store.list_conversations())
+    assert import_chats(qtbot, app, path) == 1
+    assert threads and threads[0] is not threading.main_thread()
+    assert len(app.store.list_conversations()) == before + 1
+    assert "Imported 1 chats" in app.window.statusBar().currentMessage()
+
+
+def test_a_bad_import_adds_nothing_and_says_why(qtbot, app, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "something else"}), encoding="utf-8")
+    errors: list[tuple[str, str]] = []
+    app.window.show_error = lambda title, text: errors.append((title, text))
+    assert import_chats(qtbot, app, bad) == 0
+    assert errors and errors[0][0] == "Could not import “bad.json”"
+    assert app.store.list_conversations() == []
+
+
+def test_export_failure_is_reported(qtbot, app, tmp_path: Path, monkeypatch) -> None:
+    stored_chat(app, "Fails")
+
+    def failing(*args, **kwargs) -> ExportAllResult:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_export, "export_all", failing)
+    errors: list[tuple[str, str]] = []
+    app.window.show_error = lambda title, text: errors.append((title, text))
+    assert not export_all_chats(qtbot, app, tmp_path / "out", "markdown", as_zip=False)
+    assert errors == [("Export failed", "No space left on device")]

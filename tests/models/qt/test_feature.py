@@ -1,0 +1,213 @@
+"""ModelsFeature on a bare shell with a stand-in session: what it installs and how it maps
+settings to loads and replies; the real window's model flows are in tests/shell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Signal
+
+from desktop.chat.qt.inference_worker import LoadFailure, LoadProblem, ModelInfo
+from desktop.chat.qt.session import ChatSettings
+from desktop.core.settings import Settings
+from desktop.engine.llama import LoadOptions
+from desktop.engine.starter import STARTER_FILE_NAME
+from desktop.models.qt.feature import ModelsFeature
+from desktop.models.qt.model_messages import ModelMessages, template_display_name
+from desktop.shell.main_window import MainWindow
+
+
+class FakeSession(QObject):
+    """The part of ChatSession the models feature uses (ModelSession)."""
+
+    loading_changed = Signal(bool)
+    load_progress = Signal(float)
+    model_changed = Signal(object)
+    load_failed = Signal(object)
+    conversation_opened = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model_info: ModelInfo | None = None
+        self.settings: object = None
+        self.is_loading = False
+        self.loads: list[tuple[str, LoadOptions]] = []
+        self.applied = 0
+
+    def load_model(self, path: str, options: LoadOptions) -> None:
+        self.loads.append((path, options))
+
+    def unload_model(self) -> None:
+        self.model_info = None
+
+    def cancel_load(self) -> None:
+        pass
+
+    def apply_conversation_settings(self) -> None:
+        self.applied += 1
+
+    def remember_conversation_settings(self) -> None:
+        pass
+
+
+def info(path: str = "/m/tiny.gguf", **changes: object) -> ModelInfo:
+    values: dict[str, object] = dict(
+        path=path,
+        name="Tiny",
+        architecture="llama",
+        quantization="Q8_0",
+        n_ctx=512,
+        n_ctx_train=2048,
+        n_params=5_000_000,
+        size_bytes=1,
+        template_origin="gguf",
+        backend="CPU",
+        gpu_offload=False,
+        gpu_layers=0,
+        is_demo=False,
+        load_seconds=0.5,
+    )
+    values.update(changes)
+    return ModelInfo(**values)  # type: ignore[arg-type]
+
+
+@dataclass
+class Installed:
+    shell: MainWindow
+    session: FakeSession
+    feature: ModelsFeature
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+@pytest.fixture
+def models(qtbot, tmp_path: Path) -> Installed:
+    shell = MainWindow(Settings(tmp_path / "settings.json"))
+    qtbot.addWidget(shell)
+    session = FakeSession()
+    feature = ModelsFeature(session, shell.settings, ChatSettings)
+    feature.install(shell)
+    installed = Installed(shell, session, feature)
+    shell.show_error = lambda title, text: installed.errors.append((title, text))
+    return installed
+
+
+def test_it_installs_its_menu_entries_welcome_page_and_status(models: Installed) -> None:
+    shell, feature = models.shell, models.feature
+    file_entries = [a.text() for a in shell.menu("file").actions() if not a.isSeparator()]
+    assert file_entries[:4] == [
+        "&Models…",
+        "&Open model file…",
+        "Use the &starter model",
+        "&Unload model",
+    ]
+    assert feature.model_settings_action in shell.menu("chat").actions()
+    assert shell.pages.widget(0) is feature.welcome
+    assert feature.model_label.text() == "No model loaded"
+    assert not feature.unload_action.isEnabled()  # nothing loaded yet
+    assert feature.offer_bar.isHidden()
+
+
+def test_load_maps_the_settings_to_load_options(models: Installed) -> None:
+    settings = models.shell.settings
+    settings.set("model.n_ctx", 3072, "big.gguf")
+    settings.set("model.gpu_layers", "12", "big.gguf")
+    models.feature.load_model("/m/big.gguf")
+    ((path, options),) = models.session.loads
+    assert path == "/m/big.gguf"
+    assert (options.n_ctx, options.n_gpu_layers) == (3072, 12)
+    assert models.feature.model_key("") == STARTER_FILE_NAME
+
+
+def test_a_loaded_model_sets_the_chat_settings_label_and_banner(models: Installed) -> None:
+    settings = models.shell.settings
+    settings.set("sampling.temperature", 0.25, "tiny.gguf")
+    models.feature.load_model("/m/tiny.gguf")
+    loaded = info(template_origin="builtin:gemma")
+    models.session.model_info = loaded
+    models.session.model_changed.emit(loaded)
+    chat = models.session.settings
+    assert isinstance(chat, ChatSettings) and chat.sampling.temperature == 0.25
+    assert models.session.applied == 1
+    assert settings.get("model.path") == "/m/tiny.gguf"
+    assert models.feature.model_label.text() == "Tiny · Q8_0"
+    assert "Gemma" in models.shell.banner.text()
+    assert models.feature.unload_action.isEnabled()
+    assert models.feature.loaded_chat_settings() == chat
+    assert models.feature.about_lines()[0] == "Model: Tiny"
+    models.session.model_info = None
+    models.session.model_changed.emit(None)
+    assert models.shell.banner.text() == "" and models.feature.loaded_chat_settings() is None
+
+
+def test_load_failures_are_explained_but_a_cancel_is_not(models: Installed) -> None:
+    session = models.session
+    session.load_failed.emit(LoadFailure(LoadProblem.CANCELLED, "/m/x.gguf", ""))
+    assert models.errors == []
+    session.load_failed.emit(
+        LoadFailure(LoadProblem.BAD_FILE, "/m/x.gguf", "detail", gguf_problem="truncated")
+    )
+    ((title, text),) = models.errors
+    assert title == "Could not load the model"
+    assert "“x.gguf” is incomplete" in text and text.endswith("detail")
+
+
+@pytest.mark.parametrize(
+    ("problem", "words"),
+    [
+        (LoadProblem.STARTER_MISSING, "starter model is not installed"),
+        (LoadProblem.NOT_ENOUGH_MEMORY, "not enough memory"),
+        (LoadProblem.LLAMA_CRASHED, "crashed llama.cpp"),
+        (LoadProblem.TEMPLATE, "chat template that cannot be used"),
+        (LoadProblem.LLAMA_FAILED, "could not load"),
+    ],
+)
+def test_every_load_problem_has_its_words(qapp, problem: LoadProblem, words: str) -> None:
+    text = ModelMessages().load_failure(LoadFailure(problem, "/m/x.gguf", "detail"))
+    assert words in text
+
+
+def test_template_names_and_tooltip(qapp) -> None:
+    assert template_display_name("builtin:llama3:fallback") == "Llama 3"
+    tooltip = ModelMessages().tooltip(info(template_origin="builtin:chatml"))
+    assert "ChatML" in tooltip and "Context: 512 of 2048 tokens" in tooltip
+
+
+def test_a_reopened_chat_offers_its_model(models: Installed, tmp_path: Path) -> None:
+    used = tmp_path / "used.gguf"
+    used.write_bytes(b"GGUF")
+
+    @dataclass
+    class Summary:
+        model_file: str
+
+    models.session.conversation_opened.emit(Summary(str(used)))
+    assert not models.feature.offer_bar.isHidden()
+    assert models.feature.offer_label.text() == "This chat used used.gguf."
+    models.feature.load_offered_model()
+    assert models.session.loads[-1][0] == str(used)
+    models.session.conversation_opened.emit(None)
+    assert models.feature.offer_bar.isHidden()
+
+
+def test_another_start_asking_for_a_model_loads_it(models: Installed) -> None:
+    models.shell.raise_window("/m/asked.gguf")
+    assert models.session.loads[-1][0] == "/m/asked.gguf"
+
+
+def test_the_models_tab_is_a_settings_page(qtbot, models: Installed) -> None:
+    models.shell.show_app_settings()
+    dialog = models.shell.app_settings_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.tabs.tabText(1) == "Models"
+    (page,) = dialog.pages
+    assert set(page.values()) == {
+        "model.n_ctx",
+        "model.gpu_layers",
+        "model.threads",
+        "chat.overflow",
+        "chat.prepare_while_typing",
+    }
+    dialog.close()
