@@ -32,7 +32,7 @@ def test_without_a_model_the_welcome_page_shows_and_the_composer_waits(app) -> N
 def test_a_new_chat_takes_the_loaded_models_settings(app, monkeypatch) -> None:
     wanted = ChatSettings(system_prompt="Be brief.", sampling=SamplingOptions(temperature=0.1))
     app.chat.model_chat_settings = lambda: wanted
-    monkeypatch.setattr(app.session, "model_info", object())  # as if a model were loaded
+    monkeypatch.setattr(app.session.loader, "model_info", object())  # as if a model were loaded
     app.window.set_banner("old news")
     app.chat.new_chat()
     assert app.session.settings == wanted
