@@ -30,12 +30,8 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Sig
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.documents import measure_documents
-from desktop.chat.qt.inference_worker import (
-    GenerationRequest,
-    InferenceWorker,
-    ModelInfo,
-    ReplyStats,
-)
+from desktop.chat.protocol import GenerationRequest, ModelInfo, ReplyStats
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.chat.qt.message_model import MessageListModel
 from desktop.chat.qt.view import ChatView
 from desktop.chat.streaming import DeltaCoalescer, Utf8StreamDecoder

@@ -38,9 +38,7 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME, __version__
 from desktop.chat.context_plan import OverflowStrategy
-from desktop.chat.qt.composer import Composer
-from desktop.chat.qt.context_meter import ContextCounter, ContextMeter
-from desktop.chat.qt.inference_worker import (
+from desktop.chat.protocol import (
     LoadFailure,
     LoadProblem,
     ModelInfo,
@@ -49,6 +47,8 @@ from desktop.chat.qt.inference_worker import (
     ReplyProblem,
     ReplyStats,
 )
+from desktop.chat.qt.composer import Composer
+from desktop.chat.qt.context_meter import ContextCounter, ContextMeter
 from desktop.chat.qt.long_text_offer import LongTextOffer
 from desktop.chat.qt.session import ChatSession, ChatSettings
 from desktop.chat.qt.summary_note import SummaryNote

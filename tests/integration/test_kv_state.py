@@ -7,12 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.chat.qt.inference_worker import (
-    GenerationRequest,
-    InferenceWorker,
-    KvStateCache,
-    ReplyStats,
-)
+from desktop.chat.protocol import GenerationRequest, ReplyStats
+from desktop.chat.qt.inference_worker import InferenceWorker, KvStateCache
 from desktop.core.conversation import ChatMessage, Role
 from desktop.engine.llama import KvState, LoadedModel, LoadOptions, SamplingOptions
 

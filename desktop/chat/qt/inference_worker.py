@@ -12,15 +12,13 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.chat.context_plan import (
-    ContextForecast,
     OverflowStrategy,
     forecast,
     split_history,
@@ -36,6 +34,19 @@ from desktop.chat.prompt import (
     TemplateError,
     choose_template,
     plan_prompt,
+)
+from desktop.chat.protocol import (
+    ContextCount,
+    CountRequest,
+    GenerationRequest,
+    LoadFailure,
+    LoadProblem,
+    ModelInfo,
+    PromptInfo,
+    ReplyFailure,
+    ReplyProblem,
+    ReplyStats,
+    SummaryMade,
 )
 from desktop.chat.reasoning import (
     CANDIDATE_MARKERS,
@@ -67,165 +78,6 @@ if TYPE_CHECKING:
     from desktop.engine.gguf_check import CheckCache, GgufFacts
 
 log = logging.getLogger(__name__)
-
-
-class LoadProblem(StrEnum):
-    """Why a load failed; the window words each one for the user."""
-
-    BAD_FILE = "bad_file"  # the GGUF check refused it; `gguf_problem` says how
-    STARTER_MISSING = "starter_missing"
-    NOT_ENOUGH_MEMORY = "not_enough_memory"
-    LLAMA_FAILED = "llama_failed"
-    LLAMA_CRASHED = "llama_crashed"  # the file crashed llama.cpp in the probe process
-    TEMPLATE = "template"
-    CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True, slots=True)
-class LoadFailure:
-    problem: LoadProblem
-    path: str
-    message: str  # one English sentence with the detail, for the log and bug reports
-    gguf_problem: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ModelInfo:
-    """Everything the window shows about the loaded model."""
-
-    path: str
-    name: str
-    architecture: str
-    quantization: str
-    n_ctx: int
-    n_ctx_train: int
-    n_params: int
-    size_bytes: int
-    template_origin: str  # "gguf" or "builtin:<name>"
-    backend: str
-    gpu_offload: bool
-    gpu_layers: int
-    is_demo: bool
-    load_seconds: float
-    reasoning: str = ""  # "" for a model that does not think, else a ReasoningKind
-    thinking_switchable: bool = False  # its template can turn thinking off
-    effort_adjustable: bool = False  # its template takes a reasoning effort (low/medium/high)
-
-
-@dataclass(frozen=True, slots=True)
-class GenerationRequest:
-    request_id: int
-    messages: tuple[ChatMessage, ...]
-    sampling: SamplingOptions
-    min_dropped: int = 0  # messages already dropped for this conversation (keeps KV prefix)
-    conversation_key: str | None = None
-    """Names the conversation so its KV cache is saved when another one takes over the model
-    and restored when it comes back; None: nothing is saved or restored for this request."""
-    thinking: bool = True
-    """Whether a reasoning model should think first, where its template can switch it off."""
-    thinking_budget: int = 0
-    """Most tokens of thinking before the model is made to answer; 0: no limit."""
-    reasoning_effort: str = ""
-    """low, medium or high where the template takes a reasoning effort; "": its default."""
-    grounding: Grounding | None = None
-    """Passages from the user's documents for the last (user) message; the worker fits them
-    to the context window and puts them into that turn only (chat/grounding.py)."""
-    overflow: OverflowStrategy = OverflowStrategy.DROP
-    """SUMMARIZE: turns that newly fall out of the window are summarized by the model first."""
-    summary: str = ""
-    """The running summary now in force; it goes into the system message."""
-    summary_covers: int = 0
-    """History messages (after the system prompt) that `summary` stands for; never sent."""
-
-
-@dataclass(frozen=True, slots=True)
-class CountRequest:
-    """Asks how many tokens sending would take (the draft is the last message).
-
-    focus_text, when given, is a part of the draft (a long paste) that the answer measures on
-    its own and says how much of it fits.
-    """
-
-    request_id: int
-    messages: tuple[ChatMessage, ...]
-    max_tokens: int
-    min_dropped: int = 0
-    summary: str = ""
-    focus_text: str = ""
-    thinking: bool = True  # as the reply would be asked: a switched-off thinking costs tokens
-    reasoning_effort: str = ""  # likewise: gpt-oss writes the effort into its system message
-    grounded: bool = False  # collections are attached: passages will join the draft on send
-
-
-@dataclass(frozen=True, slots=True)
-class ContextCount:
-    """The answer to a CountRequest: the forecast plus, for focus_text, its size and how many
-    of its characters fit when every droppable turn is left out (0 when none do).
-
-    For a grounded request, ``passage_tokens`` is the most the document passages chosen at send
-    time may take (the budget ``_ground`` fits them into: what is left after the system prompt,
-    the question and the reply's reserve, at most half the window) and
-    ``passage_dropped_turns`` how many turns sending would newly leave out if they took it all.
-    """
-
-    forecast: ContextForecast
-    focus_tokens: int = 0
-    focus_fit_chars: int = 0
-    passage_tokens: int = 0
-    passage_dropped_turns: int = 0
-    focus_room_for_passages: int = 0  # tokens focus_fit_chars leaves free for the passages
-
-
-@dataclass(frozen=True, slots=True)
-class SummaryMade:
-    """A new running summary that stands for the first `covers` history messages."""
-
-    text: str
-    covers: int
-
-
-@dataclass(frozen=True, slots=True)
-class PromptInfo:
-    prompt_tokens: int
-    reused_tokens: int
-    dropped_messages: int
-    n_ctx: int
-    sources: tuple[MessageSource, ...] = ()  # the passages the model was given, as numbered
-    sources_left_out: int = 0  # retrieved passages that did not fit the context window
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyStats:
-    finish_reason: FinishReason
-    prompt_tokens: int
-    evaluated_prompt_tokens: int
-    generated_tokens: int
-    tokens_per_second: float
-    seconds: float
-    context_used: int
-    n_ctx: int
-    dropped_messages: int
-    thinking_seconds: float | None = None  # None: the reply had no thinking
-    thinking_tokens: int = 0
-    evaluated_ahead: int = 0
-    """Of evaluated_prompt_tokens, those evaluated after the previous reply, before this was
-    asked for (the opening of this turn; see InferenceWorker._open_next_turn)."""
-
-
-class ReplyProblem(StrEnum):
-    NO_MODEL = "no_model"
-    EMPTY_PROMPT = "empty_prompt"
-    PROMPT_TOO_LONG = "prompt_too_long"
-    TEMPLATE = "template"
-    LLAMA_FAILED = "llama_failed"
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyFailure:
-    problem: ReplyProblem
-    message: str
-    needed_tokens: int = 0
-    available_tokens: int = 0
 
 
 _TOKEN_MEMORY_SIZE = 256

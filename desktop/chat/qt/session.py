@@ -25,11 +25,10 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.grounding import DEFAULT_PASSAGES, Grounding, sources_from_hits
-from desktop.chat.qt.inference_worker import (
+from desktop.chat.protocol import (
     ContextCount,
     CountRequest,
     GenerationRequest,
-    InferenceWorker,
     LoadFailure,
     ModelInfo,
     PromptInfo,
@@ -37,6 +36,7 @@ from desktop.chat.qt.inference_worker import (
     ReplyStats,
     SummaryMade,
 )
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.chat.qt.message_model import MessageListModel, MessageRow, SourcesNote, SourcesState
 from desktop.core.conversation import (
     ChatMessage,

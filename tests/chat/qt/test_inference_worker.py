@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 
-from desktop.chat.qt.inference_worker import (
+from desktop.chat.protocol import (
     GenerationRequest,
-    InferenceWorker,
     LoadFailure,
     LoadProblem,
     ModelInfo,
@@ -19,6 +18,7 @@ from desktop.chat.qt.inference_worker import (
     ReplyProblem,
     ReplyStats,
 )
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.core.conversation import ChatMessage, FinishReason, Role
 from desktop.engine.llama import LoadOptions, SamplingOptions
 

@@ -11,12 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from desktop.chat.prompt import PromptSegment
-from desktop.chat.qt.inference_worker import (
-    GenerationRequest,
-    InferenceWorker,
-    ModelInfo,
-    ReplyStats,
-)
+from desktop.chat.protocol import GenerationRequest, ModelInfo, ReplyStats
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.core.conversation import ChatMessage, Role
 from desktop.engine.llama import LoadOptions, SamplingOptions
 
