@@ -21,7 +21,7 @@ from typing import Protocol, runtime_checkable
 from desktop.chat.context_plan import ContextForecast, OverflowStrategy
 from desktop.chat.grounding import Grounding
 from desktop.core.conversation import ChatMessage, FinishReason, MessageSource
-from desktop.engine.llama import SamplingOptions
+from desktop.engine.llama import LoadOptions, SamplingOptions
 
 
 class LoadProblem(StrEnum):
@@ -118,7 +118,7 @@ class ContextCount:
     of its characters fit when every droppable turn is left out (0 when none do).
 
     For a grounded request, ``passage_tokens`` is the most the document passages chosen at send
-    time may take (the budget ``_ground`` fits them into: what is left after the system prompt,
+    time may take (the budget the engine fits them into: what is left after the system prompt,
     the question and the reply's reserve, at most half the window) and
     ``passage_dropped_turns`` how many turns sending would newly leave out if they took it all.
     """
@@ -164,7 +164,7 @@ class ReplyStats:
     thinking_tokens: int = 0
     evaluated_ahead: int = 0
     """Of evaluated_prompt_tokens, those evaluated after the previous reply, before this was
-    asked for (the opening of this turn; see InferenceWorker._open_next_turn)."""
+    asked for (the opening of this turn, the draft prepared while typing; see LocalEngine)."""
 
 
 class ReplyProblem(StrEnum):
@@ -300,4 +300,26 @@ class ChatBackend(Protocol):
         its prompt ahead; a remote one may do nothing). `whole` False: only through the draft's
         text. Stops early once `superseded` says True. Why in the seam: the first token of a
         typed message should come at once, and the window cannot know how an engine does it."""
+        ...
+
+
+@runtime_checkable
+class LoadsModels(Protocol):
+    """What an engine that loads model files offers besides ChatBackend (LocalEngine; the
+    tests' ScriptedBackend pretends). Not part of ChatBackend: a remote engine has nothing to
+    load, and what a load takes differs for every engine; the Qt adapter's load slots call it
+    where the backend has it."""
+
+    def load(
+        self,
+        path: str,
+        options: LoadOptions,
+        progress: Callable[[float], None],
+        cancelled: Callable[[], bool],
+    ) -> ModelInfo | LoadFailure:
+        """Loads `path`; on failure an earlier model stays loaded and usable."""
+        ...
+
+    def unload(self) -> bool:
+        """Frees the model; False when none was loaded."""
         ...
