@@ -1,17 +1,20 @@
-"""Counting a draft for the context meter with the loaded model's tokenizer (LocalEngine.count).
+"""Fitting into the window for LocalEngine: counting a draft for the context meter, and the
+document passages put into a grounded question at send.
 
-Kept apart from LocalEngine: it only reads the model, the template and the tokenizer, and the
-meter's questions (a long paste, the room left for document passages) are its own.
+Kept apart from LocalEngine: both only read the model, the template and the tokenizer, and the
+meter forecasts the very budget `ground` fills (a long paste, the room left for passages).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from desktop.chat.context_plan import forecast, with_summary
-from desktop.chat.grounding import MAX_CONTEXT_SHARE
+from desktop.chat.grounding import MAX_CONTEXT_SHARE, Grounding, fit_sources, grounded_question
 from desktop.chat.prompt import ChatTemplate, PromptSegment, TemplateError
 from desktop.chat.protocol import ContextCount, CountRequest
+from desktop.core.conversation import ChatMessage, MessageSource, Role
 from desktop.engine.llama import LoadedModel
 
 
@@ -75,3 +78,32 @@ def count_context(
             room -= kept_for_passages
         fit_chars = chars_of_tokens(model, focus, tokens, room)
     return ContextCount(result, focus_tokens, fit_chars, passages, passage_turns, kept_for_passages)
+
+
+def ground(
+    model: LoadedModel,
+    tokenize: Callable[[Sequence[PromptSegment]], list[int]],
+    messages: Sequence[ChatMessage],
+    grounding: Grounding,
+    template: ChatTemplate,
+    reserve: int,
+    summary: str = "",
+) -> tuple[tuple[ChatMessage, ...], tuple[MessageSource, ...]]:
+    """The messages with the passages in the last user turn, and the passages that fit: what
+    is left of the window after the system prompt, the question and the reply's reserve, at
+    most half the window (earlier turns are dropped to make room if needed). `count_context`
+    forecasts the same budget for the meter."""
+    question = messages[-1]
+    with_head = with_summary(messages, summary)  # the system message as it will be sent
+    head = (with_head[0],) if with_head[0].role == Role.SYSTEM and len(with_head) > 1 else ()
+    bare = len(tokenize(template.render_segments((*head, question))))
+    budget = min(model.n_ctx - reserve - bare, int(model.n_ctx * MAX_CONTEXT_SHARE))
+
+    def cost(text: str) -> int:
+        return len(model.tokenize_text(text))
+
+    sources = fit_sources(grounding.sources, cost, budget)
+    if grounding.sources and not sources:
+        return tuple(messages), ()  # none fits: the window says so; the question goes alone
+    text = grounded_question(question.content, replace(grounding, sources=sources))
+    return (*messages[:-1], replace(question, content=text)), sources

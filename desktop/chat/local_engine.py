@@ -14,17 +14,21 @@ fall out of the window. The token loop itself is `local_stream.ReplyStream`; loa
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from desktop.chat.context_plan import OverflowStrategy, split_history, with_summary
-from desktop.chat.grounding import MAX_CONTEXT_SHARE, Grounding, fit_sources, grounded_question
 from desktop.chat.kv_states import KvStateCache, common_prefix
-from desktop.chat.local_count import count_context
+from desktop.chat.local_count import count_context, ground
 from desktop.chat.local_load import LocalModel, ModelLoader
-from desktop.chat.local_stream import ReplyStream, generate_summary
+from desktop.chat.local_stream import (
+    ReplyStream,
+    cancelled_stats,
+    generate_summary,
+    reply_prompt,
+)
+from desktop.chat.local_tokens import PromptTokens
 from desktop.chat.prompt import (
     ChatTemplate,
     PromptPlan,
@@ -47,7 +51,6 @@ from desktop.chat.protocol import (
     ReplyFailure,
     ReplyProblem,
     ReplyStarted,
-    ReplyStats,
     SummaryMade,
     SummaryStarted,
     TokenCounting,
@@ -55,20 +58,11 @@ from desktop.chat.protocol import (
 from desktop.chat.reasoning import (
     EFFORT_LEVELS,
     ReasoningFormat,
-    ReasoningSplitter,
-    SplitMode,
-    start_mode,
 )
-from desktop.core.conversation import ChatMessage, FinishReason, MessageSource, Role
+from desktop.core.conversation import ChatMessage, MessageSource, Role
 from desktop.engine.llama import BackendInfo, LoadedModel, LoadOptions, backend_info
 
 log = logging.getLogger(__name__)
-
-TOKEN_MEMORY_SIZE = 256
-"""Finished replies whose tokens are remembered by their text."""
-SEGMENT_CACHE_SIZE = 4096
-"""Token ids of prompt segments by (text, parse_special): a follow-up turn tokenizes only the
-text that is new since the last turn instead of the whole history."""
 
 
 def summarizes_first(request: GenerationRequest, plan: PromptPlan) -> bool:
@@ -109,12 +103,7 @@ class LocalEngine:
         self._loader = ModelLoader(models_dir, probe_cache, check_cache)
         self._loaded: LocalModel | None = None
         self._backend: BackendInfo | None = None
-        # Reply text → the tokens that produced it, so the next prompt re-uses the KV cache
-        # even where re-tokenizing the text would give different tokens.
-        self._token_memory: OrderedDict[str, tuple[int, ...]] = OrderedDict()
-        self._segment_tokens: OrderedDict[tuple[str, bool], tuple[int, ...]] = OrderedDict()
-        self.tokenized_segments = 0
-        """How many segments went to the tokenizer (not found in the cache); tests read it."""
+        self._tokens = PromptTokens()
         self.last_plan: PromptPlan | None = None
         """The plan of the latest reply (what reached the model); tests read it."""
         # Whose conversation the KV cache holds now, and the saved caches of the others.
@@ -163,6 +152,7 @@ class LocalEngine:
             return loaded
         self.unload()
         self._loaded = loaded
+        self._tokens.use(loaded.model)
         progress(1.0)
         return loaded.info
 
@@ -172,8 +162,7 @@ class LocalEngine:
             return False
         self._loaded.model.close()
         self._loaded = None
-        self._token_memory.clear()
-        self._segment_tokens.clear()
+        self._tokens.use(None)
         self.kv_states.clear()
         self._kv_owner = None
         self._opened = (0, 0)
@@ -198,7 +187,7 @@ class LocalEngine:
             return None
         template = self.with_thinking(loaded.template, request.thinking, request.reasoning_effort)
         reserve = reply_reserve(loaded.model, request.max_tokens)
-        return count_context(loaded.model, template, self.tokenize, request, reserve)
+        return count_context(loaded.model, template, self._tokens.tokenize, request, reserve)
 
     def reply(
         self, request: GenerationRequest, cancelled: Callable[[], bool]
@@ -222,8 +211,14 @@ class LocalEngine:
         made: SummaryMade | None = None
         try:
             if request.grounding is not None:
-                messages, sources = self._ground(
-                    messages, request.grounding, template, reserve, summary
+                messages, sources = ground(
+                    model,
+                    self._tokens.tokenize,
+                    messages,
+                    request.grounding,
+                    template,
+                    reserve,
+                    summary,
                 )
                 left_out = len(request.grounding.sources) - len(sources)
                 request = replace(request, messages=messages)  # a summary replans with them
@@ -234,7 +229,7 @@ class LocalEngine:
                 yield SummaryStarted()
                 made, plan = self._summarize_overflow(request, template, plan, reserve, cancelled)
                 if cancelled():
-                    yield Finished(self._cancelled_stats(model, plan))
+                    yield Finished(cancelled_stats(model, plan))
                     return
         except PromptTooLongError as error:
             yield Failed(
@@ -252,7 +247,7 @@ class LocalEngine:
         if made is not None:
             yield made
         self.last_plan = plan
-        prompt, splitter = self._reply_prompt(model, plan)
+        prompt, splitter = reply_prompt(model, loaded.reasoning, plan)
         self._switch_kv_state(model, request.conversation_key, prompt)
         reused = model.reusable_prefix(prompt)
         opened_from, opened_to = self._opened
@@ -308,13 +303,13 @@ class LocalEngine:
             return  # sending will say what is wrong
         if summarizes_first(request, plan):
             return  # the model summarizes first when it is sent, and that changes the prompt
-        prompt, _ = self._reply_prompt(model, plan)
+        prompt, _ = reply_prompt(model, loaded.reasoning, plan)
         self._switch_kv_state(model, request.conversation_key, prompt)
         if not whole:
             text = last_text(plan.segments)
             if text is None:
                 return
-            prompt = self.tokenize(plan.segments[: text + 1])  # through the draft's text
+            prompt = self._tokens.tokenize(plan.segments[: text + 1])  # through the draft's text
         kept, evaluated = model.prefill(prompt, superseded)
         self.prepared_tokens += evaluated
         if evaluated:
@@ -327,27 +322,12 @@ class LocalEngine:
     def tokenize(self, segments: Sequence[PromptSegment]) -> list[int]:
         """Token ids of rendered segments, reusing remembered reply tokens and cached
         segments; with the model's BOS where it wants one."""
-        model = self.model
-        assert model is not None
-        tokens: list[int] = []
-        cache = self._segment_tokens
-        for segment in segments:
-            remembered = None if segment.parse_special else self._token_memory.get(segment.text)
-            if remembered is not None:
-                tokens.extend(remembered)
-                continue
-            key = (segment.text, segment.parse_special)
-            cached = cache.get(key)
-            if cached is None:
-                cached = tuple(model.tokenize_segments((segment,)))
-                self.tokenized_segments += 1
-                cache[key] = cached
-                if len(cache) > SEGMENT_CACHE_SIZE:
-                    cache.popitem(last=False)
-            else:
-                cache.move_to_end(key)
-            tokens.extend(cached)
-        return model.with_bos(tokens)
+        return self._tokens.tokenize(segments)
+
+    @property
+    def tokenized_segments(self) -> int:
+        """How many segments went to the tokenizer (not found in its cache); tests read it."""
+        return self._tokens.tokenized_segments
 
     def plan(self, request: GenerationRequest, template: ChatTemplate, reserve: int) -> PromptPlan:
         """plan_prompt for a reply to `request` (sent or a draft, the same way), remembering the
@@ -361,7 +341,9 @@ class LocalEngine:
         last = self._latest_plan
         if last is not None and last[0] == inputs:
             return last[1]
-        plan = plan_prompt(messages, template, self.tokenize, model.n_ctx, reserve, min_dropped)
+        plan = plan_prompt(
+            messages, template, self._tokens.tokenize, model.n_ctx, reserve, min_dropped
+        )
         self._latest_plan = (inputs, plan)
         return plan
 
@@ -379,54 +361,6 @@ class LocalEngine:
         if reasoning.effort is not None and effort in EFFORT_LEVELS:
             variables.append((reasoning.effort, effort))
         return replace(template, variables=tuple(variables)) if variables else template
-
-    def _reply_prompt(
-        self, model: LoadedModel, plan: PromptPlan
-    ) -> tuple[Sequence[int], ReasoningSplitter | None]:
-        """The tokens the model is given for a planned prompt, and the splitter that tells
-        its thinking from its answer (None for a model that does not think)."""
-        prompt: Sequence[int] = plan.tokens
-        reasoning = self.reasoning
-        if reasoning is None:
-            return prompt, None
-        last = plan.segments[-1] if plan.segments else None
-        tail = last.text if last is not None and last.parse_special else ""
-        mode, may_open = start_mode(reasoning, tail)
-        if reasoning.opens_itself and may_open and mode == SplitMode.ANSWER:
-            # The prompt ends where the model should open its thinking: open it for it.
-            opening = PromptSegment(f"{reasoning.open_marker}\n", True)
-            opened = (*prompt, *model.tokenize_segments((opening,)))
-            if len(opened) < model.n_ctx - 1:
-                prompt, mode = opened, SplitMode.THINKING
-        return prompt, ReasoningSplitter(reasoning, mode, may_open)
-
-    def _ground(
-        self,
-        messages: Sequence[ChatMessage],
-        grounding: Grounding,
-        template: ChatTemplate,
-        reserve: int,
-        summary: str = "",
-    ) -> tuple[tuple[ChatMessage, ...], tuple[MessageSource, ...]]:
-        """The messages with the passages in the last user turn, and the passages that fit:
-        what is left of the window after the system prompt, the question and the reply's
-        reserve, at most half the window (earlier turns are dropped to make room if needed)."""
-        model = self.model
-        assert model is not None
-        question = messages[-1]
-        with_head = with_summary(messages, summary)  # the system message as it will be sent
-        head = (with_head[0],) if with_head[0].role == Role.SYSTEM and len(with_head) > 1 else ()
-        bare = len(self.tokenize(template.render_segments((*head, question))))
-        budget = min(model.n_ctx - reserve - bare, int(model.n_ctx * MAX_CONTEXT_SHARE))
-
-        def cost(text: str) -> int:
-            return len(model.tokenize_text(text))
-
-        sources = fit_sources(grounding.sources, cost, budget)
-        if grounding.sources and not sources:
-            return tuple(messages), ()  # none fits: the window says so; the question goes alone
-        text = grounded_question(question.content, replace(grounding, sources=sources))
-        return (*messages[:-1], replace(question, content=text)), sources
 
     # The KV cache between turns and conversations ----------------------------------------
 
@@ -476,7 +410,7 @@ class LocalEngine:
             upcoming = plan_prompt(
                 with_summary(following, summary),
                 template,
-                self.tokenize,
+                self._tokens.tokenize,
                 model.n_ctx,
                 reserve,
                 min_dropped=plan.dropped_messages,
@@ -489,7 +423,7 @@ class LocalEngine:
         text = last_text(upcoming.segments)
         if text is None or upcoming.segments[text].text != placeholder.content:
             return
-        opening = self.tokenize(upcoming.segments[:text])
+        opening = self._tokens.tokenize(upcoming.segments[:text])
         cached = model.cached_tokens
         if (
             len(opening) <= cached
@@ -503,27 +437,9 @@ class LocalEngine:
 
     def _remember(self, text: str, tokens: Sequence[int]) -> None:
         self._latest_plan = None  # it may hold this text tokenized afresh
-        self._token_memory[text] = tuple(tokens)
-        self._token_memory.move_to_end(text)
-        while len(self._token_memory) > TOKEN_MEMORY_SIZE:
-            self._token_memory.popitem(last=False)
+        self._tokens.remember(text, tokens)
 
     # Summaries on overflow -----------------------------------------------------------------
-
-    @staticmethod
-    def _cancelled_stats(model: LoadedModel, plan: PromptPlan) -> ReplyStats:
-        """Stopped while summarizing: no reply, and no half-written summary either."""
-        return ReplyStats(
-            finish_reason=FinishReason.CANCELLED,
-            prompt_tokens=len(plan.tokens),
-            evaluated_prompt_tokens=0,
-            generated_tokens=0,
-            tokens_per_second=0.0,
-            seconds=0.0,
-            context_used=model.cached_tokens,
-            n_ctx=model.n_ctx,
-            dropped_messages=plan.dropped_messages,
-        )
 
     def _summarize_overflow(
         self,
@@ -545,7 +461,7 @@ class LocalEngine:
             self.with_thinking(template, False, EFFORT_LEVELS[0]),
             loaded.reasoning,
             loaded.marker_pieces,
-            self.tokenize,
+            self._tokens.tokenize,
             request.summary,
             dropped,
             cancelled,
@@ -556,7 +472,7 @@ class LocalEngine:
             replanned = plan_prompt(
                 with_summary(request.messages, text),
                 template,
-                self.tokenize,
+                self._tokens.tokenize,
                 loaded.model.n_ctx,
                 reserve,
                 min_dropped=plan.dropped_messages,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from desktop.chat.context_plan import summary_messages
-from desktop.chat.prompt import ChatTemplate, PromptSegment
+from desktop.chat.prompt import ChatTemplate, PromptPlan, PromptSegment
 from desktop.chat.protocol import (
     Failed,
     Finished,
@@ -25,7 +25,7 @@ from desktop.chat.protocol import (
     ThinkingDelta,
     ThinkingFinished,
 )
-from desktop.chat.reasoning import ReasoningFormat, ReasoningSplitter, start_mode
+from desktop.chat.reasoning import ReasoningFormat, ReasoningSplitter, SplitMode, start_mode
 from desktop.chat.streaming import DeltaCoalescer, StopStringHoldback, Utf8StreamDecoder
 from desktop.core.conversation import ChatMessage, FinishReason
 from desktop.engine.llama import GenerationError, LoadedModel, SamplingOptions
@@ -339,3 +339,38 @@ def generate_summary(
     if cancelled():
         return ""  # stopped: a cut-off summary would stand in for the turns for good
     return "".join(parts).strip()
+
+
+def reply_prompt(
+    model: LoadedModel, reasoning: ReasoningFormat | None, plan: PromptPlan
+) -> tuple[Sequence[int], ReasoningSplitter | None]:
+    """The tokens the model is given for a planned prompt, and the splitter that tells its
+    thinking from its answer (None for a model that does not think)."""
+    prompt: Sequence[int] = plan.tokens
+    if reasoning is None:
+        return prompt, None
+    last = plan.segments[-1] if plan.segments else None
+    tail = last.text if last is not None and last.parse_special else ""
+    mode, may_open = start_mode(reasoning, tail)
+    if reasoning.opens_itself and may_open and mode == SplitMode.ANSWER:
+        # The prompt ends where the model should open its thinking: open it for it.
+        opening = PromptSegment(f"{reasoning.open_marker}\n", True)
+        opened = (*prompt, *model.tokenize_segments((opening,)))
+        if len(opened) < model.n_ctx - 1:
+            prompt, mode = opened, SplitMode.THINKING
+    return prompt, ReasoningSplitter(reasoning, mode, may_open)
+
+
+def cancelled_stats(model: LoadedModel, plan: PromptPlan) -> ReplyStats:
+    """Stopped while summarizing: no reply, and no half-written summary either."""
+    return ReplyStats(
+        finish_reason=FinishReason.CANCELLED,
+        prompt_tokens=len(plan.tokens),
+        evaluated_prompt_tokens=0,
+        generated_tokens=0,
+        tokens_per_second=0.0,
+        seconds=0.0,
+        context_used=model.cached_tokens,
+        n_ctx=model.n_ctx,
+        dropped_messages=plan.dropped_messages,
+    )
