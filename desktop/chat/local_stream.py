@@ -221,7 +221,14 @@ class ReplyStream:
             if tail:
                 if splitter is not None:
                     tail = route(tail)
-                coalescer.push(tail)
+                # push may hand back what it buffered (the interval passed): it goes out now,
+                # after the thinking routed before it.
+                ready = push(tail)
+                yield from pending
+                pending.clear()
+                if ready:
+                    shown.append(ready)
+                    yield TextDelta(ready)
         if splitter is not None:
             thought, answer = splitter.flush()
             if thought:
@@ -229,7 +236,12 @@ class ReplyStream:
             if answer:
                 if self._thinking_open:
                     self._end_thinking()
-                coalescer.push(answer)
+                yield from pending
+                pending.clear()
+                ready = push(answer)
+                if ready:
+                    shown.append(ready)
+                    yield TextDelta(ready)
             if self._thinking_open:
                 self._end_thinking()
             self._send_thought(self._thought_coalescer.flush())
