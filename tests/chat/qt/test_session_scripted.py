@@ -169,3 +169,18 @@ def test_a_second_turn_sends_the_first_reply_back(qtbot, chat: Chat) -> None:
         (Role.ASSISTANT, "One"),
         (Role.USER, "Second"),
     ]
+
+
+def test_a_draft_being_typed_reaches_the_backend_to_prepare(qtbot, chat: Chat) -> None:
+    assert chat.session.prepare_reply("A draft", whole=False) is not None
+    qtbot.waitUntil(lambda: bool(chat.backend.prepared), timeout=TIMEOUT_MS)
+    ((request, whole),) = chat.backend.prepared
+    assert not whole
+    assert request.messages[-1].role == Role.USER and request.messages[-1].content == "A draft"
+
+
+def test_unload_goes_to_the_backend_that_loaded(qtbot, chat: Chat) -> None:
+    with qtbot.waitSignal(chat.session.model_changed, timeout=TIMEOUT_MS) as changed:
+        chat.session.unload_model()
+    assert changed.args == [None]
+    assert chat.backend.loaded is None
