@@ -30,12 +30,9 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Sig
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.documents import measure_documents
-from desktop.chat.qt.inference_worker import (
-    GenerationRequest,
-    InferenceWorker,
-    ModelInfo,
-    ReplyStats,
-)
+from desktop.chat.local_engine import LocalEngine
+from desktop.chat.protocol import GenerationRequest, ModelInfo, ReplyStats
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.chat.qt.message_model import MessageListModel
 from desktop.chat.qt.view import ChatView
 from desktop.chat.streaming import DeltaCoalescer, Utf8StreamDecoder
@@ -393,8 +390,10 @@ def chat_prompt(app: App, messages: list[ChatMessage]) -> list[int]:
 
     worker = app.worker
     model = worker.model
-    assert model is not None and worker._template is not None
-    return plan_prompt(messages, worker._template, worker._tokenize, model.n_ctx, 256).tokens
+    assert model is not None and worker.engine.template is not None
+    return plan_prompt(
+        messages, worker.engine.template, worker.engine.tokenize, model.n_ctx, 256
+    ).tokens
 
 
 def chars_at(llm: llama_cpp.Llama, tokens: list[int]) -> list[int]:
@@ -532,18 +531,18 @@ def measure_followup(app: App, cfg: Config, res: Results) -> None:
     A follow-up is timed as users send one: typed, so the app prepared its prompt while they
     typed (ChatSession.prepare_reply). The same follow-up sent at once, before anything could
     be prepared (a paste and Enter), is `sent_at_once_ttft_ratio`, for information."""
-    real_plan = InferenceWorker._plan
+    real_plan = LocalEngine.plan
     if cfg.plan_delay_s:
 
-        def slow_plan(self: InferenceWorker, request: GenerationRequest, *args: Any) -> Any:
+        def slow_plan(self: LocalEngine, request: GenerationRequest, *args: Any) -> Any:
             time.sleep(cfg.plan_delay_s * len(request.messages))
             return real_plan(self, request, *args)
 
-        InferenceWorker._plan = slow_plan  # type: ignore[method-assign]
+        LocalEngine.plan = slow_plan  # type: ignore[method-assign]
     try:
         _measure_followup(app, cfg, res)
     finally:
-        InferenceWorker._plan = real_plan  # type: ignore[method-assign]
+        LocalEngine.plan = real_plan  # type: ignore[method-assign]
 
 
 def _measure_followup(app: App, cfg: Config, res: Results) -> None:

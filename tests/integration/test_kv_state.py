@@ -7,12 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.chat.qt.inference_worker import (
-    GenerationRequest,
-    InferenceWorker,
-    KvStateCache,
-    ReplyStats,
-)
+from desktop.chat.kv_states import KvStateCache
+from desktop.chat.protocol import GenerationRequest, ReplyStats
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.core.conversation import ChatMessage, Role
 from desktop.engine.llama import KvState, LoadedModel, LoadOptions, SamplingOptions
 

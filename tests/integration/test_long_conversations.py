@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 
 from desktop.chat.context_plan import SUMMARY_HEADER, OverflowStrategy
-from desktop.chat.qt.inference_worker import (
+from desktop.chat.protocol import (
     ContextCount,
     CountRequest,
     GenerationRequest,
-    InferenceWorker,
     PromptInfo,
     ReplyStats,
     SummaryMade,
 )
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.core.conversation import ChatMessage, FinishReason, Role
 from desktop.engine.llama import LoadOptions, SamplingOptions
 

@@ -9,13 +9,8 @@ from pathlib import Path
 import pytest
 
 from desktop.chat.context_plan import OverflowStrategy
-from desktop.chat.qt.inference_worker import (
-    ContextCount,
-    CountRequest,
-    GenerationRequest,
-    InferenceWorker,
-    PromptInfo,
-)
+from desktop.chat.protocol import ContextCount, CountRequest, GenerationRequest, PromptInfo
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.core.conversation import ChatMessage, Role
 from desktop.engine.llama import LoadOptions
 

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.chat.context_plan import OverflowStrategy
+from desktop.chat.protocol import ContextCount
 from desktop.chat.qt.composer import Composer
-from desktop.chat.qt.inference_worker import ContextCount
 from desktop.chat.qt.session import ChatSession
 from desktop.qtkit.theme import palette_is_dark
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.chat.qt.inference_worker import ContextCount, InferenceWorker
+from desktop.chat.protocol import ContextCount
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.chat.qt.requests import count_request, generation_request, with_system_prompt
 
 if TYPE_CHECKING:

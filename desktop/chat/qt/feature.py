@@ -18,15 +18,9 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel
 
 from desktop.chat.context_plan import OverflowStrategy
+from desktop.chat.protocol import ModelInfo, PromptInfo, ReplyFailure, ReplyProblem, ReplyStats
 from desktop.chat.qt.composer import Composer
 from desktop.chat.qt.context_meter import ContextCounter, ContextMeter
-from desktop.chat.qt.inference_worker import (
-    ModelInfo,
-    PromptInfo,
-    ReplyFailure,
-    ReplyProblem,
-    ReplyStats,
-)
 from desktop.chat.qt.long_text_offer import LongTextOffer
 from desktop.chat.qt.session import ChatSession, ChatSettings
 from desktop.chat.qt.summary_note import SummaryNote

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from desktop.chat.qt.inference_worker import ContextCount
+from desktop.chat.protocol import ContextCount
 
 __all__ = ["LONG_TEXT_TOKENS", "LongTextOffer"]
 

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.chat.qt.inference_worker import InferenceWorker, LoadFailure, ModelInfo
+from desktop.chat.protocol import LoadFailure, ModelInfo
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.engine.llama import LoadOptions
 
 __all__ = ["ModelLoader"]

@@ -21,15 +21,15 @@ from desktop.chat.chat_settings import ChatSettings
 from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.conversation_state import ConversationState
 from desktop.chat.grounding import Grounding, sources_from_hits
-from desktop.chat.qt.inference_worker import (
+from desktop.chat.protocol import (
     GenerationRequest,
-    InferenceWorker,
     ModelInfo,
     PromptInfo,
     ReplyFailure,
     ReplyStats,
     SummaryMade,
 )
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.chat.qt.message_model import MessageListModel
 from desktop.chat.qt.requests import (
     generation_info,

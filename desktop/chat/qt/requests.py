@@ -13,7 +13,7 @@ from desktop.chat.chat_settings import ChatSettings
 from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.conversation_state import ConversationState
 from desktop.chat.grounding import DEFAULT_PASSAGES
-from desktop.chat.qt.inference_worker import CountRequest, GenerationRequest, ModelInfo
+from desktop.chat.protocol import CountRequest, GenerationRequest, ModelInfo
 from desktop.chat.retrieval import RetrievalRequest
 from desktop.core.conversation import ChatMessage, GenerationInfo, Role, StoredMessage
 from desktop.engine.llama import SamplingOptions

@@ -41,8 +41,9 @@ from desktop.chat.conversation_state import (
     sibling_place,
     sibling_step,
 )
+from desktop.chat.protocol import ModelInfo
 from desktop.chat.qt.drafts import DraftRequests
-from desktop.chat.qt.inference_worker import InferenceWorker, ModelInfo
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.chat.qt.message_model import MessageListModel, MessageRow
 from desktop.chat.qt.model_loader import ModelLoader
 from desktop.chat.qt.reply_stream import ReplyStream

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QMimeData, Qt, QUrl
 
 from desktop.chat.context_plan import SUMMARY_HEADER, ContextForecast, OverflowStrategy
+from desktop.chat.protocol import ContextCount
 from desktop.chat.qt.context_meter import DEBOUNCE_MS, ContextMeter, MeterState, state_color
-from desktop.chat.qt.inference_worker import ContextCount
 from desktop.chat.qt.summary_note import SummaryNote
 from tests.fixtures.window import load_tiny, long_conversation, type_and_send
 

@@ -3,7 +3,7 @@ shell, and the protocol the models feature answers (settings for a new chat)."""
 
 from __future__ import annotations
 
-from desktop.chat.qt.inference_worker import PromptInfo, ReplyFailure, ReplyProblem
+from desktop.chat.protocol import PromptInfo, ReplyFailure, ReplyProblem
 from desktop.chat.qt.session import ChatSettings
 from desktop.core.conversation import FinishReason, Role
 from desktop.engine.llama import SamplingOptions

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 
-from desktop.chat.qt.inference_worker import (
+from desktop.chat.protocol import (
     GenerationRequest,
-    InferenceWorker,
     LoadFailure,
     LoadProblem,
     ModelInfo,
@@ -19,6 +18,7 @@ from desktop.chat.qt.inference_worker import (
     ReplyProblem,
     ReplyStats,
 )
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.core.conversation import ChatMessage, FinishReason, Role
 from desktop.engine.llama import LoadOptions, SamplingOptions
 
@@ -180,11 +180,13 @@ def test_the_next_turn_is_opened_while_the_user_types(qtbot, worker, tiny_gguf: 
     commands, deltas, first_stats, follow_up = _first_turn(
         qtbot, worker, tiny_gguf, "Hello there, how are you today?"
     )
-    model, template = worker.model, worker._template
+    model, template = worker.model, worker.engine.template
     assert model is not None and template is not None
     qtbot.waitUntil(lambda: model.cached_tokens > first_stats.context_used, timeout=10_000)
     opened = model.cached_tokens
-    prompt = plan_prompt(follow_up, template, worker._tokenize, model.n_ctx, GREEDY.max_tokens)
+    prompt = plan_prompt(
+        follow_up, template, worker.engine.tokenize, model.n_ctx, GREEDY.max_tokens
+    )
     assert model.reusable_prefix(prompt.tokens) == opened  # what it evaluated is the next prompt's
     question = model.tokenize_segments(prompt.segments[-2:])  # "Why?", then the reply's header
     with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
@@ -211,10 +213,10 @@ def _prepared(qtbot, worker: InferenceWorker, commands: Commands, request: Gener
     cache holds it."""
     from desktop.chat.prompt import plan_prompt
 
-    model, template = worker.model, worker._template
+    model, template = worker.model, worker.engine.template
     assert model is not None and template is not None
     prompt = plan_prompt(
-        request.messages, template, worker._tokenize, model.n_ctx, request.sampling.max_tokens
+        request.messages, template, worker.engine.tokenize, model.n_ctx, request.sampling.max_tokens
     ).tokens
     commands.prepare.emit(request, True)
     qtbot.waitUntil(
@@ -258,9 +260,9 @@ def test_a_draft_still_being_typed_is_prepared_up_to_its_text(
     commands, _deltas, _first_stats, follow_up = _first_turn(
         qtbot, worker, tiny_gguf, "Hello there, how are you today?"
     )
-    model, template = worker.model, worker._template
+    model, template = worker.model, worker.engine.template
     assert model is not None and template is not None
-    plan = plan_prompt(follow_up, template, worker._tokenize, model.n_ctx, GREEDY.max_tokens)
+    plan = plan_prompt(follow_up, template, worker.engine.tokenize, model.n_ctx, GREEDY.max_tokens)
     header = model.tokenize_segments(plan.segments[-1:])  # after "Why?": the reply's header
     assert plan.segments[-1].parse_special and header
     through_text = len(plan.tokens) - len(header)
@@ -335,7 +337,7 @@ def test_a_failure_while_opening_the_next_turn_leaves_the_reply_alone(
     """Opening the next turn is only a head start: whatever fails while planning it (injected
     here: planning raises for the next turn's placeholder only) must not disturb the reply or
     the worker, and nothing is evaluated ahead."""
-    from desktop.chat.qt import inference_worker as inference
+    from desktop.chat import local_engine as inference
 
     real_plan = inference.plan_prompt
 

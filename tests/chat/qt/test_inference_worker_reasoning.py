@@ -11,12 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from desktop.chat.prompt import PromptSegment
-from desktop.chat.qt.inference_worker import (
-    GenerationRequest,
-    InferenceWorker,
-    ModelInfo,
-    ReplyStats,
-)
+from desktop.chat.protocol import GenerationRequest, ModelInfo, ReplyStats
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.core.conversation import ChatMessage, Role
 from desktop.engine.llama import LoadOptions, SamplingOptions
 
@@ -208,7 +204,7 @@ def test_harmony_channels_with_control_tokens(qtbot, worker, tmp_path_factory) -
     recorder = Recorder(worker)
     info = load(qtbot, recorder, path)
     assert info.reasoning == "harmony" and not info.thinking_switchable
-    stops = worker._template.stop_strings  # read while the worker is idle
+    stops = worker.engine.template.stop_strings  # read while the worker is idle
     assert "<|return|>" in stops and "<|end|>" not in stops
     messages = (ChatMessage(Role.USER, "Hi"),)
     stats = reply(qtbot, recorder, GenerationRequest(2, messages, GREEDY, thinking_budget=5))
@@ -233,12 +229,12 @@ def test_reasoning_effort_reaches_a_template_that_takes_it(qtbot, worker, tmp_pa
     messages = (ChatMessage(Role.USER, "Hi"),)
 
     def prompt(effort: str) -> list[int]:  # read while the worker is idle
-        template = worker._with_thinking(worker._template, True, effort)
+        template = worker.engine.with_thinking(worker.engine.template, True, effort)
         expected = effort if effort in ("low", "medium", "high") else "medium"
         assert f"Reasoning: {expected}" in "".join(
             segment.text for segment in template.render_segments(messages)
         )
-        return worker._tokenize(template.render_segments(messages))
+        return worker.engine.tokenize(template.render_segments(messages))
 
     high, low = prompt("high"), prompt("low")
     assert prompt("extreme") == prompt("")  # not an effort the template knows: its default

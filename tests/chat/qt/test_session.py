@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.chat.qt.inference_worker import GenerationRequest, InferenceWorker
+from desktop.chat.protocol import GenerationRequest
+from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.chat.qt.session import PAGE_SIZE, ChatSession
 from desktop.chat.reply import SourcesNote, SourcesState
 from desktop.chat.retrieval import (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, Signal
 
-from desktop.chat.qt.inference_worker import LoadFailure, LoadProblem, ModelInfo
+from desktop.chat.protocol import LoadFailure, LoadProblem, ModelInfo
 from desktop.chat.qt.session import ChatSettings
 from desktop.core.settings import Settings
 from desktop.engine.llama import LoadOptions

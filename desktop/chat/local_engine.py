@@ -1,0 +1,482 @@
+"""LocalEngine: the llama.cpp implementation of ChatBackend, in process, one model at a time.
+
+Plain Python (no Qt); it runs on whatever thread calls it, one call at a time (the Qt adapter
+`InferenceWorker` calls it on its QThread). llama.cpp is reached only through desktop.engine.llama.
+
+What makes a local reply fast lives here: prompts planned with the model's own chat template,
+the KV cache's prefix reused from turn to turn (reply tokens remembered by their text), the
+cache of each conversation saved when another takes the model over (KvStateCache), the next
+turn's opening and the typed draft evaluated ahead (`prepare`), and the summary of turns that
+fall out of the window. The token loop itself is `local_stream.TokenStream`; loading is
+`local_load.LocalModelLoader`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from desktop.chat.context_plan import OverflowStrategy, split_history, with_summary
+from desktop.chat.kv_states import KvStateCache, common_prefix
+from desktop.chat.local_count import count_context, ground
+from desktop.chat.local_load import LocalModel, LocalModelLoader
+from desktop.chat.local_stream import (
+    TokenStream,
+    cancelled_stats,
+    generate_summary,
+    reply_prompt,
+)
+from desktop.chat.local_tokens import PromptTokens
+from desktop.chat.prompt import (
+    ChatTemplate,
+    PromptPlan,
+    PromptSegment,
+    PromptTooLongError,
+    TemplateError,
+    plan_prompt,
+)
+from desktop.chat.protocol import (
+    BackendCapabilities,
+    ContextCount,
+    CountRequest,
+    Failed,
+    Finished,
+    GenerationRequest,
+    LoadFailure,
+    ModelInfo,
+    PromptInfo,
+    ReplyEvent,
+    ReplyFailure,
+    ReplyProblem,
+    ReplyStarted,
+    SummaryMade,
+    SummaryStarted,
+    TokenCounting,
+)
+from desktop.chat.reasoning import (
+    EFFORT_LEVELS,
+    ReasoningFormat,
+)
+from desktop.core.conversation import ChatMessage, MessageSource, Role
+from desktop.engine.llama import BackendInfo, LoadedModel, LoadOptions, backend_info
+
+log = logging.getLogger(__name__)
+
+
+def summarizes_first(request: GenerationRequest, plan: PromptPlan) -> bool:
+    """Whether sending has the model summarize the turns that newly fall out, before it
+    replies (and then plans again with the summary)."""
+    return (
+        request.overflow == OverflowStrategy.SUMMARIZE
+        and plan.dropped_messages > request.summary_covers
+    )
+
+
+def last_text(segments: Sequence[PromptSegment]) -> int | None:
+    """Index of the last message text among rendered segments (the newest message's)."""
+    for index in range(len(segments) - 1, -1, -1):
+        if not segments[index].parse_special:
+            return index
+    return None
+
+
+def reply_reserve(model: LoadedModel, max_tokens: int) -> int:
+    """Room kept for the reply: its length limit, but never more than a quarter window."""
+    n_ctx = model.n_ctx
+    return max(1, min(max_tokens if max_tokens > 0 else n_ctx, n_ctx // 4))
+
+
+class LocalEngine:
+    """llama.cpp in process: loads one model at a time and implements ChatBackend with it.
+
+    Beyond the protocol, `load`/`unload` (engine-specific: a GGUF path and LoadOptions) and,
+    for tests and benchmarks, read while idle: `model`, `template`, `tokenize`, `plan` (a hook
+    the benchmark wraps to slow planning down), `with_thinking`, `last_plan`, `kv_states`,
+    `prepared_tokens`, `tokenized_segments`.
+    """
+
+    def __init__(
+        self, models_dir: Path, probe_cache: Path | None = None, check_cache: Path | None = None
+    ) -> None:
+        self._loader = LocalModelLoader(models_dir, probe_cache, check_cache)
+        self._loaded: LocalModel | None = None
+        self._backend: BackendInfo | None = None
+        self._tokens = PromptTokens()
+        self.last_plan: PromptPlan | None = None
+        """The plan of the latest reply (what reached the model); tests read it."""
+        # Whose conversation the KV cache holds now, and the saved caches of the others.
+        self._kv_owner: str | None = None
+        self._opened = (0, 0)
+        """Cache positions [from, to) evaluated ahead of the next request: the opening of the
+        next turn, the prompt prepared while the user types."""
+        self._latest_plan: tuple[tuple[object, ...], PromptPlan] | None = None
+        self.prepared_tokens = 0
+        """Tokens evaluated while preparing drafts, used or not; tests read it."""
+        self.kv_states = KvStateCache()
+        """Saved KV states by conversation key; tests and benchmarks read it."""
+
+    # Engine-specific: the machine, loading -----------------------------------------------
+
+    @property
+    def model(self) -> LoadedModel | None:
+        return self._loaded.model if self._loaded is not None else None
+
+    @property
+    def template(self) -> ChatTemplate | None:
+        """The loaded model's chat template (thinking switch not set)."""
+        return self._loaded.template if self._loaded is not None else None
+
+    @property
+    def reasoning(self) -> ReasoningFormat | None:
+        return self._loaded.reasoning if self._loaded is not None else None
+
+    def backend_info(self) -> BackendInfo:
+        """llama.cpp's backend (imports llama_cpp the first time, ~0.3 s)."""
+        if self._backend is None:
+            self._backend = backend_info()
+        return self._backend
+
+    def load(
+        self,
+        path: str,
+        options: LoadOptions,
+        progress: Callable[[float], None],
+        cancelled: Callable[[], bool],
+    ) -> ModelInfo | LoadFailure:
+        """Loads `path` (the starter model when empty). On failure nothing changes: an earlier
+        model stays loaded and usable; on success it is gone."""
+        loaded = self._loader.load(path, options, self.backend_info, progress, cancelled)
+        if isinstance(loaded, LoadFailure):
+            return loaded
+        self.unload()
+        self._loaded = loaded
+        self._tokens.use(loaded.model)
+        progress(1.0)
+        return loaded.info
+
+    def unload(self) -> bool:
+        """Frees the model and everything made for it; False when none was loaded."""
+        if self._loaded is None:
+            return False
+        self._loaded.model.close()
+        self._loaded = None
+        self._tokens.use(None)
+        self.kv_states.clear()
+        self._kv_owner = None
+        self._opened = (0, 0)
+        self._latest_plan = None
+        return True
+
+    # ChatBackend ---------------------------------------------------------------------------
+
+    def capabilities(self) -> BackendCapabilities:
+        loaded = self._loaded
+        if loaded is None:
+            return BackendCapabilities(context_window=0)
+        return BackendCapabilities(
+            context_window=loaded.model.n_ctx,
+            token_counting=TokenCounting.EXACT,
+            thinking=loaded.reasoning is not None,
+        )
+
+    def count(self, request: CountRequest) -> ContextCount | None:
+        loaded = self._loaded
+        if loaded is None or not request.messages:
+            return None
+        template = self.with_thinking(loaded.template, request.thinking, request.reasoning_effort)
+        reserve = reply_reserve(loaded.model, request.max_tokens)
+        return count_context(loaded.model, template, self._tokens.tokenize, request, reserve)
+
+    def reply(
+        self, request: GenerationRequest, cancelled: Callable[[], bool]
+    ) -> Iterator[ReplyEvent]:
+        loaded = self._loaded
+        if loaded is None:
+            yield Failed(ReplyFailure(ReplyProblem.NO_MODEL, "No model is loaded."))
+            return
+        model = loaded.model
+        messages = request.messages
+        if not messages or messages[-1].role != Role.USER or not messages[-1].content.strip():
+            yield Failed(ReplyFailure(ReplyProblem.EMPTY_PROMPT, "The message is empty."))
+            return
+        sampling = request.sampling
+        asked = messages  # as the session will send them again (no passages, no summary)
+        template = self.with_thinking(loaded.template, request.thinking, request.reasoning_effort)
+        reserve = reply_reserve(model, sampling.max_tokens)
+        summary = request.summary
+        sources: tuple[MessageSource, ...] = ()
+        left_out = 0
+        made: SummaryMade | None = None
+        try:
+            if request.grounding is not None:
+                messages, sources = ground(
+                    model,
+                    self._tokens.tokenize,
+                    messages,
+                    request.grounding,
+                    template,
+                    reserve,
+                    summary,
+                )
+                left_out = len(request.grounding.sources) - len(sources)
+                request = replace(request, messages=messages)  # a summary replans with them
+            plan = self.plan(request, template, reserve)
+            if summarizes_first(request, plan):
+                # Before the summary clobbers the cache, let a conversation that leaves keep it.
+                self._switch_kv_state(model, request.conversation_key, plan.tokens)
+                yield SummaryStarted()
+                made, plan = self._summarize_overflow(request, template, plan, reserve, cancelled)
+                if cancelled():
+                    yield Finished(cancelled_stats(model, plan))
+                    return
+        except PromptTooLongError as error:
+            yield Failed(
+                ReplyFailure(
+                    ReplyProblem.PROMPT_TOO_LONG,
+                    str(error),
+                    needed_tokens=error.needed_tokens,
+                    available_tokens=error.available_tokens,
+                )
+            )
+            return
+        except TemplateError as error:
+            yield Failed(ReplyFailure(ReplyProblem.TEMPLATE, str(error)))
+            return
+        if made is not None:
+            yield made
+        self.last_plan = plan
+        prompt, splitter = reply_prompt(model, loaded.reasoning, plan)
+        self._switch_kv_state(model, request.conversation_key, prompt)
+        reused = model.reusable_prefix(prompt)
+        opened_from, opened_to = self._opened
+        self._opened = (0, 0)
+        # What was evaluated ahead (the opening after the last reply, the prompt prepared
+        # while the user typed) counts as this prompt's, as far as this prompt uses it.
+        ahead = max(0, min(reused, opened_to) - opened_from) if opened_to > 0 else 0
+        yield ReplyStarted(
+            PromptInfo(len(prompt), reused, plan.dropped_messages, model.n_ctx, sources, left_out)
+        )
+        stream = TokenStream(
+            model,
+            template,
+            prompt,
+            sampling,
+            plan.dropped_messages,
+            cancelled,
+            self._remember,
+            splitter,
+            loaded.marker_pieces,
+            request.thinking_budget,
+            ahead,
+        )
+        yield from stream.events()
+        if stream.answer is not None and request.grounding is None:
+            self._open_next_turn(model, template, asked, stream.answer, summary, plan, reserve)
+
+    def prepare(
+        self, request: GenerationRequest, whole: bool, superseded: Callable[[], bool]
+    ) -> None:
+        """Evaluates the prompt that sending the draft would give, while the user types, so
+        that when they send it the first token comes at once.
+
+        The prompt is planned exactly as `reply` will plan it; when the sent text differs, the
+        reply reuses what still matches and evaluates the rest. `whole` False: only up to the
+        end of the draft's text, not the reply's header after it (the user is still typing, and
+        each keystroke would evaluate that header again). Skipped when sending would first need
+        work that depends on the send (passages, a summary), and abandoned at the next chunk
+        once `superseded` says so."""
+        loaded = self._loaded
+        if loaded is None or superseded():
+            return
+        model = loaded.model
+        messages = request.messages
+        if not messages or messages[-1].role != Role.USER or not messages[-1].content.strip():
+            return
+        if request.grounding is not None:
+            return
+        template = self.with_thinking(loaded.template, request.thinking, request.reasoning_effort)
+        try:
+            plan = self.plan(request, template, reply_reserve(model, request.sampling.max_tokens))
+        except (PromptTooLongError, TemplateError):
+            return  # sending will say what is wrong
+        if summarizes_first(request, plan):
+            return  # the model summarizes first when it is sent, and that changes the prompt
+        prompt, _ = reply_prompt(model, loaded.reasoning, plan)
+        self._switch_kv_state(model, request.conversation_key, prompt)
+        if not whole:
+            text = last_text(plan.segments)
+            if text is None:
+                return
+            prompt = self._tokens.tokenize(plan.segments[: text + 1])  # through the draft's text
+        kept, evaluated = model.prefill(prompt, superseded)
+        self.prepared_tokens += evaluated
+        if evaluated:
+            opened_from, opened_to = self._opened
+            start = opened_from if opened_to > 0 and opened_from <= kept else kept
+            self._opened = (start, model.cached_tokens)
+
+    # Prompts -------------------------------------------------------------------------------
+
+    def tokenize(self, segments: Sequence[PromptSegment]) -> list[int]:
+        """Token ids of rendered segments, reusing remembered reply tokens and cached
+        segments; with the model's BOS where it wants one."""
+        return self._tokens.tokenize(segments)
+
+    @property
+    def tokenized_segments(self) -> int:
+        """How many segments went to the tokenizer (not found in its cache); tests read it."""
+        return self._tokens.tokenized_segments
+
+    def plan(self, request: GenerationRequest, template: ChatTemplate, reserve: int) -> PromptPlan:
+        """plan_prompt for a reply to `request` (sent or a draft, the same way), remembering the
+        latest plan: sending the draft that was just prepared plans nothing again (rendering a
+        long history's template takes ms). Public so that benchmarks may wrap it."""
+        model = self.model
+        assert model is not None
+        messages = with_summary(request.messages, request.summary)
+        min_dropped = max(request.min_dropped, request.summary_covers)
+        inputs = (messages, template, reserve, min_dropped)
+        last = self._latest_plan
+        if last is not None and last[0] == inputs:
+            return last[1]
+        plan = plan_prompt(
+            messages, template, self._tokens.tokenize, model.n_ctx, reserve, min_dropped
+        )
+        self._latest_plan = (inputs, plan)
+        return plan
+
+    def with_thinking(
+        self, template: ChatTemplate, thinking: bool, effort: str = ""
+    ) -> ChatTemplate:
+        """The template with the model's thinking switch and reasoning effort set, where it
+        has them (an effort it does not know leaves the template's default)."""
+        reasoning = self.reasoning
+        if reasoning is None:
+            return template
+        variables: list[tuple[str, object]] = []
+        if reasoning.toggle is not None:
+            variables.append((reasoning.toggle, thinking))
+        if reasoning.effort is not None and effort in EFFORT_LEVELS:
+            variables.append((reasoning.effort, effort))
+        return replace(template, variables=tuple(variables)) if variables else template
+
+    # The KV cache between turns and conversations ----------------------------------------
+
+    def _switch_kv_state(self, model: LoadedModel, key: str | None, prompt: Sequence[int]) -> None:
+        """Saves the cache of the conversation that leaves and restores the one that returns.
+
+        A saved state is restored only when its tokens start the new prompt further than what
+        the cache holds now; the cache is then the returning conversation's, so its saved copy
+        is dropped (it is saved again, grown, when another conversation takes over).
+        """
+        owner = self._kv_owner
+        if owner is not None and owner != key:
+            # What was evaluated ahead belongs to the conversation that leaves. (With no
+            # owner, the cache is a new chat's, prepared before it was saved with its key.)
+            self._opened = (0, 0)
+        if owner is not None and owner != key and model.cached_tokens > 0:
+            state = model.save_state()
+            if state is not None:
+                self.kv_states.put(owner, state)
+        self._kv_owner = key
+        if key is None:
+            return
+        saved = self.kv_states.pop(key)
+        if saved is None:
+            return
+        if common_prefix(saved.tokens, prompt) > model.reusable_prefix(prompt):
+            model.restore_state(saved)
+            self._opened = (0, 0)  # whatever was evaluated ahead is gone with the cache
+
+    def _open_next_turn(
+        self,
+        model: LoadedModel,
+        template: ChatTemplate,
+        asked: Sequence[ChatMessage],
+        answer: str,
+        summary: str,
+        plan: PromptPlan,
+        reserve: int,
+    ) -> None:
+        """Evaluates the start of the user's next turn (the end of this reply's turn and the
+        header of theirs, ~5 tokens) while they read and type, so a follow-up evaluates only
+        what they wrote. Done only when it extends what the cache holds: the next request's
+        prompt is planned as it will be, and anything that differs is left to it."""
+        placeholder = ChatMessage(Role.USER, "?")  # only what comes before it is used
+        following = (*asked, ChatMessage(Role.ASSISTANT, answer), placeholder)
+        try:
+            upcoming = plan_prompt(
+                with_summary(following, summary),
+                template,
+                self._tokens.tokenize,
+                model.n_ctx,
+                reserve,
+                min_dropped=plan.dropped_messages,
+            )
+        except Exception:  # only a head start: whatever goes wrong, the next request plans
+            log.debug("the next turn was not opened", exc_info=True)
+            return
+        if upcoming.dropped_messages != plan.dropped_messages:
+            return  # the next turn overflows the window: its request plans that
+        text = last_text(upcoming.segments)
+        if text is None or upcoming.segments[text].text != placeholder.content:
+            return
+        opening = self._tokens.tokenize(upcoming.segments[:text])
+        cached = model.cached_tokens
+        if (
+            len(opening) <= cached
+            or tuple(opening) != upcoming.tokens[: len(opening)]
+            or model.reusable_prefix(opening) != cached
+        ):
+            return
+        _, evaluated = model.prefill(opening, lambda: False)  # only extends: all is cached
+        if evaluated == len(opening) - cached:
+            self._opened = (cached, len(opening))
+
+    def _remember(self, text: str, tokens: Sequence[int]) -> None:
+        self._latest_plan = None  # it may hold this text tokenized afresh
+        self._tokens.remember(text, tokens)
+
+    # Summaries on overflow -----------------------------------------------------------------
+
+    def _summarize_overflow(
+        self,
+        request: GenerationRequest,
+        template: ChatTemplate,
+        plan: PromptPlan,
+        reserve: int,
+        cancelled: Callable[[], bool],
+    ) -> tuple[SummaryMade | None, PromptPlan]:
+        """Has the model fold the turns that fall out into the running summary, then plans
+        again with it. If no usable summary comes out, or the prompt with it cannot fit, the
+        turns are simply left out (the plan without a new summary)."""
+        loaded = self._loaded
+        assert loaded is not None
+        _, history = split_history(request.messages)
+        dropped = history[request.summary_covers : plan.dropped_messages]
+        text = generate_summary(
+            loaded.model,
+            self.with_thinking(template, False, EFFORT_LEVELS[0]),
+            loaded.reasoning,
+            loaded.marker_pieces,
+            self._tokens.tokenize,
+            request.summary,
+            dropped,
+            cancelled,
+        )
+        if not text:
+            return None, plan
+        try:
+            replanned = plan_prompt(
+                with_summary(request.messages, text),
+                template,
+                self._tokens.tokenize,
+                loaded.model.n_ctx,
+                reserve,
+                min_dropped=plan.dropped_messages,
+            )
+        except PromptTooLongError:
+            return None, plan
+        return SummaryMade(text, plan.dropped_messages), replanned
