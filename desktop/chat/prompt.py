@@ -39,7 +39,11 @@ __all__ = [
 ]
 
 # Limits for untrusted templates. A real chat prompt is far below all of them.
-MAX_OUTPUT_CHARS = 1_000_000
+MAX_OUTPUT_CHARS = 1_000_000  # the prompt, and any one string or list a template builds
+# Every string a template builds (by +, ~, filters, methods, macros) counts against this budget
+# for the whole render, so keeping many big strings alive (in a list, a namespace or a deep
+# recursion) cannot add up to more than ~16-64 MB (1, 2 or 4 bytes a character).
+MAX_BUILT_CHARS = 16_000_000
 MAX_RANGE_ITEMS = 100_000  # total over all range() calls in one render, so nesting cannot multiply
 MAX_INT_ARGUMENT = 100_000  # largest int a template may pass to a function or filter
 MAX_SEQUENCE_REPEAT = 1_000_000  # largest str/list that "x" * n may build
