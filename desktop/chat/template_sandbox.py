@@ -19,6 +19,8 @@ from types import FrameType
 from typing import Any
 
 import jinja2
+import jinja2.ext
+import jinja2.parser
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
@@ -28,9 +30,11 @@ from desktop.chat.prompt import (
     MAX_FORMAT_WIDTH_DIGITS,
     MAX_INT_ARGUMENT,
     MAX_INT_BITS,
+    MAX_JSON_INDENT,
     MAX_OUTPUT_CHARS,
     MAX_RANGE_ITEMS,
     MAX_SEQUENCE_REPEAT,
+    ConversationTemplateError,
     TemplateError,
 )
 
@@ -53,11 +57,41 @@ def _strftime_now(format: str) -> str:
     return datetime.now().strftime(format)
 
 
-def _tojson(value: Any, indent: int | None = None) -> str:
-    # Hugging Face's tojson: no HTML escaping, which Jinja's default applies and tool templates
-    # do not expect.
-    _refuse_over(_text_size(value), "a JSON text")
-    return json.dumps(value, ensure_ascii=False, indent=indent)
+def _tojson(
+    value: Any,
+    ensure_ascii: bool = False,
+    indent: int | str | None = None,
+    separators: Any = None,
+    sort_keys: bool = False,
+) -> str:
+    """Hugging Face's tojson, with the same arguments: no HTML escaping, which Jinja's default
+    applies and tool templates do not expect."""
+    pad = len(indent) if isinstance(indent, str) else (indent or 0)
+    if pad > MAX_JSON_INDENT:
+        raise SecurityError("a chat template asked for a JSON indent that wide")
+    _refuse_over(_text_size(value) * (1 + pad), "a JSON text")
+    return json.dumps(
+        value, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys
+    )
+
+
+class _GenerationBlock(jinja2.ext.Extension):
+    """``{% generation %}...{% endgeneration %}``: renders its body unchanged.
+
+    Transformers uses the block to find the assistant's tokens for training masks; templates
+    written for it must still render here.
+    """
+
+    tags = frozenset({"generation"})
+
+    def parse(self, parser: jinja2.parser.Parser) -> jinja2.nodes.Node:
+        lineno = next(parser.stream).lineno
+        body = parser.parse_statements(("name:endgeneration",), drop_needle=True)
+        call = self.call_method("generation_support")
+        return jinja2.nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def generation_support(self, caller: Callable[[], str]) -> str:
+        return caller()
 
 
 def _check_int(value: Any) -> None:
@@ -363,7 +397,7 @@ def _make_environment() -> _BoundedSandbox:
     env = _BoundedSandbox(
         trim_blocks=True,
         lstrip_blocks=True,
-        extensions=["jinja2.ext.loopcontrols"],
+        extensions=["jinja2.ext.loopcontrols", _GenerationBlock],
         undefined=jinja2.Undefined,
         autoescape=False,
         finalize=_bounded_str,
@@ -469,7 +503,7 @@ def render_text(source: str, variables: dict[str, Any], timeout_s: float) -> str
     try:
         return _run_with_deadline(template.generate(**variables), timeout_s)
     except _TemplateRaised as exc:
-        raise TemplateError(
+        raise ConversationTemplateError(
             f"The chat template rejected this conversation: {_one_line(exc.message or '')}."
         ) from exc
     except _RenderTimeout as exc:
@@ -478,5 +512,7 @@ def render_text(source: str, variables: dict[str, Any], timeout_s: float) -> str
         raise TemplateError(f"The chat template was stopped: {_one_line(exc)}.") from exc
     except RecursionError as exc:
         raise TemplateError("The chat template recursed too deeply.") from exc
-    except Exception as exc:  # TypeError, UndefinedError, MemoryError, ... from template code
-        raise TemplateError(f"The chat template failed: {_one_line(exc)}.") from exc
+    except MemoryError as exc:
+        raise TemplateError("The chat template ran out of memory.") from exc
+    except Exception as exc:  # TypeError, UndefinedError, ... from the template's own logic
+        raise ConversationTemplateError(f"The chat template failed: {_one_line(exc)}.") from exc
