@@ -5,39 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.core.settings import Settings
 from desktop.models.catalog import MachineMemory
 from desktop.models.qt.hub_browser import HubBrowser
 from desktop.models.qt.library_view import LibraryPanel
 from desktop.qtkit.background_calls import BackgroundCalls
+from tests.fixtures.message_boxes import HOSTILE_NAME, capture_message_boxes
 
-HOSTILE = '<a href="file:///etc/passwd">here</a><img src="/x.png">'
 MACHINE = MachineMemory(total=64 << 30, available=32 << 30)
-
-
-def close_real_boxes() -> None:
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, QMessageBox) and widget.isVisible():
-            widget.reject()
 
 
 @pytest.fixture
 def shown(monkeypatch: pytest.MonkeyPatch) -> list[QMessageBox]:
-    """Boxes shown through exec(); one Qt runs itself (a static QMessageBox.question, which
-    never calls the Python exec) is closed after a second, so such a box fails the test
-    instead of blocking it."""
-    boxes: list[QMessageBox] = []
-    QTimer.singleShot(1000, close_real_boxes)
-
-    def fake_exec(box: QMessageBox) -> int:
-        boxes.append(box)
-        return QMessageBox.StandardButton.No.value
-
-    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
-    return boxes
+    return capture_message_boxes(monkeypatch)
 
 
 def test_hub_browser_asks_in_plain_text(qtbot, private_data_dir: Path, shown) -> None:
@@ -46,7 +29,7 @@ def test_hub_browser_asks_in_plain_text(qtbot, private_data_dir: Path, shown) ->
         Settings(private_data_dir / "settings.json"), private_data_dir, calls, lambda: MACHINE
     )
     qtbot.addWidget(browser)
-    question = f"x.gguf is a '{HOSTILE}' model, which this version can't load. Download it?"
+    question = f"x.gguf is a '{HOSTILE_NAME}' model, which this version can't load. Download it?"
     assert not browser.confirm("Unsupported model", question)
     assert shown[0].textFormat() == Qt.TextFormat.PlainText
     assert shown[0].text() == question
@@ -63,6 +46,6 @@ def test_library_asks_in_plain_text(qtbot, private_data_dir: Path, shown) -> Non
         lambda: MACHINE,
     )
     qtbot.addWidget(panel)
-    assert not panel.confirm("Delete model", f"Move {HOSTILE} (1 GB) to the trash?")
+    assert not panel.confirm("Delete model", f"Move {HOSTILE_NAME} (1 GB) to the trash?")
     assert shown[0].textFormat() == Qt.TextFormat.PlainText
     calls.wait(5_000)
