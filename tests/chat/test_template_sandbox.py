@@ -110,3 +110,36 @@ def test_ordinary_string_building_still_works() -> None:
     assert render_text(source, {"messages": messages}, 2.0) == (
         "[user:assistant:]|user,assistant|a1b|1-2|  x|[1, 2, 3]|cb"
     )
+
+
+# What unbounded Jinja renders for these (checked against the sandbox before the size caps).
+ORDINARY = [
+    ("{{ [1,2,3]|sum }}", "6"),
+    ("{{ [{'a':1},{'a':2}]|sum(attribute='a') }}", "3"),
+    ("{{ [[1],[2]]|sum(start=[]) }}", "[1, 2]"),
+    ("{{ [{'n':'x'},{'n':'y'}]|join(',', attribute='n') }}", "x,y"),
+    ("{{ 'aaa bbb ccc'|wordwrap(4) }}", "aaa\nbbb\nccc"),
+    ("{{ 'aaa bbb'|wordwrap(3, true, '|') }}", "aaa|bbb"),
+    ("{{ 'a\tb'.expandtabs(4) }}", "a   b"),
+    ("{{ ', '.join(['a','b']) }}", "a, b"),
+    ("{{ 'x'|indent('--', true) }}", "--x"),
+    ("{{ {'a':[1,2]}|pprint }}", "{'a': [1, 2]}"),
+    ("{{ 3|string }}", "3"),
+    ("{{ '%s-%d'|format('a', 2) }}", "a-2"),
+    ("{{ '%(x)s'|format(x=1) }}", "1"),
+    ("{{ 'ab'|replace('a','c', 1) }}", "cb"),
+    ("{{ ('a', 'b') + ('c',) }}", "('a', 'b', 'c')"),
+    ("{{ 1 + 2 }}", "3"),
+    ("{{ 'a' ~ 1 ~ none }}", "a1None"),
+    ("{% set x %}a{{ 1 }}b{% endset %}{{ x }}", "a1b"),
+    ("{% filter upper %}abc{% endfilter %}", "ABC"),
+    ("{% macro m() %}{{ caller() }}{% endmacro %}{% call m() %}inner{% endcall %}", "inner"),
+    ("{{ 'abc'.format_map({}) }}", "abc"),
+    ("{{ '{a}'.format_map({'a': 1}) }}", "1"),
+    ("{{ namespace(a=1) }}", "<Namespace {'a': 1}>"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), ORDINARY)
+def test_the_bounded_filters_and_operators_render_as_before(source: str, expected: str) -> None:
+    assert render_text(source, {}, 2.0) == expected
