@@ -33,7 +33,9 @@ from desktop import APP_NAME, __version__, resources_dir
 from desktop.chat.qt.feature import ChatFeature
 from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.chat.qt.session import ChatSession, ChatSettings
+from desktop.core.private_files import create_private_file, make_private_dir, tighten_tree
 from desktop.core.settings import Settings, default_data_dir
+from desktop.documents.qt.collections import DB_FILE_NAME as DOCUMENTS_DB_FILE
 from desktop.documents.qt.collections import DocumentCollections
 from desktop.documents.qt.feature import DocumentsFeature
 from desktop.engine.llama import BackendInfo
@@ -260,12 +262,20 @@ def first_run_defaults(settings: Settings, backend: BackendInfo) -> dict[str, ob
 
 
 def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
-    """Builds and wires every part; needs a QApplication and shows nothing."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """Builds and wires every part; needs a QApplication and shows nothing.
+
+    The data folder is made private (0700, its files 0600: desktop.core.private_files), with
+    what earlier versions wrote there, before the databases are opened.
+    """
+    make_private_dir(data_dir)
     settings_path = data_dir / "settings.json"
     first_run = not settings_path.exists() and not settings_path.with_suffix(".json.bad").exists()
     if settings is None:
         settings = Settings(settings_path)
+    tighten_tree(data_dir)  # what earlier versions wrote
+    # Made 0600 before SQLite opens them, so their -wal and -shm files are 0600 too.
+    for name in ("hearthside.db", DOCUMENTS_DB_FILE):
+        create_private_file(data_dir / name)
     store = ConversationStore.open(data_dir / "hearthside.db")
     store.purge_trash()  # the trash keeps deleted chats for 30 days
     models_dir = Path(str(settings.get("library.models_dir")) or data_dir / "models")
@@ -392,7 +402,7 @@ def started(
     app.setDesktopFileName("hearthside")  # matches resources/hearthside.desktop
     app.setWindowIcon(app_icon())
     data_dir = (data_dir or default_data_dir()).expanduser()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(data_dir)
     instance = SingleInstance(data_dir)
     if not instance.claim():
         # Another window already owns this data folder: bring it forward and leave quietly.

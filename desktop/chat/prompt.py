@@ -29,6 +29,7 @@ from desktop.core.conversation import ChatMessage, PromptSegment, Role
 __all__ = [
     "KNOWN_END_OF_TURN_MARKERS",
     "ChatTemplate",
+    "ConversationTemplateError",
     "PromptPlan",
     "PromptSegment",
     "PromptTooLongError",
@@ -39,12 +40,19 @@ __all__ = [
 ]
 
 # Limits for untrusted templates. A real chat prompt is far below all of them.
-MAX_OUTPUT_CHARS = 1_000_000
+MAX_OUTPUT_CHARS = 1_000_000  # the prompt, and any one string or list a template builds
+# Every string a template builds (by +, ~, filters, methods, macros) counts against this budget
+# for the whole render, so keeping many big strings alive (in a list, a namespace or a deep
+# recursion) cannot add up to more than ~16-64 MB (1, 2 or 4 bytes a character).
+MAX_BUILT_CHARS = 16_000_000
 MAX_RANGE_ITEMS = 100_000  # total over all range() calls in one render, so nesting cannot multiply
 MAX_INT_ARGUMENT = 100_000  # largest int a template may pass to a function or filter
 MAX_SEQUENCE_REPEAT = 1_000_000  # largest str/list that "x" * n may build
 MAX_INT_BITS = 1 << 16  # largest integer arithmetic may produce
-MAX_FORMAT_WIDTH_DIGITS = 5  # "%999999d" and "{:>999999}" are refused
+MAX_FORMAT_WIDTH_DIGITS = 5
+MAX_JSON_INDENT = (
+    16  # tojson(indent=...) wider than this is refused  # "%999999d" and "{:>999999}" are refused
+)
 RENDER_TIMEOUT_S = 2.0
 
 # End-of-turn markers we recognise in a GGUF template's source. "[/INST]" is deliberately absent:
@@ -65,6 +73,12 @@ KNOWN_END_OF_TURN_MARKERS: tuple[str, ...] = (
 
 class TemplateError(Exception):
     """The chat template could not produce a prompt; the message is one sentence for users."""
+
+
+class ConversationTemplateError(TemplateError):
+    """The template refused or failed on this conversation (its raise_exception, a missing key,
+    a type error in its own logic); another conversation may render, unlike after a syntax error
+    or a sandbox limit, so the built-in template stands in for this render only."""
 
 
 class PromptTooLongError(Exception):
@@ -182,7 +196,10 @@ class ChatTemplate:
     origin is "gguf" for the model's own template, "builtin:<name>" for ours, and
     "builtin:<name>:fallback" when the model had a template we could not use (see note).
     fold_system is set for templates that reject a system role: the system prompt is then put
-    in front of the first user message before rendering.
+    in front of the first user message before rendering. fallback (the built-in template for the
+    architecture, set by choose_template on the model's own template) renders the conversations
+    the model's template refuses or fails on, one render at a time: a template that cannot
+    handle one conversation (say, the probe's) still renders all the others itself.
     """
 
     source: str
@@ -194,15 +211,31 @@ class ChatTemplate:
     note: str = field(default="", compare=False)
     variables: tuple[tuple[str, Any], ...] = ()
     """Extra template variables for every render, e.g. (("enable_thinking", False),)."""
+    fallback: ChatTemplate | None = None
 
     def render_segments(
         self, messages: Sequence[ChatMessage], add_generation_prompt: bool = True
     ) -> tuple[PromptSegment, ...]:
         """Renders messages; template text is parse_special=True, message text False.
 
-        Raises TemplateError when the template fails, or when it alters message text so that
-        the placeholders cannot be found again (choose_template avoids such templates).
+        Raises TemplateError when the template fails (and, for a ConversationTemplateError,
+        there is no fallback), or when it alters message text so that the placeholders cannot
+        be found again (choose_template avoids such templates).
         """
+        try:
+            return self._render_own(messages, add_generation_prompt)
+        except ConversationTemplateError:
+            if self.fallback is None:
+                raise
+            return self.fallback.render_segments(messages, add_generation_prompt)
+
+    def plain(self) -> ChatTemplate:
+        """This template without its fallback: renders only as the template itself does."""
+        return dataclasses.replace(self, fallback=None)
+
+    def _render_own(
+        self, messages: Sequence[ChatMessage], add_generation_prompt: bool
+    ) -> tuple[PromptSegment, ...]:
         msgs = _fold_system(messages) if self.fold_system else tuple(messages)
         try:
             return _render_segments(
@@ -217,7 +250,7 @@ class ChatTemplate:
             if any(m.thinking for m in msgs):
                 # The template reshapes earlier thinking (cuts it, say); it goes unsent then.
                 plain = tuple(dataclasses.replace(m, thinking="") for m in msgs)
-                return self.render_segments(plain, add_generation_prompt)
+                return self._render_own(plain, add_generation_prompt)
             raise TemplateError(
                 "The chat template changes message text instead of inserting it, so it cannot "
                 "be used safely."
@@ -391,9 +424,12 @@ def choose_template(
 ) -> ChatTemplate:
     """The model's own template when it works with placeholders, else a built-in one.
 
-    The GGUF template is probed with a small conversation. If it fails or alters message text,
-    the built-in template for the architecture is returned with origin "builtin:<name>:fallback"
-    and the reason in note. If it only rejects the system role, it is kept with fold_system.
+    The GGUF template is probed with a small conversation. If it cannot be compiled, hits a
+    sandbox limit or alters message text, the built-in template for the architecture is returned
+    with origin "builtin:<name>:fallback" and the reason in note. If it only rejects the system
+    role, it is kept with fold_system. Otherwise it is kept with the built-in template as its
+    fallback for the renders it refuses or fails on (ConversationTemplateError), even when that
+    happened to the probe: the probe's conversation is not the user's.
     """
     extra = _dedupe(extra_stops)
     if not gguf_template or not gguf_template.strip():
@@ -406,22 +442,37 @@ def choose_template(
         eos_token=eos_token,
         stop_strings=_gguf_stop_strings(gguf_template, eos_token, extra),
     )
+    base = builtin_template(architecture, bos_token, eos_token)
+    own = _replace(own, stop_strings=_dedupe((*own.stop_strings, *base.stop_strings)))
+    own = _replace(own, fallback=_with_extra_stops(base, extra))
     try:
-        _probe(own, with_system=False)
+        _probe(own.plain(), with_system=False)
+    except ConversationTemplateError as exc:
+        return _replace(own, note=_failed_probe_note(base, str(exc)))
     except TemplateError as exc:
         return _fallback(architecture, bos_token, eos_token, extra, str(exc))
     try:
-        _probe(own, with_system=True)
+        _probe(own.plain(), with_system=True)
     except TemplateError as exc:
         if "changes message text" in str(exc):
             return _fallback(architecture, bos_token, eos_token, extra, str(exc))
         folded = _replace(own, fold_system=True, note="The model's template has no system role.")
         try:
-            _probe(folded, with_system=True)
+            _probe(folded.plain(), with_system=True)
+        except ConversationTemplateError as exc2:
+            return _replace(own, note=_failed_probe_note(base, str(exc2)))
         except TemplateError as exc2:
             return _fallback(architecture, bos_token, eos_token, extra, str(exc2))
         return folded
     return own
+
+
+def _failed_probe_note(base: ChatTemplate, reason: str) -> str:
+    return (
+        f"The model's chat template failed on a test conversation ({reason.rstrip('.')}); the "
+        f"built-in {base.origin.removeprefix('builtin:')} template is used for conversations "
+        "it fails on."
+    )
 
 
 def _replace(template: ChatTemplate, **changes: Any) -> ChatTemplate:

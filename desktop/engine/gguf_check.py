@@ -19,6 +19,7 @@ Any file content yields :class:`GgufFacts` or :class:`GgufCheckError`; nothing e
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
@@ -33,6 +34,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import gguf
+
+from desktop.core.private_files import write_private_text
 
 __all__ = [
     "CheckCache",
@@ -214,13 +217,9 @@ class CheckCache:
                 return facts
         facts = check_gguf(path)
         self._entries[key] = {"id": identity, "facts": _facts_to_json(facts)}
-        try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            temp = self._path.with_suffix(".tmp")
-            temp.write_text(json.dumps(self._entries), encoding="utf-8")
-            os.replace(temp, self._path)
-        except OSError:
-            pass  # a cache that cannot be written only costs another check next time
+        # A cache that cannot be written only costs another check next time.
+        with contextlib.suppress(OSError):
+            write_private_text(self._path, json.dumps(self._entries))
         return facts
 
 

@@ -14,6 +14,7 @@ remembered apart from chat loads of the same file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -21,6 +22,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from desktop.core.private_files import write_private_text
 
 PROBE_OK = "HEARTHSIDE-PROBE-OK"
 #: The cache's file name in the data dir, shared by chat and embedding probes.
@@ -92,13 +95,9 @@ class ProbeCache:
         except (OSError, ValueError):
             pass
         self._entries[key[0]] = key[1]
-        try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            temp = self._path.with_suffix(".tmp")
-            temp.write_text(json.dumps(self._entries, indent=1), encoding="utf-8")
-            os.replace(temp, self._path)
-        except OSError:
-            pass  # a cache that cannot be written only costs another probe next time
+        # A cache that cannot be written only costs another probe next time.
+        with contextlib.suppress(OSError):
+            write_private_text(self._path, json.dumps(self._entries, indent=1))
 
 
 def probe_model(

@@ -32,6 +32,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from desktop.core.private_files import write_private_text
+
 __all__ = [
     "CACHE_VERSION",
     "Fit",
@@ -203,11 +205,8 @@ class _Cache:
     def save(self) -> str | None:
         if self.path is None or self.new == self.old:
             return None
-        tmp = self.path.with_name(self.path.name + ".tmp")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps({"version": CACHE_VERSION, "files": self.new}), "utf-8")
-            os.replace(tmp, self.path)
+            write_private_text(self.path, json.dumps({"version": CACHE_VERSION, "files": self.new}))
         except OSError as exc:
             return str(exc)
         return None

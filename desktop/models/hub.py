@@ -50,6 +50,7 @@ __all__ = [
 ]
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
+MAX_CARD_BYTES = 1 << 20  # a model card is read up to here; real ones are a few KB
 
 # K-quants (Q4_K_M), I-quants (IQ3_XS, IQ4_NL), legacy (Q4_0, Q8_0, Q4_0_4_4), ternary (TQ1_0),
 # floats, MXFP4, and Unsloth's dynamic "UD-Q4_K_XL" names.
@@ -276,20 +277,46 @@ class HubClient:
 
         return self._call("The search", run)
 
+    def _get_limited(
+        self, url: str, limit: int, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        """GET url, reading at most limit bytes of the body, uncompressed.
+
+        A server may ignore Range or send far more than asked (r.content would read a 300 MB
+        file for a 1 MiB header), so the body is streamed and the connection closed at the
+        limit. Compression is refused (identity) so that no chunk can inflate past the limit.
+        """
+        from huggingface_hub import get_session
+
+        with get_session().stream(
+            "GET",
+            url,
+            headers={**(headers or {}), "Accept-Encoding": "identity"},
+            timeout=self._timeout,
+            follow_redirects=True,
+        ) as r:
+            body = bytearray()
+            for chunk in r.iter_raw():
+                body += chunk[: limit - len(body)]
+                if len(body) >= limit:
+                    break
+            return r.status_code, bytes(body)
+
     def model_card(self, repo_id: str, revision: str = "main") -> str:
         """The README's Markdown without its YAML front matter; "" when the repo has none.
-        Rendering it safely (no remote images) is the UI's job."""
-        from huggingface_hub import get_session, hf_hub_url
+        Only the first MAX_CARD_BYTES are read. Rendering it safely (no remote images) is the
+        UI's job."""
+        from huggingface_hub import hf_hub_url
 
         url = hf_hub_url(repo_id, "README.md", revision=revision, endpoint=self.endpoint)
 
         def run() -> str:
-            r = get_session().get(url, timeout=self._timeout, follow_redirects=True)
-            if r.status_code == 404:
+            status, body = self._get_limited(url, MAX_CARD_BYTES)
+            if status == 404:
                 return ""
-            if r.status_code >= 400:
-                raise _status_error(f"The model card of {repo_id}", r.status_code, r.text[:200])
-            return _strip_front_matter(r.text)
+            if status >= 400:
+                raise _status_error(f"The model card of {repo_id}", status, _detail(body))
+            return _strip_front_matter(body.decode("utf-8", errors="replace"))
 
         return self._call(f"The model card of {repo_id}", run)
 
@@ -351,23 +378,16 @@ class HubClient:
         ``supported`` says whether this llama.cpp knows the architecture; other problems (not a
         GGUF, damaged) raise :class:`HubError` with ``NOT_GGUF``.
         """
-        from huggingface_hub import get_session
-
         want = first_bytes
         what = f"The header of {file.path}"
         while True:
             want = min(want, file.size, limit)
 
             def fetch(n: int = want) -> bytes:
-                r = get_session().get(
-                    file.url,
-                    headers={"Range": f"bytes=0-{n - 1}"},
-                    timeout=self._timeout,
-                    follow_redirects=True,
-                )
-                if r.status_code not in (200, 206):
-                    raise _status_error(what, r.status_code, r.text[:200])
-                return r.content[:n]
+                status, body = self._get_limited(file.url, n, {"Range": f"bytes=0-{n - 1}"})
+                if status not in (200, 206):
+                    raise _status_error(what, status, _detail(body))
+                return body
 
             head = self._call(what, fetch)
             try:
@@ -447,6 +467,11 @@ def _status_error(what: str, status: int, detail: str) -> HubError:
             detail,
         )
     return HubError(HubProblem.BAD_RESPONSE, f"{what}: unexpected answer {status}.", detail)
+
+
+def _detail(body: bytes) -> str:
+    """The start of an error answer's body, for the details shown with the error."""
+    return body[:200].decode("utf-8", errors="replace")
 
 
 def _arch(detail: str) -> str:

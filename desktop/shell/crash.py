@@ -17,13 +17,14 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot, qVersion
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop import __version__
+from desktop.core.private_files import make_private_dir, open_private_text, tighten
 from desktop.shell.single_instance import bring_to_front
 
 LOG_NAME = "hearthside.log"
@@ -46,6 +47,12 @@ class RotatingLog(logging.FileHandler):
         super().__init__(path, mode="a", encoding="utf-8")
         self.max_bytes = max_bytes
         self.backups = backups
+
+    def _open(self) -> Any:
+        """The log file, made private (0600) whenever it is opened or started anew."""
+        stream = super()._open()
+        tighten(self.baseFilename)
+        return stream
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -80,7 +87,7 @@ class RotatingLog(logging.FileHandler):
 
 def setup_logging(log_dir: Path) -> logging.Handler:
     """Logs to <log_dir>/hearthside.log, rotated at 1 MB with three old files kept."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(log_dir)
     handler = RotatingLog(log_dir / LOG_NAME, LOG_MAX_BYTES, LOG_BACKUPS)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
@@ -224,7 +231,7 @@ class CrashHandler(QObject):
             self.previous_native_crash = set_aside_native_crash_log(self.log_dir)
             if self.previous_native_crash is not None:
                 log.warning("last run crashed; its log is %s", self.previous_native_crash)
-            self._native_file = open(self.native_log_path, "w", encoding="utf-8")  # noqa: SIM115
+            self._native_file = open_private_text(self.native_log_path, "w")
             faulthandler.enable(self._native_file, all_threads=True)
         self._old_hooks = (sys.excepthook, threading.excepthook)
         sys.excepthook = self.on_excepthook

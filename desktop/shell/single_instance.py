@@ -7,11 +7,18 @@ never blocks the next start); the owner answers later starts on a local socket w
 comes from the data folder (and the user), so tests with their own data folders, and two
 users on one machine, never meet. The socket (and QtNetwork's import, ~9 ms) waits until the
 owner's first frame is on screen: a second start retries until it answers.
+
+On POSIX the socket is a full path in a folder only this user can enter ($XDG_RUNTIME_DIR, else
+<tmp>/hearthside-<uid> made 0700), never a bare name, which Qt would put in /tmp where any
+local account could create it first and receive what later starts send (the model path).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import stat
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,6 +63,45 @@ def server_name(data_dir: Path) -> str:
     return "hearthside-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
+def private_socket_dir() -> Path | None:
+    """A folder for the socket that only this user can enter, or None if there is none.
+
+    $XDG_RUNTIME_DIR (the desktop session's own, 0700) when it is sound, else
+    <tmp>/hearthside-<uid>, created 0700; a folder that is not ours, is a link or lets others
+    in is refused, so a squatter cannot pick where the socket lives.
+    """
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and _is_private_dir(Path(runtime)):
+        return Path(runtime)
+    fallback = Path(tempfile.gettempdir()) / f"hearthside-{os.getuid()}"
+    try:
+        fallback.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    return fallback if _is_private_dir(fallback) else None
+
+
+def _is_private_dir(path: Path) -> bool:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
+
+
+def server_path(data_dir: Path) -> str:
+    """What QLocalServer listens on: a full path in a private folder on POSIX (see the module
+    docstring), the name itself elsewhere (a Windows pipe, which has its own access rules)."""
+    name = server_name(data_dir)
+    if os.name != "posix":
+        return name
+    folder = private_socket_dir()
+    # No private folder at all: the data folder, private itself (desktop.core.private_files).
+    return str((folder or data_dir.expanduser()) / name)
+
+
 class SingleInstance(QObject):
     """Owns the data folder (its lock file), or hands this start's request to the owner.
 
@@ -77,10 +123,10 @@ class SingleInstance(QObject):
 
     @property
     def name(self) -> str:
-        """The local socket's name (worked out on first use: a start that owns the folder
-        needs it only after its first frame)."""
+        """The local socket's full path (its name on Windows), worked out on first use: a start
+        that owns the folder needs it only after its first frame."""
         if self._name is None:
-            self._name = server_name(self._data_dir)
+            self._name = server_path(self._data_dir)
         return self._name
 
     def claim(self) -> bool:

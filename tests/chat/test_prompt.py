@@ -239,6 +239,39 @@ def test_broken_gguf_template_falls_back() -> None:
     assert "syntax error" in template.note
 
 
+SINGLE_TURN = (
+    "{% if messages | length > 2 %}{{ raise_exception('Only one question and answer.') }}"
+    "{% endif %}{% for m in messages %}<<{{ m.role }}>>{{ m.content }}{% endfor %}"
+)
+
+
+def test_template_failing_on_the_probe_falls_back_per_render_not_per_model() -> None:
+    """The probe's conversation is not the user's: the model's template keeps every render it
+    can do, and the built-in template does only those it refuses."""
+    template = choose_template(SINGLE_TURN, "qwen2", "", "<|im_end|>")
+    assert template.origin == "gguf"
+    assert "test conversation" in template.note and "Only one question" in template.note
+    assert joined(template.render_segments(conv((U, "Hi")))) == "<<user>>Hi"
+    builtin = builtin_template("qwen2", "", "<|im_end|>")
+    assert joined(template.render_segments(ASK)) == joined(builtin.render_segments(ASK))
+    assert "<|im_end|>" in template.stop_strings  # the built-in's stops, for its renders
+
+
+def test_a_conversation_the_model_template_refuses_uses_the_builtin_for_that_render() -> None:
+    template = choose_template(GEMMA3_TEMPLATE, "gemma3", "<bos>", "<eos>")
+    two_users = conv((U, "a"), (U, "b"))
+    builtin = builtin_template("gemma3", "<bos>", "<eos>")
+    assert joined(template.render_segments(two_users)) == joined(builtin.render_segments(two_users))
+    assert template.render_segments(ASK) == ChatTemplate(
+        GEMMA3_TEMPLATE, "gguf", "<bos>", "<eos>"
+    ).render_segments(ASK)
+
+
+def test_sandbox_limits_and_syntax_errors_still_fall_back_per_model() -> None:
+    assert choose_template("{% for %}", "qwen2", "", "").origin == "builtin:chatml:fallback"
+    assert choose_template("{{ 9 ** 999999 }}", "qwen2", "", "").origin.endswith(":fallback")
+
+
 def test_template_without_system_role_gets_it_folded_into_first_user_turn() -> None:
     no_system = (
         "{% for message in messages %}{% if message['role'] == 'system' %}"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from desktop.models.catalog import Fit, MachineMemory, estimate_memory
-from desktop.models.hub import HubClient, HubError, HubProblem, parse_quant
+from desktop.models.hub import MAX_CARD_BYTES, HubClient, HubError, HubProblem, parse_quant
 from tests.fixtures.fake_hub import QUANTS, FakeHub, running_hub
 
 GIB = 1 << 30
@@ -106,6 +107,42 @@ def test_remote_header(hub: FakeHub, tiny_gguf: Path) -> None:
     assert header.bytes_read < biggest.size
     ranges = [r.range for r in hub.requests("/cdn/") if r.method == "GET"]
     assert ranges and all(r and r.startswith("bytes=0-") for r in ranges)
+
+
+HUGE = 64 << 20
+
+
+def _sent_settles(hub: FakeHub, name: str) -> int:
+    """Body bytes sent for name, once the server has noticed the client hung up."""
+    sent, deadline = -1, time.monotonic() + 5
+    while time.monotonic() < deadline and sent != hub.sent_bytes(name):
+        sent = hub.sent_bytes(name)
+        time.sleep(0.2)
+    return sent
+
+
+def test_remote_header_stops_at_its_limit_when_the_server_ignores_range(tiny_gguf: Path) -> None:
+    """A server that answers a 1 MiB range with the whole file must not have it all read."""
+    head = tiny_gguf.read_bytes()
+    with FakeHub() as hub:
+        hub.ignore_range = True
+        hub.add_repo("x/careless-GGUF", {"model-Q4_0.gguf": head + bytes(HUGE - len(head))})
+        client = HubClient(hub.endpoint)
+        part = client.gguf_files("x/careless-GGUF").models[0].parts[0]
+        header = client.read_header(part, first_bytes=1 << 20)
+        assert header.supported and header.facts.architecture == "llama"
+        assert header.bytes_read <= max(1 << 20, len(head))
+        assert next(r.status for r in hub.requests("/cdn/") if r.method == "GET") == 200
+        # What the kernel's socket buffers took before the client hung up, not the 64 MiB.
+        assert _sent_settles(hub, "model-Q4_0.gguf") < HUGE // 4
+
+
+def test_a_huge_model_card_is_read_only_up_to_its_limit() -> None:
+    with FakeHub() as hub:
+        hub.add_repo("x/chatty-GGUF", {"README.md": b"# Chatty\n\n" + b"words " * (HUGE // 6)})
+        card = HubClient(hub.endpoint).model_card("x/chatty-GGUF")
+        assert card.startswith("# Chatty") and len(card) <= MAX_CARD_BYTES
+        assert _sent_settles(hub, "README.md") < HUGE // 4
 
 
 def test_remote_header_of_an_unknown_architecture(tmp_path: Path, tiny_gguf: Path) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from desktop.shell.single_instance import SingleInstance, server_name
+from desktop.shell.single_instance import SingleInstance, server_name, server_path
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -203,3 +205,52 @@ def test_an_owner_destroyed_with_a_connection_open_does_not_crash(
     qtbot.wait(100)
     client.abort()
     assert SingleInstance(private_data_dir).claim()  # the lock went with it
+
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX socket files")
+
+
+@posix_only
+def test_the_socket_is_in_the_users_runtime_dir_not_in_tmp(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bare name would be a file in /tmp that another local account could create first."""
+    from PySide6.QtCore import QDir
+
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    data = tmp_path / "data"
+    data.mkdir()
+    owner = SingleInstance(data)
+    assert owner.claim()
+    owner.listen()
+    try:
+        assert Path(owner.name).parent == runtime
+        assert stat.S_ISSOCK(os.lstat(owner.name).st_mode)
+        assert not (Path(QDir.tempPath()) / server_name(data)).exists()
+        with qtbot.waitSignal(owner.activation_requested, timeout=5_000):
+            assert SingleInstance(data).notify_running()
+    finally:
+        owner.close()
+
+
+@posix_only
+def test_without_a_sound_runtime_dir_the_socket_folder_is_private_or_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    loose = tmp_path / "loose-run"
+    loose.mkdir()
+    os.chmod(loose, 0o777)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(loose))  # open to others: not used
+    data = tmp_path / "data"
+    folder = tmp_path / f"hearthside-{os.getuid()}"
+    assert Path(server_path(data)).parent == folder
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    # Someone made the folder a link to where they can read: it is refused, and the socket
+    # goes in the data folder (private itself) instead.
+    folder.rmdir()
+    (tmp_path / "theirs").mkdir()
+    folder.symlink_to(tmp_path / "theirs")
+    assert Path(server_path(data)).parent == data

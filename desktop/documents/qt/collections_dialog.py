@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QListView,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.documents.index import CollectionInfo, IndexProgress, UpdateReport
 from desktop.documents.qt.collections import CollectionListModel, DocumentCollections
+from desktop.qtkit.plain_text import ask_plain
 
 __all__ = ["CollectionsDialog"]
 
@@ -477,5 +477,4 @@ class CollectionsDialog(QDialog):
         return path or None
 
     def _confirm(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(self, title, question)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_plain(self, title, question)  # names of collections and files

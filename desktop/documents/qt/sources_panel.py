@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.chat.qt.sources_line import source_place
 from desktop.core.conversation import MessageSource
 from desktop.qtkit.list_model import ModelIndex, RowListModel
+from desktop.qtkit.plain_text import plain_message_box
 
 __all__ = ["SourceListModel", "SourcesPanel", "highlighted_html"]
 
@@ -199,11 +200,12 @@ class SourcesPanel(QWidget):
         if source is None:
             return False
         if not Path(source.file).is_file():
-            QMessageBox.information(
+            plain_message_box(
                 self,
+                QMessageBox.Icon.Information,
                 self.tr("Open file"),
                 self.tr("The file is no longer there:\n{path}").format(path=source.file),
-            )
+            ).exec()
             return False
         if not self.confirm_open(source.file):
             return False

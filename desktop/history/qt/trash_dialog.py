@@ -375,6 +375,7 @@ class TrashDialog(QDialog):
             QMessageBox.StandardButton.Cancel,
             self,
         )
+        box.setTextFormat(Qt.TextFormat.PlainText)  # conversation titles, imported ones included
         delete = box.addButton(self.tr("Delete forever"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -56,6 +55,7 @@ from desktop.models.qt.downloads_model import format_size
 from desktop.models.qt.library_view import fit_colour, fit_text
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.list_model import ModelIndex
+from desktop.qtkit.plain_text import ask_plain, plain_tooltip
 from desktop.qtkit.row_table_model import RowTableModel
 from desktop.qtkit.safe_text import SafeTextBrowser
 from desktop.qtkit.theme import palette_is_dark
@@ -307,7 +307,7 @@ class RepoFilesModel(_TableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(p.path for p in f.parts)
+            return plain_tooltip("\n".join(p.path for p in f.parts))
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
@@ -799,8 +799,8 @@ class HubBrowser(QWidget):
     # -- links in cards --
 
     def _ask(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(self, title, question)
-        return answer == QMessageBox.StandardButton.Yes
+        # Plain text: the question quotes file names and the GGUF's own architecture string.
+        return ask_plain(self, title, question)
 
     @Slot(QUrl)
     def on_card_anchor_clicked(self, url: QUrl) -> None:

@@ -54,6 +54,7 @@ from desktop.models.library import read_model_facts
 from desktop.models.qt.downloads_model import format_size
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.list_model import ModelIndex
+from desktop.qtkit.plain_text import ask_plain, plain_message_box, plain_tooltip
 from desktop.qtkit.row_table_model import RowTableModel
 
 __all__ = ["LibraryListModel", "LibraryPanel", "LibraryRow", "fit_colour", "format_params"]
@@ -200,15 +201,15 @@ class LibraryListModel(RowTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == self.FIT:
             return fit_colour(row.fit) if row.fit is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            if entry.problem_text:
-                return self.tr("This file can't be loaded: {reason}").format(
-                    reason=entry.problem_text
+            if entry.problem_text:  # from the file: shown as written (plain_tooltip)
+                return plain_tooltip(
+                    self.tr("This file can't be loaded: {reason}").format(reason=entry.problem_text)
                 )
             if column == self.FIT and row.fit is not None:
                 return self.tr(
                     "Judged for a context of {tokens} tokens against this computer's memory."
                 ).format(tokens=f"{row.context_length:,}")
-            return str(entry.path)
+            return plain_tooltip(str(entry.path))
         return None
 
 
@@ -416,19 +417,20 @@ class LibraryPanel(QWidget):
     # -- adding --
 
     def _ask(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(self, title, question)
-        return answer == QMessageBox.StandardButton.Yes
+        # Plain text: the question quotes general.name from the GGUF and file names.
+        return ask_plain(self, title, question)
 
     def _ask_import(self, path: Path) -> str | None:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Add a model"))
-        box.setText(self.tr("Add {name} to the library?").format(name=path.name))
-        box.setInformativeText(
+        box = plain_message_box(
+            self,
+            QMessageBox.Icon.Question,
+            self.tr("Add a model"),
+            self.tr("Add {name} to the library?").format(name=path.name),
             self.tr(
                 "Copying keeps the library in one place. Using it where it is adds its folder "
                 "({folder}) to the library and takes no extra space."
-            ).format(folder=str(path.parent))
+            ).format(folder=str(path.parent)),
+            QMessageBox.StandardButton.NoButton,
         )
         copy = box.addButton(self.tr("Copy into the library"), QMessageBox.ButtonRole.AcceptRole)
         in_place = box.addButton(self.tr("Use it where it is"), QMessageBox.ButtonRole.ActionRole)

@@ -603,3 +603,21 @@ def test_an_imported_chat_is_not_attached_to_this_folders_collections(
     assert app.session.attached == ()
     model = app.session.messages
     assert model.data(model.index(1, 0), _Roles.SourcesRole)  # its sources are kept
+
+
+def test_collection_questions_show_names_as_plain_text(qtbot, monkeypatch, tmp_path) -> None:
+    from PySide6.QtCore import Qt
+
+    from desktop.documents.qt.collections import DocumentCollections
+    from desktop.documents.qt.collections_dialog import CollectionsDialog
+    from tests.fixtures.message_boxes import HOSTILE_NAME, capture_message_boxes
+
+    shown = capture_message_boxes(monkeypatch)
+    documents = DocumentCollections(tmp_path, start=False)
+    try:
+        dialog = CollectionsDialog(documents)
+        qtbot.addWidget(dialog)
+        assert not dialog.confirm("Delete collection", f"Delete “{HOSTILE_NAME}”?")
+        assert shown[0].textFormat() == Qt.TextFormat.PlainText
+    finally:
+        documents.shutdown()

@@ -159,3 +159,16 @@ def test_note_and_title(dialog: TrashDialog) -> None:
     labels = [label.text() for label in dialog.findChildren(type(dialog.empty_label))]
     assert "Deleted chats are removed for good after 30 days." in labels
     assert not dialog.grab().isNull()
+
+
+def test_delete_forever_shows_titles_as_plain_text(qtbot, monkeypatch) -> None:
+    """Titles can come from imported files: the question must not run them as HTML."""
+    from PySide6.QtCore import Qt
+
+    from tests.fixtures.message_boxes import HOSTILE_NAME, capture_message_boxes
+
+    shown = capture_message_boxes(monkeypatch)
+    widget = TrashDialog()
+    qtbot.addWidget(widget)
+    assert not widget.confirm(f"Delete “{HOSTILE_NAME}” forever?")
+    assert shown[0].textFormat() == Qt.TextFormat.PlainText
