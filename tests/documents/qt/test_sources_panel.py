@@ -181,12 +181,6 @@ def test_a_file_that_is_gone_is_said_so_and_not_opened(
     assert [text for text, _format in seen] == [f"The file is no longer there:\n{sources[0].file}"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found while writing the issue 15 tests, not filed yet: the 'no longer there' "
-    "box is QMessageBox.information with automatic text format, so a file name that looks "
-    "like markup is shown as rich text",
-)
 def test_the_file_is_gone_box_shows_the_path_as_plain_text(
     qtbot, panel: SourcesPanel, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -24,6 +24,7 @@ from desktop.models.qt.hub_browser import (
     load_starter_list,
 )
 from desktop.qtkit.background_calls import BackgroundCalls
+from desktop.qtkit.plain_text import plain_tooltip
 from tests.fixtures.bad_files import write_unknown_arch_gguf
 from tests.fixtures.fake_hub import FakeHub, running_hub
 
@@ -249,7 +250,7 @@ def test_clicking_a_result_lists_its_files_and_shows_its_card(
     assert sizes == sorted(sizes, reverse=True)
     split = files.row_of("Widget-7B-Q6_K-00001-of-00002.gguf")
     assert _text(files, split, 0) == "Q6_K"
-    assert files.index(split, 0).data(Qt.ItemDataRole.ToolTipRole) == (
+    assert files.index(split, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
         "Q6_K/Widget-7B-Q6_K-00001-of-00002.gguf\nQ6_K/Widget-7B-Q6_K-00002-of-00002.gguf"
     )
     recommended = files.recommended_row()

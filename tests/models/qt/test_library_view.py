@@ -15,6 +15,7 @@ from desktop.core.settings import Settings
 from desktop.models.catalog import Fit, MachineMemory
 from desktop.models.qt.library_view import LibraryListModel, LibraryPanel, fit_colour
 from desktop.qtkit.background_calls import BackgroundCalls
+from desktop.qtkit.plain_text import plain_tooltip
 
 GIB = 1 << 30
 BIG_MACHINE = MachineMemory(total=64 * GIB, available=48 * GIB)
@@ -124,7 +125,7 @@ def test_a_model_is_listed_with_its_facts(
     assert model.index(0, LibraryListModel.FIT).data(Qt.ItemDataRole.ToolTipRole) == (
         "Judged for a context of 4,096 tokens against this computer's memory."
     )
-    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == str(path)
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(str(path))
     assert model.index(0, 0).data(Roles.PathRole) == str(path)
     assert model.index(0, 0).data(Roles.UsableRole) is True
     assert model.index(0, 0).data(Roles.SizeRole) == path.stat().st_size
@@ -171,7 +172,7 @@ def test_a_file_that_cannot_be_loaded_is_listed_last_and_cannot_be_loaded(
     assert _text(model, 1, LibraryListModel.ARCH) == ""
     assert model.index(1, 0).data(Roles.FitRole) == ""
     tooltip = model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole)
-    assert tooltip.startswith("This file can't be loaded: ")
+    assert tooltip.startswith("<qt>This file can't be loaded: ")  # shown as plain text
     _click_row(qtbot, panel.view, 1)
     assert not panel.load_button.isEnabled() and panel.delete_button.isEnabled()
     loads: list[str] = []
