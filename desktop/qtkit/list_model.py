@@ -1,7 +1,8 @@
 """The base of the app's list models: rows kept in a Python list, roles named for QML/tests.
 
 Each model only says how a row answers a role; bounds checks, row counts, role names and the
-read-only flags live here once.
+read-only flags live here once, in :class:`RowsMixin`, which both :class:`RowListModel` and
+:class:`~desktop.qtkit.row_table_model.RowTableModel` put in front of their Qt base.
 """
 
 from __future__ import annotations
@@ -12,14 +13,21 @@ from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersist
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
+__all__ = ["ModelIndex", "RowListModel", "RowsMixin"]
 
-class RowListModel(QAbstractListModel):
-    """A flat list model over `self._rows`; subclasses fill `_ROLE_NAMES` and `data()`."""
+
+class RowsMixin:
+    """Rows in ``self._rows``, named roles and read-only flags, for any item model.
+
+    Why a mixin and not one base: a list needs ``QAbstractListModel`` (whose ``columnCount`` PySide
+    never calls from Python) and a table ``QAbstractTableModel``; both share everything here.
+    It must come before the Qt class in the bases, so Qt finds these overrides.
+    """
 
     _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {}
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent)  # type: ignore[call-arg]  # the Qt model after this mixin
         self._rows: list[Any] = []
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
@@ -42,6 +50,10 @@ class RowListModel(QAbstractListModel):
         )
 
     def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
+        names = dict(super().roleNames())  # type: ignore[misc]  # the Qt model's own roles
         names.update(self._ROLE_NAMES)
         return names
+
+
+class RowListModel(RowsMixin, QAbstractListModel):
+    """A flat list model over `self._rows`; subclasses fill `_ROLE_NAMES` and `data()`."""

@@ -1,5 +1,6 @@
 """The base of the model manager's tables: :class:`~desktop.qtkit.list_model.RowListModel`'s
-contract (rows in a Python list, named roles, read-only flags) with columns.
+contract (rows in a Python list, named roles, read-only flags: its :class:`RowsMixin`) with
+columns.
 
 Why not RowListModel itself: it is a ``QAbstractListModel``, whose ``columnCount`` is private in
 C++, so PySide never calls a Python override and every view sees one column.
@@ -9,47 +10,28 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
-from desktop.qtkit.list_model import ModelIndex
+from desktop.qtkit.list_model import ModelIndex, RowsMixin
 
 __all__ = ["RowTableModel"]
 
 
-class RowTableModel(QAbstractTableModel):
+class RowTableModel(RowsMixin, QAbstractTableModel):
     """A flat table over ``self._rows``; subclasses set ``COLUMNS``, ``_ROLE_NAMES``,
     ``column_titles()`` and ``data()`` (role values are per row, the same in every column)."""
 
     COLUMNS: ClassVar[int] = 1
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {}
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.COLUMNS
 
     def _row_at(self, index: ModelIndex) -> Any | None:
-        """The row behind ``index``, or None for an invalid or stale index."""
-        if not index.isValid() or index.parent().isValid():
-            return None
-        number = index.row()
+        """The row behind ``index``, or None for an invalid or stale index or a column past
+        ``COLUMNS``."""
         if not 0 <= index.column() < self.COLUMNS:
             return None
-        return self._rows[number] if 0 <= number < len(self._rows) else None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return super()._row_at(index)
 
     def column_titles(self) -> tuple[str, ...]:
         """The header of each column, translated; subclasses name theirs."""
@@ -62,8 +44,3 @@ class RowTableModel(QAbstractTableModel):
             return None
         titles = self.column_titles()
         return titles[section] if 0 <= section < len(titles) else None
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
-        names.update(self._ROLE_NAMES)
-        return names

@@ -125,123 +125,123 @@
 <context>
     <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="91"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="85"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="93"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="87"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="95"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="89"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="97"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="91"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="100"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="94"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="104"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="98"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="176"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="170"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="178"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="172"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="201"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="195"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="203"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="197"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="225"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="219"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="238"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="232"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. Shorten it, or raise the context length in Model settings. Your message was kept.</source>
         <translation>消息超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。请缩短消息，或在模型设置中增大上下文长度。你的消息已保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="243"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="237"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="245"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="239"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="247"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="241"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="249"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="243"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="250"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="244"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="254"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="248"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="250"/>
         <location filename="../../desktop/chat/qt/feature.py" line="256"/>
-        <location filename="../../desktop/chat/qt/feature.py" line="262"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="266"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="260"/>
         <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="281"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="275"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="282"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="276"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="288"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="282"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="289"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="283"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -459,148 +459,57 @@
         <translation>已索引的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="151"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="372"/>
-        <source>&amp;Pause</source>
-        <translation>暂停(&amp;P)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="153"/>
-        <source>&amp;Stop</source>
-        <translation>停止(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="154"/>
-        <source>Stop indexing; what is indexed so far stays</source>
-        <translation>停止索引；已经索引的内容会保留</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="169"/>
-        <source>Embedding &amp;model…</source>
-        <translation>嵌入模型(&amp;M)…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="172"/>
-        <source>Optional: a GGUF embedding model also finds passages that say the same thing in other words</source>
-        <translation>可选：GGUF 嵌入模型还能找到用不同说法表达同一意思的段落</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="177"/>
-        <source>Words &amp;only</source>
-        <translation>仅按词语(&amp;O)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="255"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="219"/>
         <source>Make a collection to start: New collection…</source>
         <translation>先创建一个文档集：新建文档集…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="260"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="224"/>
         <source>{name}: {files} files, {passages} passages, {unreadable} unreadable</source>
         <translation>{name}：{files} 个文件，{passages} 个段落，{unreadable} 个无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="279"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="243"/>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="289"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="253"/>
         <source>Rename collection</source>
         <translation>重命名文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="298"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="262"/>
         <source>Delete collection</source>
         <translation>删除文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="300"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="264"/>
         <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
         <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="366"/>
-        <source>Looking for files…</source>
-        <translation>正在查找文件…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="372"/>
-        <source>&amp;Resume</source>
-        <translation>继续(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="381"/>
-        <source>Indexing {done} of {total}: {name}</source>
-        <translation>正在索引第 {done} 个，共 {total} 个：{name}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="385"/>
-        <source>Finishing…</source>
-        <translation>正在完成…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="391"/>
-        <source>Stopped. Files indexed so far stay; Re-index carries on.</source>
-        <translation>已停止。已索引的文件会保留；“重新索引”会从停下的地方继续。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="394"/>
-        <source>Done: {added} added, {changed} changed, {removed} removed, {unreadable} unreadable.</source>
-        <translation>完成：新增 {added} 个，修改 {changed} 个，移除 {removed} 个，无法读取 {unreadable} 个。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="403"/>
-        <source>Not found: {paths}</source>
-        <translation>找不到：{paths}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="410"/>
-        <source>Indexing failed: {message}</source>
-        <translation>索引失败：{message}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="441"/>
-        <source>Search: words (add an embedding model to also search by meaning)</source>
-        <translation>搜索方式：词语（添加嵌入模型即可同时按语义搜索）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="445"/>
-        <source>The embedding model cannot be used: {problem}</source>
-        <translation>无法使用此嵌入模型：{problem}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="451"/>
-        <source>Search: words and meaning ({name}; {done} of {total} passages)</source>
-        <translation>搜索方式：词语和语义（{name}；{done} / {total} 个段落）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="457"/>
-        <source>Search: words and meaning ({name})</source>
-        <translation>搜索方式：词语和语义（{name}）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="463"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="331"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="467"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="335"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="470"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="338"/>
         <source>Choose files</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="475"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="343"/>
         <source>Choose an embedding model</source>
         <translation>选择嵌入模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="475"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="343"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
@@ -740,29 +649,29 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="128"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="130"/>
         <source>Untitled</source>
         <extracomment>Padding inside a row (pixels) and the space between the title and the date.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="151"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="155"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="158"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="160"/>
         <source>d MMM yyyy</source>
         <comment>date in an earlier year</comment>
         <translation>yyyy年M月d日</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="161"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="163"/>
         <source>d MMM</source>
         <comment>date earlier this year</comment>
         <translation>M月d日</translation>
@@ -771,27 +680,27 @@
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../desktop/shell/crash.py" line="151"/>
+        <location filename="../../desktop/shell/crash.py" line="158"/>
         <source>Something went wrong</source>
         <translation>出错了</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/crash.py" line="156"/>
+        <location filename="../../desktop/shell/crash.py" line="163"/>
         <source>Hearthside ran into an error it did not expect. Your conversations are saved. You can keep working, but if something behaves oddly, restart the app.</source>
         <translation>Hearthside 遇到了意外错误。你的对话已保存。你可以继续使用，但如果出现异常，请重启应用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/crash.py" line="163"/>
+        <location filename="../../desktop/shell/crash.py" line="170"/>
         <source>The error was also written to {path}</source>
         <translation>错误信息也已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/crash.py" line="174"/>
+        <location filename="../../desktop/shell/crash.py" line="181"/>
         <source>Copy report</source>
         <translation>复制报告</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/crash.py" line="190"/>
+        <location filename="../../desktop/shell/crash.py" line="197"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -938,6 +847,44 @@
         <location filename="../../desktop/models/qt/downloads_panel.py" line="159"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>EmbeddingPanel</name>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="139"/>
+        <source>Embedding &amp;model…</source>
+        <translation>嵌入模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="142"/>
+        <source>Optional: a GGUF embedding model also finds passages that say the same thing in other words</source>
+        <translation>可选：GGUF 嵌入模型还能找到用不同说法表达同一意思的段落</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="146"/>
+        <source>Words &amp;only</source>
+        <translation>仅按词语(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="181"/>
+        <source>Search: words (add an embedding model to also search by meaning)</source>
+        <translation>搜索方式：词语（添加嵌入模型即可同时按语义搜索）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="185"/>
+        <source>The embedding model cannot be used: {problem}</source>
+        <translation>无法使用此嵌入模型：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="191"/>
+        <source>Search: words and meaning ({name}; {done} of {total} passages)</source>
+        <translation>搜索方式：词语和语义（{name}；{done} / {total} 个段落）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="197"/>
+        <source>Search: words and meaning ({name})</source>
+        <translation>搜索方式：词语和语义（{name}）</translation>
     </message>
 </context>
 <context>
@@ -1352,79 +1299,138 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
+    <name>IndexProgressPanel</name>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="34"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="78"/>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="36"/>
+        <source>&amp;Stop</source>
+        <translation>停止(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="37"/>
+        <source>Stop indexing; what is indexed so far stays</source>
+        <translation>停止索引；已经索引的内容会保留</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="72"/>
+        <source>Looking for files…</source>
+        <translation>正在查找文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="78"/>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="87"/>
+        <source>Indexing {done} of {total}: {name}</source>
+        <translation>正在索引第 {done} 个，共 {total} 个：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="91"/>
+        <source>Finishing…</source>
+        <translation>正在完成…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="97"/>
+        <source>Stopped. Files indexed so far stay; Re-index carries on.</source>
+        <translation>已停止。已索引的文件会保留；“重新索引”会从停下的地方继续。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="100"/>
+        <source>Done: {added} added, {changed} changed, {removed} removed, {unreadable} unreadable.</source>
+        <translation>完成：新增 {added} 个，修改 {changed} 个，移除 {removed} 个，无法读取 {unreadable} 个。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="109"/>
+        <source>Not found: {paths}</source>
+        <translation>找不到：{paths}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="116"/>
+        <source>Indexing failed: {message}</source>
+        <translation>索引失败：{message}</translation>
+    </message>
+</context>
+<context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="128"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="134"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="134"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="135"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="135"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="136"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="136"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="137"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="183"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="184"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="185"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="186"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="195"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="196"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="195"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="196"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="204"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="206"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="209"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="210"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -1432,133 +1438,133 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="272"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="273"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="276"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="277"/>
         <source>No models yet. Download one from the Browse tab, add a .gguf file, or drop one here.</source>
         <translation>还没有模型。可在“浏览”标签页下载，添加 .gguf 文件，或将文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="284"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="285"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="286"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="287"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="288"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="289"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="290"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="291"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="292"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="293"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="336"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="337"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="354"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="355"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="375"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="376"/>
         <source>{count} model(s), {size} on disk. Models folder: {folder}</source>
         <translation>{count} 个模型，占用磁盘 {size}。模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="379"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="380"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="425"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="427"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="426"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="428"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="429"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="430"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="435"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="434"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="436"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="446"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="448"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="446"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="448"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="452"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="454"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="471"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="473"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="486"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="488"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="489"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="491"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="497"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="499"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="505"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="507"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="510"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="515"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="512"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="517"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="516"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="518"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -1605,29 +1611,29 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="203"/>
+        <location filename="../../desktop/app.py" line="205"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="302"/>
+        <location filename="../../desktop/app.py" line="312"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="365"/>
+        <location filename="../../desktop/app.py" line="375"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="366"/>
+        <location filename="../../desktop/app.py" line="376"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="403"/>
+        <location filename="../../desktop/app.py" line="413"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
@@ -2085,18 +2091,18 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelFit</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="84"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="85"/>
         <source>Fits</source>
         <extracomment>Mid-tone colours that read on light and dark backgrounds alike.</extracomment>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="85"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="86"/>
         <source>Tight</source>
         <translation>勉强</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="86"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="87"/>
         <source>Won&apos;t fit</source>
         <translation>放不下</translation>
     </message>
@@ -2868,7 +2874,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="193"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="191"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
@@ -3013,7 +3019,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourceListModel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="70"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="71"/>
         <source>p. {page}</source>
         <translation>第 {page} 页</translation>
     </message>
@@ -3056,50 +3062,50 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="124"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="125"/>
         <source>&amp;Open file</source>
         <translation>打开文件(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="125"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="126"/>
         <source>Open the file with its usual application</source>
         <translation>用默认应用打开此文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="175"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="176"/>
         <source>No sources</source>
         <translation>没有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="182"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="183"/>
         <source>Page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="184"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="185"/>
         <source>Section: {heading}</source>
         <translation>章节：{heading}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="186"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="187"/>
         <source>Collection: {name}</source>
         <translation>文档集：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="204"/>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="218"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="206"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="220"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="205"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="207"/>
         <source>The file is no longer there:
 {path}</source>
         <translation>文件已不在原处：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="220"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="222"/>
         <source>Open this file with its usual application?
 {path}</source>
         <translation>用默认应用打开此文件吗？
@@ -3237,83 +3243,83 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>TrashDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="217"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="194"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="223"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="200"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>已删除的聊天将在 %n 天后永久移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="236"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="213"/>
         <source>Deleted chats</source>
         <translation>已删除的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="240"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="217"/>
         <source>The trash is empty.</source>
         <translation>回收站是空的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="248"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="225"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="249"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="226"/>
         <source>Put the selected chats back in the list</source>
         <translation>将所选聊天放回列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="251"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="373"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="378"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="228"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="350"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="356"/>
         <source>Delete forever</source>
         <translation>永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="252"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="229"/>
         <source>Delete the selected chats; this cannot be undone</source>
         <translation>删除所选聊天；此操作无法撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="254"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="231"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="256"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="233"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="330"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="307"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="331"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="308"/>
         <source>Delete “{title}” forever? This cannot be undone.</source>
         <translation>永久删除“{title}”？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="335"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="312"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="346"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="323"/>
         <source>Delete the one chat in the trash forever? This cannot be undone.</source>
         <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="349"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="326"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
@@ -3361,47 +3367,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_TrashDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="149"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="126"/>
         <source>Untitled</source>
         <extracomment>Chats stay in the trash this long before the store removes them for good.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="178"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="155"/>
         <source>Deleted today</source>
         <translation>今天删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="180"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="157"/>
         <source>Deleted yesterday</source>
         <translation>昨天删除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="182"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="159"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>%n 天前删除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="185"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="162"/>
         <source>removed for good today</source>
         <translation>今天永久移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="187"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="164"/>
         <source>removed for good tomorrow</source>
         <translation>明天永久移除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="189"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="166"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>%n 天后永久移除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="190"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="167"/>
         <source>{deleted} · {removal}</source>
         <translation>{deleted} · {removal}</translation>
     </message>

@@ -54,7 +54,7 @@ class DraftRequests(QObject):
             return None
         self.count_id = next(self._ids)
         self._worker.drop_counts_before(self.count_id)
-        grounded = bool(session.grounded_collections())
+        grounded = bool(session.options.grounded_collections())
         self.count_requested.emit(
             count_request(self.count_id, session.state, draft, session.settings, focus, grounded)
         )
@@ -69,7 +69,7 @@ class DraftRequests(QObject):
             or session.is_streaming
             or session.is_loading
             or not draft.strip()
-            or session.grounded_collections()
+            or session.options.grounded_collections()
         ):
             return None
         history, behind = session.state.with_draft(draft)

@@ -6,7 +6,8 @@ stopped reply, a superseded load). It never blocks: every worker call is a queue
 
 The decisions live in plain objects it owns: ``ConversationState`` (the branch on screen, its
 paging, what the model no longer reads), ``ReplyInProgress`` (the reply being written, held by
-``ReplyStream``) and the per-chat settings functions of ``desktop.chat.chat_settings``. The
+``ReplyStream``) and, in ``ConversationOptions``, what the open chat is sent with (the per-chat
+settings of ``desktop.chat.chat_settings`` and the attached collections). The
 ``MessageListModel`` only shows ``state.shown`` and is never read back to decide anything.
 
 Every message is written to the ConversationStore as it happens: the user's message before the
@@ -31,8 +32,6 @@ from desktop.chat.chat_settings import (
     ChatSettings,
     attached_collections,
     auto_title,
-    read_settings,
-    stored_settings,
 )
 from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.conversation_state import (
@@ -42,6 +41,7 @@ from desktop.chat.conversation_state import (
     sibling_step,
 )
 from desktop.chat.protocol import ModelInfo
+from desktop.chat.qt.conversation_options import ConversationOptions, OptionsField
 from desktop.chat.qt.drafts import DraftRequests
 from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.chat.qt.message_model import MessageListModel, MessageRow
@@ -130,15 +130,11 @@ class ChatSession(QObject):
         self.state = ConversationState(PAGE_SIZE)
         """The branch on screen and what the model reads of it (plain, no Qt)."""
         self.messages = MessageListModel(self)
-        self.settings = ChatSettings()
         self._ids = itertools.count(1)  # one sequence: loads, replies, drafts and counts
-        self.default_overflow = OverflowStrategy.DROP
-        """The app-wide choice; a conversation's own choice (`overflow`) wins."""
-        self.overflow = OverflowStrategy.DROP
-        self.retriever: Retriever | None = None
-        self.attached: tuple[int, ...] = ()
-        self.prepare_while_typing = True
-        """Whether prepare_reply has the model evaluate the draft ahead (a setting)."""
+        self.options = ConversationOptions(store, self.state, parent=self)
+        """What the open chat is sent with: settings, overflow, attached collections."""
+        self.options.attached_changed.connect(self.attached_changed)
+        self.options.store_failed.connect(self.store_failed)
         self.loader = ModelLoader(worker, self._ids, self.state.forget_dropped, parent=self)
         """The loaded model and the load in flight."""
         loader = self.loader
@@ -171,6 +167,19 @@ class ChatSession(QObject):
         self.drafts.count_requested.connect(self.count_requested)
         self.drafts.prepare_requested.connect(self.prepare_requested)
         self.drafts.context_counted.connect(self.context_counted)
+
+    # The open chat's options (on ``options``; assignable here too) ---------------------------
+
+    settings: OptionsField[ChatSettings] = OptionsField()
+    overflow: OptionsField[OverflowStrategy] = OptionsField()
+    default_overflow: OptionsField[OverflowStrategy] = OptionsField()
+    prepare_while_typing: OptionsField[bool] = OptionsField()
+    retriever: OptionsField[Retriever | None] = OptionsField()
+
+    @property
+    def attached(self) -> tuple[int, ...]:
+        """The document collections attached to the open chat."""
+        return self.options.attached
 
     # State -----------------------------------------------------------------------------------
 
@@ -241,7 +250,7 @@ class ChatSession(QObject):
         self.messages.set_rows(())
         self._set_summary(None)
         self.has_earlier_changed.emit(False)
-        self._set_attached(())
+        self.options.set_attached(())
         self.conversation_opened.emit(None)
 
     def open_conversation(self, conversation_id: int) -> bool:
@@ -254,74 +263,38 @@ class ChatSession(QObject):
         leaf = summary.current_leaf_id
         self.state.open(conversation_id, self.store.path_to(leaf) if leaf is not None else ())
         self._show_path()
-        self.apply_conversation_settings()
-        self._set_attached(attached_collections(self.store.conversation_settings(conversation_id)))
+        options = self.options
+        options.apply_conversation_settings()
+        options.set_attached(
+            attached_collections(self.store.conversation_settings(conversation_id))
+        )
         self.conversation_opened.emit(summary)
         return True
 
     def apply_conversation_settings(self) -> None:
         """The open conversation's own system prompt and sampling win over the model's."""
-        if self.conversation_id is None:
-            return
-        summary = self.store.get_conversation(self.conversation_id)
-        if summary is None:
-            return
-        saved = self.store.conversation_settings(self.conversation_id)
-        self.settings, self.overflow = read_settings(
-            saved, summary.system_prompt, self.settings, self.default_overflow
-        )
+        self.options.apply_conversation_settings()
 
     def remember_conversation_settings(self) -> None:
         """Keeps changed settings with the open conversation."""
-        if self.conversation_id is not None:
-            self.store.update_conversation_settings(
-                self.conversation_id,
-                system_prompt=self.settings.system_prompt,
-                settings=stored_settings(self.settings, self.overflow, self.attached),
-            )
+        self.options.remember_conversation_settings()
 
     def set_overflow(self, strategy: OverflowStrategy) -> None:
         """The open conversation's choice for when it outgrows the window; kept with it."""
-        self.overflow = OverflowStrategy(strategy)
-        if self.conversation_id is not None:
-            try:
-                self.remember_conversation_settings()
-            except Exception as error:
-                self.store_failed.emit(str(error))
+        self.options.set_overflow(strategy)
 
     # Documents ---------------------------------------------------------------------------------
 
     def set_retriever(self, retriever: Retriever | None) -> None:
         """Lets replies be grounded in the user's collections (the app wires the documents
         feature's Retriever here)."""
-        self.retriever = retriever
+        self.options.retriever = retriever
 
     def attach_collection(self, collection_id: int) -> None:
-        if collection_id not in self.attached:
-            self._set_attached((*self.attached, collection_id), save=True)
+        self.options.attach_collection(collection_id)
 
     def detach_collection(self, collection_id: int) -> None:
-        if collection_id in self.attached:
-            self._set_attached(tuple(i for i in self.attached if i != collection_id), save=True)
-
-    def _set_attached(self, ids: tuple[int, ...], *, save: bool = False) -> None:
-        self.attached = ids
-        if save and self.conversation_id is not None:
-            try:
-                self.store.update_conversation_settings(
-                    self.conversation_id,
-                    settings=stored_settings(self.settings, self.overflow, ids),
-                )
-            except Exception as error:
-                self.store_failed.emit(str(error))
-        self.attached_changed.emit(ids)
-
-    def grounded_collections(self) -> list[int]:
-        """The attached collections that still exist: sending now looks up passages in them."""
-        retriever = self.retriever
-        if retriever is None:
-            return []
-        return [i for i in self.attached if retriever.name_of(i) is not None]
+        self.options.detach_collection(collection_id)
 
     # The branch on screen ----------------------------------------------------------------------
 
@@ -382,7 +355,7 @@ class ChatSession(QObject):
                 auto_title(first_text),
                 model_file=info.path if info is not None else "",
                 system_prompt=self.settings.system_prompt,
-                settings=stored_settings(self.settings, self.overflow, self.attached),
+                settings=self.options.stored(),
             ).id
         return self.state.conversation_id
 
@@ -494,14 +467,8 @@ class ChatSession(QObject):
 
     def _request_reply(self) -> None:
         """Asks for a reply to the branch on screen (its last message is the user's)."""
-        grounded, retriever = self.grounded_collections(), self.retriever
-        names = tuple(retriever.name_of(i) or "" for i in self.attached) if retriever else ()
         self.replies.ask(
-            next(self._ids),
-            self.settings,
-            self.overflow,
-            self.model_info,
-            (retriever, tuple(grounded), names) if grounded and retriever is not None else None,
+            next(self._ids), self.settings, self.overflow, self.model_info, self.options.grounding()
         )
 
 

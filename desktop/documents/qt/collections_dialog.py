@@ -22,15 +22,15 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QListView,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.documents.index import CollectionInfo, IndexProgress, UpdateReport
+from desktop.documents.index import CollectionInfo
 from desktop.documents.qt.collections import CollectionListModel, DocumentCollections
+from desktop.documents.qt.collections_panels import EmbeddingPanel, IndexProgressPanel
 from desktop.qtkit.plain_text import ask_plain
 
 __all__ = ["CollectionsDialog"]
@@ -144,66 +144,30 @@ class CollectionsDialog(QDialog):
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([240, 520])
 
-        self.progress_label = QLabel()
-        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.progress_label.setMinimumWidth(1)
-        self.progress_bar = QProgressBar()
-        self.pause_button = QPushButton(self.tr("&Pause"))
-        self.pause_button.clicked.connect(self.toggle_pause)
-        self.cancel_button = QPushButton(self.tr("&Stop"))
-        self.cancel_button.setToolTip(self.tr("Stop indexing; what is indexed so far stays"))
-        self.cancel_button.clicked.connect(documents.cancel)
-        self.progress_row = QWidget()
-        progress_layout = QHBoxLayout(self.progress_row)
-        progress_layout.setContentsMargins(0, 0, 0, 0)
-        progress_layout.addWidget(self.progress_bar, 1)
-        progress_layout.addWidget(self.pause_button)
-        progress_layout.addWidget(self.cancel_button)
-        self.report_label = QLabel()
-        self.report_label.setWordWrap(True)
-        self.report_label.setTextFormat(Qt.TextFormat.PlainText)
-
-        self.embedding_label = QLabel()
-        self.embedding_label.setWordWrap(True)
-        self.embedding_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.embedding_button = QPushButton(self.tr("Embedding &model…"))
-        self.embedding_button.setToolTip(
-            self.tr(
-                "Optional: a GGUF embedding model also finds passages that say the same thing "
-                "in other words"
-            )
-        )
-        self.embedding_button.clicked.connect(self.choose_embedding_model)
-        self.embedding_off_button = QPushButton(self.tr("Words &only"))
-        self.embedding_off_button.clicked.connect(lambda: self.set_embedding_model(""))
-        embedding_row = QHBoxLayout()
-        embedding_row.addWidget(self.embedding_label, 1)
-        embedding_row.addWidget(self.embedding_button)
-        embedding_row.addWidget(self.embedding_off_button)
-        self._vectors: tuple[int, int] | None = None
-        self._embedding_problem = ""
+        self.progress = IndexProgressPanel(documents)
+        self.progress_label = self.progress.progress_label
+        self.progress_bar = self.progress.progress_bar
+        self.pause_button = self.progress.pause_button
+        self.cancel_button = self.progress.cancel_button
+        self.progress_row = self.progress.progress_row
+        self.report_label = self.progress.report_label
+        self.embedding = EmbeddingPanel(documents)
+        self.embedding.embedding_model_chosen.connect(self.embedding_model_chosen)
+        self.embedding.embedding_button.clicked.connect(self.choose_embedding_model)
+        self.embedding_label = self.embedding.embedding_label
+        self.embedding_button = self.embedding.embedding_button
+        self.embedding_off_button = self.embedding.embedding_off_button
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(splitter, 1)
-        layout.addWidget(self.progress_label)
-        layout.addWidget(self.progress_row)
-        layout.addWidget(self.report_label)
-        layout.addLayout(embedding_row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.embedding)
         layout.addWidget(buttons)
 
         documents.collections.modelReset.connect(self.on_collections_reset)
-        documents.progress_changed.connect(self.on_documents_progress_changed)
-        documents.index_finished.connect(self.on_documents_index_finished)
-        documents.index_failed.connect(self.on_documents_index_failed)
-        documents.busy_changed.connect(self.on_documents_busy_changed)
-        documents.paused_changed.connect(self.on_documents_paused_changed)
-        documents.embedding_progress.connect(self.on_documents_embedding_progress)
-        documents.embedding_failed.connect(self.on_documents_embedding_failed)
-        self._show_embedding()
-        self.on_documents_busy_changed(documents.is_busy)
         self.on_collections_reset()
 
     # -- selection --
@@ -333,12 +297,6 @@ class CollectionsDialog(QDialog):
         if self._selected is not None:
             self._job = self.documents.update(self._selected)
 
-    def toggle_pause(self) -> None:
-        if self.documents.is_paused:
-            self.documents.resume()
-        else:
-            self.documents.pause()
-
     def _info(self) -> CollectionInfo | None:
         if self._selected is None:
             return None
@@ -356,59 +314,6 @@ class CollectionsDialog(QDialog):
             event.acceptProposedAction()
             self.add_paths(paths)
 
-    # -- progress --
-
-    @Slot(bool)
-    def on_documents_busy_changed(self, busy: bool) -> None:
-        self.progress_row.setVisible(busy)
-        self.progress_label.setVisible(busy)
-        if busy:
-            self.progress_label.setText(self.tr("Looking for files…"))
-            self.progress_bar.setRange(0, 0)
-        self.on_documents_paused_changed(self.documents.is_paused)
-
-    @Slot(bool)
-    def on_documents_paused_changed(self, paused: bool) -> None:
-        self.pause_button.setText(self.tr("&Resume") if paused else self.tr("&Pause"))
-
-    @Slot(int, object)
-    def on_documents_progress_changed(self, job_id: int, progress: IndexProgress) -> None:
-        total = max(progress.total, 1)
-        self.progress_bar.setRange(0, total)
-        self.progress_bar.setValue(min(progress.done, total))
-        name = Path(progress.path).name if progress.path else ""
-        self.progress_label.setText(
-            self.tr("Indexing {done} of {total}: {name}").format(
-                done=min(progress.done + 1, progress.total), total=progress.total, name=name
-            )
-            if name
-            else self.tr("Finishing…")
-        )
-
-    @Slot(int, object)
-    def on_documents_index_finished(self, job_id: int, report: UpdateReport) -> None:
-        if report.cancelled:
-            text = self.tr("Stopped. Files indexed so far stay; Re-index carries on.")
-        else:
-            text = self.tr(
-                "Done: {added} added, {changed} changed, {removed} removed, "
-                "{unreadable} unreadable."
-            ).format(
-                added=report.added,
-                changed=report.changed,
-                removed=report.removed,
-                unreadable=len(report.unreadable),
-            )
-        if report.missing_sources:
-            text += " " + self.tr("Not found: {paths}").format(
-                paths=", ".join(report.missing_sources)
-            )
-        self.report_label.setText(text)
-
-    @Slot(int, str)
-    def on_documents_index_failed(self, job_id: int, message: str) -> None:
-        self.report_label.setText(self.tr("Indexing failed: {message}").format(message=message))
-
     # -- meaning search --
 
     def choose_embedding_model(self) -> None:
@@ -417,45 +322,8 @@ class CollectionsDialog(QDialog):
             self.set_embedding_model(path)
 
     def set_embedding_model(self, path: str) -> None:
-        self._vectors = None
-        self._embedding_problem = ""
-        self.documents.set_embedding_model(path)
-        self.embedding_model_chosen.emit(path)
-        self._show_embedding()
-
-    @Slot(int, int, int)
-    def on_documents_embedding_progress(self, job_id: int, done: int, total: int) -> None:
-        self._vectors = (done, total)
-        self._show_embedding()
-
-    @Slot(str)
-    def on_documents_embedding_failed(self, problem: str) -> None:
-        self._embedding_problem = problem
-        self._show_embedding()
-
-    def _show_embedding(self) -> None:
-        path = self.documents.embedding_model
-        self.embedding_off_button.setEnabled(bool(path))
-        if not path:
-            self.embedding_label.setText(
-                self.tr("Search: words (add an embedding model to also search by meaning)")
-            )
-        elif self._embedding_problem:
-            self.embedding_label.setText(
-                self.tr("The embedding model cannot be used: {problem}").format(
-                    problem=self._embedding_problem
-                )
-            )
-        elif self._vectors is not None:
-            self.embedding_label.setText(
-                self.tr("Search: words and meaning ({name}; {done} of {total} passages)").format(
-                    name=Path(path).name, done=self._vectors[0], total=self._vectors[1]
-                )
-            )
-        else:
-            self.embedding_label.setText(
-                self.tr("Search: words and meaning ({name})").format(name=Path(path).name)
-            )
+        """Uses `path` for meaning search ("" turns it off) and says so to the owner."""
+        self.embedding.set_embedding_model(path)
 
     # -- modal questions (replaced in tests) --
 

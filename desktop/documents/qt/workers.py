@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -316,41 +316,31 @@ class IndexWorker(QObject):
         self._announce(collection_id)
         self.on_update_requested(IndexJob(job_id, collection_id))
 
-    @Slot(int, object)
-    def on_sources_added(self, collection_id: int, sources: Sequence[str]) -> None:
+    def _change(self, change: Callable[[DocumentIndex], object], shown: int | None = None) -> None:
+        """Makes one change to the index, then announces the collections (and the files of
+        `shown`); a failure is reported, not raised (it would end the thread)."""
         try:
-            self.index().add_sources(collection_id, sources)
+            change(self.index())
         except Exception as error:
             self.index_failed.emit(0, str(error))
             return
-        self._announce(collection_id)
+        self._announce(shown)
+
+    @Slot(int, object)
+    def on_sources_added(self, collection_id: int, sources: Sequence[str]) -> None:
+        self._change(lambda index: index.add_sources(collection_id, sources), collection_id)
 
     @Slot(int, str)
     def on_source_removed(self, collection_id: int, source: str) -> None:
-        try:
-            self.index().remove_source(collection_id, source)
-        except Exception as error:
-            self.index_failed.emit(0, str(error))
-            return
-        self._announce(collection_id)
+        self._change(lambda index: index.remove_source(collection_id, source), collection_id)
 
     @Slot(int, str)
     def on_rename_requested(self, collection_id: int, name: str) -> None:
-        try:
-            self.index().rename_collection(collection_id, name)
-        except Exception as error:
-            self.index_failed.emit(0, str(error))
-            return
-        self._announce()
+        self._change(lambda index: index.rename_collection(collection_id, name))
 
     @Slot(int)
     def on_delete_requested(self, collection_id: int) -> None:
-        try:
-            self.index().delete_collection(collection_id)
-        except Exception as error:
-            self.index_failed.emit(0, str(error))
-            return
-        self._announce()
+        self._change(lambda index: index.delete_collection(collection_id))
 
     @Slot(str)
     def on_embedding_model_set(self, path: str) -> None:

@@ -125,14 +125,10 @@ class ConversationListModel(RowListModel):
         return False
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
+        """The base's read-only flags, plus editable: a title can be renamed in place."""
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsEditable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008 - Qt signature
         return not parent.isValid() and self._fetch is not None

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 from desktop.history.qt.chat_list_model import ConversationListModel
 from desktop.history.qt.search_results import SearchResultsModel
 
-__all__ = ["ConversationDelegate", "SearchResultDelegate"]
+__all__ = ["ConversationDelegate", "SearchResultDelegate", "begin_row"]
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -51,8 +51,21 @@ def _pin_path() -> QPainterPath:
 _PIN = _pin_path()
 
 
-def _row_colors(opt: QStyleOptionViewItem) -> tuple[QPalette.ColorGroup, bool, QColor, QColor]:
-    """The palette group, whether the row is selected, and its text and dimmed colours."""
+def begin_row(
+    delegate: QStyledItemDelegate,
+    painter: QPainter,
+    option: QStyleOptionViewItem,
+    index: _Index,
+) -> tuple[QStyleOptionViewItem, QPalette.ColorGroup, bool, QColor, QColor]:
+    """Starts painting a row the way every list in history/ does (the sidebar's delegates and
+    the trash's): the style's own background (hover, selection) without its text, then the
+    row's option, palette group, whether it is selected, and its text and dimmed colours."""
+    opt = QStyleOptionViewItem(option)
+    delegate.initStyleOption(opt, index)
+    opt.text = ""
+    widget = opt.widget
+    style = widget.style() if widget is not None else QApplication.style()
+    style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
     group = _color_group(opt)
     selected = bool(opt.state & QStyle.StateFlag.State_Selected)
     text_color = opt.palette.color(
@@ -64,7 +77,7 @@ def _row_colors(opt: QStyleOptionViewItem) -> tuple[QPalette.ColorGroup, bool, Q
         if selected
         else opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
     )
-    return group, selected, text_color, dim_color
+    return opt, group, selected, text_color, dim_color
 
 
 def _color_group(option: QStyleOptionViewItem) -> QPalette.ColorGroup:
@@ -73,13 +86,6 @@ def _color_group(option: QStyleOptionViewItem) -> QPalette.ColorGroup:
     if option.state & QStyle.StateFlag.State_Active:
         return QPalette.ColorGroup.Active
     return QPalette.ColorGroup.Inactive
-
-
-def _draw_panel(painter: QPainter, option: QStyleOptionViewItem) -> None:
-    """The style's own row background (hover, selection), without its text."""
-    widget = option.widget
-    style = widget.style() if widget is not None else QApplication.style()
-    style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
 
 
 class ConversationDelegate(QStyledItemDelegate):
@@ -94,11 +100,7 @@ class ConversationDelegate(QStyledItemDelegate):
         return QSize(max(option.rect.width(), 100), max(height, _PIN_SIZE + 2 * _V_PAD))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        _draw_panel(painter, opt)
-        _group, selected, text_color, dim_color = _row_colors(opt)
+        opt, _group, selected, text_color, dim_color = begin_row(self, painter, option, index)
         if selected:
             dim_color.setAlphaF(0.75)
 
@@ -174,11 +176,7 @@ class SearchResultDelegate(QStyledItemDelegate):
         return QSize(max(option.rect.width(), 100), height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        _draw_panel(painter, opt)
-        group, selected, text_color, dim_color = _row_colors(opt)
+        opt, group, selected, text_color, dim_color = begin_row(self, painter, option, index)
         mark_color = QColor(opt.palette.color(group, QPalette.ColorRole.Highlight))
         mark_color.setAlphaF(0.28)
 

@@ -24,10 +24,9 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -35,7 +34,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -43,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversation import ConversationSummary
+from desktop.history.qt.list_delegates import begin_row
 from desktop.qtkit.list_model import RowListModel
 
 __all__ = ["RETENTION_DAYS", "TrashDialog", "TrashListModel"]
@@ -116,29 +115,7 @@ class _TrashDelegate(QStyledItemDelegate):
         return QSize(max(option.rect.width(), 100), height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
-
-        if not opt.state & QStyle.StateFlag.State_Enabled:
-            group = QPalette.ColorGroup.Disabled
-        elif opt.state & QStyle.StateFlag.State_Active:
-            group = QPalette.ColorGroup.Active
-        else:
-            group = QPalette.ColorGroup.Inactive
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        text_color = opt.palette.color(
-            group,
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text,
-        )
-        dim_color = (
-            QColor(text_color)
-            if selected
-            else opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
-        )
+        opt, _group, _selected, text_color, dim_color = begin_row(self, painter, option, index)
 
         rect = opt.rect.adjusted(_H_PAD, _V_PAD, -_H_PAD, -_V_PAD)
         line = opt.fontMetrics.height()

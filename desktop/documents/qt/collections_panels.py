@@ -1,0 +1,198 @@
+"""The two self-contained parts of the Collections dialog below its lists: indexing progress
+(bar, pause, stop, the last job's report) and the meaning-search line (which embedding model).
+
+Why apart from :class:`~desktop.documents.qt.collections_dialog.CollectionsDialog`: each only
+follows :class:`DocumentCollections`' signals and shows them, with no share in the dialog's
+selection or commands; the dialog keeps its widgets' names as attributes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+from desktop.documents.index import IndexProgress, UpdateReport
+from desktop.documents.qt.collections import DocumentCollections
+
+__all__ = ["EmbeddingPanel", "IndexProgressPanel"]
+
+
+class IndexProgressPanel(QWidget):
+    """What indexing is doing now (shown only while busy, with Pause/Resume and Stop) and how
+    the last job ended (always shown, plain text: file paths and error messages are not ours).
+    """
+
+    def __init__(self, documents: DocumentCollections, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.documents = documents
+        self.progress_label = QLabel()
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress_label.setMinimumWidth(1)
+        self.progress_bar = QProgressBar()
+        self.pause_button = QPushButton(self.tr("&Pause"))
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.cancel_button = QPushButton(self.tr("&Stop"))
+        self.cancel_button.setToolTip(self.tr("Stop indexing; what is indexed so far stays"))
+        self.cancel_button.clicked.connect(documents.cancel)
+        self.progress_row = QWidget()
+        progress_layout = QHBoxLayout(self.progress_row)
+        progress_layout.setContentsMargins(0, 0, 0, 0)
+        progress_layout.addWidget(self.progress_bar, 1)
+        progress_layout.addWidget(self.pause_button)
+        progress_layout.addWidget(self.cancel_button)
+        self.report_label = QLabel()
+        self.report_label.setWordWrap(True)
+        self.report_label.setTextFormat(Qt.TextFormat.PlainText)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.progress_label)
+        layout.addWidget(self.progress_row)
+        layout.addWidget(self.report_label)
+
+        documents.progress_changed.connect(self.on_documents_progress_changed)
+        documents.index_finished.connect(self.on_documents_index_finished)
+        documents.index_failed.connect(self.on_documents_index_failed)
+        documents.busy_changed.connect(self.on_documents_busy_changed)
+        documents.paused_changed.connect(self.on_documents_paused_changed)
+        self.on_documents_busy_changed(documents.is_busy)
+
+    def toggle_pause(self) -> None:
+        if self.documents.is_paused:
+            self.documents.resume()
+        else:
+            self.documents.pause()
+
+    @Slot(bool)
+    def on_documents_busy_changed(self, busy: bool) -> None:
+        self.progress_row.setVisible(busy)
+        self.progress_label.setVisible(busy)
+        if busy:
+            self.progress_label.setText(self.tr("Looking for files…"))
+            self.progress_bar.setRange(0, 0)
+        self.on_documents_paused_changed(self.documents.is_paused)
+
+    @Slot(bool)
+    def on_documents_paused_changed(self, paused: bool) -> None:
+        self.pause_button.setText(self.tr("&Resume") if paused else self.tr("&Pause"))
+
+    @Slot(int, object)
+    def on_documents_progress_changed(self, job_id: int, progress: IndexProgress) -> None:
+        total = max(progress.total, 1)
+        self.progress_bar.setRange(0, total)
+        self.progress_bar.setValue(min(progress.done, total))
+        name = Path(progress.path).name if progress.path else ""
+        self.progress_label.setText(
+            self.tr("Indexing {done} of {total}: {name}").format(
+                done=min(progress.done + 1, progress.total), total=progress.total, name=name
+            )
+            if name
+            else self.tr("Finishing…")
+        )
+
+    @Slot(int, object)
+    def on_documents_index_finished(self, job_id: int, report: UpdateReport) -> None:
+        if report.cancelled:
+            text = self.tr("Stopped. Files indexed so far stay; Re-index carries on.")
+        else:
+            text = self.tr(
+                "Done: {added} added, {changed} changed, {removed} removed, "
+                "{unreadable} unreadable."
+            ).format(
+                added=report.added,
+                changed=report.changed,
+                removed=report.removed,
+                unreadable=len(report.unreadable),
+            )
+        if report.missing_sources:
+            text += " " + self.tr("Not found: {paths}").format(
+                paths=", ".join(report.missing_sources)
+            )
+        self.report_label.setText(text)
+
+    @Slot(int, str)
+    def on_documents_index_failed(self, job_id: int, message: str) -> None:
+        self.report_label.setText(self.tr("Indexing failed: {message}").format(message=message))
+
+
+class EmbeddingPanel(QWidget):
+    """Which search the collections get: words only, or words and meaning through a GGUF
+    embedding model, with how many passages have vectors and why the model cannot be used.
+
+    The "Embedding model…" button is left for the owner to connect: the owner asks for the file
+    (a question tests answer), then calls :meth:`set_embedding_model`.
+
+    Signals:
+        embedding_model_chosen(str): the user picked a model, or "" (Words only) to turn
+            meaning search off.
+    """
+
+    embedding_model_chosen = Signal(str)
+
+    def __init__(self, documents: DocumentCollections, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.documents = documents
+        self.embedding_label = QLabel()
+        self.embedding_label.setWordWrap(True)
+        self.embedding_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.embedding_button = QPushButton(self.tr("Embedding &model…"))
+        self.embedding_button.setToolTip(
+            self.tr(
+                "Optional: a GGUF embedding model also finds passages that say the same thing "
+                "in other words"
+            )
+        )
+        self.embedding_off_button = QPushButton(self.tr("Words &only"))
+        self.embedding_off_button.clicked.connect(lambda: self.set_embedding_model(""))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.embedding_label, 1)
+        layout.addWidget(self.embedding_button)
+        layout.addWidget(self.embedding_off_button)
+        self._vectors: tuple[int, int] | None = None
+        self._embedding_problem = ""
+        documents.embedding_progress.connect(self.on_documents_embedding_progress)
+        documents.embedding_failed.connect(self.on_documents_embedding_failed)
+        self._show_embedding()
+
+    def set_embedding_model(self, path: str) -> None:
+        self._vectors = None
+        self._embedding_problem = ""
+        self.documents.set_embedding_model(path)
+        self.embedding_model_chosen.emit(path)
+        self._show_embedding()
+
+    @Slot(int, int, int)
+    def on_documents_embedding_progress(self, job_id: int, done: int, total: int) -> None:
+        self._vectors = (done, total)
+        self._show_embedding()
+
+    @Slot(str)
+    def on_documents_embedding_failed(self, problem: str) -> None:
+        self._embedding_problem = problem
+        self._show_embedding()
+
+    def _show_embedding(self) -> None:
+        path = self.documents.embedding_model
+        self.embedding_off_button.setEnabled(bool(path))
+        if not path:
+            self.embedding_label.setText(
+                self.tr("Search: words (add an embedding model to also search by meaning)")
+            )
+        elif self._embedding_problem:
+            self.embedding_label.setText(
+                self.tr("The embedding model cannot be used: {problem}").format(
+                    problem=self._embedding_problem
+                )
+            )
+        elif self._vectors is not None:
+            self.embedding_label.setText(
+                self.tr("Search: words and meaning ({name}; {done} of {total} passages)").format(
+                    name=Path(path).name, done=self._vectors[0], total=self._vectors[1]
+                )
+            )
+        else:
+            self.embedding_label.setText(
+                self.tr("Search: words and meaning ({name})").format(name=Path(path).name)
+            )
