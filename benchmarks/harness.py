@@ -987,21 +987,21 @@ def measure_download(cfg: Config, res: Results, work: Path) -> None:
     worker = DownloadWorker(parallel=1)
     worker.moveToThread(thread)
     thread.start()
-    real_write, real_digest = transfer._write_chunk, transfer._Digest.hexdigest
+    real_write, real_digest = transfer.write_chunk, transfer.Digest.hexdigest
     if cfg.download_delay_s:
 
         def slow_write(f: Any, data: bytes) -> None:
             time.sleep(cfg.download_delay_s * len(data) / (1 << 20))
             real_write(f, data)
 
-        transfer._write_chunk = slow_write  # type: ignore[assignment]
+        transfer.write_chunk = slow_write  # type: ignore[assignment]
     if cfg.verify_delay_s:
 
         def slow_digest(self: Any) -> str:
             time.sleep(cfg.verify_delay_s)
             return real_digest(self)
 
-        transfer._Digest.hexdigest = slow_digest  # type: ignore[method-assign]
+        transfer.Digest.hexdigest = slow_digest  # type: ignore[method-assign]
     plain, ours, tails, hashed = [], [], [], []
     try:
         for rep in range(cfg.download_reps):
@@ -1014,8 +1014,8 @@ def measure_download(cfg: Config, res: Results, work: Path) -> None:
             ours.append(total)
             tails.append(tail / total)
     finally:
-        transfer._write_chunk = real_write  # type: ignore[assignment]
-        transfer._Digest.hexdigest = real_digest  # type: ignore[method-assign]
+        transfer.write_chunk = real_write  # type: ignore[assignment]
+        transfer.Digest.hexdigest = real_digest  # type: ignore[method-assign]
         worker.shutdown()
         thread.quit()
         thread.wait()

@@ -159,7 +159,7 @@ def context_scene(hearthside, app: QApplication, out: Path) -> None:
     hearthside.chat.summary_note.set_expanded(True)
     data = QMimeData()
     data.setText("The keeper wrote down the wind, the tide and every ship he saw. " * 200)
-    hearthside.chat.composer._input.insertFromMimeData(data)
+    hearthside.chat.composer.editor.insertFromMimeData(data)
     for _ in range(100):
         if hearthside.chat.long_text_offer.isVisible():
             break

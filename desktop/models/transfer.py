@@ -142,8 +142,9 @@ def _meta_path(target: Path) -> Path:
     return target.with_name(target.name + ".part.json")
 
 
-def _write_chunk(f: BinaryIO, data: bytes) -> None:
-    """One write; a seam for tests that inject ENOSPC."""
+def write_chunk(f: BinaryIO, data: bytes) -> None:
+    """One write of a download: public as the seam where tests inject a full disk (ENOSPC) and
+    the benchmark slows the transfer to see its figure move."""
     f.write(data)
 
 
@@ -162,7 +163,7 @@ class _Speed:
         return (done - d0) / (now - t0) if now > t0 else 0.0
 
 
-class _Digest:
+class Digest:
     """SHA-256 of the bytes as they arrive, hashed on a thread of its own; can start over (a
     server that ignores a range, a dropped part).
 
@@ -180,6 +181,18 @@ class _Digest:
         self._changed = threading.Condition()
         self._closed = False
         self._thread: threading.Thread | None = None
+
+    @property
+    def unhashed(self) -> int:
+        """Bytes handed to :meth:`update` and not hashed yet (the backlog holds the writer back
+        beyond its limit)."""
+        return self._unhashed
+
+    @property
+    def hashing_thread(self) -> threading.Thread | None:
+        """The thread that hashes, once the first bytes arrived; it ends when the digest is
+        left."""
+        return self._thread
 
     def update(self, data: bytes) -> None:
         with self._changed:
@@ -221,7 +234,7 @@ class _Digest:
         self._drain()
         return self._hash.hexdigest()
 
-    def __enter__(self) -> _Digest:
+    def __enter__(self) -> Digest:
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -285,7 +298,7 @@ def download(
 
     done = part.stat().st_size if part.exists() else 0
     _check_space(target.parent, size - done)
-    with _Digest() as hasher:
+    with Digest() as hasher:
         if done:
             with open(part, "rb") as f:
                 while chunk := f.read(4 * _MIB):
@@ -402,7 +415,7 @@ def _attempt(
     part: Path,
     done: int,
     size: int,
-    hasher: _Digest,
+    hasher: Digest,
     etag: str | None,
     extra_headers: dict[str, str],
     control: TransferControl,
@@ -460,7 +473,7 @@ def _attempt(
                     if done + len(chunk) > size:
                         chunk = chunk[: size - done]
                     try:
-                        _write_chunk(f, chunk)
+                        write_chunk(f, chunk)
                     except OSError as exc:
                         raise _disk_error(exc, part, size - done) from None
                     hasher.update(chunk)
@@ -507,7 +520,7 @@ def _disk_error(exc: OSError, part: Path, remaining: int) -> TransferError:
     return TransferError(TransferProblem.DISK_ERROR, f"Could not write “{part.name}”.", str(exc))
 
 
-def _truncate(part: Path, hasher: _Digest) -> int:
+def _truncate(part: Path, hasher: Digest) -> int:
     """Empty the part and restart the running hash."""
     with open(part, "wb"):
         pass

@@ -32,7 +32,7 @@ def test_first_start_unpacks_the_starter_model_and_chats(
     assert "Demo model" in window.banner.text()
     assert "built-in" in window.banner.text()
 
-    editor = app.chat.composer._input
+    editor = app.chat.composer.editor
     qtbot.keyClicks(editor, "What is the capital of France?")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=120_000)
@@ -61,13 +61,13 @@ def test_a_reply_prepared_while_typing_is_the_reply_sent_cold(qtbot, app) -> Non
     app.load_initial_model(None)
     qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=120_000)
     session, worker = app.session, app.worker
-    editor = app.chat.composer._input
+    editor = app.chat.composer.editor
     editor.setFocus()
     qtbot.keyClicks(editor, "Name three rivers in Europe.")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not session.is_streaming, timeout=120_000)
     counter = app.chat.context_counter
-    counter._timer.setInterval(60_000)  # the pause comes when the test says so
+    counter.timer.setInterval(60_000)  # the pause comes when the test says so
     qtbot.keyClicks(editor, "Which of them is the longest, and how long is it?")
     # The text as typed, then at the pause the reply's header: each draft's tokens are
     # counted once all of them are evaluated.

@@ -216,7 +216,7 @@ def test_full_disk_mid_transfer_stops_cleanly(
     hub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     written = 0
-    real_write = transfer._write_chunk
+    real_write = transfer.write_chunk
 
     def filling_disk(f, data: bytes) -> None:  # type: ignore[no-untyped-def]
         nonlocal written
@@ -225,7 +225,7 @@ def test_full_disk_mid_transfer_stops_cleanly(
         real_write(f, data)
         written += len(data)
 
-    monkeypatch.setattr(transfer, "_write_chunk", filling_disk)
+    monkeypatch.setattr(transfer, "write_chunk", filling_disk)
     other = tmp_path / "someone-elses-file.txt"
     other.write_text("keep me")
     target = tmp_path / NAME
@@ -235,7 +235,7 @@ def test_full_disk_mid_transfer_stops_cleanly(
     assert info.value.needed_bytes >= SIZE - written
     assert part_path(target).stat().st_size == written  # kept for later
     assert other.read_text() == "keep me" and not target.exists()
-    monkeypatch.setattr(transfer, "_write_chunk", real_write)
+    monkeypatch.setattr(transfer, "write_chunk", real_write)
     assert _get(hub, target) is TransferOutcome.DONE  # room again: it resumes
     assert hub.requests("/cdn/")[-1].range == f"bytes={written}-"
 
@@ -258,15 +258,15 @@ def test_digest_on_its_own_thread_matches_hashlib_and_starts_over() -> None:
     the backlog must hold the writer back rather than grow, and a reset must drop what came
     before it (a server that ignored the range)."""
     pieces = [random.Random(i).randbytes(random.Random(i).randrange(1, 300_000)) for i in range(60)]
-    with transfer._Digest(backlog=256 * 1024) as digest:
+    with transfer.Digest(backlog=256 * 1024) as digest:
         for piece in pieces[:20]:
             digest.update(piece)
-            assert digest._unhashed <= 256 * 1024 + len(piece)
+            assert digest.unhashed <= 256 * 1024 + len(piece)
         digest.reset()
         for piece in pieces[20:]:
             digest.update(piece)
         assert digest.hexdigest() == hashlib.sha256(b"".join(pieces[20:])).hexdigest()
-        thread = digest._thread
+        thread = digest.hashing_thread
     assert thread is not None
     thread.join(timeout=5)
     assert not thread.is_alive(), "leaving the digest must end its thread"

@@ -26,10 +26,10 @@ class DeltaRecorder(QObject):
 def test_welcome_screen_until_a_model_loads(qtbot, app, tiny_gguf: Path) -> None:
     window = app.window
     assert window.pages.currentIndex() == 0
-    assert not app.chat.composer._input.isEnabled() or not app.chat.composer.isEnabled()
+    assert not app.chat.composer.editor.isEnabled() or not app.chat.composer.isEnabled()
     load_tiny(qtbot, app, tiny_gguf)
     assert window.pages.currentIndex() == 1
-    assert app.chat.composer._input.isEnabled()
+    assert app.chat.composer.editor.isEnabled()
     assert "Hearthside Tiny Test" in app.models.model_label.text()
     assert app.models.backend_label.text()
 
@@ -59,7 +59,7 @@ def test_stop_keeps_the_partial_reply(qtbot, app, long_context_tiny_gguf: Path) 
     type_and_send(qtbot, app, "Talk forever")
     qtbot.waitUntil(lambda: len(rows(app)[1].content) > 3, timeout=30_000)
     clicked = time.perf_counter()
-    qtbot.mouseClick(app.chat.composer._button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(app.chat.composer.send_button, Qt.MouseButton.LeftButton)
     assert not app.session.is_streaming
     assert time.perf_counter() - clicked < 0.2
     partial = rows(app)[1].content
@@ -75,7 +75,7 @@ def test_escape_stops_a_reply(qtbot, app, long_context_tiny_gguf: Path) -> None:
     load_tiny(qtbot, app, long_context_tiny_gguf, 32768, temperature=1.0, max_tokens=100_000)
     type_and_send(qtbot, app, "Go")
     qtbot.waitUntil(lambda: len(rows(app)[1].content) > 3, timeout=30_000)
-    qtbot.keyClick(app.chat.composer._input, Qt.Key.Key_Escape)
+    qtbot.keyClick(app.chat.composer.editor, Qt.Key.Key_Escape)
     assert not app.session.is_streaming
 
 
@@ -130,7 +130,7 @@ def test_too_long_message_is_kept_and_explained(qtbot, app, tiny_gguf: Path) -> 
     load_tiny(qtbot, app, tiny_gguf, max_tokens=16)
     long_text = "lorem ipsum " * 400
     app.chat.composer.set_text(long_text)
-    qtbot.keyClick(app.chat.composer._input, Qt.Key.Key_Return)
+    qtbot.keyClick(app.chat.composer.editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: app.window.error_box is not None, timeout=30_000)
     assert "too long" in app.window.error_box.text()
     assert rows(app)[0].content == long_text.strip()

@@ -187,31 +187,31 @@ class Composer(QWidget):
             "Write a message… (Enter to send, Shift+Enter for a new line)"
         )
 
-        self._input = _InputEdit(self)
-        self._input.setObjectName("composerInput")
-        self._input.setFrameShape(QFrame.Shape.StyledPanel)
-        self._input.setTabChangesFocus(True)
-        self._input.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self._input.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
-        self._input.setPlaceholderText(self._ready_placeholder)
-        self._input.setAccessibleName(self.tr("Message"))
-        self._input.submit.connect(self._on_input_submit)
-        self._input.escape.connect(self._on_input_escape)
-        self._input.document().contentsChanged.connect(self._update_height)
-        self._input.textChanged.connect(self._update_button)
-        self._input.textChanged.connect(self.draft_changed)
-        self._input.long_text_inserted.connect(self.long_text_inserted)
-        self._input.file_refused.connect(self.file_refused)
+        self.editor = _InputEdit(self)
+        self.editor.setObjectName("composerInput")
+        self.editor.setFrameShape(QFrame.Shape.StyledPanel)
+        self.editor.setTabChangesFocus(True)
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        self.editor.setPlaceholderText(self._ready_placeholder)
+        self.editor.setAccessibleName(self.tr("Message"))
+        self.editor.submit.connect(self._on_input_submit)
+        self.editor.escape.connect(self._on_input_escape)
+        self.editor.document().contentsChanged.connect(self._update_height)
+        self.editor.textChanged.connect(self._update_button)
+        self.editor.textChanged.connect(self.draft_changed)
+        self.editor.long_text_inserted.connect(self.long_text_inserted)
+        self.editor.file_refused.connect(self.file_refused)
 
-        self._button = QPushButton(self)
-        self._button.setObjectName("composerButton")
-        self._button.clicked.connect(self._on_button_clicked)
+        self.send_button = QPushButton(self)
+        self.send_button.setObjectName("composerButton")
+        self.send_button.clicked.connect(self._on_button_clicked)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(8)
-        layout.addWidget(self._input, 1)
-        layout.addWidget(self._button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
 
         self._update_button()
         self._update_height()
@@ -220,17 +220,17 @@ class Composer(QWidget):
 
     def text(self) -> str:
         """The text as typed (not stripped)."""
-        return self._input.toPlainText()
+        return self.editor.toPlainText()
 
     def set_text(self, text: str) -> None:
         """Put ``text`` in the box (e.g. to edit a message again)."""
-        self._input.setPlainText(text)
+        self.editor.setPlainText(text)
 
     def insert_file(self, path: Path) -> bool:
         """Puts a .txt/.md file's text into the message at the cursor (File › Insert text
         file…); the long-text offer follows. False when it cannot be read as text."""
-        self._input.setFocus(Qt.FocusReason.OtherFocusReason)
-        return self._input.insert_file(path)
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        return self.editor.insert_file(path)
 
     def trim_part(self, part: str, keep_chars: int) -> bool:
         """Cuts `part` (a paste still in the box) down to its first `keep_chars` characters,
@@ -243,7 +243,7 @@ class Composer(QWidget):
         def utf16(index: int) -> int:  # Qt counts UTF-16 units, Python code points
             return len(text[:index].encode("utf-16-le")) // 2
 
-        cursor = QTextCursor(self._input.document())
+        cursor = QTextCursor(self.editor.document())
         cursor.setPosition(utf16(start + max(0, keep_chars)))
         cursor.setPosition(utf16(start + len(part)), QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
@@ -251,10 +251,10 @@ class Composer(QWidget):
 
     def clear(self) -> None:
         """Empty the box; called by the owner once a message was accepted."""
-        self._input.clear()
+        self.editor.clear()
 
     def focus_input(self) -> None:
-        self._input.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def is_streaming(self) -> bool:
         return self._streaming
@@ -270,8 +270,8 @@ class Composer(QWidget):
         Typed text is kept while disabled, so nothing is lost when a model unloads.
         """
         self._ready = ready
-        self._input.setEnabled(ready)
-        self._input.setPlaceholderText(self._ready_placeholder if ready else reason)
+        self.editor.setEnabled(ready)
+        self.editor.setPlaceholderText(self._ready_placeholder if ready else reason)
         self._update_button()
         self._update_height()
 
@@ -298,17 +298,17 @@ class Composer(QWidget):
 
     def _update_button(self) -> None:
         if self._streaming:
-            self._button.setText(self.tr("Stop"))
-            self._button.setToolTip(self.tr("Stop the reply (Esc)"))
-            self._button.setEnabled(True)
+            self.send_button.setText(self.tr("Stop"))
+            self.send_button.setToolTip(self.tr("Stop the reply (Esc)"))
+            self.send_button.setEnabled(True)
         else:
-            self._button.setText(self.tr("Send"))
-            self._button.setToolTip(self.tr("Send the message (Enter)"))
-            self._button.setEnabled(self._ready and bool(self.text().strip()))
+            self.send_button.setText(self.tr("Send"))
+            self.send_button.setToolTip(self.tr("Send the message (Enter)"))
+            self.send_button.setEnabled(self._ready and bool(self.text().strip()))
 
     def _update_height(self) -> None:
         """Grow from one line to _MAX_LINES with the text; beyond that the box scrolls."""
-        document = self._input.document()
+        document = self.editor.document()
         line_count = 0
         block = document.begin()
         while block.isValid():
@@ -316,17 +316,17 @@ class Composer(QWidget):
             lines = layout.lineCount() if layout is not None else 0
             line_count += max(1, lines)
             block = block.next()
-        metrics = self._input.fontMetrics()
-        placeholder = self._input.placeholderText()
+        metrics = self.editor.fontMetrics()
+        placeholder = self.editor.placeholderText()
         if document.isEmpty() and placeholder:
             # The hint shows when the box is empty; in a narrow window it wraps, and a box one
             # line high would cut it in half.
-            width = max(1, self._input.viewport().width() - 2 * int(document.documentMargin()))
-            line_count = max(line_count, _wrapped_lines(placeholder, self._input.font(), width))
+            width = max(1, self.editor.viewport().width() - 2 * int(document.documentMargin()))
+            line_count = max(line_count, _wrapped_lines(placeholder, self.editor.font(), width))
         lines = min(max(1, line_count), _MAX_LINES)
-        margins = self._input.contentsMargins()
+        margins = self.editor.contentsMargins()
         chrome = 2 * int(document.documentMargin()) + margins.top() + margins.bottom()
-        self._input.set_heights(
+        self.editor.set_heights(
             lines * metrics.lineSpacing() + chrome, metrics.lineSpacing() + chrome
         )
         policy = (
@@ -334,7 +334,7 @@ class Composer(QWidget):
             if line_count > _MAX_LINES
             else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
         )
-        self._input.setVerticalScrollBarPolicy(policy)
+        self.editor.setVerticalScrollBarPolicy(policy)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

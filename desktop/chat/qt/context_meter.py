@@ -138,10 +138,10 @@ class ContextMeter(QWidget):
         self._state = MeterState.EMPTY
         self._strategy = OverflowStrategy.DROP
         self._count: ContextCount | None = None
-        self._bar = _MeterBar(self)
-        self._label = _MeterLabel(self)
-        self._label.setObjectName("contextMeterLabel")
-        self._label.setAccessibleName(self.tr("Context use"))
+        self.bar = _MeterBar(self)
+        self.label = _MeterLabel(self)
+        self.label.setObjectName("contextMeterLabel")
+        self.label.setAccessibleName(self.tr("Context use"))
         self._strategy_box = QComboBox(self)
         self._strategy_box.setObjectName("overflowStrategy")
         self._strategy_box.addItem(self.tr("Leave out oldest turns"), OverflowStrategy.DROP.value)
@@ -161,8 +161,8 @@ class ContextMeter(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 0, 8, 2)
         layout.setSpacing(8)
-        layout.addWidget(self._bar, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout.addWidget(self._label, 1)
+        layout.addWidget(self.bar, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.label, 1)
         layout.addWidget(self._strategy_box, 0)
         self.clear()
 
@@ -172,7 +172,7 @@ class ContextMeter(QWidget):
         return self._state
 
     def text(self) -> str:
-        return self._label.full_text()
+        return self.label.full_text()
 
     def strategy(self) -> OverflowStrategy:
         return self._strategy
@@ -191,8 +191,8 @@ class ContextMeter(QWidget):
         """No model: nothing to count against."""
         self._count = None
         self._state = MeterState.EMPTY
-        self._bar.set_value(0.0, MeterState.EMPTY)
-        self._label.set_full_text("")
+        self.bar.set_value(0.0, MeterState.EMPTY)
+        self.label.set_full_text("")
         self._apply_color()
 
     def show_count(self, count: ContextCount) -> None:
@@ -255,10 +255,10 @@ class ContextMeter(QWidget):
             state = MeterState.NORMAL
             text = numbers
         self._state = state
-        self._bar.set_value(
+        self.bar.set_value(
             used / n_ctx if n_ctx else 0.0, state, passages / n_ctx if n_ctx else 0.0
         )
-        self._label.set_full_text(text)
+        self.label.set_full_text(text)
         tip = (
             text
             + "\n"
@@ -273,19 +273,19 @@ class ContextMeter(QWidget):
                 "up to {passages} tokens: what is left after the system prompt, your message "
                 "and the reply's room, at most half the window."
             ).format(passages=f"{passages:,}")
-        self._label.setToolTip(tip)
+        self.label.setToolTip(tip)
         self._apply_color()
 
     # -- behaviour ----------------------------------------------------------------------------
 
     def _apply_color(self) -> None:
-        palette = self._label.palette()
+        palette = self.label.palette()
         if self._state in (MeterState.WARN, MeterState.OVER, MeterState.TOO_LONG):
             color = state_color(self._state, self.palette())
         else:
             color = self.palette().color(QPalette.ColorRole.PlaceholderText)
         palette.setColor(QPalette.ColorRole.WindowText, color)
-        self._label.setPalette(palette)
+        self.label.setPalette(palette)
 
     def _on_strategy_box_activated(self, index: int) -> None:
         strategy = OverflowStrategy.parse(self._strategy_box.itemData(index))
@@ -331,10 +331,10 @@ class ContextCounter(QObject):
         self._meter = meter
         self._focus = ""
         self._focus_request: int | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(DEBOUNCE_MS)
-        self._timer.timeout.connect(self.count_now)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.count_now)
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
         self._text_timer.setInterval(PREPARE_TEXT_MS)
@@ -352,10 +352,10 @@ class ContextCounter(QObject):
 
     def schedule(self, *_: object) -> None:
         """Counts once typing (or whatever changed) has paused for DEBOUNCE_MS."""
-        self._timer.start()
+        self.timer.start()
 
     def count_now(self) -> None:
-        self._timer.stop()
+        self.timer.stop()
         session = self._session
         if session.model_info is None:
             self._meter.clear()
@@ -367,7 +367,7 @@ class ContextCounter(QObject):
 
     def prepare_text(self) -> None:
         """The draft's text so far, not yet the reply's header: typing goes on."""
-        if self._timer.isActive():  # the pause's whole prompt is due after it anyway
+        if self.timer.isActive():  # the pause's whole prompt is due after it anyway
             self._session.prepare_reply(self._composer.text(), whole=False)
 
     def on_composer_long_text_inserted(self, text: str) -> None:

@@ -28,7 +28,7 @@ def composer(qtbot: QtBot) -> Iterator[Composer]:
 
 
 def _input(composer: Composer):
-    return composer._input
+    return composer.editor
 
 
 def test_enter_sends_stripped_text_and_keeps_it(qtbot: QtBot, composer: Composer) -> None:
@@ -61,27 +61,27 @@ def test_whitespace_is_never_sent(qtbot: QtBot, composer: Composer) -> None:
         qtbot.keyClicks(_input(composer), "   ")
         qtbot.keyClick(_input(composer), Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
         qtbot.keyClick(_input(composer), Qt.Key.Key_Return)
-        composer._button.click()
-    assert not composer._button.isEnabled()
+        composer.send_button.click()
+    assert not composer.send_button.isEnabled()
 
 
 def test_streaming_turns_send_into_stop(qtbot: QtBot, composer: Composer) -> None:
     qtbot.keyClicks(_input(composer), "draft while waiting")
-    assert composer._button.text() == "Send"
+    assert composer.send_button.text() == "Send"
     composer.set_streaming(True)
-    assert composer._button.text() == "Stop"
-    assert composer._button.isEnabled()
+    assert composer.send_button.text() == "Stop"
+    assert composer.send_button.isEnabled()
     with qtbot.assertNotEmitted(composer.send_requested):
         qtbot.keyClick(_input(composer), Qt.Key.Key_Return)
     with qtbot.waitSignal(composer.stop_requested, timeout=1000):
         qtbot.keyClick(_input(composer), Qt.Key.Key_Escape)
     with qtbot.waitSignal(composer.stop_requested, timeout=1000):
-        composer._button.click()
+        composer.send_button.click()
     assert composer.text() == "draft while waiting"
     composer.set_streaming(False)
-    assert composer._button.text() == "Send"
+    assert composer.send_button.text() == "Send"
     with qtbot.waitSignal(composer.send_requested, timeout=1000):
-        composer._button.click()
+        composer.send_button.click()
 
 
 def test_escape_when_idle_does_nothing(qtbot: QtBot, composer: Composer) -> None:
@@ -93,12 +93,12 @@ def test_not_ready_disables_and_explains(qtbot: QtBot, composer: Composer) -> No
     qtbot.keyClicks(_input(composer), "keep me")
     composer.set_ready(False, "Load a model to start chatting")
     assert not _input(composer).isEnabled()
-    assert not composer._button.isEnabled()
+    assert not composer.send_button.isEnabled()
     assert _input(composer).placeholderText() == "Load a model to start chatting"
     assert composer.text() == "keep me"
     composer.set_ready(True)
     assert _input(composer).isEnabled()
-    assert composer._button.isEnabled()
+    assert composer.send_button.isEnabled()
     assert composer.text() == "keep me"
 
 

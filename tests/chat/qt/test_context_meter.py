@@ -28,11 +28,11 @@ def test_meter_states_normal_amber_over_and_too_long(qtbot) -> None:
     meter.show_count(count(120))
     assert meter.state() == MeterState.NORMAL
     assert meter.text() == "120 / 1,000 tokens"
-    normal_color = meter._label.palette().color(meter._label.foregroundRole())
+    normal_color = meter.label.palette().color(meter.label.foregroundRole())
     meter.show_count(count(810, limit=900))
     assert meter.state() == MeterState.WARN
     assert "nearly full" in meter.text()
-    amber = meter._label.palette().color(meter._label.foregroundRole())
+    amber = meter.label.palette().color(meter.label.foregroundRole())
     assert amber == state_color(MeterState.WARN, meter.palette()) != normal_color
     meter.show_count(count(780, turns=3))
     assert meter.state() == MeterState.OVER
@@ -42,7 +42,7 @@ def test_meter_states_normal_amber_over_and_too_long(qtbot) -> None:
     meter.show_count(count(1400, over=520))
     assert meter.state() == MeterState.TOO_LONG
     assert "shorten the message by about 520 tokens" in meter.text()
-    assert "kept free for the reply" in meter._label.toolTip()
+    assert "kept free for the reply" in meter.label.toolTip()
 
 
 def test_meter_counts_the_room_document_passages_may_take(qtbot) -> None:
@@ -54,8 +54,8 @@ def test_meter_counts_the_room_document_passages_may_take(qtbot) -> None:
     meter.show_count(ContextCount(ContextForecast(120, 1000, 750, smallest_tokens=120), 0, 0, 300))
     assert meter.state() == MeterState.NORMAL
     assert meter.text() == "120 / 1,000 tokens + up to 300 for document passages"
-    assert meter._bar.extra() == pytest.approx(0.3)
-    assert "chosen when you send" in meter._label.toolTip()
+    assert meter.bar.extra() == pytest.approx(0.3)
+    assert "chosen when you send" in meter.label.toolTip()
     # 500 used alone is fine, but with 300 of passages it is past 80 %.
     meter.show_count(ContextCount(ContextForecast(500, 1000, 750, smallest_tokens=80), 0, 0, 300))
     assert meter.state() == MeterState.WARN and "nearly full" in meter.text()
@@ -72,7 +72,7 @@ def test_meter_counts_the_room_document_passages_may_take(qtbot) -> None:
     assert meter.text().endswith("on send, the 3 oldest turns will be left out")
     assert "+ up to 100 for document passages" in meter.text()
     meter.show_count(count(120))  # detached: back to the plain count
-    assert meter.text() == "120 / 1,000 tokens" and meter._bar.extra() == 0
+    assert meter.text() == "120 / 1,000 tokens" and meter.bar.extra() == 0
 
 
 def test_meter_words_wrap_in_a_narrow_window(qtbot) -> None:
@@ -81,7 +81,7 @@ def test_meter_words_wrap_in_a_narrow_window(qtbot) -> None:
     qtbot.addWidget(meter)
     meter.show()
     meter.show_count(count(780, turns=3))
-    label = meter._label
+    label = meter.label
     assert label.text() == meter.text()  # never shortened
     assert label.heightForWidth(150) > label.heightForWidth(1000)
 
@@ -111,7 +111,7 @@ def test_typing_updates_the_meter_after_a_pause(qtbot, small) -> None:
     empty = app.session.context_counted
     assert empty is not None
     before = int(meter.text().split(" / ")[0].replace(",", ""))
-    editor = app.chat.composer._input
+    editor = app.chat.composer.editor
     editor.setFocus()
     qtbot.keyClicks(editor, "How long is the river that runs under the old bridge?")
     result = wait_counted(qtbot, app)
@@ -133,10 +133,10 @@ def test_a_pause_in_typing_prepares_the_reply(qtbot, small) -> None:
     worker, session = app.worker, app.session
     type_and_send(qtbot, app, "Hello there")
     qtbot.waitUntil(lambda: not session.is_streaming, timeout=30_000)
-    editor = app.chat.composer._input
+    editor = app.chat.composer.editor
     editor.setFocus()
     counter = app.chat.context_counter
-    counter._timer.setInterval(60_000)  # the pause comes when the test says so
+    counter.timer.setInterval(60_000)  # the pause comes when the test says so
     qtbot.keyClicks(editor, "Why is the sky blue?")
     qtbot.waitUntil(lambda: worker.prepared_tokens > 0, timeout=10_000)  # the text, at once
     text_only = worker.prepared_tokens
@@ -159,7 +159,7 @@ def test_a_pause_in_typing_prepares_the_reply(qtbot, small) -> None:
 
     session.prepare_while_typing = False
     prepared = worker.prepared_tokens
-    counter._timer.setInterval(DEBOUNCE_MS)
+    counter.timer.setInterval(DEBOUNCE_MS)
     qtbot.keyClicks(editor, "And the sunset?")
     wait_counted(qtbot, app)  # the pause came and went: counted, not prepared
     assert worker.prepared_tokens == prepared
@@ -287,7 +287,7 @@ def _paste(editor, text: str) -> None:
 def test_a_long_paste_shows_its_size_and_can_be_trimmed_to_fit(qtbot, small) -> None:
     app = small
     offer = app.chat.long_text_offer
-    editor = app.chat.composer._input
+    editor = app.chat.composer.editor
     editor.setFocus()
     qtbot.keyClicks(editor, "Summarize this: ")
     paste = "the river runs under the old bridge by the mill. " * 60
@@ -333,7 +333,7 @@ def test_the_trim_offer_says_what_it_keeps_for_passages(qtbot) -> None:
 
 def test_a_short_paste_shows_no_offer(qtbot, small) -> None:
     app = small
-    editor = app.chat.composer._input
+    editor = app.chat.composer.editor
     _paste(editor, "short text")
     wait_counted(qtbot, app)
     assert not app.chat.long_text_offer.isVisible()
@@ -344,7 +344,7 @@ def test_a_dropped_text_file_is_inserted_and_a_binary_one_refused(
 ) -> None:
     app = small
     window = app.window
-    editor = app.chat.composer._input
+    editor = app.chat.composer.editor
     notes = tmp_path / "notes.md"
     notes.write_text("# Notes\n" + "lighthouse keeper log entry. " * 100, encoding="utf-8")
     data = QMimeData()

@@ -355,7 +355,7 @@ def test_the_meter_keeps_room_for_passages_while_collections_are_attached(
     # reply's reserve (8 tokens here), at most half the window.
     assert grounded.passage_tokens == min(2048 - 8 - forecast.smallest_tokens, 1024) > 0
     assert f"+ up to {grounded.passage_tokens:,} for document passages" in meter.text()
-    assert meter._bar.extra() > 0
+    assert meter.bar.extra() > 0
     app.chat.composer.set_text("")
     type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
