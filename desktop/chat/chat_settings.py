@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
 from desktop.chat.context_plan import OverflowStrategy
+from desktop.core.conversation import COLLECTIONS_KEY
 from desktop.engine.llama import SamplingOptions
 
 __all__ = [
@@ -25,8 +26,6 @@ __all__ = [
 ]
 
 TITLE_LENGTH = 60
-COLLECTIONS_KEY = "collections"
-"""Conversation settings key: ids of the document collections attached to the chat."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import PurePath
 
 
 class Role(StrEnum):
@@ -137,3 +138,16 @@ class PromptSegment:
 
     text: str
     parse_special: bool  # True for template text, False for message content
+
+
+def source_place(source: MessageSource, page_word: str) -> str:
+    """'report.pdf, p. 3' (``page_word`` is the translated 'p. {page}' pattern)."""
+    name = PurePath(source.file).name or source.file
+    if source.page is not None:
+        return f"{name}, {page_word.format(page=source.page)}"
+    return name
+
+
+COLLECTIONS_KEY = "collections"
+"""The key of a conversation's settings JSON that lists its attached document collections
+(the chat stores it; exports leave it out, since collection ids mean nothing elsewhere)."""

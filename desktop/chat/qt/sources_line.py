@@ -11,25 +11,16 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from pathlib import PurePath
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop.chat.qt.message_model import SourcesNote, SourcesState
-from desktop.core.conversation import MessageSource
+from desktop.core.conversation import MessageSource, source_place
 from desktop.core.markdown import SOURCE_SCHEME
 
-__all__ = ["SourcesLine", "source_place"]
-
-
-def source_place(source: MessageSource, page_word: str) -> str:
-    """'report.pdf, p. 3' (``page_word`` is the translated 'p. {page}' pattern)."""
-    name = PurePath(source.file).name or source.file
-    if source.page is not None:
-        return f"{name}, {page_word.format(page=source.page)}"
-    return name
+__all__ = ["SourcesLine"]
 
 
 class SourcesLine(QLabel):

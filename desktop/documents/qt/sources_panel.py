@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.chat.qt.sources_line import source_place
-from desktop.core.conversation import MessageSource
+from desktop.core.conversation import MessageSource, source_place
 from desktop.qtkit.list_model import ModelIndex, RowListModel
 from desktop.qtkit.plain_text import plain_message_box
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.chat.qt.session import COLLECTIONS_KEY
+from desktop.core.conversation import COLLECTIONS_KEY
 from desktop.history.qt.pdf_export import export_labels, export_pdf
 from desktop.store.conversations import ConversationStore, ImportedConversation
 from desktop.store.export import (
