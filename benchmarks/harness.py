@@ -782,7 +782,7 @@ def _child(
 ) -> tuple[float, dict[str, Any]]:
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks._child", *args],
+        [sys.executable, "-m", "benchmarks.child_process", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -972,7 +972,7 @@ def measure_download(cfg: Config, res: Results, work: Path) -> None:
     from desktop.models.qt.download_worker import DownloadFile, DownloadRequest
 
     hub = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks._child", "hub", str(cfg.download_mb)],
+        [sys.executable, "-m", "benchmarks.child_process", "hub", str(cfg.download_mb)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

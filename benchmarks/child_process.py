@@ -1,4 +1,4 @@
-"""Child processes for the start-up and memory figures: ``python -m benchmarks._child KIND``.
+"""Child processes for the start-up and memory figures: ``python -m benchmarks.child_process KIND``.
 
 Each prints one JSON line; the parent times the process from spawn to that line.
 """
