@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from desktop.qtkit.list_model import ModelIndex, RowsMixin
 
-__all__ = ["RowTableModel", "setup_row_view"]
+__all__ = ["RowTableModel", "select_row", "selected_row", "setup_row_view"]
 
 
 class RowTableModel(RowsMixin, QAbstractTableModel):
@@ -60,3 +60,18 @@ def setup_row_view(view: QTableView) -> None:
     header = view.horizontalHeader()
     header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+
+def selected_row(view: QTableView) -> int:
+    """The row selected in a :func:`setup_row_view` view (one at most), or -1."""
+    model = view.selectionModel()
+    rows = model.selectedRows() if model is not None else []
+    return rows[0].row() if rows else -1
+
+
+def select_row(view: QTableView, number: int) -> bool:
+    """Select row ``number``, when there is one (-1, a search that found nothing, selects
+    nothing); says whether it did."""
+    if number >= 0:
+        view.selectRow(number)
+    return number >= 0

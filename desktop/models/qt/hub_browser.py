@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
@@ -95,12 +96,11 @@ class HubBrowser(QWidget):
         self.starter_model = StarterListModel(self)
         self.results_model = HubResultsModel(self)
         self.repo_pane = RepoPane(
-            self.client, calls, machine, self.context_length, self.starters, self.problem_text
+            self.start_call, machine, self.context_length, self.starters, self.problem_text
         )
         self.download_check = DownloadCheck(
             self.repo_pane,
-            self.client,
-            calls,
+            self.start_call,
             models_dir,
             lambda title, question: self.confirm(title, question),
             self,
@@ -173,6 +173,16 @@ class HubBrowser(QWidget):
             self._client = HubClient(endpoint)
         return self._client
 
+    def start_call(
+        self,
+        work: Callable[[HubClient], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[Exception], None],
+    ) -> int:
+        """Run ``work`` with :meth:`client` on the call pool; the token tags its answer."""
+        client = self.client()
+        return self._calls.start(lambda: work(client), done, failed)
+
     def context_length(self) -> int:
         return int(self.settings.get("model.n_ctx"))
 
@@ -233,10 +243,9 @@ class HubBrowser(QWidget):
             self.show_starters()
             return
         sort = str(self.sort_box.currentData())
-        client = self.client()
         self.status.setText(self.tr("Searching…"))
-        token = self._calls.start(
-            lambda: client.search(query, sort=sort),
+        token = self.start_call(
+            lambda client: client.search(query, sort=sort),
             lambda found: self._on_search_done(token, found),
             lambda exc: self._on_search_failed(token, exc),
         )

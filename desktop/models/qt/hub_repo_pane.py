@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QWheelEvent
@@ -33,12 +34,18 @@ from desktop.models.catalog import MachineMemory, ModelFacts
 from desktop.models.hub import HubClient, HubError, HubProblem, RemoteGguf, RemoteHeader, RepoFiles
 from desktop.models.qt.download_worker import DownloadFile, DownloadRequest
 from desktop.models.qt.hub_models import RepoFilesModel, StarterModel
-from desktop.qtkit.background_calls import BackgroundCalls
-from desktop.qtkit.row_table_model import setup_row_view
+from desktop.qtkit.row_table_model import select_row, selected_row, setup_row_view
 from desktop.qtkit.safe_text import SafeTextBrowser
 from desktop.qtkit.theme import palette_is_dark
 
-__all__ = ["CardBrowser", "DownloadCheck", "RepoPane"]
+__all__ = ["CardBrowser", "DownloadCheck", "RepoPane", "StartCall"]
+
+StartCall = Callable[
+    [Callable[[HubClient], Any], Callable[[Any], None], Callable[[Exception], None]], int
+]
+"""``start(work, done, failed) -> token``: run ``work`` with the client for the current hub
+address off the GUI thread, then ``done(answer)`` or ``failed(exc)`` on it (the owner's
+:meth:`~desktop.models.qt.hub_browser.HubBrowser.start_call`)."""
 
 
 class CardBrowser(SafeTextBrowser):
@@ -78,8 +85,7 @@ class RepoPane(QWidget):
 
     def __init__(
         self,
-        client: Callable[[], HubClient],
-        calls: BackgroundCalls,
+        start: StartCall,
         machine: Callable[[], MachineMemory],
         context_length: Callable[[], int],
         starters: list[StarterModel],
@@ -87,8 +93,7 @@ class RepoPane(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._client = client
-        self._calls = calls
+        self._start = start
         self._machine = machine
         self._context_length = context_length
         self._starters = starters
@@ -157,15 +162,14 @@ class RepoPane(QWidget):
         self.files_model.set_rows([])
         self.files_note.setText(self.tr("Listing files…"))
         self.update_buttons()
-        client = self._client()
-        card_token = self._calls.start(
-            lambda: client.model_card(repo_id),
+        card_token = self._start(
+            lambda client: client.model_card(repo_id),
             lambda text: self._on_card_done(card_token, repo_id, text),
             lambda exc: self._on_card_failed(card_token, exc),
         )
         self._card_token = card_token
-        files_token = self._calls.start(
-            lambda: client.gguf_files(repo_id),
+        files_token = self._start(
+            lambda client: client.gguf_files(repo_id),
             lambda files: self._on_files_done(files_token, files),
             lambda exc: self._on_files_failed(files_token, exc),
         )
@@ -198,9 +202,8 @@ class RepoPane(QWidget):
             # The smallest file's header gives the model's shape, so the fit marks can count
             # the KV cache instead of guessing it from the file size.
             smallest = min(complete, key=lambda m: m.size)
-            client = self._client()
-            header_token = self._calls.start(
-                lambda: client.read_header(smallest.parts[0]),
+            header_token = self._start(
+                lambda client: client.read_header(smallest.parts[0]),
                 lambda header: self._on_header_done(header_token, smallest, header),
                 lambda _exc: None,  # the size-based guess stays; the download checks again
             )
@@ -263,16 +266,11 @@ class RepoPane(QWidget):
     # -- the pick --
 
     def selected_file(self) -> RemoteGguf | None:
-        model = self.files_view.selectionModel()
-        rows = model.selectedRows() if model is not None else []
-        row = self.files_model.item(rows[0].row()) if rows else None
+        row = self.files_model.item(selected_row(self.files_view))
         return row.file if row is not None else None
 
     def select_file(self, name: str) -> bool:
-        number = self.files_model.row_of(name)
-        if number >= 0:
-            self.files_view.selectRow(number)
-        return number >= 0
+        return select_row(self.files_view, self.files_model.row_of(name))
 
     @Slot()
     def update_buttons(self, *_args: object) -> None:
@@ -297,16 +295,14 @@ class DownloadCheck(QObject):
     def __init__(
         self,
         pane: RepoPane,
-        client: Callable[[], HubClient],
-        calls: BackgroundCalls,
+        start: StartCall,
         models_dir: Path,
         confirm: Callable[[str, str], bool],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._pane = pane
-        self._client = client
-        self._calls = calls
+        self._start = start
         self._models_dir = models_dir
         self._confirm = confirm
 
@@ -323,9 +319,8 @@ class DownloadCheck(QObject):
             return
         pane.download_button.setEnabled(False)
         pane.files_note.setText(self.tr("Checking {name}…").format(name=chosen.name))
-        client = self._client()
-        self._calls.start(
-            lambda: client.read_header(chosen.parts[0]),
+        self._start(
+            lambda client: client.read_header(chosen.parts[0]),
             lambda header: self._on_check_done(repo_id, chosen, header),
             lambda exc: self._on_check_failed(repo_id, chosen, exc),
         )

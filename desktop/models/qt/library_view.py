@@ -54,7 +54,12 @@ from desktop.models.qt.downloads_model import format_size
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.list_model import ModelIndex
 from desktop.qtkit.plain_text import ask_plain, plain_message_box, plain_tooltip
-from desktop.qtkit.row_table_model import RowTableModel, setup_row_view
+from desktop.qtkit.row_table_model import (
+    RowTableModel,
+    select_row,
+    selected_row,
+    setup_row_view,
+)
 
 __all__ = ["LibraryListModel", "LibraryPanel", "LibraryRow", "fit_colour", "format_params"]
 
@@ -380,14 +385,10 @@ class LibraryPanel(QWidget):
     # -- selection and load --
 
     def selected_entry(self) -> LibraryEntry | None:
-        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
-        return self.model.entry(rows[0].row()) if rows else None
+        return self.model.entry(selected_row(self.view))
 
     def select_path(self, path: Path | str) -> bool:
-        number = self.model.row_of(path)
-        if number >= 0:
-            self.view.selectRow(number)
-        return number >= 0
+        return select_row(self.view, self.model.row_of(path))
 
     @Slot()
     def _update_buttons(self, *_args: object) -> None:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.models.catalog import MachineMemory
 from desktop.models.hub import HubClient
-from desktop.models.qt.hub_repo_pane import CardBrowser, DownloadCheck, RepoPane
+from desktop.models.qt.hub_repo_pane import CardBrowser, DownloadCheck, RepoPane, StartCall
 from desktop.qtkit.background_calls import BackgroundCalls
 from tests.fixtures.bad_files import write_unknown_arch_gguf
 from tests.fixtures.fake_hub import FakeHub
@@ -24,9 +24,15 @@ TIMEOUT = 20_000
 
 
 @pytest.fixture
-def pane(qtbot, hub: FakeHub, calls: BackgroundCalls) -> RepoPane:  # type: ignore[no-untyped-def]
+def start(hub: FakeHub, calls: BackgroundCalls) -> StartCall:
+    """The owner's hub calls, as HubBrowser.start_call makes them."""
     client = HubClient(hub.endpoint)
-    pane = RepoPane(lambda: client, calls, lambda: BIG_MACHINE, lambda: 4096, [], str)
+    return lambda work, done, failed: calls.start(lambda: work(client), done, failed)
+
+
+@pytest.fixture
+def pane(qtbot, start: StartCall) -> RepoPane:  # type: ignore[no-untyped-def]
+    pane = RepoPane(start, lambda: BIG_MACHINE, lambda: 4096, [], str)
     qtbot.addWidget(pane)
     return pane
 
@@ -54,17 +60,14 @@ def test_a_split_model_with_a_part_missing_cannot_be_picked(
 
 
 def test_an_unsupported_model_the_user_declines_is_not_requested(
-    qtbot, pane: RepoPane, calls: BackgroundCalls, hub: FakeHub, tmp_path: Path
+    qtbot, pane: RepoPane, start: StartCall, calls: BackgroundCalls, hub: FakeHub, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     odd = write_unknown_arch_gguf(tmp_path / "fancy.gguf").read_bytes()
     hub.add_repo("acme/Fancy-GGUF", {"fancy-Q4_0.gguf": odd})
     _open_repo(qtbot, pane, calls, "acme/Fancy-GGUF")
     assert pane.select_file("fancy-Q4_0.gguf")
     questions: list[str] = []
-    client = HubClient(hub.endpoint)
-    check = DownloadCheck(
-        pane, lambda: client, calls, tmp_path, lambda _t, q: questions.append(q) or False
-    )
+    check = DownloadCheck(pane, start, tmp_path, lambda _t, q: questions.append(q) or False)
     requested: list[object] = []
     check.download_requested.connect(requested.append)
     check.start()
