@@ -279,8 +279,9 @@ _CHATML = r"""
 {%- endif -%}
 """
 
-# Gemma has no system role: like Google's template, the system prompt opens the first user turn.
-_GEMMA = r"""
+# Gemma and Mistral have no system role. Both templates open alike: the BOS, then a system
+# prompt kept back in ``ns.prefix`` for the first user turn, and a loop over the other messages.
+_SYSTEM_AS_PREFIX = r"""
 {{ bos_token }}
 {%- set ns = namespace(prefix='') -%}
 {%- if messages and messages[0]['role'] == 'system' -%}
@@ -290,7 +291,12 @@ _GEMMA = r"""
 {%- set loop_messages = messages -%}
 {%- endif -%}
 {%- for message in loop_messages -%}
-{%- set role = 'model' if message['role'] == 'assistant' else message['role'] -%}
+"""
+
+# Gemma: like Google's template, the system prompt opens the first user turn.
+_GEMMA = (
+    _SYSTEM_AS_PREFIX
+    + r"""{%- set role = 'model' if message['role'] == 'assistant' else message['role'] -%}
 {%- if ns.prefix and role == 'user' -%}
 {{ '<start_of_turn>user\n' + ns.prefix + '\n\n' + (message['content'] | trim) + '<end_of_turn>\n' }}
 {%- set ns.prefix = '' -%}
@@ -305,6 +311,7 @@ _GEMMA = r"""
 {{ '<start_of_turn>model\n' }}
 {%- endif -%}
 """
+)
 
 _LLAMA3 = r"""
 {{ bos_token }}
@@ -326,18 +333,10 @@ _PHI3 = r"""
 {%- endif -%}
 """
 
-# Mistral-instruct / Llama-2 style; no system role, so it is folded into the first [INST].
-_MISTRAL = r"""
-{{ bos_token }}
-{%- set ns = namespace(prefix='') -%}
-{%- if messages and messages[0]['role'] == 'system' -%}
-{%- set ns.prefix = messages[0]['content'] -%}
-{%- set loop_messages = messages[1:] -%}
-{%- else -%}
-{%- set loop_messages = messages -%}
-{%- endif -%}
-{%- for message in loop_messages -%}
-{%- if message['role'] == 'user' -%}
+# Mistral-instruct / Llama-2 style: the system prompt opens the first [INST].
+_MISTRAL = (
+    _SYSTEM_AS_PREFIX
+    + r"""{%- if message['role'] == 'user' -%}
 {%- if ns.prefix -%}
 {{ '[INST] ' + ns.prefix + '\n\n' + message['content'] + ' [/INST]' }}
 {%- set ns.prefix = '' -%}
@@ -352,6 +351,7 @@ _MISTRAL = r"""
 {{ '[INST] ' + ns.prefix + ' [/INST]' }}
 {%- endif -%}
 """
+)
 
 _BUILTINS: dict[str, tuple[str, tuple[str, ...]]] = {
     "chatml": (_CHATML, ("<|im_end|>",)),

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from desktop.qtkit.list_model import ModelIndex, RowsMixin
 
-__all__ = ["RowTableModel"]
+__all__ = ["RowTableModel", "select_row", "selected_row", "setup_row_view"]
 
 
 class RowTableModel(RowsMixin, QAbstractTableModel):
@@ -44,3 +45,33 @@ class RowTableModel(RowsMixin, QAbstractTableModel):
             return None
         titles = self.column_titles()
         return titles[section] if 0 <= section < len(titles) else None
+
+
+def setup_row_view(view: QTableView) -> None:
+    """Make ``view`` show a :class:`RowTableModel` as the model manager's tables do: whole rows,
+    one at a time, read-only, no grid or row numbers, alternating row colours, columns as wide
+    as their contents (callers then stretch the column they want)."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.setShowGrid(False)
+    view.setAlternatingRowColors(True)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+
+def selected_row(view: QTableView) -> int:
+    """The row selected in a :func:`setup_row_view` view (one at most), or -1."""
+    model = view.selectionModel()
+    rows = model.selectedRows() if model is not None else []
+    return rows[0].row() if rows else -1
+
+
+def select_row(view: QTableView, number: int) -> bool:
+    """Select row ``number``, when there is one (-1, a search that found nothing, selects
+    nothing); says whether it did."""
+    if number >= 0:
+        view.selectRow(number)
+    return number >= 0

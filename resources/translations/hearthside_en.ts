@@ -26,7 +26,7 @@
 <context>
     <name>SourcesLine</name>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/sources_line.py" line="103"/>
+        <location filename="../../desktop/chat/qt/sources_line.py" line="94"/>
         <source>%n passage(s) did not fit in the context window and were left out.</source>
         <translation>
             <numerusform>%n passage did not fit in the context window and was left out.</numerusform>

@@ -724,6 +724,44 @@
     </message>
 </context>
 <context>
+    <name>DownloadCheck</name>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="321"/>
+        <source>Checking {name}…</source>
+        <translation>正在检查 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="332"/>
+        <source>Unsupported model</source>
+        <translation>不支持的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="334"/>
+        <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
+        <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="338"/>
+        <source>Not downloaded.</source>
+        <translation>未下载。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="346"/>
+        <source>Not a usable model</source>
+        <translation>不是可用的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="348"/>
+        <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
+        <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="363"/>
+        <source>{name} is in the download queue.</source>
+        <translation>{name} 已加入下载队列。</translation>
+    </message>
+</context>
+<context>
     <name>DownloadListModel</name>
     <message>
         <location filename="../../desktop/models/qt/downloads_model.py" line="96"/>
@@ -1078,187 +1116,92 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubBrowser</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="395"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="120"/>
         <source>Search Hugging Face for GGUF models</source>
         <translation>在 Hugging Face 上搜索 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="402"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="127"/>
         <source>Most downloaded</source>
         <translation>下载最多</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="403"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="128"/>
         <source>Recently updated</source>
         <translation>最近更新</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="404"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="129"/>
         <source>Most liked</source>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="425"/>
-        <source>Choose a model on the left.</source>
-        <translation>请在左侧选择一个模型。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="436"/>
-        <source>Model card</source>
-        <translation>模型卡片</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="452"/>
-        <source>&amp;Download</source>
-        <translation>下载(&amp;D)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="503"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="204"/>
         <source>Suggested models. Search to see everything on {endpoint}.</source>
         <translation>推荐模型。搜索可查看 {endpoint} 上的全部模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="546"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="246"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="561"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="261"/>
         <source>{count} model(s) with GGUF files.</source>
         <translation>{count} 个含 GGUF 文件的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="564"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="264"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="576"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="276"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="579"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="279"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="580"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="280"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="582"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="282"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="584"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="284"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="586"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="286"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="588"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="288"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="590"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="290"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="615"/>
-        <source>Loading the model card…</source>
-        <translation>正在加载模型卡片…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="617"/>
-        <source>Listing files…</source>
-        <translation>正在列出文件…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="637"/>
-        <source>This model has no description.</source>
-        <translation>此模型没有说明。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="641"/>
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="641"/>
-        <source>[image: {alt}]</source>
-        <translation>[图片：{alt}]</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="641"/>
-        <source>code</source>
-        <translation>代码</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="706"/>
-        <source>This repository has no GGUF model files.</source>
-        <translation>此仓库中没有 GGUF 模型文件。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="709"/>
-        <source>None of these fits this computer comfortably at {tokens} tokens.</source>
-        <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="716"/>
-        <source>★ {name}: the largest that fits comfortably at {tokens} tokens of context.</source>
-        <translation>★ {name}：在 {tokens} 个 token 的上下文下，本机可宽裕运行的最大文件。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="752"/>
-        <source>Checking {name}…</source>
-        <translation>正在检查 {name}…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="764"/>
-        <source>Unsupported model</source>
-        <translation>不支持的模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="766"/>
-        <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
-        <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="770"/>
-        <source>Not downloaded.</source>
-        <translation>未下载。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="778"/>
-        <source>Not a usable model</source>
-        <translation>不是可用的模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="780"/>
-        <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
-        <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="795"/>
-        <source>{name} is in the download queue.</source>
-        <translation>{name} 已加入下载队列。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="810"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="337"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="811"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="338"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -1268,32 +1211,32 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubResultsModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="182"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="154"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="183"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="155"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="184"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="156"/>
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="185"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="157"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="186"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="158"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="202"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="174"/>
         <source> (gated)</source>
         <translation>（需申请访问）</translation>
     </message>
@@ -1360,77 +1303,77 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="134"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="135"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="136"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="137"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="134"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="138"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="135"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="139"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="136"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="140"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="137"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="141"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="184"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="188"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="186"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="190"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="196"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="200"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="196"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="200"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="206"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="210"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="210"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="214"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -1438,133 +1381,133 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="273"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="270"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="277"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="274"/>
         <source>No models yet. Download one from the Browse tab, add a .gguf file, or drop one here.</source>
         <translation>还没有模型。可在“浏览”标签页下载，添加 .gguf 文件，或将文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="285"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="282"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="287"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="284"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="289"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="286"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="291"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="288"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="293"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="290"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="337"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="334"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="355"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="352"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="376"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="373"/>
         <source>{count} model(s), {size} on disk. Models folder: {folder}</source>
         <translation>{count} 个模型，占用磁盘 {size}。模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="380"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="377"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="427"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="420"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="428"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="421"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="430"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="423"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="435"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="428"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="436"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="429"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="448"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="441"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="448"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="441"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="454"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="447"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="473"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="466"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="488"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="481"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="491"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="484"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="499"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="492"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="507"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="500"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="512"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="517"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="505"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="510"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="518"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="511"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -2091,18 +2034,18 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelFit</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="85"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="89"/>
         <source>Fits</source>
         <extracomment>Mid-tone colours that read on light and dark backgrounds alike.</extracomment>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="86"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="90"/>
         <source>Tight</source>
         <translation>勉强</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="87"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="91"/>
         <source>Won&apos;t fit</source>
         <translation>放不下</translation>
     </message>
@@ -2810,49 +2753,112 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="244"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="218"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="245"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="219"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="246"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="220"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="247"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="221"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="248"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="222"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="288"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="262"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="297"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="271"/>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="299"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="273"/>
         <source>{count} parts</source>
         <translation>{count} 个分卷</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="301"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="275"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
+    </message>
+</context>
+<context>
+    <name>RepoPane</name>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="117"/>
+        <source>Choose a model on the left.</source>
+        <translation>请在左侧选择一个模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="127"/>
+        <source>Model card</source>
+        <translation>模型卡片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="144"/>
+        <source>&amp;Download</source>
+        <translation>下载(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="161"/>
+        <source>Loading the model card…</source>
+        <translation>正在加载模型卡片…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="163"/>
+        <source>Listing files…</source>
+        <translation>正在列出文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="182"/>
+        <source>This model has no description.</source>
+        <translation>此模型没有说明。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="186"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="186"/>
+        <source>[image: {alt}]</source>
+        <translation>[图片：{alt}]</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="186"/>
+        <source>code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="250"/>
+        <source>This repository has no GGUF model files.</source>
+        <translation>此仓库中没有 GGUF 模型文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="253"/>
+        <source>None of these fits this computer comfortably at {tokens} tokens.</source>
+        <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="260"/>
+        <source>★ {name}: the largest that fits comfortably at {tokens} tokens of context.</source>
+        <translation>★ {name}：在 {tokens} 个 token 的上下文下，本机可宽裕运行的最大文件。</translation>
     </message>
 </context>
 <context>
@@ -3019,7 +3025,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourceListModel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="71"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="70"/>
         <source>p. {page}</source>
         <translation>第 {page} 页</translation>
     </message>
@@ -3027,34 +3033,34 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourcesLine</name>
     <message>
-        <location filename="../../desktop/chat/qt/sources_line.py" line="74"/>
+        <location filename="../../desktop/chat/qt/sources_line.py" line="65"/>
         <source>p. {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/sources_line.py" line="82"/>
+        <location filename="../../desktop/chat/qt/sources_line.py" line="73"/>
         <source>Sources:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/sources_line.py" line="95"/>
+        <location filename="../../desktop/chat/qt/sources_line.py" line="86"/>
         <source>Searching your documents…</source>
         <translation>正在搜索你的文档…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/sources_line.py" line="98"/>
+        <location filename="../../desktop/chat/qt/sources_line.py" line="89"/>
         <source>Nothing relevant was found in the attached collections; this reply is not based on your documents.</source>
         <translation>在所附文档集中没有找到相关内容；此回复并非基于你的文档。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/sources_line.py" line="103"/>
+        <location filename="../../desktop/chat/qt/sources_line.py" line="94"/>
         <source>%n passage(s) did not fit in the context window and were left out.</source>
         <translation>
             <numerusform>有 %n 个段落放不进上下文窗口，已被略去。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/sources_line.py" line="105"/>
+        <location filename="../../desktop/chat/qt/sources_line.py" line="96"/>
         <source>Your documents could not be searched; this reply is not based on them.</source>
         <translation>无法搜索你的文档；此回复并非基于它们。</translation>
     </message>
@@ -3062,50 +3068,50 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="125"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="124"/>
         <source>&amp;Open file</source>
         <translation>打开文件(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="126"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="125"/>
         <source>Open the file with its usual application</source>
         <translation>用默认应用打开此文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="176"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="175"/>
         <source>No sources</source>
         <translation>没有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="183"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="182"/>
         <source>Page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="185"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="184"/>
         <source>Section: {heading}</source>
         <translation>章节：{heading}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="187"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="186"/>
         <source>Collection: {name}</source>
         <translation>文档集：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="206"/>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="220"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="205"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="219"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="207"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="206"/>
         <source>The file is no longer there:
 {path}</source>
         <translation>文件已不在原处：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="222"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="221"/>
         <source>Open this file with its usual application?
 {path}</source>
         <translation>用默认应用打开此文件吗？
@@ -3115,52 +3121,53 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>StarterListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="134"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="106"/>
         <source>Model</source>
+        <extracomment>The role under which both results tables give a row&apos;s repo id, so the browser opens the repo whichever table is shown.</extracomment>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="134"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="106"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="134"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="106"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="134"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="106"/>
         <source>Why</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="143"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="115"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="143"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="115"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="145"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="117"/>
         <source>Under 1 GB</source>
         <translation>1 GB 以下</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="146"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="118"/>
         <source>1–3 GB</source>
         <translation>1–3 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="147"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="119"/>
         <source>3–6 GB</source>
         <translation>3–6 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="148"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="120"/>
         <source>Over 6 GB</source>
         <translation>6 GB 以上</translation>
     </message>

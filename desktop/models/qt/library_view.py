@@ -27,7 +27,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -55,7 +54,12 @@ from desktop.models.qt.downloads_model import format_size
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.list_model import ModelIndex
 from desktop.qtkit.plain_text import ask_plain, plain_message_box, plain_tooltip
-from desktop.qtkit.row_table_model import RowTableModel
+from desktop.qtkit.row_table_model import (
+    RowTableModel,
+    select_row,
+    selected_row,
+    setup_row_view,
+)
 
 __all__ = ["LibraryListModel", "LibraryPanel", "LibraryRow", "fit_colour", "format_params"]
 
@@ -257,17 +261,10 @@ class LibraryPanel(QWidget):
         layout.addWidget(self.summary)
         self.view = QTableView()
         self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
-        self.view.setShowGrid(False)
-        self.view.setAlternatingRowColors(True)
+        setup_row_view(self.view)
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(LibraryListModel.NAME, QHeaderView.ResizeMode.Stretch)
-        header.setHighlightSections(False)
         self.view.doubleClicked.connect(self.on_view_double_clicked)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.view.setAccessibleName(self.tr("Models on this computer"))
@@ -388,14 +385,10 @@ class LibraryPanel(QWidget):
     # -- selection and load --
 
     def selected_entry(self) -> LibraryEntry | None:
-        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
-        return self.model.entry(rows[0].row()) if rows else None
+        return self.model.entry(selected_row(self.view))
 
     def select_path(self, path: Path | str) -> bool:
-        number = self.model.row_of(path)
-        if number >= 0:
-            self.view.selectRow(number)
-        return number >= 0
+        return select_row(self.view, self.model.row_of(path))
 
     @Slot()
     def _update_buttons(self, *_args: object) -> None:

@@ -22,7 +22,7 @@ from desktop.models.qt.downloads_model import (
     DownloadRow,
     format_size,
 )
-from tests.fixtures.fake_hub import FakeHub, running_hub
+from tests.fixtures.fake_hub import FakeHub
 
 Roles = DownloadListModel.Roles
 TIMEOUT = 30_000
@@ -203,12 +203,6 @@ def test_a_finished_file_or_a_damaged_list_is_not_listed_again(tmp_path: Path) -
 
 
 # -- the queue with the real worker and the fake hub ----------------------------------------------
-
-
-@pytest.fixture
-def hub(tiny_gguf: Path) -> Iterator[FakeHub]:
-    with running_hub(tiny_gguf) as hub:
-        yield hub
 
 
 @pytest.fixture

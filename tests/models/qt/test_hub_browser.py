@@ -1,49 +1,33 @@
-"""The Browse tab on its own (HubBrowser and its three table models), against the fake hub on
-127.0.0.1: what the user sees in the tables, what a click does, what a download request holds."""
+"""The Browse tab on its own (HubBrowser with its tables and repo pane), against the fake hub on
+127.0.0.1: what the user sees in the tables, what a click does, what a download request holds.
+The ``hub`` and ``calls`` fixtures are in this folder's conftest.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QTableView
 
 from desktop.core.settings import Settings
 from desktop.models.catalog import MachineMemory
 from desktop.models.qt.download_worker import DownloadRequest
-from desktop.models.qt.hub_browser import (
-    CardBrowser,
-    HubBrowser,
+from desktop.models.qt.hub_browser import HubBrowser
+from desktop.models.qt.hub_models import (
     HubResultsModel,
     RepoFilesModel,
     StarterListModel,
-    StarterModel,
     load_starter_list,
 )
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.plain_text import plain_tooltip
 from tests.fixtures.bad_files import write_unknown_arch_gguf
-from tests.fixtures.fake_hub import FakeHub, running_hub
+from tests.fixtures.fake_hub import FakeHub
 
 GIB = 1 << 30
 BIG_MACHINE = MachineMemory(total=64 * GIB, available=48 * GIB)
 TIMEOUT = 20_000
-
-
-@pytest.fixture
-def hub(tiny_gguf: Path) -> Iterator[FakeHub]:
-    with running_hub(tiny_gguf) as hub:
-        yield hub
-
-
-@pytest.fixture
-def calls() -> Iterator[BackgroundCalls]:
-    calls = BackgroundCalls()
-    yield calls
-    calls.wait(TIMEOUT)
 
 
 @pytest.fixture
@@ -260,22 +244,6 @@ def test_clicking_a_result_lists_its_files_and_shows_its_card(
     assert files.row_of("not-there.gguf") == -1
 
 
-def test_a_split_model_with_a_part_missing_cannot_be_picked(
-    qtbot, browser: HubBrowser, calls: BackgroundCalls, hub: FakeHub, tiny_gguf: Path
-) -> None:  # type: ignore[no-untyped-def]
-    tiny = tiny_gguf.read_bytes()
-    hub.add_repo(
-        "acme/Half-GGUF",
-        {"Half-Q4_0-00001-of-00002.gguf": tiny, "Half-Q8_0.gguf": tiny + b"\0" * 10},
-    )
-    _open_repo(qtbot, browser, calls, "acme/Half-GGUF")
-    files = browser.files_model
-    half = files.row_of("Half-Q4_0-00001-of-00002.gguf")
-    assert "parts missing" in _text(files, half, 4)
-    assert not files.flags(files.index(half, 0)) & Qt.ItemFlag.ItemIsEnabled
-    assert files.flags(files.index(files.row_of("Half-Q8_0.gguf"), 0)) & Qt.ItemFlag.ItemIsEnabled
-
-
 def test_a_repo_that_is_not_there_says_so_in_plain_text(qtbot, browser: HubBrowser) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(browser.problem_shown, timeout=TIMEOUT) as problem:
         browser.show_repo("nobody/Missing-GGUF")
@@ -371,47 +339,3 @@ def test_an_unsupported_model_is_requested_once_the_user_agrees(
         browser.download_button.click()
     assert "can't load" in questions[0] and "fancy-Q4_0.gguf" in questions[0]
     assert requested.args[0].title == "fancy-Q4_0.gguf"
-
-
-def test_row_models_report_nothing_outside_their_rows() -> None:
-    for model in (StarterListModel(), HubResultsModel(), RepoFilesModel()):
-        assert model.rowCount() == 0
-        assert model.index(0, 0).data() is None
-        assert model.data(QModelIndex()) is None
-
-
-def test_the_starter_list_file_is_read_with_defaults_and_a_bad_one_gives_none(
-    tmp_path: Path,
-) -> None:
-    good = tmp_path / "starters.json"
-    good.write_text('{"models": [{"repo_id": "acme/A-GGUF", "kind": "chat"}]}')
-    assert load_starter_list(good) == [StarterModel("acme/A-GGUF", "", "", "chat", "")]
-    bad = tmp_path / "bad.json"
-    bad.write_text('{"models": [{"kind": "chat"}]}')  # no repo id
-    assert load_starter_list(bad) == []
-    assert load_starter_list(tmp_path / "missing.json") == []
-
-
-def test_a_model_card_scrolls_with_the_wheel_and_follows_no_link(qtbot) -> None:  # type: ignore[no-untyped-def]
-    card = CardBrowser()
-    card.resize(300, 200)
-    qtbot.addWidget(card)
-    card.show()
-    qtbot.waitExposed(card)
-    card.setHtml('<p><a href="https://example.org">a link</a></p>' + "<p>A line.</p>" * 200)
-    bar = card.verticalScrollBar()
-    assert bar.maximum() > 0 and bar.value() == 0
-    centre = QPointF(150, 100)
-    wheel = QWheelEvent(
-        centre,
-        card.mapToGlobal(centre),
-        QPoint(0, 0),
-        QPoint(0, -120),
-        Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-        Qt.ScrollPhase.NoScrollPhase,
-        False,
-    )
-    QApplication.sendEvent(card.viewport(), wheel)
-    assert bar.value() > 0  # the card scrolls itself (a chat bubble would not)
-    assert not card.openLinks() and not card.openExternalLinks()

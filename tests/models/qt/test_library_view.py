@@ -4,7 +4,6 @@ GGUF: what the table lists, what selecting, double-clicking and the buttons do."
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,6 @@ BIG_MACHINE = MachineMemory(total=64 * GIB, available=48 * GIB)
 TINY_MACHINE = MachineMemory(total=64 << 10, available=16 << 10)
 TIMEOUT = 10_000
 Roles = LibraryListModel.Roles
-
-
-@pytest.fixture
-def calls() -> Iterator[BackgroundCalls]:
-    calls = BackgroundCalls()
-    yield calls
-    calls.wait(TIMEOUT)
 
 
 @pytest.fixture

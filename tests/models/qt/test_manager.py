@@ -15,19 +15,13 @@ from desktop.core.settings import Settings
 from desktop.models.catalog import MachineMemory
 from desktop.models.qt.download_worker import DownloadWorker
 from desktop.models.qt.downloads_model import DownloadListModel, DownloadRow
-from desktop.models.qt.hub_browser import RepoFilesModel
+from desktop.models.qt.hub_models import RepoFilesModel
 from desktop.models.qt.library_view import LibraryListModel
 from desktop.models.qt.manager import ModelManager, ModelServices
-from tests.fixtures.fake_hub import FakeHub, running_hub
+from tests.fixtures.fake_hub import FakeHub
 
 GIB = 1 << 30
 BIG_MACHINE = MachineMemory(total=64 * GIB, available=48 * GIB)
-
-
-@pytest.fixture
-def hub(tiny_gguf: Path) -> Iterator[FakeHub]:
-    with running_hub(tiny_gguf) as hub:
-        yield hub
 
 
 @pytest.fixture

@@ -1,0 +1,292 @@
+"""The Browse tab's item models: the curated starter list, the hub's search answers and a repo's
+GGUF files, each a read-only table whose rows are set all at once.
+
+They hold values only (no hub calls, no widgets): :class:`~desktop.models.qt.hub_browser.HubBrowser`
+fetches and sets the rows, so the tables can be tested without a network or a view.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QFont
+
+from desktop import resources_dir
+from desktop.models.catalog import Fit
+from desktop.models.hub import HubModel, RemoteGguf, RepoFiles
+from desktop.models.qt.downloads_model import format_size
+from desktop.models.qt.library_view import fit_colour, fit_text
+from desktop.qtkit.list_model import ModelIndex
+from desktop.qtkit.plain_text import plain_tooltip
+from desktop.qtkit.row_table_model import RowTableModel
+
+__all__ = [
+    "REPO_ID_ROLE",
+    "STARTER_FILE",
+    "FileRow",
+    "HubResultsModel",
+    "ItemTableModel",
+    "RepoFilesModel",
+    "StarterListModel",
+    "StarterModel",
+    "load_starter_list",
+]
+
+
+STARTER_FILE = resources_dir() / "starter_models.json"
+
+
+@dataclass(frozen=True, slots=True)
+class StarterModel:
+    """One entry of ``resources/starter_models.json``: a repo, the quantization to preselect,
+    and the words the list shows for it."""
+
+    repo_id: str
+    file_hint: str
+    size_class: str
+    kind: str
+    why: str
+
+
+def load_starter_list(path: Path = STARTER_FILE) -> list[StarterModel]:
+    """The curated list; an unreadable file gives an empty list (the search still works)."""
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+        return [
+            StarterModel(
+                str(m["repo_id"]),
+                str(m.get("file_hint", "")),
+                str(m.get("size_class", "")),
+                str(m.get("kind", "")),
+                str(m.get("why", "")),
+            )
+            for m in raw["models"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+class ItemTableModel(RowTableModel):
+    """A table of items set all at once (search answers, file lists)."""
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def item(self, row: int) -> Any:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+
+#: The role under which both results tables give a row's repo id, so the browser opens the repo
+#: whichever table is shown.
+REPO_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class StarterListModel(ItemTableModel):
+    """The curated starter models, shown while the search box is empty.
+
+    Signals:
+        The standard ``QAbstractItemModel`` signals only.
+    """
+
+    class Roles(IntEnum):
+        RepoIdRole = REPO_ID_ROLE  # str
+
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.RepoIdRole: QByteArray(b"repoId")}
+    COLUMNS = 4
+
+    def column_titles(self) -> tuple[str, ...]:
+        return (self.tr("Model"), self.tr("Kind"), self.tr("Size"), self.tr("Why"))
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row: StarterModel | None = self._row_at(index)
+        if row is None:
+            return None
+        if role == self.Roles.RepoIdRole:
+            return row.repo_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            kinds = {"chat": self.tr("Chat"), "reasoning": self.tr("Reasoning")}
+            sizes = {
+                "tiny": self.tr("Under 1 GB"),
+                "small": self.tr("1–3 GB"),
+                "medium": self.tr("3–6 GB"),
+                "large": self.tr("Over 6 GB"),
+            }
+            return (
+                row.repo_id,
+                kinds.get(row.kind, row.kind),
+                sizes.get(row.size_class, row.size_class),
+                row.why,
+            )[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.why
+        return None
+
+
+class HubResultsModel(ItemTableModel):
+    """Search results from the hub, in the order the hub ranked them.
+
+    Signals:
+        The standard ``QAbstractItemModel`` signals only.
+    """
+
+    class Roles(IntEnum):
+        RepoIdRole = REPO_ID_ROLE  # str
+        DownloadsRole = Qt.ItemDataRole.UserRole + 2  # int
+        LikesRole = Qt.ItemDataRole.UserRole + 3  # int
+
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
+        Roles.RepoIdRole: QByteArray(b"repoId"),
+        Roles.DownloadsRole: QByteArray(b"downloads"),
+        Roles.LikesRole: QByteArray(b"likes"),
+    }
+    COLUMNS = 5
+
+    def column_titles(self) -> tuple[str, ...]:
+        return (
+            self.tr("Model"),
+            self.tr("Downloads"),
+            self.tr("Likes"),
+            self.tr("Updated"),
+            self.tr("License"),
+        )
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row: HubModel | None = self._row_at(index)
+        if row is None:
+            return None
+        roles = self.Roles
+        if role == roles.RepoIdRole:
+            return row.repo_id
+        if role == roles.DownloadsRole:
+            return row.downloads
+        if role == roles.LikesRole:
+            return row.likes
+        if role == Qt.ItemDataRole.DisplayRole:
+            updated = row.last_modified.date().isoformat() if row.last_modified else ""
+            name = row.repo_id + (self.tr(" (gated)") if row.gated else "")
+            return (name, f"{row.downloads:,}", f"{row.likes:,}", updated, row.license or "")[
+                index.column()
+            ]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (1, 2):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class FileRow:
+    """A row of :class:`RepoFilesModel`: the file, its memory fit, whether it is the pick."""
+
+    file: RemoteGguf
+    fit: Fit
+    recommended: bool
+
+
+class RepoFilesModel(ItemTableModel):
+    """A repo's GGUF models, grouped by quantization (largest group first), each with its size,
+    memory-fit mark, and the recommended pick highlighted.
+
+    Signals:
+        The standard ``QAbstractItemModel`` signals only.
+    """
+
+    class Roles(IntEnum):
+        NameRole = Qt.ItemDataRole.UserRole + 1  # str, the first part's file name
+        QuantRole = Qt.ItemDataRole.UserRole + 2  # str
+        FitRole = Qt.ItemDataRole.UserRole + 3  # str, a Fit value
+        RecommendedRole = Qt.ItemDataRole.UserRole + 4  # bool
+        SizeRole = Qt.ItemDataRole.UserRole + 5  # int bytes, all parts
+
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
+        Roles.NameRole: QByteArray(b"name"),
+        Roles.QuantRole: QByteArray(b"quant"),
+        Roles.FitRole: QByteArray(b"fit"),
+        Roles.RecommendedRole: QByteArray(b"recommended"),
+        Roles.SizeRole: QByteArray(b"size"),
+    }
+    COLUMNS = 5
+
+    def column_titles(self) -> tuple[str, ...]:
+        return (
+            self.tr("Quantization"),
+            self.tr("File"),
+            self.tr("Size"),
+            self.tr("Memory"),
+            self.tr("Note"),
+        )
+
+    def set_files(
+        self, files: RepoFiles, fit: Callable[[RemoteGguf], Fit], recommended: RemoteGguf | None
+    ) -> None:
+        rows = [FileRow(f, fit(f), f is recommended) for group in files.groups for f in group.files]
+        self.set_rows(rows)
+
+    def row_of(self, name: str) -> int:
+        for number, row in enumerate(self._rows):
+            if row.file.name == name:
+                return number
+        return -1
+
+    def recommended_row(self) -> int:
+        for number, row in enumerate(self._rows):
+            if row.recommended:
+                return number
+        return -1
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row: FileRow | None = self._row_at(index)
+        if row is None:
+            return None
+        roles = self.Roles
+        f = row.file
+        if role == roles.NameRole:
+            return f.name
+        if role == roles.QuantRole:
+            return f.quant or ""
+        if role == roles.FitRole:
+            return row.fit.value
+        if role == roles.RecommendedRole:
+            return row.recommended
+        if role == roles.SizeRole:
+            return f.size
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return f.quant or self.tr("other")
+            if column == 1:
+                return f.name
+            if column == 2:
+                return format_size(f.size)
+            if column == 3:
+                return fit_text(row.fit)
+            notes = []
+            if row.recommended:
+                notes.append(self.tr("★ Recommended"))
+            if len(f.parts) > 1:
+                notes.append(self.tr("{count} parts").format(count=len(f.parts)))
+            if not f.complete:
+                notes.append(self.tr("parts missing"))
+            return ", ".join(notes)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3:
+            return fit_colour(row.fit)
+        if role == Qt.ItemDataRole.FontRole and row.recommended:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip("\n".join(p.path for p in f.parts))
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        row: FileRow | None = self._row_at(index)
+        if row is not None and not row.file.complete:
+            flags &= ~Qt.ItemFlag.ItemIsEnabled
+        return flags
