@@ -42,6 +42,7 @@ from desktop.engine.llama import BackendInfo
 from desktop.engine.starter import starter_installed
 from desktop.history.qt.feature import HistoryFeature
 from desktop.models.qt.feature import ModelsFeature
+from desktop.qtkit.gui_gc import GuiThreadCollector
 from desktop.qtkit.theme import Appearance
 from desktop.shell.crash import CrashHandler
 from desktop.shell.main_window import MainWindow
@@ -131,6 +132,8 @@ class Hearthside:
     download_thread: QThread | None = None
     documents: DocumentCollections | None = None
     documents_feature: DocumentsFeature | None = None
+    collector: GuiThreadCollector | None = None
+    """Runs Python's cycle collection on the GUI thread (see desktop/qtkit/gui_gc.py)."""
     backend: BackendInfo | None = None
     """What llama.cpp was built with; None until the inference thread has imported it."""
     _after_backend: list[Callable[[], None]] = field(default_factory=list)
@@ -244,6 +247,8 @@ class Hearthside:
         self.worker.on_unload_requested()
         self.window.remember_state(self.history.state_to_remember())
         self.store.close()
+        if self.collector is not None:
+            self.collector.stop()  # the worker threads have ended: Python may collect anywhere
 
 
 def first_run_defaults(settings: Settings, backend: BackendInfo) -> dict[str, object]:
@@ -293,6 +298,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         window.appearance = Appearance(app, window)
+    collector = GuiThreadCollector(window)  # cycles of Qt objects die on the GUI thread
     # The features install themselves into the shell and talk through small protocols: the
     # chat asks the models feature for the loaded model's settings, the history asks the chat
     # for a new chat and to show a message, citations open the documents' Sources dock.
@@ -330,6 +336,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         first_run,
         documents=documents,
         documents_feature=documents_feature,
+        collector=collector,
     )
     models.make_model_services = hearthside.model_services
     # Queued to the window's slot on the GUI thread, which tells the app through its signal.

@@ -6,6 +6,7 @@ rather than trusted to each test.
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import os
 import socket
@@ -13,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from desktop.qtkit.gui_gc import collect_due
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -60,3 +63,21 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cycles_collected_on_the_main_thread() -> Iterator[None]:
+    """The suite runs worker threads without the app's GuiThreadCollector (the `worker` fixture,
+    the document workers): like the app, it never lets Python collect cycles on them, where a
+    cyclic Qt object's destructor deadlocks against the GUI thread (desktop/qtkit/gui_gc.py)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    yield
+    if was_enabled:
+        gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def collect_due_after_each_test() -> Iterator[None]:
+    yield
+    collect_due()
