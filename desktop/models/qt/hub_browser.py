@@ -141,8 +141,10 @@ class HubBrowser(QWidget):
         self.results_view = QTableView()
         setup_row_view(self.results_view)
         self.results_view.horizontalHeader().setStretchLastSection(True)
-        self.results_view.setModel(self.starter_model)
         self.results_view.setWordWrap(False)
+        # Through the one path that also hears the view's selection: set here directly, the
+        # suggestions did nothing when clicked until a search had swapped the model.
+        self._set_results_model(self.starter_model)
         splitter.addWidget(self.results_view)
 
         pane = self.repo_pane

@@ -135,15 +135,10 @@ def test_a_suggested_model_opens_with_its_hinted_file_after_a_search(
     assert browser.download_button.isEnabled()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16 item 13: the starter model is set on the view at construction and "
-    "_set_results_model connects the selection signal only when the model changes, so a "
-    "suggested model does nothing when clicked the first time the tab opens",
-)
 def test_a_suggested_model_opens_on_the_first_click(
     qtbot, browser: HubBrowser, hub: FakeHub, tiny_gguf: Path
 ) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16 item 13: the welcome's *Download a recommended model* opens exactly this."""
     repo_id, _hint = _add_starter_repo(hub, tiny_gguf)
     browser.activate()
     _click_row(qtbot, browser.results_view, 1)
