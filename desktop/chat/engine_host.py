@@ -1,0 +1,302 @@
+"""EngineHost: one chat backend, many clients (the window, the API server), one thread.
+
+Plain Python, no Qt. A backend (`ChatBackend`) is used one call at a time on one thread: a llama.cpp
+context cannot be shared. The window was its only client; the local API server is a second one,
+and a headless `hearthside serve` has no window at all. The host owns the backend on a thread of
+its own and runs every client's work there, in a fair order:
+
+- every job has a `Priority`; the window's come before any API request's, so a person typing is
+  never queued behind a script;
+- within a priority, clients take turns: a client's n-th waiting job goes before any client's
+  (n+1)-th, so one busy client cannot starve the others.
+
+Clients submit from any thread and never touch the backend themselves: `submit` runs a callable
+with the backend and gives a `Future`; `stream` runs `backend.reply` and hands its events over
+one by one through a `ReplyTicket`, which the client iterates on its own thread and may `cancel`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import queue
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TypeVar
+
+from desktop.chat.protocol import (
+    ChatBackend,
+    Failed,
+    Finished,
+    GenerationRequest,
+    ReplyEvent,
+    ReplyFailure,
+    ReplyProblem,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class Priority(IntEnum):
+    """Who waits for whom: lower runs first."""
+
+    WINDOW = 0  # the person at the window
+    API = 1  # other programs through the local API server
+
+
+class HostClosedError(RuntimeError):
+    """The host was closed; the job never ran."""
+
+
+@dataclass(order=True)
+class QueuedJob:
+    """A job in the host's queue, ordered by priority, then by its client's turn, then FIFO."""
+
+    priority: int
+    turn: int
+    sequence: int
+    client: str = field(compare=False)
+    run: Callable[[ChatBackend], None] = field(compare=False)
+    abandon: Callable[[BaseException], None] = field(compare=False)
+
+
+_END = object()
+
+
+class ReplyTicket:
+    """A reply being made on the host's thread, read from the client's thread.
+
+    Iterating yields the reply's events as `ChatBackend.reply` makes them, blocking until each
+    comes, and ends after Finished or Failed. `cancel()` may be called from any thread: the
+    backend's loop sees it between tokens, as it sees the client's own `cancelled` callback.
+    """
+
+    def __init__(self, cancelled: Callable[[], bool]) -> None:
+        self._events: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._client_cancelled = cancelled
+        self._cancel = threading.Event()
+        self.started = threading.Event()
+        """Set when the host begins this reply (it waited in the queue until then)."""
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        """Whether the client asked to stop (by `cancel` or its own callback)."""
+        return self._cancel.is_set() or self._client_cancelled()
+
+    def put(self, event: object) -> None:
+        """Hands an event over (the host's side)."""
+        self._events.put(event)
+
+    def close(self) -> None:
+        """Ends the iteration (the host's side, after the last event)."""
+        self._events.put(_END)
+
+    def next_event(self, timeout: float | None = None) -> ReplyEvent | None:
+        """The next event, or None when the reply is over; raises queue.Empty after `timeout`
+        seconds without one (for a client that must also watch something else, such as an
+        HTTP connection)."""
+        event = self._events.get(timeout=timeout)
+        if event is _END:
+            self._events.put(_END)  # later calls see the end too
+            return None
+        return event  # type: ignore[return-value]
+
+    def __iter__(self) -> Iterator[ReplyEvent]:
+        while (event := self.next_event()) is not None:
+            yield event
+
+
+class EngineHost:
+    """Owns a ChatBackend on a thread of its own and runs every client's work on it, in turn.
+
+    Why one piece: the queue, the thread and the backend's lifetime must change together (a
+    backend is swapped only between jobs, closing cancels what waits).
+    """
+
+    def __init__(self, backend: ChatBackend, name: str = "hearthside-engine") -> None:
+        self._backend = backend
+        self._name = name
+        self._queue: list[QueuedJob] = []
+        self._turns: Counter[tuple[int, str]] = Counter()
+        self._sequence = itertools.count()
+        self._condition = threading.Condition()
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        self._running_client: str | None = None
+
+    @property
+    def backend(self) -> ChatBackend:
+        """The backend jobs run with (read it on the host's thread, or for information)."""
+        return self._backend
+
+    @property
+    def on_host_thread(self) -> bool:
+        return threading.current_thread() is self._thread
+
+    def start(self) -> None:
+        """Starts the host's thread (once)."""
+        with self._condition:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._serve, name=self._name, daemon=True)
+            self._thread.start()
+
+    def close(self, timeout: float = 5.0) -> bool:
+        """Refuses new jobs, abandons waiting ones (their futures raise HostClosedError, their
+        tickets end with Failed) and waits up to `timeout` s for the running one to end.
+        Returns whether the thread ended; a running reply is not cancelled here (the client
+        cancels its ticket), so a stuck backend cannot hang the caller longer than `timeout`."""
+        with self._condition:
+            self._closed = True
+            waiting, self._queue = self._queue, []
+            self._condition.notify_all()
+        for job in waiting:
+            job.abandon(HostClosedError("the engine host was closed"))
+        thread = self._thread
+        if thread is None or thread is threading.current_thread():
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
+
+    def pending(self) -> int:
+        """Jobs waiting (not counting the one running)."""
+        with self._condition:
+            return len(self._queue)
+
+    # Submitting ----------------------------------------------------------------------------
+
+    def submit(
+        self,
+        job: Callable[[ChatBackend], T],
+        priority: Priority = Priority.WINDOW,
+        client: str = "window",
+    ) -> Future[T]:
+        """Runs `job(backend)` on the host's thread in its turn; its result or exception goes
+        to the returned future. On the host's own thread it runs at once (a job that submits
+        another would otherwise wait for itself)."""
+        future: Future[T] = Future()
+        if self.on_host_thread:
+            self._run_into(future, job, self._backend)
+            return future
+
+        def run(backend: ChatBackend) -> None:
+            if future.set_running_or_notify_cancel():
+                self._run_into(future, job, backend)
+
+        def abandon(error: BaseException) -> None:
+            if future.set_running_or_notify_cancel():
+                future.set_exception(error)
+
+        self._enqueue(priority, client, run, abandon)
+        return future
+
+    def stream(
+        self,
+        request: GenerationRequest,
+        cancelled: Callable[[], bool] = lambda: False,
+        priority: Priority = Priority.WINDOW,
+        client: str = "window",
+    ) -> ReplyTicket:
+        """Queues `backend.reply(request, ...)`; the ticket yields its events as they come.
+        A ticket cancelled while it still waits in the queue ends at once, unrun."""
+        ticket = ReplyTicket(cancelled)
+
+        def run(backend: ChatBackend) -> None:
+            ticket.started.set()
+            try:
+                # A ticket cancelled while it waited still runs: the backend ends it at its
+                # first check with Finished(CANCELLED), as the client expects of a stop.
+                for event in backend.reply(request, ticket.cancelled):
+                    ticket.put(event)
+                    if isinstance(event, Finished | Failed):
+                        break
+            except Exception as error:  # the client must hear of it, not wait forever
+                log.exception("A reply failed on the engine host")
+                ticket.put(Failed(ReplyFailure(ReplyProblem.LLAMA_FAILED, str(error))))
+            finally:
+                ticket.close()
+
+        def abandon(error: BaseException) -> None:
+            ticket.put(Failed(ReplyFailure(ReplyProblem.NO_MODEL, str(error))))
+            ticket.close()
+
+        self._enqueue(priority, client, run, abandon)
+        return ticket
+
+    def set_backend(self, backend: ChatBackend) -> Future[None]:
+        """Swaps the backend between jobs: work queued later runs with `backend`."""
+
+        def swap(_: ChatBackend) -> None:
+            self._backend = backend
+
+        return self.submit(swap)
+
+    # The host's thread ---------------------------------------------------------------------
+
+    def _enqueue(
+        self,
+        priority: Priority,
+        client: str,
+        run: Callable[[ChatBackend], None],
+        abandon: Callable[[BaseException], None],
+    ) -> None:
+        with self._condition:
+            if self._closed:
+                closed = True
+            else:
+                closed = False
+                key = (int(priority), client)
+                turn = self._turns[key]
+                self._turns[key] = turn + 1
+                heapq.heappush(
+                    self._queue,
+                    QueuedJob(int(priority), turn, next(self._sequence), client, run, abandon),
+                )
+                self._condition.notify()
+        if closed:
+            abandon(HostClosedError("the engine host was closed"))
+
+    def _next_job(self) -> QueuedJob | None:
+        with self._condition:
+            while not self._queue and not self._closed:
+                self._condition.wait()
+            if self._closed:
+                return None
+            job = heapq.heappop(self._queue)
+            if not any(
+                waiting.priority == job.priority and waiting.client == job.client
+                for waiting in self._queue
+            ):
+                # The client has nothing else waiting: its turns start again with the others'
+                # lowest, so a client that comes back later is not sent to the end of the line.
+                self._turns[(job.priority, job.client)] = min(
+                    (waiting.turn for waiting in self._queue if waiting.priority == job.priority),
+                    default=0,
+                )
+            return job
+
+    def _serve(self) -> None:
+        while (job := self._next_job()) is not None:
+            self._running_client = job.client
+            try:
+                job.run(self._backend)
+            except Exception:
+                log.exception("A job failed on the engine host")
+            finally:
+                self._running_client = None
+
+    @staticmethod
+    def _run_into(future: Future[T], job: Callable[[ChatBackend], T], backend: ChatBackend) -> None:
+        try:
+            future.set_result(job(backend))
+        except BaseException as error:
+            future.set_exception(error)
