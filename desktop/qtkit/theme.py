@@ -15,6 +15,7 @@ from desktop.core.design import DARK, LIGHT, ColorTokens
 
 THEMES = ("system", "light", "dark")
 
+
 def designed_palette(theme: ColorTokens) -> QPalette:
     """The palette of a theme's colour tokens (desktop/core/design.py); Fusion derives the rest."""
     roles = QPalette.ColorRole
