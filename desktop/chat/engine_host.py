@@ -309,6 +309,9 @@ class EngineHost:
                 log.exception("A job failed on the engine host")
             finally:
                 self._running_client = None
+                # Not kept while waiting for the next one: its closures hold the client's
+                # objects (a Qt worker, which must die on its own thread's terms, not at exit).
+                job = None
 
     @staticmethod
     def _run_into(future: Future[T], job: Callable[[ChatBackend], T], backend: ChatBackend) -> None:
