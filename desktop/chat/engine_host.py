@@ -25,7 +25,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import TypeVar
 
@@ -49,6 +49,13 @@ class Priority(IntEnum):
 
     WINDOW = 0  # the person at the window
     API = 1  # other programs through the local API server
+
+
+API_CONVERSATION_KEY = "api"
+"""The conversation key API requests without one are replied under: their KV cache is saved
+when the window takes the model over and restored when the next API request shares more of its
+prefix, so a script neither destroys the window's cache nor loses its own (window conversations
+are keyed by their numeric ids, never this)."""
 
 
 class HostClosedError(RuntimeError):
@@ -218,14 +225,17 @@ class EngineHost:
         client: str = "window",
     ) -> ReplyTicket:
         """Queues `backend.reply(request, ...)`; the ticket yields its events as they come.
-        A ticket cancelled while it still waits in the queue ends at once, unrun."""
+        A ticket cancelled while it waits still runs: the backend ends it at its first check.
+        An API request without a conversation key gets API_CONVERSATION_KEY."""
         ticket = ReplyTicket(cancelled)
+        if priority != Priority.WINDOW and request.conversation_key is None:
+            request = replace(request, conversation_key=API_CONVERSATION_KEY)
 
         def run(backend: ChatBackend) -> None:
             ticket.started.set()
             try:
-                # A ticket cancelled while it waited still runs: the backend ends it at its
-                # first check with Finished(CANCELLED), as the client expects of a stop.
+                # A ticket cancelled while it waited ends at the backend's first check, with
+                # Finished(CANCELLED), as the client expects of a stop.
                 ended = False
                 for event in backend.reply(request, ticket.cancelled):
                     if ended:
