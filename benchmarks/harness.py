@@ -69,6 +69,7 @@ GOALS: dict[str, tuple[str, float | None]] = {
     "search_ms_10k": ("<=", 50.0),
     "index_pages_per_s": (">=", 33.0),
     "retrieve_ms_100k": ("<=", 50.0),
+    "concurrent_throughput_ratio": (">=", 1.7),
 }
 
 STORY = (
@@ -100,6 +101,8 @@ class Config:
     load_delay_s: float = 0.0  # added to the app's GGUF check on each load (the same purpose)
     plan_delay_s: float = 0.0  # per message, added to the worker's plan of a reply (the same)
     startup_delay_s: float = 0.0  # added to the app's start before its window shows (the same)
+    token_delay_s: float = 0.0  # per token of a reply decoded in a batch (the same purpose)
+    concurrent_tokens: int = 64  # tokens of each reply in concurrent_throughput_ratio
     subprocess_figures: bool = True
     full_documents: bool = False  # 1,000 pages and 100k passages, else a fifth of each
 
@@ -317,6 +320,7 @@ class App:
         self.thread.quit()
         self.thread.wait()
         self.worker.on_unload_requested()
+        self.worker.close()
         self.view.close()
 
 
@@ -1144,6 +1148,14 @@ def run(cfg: Config, steps: set[str] | None = None) -> Results:
             measure_download(cfg, res, work)
         if want("documents"):
             measure_documents(res.figures, res.absolute, work, quick=not cfg.full_documents)
+        if want("concurrent"):
+            from benchmarks.concurrent import measure_concurrent
+
+            measure_concurrent(
+                cfg.model, cfg.threads, cfg.n_ctx, work, res.figures, res.absolute,
+                tokens=cfg.concurrent_tokens, reps=2 if cfg.stream_tokens <= 400 else 3,
+                token_delay_s=cfg.token_delay_s,
+            )  # fmt: skip
         if cfg.subprocess_figures and want("startup"):
             measure_startup(cfg, res, work)
         if cfg.subprocess_figures and want("rss"):
@@ -1195,7 +1207,7 @@ def main(argv: list[str] | None = None) -> int:
         "the GUI thread)",
     )
     parser.add_argument("--only", help="comma-separated steps: stream,followup,load,overflow,"
-                        "ui,roofline,search,download,documents,startup,rss")  # fmt: skip
+                        "ui,roofline,search,download,documents,startup,rss,concurrent")  # fmt: skip
     args = parser.parse_args(argv)
     models = Path(tempfile.mkdtemp(prefix="hearthside-bench-models-"))
     try:

@@ -13,7 +13,7 @@ GPU layers, a server address and a key) and belong to the engine's own class.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
@@ -322,4 +322,39 @@ class LoadsModels(Protocol):
 
     def unload(self) -> bool:
         """Frees the model; False when none was loaded."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class TogetherReply:
+    """One reply of several made together (RepliesTogether): the request, its client's cancel
+    mark, where its events go (`emit`, then `end` once after the last), and whether it is the
+    window's (whose conversation the engine keeps as its main one afterwards)."""
+
+    request: GenerationRequest
+    cancelled: Callable[[], bool]
+    emit: Callable[[ReplyEvent], None]
+    end: Callable[[], None]
+    window: bool = False
+
+
+@runtime_checkable
+class RepliesTogether(Protocol):
+    """What an engine that decodes several replies at once offers besides ChatBackend
+    (LocalEngine: llama.cpp's multi-sequence batches). Optional: the EngineHost replies one at
+    a time to a backend without it. Why: eight clients together then cost far less than eight
+    clients in turn, and a reply that arrives joins the ones under way instead of waiting."""
+
+    def parallel_replies(self) -> int:
+        """How many replies it can decode together now (1: only one at a time)."""
+        ...
+
+    def replies_together(
+        self,
+        first: Sequence[TogetherReply],
+        more: Callable[[int], Sequence[TogetherReply]],
+    ) -> None:
+        """Makes the replies of `first` together, taking further ones from `more(free)` (up to
+        `free`, as slots free up) between steps, and returns when none is left. Every reply is
+        ended (`end`) before this returns, with Finished or Failed emitted before."""
         ...
