@@ -52,8 +52,9 @@ def serve(
     **kwargs: object,
 ) -> Served:
     engine = LocalEngine(folder / "models", folder / "probed.json", folder / "checks.json")
-    info = engine.load(str(model), LoadOptions(n_ctx=n_ctx, n_threads=1), lambda _f: None,
-                       lambda: False)  # fmt: skip
+    info = engine.load(
+        str(model), LoadOptions(n_ctx=n_ctx, n_threads=1), lambda _f: None, lambda: False
+    )
     assert isinstance(info, ModelInfo), info
     host = EngineHost(engine)
     host.start()

@@ -44,8 +44,9 @@ def wait_for_url(process: subprocess.Popen[str], lines: list[str]) -> str:
 
 
 def test_serve_answers_logs_and_stops_on_sigterm(tiny_gguf: Path, private_data_dir: Path) -> None:
-    process = start_serve("--model", str(tiny_gguf), "--port", "0", "--n-ctx", "512",
-                          data_dir=private_data_dir)  # fmt: skip
+    process = start_serve(
+        "--model", str(tiny_gguf), "--port", "0", "--n-ctx", "512", data_dir=private_data_dir
+    )
     lines: list[str] = []
     try:
         url = wait_for_url(process, lines)
@@ -75,8 +76,9 @@ def test_serve_refuses_other_computers_without_a_key(private_data_dir: Path) -> 
 
 
 def test_each_request_is_one_log_line() -> None:
-    record = RequestRecord("127.0.0.1:5000", "POST", "/v1/chat/completions", "m.gguf", 400,
-                           error="bad")  # fmt: skip
+    record = RequestRecord(
+        "127.0.0.1:5000", "POST", "/v1/chat/completions", "m.gguf", 400, error="bad"
+    )
     line = describe(record)
     assert "\n" not in line
     assert line.startswith("127.0.0.1:5000 POST /v1/chat/completions 400")

@@ -107,8 +107,9 @@ def test_json_object_mode_gives_a_json_object(client: openai.OpenAI) -> None:
 
 
 def test_a_text_completion_continues_a_raw_prompt(client: openai.OpenAI) -> None:
-    whole = client.completions.create(model="", prompt="Once upon a time", max_tokens=8,
-                                      temperature=0)  # fmt: skip
+    whole = client.completions.create(
+        model="", prompt="Once upon a time", max_tokens=8, temperature=0
+    )
     assert whole.object == "text_completion" and whole.choices[0].text
     assert whole.usage is not None and whole.usage.completion_tokens == 8
     streamed = client.completions.create(
