@@ -313,6 +313,10 @@ class ReplyResponse(Response):
             if self._gone or self._state.stopping.is_set():
                 self._ticket.cancel()
                 raise ClientGone
+            try:  # one that is there already is taken without a thread's round trip
+                return self._ticket.next_event(timeout=0)
+            except queue.Empty:
+                pass
             event = await anyio.to_thread.run_sync(self._poll, limiter=limiter)
             if event is not False:
                 return event  # type: ignore[return-value]
