@@ -79,7 +79,8 @@ class ServerFeature(QObject):
             | Qt.DockWidgetArea.LeftDockWidgetArea
             | Qt.DockWidgetArea.BottomDockWidgetArea
         )
-        shell.add_dock(self.dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        shell.add_dock(self.dock, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.dock.dockLocationChanged.connect(self.on_dock_location_changed)
         self.dock.hide()
         self.panel_action = self.dock.toggleViewAction()
         self.panel_action.setText(self.tr("&Server panel"))
@@ -176,9 +177,20 @@ class ServerFeature(QObject):
     def show_panel(self) -> None:
         if self.dock.isHidden():
             self.dock.show()
-            width = max(320, min(520, self.shell.width() // 2))
-            self.shell.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
+            shell = self.shell
+            if shell.dockWidgetArea(self.dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
+                height = max(200, min(320, shell.height() // 3))
+                shell.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
+            else:
+                width = max(320, min(520, shell.width() // 2))
+                shell.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
         self.dock.raise_()
+
+    @Slot(Qt.DockWidgetArea)
+    def on_dock_location_changed(self, area: Qt.DockWidgetArea) -> None:
+        self.panel.set_vertical(
+            area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+        )
 
     @Slot(object)
     def on_session_model_changed(self, info: Any) -> None:

@@ -92,7 +92,7 @@ class RequestTableModel(RowTableModel):
         if column == self.CLIENT:
             return record.client
         if column == self.REQUEST:
-            return f"{record.method} {record.path}"
+            return record.path if record.method == "POST" else f"{record.method} {record.path}"
         if column == self.MODEL:
             return record.model
         if column == self.TOKENS_IN:

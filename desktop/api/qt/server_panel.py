@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -22,6 +22,11 @@ from desktop.api.qt.requests_model import RequestTableModel
 from desktop.qtkit.row_table_model import setup_row_view
 
 __all__ = ["ServerPanel"]
+
+INFO_WIDTH = 360
+"""The widest the URL and buttons get beside the request table."""
+QWIDGETSIZE_MAX = (1 << 24) - 1
+URL_PADDING = 16  # the line edit's frame and cursor room
 
 
 class ServerPanel(QWidget):
@@ -41,7 +46,12 @@ class ServerPanel(QWidget):
         self.curl_text = ""
         self.python_text = ""
         self._running = False
-        layout = QVBoxLayout(self)
+        # Side by side in a dock below the pages, one above the other in a dock beside them
+        # (set_vertical): the request table needs the width.
+        self.layout_ = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.info = QWidget()
+        layout = QVBoxLayout(self.info)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.status = QLabel()
         self.status.setObjectName("serverStatus")
         self.status.setTextFormat(Qt.TextFormat.PlainText)  # error text is the system's words
@@ -79,15 +89,7 @@ class ServerPanel(QWidget):
         copies.addWidget(self.copy_python)
         copies.addStretch(1)
         layout.addLayout(copies)
-
-        self.table = QTableView()
-        self.table.setObjectName("serverRequests")
-        self.table.setModel(requests)
-        setup_row_view(self.table)
-        self.table.horizontalHeader().setSectionResizeMode(
-            RequestTableModel.MODEL, QHeaderView.ResizeMode.Stretch
-        )
-        layout.addWidget(self.table, 1)
+        layout.addStretch(1)
 
         buttons = QHBoxLayout()
         self.clear_button = QPushButton(self.tr("Clear list"))
@@ -95,10 +97,20 @@ class ServerPanel(QWidget):
         self.start_stop = QPushButton()
         self.start_stop.setObjectName("serverStartStop")
         self.start_stop.clicked.connect(self.on_start_stop_clicked)
-        buttons.addWidget(self.clear_button)
-        buttons.addStretch(1)
         buttons.addWidget(self.start_stop)
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
         layout.addLayout(buttons)
+        self.layout_.addWidget(self.info, 0)
+
+        self.table = QTableView()
+        self.table.setObjectName("serverRequests")
+        self.table.setModel(requests)
+        setup_row_view(self.table)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.layout_.addWidget(self.table, 1)
+        self.set_vertical(False)
         self.show_state(ServerState(), "", "")
 
     def show_state(self, state: ServerState, curl: str, python: str) -> None:
@@ -107,6 +119,14 @@ class ServerPanel(QWidget):
         self.curl_text, self.python_text = curl, python
         settings = state.settings
         self.url.setText(state.url)
+        self.url.setCursorPosition(0)
+        margins = self.url.textMargins()
+        self.url.setMinimumWidth(
+            self.url.fontMetrics().horizontalAdvance(state.url)
+            + margins.left()
+            + margins.right()
+            + URL_PADDING
+        )
         for widget in (self.url, self.copy_url, self.copy_curl, self.copy_python):
             widget.setEnabled(state.running)
         if state.running:
@@ -130,7 +150,7 @@ class ServerPanel(QWidget):
                 "Other computers on your network can connect to port {port} of this computer, "
                 "with the API key."
             ).format(port=settings.port)
-        elif state.api_key:
+        elif settings.needs_key:
             access = self.tr("Only programs on this computer can connect, with the API key.")
         else:
             access = self.tr("Only programs on this computer can connect; no key is asked.")
@@ -138,6 +158,12 @@ class ServerPanel(QWidget):
         self.start_stop.setText(
             self.tr("Stop server") if state.running else self.tr("Start server")
         )
+
+    def set_vertical(self, vertical: bool) -> None:
+        """One above the other (a dock beside the pages) or side by side (below them)."""
+        direction = QBoxLayout.Direction
+        self.layout_.setDirection(direction.TopToBottom if vertical else direction.LeftToRight)
+        self.info.setMaximumWidth(QWIDGETSIZE_MAX if vertical else INFO_WIDTH)
 
     def on_start_stop_clicked(self) -> None:
         if self._running:

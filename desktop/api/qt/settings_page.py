@@ -153,7 +153,7 @@ class ServerSettingsPage(QWidget):
                 port=DEFAULT_PORT
             )
         )
-        form.addRow(self.tr("Port"), self._row(self.port, self.port_note))
+        form.addRow(self.tr("Port"), self._row(self.port, self.port_note, stretch_at=1))
 
         self.allow_network = QCheckBox(self.tr("Allow other computers on my network"))
         self.allow_network.setObjectName("serverAllowNetwork")
@@ -170,7 +170,7 @@ class ServerSettingsPage(QWidget):
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
         warning_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         icon.setPixmap(warning_icon.pixmap(size, size))
-        self.network_warning_row = self._row(icon, self.network_warning, stretch=0)
+        self.network_warning_row = self._row(icon, self.network_warning, stretch_at=1)
         self.network_warning_row.layout().setAlignment(icon, Qt.AlignmentFlag.AlignTop)
         self.network_warning_row.setObjectName("serverNetworkWarning")
         form.addRow(self.network_warning_row)
@@ -192,7 +192,7 @@ class ServerSettingsPage(QWidget):
         )
         self.new_key.clicked.connect(self.regenerate_key)
         form.addRow(
-            self.tr("API key"), self._row(self.key_field, self.copy_key, self.new_key, stretch=1)
+            self.tr("API key"), self._row(self.key_field, self.copy_key, self.new_key, stretch_at=0)
         )
         self.key_place = self._note("")
         form.addRow("", self.key_place)
@@ -223,14 +223,13 @@ class ServerSettingsPage(QWidget):
         return label
 
     @staticmethod
-    def _row(*widgets: QWidget, stretch: int = 0) -> QWidget:
+    def _row(*widgets: QWidget, stretch_at: int) -> QWidget:
+        """``widgets`` side by side; the one at ``stretch_at`` takes the spare width."""
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
         for number, widget in enumerate(widgets):
-            layout.addWidget(widget, stretch if number == 0 else 0)
-        if stretch == 0:
-            layout.addStretch(1)
+            layout.addWidget(widget, 1 if number == stretch_at else 0)
         return row
 
     # Slots -------------------------------------------------------------------------------------
