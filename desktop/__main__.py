@@ -13,6 +13,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hearthside",
         description="Chat with a language model that runs on your own computer, offline.",
+        epilog="hearthside serve --help: serve the model through a local OpenAI-compatible "
+        "API, without a window.",
     )
     parser.add_argument("--version", action="version", version=f"Hearthside {__version__}")
     parser.add_argument("--model", type=Path, metavar="PATH", help="load this GGUF model at start")
@@ -37,7 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["serve"]:
+        # Imported here so `serve` never loads Qt.
+        from desktop.api.headless import run_serve
+
+        return run_serve(arguments[1:])
+    args = build_parser().parse_args(arguments)
     if args.probe_model is not None:
         from desktop.engine.probe import run_probe
 

@@ -196,6 +196,9 @@ class LocalEngine:
         if loaded is None:
             yield Failed(ReplyFailure(ReplyProblem.NO_MODEL, "No model is loaded."))
             return
+        if request.prompt is not None:  # a raw completion (the API server's)
+            yield from self._complete(loaded, request, cancelled)
+            return
         model = loaded.model
         messages = request.messages
         if not messages or messages[-1].role != Role.USER or not messages[-1].content.strip():
@@ -480,3 +483,40 @@ class LocalEngine:
         except PromptTooLongError:
             return None, plan
         return SummaryMade(text, plan.dropped_messages), replanned
+
+    # Raw completions (the API server's /v1/completions) ---------------------------------
+
+    def _complete(
+        self, loaded: LocalModel, request: GenerationRequest, cancelled: Callable[[], bool]
+    ) -> Iterator[ReplyEvent]:
+        """Continues `request.prompt` as it is: no template, no planning, no thinking. The
+        text is tokenized with special tokens parsed, as llama-server's /completion does."""
+        model = loaded.model
+        text = request.prompt or ""
+        prompt = tuple(model.with_bos(model.tokenize_segments((PromptSegment(text, True),))))
+        if not text or not prompt:
+            yield Failed(ReplyFailure(ReplyProblem.EMPTY_PROMPT, "The prompt is empty."))
+            return
+        if len(prompt) >= model.n_ctx - 1:
+            message = (
+                f"The prompt takes {len(prompt)} tokens; the context window holds {model.n_ctx}."
+            )
+            yield Failed(
+                ReplyFailure(ReplyProblem.PROMPT_TOO_LONG, message, len(prompt), model.n_ctx - 1)
+            )
+            return
+        self._switch_kv_state(model, request.conversation_key, prompt)
+        self._opened = (0, 0)
+        yield ReplyStarted(PromptInfo(len(prompt), model.reusable_prefix(prompt), 0, model.n_ctx))
+        stream = TokenStream(
+            model,
+            loaded.template,
+            prompt,
+            request.sampling,
+            0,
+            cancelled,
+            lambda _text, _tokens: None,  # not a chat reply: nothing to remember by its text
+            None,
+            loaded.marker_pieces,
+        )
+        yield from stream.events()

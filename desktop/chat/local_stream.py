@@ -68,7 +68,8 @@ class TokenStream:
         self._thinking_budget = thinking_budget
         self._evaluated_ahead = evaluated_ahead
         self._decoder = Utf8StreamDecoder()
-        self._holdback = StopStringHoldback(template.stop_strings)
+        # The template's end-of-turn texts and the API client's own stop strings.
+        self._holdback = StopStringHoldback((*template.stop_strings, *sampling.stop))
         self._thought_coalescer = DeltaCoalescer()
         self._pending: list[ReplyEvent] = []
         """Thinking events made while routing a token; the loop yields them right after."""

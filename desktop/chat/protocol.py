@@ -91,6 +91,9 @@ class GenerationRequest:
     """The running summary now in force; it goes into the system message."""
     summary_covers: int = 0
     """History messages (after the system prompt) that `summary` stands for; never sent."""
+    prompt: str | None = None
+    """A raw prompt (the API's /v1/completions): the model continues this text as it is, with
+    no chat template and no planning; `messages` is then empty."""
 
 
 @dataclass(frozen=True, slots=True)

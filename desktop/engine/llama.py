@@ -9,6 +9,7 @@ count to prove follow-up turns evaluate only what is new).
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import os
 import re
@@ -125,6 +126,11 @@ class SamplingOptions:
     repeat_penalty: float = 1.1
     max_tokens: int = 1024
     seed: int | None = None  # None: a new random seed per reply
+    # Asked for by API clients (desktop/api/); the window leaves them at their defaults.
+    presence_penalty: float = 0.0
+    frequency_penalty: float = 0.0
+    stop: tuple[str, ...] = ()  # the reply ends before any of these (beside the template's)
+    grammar: str = ""  # GBNF the reply must follow (json_grammar); "": free text
 
 
 @dataclass(frozen=True, slots=True)
@@ -610,6 +616,11 @@ class LoadedModel:
             min_p=sampling.min_p,
             temp=max(0.0, sampling.temperature),
             repeat_penalty=sampling.repeat_penalty,
+            presence_penalty=sampling.presence_penalty,
+            frequency_penalty=sampling.frequency_penalty,
+            grammar=llama_cpp.LlamaGrammar.from_string(sampling.grammar, verbose=False)
+            if sampling.grammar
+            else None,
         )
         for token in already_said[-llm.last_n_tokens_size :]:
             sampler.accept(token)
@@ -671,6 +682,23 @@ def measure_generation(
     gen_s = end - (first or end)
     gen_rate = (made - 1) / gen_s if made > 1 and gen_s > 0 else 0.0
     return prompt_rate, gen_rate, made
+
+
+# Grammars ------------------------------------------------------------------------------------
+
+
+def json_grammar(schema: dict[str, Any] | None = None) -> str:
+    """GBNF that lets the model write only JSON: any object when `schema` is None, else a
+    value matching the JSON schema (llama.cpp's converter). Raises ValueError for a schema the
+    converter cannot turn into a grammar. Here because llama_cpp is imported only here."""
+    from llama_cpp import llama_grammar
+
+    if schema is None:
+        return llama_grammar.JSON_GBNF
+    try:
+        return llama_grammar.json_schema_to_gbnf(json.dumps(schema))
+    except Exception as error:  # the converter raises plain exceptions of many kinds
+        raise ValueError(f"the JSON schema cannot be enforced: {error}") from error
 
 
 # Embeddings ------------------------------------------------------------------------------------
