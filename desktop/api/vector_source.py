@@ -40,9 +40,9 @@ class VectorSourceEmbedder:
 
     @property
     def model_name(self) -> str:
-        """The model file's name without .gguf, "" when none is chosen."""
-        name = os.path.basename(self._source.path)
-        return name.removesuffix(".gguf")
+        """The model file's name (as `hearthside serve`'s GgufEmbedder gives it), "" when none
+        is chosen: /v1/models then lists no embedding model."""
+        return os.path.basename(self._source.path)
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         rows = self._source.embed(list(texts))

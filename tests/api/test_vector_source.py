@@ -22,7 +22,7 @@ class Source:
 
 def test_vectors_come_back_as_lists_of_floats() -> None:
     embedder = VectorSourceEmbedder(Source("/models/nomic-embed.Q8_0.gguf"))
-    assert embedder.model_name == "nomic-embed.Q8_0"
+    assert embedder.model_name == "nomic-embed.Q8_0.gguf"
     assert embedder.embed(["ab", "abc"]) == [[2.0, 0.5], [3.0, 0.5]]
 
 

@@ -108,8 +108,10 @@ class ServerController(QObject):
         server = self.make_server(config, self.listen)
         try:
             server.start()
-        except OSError as error:
-            in_use = error.errno == errno.EADDRINUSE or "in use" in str(error).lower()
+        except (OSError, ValueError) as error:  # ValueError: the network without a key
+            in_use = isinstance(error, OSError) and (
+                error.errno == errno.EADDRINUSE or "in use" in str(error).lower()
+            )
             log.warning("API server not started on port %d: %s", config.port, error)
             return self._set_state(
                 ServerState(settings=settings, port_in_use=in_use, error=str(error))

@@ -37,10 +37,11 @@ class ServerSession(Protocol):
 
 
 def model_id(info: Any) -> str:
-    """The name the API gives the loaded model (its file name without .gguf), "" for none."""
+    """The name the API gives the loaded model, "" for none: its file name, as
+    desktop/api/wire.py's model_id says (not imported: the window opens without the server)."""
     if info is None:
         return ""
-    return Path(str(info.path)).name.removesuffix(".gguf") or str(info.name)
+    return Path(str(info.path)).name or str(info.name)
 
 
 class ServerFeature(QObject):

@@ -69,7 +69,7 @@ def test_snippets_carry_the_key_and_the_loaded_model(
     feature.session.model_changed.emit(info)
     assert feature.current_model_info() is info
     panel = feature.panel
-    assert f"Bearer {key}" in panel.curl_text and "tiny-chat.Q4_K_M" in panel.curl_text
+    assert f"Bearer {key}" in panel.curl_text and "tiny-chat.Q4_K_M.gguf" in panel.curl_text
     assert repr(key) in panel.python_text
     panel.copy_curl.click()
     assert QGuiApplication.clipboard().text() == panel.curl_text
