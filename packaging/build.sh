@@ -146,7 +146,7 @@ speed=$(grep -E "^(Load|Prompt|Generation)" "$WORK/diagnose.txt" | tr '\n' ';' |
 RECORD=packaging/last-build.txt
 [ "$WITH_STARTER" = 1 ] && RECORD=packaging/last-build-starter.txt
 cat >"$RECORD" <<EOF
-# Written by packaging/build.sh; README's "Packaging" section quotes it.
+# Written by packaging/build.sh; docs/packaging.md quotes it.
 date: $(date -u +%Y-%m-%dT%H:%M:%SZ)
 commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- 2>/dev/null || echo " (with local changes)")
 platform: $(uname -sm), $("$PY" -c 'import platform; print("Python", platform.python_version())'), PyInstaller $("$PY" -c 'import PyInstaller; print(PyInstaller.__version__)')
