@@ -317,6 +317,7 @@ class App:
         self.thread.quit()
         self.thread.wait()
         self.worker.on_unload_requested()
+        self.worker.close()
         self.view.close()
 
 

@@ -268,8 +268,10 @@ class Hearthside:
         self.session.cancel_load()
         self.inference_thread.quit()
         self.inference_thread.wait()
-        # The thread has finished, so freeing the model from here cannot race a native call.
+        # The thread has finished; the model is freed on the engine host's thread, which then
+        # ends (bounded: a stuck native call cannot hold the quit for long).
         self.worker.on_unload_requested()
+        self.worker.close()
         self.window.remember_state(self.history.state_to_remember())
         self.store.close()
         if self.collector is not None:

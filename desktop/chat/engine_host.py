@@ -139,6 +139,17 @@ class EngineHost:
         return self._backend
 
     @property
+    def closed(self) -> bool:
+        """Whether `close` was called (new work is refused)."""
+        return self._closed
+
+    @property
+    def running(self) -> bool:
+        """Whether the host's thread is alive (started, and not yet ended after `close`)."""
+        thread = self._thread
+        return thread is not None and thread.is_alive()
+
+    @property
     def on_host_thread(self) -> bool:
         return threading.current_thread() is self._thread
 
@@ -215,10 +226,15 @@ class EngineHost:
             try:
                 # A ticket cancelled while it waited still runs: the backend ends it at its
                 # first check with Finished(CANCELLED), as the client expects of a stop.
+                ended = False
                 for event in backend.reply(request, ticket.cancelled):
+                    if ended:
+                        continue  # nothing follows the end; the backend may still work on
                     ticket.put(event)
-                    if isinstance(event, Finished | Failed):
-                        break
+                    # The client hears the end at once; the iteration ends once the backend's
+                    # work after it (a local engine opens the next turn) is done, so a client
+                    # that waits for the end finds the engine idle, as a direct call did.
+                    ended = isinstance(event, Finished | Failed)
             except Exception as error:  # the client must hear of it, not wait forever
                 log.exception("A reply failed on the engine host")
                 ticket.put(Failed(ReplyFailure(ReplyProblem.LLAMA_FAILED, str(error))))
@@ -293,6 +309,9 @@ class EngineHost:
                 log.exception("A job failed on the engine host")
             finally:
                 self._running_client = None
+                # Not kept while waiting for the next one: its closures hold the client's
+                # objects (a Qt worker, which must die on its own thread's terms, not at exit).
+                job = None
 
     @staticmethod
     def _run_into(future: Future[T], job: Callable[[ChatBackend], T], backend: ChatBackend) -> None:

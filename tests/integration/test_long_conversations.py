@@ -112,6 +112,7 @@ def worker(qtbot, tiny_gguf: Path, private_data_dir: Path) -> InferenceWorker:
     assert loaded
     yield worker
     worker.on_unload_requested()
+    worker.close()
 
 
 def _question(i: int) -> str:

@@ -27,6 +27,7 @@ def worker(qtbot, thinking_tiny_gguf: Path, private_data_dir: Path) -> Inference
     assert loaded and loaded[0].reasoning == "tags"
     yield worker
     worker.on_unload_requested()
+    worker.close()
 
 
 def test_summaries_of_a_thinking_model_hold_no_thinking(worker: InferenceWorker) -> None:
