@@ -29,6 +29,7 @@ import llama_cpp.llama_cpp as llama_low
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from benchmarks.api import measure_api
 from benchmarks.documents import measure_documents
 from desktop.chat.local_engine import LocalEngine
 from desktop.chat.protocol import GenerationRequest, ModelInfo, ReplyStats
@@ -69,6 +70,9 @@ GOALS: dict[str, tuple[str, float | None]] = {
     "search_ms_10k": ("<=", 50.0),
     "index_pages_per_s": (">=", 33.0),
     "retrieve_ms_100k": ("<=", 50.0),
+    "api_stream_vs_raw": (">=", 0.95),
+    "api_ttft_overhead_ms": ("<=", 15.0),
+    "api_vs_llama_cpp_server": (">=", 1.0),
 }
 
 STORY = (
@@ -100,6 +104,8 @@ class Config:
     load_delay_s: float = 0.0  # added to the app's GGUF check on each load (the same purpose)
     plan_delay_s: float = 0.0  # per message, added to the worker's plan of a reply (the same)
     startup_delay_s: float = 0.0  # added to the app's start before its window shows (the same)
+    api_delay_s: float = 0.0  # before each text chunk our API server sends (the same purpose)
+    api_server_tokens: int = 0  # the reply streamed beside llama_cpp.server; 0: stream_tokens
     subprocess_figures: bool = True
     full_documents: bool = False  # 1,000 pages and 100k passages, else a fifth of each
 
@@ -1135,6 +1141,8 @@ def run(cfg: Config, steps: set[str] | None = None) -> Results:
                 measure_overflow(app, cfg, res)
         finally:
             app.close()
+        if want("api"):
+            measure_api(cfg, res, work)
         if want("ui"):
             measure_ui(cfg, res)
         if want("roofline"):
@@ -1157,7 +1165,7 @@ def config_for(model: Path, *, quick: bool, tiny: bool, threads: int) -> Config:
         return Config(
             model, threads, 1024, 400, (50, 150), (300, 400), 600, 256, 10,
             ui_messages=100, ui_tokens=1500, startup_reps=1, load_reps=1, download_mb=16,
-            download_reps=2,
+            download_reps=2, api_server_tokens=100,
         )  # fmt: skip
     if quick:
         return Config(model, threads, 4096, 256, (20, 100), (176, 256), 2000, 512, 10)
@@ -1196,7 +1204,7 @@ def main(argv: list[str] | None = None) -> int:
         "the GUI thread)",
     )
     parser.add_argument("--only", help="comma-separated steps: stream,followup,load,overflow,"
-                        "ui,roofline,search,download,documents,startup,rss")  # fmt: skip
+                        "ui,roofline,search,download,documents,startup,rss,api")  # fmt: skip
     args = parser.parse_args(argv)
     models = Path(tempfile.mkdtemp(prefix="hearthside-bench-models-"))
     try:

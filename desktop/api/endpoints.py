@@ -43,6 +43,7 @@ from desktop.chat.protocol import (
     TextDelta,
     ThinkingDelta,
 )
+from desktop.core.conversation import FinishReason
 
 log = logging.getLogger(__name__)
 
@@ -364,6 +365,8 @@ class ReplyResponse(Response):
                 shape.thinking.append(event.text)
             elif isinstance(event, Finished):
                 self._finished(event.stats)
+                if event.stats.finish_reason == FinishReason.CANCELLED:
+                    break  # the client left, or the server stops (below)
                 self.status_code = 200
                 await JSONResponse(shape.whole(event.stats))({"type": "http"}, _no_receive, send)
                 return
@@ -373,6 +376,12 @@ class ReplyResponse(Response):
                 self.status_code = error.status
                 await error_response(error)({"type": "http"}, _no_receive, send)
                 return
+        if self._state.stopping.is_set() and not self._gone:
+            error = stopping_error()
+            self._usage.error = error.message
+            self.status_code = error.status
+            await error_response(error)({"type": "http"}, _no_receive, send)
+            return
         raise ClientGone
 
     async def _stream(self, send: Send) -> None:
@@ -401,6 +410,8 @@ class ReplyResponse(Response):
                     chunk = shape.thinking_chunk(event.text)
                 elif isinstance(event, Finished):
                     self._finished(event.stats)
+                    if event.stats.finish_reason == FinishReason.CANCELLED:
+                        raise ClientGone  # the client left, or the server stops (below)
                     await self._send_body(send, shape.closing_chunks(event.stats), more=False)
                     return
                 elif isinstance(event, Failed):
@@ -411,7 +422,8 @@ class ReplyResponse(Response):
                 if chunk is not None:
                     await self._send_body(send, chunk)
         except ClientGone:
-            if self._gone:
+            if self._gone or not self._state.stopping.is_set():
+                self._gone = True
                 raise
             # The server stops: the client hears why before the stream ends.
             error = stopping_error()

@@ -90,3 +90,15 @@ def test_a_slowed_start_raises_startup_ratio(qapp, tiny_gguf: Path) -> None:
     slowed = run(cfg, {"startup"}).figures["startup_ratio"]
     assert normal is not None and slowed is not None
     assert slowed > normal + 1.0
+
+
+def test_a_slowed_api_server_moves_the_api_figures(qapp, tiny_gguf: Path) -> None:
+    cfg = config_for(tiny_gguf, quick=True, tiny=True, threads=1)
+    normal = run(cfg, {"api"}).figures
+    cfg.api_delay_s = 0.1  # our server waits this long before each text chunk it sends
+    slowed = run(cfg, {"api"}).figures
+    for key in ("api_stream_vs_raw", "api_ttft_overhead_ms", "api_vs_llama_cpp_server"):
+        assert normal[key] is not None and slowed[key] is not None, key
+    assert slowed["api_stream_vs_raw"] < normal["api_stream_vs_raw"] * 0.7
+    assert slowed["api_ttft_overhead_ms"] > normal["api_ttft_overhead_ms"] + 50
+    assert slowed["api_vs_llama_cpp_server"] < normal["api_vs_llama_cpp_server"] * 0.7
