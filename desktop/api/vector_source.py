@@ -12,11 +12,17 @@ import os
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from desktop.api.wire import ApiError
+
 __all__ = ["EmbedderUnavailableError", "VectorSource", "VectorSourceEmbedder"]
 
 
-class EmbedderUnavailableError(RuntimeError):
-    """No embedding model is chosen, or it cannot be used (the reason is the message)."""
+class EmbedderUnavailableError(ApiError):
+    """No embedding model is chosen, or it cannot be used (the reason is the message): the
+    client gets the server's 501, as when there is no embedder at all."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(501, reason, type="server_error", code="embeddings_unavailable")
 
 
 class VectorSource(Protocol):
@@ -47,6 +53,10 @@ class VectorSourceEmbedder:
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         rows = self._source.embed(list(texts))
         if rows is None:
-            reason = self._source.problem or "no embedding model is chosen in Document collections"
-            raise EmbedderUnavailableError(reason)
+            raise EmbedderUnavailableError(
+                f"The documents' embedding model cannot be used: {self._source.problem}"
+                if self._source.problem
+                else "No embedding model is set up: choose one in Hearthside's File › "
+                "Document collections."
+            )
         return [[float(value) for value in row] for row in rows]

@@ -28,7 +28,8 @@ def test_vectors_come_back_as_lists_of_floats() -> None:
 
 def test_no_usable_model_is_an_error_that_says_why() -> None:
     assert VectorSourceEmbedder(Source("")).model_name == ""
-    with pytest.raises(EmbedderUnavailableError, match="no embedding model"):
+    with pytest.raises(EmbedderUnavailableError, match="No embedding model") as raised:
         VectorSourceEmbedder(Source("")).embed(["x"])
+    assert raised.value.status == 501  # as the server answers without an embedder
     with pytest.raises(EmbedderUnavailableError, match="crashed"):
         VectorSourceEmbedder(Source("/m.gguf", problem="it crashed")).embed(["x"])

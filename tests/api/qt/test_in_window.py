@@ -76,6 +76,12 @@ def test_the_window_and_the_openai_client_share_the_engine(qtbot, app, tiny_gguf
     assert answered.client.startswith("127.0.0.1:")
     assert refused.status == 401
 
+    # /v1/embeddings asks the documents' embedding model; none is chosen here.
+    with pytest.raises(openai.APIStatusError) as refused_embeddings:
+        client.embeddings.create(model="", input="lighthouse")
+    assert refused_embeddings.value.status_code == 501
+    assert "Document collections" in str(refused_embeddings.value)
+
     server.show_panel()
     server.panel.start_stop.click()  # Stop server
     assert not server.controller.running and server.mark.isHidden()
