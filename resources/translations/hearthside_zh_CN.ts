@@ -1559,24 +1559,24 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="344"/>
+        <location filename="../../desktop/app.py" line="346"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="410"/>
+        <location filename="../../desktop/app.py" line="412"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="411"/>
+        <location filename="../../desktop/app.py" line="413"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="448"/>
+        <location filename="../../desktop/app.py" line="450"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
@@ -2941,39 +2941,39 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerFeature</name>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="74"/>
+        <location filename="../../desktop/api/qt/feature.py" line="75"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="85"/>
+        <location filename="../../desktop/api/qt/feature.py" line="87"/>
         <source>&amp;Server panel</source>
         <translation>服务器面板(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="128"/>
-        <location filename="../../desktop/api/qt/feature.py" line="148"/>
-        <location filename="../../desktop/api/qt/feature.py" line="164"/>
+        <location filename="../../desktop/api/qt/feature.py" line="130"/>
+        <location filename="../../desktop/api/qt/feature.py" line="150"/>
+        <location filename="../../desktop/api/qt/feature.py" line="166"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="202"/>
+        <location filename="../../desktop/api/qt/feature.py" line="215"/>
         <source>API server :{port}</source>
         <translation>API 服务器 :{port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="205"/>
+        <location filename="../../desktop/api/qt/feature.py" line="218"/>
         <source>The local API server is running at {url}. Click for the Server panel.</source>
         <translation>本地 API 服务器正在 {url} 运行。点击打开服务器面板。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="210"/>
+        <location filename="../../desktop/api/qt/feature.py" line="223"/>
         <source>API server stopped</source>
         <translation>API 服务器已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="211"/>
+        <location filename="../../desktop/api/qt/feature.py" line="224"/>
         <source>The local API server could not start. Click for why.</source>
         <translation>本地 API 服务器无法启动。点击查看原因。</translation>
     </message>
@@ -2981,77 +2981,77 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerPanel</name>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="55"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="65"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="58"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="68"/>
         <source>URL</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="71"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="81"/>
         <source>Copy curl command</source>
         <translation>复制 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="74"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="84"/>
         <source>Copy Python code</source>
         <translation>复制 Python 代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="76"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="86"/>
         <source>Uses the openai package (pip install openai)</source>
         <translation>使用 openai 软件包(pip install openai)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="93"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="95"/>
         <source>Clear list</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="113"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="133"/>
         <source>The server is running.</source>
         <translation>服务器正在运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="117"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="137"/>
         <source>Port {port} is in use by another program, so the server is not running. Choose another port in Edit › Settings › Local server, or close that program and press Start server.</source>
         <translation>端口 {port} 已被另一个程序占用,因此服务器没有运行。请在“编辑 › 设置 › 本地服务器”中选择其他端口,或关闭那个程序后点击“启动服务器”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="124"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="144"/>
         <source>The server could not start: {reason}</source>
         <translation>服务器无法启动:{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="127"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="147"/>
         <source>The server is off.</source>
         <translation>服务器已关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="130"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="150"/>
         <source>Other computers on your network can connect to port {port} of this computer, with the API key.</source>
         <translation>你网络中的其他计算机可以凭 API 密钥连接到本机的 {port} 端口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="134"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="154"/>
         <source>Only programs on this computer can connect, with the API key.</source>
         <translation>只有本机上的程序可以凭 API 密钥连接。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="136"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="156"/>
         <source>Only programs on this computer can connect; no key is asked.</source>
         <translation>只有本机上的程序可以连接;不需要密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="139"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="159"/>
         <source>Stop server</source>
         <translation>停止服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="139"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="159"/>
         <source>Start server</source>
         <translation>启动服务器</translation>
     </message>
