@@ -4,9 +4,12 @@ Server panel's URL, snippets, request list and Stop, and a port in use told, not
 from __future__ import annotations
 
 import errno
+import socket
 import threading
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QBoxLayout
 
 from desktop.api.protocol import DEFAULT_PORT, RequestRecord
 from desktop.api.qt.feature import ServerFeature
@@ -139,3 +142,38 @@ def test_changed_settings_restart_and_quitting_stops_within_a_bound(
     feature.shutdown(timeout=2.0)
     assert servers.last.stop_timeout == 2.0
     assert not feature.controller.running
+
+
+def test_a_port_taken_for_the_real_server_is_told(
+    qtbot, feature: ServerFeature, settings: Settings
+) -> None:
+    """The real ApiServer's OSError for a taken port (on an engine host with the scripted
+    backend) becomes the panel's message."""
+    from desktop.api.server import ApiServer
+    from desktop.chat.engine_host import EngineHost
+    from tests.fixtures.scripted_backend import ScriptedBackend
+
+    host = EngineHost(ScriptedBackend())
+    host.start()
+    feature.controller.make_server = lambda config, listener: ApiServer(
+        host, config, model_info=feature.current_model_info, listener=listener
+    )
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        _turn_on(settings, port=port)
+        state = feature.apply_settings()
+    assert not state.running and state.port_in_use
+    assert f"Port {port} is in use" in feature.panel.status.text()
+    host.close()
+
+
+def test_the_panel_stacks_its_parts_in_a_side_dock(qtbot, feature: ServerFeature) -> None:
+    shell = feature.shell
+    feature.show_panel()
+    assert shell.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+    layout = feature.panel.layout_
+    assert layout.direction() == QBoxLayout.Direction.LeftToRight
+    shell.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, feature.dock)
+    qtbot.waitUntil(lambda: layout.direction() == QBoxLayout.Direction.TopToBottom)
