@@ -2941,39 +2941,39 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerFeature</name>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="75"/>
+        <location filename="../../desktop/api/qt/feature.py" line="78"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="87"/>
+        <location filename="../../desktop/api/qt/feature.py" line="90"/>
         <source>&amp;Server panel</source>
         <translation>服务器面板(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="130"/>
-        <location filename="../../desktop/api/qt/feature.py" line="150"/>
-        <location filename="../../desktop/api/qt/feature.py" line="166"/>
+        <location filename="../../desktop/api/qt/feature.py" line="133"/>
+        <location filename="../../desktop/api/qt/feature.py" line="153"/>
+        <location filename="../../desktop/api/qt/feature.py" line="169"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="215"/>
+        <location filename="../../desktop/api/qt/feature.py" line="224"/>
         <source>API server :{port}</source>
         <translation>API 服务器 :{port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="218"/>
+        <location filename="../../desktop/api/qt/feature.py" line="227"/>
         <source>The local API server is running at {url}. Click for the Server panel.</source>
         <translation>本地 API 服务器正在 {url} 运行。点击打开服务器面板。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="223"/>
+        <location filename="../../desktop/api/qt/feature.py" line="232"/>
         <source>API server stopped</source>
         <translation>API 服务器已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="224"/>
+        <location filename="../../desktop/api/qt/feature.py" line="233"/>
         <source>The local API server could not start. Click for why.</source>
         <translation>本地 API 服务器无法启动。点击查看原因。</translation>
     </message>
@@ -2991,69 +2991,76 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="81"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="84"/>
         <source>Copy curl command</source>
         <translation>复制 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="84"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="87"/>
         <source>Copy Python code</source>
         <translation>复制 Python 代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="86"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="89"/>
         <source>Uses the openai package (pip install openai)</source>
         <translation>使用 openai 软件包(pip install openai)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="95"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="98"/>
         <source>Clear list</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="133"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="137"/>
         <source>The server is running.</source>
         <translation>服务器正在运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="137"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="141"/>
         <source>Port {port} is in use by another program, so the server is not running. Choose another port in Edit › Settings › Local server, or close that program and press Start server.</source>
         <translation>端口 {port} 已被另一个程序占用,因此服务器没有运行。请在“编辑 › 设置 › 本地服务器”中选择其他端口,或关闭那个程序后点击“启动服务器”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="144"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="148"/>
         <source>The server could not start: {reason}</source>
         <translation>服务器无法启动:{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="147"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="151"/>
         <source>The server is off.</source>
         <translation>服务器已关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="150"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="154"/>
         <source>Other computers on your network can connect to port {port} of this computer, with the API key.</source>
         <translation>你网络中的其他计算机可以凭 API 密钥连接到本机的 {port} 端口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="154"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="158"/>
         <source>Only programs on this computer can connect, with the API key.</source>
         <translation>只有本机上的程序可以凭 API 密钥连接。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="156"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="160"/>
         <source>Only programs on this computer can connect; no key is asked.</source>
         <translation>只有本机上的程序可以连接;不需要密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="159"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="163"/>
         <source>Stop server</source>
         <translation>停止服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="159"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="163"/>
         <source>Start server</source>
         <translation>启动服务器</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/api/qt/server_panel.py" line="168"/>
+        <source>%n request(s) since the server started</source>
+        <translation>
+            <numerusform>服务器启动以来共 %n 个请求</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -61,6 +61,9 @@ class ServerFeature(QObject):
         self.controller = ServerController(self)
         self.requests = RequestTableModel(self)
         self.settings_page: ServerSettingsPage | None = None
+        self.request_count = 0
+        """Requests since the server last started (the list keeps only the newest)."""
+        self.shown_running = False
         self.model_info: Any = session.model_info
         """The loaded ModelInfo (frozen), replaced on the GUI thread; the server's threads read
         it through :meth:`current_model_info` (one attribute read: safe from any thread)."""
@@ -201,9 +204,15 @@ class ServerFeature(QObject):
     @Slot(object)
     def on_request_recorded(self, record: RequestRecord) -> None:
         self.requests.add(record)
+        self.request_count += 1
+        self.panel.show_count(self.request_count)
 
     @Slot(object)
     def on_state_changed(self, state: ServerState) -> None:
+        if state.running and not self.shown_running:
+            self.request_count = 0  # a new start counts afresh
+            self.panel.show_count(0)
+        self.shown_running = state.running
         model = model_id(self.model_info)
         self.panel.show_state(
             state,

@@ -76,6 +76,9 @@ class ServerPanel(QWidget):
         self.access.setWordWrap(True)
         self.access.setEnabled(False)
         layout.addWidget(self.access)
+        self.count = QLabel()
+        self.count.setObjectName("serverRequestCount")
+        layout.addWidget(self.count)
 
         copies = QHBoxLayout()
         self.copy_curl = QPushButton(self.tr("Copy curl command"))
@@ -111,6 +114,7 @@ class ServerPanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.layout_.addWidget(self.table, 1)
         self.set_vertical(False)
+        self.show_count(0)
         self.show_state(ServerState(), "", "")
 
     def show_state(self, state: ServerState, curl: str, python: str) -> None:
@@ -158,6 +162,10 @@ class ServerPanel(QWidget):
         self.start_stop.setText(
             self.tr("Stop server") if state.running else self.tr("Start server")
         )
+
+    def show_count(self, requests: int) -> None:
+        """How many requests the server has answered (or refused) since it started."""
+        self.count.setText(self.tr("%n request(s) since the server started", "", requests))
 
     def set_vertical(self, vertical: bool) -> None:
         """One above the other (a dock beside the pages) or side by side (below them)."""

@@ -93,6 +93,7 @@ def test_requests_from_a_server_thread_are_listed(
     table = feature.panel.table
     assert table.model() is feature.requests
     assert feature.requests.index(0, feature.requests.CLIENT).data() == "127.0.0.1:50123"
+    assert feature.panel.count.text().startswith("3 request")  # "(s)" without the en .qm
     feature.panel.clear_button.click()
     assert feature.requests.rowCount() == 0
 
