@@ -2941,39 +2941,39 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerFeature</name>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="78"/>
+        <location filename="../../desktop/api/qt/feature.py" line="81"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="90"/>
+        <location filename="../../desktop/api/qt/feature.py" line="93"/>
         <source>&amp;Server panel</source>
         <translation>服务器面板(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="133"/>
-        <location filename="../../desktop/api/qt/feature.py" line="153"/>
-        <location filename="../../desktop/api/qt/feature.py" line="169"/>
+        <location filename="../../desktop/api/qt/feature.py" line="136"/>
+        <location filename="../../desktop/api/qt/feature.py" line="156"/>
+        <location filename="../../desktop/api/qt/feature.py" line="172"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="224"/>
+        <location filename="../../desktop/api/qt/feature.py" line="227"/>
         <source>API server :{port}</source>
         <translation>API 服务器 :{port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="227"/>
+        <location filename="../../desktop/api/qt/feature.py" line="230"/>
         <source>The local API server is running at {url}. Click for the Server panel.</source>
         <translation>本地 API 服务器正在 {url} 运行。点击打开服务器面板。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="232"/>
+        <location filename="../../desktop/api/qt/feature.py" line="235"/>
         <source>API server stopped</source>
         <translation>API 服务器已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="233"/>
+        <location filename="../../desktop/api/qt/feature.py" line="236"/>
         <source>The local API server could not start. Click for why.</source>
         <translation>本地 API 服务器无法启动。点击查看原因。</translation>
     </message>
@@ -3017,8 +3017,8 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/api/qt/server_panel.py" line="141"/>
-        <source>Port {port} is in use by another program, so the server is not running. Choose another port in Edit › Settings › Local server, or close that program and press Start server.</source>
-        <translation>端口 {port} 已被另一个程序占用,因此服务器没有运行。请在“编辑 › 设置 › 本地服务器”中选择其他端口,或关闭那个程序后点击“启动服务器”。</translation>
+        <source>Port {port} is in use by another program. Choose another port in Edit › Settings › Local server, or close that program and press Start server.</source>
+        <translation>端口 {port} 已被另一个程序占用。请在“编辑 › 设置 › 本地服务器”中选择其他端口,或关闭那个程序后点击“启动服务器”。</translation>
     </message>
     <message>
         <location filename="../../desktop/api/qt/server_panel.py" line="148"/>

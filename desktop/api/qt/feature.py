@@ -28,6 +28,9 @@ from desktop.shell.feature import Shell
 
 __all__ = ["ServerFeature", "ServerSession", "model_id"]
 
+PANEL_MIN_HEIGHT = 270  # the address, buttons and a four-line message above Start server
+PANEL_MAX_HEIGHT = 360
+
 
 class ServerSession(Protocol):
     """What this feature uses of the chat session: the loaded model and its changes."""
@@ -183,7 +186,7 @@ class ServerFeature(QObject):
             self.dock.show()
             shell = self.shell
             if shell.dockWidgetArea(self.dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
-                height = max(200, min(320, shell.height() // 3))
+                height = max(PANEL_MIN_HEIGHT, min(PANEL_MAX_HEIGHT, shell.height() * 2 // 5))
                 shell.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
             else:
                 width = max(320, min(520, shell.width() // 2))

@@ -138,9 +138,9 @@ class ServerPanel(QWidget):
         elif state.port_in_use:
             self.status.setText(
                 self.tr(
-                    "Port {port} is in use by another program, so the server is not running. "
-                    "Choose another port in Edit › Settings › Local server, or close that "
-                    "program and press Start server."
+                    "Port {port} is in use by another program. Choose another port in "
+                    "Edit › Settings › Local server, or close that program and press Start "
+                    "server."
                 ).format(port=settings.port)
             )
         elif state.error:
