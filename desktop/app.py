@@ -30,6 +30,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import APP_NAME, __version__, resources_dir
+from desktop.api.qt.feature import ServerFeature
 from desktop.chat.qt.feature import ChatFeature
 from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.chat.qt.session import ChatSession, ChatSettings
@@ -50,6 +51,8 @@ from desktop.shell.single_instance import SingleInstance
 from desktop.store.conversations import ConversationStore
 
 if TYPE_CHECKING:
+    from desktop.api.protocol import RequestListener, ServerConfig
+    from desktop.api.qt.controller import ServerLike
     from desktop.models.qt.download_worker import DownloadWorker
     from desktop.models.qt.services import ModelServices
 
@@ -132,6 +135,8 @@ class Hearthside:
     download_thread: QThread | None = None
     documents: DocumentCollections | None = None
     documents_feature: DocumentsFeature | None = None
+    server: ServerFeature | None = None
+    """The local API server's window parts; the server runs on the window's engine host."""
     collector: GuiThreadCollector | None = None
     """Runs Python's cycle collection on the GUI thread (see desktop/qtkit/gui_gc.py)."""
     backend: BackendInfo | None = None
@@ -176,6 +181,8 @@ class Hearthside:
         self.inference_thread.start()
         if self.documents is not None:
             self.documents.start()
+        if self.server is not None:
+            self.server.start_if_enabled()  # Edit › Settings › Local server is on
         QMetaObject.invokeMethod(
             self.worker, "on_backend_requested", Qt.ConnectionType.QueuedConnection
         )
@@ -229,8 +236,26 @@ class Hearthside:
         elif starter_installed():
             self.models.load_starter()
 
+    def make_api_server(self, config: ServerConfig, listener: RequestListener) -> ServerLike:
+        """The API server on the window's engine host: the window and the API are two clients
+        of one engine. Imported here: the HTTP stack is not for the first frame."""
+        from desktop.api.server import ApiServer
+        from desktop.api.vector_source import VectorSourceEmbedder
+
+        assert self.server is not None
+        documents = self.documents
+        return ApiServer(
+            self.worker.host,
+            config,
+            model_info=self.server.current_model_info,
+            embedder=VectorSourceEmbedder(documents.embedder) if documents is not None else None,
+            listener=listener,
+        )
+
     def shutdown(self) -> None:
         self._closed = True
+        if self.server is not None:
+            self.server.shutdown()  # replies in progress are cancelled; waits at most 5 s
         if self.documents is not None:
             self.documents.shutdown()  # stops indexing between two files
         if self.download_worker is not None and self.download_thread is not None:
@@ -312,7 +337,8 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         data_dir, embedding_model=str(settings.get("documents.embedding_model")), start=False
     )
     documents_feature = DocumentsFeature(session, documents)
-    for feature in (chat, models, history, documents_feature):
+    server = ServerFeature(session, settings)
+    for feature in (chat, models, history, documents_feature, server):
         feature.install(window)
     chat.chat_view.source_requested.connect(documents_feature.show_source)
     if settings.problem:
@@ -338,8 +364,10 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         first_run,
         documents=documents,
         documents_feature=documents_feature,
+        server=server,
         collector=collector,
     )
+    server.controller.make_server = hearthside.make_api_server
     models.make_model_services = hearthside.model_services
     # Queued to the window's slot on the GUI thread, which tells the app through its signal.
     worker.backend_found.connect(window.set_backend)

@@ -24,6 +24,17 @@
     </message>
 </context>
 <context>
+    <name>ServerPanel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/api/qt/server_panel.py" line="168"/>
+        <source>%n request(s) since the server started</source>
+        <translation>
+            <numerusform>%n request since the server started</numerusform>
+            <numerusform>%n requests since the server started</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SourcesLine</name>
     <message numerus="yes">
         <location filename="../../desktop/chat/qt/sources_line.py" line="94"/>

@@ -1136,72 +1136,72 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="204"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="206"/>
         <source>Suggested models. Search to see everything on {endpoint}.</source>
         <translation>推荐模型。搜索可查看 {endpoint} 上的全部模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="246"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="248"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="261"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="263"/>
         <source>{count} model(s) with GGUF files.</source>
         <translation>{count} 个含 GGUF 文件的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="264"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="266"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="276"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="278"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="279"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="281"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="280"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="282"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="282"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="284"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="284"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="286"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="286"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="288"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="288"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="290"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="290"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="292"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="337"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="339"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="338"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="340"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -1554,29 +1554,29 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="205"/>
+        <location filename="../../desktop/app.py" line="215"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="312"/>
+        <location filename="../../desktop/app.py" line="346"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="375"/>
+        <location filename="../../desktop/app.py" line="412"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="376"/>
+        <location filename="../../desktop/app.py" line="413"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="413"/>
+        <location filename="../../desktop/app.py" line="450"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
@@ -2862,6 +2862,59 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
+    <name>RequestTableModel</name>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="56"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="57"/>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="58"/>
+        <source>Request</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="59"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="60"/>
+        <source>Tokens in</source>
+        <translation>输入 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="61"/>
+        <source>Tokens out</source>
+        <translation>输出 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="62"/>
+        <source>Tokens/s</source>
+        <translation>token/秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="63"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="68"/>
+        <source>{status} OK</source>
+        <translation>{status} 成功</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="69"/>
+        <source>{status} refused</source>
+        <translation>{status} 已拒绝</translation>
+    </message>
+</context>
+<context>
     <name>SafeTextBrowser</name>
     <message>
         <location filename="../../desktop/qtkit/safe_text.py" line="148"/>
@@ -2883,6 +2936,229 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/history/qt/list_delegates.py" line="191"/>
         <source>Untitled</source>
         <translation>无标题</translation>
+    </message>
+</context>
+<context>
+    <name>ServerFeature</name>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="81"/>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="93"/>
+        <source>&amp;Server panel</source>
+        <translation>服务器面板(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="136"/>
+        <location filename="../../desktop/api/qt/feature.py" line="156"/>
+        <location filename="../../desktop/api/qt/feature.py" line="172"/>
+        <source>Settings were not saved</source>
+        <translation>设置未能保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="227"/>
+        <source>API server :{port}</source>
+        <translation>API 服务器 :{port}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="230"/>
+        <source>The local API server is running at {url}. Click for the Server panel.</source>
+        <translation>本地 API 服务器正在 {url} 运行。点击打开服务器面板。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="235"/>
+        <source>API server stopped</source>
+        <translation>API 服务器已停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="236"/>
+        <source>The local API server could not start. Click for why.</source>
+        <translation>本地 API 服务器无法启动。点击查看原因。</translation>
+    </message>
+</context>
+<context>
+    <name>ServerPanel</name>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="65"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="68"/>
+        <source>URL</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="84"/>
+        <source>Copy curl command</source>
+        <translation>复制 curl 命令</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="87"/>
+        <source>Copy Python code</source>
+        <translation>复制 Python 代码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="89"/>
+        <source>Uses the openai package (pip install openai)</source>
+        <translation>使用 openai 软件包(pip install openai)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="98"/>
+        <source>Clear list</source>
+        <translation>清空列表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="137"/>
+        <source>The server is running.</source>
+        <translation>服务器正在运行。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="141"/>
+        <source>Port {port} is in use by another program. Choose another port in Edit › Settings › Local server, or close that program and press Start server.</source>
+        <translation>端口 {port} 已被另一个程序占用。请在“编辑 › 设置 › 本地服务器”中选择其他端口,或关闭那个程序后点击“启动服务器”。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="148"/>
+        <source>The server could not start: {reason}</source>
+        <translation>服务器无法启动:{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="151"/>
+        <source>The server is off.</source>
+        <translation>服务器已关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="154"/>
+        <source>Other computers on your network can connect to port {port} of this computer, with the API key.</source>
+        <translation>你网络中的其他计算机可以凭 API 密钥连接到本机的 {port} 端口。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="158"/>
+        <source>Only programs on this computer can connect, with the API key.</source>
+        <translation>只有本机上的程序可以凭 API 密钥连接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="160"/>
+        <source>Only programs on this computer can connect; no key is asked.</source>
+        <translation>只有本机上的程序可以连接;不需要密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="163"/>
+        <source>Stop server</source>
+        <translation>停止服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="163"/>
+        <source>Start server</source>
+        <translation>启动服务器</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/api/qt/server_panel.py" line="168"/>
+        <source>%n request(s) since the server started</source>
+        <translation>
+            <numerusform>服务器启动以来共 %n 个请求</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ServerSettingsPage</name>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="67"/>
+        <source>Local server</source>
+        <translation>本地服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="82"/>
+        <source>The key is kept in the system keychain.</source>
+        <translation>密钥保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="85"/>
+        <source>No system keychain was found, so the key is kept in Hearthside&apos;s settings file, which only your user account can read.</source>
+        <translation>未找到系统钥匙串,因此密钥保存在 Hearthside 的设置文件中,只有你的用户帐户可以读取该文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="119"/>
+        <source>Other computers may only use the server with an API key: make one with New key.</source>
+        <translation>其他计算机只能凭 API 密钥使用服务器:请点击“新密钥”生成一个。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="122"/>
+        <source>The server&apos;s port must be a number from {low} to {high}.</source>
+        <translation>服务器端口必须是 {low} 到 {high} 之间的数字。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="126"/>
+        <source>“{origin}” is not a web origin. Write its scheme, host and port, such as http://localhost:3000, one per line.</source>
+        <translation>“{origin}”不是网页来源。请写明协议、主机和端口,例如 http://localhost:3000,每行一个。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="136"/>
+        <source>Other programs (editors, note apps, scripts) can use the loaded model through an OpenAI-compatible API on this computer while Hearthside is open.</source>
+        <translation>在 Hearthside 打开期间,其他程序(编辑器、笔记应用、脚本)可以通过本机上兼容 OpenAI 的 API 使用已加载的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="143"/>
+        <source>Run the local API server</source>
+        <translation>运行本地 API 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="152"/>
+        <source>The default is {port} (8080 is often taken by other tools).</source>
+        <translation>默认端口为 {port}(8080 常被其他工具占用)。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="156"/>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="158"/>
+        <source>Allow other computers on my network</source>
+        <translation>允许我网络中的其他计算机访问</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="164"/>
+        <source>Anyone on your network who has the API key can use the model, and requests travel unencrypted (HTTP). Off: only programs on this computer can connect.</source>
+        <translation>你网络中任何持有 API 密钥的人都可以使用该模型,且请求以未加密的方式(HTTP)传输。关闭时:只有本机上的程序可以连接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="178"/>
+        <source>Ask programs on this computer for the key too</source>
+        <translation>本机上的程序也需要提供密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="187"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="189"/>
+        <source>New key</source>
+        <translation>新密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="191"/>
+        <source>Programs that use the old key need the new one once you save.</source>
+        <translation>保存后,使用旧密钥的程序需要改用新密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="195"/>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="205"/>
+        <source>Allowed web pages</source>
+        <translation>允许的网页</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="210"/>
+        <source>Web pages at these origins, one per line, may call the server from a browser. None by default: programs are not affected.</source>
+        <translation>这些来源(每行一个)的网页可以在浏览器中调用服务器。默认没有:这不影响其他程序。</translation>
     </message>
 </context>
 <context>
