@@ -51,6 +51,7 @@ from desktop.models.catalog import (
 )
 from desktop.models.library import read_model_facts
 from desktop.models.qt.downloads_model import format_size
+from desktop.models.settings_map import extra_folders
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.list_model import ModelIndex
 from desktop.qtkit.plain_text import ask_plain, plain_message_box, plain_tooltip
@@ -304,8 +305,7 @@ class LibraryPanel(QWidget):
     # -- folders --
 
     def extra_folders(self) -> list[Path]:
-        text = str(self.settings.get("library.extra_folders"))
-        return [Path(line.strip()).expanduser() for line in text.splitlines() if line.strip()]
+        return extra_folders(self.settings)
 
     def folders(self) -> list[Path]:
         return [self.models_dir, *self.extra_folders()]
