@@ -249,6 +249,12 @@ class DocumentCollections(QObject):
     def is_paused(self) -> bool:
         return self._paused
 
+    @property
+    def threads(self) -> tuple[QThread, QThread]:
+        """The index thread and the search thread: started by :meth:`start` (after the first
+        frame), stopped by :meth:`shutdown`."""
+        return self._index_thread, self._search_thread
+
     def name_of(self, collection_id: int) -> str | None:
         info = self.collections.info(collection_id)
         return info.name if info is not None else None
