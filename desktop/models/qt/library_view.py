@@ -13,14 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import (
-    QByteArray,
     QCoreApplication,
     QFile,
     QModelIndex,
-    QObject,
     Qt,
     Signal,
     Slot,
@@ -114,20 +112,10 @@ class LibraryListModel(RowTableModel):
         SizeRole = Qt.ItemDataRole.UserRole + 4  # int bytes, all parts
         KindRole = Qt.ItemDataRole.UserRole + 5  # str, a ModelKind value
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
-        Roles.PathRole: QByteArray(b"path"),
-        Roles.UsableRole: QByteArray(b"usable"),
-        Roles.FitRole: QByteArray(b"fit"),
-        Roles.SizeRole: QByteArray(b"size"),
-        Roles.KindRole: QByteArray(b"kind"),
-    }
-
     NAME, ARCH, PARAMS, QUANT, SIZE, CONTEXT, TEMPLATE, LICENSE, FIT = range(9)
     COLUMNS = 9
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[LibraryRow] = []
+    _rows: list[LibraryRow]  # made empty by the base
 
     def column_titles(self) -> tuple[str, ...]:
         return (
