@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QDate,
     QDateTime,
     QLocale,
@@ -18,13 +19,26 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QTransform
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
 
 from desktop.history.qt.chat_list_model import ConversationListModel
 from desktop.history.qt.search_results import SearchResultsModel
 from desktop.qtkit.list_model import ModelIndex
 
-__all__ = ["ConversationDelegate", "SearchResultDelegate", "TwoLineDelegate", "begin_row"]
+__all__ = [
+    "ConversationDelegate",
+    "SearchResultDelegate",
+    "TwoLineDelegate",
+    "begin_row",
+    "setup_list_view",
+]
 
 
 #: Padding inside a row (pixels) and the space between the title and the date.
@@ -47,6 +61,26 @@ def _pin_path() -> QPainterPath:
 
 
 _PIN = _pin_path()
+
+
+def setup_list_view(
+    view: QListView,
+    model: QAbstractItemModel,
+    delegate: QStyledItemDelegate,
+    name: str,
+    selection: QAbstractItemView.SelectionMode = QAbstractItemView.SelectionMode.SingleSelection,
+    edit: QAbstractItemView.EditTrigger = QAbstractItemView.EditTrigger.NoEditTriggers,
+) -> None:
+    """The setup every list in history/ shares (the chat list, the search results, the trash):
+    rows drawn by ``delegate``, all of one height (so thousands of rows cost nothing until they
+    scroll into view), never a horizontal scroll bar, and ``name`` for screen readers."""
+    view.setModel(model)
+    view.setItemDelegate(delegate)
+    view.setUniformItemSizes(True)
+    view.setSelectionMode(selection)
+    view.setEditTriggers(edit)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setAccessibleName(name)
 
 
 def begin_row(

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversation import ConversationSummary
-from desktop.history.qt.list_delegates import TwoLineDelegate, begin_row
+from desktop.history.qt.list_delegates import TwoLineDelegate, begin_row, setup_list_view
 from desktop.qtkit.list_model import ModelIndex, RowListModel
 
 __all__ = ["RETENTION_DAYS", "TrashDialog", "TrashListModel"]
@@ -186,13 +186,13 @@ class TrashDialog(QDialog):
         self._note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         self._list = QListView(self)
-        self._list.setModel(self._model)
-        self._list.setItemDelegate(_TrashDelegate(retention_days, self._list))
-        self._list.setUniformItemSizes(True)
-        self._list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self._list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._list.setAccessibleName(self.tr("Deleted chats"))
+        setup_list_view(
+            self._list,
+            self._model,
+            _TrashDelegate(retention_days, self._list),
+            self.tr("Deleted chats"),
+            QAbstractItemView.SelectionMode.ExtendedSelection,
+        )
         self._list.selectionModel().selectionChanged.connect(self._update_buttons)
         self._model.modelReset.connect(self._update_buttons)
 
