@@ -22,7 +22,6 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMenu,
     QMessageBox,
@@ -39,6 +38,7 @@ from desktop.models.qt.model_messages import ModelMessages
 from desktop.models.qt.services import BROWSE_TAB, LIBRARY_TAB, ModelServices, dropped_models
 from desktop.models.qt.welcome_page import WelcomePage
 from desktop.models.settings_map import SettingsMap, library_models, model_key, models_folder
+from desktop.qtkit.notice_bar import NoticeBar
 from desktop.shell.feature import Shell
 
 if TYPE_CHECKING:
@@ -161,21 +161,10 @@ class ModelsFeature(QObject):
 
     def _build_offer_bar(self) -> QWidget:
         """'This chat used …': offered when a reopened chat used another model."""
-        self.offer_bar = QWidget()
-        self.offer_bar.setAutoFillBackground(True)
-        self.offer_bar.setBackgroundRole(self.offer_bar.backgroundRole().AlternateBase)
-        offer_layout = QHBoxLayout(self.offer_bar)
-        offer_layout.setContentsMargins(12, 4, 12, 4)
-        self.offer_label = QLabel()
-        self.offer_label.setTextFormat(Qt.TextFormat.PlainText)
-        offer_layout.addWidget(self.offer_label, 1)
-        offer_load = QPushButton(self.tr("Load that model"))
-        offer_load.clicked.connect(self.load_offered_model)
-        offer_layout.addWidget(offer_load)
-        offer_dismiss = QPushButton(self.tr("Keep the current one"))
-        offer_dismiss.clicked.connect(lambda: self.offer_bar.hide())
-        offer_layout.addWidget(offer_dismiss)
-        self.offer_bar.hide()
+        self.offer_bar = NoticeBar(wrap=False)
+        self.offer_label = self.offer_bar.label
+        self.offer_bar.add_button(self.tr("Load that model"), self.load_offered_model)
+        self.offer_bar.add_button(self.tr("Keep the current one"), self.offer_bar.hide)
         return self.offer_bar
 
     def _build_status(self, shell: Shell) -> None:
