@@ -21,6 +21,6 @@ def test_a_notice_is_plain_text_with_buttons_at_its_right(qtbot) -> None:
     first.click()
     assert clicked == ["load"] and not bar.isHidden()
     layout = bar.layout()
-    assert [layout.itemAt(i).widget() for i in range(layout.count())][0] is bar.label
+    assert layout.itemAt(0).widget() is bar.label
     layout.itemAt(2).widget().click()
     assert bar.isHidden()
