@@ -23,7 +23,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import httpcore2._sync.http11 as http11
+import httpcore2
 import llama_cpp
 import llama_cpp.llama_cpp as llama_low
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Signal
@@ -353,9 +353,9 @@ def bare_decode(
 
     Returns (seconds from start to the last token, tokens, time of each token)."""
     llm.reset()
-    vocab = llm._model.vocab
+    vocab = llama_low.llama_model_get_vocab(llm.model)
     sampler = llama_low.llama_sampler_init_greedy()
-    ctx = llm._ctx.ctx
+    ctx = llm.ctx
     tokens: list[int] = []
     times: list[float] = []
     try:
@@ -387,7 +387,7 @@ def bare_first_token_s(llm: llama_cpp.Llama, prompt: list[int], cached: int) -> 
             llm.n_tokens = cached  # eval() drops the KV cells from here on
             started = time.perf_counter()
             llm.eval(prompt[cached:])
-            llama_low.llama_sampler_sample(sampler, llm._ctx.ctx, -1)
+            llama_low.llama_sampler_sample(sampler, llm.ctx, -1)
             best = min(best, time.perf_counter() - started)
     finally:
         llama_low.llama_sampler_free(sampler)
@@ -411,7 +411,7 @@ def chars_at(llm: llama_cpp.Llama, tokens: list[int]) -> list[int]:
     import ctypes
 
     decoder = Utf8StreamDecoder()
-    vocab = llm._model.vocab
+    vocab = llama_low.llama_model_get_vocab(llm.model)
     buffer = ctypes.create_string_buffer(256)
     total = 0
     out = []
@@ -895,7 +895,7 @@ def measure_load(app: App, cfg: Config, res: Results) -> None:
     res.absolute["load_s"] = f"app {min(app_s):.2f}, bare {min(bare_s):.2f}"
 
 
-_HTTPCORE_READ_SIZE: int = http11.HTTP11Connection.READ_NUM_BYTES  # before any app download
+_HTTPCORE_READ_SIZE: int = httpcore2.HTTP11Connection.READ_NUM_BYTES  # before any app download
 
 
 def _plain_get(url: str, target: Path, hashed: bool = False) -> float:
@@ -908,7 +908,7 @@ def _plain_get(url: str, target: Path, hashed: bool = False) -> float:
 
     digest = hashlib.sha256() if hashed else None
     # httpx as it comes: the app's transfer raises httpcore's read size process-wide.
-    connection = http11.HTTP11Connection
+    connection = httpcore2.HTTP11Connection
     tuned, connection.READ_NUM_BYTES = connection.READ_NUM_BYTES, _HTTPCORE_READ_SIZE
     try:
         started = time.perf_counter()

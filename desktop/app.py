@@ -43,6 +43,7 @@ from desktop.engine.llama import BackendInfo
 from desktop.engine.starter import starter_installed
 from desktop.history.qt.feature import HistoryFeature
 from desktop.models.qt.feature import ModelsFeature
+from desktop.models.settings_map import models_folder
 from desktop.qtkit.gui_gc import GuiThreadCollector
 from desktop.qtkit.theme import Appearance
 from desktop.shell.crash import CrashHandler
@@ -310,7 +311,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         create_private_file(data_dir / name)
     store = ConversationStore.open(data_dir / "hearthside.db")
     store.purge_trash()  # the trash keeps deleted chats for 30 days
-    models_dir = Path(str(settings.get("library.models_dir")) or data_dir / "models")
+    models_dir = models_folder(settings, data_dir)
     thread = QThread()
     thread.setObjectName("inference")
     worker = InferenceWorker(

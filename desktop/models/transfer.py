@@ -249,10 +249,10 @@ def _read_larger_chunks() -> None:
     (h11, httpx's iterators, our loop) was a fifth of a download's CPU. recv() returns what has
     arrived, so a slow link is not kept waiting by the larger size. Process-wide, and only if
     the attribute is still what we know (a later httpcore may differ)."""
-    import httpcore2._sync.http11 as http11
+    import httpcore2
 
-    if getattr(http11.HTTP11Connection, "READ_NUM_BYTES", None) == 64 * 1024:
-        http11.HTTP11Connection.READ_NUM_BYTES = _MIB
+    if getattr(httpcore2.HTTP11Connection, "READ_NUM_BYTES", None) == 64 * 1024:
+        httpcore2.HTTP11Connection.READ_NUM_BYTES = _MIB
 
 
 class _Retry(Exception):

@@ -43,6 +43,7 @@ from desktop.store.export_common import (
     ExportLabels,
     ImportFormatError,
     TranscriptEvent,
+    TranscriptPart,
     conversation_metadata,
     documents_note_text,
     format_timestamp,
@@ -52,6 +53,7 @@ from desktop.store.export_common import (
     summaries_by_message,
     summary_title,
     transcript_events,
+    transcript_parts,
     visible_path,
     without_thinking,
 )
@@ -89,6 +91,7 @@ __all__ = [
     "ImportedSummary",
     "ProgressCallback",
     "TranscriptEvent",
+    "TranscriptPart",
     "conversation_metadata",
     "documents_note_text",
     "export_all",
@@ -109,6 +112,7 @@ __all__ = [
     "summary_title",
     "to_imported",
     "transcript_events",
+    "transcript_parts",
     "visible_path",
     "without_thinking",
 ]

@@ -15,15 +15,9 @@ from desktop.store.export_common import (
     ExportConversation,
     ExportLabels,
     conversation_metadata,
-    documents_note_text,
-    headline_generation,
-    message_metadata,
     one_line,
     source_place,
-    summaries_by_message,
-    summary_title,
-    thinking_title,
-    transcript_events,
+    transcript_parts,
 )
 
 
@@ -49,7 +43,6 @@ def export_markdown(
     """Readable Markdown: replies verbatim (they are Markdown already), facts in italics, a
     reply's thinking (when included) as a quote block above it."""
     summary = conversation.summary
-    known = headline_generation(conversation)
     lines = [f"# {_md_escape(summary.title)}", ""]
     lines += [
         f"- **{labels.fill('heading', name=name)}** {_md_escape(value)}"
@@ -63,30 +56,26 @@ def export_markdown(
             fence(summary.system_prompt),
             "",
         ]
-    notes = summaries_by_message(conversation)
-    for event in transcript_events(conversation, all_branches=all_branches):
+    parts = transcript_parts(
+        conversation, labels, all_branches=all_branches, include_thinking=include_thinking
+    )
+    for part in parts:
+        event, message = part.event, part.event.message
         if event.kind == "branch_start":
-            title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
             mark = f" — {labels.current_branch}" if event.current else ""
-            lines += ["---", "", f"**{'⤷ ' * event.depth}{title}**{mark}", ""]
-        elif event.kind == "message" and event.message is not None:
-            message = event.message
-            lines += [f"## {labels.role(message.role)}", ""]
-            lines += [
-                f"*{_md_escape(' · '.join(message_metadata(message, labels, known=known)))}*",
-                "",
-            ]
-            if include_thinking and message.thinking.strip():
-                title = _md_escape(thinking_title(message, labels))
-                lines += [f"> **{title}**", ">", *_quoted(message.thinking.strip()), ""]
+            lines += ["---", "", f"**{'⤷ ' * event.depth}{part.heading}**{mark}", ""]
+        elif event.kind == "message" and message is not None:
+            lines += [f"## {part.role}", "", f"*{_md_escape(part.meta)}*", ""]
+            if part.thinking:
+                title = _md_escape(part.thinking_title)
+                lines += [f"> **{title}**", ">", *_quoted(part.thinking), ""]
             lines += [message.content.rstrip("\n") if message.content else "", ""]
             lines += _sources_markdown(message.sources, labels)
-            if note_text := documents_note_text(message, labels):
-                lines += [f"*{_md_escape(note_text)}*", ""]
-            note = notes.get(message.id)
-            if note is not None and note.content.strip():
-                title = _md_escape(summary_title(note, labels))
-                lines += [f"> **{title}**", ">", *_quoted(note.content.strip()), ""]
+            if part.documents_note:
+                lines += [f"*{_md_escape(part.documents_note)}*", ""]
+            if part.summary:
+                title = _md_escape(part.summary_title)
+                lines += [f"> **{title}**", ">", *_quoted(part.summary), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -119,7 +108,6 @@ def export_text(
 ) -> str:
     """Plain text for pasting anywhere; message text verbatim, thinking quoted with "> "."""
     summary = conversation.summary
-    known = headline_generation(conversation)
     title = one_line(summary.title)
     lines = [title, "=" * max(len(title), 3), ""]
     lines += [
@@ -129,23 +117,18 @@ def export_text(
     lines.append("")
     if summary.system_prompt:
         lines += [labels.fill("heading", name=labels.system_prompt), summary.system_prompt, ""]
-    notes = summaries_by_message(conversation)
-    for event in transcript_events(conversation, all_branches=all_branches):
+    parts = transcript_parts(
+        conversation, labels, all_branches=all_branches, include_thinking=include_thinking
+    )
+    for part in parts:
+        event, message = part.event, part.event.message
         if event.kind == "branch_start":
-            title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
             mark = f" ({labels.current_branch})" if event.current else ""
-            lines += [f"{'>' * event.depth}>>> {title}{mark}", ""]
-        elif event.kind == "message" and event.message is not None:
-            message = event.message
-            lines.append(
-                f"[{labels.role(message.role)}] "
-                + " · ".join(message_metadata(message, labels, known=known))
-            )
-            if include_thinking and message.thinking.strip():
-                lines += [
-                    f"> {thinking_title(message, labels)}:",
-                    *_quoted(message.thinking.strip()),
-                ]
+            lines += [f"{'>' * event.depth}>>> {part.heading}{mark}", ""]
+        elif event.kind == "message" and message is not None:
+            lines.append(f"[{part.role}] {part.meta}")
+            if part.thinking:
+                lines += [f"> {part.thinking_title}:", *_quoted(part.thinking)]
             lines += [message.content.rstrip("\n"), ""]
             if message.sources:
                 lines.append(labels.fill("heading", name=labels.sources))
@@ -153,13 +136,8 @@ def export_text(
                     f"[{s.number}] {source_place(s, labels)} ({s.file})" for s in message.sources
                 ]
                 lines.append("")
-            if note_text := documents_note_text(message, labels):
-                lines += [note_text, ""]
-            note = notes.get(message.id)
-            if note is not None and note.content.strip():
-                lines += [
-                    f"> {summary_title(note, labels)}:",
-                    *_quoted(note.content.strip()),
-                    "",
-                ]
+            if part.documents_note:
+                lines += [part.documents_note, ""]
+            if part.summary:
+                lines += [f"> {part.summary_title}:", *_quoted(part.summary), ""]
     return "\n".join(lines).rstrip("\n") + "\n"

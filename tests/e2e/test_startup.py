@@ -66,7 +66,7 @@ with started(None, Path(sys.argv[1]), initial_model=False) as hearthside:
     report["at_show"] = sorted(m for m in HEAVY if m in sys.modules)
     report["backend_at_show"] = hearthside.backend is not None
     threads = [hearthside.inference_thread]
-    threads += [hearthside.documents._index_thread, hearthside.documents._search_thread]
+    threads += hearthside.documents.threads
     report["threads_at_show"] = [t.objectName() for t in threads if t.isRunning()]
     QTimer.singleShot(0, lambda: report.setdefault(
         "threads_next_turn", [t.objectName() for t in threads if t.isRunning()]

@@ -38,10 +38,7 @@ class CollectionListModel(RowListModel):
         IdRole = Qt.ItemDataRole.UserRole + 1  # int
         InfoRole = Qt.ItemDataRole.UserRole + 2  # CollectionInfo
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
-        Roles.IdRole: QByteArray(b"collectionId"),
-        Roles.InfoRole: QByteArray(b"info"),
-    }
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"collectionId")}
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         info: CollectionInfo | None = self._row_at(index)
@@ -78,11 +75,6 @@ class FileListModel(RowListModel):
     class Roles:
         FileRole = Qt.ItemDataRole.UserRole + 1  # IndexedFile
         ProblemRole = Qt.ItemDataRole.UserRole + 2  # UnreadableReason | None
-
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
-        Roles.FileRole: QByteArray(b"file"),
-        Roles.ProblemRole: QByteArray(b"problem"),
-    }
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -248,6 +240,12 @@ class DocumentCollections(QObject):
     @property
     def is_paused(self) -> bool:
         return self._paused
+
+    @property
+    def threads(self) -> tuple[QThread, QThread]:
+        """The index thread and the search thread: started by :meth:`start` (after the first
+        frame), stopped by :meth:`shutdown`."""
+        return self._index_thread, self._search_thread
 
     def name_of(self, collection_id: int) -> str | None:
         info = self.collections.info(collection_id)

@@ -79,6 +79,11 @@ class SharedEmbedder:
         return self._path
 
     @property
+    def loaded(self) -> bool:
+        """Whether the model is loaded in this process (a file that failed never is)."""
+        return self._model is not None
+
+    @property
     def model_id(self) -> str:
         """What the vectors are stored under: file name and size (a re-download of the same
         file keeps its vectors; another model never mixes with them)."""

@@ -71,23 +71,12 @@ class DownloadListModel(RowTableModel):
         ReasonRole = Qt.ItemDataRole.UserRole + 7  # str
         PathRole = Qt.ItemDataRole.UserRole + 8  # str
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
-        Roles.IdRole: QByteArray(b"downloadId"),
-        Roles.StateRole: QByteArray(b"state"),
-        Roles.FractionRole: QByteArray(b"fraction"),
-        Roles.DoneRole: QByteArray(b"done"),
-        Roles.TotalRole: QByteArray(b"total"),
-        Roles.SpeedRole: QByteArray(b"speed"),
-        Roles.ReasonRole: QByteArray(b"reason"),
-        Roles.PathRole: QByteArray(b"path"),
-    }
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"downloadId")}
 
     TITLE, PROGRESS, BYTES, SPEED, TIME_LEFT, STATE = range(6)
     COLUMNS = 6
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[DownloadRow] = []
+    _rows: list[DownloadRow]  # made empty by the base
 
     # -- the table shape --
 

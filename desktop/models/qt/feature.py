@@ -4,8 +4,8 @@ Installs into the shell (desktop/shell/feature.py): the welcome page, the Model 
 File menu (Models…, Open model file…, the starter model, Unload) and Chat › Model settings…;
 the model picker, load progress with Cancel and the backend in the status bar; the offer to load
 the model a reopened chat used; GGUF files dropped on the window; the Models tab of
-Edit › Settings; the model's lines in About. It maps the settings (global and per model) to
-what a load and a reply use.
+Edit › Settings; the model's lines in About. What a load and a reply use is read from the
+settings (global and per model) by :class:`desktop.models.settings_map.SettingsMap`.
 
 It talks to the chat session only through the session's public signals and methods (typed here
 as :class:`ModelSession`), and makes the chat's settings value with a factory the app passes in,
@@ -22,7 +22,6 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMenu,
     QMessageBox,
@@ -32,12 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.settings import Settings, default_data_dir, parse_gpu_layers
-from desktop.engine.llama import GPU_LAYERS_ALL, LoadOptions, SamplingOptions
-from desktop.engine.starter import STARTER_FILE_NAME, starter_installed
+from desktop.core.settings import Settings
+from desktop.engine.llama import LoadOptions
+from desktop.engine.starter import starter_installed
 from desktop.models.qt.model_messages import ModelMessages
 from desktop.models.qt.services import BROWSE_TAB, LIBRARY_TAB, ModelServices, dropped_models
 from desktop.models.qt.welcome_page import WelcomePage
+from desktop.models.settings_map import SettingsMap, library_models, model_key, models_folder
+from desktop.qtkit.notice_bar import NoticeBar
 from desktop.shell.feature import Shell
 
 if TYPE_CHECKING:
@@ -85,8 +86,8 @@ class ModelsFeature(QObject):
         super().__init__()
         self.session = session
         self.settings = settings
-        self.make_chat_settings = make_chat_settings
-        """Builds the chat's settings value (ChatSettings) from keyword arguments."""
+        self.settings_map = SettingsMap(settings, make_chat_settings)
+        """The settings as a load and a reply use them."""
         self.shell: Shell  # set by install()
         self.model_path = ""
         """The loaded model as the user asked for it; "" is the starter."""
@@ -160,21 +161,10 @@ class ModelsFeature(QObject):
 
     def _build_offer_bar(self) -> QWidget:
         """'This chat used …': offered when a reopened chat used another model."""
-        self.offer_bar = QWidget()
-        self.offer_bar.setAutoFillBackground(True)
-        self.offer_bar.setBackgroundRole(self.offer_bar.backgroundRole().AlternateBase)
-        offer_layout = QHBoxLayout(self.offer_bar)
-        offer_layout.setContentsMargins(12, 4, 12, 4)
-        self.offer_label = QLabel()
-        self.offer_label.setTextFormat(Qt.TextFormat.PlainText)
-        offer_layout.addWidget(self.offer_label, 1)
-        offer_load = QPushButton(self.tr("Load that model"))
-        offer_load.clicked.connect(self.load_offered_model)
-        offer_layout.addWidget(offer_load)
-        offer_dismiss = QPushButton(self.tr("Keep the current one"))
-        offer_dismiss.clicked.connect(lambda: self.offer_bar.hide())
-        offer_layout.addWidget(offer_dismiss)
-        self.offer_bar.hide()
+        self.offer_bar = NoticeBar(wrap=False)
+        self.offer_label = self.offer_bar.label
+        self.offer_bar.add_button(self.tr("Load that model"), self.load_offered_model)
+        self.offer_bar.add_button(self.tr("Keep the current one"), self.offer_bar.hide)
         return self.offer_bar
 
     def _build_status(self, shell: Shell) -> None:
@@ -215,57 +205,25 @@ class ModelsFeature(QObject):
 
     # Settings mapping ------------------------------------------------------------------------
 
-    @staticmethod
-    def model_key(path: str) -> str:
-        """The name per-model settings are stored under: the file's name, or the starter's."""
-        return Path(path).name if path else STARTER_FILE_NAME
+    model_key = staticmethod(model_key)
 
     def load_options_for(self, path: str) -> LoadOptions:
-        key = self.model_key(path)
-        get = self.settings.get
-        try:
-            layers = parse_gpu_layers(str(get("model.gpu_layers", key)))
-        except ValueError:
-            layers = None
+        """How the model at ``path`` is loaded (:meth:`SettingsMap.load_options`)."""
+        return self.settings_map.load_options(path, self._gpu_offload)
+
+    def _gpu_offload(self) -> bool:
         shell = self.shell
-        if layers is None and shell.backend is None and shell.backend_pending:
+        if shell.backend is None and shell.backend_pending:
             # "auto" asked for before the inference thread named the backend (a load in the
             # first moments after start): name it here rather than guess CPU.
             from desktop.engine.llama import backend_info
 
             shell.set_backend(backend_info())
-        if layers is None:  # auto: everything on the GPU when llama.cpp can offload at all
-            layers = GPU_LAYERS_ALL if shell.gpu_offload else 0
-        threads = int(get("model.threads", key))
-        return LoadOptions(
-            n_ctx=int(get("model.n_ctx", key)),
-            n_gpu_layers=layers,
-            n_threads=threads or None,
-            n_batch=int(get("model.batch", key)),
-            flash_attn=bool(get("model.flash_attn", key)),
-            use_mmap=bool(get("model.mmap", key)),
-        )
+        return shell.gpu_offload
 
     def chat_settings_for(self, path: str) -> Any:
         """What a reply with the model at ``path`` uses (the chat's ChatSettings)."""
-        key = self.model_key(path)
-        get = self.settings.get
-        seed = int(get("sampling.seed", key))
-        return self.make_chat_settings(
-            system_prompt=str(get("chat.system_prompt", key)),
-            sampling=SamplingOptions(
-                temperature=float(get("sampling.temperature", key)),
-                top_p=float(get("sampling.top_p", key)),
-                top_k=int(get("sampling.top_k", key)),
-                min_p=float(get("sampling.min_p", key)),
-                repeat_penalty=float(get("sampling.repeat_penalty", key)),
-                max_tokens=int(get("sampling.max_tokens", key)),
-                seed=None if seed < 0 else seed,
-            ),
-            thinking=bool(get("reasoning.enabled", key)),
-            thinking_budget=max(0, int(get("reasoning.budget", key))),
-            reasoning_effort=str(get("reasoning.effort", key)),
-        )
+        return self.settings_map.chat_settings(path)
 
     def loaded_chat_settings(self) -> Any:
         """The loaded model's chat settings; None without a model (the chat's protocol)."""
@@ -303,10 +261,8 @@ class ModelsFeature(QObject):
             if self.model_services is None and self.make_model_services is not None:
                 self.model_services = self.make_model_services()
             if self.model_services is None:
-                folder = str(self.settings.get("library.models_dir"))
-                models_dir = Path(folder) if folder else default_data_dir() / "models"
                 self.model_services = ModelServices(
-                    self.settings, models_dir, None, None, self.shell
+                    self.settings, models_folder(self.settings), None, None, self.shell
                 )
             self.model_manager = ModelManager(self.model_services, self.shell)
             self.model_manager.load_requested.connect(self.load_model)
@@ -321,37 +277,13 @@ class ModelsFeature(QObject):
         """A .gguf dropped on the window goes to the library, as if dropped on the manager."""
         self.show_model_manager(LIBRARY_TAB).dropEvent(event)
 
-    def library_models(self, limit: int = 40) -> list[Path]:
-        """GGUF models in the models folder and the extra folders, without reading them:
-        a later part of a split model and vision projectors are left out."""
-        from desktop.models.catalog import split_name
-
-        folder = str(self.settings.get("library.models_dir"))
-        folders = [Path(folder) if folder else default_data_dir() / "models"]
-        extra = str(self.settings.get("library.extra_folders"))
-        folders += [Path(line.strip()) for line in extra.splitlines() if line.strip()]
-        found: dict[str, Path] = {}
-        for base in folders:
-            try:
-                candidates = sorted(base.rglob("*.gguf"))
-            except OSError:
-                continue
-            for path in candidates:
-                split = split_name(path.name)
-                if path.name.lower().startswith("mmproj") or (split and split[1] != 1):
-                    continue
-                found.setdefault(str(path.resolve()), path)
-                if len(found) >= limit:
-                    break
-        return sorted(found.values(), key=lambda p: p.name.lower())
-
     def fill_model_menu(self) -> None:
         """Builds the picker's menu when it opens, so it always shows the library as it is."""
         menu = self.model_menu
         menu.clear()
         loaded = self.session.model_info
         loaded_path = Path(loaded.path).resolve() if loaded is not None else None
-        models = self.library_models()
+        models = library_models(self.settings)
         if models:
             header = menu.addAction(self.tr("Models in your library"))
             header.setEnabled(False)

@@ -340,7 +340,7 @@ def test_an_embedding_model_that_crashes_llama_cpp_is_tried_in_a_child_first(
     try:
         problems = _index_with_a_failing_embedder(qtbot, db, docs, embedder, 60_000)
         assert "crashed llama.cpp" in problems[0] and "SIGSEGV" in problems[0]
-        assert embedder._model is None  # never loaded in this process
+        assert not embedder.loaded  # never loaded in this process
         assert not ProbeCache(cache).passed(tiny_gguf, 0, embedding=True)
     finally:
         embedder.close()
