@@ -43,11 +43,13 @@ from desktop.engine.starter import starter_installed
 from desktop.history.qt.feature import HistoryFeature
 from desktop.models.qt.feature import ModelsFeature
 from desktop.qtkit.gui_gc import GuiThreadCollector
+from desktop.qtkit.plain_text import plain_message_box
 from desktop.qtkit.theme import Appearance
 from desktop.shell.crash import CrashHandler
 from desktop.shell.main_window import MainWindow
 from desktop.shell.single_instance import SingleInstance
 from desktop.store.conversations import ConversationStore
+from desktop.store.sqlite import DatabaseLocked
 
 if TYPE_CHECKING:
     from desktop.models.qt.download_worker import DownloadWorker
@@ -430,7 +432,12 @@ def started(
     try:
         settings = Settings(data_dir / "settings.json")
         install_translations(app, str(settings.get("app.language")))
-        hearthside = create(data_dir, settings)
+        try:
+            hearthside = create(data_dir, settings)
+        except DatabaseLocked as locked:
+            report_locked_database(locked)
+            yield None
+            return
         window = hearthside.window
         window.apply_appearance()
         crash.parent_widget = window
@@ -449,6 +456,23 @@ def started(
     finally:
         instance.close()
         crash.uninstall()
+
+
+def report_locked_database(locked: DatabaseLocked) -> None:
+    """Says which program holds the history locked (nothing was set aside or changed)."""
+    translate = QCoreApplication.translate
+    holders = ", ".join(locked.holders) or translate("MainWindow", "another program")
+    plain_message_box(
+        None,
+        QMessageBox.Icon.Critical,
+        APP_NAME,
+        translate(
+            "MainWindow",
+            "Your conversations cannot be opened: {holders} is using the file and keeps it "
+            "locked. Close it and start Hearthside again; nothing was changed.",
+        ).format(holders=holders),
+        str(locked.path),
+    ).exec()
 
 
 def main(model: Path | None = None, data_dir: Path | None = None) -> int:
