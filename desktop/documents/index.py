@@ -24,10 +24,12 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
 import sqlite3
+import stat as stat_module
 import time
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -281,18 +283,32 @@ class DocumentIndex(PassageRetrieval):
     def scan(self, collection_id: int, suffixes: Collection[str]) -> tuple[list[str], list[str]]:
         """(files the sources hold now, sources that are missing). Folders are walked without
         following links, skipping hidden entries and build/cache folders; a file added by
-        itself is taken whatever its suffix."""
+        itself is taken whatever its suffix.
+
+        Only regular files are taken (a FIFO would block the read forever, a device never
+        ends), and a link only when its target's real path is inside one of the collection's
+        own folders or files: a ``notes.txt -> ../../secret`` link does not carry the
+        collection out of what the user chose.
+        """
         found: dict[str, None] = {}
         missing: list[str] = []
-        for source in self.sources(collection_id):
-            if os.path.isfile(source):
-                found[source] = None
-            elif os.path.isdir(source):
+        sources = self.sources(collection_id)
+        allowed = [os.path.realpath(source) for source in sources]
+        for source in sources:
+            if os.path.isdir(source):
                 for root, dirs, names in os.walk(source):
                     dirs[:] = sorted(d for d in dirs if not _is_hidden(d) and d not in _SKIP_DIRS)
                     for name in sorted(names):
-                        if not _is_hidden(name) and os.path.splitext(name)[1].lower() in suffixes:
-                            found[os.path.join(root, name)] = None
+                        path = os.path.join(root, name)
+                        if (
+                            not _is_hidden(name)
+                            and os.path.splitext(name)[1].lower() in suffixes
+                            and _regular_inside(path, allowed)
+                        ):
+                            found[path] = None
+            elif os.path.exists(source):
+                if _regular_inside(source, allowed):
+                    found[source] = None
             else:
                 missing.append(source)
         return list(found), missing
@@ -389,8 +405,7 @@ class DocumentIndex(PassageRetrieval):
             stat = os.stat(path)
             if known is not None and (stat.st_size, stat.st_mtime_ns) == known[1:3]:
                 return "unchanged", 0, None
-            with open(path, "rb") as f:
-                data = f.read(64 * 1024 * 1024 + 1)
+            data = read_regular_file(path, 64 * 1024 * 1024 + 1)
         except OSError as e:
             problem = FileProblem(path, UnreadableReason.IO_ERROR, e.strerror or str(e))
             self._store_file(collection_id, path, (0, 0, ""), [], problem)
@@ -459,6 +474,35 @@ class DocumentIndex(PassageRetrieval):
                 " VALUES (?, ?, ?, ?, ?)",
                 [(row[0], i, p.page, p.heading, p.text) for i, p in enumerate(passages)],
             )
+
+
+def _regular_inside(path: str, allowed: Sequence[str]) -> bool:
+    """Whether ``path`` is a regular file (links followed) whose real path is one of, or
+    inside one of, the ``allowed`` real paths."""
+    try:
+        if not stat_module.S_ISREG(os.stat(path).st_mode):
+            log.info("not indexed, not a regular file: %s", path)
+            return False
+    except OSError:
+        return False
+    real = os.path.realpath(path)
+    if any(_under(real, place) for place in allowed):
+        return True
+    log.info("not indexed, a link out of the collection's folders: %s -> %s", path, real)
+    return False
+
+
+def read_regular_file(path: str, limit: int) -> bytes:
+    """Up to ``limit`` bytes of ``path``, refusing (OSError) anything but a regular file.
+
+    Opened without blocking and checked after opening, so a file swapped for a FIFO between
+    the scan and the read cannot hang the index thread.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat_module.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
+        return f.read(limit)
 
 
 def _under(path: str, folder: str) -> bool:
