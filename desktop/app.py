@@ -45,6 +45,7 @@ from desktop.models.qt.feature import ModelsFeature
 from desktop.qtkit.gui_gc import GuiThreadCollector
 from desktop.qtkit.plain_text import plain_message_box
 from desktop.qtkit.theme import Appearance
+from desktop.qtkit.threads import finish_thread
 from desktop.shell.crash import CrashHandler
 from desktop.shell.main_window import MainWindow
 from desktop.shell.single_instance import SingleInstance
@@ -59,6 +60,8 @@ if TYPE_CHECKING:
 RESOURCES_DIR = resources_dir()
 
 FIRST_FRAME_FALLBACK_MS = 200
+# Exit waits this long for a reply being generated to stop (a native call ends its token).
+INFERENCE_EXIT_WAIT_MS = 15_000
 """A window that is never painted (hidden, or a test that does not show it) starts the
 background work after this long anyway."""
 
@@ -234,19 +237,18 @@ class Hearthside:
     def shutdown(self) -> None:
         self._closed = True
         if self.documents is not None:
-            self.documents.shutdown()  # stops indexing between two files
+            self.documents.shutdown()  # stops indexing, within a file too
         if self.download_worker is not None and self.download_thread is not None:
             # Cancel (pause every transfer; parts stay for the next start), quit, wait.
             self.download_worker.shutdown()
-            self.download_thread.quit()
-            self.download_thread.wait()
+            finish_thread(self.download_thread)
         self.history.shutdown()  # an export in progress stops and removes what it wrote
         self.session.stop()
         self.session.cancel_load()
-        self.inference_thread.quit()
-        self.inference_thread.wait()
-        # The thread has finished, so freeing the model from here cannot race a native call.
-        self.worker.on_unload_requested()
+        if finish_thread(self.inference_thread, INFERENCE_EXIT_WAIT_MS):
+            # The thread has finished, so freeing the model from here cannot race a native
+            # call; one still in a native call keeps its model until the process ends.
+            self.worker.on_unload_requested()
         self.window.remember_state(self.history.state_to_remember())
         self.store.close()
         if self.collector is not None:

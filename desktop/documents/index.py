@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Final
 
 from desktop.documents import index_schema
+from desktop.documents.budget import ExtractionBudget, ExtractionStopped, reading_budget
 from desktop.documents.passages import (
     Extractor,
     Passage,
@@ -363,9 +364,13 @@ class DocumentIndex(PassageRetrieval):
             if should_stop is not None and should_stop():
                 cancelled = True
                 break
-            outcome, written, problem = self._update_file(
-                collection_id, path, known.get(path), extractor
-            )
+            try:
+                outcome, written, problem = self._update_file(
+                    collection_id, path, known.get(path), extractor, should_stop
+                )
+            except ExtractionStopped:  # asked to stop within the file: it stays as it was
+                cancelled = True
+                break
             counts[outcome] += 1
             counts["passages"] += written
             if problem is not None:
@@ -398,8 +403,12 @@ class DocumentIndex(PassageRetrieval):
         path: str,
         known: tuple[int, int, int, str, str | None] | None,
         extractor: Extractor,
+        should_stop: Callable[[], bool] | None = None,
     ) -> tuple[str, int, FileProblem | None]:
-        """(outcome, passages written, problem) for one file, in one transaction."""
+        """(outcome, passages written, problem) for one file, in one transaction.
+
+        Reading runs within the file's budget (``documents.budget``): too slow or too much text
+        is recorded as unreadable; ``ExtractionStopped`` (a stop asked meanwhile) passes up."""
         outcome = "added" if known is None else "changed"
         try:
             stat = os.stat(path)
@@ -422,9 +431,12 @@ class DocumentIndex(PassageRetrieval):
         try:
             if len(data) > 64 * 1024 * 1024:
                 raise Unreadable(UnreadableReason.TOO_LARGE, f"{stat.st_size} bytes")
-            passages = split_passages(extractor.extract(data, os.path.basename(path)))
+            with reading_budget(ExtractionBudget(should_stop=should_stop)):
+                passages = split_passages(extractor.extract(data, os.path.basename(path)))
             if not passages:
                 raise Unreadable(UnreadableReason.NO_TEXT, "the file holds no text")
+        except ExtractionStopped:
+            raise
         except Unreadable as e:
             problem = FileProblem(path, e.reason, e.detail)
             self._store_file(collection_id, path, facts, [], problem)

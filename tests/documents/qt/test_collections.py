@@ -193,7 +193,8 @@ def test_file_rows_word_every_reason_a_file_could_not_be_read(qtmodeltester) -> 
         UnreadableReason.BINARY: "not a text file",
         UnreadableReason.ENCODING: "not UTF-8 text; save it as UTF-8",
         UnreadableReason.DAMAGED: "damaged, or not what its name says",
-        UnreadableReason.TOO_LARGE: "too large (over 64 MB)",
+        UnreadableReason.TOO_LARGE: "too large (over 64 MB, or too much text)",
+        UnreadableReason.TOO_SLOW: "took too long to read",
         UnreadableReason.NO_TEXT: "holds no text (a scan without OCR?)",
         UnreadableReason.IO_ERROR: "could not be read from disk",
     }
