@@ -17,8 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
+from desktop.core.file_names import last_path_part, safe_path_part
 from desktop.engine.gguf_check import (
     GgufCheckError,
     GgufNeedMoreBytes,
@@ -46,6 +48,7 @@ __all__ = [
     "RemoteGguf",
     "RemoteHeader",
     "RepoFiles",
+    "download_path",
     "parse_quant",
 ]
 
@@ -59,6 +62,17 @@ _QUANT = re.compile(
     r"|Q\d_\d(?:_\d_\d)?|TQ\d_\d|BF16|F16|FP16|F32|MXFP4(?:_MOE)?))(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
+
+
+def download_path(models_dir: Path, repo_id: str, remote_path: str) -> Path:
+    """Where a hub file is kept: ``<models>/<owner>--<repo>/<file name>``.
+
+    Each repo has its own folder, so a same-named file of another repo never replaces a model;
+    both parts go through the one sanitiser (``core.file_names``), so no remote name, with
+    backslashes, a drive prefix or "..", lands outside its folder on any system.
+    """
+    folder = safe_path_part(repo_id.replace("/", "--"), "hub")
+    return models_dir / folder / safe_path_part(last_path_part(remote_path), "model.gguf")
 
 
 def parse_quant(file_name: str) -> str | None:

@@ -31,7 +31,15 @@ from PySide6.QtWidgets import (
 
 from desktop.core.markdown import MarkdownLabels, render_markdown
 from desktop.models.catalog import MachineMemory, ModelFacts
-from desktop.models.hub import HubClient, HubError, HubProblem, RemoteGguf, RemoteHeader, RepoFiles
+from desktop.models.hub import (
+    HubClient,
+    HubError,
+    HubProblem,
+    RemoteGguf,
+    RemoteHeader,
+    RepoFiles,
+    download_path,
+)
 from desktop.models.qt.download_worker import DownloadFile, DownloadRequest
 from desktop.models.qt.hub_models import RepoFilesModel, StarterModel
 from desktop.qtkit.row_table_model import select_row, selected_row, setup_row_view
@@ -355,7 +363,7 @@ class DownloadCheck(QObject):
 
     def _queue(self, repo_id: str, chosen: RemoteGguf) -> None:
         files = tuple(
-            DownloadFile(p.url, self._models_dir / p.path.rsplit("/", 1)[-1], p.size, p.sha256)
+            DownloadFile(p.url, download_path(self._models_dir, repo_id, p.path), p.size, p.sha256)
             for p in chosen.parts
         )
         request = DownloadRequest(f"{repo_id}/{chosen.name}", files, chosen.name)
