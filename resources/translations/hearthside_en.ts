@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>ChatTransfers</name>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/transfers.py" line="285"/>
+        <source>Imported %n chat(s) from {name}</source>
+        <translation>
+            <numerusform>Imported %n chat from {name}</numerusform>
+            <numerusform>Imported %n chats from {name}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ExportPlurals</name>
     <message numerus="yes">
         <location filename="../../desktop/history/qt/pdf_export.py" line="66"/>

@@ -334,10 +334,12 @@
         <source>Import cancelled; nothing was added.</source>
         <translation>导入已取消；未添加任何内容。</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../desktop/history/qt/transfers.py" line="285"/>
-        <source>Imported {n} chats from {name}</source>
-        <translation>已从 {name} 导入 {n} 个聊天</translation>
+        <source>Imported %n chat(s) from {name}</source>
+        <translation>
+            <numerusform>已从 {name} 导入 %n 个聊天</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../desktop/history/qt/transfers.py" line="302"/>
@@ -726,37 +728,37 @@
 <context>
     <name>DownloadCheck</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="321"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="329"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="332"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="340"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="334"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="342"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="338"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="346"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="346"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="354"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="348"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="356"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="363"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="371"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
@@ -2816,62 +2818,62 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoPane</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="117"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="125"/>
         <source>Choose a model on the left.</source>
         <translation>请在左侧选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="127"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="135"/>
         <source>Model card</source>
         <translation>模型卡片</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="144"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="152"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="161"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="169"/>
         <source>Loading the model card…</source>
         <translation>正在加载模型卡片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="163"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="171"/>
         <source>Listing files…</source>
         <translation>正在列出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="182"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="190"/>
         <source>This model has no description.</source>
         <translation>此模型没有说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="186"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="194"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="186"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="194"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="186"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="194"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="250"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="258"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="253"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="261"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="260"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="268"/>
         <source>★ {name}: the largest that fits comfortably at {tokens} tokens of context.</source>
         <translation>★ {name}：在 {tokens} 个 token 的上下文下，本机可宽裕运行的最大文件。</translation>
     </message>

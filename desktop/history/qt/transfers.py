@@ -282,8 +282,8 @@ class ChatTransfers(QObject):
             return
         self.imported.emit()
         self.shell.show_status_message(
-            self.tr("Imported {n} chats from {name}").format(
-                n=len(result.conversation_ids), name=path.name
+            self.tr("Imported %n chat(s) from {name}", "", len(result.conversation_ids)).format(
+                name=path.name
             ),
             8000,
         )
