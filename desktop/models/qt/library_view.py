@@ -121,8 +121,9 @@ class LibraryListModel(RowTableModel):
         Roles.KindRole: QByteArray(b"kind"),
     }
 
-    NAME, ARCH, PARAMS, QUANT, SIZE, CONTEXT, TEMPLATE, LICENSE, FIT = range(9)
-    COLUMNS = 9
+    # FILE tells apart models with one general.name (six "Gemma 3 270m" quants, two repos).
+    NAME, FILE, ARCH, PARAMS, QUANT, SIZE, CONTEXT, TEMPLATE, LICENSE, FIT = range(10)
+    COLUMNS = 10
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -131,6 +132,7 @@ class LibraryListModel(RowTableModel):
     def column_titles(self) -> tuple[str, ...]:
         return (
             self.tr("Name"),
+            self.tr("File"),
             self.tr("Architecture"),
             self.tr("Parameters"),
             self.tr("Quantization"),
@@ -182,6 +184,8 @@ class LibraryListModel(RowTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.NAME:
                 return self.display_name(entry)
+            if column == self.FILE:
+                return entry.path.name
             if column == self.SIZE:
                 return format_size(entry.size)
             if entry.kind is ModelKind.PROJECTOR:
