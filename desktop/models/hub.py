@@ -236,7 +236,16 @@ class HubClient:
         self._reachable_at = time.monotonic()
 
     def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        """Run a huggingface_hub call, turning its many exceptions into :class:`HubError`."""
+        """Run a huggingface_hub call, turning its many exceptions into :class:`HubError`;
+        each one is logged with its detail (HTTP status, the server's words), which the
+        sentence shown to the user leaves out."""
+        try:
+            return self._call_unlogged(what, fn, *args, **kwargs)
+        except HubError as exc:
+            log.warning("hub: %s (%s) [%s]", exc, exc.problem, exc.detail)
+            raise
+
+    def _call_unlogged(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         import httpx2
         from huggingface_hub import errors
 

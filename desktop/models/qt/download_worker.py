@@ -15,6 +15,7 @@ the bytes stopped.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from desktop.models.transfer import (
     TransferState,
     download,
 )
+
+log = logging.getLogger(__name__)
 
 __all__ = ["DownloadFile", "DownloadRequest", "DownloadState", "DownloadWorker"]
 
@@ -221,9 +224,13 @@ class DownloadWorker(QObject):
                     return
                 offset += f.size
         except TransferError as exc:
+            # The log keeps what the row's sentence leaves out: sha256 expected and actual,
+            # HTTP status, errno.
+            log.warning("download %s failed (%s): %s [%s]", req.id, exc.problem, exc, exc.detail)
             self._job_ended.emit(req.id, "failed", str(exc))
             return
         except Exception as exc:  # a bug must not leave the row spinning forever
+            log.exception("download %s failed unexpectedly", req.id)
             self._job_ended.emit(req.id, "failed", f"Unexpected error: {exc!r}")
             return
         self._job_ended.emit(req.id, TransferOutcome.DONE.value, "")
