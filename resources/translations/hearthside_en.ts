@@ -13,6 +13,17 @@
     </message>
 </context>
 <context>
+    <name>DownloadListModel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/downloads_model.py" line="161"/>
+        <source>Retrying in %n s</source>
+        <translation>
+            <numerusform>Retrying in %n s</numerusform>
+            <numerusform>Retrying in %n s</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ExportPlurals</name>
     <message numerus="yes">
         <location filename="../../desktop/history/qt/pdf_export.py" line="66"/>

@@ -777,84 +777,96 @@
 <context>
     <name>DownloadListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="96"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="97"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="97"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="98"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="98"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="99"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="99"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="100"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="100"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="101"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="101"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="102"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="106"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="107"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="107"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="108"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="108"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="109"/>
         <source>Stalled, retrying</source>
         <translation>停滞，正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="109"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="110"/>
+        <source>Retrying</source>
+        <translation>正在重试</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="111"/>
         <source>Verifying</source>
         <translation>校验中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="110"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="112"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="111"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="113"/>
         <source>Done, verified</source>
         <translation>完成，已校验</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="112"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="114"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="113"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="115"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="146"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="148"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="152"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="154"/>
         <source>{rate}/s</source>
         <translation>{rate}/秒</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/downloads_model.py" line="161"/>
+        <source>Retrying in %n s</source>
+        <translation>
+            <numerusform>%n 秒后重试</numerusform>
+        </translation>
     </message>
 </context>
 <context>
