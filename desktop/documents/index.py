@@ -66,6 +66,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DB_FILE_NAME: Final = "documents.db"
+# Files up to this size are hashed on every update even when size and mtime are unchanged: an
+# edit that keeps both (a tool that restores the mtime, a same-length fix within the clock's
+# resolution) is still seen, at the cost of reading a small file.
+HASH_ALWAYS_BYTES: Final = 1 << 20
 # Folders a scan never enters: tools' caches and other programs' innards, not documents.
 _SKIP_DIRS: Final = frozenset(
     {"node_modules", "__pycache__", "venv", ".venv", "site-packages", "target", "build", "dist"}
@@ -412,7 +416,8 @@ class DocumentIndex(PassageRetrieval):
         outcome = "added" if known is None else "changed"
         try:
             stat = os.stat(path)
-            if known is not None and (stat.st_size, stat.st_mtime_ns) == known[1:3]:
+            same_stat = known is not None and (stat.st_size, stat.st_mtime_ns) == known[1:3]
+            if same_stat and stat.st_size > HASH_ALWAYS_BYTES:
                 return "unchanged", 0, None
             data = read_regular_file(path, 64 * 1024 * 1024 + 1)
         except OSError as e:
@@ -421,6 +426,8 @@ class DocumentIndex(PassageRetrieval):
             return outcome, 0, problem
         digest = hashlib.sha256(data).hexdigest()
         facts = (stat.st_size, stat.st_mtime_ns, digest)
+        if known is not None and known[3] == digest and same_stat:
+            return "unchanged", 0, None  # a small file read again: the same content
         if known is not None and known[3] == digest and known[4] is None:
             with self.transaction() as db:  # touched or copied, same content
                 db.execute(

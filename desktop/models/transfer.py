@@ -427,7 +427,8 @@ def _check_space(folder: Path, remaining: int) -> None:
 
 
 def _mb(n: int) -> str:
-    return f"{n / _MIB:,.0f} MB" if n < 10 * 1024 * _MIB else f"{n / (1024 * _MIB):,.1f} GB"
+    # Decimal units, as every size on screen (format_size): one "MB" means one thing.
+    return f"{n / 1e6:,.0f} MB" if n < 10**10 else f"{n / 1e9:,.1f} GB"
 
 
 def _attempt(

@@ -1081,7 +1081,12 @@
         <translation>无法从磁盘读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="124"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="125"/>
+        <source>holds no text</source>
+        <translation>不含文字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections.py" line="127"/>
         <source>{name} · Unreadable: {reason}</source>
         <translation>{name} · 无法读取：{reason}</translation>
     </message>

@@ -63,3 +63,18 @@ def test_a_file_swapped_for_a_fifo_after_the_scan_is_refused(tmp_path: Path) -> 
         read_regular_file(str(tmp_path / "pipe.txt"), 100)
     (tmp_path / "a.txt").write_bytes(b"abc")
     assert read_regular_file(str(tmp_path / "a.txt"), 2) == b"ab"
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(index: DocumentIndex, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    note = folder / "a.txt"
+    note.write_text("The Harwick lighthouse was first lit in 1847.")
+    cid = index.create_collection("c", [folder])
+    index.update(cid, FakeExtractor())
+    stat = note.stat()
+    note.write_text("The Harwick lighthouse was first lit in 1851.")  # same length
+    os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    report = index.update(cid, FakeExtractor())
+    assert report.changed == 1
+    assert "1851" in index.search([cid], "Harwick lighthouse")[0].text

@@ -120,6 +120,9 @@ class FileListModel(RowListModel):
             UnreadableReason.NO_TEXT: self.tr("holds no text (a scan without OCR?)"),
             UnreadableReason.IO_ERROR: self.tr("could not be read from disk"),
         }
+        if file.problem == UnreadableReason.NO_TEXT and Path(name).suffix.lower() != ".pdf":
+            # Only a PDF can be a scan; an empty text file is simply empty.
+            reasons[UnreadableReason.NO_TEXT] = self.tr("holds no text")
         reason = reasons.get(file.problem, str(file.problem))
         return self.tr("{name} · Unreadable: {reason}").format(name=name, reason=reason)
 
