@@ -1214,8 +1214,11 @@ def main(argv: list[str] | None = None) -> int:
         help="llama.cpp threads for both sides (default: physical cores - 1, leaving one for "
         "the GUI thread)",
     )
-    parser.add_argument("--only", help="comma-separated steps: stream,followup,load,overflow,"
-                        "ui,roofline,search,download,documents,startup,rss,concurrent,api")  # fmt: skip
+    parser.add_argument(
+        "--only",
+        help="comma-separated steps: stream,followup,load,overflow,ui,roofline,search,download,"
+        "documents,startup,rss,concurrent,api",
+    )
     args = parser.parse_args(argv)
     models = Path(tempfile.mkdtemp(prefix="hearthside-bench-models-"))
     try:

@@ -45,11 +45,14 @@ from desktop.history.qt.feature import HistoryFeature
 from desktop.models.qt.feature import ModelsFeature
 from desktop.models.settings_map import models_folder
 from desktop.qtkit.gui_gc import GuiThreadCollector
+from desktop.qtkit.plain_text import plain_message_box
 from desktop.qtkit.theme import Appearance
+from desktop.qtkit.threads import finish_thread
 from desktop.shell.crash import CrashHandler
 from desktop.shell.main_window import MainWindow
 from desktop.shell.single_instance import SingleInstance
 from desktop.store.conversations import ConversationStore
+from desktop.store.sqlite import DatabaseLocked
 
 if TYPE_CHECKING:
     from desktop.api.protocol import RequestListener, ServerConfig
@@ -61,6 +64,8 @@ if TYPE_CHECKING:
 RESOURCES_DIR = resources_dir()
 
 FIRST_FRAME_FALLBACK_MS = 200
+# Exit waits this long for a reply being generated to stop (a native call ends its token).
+INFERENCE_EXIT_WAIT_MS = 15_000
 """A window that is never painted (hidden, or a test that does not show it) starts the
 background work after this long anyway."""
 
@@ -258,20 +263,18 @@ class Hearthside:
         if self.server is not None:
             self.server.shutdown()  # replies in progress are cancelled; waits at most 5 s
         if self.documents is not None:
-            self.documents.shutdown()  # stops indexing between two files
+            self.documents.shutdown()  # stops indexing, within a file too
         if self.download_worker is not None and self.download_thread is not None:
             # Cancel (pause every transfer; parts stay for the next start), quit, wait.
             self.download_worker.shutdown()
-            self.download_thread.quit()
-            self.download_thread.wait()
+            finish_thread(self.download_thread)
         self.history.shutdown()  # an export in progress stops and removes what it wrote
         self.session.stop()
         self.session.cancel_load()
-        self.inference_thread.quit()
-        self.inference_thread.wait()
-        # The thread has finished; the model is freed on the engine host's thread, which then
-        # ends (bounded: a stuck native call cannot hold the quit for long).
-        self.worker.on_unload_requested()
+        if finish_thread(self.inference_thread, INFERENCE_EXIT_WAIT_MS):
+            # The thread has finished; the model is freed on the engine host's thread.
+            self.worker.on_unload_requested()
+        # The host then ends, bounded: a stuck native call cannot hold the quit for long.
         self.worker.close()
         self.window.remember_state(self.history.state_to_remember())
         self.store.close()
@@ -461,7 +464,12 @@ def started(
     try:
         settings = Settings(data_dir / "settings.json")
         install_translations(app, str(settings.get("app.language")))
-        hearthside = create(data_dir, settings)
+        try:
+            hearthside = create(data_dir, settings)
+        except DatabaseLocked as locked:
+            report_locked_database(locked)
+            yield None
+            return
         window = hearthside.window
         window.apply_appearance()
         crash.parent_widget = window
@@ -480,6 +488,23 @@ def started(
     finally:
         instance.close()
         crash.uninstall()
+
+
+def report_locked_database(locked: DatabaseLocked) -> None:
+    """Says which program holds the history locked (nothing was set aside or changed)."""
+    translate = QCoreApplication.translate
+    holders = ", ".join(locked.holders) or translate("MainWindow", "another program")
+    plain_message_box(
+        None,
+        QMessageBox.Icon.Critical,
+        APP_NAME,
+        translate(
+            "MainWindow",
+            "Your conversations cannot be opened: {holders} is using the file and keeps it "
+            "locked. Close it and start Hearthside again; nothing was changed.",
+        ).format(holders=holders),
+        str(locked.path),
+    ).exec()
 
 
 def main(model: Path | None = None, data_dir: Path | None = None) -> int:

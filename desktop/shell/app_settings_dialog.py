@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -74,6 +74,7 @@ class AppSettingsDialog(QDialog):
         self.tabs.addTab(self._build_folders(), self.tr("Folders and downloads"))
         layout.addWidget(self.tabs)
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # an OS error names a path
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME, __version__
 from desktop.core.settings import Settings
 from desktop.engine.llama import BackendInfo
+from desktop.qtkit.plain_text import ask_plain
 from desktop.qtkit.theme import Appearance
 from desktop.shell.feature import (
     CHAT_PAGE_GROUPS,
@@ -305,8 +306,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
 
     def ask(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(self, title, question)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_plain(self, title, question)
 
     def show_error(self, title: str, text: str) -> None:
         """A window-modal box that does not block the event loop (tests read `error_box`)."""
@@ -315,6 +315,7 @@ class MainWindow(QMainWindow):
         box = QMessageBox(
             QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
         )
+        box.setTextFormat(Qt.TextFormat.PlainText)  # errors quote paths, names, servers
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
         self.error_box = box

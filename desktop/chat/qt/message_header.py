@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QFont, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from desktop.core.conversation import Role
+from desktop.qtkit.plain_text import plain_tooltip
 
 __all__ = ["MessageAction", "MessageHeader", "SiblingSwitch"]
 
@@ -120,6 +121,8 @@ class MessageHeader(QWidget):
         author_font.setBold(True)
         self._author.setFont(author_font)
         self._meta = QLabel(self)
+        # The model's name comes from its file or an import: shown as written, never run.
+        self._meta.setTextFormat(Qt.TextFormat.PlainText)
         self._meta.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         # May be clipped in a narrow window rather than push the Copy button out of view.
         self._meta.setMinimumWidth(1)
@@ -180,7 +183,7 @@ class MessageHeader(QWidget):
     def set_meta(self, meta: str) -> None:
         """The meta line after the author (model, speed); hidden when empty."""
         self._meta.setText(meta)
-        self._meta.setToolTip(meta)
+        self._meta.setToolTip(plain_tooltip(meta))
         self._meta.setVisible(bool(meta))
 
     def set_controls(self, *, streaming: bool, sibling_index: int, sibling_count: int) -> bool:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QByteArray, QObject, Qt, QThread, Signal, Slot
 from desktop.documents.qt.workers import IndexJob, IndexWorker, RetrievalWorker, SharedEmbedder
 from desktop.engine.probe import PROBE_CACHE_FILE
 from desktop.qtkit.list_model import ModelIndex, RowListModel
+from desktop.qtkit.threads import finish_thread
 
 if TYPE_CHECKING:
     from desktop.documents.index import CollectionInfo, IndexedFile, IndexProgress, UpdateReport
@@ -106,10 +107,14 @@ class FileListModel(RowListModel):
             UnreadableReason.BINARY: self.tr("not a text file"),
             UnreadableReason.ENCODING: self.tr("not UTF-8 text; save it as UTF-8"),
             UnreadableReason.DAMAGED: self.tr("damaged, or not what its name says"),
-            UnreadableReason.TOO_LARGE: self.tr("too large (over 64 MB)"),
+            UnreadableReason.TOO_LARGE: self.tr("too large (over 64 MB, or too much text)"),
+            UnreadableReason.TOO_SLOW: self.tr("took too long to read"),
             UnreadableReason.NO_TEXT: self.tr("holds no text (a scan without OCR?)"),
             UnreadableReason.IO_ERROR: self.tr("could not be read from disk"),
         }
+        if file.problem == UnreadableReason.NO_TEXT and Path(name).suffix.lower() != ".pdf":
+            # Only a PDF can be a scan; an empty text file is simply empty.
+            reasons[UnreadableReason.NO_TEXT] = self.tr("holds no text")
         reason = reasons.get(file.problem, str(file.problem))
         return self.tr("{name} · Unreadable: {reason}").format(name=name, reason=reason)
 
@@ -334,8 +339,7 @@ class DocumentCollections(QObject):
         self.cancel()
         self.embedder.interrupt()  # a model being tried in a child process is not waited for
         for thread in (self._index_thread, self._search_thread):
-            thread.quit()
-            thread.wait()
+            finish_thread(thread)  # a file being read stops within a second (budget.py)
         self.embedder.close()
 
     def _new_job(self) -> int:

@@ -8,8 +8,9 @@ the writer commits file by file).
 
 Pause, resume and cancel are plain method calls from the GUI thread: they only set a
 ``threading.Event`` or an int that the indexing loop checks before each file (the index's
-``should_stop``), so they take effect at the next file and never interrupt a transaction. A
-cancelled update leaves every file either as it was or fully re-indexed.
+``should_stop``), before each file and, while a file is read, every 0.1 s
+(``documents.budget``), so they take effect within a second and never interrupt a transaction.
+A cancelled update leaves every file either as it was or fully re-indexed.
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from desktop.models.qt.services import BROWSE_TAB, LIBRARY_TAB, ModelServices, d
 from desktop.models.qt.welcome_page import WelcomePage
 from desktop.models.settings_map import SettingsMap, library_models, model_key, models_folder
 from desktop.qtkit.notice_bar import NoticeBar
+from desktop.qtkit.plain_text import plain_tooltip
 from desktop.shell.feature import Shell
 
 if TYPE_CHECKING:
@@ -395,7 +396,7 @@ class ModelsFeature(QObject):
                 self.shell.show_error(self.tr("Settings not saved"), str(error))
             quant = f" · {info.quantization}" if info.quantization else ""
             self.model_label.setText(f"{info.name}{quant}")
-            self.model_label.setToolTip(self.messages.tooltip(info))
+            self.model_label.setToolTip(plain_tooltip(self.messages.tooltip(info)))
             offload = (
                 self.tr("{backend}, GPU offload").format(backend=info.backend)
                 if info.gpu_layers != 0 and info.gpu_offload

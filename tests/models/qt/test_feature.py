@@ -13,7 +13,7 @@ from desktop.chat.protocol import LoadFailure, LoadProblem, ModelInfo
 from desktop.chat.qt.session import ChatSettings
 from desktop.core.settings import Settings
 from desktop.engine.llama import LoadOptions
-from desktop.engine.starter import STARTER_FILE_NAME
+from desktop.engine.starter import NOT_INSTALLED, STARTER_FILE_NAME
 from desktop.models.qt.feature import ModelsFeature
 from desktop.models.qt.model_messages import ModelMessages, template_display_name
 from desktop.shell.main_window import MainWindow
@@ -164,8 +164,18 @@ def test_load_failures_are_explained_but_a_cancel_is_not(models: Installed) -> N
     ],
 )
 def test_every_load_problem_has_its_words(qapp, problem: LoadProblem, words: str) -> None:
-    text = ModelMessages().load_failure(LoadFailure(problem, "/m/x.gguf", "detail"))
+    detail = NOT_INSTALLED if problem is LoadProblem.STARTER_MISSING else "detail"
+    text = ModelMessages().load_failure(LoadFailure(problem, "/m/x.gguf", detail))
     assert words in text
+
+
+def test_a_full_disk_on_first_start_is_not_called_a_missing_starter(qapp) -> None:
+    """The real reason ([Errno 28]) reaches the user (issue 16 item 16)."""
+    reason = "The disk is full: the starter model could not be unpacked into “/m” (No space)."
+    text = ModelMessages().load_failure(
+        LoadFailure(LoadProblem.STARTER_MISSING, "/m/x.gguf", reason)
+    )
+    assert "not installed" not in text and text.endswith(reason)
 
 
 def test_template_names_and_tooltip(qapp) -> None:
