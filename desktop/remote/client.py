@@ -377,17 +377,21 @@ class StreamReader(threading.Thread):
         self._lock = threading.Lock()
 
     def _trace(self, name: str, info: Mapping[str, Any]) -> None:
-        if name == "connection.connect_tcp.complete" or name == "connection.start_tls.complete":
-            stream = info.get("return_value")
-            sock = None
-            with contextlib.suppress(Exception):
-                sock = stream.get_extra_info("socket") if stream is not None else None
-            if isinstance(sock, socket.socket):
-                with self._lock:
-                    self._sockets.append(sock)
-                    aborted = self._aborted
-                if aborted:
-                    self._shutdown(sock)
+        """httpcore's trace hook: a new connection's socket, as soon as it is connected."""
+        if name in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            self._remember(info.get("return_value"))
+
+    def _remember(self, stream: Any) -> None:
+        """Keeps the socket under ``stream`` for `abort` (shut at once if already aborted)."""
+        sock = None
+        with contextlib.suppress(Exception):
+            sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                self._sockets.append(sock)
+                aborted = self._aborted
+            if aborted:
+                self._shutdown(sock)
 
     @staticmethod
     def _shutdown(sock: socket.socket) -> None:
@@ -415,6 +419,10 @@ class StreamReader(threading.Thread):
             if not self._aborted:
                 put((FAULT, fault))
             return
+        # A kept-alive connection was not connected for this request: its socket is known
+        # once the headers are in. Until then Stop still returns at once (the engine stops
+        # waiting); this thread ends when the headers come.
+        self._remember(response.extensions.get("network_stream"))
         parser = SseParser(self.client.limits)
         done = False
         try:
