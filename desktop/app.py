@@ -44,6 +44,8 @@ from desktop.history.qt.feature import HistoryFeature
 from desktop.models.qt.feature import ModelsFeature
 from desktop.qtkit.gui_gc import GuiThreadCollector
 from desktop.qtkit.theme import Appearance
+from desktop.remote.qt.feature import RemoteFeature
+from desktop.remote.switch import EngineSwitch
 from desktop.shell.crash import CrashHandler
 from desktop.shell.main_window import MainWindow
 from desktop.shell.single_instance import SingleInstance
@@ -132,6 +134,8 @@ class Hearthside:
     download_thread: QThread | None = None
     documents: DocumentCollections | None = None
     documents_feature: DocumentsFeature | None = None
+    remote: RemoteFeature | None = None
+    """The user's remote servers (the Servers tab, the remote engine)."""
     collector: GuiThreadCollector | None = None
     """Runs Python's cycle collection on the GUI thread (see desktop/qtkit/gui_gc.py)."""
     backend: BackendInfo | None = None
@@ -290,6 +294,10 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         models_dir, data_dir / "probed-models.json", check_cache=data_dir / "gguf-checks.json"
     )
     worker.moveToThread(thread)  # started after the first frame (AfterFirstFrame below)
+    # Replies go to the local engine or to a server's model, whichever was loaded last; set
+    # before the thread starts, so no call can race it.
+    remote = RemoteFeature(data_dir)
+    worker.set_backend(EngineSwitch(worker.engine, remote.make_engine))
     session = ChatSession(worker, store)
     # The backend (and a first run's defaults, which depend on it) arrives from the inference
     # thread after the first frame: naming it imports llama.cpp.
@@ -310,7 +318,13 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         data_dir, embedding_model=str(settings.get("documents.embedding_model")), start=False
     )
     documents_feature = DocumentsFeature(session, documents)
-    for feature in (chat, models, history, documents_feature):
+    # The remote feature adds the Servers tab to the model manager and words server faults
+    # for the chat and the models feature; none of them imports it.
+    servers_tab = models.add_manager_tab(remote.make_panel, RemoteFeature.tab_title())
+    remote.show_servers = lambda: models.show_model_manager(servers_tab)
+    chat.server_fault_text = remote.fault_text
+    models.server_fault_text = remote.fault_text
+    for feature in (chat, models, history, documents_feature, remote):
         feature.install(window)
     chat.chat_view.source_requested.connect(documents_feature.show_source)
     if settings.problem:
@@ -336,6 +350,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         first_run,
         documents=documents,
         documents_feature=documents_feature,
+        remote=remote,
         collector=collector,
     )
     models.make_model_services = hearthside.model_services

@@ -489,11 +489,14 @@ class RemoteEngine:
                 if cancelled():
                     stopped = True
                     break
+                # Until the first token a server may be reading a long prompt (after sending
+                # headers and a role chunk): only the first-token bound applies. From then on
+                # a gap longer than the stall time is a stall.
                 idle = time.monotonic() - reader.last_progress
-                if reader.got_data and idle > timeouts.stall:
+                if stream.first_at is not None and idle > timeouts.stall:
                     fault = ServerFault(Fault.STALLED, f"nothing for {idle:.1f} s")
                     break
-                if not reader.got_data and idle > timeouts.first_token:
+                if stream.first_at is None and idle > timeouts.first_token:
                     fault = ServerFault(Fault.TIMEOUT, f"no answer for {idle:.1f} s")
                     break
                 continue

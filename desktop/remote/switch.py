@@ -40,10 +40,19 @@ class LoadingBackend(ChatBackend, LoadsModels, Protocol):
 class EngineSwitch:
     """ChatBackend and LoadsModels over a local and a remote engine."""
 
-    def __init__(self, local: LoadingBackend, remote: LoadingBackend) -> None:
+    def __init__(self, local: LoadingBackend, make_remote: Callable[[], LoadingBackend]) -> None:
         self.local = local
-        self.remote = remote
+        self.make_remote = make_remote
+        """Makes the remote engine at the first remote load (it imports the HTTP stack, which
+        a window that never talks to a server does not need)."""
+        self._remote: LoadingBackend | None = None
         self.active: LoadingBackend = local
+
+    @property
+    def remote(self) -> LoadingBackend:
+        if self._remote is None:
+            self._remote = self.make_remote()
+        return self._remote
 
     def load(
         self,
@@ -55,13 +64,14 @@ class EngineSwitch:
         engine = self.remote if is_remote_locator(path) else self.local
         result = engine.load(path, options, progress, cancelled)
         if isinstance(result, ModelInfo):
-            other = self.local if engine is self.remote else self.remote
-            other.unload()  # the local model's memory is freed once the remote one answers
+            other = self.local if engine is not self.local else self._remote
+            if other is not None:
+                other.unload()  # the local model's memory is freed once the remote one answers
             self.active = engine
         return result
 
     def unload(self) -> bool:
-        remote = self.remote.unload()
+        remote = self._remote.unload() if self._remote is not None else False
         local = self.local.unload()
         self.active = self.local
         return remote or local

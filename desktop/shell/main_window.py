@@ -312,9 +312,10 @@ class MainWindow(QMainWindow):
         """A window-modal box that does not block the event loop (tests read `error_box`)."""
         if self.error_box is not None:
             self.error_box.close()
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
-        )
+        box = QMessageBox(QMessageBox.Icon.Warning, title, "", QMessageBox.StandardButton.Ok, self)
+        # Errors quote what is not ours (a server's words, a file's name): never rich text.
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(text)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
         self.error_box = box
