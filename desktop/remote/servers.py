@@ -9,7 +9,7 @@ client.py; everything here is pure except `ServerList.load`/`save`.
 from __future__ import annotations
 
 import json
-import uuid
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -87,7 +87,7 @@ class ServerEntry:
     @staticmethod
     def new(name: str, base_url: str, preset: Preset, has_key: bool = False) -> ServerEntry:
         return ServerEntry(
-            uuid.uuid4().hex[:12], name.strip(), base_url.strip().rstrip("/"), preset, has_key
+            os.urandom(6).hex(), name.strip(), base_url.strip().rstrip("/"), preset, has_key
         )
 
 
