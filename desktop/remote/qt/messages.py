@@ -56,10 +56,3 @@ class RemoteMessages(QObject):
         }
         text = texts.get(fault, self.tr("{host} could not be used."))
         return text.format(host=host)
-
-    def reply_kept(self) -> str:
-        """Said after a failed reply: nothing is lost."""
-        return self.tr(
-            "What arrived is kept and marked as ended by an error; your message is kept too. "
-            "Regenerate tries again."
-        )
