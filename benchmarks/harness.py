@@ -30,6 +30,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Sig
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.documents import measure_documents
+from benchmarks.remote import measure_remote
 from desktop.chat.local_engine import LocalEngine
 from desktop.chat.protocol import GenerationRequest, ModelInfo, ReplyStats
 from desktop.chat.qt.inference_worker import InferenceWorker
@@ -69,6 +70,8 @@ GOALS: dict[str, tuple[str, float | None]] = {
     "search_ms_10k": ("<=", 50.0),
     "index_pages_per_s": (">=", 33.0),
     "retrieve_ms_100k": ("<=", 50.0),
+    "remote_stream_vs_direct": (">=", 0.97),
+    "remote_ttft_overhead_ms": ("<=", 20.0),
 }
 
 STORY = (
@@ -102,6 +105,8 @@ class Config:
     startup_delay_s: float = 0.0  # added to the app's start before its window shows (the same)
     subprocess_figures: bool = True
     full_documents: bool = False  # 1,000 pages and 100k passages, else a fifth of each
+    remote_tokens: int = 48  # per reply from the loopback llama_cpp.server
+    remote_delay_s: float = 0.0  # per delta, in the remote figures' GUI consumer (the same)
 
 
 @dataclass
@@ -1144,6 +1149,17 @@ def run(cfg: Config, steps: set[str] | None = None) -> Results:
             measure_download(cfg, res, work)
         if want("documents"):
             measure_documents(res.figures, res.absolute, work, quick=not cfg.full_documents)
+        if want("remote"):
+            measure_remote(
+                cfg.model,
+                res.figures,
+                res.absolute,
+                work,
+                n_ctx=cfg.n_ctx,
+                threads=cfg.threads,
+                max_tokens=cfg.remote_tokens,
+                delay_s=cfg.remote_delay_s,
+            )
         if cfg.subprocess_figures and want("startup"):
             measure_startup(cfg, res, work)
         if cfg.subprocess_figures and want("rss"):
@@ -1195,7 +1211,7 @@ def main(argv: list[str] | None = None) -> int:
         "the GUI thread)",
     )
     parser.add_argument("--only", help="comma-separated steps: stream,followup,load,overflow,"
-                        "ui,roofline,search,download,documents,startup,rss")  # fmt: skip
+                        "ui,roofline,search,download,documents,remote,startup,rss")  # fmt: skip
     args = parser.parse_args(argv)
     models = Path(tempfile.mkdtemp(prefix="hearthside-bench-models-"))
     try:

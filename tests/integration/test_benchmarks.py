@@ -90,3 +90,12 @@ def test_a_slowed_start_raises_startup_ratio(qapp, tiny_gguf: Path) -> None:
     slowed = run(cfg, {"startup"}).figures["startup_ratio"]
     assert normal is not None and slowed is not None
     assert slowed > normal + 1.0
+
+
+def test_a_slowed_gui_lowers_remote_stream_vs_direct(qapp, tiny_gguf: Path) -> None:
+    cfg = config_for(tiny_gguf, quick=True, tiny=True, threads=1)
+    normal = run(cfg, {"remote"}).figures["remote_stream_vs_direct"]
+    cfg.remote_delay_s = 0.2  # every delta sleeps this long on the GUI thread when it arrives
+    slowed = run(cfg, {"remote"}).figures["remote_stream_vs_direct"]
+    assert normal is not None and slowed is not None
+    assert slowed < normal * 0.7
