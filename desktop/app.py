@@ -255,6 +255,21 @@ class Hearthside:
             self.collector.stop()  # the worker threads have ended: Python may collect anywhere
 
 
+def register_rpc(settings: Settings) -> None:
+    """Before a local load, on the engine's thread: llama.cpp RPC servers from the settings
+    (desktop/engine/rpc.py; imported only when some are listed)."""
+    text = str(settings.get("engine.rpc_servers"))
+    if not text.strip():
+        return
+    from desktop.engine.rpc import register_from_setting
+
+    problem = register_from_setting(text)
+    if problem:
+        import logging
+
+        logging.getLogger(__name__).warning("RPC servers not used: %s", problem)
+
+
 def first_run_defaults(settings: Settings, backend: BackendInfo) -> dict[str, object]:
     """The hardware check: load defaults that suit this computer, stored as global settings.
 
@@ -297,7 +312,9 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     # Replies go to the local engine or to a server's model, whichever was loaded last; set
     # before the thread starts, so no call can race it.
     remote = RemoteFeature(data_dir)
-    worker.set_backend(EngineSwitch(worker.engine, remote.make_engine))
+    worker.set_backend(
+        EngineSwitch(worker.engine, remote.make_engine, lambda: register_rpc(settings))
+    )
     session = ChatSession(worker, store)
     # The backend (and a first run's defaults, which depend on it) arrives from the inference
     # thread after the first frame: naming it imports llama.cpp.

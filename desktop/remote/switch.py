@@ -40,8 +40,16 @@ class LoadingBackend(ChatBackend, LoadsModels, Protocol):
 class EngineSwitch:
     """ChatBackend and LoadsModels over a local and a remote engine."""
 
-    def __init__(self, local: LoadingBackend, make_remote: Callable[[], LoadingBackend]) -> None:
+    def __init__(
+        self,
+        local: LoadingBackend,
+        make_remote: Callable[[], LoadingBackend],
+        before_local_load: Callable[[], None] | None = None,
+    ) -> None:
         self.local = local
+        self.before_local_load = before_local_load
+        """Runs on the engine's thread before each local load (the app registers llama.cpp RPC
+        servers there, which must happen before the model is loaded)."""
         self.make_remote = make_remote
         """Makes the remote engine at the first remote load (it imports the HTTP stack, which
         a window that never talks to a server does not need)."""
@@ -62,6 +70,8 @@ class EngineSwitch:
         cancelled: Callable[[], bool],
     ) -> ModelInfo | LoadFailure:
         engine = self.remote if is_remote_locator(path) else self.local
+        if engine is self.local and self.before_local_load is not None:
+            self.before_local_load()
         result = engine.load(path, options, progress, cancelled)
         if isinstance(result, ModelInfo):
             other = self.local if engine is not self.local else self._remote

@@ -1642,24 +1642,24 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="332"/>
+        <location filename="../../desktop/app.py" line="349"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="397"/>
+        <location filename="../../desktop/app.py" line="414"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="398"/>
+        <location filename="../../desktop/app.py" line="415"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="435"/>
+        <location filename="../../desktop/app.py" line="452"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
@@ -1934,182 +1934,202 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelDefaultsPage</name>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="51"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="52"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="77"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="80"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="85"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="86"/>
+        <source>RPC servers must be written host:port, separated by commas: {bad}</source>
+        <translation>RPC 服务器须写成 主机:端口，用逗号分隔：{bad}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="95"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="97"/>
         <source>{n} GB</source>
         <translation>{n} GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="97"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="88"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
         <source>Memory (RAM)</source>
         <translation>内存 (RAM)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="90"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="100"/>
         <source>{cores} cores, {threads} threads</source>
         <translation>{cores} 核，{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="94"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="104"/>
         <source>{threads} threads</source>
         <translation>{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="96"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="106"/>
         <source>Processor</source>
         <translation>处理器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="108"/>
         <source>{backend}: yes</source>
         <translation>{backend}：支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="100"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="110"/>
         <source>no (this llama.cpp build runs on the CPU only)</source>
         <translation>不支持（此 llama.cpp 版本仅在 CPU 上运行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="102"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="112"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="105"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="115"/>
         <source>Defaults for models without their own settings</source>
         <translation>未单独设置的模型使用的默认值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="111"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="121"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="113"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="123"/>
         <source>{ram} GB RAM → context {n}</source>
         <translation>{ram} GB 内存 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="115"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="125"/>
         <source>RAM unknown → context {n}</source>
         <translation>内存未知 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="117"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="127"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="122"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="132"/>
         <source>{backend} offload works → GPU layers auto</source>
         <translation>{backend} 卸载可用 → GPU 层数自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="124"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="134"/>
         <source>CPU-only llama.cpp → GPU layers none</source>
         <translation>llama.cpp 仅支持 CPU → 不使用 GPU 层</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="127"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="131"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="141"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
         <source>{cores} physical cores → {n} threads</source>
         <translation>{cores} 个物理核心 → {n} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
         <source>{n} threads found → {n} threads</source>
         <translation>检测到 {n} 线程 → {n} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="139"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="149"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
         <source>Leave out the oldest turns</source>
         <translation>略去最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="153"/>
         <source>Summarize the oldest turns</source>
         <translation>总结最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="156"/>
         <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
         <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="150"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
         <source>Long conversations</source>
         <translation>长对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="151"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="161"/>
         <source>Start on the reply while I type</source>
         <translation>边输入边准备回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="155"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="165"/>
         <source>The model reads your message as you type it, so its reply starts as soon as you send. It uses the processor (or GPU) while you type.</source>
         <translation>模型会在你输入时读取消息，发送后立即开始回复。输入期间会占用处理器（或 GPU）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="159"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="169"/>
         <source>Typing</source>
         <translation>输入时</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="161"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="172"/>
+        <source>host:port, host:port (optional)</source>
+        <translation>主机:端口, 主机:端口（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="175"/>
+        <source>Other computers running llama.cpp&apos;s rpc-server: a model loaded next spreads its layers over them. Needs llama.cpp built with RPC; hearthside --diagnose says whether it is and whether each server answers.</source>
+        <translation>运行 llama.cpp rpc-server 的其他计算机：接下来加载的模型会把它的层分布到这些计算机上。需要启用了 RPC 的 llama.cpp 构建；hearthside --diagnose 会说明是否启用，以及每台服务器是否有响应。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="180"/>
+        <source>RPC servers</source>
+        <translation>RPC 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="182"/>
         <source>Use recommended values</source>
         <translation>使用推荐值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="164"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="185"/>
         <source>Sampling and system prompt…</source>
         <translation>采样与系统提示词…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="166"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="187"/>
         <source>Default sampling settings and system prompt for models without their own</source>
         <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="175"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="196"/>
         <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
         <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="194"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="215"/>
         <source>models without their own settings</source>
         <translation>未单独设置的模型</translation>
     </message>
