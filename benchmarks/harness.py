@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QApplication
 
 from benchmarks.api import measure_api
 from benchmarks.documents import measure_documents
+from benchmarks.remote import measure_remote
 from desktop.chat.local_engine import LocalEngine
 from desktop.chat.protocol import GenerationRequest, ModelInfo, ReplyStats
 from desktop.chat.qt.inference_worker import InferenceWorker
@@ -74,6 +75,8 @@ GOALS: dict[str, tuple[str, float | None]] = {
     "api_stream_vs_raw": (">=", 0.95),
     "api_ttft_overhead_ms": ("<=", 15.0),
     "api_vs_llama_cpp_server": (">=", 1.0),
+    "remote_stream_vs_direct": (">=", 0.97),
+    "remote_ttft_overhead_ms": ("<=", 20.0),
 }
 
 STORY = (
@@ -111,6 +114,8 @@ class Config:
     api_server_tokens: int = 0  # the reply streamed beside llama_cpp.server; 0: stream_tokens
     subprocess_figures: bool = True
     full_documents: bool = False  # 1,000 pages and 100k passages, else a fifth of each
+    remote_tokens: int = 48  # per reply from the loopback llama_cpp.server
+    remote_delay_s: float = 0.0  # per delta, in the remote figures' GUI consumer (the same)
 
 
 @dataclass
@@ -1164,6 +1169,17 @@ def run(cfg: Config, steps: set[str] | None = None) -> Results:
                 tokens=cfg.concurrent_tokens, reps=2 if cfg.stream_tokens <= 400 else 3,
                 token_delay_s=cfg.token_delay_s,
             )  # fmt: skip
+        if want("remote"):
+            measure_remote(
+                cfg.model,
+                res.figures,
+                res.absolute,
+                work,
+                n_ctx=cfg.n_ctx,
+                threads=cfg.threads,
+                max_tokens=cfg.remote_tokens,
+                delay_s=cfg.remote_delay_s,
+            )
         if cfg.subprocess_figures and want("startup"):
             measure_startup(cfg, res, work)
         if cfg.subprocess_figures and want("rss"):
@@ -1217,7 +1233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         help="comma-separated steps: stream,followup,load,overflow,ui,roofline,search,download,"
-        "documents,startup,rss,concurrent,api",
+        "documents,remote,startup,rss,concurrent,api",
     )
     args = parser.parse_args(argv)
     models = Path(tempfile.mkdtemp(prefix="hearthside-bench-models-"))

@@ -48,6 +48,8 @@ from desktop.qtkit.gui_gc import GuiThreadCollector
 from desktop.qtkit.plain_text import plain_message_box
 from desktop.qtkit.theme import Appearance
 from desktop.qtkit.threads import finish_thread
+from desktop.remote.qt.feature import RemoteFeature
+from desktop.remote.switch import EngineSwitch
 from desktop.shell.crash import CrashHandler
 from desktop.shell.main_window import MainWindow
 from desktop.shell.single_instance import SingleInstance
@@ -143,6 +145,8 @@ class Hearthside:
     documents_feature: DocumentsFeature | None = None
     server: ServerFeature | None = None
     """The local API server's window parts; the server runs on the window's engine host."""
+    remote: RemoteFeature | None = None
+    """The user's remote servers (the Servers tab, the remote engine)."""
     collector: GuiThreadCollector | None = None
     """Runs Python's cycle collection on the GUI thread (see desktop/qtkit/gui_gc.py)."""
     backend: BackendInfo | None = None
@@ -282,6 +286,21 @@ class Hearthside:
             self.collector.stop()  # the worker threads have ended: Python may collect anywhere
 
 
+def register_rpc(settings: Settings) -> None:
+    """Before a local load, on the engine's thread: llama.cpp RPC servers from the settings
+    (desktop/engine/rpc.py; imported only when some are listed)."""
+    text = str(settings.get("engine.rpc_servers"))
+    if not text.strip():
+        return
+    from desktop.engine.rpc import register_from_setting
+
+    problem = register_from_setting(text)
+    if problem:
+        import logging
+
+        logging.getLogger(__name__).warning("RPC servers not used: %s", problem)
+
+
 def first_run_defaults(settings: Settings, backend: BackendInfo) -> dict[str, object]:
     """The hardware check: load defaults that suit this computer, stored as global settings.
 
@@ -321,6 +340,12 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         models_dir, data_dir / "probed-models.json", check_cache=data_dir / "gguf-checks.json"
     )
     worker.moveToThread(thread)  # started after the first frame (AfterFirstFrame below)
+    # Replies go to the local engine or to a server's model, whichever was loaded last; set
+    # before the thread starts, so no call can race it.
+    remote = RemoteFeature(data_dir)
+    worker.set_backend(
+        EngineSwitch(worker.engine, remote.make_engine, lambda: register_rpc(settings))
+    )
     session = ChatSession(worker, store)
     # The backend (and a first run's defaults, which depend on it) arrives from the inference
     # thread after the first frame: naming it imports llama.cpp.
@@ -342,7 +367,13 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     )
     documents_feature = DocumentsFeature(session, documents)
     server = ServerFeature(session, settings)
-    for feature in (chat, models, history, documents_feature, server):
+    # The remote feature adds the Servers tab to the model manager and words server faults
+    # for the chat and the models feature; none of them imports it.
+    servers_tab = models.add_manager_tab(remote.make_panel, RemoteFeature.tab_title())
+    remote.show_servers = lambda: models.show_model_manager(servers_tab)
+    chat.server_fault_text = remote.fault_text
+    models.server_fault_text = remote.fault_text
+    for feature in (chat, models, history, documents_feature, server, remote):
         feature.install(window)
     chat.chat_view.source_requested.connect(documents_feature.show_source)
     if settings.problem:
@@ -369,6 +400,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         documents=documents,
         documents_feature=documents_feature,
         server=server,
+        remote=remote,
         collector=collector,
     )
     server.controller.make_server = hearthside.make_api_server

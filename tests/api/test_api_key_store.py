@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.api.api_key_store import KEYRING_SERVICE, KEYRING_USER, ApiKeyStore, system_keychain
+from desktop.api.api_key_store import KEYRING_SERVICE, KEYRING_USER, ApiKeyStore
+from desktop.core.keychain import system_keychain
 from desktop.core.settings import Settings
 
 

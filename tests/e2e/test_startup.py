@@ -18,7 +18,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-HEAVY = ("llama_cpp", "numpy", "gguf", "httpx2", "huggingface_hub", "jinja2", "markdown_it")
+HEAVY = (
+    "llama_cpp",
+    "numpy",
+    "gguf",
+    "httpx2",
+    "httpx",
+    "keyring",
+    "huggingface_hub",
+    "jinja2",
+    "markdown_it",
+)
 LATER = (
     # Imported when first opened or used, never for the first frame.
     "desktop.shell.app_settings_dialog",

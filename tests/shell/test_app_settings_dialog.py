@@ -249,3 +249,15 @@ def test_reasoning_effort_is_offered_where_the_model_takes_one(qtbot, app) -> No
     again = ModelSettingsDialog(window.settings, key, "gpt-oss", False, effort_adjustable=True)
     qtbot.addWidget(again)
     assert again.effort.currentText() == again.tr("High")
+
+
+def test_rpc_servers_are_a_setting(qtbot, app) -> None:
+    dialog = open_settings(qtbot, app)
+    page = models_page(dialog)
+    page.rpc_servers.setText("gpu-a:50052 nope:x")
+    click(dialog, QDialogButtonBox.StandardButton.Ok)
+    assert dialog.isVisible() and "nope:x" in dialog.error.text()
+    assert app.settings.get("engine.rpc_servers") == ""
+    page.rpc_servers.setText("gpu-a:50052, gpu-b:50052")
+    click(dialog, QDialogButtonBox.StandardButton.Ok)
+    assert app.settings.get("engine.rpc_servers") == "gpu-a:50052, gpu-b:50052"

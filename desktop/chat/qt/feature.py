@@ -47,6 +47,10 @@ class ChatFeature(QObject):
         self.session = session
         self.settings = settings
         self.model_chat_settings: Callable[[], ChatSettings | None] = lambda: None
+        self.server_fault_text: Callable[[str, str, float | None], str] = (
+            lambda fault, host, retry_after: f"{host}: {fault}"
+        )
+        """Words for a remote server's fault (the remote feature's, wired by desktop/app.py)."""
         self.shell: Shell  # set by install()
         self._overflow_banner = ""
         self.summary_note = SummaryNote()
@@ -239,6 +243,17 @@ class ChatFeature(QObject):
             text = self.tr("Load a model first.")
         elif failure.problem == ReplyProblem.TEMPLATE:
             text = self.tr("The model's chat template failed.") + "\n\n" + failure.message
+        elif failure.problem == ReplyProblem.SERVER:
+            text = "\n\n".join(
+                (
+                    self.server_fault_text(failure.fault, failure.host, failure.retry_after),
+                    self.tr(
+                        "What arrived is kept and marked as ended by an error; your message "
+                        "is kept too. Regenerate tries again."
+                    ),
+                    failure.message,  # the server's own words: the error box is plain text
+                )
+            )
         else:
             text = self.tr("llama.cpp failed while replying.") + "\n\n" + failure.message
         self.shell.show_error(self.tr("No reply"), text)

@@ -149,7 +149,7 @@ class ChatSession(QObject):
             store,
             self.messages,
             self.state,
-            lambda: self.model_info.name if self.model_info is not None else None,
+            self._model_label,
             parent=self,
         )
         """The reply being written: the worker's answers about it go there."""
@@ -347,6 +347,13 @@ class ChatSession(QObject):
         return self.drafts.prepare(draft, whole)
 
     # Sending, editing, regenerating ------------------------------------------------------------
+
+    def _model_label(self) -> str | None:
+        """The model's name for a finished reply's line; a server's model says where it ran."""
+        info = self.model_info
+        if info is None:
+            return None
+        return f"{info.name} @ {info.host}" if info.host else info.name
 
     def _ensure_conversation(self, first_text: str) -> int:
         if self.state.conversation_id is None:

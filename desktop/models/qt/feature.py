@@ -31,11 +31,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.remote import is_remote_locator
 from desktop.core.settings import Settings
 from desktop.engine.llama import LoadOptions
 from desktop.engine.starter import starter_installed
 from desktop.models.qt.model_messages import ModelMessages
-from desktop.models.qt.services import BROWSE_TAB, LIBRARY_TAB, ModelServices, dropped_models
+from desktop.models.qt.services import (
+    BROWSE_TAB,
+    DOWNLOADS_TAB,
+    LIBRARY_TAB,
+    ModelServices,
+    dropped_models,
+)
 from desktop.models.qt.welcome_page import WelcomePage
 from desktop.models.settings_map import SettingsMap, library_models, model_key, models_folder
 from desktop.qtkit.notice_bar import NoticeBar
@@ -102,6 +109,13 @@ class ModelsFeature(QObject):
         self.model_manager: ModelManager | None = None
         """Made the first time the user opens it (File › Models…)."""
         self.messages = ModelMessages(self)
+        self.manager_tabs: list[tuple[Callable[[], QWidget], str]] = []
+        """Tabs other features add to the model manager (the remote servers' tab), made with
+        the manager; see add_manager_tab."""
+        self.server_fault_text: Callable[[str, str, float | None], str] = (
+            lambda fault, host, retry_after: f"{host}: {fault}"
+        )
+        """Words for a remote server's fault (the remote feature's, wired by desktop/app.py)."""
 
     def install(self, shell: Shell) -> None:
         """Puts the welcome page, the model actions and the status widgets into ``shell``."""
@@ -252,6 +266,22 @@ class ModelsFeature(QObject):
         if path:
             self.load_model(path)
 
+    def add_manager_tab(self, factory: Callable[[], QWidget], title: str) -> int:
+        """Adds a tab to the model manager (made when it first opens); returns its index for
+        show_model_manager. A tab with a ``load_requested(str)`` signal loads what it asks."""
+        self.manager_tabs.append((factory, title))
+        if self.model_manager is not None:
+            self._add_tab(self.model_manager, factory, title)
+        return DOWNLOADS_TAB + len(self.manager_tabs)
+
+    @staticmethod
+    def _add_tab(manager: ModelManager, factory: Callable[[], QWidget], title: str) -> None:
+        widget = factory()
+        manager.tabs.addTab(widget, title)
+        load_requested = getattr(widget, "load_requested", None)
+        if load_requested is not None:
+            load_requested.connect(manager.request_load)
+
     def show_model_manager(self, tab: int = LIBRARY_TAB) -> ModelManager:
         """Opens the model manager (made on first use) on ``tab``."""
         if self.model_manager is None:
@@ -267,6 +297,8 @@ class ModelsFeature(QObject):
                 )
             self.model_manager = ModelManager(self.model_services, self.shell)
             self.model_manager.load_requested.connect(self.load_model)
+            for factory, title in self.manager_tabs:
+                self._add_tab(self.model_manager, factory, title)
         self.model_manager.open_tab(tab)
         return self.model_manager
 
@@ -395,13 +427,16 @@ class ModelsFeature(QObject):
             except OSError as error:
                 self.shell.show_error(self.tr("Settings not saved"), str(error))
             quant = f" · {info.quantization}" if info.quantization else ""
-            self.model_label.setText(f"{info.name}{quant}")
+            where = f" @ {info.host}" if info.host else ""
+            self.model_label.setText(f"{info.name}{quant}{where}")
             self.model_label.setToolTip(plain_tooltip(self.messages.tooltip(info)))
             offload = (
                 self.tr("{backend}, GPU offload").format(backend=info.backend)
                 if info.gpu_layers != 0 and info.gpu_offload
                 else info.backend
             )
+            if info.host:  # a server's model: where the chat runs, never this computer
+                offload = self.tr("On {host}").format(host=info.host)
             self.backend_label.setText(offload)
             self.shell.set_banner(self.messages.notes(info))
         self.update_state()
@@ -410,7 +445,14 @@ class ModelsFeature(QObject):
     def on_session_load_failed(self, failure: Any) -> None:
         if failure.problem == "cancelled":
             return
-        text = self.messages.load_failure(failure)
+        if failure.problem == "server":
+            from desktop.core.remote import locator_host, split_remote_locator
+
+            parts = split_remote_locator(failure.path)
+            host = locator_host(parts[0]) if parts is not None else ""
+            text = self.server_fault_text(failure.fault, host, None) + "\n\n" + failure.message
+        else:
+            text = self.messages.load_failure(failure)
         if self.session.model_info is not None:
             text += "\n\n" + self.tr("{name} is still loaded.").format(
                 name=self.session.model_info.name
@@ -424,7 +466,17 @@ class ModelsFeature(QObject):
         if summary is not None and summary.model_file:
             loaded = self.session.model_info
             wanted = Path(summary.model_file)
-            if (loaded is None or Path(loaded.path) != wanted) and wanted.is_file():
+            if (loaded is None or loaded.path != summary.model_file) and is_remote_locator(
+                summary.model_file
+            ):
+                # A chat on a server's model: offered, never reconnected on its own (nothing
+                # leaves the computer unless the user says so).
+                self._offered_model = summary.model_file
+                self.offer_label.setText(
+                    self.tr("This chat used {model}.").format(model=summary.model_file)
+                )
+                self.offer_bar.show()
+            elif (loaded is None or Path(loaded.path) != wanted) and wanted.is_file():
                 self._offered_model = str(wanted)
                 self.offer_label.setText(
                     self.tr("This chat used {model}.").format(model=wanted.name)

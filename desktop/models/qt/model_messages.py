@@ -41,6 +41,16 @@ class ModelMessages(QObject):
 
     def tooltip(self, info: Any) -> str:
         """The model picker's tooltip: file, architecture, size, context, template, time."""
+        if info.host:
+            return "\n".join(
+                (
+                    info.path,
+                    self.tr("Runs on {host}; your messages in this chat are sent there.").format(
+                        host=info.host
+                    ),
+                    self.tr("Context: {n} tokens").format(n=info.n_ctx),
+                )
+            )
         if info.template_origin == "gguf":
             template = self.tr("Chat template: the model's own")
         else:
@@ -62,6 +72,10 @@ class ModelMessages(QObject):
 
     def notes(self, info: Any) -> str:
         """The banner's notes about a just-loaded model (demo model, built-in template)."""
+        if info.host:
+            return self.tr(
+                "{name} runs on {host}: what you write in this chat is sent there."
+            ).format(name=info.name, host=info.host)
         notes = []
         if info.is_demo:
             notes.append(

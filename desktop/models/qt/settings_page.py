@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -60,6 +61,7 @@ class ModelDefaultsPage(QWidget):
         self.threads.setValue(int(get("model.threads")))
         self.overflow.setCurrentIndex(max(0, self.overflow.findData(str(get("chat.overflow")))))
         self.prepare_while_typing.setChecked(bool(get("chat.prepare_while_typing")))
+        self.rpc_servers.setText(str(get("engine.rpc_servers")))
 
     def values(self) -> dict[str, object]:
         return {
@@ -68,6 +70,7 @@ class ModelDefaultsPage(QWidget):
             "model.threads": self.threads.value(),
             "chat.overflow": self.overflow.currentData(),
             "chat.prepare_while_typing": self.prepare_while_typing.isChecked(),
+            "engine.rpc_servers": self.rpc_servers.text().strip(),
         }
 
     def problem(self, values: Mapping[str, object]) -> str | None:
@@ -75,6 +78,13 @@ class ModelDefaultsPage(QWidget):
             parse_gpu_layers(str(values["model.gpu_layers"]))
         except ValueError:
             return self.tr("GPU layers must be auto, all, none, or a whole number of layers.")
+        from desktop.engine.rpc import parse_rpc_servers
+
+        _, bad = parse_rpc_servers(str(values.get("engine.rpc_servers", "")))
+        if bad:
+            return self.tr(
+                "RPC servers must be written host:port, separated by commas: {bad}"
+            ).format(bad=", ".join(bad))
         return None
 
     # The page ----------------------------------------------------------------------------------
@@ -157,6 +167,17 @@ class ModelDefaultsPage(QWidget):
             )
         )
         form.addRow(self.tr("Typing"), self.prepare_while_typing)
+        self.rpc_servers = QLineEdit()
+        self.rpc_servers.setObjectName("rpcServers")
+        self.rpc_servers.setPlaceholderText(self.tr("host:port, host:port (optional)"))
+        self.rpc_servers.setToolTip(
+            self.tr(
+                "Other computers running llama.cpp's rpc-server: a model loaded next spreads its "
+                "layers over them. Needs llama.cpp built with RPC; hearthside --diagnose says "
+                "whether it is and whether each server answers."
+            )
+        )
+        form.addRow(self.tr("RPC servers"), self.rpc_servers)
         buttons = QHBoxLayout()
         self.use_recommended = QPushButton(self.tr("Use recommended values"))
         self.use_recommended.clicked.connect(self.fill_recommended)
