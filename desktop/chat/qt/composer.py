@@ -183,6 +183,7 @@ class Composer(QWidget):
         super().__init__(parent)
         self._streaming = False
         self._ready = True
+        self._too_long = False
         self._ready_placeholder = self.tr(
             "Write a message… (Enter to send, Shift+Enter for a new line)"
         )
@@ -264,6 +265,13 @@ class Composer(QWidget):
         self._streaming = streaming
         self._update_button()
 
+    def set_too_long(self, too_long: bool) -> None:
+        """The context meter found the message too long to send: Send waits until it is
+        shorter (Enter still asks, and is answered with the offer to trim it)."""
+        if too_long != self._too_long:
+            self._too_long = too_long
+            self._update_button()
+
     def set_ready(self, ready: bool, reason: str = "") -> None:
         """Enable or disable sending; ``reason`` is shown in the empty box while disabled.
 
@@ -303,8 +311,17 @@ class Composer(QWidget):
             self.send_button.setEnabled(True)
         else:
             self.send_button.setText(self.tr("Send"))
-            self.send_button.setToolTip(self.tr("Send the message (Enter)"))
-            self.send_button.setEnabled(self._ready and bool(self.text().strip()))
+            if self._too_long:
+                self.send_button.setToolTip(
+                    self.tr(
+                        "Too long for the model's context window: shorten the message or trim "
+                        "it to fit"
+                    )
+                )
+            else:
+                self.send_button.setToolTip(self.tr("Send the message (Enter)"))
+            has_text = bool(self.text().strip())
+            self.send_button.setEnabled(self._ready and has_text and not self._too_long)
 
     def _update_height(self) -> None:
         """Grow from one line to _MAX_LINES with the text; beyond that the box scrolls."""

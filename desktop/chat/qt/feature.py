@@ -111,6 +111,7 @@ class ChatFeature(QObject):
         session.prompt_info_changed.connect(self.on_session_prompt_info_changed)
         session.has_earlier_changed.connect(self.chat_view.set_has_earlier)
         session.store_failed.connect(self.on_session_store_failed)
+        session.message_returned.connect(self.on_session_message_returned)
         self.composer.send_requested.connect(self.on_composer_send_requested)
         self.composer.stop_requested.connect(session.stop)
         view = self.chat_view
@@ -207,8 +208,21 @@ class ChatFeature(QObject):
 
     @Slot(str)
     def on_composer_send_requested(self, text: str) -> None:
+        draft = self.composer.text()
+        if self.context_counter.is_too_long(draft):
+            # Refused before it enters the chat: it stays in the box with Trim to fit offered.
+            self.context_counter.measure(draft.strip())
+            return
         if self.session.send(text):
             self.composer.clear()
+
+    @Slot(str)
+    def on_session_message_returned(self, text: str) -> None:
+        """The model could not take the message: back into the box, with the trim offer."""
+        rest = self.composer.text()
+        self.composer.set_text(f"{text}\n\n{rest}" if rest.strip() else text)
+        self.composer.focus_input()
+        self.context_counter.measure(text)
 
     @Slot(object)
     def on_session_model_changed(self, info: ModelInfo | None) -> None:
@@ -230,8 +244,8 @@ class ChatFeature(QObject):
         if failure.problem == ReplyProblem.PROMPT_TOO_LONG:
             text = self.tr(
                 "The message is too long for this model's context window: it needs "
-                "{needed} tokens but only {available} fit. Shorten it, or raise the context "
-                "length in Model settings. Your message was kept."
+                "{needed} tokens but only {available} fit. It is back in the message box: "
+                "shorten it, trim it to fit, or raise the context length in Model settings."
             ).format(needed=failure.needed_tokens, available=failure.available_tokens)
         elif failure.problem == ReplyProblem.EMPTY_PROMPT:
             text = self.tr("Type a message first.")

@@ -40,7 +40,7 @@ from desktop.chat.conversation_state import (
     sibling_place,
     sibling_step,
 )
-from desktop.chat.protocol import ModelInfo
+from desktop.chat.protocol import ModelInfo, ReplyFailure, ReplyProblem
 from desktop.chat.qt.conversation_options import ConversationOptions, OptionsField
 from desktop.chat.qt.drafts import DraftRequests
 from desktop.chat.qt.inference_worker import InferenceWorker
@@ -98,6 +98,10 @@ class ChatSession(QObject):
             None; sent when the branch changes, a summary is made or edited.
         attached_changed(tuple[int, ...]): the document collections attached to the open
             chat (its replies are grounded in their passages).
+        message_returned(str): a message the model could not take (too long for its context
+            window) was taken back out of the chat; the composer shows it again.
+        conversation_removed(int): this stored chat is gone (its only message was taken
+            back); the chat list drops its row.
     """
 
     load_requested = Signal(int, str, object)
@@ -120,6 +124,8 @@ class ChatSession(QObject):
     context_counted = Signal(object)
     summary_changed = Signal(object)
     attached_changed = Signal(object)
+    message_returned = Signal(str)
+    conversation_removed = Signal(int)
 
     def __init__(
         self, worker: InferenceWorker, store: ConversationStore, parent: QObject | None = None
@@ -156,12 +162,13 @@ class ChatSession(QObject):
         replies = self.replies
         replies.generate_requested.connect(self.generate_requested)
         replies.streaming_changed.connect(self.streaming_changed)
-        replies.reply_failed.connect(self.reply_failed)
+        replies.reply_failed.connect(self._on_reply_failed)
         replies.reply_stats_changed.connect(self.reply_stats_changed)
         replies.prompt_info_changed.connect(self.prompt_info_changed)
         replies.summary_made.connect(self._set_summary)
         replies.reply_changed.connect(self._announce)
         replies.store_failed.connect(self.store_failed)
+        self._new_message_id: int | None = None  # the user's message the last reply answers
         self.drafts = DraftRequests(self, worker, self._ids)
         """Counting and preparing the draft while the user types."""
         self.drafts.count_requested.connect(self.count_requested)
@@ -380,6 +387,7 @@ class ChatSession(QObject):
         count = len(self.store.children(parent, conversation))
         self.messages.append_message(Role.USER, text, message_id=message.id)
         self.messages.set_siblings(row, count - 1, count)
+        self._new_message_id = message.id
         self._request_reply()
         return True
 
@@ -398,6 +406,7 @@ class ChatSession(QObject):
             return False
         self.state.show_path([*self.state.path[:index], message])
         self._show_path()
+        self._new_message_id = message.id
         self._request_reply()
         return True
 
@@ -410,6 +419,7 @@ class ChatSession(QObject):
             return False
         self.state.show_path(self.state.path[:keep])
         self._show_path()
+        self._new_message_id = None  # the message was answered before: it stays
         self._request_reply()
         return True
 
@@ -464,6 +474,46 @@ class ChatSession(QObject):
     def stop(self) -> None:
         """Stops the reply now; the text so far stays. The worker confirms with reply_finished."""
         self.replies.stop()
+
+    def _on_reply_failed(self, failure: ReplyFailure) -> None:
+        """A message too long for the window never enters the chat: it goes back to the
+        composer (message_returned) before the failure is told."""
+        if failure.problem == ReplyProblem.PROMPT_TOO_LONG:
+            text = self._take_back_last_message()
+            if text is not None:
+                self.message_returned.emit(text)
+        self.reply_failed.emit(failure)
+
+    def _take_back_last_message(self) -> str | None:
+        """Deletes the message just sent (or edited) and its failed reply, and shows the
+        branch as it was; a chat left empty is removed. Its text, or None if there is none."""
+        path, conversation = self.state.path, self.conversation_id
+        if (
+            conversation is None
+            or len(path) < 2
+            or path[-2].id != self._new_message_id
+            or not self.state.last_reply_failed()
+        ):
+            return None
+        message = path[-2]
+        try:
+            self.store.delete_subtree(message.id)
+            siblings = self.store.children(message.parent_id, conversation)
+            if message.parent_id is None and not siblings:
+                self.store.purge_conversation(conversation)
+        except Exception as error:
+            self.store_failed.emit(str(error))
+            return None
+        if message.parent_id is None and not siblings:
+            self.new_chat()
+            self.conversation_removed.emit(conversation)
+        elif siblings:  # an edit: the version before it comes back
+            self._show_branch(siblings[-1].id)
+        else:
+            self.state.show_path(path[:-2])
+            self._show_path()
+        self._announce()
+        return message.content
 
     def _request_reply(self) -> None:
         """Asks for a reply to the branch on screen (its last message is the user's)."""

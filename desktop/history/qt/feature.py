@@ -92,6 +92,7 @@ class HistoryFeature(QObject):
         session = self.session
         session.conversation_changed.connect(self.on_session_conversation_changed)
         session.conversation_opened.connect(self.on_session_conversation_opened)
+        session.conversation_removed.connect(self.sidebar.model().remove)
         bar = self.sidebar
         bar.conversation_selected.connect(self.open_conversation)
         bar.new_chat_requested.connect(self.chat.new_chat)
