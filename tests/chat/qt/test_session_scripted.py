@@ -231,3 +231,23 @@ def test_a_regenerated_reply_that_no_longer_fits_keeps_the_users_message(qtbot, 
         assert session.regenerate()
     qtbot.wait(50)
     assert session.messages.row_data(0).content == "First"
+
+
+def test_a_stopped_reply_keeps_its_statistics(qtbot, chat: Chat) -> None:
+    """Issue 17, defect 5: a reply stopped with Esc was saved (and exported) as "0 prompt
+    tokens, 0 generated · 0.0 tokens/s": the worker's statistics came after it had ended."""
+    chat.backend.push("Part", WAIT_FOR_CANCEL)
+    assert chat.session.send("Go on")
+    qtbot.waitUntil(chat.backend.waiting.is_set, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: chat.session.messages.row_data(reply_row(chat)).content == "Part",
+        timeout=TIMEOUT_MS,
+    )
+    with qtbot.waitSignal(chat.confirmations.reply_finished, timeout=TIMEOUT_MS):
+        chat.session.stop()
+    path = chat.session.store.current_path(chat.session.conversation_id)
+    generation = path[-1].generation
+    assert generation is not None
+    assert (generation.prompt_tokens, generation.generated_tokens) == (1, 1)
+    assert chat.session.state.path[-1].generation == generation
+    assert chat.session.messages.row_data(reply_row(chat)).meta.startswith("Scripted")
