@@ -249,3 +249,24 @@ def test_reasoning_effort_is_offered_where_the_model_takes_one(qtbot, app) -> No
     again = ModelSettingsDialog(window.settings, key, "gpt-oss", False, effort_adjustable=True)
     qtbot.addWidget(again)
     assert again.effort.currentText() == again.tr("High")
+
+
+def test_text_size_arrows_step_from_the_system_size(qtbot) -> None:
+    """Issue 17, defect 3: ▲ from "System default" went to 1, 2, 3, 4 pt."""
+    from desktop.shell.app_settings_dialog import MIN_TEXT_SIZE, TextSizeBox
+
+    box = TextSizeBox()
+    qtbot.addWidget(box)
+    box.setSpecialValueText("System default")
+    system = box.system_size()
+    assert box.value() == 0
+    box.stepUp()
+    assert box.value() == system + 1
+    box.stepDown()
+    assert box.value() == 0  # the system's size is the default
+    box.stepDown()
+    assert box.value() == system - 1
+    box.setValue(MIN_TEXT_SIZE)
+    box.stepDown()
+    assert box.value() == MIN_TEXT_SIZE
+    assert box.validate("3", 1)[0] != box.validate("12", 2)[0]

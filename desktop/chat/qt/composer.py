@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QTextCursor, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
     QFrame,
@@ -106,10 +106,17 @@ class _InputEdit(ChatKeysEdit):
     Signals:
         long_text_inserted(str): a paste of LONG_TEXT_CHARS or more, or a dropped text file.
         file_refused(str): a dropped text file could not be inserted; says why.
+        font_changed(): the box's font changed (Text size): its lines are measured anew.
     """
 
     long_text_inserted = Signal(str)
     file_refused = Signal(str)
+    font_changed = Signal()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.font_changed.emit()
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
         return bool(_text_files(source)) or super().canInsertFromMimeData(source)
@@ -203,6 +210,7 @@ class Composer(QWidget):
         self.editor.textChanged.connect(self.draft_changed)
         self.editor.long_text_inserted.connect(self.long_text_inserted)
         self.editor.file_refused.connect(self.file_refused)
+        self.editor.font_changed.connect(self._update_height)
 
         self.send_button = QPushButton(self)
         self.send_button.setObjectName("composerButton")
