@@ -65,6 +65,7 @@ class ModelInfo:
     reasoning: str = ""  # "" for a model that does not think, else a ReasoningKind
     thinking_switchable: bool = False  # its template can turn thinking off
     effort_adjustable: bool = False  # its template takes a reasoning effort (low/medium/high)
+    always_thinks: bool = False  # it thinks before every answer (not merely when it chooses)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,120 +4,120 @@
 <context>
     <name>AppSettingsDialog</name>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="64"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="110"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="67"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="113"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="74"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="120"/>
         <source>Folders and downloads</source>
         <translation>文件夹和下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="98"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="110"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="144"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="155"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="99"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="145"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="100"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="103"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="149"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="106"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="107"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="152"/>
         <source> pt</source>
         <translation> 磅</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="108"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="114"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="159"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="117"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="162"/>
         <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
         <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="129"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="174"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="133"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="178"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="196"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="139"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="184"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="145"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="288"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="190"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="333"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="149"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="194"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="155"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="200"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="158"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="203"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="166"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="211"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="243"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="288"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="247"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="292"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="267"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="312"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
@@ -517,38 +517,38 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="188"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="195"/>
         <source>Write a message… (Enter to send, Shift+Enter for a new line)</source>
         <extracomment>The input grows with its text up to this many lines, then scrolls.</extracomment>
         <translation>输入消息…（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="198"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="205"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="309"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="317"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="310"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="318"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="313"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="321"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="317"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="325"/>
         <source>Too long for the model&apos;s context window: shorten the message or trim it to fit</source>
         <translation>超出了模型的上下文窗口：请缩短消息或裁剪到合适长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="322"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="330"/>
         <source>Send the message (Enter)</source>
         <translation>发送消息 (Enter)</translation>
     </message>
@@ -2234,198 +2234,208 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelSettingsDialog</name>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="52"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="64"/>
         <source>Model settings</source>
         <translation>模型设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="54"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="66"/>
         <source>Settings for {model}</source>
         <translation>{model} 的设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="58"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="70"/>
         <source>Loading (applies when the model is loaded again)</source>
         <translation>加载设置（重新加载模型时生效）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="63"/>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="117"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="75"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="137"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="64"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="76"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="69"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="80"/>
+        <source>This model was trained for up to {n} tokens; a load gives it no more.</source>
+        <translation>此模型训练时的上下文最长为 {n} 个 token；加载时不会超过这个长度。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="87"/>
         <source>auto, all, none, or a number of layers</source>
         <translation>auto、all、none 或层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="71"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="89"/>
         <source>This build of llama.cpp runs on the CPU only; GPU layers have no effect.</source>
         <translation>此 llama.cpp 版本仅在 CPU 上运行，GPU 层数设置无效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="73"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="91"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="76"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="94"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="77"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="95"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="80"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="98"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="81"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="99"/>
         <source>Use flash attention where supported</source>
         <translation>在支持时使用 Flash Attention</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="83"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="101"/>
         <source>Map the model file into memory (mmap)</source>
         <translation>将模型文件映射到内存 (mmap)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="87"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="107"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="90"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="110"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="92"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="112"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="95"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="115"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="97"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="117"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="99"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="119"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="102"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="122"/>
         <source>Max tokens</source>
         <translation>最大 token 数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="105"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="125"/>
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="106"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="126"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="109"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="129"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="111"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="131"/>
         <source>Think before answering</source>
         <translation>回答前先思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="116"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="136"/>
         <source>No limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="119"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="139"/>
         <source>When the model has thought this long, it is made to answer.</source>
         <translation>模型思考达到此长度后，将被要求直接作答。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="121"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="141"/>
         <source>Thinking budget</source>
         <translation>思考预算</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="124"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="144"/>
         <source>Model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="125"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="145"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="126"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="146"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="127"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="147"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="132"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="152"/>
         <source>How much the model thinks before answering, for models whose template takes a reasoning effort (gpt-oss).</source>
         <translation>模型在回答前思考的程度，适用于模板支持推理强度的模型（gpt-oss）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="136"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="156"/>
         <source>Reasoning effort</source>
         <translation>推理强度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="149"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="179"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="151"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="181"/>
         <source>Instructions sent before every message</source>
         <translation>在每条消息之前发送的指令</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="172"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="204"/>
         <source>This model does not think before answering.</source>
         <translation>此模型不会在回答前思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="174"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="209"/>
+        <source>This model may think before answering when it chooses to; its template has no switch for it.</source>
+        <translation>此模型可能会自行决定在回答前思考；它的模板没有控制思考的开关。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="213"/>
         <source>This model always thinks first; the reasoning effort sets how much.</source>
         <translation>此模型总是先思考；推理强度决定思考的程度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="176"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="214"/>
         <source>This model always thinks first; its template cannot turn it off.</source>
         <translation>此模型总是先思考；它的模板无法关闭思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="238"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="285"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
@@ -2469,7 +2479,7 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/models/qt/feature.py" line="183"/>
-        <location filename="../../desktop/models/qt/feature.py" line="452"/>
+        <location filename="../../desktop/models/qt/feature.py" line="454"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
@@ -2504,57 +2514,57 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="393"/>
+        <location filename="../../desktop/models/qt/feature.py" line="395"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="395"/>
+        <location filename="../../desktop/models/qt/feature.py" line="397"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="411"/>
+        <location filename="../../desktop/models/qt/feature.py" line="413"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="413"/>
+        <location filename="../../desktop/models/qt/feature.py" line="415"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="414"/>
+        <location filename="../../desktop/models/qt/feature.py" line="416"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="428"/>
+        <location filename="../../desktop/models/qt/feature.py" line="430"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="463"/>
+        <location filename="../../desktop/models/qt/feature.py" line="465"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="468"/>
+        <location filename="../../desktop/models/qt/feature.py" line="470"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="482"/>
+        <location filename="../../desktop/models/qt/feature.py" line="484"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="485"/>
+        <location filename="../../desktop/models/qt/feature.py" line="487"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="497"/>
+        <location filename="../../desktop/models/qt/feature.py" line="499"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -2750,7 +2760,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ReplyStream</name>
     <message>
-        <location filename="../../desktop/chat/qt/reply_stream.py" line="270"/>
+        <location filename="../../desktop/chat/qt/reply_stream.py" line="272"/>
         <source>Summarizing the earlier conversation…</source>
         <translation>正在总结之前的对话…</translation>
     </message>

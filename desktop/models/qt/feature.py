@@ -381,6 +381,8 @@ class ModelsFeature(QObject):
             self.shell,
             reasoning=(info.reasoning, info.thinking_switchable) if info is not None else None,
             effort_adjustable=info is not None and info.effort_adjustable,
+            always_thinks=info is not None and info.always_thinks,
+            context_limit=info.n_ctx_train if info is not None else 0,
         )
         if dialog.exec() != ModelSettingsDialog.DialogCode.Accepted:
             return
