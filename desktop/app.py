@@ -42,6 +42,7 @@ from desktop.engine.llama import BackendInfo
 from desktop.engine.starter import starter_installed
 from desktop.history.qt.feature import HistoryFeature
 from desktop.models.qt.feature import ModelsFeature
+from desktop.models.qt.services import BROWSE_TAB
 from desktop.qtkit.gui_gc import GuiThreadCollector
 from desktop.qtkit.theme import Appearance
 from desktop.shell.crash import CrashHandler
@@ -313,6 +314,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     for feature in (chat, models, history, documents_feature):
         feature.install(window)
     chat.chat_view.source_requested.connect(documents_feature.show_source)
+    chat.empty_chat.download_requested.connect(lambda: models.show_model_manager(BROWSE_TAB))
     if settings.problem:
         window.show_error(
             QCoreApplication.translate("MainWindow", "Settings were reset"), settings.problem

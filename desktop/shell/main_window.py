@@ -43,11 +43,11 @@ from desktop.shell.feature import (
     CHAT_PAGE_GROUPS,
     MENUS,
     SEPARATOR,
-    STATUS_GROUPS,
     DropTarget,
     SettingsPageFactory,
 )
 from desktop.shell.single_instance import bring_to_front
+from desktop.shell.status_bar import ShellStatusBar
 
 if TYPE_CHECKING:
     from desktop.shell.app_settings_dialog import AppSettingsDialog
@@ -104,8 +104,6 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self._menu_groups: dict[tuple[str, str], list[QAction]] = {}
         self._page_groups: dict[str, list[QWidget]] = {group: [] for group in CHAT_PAGE_GROUPS}
-        self._status_groups: dict[str, list[QWidget]] = {group: [] for group in STATUS_GROUPS}
-        self._status_left = 0  # widgets in the status bar's left part, the spacer included
         self._settings_pages: list[SettingsPageFactory] = []
         self._drop_targets: list[DropTarget] = []
         self._about_parts: list[Callable[[], Sequence[str]]] = []
@@ -115,7 +113,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)  # a feature's drop target takes what is dropped
         self._build_menus()
         self._build_central()
-        self.statusBar()
+        self.status_bar = ShellStatusBar(self)
+        self.setStatusBar(self.status_bar)
 
     # Construction ----------------------------------------------------------------------------
 
@@ -229,29 +228,12 @@ class MainWindow(QMainWindow):
 
     def add_status_widget(self, group: str, widget: QWidget, *, left: bool = False) -> None:
         """Right-hand part: at the end of ``group`` (STATUS_GROUPS). ``left``: at the left end,
-        before transient messages (a model picker; ``group`` is then only a name)."""
-        bar = self.statusBar()
-        if left:
-            bar.insertWidget(self._status_left, widget)
-            self._status_left += 1
-            if self._status_left == 1:  # keeps the left part at its natural width
-                bar.insertWidget(1, QWidget(), 1)
-                self._status_left += 1
-            return
-        if group not in self._status_groups:
-            raise ValueError(f"the status bar has no group {group!r}")
-        position = self._status_left
-        for name in STATUS_GROUPS:
-            position += len(self._status_groups[name])
-            if name == group:
-                break
-        bar.insertPermanentWidget(position, widget)
-        self._status_groups[group].append(widget)
+        before the messages (a model picker; ``group`` is then only a name)."""
+        self.status_bar.add_group_widget(group, widget, left=left)
 
     def remove_status_widget(self, widget: QWidget) -> None:
         """Takes a left-hand widget (an Undo button) out of the status bar again."""
-        self.statusBar().removeWidget(widget)
-        self._status_left -= 1
+        self.status_bar.remove_left_widget(widget)
 
     def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> None:
         self.addDockWidget(area, dock)
@@ -299,10 +281,10 @@ class MainWindow(QMainWindow):
         self._about_parts.append(part)
 
     def show_status_message(self, text: str, timeout_ms: int = 8000) -> None:
-        self.statusBar().showMessage(text, timeout_ms)
+        self.status_bar.showMessage(text, timeout_ms)
 
     def clear_status_message(self) -> None:
-        self.statusBar().clearMessage()
+        self.status_bar.clearMessage()
 
     def ask(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(self, title, question)

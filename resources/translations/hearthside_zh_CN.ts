@@ -125,123 +125,123 @@
 <context>
     <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="85"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="93"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="87"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="95"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="89"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="97"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="91"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="99"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="94"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="102"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="98"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="106"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="171"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="182"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="173"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="184"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="196"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="207"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="198"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="209"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="233"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="254"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="246"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="267"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. It is back in the message box: shorten it, trim it to fit, or raise the context length in Model settings.</source>
         <translation>消息太长，超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。消息已放回输入框：请缩短它、裁剪到合适长度，或在模型设置中增大上下文长度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="251"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="272"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="253"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="274"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="255"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="276"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="257"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="278"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="258"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="279"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="262"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="283"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="264"/>
-        <location filename="../../desktop/chat/qt/feature.py" line="270"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="285"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="291"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="274"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="295"/>
         <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="289"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="312"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="290"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="313"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="296"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="319"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="297"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="320"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -931,6 +931,59 @@
     </message>
 </context>
 <context>
+    <name>EmptyChat</name>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="39"/>
+        <source>Start a conversation</source>
+        <translation>开始对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="52"/>
+        <source>This is the small demo model. It is not trained to chat, so it often repeats or continues your words. For real answers, download a recommended model.</source>
+        <translation>这是小型演示模型。它没有经过对话训练，常常会重复或接着写你的话。想得到真正的回答，请下载推荐的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="60"/>
+        <source>Try one of these:</source>
+        <translation>试试这些：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="65"/>
+        <source>Explain how a rainbow forms, in two sentences.</source>
+        <translation>用两句话解释彩虹是怎样形成的。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="66"/>
+        <source>Write a short poem about the sea.</source>
+        <translation>写一首关于大海的短诗。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="67"/>
+        <source>Give me three ideas for a rainy weekend.</source>
+        <translation>给我三个雨天周末的点子。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="74"/>
+        <source>Download a recommended model</source>
+        <translation>下载推荐模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="96"/>
+        <source>No model is loaded.</source>
+        <translation>尚未加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="98"/>
+        <source>Model: {name} · demo</source>
+        <translation>模型：{name} · 演示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="100"/>
+        <source>Model: {name}</source>
+        <translation>模型：{name}</translation>
+    </message>
+</context>
+<context>
     <name>Export</name>
     <message>
         <location filename="../../desktop/history/qt/export_dialog.py" line="62"/>
@@ -1559,141 +1612,141 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="208"/>
+        <location filename="../../desktop/app.py" line="209"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="318"/>
+        <location filename="../../desktop/app.py" line="320"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="382"/>
+        <location filename="../../desktop/app.py" line="384"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="383"/>
+        <location filename="../../desktop/app.py" line="385"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="420"/>
+        <location filename="../../desktop/app.py" line="422"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="133"/>
+        <location filename="../../desktop/shell/main_window.py" line="132"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="137"/>
+        <location filename="../../desktop/shell/main_window.py" line="136"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="142"/>
+        <location filename="../../desktop/shell/main_window.py" line="141"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="146"/>
+        <location filename="../../desktop/shell/main_window.py" line="145"/>
         <source>&amp;About Hearthside</source>
         <translation>关于 Hearthside(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="124"/>
+        <location filename="../../desktop/shell/main_window.py" line="123"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="125"/>
+        <location filename="../../desktop/shell/main_window.py" line="124"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="126"/>
+        <location filename="../../desktop/shell/main_window.py" line="125"/>
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="127"/>
+        <location filename="../../desktop/shell/main_window.py" line="126"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="128"/>
+        <location filename="../../desktop/shell/main_window.py" line="127"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="417"/>
+        <location filename="../../desktop/shell/main_window.py" line="399"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="417"/>
+        <location filename="../../desktop/shell/main_window.py" line="399"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="418"/>
+        <location filename="../../desktop/shell/main_window.py" line="400"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="418"/>
+        <location filename="../../desktop/shell/main_window.py" line="400"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="330"/>
+        <location filename="../../desktop/shell/main_window.py" line="312"/>
         <source>Hearthside {version}</source>
         <translation>Hearthside {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="331"/>
+        <location filename="../../desktop/shell/main_window.py" line="313"/>
         <source>Chat with a language model that runs on your own computer, offline.</source>
         <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="333"/>
+        <location filename="../../desktop/shell/main_window.py" line="315"/>
         <source>Python {version}</source>
         <translation>Python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="334"/>
+        <location filename="../../desktop/shell/main_window.py" line="316"/>
         <source>Qt {qt} (PySide6 {pyside})</source>
         <translation>Qt {qt}（PySide6 {pyside}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="338"/>
+        <location filename="../../desktop/shell/main_window.py" line="320"/>
         <source>llama-cpp-python {version}</source>
         <translation>llama-cpp-python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="342"/>
+        <location filename="../../desktop/shell/main_window.py" line="324"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="342"/>
+        <location filename="../../desktop/shell/main_window.py" line="324"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="344"/>
+        <location filename="../../desktop/shell/main_window.py" line="326"/>
         <source>Backend: {backend}, GPU offload {offload}</source>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="356"/>
+        <location filename="../../desktop/shell/main_window.py" line="338"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>

@@ -15,12 +15,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel
+from PySide6.QtWidgets import QFileDialog, QLabel, QStackedWidget
 
 from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.protocol import ModelInfo, PromptInfo, ReplyFailure, ReplyProblem, ReplyStats
 from desktop.chat.qt.composer import Composer
 from desktop.chat.qt.context_meter import ContextCounter, ContextMeter
+from desktop.chat.qt.empty_chat import EmptyChat
 from desktop.chat.qt.long_text_offer import LongTextOffer
 from desktop.chat.qt.session import ChatSession, ChatSettings
 from desktop.chat.qt.summary_note import SummaryNote
@@ -49,9 +50,15 @@ class ChatFeature(QObject):
         self.model_chat_settings: Callable[[], ChatSettings | None] = lambda: None
         self.shell: Shell  # set by install()
         self._overflow_banner = ""
+        self._banner_before = ""  # what the overflow note covered: the model's notes
         self.summary_note = SummaryNote()
         self.chat_view = ChatView()
         self.chat_view.set_model(session.messages)
+        self.empty_chat = EmptyChat()
+        self.chat_area = QStackedWidget()
+        """The conversation, or while it has no messages the empty chat's page."""
+        self.chat_area.addWidget(self.empty_chat)
+        self.chat_area.addWidget(self.chat_view)
         self.long_text_offer = LongTextOffer()
         self.composer = Composer()
         self.context_meter = ContextMeter()
@@ -63,7 +70,7 @@ class ChatFeature(QObject):
         self.shell = shell
         self.setParent(shell)
         shell.add_to_chat_page("above_view", self.summary_note)
-        shell.add_to_chat_page("view", self.chat_view, 1)
+        shell.add_to_chat_page("view", self.chat_area, 1)
         shell.add_to_chat_page("above_composer", self.long_text_offer)
         shell.add_to_chat_page("composer", self.composer)
         shell.add_to_chat_page("below_composer", self.context_meter)
@@ -75,6 +82,7 @@ class ChatFeature(QObject):
         shell.settings_applied.connect(self.apply_chat_defaults)
         shell.closing.connect(self.on_shell_closing)
         self.update_state()
+        self.update_chat_area()
 
     def _build_actions(self, shell: Shell) -> None:
         def add(group: str, text: str, slot: Callable[[], object], key: Any = None) -> Any:
@@ -120,6 +128,10 @@ class ChatFeature(QObject):
         view.delete_requested.connect(self.on_chat_view_delete_requested)
         view.sibling_requested.connect(session.switch_sibling)
         view.earlier_requested.connect(session.show_earlier)
+        messages = session.messages
+        for signal in (messages.rowsInserted, messages.rowsRemoved, messages.modelReset):
+            signal.connect(self.update_chat_area)
+        self.empty_chat.prompt_chosen.connect(self.on_empty_chat_prompt_chosen)
 
     def _connect_context(self) -> None:
         """The context meter, the running summary note and the long-text offer."""
@@ -148,8 +160,7 @@ class ChatFeature(QObject):
             settings = self.model_chat_settings()
             if settings is not None:
                 self.session.settings = settings
-        self.shell.set_banner("")
-        self.update_state()
+        self.update_state()  # the banner keeps the model's notes (a demo model stays one)
         self.composer.focus_input()
 
     def regenerate(self) -> None:
@@ -224,8 +235,18 @@ class ChatFeature(QObject):
         self.composer.focus_input()
         self.context_counter.measure(text)
 
+    def update_chat_area(self, *_args: object) -> None:
+        """The conversation once it has a message; until then, what to do."""
+        empty = self.session.messages.rowCount() == 0
+        self.chat_area.setCurrentWidget(self.empty_chat if empty else self.chat_view)
+
+    @Slot(str)
+    def on_empty_chat_prompt_chosen(self, text: str) -> None:
+        self.session.send(text)
+
     @Slot(object)
     def on_session_model_changed(self, info: ModelInfo | None) -> None:
+        self.empty_chat.set_model(info)
         self.speed_label.clear()
         if info is None:
             self.context_label.clear()
@@ -274,13 +295,15 @@ class ChatFeature(QObject):
                 "The {n} oldest messages no longer fit in the context window and were not "
                 "sent to the model."
             ).format(n=info.dropped_messages)
+            if self.shell.banner.text() != self._overflow_banner:
+                self._banner_before = self.shell.banner.text()  # the model's notes
             self.shell.set_banner(self._overflow_banner)
 
     @Slot(object)
     def on_session_conversation_opened_for_banner(self, _summary: object) -> None:
         """How many messages another chat left out says nothing about this one."""
         if self._overflow_banner and self.shell.banner.text() == self._overflow_banner:
-            self.shell.set_banner("")
+            self.shell.set_banner(self._banner_before)
         self._overflow_banner = ""
 
     @Slot(str)
