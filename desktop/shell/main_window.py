@@ -392,12 +392,13 @@ class MainWindow(QMainWindow):
         return ordered
 
     def show_shortcuts(self) -> None:
-        from desktop.shell.shortcuts_dialog import ShortcutsDialog
+        from desktop.shell.shortcuts_dialog import ShortcutsDialog, place_shortcut_rows
 
         # The message box's own keys are not actions; they live in the composer.
         extra = [
             (self.tr("Send the message"), self.tr("Enter")),
             (self.tr("New line in the message"), self.tr("Shift+Enter")),
+            *place_shortcut_rows(self, self.shortcut_actions()),
         ]
         dialog = ShortcutsDialog(self.shortcut_actions(), extra, self)
         self.shortcuts_dialog = dialog

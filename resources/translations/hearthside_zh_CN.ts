@@ -125,123 +125,123 @@
 <context>
     <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="93"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="97"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="95"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="99"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="97"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="101"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="99"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="103"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="102"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="106"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="106"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="110"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="182"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="186"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="184"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="188"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="207"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="211"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="209"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="213"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="254"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="258"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="267"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="271"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. It is back in the message box: shorten it, trim it to fit, or raise the context length in Model settings.</source>
         <translation>消息太长，超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。消息已放回输入框：请缩短它、裁剪到合适长度，或在模型设置中增大上下文长度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="272"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="276"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="274"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="278"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="276"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="280"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="278"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="282"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="279"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="283"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="283"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="287"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="285"/>
-        <location filename="../../desktop/chat/qt/feature.py" line="291"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="289"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="295"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="295"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="299"/>
         <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="312"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="316"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="313"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="317"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="319"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="323"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="320"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="324"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -2111,47 +2111,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelManager</name>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="66"/>
+        <location filename="../../desktop/models/qt/manager.py" line="67"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="83"/>
+        <location filename="../../desktop/models/qt/manager.py" line="84"/>
         <source>Load now</source>
         <translation>立即加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="86"/>
+        <location filename="../../desktop/models/qt/manager.py" line="87"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="103"/>
+        <location filename="../../desktop/models/qt/manager.py" line="104"/>
         <source>&amp;Library</source>
         <translation>模型库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="104"/>
+        <location filename="../../desktop/models/qt/manager.py" line="105"/>
         <source>&amp;Browse</source>
         <translation>浏览(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="105"/>
+        <location filename="../../desktop/models/qt/manager.py" line="106"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="167"/>
+        <location filename="../../desktop/models/qt/manager.py" line="177"/>
         <source>&amp;Downloads ({count})</source>
         <translation>下载(&amp;D)（{count}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="175"/>
+        <location filename="../../desktop/models/qt/manager.py" line="185"/>
         <source>{name} is downloaded and verified.</source>
         <translation>{name} 已下载并校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="185"/>
+        <location filename="../../desktop/models/qt/manager.py" line="195"/>
         <source>{name} did not download: {reason}</source>
         <translation>{name} 下载失败：{reason}</translation>
     </message>
@@ -2970,17 +2970,17 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../desktop/shell/shortcuts_dialog.py" line="55"/>
+        <location filename="../../desktop/shell/shortcuts_dialog.py" line="69"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/shortcuts_dialog.py" line="59"/>
+        <location filename="../../desktop/shell/shortcuts_dialog.py" line="73"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/shortcuts_dialog.py" line="59"/>
+        <location filename="../../desktop/shell/shortcuts_dialog.py" line="73"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
@@ -3075,7 +3075,7 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/history/qt/sidebar.py" line="266"/>
-        <location filename="../../desktop/history/qt/sidebar.py" line="351"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="354"/>
         <source>Pin</source>
         <translation>置顶</translation>
     </message>
@@ -3085,7 +3085,17 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="351"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="272"/>
+        <source>Rename the selected chat</source>
+        <translation>重命名所选聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/sidebar.py" line="273"/>
+        <source>Move the selected chat to the trash</source>
+        <translation>将所选聊天移到回收站</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/sidebar.py" line="354"/>
         <source>Unpin</source>
         <translation>取消置顶</translation>
     </message>

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QStackedWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QStackedWidget, QWidget
 
 from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.protocol import ModelInfo, PromptInfo, ReplyFailure, ReplyProblem, ReplyStats
@@ -83,6 +83,10 @@ class ChatFeature(QObject):
         shell.closing.connect(self.on_shell_closing)
         self.update_state()
         self.update_chat_area()
+        # Tab from the message box goes to Send and the meter's choice, never into the
+        # conversation (where it would jump to a message far up and scroll there).
+        QWidget.setTabOrder(self.composer.editor, self.composer.send_button)
+        QWidget.setTabOrder(self.composer.send_button, self.context_meter.strategy_box())
 
     def _build_actions(self, shell: Shell) -> None:
         def add(group: str, text: str, slot: Callable[[], object], key: Any = None) -> Any:
