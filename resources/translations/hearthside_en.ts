@@ -2,6 +2,36 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>ChatFeature</name>
+    <message numerus="yes">
+        <location filename="../../desktop/chat/qt/feature.py" line="299"/>
+        <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
+        <translation>
+            <numerusform>The %n oldest message no longer fits in the context window and was not sent to the model.</numerusform>
+            <numerusform>The %n oldest messages no longer fit in the context window and were not sent to the model.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ChatTransfers</name>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/transfers.py" line="225"/>
+        <source>Exported %n chats to {path}</source>
+        <translation>
+            <numerusform>Exported %n chat to {path}</numerusform>
+            <numerusform>Exported %n chats to {path}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/transfers.py" line="284"/>
+        <source>Imported %n chats from {name}</source>
+        <translation>
+            <numerusform>Imported %n chat from {name}</numerusform>
+            <numerusform>Imported %n chats from {name}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ExportPlurals</name>
     <message numerus="yes">
         <location filename="../../desktop/history/qt/pdf_export.py" line="66"/>
@@ -20,6 +50,25 @@
         <translation>
             <numerusform>{name} · %n passage</numerusform>
             <numerusform>{name} · %n passages</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ModelDefaultsPage</name>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
+        <source>{cores} physical cores → %n threads</source>
+        <translation>
+            <numerusform>{cores} physical cores → %n thread</numerusform>
+            <numerusform>{cores} physical cores → %n threads</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
+        <source>%n threads found → %n threads</source>
+        <translation>
+            <numerusform>%n thread found → %n thread</numerusform>
+            <numerusform>%n threads found → %n threads</numerusform>
         </translation>
     </message>
 </context>

@@ -220,28 +220,30 @@
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../desktop/chat/qt/feature.py" line="299"/>
-        <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
-        <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
+        <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
+        <translation>
+            <numerusform>最早的 %n 条消息已超出上下文窗口，没有发送给模型。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="316"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="318"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="317"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="319"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="323"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="325"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="324"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="326"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -309,10 +311,19 @@
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../desktop/history/qt/transfers.py" line="225"/>
-        <source>Exported {n} chats to {path}</source>
-        <translation>已将 {n} 个聊天导出到 {path}</translation>
+        <source>Exported %n chats to {path}</source>
+        <translation>
+            <numerusform>已将 %n 个聊天导出到 {path}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/transfers.py" line="284"/>
+        <source>Imported %n chats from {name}</source>
+        <translation>
+            <numerusform>已从 {name} 导入 %n 个聊天</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../desktop/history/qt/transfers.py" line="242"/>
@@ -333,11 +344,6 @@
         <location filename="../../desktop/history/qt/transfers.py" line="274"/>
         <source>Import cancelled; nothing was added.</source>
         <translation>导入已取消；未添加任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="284"/>
-        <source>Imported {n} chats from {name}</source>
-        <translation>已从 {name} 导入 {n} 个聊天</translation>
     </message>
     <message>
         <location filename="../../desktop/history/qt/transfers.py" line="301"/>
@@ -2013,15 +2019,19 @@ Hearthside 已使用新的空白记录启动。</translation>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
-        <source>{cores} physical cores → {n} threads</source>
-        <translation>{cores} 个物理核心 → {n} 线程</translation>
+        <source>{cores} physical cores → %n threads</source>
+        <translation>
+            <numerusform>{cores} 个物理核心 → %n 个线程</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
-        <source>{n} threads found → {n} threads</source>
-        <translation>检测到 {n} 线程 → {n} 线程</translation>
+        <source>%n threads found → %n threads</source>
+        <translation>
+            <numerusform>找到 %n 个线程 → %n 个线程</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../desktop/models/qt/settings_page.py" line="139"/>

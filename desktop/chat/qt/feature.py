@@ -296,9 +296,11 @@ class ChatFeature(QObject):
         )
         if info.dropped_messages:
             self._overflow_banner = self.tr(
-                "The {n} oldest messages no longer fit in the context window and were not "
-                "sent to the model."
-            ).format(n=info.dropped_messages)
+                "The %n oldest messages no longer fit in the context window and were not "
+                "sent to the model.",
+                "",
+                info.dropped_messages,
+            )
             if self.shell.banner.text() != self._overflow_banner:
                 self._banner_before = self.shell.banner.text()  # the model's notes
             self.shell.set_banner(self._overflow_banner)

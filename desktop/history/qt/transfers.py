@@ -222,8 +222,8 @@ class ChatTransfers(QObject):
             self.export_finished.emit(False)
             return
         self.shell.show_status_message(
-            self.tr("Exported {n} chats to {path}").format(
-                n=len(result.paths), path=str(destination)
+            self.tr("Exported %n chats to {path}", "", len(result.paths)).format(
+                path=str(destination)
             ),
             8000,
         )
@@ -281,8 +281,8 @@ class ChatTransfers(QObject):
             return
         self.imported.emit()
         self.shell.show_status_message(
-            self.tr("Imported {n} chats from {name}").format(
-                n=len(result.conversation_ids), name=path.name
+            self.tr("Imported %n chats from {name}", "", len(result.conversation_ids)).format(
+                name=path.name
             ),
             8000,
         )

@@ -130,11 +130,11 @@ class ModelDefaultsPage(QWidget):
         self.threads.setRange(0, 512)
         self.threads.setSpecialValueText(self.tr("Automatic"))
         self.threads_reason = self._reason(
-            self.tr("{cores} physical cores → {n} threads").format(
-                cores=hw.physical_cores, n=rec.threads
+            self.tr("{cores} physical cores → %n threads", "", rec.threads).format(
+                cores=hw.physical_cores
             )
             if hw.physical_cores
-            else self.tr("{n} threads found → {n} threads").format(n=rec.threads)
+            else self.tr("%n threads found → %n threads", "", rec.threads)
         )
         form.addRow(self.tr("CPU threads"), self._with_reason(self.threads, self.threads_reason))
         self.overflow = QComboBox()
