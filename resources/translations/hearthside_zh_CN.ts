@@ -155,95 +155,100 @@
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="186"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="188"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="188"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="190"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="211"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="213"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="213"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="215"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="258"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="248"/>
+        <source>Copied to the clipboard</source>
+        <translation>已复制到剪贴板</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="266"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="271"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="279"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. It is back in the message box: shorten it, trim it to fit, or raise the context length in Model settings.</source>
         <translation>消息太长，超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。消息已放回输入框：请缩短它、裁剪到合适长度，或在模型设置中增大上下文长度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="276"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="284"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="278"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="286"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="280"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="288"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="282"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="290"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="283"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="291"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="287"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="295"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="289"/>
-        <location filename="../../desktop/chat/qt/feature.py" line="295"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="297"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="303"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="299"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="307"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>最早的 %n 条消息已超出上下文窗口，没有发送给模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="318"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="326"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="319"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="327"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="325"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="333"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="326"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="334"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -1794,76 +1799,82 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageHeader</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="127"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="255"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="106"/>
+        <source>Copied ✓</source>
+        <translation>已复制 ✓</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="110"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="140"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="272"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="128"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="141"/>
         <source>Copy the message as Markdown</source>
         <translation>以 Markdown 格式复制消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="137"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="154"/>
         <source>…</source>
         <translation>…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="138"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="139"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="155"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="156"/>
         <source>More actions</source>
         <translation>更多操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="161"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="178"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="162"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="179"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="163"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="180"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="167"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="184"/>
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="168"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="247"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="185"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="264"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="170"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="187"/>
         <source>Write a new version of this reply</source>
         <translation>为此回复生成新版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="171"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="252"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="188"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="269"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="258"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="275"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="281"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="298"/>
         <source>✎</source>
         <translation>✎</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="281"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="298"/>
         <source>↻</source>
         <translation>↻</translation>
     </message>
@@ -1887,27 +1898,27 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="223"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="227"/>
         <source>Not sent to the model: the conversation is longer than the context window</source>
         <translation>未发送给模型：对话长度超出了上下文窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="226"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="230"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="227"/>
-        <source>Reached the length limit</source>
-        <translation>已达到长度上限</translation>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="232"/>
+        <source>Cut off: the reply reached Max tokens (Model settings) or filled the context window</source>
+        <translation>回答被截断：已达到最大 token 数（模型设置）或上下文窗口已满</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="228"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="235"/>
         <source>The reply ended with an error</source>
         <translation>回复因错误而中止</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="229"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="236"/>
         <source>Interrupted: the app closed before the reply ended</source>
         <translation>已中断：回复结束前应用已关闭</translation>
     </message>
@@ -2815,7 +2826,7 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>之前的对话（已总结，已编辑）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="253"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="268"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>
@@ -2998,34 +3009,34 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SiblingSwitch</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="52"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="55"/>
         <source>‹</source>
         <translation>‹</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="53"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="54"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="56"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="57"/>
         <source>Previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="56"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="59"/>
         <source>›</source>
         <translation>›</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="57"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="58"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="60"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="61"/>
         <source>Next version</source>
         <translation>下一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="75"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="78"/>
         <source>{index}/{count}</source>
         <translation>{index}/{count}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="77"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="80"/>
         <source>Version {index} of {count}</source>
         <translation>第 {index} 个版本，共 {count} 个</translation>
     </message>

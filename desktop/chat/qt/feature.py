@@ -132,6 +132,7 @@ class ChatFeature(QObject):
         view.delete_requested.connect(self.on_chat_view_delete_requested)
         view.sibling_requested.connect(session.switch_sibling)
         view.earlier_requested.connect(session.show_earlier)
+        view.copied.connect(self.on_copied)
         messages = session.messages
         for signal in (messages.rowsInserted, messages.rowsRemoved, messages.modelReset):
             signal.connect(self.update_chat_area)
@@ -174,6 +175,7 @@ class ChatFeature(QObject):
         row = self.session.messages.last_row_of_role(Role.ASSISTANT)
         if row is not None:
             QGuiApplication.clipboard().setText(self.session.messages.messages()[row].content)
+            self.on_copied()
 
     def reveal(self, row: int, highlight: str | None) -> None:
         """Scrolls to the message at ``row`` and marks ``highlight`` in it (a search hit)."""
@@ -238,6 +240,12 @@ class ChatFeature(QObject):
         self.composer.set_text(f"{text}\n\n{rest}" if rest.strip() else text)
         self.composer.focus_input()
         self.context_counter.measure(text)
+
+    @Slot()
+    def on_copied(self, *_text: object) -> None:
+        """A copy gets feedback: a code block's link and the menu command have no button to
+        change (a message's Copy button says "Copied ✓" itself)."""
+        self.shell.show_status_message(self.tr("Copied to the clipboard"), 2000)
 
     def update_chat_area(self, *_args: object) -> None:
         """The conversation once it has a message; until then, what to do."""

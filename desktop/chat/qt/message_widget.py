@@ -210,6 +210,10 @@ class MessageWidget(QFrame):
             self._forget_stream()  # render the whole text again with the new links
         self._sources.show_sources(sources, note)
 
+    def show_copied(self) -> None:
+        """The Copy button says "Copied ✓" for a moment."""
+        self._header.show_copied()
+
     @property
     def sources_line(self) -> SourcesLine:
         return self._sources
@@ -224,7 +228,10 @@ class MessageWidget(QFrame):
             )
         finish_notes = {
             FinishReason.CANCELLED: self.tr("Stopped"),
-            FinishReason.LENGTH: self.tr("Reached the length limit"),
+            FinishReason.LENGTH: self.tr(
+                "Cut off: the reply reached Max tokens (Model settings) or filled the "
+                "context window"
+            ),
             FinishReason.ERROR: self.tr("The reply ended with an error"),
             FinishReason.INTERRUPTED: self.tr("Interrupted: the app closed before the reply ended"),
         }

@@ -644,6 +644,7 @@ class ChatView(QScrollArea):
         row = self._column.index_of(widget)
         text = self._model.data(self._model.index(row, 0), _Roles.ContentRole) or ""
         QGuiApplication.clipboard().setText(text)
+        widget.show_copied()
         self.copied.emit(text)
 
     def _on_message_action_requested(self, widget: MessageWidget, action: int) -> None:

@@ -152,3 +152,9 @@ def test_tab_from_the_message_box_stays_out_of_the_conversation(qtbot, app, monk
     assert QApplication.focusWidget() is app.chat.context_meter.strategy_box()
     assert not view.isAncestorOf(QApplication.focusWidget())
     assert view.verticalScrollBar().value() == bottom
+
+
+def test_a_copy_is_told_in_the_status_bar(app) -> None:
+    """Issue 17, defect 8: a code block's Copy link (and Copy last reply) gave no feedback."""
+    app.chat.chat_view.copied.emit("print(1)")
+    assert app.window.statusBar().currentMessage() == "Copied to the clipboard"
