@@ -56,7 +56,7 @@
 <context>
     <name>ModelDefaultsPage</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="132"/>
         <source>{cores} physical cores → %n threads</source>
         <translation>
             <numerusform>{cores} physical cores → %n thread</numerusform>
@@ -64,7 +64,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="136"/>
         <source>%n threads found → %n threads</source>
         <translation>
             <numerusform>%n thread found → %n thread</numerusform>

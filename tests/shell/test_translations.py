@@ -128,3 +128,12 @@ def test_counts_of_one_read_in_the_singular(qapp, translations: Path) -> None:
         )
     finally:
         qapp.removeTranslator(translator)
+
+
+def test_the_gpu_layers_words_are_translated(qtbot, chinese) -> None:
+    from desktop.models.qt.gpu_layers_box import GpuLayersBox
+
+    box = GpuLayersBox()
+    qtbot.addWidget(box)
+    box.set_value("none")
+    assert box.currentText() == "无" and box.value() == "none"

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.settings import Settings, parse_gpu_layers
+from desktop.models.qt.gpu_layers_box import GpuLayersBox
 
 LOAD_KEYS = (
     "model.n_ctx",
@@ -80,9 +81,7 @@ class ModelSettingsDialog(QDialog):
                     "This model was trained for up to {n} tokens; a load gives it no more."
                 ).format(n=f"{context_limit:,}")
             )
-        self.gpu_layers = QComboBox()
-        self.gpu_layers.setEditable(True)
-        self.gpu_layers.addItems(["auto", "all", "none"])
+        self.gpu_layers = GpuLayersBox()
         self.gpu_layers.setToolTip(
             self.tr("auto, all, none, or a number of layers")
             if gpu_offload
@@ -231,7 +230,7 @@ class ModelSettingsDialog(QDialog):
 
     def _fill(self) -> None:
         self.n_ctx.setValue(self._stored_n_ctx())
-        self.gpu_layers.setCurrentText(str(self._get("model.gpu_layers")))
+        self.gpu_layers.set_value(str(self._get("model.gpu_layers")))
         self.threads.setValue(int(self._get("model.threads")))
         self.batch.setValue(int(self._get("model.batch")))
         self.flash_attn.setChecked(bool(self._get("model.flash_attn")))
@@ -256,7 +255,7 @@ class ModelSettingsDialog(QDialog):
     def _values(self) -> dict[str, object]:
         return {
             "model.n_ctx": self.n_ctx.value(),
-            "model.gpu_layers": self.gpu_layers.currentText().strip().lower(),
+            "model.gpu_layers": self.gpu_layers.value(),
             "model.threads": self.threads.value(),
             "model.batch": self.batch.value(),
             "model.flash_attn": self.flash_attn.isChecked(),
