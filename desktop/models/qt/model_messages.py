@@ -112,8 +112,11 @@ class ModelMessages(QObject):
                     "“{name}” is a later part of a split model; open the first part instead."
                 ),
             }
-            template = messages.get(failure.gguf_problem or "", messages["corrupt"])
-            return template.format(name=name) + "\n\n" + failure.message
+            known = messages.get(failure.gguf_problem or "")
+            if known is not None:
+                # The check's English sentence says the same: once is enough (issue 17).
+                return known.format(name=name)
+            return messages["corrupt"].format(name=name) + "\n\n" + failure.message
         if problem == "starter_missing":
             return self.tr(
                 "The starter model is not installed. Install it with "

@@ -150,7 +150,13 @@ def test_load_failures_are_explained_but_a_cancel_is_not(models: Installed) -> N
     )
     ((title, text),) = models.errors
     assert title == "Could not load the model"
-    assert "“x.gguf” is incomplete" in text and text.endswith("detail")
+    assert "“x.gguf” is incomplete" in text
+    # The check's English sentence (``message``) says the same; it is not repeated (issue 17).
+    assert "detail" not in text
+    session.load_failed.emit(
+        LoadFailure(LoadProblem.BAD_FILE, "/m/y.gguf", "detail", gguf_problem="new_problem")
+    )
+    assert models.errors[-1][1].endswith("detail")  # a problem without words keeps it
 
 
 @pytest.mark.parametrize(
@@ -166,6 +172,20 @@ def test_load_failures_are_explained_but_a_cancel_is_not(models: Installed) -> N
 def test_every_load_problem_has_its_words(qapp, problem: LoadProblem, words: str) -> None:
     text = ModelMessages().load_failure(LoadFailure(problem, "/m/x.gguf", "detail"))
     assert words in text
+
+
+def test_the_bad_file_dialog_says_it_once(qapp, not_gguf_file) -> None:
+    """Issue 17, defect 8: the translated sentence was followed by the check's English one,
+    which said the same thing again."""
+    from desktop.engine.gguf_check import GgufCheckError, check_gguf
+
+    try:
+        check_gguf(not_gguf_file)
+    except GgufCheckError as error:
+        failure = LoadFailure(LoadProblem.BAD_FILE, str(not_gguf_file), str(error), error.problem)
+    text = ModelMessages().load_failure(failure)
+    assert text.count("is not a GGUF model file") == 1
+    assert text == f"“{not_gguf_file.name}” is not a GGUF model file."
 
 
 def test_template_names_and_tooltip(qapp) -> None:
