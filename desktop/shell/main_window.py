@@ -76,8 +76,9 @@ class MainWindow(QMainWindow):
     open_requested = Signal(str)
     closing = Signal()
 
-    NARROW_WIDTH = 640
-    """Below this window width the side panel folds away so the conversation stays readable."""
+    NARROW_WIDTH = 720
+    """Below this window width the side panel folds away so the conversation stays readable
+    (beside the 200-pixel chat list it would be under 520 pixels; 640 kept it, issue 17)."""
 
     def __init__(
         self, settings: Settings, gpu_offload: bool = False, backend: BackendInfo | None = None
