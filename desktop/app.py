@@ -44,6 +44,7 @@ from desktop.history.qt.feature import HistoryFeature
 from desktop.models.qt.feature import ModelsFeature
 from desktop.models.qt.services import BROWSE_TAB
 from desktop.qtkit.gui_gc import GuiThreadCollector
+from desktop.qtkit.termination import QuitOnTermination
 from desktop.qtkit.theme import Appearance
 from desktop.shell.crash import CrashHandler
 from desktop.shell.main_window import MainWindow
@@ -444,9 +445,11 @@ def started(
             report_previous_crash(window, crash.previous_native_crash)
         if initial_model:
             hearthside.load_initial_model(model)
+        termination = QuitOnTermination(app)  # a SIGTERM ends as closing the window does
         try:
             yield hearthside
         finally:
+            termination.uninstall()
             hearthside.shutdown()
     finally:
         instance.close()
