@@ -127,6 +127,7 @@ class LibraryListModel(RowTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[LibraryRow] = []
+        self._shared_names: set[str] = set()  # names two or more files share
 
     def column_titles(self) -> tuple[str, ...]:
         return (
@@ -146,6 +147,8 @@ class LibraryListModel(RowTableModel):
         self._rows = sorted(
             rows, key=lambda r: (not r.entry.usable, self.display_name(r.entry).lower())
         )
+        names = [self.display_name(row.entry) for row in self._rows]
+        self._shared_names = {name for name in names if names.count(name) > 1}
         self.endResetModel()
 
     def entry(self, row: int) -> LibraryEntry | None:
@@ -181,7 +184,10 @@ class LibraryListModel(RowTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.NAME:
-                return self.display_name(entry)
+                name = self.display_name(entry)
+                if name in self._shared_names:  # two files, one general.name: tell them apart
+                    return f"{name} ({entry.path.name})"
+                return name
             if column == self.SIZE:
                 return format_size(entry.size)
             if entry.kind is ModelKind.PROJECTOR:

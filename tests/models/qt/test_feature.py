@@ -159,6 +159,21 @@ def test_load_failures_are_explained_but_a_cancel_is_not(models: Installed) -> N
     assert models.errors[-1][1].endswith("detail")  # a problem without words keeps it
 
 
+def test_two_files_with_the_same_name_are_told_apart_in_the_picker(models: Installed) -> None:
+    """Issue 17, defect 8: two different models both showed as "<general.name> · F32"."""
+    for path in ("/m/first.gguf", "/m/second.gguf"):
+        models.feature.load_model(path)
+        loaded = info(path=path, name="Held-out", quantization="F32")
+        models.session.model_info = loaded
+        models.session.model_changed.emit(loaded)
+    assert models.feature.model_label.text() == "Held-out · F32 · second.gguf"
+    models.feature.load_model("/m/first.gguf")
+    loaded = info(path="/m/first.gguf", name="Held-out", quantization="F32")
+    models.session.model_info = loaded
+    models.session.model_changed.emit(loaded)
+    assert models.feature.model_label.text() == "Held-out · F32 · first.gguf"
+
+
 @pytest.mark.parametrize(
     ("problem", "words"),
     [

@@ -262,3 +262,17 @@ def test_the_model_reports_nothing_outside_its_rows() -> None:
     assert model.rowCount() == 0 and model.columnCount() == LibraryListModel.COLUMNS
     assert model.data(QModelIndex()) is None
     assert model.entry(0) is None and model.row_of("/nowhere.gguf") == -1
+
+
+def test_two_files_with_one_name_show_their_file_names(
+    qtbot, panel: LibraryPanel, tiny_gguf
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17, defect 8: two different files with the same general.name looked the same."""
+    _put(tiny_gguf, panel.models_dir, "first.gguf")
+    _put(tiny_gguf, panel.models_dir, "second.gguf")
+    _rescan(qtbot, panel)
+    model = panel.model
+    names = [model.data(model.index(row, LibraryListModel.NAME)) for row in range(model.rowCount())]
+    assert any("first.gguf" in name for name in names)
+    assert any("second.gguf" in name for name in names)
+    assert len(set(names)) == len(names)
