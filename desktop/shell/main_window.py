@@ -13,8 +13,7 @@ import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QByteArray, Qt, Signal, Slot, qVersion
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -35,10 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import APP_NAME, __version__
+from desktop import APP_NAME
 from desktop.core.settings import Settings
 from desktop.engine.llama import BackendInfo
 from desktop.qtkit.theme import Appearance
+from desktop.shell.about import about_text
 from desktop.shell.feature import (
     CHAT_PAGE_GROUPS,
     MENUS,
@@ -306,32 +306,7 @@ class MainWindow(QMainWindow):
 
     def about_text(self) -> str:
         """Versions, backend and what the features add (the loaded model), as plain text."""
-        import platform  # not for the first frame (tests/e2e/test_startup.py)
-
-        backend = self.backend
-        lines = [
-            self.tr("Hearthside {version}").format(version=__version__),
-            self.tr("Chat with a language model that runs on your own computer, offline."),
-            "",
-            self.tr("Python {version}").format(version=platform.python_version()),
-            self.tr("Qt {qt} (PySide6 {pyside})").format(qt=qVersion(), pyside=pyside_version),
-        ]
-        if backend is not None:
-            lines.append(
-                self.tr("llama-cpp-python {version}").format(
-                    version=backend.llama_cpp_python_version
-                )
-            )
-            offload = self.tr("supported") if backend.gpu_offload else self.tr("not available")
-            lines.append(
-                self.tr("Backend: {backend}, GPU offload {offload}").format(
-                    backend=backend.backend, offload=offload
-                )
-            )
-        for part in self._about_parts:
-            lines.append("")
-            lines.extend(part())
-        return "\n".join(lines)
+        return about_text(self.backend, self._about_parts)
 
     def show_about(self) -> None:
         box = QMessageBox(
