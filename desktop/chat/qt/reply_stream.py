@@ -347,7 +347,7 @@ class ReplyStream(QObject):
             return
         self.state.update(reply.message)
         row = self.state.row_of_message(reply.message.id)
-        if row is not None:
+        if row is not None and stats.generated_tokens:  # a speed of nothing says nothing
             self.messages.set_meta(row, self._meta(stats))
 
     @Slot(int, object)
