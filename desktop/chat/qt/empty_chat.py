@@ -55,7 +55,6 @@ class EmptyChat(QWidget):
         )
         self.demo_note.setWordWrap(True)
         self.demo_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.demo_note.setEnabled(False)  # drawn in the palette's muted text colour
         layout.addWidget(self.demo_note)
         try_label = QLabel(self.tr("Try one of these:"))
         try_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -94,7 +93,7 @@ class EmptyChat(QWidget):
         demo = info is not None and info.is_demo
         if info is None:
             self.model_label.setText(self.tr("No model is loaded."))
-        elif demo:
+        elif demo and "demo" not in info.name.lower():  # the starter's name says it already
             self.model_label.setText(self.tr("Model: {name} · demo").format(name=info.name))
         else:
             self.model_label.setText(self.tr("Model: {name}").format(name=info.name))

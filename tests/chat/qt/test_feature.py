@@ -113,6 +113,9 @@ def test_an_empty_chat_says_what_to_do_rather_than_showing_an_empty_pane(
     assert chat.empty_chat.demo_note.isHidden()
     chat.empty_chat.set_model(replace(app.session.model_info, is_demo=True))
     assert "demo" in chat.empty_chat.model_label.text()
+    starter = replace(app.session.model_info, is_demo=True, name="Gemma 3 270M (demo)")
+    chat.empty_chat.set_model(starter)
+    assert chat.empty_chat.model_label.text().count("demo") == 1
     assert not chat.empty_chat.demo_note.isHidden()
     opened: list[int] = []
     app.models.show_model_manager = lambda tab=None: opened.append(tab)
