@@ -7,7 +7,8 @@ what that means), three example prompts to click, and the way to a better model.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.chat.protocol import ModelInfo
@@ -37,9 +38,7 @@ class EmptyChat(QWidget):
         layout = QVBoxLayout(column)
         layout.setSpacing(12)
         self.title = QLabel(self.tr("Start a conversation"))
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        self.title.setFont(font)
+        self._size_title()
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.title)
         self.model_label = QLabel()
@@ -87,6 +86,16 @@ class EmptyChat(QWidget):
         outer.addLayout(centred)
         outer.addStretch(2)
         self.set_model(None)
+
+    def _size_title(self) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        self.title.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._size_title()  # its own font does not follow Text size by itself
 
     def set_model(self, info: ModelInfo | None) -> None:
         """Names the loaded model; the starter model is marked as a demo and explained."""
