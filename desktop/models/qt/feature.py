@@ -100,7 +100,6 @@ class ModelsFeature(QObject):
         self.model_manager: ModelManager | None = None
         """Made the first time the user opens it (File › Models…)."""
         self.messages = ModelMessages(self)
-        self._labels_seen: dict[str, set[str]] = {}  # picker label → the files that had it
 
     def install(self, shell: Shell) -> None:
         """Puts the welcome page, the model actions and the status widgets into ``shell``."""
@@ -346,17 +345,6 @@ class ModelsFeature(QObject):
                     break
         return sorted(found.values(), key=lambda p: p.name.lower())
 
-    def picker_label(self, info: Any) -> str:
-        """ "name · quant", with the file's name too when another model loaded in this run
-        had the same (two different files both read "<general.name> · F32")."""
-        quant = f" · {info.quantization}" if info.quantization else ""
-        label = f"{info.name}{quant}"
-        seen = self._labels_seen.setdefault(label, set())
-        seen.add(str(Path(info.path).resolve()) if info.path else "")
-        if len(seen) > 1:
-            label = f"{label} · {Path(info.path).name}"
-        return label
-
     def fill_model_menu(self) -> None:
         """Builds the picker's menu when it opens, so it always shows the library as it is."""
         menu = self.model_menu
@@ -475,7 +463,7 @@ class ModelsFeature(QObject):
                 self.settings.save()
             except OSError as error:
                 self.shell.show_error(self.tr("Settings not saved"), str(error))
-            self.model_label.setText(self.picker_label(info))
+            self.model_label.setText(self.messages.picker_label(info))
             self.model_label.setToolTip(self.messages.tooltip(info))
             offload = (
                 self.tr("{backend}, GPU offload").format(backend=info.backend)

@@ -37,6 +37,21 @@ class ModelMessages(QObject):
         None.
     """
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._labels_seen: dict[str, set[str]] = {}  # picker label → the files that had it
+
+    def picker_label(self, info: Any) -> str:
+        """The model picker's text, "name · quant", with the file's name too when another
+        model loaded in this run had the same (two files both read "<general.name> · F32")."""
+        quant = f" · {info.quantization}" if info.quantization else ""
+        label = f"{info.name}{quant}"
+        seen = self._labels_seen.setdefault(label, set())
+        seen.add(str(Path(info.path).resolve()) if info.path else "")
+        if len(seen) > 1:
+            label = f"{label} · {Path(info.path).name}"
+        return label
+
     def tooltip(self, info: Any) -> str:
         """The model picker's tooltip: file, architecture, size, context, template, time."""
         if info.template_origin == "gguf":
