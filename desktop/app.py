@@ -43,9 +43,11 @@ from desktop.engine.llama import BackendInfo
 from desktop.engine.starter import starter_installed
 from desktop.history.qt.feature import HistoryFeature
 from desktop.models.qt.feature import ModelsFeature
+from desktop.models.qt.services import BROWSE_TAB
 from desktop.models.settings_map import models_folder
 from desktop.qtkit.gui_gc import GuiThreadCollector
 from desktop.qtkit.plain_text import plain_message_box
+from desktop.qtkit.termination import QuitOnTermination
 from desktop.qtkit.theme import Appearance
 from desktop.qtkit.threads import finish_thread
 from desktop.remote.qt.feature import RemoteFeature
@@ -376,6 +378,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     for feature in (chat, models, history, documents_feature, server, remote):
         feature.install(window)
     chat.chat_view.source_requested.connect(documents_feature.show_source)
+    chat.empty_chat.download_requested.connect(lambda: models.show_model_manager(BROWSE_TAB))
     if settings.problem:
         window.show_error(
             QCoreApplication.translate("MainWindow", "Settings were reset"), settings.problem
@@ -513,9 +516,11 @@ def started(
             report_previous_crash(window, crash.previous_native_crash)
         if initial_model:
             hearthside.load_initial_model(model)
+        termination = QuitOnTermination(app)  # a SIGTERM ends as closing the window does
         try:
             yield hearthside
         finally:
+            termination.uninstall()
             hearthside.shutdown()
     finally:
         instance.close()

@@ -70,6 +70,7 @@ class ModelInfo:
     host: str = ""
     """Where replies are made when not on this computer (``gpu-box:8000``): a remote
     server's model, whose ``path`` is its locator (desktop/core/remote.py). "" for local."""
+    always_thinks: bool = False  # it thinks before every answer (not merely when it chooses)
 
 
 @dataclass(frozen=True, slots=True)

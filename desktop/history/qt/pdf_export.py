@@ -181,6 +181,21 @@ def pdf_html(
     return "<html><body>" + "\n".join(out) + "</body></html>"
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system can say (Linux);
+    elsewhere set and restored at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def export_pdf(
     conversation: ExportConversation,
     path: Path,
@@ -228,6 +243,9 @@ def export_pdf(
             raise OSError(
                 translate("PdfExport", "The PDF could not be written to {path}.").format(path=path)
             )
+        # mkstemp made it 0600; an export is the user's own file, made as the other exports
+        # are (open() with the umask: 0644 under the usual 022).
+        os.chmod(temp_name, 0o666 & ~current_umask())
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

@@ -122,15 +122,19 @@ class SearchResultsModel(RowListModel):
     def set_hits(self, hits: Sequence[SearchHit]) -> None:
         """Replace the results (one ``modelReset``)."""
         rows = []
+        authors = {"user": self.tr("You"), "assistant": self.tr("Assistant")}
         for hit in hits:
-            plain, ranges = parse_snippet(hit.snippet)
+            # Who wrote the matched message leads its snippet ("You: … match …").
+            author = authors.get(hit.role, "")
+            snippet = f"{author}: {hit.snippet}" if author else hit.snippet
+            plain, ranges = parse_snippet(snippet)
             rows.append(
                 _HitRow(
                     hit=hit,
                     title=_strip_marks(hit.title),
                     plain=plain,
                     ranges=ranges,
-                    html=snippet_html(hit.snippet),
+                    html=snippet_html(snippet),
                 )
             )
         self.beginResetModel()

@@ -271,6 +271,9 @@ class Sidebar(QWidget):
         self.delete_action = QAction(self.tr("Delete"), self)
         self.delete_action.setShortcut(Qt.Key.Key_Delete)
         self.delete_action.triggered.connect(self._on_delete_action_triggered)
+        # What Help › Keyboard shortcuts lists them as (desktop/shell/shortcuts_dialog.py).
+        self.rename_action.setToolTip(self.tr("Rename the selected chat"))
+        self.delete_action.setToolTip(self.tr("Move the selected chat to the trash"))
         for action in (self.rename_action, self.delete_action):
             # Shown in the menu as a hint only; the list handles the keys itself.
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)

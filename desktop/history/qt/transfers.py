@@ -223,8 +223,8 @@ class ChatTransfers(QObject):
             self.export_finished.emit(False)
             return
         self.shell.show_status_message(
-            self.tr("Exported {n} chats to {path}").format(
-                n=len(result.paths), path=str(destination)
+            self.tr("Exported %n chats to {path}", "", len(result.paths)).format(
+                path=str(destination)
             ),
             8000,
         )

@@ -346,6 +346,8 @@ class ModelsFeature(QObject):
             self.shell,
             reasoning=(info.reasoning, info.thinking_switchable) if info is not None else None,
             effort_adjustable=info is not None and info.effort_adjustable,
+            always_thinks=info is not None and info.always_thinks,
+            context_limit=info.n_ctx_train if info is not None else 0,
         )
         if dialog.exec() != ModelSettingsDialog.DialogCode.Accepted:
             return
@@ -426,9 +428,7 @@ class ModelsFeature(QObject):
                 self.settings.save()
             except OSError as error:
                 self.shell.show_error(self.tr("Settings not saved"), str(error))
-            quant = f" · {info.quantization}" if info.quantization else ""
-            where = f" @ {info.host}" if info.host else ""
-            self.model_label.setText(f"{info.name}{quant}{where}")
+            self.model_label.setText(self.messages.picker_label(info))
             self.model_label.setToolTip(plain_tooltip(self.messages.tooltip(info)))
             offload = (
                 self.tr("{backend}, GPU offload").format(backend=info.backend)

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QKeyEvent,
     QKeySequence,
     QShortcut,
     QShowEvent,
@@ -120,6 +121,15 @@ class ModelManager(QWidget):
         if not self._scanned_once:
             self._scanned_once = True
             self.library.rescan()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc closes the window, as it closes a dialog; a part that uses Esc itself (an open
+        drop-down, a search box) takes it first."""
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.close()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing hides the window; downloads keep going (they belong to the services)."""

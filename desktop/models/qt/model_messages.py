@@ -39,6 +39,22 @@ class ModelMessages(QObject):
         None.
     """
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._labels_seen: dict[str, set[str]] = {}  # picker label → the files that had it
+
+    def picker_label(self, info: Any) -> str:
+        """The model picker's text, "name · quant", with the file's name too when another
+        model loaded in this run had the same (two files both read "<general.name> · F32")."""
+        quant = f" · {info.quantization}" if info.quantization else ""
+        where = f" @ {info.host}" if info.host else ""
+        label = f"{info.name}{quant}{where}"
+        seen = self._labels_seen.setdefault(label, set())
+        seen.add(str(Path(info.path).resolve()) if info.path else "")
+        if len(seen) > 1:
+            label = f"{label} · {Path(info.path).name}"
+        return label
+
     def tooltip(self, info: Any) -> str:
         """The model picker's tooltip: file, architecture, size, context, template, time."""
         if info.host:
@@ -128,8 +144,11 @@ class ModelMessages(QObject):
                     "“{name}” is a later part of a split model; open the first part instead."
                 ),
             }
-            template = messages.get(failure.gguf_problem or "", messages["corrupt"])
-            return template.format(name=name) + "\n\n" + failure.message
+            known = messages.get(failure.gguf_problem or "")
+            if known is not None:
+                # The check's English sentence says the same: once is enough (issue 17).
+                return known.format(name=name)
+            return messages["corrupt"].format(name=name) + "\n\n" + failure.message
         if problem == "starter_missing":
             if failure.message and failure.message != NOT_INSTALLED:
                 # Installed, but it could not be unpacked (a full disk on the first start).

@@ -52,6 +52,20 @@ def test_delete_offers_undo_in_the_status_bar(qtbot, app) -> None:
     assert app.history.sidebar.model().row_of(conversation) is not None
 
 
+def test_restoring_from_the_trash_withdraws_the_undo(qtbot, app) -> None:
+    """Issue 17, defect 7: a stale Undo stayed after the chat was restored from the Trash."""
+    conversation = stored_chat(app, "Keep me")
+    app.history.refresh_conversations()
+    app.history.delete_conversation(conversation)
+    button = app.history.undo_button
+    assert button is not None and button.isVisible()
+    dialog = app.history.show_trash()
+    dialog.restore_requested.emit(conversation)
+    assert not button.isVisible()
+    assert app.window.statusBar().currentMessage() == ""
+    dialog.close()
+
+
 def test_export_all_writes_on_a_pool_thread(qtbot, app, tmp_path: Path, monkeypatch) -> None:
     stored_chat(app, "First")
     stored_chat(app, "Second")

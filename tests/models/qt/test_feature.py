@@ -150,7 +150,28 @@ def test_load_failures_are_explained_but_a_cancel_is_not(models: Installed) -> N
     )
     ((title, text),) = models.errors
     assert title == "Could not load the model"
-    assert "“x.gguf” is incomplete" in text and text.endswith("detail")
+    assert "“x.gguf” is incomplete" in text
+    # The check's English sentence (``message``) says the same; it is not repeated (issue 17).
+    assert "detail" not in text
+    session.load_failed.emit(
+        LoadFailure(LoadProblem.BAD_FILE, "/m/y.gguf", "detail", gguf_problem="new_problem")
+    )
+    assert models.errors[-1][1].endswith("detail")  # a problem without words keeps it
+
+
+def test_two_files_with_the_same_name_are_told_apart_in_the_picker(models: Installed) -> None:
+    """Issue 17, defect 8: two different models both showed as "<general.name> · F32"."""
+    for path in ("/m/first.gguf", "/m/second.gguf"):
+        models.feature.load_model(path)
+        loaded = info(path=path, name="Held-out", quantization="F32")
+        models.session.model_info = loaded
+        models.session.model_changed.emit(loaded)
+    assert models.feature.model_label.text() == "Held-out · F32 · second.gguf"
+    models.feature.load_model("/m/first.gguf")
+    loaded = info(path="/m/first.gguf", name="Held-out", quantization="F32")
+    models.session.model_info = loaded
+    models.session.model_changed.emit(loaded)
+    assert models.feature.model_label.text() == "Held-out · F32 · first.gguf"
 
 
 @pytest.mark.parametrize(
@@ -176,6 +197,20 @@ def test_a_full_disk_on_first_start_is_not_called_a_missing_starter(qapp) -> Non
         LoadFailure(LoadProblem.STARTER_MISSING, "/m/x.gguf", reason)
     )
     assert "not installed" not in text and text.endswith(reason)
+
+
+def test_the_bad_file_dialog_says_it_once(qapp, not_gguf_file) -> None:
+    """Issue 17, defect 8: the translated sentence was followed by the check's English one,
+    which said the same thing again."""
+    from desktop.engine.gguf_check import GgufCheckError, check_gguf
+
+    try:
+        check_gguf(not_gguf_file)
+    except GgufCheckError as error:
+        failure = LoadFailure(LoadProblem.BAD_FILE, str(not_gguf_file), str(error), error.problem)
+    text = ModelMessages().load_failure(failure)
+    assert text.count("is not a GGUF model file") == 1
+    assert text == f"“{not_gguf_file.name}” is not a GGUF model file."
 
 
 def test_template_names_and_tooltip(qapp) -> None:

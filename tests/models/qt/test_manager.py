@@ -457,3 +457,12 @@ def test_without_a_gpu_no_vram_is_reported() -> None:
     if backend_info().gpu_offload:
         pytest.skip("this build of llama.cpp has a GPU backend")
     assert gpu_memory() is None
+
+
+def test_esc_closes_the_window(qtbot, manager: ModelManager) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17, defect 6: Esc did not close the Models window."""
+    manager.show()
+    qtbot.waitExposed(manager)
+    manager.tabs.setFocus()
+    qtbot.keyClick(manager.tabs, Qt.Key.Key_Escape)
+    assert not manager.isVisible()
