@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from desktop.qtkit.plain_text import plain_tooltip
 from desktop.shell.feature import STATUS_GROUPS
 
 __all__ = ["ShellStatusBar"]
@@ -51,7 +52,7 @@ class ShellStatusBar(QStatusBar):
 
     def showMessage(self, text: str, timeout: int = 0) -> None:
         self.message_label.setText(text)
-        self.message_label.setToolTip(text)
+        self.message_label.setToolTip(plain_tooltip(text))  # it may quote a file or a server
         if timeout > 0:
             self._timer.start(timeout)
         else:

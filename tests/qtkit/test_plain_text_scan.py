@@ -35,9 +35,6 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("chat/qt/message_header.py", "self.tr().format(index=..., count=...)"): "numbers",
     ("chat/qt/message_header.py", "names.get(role, str(role))"): "our role names",
     ("models/qt/feature.py", "offload"): "our words and layer counts",
-    ("models/qt/model_settings_dialog.py", "self._thinking_note(reasoning, effort_adjustable)"): (
-        "our sentences"
-    ),
     ("models/qt/settings_page.py", "text"): "_reason() is given our sentences",
     ("models/qt/settings_page.py", "ram"): "a number from the hardware probe",
     ("models/qt/settings_page.py", "cores"): "a number from the hardware probe",

@@ -117,7 +117,7 @@ def test_counts_of_one_read_in_the_singular(qapp, translations: Path) -> None:
     qapp.installTranslator(translator)
     try:
         translate = QCoreApplication.translate
-        assert translate("ChatTransfers", "Imported %n chats from {name}", "", 1) == (
+        assert translate("ChatTransfers", "Imported %n chat(s) from {name}", "", 1) == (
             "Imported 1 chat from {name}"
         )
         assert translate("ChatTransfers", "Exported %n chats to {path}", "", 2) == (

@@ -24,6 +24,7 @@ from desktop.api.qt.settings_page import ServerSettingsPage
 from desktop.api.server_settings import ServerSettings, generate_api_key
 from desktop.api.snippets import curl_command, python_snippet
 from desktop.core.settings import Settings
+from desktop.qtkit.plain_text import plain_tooltip
 from desktop.shell.feature import Shell
 
 __all__ = ["ServerFeature", "ServerSession", "model_id"]
@@ -226,9 +227,11 @@ class ServerFeature(QObject):
         if state.running:
             self.mark.setText(self.tr("API server :{port}").format(port=port))
             self.mark.setToolTip(
-                self.tr(
-                    "The local API server is running at {url}. Click for the Server panel."
-                ).format(url=state.url)
+                plain_tooltip(
+                    self.tr(
+                        "The local API server is running at {url}. Click for the Server panel."
+                    ).format(url=state.url)
+                )
             )
             self.mark.show()
         elif state.settings.enabled:

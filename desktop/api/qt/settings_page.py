@@ -218,6 +218,7 @@ class ServerSettingsPage(QWidget):
     @staticmethod
     def _note(text: str) -> QLabel:
         label = QLabel(text)
+        label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
         label.setEnabled(False)
         return label

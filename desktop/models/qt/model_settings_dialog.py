@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.settings import Settings, parse_gpu_layers
 from desktop.models.qt.gpu_layers_box import GpuLayersBox
+from desktop.qtkit.plain_text import plain_tooltip
 
 LOAD_KEYS = (
     "model.n_ctx",
@@ -78,9 +79,11 @@ class ModelSettingsDialog(QDialog):
         load_form.addRow(self.tr("Context length"), self.n_ctx)
         if context_limit:
             self.n_ctx.setToolTip(
-                self.tr(
-                    "This model was trained for up to {n} tokens; a load gives it no more."
-                ).format(n=f"{context_limit:,}")
+                plain_tooltip(
+                    self.tr(
+                        "This model was trained for up to {n} tokens; a load gives it no more."
+                    ).format(n=f"{context_limit:,}")
+                )
             )
         self.gpu_layers = GpuLayersBox()
         self.gpu_layers.setToolTip(
@@ -157,6 +160,7 @@ class ModelSettingsDialog(QDialog):
         self.thinking_note = QLabel(
             self._thinking_note(reasoning, effort_adjustable, always_thinks)
         )
+        self.thinking_note.setTextFormat(Qt.TextFormat.PlainText)
         self.thinking_note.setWordWrap(True)
         self.thinking_note.setVisible(bool(self.thinking_note.text()))
         thinking_form.addRow(self.thinking_note)

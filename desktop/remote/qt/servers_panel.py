@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.remote import locator_host, remote_locator
 from desktop.qtkit.background_calls import BackgroundCalls
-from desktop.qtkit.plain_text import ask_plain
+from desktop.qtkit.plain_text import ask_plain, plain_tooltip
 from desktop.remote.keys import KeyStore, NoKeychainError
 from desktop.remote.qt.messages import RemoteMessages
 from desktop.remote.servers import (
@@ -193,7 +193,7 @@ class ServersPanel(QWidget):
         for entry in self.servers.entries:
             item = QListWidgetItem(f"{entry.name} — {locator_host(entry.base_url)}")
             item.setData(ID_ROLE, entry.id)
-            item.setToolTip(entry.base_url)
+            item.setToolTip(plain_tooltip(entry.base_url))
             self.server_list.addItem(item)
             if entry.id == select:
                 self.server_list.setCurrentItem(item)
