@@ -23,7 +23,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import httpcore2._sync.http11 as http11
+import httpcore2
 import llama_cpp
 import llama_cpp.llama_cpp as llama_low
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Signal
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QApplication
 
 from benchmarks.api import measure_api
 from benchmarks.documents import measure_documents
+from benchmarks.remote import measure_remote
 from desktop.chat.local_engine import LocalEngine
 from desktop.chat.protocol import GenerationRequest, ModelInfo, ReplyStats
 from desktop.chat.qt.inference_worker import InferenceWorker
@@ -70,9 +71,12 @@ GOALS: dict[str, tuple[str, float | None]] = {
     "search_ms_10k": ("<=", 50.0),
     "index_pages_per_s": (">=", 33.0),
     "retrieve_ms_100k": ("<=", 50.0),
+    "concurrent_throughput_ratio": (">=", 1.7),
     "api_stream_vs_raw": (">=", 0.95),
     "api_ttft_overhead_ms": ("<=", 15.0),
     "api_vs_llama_cpp_server": (">=", 1.0),
+    "remote_stream_vs_direct": (">=", 0.97),
+    "remote_ttft_overhead_ms": ("<=", 20.0),
 }
 
 STORY = (
@@ -104,10 +108,14 @@ class Config:
     load_delay_s: float = 0.0  # added to the app's GGUF check on each load (the same purpose)
     plan_delay_s: float = 0.0  # per message, added to the worker's plan of a reply (the same)
     startup_delay_s: float = 0.0  # added to the app's start before its window shows (the same)
+    token_delay_s: float = 0.0  # per token of a reply decoded in a batch (the same purpose)
+    concurrent_tokens: int = 64  # tokens of each reply in concurrent_throughput_ratio
     api_delay_s: float = 0.0  # before each text chunk our API server sends (the same purpose)
     api_server_tokens: int = 0  # the reply streamed beside llama_cpp.server; 0: stream_tokens
     subprocess_figures: bool = True
     full_documents: bool = False  # 1,000 pages and 100k passages, else a fifth of each
+    remote_tokens: int = 48  # per reply from the loopback llama_cpp.server
+    remote_delay_s: float = 0.0  # per delta, in the remote figures' GUI consumer (the same)
 
 
 @dataclass
@@ -323,6 +331,7 @@ class App:
         self.thread.quit()
         self.thread.wait()
         self.worker.on_unload_requested()
+        self.worker.close()
         self.view.close()
 
 
@@ -349,9 +358,9 @@ def bare_decode(
 
     Returns (seconds from start to the last token, tokens, time of each token)."""
     llm.reset()
-    vocab = llm._model.vocab
+    vocab = llama_low.llama_model_get_vocab(llm.model)
     sampler = llama_low.llama_sampler_init_greedy()
-    ctx = llm._ctx.ctx
+    ctx = llm.ctx
     tokens: list[int] = []
     times: list[float] = []
     try:
@@ -383,7 +392,7 @@ def bare_first_token_s(llm: llama_cpp.Llama, prompt: list[int], cached: int) -> 
             llm.n_tokens = cached  # eval() drops the KV cells from here on
             started = time.perf_counter()
             llm.eval(prompt[cached:])
-            llama_low.llama_sampler_sample(sampler, llm._ctx.ctx, -1)
+            llama_low.llama_sampler_sample(sampler, llm.ctx, -1)
             best = min(best, time.perf_counter() - started)
     finally:
         llama_low.llama_sampler_free(sampler)
@@ -407,7 +416,7 @@ def chars_at(llm: llama_cpp.Llama, tokens: list[int]) -> list[int]:
     import ctypes
 
     decoder = Utf8StreamDecoder()
-    vocab = llm._model.vocab
+    vocab = llama_low.llama_model_get_vocab(llm.model)
     buffer = ctypes.create_string_buffer(256)
     total = 0
     out = []
@@ -891,7 +900,7 @@ def measure_load(app: App, cfg: Config, res: Results) -> None:
     res.absolute["load_s"] = f"app {min(app_s):.2f}, bare {min(bare_s):.2f}"
 
 
-_HTTPCORE_READ_SIZE: int = http11.HTTP11Connection.READ_NUM_BYTES  # before any app download
+_HTTPCORE_READ_SIZE: int = httpcore2.HTTP11Connection.READ_NUM_BYTES  # before any app download
 
 
 def _plain_get(url: str, target: Path, hashed: bool = False) -> float:
@@ -904,7 +913,7 @@ def _plain_get(url: str, target: Path, hashed: bool = False) -> float:
 
     digest = hashlib.sha256() if hashed else None
     # httpx as it comes: the app's transfer raises httpcore's read size process-wide.
-    connection = http11.HTTP11Connection
+    connection = httpcore2.HTTP11Connection
     tuned, connection.READ_NUM_BYTES = connection.READ_NUM_BYTES, _HTTPCORE_READ_SIZE
     try:
         started = time.perf_counter()
@@ -1152,6 +1161,25 @@ def run(cfg: Config, steps: set[str] | None = None) -> Results:
             measure_download(cfg, res, work)
         if want("documents"):
             measure_documents(res.figures, res.absolute, work, quick=not cfg.full_documents)
+        if want("concurrent"):
+            from benchmarks.concurrent import measure_concurrent
+
+            measure_concurrent(
+                cfg.model, cfg.threads, cfg.n_ctx, work, res.figures, res.absolute,
+                tokens=cfg.concurrent_tokens, reps=2 if cfg.stream_tokens <= 400 else 3,
+                token_delay_s=cfg.token_delay_s,
+            )  # fmt: skip
+        if want("remote"):
+            measure_remote(
+                cfg.model,
+                res.figures,
+                res.absolute,
+                work,
+                n_ctx=cfg.n_ctx,
+                threads=cfg.threads,
+                max_tokens=cfg.remote_tokens,
+                delay_s=cfg.remote_delay_s,
+            )
         if cfg.subprocess_figures and want("startup"):
             measure_startup(cfg, res, work)
         if cfg.subprocess_figures and want("rss"):
@@ -1202,8 +1230,11 @@ def main(argv: list[str] | None = None) -> int:
         help="llama.cpp threads for both sides (default: physical cores - 1, leaving one for "
         "the GUI thread)",
     )
-    parser.add_argument("--only", help="comma-separated steps: stream,followup,load,overflow,"
-                        "ui,roofline,search,download,documents,startup,rss,api")  # fmt: skip
+    parser.add_argument(
+        "--only",
+        help="comma-separated steps: stream,followup,load,overflow,ui,roofline,search,download,"
+        "documents,remote,startup,rss,concurrent,api",
+    )
     args = parser.parse_args(argv)
     models = Path(tempfile.mkdtemp(prefix="hearthside-bench-models-"))
     try:

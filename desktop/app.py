@@ -30,6 +30,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import APP_NAME, __version__, resources_dir
+from desktop.api.qt.feature import ServerFeature
 from desktop.chat.qt.feature import ChatFeature
 from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.chat.qt.session import ChatSession, ChatSettings
@@ -42,14 +43,24 @@ from desktop.engine.llama import BackendInfo
 from desktop.engine.starter import starter_installed
 from desktop.history.qt.feature import HistoryFeature
 from desktop.models.qt.feature import ModelsFeature
+from desktop.models.qt.services import BROWSE_TAB
+from desktop.models.settings_map import models_folder
 from desktop.qtkit.gui_gc import GuiThreadCollector
+from desktop.qtkit.plain_text import plain_message_box
+from desktop.qtkit.termination import QuitOnTermination
 from desktop.qtkit.theme import Appearance
+from desktop.qtkit.threads import finish_thread
+from desktop.remote.qt.feature import RemoteFeature
+from desktop.remote.switch import EngineSwitch
 from desktop.shell.crash import CrashHandler
 from desktop.shell.main_window import MainWindow
 from desktop.shell.single_instance import SingleInstance
 from desktop.store.conversations import ConversationStore
+from desktop.store.sqlite import DatabaseLocked
 
 if TYPE_CHECKING:
+    from desktop.api.protocol import RequestListener, ServerConfig
+    from desktop.api.qt.controller import ServerLike
     from desktop.models.qt.download_worker import DownloadWorker
     from desktop.models.qt.services import ModelServices
 
@@ -57,6 +68,8 @@ if TYPE_CHECKING:
 RESOURCES_DIR = resources_dir()
 
 FIRST_FRAME_FALLBACK_MS = 200
+# Exit waits this long for a reply being generated to stop (a native call ends its token).
+INFERENCE_EXIT_WAIT_MS = 15_000
 """A window that is never painted (hidden, or a test that does not show it) starts the
 background work after this long anyway."""
 
@@ -132,6 +145,10 @@ class Hearthside:
     download_thread: QThread | None = None
     documents: DocumentCollections | None = None
     documents_feature: DocumentsFeature | None = None
+    server: ServerFeature | None = None
+    """The local API server's window parts; the server runs on the window's engine host."""
+    remote: RemoteFeature | None = None
+    """The user's remote servers (the Servers tab, the remote engine)."""
     collector: GuiThreadCollector | None = None
     """Runs Python's cycle collection on the GUI thread (see desktop/qtkit/gui_gc.py)."""
     backend: BackendInfo | None = None
@@ -176,6 +193,8 @@ class Hearthside:
         self.inference_thread.start()
         if self.documents is not None:
             self.documents.start()
+        if self.server is not None:
+            self.server.start_if_enabled()  # Edit › Settings › Local server is on
         QMetaObject.invokeMethod(
             self.worker, "on_backend_requested", Qt.ConnectionType.QueuedConnection
         )
@@ -229,26 +248,59 @@ class Hearthside:
         elif starter_installed():
             self.models.load_starter()
 
+    def make_api_server(self, config: ServerConfig, listener: RequestListener) -> ServerLike:
+        """The API server on the window's engine host: the window and the API are two clients
+        of one engine. Imported here: the HTTP stack is not for the first frame."""
+        from desktop.api.server import ApiServer
+        from desktop.api.vector_source import VectorSourceEmbedder
+
+        assert self.server is not None
+        documents = self.documents
+        return ApiServer(
+            self.worker.host,
+            config,
+            model_info=self.server.current_model_info,
+            embedder=VectorSourceEmbedder(documents.embedder) if documents is not None else None,
+            listener=listener,
+        )
+
     def shutdown(self) -> None:
         self._closed = True
+        if self.server is not None:
+            self.server.shutdown()  # replies in progress are cancelled; waits at most 5 s
         if self.documents is not None:
-            self.documents.shutdown()  # stops indexing between two files
+            self.documents.shutdown()  # stops indexing, within a file too
         if self.download_worker is not None and self.download_thread is not None:
             # Cancel (pause every transfer; parts stay for the next start), quit, wait.
             self.download_worker.shutdown()
-            self.download_thread.quit()
-            self.download_thread.wait()
+            finish_thread(self.download_thread)
         self.history.shutdown()  # an export in progress stops and removes what it wrote
         self.session.stop()
         self.session.cancel_load()
-        self.inference_thread.quit()
-        self.inference_thread.wait()
-        # The thread has finished, so freeing the model from here cannot race a native call.
-        self.worker.on_unload_requested()
+        if finish_thread(self.inference_thread, INFERENCE_EXIT_WAIT_MS):
+            # The thread has finished; the model is freed on the engine host's thread.
+            self.worker.on_unload_requested()
+        # The host then ends, bounded: a stuck native call cannot hold the quit for long.
+        self.worker.close()
         self.window.remember_state(self.history.state_to_remember())
         self.store.close()
         if self.collector is not None:
             self.collector.stop()  # the worker threads have ended: Python may collect anywhere
+
+
+def register_rpc(settings: Settings) -> None:
+    """Before a local load, on the engine's thread: llama.cpp RPC servers from the settings
+    (desktop/engine/rpc.py; imported only when some are listed)."""
+    text = str(settings.get("engine.rpc_servers"))
+    if not text.strip():
+        return
+    from desktop.engine.rpc import register_from_setting
+
+    problem = register_from_setting(text)
+    if problem:
+        import logging
+
+        logging.getLogger(__name__).warning("RPC servers not used: %s", problem)
 
 
 def first_run_defaults(settings: Settings, backend: BackendInfo) -> dict[str, object]:
@@ -283,13 +335,19 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         create_private_file(data_dir / name)
     store = ConversationStore.open(data_dir / "hearthside.db")
     store.purge_trash()  # the trash keeps deleted chats for 30 days
-    models_dir = Path(str(settings.get("library.models_dir")) or data_dir / "models")
+    models_dir = models_folder(settings, data_dir)
     thread = QThread()
     thread.setObjectName("inference")
     worker = InferenceWorker(
         models_dir, data_dir / "probed-models.json", check_cache=data_dir / "gguf-checks.json"
     )
     worker.moveToThread(thread)  # started after the first frame (AfterFirstFrame below)
+    # Replies go to the local engine or to a server's model, whichever was loaded last; set
+    # before the thread starts, so no call can race it.
+    remote = RemoteFeature(data_dir)
+    worker.set_backend(
+        EngineSwitch(worker.engine, remote.make_engine, lambda: register_rpc(settings))
+    )
     session = ChatSession(worker, store)
     # The backend (and a first run's defaults, which depend on it) arrives from the inference
     # thread after the first frame: naming it imports llama.cpp.
@@ -310,9 +368,17 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         data_dir, embedding_model=str(settings.get("documents.embedding_model")), start=False
     )
     documents_feature = DocumentsFeature(session, documents)
-    for feature in (chat, models, history, documents_feature):
+    server = ServerFeature(session, settings)
+    # The remote feature adds the Servers tab to the model manager and words server faults
+    # for the chat and the models feature; none of them imports it.
+    servers_tab = models.add_manager_tab(remote.make_panel, RemoteFeature.tab_title())
+    remote.show_servers = lambda: models.show_model_manager(servers_tab)
+    chat.server_fault_text = remote.fault_text
+    models.server_fault_text = remote.fault_text
+    for feature in (chat, models, history, documents_feature, server, remote):
         feature.install(window)
     chat.chat_view.source_requested.connect(documents_feature.show_source)
+    chat.empty_chat.download_requested.connect(lambda: models.show_model_manager(BROWSE_TAB))
     if settings.problem:
         window.show_error(
             QCoreApplication.translate("MainWindow", "Settings were reset"), settings.problem
@@ -336,8 +402,11 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
         first_run,
         documents=documents,
         documents_feature=documents_feature,
+        server=server,
+        remote=remote,
         collector=collector,
     )
+    server.controller.make_server = hearthside.make_api_server
     models.make_model_services = hearthside.model_services
     # Queued to the window's slot on the GUI thread, which tells the app through its signal.
     worker.backend_found.connect(window.set_backend)
@@ -430,7 +499,12 @@ def started(
     try:
         settings = Settings(data_dir / "settings.json")
         install_translations(app, str(settings.get("app.language")))
-        hearthside = create(data_dir, settings)
+        try:
+            hearthside = create(data_dir, settings)
+        except DatabaseLocked as locked:
+            report_locked_database(locked)
+            yield None
+            return
         window = hearthside.window
         window.apply_appearance()
         crash.parent_widget = window
@@ -442,13 +516,32 @@ def started(
             report_previous_crash(window, crash.previous_native_crash)
         if initial_model:
             hearthside.load_initial_model(model)
+        termination = QuitOnTermination(app)  # a SIGTERM ends as closing the window does
         try:
             yield hearthside
         finally:
+            termination.uninstall()
             hearthside.shutdown()
     finally:
         instance.close()
         crash.uninstall()
+
+
+def report_locked_database(locked: DatabaseLocked) -> None:
+    """Says which program holds the history locked (nothing was set aside or changed)."""
+    translate = QCoreApplication.translate
+    holders = ", ".join(locked.holders) or translate("MainWindow", "another program")
+    plain_message_box(
+        None,
+        QMessageBox.Icon.Critical,
+        APP_NAME,
+        translate(
+            "MainWindow",
+            "Your conversations cannot be opened: {holders} is using the file and keeps it "
+            "locked. Close it and start Hearthside again; nothing was changed.",
+        ).format(holders=holders),
+        str(locked.path),
+    ).exec()
 
 
 def main(model: Path | None = None, data_dir: Path | None = None) -> int:

@@ -25,6 +25,27 @@ def _fail(reason: str) -> int:
     return 1
 
 
+def report_rpc(data_dir: Path | None) -> None:
+    """Whether llama.cpp has RPC, and whether each RPC server in the settings answers."""
+    from desktop.core.settings import Settings
+    from desktop.engine.rpc import parse_rpc_servers, reach, rpc_compiled_in
+
+    compiled, why = rpc_compiled_in()
+    print(f"RPC (several machines): {'compiled in' if compiled else 'not available: ' + why}")
+    folder = data_dir or default_data_dir()
+    text = ""
+    if (folder / "settings.json").exists():
+        text = str(Settings(folder / "settings.json").get("engine.rpc_servers"))
+    servers, bad = parse_rpc_servers(text)
+    for entry in bad:
+        print(f"RPC server {entry!r}: not host:port")
+    for server in servers:
+        found = reach(server)
+        state = f"reachable ({found.milliseconds:.0f} ms)" if found.reachable else found.detail
+        unused = "" if compiled else ", unused: this llama.cpp has no RPC"
+        print(f"RPC server {server.endpoint}: {state}{unused}")
+
+
 def run_diagnose(model: Path | None, data_dir: Path | None) -> int:
     from desktop.engine import starter
     from desktop.engine.gguf_check import GgufCheckError, check_gguf
@@ -56,6 +77,7 @@ def run_diagnose(model: Path | None, data_dir: Path | None) -> int:
     print(f"CPU threads: {os.cpu_count()} logical, {default_thread_count()} used")
     print(f"RAM: {ram}")
     print(f"System info: {backend.system_info}")
+    report_rpc(data_dir)
 
     if model is None:
         models_dir = (data_dir or default_data_dir()) / "models"

@@ -18,6 +18,9 @@ import pytest
 from desktop.qtkit.gui_gc import collect_due
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No test reads or writes the user's keychain: keyring's "fail" backend means "no keychain"
+# (tests that need one pass a fake backend).
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 pytest_plugins = ["tests.fixtures.model_fixtures", "tests.fixtures.app_fixtures"]
 

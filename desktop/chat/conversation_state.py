@@ -17,7 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from desktop.core.conversation import ChatMessage, Role, RunningSummary, StoredMessage
+from desktop.core.conversation import (
+    ChatMessage,
+    FinishReason,
+    Role,
+    RunningSummary,
+    StoredMessage,
+)
 
 __all__ = [
     "PAGE_SIZE",
@@ -171,10 +177,20 @@ class ConversationState:
         message behind each entry."""
         history: list[ChatMessage] = []
         behind: list[StoredMessage] = []
+        failed = False  # the reply skipped last failed before it said anything
         for message in self.path:
             if message.role == Role.ASSISTANT and not message.content:
+                failed = message.finish_reason == FinishReason.ERROR
                 continue  # a failed or empty reply is not part of the conversation
             if message.role == Role.USER and history and history[-1].role == Role.USER:
+                if failed:
+                    # A message whose reply failed (too long for the window, a template
+                    # error) was never part of the conversation: joined to the next one it
+                    # would make that fail too, and one turn would leave the chat unusable.
+                    history[-1] = ChatMessage(message.role, message.content, message.thinking)
+                    behind[-1] = message
+                    failed = False
+                    continue
                 # The reply between them was stopped before it said anything. Strict templates
                 # (Gemma's, Mistral's) refuse two user turns in a row, so they go as one turn
                 # that starts as the earlier one did (the cached prompt prefix still holds).
@@ -185,12 +201,24 @@ class ConversationState:
             behind.append(message)
         return history, behind
 
+    def last_reply_failed(self) -> bool:
+        """Whether the branch ends in a reply that failed before it said anything."""
+        last = self.last
+        return (
+            last is not None
+            and last.role == Role.ASSISTANT
+            and not last.content
+            and last.finish_reason == FinishReason.ERROR
+        )
+
     def with_draft(self, draft: str) -> tuple[list[ChatMessage], list[StoredMessage]]:
         """The history sending ``draft`` would give, and the stored message behind each entry
         before it. An empty draft stands for the turn the user is about to write."""
         history, behind = self.history()
         if draft.strip():
-            if history and history[-1].role == Role.USER:  # as history() joins them on send
+            if history and history[-1].role == Role.USER and self.last_reply_failed():
+                history[-1] = ChatMessage(Role.USER, draft)  # as history() replaces it on send
+            elif history and history[-1].role == Role.USER:  # as history() joins them on send
                 history[-1] = joined_user_turn(history[-1], draft)
             else:
                 history.append(ChatMessage(Role.USER, draft))

@@ -25,7 +25,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import TypeVar
 
@@ -34,9 +34,11 @@ from desktop.chat.protocol import (
     Failed,
     Finished,
     GenerationRequest,
+    RepliesTogether,
     ReplyEvent,
     ReplyFailure,
     ReplyProblem,
+    TogetherReply,
 )
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,13 @@ class Priority(IntEnum):
 
     WINDOW = 0  # the person at the window
     API = 1  # other programs through the local API server
+
+
+API_CONVERSATION_KEY = "api"
+"""The conversation key API requests without one are replied under: their KV cache is saved
+when the window takes the model over and restored when the next API request shares more of its
+prefix, so a script neither destroys the window's cache nor loses its own (window conversations
+are keyed by their numeric ids, never this)."""
 
 
 class HostClosedError(RuntimeError):
@@ -65,6 +74,8 @@ class QueuedJob:
     client: str = field(compare=False)
     run: Callable[[ChatBackend], None] = field(compare=False)
     abandon: Callable[[BaseException], None] = field(compare=False)
+    together: TogetherReply | None = field(default=None, compare=False)
+    """A reply job as a backend that replies together (RepliesTogether) takes it."""
 
 
 _END = object()
@@ -115,6 +126,13 @@ class ReplyTicket:
             yield event
 
 
+def entry_started(entry: TogetherReply) -> None:
+    """Tells the ticket behind a reply handed to a backend that it started."""
+    started = getattr(entry.emit, "__self__", None)
+    if isinstance(started, ReplyTicket):
+        started.started.set()
+
+
 class EngineHost:
     """Owns a ChatBackend on a thread of its own and runs every client's work on it, in turn.
 
@@ -137,6 +155,17 @@ class EngineHost:
     def backend(self) -> ChatBackend:
         """The backend jobs run with (read it on the host's thread, or for information)."""
         return self._backend
+
+    @property
+    def closed(self) -> bool:
+        """Whether `close` was called (new work is refused)."""
+        return self._closed
+
+    @property
+    def running(self) -> bool:
+        """Whether the host's thread is alive (started, and not yet ended after `close`)."""
+        thread = self._thread
+        return thread is not None and thread.is_alive()
 
     @property
     def on_host_thread(self) -> bool:
@@ -207,18 +236,26 @@ class EngineHost:
         client: str = "window",
     ) -> ReplyTicket:
         """Queues `backend.reply(request, ...)`; the ticket yields its events as they come.
-        A ticket cancelled while it still waits in the queue ends at once, unrun."""
+        A ticket cancelled while it waits still runs: the backend ends it at its first check.
+        An API request without a conversation key gets API_CONVERSATION_KEY."""
         ticket = ReplyTicket(cancelled)
+        if priority != Priority.WINDOW and request.conversation_key is None:
+            request = replace(request, conversation_key=API_CONVERSATION_KEY)
 
         def run(backend: ChatBackend) -> None:
             ticket.started.set()
             try:
-                # A ticket cancelled while it waited still runs: the backend ends it at its
-                # first check with Finished(CANCELLED), as the client expects of a stop.
+                # A ticket cancelled while it waited ends at the backend's first check, with
+                # Finished(CANCELLED), as the client expects of a stop.
+                ended = False
                 for event in backend.reply(request, ticket.cancelled):
+                    if ended:
+                        continue  # nothing follows the end; the backend may still work on
                     ticket.put(event)
-                    if isinstance(event, Finished | Failed):
-                        break
+                    # The client hears the end at once; the iteration ends once the backend's
+                    # work after it (a local engine opens the next turn) is done, so a client
+                    # that waits for the end finds the engine idle, as a direct call did.
+                    ended = isinstance(event, Finished | Failed)
             except Exception as error:  # the client must hear of it, not wait forever
                 log.exception("A reply failed on the engine host")
                 ticket.put(Failed(ReplyFailure(ReplyProblem.LLAMA_FAILED, str(error))))
@@ -229,7 +266,10 @@ class EngineHost:
             ticket.put(Failed(ReplyFailure(ReplyProblem.NO_MODEL, str(error))))
             ticket.close()
 
-        self._enqueue(priority, client, run, abandon)
+        together = TogetherReply(
+            request, ticket.cancelled, ticket.put, ticket.close, priority == Priority.WINDOW
+        )
+        self._enqueue(priority, client, run, abandon, together)
         return ticket
 
     def set_backend(self, backend: ChatBackend) -> Future[None]:
@@ -248,6 +288,7 @@ class EngineHost:
         client: str,
         run: Callable[[ChatBackend], None],
         abandon: Callable[[BaseException], None],
+        together: TogetherReply | None = None,
     ) -> None:
         with self._condition:
             if self._closed:
@@ -259,7 +300,9 @@ class EngineHost:
                 self._turns[key] = turn + 1
                 heapq.heappush(
                     self._queue,
-                    QueuedJob(int(priority), turn, next(self._sequence), client, run, abandon),
+                    QueuedJob(
+                        int(priority), turn, next(self._sequence), client, run, abandon, together
+                    ),
                 )
                 self._condition.notify()
         if closed:
@@ -272,27 +315,75 @@ class EngineHost:
             if self._closed:
                 return None
             job = heapq.heappop(self._queue)
-            if not any(
-                waiting.priority == job.priority and waiting.client == job.client
-                for waiting in self._queue
-            ):
-                # The client has nothing else waiting: its turns start again with the others'
-                # lowest, so a client that comes back later is not sent to the end of the line.
-                self._turns[(job.priority, job.client)] = min(
-                    (waiting.turn for waiting in self._queue if waiting.priority == job.priority),
-                    default=0,
-                )
+            self._level_turns(job)
             return job
+
+    def _level_turns(self, job: QueuedJob) -> None:
+        """After `job` left the queue (the lock held): a client with nothing else waiting starts
+        its turns again with the others' lowest, so a client that comes back later is not sent
+        to the end of the line."""
+        if not any(
+            waiting.priority == job.priority and waiting.client == job.client
+            for waiting in self._queue
+        ):
+            self._turns[(job.priority, job.client)] = min(
+                (waiting.turn for waiting in self._queue if waiting.priority == job.priority),
+                default=0,
+            )
+
+    def _take_replies(self, limit: int) -> list[TogetherReply]:
+        """Up to `limit` waiting reply jobs, in their order, taken out of the queue."""
+        taken: list[TogetherReply] = []
+        with self._condition:
+            if self._closed or limit <= 0:
+                return taken
+            replies = sorted(job for job in self._queue if job.together is not None)[:limit]
+            if not replies:
+                return taken
+            chosen = {id(job) for job in replies}
+            self._queue = [job for job in self._queue if id(job) not in chosen]
+            heapq.heapify(self._queue)
+            for job in replies:
+                self._level_turns(job)
+                assert job.together is not None
+                taken.append(job.together)
+        for entry in taken:
+            entry_started(entry)
+        return taken
+
+    def _run_together(self, job: QueuedJob, backend: RepliesTogether) -> None:
+        """Hands the reply job and every reply waiting with it to the backend at once; replies
+        queued while they are made join them between steps."""
+        assert job.together is not None
+        entry_started(job.together)
+        first = [job.together, *self._take_replies(backend.parallel_replies() - 1)]
+        backend.replies_together(first, self._take_replies)
 
     def _serve(self) -> None:
         while (job := self._next_job()) is not None:
             self._running_client = job.client
             try:
-                job.run(self._backend)
+                backend = self._backend
+                if (
+                    job.together is not None
+                    and isinstance(backend, RepliesTogether)
+                    and backend.parallel_replies() > 1
+                    and (job.priority != Priority.WINDOW or self._replies_waiting())
+                ):
+                    self._run_together(job, backend)
+                else:
+                    job.run(backend)
             except Exception:
                 log.exception("A job failed on the engine host")
             finally:
                 self._running_client = None
+                # Not kept while waiting for the next one: its closures hold the client's
+                # objects (a Qt worker, which must die on its own thread's terms, not at exit).
+                job = None
+
+    def _replies_waiting(self) -> bool:
+        with self._condition:
+            return any(job.together is not None for job in self._queue)
 
     @staticmethod
     def _run_into(future: Future[T], job: Callable[[ChatBackend], T], backend: ChatBackend) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from desktop.chat.context_plan import OverflowStrategy, split_history, with_summary
 from desktop.chat.kv_states import KvStateCache, common_prefix
+from desktop.chat.local_batch import BatchedReplies, Seat
 from desktop.chat.local_count import count_context, ground
 from desktop.chat.local_load import LocalModel, LocalModelLoader
 from desktop.chat.local_stream import (
@@ -53,6 +54,7 @@ from desktop.chat.protocol import (
     ReplyStarted,
     SummaryMade,
     SummaryStarted,
+    TogetherReply,
     TokenCounting,
 )
 from desktop.chat.reasoning import (
@@ -60,7 +62,13 @@ from desktop.chat.reasoning import (
     ReasoningFormat,
 )
 from desktop.core.conversation import ChatMessage, MessageSource, Role
-from desktop.engine.llama import BackendInfo, LoadedModel, LoadOptions, backend_info
+from desktop.engine.llama import (
+    PARALLEL_SEQUENCES,
+    BackendInfo,
+    LoadedModel,
+    LoadOptions,
+    backend_info,
+)
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +124,7 @@ class LocalEngine:
         """Tokens evaluated while preparing drafts, used or not; tests read it."""
         self.kv_states = KvStateCache()
         """Saved KV states by conversation key; tests and benchmarks read it."""
+        self._batched = BatchedReplies(self)
 
     # Engine-specific: the machine, loading -----------------------------------------------
 
@@ -160,6 +169,7 @@ class LocalEngine:
         """Frees the model and everything made for it; False when none was loaded."""
         if self._loaded is None:
             return False
+        self._batched.close()
         self._loaded.model.close()
         self._loaded = None
         self._tokens.use(None)
@@ -192,6 +202,15 @@ class LocalEngine:
     def reply(
         self, request: GenerationRequest, cancelled: Callable[[], bool]
     ) -> Iterator[ReplyEvent]:
+        return self.reply_at(request, cancelled, None)
+
+    def reply_at(
+        self, request: GenerationRequest, cancelled: Callable[[], bool], seat: Seat | None
+    ) -> Iterator[ReplyEvent]:
+        """`reply`, decoded in the main sequence (`seat` None) or in a batch's slot (`seat`,
+        local_batch.py): a window's reply there still switches the main sequence's saved
+        states and opens the next turn, as its cache becomes the main one at its end; an API
+        reply leaves the main sequence alone."""
         loaded = self._loaded
         if loaded is None:
             yield Failed(ReplyFailure(ReplyProblem.NO_MODEL, "No model is loaded."))
@@ -251,18 +270,31 @@ class LocalEngine:
             yield made
         self.last_plan = plan
         prompt, splitter = reply_prompt(model, loaded.reasoning, plan)
-        self._switch_kv_state(model, request.conversation_key, prompt)
+        main = seat is None or seat.window
+        ahead = 0
+        opened_from, opened_to = 0, 0
+        if main:
+            self._switch_kv_state(model, request.conversation_key, prompt)
+            opened_from, opened_to = self._opened
+            self._opened = (0, 0)
         reused = model.reusable_prefix(prompt)
-        opened_from, opened_to = self._opened
-        self._opened = (0, 0)
-        # What was evaluated ahead (the opening after the last reply, the prompt prepared
-        # while the user typed) counts as this prompt's, as far as this prompt uses it.
-        ahead = max(0, min(reused, opened_to) - opened_from) if opened_to > 0 else 0
+        stream_model: LoadedModel = model
+        if seat is not None:
+            opened = seat.open(prompt)
+            if opened is None:
+                yield Failed(ReplyFailure(ReplyProblem.LLAMA_FAILED, "No slot is free."))
+                return
+            stream_model = opened  # type: ignore[assignment]  # what TokenStream uses of one
+            reused = opened.cached_tokens
+        if main and opened_to > 0:
+            # What was evaluated ahead (the opening after the last reply, the prompt prepared
+            # while the user typed) counts as this prompt's, as far as this prompt uses it.
+            ahead = max(0, min(reused, opened_to) - opened_from)
         yield ReplyStarted(
             PromptInfo(len(prompt), reused, plan.dropped_messages, model.n_ctx, sources, left_out)
         )
         stream = TokenStream(
-            model,
+            stream_model,
             template,
             prompt,
             sampling,
@@ -274,9 +306,25 @@ class LocalEngine:
             request.thinking_budget,
             ahead,
         )
-        yield from stream.events()
-        if stream.answer is not None and request.grounding is None:
+        try:
+            yield from stream.events()
+        finally:
+            if seat is not None:
+                seat.finish()  # a window's cache becomes the main one
+        if main and stream.answer is not None and request.grounding is None:
             self._open_next_turn(model, template, asked, stream.answer, summary, plan, reserve)
+
+    # RepliesTogether ---------------------------------------------------------------------
+
+    def parallel_replies(self) -> int:
+        return PARALLEL_SEQUENCES if self._loaded is not None else 1
+
+    def replies_together(
+        self,
+        first: Sequence[TogetherReply],
+        more: Callable[[int], Sequence[TogetherReply]],
+    ) -> None:
+        self._batched.run(first, more)
 
     def prepare(
         self, request: GenerationRequest, whole: bool, superseded: Callable[[], bool]

@@ -160,6 +160,7 @@ class LocalModelLoader:
             reasoning=str(reasoning.kind) if reasoning is not None else "",
             thinking_switchable=reasoning is not None and reasoning.toggle is not None,
             effort_adjustable=reasoning is not None and reasoning.effort is not None,
+            always_thinks=reasoning is not None and reasoning.always_thinks,
         )
         return LocalModel(model, template, reasoning, pieces, info)
 

@@ -13,7 +13,7 @@ GPU layers, a server address and a key) and belong to the engine's own class.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
@@ -34,6 +34,7 @@ class LoadProblem(StrEnum):
     LLAMA_CRASHED = "llama_crashed"  # the file crashed llama.cpp in the probe process
     TEMPLATE = "template"
     CANCELLED = "cancelled"
+    SERVER = "server"  # a remote server could not be reached or refused; `fault` says how
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class LoadFailure:
     path: str
     message: str  # one English sentence with the detail, for the log and bug reports
     gguf_problem: str | None = None
+    fault: str = ""  # with SERVER: a desktop/remote/client.py Fault value
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,10 @@ class ModelInfo:
     reasoning: str = ""  # "" for a model that does not think, else a ReasoningKind
     thinking_switchable: bool = False  # its template can turn thinking off
     effort_adjustable: bool = False  # its template takes a reasoning effort (low/medium/high)
+    host: str = ""
+    """Where replies are made when not on this computer (``gpu-box:8000``): a remote
+    server's model, whose ``path`` is its locator (desktop/core/remote.py). "" for local."""
+    always_thinks: bool = False  # it thinks before every answer (not merely when it chooses)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +182,7 @@ class ReplyProblem(StrEnum):
     PROMPT_TOO_LONG = "prompt_too_long"
     TEMPLATE = "template"
     LLAMA_FAILED = "llama_failed"
+    SERVER = "server"  # a remote server failed; `fault` says how, text sent before is kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +191,9 @@ class ReplyFailure:
     message: str
     needed_tokens: int = 0
     available_tokens: int = 0
+    fault: str = ""  # with SERVER: a desktop/remote/client.py Fault value
+    retry_after: float | None = None  # with a 429 (or 503) that said when to try again
+    host: str = ""  # with SERVER: which server
 
 
 class TokenCounting(StrEnum):
@@ -325,4 +335,39 @@ class LoadsModels(Protocol):
 
     def unload(self) -> bool:
         """Frees the model; False when none was loaded."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class TogetherReply:
+    """One reply of several made together (RepliesTogether): the request, its client's cancel
+    mark, where its events go (`emit`, then `end` once after the last), and whether it is the
+    window's (whose conversation the engine keeps as its main one afterwards)."""
+
+    request: GenerationRequest
+    cancelled: Callable[[], bool]
+    emit: Callable[[ReplyEvent], None]
+    end: Callable[[], None]
+    window: bool = False
+
+
+@runtime_checkable
+class RepliesTogether(Protocol):
+    """What an engine that decodes several replies at once offers besides ChatBackend
+    (LocalEngine: llama.cpp's multi-sequence batches). Optional: the EngineHost replies one at
+    a time to a backend without it. Why: eight clients together then cost far less than eight
+    clients in turn, and a reply that arrives joins the ones under way instead of waiting."""
+
+    def parallel_replies(self) -> int:
+        """How many replies it can decode together now (1: only one at a time)."""
+        ...
+
+    def replies_together(
+        self,
+        first: Sequence[TogetherReply],
+        more: Callable[[int], Sequence[TogetherReply]],
+    ) -> None:
+        """Makes the replies of `first` together, taking further ones from `more(free)` (up to
+        `free`, as slots free up) between steps, and returns when none is left. Every reply is
+        ended (`end`) before this returns, with Finished or Failed emitted before."""
         ...

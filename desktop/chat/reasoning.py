@@ -95,6 +95,13 @@ class ReasoningFormat:
     opens_itself: bool = False
     effort: str | None = None
 
+    @property
+    def always_thinks(self) -> bool:
+        """Whether the model thinks before every answer: harmony models do, and so does a
+        model whose template strips old thinking and has no switch. A model that merely has
+        the markers in its vocabulary may think, or not."""
+        return self.toggle is None and (self.kind == ReasoningKind.HARMONY or self.opens_itself)
+
     def without_marker_stops(self, stops: Collection[str]) -> tuple[str, ...]:
         """Stop strings minus the format's markers: harmony's ``<|end|>`` ends a message, not
         the reply (the same string ends a turn for Phi-3, so the template alone adds it)."""

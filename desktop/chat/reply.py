@@ -20,6 +20,7 @@ from desktop.core.conversation import (
     MessageSource,
     StoredMessage,
 )
+from desktop.core.remote import locator_host, split_remote_locator
 
 __all__ = [
     "SAVE_INTERVAL_S",
@@ -68,7 +69,12 @@ def meta_line(generation: GenerationInfo | None) -> str:
     """The line beside a stored reply's author: model name and speed."""
     if generation is None or not generation.model_file:
         return ""
-    name = Path(generation.model_file).stem
+    remote = split_remote_locator(generation.model_file)
+    if remote is not None:  # a server's model: its name and where it ran
+        base_url, model = remote
+        name = f"{model.rstrip('/').rsplit('/', 1)[-1]} @ {locator_host(base_url)}"
+    else:
+        name = Path(generation.model_file).stem
     if generation.tokens_per_second:
         return f"{name} · {generation.tokens_per_second:.1f} tok/s"
     return name

@@ -75,6 +75,12 @@ class StopStringHoldback:
     def stopped(self) -> bool:
         return self._stopped
 
+    @property
+    def held(self) -> str:
+        """The text held back because it could still start a stop string (shown by the next
+        feed or by :meth:`flush`); never longer than the longest stop string."""
+        return self._held
+
     def feed(self, text: str) -> tuple[str, bool]:
         """Returns (text that is safe to show now, whether a stop string was reached).
 

@@ -127,10 +127,52 @@ DECLARED: tuple[Setting, ...] = (
     ),
     Setting("downloads.parallel", int, 2, "How many downloads run at the same time."),
     Setting(
+        "engine.rpc_servers",
+        str,
+        "",
+        "llama.cpp RPC servers (host:port, separated by commas) that local models offload "
+        "layers to; needs llama.cpp built with -DGGML_RPC=on.",
+    ),
+    Setting(
         "documents.embedding_model",
         str,
         "",
         "A GGUF embedding model for meaning search in document collections; empty: words only.",
+    ),
+    Setting(
+        "server.enabled",
+        bool,
+        False,
+        "Run the local OpenAI-compatible API server while the window is open.",
+    ),
+    # desktop.api.protocol.DEFAULT_PORT (core imports no feature); a test keeps them equal.
+    Setting("server.port", int, 8765, "The local API server's port."),
+    Setting(
+        "server.allow_network",
+        bool,
+        False,
+        "Let other computers on the network use the local API server (it then listens on "
+        "0.0.0.0 and always asks for the API key); off: this computer only (127.0.0.1).",
+    ),
+    Setting(
+        "server.require_key",
+        bool,
+        False,
+        "Ask programs on this computer for the API key too (always asked from the network).",
+    ),
+    Setting(
+        "server.cors_origins",
+        str,
+        "",
+        "Web pages (origins such as http://localhost:3000) allowed to call the local API "
+        "server from a browser, one per line; none by default.",
+    ),
+    Setting(
+        "server.api_key",
+        str,
+        "",
+        "The local API server's key, kept here (a private file) only when the system has no "
+        "keychain; otherwise the keychain holds it and this stays empty.",
     ),
     Setting("window.geometry", str, "", "Window size and position (Qt's saved geometry)."),
     Setting("window.splitter", str, "", "Width of the history sidebar (Qt's saved state)."),

@@ -24,10 +24,12 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
 import sqlite3
+import stat as stat_module
 import time
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -36,6 +38,7 @@ from pathlib import Path
 from typing import Final
 
 from desktop.documents import index_schema
+from desktop.documents.budget import ExtractionBudget, ExtractionStopped, reading_budget
 from desktop.documents.passages import (
     Extractor,
     Passage,
@@ -63,6 +66,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DB_FILE_NAME: Final = "documents.db"
+# Files up to this size are hashed on every update even when size and mtime are unchanged: an
+# edit that keeps both (a tool that restores the mtime, a same-length fix within the clock's
+# resolution) is still seen, at the cost of reading a small file.
+HASH_ALWAYS_BYTES: Final = 1 << 20
 # Folders a scan never enters: tools' caches and other programs' innards, not documents.
 _SKIP_DIRS: Final = frozenset(
     {"node_modules", "__pycache__", "venv", ".venv", "site-packages", "target", "build", "dist"}
@@ -281,18 +288,32 @@ class DocumentIndex(PassageRetrieval):
     def scan(self, collection_id: int, suffixes: Collection[str]) -> tuple[list[str], list[str]]:
         """(files the sources hold now, sources that are missing). Folders are walked without
         following links, skipping hidden entries and build/cache folders; a file added by
-        itself is taken whatever its suffix."""
+        itself is taken whatever its suffix.
+
+        Only regular files are taken (a FIFO would block the read forever, a device never
+        ends), and a link only when its target's real path is inside one of the collection's
+        own folders or files: a ``notes.txt -> ../../secret`` link does not carry the
+        collection out of what the user chose.
+        """
         found: dict[str, None] = {}
         missing: list[str] = []
-        for source in self.sources(collection_id):
-            if os.path.isfile(source):
-                found[source] = None
-            elif os.path.isdir(source):
+        sources = self.sources(collection_id)
+        allowed = [os.path.realpath(source) for source in sources]
+        for source in sources:
+            if os.path.isdir(source):
                 for root, dirs, names in os.walk(source):
                     dirs[:] = sorted(d for d in dirs if not _is_hidden(d) and d not in _SKIP_DIRS)
                     for name in sorted(names):
-                        if not _is_hidden(name) and os.path.splitext(name)[1].lower() in suffixes:
-                            found[os.path.join(root, name)] = None
+                        path = os.path.join(root, name)
+                        if (
+                            not _is_hidden(name)
+                            and os.path.splitext(name)[1].lower() in suffixes
+                            and _regular_inside(path, allowed)
+                        ):
+                            found[path] = None
+            elif os.path.exists(source):
+                if _regular_inside(source, allowed):
+                    found[source] = None
             else:
                 missing.append(source)
         return list(found), missing
@@ -347,9 +368,13 @@ class DocumentIndex(PassageRetrieval):
             if should_stop is not None and should_stop():
                 cancelled = True
                 break
-            outcome, written, problem = self._update_file(
-                collection_id, path, known.get(path), extractor
-            )
+            try:
+                outcome, written, problem = self._update_file(
+                    collection_id, path, known.get(path), extractor, should_stop
+                )
+            except ExtractionStopped:  # asked to stop within the file: it stays as it was
+                cancelled = True
+                break
             counts[outcome] += 1
             counts["passages"] += written
             if problem is not None:
@@ -382,21 +407,27 @@ class DocumentIndex(PassageRetrieval):
         path: str,
         known: tuple[int, int, int, str, str | None] | None,
         extractor: Extractor,
+        should_stop: Callable[[], bool] | None = None,
     ) -> tuple[str, int, FileProblem | None]:
-        """(outcome, passages written, problem) for one file, in one transaction."""
+        """(outcome, passages written, problem) for one file, in one transaction.
+
+        Reading runs within the file's budget (``documents.budget``): too slow or too much text
+        is recorded as unreadable; ``ExtractionStopped`` (a stop asked meanwhile) passes up."""
         outcome = "added" if known is None else "changed"
         try:
             stat = os.stat(path)
-            if known is not None and (stat.st_size, stat.st_mtime_ns) == known[1:3]:
+            same_stat = known is not None and (stat.st_size, stat.st_mtime_ns) == known[1:3]
+            if same_stat and stat.st_size > HASH_ALWAYS_BYTES:
                 return "unchanged", 0, None
-            with open(path, "rb") as f:
-                data = f.read(64 * 1024 * 1024 + 1)
+            data = read_regular_file(path, 64 * 1024 * 1024 + 1)
         except OSError as e:
             problem = FileProblem(path, UnreadableReason.IO_ERROR, e.strerror or str(e))
             self._store_file(collection_id, path, (0, 0, ""), [], problem)
             return outcome, 0, problem
         digest = hashlib.sha256(data).hexdigest()
         facts = (stat.st_size, stat.st_mtime_ns, digest)
+        if known is not None and known[3] == digest and same_stat:
+            return "unchanged", 0, None  # a small file read again: the same content
         if known is not None and known[3] == digest and known[4] is None:
             with self.transaction() as db:  # touched or copied, same content
                 db.execute(
@@ -407,9 +438,12 @@ class DocumentIndex(PassageRetrieval):
         try:
             if len(data) > 64 * 1024 * 1024:
                 raise Unreadable(UnreadableReason.TOO_LARGE, f"{stat.st_size} bytes")
-            passages = split_passages(extractor.extract(data, os.path.basename(path)))
+            with reading_budget(ExtractionBudget(should_stop=should_stop)):
+                passages = split_passages(extractor.extract(data, os.path.basename(path)))
             if not passages:
                 raise Unreadable(UnreadableReason.NO_TEXT, "the file holds no text")
+        except ExtractionStopped:
+            raise
         except Unreadable as e:
             problem = FileProblem(path, e.reason, e.detail)
             self._store_file(collection_id, path, facts, [], problem)
@@ -459,6 +493,35 @@ class DocumentIndex(PassageRetrieval):
                 " VALUES (?, ?, ?, ?, ?)",
                 [(row[0], i, p.page, p.heading, p.text) for i, p in enumerate(passages)],
             )
+
+
+def _regular_inside(path: str, allowed: Sequence[str]) -> bool:
+    """Whether ``path`` is a regular file (links followed) whose real path is one of, or
+    inside one of, the ``allowed`` real paths."""
+    try:
+        if not stat_module.S_ISREG(os.stat(path).st_mode):
+            log.info("not indexed, not a regular file: %s", path)
+            return False
+    except OSError:
+        return False
+    real = os.path.realpath(path)
+    if any(_under(real, place) for place in allowed):
+        return True
+    log.info("not indexed, a link out of the collection's folders: %s -> %s", path, real)
+    return False
+
+
+def read_regular_file(path: str, limit: int) -> bytes:
+    """Up to ``limit`` bytes of ``path``, refusing (OSError) anything but a regular file.
+
+    Opened without blocking and checked after opening, so a file swapped for a FIFO between
+    the scan and the read cannot hang the index thread.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat_module.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
+        return f.read(limit)
 
 
 def _under(path: str, folder: str) -> bool:

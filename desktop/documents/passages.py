@@ -54,7 +54,8 @@ class UnreadableReason(StrEnum):
     BINARY = "binary"  # not text at all (an image renamed .txt, an executable)
     ENCODING = "encoding"  # text, but not in an encoding we can read without guessing
     DAMAGED = "damaged"  # the format's own structure is broken (truncated PDF, bad zip)
-    TOO_LARGE = "too-large"
+    TOO_LARGE = "too-large"  # over 64 MB, or more text than a file may yield
+    TOO_SLOW = "too-slow"  # took longer to read than a file may (budget.FILE_SECONDS)
     NO_TEXT = "no-text"  # readable, but holds no text (a scanned PDF without OCR)
     IO_ERROR = "io-error"  # could not be read from disk (permissions, vanished)
 

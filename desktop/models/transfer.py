@@ -249,10 +249,10 @@ def _read_larger_chunks() -> None:
     (h11, httpx's iterators, our loop) was a fifth of a download's CPU. recv() returns what has
     arrived, so a slow link is not kept waiting by the larger size. Process-wide, and only if
     the attribute is still what we know (a later httpcore may differ)."""
-    import httpcore2._sync.http11 as http11
+    import httpcore2
 
-    if getattr(http11.HTTP11Connection, "READ_NUM_BYTES", None) == 64 * 1024:
-        http11.HTTP11Connection.READ_NUM_BYTES = _MIB
+    if getattr(httpcore2.HTTP11Connection, "READ_NUM_BYTES", None) == 64 * 1024:
+        httpcore2.HTTP11Connection.READ_NUM_BYTES = _MIB
 
 
 class _Retry(Exception):
@@ -292,7 +292,14 @@ def download(
     report = progress or (lambda _p: None)
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists() and target.stat().st_size == size and sha256 is None:
+    # A file already there is done only when its checksum proves it is this one; a file of the
+    # same size proves nothing (it is downloaded again and replaces it only once verified).
+    if (
+        sha256 is not None
+        and target.exists()
+        and target.stat().st_size == size
+        and _file_sha256(target, control) == sha256.lower()
+    ):
         return TransferOutcome.DONE
     _adopt_or_reset_part(part, meta, ident, size)
 
@@ -379,6 +386,20 @@ def download(
         return TransferOutcome.DONE
 
 
+def _file_sha256(path: Path, control: TransferControl) -> str | None:
+    """The file's SHA-256, or None when a stop was asked meanwhile (or it cannot be read)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(4 * _MIB):
+                if control.stop_requested:
+                    return None
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
 def _adopt_or_reset_part(part: Path, meta: Path, ident: dict[str, object], size: int) -> None:
     """Keep a part only if it belongs to this very file; otherwise start over."""
     keep = False
@@ -406,7 +427,8 @@ def _check_space(folder: Path, remaining: int) -> None:
 
 
 def _mb(n: int) -> str:
-    return f"{n / _MIB:,.0f} MB" if n < 10 * 1024 * _MIB else f"{n / (1024 * _MIB):,.1f} GB"
+    # Decimal units, as every size on screen (format_size): one "MB" means one thing.
+    return f"{n / 1e6:,.0f} MB" if n < 10**10 else f"{n / 1e9:,.1f} GB"
 
 
 def _attempt(

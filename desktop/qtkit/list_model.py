@@ -3,6 +3,10 @@
 Each model only says how a row answers a role; bounds checks, row counts, role names and the
 read-only flags live here once, in :class:`RowsMixin`, which both :class:`RowListModel` and
 :class:`~desktop.qtkit.row_table_model.RowTableModel` put in front of their Qt base.
+
+A role's name (what QML and tests see) follows from its name in the model's ``Roles`` class:
+``SiblingCountRole`` is ``siblingCount``. A model lists in ``_ROLE_NAMES`` only the names that
+differ from that rule (``IdRole`` says whose id it is: ``conversationId``).
 """
 
 from __future__ import annotations
@@ -13,7 +17,13 @@ from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersist
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
-__all__ = ["ModelIndex", "RowListModel", "RowsMixin"]
+__all__ = ["ModelIndex", "RowListModel", "RowsMixin", "role_name"]
+
+
+def role_name(attribute: str) -> str:
+    """The name a role attribute is shown under: ``SiblingCountRole`` -> ``siblingCount``."""
+    stem = attribute.removesuffix("Role")
+    return stem[:1].lower() + stem[1:]
 
 
 class RowsMixin:
@@ -25,6 +35,7 @@ class RowsMixin:
     """
 
     _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {}
+    """Role names that differ from :func:`role_name` of the ``Roles`` attribute."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)  # type: ignore[call-arg]  # the Qt model after this mixin
@@ -51,6 +62,11 @@ class RowsMixin:
 
     def roleNames(self) -> dict[int, QByteArray]:
         names = dict(super().roleNames())  # type: ignore[misc]  # the Qt model's own roles
+        roles = getattr(type(self), "Roles", None)  # an IntEnum or a plain class of ints
+        for attribute in dir(roles) if roles is not None else ():
+            if attribute.endswith("Role") and not attribute.startswith("_"):
+                value = int(getattr(roles, attribute))
+                names[value] = QByteArray(role_name(attribute).encode())
         names.update(self._ROLE_NAMES)
         return names
 

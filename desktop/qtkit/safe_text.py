@@ -23,7 +23,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QMessageBox, QSizePolicy, QTextBrowser, QWidget
 
-__all__ = ["SafeDocument", "SafeTextBrowser", "ask_before_opening", "is_openable_link"]
+__all__ = [
+    "SafeDocument",
+    "SafeTextBrowser",
+    "ask_before_opening",
+    "is_openable_link",
+    "setup_inline_text",
+]
 
 #: Texts longer than this (in characters) are not narrowed to their ideal width.
 _SHRINK_MAX_CHARS = 1500
@@ -64,6 +70,30 @@ class _NoImageHandler(QPyTextObject):
         return
 
 
+def setup_inline_text(view: QTextBrowser, *, links: bool = False) -> None:
+    """Text that sits inside a message or a pane and is sized by its owner: no margin, frame,
+    scroll bars or background of its own, selectable, wrapped anywhere (long URLs, hashes and
+    CJK runs have no spaces and would otherwise push it wider than the window). Links are never
+    followed by the view; with ``links`` they can be clicked (its owner hears ``anchorClicked``).
+    """
+    view.document().setDocumentMargin(0)
+    view.setOpenLinks(False)
+    view.setOpenExternalLinks(False)
+    view.setUndoRedoEnabled(False)
+    flags = Qt.TextInteractionFlag.TextSelectableByMouse
+    flags |= Qt.TextInteractionFlag.TextSelectableByKeyboard
+    if links:
+        flags |= Qt.TextInteractionFlag.LinksAccessibleByMouse
+    view.setTextInteractionFlags(flags)
+    view.setFrameShape(QFrame.Shape.NoFrame)
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    view.viewport().setAutoFillBackground(False)
+    view.setAutoFillBackground(False)
+    view.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+
 class SafeTextBrowser(QTextBrowser):
     """Read-only, selectable rich text that never reads a file or the network.
 
@@ -75,31 +105,14 @@ class SafeTextBrowser(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setDocument(SafeDocument(self))
-        self.document().setDocumentMargin(0)
         self._no_images = _NoImageHandler(self)
         self.document().documentLayout().registerHandler(
             int(QTextFormat.ObjectTypes.ImageObject), self._no_images
         )
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
         self.setReadOnly(True)
-        self.setUndoRedoEnabled(False)
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-            | Qt.TextInteractionFlag.LinksAccessibleByMouse
-        )
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setLineWrapMode(QTextBrowser.LineWrapMode.WidgetWidth)
-        # Long URLs, hashes and CJK runs have no spaces; wrap them anywhere rather than let
-        # them push the bubble wider than the window.
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
-        self.viewport().setAutoFillBackground(False)
-        self.setAutoFillBackground(False)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        setup_inline_text(self, links=True)
 
     def loadResource(self, type: int, name: QUrl) -> Any:
         """Refuse every resource: untrusted text must not make us fetch or read anything."""

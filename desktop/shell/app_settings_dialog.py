@@ -11,10 +11,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFontDatabase, QValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -33,6 +34,51 @@ from PySide6.QtWidgets import (
 
 from desktop.core.settings import Settings
 from desktop.shell.feature import SettingsPage, SettingsPageFactory
+
+MIN_TEXT_SIZE = 6
+"""The smallest text size the arrows reach, in points: below it the interface is unreadable."""
+
+
+class TextSizeBox(QSpinBox):
+    """Text size in points, 0 meaning "System default" (shown in words).
+
+    The arrows step from the system's size, and the system's size is its default: a plain spin
+    box stepped up from 0 to 1, 2, 3 pt, so ▲ made the text smaller and the window unreadable.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(0, 32)
+
+    @staticmethod
+    def system_size() -> int:
+        """The desktop's own text size in points (what "System default" stands for)."""
+        size = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).pointSize()
+        return size if size > 0 else 10
+
+    def stepBy(self, steps: int) -> None:
+        system = self.system_size()
+        size = max(MIN_TEXT_SIZE, min(self.maximum(), (self.value() or system) + steps))
+        self.setValue(0 if size == system else size)
+
+    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:
+        size = self.value() or self.system_size()
+        flags = QAbstractSpinBox.StepEnabledFlag.StepNone
+        if size > MIN_TEXT_SIZE:
+            flags |= QAbstractSpinBox.StepEnabledFlag.StepDownEnabled
+        if size < self.maximum():
+            flags |= QAbstractSpinBox.StepEnabledFlag.StepUpEnabled
+        return flags
+
+    def fixup(self, text: str) -> str:
+        return str(MIN_TEXT_SIZE)
+
+    def validate(self, text: str, pos: int) -> object:
+        state = super().validate(text, pos)
+        digits = text.removesuffix(self.suffix()).strip()
+        if digits.isdigit() and 0 < int(digits) < MIN_TEXT_SIZE:
+            return QValidator.State.Intermediate, text, pos
+        return state
 
 
 def open_folder(path: Path) -> None:
@@ -74,6 +120,7 @@ class AppSettingsDialog(QDialog):
         self.tabs.addTab(self._build_folders(), self.tr("Folders and downloads"))
         layout.addWidget(self.tabs)
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # an OS error names a path
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
@@ -101,8 +148,7 @@ class AppSettingsDialog(QDialog):
         ):
             self.theme.addItem(label, value)
         form.addRow(self.tr("Theme"), self.theme)
-        self.font_size = QSpinBox()
-        self.font_size.setRange(0, 32)
+        self.font_size = TextSizeBox()
         self.font_size.setSpecialValueText(self.tr("System default"))
         self.font_size.setSuffix(self.tr(" pt"))
         form.addRow(self.tr("Text size"), self.font_size)

@@ -168,6 +168,7 @@ class CrashDialog(QDialog):
         layout.addWidget(intro)
         if log_path is not None:
             where = QLabel(self.tr("The error was also written to {path}").format(path=log_path))
+            where.setTextFormat(Qt.TextFormat.PlainText)  # a path
             where.setWordWrap(True)
             where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(where)

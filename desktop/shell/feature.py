@@ -59,6 +59,7 @@ STATUS_GROUPS: tuple[str, ...] = (
     # Left to right in the status bar's permanent (right-hand) part.
     "progress",  # a model loading, and its Cancel
     "reply",  # speed and context of the last reply
+    "server",  # the local API server, while it runs
     "backend",
 )
 """The status bar's left end holds one widget group, "picker" (shell.add_status_widget with

@@ -13,8 +13,7 @@ import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QByteArray, Qt, Signal, Slot, qVersion
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -35,19 +34,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import APP_NAME, __version__
+from desktop import APP_NAME
 from desktop.core.settings import Settings
 from desktop.engine.llama import BackendInfo
+from desktop.qtkit.plain_text import ask_plain
 from desktop.qtkit.theme import Appearance
+from desktop.shell.about import about_text
 from desktop.shell.feature import (
     CHAT_PAGE_GROUPS,
     MENUS,
     SEPARATOR,
-    STATUS_GROUPS,
     DropTarget,
     SettingsPageFactory,
 )
 from desktop.shell.single_instance import bring_to_front
+from desktop.shell.status_bar import ShellStatusBar
 
 if TYPE_CHECKING:
     from desktop.shell.app_settings_dialog import AppSettingsDialog
@@ -76,8 +77,9 @@ class MainWindow(QMainWindow):
     open_requested = Signal(str)
     closing = Signal()
 
-    NARROW_WIDTH = 640
-    """Below this window width the side panel folds away so the conversation stays readable."""
+    NARROW_WIDTH = 720
+    """Below this window width the side panel folds away so the conversation stays readable
+    (beside the 200-pixel chat list it would be under 520 pixels; 640 kept it, issue 17)."""
 
     def __init__(
         self, settings: Settings, gpu_offload: bool = False, backend: BackendInfo | None = None
@@ -104,8 +106,6 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self._menu_groups: dict[tuple[str, str], list[QAction]] = {}
         self._page_groups: dict[str, list[QWidget]] = {group: [] for group in CHAT_PAGE_GROUPS}
-        self._status_groups: dict[str, list[QWidget]] = {group: [] for group in STATUS_GROUPS}
-        self._status_left = 0  # widgets in the status bar's left part, the spacer included
         self._settings_pages: list[SettingsPageFactory] = []
         self._drop_targets: list[DropTarget] = []
         self._about_parts: list[Callable[[], Sequence[str]]] = []
@@ -115,7 +115,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)  # a feature's drop target takes what is dropped
         self._build_menus()
         self._build_central()
-        self.statusBar()
+        self.status_bar = ShellStatusBar(self)
+        self.setStatusBar(self.status_bar)
 
     # Construction ----------------------------------------------------------------------------
 
@@ -229,29 +230,12 @@ class MainWindow(QMainWindow):
 
     def add_status_widget(self, group: str, widget: QWidget, *, left: bool = False) -> None:
         """Right-hand part: at the end of ``group`` (STATUS_GROUPS). ``left``: at the left end,
-        before transient messages (a model picker; ``group`` is then only a name)."""
-        bar = self.statusBar()
-        if left:
-            bar.insertWidget(self._status_left, widget)
-            self._status_left += 1
-            if self._status_left == 1:  # keeps the left part at its natural width
-                bar.insertWidget(1, QWidget(), 1)
-                self._status_left += 1
-            return
-        if group not in self._status_groups:
-            raise ValueError(f"the status bar has no group {group!r}")
-        position = self._status_left
-        for name in STATUS_GROUPS:
-            position += len(self._status_groups[name])
-            if name == group:
-                break
-        bar.insertPermanentWidget(position, widget)
-        self._status_groups[group].append(widget)
+        before the messages (a model picker; ``group`` is then only a name)."""
+        self.status_bar.add_group_widget(group, widget, left=left)
 
     def remove_status_widget(self, widget: QWidget) -> None:
         """Takes a left-hand widget (an Undo button) out of the status bar again."""
-        self.statusBar().removeWidget(widget)
-        self._status_left -= 1
+        self.status_bar.remove_left_widget(widget)
 
     def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> None:
         self.addDockWidget(area, dock)
@@ -299,14 +283,13 @@ class MainWindow(QMainWindow):
         self._about_parts.append(part)
 
     def show_status_message(self, text: str, timeout_ms: int = 8000) -> None:
-        self.statusBar().showMessage(text, timeout_ms)
+        self.status_bar.showMessage(text, timeout_ms)
 
     def clear_status_message(self) -> None:
-        self.statusBar().clearMessage()
+        self.status_bar.clearMessage()
 
     def ask(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(self, title, question)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_plain(self, title, question)
 
     def show_error(self, title: str, text: str) -> None:
         """A window-modal box that does not block the event loop (tests read `error_box`)."""
@@ -315,6 +298,7 @@ class MainWindow(QMainWindow):
         box = QMessageBox(
             QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
         )
+        box.setTextFormat(Qt.TextFormat.PlainText)  # errors quote paths, names, servers
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
         self.error_box = box
@@ -323,32 +307,7 @@ class MainWindow(QMainWindow):
 
     def about_text(self) -> str:
         """Versions, backend and what the features add (the loaded model), as plain text."""
-        import platform  # not for the first frame (tests/e2e/test_startup.py)
-
-        backend = self.backend
-        lines = [
-            self.tr("Hearthside {version}").format(version=__version__),
-            self.tr("Chat with a language model that runs on your own computer, offline."),
-            "",
-            self.tr("Python {version}").format(version=platform.python_version()),
-            self.tr("Qt {qt} (PySide6 {pyside})").format(qt=qVersion(), pyside=pyside_version),
-        ]
-        if backend is not None:
-            lines.append(
-                self.tr("llama-cpp-python {version}").format(
-                    version=backend.llama_cpp_python_version
-                )
-            )
-            offload = self.tr("supported") if backend.gpu_offload else self.tr("not available")
-            lines.append(
-                self.tr("Backend: {backend}, GPU offload {offload}").format(
-                    backend=backend.backend, offload=offload
-                )
-            )
-        for part in self._about_parts:
-            lines.append("")
-            lines.extend(part())
-        return "\n".join(lines)
+        return about_text(self.backend, self._about_parts)
 
     def show_about(self) -> None:
         box = QMessageBox(
@@ -410,12 +369,13 @@ class MainWindow(QMainWindow):
         return ordered
 
     def show_shortcuts(self) -> None:
-        from desktop.shell.shortcuts_dialog import ShortcutsDialog
+        from desktop.shell.shortcuts_dialog import ShortcutsDialog, place_shortcut_rows
 
         # The message box's own keys are not actions; they live in the composer.
         extra = [
             (self.tr("Send the message"), self.tr("Enter")),
             (self.tr("New line in the message"), self.tr("Shift+Enter")),
+            *place_shortcut_rows(self, self.shortcut_actions()),
         ]
         dialog = ShortcutsDialog(self.shortcut_actions(), extra, self)
         self.shortcuts_dialog = dialog

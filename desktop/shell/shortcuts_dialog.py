@@ -42,6 +42,20 @@ def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
     return rows
 
 
+def place_shortcut_rows(window: QWidget, listed: Iterable[QAction]) -> list[tuple[str, str]]:
+    """Keys that work in one part of the window only (F2 and Del in the chat list): the
+    actions of ``window``'s children with a widget-bound shortcut, not in ``listed``. Their
+    tooltip says what they act on ("Rename the selected chat")."""
+    skip = {id(action) for action in listed}
+    places = (Qt.ShortcutContext.WidgetShortcut, Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    found = [
+        action
+        for action in window.findChildren(QAction)
+        if id(action) not in skip and action.shortcutContext() in places
+    ]
+    return [(action.toolTip(), keys) for action in found for _, keys in shortcut_rows([action])]
+
+
 class ShortcutsDialog(QDialog):
     """A read-only two-column table: action, keys."""
 

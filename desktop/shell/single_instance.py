@@ -129,6 +129,12 @@ class SingleInstance(QObject):
             self._name = server_path(self._data_dir)
         return self._name
 
+    @property
+    def connection_count(self) -> int:
+        """How many later starts have a connection open to this one now (each is forgotten when
+        it disconnects, or when :meth:`close` drops it)."""
+        return len(self._sockets)
+
     def claim(self) -> bool:
         """True if this process now owns the data folder; False if another running one does.
 

@@ -42,6 +42,7 @@ class SearchHit:
 
     ``snippet`` is plain text with each match between HIGHLIGHT_START and HIGHLIGHT_END.
     ``rank``: lower is better (FTS5 bm25); 0.0 for substring scans.
+    ``role``: who wrote the matched message ("user", "assistant"); "" when the title matched.
     """
 
     conversation_id: int
@@ -49,6 +50,7 @@ class SearchHit:
     title: str
     snippet: str
     rank: float
+    role: str = ""
 
 
 def _clean_query(query: str) -> list[str]:
@@ -129,13 +131,17 @@ class ConversationSearch(SqliteDatabase):
         # returned, not for every match.
         rows = self.connection.execute(
             f"SELECT m.id, m.conversation_id, c.title,"
-            f" snippet({table}, 0, '{MATCH_START}', '{MATCH_END}', '…', 16), {table}.rank"
+            f" snippet({table}, 0, '{MATCH_START}', '{MATCH_END}', '…', 16), {table}.rank,"
+            f" m.role"
             f" FROM {table} JOIN messages m ON m.id = {table}.rowid"
             f" JOIN conversations c ON c.id = m.conversation_id"
             f" WHERE {table} MATCH ? AND c.deleted_at IS NULL ORDER BY {table}.rank LIMIT ?",
             (match, limit),
         ).fetchall()
-        return [SearchHit(r[1], r[0], as_text(r[2]), _markers(as_text(r[3])), r[4]) for r in rows]
+        return [
+            SearchHit(r[1], r[0], as_text(r[2]), _markers(as_text(r[3])), r[4], as_text(r[5]))
+            for r in rows
+        ]
 
     def _search_titles_like(self, terms: Sequence[str], limit: int) -> list[SearchHit]:
         where = " AND ".join(["c.title LIKE ? ESCAPE '\\'"] * len(terms))
@@ -158,7 +164,7 @@ class ConversationSearch(SqliteDatabase):
             return []
         where = " AND ".join(["m.content LIKE ? ESCAPE '\\'"] * len(terms))
         rows = self.connection.execute(
-            "SELECT m.id, m.conversation_id, c.title, m.content FROM messages m"
+            "SELECT m.id, m.conversation_id, c.title, m.content, m.role FROM messages m"
             " JOIN conversations c ON c.id = m.conversation_id WHERE c.deleted_at IS NULL"
             " AND (m.role <> 'assistant' OR m.finish_reason IS NOT NULL)"
             f" AND {where} ORDER BY m.created_at DESC, m.id DESC LIMIT ?",
@@ -166,7 +172,12 @@ class ConversationSearch(SqliteDatabase):
         ).fetchall()
         return [
             SearchHit(
-                r[1], r[0], as_text(r[2]), _highlight_substrings(as_text(r[3]), terms, 80), 0.0
+                r[1],
+                r[0],
+                as_text(r[2]),
+                _highlight_substrings(as_text(r[3]), terms, 80),
+                0.0,
+                as_text(r[4]),
             )
             for r in rows
         ]

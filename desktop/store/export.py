@@ -27,14 +27,13 @@ plain text), ``export_html``, ``export_json`` (our JSON, written and read), ``im
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.core.file_names import safe_path_part
 from desktop.store.conversation_import import ImportedConversation, ImportedMessage, ImportedSummary
 from desktop.store.export_common import (
     DEFAULT_LABELS,
@@ -43,6 +42,7 @@ from desktop.store.export_common import (
     ExportLabels,
     ImportFormatError,
     TranscriptEvent,
+    TranscriptPart,
     conversation_metadata,
     documents_note_text,
     format_timestamp,
@@ -52,6 +52,7 @@ from desktop.store.export_common import (
     summaries_by_message,
     summary_title,
     transcript_events,
+    transcript_parts,
     visible_path,
     without_thinking,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "ImportedSummary",
     "ProgressCallback",
     "TranscriptEvent",
+    "TranscriptPart",
     "conversation_metadata",
     "documents_note_text",
     "export_all",
@@ -109,6 +111,7 @@ __all__ = [
     "summary_title",
     "to_imported",
     "transcript_events",
+    "transcript_parts",
     "visible_path",
     "without_thinking",
 ]
@@ -144,14 +147,6 @@ def export_conversation(
     )
 
 
-_RESERVED_WINDOWS = frozenset(
-    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
-    | {f"COM{i}" for i in "123456789¹²³"}
-    | {f"LPT{i}" for i in "123456789¹²³"}
-)
-
-
-_FORBIDDEN_CHARS = re.compile(r'[<>:"/\\|?*]')
 _MAX_STEM_BYTES = 120  # well under the 255-byte name limit, leaving room for " (99).html"
 
 
@@ -161,14 +156,7 @@ def safe_file_name(title: str, suffix: str, taken: set[str] | None = None) -> st
     ``taken`` holds lower-cased names (case-insensitive file systems treat ``A`` and ``a`` as
     one file); the chosen name is added to it.
     """
-    stem = "".join(
-        " " if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Zl", "Zp"} else ch for ch in title
-    )
-    stem = _FORBIDDEN_CHARS.sub("_", stem)
-    stem = " ".join(stem.split()).strip(". ")
-    if stem.split(".")[0].strip().upper() in _RESERVED_WINDOWS:
-        stem = f"_{stem}"
-    stem = _truncate_utf8(stem, _MAX_STEM_BYTES).rstrip(". ") or "Conversation"
+    stem = safe_path_part(title, "Conversation", _MAX_STEM_BYTES)
     taken = taken if taken is not None else set()
     name = f"{stem}{suffix}"
     number = 2
@@ -177,13 +165,6 @@ def safe_file_name(title: str, suffix: str, taken: set[str] | None = None) -> st
         number += 1
     taken.add(name.lower())
     return name
-
-
-def _truncate_utf8(text: str, limit: int) -> str:
-    encoded = text.encode("utf-8")
-    if len(encoded) <= limit:
-        return text
-    return encoded[:limit].decode("utf-8", errors="ignore")
 
 
 @dataclass(frozen=True, slots=True)

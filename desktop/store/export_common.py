@@ -249,6 +249,66 @@ def transcript_events(
     return events
 
 
+@dataclass(frozen=True, slots=True)
+class TranscriptPart:
+    """One step of the walk with every word a writer shows already chosen, so the formats
+    (Markdown, text, HTML, PDF) only lay it out. Empty strings mean "nothing to show".
+
+    ``heading`` is a branch start's title ("Branch 1.2 (2 of 3)"); for a message, ``role`` is
+    its author's name, ``meta`` the facts line, ``thinking`` its thinking (stripped; empty when
+    left out), ``documents_note`` what its search for passages said, and ``summary`` the
+    running summary shown after it (stripped), titled ``summary_title``.
+    """
+
+    event: TranscriptEvent
+    heading: str = ""
+    role: str = ""
+    meta: str = ""
+    thinking_title: str = ""
+    thinking: str = ""
+    documents_note: str = ""
+    summary_title: str = ""
+    summary: str = ""
+
+
+def transcript_parts(
+    conversation: ExportConversation,
+    labels: ExportLabels = DEFAULT_LABELS,
+    *,
+    all_branches: bool = False,
+    include_thinking: bool = True,
+) -> list[TranscriptPart]:
+    """:func:`transcript_events` with the words each step shows: the one walk every
+    transcript writer makes."""
+    known = headline_generation(conversation)
+    notes = summaries_by_message(conversation)
+    parts = []
+    for event in transcript_events(conversation, all_branches=all_branches):
+        message = event.message
+        if event.kind == "branch_start":
+            heading = labels.fill("branch", path=event.path, index=event.index, count=event.count)
+            parts.append(TranscriptPart(event, heading=heading))
+        elif event.kind != "message" or message is None:
+            parts.append(TranscriptPart(event))
+        else:
+            thinking = message.thinking.strip() if include_thinking else ""
+            note = notes.get(message.id)
+            summary = note.content.strip() if note is not None else ""
+            parts.append(
+                TranscriptPart(
+                    event,
+                    role=labels.role(message.role),
+                    meta=" · ".join(message_metadata(message, labels, known=known)),
+                    thinking_title=thinking_title(message, labels) if thinking else "",
+                    thinking=thinking,
+                    documents_note=documents_note_text(message, labels),
+                    summary_title=summary_title(note, labels) if note and summary else "",
+                    summary=summary,
+                )
+            )
+    return parts
+
+
 def summaries_by_message(conversation: ExportConversation) -> dict[int, RunningSummary]:
     """The summary to show after each message it covers through: the newest one per message
     (an older one through the same message was replaced); summaries of missing messages are

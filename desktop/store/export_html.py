@@ -22,15 +22,10 @@ from desktop.store.export_common import (
     ExportConversation,
     ExportLabels,
     conversation_metadata,
-    documents_note_text,
-    headline_generation,
-    message_metadata,
     one_line,
     source_place,
     summaries_by_message,
-    summary_title,
-    thinking_title,
-    transcript_events,
+    transcript_parts,
 )
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -52,12 +47,16 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; overflow-wrap: anywhere
   margin: 1rem 0; }
 .message.user { background: var(--user-bubble); }
 .message.assistant, .message.system { background: var(--surface-raised); }
-.message h2 { font-size: 1rem; margin: .25rem 0; }
+.message > h2 { font-size: 1rem; margin: .25rem 0; }
+.content { overflow-wrap: anywhere; }
+.content h1 { font-size: 1.4rem; } .content h2 { font-size: 1.25rem; }
+.content h3 { font-size: 1.1rem; } .content h4, .content h5, .content h6 { font-size: 1rem; }
 .message .meta { color: var(--text-muted); font-size: .8rem; margin: 0 0 .5rem;
   overflow-wrap: anywhere; }
 pre.plain { white-space: pre-wrap; overflow-wrap: anywhere; font: inherit; margin: 0; }
 .content pre { white-space: pre-wrap; overflow-wrap: anywhere; }
-.content table { border-collapse: collapse; }
+.content table { border-collapse: collapse; display: block; max-width: 100%; overflow-x: auto; }
+.content img { max-width: 100%; }
 .branch { border-left: 3px solid var(--border); padding-left: 1rem; margin: 1rem 0; }
 .branch > h3 { font-size: .95rem; color: var(--text-muted); margin: .5rem 0; }
 .branch.current > h3 { color: var(--link); }
@@ -144,9 +143,8 @@ def export_html(
     """One self-contained page: inline CSS, no scripts, nothing fetched, light and dark; a
     reply's thinking (when included) is a closed <details> above it, as plain text."""
     summary = conversation.summary
-    known = headline_generation(conversation)
     has_thinking = include_thinking and any(m.thinking.strip() for m in conversation.messages)
-    notes = {k: v for k, v in summaries_by_message(conversation).items() if v.content.strip()}
+    has_summaries = any(s.content.strip() for s in summaries_by_message(conversation).values())
     out = [
         "<!DOCTYPE html>",
         "<html>",
@@ -158,7 +156,7 @@ def export_html(
         '<meta name="generator" content="Hearthside">',
         f"<title>{_esc(one_line(summary.title))}</title>",
         f"<style>{_HTML_CSS}{_THINKING_CSS if has_thinking else ''}"
-        f"{_SUMMARY_CSS if notes else ''}</style>",
+        f"{_SUMMARY_CSS if has_summaries else ''}</style>",
         "</head>",
         "<body>",
         "<header>",
@@ -173,18 +171,18 @@ def export_html(
             f"{_esc(summary.system_prompt)}</pre></dd>"
         )
     out += ["</dl>", "</header>", "<main>"]
-    for event in transcript_events(conversation, all_branches=all_branches):
+    parts = transcript_parts(
+        conversation, labels, all_branches=all_branches, include_thinking=include_thinking
+    )
+    for part in parts:
+        event, message = part.event, part.event.message
         if event.kind == "branch_start":
-            title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
             mark = f" — {labels.current_branch}" if event.current else ""
             css = "branch current" if event.current else "branch"
-            out.append(f'<section class="{css}"><h3>{_esc(title + mark)}</h3>')
+            out.append(f'<section class="{css}"><h3>{_esc(part.heading + mark)}</h3>')
         elif event.kind == "branch_end":
             out.append("</section>")
-        elif event.message is not None:
-            message = event.message
-            role = message.role.value
-            meta = " · ".join(message_metadata(message, labels, known=known))
+        elif message is not None:
             if message.role is Role.ASSISTANT:
                 reply = render_reply_html(
                     message.content, labels, frozenset(x.number for x in message.sources)
@@ -192,28 +190,25 @@ def export_html(
                 reply = _SOURCE_LINK.sub(rf'href="#m{message.id}-s\1"', reply)
                 body = f'<div class="content">{reply}</div>'
                 body += _sources_html(message, labels)
-                if note_text := documents_note_text(message, labels):
-                    body += f'<p class="meta"><i>{_esc(note_text)}</i></p>'
-                if include_thinking and message.thinking.strip():
+                if part.documents_note:
+                    body += f'<p class="meta"><i>{_esc(part.documents_note)}</i></p>'
+                if part.thinking:
                     body = (
-                        '<details class="thinking"><summary>'
-                        f"{_esc(thinking_title(message, labels))}</summary>"
-                        f'<pre class="plain">{_esc(message.thinking.strip())}</pre></details>'
-                        + body
+                        f'<details class="thinking"><summary>{_esc(part.thinking_title)}</summary>'
+                        f'<pre class="plain">{_esc(part.thinking)}</pre></details>' + body
                     )
             else:
                 body = (
                     f'<div class="content"><pre class="plain">{_esc(message.content)}</pre></div>'
                 )
             out.append(
-                f'<article class="message {role}"><h2>{_esc(labels.role(message.role))}</h2>'
-                f'<p class="meta">{_esc(meta)}</p>{body}</article>'
+                f'<article class="message {message.role.value}"><h2>{_esc(part.role)}</h2>'
+                f'<p class="meta">{_esc(part.meta)}</p>{body}</article>'
             )
-            note = notes.get(message.id)
-            if note is not None:
+            if part.summary:
                 out.append(
-                    f'<details class="summary"><summary>{_esc(summary_title(note, labels))}'
-                    f'</summary><pre class="plain">{_esc(note.content.strip())}</pre></details>'
+                    f'<details class="summary"><summary>{_esc(part.summary_title)}'
+                    f'</summary><pre class="plain">{_esc(part.summary)}</pre></details>'
                 )
     out += ["</main>", f"<footer>{_esc(labels.exported_by)}</footer>", "</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -15,15 +15,9 @@ from desktop.store.export_common import (
     ExportConversation,
     ExportLabels,
     conversation_metadata,
-    documents_note_text,
-    headline_generation,
-    message_metadata,
     one_line,
     source_place,
-    summaries_by_message,
-    summary_title,
-    thinking_title,
-    transcript_events,
+    transcript_parts,
 )
 
 
@@ -39,6 +33,73 @@ def fence(text: str, info: str = "") -> str:
     return f"{ticks}{info}\n{text}\n{ticks}"
 
 
+#: An opening code fence: up to three spaces, then three or more backticks or tildes.
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+#: A heading of the transcript's own levels (# title, ## turn) written inside a message.
+_TOP_HEADING = re.compile(r"^( {0,3})(#{1,2})(?=[ \t]|$)")
+#: Inline code spans: a run of backticks, then anything up to the same run.
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+
+
+def contained_markdown(text: str) -> str:
+    """A message's Markdown that cannot change the transcript around it.
+
+    Messages are untrusted (a reply, an imported chat), yet Markdown is what they are, so they
+    are kept readable, with three changes: raw HTML outside code is escaped (``<`` as
+    ``&lt;``; a viewer would run it), a heading of the transcript's own levels (``#`` and
+    ``##``) becomes ``###`` (a reply cannot forge a "## User" turn), and a code fence left
+    open is closed at the message's end, so it cannot swallow the turns and sources after it.
+    """
+    lines: list[str] = []
+    fence: tuple[str, int] | None = None  # the open fence's character and length
+    in_indented_code = False
+    previous_blank = True
+    for line in text.split("\n"):
+        if fence is not None:
+            lines.append(line)
+            stripped = line.strip()
+            char, size = fence
+            if (
+                len(stripped) >= size
+                and stripped == char * len(stripped)
+                and not line.startswith("    ")
+            ):
+                fence = None
+            continue
+        if match := _FENCE.match(line):
+            opener = match.group(1)
+            if opener[0] == "~" or "`" not in line[match.end() :]:
+                fence = (opener[0], len(opener))
+                lines.append(line)
+                previous_blank = in_indented_code = False
+                continue
+        blank = not line.strip()
+        in_indented_code = (
+            line.startswith(("    ", "\t")) and (previous_blank or in_indented_code)
+        ) or (blank and in_indented_code)
+        previous_blank = blank
+        if in_indented_code:
+            lines.append(line)
+            continue
+        line = _TOP_HEADING.sub(r"\1###", line)
+        lines.append(_escape_html_outside_code_spans(line))
+    if fence is not None:
+        char, size = fence
+        lines.append(char * size)
+    return "\n".join(lines)
+
+
+def _escape_html_outside_code_spans(line: str) -> str:
+    parts: list[str] = []
+    start = 0
+    for span in _CODE_SPAN.finditer(line):
+        parts.append(line[start : span.start()].replace("<", "&lt;"))
+        parts.append(span.group(0))
+        start = span.end()
+    parts.append(line[start:].replace("<", "&lt;"))
+    return "".join(parts)
+
+
 def export_markdown(
     conversation: ExportConversation,
     *,
@@ -46,10 +107,9 @@ def export_markdown(
     labels: ExportLabels = DEFAULT_LABELS,
     include_thinking: bool = True,
 ) -> str:
-    """Readable Markdown: replies verbatim (they are Markdown already), facts in italics, a
-    reply's thinking (when included) as a quote block above it."""
+    """Readable Markdown: messages as the Markdown they are, contained (:func:`contained_markdown`),
+    facts in italics, a reply's thinking (when included) as a quote block above it."""
     summary = conversation.summary
-    known = headline_generation(conversation)
     lines = [f"# {_md_escape(summary.title)}", ""]
     lines += [
         f"- **{labels.fill('heading', name=name)}** {_md_escape(value)}"
@@ -63,30 +123,27 @@ def export_markdown(
             fence(summary.system_prompt),
             "",
         ]
-    notes = summaries_by_message(conversation)
-    for event in transcript_events(conversation, all_branches=all_branches):
+    parts = transcript_parts(
+        conversation, labels, all_branches=all_branches, include_thinking=include_thinking
+    )
+    for part in parts:
+        event, message = part.event, part.event.message
         if event.kind == "branch_start":
-            title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
             mark = f" — {labels.current_branch}" if event.current else ""
-            lines += ["---", "", f"**{'⤷ ' * event.depth}{title}**{mark}", ""]
-        elif event.kind == "message" and event.message is not None:
-            message = event.message
-            lines += [f"## {labels.role(message.role)}", ""]
-            lines += [
-                f"*{_md_escape(' · '.join(message_metadata(message, labels, known=known)))}*",
-                "",
-            ]
-            if include_thinking and message.thinking.strip():
-                title = _md_escape(thinking_title(message, labels))
-                lines += [f"> **{title}**", ">", *_quoted(message.thinking.strip()), ""]
-            lines += [message.content.rstrip("\n") if message.content else "", ""]
+            lines += ["---", "", f"**{'⤷ ' * event.depth}{part.heading}**{mark}", ""]
+        elif event.kind == "message" and message is not None:
+            lines += [f"## {part.role}", "", f"*{_md_escape(part.meta)}*", ""]
+            if part.thinking:
+                title = _md_escape(part.thinking_title)
+                lines += [f"> **{title}**", ">", *_quoted(part.thinking), ""]
+            content = message.content.rstrip("\n") if message.content else ""
+            lines += [contained_markdown(content), ""]
             lines += _sources_markdown(message.sources, labels)
-            if note_text := documents_note_text(message, labels):
-                lines += [f"*{_md_escape(note_text)}*", ""]
-            note = notes.get(message.id)
-            if note is not None and note.content.strip():
-                title = _md_escape(summary_title(note, labels))
-                lines += [f"> **{title}**", ">", *_quoted(note.content.strip()), ""]
+            if part.documents_note:
+                lines += [f"*{_md_escape(part.documents_note)}*", ""]
+            if part.summary:
+                title = _md_escape(part.summary_title)
+                lines += [f"> **{title}**", ">", *_quoted(part.summary), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -119,7 +176,6 @@ def export_text(
 ) -> str:
     """Plain text for pasting anywhere; message text verbatim, thinking quoted with "> "."""
     summary = conversation.summary
-    known = headline_generation(conversation)
     title = one_line(summary.title)
     lines = [title, "=" * max(len(title), 3), ""]
     lines += [
@@ -129,23 +185,18 @@ def export_text(
     lines.append("")
     if summary.system_prompt:
         lines += [labels.fill("heading", name=labels.system_prompt), summary.system_prompt, ""]
-    notes = summaries_by_message(conversation)
-    for event in transcript_events(conversation, all_branches=all_branches):
+    parts = transcript_parts(
+        conversation, labels, all_branches=all_branches, include_thinking=include_thinking
+    )
+    for part in parts:
+        event, message = part.event, part.event.message
         if event.kind == "branch_start":
-            title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
             mark = f" ({labels.current_branch})" if event.current else ""
-            lines += [f"{'>' * event.depth}>>> {title}{mark}", ""]
-        elif event.kind == "message" and event.message is not None:
-            message = event.message
-            lines.append(
-                f"[{labels.role(message.role)}] "
-                + " · ".join(message_metadata(message, labels, known=known))
-            )
-            if include_thinking and message.thinking.strip():
-                lines += [
-                    f"> {thinking_title(message, labels)}:",
-                    *_quoted(message.thinking.strip()),
-                ]
+            lines += [f"{'>' * event.depth}>>> {part.heading}{mark}", ""]
+        elif event.kind == "message" and message is not None:
+            lines.append(f"[{part.role}] {part.meta}")
+            if part.thinking:
+                lines += [f"> {part.thinking_title}:", *_quoted(part.thinking)]
             lines += [message.content.rstrip("\n"), ""]
             if message.sources:
                 lines.append(labels.fill("heading", name=labels.sources))
@@ -153,13 +204,8 @@ def export_text(
                     f"[{s.number}] {source_place(s, labels)} ({s.file})" for s in message.sources
                 ]
                 lines.append("")
-            if note_text := documents_note_text(message, labels):
-                lines += [note_text, ""]
-            note = notes.get(message.id)
-            if note is not None and note.content.strip():
-                lines += [
-                    f"> {summary_title(note, labels)}:",
-                    *_quoted(note.content.strip()),
-                    "",
-                ]
+            if part.documents_note:
+                lines += [part.documents_note, ""]
+            if part.summary:
+                lines += [f"> {part.summary_title}:", *_quoted(part.summary), ""]
     return "\n".join(lines).rstrip("\n") + "\n"

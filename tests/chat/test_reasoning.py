@@ -299,6 +299,16 @@ def test_models_that_always_think_are_opened_for() -> None:
     assert vocab_only is not None and not vocab_only.opens_itself
 
 
+def test_only_models_whose_template_says_so_always_think() -> None:
+    """Issue 17, defect 4: a plain ChatML model with <think> in its vocabulary was said to
+    "always think first"."""
+    r1 = detect_reasoning(DEEPSEEK_R1_TEMPLATE)
+    assert r1 is not None and r1.always_thinks
+    assert not THINK.always_thinks  # Qwen3: its switch decides
+    vocab_only = detect_reasoning(CHATML, single_tokens={"<think>", "</think>"})
+    assert vocab_only is not None and not vocab_only.always_thinks
+
+
 def test_a_template_that_reshapes_thinking_gets_none_rather_than_failing() -> None:
     from desktop.core.conversation import ChatMessage, Role
 

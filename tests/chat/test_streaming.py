@@ -156,7 +156,7 @@ def test_holdback_keeps_only_a_short_suffix() -> None:
     holdback = StopStringHoldback(["<|im_end|>"])
     for _ in range(1000):
         holdback.feed("x" * 50 + "<|im_en")
-        assert len(holdback._held) < len("<|im_end|>")
+        assert len(holdback.held) < len("<|im_end|>")
 
 
 # --------------------------------------------------------------------------------- DeltaCoalescer

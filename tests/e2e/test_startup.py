@@ -18,7 +18,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-HEAVY = ("llama_cpp", "numpy", "gguf", "httpx2", "huggingface_hub", "jinja2", "markdown_it")
+HEAVY = (
+    "llama_cpp",
+    "numpy",
+    "gguf",
+    "httpx2",
+    "httpx",
+    "keyring",
+    "huggingface_hub",
+    "jinja2",
+    "markdown_it",
+)
 LATER = (
     # Imported when first opened or used, never for the first frame.
     "desktop.shell.app_settings_dialog",
@@ -66,7 +76,7 @@ with started(None, Path(sys.argv[1]), initial_model=False) as hearthside:
     report["at_show"] = sorted(m for m in HEAVY if m in sys.modules)
     report["backend_at_show"] = hearthside.backend is not None
     threads = [hearthside.inference_thread]
-    threads += [hearthside.documents._index_thread, hearthside.documents._search_thread]
+    threads += hearthside.documents.threads
     report["threads_at_show"] = [t.objectName() for t in threads if t.isRunning()]
     QTimer.singleShot(0, lambda: report.setdefault(
         "threads_next_turn", [t.objectName() for t in threads if t.isRunning()]

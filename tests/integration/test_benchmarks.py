@@ -102,3 +102,12 @@ def test_a_slowed_api_server_moves_the_api_figures(qapp, tiny_gguf: Path) -> Non
     assert slowed["api_stream_vs_raw"] < normal["api_stream_vs_raw"] * 0.7
     assert slowed["api_ttft_overhead_ms"] > normal["api_ttft_overhead_ms"] + 50
     assert slowed["api_vs_llama_cpp_server"] < normal["api_vs_llama_cpp_server"] * 0.7
+
+
+def test_a_slowed_gui_lowers_remote_stream_vs_direct(qapp, tiny_gguf: Path) -> None:
+    cfg = config_for(tiny_gguf, quick=True, tiny=True, threads=1)
+    normal = run(cfg, {"remote"}).figures["remote_stream_vs_direct"]
+    cfg.remote_delay_s = 0.2  # every delta sleeps this long on the GUI thread when it arrives
+    slowed = run(cfg, {"remote"}).figures["remote_stream_vs_direct"]
+    assert normal is not None and slowed is not None
+    assert slowed < normal * 0.7

@@ -106,7 +106,11 @@ def test_remote_header(hub: FakeHub, tiny_gguf: Path) -> None:
     assert header.facts.block_count == 2
     assert header.bytes_read < biggest.size
     ranges = [r.range for r in hub.requests("/cdn/") if r.method == "GET"]
-    assert ranges and all(r and r.startswith("bytes=0-") for r in ranges)
+    # Each read continues where the last one ended: no byte is fetched twice.
+    assert ranges and ranges[0].startswith("bytes=0-")
+    spans = [tuple(map(int, r.removeprefix("bytes=").split("-"))) for r in ranges]
+    assert all(spans[i + 1][0] == spans[i][1] + 1 for i in range(len(spans) - 1))
+    assert hub.sent_bytes(biggest.parts[0].path) == header.bytes_read
 
 
 HUGE = 64 << 20

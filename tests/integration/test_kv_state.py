@@ -44,6 +44,7 @@ def driven(qtbot, tiny_gguf: Path, private_data_dir: Path) -> Driven:
     assert loaded
     yield Driven(worker)
     worker.on_unload_requested()
+    worker.close()
 
 
 def _history(topic: str, turns: int) -> list[ChatMessage]:

@@ -112,15 +112,16 @@ def worker(qtbot, tiny_gguf: Path, private_data_dir: Path) -> InferenceWorker:
     assert loaded
     yield worker
     worker.on_unload_requested()
+    worker.close()
 
 
-def _question(i: int) -> str:
+def question(i: int) -> str:
     return f"Question {i}: tell me about the river, the bridge and the mill, part {i}."
 
 
 def _play(worker: InferenceWorker, strategy: OverflowStrategy) -> tuple[Chat, list[Turn]]:
     chat = Chat(worker, strategy)
-    turns = [chat.turn(_question(i)) for i in range(TURNS)]
+    turns = [chat.turn(question(i)) for i in range(TURNS)]
     return chat, turns
 
 
@@ -147,7 +148,7 @@ def test_dropping_oldest_turns_reevaluates_once_per_overflow(worker: InferenceWo
     assert all(turn.made is None for turn in turns)
     last = turns[-1]
     assert "Question 0:" not in last.prompt_text  # the oldest turn is gone
-    assert _question(TURNS - 1) in last.prompt_text
+    assert question(TURNS - 1) in last.prompt_text
     assert last.prompt_text.startswith("<|im_start|>system\nYou are a patient assistant.")
 
 
@@ -233,7 +234,7 @@ def test_trimming_a_paste_leaves_room_for_passages_when_collections_are_attached
 def test_stopping_while_summarizing_keeps_no_half_summary(worker: InferenceWorker) -> None:
     history = [ChatMessage(Role.SYSTEM, "You are a patient assistant.")]
     for i in range(30):
-        history += [ChatMessage(Role.USER, _question(i)), ChatMessage(Role.ASSISTANT, "Yes.")]
+        history += [ChatMessage(Role.USER, question(i)), ChatMessage(Role.ASSISTANT, "Yes.")]
     history.append(ChatMessage(Role.USER, "And now?"))
     events: list[str] = []
     finished: list[ReplyStats] = []

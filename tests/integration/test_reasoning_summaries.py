@@ -14,7 +14,7 @@ from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.core.conversation import ChatMessage, Role
 from desktop.engine.llama import LoadOptions
 
-from .test_long_conversations import GREEDY, Chat, _question
+from .test_long_conversations import GREEDY, Chat, question
 
 
 @pytest.fixture
@@ -27,13 +27,14 @@ def worker(qtbot, thinking_tiny_gguf: Path, private_data_dir: Path) -> Inference
     assert loaded and loaded[0].reasoning == "tags"
     yield worker
     worker.on_unload_requested()
+    worker.close()
 
 
 def test_summaries_of_a_thinking_model_hold_no_thinking(worker: InferenceWorker) -> None:
     thoughts: list[str] = []
     worker.reply_thinking_delta.connect(lambda _rid, text: thoughts.append(text))
     chat = Chat(worker, OverflowStrategy.SUMMARIZE)
-    turns = [chat.turn(_question(i)) for i in range(20)]
+    turns = [chat.turn(question(i)) for i in range(20)]
     assert thoughts  # the replies themselves did think
     made = [turn.made for turn in turns if turn.made is not None]
     # The tiny model never closes a thinking by itself: had the summary been asked with

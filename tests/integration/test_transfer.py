@@ -277,8 +277,8 @@ def test_reads_are_larger_than_httpcores_default(
 ) -> None:
     """httpcore's 64 KiB reads cost a fifth of a fast download's CPU; the transfer asks for
     1 MiB (recv still returns whatever has arrived)."""
-    import httpcore2._sync.http11 as http11
+    import httpcore2
 
-    monkeypatch.setattr(http11.HTTP11Connection, "READ_NUM_BYTES", 64 * 1024)  # as shipped
+    monkeypatch.setattr(httpcore2.HTTP11Connection, "READ_NUM_BYTES", 64 * 1024)  # as shipped
     download(hub.url(REPO, NAME), tmp_path / NAME, SIZE, SHA, **FAST)
-    assert http11.HTTP11Connection.READ_NUM_BYTES == 1 << 20
+    assert httpcore2.HTTP11Connection.READ_NUM_BYTES == 1 << 20

@@ -73,7 +73,8 @@ def test_first_run_stores_defaults_for_this_computer(qtbot, app) -> None:
     assert app.first_run
     app.announce_first_run()
     assert "Edit › Settings" in app.window.statusBar().currentMessage()
-    assert not app.models.model_label.isVisible()  # the message does not overlap it
+    picker, message = app.models.model_label, app.window.status_bar.message_label
+    assert not picker.isVisible() or picker.geometry().right() < message.geometry().left()
     dialog = open_settings(qtbot, app)
     assert models_page(dialog).n_ctx.value() == expected.n_ctx
     assert models_page(dialog).n_ctx_reason.text().endswith(f"→ context {expected.n_ctx}")
@@ -249,3 +250,36 @@ def test_reasoning_effort_is_offered_where_the_model_takes_one(qtbot, app) -> No
     again = ModelSettingsDialog(window.settings, key, "gpt-oss", False, effort_adjustable=True)
     qtbot.addWidget(again)
     assert again.effort.currentText() == again.tr("High")
+
+
+def test_rpc_servers_are_a_setting(qtbot, app) -> None:
+    dialog = open_settings(qtbot, app)
+    page = models_page(dialog)
+    page.rpc_servers.setText("gpu-a:50052 nope:x")
+    click(dialog, QDialogButtonBox.StandardButton.Ok)
+    assert dialog.isVisible() and "nope:x" in dialog.error.text()
+    assert app.settings.get("engine.rpc_servers") == ""
+    page.rpc_servers.setText("gpu-a:50052, gpu-b:50052")
+    click(dialog, QDialogButtonBox.StandardButton.Ok)
+    assert app.settings.get("engine.rpc_servers") == "gpu-a:50052, gpu-b:50052"
+
+
+def test_text_size_arrows_step_from_the_system_size(qtbot) -> None:
+    """Issue 17, defect 3: ▲ from "System default" went to 1, 2, 3, 4 pt."""
+    from desktop.shell.app_settings_dialog import MIN_TEXT_SIZE, TextSizeBox
+
+    box = TextSizeBox()
+    qtbot.addWidget(box)
+    box.setSpecialValueText("System default")
+    system = box.system_size()
+    assert box.value() == 0
+    box.stepUp()
+    assert box.value() == system + 1
+    box.stepDown()
+    assert box.value() == 0  # the system's size is the default
+    box.stepDown()
+    assert box.value() == system - 1
+    box.setValue(MIN_TEXT_SIZE)
+    box.stepDown()
+    assert box.value() == MIN_TEXT_SIZE
+    assert box.validate("3", 1)[0] != box.validate("12", 2)[0]

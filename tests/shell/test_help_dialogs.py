@@ -50,6 +50,9 @@ def test_the_issue_shortcuts_are_there(qtbot, app) -> None:
     assert listed["Settings"] == keys("Ctrl+,")
     assert listed["Keyboard shortcuts"] == keys("Ctrl+/")
     assert "Send the message" in listed
+    # Issue 17, defect 6: the chat list's own keys were missing.
+    assert listed["Rename the selected chat"] == keys("F2")
+    assert listed["Move the selected chat to the trash"] == keys("Del")
 
 
 def test_a_new_action_appears_without_touching_the_dialog(qtbot, app) -> None:

@@ -127,14 +127,45 @@ def test_not_gguf_file_from_the_welcome_screen(qtbot, app, not_gguf_file: Path) 
 
 
 def test_too_long_message_is_kept_and_explained(qtbot, app, tiny_gguf: Path) -> None:
+    """Issue 17, defect 1: sent before the meter had counted it, a message too long for the
+    window entered the chat, left the box empty and broke every later message. Now it goes
+    back into the box with Trim to fit offered, and the chat goes on."""
     load_tiny(qtbot, app, tiny_gguf, max_tokens=16)
     long_text = "lorem ipsum " * 400
-    app.chat.composer.set_text(long_text)
-    qtbot.keyClick(app.chat.composer.editor, Qt.Key.Key_Return)
+    composer = app.chat.composer
+    composer.set_text(long_text)
+    qtbot.keyClick(composer.editor, Qt.Key.Key_Return)  # at once: nothing counted yet
     qtbot.waitUntil(lambda: app.window.error_box is not None, timeout=30_000)
     assert "too long" in app.window.error_box.text()
-    assert rows(app)[0].content == long_text.strip()
+    assert "back in the message box" in app.window.error_box.text()
+    app.window.error_box.close()
+    assert rows(app) == []
+    assert composer.text() == long_text.strip()
+    qtbot.waitUntil(lambda: app.chat.long_text_offer.isVisible(), timeout=10_000)
+    assert app.chat.long_text_offer.trim_button().isVisible()
     assert not app.session.is_streaming
+    composer.clear()
+    type_and_send(qtbot, app, "hi")
+    qtbot.waitUntil(lambda: len(rows(app)) == 2 and not app.session.is_streaming, timeout=30_000)
+    path = app.store.current_path(app.session.conversation_id)
+    assert path[1].finish_reason in (FinishReason.STOP, FinishReason.LENGTH)
+
+
+def test_a_message_the_meter_found_too_long_is_refused_before_it_enters_the_chat(
+    qtbot, app, tiny_gguf: Path
+) -> None:
+    load_tiny(qtbot, app, tiny_gguf, max_tokens=16)
+    composer = app.chat.composer
+    composer.set_text("lorem ipsum " * 400)
+    qtbot.waitUntil(lambda: app.chat.context_meter.state().value == "too_long", timeout=10_000)
+    assert not composer.send_button.isEnabled()
+    qtbot.keyClick(composer.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: app.chat.long_text_offer.isVisible(), timeout=10_000)
+    assert rows(app) == [] and app.session.conversation_id is None
+    assert app.window.error_box is None
+    qtbot.mouseClick(app.chat.long_text_offer.trim_button(), Qt.MouseButton.LeftButton)
+    assert 0 < len(composer.text()) < len("lorem ipsum " * 400)
+    qtbot.waitUntil(lambda: composer.send_button.isEnabled(), timeout=10_000)
 
 
 def test_overflow_marks_the_dropped_messages(qtbot, app, tiny_gguf: Path) -> None:

@@ -199,7 +199,7 @@ def test_an_owner_destroyed_with_a_connection_open_does_not_crash(
     client = QLocalSocket()
     client.connectToServer(owner.name)
     assert client.waitForConnected(1000)
-    qtbot.waitUntil(lambda: len(owner._sockets) == 1, timeout=5_000)
+    qtbot.waitUntil(lambda: owner.connection_count == 1, timeout=5_000)
     owner = None  # the last reference: PySide destroys the QObject, connection and all
     gc.collect()
     qtbot.wait(100)

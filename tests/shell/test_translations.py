@@ -108,3 +108,32 @@ def test_missing_translations_stay_english(qapp, tmp_path: Path, monkeypatch) ->
     finally:
         for translator in installed:  # Qt's own qtbase_zh_CN, if PySide6 ships it
             qapp.removeTranslator(translator)
+
+
+def test_counts_of_one_read_in_the_singular(qapp, translations: Path) -> None:
+    """Issue 17, defect 8: the status bar said "Imported 1 chats"."""
+    translator = QTranslator()
+    assert translator.load(str(translations / "hearthside_en.qm"))
+    qapp.installTranslator(translator)
+    try:
+        translate = QCoreApplication.translate
+        assert translate("ChatTransfers", "Imported %n chats from {name}", "", 1) == (
+            "Imported 1 chat from {name}"
+        )
+        assert translate("ChatTransfers", "Exported %n chats to {path}", "", 2) == (
+            "Exported 2 chats to {path}"
+        )
+        assert translate("ModelDefaultsPage", "%n threads found → %n threads", "", 1) == (
+            "1 thread found → 1 thread"
+        )
+    finally:
+        qapp.removeTranslator(translator)
+
+
+def test_the_gpu_layers_words_are_translated(qtbot, chinese) -> None:
+    from desktop.models.qt.gpu_layers_box import GpuLayersBox
+
+    box = GpuLayersBox()
+    qtbot.addWidget(box)
+    box.set_value("none")
+    assert box.currentText() == "无" and box.value() == "none"

@@ -65,6 +65,14 @@ def test_search_finds(corpus: ConversationStore, query: str, expected: str) -> N
     assert expected in _hit_texts(corpus, query)
 
 
+def test_a_message_hit_names_its_author(corpus: ConversationStore) -> None:
+    """Issue 17, defect 8: the sidebar could not say who wrote a matched message."""
+    [title_hit] = [h for h in corpus.search("brulee") if h.message_id is None]
+    assert title_hit.role == ""
+    assert {h.role for h in corpus.search("caramel") if h.message_id} == {"user"}  # FTS
+    assert {h.role for h in corpus.search("列表") if h.message_id} == {"user"}  # scan
+
+
 def test_search_results_are_marked_and_scoped(corpus: ConversationStore) -> None:
     [title_hit] = [h for h in corpus.search("brulee") if h.message_id is None]
     assert title_hit.snippet == f"Kitchen notes: {HIGHLIGHT_START}brûlée{HIGHLIGHT_END}"

@@ -62,3 +62,22 @@ def test_html_export_has_no_active_content(all_branches: bool) -> None:
     assert "javascript:" not in page.replace("(javascript:alert(1))", "")
     assert "@media (prefers-color-scheme: dark)" in page
     assert "url(" not in page
+
+
+def test_headings_keep_their_order_and_long_lines_wrap() -> None:
+    """Issue 17, defect 8: a reply's h2 was drawn smaller than its h3 (the role heading's rule
+    caught it), and a long unbroken line ran off the page."""
+    import re
+
+    from desktop.store.export import ExportFormat, export_conversation
+    from tests.store.export_samples import sample_conversation
+
+    html = export_conversation(sample_conversation(), ExportFormat.HTML)
+    css = html[: html.index("</style>")]
+    assert ".message h2" not in css.replace(".message > h2", "")  # only the author line's
+    sizes = {
+        level: float(re.search(rf"\.content h{level} {{ font-size: ([\d.]+)rem", css).group(1))
+        for level in (1, 2, 3)
+    }
+    assert sizes[1] > sizes[2] > sizes[3]
+    assert re.search(r"\.content \{[^}]*overflow-wrap: anywhere", css)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QTextCursor, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
     QFrame,
@@ -106,10 +106,17 @@ class _InputEdit(ChatKeysEdit):
     Signals:
         long_text_inserted(str): a paste of LONG_TEXT_CHARS or more, or a dropped text file.
         file_refused(str): a dropped text file could not be inserted; says why.
+        font_changed(): the box's font changed (Text size): its lines are measured anew.
     """
 
     long_text_inserted = Signal(str)
     file_refused = Signal(str)
+    font_changed = Signal()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.font_changed.emit()
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
         return bool(_text_files(source)) or super().canInsertFromMimeData(source)
@@ -183,6 +190,7 @@ class Composer(QWidget):
         super().__init__(parent)
         self._streaming = False
         self._ready = True
+        self._too_long = False
         self._ready_placeholder = self.tr(
             "Write a message… (Enter to send, Shift+Enter for a new line)"
         )
@@ -202,6 +210,7 @@ class Composer(QWidget):
         self.editor.textChanged.connect(self.draft_changed)
         self.editor.long_text_inserted.connect(self.long_text_inserted)
         self.editor.file_refused.connect(self.file_refused)
+        self.editor.font_changed.connect(self._update_height)
 
         self.send_button = QPushButton(self)
         self.send_button.setObjectName("composerButton")
@@ -264,6 +273,13 @@ class Composer(QWidget):
         self._streaming = streaming
         self._update_button()
 
+    def set_too_long(self, too_long: bool) -> None:
+        """The context meter found the message too long to send: Send waits until it is
+        shorter (Enter still asks, and is answered with the offer to trim it)."""
+        if too_long != self._too_long:
+            self._too_long = too_long
+            self._update_button()
+
     def set_ready(self, ready: bool, reason: str = "") -> None:
         """Enable or disable sending; ``reason`` is shown in the empty box while disabled.
 
@@ -303,8 +319,17 @@ class Composer(QWidget):
             self.send_button.setEnabled(True)
         else:
             self.send_button.setText(self.tr("Send"))
-            self.send_button.setToolTip(self.tr("Send the message (Enter)"))
-            self.send_button.setEnabled(self._ready and bool(self.text().strip()))
+            if self._too_long:
+                self.send_button.setToolTip(
+                    self.tr(
+                        "Too long for the model's context window: shorten the message or trim "
+                        "it to fit"
+                    )
+                )
+            else:
+                self.send_button.setToolTip(self.tr("Send the message (Enter)"))
+            has_text = bool(self.text().strip())
+            self.send_button.setEnabled(self._ready and has_text and not self._too_long)
 
     def _update_height(self) -> None:
         """Grow from one line to _MAX_LINES with the text; beyond that the box scrolls."""

@@ -333,6 +333,8 @@ class ContextCounter(QObject):
         self._meter = meter
         self._focus = ""
         self._focus_request: int | None = None
+        self._counted_draft: str | None = None  # the draft of the latest count asked for
+        self._too_long_draft: str | None = None  # a draft the latest answer found too long
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
@@ -364,6 +366,7 @@ class ContextCounter(QObject):
             return
         draft = self._composer.text()
         request = session.request_count(draft, self._focus)
+        self._counted_draft = draft if request is not None else None
         self._focus_request = request if self._focus else None
         session.prepare_reply(draft)  # after the count: the meter's answer comes first
 
@@ -373,8 +376,17 @@ class ContextCounter(QObject):
             self._session.prepare_reply(self._composer.text(), whole=False)
 
     def on_composer_long_text_inserted(self, text: str) -> None:
+        self.measure(text)
+
+    def measure(self, text: str) -> None:
+        """Counts the draft now with `text` (a part of it) measured on its own: the answer
+        comes as focus_counted, for the trim offer."""
         self._focus = text
         self.count_now()
+
+    def is_too_long(self, draft: str) -> bool:
+        """Whether the latest count found exactly this draft too long to send at all."""
+        return self._too_long_draft is not None and self._too_long_draft == draft
 
     def forget_focus(self) -> None:
         """The offer was answered; later counts measure the draft only."""
@@ -383,6 +395,9 @@ class ContextCounter(QObject):
 
     def on_session_context_counted(self, count: ContextCount) -> None:
         self._meter.show_count(count)
+        too_long = count.forecast.too_long_by > 0
+        self._too_long_draft = self._counted_draft if too_long else None
+        self._composer.set_too_long(too_long)
         if self._focus and self._focus_request is not None:
             focus = self._focus
             self._focus_request = None
@@ -393,6 +408,8 @@ class ContextCounter(QObject):
             self.schedule()
 
     def on_session_model_changed(self, info: object) -> None:
+        self._too_long_draft = None
+        self._composer.set_too_long(False)
         if info is None:
             self._meter.clear()
         else:

@@ -15,12 +15,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel
+from PySide6.QtWidgets import QFileDialog, QLabel, QStackedWidget, QWidget
 
 from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.protocol import ModelInfo, PromptInfo, ReplyFailure, ReplyProblem, ReplyStats
 from desktop.chat.qt.composer import Composer
 from desktop.chat.qt.context_meter import ContextCounter, ContextMeter
+from desktop.chat.qt.empty_chat import EmptyChat
 from desktop.chat.qt.long_text_offer import LongTextOffer
 from desktop.chat.qt.session import ChatSession, ChatSettings
 from desktop.chat.qt.summary_note import SummaryNote
@@ -47,11 +48,21 @@ class ChatFeature(QObject):
         self.session = session
         self.settings = settings
         self.model_chat_settings: Callable[[], ChatSettings | None] = lambda: None
+        self.server_fault_text: Callable[[str, str, float | None], str] = (
+            lambda fault, host, retry_after: f"{host}: {fault}"
+        )
+        """Words for a remote server's fault (the remote feature's, wired by desktop/app.py)."""
         self.shell: Shell  # set by install()
         self._overflow_banner = ""
+        self._banner_before = ""  # what the overflow note covered: the model's notes
         self.summary_note = SummaryNote()
         self.chat_view = ChatView()
         self.chat_view.set_model(session.messages)
+        self.empty_chat = EmptyChat()
+        self.chat_area = QStackedWidget()
+        """The conversation, or while it has no messages the empty chat's page."""
+        self.chat_area.addWidget(self.empty_chat)
+        self.chat_area.addWidget(self.chat_view)
         self.long_text_offer = LongTextOffer()
         self.composer = Composer()
         self.context_meter = ContextMeter()
@@ -63,7 +74,7 @@ class ChatFeature(QObject):
         self.shell = shell
         self.setParent(shell)
         shell.add_to_chat_page("above_view", self.summary_note)
-        shell.add_to_chat_page("view", self.chat_view, 1)
+        shell.add_to_chat_page("view", self.chat_area, 1)
         shell.add_to_chat_page("above_composer", self.long_text_offer)
         shell.add_to_chat_page("composer", self.composer)
         shell.add_to_chat_page("below_composer", self.context_meter)
@@ -75,6 +86,11 @@ class ChatFeature(QObject):
         shell.settings_applied.connect(self.apply_chat_defaults)
         shell.closing.connect(self.on_shell_closing)
         self.update_state()
+        self.update_chat_area()
+        # Tab from the message box goes to Send and the meter's choice, never into the
+        # conversation (where it would jump to a message far up and scroll there).
+        QWidget.setTabOrder(self.composer.editor, self.composer.send_button)
+        QWidget.setTabOrder(self.composer.send_button, self.context_meter.strategy_box())
 
     def _build_actions(self, shell: Shell) -> None:
         def add(group: str, text: str, slot: Callable[[], object], key: Any = None) -> Any:
@@ -111,6 +127,7 @@ class ChatFeature(QObject):
         session.prompt_info_changed.connect(self.on_session_prompt_info_changed)
         session.has_earlier_changed.connect(self.chat_view.set_has_earlier)
         session.store_failed.connect(self.on_session_store_failed)
+        session.message_returned.connect(self.on_session_message_returned)
         self.composer.send_requested.connect(self.on_composer_send_requested)
         self.composer.stop_requested.connect(session.stop)
         view = self.chat_view
@@ -119,6 +136,11 @@ class ChatFeature(QObject):
         view.delete_requested.connect(self.on_chat_view_delete_requested)
         view.sibling_requested.connect(session.switch_sibling)
         view.earlier_requested.connect(session.show_earlier)
+        view.copied.connect(self.on_copied)
+        messages = session.messages
+        for signal in (messages.rowsInserted, messages.rowsRemoved, messages.modelReset):
+            signal.connect(self.update_chat_area)
+        self.empty_chat.prompt_chosen.connect(self.on_empty_chat_prompt_chosen)
 
     def _connect_context(self) -> None:
         """The context meter, the running summary note and the long-text offer."""
@@ -147,8 +169,7 @@ class ChatFeature(QObject):
             settings = self.model_chat_settings()
             if settings is not None:
                 self.session.settings = settings
-        self.shell.set_banner("")
-        self.update_state()
+        self.update_state()  # the banner keeps the model's notes (a demo model stays one)
         self.composer.focus_input()
 
     def regenerate(self) -> None:
@@ -158,6 +179,7 @@ class ChatFeature(QObject):
         row = self.session.messages.last_row_of_role(Role.ASSISTANT)
         if row is not None:
             QGuiApplication.clipboard().setText(self.session.messages.messages()[row].content)
+            self.on_copied()
 
     def reveal(self, row: int, highlight: str | None) -> None:
         """Scrolls to the message at ``row`` and marks ``highlight`` in it (a search hit)."""
@@ -207,11 +229,40 @@ class ChatFeature(QObject):
 
     @Slot(str)
     def on_composer_send_requested(self, text: str) -> None:
+        draft = self.composer.text()
+        if self.context_counter.is_too_long(draft):
+            # Refused before it enters the chat: it stays in the box with Trim to fit offered.
+            self.context_counter.measure(draft.strip())
+            return
         if self.session.send(text):
             self.composer.clear()
 
+    @Slot(str)
+    def on_session_message_returned(self, text: str) -> None:
+        """The model could not take the message: back into the box, with the trim offer."""
+        rest = self.composer.text()
+        self.composer.set_text(f"{text}\n\n{rest}" if rest.strip() else text)
+        self.composer.focus_input()
+        self.context_counter.measure(text)
+
+    @Slot()
+    def on_copied(self, *_text: object) -> None:
+        """A copy gets feedback: a code block's link and the menu command have no button to
+        change (a message's Copy button says "Copied ✓" itself)."""
+        self.shell.show_status_message(self.tr("Copied to the clipboard"), 2000)
+
+    def update_chat_area(self, *_args: object) -> None:
+        """The conversation once it has a message; until then, what to do."""
+        empty = self.session.messages.rowCount() == 0
+        self.chat_area.setCurrentWidget(self.empty_chat if empty else self.chat_view)
+
+    @Slot(str)
+    def on_empty_chat_prompt_chosen(self, text: str) -> None:
+        self.session.send(text)
+
     @Slot(object)
     def on_session_model_changed(self, info: ModelInfo | None) -> None:
+        self.empty_chat.set_model(info)
         self.speed_label.clear()
         if info is None:
             self.context_label.clear()
@@ -230,8 +281,8 @@ class ChatFeature(QObject):
         if failure.problem == ReplyProblem.PROMPT_TOO_LONG:
             text = self.tr(
                 "The message is too long for this model's context window: it needs "
-                "{needed} tokens but only {available} fit. Shorten it, or raise the context "
-                "length in Model settings. Your message was kept."
+                "{needed} tokens but only {available} fit. It is back in the message box: "
+                "shorten it, trim it to fit, or raise the context length in Model settings."
             ).format(needed=failure.needed_tokens, available=failure.available_tokens)
         elif failure.problem == ReplyProblem.EMPTY_PROMPT:
             text = self.tr("Type a message first.")
@@ -239,6 +290,17 @@ class ChatFeature(QObject):
             text = self.tr("Load a model first.")
         elif failure.problem == ReplyProblem.TEMPLATE:
             text = self.tr("The model's chat template failed.") + "\n\n" + failure.message
+        elif failure.problem == ReplyProblem.SERVER:
+            text = "\n\n".join(
+                (
+                    self.server_fault_text(failure.fault, failure.host, failure.retry_after),
+                    self.tr(
+                        "What arrived is kept and marked as ended by an error; your message "
+                        "is kept too. Regenerate tries again."
+                    ),
+                    failure.message,  # the server's own words: the error box is plain text
+                )
+            )
         else:
             text = self.tr("llama.cpp failed while replying.") + "\n\n" + failure.message
         self.shell.show_error(self.tr("No reply"), text)
@@ -257,16 +319,20 @@ class ChatFeature(QObject):
         )
         if info.dropped_messages:
             self._overflow_banner = self.tr(
-                "The {n} oldest messages no longer fit in the context window and were not "
-                "sent to the model."
-            ).format(n=info.dropped_messages)
+                "The %n oldest messages no longer fit in the context window and were not "
+                "sent to the model.",
+                "",
+                info.dropped_messages,
+            )
+            if self.shell.banner.text() != self._overflow_banner:
+                self._banner_before = self.shell.banner.text()  # the model's notes
             self.shell.set_banner(self._overflow_banner)
 
     @Slot(object)
     def on_session_conversation_opened_for_banner(self, _summary: object) -> None:
         """How many messages another chat left out says nothing about this one."""
         if self._overflow_banner and self.shell.banner.text() == self._overflow_banner:
-            self.shell.set_banner("")
+            self.shell.set_banner(self._banner_before)
         self._overflow_banner = ""
 
     @Slot(str)

@@ -7,16 +7,24 @@ request id (atomic under the GIL) that the backend's loops check between chunks 
 
 The work itself is the backend's (desktop/chat/protocol.py's ChatBackend): by default a
 LocalEngine (llama.cpp in process); `set_backend` gives it another one (the tests' scripted
-engine, later a remote server). This class only turns reply events into the signals below.
+engine, a remote server). The backend lives on an `EngineHost` this worker owns (`host`), which
+other clients (the local API server) share: every engine call is a job there with
+Priority.WINDOW, and this worker's thread waits for its future, or reads its reply ticket, and
+turns what comes back into the signals below, as it did when it called the backend itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import queue
+import weakref
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop.chat.engine_host import EngineHost, HostClosedError, Priority
 from desktop.chat.kv_states import KvStateCache
 from desktop.chat.local_engine import LocalEngine
 from desktop.chat.prompt import PromptPlan
@@ -28,6 +36,7 @@ from desktop.chat.protocol import (
     GenerationRequest,
     LoadFailure,
     LoadsModels,
+    ModelInfo,
     ReplyEvent,
     ReplyStarted,
     SummaryMade,
@@ -36,7 +45,15 @@ from desktop.chat.protocol import (
     ThinkingDelta,
     ThinkingFinished,
 )
-from desktop.engine.llama import LoadedModel, LoadOptions
+from desktop.engine.llama import BackendInfo, LoadedModel, LoadOptions
+
+T = TypeVar("T")
+
+WINDOW_CLIENT = "window"
+"""The EngineHost client name of the window's work."""
+
+CLOSE_TIMEOUT_S = 5.0
+"""How long `close` waits for the engine host's running job before giving up on it."""
 
 
 class InferenceWorker(QObject):
@@ -95,6 +112,13 @@ class InferenceWorker(QObject):
         """llama.cpp in process; it names the machine's backend even when replies go
         elsewhere."""
         self._backend: ChatBackend = self.engine
+        self.host = EngineHost(self.engine, name="hearthside-engine")
+        """Runs the backend on its own thread for this worker and any other client (the API
+        server); started here, closed by `close`."""
+        self.host.start()
+        # A worker dropped without `close` (a test) must not keep the host's thread, and with
+        # it the model, alive.
+        weakref.finalize(self, self.host.close, 0)
         self._cancel_load_up_to = -1
         self._cancel_reply_up_to = -1
         self._counts_before = -1
@@ -102,12 +126,30 @@ class InferenceWorker(QObject):
 
     def set_backend(self, backend: ChatBackend) -> None:
         """Replies, counts and drafts (and loads, where it LoadsModels) go to `backend` from
-        now on. Call before the worker moves to its thread, or on it."""
+        now on, the window's and the host's other clients' alike: the host swaps it between
+        jobs, after whatever was queued before."""
         self._backend = backend
+        self.host.set_backend(backend)
 
     @property
     def backend(self) -> ChatBackend:
         return self._backend
+
+    def close(self, timeout: float = CLOSE_TIMEOUT_S) -> bool:
+        """Frees the model and stops the engine host, waiting at most about `timeout` s in all
+        (the app's quit, after this worker's thread has ended); False when the host's running
+        job did not end in time (the model is then left to the process's exit)."""
+        if not self.host.closed:
+            with contextlib.suppress(TimeoutError, HostClosedError):
+                self.host.submit(self._unload, client=WINDOW_CLIENT).result(timeout)
+        return self.host.close(timeout)
+
+    def _run(self, job: Callable[[ChatBackend], T]) -> T:
+        """Runs `job` on the engine host in the window's turn and waits for its result; after
+        the host was closed, here (its thread has ended, so nothing else uses the backend)."""
+        if self.host.closed and not self.host.running:
+            return job(self.host.backend)
+        return self.host.submit(job, Priority.WINDOW, WINDOW_CLIENT).result()
 
     # Called directly from the GUI thread ---------------------------------------------------
 
@@ -155,29 +197,52 @@ class InferenceWorker(QObject):
     def on_backend_requested(self) -> None:
         """Names llama.cpp's backend, here rather than on the GUI thread: it imports llama_cpp
         (~0.3 s), which the window should not wait for before its first frame."""
-        self.backend_found.emit(self.engine.backend_info())
+        engine = self.engine
 
-    def _loader(self) -> LoadsModels:
-        backend = self._backend
+        def name(_: ChatBackend) -> BackendInfo:
+            return engine.backend_info()
+
+        self.backend_found.emit(self._run(name))
+
+    def _loader(self, backend: ChatBackend) -> LoadsModels:
         return backend if isinstance(backend, LoadsModels) else self.engine
 
     @Slot(int, str, object)
     def on_load_requested(self, request_id: int, path: str, options: LoadOptions) -> None:
         """Loads `path` (or the starter model when `path` is empty)."""
-        result = self._loader().load(
-            path,
-            options,
-            lambda fraction: self.load_progress.emit(request_id, fraction),
-            lambda: request_id <= self._cancel_load_up_to,
-        )
+        # Progress is made on the host's thread and told from this one, as before the host.
+        progress: queue.SimpleQueue[float | None] = queue.SimpleQueue()
+
+        def load(backend: ChatBackend) -> ModelInfo | LoadFailure:
+            try:
+                return self._loader(backend).load(
+                    path,
+                    options,
+                    progress.put,
+                    lambda: request_id <= self._cancel_load_up_to,
+                )
+            finally:
+                progress.put(None)
+
+        if self.host.closed and not self.host.running:
+            result = load(self.host.backend)
+        else:
+            future = self.host.submit(load, Priority.WINDOW, WINDOW_CLIENT)
+            future.add_done_callback(lambda _: progress.put(None))  # also when never run
+            while (fraction := progress.get()) is not None:
+                self.load_progress.emit(request_id, fraction)
+            result = future.result()
         if isinstance(result, LoadFailure):
             self.load_failed.emit(request_id, result)
         else:
             self.load_finished.emit(request_id, result)
 
+    def _unload(self, backend: ChatBackend) -> bool:
+        return self._loader(backend).unload()
+
     @Slot()
     def on_unload_requested(self) -> None:
-        if self._loader().unload():
+        if self._run(self._unload):
             self.model_unloaded.emit()
 
     # Replies, drafts, counts -----------------------------------------------------------------
@@ -185,10 +250,14 @@ class InferenceWorker(QObject):
     @Slot(object)
     def on_generate_requested(self, request: GenerationRequest) -> None:
         request_id = request.request_id
-        self.relay(
-            request_id,
-            self._backend.reply(request, lambda: request_id <= self._cancel_reply_up_to),
-        )
+
+        def cancelled() -> bool:
+            return request_id <= self._cancel_reply_up_to
+
+        if self.host.closed and not self.host.running:
+            self.relay(request_id, self.host.backend.reply(request, cancelled))
+            return
+        self.relay(request_id, self.host.stream(request, cancelled, Priority.WINDOW, WINDOW_CLIENT))
 
     def relay(self, request_id: int, events: Iterable[ReplyEvent]) -> None:
         """Emits each reply event as this worker's signal of the same meaning (per delta,
@@ -219,13 +288,17 @@ class InferenceWorker(QObject):
         request_id = request.request_id
         if request_id < self._drafts_before:
             return
-        self._backend.prepare(request, whole, lambda: request_id < self._drafts_before)
+
+        def prepare(backend: ChatBackend) -> None:
+            backend.prepare(request, whole, lambda: request_id < self._drafts_before)
+
+        self._run(prepare)
 
     @Slot(object)
     def on_count_requested(self, request: CountRequest) -> None:
         """Counts for the context meter; skipped when a newer count was asked for meanwhile."""
         if request.request_id < self._counts_before:
             return
-        count = self._backend.count(request)
+        count = self._run(lambda backend: backend.count(request))
         if count is not None:
             self.context_counted.emit(request.request_id, count)

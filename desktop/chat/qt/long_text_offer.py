@@ -6,10 +6,11 @@ fit the context window it offers to cut the text down to what fits (one step Ctr
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from desktop.chat.protocol import ContextCount
+from desktop.qtkit.notice_bar import NoticeBar
 
 __all__ = ["LONG_TEXT_TOKENS", "LongTextOffer"]
 
@@ -17,7 +18,7 @@ LONG_TEXT_TOKENS = 2000
 """A paste at least this long is announced with its size even when it fits."""
 
 
-class LongTextOffer(QWidget):
+class LongTextOffer(NoticeBar):
     """Shows a long text's token count and offers to trim it.
 
     Signals:
@@ -29,29 +30,16 @@ class LongTextOffer(QWidget):
     dismissed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self.setObjectName("longTextOffer")
-        self.setAutoFillBackground(True)
-        self.setBackgroundRole(self.backgroundRole().AlternateBase)
         self._text = ""
         self._fit_chars = 0
-        self._label = QLabel(self)
-        self._label.setTextFormat(Qt.TextFormat.PlainText)
-        self._label.setWordWrap(True)
-        self._trim = QPushButton(self.tr("Trim to fit"), self)
+        self._trim = self.add_button(self.tr("Trim to fit"), self._on_trim_clicked)
         self._trim.setObjectName("trimToFit")
-        self._trim.clicked.connect(self._on_trim_clicked)
-        self._keep = QPushButton(self.tr("Keep it all"), self)
-        self._keep.clicked.connect(self._on_keep_clicked)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 4, 12, 4)
-        layout.addWidget(self._label, 1)
-        layout.addWidget(self._trim)
-        layout.addWidget(self._keep)
-        self.hide()
+        self._keep = self.add_button(self.tr("Keep it all"), self._on_keep_clicked)
 
     def text(self) -> str:
-        return self._label.text()
+        return self.label.text()
 
     def trim_button(self) -> QPushButton:
         return self._trim
@@ -90,7 +78,7 @@ class LongTextOffer(QWidget):
                 "The inserted text is {tokens} tokens; none of it fits in the context window "
                 "with the rest of the message."
             ).format(tokens=tokens)
-        self._label.setText(message)
+        self.label.setText(message)
         self._trim.setVisible(not fits and count.focus_fit_chars > 0)
         self._keep.setText(self.tr("OK") if fits else self.tr("Keep it all"))
         self.show()

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QFont, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from desktop.core.conversation import Role
+from desktop.qtkit.plain_text import plain_tooltip
+
+COPIED_MS = 1500
+"""How long a Copy button says "Copied ✓"."""
 
 __all__ = ["MessageAction", "MessageHeader", "SiblingSwitch"]
 
@@ -96,6 +100,16 @@ class MessageHeader(QWidget):
     copy_requested = Signal()
     action_requested = Signal(int)
 
+    def show_copied(self) -> None:
+        """The Copy button says "Copied ✓" for COPIED_MS, then Copy again; its width stays,
+        so nothing beside it moves."""
+        self._copy.setMinimumWidth(self._copy.sizeHint().width())
+        self._copy.setText(self.tr("Copied ✓"))
+        self._copied_timer.start()
+
+    def _on_copied_timer_timeout(self) -> None:
+        self._copy.setText(self.tr("Copy"))
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._role = Role.ASSISTANT
@@ -120,6 +134,8 @@ class MessageHeader(QWidget):
         author_font.setBold(True)
         self._author.setFont(author_font)
         self._meta = QLabel(self)
+        # The model's name comes from its file or an import: shown as written, never run.
+        self._meta.setTextFormat(Qt.TextFormat.PlainText)
         self._meta.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         # May be clipped in a narrow window rather than push the Copy button out of view.
         self._meta.setMinimumWidth(1)
@@ -129,6 +145,10 @@ class MessageHeader(QWidget):
         self._copy.setAutoRaise(True)
         self._copy.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._copy.clicked.connect(self.copy_requested)
+        self._copied_timer = QTimer(self)
+        self._copied_timer.setSingleShot(True)
+        self._copied_timer.setInterval(COPIED_MS)
+        self._copied_timer.timeout.connect(self._on_copied_timer_timeout)
         self._action = QToolButton(self)
         self._action.setAutoRaise(True)
         self._action.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -180,7 +200,7 @@ class MessageHeader(QWidget):
     def set_meta(self, meta: str) -> None:
         """The meta line after the author (model, speed); hidden when empty."""
         self._meta.setText(meta)
-        self._meta.setToolTip(meta)
+        self._meta.setToolTip(plain_tooltip(meta))
         self._meta.setVisible(bool(meta))
 
     def set_controls(self, *, streaming: bool, sibling_index: int, sibling_count: int) -> bool:

@@ -11,24 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import (
-    QByteArray,
     QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     Qt,
 )
 
 from desktop.chat.reply import SourcesNote, SourcesState
 from desktop.core.conversation import ChatMessage, FinishReason, MessageSource, Role
-from desktop.qtkit.list_model import RowListModel
+from desktop.qtkit.list_model import ModelIndex, RowListModel
 
 __all__ = ["MessageListModel", "MessageRow", "SourcesNote", "SourcesState"]
-
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,30 +138,11 @@ class MessageListModel(RowListModel):
         SourcesRole = Qt.ItemDataRole.UserRole + 20  # tuple[MessageSource, ...]: cited passages
         SourcesNoteRole = Qt.ItemDataRole.UserRole + 21  # SourcesNote | None
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
-        Roles.RoleRole: QByteArray(b"role"),
-        Roles.ContentRole: QByteArray(b"content"),
-        Roles.FinishReasonRole: QByteArray(b"finishReason"),
-        Roles.StreamingRole: QByteArray(b"streaming"),
-        Roles.ExcludedRole: QByteArray(b"excluded"),
-        Roles.MetaRole: QByteArray(b"meta"),
-        Roles.MessageIdRole: QByteArray(b"messageId"),
-        Roles.SiblingIndexRole: QByteArray(b"siblingIndex"),
-        Roles.SiblingCountRole: QByteArray(b"siblingCount"),
-        Roles.ThinkingRole: QByteArray(b"thinking"),
-        Roles.ThinkingSecondsRole: QByteArray(b"thinkingSeconds"),
-        Roles.ThinkingActiveRole: QByteArray(b"thinkingActive"),
-        Roles.SourcesRole: QByteArray(b"sources"),
-        Roles.SourcesNoteRole: QByteArray(b"sourcesNote"),
-    }
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[_Row] = []
+    _rows: list[_Row]  # made empty by the base
 
     # -- QAbstractListModel ------------------------------------------------------------------
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self._row_at(index)
         if row is None:
             return None

@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QFont, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QMenu, QPlainTextEdit, QToolButton, QWidget
 
+from desktop.chat.qt.bubble_style import bubble_color, dimmed_palette, paint_bubble
 from desktop.chat.qt.markdown_blocks import IncrementalMarkdown
 from desktop.chat.qt.message_editor import MessageEditor
 from desktop.chat.qt.message_header import MessageHeader, SiblingSwitch
@@ -35,16 +36,6 @@ __all__ = ["MessageWidget"]
 #: Padding inside a bubble and the gap between its header, body and note.
 _PADDING = 10
 _GAP = 4
-
-
-def _blend(base: QColor, other: QColor, amount: float) -> QColor:
-    """``base`` moved ``amount`` (0..1) of the way towards ``other``."""
-    return QColor.fromRgbF(
-        base.redF() + (other.redF() - base.redF()) * amount,
-        base.greenF() + (other.greenF() - base.greenF()) * amount,
-        base.blueF() + (other.blueF() - base.blueF()) * amount,
-        1.0,
-    )
 
 
 class MessageWidget(QFrame):
@@ -210,6 +201,10 @@ class MessageWidget(QFrame):
             self._forget_stream()  # render the whole text again with the new links
         self._sources.show_sources(sources, note)
 
+    def show_copied(self) -> None:
+        """The Copy button says "Copied ✓" for a moment."""
+        self._header.show_copied()
+
     @property
     def sources_line(self) -> SourcesLine:
         return self._sources
@@ -224,7 +219,10 @@ class MessageWidget(QFrame):
             )
         finish_notes = {
             FinishReason.CANCELLED: self.tr("Stopped"),
-            FinishReason.LENGTH: self.tr("Reached the length limit"),
+            FinishReason.LENGTH: self.tr(
+                "Cut off: the reply reached Max tokens (Model settings) or filled the "
+                "context window"
+            ),
             FinishReason.ERROR: self.tr("The reply ended with an error"),
             FinishReason.INTERRUPTED: self.tr("Interrupted: the app closed before the reply ended"),
         }
@@ -414,13 +412,8 @@ class MessageWidget(QFrame):
         self._in_palette_update = True
         try:
             if self._excluded:
-                inherited = self.parentWidget().palette() if self.parentWidget() else QPalette()
-                base = inherited.color(QPalette.ColorRole.Base)
-                # Only the two text roles are set, so every other role still follows the window.
-                palette = QPalette()
-                for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText):
-                    palette.setColor(role, _blend(inherited.color(role), base, 0.5))
-                self.setPalette(palette)
+                parent = self.parentWidget()
+                self.setPalette(dimmed_palette(parent.palette() if parent else QPalette()))
             else:
                 self.setPalette(QPalette())
         finally:
@@ -429,25 +422,7 @@ class MessageWidget(QFrame):
 
     def bubble_color(self) -> QColor:
         """Background of this bubble, derived from the palette so light and dark both work."""
-        palette = self.palette()
-        base = palette.color(QPalette.ColorRole.Base)
-        if self._role == Role.USER:
-            return _blend(base, palette.color(QPalette.ColorRole.Highlight), 0.22)
-        if self._role == Role.SYSTEM:
-            return base
-        return _blend(base, palette.color(QPalette.ColorRole.Text), 0.06)
+        return bubble_color(self._role, self.palette())
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        if self._role == Role.SYSTEM:
-            pen_color = _blend(
-                self.palette().color(QPalette.ColorRole.Base),
-                self.palette().color(QPalette.ColorRole.Text),
-                0.25,
-            )
-            painter.setPen(pen_color)
-        painter.setBrush(self.bubble_color())
-        painter.drawRoundedRect(self.rect().adjusted(0, 0, -1, -1), 10, 10)
-        painter.end()
+        paint_bubble(self, self._role, self.bubble_color())

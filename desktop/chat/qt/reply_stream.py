@@ -89,6 +89,7 @@ class ReplyStream(QObject):
         self.state = state
         self._model_name = model_name
         self.reply: ReplyInProgress | None = None
+        self._stopped: ReplyInProgress | None = None  # waits for the worker's statistics
         self._pending: GenerationRequest | None = None  # waits for its passages
         self._names: tuple[str, ...] = ()  # the attached collections' names, for "nothing found"
         self.generate_requested.connect(worker.on_generate_requested)
@@ -193,6 +194,7 @@ class ReplyStream(QObject):
             return
         self._pending = None
         self._worker.cancel_reply(self.reply.request_id)
+        self._stopped = self.reply
         self._finish(FinishReason.CANCELLED, None)
 
     def _save(self, reason: FinishReason | None) -> None:
@@ -319,11 +321,34 @@ class ReplyStream(QObject):
     @Slot(int, object)
     def on_worker_reply_finished(self, request_id: int, stats: ReplyStats) -> None:
         self.reply_stats_changed.emit(stats)
+        stopped = self._stopped
+        if stopped is not None and request_id == stopped.request_id:
+            self._stopped = None
+            self._keep_stopped_stats(stopped, stats)
         if self.reply is None or request_id != self.reply.request_id:
             return
+        self._finish(stats.finish_reason, stats, self._meta(stats))
+
+    def _meta(self, stats: ReplyStats) -> str:
         name = self._model_name()
-        meta = f"{name} · {stats.tokens_per_second:.1f} tok/s" if name is not None else ""
-        self._finish(stats.finish_reason, stats, meta)
+        return f"{name} · {stats.tokens_per_second:.1f} tok/s" if name is not None else ""
+
+    def _keep_stopped_stats(self, reply: ReplyInProgress, stats: ReplyStats) -> None:
+        """A stopped reply ended on screen at once; its statistics come with the worker's
+        confirmation and are kept with it, as a finished reply's are (saved, exported)."""
+        if not stats.prompt_tokens and not stats.generated_tokens:
+            return  # stopped before the prompt was evaluated: nothing was measured
+        reply.record_stats(stats.prompt_tokens, stats.generated_tokens, stats.tokens_per_second)
+        reply.message = replace(reply.message, generation=reply.info)
+        try:
+            self.store.update_message(reply.message.id, generation=reply.info)
+        except Exception as error:
+            self.store_failed.emit(str(error))
+            return
+        self.state.update(reply.message)
+        row = self.state.row_of_message(reply.message.id)
+        if row is not None and stats.generated_tokens:  # a speed of nothing says nothing
+            self.messages.set_meta(row, self._meta(stats))
 
     @Slot(int, object)
     def on_worker_reply_failed(self, request_id: int, failure: ReplyFailure) -> None:

@@ -93,7 +93,8 @@ def count_request(
 def generation_info(info: ModelInfo | None, sampling: SamplingOptions) -> GenerationInfo:
     """How a reply about to be asked for is made (kept with it, so it can be reproduced)."""
     return GenerationInfo(
-        model_file=Path(info.path).name if info is not None else "",
+        # A server's model keeps its whole locator: exports then say which server and model.
+        model_file=(info.path if info.host else Path(info.path).name) if info is not None else "",
         model_sha256=STARTER_SHA256
         if info is not None and is_starter_model(Path(info.path))
         else None,

@@ -38,9 +38,9 @@ from desktop.chat.conversation_state import (
     PAGE_SIZE,
     ConversationState,
     sibling_place,
-    sibling_step,
 )
-from desktop.chat.protocol import ModelInfo
+from desktop.chat.protocol import ModelInfo, ReplyFailure, ReplyProblem
+from desktop.chat.qt.branches import BranchActions
 from desktop.chat.qt.conversation_options import ConversationOptions, OptionsField
 from desktop.chat.qt.drafts import DraftRequests
 from desktop.chat.qt.inference_worker import InferenceWorker
@@ -98,6 +98,10 @@ class ChatSession(QObject):
             None; sent when the branch changes, a summary is made or edited.
         attached_changed(tuple[int, ...]): the document collections attached to the open
             chat (its replies are grounded in their passages).
+        message_returned(str): a message the model could not take (too long for its context
+            window) was taken back out of the chat; the composer shows it again.
+        conversation_removed(int): this stored chat is gone (its only message was taken
+            back); the chat list drops its row.
     """
 
     load_requested = Signal(int, str, object)
@@ -120,6 +124,8 @@ class ChatSession(QObject):
     context_counted = Signal(object)
     summary_changed = Signal(object)
     attached_changed = Signal(object)
+    message_returned = Signal(str)
+    conversation_removed = Signal(int)
 
     def __init__(
         self, worker: InferenceWorker, store: ConversationStore, parent: QObject | None = None
@@ -149,19 +155,21 @@ class ChatSession(QObject):
             store,
             self.messages,
             self.state,
-            lambda: self.model_info.name if self.model_info is not None else None,
+            self._model_label,
             parent=self,
         )
         """The reply being written: the worker's answers about it go there."""
         replies = self.replies
         replies.generate_requested.connect(self.generate_requested)
         replies.streaming_changed.connect(self.streaming_changed)
-        replies.reply_failed.connect(self.reply_failed)
+        replies.reply_failed.connect(self._on_reply_failed)
         replies.reply_stats_changed.connect(self.reply_stats_changed)
         replies.prompt_info_changed.connect(self.prompt_info_changed)
         replies.summary_made.connect(self._set_summary)
-        replies.reply_changed.connect(self._announce)
+        replies.reply_changed.connect(self.announce_change)
         replies.store_failed.connect(self.store_failed)
+        self.branches = BranchActions(self)
+        """Moving between branches, deleting, taking back a message the model refused."""
         self.drafts = DraftRequests(self, worker, self._ids)
         """Counting and preparing the draft while the user types."""
         self.drafts.count_requested.connect(self.count_requested)
@@ -262,7 +270,7 @@ class ChatSession(QObject):
         self.drafts.count_id = None  # a count on its way is about the chat that leaves
         leaf = summary.current_leaf_id
         self.state.open(conversation_id, self.store.path_to(leaf) if leaf is not None else ())
-        self._show_path()
+        self.show_state_path()
         options = self.options
         options.apply_conversation_settings()
         options.set_attached(
@@ -305,7 +313,7 @@ class ChatSession(QObject):
             self.messages.prepend_rows(message_rows(self.store, self.state, added))
         self.has_earlier_changed.emit(self.state.has_earlier)
 
-    def _show_path(self) -> None:
+    def show_state_path(self) -> None:
         """Shows the state's branch anew (its last page): rows, summary, paging."""
         last = self.state.last
         self._set_summary(self.store.summary_for_leaf(last.id) if last is not None else None)
@@ -348,6 +356,13 @@ class ChatSession(QObject):
 
     # Sending, editing, regenerating ------------------------------------------------------------
 
+    def _model_label(self) -> str | None:
+        """The model's name for a finished reply's line; a server's model says where it ran."""
+        info = self.model_info
+        if info is None:
+            return None
+        return f"{info.name} @ {info.host}" if info.host else info.name
+
     def _ensure_conversation(self, first_text: str) -> int:
         if self.state.conversation_id is None:
             info = self.model_info
@@ -359,7 +374,8 @@ class ChatSession(QObject):
             ).id
         return self.state.conversation_id
 
-    def _announce(self) -> None:
+    def announce_change(self) -> None:
+        """Tells the chat list that the open conversation changed (a new message, a title)."""
         summary = self.summary()
         if summary is not None:
             self.conversation_changed.emit(summary)
@@ -380,6 +396,7 @@ class ChatSession(QObject):
         count = len(self.store.children(parent, conversation))
         self.messages.append_message(Role.USER, text, message_id=message.id)
         self.messages.set_siblings(row, count - 1, count)
+        self.branches.new_message_id = message.id
         self._request_reply()
         return True
 
@@ -397,7 +414,8 @@ class ChatSession(QObject):
             self.store_failed.emit(str(error))
             return False
         self.state.show_path([*self.state.path[:index], message])
-        self._show_path()
+        self.show_state_path()
+        self.branches.new_message_id = message.id
         self._request_reply()
         return True
 
@@ -409,61 +427,36 @@ class ChatSession(QObject):
         if keep is None:
             return False
         self.state.show_path(self.state.path[:keep])
-        self._show_path()
+        self.show_state_path()
+        self.branches.new_message_id = None  # the message was answered before: it stays
         self._request_reply()
         return True
 
     def switch_sibling(self, row: int, delta: int) -> bool:
         """Shows the previous or next version of the message at `row` and its continuation."""
-        if self.is_streaming or self.conversation_id is None:
-            return False
-        message = self.state.message_at(row)
-        if message is None:
-            return False
-        siblings = self.store.children(message.parent_id, self.conversation_id)
-        ids = [sibling.id for sibling in siblings]
-        target = sibling_step(ids, message.id, delta)
-        return target is not None and self._show_branch(target)
+        return self.branches.switch_sibling(row, delta)
 
     def show_branch_of(self, message_id: int) -> bool:
         """Shows the branch that holds ``message_id`` (a search hit may be on another one);
         False if it is not in the open conversation or a reply is streaming."""
-        if self.is_streaming or self.conversation_id is None:
-            return False
-        if self.state.holds(message_id):
-            return True
-        message = self.store.get_message(message_id)
-        if message is None or message.conversation_id != self.conversation_id:
-            return False
-        return self._show_branch(message_id)
-
-    def _show_branch(self, message_id: int) -> bool:
-        """Makes the newest continuation of ``message_id`` current and shows it."""
-        assert self.conversation_id is not None
-        leaf = self.store.branch_leaf(message_id)
-        self.store.set_current_leaf(self.conversation_id, leaf)
-        self.state.show_path(self.store.path_to(leaf))
-        self._show_path()
-        return True
+        return self.branches.show_branch_of(message_id)
 
     def delete_message(self, row: int) -> bool:
         """Deletes the message at `row` and everything that branches from it."""
-        if self.is_streaming or self.conversation_id is None:
-            return False
-        message = self.state.message_at(row)
-        if message is None:
-            return False
-        self.store.delete_subtree(message.id)
-        summary = self.store.get_conversation(self.conversation_id)
-        leaf = summary.current_leaf_id if summary is not None else None
-        self.state.show_path(self.store.path_to(leaf) if leaf is not None else ())
-        self._show_path()
-        self._announce()
-        return True
+        return self.branches.delete_message(row)
 
     def stop(self) -> None:
         """Stops the reply now; the text so far stays. The worker confirms with reply_finished."""
         self.replies.stop()
+
+    def _on_reply_failed(self, failure: ReplyFailure) -> None:
+        """A message too long for the window never enters the chat: it goes back to the
+        composer (message_returned) before the failure is told."""
+        if failure.problem == ReplyProblem.PROMPT_TOO_LONG:
+            text = self.branches.take_back_last_message()
+            if text is not None:
+                self.message_returned.emit(text)
+        self.reply_failed.emit(failure)
 
     def _request_reply(self) -> None:
         """Asks for a reply to the branch on screen (its last message is the user's)."""

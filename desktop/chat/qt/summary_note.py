@@ -59,8 +59,8 @@ class SummaryNote(QFrame):
             )
         )
         self._toggle.toggled.connect(self._on_toggle_toggled)
-        self._edited_mark = QLabel(self.tr("(edited)"), self)
-        self._edited_mark.setEnabled(False)
+        self.edited_mark = QLabel(self.tr("(edited)"), self)
+        self.edited_mark.setEnabled(False)
         self._edit_button = QPushButton(self.tr("Edit"), self)
         self._edit_button.clicked.connect(self.start_editing)
         self._save_button = QPushButton(self.tr("Save"), self)
@@ -71,7 +71,7 @@ class SummaryNote(QFrame):
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(self._toggle)
-        header.addWidget(self._edited_mark)
+        header.addWidget(self.edited_mark)
         header.addStretch(1)
         header.addWidget(self._edit_button)
         header.addWidget(self._save_button)
@@ -134,7 +134,7 @@ class SummaryNote(QFrame):
         if not same:
             self._set_editing(False)
             self._body.setPlainText(summary.content)
-        self._edited_mark.setVisible(summary.edited_at is not None)
+        self.edited_mark.setVisible(summary.edited_at is not None)
 
     def start_editing(self) -> None:
         if self._summary is None:

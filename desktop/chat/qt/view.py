@@ -46,11 +46,11 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from desktop.chat.qt.markdown_blocks import RepaintThrottle
 from desktop.chat.qt.message_header import MessageAction
+from desktop.chat.qt.message_links import follow_link
 from desktop.chat.qt.message_model import MessageListModel
 from desktop.chat.qt.message_widget import MessageWidget
 from desktop.core.conversation import Role
-from desktop.core.markdown import COPY_SCHEME, SOURCE_SCHEME
-from desktop.qtkit.safe_text import ask_before_opening, is_openable_link
+from desktop.qtkit.safe_text import ask_before_opening
 from desktop.qtkit.theme import RELAYOUT_ON_FONT_CHANGE
 
 __all__ = ["ChatView"]
@@ -644,6 +644,7 @@ class ChatView(QScrollArea):
         row = self._column.index_of(widget)
         text = self._model.data(self._model.index(row, 0), _Roles.ContentRole) or ""
         QGuiApplication.clipboard().setText(text)
+        widget.show_copied()
         self.copied.emit(text)
 
     def _on_message_action_requested(self, widget: MessageWidget, action: int) -> None:
@@ -668,29 +669,7 @@ class ChatView(QScrollArea):
         return row
 
     def _on_message_anchor_clicked(self, widget: MessageWidget, url: QUrl) -> None:
-        scheme = url.scheme().lower()
-        if scheme == SOURCE_SCHEME:
-            try:
-                number = int(url.path())
-            except ValueError:
-                return
-            self.source_requested.emit(self._column.index_of(widget), number)
-            return
-        if scheme == COPY_SCHEME:
-            try:
-                code = widget.code_block(int(url.path()))
-            except ValueError:
-                return
-            if code is not None:
-                QGuiApplication.clipboard().setText(code)
-                self.copied.emit(code)
-            return
-        if is_openable_link(url):
-            if self.confirm_link(url):
-                self.open_url(url)
-                self.link_opened.emit(url)
-            return
-        # Any other scheme (file:, javascript:, mailto:, ...) is ignored on purpose.
+        follow_link(self, self._column.index_of(widget), widget, url)
 
     # -- scrolling and resizing ---------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from desktop.documents.qt.collections import DocumentCollections
+from desktop.qtkit.plain_text import plain_tooltip
 
 __all__ = ["CollectionChip", "CollectionChips"]
 
@@ -41,7 +42,9 @@ class CollectionChip(QFrame):
         self.label = QLabel(name)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setToolTip(
-            self.tr("Replies in this chat use passages from “{name}”").format(name=name)
+            plain_tooltip(
+                self.tr("Replies in this chat use passages from “{name}”").format(name=name)
+            )
         )
         self.remove_button = QToolButton()
         self.remove_button.setText("×")

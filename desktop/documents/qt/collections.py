@@ -18,6 +18,7 @@ from PySide6.QtCore import QByteArray, QObject, Qt, QThread, Signal, Slot
 from desktop.documents.qt.workers import IndexJob, IndexWorker, RetrievalWorker, SharedEmbedder
 from desktop.engine.probe import PROBE_CACHE_FILE
 from desktop.qtkit.list_model import ModelIndex, RowListModel
+from desktop.qtkit.threads import finish_thread
 
 if TYPE_CHECKING:
     from desktop.documents.index import CollectionInfo, IndexedFile, IndexProgress, UpdateReport
@@ -38,10 +39,7 @@ class CollectionListModel(RowListModel):
         IdRole = Qt.ItemDataRole.UserRole + 1  # int
         InfoRole = Qt.ItemDataRole.UserRole + 2  # CollectionInfo
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
-        Roles.IdRole: QByteArray(b"collectionId"),
-        Roles.InfoRole: QByteArray(b"info"),
-    }
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"collectionId")}
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         info: CollectionInfo | None = self._row_at(index)
@@ -79,11 +77,6 @@ class FileListModel(RowListModel):
         FileRole = Qt.ItemDataRole.UserRole + 1  # IndexedFile
         ProblemRole = Qt.ItemDataRole.UserRole + 2  # UnreadableReason | None
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
-        Roles.FileRole: QByteArray(b"file"),
-        Roles.ProblemRole: QByteArray(b"problem"),
-    }
-
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.collection_id: int | None = None
@@ -114,10 +107,14 @@ class FileListModel(RowListModel):
             UnreadableReason.BINARY: self.tr("not a text file"),
             UnreadableReason.ENCODING: self.tr("not UTF-8 text; save it as UTF-8"),
             UnreadableReason.DAMAGED: self.tr("damaged, or not what its name says"),
-            UnreadableReason.TOO_LARGE: self.tr("too large (over 64 MB)"),
+            UnreadableReason.TOO_LARGE: self.tr("too large (over 64 MB, or too much text)"),
+            UnreadableReason.TOO_SLOW: self.tr("took too long to read"),
             UnreadableReason.NO_TEXT: self.tr("holds no text (a scan without OCR?)"),
             UnreadableReason.IO_ERROR: self.tr("could not be read from disk"),
         }
+        if file.problem == UnreadableReason.NO_TEXT and Path(name).suffix.lower() != ".pdf":
+            # Only a PDF can be a scan; an empty text file is simply empty.
+            reasons[UnreadableReason.NO_TEXT] = self.tr("holds no text")
         reason = reasons.get(file.problem, str(file.problem))
         return self.tr("{name} · Unreadable: {reason}").format(name=name, reason=reason)
 
@@ -249,6 +246,12 @@ class DocumentCollections(QObject):
     def is_paused(self) -> bool:
         return self._paused
 
+    @property
+    def threads(self) -> tuple[QThread, QThread]:
+        """The index thread and the search thread: started by :meth:`start` (after the first
+        frame), stopped by :meth:`shutdown`."""
+        return self._index_thread, self._search_thread
+
     def name_of(self, collection_id: int) -> str | None:
         info = self.collections.info(collection_id)
         return info.name if info is not None else None
@@ -336,8 +339,7 @@ class DocumentCollections(QObject):
         self.cancel()
         self.embedder.interrupt()  # a model being tried in a child process is not waited for
         for thread in (self._index_thread, self._search_thread):
-            thread.quit()
-            thread.wait()
+            finish_thread(thread)  # a file being read stops within a second (budget.py)
         self.embedder.close()
 
     def _new_job(self) -> int:

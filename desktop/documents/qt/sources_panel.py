@@ -11,9 +11,9 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QColor, QDesktopServices, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -59,8 +59,6 @@ class SourceListModel(RowListModel):
 
     class Roles:
         SourceRole = Qt.ItemDataRole.UserRole + 1  # MessageSource
-
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.SourceRole: QByteArray(b"source")}
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         source: MessageSource | None = self._row_at(index)

@@ -8,8 +8,9 @@ the writer commits file by file).
 
 Pause, resume and cancel are plain method calls from the GUI thread: they only set a
 ``threading.Event`` or an int that the indexing loop checks before each file (the index's
-``should_stop``), so they take effect at the next file and never interrupt a transaction. A
-cancelled update leaves every file either as it was or fully re-indexed.
+``should_stop``), before each file and, while a file is read, every 0.1 s
+(``documents.budget``), so they take effect within a second and never interrupt a transaction.
+A cancelled update leaves every file either as it was or fully re-indexed.
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ class SharedEmbedder:
     @property
     def path(self) -> str:
         return self._path
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is loaded in this process (a file that failed never is)."""
+        return self._model is not None
 
     @property
     def model_id(self) -> str:

@@ -14,14 +14,12 @@ from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Any, ClassVar, Final
 
-from PySide6.QtCore import QByteArray, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QObject, Qt, Signal
 
 from desktop.core.conversation import ConversationSummary
-from desktop.qtkit.list_model import RowListModel
+from desktop.qtkit.list_model import ModelIndex, RowListModel
 
 __all__ = ["CONVERSATION_PAGE_SIZE", "ConversationListModel", "PageFetcher"]
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 # Fetches the conversations after ``after`` (None: from the start) in the sidebar's order, at
@@ -68,17 +66,12 @@ class ConversationListModel(RowListModel):
         UpdatedAtRole = Qt.ItemDataRole.UserRole + 4  # float, unix seconds
         ModelFileRole = Qt.ItemDataRole.UserRole + 5  # str, may be empty
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
-        Roles.IdRole: QByteArray(b"conversationId"),
-        Roles.TitleRole: QByteArray(b"title"),
-        Roles.PinnedRole: QByteArray(b"pinned"),
-        Roles.UpdatedAtRole: QByteArray(b"updatedAt"),
-        Roles.ModelFileRole: QByteArray(b"modelFile"),
-    }
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"conversationId")}
+
+    _rows: list[ConversationSummary]  # made empty by the base
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[ConversationSummary] = []
         # Rebuilt lazily after structural changes, so a burst of upserts costs one rebuild.
         self._row_by_id: dict[int, int] | None = {}
         self._fetch: PageFetcher | None = None
@@ -87,7 +80,7 @@ class ConversationListModel(RowListModel):
 
     # -- QAbstractListModel ------------------------------------------------------------------
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         summary = self._row_at(index)
         if summary is None:
             return None
@@ -109,7 +102,7 @@ class ConversationListModel(RowListModel):
             return summary.model_file
         return None
 
-    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Turn an edited title into a ``title_edit_requested``; the model stays as it is.
 
         Returns False because nothing changed here: the caller upserts the saved summary.
@@ -124,16 +117,16 @@ class ConversationListModel(RowListModel):
             self.title_edit_requested.emit(summary.id, title)
         return False
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         """The base's read-only flags, plus editable: a title can be renamed in place."""
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return super().flags(index) | Qt.ItemFlag.ItemIsEditable
 
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008 - Qt signature
+    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008 - Qt signature
         return not parent.isValid() and self._fetch is not None
 
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008 - Qt signature
+    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008 - Qt signature
         """Append the next page from the source; stop asking once a page comes back short."""
         if not self.canFetchMore(parent):
             return

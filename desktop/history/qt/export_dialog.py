@@ -163,9 +163,9 @@ def read_import_file(path: Path) -> list[ImportedConversation]:
 def write_import(
     store: ConversationStore, conversations: Sequence[ImportedConversation]
 ) -> ImportResult:
-    """Adds conversations that :func:`read_import_file` checked to the store."""
-    ids = tuple(store.import_conversation(conversation) for conversation in conversations)
-    return ImportResult(ids)
+    """Adds conversations that :func:`read_import_file` checked to the store, all in one
+    transaction: if one cannot be added, none is."""
+    return ImportResult(store.import_conversations(conversations))
 
 
 class ExportDialog(QDialog):

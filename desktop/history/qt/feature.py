@@ -92,6 +92,7 @@ class HistoryFeature(QObject):
         session = self.session
         session.conversation_changed.connect(self.on_session_conversation_changed)
         session.conversation_opened.connect(self.on_session_conversation_opened)
+        session.conversation_removed.connect(self.sidebar.model().remove)
         bar = self.sidebar
         bar.conversation_selected.connect(self.open_conversation)
         bar.new_chat_requested.connect(self.chat.new_chat)
@@ -226,6 +227,12 @@ class HistoryFeature(QObject):
         self._undo_button = button
         QTimer.singleShot(10_000, button, button.hide)
 
+    def withdraw_undo(self) -> None:
+        """The trash changed by hand: an Undo still offered would be stale."""
+        if self._undo_button is not None and self._undo_button.isVisible():
+            self._undo_button.hide()
+            self.shell.clear_status_message()
+
     def show_trash(self) -> TrashDialog:
         from desktop.history.qt.trash_dialog import TrashDialog
 
@@ -234,15 +241,18 @@ class HistoryFeature(QObject):
 
         def on_restore(conversation_id: int) -> None:
             self.restore_conversation(conversation_id)
+            self.withdraw_undo()  # what it offered to undo is undone, or out of reach
             dialog.set_items(self.store.list_trash())
 
         def on_purge(conversation_id: int) -> None:
             self.store.purge_conversation(conversation_id)
+            self.withdraw_undo()
             dialog.set_items(self.store.list_trash())
 
         def on_empty() -> None:
             for item in self.store.list_trash():
                 self.store.purge_conversation(item.id)
+            self.withdraw_undo()
             dialog.set_items(())
 
         dialog.restore_requested.connect(on_restore)

@@ -9,25 +9,37 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QDate,
     QDateTime,
     QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
     QPointF,
     QRect,
     QSize,
     Qt,
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QTransform
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
 
 from desktop.history.qt.chat_list_model import ConversationListModel
 from desktop.history.qt.search_results import SearchResultsModel
+from desktop.qtkit.list_model import ModelIndex
 
-__all__ = ["ConversationDelegate", "SearchResultDelegate", "begin_row"]
+__all__ = [
+    "ConversationDelegate",
+    "SearchResultDelegate",
+    "TwoLineDelegate",
+    "begin_row",
+    "setup_list_view",
+]
 
-_Index = QModelIndex | QPersistentModelIndex
 
 #: Padding inside a row (pixels) and the space between the title and the date.
 _H_PAD = 8
@@ -51,11 +63,31 @@ def _pin_path() -> QPainterPath:
 _PIN = _pin_path()
 
 
+def setup_list_view(
+    view: QListView,
+    model: QAbstractItemModel,
+    delegate: QStyledItemDelegate,
+    name: str,
+    selection: QAbstractItemView.SelectionMode = QAbstractItemView.SelectionMode.SingleSelection,
+    edit: QAbstractItemView.EditTrigger = QAbstractItemView.EditTrigger.NoEditTriggers,
+) -> None:
+    """The setup every list in history/ shares (the chat list, the search results, the trash):
+    rows drawn by ``delegate``, all of one height (so thousands of rows cost nothing until they
+    scroll into view), never a horizontal scroll bar, and ``name`` for screen readers."""
+    view.setModel(model)
+    view.setItemDelegate(delegate)
+    view.setUniformItemSizes(True)
+    view.setSelectionMode(selection)
+    view.setEditTriggers(edit)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setAccessibleName(name)
+
+
 def begin_row(
     delegate: QStyledItemDelegate,
     painter: QPainter,
     option: QStyleOptionViewItem,
-    index: _Index,
+    index: ModelIndex,
 ) -> tuple[QStyleOptionViewItem, QPalette.ColorGroup, bool, QColor, QColor]:
     """Starts painting a row the way every list in history/ does (the sidebar's delegates and
     the trash's): the style's own background (hover, selection) without its text, then the
@@ -95,11 +127,11 @@ class ConversationDelegate(QStyledItemDelegate):
     cost nothing until they scroll into view.
     """
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
         height = option.fontMetrics.height() + 2 * _V_PAD
         return QSize(max(option.rect.width(), 100), max(height, _PIN_SIZE + 2 * _V_PAD))
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         opt, _group, selected, text_color, dim_color = begin_row(self, painter, option, index)
         if selected:
             dim_color.setAlphaF(0.75)
@@ -163,7 +195,21 @@ class ConversationDelegate(QStyledItemDelegate):
         return self.tr("d MMM", "date earlier this year")
 
 
-class SearchResultDelegate(QStyledItemDelegate):
+class TwoLineDelegate(QStyledItemDelegate):
+    """A row of two lines of text (a search hit, a trashed chat): its height, and where its
+    text goes inside the padding every list in history/ uses."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
+        height = 2 * option.fontMetrics.height() + 2 * _V_PAD + 2
+        return QSize(max(option.rect.width(), 100), height)
+
+    @staticmethod
+    def text_rect(option: QStyleOptionViewItem) -> QRect:
+        """The row's rectangle less its padding."""
+        return option.rect.adjusted(_H_PAD, _V_PAD, -_H_PAD, -_V_PAD)
+
+
+class SearchResultDelegate(TwoLineDelegate):
     """Two lines per hit: the chat title in bold, then the snippet with its matches bold.
 
     The snippet is drawn segment by segment as plain text (never parsed as HTML). When the
@@ -171,17 +217,13 @@ class SearchResultDelegate(QStyledItemDelegate):
     stays in view.
     """
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        height = 2 * option.fontMetrics.height() + 2 * _V_PAD + 2
-        return QSize(max(option.rect.width(), 100), height)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         opt, group, selected, text_color, dim_color = begin_row(self, painter, option, index)
         mark_color = QColor(opt.palette.color(group, QPalette.ColorRole.Highlight))
         mark_color.setAlphaF(0.28)
 
         roles = SearchResultsModel.Roles
-        rect = opt.rect.adjusted(_H_PAD, _V_PAD, -_H_PAD, -_V_PAD)
+        rect = self.text_rect(opt)
         line_height = opt.fontMetrics.height()
         bold = QFont(opt.font)
         bold.setBold(True)

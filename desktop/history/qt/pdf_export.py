@@ -13,7 +13,6 @@ family after the Latin one so Chinese text has a font even where fallback is poo
 from __future__ import annotations
 
 import html
-import math
 import os
 import tempfile
 from pathlib import Path
@@ -21,20 +20,15 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QMarginsF, QObject
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from desktop.core.conversation import Role, StoredMessage
+from desktop.core.conversation import Role
 from desktop.core.design import LIGHT
 from desktop.store.export import (
     ExportConversation,
     ExportLabels,
     conversation_metadata,
-    documents_note_text,
-    headline_generation,
-    message_metadata,
     render_reply_html,
     source_place,
-    summaries_by_message,
-    summary_title,
-    transcript_events,
+    transcript_parts,
     without_thinking,
 )
 
@@ -131,18 +125,11 @@ def _plain_block(text: str) -> str:
     return f'<p style="white-space:pre-wrap;">{_esc(text)}</p>'
 
 
-def _thinking_block(message: StoredMessage, labels: ExportLabels) -> str:
-    """A reply's thinking, muted and indented: paper cannot fold it away."""
-    seconds = message.thinking_seconds
-    title = (
-        labels.fill("thought_for", seconds=max(1, round(seconds)))
-        if seconds is not None and math.isfinite(seconds)
-        else labels.thinking
-    )
+def _muted_block(title: str, text: str) -> str:
+    """A reply's thinking or a running summary, muted and indented: paper cannot fold it away."""
     return (
         f'<p style="color:{_MUTED}; margin-left:16px;"><i>{_esc(title)}</i></p>'
-        f'<p style="white-space:pre-wrap; color:{_MUTED}; margin-left:16px;">'
-        f"{_esc(message.thinking.strip())}</p>"
+        f'<p style="white-space:pre-wrap; color:{_MUTED}; margin-left:16px;">{_esc(text)}</p>'
     )
 
 
@@ -155,7 +142,6 @@ def pdf_html(
     """The HTML the PDF is printed from, in the subset QTextDocument lays out."""
     labels = labels or export_labels()
     summary = conversation.summary
-    known = headline_generation(conversation)
     out = [f"<h1>{_esc(summary.title)}</h1>", '<table cellspacing="0" cellpadding="2">']
     for name, value in conversation_metadata(conversation, labels):
         out.append(
@@ -166,21 +152,18 @@ def pdf_html(
     if summary.system_prompt:
         out.append(f"<p><b>{_esc(labels.system_prompt)}</b></p>")
         out.append(_plain_block(summary.system_prompt))
-    notes = summaries_by_message(conversation)
-    for event in transcript_events(conversation, all_branches=all_branches):
+    for part in transcript_parts(conversation, labels, all_branches=all_branches):
+        event, message = part.event, part.event.message
         if event.kind == "branch_start":
-            title = labels.fill("branch", path=event.path, index=event.index, count=event.count)
             mark = f" — {labels.current_branch}" if event.current else ""
             out.append("<hr>")
-            out.append(f'<p style="color:{_MUTED};"><b>{_esc(title + mark)}</b></p>')
-        elif event.kind == "message" and event.message is not None:
-            message = event.message
-            meta = " · ".join(message_metadata(message, labels, known=known))
-            out.append(f"<h3>{_esc(labels.role(message.role))}</h3>")
-            out.append(f'<p style="color:{_MUTED}; font-size:small;">{_esc(meta)}</p>')
+            out.append(f'<p style="color:{_MUTED};"><b>{_esc(part.heading + mark)}</b></p>')
+        elif event.kind == "message" and message is not None:
+            out.append(f"<h3>{_esc(part.role)}</h3>")
+            out.append(f'<p style="color:{_MUTED}; font-size:small;">{_esc(part.meta)}</p>')
             if message.role is Role.ASSISTANT:
-                if message.thinking.strip():
-                    out.append(_thinking_block(message, labels))
+                if part.thinking:
+                    out.append(_muted_block(part.thinking_title, part.thinking))
                 out.append(render_reply_html(message.content, labels))
             else:
                 out.append(_plain_block(message.content))
@@ -191,19 +174,26 @@ def pdf_html(
                     f"{_esc(source_place(s, labels))} ({_esc(s.file)})</p>"
                     for s in message.sources
                 ]
-            if note_text := documents_note_text(message, labels):
-                out.append(
-                    f'<p style="color:{_MUTED}; font-size:small;"><i>{_esc(note_text)}</i></p>'
-                )
-            note = notes.get(message.id)
-            if note is not None and note.content.strip():
-                out.append(
-                    f'<p style="color:{_MUTED}; margin-left:16px;">'
-                    f"<i>{_esc(summary_title(note, labels))}</i></p>"
-                    f'<p style="white-space:pre-wrap; color:{_MUTED}; margin-left:16px;">'
-                    f"{_esc(note.content.strip())}</p>"
-                )
+            if note := part.documents_note:
+                out.append(f'<p style="color:{_MUTED}; font-size:small;"><i>{_esc(note)}</i></p>')
+            if part.summary:
+                out.append(_muted_block(part.summary_title, part.summary))
     return "<html><body>" + "\n".join(out) + "</body></html>"
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system can say (Linux);
+    elsewhere set and restored at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def export_pdf(
@@ -253,6 +243,9 @@ def export_pdf(
             raise OSError(
                 translate("PdfExport", "The PDF could not be written to {path}.").format(path=path)
             )
+        # mkstemp made it 0600; an export is the user's own file, made as the other exports
+        # are (open() with the umask: 0644 under the usual 022).
+        os.chmod(temp_name, 0o666 & ~current_umask())
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

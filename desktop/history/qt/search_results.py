@@ -12,16 +12,14 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, ClassVar
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
-from desktop.qtkit.list_model import RowListModel
+from desktop.qtkit.list_model import ModelIndex, RowListModel
 from desktop.store.conversations import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
 
 __all__ = ["SearchResultsModel", "parse_snippet", "snippet_html"]
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def parse_snippet(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -96,20 +94,9 @@ class SearchResultsModel(RowListModel):
         MatchRangesRole = Qt.ItemDataRole.UserRole + 5  # tuple of (start, length) in display
         RankRole = Qt.ItemDataRole.UserRole + 6  # float, as the store gave it
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
-        Roles.ConversationIdRole: QByteArray(b"conversationId"),
-        Roles.MessageIdRole: QByteArray(b"messageId"),
-        Roles.TitleRole: QByteArray(b"title"),
-        Roles.SnippetHtmlRole: QByteArray(b"snippetHtml"),
-        Roles.MatchRangesRole: QByteArray(b"matchRanges"),
-        Roles.RankRole: QByteArray(b"rank"),
-    }
+    _rows: list[_HitRow]  # made empty by the base
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[_HitRow] = []
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self._row_at(index)
         if row is None:
             return None
@@ -135,15 +122,19 @@ class SearchResultsModel(RowListModel):
     def set_hits(self, hits: Sequence[SearchHit]) -> None:
         """Replace the results (one ``modelReset``)."""
         rows = []
+        authors = {"user": self.tr("You"), "assistant": self.tr("Assistant")}
         for hit in hits:
-            plain, ranges = parse_snippet(hit.snippet)
+            # Who wrote the matched message leads its snippet ("You: … match …").
+            author = authors.get(hit.role, "")
+            snippet = f"{author}: {hit.snippet}" if author else hit.snippet
+            plain, ranges = parse_snippet(snippet)
             rows.append(
                 _HitRow(
                     hit=hit,
                     title=_strip_marks(hit.title),
                     plain=plain,
                     ranges=ranges,
-                    html=snippet_html(hit.snippet),
+                    html=snippet_html(snippet),
                 )
             )
         self.beginResetModel()

@@ -50,7 +50,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.history.qt.chat_list_model import ConversationListModel
-from desktop.history.qt.list_delegates import ConversationDelegate, SearchResultDelegate
+from desktop.history.qt.list_delegates import (
+    ConversationDelegate,
+    SearchResultDelegate,
+    setup_list_view,
+)
 from desktop.history.qt.search_results import SearchResultsModel
 from desktop.store.conversations import SearchHit
 
@@ -208,14 +212,14 @@ class Sidebar(QWidget):
         self._debounce.timeout.connect(self._emit_search)
 
         self._list = _ConversationView(self)
-        self._list.setModel(self._model)
-        self._list.setItemDelegate(ConversationDelegate(self._list))
-        self._list.setUniformItemSizes(True)
-        self._list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self._list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
-        self._list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        setup_list_view(
+            self._list,
+            self._model,
+            ConversationDelegate(self._list),
+            self.tr("Chats"),
+            edit=QAbstractItemView.EditTrigger.EditKeyPressed,
+        )
         self._list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self._list.setAccessibleName(self.tr("Chats"))
         self._list.navigated.connect(self._on_list_navigated)
         self._list.row_clicked.connect(self._on_list_navigated)
         self._list.delete_pressed.connect(self._on_list_delete_pressed)
@@ -226,14 +230,13 @@ class Sidebar(QWidget):
         self._model.rowsInserted.connect(self._on_model_rows_changed)
 
         self._results_view = _ResultsView(self)
-        self._results_view.setModel(self._results)
-        self._results_view.setItemDelegate(SearchResultDelegate(self._results_view))
-        self._results_view.setUniformItemSizes(True)
-        self._results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self._results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        setup_list_view(
+            self._results_view,
+            self._results,
+            SearchResultDelegate(self._results_view),
+            self.tr("Search results"),
+        )
         self._results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self._results_view.setAccessibleName(self.tr("Search results"))
         self._results_view.hit_chosen.connect(self._on_hit_chosen)
 
         self._no_matches = QLabel(self.tr("No matches"), self)
@@ -268,6 +271,9 @@ class Sidebar(QWidget):
         self.delete_action = QAction(self.tr("Delete"), self)
         self.delete_action.setShortcut(Qt.Key.Key_Delete)
         self.delete_action.triggered.connect(self._on_delete_action_triggered)
+        # What Help › Keyboard shortcuts lists them as (desktop/shell/shortcuts_dialog.py).
+        self.rename_action.setToolTip(self.tr("Rename the selected chat"))
+        self.delete_action.setToolTip(self.tr("Move the selected chat to the trash"))
         for action in (self.rename_action, self.delete_action):
             # Shown in the menu as a hint only; the list handles the keys itself.
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog
 
+from desktop.qtkit.threads import finish_pool
 from desktop.shell.feature import Shell
 from desktop.store.conversations import ConversationStore, StoreError
 
@@ -61,7 +62,7 @@ class ChatTransfers(QObject):
         """Stops a running export (what it wrote is removed) and waits for the pool."""
         if self.job is not None:
             self.job.cancel()
-        self.pool.waitForDone()
+        finish_pool(self.pool)
 
     def choose_export(self) -> None:
         from desktop.history.qt.export_dialog import ExportDialog, default_file_name, filter_for
@@ -222,8 +223,8 @@ class ChatTransfers(QObject):
             self.export_finished.emit(False)
             return
         self.shell.show_status_message(
-            self.tr("Exported {n} chats to {path}").format(
-                n=len(result.paths), path=str(destination)
+            self.tr("Exported %n chats to {path}", "", len(result.paths)).format(
+                path=str(destination)
             ),
             8000,
         )
@@ -281,8 +282,8 @@ class ChatTransfers(QObject):
             return
         self.imported.emit()
         self.shell.show_status_message(
-            self.tr("Imported {n} chats from {name}").format(
-                n=len(result.conversation_ids), name=path.name
+            self.tr("Imported %n chat(s) from {name}", "", len(result.conversation_ids)).format(
+                name=path.name
             ),
             8000,
         )

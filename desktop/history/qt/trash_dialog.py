@@ -16,11 +16,8 @@ from PySide6.QtCore import (
     QByteArray,
     QDate,
     QDateTime,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QRect,
-    QSize,
     Qt,
     Signal,
 )
@@ -34,25 +31,20 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.conversation import ConversationSummary
-from desktop.history.qt.list_delegates import begin_row
-from desktop.qtkit.list_model import RowListModel
+from desktop.history.qt.list_delegates import TwoLineDelegate, begin_row, setup_list_view
+from desktop.qtkit.list_model import ModelIndex, RowListModel
 
 __all__ = ["RETENTION_DAYS", "TrashDialog", "TrashListModel"]
 
-_Index = QModelIndex | QPersistentModelIndex
 
 #: Chats stay in the trash this long before the store removes them for good.
 RETENTION_DAYS = 30
-
-_H_PAD = 8
-_V_PAD = 6
 
 
 class TrashListModel(RowListModel):
@@ -67,17 +59,11 @@ class TrashListModel(RowListModel):
         TitleRole = Qt.ItemDataRole.UserRole + 2  # str
         DeletedAtRole = Qt.ItemDataRole.UserRole + 3  # float, unix seconds
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
-        Roles.IdRole: QByteArray(b"conversationId"),
-        Roles.TitleRole: QByteArray(b"title"),
-        Roles.DeletedAtRole: QByteArray(b"deletedAt"),
-    }
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"conversationId")}
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ConversationSummary] = []
+    _rows: list[ConversationSummary]  # made empty by the base
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         summary = self._row_at(index)
         if summary is None:
             return None
@@ -103,21 +89,17 @@ class TrashListModel(RowListModel):
         return self._rows[row]
 
 
-class _TrashDelegate(QStyledItemDelegate):
+class _TrashDelegate(TwoLineDelegate):
     """Two lines: the title, then when it was deleted and when it goes for good."""
 
     def __init__(self, retention_days: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._retention_days = retention_days
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        height = 2 * option.fontMetrics.height() + 2 * _V_PAD + 2
-        return QSize(max(option.rect.width(), 100), height)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         opt, _group, _selected, text_color, dim_color = begin_row(self, painter, option, index)
 
-        rect = opt.rect.adjusted(_H_PAD, _V_PAD, -_H_PAD, -_V_PAD)
+        rect = self.text_rect(opt)
         line = opt.fontMetrics.height()
         align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         painter.save()
@@ -204,13 +186,13 @@ class TrashDialog(QDialog):
         self._note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         self._list = QListView(self)
-        self._list.setModel(self._model)
-        self._list.setItemDelegate(_TrashDelegate(retention_days, self._list))
-        self._list.setUniformItemSizes(True)
-        self._list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self._list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._list.setAccessibleName(self.tr("Deleted chats"))
+        setup_list_view(
+            self._list,
+            self._model,
+            _TrashDelegate(retention_days, self._list),
+            self.tr("Deleted chats"),
+            QAbstractItemView.SelectionMode.ExtendedSelection,
+        )
         self._list.selectionModel().selectionChanged.connect(self._update_buttons)
         self._model.modelReset.connect(self._update_buttons)
 

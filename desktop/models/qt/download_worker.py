@@ -15,6 +15,7 @@ the bytes stopped.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from desktop.models.transfer import (
     download,
 )
 
+log = logging.getLogger(__name__)
+
 __all__ = ["DownloadFile", "DownloadRequest", "DownloadState", "DownloadWorker"]
 
 
@@ -39,6 +42,7 @@ class DownloadState(StrEnum):
     QUEUED = "queued"
     DOWNLOADING = "downloading"
     STALLED = "stalled"  # no bytes for a while; retrying by itself
+    RETRYING = "retrying"  # an attempt failed (5xx, dropped); the next one starts soon
     VERIFYING = "verifying"
     PAUSED = "paused"
     FINISHED = "finished"
@@ -83,12 +87,14 @@ class DownloadWorker(QObject):
         download_finished(id, path): every file verified and in place; ``path`` is files[0].
         download_failed(id, reason): a plain sentence (a TransferError's text).
         state_changed(id, state): a :class:`DownloadState` value as str.
+        retry_scheduled(id, seconds): an attempt failed; the next one starts in ``seconds``.
     """
 
     download_progress = Signal(str, "qint64", "qint64", float)
     download_finished = Signal(str, str)
     download_failed = Signal(str, str)
     state_changed = Signal(str, str)
+    retry_scheduled = Signal(str, float)
     _job_ended = Signal(str, str, str)  # id, outcome or "failed", reason
 
     def __init__(
@@ -196,9 +202,12 @@ class DownloadWorker(QObject):
                 def progress(p: TransferProgress, base: int = offset) -> None:
                     state = {
                         TransferState.STALLED: DownloadState.STALLED,
+                        TransferState.RETRYING: DownloadState.RETRYING,
                         TransferState.VERIFYING: DownloadState.VERIFYING,
                         TransferState.DOWNLOADING: DownloadState.DOWNLOADING,
                     }.get(p.state)
+                    if p.state is TransferState.RETRYING:
+                        self.retry_scheduled.emit(req.id, float(p.retry_in))
                     if state is not None and state is not last_state[0]:
                         last_state[0] = state
                         self.state_changed.emit(req.id, state.value)
@@ -221,9 +230,13 @@ class DownloadWorker(QObject):
                     return
                 offset += f.size
         except TransferError as exc:
+            # The log keeps what the row's sentence leaves out: sha256 expected and actual,
+            # HTTP status, errno.
+            log.warning("download %s failed (%s): %s [%s]", req.id, exc.problem, exc, exc.detail)
             self._job_ended.emit(req.id, "failed", str(exc))
             return
         except Exception as exc:  # a bug must not leave the row spinning forever
+            log.exception("download %s failed unexpectedly", req.id)
             self._job_ended.emit(req.id, "failed", f"Unexpected error: {exc!r}")
             return
         self._job_ended.emit(req.id, TransferOutcome.DONE.value, "")

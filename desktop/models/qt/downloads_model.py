@@ -52,6 +52,7 @@ class DownloadRow:
     state: str = DownloadState.QUEUED.value
     reason: str = ""  # why it failed, a plain sentence
     path: str = ""  # what the library loads once finished
+    retry_in: float = 0.0  # RETRYING: seconds until the next attempt, when it was scheduled
 
 
 class DownloadListModel(RowTableModel):
@@ -71,23 +72,12 @@ class DownloadListModel(RowTableModel):
         ReasonRole = Qt.ItemDataRole.UserRole + 7  # str
         PathRole = Qt.ItemDataRole.UserRole + 8  # str
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
-        Roles.IdRole: QByteArray(b"downloadId"),
-        Roles.StateRole: QByteArray(b"state"),
-        Roles.FractionRole: QByteArray(b"fraction"),
-        Roles.DoneRole: QByteArray(b"done"),
-        Roles.TotalRole: QByteArray(b"total"),
-        Roles.SpeedRole: QByteArray(b"speed"),
-        Roles.ReasonRole: QByteArray(b"reason"),
-        Roles.PathRole: QByteArray(b"path"),
-    }
+    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"downloadId")}
 
     TITLE, PROGRESS, BYTES, SPEED, TIME_LEFT, STATE = range(6)
     COLUMNS = 6
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[DownloadRow] = []
+    _rows: list[DownloadRow]  # made empty by the base
 
     # -- the table shape --
 
@@ -106,6 +96,7 @@ class DownloadListModel(RowTableModel):
             DownloadState.QUEUED: self.tr("Waiting"),
             DownloadState.DOWNLOADING: self.tr("Downloading"),
             DownloadState.STALLED: self.tr("Stalled, retrying"),
+            DownloadState.RETRYING: self.tr("Retrying"),
             DownloadState.VERIFYING: self.tr("Verifying"),
             DownloadState.PAUSED: self.tr("Paused"),
             DownloadState.FINISHED: self.tr("Done, verified"),
@@ -155,6 +146,8 @@ class DownloadListModel(RowTableModel):
                     return format_duration((row.total - row.done) / row.speed)
                 return ""
             if column == self.STATE:
+                if row.state == DownloadState.RETRYING and row.retry_in > 0:
+                    return self.tr("Retrying in %n s", "", max(1, round(row.retry_in)))
                 return self.state_text(row.state)
         if role == Qt.ItemDataRole.ToolTipRole:
             if row.reason:
@@ -240,6 +233,8 @@ class DownloadQueue(QObject):
             worker.download_finished.connect(self.on_worker_download_finished)
             worker.download_failed.connect(self.on_worker_download_failed)
             worker.state_changed.connect(self.on_worker_state_changed)
+            worker.retry_scheduled.connect(self.on_worker_retry_scheduled)
+        self._reasons: dict[str, str] = {}  # why a kept download failed, kept across restarts
         self._restore()
 
     # -- kept across restarts --
@@ -252,6 +247,7 @@ class DownloadQueue(QObject):
         try:
             saved = json.loads(self._state_file.read_text(encoding="utf-8"))
             requests = [_request_from_json(item) for item in saved["downloads"]]
+            reasons = {str(item["id"]): str(item.get("reason", "")) for item in saved["downloads"]}
         except FileNotFoundError:
             return
         except (OSError, ValueError, KeyError, TypeError):
@@ -260,14 +256,17 @@ class DownloadQueue(QObject):
             if request.id in self._requests or request.files[0].path.exists():
                 continue
             self._requests[request.id] = request
-            done = sum(_part_size(f.path) for f in request.files)
+            reason = reasons.get(request.id, "")
+            if reason:  # it failed last time: it comes back failed, with its reason
+                self._reasons[request.id] = reason
             self.model.add(
                 DownloadRow(
                     request.id,
                     request.title or request.id,
                     request.total,
-                    done=done,
-                    state=DownloadState.PAUSED.value,
+                    done=bytes_on_disk(request),
+                    state=(DownloadState.FAILED if reason else DownloadState.PAUSED).value,
+                    reason=reason,
                 )
             )
 
@@ -276,7 +275,10 @@ class DownloadQueue(QObject):
             return
         payload = {
             "version": 1,
-            "downloads": [_request_to_json(r) for r in self._requests.values()],
+            "downloads": [
+                {**_request_to_json(r), "reason": self._reasons.get(r.id, "")}
+                for r in self._requests.values()
+            ],
         }
         try:
             self._state_file.parent.mkdir(parents=True, exist_ok=True)
@@ -287,6 +289,7 @@ class DownloadQueue(QObject):
             return
 
     def _forget(self, download_id: str) -> None:
+        self._reasons.pop(download_id, None)
         if self._requests.pop(download_id, None) is not None:
             self._save()
 
@@ -305,6 +308,8 @@ class DownloadQueue(QObject):
     def resume(self, download_id: str) -> None:
         """Resume a paused download, or retry a failed one (the part file is kept)."""
         self.model.update(download_id, reason="")
+        if self._reasons.pop(download_id, None):
+            self._save()
         request = self._requests.get(download_id)
         if request is not None and download_id not in self._sent:
             # Left by the last run: hand it to the worker, which resumes from the .part file.
@@ -355,14 +360,37 @@ class DownloadQueue(QObject):
         self._forget(download_id)
         self.download_finished.emit(download_id, path)
 
+    @Slot(str, float)
+    def on_worker_retry_scheduled(self, download_id: str, seconds: float) -> None:
+        self.model.update(download_id, retry_in=seconds, speed=0.0)
+
     @Slot(str, str)
     def on_worker_download_failed(self, download_id: str, reason: str) -> None:
-        self.model.update(download_id, reason=reason, speed=0.0)
+        request = self._requests.get(download_id)
+        changes: dict[str, Any] = {"reason": reason, "speed": 0.0}
+        if request is not None:
+            # What is on disk now, not the last progress report (a full disk stops a write
+            # between two reports); kept with its reason for the next start.
+            changes["done"] = bytes_on_disk(request)
+            self._reasons[download_id] = reason
+            self._save()
+        self.model.update(download_id, **changes)
         self.download_failed.emit(download_id, reason)
 
 
 def _part_path(path: Path, suffix: str = ".part") -> Path:
     return path.with_name(path.name + suffix)
+
+
+def bytes_on_disk(request: DownloadRequest) -> int:
+    """The request's bytes on disk: its finished files and the parts of the others."""
+    total = 0
+    for file in request.files:
+        try:
+            total += file.path.stat().st_size
+        except OSError:
+            total += _part_size(file.path)
+    return total
 
 
 def _part_size(path: Path) -> int:

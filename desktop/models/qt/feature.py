@@ -4,8 +4,8 @@ Installs into the shell (desktop/shell/feature.py): the welcome page, the Model 
 File menu (Models…, Open model file…, the starter model, Unload) and Chat › Model settings…;
 the model picker, load progress with Cancel and the backend in the status bar; the offer to load
 the model a reopened chat used; GGUF files dropped on the window; the Models tab of
-Edit › Settings; the model's lines in About. It maps the settings (global and per model) to
-what a load and a reply use.
+Edit › Settings; the model's lines in About. What a load and a reply use is read from the
+settings (global and per model) by :class:`desktop.models.settings_map.SettingsMap`.
 
 It talks to the chat session only through the session's public signals and methods (typed here
 as :class:`ModelSession`), and makes the chat's settings value with a factory the app passes in,
@@ -22,7 +22,6 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMenu,
     QMessageBox,
@@ -32,12 +31,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.settings import Settings, default_data_dir, parse_gpu_layers
-from desktop.engine.llama import GPU_LAYERS_ALL, LoadOptions, SamplingOptions
-from desktop.engine.starter import STARTER_FILE_NAME, starter_installed
+from desktop.core.remote import is_remote_locator
+from desktop.core.settings import Settings
+from desktop.engine.llama import LoadOptions
+from desktop.engine.starter import starter_installed
 from desktop.models.qt.model_messages import ModelMessages
-from desktop.models.qt.services import BROWSE_TAB, LIBRARY_TAB, ModelServices, dropped_models
+from desktop.models.qt.services import (
+    BROWSE_TAB,
+    DOWNLOADS_TAB,
+    LIBRARY_TAB,
+    ModelServices,
+    dropped_models,
+)
 from desktop.models.qt.welcome_page import WelcomePage
+from desktop.models.settings_map import SettingsMap, library_models, model_key, models_folder
+from desktop.qtkit.notice_bar import NoticeBar
+from desktop.qtkit.plain_text import plain_tooltip
 from desktop.shell.feature import Shell
 
 if TYPE_CHECKING:
@@ -85,8 +94,8 @@ class ModelsFeature(QObject):
         super().__init__()
         self.session = session
         self.settings = settings
-        self.make_chat_settings = make_chat_settings
-        """Builds the chat's settings value (ChatSettings) from keyword arguments."""
+        self.settings_map = SettingsMap(settings, make_chat_settings)
+        """The settings as a load and a reply use them."""
         self.shell: Shell  # set by install()
         self.model_path = ""
         """The loaded model as the user asked for it; "" is the starter."""
@@ -100,6 +109,13 @@ class ModelsFeature(QObject):
         self.model_manager: ModelManager | None = None
         """Made the first time the user opens it (File › Models…)."""
         self.messages = ModelMessages(self)
+        self.manager_tabs: list[tuple[Callable[[], QWidget], str]] = []
+        """Tabs other features add to the model manager (the remote servers' tab), made with
+        the manager; see add_manager_tab."""
+        self.server_fault_text: Callable[[str, str, float | None], str] = (
+            lambda fault, host, retry_after: f"{host}: {fault}"
+        )
+        """Words for a remote server's fault (the remote feature's, wired by desktop/app.py)."""
 
     def install(self, shell: Shell) -> None:
         """Puts the welcome page, the model actions and the status widgets into ``shell``."""
@@ -160,21 +176,10 @@ class ModelsFeature(QObject):
 
     def _build_offer_bar(self) -> QWidget:
         """'This chat used …': offered when a reopened chat used another model."""
-        self.offer_bar = QWidget()
-        self.offer_bar.setAutoFillBackground(True)
-        self.offer_bar.setBackgroundRole(self.offer_bar.backgroundRole().AlternateBase)
-        offer_layout = QHBoxLayout(self.offer_bar)
-        offer_layout.setContentsMargins(12, 4, 12, 4)
-        self.offer_label = QLabel()
-        self.offer_label.setTextFormat(Qt.TextFormat.PlainText)
-        offer_layout.addWidget(self.offer_label, 1)
-        offer_load = QPushButton(self.tr("Load that model"))
-        offer_load.clicked.connect(self.load_offered_model)
-        offer_layout.addWidget(offer_load)
-        offer_dismiss = QPushButton(self.tr("Keep the current one"))
-        offer_dismiss.clicked.connect(lambda: self.offer_bar.hide())
-        offer_layout.addWidget(offer_dismiss)
-        self.offer_bar.hide()
+        self.offer_bar = NoticeBar(wrap=False)
+        self.offer_label = self.offer_bar.label
+        self.offer_bar.add_button(self.tr("Load that model"), self.load_offered_model)
+        self.offer_bar.add_button(self.tr("Keep the current one"), self.offer_bar.hide)
         return self.offer_bar
 
     def _build_status(self, shell: Shell) -> None:
@@ -215,57 +220,25 @@ class ModelsFeature(QObject):
 
     # Settings mapping ------------------------------------------------------------------------
 
-    @staticmethod
-    def model_key(path: str) -> str:
-        """The name per-model settings are stored under: the file's name, or the starter's."""
-        return Path(path).name if path else STARTER_FILE_NAME
+    model_key = staticmethod(model_key)
 
     def load_options_for(self, path: str) -> LoadOptions:
-        key = self.model_key(path)
-        get = self.settings.get
-        try:
-            layers = parse_gpu_layers(str(get("model.gpu_layers", key)))
-        except ValueError:
-            layers = None
+        """How the model at ``path`` is loaded (:meth:`SettingsMap.load_options`)."""
+        return self.settings_map.load_options(path, self._gpu_offload)
+
+    def _gpu_offload(self) -> bool:
         shell = self.shell
-        if layers is None and shell.backend is None and shell.backend_pending:
+        if shell.backend is None and shell.backend_pending:
             # "auto" asked for before the inference thread named the backend (a load in the
             # first moments after start): name it here rather than guess CPU.
             from desktop.engine.llama import backend_info
 
             shell.set_backend(backend_info())
-        if layers is None:  # auto: everything on the GPU when llama.cpp can offload at all
-            layers = GPU_LAYERS_ALL if shell.gpu_offload else 0
-        threads = int(get("model.threads", key))
-        return LoadOptions(
-            n_ctx=int(get("model.n_ctx", key)),
-            n_gpu_layers=layers,
-            n_threads=threads or None,
-            n_batch=int(get("model.batch", key)),
-            flash_attn=bool(get("model.flash_attn", key)),
-            use_mmap=bool(get("model.mmap", key)),
-        )
+        return shell.gpu_offload
 
     def chat_settings_for(self, path: str) -> Any:
         """What a reply with the model at ``path`` uses (the chat's ChatSettings)."""
-        key = self.model_key(path)
-        get = self.settings.get
-        seed = int(get("sampling.seed", key))
-        return self.make_chat_settings(
-            system_prompt=str(get("chat.system_prompt", key)),
-            sampling=SamplingOptions(
-                temperature=float(get("sampling.temperature", key)),
-                top_p=float(get("sampling.top_p", key)),
-                top_k=int(get("sampling.top_k", key)),
-                min_p=float(get("sampling.min_p", key)),
-                repeat_penalty=float(get("sampling.repeat_penalty", key)),
-                max_tokens=int(get("sampling.max_tokens", key)),
-                seed=None if seed < 0 else seed,
-            ),
-            thinking=bool(get("reasoning.enabled", key)),
-            thinking_budget=max(0, int(get("reasoning.budget", key))),
-            reasoning_effort=str(get("reasoning.effort", key)),
-        )
+        return self.settings_map.chat_settings(path)
 
     def loaded_chat_settings(self) -> Any:
         """The loaded model's chat settings; None without a model (the chat's protocol)."""
@@ -293,6 +266,22 @@ class ModelsFeature(QObject):
         if path:
             self.load_model(path)
 
+    def add_manager_tab(self, factory: Callable[[], QWidget], title: str) -> int:
+        """Adds a tab to the model manager (made when it first opens); returns its index for
+        show_model_manager. A tab with a ``load_requested(str)`` signal loads what it asks."""
+        self.manager_tabs.append((factory, title))
+        if self.model_manager is not None:
+            self._add_tab(self.model_manager, factory, title)
+        return DOWNLOADS_TAB + len(self.manager_tabs)
+
+    @staticmethod
+    def _add_tab(manager: ModelManager, factory: Callable[[], QWidget], title: str) -> None:
+        widget = factory()
+        manager.tabs.addTab(widget, title)
+        load_requested = getattr(widget, "load_requested", None)
+        if load_requested is not None:
+            load_requested.connect(manager.request_load)
+
     def show_model_manager(self, tab: int = LIBRARY_TAB) -> ModelManager:
         """Opens the model manager (made on first use) on ``tab``."""
         if self.model_manager is None:
@@ -303,13 +292,13 @@ class ModelsFeature(QObject):
             if self.model_services is None and self.make_model_services is not None:
                 self.model_services = self.make_model_services()
             if self.model_services is None:
-                folder = str(self.settings.get("library.models_dir"))
-                models_dir = Path(folder) if folder else default_data_dir() / "models"
                 self.model_services = ModelServices(
-                    self.settings, models_dir, None, None, self.shell
+                    self.settings, models_folder(self.settings), None, None, self.shell
                 )
             self.model_manager = ModelManager(self.model_services, self.shell)
             self.model_manager.load_requested.connect(self.load_model)
+            for factory, title in self.manager_tabs:
+                self._add_tab(self.model_manager, factory, title)
         self.model_manager.open_tab(tab)
         return self.model_manager
 
@@ -321,37 +310,13 @@ class ModelsFeature(QObject):
         """A .gguf dropped on the window goes to the library, as if dropped on the manager."""
         self.show_model_manager(LIBRARY_TAB).dropEvent(event)
 
-    def library_models(self, limit: int = 40) -> list[Path]:
-        """GGUF models in the models folder and the extra folders, without reading them:
-        a later part of a split model and vision projectors are left out."""
-        from desktop.models.catalog import split_name
-
-        folder = str(self.settings.get("library.models_dir"))
-        folders = [Path(folder) if folder else default_data_dir() / "models"]
-        extra = str(self.settings.get("library.extra_folders"))
-        folders += [Path(line.strip()) for line in extra.splitlines() if line.strip()]
-        found: dict[str, Path] = {}
-        for base in folders:
-            try:
-                candidates = sorted(base.rglob("*.gguf"))
-            except OSError:
-                continue
-            for path in candidates:
-                split = split_name(path.name)
-                if path.name.lower().startswith("mmproj") or (split and split[1] != 1):
-                    continue
-                found.setdefault(str(path.resolve()), path)
-                if len(found) >= limit:
-                    break
-        return sorted(found.values(), key=lambda p: p.name.lower())
-
     def fill_model_menu(self) -> None:
         """Builds the picker's menu when it opens, so it always shows the library as it is."""
         menu = self.model_menu
         menu.clear()
         loaded = self.session.model_info
         loaded_path = Path(loaded.path).resolve() if loaded is not None else None
-        models = self.library_models()
+        models = library_models(self.settings)
         if models:
             header = menu.addAction(self.tr("Models in your library"))
             header.setEnabled(False)
@@ -381,6 +346,8 @@ class ModelsFeature(QObject):
             self.shell,
             reasoning=(info.reasoning, info.thinking_switchable) if info is not None else None,
             effort_adjustable=info is not None and info.effort_adjustable,
+            always_thinks=info is not None and info.always_thinks,
+            context_limit=info.n_ctx_train if info is not None else 0,
         )
         if dialog.exec() != ModelSettingsDialog.DialogCode.Accepted:
             return
@@ -461,14 +428,15 @@ class ModelsFeature(QObject):
                 self.settings.save()
             except OSError as error:
                 self.shell.show_error(self.tr("Settings not saved"), str(error))
-            quant = f" · {info.quantization}" if info.quantization else ""
-            self.model_label.setText(f"{info.name}{quant}")
-            self.model_label.setToolTip(self.messages.tooltip(info))
+            self.model_label.setText(self.messages.picker_label(info))
+            self.model_label.setToolTip(plain_tooltip(self.messages.tooltip(info)))
             offload = (
                 self.tr("{backend}, GPU offload").format(backend=info.backend)
                 if info.gpu_layers != 0 and info.gpu_offload
                 else info.backend
             )
+            if info.host:  # a server's model: where the chat runs, never this computer
+                offload = self.tr("On {host}").format(host=info.host)
             self.backend_label.setText(offload)
             self.shell.set_banner(self.messages.notes(info))
         self.update_state()
@@ -477,7 +445,14 @@ class ModelsFeature(QObject):
     def on_session_load_failed(self, failure: Any) -> None:
         if failure.problem == "cancelled":
             return
-        text = self.messages.load_failure(failure)
+        if failure.problem == "server":
+            from desktop.core.remote import locator_host, split_remote_locator
+
+            parts = split_remote_locator(failure.path)
+            host = locator_host(parts[0]) if parts is not None else ""
+            text = self.server_fault_text(failure.fault, host, None) + "\n\n" + failure.message
+        else:
+            text = self.messages.load_failure(failure)
         if self.session.model_info is not None:
             text += "\n\n" + self.tr("{name} is still loaded.").format(
                 name=self.session.model_info.name
@@ -491,7 +466,17 @@ class ModelsFeature(QObject):
         if summary is not None and summary.model_file:
             loaded = self.session.model_info
             wanted = Path(summary.model_file)
-            if (loaded is None or Path(loaded.path) != wanted) and wanted.is_file():
+            if (loaded is None or loaded.path != summary.model_file) and is_remote_locator(
+                summary.model_file
+            ):
+                # A chat on a server's model: offered, never reconnected on its own (nothing
+                # leaves the computer unless the user says so).
+                self._offered_model = summary.model_file
+                self.offer_label.setText(
+                    self.tr("This chat used {model}.").format(model=summary.model_file)
+                )
+                self.offer_bar.show()
+            elif (loaded is None or Path(loaded.path) != wanted) and wanted.is_file():
                 self._offered_model = str(wanted)
                 self.offer_label.setText(
                     self.tr("This chat used {model}.").format(model=wanted.name)

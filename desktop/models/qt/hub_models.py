@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from desktop import resources_dir
@@ -99,7 +99,6 @@ class StarterListModel(ItemTableModel):
     class Roles(IntEnum):
         RepoIdRole = REPO_ID_ROLE  # str
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.RepoIdRole: QByteArray(b"repoId")}
     COLUMNS = 4
 
     def column_titles(self) -> tuple[str, ...]:
@@ -142,11 +141,6 @@ class HubResultsModel(ItemTableModel):
         DownloadsRole = Qt.ItemDataRole.UserRole + 2  # int
         LikesRole = Qt.ItemDataRole.UserRole + 3  # int
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
-        Roles.RepoIdRole: QByteArray(b"repoId"),
-        Roles.DownloadsRole: QByteArray(b"downloads"),
-        Roles.LikesRole: QByteArray(b"likes"),
-    }
     COLUMNS = 5
 
     def column_titles(self) -> tuple[str, ...]:
@@ -204,13 +198,6 @@ class RepoFilesModel(ItemTableModel):
         RecommendedRole = Qt.ItemDataRole.UserRole + 4  # bool
         SizeRole = Qt.ItemDataRole.UserRole + 5  # int bytes, all parts
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
-        Roles.NameRole: QByteArray(b"name"),
-        Roles.QuantRole: QByteArray(b"quant"),
-        Roles.FitRole: QByteArray(b"fit"),
-        Roles.RecommendedRole: QByteArray(b"recommended"),
-        Roles.SizeRole: QByteArray(b"size"),
-    }
     COLUMNS = 5
 
     def column_titles(self) -> tuple[str, ...]:

@@ -31,14 +31,27 @@ from PySide6.QtWidgets import (
 
 from desktop.core.markdown import MarkdownLabels, render_markdown
 from desktop.models.catalog import MachineMemory, ModelFacts
-from desktop.models.hub import HubClient, HubError, HubProblem, RemoteGguf, RemoteHeader, RepoFiles
+from desktop.models.hub import (
+    HubClient,
+    HubError,
+    HubProblem,
+    RemoteGguf,
+    RemoteHeader,
+    RepoFiles,
+    download_path,
+)
 from desktop.models.qt.download_worker import DownloadFile, DownloadRequest
 from desktop.models.qt.hub_models import RepoFilesModel, StarterModel
 from desktop.qtkit.row_table_model import select_row, selected_row, setup_row_view
 from desktop.qtkit.safe_text import SafeTextBrowser
 from desktop.qtkit.theme import palette_is_dark
 
-__all__ = ["CardBrowser", "DownloadCheck", "RepoPane", "StartCall"]
+__all__ = ["CHECK_MAY_BE_SKIPPED", "CardBrowser", "DownloadCheck", "RepoPane", "StartCall"]
+
+#: Header-check failures after which the user may download anyway (with a warning).
+CHECK_MAY_BE_SKIPPED = frozenset(
+    {HubProblem.OFFLINE, HubProblem.SERVER, HubProblem.RATE_LIMITED, HubProblem.BAD_RESPONSE}
+)
 
 StartCall = Callable[
     [Callable[[HubClient], Any], Callable[[Any], None], Callable[[Exception], None]], int
@@ -341,6 +354,21 @@ class DownloadCheck(QObject):
 
     def _on_check_failed(self, repo_id: str, chosen: RemoteGguf, exc: Exception) -> None:
         self._pane.update_buttons()
+        self._pane.files_note.setText("")  # no "Checking …" left behind
+        if isinstance(exc, HubError) and exc.problem in CHECK_MAY_BE_SKIPPED:
+            # The check could not finish (after its retries), yet the hub did list the file:
+            # the download has its own retries, and the library checks the file on arrival.
+            if self._confirm(
+                self.tr("Check not finished"),
+                self.tr(
+                    "{name} could not be checked before downloading: the hub did not answer "
+                    "or had a problem. Download it anyway? It is checked when it has arrived."
+                ).format(name=chosen.name),
+            ):
+                self._queue(repo_id, chosen)
+            else:
+                self._pane.files_note.setText(self.tr("Not downloaded."))
+            return
         if isinstance(exc, HubError) and exc.problem is HubProblem.NOT_GGUF:
             if self._confirm(
                 self.tr("Not a usable model"),
@@ -355,7 +383,7 @@ class DownloadCheck(QObject):
 
     def _queue(self, repo_id: str, chosen: RemoteGguf) -> None:
         files = tuple(
-            DownloadFile(p.url, self._models_dir / p.path.rsplit("/", 1)[-1], p.size, p.sha256)
+            DownloadFile(p.url, download_path(self._models_dir, repo_id, p.path), p.size, p.sha256)
             for p in chosen.parts
         )
         request = DownloadRequest(f"{repo_id}/{chosen.name}", files, chosen.name)

@@ -13,14 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import (
-    QByteArray,
     QCoreApplication,
     QFile,
     QModelIndex,
-    QObject,
     Qt,
     Signal,
     Slot,
@@ -51,6 +49,7 @@ from desktop.models.catalog import (
 )
 from desktop.models.library import read_model_facts
 from desktop.models.qt.downloads_model import format_size
+from desktop.models.settings_map import extra_folders
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.list_model import ModelIndex
 from desktop.qtkit.plain_text import ask_plain, plain_message_box, plain_tooltip
@@ -113,24 +112,16 @@ class LibraryListModel(RowTableModel):
         SizeRole = Qt.ItemDataRole.UserRole + 4  # int bytes, all parts
         KindRole = Qt.ItemDataRole.UserRole + 5  # str, a ModelKind value
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {
-        Roles.PathRole: QByteArray(b"path"),
-        Roles.UsableRole: QByteArray(b"usable"),
-        Roles.FitRole: QByteArray(b"fit"),
-        Roles.SizeRole: QByteArray(b"size"),
-        Roles.KindRole: QByteArray(b"kind"),
-    }
+    # FILE tells apart models with one general.name (six "Gemma 3 270m" quants, two repos).
+    NAME, FILE, ARCH, PARAMS, QUANT, SIZE, CONTEXT, TEMPLATE, LICENSE, FIT = range(10)
+    COLUMNS = 10
 
-    NAME, ARCH, PARAMS, QUANT, SIZE, CONTEXT, TEMPLATE, LICENSE, FIT = range(9)
-    COLUMNS = 9
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[LibraryRow] = []
+    _rows: list[LibraryRow]  # made empty by the base
 
     def column_titles(self) -> tuple[str, ...]:
         return (
             self.tr("Name"),
+            self.tr("File"),
             self.tr("Architecture"),
             self.tr("Parameters"),
             self.tr("Quantization"),
@@ -182,6 +173,8 @@ class LibraryListModel(RowTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.NAME:
                 return self.display_name(entry)
+            if column == self.FILE:
+                return entry.path.name
             if column == self.SIZE:
                 return format_size(entry.size)
             if entry.kind is ModelKind.PROJECTOR:
@@ -304,8 +297,7 @@ class LibraryPanel(QWidget):
     # -- folders --
 
     def extra_folders(self) -> list[Path]:
-        text = str(self.settings.get("library.extra_folders"))
-        return [Path(line.strip()).expanduser() for line in text.splitlines() if line.strip()]
+        return extra_folders(self.settings)
 
     def folders(self) -> list[Path]:
         return [self.models_dir, *self.extra_folders()]

@@ -17,14 +17,12 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QKeyEvent,
     QKeySequence,
     QShortcut,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -44,6 +42,7 @@ from desktop.models.qt.services import (
     dropped_models,
 )
 from desktop.qtkit.background_calls import BackgroundCalls
+from desktop.qtkit.notice_bar import NoticeBar
 from desktop.shell.single_instance import bring_to_front
 
 __all__ = ["ModelManager", "ModelServices", "dropped_models"]
@@ -71,22 +70,10 @@ class ModelManager(QWidget):
         self._vram: tuple[int, int] | None = None  # asked once: it loads llama.cpp's devices
         self._finished_path = ""
         layout = QVBoxLayout(self)
-        self.banner = QWidget()
-        self.banner.setAutoFillBackground(True)
-        self.banner.setBackgroundRole(self.banner.backgroundRole().AlternateBase)
-        banner_layout = QHBoxLayout(self.banner)
-        banner_layout.setContentsMargins(8, 4, 8, 4)
-        self.banner_label = QLabel()
-        self.banner_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner_label.setWordWrap(True)
-        banner_layout.addWidget(self.banner_label, 1)
-        self.banner_load = QPushButton(self.tr("Load now"))
-        self.banner_load.clicked.connect(self.load_finished_download)
-        banner_layout.addWidget(self.banner_load)
-        dismiss = QPushButton(self.tr("Dismiss"))
-        dismiss.clicked.connect(self.banner.hide)
-        banner_layout.addWidget(dismiss)
-        self.banner.hide()
+        self.banner = NoticeBar(margin=8)
+        self.banner_label = self.banner.label
+        self.banner_load = self.banner.add_button(self.tr("Load now"), self.load_finished_download)
+        self.banner.add_button(self.tr("Dismiss"), self.banner.hide)
         layout.addWidget(self.banner)
         self.tabs = QTabWidget()
         self.library = LibraryPanel(
@@ -134,6 +121,15 @@ class ModelManager(QWidget):
         if not self._scanned_once:
             self._scanned_once = True
             self.library.rescan()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc closes the window, as it closes a dialog; a part that uses Esc itself (an open
+        drop-down, a search box) takes it first."""
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.close()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing hides the window; downloads keep going (they belong to the services)."""

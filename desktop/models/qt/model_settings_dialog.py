@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QSpinBox,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.settings import Settings, parse_gpu_layers
+from desktop.models.qt.gpu_layers_box import GpuLayersBox
 
 LOAD_KEYS = (
     "model.n_ctx",
@@ -41,30 +44,45 @@ class ModelSettingsDialog(QDialog):
         parent: QWidget | None = None,
         reasoning: tuple[str, bool] | None = None,
         effort_adjustable: bool = False,
+        *,
+        always_thinks: bool = False,
+        context_limit: int = 0,
     ) -> None:
         """reasoning: (the loaded model's reasoning format, "" if it does not think, and whether
         its template can switch thinking off), or None when no model is loaded to ask;
-        effort_adjustable: its template takes a reasoning effort."""
+        effort_adjustable: its template takes a reasoning effort; always_thinks: it thinks
+        before every answer (a model that merely may think has no switch either);
+        context_limit: the longest context the model was trained for (0: not known), which
+        is also the most a load gives it.
+
+        What the loaded model cannot change is shown as it is (the Think box of a model that
+        never thinks is unchecked), and kept as it was set when the dialog is accepted."""
         super().__init__(parent)
         self._settings = settings
         self._model_key = model_key
+        self._context_limit = context_limit
         self.load_options_changed = False
         self.setWindowTitle(self.tr("Model settings"))
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("Settings for {model}").format(model=model_label))
+        title.setTextFormat(Qt.TextFormat.PlainText)  # the model's name, from its file
         title.setWordWrap(True)
         layout.addWidget(title)
 
         load_box = QGroupBox(self.tr("Loading (applies when the model is loaded again)"))
         load_form = QFormLayout(load_box)
         self.n_ctx = QSpinBox()
-        self.n_ctx.setRange(256, 1_048_576)
+        self.n_ctx.setRange(min(256, context_limit or 256), context_limit or 1_048_576)
         self.n_ctx.setSingleStep(1024)
         self.n_ctx.setSuffix(self.tr(" tokens"))
         load_form.addRow(self.tr("Context length"), self.n_ctx)
-        self.gpu_layers = QComboBox()
-        self.gpu_layers.setEditable(True)
-        self.gpu_layers.addItems(["auto", "all", "none"])
+        if context_limit:
+            self.n_ctx.setToolTip(
+                self.tr(
+                    "This model was trained for up to {n} tokens; a load gives it no more."
+                ).format(n=f"{context_limit:,}")
+            )
+        self.gpu_layers = GpuLayersBox()
         self.gpu_layers.setToolTip(
             self.tr("auto, all, none, or a number of layers")
             if gpu_offload
@@ -82,7 +100,9 @@ class ModelSettingsDialog(QDialog):
         load_form.addRow("", self.flash_attn)
         self.mmap = QCheckBox(self.tr("Map the model file into memory (mmap)"))
         load_form.addRow("", self.mmap)
-        layout.addWidget(load_box)
+        boxes = QHBoxLayout()  # side by side: the dialog fits a 768-pixel screen
+        boxes.addWidget(load_box)
+        layout.addLayout(boxes)
 
         sampling_box = QGroupBox(self.tr("Sampling"))
         sampling_form = QFormLayout(sampling_box)
@@ -104,7 +124,7 @@ class ModelSettingsDialog(QDialog):
         self.seed.setRange(-1, 2_147_483_647)
         self.seed.setSpecialValueText(self.tr("Random"))
         sampling_form.addRow(self.tr("Seed"), self.seed)
-        layout.addWidget(sampling_box)
+        boxes.addWidget(sampling_box)
 
         thinking_box = QGroupBox(self.tr("Thinking"))
         thinking_form = QFormLayout(thinking_box)
@@ -134,12 +154,22 @@ class ModelSettingsDialog(QDialog):
             )
         )
         thinking_form.addRow(self.tr("Reasoning effort"), self.effort)
-        self.thinking_note = QLabel(self._thinking_note(reasoning, effort_adjustable))
+        self.thinking_note = QLabel(
+            self._thinking_note(reasoning, effort_adjustable, always_thinks)
+        )
         self.thinking_note.setWordWrap(True)
         self.thinking_note.setVisible(bool(self.thinking_note.text()))
         thinking_form.addRow(self.thinking_note)
+        self._fixed_thinking: Qt.CheckState | None = None  # what the model decides, shown
         if reasoning is not None and not reasoning[1]:
             self.thinking.setEnabled(False)
+            if not reasoning[0]:
+                self._fixed_thinking = Qt.CheckState.Unchecked
+            elif always_thinks:
+                self._fixed_thinking = Qt.CheckState.Checked
+            else:
+                self.thinking.setTristate(True)
+                self._fixed_thinking = Qt.CheckState.PartiallyChecked
         if reasoning is not None and not reasoning[0]:
             self.thinking_budget.setEnabled(False)
         if reasoning is not None and not effort_adjustable:
@@ -164,17 +194,29 @@ class ModelSettingsDialog(QDialog):
         layout.addWidget(buttons)
         self._fill()
 
-    def _thinking_note(self, reasoning: tuple[str, bool] | None, effort_adjustable: bool) -> str:
+    def _thinking_note(
+        self, reasoning: tuple[str, bool] | None, effort_adjustable: bool, always_thinks: bool
+    ) -> str:
         if reasoning is None:
             return ""
         kind, switchable = reasoning
         if not kind:
             return self.tr("This model does not think before answering.")
-        if not switchable and effort_adjustable:
+        if switchable:
+            return ""
+        if not always_thinks:
+            return self.tr(
+                "This model may think before answering when it chooses to; its template has "
+                "no switch for it."
+            )
+        if effort_adjustable:
             return self.tr("This model always thinks first; the reasoning effort sets how much.")
-        if not switchable:
-            return self.tr("This model always thinks first; its template cannot turn it off.")
-        return ""
+        return self.tr("This model always thinks first; its template cannot turn it off.")
+
+    def _stored_n_ctx(self) -> int:
+        """The context a load would give: the setting, within what the model was trained for."""
+        stored = int(self._get("model.n_ctx"))
+        return min(stored, self._context_limit) if self._context_limit else stored
 
     @staticmethod
     def _double(low: float, high: float, step: float) -> QDoubleSpinBox:
@@ -188,8 +230,8 @@ class ModelSettingsDialog(QDialog):
         return self._settings.get(key, self._model_key)
 
     def _fill(self) -> None:
-        self.n_ctx.setValue(int(self._get("model.n_ctx")))
-        self.gpu_layers.setCurrentText(str(self._get("model.gpu_layers")))
+        self.n_ctx.setValue(self._stored_n_ctx())
+        self.gpu_layers.set_value(str(self._get("model.gpu_layers")))
         self.threads.setValue(int(self._get("model.threads")))
         self.batch.setValue(int(self._get("model.batch")))
         self.flash_attn.setChecked(bool(self._get("model.flash_attn")))
@@ -202,7 +244,10 @@ class ModelSettingsDialog(QDialog):
         self.max_tokens.setValue(int(self._get("sampling.max_tokens")))
         self.seed.setValue(int(self._get("sampling.seed")))
         self.system_prompt.setPlainText(str(self._get("chat.system_prompt")))
-        self.thinking.setChecked(bool(self._get("reasoning.enabled")))
+        if self._fixed_thinking is not None:
+            self.thinking.setCheckState(self._fixed_thinking)
+        else:
+            self.thinking.setChecked(bool(self._get("reasoning.enabled")))
         self.thinking_budget.setValue(int(self._get("reasoning.budget")))
         self.effort.setCurrentIndex(
             max(0, self.effort.findData(str(self._get("reasoning.effort"))))
@@ -211,7 +256,7 @@ class ModelSettingsDialog(QDialog):
     def _values(self) -> dict[str, object]:
         return {
             "model.n_ctx": self.n_ctx.value(),
-            "model.gpu_layers": self.gpu_layers.currentText().strip().lower(),
+            "model.gpu_layers": self.gpu_layers.value(),
             "model.threads": self.threads.value(),
             "model.batch": self.batch.value(),
             "model.flash_attn": self.flash_attn.isChecked(),
@@ -224,7 +269,9 @@ class ModelSettingsDialog(QDialog):
             "sampling.max_tokens": self.max_tokens.value(),
             "sampling.seed": self.seed.value(),
             "chat.system_prompt": self.system_prompt.toPlainText(),
-            "reasoning.enabled": self.thinking.isChecked(),
+            "reasoning.enabled": self.thinking.isChecked()
+            if self._fixed_thinking is None
+            else bool(self._get("reasoning.enabled")),
             "reasoning.budget": self.thinking_budget.value(),
             "reasoning.effort": str(self.effort.currentData()),
         }
@@ -239,8 +286,11 @@ class ModelSettingsDialog(QDialog):
             )
             self.error.show()
             return
-        self.load_options_changed = any(values[k] != self._get(k) for k in LOAD_KEYS)
+        before = {key: self._get(key) for key in LOAD_KEYS} | {"model.n_ctx": self._stored_n_ctx()}
+        self.load_options_changed = any(values[k] != before[k] for k in LOAD_KEYS)
         for key, value in values.items():
+            if key == "model.n_ctx" and value == before[key]:
+                continue  # unchanged, perhaps only shown within the model's limit: kept as set
             self._settings.set(key, value, self._model_key)
         self._settings.save()
         super().accept()

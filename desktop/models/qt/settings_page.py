@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.settings import Settings, parse_gpu_layers
 from desktop.models.hardware import Defaults, Hardware, recommend
+from desktop.models.qt.gpu_layers_box import GpuLayersBox
 from desktop.models.qt.model_settings_dialog import ModelSettingsDialog
 
 __all__ = ["ModelDefaultsPage"]
@@ -56,18 +58,20 @@ class ModelDefaultsPage(QWidget):
     def fill(self) -> None:
         get = self._settings.get
         self.n_ctx.setValue(int(get("model.n_ctx")))
-        self.gpu_layers.setCurrentText(str(get("model.gpu_layers")))
+        self.gpu_layers.set_value(str(get("model.gpu_layers")))
         self.threads.setValue(int(get("model.threads")))
         self.overflow.setCurrentIndex(max(0, self.overflow.findData(str(get("chat.overflow")))))
         self.prepare_while_typing.setChecked(bool(get("chat.prepare_while_typing")))
+        self.rpc_servers.setText(str(get("engine.rpc_servers")))
 
     def values(self) -> dict[str, object]:
         return {
             "model.n_ctx": self.n_ctx.value(),
-            "model.gpu_layers": self.gpu_layers.currentText().strip().lower(),
+            "model.gpu_layers": self.gpu_layers.value(),
             "model.threads": self.threads.value(),
             "chat.overflow": self.overflow.currentData(),
             "chat.prepare_while_typing": self.prepare_while_typing.isChecked(),
+            "engine.rpc_servers": self.rpc_servers.text().strip(),
         }
 
     def problem(self, values: Mapping[str, object]) -> str | None:
@@ -75,6 +79,13 @@ class ModelDefaultsPage(QWidget):
             parse_gpu_layers(str(values["model.gpu_layers"]))
         except ValueError:
             return self.tr("GPU layers must be auto, all, none, or a whole number of layers.")
+        from desktop.engine.rpc import parse_rpc_servers
+
+        _, bad = parse_rpc_servers(str(values.get("engine.rpc_servers", "")))
+        if bad:
+            return self.tr(
+                "RPC servers must be written host:port, separated by commas: {bad}"
+            ).format(bad=", ".join(bad))
         return None
 
     # The page ----------------------------------------------------------------------------------
@@ -115,9 +126,7 @@ class ModelDefaultsPage(QWidget):
             else self.tr("RAM unknown → context {n}").format(n=rec.n_ctx)
         )
         form.addRow(self.tr("Context length"), self._with_reason(self.n_ctx, self.n_ctx_reason))
-        self.gpu_layers = QComboBox()
-        self.gpu_layers.setEditable(True)
-        self.gpu_layers.addItems(["auto", "all", "none"])
+        self.gpu_layers = GpuLayersBox()
         self.gpu_layers_reason = self._reason(
             self.tr("{backend} offload works → GPU layers auto").format(backend=hw.backend)
             if hw.gpu_offload
@@ -130,11 +139,11 @@ class ModelDefaultsPage(QWidget):
         self.threads.setRange(0, 512)
         self.threads.setSpecialValueText(self.tr("Automatic"))
         self.threads_reason = self._reason(
-            self.tr("{cores} physical cores → {n} threads").format(
-                cores=hw.physical_cores, n=rec.threads
+            self.tr("{cores} physical cores → %n threads", "", rec.threads).format(
+                cores=hw.physical_cores
             )
             if hw.physical_cores
-            else self.tr("{n} threads found → {n} threads").format(n=rec.threads)
+            else self.tr("%n threads found → %n threads", "", rec.threads)
         )
         form.addRow(self.tr("CPU threads"), self._with_reason(self.threads, self.threads_reason))
         self.overflow = QComboBox()
@@ -157,6 +166,17 @@ class ModelDefaultsPage(QWidget):
             )
         )
         form.addRow(self.tr("Typing"), self.prepare_while_typing)
+        self.rpc_servers = QLineEdit()
+        self.rpc_servers.setObjectName("rpcServers")
+        self.rpc_servers.setPlaceholderText(self.tr("host:port, host:port (optional)"))
+        self.rpc_servers.setToolTip(
+            self.tr(
+                "Other computers running llama.cpp's rpc-server: a model loaded next spreads its "
+                "layers over them. Needs llama.cpp built with RPC; hearthside --diagnose says "
+                "whether it is and whether each server answers."
+            )
+        )
+        form.addRow(self.tr("RPC servers"), self.rpc_servers)
         buttons = QHBoxLayout()
         self.use_recommended = QPushButton(self.tr("Use recommended values"))
         self.use_recommended.clicked.connect(self.fill_recommended)
@@ -183,7 +203,7 @@ class ModelDefaultsPage(QWidget):
 
     def fill_recommended(self) -> None:
         self.n_ctx.setValue(self.recommended.n_ctx)
-        self.gpu_layers.setCurrentText(self.recommended.gpu_layers)
+        self.gpu_layers.set_value(self.recommended.gpu_layers)
         self.threads.setValue(self.recommended.threads)
 
     def edit_more_defaults(self) -> None:
@@ -202,7 +222,7 @@ class ModelDefaultsPage(QWidget):
     def reload_load_defaults(self) -> None:
         get = self._settings.get
         self.n_ctx.setValue(int(get("model.n_ctx")))
-        self.gpu_layers.setCurrentText(str(get("model.gpu_layers")))
+        self.gpu_layers.set_value(str(get("model.gpu_layers")))
         self.threads.setValue(int(get("model.threads")))
 
     @staticmethod

@@ -130,3 +130,25 @@ def test_a_wrapped_hint_is_shown_whole_in_a_narrow_box(qtbot: QtBot, composer: C
     qtbot.waitUntil(lambda: box.sizeHint().height() > one_line, timeout=1000)
     composer.set_text("hi")  # typed text replaces the hint: back to one line
     assert box.sizeHint().height() == one_line
+
+
+def test_the_box_is_measured_again_when_the_text_size_changes(
+    qtbot: QtBot, composer: Composer
+) -> None:
+    """Issue 17, defect 3: after a larger text size and back, the box stayed as tall as the
+    larger size had made it (and too short while it was larger)."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    composer.set_text("hi")
+    qtbot.wait(10)
+    before = composer.editor.sizeHint().height()
+    app_font = QFont(QApplication.font())
+    bigger = QFont(app_font)
+    bigger.setPointSize(app_font.pointSize() * 2)
+    try:
+        QApplication.setFont(bigger)
+        qtbot.waitUntil(lambda: composer.editor.sizeHint().height() > before)
+    finally:
+        QApplication.setFont(app_font)
+    qtbot.waitUntil(lambda: composer.editor.sizeHint().height() == before)

@@ -249,7 +249,7 @@ def test_summarize_strategy_makes_shows_and_sends_an_editable_summary(qtbot, app
     assert note.isHidden()
     assert not window.banner.isVisible()  # that was about the other chat
     assert app.history.open_conversation(conversation)
-    assert not note.isHidden() and "(edited)" in note._edited_mark.text()
+    assert not note.isHidden() and "(edited)" in note.edited_mark.text()
     assert model.data(model.index(0), model.Roles.ExcludedRole)
 
 

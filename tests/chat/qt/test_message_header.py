@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop.chat.qt.message_header import MessageAction, MessageHeader, SiblingSwitch
@@ -31,6 +32,18 @@ def test_role_names_the_author_and_the_main_action(qtbot: QtBot) -> None:
     assert header.action_button().text() == "Regenerate"
     header.set_role(Role.SYSTEM)
     assert header.action_button().isHidden() and header.more_button().isHidden()
+
+
+def test_the_meta_line_shows_a_hostile_model_name_as_plain_text(qtbot: QtBot) -> None:
+    """A model file stem from an import or a hub name is shown as written on every reply."""
+    hostile = '<img src="rel.png"><a href="file:///etc/passwd">model</a>'
+    header = _header(qtbot, Role.ASSISTANT)
+    header.set_meta(f"{hostile} · 3 tok/s")
+    meta = next(w for w in header.findChildren(QLabel) if hostile in w.text())
+    assert meta.textFormat() == Qt.TextFormat.PlainText
+    document = QTextDocument()
+    document.setHtml(meta.toolTip())
+    assert document.toPlainText() == f"{hostile} · 3 tok/s"
 
 
 def test_meta_line_is_hidden_when_empty(qtbot: QtBot) -> None:

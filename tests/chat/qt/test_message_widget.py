@@ -106,7 +106,9 @@ def test_excluded_and_finish_notes(view: ChatView, model: MessageListModel) -> N
     model.set_finished(row, FinishReason.CANCELLED, "tiny · 3.0 tok/s")
     assert view.message_widget(row).note_text() == "Stopped"
     model.set_finished(row, FinishReason.LENGTH)
-    assert view.message_widget(row).note_text() == "Reached the length limit"
+    # Issue 17, defect 8: "Reached the length limit" did not say why the reply ended.
+    note = view.message_widget(row).note_text()
+    assert "Max tokens" in note and "context window" in note
     model.set_excluded({0})
     assert "Not sent to the model" in view.message_widget(0).note_text()
     first = view.message_widget(0)

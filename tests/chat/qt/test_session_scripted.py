@@ -184,3 +184,70 @@ def test_unload_goes_to_the_backend_that_loaded(qtbot, chat: Chat) -> None:
         chat.session.unload_model()
     assert changed.args == [None]
     assert chat.backend.loaded is None
+
+
+TOO_LONG = ReplyFailure(ReplyProblem.PROMPT_TOO_LONG, "", needed_tokens=2215, available_tokens=512)
+
+
+def test_a_message_too_long_for_the_window_is_taken_back_out_of_the_chat(qtbot, chat: Chat) -> None:
+    """Issue 17, defect 1: the message entered the chat with an empty errored reply, and from
+    then on even "hi" failed. Now it leaves the chat and goes back to the composer."""
+    session = chat.session
+    chat.backend.push(Failed(TOO_LONG))
+    removed: list[int] = []
+    session.conversation_removed.connect(removed.append)
+    returned: list[str] = []
+    session.message_returned.connect(returned.append)
+    with qtbot.waitSignal(session.reply_failed, timeout=TIMEOUT_MS):
+        assert session.send("x" * 2000)
+    assert returned == ["x" * 2000]
+    assert session.messages.rowCount() == 0
+    assert session.conversation_id is None
+    assert removed and chat.session.store.get_conversation(removed[0]) is None
+    send(qtbot, chat, "hi")
+    assert [m.content for m in chat.backend.requests[-1].messages if m.role == Role.USER] == ["hi"]
+
+
+def test_a_too_long_second_message_leaves_the_first_turn_as_it_was(qtbot, chat: Chat) -> None:
+    session = chat.session
+    chat.backend.push("Hello")
+    send(qtbot, chat, "First")
+    chat.backend.push(Failed(TOO_LONG))
+    with qtbot.waitSignal(session.message_returned, timeout=TIMEOUT_MS) as returned:
+        assert session.send("y" * 2000)
+    assert returned.args == ["y" * 2000]
+    assert [session.messages.row_data(r).content for r in range(2)] == ["First", "Hello"]
+    assert session.messages.rowCount() == 2
+    path = session.store.current_path(session.conversation_id)
+    assert [m.content for m in path] == ["First", "Hello"]
+
+
+def test_a_regenerated_reply_that_no_longer_fits_keeps_the_users_message(qtbot, chat: Chat) -> None:
+    session = chat.session
+    chat.backend.push("Hello")
+    send(qtbot, chat, "First")
+    chat.backend.push(Failed(TOO_LONG))
+    with qtbot.waitSignal(session.reply_failed, timeout=TIMEOUT_MS):
+        assert session.regenerate()
+    qtbot.wait(50)
+    assert session.messages.row_data(0).content == "First"
+
+
+def test_a_stopped_reply_keeps_its_statistics(qtbot, chat: Chat) -> None:
+    """Issue 17, defect 5: a reply stopped with Esc was saved (and exported) as "0 prompt
+    tokens, 0 generated · 0.0 tokens/s": the worker's statistics came after it had ended."""
+    chat.backend.push("Part", WAIT_FOR_CANCEL)
+    assert chat.session.send("Go on")
+    qtbot.waitUntil(chat.backend.waiting.is_set, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: chat.session.messages.row_data(reply_row(chat)).content == "Part",
+        timeout=TIMEOUT_MS,
+    )
+    with qtbot.waitSignal(chat.confirmations.reply_finished, timeout=TIMEOUT_MS):
+        chat.session.stop()
+    path = chat.session.store.current_path(chat.session.conversation_id)
+    generation = path[-1].generation
+    assert generation is not None
+    assert (generation.prompt_tokens, generation.generated_tokens) == (1, 1)
+    assert chat.session.state.path[-1].generation == generation
+    assert chat.session.messages.row_data(reply_row(chat)).meta.startswith("Scripted")

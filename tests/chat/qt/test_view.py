@@ -134,6 +134,17 @@ def test_copy_button_copies_raw_markdown(view: ChatView, model: MessageListModel
     assert QGuiApplication.clipboard().text() == raw
 
 
+def test_the_copy_button_says_copied_for_a_moment(
+    qtbot: QtBot, view: ChatView, model: MessageListModel
+) -> None:
+    """Issue 17, defect 8: Copy gave no feedback."""
+    model.append_message(Role.ASSISTANT, "text")
+    button = view.message_widget(0).header().copy_button()
+    button.click()
+    assert button.text() == "Copied ✓"
+    qtbot.waitUntil(lambda: button.text() == "Copy", timeout=3_000)
+
+
 def test_http_link_asks_first(qtbot: QtBot, view: ChatView, model: MessageListModel) -> None:
     model.append_message(Role.ASSISTANT, "see [the site](https://example.org/page)")
     browser = view.message_widget(0).body

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from desktop.documents.qt.collection_chips import CollectionChip, CollectionChips
 from desktop.documents.qt.collections import DocumentCollections
+from desktop.qtkit.plain_text import plain_tooltip
 
 TIMEOUT = 20_000
 
@@ -97,7 +98,7 @@ def test_attached_collections_are_chips_and_the_cross_detaches(
     chip = chips.chips[1]
     assert isinstance(chip, CollectionChip)
     qtbot.waitUntil(chip.isVisible)  # a layout shows a new child on the next event loop pass
-    assert chip.label.toolTip() == "Replies in this chat use passages from “Harbour”"
+    assert chip.label.toolTip() == plain_tooltip("Replies in this chat use passages from “Harbour”")
     assert chip.remove_button.accessibleName() == "Detach Harbour"
     with qtbot.waitSignal(chips.detach_requested) as detached:
         qtbot.mouseClick(chip.remove_button, Qt.MouseButton.LeftButton)

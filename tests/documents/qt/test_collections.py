@@ -193,8 +193,9 @@ def test_file_rows_word_every_reason_a_file_could_not_be_read(qtmodeltester) -> 
         UnreadableReason.BINARY: "not a text file",
         UnreadableReason.ENCODING: "not UTF-8 text; save it as UTF-8",
         UnreadableReason.DAMAGED: "damaged, or not what its name says",
-        UnreadableReason.TOO_LARGE: "too large (over 64 MB)",
-        UnreadableReason.NO_TEXT: "holds no text (a scan without OCR?)",
+        UnreadableReason.TOO_LARGE: "too large (over 64 MB, or too much text)",
+        UnreadableReason.TOO_SLOW: "took too long to read",
+        UnreadableReason.NO_TEXT: "holds no text",  # ".x" is no PDF: no OCR hint
         UnreadableReason.IO_ERROR: "could not be read from disk",
     }
     assert set(reasons) == set(UnreadableReason)
@@ -222,3 +223,19 @@ def test_the_collection_list_reports_nothing_outside_its_rows(qtmodeltester) -> 
     assert model.data(QModelIndex()) is None
     model.set_collections([])
     assert model.collections() == []
+
+
+def test_an_empty_text_file_is_not_called_a_scan(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model = FileListModel()
+    model.set_files(
+        3,
+        [
+            IndexedFile("/d/empty.txt", 0, 0, 0, UnreadableReason.NO_TEXT, ""),
+            IndexedFile("/d/scan.pdf", 9, 0, 0, UnreadableReason.NO_TEXT, ""),
+        ],
+    )
+    shown = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert shown == [
+        "empty.txt · Unreadable: holds no text",
+        "scan.pdf · Unreadable: holds no text (a scan without OCR?)",
+    ]

@@ -476,7 +476,7 @@ def test_the_dialog_says_when_an_embedding_model_crashes_its_test_load(
     qtbot.waitUntil(lambda: "cannot be used" in dialog.embedding_label.text(), timeout=60_000)
     text = dialog.embedding_label.text()
     assert "crashed llama.cpp when it was tried in a separate process (SIGSEGV)" in text
-    assert app.documents.embedder._model is None
+    assert not app.documents.embedder.loaded
     assert dialog.embedding_off_button.isEnabled()  # the way back to words only
 
 

@@ -52,6 +52,20 @@ def test_delete_offers_undo_in_the_status_bar(qtbot, app) -> None:
     assert app.history.sidebar.model().row_of(conversation) is not None
 
 
+def test_restoring_from_the_trash_withdraws_the_undo(qtbot, app) -> None:
+    """Issue 17, defect 7: a stale Undo stayed after the chat was restored from the Trash."""
+    conversation = stored_chat(app, "Keep me")
+    app.history.refresh_conversations()
+    app.history.delete_conversation(conversation)
+    button = app.history.undo_button
+    assert button is not None and button.isVisible()
+    dialog = app.history.show_trash()
+    dialog.restore_requested.emit(conversation)
+    assert not button.isVisible()
+    assert app.window.statusBar().currentMessage() == ""
+    dialog.close()
+
+
 def test_export_all_writes_on_a_pool_thread(qtbot, app, tmp_path: Path, monkeypatch) -> None:
     stored_chat(app, "First")
     stored_chat(app, "Second")
@@ -114,7 +128,7 @@ def test_import_reads_the_file_on_a_pool_thread(qtbot, app, tmp_path: Path, monk
     assert import_chats(qtbot, app, path) == 1
     assert threads and threads[0] is not threading.main_thread()
     assert len(app.store.list_conversations()) == before + 1
-    assert "Imported 1 chats" in app.window.statusBar().currentMessage()
+    assert "Imported 1 chat" in app.window.statusBar().currentMessage()
 
 
 def test_a_bad_import_adds_nothing_and_says_why(qtbot, app, tmp_path: Path) -> None:

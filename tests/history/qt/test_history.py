@@ -219,6 +219,15 @@ def test_the_chat_list_folds_away_in_a_narrow_window(qtbot, app) -> None:
     assert app.history.sidebar.isVisible()
 
 
+def test_the_chat_list_folds_away_at_640_pixels(qtbot, app) -> None:
+    """Issue 17, defect 8: at 640 pixels the chat list stayed and squeezed the chat."""
+    window = app.window
+    window.resize(1000, 700)
+    qtbot.waitUntil(lambda: app.history.sidebar.isVisible())
+    window.resize(640, 700)
+    qtbot.waitUntil(lambda: not app.history.sidebar.isVisible())
+
+
 def test_a_conversation_brings_back_its_own_settings(qtbot, chatting) -> None:
     app = chatting
     conversation = app.store.create_conversation(

@@ -113,3 +113,17 @@ def test_pdf_shows_the_running_summary_after_the_message_it_covers(qapp) -> None
     assert "<script" not in page
     assert OLD not in page and OTHER not in page
     assert NEW.splitlines()[0] not in page  # escaped, never raw
+
+
+def test_the_pdf_gets_the_same_mode_as_the_other_exports(qapp, tmp_path: Path) -> None:
+    """Issue 17, defect 8: the PDF was written 0600 while the other exports were 0644."""
+    import os
+
+    from desktop.history.qt.pdf_export import current_umask
+
+    other = tmp_path / "chat.md"
+    other.write_text("text", encoding="utf-8")  # as the Markdown export writes its file
+    target = tmp_path / "chat.pdf"
+    export_pdf(_conversation(), target)
+    assert os.stat(target).st_mode & 0o777 == os.stat(other).st_mode & 0o777
+    assert os.stat(target).st_mode & 0o777 == 0o666 & ~current_umask()

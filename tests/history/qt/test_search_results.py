@@ -52,3 +52,19 @@ def test_results_roles() -> None:
     assert third.data(HitRoles.TitleRole) == "<i>T</i>"  # plain text, drawn as such
     assert model.hit(1) is HITS[1]
     assert set(model.roleNames()) >= {int(r) for r in HitRoles}
+
+
+def test_a_message_hit_says_who_wrote_it(qapp) -> None:
+    """Issue 17, defect 8: search results did not say who wrote the matched message."""
+    model = SearchResultsModel()
+    model.set_hits(
+        [
+            SearchHit(1, 10, "Chat", "my \x02fox\x03", 1.0, "user"),
+            SearchHit(1, 11, "Chat", "the \x02fox\x03 runs", 1.0, "assistant"),
+            SearchHit(2, None, "\x02Fox\x03 chat", "\x02Fox\x03 chat", 1.0),
+        ]
+    )
+    texts = [model.index(row, 0).data() for row in range(3)]
+    assert texts == ["You: my fox", "Assistant: the fox runs", "Fox chat"]
+    ranges = model.index(0, 0).data(SearchResultsModel.Roles.MatchRangesRole)
+    assert [texts[0][start : start + length] for start, length in ranges] == ["fox"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,12 +95,17 @@ def test_split_model_downloads_with_progress(
     assert states[0][1] == "queued" and states[-1] == ("m", "finished")
 
 
-def test_failure_then_retry(qtbot, worker: DownloadWorker, hub: FakeHub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_failure_then_retry(
+    qtbot, worker: DownloadWorker, hub: FakeHub, tmp_path: Path, caplog
+) -> None:  # type: ignore[no-untyped-def]
     gui = Gui(worker)
     hub.inject("corrupt", "00002-of", at=10)
-    with qtbot.waitSignal(gui.failed, timeout=20_000) as failed:
+    with caplog.at_level(logging.WARNING), qtbot.waitSignal(gui.failed, timeout=20_000) as failed:
         gui.requested.emit(_request(hub, tmp_path))
     assert failed.args[0] == "m" and "damaged" in failed.args[1]
+    # The log keeps the detail the row leaves out (issue 16 item 16).
+    expected = hashlib.sha256(DATA[1]).hexdigest()
+    assert f"expected {expected}" in caplog.text and "download m failed (corrupt)" in caplog.text
     with qtbot.waitSignal(gui.finished, timeout=20_000):
         gui.resume.emit("m")
     assert (tmp_path / "M-Q4_0-00002-of-00003.gguf").read_bytes() == DATA[1]

@@ -92,6 +92,7 @@ def test_every_state_has_words() -> None:
         DownloadState.QUEUED: "Waiting",
         DownloadState.DOWNLOADING: "Downloading",
         DownloadState.STALLED: "Stalled, retrying",
+        DownloadState.RETRYING: "Retrying",
         DownloadState.VERIFYING: "Verifying",
         DownloadState.PAUSED: "Paused",
         DownloadState.FINISHED: "Done, verified",
@@ -168,6 +169,39 @@ def test_an_unfinished_download_comes_back_paused_and_resumes_from_its_part_file
     with qtbot.waitSignal(again.resume_requested) as resumed:
         again.resume(request.id)  # now it has: an ordinary resume
     assert resumed.args == [request.id]
+
+
+def test_a_failed_download_keeps_its_reason_and_true_size_across_a_restart(
+    qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A failure shows what is on disk (a full disk stops between two progress reports) and
+    comes back after a restart failed, with its reason, not "Paused, 0 bytes" (item 15)."""
+    state = tmp_path / "downloads.json"
+    request = _request(tmp_path)
+    queue = DownloadQueue(None, state_file=state)
+    queue.request(request)
+    queue.on_worker_download_progress(request.id, 100, 1000, 5.0)
+    (tmp_path / "m.gguf.part").write_bytes(b"x" * 700)
+    queue.on_worker_state_changed(request.id, DownloadState.FAILED.value)
+    queue.on_worker_download_failed(request.id, "The disk is full.")
+    assert queue.model.index(0, 0).data(Roles.DoneRole) == 700
+    again = DownloadQueue(None, state_file=state)  # the next start
+    model = again.model
+    assert model.index(0, 0).data(Roles.StateRole) == DownloadState.FAILED.value
+    assert model.index(0, 0).data(Roles.ReasonRole) == "The disk is full."
+    assert model.index(0, 0).data(Roles.DoneRole) == 700
+    with qtbot.waitSignal(again.download_requested):
+        again.resume(request.id)  # a retry forgets the reason
+    assert DownloadQueue(None, state_file=state).model.index(0, 0).data(Roles.ReasonRole) == ""
+
+
+def test_a_retry_says_when_the_next_attempt_starts() -> None:
+    queue = DownloadQueue(None)
+    request = _request(Path("/nowhere"))
+    queue.request(request)
+    queue.on_worker_state_changed(request.id, DownloadState.RETRYING.value)
+    queue.on_worker_retry_scheduled(request.id, 8.0)
+    assert _text(queue.model, 0, DownloadListModel.STATE) == "Retrying in 8 s"
 
 
 def test_cancelling_a_download_left_by_the_last_run_removes_its_part_files(

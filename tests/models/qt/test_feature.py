@@ -13,7 +13,7 @@ from desktop.chat.protocol import LoadFailure, LoadProblem, ModelInfo
 from desktop.chat.qt.session import ChatSettings
 from desktop.core.settings import Settings
 from desktop.engine.llama import LoadOptions
-from desktop.engine.starter import STARTER_FILE_NAME
+from desktop.engine.starter import NOT_INSTALLED, STARTER_FILE_NAME
 from desktop.models.qt.feature import ModelsFeature
 from desktop.models.qt.model_messages import ModelMessages, template_display_name
 from desktop.shell.main_window import MainWindow
@@ -150,7 +150,28 @@ def test_load_failures_are_explained_but_a_cancel_is_not(models: Installed) -> N
     )
     ((title, text),) = models.errors
     assert title == "Could not load the model"
-    assert "“x.gguf” is incomplete" in text and text.endswith("detail")
+    assert "“x.gguf” is incomplete" in text
+    # The check's English sentence (``message``) says the same; it is not repeated (issue 17).
+    assert "detail" not in text
+    session.load_failed.emit(
+        LoadFailure(LoadProblem.BAD_FILE, "/m/y.gguf", "detail", gguf_problem="new_problem")
+    )
+    assert models.errors[-1][1].endswith("detail")  # a problem without words keeps it
+
+
+def test_two_files_with_the_same_name_are_told_apart_in_the_picker(models: Installed) -> None:
+    """Issue 17, defect 8: two different models both showed as "<general.name> · F32"."""
+    for path in ("/m/first.gguf", "/m/second.gguf"):
+        models.feature.load_model(path)
+        loaded = info(path=path, name="Held-out", quantization="F32")
+        models.session.model_info = loaded
+        models.session.model_changed.emit(loaded)
+    assert models.feature.model_label.text() == "Held-out · F32 · second.gguf"
+    models.feature.load_model("/m/first.gguf")
+    loaded = info(path="/m/first.gguf", name="Held-out", quantization="F32")
+    models.session.model_info = loaded
+    models.session.model_changed.emit(loaded)
+    assert models.feature.model_label.text() == "Held-out · F32 · first.gguf"
 
 
 @pytest.mark.parametrize(
@@ -164,8 +185,32 @@ def test_load_failures_are_explained_but_a_cancel_is_not(models: Installed) -> N
     ],
 )
 def test_every_load_problem_has_its_words(qapp, problem: LoadProblem, words: str) -> None:
-    text = ModelMessages().load_failure(LoadFailure(problem, "/m/x.gguf", "detail"))
+    detail = NOT_INSTALLED if problem is LoadProblem.STARTER_MISSING else "detail"
+    text = ModelMessages().load_failure(LoadFailure(problem, "/m/x.gguf", detail))
     assert words in text
+
+
+def test_a_full_disk_on_first_start_is_not_called_a_missing_starter(qapp) -> None:
+    """The real reason ([Errno 28]) reaches the user (issue 16 item 16)."""
+    reason = "The disk is full: the starter model could not be unpacked into “/m” (No space)."
+    text = ModelMessages().load_failure(
+        LoadFailure(LoadProblem.STARTER_MISSING, "/m/x.gguf", reason)
+    )
+    assert "not installed" not in text and text.endswith(reason)
+
+
+def test_the_bad_file_dialog_says_it_once(qapp, not_gguf_file) -> None:
+    """Issue 17, defect 8: the translated sentence was followed by the check's English one,
+    which said the same thing again."""
+    from desktop.engine.gguf_check import GgufCheckError, check_gguf
+
+    try:
+        check_gguf(not_gguf_file)
+    except GgufCheckError as error:
+        failure = LoadFailure(LoadProblem.BAD_FILE, str(not_gguf_file), str(error), error.problem)
+    text = ModelMessages().load_failure(failure)
+    assert text.count("is not a GGUF model file") == 1
+    assert text == f"“{not_gguf_file.name}” is not a GGUF model file."
 
 
 def test_template_names_and_tooltip(qapp) -> None:

@@ -298,7 +298,7 @@ def test_the_download_button_requests_the_chosen_file(
     assert request.title == "Widget-7B-Q4_K_M.gguf"
     [file] = request.files
     data = hub.repos["acme/Widget-7B-GGUF"].files["Widget-7B-Q4_K_M.gguf"]
-    assert file.path == browser.models_dir / "Widget-7B-Q4_K_M.gguf"
+    assert file.path == browser.models_dir / "acme--Widget-7B-GGUF" / "Widget-7B-Q4_K_M.gguf"
     assert (file.size, file.sha256) == (
         len(data),
         hub.repos["acme/Widget-7B-GGUF"].sha256("Widget-7B-Q4_K_M.gguf"),
@@ -316,8 +316,8 @@ def test_double_clicking_a_split_model_requests_all_its_parts(
         _click_row(qtbot, browser.files_view, row, double=True)
     request = requested.args[0]
     assert [f.path for f in request.files] == [
-        browser.models_dir / "Widget-7B-Q6_K-00001-of-00002.gguf",
-        browser.models_dir / "Widget-7B-Q6_K-00002-of-00002.gguf",
+        browser.models_dir / "acme--Widget-7B-GGUF" / "Widget-7B-Q6_K-00001-of-00002.gguf",
+        browser.models_dir / "acme--Widget-7B-GGUF" / "Widget-7B-Q6_K-00002-of-00002.gguf",
     ]
 
 

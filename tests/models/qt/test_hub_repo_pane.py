@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
+from desktop.models import hub as hub_module
 from desktop.models.catalog import MachineMemory
 from desktop.models.hub import HubClient
 from desktop.models.qt.hub_repo_pane import CardBrowser, DownloadCheck, RepoPane, StartCall
@@ -101,3 +102,34 @@ def test_a_model_card_scrolls_with_the_wheel_and_follows_no_link(qtbot) -> None:
     QApplication.sendEvent(card.viewport(), wheel)
     assert bar.value() > 0  # the card scrolls itself (a chat bubble would not)
     assert not card.openLinks() and not card.openExternalLinks()
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_a_check_that_cannot_finish_offers_to_download_anyway(
+    qtbot,
+    pane: RepoPane,
+    start: StartCall,
+    calls: BackgroundCalls,
+    hub: FakeHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: bool,
+) -> None:  # type: ignore[no-untyped-def]
+    """After its retries the check gives up: the user may download anyway, and no "Checking …"
+    stays behind (issue 16 item 14)."""
+    monkeypatch.setattr(hub_module, "HEADER_RETRY_PAUSE_S", 0.01)
+    hub.inject("status", "Widget-7B-Q4_K_M", code=503, count=None, method="GET")
+    _open_repo(qtbot, pane, calls, "acme/Widget-7B-GGUF")
+    assert pane.select_file("Widget-7B-Q4_K_M.gguf")
+    questions: list[str] = []
+    check = DownloadCheck(pane, start, tmp_path, lambda _t, q: questions.append(q) or answer)
+    requested: list[object] = []
+    failed: list[object] = []
+    check.download_requested.connect(requested.append)
+    check.failed.connect(failed.append)
+    check.start()
+    qtbot.waitUntil(lambda: bool(questions), timeout=TIMEOUT)
+    assert "could not be checked" in questions[0] and "Download it anyway?" in questions[0]
+    assert failed == []
+    assert len(requested) == int(answer)
+    assert "Checking" not in pane.files_note.text()

@@ -97,8 +97,9 @@ def test_a_model_is_listed_with_its_facts(
     path = _put(tiny_gguf, panel.models_dir, "tiny.gguf")
     _rescan(qtbot, panel)
     assert model.rowCount() == 1
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(9)] == [
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(10)] == [
         "Name",
+        "File",
         "Architecture",
         "Parameters",
         "Quantization",
@@ -109,6 +110,7 @@ def test_a_model_is_listed_with_its_facts(
         "Memory",
     ]
     assert _text(model, 0, LibraryListModel.ARCH) == "llama"
+    assert _text(model, 0, LibraryListModel.FILE) == "tiny.gguf"
     assert _text(model, 0, LibraryListModel.TEMPLATE) == "Yes"
     assert _text(model, 0, LibraryListModel.FIT) == "Fits"
     assert model.index(0, LibraryListModel.FIT).data(Qt.ItemDataRole.ForegroundRole) == (
@@ -262,3 +264,18 @@ def test_the_model_reports_nothing_outside_its_rows() -> None:
     assert model.rowCount() == 0 and model.columnCount() == LibraryListModel.COLUMNS
     assert model.data(QModelIndex()) is None
     assert model.entry(0) is None and model.row_of("/nowhere.gguf") == -1
+
+
+def test_models_of_one_name_are_told_apart_by_their_file(
+    qtbot, panel: LibraryPanel, tiny_gguf: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Six quants of one model share general.name; the File column tells them apart without
+    a tooltip (issue 16 item 17)."""
+    _put(tiny_gguf, panel.models_dir, "tiny-Q4_0.gguf")
+    _put(tiny_gguf, panel.models_dir, "tiny-Q8_0.gguf")
+    _rescan(qtbot, panel)
+    model = panel.model
+    names = {_text(model, r, LibraryListModel.NAME) for r in range(model.rowCount())}
+    files = [_text(model, r, LibraryListModel.FILE) for r in range(model.rowCount())]
+    assert len(names) == 1
+    assert sorted(files) == ["tiny-Q4_0.gguf", "tiny-Q8_0.gguf"]

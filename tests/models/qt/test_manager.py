@@ -251,7 +251,7 @@ def test_download_completes_and_appears_in_the_library(
     ):
         manager.browser.download_selected()
     path = Path(done.args[1])
-    assert path == manager.library.models_dir / "tiny-F16.gguf"
+    assert path == manager.library.models_dir / "hearthside--tiny-GGUF" / "tiny-F16.gguf"
     assert path.read_bytes() == tiny_gguf.read_bytes()
     qtmodeltester.check(queue.model, force_py=True)
     assert _column(queue.model, 0, DownloadListModel.STATE) == "Done, verified"
@@ -305,7 +305,7 @@ def test_pause_and_resume(qtbot, manager: ModelManager, hub: FakeHub, tiny_gguf:
     with qtbot.waitSignal(queue.download_finished, timeout=30_000):
         panel.resume_button.click()
     assert state() == "finished"
-    assert (manager.services.models_dir / "Big-Q4_0.gguf").read_bytes() == big
+    assert (manager.services.models_dir / "acme--Big-GGUF" / "Big-Q4_0.gguf").read_bytes() == big
 
 
 def test_a_failed_download_shows_its_reason_and_retries(
@@ -391,7 +391,7 @@ def test_an_unfinished_download_is_listed_after_a_restart_and_resumes(  # type: 
         timeout=20_000,
     )
     kept = done()
-    part = private_data_dir / "models" / "Restart-Q4_0.gguf.part"
+    part = private_data_dir / "models" / "acme--Restart-GGUF" / "Restart-Q4_0.gguf.part"
     on_disk = part.stat().st_size
     assert on_disk > 0
     # The next start: a new worker and a new queue over the same state file.
@@ -415,7 +415,7 @@ def test_an_unfinished_download_is_listed_after_a_restart_and_resumes(  # type: 
         fresh.shutdown()
         thread.quit()
         thread.wait()
-    path = private_data_dir / "models" / "Restart-Q4_0.gguf"
+    path = private_data_dir / "models" / "acme--Restart-GGUF" / "Restart-Q4_0.gguf"
     assert path.read_bytes() == big
     # It resumed from the part file instead of starting over: at most 5% fetched twice.
     resumed = hub.sent_bytes("Restart-Q4_0.gguf") - fetched_before
@@ -457,3 +457,12 @@ def test_without_a_gpu_no_vram_is_reported() -> None:
     if backend_info().gpu_offload:
         pytest.skip("this build of llama.cpp has a GPU backend")
     assert gpu_memory() is None
+
+
+def test_esc_closes_the_window(qtbot, manager: ModelManager) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17, defect 6: Esc did not close the Models window."""
+    manager.show()
+    qtbot.waitExposed(manager)
+    manager.tabs.setFocus()
+    qtbot.keyClick(manager.tabs, Qt.Key.Key_Escape)
+    assert not manager.isVisible()

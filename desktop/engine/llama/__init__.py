@@ -1,4 +1,4 @@
-"""The only module that imports llama_cpp.
+"""The only package that imports llama_cpp (this module and batch.py, several replies at once).
 
 It exposes what the app needs from llama.cpp and nothing else: load with progress and cancel,
 facts about the loaded model, tokenizing prompt segments, and a generation loop of our own that
@@ -65,6 +65,12 @@ GPU_LAYERS_ALL = -1
 _PREFILL_CHUNK = 16
 """Tokens per evaluation when preparing a prompt ahead: a request that arrives meanwhile
 waits for one chunk at most (~0.5 s for a 7B model on a laptop CPU, far less elsewhere)."""
+
+
+PARALLEL_SEQUENCES = 8
+"""Replies a context can decode together (batch.py), besides its main sequence 0 (the one
+every single reply, prepared draft and saved state uses). The KV cache is one pool for all of
+them (llama.cpp's unified cache), so a single reply still has the whole context window."""
 
 
 class ModelLoadError(Exception):
@@ -306,6 +312,8 @@ class LoadedModel:
         def init_context(model: Any, params: llama_low.llama_context_params) -> Any:
             if options.flash_attn:
                 params.flash_attn_type = llama_low.LLAMA_FLASH_ATTN_TYPE_AUTO
+            params.n_seq_max = PARALLEL_SEQUENCES + 1
+            params.kv_unified = True
             return original_init_context(model, params)
 
         n_threads = options.n_threads or default_thread_count()
@@ -345,6 +353,22 @@ class LoadedModel:
         llm, self._llm = self._llm, None
         if llm is not None:
             llm.close()
+
+    @property
+    def llama(self) -> llama_cpp.Llama:
+        """The llama-cpp-python object, for batch.py (this package) only."""
+        return self._llm
+
+    def adopt(self, seq_id: int, tokens: Sequence[int]) -> None:
+        """Makes sequence `seq_id`, a reply decoded in a batch that holds `tokens`, the main
+        sequence 0 (its conversation goes on there: a follow-up reuses its prefix)."""
+        llm = self._llm
+        n = len(tokens)
+        llm._ctx.kv_cache_seq_rm(0, -1, -1)
+        llm._ctx.kv_cache_seq_cp(seq_id, 0, -1, -1)
+        llm.input_ids[:n] = tokens
+        llm.n_tokens = n
+        self._logits_at = -1
 
     # Facts -------------------------------------------------------------------------------
 
@@ -472,12 +496,12 @@ class LoadedModel:
         n = len(state.tokens)
         if n == 0 or n >= self._n_ctx:
             return False
-        llm._ctx.kv_cache_clear()
+        llm._ctx.kv_cache_seq_rm(0, -1, -1)
         llm.reset()
         self._logits_at = -1
         buffer = (ctypes.c_uint8 * len(state.data)).from_buffer_copy(state.data)
         if llama_low.llama_state_seq_set_data(llm._ctx.ctx, buffer, len(state.data), 0) <= 0:
-            llm._ctx.kv_cache_clear()
+            llm._ctx.kv_cache_seq_rm(0, -1, -1)
             return False
         llm.input_ids[:n] = state.tokens
         llm.n_tokens = n
@@ -531,7 +555,7 @@ class LoadedModel:
         except Exception:
             log.warning("preparing the prompt failed", exc_info=True)
             llm.reset()
-            llm._ctx.kv_cache_clear()
+            llm._ctx.kv_cache_seq_rm(0, -1, -1)
             self._logits_at = -1
         finally:
             llama_low.llama_set_n_threads(ctx, llm.n_threads, llm.n_threads_batch)
@@ -566,11 +590,11 @@ class LoadedModel:
         self._logits_at = -1
         if prefix >= length:
             prefix = length - 1
-        if prefix > 0 and llm._ctx.kv_cache_seq_rm(-1, prefix, -1):
+        if prefix > 0 and llm._ctx.kv_cache_seq_rm(0, prefix, -1):
             llm.n_tokens = prefix
             return prefix
         llm.reset()
-        llm._ctx.kv_cache_clear()
+        llm._ctx.kv_cache_seq_rm(0, -1, -1)
         return 0
 
     def generate(

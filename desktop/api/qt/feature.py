@@ -1,0 +1,239 @@
+"""The local API server in the window: Edit › Settings › Local server, the Server panel (a dock,
+View › Server panel), and a mark in the status bar while the server runs.
+
+Installed like every feature (desktop/shell/feature.py). The server itself is made by the app
+(desktop/app.py sets ``controller.make_server``: an ApiServer on the window's engine host), so
+this package imports no server code and the window opens without the HTTP stack; the server
+starts after the first frame when the setting is on (:meth:`ServerFeature.start_if_enabled`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QDockWidget, QToolButton, QWidget
+
+from desktop.api.api_key_store import ApiKeyStore
+from desktop.api.protocol import RequestRecord
+from desktop.api.qt.controller import STOP_TIMEOUT_S, ServerController, ServerState
+from desktop.api.qt.requests_model import RequestTableModel
+from desktop.api.qt.server_panel import ServerPanel
+from desktop.api.qt.settings_page import ServerSettingsPage
+from desktop.api.server_settings import ServerSettings, generate_api_key
+from desktop.api.snippets import curl_command, python_snippet
+from desktop.core.settings import Settings
+from desktop.shell.feature import Shell
+
+__all__ = ["ServerFeature", "ServerSession", "model_id"]
+
+PANEL_MIN_HEIGHT = 270  # the address, buttons and a four-line message above Start server
+PANEL_MAX_HEIGHT = 360
+
+
+class ServerSession(Protocol):
+    """What this feature uses of the chat session: the loaded model and its changes."""
+
+    model_changed: Any
+    model_info: Any
+
+
+def model_id(info: Any) -> str:
+    """The name the API gives the loaded model, "" for none: its file name, as
+    desktop/api/wire.py's model_id says (not imported: the window opens without the server)."""
+    if info is None:
+        return ""
+    return Path(str(info.path)).name or str(info.name)
+
+
+class ServerFeature(QObject):
+    """The API server's window parts and its lifetime while the window is open.
+
+    Signals:
+        None.
+    """
+
+    def __init__(
+        self, session: ServerSession, settings: Settings, key_store: ApiKeyStore | None = None
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings
+        self.key_store = key_store or ApiKeyStore(settings)
+        self.controller = ServerController(self)
+        self.requests = RequestTableModel(self)
+        self.settings_page: ServerSettingsPage | None = None
+        self.request_count = 0
+        """Requests since the server last started (the list keeps only the newest)."""
+        self.shown_running = False
+        self.model_info: Any = session.model_info
+        """The loaded ModelInfo (frozen), replaced on the GUI thread; the server's threads read
+        it through :meth:`current_model_info` (one attribute read: safe from any thread)."""
+        self.shell: Shell  # set by install()
+
+    def install(self, shell: Shell) -> None:
+        """The settings page, the (hidden) Server dock with its View toggle, the status mark."""
+        self.shell = shell
+        self.setParent(shell)
+        shell.add_settings_page(self.make_settings_page)
+        self.panel = ServerPanel(self.requests)
+        self.dock = QDockWidget(self.tr("Server"), shell)
+        self.dock.setObjectName("serverDock")
+        self.dock.setWidget(self.panel)
+        self.dock.setAllowedAreas(
+            Qt.DockWidgetArea.RightDockWidgetArea
+            | Qt.DockWidgetArea.LeftDockWidgetArea
+            | Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        shell.add_dock(self.dock, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.dock.dockLocationChanged.connect(self.on_dock_location_changed)
+        self.dock.hide()
+        self.panel_action = self.dock.toggleViewAction()
+        self.panel_action.setText(self.tr("&Server panel"))
+        shell.add_action("view", "panels", self.panel_action)
+
+        self.mark = QToolButton()
+        self.mark.setObjectName("serverMark")
+        self.mark.setAutoRaise(True)
+        self.mark.clicked.connect(self.show_panel)
+        self.mark.hide()
+        shell.add_status_widget("server", self.mark)
+
+        self.panel.stop_requested.connect(self.stop_by_user)
+        self.panel.start_requested.connect(self.start_by_user)
+        self.controller.state_changed.connect(self.on_state_changed)
+        self.controller.request_recorded.connect(self.on_request_recorded)
+        self.session.model_changed.connect(self.on_session_model_changed)
+        shell.settings_applied.connect(self.on_settings_applied)
+
+    def make_settings_page(self, parent: QWidget) -> ServerSettingsPage:
+        self.settings_page = ServerSettingsPage(self.settings, self.key_store, parent)
+        return self.settings_page
+
+    def current_model_info(self) -> Any:
+        """The loaded model's ModelInfo or None; any thread (the server's model_info)."""
+        return self.model_info
+
+    # Running ---------------------------------------------------------------------------------
+
+    def start_if_enabled(self) -> ServerState:
+        """Starts the server when Local server is on (the app calls it after the first frame)."""
+        chosen = ServerSettings.from_settings(self.settings)
+        if not chosen.enabled:
+            return self.controller.state
+        return self.controller.start(chosen, self.api_key_for(chosen))
+
+    def api_key_for(self, chosen: ServerSettings) -> str:
+        """The stored key, or a new one (stored) when the settings ask for a key and none was
+        made yet (settings edited by hand): a server that asks for a key always has one."""
+        key = self.key_store.load()
+        if chosen.needs_key and not key:
+            key = generate_api_key()
+            try:
+                self.key_store.save(key)
+            except OSError as error:
+                self.shell.show_error(self.tr("Settings were not saved"), str(error))
+        return key
+
+    def apply_settings(self) -> ServerState:
+        """Starts, restarts or stops the server as the settings now say."""
+        chosen = ServerSettings.from_settings(self.settings)
+        if not chosen.enabled:
+            self.controller.stop()
+            return self.controller.state
+        state = self.controller.start(chosen, self.api_key_for(chosen))
+        if not state.running:
+            self.show_panel()  # the user just asked for it: say why it did not start
+        return state
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Turns Local server on or off, kept for the next start too."""
+        self.settings.set("server.enabled", enabled)
+        try:
+            self.settings.save()
+        except OSError as error:
+            self.shell.show_error(self.tr("Settings were not saved"), str(error))
+        self.apply_settings()
+
+    def shutdown(self, timeout: float = STOP_TIMEOUT_S) -> None:
+        """Stops the server, waiting at most ``timeout`` seconds (the app is closing)."""
+        self.controller.stop(timeout)
+
+    # Slots -----------------------------------------------------------------------------------
+
+    @Slot()
+    def on_settings_applied(self) -> None:
+        page = self.settings_page
+        if page is not None and page.api_key:
+            try:
+                self.key_store.save(page.api_key)
+            except OSError as error:
+                self.shell.show_error(self.tr("Settings were not saved"), str(error))
+        self.apply_settings()
+
+    @Slot()
+    def stop_by_user(self) -> None:
+        self.set_enabled(False)
+
+    @Slot()
+    def start_by_user(self) -> None:
+        self.set_enabled(True)
+
+    @Slot()
+    def show_panel(self) -> None:
+        if self.dock.isHidden():
+            self.dock.show()
+            shell = self.shell
+            if shell.dockWidgetArea(self.dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
+                height = max(PANEL_MIN_HEIGHT, min(PANEL_MAX_HEIGHT, shell.height() * 2 // 5))
+                shell.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
+            else:
+                width = max(320, min(520, shell.width() // 2))
+                shell.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
+        self.dock.raise_()
+
+    @Slot(Qt.DockWidgetArea)
+    def on_dock_location_changed(self, area: Qt.DockWidgetArea) -> None:
+        self.panel.set_vertical(
+            area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+        )
+
+    @Slot(object)
+    def on_session_model_changed(self, info: Any) -> None:
+        self.model_info = info
+        self.on_state_changed(self.controller.state)  # the snippets name the model
+
+    @Slot(object)
+    def on_request_recorded(self, record: RequestRecord) -> None:
+        self.requests.add(record)
+        self.request_count += 1
+        self.panel.show_count(self.request_count)
+
+    @Slot(object)
+    def on_state_changed(self, state: ServerState) -> None:
+        if state.running and not self.shown_running:
+            self.request_count = 0  # a new start counts afresh
+            self.panel.show_count(0)
+        self.shown_running = state.running
+        model = model_id(self.model_info)
+        self.panel.show_state(
+            state,
+            curl_command(state.url, state.api_key, model),
+            python_snippet(state.url, state.api_key, model),
+        )
+        port = state.settings.port
+        if state.running:
+            self.mark.setText(self.tr("API server :{port}").format(port=port))
+            self.mark.setToolTip(
+                self.tr(
+                    "The local API server is running at {url}. Click for the Server panel."
+                ).format(url=state.url)
+            )
+            self.mark.show()
+        elif state.settings.enabled:
+            self.mark.setText(self.tr("API server stopped"))
+            self.mark.setToolTip(self.tr("The local API server could not start. Click for why."))
+            self.mark.show()
+        else:
+            self.mark.hide()

@@ -1,0 +1,349 @@
+"""The Servers tab of the model manager: the user's servers, their models, and Add server….
+
+Every network call (listing models) and every keychain call runs on a pool thread
+(qtkit/background_calls.py); the window never waits for a server. What a server says (model
+names, error words) is untrusted and shown as plain text only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.remote import locator_host, remote_locator
+from desktop.qtkit.background_calls import BackgroundCalls
+from desktop.qtkit.plain_text import ask_plain
+from desktop.remote.keys import KeyStore, NoKeychainError
+from desktop.remote.qt.messages import RemoteMessages
+from desktop.remote.servers import (
+    PRESET_URLS,
+    Preset,
+    RemoteModel,
+    ServerEntry,
+    ServerList,
+    check_base_url,
+)
+
+__all__ = ["AddServerDialog", "ServersPanel"]
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class AddServerDialog(QDialog):
+    """Name, preset, base URL and an optional API key for a new server.
+
+    Signals:
+        None.
+    """
+
+    def __init__(self, keychain: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Add server"))
+        form = QFormLayout(self)
+        self.preset = QComboBox()
+        names = {
+            Preset.LLAMA_SERVER: self.tr("llama.cpp llama-server"),
+            Preset.VLLM: self.tr("vLLM"),
+            Preset.OLLAMA: self.tr("Ollama (OpenAI-compatible /v1)"),
+            Preset.LM_STUDIO: self.tr("LM Studio server"),
+            Preset.OTHER: self.tr("Other OpenAI-compatible (OpenAI, OpenRouter, a gateway)"),
+        }
+        for preset, label in names.items():
+            self.preset.addItem(label, preset.value)
+        self.name = QLineEdit()
+        self.url = QLineEdit(PRESET_URLS[Preset.LLAMA_SERVER])
+        self.key = QLineEdit()
+        self.key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key.setPlaceholderText(self.tr("Optional"))
+        form.addRow(self.tr("Kind:"), self.preset)
+        form.addRow(self.tr("Name:"), self.name)
+        form.addRow(self.tr("Address:"), self.url)
+        form.addRow(self.tr("API key:"), self.key)
+        where = (
+            self.tr("The key is kept in the system keychain, never in Hearthside's settings.")
+            if keychain
+            else self.tr(
+                "This system has no keychain: Hearthside will ask before keeping the key in a "
+                "file only you can read."
+            )
+        )
+        note = QLabel(
+            where
+            + "\n"
+            + self.tr(
+                "Nothing is sent anywhere until you add a server; then your chats with its "
+                "models go to it."
+            )
+        )
+        note.setWordWrap(True)
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow(note)
+        self.problem = QLabel()
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        form.addRow(self.problem)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.preset.currentIndexChanged.connect(self.on_preset_changed)
+
+    @property
+    def chosen_preset(self) -> Preset:
+        return Preset(self.preset.currentData())
+
+    @Slot(int)
+    def on_preset_changed(self, _index: int) -> None:
+        if self.url.text().strip() in PRESET_URLS.values() or not self.url.text().strip():
+            self.url.setText(PRESET_URLS[self.chosen_preset])
+
+    def accept(self) -> None:
+        if check_base_url(self.url.text()) is not None:
+            self.problem.setText(
+                self.tr(
+                    "The address must look like http://host:port/v1 (no user name or password "
+                    "in it: put a key in the API key field)."
+                )
+            )
+            return
+        super().accept()
+
+
+class ServersPanel(QWidget):
+    """The user's servers on the left, the selected one's models on the right.
+
+    Signals:
+        load_requested(str locator): the user chose a model to chat with.
+    """
+
+    load_requested = Signal(str)
+
+    def __init__(
+        self,
+        servers: ServerList,
+        keys: KeyStore,
+        list_models: Callable[[ServerEntry, str], tuple[RemoteModel, ...]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.servers = servers
+        self.keys = keys
+        self.list_models = list_models
+        """Blocking (a pool thread): the entry and its key → its models, or a ServerFault."""
+        self.calls = BackgroundCalls(self)
+        self.messages = RemoteMessages(self)
+        self._listing = 0
+        self.ask_file_consent: Callable[[], bool] = self._ask_file_consent
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        self.server_list = QListWidget()
+        left.addWidget(QLabel(self.tr("Servers")))
+        left.addWidget(self.server_list, 1)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(self.tr("Add server…"))
+        self.remove_button = QPushButton(self.tr("Remove"))
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        for button in (self.add_button, self.remove_button, self.refresh_button):
+            buttons.addWidget(button)
+        left.addLayout(buttons)
+        layout.addLayout(left, 1)
+        right = QVBoxLayout()
+        right.addWidget(QLabel(self.tr("Models on this server")))
+        self.model_list = QListWidget()
+        right.addWidget(self.model_list, 1)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        right.addWidget(self.status)
+        self.use_button = QPushButton(self.tr("Chat with this model"))
+        right.addWidget(self.use_button)
+        layout.addLayout(right, 2)
+        self.add_button.clicked.connect(self.show_add_dialog)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.use_button.clicked.connect(self.use_selected)
+        self.model_list.itemActivated.connect(lambda _item: self.use_selected())
+        self.server_list.currentItemChanged.connect(lambda *_: self.refresh())
+        self.fill_servers()
+
+    # Servers -----------------------------------------------------------------------------------
+
+    def fill_servers(self, select: str = "") -> None:
+        self.server_list.blockSignals(True)
+        self.server_list.clear()
+        for entry in self.servers.entries:
+            item = QListWidgetItem(f"{entry.name} — {locator_host(entry.base_url)}")
+            item.setData(ID_ROLE, entry.id)
+            item.setToolTip(entry.base_url)
+            self.server_list.addItem(item)
+            if entry.id == select:
+                self.server_list.setCurrentItem(item)
+        self.server_list.blockSignals(False)
+        if self.server_list.currentItem() is None and self.server_list.count():
+            self.server_list.setCurrentRow(0)
+        else:
+            self.refresh()
+
+    def selected_server(self) -> ServerEntry | None:
+        item = self.server_list.currentItem()
+        return self.servers.get(str(item.data(ID_ROLE))) if item is not None else None
+
+    def show_add_dialog(self) -> None:
+        from desktop.remote.keys import keychain_available
+
+        dialog = AddServerDialog(keychain_available(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        url = dialog.url.text().strip()
+        self.add_server(
+            dialog.name.text().strip() or locator_host(url),
+            url,
+            dialog.chosen_preset,
+            dialog.key.text().strip(),
+        )
+
+    def add_server(self, name: str, url: str, preset: Preset, key: str = "") -> ServerEntry:
+        """Adds and saves the server; its key goes to the keychain on a pool thread first
+        (the listing waits for it)."""
+        entry = ServerEntry.new(name, url, preset, has_key=bool(key))
+        self.servers.add(entry)
+        self._save()
+        if key:
+            self.status.setText(self.tr("Keeping the key…"))
+            self.calls.start(
+                lambda: self.keys.store(entry.id, key),
+                lambda _where: self.fill_servers(entry.id),
+                lambda error: self._key_not_kept(entry, key, error),
+            )
+        else:
+            self.fill_servers(entry.id)
+        return entry
+
+    def _ask_file_consent(self) -> bool:
+        return ask_plain(
+            self,
+            self.tr("No keychain"),
+            self.tr(
+                "This system has no keychain to keep the API key in. Keep it in a file in "
+                "Hearthside's data folder that only you can read? Otherwise the server is "
+                "added without the key."
+            ),
+        )
+
+    def _key_not_kept(self, entry: ServerEntry, key: str, error: Exception) -> None:
+        if isinstance(error, NoKeychainError) and self.ask_file_consent():
+            self.calls.start(
+                lambda: self.keys.store(entry.id, key, allow_file=True),
+                lambda _where: self.fill_servers(entry.id),
+                lambda _error: self._key_lost(entry),
+            )
+            return
+        self._key_lost(entry)
+
+    def _key_lost(self, entry: ServerEntry) -> None:
+        self.servers.with_key(entry.id, False)
+        self._save()
+        self.fill_servers(entry.id)
+        self.status.setText(self.tr("The server was added without its key."))
+
+    def remove_selected(self) -> None:
+        entry = self.selected_server()
+        if entry is None:
+            return
+        self.servers.remove(entry.id)
+        self._save()
+        if entry.has_key:
+            self.calls.start(lambda: self.keys.delete(entry.id), lambda _r: None, lambda _e: None)
+        self.model_list.clear()
+        self.fill_servers()
+
+    def _save(self) -> None:
+        try:
+            self.servers.save()
+        except OSError as error:
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Servers not saved"), "")
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setText(str(error))
+            box.setParent(self, Qt.WindowType.Dialog)
+            box.open()
+
+    # Models ------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Lists the selected server's models on a pool thread."""
+        self.model_list.clear()
+        entry = self.selected_server()
+        self.use_button.setEnabled(False)
+        if entry is None:
+            self.status.setText(self.tr("Add a server to chat with the models it runs."))
+            return
+        self.status.setText(self.tr("Asking {host}…").format(host=locator_host(entry.base_url)))
+        self._listing += 1
+        token = self._listing
+        keys = self.keys
+
+        def fetch() -> tuple[RemoteModel, ...]:
+            return self.list_models(entry, keys.get(entry.id) if entry.has_key else "")
+
+        self.calls.start(
+            fetch,
+            lambda models: self._on_models(token, entry, models),
+            lambda error: self._on_failed(token, entry, error),
+        )
+
+    def _on_models(self, token: int, entry: ServerEntry, models: Any) -> None:
+        if token != self._listing:
+            return
+        for model in models:
+            context = (
+                self.tr("{n} tokens of context").format(n=f"{model.context_length:,}")
+                if model.context_length
+                else self.tr("context not stated")
+            )
+            item = QListWidgetItem(f"{model.id}  ·  {context}")
+            item.setData(ID_ROLE, remote_locator(entry.base_url, model.id))
+            self.model_list.addItem(item)
+        if models:
+            self.model_list.setCurrentRow(0)
+        self.use_button.setEnabled(bool(models))
+        self.status.setText(
+            self.tr("{count} models on {host}.").format(
+                count=len(models), host=locator_host(entry.base_url)
+            )
+            if models
+            else self.tr("{host} lists no models.").format(host=locator_host(entry.base_url))
+        )
+
+    def _on_failed(self, token: int, entry: ServerEntry, error: Exception) -> None:
+        if token != self._listing:
+            return
+        fault = getattr(error, "fault", "")
+        text = self.messages.fault_text(
+            str(fault), locator_host(entry.base_url), getattr(error, "retry_after", None)
+        )
+        detail = getattr(error, "detail", "")
+        self.status.setText(f"{text}\n{detail}" if detail else text)
+
+    def use_selected(self) -> None:
+        item = self.model_list.currentItem()
+        if item is not None:
+            self.load_requested.emit(str(item.data(ID_ROLE)))

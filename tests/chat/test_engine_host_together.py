@@ -1,0 +1,155 @@
+"""EngineHost with a backend that replies together (RepliesTogether): waiting replies are handed
+over at once, replies queued meanwhile join, a lone window reply keeps the one-at-a-time path."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+import pytest
+
+from desktop.chat.engine_host import EngineHost, Priority
+from desktop.chat.protocol import (
+    ChatBackend,
+    Finished,
+    GenerationRequest,
+    ReplyStarted,
+    TextDelta,
+    TogetherReply,
+)
+from desktop.core.conversation import ChatMessage, FinishReason, Role
+from desktop.engine.llama import SamplingOptions
+from tests.fixtures.scripted_backend import ScriptedBackend, stats
+
+TIMEOUT = 10
+
+
+def request(request_id: int) -> GenerationRequest:
+    return GenerationRequest(
+        request_id, (ChatMessage(Role.USER, "hello"),), SamplingOptions(max_tokens=8)
+    )
+
+
+class Together(ScriptedBackend):
+    """Replies together: each batch's requests are noted, each reply is its request id as text.
+    Between rounds it asks for more, as LocalEngine does between steps."""
+
+    def __init__(self, rounds: int = 3) -> None:
+        super().__init__()
+        self.batches: list[list[int]] = []
+        self.joined: list[int] = []
+        self.rounds = rounds
+        self.between = threading.Event()
+        self.go_on = threading.Event()
+        self.go_on.set()
+
+    def parallel_replies(self) -> int:
+        return 4
+
+    def replies_together(
+        self,
+        first: Sequence[TogetherReply],
+        more: Callable[[int], Sequence[TogetherReply]],
+    ) -> None:
+        live = list(first)
+        self.batches.append([entry.request.request_id for entry in live])
+        for entry in live:
+            entry.emit(ReplyStarted(self._info()))
+        for _ in range(self.rounds):
+            self.between.set()
+            self.go_on.wait(TIMEOUT)
+            joined = list(more(4 - len(live)))
+            self.joined.extend(entry.request.request_id for entry in joined)
+            for entry in joined:
+                entry.emit(ReplyStarted(self._info()))
+            live.extend(joined)
+        for entry in live:
+            entry.emit(TextDelta(str(entry.request.request_id)))
+            entry.emit(Finished(stats(FinishReason.STOP, 1)))
+            entry.end()
+
+    def _info(self):
+        from desktop.chat.protocol import PromptInfo
+
+        return PromptInfo(1, 0, 0, self.n_ctx)
+
+
+@pytest.fixture
+def backend() -> Together:
+    return Together()
+
+
+@pytest.fixture
+def host(backend: Together):
+    host = EngineHost(backend)
+    host.start()
+    yield host
+    host.close()
+
+
+def hold(host: EngineHost) -> threading.Event:
+    release = threading.Event()
+    running = threading.Event()
+
+    def wait(_: ChatBackend) -> None:
+        running.set()
+        release.wait(TIMEOUT)
+
+    host.submit(wait)
+    assert running.wait(TIMEOUT)
+    return release
+
+
+def text(ticket) -> str:
+    return "".join(event.text for event in ticket if isinstance(event, TextDelta))
+
+
+def test_waiting_replies_are_handed_over_together(host: EngineHost, backend: Together) -> None:
+    release = hold(host)
+    tickets = [host.stream(request(n), priority=Priority.API, client=f"c{n}") for n in (1, 2, 3)]
+    release.set()
+    assert [text(ticket) for ticket in tickets] == ["1", "2", "3"]
+    assert backend.batches == [[1, 2, 3]]
+
+
+def test_the_window_goes_first_in_a_batch_and_clients_take_turns(
+    host: EngineHost, backend: Together
+) -> None:
+    release = hold(host)
+    tickets = [host.stream(request(n), priority=Priority.API, client="a") for n in (1, 2)]
+    tickets.append(host.stream(request(3), priority=Priority.API, client="b"))
+    tickets.append(host.stream(request(4)))  # the window's
+    tickets.append(host.stream(request(5), priority=Priority.API, client="c"))
+    release.set()
+    for ticket in tickets:
+        list(ticket)
+    # Four at most together: the window's first, then one of each client; the rest after.
+    assert backend.batches == [[4, 1, 3, 5], [2]]
+
+
+def test_a_reply_queued_meanwhile_joins_the_batch(host: EngineHost, backend: Together) -> None:
+    backend.go_on.clear()
+    api = host.stream(request(1), priority=Priority.API, client="script")
+    assert backend.between.wait(TIMEOUT)  # the API reply is under way
+    window = host.stream(request(2))
+    backend.go_on.set()
+    assert text(window) == "2"
+    assert text(api) == "1"
+    assert backend.batches == [[1]]
+    assert backend.joined == [2]
+
+
+def test_a_lone_window_reply_is_made_one_at_a_time(host: EngineHost, backend: Together) -> None:
+    backend.push("alone")
+    assert text(host.stream(request(1))) == "alone"
+    assert backend.batches == []
+
+
+def test_other_jobs_wait_for_the_batch_and_run_after(host: EngineHost, backend: Together) -> None:
+    backend.go_on.clear()
+    api = host.stream(request(1), priority=Priority.API, client="script")
+    assert backend.between.wait(TIMEOUT)
+    count = host.submit(lambda _: "counted")
+    backend.go_on.set()
+    assert count.result(TIMEOUT) == "counted"
+    assert text(api) == "1"

@@ -1,0 +1,147 @@
+"""Several replies decoded together by the real llama.cpp (ParallelDecoder through LocalEngine
+and the EngineHost): the same greedy text as one at a time, a window reply joins API replies
+under way, a cancelled reply leaves at once and frees its slot."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop.chat.engine_host import Priority, ReplyTicket
+from desktop.chat.protocol import Finished, GenerationRequest, ReplyStats, TextDelta
+from desktop.chat.qt.inference_worker import InferenceWorker
+from desktop.core.conversation import ChatMessage, FinishReason, Role
+from desktop.engine.llama import PARALLEL_SEQUENCES, LoadOptions, SamplingOptions
+
+GREEDY = SamplingOptions(temperature=0.0, max_tokens=48, repeat_penalty=1.0, seed=1)
+ENDLESS = SamplingOptions(temperature=1.0, max_tokens=100_000, seed=5)
+TIMEOUT = 60
+
+
+@pytest.fixture
+def worker(tiny_gguf: Path, private_data_dir: Path):
+    worker = InferenceWorker(private_data_dir / "models", private_data_dir / "probed.json")
+    loaded = []
+    worker.load_finished.connect(lambda _rid, info: loaded.append(info))
+    worker.on_load_requested(1, str(tiny_gguf), LoadOptions(n_ctx=4096, n_threads=1))
+    assert loaded
+    yield worker
+    worker.on_unload_requested()
+    worker.close()
+
+
+def request(n: int, sampling: SamplingOptions = GREEDY) -> GenerationRequest:
+    text = f"Question {n}: tell me about the number {n} and its friends."
+    return GenerationRequest(n, (ChatMessage(Role.USER, text),), sampling)
+
+
+def result(ticket: ReplyTicket) -> tuple[str, ReplyStats]:
+    events = list(ticket)
+    assert isinstance(events[-1], Finished), events[-1]
+    return "".join(e.text for e in events if isinstance(e, TextDelta)), events[-1].stats
+
+
+def test_replies_together_read_as_replies_alone(worker: InferenceWorker) -> None:
+    alone = [result(worker.host.stream(request(n))) for n in range(1, 5)]
+    evaluated = worker.model.evaluated_tokens
+    tickets = [
+        worker.host.stream(request(n), priority=Priority.API, client=f"c{n}") for n in range(1, 5)
+    ]
+    together = [result(ticket) for ticket in tickets]
+    assert [text for text, _ in together] == [text for text, _ in alone]
+    assert all(
+        stats.generated_tokens == s.generated_tokens
+        for (_, stats), (_, s) in zip(together, alone, strict=True)
+    )
+    assert worker.model.evaluated_tokens > evaluated  # decoded, not replayed
+
+
+def test_more_clients_than_slots_all_get_their_reply(worker: InferenceWorker) -> None:
+    short = SamplingOptions(temperature=0.0, max_tokens=8, repeat_penalty=1.0, seed=1)
+    tickets = [
+        worker.host.stream(request(n, short), priority=Priority.API, client=f"c{n}")
+        for n in range(PARALLEL_SEQUENCES + 3)
+    ]
+    for ticket in tickets:
+        _, stats = result(ticket)
+        assert stats.generated_tokens > 0
+
+
+def test_a_window_reply_joins_api_replies_under_way(worker: InferenceWorker) -> None:
+    api = [
+        worker.host.stream(request(n, ENDLESS), priority=Priority.API, client=f"c{n}")
+        for n in range(3)
+    ]
+    first = api[0].next_event(TIMEOUT)
+    assert first is not None and api[0].started.is_set()
+    window_text, window_stats = result(worker.host.stream(request(9)))
+    assert window_stats.finish_reason in (FinishReason.STOP, FinishReason.LENGTH)
+    assert window_text
+    for ticket in api:  # still going: the window did not wait for them
+        assert not any(isinstance(e, Finished) for e in drain_now(ticket))
+        ticket.cancel()
+    for ticket in api:
+        assert list(ticket)[-1].stats.finish_reason == FinishReason.CANCELLED  # type: ignore[union-attr]
+    # The window's conversation is the main sequence's again: a follow-up reads only what is new.
+    follow = request(10)
+    follow = GenerationRequest(
+        10,
+        (
+            *request(9).messages,
+            ChatMessage(Role.ASSISTANT, window_text),
+            ChatMessage(Role.USER, "More?"),
+        ),
+        GREEDY,
+    )
+    _, stats = result(worker.host.stream(follow))
+    assert stats.evaluated_prompt_tokens < stats.prompt_tokens // 2
+
+
+def drain_now(ticket: ReplyTicket) -> list[object]:
+    """The events the ticket has ready, without waiting."""
+    import queue
+
+    events = []
+    while True:
+        try:
+            event = ticket.next_event(timeout=0)
+        except queue.Empty:
+            return events
+        if event is None:
+            return events
+        events.append(event)
+
+
+def test_a_cancelled_reply_leaves_within_200_ms_and_frees_its_slot(worker: InferenceWorker) -> None:
+    tickets = [
+        worker.host.stream(request(n, ENDLESS), priority=Priority.API, client=f"c{n}")
+        for n in range(PARALLEL_SEQUENCES)
+    ]
+    for ticket in tickets:
+        assert ticket.next_event(TIMEOUT) is not None  # every slot taken, replies streaming
+    ended = threading.Event()
+    at: list[float] = []
+
+    def watch() -> None:
+        events = list(tickets[0])
+        at.append(time.perf_counter())
+        assert events[-1].stats.finish_reason == FinishReason.CANCELLED  # type: ignore[union-attr]
+        ended.set()
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    clicked = time.perf_counter()
+    tickets[0].cancel()
+    assert ended.wait(TIMEOUT)
+    assert at[0] - clicked < 0.2
+    # Its slot is free: one more reply gets it while the others still stream.
+    extra = worker.host.stream(request(99), priority=Priority.API, client="late")
+    _text, stats = result(extra)
+    assert stats.generated_tokens > 0
+    for ticket in tickets[1:]:
+        ticket.cancel()
+        list(ticket)
+    watcher.join(TIMEOUT)

@@ -1,0 +1,46 @@
+"""SIGTERM ends the app as closing its window does (issue 17, defect 8: the last chat was
+not reopened after a SIGTERM, because nothing was saved)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CHILD = Path(__file__).with_name("termination_child.py")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name != "posix", reason="POSIX")
+def test_sigterm_saves_the_last_chat(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
+    }
+    child = subprocess.Popen(
+        [sys.executable, str(CHILD), str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        assert line.startswith("READY"), child.stderr.read() if child.stderr else line
+        conversation = int(line.split()[1])
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=60) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    saved = json.loads((data_dir / "settings.json").read_text(encoding="utf-8"))
+    assert saved["values"]["chat.last_conversation"] == conversation

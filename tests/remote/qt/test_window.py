@@ -1,0 +1,135 @@
+"""The whole window against a real OpenAI-compatible server no one here wrote: llama-cpp-python's
+own server on 127.0.0.1 with the tiny model (tests/remote/conftest.py). Add the server in the
+model manager, choose its model, then stream, stop, regenerate, edit into a branch and export;
+a fault shows its words in the chat without losing what was written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from desktop.core.conversation import FinishReason, Role
+from desktop.core.remote import locator_host, remote_locator
+from desktop.remote.servers import Preset
+from desktop.store.export import ExportConversation, export_conversation
+from tests.fixtures.fake_openai import FakeOpenAI
+from tests.fixtures.llama_server import RunningServer
+from tests.fixtures.window import rows, type_and_send
+
+
+def choose_server_model(qtbot, app, base_url: str, preset: Preset, max_tokens: int = 24) -> str:
+    """Adds the server in the Servers tab and chooses its first model, as a user does."""
+    manager = app.remote.show_servers()
+    panel = app.remote.panel
+    assert panel is not None and manager.tabs.currentWidget() is panel
+    panel.add_server("Box", base_url, preset)
+    qtbot.waitUntil(lambda: panel.model_list.count() > 0, timeout=20_000)
+    locator = str(panel.model_list.currentItem().data(Qt.ItemDataRole.UserRole))
+    key = app.models.model_key(locator)
+    app.settings.set("sampling.max_tokens", max_tokens, key)
+    panel.use_button.click()
+    qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=20_000)
+    return locator
+
+
+def finished(app) -> bool:
+    return not app.session.is_streaming
+
+
+def stored(app) -> list:
+    """The shown branch as stored (finish reasons, generation info)."""
+    return list(app.session.state.path)
+
+
+def test_a_chat_on_a_real_server(qtbot, app, llama_server: RunningServer, tmp_path) -> None:
+    locator = choose_server_model(qtbot, app, llama_server.base_url, Preset.LLAMA_SERVER)
+    host = locator_host(llama_server.base_url)
+    assert locator == remote_locator(llama_server.base_url, llama_server.model)
+    info = app.session.model_info
+    assert info.host == host
+    # Where the chat runs: the status bar and the note above the chat say the host.
+    assert host in app.models.backend_label.text()
+    assert host in app.models.model_label.text()
+    assert host in app.window.banner.text()
+
+    type_and_send(qtbot, app, "Hello there")
+    qtbot.waitUntil(lambda: finished(app) and len(rows(app)) == 2, timeout=30_000)
+    first = stored(app)[1]
+    assert first.role == Role.ASSISTANT and first.content
+    assert first.finish_reason in (FinishReason.STOP, FinishReason.LENGTH)
+    assert first.generation.model_file == locator  # the server and the model, recorded
+
+    # Regenerate: a second version beside the first.
+    assert app.session.regenerate()
+    qtbot.waitUntil(lambda: finished(app), timeout=30_000)
+    conversation = app.session.conversation_id
+    replies = [m for m in app.store.export_tree(conversation)[2] if m.role == Role.ASSISTANT]
+    assert len(replies) == 2
+
+    # Edit the question: a branch.
+    assert app.session.edit(0, "Hello again")
+    qtbot.waitUntil(lambda: finished(app), timeout=30_000)
+    assert rows(app)[0].content == "Hello again" and rows(app)[1].content
+
+    # Exports record the server and the model.
+    summary, settings, messages = app.store.export_tree(conversation)
+    export = ExportConversation(summary, settings, tuple(messages))
+    markdown = export_conversation(export, "markdown")
+    assert host in markdown and Path(llama_server.model).name in markdown
+    data = json.loads(export_conversation(export, "json"))
+    assert locator in json.dumps(data)
+
+
+def test_stop_closes_the_stream(qtbot, app) -> None:
+    """Stop in the window while the server is mid-reply. Why our own server: the tiny model on
+    llama-cpp-python's server writes its whole reply in milliseconds, and asked for a long
+    reply (max_tokens 400 and more) that server sent no event at all within 10 s here, so no
+    test could press Stop while it streams; this server sends a first piece and then waits
+    until the client goes."""
+    with FakeOpenAI() as fake:
+        fake.reply("slow", kind="stall", pieces=("The story",))
+        fake.scripts.pop("ok")
+        locator = choose_server_model(qtbot, app, fake.base_url, Preset.LLAMA_SERVER)
+        type_and_send(qtbot, app, "Tell me a long story")
+        qtbot.waitUntil(lambda: bool(rows(app)[-1].content), timeout=20_000)
+        app.session.stop()
+        qtbot.waitUntil(lambda: finished(app), timeout=5_000)
+        assert fake.disconnected.wait(5.0)  # the socket was shut: the server stops too
+    reply = stored(app)[-1]
+    assert reply.finish_reason == FinishReason.CANCELLED
+    assert reply.content == "The story"  # what arrived is kept
+    assert reply.generation.model_file == locator
+    assert app.window.error_box is None
+
+
+def test_a_fault_is_worded_and_nothing_is_lost(qtbot, app) -> None:
+    # Why our own server: a real one cannot be made to cut a stream on demand.
+    with FakeOpenAI() as fake:
+        fake.reply("cut", kind="cut", pieces=("Half an", " answer"))
+        fake.scripts.pop("ok")
+        choose_server_model(qtbot, app, fake.base_url, Preset.VLLM)
+        type_and_send(qtbot, app, "Question <b>kept</b>")
+        qtbot.waitUntil(lambda: finished(app) and app.window.error_box is not None, timeout=20_000)
+    reply = stored(app)[-1]
+    assert rows(app)[0].content == "Question <b>kept</b>"
+    assert reply.content == "Half an answer" and reply.finish_reason == FinishReason.ERROR
+    box = app.window.error_box
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    assert "cut in the middle of the reply" in box.text()
+    # The stored rows say the same after a reopen.
+    assert app.session.open_conversation(app.session.conversation_id)
+    assert rows(app)[-1].content == "Half an answer"
+
+
+def test_a_server_that_is_down_is_said_when_choosing(qtbot, app) -> None:
+    with FakeOpenAI() as fake:
+        url = fake.base_url
+        fake.reply("m")
+        choose_server_model(qtbot, app, url, Preset.OLLAMA)
+    app.session.unload_model()
+    qtbot.waitUntil(lambda: app.session.model_info is None, timeout=10_000)
+    app.models.load_model(remote_locator(url, "m"))  # the server has gone meanwhile
+    qtbot.waitUntil(lambda: app.window.error_box is not None, timeout=20_000)
+    assert "does not answer" in app.window.error_box.text()
