@@ -47,14 +47,12 @@ from desktop.core.conversation import FinishReason
 
 log = logging.getLogger(__name__)
 
-POLL_S = 0.05
+POLL_S = 0.25
 """How long one read of the ticket waits before the loop looks at the client and the server
-again: a disconnect or a stop cancels the reply within this (the issue asks for 200 ms)."""
-
-QUEUED_POLL_S = 0.25
-"""The same while the reply still waits for its turn: the thread of each waiting request wakes
-4 times a second, not 20, so a queue of them takes little of the GIL from the engine's token
-loop. A client that leaves still cancels its ticket at once (the watcher does that)."""
+again. It does not bound how soon a reply is cancelled: the task that hears the client leave and
+`stop()` cancel the ticket at once, and the engine then ends the reply at its next token, which
+wakes the reader. Short polls would only wake threads that take CPU from llama.cpp's own while it
+evaluates the prompt."""
 
 FIRST_REQUEST_ID = 1 << 40
 """API requests' ids start here, far from the window's."""
@@ -306,10 +304,9 @@ class ReplyResponse(Response):
 
     def _poll(self) -> ReplyEvent | bool | None:
         """One wait for the next event on a worker thread: the event, None at the end, or
-        False when none came within POLL_S (QUEUED_POLL_S before the reply started)."""
-        ticket = self._ticket
+        False when none came within POLL_S."""
         try:
-            return ticket.next_event(timeout=POLL_S if ticket.started.is_set() else QUEUED_POLL_S)
+            return self._ticket.next_event(timeout=POLL_S)
         except queue.Empty:
             return False
 
