@@ -634,18 +634,7 @@ class LoadedModel:
 
         seed = sampling.seed if sampling.seed is not None else int.from_bytes(os.urandom(4))
         llm.set_seed(seed)
-        sampler = llm._init_sampler(
-            top_k=sampling.top_k,
-            top_p=sampling.top_p,
-            min_p=sampling.min_p,
-            temp=max(0.0, sampling.temperature),
-            repeat_penalty=sampling.repeat_penalty,
-            presence_penalty=sampling.presence_penalty,
-            frequency_penalty=sampling.frequency_penalty,
-            grammar=llama_cpp.LlamaGrammar.from_string(sampling.grammar, verbose=False)
-            if sampling.grammar
-            else None,
-        )
+        sampler = sampler_chain(llm, sampling)
         for token in already_said[-llm.last_n_tokens_size :]:
             sampler.accept(token)
         # Per token: one sample, one end-of-generation check, one eval. Everything the loop
@@ -706,6 +695,23 @@ def measure_generation(
     gen_s = end - (first or end)
     gen_rate = (made - 1) / gen_s if made > 1 and gen_s > 0 else 0.0
     return prompt_rate, gen_rate, made
+
+
+def sampler_chain(llm: llama_cpp.Llama, sampling: SamplingOptions) -> Any:
+    """llama.cpp's sampler chain for `sampling` (penalties, the grammar, top-k/p, min-p,
+    temperature), as LoadedModel.generate and the batch's slots (batch.py) both use it."""
+    return llm._init_sampler(
+        top_k=sampling.top_k,
+        top_p=sampling.top_p,
+        min_p=sampling.min_p,
+        temp=max(0.0, sampling.temperature),
+        repeat_penalty=sampling.repeat_penalty,
+        presence_penalty=sampling.presence_penalty,
+        frequency_penalty=sampling.frequency_penalty,
+        grammar=llama_cpp.LlamaGrammar.from_string(sampling.grammar, verbose=False)
+        if sampling.grammar
+        else None,
+    )
 
 
 # Grammars ------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from desktop.engine.llama import (
     GenerationError,
     LoadedModel,
     SamplingOptions,
+    sampler_chain,
 )
 
 if TYPE_CHECKING:
@@ -202,13 +203,7 @@ class ParallelDecoder:
         seed = sampling.seed if sampling.seed is not None else int.from_bytes(os.urandom(4))
         llm.set_seed(seed)
         self._close_sampler(slot)
-        slot.sampler = llm._init_sampler(
-            top_k=sampling.top_k,
-            top_p=sampling.top_p,
-            min_p=sampling.min_p,
-            temp=max(0.0, sampling.temperature),
-            repeat_penalty=sampling.repeat_penalty,
-        )
+        slot.sampler = sampler_chain(llm, sampling)  # the API's penalties and grammar too
         for token in already_said[-llm.last_n_tokens_size :]:
             slot.sampler.accept(token)
         slot.should_stop = should_stop
