@@ -56,11 +56,32 @@ def _check_siblings(index: int, count: int) -> None:
         raise ValueError(f"sibling {index} of {count}")
 
 
+class _GrowingText:
+    """Text that grows by many small deltas (a reply, its thinking): a delta costs
+    O(len(delta)); the chunks are joined when the text is read, and collapsed into one then,
+    so repeated reads stay cheap and the chunk list never grows without bound."""
+
+    __slots__ = ("_chunks", "_joined")
+
+    def __init__(self, text: str = "") -> None:
+        self._chunks: list[str] = [text] if text else []
+        self._joined: str | None = text
+
+    def append(self, delta: str) -> None:
+        self._chunks.append(delta)
+        self._joined = None
+
+    def text(self) -> str:
+        if self._joined is None:
+            self._joined = "".join(self._chunks)
+            self._chunks = [self._joined] if self._joined else []
+        return self._joined
+
+
 @dataclass(slots=True, eq=False)
 class _Row:
     role: Role
-    chunks: list[str] = field(default_factory=list)
-    joined: str | None = ""
+    body: _GrowingText = field(default_factory=_GrowingText)
     finish_reason: FinishReason | None = None
     streaming: bool = False
     excluded: bool = False
@@ -68,8 +89,7 @@ class _Row:
     message_id: int | None = None
     sibling_index: int = 0
     sibling_count: int = 1
-    thinking_chunks: list[str] = field(default_factory=list)
-    thinking_joined: str | None = ""
+    thinking_text: _GrowingText = field(default_factory=_GrowingText)
     thinking_seconds: float | None = None
     thinking_active: bool = False
     sources: tuple[MessageSource, ...] = ()
@@ -80,8 +100,7 @@ class _Row:
         _check_siblings(row.sibling_index, row.sibling_count)
         return cls(
             role=Role(row.role),
-            chunks=[row.content] if row.content else [],
-            joined=row.content,
+            body=_GrowingText(row.content),
             finish_reason=FinishReason(row.finish_reason) if row.finish_reason else None,
             streaming=row.streaming,
             excluded=row.excluded,
@@ -89,26 +108,17 @@ class _Row:
             message_id=row.message_id,
             sibling_index=row.sibling_index,
             sibling_count=row.sibling_count,
-            thinking_chunks=[row.thinking] if row.thinking else [],
-            thinking_joined=row.thinking,
+            thinking_text=_GrowingText(row.thinking),
             thinking_seconds=row.thinking_seconds,
             sources=tuple(row.sources),
             sources_note=row.sources_note,
         )
 
     def thinking(self) -> str:
-        if self.thinking_joined is None:
-            self.thinking_joined = "".join(self.thinking_chunks)
-            self.thinking_chunks = [self.thinking_joined] if self.thinking_joined else []
-        return self.thinking_joined
+        return self.thinking_text.text()
 
     def content(self) -> str:
-        # Collapse the chunks into one after joining, so repeated reads stay cheap and the
-        # chunk list never grows without bound.
-        if self.joined is None:
-            self.joined = "".join(self.chunks)
-            self.chunks = [self.joined] if self.joined else []
-        return self.joined
+        return self.body.text()
 
 
 class MessageListModel(RowListModel):
@@ -198,8 +208,7 @@ class MessageListModel(RowListModel):
         self._rows.append(
             _Row(
                 role=Role(role),
-                chunks=[content] if content else [],
-                joined=content,
+                body=_GrowingText(content),
                 streaming=streaming,
                 message_id=message_id,
             )
@@ -212,8 +221,7 @@ class MessageListModel(RowListModel):
         if not text:
             return
         entry = self._row(row)
-        entry.chunks.append(text)
-        entry.joined = None
+        entry.body.append(text)
         self._changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
 
     def append_thinking_delta(self, row: int, text: str) -> None:
@@ -221,8 +229,7 @@ class MessageListModel(RowListModel):
         if not text:
             return
         entry = self._row(row)
-        entry.thinking_chunks.append(text)
-        entry.thinking_joined = None
+        entry.thinking_text.append(text)
         if entry.thinking_active:
             self._changed(row, self.Roles.ThinkingRole)
         else:
@@ -239,8 +246,7 @@ class MessageListModel(RowListModel):
     def set_content(self, row: int, content: str) -> None:
         """Replace the whole text of ``row`` (e.g. after an edit or a reload)."""
         entry = self._row(row)
-        entry.chunks = [content] if content else []
-        entry.joined = content
+        entry.body = _GrowingText(content)
         self._changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
 
     def set_finished(self, row: int, reason: FinishReason, meta: str = "") -> None:
@@ -294,10 +300,7 @@ class MessageListModel(RowListModel):
     def set_messages(self, messages: Iterable[ChatMessage]) -> None:
         """Replace the whole conversation at once (one ``modelReset``), e.g. on switching chats."""
         self.beginResetModel()
-        self._rows = [
-            _Row(role=Role(m.role), chunks=[m.content] if m.content else [], joined=m.content)
-            for m in messages
-        ]
+        self._rows = [_Row(role=Role(m.role), body=_GrowingText(m.content)) for m in messages]
         self.endResetModel()
 
     def set_rows(self, rows: Sequence[MessageRow]) -> None:
