@@ -22,6 +22,7 @@ import html.parser
 import io
 import logging
 import re
+from dataclasses import replace
 from pathlib import PurePath
 from typing import Any, Final
 
@@ -146,8 +147,9 @@ def _markdown(text: str) -> list[Section]:
 
 
 class _HtmlText(html.parser.HTMLParser):
-    """Visible text of a page, split at headings; scripts, styles and the head are skipped,
-    and so is a page's furniture: navigation, sidebars, headers and footers (``<nav>``,
+    """The fallback reader (see _html): visible text of a page, split at headings; scripts,
+    styles and the head are skipped, and so is a page's furniture: navigation, sidebars,
+    headers and footers (``<nav>``,
     ``<aside>``, ``<header>``, ``<footer>``, an element whose role says so, Sphinx's sidebar
     and related-links bars), which would otherwise repeat on every page of a site and crowd
     out its text (42 % of the passages of Python's documentation were its menus)."""
@@ -236,6 +238,85 @@ class _HtmlText(html.parser.HTMLParser):
 
 
 def _html(text: str) -> list[Section]:
+    """The page's main content, found by trafilatura (a well-kept main-content extractor: it
+    drops navigation, sidebars, tables of contents, headers and footers, which repeat on every
+    page of a site and crowd out its text), as Markdown split at its headings. A page in which
+    it finds no main text (a fragment, a page of links) goes through the plain reader below."""
+    spend()
+    title, main = _main_content(text)
+    if not main:
+        return _plain_html(text)
+    spend(len(main))
+    return [
+        replace(section, heading=_heading_text(section.heading or title))
+        for section in _markdown(main)
+    ]
+
+
+def _heading_text(heading: str | None) -> str | None:
+    """A heading without Sphinx's "¶" permalink mark."""
+    return (heading or "").rstrip("¶ ").strip() or None
+
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+def _main_content(text: str) -> tuple[str | None, str]:
+    """The page's title (its first heading, which trafilatura keeps out of the text) and
+    trafilatura's Markdown of its main content; "" when it finds none or fails."""
+    import trafilatura
+
+    try:
+        found = trafilatura.extract(
+            text,
+            output_format="markdown",
+            include_formatting=True,  # headings stay headings: the sections follow them
+            include_tables=True,
+            include_comments=False,
+            include_links=False,
+            include_images=False,
+            favor_recall=True,  # documentation pages: keep code and short paragraphs
+            deduplicate=True,
+            with_metadata=True,  # the title, in a front matter block
+        )
+    except Exception as error:  # a parser's quirk must not stop the index: fall back
+        log.info("main-content extraction failed: %s", type(error).__name__)
+        return None, ""
+    found = found or ""
+    title = None
+    front = _FRONT_MATTER.match(found)
+    if front is not None:
+        found = found[front.end() :]
+        for line in front.group(1).splitlines():
+            if line.startswith("title: "):
+                title = line.removeprefix("title: ").strip().strip('"') or None
+    return title, _without_emphasis(found)
+
+
+_STRONG = re.compile(r"\*\*([^*\n]+)\*\*")
+_EMPHASIS = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
+
+
+def _without_emphasis(markdown: str) -> str:
+    """Drops the ``**bold**`` and ``*italic*`` marks trafilatura writes (outside code): a
+    passage is read as text, and the marks would only stand between a word and its match."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in markdown.splitlines():
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            marker = fence_match.group(1)
+            if fence is None:
+                fence = marker[0] * len(marker)
+            elif marker.startswith(fence):
+                fence = None
+        elif fence is None:
+            line = _EMPHASIS.sub(r"\1", _STRONG.sub(r"\1", line))
+        out.append(line)
+    return "\n".join(out)
+
+
+def _plain_html(text: str) -> list[Section]:
     parser = _HtmlText()
     try:
         for start in range(0, len(text), _HTML_CHUNK):
