@@ -63,6 +63,18 @@ class PassageHit:
     highlights: tuple[tuple[int, int], ...]
 
 
+def _without_repeats(hits: Sequence[PassageHit]) -> list[PassageHit]:
+    """``hits`` less those whose text (spacing and case aside) a better one already has."""
+    seen: set[str] = set()
+    unique: list[PassageHit] = []
+    for hit in hits:
+        key = " ".join(hit.text.split()).casefold()
+        if key not in seen:
+            seen.add(key)
+            unique.append(hit)
+    return unique
+
+
 class PassageRetrieval(PassageVectors):
     """Search over the passages. Counts that cost a scan are kept until the next write (of
     any connection: ``change_stamp``)."""
@@ -140,7 +152,42 @@ class PassageRetrieval(PassageVectors):
 
         With ``query_vector`` (the question embedded by ``vector_model``) and vectors stored for
         that model, BM25 and vector rankings are fused by reciprocal rank; a passage found only
-        by meaning must be at least ``min_similarity`` similar to count."""
+        by meaning must be at least ``min_similarity`` similar to count.
+
+        The same text is never given twice: a passage whose text (spacing aside) equals a
+        better one's is dropped (a page's copy, the same menu on every page of a site)."""
+        if limit <= 0:
+            return []
+        wanted = limit
+        while True:
+            ranked = self._search_ranked(
+                collection_ids,
+                query,
+                wanted,
+                min_coverage=min_coverage,
+                query_vector=query_vector,
+                vector_model=vector_model,
+                min_similarity=min_similarity,
+            )
+            unique = _without_repeats(ranked)
+            # Only when repeats were dropped and more may exist is the search widened, so a
+            # collection without copies costs what it did.
+            if len(unique) >= limit or len(ranked) < wanted or wanted >= limit * 8:
+                return unique[:limit]
+            wanted *= 2
+
+    def _search_ranked(
+        self,
+        collection_ids: Collection[int],
+        query: str,
+        limit: int,
+        *,
+        min_coverage: float,
+        query_vector: Sequence[float] | None,
+        vector_model: str,
+        min_similarity: float,
+    ) -> list[PassageHit]:
+        """:meth:`search` before duplicates are dropped."""
         ids = sorted({int(i) for i in collection_ids})
         if not ids or limit <= 0:
             return []

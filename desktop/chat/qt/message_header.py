@@ -199,6 +199,8 @@ class MessageHeader(QWidget):
 
     def set_meta(self, meta: str) -> None:
         """The meta line after the author (model, speed); hidden when empty."""
+        if meta == self._meta.text() and self._meta.isVisibleTo(self) == bool(meta):
+            return  # called on every streamed render: the escaped tooltip is not remade
         self._meta.setText(meta)
         self._meta.setToolTip(plain_tooltip(meta))
         self._meta.setVisible(bool(meta))

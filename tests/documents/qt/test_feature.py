@@ -485,8 +485,9 @@ def test_passages_that_do_not_fit_the_window_are_left_out_and_said_so(
 ) -> None:
     folder = tmp_path / "long"
     folder.mkdir()
-    sentence = "The Harwick lighthouse keeper polished the great lens by lamplight. "
-    (folder / "log.md").write_text("# Log\n\n" + sentence * 40)
+    # Numbered, so that the two passages differ (the same text is never given twice).
+    sentence = "On night {n} the Harwick lighthouse keeper polished the great lens by lamp. "
+    (folder / "log.md").write_text("# Log\n\n" + "".join(sentence.format(n=n) for n in range(30)))
     load_tiny(qtbot, app, tiny_gguf, n_ctx=512, temperature=0.0, max_tokens=4)
     collection = _make_collection(qtbot, app, folder, name="Logs")
     app.session.attach_collection(collection)
