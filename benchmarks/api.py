@@ -1,14 +1,16 @@
 """The API server's figures, measured side by side in one run on the same model, threads and
 greedy sampling (python -m benchmarks, step "api"):
 
-- api_stream_vs_raw: tokens/s of one streaming client of our API (the official openai client,
-  over loopback HTTP, from the request to the last chunk) ÷ bare llama-cpp-python's tightest
-  loop on the same prompt (harness.bare_decode, from its prompt evaluation to its last token).
+- api_stream_vs_raw: tokens/s of one streaming client of our API (the official openai client in
+  a process of its own, as a real client is, over loopback HTTP, from the request to the last
+  chunk) ÷ bare llama-cpp-python's tightest loop on the same prompt (harness.bare_decode, from
+  its prompt evaluation to its last token).
 - api_ttft_overhead_ms: first token through the API minus first token in process (the same
   EngineHost, the same kind of request, a fresh message of the same length each time), median.
 - api_vs_llama_cpp_server: the same single-client stream through llama-cpp-python's own
   `python -m llama_cpp.server`, started here on loopback with the same model, context, threads:
-  our tokens/s ÷ its tokens/s.
+  our tokens/s ÷ its tokens/s, both streaming /v1/completions of the same raw prompt (the chat
+  template's rendering of the story prompt).
 
 `Config.api_delay_s` makes our server sleep that long before each text chunk it sends, so the
 tests can see every figure move (tests/integration/test_benchmarks.py).
@@ -17,6 +19,7 @@ tests can see every figure move (tests/integration/test_benchmarks.py).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import statistics
@@ -36,41 +39,50 @@ PROMPT = (
 )
 QUESTION = "Tell me more about it, please."
 TTFT_REPS = 7
-GREEDY_EXTRA = {"repeat_penalty": 1.0, "top_k": 40, "top_p": 0.95, "min_p": 0.05}
 
 
-def stream_once(client: Any, model: str, text: str, max_tokens: int) -> tuple[float, float, int]:
-    """One streamed chat reply: (seconds to its first text, seconds to its end, tokens)."""
-    started = time.perf_counter()
-    first: float | None = None
-    chunks = 0
-    tokens: int | None = None
-    reason = None
-    stream = client.chat.completions.create(
-        model=model,
-        messages=[{"role": "user", "content": text}],
-        max_tokens=max_tokens,
-        temperature=0,
-        seed=0,
-        stream=True,
-        extra_body=GREEDY_EXTRA,
-    )
-    for chunk in stream:
-        if chunk.choices:
-            choice = chunk.choices[0]
-            if choice.delta.content:
-                chunks += 1
-                if first is None:
-                    first = time.perf_counter()
-            reason = choice.finish_reason or reason
-        if getattr(chunk, "usage", None):
-            tokens = chunk.usage.completion_tokens
-    ended = time.perf_counter()
-    if tokens is None:
-        # llama_cpp.server sends no usage in a stream: a reply cut by max_tokens made exactly
-        # that many; otherwise its chunks (one per token) are counted.
-        tokens = max_tokens if reason == "length" else chunks
-    return (first or ended) - started, ended - started, tokens
+class ClientProcess:
+    """The benchmark's API client in a process of its own, as a real client is: in the
+    server's process its Python work (SSE parsing, pydantic) would take the GIL from the
+    engine's token loop. Each call returns (seconds to the first text, to the end, tokens)."""
+
+    def __init__(self) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.api_client"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ),
+        )
+
+    def _ask(self, kind: str, url: str, model: str, text: str, n: int) -> tuple[float, float, int]:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        command = {"kind": kind, "url": url, "model": model, "text": text, "max_tokens": n}
+        self._process.stdin.write(json.dumps(command) + "\n")
+        self._process.stdin.flush()
+        line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError("the benchmark's API client process ended")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(f"the API client failed: {answer['error']}")
+        first, total, tokens = answer["result"]
+        return float(first), float(total), int(tokens)
+
+    def chat(self, url: str, model: str, text: str, n: int) -> tuple[float, float, int]:
+        return self._ask("chat", url, model, text, n)
+
+    def complete(self, url: str, model: str, text: str, n: int) -> tuple[float, float, int]:
+        return self._ask("complete", url, model, text, n)
+
+    def close(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        try:
+            self._process.wait(10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
 
 
 def free_port() -> int:
@@ -122,8 +134,6 @@ def llama_cpp_server(cfg: Config, n_ctx: int) -> Iterator[str]:
 
 
 def measure_api(cfg: Config, res: Results, work: Path) -> None:
-    import openai
-
     from benchmarks.harness import bare_decode, bare_llama
     from desktop.api.protocol import ServerConfig
     from desktop.api.server import ApiServer
@@ -152,13 +162,14 @@ def measure_api(cfg: Config, res: Results, work: Path) -> None:
 
         ReplyShape.text_chunk = slow_chunk  # type: ignore[method-assign]
     server.start()
-    client = openai.OpenAI(base_url=server.url, api_key="x", max_retries=0, timeout=600)
+    client = ClientProcess()
+    ours = server.url
     name = model_id(info)
     n = cfg.stream_tokens
     try:
-        stream_once(client, name, "Hello", 8)  # warm: threads, connections, first sampler
+        client.chat(ours, name, "Hello", 8)  # warm: threads, connections, first sampler
         # The prompt the engine plans for PROMPT, for the bare loop (read while it is idle).
-        stream_once(client, name, PROMPT, 2)
+        client.chat(ours, name, PROMPT, 2)
         plan = engine.last_plan
         assert plan is not None
         prompt = list(plan.tokens)
@@ -167,8 +178,8 @@ def measure_api(cfg: Config, res: Results, work: Path) -> None:
             raw_runs, api_runs = [], []
             for _ in range(2):
                 raw_runs.append(bare_decode(llm, prompt, n))
-                stream_once(client, name, "Hello again", 2)  # the cache holds another prompt
-                api_runs.append(stream_once(client, name, PROMPT, n))
+                client.chat(ours, name, "Hello again", 2)  # the cache holds another prompt
+                api_runs.append(client.chat(ours, name, PROMPT, n))
         finally:
             llm.close()
         raw_s, raw_tokens, _times = min(raw_runs, key=lambda r: r[0])
@@ -180,21 +191,26 @@ def measure_api(cfg: Config, res: Results, work: Path) -> None:
         res.absolute["api_raw_tokens_per_s"] = raw_rate
         res.absolute["api_stream_tokens"] = f"api {api_tokens}, raw {len(raw_tokens)}"
 
-        res.figures["api_ttft_overhead_ms"] = _ttft_overhead_ms(host, client, name, res)
+        res.figures["api_ttft_overhead_ms"] = _ttft_overhead_ms(host, client, ours, name, res)
 
-        # llama_cpp.server holds back text that is not yet valid UTF-8 and re-detokenizes
-        # the whole reply per token: the tiny model's random bytes make that quadratic, so the
-        # tiny run streams a shorter reply here (both sides the same).
+        # The same raw prompt on both sides through /v1/completions: llama_cpp.server's chat
+        # path puts a second BOS before Gemma's template (its text holds one) and the model
+        # then ends at once. llama_cpp.server holds back text that is not yet valid UTF-8 and
+        # detokenizes the whole reply again per token: the tiny model's random bytes make that
+        # quadratic, so the tiny run streams a shorter reply here (both sides the same).
         m = cfg.api_server_tokens or n
+        text = "".join(segment.text for segment in plan.segments)
+        bos = engine.model.facts.bos_token if engine.model is not None else ""
+        if bos and text.startswith(bos):
+            text = text[len(bos) :]  # both servers add the model's BOS themselves
         with llama_cpp_server(cfg, cfg.n_ctx) as url:
-            theirs = openai.OpenAI(base_url=url, api_key="x", max_retries=0, timeout=600)
-            stream_once(theirs, "", "Hello", 8)
+            client.complete(url, "", "Hello", 8)
             their_runs, our_runs = [], []
             for _ in range(2):
-                stream_once(theirs, "", "Hello again", 2)
-                their_runs.append(stream_once(theirs, "", PROMPT, m))
-                stream_once(client, name, "Hello again", 2)
-                our_runs.append(stream_once(client, name, PROMPT, m))
+                client.complete(url, "", "Hello again", 2)
+                their_runs.append(client.complete(url, "", text, m))
+                client.complete(ours, name, "Hello again", 2)
+                our_runs.append(client.complete(ours, name, text, m))
         their_rate = max(t / s for _f, s, t in their_runs)
         our_rate = max(t / s for _f, s, t in our_runs)
         res.figures["api_vs_llama_cpp_server"] = our_rate / their_rate
@@ -205,12 +221,13 @@ def measure_api(cfg: Config, res: Results, work: Path) -> None:
         )
     finally:
         ReplyShape.text_chunk = real_chunk  # type: ignore[method-assign]
+        client.close()
         server.stop()
         host.close()
         engine.unload()
 
 
-def _ttft_overhead_ms(host: Any, client: Any, name: str, res: Results) -> float:
+def _ttft_overhead_ms(host: Any, client: ClientProcess, url: str, name: str, res: Results) -> float:
     """Median first token through the API minus median in process, alternating; each request
     a fresh question of the same length, so both evaluate the same number of new tokens."""
     from desktop.chat.engine_host import Priority
@@ -230,7 +247,7 @@ def _ttft_overhead_ms(host: Any, client: Any, name: str, res: Results) -> float:
             if first is None and isinstance(event, TextDelta) and event.text:
                 first = time.perf_counter()
         inside.append((first or time.perf_counter()) - started)
-        through.append(stream_once(client, name, f"Question {rep:02d}b: {QUESTION}", 8)[0])
+        through.append(client.chat(url, name, f"Question {rep:02d}b: {QUESTION}", 8)[0])
     res.absolute["api_ttft_ms"] = statistics.median(through) * 1000
     res.absolute["in_process_ttft_ms"] = statistics.median(inside) * 1000
     return (statistics.median(through) - statistics.median(inside)) * 1000

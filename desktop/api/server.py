@@ -251,6 +251,7 @@ class ApiServer:
         self._socket = sock
         self._port = sock.getsockname()[1]
         self._state.stopping.clear()
+        self._state.limiter = None  # made again on the new event loop
         app = build_app(self._state, self._listener)
         server = uvicorn.Server(
             uvicorn.Config(

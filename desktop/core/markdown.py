@@ -22,6 +22,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from desktop.core.design import DARK, LIGHT, ColorTokens
+
 if TYPE_CHECKING:
     # Imported where first used: markdown-it and Pygments take ~25 ms to import, which the
     # window's first frame need not wait for when it shows no message yet.
@@ -88,20 +90,18 @@ class _Palette:
     border: str
 
 
-_LIGHT = _Palette(
-    background="#f6f8fa",
-    foreground="#1f2328",
-    muted="#59636e",
-    inline_code_background="#dfe3e8",
-    border="#d1d9e0",
-)
-_DARK = _Palette(
-    background="#151b23",
-    foreground="#e6edf3",
-    muted="#9198a1",
-    inline_code_background="#2a313c",
-    border="#3d444d",
-)
+def _code_palette(theme: ColorTokens) -> _Palette:
+    return _Palette(
+        background=theme.surface_raised,
+        foreground=theme.text,
+        muted=theme.text_muted,
+        inline_code_background=theme.inline_code,
+        border=theme.border,
+    )
+
+
+_LIGHT = _code_palette(LIGHT)
+_DARK = _code_palette(DARK)
 
 
 @lru_cache(maxsize=4)

@@ -11,51 +11,53 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop.core.design import DARK, LIGHT, ColorTokens
+
 THEMES = ("system", "light", "dark")
 
-_DARK = {
-    QPalette.ColorRole.Window: "#202124",
-    QPalette.ColorRole.WindowText: "#e8eaed",
-    QPalette.ColorRole.Base: "#17181a",
-    QPalette.ColorRole.AlternateBase: "#2a2b2e",
-    QPalette.ColorRole.Text: "#e8eaed",
-    QPalette.ColorRole.Button: "#2d2e31",
-    QPalette.ColorRole.ButtonText: "#e8eaed",
-    QPalette.ColorRole.BrightText: "#ffffff",
-    QPalette.ColorRole.Highlight: "#3b78e7",
-    QPalette.ColorRole.HighlightedText: "#ffffff",
-    QPalette.ColorRole.ToolTipBase: "#2d2e31",
-    QPalette.ColorRole.ToolTipText: "#e8eaed",
-    QPalette.ColorRole.PlaceholderText: "#9aa0a6",
-    QPalette.ColorRole.Link: "#8ab4f8",
-    QPalette.ColorRole.LinkVisited: "#c58af9",
-    QPalette.ColorRole.Light: "#3c4043",
-    QPalette.ColorRole.Midlight: "#323336",
-    QPalette.ColorRole.Mid: "#5f6368",
-    QPalette.ColorRole.Dark: "#111213",
-    QPalette.ColorRole.Shadow: "#000000",
-}
-_DARK_DISABLED = {
-    QPalette.ColorRole.WindowText: "#7f8388",
-    QPalette.ColorRole.Text: "#7f8388",
-    QPalette.ColorRole.ButtonText: "#7f8388",
-    QPalette.ColorRole.HighlightedText: "#bdc1c6",
-    QPalette.ColorRole.Highlight: "#3c4043",
-}
 
-
-def dark_palette() -> QPalette:
-    """A dark palette with readable disabled text (Fusion derives the rest)."""
+def designed_palette(theme: ColorTokens) -> QPalette:
+    """The palette of a theme's colour tokens (desktop/core/design.py); Fusion derives the rest."""
+    roles = QPalette.ColorRole
+    colours = {
+        roles.Window: theme.window,
+        roles.WindowText: theme.text,
+        roles.Base: theme.surface,
+        roles.AlternateBase: theme.surface_raised,
+        roles.Text: theme.text,
+        roles.Button: theme.control,
+        roles.ButtonText: theme.text,
+        roles.BrightText: theme.on_accent,
+        roles.Highlight: theme.accent,
+        roles.HighlightedText: theme.on_accent,
+        roles.ToolTipBase: theme.surface_raised,
+        roles.ToolTipText: theme.text,
+        roles.PlaceholderText: theme.text_muted,
+        roles.Link: theme.link,
+        roles.LinkVisited: theme.link,
+        roles.Light: theme.surface if theme is LIGHT else theme.control,
+        roles.Midlight: theme.surface_raised,
+        roles.Mid: theme.border,
+        roles.Dark: theme.text_disabled,
+        roles.Shadow: "#000000",
+    }
     palette = QPalette()
-    for role, color in _DARK.items():
-        palette.setColor(role, QColor(color))
-    for role, color in _DARK_DISABLED.items():
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(color))
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (roles.WindowText, roles.Text, roles.ButtonText):
+        palette.setColor(disabled, role, QColor(theme.text_disabled))
+    palette.setColor(disabled, roles.Highlight, QColor(theme.border))
+    palette.setColor(disabled, roles.HighlightedText, QColor(theme.text_muted))
     return palette
 
 
+def dark_palette() -> QPalette:
+    return designed_palette(DARK)
+
+
 def light_palette() -> QPalette:
-    return QApplication.style().standardPalette()
+    return designed_palette(LIGHT)
 
 
 def system_is_dark() -> bool:

@@ -15,6 +15,7 @@ from desktop.core.conversation import (
     Role,
     StoredMessage,
 )
+from desktop.core.design import DARK, LIGHT, css_variables
 from desktop.core.markdown import COPY_SCHEME, SOURCE_SCHEME, MarkdownLabels, render_markdown
 from desktop.store.export_common import (
     DEFAULT_LABELS,
@@ -34,47 +35,46 @@ from desktop.store.export_common import (
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-_HTML_CSS = """
-:root { color-scheme: light dark; --bg: #ffffff; --fg: #1f2328; --muted: #59636e;
-  --user-bg: #eef4ff; --reply-bg: #f6f8fa; --border: #d1d9e0; --accent: #0969da; }
-@media (prefers-color-scheme: dark) {
-  :root { --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --user-bg: #1a2433;
-    --reply-bg: #151b23; --border: #3d444d; --accent: #4493f8; }
-}
-body { background: var(--bg); color: var(--fg); margin: 0 auto; max-width: 52rem;
+_HTML_CSS = (
+    (
+        f":root {{ color-scheme: light dark; {css_variables(LIGHT)} }}\n"
+        f"@media (prefers-color-scheme: dark) {{ :root {{ {css_variables(DARK)} }} }}\n"
+    )
+    + """body { background: var(--surface); color: var(--text); margin: 0 auto; max-width: 52rem;
   padding: 1.5rem; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans",
   "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; }
-a { color: var(--accent); }
+a { color: var(--link); }
 h1 { font-size: 1.6rem; margin: 0 0 .5rem; overflow-wrap: anywhere; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem;
-  color: var(--muted); font-size: .9rem; }
+  color: var(--text-muted); font-size: .9rem; }
 dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 .message { border: 1px solid var(--border); border-radius: 8px; padding: .5rem 1rem;
   margin: 1rem 0; }
-.message.user { background: var(--user-bg); }
-.message.assistant, .message.system { background: var(--reply-bg); }
+.message.user { background: var(--user-bubble); }
+.message.assistant, .message.system { background: var(--surface-raised); }
 .message h2 { font-size: 1rem; margin: .25rem 0; }
-.message .meta { color: var(--muted); font-size: .8rem; margin: 0 0 .5rem;
+.message .meta { color: var(--text-muted); font-size: .8rem; margin: 0 0 .5rem;
   overflow-wrap: anywhere; }
 pre.plain { white-space: pre-wrap; overflow-wrap: anywhere; font: inherit; margin: 0; }
 .content pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 .content table { border-collapse: collapse; }
 .branch { border-left: 3px solid var(--border); padding-left: 1rem; margin: 1rem 0; }
-.branch > h3 { font-size: .95rem; color: var(--muted); margin: .5rem 0; }
-.branch.current > h3 { color: var(--accent); }
-footer { color: var(--muted); font-size: .8rem; margin-top: 2rem; }
+.branch > h3 { font-size: .95rem; color: var(--text-muted); margin: .5rem 0; }
+.branch.current > h3 { color: var(--link); }
+footer { color: var(--text-muted); font-size: .8rem; margin-top: 2rem; }
 """
+)
 
 
 # Only pages with thinking carry it, so every other export stays byte for byte as it was.
-_THINKING_CSS = """details.thinking { color: var(--muted); margin: 0 0 .5rem; }
+_THINKING_CSS = """details.thinking { color: var(--text-muted); margin: 0 0 .5rem; }
 details.thinking > summary { cursor: pointer; font-size: .9rem; }
 details.thinking > pre.plain { border-left: 3px solid var(--border); padding-left: .75rem;
   margin: .25rem 0; }
 """
 
 
-_SUMMARY_CSS = """details.summary { color: var(--muted); margin: 1rem 0; padding: .25rem 1rem;
+_SUMMARY_CSS = """details.summary { color: var(--text-muted); margin: 1rem 0; padding: .25rem 1rem;
   border: 1px dashed var(--border); border-radius: 8px; }
 details.summary > summary { cursor: pointer; font-size: .9rem; }
 details.summary > pre.plain { margin: .25rem 0; }
@@ -118,7 +118,7 @@ def _sources_html(message: StoredMessage, labels: ExportLabels) -> str:
     items = "".join(
         f'<li id="m{message.id}-s{s.number}" value="{s.number}">'
         f"<strong>{_esc(source_place(s, labels))}</strong><br>"
-        f'<small style="color: var(--muted); overflow-wrap: anywhere;">{_esc(s.file)}</small>'
+        f'<small style="color: var(--text-muted); overflow-wrap: anywhere;">{_esc(s.file)}</small>'
         f'<blockquote style="margin: .25rem 0 .5rem; padding-left: .75rem;'
         f' border-left: 3px solid var(--border); white-space: pre-wrap;">'
         f"{_marked(s.text, s.highlights)}</blockquote></li>"

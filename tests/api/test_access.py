@@ -132,3 +132,27 @@ def test_without_a_model_replies_are_503_and_health_says_so(keyed: Served) -> No
     finally:
         server.stop()
     assert not server.running
+
+
+def test_a_stopped_server_starts_again_on_the_same_port(keyed: Served) -> None:
+    info = keyed.info
+    server = ApiServer(keyed.host, ServerConfig(port=0), model_info=lambda: info)
+    server.start()
+    url = server.url
+    server.stop()
+    assert not server.running
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url.removesuffix("/v1") + "/health")
+    again = ApiServer(keyed.host, ServerConfig(port=server.port), model_info=lambda: info)
+    again.start()  # the port is free again at once
+    try:
+        body = {"messages": HELLO, "max_tokens": 2}
+        assert httpx.post(again.url + "/chat/completions", json=body).status_code == 200
+    finally:
+        again.stop()
+    server.start()  # the same object, a new event loop
+    try:
+        body = {"messages": HELLO, "max_tokens": 2, "stream": True}
+        assert httpx.post(server.url + "/chat/completions", json=body).status_code == 200
+    finally:
+        server.stop()

@@ -25,6 +25,7 @@ from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.protocol import ContextCount
 from desktop.chat.qt.composer import Composer
 from desktop.chat.qt.session import ChatSession
+from desktop.core.design import tokens
 from desktop.qtkit.theme import palette_is_dark
 
 __all__ = ["DEBOUNCE_MS", "ContextCounter", "ContextMeter", "MeterState"]
@@ -46,12 +47,13 @@ class MeterState(StrEnum):
 
 
 def state_color(state: MeterState, palette: QPalette) -> QColor:
-    """Amber and red that read on both themes; the normal bar uses the highlight colour."""
-    dark = palette_is_dark(palette)
+    """The theme's warning and danger colours (readable as text on its surfaces); the normal
+    bar uses the highlight colour."""
+    theme = tokens(palette_is_dark(palette))
     if state in (MeterState.WARN, MeterState.OVER):
-        return QColor("#f0b429" if dark else "#b26a00")
+        return QColor(theme.warning)
     if state == MeterState.TOO_LONG:
-        return QColor("#ef6b6b" if dark else "#c62828")
+        return QColor(theme.danger)
     return palette.color(QPalette.ColorRole.Highlight)
 
 

@@ -725,5 +725,6 @@ class ChatView(QScrollArea):
             QEvent.Type.StyleChange,
         ):
             # Code colours depend on whether the palette is dark. The view hears of a new palette
-            # before its bubbles get it, so re-render once the change has reached them.
-            QTimer.singleShot(0, self._rerender_all)
+            # before its bubbles get it, so re-render once the change has reached them (with the
+            # view as the call's context: a view deleted meanwhile is not called).
+            QTimer.singleShot(0, self, self._rerender_all)

@@ -224,7 +224,7 @@ class HistoryFeature(QObject):
         shell.add_status_widget("undo", button, left=True)
         shell.show_status_message(text, 10_000)
         self._undo_button = button
-        QTimer.singleShot(10_000, button.hide)
+        QTimer.singleShot(10_000, button, button.hide)
 
     def show_trash(self) -> TrashDialog:
         from desktop.history.qt.trash_dialog import TrashDialog

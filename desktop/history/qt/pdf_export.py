@@ -22,6 +22,7 @@ from PySide6.QtCore import QCoreApplication, QMarginsF, QObject
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from desktop.core.conversation import Role, StoredMessage
+from desktop.core.design import LIGHT
 from desktop.store.export import (
     ExportConversation,
     ExportLabels,
@@ -50,7 +51,7 @@ _FONT_FAMILIES = [
     "Microsoft YaHei",
     "Noto Color Emoji",
 ]
-_MUTED = "#59636e"
+_MUTED = LIGHT.text_muted  # the PDF is printed on white
 
 
 # Called by this name with a literal context, so pyside6-lupdate finds every string.
