@@ -4,7 +4,7 @@
 <context>
     <name>ExportPlurals</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/pdf_export.py" line="66"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="67"/>
         <source>%n passage(s) did not fit in the context window and were left out.</source>
         <translation>
             <numerusform>%n passage did not fit in the context window and was left out.</numerusform>

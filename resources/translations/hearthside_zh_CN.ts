@@ -551,97 +551,97 @@
 <context>
     <name>ContextMeter</name>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="144"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="146"/>
         <source>Context use</source>
         <translation>上下文用量</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="147"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="149"/>
         <source>Leave out oldest turns</source>
         <translation>略去最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="149"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="151"/>
         <source>Summarize oldest turns</source>
         <translation>总结最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="153"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="155"/>
         <source>What happens when this conversation no longer fits the model&apos;s context window: the oldest turns are left out, or the model first summarizes them into a note it keeps reading.</source>
         <translation>当此对话超出模型的上下文窗口时：略去最早的几轮对话，或者先由模型把它们总结成一段摘要，模型之后会继续读取这段摘要。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="158"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="160"/>
         <source>When the conversation is too long</source>
         <translation>对话过长时</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="203"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="205"/>
         <source>{used} / {n} tokens</source>
         <translation>{used} / {n} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="205"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="207"/>
         <source>{numbers} + up to {passages} for document passages</source>
         <translation>{numbers} + 文档段落最多 {passages}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="214"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="216"/>
         <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
         <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="221"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="223"/>
         <source>on send, the oldest turn may be summarized</source>
         <translation>发送时，最早的一轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="223"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="225"/>
         <source>on send, up to the {n} oldest turns may be summarized</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="229"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="231"/>
         <source>on send, the oldest turn may be left out</source>
         <translation>发送时，最早的一轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="231"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="233"/>
         <source>on send, up to the {n} oldest turns may be left out</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="240"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="242"/>
         <source>on send, the oldest turn will be summarized</source>
         <translation>发送时，最早的一轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="242"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="244"/>
         <source>on send, the {n} oldest turns will be summarized</source>
         <translation>发送时，最早的 {n} 轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="246"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="248"/>
         <source>on send, the oldest turn will be left out</source>
         <translation>发送时，最早的一轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="248"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="250"/>
         <source>on send, the {n} oldest turns will be left out</source>
         <translation>发送时，最早的 {n} 轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="253"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="255"/>
         <source>{numbers} · nearly full</source>
         <translation>{numbers} · 即将占满</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="266"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="268"/>
         <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="272"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="274"/>
         <source>Passages from the attached collections are chosen when you send and may take up to {passages} tokens: what is left after the system prompt, your message and the reply&apos;s room, at most half the window.</source>
         <translation>所附文档集中的段落在发送时选出，最多可占 {passages} 个 token：即系统提示词、你的消息和回复预留空间之外剩下的部分，且不超过窗口的一半。</translation>
     </message>
@@ -999,7 +999,7 @@
 <context>
     <name>ExportPlurals</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/pdf_export.py" line="66"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="67"/>
         <source>%n passage(s) did not fit in the context window and were left out.</source>
         <translation>
             <numerusform>有 %n 个段落放不进上下文窗口，已被略去。</numerusform>
@@ -2557,187 +2557,187 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>PdfExport</name>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="77"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="78"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="78"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="79"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="79"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="80"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="80"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="81"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="81"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="82"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="82"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="83"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="83"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="84"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="84"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="85"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="85"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="86"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="86"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="87"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="87"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="88"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="88"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="89"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="89"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="90"/>
         <source>Branch {path} ({index} of {count})</source>
         <translation>分支 {path}（第 {index} 个，共 {count} 个）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="90"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="91"/>
         <source>shown in the app</source>
         <translation>应用中显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="91"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="92"/>
         <source>Finished: {reason}</source>
         <translation>结束原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="92"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="93"/>
         <source>{name}: {value}</source>
         <translation>{name}：{value}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="93"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="94"/>
         <source>{name}:</source>
         <translation>{name}：</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="94"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="95"/>
         <source>stop</source>
         <translation>正常结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="95"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="96"/>
         <source>length limit</source>
         <translation>长度上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="96"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="97"/>
         <source>stopped by the user</source>
         <translation>用户停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="97"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="98"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="98"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="99"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="99"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="100"/>
         <source>not finished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="100"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="101"/>
         <source>{prompt} prompt tokens, {generated} generated</source>
         <translation>提示 {prompt} 个 token，生成 {generated} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="101"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="102"/>
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="102"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="103"/>
         <source>Exported from Hearthside</source>
         <translation>由 Hearthside 导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="103"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="104"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="104"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="105"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="105"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="106"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="106"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="107"/>
         <source>Thought for {seconds} s</source>
         <translation>思考了 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="107"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="108"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="108"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="109"/>
         <source>page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="109"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="110"/>
         <source>Nothing relevant was found in the attached collections; this reply is not based on your documents.</source>
         <translation>在所附文档集中没有找到相关内容；此回复并非基于你的文档。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="114"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="115"/>
         <source>Your documents could not be searched; this reply is not based on them.</source>
         <translation>无法搜索你的文档；此回复并非基于它们。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="119"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="120"/>
         <source>Earlier conversation, summarized</source>
         <translation>之前的对话（已总结）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="120"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="121"/>
         <source>Earlier conversation, summarized (edited)</source>
         <translation>之前的对话（已总结，已编辑）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="253"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="254"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>
