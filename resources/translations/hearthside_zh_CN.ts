@@ -1955,7 +1955,7 @@ Hearthside 已使用新的空白记录启动。</translation>
     <message>
         <location filename="../../desktop/chat/qt/message_header.py" line="111"/>
         <location filename="../../desktop/chat/qt/message_header.py" line="143"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="275"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="277"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -1997,7 +1997,7 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/chat/qt/message_header.py" line="188"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="267"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="269"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
@@ -2008,22 +2008,22 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/chat/qt/message_header.py" line="191"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="272"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="274"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="278"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="280"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="301"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="303"/>
         <source>✎</source>
         <translation>✎</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="301"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="303"/>
         <source>↻</source>
         <translation>↻</translation>
     </message>
@@ -2497,208 +2497,208 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelSettingsDialog</name>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="65"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="66"/>
         <source>Model settings</source>
         <translation>模型设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="67"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="68"/>
         <source>Settings for {model}</source>
         <translation>{model} 的设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="72"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="73"/>
         <source>Loading (applies when the model is loaded again)</source>
         <translation>加载设置（重新加载模型时生效）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="77"/>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="137"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="78"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="140"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="78"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="79"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="82"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="84"/>
         <source>This model was trained for up to {n} tokens; a load gives it no more.</source>
         <translation>此模型训练时的上下文最长为 {n} 个 token；加载时不会超过这个长度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="87"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="90"/>
         <source>auto, all, none, or a number of layers</source>
         <translation>auto、all、none 或层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="89"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="92"/>
         <source>This build of llama.cpp runs on the CPU only; GPU layers have no effect.</source>
         <translation>此 llama.cpp 版本仅在 CPU 上运行，GPU 层数设置无效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="91"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="94"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="94"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="97"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="95"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="98"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="98"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="101"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="99"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="102"/>
         <source>Use flash attention where supported</source>
         <translation>在支持时使用 Flash Attention</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="101"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="104"/>
         <source>Map the model file into memory (mmap)</source>
         <translation>将模型文件映射到内存 (mmap)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="107"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="110"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="110"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="113"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="112"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="115"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="115"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="118"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="117"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="120"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="119"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="122"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="122"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="125"/>
         <source>Max tokens</source>
         <translation>最大 token 数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="125"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="128"/>
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="126"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="129"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="129"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="132"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="131"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="134"/>
         <source>Think before answering</source>
         <translation>回答前先思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="136"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="139"/>
         <source>No limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="139"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="142"/>
         <source>When the model has thought this long, it is made to answer.</source>
         <translation>模型思考达到此长度后，将被要求直接作答。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="141"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="144"/>
         <source>Thinking budget</source>
         <translation>思考预算</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="144"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="147"/>
         <source>Model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="145"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="148"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="146"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="149"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="147"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="150"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="152"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="155"/>
         <source>How much the model thinks before answering, for models whose template takes a reasoning effort (gpt-oss).</source>
         <translation>模型在回答前思考的程度，适用于模板支持推理强度的模型（gpt-oss）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="156"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="159"/>
         <source>Reasoning effort</source>
         <translation>推理强度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="179"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="183"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="181"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="185"/>
         <source>Instructions sent before every message</source>
         <translation>在每条消息之前发送的指令</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="204"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="208"/>
         <source>This model does not think before answering.</source>
         <translation>此模型不会在回答前思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="209"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="213"/>
         <source>This model may think before answering when it chooses to; its template has no switch for it.</source>
         <translation>此模型可能会自行决定在回答前思考；它的模板没有控制思考的开关。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="213"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="217"/>
         <source>This model always thinks first; the reasoning effort sets how much.</source>
         <translation>此模型总是先思考；推理强度决定思考的程度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="214"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="218"/>
         <source>This model always thinks first; its template cannot turn it off.</source>
         <translation>此模型总是先思考；它的模板无法关闭思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="285"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="289"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
@@ -3345,39 +3345,39 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerFeature</name>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="81"/>
+        <location filename="../../desktop/api/qt/feature.py" line="82"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="93"/>
+        <location filename="../../desktop/api/qt/feature.py" line="94"/>
         <source>&amp;Server panel</source>
         <translation>服务器面板(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="136"/>
-        <location filename="../../desktop/api/qt/feature.py" line="156"/>
-        <location filename="../../desktop/api/qt/feature.py" line="172"/>
+        <location filename="../../desktop/api/qt/feature.py" line="137"/>
+        <location filename="../../desktop/api/qt/feature.py" line="157"/>
+        <location filename="../../desktop/api/qt/feature.py" line="173"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="227"/>
+        <location filename="../../desktop/api/qt/feature.py" line="228"/>
         <source>API server :{port}</source>
         <translation>API 服务器 :{port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="230"/>
+        <location filename="../../desktop/api/qt/feature.py" line="232"/>
         <source>The local API server is running at {url}. Click for the Server panel.</source>
         <translation>本地 API 服务器正在 {url} 运行。点击打开服务器面板。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="235"/>
+        <location filename="../../desktop/api/qt/feature.py" line="238"/>
         <source>API server stopped</source>
         <translation>API 服务器已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="236"/>
+        <location filename="../../desktop/api/qt/feature.py" line="239"/>
         <source>The local API server could not start. Click for why.</source>
         <translation>本地 API 服务器无法启动。点击查看原因。</translation>
     </message>
