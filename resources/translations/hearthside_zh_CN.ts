@@ -203,135 +203,135 @@
 <context>
     <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="101"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="109"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="103"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="111"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="105"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="113"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="107"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="115"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="110"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="118"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="114"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="122"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="192"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="200"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="194"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="202"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="217"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="225"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="219"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="227"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="252"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="267"/>
         <source>Copied to the clipboard</source>
         <translation>已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="270"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="285"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="283"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="298"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. It is back in the message box: shorten it, trim it to fit, or raise the context length in Model settings.</source>
         <translation>消息太长，超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。消息已放回输入框：请缩短它、裁剪到合适长度，或在模型设置中增大上下文长度。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="322"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="337"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>最早的 %n 条消息已超出上下文窗口，没有发送给模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="288"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="303"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="290"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="305"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="292"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="307"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="298"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="313"/>
         <source>What arrived is kept and marked as ended by an error; your message is kept too. Regenerate tries again.</source>
         <translation>已收到的内容会保留，并标记为因错误而结束；你的消息也会保留。点击“重新生成”可再试一次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="305"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="320"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="306"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="321"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="310"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="325"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="312"/>
-        <location filename="../../desktop/chat/qt/feature.py" line="318"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="327"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="333"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="341"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="356"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="342"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="357"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="348"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="363"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="349"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="364"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -1729,32 +1729,37 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/chat/qt/long_text_offer.py" line="39"/>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="83"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="89"/>
         <source>Keep it all</source>
         <translation>全部保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="60"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="61"/>
         <source>The inserted text is {tokens} tokens; it fits.</source>
         <translation>插入的文本有 {tokens} 个 token，可以容纳。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="67"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="68"/>
+        <source>The message is {tokens} tokens, more than the context window holds, so it was not sent. About the first {share} % of it fits.</source>
+        <translation>这条消息有 {tokens} 个 token，超出了上下文窗口的容量，因此没有发送。大约只能容纳前 {share}%。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="73"/>
         <source>The inserted text is {tokens} tokens, more than the context window holds. About the first {share} % of it fits and leaves {room} tokens for passages from the attached collections.</source>
         <translation>插入的文本有 {tokens} 个 token，超出了上下文窗口的容量。大约可以容纳前 {share}%，并为所附文档集中的段落留出 {room} 个 token。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="73"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="79"/>
         <source>The inserted text is {tokens} tokens, more than the context window holds. About the first {share} % of it fits.</source>
         <translation>插入的文本有 {tokens} 个 token，超出了上下文窗口的容量。大约只能容纳前 {share}%。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="78"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="84"/>
         <source>The inserted text is {tokens} tokens; none of it fits in the context window with the rest of the message.</source>
         <translation>插入的文本有 {tokens} 个 token；加上消息的其余部分后，上下文窗口已无法容纳其中任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/long_text_offer.py" line="83"/>
+        <location filename="../../desktop/chat/qt/long_text_offer.py" line="89"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>

@@ -163,6 +163,7 @@ def test_a_message_the_meter_found_too_long_is_refused_before_it_enters_the_chat
     qtbot.waitUntil(lambda: app.chat.long_text_offer.isVisible(), timeout=10_000)
     assert rows(app) == [] and app.session.conversation_id is None
     assert app.window.error_box is None
+    assert app.chat.long_text_offer.text().startswith("The message is")
     qtbot.mouseClick(app.chat.long_text_offer.trim_button(), Qt.MouseButton.LeftButton)
     assert 0 < len(composer.text()) < len("lorem ipsum " * 400)
     qtbot.waitUntil(lambda: composer.send_button.isEnabled(), timeout=10_000)

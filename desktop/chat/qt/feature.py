@@ -18,7 +18,14 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QStackedWidget, QWidget
 
 from desktop.chat.context_plan import OverflowStrategy
-from desktop.chat.protocol import ModelInfo, PromptInfo, ReplyFailure, ReplyProblem, ReplyStats
+from desktop.chat.protocol import (
+    ContextCount,
+    ModelInfo,
+    PromptInfo,
+    ReplyFailure,
+    ReplyProblem,
+    ReplyStats,
+)
 from desktop.chat.qt.composer import Composer
 from desktop.chat.qt.context_meter import ContextCounter, ContextMeter
 from desktop.chat.qt.empty_chat import EmptyChat
@@ -55,6 +62,7 @@ class ChatFeature(QObject):
         self.shell: Shell  # set by install()
         self._overflow_banner = ""
         self._banner_before = ""  # what the overflow note covered: the model's notes
+        self._refused = ""  # a message refused as too long, being measured for the offer
         self.summary_note = SummaryNote()
         self.chat_view = ChatView()
         self.chat_view.set_model(session.messages)
@@ -150,7 +158,7 @@ class ChatFeature(QObject):
         session.prepare_while_typing = bool(self.settings.get("chat.prepare_while_typing"))
         self.context_meter.set_strategy(session.overflow)
         self.context_counter = ContextCounter(session, self.composer, self.context_meter, self)
-        self.context_counter.focus_counted.connect(self.long_text_offer.offer)
+        self.context_counter.focus_counted.connect(self.on_context_counter_focus_counted)
         self.long_text_offer.trim_requested.connect(self.on_long_text_offer_trim_requested)
         self.long_text_offer.dismissed.connect(self.context_counter.forget_focus)
         session.summary_changed.connect(self.summary_note.set_summary)
@@ -232,10 +240,16 @@ class ChatFeature(QObject):
         draft = self.composer.text()
         if self.context_counter.is_too_long(draft):
             # Refused before it enters the chat: it stays in the box with Trim to fit offered.
-            self.context_counter.measure(draft.strip())
+            self._refused = draft.strip()
+            self.context_counter.measure(self._refused)
             return
         if self.session.send(text):
             self.composer.clear()
+
+    @Slot(str, object)
+    def on_context_counter_focus_counted(self, text: str, count: ContextCount) -> None:
+        refused, self._refused = self._refused, ""
+        self.long_text_offer.offer(text, count, whole=bool(refused) and text == refused)
 
     @Slot(str)
     def on_session_message_returned(self, text: str) -> None:
@@ -243,6 +257,7 @@ class ChatFeature(QObject):
         rest = self.composer.text()
         self.composer.set_text(f"{text}\n\n{rest}" if rest.strip() else text)
         self.composer.focus_input()
+        self._refused = text
         self.context_counter.measure(text)
 
     @Slot()

@@ -47,8 +47,9 @@ class LongTextOffer(NoticeBar):
     def keep_button(self) -> QPushButton:
         return self._keep
 
-    def offer(self, text: str, count: ContextCount) -> bool:
-        """Shows the offer for `text` if it is worth one; True when shown."""
+    def offer(self, text: str, count: ContextCount, *, whole: bool = False) -> bool:
+        """Shows the offer for `text` if it is worth one; True when shown. ``whole``: the
+        text is the whole message (refused as too long), not a part pasted into it."""
         fits = count.forecast.too_long_by == 0
         if fits and count.focus_tokens < LONG_TEXT_TOKENS:
             self.hide()
@@ -62,7 +63,12 @@ class LongTextOffer(NoticeBar):
             )
         elif count.focus_fit_chars > 0:
             share = max(1, round(100 * count.focus_fit_chars / max(1, len(text))))
-            if count.focus_room_for_passages:
+            if whole:
+                message = self.tr(
+                    "The message is {tokens} tokens, more than the context window holds, so it "
+                    "was not sent. About the first {share} % of it fits."
+                ).format(tokens=tokens, share=share)
+            elif count.focus_room_for_passages:
                 message = self.tr(
                     "The inserted text is {tokens} tokens, more than the context window holds. "
                     "About the first {share} % of it fits and leaves {room} tokens for passages "
