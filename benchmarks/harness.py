@@ -101,7 +101,8 @@ class Config:
     load_delay_s: float = 0.0  # added to the app's GGUF check on each load (the same purpose)
     plan_delay_s: float = 0.0  # per message, added to the worker's plan of a reply (the same)
     startup_delay_s: float = 0.0  # added to the app's start before its window shows (the same)
-    token_delay_s: float = 0.0  # per token of a reply decoded in a batch (the same purpose)
+    step_delay_s: float = 0.0  # per batch step, shared by its replies (the same purpose)
+    token_delay_s: float = 0.0  # per token of each reply decoded in a batch (the same purpose)
     concurrent_tokens: int = 64  # tokens of each reply in concurrent_throughput_ratio
     subprocess_figures: bool = True
     full_documents: bool = False  # 1,000 pages and 100k passages, else a fifth of each
@@ -1154,7 +1155,7 @@ def run(cfg: Config, steps: set[str] | None = None) -> Results:
             measure_concurrent(
                 cfg.model, cfg.threads, cfg.n_ctx, work, res.figures, res.absolute,
                 tokens=cfg.concurrent_tokens, reps=2 if cfg.stream_tokens <= 400 else 3,
-                token_delay_s=cfg.token_delay_s,
+                step_delay_s=cfg.step_delay_s, token_delay_s=cfg.token_delay_s,
             )  # fmt: skip
         if cfg.subprocess_figures and want("startup"):
             measure_startup(cfg, res, work)

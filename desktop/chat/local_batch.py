@@ -23,6 +23,7 @@ from desktop.chat.protocol import (
     ReplyProblem,
     TogetherReply,
 )
+from desktop.engine.llama import SamplingOptions
 from desktop.engine.llama.batch import ParallelDecoder, Slot, SlotModel
 
 if TYPE_CHECKING:
@@ -30,9 +31,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ROOM_FRACTION = 4
-"""A reply joins only while a 1/ROOM_FRACTION of the context's cells is free (the cache is one
-pool for every sequence; a reply that finds no room fails its step)."""
+JOIN_ROOM = 256
+"""A reply joins replies under way only while this many of the context's cells are free (or a
+quarter of a small context): the cache is one pool for every sequence, and when it is full
+the longest API reply ends as at a full context."""
+
+
+class SeatUnavailableError(Exception):
+    """No room in the cache for this reply beside the ones under way: it waits for one to end
+    (raised before the reply said anything)."""
 
 
 class Seat:
@@ -43,12 +50,17 @@ class Seat:
         self.window = window
         self.slot: Slot | None = None
 
-    def open(self, prompt: Sequence[int]) -> SlotModel | None:
-        """The model view TokenStream decodes the reply with, in a slot of its own."""
-        slot = self._decoder.open(prompt)
+    def open(
+        self, prompt: Sequence[int], sampling: SamplingOptions, cancelled: Callable[[], bool]
+    ) -> SlotModel | None:
+        """The model view TokenStream decodes the reply with, in a slot of its own, already
+        reading the prompt with the batch's next step (not only once the reply is pulled)."""
+        slot = self._decoder.open(prompt, min(JOIN_ROOM, max(1, sampling.max_tokens)))
         if slot is None:
             return None
         self.slot = slot
+        slot.protected = self.window  # the window's reply is the last to give up room
+        self._decoder.start(slot, prompt, sampling, cancelled)
         return SlotModel(self._decoder.model, self._decoder, slot)
 
     def finish(self) -> None:
@@ -86,6 +98,7 @@ class BatchedReplies:
     def __init__(self, engine: LocalEngine) -> None:
         self._engine = engine
         self._decoder: ParallelDecoder | None = None
+        self._retry: list[TogetherReply] = []
 
     def close(self) -> None:
         """The model goes: its decoder goes with it."""
@@ -108,6 +121,7 @@ class BatchedReplies:
         decoder = self.decoder()
         waiting = list(first)
         live: list[Live] = []
+        self._retry = []
         try:
             while True:
                 if decoder is not None:
@@ -117,7 +131,7 @@ class BatchedReplies:
                     while (
                         waiting
                         and decoder.free_slots() > 0
-                        and (not live or decoder.room() * ROOM_FRACTION >= decoder.model.n_ctx)
+                        and (not live or decoder.room() >= min(JOIN_ROOM, decoder.model.n_ctx // 4))
                     ):
                         live.append(self._start(decoder, waiting.pop(0)))
                 else:  # no model: every reply says so at once
@@ -136,6 +150,12 @@ class BatchedReplies:
                         self._pull(reply)
                         self._finish_done(live)
                 live[:] = [reply for reply in live if not reply.ended]
+                if self._retry:
+                    # Waiting for room: they start again once a reply under way has ended.
+                    waiting[:0] = self._retry
+                    self._retry = []
+                    if live:
+                        self._wait_for_an_end(live)
         finally:
             for reply in live:
                 reply.events.close()
@@ -148,6 +168,15 @@ class BatchedReplies:
         seat = Seat(decoder, entry.window)
         events = self._engine.reply_at(entry.request, entry.cancelled, seat)
         return Live(entry, events, seat)
+
+    def _wait_for_an_end(self, live: list[Live]) -> None:
+        count = len(live)
+        while len(live) == count:
+            for reply in live:
+                if not reply.ended:
+                    self._pull(reply)
+                    self._finish_done(live)
+            live[:] = [reply for reply in live if not reply.ended]
 
     def _finish_done(self, live: list[Live]) -> None:
         """Ends at once every reply whose slot has stopped (cancelled, at its end): a client that
@@ -164,6 +193,10 @@ class BatchedReplies:
             event = next(reply.events)
         except StopIteration:
             reply.end()
+            return
+        except SeatUnavailableError:
+            reply.ended = True  # not the client's end: it waits for room, from the start
+            self._retry.append(reply.entry)
             return
         except Exception as error:  # one reply's failure is not the others'
             log.exception("A reply in a batch failed")

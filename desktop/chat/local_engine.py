@@ -20,7 +20,7 @@ from pathlib import Path
 
 from desktop.chat.context_plan import OverflowStrategy, split_history, with_summary
 from desktop.chat.kv_states import KvStateCache, common_prefix
-from desktop.chat.local_batch import BatchedReplies, Seat
+from desktop.chat.local_batch import BatchedReplies, Seat, SeatUnavailableError
 from desktop.chat.local_count import count_context, ground
 from desktop.chat.local_load import LocalModel, LocalModelLoader
 from desktop.chat.local_stream import (
@@ -277,10 +277,9 @@ class LocalEngine:
         reused = model.reusable_prefix(prompt)
         stream_model: LoadedModel = model
         if seat is not None:
-            opened = seat.open(prompt)
+            opened = seat.open(prompt, sampling, cancelled)
             if opened is None:
-                yield Failed(ReplyFailure(ReplyProblem.LLAMA_FAILED, "No slot is free."))
-                return
+                raise SeatUnavailableError()  # nothing said yet: it waits for room, then again
             stream_model = opened  # type: ignore[assignment]  # what TokenStream uses of one
             reused = opened.cached_tokens
         if main and opened_to > 0:

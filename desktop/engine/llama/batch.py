@@ -52,9 +52,13 @@ class Slot:
         self.pending: list[int] = []
         """Tokens to read next: the rest of a prompt, or the last sampled token."""
         self.out: deque[int] = deque()
+        self.prompt: Sequence[int] | None = None
+        """The prompt the slot was started with (generate goes on with it)."""
         self.generating = False
         self.done = True
         self.error = ""
+        self.protected = False
+        """Ended for room only when no other reply is left to end (the window's)."""
         self.full = False
         """Ended because the shared cache had no room left (a full context, to its reader)."""
         self.sampler: Any = None
@@ -114,9 +118,11 @@ class ParallelDecoder:
             used += len(self._kept.tokens)
         return self._model.n_ctx - used
 
-    def open(self, prompt: Sequence[int]) -> Slot | None:
+    def open(self, prompt: Sequence[int], room: int = 0) -> Slot | None:
         """A slot for a reply to `prompt`, holding as much of its start as the main sequence
-        or the kept slot holds; None when every slot is taken."""
+        or the kept slot holds; None when every slot is taken, or when the cache lacks room
+        for the prompt and `room` more cells while other replies are under way (the kept
+        slot's cells are given up first)."""
         kept = self._kept
         source_seq, source_len = 0, self._model.reusable_prefix(prompt)
         if kept is not None:
@@ -128,6 +134,15 @@ class ParallelDecoder:
                 self._rm(slot.seq_id, from_kept)
                 del slot.tokens[from_kept:]
                 return self._ready(slot)
+        needed = len(prompt) - source_len + room
+        if self._opened and self.room() < needed:
+            if kept is not None:
+                self._kept = None
+                self._rm(kept.seq_id, 0)
+                self._free.append(kept.seq_id)
+                kept = None
+            if self.room() < needed:
+                return None
         if not self._free:
             if kept is None:
                 return None
@@ -177,22 +192,23 @@ class ParallelDecoder:
 
     # Generating ------------------------------------------------------------------------
 
-    def generate(
+    def start(
         self,
         slot: Slot,
         prompt: Sequence[int],
         sampling: SamplingOptions,
         should_stop: Callable[[], bool],
         already_said: Sequence[int] = (),
-    ) -> Iterator[int]:
-        """LoadedModel.generate for one slot: yields its sampled tokens until end of
-        generation, max tokens, a full context or a stop, while the other slots go on."""
+    ) -> None:
+        """Sets the slot reading `prompt` (what it does not hold of it) and then generating,
+        with the next steps of the batch; its tokens are taken with `generate`."""
         if not prompt:
             raise ValueError("empty prompt")
         keep = min(shared_prefix(slot.tokens, prompt), len(prompt) - 1)
         if keep < len(slot.tokens):
             self._rm(slot.seq_id, keep)
             del slot.tokens[keep:]
+        slot.prompt = prompt
         slot.pending = list(prompt[keep:])
         slot.last_prompt_evaluated = len(slot.pending)
         slot.out.clear()
@@ -216,7 +232,22 @@ class ParallelDecoder:
         slot.produced = 0
         slot.done = False
         slot.generating = True
-        self._active.append(slot)
+        if slot not in self._active:
+            self._active.append(slot)
+
+    def generate(
+        self,
+        slot: Slot,
+        prompt: Sequence[int],
+        sampling: SamplingOptions,
+        should_stop: Callable[[], bool],
+        already_said: Sequence[int] = (),
+    ) -> Iterator[int]:
+        """LoadedModel.generate for one slot: yields its sampled tokens until end of
+        generation, max tokens, a full context or a stop, while the other slots go on. A slot
+        already started with this very prompt goes on from where it is."""
+        if not (slot.generating and slot.prompt is prompt):
+            self.start(slot, prompt, sampling, should_stop, already_said)
         out = slot.out
         try:
             while True:
@@ -231,6 +262,7 @@ class ParallelDecoder:
         finally:
             slot.generating = False
             slot.done = True
+            slot.prompt = None
             if slot in self._active:
                 self._active.remove(slot)
             self._close_sampler(slot)
@@ -246,11 +278,12 @@ class ParallelDecoder:
         batch = self._batch
         n_ctx = self._model.n_ctx
         while self.room() < 1:
-            # The shared cache is full: the longest reply ends as a full context ends one.
+            # The shared cache is full: the longest reply (not the window's while there are
+            # others) ends as a full context ends one.
             going = [slot for slot in self._active if not slot.done]
             if not going:
                 break
-            longest = max(going, key=lambda slot: len(slot.tokens))
+            longest = max(going, key=lambda slot: (not slot.protected, len(slot.tokens)))
             longest.full = True
             longest.done = True
         n = 0
