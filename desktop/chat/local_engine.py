@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from desktop.chat.context_plan import OverflowStrategy, split_history, with_summary
+from desktop.chat.context_plan import OverflowStrategy, with_summary
 from desktop.chat.kv_states import KvStateCache, common_prefix
 from desktop.chat.local_batch import BatchedReplies, Seat, SeatUnavailableError
 from desktop.chat.local_count import count_context, ground
@@ -26,8 +26,8 @@ from desktop.chat.local_load import LocalModel, LocalModelLoader
 from desktop.chat.local_stream import (
     TokenStream,
     cancelled_stats,
-    generate_summary,
     reply_prompt,
+    summarize_overflow,
 )
 from desktop.chat.local_tokens import PromptTokens
 from desktop.chat.prompt import (
@@ -246,7 +246,16 @@ class LocalEngine:
                 # Before the summary clobbers the cache, let a conversation that leaves keep it.
                 self._switch_kv_state(model, request.conversation_key, plan.tokens)
                 yield SummaryStarted()
-                made, plan = self._summarize_overflow(request, template, plan, reserve, cancelled)
+                made, plan = summarize_overflow(
+                    loaded,
+                    self.with_thinking(template, False, EFFORT_LEVELS[0]),
+                    self._tokens.tokenize,
+                    request,
+                    template,
+                    plan,
+                    reserve,
+                    cancelled,
+                )
                 if cancelled():
                     yield Finished(cancelled_stats(model, plan))
                     return
@@ -485,45 +494,3 @@ class LocalEngine:
     def _remember(self, text: str, tokens: Sequence[int]) -> None:
         self._latest_plan = None  # it may hold this text tokenized afresh
         self._tokens.remember(text, tokens)
-
-    # Summaries on overflow -----------------------------------------------------------------
-
-    def _summarize_overflow(
-        self,
-        request: GenerationRequest,
-        template: ChatTemplate,
-        plan: PromptPlan,
-        reserve: int,
-        cancelled: Callable[[], bool],
-    ) -> tuple[SummaryMade | None, PromptPlan]:
-        """Has the model fold the turns that fall out into the running summary, then plans
-        again with it. If no usable summary comes out, or the prompt with it cannot fit, the
-        turns are simply left out (the plan without a new summary)."""
-        loaded = self._loaded
-        assert loaded is not None
-        _, history = split_history(request.messages)
-        dropped = history[request.summary_covers : plan.dropped_messages]
-        text = generate_summary(
-            loaded.model,
-            self.with_thinking(template, False, EFFORT_LEVELS[0]),
-            loaded.reasoning,
-            loaded.marker_pieces,
-            self._tokens.tokenize,
-            request.summary,
-            dropped,
-            cancelled,
-        )
-        if not text:
-            return None, plan
-        try:
-            replanned = plan_prompt(
-                with_summary(request.messages, text),
-                template,
-                self._tokens.tokenize,
-                loaded.model.n_ctx,
-                reserve,
-                min_dropped=plan.dropped_messages,
-            )
-        except PromptTooLongError:
-            return None, plan
-        return SummaryMade(text, plan.dropped_messages), replanned
