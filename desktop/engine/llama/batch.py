@@ -318,14 +318,19 @@ class ParallelDecoder:
         if n == 0:
             return
         batch.n_tokens = n
-        # Decoding threads, as a single reply's tokens get: llama.cpp takes its batch threads
-        # (every core) for any batch of more than one token, and the GUI thread needs a core.
         llm = self._llm
-        low.llama_set_n_threads(self._ctx, llm.n_threads, llm.n_threads)
-        try:
+        if n > len(rows):
+            # Prompt chunks are read with every core, as a single reply's prompt is.
             result = low.llama_decode(self._ctx, batch)
-        finally:
-            low.llama_set_n_threads(self._ctx, llm.n_threads, llm.n_threads_batch)
+        else:
+            # Only next tokens: the decoding threads, as a single reply's tokens get (llama.cpp
+            # takes its batch threads for any batch of more than one token, and the GUI thread
+            # needs a core).
+            low.llama_set_n_threads(self._ctx, llm.n_threads, llm.n_threads)
+            try:
+                result = low.llama_decode(self._ctx, batch)
+            finally:
+                low.llama_set_n_threads(self._ctx, llm.n_threads, llm.n_threads_batch)
         if result != 0:
             # No room in the cache (1) or a failure: every slot of this step ends with it.
             message = f"llama_decode failed ({result}) with {len(rows)} replies together"
