@@ -106,6 +106,11 @@ class BatchedReplies:
         if decoder is not None:
             decoder.close()
 
+    def make_room(self, cells: int) -> None:
+        """Before the main sequence grows by up to `cells` (a reply or draft alone)."""
+        if self._decoder is not None:
+            self._decoder.make_room(cells)
+
     def decoder(self) -> ParallelDecoder | None:
         model = self._engine.model
         if model is None:

@@ -285,6 +285,8 @@ class LocalEngine:
             self._opened = (0, 0)
         reused = model.reusable_prefix(prompt)
         stream_model: LoadedModel = model
+        if seat is None:
+            self._batched.make_room(len(prompt) + reserve - model.cached_tokens)
         if seat is not None:
             opened = seat.open(prompt, sampling, cancelled)
             if opened is None:
@@ -366,6 +368,7 @@ class LocalEngine:
             if text is None:
                 return
             prompt = self._tokens.tokenize(plan.segments[: text + 1])  # through the draft's text
+        self._batched.make_room(len(prompt) - model.cached_tokens)
         kept, evaluated = model.prefill(prompt, superseded)
         self.prepared_tokens += evaluated
         if evaluated:

@@ -145,3 +145,24 @@ def test_a_cancelled_reply_leaves_within_200_ms_and_frees_its_slot(worker: Infer
         ticket.cancel()
         list(ticket)
     watcher.join(TIMEOUT)
+
+
+def test_the_kept_api_cache_gives_way_to_a_long_window_reply(
+    tiny_gguf: Path, private_data_dir: Path
+) -> None:
+    """An API reply's cache is kept for its next request, but never at the cost of the
+    window's: a window conversation that needs nearly the whole context still gets it."""
+    worker = InferenceWorker(private_data_dir / "models", private_data_dir / "probed.json")
+    worker.on_load_requested(1, str(tiny_gguf), LoadOptions(n_ctx=512, n_threads=1))
+    try:
+        _, api = result(worker.host.stream(request(1), priority=Priority.API, client="script"))
+        assert api.context_used > 50  # kept in its slot
+        long_text = "words and more words " * 64
+        history = (ChatMessage(Role.USER, long_text),)
+        window = GenerationRequest(2, history, GREEDY)
+        _, stats = result(worker.host.stream(window))
+        assert stats.context_used + api.context_used > 512  # both could not have stayed
+        assert stats.generated_tokens > 0
+    finally:
+        worker.on_unload_requested()
+        worker.close()

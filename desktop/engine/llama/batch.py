@@ -108,6 +108,15 @@ class ParallelDecoder:
 
     # Slots -----------------------------------------------------------------------------
 
+    def make_room(self, cells: int) -> None:
+        """Gives up the kept slot's cache when fewer than `cells` are free: the main sequence
+        (the window's reply or draft) must not find the shared cache full."""
+        kept = self._kept
+        if kept is not None and self.room() < cells:
+            self._kept = None
+            self._rm(kept.seq_id, 0)
+            self._free.append(kept.seq_id)
+
     def free_slots(self) -> int:
         return len(self._free) + (1 if self._kept is not None else 0)
 
