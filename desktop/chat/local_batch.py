@@ -99,6 +99,9 @@ class BatchedReplies:
         self._engine = engine
         self._decoder: ParallelDecoder | None = None
         self._retry: list[TogetherReply] = []
+        self._pulling: list[Live] = []
+        """Replies whose events are being pulled (nested when a cancelled one is ended while
+        another steps the batch)."""
 
     def close(self) -> None:
         """The model goes: its decoder goes with it."""
@@ -127,6 +130,8 @@ class BatchedReplies:
         waiting = list(first)
         live: list[Live] = []
         self._retry = []
+        if decoder is not None:
+            decoder.on_stop = lambda: self._finish_done(live)
         try:
             while True:
                 if decoder is not None:
@@ -186,14 +191,23 @@ class BatchedReplies:
     def _finish_done(self, live: list[Live]) -> None:
         """Ends at once every reply whose slot has stopped (cancelled, at its end): a client that
         cancels is told within a step, not after every other reply's next delta."""
-        for reply in live:
+        for reply in list(live):
             slot = reply.seat.slot
-            while not reply.ended and (slot is None or slot.done):
+            while not reply.ended and reply not in self._pulling and (slot is None or slot.done):
                 self._pull(reply)
                 slot = reply.seat.slot
 
     def _pull(self, reply: Live) -> None:
         """Takes the reply's next event (stepping the batch as its slot needs)."""
+        if reply in self._pulling:
+            return  # it is the one stepping the batch right now
+        self._pulling.append(reply)
+        try:
+            self._next(reply)
+        finally:
+            self._pulling.remove(reply)
+
+    def _next(self, reply: Live) -> None:
         try:
             event = next(reply.events)
         except StopIteration:

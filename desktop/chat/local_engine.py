@@ -1,7 +1,9 @@
 """LocalEngine: the llama.cpp implementation of ChatBackend, in process, one model at a time.
 
-Plain Python (no Qt); it runs on whatever thread calls it, one call at a time (the Qt adapter
-`InferenceWorker` calls it on its QThread). llama.cpp is reached only through desktop.engine.llama.
+Plain Python (no Qt); it runs on whatever thread calls it, one call at a time (the
+`EngineHost` that the Qt adapter `InferenceWorker` owns calls it on the host's thread, for the
+window and the API server alike). It also replies to several requests together
+(RepliesTogether, local_batch.py). llama.cpp is reached only through desktop.engine.llama.
 
 What makes a local reply fast lives here: prompts planned with the model's own chat template,
 the KV cache's prefix reused from turn to turn (reply tokens remembered by their text), the

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 PROMPT_CHUNK = 64
 """Prompt tokens a sequence reads per step: a long prompt joins without stalling the others'
 tokens for more than a chunk's time."""
+PROMPT_BUDGET = 128
+"""Prompt tokens all sequences read together per step, as a single reply's prompt is read in
+chunks of 128: a step stays short, so a cancel is heard soon even while prompts are read."""
 
 
 def shared_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -93,6 +96,9 @@ class ParallelDecoder:
         """The slots generating (stepped)."""
         self._opened: list[Slot] = []
         """Every slot given out and not released: their caches take cells."""
+        self.on_stop: Callable[[], None] = lambda: None
+        """Called after a step in which a reply was cancelled, so that its reader can end it
+        at once (the batch is being stepped for another reply's reader meanwhile)."""
         self._kept: Slot | None = None
         """A finished slot whose cache is kept for the next request that starts like it (an
         API client's follow-up); given up when a slot is needed."""
@@ -296,17 +302,26 @@ class ParallelDecoder:
             longest.full = True
             longest.done = True
         n = 0
+        prompt_read = 0
+        stopped = False
         rows: list[tuple[Slot, int]] = []
         for slot in list(self._active):
             if slot.done:
                 continue
             if slot.should_stop():
                 slot.done = True
+                stopped = True
                 continue
             room = self._capacity - n
             if room <= 0:
                 break
-            take = slot.pending[: min(PROMPT_CHUNK, room)]
+            if len(slot.pending) > 1:  # a prompt: within the step's prompt budget
+                take = slot.pending[: min(PROMPT_CHUNK, room, PROMPT_BUDGET - prompt_read)]
+                if not take:
+                    continue
+                prompt_read += len(take)
+            else:
+                take = slot.pending[:1]
             if not take:
                 slot.done = True
                 continue
@@ -324,6 +339,8 @@ class ParallelDecoder:
             if not slot.pending:
                 batch.logits[n - 1] = 1
                 rows.append((slot, n - 1))
+        if stopped:
+            self.on_stop()
         if n == 0:
             return
         batch.n_tokens = n
