@@ -108,7 +108,8 @@ class Config:
     load_delay_s: float = 0.0  # added to the app's GGUF check on each load (the same purpose)
     plan_delay_s: float = 0.0  # per message, added to the worker's plan of a reply (the same)
     startup_delay_s: float = 0.0  # added to the app's start before its window shows (the same)
-    token_delay_s: float = 0.0  # per token of a reply decoded in a batch (the same purpose)
+    step_delay_s: float = 0.0  # per batch step, shared by its replies (the same purpose)
+    token_delay_s: float = 0.0  # per token of each reply decoded in a batch (the same purpose)
     concurrent_tokens: int = 64  # tokens of each reply in concurrent_throughput_ratio
     api_delay_s: float = 0.0  # before each text chunk our API server sends (the same purpose)
     api_server_tokens: int = 0  # the reply streamed beside llama_cpp.server; 0: stream_tokens
@@ -1167,7 +1168,7 @@ def run(cfg: Config, steps: set[str] | None = None) -> Results:
             measure_concurrent(
                 cfg.model, cfg.threads, cfg.n_ctx, work, res.figures, res.absolute,
                 tokens=cfg.concurrent_tokens, reps=2 if cfg.stream_tokens <= 400 else 3,
-                token_delay_s=cfg.token_delay_s,
+                step_delay_s=cfg.step_delay_s, token_delay_s=cfg.token_delay_s,
             )  # fmt: skip
         if want("remote"):
             measure_remote(

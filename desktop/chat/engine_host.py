@@ -126,13 +126,6 @@ class ReplyTicket:
             yield event
 
 
-def entry_started(entry: TogetherReply) -> None:
-    """Tells the ticket behind a reply handed to a backend that it started."""
-    started = getattr(entry.emit, "__self__", None)
-    if isinstance(started, ReplyTicket):
-        started.started.set()
-
-
 class EngineHost:
     """Owns a ChatBackend on a thread of its own and runs every client's work on it, in turn.
 
@@ -267,7 +260,12 @@ class EngineHost:
             ticket.close()
 
         together = TogetherReply(
-            request, ticket.cancelled, ticket.put, ticket.close, priority == Priority.WINDOW
+            request,
+            ticket.cancelled,
+            ticket.put,
+            ticket.close,
+            priority == Priority.WINDOW,
+            ticket.started.set,
         )
         self._enqueue(priority, client, run, abandon, together)
         return ticket
@@ -348,14 +346,14 @@ class EngineHost:
                 assert job.together is not None
                 taken.append(job.together)
         for entry in taken:
-            entry_started(entry)
+            entry.started()
         return taken
 
     def _run_together(self, job: QueuedJob, backend: RepliesTogether) -> None:
         """Hands the reply job and every reply waiting with it to the backend at once; replies
         queued while they are made join them between steps."""
         assert job.together is not None
-        entry_started(job.together)
+        job.together.started()
         first = [job.together, *self._take_replies(backend.parallel_replies() - 1)]
         backend.replies_together(first, self._take_replies)
 

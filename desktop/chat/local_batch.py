@@ -23,6 +23,7 @@ from desktop.chat.protocol import (
     ReplyProblem,
     TogetherReply,
 )
+from desktop.engine.llama import SamplingOptions
 from desktop.engine.llama.batch import ParallelDecoder, Slot, SlotModel
 
 if TYPE_CHECKING:
@@ -30,9 +31,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ROOM_FRACTION = 4
-"""A reply joins only while a 1/ROOM_FRACTION of the context's cells is free (the cache is one
-pool for every sequence; a reply that finds no room fails its step)."""
+JOIN_ROOM = 256
+"""A reply joins replies under way only while this many of the context's cells are free (or a
+quarter of a small context): the cache is one pool for every sequence, and when it is full
+the longest API reply ends as at a full context."""
+
+
+class SeatUnavailableError(Exception):
+    """No room in the cache for this reply beside the ones under way: it waits for one to end
+    (raised before the reply said anything)."""
 
 
 class Seat:
@@ -43,12 +50,17 @@ class Seat:
         self.window = window
         self.slot: Slot | None = None
 
-    def open(self, prompt: Sequence[int]) -> SlotModel | None:
-        """The model view TokenStream decodes the reply with, in a slot of its own."""
-        slot = self._decoder.open(prompt)
+    def open(
+        self, prompt: Sequence[int], sampling: SamplingOptions, cancelled: Callable[[], bool]
+    ) -> SlotModel | None:
+        """The model view TokenStream decodes the reply with, in a slot of its own, already
+        reading the prompt with the batch's next step (not only once the reply is pulled)."""
+        slot = self._decoder.open(prompt, min(JOIN_ROOM, max(1, sampling.max_tokens)))
         if slot is None:
             return None
         self.slot = slot
+        slot.protected = self.window  # the window's reply is the last to give up room
+        self._decoder.start(slot, prompt, sampling, cancelled)
         return SlotModel(self._decoder.model, self._decoder, slot)
 
     def finish(self) -> None:
@@ -86,12 +98,21 @@ class BatchedReplies:
     def __init__(self, engine: LocalEngine) -> None:
         self._engine = engine
         self._decoder: ParallelDecoder | None = None
+        self._retry: list[TogetherReply] = []
+        self._pulling: list[Live] = []
+        """Replies whose events are being pulled (nested when a cancelled one is ended while
+        another steps the batch)."""
 
     def close(self) -> None:
         """The model goes: its decoder goes with it."""
         decoder, self._decoder = self._decoder, None
         if decoder is not None:
             decoder.close()
+
+    def make_room(self, cells: int) -> None:
+        """Before the main sequence grows by up to `cells` (a reply or draft alone)."""
+        if self._decoder is not None:
+            self._decoder.make_room(cells)
 
     def decoder(self) -> ParallelDecoder | None:
         model = self._engine.model
@@ -108,6 +129,9 @@ class BatchedReplies:
         decoder = self.decoder()
         waiting = list(first)
         live: list[Live] = []
+        self._retry = []
+        if decoder is not None:
+            decoder.on_stop = lambda: self._finish_done(live)
         try:
             while True:
                 if decoder is not None:
@@ -117,7 +141,7 @@ class BatchedReplies:
                     while (
                         waiting
                         and decoder.free_slots() > 0
-                        and (not live or decoder.room() * ROOM_FRACTION >= decoder.model.n_ctx)
+                        and (not live or decoder.room() >= min(JOIN_ROOM, decoder.model.n_ctx // 4))
                     ):
                         live.append(self._start(decoder, waiting.pop(0)))
                 else:  # no model: every reply says so at once
@@ -136,6 +160,12 @@ class BatchedReplies:
                         self._pull(reply)
                         self._finish_done(live)
                 live[:] = [reply for reply in live if not reply.ended]
+                if self._retry:
+                    # Waiting for room: they start again once a reply under way has ended.
+                    waiting[:0] = self._retry
+                    self._retry = []
+                    if live:
+                        self._wait_for_an_end(live)
         finally:
             for reply in live:
                 reply.events.close()
@@ -149,21 +179,43 @@ class BatchedReplies:
         events = self._engine.reply_at(entry.request, entry.cancelled, seat)
         return Live(entry, events, seat)
 
+    def _wait_for_an_end(self, live: list[Live]) -> None:
+        count = len(live)
+        while len(live) == count:
+            for reply in live:
+                if not reply.ended:
+                    self._pull(reply)
+                    self._finish_done(live)
+            live[:] = [reply for reply in live if not reply.ended]
+
     def _finish_done(self, live: list[Live]) -> None:
         """Ends at once every reply whose slot has stopped (cancelled, at its end): a client that
         cancels is told within a step, not after every other reply's next delta."""
-        for reply in live:
+        for reply in list(live):
             slot = reply.seat.slot
-            while not reply.ended and (slot is None or slot.done):
+            while not reply.ended and reply not in self._pulling and (slot is None or slot.done):
                 self._pull(reply)
                 slot = reply.seat.slot
 
     def _pull(self, reply: Live) -> None:
         """Takes the reply's next event (stepping the batch as its slot needs)."""
+        if reply in self._pulling:
+            return  # it is the one stepping the batch right now
+        self._pulling.append(reply)
+        try:
+            self._next(reply)
+        finally:
+            self._pulling.remove(reply)
+
+    def _next(self, reply: Live) -> None:
         try:
             event = next(reply.events)
         except StopIteration:
             reply.end()
+            return
+        except SeatUnavailableError:
+            reply.ended = True  # not the client's end: it waits for room, from the start
+            self._retry.append(reply.entry)
             return
         except Exception as error:  # one reply's failure is not the others'
             log.exception("A reply in a batch failed")

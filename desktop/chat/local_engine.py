@@ -1,7 +1,9 @@
 """LocalEngine: the llama.cpp implementation of ChatBackend, in process, one model at a time.
 
-Plain Python (no Qt); it runs on whatever thread calls it, one call at a time (the Qt adapter
-`InferenceWorker` calls it on its QThread). llama.cpp is reached only through desktop.engine.llama.
+Plain Python (no Qt); it runs on whatever thread calls it, one call at a time (the
+`EngineHost` that the Qt adapter `InferenceWorker` owns calls it on the host's thread, for the
+window and the API server alike). It also replies to several requests together
+(RepliesTogether, local_batch.py). llama.cpp is reached only through desktop.engine.llama.
 
 What makes a local reply fast lives here: prompts planned with the model's own chat template,
 the KV cache's prefix reused from turn to turn (reply tokens remembered by their text), the
@@ -18,16 +20,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from desktop.chat.context_plan import OverflowStrategy, split_history, with_summary
+from desktop.chat.context_plan import OverflowStrategy, with_summary
 from desktop.chat.kv_states import KvStateCache, common_prefix
-from desktop.chat.local_batch import BatchedReplies, Seat
+from desktop.chat.local_batch import BatchedReplies, Seat, SeatUnavailableError
+from desktop.chat.local_complete import raw_completion
 from desktop.chat.local_count import count_context, ground
 from desktop.chat.local_load import LocalModel, LocalModelLoader
 from desktop.chat.local_stream import (
     TokenStream,
     cancelled_stats,
-    generate_summary,
     reply_prompt,
+    summarize_overflow,
 )
 from desktop.chat.local_tokens import PromptTokens
 from desktop.chat.prompt import (
@@ -249,7 +252,16 @@ class LocalEngine:
                 # Before the summary clobbers the cache, let a conversation that leaves keep it.
                 self._switch_kv_state(model, request.conversation_key, plan.tokens)
                 yield SummaryStarted()
-                made, plan = self._summarize_overflow(request, template, plan, reserve, cancelled)
+                made, plan = summarize_overflow(
+                    loaded,
+                    self.with_thinking(template, False, EFFORT_LEVELS[0]),
+                    self._tokens.tokenize,
+                    request,
+                    template,
+                    plan,
+                    reserve,
+                    cancelled,
+                )
                 if cancelled():
                     yield Finished(cancelled_stats(model, plan))
                     return
@@ -279,11 +291,12 @@ class LocalEngine:
             self._opened = (0, 0)
         reused = model.reusable_prefix(prompt)
         stream_model: LoadedModel = model
+        if seat is None:
+            self._batched.make_room(len(prompt) + reserve - model.cached_tokens)
         if seat is not None:
-            opened = seat.open(prompt)
+            opened = seat.open(prompt, sampling, cancelled)
             if opened is None:
-                yield Failed(ReplyFailure(ReplyProblem.LLAMA_FAILED, "No slot is free."))
-                return
+                raise SeatUnavailableError()  # nothing said yet: it waits for room, then again
             stream_model = opened  # type: ignore[assignment]  # what TokenStream uses of one
             reused = opened.cached_tokens
         if main and opened_to > 0:
@@ -361,6 +374,7 @@ class LocalEngine:
             if text is None:
                 return
             prompt = self._tokens.tokenize(plan.segments[: text + 1])  # through the draft's text
+        self._batched.make_room(len(prompt) - model.cached_tokens)
         kept, evaluated = model.prefill(prompt, superseded)
         self.prepared_tokens += evaluated
         if evaluated:
@@ -490,81 +504,13 @@ class LocalEngine:
         self._latest_plan = None  # it may hold this text tokenized afresh
         self._tokens.remember(text, tokens)
 
-    # Summaries on overflow -----------------------------------------------------------------
-
-    def _summarize_overflow(
-        self,
-        request: GenerationRequest,
-        template: ChatTemplate,
-        plan: PromptPlan,
-        reserve: int,
-        cancelled: Callable[[], bool],
-    ) -> tuple[SummaryMade | None, PromptPlan]:
-        """Has the model fold the turns that fall out into the running summary, then plans
-        again with it. If no usable summary comes out, or the prompt with it cannot fit, the
-        turns are simply left out (the plan without a new summary)."""
-        loaded = self._loaded
-        assert loaded is not None
-        _, history = split_history(request.messages)
-        dropped = history[request.summary_covers : plan.dropped_messages]
-        text = generate_summary(
-            loaded.model,
-            self.with_thinking(template, False, EFFORT_LEVELS[0]),
-            loaded.reasoning,
-            loaded.marker_pieces,
-            self._tokens.tokenize,
-            request.summary,
-            dropped,
-            cancelled,
-        )
-        if not text:
-            return None, plan
-        try:
-            replanned = plan_prompt(
-                with_summary(request.messages, text),
-                template,
-                self._tokens.tokenize,
-                loaded.model.n_ctx,
-                reserve,
-                min_dropped=plan.dropped_messages,
-            )
-        except PromptTooLongError:
-            return None, plan
-        return SummaryMade(text, plan.dropped_messages), replanned
-
     # Raw completions (the API server's /v1/completions) ---------------------------------
 
     def _complete(
         self, loaded: LocalModel, request: GenerationRequest, cancelled: Callable[[], bool]
     ) -> Iterator[ReplyEvent]:
-        """Continues `request.prompt` as it is: no template, no planning, no thinking. The
-        text is tokenized with special tokens parsed, as llama-server's /completion does."""
-        model = loaded.model
-        text = request.prompt or ""
-        prompt = tuple(model.with_bos(model.tokenize_segments((PromptSegment(text, True),))))
-        if not text or not prompt:
-            yield Failed(ReplyFailure(ReplyProblem.EMPTY_PROMPT, "The prompt is empty."))
-            return
-        if len(prompt) >= model.n_ctx - 1:
-            message = (
-                f"The prompt takes {len(prompt)} tokens; the context window holds {model.n_ctx}."
-            )
-            yield Failed(
-                ReplyFailure(ReplyProblem.PROMPT_TOO_LONG, message, len(prompt), model.n_ctx - 1)
-            )
-            return
-        self._switch_kv_state(model, request.conversation_key, prompt)
-        self._opened = (0, 0)
-        yield ReplyStarted(PromptInfo(len(prompt), model.reusable_prefix(prompt), 0, model.n_ctx))
-        stream = TokenStream(
-            model,
-            loaded.template,
-            prompt,
-            request.sampling,
-            0,
-            cancelled,
-            lambda _text, _tokens: None,  # not a chat reply: nothing to remember by its text
-            None,
-            loaded.marker_pieces,
-        )
-        yield from stream.events()
+        def take_model(prompt: tuple[int, ...]) -> None:
+            self._switch_kv_state(loaded.model, request.conversation_key, prompt)
+            self._opened = (0, 0)
+
+        return raw_completion(loaded, request, cancelled, take_model)

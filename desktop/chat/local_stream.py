@@ -12,15 +12,24 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
-from desktop.chat.context_plan import summary_messages
-from desktop.chat.prompt import ChatTemplate, PromptPlan, PromptSegment
+from desktop.chat.context_plan import split_history, summary_messages, with_summary
+from desktop.chat.local_load import LocalModel
+from desktop.chat.prompt import (
+    ChatTemplate,
+    PromptPlan,
+    PromptSegment,
+    PromptTooLongError,
+    plan_prompt,
+)
 from desktop.chat.protocol import (
     Failed,
     Finished,
+    GenerationRequest,
     ReplyEvent,
     ReplyFailure,
     ReplyProblem,
     ReplyStats,
+    SummaryMade,
     TextDelta,
     ThinkingDelta,
     ThinkingFinished,
@@ -387,3 +396,45 @@ def cancelled_stats(model: LoadedModel, plan: PromptPlan) -> ReplyStats:
         n_ctx=model.n_ctx,
         dropped_messages=plan.dropped_messages,
     )
+
+
+def summarize_overflow(
+    loaded: LocalModel,
+    quiet_template: ChatTemplate,
+    tokenize: Callable[[Sequence[PromptSegment]], list[int]],
+    request: GenerationRequest,
+    template: ChatTemplate,
+    plan: PromptPlan,
+    reserve: int,
+    cancelled: Callable[[], bool],
+) -> tuple[SummaryMade | None, PromptPlan]:
+    """Has the model fold the turns that fall out into the running summary, then plans again
+    with it (LocalEngine, before a reply that overflows). `quiet_template` asks a reasoning
+    model not to think where it can. If no usable summary comes out, or the prompt with it
+    cannot fit, the turns are simply left out (the plan without a new summary)."""
+    _, history = split_history(request.messages)
+    dropped = history[request.summary_covers : plan.dropped_messages]
+    text = generate_summary(
+        loaded.model,
+        quiet_template,
+        loaded.reasoning,
+        loaded.marker_pieces,
+        tokenize,
+        request.summary,
+        dropped,
+        cancelled,
+    )
+    if not text:
+        return None, plan
+    try:
+        replanned = plan_prompt(
+            with_summary(request.messages, text),
+            template,
+            tokenize,
+            loaded.model.n_ctx,
+            reserve,
+            min_dropped=plan.dropped_messages,
+        )
+    except PromptTooLongError:
+        return None, plan
+    return SummaryMade(text, plan.dropped_messages), replanned

@@ -284,8 +284,9 @@ ReplyEvent = (
 @runtime_checkable
 class ChatBackend(Protocol):
     """The one seam between the chat feature and an engine. Every method runs on the engine's
-    thread (the adapter's QThread), one at a time; only `cancelled`/`superseded` callbacks are
-    answered from state that the GUI thread sets (an int assignment, atomic under the GIL)."""
+    thread (the EngineHost's, chat/engine_host.py), one at a time; only `cancelled`/`superseded`
+    callbacks are answered from state that the GUI thread sets (an int assignment, atomic under
+    the GIL)."""
 
     def capabilities(self) -> BackendCapabilities:
         """What the model can do now; the window shows and enables controls by it."""
@@ -349,6 +350,8 @@ class TogetherReply:
     emit: Callable[[ReplyEvent], None]
     end: Callable[[], None]
     window: bool = False
+    started: Callable[[], None] = lambda: None
+    """Called when the backend takes the reply up (it may have waited for a slot)."""
 
 
 @runtime_checkable

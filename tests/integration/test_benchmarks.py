@@ -111,3 +111,17 @@ def test_a_slowed_gui_lowers_remote_stream_vs_direct(qapp, tiny_gguf: Path) -> N
     slowed = run(cfg, {"remote"}).figures["remote_stream_vs_direct"]
     assert normal is not None and slowed is not None
     assert slowed < normal * 0.7
+
+
+def test_concurrent_throughput_ratio_follows_the_batch_costs(qapp, tiny_gguf: Path) -> None:
+    """With a costly step (a model whose weights dominate), eight clients in one batch make far
+    more tokens than one; a scheduler whose work grows with every reply loses that."""
+    cfg = config_for(tiny_gguf, quick=True, tiny=True, threads=1)
+    cfg.concurrent_tokens = 24
+    cfg.step_delay_s = 0.02  # every batch step costs this much more, shared by its replies
+    batched = run(cfg, {"concurrent"}).figures["concurrent_throughput_ratio"]
+    cfg.token_delay_s = 0.05  # and every token of every reply this much more, one by one
+    slowed = run(cfg, {"concurrent"}).figures["concurrent_throughput_ratio"]
+    assert batched is not None and slowed is not None
+    assert batched > 2.0
+    assert slowed < batched * 0.6

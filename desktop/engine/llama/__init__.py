@@ -271,7 +271,9 @@ class LoadedModel:
         self._logits_at = -1
         """The cache length when llama.cpp's logits were last computed: they are the next
         token's while the cache still holds exactly that many tokens. -1: none are."""
-        self.facts = self._read_facts()
+        from desktop.engine.llama.facts import read_facts
+
+        self.facts = read_facts(llm, path, self._n_ctx)
 
     # Loading -----------------------------------------------------------------------------
 
@@ -371,45 +373,6 @@ class LoadedModel:
         self._logits_at = -1
 
     # Facts -------------------------------------------------------------------------------
-
-    def _read_facts(self) -> ModelFacts:
-        llm = self._llm
-        model = llm._model
-        meta = llm.metadata
-        bos_id, eos_id, eot_id = model.token_bos(), model.token_eos(), model.token_eot()
-        end_tokens = tuple(
-            sorted({self.token_text(t) for t in self._end_of_generation_ids() if t >= 0})
-        )
-        return ModelFacts(
-            path=self._path,
-            name=meta.get("general.name") or self._path.stem,
-            architecture=meta.get("general.architecture", "unknown"),
-            description=model.desc(),
-            n_ctx=self._n_ctx,
-            n_ctx_train=model.n_ctx_train(),
-            n_params=model.n_params(),
-            size_bytes=model.size(),
-            chat_template=meta.get("tokenizer.chat_template") or None,
-            bos_token=self.token_text(bos_id) if bos_id >= 0 else "",
-            eos_token=self.token_text(eos_id) if eos_id >= 0 else "",
-            eot_token=self.token_text(eot_id) if eot_id >= 0 else None,
-            end_of_generation_tokens=end_tokens,
-        )
-
-    def _end_of_generation_ids(self) -> list[int]:
-        """Tokens llama.cpp treats as end of generation, found among the control tokens."""
-        model = self._llm._model
-        candidates = {model.token_eos(), model.token_eot()}
-        n_vocab = model.n_vocab()
-        control = llama_low.LLAMA_TOKEN_ATTR_CONTROL
-        # Control tokens sit at the start or the end of the vocabulary in every family we know;
-        # scanning both ends keeps load fast on 262k-token vocabularies.
-        for token in (*range(min(n_vocab, 2048)), *range(max(0, n_vocab - 2048), n_vocab)):
-            if model.token_get_attr(token) & control and llama_low.llama_vocab_is_eog(
-                self._vocab, token
-            ):
-                candidates.add(token)
-        return sorted(t for t in candidates if t >= 0)
 
     def token_text(self, token: int) -> str:
         return self._llm._model.token_get_text(token)

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 PROMPT_CHUNK = 64
 """Prompt tokens a sequence reads per step: a long prompt joins without stalling the others'
 tokens for more than a chunk's time."""
+PROMPT_BUDGET = 128
+"""Prompt tokens all sequences read together per step, as a single reply's prompt is read in
+chunks of 128: a step stays short, so a cancel is heard soon even while prompts are read."""
 
 
 def shared_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -53,9 +56,13 @@ class Slot:
         self.pending: list[int] = []
         """Tokens to read next: the rest of a prompt, or the last sampled token."""
         self.out: deque[int] = deque()
+        self.prompt: Sequence[int] | None = None
+        """The prompt the slot was started with (generate goes on with it)."""
         self.generating = False
         self.done = True
         self.error = ""
+        self.protected = False
+        """Ended for room only when no other reply is left to end (the window's)."""
         self.full = False
         """Ended because the shared cache had no room left (a full context, to its reader)."""
         self.sampler: Any = None
@@ -90,6 +97,9 @@ class ParallelDecoder:
         """The slots generating (stepped)."""
         self._opened: list[Slot] = []
         """Every slot given out and not released: their caches take cells."""
+        self.on_stop: Callable[[], None] = lambda: None
+        """Called after a step in which a reply was cancelled, so that its reader can end it
+        at once (the batch is being stepped for another reply's reader meanwhile)."""
         self._kept: Slot | None = None
         """A finished slot whose cache is kept for the next request that starts like it (an
         API client's follow-up); given up when a slot is needed."""
@@ -105,6 +115,15 @@ class ParallelDecoder:
 
     # Slots -----------------------------------------------------------------------------
 
+    def make_room(self, cells: int) -> None:
+        """Gives up the kept slot's cache when fewer than `cells` are free: the main sequence
+        (the window's reply or draft) must not find the shared cache full."""
+        kept = self._kept
+        if kept is not None and self.room() < cells:
+            self._kept = None
+            self._rm(kept.seq_id, 0)
+            self._free.append(kept.seq_id)
+
     def free_slots(self) -> int:
         return len(self._free) + (1 if self._kept is not None else 0)
 
@@ -115,9 +134,11 @@ class ParallelDecoder:
             used += len(self._kept.tokens)
         return self._model.n_ctx - used
 
-    def open(self, prompt: Sequence[int]) -> Slot | None:
+    def open(self, prompt: Sequence[int], room: int = 0) -> Slot | None:
         """A slot for a reply to `prompt`, holding as much of its start as the main sequence
-        or the kept slot holds; None when every slot is taken."""
+        or the kept slot holds; None when every slot is taken, or when the cache lacks room
+        for the prompt and `room` more cells while other replies are under way (the kept
+        slot's cells are given up first)."""
         kept = self._kept
         source_seq, source_len = 0, self._model.reusable_prefix(prompt)
         if kept is not None:
@@ -129,6 +150,15 @@ class ParallelDecoder:
                 self._rm(slot.seq_id, from_kept)
                 del slot.tokens[from_kept:]
                 return self._ready(slot)
+        needed = len(prompt) - source_len + room
+        if self._opened and self.room() < needed:
+            if kept is not None:
+                self._kept = None
+                self._rm(kept.seq_id, 0)
+                self._free.append(kept.seq_id)
+                kept = None
+            if self.room() < needed:
+                return None
         if not self._free:
             if kept is None:
                 return None
@@ -178,22 +208,23 @@ class ParallelDecoder:
 
     # Generating ------------------------------------------------------------------------
 
-    def generate(
+    def start(
         self,
         slot: Slot,
         prompt: Sequence[int],
         sampling: SamplingOptions,
         should_stop: Callable[[], bool],
         already_said: Sequence[int] = (),
-    ) -> Iterator[int]:
-        """LoadedModel.generate for one slot: yields its sampled tokens until end of
-        generation, max tokens, a full context or a stop, while the other slots go on."""
+    ) -> None:
+        """Sets the slot reading `prompt` (what it does not hold of it) and then generating,
+        with the next steps of the batch; its tokens are taken with `generate`."""
         if not prompt:
             raise ValueError("empty prompt")
         keep = min(shared_prefix(slot.tokens, prompt), len(prompt) - 1)
         if keep < len(slot.tokens):
             self._rm(slot.seq_id, keep)
             del slot.tokens[keep:]
+        slot.prompt = prompt
         slot.pending = list(prompt[keep:])
         slot.last_prompt_evaluated = len(slot.pending)
         slot.out.clear()
@@ -211,7 +242,22 @@ class ParallelDecoder:
         slot.produced = 0
         slot.done = False
         slot.generating = True
-        self._active.append(slot)
+        if slot not in self._active:
+            self._active.append(slot)
+
+    def generate(
+        self,
+        slot: Slot,
+        prompt: Sequence[int],
+        sampling: SamplingOptions,
+        should_stop: Callable[[], bool],
+        already_said: Sequence[int] = (),
+    ) -> Iterator[int]:
+        """LoadedModel.generate for one slot: yields its sampled tokens until end of
+        generation, max tokens, a full context or a stop, while the other slots go on. A slot
+        already started with this very prompt goes on from where it is."""
+        if not (slot.generating and slot.prompt is prompt):
+            self.start(slot, prompt, sampling, should_stop, already_said)
         out = slot.out
         try:
             while True:
@@ -226,6 +272,7 @@ class ParallelDecoder:
         finally:
             slot.generating = False
             slot.done = True
+            slot.prompt = None
             if slot in self._active:
                 self._active.remove(slot)
             self._close_sampler(slot)
@@ -241,25 +288,35 @@ class ParallelDecoder:
         batch = self._batch
         n_ctx = self._model.n_ctx
         while self.room() < 1:
-            # The shared cache is full: the longest reply ends as a full context ends one.
+            # The shared cache is full: the longest reply (not the window's while there are
+            # others) ends as a full context ends one.
             going = [slot for slot in self._active if not slot.done]
             if not going:
                 break
-            longest = max(going, key=lambda slot: len(slot.tokens))
+            longest = max(going, key=lambda slot: (not slot.protected, len(slot.tokens)))
             longest.full = True
             longest.done = True
         n = 0
+        prompt_read = 0
+        stopped = False
         rows: list[tuple[Slot, int]] = []
         for slot in list(self._active):
             if slot.done:
                 continue
             if slot.should_stop():
                 slot.done = True
+                stopped = True
                 continue
             room = self._capacity - n
             if room <= 0:
                 break
-            take = slot.pending[: min(PROMPT_CHUNK, room)]
+            if len(slot.pending) > 1:  # a prompt: within the step's prompt budget
+                take = slot.pending[: min(PROMPT_CHUNK, room, PROMPT_BUDGET - prompt_read)]
+                if not take:
+                    continue
+                prompt_read += len(take)
+            else:
+                take = slot.pending[:1]
             if not take:
                 slot.done = True
                 continue
@@ -277,17 +334,24 @@ class ParallelDecoder:
             if not slot.pending:
                 batch.logits[n - 1] = 1
                 rows.append((slot, n - 1))
+        if stopped:
+            self.on_stop()
         if n == 0:
             return
         batch.n_tokens = n
-        # Decoding threads, as a single reply's tokens get: llama.cpp takes its batch threads
-        # (every core) for any batch of more than one token, and the GUI thread needs a core.
         llm = self._llm
-        low.llama_set_n_threads(self._ctx, llm.n_threads, llm.n_threads)
-        try:
+        if n > len(rows):
+            # Prompt chunks are read with every core, as a single reply's prompt is.
             result = low.llama_decode(self._ctx, batch)
-        finally:
-            low.llama_set_n_threads(self._ctx, llm.n_threads, llm.n_threads_batch)
+        else:
+            # Only next tokens: the decoding threads, as a single reply's tokens get (llama.cpp
+            # takes its batch threads for any batch of more than one token, and the GUI thread
+            # needs a core).
+            low.llama_set_n_threads(self._ctx, llm.n_threads, llm.n_threads)
+            try:
+                result = low.llama_decode(self._ctx, batch)
+            finally:
+                low.llama_set_n_threads(self._ctx, llm.n_threads, llm.n_threads_batch)
         if result != 0:
             # No room in the cache (1) or a failure: every slot of this step ends with it.
             message = f"llama_decode failed ({result}) with {len(rows)} replies together"
