@@ -209,5 +209,6 @@ def test_the_models_tab_is_a_settings_page(qtbot, models: Installed) -> None:
         "model.threads",
         "chat.overflow",
         "chat.prepare_while_typing",
+        "engine.rpc_servers",
     }
     dialog.close()
