@@ -138,6 +138,7 @@ class ContextCount:
     passage_tokens: int = 0
     passage_dropped_turns: int = 0
     focus_room_for_passages: int = 0  # tokens focus_fit_chars leaves free for the passages
+    estimate: bool = False  # counted without the model's tokenizer (a remote server): about
 
 
 @dataclass(frozen=True, slots=True)

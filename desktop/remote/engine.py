@@ -318,7 +318,8 @@ class RemoteEngine:
         )  # type: ignore[arg-type]
         focus = len(tokenize((PromptSegment(request.focus_text, False),)))
         fit = len(request.focus_text) if focus and result.too_long_by <= 0 else 0
-        return ContextCount(result, focus, fit)
+        estimate = conn.counting == TokenCounting.ESTIMATE
+        return ContextCount(result, focus, fit, estimate=estimate)
 
     def _plan(
         self,

@@ -13,7 +13,7 @@ comes on the engine's thread.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from desktop.chat.protocol import (
@@ -25,7 +25,9 @@ from desktop.chat.protocol import (
     LoadFailure,
     LoadsModels,
     ModelInfo,
+    RepliesTogether,
     ReplyEvent,
+    TogetherReply,
 )
 from desktop.core.remote import is_remote_locator
 from desktop.engine.llama import LoadOptions
@@ -38,7 +40,8 @@ class LoadingBackend(ChatBackend, LoadsModels, Protocol):
 
 
 class EngineSwitch:
-    """ChatBackend and LoadsModels over a local and a remote engine."""
+    """ChatBackend and LoadsModels over a local and a remote engine, and RepliesTogether when
+    the local one is active (so the API server's clients are still decoded together)."""
 
     def __init__(
         self,
@@ -101,3 +104,21 @@ class EngineSwitch:
         self, request: GenerationRequest, whole: bool, superseded: Callable[[], bool]
     ) -> None:
         self.active.prepare(request, whole, superseded)
+
+    # RepliesTogether, where the active engine offers it -----------------------------------
+
+    def parallel_replies(self) -> int:
+        """The active engine's (the local engine decodes several replies at once; a remote
+        server is asked one reply at a time)."""
+        active = self.active
+        return active.parallel_replies() if isinstance(active, RepliesTogether) else 1
+
+    def replies_together(
+        self,
+        first: Sequence[TogetherReply],
+        more: Callable[[int], Sequence[TogetherReply]],
+    ) -> None:
+        """Only called while parallel_replies() > 1, i.e. with the local engine active."""
+        active = self.active
+        assert isinstance(active, RepliesTogether)
+        active.replies_together(first, more)

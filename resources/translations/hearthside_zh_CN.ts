@@ -681,66 +681,76 @@
     </message>
     <message>
         <location filename="../../desktop/chat/qt/context_meter.py" line="207"/>
+        <source>about {numbers}</source>
+        <translation>约 {numbers}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="209"/>
         <source>{numbers} + up to {passages} for document passages</source>
         <translation>{numbers} + 文档段落最多 {passages}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="216"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="218"/>
         <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
         <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="223"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="225"/>
         <source>on send, the oldest turn may be summarized</source>
         <translation>发送时，最早的一轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="225"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="227"/>
         <source>on send, up to the {n} oldest turns may be summarized</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="231"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="233"/>
         <source>on send, the oldest turn may be left out</source>
         <translation>发送时，最早的一轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="233"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="235"/>
         <source>on send, up to the {n} oldest turns may be left out</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="242"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="244"/>
         <source>on send, the oldest turn will be summarized</source>
         <translation>发送时，最早的一轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="244"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="246"/>
         <source>on send, the {n} oldest turns will be summarized</source>
         <translation>发送时，最早的 {n} 轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="248"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="250"/>
         <source>on send, the oldest turn will be left out</source>
         <translation>发送时，最早的一轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="250"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="252"/>
         <source>on send, the {n} oldest turns will be left out</source>
         <translation>发送时，最早的 {n} 轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="255"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="257"/>
         <source>{numbers} · nearly full</source>
         <translation>{numbers} · 即将占满</translation>
     </message>
     <message>
         <location filename="../../desktop/chat/qt/context_meter.py" line="268"/>
+        <source>Estimated from the characters (the server has no tokenizer to ask): system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
+        <translation>按字符估算（服务器没有可查询的分词器）：系统提示、它仍记得的对话以及你的消息。为回复保留 {reserve} 个词元。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="274"/>
         <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="274"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="281"/>
         <source>Passages from the attached collections are chosen when you send and may take up to {passages} tokens: what is left after the system prompt, your message and the reply&apos;s room, at most half the window.</source>
         <translation>所附文档集中的段落在发送时选出，最多可占 {passages} 个 token：即系统提示词、你的消息和回复预留空间之外剩下的部分，且不超过窗口的一半。</translation>
     </message>

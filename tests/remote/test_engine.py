@@ -285,6 +285,7 @@ def test_count_is_an_estimate_without_tokenize(server: FakeOpenAI) -> None:
     count = engine.count(CountRequest(1, (ChatMessage(Role.USER, "word " * 40),), 64))
     assert isinstance(count, ContextCount)
     assert count.forecast.prompt_tokens >= estimate_tokens("word " * 40)
+    assert count.estimate  # the meter says "about"
 
 
 def test_count_is_exact_with_tokenize() -> None:
@@ -293,6 +294,7 @@ def test_count_is_exact_with_tokenize() -> None:
         assert engine.capabilities().token_counting == TokenCounting.EXACT
         count = engine.count(CountRequest(1, (ChatMessage(Role.USER, "a" * 400),), 64))
         assert count is not None and count.forecast.prompt_tokens >= 100
+        assert not count.estimate
 
 
 def test_old_turns_are_left_out_when_the_window_overflows(server: FakeOpenAI) -> None:

@@ -203,6 +203,8 @@ class ContextMeter(QWidget):
         used, n_ctx = forecast.prompt_tokens, forecast.n_ctx
         passages = count.passage_tokens
         numbers = self.tr("{used} / {n} tokens").format(used=f"{used:,}", n=f"{n_ctx:,}")
+        if count.estimate:  # a server without a tokenizer endpoint: say it is about
+            numbers = self.tr("about {numbers}").format(numbers=numbers)
         if passages:
             numbers = self.tr("{numbers} + up to {passages} for document passages").format(
                 numbers=numbers, passages=f"{passages:,}"
@@ -261,14 +263,19 @@ class ContextMeter(QWidget):
             used / n_ctx if n_ctx else 0.0, state, passages / n_ctx if n_ctx else 0.0
         )
         self.label.set_full_text(text)
-        tip = (
-            text
-            + "\n"
-            + self.tr(
+        counted = (
+            self.tr(
+                "Estimated from the characters (the server has no tokenizer to ask): system "
+                "prompt, the conversation it still remembers and your message. {reserve} "
+                "tokens are kept free for the reply."
+            )
+            if count.estimate
+            else self.tr(
                 "Counted with the model's tokenizer: system prompt, the conversation it still "
                 "remembers and your message. {reserve} tokens are kept free for the reply."
-            ).format(reserve=f"{n_ctx - forecast.limit:,}")
+            )
         )
+        tip = text + "\n" + counted.format(reserve=f"{n_ctx - forecast.limit:,}")
         if passages:
             tip += "\n" + self.tr(
                 "Passages from the attached collections are chosen when you send and may take "

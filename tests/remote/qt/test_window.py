@@ -133,3 +133,10 @@ def test_a_server_that_is_down_is_said_when_choosing(qtbot, app) -> None:
     app.models.load_model(remote_locator(url, "m"))  # the server has gone meanwhile
     qtbot.waitUntil(lambda: app.window.error_box is not None, timeout=20_000)
     assert "does not answer" in app.window.error_box.text()
+
+
+def test_the_meter_says_about_without_a_tokenizer(qtbot, app, llama_server: RunningServer) -> None:
+    choose_server_model(qtbot, app, llama_server.base_url, Preset.OTHER)
+    app.chat.composer.editor.setPlainText("How long is this message?")
+    qtbot.waitUntil(lambda: "about" in app.chat.context_meter.text(), timeout=10_000)
+    assert "Estimated" in app.chat.context_meter.label.toolTip()
