@@ -59,6 +59,7 @@ from desktop.chat.protocol import (
     SummaryStarted,
     TogetherReply,
     TokenCounting,
+    prompt_too_long,
 )
 from desktop.chat.reasoning import (
     EFFORT_LEVELS,
@@ -266,14 +267,7 @@ class LocalEngine:
                     yield Finished(cancelled_stats(model, plan))
                     return
         except PromptTooLongError as error:
-            yield Failed(
-                ReplyFailure(
-                    ReplyProblem.PROMPT_TOO_LONG,
-                    str(error),
-                    needed_tokens=error.needed_tokens,
-                    available_tokens=error.available_tokens,
-                )
-            )
+            yield prompt_too_long(error)
             return
         except TemplateError as error:
             yield Failed(ReplyFailure(ReplyProblem.TEMPLATE, str(error)))

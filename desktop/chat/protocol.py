@@ -20,6 +20,7 @@ from typing import Protocol, runtime_checkable
 
 from desktop.chat.context_plan import ContextForecast, OverflowStrategy
 from desktop.chat.grounding import Grounding
+from desktop.chat.prompt import PromptTooLongError
 from desktop.core.conversation import ChatMessage, FinishReason, MessageSource
 from desktop.engine.llama import LoadOptions, SamplingOptions
 
@@ -267,6 +268,19 @@ class Failed:
     """No (further) reply could be made; text sent before stays the user's to keep."""
 
     failure: ReplyFailure
+
+
+def prompt_too_long(error: PromptTooLongError) -> Failed:
+    """The Failed event for a conversation that cannot fit the context window, with the
+    numbers the window shows; every engine that plans a prompt ends such a reply alike."""
+    return Failed(
+        ReplyFailure(
+            ReplyProblem.PROMPT_TOO_LONG,
+            str(error),
+            needed_tokens=error.needed_tokens,
+            available_tokens=error.available_tokens,
+        )
+    )
 
 
 ReplyEvent = (

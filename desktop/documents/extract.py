@@ -115,6 +115,19 @@ def decode_text(data: bytes) -> str:
     return text
 
 
+def fence_after(line: str, fence: str | None) -> tuple[str | None, bool]:
+    """The code fence open after `line` (None: outside code), given the one open before it,
+    and whether `line` is a fence line itself (it opens or closes, or is a shorter marker
+    inside an open fence)."""
+    found = _FENCE.match(line)
+    if found is None:
+        return fence, False
+    marker = found.group(1)
+    if fence is None:
+        return marker[0] * len(marker), True
+    return (None if marker.startswith(fence) else fence), True
+
+
 def _markdown(text: str) -> list[Section]:
     """Splits at ATX (``# Title``) and setext (underlined) headings outside code fences."""
     sections: list[Section] = []
@@ -124,13 +137,8 @@ def _markdown(text: str) -> list[Section]:
     for number, line in enumerate(text.splitlines()):
         if number % 1000 == 0:
             spend()
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker[0] * len(marker)
-            elif marker.startswith(fence):
-                fence = None
+        fence, fence_line = fence_after(line, fence)
+        if fence_line:
             lines.append(line)
             continue
         if fence is None:
@@ -303,14 +311,8 @@ def _without_emphasis(markdown: str) -> str:
     out: list[str] = []
     fence: str | None = None
     for line in markdown.splitlines():
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker[0] * len(marker)
-            elif marker.startswith(fence):
-                fence = None
-        elif fence is None:
+        fence, fence_line = fence_after(line, fence)
+        if not fence_line and fence is None:
             line = _EMPHASIS.sub(r"\1", _STRONG.sub(r"\1", line))
         out.append(line)
     return "\n".join(out)

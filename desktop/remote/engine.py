@@ -65,6 +65,7 @@ from desktop.chat.protocol import (
     ThinkingDelta,
     ThinkingFinished,
     TokenCounting,
+    prompt_too_long,
 )
 from desktop.chat.reasoning import ReasoningFormat, ReasoningKind, ReasoningSplitter
 from desktop.chat.streaming import DeltaCoalescer
@@ -390,14 +391,7 @@ class RemoteEngine:
                     )
                     yield made
         except PromptTooLongError as error:
-            yield Failed(
-                ReplyFailure(
-                    ReplyProblem.PROMPT_TOO_LONG,
-                    str(error),
-                    needed_tokens=error.needed_tokens,
-                    available_tokens=error.available_tokens,
-                )
-            )
+            yield prompt_too_long(error)
             return
         head, history = split_history(with_summary(messages, summary))
         sent = (*head, *history[plan.dropped_messages :])

@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 
 from desktop.documents import budget as budget_module
-from desktop.documents.budget import ExtractionBudget, ExtractionStopped, reading_budget
+from desktop.documents.budget import (
+    STOP_CHECK_S,
+    ExtractionBudget,
+    ExtractionStopped,
+    reading_budget,
+)
 from desktop.documents.extract import FileExtractor, extract
 from desktop.documents.index import DocumentIndex
 from desktop.documents.passages import Unreadable, UnreadableReason
@@ -71,10 +76,13 @@ def test_stop_lands_within_a_file(name: str) -> None:
         asked.append(time.monotonic())
         return len(asked) > 1
 
-    with (
-        pytest.raises(ExtractionStopped),
-        reading_budget(ExtractionBudget(should_stop=should_stop)),
-    ):
+    # A clock that moves one stop-check interval per reading, so the stop is asked at every
+    # charge whatever this machine's speed (a fast one read the whole file in under 0.1 s).
+    ticks = iter(range(10**9))
+    budget = ExtractionBudget(
+        should_stop=should_stop, clock=lambda: next(ticks) * STOP_CHECK_S, seconds=10**9
+    )
+    with pytest.raises(ExtractionStopped), reading_budget(budget):
         extract(data, name)
 
 
