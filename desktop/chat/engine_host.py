@@ -76,6 +76,8 @@ class QueuedJob:
     abandon: Callable[[BaseException], None] = field(compare=False)
     together: TogetherReply | None = field(default=None, compare=False)
     """A reply job as a backend that replies together (RepliesTogether) takes it."""
+    between_steps: bool = field(default=False, compare=False)
+    """It may also run between two steps of replies made together (see `submit`)."""
 
 
 _END = object()
@@ -201,10 +203,16 @@ class EngineHost:
         job: Callable[[ChatBackend], T],
         priority: Priority = Priority.WINDOW,
         client: str = "window",
+        between_steps: bool = False,
     ) -> Future[T]:
         """Runs `job(backend)` on the host's thread in its turn; its result or exception goes
         to the returned future. On the host's own thread it runs at once (a job that submits
-        another would otherwise wait for itself)."""
+        another would otherwise wait for itself).
+
+        `between_steps`: the job leaves the model's state alone (it only reads, like counting a
+        draft's tokens), so it may run between two steps of replies made together instead of
+        waiting until they all end: the window's context meter keeps up while API clients
+        stream."""
         future: Future[T] = Future()
         if self.on_host_thread:
             self._run_into(future, job, self._backend)
@@ -218,7 +226,7 @@ class EngineHost:
             if future.set_running_or_notify_cancel():
                 future.set_exception(error)
 
-        self._enqueue(priority, client, run, abandon)
+        self._enqueue(priority, client, run, abandon, between_steps=between_steps)
         return future
 
     def stream(
@@ -287,6 +295,7 @@ class EngineHost:
         run: Callable[[ChatBackend], None],
         abandon: Callable[[BaseException], None],
         together: TogetherReply | None = None,
+        between_steps: bool = False,
     ) -> None:
         with self._condition:
             if self._closed:
@@ -299,7 +308,14 @@ class EngineHost:
                 heapq.heappush(
                     self._queue,
                     QueuedJob(
-                        int(priority), turn, next(self._sequence), client, run, abandon, together
+                        int(priority),
+                        turn,
+                        next(self._sequence),
+                        client,
+                        run,
+                        abandon,
+                        together,
+                        between_steps,
                     ),
                 )
                 self._condition.notify()
@@ -330,7 +346,9 @@ class EngineHost:
             )
 
     def _take_replies(self, limit: int) -> list[TogetherReply]:
-        """Up to `limit` waiting reply jobs, in their order, taken out of the queue."""
+        """Up to `limit` waiting reply jobs, in their order, taken out of the queue (called
+        between steps of replies made together, after the jobs that may run there)."""
+        self._run_between_steps()
         taken: list[TogetherReply] = []
         with self._condition:
             if self._closed or limit <= 0:
@@ -348,6 +366,23 @@ class EngineHost:
         for entry in taken:
             entry.started()
         return taken
+
+    def _run_between_steps(self) -> None:
+        """Runs the waiting jobs that may run between two steps (`submit`'s between_steps)."""
+        with self._condition:
+            ready = sorted(job for job in self._queue if job.between_steps)
+            if not ready:
+                return
+            chosen = {id(job) for job in ready}
+            self._queue = [job for job in self._queue if id(job) not in chosen]
+            heapq.heapify(self._queue)
+            for job in ready:
+                self._level_turns(job)
+        for job in ready:
+            try:
+                job.run(self._backend)
+            except Exception:
+                log.exception("A job failed on the engine host")
 
     def _run_together(self, job: QueuedJob, backend: RepliesTogether) -> None:
         """Hands the reply job and every reply waiting with it to the backend at once; replies

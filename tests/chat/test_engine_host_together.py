@@ -42,6 +42,7 @@ class Together(ScriptedBackend):
         self.between = threading.Event()
         self.go_on = threading.Event()
         self.go_on.set()
+        self.in_batch = False
 
     def parallel_replies(self) -> int:
         return 4
@@ -51,6 +52,7 @@ class Together(ScriptedBackend):
         first: Sequence[TogetherReply],
         more: Callable[[int], Sequence[TogetherReply]],
     ) -> None:
+        self.in_batch = True
         live = list(first)
         self.batches.append([entry.request.request_id for entry in live])
         for entry in live:
@@ -67,6 +69,7 @@ class Together(ScriptedBackend):
             entry.emit(TextDelta(str(entry.request.request_id)))
             entry.emit(Finished(stats(FinishReason.STOP, 1)))
             entry.end()
+        self.in_batch = False
 
     def _info(self):
         from desktop.chat.protocol import PromptInfo
@@ -153,3 +156,18 @@ def test_other_jobs_wait_for_the_batch_and_run_after(host: EngineHost, backend: 
     backend.go_on.set()
     assert count.result(TIMEOUT) == "counted"
     assert text(api) == "1"
+
+
+def test_a_count_runs_between_steps_while_replies_stream(host: EngineHost, backend: Together):
+    """The window's context meter need not wait for API replies to end: a job that only reads
+    the model (between_steps) runs between two steps; any other waits for the batch."""
+    backend.go_on.clear()
+    ticket = host.stream(request(1), priority=Priority.API, client="script")
+    assert backend.between.wait(TIMEOUT)  # the batch is under way, paused between steps
+    count = host.submit(lambda _: backend.in_batch, between_steps=True)
+    other = host.submit(lambda _: backend.in_batch)
+    backend.go_on.set()
+    assert count.result(TIMEOUT) is True  # ran inside the batch
+    assert other.result(TIMEOUT) is False  # waited for it to end
+    assert text(ticket) == "1"
+    assert backend.batches == [[1]]

@@ -144,12 +144,13 @@ class InferenceWorker(QObject):
                 self.host.submit(self._unload, client=WINDOW_CLIENT).result(timeout)
         return self.host.close(timeout)
 
-    def _run(self, job: Callable[[ChatBackend], T]) -> T:
+    def _run(self, job: Callable[[ChatBackend], T], between_steps: bool = False) -> T:
         """Runs `job` on the engine host in the window's turn and waits for its result; after
-        the host was closed, here (its thread has ended, so nothing else uses the backend)."""
+        the host was closed, here (its thread has ended, so nothing else uses the backend).
+        `between_steps`: see EngineHost.submit."""
         if self.host.closed and not self.host.running:
             return job(self.host.backend)
-        return self.host.submit(job, Priority.WINDOW, WINDOW_CLIENT).result()
+        return self.host.submit(job, Priority.WINDOW, WINDOW_CLIENT, between_steps).result()
 
     # Called directly from the GUI thread ---------------------------------------------------
 
@@ -299,6 +300,7 @@ class InferenceWorker(QObject):
         """Counts for the context meter; skipped when a newer count was asked for meanwhile."""
         if request.request_id < self._counts_before:
             return
-        count = self._run(lambda backend: backend.count(request))
+        # Counting reads the model, never its cache: it may run between batch steps.
+        count = self._run(lambda backend: backend.count(request), between_steps=True)
         if count is not None:
             self.context_counted.emit(request.request_id, count)
