@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFontDatabase, QValidator
+from PySide6.QtGui import QDesktopServices, QFontDatabase, QPalette, QValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -165,7 +165,7 @@ class AppSettingsDialog(QDialog):
             )
         )
         note.setWordWrap(True)
-        note.setEnabled(False)  # the palette's muted text colour
+        note.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
         form.addRow("", note)
         return page
 
@@ -223,7 +223,7 @@ class AppSettingsDialog(QDialog):
         """Explanations in the palette's muted text colour."""
         label = QLabel(text)
         label.setWordWrap(True)
-        label.setEnabled(False)
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
         return label
 
     @staticmethod

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -220,7 +220,7 @@ class ServerSettingsPage(QWidget):
         label = QLabel(text)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
-        label.setEnabled(False)
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
         return label
 
     @staticmethod

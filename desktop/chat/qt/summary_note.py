@@ -9,7 +9,7 @@ The text is model output, so it is shown as plain text, never as rich text or Ma
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -60,7 +60,7 @@ class SummaryNote(QFrame):
         )
         self._toggle.toggled.connect(self._on_toggle_toggled)
         self.edited_mark = QLabel(self.tr("(edited)"), self)
-        self.edited_mark.setEnabled(False)
+        self.edited_mark.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
         self._edit_button = QPushButton(self.tr("Edit"), self)
         self._edit_button.clicked.connect(self.start_editing)
         self._save_button = QPushButton(self.tr("Save"), self)

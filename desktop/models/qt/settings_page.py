@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -197,7 +198,7 @@ class ModelDefaultsPage(QWidget):
             )
         )
         note.setWordWrap(True)
-        note.setEnabled(False)
+        note.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
         layout.addWidget(note)
         layout.addStretch(1)
 
@@ -228,7 +229,7 @@ class ModelDefaultsPage(QWidget):
     @staticmethod
     def _reason(text: str) -> QLabel:
         label = QLabel(text)
-        label.setEnabled(False)
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
         return label
 
     @staticmethod
