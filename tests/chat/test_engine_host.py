@@ -13,21 +13,12 @@ from desktop.chat.protocol import (
     ChatBackend,
     Failed,
     Finished,
-    GenerationRequest,
     ReplyStarted,
     TextDelta,
 )
-from desktop.core.conversation import ChatMessage, FinishReason, Role
-from desktop.engine.llama import SamplingOptions
+from desktop.core.conversation import FinishReason
+from tests.fixtures.engine_host import TIMEOUT, hold, request, started_host
 from tests.fixtures.scripted_backend import WAIT_FOR_CANCEL, ScriptedBackend
-
-TIMEOUT = 10
-
-
-def request(request_id: int = 1) -> GenerationRequest:
-    return GenerationRequest(
-        request_id, (ChatMessage(Role.USER, "hello"),), SamplingOptions(max_tokens=8)
-    )
 
 
 @pytest.fixture
@@ -37,24 +28,7 @@ def backend() -> ScriptedBackend:
 
 @pytest.fixture
 def host(backend: ScriptedBackend):
-    host = EngineHost(backend)
-    host.start()
-    yield host
-    host.close()
-
-
-def hold(host: EngineHost) -> threading.Event:
-    """Occupies the host's thread until the returned event is set, so jobs queue up."""
-    release = threading.Event()
-    running = threading.Event()
-
-    def wait(_: ChatBackend) -> None:
-        running.set()
-        release.wait(TIMEOUT)
-
-    host.submit(wait)
-    assert running.wait(TIMEOUT)
-    return release
+    yield from started_host(backend)
 
 
 def test_jobs_run_on_the_host_thread_and_return_through_futures(host: EngineHost) -> None:

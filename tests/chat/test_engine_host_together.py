@@ -10,24 +10,14 @@ import pytest
 
 from desktop.chat.engine_host import EngineHost, Priority
 from desktop.chat.protocol import (
-    ChatBackend,
     Finished,
-    GenerationRequest,
     ReplyStarted,
     TextDelta,
     TogetherReply,
 )
-from desktop.core.conversation import ChatMessage, FinishReason, Role
-from desktop.engine.llama import SamplingOptions
+from desktop.core.conversation import FinishReason
+from tests.fixtures.engine_host import TIMEOUT, hold, request, started_host
 from tests.fixtures.scripted_backend import ScriptedBackend, stats
-
-TIMEOUT = 10
-
-
-def request(request_id: int) -> GenerationRequest:
-    return GenerationRequest(
-        request_id, (ChatMessage(Role.USER, "hello"),), SamplingOptions(max_tokens=8)
-    )
 
 
 class Together(ScriptedBackend):
@@ -84,23 +74,7 @@ def backend() -> Together:
 
 @pytest.fixture
 def host(backend: Together):
-    host = EngineHost(backend)
-    host.start()
-    yield host
-    host.close()
-
-
-def hold(host: EngineHost) -> threading.Event:
-    release = threading.Event()
-    running = threading.Event()
-
-    def wait(_: ChatBackend) -> None:
-        running.set()
-        release.wait(TIMEOUT)
-
-    host.submit(wait)
-    assert running.wait(TIMEOUT)
-    return release
+    yield from started_host(backend)
 
 
 def text(ticket) -> str:
