@@ -341,21 +341,23 @@ class ReplyResponse(Response):
                     raise wire.overflow_error(info.dropped_messages, info.prompt_tokens, info.n_ctx)
                 return event
 
+    async def _send_error(self, send: Send, error: ApiError) -> None:
+        """Answers with `error` (OpenAI's error JSON) and records it for the request's log."""
+        self._usage.error = error.message
+        self.status_code = error.status
+        await error_response(error)({"type": "http"}, _no_receive, send)
+
     async def _answer(self, send: Send) -> None:
         try:
             await self._started()
         except ApiError as error:
             failure = stopping_error() if self._state.stopping.is_set() else error
-            self._usage.error = failure.message
-            self.status_code = failure.status
-            await error_response(failure)({"type": "http"}, _no_receive, send)
+            await self._send_error(send, failure)
             return
         except ClientGone:
             if self._state.stopping.is_set() and not self._gone:
                 error = stopping_error()
-                self._usage.error = error.message
-                self.status_code = error.status
-                await error_response(error)({"type": "http"}, _no_receive, send)
+                await self._send_error(send, error)
                 return
             raise
         if self._shape.call.stream:
@@ -379,15 +381,11 @@ class ReplyResponse(Response):
                 return
             elif isinstance(event, Failed):
                 error = wire.failure_error(event.failure)
-                self._usage.error = error.message
-                self.status_code = error.status
-                await error_response(error)({"type": "http"}, _no_receive, send)
+                await self._send_error(send, error)
                 return
         if self._state.stopping.is_set() and not self._gone:
             error = stopping_error()
-            self._usage.error = error.message
-            self.status_code = error.status
-            await error_response(error)({"type": "http"}, _no_receive, send)
+            await self._send_error(send, error)
             return
         raise ClientGone
 
@@ -423,8 +421,7 @@ class ReplyResponse(Response):
                     return
                 elif isinstance(event, Failed):
                     error = wire.failure_error(event.failure)
-                    self._usage.error = error.message
-                    await self._send_body(send, wire.sse(error.body()) + wire.DONE, more=False)
+                    await self._send_stream_error(send, error)
                     return
                 if chunk is not None:
                     await self._send_body(send, chunk)
@@ -434,8 +431,12 @@ class ReplyResponse(Response):
                 raise
             # The server stops: the client hears why before the stream ends.
             error = stopping_error()
-            self._usage.error = error.message
-            await self._send_body(send, wire.sse(error.body()) + wire.DONE, more=False)
+            await self._send_stream_error(send, error)
+
+    async def _send_stream_error(self, send: Send, error: ApiError) -> None:
+        """Ends a stream already under way with `error` as its last event, as OpenAI does."""
+        self._usage.error = error.message
+        await self._send_body(send, wire.sse(error.body()) + wire.DONE, more=False)
 
     async def _send_body(self, send: Send, body: bytes, more: bool = True) -> None:
         try:
