@@ -15,6 +15,7 @@ from desktop.chat.conversation_state import sibling_step
 
 if TYPE_CHECKING:
     from desktop.chat.qt.session import ChatSession
+    from desktop.core.conversation import StoredMessage
 
 __all__ = ["BranchActions"]
 
@@ -28,12 +29,17 @@ class BranchActions:
         """The user's message the reply now asked for answers, if the user just wrote it (a
         send or an edit); None for a regeneration, whose message stays whatever happens."""
 
+    def _idle_message(self, row: int) -> StoredMessage | None:
+        """The message at `row` when the chat may change (a chat is open, no reply streams)."""
+        session = self._session
+        if session.is_streaming or session.conversation_id is None:
+            return None
+        return session.state.message_at(row)
+
     def switch_sibling(self, row: int, delta: int) -> bool:
         """See ChatSession.switch_sibling."""
         session = self._session
-        if session.is_streaming or session.conversation_id is None:
-            return False
-        message = session.state.message_at(row)
+        message = self._idle_message(row)
         if message is None:
             return False
         siblings = session.store.children(message.parent_id, session.conversation_id)
@@ -65,9 +71,7 @@ class BranchActions:
     def delete_message(self, row: int) -> bool:
         """See ChatSession.delete_message."""
         session = self._session
-        if session.is_streaming or session.conversation_id is None:
-            return False
-        message = session.state.message_at(row)
+        message = self._idle_message(row)
         if message is None:
             return False
         session.store.delete_subtree(message.id)
