@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 __all__ = ["ask_plain", "plain_message_box", "plain_tooltip"]
@@ -52,3 +53,13 @@ def plain_tooltip(text: str) -> str:
     """A tooltip that shows text as written (tooltips have no text format of their own)."""
     escaped = html.escape(text, quote=False).replace("\n", "<br>")
     return f"<qt>{escaped}</qt>"
+
+
+def note_label(text: str) -> QLabel:
+    """An explanation under a setting or a list: plain text, wrapped, in the theme's muted text
+    colour (which still reads at 4.5:1, unlike a disabled label's)."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.settings import Settings
+from desktop.qtkit.plain_text import note_label
 from desktop.shell.feature import SettingsPage, SettingsPageFactory
 
 MIN_TEXT_SIZE = 6
@@ -180,7 +181,7 @@ class AppSettingsDialog(QDialog):
         self.open_data_dir.clicked.connect(lambda: self.open_folder(self.data_dir))
         data_layout.addWidget(self._row(self.data_dir_edit, self.open_data_dir))
         data_layout.addWidget(
-            self._note(
+            note_label(
                 self.tr(
                     "Chats, settings and logs. Start Hearthside with --data-dir or set "
                     "HEARTHSIDE_DATA_DIR to use another folder."
@@ -198,7 +199,7 @@ class AppSettingsDialog(QDialog):
         self.open_models_dir.clicked.connect(lambda: self.open_folder(self.models_dir_path()))
         models_layout.addWidget(self._row(self.models_dir, choose, self.open_models_dir))
         models_layout.addWidget(
-            self._note(self.tr("Where models are kept. A change applies after a restart."))
+            note_label(self.tr("Where models are kept. A change applies after a restart."))
         )
         layout.addWidget(models_box)
         hub_box = QGroupBox(self.tr("Model hub address"))
@@ -207,7 +208,7 @@ class AppSettingsDialog(QDialog):
         self.hub_endpoint.setPlaceholderText("https://huggingface.co")
         hub_layout.addWidget(self.hub_endpoint)
         hub_layout.addWidget(
-            self._note(
+            note_label(
                 self.tr(
                     "Hugging Face or a mirror of it. Hearthside connects to it only when you "
                     "browse or download models."
@@ -217,14 +218,6 @@ class AppSettingsDialog(QDialog):
         layout.addWidget(hub_box)
         layout.addStretch(1)
         return page
-
-    @staticmethod
-    def _note(text: str) -> QLabel:
-        """Explanations in the palette's muted text colour."""
-        label = QLabel(text)
-        label.setWordWrap(True)
-        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
-        return label
 
     @staticmethod
     def _row(first: QWidget, *rest: QWidget, stretch_first: bool = True) -> QWidget:

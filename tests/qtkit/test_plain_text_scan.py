@@ -39,7 +39,6 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("models/qt/settings_page.py", "ram"): "a number from the hardware probe",
     ("models/qt/settings_page.py", "cores"): "a number from the hardware probe",
     ("models/qt/settings_page.py", "offload"): "our words from the hardware probe",
-    ("shell/app_settings_dialog.py", "text"): "_note() is given our sentences",
 }
 
 BOX_HELPERS = {"question", "warning", "information", "critical", "about"}

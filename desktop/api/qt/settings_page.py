@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -39,6 +39,7 @@ from desktop.api.server_settings import (
     parse_origins,
 )
 from desktop.core.settings import Settings
+from desktop.qtkit.plain_text import note_label
 
 __all__ = ["ServerSettingsPage"]
 
@@ -131,7 +132,7 @@ class ServerSettingsPage(QWidget):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        intro = self._note(
+        intro = note_label(
             self.tr(
                 "Other programs (editors, note apps, scripts) can use the loaded model through "
                 "an OpenAI-compatible API on this computer while Hearthside is open."
@@ -148,7 +149,7 @@ class ServerSettingsPage(QWidget):
         self.port.setObjectName("serverPort")
         self.port.setRange(MIN_PORT, MAX_PORT)
         self.port.setValue(DEFAULT_PORT)
-        self.port_note = self._note(
+        self.port_note = note_label(
             self.tr("The default is {port} (8080 is often taken by other tools).").format(
                 port=DEFAULT_PORT
             )
@@ -194,7 +195,7 @@ class ServerSettingsPage(QWidget):
         form.addRow(
             self.tr("API key"), self._row(self.key_field, self.copy_key, self.new_key, stretch_at=0)
         )
-        self.key_place = self._note("")
+        self.key_place = note_label("")
         form.addRow("", self.key_place)
 
         self.origins = QPlainTextEdit()
@@ -205,7 +206,7 @@ class ServerSettingsPage(QWidget):
         form.addRow(self.tr("Allowed web pages"), self.origins)
         form.addRow(
             "",
-            self._note(
+            note_label(
                 self.tr(
                     "Web pages at these origins, one per line, may call the server from a "
                     "browser. None by default: programs are not affected."
@@ -214,14 +215,6 @@ class ServerSettingsPage(QWidget):
         )
         layout.addLayout(form)
         layout.addStretch(1)
-
-    @staticmethod
-    def _note(text: str) -> QLabel:
-        label = QLabel(text)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setWordWrap(True)
-        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
-        return label
 
     @staticmethod
     def _row(*widgets: QWidget, stretch_at: int) -> QWidget:
