@@ -28,10 +28,9 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from benchmarks.harness import Config, Results
+from benchmarks.driver import Config, Results, bare_decode, bare_llama
 
 PROMPT = (
     "Write a very long story about a lighthouse keeper and her cat. Describe every day of "
@@ -134,7 +133,6 @@ def llama_cpp_server(cfg: Config, n_ctx: int) -> Iterator[str]:
 
 
 def measure_api(cfg: Config, res: Results, work: Path) -> None:
-    from benchmarks.harness import bare_decode, bare_llama
     from desktop.api.protocol import ServerConfig
     from desktop.api.server import ApiServer
     from desktop.api.wire import ReplyShape, model_id

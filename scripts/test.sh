@@ -9,6 +9,11 @@ source "$(dirname "$0")/setup.sh"
 ensure_apt_packages libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0 \
     fonts-noto-cjk poppler-utils
 cd "$ROOT"
+# rpc-server and an RPC-enabled copy of llama.cpp from the same source, for the real RPC test
+# (tests/engine/test_rpc_real.py); compiled once (a few minutes), then cached.
+echo "== llama.cpp RPC build"
+HEARTHSIDE_RPC_BUILD="$(bash "$ROOT/scripts/build-rpc.sh" "$VENV")"
+export HEARTHSIDE_RPC_BUILD
 export QT_QPA_PLATFORM=offscreen
 export PYTHONDONTWRITEBYTECODE=1
 echo "== ruff"

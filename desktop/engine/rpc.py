@@ -27,6 +27,7 @@ __all__ = [
     "RpcReach",
     "RpcServer",
     "RpcUnavailableError",
+    "ggml_devices",
     "parse_rpc_servers",
     "reach",
     "register_from_setting",
@@ -134,6 +135,26 @@ def _rpc_registry() -> tuple[ctypes.CDLL, ctypes.CDLL, int]:
     if not registry:
         raise RpcUnavailableError("llama.cpp has no RPC backend registered")
     return ggml, base, registry
+
+
+def ggml_devices() -> list[str]:
+    """The devices llama.cpp can place layers on now, as "name (description)": "CPU (…)",
+    "RPC0 (gpu-a:50052)"… — what a load after :func:`register_rpc_servers` offloads to, for
+    --diagnose and the tests."""
+    ggml, _base = _libraries()
+    ggml.ggml_backend_dev_count.restype = ctypes.c_size_t
+    ggml.ggml_backend_dev_get.argtypes = [ctypes.c_size_t]
+    ggml.ggml_backend_dev_get.restype = ctypes.c_void_p
+    for name in ("ggml_backend_dev_name", "ggml_backend_dev_description"):
+        getattr(ggml, name).argtypes = [ctypes.c_void_p]
+        getattr(ggml, name).restype = ctypes.c_char_p
+    devices = []
+    for index in range(ggml.ggml_backend_dev_count()):
+        device = ggml.ggml_backend_dev_get(index)
+        name = (ggml.ggml_backend_dev_name(device) or b"").decode(errors="replace")
+        about = (ggml.ggml_backend_dev_description(device) or b"").decode(errors="replace")
+        devices.append(f"{name} ({about})" if about and about != name else name)
+    return devices
 
 
 def rpc_compiled_in() -> tuple[bool, str]:

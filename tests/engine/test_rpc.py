@@ -1,7 +1,6 @@
-"""llama.cpp RPC (desktop/engine/rpc.py) on this build, which has no RPC backend: llama.cpp is
-not rebuilt with -DGGML_RPC=on in the test environment (a build takes 15+ minutes on the shared
-2-core machine), so registering a real rpc-server is not tested here; what a user of such a
-build sees is."""
+"""llama.cpp RPC (desktop/engine/rpc.py) on the app's own build, which has no RPC backend: what a
+user of such a build sees. The real thing, a model split onto a real rpc-server, is
+tests/engine/test_rpc_real.py."""
 
 from __future__ import annotations
 
@@ -15,6 +14,7 @@ from desktop.diagnose import report_rpc
 from desktop.engine.rpc import (
     RpcServer,
     RpcUnavailableError,
+    ggml_devices,
     parse_rpc_servers,
     reach,
     register_from_setting,
@@ -63,3 +63,9 @@ def test_diagnose_reports_rpc_and_each_server(tmp_path: Path, capsys) -> None:
     assert "RPC (several machines):" in out
     assert f"RPC server 127.0.0.1:{port}: reachable" in out
     assert "RPC server 127.0.0.1:1: " in out and "refused" in out.lower()
+
+
+def test_the_devices_llama_cpp_can_use_are_listed() -> None:
+    devices = ggml_devices()
+    assert any(name.upper().startswith("CPU") for name in devices), devices
+    assert not any("RPC" in name for name in devices) or rpc_compiled_in()[0]
