@@ -145,7 +145,12 @@ def measure_remote(
     from tests.fixtures.llama_server import llama_cpp_server
 
     log = work / "llama-server.log"
-    with llama_cpp_server(model, n_ctx=n_ctx, log=log, threads=threads) as server:
+    # The server formats the chat itself: Gemma's own format for the starter model (in ChatML it
+    # ends its reply after a dozen tokens, too short a stream to time), ChatML for the tiny one.
+    chat_format = "gemma" if "gemma" in model.name.lower() else "chatml"
+    with llama_cpp_server(
+        model, n_ctx=n_ctx, log=log, threads=threads, chat_format=chat_format
+    ) as server:
         entry = ServerEntry.new("bench", server.base_url, Preset.OTHER)
         thread = QThread()
         worker = InferenceWorker(work / "models", work / "probed.json")
