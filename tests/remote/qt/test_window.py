@@ -10,17 +10,22 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from desktop.chat.context_plan import OverflowStrategy
 from desktop.core.conversation import FinishReason, Role
 from desktop.core.remote import locator_host, remote_locator
 from desktop.remote.servers import Preset
 from desktop.store.export import ExportConversation, export_conversation
 from tests.fixtures.fake_openai import FakeOpenAI
 from tests.fixtures.llama_server import RunningServer
-from tests.fixtures.window import rows, type_and_send
+from tests.fixtures.window import long_conversation, rows, type_and_send
 
 
-def choose_server_model(qtbot, app, base_url: str, preset: Preset, max_tokens: int = 24) -> str:
-    """Adds the server in the Servers tab and chooses its first model, as a user does."""
+def choose_server_model(
+    qtbot, app, base_url: str, preset: Preset, max_tokens: int = 24, n_ctx: int | None = None
+) -> str:
+    """Adds the server in the Servers tab and chooses its first model, as a user does;
+    ``n_ctx``: the model's Context length setting, what the engine assumes of a server that
+    does not say its own (llama-cpp-python's does not)."""
     manager = app.remote.show_servers()
     panel = app.remote.panel
     assert panel is not None and manager.tabs.currentWidget() is panel
@@ -29,6 +34,8 @@ def choose_server_model(qtbot, app, base_url: str, preset: Preset, max_tokens: i
     locator = str(panel.model_list.currentItem().data(Qt.ItemDataRole.UserRole))
     key = app.models.model_key(locator)
     app.settings.set("sampling.max_tokens", max_tokens, key)
+    if n_ctx is not None:
+        app.settings.set("model.n_ctx", n_ctx, key)
     panel.use_button.click()
     qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=20_000)
     return locator
@@ -140,3 +147,61 @@ def test_the_meter_says_about_without_a_tokenizer(qtbot, app, llama_server: Runn
     app.chat.composer.editor.setPlainText("How long is this message?")
     qtbot.waitUntil(lambda: "about" in app.chat.context_meter.text(), timeout=10_000)
     assert "Estimated" in app.chat.context_meter.label.toolTip()
+
+
+def test_answers_from_documents_on_a_real_server(
+    qtbot, app, llama_server: RunningServer, tmp_path: Path
+) -> None:
+    """Documents with a remote model, in the window: the passage goes to the server inside the
+    question, and the reply keeps its sources (stored, shown, exported) as with a local model."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "harbour.md").write_text(
+        "# Harbour\n\nThe Harwick lighthouse burns whale oil and was first lit in 1847.\n"
+    )
+    choose_server_model(qtbot, app, llama_server.base_url, Preset.OTHER, max_tokens=8)
+    dialog = app.documents_feature.show_dialog()
+    qtbot.addWidget(dialog)
+    documents = app.documents
+    with qtbot.waitSignal(documents.index_finished, timeout=20_000):
+        dialog.create_collection("Harbour notes", [folder])
+    qtbot.waitUntil(lambda: documents.collections.rowCount() >= 1)
+    collection = next(c.id for c in documents.collections.collections())
+    app.session.attach_collection(collection)
+
+    type_and_send(qtbot, app, "When was the Harwick lighthouse first lit?")
+    qtbot.waitUntil(lambda: finished(app) and len(rows(app)) == 2, timeout=30_000)
+
+    sent = app.worker.backend.remote.last_body["messages"]
+    assert "The Harwick lighthouse burns whale oil" in sent[-1]["content"]
+    reply = stored(app)[-1]
+    assert reply.role == Role.ASSISTANT and reply.finish_reason != FinishReason.ERROR
+    assert [Path(source.file).name for source in reply.sources] == ["harbour.md"]
+    assert rows(app)[0].content == "When was the Harwick lighthouse first lit?"
+    app.chat.chat_view.flush()
+    assert "harbour.md" in app.chat.chat_view.message_widget(1).sources_line.text()
+    assert app.history.transfers.export_conversation_to(tmp_path / "chat.md", "markdown", False)
+    assert "harbour.md, Harbour" in (tmp_path / "chat.md").read_text()
+
+
+def test_a_long_chat_keeps_a_running_summary_on_a_real_server(
+    qtbot, app, llama_server: RunningServer
+) -> None:
+    """A chat longer than the remote model's window, with "Summarize oldest turns": the server
+    writes the summary of what falls out, the window shows it, and the next request carries it
+    in place of the turns it covers."""
+    choose_server_model(qtbot, app, llama_server.base_url, Preset.OTHER, max_tokens=8, n_ctx=256)
+    conversation = long_conversation(app, turns=12)
+    assert app.session.open_conversation(conversation)
+    app.session.set_overflow(OverflowStrategy.SUMMARIZE)
+
+    type_and_send(qtbot, app, "And the last question?")
+    qtbot.waitUntil(lambda: finished(app), timeout=60_000)
+
+    summary = app.chat.summary_note.summary()
+    assert summary is not None and summary.content.strip()
+    assert app.chat.summary_note.isVisible()
+    sent = app.worker.backend.remote.last_body["messages"]
+    assert summary.content.strip() in sent[0]["content"]
+    assert "Old question 0 " not in json.dumps(sent)  # summarized, not sent again
+    assert stored(app)[-1].role == Role.ASSISTANT and stored(app)[-1].content
