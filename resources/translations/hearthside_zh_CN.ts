@@ -817,17 +817,17 @@
 <context>
     <name>DocumentsFeature</name>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="73"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="78"/>
         <source>Document &amp;collections…</source>
         <translation>文档集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="82"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="87"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="119"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="127"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
@@ -835,48 +835,48 @@
 <context>
     <name>DownloadCheck</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="334"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="336"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="345"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="347"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="347"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="349"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="351"/>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="370"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="353"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="372"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="362"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="364"/>
         <source>Check not finished</source>
         <translation>检查未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="364"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="366"/>
         <source>{name} could not be checked before downloading: the hub did not answer or had a problem. Download it anyway? It is checked when it has arrived.</source>
         <translation>下载前无法检查 {name}：模型中心没有响应或出现了问题。仍要下载吗？文件下载完成后会再检查。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="374"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="376"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="376"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="378"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="391"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="392"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
@@ -1366,92 +1366,92 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubBrowser</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="120"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="123"/>
         <source>Search Hugging Face for GGUF models</source>
         <translation>在 Hugging Face 上搜索 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="127"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="130"/>
         <source>Most downloaded</source>
         <translation>下载最多</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="128"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="131"/>
         <source>Recently updated</source>
         <translation>最近更新</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="129"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="132"/>
         <source>Most liked</source>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="206"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="211"/>
         <source>Suggested models. Search to see everything on {endpoint}.</source>
         <translation>推荐模型。搜索可查看 {endpoint} 上的全部模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="248"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="255"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="263"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="269"/>
         <source>{count} model(s) with GGUF files.</source>
         <translation>{count} 个含 GGUF 文件的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="266"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="271"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="278"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="283"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="281"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="286"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="282"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="287"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="284"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="289"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="286"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="291"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="288"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="293"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="290"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="295"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="292"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="297"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="339"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="362"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="340"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="363"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -1819,36 +1819,36 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="384"/>
+        <location filename="../../desktop/app.py" line="387"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="451"/>
+        <location filename="../../desktop/app.py" line="454"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="452"/>
+        <location filename="../../desktop/app.py" line="455"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="489"/>
+        <location filename="../../desktop/app.py" line="492"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="533"/>
+        <location filename="../../desktop/app.py" line="536"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="538"/>
+        <location filename="../../desktop/app.py" line="541"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
@@ -2383,17 +2383,17 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="163"/>
+        <location filename="../../desktop/models/qt/manager.py" line="165"/>
         <source>&amp;Downloads ({count})</source>
         <translation>下载(&amp;D)（{count}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="171"/>
+        <location filename="../../desktop/models/qt/manager.py" line="173"/>
         <source>{name} is downloaded and verified.</source>
         <translation>{name} 已下载并校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="181"/>
+        <location filename="../../desktop/models/qt/manager.py" line="183"/>
         <source>{name} did not download: {reason}</source>
         <translation>{name} 下载失败：{reason}</translation>
     </message>
