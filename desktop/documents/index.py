@@ -429,6 +429,8 @@ class DocumentIndex(PassageRetrieval):
                     (collection_id,),
                 )
             ]
+            # A file that cannot be read now (an unplugged drive) keeps what it has.
+            paths = [path for path in paths if os.path.isfile(path)]
             if not paths:
                 break
             for path in paths:

@@ -92,6 +92,25 @@ def test_a_left_out_text_comes_back_when_its_copy_goes(
     assert texts(index, cid, docs / "c.txt") == [MENU]
 
 
+def test_a_file_that_cannot_be_read_now_keeps_what_it_has(
+    index: DocumentIndex, tmp_path: Path
+) -> None:
+    """The copy's file changed while the file that left the text out is on an unplugged
+    drive: that file is not read (it would be recorded unreadable and lose its passages)."""
+    docs, drive = site(tmp_path), tmp_path / "usb"  # after "site": read second
+    drive.mkdir()
+    (drive / "b.txt").write_text(f"Penguins eat krill.\n\n{MENU}")
+    (docs / "b.txt").unlink()
+    cid = index.create_collection("site", [docs, drive])
+    index.update(cid, SectionExtractor())
+    assert texts(index, cid, drive / "b.txt") == ["Penguins eat krill."]
+    drive.rename(tmp_path / "unplugged")
+    (docs / "a.txt").write_text("The Harwick lighthouse closed in 1950.")
+    os.utime(docs / "a.txt", ns=(10**18, 10**18))
+    index.update(cid, SectionExtractor())
+    assert texts(index, cid, drive / "b.txt") == ["Penguins eat krill."]
+
+
 def test_an_unchanged_update_reads_nothing_again(index: DocumentIndex, tmp_path: Path) -> None:
     docs = site(tmp_path)
     cid = index.create_collection("site", [docs])
