@@ -419,18 +419,8 @@ class DocumentIndex(PassageRetrieval):
         rounds at most: a file read again keeps what it had, so one round nearly always does."""
         written = 0
         for _ in range(3):
-            paths = [
-                row[0]
-                for row in self.connection.execute(
-                    "SELECT DISTINCT f.path FROM passage_repeats r JOIN files f ON f.id = r.file_id"
-                    " WHERE f.collection_id = ?1 AND NOT EXISTS (SELECT 1 FROM passages p"
-                    " JOIN files g ON g.id = p.file_id"
-                    " WHERE p.text_key = r.text_key AND g.collection_id = ?1)",
-                    (collection_id,),
-                )
-            ]
             # A file that cannot be read now (an unplugged drive) keeps what it has.
-            paths = [path for path in paths if os.path.isfile(path)]
+            paths = [p for p in lost_repeats(self.connection, collection_id) if os.path.isfile(p)]
             if not paths:
                 break
             for path in paths:
@@ -512,7 +502,7 @@ class DocumentIndex(PassageRetrieval):
                     (collection_id, path),
                 )
             keys = [passage_key(p.text) for p in passages]
-            elsewhere = self._stored_keys(db, collection_id, set(keys))
+            elsewhere = stored_keys(db, collection_id, set(keys))
             seen = set(elsewhere)
             kept: list[tuple[int, Passage, str]] = []
             for i, (passage, key) in enumerate(zip(passages, keys, strict=True)):
@@ -547,23 +537,37 @@ class DocumentIndex(PassageRetrieval):
             )
         return len(kept)
 
-    @staticmethod
-    def _stored_keys(db: sqlite3.Connection, collection_id: int, keys: set[str]) -> set[str]:
-        """Those of `keys` that a passage of the collection has."""
-        found: set[str] = set()
-        ordered = sorted(keys)
-        for start in range(0, len(ordered), 500):
-            chunk = ordered[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                row[0]
-                for row in db.execute(
-                    "SELECT DISTINCT p.text_key FROM passages p JOIN files f ON f.id = p.file_id"
-                    f" WHERE f.collection_id = ? AND p.text_key IN ({marks})",
-                    (collection_id, *chunk),
-                )
+
+def stored_keys(db: sqlite3.Connection, collection_id: int, keys: set[str]) -> set[str]:
+    """Those of `keys` (``passages.passage_key``) that a passage of the collection has."""
+    found: set[str] = set()
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            row[0]
+            for row in db.execute(
+                "SELECT DISTINCT p.text_key FROM passages p JOIN files f ON f.id = p.file_id"
+                f" WHERE f.collection_id = ? AND p.text_key IN ({marks})",
+                (collection_id, *chunk),
             )
-        return found
+        )
+    return found
+
+
+def lost_repeats(db: sqlite3.Connection, collection_id: int) -> list[str]:
+    """Files of the collection that left out a text no passage of the collection has now."""
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT f.path FROM passage_repeats r JOIN files f ON f.id = r.file_id"
+            " WHERE f.collection_id = ?1 AND NOT EXISTS (SELECT 1 FROM passages p"
+            " JOIN files g ON g.id = p.file_id"
+            " WHERE p.text_key = r.text_key AND g.collection_id = ?1)",
+            (collection_id,),
+        )
+    ]
 
 
 def _regular_inside(path: str, allowed: Sequence[str]) -> bool:
