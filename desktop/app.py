@@ -40,11 +40,11 @@ from desktop.documents.qt.collections import DB_FILE_NAME as DOCUMENTS_DB_FILE
 from desktop.documents.qt.collections import DocumentCollections
 from desktop.documents.qt.feature import DocumentsFeature
 from desktop.engine.llama import BackendInfo
-from desktop.engine.starter import starter_installed
+from desktop.engine.starter import starter_folder, starter_installed
 from desktop.history.qt.feature import HistoryFeature
 from desktop.models.qt.feature import ModelsFeature
 from desktop.models.qt.services import BROWSE_TAB
-from desktop.models.settings_map import models_folder
+from desktop.models.settings_map import extra_folders, models_folder
 from desktop.qtkit.gui_gc import GuiThreadCollector
 from desktop.qtkit.plain_text import plain_message_box
 from desktop.qtkit.termination import QuitOnTermination
@@ -338,8 +338,11 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     models_dir = models_folder(settings, data_dir)
     thread = QThread()
     thread.setObjectName("inference")
+    # The engine unpacks the starter model into its folder the first time: where a verified
+    # copy already is (the folder before the models folder was changed), not a second copy.
+    starter_dir = starter_folder(models_dir, [data_dir / "models", *extra_folders(settings)])
     worker = InferenceWorker(
-        models_dir, data_dir / "probed-models.json", check_cache=data_dir / "gguf-checks.json"
+        starter_dir, data_dir / "probed-models.json", check_cache=data_dir / "gguf-checks.json"
     )
     worker.moveToThread(thread)  # started after the first frame (AfterFirstFrame below)
     # Replies go to the local engine or to a server's model, whichever was loaded last; set

@@ -142,6 +142,7 @@ class LocalModelLoader:
             template = replace(
                 template, stop_strings=reasoning.without_marker_stops(template.stop_strings)
             )
+        template = self.with_token_stops(model, template)
         info = ModelInfo(
             path=str(model_path),
             name=starter.STARTER_DISPLAY_NAME if is_demo else model.facts.name,
@@ -191,6 +192,23 @@ class LocalModelLoader:
             facts.bos_token,
             facts.eos_token,
             extra_stops=facts.end_of_generation_tokens,
+        )
+
+    @staticmethod
+    def with_token_stops(model: LoadedModel, template: ChatTemplate) -> ChatTemplate:
+        """`template` with each stop marker that is one control token of `model` moved from its
+        text stops to its token stops: a reply that quotes `<|im_end|>` as ordinary text (a
+        template explained, a log quoted) is not cut there; only the token ends it."""
+        tokens: set[int] = set()
+        texts: list[str] = []
+        for marker in template.stop_strings:
+            token = model.control_token(marker)
+            if token is None:
+                texts.append(marker)
+            else:
+                tokens.add(token)
+        return replace(
+            template, stop_strings=tuple(texts), stop_tokens=template.stop_tokens | tokens
         )
 
     @staticmethod

@@ -77,8 +77,11 @@ class TokenStream:
         self._thinking_budget = thinking_budget
         self._evaluated_ahead = evaluated_ahead
         self._decoder = Utf8StreamDecoder()
-        # The template's end-of-turn texts and the API client's own stop strings.
+        # The template's end-of-turn texts and the API client's own stop strings; its markers
+        # that are control tokens end the reply as their ids (the model's generate).
         self._holdback = StopStringHoldback((*template.stop_strings, *sampling.stop))
+        if template.stop_tokens:
+            self._sampling = with_stop_tokens(sampling, template)
         self._thought_coalescer = DeltaCoalescer()
         self._pending: list[ReplyEvent] = []
         """Thinking events made while routing a token; the loop yields them right after."""
@@ -295,6 +298,11 @@ class TokenStream:
         )
 
 
+def with_stop_tokens(sampling: SamplingOptions, template: ChatTemplate) -> SamplingOptions:
+    """`sampling` that also ends at the template's control-token markers."""
+    return replace(sampling, stop_tokens=sampling.stop_tokens | template.stop_tokens)
+
+
 def generate_summary(
     model: LoadedModel,
     template: ChatTemplate,
@@ -333,7 +341,13 @@ def generate_summary(
                 break
         else:
             return ""
-    sampling = SamplingOptions(temperature=0.0, repeat_penalty=1.1, max_tokens=max_new, seed=0)
+    sampling = SamplingOptions(
+        temperature=0.0,
+        repeat_penalty=1.1,
+        max_tokens=max_new,
+        seed=0,
+        stop_tokens=template.stop_tokens,
+    )
     decoder = Utf8StreamDecoder()
     holdback = StopStringHoldback(template.stop_strings)
     parts: list[str] = []

@@ -207,6 +207,11 @@ class ChatTemplate:
     bos_token: str = ""
     eos_token: str = ""
     stop_strings: tuple[str, ...] = ()
+    """End-of-turn texts matched on the reply's text: markers that are not one control token
+    of the loaded model (and, before a model is loaded, every marker)."""
+    stop_tokens: frozenset[int] = frozenset()
+    """The loaded model's control-token ids for the other markers: a reply ends there only when
+    the model writes the token itself, never when it quotes the marker's characters."""
     fold_system: bool = False
     note: str = field(default="", compare=False)
     variables: tuple[tuple[str, Any], ...] = ()

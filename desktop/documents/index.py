@@ -14,6 +14,10 @@ Why it is built this way:
   transaction, so the next update picks up exactly where this one stopped.
 - Change detection: size and mtime first (one ``stat``), then the content hash, so touching a
   file or copying a folder does not re-extract a thousand PDFs.
+- A text is stored once per collection: a passage whose text (spacing and case aside) another
+  passage of the collection has is left out (site menus, licence footers, a page's header on
+  every page) and noted in ``passage_repeats``; when the passage it relied on goes, the file
+  that left it out is read again at the end of the update.
 - A folder that has gone (an unplugged drive) keeps its files in the index and is reported;
   a file that has gone from a folder that is still there is removed.
 - ``DocumentIndex`` is one object for its callers; searching is its base classes'
@@ -44,6 +48,7 @@ from desktop.documents.passages import (
     Passage,
     Unreadable,
     UnreadableReason,
+    passage_key,
     split_passages,
 )
 from desktop.documents.retrieval import PassageHit, PassageRetrieval
@@ -381,6 +386,11 @@ class DocumentIndex(PassageRetrieval):
                 problems.append(problem)
             done += 1
         if not cancelled:
+            try:
+                counts["passages"] += self._restore_repeats(collection_id, extractor, should_stop)
+            except ExtractionStopped:
+                cancelled = True
+        if not cancelled:
             with self.transaction() as db:
                 db.execute(
                     "UPDATE collections SET indexed_at = ? WHERE id = ?",
@@ -400,6 +410,24 @@ class DocumentIndex(PassageRetrieval):
             cancelled,
             time.perf_counter() - started,
         )
+
+    def _restore_repeats(
+        self, collection_id: int, extractor: Extractor, should_stop: Callable[[], bool] | None
+    ) -> int:
+        """Reads again each file that left out a text no passage of the collection has any
+        more (the file that had it changed or went); returns the passages written. A few
+        rounds at most: a file read again keeps what it had, so one round nearly always does."""
+        written = 0
+        for _ in range(3):
+            # A file that cannot be read now (an unplugged drive) keeps what it has.
+            paths = [p for p in lost_repeats(self.connection, collection_id) if os.path.isfile(p)]
+            if not paths:
+                break
+            for path in paths:
+                if should_stop is not None and should_stop():
+                    raise ExtractionStopped()
+                written += self._update_file(collection_id, path, None, extractor, should_stop)[1]
+        return written
 
     def _update_file(
         self,
@@ -453,8 +481,8 @@ class DocumentIndex(PassageRetrieval):
             problem = FileProblem(path, UnreadableReason.DAMAGED, f"{type(e).__name__}: {e}")
             self._store_file(collection_id, path, facts, [], problem)
             return outcome, 0, problem
-        self._store_file(collection_id, path, facts, passages, None)
-        return outcome, len(passages), None
+        stored = self._store_file(collection_id, path, facts, passages, None)
+        return outcome, stored, None
 
     def _store_file(
         self,
@@ -463,14 +491,24 @@ class DocumentIndex(PassageRetrieval):
         facts: tuple[int, int, str],
         passages: Sequence[Passage],
         problem: FileProblem | None,
-    ) -> None:
-        """Replaces a file's row and passages in one transaction."""
+    ) -> int:
+        """Replaces a file's row and passages in one transaction; returns how many passages
+        were stored: a text the collection (or this file) already has is left out."""
         with self.transaction() as db:
-            db.execute(
-                "DELETE FROM passages WHERE file_id IN"
-                " (SELECT id FROM files WHERE collection_id = ? AND path = ?)",
-                (collection_id, path),
-            )
+            for table in ("passages", "passage_repeats"):
+                db.execute(
+                    f"DELETE FROM {table} WHERE file_id IN"
+                    " (SELECT id FROM files WHERE collection_id = ? AND path = ?)",
+                    (collection_id, path),
+                )
+            keys = [passage_key(p.text) for p in passages]
+            elsewhere = stored_keys(db, collection_id, set(keys))
+            seen = set(elsewhere)
+            kept: list[tuple[int, Passage, str]] = []
+            for i, (passage, key) in enumerate(zip(passages, keys, strict=True)):
+                if key not in seen:
+                    seen.add(key)
+                    kept.append((i, passage, key))
             row = db.execute(
                 "INSERT INTO files(collection_id, path, size, mtime_ns, sha256, problem, detail,"
                 " passages, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -484,15 +522,52 @@ class DocumentIndex(PassageRetrieval):
                     *facts,
                     None if problem is None else problem.reason.value,
                     "" if problem is None else problem.detail,
-                    len(passages),
+                    len(kept),
                     self.now(),
                 ),
             ).fetchone()
             db.executemany(
-                "INSERT INTO passages(file_id, ordinal, page, heading, text)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [(row[0], i, p.page, p.heading, p.text) for i, p in enumerate(passages)],
+                "INSERT INTO passages(file_id, ordinal, page, heading, text, text_key)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(row[0], i, p.page, p.heading, p.text, key) for i, p, key in kept],
             )
+            db.executemany(
+                "INSERT INTO passage_repeats(file_id, text_key) VALUES (?, ?)",
+                [(row[0], key) for key in sorted(elsewhere)],
+            )
+        return len(kept)
+
+
+def stored_keys(db: sqlite3.Connection, collection_id: int, keys: set[str]) -> set[str]:
+    """Those of `keys` (``passages.passage_key``) that a passage of the collection has."""
+    found: set[str] = set()
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            row[0]
+            for row in db.execute(
+                "SELECT DISTINCT p.text_key FROM passages p JOIN files f ON f.id = p.file_id"
+                f" WHERE f.collection_id = ? AND p.text_key IN ({marks})",
+                (collection_id, *chunk),
+            )
+        )
+    return found
+
+
+def lost_repeats(db: sqlite3.Connection, collection_id: int) -> list[str]:
+    """Files of the collection that left out a text no passage of the collection has now."""
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT f.path FROM passage_repeats r JOIN files f ON f.id = r.file_id"
+            " WHERE f.collection_id = ?1 AND NOT EXISTS (SELECT 1 FROM passages p"
+            " JOIN files g ON g.id = p.file_id"
+            " WHERE p.text_key = r.text_key AND g.collection_id = ?1)",
+            (collection_id,),
+        )
+    ]
 
 
 def _regular_inside(path: str, allowed: Sequence[str]) -> bool:

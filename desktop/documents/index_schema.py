@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
+from desktop.documents.passages import passage_key
 from desktop.store.sqlite import apply_migrations, connect, run_script, trigram_available
 
 WORDS_TOKENIZER: Final = "porter unicode61 remove_diacritics 2"
@@ -122,11 +123,33 @@ def _migration_3_collection_ids(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_4_repeats(conn: sqlite3.Connection) -> None:
+    """A passage whose text another passage of the collection already has is stored once
+    (issue 16 item 18): ``passages.text_key`` (``passages.passage_key``) finds the copy, and
+    ``passage_repeats`` remembers which file left out which text, so that file is read again
+    when the passage it relied on goes (its file changed or left the collection)."""
+    conn.create_function("passage_key", 1, passage_key, deterministic=True)
+    run_script(
+        conn,
+        """
+        ALTER TABLE passages ADD COLUMN text_key TEXT;
+        UPDATE passages SET text_key = passage_key(text);
+        CREATE INDEX passages_by_key ON passages(text_key);
+        CREATE TABLE passage_repeats (
+            file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+            text_key TEXT NOT NULL
+        );
+        CREATE INDEX passage_repeats_by_file ON passage_repeats(file_id);
+        """,
+    )
+
+
 # Index i holds the migration from version i to version i + 1. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1_initial,
     _migration_2_vectors,
     _migration_3_collection_ids,
+    _migration_4_repeats,
 ]
 
 

@@ -18,6 +18,7 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -98,6 +99,17 @@ class Extractor(Protocol):
     def extract(self, data: bytes, name: str) -> list[Section]:
         """The text of one file; raises ``Unreadable``."""
         ...
+
+
+def same_text_key(text: str) -> str:
+    """What two passages share when they say the same (spacing and case aside): the index
+    stores such a text once per collection, and retrieval never hands the model a repeat."""
+    return " ".join(text.split()).casefold()
+
+
+def passage_key(text: str) -> str:
+    """A short digest of :func:`same_text_key`, as the index stores it (``passages.text_key``)."""
+    return hashlib.blake2b(same_text_key(text).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def clean_text(text: str) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Final
 
 from desktop.documents.index_schema import WORDS_TOKENIZER
+from desktop.documents.passages import same_text_key
 from desktop.documents.search import (
     TRIGRAM,
     idf,
@@ -68,7 +69,7 @@ def _without_repeats(hits: Sequence[PassageHit]) -> list[PassageHit]:
     seen: set[str] = set()
     unique: list[PassageHit] = []
     for hit in hits:
-        key = " ".join(hit.text.split()).casefold()
+        key = same_text_key(hit.text)
         if key not in seen:
             seen.add(key)
             unique.append(hit)

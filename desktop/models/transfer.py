@@ -100,6 +100,9 @@ class TransferProgress:
     speed: float  # bytes per second over the last few seconds
     state: TransferState
     retry_in: float = 0.0  # seconds until the next attempt (RETRYING)
+    cause: str = ""  # RETRYING: why the last attempt failed, short ("HTTP 500", "no data")
+    attempt: int = 0  # RETRYING: the next attempt's number in this run of failures, from 2
+    attempts: int = 0  # RETRYING: how many attempts a run of failures may take in all
 
 
 class TransferControl:
@@ -255,11 +258,25 @@ def _read_larger_chunks() -> None:
         httpcore2.HTTP11Connection.READ_NUM_BYTES = _MIB
 
 
+class RetryCause:
+    """Short words for why an attempt failed (TransferProgress.cause); the window translates
+    them (``HTTP <status>`` stays as it is)."""
+
+    NO_DATA = "no data"
+    CONNECTION_LOST = "connection lost"
+    ENDED_EARLY = "connection ended early"
+    NO_RECONNECT = "could not reconnect"
+    WRONG_RANGE = "wrong range"
+
+
 class _Retry(Exception):
-    def __init__(self, reason: str, wait: float | None = None, stalled: bool = False) -> None:
+    def __init__(
+        self, reason: str, wait: float | None = None, stalled: bool = False, cause: str = ""
+    ) -> None:
         super().__init__(reason)
         self.wait = wait
         self.stalled = stalled
+        self.cause = cause or reason
 
 
 def download(
@@ -343,7 +360,7 @@ def download(
                     )  # fmt: skip
                     connected = True
                     if done < size and not control.stop_requested:
-                        raise _Retry("the connection ended early")
+                        raise _Retry("the connection ended early", cause=RetryCause.ENDED_EARLY)
                 except _Retry as retry:
                     connected = True  # something answered; a refused connection now is a retry
                     # Bytes written before the failure are in the part and in the hash.
@@ -363,7 +380,18 @@ def download(
                         else backoff * 2 ** max(failures - 1, 0)
                     )
                     wait = min(wait, max_backoff)
-                    report(TransferProgress(done, size, 0.0, TransferState.RETRYING, wait))
+                    report(
+                        TransferProgress(
+                            done,
+                            size,
+                            0.0,
+                            TransferState.RETRYING,
+                            retry_in=wait,
+                            cause=retry.cause,
+                            attempt=max(failures, 1) + 1,
+                            attempts=max_retries + 1,
+                        )
+                    )
                     if control.wait(wait):
                         return _stop(control, part, meta)
         finally:
@@ -464,7 +492,11 @@ def _attempt(
                 if total.isdigit() and int(total) == done == size:
                     return done, etag
                 _truncate(part, hasher)
-                raise _Retry("the server refused the resume range (416)", wait=0)
+                raise _Retry(
+                    "the server refused the resume range (416)",
+                    wait=0,
+                    cause=RetryCause.WRONG_RANGE,
+                )
             if status in (429, 500, 502, 503, 504):
                 raise _Retry(f"HTTP {status}", wait=_retry_after(r.headers.get("Retry-After")))
             if status == 404:
@@ -485,7 +517,9 @@ def _attempt(
                 start = r.headers.get("Content-Range", "bytes 0-").split()[-1].split("-")[0]
                 if not start.isdigit() or int(start) != done:
                     done = _truncate(part, hasher)
-                    raise _Retry("the server sent the wrong range", wait=0)
+                    raise _Retry(
+                        "the server sent the wrong range", wait=0, cause=RetryCause.WRONG_RANGE
+                    )
             report(TransferProgress(done, size, 0.0, TransferState.DOWNLOADING))
             last = time.monotonic()
             with open(part, "ab", buffering=0) as f:
@@ -512,17 +546,17 @@ def _attempt(
                         break
             return done, etag
     except httpx2.ReadTimeout:
-        raise _Retry("no data arrived", stalled=True) from None
+        raise _Retry("no data arrived", stalled=True, cause=RetryCause.NO_DATA) from None
     except httpx2.ConnectError as exc:
         if connected_before:
-            raise _Retry(f"could not reconnect: {exc!r}") from None
+            raise _Retry(f"could not reconnect: {exc!r}", cause=RetryCause.NO_RECONNECT) from None
         raise TransferError(
             TransferProblem.OFFLINE,
             f"Could not connect to {httpx2.URL(url).host}; check the internet connection.",
             str(exc),
         ) from None
     except httpx2.TransportError as exc:  # dropped connection, protocol errors
-        raise _Retry(f"connection lost: {exc!r}") from None
+        raise _Retry(f"connection lost: {exc!r}", cause=RetryCause.CONNECTION_LOST) from None
 
 
 def _disk_error(exc: OSError, part: Path, remaining: int) -> TransferError:

@@ -34,7 +34,15 @@
 <context>
     <name>DownloadListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="150"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="185"/>
+        <source>Stalled — no data for %n s</source>
+        <translation>
+            <numerusform>Stalled — no data for %n s</numerusform>
+            <numerusform>Stalled — no data for %n s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/downloads_model.py" line="189"/>
         <source>Retrying in %n s</source>
         <translation>
             <numerusform>Retrying in %n s</numerusform>
@@ -67,7 +75,7 @@
 <context>
     <name>ModelDefaultsPage</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
         <source>{cores} physical cores → %n threads</source>
         <translation>
             <numerusform>{cores} physical cores → %n thread</numerusform>
@@ -75,7 +83,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
         <source>%n threads found → %n threads</source>
         <translation>
             <numerusform>%n thread found → %n thread</numerusform>

@@ -28,6 +28,7 @@ from desktop.chat.protocol import (
 )
 from desktop.core.conversation import ChatMessage, FinishReason, Role
 from desktop.engine.llama import LoadOptions, SamplingOptions
+from tests.fixtures.tiny_model import EOS_ID, IM_END_ID
 
 OPTIONS = LoadOptions(n_ctx=512, n_threads=2)
 GREEDY = SamplingOptions(temperature=0.0, max_tokens=40, repeat_penalty=1.0, seed=3)
@@ -126,3 +127,27 @@ def test_a_failed_load_keeps_the_model(engine: LocalEngine, tmp_path: Path) -> N
     assert isinstance(missing, LoadFailure) and missing.problem == LoadProblem.BAD_FILE
     assert engine.model is not None
     assert isinstance(list(engine.reply(request(), never))[-1], Finished)
+
+
+QUOTING = replace(GREEDY, grammar='root ::= "Write <|im_end|> to end a turn."')
+
+
+def test_a_reply_that_quotes_its_end_marker_is_not_cut(engine: LocalEngine) -> None:
+    """`<|im_end|>` written as ordinary characters (a grammar forces them here; the model
+    quoting a template or a log) is text; only the control token ends the reply (issue 16)."""
+    events = list(engine.reply(replace(request(), sampling=QUOTING), never))
+    assert "".join(e.text for e in events if isinstance(e, TextDelta)) == (
+        "Write <|im_end|> to end a turn."
+    )
+    assert isinstance(events[-1], Finished)
+    assert events[-1].stats.finish_reason == FinishReason.STOP
+
+
+def test_markers_that_are_control_tokens_stop_by_id_not_by_text(engine: LocalEngine) -> None:
+    template = engine.template
+    assert template is not None
+    assert "<|im_end|>" not in template.stop_strings and "</s>" not in template.stop_strings
+    assert {IM_END_ID, EOS_ID} <= template.stop_tokens
+    user_stop = replace(QUOTING, stop=("<|im_end|>",))  # a stop the API client sets: text
+    events = list(engine.reply(replace(request(), sampling=user_stop), never))
+    assert "".join(e.text for e in events if isinstance(e, TextDelta)) == "Write "

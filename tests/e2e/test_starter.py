@@ -48,6 +48,36 @@ def test_first_start_unpacks_the_starter_model_and_chats(
     )
 
 
+def test_the_starter_quotes_its_end_of_turn_marker_without_ending(qtbot, app) -> None:
+    """Gemma's <end_of_turn> is one control token: written as ordinary characters (a grammar
+    forces them here, as a reply explaining the template would), it is text; the reply ends
+    at the token only (issue 16, stop strings)."""
+    from desktop.chat.protocol import Finished, GenerationRequest, TextDelta
+    from desktop.core.conversation import ChatMessage, FinishReason
+    from desktop.engine.llama import SamplingOptions
+    from desktop.engine.starter import STARTER_FILE_NAME
+
+    app.settings.set("model.n_ctx", 1024, STARTER_FILE_NAME)
+    app.load_initial_model(None)
+    qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=120_000)
+    template, model = app.worker.engine.template, app.worker.model  # the worker is idle
+    assert model.control_token("<end_of_turn>") in template.stop_tokens
+    assert "<end_of_turn>" not in template.stop_strings
+    quoting = SamplingOptions(
+        temperature=0.0,
+        max_tokens=40,
+        seed=1,
+        grammar='root ::= "Gemma ends a turn with <end_of_turn> in its template."',
+    )
+    question = (ChatMessage(Role.USER, "How does Gemma end a turn?"),)
+    events = list(app.worker.host.stream(GenerationRequest(99, question, quoting)))
+    assert "".join(e.text for e in events if isinstance(e, TextDelta)) == (
+        "Gemma ends a turn with <end_of_turn> in its template."
+    )
+    assert isinstance(events[-1], Finished)
+    assert events[-1].stats.finish_reason == FinishReason.STOP
+
+
 def test_a_reply_prepared_while_typing_is_the_reply_sent_cold(qtbot, app) -> None:
     """On the real model, a follow-up prepared while it was typed (its text, then the reply's
     header at the pause, in chunks of 16; the first token sampled from those logits) gets the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from desktop.engine.llama import (
     SamplingOptions,
     backend_info,
 )
+from tests.fixtures.tiny_model import EOS_ID, IM_END_ID
 
 GREEDY = SamplingOptions(temperature=0.0, max_tokens=24, repeat_penalty=1.0, seed=1)
 
@@ -107,6 +109,23 @@ def test_generation_streams_tokens(model: LoadedModel) -> None:
     assert 0 < len(tokens) <= GREEDY.max_tokens
     text = b"".join(model.token_bytes(t) for t in tokens)
     assert isinstance(text, bytes)
+
+
+def test_a_stop_token_ends_generation_as_end_of_generation_does(model: LoadedModel) -> None:
+    """SamplingOptions.stop_tokens: the reply ends before the id, which is never yielded."""
+    prompt = _prompt(model, [ChatMessage(Role.USER, "Tell me a story.")])
+    tokens = list(model.generate(prompt, GREEDY, lambda: False))
+    assert len(tokens) > 3
+    cut = replace(GREEDY, stop_tokens=frozenset({tokens[3]}))
+    stopped = list(model.generate(prompt, cut, lambda: False))
+    assert stopped == tokens[: tokens.index(tokens[3])]
+
+
+def test_only_a_control_token_is_a_control_token(model: LoadedModel) -> None:
+    assert model.control_token("<|im_end|>") == IM_END_ID
+    assert model.control_token("</s>") == EOS_ID
+    assert model.control_token("hello") is None  # one token, but ordinary text
+    assert model.control_token("<|im_end|> and more") is None
 
 
 def test_repeat_penalty_counts_what_the_reply_already_said(model: LoadedModel) -> None:

@@ -167,3 +167,18 @@ def test_the_kept_api_cache_gives_way_to_a_long_window_reply(
     finally:
         worker.on_unload_requested()
         worker.close()
+
+
+def test_a_reply_together_that_quotes_its_end_marker_is_not_cut(worker: InferenceWorker) -> None:
+    """Replies decoded together end at the marker's control token, not at its characters."""
+    quoting = SamplingOptions(
+        temperature=0.0, max_tokens=48, seed=1, grammar='root ::= "Say <|im_end|> then stop."'
+    )
+    tickets = [
+        worker.host.stream(request(n, quoting), priority=Priority.API, client=f"c{n}")
+        for n in range(2)
+    ]
+    for ticket in tickets:
+        text, stats = result(ticket)
+        assert text == "Say <|im_end|> then stop."
+        assert stats.finish_reason == FinishReason.STOP

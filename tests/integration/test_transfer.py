@@ -18,6 +18,7 @@ import pytest
 
 from desktop.models import transfer
 from desktop.models.transfer import (
+    RetryCause,
     TransferControl,
     TransferError,
     TransferOutcome,
@@ -167,12 +168,25 @@ def test_transient_faults_are_retried(hub: FakeHub, tmp_path: Path, fault: dict)
     assert time.monotonic() - started < 10  # Retry-After: 1 for 429 is honoured, no more
 
 
+def test_a_retry_says_why_and_which_try_comes_next(hub: FakeHub, tmp_path: Path) -> None:
+    hub.inject("status", NAME, code=500, count=2)
+    seen: list[TransferProgress] = []
+    assert _get(hub, tmp_path / NAME, progress=seen.append, max_retries=4) is TransferOutcome.DONE
+    retries = [p for p in seen if p.state is TransferState.RETRYING]
+    assert [(p.cause, p.attempt, p.attempts) for p in retries] == [
+        ("HTTP 500", 2, 5),
+        ("HTTP 500", 3, 5),
+    ]
+    assert all(p.retry_in > 0 for p in retries)
+
+
 def test_stall_is_detected_and_retried(hub: FakeHub, tmp_path: Path) -> None:
     hub.inject("stall", NAME, at=SIZE // 4, seconds=30)
     seen: list[TransferProgress] = []
     target = tmp_path / NAME
     assert _get(hub, target, progress=seen.append, stall_timeout=0.5) is TransferOutcome.DONE
     assert TransferState.STALLED in {p.state for p in seen}
+    assert RetryCause.NO_DATA in {p.cause for p in seen}
     assert hub.sent_bytes(NAME) <= SIZE * 1.05  # resumed, not restarted
 
 

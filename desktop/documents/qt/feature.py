@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, SignalInstance, Slot
+from PySide6.QtCore import QModelIndex, QObject, Qt, SignalInstance, Slot
 from PySide6.QtWidgets import QDockWidget
 
 from desktop.documents.qt.collection_chips import CollectionChips
@@ -40,7 +40,8 @@ class DocumentsChat(Protocol):
 
     @property
     def messages(self) -> Any:
-        """The chat's message list model (rowCount, row_data, row_of_message, its resets)."""
+        """The chat's message list model (rowCount, row_data, row_of_message, its resets and
+        changes; its rows' passages under the role named "sources", their ids "messageId")."""
 
     def attach_collection(self, collection_id: int) -> None: ...
 
@@ -65,6 +66,10 @@ class DocumentsFeature(QObject):
         self.chips = CollectionChips(documents)
         self.panel = SourcesPanel()
         self._shown_message_id: int | None = None  # the reply whose passage the panel shows
+        self._latest: tuple[object, object] = (None, ())
+        """(message id, sources) of the newest row as last seen: its sources show when they
+        change (a new reply's passages), not on every other change of that row."""
+        self._roles: dict[bytes, int] = {}
 
     def install(self, shell: Shell) -> None:
         """The menu entry, the chips above the composer and the (hidden) Sources dock."""
@@ -91,6 +96,9 @@ class DocumentsFeature(QObject):
         messages = self.session.messages
         messages.modelReset.connect(self.on_messages_changed)
         messages.rowsRemoved.connect(self.on_messages_changed)
+        messages.rowsInserted.connect(self.on_messages_rows_inserted)
+        messages.dataChanged.connect(self.on_messages_data_changed)
+        self._roles = {bytes(name): role for role, name in messages.roleNames().items()}
 
         self.retriever = CollectionsRetriever(self.documents, self)
         self.session.set_retriever(self.retriever)
@@ -143,6 +151,37 @@ class DocumentsFeature(QObject):
             return
         if self.session.messages.row_of_message(self._shown_message_id) is None:
             self._forget_source()
+
+    @Slot(QModelIndex, int, int)
+    def on_messages_rows_inserted(self, _parent: QModelIndex, _first: int, last: int) -> None:
+        """A new turn at the end (not older messages paged in above): the passages of an
+        earlier reply are not this one's; the new reply's show when they come."""
+        if last == self.session.messages.rowCount() - 1:
+            self._latest = (None, ())
+            self._forget_source()
+
+    @Slot(QModelIndex, QModelIndex, list)
+    def on_messages_data_changed(
+        self, top_left: QModelIndex, bottom_right: QModelIndex, roles: list[int]
+    ) -> None:
+        """The newest reply got its passages: the panel shows them (the reply being written
+        is the one the user reads), without opening the dock."""
+        model = self.session.messages
+        sources_role = self._roles.get(b"sources")
+        last = model.rowCount() - 1
+        if sources_role is None or not top_left.row() <= last <= bottom_right.row():
+            return
+        if roles and sources_role not in roles:
+            return  # the text streaming in: nothing about passages
+        index = model.index(last, 0)
+        message_id = model.data(index, self._roles.get(b"messageId", -1))
+        sources = tuple(model.data(index, sources_role) or ())
+        if (message_id, sources) == self._latest:
+            return
+        self._latest = (message_id, sources)
+        if sources:
+            self._shown_message_id = message_id
+            self.panel.show_sources(sources)
 
     def _forget_source(self) -> None:
         self._shown_message_id = None

@@ -137,6 +137,10 @@ class SamplingOptions:
     frequency_penalty: float = 0.0
     stop: tuple[str, ...] = ()  # the reply ends before any of these (beside the template's)
     grammar: str = ""  # GBNF the reply must follow (json_grammar); "": free text
+    stop_tokens: frozenset[int] = frozenset()
+    """Token ids that end the reply as end of generation does, unseen: the template's end
+    markers that are one control token (LoadedModel.control_token). Matched by id, never by
+    text, so a reply that writes the marker's characters as ordinary text goes on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,6 +410,16 @@ class LoadedModel:
         ids = self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
         return ids[0] if len(ids) == 1 and self.token_text(ids[0]) == text else None
 
+    def control_token(self, text: str) -> int | None:
+        """The id of `text` when the vocabulary holds it as one control token (the kind that
+        message text never becomes and that renders as nothing), else None. Such an end-of-turn
+        marker ends a reply only as this id (SamplingOptions.stop_tokens)."""
+        token = self.single_token(text)
+        if token is None:
+            return None
+        attributes = self._llm._model.token_get_attr(token)
+        return token if attributes & llama_low.LLAMA_TOKEN_ATTR_CONTROL else None
+
     def tokenize_text(self, text: str) -> list[int]:
         return self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
 
@@ -567,7 +581,8 @@ class LoadedModel:
         should_stop: Callable[[], bool],
         already_said: Sequence[int] = (),
     ) -> Iterator[int]:
-        """Yields sampled tokens until end of generation, max tokens, a full context or a stop.
+        """Yields sampled tokens until end of generation (or one of `sampling.stop_tokens`),
+        max tokens, a full context or a stop.
 
         Only the part of `prompt` that the KV cache does not already hold is evaluated, in
         chunks, checking `should_stop` between chunks so that Stop is quick on long prompts too.
@@ -607,6 +622,7 @@ class LoadedModel:
         eval_tokens = llm.eval
         is_eog = llama_low.llama_vocab_is_eog
         vocab = self._vocab
+        stop_tokens = sampling.stop_tokens
         n_ctx = self._n_ctx
         produced = 0
         limit = sampling.max_tokens if sampling.max_tokens > 0 else n_ctx
@@ -616,7 +632,7 @@ class LoadedModel:
                 if should_stop():
                     return
                 token = sample(context, -1)
-                if is_eog(vocab, token):
+                if is_eog(vocab, token) or token in stop_tokens:
                     return
                 produced += 1
                 yield token

@@ -67,6 +67,8 @@ class Slot:
         """Ended because the shared cache had no room left (a full context, to its reader)."""
         self.sampler: Any = None
         self.should_stop: Callable[[], bool] = lambda: False
+        self.stop_tokens: frozenset[int] = frozenset()
+        """Ids that end the reply as end of generation does (SamplingOptions.stop_tokens)."""
         self.limit = 0
         self.produced = 0
         self.last_prompt_evaluated = 0
@@ -238,6 +240,7 @@ class ParallelDecoder:
         for token in already_said[-llm.last_n_tokens_size :]:
             slot.sampler.accept(token)
         slot.should_stop = should_stop
+        slot.stop_tokens = sampling.stop_tokens
         slot.limit = sampling.max_tokens if sampling.max_tokens > 0 else self._model.n_ctx
         slot.produced = 0
         slot.done = False
@@ -365,7 +368,7 @@ class ParallelDecoder:
         ctx = self._llm._ctx
         for slot, row in rows:
             token = slot.sampler.sample(ctx, row)
-            if is_eog(vocab, token):
+            if is_eog(vocab, token) or token in slot.stop_tokens:
                 slot.done = True
                 continue
             slot.produced += 1

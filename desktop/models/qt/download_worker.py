@@ -87,14 +87,16 @@ class DownloadWorker(QObject):
         download_finished(id, path): every file verified and in place; ``path`` is files[0].
         download_failed(id, reason): a plain sentence (a TransferError's text).
         state_changed(id, state): a :class:`DownloadState` value as str.
-        retry_scheduled(id, seconds): an attempt failed; the next one starts in ``seconds``.
+        retry_scheduled(id, seconds, cause, attempt, attempts): an attempt failed for
+            ``cause`` (transfer.RetryCause or "HTTP <status>"); attempt number ``attempt`` of
+            at most ``attempts`` in a row starts in ``seconds``.
     """
 
     download_progress = Signal(str, "qint64", "qint64", float)
     download_finished = Signal(str, str)
     download_failed = Signal(str, str)
     state_changed = Signal(str, str)
-    retry_scheduled = Signal(str, float)
+    retry_scheduled = Signal(str, float, str, int, int)
     _job_ended = Signal(str, str, str)  # id, outcome or "failed", reason
 
     def __init__(
@@ -207,7 +209,9 @@ class DownloadWorker(QObject):
                         TransferState.DOWNLOADING: DownloadState.DOWNLOADING,
                     }.get(p.state)
                     if p.state is TransferState.RETRYING:
-                        self.retry_scheduled.emit(req.id, float(p.retry_in))
+                        self.retry_scheduled.emit(
+                            req.id, float(p.retry_in), p.cause, p.attempt, p.attempts
+                        )
                     if state is not None and state is not last_state[0]:
                         last_state[0] = state
                         self.state_changed.emit(req.id, state.value)

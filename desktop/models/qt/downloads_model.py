@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import IntEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QByteArray, QLocale, QModelIndex, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QLocale, QModelIndex, QObject, Qt, QTimer, Signal, Slot
 
 from desktop.models.qt.download_worker import (
     DownloadFile,
@@ -24,6 +26,7 @@ from desktop.models.qt.download_worker import (
     DownloadState,
     DownloadWorker,
 )
+from desktop.models.transfer import RetryCause
 from desktop.qtkit.list_model import ModelIndex
 from desktop.qtkit.row_table_model import RowTableModel
 
@@ -53,6 +56,16 @@ class DownloadRow:
     reason: str = ""  # why it failed, a plain sentence
     path: str = ""  # what the library loads once finished
     retry_in: float = 0.0  # RETRYING: seconds until the next attempt, when it was scheduled
+    retry_at: float = 0.0  # RETRYING: the model's clock when it was scheduled
+    cause: str = ""  # RETRYING: why the last attempt failed (transfer.RetryCause, "HTTP 500")
+    attempt: int = 0  # RETRYING: the next attempt's number ...
+    attempts: int = 0  # ... of at most this many in a row
+    data_at: float = 0.0  # DOWNLOADING: the model's clock when bytes last arrived (0: unknown)
+
+
+STALL_SHOWN_AFTER_S = 5.0
+"""A download with no new bytes for this long says it is stalled (with the bytes on disk), long
+before the transfer's own stall timeout ends the attempt."""
 
 
 class DownloadListModel(RowTableModel):
@@ -78,6 +91,8 @@ class DownloadListModel(RowTableModel):
     COLUMNS = 6
 
     _rows: list[DownloadRow]  # made empty by the base
+    clock: Callable[[], float] = staticmethod(time.monotonic)
+    """What stall and retry times are measured with (tests set their own)."""
 
     # -- the table shape --
 
@@ -128,6 +143,7 @@ class DownloadListModel(RowTableModel):
             return row.path
         column = index.column()
         active = row.state in (DownloadState.DOWNLOADING, DownloadState.STALLED)
+        active = active and not self.stalled_for(row)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.TITLE:
                 return row.title
@@ -146,14 +162,54 @@ class DownloadListModel(RowTableModel):
                     return format_duration((row.total - row.done) / row.speed)
                 return ""
             if column == self.STATE:
-                if row.state == DownloadState.RETRYING and row.retry_in > 0:
-                    return self.tr("Retrying in %n s", "", max(1, round(row.retry_in)))
-                return self.state_text(row.state)
+                return self.trouble_text(row) or self.state_text(row.state)
         if role == Qt.ItemDataRole.ToolTipRole:
             if row.reason:
                 return row.reason
             return row.title
         return None
+
+    def stalled_for(self, row: DownloadRow) -> int:
+        """Whole seconds a downloading row has had no new bytes, once that is
+        STALL_SHOWN_AFTER_S or more; else 0."""
+        if row.state != DownloadState.DOWNLOADING or row.data_at <= 0:
+            return 0
+        idle = self.clock() - row.data_at
+        return int(idle) if idle >= STALL_SHOWN_AFTER_S else 0
+
+    def trouble_text(self, row: DownloadRow) -> str:
+        """The state column during trouble: how long a stall has lasted, or when the next
+        attempt starts and why; "" when all is well."""
+        stalled = self.stalled_for(row)
+        if stalled:
+            return self.tr("Stalled — no data for %n s", "", stalled)
+        if row.state != DownloadState.RETRYING or row.retry_in <= 0:
+            return ""
+        left = max(1, math.ceil(row.retry_in - max(0.0, self.clock() - row.retry_at)))
+        waiting = self.tr("Retrying in %n s", "", left)
+        if not row.cause:
+            return waiting
+        return self.tr("{waiting} ({cause}, try {attempt} of {attempts})").format(
+            waiting=waiting,
+            cause=self.cause_text(row.cause),
+            attempt=row.attempt,
+            attempts=row.attempts,
+        )
+
+    def cause_text(self, cause: str) -> str:
+        return {
+            RetryCause.NO_DATA: self.tr("no data"),
+            RetryCause.CONNECTION_LOST: self.tr("connection lost"),
+            RetryCause.ENDED_EARLY: self.tr("connection ended early"),
+            RetryCause.NO_RECONNECT: self.tr("could not reconnect"),
+            RetryCause.WRONG_RANGE: self.tr("wrong range"),
+        }.get(cause, cause)  # "HTTP 500" and the like as they are
+
+    def refresh(self, download_id: str) -> None:
+        """Says the row changed (its times are read from the clock when shown)."""
+        number = self.row_of(download_id)
+        if number >= 0:
+            self.dataChanged.emit(self.index(number, 0), self.index(number, self.COLUMNS - 1))
 
     # -- changes (GUI thread only) --
 
@@ -162,6 +218,9 @@ class DownloadListModel(RowTableModel):
             if row.id == download_id:
                 return number
         return -1
+
+    def rows(self) -> tuple[DownloadRow, ...]:
+        return tuple(self._rows)
 
     def row(self, download_id: str) -> DownloadRow | None:
         number = self.row_of(download_id)
@@ -235,6 +294,11 @@ class DownloadQueue(QObject):
             worker.state_changed.connect(self.on_worker_state_changed)
             worker.retry_scheduled.connect(self.on_worker_retry_scheduled)
         self._reasons: dict[str, str] = {}  # why a kept download failed, kept across restarts
+        self._ticker = QTimer(self)
+        """Each second while a row downloads or waits to retry: stalls and the retry countdown
+        are read from the clock, and a stalled row shows its bytes on disk."""
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self.tick)
         self._restore()
 
     # -- kept across restarts --
@@ -344,13 +408,39 @@ class DownloadQueue(QObject):
     def on_worker_download_progress(
         self, download_id: str, done: int, total: int, speed: float
     ) -> None:
-        self.model.update(download_id, done=done, total=total, speed=speed)
+        row = self.model.row(download_id)
+        changes: dict[str, Any] = {"done": done, "total": total, "speed": speed}
+        if row is not None and (done != row.done or row.data_at <= 0):
+            changes["data_at"] = self.model.clock()
+        self.model.update(download_id, **changes)
 
     @Slot(str, str)
     def on_worker_state_changed(self, download_id: str, state: str) -> None:
-        self.model.update(download_id, state=state)
+        changes: dict[str, Any] = {"state": state}
+        if state == DownloadState.DOWNLOADING.value:
+            changes["data_at"] = self.model.clock()  # (re)connected: a stall counts from now
+        self.model.update(download_id, **changes)
         if state in (DownloadState.FINISHED.value, DownloadState.CANCELLED.value):
             self._forget(download_id)
+        if state in (DownloadState.DOWNLOADING.value, DownloadState.RETRYING.value):
+            self._ticker.start()
+
+    @Slot()
+    def tick(self) -> None:
+        """Shows stalls and the retry countdown as time passes; stops when nothing moves."""
+        moving = False
+        for row in self.model.rows():
+            if row.state not in (DownloadState.DOWNLOADING, DownloadState.RETRYING):
+                continue
+            moving = True
+            request = self._requests.get(row.id)
+            if self.model.stalled_for(row) and request is not None:
+                # What is on disk, not the last report: bytes may have come after it.
+                self.model.update(row.id, done=bytes_on_disk(request), speed=0.0)
+            else:
+                self.model.refresh(row.id)
+        if not moving:
+            self._ticker.stop()
 
     @Slot(str, str)
     def on_worker_download_finished(self, download_id: str, path: str) -> None:
@@ -360,9 +450,20 @@ class DownloadQueue(QObject):
         self._forget(download_id)
         self.download_finished.emit(download_id, path)
 
-    @Slot(str, float)
-    def on_worker_retry_scheduled(self, download_id: str, seconds: float) -> None:
-        self.model.update(download_id, retry_in=seconds, speed=0.0)
+    @Slot(str, float, str, int, int)
+    def on_worker_retry_scheduled(
+        self, download_id: str, seconds: float, cause: str = "", attempt: int = 0, attempts: int = 0
+    ) -> None:
+        self.model.update(
+            download_id,
+            retry_in=seconds,
+            retry_at=self.model.clock(),
+            cause=cause,
+            attempt=attempt,
+            attempts=attempts,
+            speed=0.0,
+        )
+        self._ticker.start()
 
     @Slot(str, str)
     def on_worker_download_failed(self, download_id: str, reason: str) -> None:

@@ -147,6 +147,7 @@ class DownloadsPanel(QWidget):
             DownloadState.QUEUED,
             DownloadState.DOWNLOADING,
             DownloadState.STALLED,
+            DownloadState.RETRYING,  # paused while it waits: the wait ends at once
         )
         self.pause_button.setEnabled(running)
         self.resume_button.setEnabled(state == DownloadState.PAUSED)

@@ -89,6 +89,9 @@ class HubBrowser(QWidget):
         self._client: HubClient | None = None
         self._search_token = 0
         self._activated = False
+        self._calm_status = ""
+        """The last status that was not a problem: what a later success shows again."""
+        self._problem_shown = False
         self.confirm: Callable[[str, str], bool] = self._ask
         """Yes/no question; tests replace it so nothing blocks."""
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
@@ -155,6 +158,8 @@ class HubBrowser(QWidget):
         pane.problem_shown.connect(self.problem_shown)
         self.download_check.download_requested.connect(self.download_requested)
         self.download_check.failed.connect(self._show_problem)
+        for succeeded in (self.files_shown, self.card_shown, self.download_requested):
+            succeeded.connect(self.clear_problem)
         # The pane's parts, under the names the manager and the tests have always used.
         self.repo_title = pane.repo_title
         self.card = pane.card
@@ -202,7 +207,7 @@ class HubBrowser(QWidget):
         self._search_token = 0
         self.starter_model.set_rows(self.starters)
         self._set_results_model(self.starter_model)
-        self.status.setText(
+        self._say(
             self.tr("Suggested models. Search to see everything on {endpoint}.").format(
                 endpoint=str(self.settings.get("hub.endpoint"))
             )
@@ -245,6 +250,8 @@ class HubBrowser(QWidget):
             self.show_starters()
             return
         sort = str(self.sort_box.currentData())
+        # Passing: the table keeps what the last status described until the answer comes.
+        self._problem_shown = False
         self.status.setText(self.tr("Searching…"))
         token = self.start_call(
             lambda client: client.search(query, sort=sort),
@@ -259,11 +266,9 @@ class HubBrowser(QWidget):
         self.results_model.set_rows(found)
         self._set_results_model(self.results_model)
         if found:
-            self.status.setText(
-                self.tr("{count} model(s) with GGUF files.").format(count=len(found))
-            )
+            self._say(self.tr("{count} model(s) with GGUF files.").format(count=len(found)))
         else:
-            self.status.setText(self.tr("No GGUF models match that search."))
+            self._say(self.tr("No GGUF models match that search."))
         self.results_shown.emit()
 
     def _on_search_failed(self, token: int, exc: Exception) -> None:
@@ -294,7 +299,25 @@ class HubBrowser(QWidget):
     def _show_problem(self, exc: Exception) -> None:
         text = self.problem_text(exc)
         self.status.setText(text)
+        self._problem_shown = True
         self.problem_shown.emit(text)
+
+    def _say(self, text: str) -> None:
+        """A status that is not a problem; it is also what a later success goes back to."""
+        self._calm_status = text
+        self._problem_shown = False
+        self.status.setText(text)
+
+    @Slot()
+    def clear_problem(self, *_args: object) -> None:
+        """A hub call succeeded: a problem an earlier call had ("Could not reach …") is stale."""
+        if self._problem_shown:
+            self._say(self._calm_status)
+
+    @Slot(str)
+    def on_download_ended(self, download_id: str) -> None:
+        """A download finished or failed: "… is in the download queue" is no longer true."""
+        self.download_check.forget(download_id)
 
     # -- a repo --
 

@@ -318,6 +318,8 @@ class DownloadCheck(QObject):
         self._start = start
         self._models_dir = models_dir
         self._confirm = confirm
+        self._queued_notes: dict[str, str] = {}
+        """Download id -> the "… is in the download queue" note said when it was queued."""
 
     def start(self) -> None:
         """Read the remote header first; warn about an architecture llama.cpp can't load."""
@@ -387,7 +389,13 @@ class DownloadCheck(QObject):
             for p in chosen.parts
         )
         request = DownloadRequest(f"{repo_id}/{chosen.name}", files, chosen.name)
-        self._pane.files_note.setText(
-            self.tr("{name} is in the download queue.").format(name=chosen.name)
-        )
+        note = self.tr("{name} is in the download queue.").format(name=chosen.name)
+        self._pane.files_note.setText(note)
+        self._queued_notes[request.id] = note
         self.download_requested.emit(request)
+
+    def forget(self, download_id: str) -> None:
+        """The download ended: its "in the download queue" note goes, if it is still shown."""
+        note = self._queued_notes.pop(download_id, None)
+        if note is not None and self._pane.files_note.text() == note:
+            self._pane.files_note.setText("")

@@ -204,8 +204,11 @@ def test_harmony_channels_with_control_tokens(qtbot, worker, tmp_path_factory) -
     recorder = Recorder(worker)
     info = load(qtbot, recorder, path)
     assert info.reasoning == "harmony" and not info.thinking_switchable
-    stops = worker.engine.template.stop_strings  # read while the worker is idle
-    assert "<|return|>" in stops and "<|end|>" not in stops
+    template, model = worker.engine.template, worker.model  # read while the worker is idle
+    # Control tokens: ended by id (never by their text); <|end|> ends a message, not the reply.
+    assert model.control_token("<|return|>") in template.stop_tokens
+    assert model.control_token("<|end|>") not in template.stop_tokens
+    assert "<|return|>" not in template.stop_strings and "<|end|>" not in template.stop_strings
     messages = (ChatMessage(Role.USER, "Hi"),)
     stats = reply(qtbot, recorder, GenerationRequest(2, messages, GREEDY, thinking_budget=5))
     thinking, answer = recorder.text("thinking"), recorder.text("answer")

@@ -301,6 +301,33 @@ def test_the_sources_panel_forgets_a_passage_of_another_branch(
     assert feature.panel.passage.toPlainText() == ""
 
 
+def test_the_sources_panel_follows_the_newest_reply_without_a_click(
+    qtbot, app, docs: Path, tiny_gguf: Path
+) -> None:
+    """The panel kept the previous reply's passage until a citation of the new one was
+    clicked (issue 16 item 19): a new turn clears it and the new reply's passages show."""
+    _ask_with_the_harbour_notes(qtbot, app, docs, tiny_gguf)
+    feature, session = app.documents_feature, app.session
+    feature.show_source(session.messages.rowCount() - 1, 1)
+    assert "Harwick" in feature.panel.passage.toPlainText()
+    cleared: list[bool] = []
+    session.messages.rowsInserted.connect(
+        lambda *_args: cleared.append(feature.panel.current() is None)
+    )
+    type_and_send(qtbot, app, "Which grain does the granary at Elmsford store?")
+    qtbot.waitUntil(lambda: not session.is_streaming, timeout=30_000)
+    assert cleared and all(cleared)  # nothing of the earlier reply while the new one starts
+    model = session.messages
+    newest = model.data(model.index(model.rowCount() - 1, 0), _Roles.SourcesRole)
+    assert newest and feature.panel.current() == newest[0]
+    assert any(Path(source.file).name == "granary.txt" for source in newest)
+    assert newest[0].text.split()[0] in feature.panel.passage.toPlainText()
+    feature.show_source(1, 1)  # an earlier reply's citation, asked for: it stays
+    assert "Harwick" in feature.panel.passage.toPlainText()
+    model.set_meta(model.rowCount() - 1, "another change of the newest reply")
+    assert "Harwick" in feature.panel.passage.toPlainText()
+
+
 def test_nothing_relevant_is_said_in_the_chat_and_to_the_model(
     qtbot, app, docs: Path, tiny_gguf: Path, tmp_path: Path
 ) -> None:

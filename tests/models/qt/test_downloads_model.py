@@ -204,6 +204,87 @@ def test_a_retry_says_when_the_next_attempt_starts() -> None:
     assert _text(queue.model, 0, DownloadListModel.STATE) == "Retrying in 8 s"
 
 
+class Clock:
+    """The model's clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_stall_says_how_long_and_shows_the_bytes_on_disk(tmp_path: Path) -> None:
+    """Long before the transfer's own stall timeout, a row with no new bytes says it is
+    stalled, and how much is on disk, not "Downloading" with the last report (item 15)."""
+    queue = DownloadQueue(None)
+    clock = queue.model.clock = Clock()
+    request = _request(tmp_path)
+    queue.request(request)
+    queue.on_worker_state_changed(request.id, DownloadState.DOWNLOADING.value)
+    queue.on_worker_download_progress(request.id, 100, 1000, 50.0)
+    (tmp_path / "m.gguf.part").write_bytes(b"x" * 700)  # written after the last report
+    clock.now += 4
+    queue.tick()
+    assert _text(queue.model, 0, DownloadListModel.STATE) == "Downloading"
+    clock.now += 3
+    queue.tick()
+    assert _text(queue.model, 0, DownloadListModel.STATE) == "Stalled — no data for 7 s"
+    assert queue.model.index(0, 0).data(Roles.DoneRole) == 700
+    assert _text(queue.model, 0, DownloadListModel.SPEED) == ""
+    assert _text(queue.model, 0, DownloadListModel.TIME_LEFT) == ""
+    queue.on_worker_download_progress(request.id, 800, 1000, 50.0)  # bytes again
+    assert _text(queue.model, 0, DownloadListModel.STATE) == "Downloading"
+
+
+def test_a_retry_counts_down_and_says_why_and_which_try() -> None:
+    queue = DownloadQueue(None)
+    clock = queue.model.clock = Clock()
+    request = _request(Path("/nowhere"))
+    queue.request(request)
+    queue.on_worker_state_changed(request.id, DownloadState.RETRYING.value)
+    queue.on_worker_retry_scheduled(request.id, 8.0, "HTTP 500", 2, 7)
+    assert (
+        _text(queue.model, 0, DownloadListModel.STATE) == "Retrying in 8 s (HTTP 500, try 2 of 7)"
+    )
+    clock.now += 3.2
+    queue.tick()
+    assert (
+        _text(queue.model, 0, DownloadListModel.STATE) == "Retrying in 5 s (HTTP 500, try 2 of 7)"
+    )
+    queue.on_worker_retry_scheduled(request.id, 4.0, "no data", 3, 7)
+    assert _text(queue.model, 0, DownloadListModel.STATE) == "Retrying in 4 s (no data, try 3 of 7)"
+
+
+def test_a_download_can_be_paused_while_it_waits_to_retry(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desktop.models.qt.downloads_panel import DownloadsPanel
+
+    queue = DownloadQueue(None)
+    panel = DownloadsPanel(queue)
+    qtbot.addWidget(panel)
+    request = _request(Path("/nowhere"))
+    queue.request(request)
+    queue.on_worker_state_changed(request.id, DownloadState.RETRYING.value)
+    panel.select(request.id)
+    panel.update_buttons()
+    assert panel.pause_button.isEnabled()
+
+
+def test_the_worker_tells_the_row_why_it_retries(
+    qtbot, hub: FakeHub, worker: DownloadWorker, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    queue = DownloadQueue(worker)
+    request = _hub_request(hub, tmp_path)
+    hub.inject("status", "tiny-F16", code=503, count=1, method="GET")
+    queue.request(request)
+    qtbot.waitUntil(lambda: queue.model.rows()[0].cause == "HTTP 503", timeout=TIMEOUT)
+    row = queue.model.rows()[0]
+    assert (row.attempt, row.attempts) == (2, 7) and row.retry_in > 0
+    qtbot.waitUntil(
+        lambda: queue.model.index(0, 0).data(Roles.StateRole) == "finished", timeout=TIMEOUT
+    )
+
+
 def test_cancelling_a_download_left_by_the_last_run_removes_its_part_files(
     tmp_path: Path,
 ) -> None:

@@ -307,6 +307,37 @@ def test_the_download_button_requests_the_chosen_file(
     assert browser.files_note.text() == "Widget-7B-Q4_K_M.gguf is in the download queue."
 
 
+def test_a_problem_goes_once_the_hub_answers_again(
+    qtbot, browser: HubBrowser, calls: BackgroundCalls, hub: FakeHub
+) -> None:  # type: ignore[no-untyped-def]
+    """ "Could not reach …" stayed after the next call succeeded (issue 16 item 19)."""
+    browser.show_starters()
+    calm = browser.status.text()
+    browser.settings.set("hub.endpoint", "http://127.0.0.1:9")  # nothing listens there
+    with qtbot.waitSignal(browser.problem_shown, timeout=TIMEOUT):
+        browser.search_box.setText("widget")
+        browser.search()
+    assert browser.status.text().startswith("Could not reach")
+    browser.settings.set("hub.endpoint", hub.endpoint)
+    _open_repo(qtbot, browser, calls, "acme/Widget-7B-GGUF")
+    assert browser.status.text() == calm
+
+
+def test_the_queued_note_goes_when_the_download_ends(
+    qtbot, browser: HubBrowser, calls: BackgroundCalls
+) -> None:  # type: ignore[no-untyped-def]
+    """ "… is in the download queue" stayed after the download had finished (item 19)."""
+    _open_repo(qtbot, browser, calls, "acme/Widget-7B-GGUF")
+    _click_row(qtbot, browser.files_view, browser.files_model.row_of("Widget-7B-Q4_K_M.gguf"))
+    with qtbot.waitSignal(browser.download_requested, timeout=TIMEOUT) as requested:
+        browser.download_selected()
+    assert browser.files_note.text() == "Widget-7B-Q4_K_M.gguf is in the download queue."
+    browser.on_download_ended("some/other/download.gguf")
+    assert browser.files_note.text() == "Widget-7B-Q4_K_M.gguf is in the download queue."
+    browser.on_download_ended(requested.args[0].id)
+    assert browser.files_note.text() == ""
+
+
 def test_double_clicking_a_split_model_requests_all_its_parts(
     qtbot, browser: HubBrowser, calls: BackgroundCalls
 ) -> None:  # type: ignore[no-untyped-def]

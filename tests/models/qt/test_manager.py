@@ -256,6 +256,7 @@ def test_download_completes_and_appears_in_the_library(
     qtmodeltester.check(queue.model, force_py=True)
     assert _column(queue.model, 0, DownloadListModel.STATE) == "Done, verified"
     assert manager.library.model.row_of(path) >= 0
+    assert "download queue" not in manager.browser.files_note.text()  # no longer true
     # "Load now" from the banner and from the downloads tab.
     assert manager.banner.isVisibleTo(manager) and "verified" in manager.banner_label.text()
     manager.downloads.select(done.args[0])
