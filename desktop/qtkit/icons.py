@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QDir, QEvent, QSize, Qt, QTemporaryDir
 from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 
@@ -22,7 +22,7 @@ from desktop.qtkit.plain_text import plain_tooltip
 os.environ.setdefault("QT_API", "pyside6")
 import qtawesome  # after QT_API is set
 
-__all__ = ["ICONS", "IconButton", "themed_icon"]
+__all__ = ["ICONS", "IconButton", "icon_file", "themed_icon"]
 
 ICONS: dict[str, str] = {
     "copy": "ph.copy",
@@ -63,6 +63,7 @@ ICONS: dict[str, str] = {
     "link": "ph.link",
     "add": "ph.plus",
     "sliders": "ph.sliders-horizontal",
+    "menu_up": "ph.caret-up",
 }
 """Meaning → Phosphor glyph (qtawesome's ``ph.`` prefix). Add a meaning here, not a glyph in a
 widget."""
@@ -97,6 +98,30 @@ def themed_icon(meaning: str, *, tint: str = "text", palette: QPalette | None = 
     return qtawesome.icon(
         ICONS[meaning], color=colour, color_active=colour, color_disabled=disabled
     )
+
+
+_FILES: dict[tuple[str, str, int], str] = {}
+_FILES_DIR: list[QTemporaryDir] = []  # made on first use, removed when the process ends
+
+
+def icon_file(meaning: str, colour: str, size: int = 16) -> str:
+    """The icon for ``meaning`` drawn in ``colour`` (#rrggbb) as a PNG file of ``size`` pixels
+    (drawn at twice that, for high-DPI screens), for stylesheets, which take images only by
+    path: the arrows of combo and spin boxes. Files are kept for the process's life, one per
+    meaning, colour and size, in a temporary folder removed at exit."""
+    if meaning not in ICONS:
+        raise KeyError(f"no icon for {meaning!r}; add it to desktop/qtkit/icons.py ICONS")
+    key = (meaning, colour, size)
+    if key not in _FILES:
+        if not _FILES_DIR:
+            _FILES_DIR.append(QTemporaryDir(QDir.tempPath() + "/hearthside-icons-XXXXXX"))
+        name = f"{meaning}-{colour.lstrip('#')}-{size}.png"
+        path = _FILES_DIR[0].filePath(name)
+        pixmap = qtawesome.icon(ICONS[meaning], color=colour).pixmap(QSize(2 * size, 2 * size))
+        if not pixmap.save(path, "PNG"):
+            raise OSError(f"could not write {path}")
+        _FILES[key] = path
+    return _FILES[key]
 
 
 class IconButton(QToolButton):

@@ -20,7 +20,9 @@ from desktop.shell.app_settings_dialog import AppSettingsDialog
 def keep_appearance(qapp: QApplication) -> Iterator[None]:
     """Theme tests change the whole application; later tests get it back as it was."""
     palette, font, style = QPalette(qapp.palette()), qapp.font(), qapp.style().name()
+    sheet = qapp.styleSheet()
     yield
+    qapp.setStyleSheet(sheet)
     qapp.setStyle(style)
     qapp.setPalette(palette)
     qapp.setFont(font)
