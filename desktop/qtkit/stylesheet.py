@@ -309,4 +309,8 @@ def _sidebar(t: ColorTokens) -> str:
 {side} QListView::item:hover {{ background: {t.control_hover}; }}
 {side} QListView::item:selected {{ background: {t.selection}; color: {t.text}; }}
 {side} QLabel {{ background: transparent; }}
+{side} QPushButton[flat="true"] {{
+    text-align: left; color: {t.text_muted}; padding-left: {SPACE_S + SPACE_XS // 2}px;
+}}
+{side} QPushButton[flat="true"]:hover {{ color: {t.text}; }}
 """

@@ -13,7 +13,7 @@ the system's fallback happens to pick (often a serif or a bitmap one).
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QFontInfo, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.core.design import DARK, LIGHT, ColorTokens, tokens
@@ -27,8 +27,16 @@ Linux with the Google font, Windows, macOS)."""
 
 
 def with_cjk_fallback(font: QFont) -> QFont:
-    """``font`` with :data:`CJK_FALLBACK` after its own families (once, however often called)."""
+    """``font`` with :data:`CJK_FALLBACK` after its own families (once, however often called).
+
+    The first family is replaced by the font it resolves to: a generic name ("Sans Serif", as
+    Linux desktops without settings report) only resolves on its own, and in a list Qt would
+    skip it and draw Latin text in the first CJK family instead.
+    """
     families = [family for family in font.families() or [font.family()] if family]
+    resolved = QFontInfo(font).family()
+    if families and resolved:
+        families[0] = resolved
     for family in CJK_FALLBACK:
         if family not in families:
             families.append(family)

@@ -68,8 +68,8 @@ __all__ = ["QUOTED_QUERY_CHARS", "SEARCH_DEBOUNCE_MS", "Sidebar"]
 #: Quiet time after the last keystroke before a search is run.
 SEARCH_DEBOUNCE_MS = 150
 
-#: The longest search text quoted in "No chats match …" before it is cut with "…".
 QUOTED_QUERY_CHARS = 40
+"""The longest search text quoted in "No chats match …" before it is cut with "…"."""
 
 
 # -- views ------------------------------------------------------------------------------------
