@@ -64,6 +64,7 @@ ICONS: dict[str, str] = {
     "add": "ph.plus",
     "sliders": "ph.sliders-horizontal",
     "menu_up": "ph.caret-up",
+    "minus": "ph.minus",
 }
 """Meaning → Phosphor glyph (qtawesome's ``ph.`` prefix). Add a meaning here, not a glyph in a
 widget."""

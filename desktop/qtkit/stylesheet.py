@@ -73,6 +73,7 @@ def application_stylesheet(theme: ColorTokens) -> str:
 _R = CONTROL_RADIUS
 _SMALL_R = CONTROL_RADIUS - 2
 _ARROW = SPACE_L + SPACE_XS  # the width of a combo box's or spin box's arrows
+_CHECK = SPACE_L  # a check box's box
 
 
 def _buttons(t: ColorTokens) -> str:
@@ -90,6 +91,7 @@ QPushButton[flat="true"] {{ background: transparent; border-color: transparent; 
 QPushButton[flat="true"]:hover {{ background: {t.control_hover}; }}
 QPushButton[flat="true"]:pressed {{ background: {t.selection}; }}
 QPushButton[flat="true"]:focus {{ border-color: {t.accent}; }}
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QPushButton[{PRIMARY}="true"] {{
     background: {t.accent}; color: {t.on_accent}; border-color: {t.accent};
 }}
@@ -119,10 +121,10 @@ QToolButton[toolButtonStyle="ToolButtonIconOnly"]::menu-indicator {{ image: none
 """
 
 
-def _arrow(selector: str, meaning: str, colour: str) -> str:
-    """An arrow of a combo or spin box: the icon set's caret in ``colour``, as an image file
-    (a stylesheet takes images only by path; see :func:`desktop.qtkit.icons.icon_file`)."""
-    size = SPACE_S + SPACE_XS // 2
+def _arrow(selector: str, meaning: str, colour: str, size: int = SPACE_S + SPACE_XS // 2) -> str:
+    """An icon drawn by the stylesheet (a combo or spin box's arrow, a check box's tick): the
+    icon set's glyph in ``colour``, as an image file (a stylesheet takes images only by path;
+    see :func:`desktop.qtkit.icons.icon_file`)."""
     path = icon_file(meaning, colour, size)
     return f'{selector} {{ image: url("{path}"); width: {size}px; height: {size}px; }}'
 
@@ -171,6 +173,29 @@ QComboBox QAbstractItemView {{
     background: {t.surface}; border: 1px solid {t.border}; padding: {SPACE_XS}px;
     selection-background-color: {t.accent}; selection-color: {t.on_accent}; outline: 0;
 }}
+QCheckBox {{ spacing: {SPACE_S}px; }}
+QCheckBox::indicator {{
+    width: {_CHECK}px; height: {_CHECK}px;
+    border: 1px solid {t.text_disabled}; border-radius: {_SMALL_R}px; background: {t.surface};
+}}
+QCheckBox::indicator:hover {{ border-color: {t.accent}; }}
+QCheckBox::indicator:checked, QCheckBox::indicator:indeterminate {{
+    background: {t.accent}; border-color: {t.accent};
+}}
+{_arrow("QCheckBox::indicator:checked", "check", t.on_accent, _CHECK)}
+{_arrow("QCheckBox::indicator:indeterminate", "minus", t.on_accent, _CHECK)}
+QCheckBox::indicator:disabled {{ background: {t.window}; border-color: {t.border}; }}
+QRadioButton {{ spacing: {SPACE_S}px; }}
+QRadioButton::indicator {{
+    width: {_CHECK}px; height: {_CHECK}px; border-radius: {_CHECK // 2 + 1}px;
+    border: 1px solid {t.text_disabled}; background: {t.surface};
+}}
+QRadioButton::indicator:hover {{ border-color: {t.accent}; }}
+QRadioButton::indicator:checked {{
+    border: {_CHECK // 3}px solid {t.accent}; background: {t.on_accent};
+    width: {_CHECK - 2 * (_CHECK // 3) + 2}px; height: {_CHECK - 2 * (_CHECK // 3) + 2}px;
+}}
+QRadioButton::indicator:disabled {{ background: {t.window}; border-color: {t.border}; }}
 {framed} {{
     background: {t.surface}; color: {t.text};
     border: 1px solid {t.border}; border-radius: {_R}px; padding: {SPACE_XS}px;
