@@ -9,7 +9,9 @@ palette and sets it again when the theme or the text size changes.
 Rules of this sheet, so that it stays out of the way of widgets that paint themselves:
 
 * It names widget classes and their states, never ``QWidget`` or ``*``: a widget no rule names
-  (a label, a chat bubble) keeps drawing from its palette as before.
+  (a label, a chat bubble) keeps drawing from its palette as before. It sets no text colour
+  but the primary button's and the menus', so a muted tool button (setForegroundRole) or a
+  dimmed message's palette still shows.
 * It sets no font sizes, only paddings in pixels from the spacing scale and heights in ``em``,
   so Settings › Text size keeps resizing everything.
 * Variants are dynamic properties (:data:`PRIMARY`, set with :func:`set_variant`) and object
@@ -36,8 +38,8 @@ from desktop.qtkit.icons import icon_file
 __all__ = ["PRIMARY", "SIDEBAR", "application_stylesheet", "set_variant"]
 
 PRIMARY = "primary"
-"""A QPushButton with this property True is the main action of its place, drawn in the accent
-(the side bar's New chat, a dialog's Download)."""
+"""A QPushButton or QToolButton with this property True is the main action of its place, drawn
+in the accent (the side bar's New chat, a dialog's Download); set it with :func:`set_variant`."""
 
 SIDEBAR = "sidebar"
 """The object name of the side bar: its own surface (the window colour) and quiet rows."""
@@ -79,37 +81,26 @@ _CHECK = SPACE_L  # a check box's box
 def _buttons(t: ColorTokens) -> str:
     return f"""
 QPushButton {{
-    background: {t.control}; color: {t.text};
+    background: {t.control};
     border: 1px solid {t.border}; border-radius: {_R}px;
     padding: {SPACE_XS}px {SPACE_M}px; min-height: 1.4em;
 }}
 QPushButton:hover {{ background: {t.control_hover}; }}
 QPushButton:pressed, QPushButton:checked {{ background: {t.selection}; }}
 QPushButton:focus {{ border-color: {t.accent}; }}
-QPushButton:disabled {{ color: {t.text_disabled}; background: {t.window}; }}
+QPushButton:disabled {{ background: {t.window}; }}
 QPushButton[flat="true"] {{ background: transparent; border-color: transparent; }}
 QPushButton[flat="true"]:hover {{ background: {t.control_hover}; }}
 QPushButton[flat="true"]:pressed {{ background: {t.selection}; }}
 QPushButton[flat="true"]:focus {{ border-color: {t.accent}; }}
 QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
-QPushButton[{PRIMARY}="true"] {{
-    background: {t.accent}; color: {t.on_accent}; border-color: {t.accent};
-}}
-QPushButton[{PRIMARY}="true"]:hover, QPushButton[{PRIMARY}="true"]:pressed {{
-    background: {t.accent_hover}; border-color: {t.accent_hover};
-}}
-QPushButton[{PRIMARY}="true"]:focus {{ border-color: {t.text}; }}
-QPushButton[{PRIMARY}="true"]:disabled {{
-    background: {t.border}; border-color: {t.border}; color: {t.text_muted};
-}}
 QToolButton {{
-    background: transparent; color: {t.text};
+    background: transparent;
     border: 1px solid transparent; border-radius: {_R}px; padding: {SPACE_XS}px;
 }}
 QToolButton:hover {{ background: {t.control_hover}; }}
 QToolButton:pressed, QToolButton:checked {{ background: {t.selection}; }}
 QToolButton:focus {{ border-color: {t.accent}; }}
-QToolButton:disabled {{ color: {t.text_disabled}; }}
 QToolButton[popupMode="MenuButtonPopup"], QToolButton[popupMode="InstantPopup"] {{
     padding-right: {_ARROW}px;
 }}
@@ -118,6 +109,19 @@ QToolButton::menu-indicator {{
 }}
 QToolButton[toolButtonStyle="ToolButtonIconOnly"] {{ padding-right: {SPACE_XS}px; }}
 QToolButton[toolButtonStyle="ToolButtonIconOnly"]::menu-indicator {{ image: none; width: 0; }}
+QPushButton[{PRIMARY}="true"], QToolButton[{PRIMARY}="true"] {{
+    background: {t.accent}; color: {t.on_accent}; border-color: {t.accent};
+}}
+QPushButton[{PRIMARY}="true"]:hover, QPushButton[{PRIMARY}="true"]:pressed,
+QToolButton[{PRIMARY}="true"]:hover, QToolButton[{PRIMARY}="true"]:pressed {{
+    background: {t.accent_hover}; border-color: {t.accent_hover};
+}}
+QPushButton[{PRIMARY}="true"]:focus, QToolButton[{PRIMARY}="true"]:focus {{
+    border-color: {t.text};
+}}
+QPushButton[{PRIMARY}="true"]:disabled, QToolButton[{PRIMARY}="true"]:disabled {{
+    background: {t.border}; border-color: {t.border}; color: {t.text_muted};
+}}
 """
 
 
@@ -138,7 +142,7 @@ def _fields(t: ColorTokens) -> str:
     )
     return f"""
 QLineEdit, QComboBox, QAbstractSpinBox {{
-    background: {t.surface}; color: {t.text};
+    background: {t.surface};
     border: 1px solid {t.border}; border-radius: {_R}px;
     padding: {SPACE_XS}px {SPACE_S}px; min-height: 1.4em;
     selection-background-color: {t.accent}; selection-color: {t.on_accent};
@@ -147,7 +151,7 @@ QLineEdit:focus, QComboBox:focus, QAbstractSpinBox:focus {{
     border: 2px solid {t.accent}; padding: {SPACE_XS - 1}px {SPACE_S - 1}px;
 }}
 QLineEdit:disabled, QComboBox:disabled, QAbstractSpinBox:disabled {{
-    color: {t.text_disabled}; background: {t.window};
+    background: {t.window};
 }}
 QComboBox:hover, QAbstractSpinBox:hover {{ border-color: {t.text_disabled}; }}
 QComboBox:focus:hover, QAbstractSpinBox:focus:hover {{ border-color: {t.accent}; }}
@@ -197,7 +201,7 @@ QRadioButton::indicator:checked {{
 }}
 QRadioButton::indicator:disabled {{ background: {t.window}; border-color: {t.border}; }}
 {framed} {{
-    background: {t.surface}; color: {t.text};
+    background: {t.surface};
     border: 1px solid {t.border}; border-radius: {_R}px; padding: {SPACE_XS}px;
     selection-background-color: {t.accent}; selection-color: {t.on_accent};
 }}
@@ -219,7 +223,7 @@ QTableView[frameShape="StyledPanel"] {{
 QListView[frameShape="StyledPanel"]:focus, QTreeView[frameShape="StyledPanel"]:focus,
 QTableView[frameShape="StyledPanel"]:focus {{ border-color: {t.accent}; }}
 QListView {{ padding: {SPACE_XS}px; }}
-QListView::item {{ border-radius: {_R}px; color: {t.text}; }}
+QListView::item {{ border-radius: {_R}px; }}
 QListView::item:hover, QTreeView::item:hover {{ background: {t.control_hover}; }}
 QListView::item:selected, QTreeView::item:selected {{
     background: {t.accent}; color: {t.on_accent};

@@ -38,7 +38,7 @@ def _rule(sheet: str, selector: str) -> str:
 @pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
 def test_the_sheet_is_drawn_from_the_theme_tokens(qapp, theme: ColorTokens) -> None:
     sheet = application_stylesheet(theme)
-    primary = _rule(sheet, f'QPushButton[{PRIMARY}="true"]')
+    primary = _rule(sheet, f'QPushButton[{PRIMARY}="true"], QToolButton[{PRIMARY}="true"]')
     assert f"background: {theme.accent};" in primary
     assert f"color: {theme.on_accent};" in primary
     assert f"background: {theme.control};" in _rule(sheet, "QPushButton")

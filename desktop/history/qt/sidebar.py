@@ -63,13 +63,16 @@ from desktop.qtkit.icons import themed_icon
 from desktop.qtkit.stylesheet import PRIMARY, SIDEBAR, set_variant
 from desktop.store.conversations import SearchHit
 
-__all__ = ["QUOTED_QUERY_CHARS", "SEARCH_DEBOUNCE_MS", "Sidebar"]
+__all__ = ["ICON_MIN_SIZE", "QUOTED_QUERY_CHARS", "SEARCH_DEBOUNCE_MS", "Sidebar"]
 
 #: Quiet time after the last keystroke before a search is run.
 SEARCH_DEBOUNCE_MS = 150
 
 QUOTED_QUERY_CHARS = 40
 """The longest search text quoted in "No chats match …" before it is cut with "…"."""
+
+ICON_MIN_SIZE = 16
+"""The smallest the New chat and Trash icons get, in pixels; they grow with the text size."""
 
 
 # -- views ------------------------------------------------------------------------------------
@@ -419,7 +422,11 @@ class Sidebar(QWidget):
     # -- events -------------------------------------------------------------------------------
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+        if event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.ApplicationPaletteChange,
+            QEvent.Type.FontChange,
+        ):
             self._refresh_icons()
         super().changeEvent(event)
 
@@ -535,7 +542,11 @@ class Sidebar(QWidget):
             self._list.scrollTo(index)
 
     def _refresh_icons(self) -> None:
-        """Icons in the palette's colours (again after light ↔ dark)."""
+        """Icons in the palette's colours (again after light ↔ dark), as tall as a line of
+        text is high (again after Settings › Text size), and never smaller than 16 px."""
+        side = max(ICON_MIN_SIZE, round(self.fontMetrics().height() * 0.9))
+        for button in (self._new_chat, self._trash):
+            button.setIconSize(QSize(side, side))
         palette = self.palette()
         self._new_chat.setIcon(themed_icon("new_chat", tint="on_accent", palette=palette))
         self._trash.setIcon(themed_icon("trash", tint="muted", palette=palette))

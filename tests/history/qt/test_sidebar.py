@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView
 from pytestqt.qtbot import QtBot
 
 from desktop.history.qt.chat_list_model import ConversationListModel
-from desktop.history.qt.sidebar import QUOTED_QUERY_CHARS, Sidebar
+from desktop.history.qt.sidebar import ICON_MIN_SIZE, QUOTED_QUERY_CHARS, Sidebar
 from desktop.qtkit.stylesheet import PRIMARY, SIDEBAR
 from tests.history.qt.test_chat_list_model import conv
 from tests.history.qt.test_search_results import HITS
@@ -318,6 +318,16 @@ def test_the_new_chat_button_is_the_primary_one(sidebar: Sidebar) -> None:
     assert sidebar.trash_button.isFlat()
     assert sidebar.objectName() == SIDEBAR
     assert sidebar.search_field.actions()  # the search icon inside the field
+
+
+def test_the_icons_grow_with_the_text(sidebar: Sidebar) -> None:
+    small = sidebar.new_chat_button.iconSize().height()
+    assert small >= ICON_MIN_SIZE
+    font = sidebar.font()
+    font.setPointSize(font.pointSize() * 3)
+    sidebar.setFont(font)
+    assert sidebar.new_chat_button.iconSize().height() > small
+    assert sidebar.trash_button.iconSize() == sidebar.new_chat_button.iconSize()
 
 
 def test_enter_before_the_pause_searches_first(qtbot: QtBot, sidebar: Sidebar) -> None:
