@@ -130,6 +130,7 @@ class Appearance(QObject):
         self._system_font = with_cjk_fallback(app.font())
         self.theme = "system"
         self.font_size = 0
+        self._base_style = ""
         QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_color_scheme_changed)
 
     def apply(self, theme: str, font_size: int) -> None:
@@ -141,8 +142,9 @@ class Appearance(QObject):
         """
         self.theme = theme if theme in THEMES else "system"
         self.font_size = max(0, int(font_size))
-        if self._app.style().name().lower() != "fusion":
+        if self.base_style() != "fusion":
             self._app.setStyle("Fusion")
+            self._base_style = "fusion"
         dark = is_dark(self.theme)
         palette = dark_palette() if dark else light_palette()
         if palette != self._app.palette():
@@ -158,6 +160,18 @@ class Appearance(QObject):
             self._app.setStyleSheet(sheet)
         if font_changed:
             self._relayout()
+
+    def base_style(self) -> str:
+        """The name of the style the application draws with ("fusion" once applied).
+
+        Under a stylesheet ``QApplication.style()`` is Qt's stylesheet style, which has no name
+        and does not tell which style it wraps; the one set here is remembered instead, and
+        forgotten when someone sets a named style of their own.
+        """
+        name = self._app.style().name().lower()
+        if name:
+            self._base_style = name
+        return self._base_style
 
     def _relayout(self) -> None:
         """Widgets that lay text out by hand re-measure it on a style change, not a font one."""

@@ -71,6 +71,7 @@ def test_appearance_applies_the_sheet_with_the_palette(restore_app: QApplication
     appearance = Appearance(restore_app)
     appearance.apply("dark", 0)
     assert restore_app.styleSheet() == application_stylesheet(DARK)
+    assert appearance.base_style() == "fusion"  # under the sheet, which hides its name
     appearance.apply("light", 0)
     assert restore_app.styleSheet() == application_stylesheet(LIGHT)
     assert restore_app.palette().color(QPalette.ColorRole.Base).name() == LIGHT.surface

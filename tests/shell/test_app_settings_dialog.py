@@ -9,10 +9,12 @@ import pytest
 from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from desktop.core.design import DARK
 from desktop.core.settings import Settings
 from desktop.engine.llama import backend_info
 from desktop.models.hardware import detect, recommend
 from desktop.models.qt.settings_page import ModelDefaultsPage
+from desktop.qtkit.stylesheet import application_stylesheet
 from desktop.shell.app_settings_dialog import AppSettingsDialog
 
 
@@ -23,7 +25,8 @@ def keep_appearance(qapp: QApplication) -> Iterator[None]:
     sheet = qapp.styleSheet()
     yield
     qapp.setStyleSheet(sheet)
-    qapp.setStyle(style)
+    if style:  # "" under a stylesheet: the style it wraps stays
+        qapp.setStyle(style)
     qapp.setPalette(palette)
     qapp.setFont(font)
 
@@ -111,7 +114,8 @@ def test_appearance_persists_and_applies_live(qtbot, app, keep_appearance) -> No
     assert dialog.isVisible()  # Apply keeps the dialog open
     assert qapp.palette().color(QPalette.ColorRole.Window).lightness() < 80
     assert qapp.font().pointSize() == 15
-    assert qapp.style().name().lower() == "fusion"
+    assert app.window.appearance.base_style() == "fusion"
+    assert qapp.styleSheet() == application_stylesheet(DARK)
     saved = Settings(app.settings.path)
     assert saved.get("appearance.theme") == "dark"
     assert saved.get("appearance.font_size") == 15
