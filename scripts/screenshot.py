@@ -15,7 +15,6 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QMimeData, QTimer
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from desktop.app import create
@@ -50,25 +49,9 @@ def wait(ms: int) -> None:
     loop.exec()
 
 
-def dark_palette() -> QPalette:
-    palette = QPalette()
-    for role, color in (
-        (QPalette.ColorRole.Window, "#202124"),
-        (QPalette.ColorRole.WindowText, "#e8eaed"),
-        (QPalette.ColorRole.Base, "#17181a"),
-        (QPalette.ColorRole.AlternateBase, "#2a2b2e"),
-        (QPalette.ColorRole.Text, "#e8eaed"),
-        (QPalette.ColorRole.Button, "#2d2e31"),
-        (QPalette.ColorRole.ButtonText, "#e8eaed"),
-        (QPalette.ColorRole.Highlight, "#3b78e7"),
-        (QPalette.ColorRole.HighlightedText, "#ffffff"),
-        (QPalette.ColorRole.ToolTipBase, "#2d2e31"),
-        (QPalette.ColorRole.ToolTipText, "#e8eaed"),
-        (QPalette.ColorRole.PlaceholderText, "#9aa0a6"),
-        (QPalette.ColorRole.Link, "#8ab4f8"),
-    ):
-        palette.setColor(role, QColor(color))
-    return palette
+def use_theme(hearthside: object, theme: str) -> None:
+    """Light or dark as the app shows it: the palette and the stylesheet (qtkit/theme.py)."""
+    hearthside.window.appearance.apply(theme, 0)  # type: ignore[attr-defined]
 
 
 THOUGHT = (
@@ -104,8 +87,8 @@ def shoot_thinking(app: QApplication, hearthside: object, out: Path) -> None:
     hearthside.history.open_conversation(conversation)
     model = hearthside.session.messages  # type: ignore[attr-defined]
     view = hearthside.chat.chat_view
-    for theme, palette in (("light", app.style().standardPalette()), ("dark", dark_palette())):
-        app.setPalette(palette)
+    for theme in ("light", "dark"):
+        use_theme(hearthside, theme)
         for name, width in (("wide", 1000), ("narrow", 380)):
             window.resize(width, 760)
             wait(300)
@@ -117,7 +100,7 @@ def shoot_thinking(app: QApplication, hearthside: object, out: Path) -> None:
             section.button.click()
             wait(200)
             window.grab().save(str(out / f"thinking-{theme}-{name}-open.png"))
-    app.setPalette(app.style().standardPalette())
+    use_theme(hearthside, "light")
     window.resize(1000, 760)
     row = model.append_message(Role.ASSISTANT, "", streaming=True)
     model.append_thinking_delta(row, THOUGHT[:160])
@@ -164,14 +147,14 @@ def context_scene(hearthside, app: QApplication, out: Path) -> None:
         if hearthside.chat.long_text_offer.isVisible():
             break
         wait(100)
-    for theme, palette in (("light", app.style().standardPalette()), ("dark", dark_palette())):
-        app.setPalette(palette)
+    for theme in ("light", "dark"):
+        use_theme(hearthside, theme)
         for name, width in (("wide", 1000), ("narrow", 380)):
             window.resize(width, 760)
             wait(400)
             window.grab().save(str(out / f"context-{theme}-{name}.png"))
     # Trimmed to fit: the meter turns amber and says what sending will summarize.
-    app.setPalette(app.style().standardPalette())
+    use_theme(hearthside, "light")
     window.resize(1000, 760)
     hearthside.chat.long_text_offer.trim_button().click()
     wait(1500)
@@ -240,8 +223,8 @@ def main() -> int:
             break
         wait(100)
     wait(300)
-    for theme, palette in (("light", app.style().standardPalette()), ("dark", dark_palette())):
-        app.setPalette(palette)
+    for theme in ("light", "dark"):
+        use_theme(hearthside, theme)
         for name, width in (("wide", 1000), ("narrow", 380)):
             window.resize(width, 760)
             wait(300)

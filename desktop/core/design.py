@@ -34,6 +34,9 @@ class ColorTokens:
     danger: str  # a message that cannot fit, "won't fit", errors
     success: str  # "fits", verified
     inline_code: str  # the background of `inline code`
+    control_hover: str  # a button, row or tool button under the mouse
+    selection: str  # the open chat in the side bar, a pressed button: a quiet accent tint
+    accent_hover: str  # the primary button under the mouse or pressed
 
 
 LIGHT = ColorTokens(
@@ -53,6 +56,9 @@ LIGHT = ColorTokens(
     danger="#c62828",
     success="#17733a",
     inline_code="#eaeef2",
+    control_hover="#e8eaee",
+    selection="#dbe6f7",
+    accent_hover="#0856b5",
 )
 
 DARK = ColorTokens(
@@ -72,6 +78,9 @@ DARK = ColorTokens(
     danger="#ff7b72",
     success="#56d364",
     inline_code="#2a313c",
+    control_hover="#2f333a",
+    selection="#23324a",
+    accent_hover="#2862c4",
 )
 
 
@@ -83,6 +92,12 @@ TEXT_TOKENS = ("text", "text_muted", "link", "warning", "danger", "success")
 """Colours text is written in; each must read on every background in BACKGROUND_TOKENS."""
 
 BACKGROUND_TOKENS = ("window", "surface", "surface_raised", "control", "user_bubble")
+
+STATE_TEXT_TOKENS = ("text", "text_muted")
+"""Colours of the text on a row or button in a state (hovered, selected, pressed): titles, dates."""
+
+STATE_BACKGROUND_TOKENS = ("control_hover", "selection")
+"""The backgrounds of those states; each of STATE_TEXT_TOKENS must read on them."""
 
 
 # Spacing and type -------------------------------------------------------------------------------
@@ -97,6 +112,10 @@ TYPE_SCALE = {"caption": 0.85, "body": 1.0, "subtitle": 1.15, "title": 1.4, "dis
 
 RADIUS = 10
 """Corner radius of bubbles, cards and chips, in pixels."""
+
+CONTROL_RADIUS = 6
+"""Corner radius of buttons, fields, list rows and menus' rows, in pixels (the application's
+stylesheet, desktop/qtkit/stylesheet.py)."""
 
 READING_WIDTH = 760
 """The widest a column of chat text gets on a wide window, in pixels (~80 characters)."""

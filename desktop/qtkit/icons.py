@@ -5,24 +5,37 @@ the set can change in one place and every icon of one meaning looks the same eve
 are drawn from a font in the palette's text colours, so they follow light and dark without
 image files; :class:`IconButton` re-tints itself when the palette changes.
 
-qtawesome reaches Qt through QtPy; it is told to use PySide6 before it is imported, so a stray
-PyQt on the machine is never picked up.
+The glyphs come from the Phosphor font that the qtawesome package ships, drawn here with
+QPainter: importing qtawesome itself costs ~0.4 s and loads ctypes, hashlib, platform and
+QtOpenGL (through QtPy), all of which the first frame must not wait for
+(tests/e2e/test_startup.py). The package is only located (``importlib.util.find_spec``), and
+imported only where a frozen build gives no path for it.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
+from pathlib import Path
+from typing import ClassVar
 
-from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QIcon, QPalette
+from PySide6.QtCore import QDir, QEvent, QPoint, QRect, QSize, Qt, QTemporaryDir
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QIcon,
+    QIconEngine,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 
 from desktop.qtkit.plain_text import plain_tooltip
 
-os.environ.setdefault("QT_API", "pyside6")
-import qtawesome  # after QT_API is set
-
-__all__ = ["ICONS", "IconButton", "themed_icon"]
+__all__ = ["ICONS", "IconButton", "icon_file", "themed_icon"]
 
 ICONS: dict[str, str] = {
     "copy": "ph.copy",
@@ -63,6 +76,8 @@ ICONS: dict[str, str] = {
     "link": "ph.link",
     "add": "ph.plus",
     "sliders": "ph.sliders-horizontal",
+    "menu_up": "ph.caret-up",
+    "minus": "ph.minus",
 }
 """Meaning → Phosphor glyph (qtawesome's ``ph.`` prefix). Add a meaning here, not a glyph in a
 widget."""
@@ -70,6 +85,81 @@ widget."""
 TINTS = ("text", "muted", "accent", "on_accent")
 """Which palette colour an icon is drawn in: the text, secondary text, the accent (a selected
 or primary control) or the text on the accent (an icon on the primary button)."""
+
+
+class _Font:
+    """The Phosphor font, added to Qt once, and its glyph names (from qtawesome's charmap)."""
+
+    family: ClassVar[str] = ""
+    codes: ClassVar[dict[str, int]] = {}
+
+    @classmethod
+    def load(cls) -> None:
+        if cls.family:
+            return
+        fonts = _qtawesome_dir() / "fonts"
+        ttf = min(fonts.glob("phosphor-*.ttf"))
+        charmap = min(fonts.glob("phosphor-charmap-*.json"))
+        font_id = QFontDatabase.addApplicationFont(str(ttf))
+        families = QFontDatabase.applicationFontFamilies(font_id)
+        if not families:
+            raise OSError(f"Qt could not load the icon font {ttf}")
+        cls.codes = {
+            name: int(code, 16)
+            for name, code in json.loads(charmap.read_text(encoding="utf-8")).items()
+        }
+        cls.family = families[0]
+
+
+def _qtawesome_dir() -> Path:
+    """The installed qtawesome package's folder, found without running its (slow) import."""
+    spec = importlib.util.find_spec("qtawesome")
+    if spec is not None and spec.origin and Path(spec.origin).is_file():
+        return Path(spec.origin).parent
+    os.environ.setdefault("QT_API", "pyside6")  # QtPy must not pick up a stray PyQt
+    import qtawesome  # a frozen build: the package is bundled, its path known once imported
+
+    return Path(qtawesome.__file__).parent
+
+
+def _glyph(name: str) -> str:
+    """The character for a glyph name in :data:`ICONS` ("ph.copy")."""
+    _Font.load()
+    prefix, _, glyph = name.partition(".")
+    if prefix != "ph" or glyph not in _Font.codes:
+        raise KeyError(f"no Phosphor glyph {name!r}")
+    return chr(_Font.codes[glyph])
+
+
+class _GlyphEngine(QIconEngine):
+    """Draws one glyph of the icon font in one colour (another when its control is disabled),
+    at whatever size is asked, so icons stay sharp at every text size and screen scale."""
+
+    def __init__(self, char: str, colour: QColor, disabled: QColor) -> None:
+        super().__init__()
+        self._char = char
+        self._colour = colour
+        self._disabled = disabled
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        font = QFont(_Font.family)
+        font.setPixelSize(max(1, round(0.875 * rect.height())))
+        painter.save()
+        painter.setFont(font)
+        painter.setPen(self._disabled if mode == QIcon.Mode.Disabled else self._colour)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), self._char)
+        painter.restore()
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        pixmap = QPixmap(size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+        painter.end()
+        return pixmap
+
+    def clone(self) -> QIconEngine:
+        return _GlyphEngine(self._char, self._colour, self._disabled)
 
 
 def _tint(palette: QPalette, tint: str) -> str:
@@ -94,9 +184,32 @@ def themed_icon(meaning: str, *, tint: str = "text", palette: QPalette | None = 
     palette = palette or QApplication.palette()
     colour = _tint(palette, tint)
     disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText).name()
-    return qtawesome.icon(
-        ICONS[meaning], color=colour, color_active=colour, color_disabled=disabled
-    )
+    return QIcon(_GlyphEngine(_glyph(ICONS[meaning]), QColor(colour), QColor(disabled)))
+
+
+_FILES: dict[tuple[str, str, int], str] = {}
+_FILES_DIR: list[QTemporaryDir] = []  # made on first use, removed when the process ends
+
+
+def icon_file(meaning: str, colour: str, size: int = 16) -> str:
+    """The icon for ``meaning`` drawn in ``colour`` (#rrggbb) as a PNG file of ``size`` pixels
+    (drawn at twice that, for high-DPI screens), for stylesheets, which take images only by
+    path: the arrows of combo and spin boxes. Files are kept for the process's life, one per
+    meaning, colour and size, in a temporary folder removed at exit."""
+    if meaning not in ICONS:
+        raise KeyError(f"no icon for {meaning!r}; add it to desktop/qtkit/icons.py ICONS")
+    key = (meaning, colour, size)
+    if key not in _FILES:
+        if not _FILES_DIR:
+            _FILES_DIR.append(QTemporaryDir(QDir.tempPath() + "/hearthside-icons-XXXXXX"))
+        name = f"{meaning}-{colour.lstrip('#')}-{size}.png"
+        path = _FILES_DIR[0].filePath(name)
+        engine = _GlyphEngine(_glyph(ICONS[meaning]), QColor(colour), QColor(colour))
+        pixmap = QIcon(engine).pixmap(QSize(2 * size, 2 * size))
+        if not pixmap.save(path, "PNG"):
+            raise OSError(f"could not write {path}")
+        _FILES[key] = path
+    return _FILES[key]
 
 
 class IconButton(QToolButton):

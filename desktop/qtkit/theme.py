@@ -1,19 +1,48 @@
 """Light, dark or the desktop's scheme, and the text size, applied to the whole application.
 
-Fusion with our own palettes looks the same on every platform, and a palette change reaches
+Fusion with our own palettes and the stylesheet generated from the same tokens
+(desktop/qtkit/stylesheet.py) looks the same on every platform, and a palette change reaches
 every widget as ApplicationPaletteChange, so the chat view re-renders its bubbles (code colours
 depend on whether the palette is dark) without a restart.
+
+The application font keeps the desktop's UI family first and names CJK families after it
+(:data:`CJK_FALLBACK`), so 简体中文 is drawn in a matching sans-serif rather than whatever font
+the system's fallback happens to pick (often a serif or a bitmap one).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QFontInfo, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.core.design import DARK, LIGHT, ColorTokens
+from desktop.core.design import DARK, LIGHT, ColorTokens, tokens
+from desktop.qtkit.stylesheet import application_stylesheet
 
 THEMES = ("system", "light", "dark")
+
+CJK_FALLBACK = ("Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC")
+"""Font families tried, in order, for Chinese text the UI family has no glyphs for (Linux,
+Linux with the Google font, Windows, macOS)."""
+
+
+def with_cjk_fallback(font: QFont) -> QFont:
+    """``font`` with :data:`CJK_FALLBACK` after its own families (once, however often called).
+
+    The first family is replaced by the font it resolves to: a generic name ("Sans Serif", as
+    Linux desktops without settings report) only resolves on its own, and in a list Qt would
+    skip it and draw Latin text in the first CJK family instead.
+    """
+    families = [family for family in font.families() or [font.family()] if family]
+    resolved = QFontInfo(font).family()
+    if families and resolved:
+        families[0] = resolved
+    for family in CJK_FALLBACK:
+        if family not in families:
+            families.append(family)
+    result = QFont(font)
+    result.setFamilies(families)
+    return result
 
 
 def designed_palette(theme: ColorTokens) -> QPalette:
@@ -29,6 +58,7 @@ def designed_palette(theme: ColorTokens) -> QPalette:
         roles.ButtonText: theme.text,
         roles.BrightText: theme.on_accent,
         roles.Highlight: theme.accent,
+        roles.Accent: theme.accent,
         roles.HighlightedText: theme.on_accent,
         roles.ToolTipBase: theme.surface_raised,
         roles.ToolTipText: theme.text,
@@ -97,26 +127,51 @@ class Appearance(QObject):
     def __init__(self, app: QApplication, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._app = app
-        self._system_font = QFont(app.font())
+        self._system_font = with_cjk_fallback(app.font())
         self.theme = "system"
         self.font_size = 0
+        self._base_style = ""
         QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_color_scheme_changed)
 
     def apply(self, theme: str, font_size: int) -> None:
-        """Fusion style, the theme's palette and the text size; only what changed is set."""
+        """Fusion style, the theme's palette and stylesheet and the text size; only what
+        changed is set.
+
+        The stylesheet is set again after a new text size too: its heights are in ``em``, which
+        Qt works out when it polishes a widget, not when its font changes.
+        """
         self.theme = theme if theme in THEMES else "system"
         self.font_size = max(0, int(font_size))
-        if self._app.style().name().lower() != "fusion":
+        if self.base_style() != "fusion":
             self._app.setStyle("Fusion")
-        palette = dark_palette() if is_dark(self.theme) else light_palette()
+            self._base_style = "fusion"
+        dark = is_dark(self.theme)
+        palette = dark_palette() if dark else light_palette()
         if palette != self._app.palette():
             self._app.setPalette(palette)
         font = QFont(self._system_font)
         if self.font_size:
             font.setPointSize(self.font_size)
-        if font != self._app.font():
+        font_changed = font != self._app.font()
+        if font_changed:
             self._app.setFont(font)
+        sheet = application_stylesheet(tokens(dark))
+        if font_changed or sheet != self._app.styleSheet():
+            self._app.setStyleSheet(sheet)
+        if font_changed:
             self._relayout()
+
+    def base_style(self) -> str:
+        """The name of the style the application draws with ("fusion" once applied).
+
+        Under a stylesheet ``QApplication.style()`` is Qt's stylesheet style, which has no name
+        and does not tell which style it wraps; the one set here is remembered instead, and
+        forgotten when someone sets a named style of their own.
+        """
+        name = self._app.style().name().lower()
+        if name:
+            self._base_style = name
+        return self._base_style
 
     def _relayout(self) -> None:
         """Widgets that lay text out by hand re-measure it on a style change, not a font one."""

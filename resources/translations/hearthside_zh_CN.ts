@@ -758,7 +758,7 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="162"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
         <source>Untitled</source>
         <extracomment>Padding inside a row (pixels) and the space between the title and the date.</extracomment>
         <translation>无标题</translation>
@@ -3775,81 +3775,86 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="198"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="237"/>
         <source>New chat</source>
         <extracomment>Quiet time after the last keystroke before a search is run.</extracomment>
         <translation>新建聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="199"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="238"/>
         <source>Start a new chat</source>
         <translation>开始新的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="203"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="244"/>
         <source>Search chats (Ctrl+K)</source>
         <translation>搜索聊天 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="204"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="245"/>
         <source>Search chats</source>
         <translation>搜索聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="219"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="263"/>
         <source>Chats</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="237"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="268"/>
+        <source>No chats yet — start one with New chat or Ctrl+N</source>
+        <translation>还没有聊天——点击“新建聊天”或按 Ctrl+N 开始</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/sidebar.py" line="283"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="242"/>
-        <source>No matches</source>
-        <translation>无匹配结果</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="254"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="302"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="255"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="303"/>
         <source>Deleted chats; restore them or delete them for good</source>
         <translation>已删除的聊天；可以恢复或永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="266"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="316"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="269"/>
-        <location filename="../../desktop/history/qt/sidebar.py" line="357"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="319"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="411"/>
         <source>Pin</source>
         <translation>置顶</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="271"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="321"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="275"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="325"/>
         <source>Rename the selected chat</source>
         <translation>重命名所选聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="276"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="326"/>
         <source>Move the selected chat to the trash</source>
         <translation>将所选聊天移到回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="357"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="411"/>
         <source>Unpin</source>
         <translation>取消置顶</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/sidebar.py" line="551"/>
+        <source>No chats match “{query}”</source>
+        <translation>没有与“{query}”匹配的聊天</translation>
     </message>
 </context>
 <context>

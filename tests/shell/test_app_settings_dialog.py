@@ -9,10 +9,12 @@ import pytest
 from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from desktop.core.design import DARK
 from desktop.core.settings import Settings
 from desktop.engine.llama import backend_info
 from desktop.models.hardware import detect, recommend
 from desktop.models.qt.settings_page import ModelDefaultsPage
+from desktop.qtkit.stylesheet import application_stylesheet
 from desktop.shell.app_settings_dialog import AppSettingsDialog
 
 
@@ -20,8 +22,11 @@ from desktop.shell.app_settings_dialog import AppSettingsDialog
 def keep_appearance(qapp: QApplication) -> Iterator[None]:
     """Theme tests change the whole application; later tests get it back as it was."""
     palette, font, style = QPalette(qapp.palette()), qapp.font(), qapp.style().name()
+    sheet = qapp.styleSheet()
     yield
-    qapp.setStyle(style)
+    qapp.setStyleSheet(sheet)
+    if style:  # "" under a stylesheet: the style it wraps stays
+        qapp.setStyle(style)
     qapp.setPalette(palette)
     qapp.setFont(font)
 
@@ -109,7 +114,8 @@ def test_appearance_persists_and_applies_live(qtbot, app, keep_appearance) -> No
     assert dialog.isVisible()  # Apply keeps the dialog open
     assert qapp.palette().color(QPalette.ColorRole.Window).lightness() < 80
     assert qapp.font().pointSize() == 15
-    assert qapp.style().name().lower() == "fusion"
+    assert app.window.appearance.base_style() == "fusion"
+    assert qapp.styleSheet() == application_stylesheet(DARK)
     saved = Settings(app.settings.path)
     assert saved.get("appearance.theme") == "dark"
     assert saved.get("appearance.font_size") == 15

@@ -1,7 +1,8 @@
 """How the sidebar's rows are drawn: one line per chat, two lines per search hit.
 
 Both delegates draw text as plain text, segment by segment (a snippet is never parsed as HTML),
-on the style's own row background (hover, selection).
+on the style's own row background (hover, selection: rounded, from the application's stylesheet,
+desktop/qtkit/stylesheet.py). Paddings come from the spacing scale (desktop/core/design.py).
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from PySide6.QtCore import (
     QDate,
     QDateTime,
     QLocale,
-    QPointF,
+    QObject,
     QRect,
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QTransform
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -28,8 +29,10 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from desktop.core.design import SPACE_S, SPACE_XS, TYPE_SCALE
 from desktop.history.qt.chat_list_model import ConversationListModel
 from desktop.history.qt.search_results import SearchResultsModel
+from desktop.qtkit.icons import themed_icon
 from desktop.qtkit.list_model import ModelIndex
 
 __all__ = [
@@ -42,25 +45,10 @@ __all__ = [
 
 
 #: Padding inside a row (pixels) and the space between the title and the date.
-_H_PAD = 8
-_V_PAD = 6
-_GAP = 6
-_PIN_SIZE = 12
-
-
-def _pin_path() -> QPainterPath:
-    """A push pin in a unit square, tilted like one stuck in a board."""
-    path = QPainterPath()
-    path.addRoundedRect(0.32, 0.0, 0.36, 0.14, 0.05, 0.05)  # cap
-    path.addRect(0.38, 0.12, 0.24, 0.32)  # body
-    path.addRoundedRect(0.16, 0.42, 0.68, 0.12, 0.05, 0.05)  # collar
-    path.addRect(0.47, 0.52, 0.06, 0.48)  # needle
-    path.setFillRule(Qt.FillRule.WindingFill)
-    turn = QTransform().translate(0.5, 0.5).rotate(35).translate(-0.5, -0.5)
-    return turn.map(path)
-
-
-_PIN = _pin_path()
+_H_PAD = SPACE_S + SPACE_XS // 2
+_V_PAD = SPACE_S
+_GAP = SPACE_S
+_PIN_SIZE = 14
 
 
 def setup_list_view(
@@ -104,11 +92,11 @@ def begin_row(
         group,
         QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text,
     )
-    dim_color = (
-        QColor(text_color)
-        if selected
-        else opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
-    )
+    muted = opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
+    # On a quiet selection (the side bar's tint, text in the text colour) secondary text stays
+    # muted; on the accent it is the selection's own text colour, as muted text would not read.
+    quiet = text_color == opt.palette.color(group, QPalette.ColorRole.Text)
+    dim_color = QColor(text_color) if selected and not quiet else muted
     return opt, group, selected, text_color, dim_color
 
 
@@ -124,8 +112,12 @@ class ConversationDelegate(QStyledItemDelegate):
     """One line per chat: the elided title, then a pin mark and a relative day on the right.
 
     Every row has the same height (the view uses uniform item sizes), so thousands of rows
-    cost nothing until they scroll into view.
+    cost nothing until they scroll into view. The pin is the icon set's, in the date's colour.
     """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pins: dict[str, QIcon] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
         height = option.fontMetrics.height() + 2 * _V_PAD
@@ -133,13 +125,13 @@ class ConversationDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         opt, _group, selected, text_color, dim_color = begin_row(self, painter, option, index)
-        if selected:
+        if selected and dim_color == text_color:
             dim_color.setAlphaF(0.75)
 
         rect = opt.rect.adjusted(_H_PAD, 0, -_H_PAD, 0)
         painter.save()
         small = QFont(opt.font)
-        small.setPointSizeF(max(1.0, opt.font.pointSizeF() * 0.88))
+        small.setPointSizeF(max(1.0, opt.font.pointSizeF() * TYPE_SCALE["caption"]))
         small_metrics = QFontMetrics(small)
         day = self.day_label(index.data(ConversationListModel.Roles.UpdatedAtRole))
         day_width = small_metrics.horizontalAdvance(day)
@@ -154,9 +146,8 @@ class ConversationDelegate(QStyledItemDelegate):
         right -= day_width + _GAP
         if index.data(ConversationListModel.Roles.PinnedRole):
             top = rect.top() + (rect.height() - _PIN_SIZE) // 2
-            pin = QTransform.fromScale(_PIN_SIZE, _PIN_SIZE).map(_PIN)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.fillPath(pin.translated(QPointF(right - _PIN_SIZE + 1, top)), dim_color)
+            pin_rect = QRect(right - _PIN_SIZE + 1, top, _PIN_SIZE, _PIN_SIZE)
+            self.pin_icon(dim_color).paint(painter, pin_rect)
             right -= _PIN_SIZE + _GAP
 
         title = index.data(Qt.ItemDataRole.DisplayRole) or self.tr("Untitled")
@@ -170,6 +161,15 @@ class ConversationDelegate(QStyledItemDelegate):
             elided,
         )
         painter.restore()
+
+    def pin_icon(self, colour: QColor) -> QIcon:
+        """The pin mark in ``colour`` (one icon per colour, made once)."""
+        name = colour.name(QColor.NameFormat.HexArgb)
+        if name not in self._pins:
+            palette = QPalette()
+            palette.setColor(QPalette.ColorRole.ButtonText, colour)
+            self._pins[name] = themed_icon("pin", palette=palette)
+        return self._pins[name]
 
     def day_label(self, timestamp: float | None, today: QDate | None = None) -> str:
         """ "Today", "Yesterday", a weekday within the week, else a short date.
@@ -219,8 +219,8 @@ class SearchResultDelegate(TwoLineDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         opt, group, selected, text_color, dim_color = begin_row(self, painter, option, index)
-        mark_color = QColor(opt.palette.color(group, QPalette.ColorRole.Highlight))
-        mark_color.setAlphaF(0.28)
+        mark_color = QColor(opt.palette.color(group, QPalette.ColorRole.Accent))
+        mark_color.setAlphaF(0.22)
 
         roles = SearchResultsModel.Roles
         rect = self.text_rect(opt)

@@ -35,6 +35,8 @@ from PySide6.QtGui import (
     QContextMenuEvent,
     QKeyEvent,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QPalette,
 )
 from PySide6.QtWidgets import (
@@ -49,6 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.design import SPACE_L, SPACE_S, SPACE_XS
 from desktop.history.qt.chat_list_model import ConversationListModel
 from desktop.history.qt.list_delegates import (
     ConversationDelegate,
@@ -56,12 +59,20 @@ from desktop.history.qt.list_delegates import (
     setup_list_view,
 )
 from desktop.history.qt.search_results import SearchResultsModel
+from desktop.qtkit.icons import themed_icon
+from desktop.qtkit.stylesheet import PRIMARY, SIDEBAR, set_variant
 from desktop.store.conversations import SearchHit
 
-__all__ = ["SEARCH_DEBOUNCE_MS", "Sidebar"]
+__all__ = ["ICON_MIN_SIZE", "QUOTED_QUERY_CHARS", "SEARCH_DEBOUNCE_MS", "Sidebar"]
 
 #: Quiet time after the last keystroke before a search is run.
 SEARCH_DEBOUNCE_MS = 150
+
+QUOTED_QUERY_CHARS = 40
+"""The longest search text quoted in "No chats match …" before it is cut with "…"."""
+
+ICON_MIN_SIZE = 16
+"""The smallest the New chat and Trash icons get, in pixels; they grow with the text size."""
 
 
 # -- views ------------------------------------------------------------------------------------
@@ -85,7 +96,37 @@ class _ConversationView(QListView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._by_key = False
+        self._empty_text = ""
         self.clicked.connect(self.row_clicked)
+
+    def set_empty_text(self, text: str) -> None:
+        """What the list says while it has no rows (plain text, muted, wrapped)."""
+        self._empty_text = text
+        self.viewport().update()
+
+    def shown_empty_text(self) -> str:
+        """The empty-list text while it is shown (no rows), else ""."""
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return self._empty_text
+        return ""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        text = self.shown_empty_text()
+        if not text:
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        area = self.viewport().rect().adjusted(SPACE_S, SPACE_L, -SPACE_S, -SPACE_S)
+        painter.drawText(
+            area,
+            int(
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+            ),
+            text,
+        )
+        painter.end()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.state() != QAbstractItemView.State.EditingState and event.key() in (
@@ -195,14 +236,20 @@ class Sidebar(QWidget):
         self._model.title_edit_requested.connect(self.rename_requested)
         self._results = SearchResultsModel(self)
 
+        self.setObjectName(SIDEBAR)
         self._new_chat = QPushButton(self.tr("New chat"), self)
         self._new_chat.setToolTip(self.tr("Start a new chat"))
+        self._new_chat.setCursor(Qt.CursorShape.PointingHandCursor)
+        set_variant(self._new_chat, PRIMARY)
         self._new_chat.clicked.connect(self.new_chat_requested)
 
         self._search = QLineEdit(self)
         self._search.setPlaceholderText(self.tr("Search chats (Ctrl+K)"))
         self._search.setAccessibleName(self.tr("Search chats"))
         self._search.setClearButtonEnabled(True)
+        self._search_icon = self._search.addAction(
+            themed_icon("search", tint="muted"), QLineEdit.ActionPosition.LeadingPosition
+        )
         self._search.textChanged.connect(self._on_search_text_changed)
         self._search.installEventFilter(self)
 
@@ -220,6 +267,8 @@ class Sidebar(QWidget):
             edit=QAbstractItemView.EditTrigger.EditKeyPressed,
         )
         self._list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._list.setFrameShape(QListView.Shape.NoFrame)
+        self._list.set_empty_text(self.tr("No chats yet — start one with New chat or Ctrl+N"))
         self._list.navigated.connect(self._on_list_navigated)
         self._list.row_clicked.connect(self._on_list_navigated)
         self._list.delete_pressed.connect(self._on_list_delete_pressed)
@@ -237,14 +286,16 @@ class Sidebar(QWidget):
             self.tr("Search results"),
         )
         self._results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._results_view.setFrameShape(QListView.Shape.NoFrame)
         self._results_view.hit_chosen.connect(self._on_hit_chosen)
 
-        self._no_matches = QLabel(self.tr("No matches"), self)
+        # The search text is the user's: the label shows it as plain text, never as markup.
+        self._no_matches = QLabel(self)
+        self._no_matches.setTextFormat(Qt.TextFormat.PlainText)
+        self._no_matches.setWordWrap(True)
         self._no_matches.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self._no_matches.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._no_matches.setContentsMargins(0, 16, 0, 0)
-        self._no_matches.setAutoFillBackground(True)
-        self._no_matches.setBackgroundRole(QPalette.ColorRole.Base)
+        self._no_matches.setContentsMargins(SPACE_S, SPACE_L, SPACE_S, 0)
 
         self._pages = QStackedWidget(self)
         self._pages.addWidget(self._list)
@@ -253,11 +304,13 @@ class Sidebar(QWidget):
 
         self._trash = QPushButton(self.tr("Trash"), self)
         self._trash.setToolTip(self.tr("Deleted chats; restore them or delete them for good"))
+        self._trash.setFlat(True)
         self._trash.clicked.connect(self.trash_requested)
+        self._refresh_icons()
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.setSpacing(6)
+        layout.setContentsMargins(SPACE_S, SPACE_S + SPACE_XS, SPACE_S, SPACE_S)
+        layout.setSpacing(SPACE_S)
         layout.addWidget(self._new_chat)
         layout.addWidget(self._search)
         layout.addWidget(self._pages, 1)
@@ -304,6 +357,10 @@ class Sidebar(QWidget):
     @property
     def no_matches_label(self) -> QLabel:
         return self._no_matches
+
+    def empty_list_text(self) -> str:
+        """What the chat list says while it has no chats ("" once there is one)."""
+        return self._list.shown_empty_text()
 
     @property
     def new_chat_button(self) -> QPushButton:
@@ -363,6 +420,15 @@ class Sidebar(QWidget):
         return menu
 
     # -- events -------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.ApplicationPaletteChange,
+            QEvent.Type.FontChange,
+        ):
+            self._refresh_icons()
+        super().changeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._search and event.type() == QEvent.Type.KeyPress:
@@ -475,10 +541,25 @@ class Sidebar(QWidget):
         if scroll:
             self._list.scrollTo(index)
 
+    def _refresh_icons(self) -> None:
+        """Icons in the palette's colours (again after light ↔ dark), as tall as a line of
+        text is high (again after Settings › Text size), and never smaller than 16 px."""
+        side = max(ICON_MIN_SIZE, round(self.fontMetrics().height() * 0.9))
+        for button in (self._new_chat, self._trash):
+            button.setIconSize(QSize(side, side))
+        palette = self.palette()
+        self._new_chat.setIcon(themed_icon("new_chat", tint="on_accent", palette=palette))
+        self._trash.setIcon(themed_icon("trash", tint="muted", palette=palette))
+        self._search_icon.setIcon(themed_icon("search", tint="muted", palette=palette))
+
     def _update_page(self) -> None:
-        if not self._search.text().strip():
+        query = self._search.text().strip()
+        if not query:
             self._pages.setCurrentWidget(self._list)
         elif self._results.rowCount() == 0 and not self._results_pending:
+            if len(query) > QUOTED_QUERY_CHARS:
+                query = query[: QUOTED_QUERY_CHARS - 1] + "…"
+            self._no_matches.setText(self.tr("No chats match “{query}”").format(query=query))
             self._pages.setCurrentWidget(self._no_matches)
         else:
             # While a search is pending the previous results stay up instead of flashing

@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView
 from pytestqt.qtbot import QtBot
 
 from desktop.history.qt.chat_list_model import ConversationListModel
-from desktop.history.qt.sidebar import Sidebar
+from desktop.history.qt.sidebar import ICON_MIN_SIZE, QUOTED_QUERY_CHARS, Sidebar
+from desktop.qtkit.stylesheet import PRIMARY, SIDEBAR
 from tests.history.qt.test_chat_list_model import conv
 from tests.history.qt.test_search_results import HITS
 
@@ -229,7 +230,7 @@ def test_results_replace_the_list_and_open_hits(qtbot: QtBot, sidebar: Sidebar) 
 
     sidebar.set_search_results([])
     assert sidebar.no_matches_label.isVisible()
-    assert sidebar.no_matches_label.text() == "No matches"
+    assert sidebar.no_matches_label.text() == "No chats match “match”"
     assert not results.isVisible()
     with qtbot.assertNotEmitted(sidebar.search_hit_activated):
         qtbot.keyClick(field, Qt.Key.Key_Return)
@@ -247,6 +248,86 @@ def test_no_matches_waits_for_the_answer(qtbot: QtBot, sidebar: Sidebar) -> None
     assert not sidebar.no_matches_label.isVisible()  # asked, not answered yet
     sidebar.set_search_results([])
     assert sidebar.no_matches_label.isVisible()
+
+
+def test_no_matches_quotes_the_search_as_plain_text(qtbot: QtBot, sidebar: Sidebar) -> None:
+    label = sidebar.no_matches_label
+    sidebar.search_field.setText("<b>x</b>")
+    sidebar.set_search_results([])
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert label.text() == "No chats match “<b>x</b>”"
+    sidebar.search_field.setText("y" * 200)
+    sidebar.set_search_results([])
+    assert label.text() == "No chats match “" + "y" * (QUOTED_QUERY_CHARS - 1) + "…”"
+
+
+def test_an_empty_chat_list_says_how_to_start(qtbot: QtBot) -> None:
+    sidebar = Sidebar()
+    qtbot.addWidget(sidebar)
+    sidebar.resize(260, 400)
+    sidebar.show()
+    qtbot.waitExposed(sidebar)
+    view = sidebar.conversation_view
+    empty = sidebar.empty_list_text()
+    assert empty == "No chats yet — start one with New chat or Ctrl+N"
+    blank = _ink(view)
+    assert blank > 0  # the text is drawn in the list's viewport
+
+    sidebar.model().upsert(conv(1, updated=1))
+    assert sidebar.empty_list_text() == ""
+    sidebar.model().remove(1)
+    assert sidebar.empty_list_text() == empty
+
+
+def _ink(view: QListView) -> int:
+    """How many pixels of the viewport differ from its top-left corner (its background)."""
+    image = view.viewport().grab().toImage()
+    background = image.pixelColor(0, 0)
+    return sum(
+        image.pixelColor(x, y) != background
+        for x in range(0, image.width(), 2)
+        for y in range(0, min(image.height(), 80), 2)
+    )
+
+
+def test_the_empty_list_text_goes_when_a_chat_arrives(qtbot: QtBot) -> None:
+    sidebar = Sidebar()
+    qtbot.addWidget(sidebar)
+    sidebar.resize(260, 400)
+    sidebar.show()
+    qtbot.waitExposed(sidebar)
+    assert _ink(sidebar.conversation_view) > 0
+    sidebar.model().set_conversations([conv(1, updated=1)])
+    sidebar.conversation_view.setCurrentIndex(QModelIndex())
+    sidebar.conversation_view.clearSelection()
+    with_row = sidebar.conversation_view.viewport().grab().toImage()
+    # The one row is drawn at the top; below it the viewport is blank again.
+    row_height = sidebar.conversation_view.visualRect(sidebar.model().index(0, 0)).height()
+    below = {
+        with_row.pixelColor(x, y).name()
+        for x in range(0, with_row.width(), 2)
+        for y in range(row_height + 2, min(with_row.height(), 80), 2)
+    }
+    assert len(below) == 1
+
+
+def test_the_new_chat_button_is_the_primary_one(sidebar: Sidebar) -> None:
+    assert sidebar.new_chat_button.property(PRIMARY) is True
+    assert not sidebar.new_chat_button.icon().isNull()
+    assert not sidebar.trash_button.icon().isNull()
+    assert sidebar.trash_button.isFlat()
+    assert sidebar.objectName() == SIDEBAR
+    assert sidebar.search_field.actions()  # the search icon inside the field
+
+
+def test_the_icons_grow_with_the_text(sidebar: Sidebar) -> None:
+    small = sidebar.new_chat_button.iconSize().height()
+    assert small >= ICON_MIN_SIZE
+    font = sidebar.font()
+    font.setPointSize(font.pointSize() * 3)
+    sidebar.setFont(font)
+    assert sidebar.new_chat_button.iconSize().height() > small
+    assert sidebar.trash_button.iconSize() == sidebar.new_chat_button.iconSize()
 
 
 def test_enter_before_the_pause_searches_first(qtbot: QtBot, sidebar: Sidebar) -> None:

@@ -1,0 +1,345 @@
+"""The application's Qt stylesheet, generated from the design tokens (desktop/core/design.py).
+
+Fusion with our palettes gives every widget the right colours; this stylesheet gives them the
+shapes of a current desktop app: rounded buttons and fields with an accent focus ring, a primary
+button in the accent colour, flat tool buttons, thin scroll bars, rounded list selection, quiet
+tabs, menus and group boxes. :class:`desktop.qtkit.theme.Appearance` sets it together with the
+palette and sets it again when the theme or the text size changes.
+
+Rules of this sheet, so that it stays out of the way of widgets that paint themselves:
+
+* It names widget classes and their states, never ``QWidget`` or ``*``: a widget no rule names
+  (a label, a chat bubble) keeps drawing from its palette as before. It sets no text colour
+  but the primary button's and the menus', so a muted tool button (setForegroundRole) or a
+  dimmed message's palette still shows.
+* It sets no font sizes, only paddings in pixels from the spacing scale and heights in ``em``,
+  so Settings › Text size keeps resizing everything.
+* Variants are dynamic properties (:data:`PRIMARY`, set with :func:`set_variant`) and object
+  names (:data:`SIDEBAR`), not stylesheets on single widgets.
+* Only framed text views and lists (``frameShape`` StyledPanel) get a border; the chat's
+  frameless views (messages, the thinking text) get none.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from desktop.core.design import (
+    CONTROL_RADIUS,
+    SPACE_L,
+    SPACE_M,
+    SPACE_S,
+    SPACE_XL,
+    SPACE_XS,
+    ColorTokens,
+)
+from desktop.qtkit.icons import icon_file
+
+__all__ = ["PRIMARY", "SIDEBAR", "application_stylesheet", "set_variant"]
+
+PRIMARY = "primary"
+"""A QPushButton or QToolButton with this property True is the main action of its place, drawn
+in the accent (the side bar's New chat, a dialog's Download); set it with :func:`set_variant`."""
+
+SIDEBAR = "sidebar"
+"""The object name of the side bar: its own surface (the window colour) and quiet rows."""
+
+
+def set_variant(widget: QWidget, name: str, on: bool = True) -> None:
+    """Turn a stylesheet variant (a dynamic property such as :data:`PRIMARY`) on or off, and
+    re-polish the widget so the change shows at once (Qt matches properties when it polishes)."""
+    widget.setProperty(name, on)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
+def application_stylesheet(theme: ColorTokens) -> str:
+    """The stylesheet for one theme's colours."""
+    return "\n".join(
+        part(theme)
+        for part in (
+            _buttons,
+            _fields,
+            _item_views,
+            _scroll_bars,
+            _menus,
+            _tabs_and_groups,
+            _chrome,
+            _sidebar,
+        )
+    )
+
+
+_R = CONTROL_RADIUS
+_SMALL_R = CONTROL_RADIUS - 2
+_ARROW = SPACE_L + SPACE_XS  # the width of a combo box's or spin box's arrows
+_CHECK = SPACE_L  # a check box's box
+
+
+def _buttons(t: ColorTokens) -> str:
+    return f"""
+QPushButton {{
+    background: {t.control};
+    border: 1px solid {t.border}; border-radius: {_R}px;
+    padding: {SPACE_XS}px {SPACE_M}px; min-height: 1.4em;
+}}
+QPushButton:hover {{ background: {t.control_hover}; }}
+QPushButton:pressed, QPushButton:checked {{ background: {t.selection}; }}
+QPushButton:focus {{ border-color: {t.accent}; }}
+QPushButton:disabled {{ background: {t.window}; }}
+QPushButton[flat="true"] {{ background: transparent; border-color: transparent; }}
+QPushButton[flat="true"]:hover {{ background: {t.control_hover}; }}
+QPushButton[flat="true"]:pressed {{ background: {t.selection}; }}
+QPushButton[flat="true"]:focus {{ border-color: {t.accent}; }}
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
+QToolButton {{
+    background: transparent;
+    border: 1px solid transparent; border-radius: {_R}px; padding: {SPACE_XS}px;
+}}
+QToolButton:hover {{ background: {t.control_hover}; }}
+QToolButton:pressed, QToolButton:checked {{ background: {t.selection}; }}
+QToolButton:focus {{ border-color: {t.accent}; }}
+QToolButton[popupMode="MenuButtonPopup"], QToolButton[popupMode="InstantPopup"] {{
+    padding-right: {_ARROW}px;
+}}
+QToolButton::menu-indicator {{
+    subcontrol-origin: padding; subcontrol-position: center right; right: {SPACE_XS}px;
+}}
+QToolButton[toolButtonStyle="ToolButtonIconOnly"] {{ padding-right: {SPACE_XS}px; }}
+QToolButton[toolButtonStyle="ToolButtonIconOnly"]::menu-indicator {{ image: none; width: 0; }}
+QPushButton[{PRIMARY}="true"], QToolButton[{PRIMARY}="true"] {{
+    background: {t.accent}; color: {t.on_accent}; border-color: {t.accent};
+}}
+QPushButton[{PRIMARY}="true"]:hover, QPushButton[{PRIMARY}="true"]:pressed,
+QToolButton[{PRIMARY}="true"]:hover, QToolButton[{PRIMARY}="true"]:pressed {{
+    background: {t.accent_hover}; border-color: {t.accent_hover};
+}}
+QPushButton[{PRIMARY}="true"]:focus, QToolButton[{PRIMARY}="true"]:focus {{
+    border-color: {t.text};
+}}
+QPushButton[{PRIMARY}="true"]:disabled, QToolButton[{PRIMARY}="true"]:disabled {{
+    background: {t.border}; border-color: {t.border}; color: {t.text_muted};
+}}
+"""
+
+
+def _arrow(selector: str, meaning: str, colour: str, size: int = SPACE_S + SPACE_XS // 2) -> str:
+    """An icon drawn by the stylesheet (a combo or spin box's arrow, a check box's tick): the
+    icon set's glyph in ``colour``, as an image file (a stylesheet takes images only by path;
+    see :func:`desktop.qtkit.icons.icon_file`)."""
+    path = icon_file(meaning, colour, size)
+    return f'{selector} {{ image: url("{path}"); width: {size}px; height: {size}px; }}'
+
+
+def _fields(t: ColorTokens) -> str:
+    framed = ", ".join(
+        f'{cls}[frameShape="StyledPanel"]' for cls in ("QTextEdit", "QPlainTextEdit")
+    )
+    framed_focus = ", ".join(
+        f'{cls}[frameShape="StyledPanel"]:focus' for cls in ("QTextEdit", "QPlainTextEdit")
+    )
+    return f"""
+QLineEdit, QComboBox, QAbstractSpinBox {{
+    background: {t.surface};
+    border: 1px solid {t.border}; border-radius: {_R}px;
+    padding: {SPACE_XS}px {SPACE_S}px; min-height: 1.4em;
+    selection-background-color: {t.accent}; selection-color: {t.on_accent};
+}}
+QLineEdit:focus, QComboBox:focus, QAbstractSpinBox:focus {{
+    border: 2px solid {t.accent}; padding: {SPACE_XS - 1}px {SPACE_S - 1}px;
+}}
+QLineEdit:disabled, QComboBox:disabled, QAbstractSpinBox:disabled {{
+    background: {t.window};
+}}
+QComboBox:hover, QAbstractSpinBox:hover {{ border-color: {t.text_disabled}; }}
+QComboBox:focus:hover, QAbstractSpinBox:focus:hover {{ border-color: {t.accent}; }}
+QComboBox::drop-down {{
+    subcontrol-origin: padding; subcontrol-position: center right;
+    border: none; width: {_ARROW}px;
+}}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{
+    subcontrol-origin: border; width: {_ARROW}px; border: none; background: transparent;
+}}
+QAbstractSpinBox::up-button {{ subcontrol-position: top right; }}
+QAbstractSpinBox::down-button {{ subcontrol-position: bottom right; }}
+QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover {{
+    background: {t.control_hover};
+}}
+{_arrow("QComboBox::down-arrow", "menu_down", t.text_muted)}
+{_arrow("QAbstractSpinBox::down-arrow", "menu_down", t.text_muted)}
+{_arrow("QAbstractSpinBox::up-arrow", "menu_up", t.text_muted)}
+{_arrow("QComboBox::down-arrow:disabled", "menu_down", t.text_disabled)}
+{_arrow("QAbstractSpinBox::down-arrow:disabled", "menu_down", t.text_disabled)}
+{_arrow("QAbstractSpinBox::up-arrow:disabled", "menu_up", t.text_disabled)}
+QComboBox QAbstractItemView {{
+    background: {t.surface}; border: 1px solid {t.border}; padding: {SPACE_XS}px;
+    selection-background-color: {t.accent}; selection-color: {t.on_accent}; outline: 0;
+}}
+QCheckBox {{ spacing: {SPACE_S}px; }}
+QCheckBox::indicator {{
+    width: {_CHECK}px; height: {_CHECK}px;
+    border: 1px solid {t.text_disabled}; border-radius: {_SMALL_R}px; background: {t.surface};
+}}
+QCheckBox::indicator:hover {{ border-color: {t.accent}; }}
+QCheckBox::indicator:checked, QCheckBox::indicator:indeterminate {{
+    background: {t.accent}; border-color: {t.accent};
+}}
+{_arrow("QCheckBox::indicator:checked", "check", t.on_accent, _CHECK)}
+{_arrow("QCheckBox::indicator:indeterminate", "minus", t.on_accent, _CHECK)}
+QCheckBox::indicator:disabled {{ background: {t.window}; border-color: {t.border}; }}
+QRadioButton {{ spacing: {SPACE_S}px; }}
+QRadioButton::indicator {{
+    width: {_CHECK}px; height: {_CHECK}px; border-radius: {_CHECK // 2 + 1}px;
+    border: 1px solid {t.text_disabled}; background: {t.surface};
+}}
+QRadioButton::indicator:hover {{ border-color: {t.accent}; }}
+QRadioButton::indicator:checked {{
+    border: {_CHECK // 3}px solid {t.accent}; background: {t.on_accent};
+    width: {_CHECK - 2 * (_CHECK // 3) + 2}px; height: {_CHECK - 2 * (_CHECK // 3) + 2}px;
+}}
+QRadioButton::indicator:disabled {{ background: {t.window}; border-color: {t.border}; }}
+{framed} {{
+    background: {t.surface};
+    border: 1px solid {t.border}; border-radius: {_R}px; padding: {SPACE_XS}px;
+    selection-background-color: {t.accent}; selection-color: {t.on_accent};
+}}
+{framed_focus} {{ border-color: {t.accent}; }}
+"""
+
+
+def _item_views(t: ColorTokens) -> str:
+    return f"""
+QAbstractItemView {{
+    outline: 0;
+    selection-background-color: {t.accent}; selection-color: {t.on_accent};
+    alternate-background-color: {t.surface_raised};
+}}
+QListView[frameShape="StyledPanel"], QTreeView[frameShape="StyledPanel"],
+QTableView[frameShape="StyledPanel"] {{
+    background: {t.surface}; border: 1px solid {t.border}; border-radius: {_R}px;
+}}
+QListView[frameShape="StyledPanel"]:focus, QTreeView[frameShape="StyledPanel"]:focus,
+QTableView[frameShape="StyledPanel"]:focus {{ border-color: {t.accent}; }}
+QListView {{ padding: {SPACE_XS}px; }}
+QListView::item {{ border-radius: {_R}px; }}
+QListView::item:hover, QTreeView::item:hover {{ background: {t.control_hover}; }}
+QListView::item:selected, QTreeView::item:selected {{
+    background: {t.accent}; color: {t.on_accent};
+}}
+QHeaderView::section {{
+    background: {t.window}; color: {t.text_muted};
+    border: none; border-bottom: 1px solid {t.border}; border-right: 1px solid {t.border};
+    padding: {SPACE_XS}px {SPACE_S}px;
+}}
+QHeaderView::section:last {{ border-right: none; }}
+QTableView {{ gridline-color: {t.border}; }}
+QTableCornerButton::section {{ background: {t.window}; border: none; }}
+"""
+
+
+def _scroll_bars(t: ColorTokens) -> str:
+    return f"""
+QScrollBar:vertical {{
+    background: transparent; border: none; width: {SPACE_M}px; margin: 0;
+}}
+QScrollBar:horizontal {{
+    background: transparent; border: none; height: {SPACE_M}px; margin: 0;
+}}
+QScrollBar::handle:vertical {{
+    background: {t.border}; border-radius: {SPACE_XS}px; min-height: 2em; margin: {SPACE_XS // 2}px;
+}}
+QScrollBar::handle:horizontal {{
+    background: {t.border}; border-radius: {SPACE_XS}px; min-width: 2em; margin: {SPACE_XS // 2}px;
+}}
+QScrollBar::handle:hover, QScrollBar::handle:pressed {{ background: {t.text_disabled}; }}
+QScrollBar::add-line, QScrollBar::sub-line {{
+    width: 0; height: 0; border: none; background: none;
+}}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
+"""
+
+
+def _menus(t: ColorTokens) -> str:
+    return f"""
+QMenuBar {{ background: {t.window}; color: {t.text}; padding: {SPACE_XS // 2}px; }}
+QMenuBar::item {{
+    background: transparent; padding: {SPACE_XS}px {SPACE_S}px; border-radius: {_SMALL_R}px;
+}}
+QMenuBar::item:selected, QMenuBar::item:pressed {{ background: {t.control_hover}; }}
+QMenu {{
+    background: {t.surface_raised}; color: {t.text};
+    border: 1px solid {t.border}; padding: {SPACE_XS}px;
+}}
+QMenu::item {{
+    background: transparent; border-radius: {_SMALL_R}px;
+    padding: {SPACE_XS + 2}px {SPACE_XL}px {SPACE_XS + 2}px {SPACE_M}px;
+}}
+QMenu::item:selected {{ background: {t.accent}; color: {t.on_accent}; }}
+QMenu::item:disabled {{ color: {t.text_disabled}; background: transparent; }}
+QMenu::separator {{ height: 1px; background: {t.border}; margin: {SPACE_XS}px {SPACE_S}px; }}
+QMenu::icon {{ padding-left: {SPACE_S}px; }}
+QMenu::indicator {{ width: 1em; height: 1em; padding-left: {SPACE_S}px; }}
+QToolTip {{
+    background: {t.surface_raised}; color: {t.text};
+    border: 1px solid {t.border}; padding: {SPACE_XS}px {SPACE_S}px;
+}}
+"""
+
+
+def _tabs_and_groups(t: ColorTokens) -> str:
+    return f"""
+QTabWidget::pane {{
+    border: 1px solid {t.border}; border-radius: {_R}px; top: -1px;
+}}
+QTabBar::tab {{
+    background: transparent; color: {t.text_muted};
+    border: none; border-bottom: 2px solid transparent;
+    padding: {SPACE_S}px {SPACE_M}px; margin-right: {SPACE_XS}px;
+}}
+QTabBar::tab:hover {{ color: {t.text}; border-bottom-color: {t.border}; }}
+QTabBar::tab:selected {{ color: {t.text}; border-bottom-color: {t.accent}; }}
+QTabBar::tab:disabled {{ color: {t.text_disabled}; }}
+QGroupBox {{
+    border: 1px solid {t.border}; border-radius: {_R}px;
+    margin-top: 1.4em; padding: {SPACE_S}px;
+}}
+QGroupBox::title {{
+    subcontrol-origin: margin; subcontrol-position: top left;
+    left: {SPACE_M}px; padding: 0 {SPACE_XS}px; color: {t.text};
+}}
+"""
+
+
+def _chrome(t: ColorTokens) -> str:
+    return f"""
+QStatusBar {{ background: {t.window}; border-top: 1px solid {t.border}; }}
+QStatusBar::item {{ border: none; }}
+QSplitter::handle {{ background: {t.window}; }}
+QSplitter::handle:horizontal {{ border-right: 1px solid {t.border}; }}
+QSplitter::handle:vertical {{ border-bottom: 1px solid {t.border}; }}
+QProgressBar {{
+    background: {t.control_hover}; color: {t.text};
+    border: none; border-radius: {SPACE_XS}px; text-align: center;
+}}
+QProgressBar::chunk {{ background: {t.accent}; border-radius: {SPACE_XS}px; }}
+"""
+
+
+def _sidebar(t: ColorTokens) -> str:
+    side = f"#{SIDEBAR}"
+    return f"""
+{side} QListView {{
+    background: transparent; border: none; padding: 0;
+    selection-background-color: {t.selection}; selection-color: {t.text};
+}}
+{side} QListView::item {{ border-radius: {_R}px; }}
+{side} QListView::item:hover {{ background: {t.control_hover}; }}
+{side} QListView::item:selected {{ background: {t.selection}; color: {t.text}; }}
+{side} QLabel {{ background: transparent; }}
+{side} QPushButton[flat="true"] {{
+    text-align: left; color: {t.text_muted}; padding-left: {SPACE_S + SPACE_XS // 2}px;
+}}
+{side} QPushButton[flat="true"]:hover {{ color: {t.text}; }}
+"""

@@ -1,0 +1,116 @@
+"""qtkit.stylesheet and its use by Appearance: one stylesheet per theme, from the tokens, with
+no fixed text sizes; applied with the palette and again on a theme or text-size change."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QFontInfo, QPalette
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from desktop.core.design import DARK, LIGHT, ColorTokens
+from desktop.qtkit.stylesheet import PRIMARY, application_stylesheet, set_variant
+from desktop.qtkit.theme import CJK_FALLBACK, Appearance, with_cjk_fallback
+
+
+@pytest.fixture
+def restore_app(qapp: QApplication) -> Iterator[QApplication]:
+    """Appearance changes the whole application; later tests get it back as it was."""
+    palette, font = QPalette(qapp.palette()), qapp.font()
+    sheet, style = qapp.styleSheet(), qapp.style().name()
+    yield qapp
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+    qapp.setFont(font)
+
+
+def _rule(sheet: str, selector: str) -> str:
+    """The body of the first rule whose selector list is exactly ``selector``."""
+    match = re.search(re.escape(selector) + r"\s*\{([^}]*)\}", sheet)
+    assert match, f"no rule for {selector}"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+def test_the_sheet_is_drawn_from_the_theme_tokens(qapp, theme: ColorTokens) -> None:
+    sheet = application_stylesheet(theme)
+    primary = _rule(sheet, f'QPushButton[{PRIMARY}="true"], QToolButton[{PRIMARY}="true"]')
+    assert f"background: {theme.accent};" in primary
+    assert f"color: {theme.on_accent};" in primary
+    assert f"background: {theme.control};" in _rule(sheet, "QPushButton")
+    assert theme.accent in _rule(sheet, "QLineEdit:focus, QComboBox:focus, QAbstractSpinBox:focus")
+    assert f"background: {theme.selection};" in _rule(sheet, "#sidebar QListView::item:selected")
+    # Every colour in the sheet is one of the theme's tokens (or transparent).
+    colours = set(re.findall(r"#[0-9a-fA-F]{6}\b", sheet))
+    tokens = {getattr(theme, name) for name in theme.__dataclass_fields__}
+    assert colours <= tokens, colours - tokens
+
+
+def test_the_themes_get_different_sheets(qapp) -> None:
+    assert application_stylesheet(LIGHT) != application_stylesheet(DARK)
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+def test_the_sheet_sets_no_text_size(qapp, theme: ColorTokens) -> None:
+    sheet = application_stylesheet(theme)
+    assert "font-size" not in sheet and "font:" not in sheet
+    assert not re.search(r"\d\s*pt\b", sheet)  # only px paddings and em heights
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+def test_arrow_images_exist(qapp, theme: ColorTokens) -> None:
+    for path in re.findall(r'url\("([^"]+)"\)', application_stylesheet(theme)):
+        assert Path(path).is_file(), path
+
+
+def test_appearance_applies_the_sheet_with_the_palette(restore_app: QApplication) -> None:
+    appearance = Appearance(restore_app)
+    appearance.apply("dark", 0)
+    assert restore_app.styleSheet() == application_stylesheet(DARK)
+    assert appearance.base_style() == "fusion"  # under the sheet, which hides its name
+    appearance.apply("light", 0)
+    assert restore_app.styleSheet() == application_stylesheet(LIGHT)
+    assert restore_app.palette().color(QPalette.ColorRole.Base).name() == LIGHT.surface
+
+
+def test_text_size_still_works_under_the_sheet(qtbot, restore_app: QApplication) -> None:
+    appearance = Appearance(restore_app)
+    appearance.apply("light", 0)
+    button = QPushButton("Text size")
+    qtbot.addWidget(button)
+    button.show()
+    small = button.sizeHint().height()
+    appearance.apply("light", 24)
+    assert restore_app.font().pointSize() == 24
+    assert button.font().pointSize() == 24
+    assert button.sizeHint().height() > small  # heights in em follow the text
+    appearance.apply("light", 0)
+    assert button.sizeHint().height() == small
+
+
+def test_a_primary_button_is_drawn_in_the_accent(qtbot, restore_app: QApplication) -> None:
+    Appearance(restore_app).apply("light", 0)
+    button = QPushButton("Go")
+    qtbot.addWidget(button)
+    set_variant(button, PRIMARY)
+    button.resize(120, 40)
+    button.show()
+    qtbot.waitExposed(button)
+    image = button.grab().toImage()
+    centre = image.pixelColor(image.width() // 6, image.height() // 2)
+    assert centre.name() == LIGHT.accent
+
+
+def test_the_font_falls_back_to_cjk_families(restore_app: QApplication) -> None:
+    font = with_cjk_fallback(restore_app.font())
+    families = font.families()
+    assert families[0] == QFontInfo(restore_app.font()).family()  # the UI font stays first
+    assert families[-len(CJK_FALLBACK) :] == list(CJK_FALLBACK)
+    assert with_cjk_fallback(font).families() == families  # once, however often
+    appearance = Appearance(restore_app)
+    appearance.apply("light", 14)
+    assert list(CJK_FALLBACK) == restore_app.font().families()[-len(CJK_FALLBACK) :]
