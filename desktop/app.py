@@ -43,7 +43,6 @@ from desktop.engine.llama import BackendInfo
 from desktop.engine.starter import starter_installed
 from desktop.history.qt.feature import HistoryFeature
 from desktop.models.qt.feature import ModelsFeature
-from desktop.models.qt.services import BROWSE_TAB
 from desktop.models.settings_map import models_folder
 from desktop.qtkit.gui_gc import GuiThreadCollector
 from desktop.qtkit.plain_text import plain_message_box
@@ -303,6 +302,13 @@ def register_rpc(settings: Settings) -> None:
         logging.getLogger(__name__).warning("RPC servers not used: %s", problem)
 
 
+def offer_recommendation(hearthside: Hearthside) -> None:
+    """Names the recommended model under the welcome page's and the empty chat's button."""
+    caption = hearthside.models.recommended.caption()
+    hearthside.models.welcome.set_recommendation(caption)
+    hearthside.chat.empty_chat.set_recommendation(caption)
+
+
 def first_run_defaults(settings: Settings, backend: BackendInfo) -> dict[str, object]:
     """The hardware check: load defaults that suit this computer, stored as global settings.
 
@@ -378,7 +384,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     for feature in (chat, models, history, documents_feature, server, remote):
         feature.install(window)
     chat.chat_view.source_requested.connect(documents_feature.show_source)
-    chat.empty_chat.download_requested.connect(lambda: models.show_model_manager(BROWSE_TAB))
+    chat.empty_chat.download_requested.connect(models.recommended.open)
     if settings.problem:
         window.show_error(
             QCoreApplication.translate("MainWindow", "Settings were reset"), settings.problem
@@ -411,6 +417,9 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     # Queued to the window's slot on the GUI thread, which tells the app through its signal.
     worker.backend_found.connect(window.set_backend)
     window.backend_changed.connect(hearthside.on_backend_known)
+    # Which model *Download a recommended model* opens, named under the button: after the first
+    # frame (the catalog and the curated list are not for start-up).
+    hearthside.when_backend_known(lambda: offer_recommendation(hearthside))
     # The threads start, and the backend is asked for, once the window has painted its first
     # frame: llama_cpp's import (and the index's) would otherwise compete with building and
     # painting the window for the GIL.

@@ -2,22 +2,29 @@
 
 Its buttons start the three ways to a model (the starter, a file, the model manager's Browse
 tab); the models feature (desktop/models/qt/feature.py) connects them and gives the page to the
-shell.
+shell, and names the recommended model for this computer under the page once it knows it.
+
+The title is a step of the type scale (desktop/core/design.py) above the app font, kept there
+when the user changes Settings › Text size (desktop/qtkit/scaled_label.py).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.core.design import SPACE_M, SPACE_S
 from desktop.engine.starter import starter_installed
+from desktop.qtkit.icons import themed_icon
+from desktop.qtkit.scaled_label import ScaledLabel
 
 __all__ = ["WelcomePage"]
 
 
 class WelcomePage(QWidget):
-    """Title, one sentence, three buttons (starter, open a file, download) and a hint.
+    """Title, one sentence, three buttons (starter, open a file, download the recommended model),
+    which model that is, and a hint.
 
     Signals:
         None (connect the buttons: starter_button, open_button, download_button).
@@ -27,12 +34,9 @@ class WelcomePage(QWidget):
         super().__init__(parent)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        title = QLabel(self.tr("Welcome to Hearthside"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.8)
-        title.setFont(font)
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        outer.addWidget(title)
+        self.title = ScaledLabel(self.tr("Welcome to Hearthside"), "display", bold=True)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(self.title)
         self.text = QLabel(
             self.tr(
                 "Chat with a language model that runs on this computer, offline. "
@@ -42,9 +46,9 @@ class WelcomePage(QWidget):
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(self.text)
-        outer.addSpacing(12)
+        outer.addSpacing(SPACE_M)
         buttons = QHBoxLayout()
-        buttons.setSpacing(12)
+        buttons.setSpacing(SPACE_M)
         buttons.addStretch(1)
         self.starter_button = QPushButton(self.tr("Use the starter model (offline)"))
         self.starter_button.setDefault(True)
@@ -59,11 +63,25 @@ class WelcomePage(QWidget):
         self.download_button = QPushButton(self.tr("Download a recommended model"))
         buttons.addWidget(self.download_button)
         buttons.addStretch(1)
-        for button in (self.starter_button, self.open_button, self.download_button):
+        self._icons = (
+            (self.starter_button, "model"),
+            (self.open_button, "open_file"),
+            (self.download_button, "download"),
+        )
+        self._tint_icons()
+        for button, _meaning in self._icons:
             button.setMinimumHeight(int(button.sizeHint().height() * 1.4))
             button.setMinimumWidth(button.sizeHint().width() + 24)
         outer.addLayout(buttons)
-        outer.addSpacing(12)
+        self.recommendation = QLabel()
+        self.recommendation.setTextFormat(Qt.TextFormat.PlainText)
+        self.recommendation.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.recommendation.setWordWrap(True)
+        self.recommendation.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.recommendation.hide()
+        outer.addSpacing(SPACE_S)
+        outer.addWidget(self.recommendation)
+        outer.addSpacing(SPACE_M)
         hint = QLabel(
             self.tr(
                 "Models are GGUF files, for example from Hugging Face. The starter model is a "
@@ -80,3 +98,17 @@ class WelcomePage(QWidget):
         hint_row.addStretch(1)
         outer.addLayout(hint_row)
         outer.addStretch(2)
+
+    def _tint_icons(self) -> None:
+        for button, meaning in self._icons:
+            button.setIcon(themed_icon(meaning, palette=self.palette()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._tint_icons()
+
+    def set_recommendation(self, text: str) -> None:
+        """Says which model *Download a recommended model* opens ("" hides the line)."""
+        self.recommendation.setText(text)
+        self.recommendation.setVisible(bool(text))

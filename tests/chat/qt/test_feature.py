@@ -7,6 +7,7 @@ from desktop.chat.protocol import PromptInfo, ReplyFailure, ReplyProblem
 from desktop.chat.qt.session import ChatSettings
 from desktop.core.conversation import FinishReason, Role
 from desktop.engine.llama import SamplingOptions
+from desktop.models.qt.services import BROWSE_TAB
 
 
 def test_it_puts_its_widgets_and_actions_in_the_shell(app) -> None:
@@ -110,17 +111,18 @@ def test_an_empty_chat_says_what_to_do_rather_than_showing_an_empty_pane(
     assert app.window.pages.currentIndex() == 1
     assert chat.chat_area.currentWidget() is chat.empty_chat
     assert app.session.model_info.name in chat.empty_chat.model_label.text()
-    assert chat.empty_chat.demo_note.isHidden()
+    assert chat.empty_chat.demo_note.isHidden() and chat.empty_chat.demo_badge.isHidden()
     chat.empty_chat.set_model(replace(app.session.model_info, is_demo=True))
-    assert "demo" in chat.empty_chat.model_label.text()
+    assert not chat.empty_chat.demo_badge.isHidden()
+    assert chat.empty_chat.demo_badge.text() == "Demo"
     starter = replace(app.session.model_info, is_demo=True, name="Gemma 3 270M (demo)")
     chat.empty_chat.set_model(starter)
-    assert chat.empty_chat.model_label.text().count("demo") == 1
+    assert chat.empty_chat.model_label.text() == "Gemma 3 270M"  # the badge says "Demo"
     assert not chat.empty_chat.demo_note.isHidden()
     opened: list[int] = []
     app.models.show_model_manager = lambda tab=None: opened.append(tab)
     chat.empty_chat.download_button.click()
-    assert opened  # the model manager's Browse tab
+    assert opened == [BROWSE_TAB]
     chat.empty_chat.prompt_buttons[0].click()
     assert chat.chat_area.currentWidget() is chat.chat_view
     assert app.session.messages.row_data(0).content == chat.empty_chat.prompt_buttons[0].text()
