@@ -67,7 +67,7 @@
 <context>
     <name>ModelDefaultsPage</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
         <source>{cores} physical cores → %n threads</source>
         <translation>
             <numerusform>{cores} physical cores → %n thread</numerusform>
@@ -75,7 +75,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
         <source>%n threads found → %n threads</source>
         <translation>
             <numerusform>%n thread found → %n thread</numerusform>
@@ -135,7 +135,15 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="294"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="204"/>
+        <source>Chats you delete wait here for %n days, so you can restore them.</source>
+        <translation>
+            <numerusform>Chats you delete wait here for %n day, so you can restore them.</numerusform>
+            <numerusform>Chats you delete wait here for %n days, so you can restore them.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="306"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete %n chat forever? This cannot be undone.</numerusform>
@@ -143,7 +151,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="308"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="320"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete the %n chat in the trash forever? This cannot be undone.</numerusform>

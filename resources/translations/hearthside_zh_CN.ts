@@ -82,120 +82,120 @@
 <context>
     <name>AppSettingsDialog</name>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="110"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="111"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="113"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="114"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="120"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="121"/>
         <source>Folders and downloads</source>
         <translation>文件夹和下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="145"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="156"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="157"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="147"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="147"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="148"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="150"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="152"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
         <source> pt</source>
         <translation> 磅</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="155"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="160"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="161"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="163"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="164"/>
         <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
         <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="175"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="176"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="179"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="197"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="180"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="198"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="185"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="186"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="191"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="334"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="192"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="327"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="195"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="196"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="201"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="202"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="204"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="205"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="212"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="213"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="289"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="282"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="293"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="286"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="313"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="306"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
@@ -1060,54 +1060,60 @@
 <context>
     <name>EmptyChat</name>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="40"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="142"/>
         <source>Start a conversation</source>
+        <extracomment>Below this width the cards stack in one column (an 800-px window with the chat list open).</extracomment>
         <translation>开始对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="51"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="146"/>
+        <source>Hearthside runs a language model on this computer, offline.</source>
+        <translation>Hearthside 在这台电脑上离线运行语言模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="156"/>
         <source>This is the small demo model. It is not trained to chat, so it often repeats or continues your words. For real answers, download a recommended model.</source>
         <translation>这是小型演示模型。它没有经过对话训练，常常会重复或接着写你的话。想得到真正的回答，请下载推荐的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="58"/>
-        <source>Try one of these:</source>
-        <translation>试试这些：</translation>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="166"/>
+        <source>Try one of these</source>
+        <translation>试试这些</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="63"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="174"/>
         <source>Explain how a rainbow forms, in two sentences.</source>
         <translation>用两句话解释彩虹是怎样形成的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="64"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="175"/>
         <source>Write a short poem about the sea.</source>
         <translation>写一首关于大海的短诗。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="65"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="176"/>
         <source>Give me three ideas for a rainy weekend.</source>
         <translation>给我三个雨天周末的点子。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="72"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="184"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="104"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="219"/>
+        <source>Demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="221"/>
+        <source>The small starter model, for trying the app</source>
+        <translation>小型入门模型，用于试用本应用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="261"/>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="106"/>
-        <source>Model: {name} · demo</source>
-        <translation>模型：{name} · 演示</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="108"/>
-        <source>Model: {name}</source>
-        <translation>模型：{name}</translation>
     </message>
 </context>
 <context>
@@ -1354,67 +1360,67 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>推荐模型。搜索可查看 {endpoint} 上的全部模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="248"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="261"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="263"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="276"/>
         <source>{count} model(s) with GGUF files.</source>
         <translation>{count} 个含 GGUF 文件的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="266"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="279"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="278"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="291"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="281"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="294"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="282"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="295"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="284"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="297"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="286"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="299"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="288"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="301"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="290"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="303"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="292"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="305"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="339"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="352"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="340"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="353"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -1516,82 +1522,82 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="123"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="124"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="124"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="125"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="125"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="126"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="126"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="127"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="127"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="128"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="128"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="181"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="182"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="183"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="184"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="193"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="194"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="193"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="194"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="203"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="204"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="207"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="208"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -1599,133 +1605,138 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="263"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="264"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
         <location filename="../../desktop/models/qt/library_view.py" line="267"/>
-        <source>No models yet. Download one from the Browse tab, add a .gguf file, or drop one here.</source>
-        <translation>还没有模型。可在“浏览”标签页下载，添加 .gguf 文件，或将文件拖放到这里。</translation>
+        <source>No models yet.</source>
+        <translation>还没有模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="275"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="270"/>
+        <source>Download one from the Browse tab, add a .gguf file with Add file…, or drop one here.</source>
+        <translation>请在“浏览”标签页下载一个，用“添加文件…”添加 .gguf 文件，或把文件拖放到这里。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/library_view.py" line="283"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="277"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="285"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="279"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="287"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="281"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="289"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="283"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="291"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="326"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="334"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="344"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="352"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="365"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="373"/>
         <source>{count} model(s), {size} on disk. Models folder: {folder}</source>
         <translation>{count} 个模型，占用磁盘 {size}。模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="369"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="377"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="412"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="420"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="413"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="421"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="415"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="423"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="420"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="428"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="421"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="429"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="441"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="441"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="439"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="447"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="458"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="466"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="473"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="481"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="476"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="484"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="484"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="492"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="492"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="500"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="497"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="502"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="505"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="510"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="503"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="511"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -1777,41 +1788,41 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="227"/>
+        <location filename="../../desktop/app.py" line="226"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="384"/>
+        <location filename="../../desktop/app.py" line="390"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="451"/>
+        <location filename="../../desktop/app.py" line="460"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="452"/>
+        <location filename="../../desktop/app.py" line="461"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="489"/>
+        <location filename="../../desktop/app.py" line="498"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="533"/>
+        <location filename="../../desktop/app.py" line="542"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="538"/>
+        <location filename="../../desktop/app.py" line="547"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
@@ -2090,206 +2101,206 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelDefaultsPage</name>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="53"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="54"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="81"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="82"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="88"/>
         <source>RPC servers must be written host:port, separated by commas: {bad}</source>
         <translation>RPC 服务器须写成 主机:端口，用逗号分隔：{bad}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="96"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="97"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
         <source>{n} GB</source>
         <translation>{n} GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="100"/>
         <source>Memory (RAM)</source>
         <translation>内存 (RAM)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="101"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="102"/>
         <source>{cores} cores, {threads} threads</source>
         <translation>{cores} 核，{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="105"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="106"/>
         <source>{threads} threads</source>
         <translation>{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="107"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="108"/>
         <source>Processor</source>
         <translation>处理器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="109"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="110"/>
         <source>{backend}: yes</source>
         <translation>{backend}：支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="111"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="112"/>
         <source>no (this llama.cpp build runs on the CPU only)</source>
         <translation>不支持（此 llama.cpp 版本仅在 CPU 上运行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="113"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="114"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="116"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="117"/>
         <source>Defaults for models without their own settings</source>
         <translation>未单独设置的模型使用的默认值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="122"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="123"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="124"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="125"/>
         <source>{ram} GB RAM → context {n}</source>
         <translation>{ram} GB 内存 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="126"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="127"/>
         <source>RAM unknown → context {n}</source>
         <translation>内存未知 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="128"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="129"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="131"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="132"/>
         <source>{backend} offload works → GPU layers auto</source>
         <translation>{backend} 卸载可用 → GPU 层数自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="134"/>
         <source>CPU-only llama.cpp → GPU layers none</source>
         <translation>llama.cpp 仅支持 CPU → 不使用 GPU 层</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="136"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="140"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="141"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
         <source>{cores} physical cores → %n threads</source>
         <translation>
             <numerusform>{cores} 个物理核心 → %n 个线程</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
         <source>%n threads found → %n threads</source>
         <translation>
             <numerusform>找到 %n 个线程 → %n 个线程</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="148"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="149"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="151"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
         <source>Leave out the oldest turns</source>
         <translation>略去最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="153"/>
         <source>Summarize the oldest turns</source>
         <translation>总结最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="155"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="156"/>
         <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
         <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="159"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
         <source>Long conversations</source>
         <translation>长对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="161"/>
         <source>Start on the reply while I type</source>
         <translation>边输入边准备回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="164"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="165"/>
         <source>The model reads your message as you type it, so its reply starts as soon as you send. It uses the processor (or GPU) while you type.</source>
         <translation>模型会在你输入时读取消息，发送后立即开始回复。输入期间会占用处理器（或 GPU）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="168"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="169"/>
         <source>Typing</source>
         <translation>输入时</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="171"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="172"/>
         <source>host:port, host:port (optional)</source>
         <translation>主机:端口, 主机:端口（可选）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="174"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="175"/>
         <source>Other computers running llama.cpp&apos;s rpc-server: a model loaded next spreads its layers over them. Needs llama.cpp built with RPC; hearthside --diagnose says whether it is and whether each server answers.</source>
         <translation>运行 llama.cpp rpc-server 的其他计算机：接下来加载的模型会把它的层分布到这些计算机上。需要启用了 RPC 的 llama.cpp 构建；hearthside --diagnose 会说明是否启用，以及每台服务器是否有响应。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="179"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="180"/>
         <source>RPC servers</source>
         <translation>RPC 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="181"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="182"/>
         <source>Use recommended values</source>
         <translation>使用推荐值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="184"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="185"/>
         <source>Sampling and system prompt…</source>
         <translation>采样与系统提示词…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="186"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="187"/>
         <source>Default sampling settings and system prompt for models without their own</source>
         <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="195"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="196"/>
         <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
         <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="214"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="215"/>
         <source>models without their own settings</source>
         <translation>未单独设置的模型</translation>
     </message>
@@ -2297,18 +2308,18 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelFit</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="88"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="89"/>
         <source>Fits</source>
         <extracomment>Mid-tone colours that read on light and dark backgrounds alike.</extracomment>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="89"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="90"/>
         <source>Tight</source>
         <translation>勉强</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="90"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="91"/>
         <source>Won&apos;t fit</source>
         <translation>放不下</translation>
     </message>
@@ -2721,134 +2732,134 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelsFeature</name>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="156"/>
+        <location filename="../../desktop/models/qt/feature.py" line="158"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="161"/>
+        <location filename="../../desktop/models/qt/feature.py" line="163"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="166"/>
+        <location filename="../../desktop/models/qt/feature.py" line="168"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="169"/>
+        <location filename="../../desktop/models/qt/feature.py" line="171"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="172"/>
+        <location filename="../../desktop/models/qt/feature.py" line="174"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="181"/>
+        <location filename="../../desktop/models/qt/feature.py" line="183"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="182"/>
+        <location filename="../../desktop/models/qt/feature.py" line="184"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="188"/>
-        <location filename="../../desktop/models/qt/feature.py" line="419"/>
+        <location filename="../../desktop/models/qt/feature.py" line="190"/>
+        <location filename="../../desktop/models/qt/feature.py" line="421"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="199"/>
+        <location filename="../../desktop/models/qt/feature.py" line="201"/>
         <source>Loading… %p%</source>
         <translation>正在加载… %p%</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="200"/>
+        <location filename="../../desktop/models/qt/feature.py" line="202"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="262"/>
+        <location filename="../../desktop/models/qt/feature.py" line="264"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="264"/>
+        <location filename="../../desktop/models/qt/feature.py" line="266"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="321"/>
+        <location filename="../../desktop/models/qt/feature.py" line="323"/>
         <source>Models in your library</source>
         <translation>模型库中的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="340"/>
+        <location filename="../../desktop/models/qt/feature.py" line="342"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="360"/>
+        <location filename="../../desktop/models/qt/feature.py" line="362"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="362"/>
+        <location filename="../../desktop/models/qt/feature.py" line="364"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="378"/>
+        <location filename="../../desktop/models/qt/feature.py" line="380"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="380"/>
+        <location filename="../../desktop/models/qt/feature.py" line="382"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="381"/>
+        <location filename="../../desktop/models/qt/feature.py" line="383"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="395"/>
+        <location filename="../../desktop/models/qt/feature.py" line="397"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="430"/>
+        <location filename="../../desktop/models/qt/feature.py" line="432"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="434"/>
+        <location filename="../../desktop/models/qt/feature.py" line="436"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="439"/>
+        <location filename="../../desktop/models/qt/feature.py" line="441"/>
         <source>On {host}</source>
         <translation>在 {host} 上</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="457"/>
+        <location filename="../../desktop/models/qt/feature.py" line="459"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="460"/>
+        <location filename="../../desktop/models/qt/feature.py" line="462"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="476"/>
-        <location filename="../../desktop/models/qt/feature.py" line="482"/>
+        <location filename="../../desktop/models/qt/feature.py" line="478"/>
+        <location filename="../../desktop/models/qt/feature.py" line="484"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -3039,6 +3050,34 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/history/qt/pdf_export.py" line="244"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
+    </message>
+</context>
+<context>
+    <name>RecommendedModel</name>
+    <message>
+        <location filename="../../desktop/models/qt/recommended.py" line="62"/>
+        <source>under 1 GB</source>
+        <translation>小于 1 GB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/recommended.py" line="63"/>
+        <source>1–3 GB</source>
+        <translation>1–3 GB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/recommended.py" line="64"/>
+        <source>3–6 GB</source>
+        <translation>3–6 GB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/recommended.py" line="65"/>
+        <source>over 6 GB</source>
+        <translation>大于 6 GB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/recommended.py" line="68"/>
+        <source>Recommended for this computer: {name} ({size})</source>
+        <translation>推荐给这台电脑：{name}（{size}）</translation>
     </message>
 </context>
 <context>
@@ -3485,97 +3524,97 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerSettingsPage</name>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="67"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="68"/>
         <source>Local server</source>
         <translation>本地服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="82"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="83"/>
         <source>The key is kept in the system keychain.</source>
         <translation>密钥保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="85"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="86"/>
         <source>No system keychain was found, so the key is kept in Hearthside&apos;s settings file, which only your user account can read.</source>
         <translation>未找到系统钥匙串,因此密钥保存在 Hearthside 的设置文件中,只有你的用户帐户可以读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="119"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="120"/>
         <source>Other computers may only use the server with an API key: make one with New key.</source>
         <translation>其他计算机只能凭 API 密钥使用服务器:请点击“新密钥”生成一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="122"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="123"/>
         <source>The server&apos;s port must be a number from {low} to {high}.</source>
         <translation>服务器端口必须是 {low} 到 {high} 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="126"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="127"/>
         <source>“{origin}” is not a web origin. Write its scheme, host and port, such as http://localhost:3000, one per line.</source>
         <translation>“{origin}”不是网页来源。请写明协议、主机和端口,例如 http://localhost:3000,每行一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="136"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="137"/>
         <source>Other programs (editors, note apps, scripts) can use the loaded model through an OpenAI-compatible API on this computer while Hearthside is open.</source>
         <translation>在 Hearthside 打开期间,其他程序(编辑器、笔记应用、脚本)可以通过本机上兼容 OpenAI 的 API 使用已加载的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="143"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="144"/>
         <source>Run the local API server</source>
         <translation>运行本地 API 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="152"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="153"/>
         <source>The default is {port} (8080 is often taken by other tools).</source>
         <translation>默认端口为 {port}(8080 常被其他工具占用)。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="156"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="157"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="158"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="159"/>
         <source>Allow other computers on my network</source>
         <translation>允许我网络中的其他计算机访问</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="164"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="165"/>
         <source>Anyone on your network who has the API key can use the model, and requests travel unencrypted (HTTP). Off: only programs on this computer can connect.</source>
         <translation>你网络中任何持有 API 密钥的人都可以使用该模型,且请求以未加密的方式(HTTP)传输。关闭时:只有本机上的程序可以连接。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="178"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="179"/>
         <source>Ask programs on this computer for the key too</source>
         <translation>本机上的程序也需要提供密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="187"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="188"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="189"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="190"/>
         <source>New key</source>
         <translation>新密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="191"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="192"/>
         <source>Programs that use the old key need the new one once you save.</source>
         <translation>保存后,使用旧密钥的程序需要改用新密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="195"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="196"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="205"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="206"/>
         <source>Allowed web pages</source>
         <translation>允许的网页</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="210"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="211"/>
         <source>Web pages at these origins, one per line, may call the server from a browser. None by default: programs are not affected.</source>
         <translation>这些来源(每行一个)的网页可以在浏览器中调用服务器。默认没有:这不影响其他程序。</translation>
     </message>
@@ -4060,66 +4099,73 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>已删除的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="199"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="201"/>
         <source>The trash is empty.</source>
         <translation>回收站是空的。</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="204"/>
+        <source>Chats you delete wait here for %n days, so you can restore them.</source>
+        <translation>
+            <numerusform>删除的聊天会在这里保留 %n 天，期间可以恢复。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="207"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="219"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="208"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="220"/>
         <source>Put the selected chats back in the list</source>
         <translation>将所选聊天放回列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="210"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="332"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="338"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="222"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="344"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="350"/>
         <source>Delete forever</source>
         <translation>永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="223"/>
         <source>Delete the selected chats; this cannot be undone</source>
         <translation>删除所选聊天；此操作无法撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="213"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="225"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="215"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="227"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="289"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="301"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="290"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="302"/>
         <source>Delete “{title}” forever? This cannot be undone.</source>
         <translation>永久删除“{title}”？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="294"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="306"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="305"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="317"/>
         <source>Delete the one chat in the trash forever? This cannot be undone.</source>
         <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="308"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="320"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
@@ -4129,37 +4175,37 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="29"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="37"/>
         <source>Welcome to Hearthside</source>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="37"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="42"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="48"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="54"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="53"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="59"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="56"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="61"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="58"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="62"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="68"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="90"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
