@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QPoint, QRect, QTimer
+from PySide6.QtCore import QEventLoop, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -37,6 +37,7 @@ SCREENS = (
     "welcome",
     "main",
     "empty-chat",
+    "models-library-empty",
     "models-library",
     "models-browse",
     "models-downloads",
@@ -45,12 +46,14 @@ SCREENS = (
     "collections",
     "sources",
     "trash",
+    "trash-empty",
     "export",
     "crash",
 )
 THEMES = ("light", "dark")
 LANGUAGES = ("en", "zh_CN")
 SIZES = ((1280, 800), (800, 600))
+TITLE_BAR = 28
 
 LONG_REPLY = "\n\n".join(
     f"{i}. Paragraph {i} of a long reply. " + "The quick brown fox jumps over the lazy dog "
@@ -179,7 +182,7 @@ def offline_hub(model: Path | None) -> Iterator[str]:
         if model is not None and model.is_file():
             with model.open("rb") as handle:
                 head = handle.read(4 << 20)
-        for starter in load_starter_list()[:12]:
+        for starter in load_starter_list():
             stem = starter.repo_id.rsplit("/", 1)[-1].removesuffix("-GGUF")
             files = {f"{stem}-{quant}.gguf": head for quant in ("Q4_K_M", "Q5_K_M", "Q8_0")}
             hub.add_repo(starter.repo_id, files)
@@ -263,19 +266,25 @@ class Shooter:
             minimum = top.minimumSizeHint()
             top.resize(
                 max(minimum.width(), min(want_w, window.width() - 32)),
-                max(minimum.height(), min(want_h, window.height() - 32)),
+                max(minimum.height(), min(want_h, window.height() - 32 - TITLE_BAR)),
             )
             wait(150)
             shot = window.grab()
             picture = top.grab()
             theme = tokens(self.hearthside.settings.get("appearance.theme") == "dark")
+            bar = TITLE_BAR if top.windowTitle() else 0  # what a window manager would add
             painter = QPainter(shot)
             painter.fillRect(shot.rect(), QColor(0, 0, 0, 70))
             x = max(0, (shot.width() - picture.width()) // 2)
-            y = max(0, (shot.height() - picture.height()) // 2)
-            painter.drawPixmap(QPoint(x, y), picture)
+            y = max(0, (shot.height() - picture.height() - bar) // 2)
+            if bar:
+                strip = QRect(x, y, picture.width(), bar)
+                painter.fillRect(strip, QColor(theme.window))
+                painter.setPen(QColor(theme.text))
+                painter.drawText(strip, Qt.AlignmentFlag.AlignCenter, top.windowTitle())
+            painter.drawPixmap(QPoint(x, y + bar), picture)
             painter.setPen(QColor(theme.border))
-            painter.drawRect(QRect(x, y, picture.width() - 1, picture.height() - 1))
+            painter.drawRect(QRect(x, y, picture.width() - 1, picture.height() + bar - 1))
             painter.end()
             return shot
 
@@ -344,9 +353,21 @@ class Shooter:
         self.each(screen, self.over_window(manager, 980, 640))
         manager.close()
 
-    def shoot_models_library(self) -> None:
+    def shoot_models_library_empty(self) -> None:
         from desktop.models.qt.services import LIBRARY_TAB
 
+        self.model_manager("models-library-empty", LIBRARY_TAB)
+
+    def shoot_models_library(self) -> None:
+        """The library with the loaded model's folder added, so it lists that model."""
+        from desktop.models.qt.services import LIBRARY_TAB
+
+        info = self.hearthside.session.model_info
+        if info is not None:
+            self.hearthside.settings.set("library.extra_folders", str(Path(info.path).parent))
+        manager = self.hearthside.models.show_model_manager(LIBRARY_TAB)
+        manager.library.rescan()
+        wait_until(lambda: manager.library.model.rowCount() > 0, 20)
         self.model_manager("models-library", LIBRARY_TAB)
 
     def shoot_models_browse(self) -> None:
@@ -420,6 +441,11 @@ class Shooter:
 
     def shoot_trash(self) -> None:
         self.dialog("trash", self.hearthside.history.show_trash())
+
+    def shoot_trash_empty(self) -> None:
+        dialog = self.hearthside.history.show_trash()
+        dialog.set_items(())  # as after Empty trash, without asking
+        self.dialog("trash-empty", dialog)
 
     def shoot_export(self) -> None:
         from desktop.history.qt.export_dialog import ExportDialog

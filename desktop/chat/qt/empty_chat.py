@@ -81,6 +81,12 @@ class PromptCard(QFrame):
     def text(self) -> str:
         return self.label.text()
 
+    @staticmethod
+    def theme_changed(event: QEvent, dark: bool) -> bool:
+        """A palette event after which the application's theme is no longer ``dark``."""
+        palette_events = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+        return event.type() in palette_events and dark != palette_is_dark(QApplication.palette())
+
     def click(self) -> None:
         """As a button's click(): activates the card if it is enabled."""
         if self.isEnabled():
@@ -89,7 +95,8 @@ class PromptCard(QFrame):
     def restyle(self) -> None:
         """Border, surface and hover colours from the tokens of the application's theme (not
         this card's palette, which its own style sheet changes)."""
-        theme = tokens(palette_is_dark(QApplication.palette()))
+        self._dark = palette_is_dark(QApplication.palette())
+        theme = tokens(self._dark)
         self.setStyleSheet(
             f"#promptCard {{ background: {theme.surface_raised}; border: 1px solid "
             f"{theme.border}; border-radius: {RADIUS}px; }}"
@@ -113,8 +120,18 @@ class PromptCard(QFrame):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ApplicationPaletteChange:
+        # A new application palette reaches a child as PaletteChange; so does the card's own
+        # style sheet, hence the check that the theme really changed.
+        if self.theme_changed(event, self._dark):
             self.restyle()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # A wrapped label in a grid cell is not given the height its lines need at the width
+        # it gets (the last line was cut off); ask for that height at this width.
+        needed = self.heightForWidth(event.size().width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
 
 class EmptyChat(QWidget):
@@ -224,12 +241,17 @@ class EmptyChat(QWidget):
         return row
 
     def _style_badge(self) -> None:
-        theme = tokens(palette_is_dark(QApplication.palette()))
+        self._dark = palette_is_dark(QApplication.palette())
+        theme = tokens(self._dark)
         self.demo_badge.setStyleSheet(
             f"#demoBadge {{ color: {theme.warning}; border: 1px solid {theme.warning}; "
             f"border-radius: {RADIUS}px; padding: 0px {SPACE_S}px; }}"
         )
         self.model_icon.setPixmap(themed_icon("model", tint="muted").pixmap(QSize(16, 16)))
+        # A card's own style sheet gives it a palette of its own, so a new application palette
+        # may not reach it: the page, which hears it, restyles the cards.
+        for card in getattr(self, "prompt_buttons", ()):
+            card.restyle()
         self.download_button.setIcon(themed_icon("download"))
 
     def _place_cards(self, columns: int) -> None:
@@ -251,7 +273,7 @@ class EmptyChat(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ApplicationPaletteChange:
+        if hasattr(self, "_dark") and PromptCard.theme_changed(event, self._dark):
             self._style_badge()
 
     def set_model(self, info: ModelInfo | None) -> None:

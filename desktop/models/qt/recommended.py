@@ -66,7 +66,8 @@ class RecommendedModel(QObject):
         }
         name = pick.repo_id.rsplit("/", 1)[-1].removesuffix("-GGUF").removesuffix("-gguf")
         return self.tr("Recommended for this computer: {name} ({size})").format(
-            name=name, size=sizes.get(pick.size_class, pick.size_class)
+            name=name,
+            size=sizes.get(pick.size_class, pick.size_class).replace(" ", "\u00a0"),  # "6 GB" whole
         )
 
     @Slot()

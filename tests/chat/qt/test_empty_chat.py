@@ -107,3 +107,32 @@ def test_the_recommended_model_is_named_once_known(qtbot) -> None:
     assert not page.recommendation.isHidden()
     page.set_recommendation("")
     assert page.recommendation.isHidden()
+
+
+def test_the_cards_follow_the_theme_and_show_every_line(qtbot) -> None:
+    """The cards stayed light in the dark theme (a child hears PaletteChange, not
+    ApplicationPaletteChange), and a long prompt's last line was cut off."""
+    from desktop.core.design import DARK, LIGHT
+    from desktop.qtkit.theme import dark_palette, light_palette
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.palette()
+    app.setPalette(light_palette())
+    page = EmptyChat()
+    qtbot.addWidget(page)
+    page.set_model(_model())
+    card = page.prompt_buttons[0]
+    assert LIGHT.surface_raised in card.styleSheet()
+    try:
+        app.setPalette(dark_palette())
+        qtbot.waitUntil(lambda: DARK.surface_raised in card.styleSheet())
+        assert DARK.warning in page.demo_badge.styleSheet()
+    finally:
+        app.setPalette(before)
+    page.resize(600, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: card.height() >= card.heightForWidth(card.width()))
+    label = card.label
+    assert label.height() >= label.heightForWidth(label.width())

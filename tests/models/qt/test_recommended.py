@@ -26,7 +26,7 @@ def test_the_pick_follows_this_computers_memory() -> None:
     assert big.pick() is not None and big.pick().size_class == "large"  # type: ignore[union-attr]
     assert small.pick().repo_id in listed  # type: ignore[union-attr]
     name = small.pick().repo_id.rsplit("/", 1)[-1].removesuffix("-GGUF")  # type: ignore[union-attr]
-    assert small.caption() == f"Recommended for this computer: {name} (1–3 GB)"
+    assert small.caption() == f"Recommended for this computer: {name} (1–3\u00a0GB)"
     assert unknown.pick() is None and unknown.caption() == ""
 
 
