@@ -303,7 +303,10 @@ def register_rpc(settings: Settings) -> None:
 
 
 def offer_recommendation(hearthside: Hearthside) -> None:
-    """Names the recommended model under the welcome page's and the empty chat's button."""
+    """Names the recommended model under the welcome page's and the empty chat's button, and
+    gives both pages their icons (the icon font is not for the first frame either)."""
+    hearthside.models.welcome.show_icons()
+    hearthside.chat.empty_chat.show_icons()
     caption = hearthside.models.recommended.caption()
     hearthside.models.welcome.set_recommendation(caption)
     hearthside.chat.empty_chat.set_recommendation(caption)

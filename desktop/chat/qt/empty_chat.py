@@ -10,7 +10,9 @@ says what will be asked, and the reply is the demonstration. (LM Studio and Jan 
 prompts.) The prompt stays in the conversation, so it can be edited and sent again.
 
 Styling is local and drawn from the design tokens (desktop/core/design.py), re-applied when the
-palette changes between light and dark.
+palette changes between light and dark. The icons come with :meth:`EmptyChat.show_icons`, after
+the window's first frame: the icon font's library (qtawesome) is not for start-up
+(tests/e2e/test_startup.py).
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from desktop.chat.protocol import ModelInfo
 from desktop.core.design import RADIUS, SPACE_L, SPACE_M, SPACE_S, SPACE_XL, SPACE_XS, tokens
-from desktop.qtkit.icons import themed_icon
 from desktop.qtkit.scaled_label import ScaledLabel
 from desktop.qtkit.theme import palette_is_dark
 
@@ -68,6 +69,8 @@ class PromptCard(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(SPACE_M, SPACE_M, SPACE_M, SPACE_M)
         layout.setSpacing(SPACE_S)
+        self.with_icon = False
+        """Set by EmptyChat.show_icons (after the first frame)."""
         self.icon = QLabel()
         self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.icon)
@@ -103,7 +106,10 @@ class PromptCard(QFrame):
             f"#promptCard:hover, #promptCard:focus {{ border-color: {theme.accent}; }}"
             f"#promptCard:disabled {{ background: transparent; }}"
         )
-        self.icon.setPixmap(themed_icon("chat", tint="muted").pixmap(QSize(16, 16)))
+        if self.with_icon:
+            from desktop.qtkit.icons import themed_icon
+
+            self.icon.setPixmap(themed_icon("chat", tint="muted").pixmap(QSize(16, 16)))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
@@ -150,6 +156,7 @@ class EmptyChat(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("emptyChat")
+        self.with_icons = False
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)
         column = QWidget(self)
@@ -247,12 +254,16 @@ class EmptyChat(QWidget):
             f"#demoBadge {{ color: {theme.warning}; border: 1px solid {theme.warning}; "
             f"border-radius: {RADIUS}px; padding: 0px {SPACE_S}px; }}"
         )
-        self.model_icon.setPixmap(themed_icon("model", tint="muted").pixmap(QSize(16, 16)))
+        if self.with_icons:
+            from desktop.qtkit.icons import themed_icon
+
+            self.model_icon.setPixmap(themed_icon("model", tint="muted").pixmap(QSize(16, 16)))
+            self.download_button.setIcon(themed_icon("download"))
         # A card's own style sheet gives it a palette of its own, so a new application palette
         # may not reach it: the page, which hears it, restyles the cards.
         for card in getattr(self, "prompt_buttons", ()):
+            card.with_icon = self.with_icons
             card.restyle()
-        self.download_button.setIcon(themed_icon("download"))
 
     def _place_cards(self, columns: int) -> None:
         """Three cards in a row on a wide chat area, one above the other on a narrow one."""
@@ -292,6 +303,11 @@ class EmptyChat(QWidget):
         self.download_button.setDefault(info is None or demo)
         for card in self.prompt_buttons:
             card.setEnabled(info is not None)
+
+    def show_icons(self) -> None:
+        """Adds the icons (the app calls it after the first frame; see the module's doc)."""
+        self.with_icons = True
+        self._style_badge()
 
     def set_recommendation(self, text: str) -> None:
         """Says which model *Download a recommended model* opens ("" hides the line)."""

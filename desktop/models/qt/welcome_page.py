@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from desktop.core.design import SPACE_M, SPACE_S, SPACE_XL
 from desktop.engine.starter import starter_installed
-from desktop.qtkit.icons import themed_icon
 from desktop.qtkit.scaled_label import ScaledLabel
 
 __all__ = ["WelcomePage"]
@@ -65,8 +64,9 @@ class WelcomePage(QWidget):
             (self.open_button, "open_file"),
             (self.download_button, "download"),
         )
-        self._tint_icons()
-        width = max(button.sizeHint().width() for button, _meaning in self._icons) + SPACE_XL
+        self.with_icons = False
+        # Room for the icons that come after the first frame (show_icons).
+        width = max(button.sizeHint().width() for button, _meaning in self._icons) + 2 * SPACE_XL
         for button, _meaning in self._icons:
             button.setMinimumHeight(int(button.sizeHint().height() * 1.4))
             button.setMinimumWidth(width)
@@ -102,7 +102,17 @@ class WelcomePage(QWidget):
         outer.addLayout(hint_row)
         outer.addStretch(2)
 
+    def show_icons(self) -> None:
+        """Adds the buttons' icons: the app calls it after the first frame, because the icon
+        font's library (qtawesome) is not for start-up (tests/e2e/test_startup.py)."""
+        self.with_icons = True
+        self._tint_icons()
+
     def _tint_icons(self) -> None:
+        if not self.with_icons:
+            return
+        from desktop.qtkit.icons import themed_icon
+
         for button, meaning in self._icons:
             button.setIcon(themed_icon(meaning, palette=self.palette()))
 

@@ -136,3 +136,13 @@ def test_the_cards_follow_the_theme_and_show_every_line(qtbot) -> None:
     qtbot.waitUntil(lambda: card.height() >= card.heightForWidth(card.width()))
     label = card.label
     assert label.height() >= label.heightForWidth(label.width())
+
+
+def test_the_icons_come_when_the_app_asks_after_the_first_frame(qtbot) -> None:
+    page = EmptyChat()
+    qtbot.addWidget(page)
+    assert page.download_button.icon().isNull()  # the icon font is not for start-up
+    page.show_icons()
+    assert not page.download_button.icon().isNull()
+    assert not page.model_icon.pixmap().isNull()
+    assert all(not card.icon.pixmap().isNull() for card in page.prompt_buttons)

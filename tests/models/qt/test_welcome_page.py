@@ -40,3 +40,12 @@ def test_it_names_the_recommended_model_once_known(qtbot) -> None:  # type: igno
     page.set_recommendation("Recommended for this computer: X (1–3 GB)")
     assert not page.recommendation.isHidden()
     assert page.recommendation.text().endswith("(1–3 GB)")
+
+
+def test_the_icons_come_when_the_app_asks_after_the_first_frame(qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = WelcomePage()
+    qtbot.addWidget(page)
+    buttons = (page.starter_button, page.open_button, page.download_button)
+    assert all(button.icon().isNull() for button in buttons)
+    page.show_icons()
+    assert not any(button.icon().isNull() for button in buttons)
