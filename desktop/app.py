@@ -312,6 +312,27 @@ def offer_recommendation(hearthside: Hearthside) -> None:
     hearthside.chat.empty_chat.set_recommendation(caption)
 
 
+def ask_the_starter(hearthside: Hearthside, prompt: str) -> None:
+    """An example prompt clicked on the welcome page (no model loaded): load the starter model,
+    then send the prompt. A load that fails drops it (the failure is told as any other)."""
+    session = hearthside.session
+    if session.is_loading:
+        return  # one load at a time; a second click while it loads would send twice
+
+    def loaded(info: object) -> None:
+        forget()
+        if info is not None:
+            session.send(prompt)
+
+    def forget(*_failure: object) -> None:
+        session.model_changed.disconnect(loaded)
+        session.load_failed.disconnect(forget)
+
+    session.model_changed.connect(loaded)
+    session.load_failed.connect(forget)
+    hearthside.models.load_starter()
+
+
 def first_run_defaults(settings: Settings, backend: BackendInfo) -> dict[str, object]:
     """The hardware check: load defaults that suit this computer, stored as global settings.
 
@@ -423,6 +444,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     # Which model *Download a recommended model* opens, named under the button: after the first
     # frame (the catalog and the curated list are not for start-up).
     hearthside.when_backend_known(lambda: offer_recommendation(hearthside))
+    models.welcome.prompt_chosen.connect(lambda prompt: ask_the_starter(hearthside, prompt))
     # The threads start, and the backend is asked for, once the window has painted its first
     # frame: llama_cpp's import (and the index's) would otherwise compete with building and
     # painting the window for the GIL.

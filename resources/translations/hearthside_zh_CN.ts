@@ -1060,58 +1060,57 @@
 <context>
     <name>EmptyChat</name>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="142"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="69"/>
         <source>Start a conversation</source>
-        <extracomment>Below this width the cards stack in one column (an 800-px window with the chat list open).</extracomment>
         <translation>开始对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="146"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="73"/>
         <source>Hearthside runs a language model on this computer, offline.</source>
         <translation>Hearthside 在这台电脑上离线运行语言模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="156"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="83"/>
         <source>This is the small demo model. It is not trained to chat, so it often repeats or continues your words. For real answers, download a recommended model.</source>
         <translation>这是小型演示模型。它没有经过对话训练，常常会重复或接着写你的话。想得到真正的回答，请下载推荐的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="166"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="93"/>
         <source>Try one of these</source>
         <translation>试试这些</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="174"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="97"/>
         <source>Explain how a rainbow forms, in two sentences.</source>
         <translation>用两句话解释彩虹是怎样形成的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="175"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="98"/>
         <source>Write a short poem about the sea.</source>
         <translation>写一首关于大海的短诗。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="176"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="99"/>
         <source>Give me three ideas for a rainy weekend.</source>
         <translation>给我三个雨天周末的点子。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="184"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="107"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="219"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="142"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="221"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="144"/>
         <source>The small starter model, for trying the app</source>
         <translation>小型入门模型，用于试用本应用</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="261"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="171"/>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
@@ -1793,36 +1792,36 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="390"/>
+        <location filename="../../desktop/app.py" line="414"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="460"/>
+        <location filename="../../desktop/app.py" line="485"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="461"/>
+        <location filename="../../desktop/app.py" line="486"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="498"/>
+        <location filename="../../desktop/app.py" line="523"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="542"/>
+        <location filename="../../desktop/app.py" line="567"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="547"/>
+        <location filename="../../desktop/app.py" line="572"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
@@ -4175,39 +4174,59 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="37"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="41"/>
         <source>Welcome to Hearthside</source>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="42"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="46"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="54"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="58"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="59"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="63"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="61"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="65"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="62"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="66"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="90"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="97"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="117"/>
+        <source>Or try one of these with the starter model</source>
+        <translation>或用入门模型试试这些</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="123"/>
+        <source>Explain how a rainbow forms, in two sentences.</source>
+        <translation>用两句话解释彩虹是怎样形成的。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="124"/>
+        <source>Write a short poem about the sea.</source>
+        <translation>写一首关于大海的短诗。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="125"/>
+        <source>Give me three ideas for a rainy weekend.</source>
+        <translation>给我三个雨天周末的点子。</translation>
     </message>
 </context>
 <context>

@@ -10,12 +10,13 @@ when the user changes Settings › Text size (desktop/qtkit/scaled_label.py).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop.core.design import SPACE_M, SPACE_S, SPACE_XL
+from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XL
 from desktop.engine.starter import starter_installed
+from desktop.qtkit.prompt_cards import PromptCards
 from desktop.qtkit.scaled_label import ScaledLabel
 
 __all__ = ["WelcomePage"]
@@ -23,11 +24,15 @@ __all__ = ["WelcomePage"]
 
 class WelcomePage(QWidget):
     """Title, one sentence, three buttons (starter, open a file, download the recommended model),
-    which model that is, and a hint.
+    which model that is, example prompts to try with the starter model, and a hint.
 
     Signals:
-        None (connect the buttons: starter_button, open_button, download_button).
+        prompt_chosen(str): an example prompt was clicked: the app loads the starter model and
+            then sends it (the cards show only when the starter model is installed).
+        Connect the buttons too: starter_button, open_button, download_button.
     """
+
+    prompt_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +89,8 @@ class WelcomePage(QWidget):
         self.recommendation.hide()
         outer.addSpacing(SPACE_S)
         outer.addWidget(self.recommendation)
+        outer.addSpacing(SPACE_L)
+        outer.addLayout(self._prompts())
         outer.addSpacing(SPACE_M)
         hint = QLabel(
             self.tr(
@@ -102,11 +109,40 @@ class WelcomePage(QWidget):
         outer.addLayout(hint_row)
         outer.addStretch(2)
 
+    def _prompts(self) -> QHBoxLayout:
+        """Example prompts, answered by the starter model (loaded by the click)."""
+        column = QVBoxLayout()
+        column.setSpacing(SPACE_S)
+        self.try_label = ScaledLabel(
+            self.tr("Or try one of these with the starter model"), "caption"
+        )
+        self.try_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        column.addWidget(self.try_label)
+        self.cards = PromptCards(
+            (
+                self.tr("Explain how a rainbow forms, in two sentences."),
+                self.tr("Write a short poem about the sea."),
+                self.tr("Give me three ideas for a rainy weekend."),
+            )
+        )
+        self.cards.setMaximumWidth(640)
+        self.cards.chosen.connect(self.prompt_chosen)
+        column.addWidget(self.cards)
+        installed = starter_installed()
+        self.try_label.setVisible(installed)
+        self.cards.setVisible(installed)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addLayout(column, 10)
+        row.addStretch(1)
+        return row
+
     def show_icons(self) -> None:
         """Adds the buttons' icons: the app calls it after the first frame, because the icon
         font's library (qtawesome) is not for start-up (tests/e2e/test_startup.py)."""
         self.with_icons = True
         self._tint_icons()
+        self.cards.show_icons()
 
     def _tint_icons(self) -> None:
         if not self.with_icons:
