@@ -30,7 +30,7 @@ from desktop.qtkit.theme import palette_is_dark
 __all__ = ["CARDS_IN_A_ROW_MIN_WIDTH", "PromptCard", "PromptCards", "theme_changed"]
 
 #: Below this width the cards stack in one column (an 800-px window with the chat list open).
-CARDS_IN_A_ROW_MIN_WIDTH = 450
+CARDS_IN_A_ROW_MIN_WIDTH = 400
 
 
 def theme_changed(event: QEvent, dark: bool) -> bool:

@@ -36,6 +36,10 @@ class WelcomePage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.with_icons = False
+        # The chat's surface, as the empty chat that follows it (not the chrome's grey).
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         self.title = ScaledLabel(self.tr("Welcome to Hearthside"), "display", bold=True)
@@ -69,7 +73,6 @@ class WelcomePage(QWidget):
             (self.open_button, "open_file"),
             (self.download_button, "download"),
         )
-        self.with_icons = False
         # Room for the icons that come after the first frame (show_icons).
         width = max(button.sizeHint().width() for button, _meaning in self._icons) + 2 * SPACE_XL
         for button, _meaning in self._icons:
