@@ -237,8 +237,10 @@ class Shooter:
         if not wait_until(lambda: hearthside.session.model_info is not None, 120):
             print("the model did not load; model screens show no model", file=sys.stderr)
 
-    def each(self, screen: str, grab: Callable[[], QPixmap]) -> None:
-        for theme in self.themes:
+    def each(
+        self, screen: str, grab: Callable[[], QPixmap], themes: list[str] | None = None
+    ) -> None:
+        for theme in themes or self.themes:
             self.set_theme(theme)
             for width, height in self.sizes:
                 self.window.resize(width, height)
@@ -381,8 +383,15 @@ class Shooter:
         self.model_manager("models-downloads", DOWNLOADS_TAB)
 
     def shoot_settings(self) -> None:
-        self.window.show_app_settings()
-        self.dialog("settings", self.window.app_settings_dialog)
+        """Opened again in each theme: the dialog shows the theme chosen when it opened."""
+        for theme in self.themes:
+            self.set_theme(theme)
+            self.window.show_app_settings()
+            dialog = self.window.app_settings_dialog
+            dialog.show()
+            wait(200)
+            self.each("settings", self.over_window(dialog), [theme])
+            dialog.close()
 
     def shoot_model_settings(self) -> None:
         from desktop.models.qt.model_settings_dialog import ModelSettingsDialog
