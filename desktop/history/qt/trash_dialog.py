@@ -326,6 +326,7 @@ class TrashDialog(QDialog):
         has_items = self._model.rowCount() > 0
         has_selection = self._list.selectionModel().hasSelection()
         self._pages.setCurrentIndex(0 if has_items else 1)
+        self._note.setVisible(has_items)  # the empty page says it already
         self._restore.setEnabled(has_selection)
         self._purge.setEnabled(has_selection)
         self._empty.setEnabled(has_items)

@@ -95,6 +95,8 @@ def test_buttons_follow_selection(dialog: TrashDialog) -> None:
     )
     assert dialog.empty_label.textFormat() == Qt.TextFormat.PlainText
     assert dialog.empty_label.foregroundRole() == QPalette.ColorRole.PlaceholderText  # muted
+    labels = [label for label in dialog.findChildren(type(dialog.empty_label)) if label.isVisible()]
+    assert [label.text() for label in labels] == [dialog.empty_label.text()]  # said once
 
 
 def test_restore(qtbot: QtBot, dialog: TrashDialog) -> None:
