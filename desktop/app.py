@@ -43,7 +43,6 @@ from desktop.engine.llama import BackendInfo
 from desktop.engine.starter import starter_folder, starter_installed
 from desktop.history.qt.feature import HistoryFeature
 from desktop.models.qt.feature import ModelsFeature
-from desktop.models.qt.services import BROWSE_TAB
 from desktop.models.settings_map import extra_folders, models_folder
 from desktop.qtkit.gui_gc import GuiThreadCollector
 from desktop.qtkit.plain_text import plain_message_box
@@ -303,6 +302,37 @@ def register_rpc(settings: Settings) -> None:
         logging.getLogger(__name__).warning("RPC servers not used: %s", problem)
 
 
+def offer_recommendation(hearthside: Hearthside) -> None:
+    """Names the recommended model under the welcome page's and the empty chat's button, and
+    gives both pages their icons (the icon font is not for the first frame either)."""
+    hearthside.models.welcome.show_icons()
+    hearthside.chat.empty_chat.show_icons()
+    caption = hearthside.models.recommended.caption()
+    hearthside.models.welcome.set_recommendation(caption)
+    hearthside.chat.empty_chat.set_recommendation(caption)
+
+
+def ask_the_starter(hearthside: Hearthside, prompt: str) -> None:
+    """An example prompt clicked on the welcome page (no model loaded): load the starter model,
+    then send the prompt. A load that fails drops it (the failure is told as any other)."""
+    session = hearthside.session
+    if session.is_loading:
+        return  # one load at a time; a second click while it loads would send twice
+
+    def loaded(info: object) -> None:
+        forget()
+        if info is not None:
+            session.send(prompt)
+
+    def forget(*_failure: object) -> None:
+        session.model_changed.disconnect(loaded)
+        session.load_failed.disconnect(forget)
+
+    session.model_changed.connect(loaded)
+    session.load_failed.connect(forget)
+    hearthside.models.load_starter()
+
+
 def first_run_defaults(settings: Settings, backend: BackendInfo) -> dict[str, object]:
     """The hardware check: load defaults that suit this computer, stored as global settings.
 
@@ -381,7 +411,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     for feature in (chat, models, history, documents_feature, server, remote):
         feature.install(window)
     chat.chat_view.source_requested.connect(documents_feature.show_source)
-    chat.empty_chat.download_requested.connect(lambda: models.show_model_manager(BROWSE_TAB))
+    chat.empty_chat.download_requested.connect(models.recommended.open)
     if settings.problem:
         window.show_error(
             QCoreApplication.translate("MainWindow", "Settings were reset"), settings.problem
@@ -414,6 +444,10 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     # Queued to the window's slot on the GUI thread, which tells the app through its signal.
     worker.backend_found.connect(window.set_backend)
     window.backend_changed.connect(hearthside.on_backend_known)
+    # Which model *Download a recommended model* opens, named under the button: after the first
+    # frame (the catalog and the curated list are not for start-up).
+    hearthside.when_backend_known(lambda: offer_recommendation(hearthside))
+    models.welcome.prompt_chosen.connect(lambda prompt: ask_the_starter(hearthside, prompt))
     # The threads start, and the backend is asked for, once the window has painted its first
     # frame: llama_cpp's import (and the index's) would otherwise compete with building and
     # painting the window for the GIL.

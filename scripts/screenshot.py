@@ -5,6 +5,13 @@
 Writes light and dark, wide and narrow PNGs of a conversation with Chinese text, code and a long
 reply, after one real reply from the model; then the long-conversation parts (context-*.png): the
 running summary note opened, the context meter and the offer to trim a long paste.
+
+    xvfb-run -a .venv/bin/python scripts/screenshot.py --all --out DIR [--model M.gguf]
+
+writes every screen (main window, welcome, empty chat, the model manager's tabs, the dialogs, the
+Sources panel) in light and dark, English and Simplified Chinese, at 1280×800 and 800×600, as
+``<screen>-<theme>-<lang>-<W>x<H>.png``; --only, --themes, --languages and --sizes choose a
+subset (scripts/screenshot_all.py). Without --model it uses the starter model.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QMimeData, QTimer
 from PySide6.QtWidgets import QApplication
+from screenshot_all import add_arguments, run_all
 
 from desktop.app import create
 from desktop.chat.context_plan import OverflowStrategy
@@ -163,7 +171,7 @@ def context_scene(hearthside, app: QApplication, out: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--model", type=Path, help="required unless --all (then the starter)")
     parser.add_argument("--out", type=Path, default=Path("/tmp/hearthside-shots"))
     parser.add_argument("--language", default="en", help="en or zh_CN")
     parser.add_argument(
@@ -171,7 +179,12 @@ def main() -> int:
         action="store_true",
         help="only a reasoning reply: its Thinking section streaming, folded and opened",
     )
+    add_arguments(parser)
     args = parser.parse_args()
+    if args.all:
+        return run_all(args, Path(__file__).resolve())
+    if args.model is None:
+        parser.error("--model is required (unless --all)")
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv)
     app.setStyle("Fusion")

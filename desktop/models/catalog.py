@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from desktop.core.private_files import write_private_text
 
@@ -46,6 +46,7 @@ __all__ = [
     "estimate_memory",
     "judge_fit",
     "machine_memory",
+    "recommended_pick",
     "scan_library",
     "split_name",
 ]
@@ -444,3 +445,45 @@ def machine_memory(vram_total: int | None = None, vram_free: int | None = None) 
 
     vm = psutil.virtual_memory()
     return MachineMemory(int(vm.total), int(vm.available), vram_total, vram_free)
+
+
+# --- the pick for this computer ------------------------------------------------------------------
+
+SIZE_CLASS_BYTES = {"tiny": 1 << 30, "small": 3 << 30, "medium": 6 << 30, "large": 12 << 30}
+"""The largest file of each size class of ``resources/starter_models.json`` (tiny < 1 GB, small
+1-3 GB, medium 3-6 GB, large > 6 GB; a large one is judged at 12 GB)."""
+
+
+class Suggestion(Protocol):
+    """What :func:`recommended_pick` reads of a curated list's entry (hub_models.StarterModel)."""
+
+    @property
+    def size_class(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+
+
+S = TypeVar("S", bound=Suggestion)
+
+
+def recommended_pick(
+    suggestions: Iterable[S], total_ram: int, context_length: int = 4096
+) -> S | None:
+    """The curated model to offer a newcomer: the biggest size class that fits this computer
+    comfortably (:attr:`Fit.FITS` when all its RAM were free; what is free now changes by the
+    minute, the computer does not), and within it the last plain chat model (the list runs from
+    small to big, so the best that class holds; one that thinks first is slower and surprises a
+    first-time user), else the last of that class.
+
+    None when nothing fits (the list is empty or the computer is tiny)."""
+    listed = list(suggestions)
+    machine = MachineMemory(total_ram, total_ram)
+    for size_class in sorted(SIZE_CLASS_BYTES, key=SIZE_CLASS_BYTES.__getitem__, reverse=True):
+        need = estimate_memory(SIZE_CLASS_BYTES[size_class], None, context_length)
+        if judge_fit(need, machine) is not Fit.FITS:
+            continue
+        same = [s for s in listed if s.size_class == size_class]
+        chat = [s for s in same if s.kind == "chat"]
+        if chat or same:
+            return (chat or same)[-1]
+    return None

@@ -143,7 +143,15 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="294"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="204"/>
+        <source>Chats you delete wait here for %n days, so you can restore them.</source>
+        <translation>
+            <numerusform>Chats you delete wait here for %n day, so you can restore them.</numerusform>
+            <numerusform>Chats you delete wait here for %n days, so you can restore them.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="306"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete %n chat forever? This cannot be undone.</numerusform>
@@ -151,7 +159,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="308"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="320"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete the %n chat in the trash forever? This cannot be undone.</numerusform>

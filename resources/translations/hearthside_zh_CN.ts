@@ -1097,54 +1097,59 @@
 <context>
     <name>EmptyChat</name>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="40"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="69"/>
         <source>Start a conversation</source>
         <translation>开始对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="51"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="73"/>
+        <source>Hearthside runs a language model on this computer, offline.</source>
+        <translation>Hearthside 在这台电脑上离线运行语言模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="83"/>
         <source>This is the small demo model. It is not trained to chat, so it often repeats or continues your words. For real answers, download a recommended model.</source>
         <translation>这是小型演示模型。它没有经过对话训练，常常会重复或接着写你的话。想得到真正的回答，请下载推荐的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="58"/>
-        <source>Try one of these:</source>
-        <translation>试试这些：</translation>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="93"/>
+        <source>Try one of these</source>
+        <translation>试试这些</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="63"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="97"/>
         <source>Explain how a rainbow forms, in two sentences.</source>
         <translation>用两句话解释彩虹是怎样形成的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="64"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="98"/>
         <source>Write a short poem about the sea.</source>
         <translation>写一首关于大海的短诗。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="65"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="99"/>
         <source>Give me three ideas for a rainy weekend.</source>
         <translation>给我三个雨天周末的点子。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="72"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="107"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="104"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="142"/>
+        <source>Demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="144"/>
+        <source>The small starter model, for trying the app</source>
+        <translation>小型入门模型，用于试用本应用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="171"/>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="106"/>
-        <source>Model: {name} · demo</source>
-        <translation>模型：{name} · 演示</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="108"/>
-        <source>Model: {name}</source>
-        <translation>模型：{name}</translation>
     </message>
 </context>
 <context>
@@ -1391,67 +1396,67 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>推荐模型。搜索可查看 {endpoint} 上的全部模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="255"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="268"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="269"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="282"/>
         <source>{count} model(s) with GGUF files.</source>
         <translation>{count} 个含 GGUF 文件的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="271"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="284"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="283"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="296"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="286"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="299"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="287"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="300"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="289"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="302"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="291"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="304"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="293"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="306"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="295"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="308"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="297"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="310"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="362"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="375"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="363"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="376"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -1553,82 +1558,82 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="123"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="124"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="124"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="125"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="125"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="126"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="126"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="127"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="127"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="128"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="128"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="181"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="182"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="183"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="184"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="193"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="194"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="193"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="194"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="203"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="204"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="207"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="208"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -1636,133 +1641,138 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="263"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="264"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
         <location filename="../../desktop/models/qt/library_view.py" line="267"/>
-        <source>No models yet. Download one from the Browse tab, add a .gguf file, or drop one here.</source>
-        <translation>还没有模型。可在“浏览”标签页下载，添加 .gguf 文件，或将文件拖放到这里。</translation>
+        <source>No models yet.</source>
+        <translation>还没有模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="275"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="270"/>
+        <source>Download one from the Browse tab, add a .gguf file with Add file…, or drop one here.</source>
+        <translation>请在“浏览”标签页下载一个，用“添加文件…”添加 .gguf 文件，或把文件拖放到这里。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/library_view.py" line="283"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="277"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="285"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="279"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="287"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="281"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="289"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="283"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="291"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="326"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="334"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="344"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="352"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="365"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="373"/>
         <source>{count} model(s), {size} on disk. Models folder: {folder}</source>
         <translation>{count} 个模型，占用磁盘 {size}。模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="369"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="377"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="412"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="420"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="413"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="421"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="415"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="423"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="420"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="428"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="421"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="429"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="441"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="441"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="439"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="447"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="458"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="466"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="473"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="481"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="476"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="484"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="484"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="492"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="492"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="500"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="497"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="502"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="505"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="510"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="503"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="511"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -1814,41 +1824,41 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="227"/>
+        <location filename="../../desktop/app.py" line="226"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="387"/>
+        <location filename="../../desktop/app.py" line="417"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="454"/>
+        <location filename="../../desktop/app.py" line="488"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="455"/>
+        <location filename="../../desktop/app.py" line="489"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="492"/>
+        <location filename="../../desktop/app.py" line="526"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="536"/>
+        <location filename="../../desktop/app.py" line="570"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="541"/>
+        <location filename="../../desktop/app.py" line="575"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
@@ -2334,18 +2344,18 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelFit</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="88"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="89"/>
         <source>Fits</source>
         <extracomment>Mid-tone colours that read on light and dark backgrounds alike.</extracomment>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="89"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="90"/>
         <source>Tight</source>
         <translation>勉强</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="90"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="91"/>
         <source>Won&apos;t fit</source>
         <translation>放不下</translation>
     </message>
@@ -2758,134 +2768,134 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelsFeature</name>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="156"/>
+        <location filename="../../desktop/models/qt/feature.py" line="158"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="161"/>
+        <location filename="../../desktop/models/qt/feature.py" line="163"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="166"/>
+        <location filename="../../desktop/models/qt/feature.py" line="168"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="169"/>
+        <location filename="../../desktop/models/qt/feature.py" line="171"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="172"/>
+        <location filename="../../desktop/models/qt/feature.py" line="174"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="181"/>
+        <location filename="../../desktop/models/qt/feature.py" line="183"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="182"/>
+        <location filename="../../desktop/models/qt/feature.py" line="184"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="188"/>
-        <location filename="../../desktop/models/qt/feature.py" line="419"/>
+        <location filename="../../desktop/models/qt/feature.py" line="190"/>
+        <location filename="../../desktop/models/qt/feature.py" line="421"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="199"/>
+        <location filename="../../desktop/models/qt/feature.py" line="201"/>
         <source>Loading… %p%</source>
         <translation>正在加载… %p%</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="200"/>
+        <location filename="../../desktop/models/qt/feature.py" line="202"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="262"/>
+        <location filename="../../desktop/models/qt/feature.py" line="264"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="264"/>
+        <location filename="../../desktop/models/qt/feature.py" line="266"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="321"/>
+        <location filename="../../desktop/models/qt/feature.py" line="323"/>
         <source>Models in your library</source>
         <translation>模型库中的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="340"/>
+        <location filename="../../desktop/models/qt/feature.py" line="342"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="360"/>
+        <location filename="../../desktop/models/qt/feature.py" line="362"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="362"/>
+        <location filename="../../desktop/models/qt/feature.py" line="364"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="378"/>
+        <location filename="../../desktop/models/qt/feature.py" line="380"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="380"/>
+        <location filename="../../desktop/models/qt/feature.py" line="382"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="381"/>
+        <location filename="../../desktop/models/qt/feature.py" line="383"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="395"/>
+        <location filename="../../desktop/models/qt/feature.py" line="397"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="430"/>
+        <location filename="../../desktop/models/qt/feature.py" line="432"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="434"/>
+        <location filename="../../desktop/models/qt/feature.py" line="436"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="439"/>
+        <location filename="../../desktop/models/qt/feature.py" line="441"/>
         <source>On {host}</source>
         <translation>在 {host} 上</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="457"/>
+        <location filename="../../desktop/models/qt/feature.py" line="459"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="460"/>
+        <location filename="../../desktop/models/qt/feature.py" line="462"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="476"/>
-        <location filename="../../desktop/models/qt/feature.py" line="482"/>
+        <location filename="../../desktop/models/qt/feature.py" line="478"/>
+        <location filename="../../desktop/models/qt/feature.py" line="484"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -3076,6 +3086,34 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/history/qt/pdf_export.py" line="244"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
+    </message>
+</context>
+<context>
+    <name>RecommendedModel</name>
+    <message>
+        <location filename="../../desktop/models/qt/recommended.py" line="62"/>
+        <source>under 1 GB</source>
+        <translation>小于 1 GB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/recommended.py" line="63"/>
+        <source>1–3 GB</source>
+        <translation>1–3 GB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/recommended.py" line="64"/>
+        <source>3–6 GB</source>
+        <translation>3–6 GB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/recommended.py" line="65"/>
+        <source>over 6 GB</source>
+        <translation>大于 6 GB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/recommended.py" line="68"/>
+        <source>Recommended for this computer: {name} ({size})</source>
+        <translation>推荐给这台电脑：{name}（{size}）</translation>
     </message>
 </context>
 <context>
@@ -3775,84 +3813,84 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="237"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="240"/>
         <source>New chat</source>
         <extracomment>Quiet time after the last keystroke before a search is run.</extracomment>
         <translation>新建聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="238"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="241"/>
         <source>Start a new chat</source>
         <translation>开始新的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="244"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="247"/>
         <source>Search chats (Ctrl+K)</source>
         <translation>搜索聊天 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="245"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="248"/>
         <source>Search chats</source>
         <translation>搜索聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="263"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="266"/>
         <source>Chats</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="268"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="271"/>
         <source>No chats yet — start one with New chat or Ctrl+N</source>
         <translation>还没有聊天——点击“新建聊天”或按 Ctrl+N 开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="283"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="286"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="302"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="305"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="303"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="306"/>
         <source>Deleted chats; restore them or delete them for good</source>
         <translation>已删除的聊天；可以恢复或永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="316"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="319"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="319"/>
-        <location filename="../../desktop/history/qt/sidebar.py" line="411"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="322"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="414"/>
         <source>Pin</source>
         <translation>置顶</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="321"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="324"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="325"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="328"/>
         <source>Rename the selected chat</source>
         <translation>重命名所选聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="326"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="329"/>
         <source>Move the selected chat to the trash</source>
         <translation>将所选聊天移到回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="411"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="414"/>
         <source>Unpin</source>
         <translation>取消置顶</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="551"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="562"/>
         <source>No chats match “{query}”</source>
         <translation>没有与“{query}”匹配的聊天</translation>
     </message>
@@ -4102,66 +4140,73 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>已删除的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="199"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="201"/>
         <source>The trash is empty.</source>
         <translation>回收站是空的。</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="204"/>
+        <source>Chats you delete wait here for %n days, so you can restore them.</source>
+        <translation>
+            <numerusform>删除的聊天会在这里保留 %n 天，期间可以恢复。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="207"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="219"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="208"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="220"/>
         <source>Put the selected chats back in the list</source>
         <translation>将所选聊天放回列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="210"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="332"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="338"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="222"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="345"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="351"/>
         <source>Delete forever</source>
         <translation>永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="223"/>
         <source>Delete the selected chats; this cannot be undone</source>
         <translation>删除所选聊天；此操作无法撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="213"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="225"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="215"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="227"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="289"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="301"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="290"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="302"/>
         <source>Delete “{title}” forever? This cannot be undone.</source>
         <translation>永久删除“{title}”？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="294"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="306"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="305"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="317"/>
         <source>Delete the one chat in the trash forever? This cannot be undone.</source>
         <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="308"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="320"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
@@ -4171,39 +4216,59 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="30"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="45"/>
         <source>Welcome to Hearthside</source>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="38"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="50"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="49"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="62"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="54"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="67"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="57"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="69"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="59"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="70"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="69"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="100"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="120"/>
+        <source>Or try one of these with the starter model</source>
+        <translation>或用入门模型试试这些</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="126"/>
+        <source>Explain how a rainbow forms, in two sentences.</source>
+        <translation>用两句话解释彩虹是怎样形成的。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="127"/>
+        <source>Write a short poem about the sea.</source>
+        <translation>写一首关于大海的短诗。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="128"/>
+        <source>Give me three ideas for a rainy weekend.</source>
+        <translation>给我三个雨天周末的点子。</translation>
     </message>
 </context>
 <context>

@@ -218,3 +218,33 @@ def test_vram_judged_too() -> None:
 def test_machine_memory_is_plausible() -> None:
     mem = machine_memory()
     assert 0 < mem.available <= mem.total
+
+
+def test_the_recommended_pick_is_the_biggest_chat_model_this_computer_runs_comfortably() -> None:
+    """Issue 17: *Download a recommended model* offers what fits this computer."""
+    from dataclasses import dataclass
+
+    from desktop.models.catalog import recommended_pick
+
+    @dataclass(frozen=True)
+    class Pick:
+        name: str
+        size_class: str
+        kind: str
+
+    listed = [
+        Pick("tiny-a", "tiny", "chat"),
+        Pick("tiny-b", "tiny", "chat"),
+        Pick("small-chat", "small", "chat"),
+        Pick("small-thinks", "small", "reasoning"),
+        Pick("medium-thinks", "medium", "reasoning"),
+        Pick("large", "large", "chat"),
+    ]
+    gib = 1 << 30
+    assert recommended_pick(listed, 2 * gib).name == "tiny-b"  # type: ignore[union-attr]
+    assert recommended_pick(listed, 8 * gib).name == "small-chat"  # type: ignore[union-attr]
+    # 16 GB: the medium class has only a model that thinks first; still the best that fits.
+    assert recommended_pick(listed, 16 * gib).name == "medium-thinks"  # type: ignore[union-attr]
+    assert recommended_pick(listed, 64 * gib).name == "large"  # type: ignore[union-attr]
+    assert recommended_pick(listed, gib // 2) is None
+    assert recommended_pick([], 64 * gib) is None

@@ -1,28 +1,56 @@
 """EmptyChat: what the chat area shows while the open chat has no messages yet.
 
 A new chat used to be an empty white pane, even on the very first start with the starter model
-loaded. This page says what to do: the loaded model (marked "demo" for the starter model, with
-what that means), three example prompts to click, and the way to a better model.
+loaded. This page says what the app is in one line, names the loaded model (with a "Demo" badge
+and what that means for the starter model), offers three example prompts as cards
+(desktop/qtkit/prompt_cards.py) and puts the recommended model for this computer one click away.
+
+An example prompt is sent at once, as ChatGPT's and Open WebUI's suggestion cards do: the card
+says what will be asked, and the reply is the demonstration. (LM Studio and Jan show no example
+prompts.) The prompt stays in the conversation, so it can be edited and sent again.
+
+Styling is local and drawn from the design tokens (desktop/core/design.py), re-applied when the
+palette changes between light and dark. The icons come with :meth:`EmptyChat.show_icons`, after
+the window's first frame: the icon font's library (qtawesome) is not for start-up
+(tests/e2e/test_startup.py).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.chat.protocol import ModelInfo
+from desktop.core.design import RADIUS, SPACE_L, SPACE_S, SPACE_XL, tokens
+from desktop.qtkit.prompt_cards import PromptCards, theme_changed
+from desktop.qtkit.scaled_label import ScaledLabel
+from desktop.qtkit.theme import palette_is_dark
 
 __all__ = ["EmptyChat"]
 
 
+def muted(label: QLabel) -> QLabel:
+    """Secondary text: the palette's placeholder colour (still 4.5:1, see design.py)."""
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
 class EmptyChat(QWidget):
-    """Title, the loaded model, example prompts and the way to a recommended model.
+    """What the app is, the loaded model (a "Demo" badge for the starter model), example
+    prompts and the way to the recommended model.
 
     Signals:
         prompt_chosen(str): the user clicked an example prompt; it is to be sent.
-        download_requested(): the user asked for a recommended model (the app connects it to
-            the model manager's Browse tab).
+        download_requested(): the user asked for the recommended model (the app connects it to
+            the models feature, which opens it in the model manager's Browse tab).
     """
 
     prompt_chosen = Signal(str)
@@ -31,53 +59,66 @@ class EmptyChat(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("emptyChat")
+        self.with_icons = False
         self.setAutoFillBackground(True)
-        self.setBackgroundRole(self.backgroundRole().Base)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
         column = QWidget(self)
-        column.setMaximumWidth(560)
+        column.setMaximumWidth(640)
         layout = QVBoxLayout(column)
-        layout.setSpacing(12)
-        self.title = QLabel(self.tr("Start a conversation"))
-        self._size_title()
+        layout.setSpacing(SPACE_S)
+        self.title = ScaledLabel(self.tr("Start a conversation"), "display", bold=True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.title)
-        self.model_label = QLabel()
-        self.model_label.setTextFormat(Qt.TextFormat.PlainText)  # a file's name: untrusted
-        self.model_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.model_label.setWordWrap(True)
-        layout.addWidget(self.model_label)
-        self.demo_note = QLabel(
-            self.tr(
-                "This is the small demo model. It is not trained to chat, so it often repeats "
-                "or continues your words. For real answers, download a recommended model."
+        self.about = muted(
+            QLabel(self.tr("Hearthside runs a language model on this computer, offline."))
+        )
+        self.about.setWordWrap(True)
+        self.about.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.about)
+        layout.addSpacing(SPACE_S)
+        layout.addLayout(self._model_row())
+        self.demo_note = muted(
+            QLabel(
+                self.tr(
+                    "This is the small demo model. It is not trained to chat, so it often "
+                    "repeats or continues your words. For real answers, download a "
+                    "recommended model."
+                )
             )
         )
         self.demo_note.setWordWrap(True)
         self.demo_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.demo_note)
-        try_label = QLabel(self.tr("Try one of these:"))
-        try_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(try_label)
-        self.prompt_buttons: list[QPushButton] = []
-        for prompt in (
-            self.tr("Explain how a rainbow forms, in two sentences."),
-            self.tr("Write a short poem about the sea."),
-            self.tr("Give me three ideas for a rainy weekend."),
-        ):
-            button = QPushButton(prompt)
-            button.setObjectName("examplePrompt")
-            button.clicked.connect(lambda _=False, text=prompt: self.prompt_chosen.emit(text))
-            layout.addWidget(button)
-            self.prompt_buttons.append(button)
+        layout.addSpacing(SPACE_L)
+        self.try_label = muted(ScaledLabel(self.tr("Try one of these"), "caption"))
+        layout.addWidget(self.try_label)
+        self.cards = PromptCards(
+            (
+                self.tr("Explain how a rainbow forms, in two sentences."),
+                self.tr("Write a short poem about the sea."),
+                self.tr("Give me three ideas for a rainy weekend."),
+            )
+        )
+        self.cards.chosen.connect(self.prompt_chosen)
+        layout.addWidget(self.cards)
+        self.prompt_buttons = self.cards.cards
+        """The example prompts' cards (each has click() and text(), as a button)."""
+        layout.addSpacing(SPACE_XL)
         self.download_button = QPushButton(self.tr("Download a recommended model"))
         self.download_button.clicked.connect(self.download_requested)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.download_button)
         row.addStretch(1)
-        layout.addSpacing(8)
         layout.addLayout(row)
+        self.recommendation = muted(QLabel())
+        self.recommendation.setTextFormat(Qt.TextFormat.PlainText)
+        self.recommendation.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.recommendation.setWordWrap(True)
+        self.recommendation.hide()
+        layout.addWidget(self.recommendation)
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(SPACE_L, SPACE_L, SPACE_L, SPACE_L)
         outer.addStretch(1)
         centred = QHBoxLayout()
         centred.addStretch(1)
@@ -85,27 +126,68 @@ class EmptyChat(QWidget):
         centred.addStretch(1)
         outer.addLayout(centred)
         outer.addStretch(2)
+        self._style_badge()
         self.set_model(None)
 
-    def _size_title(self) -> None:
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        self.title.setFont(font)
+    def _model_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(SPACE_S)
+        row.addStretch(1)
+        self.model_icon = QLabel()
+        row.addWidget(self.model_icon)
+        self.model_label = QLabel()
+        self.model_label.setTextFormat(Qt.TextFormat.PlainText)  # a file's name: untrusted
+        self.model_label.setWordWrap(True)
+        row.addWidget(self.model_label)
+        self.demo_badge = QLabel(self.tr("Demo"))
+        self.demo_badge.setObjectName("demoBadge")
+        self.demo_badge.setToolTip(self.tr("The small starter model, for trying the app"))
+        row.addWidget(self.demo_badge)
+        row.addStretch(1)
+        return row
+
+    def _style_badge(self) -> None:
+        self._dark = palette_is_dark(QApplication.palette())
+        theme = tokens(self._dark)
+        self.demo_badge.setStyleSheet(
+            f"#demoBadge {{ color: {theme.warning}; border: 1px solid {theme.warning}; "
+            f"border-radius: {RADIUS}px; padding: 0px {SPACE_S}px; }}"
+        )
+        if self.with_icons:
+            from desktop.qtkit.icons import themed_icon
+
+            self.model_icon.setPixmap(themed_icon("model", tint="muted").pixmap(QSize(16, 16)))
+            self.download_button.setIcon(themed_icon("download"))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self._size_title()  # its own font does not follow Text size by itself
+        if hasattr(self, "_dark") and theme_changed(event, self._dark):
+            self._style_badge()
 
     def set_model(self, info: ModelInfo | None) -> None:
-        """Names the loaded model; the starter model is marked as a demo and explained."""
+        """Names the loaded model; the starter model gets the "Demo" badge and its note."""
         demo = info is not None and info.is_demo
         if info is None:
             self.model_label.setText(self.tr("No model is loaded."))
-        elif demo and "demo" not in info.name.lower():  # the starter's name says it already
-            self.model_label.setText(self.tr("Model: {name} · demo").format(name=info.name))
         else:
-            self.model_label.setText(self.tr("Model: {name}").format(name=info.name))
+            name = info.name
+            if demo:  # the starter's name says "(demo)" already; the badge says it now
+                name = name.replace(" (demo)", "").replace("(demo)", "").strip() or info.name
+            self.model_label.setText(name)
+        self.model_icon.setVisible(info is not None)
+        self.demo_badge.setVisible(demo)
         self.demo_note.setVisible(demo)
-        for button in self.prompt_buttons:
-            button.setEnabled(info is not None)
+        self.download_button.setDefault(info is None or demo)
+        for card in self.prompt_buttons:
+            card.setEnabled(info is not None)
+
+    def show_icons(self) -> None:
+        """Adds the icons (the app calls it after the first frame; see the module's doc)."""
+        self.with_icons = True
+        self._style_badge()
+        self.cards.show_icons()
+
+    def set_recommendation(self, text: str) -> None:
+        """Says which model *Download a recommended model* opens ("" hides the line)."""
+        self.recommendation.setText(text)
+        self.recommendation.setVisible(bool(text))

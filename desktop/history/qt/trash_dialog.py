@@ -196,7 +196,19 @@ class TrashDialog(QDialog):
         self._list.selectionModel().selectionChanged.connect(self._update_buttons)
         self._model.modelReset.connect(self._update_buttons)
 
-        self._empty_label = QLabel(self.tr("The trash is empty."), self)
+        # What to do, not only what is: an empty trash says what lands here and for how long.
+        self._empty_label = QLabel(
+            self.tr("The trash is empty.")
+            + "\n"
+            + self.tr(
+                "Chats you delete wait here for %n days, so you can restore them.",
+                "",
+                retention_days,
+            ),
+            self,
+        )
+        self._empty_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._empty_label.setWordWrap(True)
         self._empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
@@ -314,6 +326,7 @@ class TrashDialog(QDialog):
         has_items = self._model.rowCount() > 0
         has_selection = self._list.selectionModel().hasSelection()
         self._pages.setCurrentIndex(0 if has_items else 1)
+        self._note.setVisible(has_items)  # the empty page says it already
         self._restore.setEnabled(has_selection)
         self._purge.setEnabled(has_selection)
         self._empty.setEnabled(has_items)

@@ -36,8 +36,8 @@ from desktop.core.settings import Settings
 from desktop.engine.llama import LoadOptions
 from desktop.engine.starter import starter_installed
 from desktop.models.qt.model_messages import ModelMessages
+from desktop.models.qt.recommended import RecommendedModel
 from desktop.models.qt.services import (
-    BROWSE_TAB,
     DOWNLOADS_TAB,
     LIBRARY_TAB,
     ModelServices,
@@ -116,6 +116,8 @@ class ModelsFeature(QObject):
             lambda fault, host, retry_after: f"{host}: {fault}"
         )
         """Words for a remote server's fault (the remote feature's, wired by desktop/app.py)."""
+        self.recommended = RecommendedModel(lambda tab: self.show_model_manager(tab), parent=self)
+        """The curated model for this computer, which *Download a recommended model* opens."""
 
     def install(self, shell: Shell) -> None:
         """Puts the welcome page, the model actions and the status widgets into ``shell``."""
@@ -128,7 +130,7 @@ class ModelsFeature(QObject):
         self.welcome_download = self.welcome.download_button
         self.welcome_starter.clicked.connect(self.load_starter)
         self.welcome_open.clicked.connect(self.choose_model_file)
-        self.welcome_download.clicked.connect(lambda: self.show_model_manager(BROWSE_TAB))
+        self.welcome_download.clicked.connect(self.recommended.open)
         shell.set_welcome_page(self.welcome)
         shell.add_to_chat_page("notices", self._build_offer_bar())
         self._build_status(shell)

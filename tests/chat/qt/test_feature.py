@@ -7,6 +7,7 @@ from desktop.chat.protocol import PromptInfo, ReplyFailure, ReplyProblem
 from desktop.chat.qt.session import ChatSettings
 from desktop.core.conversation import FinishReason, Role
 from desktop.engine.llama import SamplingOptions
+from desktop.models.qt.services import BROWSE_TAB
 
 
 def test_it_puts_its_widgets_and_actions_in_the_shell(app) -> None:
@@ -110,17 +111,18 @@ def test_an_empty_chat_says_what_to_do_rather_than_showing_an_empty_pane(
     assert app.window.pages.currentIndex() == 1
     assert chat.chat_area.currentWidget() is chat.empty_chat
     assert app.session.model_info.name in chat.empty_chat.model_label.text()
-    assert chat.empty_chat.demo_note.isHidden()
+    assert chat.empty_chat.demo_note.isHidden() and chat.empty_chat.demo_badge.isHidden()
     chat.empty_chat.set_model(replace(app.session.model_info, is_demo=True))
-    assert "demo" in chat.empty_chat.model_label.text()
+    assert not chat.empty_chat.demo_badge.isHidden()
+    assert chat.empty_chat.demo_badge.text() == "Demo"
     starter = replace(app.session.model_info, is_demo=True, name="Gemma 3 270M (demo)")
     chat.empty_chat.set_model(starter)
-    assert chat.empty_chat.model_label.text().count("demo") == 1
+    assert chat.empty_chat.model_label.text() == "Gemma 3 270M"  # the badge says "Demo"
     assert not chat.empty_chat.demo_note.isHidden()
     opened: list[int] = []
     app.models.show_model_manager = lambda tab=None: opened.append(tab)
     chat.empty_chat.download_button.click()
-    assert opened  # the model manager's Browse tab
+    assert opened == [BROWSE_TAB]
     chat.empty_chat.prompt_buttons[0].click()
     assert chat.chat_area.currentWidget() is chat.chat_view
     assert app.session.messages.row_data(0).content == chat.empty_chat.prompt_buttons[0].text()
@@ -161,3 +163,33 @@ def test_a_copy_is_told_in_the_status_bar(app) -> None:
     """Issue 17, defect 8: a code block's Copy link (and Copy last reply) gave no feedback."""
     app.chat.chat_view.copied.emit("print(1)")
     assert app.window.statusBar().currentMessage() == "Copied to the clipboard"
+
+
+def test_an_example_prompt_on_the_welcome_page_loads_the_starter_then_sends_it(
+    qtbot, app, tiny_gguf
+) -> None:
+    """Issue 17: with no model, the welcome page's example prompts are answered by the starter
+    model, which the click loads (the tiny model stands in for it here)."""
+    app.settings.set("sampling.max_tokens", 4, tiny_gguf.name)
+    app.models.load_starter = lambda: app.models.load_model(str(tiny_gguf))
+    assert app.window.pages.currentIndex() == 0  # the welcome page
+    card = app.models.welcome.cards.cards[1]
+    card.click()
+    card.click()  # a second click while it loads does not send twice
+    qtbot.waitUntil(lambda: app.session.messages.rowCount() >= 2, timeout=30_000)
+    qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
+    assert app.window.pages.currentIndex() == 1
+    assert app.session.messages.row_data(0).content == card.text()
+    assert app.session.messages.rowCount() == 2
+
+
+def test_a_welcome_prompt_whose_load_fails_is_dropped(qtbot, app, tiny_gguf, tmp_path) -> None:
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"not a model")
+    app.models.load_starter = lambda: app.models.load_model(str(broken))
+    with qtbot.waitSignal(app.session.load_failed, timeout=30_000):
+        app.models.welcome.cards.cards[0].click()
+    from tests.fixtures.window import load_tiny
+
+    load_tiny(qtbot, app, tiny_gguf, max_tokens=4)
+    assert app.session.messages.rowCount() == 0  # the dropped prompt was not sent later

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QItemSelectionModel, Qt, QTime
+from PySide6.QtGui import QPalette
 from pytestqt.qtbot import QtBot
 
 from desktop.core.conversation import ConversationSummary
@@ -88,6 +89,14 @@ def test_buttons_follow_selection(dialog: TrashDialog) -> None:
     assert not dialog.restore_button.isEnabled()
     assert dialog.empty_label.isVisible()
     assert not dialog.list_view.isVisible()
+    # It says what to do: deleted chats land here and can be restored.
+    assert dialog.empty_label.text() == (
+        "The trash is empty.\nChats you delete wait here for 30 days, so you can restore them."
+    )
+    assert dialog.empty_label.textFormat() == Qt.TextFormat.PlainText
+    assert dialog.empty_label.foregroundRole() == QPalette.ColorRole.PlaceholderText  # muted
+    labels = [label for label in dialog.findChildren(type(dialog.empty_label)) if label.isVisible()]
+    assert [label.text() for label in labels] == [dialog.empty_label.text()]  # said once
 
 
 def test_restore(qtbot: QtBot, dialog: TrashDialog) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QTableView
 
 from desktop.core.settings import Settings
@@ -85,6 +86,10 @@ def test_an_empty_library_says_how_to_add_a_model(qtbot, panel: LibraryPanel) ->
     assert panel.summary.text().startswith("0 model(s)")
     assert str(panel.models_dir) in panel.summary.text()
     assert panel.empty_hint.isVisible() and "Browse tab" in panel.empty_hint.text()
+    assert "Add file" in panel.empty_hint.text()  # says what to do, in the table's place
+    assert not panel.view.isVisible()
+    assert panel.empty_hint.textFormat() == Qt.TextFormat.PlainText
+    assert panel.empty_hint.foregroundRole() == QPalette.ColorRole.PlaceholderText  # muted
     assert not panel.load_button.isEnabled() and not panel.delete_button.isEnabled()
     assert panel.summary.textFormat() == Qt.TextFormat.PlainText
 
@@ -124,7 +129,7 @@ def test_a_model_is_listed_with_its_facts(
     assert model.index(0, 0).data(Roles.UsableRole) is True
     assert model.index(0, 0).data(Roles.SizeRole) == path.stat().st_size
     assert model.index(0, 0).data(Roles.KindRole) == "model"
-    assert not panel.empty_hint.isVisible()
+    assert not panel.empty_hint.isVisible() and panel.view.isVisible()
     # A second model arrives and the first goes: the table follows each rescan.
     _put(tiny_gguf, panel.models_dir, "another.gguf")
     _rescan(qtbot, panel)
