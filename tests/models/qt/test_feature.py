@@ -61,7 +61,7 @@ def info(path: str = "/m/tiny.gguf", **changes: object) -> ModelInfo:
         n_ctx=512,
         n_ctx_train=2048,
         n_params=5_000_000,
-        size_bytes=1,
+        size_bytes=12_345_678,
         template_origin="gguf",
         backend="CPU",
         gpu_offload=False,
@@ -104,7 +104,8 @@ def test_it_installs_its_menu_entries_welcome_page_and_status(models: Installed)
     ]
     assert feature.model_settings_action in shell.menu("chat").actions()
     assert shell.pages.widget(0) is feature.welcome
-    assert feature.model_label.text() == "No model loaded"
+    assert feature.picker.button.text() == "Choose a model"
+    assert not shell.status_bar.isAncestorOf(feature.picker)
     assert not feature.unload_action.isEnabled()  # nothing loaded yet
     assert feature.offer_bar.isHidden()
 
@@ -131,7 +132,7 @@ def test_a_loaded_model_sets_the_chat_settings_label_and_banner(models: Installe
     assert isinstance(chat, ChatSettings) and chat.sampling.temperature == 0.25
     assert models.session.applied == 1
     assert settings.get("model.path") == "/m/tiny.gguf"
-    assert models.feature.model_label.text() == "Tiny · Q8_0"
+    assert models.feature.picker.button.text() == "Tiny · Q8_0 · 12 MB"
     assert "Gemma" in models.shell.banner.text()
     assert models.feature.unload_action.isEnabled()
     assert models.feature.loaded_chat_settings() == chat
@@ -166,12 +167,12 @@ def test_two_files_with_the_same_name_are_told_apart_in_the_picker(models: Insta
         loaded = info(path=path, name="Held-out", quantization="F32")
         models.session.model_info = loaded
         models.session.model_changed.emit(loaded)
-    assert models.feature.model_label.text() == "Held-out · F32 · second.gguf"
+    assert models.feature.picker.button.text() == "Held-out · F32 · 12 MB · second.gguf"
     models.feature.load_model("/m/first.gguf")
     loaded = info(path="/m/first.gguf", name="Held-out", quantization="F32")
     models.session.model_info = loaded
     models.session.model_changed.emit(loaded)
-    assert models.feature.model_label.text() == "Held-out · F32 · first.gguf"
+    assert models.feature.picker.button.text() == "Held-out · F32 · 12 MB · first.gguf"
 
 
 @pytest.mark.parametrize(

@@ -49,9 +49,9 @@ def test_a_chat_on_a_real_server(qtbot, app, llama_server: RunningServer, tmp_pa
     assert locator == remote_locator(llama_server.base_url, llama_server.model)
     info = app.session.model_info
     assert info.host == host
-    # Where the chat runs: the status bar and the note above the chat say the host.
+    # Where the chat runs: the status bar, the picker and the note above the chat say the host.
     assert host in app.models.backend_label.text()
-    assert host in app.models.model_label.text()
+    assert host in app.models.picker.button.text()
     assert host in app.window.banner.text()
 
     type_and_send(qtbot, app, "Hello there")
