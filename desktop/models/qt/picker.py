@@ -11,10 +11,11 @@ name's "&" is doubled so it is not taken for a mnemonic).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QIcon, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QAction, QFont, QFontMetricsF, QIcon, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.design import RADIUS, SPACE_M, SPACE_S, SPACE_XS, TYPE_SCALE
+from desktop.core.design import RADIUS, SPACE_M, SPACE_S, SPACE_XS
 from desktop.models.picker import PickerSection
 from desktop.qtkit.icons import themed_icon
 from desktop.qtkit.plain_text import plain_tooltip
@@ -81,7 +82,8 @@ class PickerButton(QToolButton):
 
     def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
-        width = self._chrome() + metrics.horizontalAdvance(self.text().replace("&&", "&"))
+        text = QFontMetricsF(self.font()).horizontalAdvance(self.text().replace("&&", "&"))
+        width = self._chrome() + math.ceil(text) + 2  # whole pixels, or the last one elides
         return QSize(width, max(metrics.height(), ICON) + 2 * SPACE_S)
 
     def minimumSizeHint(self) -> QSize:
@@ -131,9 +133,10 @@ class DemoChip(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setContentsMargins(SPACE_S, 0, SPACE_S, 0)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.font()
-        font.setPointSizeF(max(1.0, font.pointSizeF() * TYPE_SCALE["caption"]))
-        self.setFont(font)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.fontMetrics().height() + SPACE_XS)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -174,7 +177,7 @@ class ModelPicker(QFrame):
         self.demo_chip.setToolTip(
             self.tr("The small starter model: it shows how the app works, its answers are rough.")
         )
-        layout.addWidget(self.demo_chip)
+        layout.addWidget(self.demo_chip, 0, Qt.AlignmentFlag.AlignVCenter)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setFixedWidth(160)
@@ -194,6 +197,7 @@ class ModelPicker(QFrame):
         layout.addWidget(self.failure, 1)
         layout.addStretch(0)
         self.set_none()
+        self.set_failed("", "")
 
     # What it shows ---------------------------------------------------------------------------
 
@@ -274,8 +278,9 @@ class ModelPicker(QFrame):
                 if entry.detail:
                     text += "\t" + menu_text(entry.detail)
                 action = menu.addAction(text)
-                action.setCheckable(True)
-                action.setChecked(is_current(entry.locator))
+                current = is_current(entry.locator)
+                action.setCheckable(current)  # only the loaded one carries a mark
+                action.setChecked(current)
                 action.setData(entry.locator)
                 action.triggered.connect(
                     lambda _checked=False, locator=entry.locator: self.load_requested.emit(locator)

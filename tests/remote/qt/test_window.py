@@ -140,3 +140,25 @@ def test_the_meter_says_about_without_a_tokenizer(qtbot, app, llama_server: Runn
     app.chat.composer.editor.setPlainText("How long is this message?")
     qtbot.waitUntil(lambda: "about" in app.chat.context_meter.text(), timeout=10_000)
     assert "Estimated" in app.chat.context_meter.label.toolTip()
+
+
+def test_a_servers_models_are_in_the_model_picker(qtbot, app, llama_server: RunningServer) -> None:
+    """Issue 19's gap: the picker at the top of the chat lists the server's models (asked off
+    the GUI thread when it opens) and choosing one loads it as the Servers tab does."""
+    from desktop.remote.servers import ServerEntry
+
+    app.remote.servers.add(ServerEntry.new("Box", llama_server.base_url, Preset.LLAMA_SERVER))
+    locator = remote_locator(llama_server.base_url, llama_server.model)
+    with qtbot.waitSignal(app.remote.picker_source.sections_changed, timeout=20_000):
+        app.models.fill_model_menu()  # what opening the picker does
+        texts = [a.text() for a in app.models.picker.menu.actions()]
+        assert f"Asking {locator_host(llama_server.base_url)}…" in texts
+    app.models.fill_model_menu(refresh=False)
+    (entry,) = (a for a in app.models.picker.entry_actions() if a.data() == locator)
+    assert entry.text().startswith(llama_server.model)
+    app.settings.set("sampling.max_tokens", 8, app.models.model_key(locator))
+    entry.trigger()
+    qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=20_000)
+    assert app.session.model_info.path == locator
+    assert locator_host(llama_server.base_url) in app.models.picker.button.text()
+    assert locator in str(app.settings.get("model.recent")).splitlines()
