@@ -7,6 +7,10 @@ progress with Cancel while loading, the reason a load failed. The models feature
 (desktop/models/qt/feature.py) fills it; the entries are plain values (desktop/models/picker.py)
 and every name in it is shown as plain text (button and menu texts are never rich text; a
 name's "&" is doubled so it is not taken for a mnemonic).
+
+The icons (desktop/qtkit/icons.py) come after the bar's first paint: the icon font's library
+takes most of a second to import, and the window's first frame must not wait for it
+(tests/e2e/test_startup.py); their places are kept empty meanwhile, so nothing moves.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetricsF, QIcon, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -33,7 +37,6 @@ from PySide6.QtWidgets import (
 
 from desktop.core.design import RADIUS, SPACE_M, SPACE_S, SPACE_XS
 from desktop.models.picker import PickerSection
-from desktop.qtkit.icons import themed_icon
 from desktop.qtkit.plain_text import plain_tooltip
 
 __all__ = ["DemoChip", "ModelPicker", "PickerButton", "menu_text"]
@@ -65,15 +68,22 @@ class PickerButton(QToolButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setIconSize(QSize(ICON, ICON))
         self._caret = QIcon()
-        self._refresh_icons()
+        self._icons_asked = False  # icons are made on the event loop's turn after a paint
 
-    def _refresh_icons(self) -> None:
+    def refresh_icons(self) -> None:
+        """Draws the model icon and the caret in the palette's colours (now, and on a theme
+        change)."""
+        from desktop.qtkit.icons import themed_icon  # after the first frame (module docstring)
+
+        self._icons_asked = True
         self.setIcon(themed_icon("model", tint="muted", palette=self.palette()))
         self._caret = themed_icon("menu_down", tint="muted", palette=self.palette())
+        self.update()
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
-            self._refresh_icons()
+        palette_changed = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+        if event.type() in palette_changed and not self._caret.isNull():
+            self.refresh_icons()
         super().changeEvent(event)
 
     def _chrome(self) -> int:
@@ -91,6 +101,9 @@ class PickerButton(QToolButton):
         return QSize(self._chrome() + self.fontMetrics().horizontalAdvance("M…") * 4, hint.height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if not self._icons_asked:
+            self._icons_asked = True
+            QTimer.singleShot(0, self, self.refresh_icons)
         painter = QStylePainter(self)
         option = QStyleOptionToolButton()
         self.initStyleOption(option)
@@ -239,6 +252,8 @@ class ModelPicker(QFrame):
         self.failure.setVisible(bool(name or reason))
         self.failure_icon.setVisible(bool(name or reason))
         if name or reason:
+            from desktop.qtkit.icons import themed_icon  # not for the first frame
+
             icon = themed_icon("warning", tint="muted", palette=self.palette())
             self.failure_icon.setPixmap(icon.pixmap(QSize(ICON, ICON), self.devicePixelRatioF()))
             self.failure_icon.setToolTip(plain_tooltip(reason))
