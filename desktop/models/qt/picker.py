@@ -97,8 +97,9 @@ class PickerButton(QToolButton):
         return QSize(width, max(metrics.height(), ICON) + 2 * SPACE_S)
 
     def minimumSizeHint(self) -> QSize:
-        hint = self.sizeHint()
-        return QSize(self._chrome() + self.fontMetrics().horizontalAdvance("M…") * 4, hint.height())
+        hint = self.sizeHint()  # a short name needs no more; a long one may be cut to ~8 chars
+        least = self._chrome() + self.fontMetrics().horizontalAdvance("M…") * 4
+        return QSize(min(hint.width(), least), hint.height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self._icons_asked:
