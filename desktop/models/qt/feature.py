@@ -432,7 +432,7 @@ class ModelsFeature(QObject):
     @Slot(bool)
     def on_session_loading_changed(self, loading: bool) -> None:
         if loading:
-            self.picker.set_loading(self.pending_name())
+            self.picker.set_loading(self.short_name(self._pending_path))
         else:
             self.show_current_model()
         self.update_state()
@@ -451,13 +451,14 @@ class ModelsFeature(QObject):
     def on_session_load_progress(self, fraction: float) -> None:
         self.picker.set_progress(fraction)
 
-    def pending_name(self) -> str:
-        """The name of the model being loaded, as the picker shows it meanwhile."""
-        path = self._pending_path
-        if not path:
-            return STARTER_DISPLAY_NAME.removesuffix(" (demo)")
+    @staticmethod
+    def short_name(path: str) -> str:
+        """What the picker calls a model it has no ModelInfo of (one loading, or one that
+        failed): the file's name, a server model's id, or the starter's name for ""."""
         parts = split_remote_locator(path)
-        return parts[1] if parts is not None else Path(path).name
+        if parts is not None:
+            return parts[1]
+        return Path(path).name or STARTER_DISPLAY_NAME.removesuffix(" (demo)")
 
     @Slot(object)
     def on_session_model_changed(self, info: Any) -> None:
@@ -501,19 +502,12 @@ class ModelsFeature(QObject):
             text = self.server_fault_text(failure.fault, host, None) + "\n\n" + failure.message
         else:
             text = self.messages.load_failure(failure)
-        self.picker.set_failed(self.failed_name(failure.path), text)
+        self.picker.set_failed(self.short_name(failure.path), text)
         if self.session.model_info is not None:
             text += "\n\n" + self.tr("{name} is still loaded.").format(
                 name=self.session.model_info.name
             )
         self.shell.show_error(self.tr("Could not load the model"), text)
-
-    @staticmethod
-    def failed_name(path: str) -> str:
-        parts = split_remote_locator(path)
-        if parts is not None:
-            return parts[1]
-        return Path(path).name or STARTER_DISPLAY_NAME.removesuffix(" (demo)")
 
     @Slot(object)
     def on_session_conversation_opened(self, summary: Any) -> None:

@@ -180,7 +180,8 @@ class ModelPicker(QFrame):
         super().__init__(parent)
         self.setObjectName("modelPicker")
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(SPACE_M, SPACE_XS, SPACE_M, SPACE_XS)
+        # The button pads its icon by SPACE_S: the icon lines up with the banner's text below.
+        layout.setContentsMargins(SPACE_M - SPACE_S, SPACE_XS, SPACE_M, SPACE_XS)
         layout.setSpacing(SPACE_S)
         self.button = PickerButton()
         self.menu = QMenu(self)
