@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from desktop.chat.protocol import LoadFailure, LoadProblem, ModelInfo
 from desktop.chat.qt.session import ChatSettings
@@ -380,3 +380,15 @@ def test_choosing_a_library_model_loads_it(models: Installed, tmp_path: Path) ->
     (entry,) = models.feature.picker.entry_actions()
     entry.trigger()
     assert models.session.loads[-1][0] == str(library / "a.gguf")
+
+
+def test_the_picker_is_in_the_windows_tab_chain(models: Installed) -> None:
+    """Reachable with Tab (one stop, the button) and named for a screen reader."""
+    shell, button = models.shell, models.feature.picker.button
+    chain, widget = [], shell.nextInFocusChain()
+    while widget is not shell and len(chain) < 500:
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+    assert button in chain
+    assert button.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert button.accessibleName() == "Choose a model"
