@@ -402,9 +402,11 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     )
     documents_feature = DocumentsFeature(session, documents)
     server = ServerFeature(session, settings)
-    # The remote feature adds the Servers tab to the model manager and words server faults
-    # for the chat and the models feature; none of them imports it.
+    # The remote feature adds the Servers tab to the model manager, its servers' models to the
+    # model picker and words server faults for the chat and the models feature; none of them
+    # imports it.
     servers_tab = models.add_manager_tab(remote.make_panel, RemoteFeature.tab_title())
+    models.add_picker_source(remote.picker_source)
     remote.show_servers = lambda: models.show_model_manager(servers_tab)
     chat.server_fault_text = remote.fault_text
     models.server_fault_text = remote.fault_text

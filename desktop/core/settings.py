@@ -176,6 +176,13 @@ DECLARED: tuple[Setting, ...] = (
     ),
     Setting("window.geometry", str, "", "Window size and position (Qt's saved geometry)."),
     Setting("window.splitter", str, "", "Width of the history sidebar (Qt's saved state)."),
+    Setting(
+        "model.recent",
+        str,
+        "",
+        "The models loaded last (files and server models), newest first, one per line; the "
+        "model picker lists them.",
+    ),
 )
 _BY_KEY = {setting.key: setting for setting in DECLARED}
 

@@ -46,7 +46,10 @@ MENUS: Mapping[str, tuple[str, ...]] = {
 }
 
 CHAT_PAGE_GROUPS: tuple[str, ...] = (
-    # Top to bottom on the chat page, below the shell's own banner line.
+    # Top to bottom on the chat page. "header" (the model picker) sits above the page itself,
+    # over the welcome page too, so a load's progress shows from the first start; then the
+    # shell's own banner line, then the rest.
+    "header",
     "notices",  # offers and notes about the open chat
     "above_view",  # the running summary
     "view",  # the conversation itself (gets the stretch)
@@ -57,13 +60,12 @@ CHAT_PAGE_GROUPS: tuple[str, ...] = (
 
 STATUS_GROUPS: tuple[str, ...] = (
     # Left to right in the status bar's permanent (right-hand) part.
-    "progress",  # a model loading, and its Cancel
     "reply",  # speed and context of the last reply
     "server",  # the local API server, while it runs
-    "backend",
+    "backend",  # where replies are made (CPU, GPU offload, a server's host)
 )
-"""The status bar's left end holds one widget group, "picker" (shell.add_status_widget with
-``left=True``); transient messages and Undo buttons come after it."""
+"""The status bar's left end holds the transient message, then any ``left=True`` widget (an
+Undo button) right after it. The model and a load's progress are in the chat's "header"."""
 
 
 @runtime_checkable
@@ -153,7 +155,8 @@ class Shell(Protocol):
         """The chat page (True) or the welcome page."""
 
     def add_to_chat_page(self, group: str, widget: QWidget, stretch: int = 0) -> None:
-        """Puts ``widget`` into ``group`` of :data:`CHAT_PAGE_GROUPS`."""
+        """Puts ``widget`` into ``group`` of :data:`CHAT_PAGE_GROUPS` ("header": above the
+        welcome and chat pages alike)."""
 
     def set_banner(self, text: str) -> None:
         """One line of plain-text notes above the conversation; "" hides it."""
@@ -165,7 +168,8 @@ class Shell(Protocol):
         """A dock widget beside the pages."""
 
     def add_status_widget(self, group: str, widget: QWidget, *, left: bool = False) -> None:
-        """Puts ``widget`` into ``group`` of :data:`STATUS_GROUPS` (or the left end)."""
+        """Puts ``widget`` into ``group`` of :data:`STATUS_GROUPS`, or with ``left`` right
+        after the message (an Undo button)."""
 
     def remove_status_widget(self, widget: QWidget) -> None:
         """Takes a left-hand status widget out again."""

@@ -150,6 +150,12 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
     def _build_central(self) -> None:
+        self.header = QWidget()
+        """The chat page's "header" group (the model picker), above the welcome page too."""
+        self.header_layout = QVBoxLayout(self.header)
+        self.header_layout.setContentsMargins(0, 0, 0, 0)
+        self.header_layout.setSpacing(0)
+        self.header.hide()  # until a feature puts something there
         self.pages = QStackedWidget()
         self.pages.addWidget(QWidget())  # the welcome page, until a feature sets one
         chat_page = QWidget()
@@ -167,8 +173,14 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.chat_layout.addWidget(self.banner)
         self.pages.addWidget(chat_page)
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.setSpacing(0)
+        content_layout.addWidget(self.header)
+        content_layout.addWidget(self.pages, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.pages)
+        self.splitter.addWidget(content)
         self.splitter.setCollapsible(0, False)
         self.setCentralWidget(self.splitter)
 
@@ -217,9 +229,15 @@ class MainWindow(QMainWindow):
                 menu.addAction(action)
 
     def add_to_chat_page(self, group: str, widget: QWidget, stretch: int = 0) -> None:
-        """Adds ``widget`` at the end of ``group`` on the chat page (CHAT_PAGE_GROUPS)."""
+        """Adds ``widget`` at the end of ``group`` on the chat page (CHAT_PAGE_GROUPS); the
+        "header" group goes above the pages (welcome and chat) instead."""
+        if group == "header":
+            self.header_layout.addWidget(widget, stretch)
+            self._page_groups[group].append(widget)
+            self.header.show()
+            return
         position = 1  # after the banner
-        for name in CHAT_PAGE_GROUPS:
+        for name in (name for name in CHAT_PAGE_GROUPS if name != "header"):
             position += len(self._page_groups[name])
             if name == group:
                 break
@@ -229,8 +247,8 @@ class MainWindow(QMainWindow):
         self._page_groups[group].append(widget)
 
     def add_status_widget(self, group: str, widget: QWidget, *, left: bool = False) -> None:
-        """Right-hand part: at the end of ``group`` (STATUS_GROUPS). ``left``: at the left end,
-        before the messages (a model picker; ``group`` is then only a name)."""
+        """Right-hand part: at the end of ``group`` (STATUS_GROUPS). ``left``: right after the
+        message (an Undo button; ``group`` is then only a name)."""
         self.status_bar.add_group_widget(group, widget, left=left)
 
     def remove_status_widget(self, widget: QWidget) -> None:

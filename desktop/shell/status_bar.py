@@ -1,10 +1,12 @@
 """ShellStatusBar: the main window's status bar, its widget groups and its messages.
 
-Left to right: the left-hand widgets (a model picker, an Undo button), the message, then the
-permanent groups of :data:`STATUS_GROUPS`. Qt draws a status bar's message from the bar's left
-edge, under any left-hand widget (the model picker covered "… was moved to the trash."), so the
-message is a label of its own, placed after them; ``showMessage``, ``clearMessage`` and
-``currentMessage`` work on that label, as callers of QStatusBar expect.
+Left to right: the message, the left-hand widgets (an Undo button) right after it, then the
+permanent groups of :data:`STATUS_GROUPS` (speed and context of the last reply, the local server,
+the backend; the model picker is at the top of the chat, desktop/models/qt/picker.py). Qt draws
+a status bar's message from the bar's left edge, under any left-hand widget (the old model
+button covered "… was moved to the trash."), so the message is a label of its own, placed
+before them; ``showMessage``, ``clearMessage`` and ``currentMessage`` work on that label, as
+callers of QStatusBar expect.
 """
 
 from __future__ import annotations
@@ -41,8 +43,7 @@ class ShellStatusBar(QStatusBar):
         self.message_label.setTextFormat(Qt.TextFormat.PlainText)
         self.addWidget(self.message_label)
         self.addWidget(QWidget(self), 1)  # the rest of the left part: Undo stays by its message
-        self._picker_widgets: list[QWidget] = []  # left-hand widgets before the message
-        self._left = 0  # left-hand widgets, before and after the message
+        self._left = 0  # left-hand widgets, after the message
         self._groups: dict[str, list[QWidget]] = {group: [] for group in STATUS_GROUPS}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -72,14 +73,10 @@ class ShellStatusBar(QStatusBar):
     # Widget groups ----------------------------------------------------------------------------
 
     def add_group_widget(self, group: str, widget: QWidget, *, left: bool = False) -> None:
-        """Right-hand part: at the end of ``group`` (STATUS_GROUPS). ``left``: group "picker"
-        before the message, any other (an Undo button) right after it."""
+        """Right-hand part: at the end of ``group`` (STATUS_GROUPS). ``left``: right after the
+        message (an Undo button; ``group`` is then only a name)."""
         if left:
-            if group == "picker":
-                self.insertWidget(len(self._picker_widgets), widget)
-                self._picker_widgets.append(widget)
-            else:
-                self.insertWidget(self._left + 1, widget)  # after the message
+            self.insertWidget(self._left + 1, widget)  # after the message
             self._left += 1
             return
         if group not in self._groups:
@@ -96,5 +93,3 @@ class ShellStatusBar(QStatusBar):
         """Takes a left-hand widget (an Undo button) out again."""
         self.removeWidget(widget)
         self._left -= 1
-        if widget in self._picker_widgets:
-            self._picker_widgets.remove(widget)

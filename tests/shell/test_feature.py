@@ -61,20 +61,23 @@ def test_chat_page_groups_keep_their_order(shell: MainWindow) -> None:
         shell.add_to_chat_page(group, widget)
     layout = shell.chat_layout
     order = [layout.itemAt(i).widget() for i in range(layout.count())]
-    assert order == [shell.banner, *(made[group] for group in CHAT_PAGE_GROUPS)]
+    assert CHAT_PAGE_GROUPS[0] == "header"
+    assert order == [shell.banner, *(made[group] for group in CHAT_PAGE_GROUPS[1:])]
+    # The header (the model picker) is above the pages: seen over the welcome page too.
+    assert shell.header.isAncestorOf(made["header"])
+    assert not shell.pages.isAncestorOf(made["header"])
     with pytest.raises(ValueError, match="no group"):
         shell.add_to_chat_page("nowhere", QLabel())
 
 
 def test_status_widgets_keep_their_group_order(qtbot, shell: MainWindow) -> None:
-    backend, reply, progress, picker = (QLabel(t) for t in ("b", "r", "p", "picker"))
+    backend, reply, server = (QLabel(t) for t in ("b", "r", "s"))
     shell.add_status_widget("backend", backend)
     shell.add_status_widget("reply", reply)
-    shell.add_status_widget("progress", progress)
-    shell.add_status_widget("picker", picker, left=True)
+    shell.add_status_widget("server", server)
     shell.show()
     qtbot.waitExposed(shell)
-    xs = [w.mapTo(shell, w.rect().topLeft()).x() for w in (picker, progress, reply, backend)]
+    xs = [w.mapTo(shell, w.rect().topLeft()).x() for w in (reply, server, backend)]
     assert xs == sorted(xs)
     undo = QLabel("undo")
     shell.add_status_widget("undo", undo, left=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Slot
 
 from desktop.core.conversation import FinishReason, Role
+from desktop.models.picker import size_text
 from tests.fixtures.window import load_tiny, rows, type_and_send
 
 
@@ -30,7 +31,7 @@ def test_welcome_screen_until_a_model_loads(qtbot, app, tiny_gguf: Path) -> None
     load_tiny(qtbot, app, tiny_gguf)
     assert window.pages.currentIndex() == 1
     assert app.chat.composer.editor.isEnabled()
-    assert "Hearthside Tiny Test" in app.models.model_label.text()
+    assert "Hearthside Tiny Test" in app.models.picker.button.text()
     assert app.models.backend_label.text()
 
 
@@ -213,16 +214,17 @@ def test_the_model_picker_lists_the_library_and_loads_from_it(
     shutil.copy(tiny_gguf, models / "big-00002-of-00002.gguf")  # a later part: not listed
     shutil.copy(tiny_gguf, models / "mmproj-tiny.gguf")  # a projector: not listed
     app.models.fill_model_menu()
-    names = [a.text() for a in app.models.model_menu.actions() if a.isCheckable()]
+    names = [a.text().split("\t")[0] for a in app.models.picker.entry_actions()]
     assert names == ["tiny-chat-Q8_0.gguf"]
-    pick = next(a for a in app.models.model_menu.actions() if a.text() == "tiny-chat-Q8_0.gguf")
+    (pick,) = app.models.picker.entry_actions()
+    assert pick.text().endswith("\t" + size_text(tiny_gguf.stat().st_size))
     app.settings.set("model.n_ctx", 512, "tiny-chat-Q8_0.gguf")
     pick.trigger()
     qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=30_000)
     assert app.session.model_info.path.endswith("tiny-chat-Q8_0.gguf")
     app.models.fill_model_menu()
-    checked = [a.text() for a in app.models.model_menu.actions() if a.isChecked()]
-    assert checked == ["tiny-chat-Q8_0.gguf"]
+    checked = [a.text().split("\t")[0] for a in app.models.picker.menu.actions() if a.isChecked()]
+    assert checked == ["tiny-chat-Q8_0.gguf"]  # now under Recent, and once
 
 
 def test_a_gguf_dropped_on_the_window_goes_to_the_library(

@@ -2,14 +2,17 @@
 
 Installs into the shell (desktop/shell/feature.py): the welcome page, the Model entries of the
 File menu (Models…, Open model file…, the starter model, Unload) and Chat › Model settings…;
-the model picker, load progress with Cancel and the backend in the status bar; the offer to load
-the model a reopened chat used; GGUF files dropped on the window; the Models tab of
-Edit › Settings; the model's lines in About. What a load and a reply use is read from the
-settings (global and per model) by :class:`desktop.models.settings_map.SettingsMap`.
+the model picker at the top of the chat (the current model and its load's state, a drop-down of
+recent, library and other features' models: desktop/models/qt/picker.py) and the backend in
+the status bar; the offer to load the model a reopened chat used; GGUF files dropped on the
+window; the Models tab of Edit › Settings; the model's lines in About. What a load and a reply
+use is read from the settings (global and per model) by
+:class:`desktop.models.settings_map.SettingsMap`.
 
 It talks to the chat session only through the session's public signals and methods (typed here
 as :class:`ModelSession`), and makes the chat's settings value with a factory the app passes in,
-so it imports nothing of the chat feature.
+so it imports nothing of the chat feature. Other features add models to the picker through the
+:class:`desktop.models.picker.PickerSource` protocol (the app wires the remote servers').
 """
 
 from __future__ import annotations
@@ -18,24 +21,30 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
-    QMenu,
     QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QToolButton,
     QWidget,
 )
 
-from desktop.core.remote import is_remote_locator
+from desktop.core.remote import is_remote_locator, split_remote_locator
 from desktop.core.settings import Settings
 from desktop.engine.llama import LoadOptions
-from desktop.engine.starter import starter_installed
+from desktop.engine.starter import STARTER_DISPLAY_NAME, starter_installed
+from desktop.models.picker import (
+    PickerEntry,
+    PickerSection,
+    PickerSource,
+    locator_entry,
+    parse_recent,
+    remember_recent,
+    size_text,
+)
 from desktop.models.qt.model_messages import ModelMessages
+from desktop.models.qt.picker import ModelPicker
 from desktop.models.qt.recommended import RecommendedModel
 from desktop.models.qt.services import (
     DOWNLOADS_TAB,
@@ -46,7 +55,6 @@ from desktop.models.qt.services import (
 from desktop.models.qt.welcome_page import WelcomePage
 from desktop.models.settings_map import SettingsMap, library_models, model_key, models_folder
 from desktop.qtkit.notice_bar import NoticeBar
-from desktop.qtkit.plain_text import plain_tooltip
 from desktop.shell.feature import Shell
 
 if TYPE_CHECKING:
@@ -118,6 +126,8 @@ class ModelsFeature(QObject):
         """Words for a remote server's fault (the remote feature's, wired by desktop/app.py)."""
         self.recommended = RecommendedModel(lambda tab: self.show_model_manager(tab), parent=self)
         """The curated model for this computer, which *Download a recommended model* opens."""
+        self.picker_sources: list[PickerSource] = []
+        """Other features' models in the picker (the remote servers'); see add_picker_source."""
 
     def install(self, shell: Shell) -> None:
         """Puts the welcome page, the model actions and the status widgets into ``shell``."""
@@ -133,7 +143,7 @@ class ModelsFeature(QObject):
         self.welcome_download.clicked.connect(self.recommended.open)
         shell.set_welcome_page(self.welcome)
         shell.add_to_chat_page("notices", self._build_offer_bar())
-        self._build_status(shell)
+        self._build_picker(shell)
         shell.add_drop_target(self)
         shell.add_settings_page(self.make_settings_page)
         shell.add_about_part(self.about_lines)
@@ -184,29 +194,17 @@ class ModelsFeature(QObject):
         self.offer_bar.add_button(self.tr("Keep the current one"), self.offer_bar.hide)
         return self.offer_bar
 
-    def _build_status(self, shell: Shell) -> None:
-        # The model's name is also the model picker: a menu of the library's models.
-        self.model_label = QToolButton()
-        self.model_label.setText(self.tr("No model loaded"))
-        self.model_label.setAutoRaise(True)
-        self.model_label.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.model_label.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.model_menu = QMenu(self.model_label)
-        self.model_menu.aboutToShow.connect(self.fill_model_menu)
-        self.model_label.setMenu(self.model_menu)
+    def _build_picker(self, shell: Shell) -> None:
+        """The model picker at the top of the chat page; the backend in the status bar."""
+        self.picker = ModelPicker()
+        self.picker.menu.aboutToShow.connect(self.fill_model_menu)
+        self.picker.load_requested.connect(self.load_model)
+        self.picker.cancel_requested.connect(self.session.cancel_load)
+        self.manage_action = QAction(self.tr("Manage models…"), self)
+        self.manage_action.triggered.connect(lambda: self.show_model_manager())
+        shell.add_to_chat_page("header", self.picker)
         self.backend_label = QLabel()
-        self.load_bar = QProgressBar()
-        self.load_bar.setRange(0, 1000)
-        self.load_bar.setMaximumWidth(180)
-        self.load_bar.setFormat(self.tr("Loading… %p%"))
-        self.cancel_load_button = QPushButton(self.tr("Cancel"))
-        self.cancel_load_button.clicked.connect(self.session.cancel_load)
-        shell.add_status_widget("picker", self.model_label, left=True)
-        shell.add_status_widget("progress", self.load_bar)
-        shell.add_status_widget("progress", self.cancel_load_button)
         shell.add_status_widget("backend", self.backend_label)
-        self.load_bar.hide()
-        self.cancel_load_button.hide()
 
     def make_settings_page(self, parent: QWidget) -> ModelDefaultsPage:
         """Edit › Settings › Models, with this computer's hardware (checked when it opens)."""
@@ -312,27 +310,57 @@ class ModelsFeature(QObject):
         """A .gguf dropped on the window goes to the library, as if dropped on the manager."""
         self.show_model_manager(LIBRARY_TAB).dropEvent(event)
 
-    def fill_model_menu(self) -> None:
-        """Builds the picker's menu when it opens, so it always shows the library as it is."""
-        menu = self.model_menu
-        menu.clear()
-        loaded = self.session.model_info
-        loaded_path = Path(loaded.path).resolve() if loaded is not None else None
-        models = library_models(self.settings)
-        if models:
-            header = menu.addAction(self.tr("Models in your library"))
-            header.setEnabled(False)
-        for path in models:
-            action = menu.addAction(path.name)
-            action.setCheckable(True)
-            action.setChecked(loaded_path is not None and path.resolve() == loaded_path)
-            action.triggered.connect(lambda _checked=False, p=str(path): self.load_model(p))
-        if models:
-            menu.addSeparator()
-        menu.addAction(self.open_action)
-        menu.addAction(self.models_action)
+    def add_picker_source(self, source: PickerSource) -> None:
+        """Adds another feature's models to the picker (the remote servers', by the app)."""
+        self.picker_sources.append(source)
+        source.sections_changed.connect(self.on_picker_source_changed)
+
+    @Slot()
+    def on_picker_source_changed(self) -> None:
+        """A source's models arrived: an open drop-down shows them at once."""
+        if self.picker.menu.isVisible():
+            self.fill_model_menu(refresh=False)
+
+    def fill_model_menu(self, refresh: bool = True) -> None:
+        """Builds the picker's drop-down when it opens, so it shows the models as they are;
+        the sources ask their servers again (off the GUI thread) where their answer is stale."""
+        if refresh:
+            for source in self.picker_sources:
+                source.refresh_picker()
+        tail = [self.open_action, self.manage_action]
         if starter_installed():
-            menu.addAction(self.starter_action)
+            tail.append(self.starter_action)
+        self.picker.fill_menu(self.picker_sections(), self.is_loaded, tail)
+
+    def picker_sections(self) -> list[PickerSection]:
+        """Recent models, then the library's others, then the sources' (servers')."""
+        recent = [
+            entry
+            for entry in map(locator_entry, parse_recent(str(self.settings.get("model.recent"))))
+            if entry is not None
+        ]
+        shown = {_same_model_key(entry.locator) for entry in recent}
+        library = []
+        for path in library_models(self.settings):
+            if _same_model_key(str(path)) in shown:
+                continue
+            try:
+                size = size_text(path.stat().st_size)
+            except OSError:
+                size = ""
+            library.append(PickerEntry(str(path), path.name, size))
+        sections = [
+            PickerSection(self.tr("Recent"), tuple(recent)),
+            PickerSection(self.tr("In your library"), tuple(library)),
+        ]
+        for source in self.picker_sources:
+            sections.extend(source.picker_sections())
+        return sections
+
+    def is_loaded(self, locator: str) -> bool:
+        """Whether ``locator`` names the loaded model (a file by its real path)."""
+        loaded = self.session.model_info
+        return loaded is not None and _same_model_key(loaded.path) == _same_model_key(locator)
 
     def edit_model_settings(self) -> None:
         from desktop.models.qt.model_settings_dialog import ModelSettingsDialog
@@ -405,20 +433,39 @@ class ModelsFeature(QObject):
 
     @Slot(bool)
     def on_session_loading_changed(self, loading: bool) -> None:
-        self.load_bar.setVisible(loading)
-        self.cancel_load_button.setVisible(loading)
         if loading:
-            self.load_bar.setValue(0)
+            self.picker.set_loading(self.short_name(self._pending_path))
+        else:
+            self.show_current_model()
         self.update_state()
+
+    def show_current_model(self) -> None:
+        """The picker shows the loaded model again (a load ended), or "Choose a model"."""
+        info = self.session.model_info
+        if info is None:
+            self.picker.set_none()
+        else:
+            self.picker.set_model(
+                self.messages.picker_label(info), self.messages.tooltip(info), info.is_demo
+            )
 
     @Slot(float)
     def on_session_load_progress(self, fraction: float) -> None:
-        self.load_bar.setValue(int(fraction * 1000))
+        self.picker.set_progress(fraction)
+
+    @staticmethod
+    def short_name(path: str) -> str:
+        """What the picker calls a model it has no ModelInfo of (one loading, or one that
+        failed): the file's name, a server model's id, or the starter's name for ""."""
+        parts = split_remote_locator(path)
+        if parts is not None:
+            return parts[1]
+        return Path(path).name or STARTER_DISPLAY_NAME.removesuffix(" (demo)")
 
     @Slot(object)
     def on_session_model_changed(self, info: Any) -> None:
         if info is None:
-            self.model_label.setText(self.tr("No model loaded"))
+            self.picker.set_none()
             self.backend_label.clear()
             self.shell.set_banner("")
         else:
@@ -426,12 +473,14 @@ class ModelsFeature(QObject):
             self.session.settings = self.chat_settings_for(self.model_path)
             self.session.apply_conversation_settings()
             self.settings.set("model.path", self.model_path)
+            recent = parse_recent(str(self.settings.get("model.recent")))
+            self.settings.set("model.recent", "\n".join(remember_recent(recent, self.model_path)))
             try:
                 self.settings.save()
             except OSError as error:
                 self.shell.show_error(self.tr("Settings not saved"), str(error))
-            self.model_label.setText(self.messages.picker_label(info))
-            self.model_label.setToolTip(plain_tooltip(self.messages.tooltip(info)))
+            self.show_current_model()
+            self.picker.set_failed("", "")
             offload = (
                 self.tr("{backend}, GPU offload").format(backend=info.backend)
                 if info.gpu_layers != 0 and info.gpu_offload
@@ -455,6 +504,7 @@ class ModelsFeature(QObject):
             text = self.server_fault_text(failure.fault, host, None) + "\n\n" + failure.message
         else:
             text = self.messages.load_failure(failure)
+        self.picker.set_failed(self.short_name(failure.path), text)
         if self.session.model_info is not None:
             text += "\n\n" + self.tr("{name} is still loaded.").format(
                 name=self.session.model_info.name
@@ -484,3 +534,13 @@ class ModelsFeature(QObject):
                     self.tr("This chat used {model}.").format(model=wanted.name)
                 )
                 self.offer_bar.show()
+
+
+def _same_model_key(locator: str) -> str:
+    """A locator as compared with another: a file by its real path, a server's model as is."""
+    if not locator or split_remote_locator(locator) is not None:
+        return locator
+    try:
+        return str(Path(locator).resolve())
+    except OSError:
+        return locator

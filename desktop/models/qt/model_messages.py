@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from desktop.engine.starter import NOT_INSTALLED
+from desktop.models.picker import size_text
 
 __all__ = ["ModelMessages", "template_display_name"]
 
@@ -44,11 +45,13 @@ class ModelMessages(QObject):
         self._labels_seen: dict[str, set[str]] = {}  # picker label → the files that had it
 
     def picker_label(self, info: Any) -> str:
-        """The model picker's text, "name · quant", with the file's name too when another
-        model loaded in this run had the same (two files both read "<general.name> · F32")."""
-        quant = f" · {info.quantization}" if info.quantization else ""
+        """The model picker's text, "name · quant · size", with the file's name too when
+        another model loaded in this run had the same (two files both read "<general.name> ·
+        F32"). The starter's "(demo)" is left out: the picker's chip says it."""
+        name = info.name.removesuffix(" (demo)") if info.is_demo else info.name
+        parts = [name, info.quantization, "" if info.host else size_text(info.size_bytes)]
         where = f" @ {info.host}" if info.host else ""
-        label = f"{info.name}{quant}{where}"
+        label = " · ".join(part for part in parts if part) + where
         seen = self._labels_seen.setdefault(label, set())
         seen.add(str(Path(info.path).resolve()) if info.path else "")
         if len(seen) > 1:

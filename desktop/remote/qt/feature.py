@@ -2,7 +2,8 @@
 each server's models, choosing one), File › Remote servers…, and the engine that talks to them.
 
 Made by the app (desktop/app.py), which wires it to the others through plain callables: the
-models feature gets the Servers tab (``add_manager_tab``) and words for faults, the chat gets
+models feature gets the Servers tab (``add_manager_tab``), the servers' models for its picker
+(``add_picker_source`` with ``picker_source``) and words for faults, the chat gets
 the same words, and the inference worker's backend becomes an EngineSwitch whose remote side is
 made here on first use. Choosing a model loads its locator (desktop/core/remote.py) like a
 file, so the window's whole load path (progress, failure, the model line, the status bar's
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.remote.keys import KeyStore
 from desktop.remote.qt.messages import RemoteMessages
+from desktop.remote.qt.picker_source import RemotePickerSource
 from desktop.remote.servers import RemoteModel, ServerEntry, ServerList
 from desktop.remote.switch import LoadingBackend
 from desktop.shell.feature import Shell
@@ -42,6 +44,8 @@ class RemoteFeature(QObject):
         self.messages = RemoteMessages(self)
         self.show_servers: Callable[[], object] = lambda: None
         self.panel: QWidget | None = None
+        self.picker_source = RemotePickerSource(self.servers, self.keys, list_models, self)
+        """Each server's models in the model picker (a PickerSource of the models feature)."""
 
     def install(self, shell: Shell) -> None:
         self.setParent(shell)

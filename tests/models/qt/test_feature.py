@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from desktop.chat.protocol import LoadFailure, LoadProblem, ModelInfo
 from desktop.chat.qt.session import ChatSettings
 from desktop.core.settings import Settings
 from desktop.engine.llama import LoadOptions
 from desktop.engine.starter import NOT_INSTALLED, STARTER_FILE_NAME
+from desktop.models.picker import PickerEntry, PickerSection
 from desktop.models.qt.feature import ModelsFeature
 from desktop.models.qt.model_messages import ModelMessages, template_display_name
 from desktop.shell.main_window import MainWindow
@@ -61,7 +62,7 @@ def info(path: str = "/m/tiny.gguf", **changes: object) -> ModelInfo:
         n_ctx=512,
         n_ctx_train=2048,
         n_params=5_000_000,
-        size_bytes=1,
+        size_bytes=12_345_678,
         template_origin="gguf",
         backend="CPU",
         gpu_offload=False,
@@ -104,7 +105,8 @@ def test_it_installs_its_menu_entries_welcome_page_and_status(models: Installed)
     ]
     assert feature.model_settings_action in shell.menu("chat").actions()
     assert shell.pages.widget(0) is feature.welcome
-    assert feature.model_label.text() == "No model loaded"
+    assert feature.picker.button.text() == "Choose a model"
+    assert not shell.status_bar.isAncestorOf(feature.picker)
     assert not feature.unload_action.isEnabled()  # nothing loaded yet
     assert feature.offer_bar.isHidden()
 
@@ -131,7 +133,7 @@ def test_a_loaded_model_sets_the_chat_settings_label_and_banner(models: Installe
     assert isinstance(chat, ChatSettings) and chat.sampling.temperature == 0.25
     assert models.session.applied == 1
     assert settings.get("model.path") == "/m/tiny.gguf"
-    assert models.feature.model_label.text() == "Tiny · Q8_0"
+    assert models.feature.picker.button.text() == "Tiny · Q8_0 · 12 MB"
     assert "Gemma" in models.shell.banner.text()
     assert models.feature.unload_action.isEnabled()
     assert models.feature.loaded_chat_settings() == chat
@@ -166,12 +168,12 @@ def test_two_files_with_the_same_name_are_told_apart_in_the_picker(models: Insta
         loaded = info(path=path, name="Held-out", quantization="F32")
         models.session.model_info = loaded
         models.session.model_changed.emit(loaded)
-    assert models.feature.model_label.text() == "Held-out · F32 · second.gguf"
+    assert models.feature.picker.button.text() == "Held-out · F32 · 12 MB · second.gguf"
     models.feature.load_model("/m/first.gguf")
     loaded = info(path="/m/first.gguf", name="Held-out", quantization="F32")
     models.session.model_info = loaded
     models.session.model_changed.emit(loaded)
-    assert models.feature.model_label.text() == "Held-out · F32 · first.gguf"
+    assert models.feature.picker.button.text() == "Held-out · F32 · 12 MB · first.gguf"
 
 
 @pytest.mark.parametrize(
@@ -257,3 +259,136 @@ def test_the_models_tab_is_a_settings_page(qtbot, models: Installed) -> None:
         "engine.rpc_servers",
     }
     dialog.close()
+
+
+class FakeSource(QObject):
+    """A PickerSource as the remote feature's: one server's models, asked for on opening."""
+
+    sections_changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refreshed = 0
+        self.sections = [PickerSection("Box — gpu:8000", note="Asking gpu:8000…")]
+
+    def picker_sections(self) -> list[PickerSection]:
+        return self.sections
+
+    def refresh_picker(self) -> None:
+        self.refreshed += 1
+
+
+def test_the_picker_is_at_the_top_of_the_chat_not_in_the_status_bar(models: Installed) -> None:
+    shell, picker = models.shell, models.feature.picker
+    assert shell.header.isAncestorOf(picker)
+    assert not shell.status_bar.isAncestorOf(picker)
+    assert shell.status_bar.isAncestorOf(models.feature.backend_label)
+
+
+def test_the_picker_follows_a_load_its_progress_and_its_failure(models: Installed) -> None:
+    picker, session = models.feature.picker, models.session
+    models.feature.load_model("/m/big.gguf")
+    session.loading_changed.emit(True)
+    assert picker.button.text() == "big.gguf" and not picker.progress.isHidden()
+    session.load_progress.emit(0.5)
+    assert picker.progress.value() == 500
+    session.loading_changed.emit(False)
+    session.load_failed.emit(
+        LoadFailure(LoadProblem.BAD_FILE, "/m/big.gguf", "detail", gguf_problem="truncated")
+    )
+    assert picker.progress.isHidden() and picker.button.text() == "Choose a model"
+    assert picker.failure.text() == "Could not load big.gguf"
+    assert "incomplete" in picker.failure.toolTip()
+    models.feature.load_starter()
+    session.loading_changed.emit(True)
+    assert picker.failure.isHidden() and picker.button.text() == "Gemma 3 270M"
+    loaded = info(path="/m/starter.gguf", name="Gemma 3 270M (demo)", is_demo=True)
+    session.model_info = loaded
+    session.loading_changed.emit(False)
+    session.model_changed.emit(loaded)
+    assert picker.button.text() == "Gemma 3 270M · Q8_0 · 12 MB"  # the chip says "demo"
+    assert not picker.demo_chip.isHidden()
+    session.loading_changed.emit(True)
+    session.loading_changed.emit(False)  # cancelled: the loaded model shows again
+    session.load_failed.emit(LoadFailure(LoadProblem.CANCELLED, "/m/x.gguf", ""))
+    assert picker.button.text() == "Gemma 3 270M · Q8_0 · 12 MB" and picker.failure.isHidden()
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support (raise\(\)|grabbing the keyboard)")
+def test_the_drop_down_lists_recent_library_and_source_models(
+    models: Installed, tmp_path: Path
+) -> None:
+    feature, settings = models.feature, models.shell.settings
+    library = tmp_path / "library"
+    library.mkdir()
+    for name in ("a.gguf", "b.gguf"):
+        (library / name).write_bytes(b"GGUF" + b"\0" * 3_000)
+    elsewhere = tmp_path / "elsewhere.gguf"
+    elsewhere.write_bytes(b"GGUF")
+    settings.set("library.models_dir", str(library))
+    # What loaded before: a file inside the library, then one outside it.
+    for path in (str(library / "b.gguf"), str(elsewhere)):
+        feature.load_model(path)
+        loaded = info(path=path)
+        models.session.model_info = loaded
+        models.session.model_changed.emit(loaded)
+    source = FakeSource()
+    feature.add_picker_source(source)
+    feature.fill_model_menu()
+    assert source.refreshed == 1
+    texts = [a.text() for a in feature.picker.menu.actions() if not a.isSeparator()]
+    assert texts == [
+        "Recent",
+        "elsewhere.gguf\t4 bytes",
+        "b.gguf\t3.0 kB",
+        "In your library",
+        "a.gguf\t3.0 kB",  # b.gguf is under Recent already
+        "Box — gpu:8000",
+        "Asking gpu:8000…",
+        "&Open model file…",
+        "Manage models…",
+        *(
+            ["Use the &starter model"]
+            if feature.starter_action in feature.picker.menu.actions()
+            else []
+        ),
+    ]
+    checked = [a.text() for a in feature.picker.menu.actions() if a.isChecked()]
+    assert checked == ["elsewhere.gguf\t4 bytes"]
+    # The server's answer arrives while the drop-down is open: it is filled again.
+    source.sections = [
+        PickerSection("Box — gpu:8000", (PickerEntry("http://gpu:8000/v1#qwen", "qwen"),))
+    ]
+    feature.picker.menu.popup(feature.picker.mapToGlobal(feature.picker.rect().bottomLeft()))
+    assert source.refreshed == 2  # opening asks again
+    source.sections_changed.emit()
+    assert source.refreshed == 2  # refilled from what is known, not asked again
+    (remote,) = (a for a in feature.picker.entry_actions() if a.text() == "qwen")
+    feature.picker.menu.close()
+    remote.trigger()
+    assert models.session.loads[-1][0] == "http://gpu:8000/v1#qwen"
+    manage = next(a for a in feature.picker.menu.actions() if a.text() == "Manage models…")
+    assert manage is feature.manage_action
+
+
+def test_choosing_a_library_model_loads_it(models: Installed, tmp_path: Path) -> None:
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "a.gguf").write_bytes(b"GGUF")
+    models.shell.settings.set("library.models_dir", str(library))
+    models.feature.fill_model_menu()
+    (entry,) = models.feature.picker.entry_actions()
+    entry.trigger()
+    assert models.session.loads[-1][0] == str(library / "a.gguf")
+
+
+def test_the_picker_is_in_the_windows_tab_chain(models: Installed) -> None:
+    """Reachable with Tab (one stop, the button) and named for a screen reader."""
+    shell, button = models.shell, models.feature.picker.button
+    chain, widget = [], shell.nextInFocusChain()
+    while widget is not shell and len(chain) < 500:
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+    assert button in chain
+    assert button.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert button.accessibleName() == "Choose a model"

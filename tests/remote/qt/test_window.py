@@ -56,9 +56,9 @@ def test_a_chat_on_a_real_server(qtbot, app, llama_server: RunningServer, tmp_pa
     assert locator == remote_locator(llama_server.base_url, llama_server.model)
     info = app.session.model_info
     assert info.host == host
-    # Where the chat runs: the status bar and the note above the chat say the host.
+    # Where the chat runs: the status bar, the picker and the note above the chat say the host.
     assert host in app.models.backend_label.text()
-    assert host in app.models.model_label.text()
+    assert host in app.models.picker.button.text()
     assert host in app.window.banner.text()
 
     type_and_send(qtbot, app, "Hello there")
@@ -205,3 +205,25 @@ def test_a_long_chat_keeps_a_running_summary_on_a_real_server(
     assert summary.content.strip() in sent[0]["content"]
     assert "Old question 0 " not in json.dumps(sent)  # summarized, not sent again
     assert stored(app)[-1].role == Role.ASSISTANT and stored(app)[-1].content
+
+
+def test_a_servers_models_are_in_the_model_picker(qtbot, app, llama_server: RunningServer) -> None:
+    """Issue 19's gap: the picker at the top of the chat lists the server's models (asked off
+    the GUI thread when it opens) and choosing one loads it as the Servers tab does."""
+    from desktop.remote.servers import ServerEntry
+
+    app.remote.servers.add(ServerEntry.new("Box", llama_server.base_url, Preset.LLAMA_SERVER))
+    locator = remote_locator(llama_server.base_url, llama_server.model)
+    with qtbot.waitSignal(app.remote.picker_source.sections_changed, timeout=20_000):
+        app.models.fill_model_menu()  # what opening the picker does
+        texts = [a.text() for a in app.models.picker.menu.actions()]
+        assert f"Asking {locator_host(llama_server.base_url)}…" in texts
+    app.models.fill_model_menu(refresh=False)
+    (entry,) = (a for a in app.models.picker.entry_actions() if a.data() == locator)
+    assert entry.text().startswith(llama_server.model)
+    app.settings.set("sampling.max_tokens", 8, app.models.model_key(locator))
+    entry.trigger()
+    qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=20_000)
+    assert app.session.model_info.path == locator
+    assert locator_host(llama_server.base_url) in app.models.picker.button.text()
+    assert locator in str(app.settings.get("model.recent")).splitlines()
