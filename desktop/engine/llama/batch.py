@@ -4,9 +4,11 @@ As llama-server's parallel slots do, every reply in progress has a sequence of i
 context's (unified) KV cache, sequences 1..PARALLEL_SEQUENCES; sequence 0 stays the main one
 (single replies, prepared drafts, saved states: LoadedModel). Each step puts the next token of
 every generating sequence, and a chunk of every prompt still being read, into one llama_decode,
-then samples each sequence from its own row of logits with its own sampler chain. A 270M model
-is bound by its vocabulary's logit rows, not by the weights, so eight sequences cost far less
-than eight steps (about x1.8-2 in all on two cores).
+then samples each sequence from its own row of logits: a greedy reply by numpy's argmax over
+the row (row_sampling.py: llama.cpp's sampler copies all 262k logits of Gemma 3 first, ~0.4 ms
+a token), a sampled one with its own llama.cpp sampler chain. A 270M model is bound by its
+vocabulary's logit rows, not by the weights, so eight sequences cost far less than eight steps
+(x1.6-1.7 for the decode alone at one thread with flash attention; see docs/performance.md).
 
 Runs on the engine's thread, like LoadedModel; nothing here is thread-safe.
 """
@@ -25,6 +27,7 @@ from desktop.engine.llama import (
     SamplingOptions,
     sampler_chain,
 )
+from desktop.engine.llama.row_sampling import GreedyRow, LogitRows, greedy_by_argmax
 
 if TYPE_CHECKING:
     import llama_cpp.llama_cpp as llama_low
@@ -66,6 +69,9 @@ class Slot:
         self.full = False
         """Ended because the shared cache had no room left (a full context, to its reader)."""
         self.sampler: Any = None
+        """llama.cpp's sampler chain, for a sampled (or grammar-bound) reply."""
+        self.greedy: GreedyRow | None = None
+        """The choice of a greedy reply instead (row_sampling.py: numpy over the row)."""
         self.should_stop: Callable[[], bool] = lambda: False
         self.limit = 0
         self.produced = 0
@@ -90,6 +96,7 @@ class ParallelDecoder:
         self._ctx = llm._ctx.ctx
         self._memory = low.llama_get_memory(self._ctx)
         self._vocab = llm._model.vocab
+        self._rows = LogitRows(low, self._ctx, llm.n_vocab())
         self._capacity = max(llm.n_batch, PARALLEL_SEQUENCES)
         self._batch: llama_low.llama_batch = low.llama_batch_init(self._capacity, 0, 1)
         self._free = list(range(PARALLEL_SEQUENCES, 0, -1))
@@ -202,6 +209,7 @@ class ParallelDecoder:
         self._low.llama_memory_seq_rm(self._memory, seq_id, from_pos, -1)
 
     def _close_sampler(self, slot: Slot) -> None:
+        slot.greedy = None
         sampler, slot.sampler = slot.sampler, None
         if sampler is not None:
             sampler.close()
@@ -231,12 +239,15 @@ class ParallelDecoder:
         slot.error = ""
         slot.full = False
         llm = self._llm
-        seed = sampling.seed if sampling.seed is not None else int.from_bytes(os.urandom(4))
-        llm.set_seed(seed)
         self._close_sampler(slot)
-        slot.sampler = sampler_chain(llm, sampling)  # the API's penalties and grammar too
-        for token in already_said[-llm.last_n_tokens_size :]:
-            slot.sampler.accept(token)
+        if greedy_by_argmax(sampling):
+            slot.greedy = GreedyRow(sampling, llm.last_n_tokens_size, already_said)
+        else:
+            seed = sampling.seed if sampling.seed is not None else int.from_bytes(os.urandom(4))
+            llm.set_seed(seed)
+            slot.sampler = sampler_chain(llm, sampling)  # the API's penalties and grammar too
+            for token in already_said[-llm.last_n_tokens_size :]:
+                slot.sampler.accept(token)
         slot.should_stop = should_stop
         slot.limit = sampling.max_tokens if sampling.max_tokens > 0 else self._model.n_ctx
         slot.produced = 0
@@ -363,8 +374,12 @@ class ParallelDecoder:
         is_eog = low.llama_vocab_is_eog
         vocab = self._vocab
         ctx = self._llm._ctx
+        logits = self._rows.row
         for slot, row in rows:
-            token = slot.sampler.sample(ctx, row)
+            greedy = slot.greedy
+            token = (
+                greedy.choose(logits(row)) if greedy is not None else slot.sampler.sample(ctx, row)
+            )
             if is_eog(vocab, token):
                 slot.done = True
                 continue
