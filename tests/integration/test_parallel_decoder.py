@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop.engine.llama import LoadedModel, LoadOptions, SamplingOptions
-from desktop.engine.llama.batch import ParallelDecoder
+from desktop.engine.llama.batch import ParallelDecoder, shared_prefix
 
 PENALISED = SamplingOptions(
     temperature=0.0, repeat_penalty=1.3, frequency_penalty=0.4, presence_penalty=0.2, max_tokens=40
@@ -85,3 +85,26 @@ def test_a_seeded_reply_is_the_same_twice_in_a_batch_and_alone(model: LoadedMode
     made = together(model, [(first, SEEDED), (second, PENALISED), (first, SEEDED)])
     assert made[0] and made[0] == made[2]
     assert made[0] == alone(model, first, SEEDED)
+
+
+def test_a_slot_starts_with_what_another_slot_in_use_holds(model: LoadedModel) -> None:
+    """API clients sharing a system prompt: the second reads only its own part of it."""
+    system = model.tokenize_text(" ".join(f"rule {n} says be kind." for n in range(12)))
+    first = system + model.tokenize_text(" Question 1: the number 1?")
+    second = system + model.tokenize_text(" Question 2: the number 2?")
+    expected = alone(model, second, PENALISED)
+    model.llama.reset()  # the main sequence offers nothing now
+    decoder = ParallelDecoder(model)
+    try:
+        one = decoder.open(first)
+        assert one is not None
+        next(decoder.generate(one, first, PENALISED, lambda: False))  # its prompt is read
+        two = decoder.open(second)
+        assert two is not None
+        made = list(decoder.generate(two, second, PENALISED, lambda: False))
+        shared = shared_prefix(first, second)
+        assert shared >= len(system)
+        assert two.last_prompt_evaluated == len(second) - shared
+        assert made == expected
+    finally:
+        decoder.close()

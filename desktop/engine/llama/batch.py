@@ -142,12 +142,17 @@ class ParallelDecoder:
         return self._model.n_ctx - used
 
     def open(self, prompt: Sequence[int], room: int = 0) -> Slot | None:
-        """A slot for a reply to `prompt`, holding as much of its start as the main sequence
-        or the kept slot holds; None when every slot is taken, or when the cache lacks room
-        for the prompt and `room` more cells while other replies are under way (the kept
-        slot's cells are given up first)."""
+        """A slot for a reply to `prompt`, holding as much of its start as the main sequence,
+        the kept slot or a slot in use holds (API clients often share a system prompt); None
+        when every slot is taken, or when the cache lacks room for the prompt and `room` more
+        cells while other replies are under way (the kept slot's cells are given up first)."""
         kept = self._kept
         source_seq, source_len = 0, self._model.reusable_prefix(prompt)
+        for other in self._opened:
+            # Copying a sequence's cells is llama.cpp marking them as this one's too.
+            shared = shared_prefix(other.tokens, prompt)
+            if shared > source_len:
+                source_seq, source_len = other.seq_id, shared
         if kept is not None:
             from_kept = shared_prefix(kept.tokens, prompt)
             if from_kept > source_len:
