@@ -379,12 +379,14 @@ class ParallelDecoder:
         is_eog = low.llama_vocab_is_eog
         vocab = self._vocab
         ctx = self._llm._ctx
-        logits = self._rows.row
-        for slot, row in rows:
+        # A greedy row's logits: the k-th of the step's outputs (rows are in the batch's order).
+        logits = self._rows.rows(len(rows)) if any(s.greedy for s, _ in rows) else None
+        for k, (slot, row) in enumerate(rows):
             greedy = slot.greedy
-            token = (
-                greedy.choose(logits(row)) if greedy is not None else slot.sampler.sample(ctx, row)
-            )
+            if greedy is not None and logits is not None:
+                token = greedy.choose(logits[k])
+            else:
+                token = slot.sampler.sample(ctx, row)
             if is_eog(vocab, token):
                 slot.done = True
                 continue

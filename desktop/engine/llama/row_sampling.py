@@ -75,22 +75,33 @@ class GreedyRow:
             logits = logits.copy()  # llama.cpp's buffer stays as the decode left it
             logits[ids] = values
         token = int(logits.argmax())
-        self.accept(token)
+        if self._penalised:
+            self.accept(token)
         return token
 
 
 class LogitRows:
-    """Rows of the context's logits after a decode, as numpy views (no copy): the batch row's
-    logits where llama.cpp says they are (llama_get_logits_ith)."""
+    """The context's logits after a decode as one numpy view (no copy): llama.cpp keeps the rows
+    of the batch's tokens that asked for logits contiguous, in the batch's order
+    (llama_get_logits, llama.h). The view is made again only when llama.cpp's buffer moved or
+    grew."""
 
     def __init__(self, low: object, ctx: object, n_vocab: int) -> None:
-        self._logits_ith = low.llama_get_logits_ith  # type: ignore[attr-defined]
+        self._get_logits = low.llama_get_logits  # type: ignore[attr-defined]
         self._ctx = ctx
-        self._row_type = ctypes.c_float * n_vocab
+        self._n_vocab = n_vocab
+        self._view: np.ndarray | None = None
+        self._address = 0
 
-    def row(self, index: int) -> np.ndarray:
-        pointer = self._logits_ith(self._ctx, index)
-        address = ctypes.cast(pointer, ctypes.c_void_p).value
+    def rows(self, count: int) -> np.ndarray:
+        """The first `count` rows of logits of the last decode, one per token that asked."""
+        address = ctypes.cast(self._get_logits(self._ctx), ctypes.c_void_p).value
         if not address:
-            raise RuntimeError(f"llama.cpp has no logits for batch row {index}")
-        return np.frombuffer(self._row_type.from_address(address), dtype=np.float32)
+            raise RuntimeError("llama.cpp has no logits for the last decode")
+        view = self._view
+        if view is None or address != self._address or len(view) < count:
+            row_type = ctypes.c_float * (self._n_vocab * count)
+            view = np.frombuffer(row_type.from_address(address), dtype=np.float32)
+            view = view.reshape(count, self._n_vocab)
+            self._view, self._address = view, address
+        return view[:count]
