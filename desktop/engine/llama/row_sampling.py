@@ -17,13 +17,17 @@ is what makes a seed give the same reply alone and in a batch.
 
 from __future__ import annotations
 
-import ctypes
 from collections import Counter, deque
 from collections.abc import Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from desktop.engine.llama import SamplingOptions
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and ctypes are imported where first used, as in __init__.py: the window's first frame
+# must not wait for them (tests/e2e/test_startup.py).
 
 
 def greedy_by_argmax(sampling: SamplingOptions) -> bool:
@@ -36,6 +40,8 @@ class GreedyRow:
     """One reply's greedy choice: its penalties' window of recent tokens and the argmax."""
 
     def __init__(self, sampling: SamplingOptions, last_n: int, already_said: Sequence[int]) -> None:
+        import numpy as np
+
         last_n = max(last_n, 0)
         self._repeat = np.float32(sampling.repeat_penalty)
         self._frequency = np.float32(sampling.frequency_penalty)
@@ -67,6 +73,8 @@ class GreedyRow:
     def choose(self, logits: np.ndarray) -> int:
         """The token for this row of logits (not changed), counted in the window."""
         if self._penalised and self._counts:
+            import numpy as np
+
             ids = np.fromiter(self._counts.keys(), dtype=np.intp, count=len(self._counts))
             counts = np.fromiter(self._counts.values(), dtype=np.float32, count=len(ids))
             values = logits[ids]
@@ -95,6 +103,10 @@ class LogitRows:
 
     def rows(self, count: int) -> np.ndarray:
         """The first `count` rows of logits of the last decode, one per token that asked."""
+        import ctypes
+
+        import numpy as np
+
         address = ctypes.cast(self._get_logits(self._ctx), ctypes.c_void_p).value
         if not address:
             raise RuntimeError("llama.cpp has no logits for the last decode")
