@@ -149,6 +149,8 @@ class ParallelDecoder:
         kept = self._kept
         source_seq, source_len = 0, self._model.reusable_prefix(prompt)
         for other in self._opened:
+            if other.error:
+                continue  # its last decode failed: its cells may not hold its tokens
             # Copying a sequence's cells is llama.cpp marking them as this one's too.
             shared = shared_prefix(other.tokens, prompt)
             if shared > source_len:
