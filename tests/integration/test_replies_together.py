@@ -182,3 +182,29 @@ def test_a_reply_together_that_quotes_its_end_marker_is_not_cut(worker: Inferenc
         text, stats = result(ticket)
         assert text == "Say <|im_end|> then stop."
         assert stats.finish_reason == FinishReason.STOP
+
+
+def test_a_stop_string_ends_only_its_own_reply_in_a_batch(worker: InferenceWorker) -> None:
+    """Stop strings are each reply's own (TokenStream's), even with every row of the batch
+    chosen by the decoder's greedy argmax."""
+    alone = [result(worker.host.stream(request(n))) for n in (1, 2)]
+    texts = [text for text, _ in alone]
+    stop = next(
+        piece
+        for start in range(len(texts[0]) // 3, len(texts[0]) - 4)
+        if (piece := texts[0][start : start + 4]).isprintable()
+        and piece.strip()
+        and piece not in texts[1]
+    )
+    stopped = SamplingOptions(
+        temperature=0.0, max_tokens=48, repeat_penalty=1.0, seed=1, stop=(stop,)
+    )
+    tickets = [
+        worker.host.stream(request(1, stopped), priority=Priority.API, client="c1"),
+        worker.host.stream(request(2), priority=Priority.API, client="c2"),
+    ]
+    (first, first_stats), (second, second_stats) = (result(ticket) for ticket in tickets)
+    assert first == texts[0][: texts[0].find(stop)]
+    assert first_stats.finish_reason == FinishReason.STOP
+    assert second == texts[1]
+    assert second_stats.generated_tokens == alone[1][1].generated_tokens

@@ -4,9 +4,11 @@ As llama-server's parallel slots do, every reply in progress has a sequence of i
 context's (unified) KV cache, sequences 1..PARALLEL_SEQUENCES; sequence 0 stays the main one
 (single replies, prepared drafts, saved states: LoadedModel). Each step puts the next token of
 every generating sequence, and a chunk of every prompt still being read, into one llama_decode,
-then samples each sequence from its own row of logits with its own sampler chain. A 270M model
-is bound by its vocabulary's logit rows, not by the weights, so eight sequences cost far less
-than eight steps (about x1.8-2 in all on two cores).
+then samples each sequence from its own row of logits: a greedy reply by numpy's argmax over
+the row (row_sampling.py: llama.cpp's sampler copies all 262k logits of Gemma 3 first, ~0.4 ms
+a token), a sampled one with its own llama.cpp sampler chain. A 270M model is bound by its
+vocabulary's logit rows, not by the weights, so eight sequences cost far less than eight steps
+(x1.6-1.7 for the decode alone at one thread with flash attention; see docs/performance.md).
 
 Runs on the engine's thread, like LoadedModel; nothing here is thread-safe.
 """
@@ -25,6 +27,7 @@ from desktop.engine.llama import (
     SamplingOptions,
     sampler_chain,
 )
+from desktop.engine.llama.row_sampling import GreedyRow, LogitRows, greedy_by_argmax
 
 if TYPE_CHECKING:
     import llama_cpp.llama_cpp as llama_low
@@ -66,6 +69,9 @@ class Slot:
         self.full = False
         """Ended because the shared cache had no room left (a full context, to its reader)."""
         self.sampler: Any = None
+        """llama.cpp's sampler chain, for a sampled (or grammar-bound) reply."""
+        self.greedy: GreedyRow | None = None
+        """The choice of a greedy reply instead (row_sampling.py: numpy over the row)."""
         self.should_stop: Callable[[], bool] = lambda: False
         self.stop_tokens: frozenset[int] = frozenset()
         """Ids that end the reply as end of generation does (SamplingOptions.stop_tokens)."""
@@ -92,6 +98,7 @@ class ParallelDecoder:
         self._ctx = llm._ctx.ctx
         self._memory = low.llama_get_memory(self._ctx)
         self._vocab = llm._model.vocab
+        self._rows = LogitRows(low, self._ctx, llm.n_vocab())
         self._capacity = max(llm.n_batch, PARALLEL_SEQUENCES)
         self._batch: llama_low.llama_batch = low.llama_batch_init(self._capacity, 0, 1)
         self._free = list(range(PARALLEL_SEQUENCES, 0, -1))
@@ -137,12 +144,19 @@ class ParallelDecoder:
         return self._model.n_ctx - used
 
     def open(self, prompt: Sequence[int], room: int = 0) -> Slot | None:
-        """A slot for a reply to `prompt`, holding as much of its start as the main sequence
-        or the kept slot holds; None when every slot is taken, or when the cache lacks room
-        for the prompt and `room` more cells while other replies are under way (the kept
-        slot's cells are given up first)."""
+        """A slot for a reply to `prompt`, holding as much of its start as the main sequence,
+        the kept slot or a slot in use holds (API clients often share a system prompt); None
+        when every slot is taken, or when the cache lacks room for the prompt and `room` more
+        cells while other replies are under way (the kept slot's cells are given up first)."""
         kept = self._kept
         source_seq, source_len = 0, self._model.reusable_prefix(prompt)
+        for other in self._opened:
+            if other.error:
+                continue  # its last decode failed: its cells may not hold its tokens
+            # Copying a sequence's cells is llama.cpp marking them as this one's too.
+            shared = shared_prefix(other.tokens, prompt)
+            if shared > source_len:
+                source_seq, source_len = other.seq_id, shared
         if kept is not None:
             from_kept = shared_prefix(kept.tokens, prompt)
             if from_kept > source_len:
@@ -204,6 +218,7 @@ class ParallelDecoder:
         self._low.llama_memory_seq_rm(self._memory, seq_id, from_pos, -1)
 
     def _close_sampler(self, slot: Slot) -> None:
+        slot.greedy = None
         sampler, slot.sampler = slot.sampler, None
         if sampler is not None:
             sampler.close()
@@ -233,12 +248,15 @@ class ParallelDecoder:
         slot.error = ""
         slot.full = False
         llm = self._llm
-        seed = sampling.seed if sampling.seed is not None else int.from_bytes(os.urandom(4))
-        llm.set_seed(seed)
         self._close_sampler(slot)
-        slot.sampler = sampler_chain(llm, sampling)  # the API's penalties and grammar too
-        for token in already_said[-llm.last_n_tokens_size :]:
-            slot.sampler.accept(token)
+        if greedy_by_argmax(sampling):
+            slot.greedy = GreedyRow(sampling, llm.last_n_tokens_size, already_said)
+        else:
+            seed = sampling.seed if sampling.seed is not None else int.from_bytes(os.urandom(4))
+            llm.set_seed(seed)
+            slot.sampler = sampler_chain(llm, sampling)  # the API's penalties and grammar too
+            for token in already_said[-llm.last_n_tokens_size :]:
+                slot.sampler.accept(token)
         slot.should_stop = should_stop
         slot.stop_tokens = sampling.stop_tokens
         slot.limit = sampling.max_tokens if sampling.max_tokens > 0 else self._model.n_ctx
@@ -366,8 +384,14 @@ class ParallelDecoder:
         is_eog = low.llama_vocab_is_eog
         vocab = self._vocab
         ctx = self._llm._ctx
-        for slot, row in rows:
-            token = slot.sampler.sample(ctx, row)
+        # A greedy row's logits: the k-th of the step's outputs (rows are in the batch's order).
+        logits = self._rows.rows(len(rows)) if any(s.greedy for s, _ in rows) else None
+        for k, (slot, row) in enumerate(rows):
+            greedy = slot.greedy
+            if greedy is not None and logits is not None:
+                token = greedy.choose(logits[k])
+            else:
+                token = slot.sampler.sample(ctx, row)
             if is_eog(vocab, token) or token in slot.stop_tokens:
                 slot.done = True
                 continue
