@@ -219,10 +219,8 @@ class MessageWidget(QFrame):
             )
         finish_notes = {
             FinishReason.CANCELLED: self.tr("Stopped"),
-            FinishReason.LENGTH: self.tr(
-                "Cut off: the reply reached Max tokens (Model settings) or filled the "
-                "context window"
-            ),
+            FinishReason.LENGTH: self.tr("Cut off: the reply reached Max tokens (Model settings)"),
+            FinishReason.CONTEXT: self.tr("Cut off: the reply filled the context window"),
             FinishReason.ERROR: self.tr("The reply ended with an error"),
             FinishReason.INTERRUPTED: self.tr("Interrupted: the app closed before the reply ended"),
         }

@@ -108,7 +108,10 @@ def test_excluded_and_finish_notes(view: ChatView, model: MessageListModel) -> N
     model.set_finished(row, FinishReason.LENGTH)
     # Issue 17, defect 8: "Reached the length limit" did not say why the reply ended.
     note = view.message_widget(row).note_text()
-    assert "Max tokens" in note and "context window" in note
+    assert "Max tokens" in note and "context window" not in note
+    model.set_finished(row, FinishReason.CONTEXT)
+    note = view.message_widget(row).note_text()
+    assert "context window" in note and "Max tokens" not in note
     model.set_excluded({0})
     assert "Not sent to the model" in view.message_widget(0).note_text()
     first = view.message_widget(0)
