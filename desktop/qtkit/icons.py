@@ -63,6 +63,8 @@ ICONS: dict[str, str] = {
     "link": "ph.link",
     "add": "ph.plus",
     "sliders": "ph.sliders-horizontal",
+    "user": "ph.user",
+    "assistant": "ph.sparkle",
 }
 """Meaning → Phosphor glyph (qtawesome's ``ph.`` prefix). Add a meaning here, not a glyph in a
 widget."""

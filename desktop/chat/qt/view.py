@@ -50,26 +50,32 @@ from desktop.chat.qt.message_links import follow_link
 from desktop.chat.qt.message_model import MessageListModel
 from desktop.chat.qt.message_widget import MessageWidget
 from desktop.core.conversation import Role
+from desktop.core.design import READING_WIDTH, SPACE_L, tokens
+from desktop.qtkit.icons import IconButton
 from desktop.qtkit.safe_text import ask_before_opening
-from desktop.qtkit.theme import RELAYOUT_ON_FONT_CHANGE
+from desktop.qtkit.theme import RELAYOUT_ON_FONT_CHANGE, palette_is_dark
 
 __all__ = ["ChatView"]
 
 _Roles = MessageListModel.Roles
 
-#: Space around the column of bubbles and between two bubbles, in pixels.
-_OUTER_MARGIN = 12
-_SPACING = 10
-#: Bubbles take at most this share of the viewport width, but never less than _MIN_BUBBLE
-#: (unless the viewport itself is narrower).
-_MAX_BUBBLE_SHARE = 0.85
+#: Space around the column of messages and between two messages, in pixels.
+_OUTER_MARGIN = SPACE_L
+_SPACING = SPACE_L
+#: The user's bubbles take at most this share of the reading column, but never less than
+#: _MIN_BUBBLE (unless the column itself is narrower). Replies take the whole column.
+_MAX_BUBBLE_SHARE = 0.8
 _MIN_BUBBLE = 260
+#: The Jump to latest button: its side and its distance from the view's bottom-right corner.
+_JUMP_SIDE = 36
+_JUMP_MARGIN = SPACE_L
 #: At most one re-render of a streaming reply per this many milliseconds.
 _STREAM_RENDER_INTERVAL_MS = 60
 
 
 class _MessageColumn(QWidget):
-    """Positions message widgets at cumulative y offsets.
+    """Positions message widgets at cumulative y offsets, in a reading column at most
+    READING_WIDTH wide and centred (a narrower window gives it all its width).
 
     A ``QVBoxLayout`` would re-lay out every bubble whenever one bubble's height changes;
     here a change in row *i* only moves rows after *i*, so growing the last row is O(1).
@@ -140,17 +146,19 @@ class _MessageColumn(QWidget):
             self._heights[row] = self._place(row, widget, top=None)
         self._relayout_from(0)
 
-    def _max_bubble_width(self) -> int:
-        available = max(1, self._width - 2 * _OUTER_MARGIN)
-        wanted = max(_MIN_BUBBLE, int(available * _MAX_BUBBLE_SHARE))
-        return min(available, wanted)
+    def reading_column(self) -> tuple[int, int]:
+        """Left edge and width of the reading column: centred, at most READING_WIDTH."""
+        width = max(1, min(READING_WIDTH, self._width - 2 * _OUTER_MARGIN))
+        return max(0, (self._width - width) // 2), width
 
     def _place(self, row: int, widget: MessageWidget, top: int | None) -> int:
-        size = widget.fit(self._max_bubble_width())
+        left, column = self.reading_column()
         if widget.role == Role.USER:
-            x = max(_OUTER_MARGIN, self._width - _OUTER_MARGIN - size.width())
+            size = widget.fit(min(column, max(_MIN_BUBBLE, int(column * _MAX_BUBBLE_SHARE))))
+            x = max(left, left + column - size.width())
         else:
-            x = _OUTER_MARGIN
+            size = widget.fit(column)
+            x = left
         widget.setGeometry(QRect(x, top if top is not None else widget.y(), *size.toTuple()))
         return size.height()
 
@@ -377,6 +385,14 @@ class ChatView(QScrollArea):
         self._earlier_check.setInterval(0)
         self._earlier_check.timeout.connect(self._maybe_request_earlier)
 
+        # Floats over the bottom-right corner while the newest message is out of view.
+        self._jump = IconButton("jump_to_latest", self.tr("Jump to latest"), self)
+        self._jump.setAutoRaise(False)
+        self._jump.setFixedSize(_JUMP_SIDE, _JUMP_SIDE)
+        self._jump.clicked.connect(self.scroll_to_bottom)
+        self._jump.hide()
+        self._style_jump()
+
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_scrollbar_range_changed)
         bar.valueChanged.connect(self._on_scrollbar_value_changed)
@@ -413,9 +429,14 @@ class ChatView(QScrollArea):
         self._follow_bottom = True
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
+        self._update_jump()
 
     def is_following_bottom(self) -> bool:
         return self._follow_bottom
+
+    def jump_button(self) -> IconButton:
+        """Jump to latest: shown while the newest message is scrolled out of view."""
+        return self._jump
 
     def set_actions_enabled(self, enabled: bool) -> None:
         """Allow or refuse Edit, Regenerate, Delete and version switching on every message.
@@ -492,6 +513,7 @@ class ChatView(QScrollArea):
         bar.setValue(target - self.viewport().height() // 2)
         # Reading an old message: do not jump away when the range next changes.
         self._follow_bottom = bar.value() >= bar.maximum() - 8 and row == len(widgets) - 1
+        self._update_jump()
         return found
 
     # -- model signals ------------------------------------------------------------------------
@@ -678,10 +700,39 @@ class ChatView(QScrollArea):
         self._column.set_column_width(self.viewport().width())
         if self._follow_bottom:
             self.verticalScrollBar().setValue(maximum)
+        self._update_jump()
 
     def _on_scrollbar_value_changed(self, value: int) -> None:
         self._follow_bottom = value >= self.verticalScrollBar().maximum() - 8
+        self._update_jump()
         self._maybe_request_earlier()
+
+    def _update_jump(self) -> None:
+        """Show Jump to latest while the bottom is out of view (scrolled up, also while a
+        reply streams below); hide it at the bottom."""
+        bar = self.verticalScrollBar()
+        away = not self._follow_bottom and bar.value() < bar.maximum() - 8
+        if away != self._jump.isVisible():
+            self._jump.setVisible(away)
+            if away:
+                self._place_jump()
+                self._jump.raise_()
+
+    def _place_jump(self) -> None:
+        viewport = self.viewport().geometry()
+        self._jump.move(
+            viewport.right() - _JUMP_MARGIN - _JUMP_SIDE + 1,
+            viewport.bottom() - _JUMP_MARGIN - _JUMP_SIDE + 1,
+        )
+
+    def _style_jump(self) -> None:
+        """A round, raised button in the theme's colours (local to this one button)."""
+        theme = tokens(palette_is_dark(self.palette()))
+        self._jump.setStyleSheet(
+            f"QToolButton {{ background: {theme.surface_raised};"
+            f" border: 1px solid {theme.border}; border-radius: {_JUMP_SIDE // 2}px; }}"
+            f" QToolButton:hover {{ background: {theme.control}; border-color: {theme.accent}; }}"
+        )
 
     def _maybe_request_earlier(self) -> None:
         """Ask once for earlier rows when the top is less than a screen away."""
@@ -695,6 +746,7 @@ class ChatView(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._column.set_column_width(self.viewport().width())
+        self._place_jump()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -707,3 +759,5 @@ class ChatView(QScrollArea):
             # before its bubbles get it, so re-render once the change has reached them (with the
             # view as the call's context: a view deleted meanwhile is not called).
             QTimer.singleShot(0, self, self._rerender_all)
+            if event.type() != QEvent.Type.StyleChange:
+                self._style_jump()
