@@ -429,7 +429,7 @@ class MessageWidget(QFrame):
             height = below.heightForWidth(inner)
             if height < 0:
                 height = below.sizeHint().height()
-            y += _GAP
+            y += _GAP if below is not self._footer else 2 * _GAP  # the footer sits apart
             below.setGeometry(_PADDING, y, inner, height)
             y += height
         self._size = QSize(inner + 2 * _PADDING, y + _PADDING)

@@ -59,17 +59,17 @@ __all__ = ["ChatView"]
 
 _Roles = MessageListModel.Roles
 
-#: Space around the column of messages and between two messages, in pixels.
+# Space around the column of messages and between two messages, in pixels.
 _OUTER_MARGIN = SPACE_L
 _SPACING = SPACE_L
-#: The user's bubbles take at most this share of the reading column, but never less than
-#: _MIN_BUBBLE (unless the column itself is narrower). Replies take the whole column.
+# The user's bubbles take at most this share of the reading column, but never less than
+# _MIN_BUBBLE (unless the column itself is narrower). Replies take the whole column.
 _MAX_BUBBLE_SHARE = 0.8
 _MIN_BUBBLE = 260
-#: The Jump to latest button: its side and its distance from the view's bottom-right corner.
+# The Jump to latest button: its side and its distance from the view's bottom-right corner.
 _JUMP_SIDE = 36
 _JUMP_MARGIN = SPACE_L
-#: At most one re-render of a streaming reply per this many milliseconds.
+# At most one re-render of a streaming reply per this many milliseconds.
 _STREAM_RENDER_INTERVAL_MS = 60
 
 
@@ -183,8 +183,8 @@ class _MessageColumn(QWidget):
             self.resize(self._width, height)
 
 
-#: Changes that need only the text re-rendered (throttled while streaming), and changes that
-#: need only the header's controls (a new version count; no Markdown render).
+# Changes that need only the text re-rendered (throttled while streaming), and changes that
+# need only the header's controls (a new version count; no Markdown render).
 _CONTENT_ROLES = frozenset(
     {int(_Roles.ContentRole), int(Qt.ItemDataRole.DisplayRole), int(_Roles.ThinkingRole)}
 )
