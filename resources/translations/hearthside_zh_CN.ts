@@ -440,14 +440,6 @@
     </message>
 </context>
 <context>
-    <name>ChatView</name>
-    <message>
-        <location filename="../../desktop/chat/qt/view.py" line="389"/>
-        <source>Jump to latest</source>
-        <translation>跳到最新</translation>
-    </message>
-</context>
-<context>
     <name>CollectionChip</name>
     <message>
         <location filename="../../desktop/documents/qt/collection_chips.py" line="46"/>
@@ -1519,6 +1511,14 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/documents/qt/collections_panels.py" line="116"/>
         <source>Indexing failed: {message}</source>
         <translation>索引失败：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>JumpToLatest</name>
+    <message>
+        <location filename="../../desktop/chat/qt/jump_to_latest.py" line="29"/>
+        <source>Jump to latest</source>
+        <translation>跳到最新</translation>
     </message>
 </context>
 <context>

@@ -44,16 +44,16 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
+from desktop.chat.qt.jump_to_latest import JumpToLatest
 from desktop.chat.qt.markdown_blocks import RepaintThrottle
 from desktop.chat.qt.message_header import MessageAction
 from desktop.chat.qt.message_links import follow_link
 from desktop.chat.qt.message_model import MessageListModel
 from desktop.chat.qt.message_widget import MessageWidget
 from desktop.core.conversation import Role
-from desktop.core.design import READING_WIDTH, SPACE_L, tokens
-from desktop.qtkit.icons import IconButton
+from desktop.core.design import READING_WIDTH, SPACE_L
 from desktop.qtkit.safe_text import ask_before_opening
-from desktop.qtkit.theme import RELAYOUT_ON_FONT_CHANGE, palette_is_dark
+from desktop.qtkit.theme import RELAYOUT_ON_FONT_CHANGE
 
 __all__ = ["ChatView"]
 
@@ -66,9 +66,6 @@ _SPACING = SPACE_L
 # _MIN_BUBBLE (unless the column itself is narrower). Replies take the whole column.
 _MAX_BUBBLE_SHARE = 0.8
 _MIN_BUBBLE = 260
-# The Jump to latest button: its side and its distance from the view's bottom-right corner.
-_JUMP_SIDE = 36
-_JUMP_MARGIN = SPACE_L
 # At most one re-render of a streaming reply per this many milliseconds.
 _STREAM_RENDER_INTERVAL_MS = 60
 
@@ -386,12 +383,8 @@ class ChatView(QScrollArea):
         self._earlier_check.timeout.connect(self._maybe_request_earlier)
 
         # Floats over the bottom-right corner while the newest message is out of view.
-        self._jump = IconButton("jump_to_latest", self.tr("Jump to latest"), self)
-        self._jump.setAutoRaise(False)
-        self._jump.setFixedSize(_JUMP_SIDE, _JUMP_SIDE)
+        self._jump = JumpToLatest(self)
         self._jump.clicked.connect(self.scroll_to_bottom)
-        self._jump.hide()
-        self._style_jump()
 
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_scrollbar_range_changed)
@@ -434,7 +427,7 @@ class ChatView(QScrollArea):
     def is_following_bottom(self) -> bool:
         return self._follow_bottom
 
-    def jump_button(self) -> IconButton:
+    def jump_button(self) -> JumpToLatest:
         """Jump to latest: shown while the newest message is scrolled out of view."""
         return self._jump
 
@@ -712,27 +705,7 @@ class ChatView(QScrollArea):
         reply streams below); hide it at the bottom."""
         bar = self.verticalScrollBar()
         away = not self._follow_bottom and bar.value() < bar.maximum() - 8
-        if away != self._jump.isVisible():
-            self._jump.setVisible(away)
-            if away:
-                self._place_jump()
-                self._jump.raise_()
-
-    def _place_jump(self) -> None:
-        viewport = self.viewport().geometry()
-        self._jump.move(
-            viewport.right() - _JUMP_MARGIN - _JUMP_SIDE + 1,
-            viewport.bottom() - _JUMP_MARGIN - _JUMP_SIDE + 1,
-        )
-
-    def _style_jump(self) -> None:
-        """A round, raised button in the theme's colours (local to this one button)."""
-        theme = tokens(palette_is_dark(self.palette()))
-        self._jump.setStyleSheet(
-            f"QToolButton {{ background: {theme.surface_raised};"
-            f" border: 1px solid {theme.border}; border-radius: {_JUMP_SIDE // 2}px; }}"
-            f" QToolButton:hover {{ background: {theme.control}; border-color: {theme.accent}; }}"
-        )
+        self._jump.show_when(away, self.viewport().geometry())
 
     def _maybe_request_earlier(self) -> None:
         """Ask once for earlier rows when the top is less than a screen away."""
@@ -746,7 +719,7 @@ class ChatView(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._column.set_column_width(self.viewport().width())
-        self._place_jump()
+        self._jump.place(self.viewport().geometry())
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -759,5 +732,3 @@ class ChatView(QScrollArea):
             # before its bubbles get it, so re-render once the change has reached them (with the
             # view as the call's context: a view deleted meanwhile is not called).
             QTimer.singleShot(0, self, self._rerender_all)
-            if event.type() != QEvent.Type.StyleChange:
-                self._style_jump()

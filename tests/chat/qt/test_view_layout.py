@@ -153,3 +153,16 @@ def test_author_marks(view: ChatView, model: MessageListModel) -> None:
         assert mark.geometry().right() < header.author_label().x()
     # The two marks look different (the assistant's is in the accent colour).
     assert user.author_mark().grab().toImage() != reply.author_mark().grab().toImage()
+
+
+def test_jump_to_latest_follows_the_theme(view: ChatView) -> None:
+    from desktop.core.design import DARK, LIGHT
+    from desktop.qtkit.theme import dark_palette, light_palette
+
+    jump = view.jump_button()
+    view.setPalette(dark_palette())
+    QApplication.processEvents()
+    assert DARK.surface_raised in jump.styleSheet()
+    view.setPalette(light_palette())
+    QApplication.processEvents()
+    assert LIGHT.surface_raised in jump.styleSheet()
