@@ -8,7 +8,7 @@ one button, so an app-wide style sheet does not have to know it).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.design import SPACE_L, tokens
@@ -30,7 +30,7 @@ class JumpToLatest(IconButton):
         self.setAutoRaise(False)
         self.setFixedSize(SIDE, SIDE)
         self.hide()
-        self._restyle()
+        self.restyle()
 
     def place(self, area: QRect) -> None:
         """Sit in the bottom-right corner of ``area`` (the view's viewport, in the view)."""
@@ -44,8 +44,11 @@ class JumpToLatest(IconButton):
                 self.place(area)
                 self.raise_()
 
-    def _restyle(self) -> None:
-        theme = tokens(palette_is_dark(self.palette()))
+    def restyle(self) -> None:
+        """Take the colours of the view's theme; the view calls this when its palette changes
+        (the button's own palette is its style sheet's, so it is not the one to judge by)."""
+        parent = self.parentWidget()
+        theme = tokens(palette_is_dark(parent.palette() if parent is not None else self.palette()))
         sheet = (
             f"QToolButton {{ background: {theme.surface_raised};"
             f" border: 1px solid {theme.border}; border-radius: {SIDE // 2}px; }}"
@@ -53,8 +56,3 @@ class JumpToLatest(IconButton):
         )
         if sheet != self.styleSheet():  # setting it sends a palette change of its own
             self.setStyleSheet(sheet)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
-            self._restyle()
-        super().changeEvent(event)

@@ -732,3 +732,4 @@ class ChatView(QScrollArea):
             # before its bubbles get it, so re-render once the change has reached them (with the
             # view as the call's context: a view deleted meanwhile is not called).
             QTimer.singleShot(0, self, self._rerender_all)
+            self._jump.restyle()
