@@ -7,38 +7,33 @@ for the user) and a plain-text name. The actions are icon buttons
 replies) and a "…" menu with all actions including Delete, kept one step away because it
 destroys. The version switch ("‹ 2/3 ›") shows only when there are other versions. The buttons
 are drawn only while the message is hovered or one of them has the keyboard focus, so a long
-chat reads quietly; they are always there for the layout and for Tab (:class:`ActionButton`).
+chat reads quietly; they are always there for the layout and for Tab
+(:class:`~desktop.chat.qt.message_actions.ActionButton`).
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import ClassVar
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
-    QColor,
-    QFocusEvent,
     QFont,
-    QIcon,
-    QPainter,
-    QPaintEvent,
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from desktop.core.conversation import Role
-from desktop.core.design import SPACE_S, tokens
-from desktop.qtkit.icons import IconButton, themed_icon
-from desktop.qtkit.theme import palette_is_dark
+
+if TYPE_CHECKING:
+    from desktop.chat.qt.message_actions import ActionButton, AuthorMark
+from desktop.core.design import SPACE_S
 
 COPIED_MS = 1500
 """How long a Copy button says "Copied ✓"."""
 
-AVATAR_SIZE = 22
-"""Diameter of the author's round mark, in pixels."""
 
-__all__ = ["ActionButton", "AuthorMark", "MessageAction", "MessageHeader", "SiblingSwitch"]
+__all__ = ["MessageAction", "MessageHeader", "SiblingSwitch"]
 
 
 class MessageAction(IntEnum):
@@ -101,66 +96,6 @@ class SiblingSwitch(QWidget):
         self.next.setEnabled(enabled and index < count - 1)
 
 
-class AuthorMark(QWidget):
-    """The author's round mark: an icon on a disc, in the theme's colours (painted, not a
-    pixmap per bubble: the icons are shared by every mark of one theme)."""
-
-    _icons: ClassVar[dict[tuple[str, str, bool], QIcon]] = {}  # (meaning, tint, dark) -> icon
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._role = Role.ASSISTANT
-        self.setFixedSize(AVATAR_SIZE, AVATAR_SIZE)
-
-    def set_role(self, role: Role) -> None:
-        self._role = role
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        dark = palette_is_dark(self.palette())
-        theme = tokens(dark)
-        if self._role == Role.ASSISTANT:
-            disc, meaning, tint = theme.accent, "assistant", "on_accent"
-        else:
-            disc, meaning, tint = theme.inline_code, "user", "muted"
-        key = (meaning, tint, dark)
-        icon = self._icons.get(key)
-        if icon is None:
-            icon = self._icons[key] = themed_icon(meaning, tint=tint, palette=self.palette())
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(disc))
-        painter.drawEllipse(QRectF(self.rect()))
-        side = AVATAR_SIZE - 8
-        icon.paint(painter, 4, 4, side, side)
-        painter.end()
-
-
-class ActionButton(IconButton):
-    """An action of a message, drawn only while its header shows its actions (the message is
-    hovered, or one of its buttons has the keyboard focus). It is always laid out and always
-    in the Tab order, so nothing moves when it appears and the keyboard reaches it as before.
-    """
-
-    def __init__(self, meaning: str, tooltip: str, header: MessageHeader) -> None:
-        super().__init__(meaning, tooltip, header, tint="muted")
-        self._header = header
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        if self._header.actions_shown():
-            super().paintEvent(event)
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)
-        self._header.refresh_actions()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self._header.refresh_actions()
-
-
 class MessageHeader(QWidget):
     """Author mark and name, version switch, Copy, the main action and the "…" menu of a bubble.
 
@@ -179,6 +114,10 @@ class MessageHeader(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Imported with the first message, not with the window: the icon font (qtawesome) is
+        # not needed for the first frame of an empty chat.
+        from desktop.chat.qt.message_actions import ActionButton, AuthorMark
+
         self._role = Role.ASSISTANT
         self._streaming = False
         self._sibling_index = 0
@@ -201,7 +140,7 @@ class MessageHeader(QWidget):
         author_font = QFont(self._author.font())
         author_font.setBold(True)
         self._author.setFont(author_font)
-        self._copy = ActionButton("copy", self.tr("Copy the message as Markdown"), self)
+        self._copy = ActionButton("copy", self.tr("Copy the message as Markdown"), self, self)
         self._copy.setAccessibleName(self.tr("Copy"))
         self._copy.clicked.connect(self.copy_requested)
         self._copied_timer = QTimer(self)
@@ -209,10 +148,10 @@ class MessageHeader(QWidget):
         self._copied_timer.setInterval(COPIED_MS)
         self._copied_timer.timeout.connect(self._on_copied_timer_timeout)
         self._action = ActionButton(
-            "regenerate", self.tr("Write a new version of this reply"), self
+            "regenerate", self.tr("Write a new version of this reply"), self, self
         )
         self._action.clicked.connect(self._on_action_clicked)
-        self._more = ActionButton("more", self.tr("More actions"), self)
+        self._more = ActionButton("more", self.tr("More actions"), self, self)
         self._more.clicked.connect(self._on_more_clicked)
         layout.addWidget(self._mark)
         layout.addSpacing(SPACE_S - 2)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -44,7 +44,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
-from desktop.chat.qt.jump_to_latest import JumpToLatest
 from desktop.chat.qt.markdown_blocks import RepaintThrottle
 from desktop.chat.qt.message_header import MessageAction
 from desktop.chat.qt.message_links import follow_link
@@ -54,6 +53,9 @@ from desktop.core.conversation import Role
 from desktop.core.design import READING_WIDTH, SPACE_L
 from desktop.qtkit.safe_text import ask_before_opening
 from desktop.qtkit.theme import RELAYOUT_ON_FONT_CHANGE
+
+if TYPE_CHECKING:
+    from desktop.chat.qt.jump_to_latest import JumpToLatest
 
 __all__ = ["ChatView"]
 
@@ -383,8 +385,8 @@ class ChatView(QScrollArea):
         self._earlier_check.timeout.connect(self._maybe_request_earlier)
 
         # Floats over the bottom-right corner while the newest message is out of view.
-        self._jump = JumpToLatest(self)
-        self._jump.clicked.connect(self.scroll_to_bottom)
+        # Made when first needed (the icon font need not load for an empty chat's first frame).
+        self._jump: JumpToLatest | None = None
 
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_scrollbar_range_changed)
@@ -429,6 +431,11 @@ class ChatView(QScrollArea):
 
     def jump_button(self) -> JumpToLatest:
         """Jump to latest: shown while the newest message is scrolled out of view."""
+        if self._jump is None:
+            from desktop.chat.qt.jump_to_latest import JumpToLatest
+
+            self._jump = JumpToLatest(self)
+            self._jump.clicked.connect(self.scroll_to_bottom)
         return self._jump
 
     def set_actions_enabled(self, enabled: bool) -> None:
@@ -705,7 +712,8 @@ class ChatView(QScrollArea):
         reply streams below); hide it at the bottom."""
         bar = self.verticalScrollBar()
         away = not self._follow_bottom and bar.value() < bar.maximum() - 8
-        self._jump.show_when(away, self.viewport().geometry())
+        if away or self._jump is not None:
+            self.jump_button().show_when(away, self.viewport().geometry())
 
     def _maybe_request_earlier(self) -> None:
         """Ask once for earlier rows when the top is less than a screen away."""
@@ -719,7 +727,8 @@ class ChatView(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._column.set_column_width(self.viewport().width())
-        self._jump.place(self.viewport().geometry())
+        if self._jump is not None:
+            self._jump.place(self.viewport().geometry())
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -732,4 +741,5 @@ class ChatView(QScrollArea):
             # before its bubbles get it, so re-render once the change has reached them (with the
             # view as the call's context: a view deleted meanwhile is not called).
             QTimer.singleShot(0, self, self._rerender_all)
-            self._jump.restyle()
+            if self._jump is not None:
+                self._jump.restyle()
