@@ -432,7 +432,8 @@ def models_list(info: ModelInfo | None, embedder_name: str | None) -> dict[str, 
 
 
 def finish_reason(reason: FinishReason) -> str:
-    return "length" if reason == FinishReason.LENGTH else "stop"
+    # OpenAI has one "length" for both limits.
+    return "length" if reason in (FinishReason.LENGTH, FinishReason.CONTEXT) else "stop"
 
 
 def usage(stats: ReplyStats | None) -> dict[str, Any]:

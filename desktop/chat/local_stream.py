@@ -195,8 +195,10 @@ class TokenStream:
                 else:
                     if should_stop():
                         finish = FinishReason.CANCELLED
-                    elif len(generated) >= limit or model.cached_tokens >= model.n_ctx - 1:
+                    elif sampling.max_tokens > 0 and len(generated) >= limit:
                         finish = FinishReason.LENGTH
+                    elif len(generated) >= limit or model.cached_tokens >= model.n_ctx - 1:
+                        finish = FinishReason.CONTEXT
                 if evaluated is None:
                     evaluated = model.last_prompt_evaluated
                 if not force_answer:
@@ -215,8 +217,11 @@ class TokenStream:
                     *generated[first_of_call:],
                     *model.tokenize_segments((PromptSegment(closing, True),)),
                 ]
-                if len(generated) >= limit or len(current) >= model.n_ctx - 1:
+                if sampling.max_tokens > 0 and len(generated) >= limit:
                     finish = FinishReason.LENGTH
+                    break
+                if len(generated) >= limit or len(current) >= model.n_ctx - 1:
+                    finish = FinishReason.CONTEXT
                     break
         except GenerationError as error:
             self._send_thought(self._thought_coalescer.flush())

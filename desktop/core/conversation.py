@@ -21,10 +21,11 @@ class FinishReason(StrEnum):
     """How a reply ended; shown to the user and kept with the message."""
 
     STOP = "stop"  # the model ended its turn or produced a stop string
-    LENGTH = "length"  # max tokens or the end of the context window
+    LENGTH = "length"  # Max tokens (or, in chats stored before CONTEXT, the context window)
     CANCELLED = "cancelled"  # the user pressed Stop
     ERROR = "error"  # llama.cpp failed mid-reply
     INTERRUPTED = "interrupted"  # the app ended before the reply did
+    CONTEXT = "context"  # the reply filled the context window
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,9 @@ Model output is untrusted. The renderer therefore never emits raw HTML from the 
 emits ``<img>`` (nothing remote or local may be fetched just by displaying a reply), and keeps
 links only for schemes the UI knows how to open after asking the user. The output stays inside
 the HTML4/CSS subset that ``QTextDocument`` understands: inline styles, ``<pre>``, and
-``<table>`` where a block needs a background.
+``<table>`` where a block needs a background (code blocks; a blockquote's bar is a narrow
+coloured cell beside it). A tag in prose is shown as escaped code, and a bare http(s) URL
+becomes a link (which, like every link, opens only after the user confirms).
 
 Replies are rendered again and again while they stream in, so half-written Markdown (an open
 code fence, half a table) must render sensibly and nothing here may raise on any input.
@@ -48,6 +50,11 @@ COPY_SCHEME = "hearthside-copy"
 SOURCE_SCHEME = "hearthside-source"
 _CITATION = re.compile(r"\[(\d{1,3})\]")
 
+#: A bare http(s) URL in prose; its end is trimmed by _bare_url_end.
+_BARE_URL = re.compile(r"(?<![\w@/.:-])https?://[^\s<>\"'`]+", re.IGNORECASE)
+_URL_TRAILING = frozenset(".,;:!?'\"*_~")
+_URL_CLOSERS = {")": "(", "]": "[", "}": "{"}
+
 #: Link schemes kept as links. Everything else is shown as plain text, so a reply cannot
 #: smuggle in ``javascript:``, ``file:`` or our own ``hearthside-copy:`` actions.
 _ALLOWED_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -88,6 +95,7 @@ class _Palette:
     muted: str
     inline_code_background: str
     border: str
+    quote_bar: str
 
 
 def _code_palette(theme: ColorTokens) -> _Palette:
@@ -97,6 +105,7 @@ def _code_palette(theme: ColorTokens) -> _Palette:
         muted=theme.text_muted,
         inline_code_background=theme.inline_code,
         border=theme.border,
+        quote_bar=theme.text_disabled,
     )
 
 
@@ -199,13 +208,17 @@ def _render_code_block(self: Any, tokens: list[Token], idx: int, options: Any, e
     )
 
 
-def _render_code_inline(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+def _code_span(text: str, env: dict, *, quote: bool = False) -> str:
     palette = _DARK if env["dark"] else _LIGHT
     return (
         f'<code style="background-color:{palette.inline_code_background};'
         f' font-family:{_MONO_FONTS};">'
-        f"{html.escape(tokens[idx].content, quote=False)}</code>"
+        f"{html.escape(text, quote=quote)}</code>"
     )
+
+
+def _render_code_inline(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    return _code_span(tokens[idx].content, env)
 
 
 def _render_image(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
@@ -237,15 +250,32 @@ def _render_link_close(self: Any, tokens: list[Token], idx: int, options: Any, e
     return "</a>" if allowed else ""
 
 
-def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
-    """Plain text, with "[2]" turned into a citation link when the reply has a source 2
-    (never inside another link; code spans are other tokens and stay as typed)."""
+def _bare_url_end(url: str) -> int:
+    """How much of a bare URL candidate is the URL: trailing sentence punctuation is not, nor
+    a closing bracket that has no opening one inside the URL ("(see https://x.org/a)")."""
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        if last in _URL_TRAILING:
+            end -= 1
+        elif last in _URL_CLOSERS:
+            opener = _URL_CLOSERS[last]
+            if url.count(opener, 0, end) >= url.count(last, 0, end):
+                break
+            end -= 1
+        else:
+            break
+    return end
+
+
+def _prose(text: str, env: dict) -> str:
+    """Escaped text with "[2]" turned into a citation link when the reply has a source 2."""
     from markdown_it.common.utils import escapeHtml  # loaded already: this runs in a render
 
-    text = escapeHtml(tokens[idx].content)
+    escaped = escapeHtml(text)
     citations: frozenset[int] = env["citations"]
-    if not citations or env["link_stack"]:
-        return text
+    if not citations:
+        return escaped
 
     def link(match: re.Match[str]) -> str:
         number = int(match.group(1))
@@ -253,7 +283,56 @@ def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: di
             return match.group(0)
         return f'<a href="{SOURCE_SCHEME}:{number}">[{number}]</a>'
 
-    return _CITATION.sub(link, text)
+    return _CITATION.sub(link, escaped)
+
+
+def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    """Plain text, with bare http(s) URLs made links and "[2]" made a citation link (never
+    inside another link; code spans are other tokens and stay as typed). A link still opens
+    only after the user confirms (desktop.qtkit.safe_text)."""
+    from markdown_it.common.utils import escapeHtml  # loaded already: this runs in a render
+
+    text = tokens[idx].content
+    if env["link_stack"]:
+        return escapeHtml(text)
+    out: list[str] = []
+    position = 0
+    for match in _BARE_URL.finditer(text):
+        url = match.group(0)[: _bare_url_end(match.group(0))]
+        if not _is_allowed_link(url):
+            continue
+        out.append(_prose(text[position : match.start()], env))
+        shown = escapeHtml(url)
+        out.append(f'<a href="{html.escape(url, quote=True)}">{shown}</a>')
+        position = match.start() + len(url)
+    out.append(_prose(text[position:], env))
+    return "".join(out)
+
+
+def _render_html_inline(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    """An HTML tag in prose is shown as the tag, escaped and styled as code: never live HTML
+    (it would reach Qt's rich text), and not mistaken for prose either."""
+    return _code_span(tokens[idx].content, env, quote=True)
+
+
+def _render_blockquote_open(
+    self: Any, tokens: list[Token], idx: int, options: Any, env: dict
+) -> str:
+    # QTextDocument has no border-left on blocks; a narrow coloured cell beside the quote's
+    # cell draws the bar.
+    palette = _DARK if env["dark"] else _LIGHT
+    return (
+        '<table width="100%" cellspacing="0" cellpadding="0" border="0"'
+        ' style="margin-top:6px; margin-bottom:6px;">'
+        f'<tr><td width="3" bgcolor="{palette.quote_bar}"></td>'
+        f'<td style="padding-left:10px; color:{palette.muted};">\n'
+    )
+
+
+def _render_blockquote_close(
+    self: Any, tokens: list[Token], idx: int, options: Any, env: dict
+) -> str:
+    return "</td></tr></table>\n"
 
 
 def _render_table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
@@ -270,10 +349,14 @@ def _parser() -> MarkdownIt:
     """Built on first use (importing markdown-it then), reused for every render."""
     from markdown_it import MarkdownIt
 
-    # html=False: raw HTML in a reply is shown as text. breaks=True: models use single
-    # newlines as line breaks (poems, addresses), and chat users expect to see them.
-    md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
-        ["table", "strikethrough"]
+    # html=True only so that a tag in prose becomes an html_inline token, which is rendered
+    # as escaped code (_render_html_inline); HTML blocks stay off, so a line starting with a
+    # tag is a paragraph like any other. breaks=True: models use single newlines as line
+    # breaks (poems, addresses), and chat users expect to see them.
+    md = (
+        MarkdownIt("commonmark", {"html": True, "breaks": True})
+        .enable(["table", "strikethrough"])
+        .disable("html_block")
     )
     md.add_render_rule("fence", _render_code_block)
     md.add_render_rule("code_block", _render_code_block)
@@ -283,6 +366,10 @@ def _parser() -> MarkdownIt:
     md.add_render_rule("link_close", _render_link_close)
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("text", _render_text)
+    md.add_render_rule("html_inline", _render_html_inline)
+    md.add_render_rule("html_block", _render_html_inline)  # off; never raw, should it come on
+    md.add_render_rule("blockquote_open", _render_blockquote_open)
+    md.add_render_rule("blockquote_close", _render_blockquote_close)
     return md
 
 

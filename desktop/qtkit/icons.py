@@ -78,6 +78,8 @@ ICONS: dict[str, str] = {
     "sliders": "ph.sliders-horizontal",
     "menu_up": "ph.caret-up",
     "minus": "ph.minus",
+    "user": "ph.user",
+    "assistant": "ph.sparkle",
 }
 """Meaning → Phosphor glyph (qtawesome's ``ph.`` prefix). Add a meaning here, not a glyph in a
 widget."""

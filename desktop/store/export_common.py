@@ -87,6 +87,7 @@ class ExportLabels:
     finish_cancelled: str = "stopped by the user"
     finish_error: str = "error"
     finish_interrupted: str = "interrupted"
+    finish_context: str = "context window full"
     unfinished: str = "not finished"
     tokens: str = "{prompt} prompt tokens, {generated} generated"
     speed: str = "{speed:.1f} tokens/s"
@@ -122,6 +123,7 @@ class ExportLabels:
             FinishReason.CANCELLED: self.finish_cancelled,
             FinishReason.ERROR: self.finish_error,
             FinishReason.INTERRUPTED: self.finish_interrupted,
+            FinishReason.CONTEXT: self.finish_context,
         }[reason]
 
     def fill(self, pattern: str, /, **values: Any) -> str:

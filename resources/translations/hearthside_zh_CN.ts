@@ -1556,6 +1556,14 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
+    <name>JumpToLatest</name>
+    <message>
+        <location filename="../../desktop/chat/qt/jump_to_latest.py" line="29"/>
+        <source>Jump to latest</source>
+        <translation>跳到最新</translation>
+    </message>
+</context>
+<context>
     <name>LibraryListModel</name>
     <message>
         <location filename="../../desktop/models/qt/library_view.py" line="124"/>
@@ -2010,126 +2018,117 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageHeader</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="107"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="194"/>
         <source>Copied ✓</source>
         <translation>已复制 ✓</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="111"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="143"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="277"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="144"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="200"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="286"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="144"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="143"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="199"/>
         <source>Copy the message as Markdown</source>
         <translation>以 Markdown 格式复制消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="157"/>
-        <source>…</source>
-        <translation>…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="158"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="159"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="154"/>
         <source>More actions</source>
         <translation>更多操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="181"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="173"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="182"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="174"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="183"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="175"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="187"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="180"/>
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="188"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="269"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="181"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="278"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="190"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="151"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="183"/>
         <source>Write a new version of this reply</source>
         <translation>为此回复生成新版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="191"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="274"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="184"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="283"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="280"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="289"/>
         <source>Delete</source>
         <translation>删除</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="303"/>
-        <source>✎</source>
-        <translation>✎</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="303"/>
-        <source>↻</source>
-        <translation>↻</translation>
     </message>
 </context>
 <context>
     <name>MessageWidget</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="186"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="203"/>
         <source>Copy</source>
         <extracomment>Padding inside a bubble and the gap between its header, body and note.</extracomment>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="187"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="204"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="188"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="205"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="218"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="232"/>
         <source>Not sent to the model: the conversation is longer than the context window</source>
         <translation>未发送给模型：对话长度超出了上下文窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="221"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="237"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="223"/>
-        <source>Cut off: the reply reached Max tokens (Model settings) or filled the context window</source>
-        <translation>回答被截断：已达到最大 token 数（模型设置）或上下文窗口已满</translation>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="238"/>
+        <source>Cut off: the reply reached Max tokens (Model settings)</source>
+        <translation>已截断：回复达到了“最大 token 数”（模型设置）</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="226"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="239"/>
+        <source>Cut off: the reply filled the context window</source>
+        <translation>已截断：回复占满了上下文窗口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="240"/>
         <source>The reply ended with an error</source>
         <translation>回复因错误而中止</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="227"/>
+        <location filename="../../desktop/chat/qt/message_widget.py" line="241"/>
         <source>Interrupted: the app closed before the reply ended</source>
         <translation>已中断：回复结束前应用已关闭</translation>
     </message>
@@ -3072,76 +3071,81 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/history/qt/pdf_export.py" line="94"/>
+        <source>context window full</source>
+        <translation>上下文窗口已满</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="95"/>
         <source>not finished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="95"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="96"/>
         <source>{prompt} prompt tokens, {generated} generated</source>
         <translation>提示 {prompt} 个 token，生成 {generated} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="96"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="97"/>
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="97"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="98"/>
         <source>Exported from Hearthside</source>
         <translation>由 Hearthside 导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="98"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="99"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="99"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="100"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="100"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="101"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="101"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="102"/>
         <source>Thought for {seconds} s</source>
         <translation>思考了 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="102"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="103"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="103"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="104"/>
         <source>page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="104"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="105"/>
         <source>Nothing relevant was found in the attached collections; this reply is not based on your documents.</source>
         <translation>在所附文档集中没有找到相关内容；此回复并非基于你的文档。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="109"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="110"/>
         <source>Your documents could not be searched; this reply is not based on them.</source>
         <translation>无法搜索你的文档；此回复并非基于它们。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="114"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="115"/>
         <source>Earlier conversation, summarized</source>
         <translation>之前的对话（已总结）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="115"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="116"/>
         <source>Earlier conversation, summarized (edited)</source>
         <translation>之前的对话（已总结，已编辑）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="244"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="245"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>
@@ -3854,34 +3858,34 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SiblingSwitch</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="56"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="68"/>
         <source>‹</source>
         <translation>‹</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="57"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="58"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="69"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="70"/>
         <source>Previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="60"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="72"/>
         <source>›</source>
         <translation>›</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="61"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="62"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="73"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="74"/>
         <source>Next version</source>
         <translation>下一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="79"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="91"/>
         <source>{index}/{count}</source>
         <translation>{index}/{count}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="81"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="93"/>
         <source>Version {index} of {count}</source>
         <translation>第 {index} 个版本，共 {count} 个</translation>
     </message>

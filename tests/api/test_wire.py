@@ -262,3 +262,10 @@ def test_sse_is_compact_utf8() -> None:
     for raw in (b"{", b"[]", b"\xff"):
         with pytest.raises(ApiError):
             wire.parse_json(raw)
+
+
+def test_both_limits_are_length_on_the_wire() -> None:
+    """OpenAI's API has one "length"; the app tells Max tokens and a full context apart."""
+    assert wire.finish_reason(FinishReason.LENGTH) == "length"
+    assert wire.finish_reason(FinishReason.CONTEXT) == "length"
+    assert wire.finish_reason(FinishReason.CANCELLED) == "stop"

@@ -109,3 +109,31 @@ def test_a_failure_keeps_what_was_said_and_ends_with_failed() -> None:
     events = stream(model)
     assert text_of(events) == "One two"
     assert isinstance(events[-1], Failed)
+
+
+def _finish(model: FakeModel, max_tokens: int) -> FinishReason:
+    reply = TokenStream(
+        model,  # type: ignore[arg-type]
+        TEMPLATE,
+        (1, 2, 3),
+        SamplingOptions(max_tokens=max_tokens),
+        0,
+        lambda: False,
+        lambda text, tokens: None,
+    )
+    last = list(reply.events())[-1]
+    assert isinstance(last, Finished)
+    return last.stats.finish_reason
+
+
+def test_max_tokens_and_a_full_context_window_are_told_apart() -> None:
+    """Issue 17: a cut-off reply said "Max tokens or filled the context window"; it now says
+    which one."""
+    assert _finish(FakeModel(["a", "b", "c", "d"]), max_tokens=2) == FinishReason.LENGTH
+    small = FakeModel(["a", "b", "c", "d", "e", "f"])
+    small.n_ctx = 6  # the 3-token prompt plus 2 generated fill it
+    assert _finish(small, max_tokens=100) == FinishReason.CONTEXT
+    unlimited = FakeModel(["a", "b", "c", "d", "e", "f"])
+    unlimited.n_ctx = 4  # no Max tokens: the window is the only limit
+    assert _finish(unlimited, max_tokens=0) == FinishReason.CONTEXT
+    assert _finish(FakeModel(["a", "b"]), max_tokens=100) == FinishReason.STOP

@@ -63,3 +63,13 @@ def test_parts_carry_the_words_every_writer_shows() -> None:
     assert {p.role for p in messages} >= {"You", "Assistant"}
     without = transcript_parts(conversation, include_thinking=False)
     assert all(p.thinking == "" == p.thinking_title for p in without)
+
+
+def test_every_finish_reason_has_words() -> None:
+    """Issue 17: a reply that filled the context window says so in exports too."""
+    from desktop.core.conversation import FinishReason
+    from desktop.store.export_common import DEFAULT_LABELS
+
+    words = {DEFAULT_LABELS.finish_reason(reason) for reason in FinishReason}
+    assert len(words) == len(FinishReason)
+    assert DEFAULT_LABELS.finish_reason(FinishReason.CONTEXT) == "context window full"

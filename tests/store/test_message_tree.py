@@ -241,3 +241,13 @@ def test_thinking_and_sources_are_kept_beside_the_answer(db_path: Path) -> None:
         assert stored.sources == (source,)
         # Thinking is not the answer: search finds the answer's words only.
         assert store.search("valve") == []
+
+
+def test_a_full_context_is_stored_apart_from_max_tokens(store: ConversationStore) -> None:
+    """Issue 17: why a reply ended is kept, and old "length" rows still read as LENGTH."""
+    conversation = store.create_conversation()
+    user = store.add_message(conversation.id, None, Role.USER, "Hi")
+    full = store.add_message(conversation.id, user.id, Role.ASSISTANT, "a", finish_reason="context")
+    old = store.add_message(conversation.id, user.id, Role.ASSISTANT, "b", finish_reason="length")
+    assert store.get_message(full.id).finish_reason is FinishReason.CONTEXT  # type: ignore[union-attr]
+    assert store.get_message(old.id).finish_reason is FinishReason.LENGTH  # type: ignore[union-attr]

@@ -1,5 +1,8 @@
 """How a message bubble looks: its background, its outline and the dimmed text of a message
-the model no longer reads, all derived from the palette so light and dark themes both work.
+the model no longer reads, from the design tokens of the palette's theme (light or dark).
+
+The user's messages are tinted bubbles (the ``user_bubble`` token); a reply has no bubble and
+is read on the page itself, as in current chat apps; a system note gets a faint outline.
 
 Split from MessageWidget (message_widget.py), which keeps what the bubble holds and how it is
 laid out; this module only computes colours and paints the rounded background.
@@ -12,6 +15,8 @@ from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.conversation import Role
+from desktop.core.design import RADIUS, tokens
+from desktop.qtkit.theme import palette_is_dark
 
 __all__ = ["blend", "bubble_color", "dimmed_palette", "paint_bubble"]
 
@@ -27,14 +32,13 @@ def blend(base: QColor, other: QColor, amount: float) -> QColor:
 
 
 def bubble_color(role: Role, palette: QPalette) -> QColor:
-    """Background of a bubble of ``role``: the user's tinted with the highlight colour, the
-    assistant's a shade off the base, a system note the base itself."""
-    base = palette.color(QPalette.ColorRole.Base)
+    """Background of a bubble of ``role``: the user's the ``user_bubble`` token of the
+    palette's theme, a system note the base itself, a reply none (transparent)."""
     if role == Role.USER:
-        return blend(base, palette.color(QPalette.ColorRole.Highlight), 0.22)
+        return QColor(tokens(palette_is_dark(palette)).user_bubble)
     if role == Role.SYSTEM:
-        return base
-    return blend(base, palette.color(QPalette.ColorRole.Text), 0.06)
+        return palette.color(QPalette.ColorRole.Base)
+    return QColor(Qt.GlobalColor.transparent)
 
 
 def dimmed_palette(inherited: QPalette) -> QPalette:
@@ -48,7 +52,10 @@ def dimmed_palette(inherited: QPalette) -> QPalette:
 
 
 def paint_bubble(widget: QWidget, role: Role, color: QColor) -> None:
-    """The rounded background of ``widget``; a system note gets a faint outline instead."""
+    """The rounded background of ``widget``; a system note gets a faint outline instead, and
+    a reply (transparent) nothing."""
+    if color.alpha() == 0 and role != Role.SYSTEM:
+        return
     painter = QPainter(widget)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
@@ -62,5 +69,5 @@ def paint_bubble(widget: QWidget, role: Role, color: QColor) -> None:
             )
         )
     painter.setBrush(color)
-    painter.drawRoundedRect(widget.rect().adjusted(0, 0, -1, -1), 10, 10)
+    painter.drawRoundedRect(widget.rect().adjusted(0, 0, -1, -1), RADIUS + 4, RADIUS + 4)
     painter.end()

@@ -1,25 +1,37 @@
-"""A message bubble's header: who wrote it, its meta line, and its actions.
+"""A message bubble's header: who wrote it, and its actions.
 
-The header carries the version switch ("‹ 2/3 ›", only when there are other versions), Copy,
-the message's main action (Edit for the user's messages, Regenerate for replies) and a "…" menu
-with all actions including Delete, kept one step away because it destroys. Actions are plain
-buttons, always shown, so they are reachable with Tab, not only by hovering. In a narrow bubble
-the main action shows a symbol instead of its word (:meth:`MessageHeader.fit_hint`).
+The author is a small round mark (an icon in the accent colour for the assistant, a muted one
+for the user) and a plain-text name. The actions are icon buttons
+(:class:`~desktop.qtkit.icons.IconButton`) with tooltips: Copy (it turns into a check, "Copied
+✓", for a moment), the message's main action (Edit for the user's messages, Regenerate for
+replies) and a "…" menu with all actions including Delete, kept one step away because it
+destroys. The version switch ("‹ 2/3 ›") shows only when there are other versions. The buttons
+are drawn only while the message is hovered or one of them has the keyboard focus, so a long
+chat reads quietly; they are always there for the layout and for Tab
+(:class:`~desktop.chat.qt.message_actions.ActionButton`).
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QPalette
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QFont,
+)
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from desktop.core.conversation import Role
-from desktop.qtkit.plain_text import plain_tooltip
+
+if TYPE_CHECKING:
+    from desktop.chat.qt.message_actions import ActionButton, AuthorMark
+from desktop.core.design import SPACE_S
 
 COPIED_MS = 1500
 """How long a Copy button says "Copied ✓"."""
+
 
 __all__ = ["MessageAction", "MessageHeader", "SiblingSwitch"]
 
@@ -85,11 +97,11 @@ class SiblingSwitch(QWidget):
 
 
 class MessageHeader(QWidget):
-    """Author, meta line, version switch, Copy, the main action and the "…" menu of a bubble.
+    """Author mark and name, version switch, Copy, the main action and the "…" menu of a bubble.
 
-    Shows what its bubble tells it (role, meta, streaming, versions, whether actions are allowed,
-    whether the bubble is being edited) and compares before touching widgets: the bubble passes
-    it everything on every streamed render.
+    Shows what its bubble tells it (role, streaming, versions, whether actions are allowed,
+    whether the bubble is being edited, whether the pointer is over it) and compares before
+    touching widgets: the bubble passes it everything on every streamed render.
 
     Signals:
         copy_requested(): the user pressed Copy (button or menu entry).
@@ -100,26 +112,19 @@ class MessageHeader(QWidget):
     copy_requested = Signal()
     action_requested = Signal(int)
 
-    def show_copied(self) -> None:
-        """The Copy button says "Copied ✓" for COPIED_MS, then Copy again; its width stays,
-        so nothing beside it moves."""
-        self._copy.setMinimumWidth(self._copy.sizeHint().width())
-        self._copy.setText(self.tr("Copied ✓"))
-        self._copied_timer.start()
-
-    def _on_copied_timer_timeout(self) -> None:
-        self._copy.setText(self.tr("Copy"))
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Imported with the first message, not with the window: the icon font (qtawesome) is
+        # not needed for the first frame of an empty chat.
+        from desktop.chat.qt.message_actions import ActionButton, AuthorMark
+
         self._role = Role.ASSISTANT
         self._streaming = False
         self._sibling_index = 0
         self._sibling_count = 1
         self._actions_enabled = True
         self._editing = False
-        self._compact = False
-        self._wide_header = 0  # header width with the action's word, when compact
+        self._hovered = False
         self._siblings: SiblingSwitch | None = None
         self._menu: QMenu | None = None
         self._menu_changing: list[QAction] = []
@@ -129,42 +134,30 @@ class MessageHeader(QWidget):
         # Buttons sit close together (their own padding separates them); text gets more room.
         layout.setSpacing(2)
         self._layout = layout
+        self._mark = AuthorMark(self)
         self._author = QLabel(self)
+        self._author.setTextFormat(Qt.TextFormat.PlainText)
         author_font = QFont(self._author.font())
         author_font.setBold(True)
         self._author.setFont(author_font)
-        self._meta = QLabel(self)
-        # The model's name comes from its file or an import: shown as written, never run.
-        self._meta.setTextFormat(Qt.TextFormat.PlainText)
-        self._meta.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        # May be clipped in a narrow window rather than push the Copy button out of view.
-        self._meta.setMinimumWidth(1)
-        self._copy = QToolButton(self)
-        self._copy.setText(self.tr("Copy"))
-        self._copy.setToolTip(self.tr("Copy the message as Markdown"))
-        self._copy.setAutoRaise(True)
-        self._copy.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._copy = ActionButton("copy", self.tr("Copy the message as Markdown"), self, self)
+        self._copy.setAccessibleName(self.tr("Copy"))
         self._copy.clicked.connect(self.copy_requested)
         self._copied_timer = QTimer(self)
         self._copied_timer.setSingleShot(True)
         self._copied_timer.setInterval(COPIED_MS)
         self._copied_timer.timeout.connect(self._on_copied_timer_timeout)
-        self._action = QToolButton(self)
-        self._action.setAutoRaise(True)
-        self._action.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._action = ActionButton(
+            "regenerate", self.tr("Write a new version of this reply"), self, self
+        )
         self._action.clicked.connect(self._on_action_clicked)
-        self._more = QToolButton(self)
-        self._more.setText(self.tr("…"))
-        self._more.setToolTip(self.tr("More actions"))
-        self._more.setAccessibleName(self.tr("More actions"))
-        self._more.setAutoRaise(True)
-        self._more.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._more = ActionButton("more", self.tr("More actions"), self, self)
         self._more.clicked.connect(self._on_more_clicked)
+        layout.addWidget(self._mark)
+        layout.addSpacing(SPACE_S - 2)
         layout.addWidget(self._author)
-        layout.addSpacing(6)
-        layout.addWidget(self._meta)
         layout.addStretch(1)
-        layout.addSpacing(6)
+        layout.addSpacing(SPACE_S)
         layout.addWidget(self._copy)
         layout.addWidget(self._action)
         layout.addWidget(self._more)
@@ -172,10 +165,9 @@ class MessageHeader(QWidget):
     # -- what it shows ------------------------------------------------------------------------
 
     def set_role(self, role: Role) -> bool:
-        """Name the author and word the main action; returns whether anything changed."""
+        """Name the author and choose the main action; returns whether anything changed."""
         if role == self._role and self._author.text():
             return False  # called on every streamed render; nothing to do
-        self._compact = False
         self._role = role
         names = {
             Role.USER: self.tr("You"),
@@ -183,13 +175,13 @@ class MessageHeader(QWidget):
             Role.SYSTEM: self.tr("System"),
         }
         self._author.setText(names.get(role, str(role)))
+        self._mark.set_role(role)
         if role == Role.USER:
-            self._action.setToolTip(self.tr("Edit this message and send it again"))
+            self._action.set_meaning("edit", self.tr("Edit this message and send it again"))
             self._action.setAccessibleName(self.tr("Edit"))
         else:
-            self._action.setToolTip(self.tr("Write a new version of this reply"))
+            self._action.set_meaning("regenerate", self.tr("Write a new version of this reply"))
             self._action.setAccessibleName(self.tr("Regenerate"))
-        self._action.setText(self._action.accessibleName())
         if self._menu is not None:
             # The menu's entries depend on the role; rebuilt when next opened.
             self._menu.deleteLater()
@@ -197,13 +189,15 @@ class MessageHeader(QWidget):
         self._update_controls()
         return True
 
-    def set_meta(self, meta: str) -> None:
-        """The meta line after the author (model, speed); hidden when empty."""
-        if meta == self._meta.text() and self._meta.isVisibleTo(self) == bool(meta):
-            return  # called on every streamed render: the escaped tooltip is not remade
-        self._meta.setText(meta)
-        self._meta.setToolTip(plain_tooltip(meta))
-        self._meta.setVisible(bool(meta))
+    def show_copied(self) -> None:
+        """The Copy button turns into a check, "Copied ✓", for COPIED_MS, then back."""
+        self._copy.set_meaning("copied", self.tr("Copied ✓"))
+        self._copied_timer.start()
+        self._copy.update()
+
+    def _on_copied_timer_timeout(self) -> None:
+        self._copy.set_meaning("copy", self.tr("Copy the message as Markdown"))
+        self._copy.setAccessibleName(self.tr("Copy"))
 
     def set_controls(self, *, streaming: bool, sibling_index: int, sibling_count: int) -> bool:
         """Show the version switch and hide actions while the message streams; returns whether
@@ -226,33 +220,48 @@ class MessageHeader(QWidget):
         self._editing = editing
         self._update_controls()
 
+    def set_hovered(self, hovered: bool) -> None:
+        """The pointer entered or left the message: its actions appear or fade."""
+        if hovered != self._hovered:
+            self._hovered = hovered
+            self.refresh_actions()
+
+    def actions_shown(self) -> bool:
+        """Whether the action buttons are drawn: the message is hovered, a button has the
+        focus, the "Copied ✓" check is showing, or the "…" menu is open."""
+        return (
+            self._hovered
+            or self._copied_timer.isActive()
+            or any(b.hasFocus() for b in (self._copy, self._action, self._more))
+            or (self._menu is not None and self._menu.isVisible())
+        )
+
+    def refresh_actions(self) -> None:
+        """Redraw the buttons after what :meth:`actions_shown` depends on changed."""
+        for button in (self._copy, self._action, self._more):
+            button.update()
+
     def fit_hint(self, inner_max: int) -> QSize:
-        """The header's size hint, switching the main action to a symbol when the header is
-        wider than ``inner_max`` and back to its word when there is room again."""
-        hint = self.sizeHint()
-        if not self._compact and hint.width() > inner_max and self._action.isVisibleTo(self):
-            # Narrow window: trade the action's word for a symbol before anything is clipped.
-            self._wide_header = hint.width()
-            self._set_compact(True)
-            hint = self.sizeHint()
-        elif self._compact and inner_max >= self._wide_header:
-            self._set_compact(False)  # wide enough again for the word
-            hint = self.sizeHint()
-        return hint
+        """The header's size hint; icons need no narrower form, so ``inner_max`` only caps
+        nothing (kept so the bubble asks every header the same way)."""
+        return self.sizeHint()
 
     # -- its parts ----------------------------------------------------------------------------
 
     def author_label(self) -> QLabel:
         return self._author
 
-    def copy_button(self) -> QToolButton:
+    def author_mark(self) -> AuthorMark:
+        return self._mark
+
+    def copy_button(self) -> ActionButton:
         return self._copy
 
-    def action_button(self) -> QToolButton:
+    def action_button(self) -> ActionButton:
         """The Edit (user) or Regenerate (assistant) button."""
         return self._action
 
-    def more_button(self) -> QToolButton:
+    def more_button(self) -> ActionButton:
         return self._more
 
     def sibling_switch(self) -> SiblingSwitch | None:
@@ -279,6 +288,7 @@ class MessageHeader(QWidget):
             changing.append(
                 menu.addAction(self.tr("Delete"), lambda: self._request(MessageAction.DELETE))
             )
+            menu.aboutToHide.connect(self.refresh_actions)
             self._menu, self._menu_changing = menu, changing
             for action in changing:  # Copy always works; the rest follows the actions switch
                 action.setEnabled(self._actions_enabled)
@@ -291,18 +301,10 @@ class MessageHeader(QWidget):
 
     # -- inside -------------------------------------------------------------------------------
 
-    def _set_compact(self, compact: bool) -> None:
-        """Show the main action as a symbol when the header is too wide for the bubble.
-
-        The word is kept in the tooltip and the accessible name, so nothing is lost but width.
-        """
-        if compact == self._compact:
-            return
-        self._compact = compact
-        if compact:
-            self._action.setText(self.tr("✎") if self._role == Role.USER else self.tr("↻"))
-        else:
-            self._action.setText(self._action.accessibleName())
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._mark.update()
+        super().changeEvent(event)
 
     def _request(self, action: MessageAction) -> None:
         self.action_requested.emit(int(action))
@@ -332,7 +334,7 @@ class MessageHeader(QWidget):
         if self._sibling_count > 1 and self._siblings is None:
             self._siblings = SiblingSwitch(self)
             self._siblings.step_requested.connect(self._on_siblings_step_requested)
-            # Before Copy: author, spacing, meta, stretch and spacing come first.
+            # Before Copy: mark, spacing, author, stretch and spacing come first.
             self._layout.insertWidget(5, self._siblings)
         if self._siblings is not None:
             self._siblings.setVisible(self._sibling_count > 1)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QFont, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QEnterEvent, QFont, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QMenu, QPlainTextEdit, QToolButton, QWidget
 
 from desktop.chat.qt.bubble_style import bubble_color, dimmed_palette, paint_bubble
@@ -27,7 +27,9 @@ from desktop.chat.qt.message_model import SourcesNote
 from desktop.chat.qt.sources_line import SourcesLine
 from desktop.chat.qt.thinking_section import ThinkingSection
 from desktop.core.conversation import FinishReason, MessageSource, Role
+from desktop.core.design import TYPE_SCALE
 from desktop.core.markdown import MarkdownLabels, RenderedMarkdown, render_markdown
+from desktop.qtkit.plain_text import plain_tooltip
 from desktop.qtkit.safe_text import SafeTextBrowser
 from desktop.qtkit.theme import palette_is_dark
 
@@ -39,7 +41,11 @@ _GAP = 4
 
 
 class MessageWidget(QFrame):
-    """One message bubble: a header (author, meta line, actions), the text, and a note.
+    """One message: a header (author, actions), the text, a note and a quiet footer.
+
+    The user's messages are bubbles; a reply is drawn on the page itself, the width of the
+    reading column, with a footer under it when it is done (model · speed · why it ended, e.g.
+    "Stopped"). The header's actions show while the pointer is over the message.
 
     The widget shows what it is given and keeps nothing but the code blocks of its last render
     (so a "Copy" anchor copies exactly what is on screen). Its header
@@ -99,6 +105,17 @@ class MessageWidget(QFrame):
         self._note.setFont(note_font)
         self._note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._note.hide()
+        self._notes: list[str] = []
+        # Model · speed · why the reply ended: the model's name comes from its file or an
+        # import, so it is shown as written (plain text), never run.
+        self._footer = QLabel(self)
+        self._footer.setWordWrap(True)
+        self._footer.setTextFormat(Qt.TextFormat.PlainText)
+        footer_font = QFont(self._footer.font())
+        footer_font.setPointSizeF(footer_font.pointSizeF() * TYPE_SCALE["caption"])
+        self._footer.setFont(footer_font)
+        self._footer.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._footer.hide()
         self._citations: frozenset[int] = frozenset()
         self._sources = SourcesLine(self)
         self._sources.source_clicked.connect(self.anchor_clicked)
@@ -117,7 +134,7 @@ class MessageWidget(QFrame):
         return self._body
 
     def header(self) -> MessageHeader:
-        """The author, meta line and actions above the text."""
+        """The author and the actions above the text."""
         return self._header
 
     def code_block(self, index: int) -> str | None:
@@ -210,33 +227,55 @@ class MessageWidget(QFrame):
         return self._sources
 
     def set_state(self, *, meta: str, finish_reason: FinishReason | None, excluded: bool) -> None:
-        """Update the meta line, the finish note and the excluded dimming."""
-        self._header.set_meta(meta)
-        notes = []
-        if excluded:
-            notes.append(
-                self.tr("Not sent to the model: the conversation is longer than the context window")
-            )
+        """Update the footer (meta line and why the reply ended), the note and the dimming."""
+        excluded_note = (
+            self.tr("Not sent to the model: the conversation is longer than the context window")
+            if excluded
+            else ""
+        )
         finish_notes = {
             FinishReason.CANCELLED: self.tr("Stopped"),
-            FinishReason.LENGTH: self.tr(
-                "Cut off: the reply reached Max tokens (Model settings) or filled the "
-                "context window"
-            ),
+            FinishReason.LENGTH: self.tr("Cut off: the reply reached Max tokens (Model settings)"),
+            FinishReason.CONTEXT: self.tr("Cut off: the reply filled the context window"),
             FinishReason.ERROR: self.tr("The reply ended with an error"),
             FinishReason.INTERRUPTED: self.tr("Interrupted: the app closed before the reply ended"),
         }
-        if finish_reason in finish_notes:
-            notes.append(finish_notes[finish_reason])
-        self._note.setText("\n".join(notes))
-        self._note.setVisible(bool(notes))
+        ended = finish_notes.get(finish_reason, "") if finish_reason is not None else ""
+        self._notes = [note for note in (excluded_note, ended) if note]
+        if excluded_note != self._note.text() or self._note.isHidden() == bool(excluded_note):
+            self._note.setText(excluded_note)
+            self._note.setVisible(bool(excluded_note))
+        footer = " · ".join(part for part in (meta, ended) if part)
+        if footer != self._footer.text() or self._footer.isHidden() == bool(footer):
+            # Called on every streamed render: the escaped tooltip is remade only on change.
+            self._footer.setText(footer)
+            self._footer.setToolTip(plain_tooltip(footer) if footer else "")
+            self._footer.setVisible(bool(footer))
         if excluded != self._excluded:
             self._excluded = excluded
             self._apply_palette()
 
     def note_text(self) -> str:
-        """The note under the text ("Stopped", ...), empty when none is shown."""
-        return self._note.text() if not self._note.isHidden() else ""
+        """What the message says about itself under its text: that it was not sent, and why
+        a reply ended ("Stopped", ...), one per line; empty when it says nothing."""
+        return "\n".join(self._notes)
+
+    def footer_text(self) -> str:
+        """The quiet line under a reply (model · speed · why it ended), empty when hidden."""
+        return self._footer.text() if not self._footer.isHidden() else ""
+
+    def footer(self) -> QLabel:
+        return self._footer
+
+    # -- hover ---------------------------------------------------------------------------------
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self._header.set_hovered(True)
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._header.set_hovered(False)
+        super().leaveEvent(event)
 
     # -- actions and versions -----------------------------------------------------------------
 
@@ -343,8 +382,13 @@ class MessageWidget(QFrame):
         header_hint = self._header.fit_hint(inner_max)
         if self._editing:
             return self._fit_editing(inner_max, header_hint)
-        text_size = self._body.measure(inner_max, shrink=True)
-        wanted = max(text_size.width(), header_hint.width())
+        if self._role == Role.ASSISTANT:
+            # A reply takes the column's width: its actions sit at the column's right edge.
+            text_size = self._body.measure(inner_max, shrink=False)
+            wanted = inner_max
+        else:
+            text_size = self._body.measure(inner_max, shrink=True)
+            wanted = max(text_size.width(), header_hint.width())
         thinking = self._thinking if self._thinking and not self._thinking.isHidden() else None
         if thinking is not None:
             wanted = max(wanted, inner_max if thinking.expanded else thinking.minimum_width())
@@ -379,13 +423,13 @@ class MessageWidget(QFrame):
         return self._finish_fit(inner, y + height)
 
     def _finish_fit(self, inner: int, y: int) -> QSize:
-        for below in (self._sources, self._note):
+        for below in (self._sources, self._note, self._footer):
             if below.isHidden():
                 continue
             height = below.heightForWidth(inner)
             if height < 0:
                 height = below.sizeHint().height()
-            y += _GAP
+            y += _GAP if below is not self._footer else 2 * _GAP  # the footer sits apart
             below.setGeometry(_PADDING, y, inner, height)
             y += height
         self._size = QSize(inner + 2 * _PADDING, y + _PADDING)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -50,26 +50,31 @@ from desktop.chat.qt.message_links import follow_link
 from desktop.chat.qt.message_model import MessageListModel
 from desktop.chat.qt.message_widget import MessageWidget
 from desktop.core.conversation import Role
+from desktop.core.design import READING_WIDTH, SPACE_L
 from desktop.qtkit.safe_text import ask_before_opening
 from desktop.qtkit.theme import RELAYOUT_ON_FONT_CHANGE
+
+if TYPE_CHECKING:
+    from desktop.chat.qt.jump_to_latest import JumpToLatest
 
 __all__ = ["ChatView"]
 
 _Roles = MessageListModel.Roles
 
-#: Space around the column of bubbles and between two bubbles, in pixels.
-_OUTER_MARGIN = 12
-_SPACING = 10
-#: Bubbles take at most this share of the viewport width, but never less than _MIN_BUBBLE
-#: (unless the viewport itself is narrower).
-_MAX_BUBBLE_SHARE = 0.85
+# Space around the column of messages and between two messages, in pixels.
+_OUTER_MARGIN = SPACE_L
+_SPACING = SPACE_L
+# The user's bubbles take at most this share of the reading column, but never less than
+# _MIN_BUBBLE (unless the column itself is narrower). Replies take the whole column.
+_MAX_BUBBLE_SHARE = 0.8
 _MIN_BUBBLE = 260
-#: At most one re-render of a streaming reply per this many milliseconds.
+# At most one re-render of a streaming reply per this many milliseconds.
 _STREAM_RENDER_INTERVAL_MS = 60
 
 
 class _MessageColumn(QWidget):
-    """Positions message widgets at cumulative y offsets.
+    """Positions message widgets at cumulative y offsets, in a reading column at most
+    READING_WIDTH wide and centred (a narrower window gives it all its width).
 
     A ``QVBoxLayout`` would re-lay out every bubble whenever one bubble's height changes;
     here a change in row *i* only moves rows after *i*, so growing the last row is O(1).
@@ -140,17 +145,19 @@ class _MessageColumn(QWidget):
             self._heights[row] = self._place(row, widget, top=None)
         self._relayout_from(0)
 
-    def _max_bubble_width(self) -> int:
-        available = max(1, self._width - 2 * _OUTER_MARGIN)
-        wanted = max(_MIN_BUBBLE, int(available * _MAX_BUBBLE_SHARE))
-        return min(available, wanted)
+    def reading_column(self) -> tuple[int, int]:
+        """Left edge and width of the reading column: centred, at most READING_WIDTH."""
+        width = max(1, min(READING_WIDTH, self._width - 2 * _OUTER_MARGIN))
+        return max(0, (self._width - width) // 2), width
 
     def _place(self, row: int, widget: MessageWidget, top: int | None) -> int:
-        size = widget.fit(self._max_bubble_width())
+        left, column = self.reading_column()
         if widget.role == Role.USER:
-            x = max(_OUTER_MARGIN, self._width - _OUTER_MARGIN - size.width())
+            size = widget.fit(min(column, max(_MIN_BUBBLE, int(column * _MAX_BUBBLE_SHARE))))
+            x = max(left, left + column - size.width())
         else:
-            x = _OUTER_MARGIN
+            size = widget.fit(column)
+            x = left
         widget.setGeometry(QRect(x, top if top is not None else widget.y(), *size.toTuple()))
         return size.height()
 
@@ -175,8 +182,8 @@ class _MessageColumn(QWidget):
             self.resize(self._width, height)
 
 
-#: Changes that need only the text re-rendered (throttled while streaming), and changes that
-#: need only the header's controls (a new version count; no Markdown render).
+# Changes that need only the text re-rendered (throttled while streaming), and changes that
+# need only the header's controls (a new version count; no Markdown render).
 _CONTENT_ROLES = frozenset(
     {int(_Roles.ContentRole), int(Qt.ItemDataRole.DisplayRole), int(_Roles.ThinkingRole)}
 )
@@ -377,6 +384,10 @@ class ChatView(QScrollArea):
         self._earlier_check.setInterval(0)
         self._earlier_check.timeout.connect(self._maybe_request_earlier)
 
+        # Floats over the bottom-right corner while the newest message is out of view.
+        # Made when first needed (the icon font need not load for an empty chat's first frame).
+        self._jump: JumpToLatest | None = None
+
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_scrollbar_range_changed)
         bar.valueChanged.connect(self._on_scrollbar_value_changed)
@@ -413,9 +424,19 @@ class ChatView(QScrollArea):
         self._follow_bottom = True
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
+        self._update_jump()
 
     def is_following_bottom(self) -> bool:
         return self._follow_bottom
+
+    def jump_button(self) -> JumpToLatest:
+        """Jump to latest: shown while the newest message is scrolled out of view."""
+        if self._jump is None:
+            from desktop.chat.qt.jump_to_latest import JumpToLatest
+
+            self._jump = JumpToLatest(self)
+            self._jump.clicked.connect(self.scroll_to_bottom)
+        return self._jump
 
     def set_actions_enabled(self, enabled: bool) -> None:
         """Allow or refuse Edit, Regenerate, Delete and version switching on every message.
@@ -492,6 +513,7 @@ class ChatView(QScrollArea):
         bar.setValue(target - self.viewport().height() // 2)
         # Reading an old message: do not jump away when the range next changes.
         self._follow_bottom = bar.value() >= bar.maximum() - 8 and row == len(widgets) - 1
+        self._update_jump()
         return found
 
     # -- model signals ------------------------------------------------------------------------
@@ -678,10 +700,20 @@ class ChatView(QScrollArea):
         self._column.set_column_width(self.viewport().width())
         if self._follow_bottom:
             self.verticalScrollBar().setValue(maximum)
+        self._update_jump()
 
     def _on_scrollbar_value_changed(self, value: int) -> None:
         self._follow_bottom = value >= self.verticalScrollBar().maximum() - 8
+        self._update_jump()
         self._maybe_request_earlier()
+
+    def _update_jump(self) -> None:
+        """Show Jump to latest while the bottom is out of view (scrolled up, also while a
+        reply streams below); hide it at the bottom."""
+        bar = self.verticalScrollBar()
+        away = not self._follow_bottom and bar.value() < bar.maximum() - 8
+        if away or self._jump is not None:
+            self.jump_button().show_when(away, self.viewport().geometry())
 
     def _maybe_request_earlier(self) -> None:
         """Ask once for earlier rows when the top is less than a screen away."""
@@ -695,6 +727,8 @@ class ChatView(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._column.set_column_width(self.viewport().width())
+        if self._jump is not None:
+            self._jump.place(self.viewport().geometry())
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -707,3 +741,5 @@ class ChatView(QScrollArea):
             # before its bubbles get it, so re-render once the change has reached them (with the
             # view as the call's context: a view deleted meanwhile is not called).
             QTimer.singleShot(0, self, self._rerender_all)
+            if self._jump is not None:
+                self._jump.restyle()

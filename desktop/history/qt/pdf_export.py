@@ -91,6 +91,7 @@ def export_labels() -> ExportLabels:
         finish_cancelled=translate("PdfExport", "stopped by the user"),
         finish_error=translate("PdfExport", "error"),
         finish_interrupted=translate("PdfExport", "interrupted"),
+        finish_context=translate("PdfExport", "context window full"),
         unfinished=translate("PdfExport", "not finished"),
         tokens=translate("PdfExport", "{prompt} prompt tokens, {generated} generated"),
         speed=translate("PdfExport", "{speed:.1f} tokens/s"),

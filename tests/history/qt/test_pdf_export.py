@@ -75,7 +75,8 @@ def test_pdf_has_pages_and_the_chinese_text(qapp, tmp_path: Path) -> None:
     assert CHINESE in squashed
     assert "回答要简短" in squashed
     assert "第39段" in squashed  # the last message reached the last page
-    assert "<script>alert(1)</script>" in text  # payloads print as text
+    # Payloads print as text (a tag in prose as code, whose wider font may wrap the line).
+    assert "<script>alert(1)</script>" in squashed
     assert "seed 42" in text and "Q4_K_M" in text
 
 
@@ -91,7 +92,8 @@ def test_all_branches_pdf_includes_every_alternative(qapp, tmp_path: Path) -> No
 def test_pdf_html_is_escaped_and_loads_nothing(qapp) -> None:
     page = pdf_html(sample_conversation(), all_branches=True)
     assert "<script" not in page and "<img" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # A tag in prose is escaped code now (issue 17); without the code spans it reads as typed.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in re.sub(r"<code[^>]*>|</code>", "", page)
     assert "hearthside-copy:" not in page
     assert re.findall(r'href="([^"]*)"', page) == ["https://example.com/docs"]
 
