@@ -1,4 +1,10 @@
-"""The message composer: a growing text box and a Send/Stop button.
+"""The message composer: a rounded card with a growing text box, a row of chips and a round
+Send/Stop button.
+
+The card (composer_card.py) holds the box, and under it a row: chips on the left (the documents
+feature's Documents chip, placed by desktop/app.py through :meth:`Composer.add_chip`; room for
+tools and images later), a status part (the chat's context meter, :meth:`Composer.add_status`)
+and Send at the right, which turns into Stop while a reply streams.
 
 The composer never clears itself when it asks to send: the caller clears it once the message
 has really been accepted, so a failed send never loses what the user typed.
@@ -11,13 +17,17 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QTextCursor, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QPlainTextEdit,
-    QPushButton,
     QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
+
+from desktop.chat.qt.composer_card import SEND_BUTTON_SIZE, ComposerCard, SendButton
+from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XS
 
 __all__ = ["ChatKeysEdit", "Composer"]
 
@@ -178,6 +188,9 @@ class Composer(QWidget):
         draft_changed(): the text in the box changed (the context meter recounts).
         long_text_inserted(str): a long paste or a dropped text file went into the box.
         file_refused(str): a dropped text file could not be inserted; the sentence says why.
+        attention_changed(bool): the pointer came over the composer, or the keyboard focus
+            reached one of its controls other than the box (True); or both ended (False). The
+            context meter shows itself then, even while it has nothing to warn about.
     """
 
     send_requested = Signal(str)
@@ -185,19 +198,26 @@ class Composer(QWidget):
     draft_changed = Signal()
     long_text_inserted = Signal(str)
     file_refused = Signal(str)
+    attention_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("composer")
         self._streaming = False
         self._ready = True
         self._too_long = False
+        self._hovered = False
+        self._attention = False
         self._ready_placeholder = self.tr(
             "Write a message… (Enter to send, Shift+Enter for a new line)"
         )
 
-        self.editor = _InputEdit(self)
+        self.card = ComposerCard(self)
+        self.editor = _InputEdit(self.card)
         self.editor.setObjectName("composerInput")
-        self.editor.setFrameShape(QFrame.Shape.StyledPanel)
+        # The card is the frame. No style sheet here: a widget with its own would stop
+        # following palette changes (light ↔ dark); the box's base is the card's surface.
+        self.editor.setFrameShape(QFrame.Shape.NoFrame)
         self.editor.setTabChangesFocus(True)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
@@ -212,16 +232,37 @@ class Composer(QWidget):
         self.editor.file_refused.connect(self.file_refused)
         self.editor.font_changed.connect(self._update_height)
 
-        self.send_button = QPushButton(self)
+        self.send_button = SendButton("send", self.tr("Send the message (Enter)"), self.card)
         self.send_button.setObjectName("composerButton")
         self.send_button.clicked.connect(self._on_button_clicked)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.setSpacing(8)
-        layout.addWidget(self.editor, 1)
-        layout.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self._chips = QHBoxLayout()
+        self._chips.setContentsMargins(0, 0, 0, 0)
+        self._chips.setSpacing(SPACE_XS)
+        self._bottom = QHBoxLayout()
+        self._bottom.setContentsMargins(0, 0, 0, 0)
+        self._bottom.setSpacing(SPACE_S)
+        self._bottom.addLayout(self._chips)
+        self._bottom.addStretch(1)
+        self._bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self._bottom_row = QWidget(self.card)
+        self._bottom_row.setLayout(self._bottom)
+        self._bottom_row.setMinimumHeight(SEND_BUTTON_SIZE)
 
+        card_layout = QVBoxLayout(self.card)
+        card_layout.setContentsMargins(SPACE_M, SPACE_S, SPACE_S, SPACE_S)
+        card_layout.setSpacing(SPACE_XS)
+        card_layout.addWidget(self.editor)
+        card_layout.addWidget(self._bottom_row)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(SPACE_L, SPACE_XS, SPACE_L, SPACE_M)
+        layout.setSpacing(0)
+        layout.addWidget(self.card)
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
         self._update_button()
         self._update_height()
 
@@ -264,6 +305,22 @@ class Composer(QWidget):
 
     def focus_input(self) -> None:
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def add_chip(self, widget: QWidget) -> None:
+        """Puts ``widget`` (an icon chip such as Documents) at the end of the chips left of
+        Send; a feature's chips are placed here by desktop/app.py."""
+        self._chips.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+
+    def add_status(self, widget: QWidget) -> None:
+        """Puts ``widget`` (the context meter) between the chips and Send, where it may take
+        the free width."""
+        self._bottom.setStretch(1, 0)
+        self._bottom.insertWidget(self._bottom.count() - 1, widget, 1)
+
+    def has_attention(self) -> bool:
+        """Whether the pointer is over the composer or the focus is on one of its controls
+        other than the box (see attention_changed)."""
+        return self._attention
 
     def is_streaming(self) -> bool:
         return self._streaming
@@ -314,22 +371,39 @@ class Composer(QWidget):
 
     def _update_button(self) -> None:
         if self._streaming:
-            self.send_button.setText(self.tr("Stop"))
-            self.send_button.setToolTip(self.tr("Stop the reply (Esc)"))
+            self.send_button.set_meaning("stop", self.tr("Stop the reply (Esc)"))
             self.send_button.setEnabled(True)
         else:
-            self.send_button.setText(self.tr("Send"))
             if self._too_long:
-                self.send_button.setToolTip(
-                    self.tr(
-                        "Too long for the model's context window: shorten the message or trim "
-                        "it to fit"
-                    )
+                tip = self.tr(
+                    "Too long for the model's context window: shorten the message or trim it to fit"
                 )
             else:
-                self.send_button.setToolTip(self.tr("Send the message (Enter)"))
+                tip = self.tr("Send the message (Enter)")
+            self.send_button.set_meaning("send", tip)
             has_text = bool(self.text().strip())
             self.send_button.setEnabled(self._ready and has_text and not self._too_long)
+
+    def _on_focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        self._update_attention()
+
+    def _update_attention(self) -> None:
+        focus = QApplication.focusWidget()
+        on_control = focus is not None and focus is not self.editor and self.isAncestorOf(focus)
+        attention = self._hovered or on_control
+        if attention != self._attention:
+            self._attention = attention
+            self.attention_changed.emit(attention)
+
+    def enterEvent(self, event: QEvent) -> None:
+        super().enterEvent(event)
+        self._hovered = True
+        self._update_attention()
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        self._hovered = False
+        self._update_attention()
 
     def _update_height(self) -> None:
         """Grow from one line to _MAX_LINES with the text; beyond that the box scrolls."""

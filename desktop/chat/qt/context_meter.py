@@ -1,4 +1,9 @@
-"""The context meter under the composer, and what keeps it current without blocking typing.
+"""The context meter in the composer's card, and what keeps it current without blocking typing.
+
+The meter stays out of sight until it matters: past SHOW_FRACTION of the window, whenever
+sending would leave turns out or cannot fit at all, or while the user's attention is on the
+composer (the pointer over it, the focus on Send or the meter's own box). It keeps its place in
+the card while hidden, so showing it never moves the message box.
 
 Counting needs the model's tokenizer, which lives with the loaded model on the inference
 thread. `ContextCounter` therefore waits until typing pauses (a debounce), then asks the session
@@ -25,10 +30,10 @@ from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.protocol import ContextCount
 from desktop.chat.qt.composer import Composer
 from desktop.chat.qt.session import ChatSession
-from desktop.core.design import tokens
+from desktop.core.design import SPACE_S, tokens
 from desktop.qtkit.theme import palette_is_dark
 
-__all__ = ["DEBOUNCE_MS", "ContextCounter", "ContextMeter", "MeterState"]
+__all__ = ["DEBOUNCE_MS", "SHOW_FRACTION", "ContextCounter", "ContextMeter", "MeterState"]
 
 DEBOUNCE_MS = 300
 PREPARE_TEXT_MS = 100
@@ -36,6 +41,8 @@ PREPARE_TEXT_MS = 100
 """Typing pause before a count is asked for."""
 WARN_FRACTION = 0.8
 """Past this share of the window the meter turns amber."""
+SHOW_FRACTION = 0.5
+"""From this share of the window on the meter is shown even when no one points at it."""
 
 
 class MeterState(StrEnum):
@@ -128,6 +135,9 @@ class ContextMeter(QWidget):
     """Tokens of system prompt + history + draft out of the context size, and what sending
     would do, with the overflow strategy of the open conversation beside it.
 
+    Shown only when it matters (:meth:`matters`) or while the composer has the user's attention
+    (:meth:`set_attention`); hidden, it keeps its room in the layout.
+
     Signals:
         strategy_chosen(str): the user picked an OverflowStrategy value in the box.
     """
@@ -140,8 +150,14 @@ class ContextMeter(QWidget):
         self._state = MeterState.EMPTY
         self._strategy = OverflowStrategy.DROP
         self._count: ContextCount | None = None
+        self._fraction = 0.0  # of the window: the count and the passages' room
+        self._attention = False
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
         self.bar = _MeterBar(self)
         self.label = _MeterLabel(self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.label.setObjectName("contextMeterLabel")
         self.label.setAccessibleName(self.tr("Context use"))
         self._strategy_box = QComboBox(self)
@@ -161,11 +177,11 @@ class ContextMeter(QWidget):
         self._strategy_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._strategy_box.activated.connect(self._on_strategy_box_activated)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 0, 8, 2)
-        layout.setSpacing(8)
-        layout.addWidget(self.bar, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(SPACE_S)
         layout.addWidget(self.label, 1)
-        layout.addWidget(self._strategy_box, 0)
+        layout.addWidget(self.bar, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self._strategy_box, 0, Qt.AlignmentFlag.AlignVCenter)
         self.clear()
 
     # -- public API ---------------------------------------------------------------------------
@@ -182,6 +198,27 @@ class ContextMeter(QWidget):
     def strategy_box(self) -> QComboBox:
         return self._strategy_box
 
+    def matters(self) -> bool:
+        """Whether the count is worth showing unasked: past SHOW_FRACTION of the window, or
+        sending would leave turns out, or the message cannot be sent at all."""
+        if self._state in (MeterState.WARN, MeterState.OVER, MeterState.TOO_LONG):
+            return True
+        return self._state == MeterState.NORMAL and self._fraction >= SHOW_FRACTION
+
+    def set_attention(self, attention: bool) -> None:
+        """The composer has the user's attention (pointer or focus): show the meter anyway."""
+        self._attention = attention
+        self._update_visibility()
+
+    def _update_visibility(self) -> None:
+        if self.parentWidget() is None:  # on its own (a test): whoever shows it decides
+            return
+        box_in_use = self._strategy_box.hasFocus() or self._strategy_box.view().isVisible()
+        # Unasked (only because it matters) the meter says the count; the choice of what to
+        # leave out comes with the user's attention, so the warning has the width it needs.
+        self._strategy_box.setVisible(self._attention or box_in_use)
+        self.setVisible(self.matters() or self._attention or box_in_use)
+
     def set_strategy(self, strategy: OverflowStrategy) -> None:
         """Shows the open conversation's strategy (no signal: it is not the user's choice)."""
         self._strategy = OverflowStrategy(strategy)
@@ -193,9 +230,11 @@ class ContextMeter(QWidget):
         """No model: nothing to count against."""
         self._count = None
         self._state = MeterState.EMPTY
+        self._fraction = 0.0
         self.bar.set_value(0.0, MeterState.EMPTY)
         self.label.set_full_text("")
         self._apply_color()
+        self._update_visibility()
 
     def show_count(self, count: ContextCount) -> None:
         self._count = count
@@ -259,6 +298,7 @@ class ContextMeter(QWidget):
             state = MeterState.NORMAL
             text = numbers
         self._state = state
+        self._fraction = (used + passages) / n_ctx if n_ctx else 0.0
         self.bar.set_value(
             used / n_ctx if n_ctx else 0.0, state, passages / n_ctx if n_ctx else 0.0
         )
@@ -284,6 +324,7 @@ class ContextMeter(QWidget):
             ).format(passages=f"{passages:,}")
         self.label.setToolTip(tip)
         self._apply_color()
+        self._update_visibility()
 
     # -- behaviour ----------------------------------------------------------------------------
 
@@ -308,6 +349,8 @@ class ContextMeter(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._apply_color()
+        elif event.type() == QEvent.Type.ParentChange:
+            self._update_visibility()
 
 
 class ContextCounter(QObject):

@@ -1,9 +1,10 @@
-"""The chips above the composer: the document collections this chat answers from.
+"""The chips in the composer's card: the document collections this chat answers from.
 
-Each attached collection is a chip with its name and a × to detach it; the Documents button
-opens a menu to attach another one or to manage collections. The chips only show the session's
-``attached`` list and ask the session to change it, so the conversation settings stay the one
-place where attachments live.
+The Documents chip (an icon with the number of attached collections) opens a menu to attach
+another one or to manage collections; each attached collection is a chip with its name and a ×
+to detach it. desktop/app.py puts the row into the composer (``Composer.add_chip``). The chips
+only show the session's ``attached`` list and ask the session to change it, so the conversation
+settings stay the one place where attachments live.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
+from desktop.core.design import SPACE_S, SPACE_XS
 from desktop.documents.qt.collections import DocumentCollections
+from desktop.qtkit.icon_chip import IconChip
 from desktop.qtkit.plain_text import plain_tooltip
 
 __all__ = ["CollectionChip", "CollectionChips"]
@@ -37,8 +40,8 @@ class CollectionChip(QFrame):
         self.setAutoFillBackground(True)
         self.setBackgroundRole(self.backgroundRole().AlternateBase)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 1, 2, 1)
-        layout.setSpacing(2)
+        layout.setContentsMargins(SPACE_S, 0, 0, 0)
+        layout.setSpacing(0)
         self.label = QLabel(name)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setToolTip(
@@ -57,7 +60,7 @@ class CollectionChip(QFrame):
 
 
 class CollectionChips(QWidget):
-    """The row of chips and the Documents button.
+    """The Documents chip and the chips of the attached collections, in a row.
 
     Signals:
         attach_requested(int): the user picked a collection in the menu.
@@ -75,18 +78,17 @@ class CollectionChips(QWidget):
         self._attached: tuple[int, ...] = ()
         self.chips: list[CollectionChip] = []
         self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(12, 4, 12, 0)
-        self._layout.setSpacing(6)
-        self.button = QToolButton()
-        self.button.setText(self.tr("Documents"))
-        self.button.setToolTip(self.tr("Answer from your documents: attach a collection"))
-        self.button.setAutoRaise(True)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(SPACE_XS)
+        self.button = IconChip(
+            "documents", self.tr("Answer from your documents: attach a collection")
+        )
+        self.button.setObjectName("documentsChip")
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu = QMenu(self)
         self.menu.aboutToShow.connect(self.fill_menu)
         self.button.setMenu(self.menu)
         self._layout.addWidget(self.button)
-        self._layout.addStretch(1)
         documents.collections.modelReset.connect(self._rebuild)
 
     @Slot(object)
@@ -121,6 +123,7 @@ class CollectionChips(QWidget):
             if (name := self.documents.name_of(collection_id)) is not None
         ]
         if [(chip.collection_id, chip.name) for chip in self.chips] == wanted:
+            self._update_button()
             return
         for chip in self.chips:
             self._layout.removeWidget(chip)
@@ -131,3 +134,18 @@ class CollectionChips(QWidget):
             chip.remove_requested.connect(self.detach_requested)
             self._layout.insertWidget(1 + position, chip)
             self.chips.append(chip)
+        self._update_button()
+
+    def _update_button(self) -> None:
+        """The Documents chip counts the attached collections and says so in its tooltip."""
+        count = len(self.chips)
+        self.button.set_count(count)
+        if count:
+            tip = self.tr(
+                "%n collection(s) attached: replies use their passages. Attach another…",
+                "",
+                count,
+            )
+        else:
+            tip = self.tr("Answer from your documents: attach a collection")
+        self.button.set_tooltip(tip)
