@@ -82,120 +82,120 @@
 <context>
     <name>AppSettingsDialog</name>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="110"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="111"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="113"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="114"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="120"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="121"/>
         <source>Folders and downloads</source>
         <translation>文件夹和下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="145"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="156"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="157"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="147"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="147"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="148"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="150"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="152"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
         <source> pt</source>
         <translation> 磅</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="155"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="160"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="161"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="163"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="164"/>
         <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
         <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="175"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="176"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="179"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="197"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="180"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="198"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="185"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="186"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="191"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="334"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="192"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="327"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="195"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="196"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="201"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="202"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="204"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="205"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="212"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="213"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="289"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="282"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="293"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="286"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="313"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="306"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
@@ -203,135 +203,135 @@
 <context>
     <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="109"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="111"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="111"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="113"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="113"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="115"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="115"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="117"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="118"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="120"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="122"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="124"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="200"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="202"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="202"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="204"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="225"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="227"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="227"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="229"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="267"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="269"/>
         <source>Copied to the clipboard</source>
         <translation>已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="285"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="287"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="298"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="300"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. It is back in the message box: shorten it, trim it to fit, or raise the context length in Model settings.</source>
         <translation>消息太长，超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。消息已放回输入框：请缩短它、裁剪到合适长度，或在模型设置中增大上下文长度。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="337"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="339"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>最早的 %n 条消息已超出上下文窗口，没有发送给模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="303"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="305"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="305"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="307"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="307"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="309"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="313"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="315"/>
         <source>What arrived is kept and marked as ended by an error; your message is kept too. Regenerate tries again.</source>
         <translation>已收到的内容会保留，并标记为因错误而结束；你的消息也会保留。点击“重新生成”可再试一次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="320"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="322"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="321"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="323"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="325"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="327"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="327"/>
-        <location filename="../../desktop/chat/qt/feature.py" line="333"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="329"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="335"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="356"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="358"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="357"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="359"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="363"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="365"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="364"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="366"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -442,17 +442,17 @@
 <context>
     <name>CollectionChip</name>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="46"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="49"/>
         <source>Replies in this chat use passages from “{name}”</source>
         <translation>此对话的回复会引用“{name}”中的段落</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="52"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="55"/>
         <source>Detach this collection from the chat</source>
         <translation>从此对话中移除这个文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="53"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="56"/>
         <source>Detach {name}</source>
         <translation>移除 {name}</translation>
     </message>
@@ -460,24 +460,27 @@
 <context>
     <name>CollectionChips</name>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="81"/>
-        <source>Documents</source>
-        <translation>文档</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="82"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="84"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="150"/>
         <source>Answer from your documents: attach a collection</source>
         <translation>根据你的文档回答：添加一个文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="107"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="109"/>
         <source>No collections yet</source>
         <translation>还没有文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="110"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="112"/>
         <source>Manage collections…</source>
         <translation>管理文档集…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="145"/>
+        <source>%n collection(s) attached: replies use their passages. Attach another…</source>
+        <translation>
+            <numerusform>已添加 %n 个文档集：回答会引用其中的段落。再添加一个…</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -611,38 +614,29 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="195"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="212"/>
         <source>Write a message… (Enter to send, Shift+Enter for a new line)</source>
         <extracomment>The input grows with its text up to this many lines, then scrolls.</extracomment>
         <translation>输入消息…（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="205"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="225"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="317"/>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="318"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="374"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="321"/>
-        <source>Send</source>
-        <translation>发送</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="325"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="379"/>
         <source>Too long for the model&apos;s context window: shorten the message or trim it to fit</source>
         <translation>超出了模型的上下文窗口：请缩短消息或裁剪到合适长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="330"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="235"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="382"/>
         <source>Send the message (Enter)</source>
         <translation>发送消息 (Enter)</translation>
     </message>
@@ -650,107 +644,107 @@
 <context>
     <name>ContextMeter</name>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="146"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="162"/>
         <source>Context use</source>
         <translation>上下文用量</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="149"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="165"/>
         <source>Leave out oldest turns</source>
         <translation>略去最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="151"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="167"/>
         <source>Summarize oldest turns</source>
         <translation>总结最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="155"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="171"/>
         <source>What happens when this conversation no longer fits the model&apos;s context window: the oldest turns are left out, or the model first summarizes them into a note it keeps reading.</source>
         <translation>当此对话超出模型的上下文窗口时：略去最早的几轮对话，或者先由模型把它们总结成一段摘要，模型之后会继续读取这段摘要。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="160"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="176"/>
         <source>When the conversation is too long</source>
         <translation>对话过长时</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="205"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="244"/>
         <source>{used} / {n} tokens</source>
         <translation>{used} / {n} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="207"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="246"/>
         <source>about {numbers}</source>
         <translation>约 {numbers}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="209"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="248"/>
         <source>{numbers} + up to {passages} for document passages</source>
         <translation>{numbers} + 文档段落最多 {passages}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="218"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="257"/>
         <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
         <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="225"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="264"/>
         <source>on send, the oldest turn may be summarized</source>
         <translation>发送时，最早的一轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="227"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="266"/>
         <source>on send, up to the {n} oldest turns may be summarized</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="233"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="272"/>
         <source>on send, the oldest turn may be left out</source>
         <translation>发送时，最早的一轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="235"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="274"/>
         <source>on send, up to the {n} oldest turns may be left out</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="244"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="283"/>
         <source>on send, the oldest turn will be summarized</source>
         <translation>发送时，最早的一轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="246"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="285"/>
         <source>on send, the {n} oldest turns will be summarized</source>
         <translation>发送时，最早的 {n} 轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="250"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="289"/>
         <source>on send, the oldest turn will be left out</source>
         <translation>发送时，最早的一轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="252"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="291"/>
         <source>on send, the {n} oldest turns will be left out</source>
         <translation>发送时，最早的 {n} 轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="257"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="296"/>
         <source>{numbers} · nearly full</source>
         <translation>{numbers} · 即将占满</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="268"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="308"/>
         <source>Estimated from the characters (the server has no tokenizer to ask): system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>按字符估算（服务器没有可查询的分词器）：系统提示、它仍记得的对话以及你的消息。为回复保留 {reserve} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="274"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="314"/>
         <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="281"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="321"/>
         <source>Passages from the attached collections are chosen when you send and may take up to {passages} tokens: what is left after the system prompt, your message and the reply&apos;s room, at most half the window.</source>
         <translation>所附文档集中的段落在发送时选出，最多可占 {passages} 个 token：即系统提示词、你的消息和回复预留空间之外剩下的部分，且不超过窗口的一半。</translation>
     </message>
@@ -1782,36 +1776,36 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="384"/>
+        <location filename="../../desktop/app.py" line="386"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="451"/>
+        <location filename="../../desktop/app.py" line="453"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="452"/>
+        <location filename="../../desktop/app.py" line="454"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="489"/>
+        <location filename="../../desktop/app.py" line="491"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="533"/>
+        <location filename="../../desktop/app.py" line="535"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="538"/>
+        <location filename="../../desktop/app.py" line="540"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
@@ -2090,206 +2084,206 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelDefaultsPage</name>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="53"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="54"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="81"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="82"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="88"/>
         <source>RPC servers must be written host:port, separated by commas: {bad}</source>
         <translation>RPC 服务器须写成 主机:端口，用逗号分隔：{bad}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="96"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="97"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
         <source>{n} GB</source>
         <translation>{n} GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="100"/>
         <source>Memory (RAM)</source>
         <translation>内存 (RAM)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="101"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="102"/>
         <source>{cores} cores, {threads} threads</source>
         <translation>{cores} 核，{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="105"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="106"/>
         <source>{threads} threads</source>
         <translation>{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="107"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="108"/>
         <source>Processor</source>
         <translation>处理器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="109"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="110"/>
         <source>{backend}: yes</source>
         <translation>{backend}：支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="111"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="112"/>
         <source>no (this llama.cpp build runs on the CPU only)</source>
         <translation>不支持（此 llama.cpp 版本仅在 CPU 上运行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="113"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="114"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="116"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="117"/>
         <source>Defaults for models without their own settings</source>
         <translation>未单独设置的模型使用的默认值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="122"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="123"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="124"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="125"/>
         <source>{ram} GB RAM → context {n}</source>
         <translation>{ram} GB 内存 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="126"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="127"/>
         <source>RAM unknown → context {n}</source>
         <translation>内存未知 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="128"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="129"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="131"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="132"/>
         <source>{backend} offload works → GPU layers auto</source>
         <translation>{backend} 卸载可用 → GPU 层数自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="134"/>
         <source>CPU-only llama.cpp → GPU layers none</source>
         <translation>llama.cpp 仅支持 CPU → 不使用 GPU 层</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="136"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="140"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="141"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
         <source>{cores} physical cores → %n threads</source>
         <translation>
             <numerusform>{cores} 个物理核心 → %n 个线程</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
         <source>%n threads found → %n threads</source>
         <translation>
             <numerusform>找到 %n 个线程 → %n 个线程</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="148"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="149"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="151"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
         <source>Leave out the oldest turns</source>
         <translation>略去最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="153"/>
         <source>Summarize the oldest turns</source>
         <translation>总结最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="155"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="156"/>
         <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
         <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="159"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
         <source>Long conversations</source>
         <translation>长对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="161"/>
         <source>Start on the reply while I type</source>
         <translation>边输入边准备回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="164"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="165"/>
         <source>The model reads your message as you type it, so its reply starts as soon as you send. It uses the processor (or GPU) while you type.</source>
         <translation>模型会在你输入时读取消息，发送后立即开始回复。输入期间会占用处理器（或 GPU）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="168"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="169"/>
         <source>Typing</source>
         <translation>输入时</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="171"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="172"/>
         <source>host:port, host:port (optional)</source>
         <translation>主机:端口, 主机:端口（可选）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="174"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="175"/>
         <source>Other computers running llama.cpp&apos;s rpc-server: a model loaded next spreads its layers over them. Needs llama.cpp built with RPC; hearthside --diagnose says whether it is and whether each server answers.</source>
         <translation>运行 llama.cpp rpc-server 的其他计算机：接下来加载的模型会把它的层分布到这些计算机上。需要启用了 RPC 的 llama.cpp 构建；hearthside --diagnose 会说明是否启用，以及每台服务器是否有响应。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="179"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="180"/>
         <source>RPC servers</source>
         <translation>RPC 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="181"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="182"/>
         <source>Use recommended values</source>
         <translation>使用推荐值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="184"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="185"/>
         <source>Sampling and system prompt…</source>
         <translation>采样与系统提示词…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="186"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="187"/>
         <source>Default sampling settings and system prompt for models without their own</source>
         <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="195"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="196"/>
         <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
         <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="214"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="215"/>
         <source>models without their own settings</source>
         <translation>未单独设置的模型</translation>
     </message>
@@ -3485,97 +3479,97 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerSettingsPage</name>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="67"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="68"/>
         <source>Local server</source>
         <translation>本地服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="82"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="83"/>
         <source>The key is kept in the system keychain.</source>
         <translation>密钥保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="85"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="86"/>
         <source>No system keychain was found, so the key is kept in Hearthside&apos;s settings file, which only your user account can read.</source>
         <translation>未找到系统钥匙串,因此密钥保存在 Hearthside 的设置文件中,只有你的用户帐户可以读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="119"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="120"/>
         <source>Other computers may only use the server with an API key: make one with New key.</source>
         <translation>其他计算机只能凭 API 密钥使用服务器:请点击“新密钥”生成一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="122"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="123"/>
         <source>The server&apos;s port must be a number from {low} to {high}.</source>
         <translation>服务器端口必须是 {low} 到 {high} 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="126"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="127"/>
         <source>“{origin}” is not a web origin. Write its scheme, host and port, such as http://localhost:3000, one per line.</source>
         <translation>“{origin}”不是网页来源。请写明协议、主机和端口,例如 http://localhost:3000,每行一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="136"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="137"/>
         <source>Other programs (editors, note apps, scripts) can use the loaded model through an OpenAI-compatible API on this computer while Hearthside is open.</source>
         <translation>在 Hearthside 打开期间,其他程序(编辑器、笔记应用、脚本)可以通过本机上兼容 OpenAI 的 API 使用已加载的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="143"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="144"/>
         <source>Run the local API server</source>
         <translation>运行本地 API 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="152"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="153"/>
         <source>The default is {port} (8080 is often taken by other tools).</source>
         <translation>默认端口为 {port}(8080 常被其他工具占用)。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="156"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="157"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="158"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="159"/>
         <source>Allow other computers on my network</source>
         <translation>允许我网络中的其他计算机访问</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="164"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="165"/>
         <source>Anyone on your network who has the API key can use the model, and requests travel unencrypted (HTTP). Off: only programs on this computer can connect.</source>
         <translation>你网络中任何持有 API 密钥的人都可以使用该模型,且请求以未加密的方式(HTTP)传输。关闭时:只有本机上的程序可以连接。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="178"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="179"/>
         <source>Ask programs on this computer for the key too</source>
         <translation>本机上的程序也需要提供密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="187"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="188"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="189"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="190"/>
         <source>New key</source>
         <translation>新密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="191"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="192"/>
         <source>Programs that use the old key need the new one once you save.</source>
         <translation>保存后,使用旧密钥的程序需要改用新密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="195"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="196"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="205"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="206"/>
         <source>Allowed web pages</source>
         <translation>允许的网页</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="210"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="211"/>
         <source>Web pages at these origins, one per line, may call the server from a browser. None by default: programs are not affected.</source>
         <translation>这些来源(每行一个)的网页可以在浏览器中调用服务器。默认没有:这不影响其他程序。</translation>
     </message>
@@ -4129,37 +4123,37 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="29"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="30"/>
         <source>Welcome to Hearthside</source>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="37"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="38"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="48"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="49"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="53"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="54"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="56"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="57"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="58"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="59"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="68"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="69"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
