@@ -15,7 +15,10 @@ def test_it_puts_its_widgets_and_actions_in_the_shell(app) -> None:
     order = [layout.itemAt(i).widget() for i in range(layout.count())]
     mine = [chat.summary_note, chat.chat_area, chat.long_text_offer, chat.composer]
     assert [w for w in order if w in mine] == mine
-    assert order[-1] is chat.context_meter
+    assert order[-1] is chat.composer
+    # The meter and the Documents chip sit in the composer's card, beside Send.
+    assert chat.composer.card.isAncestorOf(chat.context_meter)
+    assert chat.composer.card.isAncestorOf(app.documents_feature.chips.button)
     assert layout.stretch(order.index(chat.chat_area)) == 1
     texts = [a.text() for a in window.menu("chat").actions() if not a.isSeparator()]
     for action in (chat.new_chat_action, chat.regenerate_action, chat.stop_action):
