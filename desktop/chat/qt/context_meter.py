@@ -74,7 +74,7 @@ class _MeterBar(QWidget):
         self._extra = 0.0
         self._state = MeterState.EMPTY
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.setFixedSize(QSize(90, 6))
+        self.setFixedSize(QSize(72, 6))
 
     def set_value(self, fraction: float, state: MeterState, extra: float = 0.0) -> None:
         """``extra``: a share of the window that may be taken too (document passages), drawn
