@@ -378,7 +378,9 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     models.server_fault_text = remote.fault_text
     for feature in (chat, models, history, documents_feature, server, remote):
         feature.install(window)
-    chat.composer.add_chip(documents_feature.chips)  # the Documents chip, in the composer's card
+    # The Documents chip and the attached collections' chips, in the composer's card.
+    chat.composer.add_chip(documents_feature.chips.button)
+    chat.composer.add_attachments(documents_feature.chips)
     chat.chat_view.source_requested.connect(documents_feature.show_source)
     chat.empty_chat.download_requested.connect(lambda: models.show_model_manager(BROWSE_TAB))
     if settings.problem:

@@ -34,7 +34,7 @@
 <context>
     <name>CollectionChips</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="145"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="163"/>
         <source>%n collection(s) attached: replies use their passages. Attach another…</source>
         <translation>
             <numerusform>%n collection attached: replies use its passages. Attach another…</numerusform>

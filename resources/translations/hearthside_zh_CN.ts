@@ -442,17 +442,17 @@
 <context>
     <name>CollectionChip</name>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="49"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="52"/>
         <source>Replies in this chat use passages from “{name}”</source>
         <translation>此对话的回复会引用“{name}”中的段落</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="55"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="56"/>
         <source>Detach this collection from the chat</source>
         <translation>从此对话中移除这个文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="56"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="58"/>
         <source>Detach {name}</source>
         <translation>移除 {name}</translation>
     </message>
@@ -460,23 +460,23 @@
 <context>
     <name>CollectionChips</name>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="84"/>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="150"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="97"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="168"/>
         <source>Answer from your documents: attach a collection</source>
         <translation>根据你的文档回答：添加一个文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="109"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="127"/>
         <source>No collections yet</source>
         <translation>还没有文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="112"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="130"/>
         <source>Manage collections…</source>
         <translation>管理文档集…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="145"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="163"/>
         <source>%n collection(s) attached: replies use their passages. Attach another…</source>
         <translation>
             <numerusform>已添加 %n 个文档集：回答会引用其中的段落。再添加一个…</numerusform>
@@ -625,18 +625,18 @@
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="374"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="378"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="379"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="383"/>
         <source>Too long for the model&apos;s context window: shorten the message or trim it to fit</source>
         <translation>超出了模型的上下文窗口：请缩短消息或裁剪到合适长度</translation>
     </message>
     <message>
         <location filename="../../desktop/chat/qt/composer.py" line="235"/>
-        <location filename="../../desktop/chat/qt/composer.py" line="382"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="386"/>
         <source>Send the message (Enter)</source>
         <translation>发送消息 (Enter)</translation>
     </message>
@@ -644,107 +644,107 @@
 <context>
     <name>ContextMeter</name>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="162"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="174"/>
         <source>Context use</source>
         <translation>上下文用量</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="165"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="177"/>
         <source>Leave out oldest turns</source>
         <translation>略去最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="167"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="179"/>
         <source>Summarize oldest turns</source>
         <translation>总结最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="171"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="183"/>
         <source>What happens when this conversation no longer fits the model&apos;s context window: the oldest turns are left out, or the model first summarizes them into a note it keeps reading.</source>
         <translation>当此对话超出模型的上下文窗口时：略去最早的几轮对话，或者先由模型把它们总结成一段摘要，模型之后会继续读取这段摘要。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="176"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="188"/>
         <source>When the conversation is too long</source>
         <translation>对话过长时</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="244"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="292"/>
         <source>{used} / {n} tokens</source>
         <translation>{used} / {n} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="246"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="294"/>
         <source>about {numbers}</source>
         <translation>约 {numbers}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="248"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="296"/>
         <source>{numbers} + up to {passages} for document passages</source>
         <translation>{numbers} + 文档段落最多 {passages}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="257"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="305"/>
         <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
         <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="264"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="312"/>
         <source>on send, the oldest turn may be summarized</source>
         <translation>发送时，最早的一轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="266"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="314"/>
         <source>on send, up to the {n} oldest turns may be summarized</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="272"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="320"/>
         <source>on send, the oldest turn may be left out</source>
         <translation>发送时，最早的一轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="274"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="322"/>
         <source>on send, up to the {n} oldest turns may be left out</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="283"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="331"/>
         <source>on send, the oldest turn will be summarized</source>
         <translation>发送时，最早的一轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="285"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="333"/>
         <source>on send, the {n} oldest turns will be summarized</source>
         <translation>发送时，最早的 {n} 轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="289"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="337"/>
         <source>on send, the oldest turn will be left out</source>
         <translation>发送时，最早的一轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="291"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="339"/>
         <source>on send, the {n} oldest turns will be left out</source>
         <translation>发送时，最早的 {n} 轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="296"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="344"/>
         <source>{numbers} · nearly full</source>
         <translation>{numbers} · 即将占满</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="308"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="356"/>
         <source>Estimated from the characters (the server has no tokenizer to ask): system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>按字符估算（服务器没有可查询的分词器）：系统提示、它仍记得的对话以及你的消息。为回复保留 {reserve} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="314"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="362"/>
         <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="321"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="369"/>
         <source>Passages from the attached collections are chosen when you send and may take up to {passages} tokens: what is left after the system prompt, your message and the reply&apos;s room, at most half the window.</source>
         <translation>所附文档集中的段落在发送时选出，最多可占 {passages} 个 token：即系统提示词、你的消息和回复预留空间之外剩下的部分，且不超过窗口的一半。</translation>
     </message>
@@ -1776,36 +1776,36 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="386"/>
+        <location filename="../../desktop/app.py" line="388"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="453"/>
+        <location filename="../../desktop/app.py" line="455"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="454"/>
+        <location filename="../../desktop/app.py" line="456"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="491"/>
+        <location filename="../../desktop/app.py" line="493"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="535"/>
+        <location filename="../../desktop/app.py" line="537"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="540"/>
+        <location filename="../../desktop/app.py" line="542"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>

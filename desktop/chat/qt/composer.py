@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.chat.qt.composer_card import SEND_BUTTON_SIZE, ComposerCard, SendButton
+from desktop.chat.qt.composer_card import ComposerCard, SendButton
 from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XS
 
 __all__ = ["ChatKeysEdit", "Composer"]
@@ -247,13 +247,12 @@ class Composer(QWidget):
         self._bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         self._bottom_row = QWidget(self.card)
         self._bottom_row.setLayout(self._bottom)
-        self._bottom_row.setMinimumHeight(SEND_BUTTON_SIZE)
 
-        card_layout = QVBoxLayout(self.card)
-        card_layout.setContentsMargins(SPACE_M, SPACE_S, SPACE_S, SPACE_S)
-        card_layout.setSpacing(SPACE_XS)
-        card_layout.addWidget(self.editor)
-        card_layout.addWidget(self._bottom_row)
+        self._card_layout = QVBoxLayout(self.card)
+        self._card_layout.setContentsMargins(SPACE_M, SPACE_S, SPACE_S, SPACE_S)
+        self._card_layout.setSpacing(SPACE_XS)
+        self._card_layout.addWidget(self.editor)
+        self._card_layout.addWidget(self._bottom_row)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(SPACE_L, SPACE_XS, SPACE_L, SPACE_M)
@@ -310,6 +309,11 @@ class Composer(QWidget):
         """Puts ``widget`` (an icon chip such as Documents) at the end of the chips left of
         Send; a feature's chips are placed here by desktop/app.py."""
         self._chips.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+
+    def add_attachments(self, widget: QWidget) -> None:
+        """Puts ``widget`` (what the message will use: attached collections, later images) at
+        the top of the card, above the box."""
+        self._card_layout.insertWidget(0, widget)
 
     def add_status(self, widget: QWidget) -> None:
         """Puts ``widget`` (the context meter) between the chips and Send, where it may take

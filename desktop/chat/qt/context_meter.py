@@ -17,7 +17,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -43,6 +43,9 @@ WARN_FRACTION = 0.8
 """Past this share of the window the meter turns amber."""
 SHOW_FRACTION = 0.5
 """From this share of the window on the meter is shown even when no one points at it."""
+COMPACT_WIDTH = 440
+"""Narrower than this (a narrow window) the meter drops its bar and shortens the box's text,
+so its words keep some width beside them."""
 
 
 class MeterState(StrEnum):
@@ -118,6 +121,7 @@ class _MeterLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full = ""
+        self._needed = -1  # the height the words took at the last width
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -126,6 +130,14 @@ class _MeterLabel(QLabel):
     def set_full_text(self, text: str) -> None:
         self._full = text
         self.setText(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        needed = self.heightForWidth(self.width())
+        parent = self.parentWidget()
+        if needed != self._needed and parent is not None:
+            self._needed = needed
+            parent.updateGeometry()  # the meter's height follows (ContextMeter.sizeHint)
 
     def full_text(self) -> str:
         return self._full
@@ -210,6 +222,41 @@ class ContextMeter(QWidget):
         self._attention = attention
         self._update_visibility()
 
+    # Wrapped words without height-for-width: a height-for-width child makes every layout above
+    # it (the composer's card, the chat page) settle a pass late, so the message box would jump
+    # after each change. The meter asks for the height its words take at the label's current
+    # width instead, and the label has it ask again when a new width changes that.
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._wrapped_height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._wrapped_height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        compact = self.width() < COMPACT_WIDTH
+        if compact == self.bar.isHidden():
+            return
+        self.bar.setHidden(compact)
+        box = self._strategy_box
+        if compact:
+            box.setMinimumContentsLength(8)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+        else:
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+    def _wrapped_height(self) -> int:
+        label = self.label
+        words = label.heightForWidth(max(label.minimumWidth(), label.width()))
+        controls = max(self.bar.height(), self._strategy_box.sizeHint().height())
+        return max(words, controls)
+
     def _update_visibility(self) -> None:
         if self.parentWidget() is None:  # on its own (a test): whoever shows it decides
             return
@@ -218,6 +265,7 @@ class ContextMeter(QWidget):
         # leave out comes with the user's attention, so the warning has the width it needs.
         self._strategy_box.setVisible(self._attention or box_in_use)
         self.setVisible(self.matters() or self._attention or box_in_use)
+        self.updateGeometry()  # its words may have changed while it was hidden
 
     def set_strategy(self, strategy: OverflowStrategy) -> None:
         """Shows the open conversation's strategy (no signal: it is not the user's choice)."""

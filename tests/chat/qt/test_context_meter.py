@@ -455,3 +455,41 @@ def test_meter_in_the_composer_shows_past_half_the_window_when_too_long_or_on_at
     assert meter.isHidden()
     # Shown or hidden, the meter keeps its room: the box above it never moves.
     assert meter.sizePolicy().retainSizeWhenHidden()
+
+
+def test_meter_words_are_never_cut_in_the_card_and_a_narrow_card_drops_the_bar(qtbot) -> None:
+    """The red "too long" sentence wraps inside the composer's card and the card grows to show
+    all of it, also when the box of what to leave out appears beside it; in a narrow card the
+    bar goes so the words keep some width."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from desktop.chat.qt.composer import Composer
+    from desktop.chat.qt.context_meter import COMPACT_WIDTH
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    layout = QVBoxLayout(host)
+    layout.addWidget(QWidget(), 1)
+    composer = Composer()
+    layout.addWidget(composer)
+    meter = ContextMeter()
+    composer.add_status(meter)
+    host.resize(640, 500)
+    host.show()
+    qtbot.waitExposed(host)
+    composer.set_text("words " * 400)
+    meter.show_count(count(1400, over=520))
+    label = meter.label
+
+    def whole() -> bool:
+        return label.height() >= label.heightForWidth(label.width()) > 0
+
+    qtbot.waitUntil(whole, timeout=2000)
+    assert meter.bar.isVisible()
+    meter.set_attention(True)  # the box appears: fewer words a line, more lines
+    qtbot.waitUntil(lambda: meter.strategy_box().isVisible() and whole(), timeout=2000)
+    host.resize(COMPACT_WIDTH - 40, 500)
+    qtbot.waitUntil(lambda: meter.width() < COMPACT_WIDTH, timeout=2000)
+    qtbot.waitUntil(lambda: meter.bar.isHidden() and whole(), timeout=2000)
+    host.resize(1000, 500)
+    qtbot.waitUntil(lambda: meter.bar.isVisible() and whole(), timeout=2000)

@@ -19,6 +19,9 @@ def test_it_puts_its_widgets_and_actions_in_the_shell(app) -> None:
     # The meter and the Documents chip sit in the composer's card, beside Send.
     assert chat.composer.card.isAncestorOf(chat.context_meter)
     assert chat.composer.card.isAncestorOf(app.documents_feature.chips.button)
+    # The attached collections' row sits at the top of the card, only while there are any.
+    chips = app.documents_feature.chips
+    assert chat.composer.card.isAncestorOf(chips) and chips.isHidden()
     assert layout.stretch(order.index(chat.chat_area)) == 1
     texts = [a.text() for a in window.menu("chat").actions() if not a.isSeparator()]
     for action in (chat.new_chat_action, chat.regenerate_action, chat.stop_action):
