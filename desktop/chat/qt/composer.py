@@ -1,10 +1,12 @@
 """The message composer: a rounded card with a growing text box, a row of chips and a round
 Send/Stop button.
 
-The card (composer_card.py) holds the box, and under it a row: chips on the left (the documents
-feature's Documents chip, placed by desktop/app.py through :meth:`Composer.add_chip`; room for
-tools and images later), a status part (the chat's context meter, :meth:`Composer.add_status`)
-and Send at the right, which turns into Stop while a reply streams.
+The card (composer_card.py) holds, top to bottom: what the message will use (the attached
+collections' chips, :meth:`Composer.add_attachments`), the box, and a row with chips on the left
+(the documents feature's Documents chip, placed by desktop/app.py through
+:meth:`Composer.add_chip`; room for tools and images later), a status part (the chat's context
+meter, :meth:`Composer.add_status`) and Send at the right, which turns into Stop while a reply
+streams.
 
 The composer never clears itself when it asks to send: the caller clears it once the message
 has really been accepted, so a failed send never loses what the user typed.
