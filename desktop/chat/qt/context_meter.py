@@ -191,9 +191,14 @@ class ContextMeter(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(SPACE_S)
+        # The box first: hidden, it keeps its room (so pointing at the composer never rewraps
+        # the words and moves the message box), and the right-aligned words stay by the bar.
+        box_policy = self._strategy_box.sizePolicy()
+        box_policy.setRetainSizeWhenHidden(True)
+        self._strategy_box.setSizePolicy(box_policy)
+        layout.addWidget(self._strategy_box, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.bar, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout.addWidget(self._strategy_box, 0, Qt.AlignmentFlag.AlignVCenter)
         self.clear()
 
     # -- public API ---------------------------------------------------------------------------
@@ -262,7 +267,7 @@ class ContextMeter(QWidget):
             return
         box_in_use = self._strategy_box.hasFocus() or self._strategy_box.view().isVisible()
         # Unasked (only because it matters) the meter says the count; the choice of what to
-        # leave out comes with the user's attention, so the warning has the width it needs.
+        # leave out comes with the user's attention.
         self._strategy_box.setVisible(self._attention or box_in_use)
         self.setVisible(self.matters() or self._attention or box_in_use)
         self.updateGeometry()  # its words may have changed while it was hidden
