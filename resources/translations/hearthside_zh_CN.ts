@@ -614,29 +614,29 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="212"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="214"/>
         <source>Write a message… (Enter to send, Shift+Enter for a new line)</source>
         <extracomment>The input grows with its text up to this many lines, then scrolls.</extracomment>
         <translation>输入消息…（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="225"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="226"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="378"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="373"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="383"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="378"/>
         <source>Too long for the model&apos;s context window: shorten the message or trim it to fit</source>
         <translation>超出了模型的上下文窗口：请缩短消息或裁剪到合适长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="235"/>
-        <location filename="../../desktop/chat/qt/composer.py" line="386"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="236"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="381"/>
         <source>Send the message (Enter)</source>
         <translation>发送消息 (Enter)</translation>
     </message>
@@ -669,82 +669,82 @@
         <translation>对话过长时</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="292"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="297"/>
         <source>{used} / {n} tokens</source>
         <translation>{used} / {n} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="294"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="299"/>
         <source>about {numbers}</source>
         <translation>约 {numbers}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="296"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="301"/>
         <source>{numbers} + up to {passages} for document passages</source>
         <translation>{numbers} + 文档段落最多 {passages}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="305"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="310"/>
         <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
         <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="312"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="317"/>
         <source>on send, the oldest turn may be summarized</source>
         <translation>发送时，最早的一轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="314"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="319"/>
         <source>on send, up to the {n} oldest turns may be summarized</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="320"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="325"/>
         <source>on send, the oldest turn may be left out</source>
         <translation>发送时，最早的一轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="322"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="327"/>
         <source>on send, up to the {n} oldest turns may be left out</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="331"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="336"/>
         <source>on send, the oldest turn will be summarized</source>
         <translation>发送时，最早的一轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="333"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="338"/>
         <source>on send, the {n} oldest turns will be summarized</source>
         <translation>发送时，最早的 {n} 轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="337"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="342"/>
         <source>on send, the oldest turn will be left out</source>
         <translation>发送时，最早的一轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="339"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="344"/>
         <source>on send, the {n} oldest turns will be left out</source>
         <translation>发送时，最早的 {n} 轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="344"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="349"/>
         <source>{numbers} · nearly full</source>
         <translation>{numbers} · 即将占满</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="356"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="361"/>
         <source>Estimated from the characters (the server has no tokenizer to ask): system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>按字符估算（服务器没有可查询的分词器）：系统提示、它仍记得的对话以及你的消息。为回复保留 {reserve} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="362"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="367"/>
         <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="369"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="374"/>
         <source>Passages from the attached collections are chosen when you send and may take up to {passages} tokens: what is left after the system prompt, your message and the reply&apos;s room, at most half the window.</source>
         <translation>所附文档集中的段落在发送时选出，最多可占 {passages} 个 token：即系统提示词、你的消息和回复预留空间之外剩下的部分，且不超过窗口的一半。</translation>
     </message>

@@ -1,12 +1,12 @@
 """The message composer: a rounded card with a growing text box, a row of chips and a round
 Send/Stop button.
 
-The card (composer_card.py) holds, top to bottom: what the message will use (the attached
-collections' chips, :meth:`Composer.add_attachments`), the box, and a row with chips on the left
-(the documents feature's Documents chip, placed by desktop/app.py through
-:meth:`Composer.add_chip`; room for tools and images later), a status part (the chat's context
-meter, :meth:`Composer.add_status`) and Send at the right, which turns into Stop while a reply
-streams.
+The composer is a card (ComposerCard, composer_card.py) holding, top to bottom: what the
+message will use (the attached collections' chips, :meth:`Composer.add_attachments`), the box,
+and a row with chips on the left (the documents feature's Documents chip, placed by
+desktop/app.py through :meth:`Composer.add_chip`; room for tools and images later), a status
+part (the chat's context meter, :meth:`Composer.add_status`) and Send at the right, which turns
+into Stop while a reply streams.
 
 The composer never clears itself when it asks to send: the caller clears it once the message
 has really been accepted, so a failed send never loses what the user typed.
@@ -180,8 +180,8 @@ class _InputEdit(ChatKeysEdit):
         return QSize(super().minimumSizeHint().width(), self._min_height)
 
 
-class Composer(QWidget):
-    """Where the user writes the next message.
+class Composer(ComposerCard):
+    """Where the user writes the next message: a rounded card (ComposerCard).
 
     Signals:
         send_requested(str): the user asked to send this text (stripped, never empty). The
@@ -214,8 +214,7 @@ class Composer(QWidget):
             "Write a message… (Enter to send, Shift+Enter for a new line)"
         )
 
-        self.card = ComposerCard(self)
-        self.editor = _InputEdit(self.card)
+        self.editor = _InputEdit(self)
         self.editor.setObjectName("composerInput")
         # The card is the frame. No style sheet here: a widget with its own would stop
         # following palette changes (light ↔ dark); the box's base is the card's surface.
@@ -234,7 +233,7 @@ class Composer(QWidget):
         self.editor.file_refused.connect(self.file_refused)
         self.editor.font_changed.connect(self._update_height)
 
-        self.send_button = SendButton("send", self.tr("Send the message (Enter)"), self.card)
+        self.send_button = SendButton("send", self.tr("Send the message (Enter)"), self)
         self.send_button.setObjectName("composerButton")
         self.send_button.clicked.connect(self._on_button_clicked)
 
@@ -247,23 +246,17 @@ class Composer(QWidget):
         self._bottom.addLayout(self._chips)
         self._bottom.addStretch(1)
         self._bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
-        self._bottom_row = QWidget(self.card)
-        self._bottom_row.setLayout(self._bottom)
 
-        self._card_layout = QVBoxLayout(self.card)
-        self._card_layout.setContentsMargins(SPACE_M, SPACE_S, SPACE_S, SPACE_S)
+        self.setContentsMargins(SPACE_L, SPACE_XS, SPACE_L, SPACE_M)  # around the card
+        self._card_layout = QVBoxLayout(self)
+        self._card_layout.setContentsMargins(SPACE_M, SPACE_S, SPACE_S, SPACE_S)  # inside it
         self._card_layout.setSpacing(SPACE_XS)
         self._card_layout.addWidget(self.editor)
-        self._card_layout.addWidget(self._bottom_row)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(SPACE_L, SPACE_XS, SPACE_L, SPACE_M)
-        layout.setSpacing(0)
-        layout.addWidget(self.card)
+        self._card_layout.addLayout(self._bottom)
 
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.focusChanged.connect(self._on_focus_changed)
+            app.focusChanged.connect(self._on_focus_moved)
         self._update_button()
         self._update_height()
 
@@ -390,7 +383,7 @@ class Composer(QWidget):
             has_text = bool(self.text().strip())
             self.send_button.setEnabled(self._ready and has_text and not self._too_long)
 
-    def _on_focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+    def _on_focus_moved(self, _old: QWidget | None, _new: QWidget | None) -> None:
         self._update_attention()
 
     def _update_attention(self) -> None:

@@ -66,7 +66,10 @@ class SendButton(IconButton):
 
 
 class ComposerCard(QWidget):
-    """The rounded card the message box, its chips and the Send button sit in.
+    """A widget drawn as a rounded card inside its contents margins (the room around the card);
+    its layout's margins are the padding inside it. The composer is one (a base class rather
+    than a widget inside the composer: one layout less between the box and the chat page, so a
+    box that grows or shrinks is laid out in one pass).
 
     Painted in the surface colour with the border colour, and with the accent as its border
     while the keyboard focus is anywhere inside it (the box it contains has no frame of its
@@ -102,7 +105,7 @@ class ComposerCard(QWidget):
         painter.setPen(QPen(border, width))
         painter.setBrush(palette.color(QPalette.ColorRole.Base))
         inset = width / 2
-        rect = QRectF(self.rect()).adjusted(inset, inset, -inset, -inset)
+        rect = QRectF(self.contentsRect()).adjusted(inset, inset, -inset, -inset)
         painter.drawRoundedRect(rect, RADIUS, RADIUS)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -189,7 +189,7 @@ def test_the_round_send_button_is_primary_and_only_enabled_with_text(
 ) -> None:
     button = composer.send_button
     assert button.property("primary") is True
-    assert composer.card.isAncestorOf(button) and composer.card.isAncestorOf(_input(composer))
+    assert composer.isAncestorOf(button) and composer.isAncestorOf(_input(composer))
     assert not button.isEnabled()  # empty and idle
     qtbot.keyClicks(_input(composer), "hi")
     assert button.isEnabled()
@@ -210,7 +210,7 @@ def test_chips_and_a_status_widget_go_into_the_card(qtbot: QtBot, composer: Comp
     chip, status = QWidget(), QWidget()
     composer.add_chip(chip)
     composer.add_status(status)
-    assert composer.card.isAncestorOf(chip) and composer.card.isAncestorOf(status)
+    assert composer.isAncestorOf(chip) and composer.isAncestorOf(status)
     qtbot.waitUntil(lambda: chip.isVisible() and status.isVisible(), timeout=1000)
     # Left to right: chips, status, Send.
     assert chip.x() < status.x() < composer.send_button.x()
