@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.design import SPACE_S, SPACE_XS
-from desktop.qtkit.icons import IconButton
+from desktop.qtkit.late_icon_button import LateIconButton
 
 __all__ = ["CHIP_HEIGHT", "IconChip"]
 
@@ -19,7 +19,7 @@ CHIP_HEIGHT = 28
 """A chip's height in pixels (a little less than the round Send button beside it)."""
 
 
-class IconChip(IconButton):
+class IconChip(LateIconButton):
     """An icon with an optional count (:meth:`set_count`): Documents, later Tools or images.
 
     With a count above zero the chip is *active*: its border and count take the accent, so
@@ -58,6 +58,7 @@ class IconChip(IconButton):
         return self.sizeHint()
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self.ask_for_icon()  # drawn on the next turn (late_icon_button.py)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()

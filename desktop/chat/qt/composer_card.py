@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.core.design import RADIUS
-from desktop.qtkit.icons import IconButton
+from desktop.qtkit.late_icon_button import LateIconButton
 
 __all__ = ["SEND_BUTTON_SIZE", "ComposerCard", "SendButton"]
 
@@ -20,7 +20,7 @@ SEND_BUTTON_SIZE = 32
 """The round button's diameter in pixels; the card's bottom row is this tall."""
 
 
-class SendButton(IconButton):
+class SendButton(LateIconButton):
     """The round primary button at the card's bottom right: Send (``"send"``), or Stop
     (``"stop"``) while a reply streams; :meth:`set_meaning` swaps the two.
 
@@ -36,6 +36,7 @@ class SendButton(IconButton):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self.ask_for_icon()  # the disc now, the icon on the next turn (late_icon_button.py)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()

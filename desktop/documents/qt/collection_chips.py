@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, Q
 from desktop.core.design import SPACE_S, SPACE_XS
 from desktop.documents.qt.collections import DocumentCollections
 from desktop.qtkit.icon_chip import CHIP_HEIGHT, IconChip
-from desktop.qtkit.icons import IconButton
+from desktop.qtkit.late_icon_button import LateIconButton
 from desktop.qtkit.plain_text import plain_tooltip
 
 __all__ = ["CollectionChip", "CollectionChips"]
@@ -52,7 +52,7 @@ class CollectionChip(QFrame):
                 self.tr("Replies in this chat use passages from “{name}”").format(name=name)
             )
         )
-        self.remove_button = IconButton(
+        self.remove_button = LateIconButton(
             "close", self.tr("Detach this collection from the chat"), tint="muted", size=12
         )
         self.remove_button.setAccessibleName(self.tr("Detach {name}").format(name=name))
