@@ -392,7 +392,8 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     collector = GuiThreadCollector(window)  # cycles of Qt objects die on the GUI thread
     # The features install themselves into the shell and talk through small protocols: the
     # chat asks the models feature for the loaded model's settings, the history asks the chat
-    # for a new chat and to show a message, citations open the documents' Sources dock.
+    # for a new chat and to show a message, citations open the documents' Sources dock, the
+    # documents' chips sit in the chat's composer.
     chat = ChatFeature(session, settings)
     models = ModelsFeature(session, settings, ChatSettings)
     history = HistoryFeature(session, chat)
@@ -412,6 +413,9 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     models.server_fault_text = remote.fault_text
     for feature in (chat, models, history, documents_feature, server, remote):
         feature.install(window)
+    # The Documents chip and the attached collections' chips, in the composer's card.
+    chat.composer.add_chip(documents_feature.chips.button)
+    chat.composer.add_attachments(documents_feature.chips)
     chat.chat_view.source_requested.connect(documents_feature.show_source)
     chat.empty_chat.download_requested.connect(models.recommended.open)
     if settings.problem:

@@ -53,9 +53,9 @@ CHAT_PAGE_GROUPS: tuple[str, ...] = (
     "notices",  # offers and notes about the open chat
     "above_view",  # the running summary
     "view",  # the conversation itself (gets the stretch)
-    "above_composer",  # offers about the message being typed, attached collections
-    "composer",
-    "below_composer",  # the context meter
+    "above_composer",  # offers about the message being typed
+    "composer",  # the message box's card (its chips and context meter are inside it)
+    "below_composer",
 )
 
 STATUS_GROUPS: tuple[str, ...] = (

@@ -4,7 +4,7 @@
 <context>
     <name>ChatFeature</name>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="337"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="339"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>The %n oldest message no longer fits in the context window and was not sent to the model.</numerusform>
@@ -28,6 +28,17 @@
         <translation>
             <numerusform>Imported %n chat from {name}</numerusform>
             <numerusform>Imported %n chats from {name}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CollectionChips</name>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="163"/>
+        <source>%n collection(s) attached: replies use their passages. Attach another…</source>
+        <translation>
+            <numerusform>%n collection attached: replies use its passages. Attach another…</numerusform>
+            <numerusform>%n collections attached: replies use their passages. Attach another…</numerusform>
         </translation>
     </message>
 </context>

@@ -59,9 +59,12 @@ def test_stop_keeps_the_partial_reply(qtbot, app, long_context_tiny_gguf: Path) 
     load_tiny(qtbot, app, long_context_tiny_gguf, 32768, temperature=1.0, max_tokens=100_000)
     type_and_send(qtbot, app, "Talk forever")
     qtbot.waitUntil(lambda: len(rows(app)[1].content) > 3, timeout=30_000)
+    button = app.chat.composer.send_button
+    assert button.meaning == "stop" and button.isEnabled()  # Send became Stop while it streams
     clicked = time.perf_counter()
-    qtbot.mouseClick(app.chat.composer.send_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not app.session.is_streaming
+    assert button.meaning == "send"
     assert time.perf_counter() - clicked < 0.2
     partial = rows(app)[1].content
     assert partial

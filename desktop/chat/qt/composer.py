@@ -1,4 +1,12 @@
-"""The message composer: a growing text box and a Send/Stop button.
+"""The message composer: a rounded card with a growing text box, a row of chips and a round
+Send/Stop button.
+
+The composer is a card (ComposerCard, composer_card.py) holding, top to bottom: what the
+message will use (the attached collections' chips, :meth:`Composer.add_attachments`), the box,
+and a row with chips on the left (the documents feature's Documents chip, placed by
+desktop/app.py through :meth:`Composer.add_chip`; room for tools and images later), a status
+part (the chat's context meter, :meth:`Composer.add_status`) and Send at the right, which turns
+into Stop while a reply streams.
 
 The composer never clears itself when it asks to send: the caller clears it once the message
 has really been accepted, so a failed send never loses what the user typed.
@@ -11,13 +19,17 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QTextCursor, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QPlainTextEdit,
-    QPushButton,
     QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
+
+from desktop.chat.qt.composer_card import ComposerCard, SendButton
+from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XS
 
 __all__ = ["ChatKeysEdit", "Composer"]
 
@@ -168,8 +180,8 @@ class _InputEdit(ChatKeysEdit):
         return QSize(super().minimumSizeHint().width(), self._min_height)
 
 
-class Composer(QWidget):
-    """Where the user writes the next message.
+class Composer(ComposerCard):
+    """Where the user writes the next message: a rounded card (ComposerCard).
 
     Signals:
         send_requested(str): the user asked to send this text (stripped, never empty). The
@@ -178,6 +190,9 @@ class Composer(QWidget):
         draft_changed(): the text in the box changed (the context meter recounts).
         long_text_inserted(str): a long paste or a dropped text file went into the box.
         file_refused(str): a dropped text file could not be inserted; the sentence says why.
+        attention_changed(bool): the pointer came over the composer, or the keyboard focus
+            reached one of its controls other than the box (True); or both ended (False). The
+            context meter shows itself then, even while it has nothing to warn about.
     """
 
     send_requested = Signal(str)
@@ -185,19 +200,25 @@ class Composer(QWidget):
     draft_changed = Signal()
     long_text_inserted = Signal(str)
     file_refused = Signal(str)
+    attention_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("composer")
         self._streaming = False
         self._ready = True
         self._too_long = False
+        self._hovered = False
+        self._attention = False
         self._ready_placeholder = self.tr(
             "Write a message… (Enter to send, Shift+Enter for a new line)"
         )
 
         self.editor = _InputEdit(self)
         self.editor.setObjectName("composerInput")
-        self.editor.setFrameShape(QFrame.Shape.StyledPanel)
+        # The card is the frame. No style sheet here: a widget with its own would stop
+        # following palette changes (light ↔ dark); the box's base is the card's surface.
+        self.editor.setFrameShape(QFrame.Shape.NoFrame)
         self.editor.setTabChangesFocus(True)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
@@ -212,16 +233,30 @@ class Composer(QWidget):
         self.editor.file_refused.connect(self.file_refused)
         self.editor.font_changed.connect(self._update_height)
 
-        self.send_button = QPushButton(self)
+        self.send_button = SendButton("send", self.tr("Send the message (Enter)"), self)
         self.send_button.setObjectName("composerButton")
         self.send_button.clicked.connect(self._on_button_clicked)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.setSpacing(8)
-        layout.addWidget(self.editor, 1)
-        layout.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self._chips = QHBoxLayout()
+        self._chips.setContentsMargins(0, 0, 0, 0)
+        self._chips.setSpacing(SPACE_XS)
+        self._bottom = QHBoxLayout()
+        self._bottom.setContentsMargins(0, 0, 0, 0)
+        self._bottom.setSpacing(SPACE_S)
+        self._bottom.addLayout(self._chips)
+        self._bottom.addStretch(1)
+        self._bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
 
+        self.setContentsMargins(SPACE_L, SPACE_XS, SPACE_L, SPACE_M)  # around the card
+        self._card_layout = QVBoxLayout(self)
+        self._card_layout.setContentsMargins(SPACE_M, SPACE_S, SPACE_S, SPACE_S)  # inside it
+        self._card_layout.setSpacing(SPACE_XS)
+        self._card_layout.addWidget(self.editor)
+        self._card_layout.addLayout(self._bottom)
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_moved)
         self._update_button()
         self._update_height()
 
@@ -264,6 +299,27 @@ class Composer(QWidget):
 
     def focus_input(self) -> None:
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def add_chip(self, widget: QWidget) -> None:
+        """Puts ``widget`` (an icon chip such as Documents) at the end of the chips left of
+        Send; a feature's chips are placed here by desktop/app.py."""
+        self._chips.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+
+    def add_attachments(self, widget: QWidget) -> None:
+        """Puts ``widget`` (what the message will use: attached collections, later images) at
+        the top of the card, above the box."""
+        self._card_layout.insertWidget(0, widget)
+
+    def add_status(self, widget: QWidget) -> None:
+        """Puts ``widget`` (the context meter) between the chips and Send, where it may take
+        the free width."""
+        self._bottom.setStretch(1, 0)
+        self._bottom.insertWidget(self._bottom.count() - 1, widget, 1)
+
+    def has_attention(self) -> bool:
+        """Whether the pointer is over the composer or the focus is on one of its controls
+        other than the box (see attention_changed)."""
+        return self._attention
 
     def is_streaming(self) -> bool:
         return self._streaming
@@ -314,22 +370,39 @@ class Composer(QWidget):
 
     def _update_button(self) -> None:
         if self._streaming:
-            self.send_button.setText(self.tr("Stop"))
-            self.send_button.setToolTip(self.tr("Stop the reply (Esc)"))
+            self.send_button.set_meaning("stop", self.tr("Stop the reply (Esc)"))
             self.send_button.setEnabled(True)
         else:
-            self.send_button.setText(self.tr("Send"))
             if self._too_long:
-                self.send_button.setToolTip(
-                    self.tr(
-                        "Too long for the model's context window: shorten the message or trim "
-                        "it to fit"
-                    )
+                tip = self.tr(
+                    "Too long for the model's context window: shorten the message or trim it to fit"
                 )
             else:
-                self.send_button.setToolTip(self.tr("Send the message (Enter)"))
+                tip = self.tr("Send the message (Enter)")
+            self.send_button.set_meaning("send", tip)
             has_text = bool(self.text().strip())
             self.send_button.setEnabled(self._ready and has_text and not self._too_long)
+
+    def _on_focus_moved(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        self._update_attention()
+
+    def _update_attention(self) -> None:
+        focus = QApplication.focusWidget()
+        on_control = focus is not None and focus is not self.editor and self.isAncestorOf(focus)
+        attention = self._hovered or on_control
+        if attention != self._attention:
+            self._attention = attention
+            self.attention_changed.emit(attention)
+
+    def enterEvent(self, event: QEvent) -> None:
+        super().enterEvent(event)
+        self._hovered = True
+        self._update_attention()
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        self._hovered = False
+        self._update_attention()
 
     def _update_height(self) -> None:
         """Grow from one line to _MAX_LINES with the text; beyond that the box scrolls."""

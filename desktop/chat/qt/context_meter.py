@@ -1,4 +1,9 @@
-"""The context meter under the composer, and what keeps it current without blocking typing.
+"""The context meter in the composer's card, and what keeps it current without blocking typing.
+
+The meter stays out of sight until it matters: past SHOW_FRACTION of the window, whenever
+sending would leave turns out or cannot fit at all, or while the user's attention is on the
+composer (the pointer over it, the focus on Send or the meter's own box). It keeps its place in
+the card while hidden, so showing it never moves the message box.
 
 Counting needs the model's tokenizer, which lives with the loaded model on the inference
 thread. `ContextCounter` therefore waits until typing pauses (a debounce), then asks the session
@@ -12,7 +17,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,10 +30,10 @@ from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.protocol import ContextCount
 from desktop.chat.qt.composer import Composer
 from desktop.chat.qt.session import ChatSession
-from desktop.core.design import tokens
+from desktop.core.design import SPACE_S, tokens
 from desktop.qtkit.theme import palette_is_dark
 
-__all__ = ["DEBOUNCE_MS", "ContextCounter", "ContextMeter", "MeterState"]
+__all__ = ["DEBOUNCE_MS", "SHOW_FRACTION", "ContextCounter", "ContextMeter", "MeterState"]
 
 DEBOUNCE_MS = 300
 PREPARE_TEXT_MS = 100
@@ -36,6 +41,11 @@ PREPARE_TEXT_MS = 100
 """Typing pause before a count is asked for."""
 WARN_FRACTION = 0.8
 """Past this share of the window the meter turns amber."""
+SHOW_FRACTION = 0.5
+"""From this share of the window on the meter is shown even when no one points at it."""
+COMPACT_WIDTH = 440
+"""Narrower than this (a narrow window) the meter drops its bar and shortens the box's text,
+so its words keep some width beside them."""
 
 
 class MeterState(StrEnum):
@@ -67,7 +77,7 @@ class _MeterBar(QWidget):
         self._extra = 0.0
         self._state = MeterState.EMPTY
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.setFixedSize(QSize(90, 6))
+        self.setFixedSize(QSize(72, 6))
 
     def set_value(self, fraction: float, state: MeterState, extra: float = 0.0) -> None:
         """``extra``: a share of the window that may be taken too (document passages), drawn
@@ -111,6 +121,7 @@ class _MeterLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full = ""
+        self._needed = -1  # the height the words took at the last width
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -120,6 +131,14 @@ class _MeterLabel(QLabel):
         self._full = text
         self.setText(text)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        needed = self.heightForWidth(self.width())
+        parent = self.parentWidget()
+        if needed != self._needed and parent is not None:
+            self._needed = needed
+            parent.updateGeometry()  # the meter's height follows (ContextMeter.sizeHint)
+
     def full_text(self) -> str:
         return self._full
 
@@ -127,6 +146,9 @@ class _MeterLabel(QLabel):
 class ContextMeter(QWidget):
     """Tokens of system prompt + history + draft out of the context size, and what sending
     would do, with the overflow strategy of the open conversation beside it.
+
+    Shown only when it matters (:meth:`matters`) or while the composer has the user's attention
+    (:meth:`set_attention`); hidden, it keeps its room in the layout.
 
     Signals:
         strategy_chosen(str): the user picked an OverflowStrategy value in the box.
@@ -140,8 +162,14 @@ class ContextMeter(QWidget):
         self._state = MeterState.EMPTY
         self._strategy = OverflowStrategy.DROP
         self._count: ContextCount | None = None
+        self._fraction = 0.0  # of the window: the count and the passages' room
+        self._attention = False
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
         self.bar = _MeterBar(self)
         self.label = _MeterLabel(self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.label.setObjectName("contextMeterLabel")
         self.label.setAccessibleName(self.tr("Context use"))
         self._strategy_box = QComboBox(self)
@@ -161,11 +189,16 @@ class ContextMeter(QWidget):
         self._strategy_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._strategy_box.activated.connect(self._on_strategy_box_activated)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 0, 8, 2)
-        layout.setSpacing(8)
-        layout.addWidget(self.bar, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(SPACE_S)
+        # The box first: hidden, it keeps its room (so pointing at the composer never rewraps
+        # the words and moves the message box), and the right-aligned words stay by the bar.
+        box_policy = self._strategy_box.sizePolicy()
+        box_policy.setRetainSizeWhenHidden(True)
+        self._strategy_box.setSizePolicy(box_policy)
+        layout.addWidget(self._strategy_box, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.label, 1)
-        layout.addWidget(self._strategy_box, 0)
+        layout.addWidget(self.bar, 0, Qt.AlignmentFlag.AlignVCenter)
         self.clear()
 
     # -- public API ---------------------------------------------------------------------------
@@ -182,6 +215,63 @@ class ContextMeter(QWidget):
     def strategy_box(self) -> QComboBox:
         return self._strategy_box
 
+    def matters(self) -> bool:
+        """Whether the count is worth showing unasked: past SHOW_FRACTION of the window, or
+        sending would leave turns out, or the message cannot be sent at all."""
+        if self._state in (MeterState.WARN, MeterState.OVER, MeterState.TOO_LONG):
+            return True
+        return self._state == MeterState.NORMAL and self._fraction >= SHOW_FRACTION
+
+    def set_attention(self, attention: bool) -> None:
+        """The composer has the user's attention (pointer or focus): show the meter anyway."""
+        self._attention = attention
+        self._update_visibility()
+
+    # Wrapped words without height-for-width: a height-for-width child makes every layout above
+    # it (the composer's card, the chat page) settle a pass late, so the message box would jump
+    # after each change. The meter asks for the height its words take at the label's current
+    # width instead, and the label has it ask again when a new width changes that.
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._wrapped_height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._wrapped_height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        compact = self.width() < COMPACT_WIDTH
+        if compact == self.bar.isHidden():
+            return
+        self.bar.setHidden(compact)
+        box = self._strategy_box
+        if compact:
+            box.setMinimumContentsLength(8)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+        else:
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+    def _wrapped_height(self) -> int:
+        label = self.label
+        words = label.heightForWidth(max(label.minimumWidth(), label.width()))
+        controls = max(self.bar.height(), self._strategy_box.sizeHint().height())
+        return max(words, controls)
+
+    def _update_visibility(self) -> None:
+        if self.parentWidget() is None:  # on its own (a test): whoever shows it decides
+            return
+        box_in_use = self._strategy_box.hasFocus() or self._strategy_box.view().isVisible()
+        # Unasked (only because it matters) the meter says the count; the choice of what to
+        # leave out comes with the user's attention.
+        self._strategy_box.setVisible(self._attention or box_in_use)
+        self.setVisible(self.matters() or self._attention or box_in_use)
+        self.updateGeometry()  # its words may have changed while it was hidden
+
     def set_strategy(self, strategy: OverflowStrategy) -> None:
         """Shows the open conversation's strategy (no signal: it is not the user's choice)."""
         self._strategy = OverflowStrategy(strategy)
@@ -193,9 +283,11 @@ class ContextMeter(QWidget):
         """No model: nothing to count against."""
         self._count = None
         self._state = MeterState.EMPTY
+        self._fraction = 0.0
         self.bar.set_value(0.0, MeterState.EMPTY)
         self.label.set_full_text("")
         self._apply_color()
+        self._update_visibility()
 
     def show_count(self, count: ContextCount) -> None:
         self._count = count
@@ -259,6 +351,7 @@ class ContextMeter(QWidget):
             state = MeterState.NORMAL
             text = numbers
         self._state = state
+        self._fraction = (used + passages) / n_ctx if n_ctx else 0.0
         self.bar.set_value(
             used / n_ctx if n_ctx else 0.0, state, passages / n_ctx if n_ctx else 0.0
         )
@@ -284,6 +377,7 @@ class ContextMeter(QWidget):
             ).format(passages=f"{passages:,}")
         self.label.setToolTip(tip)
         self._apply_color()
+        self._update_visibility()
 
     # -- behaviour ----------------------------------------------------------------------------
 
@@ -308,6 +402,8 @@ class ContextMeter(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._apply_color()
+        elif event.type() == QEvent.Type.ParentChange:
+            self._update_visibility()
 
 
 class ContextCounter(QObject):

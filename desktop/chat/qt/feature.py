@@ -1,10 +1,10 @@
 """The chat feature in the window: the conversation, the composer and the chat commands.
 
 Installs into the shell (desktop/shell/feature.py): the chat view, running summary note,
-long-text offer, composer and context meter on the chat page; New chat, Regenerate, Stop, Copy
-last reply, Focus message box and Insert text file in the Chat menu; the reply's speed and
-context in the status bar. It decides which page the window shows (welcome or chat) and what
-the composer may do, from the session's state.
+long-text offer and composer (with the context meter in its card) on the chat page; New chat,
+Regenerate, Stop, Copy last reply, Focus message box and Insert text file in the Chat menu;
+the reply's speed and context in the status bar. It decides which page the window shows
+(welcome or chat) and what the composer may do, from the session's state.
 """
 
 from __future__ import annotations
@@ -85,7 +85,8 @@ class ChatFeature(QObject):
         shell.add_to_chat_page("view", self.chat_area, 1)
         shell.add_to_chat_page("above_composer", self.long_text_offer)
         shell.add_to_chat_page("composer", self.composer)
-        shell.add_to_chat_page("below_composer", self.context_meter)
+        self.composer.add_status(self.context_meter)  # in the card, beside Send
+        self.composer.attention_changed.connect(self.context_meter.set_attention)
         shell.add_status_widget("reply", self.speed_label)
         shell.add_status_widget("reply", self.context_label)
         self._build_actions(shell)
@@ -95,8 +96,9 @@ class ChatFeature(QObject):
         shell.closing.connect(self.on_shell_closing)
         self.update_state()
         self.update_chat_area()
-        # Tab from the message box goes to Send and the meter's choice, never into the
-        # conversation (where it would jump to a message far up and scroll there).
+        # Tab from the message box goes to Send and the meter's choice (shown once Send has the
+        # focus), never into the conversation (where it would jump to a message far up and
+        # scroll there).
         QWidget.setTabOrder(self.composer.editor, self.composer.send_button)
         QWidget.setTabOrder(self.composer.send_button, self.context_meter.strategy_box())
 

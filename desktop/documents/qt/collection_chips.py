@@ -1,19 +1,26 @@
-"""The chips above the composer: the document collections this chat answers from.
+"""The chips in the composer's card: the document collections this chat answers from.
 
-Each attached collection is a chip with its name and a × to detach it; the Documents button
-opens a menu to attach another one or to manage collections. The chips only show the session's
-``attached`` list and ask the session to change it, so the conversation settings stay the one
-place where attachments live.
+The Documents chip (an icon with the number of attached collections, ``CollectionChips.button``)
+opens a menu to attach another one or to manage collections; each attached collection is a chip
+with its name and a × to detach it, in a row that shows only while there are any.
+desktop/app.py puts the Documents chip among the composer's chips (``Composer.add_chip``) and
+the row at the top of its card (``Composer.add_attachments``). The chips
+only show the session's ``attached`` list and ask the session to change it, so the conversation
+settings stay the one place where attachments live.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal, Slot
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
+from desktop.core.design import SPACE_S, SPACE_XS
 from desktop.documents.qt.collections import DocumentCollections
+from desktop.qtkit.icon_chip import CHIP_HEIGHT, IconChip
+from desktop.qtkit.late_icon_button import LateIconButton
 from desktop.qtkit.plain_text import plain_tooltip
 
 __all__ = ["CollectionChip", "CollectionChips"]
@@ -33,12 +40,11 @@ class CollectionChip(QFrame):
         self.collection_id = collection_id
         self.name = name
         self.setObjectName("collectionChip")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        self.setBackgroundRole(self.backgroundRole().AlternateBase)
+        self.setFrameShape(QFrame.Shape.NoFrame)  # a pill, painted below
+        self.setFixedHeight(CHIP_HEIGHT - SPACE_XS)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 1, 2, 1)
-        layout.setSpacing(2)
+        layout.setContentsMargins(SPACE_S, 0, SPACE_XS, 0)
+        layout.setSpacing(0)
         self.label = QLabel(name)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setToolTip(
@@ -46,18 +52,28 @@ class CollectionChip(QFrame):
                 self.tr("Replies in this chat use passages from “{name}”").format(name=name)
             )
         )
-        self.remove_button = QToolButton()
-        self.remove_button.setText("×")
-        self.remove_button.setAutoRaise(True)
-        self.remove_button.setToolTip(self.tr("Detach this collection from the chat"))
+        self.remove_button = LateIconButton(
+            "close", self.tr("Detach this collection from the chat"), tint="muted", size=12
+        )
         self.remove_button.setAccessibleName(self.tr("Detach {name}").format(name=name))
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self.collection_id))
         layout.addWidget(self.label)
         layout.addWidget(self.remove_button)
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        radius = rect.height() / 2
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1.0))
+        painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase))
+        painter.drawRoundedRect(rect, radius, radius)
+
 
 class CollectionChips(QWidget):
-    """The row of chips and the Documents button.
+    """The chips of the attached collections, in a row; and the Documents chip (``button``),
+    which the app places elsewhere (beside the composer's other chips).
 
     Signals:
         attach_requested(int): the user picked a collection in the menu.
@@ -75,19 +91,23 @@ class CollectionChips(QWidget):
         self._attached: tuple[int, ...] = ()
         self.chips: list[CollectionChip] = []
         self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(12, 4, 12, 0)
-        self._layout.setSpacing(6)
-        self.button = QToolButton()
-        self.button.setText(self.tr("Documents"))
-        self.button.setToolTip(self.tr("Answer from your documents: attach a collection"))
-        self.button.setAutoRaise(True)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(SPACE_XS)
+        self.button = IconChip(
+            "documents", self.tr("Answer from your documents: attach a collection")
+        )
+        self.button.setObjectName("documentsChip")
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu = QMenu(self)
         self.menu.aboutToShow.connect(self.fill_menu)
         self.button.setMenu(self.menu)
-        self._layout.addWidget(self.button)
         self._layout.addStretch(1)
         documents.collections.modelReset.connect(self._rebuild)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ParentChange:
+            self._update_button()  # placed in a window: hidden while nothing is attached
 
     @Slot(object)
     def set_attached(self, ids: Sequence[int]) -> None:
@@ -121,6 +141,7 @@ class CollectionChips(QWidget):
             if (name := self.documents.name_of(collection_id)) is not None
         ]
         if [(chip.collection_id, chip.name) for chip in self.chips] == wanted:
+            self._update_button()
             return
         for chip in self.chips:
             self._layout.removeWidget(chip)
@@ -129,5 +150,22 @@ class CollectionChips(QWidget):
         for position, (collection_id, name) in enumerate(wanted):
             chip = CollectionChip(collection_id, name, self)
             chip.remove_requested.connect(self.detach_requested)
-            self._layout.insertWidget(1 + position, chip)
+            self._layout.insertWidget(position, chip)
             self.chips.append(chip)
+        self._update_button()
+
+    def _update_button(self) -> None:
+        """The Documents chip counts the attached collections and says so in its tooltip."""
+        count = len(self.chips)
+        self.button.set_count(count)
+        if count:
+            tip = self.tr(
+                "%n collection(s) attached: replies use their passages. Attach another…",
+                "",
+                count,
+            )
+        else:
+            tip = self.tr("Answer from your documents: attach a collection")
+        self.button.set_tooltip(tip)
+        if self.parentWidget() is not None:  # placed in a window: only while there are chips
+            self.setVisible(bool(count))

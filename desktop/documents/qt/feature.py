@@ -72,14 +72,14 @@ class DocumentsFeature(QObject):
         self._roles: dict[bytes, int] = {}
 
     def install(self, shell: Shell) -> None:
-        """The menu entry, the chips above the composer and the (hidden) Sources dock."""
+        """The menu entry, the chips' signals and the (hidden) Sources dock."""
         self.window = shell
         self.setParent(shell)
         self.action = shell.make_action(self.tr("Document &collections…"), "Ctrl+Shift+D")
         self.action.triggered.connect(self.show_dialog)
         shell.add_action("file", "documents", self.action)
 
-        shell.add_to_chat_page("above_composer", self.chips)
+        # The chips go into the chat's composer card: desktop/app.py places them there.
         self.chips.attach_requested.connect(self.attach)
         self.chips.detach_requested.connect(self.session.detach_collection)
         self.chips.manage_requested.connect(self.show_dialog)

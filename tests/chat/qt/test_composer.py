@@ -67,9 +67,11 @@ def test_whitespace_is_never_sent(qtbot: QtBot, composer: Composer) -> None:
 
 def test_streaming_turns_send_into_stop(qtbot: QtBot, composer: Composer) -> None:
     qtbot.keyClicks(_input(composer), "draft while waiting")
-    assert composer.send_button.text() == "Send"
+    assert composer.send_button.meaning == "send"
+    assert composer.send_button.accessibleName() == "Send the message (Enter)"
     composer.set_streaming(True)
-    assert composer.send_button.text() == "Stop"
+    assert composer.send_button.meaning == "stop"
+    assert composer.send_button.accessibleName() == "Stop the reply (Esc)"
     assert composer.send_button.isEnabled()
     with qtbot.assertNotEmitted(composer.send_requested):
         qtbot.keyClick(_input(composer), Qt.Key.Key_Return)
@@ -79,7 +81,7 @@ def test_streaming_turns_send_into_stop(qtbot: QtBot, composer: Composer) -> Non
         composer.send_button.click()
     assert composer.text() == "draft while waiting"
     composer.set_streaming(False)
-    assert composer.send_button.text() == "Send"
+    assert composer.send_button.meaning == "send"
     with qtbot.waitSignal(composer.send_requested, timeout=1000):
         composer.send_button.click()
 
@@ -152,3 +154,90 @@ def test_the_box_is_measured_again_when_the_text_size_changes(
     finally:
         QApplication.setFont(app_font)
     qtbot.waitUntil(lambda: composer.editor.sizeHint().height() == before)
+
+
+def _lines(n: int) -> str:
+    return "\n".join(f"line {i}" for i in range(n))
+
+
+def test_grows_line_by_line_to_eight_lines_and_shrinks_after_sending(
+    qtbot: QtBot, composer: Composer
+) -> None:
+    """The box grows with its text up to 8 lines, scrolls beyond, and is one line again once
+    the owner clears it after a send."""
+    box = _input(composer)
+
+    def hint(text: str) -> int:
+        composer.set_text(text)
+        return box.sizeHint().height()
+
+    heights = [hint(_lines(n)) for n in range(1, 10)]
+    assert heights[:8] == sorted(set(heights[:8]))  # each line up to the 8th adds height
+    assert heights[8] == heights[7]  # a 9th line does not: the box scrolls
+    assert box.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded
+    hint(_lines(8))
+    assert box.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    with qtbot.waitSignal(composer.send_requested, timeout=1000):
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    composer.clear()  # the owner accepted the message
+    assert box.sizeHint().height() == heights[0]
+    qtbot.waitUntil(lambda: box.height() == heights[0], timeout=1000)
+
+
+def test_the_round_send_button_is_primary_and_only_enabled_with_text(
+    qtbot: QtBot, composer: Composer
+) -> None:
+    button = composer.send_button
+    assert button.property("primary") is True
+    assert composer.isAncestorOf(button) and composer.isAncestorOf(_input(composer))
+    assert not button.isEnabled()  # empty and idle
+    qtbot.keyClicks(_input(composer), "hi")
+    assert button.isEnabled()
+    composer.set_too_long(True)
+    assert not button.isEnabled()
+    assert "trim it to fit" in button.accessibleName()
+    composer.set_too_long(False)
+    composer.set_streaming(True)
+    composer.clear()
+    assert button.isEnabled() and button.meaning == "stop"  # Stop works with an empty box
+    with qtbot.waitSignal(composer.stop_requested, timeout=1000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    composer.set_streaming(False)
+    assert not button.isEnabled() and button.meaning == "send"
+
+
+def test_chips_and_a_status_widget_go_into_the_card(qtbot: QtBot, composer: Composer) -> None:
+    chip, status = QWidget(), QWidget()
+    composer.add_chip(chip)
+    composer.add_status(status)
+    assert composer.isAncestorOf(chip) and composer.isAncestorOf(status)
+    qtbot.waitUntil(lambda: chip.isVisible() and status.isVisible(), timeout=1000)
+    # Left to right: chips, status, Send.
+    assert chip.x() < status.x() < composer.send_button.x()
+
+
+def test_attention_follows_the_pointer_and_the_focus_on_its_controls(
+    qtbot: QtBot, composer: Composer
+) -> None:
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QEnterEvent
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.sendEvent(composer, QEvent(QEvent.Type.Leave))  # wherever the pointer was
+    assert not composer.has_attention()
+    seen: list[bool] = []
+    composer.attention_changed.connect(seen.append)
+    QApplication.sendEvent(composer, QEnterEvent(QPointF(5, 5), QPointF(5, 5), QPointF(5, 5)))
+    assert composer.has_attention() and seen == [True]
+    QApplication.sendEvent(composer, QEvent(QEvent.Type.Leave))
+    assert not composer.has_attention() and seen == [True, False]
+    composer.focus_input()
+    qtbot.waitUntil(_input(composer).hasFocus, timeout=1000)
+    assert not composer.has_attention()  # typing in the box is not asking for the meter
+    qtbot.keyClicks(_input(composer), "x")
+    composer.send_button.setFocus()
+    qtbot.waitUntil(composer.send_button.hasFocus, timeout=1000)
+    assert composer.has_attention() and seen[-1] is True
+    composer.focus_input()
+    qtbot.waitUntil(_input(composer).hasFocus, timeout=1000)
+    assert not composer.has_attention() and seen[-1] is False

@@ -409,3 +409,87 @@ def test_stopping_while_summarizing_clears_the_summarizing_line(qtbot, app, tiny
     assert model.data(reply, model.Roles.MetaRole) == ""
     qtbot.wait(300)  # whatever the worker still sends for the stopped reply is dropped
     assert model.data(reply, model.Roles.MetaRole) == ""
+
+
+def test_meter_in_the_composer_shows_past_half_the_window_when_too_long_or_on_attention(
+    qtbot,
+) -> None:
+    """Issue 17 (composer): the meter stays out of sight until it matters, past half the
+    window, or while the user points at the composer; a message that cannot fit always shows
+    it in red. The box of what to leave out comes with attention only."""
+    from PySide6.QtWidgets import QWidget
+
+    from desktop.chat.qt.composer import Composer
+    from desktop.chat.qt.context_meter import SHOW_FRACTION
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    composer = Composer(host)
+    composer.setGeometry(0, 0, 700, 200)
+    meter = ContextMeter()
+    composer.add_status(meter)
+    composer.attention_changed.connect(meter.set_attention)
+    host.show()
+    qtbot.waitExposed(host)
+    assert meter.isHidden()  # no model: nothing to say
+    meter.show_count(count(120))
+    assert meter.isHidden() and not meter.matters()
+    meter.show_count(count(int(SHOW_FRACTION * 1000) - 1))
+    assert meter.isHidden()
+    meter.show_count(count(int(SHOW_FRACTION * 1000)))
+    assert meter.isVisible() and meter.state() == MeterState.NORMAL
+    assert meter.strategy_box().isHidden()
+    meter.show_count(count(120))
+    assert meter.isHidden()
+    meter.set_attention(True)  # the pointer over the composer
+    assert meter.isVisible() and meter.strategy_box().isVisible()
+    meter.set_attention(False)
+    assert meter.isHidden()
+    meter.show_count(count(1400, over=520))
+    assert meter.isVisible() and meter.state() == MeterState.TOO_LONG
+    red = meter.label.palette().color(meter.label.foregroundRole())
+    assert red == state_color(MeterState.TOO_LONG, meter.palette())
+    meter.show_count(count(780, turns=3))  # turns will be left out: said unasked
+    assert meter.isVisible()
+    meter.clear()
+    assert meter.isHidden()
+    # Shown or hidden, the meter keeps its room: the box above it never moves.
+    assert meter.sizePolicy().retainSizeWhenHidden()
+
+
+def test_meter_words_are_never_cut_in_the_card_and_a_narrow_card_drops_the_bar(qtbot) -> None:
+    """The red "too long" sentence wraps inside the composer's card and the card grows to show
+    all of it, also when the box of what to leave out appears beside it; in a narrow card the
+    bar goes so the words keep some width."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from desktop.chat.qt.composer import Composer
+    from desktop.chat.qt.context_meter import COMPACT_WIDTH
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    layout = QVBoxLayout(host)
+    layout.addWidget(QWidget(), 1)
+    composer = Composer()
+    layout.addWidget(composer)
+    meter = ContextMeter()
+    composer.add_status(meter)
+    host.resize(640, 500)
+    host.show()
+    qtbot.waitExposed(host)
+    composer.set_text("words " * 400)
+    meter.show_count(count(1400, over=520))
+    label = meter.label
+
+    def whole() -> bool:
+        return label.height() >= label.heightForWidth(label.width()) > 0
+
+    qtbot.waitUntil(whole, timeout=2000)
+    assert meter.bar.isVisible()
+    meter.set_attention(True)  # the box appears: fewer words a line, more lines
+    qtbot.waitUntil(lambda: meter.strategy_box().isVisible() and whole(), timeout=2000)
+    host.resize(COMPACT_WIDTH - 40, 500)
+    qtbot.waitUntil(lambda: meter.width() < COMPACT_WIDTH, timeout=2000)
+    qtbot.waitUntil(lambda: meter.bar.isHidden() and whole(), timeout=2000)
+    host.resize(1000, 500)
+    qtbot.waitUntil(lambda: meter.bar.isVisible() and whole(), timeout=2000)

@@ -16,7 +16,13 @@ def test_it_puts_its_widgets_and_actions_in_the_shell(app) -> None:
     order = [layout.itemAt(i).widget() for i in range(layout.count())]
     mine = [chat.summary_note, chat.chat_area, chat.long_text_offer, chat.composer]
     assert [w for w in order if w in mine] == mine
-    assert order[-1] is chat.context_meter
+    assert order[-1] is chat.composer
+    # The meter and the Documents chip sit in the composer's card, beside Send.
+    assert chat.composer.isAncestorOf(chat.context_meter)
+    assert chat.composer.isAncestorOf(app.documents_feature.chips.button)
+    # The attached collections' row sits at the top of the card, only while there are any.
+    chips = app.documents_feature.chips
+    assert chat.composer.isAncestorOf(chips) and chips.isHidden()
     assert layout.stretch(order.index(chat.chat_area)) == 1
     texts = [a.text() for a in window.menu("chat").actions() if not a.isSeparator()]
     for action in (chat.new_chat_action, chat.regenerate_action, chat.stop_action):
@@ -144,6 +150,9 @@ def test_tab_from_the_message_box_stays_out_of_the_conversation(qtbot, app, monk
     assert app.history.open_conversation(long_conversation(app, 15))
     app.chat.update_state()
     view, composer = app.chat.chat_view, app.chat.composer
+    # The page settles first (the box is measured anew once it has its width), so what is
+    # compared below is what Tab does, not the first layout passes.
+    qtbot.waitUntil(lambda: composer.height() == composer.sizeHint().height(), timeout=2000)
     view.scroll_to_bottom()
     qtbot.wait(50)
     bottom = view.verticalScrollBar().value()

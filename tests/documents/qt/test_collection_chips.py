@@ -1,4 +1,4 @@
-"""The chips above the composer on their own (CollectionChips, CollectionChip) over a real
+"""The chips of the composer's card on their own (CollectionChips, CollectionChip) over a real
 DocumentCollections: the chips shown for the attached collections, the Documents menu, and the
 signals a click sends."""
 
@@ -55,7 +55,10 @@ def _action(chips: CollectionChips, text: str):  # type: ignore[no-untyped-def]
 
 def test_without_collections_the_menu_offers_only_to_manage(qtbot, chips: CollectionChips) -> None:  # type: ignore[no-untyped-def]
     assert chips.chips == []
-    assert chips.button.text() == "Documents"
+    # An icon chip: its tooltip (and accessible name) says what it is for; no count yet.
+    assert chips.button.meaning == "documents"
+    assert chips.button.accessibleName() == "Answer from your documents: attach a collection"
+    assert chips.button.count() == 0 and chips.button.count_text() == ""
     assert _menu(chips) == [
         ("No collections yet", False),
         ("-", False),
@@ -95,6 +98,8 @@ def test_attached_collections_are_chips_and_the_cross_detaches(
         (mill, "Mill"),
         (harbour, "Harbour"),
     ]
+    assert chips.button.count() == 2 and chips.button.count_text() == "2"
+    assert "2 collection" in chips.button.accessibleName()
     chip = chips.chips[1]
     assert isinstance(chip, CollectionChip)
     qtbot.waitUntil(chip.isVisible)  # a layout shows a new child on the next event loop pass
@@ -105,8 +110,11 @@ def test_attached_collections_are_chips_and_the_cross_detaches(
     assert detached.args == [harbour]
     chips.set_attached([mill])
     assert [c.label.text() for c in chips.chips] == ["Mill"]
+    assert chips.button.count() == 1
     chips.set_attached([])
     assert chips.chips == []
+    assert chips.button.count() == 0
+    assert chips.button.accessibleName() == "Answer from your documents: attach a collection"
 
 
 def test_chips_follow_renames_and_deletions(
@@ -119,6 +127,7 @@ def test_chips_follow_renames_and_deletions(
     qtbot.waitUntil(lambda: [c.label.text() for c in chips.chips] == ["Sea"])
     documents.delete(harbour)
     qtbot.waitUntil(lambda: chips.chips == [])
+    assert chips.button.count() == 0  # a deleted collection is no longer counted
 
 
 def test_a_chip_shows_its_name_as_plain_text(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -167,6 +167,7 @@ def test_chips_attach_and_detach_and_are_kept_with_the_chat(
     attach.trigger()
     assert app.session.attached == (collection,)
     assert [chip.label.text() for chip in chips.chips] == ["Harbour notes"]
+    assert not chips.isHidden() and chips.button.count() == 1  # the row and the count show
     type_and_send(qtbot, app, "Hello")
     qtbot.waitUntil(lambda: not app.session.is_streaming, timeout=30_000)
     conversation = app.session.conversation_id
@@ -175,6 +176,7 @@ def test_chips_attach_and_detach_and_are_kept_with_the_chat(
     assert app.session.attached == ()
     assert app.store.conversation_settings(conversation)["collections"] == []
     assert chips.chips == []
+    assert chips.isHidden() and chips.button.count() == 0
     app.session.attach_collection(collection)
     app.chat.new_chat()
     assert chips.chips == []
