@@ -67,7 +67,7 @@
 <context>
     <name>ModelDefaultsPage</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
         <source>{cores} physical cores → %n threads</source>
         <translation>
             <numerusform>{cores} physical cores → %n thread</numerusform>
@@ -75,7 +75,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
         <source>%n threads found → %n threads</source>
         <translation>
             <numerusform>%n thread found → %n thread</numerusform>
@@ -86,7 +86,7 @@
 <context>
     <name>ServerPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/api/qt/server_panel.py" line="168"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="248"/>
         <source>%n request(s) since the server started</source>
         <translation>
             <numerusform>%n request since the server started</numerusform>

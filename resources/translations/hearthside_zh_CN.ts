@@ -82,120 +82,120 @@
 <context>
     <name>AppSettingsDialog</name>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="110"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="111"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="113"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="114"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="120"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="121"/>
         <source>Folders and downloads</source>
         <translation>文件夹和下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="145"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="156"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="157"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="147"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="147"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="148"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="150"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="152"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
         <source> pt</source>
         <translation> 磅</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="155"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="160"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="161"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="163"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="164"/>
         <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
         <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="175"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="176"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="179"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="197"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="180"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="198"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="185"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="186"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="191"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="334"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="192"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="327"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="195"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="196"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="201"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="202"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="204"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="205"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="212"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="213"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="289"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="282"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="293"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="286"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="313"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="306"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
@@ -2090,206 +2090,206 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelDefaultsPage</name>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="53"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="54"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="81"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="82"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="88"/>
         <source>RPC servers must be written host:port, separated by commas: {bad}</source>
         <translation>RPC 服务器须写成 主机:端口，用逗号分隔：{bad}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="96"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="97"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
         <source>{n} GB</source>
         <translation>{n} GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="100"/>
         <source>Memory (RAM)</source>
         <translation>内存 (RAM)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="101"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="102"/>
         <source>{cores} cores, {threads} threads</source>
         <translation>{cores} 核，{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="105"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="106"/>
         <source>{threads} threads</source>
         <translation>{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="107"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="108"/>
         <source>Processor</source>
         <translation>处理器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="109"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="110"/>
         <source>{backend}: yes</source>
         <translation>{backend}：支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="111"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="112"/>
         <source>no (this llama.cpp build runs on the CPU only)</source>
         <translation>不支持（此 llama.cpp 版本仅在 CPU 上运行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="113"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="114"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="116"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="117"/>
         <source>Defaults for models without their own settings</source>
         <translation>未单独设置的模型使用的默认值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="122"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="123"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="124"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="125"/>
         <source>{ram} GB RAM → context {n}</source>
         <translation>{ram} GB 内存 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="126"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="127"/>
         <source>RAM unknown → context {n}</source>
         <translation>内存未知 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="128"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="129"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="131"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="132"/>
         <source>{backend} offload works → GPU layers auto</source>
         <translation>{backend} 卸载可用 → GPU 层数自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="134"/>
         <source>CPU-only llama.cpp → GPU layers none</source>
         <translation>llama.cpp 仅支持 CPU → 不使用 GPU 层</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="136"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="140"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="141"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
         <source>{cores} physical cores → %n threads</source>
         <translation>
             <numerusform>{cores} 个物理核心 → %n 个线程</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
         <source>%n threads found → %n threads</source>
         <translation>
             <numerusform>找到 %n 个线程 → %n 个线程</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="148"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="149"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="151"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
         <source>Leave out the oldest turns</source>
         <translation>略去最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="153"/>
         <source>Summarize the oldest turns</source>
         <translation>总结最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="155"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="156"/>
         <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
         <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="159"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
         <source>Long conversations</source>
         <translation>长对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="161"/>
         <source>Start on the reply while I type</source>
         <translation>边输入边准备回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="164"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="165"/>
         <source>The model reads your message as you type it, so its reply starts as soon as you send. It uses the processor (or GPU) while you type.</source>
         <translation>模型会在你输入时读取消息，发送后立即开始回复。输入期间会占用处理器（或 GPU）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="168"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="169"/>
         <source>Typing</source>
         <translation>输入时</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="171"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="172"/>
         <source>host:port, host:port (optional)</source>
         <translation>主机:端口, 主机:端口（可选）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="174"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="175"/>
         <source>Other computers running llama.cpp&apos;s rpc-server: a model loaded next spreads its layers over them. Needs llama.cpp built with RPC; hearthside --diagnose says whether it is and whether each server answers.</source>
         <translation>运行 llama.cpp rpc-server 的其他计算机：接下来加载的模型会把它的层分布到这些计算机上。需要启用了 RPC 的 llama.cpp 构建；hearthside --diagnose 会说明是否启用，以及每台服务器是否有响应。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="179"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="180"/>
         <source>RPC servers</source>
         <translation>RPC 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="181"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="182"/>
         <source>Use recommended values</source>
         <translation>使用推荐值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="184"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="185"/>
         <source>Sampling and system prompt…</source>
         <translation>采样与系统提示词…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="186"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="187"/>
         <source>Default sampling settings and system prompt for models without their own</source>
         <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="195"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="196"/>
         <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
         <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="214"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="215"/>
         <source>models without their own settings</source>
         <translation>未单独设置的模型</translation>
     </message>
@@ -3360,39 +3360,59 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerFeature</name>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="82"/>
+        <location filename="../../desktop/api/qt/feature.py" line="84"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="94"/>
+        <location filename="../../desktop/api/qt/feature.py" line="96"/>
         <source>&amp;Server panel</source>
         <translation>服务器面板(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="137"/>
-        <location filename="../../desktop/api/qt/feature.py" line="157"/>
-        <location filename="../../desktop/api/qt/feature.py" line="173"/>
+        <location filename="../../desktop/api/qt/feature.py" line="140"/>
+        <location filename="../../desktop/api/qt/feature.py" line="160"/>
+        <location filename="../../desktop/api/qt/feature.py" line="177"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="228"/>
+        <location filename="../../desktop/api/qt/feature.py" line="242"/>
+        <source>API server starting…</source>
+        <translation>API 服务器正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="244"/>
+        <source>The local API server is starting on port {port}.</source>
+        <translation>本地 API 服务器正在 {port} 端口上启动。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="248"/>
+        <source>API server stopping…</source>
+        <translation>API 服务器正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="249"/>
+        <source>The local API server is stopping.</source>
+        <translation>本地 API 服务器正在停止。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="252"/>
         <source>API server :{port}</source>
         <translation>API 服务器 :{port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="232"/>
+        <location filename="../../desktop/api/qt/feature.py" line="256"/>
         <source>The local API server is running at {url}. Click for the Server panel.</source>
         <translation>本地 API 服务器正在 {url} 运行。点击打开服务器面板。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="238"/>
+        <location filename="../../desktop/api/qt/feature.py" line="262"/>
         <source>API server stopped</source>
         <translation>API 服务器已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="239"/>
+        <location filename="../../desktop/api/qt/feature.py" line="263"/>
         <source>The local API server could not start. Click for why.</source>
         <translation>本地 API 服务器无法启动。点击查看原因。</translation>
     </message>
@@ -3400,82 +3420,114 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerPanel</name>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="65"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="70"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="91"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="68"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="73"/>
         <source>URL</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="84"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="79"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="219"/>
+        <source>From other computers:</source>
+        <translation>其他计算机使用：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="110"/>
         <source>Copy curl command</source>
         <translation>复制 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="87"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="113"/>
         <source>Copy Python code</source>
         <translation>复制 Python 代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="89"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="115"/>
         <source>Uses the openai package (pip install openai)</source>
         <translation>使用 openai 软件包(pip install openai)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="98"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="124"/>
         <source>Clear list</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="137"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="168"/>
+        <source>Only programs on this computer can connect, with the API key. Other computers cannot reach it (see Allow other computers on my network in Edit › Settings › Local server).</source>
+        <translation>只有本机上的程序可以凭 API 密钥连接。其他计算机无法访问它（见“编辑 › 设置 › 本地服务器”中的“允许我网络中的其他计算机访问”）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="174"/>
+        <source>Only programs on this computer can connect; no key is asked. Other computers cannot reach it (see Allow other computers on my network in Edit › Settings › Local server).</source>
+        <translation>只有本机上的程序可以连接；不需要密钥。其他计算机无法访问它（见“编辑 › 设置 › 本地服务器”中的“允许我网络中的其他计算机访问”）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="183"/>
+        <source>Use port {port}</source>
+        <translation>使用端口 {port}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="190"/>
+        <source>Starting the server on port {port}…</source>
+        <translation>正在 {port} 端口上启动服务器…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="192"/>
+        <source>Stopping the server…</source>
+        <translation>正在停止服务器…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="194"/>
         <source>The server is running.</source>
         <translation>服务器正在运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="141"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="197"/>
+        <source>Port {port} is in use by another program. Port {free} is free: press Use port {free}, or choose another port in Edit › Settings › Local server.</source>
+        <translation>端口 {port} 已被另一个程序占用。端口 {free} 空闲：点击“使用端口 {free}”，或在“编辑 › 设置 › 本地服务器”中选择其他端口。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="202"/>
         <source>Port {port} is in use by another program. Choose another port in Edit › Settings › Local server, or close that program and press Start server.</source>
         <translation>端口 {port} 已被另一个程序占用。请在“编辑 › 设置 › 本地服务器”中选择其他端口,或关闭那个程序后点击“启动服务器”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="148"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="207"/>
         <source>The server could not start: {reason}</source>
         <translation>服务器无法启动:{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="151"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="208"/>
         <source>The server is off.</source>
         <translation>服务器已关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="154"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="163"/>
         <source>Other computers on your network can connect to port {port} of this computer, with the API key.</source>
         <translation>你网络中的其他计算机可以凭 API 密钥连接到本机的 {port} 端口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="158"/>
-        <source>Only programs on this computer can connect, with the API key.</source>
-        <translation>只有本机上的程序可以凭 API 密钥连接。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="160"/>
-        <source>Only programs on this computer can connect; no key is asked.</source>
-        <translation>只有本机上的程序可以连接;不需要密钥。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="163"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="180"/>
         <source>Stop server</source>
         <translation>停止服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="163"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="180"/>
         <source>Start server</source>
         <translation>启动服务器</translation>
     </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="216"/>
+        <source>From other computers: this computer has no network address now.</source>
+        <translation>其他计算机使用：本机目前没有网络地址。</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../desktop/api/qt/server_panel.py" line="168"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="248"/>
         <source>%n request(s) since the server started</source>
         <translation>
             <numerusform>服务器启动以来共 %n 个请求</numerusform>
@@ -3485,97 +3537,97 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerSettingsPage</name>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="67"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="68"/>
         <source>Local server</source>
         <translation>本地服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="82"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="83"/>
         <source>The key is kept in the system keychain.</source>
         <translation>密钥保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="85"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="86"/>
         <source>No system keychain was found, so the key is kept in Hearthside&apos;s settings file, which only your user account can read.</source>
         <translation>未找到系统钥匙串,因此密钥保存在 Hearthside 的设置文件中,只有你的用户帐户可以读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="119"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="120"/>
         <source>Other computers may only use the server with an API key: make one with New key.</source>
         <translation>其他计算机只能凭 API 密钥使用服务器:请点击“新密钥”生成一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="122"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="123"/>
         <source>The server&apos;s port must be a number from {low} to {high}.</source>
         <translation>服务器端口必须是 {low} 到 {high} 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="126"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="127"/>
         <source>“{origin}” is not a web origin. Write its scheme, host and port, such as http://localhost:3000, one per line.</source>
         <translation>“{origin}”不是网页来源。请写明协议、主机和端口,例如 http://localhost:3000,每行一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="136"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="137"/>
         <source>Other programs (editors, note apps, scripts) can use the loaded model through an OpenAI-compatible API on this computer while Hearthside is open.</source>
         <translation>在 Hearthside 打开期间,其他程序(编辑器、笔记应用、脚本)可以通过本机上兼容 OpenAI 的 API 使用已加载的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="143"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="144"/>
         <source>Run the local API server</source>
         <translation>运行本地 API 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="152"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="153"/>
         <source>The default is {port} (8080 is often taken by other tools).</source>
         <translation>默认端口为 {port}(8080 常被其他工具占用)。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="156"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="157"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="158"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="159"/>
         <source>Allow other computers on my network</source>
         <translation>允许我网络中的其他计算机访问</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="164"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="165"/>
         <source>Anyone on your network who has the API key can use the model, and requests travel unencrypted (HTTP). Off: only programs on this computer can connect.</source>
         <translation>你网络中任何持有 API 密钥的人都可以使用该模型,且请求以未加密的方式(HTTP)传输。关闭时:只有本机上的程序可以连接。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="178"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="179"/>
         <source>Ask programs on this computer for the key too</source>
         <translation>本机上的程序也需要提供密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="187"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="188"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="189"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="190"/>
         <source>New key</source>
         <translation>新密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="191"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="192"/>
         <source>Programs that use the old key need the new one once you save.</source>
         <translation>保存后,使用旧密钥的程序需要改用新密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="195"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="196"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="205"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="206"/>
         <source>Allowed web pages</source>
         <translation>允许的网页</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="210"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="211"/>
         <source>Web pages at these origins, one per line, may call the server from a browser. None by default: programs are not affected.</source>
         <translation>这些来源(每行一个)的网页可以在浏览器中调用服务器。默认没有:这不影响其他程序。</translation>
     </message>
@@ -4129,37 +4181,37 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="29"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="30"/>
         <source>Welcome to Hearthside</source>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="37"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="38"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="48"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="49"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="53"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="54"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="56"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="57"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="58"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="59"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="68"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="69"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
