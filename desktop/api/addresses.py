@@ -18,8 +18,9 @@ __all__ = ["MAX_ADDRESSES", "lan_addresses", "lan_urls"]
 
 log = logging.getLogger(__name__)
 
-MAX_ADDRESSES = 3
-"""The panel lists at most this many (a machine with VMs and containers has a dozen)."""
+MAX_ADDRESSES = 2
+"""The panel lists at most this many (a machine with VMs and containers has a dozen; the
+default route's and the next real interface's are the ones people use)."""
 
 VIRTUAL_PREFIXES = ("docker", "br-", "veth", "virbr", "vmnet", "vboxnet", "lxc", "cni", "podman")
 """Interfaces of containers and virtual machines: listed after the real ones."""

@@ -86,7 +86,7 @@
 <context>
     <name>ServerPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/api/qt/server_panel.py" line="248"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="250"/>
         <source>%n request(s) since the server started</source>
         <translation>
             <numerusform>%n request since the server started</numerusform>

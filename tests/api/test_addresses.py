@@ -43,8 +43,8 @@ def test_real_interfaces_first_without_loopback_link_local_or_down(
     interfaces: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(addresses, "default_route_address", lambda: "10.0.0.7")
-    assert addresses.lan_addresses() == ("10.0.0.7", "192.168.1.20", "172.17.0.1")
-    assert addresses.lan_addresses(limit=1) == ("10.0.0.7",)
+    assert addresses.lan_addresses(limit=5) == ("10.0.0.7", "192.168.1.20", "172.17.0.1")
+    assert addresses.lan_addresses() == ("10.0.0.7", "192.168.1.20")
 
 
 def test_urls_name_the_port(interfaces: None, monkeypatch: pytest.MonkeyPatch) -> None:

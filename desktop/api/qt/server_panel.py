@@ -75,9 +75,14 @@ class ServerPanel(QWidget):
         url_row.addWidget(self.copy_url)
         layout.addLayout(url_row)
 
-        # The addresses other computers use (shown while they may connect and it runs).
-        self.lan_title = QLabel(self.tr("From other computers:"))
-        layout.addWidget(self.lan_title)
+        # Who can connect; above the addresses other computers use (shown while they may
+        # connect and it runs).
+        self.access = QLabel()
+        self.access.setObjectName("serverAccess")
+        self.access.setTextFormat(Qt.TextFormat.PlainText)
+        self.access.setWordWrap(True)
+        self.access.setEnabled(False)
+        layout.addWidget(self.access)
         self.lan_urls: list[QLineEdit] = []
         self.lan_rows: list[QWidget] = []
         for _ in range(MAX_ADDRESSES):
@@ -96,12 +101,6 @@ class ServerPanel(QWidget):
             self.lan_urls.append(field)
             self.lan_rows.append(row)
 
-        self.access = QLabel()
-        self.access.setObjectName("serverAccess")
-        self.access.setTextFormat(Qt.TextFormat.PlainText)
-        self.access.setWordWrap(True)
-        self.access.setEnabled(False)
-        layout.addWidget(self.access)
         self.count = QLabel()
         self.count.setObjectName("serverRequestCount")
         layout.addWidget(self.count)
@@ -152,30 +151,12 @@ class ServerPanel(QWidget):
         self._running = state.running or state.starting  # Stop cancels a start too
         self._free_port = state.free_port if state.port_in_use else 0
         self.curl_text, self.python_text = curl, python
-        settings = state.settings
         self.show_url(self.url, state.url)
         for widget in (self.url, self.copy_url, self.copy_curl, self.copy_python):
             widget.setEnabled(state.running)
         self.status.setText(self.status_text(state))
         self.show_lan_urls(state)
-        if settings.allow_network:
-            access = self.tr(
-                "Other computers on your network can connect to port {port} of this computer, "
-                "with the API key."
-            ).format(port=settings.port)
-        elif settings.needs_key:
-            access = self.tr(
-                "Only programs on this computer can connect, with the API key. Other computers "
-                "cannot reach it (see Allow other computers on my network in Edit › Settings › "
-                "Local server)."
-            )
-        else:
-            access = self.tr(
-                "Only programs on this computer can connect; no key is asked. Other computers "
-                "cannot reach it (see Allow other computers on my network in Edit › Settings › "
-                "Local server)."
-            )
-        self.access.setText(access)
+        self.access.setText(self.access_text(state))
         self.start_stop.setText(
             self.tr("Stop server") if self._running else self.tr("Start server")
         )
@@ -207,16 +188,36 @@ class ServerPanel(QWidget):
             return self.tr("The server could not start: {reason}").format(reason=state.error)
         return self.tr("The server is off.")
 
+    def access_text(self, state: ServerState) -> str:
+        """Who can connect, and how; when other computers may, it heads their addresses."""
+        settings = state.settings
+        if settings.allow_network and state.running and state.lan_urls:
+            return self.tr("Other computers on your network connect with the API key at:")
+        if settings.allow_network and state.running:
+            return self.tr(
+                "Other computers on your network may connect with the API key, but this "
+                "computer has no network address now."
+            )
+        if settings.allow_network:
+            return self.tr(
+                "Other computers on your network can connect to port {port} of this computer, "
+                "with the API key."
+            ).format(port=settings.port)
+        if settings.needs_key:
+            return self.tr(
+                "Only programs on this computer can connect, with the API key. Other computers "
+                "cannot reach it (see Allow other computers on my network in Edit › Settings › "
+                "Local server)."
+            )
+        return self.tr(
+            "Only programs on this computer can connect; no key is asked. Other computers "
+            "cannot reach it (see Allow other computers on my network in Edit › Settings › "
+            "Local server)."
+        )
+
     def show_lan_urls(self, state: ServerState) -> None:
         """The addresses other computers use, while they may connect and the server runs."""
         shown = state.running and state.settings.allow_network
-        self.lan_title.setVisible(shown)
-        if shown and not state.lan_urls:
-            self.lan_title.setText(
-                self.tr("From other computers: this computer has no network address now.")
-            )
-        else:
-            self.lan_title.setText(self.tr("From other computers:"))
         for number, (row, field) in enumerate(zip(self.lan_rows, self.lan_urls, strict=True)):
             url = state.lan_urls[number] if shown and number < len(state.lan_urls) else ""
             self.show_url(field, url)
