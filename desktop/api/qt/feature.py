@@ -149,7 +149,10 @@ class ServerFeature(QObject):
             self.controller.stop()
             return self.controller.state
         self.explain_failure = True  # the user just asked for it
-        return self.controller.start(chosen, self.api_key_for(chosen))
+        state = self.controller.start(chosen, self.api_key_for(chosen))
+        if not state.busy:  # already running so, or refused at once (told already)
+            self.explain_failure = False
+        return state
 
     def set_enabled(self, enabled: bool) -> None:
         """Turns Local server on or off, kept for the next start too."""
