@@ -244,7 +244,9 @@ class ServerFeature(QObject):
         if state.starting:
             self.mark.setText(self.tr("API server starting…"))
             self.mark.setToolTip(
-                self.tr("The local API server is starting on port {port}.").format(port=port)
+                plain_tooltip(
+                    self.tr("The local API server is starting on port {port}.").format(port=port)
+                )
             )
             self.mark.show()
         elif state.stopping:
