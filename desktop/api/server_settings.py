@@ -17,6 +17,7 @@ from desktop.api.protocol import ALL_INTERFACES, DEFAULT_PORT, LOOPBACK, ServerC
 
 __all__ = [
     "KEY_PREFIX",
+    "MAX_PORT",
     "ServerSettings",
     "SettingsProblem",
     "SettingsSource",

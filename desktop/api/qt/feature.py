@@ -68,6 +68,8 @@ class ServerFeature(QObject):
         self.request_count = 0
         """Requests since the server last started (the list keeps only the newest)."""
         self.shown_running = False
+        self.explain_failure = False
+        """The user just asked for a start: open the panel if it fails, to say why."""
         self.model_info: Any = session.model_info
         """The loaded ModelInfo (frozen), replaced on the GUI thread; the server's threads read
         it through :meth:`current_model_info` (one attribute read: safe from any thread)."""
@@ -103,6 +105,7 @@ class ServerFeature(QObject):
 
         self.panel.stop_requested.connect(self.stop_by_user)
         self.panel.start_requested.connect(self.start_by_user)
+        self.panel.port_chosen.connect(self.use_port)
         self.controller.state_changed.connect(self.on_state_changed)
         self.controller.request_recorded.connect(self.on_request_recorded)
         self.session.model_changed.connect(self.on_session_model_changed)
@@ -138,14 +141,17 @@ class ServerFeature(QObject):
         return key
 
     def apply_settings(self) -> ServerState:
-        """Starts, restarts or stops the server as the settings now say."""
+        """Starts, restarts or stops the server as the settings now say (in the background:
+        the state returned says "starting"; a failure opens the panel to say why)."""
         chosen = ServerSettings.from_settings(self.settings)
         if not chosen.enabled:
+            self.explain_failure = False
             self.controller.stop()
             return self.controller.state
+        self.explain_failure = True  # the user just asked for it
         state = self.controller.start(chosen, self.api_key_for(chosen))
-        if not state.running:
-            self.show_panel()  # the user just asked for it: say why it did not start
+        if not state.busy:  # already running so, or refused at once (told already)
+            self.explain_failure = False
         return state
 
     def set_enabled(self, enabled: bool) -> None:
@@ -158,8 +164,9 @@ class ServerFeature(QObject):
         self.apply_settings()
 
     def shutdown(self, timeout: float = STOP_TIMEOUT_S) -> None:
-        """Stops the server, waiting at most ``timeout`` seconds (the app is closing)."""
-        self.controller.stop(timeout)
+        """Stops the server, waiting at most ``timeout`` seconds for replies in progress (the
+        app is closing; a start under way is waited for first)."""
+        self.controller.shutdown(timeout)
 
     # Slots -----------------------------------------------------------------------------------
 
@@ -179,6 +186,12 @@ class ServerFeature(QObject):
 
     @Slot()
     def start_by_user(self) -> None:
+        self.set_enabled(True)
+
+    @Slot(int)
+    def use_port(self, port: int) -> None:
+        """The panel's "Use port N" after the chosen port was in use: kept, and started."""
+        self.settings.set("server.port", port)
         self.set_enabled(True)
 
     @Slot()
@@ -213,6 +226,10 @@ class ServerFeature(QObject):
 
     @Slot(object)
     def on_state_changed(self, state: ServerState) -> None:
+        if not state.busy:
+            if self.explain_failure and not state.running and state.error:
+                self.show_panel()  # the user asked for a start: say why it did not
+            self.explain_failure = False
         if state.running and not self.shown_running:
             self.request_count = 0  # a new start counts afresh
             self.panel.show_count(0)
@@ -224,7 +241,19 @@ class ServerFeature(QObject):
             python_snippet(state.url, state.api_key, model),
         )
         port = state.settings.port
-        if state.running:
+        if state.starting:
+            self.mark.setText(self.tr("API server starting…"))
+            self.mark.setToolTip(
+                plain_tooltip(
+                    self.tr("The local API server is starting on port {port}.").format(port=port)
+                )
+            )
+            self.mark.show()
+        elif state.stopping:
+            self.mark.setText(self.tr("API server stopping…"))
+            self.mark.setToolTip(self.tr("The local API server is stopping."))
+            self.mark.show()
+        elif state.running:
             self.mark.setText(self.tr("API server :{port}").format(port=port))
             self.mark.setToolTip(
                 plain_tooltip(

@@ -1,5 +1,6 @@
-"""The Server panel: where the API server listens, ready-to-paste examples, the requests as
-they come, and Stop / Start. A dumb view: the feature gives it states and snippets.
+"""The Server panel: where the API server listens (this computer's URL and, when other
+computers may connect, the LAN addresses they use), ready-to-paste examples, the requests as they
+come, and Stop / Start. A dumb view: the feature gives it states and snippets.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.api.addresses import MAX_ADDRESSES
 from desktop.api.qt.controller import ServerState
 from desktop.api.qt.requests_model import RequestTableModel
 from desktop.qtkit.row_table_model import setup_row_view
@@ -35,10 +37,12 @@ class ServerPanel(QWidget):
     Signals:
         stop_requested(): the user pressed Stop server.
         start_requested(): the user pressed Start server (the server is off or failed).
+        port_chosen(int): the user pressed "Use port N" after the port was in use.
     """
 
     stop_requested = Signal()
     start_requested = Signal()
+    port_chosen = Signal(int)
 
     def __init__(self, requests: RequestTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +50,7 @@ class ServerPanel(QWidget):
         self.curl_text = ""
         self.python_text = ""
         self._running = False
+        self._free_port = 0
         # Side by side in a dock below the pages, one above the other in a dock beside them
         # (set_vertical): the request table needs the width.
         self.layout_ = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
@@ -70,12 +75,32 @@ class ServerPanel(QWidget):
         url_row.addWidget(self.copy_url)
         layout.addLayout(url_row)
 
+        # Who can connect; above the addresses other computers use (shown while they may
+        # connect and it runs).
         self.access = QLabel()
         self.access.setObjectName("serverAccess")
         self.access.setTextFormat(Qt.TextFormat.PlainText)
         self.access.setWordWrap(True)
         self.access.setEnabled(False)
         layout.addWidget(self.access)
+        self.lan_urls: list[QLineEdit] = []
+        self.lan_rows: list[QWidget] = []
+        for _ in range(MAX_ADDRESSES):
+            row = QWidget()
+            row_layout = QHBoxLayout(row)
+            row_layout.setContentsMargins(0, 0, 0, 0)
+            field = QLineEdit()
+            field.setObjectName("serverLanUrl")
+            field.setReadOnly(True)
+            field.setFont(self.url.font())
+            copy = QPushButton(self.tr("Copy"))
+            copy.clicked.connect(lambda _checked=False, f=field: self.copy(f.text()))
+            row_layout.addWidget(field, 1)
+            row_layout.addWidget(copy)
+            layout.addWidget(row)
+            self.lan_urls.append(field)
+            self.lan_rows.append(row)
+
         self.count = QLabel()
         self.count.setObjectName("serverRequestCount")
         layout.addWidget(self.count)
@@ -100,7 +125,11 @@ class ServerPanel(QWidget):
         self.start_stop = QPushButton()
         self.start_stop.setObjectName("serverStartStop")
         self.start_stop.clicked.connect(self.on_start_stop_clicked)
+        self.use_free_port = QPushButton()
+        self.use_free_port.setObjectName("serverUseFreePort")
+        self.use_free_port.clicked.connect(lambda: self.port_chosen.emit(self._free_port))
         buttons.addWidget(self.start_stop)
+        buttons.addWidget(self.use_free_port)
         buttons.addStretch(1)
         buttons.addWidget(self.clear_button)
         layout.addLayout(buttons)
@@ -119,48 +148,100 @@ class ServerPanel(QWidget):
 
     def show_state(self, state: ServerState, curl: str, python: str) -> None:
         """Shows ``state``; ``curl`` and ``python`` are what the Copy buttons copy."""
-        self._running = state.running
+        self._running = state.running or state.starting  # Stop cancels a start too
+        self._free_port = state.free_port if state.port_in_use else 0
         self.curl_text, self.python_text = curl, python
-        settings = state.settings
-        self.url.setText(state.url)
-        self.url.setCursorPosition(0)
-        margins = self.url.textMargins()
-        self.url.setMinimumWidth(
-            self.url.fontMetrics().horizontalAdvance(state.url)
-            + margins.left()
-            + margins.right()
-            + URL_PADDING
-        )
+        self.show_url(self.url, state.url)
         for widget in (self.url, self.copy_url, self.copy_curl, self.copy_python):
             widget.setEnabled(state.running)
+        self.status.setText(self.status_text(state))
+        self.show_lan_urls(state)
+        self.access.setText(self.access_text(state))
+        self.start_stop.setText(
+            self.tr("Stop server") if self._running else self.tr("Start server")
+        )
+        self.start_stop.setEnabled(not state.stopping)
+        self.use_free_port.setText(self.tr("Use port {port}").format(port=self._free_port))
+        self.use_free_port.setVisible(self._free_port > 0)
+
+    def status_text(self, state: ServerState) -> str:
+        """One line (or a few) on what the server does, or why it does not."""
+        port = state.settings.port
+        if state.starting:
+            return self.tr("Starting the server on port {port}…").format(port=port)
+        if state.stopping:
+            return self.tr("Stopping the server…")
         if state.running:
-            self.status.setText(self.tr("The server is running."))
-        elif state.port_in_use:
-            self.status.setText(
-                self.tr(
-                    "Port {port} is in use by another program. Choose another port in "
-                    "Edit › Settings › Local server, or close that program and press Start "
-                    "server."
-                ).format(port=settings.port)
+            return self.tr("The server is running.")
+        if state.port_in_use and state.free_port:
+            return self.tr(
+                "Port {port} is in use by another program. Port {free} is free: press Use port "
+                "{free}, or choose another port in Edit › Settings › Local server."
+            ).format(port=port, free=state.free_port)
+        if state.port_in_use:
+            return self.tr(
+                "Port {port} is in use by another program. Choose another port in "
+                "Edit › Settings › Local server, or close that program and press Start "
+                "server."
+            ).format(port=port)
+        if state.error:
+            return self.tr("The server could not start: {reason}").format(reason=state.error)
+        return self.tr("The server is off.")
+
+    def access_text(self, state: ServerState) -> str:
+        """Who can connect, and how; when other computers may, it heads their addresses."""
+        settings = state.settings
+        if settings.allow_network and state.running and state.lan_urls:
+            return self.tr("Other computers on your network connect with the API key at:")
+        if settings.allow_network and state.running:
+            return self.tr(
+                "Other computers on your network may connect with the API key, but this "
+                "computer has no network address now."
             )
-        elif state.error:
-            self.status.setText(
-                self.tr("The server could not start: {reason}").format(reason=state.error)
-            )
-        else:
-            self.status.setText(self.tr("The server is off."))
         if settings.allow_network:
-            access = self.tr(
+            return self.tr(
                 "Other computers on your network can connect to port {port} of this computer, "
                 "with the API key."
             ).format(port=settings.port)
-        elif settings.needs_key:
-            access = self.tr("Only programs on this computer can connect, with the API key.")
-        else:
-            access = self.tr("Only programs on this computer can connect; no key is asked.")
-        self.access.setText(access)
-        self.start_stop.setText(
-            self.tr("Stop server") if state.running else self.tr("Start server")
+        if settings.needs_key:
+            return self.tr(
+                "Only programs on this computer can connect, with the API key. Other computers "
+                "cannot reach it (see Allow other computers on my network in Edit › Settings › "
+                "Local server)."
+            )
+        return self.tr(
+            "Only programs on this computer can connect; no key is asked. Other computers "
+            "cannot reach it (see Allow other computers on my network in Edit › Settings › "
+            "Local server)."
+        )
+
+    def show_lan_urls(self, state: ServerState) -> None:
+        """The addresses other computers use, while they may connect and the server runs."""
+        shown = state.running and state.settings.allow_network
+        for number, (row, field) in enumerate(zip(self.lan_rows, self.lan_urls, strict=True)):
+            url = state.lan_urls[number] if shown and number < len(state.lan_urls) else ""
+            self.show_url(field, url)
+            row.setVisible(bool(url))
+
+    def shown_lan_urls(self) -> tuple[str, ...]:
+        """The LAN addresses on show now."""
+        return tuple(
+            field.text()
+            for row, field in zip(self.lan_rows, self.lan_urls, strict=True)
+            if not row.isHidden()
+        )
+
+    @staticmethod
+    def show_url(field: QLineEdit, url: str) -> None:
+        """``url`` in ``field``, wide enough to read whole."""
+        field.setText(url)
+        field.setCursorPosition(0)
+        margins = field.textMargins()
+        field.setMinimumWidth(
+            field.fontMetrics().horizontalAdvance(url)
+            + margins.left()
+            + margins.right()
+            + URL_PADDING
         )
 
     def show_count(self, requests: int) -> None:

@@ -1,5 +1,6 @@
-"""The API server in the window: started when the setting is on, the status-bar mark, the
-Server panel's URL, snippets, request list and Stop, and a port in use told, not raised."""
+"""The API server in the window: started when the setting is on (off the GUI thread), the
+status-bar mark, the Server panel's URL and LAN addresses, snippets, request list and Stop, and
+a port in use told, not raised."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ import errno
 import socket
 import threading
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QPushButton
 
 from desktop.api.protocol import DEFAULT_PORT, RequestRecord
+from desktop.api.qt.controller import ServerState
 from desktop.api.qt.feature import ServerFeature
+from desktop.api.server_settings import ServerSettings
 from desktop.core.settings import Settings
-from tests.api.qt.conftest import Servers
+from tests.api.qt.conftest import Servers, settled
 
 RECORD = RequestRecord(
     client="127.0.0.1:50123",
@@ -47,7 +50,8 @@ def test_on_at_start_the_mark_shows_the_port_and_opens_the_panel(
     qtbot, feature: ServerFeature, settings: Settings, servers: Servers
 ) -> None:
     _turn_on(settings)
-    assert feature.start_if_enabled().running
+    assert feature.start_if_enabled().starting
+    assert settled(qtbot, feature).running
     config = servers.last.config
     assert (config.host, config.port, config.api_key) == ("127.0.0.1", DEFAULT_PORT, "")
     assert feature.mark.isVisible()
@@ -66,6 +70,7 @@ def test_snippets_carry_the_key_and_the_loaded_model(
 ) -> None:
     _turn_on(settings, require_key=True)
     feature.start_if_enabled()
+    settled(qtbot, feature)
     key = feature.key_store.load()
     assert key  # made and kept because the settings ask for one
     info = type("Info", (), {"path": "/models/tiny-chat.Q4_K_M.gguf", "name": "Tiny"})()
@@ -85,6 +90,7 @@ def test_requests_from_a_server_thread_are_listed(
 ) -> None:
     _turn_on(settings)
     feature.start_if_enabled()
+    settled(qtbot, feature)
     listener = servers.last.listener
     thread = threading.Thread(target=lambda: [listener(RECORD) for _ in range(3)])
     thread.start()
@@ -104,6 +110,7 @@ def test_a_port_in_use_is_told_not_raised(
     servers.fail = OSError(errno.EADDRINUSE, "address already in use")
     _turn_on(settings, port=9555)
     feature.apply_settings()  # as after Edit › Settings
+    assert settled(qtbot, feature).port_in_use
     panel = feature.panel
     assert feature.dock.isVisible()  # opened to say why
     assert "Port 9555 is in use" in panel.status.text()
@@ -111,6 +118,7 @@ def test_a_port_in_use_is_told_not_raised(
     assert feature.mark.isVisible() and "stopped" in feature.mark.text()
     servers.fail = None
     panel.start_stop.click()  # the other program has gone
+    assert settled(qtbot, feature).running
     assert servers.last.running
     assert "running" in panel.status.text()
 
@@ -120,8 +128,11 @@ def test_stop_server_stops_it_and_turns_the_setting_off(
 ) -> None:
     _turn_on(settings)
     feature.start_if_enabled()
+    settled(qtbot, feature)
     feature.show_panel()
     feature.panel.start_stop.click()
+    assert feature.mark.text() == "API server stopping…"
+    assert not settled(qtbot, feature).running
     assert not servers.last.running
     assert Settings(settings.path).get("server.enabled") is False
     assert feature.mark.isHidden()
@@ -133,11 +144,13 @@ def test_changed_settings_restart_and_quitting_stops_within_a_bound(
 ) -> None:
     _turn_on(settings)
     feature.start_if_enabled()
+    settled(qtbot, feature)
     first = servers.last
     feature.apply_settings()  # nothing changed: the same server goes on
     assert servers.last is first and first.running
     settings.set("server.port", 9777)
     feature.apply_settings()
+    settled(qtbot, feature)
     assert not first.running and servers.last.config.port == 9777
     assert "9777" in feature.mark.text()
     feature.shutdown(timeout=2.0)
@@ -164,9 +177,20 @@ def test_a_port_taken_for_the_real_server_is_told(
         taken.listen(1)
         port = taken.getsockname()[1]
         _turn_on(settings, port=port)
-        state = feature.apply_settings()
-    assert not state.running and state.port_in_use
-    assert f"Port {port} is in use" in feature.panel.status.text()
+        feature.apply_settings()
+        state = settled(qtbot, feature)
+        assert not state.running and state.port_in_use
+        free = state.free_port
+        assert free > port
+        status = feature.panel.status.text()
+        assert f"Port {port} is in use" in status and f"Port {free} is free" in status
+        use = feature.panel.use_free_port
+        assert use.isVisible() and use.text() == f"Use port {free}"
+    use.click()  # the suggested port, kept and started
+    assert settled(qtbot, feature).running
+    assert settings.get("server.port") == free
+    assert not use.isVisible()
+    feature.shutdown()
     host.close()
 
 
@@ -178,3 +202,81 @@ def test_the_panel_stacks_its_parts_in_a_side_dock(qtbot, feature: ServerFeature
     assert layout.direction() == QBoxLayout.Direction.LeftToRight
     shell.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, feature.dock)
     qtbot.waitUntil(lambda: layout.direction() == QBoxLayout.Direction.TopToBottom)
+
+
+def test_a_slow_start_never_blocks_the_window(
+    qtbot, feature: ServerFeature, settings: Settings, servers: Servers
+) -> None:
+    """Starting runs off the GUI thread: while the server's start hangs, the window's timers
+    fire, the status bar says "starting…", and Stop works; then it says on."""
+    servers.gate = threading.Event()
+    _turn_on(settings, port=9556)
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    assert feature.apply_settings().starting  # returns at once, the start still held
+    qtbot.waitUntil(lambda: len(ticks) >= 10, timeout=5_000)  # the event loop runs meanwhile
+    assert feature.mark.isVisible() and feature.mark.text() == "API server starting…"
+    panel = feature.panel
+    assert panel.status.text() == "Starting the server on port 9556…"
+    assert panel.start_stop.text() == "Stop server" and not panel.url.isEnabled()
+    servers.gate.set()
+    assert settled(qtbot, feature).running
+    assert feature.mark.text() == "API server :9556"
+    timer.stop()
+
+
+def test_stop_while_starting_ends_stopped(
+    qtbot, feature: ServerFeature, settings: Settings, servers: Servers
+) -> None:
+    servers.gate = threading.Event()
+    _turn_on(settings)
+    feature.start_if_enabled()
+    feature.panel.start_stop.click()  # Stop, while the start is held
+    assert feature.controller.state.stopping
+    servers.gate.set()
+    state = settled(qtbot, feature)
+    assert not state.running and not servers.last.running
+    assert feature.mark.isHidden()
+
+
+def test_a_slow_port_in_use_is_told_and_the_window_stays_responsive(
+    qtbot, feature: ServerFeature, settings: Settings, servers: Servers
+) -> None:
+    servers.gate = threading.Event()
+    servers.fail = OSError(errno.EADDRINUSE, "address already in use")
+    _turn_on(settings, port=9557)
+    feature.apply_settings()
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=5_000)
+    servers.gate.set()
+    state = settled(qtbot, feature)
+    timer.stop()
+    assert state.port_in_use and not state.running
+    assert "Port 9557 is in use by another program" in feature.panel.status.text()
+    assert feature.dock.isVisible()
+
+
+def test_the_panel_lists_lan_addresses_only_when_other_computers_may_connect(
+    qtbot, feature: ServerFeature
+) -> None:
+    panel = feature.panel
+    feature.show_panel()
+    urls = ("http://192.168.1.20:9123/v1", "http://10.0.0.7:9123/v1")
+    network = ServerSettings(enabled=True, port=9123, allow_network=True)
+    panel.show_state(ServerState(running=True, settings=network, lan_urls=urls), "", "")
+    assert panel.shown_lan_urls() == urls
+    assert panel.access.text() == "Other computers on your network connect with the API key at:"
+    panel.lan_rows[1].findChild(QPushButton).click()
+    assert QGuiApplication.clipboard().text() == urls[1]
+    panel.show_state(ServerState(running=True, settings=network), "", "")
+    assert panel.shown_lan_urls() == ()
+    assert "no network address" in panel.access.text()
+    loopback = ServerSettings(enabled=True, port=9123)
+    panel.show_state(ServerState(running=True, settings=loopback), "", "")
+    assert panel.shown_lan_urls() == ()
+    assert "Other computers cannot reach it" in panel.access.text()

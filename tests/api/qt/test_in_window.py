@@ -11,6 +11,7 @@ from pathlib import Path
 import openai
 import pytest
 
+from tests.api.qt.conftest import settled
 from tests.fixtures.window import load_tiny, type_and_send
 
 
@@ -27,7 +28,8 @@ def test_the_window_and_the_openai_client_share_the_engine(qtbot, app, tiny_gguf
     app.settings.set("server.enabled", True)
     app.settings.set("server.port", port)
     app.settings.set("server.require_key", True)
-    state = server.apply_settings()  # as after Edit › Settings › OK
+    assert server.apply_settings().starting  # as after Edit › Settings › OK; in the background
+    state = settled(qtbot, server)
     assert state.running, state.error
     key = server.key_store.load()
     assert key and server.mark.isVisible() and str(port) in server.mark.text()
@@ -84,6 +86,7 @@ def test_the_window_and_the_openai_client_share_the_engine(qtbot, app, tiny_gguf
 
     server.show_panel()
     server.panel.start_stop.click()  # Stop server
+    assert not settled(qtbot, server).running
     assert not server.controller.running and server.mark.isHidden()
     assert app.settings.get("server.enabled") is False
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):

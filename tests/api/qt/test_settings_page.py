@@ -11,6 +11,7 @@ from desktop.api.qt.settings_page import ServerSettingsPage
 from desktop.api.server_settings import KEY_PREFIX
 from desktop.core.settings import Settings
 from desktop.shell.app_settings_dialog import AppSettingsDialog
+from tests.api.qt.conftest import settled
 
 
 def _page(qtbot, settings: Settings) -> ServerSettingsPage:
@@ -90,6 +91,11 @@ def test_the_dialog_saves_the_page_and_the_feature_keeps_the_key(
     assert settings.get("server.enabled") is True
     assert settings.get("server.port") == 9123
     assert Settings(settings.path).get("server.api_key") == page.api_key  # no keychain here
+    state = settled(qtbot, feature)
     config = servers.last.config
     assert (config.host, config.port, config.api_key) == ("0.0.0.0", 9123, page.api_key)
     assert servers.last.running
+    # Other computers use this machine's LAN addresses (whatever this one has, if any).
+    assert all(u.startswith("http://") and u.endswith(":9123/v1") for u in state.lan_urls)
+    assert "127.0.0.1" not in "".join(state.lan_urls)
+    assert feature.panel.shown_lan_urls() == state.lan_urls
