@@ -287,6 +287,19 @@ class Hearthside:
             self.collector.stop()  # the worker threads have ended: Python may collect anywhere
 
 
+def starter_dir_for(settings: Settings, models_dir: Path, data_dir: Path) -> Path:
+    """Where the starter model is, or goes: a verified copy wherever one already is (the folder
+    it went into last time, remembered in `model.starter_folder` whichever models folder that
+    was, the default folder, the library's other folders), else the models folder. Changing the
+    models folder, even from one custom folder to another, never unpacks a second copy."""
+    remembered = [Path(p) for p in [str(settings.get("model.starter_folder"))] if p]
+    folder = starter_folder(
+        models_dir, [*remembered, data_dir / "models", *extra_folders(settings)]
+    )
+    settings.set("model.starter_folder", str(folder))
+    return folder
+
+
 def register_rpc(settings: Settings) -> None:
     """Before a local load, on the engine's thread: llama.cpp RPC servers from the settings
     (desktop/engine/rpc.py; imported only when some are listed)."""
@@ -370,7 +383,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     thread.setObjectName("inference")
     # The engine unpacks the starter model into its folder the first time: where a verified
     # copy already is (the folder before the models folder was changed), not a second copy.
-    starter_dir = starter_folder(models_dir, [data_dir / "models", *extra_folders(settings)])
+    starter_dir = starter_dir_for(settings, models_dir, data_dir)
     worker = InferenceWorker(
         starter_dir, data_dir / "probed-models.json", check_cache=data_dir / "gguf-checks.json"
     )

@@ -183,6 +183,13 @@ DECLARED: tuple[Setting, ...] = (
         "The models loaded last (files and server models), newest first, one per line; the "
         "model picker lists them.",
     ),
+    Setting(
+        "model.starter_folder",
+        str,
+        "",
+        "The folder that holds the unpacked starter model; looked in first after the models "
+        "folder changes, so a second 253 MB copy is not unpacked.",
+    ),
 )
 _BY_KEY = {setting.key: setting for setting in DECLARED}
 

@@ -324,6 +324,11 @@ QProgressBar {{
     border: none; border-radius: {SPACE_XS}px; text-align: center;
 }}
 QProgressBar::chunk {{ background: {t.accent}; border-radius: {SPACE_XS}px; }}
+QLabel#banner {{
+    background: {t.surface_raised}; border: 1px solid {t.border};
+    border-left: {SPACE_XS - 1}px solid {t.accent}; border-radius: {_SMALL_R}px;
+    margin: {SPACE_S}px {SPACE_M}px 0 {SPACE_M}px; padding: {SPACE_S}px {SPACE_M}px;
+}}
 """
 
 

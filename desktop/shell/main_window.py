@@ -167,9 +167,7 @@ class MainWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
         self.banner.setObjectName("banner")
-        self.banner.setContentsMargins(12, 6, 12, 6)
-        self.banner.setAutoFillBackground(True)
-        self.banner.setBackgroundRole(self.banner.backgroundRole().AlternateBase)
+        # Drawn as a quiet card with an accent edge by the application stylesheet (QLabel#banner).
         self.banner.hide()
         self.chat_layout.addWidget(self.banner)
         self.pages.addWidget(chat_page)

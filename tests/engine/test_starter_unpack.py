@@ -84,3 +84,28 @@ def test_the_engine_loads_the_starter_from_where_it_already_is(
         assert not now.exists()
     finally:
         engine.unload()
+
+
+def test_a_second_custom_models_folder_still_uses_the_first_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From one custom models folder to another (neither the default nor a library folder):
+    the app remembers where the starter went, so the copy there is used, not unpacked again."""
+    from desktop.app import starter_dir_for
+    from desktop.core.settings import Settings
+
+    data_dir = tmp_path / "data"
+    settings = Settings(tmp_path / "settings.json")
+    first = tmp_path / "first-custom"
+    assert starter_dir_for(settings, first, data_dir) == first  # no copy anywhere: it goes here
+    copy = _verified_copy(first, b"GGUF" + b"x" * 100)  # the engine unpacked it there
+
+    def no_package(name: str) -> None:
+        raise AssertionError("the starter was unpacked again")
+
+    monkeypatch.setattr(starter.importlib, "import_module", no_package)
+    second = tmp_path / "second-custom"
+    folder = starter_dir_for(settings, second, data_dir)
+    assert folder == first
+    assert starter.ensure_starter_model(folder) == copy
+    assert not second.exists()

@@ -114,3 +114,10 @@ def test_the_font_falls_back_to_cjk_families(restore_app: QApplication) -> None:
     appearance = Appearance(restore_app)
     appearance.apply("light", 14)
     assert list(CJK_FALLBACK) == restore_app.font().families()[-len(CJK_FALLBACK) :]
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+def test_the_chat_banner_is_a_quiet_card_with_an_accent_edge(qapp, theme: ColorTokens) -> None:
+    banner = _rule(application_stylesheet(theme), "QLabel#banner")
+    assert f"background: {theme.surface_raised}" in banner
+    assert re.search(rf"border-left: \d+px solid {theme.accent}", banner)
