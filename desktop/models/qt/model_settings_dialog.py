@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -10,10 +10,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -64,7 +66,18 @@ class ModelSettingsDialog(QDialog):
         self._context_limit = context_limit
         self.load_options_changed = False
         self.setWindowTitle(self.tr("Model settings"))
-        layout = QVBoxLayout(self)
+        # Everything but OK/Cancel scrolls, so the dialog fits any screen (an 800×600 one, or
+        # large text) with its buttons in reach; sizeHint asks for no more than the screen.
+        self._body = QWidget()
+        layout = QVBoxLayout(self._body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._scroll = QScrollArea()
+        self._scroll.setWidget(self._body)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self._scroll)
         title = QLabel(self.tr("Settings for {model}").format(model=model_label))
         title.setTextFormat(Qt.TextFormat.PlainText)  # the model's name, from its file
         title.setWordWrap(True)
@@ -195,8 +208,31 @@ class ModelSettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self._buttons = buttons
+        outer.addWidget(buttons)
         self._fill()
+
+    def sizeHint(self) -> QSize:
+        """All of the settings without scrolling where the screen has room; else as tall as
+        the screen allows (the rest scrolls)."""
+        margins = self.layout().contentsMargins()
+        spacing = max(0, self.layout().spacing())
+        body = self._body.sizeHint()
+        bar = self._scroll.verticalScrollBar().sizeHint().width()
+        width = body.width() + bar + margins.left() + margins.right()
+        height = (
+            body.height()
+            + spacing
+            + self._buttons.sizeHint().height()
+            + margins.top()
+            + margins.bottom()
+        )
+        screen = self.screen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width = min(width, room.width() - 40)
+            height = min(height, room.height() - 60)  # the title bar and a margin
+        return QSize(width, height)
 
     def _thinking_note(
         self, reasoning: tuple[str, bool] | None, effort_adjustable: bool, always_thinks: bool

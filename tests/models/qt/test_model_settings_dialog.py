@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop.core.settings import Settings
 from desktop.models.qt.model_settings_dialog import ModelSettingsDialog
@@ -61,3 +62,33 @@ def test_the_dialog_fits_a_768_pixel_screen(qtbot, tmp_path: Path) -> None:
     """It was about 775 pixels tall."""
     dialog, _ = make(qtbot, tmp_path, reasoning=("tags", True), effort_adjustable=True)
     assert dialog.sizeHint().height() <= 700
+
+
+def test_on_a_small_screen_with_the_app_style_the_buttons_stay_in_reach(
+    qtbot, qapp, tmp_path: Path
+) -> None:
+    """With the application stylesheet (taller fields) and large text the dialog outgrew the
+    screen (an 800×600 one even at the default size) and OK/Cancel were off it: now the
+    settings scroll and the dialog fits the screen."""
+    from desktop.core.design import LIGHT
+    from desktop.qtkit.stylesheet import application_stylesheet
+
+    sheet, font = qapp.styleSheet(), qapp.font()
+    qapp.setStyleSheet(application_stylesheet(LIGHT))
+    large = qapp.font()
+    large.setPointSize(18)  # Settings › Text size, large
+    qapp.setFont(large)
+    try:
+        dialog, _ = make(qtbot, tmp_path, reasoning=("tags", True), effort_adjustable=True)
+        room = dialog.screen().availableGeometry()
+        dialog.resize(dialog.sizeHint())
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert dialog.height() <= room.height()
+        buttons = dialog.findChild(QDialogButtonBox)
+        bottom = buttons.mapTo(dialog, buttons.rect().bottomLeft()).y()
+        assert buttons.isVisible() and bottom <= dialog.height()
+        assert dialog.system_prompt.isVisibleTo(dialog)  # reachable by scrolling
+    finally:
+        qapp.setStyleSheet(sheet)
+        qapp.setFont(font)
