@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtCore import QDir, QEvent, QPoint, QRect, QSize, Qt, QTemporaryDir
+from PySide6.QtCore import QDir, QEvent, QPoint, QRect, QSize, Qt, QTemporaryDir, QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QIcon,
     QIconEngine,
     QPainter,
+    QPaintEvent,
     QPalette,
     QPixmap,
 )
@@ -219,7 +220,9 @@ class IconButton(QToolButton):
     accessible name (a screen reader says "Copy", not "button").
 
     The icon is redrawn in the new colours when the palette changes (light ↔ dark), and
-    :meth:`set_meaning` swaps it (Send → Stop) without a new widget.
+    :meth:`set_meaning` swaps it (Send → Stop) without a new widget. ``late``: the icon is
+    drawn on the event loop's turn after the button's first paint, for buttons of the window's
+    first frame, so loading the icon font is no part of start-up (tests/e2e/test_startup.py).
     """
 
     def __init__(
@@ -230,16 +233,18 @@ class IconButton(QToolButton):
         *,
         tint: str = "text",
         size: int = 16,
+        late: bool = False,
     ) -> None:
         super().__init__(parent)
         self._meaning = meaning
         self._tint = tint
+        self._icon_due = not late  # a late one is asked for on the turn after its first paint
         self.setAutoRaise(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.setIconSize(QSize(size, size))
         self.set_tooltip(tooltip)
-        self._refresh_icon()
+        self._refresh_if_drawn()
 
     @property
     def meaning(self) -> str:
@@ -250,21 +255,38 @@ class IconButton(QToolButton):
         self._meaning = meaning
         if tooltip is not None:
             self.set_tooltip(tooltip)
-        self._refresh_icon()
+        self._refresh_if_drawn()
 
     def set_tint(self, tint: str) -> None:
         self._tint = tint
-        self._refresh_icon()
+        self._refresh_if_drawn()
 
     def set_tooltip(self, tooltip: str) -> None:
         """Tooltip and accessible name; the text is ours (tr()), shown as plain text."""
         self.setToolTip(plain_tooltip(tooltip))
         self.setAccessibleName(tooltip)
 
-    def _refresh_icon(self) -> None:
+    def refresh_icon(self) -> None:
+        """Draws the icon now, in the palette's colours."""
+        self._icon_due = True
         self.setIcon(themed_icon(self._meaning, tint=self._tint, palette=self.palette()))
+
+    def ask_for_icon(self) -> None:
+        """Has a late icon drawn on the event loop's next turn, once; a subclass that paints
+        itself calls this from its paintEvent."""
+        if not self._icon_due:
+            self._icon_due = True
+            QTimer.singleShot(0, self, self.refresh_icon)
+
+    def _refresh_if_drawn(self) -> None:
+        if self._icon_due:
+            self.refresh_icon()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self.ask_for_icon()
+        super().paintEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
-            self._refresh_icon()
+            self._refresh_if_drawn()
         super().changeEvent(event)
