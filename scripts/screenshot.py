@@ -23,32 +23,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QMimeData, QTimer
 from PySide6.QtWidgets import QApplication
-from screenshot_all import add_arguments, run_all
+from screenshot_all import CHAT, add_arguments, run_all
 
 from desktop.app import create
 from desktop.chat.context_plan import OverflowStrategy
 from desktop.core.conversation import FinishReason, Role
 
-SAMPLE = [
-    (Role.USER, "How do I read a file line by line in Python? 请用中文解释一下。"),
-    (
-        Role.ASSISTANT,
-        "Use a `with` block so the file is closed for you:\n\n```python\n"
-        "with open('notes.txt', encoding='utf-8') as f:\n    for line in f:\n"
-        "        print(line.rstrip())\n```\n\n"
-        "**中文说明：** `with` 语句会在结束时自动关闭文件，逐行读取不会把整个文件读入内存。\n\n"
-        "| Mode | Meaning |\n|---|---|\n| `r` | read |\n| `w` | write |\n",
-    ),
-    (Role.USER, "Thanks! And a long answer please, with a link: https://example.com/docs"),
-    (
-        Role.ASSISTANT,
-        "\n\n".join(
-            f"{i}. Paragraph {i} of a long reply. " + "The quick brown fox jumps over the lazy "
-            "dog while the lighthouse keeper writes the log. " * 4
-            for i in range(1, 9)
-        ),
-    ),
-]
+SAMPLE = CHAT  # the same chat as every screen of --all
 
 
 def wait(ms: int) -> None:
