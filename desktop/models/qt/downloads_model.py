@@ -261,6 +261,7 @@ class DownloadQueue(QObject):
         cancel_requested(str), parallel_requested(int): commands, queued to the worker.
         download_finished(str id, str path): a download is verified and in place.
         download_failed(str id, str reason): a download stopped for good (retry is possible).
+        download_cancelled(str id): the user cancelled a download; its files are gone.
     """
 
     download_requested = Signal(object)
@@ -270,6 +271,7 @@ class DownloadQueue(QObject):
     parallel_requested = Signal(int)
     download_finished = Signal(str, str)
     download_failed = Signal(str, str)
+    download_cancelled = Signal(str)
 
     def __init__(
         self,
@@ -391,6 +393,7 @@ class DownloadQueue(QObject):
                     leftover.unlink(missing_ok=True)
             self.model.update(download_id, state=DownloadState.CANCELLED.value, speed=0.0)
             self._forget(download_id)
+            self.download_cancelled.emit(download_id)
             return
         self.cancel_requested.emit(download_id)
 
@@ -422,6 +425,8 @@ class DownloadQueue(QObject):
         self.model.update(download_id, **changes)
         if state in (DownloadState.FINISHED.value, DownloadState.CANCELLED.value):
             self._forget(download_id)
+        if state == DownloadState.CANCELLED.value:
+            self.download_cancelled.emit(download_id)
         if state in (DownloadState.DOWNLOADING.value, DownloadState.RETRYING.value):
             self._ticker.start()
 

@@ -97,7 +97,11 @@ class ModelManager(QWidget):
         self.browser.download_requested.connect(self.on_browser_download_requested)
         services.downloads.download_finished.connect(self.on_downloads_download_finished)
         services.downloads.download_failed.connect(self.on_downloads_download_failed)
-        for ended in (services.downloads.download_finished, services.downloads.download_failed):
+        for ended in (
+            services.downloads.download_finished,
+            services.downloads.download_failed,
+            services.downloads.download_cancelled,
+        ):
             ended.connect(self.browser.on_download_ended)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, self.close)
 

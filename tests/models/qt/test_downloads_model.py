@@ -296,13 +296,28 @@ def test_cancelling_a_download_left_by_the_last_run_removes_its_part_files(
     meta.write_text("{}")
     again = DownloadQueue(None, state_file=state)
     cancels: list[str] = []
+    cancelled: list[str] = []
     again.cancel_requested.connect(cancels.append)
+    again.download_cancelled.connect(cancelled.append)
     again.cancel(request.id)
     assert cancels == []  # nothing to tell the worker
+    assert cancelled == [request.id]  # "… is in the download queue" notes go
     assert not part.exists() and not meta.exists()
     assert _text(again.model, 0, DownloadListModel.STATE) == "Cancelled"
     assert not again.is_active(request.id)
     assert DownloadQueue(None, state_file=state).model.rowCount() == 0
+
+
+def test_a_download_the_worker_cancelled_is_said_to_have_ended(tmp_path: Path) -> None:
+    queue = DownloadQueue(None, state_file=tmp_path / "downloads.json")
+    request = _request(tmp_path)
+    queue.request(request)
+    cancelled: list[str] = []
+    queue.download_cancelled.connect(cancelled.append)
+    queue.on_worker_state_changed(request.id, "downloading")
+    assert cancelled == []
+    queue.on_worker_state_changed(request.id, "cancelled")
+    assert cancelled == [request.id]
 
 
 def test_a_finished_file_or_a_damaged_list_is_not_listed_again(tmp_path: Path) -> None:
