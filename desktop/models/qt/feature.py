@@ -300,7 +300,19 @@ class ModelsFeature(QObject):
             for factory, title in self.manager_tabs:
                 self._add_tab(self.model_manager, factory, title)
         self.model_manager.open_tab(tab)
+        self.show_server_models()
         return self.model_manager
+
+    def show_server_models(self, refresh: bool = True) -> None:
+        """The Library tab lists the servers' models beside the files (as the picker does);
+        ``refresh``: the sources ask their servers again where their answer is stale."""
+        if self.model_manager is None:
+            return
+        if refresh:
+            for source in self.picker_sources:
+                source.refresh_picker()
+        sections = [s for source in self.picker_sources for s in source.picker_sections()]
+        self.model_manager.library.servers.show_sections(sections)
 
     def accepts(self, event: QDragEnterEvent | QDropEvent) -> bool:
         """A drop target of the shell: GGUF files."""
@@ -320,6 +332,7 @@ class ModelsFeature(QObject):
         """A source's models arrived: an open drop-down shows them at once."""
         if self.picker.menu.isVisible():
             self.fill_model_menu(refresh=False)
+        self.show_server_models(refresh=False)
 
     def fill_model_menu(self, refresh: bool = True) -> None:
         """Builds the picker's drop-down when it opens, so it shows the models as they are;

@@ -50,6 +50,7 @@ from desktop.models.catalog import (
 )
 from desktop.models.library import read_model_facts
 from desktop.models.qt.downloads_model import format_size
+from desktop.models.qt.server_models_list import ServerModelsList
 from desktop.models.settings_map import extra_folders
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.list_model import ModelIndex
@@ -279,6 +280,10 @@ class LibraryPanel(QWidget):
         self.pages.addWidget(self.view)
         self.pages.addWidget(self.empty_hint)
         layout.addWidget(self.pages, 1)
+        self.servers = ServerModelsList()
+        """The remote servers' models, each under its server (shown once a server is added)."""
+        self.servers.load_requested.connect(self.load_requested)
+        layout.addWidget(self.servers)
         buttons = QHBoxLayout()
         self.load_button = QPushButton(self.tr("&Load"))
         self.load_button.clicked.connect(self.load_selected)

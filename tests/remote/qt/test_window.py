@@ -227,3 +227,24 @@ def test_a_servers_models_are_in_the_model_picker(qtbot, app, llama_server: Runn
     assert app.session.model_info.path == locator
     assert locator_host(llama_server.base_url) in app.models.picker.button.text()
     assert locator in str(app.settings.get("model.recent")).splitlines()
+
+
+def test_a_servers_models_are_in_the_library_beside_the_files(
+    qtbot, app, llama_server: RunningServer
+) -> None:
+    """The model manager's Library lists each server's models under the server (issue 19),
+    and choosing one there loads it."""
+    from desktop.remote.servers import ServerEntry
+
+    app.remote.servers.add(ServerEntry.new("Box", llama_server.base_url, Preset.LLAMA_SERVER))
+    locator = remote_locator(llama_server.base_url, llama_server.model)
+    manager = app.models.show_model_manager()
+    servers = manager.library.servers
+    qtbot.waitUntil(lambda: locator in servers.locators(), timeout=20_000)
+    assert servers.isVisibleTo(manager.library)
+    assert servers.topLevelItem(0).text(0).startswith("Box")
+    app.settings.set("sampling.max_tokens", 8, app.models.model_key(locator))
+    item = servers.topLevelItem(0).child(0)
+    servers.itemActivated.emit(item, 0)
+    qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=20_000)
+    assert app.session.model_info.path == locator

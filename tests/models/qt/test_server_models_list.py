@@ -1,0 +1,36 @@
+"""ServerModelsList: the Library tab's servers and their models, plain text, chosen to load."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from desktop.models.picker import PickerEntry, PickerSection
+from desktop.models.qt.server_models_list import ServerModelsList
+
+
+def test_servers_and_their_models_are_listed_and_a_model_loads(qtbot) -> None:  # type: ignore[no-untyped-def]
+    servers = ServerModelsList()
+    qtbot.addWidget(servers)
+    assert servers.isHidden()  # no server added: nothing to show
+    box = "http://gpu-box:8000/v1"
+    servers.show_sections(
+        [
+            PickerSection(
+                "Workstation — gpu-box:8000",
+                (PickerEntry(f"{box}#qwen", "Qwen <b>72B</b>", "32,768 tokens"),),
+            ),
+            PickerSection("Laptop — lap:1234", note="Asking lap…"),
+        ]
+    )
+    assert not servers.isHidden()
+    assert servers.locators() == [f"{box}#qwen"]
+    first = servers.topLevelItem(0)
+    assert first.text(0) == "Workstation — gpu-box:8000"
+    assert first.child(0).text(0) == "Qwen <b>72B</b>"  # item text is never rich text
+    assert servers.topLevelItem(1).child(0).text(0) == "Asking lap…"
+    assert not servers.topLevelItem(1).child(0).data(0, Qt.ItemDataRole.UserRole)
+    with qtbot.waitSignal(servers.load_requested) as chosen:
+        servers.itemActivated.emit(first.child(0), 0)
+    assert chosen.args == [f"{box}#qwen"]
+    servers.show_sections([])
+    assert servers.isHidden() and servers.locators() == []
