@@ -324,6 +324,10 @@ QProgressBar {{
     border: none; border-radius: {SPACE_XS}px; text-align: center;
 }}
 QProgressBar::chunk {{ background: {t.accent}; border-radius: {SPACE_XS}px; }}
+QLabel#demoChip, QLabel#demoBadge {{
+    color: {t.text}; background: transparent; border: 1px solid {t.accent};
+    border-radius: {_SMALL_R}px; padding: 0 {SPACE_S}px;
+}}
 QLabel#banner {{
     background: {t.surface_raised}; border: 1px solid {t.border};
     border-left: {SPACE_XS - 1}px solid {t.accent}; border-radius: {_SMALL_R}px;

@@ -121,3 +121,10 @@ def test_the_chat_banner_is_a_quiet_card_with_an_accent_edge(qapp, theme: ColorT
     banner = _rule(application_stylesheet(theme), "QLabel#banner")
     assert f"background: {theme.surface_raised}" in banner
     assert re.search(rf"border-left: \d+px solid {theme.accent}", banner)
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+def test_the_demo_chip_and_badge_are_one_pill(qapp, theme: ColorTokens) -> None:
+    """The picker's "demo" chip and the empty chat's Demo badge looked different."""
+    pill = _rule(application_stylesheet(theme), "QLabel#demoChip, QLabel#demoBadge")
+    assert f"border: 1px solid {theme.accent}" in pill and "border-radius" in pill

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.chat.protocol import ModelInfo
-from desktop.core.design import RADIUS, SPACE_L, SPACE_S, SPACE_XL, tokens
+from desktop.core.design import SPACE_L, SPACE_S, SPACE_XL
 from desktop.qtkit.prompt_cards import PromptCards, theme_changed
 from desktop.qtkit.scaled_label import ScaledLabel
 from desktop.qtkit.theme import palette_is_dark
@@ -126,7 +126,7 @@ class EmptyChat(QWidget):
         centred.addStretch(1)
         outer.addLayout(centred)
         outer.addStretch(2)
-        self._style_badge()
+        self._refresh_icons()
         self.set_model(None)
 
     def _model_row(self) -> QHBoxLayout:
@@ -146,13 +146,10 @@ class EmptyChat(QWidget):
         row.addStretch(1)
         return row
 
-    def _style_badge(self) -> None:
+    def _refresh_icons(self) -> None:
+        """Icons in the palette's colours (the Demo badge is the application stylesheet's, the
+        same pill as the picker's demo chip)."""
         self._dark = palette_is_dark(QApplication.palette())
-        theme = tokens(self._dark)
-        self.demo_badge.setStyleSheet(
-            f"#demoBadge {{ color: {theme.warning}; border: 1px solid {theme.warning}; "
-            f"border-radius: {RADIUS}px; padding: 0px {SPACE_S}px; }}"
-        )
         if self.with_icons:
             from desktop.qtkit.icons import themed_icon
 
@@ -162,7 +159,7 @@ class EmptyChat(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if hasattr(self, "_dark") and theme_changed(event, self._dark):
-            self._style_badge()
+            self._refresh_icons()
 
     def set_model(self, info: ModelInfo | None) -> None:
         """Names the loaded model; the starter model gets the "Demo" badge and its note."""
@@ -184,7 +181,7 @@ class EmptyChat(QWidget):
     def show_icons(self) -> None:
         """Adds the icons (the app calls it after the first frame; see the module's doc)."""
         self.with_icons = True
-        self._style_badge()
+        self._refresh_icons()
         self.cards.show_icons()
 
     def set_recommendation(self, text: str) -> None:

@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QFontMetricsF, QIcon, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QAction, QFont, QFontMetricsF, QIcon, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.design import RADIUS, SPACE_M, SPACE_S, SPACE_XS
+from desktop.core.design import SPACE_M, SPACE_S, SPACE_XS
 from desktop.models.picker import PickerSection
 from desktop.qtkit.plain_text import plain_tooltip
 
@@ -139,28 +139,15 @@ class PickerButton(QToolButton):
 
 
 class DemoChip(QLabel):
-    """A small rounded "demo" label beside the starter model's name."""
+    """A small rounded "demo" label beside the starter model's name; its pill (accent edge) is
+    the application stylesheet's rule for ``QLabel#demoChip``, shared with the empty chat's
+    Demo badge."""
 
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         self.setObjectName("demoChip")
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setContentsMargins(SPACE_S, 0, SPACE_S, 0)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        return QSize(hint.width(), self.fontMetrics().height() + SPACE_XS)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(self.palette().color(QPalette.ColorRole.Highlight))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        radius = min(RADIUS, self.height() // 2)
-        painter.drawRoundedRect(self.rect().adjusted(0, 0, -1, -1), radius, radius)
-        painter.end()
-        super().paintEvent(event)
 
 
 class ModelPicker(QFrame):
