@@ -1,9 +1,9 @@
 """The *Jump to latest* button that floats over the chat's bottom-right corner while the newest
 message is scrolled out of view (the user scrolled up, also while a reply streams below).
 
-Split from ChatView (view.py), which decides when it shows and what a click does; this module
-only places it and gives it its round, raised look from the design tokens (a style local to this
-one button, so an app-wide style sheet does not have to know it).
+Split from ChatView (view.py); ScrollFollower (scroll_follow.py) decides when it shows and what a
+click does; this module only places it and gives it its round, raised look from the design tokens
+(a style local to this one button, so an app-wide style sheet does not have to know it).
 """
 
 from __future__ import annotations

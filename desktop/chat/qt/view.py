@@ -21,7 +21,8 @@ Messages form a tree (edits and regenerations add siblings). The view only shows
 of a message is on screen and asks for another one (``sibling_requested``); the caller rebuilds
 the rows. Long conversations are paged: the caller shows the newest rows, the view asks for
 earlier ones (``earlier_requested``) when the user nears the top, and keeps the user's place
-when they are prepended.
+when they are prepended. Following the bottom, *Jump to latest* and that request live in
+:class:`~desktop.chat.qt.scroll_follow.ScrollFollower`.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from desktop.chat.qt.message_header import MessageAction
 from desktop.chat.qt.message_links import follow_link
 from desktop.chat.qt.message_model import MessageListModel
 from desktop.chat.qt.message_widget import MessageWidget
+from desktop.chat.qt.scroll_follow import ScrollFollower
 from desktop.core.conversation import Role
 from desktop.core.design import READING_WIDTH, SPACE_L
 from desktop.qtkit.safe_text import ask_before_opening
@@ -357,11 +359,8 @@ class ChatView(QScrollArea):
         super().__init__(parent)
         self.setProperty(RELAYOUT_ON_FONT_CHANGE, True)
         self._model: MessageListModel | None = None
-        self._follow_bottom = True
         self._actions_enabled = True
         self._revealed: MessageWidget | None = None
-        self._has_earlier = False
-        self._earlier_armed = False
         self.confirm_link: Callable[[QUrl], bool] = lambda url: ask_before_opening(self, url)
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
 
@@ -377,20 +376,13 @@ class ChatView(QScrollArea):
         self._column.set_column_width(self.viewport().width())
 
         self._throttle = RepaintThrottle(_STREAM_RENDER_INTERVAL_MS, self._render_rows, self)
-        # Checks for "near the top" once layout has settled after rows or the flag changed,
-        # so a page too short to scroll still loads the next one.
-        self._earlier_check = QTimer(self)
-        self._earlier_check.setSingleShot(True)
-        self._earlier_check.setInterval(0)
-        self._earlier_check.timeout.connect(self._maybe_request_earlier)
-
-        # Floats over the bottom-right corner while the newest message is out of view.
-        # Made when first needed (the icon font need not load for an empty chat's first frame).
-        self._jump: JumpToLatest | None = None
-
+        # Following the bottom, Jump to latest, asking for earlier rows near the top.
+        self._scrolling = ScrollFollower(
+            self, self.earlier_requested.emit, lambda: self._model is not None
+        )
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_scrollbar_range_changed)
-        bar.valueChanged.connect(self._on_scrollbar_value_changed)
+        bar.valueChanged.connect(self._scrolling.on_value_changed)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -421,22 +413,14 @@ class ChatView(QScrollArea):
 
     def scroll_to_bottom(self) -> None:
         """Jump to the newest message and keep following it while it streams."""
-        self._follow_bottom = True
-        bar = self.verticalScrollBar()
-        bar.setValue(bar.maximum())
-        self._update_jump()
+        self._scrolling.scroll_to_bottom()
 
     def is_following_bottom(self) -> bool:
-        return self._follow_bottom
+        return self._scrolling.is_following()
 
     def jump_button(self) -> JumpToLatest:
         """Jump to latest: shown while the newest message is scrolled out of view."""
-        if self._jump is None:
-            from desktop.chat.qt.jump_to_latest import JumpToLatest
-
-            self._jump = JumpToLatest(self)
-            self._jump.clicked.connect(self.scroll_to_bottom)
-        return self._jump
+        return self._scrolling.jump_button()
 
     def set_actions_enabled(self, enabled: bool) -> None:
         """Allow or refuse Edit, Regenerate, Delete and version switching on every message.
@@ -458,13 +442,10 @@ class ChatView(QScrollArea):
 
         Every call re-arms :attr:`earlier_requested`.
         """
-        self._has_earlier = has_earlier
-        self._earlier_armed = has_earlier
-        if has_earlier:
-            self._earlier_check.start()
+        self._scrolling.set_has_earlier(has_earlier)
 
     def has_earlier(self) -> bool:
-        return self._has_earlier
+        return self._scrolling.has_earlier()
 
     def edit_row(self, row: int) -> bool:
         """Open the inline editor on ``row`` (a user message), as its Edit button does.
@@ -509,11 +490,9 @@ class ChatView(QScrollArea):
                 rect = widget.body.cursorRect(cursor)
                 target = widget.y() + widget.body.y() + rect.center().y()
                 found = True
-        bar = self.verticalScrollBar()
-        bar.setValue(target - self.viewport().height() // 2)
+        self.verticalScrollBar().setValue(target - self.viewport().height() // 2)
         # Reading an old message: do not jump away when the range next changes.
-        self._follow_bottom = bar.value() >= bar.maximum() - 8 and row == len(widgets) - 1
-        self._update_jump()
+        self._scrolling.set_following(self._scrolling.at_bottom() and row == len(widgets) - 1)
         return found
 
     # -- model signals ------------------------------------------------------------------------
@@ -542,7 +521,7 @@ class ChatView(QScrollArea):
             return
         bar = self.verticalScrollBar()
         # The first bubble in view is the anchor: rows inserted above it must not move it.
-        anchor = None if self._follow_bottom else self._column.row_at(bar.value())
+        anchor = None if self._scrolling.is_following() else self._column.row_at(bar.value())
         if anchor is not None and anchor >= first:
             anchor_offset = self._column.top_of(anchor) - bar.value()
         else:
@@ -555,8 +534,7 @@ class ChatView(QScrollArea):
             bar.setValue(self._column.top_of(anchor + len(widgets)) - anchor_offset)
         if first == 0 and last + 1 < self._model.rowCount():
             # Earlier rows arrived: the next approach to the top may ask for more.
-            self._earlier_armed = self._has_earlier
-            self._earlier_check.start()
+            self._scrolling.rearm_earlier()
         last_role = self._model.data(self._model.index(last, 0), _Roles.RoleRole)
         if last == self._model.rowCount() - 1 and last_role == Role.USER:
             # The user just sent something: show it even if they had scrolled up.
@@ -591,8 +569,7 @@ class ChatView(QScrollArea):
         self.scroll_to_bottom()
         # New rows: whether earlier ones exist is for the caller to say (set_has_earlier),
         # usually right after this; the check runs once that has happened.
-        self._earlier_armed = self._has_earlier
-        self._earlier_check.start()
+        self._scrolling.rearm_earlier()
 
     def _forget(self, widget: MessageWidget) -> None:
         self._edits.forget(widget)
@@ -698,37 +675,12 @@ class ChatView(QScrollArea):
     def _on_scrollbar_range_changed(self, minimum: int, maximum: int) -> None:
         # The scroll bar may just have appeared or gone, changing the viewport width.
         self._column.set_column_width(self.viewport().width())
-        if self._follow_bottom:
-            self.verticalScrollBar().setValue(maximum)
-        self._update_jump()
-
-    def _on_scrollbar_value_changed(self, value: int) -> None:
-        self._follow_bottom = value >= self.verticalScrollBar().maximum() - 8
-        self._update_jump()
-        self._maybe_request_earlier()
-
-    def _update_jump(self) -> None:
-        """Show Jump to latest while the bottom is out of view (scrolled up, also while a
-        reply streams below); hide it at the bottom."""
-        bar = self.verticalScrollBar()
-        away = not self._follow_bottom and bar.value() < bar.maximum() - 8
-        if away or self._jump is not None:
-            self.jump_button().show_when(away, self.viewport().geometry())
-
-    def _maybe_request_earlier(self) -> None:
-        """Ask once for earlier rows when the top is less than a screen away."""
-        if not (self._has_earlier and self._earlier_armed) or self._model is None:
-            return
-        if self.verticalScrollBar().value() > self.viewport().height():
-            return
-        self._earlier_armed = False
-        self.earlier_requested.emit()
+        self._scrolling.on_range_changed(maximum)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._column.set_column_width(self.viewport().width())
-        if self._jump is not None:
-            self._jump.place(self.viewport().geometry())
+        self._scrolling.place_jump()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -741,5 +693,4 @@ class ChatView(QScrollArea):
             # before its bubbles get it, so re-render once the change has reached them (with the
             # view as the call's context: a view deleted meanwhile is not called).
             QTimer.singleShot(0, self, self._rerender_all)
-            if self._jump is not None:
-                self._jump.restyle()
+            self._scrolling.restyle_jump()
