@@ -2825,128 +2825,103 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelsFeature</name>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="168"/>
+        <location filename="../../desktop/models/qt/feature.py" line="165"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="173"/>
+        <location filename="../../desktop/models/qt/feature.py" line="170"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="178"/>
+        <location filename="../../desktop/models/qt/feature.py" line="175"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="181"/>
+        <location filename="../../desktop/models/qt/feature.py" line="178"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="184"/>
+        <location filename="../../desktop/models/qt/feature.py" line="181"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="193"/>
+        <location filename="../../desktop/models/qt/feature.py" line="190"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="194"/>
+        <location filename="../../desktop/models/qt/feature.py" line="191"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="262"/>
+        <location filename="../../desktop/models/qt/feature.py" line="255"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="264"/>
+        <location filename="../../desktop/models/qt/feature.py" line="257"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="203"/>
-        <source>Manage models…</source>
-        <translation>管理模型…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="366"/>
-        <source>Recent</source>
-        <translation>最近使用</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="367"/>
-        <source>In your library</source>
-        <translation>你的模型库</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="383"/>
+        <location filename="../../desktop/models/qt/feature.py" line="324"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="403"/>
+        <location filename="../../desktop/models/qt/feature.py" line="344"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="405"/>
+        <location filename="../../desktop/models/qt/feature.py" line="346"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="421"/>
+        <location filename="../../desktop/models/qt/feature.py" line="362"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="423"/>
+        <location filename="../../desktop/models/qt/feature.py" line="364"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="424"/>
+        <location filename="../../desktop/models/qt/feature.py" line="365"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="438"/>
+        <location filename="../../desktop/models/qt/feature.py" line="379"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="494"/>
+        <location filename="../../desktop/models/qt/feature.py" line="411"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="498"/>
-        <source>{backend}, GPU offload</source>
-        <translation>{backend}，GPU 卸载</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="503"/>
-        <source>On {host}</source>
-        <translation>在 {host} 上</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/feature.py" line="522"/>
+        <location filename="../../desktop/models/qt/feature.py" line="430"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="525"/>
+        <location filename="../../desktop/models/qt/feature.py" line="433"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="541"/>
-        <location filename="../../desktop/models/qt/feature.py" line="547"/>
+        <location filename="../../desktop/models/qt/feature.py" line="449"/>
+        <location filename="../../desktop/models/qt/feature.py" line="455"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -3142,6 +3117,34 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/history/qt/pdf_export.py" line="245"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
+    </message>
+</context>
+<context>
+    <name>PickerController</name>
+    <message>
+        <location filename="../../desktop/models/qt/picker_controller.py" line="82"/>
+        <source>Manage models…</source>
+        <translation>管理模型…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker_controller.py" line="142"/>
+        <source>Recent</source>
+        <translation>最近使用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker_controller.py" line="143"/>
+        <source>In your library</source>
+        <translation>你的模型库</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker_controller.py" line="179"/>
+        <source>{backend}, GPU offload</source>
+        <translation>{backend}，GPU 卸载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/picker_controller.py" line="184"/>
+        <source>On {host}</source>
+        <translation>在 {host} 上</translation>
     </message>
 </context>
 <context>

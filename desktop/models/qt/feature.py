@@ -3,7 +3,8 @@
 Installs into the shell (desktop/shell/feature.py): the welcome page, the Model entries of the
 File menu (Models…, Open model file…, the starter model, Unload) and Chat › Model settings…;
 the model picker at the top of the chat (the current model and its load's state, a drop-down of
-recent, library and other features' models: desktop/models/qt/picker.py) and the backend in
+recent, library and other features' models: desktop/models/qt/picker.py, wired by
+desktop/models/qt/picker_controller.py) and the backend in
 the status bar; the offer to load the model a reopened chat used; GGUF files dropped on the
 window; the Models tab of Edit › Settings; the model's lines in About. What a load and a reply
 use is read from the settings (global and per model) by
@@ -25,26 +26,21 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
-    QLabel,
     QMessageBox,
     QWidget,
 )
 
-from desktop.core.remote import is_remote_locator, split_remote_locator
+from desktop.core.remote import is_remote_locator
 from desktop.core.settings import Settings
 from desktop.engine.llama import LoadOptions
-from desktop.engine.starter import STARTER_DISPLAY_NAME, starter_installed
+from desktop.engine.starter import starter_installed
 from desktop.models.picker import (
-    PickerEntry,
-    PickerSection,
     PickerSource,
-    locator_entry,
     parse_recent,
     remember_recent,
-    size_text,
 )
 from desktop.models.qt.model_messages import ModelMessages
-from desktop.models.qt.picker import ModelPicker
+from desktop.models.qt.picker_controller import PickerController
 from desktop.models.qt.recommended import RecommendedModel
 from desktop.models.qt.services import (
     DOWNLOADS_TAB,
@@ -53,7 +49,7 @@ from desktop.models.qt.services import (
     dropped_models,
 )
 from desktop.models.qt.welcome_page import WelcomePage
-from desktop.models.settings_map import SettingsMap, library_models, model_key, models_folder
+from desktop.models.settings_map import SettingsMap, model_key, models_folder
 from desktop.qtkit.notice_bar import NoticeBar
 from desktop.shell.feature import Shell
 
@@ -126,8 +122,10 @@ class ModelsFeature(QObject):
         """Words for a remote server's fault (the remote feature's, wired by desktop/app.py)."""
         self.recommended = RecommendedModel(lambda tab: self.show_model_manager(tab), parent=self)
         """The curated model for this computer, which *Download a recommended model* opens."""
-        self.picker_sources: list[PickerSource] = []
-        """Other features' models in the picker (the remote servers'); see add_picker_source."""
+        self.picker_controller = PickerController(
+            session, settings, self.messages, self.show_model_manager, self.current_manager, self
+        )
+        """The picker's drop-down and what it and the status bar show of a load."""
 
     def install(self, shell: Shell) -> None:
         """Puts the welcome page, the model actions and the status widgets into ``shell``."""
@@ -150,7 +148,6 @@ class ModelsFeature(QObject):
         shell.open_requested.connect(self.load_model)
         session = self.session
         session.loading_changed.connect(self.on_session_loading_changed)
-        session.load_progress.connect(self.on_session_load_progress)
         session.model_changed.connect(self.on_session_model_changed)
         session.load_failed.connect(self.on_session_load_failed)
         session.conversation_opened.connect(self.on_session_conversation_opened)
@@ -196,15 +193,11 @@ class ModelsFeature(QObject):
 
     def _build_picker(self, shell: Shell) -> None:
         """The model picker at the top of the chat page; the backend in the status bar."""
-        self.picker = ModelPicker()
-        self.picker.menu.aboutToShow.connect(self.fill_model_menu)
+        controller = self.picker_controller
+        controller.install(shell, self.open_action, self.starter_action)
+        self.picker, self.backend_label = controller.picker, controller.backend_label
+        self.manage_action = controller.manage_action
         self.picker.load_requested.connect(self.load_model)
-        self.picker.cancel_requested.connect(self.session.cancel_load)
-        self.manage_action = QAction(self.tr("Manage models…"), self)
-        self.manage_action.triggered.connect(lambda: self.show_model_manager())
-        shell.add_to_chat_page("header", self.picker)
-        self.backend_label = QLabel()
-        shell.add_status_widget("backend", self.backend_label)
 
     def make_settings_page(self, parent: QWidget) -> ModelDefaultsPage:
         """Edit › Settings › Models, with this computer's hardware (checked when it opens)."""
@@ -282,6 +275,10 @@ class ModelsFeature(QObject):
         if load_requested is not None:
             load_requested.connect(manager.request_load)
 
+    def current_manager(self) -> ModelManager | None:
+        """The model manager, or None before it first opens (the picker's Library mirror)."""
+        return self.model_manager
+
     def show_model_manager(self, tab: int = LIBRARY_TAB) -> ModelManager:
         """Opens the model manager (made on first use) on ``tab``."""
         if self.model_manager is None:
@@ -300,19 +297,8 @@ class ModelsFeature(QObject):
             for factory, title in self.manager_tabs:
                 self._add_tab(self.model_manager, factory, title)
         self.model_manager.open_tab(tab)
-        self.show_server_models()
+        self.picker_controller.show_server_models()
         return self.model_manager
-
-    def show_server_models(self, refresh: bool = True) -> None:
-        """The Library tab lists the servers' models beside the files (as the picker does);
-        ``refresh``: the sources ask their servers again where their answer is stale."""
-        if self.model_manager is None:
-            return
-        if refresh:
-            for source in self.picker_sources:
-                source.refresh_picker()
-        sections = [s for source in self.picker_sources for s in source.picker_sections()]
-        self.model_manager.library.servers.show_sections(sections)
 
     def accepts(self, event: QDragEnterEvent | QDropEvent) -> bool:
         """A drop target of the shell: GGUF files."""
@@ -324,56 +310,11 @@ class ModelsFeature(QObject):
 
     def add_picker_source(self, source: PickerSource) -> None:
         """Adds another feature's models to the picker (the remote servers', by the app)."""
-        self.picker_sources.append(source)
-        source.sections_changed.connect(self.on_picker_source_changed)
-
-    @Slot()
-    def on_picker_source_changed(self) -> None:
-        """A source's models arrived: an open drop-down shows them at once."""
-        if self.picker.menu.isVisible():
-            self.fill_model_menu(refresh=False)
-        self.show_server_models(refresh=False)
+        self.picker_controller.add_source(source)
 
     def fill_model_menu(self, refresh: bool = True) -> None:
-        """Builds the picker's drop-down when it opens, so it shows the models as they are;
-        the sources ask their servers again (off the GUI thread) where their answer is stale."""
-        if refresh:
-            for source in self.picker_sources:
-                source.refresh_picker()
-        tail = [self.open_action, self.manage_action]
-        if starter_installed():
-            tail.append(self.starter_action)
-        self.picker.fill_menu(self.picker_sections(), self.is_loaded, tail)
-
-    def picker_sections(self) -> list[PickerSection]:
-        """Recent models, then the library's others, then the sources' (servers')."""
-        recent = [
-            entry
-            for entry in map(locator_entry, parse_recent(str(self.settings.get("model.recent"))))
-            if entry is not None
-        ]
-        shown = {_same_model_key(entry.locator) for entry in recent}
-        library = []
-        for path in library_models(self.settings):
-            if _same_model_key(str(path)) in shown:
-                continue
-            try:
-                size = size_text(path.stat().st_size)
-            except OSError:
-                size = ""
-            library.append(PickerEntry(str(path), path.name, size))
-        sections = [
-            PickerSection(self.tr("Recent"), tuple(recent)),
-            PickerSection(self.tr("In your library"), tuple(library)),
-        ]
-        for source in self.picker_sources:
-            sections.extend(source.picker_sections())
-        return sections
-
-    def is_loaded(self, locator: str) -> bool:
-        """Whether ``locator`` names the loaded model (a file by its real path)."""
-        loaded = self.session.model_info
-        return loaded is not None and _same_model_key(loaded.path) == _same_model_key(locator)
+        """Builds the picker's drop-down (what opening it does): PickerController's."""
+        self.picker_controller.fill_model_menu(refresh)
 
     def edit_model_settings(self) -> None:
         from desktop.models.qt.model_settings_dialog import ModelSettingsDialog
@@ -447,39 +388,15 @@ class ModelsFeature(QObject):
     @Slot(bool)
     def on_session_loading_changed(self, loading: bool) -> None:
         if loading:
-            self.picker.set_loading(self.short_name(self._pending_path))
+            self.picker_controller.show_loading(self._pending_path)
         else:
-            self.show_current_model()
+            self.picker_controller.show_current_model()
         self.update_state()
-
-    def show_current_model(self) -> None:
-        """The picker shows the loaded model again (a load ended), or "Choose a model"."""
-        info = self.session.model_info
-        if info is None:
-            self.picker.set_none()
-        else:
-            self.picker.set_model(
-                self.messages.picker_label(info), self.messages.tooltip(info), info.is_demo
-            )
-
-    @Slot(float)
-    def on_session_load_progress(self, fraction: float) -> None:
-        self.picker.set_progress(fraction)
-
-    @staticmethod
-    def short_name(path: str) -> str:
-        """What the picker calls a model it has no ModelInfo of (one loading, or one that
-        failed): the file's name, a server model's id, or the starter's name for ""."""
-        parts = split_remote_locator(path)
-        if parts is not None:
-            return parts[1]
-        return Path(path).name or STARTER_DISPLAY_NAME.removesuffix(" (demo)")
 
     @Slot(object)
     def on_session_model_changed(self, info: Any) -> None:
         if info is None:
-            self.picker.set_none()
-            self.backend_label.clear()
+            self.picker_controller.show_unloaded()
             self.shell.set_banner("")
         else:
             self.model_path = self._pending_path
@@ -492,16 +409,7 @@ class ModelsFeature(QObject):
                 self.settings.save()
             except OSError as error:
                 self.shell.show_error(self.tr("Settings not saved"), str(error))
-            self.show_current_model()
-            self.picker.set_failed("", "")
-            offload = (
-                self.tr("{backend}, GPU offload").format(backend=info.backend)
-                if info.gpu_layers != 0 and info.gpu_offload
-                else info.backend
-            )
-            if info.host:  # a server's model: where the chat runs, never this computer
-                offload = self.tr("On {host}").format(host=info.host)
-            self.backend_label.setText(offload)
+            self.picker_controller.show_loaded(info)
             self.shell.set_banner(self.messages.notes(info))
         self.update_state()
 
@@ -517,7 +425,7 @@ class ModelsFeature(QObject):
             text = self.server_fault_text(failure.fault, host, None) + "\n\n" + failure.message
         else:
             text = self.messages.load_failure(failure)
-        self.picker.set_failed(self.short_name(failure.path), text)
+        self.picker_controller.show_failed(failure.path, text)
         if self.session.model_info is not None:
             text += "\n\n" + self.tr("{name} is still loaded.").format(
                 name=self.session.model_info.name
@@ -547,13 +455,3 @@ class ModelsFeature(QObject):
                     self.tr("This chat used {model}.").format(model=wanted.name)
                 )
                 self.offer_bar.show()
-
-
-def _same_model_key(locator: str) -> str:
-    """A locator as compared with another: a file by its real path, a server's model as is."""
-    if not locator or split_remote_locator(locator) is not None:
-        return locator
-    try:
-        return str(Path(locator).resolve())
-    except OSError:
-        return locator
