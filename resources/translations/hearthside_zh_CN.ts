@@ -1141,7 +1141,7 @@
         <translation>小型入门模型，用于试用本应用</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="171"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="168"/>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
@@ -2552,63 +2552,63 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../desktop/models/qt/picker.py" line="191"/>
+        <location filename="../../desktop/models/qt/picker.py" line="178"/>
         <source>demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker.py" line="193"/>
+        <location filename="../../desktop/models/qt/picker.py" line="180"/>
         <source>The small starter model: it shows how the app works, its answers are rough.</source>
         <translation>小型入门模型：用来展示应用如何使用，回答比较粗糙。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker.py" line="199"/>
+        <location filename="../../desktop/models/qt/picker.py" line="186"/>
         <source>Loading… %p%</source>
         <translation>正在加载… %p%</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker.py" line="200"/>
+        <location filename="../../desktop/models/qt/picker.py" line="187"/>
         <source>Loading the model</source>
         <translation>正在加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker.py" line="202"/>
+        <location filename="../../desktop/models/qt/picker.py" line="189"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker.py" line="203"/>
+        <location filename="../../desktop/models/qt/picker.py" line="190"/>
         <source>Stop loading this model</source>
         <translation>停止加载此模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker.py" line="221"/>
-        <location filename="../../desktop/models/qt/picker.py" line="222"/>
+        <location filename="../../desktop/models/qt/picker.py" line="208"/>
+        <location filename="../../desktop/models/qt/picker.py" line="209"/>
         <source>Choose a model</source>
         <translation>选择模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker.py" line="221"/>
+        <location filename="../../desktop/models/qt/picker.py" line="208"/>
         <source>Choose a model to chat with</source>
         <translation>选择一个用来聊天的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker.py" line="227"/>
+        <location filename="../../desktop/models/qt/picker.py" line="214"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker.py" line="232"/>
+        <location filename="../../desktop/models/qt/picker.py" line="219"/>
         <source>Loading {name}…</source>
         <translation>正在加载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker.py" line="233"/>
+        <location filename="../../desktop/models/qt/picker.py" line="220"/>
         <source>Loading {name}</source>
         <translation>正在加载 {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker.py" line="250"/>
+        <location filename="../../desktop/models/qt/picker.py" line="237"/>
         <source>Could not load {name}</source>
         <translation>无法加载 {name}</translation>
     </message>
