@@ -16,20 +16,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QEnterEvent, QFont, QPaintEvent, QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QMenu, QPlainTextEdit, QToolButton, QWidget
+from PySide6.QtGui import QColor, QEnterEvent, QPaintEvent, QPalette
+from PySide6.QtWidgets import QFrame, QMenu, QPlainTextEdit, QToolButton, QWidget
 
 from desktop.chat.qt.bubble_style import bubble_color, dimmed_palette, paint_bubble
 from desktop.chat.qt.markdown_blocks import IncrementalMarkdown
 from desktop.chat.qt.message_editor import MessageEditor
+from desktop.chat.qt.message_footer import MessageFooter
 from desktop.chat.qt.message_header import MessageHeader, SiblingSwitch
 from desktop.chat.qt.message_model import SourcesNote
 from desktop.chat.qt.sources_line import SourcesLine
 from desktop.chat.qt.thinking_section import ThinkingSection
 from desktop.core.conversation import FinishReason, MessageSource, Role
-from desktop.core.design import TYPE_SCALE
 from desktop.core.markdown import MarkdownLabels, RenderedMarkdown, render_markdown
-from desktop.qtkit.plain_text import plain_tooltip
 from desktop.qtkit.safe_text import SafeTextBrowser
 from desktop.qtkit.theme import palette_is_dark
 
@@ -97,25 +96,8 @@ class MessageWidget(QFrame):
         self._body = SafeTextBrowser(self)
         self._body.anchorClicked.connect(self.anchor_clicked)
 
-        self._note = QLabel(self)
-        self._note.setWordWrap(True)
-        self._note.setTextFormat(Qt.TextFormat.PlainText)
-        note_font = QFont(self._note.font())
-        note_font.setItalic(True)
-        self._note.setFont(note_font)
-        self._note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._note.hide()
-        self._notes: list[str] = []
-        # Model · speed · why the reply ended: the model's name comes from its file or an
-        # import, so it is shown as written (plain text), never run.
-        self._footer = QLabel(self)
-        self._footer.setWordWrap(True)
-        self._footer.setTextFormat(Qt.TextFormat.PlainText)
-        footer_font = QFont(self._footer.font())
-        footer_font.setPointSizeF(footer_font.pointSizeF() * TYPE_SCALE["caption"])
-        self._footer.setFont(footer_font)
-        self._footer.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._footer.hide()
+        # The "not sent" note and the footer (model · speed · why the reply ended).
+        self.footer = MessageFooter(self)
         self._citations: frozenset[int] = frozenset()
         self._sources = SourcesLine(self)
         self._sources.source_clicked.connect(self.anchor_clicked)
@@ -228,44 +210,15 @@ class MessageWidget(QFrame):
 
     def set_state(self, *, meta: str, finish_reason: FinishReason | None, excluded: bool) -> None:
         """Update the footer (meta line and why the reply ended), the note and the dimming."""
-        excluded_note = (
-            self.tr("Not sent to the model: the conversation is longer than the context window")
-            if excluded
-            else ""
-        )
-        finish_notes = {
-            FinishReason.CANCELLED: self.tr("Stopped"),
-            FinishReason.LENGTH: self.tr("Cut off: the reply reached Max tokens (Model settings)"),
-            FinishReason.CONTEXT: self.tr("Cut off: the reply filled the context window"),
-            FinishReason.ERROR: self.tr("The reply ended with an error"),
-            FinishReason.INTERRUPTED: self.tr("Interrupted: the app closed before the reply ended"),
-        }
-        ended = finish_notes.get(finish_reason, "") if finish_reason is not None else ""
-        self._notes = [note for note in (excluded_note, ended) if note]
-        if excluded_note != self._note.text() or self._note.isHidden() == bool(excluded_note):
-            self._note.setText(excluded_note)
-            self._note.setVisible(bool(excluded_note))
-        footer = " · ".join(part for part in (meta, ended) if part)
-        if footer != self._footer.text() or self._footer.isHidden() == bool(footer):
-            # Called on every streamed render: the escaped tooltip is remade only on change.
-            self._footer.setText(footer)
-            self._footer.setToolTip(plain_tooltip(footer) if footer else "")
-            self._footer.setVisible(bool(footer))
+        self.footer.set_state(meta=meta, finish_reason=finish_reason, excluded=excluded)
         if excluded != self._excluded:
             self._excluded = excluded
             self._apply_palette()
 
     def note_text(self) -> str:
-        """What the message says about itself under its text: that it was not sent, and why
-        a reply ended ("Stopped", ...), one per line; empty when it says nothing."""
-        return "\n".join(self._notes)
-
-    def footer_text(self) -> str:
-        """The quiet line under a reply (model · speed · why it ended), empty when hidden."""
-        return self._footer.text() if not self._footer.isHidden() else ""
-
-    def footer(self) -> QLabel:
-        return self._footer
+        """The note under the text and why a reply ended, one per line (see
+        :meth:`MessageFooter.note_text`)."""
+        return self.footer.note_text()
 
     # -- hover ---------------------------------------------------------------------------------
 
@@ -423,13 +376,14 @@ class MessageWidget(QFrame):
         return self._finish_fit(inner, y + height)
 
     def _finish_fit(self, inner: int, y: int) -> QSize:
-        for below in (self._sources, self._note, self._footer):
+        line = self.footer.label()
+        for below in (self._sources, self.footer.note_label(), line):
             if below.isHidden():
                 continue
             height = below.heightForWidth(inner)
             if height < 0:
                 height = below.sizeHint().height()
-            y += _GAP if below is not self._footer else 2 * _GAP  # the footer sits apart
+            y += _GAP if below is not line else 2 * _GAP  # the footer sits apart
             below.setGeometry(_PADDING, y, inner, height)
             y += height
         self._size = QSize(inner + 2 * _PADDING, y + _PADDING)
