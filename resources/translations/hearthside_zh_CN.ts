@@ -2112,20 +2112,19 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
-    <name>MessageWidget</name>
+    <name>MessageText</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="185"/>
+        <location filename="../../desktop/chat/qt/message_text.py" line="80"/>
         <source>Copy</source>
-        <extracomment>Padding inside a bubble and the gap between its header, body and note.</extracomment>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="186"/>
+        <location filename="../../desktop/chat/qt/message_text.py" line="81"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="187"/>
+        <location filename="../../desktop/chat/qt/message_text.py" line="82"/>
         <source>code</source>
         <translation>代码</translation>
     </message>

@@ -1,11 +1,10 @@
 """One message bubble: its header, its text (safe Markdown for replies), thinking, sources and
 a note; or, while the user edits it, the inline editor.
 
-Replies are model output, so untrusted: they are rendered by :mod:`desktop.core.markdown` (no
-raw HTML, no images, safe link schemes only) into a
-:class:`~desktop.qtkit.safe_text.SafeTextBrowser` that refuses to load any resource. What the
-user typed is shown as plain text, exactly. A streaming reply re-renders only its last block
-(:mod:`desktop.chat.qt.markdown_blocks`).
+Replies are model output, so untrusted: :class:`~desktop.chat.qt.message_text.MessageText`
+renders them as safe Markdown into a :class:`~desktop.qtkit.safe_text.SafeTextBrowser` that
+refuses to load any resource; what the user typed is shown as plain text, exactly. The note
+and the reply's footer are a :class:`~desktop.chat.qt.message_footer.MessageFooter`.
 
 The bubble lays itself out by hand (:meth:`MessageWidget.fit`) so the conversation's column can
 ask one bubble for its size without a layout pass anywhere else.
@@ -20,15 +19,14 @@ from PySide6.QtGui import QColor, QEnterEvent, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QMenu, QPlainTextEdit, QToolButton, QWidget
 
 from desktop.chat.qt.bubble_style import bubble_color, dimmed_palette, paint_bubble
-from desktop.chat.qt.markdown_blocks import IncrementalMarkdown
 from desktop.chat.qt.message_editor import MessageEditor
 from desktop.chat.qt.message_footer import MessageFooter
 from desktop.chat.qt.message_header import MessageHeader, SiblingSwitch
 from desktop.chat.qt.message_model import SourcesNote
+from desktop.chat.qt.message_text import MessageText
 from desktop.chat.qt.sources_line import SourcesLine
 from desktop.chat.qt.thinking_section import ThinkingSection
 from desktop.core.conversation import FinishReason, MessageSource, Role
-from desktop.core.markdown import MarkdownLabels, RenderedMarkdown, render_markdown
 from desktop.qtkit.safe_text import SafeTextBrowser
 from desktop.qtkit.theme import palette_is_dark
 
@@ -80,14 +78,11 @@ class MessageWidget(QFrame):
         super().__init__(parent)
         self._role = Role.ASSISTANT
         self._excluded = False
-        self._code_blocks: tuple[str, ...] = ()
-        self._incremental: IncrementalMarkdown | None = None  # made when a reply first streams
         self._size = QSize()
         self._actions_enabled = True
         self._editing = False
         self._editor: MessageEditor | None = None  # made on the first edit
         self._thinking: ThinkingSection | None = None  # made when a reply first has thinking
-        self._no_answer = False  # an assistant reply without answer text (yet)
 
         self._header = MessageHeader(self)
         self._header.copy_requested.connect(self.copy_requested)
@@ -95,10 +90,10 @@ class MessageWidget(QFrame):
 
         self._body = SafeTextBrowser(self)
         self._body.anchorClicked.connect(self.anchor_clicked)
+        self._text = MessageText(self._body)
 
         # The "not sent" note and the footer (model · speed · why the reply ended).
         self.footer = MessageFooter(self)
-        self._citations: frozenset[int] = frozenset()
         self._sources = SourcesLine(self)
         self._sources.source_clicked.connect(self.anchor_clicked)
         # The header's controls already match the defaults, and set_role (always called next)
@@ -121,9 +116,7 @@ class MessageWidget(QFrame):
 
     def code_block(self, index: int) -> str | None:
         """Source of code block ``index`` as last rendered, or ``None``."""
-        if 0 <= index < len(self._code_blocks):
-            return self._code_blocks[index]
-        return None
+        return self._text.code_block(index)
 
     def set_role(self, role: Role) -> None:
         if not self._header.set_role(role):
@@ -139,28 +132,9 @@ class MessageWidget(QFrame):
         text is rendered.
         """
         if self._role != Role.ASSISTANT:
-            # Never interpreted: what the user typed is shown exactly, tags and all.
-            self._no_answer = False
-            self._forget_stream()
-            self._code_blocks = ()
-            self._body.setPlainText(text)
-            return
-        self._no_answer = not text
-        if not text and streaming:
-            self._forget_stream()
-            self._code_blocks = ()
-            self._body.setPlainText("…")
-            return
-        dark = palette_is_dark(self.palette())
-        if streaming:
-            if self._incremental is None:
-                self._incremental = IncrementalMarkdown(self._body, self._render)
-            self._code_blocks = self._incremental.show(text, dark)
-            return
-        self._forget_stream()
-        rendered = self._render(text, dark)
-        self._code_blocks = rendered.code_blocks
-        self._body.setHtml(rendered.html)
+            self._text.show_plain(text)
+        else:
+            self._text.show_reply(text, streaming=streaming, dark=palette_is_dark(self.palette()))
 
     def set_thinking(self, text: str, seconds: float | None, *, active: bool) -> None:
         """Show a reply's thinking above its text (nothing when it has none)."""
@@ -180,24 +154,9 @@ class MessageWidget(QFrame):
         """The thinking toggle and text; None for a message that never had thinking."""
         return self._thinking
 
-    def _render(self, text: str, dark: bool) -> RenderedMarkdown:
-        labels = MarkdownLabels(
-            copy=self.tr("Copy"),
-            image=self.tr("[image: {alt}]"),
-            code=self.tr("code"),
-        )
-        return render_markdown(text, dark=dark, labels=labels, citations=self._citations)
-
-    def _forget_stream(self) -> None:
-        if self._incremental is not None:
-            self._incremental.reset()
-
     def set_sources(self, sources: Sequence[MessageSource], note: SourcesNote | None) -> None:
         """The reply's sources: "[n]" in its text becomes a link, and a line lists them."""
-        citations = frozenset(s.number for s in sources)
-        if citations != self._citations:
-            self._citations = citations
-            self._forget_stream()  # render the whole text again with the new links
+        self._text.set_citations(frozenset(s.number for s in sources))
         self._sources.show_sources(sources, note)
 
     def show_copied(self) -> None:
@@ -354,7 +313,7 @@ class MessageWidget(QFrame):
         y += header_hint.height() + _GAP
         # A reply that is (so far) only thinking shows no empty answer below it, nor a "…"
         # placeholder repeating what "Thinking…" says.
-        waiting = thinking is not None and self._no_answer
+        waiting = thinking is not None and self._text.no_answer()
         if thinking is not None:
             thinking.move(_PADDING, y)
             y += thinking.fit(inner) + (0 if waiting else _GAP)
