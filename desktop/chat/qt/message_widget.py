@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QEnterEvent, QPaintEvent, QPalette
+from PySide6.QtCore import QEvent, QSize, QUrl, Signal
+from PySide6.QtGui import QEnterEvent, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QMenu, QPlainTextEdit, QToolButton, QWidget
 
 from desktop.chat.qt.bubble_style import bubble_color, dimmed_palette, paint_bubble
-from desktop.chat.qt.message_editor import MessageEditor
+from desktop.chat.qt.inline_edit import InlineEdit
 from desktop.chat.qt.message_footer import MessageFooter
 from desktop.chat.qt.message_header import MessageHeader, SiblingSwitch
 from desktop.chat.qt.message_model import SourcesNote
@@ -80,8 +80,7 @@ class MessageWidget(QFrame):
         self._excluded = False
         self._size = QSize()
         self._actions_enabled = True
-        self._editing = False
-        self._editor: MessageEditor | None = None  # made on the first edit
+        self._edit: InlineEdit | None = None  # made on the first edit
         self._thinking: ThinkingSection | None = None  # made when a reply first has thinking
 
         self._header = MessageHeader(self)
@@ -209,8 +208,8 @@ class MessageWidget(QFrame):
         if enabled != self._actions_enabled:
             self._actions_enabled = enabled
             self._header.set_actions_enabled(enabled)
-            if self._editor is not None:
-                self._editor.set_actions_enabled(enabled)
+            if self._edit is not None:
+                self._edit.set_actions_enabled(enabled)
 
     def sibling_switch(self) -> SiblingSwitch | None:
         """The "‹ 2/3 ›" control, or ``None`` if this message never had other versions."""
@@ -230,57 +229,31 @@ class MessageWidget(QFrame):
     # -- inline editing -----------------------------------------------------------------------
 
     def is_editing(self) -> bool:
-        return self._editing
+        return self._edit is not None and self._edit.is_editing()
 
     def has_editor(self) -> bool:
         """Whether the inline editor was ever built (it is built on the first edit)."""
-        return self._editor is not None
+        return self._edit is not None
 
     def editor(self) -> QPlainTextEdit | None:
         """The inline editor's text box while editing, else ``None``."""
-        return self._editor.box() if self._editor is not None and self._editing else None
+        return self._edit.editor().box() if self.is_editing() and self._edit else None
 
     def start_editing(self, text: str) -> None:
         """Replace the text with an editor holding ``text``; the owner refits the bubble."""
-        if self._editor is None:
-            self._editor = MessageEditor(self)
-            self._editor.hide()
-            self._editor.set_actions_enabled(self._actions_enabled)
-            self._editor.submitted.connect(self._on_editor_submitted)
-            self._editor.cancelled.connect(self._on_editor_cancelled)
-            self._editor.height_changed.connect(self.editor_resized)
-        editor = self._editor
-        self._editing = True
-        editor.start(text)
-        self._body.hide()
-        editor.show()
-        self._header.set_editing(True)
-        editor.set_actions_enabled(self._actions_enabled)
-        editor.box().setFocus(Qt.FocusReason.OtherFocusReason)
+        if self._edit is None:
+            edit = self._edit = InlineEdit(
+                self, self._body, self._header, actions_enabled=self._actions_enabled
+            )
+            edit.submitted.connect(self.edit_submitted)
+            edit.cancelled.connect(self.edit_cancelled)
+            edit.resized.connect(self.editor_resized)
+        self._edit.start(text)
 
     def stop_editing(self) -> None:
         """Back to showing the message; the owner refits the bubble."""
-        if not self._editing:
-            return
-        assert self._editor is not None
-        had_focus = self._editor.box().hasFocus()
-        self._editing = False
-        self._editor.stop()
-        self._editor.hide()
-        self._body.show()
-        self._header.set_editing(False)
-        if had_focus:
-            self._header.focus_action()
-
-    def _on_editor_submitted(self, text: str) -> None:
-        if self._editing:
-            self.stop_editing()
-            self.edit_submitted.emit(text)
-
-    def _on_editor_cancelled(self) -> None:
-        if self._editing:
-            self.stop_editing()
-            self.edit_cancelled.emit()
+        if self._edit is not None:
+            self._edit.stop()
 
     # -- geometry -----------------------------------------------------------------------------
 
@@ -292,7 +265,7 @@ class MessageWidget(QFrame):
         """
         inner_max = max(1, max_width - 2 * _PADDING)
         header_hint = self._header.fit_hint(inner_max)
-        if self._editing:
+        if self.is_editing():
             return self._fit_editing(inner_max, header_hint)
         if self._role == Role.ASSISTANT:
             # A reply takes the column's width: its actions sit at the column's right edge.
@@ -325,8 +298,8 @@ class MessageWidget(QFrame):
 
     def _fit_editing(self, inner: int, header_hint: QSize) -> QSize:
         # An editor gets the full width: editing a short message in a narrow box is cramped.
-        editor = self._editor
-        assert editor is not None
+        assert self._edit is not None
+        editor = self._edit.editor()
         y = _PADDING
         self._header.setGeometry(_PADDING, y, inner, header_hint.height())
         y += header_hint.height() + _GAP
@@ -377,9 +350,6 @@ class MessageWidget(QFrame):
             self._in_palette_update = False
         self.update()
 
-    def bubble_color(self) -> QColor:
-        """Background of this bubble, derived from the palette so light and dark both work."""
-        return bubble_color(self._role, self.palette())
-
     def paintEvent(self, event: QPaintEvent) -> None:
-        paint_bubble(self, self._role, self.bubble_color())
+        # The background comes from the palette, so light and dark both work.
+        paint_bubble(self, self._role, bubble_color(self._role, self.palette()))

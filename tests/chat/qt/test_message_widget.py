@@ -10,6 +10,7 @@ from PySide6.QtGui import QPalette
 from pytestqt.qtbot import QtBot
 
 import desktop.chat.qt.message_text as message_text_module
+from desktop.chat.qt.bubble_style import bubble_color
 from desktop.chat.qt.message_model import MessageListModel
 from desktop.chat.qt.message_widget import MessageWidget
 from desktop.chat.qt.view import ChatView
@@ -53,7 +54,7 @@ def test_streaming_placeholder_and_thinking_only(qtbot: QtBot) -> None:
 
 
 def test_bubble_colours_follow_the_role_and_palette(qtbot: QtBot) -> None:
-    colours = {role: _bubble(qtbot, role).bubble_color() for role in Role}
+    colours = {role: bubble_color(role, _bubble(qtbot, role).palette()) for role in Role}
     base = MessageWidget().palette().color(QPalette.ColorRole.Base)
     assert colours[Role.SYSTEM] == base
     assert colours[Role.USER].name() not in (base.name(), "#000000")  # a tinted bubble
