@@ -45,11 +45,15 @@ class MessageWidget(QFrame):
     "Stopped"). The header's actions show while the pointer is over the message.
 
     The widget shows what it is given and keeps nothing but the code blocks of its last render
-    (so a "Copy" anchor copies exactly what is on screen). Its header
-    (:class:`~desktop.chat.qt.message_header.MessageHeader`) holds the actions.
+    (so a "Copy" anchor copies exactly what is on screen; its
+    :class:`~desktop.chat.qt.message_text.MessageText` keeps them). Its header
+    (:class:`~desktop.chat.qt.message_header.MessageHeader`) holds the actions; its
+    ``footer`` attribute (a :class:`~desktop.chat.qt.message_footer.MessageFooter`) the note
+    and the footer line. The bubble lays these parts out and dims them.
 
-    Edit turns the bubble into an inline editor (:meth:`start_editing`); the owner decides
-    which text it starts with and what to do with the result.
+    Edit turns the bubble into an inline editor (:meth:`start_editing`, an
+    :class:`~desktop.chat.qt.inline_edit.InlineEdit`); the owner decides which text it starts
+    with and what to do with the result.
 
     Signals:
         copy_requested(): the user pressed this message's Copy button.
