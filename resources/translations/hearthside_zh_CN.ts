@@ -2010,6 +2010,39 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
+    <name>MessageFooter</name>
+    <message>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="64"/>
+        <source>Not sent to the model: the conversation is longer than the context window</source>
+        <translation>未发送给模型：对话长度超出了上下文窗口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="69"/>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="70"/>
+        <source>Cut off: the reply reached Max tokens (Model settings)</source>
+        <translation>已截断：回复达到了“最大 token 数”（模型设置）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="71"/>
+        <source>Cut off: the reply filled the context window</source>
+        <translation>已截断：回复占满了上下文窗口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="72"/>
+        <source>The reply ended with an error</source>
+        <translation>回复因错误而中止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="73"/>
+        <source>Interrupted: the app closed before the reply ended</source>
+        <translation>已中断：回复结束前应用已关闭</translation>
+    </message>
+</context>
+<context>
     <name>MessageHeader</name>
     <message>
         <location filename="../../desktop/chat/qt/message_header.py" line="194"/>
@@ -2079,52 +2112,21 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
-    <name>MessageWidget</name>
+    <name>MessageText</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="203"/>
+        <location filename="../../desktop/chat/qt/message_text.py" line="80"/>
         <source>Copy</source>
-        <extracomment>Padding inside a bubble and the gap between its header, body and note.</extracomment>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="204"/>
+        <location filename="../../desktop/chat/qt/message_text.py" line="81"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="205"/>
+        <location filename="../../desktop/chat/qt/message_text.py" line="82"/>
         <source>code</source>
         <translation>代码</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="232"/>
-        <source>Not sent to the model: the conversation is longer than the context window</source>
-        <translation>未发送给模型：对话长度超出了上下文窗口</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="237"/>
-        <source>Stopped</source>
-        <translation>已停止</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="238"/>
-        <source>Cut off: the reply reached Max tokens (Model settings)</source>
-        <translation>已截断：回复达到了“最大 token 数”（模型设置）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="239"/>
-        <source>Cut off: the reply filled the context window</source>
-        <translation>已截断：回复占满了上下文窗口</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="240"/>
-        <source>The reply ended with an error</source>
-        <translation>回复因错误而中止</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/message_widget.py" line="241"/>
-        <source>Interrupted: the app closed before the reply ended</source>
-        <translation>已中断：回复结束前应用已关闭</translation>
     </message>
 </context>
 <context>

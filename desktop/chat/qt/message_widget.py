@@ -1,11 +1,10 @@
 """One message bubble: its header, its text (safe Markdown for replies), thinking, sources and
 a note; or, while the user edits it, the inline editor.
 
-Replies are model output, so untrusted: they are rendered by :mod:`desktop.core.markdown` (no
-raw HTML, no images, safe link schemes only) into a
-:class:`~desktop.qtkit.safe_text.SafeTextBrowser` that refuses to load any resource. What the
-user typed is shown as plain text, exactly. A streaming reply re-renders only its last block
-(:mod:`desktop.chat.qt.markdown_blocks`).
+Replies are model output, so untrusted: :class:`~desktop.chat.qt.message_text.MessageText`
+renders them as safe Markdown into a :class:`~desktop.qtkit.safe_text.SafeTextBrowser` that
+refuses to load any resource; what the user typed is shown as plain text, exactly. The note
+and the reply's footer are a :class:`~desktop.chat.qt.message_footer.MessageFooter`.
 
 The bubble lays itself out by hand (:meth:`MessageWidget.fit`) so the conversation's column can
 ask one bubble for its size without a layout pass anywhere else.
@@ -15,21 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QEnterEvent, QFont, QPaintEvent, QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QMenu, QPlainTextEdit, QToolButton, QWidget
+from PySide6.QtCore import QEvent, QSize, QUrl, Signal
+from PySide6.QtGui import QEnterEvent, QPaintEvent, QPalette
+from PySide6.QtWidgets import QFrame, QMenu, QPlainTextEdit, QToolButton, QWidget
 
 from desktop.chat.qt.bubble_style import bubble_color, dimmed_palette, paint_bubble
-from desktop.chat.qt.markdown_blocks import IncrementalMarkdown
-from desktop.chat.qt.message_editor import MessageEditor
+from desktop.chat.qt.inline_edit import InlineEdit
+from desktop.chat.qt.message_footer import MessageFooter
 from desktop.chat.qt.message_header import MessageHeader, SiblingSwitch
 from desktop.chat.qt.message_model import SourcesNote
+from desktop.chat.qt.message_text import MessageText
 from desktop.chat.qt.sources_line import SourcesLine
 from desktop.chat.qt.thinking_section import ThinkingSection
 from desktop.core.conversation import FinishReason, MessageSource, Role
-from desktop.core.design import TYPE_SCALE
-from desktop.core.markdown import MarkdownLabels, RenderedMarkdown, render_markdown
-from desktop.qtkit.plain_text import plain_tooltip
 from desktop.qtkit.safe_text import SafeTextBrowser
 from desktop.qtkit.theme import palette_is_dark
 
@@ -48,11 +45,15 @@ class MessageWidget(QFrame):
     "Stopped"). The header's actions show while the pointer is over the message.
 
     The widget shows what it is given and keeps nothing but the code blocks of its last render
-    (so a "Copy" anchor copies exactly what is on screen). Its header
-    (:class:`~desktop.chat.qt.message_header.MessageHeader`) holds the actions.
+    (so a "Copy" anchor copies exactly what is on screen; its
+    :class:`~desktop.chat.qt.message_text.MessageText` keeps them). Its header
+    (:class:`~desktop.chat.qt.message_header.MessageHeader`) holds the actions; its
+    ``footer`` attribute (a :class:`~desktop.chat.qt.message_footer.MessageFooter`) the note
+    and the footer line. The bubble lays these parts out and dims them.
 
-    Edit turns the bubble into an inline editor (:meth:`start_editing`); the owner decides
-    which text it starts with and what to do with the result.
+    Edit turns the bubble into an inline editor (:meth:`start_editing`, an
+    :class:`~desktop.chat.qt.inline_edit.InlineEdit`); the owner decides which text it starts
+    with and what to do with the result.
 
     Signals:
         copy_requested(): the user pressed this message's Copy button.
@@ -81,14 +82,10 @@ class MessageWidget(QFrame):
         super().__init__(parent)
         self._role = Role.ASSISTANT
         self._excluded = False
-        self._code_blocks: tuple[str, ...] = ()
-        self._incremental: IncrementalMarkdown | None = None  # made when a reply first streams
         self._size = QSize()
         self._actions_enabled = True
-        self._editing = False
-        self._editor: MessageEditor | None = None  # made on the first edit
+        self._edit: InlineEdit | None = None  # made on the first edit
         self._thinking: ThinkingSection | None = None  # made when a reply first has thinking
-        self._no_answer = False  # an assistant reply without answer text (yet)
 
         self._header = MessageHeader(self)
         self._header.copy_requested.connect(self.copy_requested)
@@ -96,27 +93,10 @@ class MessageWidget(QFrame):
 
         self._body = SafeTextBrowser(self)
         self._body.anchorClicked.connect(self.anchor_clicked)
+        self._text = MessageText(self._body)
 
-        self._note = QLabel(self)
-        self._note.setWordWrap(True)
-        self._note.setTextFormat(Qt.TextFormat.PlainText)
-        note_font = QFont(self._note.font())
-        note_font.setItalic(True)
-        self._note.setFont(note_font)
-        self._note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._note.hide()
-        self._notes: list[str] = []
-        # Model · speed · why the reply ended: the model's name comes from its file or an
-        # import, so it is shown as written (plain text), never run.
-        self._footer = QLabel(self)
-        self._footer.setWordWrap(True)
-        self._footer.setTextFormat(Qt.TextFormat.PlainText)
-        footer_font = QFont(self._footer.font())
-        footer_font.setPointSizeF(footer_font.pointSizeF() * TYPE_SCALE["caption"])
-        self._footer.setFont(footer_font)
-        self._footer.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._footer.hide()
-        self._citations: frozenset[int] = frozenset()
+        # The "not sent" note and the footer (model · speed · why the reply ended).
+        self.footer = MessageFooter(self)
         self._sources = SourcesLine(self)
         self._sources.source_clicked.connect(self.anchor_clicked)
         # The header's controls already match the defaults, and set_role (always called next)
@@ -139,9 +119,7 @@ class MessageWidget(QFrame):
 
     def code_block(self, index: int) -> str | None:
         """Source of code block ``index`` as last rendered, or ``None``."""
-        if 0 <= index < len(self._code_blocks):
-            return self._code_blocks[index]
-        return None
+        return self._text.code_block(index)
 
     def set_role(self, role: Role) -> None:
         if not self._header.set_role(role):
@@ -157,28 +135,9 @@ class MessageWidget(QFrame):
         text is rendered.
         """
         if self._role != Role.ASSISTANT:
-            # Never interpreted: what the user typed is shown exactly, tags and all.
-            self._no_answer = False
-            self._forget_stream()
-            self._code_blocks = ()
-            self._body.setPlainText(text)
-            return
-        self._no_answer = not text
-        if not text and streaming:
-            self._forget_stream()
-            self._code_blocks = ()
-            self._body.setPlainText("…")
-            return
-        dark = palette_is_dark(self.palette())
-        if streaming:
-            if self._incremental is None:
-                self._incremental = IncrementalMarkdown(self._body, self._render)
-            self._code_blocks = self._incremental.show(text, dark)
-            return
-        self._forget_stream()
-        rendered = self._render(text, dark)
-        self._code_blocks = rendered.code_blocks
-        self._body.setHtml(rendered.html)
+            self._text.show_plain(text)
+        else:
+            self._text.show_reply(text, streaming=streaming, dark=palette_is_dark(self.palette()))
 
     def set_thinking(self, text: str, seconds: float | None, *, active: bool) -> None:
         """Show a reply's thinking above its text (nothing when it has none)."""
@@ -198,24 +157,9 @@ class MessageWidget(QFrame):
         """The thinking toggle and text; None for a message that never had thinking."""
         return self._thinking
 
-    def _render(self, text: str, dark: bool) -> RenderedMarkdown:
-        labels = MarkdownLabels(
-            copy=self.tr("Copy"),
-            image=self.tr("[image: {alt}]"),
-            code=self.tr("code"),
-        )
-        return render_markdown(text, dark=dark, labels=labels, citations=self._citations)
-
-    def _forget_stream(self) -> None:
-        if self._incremental is not None:
-            self._incremental.reset()
-
     def set_sources(self, sources: Sequence[MessageSource], note: SourcesNote | None) -> None:
         """The reply's sources: "[n]" in its text becomes a link, and a line lists them."""
-        citations = frozenset(s.number for s in sources)
-        if citations != self._citations:
-            self._citations = citations
-            self._forget_stream()  # render the whole text again with the new links
+        self._text.set_citations(frozenset(s.number for s in sources))
         self._sources.show_sources(sources, note)
 
     def show_copied(self) -> None:
@@ -228,44 +172,15 @@ class MessageWidget(QFrame):
 
     def set_state(self, *, meta: str, finish_reason: FinishReason | None, excluded: bool) -> None:
         """Update the footer (meta line and why the reply ended), the note and the dimming."""
-        excluded_note = (
-            self.tr("Not sent to the model: the conversation is longer than the context window")
-            if excluded
-            else ""
-        )
-        finish_notes = {
-            FinishReason.CANCELLED: self.tr("Stopped"),
-            FinishReason.LENGTH: self.tr("Cut off: the reply reached Max tokens (Model settings)"),
-            FinishReason.CONTEXT: self.tr("Cut off: the reply filled the context window"),
-            FinishReason.ERROR: self.tr("The reply ended with an error"),
-            FinishReason.INTERRUPTED: self.tr("Interrupted: the app closed before the reply ended"),
-        }
-        ended = finish_notes.get(finish_reason, "") if finish_reason is not None else ""
-        self._notes = [note for note in (excluded_note, ended) if note]
-        if excluded_note != self._note.text() or self._note.isHidden() == bool(excluded_note):
-            self._note.setText(excluded_note)
-            self._note.setVisible(bool(excluded_note))
-        footer = " · ".join(part for part in (meta, ended) if part)
-        if footer != self._footer.text() or self._footer.isHidden() == bool(footer):
-            # Called on every streamed render: the escaped tooltip is remade only on change.
-            self._footer.setText(footer)
-            self._footer.setToolTip(plain_tooltip(footer) if footer else "")
-            self._footer.setVisible(bool(footer))
+        self.footer.set_state(meta=meta, finish_reason=finish_reason, excluded=excluded)
         if excluded != self._excluded:
             self._excluded = excluded
             self._apply_palette()
 
     def note_text(self) -> str:
-        """What the message says about itself under its text: that it was not sent, and why
-        a reply ended ("Stopped", ...), one per line; empty when it says nothing."""
-        return "\n".join(self._notes)
-
-    def footer_text(self) -> str:
-        """The quiet line under a reply (model · speed · why it ended), empty when hidden."""
-        return self._footer.text() if not self._footer.isHidden() else ""
-
-    def footer(self) -> QLabel:
-        return self._footer
+        """The note under the text and why a reply ended, one per line (see
+        :meth:`MessageFooter.note_text`)."""
+        return self.footer.note_text()
 
     # -- hover ---------------------------------------------------------------------------------
 
@@ -297,8 +212,8 @@ class MessageWidget(QFrame):
         if enabled != self._actions_enabled:
             self._actions_enabled = enabled
             self._header.set_actions_enabled(enabled)
-            if self._editor is not None:
-                self._editor.set_actions_enabled(enabled)
+            if self._edit is not None:
+                self._edit.set_actions_enabled(enabled)
 
     def sibling_switch(self) -> SiblingSwitch | None:
         """The "‹ 2/3 ›" control, or ``None`` if this message never had other versions."""
@@ -318,57 +233,31 @@ class MessageWidget(QFrame):
     # -- inline editing -----------------------------------------------------------------------
 
     def is_editing(self) -> bool:
-        return self._editing
+        return self._edit is not None and self._edit.is_editing()
 
     def has_editor(self) -> bool:
         """Whether the inline editor was ever built (it is built on the first edit)."""
-        return self._editor is not None
+        return self._edit is not None
 
     def editor(self) -> QPlainTextEdit | None:
         """The inline editor's text box while editing, else ``None``."""
-        return self._editor.box() if self._editor is not None and self._editing else None
+        return self._edit.editor().box() if self.is_editing() and self._edit else None
 
     def start_editing(self, text: str) -> None:
         """Replace the text with an editor holding ``text``; the owner refits the bubble."""
-        if self._editor is None:
-            self._editor = MessageEditor(self)
-            self._editor.hide()
-            self._editor.set_actions_enabled(self._actions_enabled)
-            self._editor.submitted.connect(self._on_editor_submitted)
-            self._editor.cancelled.connect(self._on_editor_cancelled)
-            self._editor.height_changed.connect(self.editor_resized)
-        editor = self._editor
-        self._editing = True
-        editor.start(text)
-        self._body.hide()
-        editor.show()
-        self._header.set_editing(True)
-        editor.set_actions_enabled(self._actions_enabled)
-        editor.box().setFocus(Qt.FocusReason.OtherFocusReason)
+        if self._edit is None:
+            edit = self._edit = InlineEdit(
+                self, self._body, self._header, actions_enabled=self._actions_enabled
+            )
+            edit.submitted.connect(self.edit_submitted)
+            edit.cancelled.connect(self.edit_cancelled)
+            edit.resized.connect(self.editor_resized)
+        self._edit.start(text)
 
     def stop_editing(self) -> None:
         """Back to showing the message; the owner refits the bubble."""
-        if not self._editing:
-            return
-        assert self._editor is not None
-        had_focus = self._editor.box().hasFocus()
-        self._editing = False
-        self._editor.stop()
-        self._editor.hide()
-        self._body.show()
-        self._header.set_editing(False)
-        if had_focus:
-            self._header.focus_action()
-
-    def _on_editor_submitted(self, text: str) -> None:
-        if self._editing:
-            self.stop_editing()
-            self.edit_submitted.emit(text)
-
-    def _on_editor_cancelled(self) -> None:
-        if self._editing:
-            self.stop_editing()
-            self.edit_cancelled.emit()
+        if self._edit is not None:
+            self._edit.stop()
 
     # -- geometry -----------------------------------------------------------------------------
 
@@ -380,7 +269,7 @@ class MessageWidget(QFrame):
         """
         inner_max = max(1, max_width - 2 * _PADDING)
         header_hint = self._header.fit_hint(inner_max)
-        if self._editing:
+        if self.is_editing():
             return self._fit_editing(inner_max, header_hint)
         if self._role == Role.ASSISTANT:
             # A reply takes the column's width: its actions sit at the column's right edge.
@@ -401,7 +290,7 @@ class MessageWidget(QFrame):
         y += header_hint.height() + _GAP
         # A reply that is (so far) only thinking shows no empty answer below it, nor a "…"
         # placeholder repeating what "Thinking…" says.
-        waiting = thinking is not None and self._no_answer
+        waiting = thinking is not None and self._text.no_answer()
         if thinking is not None:
             thinking.move(_PADDING, y)
             y += thinking.fit(inner) + (0 if waiting else _GAP)
@@ -413,8 +302,8 @@ class MessageWidget(QFrame):
 
     def _fit_editing(self, inner: int, header_hint: QSize) -> QSize:
         # An editor gets the full width: editing a short message in a narrow box is cramped.
-        editor = self._editor
-        assert editor is not None
+        assert self._edit is not None
+        editor = self._edit.editor()
         y = _PADDING
         self._header.setGeometry(_PADDING, y, inner, header_hint.height())
         y += header_hint.height() + _GAP
@@ -423,13 +312,14 @@ class MessageWidget(QFrame):
         return self._finish_fit(inner, y + height)
 
     def _finish_fit(self, inner: int, y: int) -> QSize:
-        for below in (self._sources, self._note, self._footer):
+        line = self.footer.label()
+        for below in (self._sources, self.footer.note_label(), line):
             if below.isHidden():
                 continue
             height = below.heightForWidth(inner)
             if height < 0:
                 height = below.sizeHint().height()
-            y += _GAP if below is not self._footer else 2 * _GAP  # the footer sits apart
+            y += _GAP if below is not line else 2 * _GAP  # the footer sits apart
             below.setGeometry(_PADDING, y, inner, height)
             y += height
         self._size = QSize(inner + 2 * _PADDING, y + _PADDING)
@@ -464,9 +354,6 @@ class MessageWidget(QFrame):
             self._in_palette_update = False
         self.update()
 
-    def bubble_color(self) -> QColor:
-        """Background of this bubble, derived from the palette so light and dark both work."""
-        return bubble_color(self._role, self.palette())
-
     def paintEvent(self, event: QPaintEvent) -> None:
-        paint_bubble(self, self._role, self.bubble_color())
+        # The background comes from the palette, so light and dark both work.
+        paint_bubble(self, self._role, bubble_color(self._role, self.palette()))

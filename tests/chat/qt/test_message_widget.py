@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from pytestqt.qtbot import QtBot
 
-import desktop.chat.qt.message_widget as message_widget_module
+import desktop.chat.qt.message_text as message_text_module
+from desktop.chat.qt.bubble_style import bubble_color
 from desktop.chat.qt.message_model import MessageListModel
 from desktop.chat.qt.message_widget import MessageWidget
 from desktop.chat.qt.view import ChatView
@@ -53,7 +54,7 @@ def test_streaming_placeholder_and_thinking_only(qtbot: QtBot) -> None:
 
 
 def test_bubble_colours_follow_the_role_and_palette(qtbot: QtBot) -> None:
-    colours = {role: _bubble(qtbot, role).bubble_color() for role in Role}
+    colours = {role: bubble_color(role, _bubble(qtbot, role).palette()) for role in Role}
     base = MessageWidget().palette().color(QPalette.ColorRole.Base)
     assert colours[Role.SYSTEM] == base
     assert colours[Role.USER].name() not in (base.name(), "#000000")  # a tinted bubble
@@ -137,7 +138,7 @@ _MIXED_REPLY = (
 
 def _full_render_text(text: str) -> str:
     browser = SafeTextBrowser()
-    browser.setHtml(message_widget_module.render_markdown(text).html)
+    browser.setHtml(message_text_module.render_markdown(text).html)
     return browser.toPlainText()
 
 
@@ -157,7 +158,7 @@ def test_streaming_document_matches_a_full_render(view: ChatView, model: Message
     assert "hearthside-copy:1" in widget.body.toHtml()
     model.set_finished(row, FinishReason.STOP)
     final = SafeTextBrowser()
-    final.setHtml(message_widget_module.render_markdown(_MIXED_REPLY).html)
+    final.setHtml(message_text_module.render_markdown(_MIXED_REPLY).html)
     assert widget.body.toHtml() == final.toHtml()
 
 
@@ -165,13 +166,13 @@ def test_one_streaming_update_renders_only_the_last_block(
     monkeypatch: pytest.MonkeyPatch, view: ChatView, model: MessageListModel
 ) -> None:
     rendered: list[int] = []
-    real = message_widget_module.render_markdown
+    real = message_text_module.render_markdown
 
     def counting(text: str, **kwargs: Any) -> Any:
         rendered.append(len(text))
         return real(text, **kwargs)
 
-    monkeypatch.setattr(message_widget_module, "render_markdown", counting)
+    monkeypatch.setattr(message_text_module, "render_markdown", counting)
     row = model.append_message(Role.ASSISTANT, "", streaming=True)
     paragraph = "Words of a reply with a [link](https://example.org) and `code`.\n\n"
     total = ""

@@ -96,22 +96,22 @@ def test_a_finished_reply_has_a_quiet_footer(view: ChatView, model: MessageListM
     row = model.append_message(Role.ASSISTANT, "", streaming=True)
     model.append_delta(row, "partial")
     widget = view.message_widget(row)
-    assert widget.footer_text() == ""
+    assert widget.footer.text() == ""
     model.set_finished(row, FinishReason.STOP, "tiny · 3.0 tok/s")
-    assert widget.footer_text() == "tiny · 3.0 tok/s"  # a normal end says nothing more
+    assert widget.footer.text() == "tiny · 3.0 tok/s"  # a normal end says nothing more
     model.set_finished(row, FinishReason.CANCELLED)
-    assert widget.footer_text() == "tiny · 3.0 tok/s · Stopped"
+    assert widget.footer.text() == "tiny · 3.0 tok/s · Stopped"
     model.set_finished(row, FinishReason.LENGTH)
-    assert widget.footer_text().endswith("reached Max tokens (Model settings)")
+    assert widget.footer.text().endswith("reached Max tokens (Model settings)")
     model.set_finished(row, FinishReason.CONTEXT)
-    assert widget.footer_text().endswith("filled the context window")
-    footer = widget.footer()
+    assert widget.footer.text().endswith("filled the context window")
+    footer = widget.footer.label()
     assert footer.textFormat() == Qt.TextFormat.PlainText
     assert footer.font().pointSizeF() < widget.body.font().pointSizeF()  # quiet: smaller
     # Below the text, inside the message.
     assert footer.y() > widget.body.geometry().bottom()
     assert footer.geometry().bottom() < widget.height()
-    assert view.message_widget(0).footer_text() == ""  # the user's message has none
+    assert view.message_widget(0).footer.text() == ""  # the user's message has none
 
 
 def test_a_hostile_model_name_in_the_footer_is_plain_text(
@@ -123,7 +123,7 @@ def test_a_hostile_model_name_in_the_footer_is_plain_text(
     hostile = '<img src="rel.png"><a href="file:///etc/passwd">model</a>'
     row = model.append_message(Role.ASSISTANT, "reply")
     model.set_finished(row, FinishReason.STOP, f"{hostile} · 3 tok/s")
-    footer = view.message_widget(row).footer()
+    footer = view.message_widget(row).footer.label()
     assert footer.text() == f"{hostile} · 3 tok/s"
     assert footer.textFormat() == Qt.TextFormat.PlainText
     document = QTextDocument()
