@@ -9,29 +9,31 @@ What makes a local reply fast lives here: prompts planned with the model's own c
 the KV cache's prefix reused from turn to turn (reply tokens remembered by their text), the
 cache of each conversation saved when another takes the model over (KvStateCache), the next
 turn's opening and the typed draft evaluated ahead (`prepare`), and the summary of turns that
-fall out of the window. The token loop itself is `local_stream.TokenStream`; loading is
-`local_load.LocalModelLoader`.
+fall out of the window. Planning a reply's prompt (passages, the summary first) and the next
+turn's opening are `local_plan`'s; the token loop itself is `local_stream.TokenStream`;
+loading is `local_load.LocalModelLoader`.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from desktop.chat.context_plan import OverflowStrategy, with_summary
+from desktop.chat.context_plan import with_summary
 from desktop.chat.kv_states import KvStateCache, common_prefix
 from desktop.chat.local_batch import BatchedReplies, Seat, SeatUnavailableError
 from desktop.chat.local_complete import raw_completion
-from desktop.chat.local_count import count_context, ground
+from desktop.chat.local_count import count_context
 from desktop.chat.local_load import LocalModel, LocalModelLoader
-from desktop.chat.local_stream import (
-    TokenStream,
-    cancelled_stats,
-    reply_prompt,
-    summarize_overflow,
+from desktop.chat.local_plan import (
+    last_text,
+    open_next_turn,
+    plan_reply,
+    reply_reserve,
+    summarizes_first,
 )
+from desktop.chat.local_stream import TokenStream, reply_prompt
 from desktop.chat.local_tokens import PromptTokens
 from desktop.chat.prompt import (
     ChatTemplate,
@@ -46,7 +48,6 @@ from desktop.chat.protocol import (
     ContextCount,
     CountRequest,
     Failed,
-    Finished,
     GenerationRequest,
     LoadFailure,
     ModelInfo,
@@ -55,17 +56,14 @@ from desktop.chat.protocol import (
     ReplyFailure,
     ReplyProblem,
     ReplyStarted,
-    SummaryMade,
-    SummaryStarted,
     TogetherReply,
     TokenCounting,
-    prompt_too_long,
 )
 from desktop.chat.reasoning import (
     EFFORT_LEVELS,
     ReasoningFormat,
 )
-from desktop.core.conversation import ChatMessage, MessageSource, Role
+from desktop.core.conversation import Role
 from desktop.engine.llama import (
     PARALLEL_SEQUENCES,
     BackendInfo,
@@ -73,31 +71,6 @@ from desktop.engine.llama import (
     LoadOptions,
     backend_info,
 )
-
-log = logging.getLogger(__name__)
-
-
-def summarizes_first(request: GenerationRequest, plan: PromptPlan) -> bool:
-    """Whether sending has the model summarize the turns that newly fall out, before it
-    replies (and then plans again with the summary)."""
-    return (
-        request.overflow == OverflowStrategy.SUMMARIZE
-        and plan.dropped_messages > request.summary_covers
-    )
-
-
-def last_text(segments: Sequence[PromptSegment]) -> int | None:
-    """Index of the last message text among rendered segments (the newest message's)."""
-    for index in range(len(segments) - 1, -1, -1):
-        if not segments[index].parse_special:
-            return index
-    return None
-
-
-def reply_reserve(model: LoadedModel, max_tokens: int) -> int:
-    """Room kept for the reply: its length limit, but never more than a quarter window."""
-    n_ctx = model.n_ctx
-    return max(1, min(max_tokens if max_tokens > 0 else n_ctx, n_ctx // 4))
 
 
 class LocalEngine:
@@ -228,52 +201,12 @@ class LocalEngine:
             yield Failed(ReplyFailure(ReplyProblem.EMPTY_PROMPT, "The message is empty."))
             return
         sampling = request.sampling
-        asked = messages  # as the session will send them again (no passages, no summary)
-        template = self.with_thinking(loaded.template, request.thinking, request.reasoning_effort)
-        reserve = reply_reserve(model, sampling.max_tokens)
-        summary = request.summary
-        sources: tuple[MessageSource, ...] = ()
-        left_out = 0
-        made: SummaryMade | None = None
-        try:
-            if request.grounding is not None:
-                messages, sources = ground(
-                    model,
-                    self._tokens.tokenize,
-                    messages,
-                    request.grounding,
-                    template,
-                    reserve,
-                    summary,
-                )
-                left_out = len(request.grounding.sources) - len(sources)
-                request = replace(request, messages=messages)  # a summary replans with them
-            plan = self.plan(request, template, reserve)
-            if summarizes_first(request, plan):
-                # Before the summary clobbers the cache, let a conversation that leaves keep it.
-                self._switch_kv_state(model, request.conversation_key, plan.tokens)
-                yield SummaryStarted()
-                made, plan = summarize_overflow(
-                    loaded,
-                    self.with_thinking(template, False, EFFORT_LEVELS[0]),
-                    self._tokens.tokenize,
-                    request,
-                    template,
-                    plan,
-                    reserve,
-                    cancelled,
-                )
-                if cancelled():
-                    yield Finished(cancelled_stats(model, plan))
-                    return
-        except PromptTooLongError as error:
-            yield prompt_too_long(error)
+        planned = yield from plan_reply(
+            self, loaded, request, self._tokens.tokenize, cancelled, self._switch_kv_state
+        )
+        if planned is None:
             return
-        except TemplateError as error:
-            yield Failed(ReplyFailure(ReplyProblem.TEMPLATE, str(error)))
-            return
-        if made is not None:
-            yield made
+        plan, template, reserve = planned.plan, planned.template, planned.reserve
         self.last_plan = plan
         prompt, splitter = reply_prompt(model, loaded.reasoning, plan)
         main = seat is None or seat.window
@@ -298,7 +231,14 @@ class LocalEngine:
             # while the user typed) counts as this prompt's, as far as this prompt uses it.
             ahead = max(0, min(reused, opened_to) - opened_from)
         yield ReplyStarted(
-            PromptInfo(len(prompt), reused, plan.dropped_messages, model.n_ctx, sources, left_out)
+            PromptInfo(
+                len(prompt),
+                reused,
+                plan.dropped_messages,
+                model.n_ctx,
+                planned.sources,
+                planned.left_out,
+            )
         )
         stream = TokenStream(
             stream_model,
@@ -319,7 +259,18 @@ class LocalEngine:
             if seat is not None:
                 seat.finish()  # a window's cache becomes the main one
         if main and stream.answer is not None and request.grounding is None:
-            self._open_next_turn(model, template, asked, stream.answer, summary, plan, reserve)
+            opening = open_next_turn(
+                model,
+                self._tokens.tokenize,
+                template,
+                messages,  # as the session will send them again (no passages, no summary)
+                stream.answer,
+                request.summary,
+                plan,
+                reserve,
+            )
+            if opening is not None:
+                self._opened = opening
 
     # RepliesTogether ---------------------------------------------------------------------
 
@@ -448,51 +399,6 @@ class LocalEngine:
         if common_prefix(saved.tokens, prompt) > model.reusable_prefix(prompt):
             model.restore_state(saved)
             self._opened = (0, 0)  # whatever was evaluated ahead is gone with the cache
-
-    def _open_next_turn(
-        self,
-        model: LoadedModel,
-        template: ChatTemplate,
-        asked: Sequence[ChatMessage],
-        answer: str,
-        summary: str,
-        plan: PromptPlan,
-        reserve: int,
-    ) -> None:
-        """Evaluates the start of the user's next turn (the end of this reply's turn and the
-        header of theirs, ~5 tokens) while they read and type, so a follow-up evaluates only
-        what they wrote. Done only when it extends what the cache holds: the next request's
-        prompt is planned as it will be, and anything that differs is left to it."""
-        placeholder = ChatMessage(Role.USER, "?")  # only what comes before it is used
-        following = (*asked, ChatMessage(Role.ASSISTANT, answer), placeholder)
-        try:
-            upcoming = plan_prompt(
-                with_summary(following, summary),
-                template,
-                self._tokens.tokenize,
-                model.n_ctx,
-                reserve,
-                min_dropped=plan.dropped_messages,
-            )
-        except Exception:  # only a head start: whatever goes wrong, the next request plans
-            log.debug("the next turn was not opened", exc_info=True)
-            return
-        if upcoming.dropped_messages != plan.dropped_messages:
-            return  # the next turn overflows the window: its request plans that
-        text = last_text(upcoming.segments)
-        if text is None or upcoming.segments[text].text != placeholder.content:
-            return
-        opening = self._tokens.tokenize(upcoming.segments[:text])
-        cached = model.cached_tokens
-        if (
-            len(opening) <= cached
-            or tuple(opening) != upcoming.tokens[: len(opening)]
-            or model.reusable_prefix(opening) != cached
-        ):
-            return
-        _, evaluated = model.prefill(opening, lambda: False)  # only extends: all is cached
-        if evaluated == len(opening) - cached:
-            self._opened = (cached, len(opening))
 
     def _remember(self, text: str, tokens: Sequence[int]) -> None:
         self._latest_plan = None  # it may hold this text tokenized afresh

@@ -341,16 +341,16 @@ def test_a_failure_while_opening_the_next_turn_leaves_the_reply_alone(
     """Opening the next turn is only a head start: whatever fails while planning it (injected
     here: planning raises for the next turn's placeholder only) must not disturb the reply or
     the worker, and nothing is evaluated ahead."""
-    from desktop.chat import local_engine as inference
+    from desktop.chat import local_plan
 
-    real_plan = inference.plan_prompt
+    real_plan = local_plan.plan_prompt
 
     def failing_plan(messages, *args, **kwargs):  # type: ignore[no-untyped-def]
         if len(messages) > 1 and messages[-1].content == "?":
             raise RuntimeError("injected")
         return real_plan(messages, *args, **kwargs)
 
-    monkeypatch.setattr(inference, "plan_prompt", failing_plan)
+    monkeypatch.setattr(local_plan, "plan_prompt", failing_plan)
     commands = Commands(worker)
     load(qtbot, worker, commands, 1, tiny_gguf)
     with qtbot.waitSignal(commands.reply_finished, timeout=30_000) as blocker:
