@@ -33,7 +33,6 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("chat/qt/feature.py", "self.tr().format(used=..., n=...)"): "numbers",
     ("chat/qt/feature.py", "self.tr().format(n=...)"): "a number",
     ("chat/qt/message_header.py", "self.tr().format(index=..., count=...)"): "numbers",
-    ("models/qt/feature.py", "offload"): "our words and layer counts",
     ("models/qt/settings_page.py", "text"): "_reason() is given our sentences",
     ("models/qt/settings_page.py", "ram"): "a number from the hardware probe",
     ("models/qt/settings_page.py", "cores"): "a number from the hardware probe",

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel
 
@@ -83,6 +83,7 @@ class PickerController(QObject):
         self.manage_action.triggered.connect(lambda: self.show_manager())
         shell.add_to_chat_page("header", self.picker)
         self.backend_label = QLabel()
+        self.backend_label.setTextFormat(Qt.TextFormat.PlainText)  # a server's host name
         shell.add_status_widget("backend", self.backend_label)
         self.session.load_progress.connect(self.on_session_load_progress)
 
