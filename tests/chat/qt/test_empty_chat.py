@@ -6,6 +6,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from desktop.chat.qt.empty_chat import EmptyChat
+from tests.fixtures.model_info import model_info
 
 
 def test_without_a_model_the_prompts_wait(qtbot) -> None:
@@ -31,26 +32,7 @@ def test_the_title_follows_the_text_size(qtbot) -> None:
 
 
 def _model(**changes: object):  # type: ignore[no-untyped-def]
-    from desktop.chat.protocol import ModelInfo
-
-    values: dict[str, object] = dict(
-        path="/m/tiny.gguf",
-        name="Tiny",
-        architecture="llama",
-        quantization="Q8_0",
-        n_ctx=512,
-        n_ctx_train=2048,
-        n_params=5_000_000,
-        size_bytes=1,
-        template_origin="gguf",
-        backend="CPU",
-        gpu_offload=False,
-        gpu_layers=0,
-        is_demo=False,
-        load_seconds=0.5,
-    )
-    values.update(changes)
-    return ModelInfo(**values)  # type: ignore[arg-type]
+    return model_info(**{"size_bytes": 1, **changes})
 
 
 def test_an_example_prompt_card_sends_its_prompt_by_click_or_key(qtbot) -> None:

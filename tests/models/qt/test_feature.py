@@ -18,6 +18,7 @@ from desktop.models.picker import PickerEntry, PickerSection
 from desktop.models.qt.feature import ModelsFeature
 from desktop.models.qt.model_messages import ModelMessages, template_display_name
 from desktop.shell.main_window import MainWindow
+from tests.fixtures.model_info import model_info as info
 
 
 class FakeSession(QObject):
@@ -51,27 +52,6 @@ class FakeSession(QObject):
 
     def remember_conversation_settings(self) -> None:
         pass
-
-
-def info(path: str = "/m/tiny.gguf", **changes: object) -> ModelInfo:
-    values: dict[str, object] = dict(
-        path=path,
-        name="Tiny",
-        architecture="llama",
-        quantization="Q8_0",
-        n_ctx=512,
-        n_ctx_train=2048,
-        n_params=5_000_000,
-        size_bytes=12_345_678,
-        template_origin="gguf",
-        backend="CPU",
-        gpu_offload=False,
-        gpu_layers=0,
-        is_demo=False,
-        load_seconds=0.5,
-    )
-    values.update(changes)
-    return ModelInfo(**values)  # type: ignore[arg-type]
 
 
 @dataclass
