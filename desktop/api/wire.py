@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from desktop.chat.protocol import (
     GenerationRequest,
@@ -114,31 +114,30 @@ def _integer(
     return value
 
 
-def _boolean(body: dict[str, Any], name: str, default: bool = False) -> bool:
+_T = TypeVar("_T")
+
+
+def _typed(body: dict[str, Any], name: str, kind: type[_T], what: str, default: _T) -> _T:
+    """Field ``name`` when it is a ``kind`` (``what`` words the type for the 400), ``default``
+    when it is absent or null. One check for every plain-typed field, so each refuses alike."""
     value = body.get(name)
     if value is None:
         return default
-    if not isinstance(value, bool):
-        raise bad(f"'{name}' must be true or false.", name)
+    if not isinstance(value, kind):
+        raise bad(f"'{name}' must be {what}.", name)
     return value
+
+
+def _boolean(body: dict[str, Any], name: str, default: bool = False) -> bool:
+    return _typed(body, name, bool, "true or false", default)
 
 
 def _string(body: dict[str, Any], name: str, default: str = "") -> str:
-    value = body.get(name)
-    if value is None:
-        return default
-    if not isinstance(value, str):
-        raise bad(f"'{name}' must be a string.", name)
-    return value
+    return _typed(body, name, str, "a string", default)
 
 
 def _object(body: dict[str, Any], name: str) -> dict[str, Any]:
-    value = body.get(name)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise bad(f"'{name}' must be an object.", name)
-    return value
+    return _typed(body, name, dict, "an object", {})
 
 
 # Requests ----------------------------------------------------------------------------------

@@ -143,6 +143,30 @@ def test_what_we_do_not_do_is_refused(fields: dict[str, object]) -> None:
     assert error.status == 400 and error.body()["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("stream", "yes", "must be true or false"),
+        ("model", 3, "must be a string"),
+        ("reasoning_effort", ["high"], "must be a string"),
+        ("stream_options", True, "must be an object"),
+        ("chat_template_kwargs", "x", "must be an object"),
+    ],
+)
+def test_a_field_of_the_wrong_type_is_named_in_the_400(
+    field: str, value: object, words: str
+) -> None:
+    error = refused(wire.parse_chat, {"messages": HELLO, field: value})
+    assert error.status == 400 and error.param == field
+    assert error.body()["error"]["message"] == f"'{field}' {words}."
+
+
+def test_an_absent_or_null_field_takes_its_default() -> None:
+    assert chat(stream=None).stream is False
+    call = chat(model=None, reasoning_effort=None, stream_options=None)
+    assert call.model == "" and call.request.reasoning_effort == "" and not call.include_usage
+
+
 def test_a_raw_completion_keeps_its_prompt() -> None:
     call = wire.parse_completion({"prompt": ["Once"], "stop": ["\n"]}, 3)
     assert call.request.prompt == "Once" and call.request.messages == ()
