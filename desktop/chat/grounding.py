@@ -25,8 +25,8 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Final
 
-from desktop.chat.retrieval import Passage
 from desktop.core.conversation import MessageSource
+from desktop.core.retrieval import Passage
 
 __all__ = [
     "DEFAULT_PASSAGES",

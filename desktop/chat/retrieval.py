@@ -4,7 +4,7 @@ Why a protocol: the chat grounds replies in passages from the user's collections
 not know how they are indexed or searched (or that a documents feature exists at all). The
 documents feature provides a Retriever (``desktop/documents/qt/retriever.py``) and the app wires
 it into the chat session; tests hand the session a scripted one. The values it trades in
-live in ``desktop/core/retrieval.py`` (both sides use them) and are re-exported here.
+live in ``desktop/core/retrieval.py`` (both sides use them) and are imported from there.
 
 Answers come back through the callback given with each request, on the GUI thread, possibly
 before ``retrieve`` returns (a scripted retriever answers at once).
@@ -15,22 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from desktop.core.retrieval import (
-    Passage,
-    RetrievalAnswer,
-    RetrievalFailure,
-    RetrievalRequest,
-    RetrievalResult,
-)
-
-__all__ = [
-    "Passage",
-    "RetrievalAnswer",
-    "RetrievalFailure",
-    "RetrievalRequest",
-    "RetrievalResult",
-    "Retriever",
-]
+from desktop.core.retrieval import RetrievalAnswer, RetrievalRequest
 
 
 class Retriever(Protocol):

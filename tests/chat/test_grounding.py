@@ -19,7 +19,6 @@ from desktop.chat.grounding import (
     source_label,
     sources_from_hits,
 )
-from desktop.chat.retrieval import Passage
 from desktop.core.conversation import (
     ConversationSummary,
     DocumentsNote,
@@ -29,6 +28,7 @@ from desktop.core.conversation import (
     StoredMessage,
 )
 from desktop.core.markdown import SOURCE_SCHEME, render_markdown
+from desktop.core.retrieval import Passage
 from desktop.store.codecs import decode_generation, encode_generation
 from desktop.store.conversations import ConversationStore
 from desktop.store.export import (

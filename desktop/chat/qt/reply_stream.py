@@ -38,13 +38,9 @@ from desktop.chat.qt.requests import (
     with_system_prompt,
 )
 from desktop.chat.reply import ReplyInProgress
-from desktop.chat.retrieval import (
-    RetrievalAnswer,
-    RetrievalFailure,
-    RetrievalResult,
-    Retriever,
-)
+from desktop.chat.retrieval import Retriever
 from desktop.core.conversation import FinishReason, Role
+from desktop.core.retrieval import RetrievalAnswer, RetrievalFailure, RetrievalResult
 from desktop.store.conversations import ConversationStore
 
 __all__ = ["ReplyStream"]

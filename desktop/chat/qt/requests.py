@@ -14,8 +14,8 @@ from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.conversation_state import ConversationState
 from desktop.chat.grounding import DEFAULT_PASSAGES
 from desktop.chat.protocol import CountRequest, GenerationRequest, ModelInfo
-from desktop.chat.retrieval import RetrievalRequest
 from desktop.core.conversation import ChatMessage, GenerationInfo, Role, StoredMessage
+from desktop.core.retrieval import RetrievalRequest
 from desktop.engine.llama import SamplingOptions
 from desktop.engine.starter import STARTER_SHA256, is_starter_model
 

@@ -13,14 +13,14 @@ from desktop.chat.protocol import GenerationRequest
 from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.chat.qt.session import PAGE_SIZE, ChatSession
 from desktop.chat.reply import SourcesNote, SourcesState
-from desktop.chat.retrieval import (
+from desktop.core.conversation import FinishReason, Role
+from desktop.core.retrieval import (
     Passage,
     RetrievalAnswer,
     RetrievalFailure,
     RetrievalRequest,
     RetrievalResult,
 )
-from desktop.core.conversation import FinishReason, Role
 from desktop.engine.llama import LoadOptions, SamplingOptions
 from desktop.store.conversations import ConversationStore
 

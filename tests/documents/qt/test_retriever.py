@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.chat.retrieval import (
+from desktop.core.retrieval import (
     Passage,
     RetrievalAnswer,
     RetrievalFailure,
