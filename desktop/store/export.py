@@ -197,9 +197,10 @@ def export_all(
     report: ProgressCallback = progress or (lambda done, total: True)
     if not report(0, total):
         return ExportAllResult((), cancelled=True)
+    rendered = _rendered(items, fmt, all_branches, labels, report)
     if zip:
-        return _export_zip(items, Path(destination), fmt, all_branches, labels, report)
-    return _export_folder(items, Path(destination), fmt, all_branches, labels, report)
+        return _export_zip(rendered, Path(destination), fmt.suffix)
+    return _export_folder(rendered, Path(destination), fmt.suffix)
 
 
 def _rendered(
@@ -209,8 +210,9 @@ def _rendered(
     labels: ExportLabels,
     report: ProgressCallback,
 ) -> Iterator[tuple[ExportConversation, str]]:
-    """Each conversation with its text. After the caller has written one, ``report`` hears
-    of it, and _Cancelled ends the loop when it says stop."""
+    """Each conversation with its text, for the zip and the folder writer alike (they differ
+    only in where the text goes). After the caller has written one, ``report`` hears of it,
+    and _Cancelled ends the loop when it says stop."""
     for done, conversation in enumerate(items, start=1):
         yield (
             conversation,
@@ -221,12 +223,7 @@ def _rendered(
 
 
 def _export_zip(
-    items: list[ExportConversation],
-    destination: Path,
-    fmt: ExportFormat,
-    all_branches: bool,
-    labels: ExportLabels,
-    report: ProgressCallback,
+    rendered: Iterator[tuple[ExportConversation, str]], destination: Path, suffix: str
 ) -> ExportAllResult:
     destination.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(
@@ -239,8 +236,8 @@ def _export_zip(
             zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive,
         ):
             taken: set[str] = set()
-            for conversation, text in _rendered(items, fmt, all_branches, labels, report):
-                name = safe_file_name(conversation.summary.title, fmt.suffix, taken)
+            for conversation, text in rendered:
+                name = safe_file_name(conversation.summary.title, suffix, taken)
                 archive.writestr(name, text.encode("utf-8"))
         os.replace(temp, destination)
     except _Cancelled:
@@ -253,19 +250,14 @@ def _export_zip(
 
 
 def _export_folder(
-    items: list[ExportConversation],
-    destination: Path,
-    fmt: ExportFormat,
-    all_branches: bool,
-    labels: ExportLabels,
-    report: ProgressCallback,
+    rendered: Iterator[tuple[ExportConversation, str]], destination: Path, suffix: str
 ) -> ExportAllResult:
     destination.mkdir(parents=True, exist_ok=True)
     taken = {entry.name.lower() for entry in destination.iterdir()}
     written: list[Path] = []
     try:
-        for conversation, text in _rendered(items, fmt, all_branches, labels, report):
-            target = destination / safe_file_name(conversation.summary.title, fmt.suffix, taken)
+        for conversation, text in rendered:
+            target = destination / safe_file_name(conversation.summary.title, suffix, taken)
             _write_atomically(target, text)
             written.append(target)
     except _Cancelled:
