@@ -61,6 +61,13 @@ class OverflowStrategy(StrEnum):
             return default if default is not None else cls.DROP
 
 
+def reply_reserve(n_ctx: int, max_tokens: int) -> int:
+    """Room kept for the reply in a window of ``n_ctx`` tokens: its length limit
+    (``max_tokens``, 0 for none), but never more than a quarter window nor less than one token.
+    One rule for every engine, so a local and a remote model plan and count a draft alike."""
+    return max(1, min(max_tokens if max_tokens > 0 else n_ctx, n_ctx // 4))
+
+
 def split_history(
     messages: Sequence[ChatMessage],
 ) -> tuple[tuple[ChatMessage, ...], tuple[ChatMessage, ...]]:

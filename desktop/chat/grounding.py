@@ -34,6 +34,7 @@ __all__ = [
     "cited_numbers",
     "fit_sources",
     "grounded_question",
+    "passage_budget",
     "source_label",
     "sources_from_hits",
 ]
@@ -96,6 +97,14 @@ def source_label(source: MessageSource) -> str:
 
 def _source_block(source: MessageSource) -> str:
     return f"[{source.number}] {source_label(source)}\n{source.text.strip()}"
+
+
+def passage_budget(n_ctx: int, reserve: int, fixed: int) -> int:
+    """The most tokens a grounded question's passages may take in a window of ``n_ctx``: what
+    ``fixed`` (the system prompt and the question) and the reply's ``reserve`` leave, but at
+    most MAX_CONTEXT_SHARE of the window; 0 when nothing is left. One rule for the meter's
+    forecast and for every engine's send, so the meter says what sending will fit."""
+    return max(0, min(n_ctx - reserve - fixed, int(n_ctx * MAX_CONTEXT_SHARE)))
 
 
 def fit_sources(

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from desktop.chat.context_plan import forecast, with_summary
-from desktop.chat.grounding import MAX_CONTEXT_SHARE, Grounding, fit_sources, grounded_question
+from desktop.chat.grounding import Grounding, fit_sources, grounded_question, passage_budget
 from desktop.chat.prompt import ChatTemplate, PromptSegment, TemplateError
 from desktop.chat.protocol import ContextCount, CountRequest
 from desktop.core.conversation import ChatMessage, MessageSource, Role
@@ -47,13 +47,7 @@ def count_context(
         if request.grounded and result.too_long_by <= 0:
             # smallest_tokens is the system message and the draft alone: what the passages
             # are fitted around at send (LocalEngine's grounding).
-            passages = max(
-                0,
-                min(
-                    model.n_ctx - reserve - result.smallest_tokens,
-                    int(model.n_ctx * MAX_CONTEXT_SHARE),
-                ),
-            )
+            passages = passage_budget(model.n_ctx, reserve, result.smallest_tokens)
             if passages:
                 passage_turns = forecast(
                     messages,
@@ -97,7 +91,7 @@ def ground(
     with_head = with_summary(messages, summary)  # the system message as it will be sent
     head = (with_head[0],) if with_head[0].role == Role.SYSTEM and len(with_head) > 1 else ()
     bare = len(tokenize(template.render_segments((*head, question))))
-    budget = min(model.n_ctx - reserve - bare, int(model.n_ctx * MAX_CONTEXT_SHARE))
+    budget = passage_budget(model.n_ctx, reserve, bare)
 
     def cost(text: str) -> int:
         return len(model.tokenize_text(text))

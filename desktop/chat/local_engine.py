@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from desktop.chat.context_plan import with_summary
+from desktop.chat.context_plan import reply_reserve, with_summary
 from desktop.chat.kv_states import KvStateCache, common_prefix
 from desktop.chat.local_batch import BatchedReplies, Seat, SeatUnavailableError
 from desktop.chat.local_complete import raw_completion
@@ -30,8 +30,6 @@ from desktop.chat.local_plan import (
     last_text,
     open_next_turn,
     plan_reply,
-    reply_reserve,
-    summarizes_first,
 )
 from desktop.chat.local_stream import TokenStream, reply_prompt
 from desktop.chat.local_tokens import PromptTokens
@@ -58,6 +56,8 @@ from desktop.chat.protocol import (
     ReplyStarted,
     TogetherReply,
     TokenCounting,
+    no_question,
+    summarizes_first,
 )
 from desktop.chat.reasoning import (
     EFFORT_LEVELS,
@@ -173,7 +173,7 @@ class LocalEngine:
         if loaded is None or not request.messages:
             return None
         template = self.with_thinking(loaded.template, request.thinking, request.reasoning_effort)
-        reserve = reply_reserve(loaded.model, request.max_tokens)
+        reserve = reply_reserve(loaded.model.n_ctx, request.max_tokens)
         return count_context(loaded.model, template, self._tokens.tokenize, request, reserve)
 
     def reply(
@@ -197,8 +197,9 @@ class LocalEngine:
             return
         model = loaded.model
         messages = request.messages
-        if not messages or messages[-1].role != Role.USER or not messages[-1].content.strip():
-            yield Failed(ReplyFailure(ReplyProblem.EMPTY_PROMPT, "The message is empty."))
+        refused = no_question(messages)
+        if refused is not None:
+            yield refused
             return
         sampling = request.sampling
         planned = yield from plan_reply(
@@ -307,7 +308,9 @@ class LocalEngine:
             return
         template = self.with_thinking(loaded.template, request.thinking, request.reasoning_effort)
         try:
-            plan = self.plan(request, template, reply_reserve(model, request.sampling.max_tokens))
+            plan = self.plan(
+                request, template, reply_reserve(model.n_ctx, request.sampling.max_tokens)
+            )
         except (PromptTooLongError, TemplateError):
             return  # sending will say what is wrong
         if summarizes_first(request, plan):

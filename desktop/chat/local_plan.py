@@ -15,7 +15,7 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from desktop.chat.context_plan import OverflowStrategy, with_summary
+from desktop.chat.context_plan import reply_reserve, with_summary
 from desktop.chat.local_count import ground
 from desktop.chat.local_load import LocalModel
 from desktop.chat.local_stream import cancelled_stats, summarize_overflow
@@ -37,6 +37,7 @@ from desktop.chat.protocol import (
     SummaryMade,
     SummaryStarted,
     prompt_too_long,
+    summarizes_first,
 )
 from desktop.chat.reasoning import EFFORT_LEVELS
 from desktop.core.conversation import ChatMessage, MessageSource, Role
@@ -47,27 +48,12 @@ log = logging.getLogger(__name__)
 Tokenize = Callable[[Sequence[PromptSegment]], list[int]]
 
 
-def summarizes_first(request: GenerationRequest, plan: PromptPlan) -> bool:
-    """Whether sending has the model summarize the turns that newly fall out, before it
-    replies (and then plans again with the summary)."""
-    return (
-        request.overflow == OverflowStrategy.SUMMARIZE
-        and plan.dropped_messages > request.summary_covers
-    )
-
-
 def last_text(segments: Sequence[PromptSegment]) -> int | None:
     """Index of the last message text among rendered segments (the newest message's)."""
     for index in range(len(segments) - 1, -1, -1):
         if not segments[index].parse_special:
             return index
     return None
-
-
-def reply_reserve(model: LoadedModel, max_tokens: int) -> int:
-    """Room kept for the reply: its length limit, but never more than a quarter window."""
-    n_ctx = model.n_ctx
-    return max(1, min(max_tokens if max_tokens > 0 else n_ctx, n_ctx // 4))
 
 
 class ReplyPlanner(Protocol):
@@ -110,7 +96,7 @@ def plan_reply(
     lets the conversation that leaves keep its cache before the summary clobbers it."""
     model = loaded.model
     template = engine.with_thinking(loaded.template, request.thinking, request.reasoning_effort)
-    reserve = reply_reserve(model, request.sampling.max_tokens)
+    reserve = reply_reserve(model.n_ctx, request.sampling.max_tokens)
     sources: tuple[MessageSource, ...] = ()
     left_out = 0
     made: SummaryMade | None = None

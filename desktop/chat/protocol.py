@@ -20,8 +20,8 @@ from typing import Protocol, runtime_checkable
 
 from desktop.chat.context_plan import ContextForecast, OverflowStrategy
 from desktop.chat.grounding import Grounding
-from desktop.chat.prompt import PromptTooLongError
-from desktop.core.conversation import ChatMessage, FinishReason, MessageSource
+from desktop.chat.prompt import PromptPlan, PromptTooLongError
+from desktop.core.conversation import ChatMessage, FinishReason, MessageSource, Role
 from desktop.engine.llama import LoadOptions, SamplingOptions
 
 
@@ -280,6 +280,23 @@ def prompt_too_long(error: PromptTooLongError) -> Failed:
             needed_tokens=error.needed_tokens,
             available_tokens=error.available_tokens,
         )
+    )
+
+
+def no_question(messages: Sequence[ChatMessage]) -> Failed | None:
+    """The Failed event for a conversation that does not end in a user message with text (there
+    is nothing to reply to), else None; every engine refuses such a reply alike."""
+    if messages and messages[-1].role == Role.USER and messages[-1].content.strip():
+        return None
+    return Failed(ReplyFailure(ReplyProblem.EMPTY_PROMPT, "The message is empty."))
+
+
+def summarizes_first(request: GenerationRequest, plan: PromptPlan) -> bool:
+    """Whether sending has the model summarize the turns that newly fall out, before it
+    replies (and then plans again with the summary); the same rule for every engine."""
+    return (
+        request.overflow == OverflowStrategy.SUMMARIZE
+        and plan.dropped_messages > request.summary_covers
     )
 
 

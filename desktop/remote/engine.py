@@ -35,13 +35,13 @@ from typing import Any
 
 from desktop.chat.context_plan import (
     ContextForecast,
-    OverflowStrategy,
     forecast,
+    reply_reserve,
     split_history,
     summary_messages,
     with_summary,
 )
-from desktop.chat.grounding import MAX_CONTEXT_SHARE, fit_sources, grounded_question
+from desktop.chat.grounding import fit_sources, grounded_question, passage_budget
 from desktop.chat.prompt import PromptPlan, PromptTooLongError, plan_prompt
 from desktop.chat.protocol import (
     BackendCapabilities,
@@ -65,7 +65,9 @@ from desktop.chat.protocol import (
     ThinkingDelta,
     ThinkingFinished,
     TokenCounting,
+    no_question,
     prompt_too_long,
+    summarizes_first,
 )
 from desktop.chat.reasoning import ReasoningFormat, ReasoningKind, ReasoningSplitter
 from desktop.chat.streaming import DeltaCoalescer
@@ -303,16 +305,12 @@ class RemoteEngine:
 
         return tokenize
 
-    @staticmethod
-    def _reserve(n_ctx: int, max_tokens: int) -> int:
-        return max(1, min(max_tokens if max_tokens > 0 else n_ctx, n_ctx // 4))
-
     def count(self, request: CountRequest) -> ContextCount | None:
         conn = self.connection
         if conn is None or not request.messages:
             return None
         messages = with_summary(request.messages, request.summary)
-        reserve = self._reserve(conn.n_ctx, request.max_tokens)
+        reserve = reply_reserve(conn.n_ctx, request.max_tokens)
         tokenize = self._tokenizer(conn)
         result: ContextForecast = forecast(
             messages, ChatMLSegments(), tokenize, conn.n_ctx, reserve, request.min_dropped
@@ -354,8 +352,7 @@ class RemoteEngine:
 
         head, _ = split_history(messages)
         base = sum(cost(m.content) for m in (*head, messages[-1])) + 16
-        budget = min(int(conn.n_ctx * MAX_CONTEXT_SHARE), conn.n_ctx - reserve - base)
-        sources = fit_sources(grounding.sources, cost, max(0, budget))
+        sources = fit_sources(grounding.sources, cost, passage_budget(conn.n_ctx, reserve, base))
         fitted = replace(grounding, sources=sources)
         last = ChatMessage(Role.USER, grounded_question(messages[-1].content, fitted))
         return (*messages[:-1], last), sources
@@ -367,21 +364,18 @@ class RemoteEngine:
         if conn is None:
             yield Failed(ReplyFailure(ReplyProblem.NO_MODEL, "No model is chosen."))
             return
-        messages = request.messages
-        if not messages or messages[-1].role != Role.USER or not messages[-1].content.strip():
-            yield Failed(ReplyFailure(ReplyProblem.EMPTY_PROMPT, "The message is empty."))
+        refused = no_question(request.messages)
+        if refused is not None:
+            yield refused
             return
-        reserve = self._reserve(conn.n_ctx, request.sampling.max_tokens)
+        reserve = reply_reserve(conn.n_ctx, request.sampling.max_tokens)
         messages, sources = self._ground(conn, request, reserve)
         left_out = len(request.grounding.sources) - len(sources) if request.grounding else 0
         summary = request.summary
         min_dropped = max(request.min_dropped, request.summary_covers)
         try:
             plan = self._plan(conn, with_summary(messages, summary), reserve, min_dropped)
-            if (
-                request.overflow == OverflowStrategy.SUMMARIZE
-                and plan.dropped_messages > request.summary_covers
-            ):
+            if summarizes_first(request, plan):
                 yield SummaryStarted()
                 made = self._summarize(conn, request, messages, plan.dropped_messages)
                 if made is not None:

@@ -13,6 +13,7 @@ from desktop.chat.context_plan import (
     SUMMARY_HEADER,
     OverflowStrategy,
     forecast,
+    reply_reserve,
     split_history,
     summary_messages,
     with_summary,
@@ -205,3 +206,10 @@ def test_summaries_go_with_their_messages(store: ConversationStore) -> None:
         store.add_summary(other, first.id, "wrong conversation")
     with pytest.raises(Exception, match="no summary"):
         store.update_summary(12345, "x")
+
+
+def test_reply_reserve_is_the_limit_but_at_most_a_quarter_window() -> None:
+    assert reply_reserve(4096, 200) == 200
+    assert reply_reserve(4096, 2000) == 1024
+    assert reply_reserve(4096, 0) == 1024  # no limit
+    assert reply_reserve(2, 0) == 1  # never nothing

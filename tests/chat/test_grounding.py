@@ -16,6 +16,7 @@ from desktop.chat.grounding import (
     cited_numbers,
     fit_sources,
     grounded_question,
+    passage_budget,
     source_label,
     sources_from_hits,
 )
@@ -259,3 +260,9 @@ def test_a_reply_stored_before_documents_notes_decodes_without_one() -> None:
     assert decode_generation(text) == info
     newer = json.loads(text) | {"documents_note_v2": {"x": 1}}
     assert decode_generation(json.dumps(newer)) == info
+
+
+def test_passage_budget_is_what_is_left_but_at_most_half_the_window() -> None:
+    assert passage_budget(4096, 1024, 100) == 2048  # half the window at most
+    assert passage_budget(4096, 1024, 2000) == 1072  # what the question and reserve leave
+    assert passage_budget(4096, 1024, 4000) == 0  # nothing left: never negative
