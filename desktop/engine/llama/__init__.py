@@ -610,11 +610,7 @@ class LoadedModel:
         if evaluated < len(pending):
             return  # stopped while the prompt was evaluated
 
-        seed = sampling.seed if sampling.seed is not None else int.from_bytes(os.urandom(4))
-        llm.set_seed(seed)
-        sampler = sampler_chain(llm, sampling)
-        for token in already_said[-llm.last_n_tokens_size :]:
-            sampler.accept(token)
+        sampler = sampler_chain(llm, sampling, already_said)
         # Per token: one sample, one end-of-generation check, one eval. Everything the loop
         # touches is bound to a local first, so the Python work per token stays a few calls.
         context = llm._ctx
@@ -676,10 +672,17 @@ def measure_generation(
     return prompt_rate, gen_rate, made
 
 
-def sampler_chain(llm: llama_cpp.Llama, sampling: SamplingOptions) -> Any:
+def sampler_chain(
+    llm: llama_cpp.Llama, sampling: SamplingOptions, already_said: Sequence[int] = ()
+) -> Any:
     """llama.cpp's sampler chain for `sampling` (penalties, the grammar, top-k/p, min-p,
-    temperature), as LoadedModel.generate and the batch's slots (batch.py) both use it."""
-    return llm._init_sampler(
+    temperature), as LoadedModel.generate and the batch's slots (batch.py) both use it: seeded
+    (`sampling.seed`, else a random seed) and told the reply's tokens said before
+    (`already_said`, the last the repeat penalty looks at), so a reply that goes on in a new
+    call is penalized as it would have been. Once per reply, never per token."""
+    seed = sampling.seed if sampling.seed is not None else int.from_bytes(os.urandom(4))
+    llm.set_seed(seed)
+    sampler = llm._init_sampler(
         top_k=sampling.top_k,
         top_p=sampling.top_p,
         min_p=sampling.min_p,
@@ -691,6 +694,9 @@ def sampler_chain(llm: llama_cpp.Llama, sampling: SamplingOptions) -> Any:
         if sampling.grammar
         else None,
     )
+    for token in already_said[-llm.last_n_tokens_size :]:
+        sampler.accept(token)
+    return sampler
 
 
 # Grammars ------------------------------------------------------------------------------------

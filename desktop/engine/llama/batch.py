@@ -15,7 +15,6 @@ Runs on the engine's thread, like LoadedModel; nothing here is thread-safe.
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -252,11 +251,7 @@ class ParallelDecoder:
         if greedy_by_argmax(sampling):
             slot.greedy = GreedyRow(sampling, llm.last_n_tokens_size, already_said)
         else:
-            seed = sampling.seed if sampling.seed is not None else int.from_bytes(os.urandom(4))
-            llm.set_seed(seed)
-            slot.sampler = sampler_chain(llm, sampling)  # the API's penalties and grammar too
-            for token in already_said[-llm.last_n_tokens_size :]:
-                slot.sampler.accept(token)
+            slot.sampler = sampler_chain(llm, sampling, already_said)  # penalties, grammar too
         slot.should_stop = should_stop
         slot.stop_tokens = sampling.stop_tokens
         slot.limit = sampling.max_tokens if sampling.max_tokens > 0 else self._model.n_ctx
