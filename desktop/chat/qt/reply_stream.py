@@ -289,20 +289,26 @@ class ReplyStream(QObject):
 
     @Slot(int, str)
     def on_worker_reply_delta(self, request_id: int, text: str) -> None:
-        row = self._row(request_id)
-        if row is None or self.reply is None:
-            return
-        self.messages.append_delta(row, text)
-        if self.reply.add_text(text, time.monotonic()):
-            self._save(None)
+        self._add_delta(request_id, text, thinking=False)
 
     @Slot(int, str)
     def on_worker_reply_thinking_delta(self, request_id: int, text: str) -> None:
+        self._add_delta(request_id, text, thinking=True)
+
+    def _add_delta(self, request_id: int, text: str, thinking: bool) -> None:
+        """Answer or thinking text alike: shown in the reply's row, kept in the reply, saved
+        when the reply says a save is due."""
         row = self._row(request_id)
-        if row is None or self.reply is None:
+        reply = self.reply
+        if row is None or reply is None:
             return
-        self.messages.append_thinking_delta(row, text)
-        if self.reply.add_thinking(text, time.monotonic()):
+        if thinking:
+            self.messages.append_thinking_delta(row, text)
+            due = reply.add_thinking(text, time.monotonic())
+        else:
+            self.messages.append_delta(row, text)
+            due = reply.add_text(text, time.monotonic())
+        if due:
             self._save(None)
 
     @Slot(int, float)
