@@ -19,8 +19,9 @@ __all__ = ["RowTableModel", "select_row", "selected_row", "setup_row_view"]
 
 
 class RowTableModel(RowsMixin, QAbstractTableModel):
-    """A flat table over ``self._rows``; subclasses set ``COLUMNS``, ``_ROLE_NAMES``,
-    ``column_titles()`` and ``data()`` (role values are per row, the same in every column)."""
+    """A flat table over ``self._rows``; subclasses set ``COLUMNS``, ``Roles`` (with
+    ``ROLE_VALUES`` and ``_ROLE_NAMES`` where the rules differ), ``column_titles()`` and
+    ``cell()`` (role values are per row, the same in every column; ``cell`` answers by column)."""
 
     COLUMNS: ClassVar[int] = 1
 
@@ -33,6 +34,9 @@ class RowTableModel(RowsMixin, QAbstractTableModel):
         if not 0 <= index.column() < self.COLUMNS:
             return None
         return super()._row_at(index)
+
+    def _last_column(self) -> int:
+        return self.COLUMNS - 1
 
     def column_titles(self) -> tuple[str, ...]:
         """The header of each column, translated; subclasses name theirs."""
