@@ -40,6 +40,7 @@ __all__ = [
     "role_attribute",
     "role_getters",
     "role_name",
+    "whole_row",
 ]
 
 
@@ -53,6 +54,11 @@ def role_attribute(attribute: str) -> str:
     """The row attribute a role attribute reads: ``SiblingCountRole`` -> ``sibling_count``."""
     stem = attribute.removesuffix("Role")
     return re.sub(r"(?<!^)(?=[A-Z])", "_", stem).lower()
+
+
+def whole_row(row: Any) -> Any:
+    """The getter of a role whose value is the row itself: ``{FileRole: whole_row}``."""
+    return row
 
 
 def _role_attributes(roles: Any) -> Iterable[str]:

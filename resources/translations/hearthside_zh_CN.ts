@@ -908,101 +908,101 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="126"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="125"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="127"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="126"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="128"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="127"/>
         <source>Stalled, retrying</source>
         <translation>停滞，正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="129"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="128"/>
         <source>Retrying</source>
         <translation>正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="130"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="129"/>
         <source>Verifying</source>
         <translation>校验中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="131"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="130"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="132"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="131"/>
         <source>Done, verified</source>
         <translation>完成，已校验</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="133"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="132"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="134"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="133"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="146"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="166"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="152"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="172"/>
         <source>{rate}/s</source>
         <translation>{rate}/秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="174"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="194"/>
         <source>Stalled — no data for %n s</source>
         <translation>
             <numerusform>停滞 — %n 秒无数据</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="178"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="198"/>
         <source>Retrying in %n s</source>
         <translation>
             <numerusform>%n 秒后重试</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="181"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="201"/>
         <source>{waiting} ({cause}, try {attempt} of {attempts})</source>
         <translation>{waiting}（{cause}，第 {attempt} 次，共 {attempts} 次）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="190"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="138"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="191"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="139"/>
         <source>connection lost</source>
         <translation>连接中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="192"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="140"/>
         <source>connection ended early</source>
         <translation>连接提前结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="193"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="141"/>
         <source>could not reconnect</source>
         <translation>无法重新连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="194"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="142"/>
         <source>wrong range</source>
         <translation>范围错误</translation>
     </message>
@@ -1230,59 +1230,59 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="104"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="91"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="106"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="93"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="107"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="94"/>
         <source>not a text file</source>
         <translation>不是文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="108"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="95"/>
         <source>not UTF-8 text; save it as UTF-8</source>
         <translation>不是 UTF-8 文本；请另存为 UTF-8</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="109"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="96"/>
         <source>damaged, or not what its name says</source>
         <translation>文件已损坏，或与扩展名不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="110"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="97"/>
         <source>too large (over 64 MB, or too much text)</source>
         <translation>太大（超过 64 MB，或文字过多）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="111"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="98"/>
         <source>took too long to read</source>
         <translation>读取耗时过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="112"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="99"/>
         <source>holds no text (a scan without OCR?)</source>
         <translation>没有文字（也许是未经 OCR 的扫描件？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="113"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="100"/>
         <source>could not be read from disk</source>
         <translation>无法从磁盘读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="117"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="104"/>
         <source>holds no text</source>
         <translation>不含文字</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="119"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="106"/>
         <source>{name} · Unreadable: {reason}</source>
         <translation>{name} · 无法读取：{reason}</translation>
     </message>
@@ -4046,7 +4046,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourceListModel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="68"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="70"/>
         <source>p. {page}</source>
         <translation>第 {page} 页</translation>
     </message>
@@ -4089,50 +4089,50 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="122"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="119"/>
         <source>&amp;Open file</source>
         <translation>打开文件(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="123"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="120"/>
         <source>Open the file with its usual application</source>
         <translation>用默认应用打开此文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="173"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="170"/>
         <source>No sources</source>
         <translation>没有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="180"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="177"/>
         <source>Page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="182"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="179"/>
         <source>Section: {heading}</source>
         <translation>章节：{heading}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="184"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="181"/>
         <source>Collection: {name}</source>
         <translation>文档集：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="203"/>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="217"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="200"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="214"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="204"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="201"/>
         <source>The file is no longer there:
 {path}</source>
         <translation>文件已不在原处：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="219"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="216"/>
         <source>Open this file with its usual application?
 {path}</source>
         <translation>用默认应用打开此文件吗？
@@ -4271,90 +4271,90 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>TrashDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="163"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="168"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="169"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="174"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>已删除的聊天将在 %n 天后永久移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="180"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="185"/>
         <source>Deleted chats</source>
         <translation>已删除的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="188"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="193"/>
         <source>The trash is empty.</source>
         <translation>回收站是空的。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="191"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="196"/>
         <source>Chats you delete wait here for %n days, so you can restore them.</source>
         <translation>
             <numerusform>删除的聊天会在这里保留 %n 天，期间可以恢复。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="206"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="207"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="212"/>
         <source>Put the selected chats back in the list</source>
         <translation>将所选聊天放回列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="209"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="332"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="338"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="214"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="337"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="343"/>
         <source>Delete forever</source>
         <translation>永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="210"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="215"/>
         <source>Delete the selected chats; this cannot be undone</source>
         <translation>删除所选聊天；此操作无法撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="212"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="217"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="214"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="219"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="288"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="293"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="289"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="294"/>
         <source>Delete “{title}” forever? This cannot be undone.</source>
         <translation>永久删除“{title}”？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="293"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="298"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="304"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="309"/>
         <source>Delete the one chat in the trash forever? This cannot be undone.</source>
         <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="307"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="312"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
@@ -4428,7 +4428,7 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="124"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="125"/>
         <source>Deleted today</source>
         <translation>今天删除</translation>
     </message>
@@ -4438,14 +4438,14 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>昨天删除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="128"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>%n 天前删除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="131"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="132"/>
         <source>removed for good today</source>
         <translation>今天永久移除</translation>
     </message>
@@ -4455,7 +4455,7 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>明天永久移除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="135"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>%n 天后永久移除</numerusform>

@@ -120,20 +120,25 @@ class _TrashDelegate(TwoLineDelegate):
         today = today or QDate.currentDate()
         day = today if deleted_at is None else QDateTime.fromSecsSinceEpoch(int(deleted_at)).date()
         ago = max(0, day.daysTo(today))
-        if ago == 0:
-            deleted = self.tr("Deleted today")
-        elif ago == 1:
-            deleted = self.tr("Deleted yesterday")
-        else:
-            deleted = self.tr("Deleted %n days ago", "", ago)
+        deleted = _by_days(
+            ago,
+            self.tr("Deleted today"),
+            self.tr("Deleted yesterday"),
+            self.tr("Deleted %n days ago", "", ago),
+        )
         left = max(0, self._retention_days - ago)
-        if left == 0:
-            removal = self.tr("removed for good today")
-        elif left == 1:
-            removal = self.tr("removed for good tomorrow")
-        else:
-            removal = self.tr("removed for good in %n days", "", left)
+        removal = _by_days(
+            left,
+            self.tr("removed for good today"),
+            self.tr("removed for good tomorrow"),
+            self.tr("removed for good in %n days", "", left),
+        )
         return self.tr("{deleted} · {removal}").format(deleted=deleted, removal=removal)
+
+
+def _by_days(days: int, none: str, one: str, many: str) -> str:
+    """The wording for a distance of ``days`` (0: today, 1: a day off, more: ``many``)."""
+    return none if days == 0 else one if days == 1 else many
 
 
 class TrashDialog(QDialog):

@@ -121,18 +121,38 @@ class DownloadListModel(RowTableModel):
     clock: Callable[[], float] = staticmethod(time.monotonic)
     """What stall and retry times are measured with (tests set their own)."""
 
+    STATE_TEXTS: ClassVar[Mapping[str, str]] = {
+        DownloadState.QUEUED: QT_TRANSLATE_NOOP("DownloadListModel", "Waiting"),
+        DownloadState.DOWNLOADING: QT_TRANSLATE_NOOP("DownloadListModel", "Downloading"),
+        DownloadState.STALLED: QT_TRANSLATE_NOOP("DownloadListModel", "Stalled, retrying"),
+        DownloadState.RETRYING: QT_TRANSLATE_NOOP("DownloadListModel", "Retrying"),
+        DownloadState.VERIFYING: QT_TRANSLATE_NOOP("DownloadListModel", "Verifying"),
+        DownloadState.PAUSED: QT_TRANSLATE_NOOP("DownloadListModel", "Paused"),
+        DownloadState.FINISHED: QT_TRANSLATE_NOOP("DownloadListModel", "Done, verified"),
+        DownloadState.FAILED: QT_TRANSLATE_NOOP("DownloadListModel", "Failed"),
+        DownloadState.CANCELLED: QT_TRANSLATE_NOOP("DownloadListModel", "Cancelled"),
+    }
+    """What the state column says for each DownloadState value (translated when shown)."""
+
+    CAUSE_TEXTS: ClassVar[Mapping[str, str]] = {
+        RetryCause.NO_DATA: QT_TRANSLATE_NOOP("DownloadListModel", "no data"),
+        RetryCause.CONNECTION_LOST: QT_TRANSLATE_NOOP("DownloadListModel", "connection lost"),
+        RetryCause.ENDED_EARLY: QT_TRANSLATE_NOOP("DownloadListModel", "connection ended early"),
+        RetryCause.NO_RECONNECT: QT_TRANSLATE_NOOP("DownloadListModel", "could not reconnect"),
+        RetryCause.WRONG_RANGE: QT_TRANSLATE_NOOP("DownloadListModel", "wrong range"),
+    }
+    """Why the last attempt failed, for each transfer.RetryCause (translated when shown)."""
+
     def state_text(self, state: str) -> str:
-        return {
-            DownloadState.QUEUED: self.tr("Waiting"),
-            DownloadState.DOWNLOADING: self.tr("Downloading"),
-            DownloadState.STALLED: self.tr("Stalled, retrying"),
-            DownloadState.RETRYING: self.tr("Retrying"),
-            DownloadState.VERIFYING: self.tr("Verifying"),
-            DownloadState.PAUSED: self.tr("Paused"),
-            DownloadState.FINISHED: self.tr("Done, verified"),
-            DownloadState.FAILED: self.tr("Failed"),
-            DownloadState.CANCELLED: self.tr("Cancelled"),
-        }.get(state, state)  # type: ignore[call-overload]
+        return self.label(self.STATE_TEXTS, state)
+
+    def cause_text(self, cause: str) -> str:
+        return self.label(self.CAUSE_TEXTS, cause)  # "HTTP 500" and the like as they are
+
+    def label(self, texts: Mapping[str, str], key: str) -> str:
+        """``texts[key]`` translated, or ``key`` itself where ``texts`` has no words for it."""
+        text = texts.get(key)
+        return key if text is None else self.tr(text)
 
     def cell(self, row: DownloadRow, column: int, role: int) -> Any:
         active = row.state in (DownloadState.DOWNLOADING, DownloadState.STALLED)
@@ -184,15 +204,6 @@ class DownloadListModel(RowTableModel):
             attempt=row.attempt,
             attempts=row.attempts,
         )
-
-    def cause_text(self, cause: str) -> str:
-        return {
-            RetryCause.NO_DATA: self.tr("no data"),
-            RetryCause.CONNECTION_LOST: self.tr("connection lost"),
-            RetryCause.ENDED_EARLY: self.tr("connection ended early"),
-            RetryCause.NO_RECONNECT: self.tr("could not reconnect"),
-            RetryCause.WRONG_RANGE: self.tr("wrong range"),
-        }.get(cause, cause)  # "HTTP 500" and the like as they are
 
     def refresh(self, download_id: str) -> None:
         """Says the row changed (its times are read from the clock when shown)."""
