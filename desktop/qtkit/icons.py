@@ -225,6 +225,9 @@ class IconButton(QToolButton):
     first frame, so loading the icon font is no part of start-up (tests/e2e/test_startup.py).
     """
 
+    LATE: ClassVar[bool] = False
+    """Every button of the class is ``late`` (LateIconButton), without repeating the arguments."""
+
     def __init__(
         self,
         meaning: str,
@@ -238,7 +241,9 @@ class IconButton(QToolButton):
         super().__init__(parent)
         self._meaning = meaning
         self._tint = tint
-        self._icon_due = not late  # a late one is asked for on the turn after its first paint
+        self._icon_due = not (
+            late or self.LATE
+        )  # a late one is asked for on the turn after its first paint
         self.setAutoRaise(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)

@@ -6,23 +6,13 @@ are such buttons.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
-
 from desktop.qtkit.icons import IconButton
 
 __all__ = ["LateIconButton"]
 
 
 class LateIconButton(IconButton):
-    """An IconButton whose icon comes on the turn after its first paint."""
+    """An IconButton whose icon comes on the turn after its first paint (IconButton's
+    arguments, ``late`` always on)."""
 
-    def __init__(
-        self,
-        meaning: str,
-        tooltip: str,
-        parent: QWidget | None = None,
-        *,
-        tint: str = "text",
-        size: int = 16,
-    ) -> None:
-        super().__init__(meaning, tooltip, parent, tint=tint, size=size, late=True)
+    LATE = True

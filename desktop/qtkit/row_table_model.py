@@ -19,10 +19,24 @@ __all__ = ["RowTableModel", "select_row", "selected_row", "setup_row_view"]
 
 
 class RowTableModel(RowsMixin, QAbstractTableModel):
-    """A flat table over ``self._rows``; subclasses set ``COLUMNS``, ``_ROLE_NAMES``,
-    ``column_titles()`` and ``data()`` (role values are per row, the same in every column)."""
+    """A flat table over ``self._rows``; subclasses set ``COLUMNS``, ``Roles`` (with
+    ``ROLE_VALUES`` and ``_ROLE_NAMES`` where the rules differ), ``column_titles()`` and
+    ``cell()`` (role values are per row, the same in every column; ``cell`` answers by column)."""
 
     COLUMNS: ClassVar[int] = 1
+    """How many columns; set from ``COLUMN_TITLES`` where a subclass declares those."""
+
+    COLUMN_TITLES: ClassVar[tuple[str, ...]] = ()
+    """Each column's header in English, marked ``QT_TRANSLATE_NOOP("<the class's name>", ...)``
+    so lupdate files it where ``self.tr`` looks (the class's context); translated when shown."""
+
+    NUMBER_COLUMNS: ClassVar[tuple[int, ...]] = ()
+    """Columns of numbers, aligned right (so digits line up)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.COLUMN_TITLES:
+            cls.COLUMNS = len(cls.COLUMN_TITLES)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.COLUMNS
@@ -34,9 +48,19 @@ class RowTableModel(RowsMixin, QAbstractTableModel):
             return None
         return super()._row_at(index)
 
+    def _last_column(self) -> int:
+        return self.COLUMNS - 1
+
+    def cell(self, row: Any, column: int, role: int) -> Any:
+        """The alignment of :data:`NUMBER_COLUMNS`; subclasses answer the rest (their text per
+        column) and end with this."""
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.NUMBER_COLUMNS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
     def column_titles(self) -> tuple[str, ...]:
-        """The header of each column, translated; subclasses name theirs."""
-        return ()
+        """The header of each column, translated."""
+        return tuple(self.tr(title) for title in self.COLUMN_TITLES)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

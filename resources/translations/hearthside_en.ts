@@ -45,7 +45,7 @@
 <context>
     <name>DownloadListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="185"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="194"/>
         <source>Stalled — no data for %n s</source>
         <translation>
             <numerusform>Stalled — no data for %n s</numerusform>
@@ -53,7 +53,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="189"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="198"/>
         <source>Retrying in %n s</source>
         <translation>
             <numerusform>Retrying in %n s</numerusform>
@@ -75,7 +75,7 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="104"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="91"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n passage</numerusform>
@@ -146,7 +146,7 @@
 <context>
     <name>TrashDialog</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="182"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="174"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>Deleted chats are removed for good after %n day.</numerusform>
@@ -154,7 +154,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="204"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="196"/>
         <source>Chats you delete wait here for %n days, so you can restore them.</source>
         <translation>
             <numerusform>Chats you delete wait here for %n day, so you can restore them.</numerusform>
@@ -162,7 +162,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="306"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="298"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete %n chat forever? This cannot be undone.</numerusform>
@@ -170,7 +170,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="320"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="312"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete the %n chat in the trash forever? This cannot be undone.</numerusform>
@@ -181,7 +181,7 @@
 <context>
     <name>_TrashDelegate</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="141"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>Deleted %n day ago</numerusform>
@@ -189,7 +189,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="148"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>removed for good in %n day</numerusform>

@@ -878,131 +878,131 @@
 <context>
     <name>DownloadListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="101"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="112"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="102"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="113"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="103"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="114"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="104"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="115"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="105"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="116"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="106"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="117"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="111"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="125"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="112"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="126"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="113"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="127"/>
         <source>Stalled, retrying</source>
         <translation>停滞，正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="114"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="128"/>
         <source>Retrying</source>
         <translation>正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="115"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="129"/>
         <source>Verifying</source>
         <translation>校验中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="116"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="130"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="117"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="131"/>
         <source>Done, verified</source>
         <translation>完成，已校验</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="118"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="132"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="119"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="133"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="153"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="166"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="159"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="172"/>
         <source>{rate}/s</source>
         <translation>{rate}/秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="185"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="194"/>
         <source>Stalled — no data for %n s</source>
         <translation>
             <numerusform>停滞 — %n 秒无数据</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="189"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="198"/>
         <source>Retrying in %n s</source>
         <translation>
             <numerusform>%n 秒后重试</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="192"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="201"/>
         <source>{waiting} ({cause}, try {attempt} of {attempts})</source>
         <translation>{waiting}（{cause}，第 {attempt} 次，共 {attempts} 次）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="201"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="138"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="202"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="139"/>
         <source>connection lost</source>
         <translation>连接中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="203"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="140"/>
         <source>connection ended early</source>
         <translation>连接提前结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="204"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="141"/>
         <source>could not reconnect</source>
         <translation>无法重新连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="205"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="142"/>
         <source>wrong range</source>
         <translation>范围错误</translation>
     </message>
@@ -1230,59 +1230,59 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="104"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="91"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="106"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="93"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="107"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="94"/>
         <source>not a text file</source>
         <translation>不是文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="108"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="95"/>
         <source>not UTF-8 text; save it as UTF-8</source>
         <translation>不是 UTF-8 文本；请另存为 UTF-8</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="109"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="96"/>
         <source>damaged, or not what its name says</source>
         <translation>文件已损坏，或与扩展名不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="110"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="97"/>
         <source>too large (over 64 MB, or too much text)</source>
         <translation>太大（超过 64 MB，或文字过多）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="111"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="98"/>
         <source>took too long to read</source>
         <translation>读取耗时过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="112"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="99"/>
         <source>holds no text (a scan without OCR?)</source>
         <translation>没有文字（也许是未经 OCR 的扫描件？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="113"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="100"/>
         <source>could not be read from disk</source>
         <translation>无法从磁盘读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="117"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="104"/>
         <source>holds no text</source>
         <translation>不含文字</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="119"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="106"/>
         <source>{name} · Unreadable: {reason}</source>
         <translation>{name} · 无法读取：{reason}</translation>
     </message>
@@ -1460,32 +1460,32 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubResultsModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="148"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="139"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="149"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="140"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="150"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="141"/>
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="151"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="142"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="152"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="143"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="168"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="150"/>
         <source> (gated)</source>
         <translation>（需申请访问）</translation>
     </message>
@@ -1560,82 +1560,82 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="125"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="126"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="127"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="128"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="134"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="135"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="136"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="137"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="134"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="138"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="183"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="170"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="185"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="172"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="195"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="182"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="195"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="182"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="205"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="192"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="209"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="196"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -1643,138 +1643,138 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="265"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="252"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="268"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="255"/>
         <source>No models yet.</source>
         <translation>还没有模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="271"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="258"/>
         <source>Download one from the Browse tab, add a .gguf file with Add file…, or drop one here.</source>
         <translation>请在“浏览”标签页下载一个，用“添加文件…”添加 .gguf 文件，或把文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="288"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="275"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="290"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="277"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="292"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="279"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="294"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="281"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="296"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="283"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="339"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="326"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="357"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="344"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="378"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="365"/>
         <source>{count} model(s), {size} on disk. Models folder: {folder}</source>
         <translation>{count} 个模型，占用磁盘 {size}。模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="382"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="369"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="425"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="412"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="426"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="413"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="428"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="415"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="420"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="434"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="421"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="446"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="446"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="452"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="439"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="471"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="458"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="486"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="473"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="489"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="476"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="497"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="484"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="505"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="492"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="510"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="515"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="497"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="502"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="516"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="503"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -2339,18 +2339,18 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelFit</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="90"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="91"/>
         <source>Fits</source>
         <extracomment>Mid-tone colours that read on light and dark backgrounds alike.</extracomment>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="91"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="92"/>
         <source>Tight</source>
         <translation>勉强</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="92"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="93"/>
         <source>Won&apos;t fit</source>
         <translation>放不下</translation>
     </message>
@@ -3129,22 +3129,22 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>管理模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker_controller.py" line="142"/>
+        <location filename="../../desktop/models/qt/picker_controller.py" line="143"/>
         <source>Recent</source>
         <translation>最近使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker_controller.py" line="143"/>
+        <location filename="../../desktop/models/qt/picker_controller.py" line="144"/>
         <source>In your library</source>
         <translation>你的模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker_controller.py" line="179"/>
+        <location filename="../../desktop/models/qt/picker_controller.py" line="180"/>
         <source>{backend}, GPU offload</source>
         <translation>{backend}，GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/picker_controller.py" line="184"/>
+        <location filename="../../desktop/models/qt/picker_controller.py" line="185"/>
         <source>On {host}</source>
         <translation>在 {host} 上</translation>
     </message>
@@ -3312,47 +3312,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="205"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="200"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="206"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="201"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="207"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="202"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="208"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="203"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="209"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="204"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="249"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="223"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="258"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="232"/>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="260"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="234"/>
         <source>{count} parts</source>
         <translation>{count} 个分卷</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="262"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="236"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
     </message>
@@ -3424,52 +3424,52 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RequestTableModel</name>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="56"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="48"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="57"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="49"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="58"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="50"/>
         <source>Request</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="59"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="51"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="60"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="52"/>
         <source>Tokens in</source>
         <translation>输入 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="61"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="53"/>
         <source>Tokens out</source>
         <translation>输出 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="62"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="54"/>
         <source>Tokens/s</source>
         <translation>token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="63"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="55"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="68"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="61"/>
         <source>{status} OK</source>
         <translation>{status} 成功</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="69"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="62"/>
         <source>{status} refused</source>
         <translation>{status} 已拒绝</translation>
     </message>
@@ -3501,12 +3501,12 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultsModel</name>
     <message>
-        <location filename="../../desktop/history/qt/search_results.py" line="125"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="111"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/search_results.py" line="125"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="111"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
@@ -4046,7 +4046,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourceListModel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="68"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="70"/>
         <source>p. {page}</source>
         <translation>第 {page} 页</translation>
     </message>
@@ -4089,50 +4089,50 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="122"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="119"/>
         <source>&amp;Open file</source>
         <translation>打开文件(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="123"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="120"/>
         <source>Open the file with its usual application</source>
         <translation>用默认应用打开此文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="173"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="170"/>
         <source>No sources</source>
         <translation>没有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="180"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="177"/>
         <source>Page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="182"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="179"/>
         <source>Section: {heading}</source>
         <translation>章节：{heading}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="184"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="181"/>
         <source>Collection: {name}</source>
         <translation>文档集：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="203"/>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="217"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="200"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="214"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="204"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="201"/>
         <source>The file is no longer there:
 {path}</source>
         <translation>文件已不在原处：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="219"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="216"/>
         <source>Open this file with its usual application?
 {path}</source>
         <translation>用默认应用打开此文件吗？
@@ -4142,18 +4142,18 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>StarterListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="105"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="102"/>
         <source>Model</source>
         <extracomment>The role under which both results tables give a row&apos;s repo id, so the browser opens the repo whichever table is shown.</extracomment>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="105"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="103"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="105"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="104"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
@@ -4163,32 +4163,32 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="114"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="110"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="114"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="110"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="116"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="112"/>
         <source>Under 1 GB</source>
         <translation>1 GB 以下</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="117"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="113"/>
         <source>1–3 GB</source>
         <translation>1–3 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="118"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="114"/>
         <source>3–6 GB</source>
         <translation>3–6 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="119"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="115"/>
         <source>Over 6 GB</source>
         <translation>6 GB 以上</translation>
     </message>
@@ -4271,90 +4271,90 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>TrashDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="176"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="168"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="182"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="174"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>已删除的聊天将在 %n 天后永久移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="193"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="185"/>
         <source>Deleted chats</source>
         <translation>已删除的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="201"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="193"/>
         <source>The trash is empty.</source>
         <translation>回收站是空的。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="204"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="196"/>
         <source>Chats you delete wait here for %n days, so you can restore them.</source>
         <translation>
             <numerusform>删除的聊天会在这里保留 %n 天，期间可以恢复。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="219"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="220"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="212"/>
         <source>Put the selected chats back in the list</source>
         <translation>将所选聊天放回列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="222"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="345"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="351"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="214"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="337"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="343"/>
         <source>Delete forever</source>
         <translation>永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="223"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="215"/>
         <source>Delete the selected chats; this cannot be undone</source>
         <translation>删除所选聊天；此操作无法撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="225"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="217"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="227"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="219"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="301"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="293"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="302"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="294"/>
         <source>Delete “{title}” forever? This cannot be undone.</source>
         <translation>永久删除“{title}”？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="306"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="298"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="317"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="309"/>
         <source>Delete the one chat in the trash forever? This cannot be undone.</source>
         <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="320"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="312"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
@@ -4422,47 +4422,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_TrashDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="108"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="95"/>
         <source>Untitled</source>
         <extracomment>Chats stay in the trash this long before the store removes them for good.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="137"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="125"/>
         <source>Deleted today</source>
         <translation>今天删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="139"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="126"/>
         <source>Deleted yesterday</source>
         <translation>昨天删除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="141"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>%n 天前删除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="144"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="132"/>
         <source>removed for good today</source>
         <translation>今天永久移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="146"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="133"/>
         <source>removed for good tomorrow</source>
         <translation>明天永久移除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="148"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>%n 天后永久移除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="149"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="136"/>
         <source>{deleted} · {removal}</source>
         <translation>{deleted} · {removal}</translation>
     </message>

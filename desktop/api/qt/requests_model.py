@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QByteArray, QModelIndex, QObject, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, Qt
 
 from desktop.api.protocol import RequestRecord
-from desktop.qtkit.list_model import ModelIndex
 from desktop.qtkit.plain_text import plain_tooltip
 from desktop.qtkit.row_table_model import RowTableModel
 
@@ -42,47 +41,32 @@ class RequestTableModel(RowTableModel):
         RecordRole = Qt.ItemDataRole.UserRole + 1  # RequestRecord
 
     _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.RecordRole: QByteArray(b"record")}
+    _rows: list[RequestRow]  # made empty by the base
 
     TIME, CLIENT, REQUEST, MODEL, TOKENS_IN, TOKENS_OUT, SPEED, STATUS = range(8)
-    COLUMNS = 8
-    NUMBERS = (TOKENS_IN, TOKENS_OUT, SPEED)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[RequestRow] = []
-
-    def column_titles(self) -> tuple[str, ...]:
-        return (
-            self.tr("Time"),
-            self.tr("Client"),
-            self.tr("Request"),
-            self.tr("Model"),
-            self.tr("Tokens in"),
-            self.tr("Tokens out"),
-            self.tr("Tokens/s"),
-            self.tr("Status"),
-        )
+    COLUMN_TITLES = (
+        QT_TRANSLATE_NOOP("RequestTableModel", "Time"),
+        QT_TRANSLATE_NOOP("RequestTableModel", "Client"),
+        QT_TRANSLATE_NOOP("RequestTableModel", "Request"),
+        QT_TRANSLATE_NOOP("RequestTableModel", "Model"),
+        QT_TRANSLATE_NOOP("RequestTableModel", "Tokens in"),
+        QT_TRANSLATE_NOOP("RequestTableModel", "Tokens out"),
+        QT_TRANSLATE_NOOP("RequestTableModel", "Tokens/s"),
+        QT_TRANSLATE_NOOP("RequestTableModel", "Status"),
+    )
+    NUMBER_COLUMNS = (TOKENS_IN, TOKENS_OUT, SPEED)
 
     def status_text(self, record: RequestRecord) -> str:
         if 200 <= record.status < 300:
             return self.tr("{status} OK").format(status=record.status)
         return self.tr("{status} refused").format(status=record.status)
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self._row_at(index)
-        if row is None:
-            return None
-        record = row.record
-        if role == self.Roles.RecordRole:
-            return record
-        column = index.column()
+    def cell(self, row: RequestRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self.display(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.NUMBERS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and record.error:
-            return plain_tooltip(record.error)  # the server's words about a client's request
-        return None
+        if role == Qt.ItemDataRole.ToolTipRole and row.record.error:
+            return plain_tooltip(row.record.error)  # the server's words about a client's request
+        return super().cell(row, column, role)
 
     def display(self, row: RequestRow, column: int) -> str:
         """The text of one cell (client, path and model come from the request: plain text)."""
@@ -110,18 +94,12 @@ class RequestTableModel(RowTableModel):
     def add(self, record: RequestRecord, at: float | None = None) -> None:
         """Lists ``record`` at the top; the oldest row goes past :data:`MAX_ROWS`."""
         if len(self._rows) >= MAX_ROWS:
-            last = len(self._rows) - 1
-            self.beginRemoveRows(QModelIndex(), last, last)
-            del self._rows[last]
-            self.endRemoveRows()
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self._rows.insert(0, RequestRow(record, time.time() if at is None else at))
-        self.endInsertRows()
+            self._remove_rows(len(self._rows) - 1)
+        self._insert_rows(0, [RequestRow(record, time.time() if at is None else at)])
 
     def record(self, number: int) -> RequestRecord | None:
-        return self._rows[number].record if 0 <= number < len(self._rows) else None
+        row = self._row_or_none(number)
+        return row.record if row is not None else None
 
     def clear(self) -> None:
-        self.beginResetModel()
-        self._rows.clear()
-        self.endResetModel()
+        self._reset_rows(())

@@ -8,19 +8,16 @@ chunks and joins lazily so a delta costs O(len(delta)), not O(len(reply)).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import ClassVar
 
-from PySide6.QtCore import (
-    QModelIndex,
-    Qt,
-)
+from PySide6.QtCore import Qt
 
 from desktop.chat.reply import SourcesNote, SourcesState
 from desktop.core.conversation import ChatMessage, FinishReason, MessageSource, Role
-from desktop.qtkit.list_model import ModelIndex, RowListModel
+from desktop.qtkit.list_model import RoleValue, RowListModel
 
 __all__ = ["MessageListModel", "MessageRow", "SourcesNote", "SourcesState"]
 
@@ -114,10 +111,12 @@ class _Row:
             sources_note=row.sources_note,
         )
 
-    def thinking(self) -> str:
+    @property
+    def thinking(self) -> str:  # ThinkingRole
         return self.thinking_text.text()
 
-    def content(self) -> str:
+    @property
+    def content(self) -> str:  # ContentRole
         return self.body.text()
 
 
@@ -148,44 +147,11 @@ class MessageListModel(RowListModel):
         SourcesRole = Qt.ItemDataRole.UserRole + 20  # tuple[MessageSource, ...]: cited passages
         SourcesNoteRole = Qt.ItemDataRole.UserRole + 21  # SourcesNote | None
 
+    # Every role reads the _Row attribute its name says (ContentRole: content); the base's
+    # data() does the reading.
+    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {Qt.ItemDataRole.DisplayRole: "content"}
+
     _rows: list[_Row]  # made empty by the base
-
-    # -- QAbstractListModel ------------------------------------------------------------------
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self._row_at(index)
-        if row is None:
-            return None
-        roles = MessageListModel.Roles
-        if role in (Qt.ItemDataRole.DisplayRole, roles.ContentRole):
-            return row.content()
-        if role == roles.RoleRole:
-            return row.role
-        if role == roles.FinishReasonRole:
-            return row.finish_reason
-        if role == roles.StreamingRole:
-            return row.streaming
-        if role == roles.ExcludedRole:
-            return row.excluded
-        if role == roles.MetaRole:
-            return row.meta
-        if role == roles.MessageIdRole:
-            return row.message_id
-        if role == roles.SiblingIndexRole:
-            return row.sibling_index
-        if role == roles.SiblingCountRole:
-            return row.sibling_count
-        if role == roles.ThinkingRole:
-            return row.thinking()
-        if role == roles.ThinkingSecondsRole:
-            return row.thinking_seconds
-        if role == roles.ThinkingActiveRole:
-            return row.thinking_active
-        if role == roles.SourcesRole:
-            return row.sources
-        if role == roles.SourcesNoteRole:
-            return row.sources_note
-        return None
 
     # -- editing -----------------------------------------------------------------------------
 
@@ -204,16 +170,10 @@ class MessageListModel(RowListModel):
         :meth:`set_message_id` once the store has assigned one.
         """
         row_number = len(self._rows)
-        self.beginInsertRows(QModelIndex(), row_number, row_number)
-        self._rows.append(
-            _Row(
-                role=Role(role),
-                body=_GrowingText(content),
-                streaming=streaming,
-                message_id=message_id,
-            )
+        entry = _Row(
+            role=Role(role), body=_GrowingText(content), streaming=streaming, message_id=message_id
         )
-        self.endInsertRows()
+        self._insert_rows(row_number, [entry])
         return row_number
 
     def append_delta(self, row: int, text: str) -> None:
@@ -222,7 +182,7 @@ class MessageListModel(RowListModel):
             return
         entry = self._row(row)
         entry.body.append(text)
-        self._changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
+        self._row_data_changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
 
     def append_thinking_delta(self, row: int, text: str) -> None:
         """Append streamed thinking to ``row``; the first delta marks its thinking active."""
@@ -231,23 +191,23 @@ class MessageListModel(RowListModel):
         entry = self._row(row)
         entry.thinking_text.append(text)
         if entry.thinking_active:
-            self._changed(row, self.Roles.ThinkingRole)
+            self._row_data_changed(row, self.Roles.ThinkingRole)
         else:
             entry.thinking_active = True
-            self._changed(row, self.Roles.ThinkingRole, self.Roles.ThinkingActiveRole)
+            self._row_data_changed(row, self.Roles.ThinkingRole, self.Roles.ThinkingActiveRole)
 
     def set_thinking_finished(self, row: int, seconds: float | None) -> None:
         """The thinking of ``row`` ended after ``seconds`` (the answer starts now)."""
         entry = self._row(row)
         entry.thinking_active = False
         entry.thinking_seconds = seconds
-        self._changed(row, self.Roles.ThinkingActiveRole, self.Roles.ThinkingSecondsRole)
+        self._row_data_changed(row, self.Roles.ThinkingActiveRole, self.Roles.ThinkingSecondsRole)
 
     def set_content(self, row: int, content: str) -> None:
         """Replace the whole text of ``row`` (e.g. after an edit or a reload)."""
         entry = self._row(row)
         entry.body = _GrowingText(content)
-        self._changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
+        self._row_data_changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
 
     def set_finished(self, row: int, reason: FinishReason, meta: str = "") -> None:
         """Mark a reply as done streaming, with why it ended and an optional meta line."""
@@ -261,14 +221,14 @@ class MessageListModel(RowListModel):
         if meta:
             entry.meta = meta
             roles.append(self.Roles.MetaRole)
-        self._changed(row, *roles)
+        self._row_data_changed(row, *roles)
 
     def set_meta(self, row: int, meta: str) -> None:
         """Update the small line shown next to the author (model name, speed)."""
         entry = self._row(row)
         if entry.meta != meta:
             entry.meta = meta
-            self._changed(row, self.Roles.MetaRole)
+            self._row_data_changed(row, self.Roles.MetaRole)
 
     def set_excluded(self, rows: Iterable[int]) -> None:
         """Mark exactly ``rows`` as no longer sent to the model; all other rows are cleared.
@@ -280,7 +240,7 @@ class MessageListModel(RowListModel):
             excluded = row_number in wanted
             if entry.excluded != excluded:
                 entry.excluded = excluded
-                self._changed(row_number, self.Roles.ExcludedRole)
+                self._row_data_changed(row_number, self.Roles.ExcludedRole)
 
     def set_excluded_before(self, count: int) -> None:
         """Mark the first ``count`` rows as excluded (the usual shape of context truncation)."""
@@ -291,17 +251,12 @@ class MessageListModel(RowListModel):
         if row < 0:
             raise IndexError(row)
         last = len(self._rows) - 1
-        if row > last:
-            return
-        self.beginRemoveRows(QModelIndex(), row, last)
-        del self._rows[row:]
-        self.endRemoveRows()
+        if row <= last:
+            self._remove_rows(row, last)
 
     def set_messages(self, messages: Iterable[ChatMessage]) -> None:
         """Replace the whole conversation at once (one ``modelReset``), e.g. on switching chats."""
-        self.beginResetModel()
-        self._rows = [_Row(role=Role(m.role), body=_GrowingText(m.content)) for m in messages]
-        self.endResetModel()
+        self._reset_rows(_Row(role=Role(m.role), body=_GrowingText(m.content)) for m in messages)
 
     def set_rows(self, rows: Sequence[MessageRow]) -> None:
         """Replace the whole conversation with ``rows`` (one ``modelReset``).
@@ -309,10 +264,7 @@ class MessageListModel(RowListModel):
         Used when a conversation opens or a branch switch changes the path shown: the rows
         below the switch all change, so a reset is cheaper than diffing.
         """
-        new_rows = [_Row.from_message_row(r) for r in rows]  # validate before resetting
-        self.beginResetModel()
-        self._rows = new_rows
-        self.endResetModel()
+        self._reset_rows([_Row.from_message_row(r) for r in rows])  # validated before resetting
 
     def prepend_rows(self, rows: Sequence[MessageRow]) -> None:
         """Insert ``rows`` above the first row (earlier messages loaded while scrolling up).
@@ -320,19 +272,14 @@ class MessageListModel(RowListModel):
         An insert rather than a reset, so the view keeps the bubbles it has and the user's
         scroll position.
         """
-        if not rows:
-            return
-        new_rows = [_Row.from_message_row(r) for r in rows]
-        self.beginInsertRows(QModelIndex(), 0, len(new_rows) - 1)
-        self._rows[0:0] = new_rows
-        self.endInsertRows()
+        self._insert_rows(0, [_Row.from_message_row(r) for r in rows])
 
     def set_message_id(self, row: int, message_id: int | None) -> None:
         """Record the id the store gave ``row`` (rows are appended before they are stored)."""
         entry = self._row(row)
         if entry.message_id != message_id:
             entry.message_id = message_id
-            self._changed(row, self.Roles.MessageIdRole)
+            self._row_data_changed(row, self.Roles.MessageIdRole)
 
     def set_siblings(self, row: int, index: int, count: int) -> None:
         """Place ``row`` as version ``index`` (0-based) of ``count``; e.g. after a regenerate.
@@ -343,7 +290,7 @@ class MessageListModel(RowListModel):
         entry = self._row(row)
         if (entry.sibling_index, entry.sibling_count) != (index, count):
             entry.sibling_index, entry.sibling_count = index, count
-            self._changed(row, self.Roles.SiblingIndexRole, self.Roles.SiblingCountRole)
+            self._row_data_changed(row, self.Roles.SiblingIndexRole, self.Roles.SiblingCountRole)
 
     def set_sources(
         self, row: int, sources: Sequence[MessageSource], note: SourcesNote | None = None
@@ -353,7 +300,7 @@ class MessageListModel(RowListModel):
         sources = tuple(sources)
         if (entry.sources, entry.sources_note) != (sources, note):
             entry.sources, entry.sources_note = sources, note
-            self._changed(row, self.Roles.SourcesRole, self.Roles.SourcesNoteRole)
+            self._row_data_changed(row, self.Roles.SourcesRole, self.Roles.SourcesNoteRole)
 
     def clear(self) -> None:
         """Remove every message."""
@@ -369,7 +316,7 @@ class MessageListModel(RowListModel):
         empty placeholder appended just before generating).
         """
         return tuple(
-            ChatMessage(role=entry.role, content=entry.content())
+            ChatMessage(role=entry.role, content=entry.content)
             for entry in self._rows
             if include_streaming or not entry.streaming
         )
@@ -380,14 +327,14 @@ class MessageListModel(RowListModel):
         return MessageRow(
             message_id=entry.message_id,
             role=entry.role,
-            content=entry.content(),
+            content=entry.content,
             finish_reason=entry.finish_reason,
             meta=entry.meta,
             sibling_index=entry.sibling_index,
             sibling_count=entry.sibling_count,
             excluded=entry.excluded,
             streaming=entry.streaming,
-            thinking=entry.thinking(),
+            thinking=entry.thinking,
             thinking_seconds=entry.thinking_seconds,
             sources=entry.sources,
             sources_note=entry.sources_note,
@@ -401,25 +348,15 @@ class MessageListModel(RowListModel):
         """
         if message_id is None:
             return None  # unstored rows have no identity to look up
-        for row_number in range(len(self._rows) - 1, -1, -1):
-            if self._rows[row_number].message_id == message_id:
-                return row_number
-        return None
+        found = self._find_row(lambda entry: entry.message_id == message_id, newest_first=True)
+        return found if found >= 0 else None
 
     def last_row_of_role(self, role: Role) -> int | None:
         """Row of the newest message written by ``role``, or ``None``."""
-        for row_number in range(len(self._rows) - 1, -1, -1):
-            if self._rows[row_number].role == role:
-                return row_number
-        return None
+        found = self._find_row(lambda entry: entry.role == role, newest_first=True)
+        return found if found >= 0 else None
 
     # -- helpers -----------------------------------------------------------------------------
 
     def _row(self, row: int) -> _Row:
-        if not 0 <= row < len(self._rows):
-            raise IndexError(f"no message at row {row}")
-        return self._rows[row]
-
-    def _changed(self, row: int, *roles: int) -> None:
-        index = self.index(row, 0)
-        self.dataChanged.emit(index, index, [int(r) for r in roles])
+        return self._row_or_raise(row, "message")

@@ -9,7 +9,7 @@ composer's chips and the chat session all share this one object, so they always 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,7 +17,7 @@ from PySide6.QtCore import QByteArray, QObject, Qt, QThread, Signal, Slot
 
 from desktop.documents.qt.workers import IndexJob, IndexWorker, RetrievalWorker, SharedEmbedder
 from desktop.engine.probe import PROBE_CACHE_FILE
-from desktop.qtkit.list_model import ModelIndex, RowListModel
+from desktop.qtkit.list_model import RoleValue, RowListModel, whole_row
 from desktop.qtkit.threads import finish_thread
 
 if TYPE_CHECKING:
@@ -40,25 +40,15 @@ class CollectionListModel(RowListModel):
         InfoRole = Qt.ItemDataRole.UserRole + 2  # CollectionInfo
 
     _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"collectionId")}
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        info: CollectionInfo | None = self._row_at(index)
-        if info is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return info.name
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(info.sources)
-        if role == self.Roles.IdRole:
-            return info.id
-        if role == self.Roles.InfoRole:
-            return info
-        return None
+    # IdRole reads CollectionInfo.id.
+    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
+        Qt.ItemDataRole.DisplayRole: "name",
+        Qt.ItemDataRole.ToolTipRole: lambda info: "\n".join(info.sources),
+        Roles.InfoRole: whole_row,
+    }
 
     def set_collections(self, collections: Sequence[CollectionInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(collections)
-        self.endResetModel()
+        self._reset_rows(collections)
 
     def collections(self) -> list[CollectionInfo]:
         return list(self._rows)
@@ -81,19 +71,16 @@ class FileListModel(RowListModel):
         super().__init__(parent)
         self.collection_id: int | None = None
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        file: IndexedFile | None = self._row_at(index)
-        if file is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.describe(file)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return file.path if file.problem is None else f"{file.path}\n{file.detail}"
-        if role == self.Roles.ProblemRole:
-            return file.problem
-        if role == self.Roles.FileRole:
-            return file
-        return None
+    # ProblemRole reads IndexedFile.problem.
+    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
+        Qt.ItemDataRole.ToolTipRole: lambda file: (
+            file.path if file.problem is None else f"{file.path}\n{file.detail}"
+        ),
+        Roles.FileRole: whole_row,
+    }
+
+    def cell(self, row: IndexedFile, column: int, role: int) -> Any:
+        return self.describe(row) if role == Qt.ItemDataRole.DisplayRole else None
 
     def describe(self, file: IndexedFile) -> str:
         """'notes.md · 12 passages' or 'scan.pdf · Unreadable: holds no text (…)'."""

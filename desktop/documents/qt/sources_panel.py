@@ -9,9 +9,9 @@ Everything shown is the user's file content and is escaped; nothing in it is a l
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QColor, QDesktopServices, QPalette
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversation import MessageSource, source_place
-from desktop.qtkit.list_model import ModelIndex, RowListModel
+from desktop.qtkit.list_model import RoleValue, RowListModel, whole_row
 from desktop.qtkit.plain_text import plain_message_box
 
 __all__ = ["SourceListModel", "SourcesPanel", "highlighted_html"]
@@ -60,26 +60,23 @@ class SourceListModel(RowListModel):
     class Roles:
         SourceRole = Qt.ItemDataRole.UserRole + 1  # MessageSource
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        source: MessageSource | None = self._row_at(index)
-        if source is None:
-            return None
+    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
+        Qt.ItemDataRole.ToolTipRole: "file",
+        Roles.SourceRole: whole_row,
+    }
+
+    def cell(self, row: MessageSource, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             page = self.tr("p. {page}")
-            return f"[{source.number}] {source_place(source, page)}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return source.file
-        if role == self.Roles.SourceRole:
-            return source
+            return f"[{row.number}] {source_place(row, page)}"
         return None
 
     def set_sources(self, sources: Sequence[MessageSource]) -> None:
-        self.beginResetModel()
-        self._rows = sorted(sources, key=lambda s: s.number)
-        self.endResetModel()
+        self._reset_rows(sorted(sources, key=lambda s: s.number))
 
     def row_of(self, number: int) -> int | None:
-        return next((i for i, s in enumerate(self._rows) if s.number == number), None)
+        found = self._find_row(lambda source: source.number == number)
+        return found if found >= 0 else None
 
 
 class SourcesPanel(QWidget):

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import IntEnum
 from typing import Any, ClassVar, Final
 
 from PySide6.QtCore import QByteArray, QModelIndex, QObject, Qt, Signal
 
 from desktop.core.conversation import ConversationSummary
-from desktop.qtkit.list_model import ModelIndex, RowListModel
+from desktop.qtkit.list_model import ModelIndex, RoleValue, RowListModel
 
 __all__ = ["CONVERSATION_PAGE_SIZE", "ConversationListModel", "PageFetcher"]
 
@@ -67,6 +67,11 @@ class ConversationListModel(RowListModel):
         ModelFileRole = Qt.ItemDataRole.UserRole + 5  # str, may be empty
 
     _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"conversationId")}
+    # The other roles read the summary attribute their names say (IdRole: id).
+    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = dict.fromkeys(
+        (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole),
+        "title",
+    )
 
     _rows: list[ConversationSummary]  # made empty by the base
 
@@ -80,39 +85,15 @@ class ConversationListModel(RowListModel):
 
     # -- QAbstractListModel ------------------------------------------------------------------
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        summary = self._row_at(index)
-        if summary is None:
-            return None
-        roles = ConversationListModel.Roles
-        if role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.EditRole,
-            Qt.ItemDataRole.ToolTipRole,
-            roles.TitleRole,
-        ):
-            return summary.title
-        if role == roles.IdRole:
-            return summary.id
-        if role == roles.PinnedRole:
-            return summary.pinned
-        if role == roles.UpdatedAtRole:
-            return summary.updated_at
-        if role == roles.ModelFileRole:
-            return summary.model_file
-        return None
-
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Turn an edited title into a ``title_edit_requested``; the model stays as it is.
 
         Returns False because nothing changed here: the caller upserts the saved summary.
         """
-        if role != Qt.ItemDataRole.EditRole or not index.isValid():
-            return False
-        if not 0 <= index.row() < len(self._rows):
+        summary = self._row_at(index)
+        if role != Qt.ItemDataRole.EditRole or summary is None:
             return False
         title = str(value).strip() if value is not None else ""
-        summary = self._rows[index.row()]
         if title and title != summary.title:
             self.title_edit_requested.emit(summary.id, title)
         return False
@@ -165,10 +146,11 @@ class ConversationListModel(RowListModel):
 
     def _reset(self, summaries: Sequence[ConversationSummary]) -> None:
         by_id = {s.id: s for s in summaries if s.deleted_at is None}
-        self.beginResetModel()
-        self._rows = sorted(by_id.values(), key=_sort_key)
+        self._reset_rows(sorted(by_id.values(), key=_sort_key))
+
+    def _rows_changed(self) -> None:
+        """Row numbers moved: :meth:`row_of` rebuilds its index on its next call."""
         self._row_by_id = None
-        self.endResetModel()
 
     def upsert(self, summary: ConversationSummary) -> None:
         """Insert ``summary`` or update its row in place, moving the row if its place changed.
@@ -183,27 +165,21 @@ class ConversationListModel(RowListModel):
         # bisect over the whole (sorted) list, then correct for the old copy of this row.
         place = bisect.bisect_left(self._rows, _sort_key(summary), key=_sort_key)
         if row is None:
-            self.beginInsertRows(QModelIndex(), place, place)
-            self._rows.insert(place, summary)
-            self._row_by_id = None
-            self.endInsertRows()
+            self._insert_rows(place, [summary])
             return
         if place > row:
             place -= 1
         if place == row:
             if self._rows[row] != summary:
-                self._rows[row] = summary
-                index = self.index(row, 0)
-                self.dataChanged.emit(index, index)
+                self._replace_row(row, summary)
             return
         destination = place if place < row else place + 1
         self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), destination)
         del self._rows[row]
         self._rows.insert(place, summary)
-        self._row_by_id = None
+        self._rows_changed()
         self.endMoveRows()
-        index = self.index(place, 0)
-        self.dataChanged.emit(index, index)
+        self._row_data_changed(place)
 
     def _merge(self, page: Sequence[ConversationSummary]) -> None:
         """Add a fetched page: one ``rowsInserted`` at the end when it all sorts after the
@@ -221,21 +197,13 @@ class ConversationListModel(RowListModel):
             for summary in fresh:
                 self.upsert(summary)
             return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-        self._rows.extend(fresh)
-        self._row_by_id = None
-        self.endInsertRows()
+        self._insert_rows(len(self._rows), fresh)
 
     def remove(self, conversation_id: int) -> None:
         """Drop the row of ``conversation_id``; nothing happens if it is not listed."""
         row = self.row_of(conversation_id)
-        if row is None:
-            return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._rows[row]
-        self._row_by_id = None
-        self.endRemoveRows()
+        if row is not None:
+            self._remove_rows(row)
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -247,6 +215,4 @@ class ConversationListModel(RowListModel):
 
     def summary(self, row: int) -> ConversationSummary:
         """The summary shown in ``row``; IndexError outside the list."""
-        if not 0 <= row < len(self._rows):
-            raise IndexError(f"no conversation at row {row}")
-        return self._rows[row]
+        return self._row_or_raise(row, "conversation")

@@ -9,14 +9,14 @@ it is drawn as plain text, and the HTML form escapes everything but the ``<b>`` 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import ClassVar
 
 from PySide6.QtCore import Qt
 
-from desktop.qtkit.list_model import ModelIndex, RowListModel
+from desktop.qtkit.list_model import RoleValue, RowListModel
 from desktop.store.conversations import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
 
 __all__ = ["SearchResultsModel", "parse_snippet", "snippet_html"]
@@ -71,10 +71,10 @@ def _strip_marks(text: str) -> str:
 @dataclass(frozen=True, slots=True)
 class _HitRow:
     hit: SearchHit
-    title: str
-    plain: str
-    ranges: tuple[tuple[int, int], ...]
-    html: str
+    title: str  # TitleRole, ToolTipRole
+    plain: str  # DisplayRole
+    match_ranges: tuple[tuple[int, int], ...]
+    snippet_html: str
 
 
 class SearchResultsModel(RowListModel):
@@ -94,30 +94,16 @@ class SearchResultsModel(RowListModel):
         MatchRangesRole = Qt.ItemDataRole.UserRole + 5  # tuple of (start, length) in display
         RankRole = Qt.ItemDataRole.UserRole + 6  # float, as the store gave it
 
-    _rows: list[_HitRow]  # made empty by the base
+    # The other roles read the _HitRow attribute their names say (SnippetHtmlRole: snippet_html).
+    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
+        Qt.ItemDataRole.DisplayRole: "plain",
+        Qt.ItemDataRole.ToolTipRole: "title",
+        Roles.ConversationIdRole: "hit.conversation_id",
+        Roles.MessageIdRole: "hit.message_id",
+        Roles.RankRole: "hit.rank",
+    }
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self._row_at(index)
-        if row is None:
-            return None
-        roles = SearchResultsModel.Roles
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.plain
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.title
-        if role == roles.ConversationIdRole:
-            return row.hit.conversation_id
-        if role == roles.MessageIdRole:
-            return row.hit.message_id
-        if role == roles.TitleRole:
-            return row.title
-        if role == roles.SnippetHtmlRole:
-            return row.html
-        if role == roles.MatchRangesRole:
-            return row.ranges
-        if role == roles.RankRole:
-            return row.hit.rank
-        return None
+    _rows: list[_HitRow]  # made empty by the base
 
     def set_hits(self, hits: Sequence[SearchHit]) -> None:
         """Replace the results (one ``modelReset``)."""
@@ -133,19 +119,15 @@ class SearchResultsModel(RowListModel):
                     hit=hit,
                     title=_strip_marks(hit.title),
                     plain=plain,
-                    ranges=ranges,
-                    html=snippet_html(snippet),
+                    match_ranges=ranges,
+                    snippet_html=snippet_html(snippet),
                 )
             )
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+        self._reset_rows(rows)
 
     def clear(self) -> None:
         self.set_hits(())
 
     def hit(self, row: int) -> SearchHit:
         """The hit shown in ``row``; IndexError outside the list."""
-        if not 0 <= row < len(self._rows):
-            raise IndexError(f"no search hit at row {row}")
-        return self._rows[row].hit
+        return self._row_or_raise(row, "search hit").hit

@@ -8,9 +8,9 @@ which tests replace so nothing blocks on a message box.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import IntEnum
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from PySide6.QtCore import (
     QByteArray,
@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.conversation import ConversationSummary
 from desktop.history.qt.list_delegates import TwoLineDelegate, begin_row, setup_list_view
-from desktop.qtkit.list_model import ModelIndex, RowListModel
+from desktop.qtkit.list_model import ModelIndex, RoleValue, RowListModel
 
 __all__ = ["RETENTION_DAYS", "TrashDialog", "TrashListModel"]
 
@@ -60,33 +60,20 @@ class TrashListModel(RowListModel):
         DeletedAtRole = Qt.ItemDataRole.UserRole + 3  # float, unix seconds
 
     _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"conversationId")}
+    # The other roles read the summary attribute their names say (DeletedAtRole: deleted_at).
+    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = dict.fromkeys(
+        (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole), "title"
+    )
 
     _rows: list[ConversationSummary]  # made empty by the base
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        summary = self._row_at(index)
-        if summary is None:
-            return None
-        roles = TrashListModel.Roles
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, roles.TitleRole):
-            return summary.title
-        if role == roles.IdRole:
-            return summary.id
-        if role == roles.DeletedAtRole:
-            return summary.deleted_at
-        return None
 
     def set_items(self, summaries: Sequence[ConversationSummary]) -> None:
         """Replace the contents (one ``modelReset``); a summary without ``deleted_at`` is
         treated as deleted just now rather than dropped, so nothing silently disappears."""
-        self.beginResetModel()
-        self._rows = sorted(summaries, key=lambda s: (-(s.deleted_at or float("inf")), -s.id))
-        self.endResetModel()
+        self._reset_rows(sorted(summaries, key=lambda s: (-(s.deleted_at or float("inf")), -s.id)))
 
     def summary(self, row: int) -> ConversationSummary:
-        if not 0 <= row < len(self._rows):
-            raise IndexError(f"no trashed conversation at row {row}")
-        return self._rows[row]
+        return self._row_or_raise(row, "trashed conversation")
 
 
 class _TrashDelegate(TwoLineDelegate):
@@ -133,20 +120,25 @@ class _TrashDelegate(TwoLineDelegate):
         today = today or QDate.currentDate()
         day = today if deleted_at is None else QDateTime.fromSecsSinceEpoch(int(deleted_at)).date()
         ago = max(0, day.daysTo(today))
-        if ago == 0:
-            deleted = self.tr("Deleted today")
-        elif ago == 1:
-            deleted = self.tr("Deleted yesterday")
-        else:
-            deleted = self.tr("Deleted %n days ago", "", ago)
+        deleted = _by_days(
+            ago,
+            self.tr("Deleted today"),
+            self.tr("Deleted yesterday"),
+            self.tr("Deleted %n days ago", "", ago),
+        )
         left = max(0, self._retention_days - ago)
-        if left == 0:
-            removal = self.tr("removed for good today")
-        elif left == 1:
-            removal = self.tr("removed for good tomorrow")
-        else:
-            removal = self.tr("removed for good in %n days", "", left)
+        removal = _by_days(
+            left,
+            self.tr("removed for good today"),
+            self.tr("removed for good tomorrow"),
+            self.tr("removed for good in %n days", "", left),
+        )
         return self.tr("{deleted} · {removal}").format(deleted=deleted, removal=removal)
+
+
+def _by_days(days: int, none: str, one: str, many: str) -> str:
+    """The wording for a distance of ``days`` (0: today, 1: a day off, more: ``many``)."""
+    return none if days == 0 else one if days == 1 else many
 
 
 class TrashDialog(QDialog):

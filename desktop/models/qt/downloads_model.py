@@ -12,13 +12,22 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import IntEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QByteArray, QLocale, QModelIndex, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QByteArray,
+    QLocale,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 
 from desktop.models.qt.download_worker import (
     DownloadFile,
@@ -27,7 +36,7 @@ from desktop.models.qt.download_worker import (
     DownloadWorker,
 )
 from desktop.models.transfer import RetryCause
-from desktop.qtkit.list_model import ModelIndex
+from desktop.qtkit.list_model import RoleValue
 from desktop.qtkit.row_table_model import RowTableModel
 
 __all__ = ["DownloadListModel", "DownloadQueue", "DownloadRow", "format_size"]
@@ -63,6 +72,11 @@ class DownloadRow:
     data_at: float = 0.0  # DOWNLOADING: the model's clock when bytes last arrived (0: unknown)
 
 
+def _fraction(row: DownloadRow) -> float:
+    """How much of ``row`` is done, 0 while its size is unknown (above 1 if it overshot)."""
+    return row.done / row.total if row.total > 0 else 0.0
+
+
 STALL_SHOWN_AFTER_S = 5.0
 """A download with no new bytes for this long says it is stalled (with the bytes on disk), long
 before the transfer's own stall timeout ends the attempt."""
@@ -87,68 +101,67 @@ class DownloadListModel(RowTableModel):
 
     _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"downloadId")}
 
+    # The other roles read the DownloadRow attribute their names say (DoneRole: done).
+    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
+        Roles.FractionRole: lambda row: min(1.0, _fraction(row)),
+        Qt.ItemDataRole.ToolTipRole: lambda row: row.reason or row.title,
+    }
+
     TITLE, PROGRESS, BYTES, SPEED, TIME_LEFT, STATE = range(6)
-    COLUMNS = 6
+    COLUMN_TITLES = (
+        QT_TRANSLATE_NOOP("DownloadListModel", "Model"),
+        QT_TRANSLATE_NOOP("DownloadListModel", "Progress"),
+        QT_TRANSLATE_NOOP("DownloadListModel", "Size"),
+        QT_TRANSLATE_NOOP("DownloadListModel", "Speed"),
+        QT_TRANSLATE_NOOP("DownloadListModel", "Time left"),
+        QT_TRANSLATE_NOOP("DownloadListModel", "State"),
+    )
 
     _rows: list[DownloadRow]  # made empty by the base
     clock: Callable[[], float] = staticmethod(time.monotonic)
     """What stall and retry times are measured with (tests set their own)."""
 
-    # -- the table shape --
+    STATE_TEXTS: ClassVar[Mapping[str, str]] = {
+        DownloadState.QUEUED: QT_TRANSLATE_NOOP("DownloadListModel", "Waiting"),
+        DownloadState.DOWNLOADING: QT_TRANSLATE_NOOP("DownloadListModel", "Downloading"),
+        DownloadState.STALLED: QT_TRANSLATE_NOOP("DownloadListModel", "Stalled, retrying"),
+        DownloadState.RETRYING: QT_TRANSLATE_NOOP("DownloadListModel", "Retrying"),
+        DownloadState.VERIFYING: QT_TRANSLATE_NOOP("DownloadListModel", "Verifying"),
+        DownloadState.PAUSED: QT_TRANSLATE_NOOP("DownloadListModel", "Paused"),
+        DownloadState.FINISHED: QT_TRANSLATE_NOOP("DownloadListModel", "Done, verified"),
+        DownloadState.FAILED: QT_TRANSLATE_NOOP("DownloadListModel", "Failed"),
+        DownloadState.CANCELLED: QT_TRANSLATE_NOOP("DownloadListModel", "Cancelled"),
+    }
+    """What the state column says for each DownloadState value (translated when shown)."""
 
-    def column_titles(self) -> tuple[str, ...]:
-        return (
-            self.tr("Model"),
-            self.tr("Progress"),
-            self.tr("Size"),
-            self.tr("Speed"),
-            self.tr("Time left"),
-            self.tr("State"),
-        )
+    CAUSE_TEXTS: ClassVar[Mapping[str, str]] = {
+        RetryCause.NO_DATA: QT_TRANSLATE_NOOP("DownloadListModel", "no data"),
+        RetryCause.CONNECTION_LOST: QT_TRANSLATE_NOOP("DownloadListModel", "connection lost"),
+        RetryCause.ENDED_EARLY: QT_TRANSLATE_NOOP("DownloadListModel", "connection ended early"),
+        RetryCause.NO_RECONNECT: QT_TRANSLATE_NOOP("DownloadListModel", "could not reconnect"),
+        RetryCause.WRONG_RANGE: QT_TRANSLATE_NOOP("DownloadListModel", "wrong range"),
+    }
+    """Why the last attempt failed, for each transfer.RetryCause (translated when shown)."""
 
     def state_text(self, state: str) -> str:
-        return {
-            DownloadState.QUEUED: self.tr("Waiting"),
-            DownloadState.DOWNLOADING: self.tr("Downloading"),
-            DownloadState.STALLED: self.tr("Stalled, retrying"),
-            DownloadState.RETRYING: self.tr("Retrying"),
-            DownloadState.VERIFYING: self.tr("Verifying"),
-            DownloadState.PAUSED: self.tr("Paused"),
-            DownloadState.FINISHED: self.tr("Done, verified"),
-            DownloadState.FAILED: self.tr("Failed"),
-            DownloadState.CANCELLED: self.tr("Cancelled"),
-        }.get(state, state)  # type: ignore[call-overload]
+        return self.label(self.STATE_TEXTS, state)
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self._row_at(index)
-        if row is None:
-            return None
-        fraction = row.done / row.total if row.total > 0 else 0.0
-        roles = self.Roles
-        if role == roles.IdRole:
-            return row.id
-        if role == roles.StateRole:
-            return row.state
-        if role == roles.FractionRole:
-            return min(1.0, fraction)
-        if role == roles.DoneRole:
-            return row.done
-        if role == roles.TotalRole:
-            return row.total
-        if role == roles.SpeedRole:
-            return row.speed
-        if role == roles.ReasonRole:
-            return row.reason
-        if role == roles.PathRole:
-            return row.path
-        column = index.column()
+    def cause_text(self, cause: str) -> str:
+        return self.label(self.CAUSE_TEXTS, cause)  # "HTTP 500" and the like as they are
+
+    def label(self, texts: Mapping[str, str], key: str) -> str:
+        """``texts[key]`` translated, or ``key`` itself where ``texts`` has no words for it."""
+        text = texts.get(key)
+        return key if text is None else self.tr(text)
+
+    def cell(self, row: DownloadRow, column: int, role: int) -> Any:
         active = row.state in (DownloadState.DOWNLOADING, DownloadState.STALLED)
         active = active and not self.stalled_for(row)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.TITLE:
                 return row.title
             if column == self.PROGRESS:
-                return f"{int(fraction * 100)}%"
+                return f"{int(_fraction(row) * 100)}%"
             if column == self.BYTES:
                 return self.tr("{done} of {total}").format(
                     done=format_size(row.done), total=format_size(row.total)
@@ -163,10 +176,6 @@ class DownloadListModel(RowTableModel):
                 return ""
             if column == self.STATE:
                 return self.trouble_text(row) or self.state_text(row.state)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if row.reason:
-                return row.reason
-            return row.title
         return None
 
     def stalled_for(self, row: DownloadRow) -> int:
@@ -196,61 +205,40 @@ class DownloadListModel(RowTableModel):
             attempts=row.attempts,
         )
 
-    def cause_text(self, cause: str) -> str:
-        return {
-            RetryCause.NO_DATA: self.tr("no data"),
-            RetryCause.CONNECTION_LOST: self.tr("connection lost"),
-            RetryCause.ENDED_EARLY: self.tr("connection ended early"),
-            RetryCause.NO_RECONNECT: self.tr("could not reconnect"),
-            RetryCause.WRONG_RANGE: self.tr("wrong range"),
-        }.get(cause, cause)  # "HTTP 500" and the like as they are
-
     def refresh(self, download_id: str) -> None:
         """Says the row changed (its times are read from the clock when shown)."""
         number = self.row_of(download_id)
         if number >= 0:
-            self.dataChanged.emit(self.index(number, 0), self.index(number, self.COLUMNS - 1))
+            self._row_data_changed(number)
 
     # -- changes (GUI thread only) --
 
     def row_of(self, download_id: str) -> int:
-        for number, row in enumerate(self._rows):
-            if row.id == download_id:
-                return number
-        return -1
+        return self._find_row(lambda row: row.id == download_id)
 
     def rows(self) -> tuple[DownloadRow, ...]:
         return tuple(self._rows)
 
     def row(self, download_id: str) -> DownloadRow | None:
-        number = self.row_of(download_id)
-        return self._rows[number] if number >= 0 else None
+        return self._row_or_none(self.row_of(download_id))
 
     def add(self, row: DownloadRow) -> None:
         """Adds a download, or starts an ended one over in place (a second request)."""
         number = self.row_of(row.id)
         if number >= 0:
-            self._replace(number, row)
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
-        self._rows.append(row)
-        self.endInsertRows()
+            self._replace_row(number, row)
+        else:
+            self._insert_rows(len(self._rows), [row])
 
     def update(self, download_id: str, **changes: Any) -> None:
         number = self.row_of(download_id)
         if number >= 0:
-            self._replace(number, replace(self._rows[number], **changes))
+            self._replace_row(number, replace(self._rows[number], **changes))
 
     def remove(self, download_id: str) -> None:
         number = self.row_of(download_id)
         if number >= 0:
-            self.beginRemoveRows(QModelIndex(), number, number)
-            del self._rows[number]
-            self.endRemoveRows()
-
-    def _replace(self, number: int, row: DownloadRow) -> None:
-        self._rows[number] = row
-        self.dataChanged.emit(self.index(number, 0), self.index(number, self.COLUMNS - 1))
+            self._remove_rows(number)
 
 
 class DownloadQueue(QObject):

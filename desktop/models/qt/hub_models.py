@@ -8,13 +8,13 @@ fetches and sets the rows, so the tables can be tested without a network or a vi
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QFont
 
 from desktop import resources_dir
@@ -22,7 +22,7 @@ from desktop.models.catalog import Fit
 from desktop.models.hub import HubModel, RemoteGguf, RepoFiles
 from desktop.models.qt.downloads_model import format_size
 from desktop.models.qt.library_view import fit_colour, fit_text
-from desktop.qtkit.list_model import ModelIndex
+from desktop.qtkit.list_model import ModelIndex, RoleValue
 from desktop.qtkit.plain_text import plain_tooltip
 from desktop.qtkit.row_table_model import RowTableModel
 
@@ -76,12 +76,10 @@ class ItemTableModel(RowTableModel):
     """A table of items set all at once (search answers, file lists)."""
 
     def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self._reset_rows(rows)
 
     def item(self, row: int) -> Any:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self._row_or_none(row)
 
 
 #: The role under which both results tables give a row's repo id, so the browser opens the repo
@@ -99,17 +97,15 @@ class StarterListModel(ItemTableModel):
     class Roles(IntEnum):
         RepoIdRole = REPO_ID_ROLE  # str
 
-    COLUMNS = 4
+    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {Qt.ItemDataRole.ToolTipRole: "why"}
+    COLUMN_TITLES = (
+        QT_TRANSLATE_NOOP("StarterListModel", "Model"),
+        QT_TRANSLATE_NOOP("StarterListModel", "Kind"),
+        QT_TRANSLATE_NOOP("StarterListModel", "Size"),
+        QT_TRANSLATE_NOOP("StarterListModel", "Why"),
+    )
 
-    def column_titles(self) -> tuple[str, ...]:
-        return (self.tr("Model"), self.tr("Kind"), self.tr("Size"), self.tr("Why"))
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row: StarterModel | None = self._row_at(index)
-        if row is None:
-            return None
-        if role == self.Roles.RepoIdRole:
-            return row.repo_id
+    def cell(self, row: StarterModel, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             kinds = {"chat": self.tr("Chat"), "reasoning": self.tr("Reasoning")}
             sizes = {
@@ -123,10 +119,8 @@ class StarterListModel(ItemTableModel):
                 kinds.get(row.kind, row.kind),
                 sizes.get(row.size_class, row.size_class),
                 row.why,
-            )[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.why
-        return None
+            )[column]
+        return super().cell(row, column, role)
 
 
 class HubResultsModel(ItemTableModel):
@@ -141,37 +135,30 @@ class HubResultsModel(ItemTableModel):
         DownloadsRole = Qt.ItemDataRole.UserRole + 2  # int
         LikesRole = Qt.ItemDataRole.UserRole + 3  # int
 
-    COLUMNS = 5
+    COLUMN_TITLES = (
+        QT_TRANSLATE_NOOP("HubResultsModel", "Model"),
+        QT_TRANSLATE_NOOP("HubResultsModel", "Downloads"),
+        QT_TRANSLATE_NOOP("HubResultsModel", "Likes"),
+        QT_TRANSLATE_NOOP("HubResultsModel", "Updated"),
+        QT_TRANSLATE_NOOP("HubResultsModel", "License"),
+    )
+    NUMBER_COLUMNS = (1, 2)
 
-    def column_titles(self) -> tuple[str, ...]:
-        return (
-            self.tr("Model"),
-            self.tr("Downloads"),
-            self.tr("Likes"),
-            self.tr("Updated"),
-            self.tr("License"),
-        )
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row: HubModel | None = self._row_at(index)
-        if row is None:
-            return None
-        roles = self.Roles
-        if role == roles.RepoIdRole:
-            return row.repo_id
-        if role == roles.DownloadsRole:
-            return row.downloads
-        if role == roles.LikesRole:
-            return row.likes
+    def cell(self, row: HubModel, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             updated = row.last_modified.date().isoformat() if row.last_modified else ""
             name = row.repo_id + (self.tr(" (gated)") if row.gated else "")
             return (name, f"{row.downloads:,}", f"{row.likes:,}", updated, row.license or "")[
-                index.column()
+                column
             ]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (1, 2):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return super().cell(row, column, role)
+
+
+def _bold() -> QFont:
+    """The font of the recommended file's row."""
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,16 +185,24 @@ class RepoFilesModel(ItemTableModel):
         RecommendedRole = Qt.ItemDataRole.UserRole + 4  # bool
         SizeRole = Qt.ItemDataRole.UserRole + 5  # int bytes, all parts
 
-    COLUMNS = 5
-
-    def column_titles(self) -> tuple[str, ...]:
-        return (
-            self.tr("Quantization"),
-            self.tr("File"),
-            self.tr("Size"),
-            self.tr("Memory"),
-            self.tr("Note"),
-        )
+    # RecommendedRole reads FileRow.recommended; the rest, and what every column answers alike:
+    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
+        Roles.NameRole: "file.name",
+        Roles.QuantRole: lambda row: row.file.quant or "",
+        Roles.FitRole: "fit.value",
+        Roles.SizeRole: "file.size",
+        Qt.ItemDataRole.FontRole: lambda row: _bold() if row.recommended else None,
+        Qt.ItemDataRole.ToolTipRole: lambda row: plain_tooltip(
+            "\n".join(p.path for p in row.file.parts)
+        ),
+    }
+    COLUMN_TITLES = (
+        QT_TRANSLATE_NOOP("RepoFilesModel", "Quantization"),
+        QT_TRANSLATE_NOOP("RepoFilesModel", "File"),
+        QT_TRANSLATE_NOOP("RepoFilesModel", "Size"),
+        QT_TRANSLATE_NOOP("RepoFilesModel", "Memory"),
+        QT_TRANSLATE_NOOP("RepoFilesModel", "Note"),
+    )
 
     def set_files(
         self, files: RepoFiles, fit: Callable[[RemoteGguf], Fit], recommended: RemoteGguf | None
@@ -216,34 +211,13 @@ class RepoFilesModel(ItemTableModel):
         self.set_rows(rows)
 
     def row_of(self, name: str) -> int:
-        for number, row in enumerate(self._rows):
-            if row.file.name == name:
-                return number
-        return -1
+        return self._find_row(lambda row: row.file.name == name)
 
     def recommended_row(self) -> int:
-        for number, row in enumerate(self._rows):
-            if row.recommended:
-                return number
-        return -1
+        return self._find_row(lambda row: row.recommended)
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row: FileRow | None = self._row_at(index)
-        if row is None:
-            return None
-        roles = self.Roles
+    def cell(self, row: FileRow, column: int, role: int) -> Any:
         f = row.file
-        if role == roles.NameRole:
-            return f.name
-        if role == roles.QuantRole:
-            return f.quant or ""
-        if role == roles.FitRole:
-            return row.fit.value
-        if role == roles.RecommendedRole:
-            return row.recommended
-        if role == roles.SizeRole:
-            return f.size
-        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return f.quant or self.tr("other")
@@ -263,13 +237,7 @@ class RepoFilesModel(ItemTableModel):
             return ", ".join(notes)
         if role == Qt.ItemDataRole.ForegroundRole and column == 3:
             return fit_colour(row.fit)
-        if role == Qt.ItemDataRole.FontRole and row.recommended:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip("\n".join(p.path for p in f.parts))
-        return None
+        return super().cell(row, column, role)
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         flags = super().flags(index)

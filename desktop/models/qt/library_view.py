@@ -9,13 +9,14 @@ unplugged network drive can block ``stat`` for seconds.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QFile,
     QModelIndex,
@@ -53,7 +54,7 @@ from desktop.models.qt.downloads_model import format_size
 from desktop.models.qt.server_models_list import ServerModelsList
 from desktop.models.settings_map import extra_folders
 from desktop.qtkit.background_calls import BackgroundCalls
-from desktop.qtkit.list_model import ModelIndex
+from desktop.qtkit.list_model import RoleValue
 from desktop.qtkit.plain_text import ask_plain, plain_message_box, plain_tooltip
 from desktop.qtkit.row_table_model import (
     RowTableModel,
@@ -114,64 +115,50 @@ class LibraryListModel(RowTableModel):
         SizeRole = Qt.ItemDataRole.UserRole + 4  # int bytes, all parts
         KindRole = Qt.ItemDataRole.UserRole + 5  # str, a ModelKind value
 
+    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
+        Roles.PathRole: lambda row: str(row.entry.path),
+        Roles.UsableRole: "entry.usable",
+        Roles.FitRole: lambda row: row.fit.value if row.fit is not None else "",
+        Roles.SizeRole: "entry.size",
+        Roles.KindRole: "entry.kind.value",
+    }
+
     # FILE tells apart models with one general.name (six "Gemma 3 270m" quants, two repos).
     NAME, FILE, ARCH, PARAMS, QUANT, SIZE, CONTEXT, TEMPLATE, LICENSE, FIT = range(10)
-    COLUMNS = 10
+    COLUMN_TITLES = (
+        QT_TRANSLATE_NOOP("LibraryListModel", "Name"),
+        QT_TRANSLATE_NOOP("LibraryListModel", "File"),
+        QT_TRANSLATE_NOOP("LibraryListModel", "Architecture"),
+        QT_TRANSLATE_NOOP("LibraryListModel", "Parameters"),
+        QT_TRANSLATE_NOOP("LibraryListModel", "Quantization"),
+        QT_TRANSLATE_NOOP("LibraryListModel", "Size"),
+        QT_TRANSLATE_NOOP("LibraryListModel", "Context"),
+        QT_TRANSLATE_NOOP("LibraryListModel", "Chat template"),
+        QT_TRANSLATE_NOOP("LibraryListModel", "License"),
+        QT_TRANSLATE_NOOP("LibraryListModel", "Memory"),
+    )
 
     _rows: list[LibraryRow]  # made empty by the base
 
-    def column_titles(self) -> tuple[str, ...]:
-        return (
-            self.tr("Name"),
-            self.tr("File"),
-            self.tr("Architecture"),
-            self.tr("Parameters"),
-            self.tr("Quantization"),
-            self.tr("Size"),
-            self.tr("Context"),
-            self.tr("Chat template"),
-            self.tr("License"),
-            self.tr("Memory"),
-        )
-
     def set_rows(self, rows: list[LibraryRow]) -> None:
-        self.beginResetModel()
-        self._rows = sorted(
-            rows, key=lambda r: (not r.entry.usable, self.display_name(r.entry).lower())
+        self._reset_rows(
+            sorted(rows, key=lambda r: (not r.entry.usable, self.display_name(r.entry).lower()))
         )
-        self.endResetModel()
 
     def entry(self, row: int) -> LibraryEntry | None:
-        return self._rows[row].entry if 0 <= row < len(self._rows) else None
+        found = self._row_or_none(row)
+        return found.entry if found is not None else None
 
     def row_of(self, path: Path | str) -> int:
-        for number, row in enumerate(self._rows):
-            if str(row.entry.path) == str(path):
-                return number
-        return -1
+        return self._find_row(lambda row: str(row.entry.path) == str(path))
 
     @staticmethod
     def display_name(entry: LibraryEntry) -> str:
         name = entry.facts.name if entry.facts and entry.facts.name else ""
         return name or entry.path.name.removesuffix(".gguf")
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self._row_at(index)
-        if row is None:
-            return None
+    def cell(self, row: LibraryRow, column: int, role: int) -> Any:
         entry, facts = row.entry, row.entry.facts
-        roles = self.Roles
-        if role == roles.PathRole:
-            return str(entry.path)
-        if role == roles.UsableRole:
-            return entry.usable
-        if role == roles.FitRole:
-            return row.fit.value if row.fit is not None else ""
-        if role == roles.SizeRole:
-            return entry.size
-        if role == roles.KindRole:
-            return entry.kind.value
-        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.NAME:
                 return self.display_name(entry)
@@ -209,7 +196,7 @@ class LibraryListModel(RowTableModel):
                     "Judged for a context of {tokens} tokens against this computer's memory."
                 ).format(tokens=f"{row.context_length:,}")
             return plain_tooltip(str(entry.path))
-        return None
+        return super().cell(row, column, role)
 
 
 class LibraryPanel(QWidget):
