@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QWidget
 
 from desktop.remote.keys import KeyStore
+from desktop.remote.qt.listings import ServerListings
 from desktop.remote.qt.messages import RemoteMessages
 from desktop.remote.qt.picker_source import RemotePickerSource
 from desktop.remote.servers import RemoteModel, ServerEntry, ServerList
@@ -44,7 +45,9 @@ class RemoteFeature(QObject):
         self.messages = RemoteMessages(self)
         self.show_servers: Callable[[], object] = lambda: None
         self.panel: QWidget | None = None
-        self.picker_source = RemotePickerSource(self.servers, self.keys, list_models, self)
+        self.listings = ServerListings(self.keys, list_models, self)
+        """Each server's models, asked once for both the picker and the Servers tab."""
+        self.picker_source = RemotePickerSource(self.servers, self.listings, self)
         """Each server's models in the model picker (a PickerSource of the models feature)."""
 
     def install(self, shell: Shell) -> None:
@@ -68,7 +71,7 @@ class RemoteFeature(QObject):
         """The Servers tab; made when the manager first opens."""
         from desktop.remote.qt.servers_panel import ServersPanel
 
-        self.panel = ServersPanel(self.servers, self.keys, list_models)
+        self.panel = ServersPanel(self.servers, self.keys, self.listings)
         return self.panel
 
     def fault_text(self, fault: str, host: str, retry_after: float | None) -> str:
@@ -87,7 +90,7 @@ class RemoteFeature(QObject):
 
 
 def list_models(entry: ServerEntry, key: str) -> tuple[RemoteModel, ...]:
-    """Blocking listing for the Servers tab (a pool thread)."""
+    """Blocking listing for the picker and the Servers tab (a pool thread)."""
     from desktop.remote.listing import list_server_models
 
     return list_server_models(entry.base_url, key, entry.preset)
