@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFontDatabase, QPalette, QValidator
+from PySide6.QtGui import QDesktopServices, QFontDatabase, QValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.settings import Settings
+from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
 from desktop.shell.feature import SettingsPage, SettingsPageFactory
 
@@ -159,15 +159,15 @@ class AppSettingsDialog(QDialog):
         self.language.addItem("English", "en")
         self.language.addItem("简体中文", "zh_CN")
         form.addRow(self.tr("Language"), self.language)
-        note = QLabel(
-            self.tr(
-                "English and 简体中文 (Simplified Chinese). A new language takes effect the "
-                "next time Hearthside starts."
-            )
+        form.addRow(
+            "",
+            note_label(
+                self.tr(
+                    "English and 简体中文 (Simplified Chinese). A new language takes effect the "
+                    "next time Hearthside starts."
+                )
+            ),
         )
-        note.setWordWrap(True)
-        note.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
-        form.addRow("", note)
         return page
 
     def _build_folders(self) -> QWidget:
@@ -179,7 +179,7 @@ class AppSettingsDialog(QDialog):
         self.data_dir_edit.setReadOnly(True)
         self.open_data_dir = QPushButton(self.tr("Open folder"))
         self.open_data_dir.clicked.connect(lambda: self.open_folder(self.data_dir))
-        data_layout.addWidget(self._row(self.data_dir_edit, self.open_data_dir))
+        data_layout.addWidget(side_by_side(self.data_dir_edit, self.open_data_dir, stretch_at=0))
         data_layout.addWidget(
             note_label(
                 self.tr(
@@ -197,7 +197,9 @@ class AppSettingsDialog(QDialog):
         choose.clicked.connect(self.choose_models_dir)
         self.open_models_dir = QPushButton(self.tr("Open folder"))
         self.open_models_dir.clicked.connect(lambda: self.open_folder(self.models_dir_path()))
-        models_layout.addWidget(self._row(self.models_dir, choose, self.open_models_dir))
+        models_layout.addWidget(
+            side_by_side(self.models_dir, choose, self.open_models_dir, stretch_at=0)
+        )
         models_layout.addWidget(
             note_label(self.tr("Where models are kept. A change applies after a restart."))
         )
@@ -218,18 +220,6 @@ class AppSettingsDialog(QDialog):
         layout.addWidget(hub_box)
         layout.addStretch(1)
         return page
-
-    @staticmethod
-    def _row(first: QWidget, *rest: QWidget, stretch_first: bool = True) -> QWidget:
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(first, 1 if stretch_first else 0)
-        for widget in rest:
-            layout.addWidget(widget)
-        if not stretch_first:
-            layout.addStretch(1)
-        return row
 
     # Values ----------------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -39,6 +38,7 @@ from desktop.api.server_settings import (
     parse_origins,
 )
 from desktop.core.settings import Settings
+from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
 
 __all__ = ["ServerSettingsPage"]
@@ -154,24 +154,24 @@ class ServerSettingsPage(QWidget):
                 port=DEFAULT_PORT
             )
         )
-        form.addRow(self.tr("Port"), self._row(self.port, self.port_note, stretch_at=1))
+        form.addRow(self.tr("Port"), side_by_side(self.port, self.port_note, stretch_at=1))
 
         self.allow_network = QCheckBox(self.tr("Allow other computers on my network"))
         self.allow_network.setObjectName("serverAllowNetwork")
         self.allow_network.toggled.connect(self.on_allow_network_toggled)
         form.addRow(self.allow_network)
-        self.network_warning = QLabel(
+        self.network_warning = note_label(
             self.tr(
                 "Anyone on your network who has the API key can use the model, and requests "
                 "travel unencrypted (HTTP). Off: only programs on this computer can connect."
-            )
+            ),
+            is_muted=False,
         )
-        self.network_warning.setWordWrap(True)
         icon = QLabel()
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
         warning_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         icon.setPixmap(warning_icon.pixmap(size, size))
-        self.network_warning_row = self._row(icon, self.network_warning, stretch_at=1)
+        self.network_warning_row = side_by_side(icon, self.network_warning, stretch_at=1)
         self.network_warning_row.layout().setAlignment(icon, Qt.AlignmentFlag.AlignTop)
         self.network_warning_row.setObjectName("serverNetworkWarning")
         form.addRow(self.network_warning_row)
@@ -193,7 +193,8 @@ class ServerSettingsPage(QWidget):
         )
         self.new_key.clicked.connect(self.regenerate_key)
         form.addRow(
-            self.tr("API key"), self._row(self.key_field, self.copy_key, self.new_key, stretch_at=0)
+            self.tr("API key"),
+            side_by_side(self.key_field, self.copy_key, self.new_key, stretch_at=0),
         )
         self.key_place = note_label("")
         form.addRow("", self.key_place)
@@ -215,16 +216,6 @@ class ServerSettingsPage(QWidget):
         )
         layout.addLayout(form)
         layout.addStretch(1)
-
-    @staticmethod
-    def _row(*widgets: QWidget, stretch_at: int) -> QWidget:
-        """``widgets`` side by side; the one at ``stretch_at`` takes the spare width."""
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for number, widget in enumerate(widgets):
-            layout.addWidget(widget, 1 if number == stretch_at else 0)
-        return row
 
     # Slots -------------------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.documents.index import CollectionInfo
 from desktop.documents.qt.collections import CollectionListModel, DocumentCollections
 from desktop.documents.qt.collections_panels import EmbeddingPanel, IndexProgressPanel
-from desktop.qtkit.plain_text import ask_plain
+from desktop.qtkit.plain_text import ask_plain, note_label
 
 __all__ = ["CollectionsDialog"]
 
@@ -94,9 +94,7 @@ class CollectionsDialog(QDialog):
             row.addWidget(button)
         left_layout.addLayout(row)
 
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary = note_label("", is_muted=False)
         self.source_model = QStringListModel(self)
         self.source_list = QListView()
         self.source_list.setModel(self.source_model)

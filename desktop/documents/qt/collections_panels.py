@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QV
 
 from desktop.documents.index import IndexProgress, UpdateReport
 from desktop.documents.qt.collections import DocumentCollections
+from desktop.qtkit.plain_text import note_label
 
 __all__ = ["EmbeddingPanel", "IndexProgressPanel"]
 
@@ -42,9 +43,7 @@ class IndexProgressPanel(QWidget):
         progress_layout.addWidget(self.progress_bar, 1)
         progress_layout.addWidget(self.pause_button)
         progress_layout.addWidget(self.cancel_button)
-        self.report_label = QLabel()
-        self.report_label.setWordWrap(True)
-        self.report_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.report_label = note_label("", is_muted=False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.progress_label)
@@ -133,9 +132,7 @@ class EmbeddingPanel(QWidget):
     def __init__(self, documents: DocumentCollections, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.documents = documents
-        self.embedding_label = QLabel()
-        self.embedding_label.setWordWrap(True)
-        self.embedding_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.embedding_label = note_label("", is_muted=False)
         self.embedding_button = QPushButton(self.tr("Embedding &model…"))
         self.embedding_button.setToolTip(
             self.tr(

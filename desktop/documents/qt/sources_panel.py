@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.conversation import MessageSource, source_place
 from desktop.qtkit.list_model import ModelIndex, RowListModel
-from desktop.qtkit.plain_text import plain_message_box
+from desktop.qtkit.plain_text import note_label, plain_message_box
 
 __all__ = ["SourceListModel", "SourcesPanel", "highlighted_html"]
 
@@ -111,10 +111,7 @@ class SourcesPanel(QWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
-        self.where = QLabel()
-        self.where.setTextFormat(Qt.TextFormat.PlainText)
-        self.where.setWordWrap(True)
-        self.where.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.where = note_label("")
         self.where.setMinimumWidth(1)
         self.title.setMinimumWidth(1)
         self.passage = QTextBrowser()

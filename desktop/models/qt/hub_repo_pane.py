@@ -42,6 +42,7 @@ from desktop.models.hub import (
 )
 from desktop.models.qt.download_worker import DownloadFile, DownloadRequest
 from desktop.models.qt.hub_models import RepoFilesModel, StarterModel
+from desktop.qtkit.plain_text import note_label
 from desktop.qtkit.row_table_model import select_row, selected_row, setup_row_view
 from desktop.qtkit.safe_text import SafeTextBrowser
 from desktop.qtkit.theme import palette_is_dark
@@ -150,9 +151,7 @@ class RepoPane(QWidget):
         self.files_view.doubleClicked.connect(lambda _i: self.download_wanted.emit())
         files_layout.addWidget(self.files_view, 1)
         row = QHBoxLayout()
-        self.files_note = QLabel()
-        self.files_note.setWordWrap(True)
-        self.files_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.files_note = note_label("", is_muted=False)
         row.addWidget(self.files_note, 1)
         self.download_button = QPushButton(self.tr("&Download"))
         self.download_button.clicked.connect(self.download_wanted)

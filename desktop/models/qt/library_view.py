@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -54,7 +54,7 @@ from desktop.models.qt.server_models_list import ServerModelsList
 from desktop.models.settings_map import extra_folders
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.list_model import ModelIndex
-from desktop.qtkit.plain_text import ask_plain, plain_message_box, plain_tooltip
+from desktop.qtkit.plain_text import ask_plain, note_label, plain_message_box, plain_tooltip
 from desktop.qtkit.row_table_model import (
     RowTableModel,
     select_row,
@@ -264,18 +264,15 @@ class LibraryPanel(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.view.setAccessibleName(self.tr("Models on this computer"))
         # An empty library shows what to do in the table's place, not under an empty header.
-        self.empty_hint = QLabel(
+        self.empty_hint = note_label(
             self.tr("No models yet.")
             + "\n"
             + self.tr(
                 "Download one from the Browse tab, add a .gguf file with Add file…, or drop "
                 "one here."
-            )
+            ),
+            centred=True,
         )
-        self.empty_hint.setTextFormat(Qt.TextFormat.PlainText)
-        self.empty_hint.setWordWrap(True)
-        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
         self.pages = QStackedWidget()
         self.pages.addWidget(self.view)
         self.pages.addWidget(self.empty_hint)

@@ -28,6 +28,8 @@ from desktop.core.settings import Settings, parse_gpu_layers
 from desktop.models.hardware import Defaults, Hardware, recommend
 from desktop.models.qt.gpu_layers_box import GpuLayersBox
 from desktop.models.qt.model_settings_dialog import ModelSettingsDialog
+from desktop.qtkit.layout_rows import side_by_side
+from desktop.qtkit.plain_text import note_label
 
 __all__ = ["ModelDefaultsPage"]
 
@@ -126,16 +128,14 @@ class ModelDefaultsPage(QWidget):
             if hw.ram_gb is not None
             else self.tr("RAM unknown → context {n}").format(n=rec.n_ctx)
         )
-        form.addRow(self.tr("Context length"), self._with_reason(self.n_ctx, self.n_ctx_reason))
+        form.addRow(self.tr("Context length"), side_by_side(self.n_ctx, self.n_ctx_reason))
         self.gpu_layers = GpuLayersBox()
         self.gpu_layers_reason = self._reason(
             self.tr("{backend} offload works → GPU layers auto").format(backend=hw.backend)
             if hw.gpu_offload
             else self.tr("CPU-only llama.cpp → GPU layers none")
         )
-        form.addRow(
-            self.tr("GPU layers"), self._with_reason(self.gpu_layers, self.gpu_layers_reason)
-        )
+        form.addRow(self.tr("GPU layers"), side_by_side(self.gpu_layers, self.gpu_layers_reason))
         self.threads = QSpinBox()
         self.threads.setRange(0, 512)
         self.threads.setSpecialValueText(self.tr("Automatic"))
@@ -146,7 +146,7 @@ class ModelDefaultsPage(QWidget):
             if hw.physical_cores
             else self.tr("%n threads found → %n threads", "", rec.threads)
         )
-        form.addRow(self.tr("CPU threads"), self._with_reason(self.threads, self.threads_reason))
+        form.addRow(self.tr("CPU threads"), side_by_side(self.threads, self.threads_reason))
         self.overflow = QComboBox()
         self.overflow.setObjectName("defaultOverflow")
         self.overflow.addItem(self.tr("Leave out the oldest turns"), "drop")
@@ -191,15 +191,14 @@ class ModelDefaultsPage(QWidget):
         buttons.addStretch(1)
         form.addRow("", buttons)
         layout.addWidget(defaults)
-        note = QLabel(
-            self.tr(
-                "A model you configured in Chat › Model settings keeps its own values. New "
-                "loading values apply the next time a model is loaded."
+        layout.addWidget(
+            note_label(
+                self.tr(
+                    "A model you configured in Chat › Model settings keeps its own values. New "
+                    "loading values apply the next time a model is loaded."
+                )
             )
         )
-        note.setWordWrap(True)
-        note.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
-        layout.addWidget(note)
         layout.addStretch(1)
 
     def fill_recommended(self) -> None:
@@ -231,13 +230,3 @@ class ModelDefaultsPage(QWidget):
         label = QLabel(text)
         label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
         return label
-
-    @staticmethod
-    def _with_reason(field: QWidget, reason: QLabel) -> QWidget:
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(field, 0)
-        layout.addWidget(reason)
-        layout.addStretch(1)
-        return row

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.remote import locator_host, remote_locator
 from desktop.qtkit.background_calls import BackgroundCalls
-from desktop.qtkit.plain_text import ask_plain, plain_tooltip
+from desktop.qtkit.plain_text import ask_plain, note_label, plain_tooltip
 from desktop.remote.keys import KeyStore, NoKeychainError
 from desktop.remote.qt.listings import ServerListings
 from desktop.remote.servers import (
@@ -83,20 +83,17 @@ class AddServerDialog(QDialog):
                 "file only you can read."
             )
         )
-        note = QLabel(
+        note = note_label(
             where
             + "\n"
             + self.tr(
                 "Nothing is sent anywhere until you add a server; then your chats with its "
                 "models go to it."
-            )
+            ),
+            is_muted=False,
         )
-        note.setWordWrap(True)
-        note.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow(note)
-        self.problem = QLabel()
-        self.problem.setTextFormat(Qt.TextFormat.PlainText)
-        self.problem.setWordWrap(True)
+        self.problem = note_label("", is_muted=False)
         form.addRow(self.problem)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
