@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.documents.index import CollectionInfo
 from desktop.documents.qt.collections import CollectionListModel, DocumentCollections
 from desktop.documents.qt.collections_panels import EmbeddingPanel, IndexProgressPanel
+from desktop.qtkit.file_dialogs import choose_open_file
 from desktop.qtkit.plain_text import ask_plain, note_label
 
 __all__ = ["CollectionsDialog"]
@@ -337,10 +338,10 @@ class CollectionsDialog(QDialog):
         return list(files)
 
     def _choose_embedding_file(self) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose an embedding model"), "", self.tr("GGUF models (*.gguf)")
+        path = choose_open_file(
+            self, self.tr("Choose an embedding model"), self.tr("GGUF models (*.gguf)")
         )
-        return path or None
+        return str(path) if path is not None else None
 
     def _confirm(self, title: str, question: str) -> bool:
         return ask_plain(self, title, question)  # names of collections and files

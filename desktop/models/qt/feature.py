@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QMessageBox,
     QWidget,
 )
@@ -50,6 +49,7 @@ from desktop.models.qt.services import (
 )
 from desktop.models.qt.welcome_page import WelcomePage
 from desktop.models.settings_map import SettingsMap, model_key, models_folder
+from desktop.qtkit.file_dialogs import choose_open_file
 from desktop.qtkit.notice_bar import NoticeBar
 from desktop.shell.feature import Shell
 
@@ -250,14 +250,14 @@ class ModelsFeature(QObject):
         self.load_model("")
 
     def choose_model_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = choose_open_file(
             self.shell,
             self.tr("Open model file"),
-            str(Path.home()),
             self.tr("GGUF models (*.gguf);;All files (*)"),
+            Path.home(),
         )
-        if path:
-            self.load_model(path)
+        if path is not None:
+            self.load_model(str(path))
 
     def add_manager_tab(self, factory: Callable[[], QWidget], title: str) -> int:
         """Adds a tab to the model manager (made when it first opens); returns its index for
