@@ -13,12 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -38,6 +36,7 @@ from desktop.api.server_settings import (
     parse_origins,
 )
 from desktop.core.settings import Settings
+from desktop.qtkit.copy_field import CopyField
 from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
 
@@ -181,21 +180,16 @@ class ServerSettingsPage(QWidget):
         self.require_key.clicked.connect(self.on_require_key_clicked)
         form.addRow(self.require_key)
 
-        self.key_field = QLineEdit()
-        self.key_field.setObjectName("serverApiKey")
-        self.key_field.setReadOnly(True)
-        self.key_field.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.copy_key = QPushButton(self.tr("Copy"))
-        self.copy_key.clicked.connect(self.copy_api_key)
+        key_box = CopyField("serverApiKey")
+        self.key_field = key_box.field
+        self.copy_key = key_box.copy_button
         self.new_key = QPushButton(self.tr("New key"))
         self.new_key.setToolTip(
             self.tr("Programs that use the old key need the new one once you save.")
         )
         self.new_key.clicked.connect(self.regenerate_key)
-        form.addRow(
-            self.tr("API key"),
-            side_by_side(self.key_field, self.copy_key, self.new_key, stretch_at=0),
-        )
+        key_box.row.addWidget(self.new_key)
+        form.addRow(self.tr("API key"), key_box)
         self.key_place = note_label("")
         form.addRow("", self.key_place)
 
@@ -235,6 +229,3 @@ class ServerSettingsPage(QWidget):
 
     def regenerate_key(self) -> None:
         self.set_api_key(generate_api_key())
-
-    def copy_api_key(self) -> None:
-        QGuiApplication.clipboard().setText(self.api_key)
