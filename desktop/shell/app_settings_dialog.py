@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from desktop.core.settings import Settings
 from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.setting_fields import settings_values, show_settings
 from desktop.shell.feature import SettingsPage, SettingsPageFactory
 
 MIN_TEXT_SIZE = 6
@@ -134,6 +135,13 @@ class AppSettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.buttons.clicked.connect(self.on_buttons_clicked)
         layout.addWidget(self.buttons)
+        self._editors: dict[str, QWidget] = {
+            "appearance.theme": self.theme,
+            "appearance.font_size": self.font_size,
+            "app.language": self.language,
+            "library.models_dir": self.models_dir,
+        }
+        """The editor of each of the dialog's own settings but the hub address (see values)."""
         self._fill()
 
     # Pages -----------------------------------------------------------------------------------
@@ -233,29 +241,18 @@ class AppSettingsDialog(QDialog):
 
     def _fill(self) -> None:
         get = self._settings.get
-        self._select(self.theme, str(get("appearance.theme")))
-        self.font_size.setValue(int(get("appearance.font_size")))
         language = str(get("app.language"))
         if self.language.findData(language) < 0:
             self.language.addItem(language, language)  # a hand-edited value stays as it is
-        self._select(self.language, language)
+        show_settings(self._editors, get)
         for page in self.pages:
             page.fill()
-        self.models_dir.setText(str(get("library.models_dir")))
         self.hub_endpoint.setText(str(get("hub.endpoint")))
-
-    @staticmethod
-    def _select(combo: QComboBox, value: str) -> None:
-        index = combo.findData(value)
-        combo.setCurrentIndex(max(0, index))
 
     def values(self) -> dict[str, object]:
         return {
-            "appearance.theme": self.theme.currentData(),
-            "appearance.font_size": self.font_size.value(),
-            "app.language": self.language.currentData(),
+            **settings_values(self._editors),
             **{key: value for page in self.pages for key, value in page.values().items()},
-            "library.models_dir": self.models_dir.text().strip(),
             "hub.endpoint": self.hub_endpoint.text().strip().rstrip("/")
             or "https://huggingface.co",
         }

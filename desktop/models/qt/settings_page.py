@@ -30,6 +30,7 @@ from desktop.models.qt.gpu_layers_box import GpuLayersBox
 from desktop.models.qt.model_settings_dialog import ModelSettingsDialog
 from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.setting_fields import settings_values, show_settings
 
 __all__ = ["ModelDefaultsPage"]
 
@@ -59,23 +60,10 @@ class ModelDefaultsPage(QWidget):
         return self
 
     def fill(self) -> None:
-        get = self._settings.get
-        self.n_ctx.setValue(int(get("model.n_ctx")))
-        self.gpu_layers.set_value(str(get("model.gpu_layers")))
-        self.threads.setValue(int(get("model.threads")))
-        self.overflow.setCurrentIndex(max(0, self.overflow.findData(str(get("chat.overflow")))))
-        self.prepare_while_typing.setChecked(bool(get("chat.prepare_while_typing")))
-        self.rpc_servers.setText(str(get("engine.rpc_servers")))
+        show_settings(self._editors, self._settings.get)
 
     def values(self) -> dict[str, object]:
-        return {
-            "model.n_ctx": self.n_ctx.value(),
-            "model.gpu_layers": self.gpu_layers.value(),
-            "model.threads": self.threads.value(),
-            "chat.overflow": self.overflow.currentData(),
-            "chat.prepare_while_typing": self.prepare_while_typing.isChecked(),
-            "engine.rpc_servers": self.rpc_servers.text().strip(),
-        }
+        return settings_values(self._editors)
 
     def problem(self, values: Mapping[str, object]) -> str | None:
         try:
@@ -200,6 +188,15 @@ class ModelDefaultsPage(QWidget):
             )
         )
         layout.addStretch(1)
+        self._editors: dict[str, QWidget] = {
+            "model.n_ctx": self.n_ctx,
+            "model.gpu_layers": self.gpu_layers,
+            "model.threads": self.threads,
+            "chat.overflow": self.overflow,
+            "chat.prepare_while_typing": self.prepare_while_typing,
+            "engine.rpc_servers": self.rpc_servers,
+        }
+        """The editor of each setting on the page."""
 
     def fill_recommended(self) -> None:
         self.n_ctx.setValue(self.recommended.n_ctx)
@@ -220,10 +217,8 @@ class ModelDefaultsPage(QWidget):
         dialog.open()
 
     def reload_load_defaults(self) -> None:
-        get = self._settings.get
-        self.n_ctx.setValue(int(get("model.n_ctx")))
-        self.gpu_layers.set_value(str(get("model.gpu_layers")))
-        self.threads.setValue(int(get("model.threads")))
+        load = ("model.n_ctx", "model.gpu_layers", "model.threads")
+        show_settings({key: self._editors[key] for key in load}, self._settings.get)
 
     @staticmethod
     def _reason(text: str) -> QLabel:
