@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.settings import Settings
+from desktop.qtkit.dialog_buttons import ok_cancel_buttons
 from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
 from desktop.qtkit.setting_fields import settings_values, show_settings
@@ -126,13 +127,7 @@ class AppSettingsDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok
-            | QDialogButtonBox.StandardButton.Cancel
-            | QDialogButtonBox.StandardButton.Apply
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self, QDialogButtonBox.StandardButton.Apply)
         self.buttons.clicked.connect(self.on_buttons_clicked)
         layout.addWidget(self.buttons)
         self._editors: dict[str, QWidget] = {

@@ -31,6 +31,8 @@ __all__ = [
     "SettingsPage",
     "SettingsPageFactory",
     "Shell",
+    "Shortcut",
+    "add_command",
 ]
 
 SEPARATOR = "|"
@@ -201,3 +203,22 @@ class Shell(Protocol):
 
     def confirm(self, title: str, question: str) -> bool:
         """Asks a yes/no question (tests replace it so nothing blocks)."""
+
+
+Shortcut = str | QKeySequence | QKeySequence.StandardKey | None
+"""A key for an action: "Ctrl+N", a standard key, or none."""
+
+
+def add_command(
+    shell: Shell,
+    menu: str,
+    group: str,
+    text: str,
+    slot: Callable[[], object],
+    shortcut: Shortcut = None,
+) -> QAction:
+    """A menu command: an action of the window that calls ``slot``, put at the end of ``group``
+    in ``menu`` with its shortcut working (how every feature fills its menus)."""
+    action = shell.make_action(text, shortcut)
+    action.triggered.connect(slot)
+    return shell.add_action(menu, group, action)

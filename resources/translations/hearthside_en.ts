@@ -4,7 +4,7 @@
 <context>
     <name>ChatFeature</name>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="336"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="333"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>The %n oldest message no longer fits in the context window and was not sent to the model.</numerusform>
@@ -86,7 +86,7 @@
 <context>
     <name>ModelDefaultsPage</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="131"/>
         <source>{cores} physical cores → %n threads</source>
         <translation>
             <numerusform>{cores} physical cores → %n thread</numerusform>
@@ -94,7 +94,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="135"/>
         <source>%n threads found → %n threads</source>
         <translation>
             <numerusform>%n thread found → %n thread</numerusform>

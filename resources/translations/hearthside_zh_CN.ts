@@ -74,7 +74,7 @@
         <translation>在你添加服务器之前，任何内容都不会发送出去；添加之后，你与其模型的对话会发送到该服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="119"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="114"/>
         <source>The address must look like http://host:port/v1 (no user name or password in it: put a key in the API key field).</source>
         <translation>地址应形如 http://主机:端口/v1（其中不能包含用户名或密码：请把密钥填入“API 密钥”一栏）。</translation>
     </message>
@@ -82,120 +82,120 @@
 <context>
     <name>AppSettingsDialog</name>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="111"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="113"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="114"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="116"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="121"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="123"/>
         <source>Folders and downloads</source>
         <translation>文件夹和下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="157"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="149"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="160"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="147"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="150"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="148"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="156"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="157"/>
         <source> pt</source>
         <translation> 磅</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="155"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="158"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="161"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="164"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="166"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="169"/>
         <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
         <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="176"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="179"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="180"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="198"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="183"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="201"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="186"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="189"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="192"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="317"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="195"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="309"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="196"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="199"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="204"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="207"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="207"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="210"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="215"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="218"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="272"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="264"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="276"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="268"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="296"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="288"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
@@ -203,135 +203,135 @@
 <context>
     <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="111"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="108"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="113"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="110"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="115"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="112"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="117"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="114"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="120"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="117"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="124"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="121"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="201"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="198"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="201"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="198"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="224"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="221"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="226"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="223"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="266"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="263"/>
         <source>Copied to the clipboard</source>
         <translation>已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="284"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="281"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="297"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="294"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. It is back in the message box: shorten it, trim it to fit, or raise the context length in Model settings.</source>
         <translation>消息太长，超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。消息已放回输入框：请缩短它、裁剪到合适长度，或在模型设置中增大上下文长度。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="336"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="333"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>最早的 %n 条消息已超出上下文窗口，没有发送给模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="302"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="299"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="304"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="301"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="306"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="303"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="312"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="309"/>
         <source>What arrived is kept and marked as ended by an error; your message is kept too. Regenerate tries again.</source>
         <translation>已收到的内容会保留，并标记为因错误而结束；你的消息也会保留。点击“重新生成”可再试一次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="319"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="316"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="320"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="317"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="324"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="321"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="326"/>
-        <location filename="../../desktop/chat/qt/feature.py" line="332"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="323"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="329"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="355"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="352"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="356"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="353"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="362"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="359"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="363"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="360"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -819,17 +819,17 @@
 <context>
     <name>DocumentsFeature</name>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="78"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="82"/>
         <source>Document &amp;collections…</source>
         <translation>文档集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="87"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="92"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="127"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="132"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
@@ -842,43 +842,43 @@
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="346"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="351"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="348"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="353"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="352"/>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="371"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="356"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="373"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="363"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="368"/>
         <source>Check not finished</source>
         <translation>检查未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="365"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="370"/>
         <source>{name} could not be checked before downloading: the hub did not answer or had a problem. Download it anyway? It is checked when it has arrived.</source>
         <translation>下载前无法检查 {name}：模型中心没有响应或出现了问题。仍要下载吗？文件下载完成后会再检查。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="375"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="380"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="377"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="382"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="391"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="406"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
@@ -1119,37 +1119,22 @@
         <translation>试试这些</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="88"/>
-        <source>Explain how a rainbow forms, in two sentences.</source>
-        <translation>用两句话解释彩虹是怎样形成的。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="89"/>
-        <source>Write a short poem about the sea.</source>
-        <translation>写一首关于大海的短诗。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="90"/>
-        <source>Give me three ideas for a rainy weekend.</source>
-        <translation>给我三个雨天周末的点子。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="98"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="92"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="122"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="116"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="124"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="118"/>
         <source>The small starter model, for trying the app</source>
         <translation>小型入门模型，用于试用本应用</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="148"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="142"/>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
@@ -1316,42 +1301,42 @@
 <context>
     <name>HistoryFeature</name>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="72"/>
+        <location filename="../../desktop/history/qt/feature.py" line="73"/>
         <source>Show chat &amp;list</source>
         <translation>显示聊天列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="80"/>
+        <location filename="../../desktop/history/qt/feature.py" line="78"/>
         <source>&amp;Search chats</source>
         <translation>搜索聊天(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="82"/>
+        <location filename="../../desktop/history/qt/feature.py" line="80"/>
         <source>&amp;Trash…</source>
         <translation>回收站(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="84"/>
+        <location filename="../../desktop/history/qt/feature.py" line="82"/>
         <source>&amp;Export chat…</source>
         <translation>导出聊天(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="87"/>
+        <location filename="../../desktop/history/qt/feature.py" line="85"/>
         <source>Export &amp;all chats…</source>
         <translation>导出所有聊天(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="90"/>
+        <location filename="../../desktop/history/qt/feature.py" line="88"/>
         <source>&amp;Import chats…</source>
         <translation>导入聊天(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="125"/>
+        <location filename="../../desktop/history/qt/feature.py" line="123"/>
         <source>Your chat history was set aside</source>
         <translation>你的聊天记录已被移到别处</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="127"/>
+        <location filename="../../desktop/history/qt/feature.py" line="125"/>
         <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
 {path}
 Hearthside started with a new, empty history.</source>
@@ -1360,12 +1345,12 @@ Hearthside started with a new, empty history.</source>
 Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="198"/>
+        <location filename="../../desktop/history/qt/feature.py" line="195"/>
         <source>“{title}” was moved to the trash.</source>
         <translation>“{title}”已移到回收站。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="216"/>
+        <location filename="../../desktop/history/qt/feature.py" line="213"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
@@ -2140,206 +2125,206 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelDefaultsPage</name>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="56"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="57"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="84"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="72"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="90"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="78"/>
         <source>RPC servers must be written host:port, separated by commas: {bad}</source>
         <translation>RPC 服务器须写成 主机:端口，用逗号分隔：{bad}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="101"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="89"/>
         <source>{n} GB</source>
         <translation>{n} GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="101"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="89"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="102"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="90"/>
         <source>Memory (RAM)</source>
         <translation>内存 (RAM)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="104"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="92"/>
         <source>{cores} cores, {threads} threads</source>
         <translation>{cores} 核，{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="108"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="96"/>
         <source>{threads} threads</source>
         <translation>{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="110"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
         <source>Processor</source>
         <translation>处理器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="112"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="100"/>
         <source>{backend}: yes</source>
         <translation>{backend}：支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="114"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="102"/>
         <source>no (this llama.cpp build runs on the CPU only)</source>
         <translation>不支持（此 llama.cpp 版本仅在 CPU 上运行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="116"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="104"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="119"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="107"/>
         <source>Defaults for models without their own settings</source>
         <translation>未单独设置的模型使用的默认值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="125"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="113"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="127"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="115"/>
         <source>{ram} GB RAM → context {n}</source>
         <translation>{ram} GB 内存 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="129"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="117"/>
         <source>RAM unknown → context {n}</source>
         <translation>内存未知 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="131"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="119"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="134"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="122"/>
         <source>{backend} offload works → GPU layers auto</source>
         <translation>{backend} 卸载可用 → GPU 层数自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="136"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="124"/>
         <source>CPU-only llama.cpp → GPU layers none</source>
         <translation>llama.cpp 仅支持 CPU → 不使用 GPU 层</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="138"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="126"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="141"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="129"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="131"/>
         <source>{cores} physical cores → %n threads</source>
         <translation>
             <numerusform>{cores} 个物理核心 → %n 个线程</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="135"/>
         <source>%n threads found → %n threads</source>
         <translation>
             <numerusform>找到 %n 个线程 → %n 个线程</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="149"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="140"/>
         <source>Leave out the oldest turns</source>
         <translation>略去最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="153"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="141"/>
         <source>Summarize the oldest turns</source>
         <translation>总结最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="156"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="144"/>
         <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
         <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="148"/>
         <source>Long conversations</source>
         <translation>长对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="161"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="149"/>
         <source>Start on the reply while I type</source>
         <translation>边输入边准备回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="165"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="153"/>
         <source>The model reads your message as you type it, so its reply starts as soon as you send. It uses the processor (or GPU) while you type.</source>
         <translation>模型会在你输入时读取消息，发送后立即开始回复。输入期间会占用处理器（或 GPU）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="169"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="157"/>
         <source>Typing</source>
         <translation>输入时</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="172"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
         <source>host:port, host:port (optional)</source>
         <translation>主机:端口, 主机:端口（可选）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="175"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="163"/>
         <source>Other computers running llama.cpp&apos;s rpc-server: a model loaded next spreads its layers over them. Needs llama.cpp built with RPC; hearthside --diagnose says whether it is and whether each server answers.</source>
         <translation>运行 llama.cpp rpc-server 的其他计算机：接下来加载的模型会把它的层分布到这些计算机上。需要启用了 RPC 的 llama.cpp 构建；hearthside --diagnose 会说明是否启用，以及每台服务器是否有响应。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="180"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="168"/>
         <source>RPC servers</source>
         <translation>RPC 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="182"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="170"/>
         <source>Use recommended values</source>
         <translation>使用推荐值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="185"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="173"/>
         <source>Sampling and system prompt…</source>
         <translation>采样与系统提示词…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="187"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="175"/>
         <source>Default sampling settings and system prompt for models without their own</source>
         <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="197"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="185"/>
         <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
         <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="214"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="211"/>
         <source>models without their own settings</source>
         <translation>未单独设置的模型</translation>
     </message>
@@ -2626,208 +2611,208 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelSettingsDialog</name>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="68"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="69"/>
         <source>Model settings</source>
         <translation>模型设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="81"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="82"/>
         <source>Settings for {model}</source>
         <translation>{model} 的设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="86"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="87"/>
         <source>Loading (applies when the model is loaded again)</source>
         <translation>加载设置（重新加载模型时生效）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="91"/>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="153"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="92"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="154"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="92"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="93"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="97"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="98"/>
         <source>This model was trained for up to {n} tokens; a load gives it no more.</source>
         <translation>此模型训练时的上下文最长为 {n} 个 token；加载时不会超过这个长度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="103"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="104"/>
         <source>auto, all, none, or a number of layers</source>
         <translation>auto、all、none 或层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="105"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="106"/>
         <source>This build of llama.cpp runs on the CPU only; GPU layers have no effect.</source>
         <translation>此 llama.cpp 版本仅在 CPU 上运行，GPU 层数设置无效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="107"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="108"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="110"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="111"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="111"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="112"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="114"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="115"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="115"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="116"/>
         <source>Use flash attention where supported</source>
         <translation>在支持时使用 Flash Attention</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="117"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="118"/>
         <source>Map the model file into memory (mmap)</source>
         <translation>将模型文件映射到内存 (mmap)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="123"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="124"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="126"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="127"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="128"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="129"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="131"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="132"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="133"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="134"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="135"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="136"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="138"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="139"/>
         <source>Max tokens</source>
         <translation>最大 token 数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="141"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="142"/>
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="142"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="143"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="145"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="146"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="147"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="148"/>
         <source>Think before answering</source>
         <translation>回答前先思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="152"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="153"/>
         <source>No limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="155"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="156"/>
         <source>When the model has thought this long, it is made to answer.</source>
         <translation>模型思考达到此长度后，将被要求直接作答。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="157"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="158"/>
         <source>Thinking budget</source>
         <translation>思考预算</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="160"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="161"/>
         <source>Model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="161"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="162"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="162"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="163"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="163"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="164"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="168"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="169"/>
         <source>How much the model thinks before answering, for models whose template takes a reasoning effort (gpt-oss).</source>
         <translation>模型在回答前思考的程度，适用于模板支持推理强度的模型（gpt-oss）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="172"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="173"/>
         <source>Reasoning effort</source>
         <translation>推理强度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="196"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="197"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="198"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="199"/>
         <source>Instructions sent before every message</source>
         <translation>在每条消息之前发送的指令</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="244"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="259"/>
         <source>This model does not think before answering.</source>
         <translation>此模型不会在回答前思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="249"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="264"/>
         <source>This model may think before answering when it chooses to; its template has no switch for it.</source>
         <translation>此模型可能会自行决定在回答前思考；它的模板没有控制思考的开关。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="253"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="268"/>
         <source>This model always thinks first; the reasoning effort sets how much.</source>
         <translation>此模型总是先思考；推理强度决定思考的程度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="254"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="269"/>
         <source>This model always thinks first; its template cannot turn it off.</source>
         <translation>此模型总是先思考；它的模板无法关闭思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="325"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="308"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
@@ -2835,103 +2820,103 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelsFeature</name>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="165"/>
+        <location filename="../../desktop/models/qt/feature.py" line="163"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="170"/>
+        <location filename="../../desktop/models/qt/feature.py" line="168"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="175"/>
+        <location filename="../../desktop/models/qt/feature.py" line="173"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="178"/>
+        <location filename="../../desktop/models/qt/feature.py" line="176"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="181"/>
+        <location filename="../../desktop/models/qt/feature.py" line="179"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="190"/>
+        <location filename="../../desktop/models/qt/feature.py" line="188"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="191"/>
+        <location filename="../../desktop/models/qt/feature.py" line="189"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="255"/>
+        <location filename="../../desktop/models/qt/feature.py" line="253"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="256"/>
+        <location filename="../../desktop/models/qt/feature.py" line="254"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="324"/>
+        <location filename="../../desktop/models/qt/feature.py" line="322"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="344"/>
+        <location filename="../../desktop/models/qt/feature.py" line="342"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="346"/>
+        <location filename="../../desktop/models/qt/feature.py" line="344"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="362"/>
+        <location filename="../../desktop/models/qt/feature.py" line="360"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="364"/>
+        <location filename="../../desktop/models/qt/feature.py" line="362"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="365"/>
+        <location filename="../../desktop/models/qt/feature.py" line="363"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="379"/>
+        <location filename="../../desktop/models/qt/feature.py" line="377"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="411"/>
+        <location filename="../../desktop/models/qt/feature.py" line="409"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="430"/>
+        <location filename="../../desktop/models/qt/feature.py" line="428"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="433"/>
+        <location filename="../../desktop/models/qt/feature.py" line="431"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="449"/>
-        <location filename="../../desktop/models/qt/feature.py" line="455"/>
+        <location filename="../../desktop/models/qt/feature.py" line="447"/>
+        <location filename="../../desktop/models/qt/feature.py" line="453"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -3158,6 +3143,25 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
+    <name>PromptCards</name>
+    <message>
+        <location filename="../../desktop/qtkit/prompt_cards.py" line="154"/>
+        <source>Explain how a rainbow forms, in two sentences.</source>
+        <extracomment>Below this width the cards stack in one column (an 800-px window with the chat list open).</extracomment>
+        <translation>用两句话解释彩虹是怎样形成的。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/qtkit/prompt_cards.py" line="155"/>
+        <source>Write a short poem about the sea.</source>
+        <translation>写一首关于大海的短诗。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/qtkit/prompt_cards.py" line="156"/>
+        <source>Give me three ideas for a rainy weekend.</source>
+        <translation>给我三个雨天周末的点子。</translation>
+    </message>
+</context>
+<context>
     <name>RecommendedModel</name>
     <message>
         <location filename="../../desktop/models/qt/recommended.py" line="62"/>
@@ -3188,7 +3192,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RemoteFeature</name>
     <message>
-        <location filename="../../desktop/remote/qt/feature.py" line="55"/>
+        <location filename="../../desktop/remote/qt/feature.py" line="56"/>
         <source>Remote &amp;servers…</source>
         <translation>远程服务器(&amp;S)…</translation>
     </message>
@@ -3803,87 +3807,87 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServersPanel</name>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="153"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="148"/>
         <source>Servers</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="156"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="151"/>
         <source>Add server…</source>
         <translation>添加服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="157"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="152"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="158"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="153"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="164"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="159"/>
         <source>Models on this server</source>
         <translation>此服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="171"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="166"/>
         <source>Chat with this model</source>
         <translation>用此模型聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="226"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="221"/>
         <source>Keeping the key…</source>
         <translation>正在保存密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="239"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="234"/>
         <source>No keychain</source>
         <translation>没有钥匙串</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="241"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="236"/>
         <source>This system has no keychain to keep the API key in. Keep it in a file in Hearthside&apos;s data folder that only you can read? Otherwise the server is added without the key.</source>
         <translation>此系统没有可保存 API 密钥的钥匙串。是否把它保存在 Hearthside 数据文件夹中只有你能读取的文件里？否则服务器将在不带密钥的情况下添加。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="266"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="261"/>
         <source>The server was added without its key.</source>
         <translation>服务器已添加，但未保存其密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="284"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="279"/>
         <source>Servers not saved</source>
         <translation>未能保存服务器列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="303"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="298"/>
         <source>Add a server to chat with the models it runs.</source>
         <translation>添加服务器，即可与其运行的模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="306"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="301"/>
         <source>Asking {host}…</source>
         <translation>正在询问 {host}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="327"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="322"/>
         <source>{n} tokens of context</source>
         <translation>{n} 个词元的上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="329"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="324"/>
         <source>context not stated</source>
         <translation>未说明上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="338"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="333"/>
         <source>{count} models on {host}.</source>
         <translation>{host} 上有 {count} 个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="340"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="335"/>
         <source>{host} lists no models.</source>
         <translation>{host} 没有列出任何模型。</translation>
     </message>
@@ -4399,21 +4403,6 @@ Hearthside 已使用新的空白记录启动。</translation>
         <location filename="../../desktop/models/qt/welcome_page.py" line="108"/>
         <source>Or try one of these with the starter model</source>
         <translation>或用入门模型试试这些</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="113"/>
-        <source>Explain how a rainbow forms, in two sentences.</source>
-        <translation>用两句话解释彩虹是怎样形成的。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="114"/>
-        <source>Write a short poem about the sea.</source>
-        <translation>写一首关于大海的短诗。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="115"/>
-        <source>Give me three ideas for a rainy weekend.</source>
-        <translation>给我三个雨天周末的点子。</translation>
     </message>
 </context>
 <context>

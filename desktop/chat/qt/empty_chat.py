@@ -83,13 +83,7 @@ class EmptyChat(QWidget):
         layout.addSpacing(SPACE_L)
         self.try_label = muted(ScaledLabel(self.tr("Try one of these"), "caption"))
         layout.addWidget(self.try_label)
-        self.cards = PromptCards(
-            (
-                self.tr("Explain how a rainbow forms, in two sentences."),
-                self.tr("Write a short poem about the sea."),
-                self.tr("Give me three ideas for a rainy weekend."),
-            )
-        )
+        self.cards = PromptCards()
         self.cards.chosen.connect(self.prompt_chosen)
         layout.addWidget(self.cards)
         self.prompt_buttons = self.cards.cards

@@ -10,7 +10,7 @@ the reply's speed and context in the status bar. It decides which page the windo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import partial
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence
@@ -35,7 +35,7 @@ from desktop.chat.qt.view import ChatView
 from desktop.core.conversation import Role
 from desktop.core.settings import Settings
 from desktop.qtkit.file_dialogs import choose_open_file
-from desktop.shell.feature import Shell
+from desktop.shell.feature import Shell, add_command
 
 __all__ = ["ChatFeature"]
 
@@ -103,10 +103,7 @@ class ChatFeature(QObject):
         QWidget.setTabOrder(self.composer.send_button, self.context_meter.strategy_box())
 
     def _build_actions(self, shell: Shell) -> None:
-        def add(group: str, text: str, slot: Callable[[], object], key: Any = None) -> Any:
-            action = shell.make_action(text, key)
-            action.triggered.connect(slot)
-            return shell.add_action("chat", group, action)
+        add = partial(add_command, shell, "chat")
 
         self.new_chat_action = add("new", self.tr("&New chat"), self.new_chat, "Ctrl+N")
         self.regenerate_action = add(

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QVBoxLayout,
     QWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.conversation import COLLECTIONS_KEY
 from desktop.history.qt.pdf_export import export_labels, export_pdf
+from desktop.qtkit.dialog_buttons import ok_cancel_buttons
 from desktop.qtkit.plain_text import note_label
 from desktop.store.conversations import ConversationStore, ImportedConversation
 from desktop.store.export import (
@@ -203,12 +203,7 @@ class ExportDialog(QDialog):
             is_muted=False,
         )
         layout.addWidget(note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel_buttons(self))
 
     @property
     def format(self) -> str:

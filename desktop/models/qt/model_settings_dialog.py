@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.settings import Settings, parse_gpu_layers
 from desktop.models.qt.gpu_layers_box import GpuLayersBox
+from desktop.qtkit.dialog_buttons import ok_cancel_buttons
 from desktop.qtkit.plain_text import plain_tooltip
 from desktop.qtkit.setting_fields import settings_values, show_settings
 
@@ -204,13 +204,8 @@ class ModelSettingsDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self._buttons = buttons
-        outer.addWidget(buttons)
+        self._buttons = ok_cancel_buttons(self)
+        outer.addWidget(self._buttons)
         self._editors: dict[str, QWidget] = {
             "model.n_ctx": self.n_ctx,
             "model.gpu_layers": self.gpu_layers,

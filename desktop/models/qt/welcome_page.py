@@ -108,13 +108,7 @@ class WelcomePage(QWidget):
             ScaledLabel(self.tr("Or try one of these with the starter model"), "caption")
         )
         column.addWidget(self.try_label)
-        self.cards = PromptCards(
-            (
-                self.tr("Explain how a rainbow forms, in two sentences."),
-                self.tr("Write a short poem about the sea."),
-                self.tr("Give me three ideas for a rainy weekend."),
-            )
-        )
+        self.cards = PromptCards()
         self.cards.setMaximumWidth(640)
         self.cards.chosen.connect(self.prompt_chosen)
         column.addWidget(self.cards)

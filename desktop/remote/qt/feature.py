@@ -24,7 +24,7 @@ from desktop.remote.qt.messages import RemoteMessages
 from desktop.remote.qt.picker_source import RemotePickerSource
 from desktop.remote.servers import RemoteModel, ServerEntry, ServerList
 from desktop.remote.switch import LoadingBackend
-from desktop.shell.feature import Shell
+from desktop.shell.feature import Shell, add_command
 
 __all__ = ["RemoteFeature"]
 
@@ -52,9 +52,9 @@ class RemoteFeature(QObject):
 
     def install(self, shell: Shell) -> None:
         self.setParent(shell)
-        action = shell.make_action(self.tr("Remote &servers…"))
-        action.triggered.connect(lambda: self.show_servers())
-        shell.add_action("file", "library", action)
+        add_command(
+            shell, "file", "library", self.tr("Remote &servers…"), lambda: self.show_servers()
+        )
         if self.servers.problem:
             shell.show_error(
                 self.tr("Servers not read"),

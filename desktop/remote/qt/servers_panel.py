@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.remote import locator_host, remote_locator
 from desktop.qtkit.background_calls import BackgroundCalls
+from desktop.qtkit.dialog_buttons import ok_cancel_buttons
 from desktop.qtkit.plain_text import ask_plain, note_label, plain_tooltip
 from desktop.remote.keys import KeyStore, NoKeychainError
 from desktop.remote.qt.listings import ServerListings
@@ -95,12 +95,7 @@ class AddServerDialog(QDialog):
         form.addRow(note)
         self.problem = note_label("", is_muted=False)
         form.addRow(self.problem)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel_buttons(self))
         self.preset.currentIndexChanged.connect(self.on_preset_changed)
 
     @property
