@@ -45,9 +45,9 @@ class RemoteFeature(QObject):
         self.messages = RemoteMessages(self)
         self.show_servers: Callable[[], object] = lambda: None
         self.panel: QWidget | None = None
-        self.listings = ServerListings(self.keys, list_models, self)
+        self.listings = ServerListings(self.servers, self.keys, list_models, self)
         """Each server's models, asked once for both the picker and the Servers tab."""
-        self.picker_source = RemotePickerSource(self.servers, self.listings, self)
+        self.picker_source = RemotePickerSource(self.listings, self)
         """Each server's models in the model picker (a PickerSource of the models feature)."""
 
     def install(self, shell: Shell) -> None:
@@ -71,7 +71,7 @@ class RemoteFeature(QObject):
         """The Servers tab; made when the manager first opens."""
         from desktop.remote.qt.servers_panel import ServersPanel
 
-        self.panel = ServersPanel(self.servers, self.keys, self.listings)
+        self.panel = ServersPanel(self.listings)
         return self.panel
 
     def fault_text(self, fault: str, host: str, retry_after: float | None) -> str:

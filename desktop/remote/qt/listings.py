@@ -20,7 +20,7 @@ from desktop.core.remote import locator_host
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.remote.keys import KeyStore
 from desktop.remote.qt.messages import RemoteMessages
-from desktop.remote.servers import RemoteModel, ServerEntry
+from desktop.remote.servers import RemoteModel, ServerEntry, ServerList
 
 __all__ = ["STALE_SECONDS", "ServerListing", "ServerListings"]
 
@@ -41,7 +41,8 @@ class ServerListing:
 
 
 class ServerListings(QObject):
-    """The servers' model lists, asked off the GUI thread and kept by server id.
+    """The user's servers (``servers``), their keys (``keys``) and each one's model list, asked
+    off the GUI thread and kept by server id.
 
     Signals:
         listing_changed(str server_id): that server's answer arrived (or failed).
@@ -51,11 +52,13 @@ class ServerListings(QObject):
 
     def __init__(
         self,
+        servers: ServerList,
         keys: KeyStore,
         list_models: Callable[[ServerEntry, str], tuple[RemoteModel, ...]],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.servers = servers
         self.keys = keys
         self.list_models = list_models
         """Blocking (a pool thread): the entry and its key → its models, or a ServerFault."""
@@ -97,6 +100,11 @@ class ServerListings(QObject):
             lambda error: self._answered(entry, self._failed(entry, error)),
         )
         return True
+
+    def ask_stale(self) -> None:
+        """Asks every server whose answer is missing or stale."""
+        for entry in self.servers.entries:
+            self.ask(entry)
 
     def _failed(self, entry: ServerEntry, error: Exception) -> ServerListing:
         text = self.messages.fault_text(

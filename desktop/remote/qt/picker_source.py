@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, Signal
 from desktop.core.remote import locator_host, remote_locator
 from desktop.models.picker import PickerEntry, PickerSection
 from desktop.remote.qt.listings import ServerListings
-from desktop.remote.servers import ServerList
 
 __all__ = ["RemotePickerSource"]
 
@@ -33,18 +32,16 @@ class RemotePickerSource(QObject):
 
     sections_changed = Signal()
 
-    def __init__(
-        self, servers: ServerList, listings: ServerListings, parent: QObject | None = None
-    ) -> None:
+    def __init__(self, listings: ServerListings, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.servers = servers
         self.listings = listings
+        """The servers and their answers (shared with the Servers tab)."""
         listings.listing_changed.connect(lambda _server_id: self.sections_changed.emit())
 
     def picker_sections(self) -> list[PickerSection]:
         """One section per server, from what is known now."""
         sections = []
-        for entry in self.servers.entries:
+        for entry in self.listings.servers.entries:
             host = locator_host(entry.base_url)
             title = entry.name if entry.name == host else f"{entry.name} — {host}"
             listing = self.listings.get(entry.id)
@@ -73,5 +70,4 @@ class RemotePickerSource(QObject):
 
     def refresh_picker(self) -> None:
         """Asks each server whose answer is missing or stale, on a pool thread."""
-        for entry in self.servers.entries:
-            self.listings.ask(entry)
+        self.listings.ask_stale()

@@ -30,13 +30,12 @@ from desktop.core.remote import locator_host, remote_locator
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.dialog_buttons import ok_cancel_buttons
 from desktop.qtkit.plain_text import ask_plain, note_label, plain_tooltip
-from desktop.remote.keys import KeyStore, NoKeychainError
+from desktop.remote.keys import NoKeychainError
 from desktop.remote.qt.listings import ServerListings
 from desktop.remote.servers import (
     PRESET_URLS,
     Preset,
     ServerEntry,
-    ServerList,
     check_base_url,
 )
 
@@ -128,18 +127,13 @@ class ServersPanel(QWidget):
 
     load_requested = Signal(str)
 
-    def __init__(
-        self,
-        servers: ServerList,
-        keys: KeyStore,
-        listings: ServerListings,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, listings: ServerListings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.servers = servers
-        self.keys = keys
         self.listings = listings
-        """Each server's models, shared with the model picker (one request serves both)."""
+        """The servers, their keys and models, shared with the model picker (one request
+        serves both)."""
+        self.servers = listings.servers
+        self.keys = listings.keys
         self.calls = BackgroundCalls(self)
         self.ask_file_consent: Callable[[], bool] = self._ask_file_consent
         layout = QHBoxLayout(self)

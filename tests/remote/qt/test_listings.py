@@ -17,7 +17,7 @@ URL = "http://gpu-box:8000/v1"
 MODELS = (RemoteModel("org/qwen-72b", 32768), RemoteModel("tiny"))
 
 
-def make(tmp_path: Path, answer=lambda: MODELS) -> tuple[ServerList, ServerListings, list[str]]:
+def make(tmp_path: Path, answer=lambda: MODELS) -> tuple[ServerListings, list[str]]:
     servers = ServerList(tmp_path / "servers.json")
     servers.add(ServerEntry("a1", "Workstation", URL, Preset.VLLM))
     asked: list[str] = []
@@ -27,15 +27,15 @@ def make(tmp_path: Path, answer=lambda: MODELS) -> tuple[ServerList, ServerListi
         asked.append(entry.id)
         return answer()
 
-    return servers, ServerListings(KeyStore(tmp_path), list_models), asked
+    return ServerListings(servers, KeyStore(tmp_path), list_models), asked
 
 
 def test_one_request_serves_the_picker_and_the_servers_tab(qtbot, tmp_path: Path) -> None:
-    servers, listings, asked = make(tmp_path)
-    source = RemotePickerSource(servers, listings)
+    listings, asked = make(tmp_path)
+    source = RemotePickerSource(listings)
     with qtbot.waitSignal(source.sections_changed, timeout=5_000):
         source.refresh_picker()
-    panel = ServersPanel(servers, KeyStore(tmp_path), listings)
+    panel = ServersPanel(listings)
     qtbot.addWidget(panel)
     assert panel.model_list.count() == 2  # the picker's answer, shown at once
     assert panel.status.text() == "2 models on gpu-box:8000."
@@ -43,10 +43,10 @@ def test_one_request_serves_the_picker_and_the_servers_tab(qtbot, tmp_path: Path
 
 
 def test_the_tabs_request_fills_the_picker_too(qtbot, tmp_path: Path) -> None:
-    servers, listings, asked = make(tmp_path)
-    source = RemotePickerSource(servers, listings)
+    listings, asked = make(tmp_path)
+    source = RemotePickerSource(listings)
     with qtbot.waitSignal(source.sections_changed, timeout=5_000):
-        panel = ServersPanel(servers, KeyStore(tmp_path), listings)
+        panel = ServersPanel(listings)
         qtbot.addWidget(panel)
         assert panel.status.text() == "Asking gpu-box:8000…"
     assert panel.model_list.count() == 2
@@ -56,10 +56,10 @@ def test_the_tabs_request_fills_the_picker_too(qtbot, tmp_path: Path) -> None:
 
 
 def test_refresh_asks_again_and_a_stale_answer_is_asked_for(qtbot, tmp_path: Path) -> None:
-    servers, listings, asked = make(tmp_path)
+    listings, asked = make(tmp_path)
     clock = [100.0]
     listings.clock = lambda: clock[0]
-    entry = servers.entries[0]
+    entry = listings.servers.entries[0]
     with qtbot.waitSignal(listings.listing_changed, timeout=5_000) as blocker:
         assert listings.ask(entry)
         assert listings.ask(entry)  # already asking: on its way, not asked twice
@@ -79,9 +79,9 @@ def test_a_fault_keeps_its_words_and_detail(qtbot, tmp_path: Path) -> None:
     def down() -> tuple[RemoteModel, ...]:
         raise ServerFault(Fault.UNREACHABLE, "connection refused")
 
-    servers, listings, _ = make(tmp_path, down)
+    listings, _ = make(tmp_path, down)
     with qtbot.waitSignal(listings.listing_changed, timeout=5_000):
-        panel = ServersPanel(servers, KeyStore(tmp_path), listings)
+        panel = ServersPanel(listings)
         qtbot.addWidget(panel)
     listing = listings.get("a1")
     assert listing is not None and not listing.models

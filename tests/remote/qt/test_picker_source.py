@@ -27,8 +27,8 @@ def make(tmp_path: Path, answer) -> tuple[RemotePickerSource, list[str]]:
         asked.append(entry.id)
         return answer()
 
-    listings = ServerListings(KeyStore(tmp_path), list_models)
-    return RemotePickerSource(servers, listings), asked
+    listings = ServerListings(servers, KeyStore(tmp_path), list_models)
+    return RemotePickerSource(listings), asked
 
 
 def test_a_server_is_asked_once_then_its_models_are_listed(qtbot, tmp_path: Path) -> None:
