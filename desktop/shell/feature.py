@@ -30,6 +30,7 @@ __all__ = [
     "Feature",
     "SettingsPage",
     "SettingsPageFactory",
+    "SettingsPageWidget",
     "Shell",
     "Shortcut",
     "add_command",
@@ -99,6 +100,19 @@ class SettingsPage(Protocol):
 
     def problem(self, values: Mapping[str, object]) -> str | None:
         """Why ``values`` cannot be saved, in words for the user; None when they can."""
+
+
+class SettingsPageWidget(QWidget):
+    """A settings page that is its own tab content: :meth:`widget` is the page itself. The
+    features' pages (Models, Local server) derive from it and add title, fill, values and
+    problem.
+
+    Signals:
+        None.
+    """
+
+    def widget(self) -> QWidget:
+        return self
 
 
 SettingsPageFactory = Callable[[QWidget], SettingsPage]

@@ -11,7 +11,13 @@ from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop.core.settings import Settings
-from desktop.shell.feature import CHAT_PAGE_GROUPS, MENUS, Feature, add_command
+from desktop.shell.feature import (
+    CHAT_PAGE_GROUPS,
+    MENUS,
+    Feature,
+    SettingsPageWidget,
+    add_command,
+)
 from desktop.shell.main_window import MainWindow
 
 
@@ -68,6 +74,12 @@ def test_a_command_calls_its_slot_from_its_menu_and_its_shortcut(shell: MainWind
     assert plain.shortcut().isEmpty() and entries(shell, "file")[0] == "&Export chat…"
     plain.trigger()
     assert called == ["trash", "export"]
+
+
+def test_a_settings_page_widget_is_its_own_tab(qtbot) -> None:
+    page = SettingsPageWidget()
+    qtbot.addWidget(page)
+    assert page.widget() is page
 
 
 def test_chat_page_groups_keep_their_order(shell: MainWindow) -> None:

@@ -39,11 +39,12 @@ from desktop.core.settings import Settings
 from desktop.qtkit.copy_field import CopyField
 from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
+from desktop.shell.feature import SettingsPageWidget
 
 __all__ = ["ServerSettingsPage"]
 
 
-class ServerSettingsPage(QWidget):
+class ServerSettingsPage(SettingsPageWidget):
     """The Local server tab. A SettingsPage (desktop/shell/feature.py).
 
     Signals:
@@ -65,9 +66,6 @@ class ServerSettingsPage(QWidget):
 
     def title(self) -> str:
         return self.tr("Local server")
-
-    def widget(self) -> QWidget:
-        return self
 
     def fill(self) -> None:
         current = ServerSettings.from_settings(self._settings)

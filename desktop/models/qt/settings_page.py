@@ -31,11 +31,12 @@ from desktop.models.qt.model_settings_dialog import ModelSettingsDialog
 from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
 from desktop.qtkit.setting_fields import settings_values, show_settings
+from desktop.shell.feature import SettingsPageWidget
 
 __all__ = ["ModelDefaultsPage"]
 
 
-class ModelDefaultsPage(QWidget):
+class ModelDefaultsPage(SettingsPageWidget):
     """The Models tab: this computer's facts, load defaults with their reasons, the default
     overflow strategy and typing preparation. A SettingsPage (desktop/shell/feature.py).
 
@@ -55,9 +56,6 @@ class ModelDefaultsPage(QWidget):
 
     def title(self) -> str:
         return self.tr("Models")
-
-    def widget(self) -> QWidget:
-        return self
 
     def fill(self) -> None:
         show_settings(self._editors, self._settings.get)
