@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -35,6 +34,7 @@ from desktop.core.settings import Settings
 from desktop.qtkit.dialog_buttons import ok_cancel_buttons
 from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.push_button import push_button
 from desktop.qtkit.setting_fields import settings_values, show_settings
 from desktop.shell.feature import SettingsPage, SettingsPageFactory
 
@@ -180,8 +180,9 @@ class AppSettingsDialog(QDialog):
         data_layout = QVBoxLayout(data_box)
         self.data_dir_edit = QLineEdit(str(self.data_dir))
         self.data_dir_edit.setReadOnly(True)
-        self.open_data_dir = QPushButton(self.tr("Open folder"))
-        self.open_data_dir.clicked.connect(lambda: self.open_folder(self.data_dir))
+        self.open_data_dir = push_button(
+            self.tr("Open folder"), lambda: self.open_folder(self.data_dir)
+        )
         data_layout.addWidget(side_by_side(self.data_dir_edit, self.open_data_dir, stretch_at=0))
         data_layout.addWidget(
             note_label(
@@ -196,10 +197,10 @@ class AppSettingsDialog(QDialog):
         models_layout = QVBoxLayout(models_box)
         self.models_dir = QLineEdit()
         self.models_dir.setPlaceholderText(str(self.default_models_dir))
-        choose = QPushButton(self.tr("Choose…"))
-        choose.clicked.connect(self.choose_models_dir)
-        self.open_models_dir = QPushButton(self.tr("Open folder"))
-        self.open_models_dir.clicked.connect(lambda: self.open_folder(self.models_dir_path()))
+        choose = push_button(self.tr("Choose…"), self.choose_models_dir)
+        self.open_models_dir = push_button(
+            self.tr("Open folder"), lambda: self.open_folder(self.models_dir_path())
+        )
         models_layout.addWidget(
             side_by_side(self.models_dir, choose, self.open_models_dir, stretch_at=0)
         )

@@ -22,6 +22,7 @@ from desktop.api.addresses import MAX_ADDRESSES
 from desktop.api.qt.controller import ServerState
 from desktop.api.qt.requests_model import RequestTableModel
 from desktop.qtkit.copy_field import CopyField
+from desktop.qtkit.push_button import push_button
 from desktop.qtkit.row_table_model import setup_row_view
 
 __all__ = ["ServerPanel"]
@@ -107,8 +108,7 @@ class ServerPanel(QWidget):
         layout.addStretch(1)
 
         buttons = QHBoxLayout()
-        self.clear_button = QPushButton(self.tr("Clear list"))
-        self.clear_button.clicked.connect(requests.clear)
+        self.clear_button = push_button(self.tr("Clear list"), requests.clear)
         self.start_stop = QPushButton()
         self.start_stop.setObjectName("serverStartStop")
         self.start_stop.clicked.connect(self.on_start_stop_clicked)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QStyle,
     QVBoxLayout,
@@ -39,6 +38,7 @@ from desktop.core.settings import Settings
 from desktop.qtkit.copy_field import CopyField
 from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.push_button import push_button
 from desktop.shell.feature import SettingsPageWidget
 
 __all__ = ["ServerSettingsPage"]
@@ -181,11 +181,11 @@ class ServerSettingsPage(SettingsPageWidget):
         key_box = CopyField("serverApiKey")
         self.key_field = key_box.field
         self.copy_key = key_box.copy_button
-        self.new_key = QPushButton(self.tr("New key"))
-        self.new_key.setToolTip(
-            self.tr("Programs that use the old key need the new one once you save.")
+        self.new_key = push_button(
+            self.tr("New key"),
+            self.regenerate_key,
+            tooltip=self.tr("Programs that use the old key need the new one once you save."),
         )
-        self.new_key.clicked.connect(self.regenerate_key)
         key_box.row.addWidget(self.new_key)
         form.addRow(self.tr("API key"), key_box)
         self.key_place = note_label("")

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +32,7 @@ from desktop.core.design import SPACE_L, SPACE_S, SPACE_XL
 from desktop.qtkit.layout_rows import centred_row
 from desktop.qtkit.plain_text import muted, note_label
 from desktop.qtkit.prompt_cards import PromptCards, theme_changed
+from desktop.qtkit.push_button import push_button
 from desktop.qtkit.scaled_label import ScaledLabel
 from desktop.qtkit.theme import palette_is_dark
 
@@ -89,8 +89,9 @@ class EmptyChat(QWidget):
         self.prompt_buttons = self.cards.cards
         """The example prompts' cards (each has click() and text(), as a button)."""
         layout.addSpacing(SPACE_XL)
-        self.download_button = QPushButton(self.tr("Download a recommended model"))
-        self.download_button.clicked.connect(self.download_requested)
+        self.download_button = push_button(
+            self.tr("Download a recommended model"), self.download_requested
+        )
         layout.addLayout(centred_row(self.download_button))
         self.recommendation = note_label("", centred=True)
         self.recommendation.hide()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QV
 from desktop.documents.index import IndexProgress, UpdateReport
 from desktop.documents.qt.collections import DocumentCollections
 from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.push_button import push_button
 
 __all__ = ["EmbeddingPanel", "IndexProgressPanel"]
 
@@ -32,11 +33,12 @@ class IndexProgressPanel(QWidget):
         self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
         self.progress_label.setMinimumWidth(1)
         self.progress_bar = QProgressBar()
-        self.pause_button = QPushButton(self.tr("&Pause"))
-        self.pause_button.clicked.connect(self.toggle_pause)
-        self.cancel_button = QPushButton(self.tr("&Stop"))
-        self.cancel_button.setToolTip(self.tr("Stop indexing; what is indexed so far stays"))
-        self.cancel_button.clicked.connect(documents.cancel)
+        self.pause_button = push_button(self.tr("&Pause"), self.toggle_pause)
+        self.cancel_button = push_button(
+            self.tr("&Stop"),
+            documents.cancel,
+            tooltip=self.tr("Stop indexing; what is indexed so far stays"),
+        )
         self.progress_row = QWidget()
         progress_layout = QHBoxLayout(self.progress_row)
         progress_layout.setContentsMargins(0, 0, 0, 0)
@@ -140,8 +142,9 @@ class EmbeddingPanel(QWidget):
                 "in other words"
             )
         )
-        self.embedding_off_button = QPushButton(self.tr("Words &only"))
-        self.embedding_off_button.clicked.connect(lambda: self.set_embedding_model(""))
+        self.embedding_off_button = push_button(
+            self.tr("Words &only"), lambda: self.set_embedding_model("")
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.embedding_label, 1)

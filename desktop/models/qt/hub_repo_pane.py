@@ -20,7 +20,6 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
     QSplitter,
     QTableView,
@@ -43,6 +42,7 @@ from desktop.models.hub import (
 from desktop.models.qt.download_worker import DownloadFile, DownloadRequest
 from desktop.models.qt.hub_models import RepoFilesModel, StarterModel
 from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.push_button import push_button
 from desktop.qtkit.row_table_model import select_row, selected_row, setup_row_view
 from desktop.qtkit.safe_text import SafeTextBrowser
 from desktop.qtkit.theme import palette_is_dark
@@ -153,8 +153,7 @@ class RepoPane(QWidget):
         row = QHBoxLayout()
         self.files_note = note_label("", is_muted=False)
         row.addWidget(self.files_note, 1)
-        self.download_button = QPushButton(self.tr("&Download"))
-        self.download_button.clicked.connect(self.download_wanted)
+        self.download_button = push_button(self.tr("&Download"), self.download_wanted)
         row.addWidget(self.download_button)
         files_layout.addLayout(row)
         inner.addWidget(files_box)

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -55,6 +54,7 @@ from desktop.models.settings_map import extra_folders
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.list_model import ModelIndex
 from desktop.qtkit.plain_text import ask_plain, note_label, plain_message_box, plain_tooltip
+from desktop.qtkit.push_button import push_button
 from desktop.qtkit.row_table_model import (
     RowTableModel,
     select_row,
@@ -282,16 +282,11 @@ class LibraryPanel(QWidget):
         self.servers.load_requested.connect(self.load_requested)
         layout.addWidget(self.servers)
         buttons = QHBoxLayout()
-        self.load_button = QPushButton(self.tr("&Load"))
-        self.load_button.clicked.connect(self.load_selected)
-        self.add_file_button = QPushButton(self.tr("Add &file…"))
-        self.add_file_button.clicked.connect(self.choose_files)
-        self.add_folder_button = QPushButton(self.tr("Add f&older…"))
-        self.add_folder_button.clicked.connect(self.choose_folder)
-        self.delete_button = QPushButton(self.tr("&Delete…"))
-        self.delete_button.clicked.connect(self.delete_selected)
-        self.refresh_button = QPushButton(self.tr("&Refresh"))
-        self.refresh_button.clicked.connect(self.rescan)
+        self.load_button = push_button(self.tr("&Load"), self.load_selected)
+        self.add_file_button = push_button(self.tr("Add &file…"), self.choose_files)
+        self.add_folder_button = push_button(self.tr("Add f&older…"), self.choose_folder)
+        self.delete_button = push_button(self.tr("&Delete…"), self.delete_selected)
+        self.refresh_button = push_button(self.tr("&Refresh"), self.rescan)
         buttons.addWidget(self.load_button)
         buttons.addStretch(1)
         for button in (

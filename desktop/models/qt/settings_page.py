@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -30,6 +29,7 @@ from desktop.models.qt.gpu_layers_box import GpuLayersBox
 from desktop.models.qt.model_settings_dialog import ModelSettingsDialog
 from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.push_button import push_button
 from desktop.qtkit.setting_fields import settings_values, show_settings
 from desktop.shell.feature import SettingsPageWidget
 
@@ -165,14 +165,15 @@ class ModelDefaultsPage(SettingsPageWidget):
         )
         form.addRow(self.tr("RPC servers"), self.rpc_servers)
         buttons = QHBoxLayout()
-        self.use_recommended = QPushButton(self.tr("Use recommended values"))
-        self.use_recommended.clicked.connect(self.fill_recommended)
+        self.use_recommended = push_button(self.tr("Use recommended values"), self.fill_recommended)
         buttons.addWidget(self.use_recommended)
-        self.more_defaults = QPushButton(self.tr("Sampling and system prompt…"))
-        self.more_defaults.setToolTip(
-            self.tr("Default sampling settings and system prompt for models without their own")
+        self.more_defaults = push_button(
+            self.tr("Sampling and system prompt…"),
+            self.edit_more_defaults,
+            tooltip=self.tr(
+                "Default sampling settings and system prompt for models without their own"
+            ),
         )
-        self.more_defaults.clicked.connect(self.edit_more_defaults)
         buttons.addWidget(self.more_defaults)
         buttons.addStretch(1)
         form.addRow("", buttons)
