@@ -7,11 +7,12 @@ so it looks the same under any app-wide style sheet and follows light ↔ dark b
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QColor, QIcon, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.design import SPACE_S, SPACE_XS
 from desktop.qtkit.late_icon_button import LateIconButton
+from desktop.qtkit.pill import draw_pill, pill_painter
 
 __all__ = ["CHIP_HEIGHT", "IconChip"]
 
@@ -59,8 +60,7 @@ class IconChip(LateIconButton):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self.ask_for_icon()  # drawn on the next turn (late_icon_button.py)
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter, rect = pill_painter(self)
         palette = self.palette()
         enabled = self.isEnabled()
         active = bool(self._count) and enabled
@@ -70,11 +70,7 @@ class IconChip(LateIconButton):
         fill = QColor(palette.color(QPalette.ColorRole.Base))
         if enabled and (self.underMouse() or self.isDown()):
             fill = palette.color(QPalette.ColorRole.AlternateBase)
-        rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
-        radius = rect.height() / 2
-        painter.setPen(QPen(border, 1.5 if self.hasFocus() else 1.0))
-        painter.setBrush(fill)
-        painter.drawRoundedRect(rect, radius, radius)
+        draw_pill(painter, rect, fill, QPen(border, 1.5 if self.hasFocus() else 1.0))
         size = self.iconSize()
         mode = QIcon.Mode.Normal if enabled else QIcon.Mode.Disabled
         pixmap = self.icon().pixmap(size, self.devicePixelRatioF(), mode)

@@ -12,6 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from desktop.qtkit.push_button import push_button
+
 __all__ = ["NoticeBar"]
 
 
@@ -37,7 +39,6 @@ class NoticeBar(QWidget):
 
     def add_button(self, text: str, slot: Callable[[], object]) -> QPushButton:
         """A button at the right end of the bar that calls ``slot`` when clicked."""
-        button = QPushButton(text, self)
-        button.clicked.connect(slot)
+        button = push_button(text, slot, parent=self)
         self._layout.addWidget(button)
         return button

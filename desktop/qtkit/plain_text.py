@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-__all__ = ["ask_plain", "plain_message_box", "plain_tooltip"]
+__all__ = ["ask_plain", "muted", "note_label", "plain_message_box", "plain_tooltip"]
 
 
 def plain_message_box(
@@ -55,11 +55,19 @@ def plain_tooltip(text: str) -> str:
     return f"<qt>{escaped}</qt>"
 
 
-def note_label(text: str) -> QLabel:
-    """An explanation under a setting or a list: plain text, wrapped, in the theme's muted text
-    colour (which still reads at 4.5:1, unlike a disabled label's)."""
+def muted(label: QLabel) -> QLabel:
+    """Secondary text: the palette's placeholder colour (still 4.5:1, see core/design.py,
+    unlike a disabled label's)."""
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+def note_label(text: str, *, is_muted: bool = True, centred: bool = False) -> QLabel:
+    """An explanation under a setting, a list or a page's title: plain text, wrapped, in the
+    theme's muted text colour unless ``is_muted`` is False, centred when ``centred``."""
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
+    if centred:
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return muted(label) if is_muted else label

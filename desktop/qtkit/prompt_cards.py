@@ -125,7 +125,8 @@ class PromptCard(QFrame):
 
 
 class PromptCards(QWidget):
-    """Example prompts as cards: in a row when wide, one above the other when narrow.
+    """Example prompts as cards: in a row when wide, one above the other when narrow. Without
+    ``prompts``, the three examples the welcome page and the empty chat offer (:meth:`examples`).
 
     Signals:
         chosen(str): a card was activated; its prompt.
@@ -133,8 +134,9 @@ class PromptCards(QWidget):
 
     chosen = Signal(str)
 
-    def __init__(self, prompts: Sequence[str], parent: QWidget | None = None) -> None:
+    def __init__(self, prompts: Sequence[str] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        prompts = prompts or self.examples()
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.cards: list[PromptCard] = []
@@ -145,6 +147,14 @@ class PromptCards(QWidget):
         self._dark = palette_is_dark(QApplication.palette())
         self._columns = 0
         self.place(len(self.cards))
+
+    def examples(self) -> tuple[str, ...]:
+        """Prompts that show what a model does, answerable even by the small starter model."""
+        return (
+            self.tr("Explain how a rainbow forms, in two sentences."),
+            self.tr("Write a short poem about the sea."),
+            self.tr("Give me three ideas for a rainy weekend."),
+        )
 
     def place(self, columns: int) -> None:
         """The cards in ``columns`` columns (1: one above the other)."""

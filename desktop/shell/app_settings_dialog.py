@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFontDatabase, QPalette, QValidator
+from PySide6.QtGui import QDesktopServices, QFontDatabase, QValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -22,10 +22,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -33,7 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.settings import Settings
+from desktop.qtkit.dialog_buttons import ok_cancel_buttons
+from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.push_button import push_button
+from desktop.qtkit.setting_fields import settings_values, show_settings
 from desktop.shell.feature import SettingsPage, SettingsPageFactory
 
 MIN_TEXT_SIZE = 6
@@ -125,15 +127,16 @@ class AppSettingsDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok
-            | QDialogButtonBox.StandardButton.Cancel
-            | QDialogButtonBox.StandardButton.Apply
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self, QDialogButtonBox.StandardButton.Apply)
         self.buttons.clicked.connect(self.on_buttons_clicked)
         layout.addWidget(self.buttons)
+        self._editors: dict[str, QWidget] = {
+            "appearance.theme": self.theme,
+            "appearance.font_size": self.font_size,
+            "app.language": self.language,
+            "library.models_dir": self.models_dir,
+        }
+        """The editor of each of the dialog's own settings but the hub address (see values)."""
         self._fill()
 
     # Pages -----------------------------------------------------------------------------------
@@ -159,15 +162,15 @@ class AppSettingsDialog(QDialog):
         self.language.addItem("English", "en")
         self.language.addItem("简体中文", "zh_CN")
         form.addRow(self.tr("Language"), self.language)
-        note = QLabel(
-            self.tr(
-                "English and 简体中文 (Simplified Chinese). A new language takes effect the "
-                "next time Hearthside starts."
-            )
+        form.addRow(
+            "",
+            note_label(
+                self.tr(
+                    "English and 简体中文 (Simplified Chinese). A new language takes effect the "
+                    "next time Hearthside starts."
+                )
+            ),
         )
-        note.setWordWrap(True)
-        note.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
-        form.addRow("", note)
         return page
 
     def _build_folders(self) -> QWidget:
@@ -177,9 +180,10 @@ class AppSettingsDialog(QDialog):
         data_layout = QVBoxLayout(data_box)
         self.data_dir_edit = QLineEdit(str(self.data_dir))
         self.data_dir_edit.setReadOnly(True)
-        self.open_data_dir = QPushButton(self.tr("Open folder"))
-        self.open_data_dir.clicked.connect(lambda: self.open_folder(self.data_dir))
-        data_layout.addWidget(self._row(self.data_dir_edit, self.open_data_dir))
+        self.open_data_dir = push_button(
+            self.tr("Open folder"), lambda: self.open_folder(self.data_dir)
+        )
+        data_layout.addWidget(side_by_side(self.data_dir_edit, self.open_data_dir, stretch_at=0))
         data_layout.addWidget(
             note_label(
                 self.tr(
@@ -193,11 +197,13 @@ class AppSettingsDialog(QDialog):
         models_layout = QVBoxLayout(models_box)
         self.models_dir = QLineEdit()
         self.models_dir.setPlaceholderText(str(self.default_models_dir))
-        choose = QPushButton(self.tr("Choose…"))
-        choose.clicked.connect(self.choose_models_dir)
-        self.open_models_dir = QPushButton(self.tr("Open folder"))
-        self.open_models_dir.clicked.connect(lambda: self.open_folder(self.models_dir_path()))
-        models_layout.addWidget(self._row(self.models_dir, choose, self.open_models_dir))
+        choose = push_button(self.tr("Choose…"), self.choose_models_dir)
+        self.open_models_dir = push_button(
+            self.tr("Open folder"), lambda: self.open_folder(self.models_dir_path())
+        )
+        models_layout.addWidget(
+            side_by_side(self.models_dir, choose, self.open_models_dir, stretch_at=0)
+        )
         models_layout.addWidget(
             note_label(self.tr("Where models are kept. A change applies after a restart."))
         )
@@ -219,18 +225,6 @@ class AppSettingsDialog(QDialog):
         layout.addStretch(1)
         return page
 
-    @staticmethod
-    def _row(first: QWidget, *rest: QWidget, stretch_first: bool = True) -> QWidget:
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(first, 1 if stretch_first else 0)
-        for widget in rest:
-            layout.addWidget(widget)
-        if not stretch_first:
-            layout.addStretch(1)
-        return row
-
     # Values ----------------------------------------------------------------------------------
 
     @property
@@ -243,29 +237,18 @@ class AppSettingsDialog(QDialog):
 
     def _fill(self) -> None:
         get = self._settings.get
-        self._select(self.theme, str(get("appearance.theme")))
-        self.font_size.setValue(int(get("appearance.font_size")))
         language = str(get("app.language"))
         if self.language.findData(language) < 0:
             self.language.addItem(language, language)  # a hand-edited value stays as it is
-        self._select(self.language, language)
+        show_settings(self._editors, get)
         for page in self.pages:
             page.fill()
-        self.models_dir.setText(str(get("library.models_dir")))
         self.hub_endpoint.setText(str(get("hub.endpoint")))
-
-    @staticmethod
-    def _select(combo: QComboBox, value: str) -> None:
-        index = combo.findData(value)
-        combo.setCurrentIndex(max(0, index))
 
     def values(self) -> dict[str, object]:
         return {
-            "appearance.theme": self.theme.currentData(),
-            "appearance.font_size": self.font_size.value(),
-            "app.language": self.language.currentData(),
+            **settings_values(self._editors),
             **{key: value for page in self.pages for key, value in page.values().items()},
-            "library.models_dir": self.models_dir.text().strip(),
             "hub.endpoint": self.hub_endpoint.text().strip().rstrip("/")
             or "https://huggingface.co",
         }

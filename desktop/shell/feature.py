@@ -30,7 +30,10 @@ __all__ = [
     "Feature",
     "SettingsPage",
     "SettingsPageFactory",
+    "SettingsPageWidget",
     "Shell",
+    "Shortcut",
+    "add_command",
 ]
 
 SEPARATOR = "|"
@@ -97,6 +100,19 @@ class SettingsPage(Protocol):
 
     def problem(self, values: Mapping[str, object]) -> str | None:
         """Why ``values`` cannot be saved, in words for the user; None when they can."""
+
+
+class SettingsPageWidget(QWidget):
+    """A settings page that is its own tab content: :meth:`widget` is the page itself. The
+    features' pages (Models, Local server) derive from it and add title, fill, values and
+    problem.
+
+    Signals:
+        None.
+    """
+
+    def widget(self) -> QWidget:
+        return self
 
 
 SettingsPageFactory = Callable[[QWidget], SettingsPage]
@@ -201,3 +217,22 @@ class Shell(Protocol):
 
     def confirm(self, title: str, question: str) -> bool:
         """Asks a yes/no question (tests replace it so nothing blocks)."""
+
+
+Shortcut = str | QKeySequence | QKeySequence.StandardKey | None
+"""A key for an action: "Ctrl+N", a standard key, or none."""
+
+
+def add_command(
+    shell: Shell,
+    menu: str,
+    group: str,
+    text: str,
+    slot: Callable[[], object],
+    shortcut: Shortcut = None,
+) -> QAction:
+    """A menu command: an action of the window that calls ``slot``, put at the end of ``group``
+    in ``menu`` with its shortcut working (how every feature fills its menus)."""
+    action = shell.make_action(text, shortcut)
+    action.triggered.connect(slot)
+    return shell.add_action(menu, group, action)

@@ -24,7 +24,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -37,7 +36,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME
 from desktop.core.settings import Settings
 from desktop.engine.llama import BackendInfo
-from desktop.qtkit.plain_text import ask_plain
+from desktop.qtkit.plain_text import ask_plain, note_label
 from desktop.qtkit.theme import Appearance
 from desktop.shell.about import about_text
 from desktop.shell.feature import (
@@ -162,10 +161,8 @@ class MainWindow(QMainWindow):
         self.chat_layout = QVBoxLayout(chat_page)
         self.chat_layout.setContentsMargins(0, 0, 0, 0)
         self.chat_layout.setSpacing(0)
-        self.banner = QLabel()
+        self.banner = note_label("", is_muted=False)
         """One line of notes about the model or the chat (set_banner); plain text only."""
-        self.banner.setWordWrap(True)
-        self.banner.setTextFormat(Qt.TextFormat.PlainText)
         self.banner.setObjectName("banner")
         # Drawn as a quiet card with an accent edge by the application stylesheet (QLabel#banner).
         self.banner.hide()

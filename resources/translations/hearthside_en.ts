@@ -4,7 +4,7 @@
 <context>
     <name>ChatFeature</name>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="339"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="333"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>The %n oldest message no longer fits in the context window and was not sent to the model.</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>ChatTransfers</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="226"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="228"/>
         <source>Exported %n chats to {path}</source>
         <translation>
             <numerusform>Exported %n chat to {path}</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="285"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="287"/>
         <source>Imported %n chat(s) from {name}</source>
         <translation>
             <numerusform>Imported %n chat from {name}</numerusform>
@@ -34,7 +34,7 @@
 <context>
     <name>CollectionChips</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="163"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="164"/>
         <source>%n collection(s) attached: replies use their passages. Attach another…</source>
         <translation>
             <numerusform>%n collection attached: replies use its passages. Attach another…</numerusform>
@@ -86,7 +86,7 @@
 <context>
     <name>ModelDefaultsPage</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="129"/>
         <source>{cores} physical cores → %n threads</source>
         <translation>
             <numerusform>{cores} physical cores → %n thread</numerusform>
@@ -94,7 +94,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
         <source>%n threads found → %n threads</source>
         <translation>
             <numerusform>%n thread found → %n thread</numerusform>
@@ -105,7 +105,7 @@
 <context>
     <name>ServerPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/api/qt/server_panel.py" line="249"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="236"/>
         <source>%n request(s) since the server started</source>
         <translation>
             <numerusform>%n request since the server started</numerusform>

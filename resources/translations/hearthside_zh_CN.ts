@@ -4,77 +4,77 @@
 <context>
     <name>AddServerDialog</name>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="58"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="56"/>
         <source>Add server</source>
         <translation>添加服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="62"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="60"/>
         <source>llama.cpp llama-server</source>
         <translation>llama.cpp llama-server</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="63"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="61"/>
         <source>vLLM</source>
         <translation>vLLM</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="64"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="62"/>
         <source>Ollama (OpenAI-compatible /v1)</source>
         <translation>Ollama（OpenAI 兼容的 /v1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="65"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="63"/>
         <source>LM Studio server</source>
         <translation>LM Studio 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="66"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="64"/>
         <source>Other OpenAI-compatible (OpenAI, OpenRouter, a gateway)</source>
         <translation>其他 OpenAI 兼容服务（OpenAI、OpenRouter、网关）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="74"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="72"/>
         <source>Optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="75"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="73"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="76"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="74"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="77"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="75"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="78"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="76"/>
         <source>API key:</source>
         <translation>API 密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="80"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="78"/>
         <source>The key is kept in the system keychain, never in Hearthside&apos;s settings.</source>
         <translation>密钥保存在系统钥匙串中，绝不写入 Hearthside 的设置。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="83"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="81"/>
         <source>This system has no keychain: Hearthside will ask before keeping the key in a file only you can read.</source>
         <translation>此系统没有钥匙串：Hearthside 会先征得你的同意，再把密钥保存在只有你能读取的文件中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="91"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="89"/>
         <source>Nothing is sent anywhere until you add a server; then your chats with its models go to it.</source>
         <translation>在你添加服务器之前，任何内容都不会发送出去；添加之后，你与其模型的对话会发送到该服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="123"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="113"/>
         <source>The address must look like http://host:port/v1 (no user name or password in it: put a key in the API key field).</source>
         <translation>地址应形如 http://主机:端口/v1（其中不能包含用户名或密码：请把密钥填入“API 密钥”一栏）。</translation>
     </message>
@@ -82,120 +82,120 @@
 <context>
     <name>AppSettingsDialog</name>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="111"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="113"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="114"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="116"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="121"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="123"/>
         <source>Folders and downloads</source>
         <translation>文件夹和下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="146"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="157"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="149"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="160"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="147"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="150"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="148"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="156"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="157"/>
         <source> pt</source>
         <translation> 磅</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="155"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="158"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="161"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="164"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="164"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="169"/>
         <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
         <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="176"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="179"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="180"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="198"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="184"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="202"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="186"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="190"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="192"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="327"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="196"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="310"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="196"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="200"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="202"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="208"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="205"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="211"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="213"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="219"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="282"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="265"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="286"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="269"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="306"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="289"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
@@ -203,135 +203,135 @@
 <context>
     <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="111"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="108"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="113"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="110"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="115"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="112"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="117"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="114"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="120"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="117"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="124"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="121"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="202"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="198"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="204"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="198"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="227"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="221"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="229"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="223"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="269"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="263"/>
         <source>Copied to the clipboard</source>
         <translation>已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="287"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="281"/>
         <source>Context 0 / {n}</source>
         <translation>上下文 0 / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="300"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="294"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. It is back in the message box: shorten it, trim it to fit, or raise the context length in Model settings.</source>
         <translation>消息太长，超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。消息已放回输入框：请缩短它、裁剪到合适长度，或在模型设置中增大上下文长度。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="339"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="333"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>最早的 %n 条消息已超出上下文窗口，没有发送给模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="305"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="299"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="307"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="301"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="309"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="303"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="315"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="309"/>
         <source>What arrived is kept and marked as ended by an error; your message is kept too. Regenerate tries again.</source>
         <translation>已收到的内容会保留，并标记为因错误而结束；你的消息也会保留。点击“重新生成”可再试一次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="322"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="316"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="323"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="317"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="327"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="321"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
+        <location filename="../../desktop/chat/qt/feature.py" line="323"/>
         <location filename="../../desktop/chat/qt/feature.py" line="329"/>
-        <location filename="../../desktop/chat/qt/feature.py" line="335"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="358"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="352"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="359"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="353"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="365"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="359"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="366"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="360"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -339,102 +339,102 @@
 <context>
     <name>ChatTransfers</name>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="72"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="73"/>
         <source>Nothing to export</source>
         <translation>没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="72"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="73"/>
         <source>Send a message first.</source>
         <translation>请先发送一条消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="81"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="82"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="106"/>
-        <location filename="../../desktop/history/qt/transfers.py" line="237"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="107"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="239"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="107"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="108"/>
         <source>“{name}” could not be written: {reason}</source>
         <translation>无法写入“{name}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="112"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="113"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="125"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="126"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="127"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="128"/>
         <source>Zip archives (*.zip)</source>
         <translation>Zip 压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="130"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="131"/>
         <source>Export all chats to</source>
         <translation>将所有聊天导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="178"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="180"/>
         <source>Exporting chats…</source>
         <translation>正在导出聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="193"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="195"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="222"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="224"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="226"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="228"/>
         <source>Exported %n chats to {path}</source>
         <translation>
             <numerusform>已将 %n 个聊天导出到 {path}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="243"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="245"/>
         <source>Import chats</source>
         <translation>导入聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="245"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="246"/>
         <source>Chat exports (*.json);;All files (*)</source>
         <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="264"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="266"/>
         <source>Importing chats…</source>
         <translation>正在导入聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="275"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="277"/>
         <source>Import cancelled; nothing was added.</source>
         <translation>导入已取消；未添加任何内容。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="285"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="287"/>
         <source>Imported %n chat(s) from {name}</source>
         <translation>
             <numerusform>已从 {name} 导入 %n 个聊天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="302"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="304"/>
         <source>Could not import “{name}”</source>
         <translation>无法导入“{name}”</translation>
     </message>
@@ -442,17 +442,17 @@
 <context>
     <name>CollectionChip</name>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="52"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="53"/>
         <source>Replies in this chat use passages from “{name}”</source>
         <translation>此对话的回复会引用“{name}”中的段落</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="56"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="57"/>
         <source>Detach this collection from the chat</source>
         <translation>从此对话中移除这个文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="58"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="59"/>
         <source>Detach {name}</source>
         <translation>移除 {name}</translation>
     </message>
@@ -460,23 +460,23 @@
 <context>
     <name>CollectionChips</name>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="97"/>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="168"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="98"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="169"/>
         <source>Answer from your documents: attach a collection</source>
         <translation>根据你的文档回答：添加一个文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="127"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="128"/>
         <source>No collections yet</source>
         <translation>还没有文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="130"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="131"/>
         <source>Manage collections…</source>
         <translation>管理文档集…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collection_chips.py" line="163"/>
+        <location filename="../../desktop/documents/qt/collection_chips.py" line="164"/>
         <source>%n collection(s) attached: replies use their passages. Attach another…</source>
         <translation>
             <numerusform>已添加 %n 个文档集：回答会引用其中的段落。再添加一个…</numerusform>
@@ -486,17 +486,17 @@
 <context>
     <name>CollectionsDialog</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="55"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="56"/>
         <source>Document collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="68"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="69"/>
         <source>A collection is a set of folders and files that chats can answer from, with sources. Drop folders or files here to add them. Nothing leaves this computer.</source>
         <translation>文档集是一组文件夹和文件，对话可以据此回答并注明出处。把文件夹或文件拖到这里即可添加。所有内容都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="81"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="82"/>
         <source>&amp;New collection…</source>
         <translation>新建文档集(&amp;N)…</translation>
     </message>
@@ -506,107 +506,107 @@
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="85"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="84"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="90"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="88"/>
         <source>Collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="105"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="101"/>
         <source>Add &amp;folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="107"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="102"/>
         <source>Add f&amp;iles…</source>
         <translation>添加文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="109"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="104"/>
         <source>Re&amp;move</source>
         <translation>移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="111"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="106"/>
         <source>Stop using this folder or file (the file itself is not touched)</source>
         <translation>不再使用此文件夹或文件（文件本身不会被改动）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="114"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="109"/>
         <source>&amp;Re-index</source>
         <translation>重新索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="115"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="111"/>
         <source>Read new and changed files again</source>
         <translation>重新读取新增和修改过的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="125"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="121"/>
         <source>Folders and files</source>
         <translation>文件夹和文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="137"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="133"/>
         <source>Indexed files</source>
         <translation>已索引的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="219"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="215"/>
         <source>Make a collection to start: New collection…</source>
         <translation>先创建一个文档集：新建文档集…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="224"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="220"/>
         <source>{name}: {files} files, {passages} passages, {unreadable} unreadable</source>
         <translation>{name}：{files} 个文件，{passages} 个段落，{unreadable} 个无法读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="243"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="239"/>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="253"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="249"/>
         <source>Rename collection</source>
         <translation>重命名文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="262"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="258"/>
         <source>Delete collection</source>
         <translation>删除文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="264"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="260"/>
         <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
         <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="331"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="327"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="335"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="331"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="338"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="334"/>
         <source>Choose files</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="343"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="339"/>
         <source>Choose an embedding model</source>
         <translation>选择嵌入模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="343"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="339"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
@@ -644,107 +644,107 @@
 <context>
     <name>ContextMeter</name>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="174"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="168"/>
         <source>Context use</source>
         <translation>上下文用量</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="177"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="171"/>
         <source>Leave out oldest turns</source>
         <translation>略去最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="179"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="173"/>
         <source>Summarize oldest turns</source>
         <translation>总结最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="183"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="177"/>
         <source>What happens when this conversation no longer fits the model&apos;s context window: the oldest turns are left out, or the model first summarizes them into a note it keeps reading.</source>
         <translation>当此对话超出模型的上下文窗口时：略去最早的几轮对话，或者先由模型把它们总结成一段摘要，模型之后会继续读取这段摘要。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="188"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="182"/>
         <source>When the conversation is too long</source>
         <translation>对话过长时</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="297"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="291"/>
         <source>{used} / {n} tokens</source>
         <translation>{used} / {n} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="299"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="293"/>
         <source>about {numbers}</source>
         <translation>约 {numbers}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="301"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="295"/>
         <source>{numbers} + up to {passages} for document passages</source>
         <translation>{numbers} + 文档段落最多 {passages}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="310"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="304"/>
         <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
         <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="317"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="311"/>
         <source>on send, the oldest turn may be summarized</source>
         <translation>发送时，最早的一轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="319"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="313"/>
         <source>on send, up to the {n} oldest turns may be summarized</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="325"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="319"/>
         <source>on send, the oldest turn may be left out</source>
         <translation>发送时，最早的一轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="327"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="321"/>
         <source>on send, up to the {n} oldest turns may be left out</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="336"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="330"/>
         <source>on send, the oldest turn will be summarized</source>
         <translation>发送时，最早的一轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="338"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="332"/>
         <source>on send, the {n} oldest turns will be summarized</source>
         <translation>发送时，最早的 {n} 轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="342"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="336"/>
         <source>on send, the oldest turn will be left out</source>
         <translation>发送时，最早的一轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="344"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="338"/>
         <source>on send, the {n} oldest turns will be left out</source>
         <translation>发送时，最早的 {n} 轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="349"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="343"/>
         <source>{numbers} · nearly full</source>
         <translation>{numbers} · 即将占满</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="361"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="355"/>
         <source>Estimated from the characters (the server has no tokenizer to ask): system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>按字符估算（服务器没有可查询的分词器）：系统提示、它仍记得的对话以及你的消息。为回复保留 {reserve} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="367"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="361"/>
         <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="374"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="368"/>
         <source>Passages from the attached collections are chosen when you send and may take up to {passages} tokens: what is left after the system prompt, your message and the reply&apos;s room, at most half the window.</source>
         <translation>所附文档集中的段落在发送时选出，最多可占 {passages} 个 token：即系统提示词、你的消息和回复预留空间之外剩下的部分，且不超过窗口的一半。</translation>
     </message>
@@ -781,6 +781,14 @@
     </message>
 </context>
 <context>
+    <name>CopyField</name>
+    <message>
+        <location filename="../../desktop/qtkit/copy_field.py" line="31"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <location filename="../../desktop/shell/crash.py" line="158"/>
@@ -811,17 +819,17 @@
 <context>
     <name>DocumentsFeature</name>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="78"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="82"/>
         <source>Document &amp;collections…</source>
         <translation>文档集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="87"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="92"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="127"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="132"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
@@ -829,48 +837,48 @@
 <context>
     <name>DownloadCheck</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="336"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="334"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="347"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="350"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="349"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="352"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="353"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="355"/>
         <location filename="../../desktop/models/qt/hub_repo_pane.py" line="372"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="364"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="367"/>
         <source>Check not finished</source>
         <translation>检查未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="366"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="369"/>
         <source>{name} could not be checked before downloading: the hub did not answer or had a problem. Download it anyway? It is checked when it has arrived.</source>
         <translation>下载前无法检查 {name}：模型中心没有响应或出现了问题。仍要下载吗？文件下载完成后会再检查。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="376"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="379"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="378"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="381"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="392"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="405"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
@@ -1053,12 +1061,12 @@
 <context>
     <name>EmbeddingPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="139"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="138"/>
         <source>Embedding &amp;model…</source>
         <translation>嵌入模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="142"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="141"/>
         <source>Optional: a GGUF embedding model also finds passages that say the same thing in other words</source>
         <translation>可选：GGUF 嵌入模型还能找到用不同说法表达同一意思的段落</translation>
     </message>
@@ -1091,57 +1099,42 @@
 <context>
     <name>EmptyChat</name>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="69"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="65"/>
         <source>Start a conversation</source>
         <translation>开始对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="73"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="69"/>
         <source>Hearthside runs a language model on this computer, offline.</source>
         <translation>Hearthside 在这台电脑上离线运行语言模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="83"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="76"/>
         <source>This is the small demo model. It is not trained to chat, so it often repeats or continues your words. For real answers, download a recommended model.</source>
         <translation>这是小型演示模型。它没有经过对话训练，常常会重复或接着写你的话。想得到真正的回答，请下载推荐的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="93"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="84"/>
         <source>Try one of these</source>
         <translation>试试这些</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="97"/>
-        <source>Explain how a rainbow forms, in two sentences.</source>
-        <translation>用两句话解释彩虹是怎样形成的。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="98"/>
-        <source>Write a short poem about the sea.</source>
-        <translation>写一首关于大海的短诗。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="99"/>
-        <source>Give me three ideas for a rainy weekend.</source>
-        <translation>给我三个雨天周末的点子。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="107"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="93"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="142"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="117"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="144"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="119"/>
         <source>The small starter model, for trying the app</source>
         <translation>小型入门模型，用于试用本应用</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="168"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="143"/>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
@@ -1308,42 +1301,42 @@
 <context>
     <name>HistoryFeature</name>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="72"/>
+        <location filename="../../desktop/history/qt/feature.py" line="73"/>
         <source>Show chat &amp;list</source>
         <translation>显示聊天列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="80"/>
+        <location filename="../../desktop/history/qt/feature.py" line="78"/>
         <source>&amp;Search chats</source>
         <translation>搜索聊天(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="82"/>
+        <location filename="../../desktop/history/qt/feature.py" line="80"/>
         <source>&amp;Trash…</source>
         <translation>回收站(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="84"/>
+        <location filename="../../desktop/history/qt/feature.py" line="82"/>
         <source>&amp;Export chat…</source>
         <translation>导出聊天(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="87"/>
+        <location filename="../../desktop/history/qt/feature.py" line="85"/>
         <source>Export &amp;all chats…</source>
         <translation>导出所有聊天(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="90"/>
+        <location filename="../../desktop/history/qt/feature.py" line="88"/>
         <source>&amp;Import chats…</source>
         <translation>导入聊天(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="125"/>
+        <location filename="../../desktop/history/qt/feature.py" line="123"/>
         <source>Your chat history was set aside</source>
         <translation>你的聊天记录已被移到别处</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="127"/>
+        <location filename="../../desktop/history/qt/feature.py" line="125"/>
         <source>The chat database could not be used ({reason}). It was moved, not deleted, to:
 {path}
 Hearthside started with a new, empty history.</source>
@@ -1352,12 +1345,12 @@ Hearthside started with a new, empty history.</source>
 Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="198"/>
+        <location filename="../../desktop/history/qt/feature.py" line="195"/>
         <source>“{title}” was moved to the trash.</source>
         <translation>“{title}”已移到回收站。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/feature.py" line="216"/>
+        <location filename="../../desktop/history/qt/feature.py" line="213"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
@@ -1493,58 +1486,58 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>IndexProgressPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="34"/>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="78"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="36"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="79"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="36"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="38"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="37"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="40"/>
         <source>Stop indexing; what is indexed so far stays</source>
         <translation>停止索引；已经索引的内容会保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="72"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="73"/>
         <source>Looking for files…</source>
         <translation>正在查找文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="78"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="79"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="87"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="88"/>
         <source>Indexing {done} of {total}: {name}</source>
         <translation>正在索引第 {done} 个，共 {total} 个：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="91"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="92"/>
         <source>Finishing…</source>
         <translation>正在完成…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="97"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="98"/>
         <source>Stopped. Files indexed so far stay; Re-index carries on.</source>
         <translation>已停止。已索引的文件会保留；“重新索引”会从停下的地方继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="100"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="101"/>
         <source>Done: {added} added, {changed} changed, {removed} removed, {unreadable} unreadable.</source>
         <translation>完成：新增 {added} 个，修改 {changed} 个，移除 {removed} 个，无法读取 {unreadable} 个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="109"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="110"/>
         <source>Not found: {paths}</source>
         <translation>找不到：{paths}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="116"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="117"/>
         <source>Indexing failed: {message}</source>
         <translation>索引失败：{message}</translation>
     </message>
@@ -1658,123 +1651,123 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>请在“浏览”标签页下载一个，用“添加文件…”添加 .gguf 文件，或把文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="275"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="272"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="277"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="273"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="279"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="274"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="281"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="275"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="283"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="276"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="326"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="318"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="344"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="336"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="365"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="357"/>
         <source>{count} model(s), {size} on disk. Models folder: {folder}</source>
         <translation>{count} 个模型，占用磁盘 {size}。模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="369"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="361"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="412"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="404"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="413"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="405"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="415"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="407"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="420"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="412"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="421"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="413"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="425"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="425"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="439"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="431"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="458"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="450"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="473"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="465"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="476"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="468"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="484"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="476"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="492"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="484"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="497"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="502"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="489"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="494"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="503"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="495"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -1865,67 +1858,67 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="134"/>
+        <location filename="../../desktop/shell/main_window.py" line="133"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="138"/>
+        <location filename="../../desktop/shell/main_window.py" line="137"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="143"/>
+        <location filename="../../desktop/shell/main_window.py" line="142"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="147"/>
+        <location filename="../../desktop/shell/main_window.py" line="146"/>
         <source>&amp;About Hearthside</source>
         <translation>关于 Hearthside(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="125"/>
+        <location filename="../../desktop/shell/main_window.py" line="124"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="126"/>
+        <location filename="../../desktop/shell/main_window.py" line="125"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="127"/>
+        <location filename="../../desktop/shell/main_window.py" line="126"/>
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="128"/>
+        <location filename="../../desktop/shell/main_window.py" line="127"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="129"/>
+        <location filename="../../desktop/shell/main_window.py" line="128"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="392"/>
+        <location filename="../../desktop/shell/main_window.py" line="389"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="392"/>
+        <location filename="../../desktop/shell/main_window.py" line="389"/>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="393"/>
+        <location filename="../../desktop/shell/main_window.py" line="390"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="393"/>
+        <location filename="../../desktop/shell/main_window.py" line="390"/>
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
@@ -1970,7 +1963,7 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>后端：{backend}，GPU 卸载：{offload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/main_window.py" line="331"/>
+        <location filename="../../desktop/shell/main_window.py" line="328"/>
         <source>About Hearthside</source>
         <translation>关于 Hearthside</translation>
     </message>
@@ -2132,206 +2125,206 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelDefaultsPage</name>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="54"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="58"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="82"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="70"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="88"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="76"/>
         <source>RPC servers must be written host:port, separated by commas: {bad}</source>
         <translation>RPC 服务器须写成 主机:端口，用逗号分隔：{bad}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="97"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="85"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
         <source>{n} GB</source>
         <translation>{n} GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="99"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="87"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="100"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="88"/>
         <source>Memory (RAM)</source>
         <translation>内存 (RAM)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="102"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="90"/>
         <source>{cores} cores, {threads} threads</source>
         <translation>{cores} 核，{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="106"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="94"/>
         <source>{threads} threads</source>
         <translation>{threads} 线程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="108"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="96"/>
         <source>Processor</source>
         <translation>处理器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="110"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="98"/>
         <source>{backend}: yes</source>
         <translation>{backend}：支持</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="112"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="100"/>
         <source>no (this llama.cpp build runs on the CPU only)</source>
         <translation>不支持（此 llama.cpp 版本仅在 CPU 上运行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="114"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="102"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="117"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="105"/>
         <source>Defaults for models without their own settings</source>
         <translation>未单独设置的模型使用的默认值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="123"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="111"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="125"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="113"/>
         <source>{ram} GB RAM → context {n}</source>
         <translation>{ram} GB 内存 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="127"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="115"/>
         <source>RAM unknown → context {n}</source>
         <translation>内存未知 → 上下文 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="129"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="117"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="132"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="120"/>
         <source>{backend} offload works → GPU layers auto</source>
         <translation>{backend} 卸载可用 → GPU 层数自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="134"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="122"/>
         <source>CPU-only llama.cpp → GPU layers none</source>
         <translation>llama.cpp 仅支持 CPU → 不使用 GPU 层</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="137"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="124"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="141"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="127"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="143"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="129"/>
         <source>{cores} physical cores → %n threads</source>
         <translation>
             <numerusform>{cores} 个物理核心 → %n 个线程</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="133"/>
         <source>%n threads found → %n threads</source>
         <translation>
             <numerusform>找到 %n 个线程 → %n 个线程</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="149"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="135"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="152"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="138"/>
         <source>Leave out the oldest turns</source>
         <translation>略去最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="153"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="139"/>
         <source>Summarize the oldest turns</source>
         <translation>总结最早的几轮对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="156"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="142"/>
         <source>What a new conversation does when it no longer fits the context window. Each conversation can change it under the message box.</source>
         <translation>新对话超出上下文窗口时的处理方式。每个对话都可以在消息框下方单独更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="160"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="146"/>
         <source>Long conversations</source>
         <translation>长对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="161"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="147"/>
         <source>Start on the reply while I type</source>
         <translation>边输入边准备回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="165"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="151"/>
         <source>The model reads your message as you type it, so its reply starts as soon as you send. It uses the processor (or GPU) while you type.</source>
         <translation>模型会在你输入时读取消息，发送后立即开始回复。输入期间会占用处理器（或 GPU）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="169"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="155"/>
         <source>Typing</source>
         <translation>输入时</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="172"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="158"/>
         <source>host:port, host:port (optional)</source>
         <translation>主机:端口, 主机:端口（可选）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="175"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="161"/>
         <source>Other computers running llama.cpp&apos;s rpc-server: a model loaded next spreads its layers over them. Needs llama.cpp built with RPC; hearthside --diagnose says whether it is and whether each server answers.</source>
         <translation>运行 llama.cpp rpc-server 的其他计算机：接下来加载的模型会把它的层分布到这些计算机上。需要启用了 RPC 的 llama.cpp 构建；hearthside --diagnose 会说明是否启用，以及每台服务器是否有响应。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="180"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="166"/>
         <source>RPC servers</source>
         <translation>RPC 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="182"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="168"/>
         <source>Use recommended values</source>
         <translation>使用推荐值</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="185"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="171"/>
         <source>Sampling and system prompt…</source>
         <translation>采样与系统提示词…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="187"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="174"/>
         <source>Default sampling settings and system prompt for models without their own</source>
         <translation>未单独设置的模型使用的默认采样设置和系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="196"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="184"/>
         <source>A model you configured in Chat › Model settings keeps its own values. New loading values apply the next time a model is loaded.</source>
         <translation>已在“聊天 › 模型设置”中配置过的模型保留自己的值。新的加载设置在下次加载模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/settings_page.py" line="215"/>
+        <location filename="../../desktop/models/qt/settings_page.py" line="210"/>
         <source>models without their own settings</source>
         <translation>未单独设置的模型</translation>
     </message>
@@ -2618,208 +2611,208 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelSettingsDialog</name>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="68"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="69"/>
         <source>Model settings</source>
         <translation>模型设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="81"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="82"/>
         <source>Settings for {model}</source>
         <translation>{model} 的设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="86"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="87"/>
         <source>Loading (applies when the model is loaded again)</source>
         <translation>加载设置（重新加载模型时生效）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="91"/>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="153"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="92"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="154"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="92"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="93"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="97"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="98"/>
         <source>This model was trained for up to {n} tokens; a load gives it no more.</source>
         <translation>此模型训练时的上下文最长为 {n} 个 token；加载时不会超过这个长度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="103"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="104"/>
         <source>auto, all, none, or a number of layers</source>
         <translation>auto、all、none 或层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="105"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="106"/>
         <source>This build of llama.cpp runs on the CPU only; GPU layers have no effect.</source>
         <translation>此 llama.cpp 版本仅在 CPU 上运行，GPU 层数设置无效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="107"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="108"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="110"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="111"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="111"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="112"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="114"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="115"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="115"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="116"/>
         <source>Use flash attention where supported</source>
         <translation>在支持时使用 Flash Attention</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="117"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="118"/>
         <source>Map the model file into memory (mmap)</source>
         <translation>将模型文件映射到内存 (mmap)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="123"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="124"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="126"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="127"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="128"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="129"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="131"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="132"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="133"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="134"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="135"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="136"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="138"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="139"/>
         <source>Max tokens</source>
         <translation>最大 token 数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="141"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="142"/>
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="142"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="143"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="145"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="146"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="147"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="148"/>
         <source>Think before answering</source>
         <translation>回答前先思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="152"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="153"/>
         <source>No limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="155"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="156"/>
         <source>When the model has thought this long, it is made to answer.</source>
         <translation>模型思考达到此长度后，将被要求直接作答。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="157"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="158"/>
         <source>Thinking budget</source>
         <translation>思考预算</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="160"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="161"/>
         <source>Model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="161"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="162"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="162"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="163"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="163"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="164"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="168"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="169"/>
         <source>How much the model thinks before answering, for models whose template takes a reasoning effort (gpt-oss).</source>
         <translation>模型在回答前思考的程度，适用于模板支持推理强度的模型（gpt-oss）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="172"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="173"/>
         <source>Reasoning effort</source>
         <translation>推理强度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="196"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="197"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="198"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="199"/>
         <source>Instructions sent before every message</source>
         <translation>在每条消息之前发送的指令</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="244"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="259"/>
         <source>This model does not think before answering.</source>
         <translation>此模型不会在回答前思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="249"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="264"/>
         <source>This model may think before answering when it chooses to; its template has no switch for it.</source>
         <translation>此模型可能会自行决定在回答前思考；它的模板没有控制思考的开关。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="253"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="268"/>
         <source>This model always thinks first; the reasoning effort sets how much.</source>
         <translation>此模型总是先思考；推理强度决定思考的程度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="254"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="269"/>
         <source>This model always thinks first; its template cannot turn it off.</source>
         <translation>此模型总是先思考；它的模板无法关闭思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="325"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="308"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
@@ -2827,103 +2820,103 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelsFeature</name>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="165"/>
+        <location filename="../../desktop/models/qt/feature.py" line="163"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="170"/>
+        <location filename="../../desktop/models/qt/feature.py" line="168"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="175"/>
+        <location filename="../../desktop/models/qt/feature.py" line="173"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="178"/>
+        <location filename="../../desktop/models/qt/feature.py" line="176"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="181"/>
+        <location filename="../../desktop/models/qt/feature.py" line="179"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="190"/>
+        <location filename="../../desktop/models/qt/feature.py" line="188"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="191"/>
+        <location filename="../../desktop/models/qt/feature.py" line="189"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="255"/>
+        <location filename="../../desktop/models/qt/feature.py" line="253"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="257"/>
+        <location filename="../../desktop/models/qt/feature.py" line="254"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="324"/>
+        <location filename="../../desktop/models/qt/feature.py" line="322"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="344"/>
+        <location filename="../../desktop/models/qt/feature.py" line="342"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="346"/>
+        <location filename="../../desktop/models/qt/feature.py" line="344"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="362"/>
+        <location filename="../../desktop/models/qt/feature.py" line="360"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="364"/>
+        <location filename="../../desktop/models/qt/feature.py" line="362"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="365"/>
+        <location filename="../../desktop/models/qt/feature.py" line="363"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="379"/>
+        <location filename="../../desktop/models/qt/feature.py" line="377"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="411"/>
+        <location filename="../../desktop/models/qt/feature.py" line="409"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="430"/>
+        <location filename="../../desktop/models/qt/feature.py" line="428"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="433"/>
+        <location filename="../../desktop/models/qt/feature.py" line="431"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="449"/>
-        <location filename="../../desktop/models/qt/feature.py" line="455"/>
+        <location filename="../../desktop/models/qt/feature.py" line="447"/>
+        <location filename="../../desktop/models/qt/feature.py" line="453"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -3150,6 +3143,25 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
 </context>
 <context>
+    <name>PromptCards</name>
+    <message>
+        <location filename="../../desktop/qtkit/prompt_cards.py" line="154"/>
+        <source>Explain how a rainbow forms, in two sentences.</source>
+        <extracomment>Below this width the cards stack in one column (an 800-px window with the chat list open).</extracomment>
+        <translation>用两句话解释彩虹是怎样形成的。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/qtkit/prompt_cards.py" line="155"/>
+        <source>Write a short poem about the sea.</source>
+        <translation>写一首关于大海的短诗。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/qtkit/prompt_cards.py" line="156"/>
+        <source>Give me three ideas for a rainy weekend.</source>
+        <translation>给我三个雨天周末的点子。</translation>
+    </message>
+</context>
+<context>
     <name>RecommendedModel</name>
     <message>
         <location filename="../../desktop/models/qt/recommended.py" line="62"/>
@@ -3180,22 +3192,22 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RemoteFeature</name>
     <message>
-        <location filename="../../desktop/remote/qt/feature.py" line="52"/>
+        <location filename="../../desktop/remote/qt/feature.py" line="56"/>
         <source>Remote &amp;servers…</source>
         <translation>远程服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/feature.py" line="57"/>
+        <location filename="../../desktop/remote/qt/feature.py" line="60"/>
         <source>Servers not read</source>
         <translation>未能读取服务器列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/feature.py" line="58"/>
+        <location filename="../../desktop/remote/qt/feature.py" line="61"/>
         <source>The list of servers could not be read; it was left as it is.</source>
         <translation>无法读取服务器列表；该文件保持原样。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/feature.py" line="65"/>
+        <location filename="../../desktop/remote/qt/feature.py" line="68"/>
         <source>&amp;Servers</source>
         <translation>服务器(&amp;S)</translation>
     </message>
@@ -3286,17 +3298,17 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RemotePickerSource</name>
     <message>
-        <location filename="../../desktop/remote/qt/picker_source.py" line="77"/>
+        <location filename="../../desktop/remote/qt/picker_source.py" line="50"/>
         <source>Asking {host}…</source>
         <translation>正在询问 {host}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/picker_source.py" line="82"/>
+        <location filename="../../desktop/remote/qt/picker_source.py" line="55"/>
         <source>{host} lists no models.</source>
         <translation>{host} 没有列出任何模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/picker_source.py" line="89"/>
+        <location filename="../../desktop/remote/qt/picker_source.py" line="62"/>
         <source>{n} tokens</source>
         <translation>{n} 个 token</translation>
     </message>
@@ -3304,7 +3316,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ReplyStream</name>
     <message>
-        <location filename="../../desktop/chat/qt/reply_stream.py" line="272"/>
+        <location filename="../../desktop/chat/qt/reply_stream.py" line="268"/>
         <source>Summarizing the earlier conversation…</source>
         <translation>正在总结之前的对话…</translation>
     </message>
@@ -3360,63 +3372,63 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoPane</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="130"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="131"/>
         <source>Choose a model on the left.</source>
         <extracomment>Header-check failures after which the user may download anyway (with a warning).</extracomment>
         <translation>请在左侧选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="140"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="141"/>
         <source>Model card</source>
         <translation>模型卡片</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="157"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="156"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="174"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="172"/>
         <source>Loading the model card…</source>
         <translation>正在加载模型卡片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="176"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="174"/>
         <source>Listing files…</source>
         <translation>正在列出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="195"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="193"/>
         <source>This model has no description.</source>
         <translation>此模型没有说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="199"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="197"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="199"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="197"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="199"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="197"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="263"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="261"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="266"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="264"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="273"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="271"/>
         <source>★ {name}: the largest that fits comfortably at {tokens} tokens of context.</source>
         <translation>★ {name}：在 {tokens} 个 token 的上下文下，本机可宽裕运行的最大文件。</translation>
     </message>
@@ -3592,113 +3604,107 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerPanel</name>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="70"/>
-        <location filename="../../desktop/api/qt/server_panel.py" line="96"/>
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="73"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="72"/>
         <source>URL</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="109"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="97"/>
         <source>Copy curl command</source>
         <translation>复制 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="112"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="100"/>
         <source>Copy Python code</source>
         <translation>复制 Python 代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="114"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="102"/>
         <source>Uses the openai package (pip install openai)</source>
         <translation>使用 openai 软件包(pip install openai)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="123"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="111"/>
         <source>Clear list</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="164"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="151"/>
         <source>Use port {port}</source>
         <translation>使用端口 {port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="171"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="158"/>
         <source>Starting the server on port {port}…</source>
         <translation>正在 {port} 端口上启动服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="173"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="160"/>
         <source>Stopping the server…</source>
         <translation>正在停止服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="175"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="162"/>
         <source>The server is running.</source>
         <translation>服务器正在运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="178"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="165"/>
         <source>Port {port} is in use by another program. Port {free} is free: press Use port {free}, or choose another port in Edit › Settings › Local server.</source>
         <translation>端口 {port} 已被另一个程序占用。端口 {free} 空闲：点击“使用端口 {free}”，或在“编辑 › 设置 › 本地服务器”中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="183"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="170"/>
         <source>Port {port} is in use by another program. Choose another port in Edit › Settings › Local server, or close that program and press Start server.</source>
         <translation>端口 {port} 已被另一个程序占用。请在“编辑 › 设置 › 本地服务器”中选择其他端口,或关闭那个程序后点击“启动服务器”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="188"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="175"/>
         <source>The server could not start: {reason}</source>
         <translation>服务器无法启动:{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="189"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="176"/>
         <source>The server is off.</source>
         <translation>服务器已关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="195"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="182"/>
         <source>Other computers on your network connect with the API key at:</source>
         <translation>你网络中的其他计算机凭 API 密钥通过以下地址连接：</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="198"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="185"/>
         <source>Other computers on your network may connect with the API key, but this computer has no network address now.</source>
         <translation>你网络中的其他计算机可以凭 API 密钥连接，但本机目前没有网络地址。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="203"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="190"/>
         <source>Other computers on your network can connect to port {port} of this computer, with the API key.</source>
         <translation>你网络中的其他计算机可以凭 API 密钥连接到本机的 {port} 端口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="161"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="148"/>
         <source>Stop server</source>
         <translation>停止服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="161"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="148"/>
         <source>Start server</source>
         <translation>启动服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="208"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="195"/>
         <source>Only programs on this computer can connect, with the API key. Other computers cannot reach it (see Allow other computers on my network in Edit › Settings › Local server).</source>
         <translation>只有本机上的程序可以凭 API 密钥连接。其他计算机无法访问它（见“编辑 › 设置 › 本地服务器”中的“允许我网络中的其他计算机访问”）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="213"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="200"/>
         <source>Only programs on this computer can connect; no key is asked. Other computers cannot reach it (see Allow other computers on my network in Edit › Settings › Local server).</source>
         <translation>只有本机上的程序可以连接；不需要密钥。其他计算机无法访问它（见“编辑 › 设置 › 本地服务器”中的“允许我网络中的其他计算机访问”）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/api/qt/server_panel.py" line="249"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="236"/>
         <source>%n request(s) since the server started</source>
         <translation>
             <numerusform>服务器启动以来共 %n 个请求</numerusform>
@@ -3713,92 +3719,87 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>本地服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="83"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="80"/>
         <source>The key is kept in the system keychain.</source>
         <translation>密钥保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="86"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="83"/>
         <source>No system keychain was found, so the key is kept in Hearthside&apos;s settings file, which only your user account can read.</source>
         <translation>未找到系统钥匙串,因此密钥保存在 Hearthside 的设置文件中,只有你的用户帐户可以读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="120"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="117"/>
         <source>Other computers may only use the server with an API key: make one with New key.</source>
         <translation>其他计算机只能凭 API 密钥使用服务器:请点击“新密钥”生成一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="123"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="120"/>
         <source>The server&apos;s port must be a number from {low} to {high}.</source>
         <translation>服务器端口必须是 {low} 到 {high} 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="127"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="124"/>
         <source>“{origin}” is not a web origin. Write its scheme, host and port, such as http://localhost:3000, one per line.</source>
         <translation>“{origin}”不是网页来源。请写明协议、主机和端口,例如 http://localhost:3000,每行一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="137"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="134"/>
         <source>Other programs (editors, note apps, scripts) can use the loaded model through an OpenAI-compatible API on this computer while Hearthside is open.</source>
         <translation>在 Hearthside 打开期间,其他程序(编辑器、笔记应用、脚本)可以通过本机上兼容 OpenAI 的 API 使用已加载的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="144"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="141"/>
         <source>Run the local API server</source>
         <translation>运行本地 API 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="153"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="150"/>
         <source>The default is {port} (8080 is often taken by other tools).</source>
         <translation>默认端口为 {port}(8080 常被其他工具占用)。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="157"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="154"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="159"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="156"/>
         <source>Allow other computers on my network</source>
         <translation>允许我网络中的其他计算机访问</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="165"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="162"/>
         <source>Anyone on your network who has the API key can use the model, and requests travel unencrypted (HTTP). Off: only programs on this computer can connect.</source>
         <translation>你网络中任何持有 API 密钥的人都可以使用该模型,且请求以未加密的方式(HTTP)传输。关闭时:只有本机上的程序可以连接。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="179"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="176"/>
         <source>Ask programs on this computer for the key too</source>
         <translation>本机上的程序也需要提供密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="188"/>
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="190"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="185"/>
         <source>New key</source>
         <translation>新密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="192"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="187"/>
         <source>Programs that use the old key need the new one once you save.</source>
         <translation>保存后,使用旧密钥的程序需要改用新密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="196"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="190"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="206"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="199"/>
         <source>Allowed web pages</source>
         <translation>允许的网页</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="211"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="204"/>
         <source>Web pages at these origins, one per line, may call the server from a browser. None by default: programs are not affected.</source>
         <translation>这些来源(每行一个)的网页可以在浏览器中调用服务器。默认没有:这不影响其他程序。</translation>
     </message>
@@ -3806,87 +3807,87 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServersPanel</name>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="159"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="142"/>
         <source>Servers</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="162"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="145"/>
         <source>Add server…</source>
         <translation>添加服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="163"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="146"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="164"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="147"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="170"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="153"/>
         <source>Models on this server</source>
         <translation>此服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="177"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="160"/>
         <source>Chat with this model</source>
         <translation>用此模型聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="231"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="215"/>
         <source>Keeping the key…</source>
         <translation>正在保存密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="244"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="228"/>
         <source>No keychain</source>
         <translation>没有钥匙串</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="246"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="230"/>
         <source>This system has no keychain to keep the API key in. Keep it in a file in Hearthside&apos;s data folder that only you can read? Otherwise the server is added without the key.</source>
         <translation>此系统没有可保存 API 密钥的钥匙串。是否把它保存在 Hearthside 数据文件夹中只有你能读取的文件里？否则服务器将在不带密钥的情况下添加。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="266"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="255"/>
         <source>The server was added without its key.</source>
         <translation>服务器已添加，但未保存其密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="283"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="273"/>
         <source>Servers not saved</source>
         <translation>未能保存服务器列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="297"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="292"/>
         <source>Add a server to chat with the models it runs.</source>
         <translation>添加服务器，即可与其运行的模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="299"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="295"/>
         <source>Asking {host}…</source>
         <translation>正在询问 {host}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="318"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="316"/>
         <source>{n} tokens of context</source>
         <translation>{n} 个词元的上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="320"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="318"/>
         <source>context not stated</source>
         <translation>未说明上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="329"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="327"/>
         <source>{count} models on {host}.</source>
         <translation>{host} 上有 {count} 个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="333"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="329"/>
         <source>{host} lists no models.</source>
         <translation>{host} 没有列出任何模型。</translation>
     </message>
@@ -4089,50 +4090,50 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="119"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="117"/>
         <source>&amp;Open file</source>
         <translation>打开文件(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="120"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="119"/>
         <source>Open the file with its usual application</source>
         <translation>用默认应用打开此文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="170"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="169"/>
         <source>No sources</source>
         <translation>没有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="177"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="176"/>
         <source>Page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="179"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="178"/>
         <source>Section: {heading}</source>
         <translation>章节：{heading}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="181"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="180"/>
         <source>Collection: {name}</source>
         <translation>文档集：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="200"/>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="214"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="199"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="213"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="201"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="200"/>
         <source>The file is no longer there:
 {path}</source>
         <translation>文件已不在原处：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="216"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="215"/>
         <source>Open this file with its usual application?
 {path}</source>
         <translation>用默认应用打开此文件吗？
@@ -4216,17 +4217,17 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/summary_note.py" line="66"/>
+        <location filename="../../desktop/chat/qt/summary_note.py" line="65"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/summary_note.py" line="68"/>
+        <location filename="../../desktop/chat/qt/summary_note.py" line="66"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/summary_note.py" line="85"/>
+        <location filename="../../desktop/chat/qt/summary_note.py" line="82"/>
         <source>Summary of the earlier conversation</source>
         <translation>之前对话的摘要</translation>
     </message>
@@ -4364,59 +4365,44 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="45"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="47"/>
         <source>Welcome to Hearthside</source>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="50"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="52"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="62"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="64"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="67"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="69"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="69"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="71"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="70"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="72"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="100"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="94"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="120"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="108"/>
         <source>Or try one of these with the starter model</source>
         <translation>或用入门模型试试这些</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="126"/>
-        <source>Explain how a rainbow forms, in two sentences.</source>
-        <translation>用两句话解释彩虹是怎样形成的。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="127"/>
-        <source>Write a short poem about the sea.</source>
-        <translation>写一首关于大海的短诗。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="128"/>
-        <source>Give me three ideas for a rainy weekend.</source>
-        <translation>给我三个雨天周末的点子。</translation>
     </message>
 </context>
 <context>

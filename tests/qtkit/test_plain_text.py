@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QPalette, QTextDocument
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from desktop.qtkit.plain_text import ask_plain, plain_message_box, plain_tooltip
+from desktop.qtkit.plain_text import ask_plain, note_label, plain_message_box, plain_tooltip
 
 HOSTILE = '<a href="file:///etc/passwd">here</a><img src="/x.png">'
 
@@ -46,3 +46,15 @@ def test_tooltips_show_the_text_as_written() -> None:
     document.setHtml(tip)
     assert document.toPlainText() == f"{HOSTILE}\nsecond line & more"
     assert "<img" not in tip and "<a " not in tip
+
+
+def test_a_note_is_plain_wrapped_and_muted_unless_asked(qtbot) -> None:
+    note = note_label("<b>not bold</b>")
+    qtbot.addWidget(note)
+    assert note.textFormat() == Qt.TextFormat.PlainText and note.wordWrap()
+    assert note.foregroundRole() == QPalette.ColorRole.PlaceholderText
+    assert not note.alignment() & Qt.AlignmentFlag.AlignHCenter
+    loud = note_label("centred", is_muted=False, centred=True)
+    qtbot.addWidget(loud)
+    assert loud.foregroundRole() != QPalette.ColorRole.PlaceholderText
+    assert loud.alignment() & Qt.AlignmentFlag.AlignHCenter

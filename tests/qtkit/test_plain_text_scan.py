@@ -34,6 +34,7 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("chat/qt/feature.py", "self.tr().format(n=...)"): "a number",
     ("chat/qt/message_header.py", "self.tr().format(index=..., count=...)"): "numbers",
     ("models/qt/settings_page.py", "text"): "_reason() is given our sentences",
+    ("qtkit/push_button.py", "tooltip"): "every caller passes a bare tr() (our own words)",
     ("models/qt/settings_page.py", "ram"): "a number from the hardware probe",
     ("models/qt/settings_page.py", "cores"): "a number from the hardware probe",
     ("models/qt/settings_page.py", "offload"): "our words from the hardware probe",

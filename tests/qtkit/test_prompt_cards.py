@@ -35,3 +35,10 @@ def test_the_cards_stack_below_the_row_width(qtbot) -> None:  # type: ignore[no-
     qtbot.waitUntil(lambda: a.geometry().top() == b.geometry().top())
     cards.resize(CARDS_IN_A_ROW_MIN_WIDTH - 50, 400)
     qtbot.waitUntil(lambda: b.geometry().top() > a.geometry().bottom())
+
+
+def test_without_prompts_the_cards_offer_the_examples(qtbot) -> None:
+    cards = PromptCards()
+    qtbot.addWidget(cards)
+    assert [card.text() for card in cards.cards] == list(cards.examples())
+    assert len(cards.examples()) == 3 and all(cards.examples())

@@ -11,7 +11,13 @@ from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop.core.settings import Settings
-from desktop.shell.feature import CHAT_PAGE_GROUPS, MENUS, Feature
+from desktop.shell.feature import (
+    CHAT_PAGE_GROUPS,
+    MENUS,
+    Feature,
+    SettingsPageWidget,
+    add_command,
+)
 from desktop.shell.main_window import MainWindow
 
 
@@ -53,6 +59,27 @@ def test_actions_land_in_their_group_whatever_order_they_come_in(shell: MainWind
     assert documents.shortcut().toString() == "Ctrl+Shift+D"  # the window holds it
     with pytest.raises(ValueError, match="no group"):
         shell.add_action("file", "nowhere", QAction("x", shell))
+
+
+def test_a_command_calls_its_slot_from_its_menu_and_its_shortcut(shell: MainWindow) -> None:
+    called: list[str] = []
+    action = add_command(
+        shell, "chat", "trash", "&Trash…", lambda: called.append("trash"), "Ctrl+T"
+    )
+    assert entries(shell, "chat") == ["&Trash…"] and action in shell.actions()
+    assert action.shortcut().toString() == "Ctrl+T"
+    action.trigger()
+    assert called == ["trash"]
+    plain = add_command(shell, "file", "export", "&Export chat…", lambda: called.append("export"))
+    assert plain.shortcut().isEmpty() and entries(shell, "file")[0] == "&Export chat…"
+    plain.trigger()
+    assert called == ["trash", "export"]
+
+
+def test_a_settings_page_widget_is_its_own_tab(qtbot) -> None:
+    page = SettingsPageWidget()
+    qtbot.addWidget(page)
+    assert page.widget() is page
 
 
 def test_chat_page_groups_keep_their_order(shell: MainWindow) -> None:

@@ -6,7 +6,7 @@ come, and Stop / Start. A dumb view: the feature gives it states and snippets.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QBoxLayout,
     QHBoxLayout,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 from desktop.api.addresses import MAX_ADDRESSES
 from desktop.api.qt.controller import ServerState
 from desktop.api.qt.requests_model import RequestTableModel
+from desktop.qtkit.copy_field import CopyField
+from desktop.qtkit.push_button import push_button
 from desktop.qtkit.row_table_model import setup_row_view
 
 __all__ = ["ServerPanel"]
@@ -63,16 +65,12 @@ class ServerPanel(QWidget):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
 
-        self.url = QLineEdit()
-        self.url.setObjectName("serverUrl")
-        self.url.setReadOnly(True)
-        self.url.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.copy_url = QPushButton(self.tr("Copy"))
-        self.copy_url.clicked.connect(lambda: self.copy(self.url.text()))
+        url_box = CopyField("serverUrl")
+        self.url = url_box.field
+        self.copy_url = url_box.copy_button
         url_row = QHBoxLayout()
         url_row.addWidget(QLabel(self.tr("URL")))
-        url_row.addWidget(self.url, 1)
-        url_row.addWidget(self.copy_url)
+        url_row.addWidget(url_box, 1)
         layout.addLayout(url_row)
 
         # Who can connect; above the addresses other computers use (shown while they may
@@ -86,19 +84,9 @@ class ServerPanel(QWidget):
         self.lan_urls: list[QLineEdit] = []
         self.lan_rows: list[QWidget] = []
         for _ in range(MAX_ADDRESSES):
-            row = QWidget()
-            row_layout = QHBoxLayout(row)
-            row_layout.setContentsMargins(0, 0, 0, 0)
-            field = QLineEdit()
-            field.setObjectName("serverLanUrl")
-            field.setReadOnly(True)
-            field.setFont(self.url.font())
-            copy = QPushButton(self.tr("Copy"))
-            copy.clicked.connect(lambda _checked=False, f=field: self.copy(f.text()))
-            row_layout.addWidget(field, 1)
-            row_layout.addWidget(copy)
+            row = CopyField("serverLanUrl")
             layout.addWidget(row)
-            self.lan_urls.append(field)
+            self.lan_urls.append(row.field)
             self.lan_rows.append(row)
 
         self.count = QLabel()
@@ -120,8 +108,7 @@ class ServerPanel(QWidget):
         layout.addStretch(1)
 
         buttons = QHBoxLayout()
-        self.clear_button = QPushButton(self.tr("Clear list"))
-        self.clear_button.clicked.connect(requests.clear)
+        self.clear_button = push_button(self.tr("Clear list"), requests.clear)
         self.start_stop = QPushButton()
         self.start_stop.setObjectName("serverStartStop")
         self.start_stop.clicked.connect(self.on_start_stop_clicked)

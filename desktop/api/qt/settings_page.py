@@ -13,15 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QStyle,
     QVBoxLayout,
@@ -39,12 +35,16 @@ from desktop.api.server_settings import (
     parse_origins,
 )
 from desktop.core.settings import Settings
+from desktop.qtkit.copy_field import CopyField
+from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.push_button import push_button
+from desktop.shell.feature import SettingsPageWidget
 
 __all__ = ["ServerSettingsPage"]
 
 
-class ServerSettingsPage(QWidget):
+class ServerSettingsPage(SettingsPageWidget):
     """The Local server tab. A SettingsPage (desktop/shell/feature.py).
 
     Signals:
@@ -66,9 +66,6 @@ class ServerSettingsPage(QWidget):
 
     def title(self) -> str:
         return self.tr("Local server")
-
-    def widget(self) -> QWidget:
-        return self
 
     def fill(self) -> None:
         current = ServerSettings.from_settings(self._settings)
@@ -154,24 +151,24 @@ class ServerSettingsPage(QWidget):
                 port=DEFAULT_PORT
             )
         )
-        form.addRow(self.tr("Port"), self._row(self.port, self.port_note, stretch_at=1))
+        form.addRow(self.tr("Port"), side_by_side(self.port, self.port_note, stretch_at=1))
 
         self.allow_network = QCheckBox(self.tr("Allow other computers on my network"))
         self.allow_network.setObjectName("serverAllowNetwork")
         self.allow_network.toggled.connect(self.on_allow_network_toggled)
         form.addRow(self.allow_network)
-        self.network_warning = QLabel(
+        self.network_warning = note_label(
             self.tr(
                 "Anyone on your network who has the API key can use the model, and requests "
                 "travel unencrypted (HTTP). Off: only programs on this computer can connect."
-            )
+            ),
+            is_muted=False,
         )
-        self.network_warning.setWordWrap(True)
         icon = QLabel()
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
         warning_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         icon.setPixmap(warning_icon.pixmap(size, size))
-        self.network_warning_row = self._row(icon, self.network_warning, stretch_at=1)
+        self.network_warning_row = side_by_side(icon, self.network_warning, stretch_at=1)
         self.network_warning_row.layout().setAlignment(icon, Qt.AlignmentFlag.AlignTop)
         self.network_warning_row.setObjectName("serverNetworkWarning")
         form.addRow(self.network_warning_row)
@@ -181,20 +178,16 @@ class ServerSettingsPage(QWidget):
         self.require_key.clicked.connect(self.on_require_key_clicked)
         form.addRow(self.require_key)
 
-        self.key_field = QLineEdit()
-        self.key_field.setObjectName("serverApiKey")
-        self.key_field.setReadOnly(True)
-        self.key_field.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.copy_key = QPushButton(self.tr("Copy"))
-        self.copy_key.clicked.connect(self.copy_api_key)
-        self.new_key = QPushButton(self.tr("New key"))
-        self.new_key.setToolTip(
-            self.tr("Programs that use the old key need the new one once you save.")
+        key_box = CopyField("serverApiKey")
+        self.key_field = key_box.field
+        self.copy_key = key_box.copy_button
+        self.new_key = push_button(
+            self.tr("New key"),
+            self.regenerate_key,
+            tooltip=self.tr("Programs that use the old key need the new one once you save."),
         )
-        self.new_key.clicked.connect(self.regenerate_key)
-        form.addRow(
-            self.tr("API key"), self._row(self.key_field, self.copy_key, self.new_key, stretch_at=0)
-        )
+        key_box.row.addWidget(self.new_key)
+        form.addRow(self.tr("API key"), key_box)
         self.key_place = note_label("")
         form.addRow("", self.key_place)
 
@@ -216,16 +209,6 @@ class ServerSettingsPage(QWidget):
         layout.addLayout(form)
         layout.addStretch(1)
 
-    @staticmethod
-    def _row(*widgets: QWidget, stretch_at: int) -> QWidget:
-        """``widgets`` side by side; the one at ``stretch_at`` takes the spare width."""
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for number, widget in enumerate(widgets):
-            layout.addWidget(widget, 1 if number == stretch_at else 0)
-        return row
-
     # Slots -------------------------------------------------------------------------------------
 
     def set_api_key(self, key: str) -> None:
@@ -244,6 +227,3 @@ class ServerSettingsPage(QWidget):
 
     def regenerate_key(self) -> None:
         self.set_api_key(generate_api_key())
-
-    def copy_api_key(self) -> None:
-        QGuiApplication.clipboard().setText(self.api_key)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtGui import QColor, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -31,6 +31,7 @@ from desktop.chat.protocol import ContextCount
 from desktop.chat.qt.composer import Composer
 from desktop.chat.qt.session import ChatSession
 from desktop.core.design import SPACE_S, tokens
+from desktop.qtkit.pill import draw_pill, pill_painter
 from desktop.qtkit.theme import palette_is_dark
 
 __all__ = ["DEBOUNCE_MS", "SHOW_FRACTION", "ContextCounter", "ContextMeter", "MeterState"]
@@ -91,28 +92,21 @@ class _MeterBar(QWidget):
         return self._extra
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter, rect = pill_painter(self)
         palette = self.palette()
-        rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
-        radius = rect.height() / 2
         groove = palette.color(QPalette.ColorRole.Mid)
         groove.setAlpha(90)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(groove)
-        painter.drawRoundedRect(rect, radius, radius)
+        draw_pill(painter, rect, groove)
         if self._extra > 0:
             maybe = QRectF(rect)
             maybe.setWidth(max(rect.height(), rect.width() * (self._fraction + self._extra)))
             color = state_color(self._state, palette)
             color.setAlpha(90)
-            painter.setBrush(color)
-            painter.drawRoundedRect(maybe, radius, radius)
+            draw_pill(painter, maybe, color)
         if self._fraction > 0:
             filled = QRectF(rect)
             filled.setWidth(max(rect.height(), rect.width() * self._fraction))
-            painter.setBrush(state_color(self._state, palette))
-            painter.drawRoundedRect(filled, radius, radius)
+            draw_pill(painter, filled, state_color(self._state, palette))
 
 
 class _MeterLabel(QLabel):

@@ -23,24 +23,20 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.chat.protocol import ModelInfo
 from desktop.core.design import SPACE_L, SPACE_S, SPACE_XL
+from desktop.qtkit.layout_rows import centred_row
+from desktop.qtkit.plain_text import muted, note_label
 from desktop.qtkit.prompt_cards import PromptCards, theme_changed
+from desktop.qtkit.push_button import push_button
 from desktop.qtkit.scaled_label import ScaledLabel
 from desktop.qtkit.theme import palette_is_dark
 
 __all__ = ["EmptyChat"]
-
-
-def muted(label: QLabel) -> QLabel:
-    """Secondary text: the palette's placeholder colour (still 4.5:1, see design.py)."""
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
 
 
 class EmptyChat(QWidget):
@@ -69,62 +65,41 @@ class EmptyChat(QWidget):
         self.title = ScaledLabel(self.tr("Start a conversation"), "display", bold=True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.title)
-        self.about = muted(
-            QLabel(self.tr("Hearthside runs a language model on this computer, offline."))
+        self.about = note_label(
+            self.tr("Hearthside runs a language model on this computer, offline."), centred=True
         )
-        self.about.setWordWrap(True)
-        self.about.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.about)
         layout.addSpacing(SPACE_S)
         layout.addLayout(self._model_row())
-        self.demo_note = muted(
-            QLabel(
-                self.tr(
-                    "This is the small demo model. It is not trained to chat, so it often "
-                    "repeats or continues your words. For real answers, download a "
-                    "recommended model."
-                )
-            )
+        self.demo_note = note_label(
+            self.tr(
+                "This is the small demo model. It is not trained to chat, so it often "
+                "repeats or continues your words. For real answers, download a "
+                "recommended model."
+            ),
+            centred=True,
         )
-        self.demo_note.setWordWrap(True)
-        self.demo_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.demo_note)
         layout.addSpacing(SPACE_L)
         self.try_label = muted(ScaledLabel(self.tr("Try one of these"), "caption"))
         layout.addWidget(self.try_label)
-        self.cards = PromptCards(
-            (
-                self.tr("Explain how a rainbow forms, in two sentences."),
-                self.tr("Write a short poem about the sea."),
-                self.tr("Give me three ideas for a rainy weekend."),
-            )
-        )
+        self.cards = PromptCards()
         self.cards.chosen.connect(self.prompt_chosen)
         layout.addWidget(self.cards)
         self.prompt_buttons = self.cards.cards
         """The example prompts' cards (each has click() and text(), as a button)."""
         layout.addSpacing(SPACE_XL)
-        self.download_button = QPushButton(self.tr("Download a recommended model"))
-        self.download_button.clicked.connect(self.download_requested)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.download_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        self.recommendation = muted(QLabel())
-        self.recommendation.setTextFormat(Qt.TextFormat.PlainText)
-        self.recommendation.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.recommendation.setWordWrap(True)
+        self.download_button = push_button(
+            self.tr("Download a recommended model"), self.download_requested
+        )
+        layout.addLayout(centred_row(self.download_button))
+        self.recommendation = note_label("", centred=True)
         self.recommendation.hide()
         layout.addWidget(self.recommendation)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(SPACE_L, SPACE_L, SPACE_L, SPACE_L)
         outer.addStretch(1)
-        centred = QHBoxLayout()
-        centred.addStretch(1)
-        centred.addWidget(column, 10)
-        centred.addStretch(1)
-        outer.addLayout(centred)
+        outer.addLayout(centred_row(column, 10))
         outer.addStretch(2)
         self._refresh_icons()
         self.set_model(None)

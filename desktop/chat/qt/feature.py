@@ -10,12 +10,11 @@ the reply's speed and context in the status bar. It decides which page the windo
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from functools import partial
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QStackedWidget, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.protocol import (
@@ -35,7 +34,8 @@ from desktop.chat.qt.summary_note import SummaryNote
 from desktop.chat.qt.view import ChatView
 from desktop.core.conversation import Role
 from desktop.core.settings import Settings
-from desktop.shell.feature import Shell
+from desktop.qtkit.file_dialogs import choose_open_file
+from desktop.shell.feature import Shell, add_command
 
 __all__ = ["ChatFeature"]
 
@@ -103,10 +103,7 @@ class ChatFeature(QObject):
         QWidget.setTabOrder(self.composer.send_button, self.context_meter.strategy_box())
 
     def _build_actions(self, shell: Shell) -> None:
-        def add(group: str, text: str, slot: Callable[[], object], key: Any = None) -> Any:
-            action = shell.make_action(text, key)
-            action.triggered.connect(slot)
-            return shell.add_action("chat", group, action)
+        add = partial(add_command, shell, "chat")
 
         self.new_chat_action = add("new", self.tr("&New chat"), self.new_chat, "Ctrl+N")
         self.regenerate_action = add(
@@ -197,14 +194,11 @@ class ChatFeature(QObject):
 
     def choose_text_file(self) -> None:
         """Chat › Insert text file…: a .txt or .md file's text goes into the message."""
-        path, _ = QFileDialog.getOpenFileName(
-            self.shell,
-            self.tr("Insert text file"),
-            "",
-            self.tr("Text files (*.txt *.md *.markdown)"),
+        path = choose_open_file(
+            self.shell, self.tr("Insert text file"), self.tr("Text files (*.txt *.md *.markdown)")
         )
-        if path:
-            self.composer.insert_file(Path(path))
+        if path is not None:
+            self.composer.insert_file(path)
 
     def apply_chat_defaults(self) -> None:
         """A new default overflow strategy applies to chats that have not chosen their own;

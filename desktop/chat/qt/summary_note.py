@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QTextEdit,
     QToolButton,
     QVBoxLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversation import RunningSummary
+from desktop.qtkit.push_button import push_button
 
 __all__ = ["SummaryNote"]
 
@@ -61,12 +61,9 @@ class SummaryNote(QFrame):
         self._toggle.toggled.connect(self._on_toggle_toggled)
         self.edited_mark = QLabel(self.tr("(edited)"), self)
         self.edited_mark.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
-        self._edit_button = QPushButton(self.tr("Edit"), self)
-        self._edit_button.clicked.connect(self.start_editing)
-        self._save_button = QPushButton(self.tr("Save"), self)
-        self._save_button.clicked.connect(self.save)
-        self._cancel_button = QPushButton(self.tr("Cancel"), self)
-        self._cancel_button.clicked.connect(self.cancel_editing)
+        self._edit_button = push_button(self.tr("Edit"), self.start_editing, parent=self)
+        self._save_button = push_button(self.tr("Save"), self.save, parent=self)
+        self._cancel_button = push_button(self.tr("Cancel"), self.cancel_editing, parent=self)
 
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal, Slot
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtGui import QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from desktop.core.design import SPACE_S, SPACE_XS
 from desktop.documents.qt.collections import DocumentCollections
 from desktop.qtkit.icon_chip import CHIP_HEIGHT, IconChip
 from desktop.qtkit.late_icon_button import LateIconButton
+from desktop.qtkit.pill import draw_pill, pill_painter
 from desktop.qtkit.plain_text import plain_tooltip
 
 __all__ = ["CollectionChip", "CollectionChips"]
@@ -61,14 +62,14 @@ class CollectionChip(QFrame):
         layout.addWidget(self.remove_button)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter, rect = pill_painter(self)
         palette = self.palette()
-        rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
-        radius = rect.height() / 2
-        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1.0))
-        painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase))
-        painter.drawRoundedRect(rect, radius, radius)
+        draw_pill(
+            painter,
+            rect,
+            palette.color(QPalette.ColorRole.AlternateBase),
+            QPen(palette.color(QPalette.ColorRole.Mid), 1.0),
+        )
 
 
 class CollectionChips(QWidget):

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QListView,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -31,7 +30,9 @@ from PySide6.QtWidgets import (
 from desktop.documents.index import CollectionInfo
 from desktop.documents.qt.collections import CollectionListModel, DocumentCollections
 from desktop.documents.qt.collections_panels import EmbeddingPanel, IndexProgressPanel
-from desktop.qtkit.plain_text import ask_plain
+from desktop.qtkit.file_dialogs import choose_open_file
+from desktop.qtkit.plain_text import ask_plain, note_label
+from desktop.qtkit.push_button import push_button
 
 __all__ = ["CollectionsDialog"]
 
@@ -78,12 +79,9 @@ class CollectionsDialog(QDialog):
         self.collection_list.selectionModel().currentChanged.connect(
             self.on_collection_list_current_changed
         )
-        self.new_button = QPushButton(self.tr("&New collection…"))
-        self.new_button.clicked.connect(self.new_collection)
-        self.rename_button = QPushButton(self.tr("Re&name…"))
-        self.rename_button.clicked.connect(self.rename_selected)
-        self.delete_button = QPushButton(self.tr("&Delete…"))
-        self.delete_button.clicked.connect(self.delete_selected)
+        self.new_button = push_button(self.tr("&New collection…"), self.new_collection)
+        self.rename_button = push_button(self.tr("Re&name…"), self.rename_selected)
+        self.delete_button = push_button(self.tr("&Delete…"), self.delete_selected)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -94,26 +92,24 @@ class CollectionsDialog(QDialog):
             row.addWidget(button)
         left_layout.addLayout(row)
 
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary = note_label("", is_muted=False)
         self.source_model = QStringListModel(self)
         self.source_list = QListView()
         self.source_list.setModel(self.source_model)
         self.source_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.source_list.setMaximumHeight(110)
-        self.add_folder_button = QPushButton(self.tr("Add &folder…"))
-        self.add_folder_button.clicked.connect(self.add_folder)
-        self.add_files_button = QPushButton(self.tr("Add f&iles…"))
-        self.add_files_button.clicked.connect(self.add_files)
-        self.remove_source_button = QPushButton(self.tr("Re&move"))
-        self.remove_source_button.setToolTip(
-            self.tr("Stop using this folder or file (the file itself is not touched)")
+        self.add_folder_button = push_button(self.tr("Add &folder…"), self.add_folder)
+        self.add_files_button = push_button(self.tr("Add f&iles…"), self.add_files)
+        self.remove_source_button = push_button(
+            self.tr("Re&move"),
+            self.remove_selected_source,
+            tooltip=self.tr("Stop using this folder or file (the file itself is not touched)"),
         )
-        self.remove_source_button.clicked.connect(self.remove_selected_source)
-        self.reindex_button = QPushButton(self.tr("&Re-index"))
-        self.reindex_button.setToolTip(self.tr("Read new and changed files again"))
-        self.reindex_button.clicked.connect(self.reindex_selected)
+        self.reindex_button = push_button(
+            self.tr("&Re-index"),
+            self.reindex_selected,
+            tooltip=self.tr("Read new and changed files again"),
+        )
         self.file_list = QListView()
         self.file_list.setModel(documents.files)
         self.file_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -339,10 +335,10 @@ class CollectionsDialog(QDialog):
         return list(files)
 
     def _choose_embedding_file(self) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose an embedding model"), "", self.tr("GGUF models (*.gguf)")
+        path = choose_open_file(
+            self, self.tr("Choose an embedding model"), self.tr("GGUF models (*.gguf)")
         )
-        return path or None
+        return str(path) if path is not None else None
 
     def _confirm(self, title: str, question: str) -> bool:
         return ask_plain(self, title, question)  # names of collections and files

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QV
 
 from desktop.documents.index import IndexProgress, UpdateReport
 from desktop.documents.qt.collections import DocumentCollections
+from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.push_button import push_button
 
 __all__ = ["EmbeddingPanel", "IndexProgressPanel"]
 
@@ -31,20 +33,19 @@ class IndexProgressPanel(QWidget):
         self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
         self.progress_label.setMinimumWidth(1)
         self.progress_bar = QProgressBar()
-        self.pause_button = QPushButton(self.tr("&Pause"))
-        self.pause_button.clicked.connect(self.toggle_pause)
-        self.cancel_button = QPushButton(self.tr("&Stop"))
-        self.cancel_button.setToolTip(self.tr("Stop indexing; what is indexed so far stays"))
-        self.cancel_button.clicked.connect(documents.cancel)
+        self.pause_button = push_button(self.tr("&Pause"), self.toggle_pause)
+        self.cancel_button = push_button(
+            self.tr("&Stop"),
+            documents.cancel,
+            tooltip=self.tr("Stop indexing; what is indexed so far stays"),
+        )
         self.progress_row = QWidget()
         progress_layout = QHBoxLayout(self.progress_row)
         progress_layout.setContentsMargins(0, 0, 0, 0)
         progress_layout.addWidget(self.progress_bar, 1)
         progress_layout.addWidget(self.pause_button)
         progress_layout.addWidget(self.cancel_button)
-        self.report_label = QLabel()
-        self.report_label.setWordWrap(True)
-        self.report_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.report_label = note_label("", is_muted=False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.progress_label)
@@ -133,9 +134,7 @@ class EmbeddingPanel(QWidget):
     def __init__(self, documents: DocumentCollections, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.documents = documents
-        self.embedding_label = QLabel()
-        self.embedding_label.setWordWrap(True)
-        self.embedding_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.embedding_label = note_label("", is_muted=False)
         self.embedding_button = QPushButton(self.tr("Embedding &model…"))
         self.embedding_button.setToolTip(
             self.tr(
@@ -143,8 +142,9 @@ class EmbeddingPanel(QWidget):
                 "in other words"
             )
         )
-        self.embedding_off_button = QPushButton(self.tr("Words &only"))
-        self.embedding_off_button.clicked.connect(lambda: self.set_embedding_model(""))
+        self.embedding_off_button = push_button(
+            self.tr("Words &only"), lambda: self.set_embedding_model("")
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.embedding_label, 1)

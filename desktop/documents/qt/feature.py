@@ -17,7 +17,7 @@ from desktop.documents.qt.collection_chips import CollectionChips
 from desktop.documents.qt.collections import DocumentCollections
 from desktop.documents.qt.retriever import CollectionsRetriever
 from desktop.documents.qt.sources_panel import SourcesPanel
-from desktop.shell.feature import Shell
+from desktop.shell.feature import Shell, add_command
 from desktop.shell.single_instance import bring_to_front
 
 if TYPE_CHECKING:
@@ -75,9 +75,14 @@ class DocumentsFeature(QObject):
         """The menu entry, the chips' signals and the (hidden) Sources dock."""
         self.window = shell
         self.setParent(shell)
-        self.action = shell.make_action(self.tr("Document &collections…"), "Ctrl+Shift+D")
-        self.action.triggered.connect(self.show_dialog)
-        shell.add_action("file", "documents", self.action)
+        self.action = add_command(
+            shell,
+            "file",
+            "documents",
+            self.tr("Document &collections…"),
+            self.show_dialog,
+            "Ctrl+Shift+D",
+        )
 
         # The chips go into the chat's composer card: desktop/app.py places them there.
         self.chips.attach_requested.connect(self.attach)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -30,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from desktop.core.conversation import MessageSource, source_place
 from desktop.qtkit.list_model import RoleValue, RowListModel, whole_row
-from desktop.qtkit.plain_text import plain_message_box
+from desktop.qtkit.plain_text import note_label, plain_message_box
+from desktop.qtkit.push_button import push_button
 
 __all__ = ["SourceListModel", "SourcesPanel", "highlighted_html"]
 
@@ -108,17 +108,16 @@ class SourcesPanel(QWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
-        self.where = QLabel()
-        self.where.setTextFormat(Qt.TextFormat.PlainText)
-        self.where.setWordWrap(True)
-        self.where.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.where = note_label("")
         self.where.setMinimumWidth(1)
         self.title.setMinimumWidth(1)
         self.passage = QTextBrowser()
         self.passage.setOpenLinks(False)
-        self.open_button = QPushButton(self.tr("&Open file"))
-        self.open_button.setToolTip(self.tr("Open the file with its usual application"))
-        self.open_button.clicked.connect(self.open_current)
+        self.open_button = push_button(
+            self.tr("&Open file"),
+            self.open_current,
+            tooltip=self.tr("Open the file with its usual application"),
+        )
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
         detail_layout.setContentsMargins(0, 0, 0, 0)

@@ -11,20 +11,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.conversation import COLLECTIONS_KEY
 from desktop.history.qt.pdf_export import export_labels, export_pdf
+from desktop.qtkit.dialog_buttons import ok_cancel_buttons
+from desktop.qtkit.plain_text import note_label
 from desktop.store.conversations import ConversationStore, ImportedConversation
 from desktop.store.export import (
     DEFAULT_MAX_IMPORT_BYTES,
@@ -195,21 +195,15 @@ class ExportDialog(QDialog):
         self.as_zip.setVisible(all_chats)
         form.addRow("", self.as_zip)
         layout.addLayout(form)
-        note = QLabel(
+        note = note_label(
             self.tr(
                 "Exports include the model, its settings and the seed of every reply, so a "
                 "conversation can be reproduced."
-            )
+            ),
+            is_muted=False,
         )
-        note.setWordWrap(True)
-        note.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel_buttons(self))
 
     @property
     def format(self) -> str:

@@ -13,6 +13,7 @@ through its public methods, both wired by desktop/app.py, so it imports nothing 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Slot
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import QPushButton
 from desktop.core.conversation import ConversationSummary
 from desktop.history.qt.sidebar import Sidebar
 from desktop.history.qt.transfers import ChatTransfers
-from desktop.shell.feature import Shell
+from desktop.shell.feature import Shell, add_command
 from desktop.store.conversations import ConversationStore, StoreProblem
 
 if TYPE_CHECKING:
@@ -71,10 +72,7 @@ class HistoryFeature(QObject):
         transfers = self.transfers
         shell.set_side_panel(self.sidebar, self.tr("Show chat &list"))
 
-        def add(menu: str, group: str, text: str, slot: Callable[[], object], key: Any = None):
-            action = shell.make_action(text, key)
-            action.triggered.connect(slot)
-            return shell.add_action(menu, group, action)
+        add = partial(add_command, shell)
 
         self.search_action = add(
             "chat", "search", self.tr("&Search chats"), self.sidebar.focus_search, "Ctrl+K"
@@ -145,9 +143,7 @@ class HistoryFeature(QObject):
         is highlighted (the model places it in order; a later page does not repeat it)."""
         conversation_id = self.session.conversation_id
         if conversation_id is not None and self.sidebar.model().row_of(conversation_id) is None:
-            summary = self.store.get_conversation(conversation_id)
-            if summary is not None:
-                self.sidebar.model().upsert(summary)
+            self._relist(conversation_id)
 
     @Slot(int)
     def open_conversation(self, conversation_id: int) -> bool:
@@ -180,6 +176,7 @@ class HistoryFeature(QObject):
         self._relist(conversation_id)
 
     def _relist(self, conversation_id: int) -> None:
+        """The chat's row as the store has it now (added when it was not listed)."""
         summary = self.store.get_conversation(conversation_id)
         if summary is not None:
             self.sidebar.model().upsert(summary)

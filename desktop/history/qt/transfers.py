@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog
 
+from desktop.qtkit.file_dialogs import choose_open_file, choose_save_file
 from desktop.qtkit.threads import finish_pool
 from desktop.shell.feature import Shell
 from desktop.store.conversations import ConversationStore, StoreError
@@ -76,15 +77,15 @@ class ChatTransfers(QObject):
             return
         summary = self.store.get_conversation(conversation_id)
         title = summary.title if summary is not None else ""
-        path, _ = QFileDialog.getSaveFileName(
+        path = choose_save_file(
             self.shell,
             self.tr("Export chat"),
-            str(Path.home() / default_file_name(title, dialog.format)),
+            Path.home() / default_file_name(title, dialog.format),
             filter_for(dialog.format),
         )
-        if path:
+        if path is not None:
             self.export_conversation_to(
-                Path(path),
+                path,
                 dialog.format,
                 dialog.all_branches.isChecked(),
                 include_thinking=dialog.include_thinking.isChecked(),
@@ -120,17 +121,18 @@ class ChatTransfers(QObject):
             return
         as_zip = dialog.as_zip.isChecked()
         if as_zip:
-            path, _ = QFileDialog.getSaveFileName(
+            path = choose_save_file(
                 self.shell,
                 self.tr("Export all chats"),
-                str(Path.home() / "hearthside-chats.zip"),
+                Path.home() / "hearthside-chats.zip",
                 self.tr("Zip archives (*.zip)"),
             )
         else:
-            path = QFileDialog.getExistingDirectory(self.shell, self.tr("Export all chats to"))
-        if path:
+            folder = QFileDialog.getExistingDirectory(self.shell, self.tr("Export all chats to"))
+            path = Path(folder) if folder else None
+        if path is not None:
             self.export_all_to(
-                Path(path),
+                path,
                 dialog.format,
                 as_zip,
                 dialog.all_branches.isChecked(),
@@ -238,14 +240,14 @@ class ChatTransfers(QObject):
         self.export_finished.emit(False)
 
     def choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = choose_open_file(
             self.shell,
             self.tr("Import chats"),
-            str(Path.home()),
             self.tr("Chat exports (*.json);;All files (*)"),
+            Path.home(),
         )
-        if path:
-            self.import_from(Path(path))
+        if path is not None:
+            self.import_from(path)
 
     def import_from(self, path: Path) -> TransferJob | None:
         """Starts importing Hearthside JSON or ChatGPT's conversations.json; the file is read

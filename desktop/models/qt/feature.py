@@ -19,13 +19,13 @@ so it imports nothing of the chat feature. Other features add models to the pick
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QMessageBox,
     QWidget,
 )
@@ -50,8 +50,9 @@ from desktop.models.qt.services import (
 )
 from desktop.models.qt.welcome_page import WelcomePage
 from desktop.models.settings_map import SettingsMap, model_key, models_folder
+from desktop.qtkit.file_dialogs import choose_open_file
 from desktop.qtkit.notice_bar import NoticeBar
-from desktop.shell.feature import Shell
+from desktop.shell.feature import Shell, add_command
 
 if TYPE_CHECKING:
     from desktop.models.qt.manager import ModelManager
@@ -156,10 +157,7 @@ class ModelsFeature(QObject):
     # Construction ----------------------------------------------------------------------------
 
     def _build_actions(self, shell: Shell) -> None:
-        def add(menu: str, group: str, text: str, slot: Callable[[], object], key: Any = None):
-            action = shell.make_action(text, key)
-            action.triggered.connect(slot)
-            return shell.add_action(menu, group, action)
+        add = partial(add_command, shell)
 
         self.models_action = add(
             "file", "library", self.tr("&Models…"), lambda: self.show_model_manager(), "Ctrl+M"
@@ -250,14 +248,14 @@ class ModelsFeature(QObject):
         self.load_model("")
 
     def choose_model_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = choose_open_file(
             self.shell,
             self.tr("Open model file"),
-            str(Path.home()),
             self.tr("GGUF models (*.gguf);;All files (*)"),
+            Path.home(),
         )
-        if path:
-            self.load_model(path)
+        if path is not None:
+            self.load_model(str(path))
 
     def add_manager_tab(self, factory: Callable[[], QWidget], title: str) -> int:
         """Adds a tab to the model manager (made when it first opens); returns its index for

@@ -20,7 +20,6 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
     QSplitter,
     QTableView,
@@ -42,6 +41,8 @@ from desktop.models.hub import (
 )
 from desktop.models.qt.download_worker import DownloadFile, DownloadRequest
 from desktop.models.qt.hub_models import RepoFilesModel, StarterModel
+from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.push_button import push_button
 from desktop.qtkit.row_table_model import select_row, selected_row, setup_row_view
 from desktop.qtkit.safe_text import SafeTextBrowser
 from desktop.qtkit.theme import palette_is_dark
@@ -150,12 +151,9 @@ class RepoPane(QWidget):
         self.files_view.doubleClicked.connect(lambda _i: self.download_wanted.emit())
         files_layout.addWidget(self.files_view, 1)
         row = QHBoxLayout()
-        self.files_note = QLabel()
-        self.files_note.setWordWrap(True)
-        self.files_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.files_note = note_label("", is_muted=False)
         row.addWidget(self.files_note, 1)
-        self.download_button = QPushButton(self.tr("&Download"))
-        self.download_button.clicked.connect(self.download_wanted)
+        self.download_button = push_button(self.tr("&Download"), self.download_wanted)
         row.addWidget(self.download_button)
         files_layout.addLayout(row)
         inner.addWidget(files_box)
@@ -343,16 +341,19 @@ class DownloadCheck(QObject):
     def _on_check_done(self, repo_id: str, chosen: RemoteGguf, header: RemoteHeader) -> None:
         self._pane.headers[chosen.parts[0].url] = header
         self._pane.update_buttons()
-        if not header.supported and not self._confirm(
+        if header.supported:
+            self._queue(repo_id, chosen)
+            return
+        self._queue_if_confirmed(
+            repo_id,
+            chosen,
             self.tr("Unsupported model"),
             self.tr(
                 "{name} is a '{arch}' model, which this version of Hearthside can't load. "
                 "Download it anyway?"
             ).format(name=chosen.name, arch=header.facts.architecture),
-        ):
-            self._pane.files_note.setText(self.tr("Not downloaded."))
-            return
-        self._queue(repo_id, chosen)
+            self.tr("Not downloaded."),
+        )
 
     def _on_check_failed(self, repo_id: str, chosen: RemoteGguf, exc: Exception) -> None:
         self._pane.update_buttons()
@@ -360,28 +361,40 @@ class DownloadCheck(QObject):
         if isinstance(exc, HubError) and exc.problem in CHECK_MAY_BE_SKIPPED:
             # The check could not finish (after its retries), yet the hub did list the file:
             # the download has its own retries, and the library checks the file on arrival.
-            if self._confirm(
+            self._queue_if_confirmed(
+                repo_id,
+                chosen,
                 self.tr("Check not finished"),
                 self.tr(
                     "{name} could not be checked before downloading: the hub did not answer "
                     "or had a problem. Download it anyway? It is checked when it has arrived."
                 ).format(name=chosen.name),
-            ):
-                self._queue(repo_id, chosen)
-            else:
-                self._pane.files_note.setText(self.tr("Not downloaded."))
+                self.tr("Not downloaded."),
+            )
             return
         if isinstance(exc, HubError) and exc.problem is HubProblem.NOT_GGUF:
-            if self._confirm(
+            self._queue_if_confirmed(
+                repo_id,
+                chosen,
                 self.tr("Not a usable model"),
                 self.tr(
                     "The start of {name} does not look like a model Hearthside can load. "
                     "Download it anyway?"
                 ).format(name=chosen.name),
-            ):
-                self._queue(repo_id, chosen)
+                "",  # the note was cleared above
+            )
             return
         self.failed.emit(exc)
+
+    def _queue_if_confirmed(
+        self, repo_id: str, chosen: RemoteGguf, title: str, question: str, refused: str
+    ) -> None:
+        """Queues ``chosen`` when the user says yes to ``question``; else the note under the
+        files says ``refused``."""
+        if self._confirm(title, question):
+            self._queue(repo_id, chosen)
+        else:
+            self._pane.files_note.setText(refused)
 
     def _queue(self, repo_id: str, chosen: RemoteGguf) -> None:
         files = tuple(

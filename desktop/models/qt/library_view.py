@@ -24,14 +24,13 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -55,7 +54,8 @@ from desktop.models.qt.server_models_list import ServerModelsList
 from desktop.models.settings_map import extra_folders
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.list_model import RoleValue
-from desktop.qtkit.plain_text import ask_plain, plain_message_box, plain_tooltip
+from desktop.qtkit.plain_text import ask_plain, note_label, plain_message_box, plain_tooltip
+from desktop.qtkit.push_button import push_button
 from desktop.qtkit.row_table_model import (
     RowTableModel,
     select_row,
@@ -251,18 +251,15 @@ class LibraryPanel(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.view.setAccessibleName(self.tr("Models on this computer"))
         # An empty library shows what to do in the table's place, not under an empty header.
-        self.empty_hint = QLabel(
+        self.empty_hint = note_label(
             self.tr("No models yet.")
             + "\n"
             + self.tr(
                 "Download one from the Browse tab, add a .gguf file with Add file…, or drop "
                 "one here."
-            )
+            ),
+            centred=True,
         )
-        self.empty_hint.setTextFormat(Qt.TextFormat.PlainText)
-        self.empty_hint.setWordWrap(True)
-        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
         self.pages = QStackedWidget()
         self.pages.addWidget(self.view)
         self.pages.addWidget(self.empty_hint)
@@ -272,16 +269,11 @@ class LibraryPanel(QWidget):
         self.servers.load_requested.connect(self.load_requested)
         layout.addWidget(self.servers)
         buttons = QHBoxLayout()
-        self.load_button = QPushButton(self.tr("&Load"))
-        self.load_button.clicked.connect(self.load_selected)
-        self.add_file_button = QPushButton(self.tr("Add &file…"))
-        self.add_file_button.clicked.connect(self.choose_files)
-        self.add_folder_button = QPushButton(self.tr("Add f&older…"))
-        self.add_folder_button.clicked.connect(self.choose_folder)
-        self.delete_button = QPushButton(self.tr("&Delete…"))
-        self.delete_button.clicked.connect(self.delete_selected)
-        self.refresh_button = QPushButton(self.tr("&Refresh"))
-        self.refresh_button.clicked.connect(self.rescan)
+        self.load_button = push_button(self.tr("&Load"), self.load_selected)
+        self.add_file_button = push_button(self.tr("Add &file…"), self.choose_files)
+        self.add_folder_button = push_button(self.tr("Add f&older…"), self.choose_folder)
+        self.delete_button = push_button(self.tr("&Delete…"), self.delete_selected)
+        self.refresh_button = push_button(self.tr("&Refresh"), self.rescan)
         buttons.addWidget(self.load_button)
         buttons.addStretch(1)
         for button in (

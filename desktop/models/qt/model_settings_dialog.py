@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
@@ -23,7 +22,9 @@ from PySide6.QtWidgets import (
 
 from desktop.core.settings import Settings, parse_gpu_layers
 from desktop.models.qt.gpu_layers_box import GpuLayersBox
+from desktop.qtkit.dialog_buttons import ok_cancel_buttons
 from desktop.qtkit.plain_text import plain_tooltip
+from desktop.qtkit.setting_fields import settings_values, show_settings
 
 LOAD_KEYS = (
     "model.n_ctx",
@@ -203,13 +204,27 @@ class ModelSettingsDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self._buttons = buttons
-        outer.addWidget(buttons)
+        self._buttons = ok_cancel_buttons(self)
+        outer.addWidget(self._buttons)
+        self._editors: dict[str, QWidget] = {
+            "model.n_ctx": self.n_ctx,
+            "model.gpu_layers": self.gpu_layers,
+            "model.threads": self.threads,
+            "model.batch": self.batch,
+            "model.flash_attn": self.flash_attn,
+            "model.mmap": self.mmap,
+            "sampling.temperature": self.temperature,
+            "sampling.top_p": self.top_p,
+            "sampling.top_k": self.top_k,
+            "sampling.min_p": self.min_p,
+            "sampling.repeat_penalty": self.repeat_penalty,
+            "sampling.max_tokens": self.max_tokens,
+            "sampling.seed": self.seed,
+            "chat.system_prompt": self.system_prompt,
+            "reasoning.budget": self.thinking_budget,
+            "reasoning.effort": self.effort,
+        }
+        """The editor of each setting but Think, which the model may decide (_fixed_thinking)."""
         self._fill()
 
     def sizeHint(self) -> QSize:
@@ -270,50 +285,18 @@ class ModelSettingsDialog(QDialog):
         return self._settings.get(key, self._model_key)
 
     def _fill(self) -> None:
+        show_settings(self._editors, self._get)
         self.n_ctx.setValue(self._stored_n_ctx())
-        self.gpu_layers.set_value(str(self._get("model.gpu_layers")))
-        self.threads.setValue(int(self._get("model.threads")))
-        self.batch.setValue(int(self._get("model.batch")))
-        self.flash_attn.setChecked(bool(self._get("model.flash_attn")))
-        self.mmap.setChecked(bool(self._get("model.mmap")))
-        self.temperature.setValue(float(self._get("sampling.temperature")))
-        self.top_p.setValue(float(self._get("sampling.top_p")))
-        self.top_k.setValue(int(self._get("sampling.top_k")))
-        self.min_p.setValue(float(self._get("sampling.min_p")))
-        self.repeat_penalty.setValue(float(self._get("sampling.repeat_penalty")))
-        self.max_tokens.setValue(int(self._get("sampling.max_tokens")))
-        self.seed.setValue(int(self._get("sampling.seed")))
-        self.system_prompt.setPlainText(str(self._get("chat.system_prompt")))
         if self._fixed_thinking is not None:
             self.thinking.setCheckState(self._fixed_thinking)
         else:
             self.thinking.setChecked(bool(self._get("reasoning.enabled")))
-        self.thinking_budget.setValue(int(self._get("reasoning.budget")))
-        self.effort.setCurrentIndex(
-            max(0, self.effort.findData(str(self._get("reasoning.effort"))))
-        )
 
     def _values(self) -> dict[str, object]:
-        return {
-            "model.n_ctx": self.n_ctx.value(),
-            "model.gpu_layers": self.gpu_layers.value(),
-            "model.threads": self.threads.value(),
-            "model.batch": self.batch.value(),
-            "model.flash_attn": self.flash_attn.isChecked(),
-            "model.mmap": self.mmap.isChecked(),
-            "sampling.temperature": self.temperature.value(),
-            "sampling.top_p": self.top_p.value(),
-            "sampling.top_k": self.top_k.value(),
-            "sampling.min_p": self.min_p.value(),
-            "sampling.repeat_penalty": self.repeat_penalty.value(),
-            "sampling.max_tokens": self.max_tokens.value(),
-            "sampling.seed": self.seed.value(),
-            "chat.system_prompt": self.system_prompt.toPlainText(),
+        return settings_values(self._editors) | {
             "reasoning.enabled": self.thinking.isChecked()
             if self._fixed_thinking is None
             else bool(self._get("reasoning.enabled")),
-            "reasoning.budget": self.thinking_budget.value(),
-            "reasoning.effort": str(self.effort.currentData()),
         }
 
     def accept(self) -> None:

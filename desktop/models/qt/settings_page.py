@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -28,11 +27,16 @@ from desktop.core.settings import Settings, parse_gpu_layers
 from desktop.models.hardware import Defaults, Hardware, recommend
 from desktop.models.qt.gpu_layers_box import GpuLayersBox
 from desktop.models.qt.model_settings_dialog import ModelSettingsDialog
+from desktop.qtkit.layout_rows import side_by_side
+from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.push_button import push_button
+from desktop.qtkit.setting_fields import settings_values, show_settings
+from desktop.shell.feature import SettingsPageWidget
 
 __all__ = ["ModelDefaultsPage"]
 
 
-class ModelDefaultsPage(QWidget):
+class ModelDefaultsPage(SettingsPageWidget):
     """The Models tab: this computer's facts, load defaults with their reasons, the default
     overflow strategy and typing preparation. A SettingsPage (desktop/shell/feature.py).
 
@@ -53,27 +57,11 @@ class ModelDefaultsPage(QWidget):
     def title(self) -> str:
         return self.tr("Models")
 
-    def widget(self) -> QWidget:
-        return self
-
     def fill(self) -> None:
-        get = self._settings.get
-        self.n_ctx.setValue(int(get("model.n_ctx")))
-        self.gpu_layers.set_value(str(get("model.gpu_layers")))
-        self.threads.setValue(int(get("model.threads")))
-        self.overflow.setCurrentIndex(max(0, self.overflow.findData(str(get("chat.overflow")))))
-        self.prepare_while_typing.setChecked(bool(get("chat.prepare_while_typing")))
-        self.rpc_servers.setText(str(get("engine.rpc_servers")))
+        show_settings(self._editors, self._settings.get)
 
     def values(self) -> dict[str, object]:
-        return {
-            "model.n_ctx": self.n_ctx.value(),
-            "model.gpu_layers": self.gpu_layers.value(),
-            "model.threads": self.threads.value(),
-            "chat.overflow": self.overflow.currentData(),
-            "chat.prepare_while_typing": self.prepare_while_typing.isChecked(),
-            "engine.rpc_servers": self.rpc_servers.text().strip(),
-        }
+        return settings_values(self._editors)
 
     def problem(self, values: Mapping[str, object]) -> str | None:
         try:
@@ -126,16 +114,14 @@ class ModelDefaultsPage(QWidget):
             if hw.ram_gb is not None
             else self.tr("RAM unknown → context {n}").format(n=rec.n_ctx)
         )
-        form.addRow(self.tr("Context length"), self._with_reason(self.n_ctx, self.n_ctx_reason))
+        form.addRow(self.tr("Context length"), side_by_side(self.n_ctx, self.n_ctx_reason))
         self.gpu_layers = GpuLayersBox()
         self.gpu_layers_reason = self._reason(
             self.tr("{backend} offload works → GPU layers auto").format(backend=hw.backend)
             if hw.gpu_offload
             else self.tr("CPU-only llama.cpp → GPU layers none")
         )
-        form.addRow(
-            self.tr("GPU layers"), self._with_reason(self.gpu_layers, self.gpu_layers_reason)
-        )
+        form.addRow(self.tr("GPU layers"), side_by_side(self.gpu_layers, self.gpu_layers_reason))
         self.threads = QSpinBox()
         self.threads.setRange(0, 512)
         self.threads.setSpecialValueText(self.tr("Automatic"))
@@ -146,7 +132,7 @@ class ModelDefaultsPage(QWidget):
             if hw.physical_cores
             else self.tr("%n threads found → %n threads", "", rec.threads)
         )
-        form.addRow(self.tr("CPU threads"), self._with_reason(self.threads, self.threads_reason))
+        form.addRow(self.tr("CPU threads"), side_by_side(self.threads, self.threads_reason))
         self.overflow = QComboBox()
         self.overflow.setObjectName("defaultOverflow")
         self.overflow.addItem(self.tr("Leave out the oldest turns"), "drop")
@@ -179,28 +165,37 @@ class ModelDefaultsPage(QWidget):
         )
         form.addRow(self.tr("RPC servers"), self.rpc_servers)
         buttons = QHBoxLayout()
-        self.use_recommended = QPushButton(self.tr("Use recommended values"))
-        self.use_recommended.clicked.connect(self.fill_recommended)
+        self.use_recommended = push_button(self.tr("Use recommended values"), self.fill_recommended)
         buttons.addWidget(self.use_recommended)
-        self.more_defaults = QPushButton(self.tr("Sampling and system prompt…"))
-        self.more_defaults.setToolTip(
-            self.tr("Default sampling settings and system prompt for models without their own")
+        self.more_defaults = push_button(
+            self.tr("Sampling and system prompt…"),
+            self.edit_more_defaults,
+            tooltip=self.tr(
+                "Default sampling settings and system prompt for models without their own"
+            ),
         )
-        self.more_defaults.clicked.connect(self.edit_more_defaults)
         buttons.addWidget(self.more_defaults)
         buttons.addStretch(1)
         form.addRow("", buttons)
         layout.addWidget(defaults)
-        note = QLabel(
-            self.tr(
-                "A model you configured in Chat › Model settings keeps its own values. New "
-                "loading values apply the next time a model is loaded."
+        layout.addWidget(
+            note_label(
+                self.tr(
+                    "A model you configured in Chat › Model settings keeps its own values. New "
+                    "loading values apply the next time a model is loaded."
+                )
             )
         )
-        note.setWordWrap(True)
-        note.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
-        layout.addWidget(note)
         layout.addStretch(1)
+        self._editors: dict[str, QWidget] = {
+            "model.n_ctx": self.n_ctx,
+            "model.gpu_layers": self.gpu_layers,
+            "model.threads": self.threads,
+            "chat.overflow": self.overflow,
+            "chat.prepare_while_typing": self.prepare_while_typing,
+            "engine.rpc_servers": self.rpc_servers,
+        }
+        """The editor of each setting on the page."""
 
     def fill_recommended(self) -> None:
         self.n_ctx.setValue(self.recommended.n_ctx)
@@ -221,23 +216,11 @@ class ModelDefaultsPage(QWidget):
         dialog.open()
 
     def reload_load_defaults(self) -> None:
-        get = self._settings.get
-        self.n_ctx.setValue(int(get("model.n_ctx")))
-        self.gpu_layers.set_value(str(get("model.gpu_layers")))
-        self.threads.setValue(int(get("model.threads")))
+        load = ("model.n_ctx", "model.gpu_layers", "model.threads")
+        show_settings({key: self._editors[key] for key in load}, self._settings.get)
 
     @staticmethod
     def _reason(text: str) -> QLabel:
         label = QLabel(text)
         label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
         return label
-
-    @staticmethod
-    def _with_reason(field: QWidget, reason: QLabel) -> QWidget:
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(field, 0)
-        layout.addWidget(reason)
-        layout.addStretch(1)
-        return row

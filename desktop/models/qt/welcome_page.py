@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XL
 from desktop.engine.starter import starter_installed
+from desktop.qtkit.layout_rows import centred_row
+from desktop.qtkit.plain_text import muted, note_label
 from desktop.qtkit.prompt_cards import PromptCards
 from desktop.qtkit.scaled_label import ScaledLabel
 
@@ -45,14 +47,14 @@ class WelcomePage(QWidget):
         self.title = ScaledLabel(self.tr("Welcome to Hearthside"), "display", bold=True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(self.title)
-        self.text = QLabel(
+        self.text = note_label(
             self.tr(
                 "Chat with a language model that runs on this computer, offline. "
                 "Load a model to start."
-            )
+            ),
+            is_muted=False,
+            centred=True,
         )
-        self.text.setWordWrap(True)
-        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(self.text)
         outer.addSpacing(SPACE_M)
         # One above the other, equally wide: side by side they did not fit an 800-px window
@@ -79,66 +81,41 @@ class WelcomePage(QWidget):
             button.setMinimumHeight(int(button.sizeHint().height() * 1.4))
             button.setMinimumWidth(width)
             buttons.addWidget(button)
-        centred = QHBoxLayout()
-        centred.addStretch(1)
-        centred.addLayout(buttons)
-        centred.addStretch(1)
-        outer.addLayout(centred)
-        self.recommendation = QLabel()
-        self.recommendation.setTextFormat(Qt.TextFormat.PlainText)
-        self.recommendation.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.recommendation.setWordWrap(True)
-        self.recommendation.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        outer.addLayout(centred_row(buttons))
+        self.recommendation = note_label("", centred=True)
         self.recommendation.hide()
         outer.addSpacing(SPACE_S)
         outer.addWidget(self.recommendation)
         outer.addSpacing(SPACE_L)
         outer.addLayout(self._prompts())
         outer.addSpacing(SPACE_M)
-        hint = QLabel(
+        hint = note_label(
             self.tr(
                 "Models are GGUF files, for example from Hugging Face. The starter model is a "
                 "small demo that runs anywhere; larger instruction-tuned models answer far better."
-            )
+            ),
+            centred=True,
         )
-        hint.setWordWrap(True)
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
         hint.setMaximumWidth(560)
-        hint_row = QHBoxLayout()
-        hint_row.addStretch(1)
-        hint_row.addWidget(hint, 4)
-        hint_row.addStretch(1)
-        outer.addLayout(hint_row)
+        outer.addLayout(centred_row(hint, 4))
         outer.addStretch(2)
 
     def _prompts(self) -> QHBoxLayout:
         """Example prompts, answered by the starter model (loaded by the click)."""
         column = QVBoxLayout()
         column.setSpacing(SPACE_S)
-        self.try_label = ScaledLabel(
-            self.tr("Or try one of these with the starter model"), "caption"
+        self.try_label = muted(
+            ScaledLabel(self.tr("Or try one of these with the starter model"), "caption")
         )
-        self.try_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         column.addWidget(self.try_label)
-        self.cards = PromptCards(
-            (
-                self.tr("Explain how a rainbow forms, in two sentences."),
-                self.tr("Write a short poem about the sea."),
-                self.tr("Give me three ideas for a rainy weekend."),
-            )
-        )
+        self.cards = PromptCards()
         self.cards.setMaximumWidth(640)
         self.cards.chosen.connect(self.prompt_chosen)
         column.addWidget(self.cards)
         installed = starter_installed()
         self.try_label.setVisible(installed)
         self.cards.setVisible(installed)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addLayout(column, 10)
-        row.addStretch(1)
-        return row
+        return centred_row(column, 10)
 
     def show_icons(self) -> None:
         """Adds the buttons' icons: the app calls it after the first frame, because the icon

@@ -19,11 +19,12 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QWidget
 
 from desktop.remote.keys import KeyStore
+from desktop.remote.qt.listings import ServerListings
 from desktop.remote.qt.messages import RemoteMessages
 from desktop.remote.qt.picker_source import RemotePickerSource
 from desktop.remote.servers import RemoteModel, ServerEntry, ServerList
 from desktop.remote.switch import LoadingBackend
-from desktop.shell.feature import Shell
+from desktop.shell.feature import Shell, add_command
 
 __all__ = ["RemoteFeature"]
 
@@ -44,14 +45,16 @@ class RemoteFeature(QObject):
         self.messages = RemoteMessages(self)
         self.show_servers: Callable[[], object] = lambda: None
         self.panel: QWidget | None = None
-        self.picker_source = RemotePickerSource(self.servers, self.keys, list_models, self)
+        self.listings = ServerListings(self.servers, self.keys, list_models, self)
+        """Each server's models, asked once for both the picker and the Servers tab."""
+        self.picker_source = RemotePickerSource(self.listings, self)
         """Each server's models in the model picker (a PickerSource of the models feature)."""
 
     def install(self, shell: Shell) -> None:
         self.setParent(shell)
-        action = shell.make_action(self.tr("Remote &servers…"))
-        action.triggered.connect(lambda: self.show_servers())
-        shell.add_action("file", "library", action)
+        add_command(
+            shell, "file", "library", self.tr("Remote &servers…"), lambda: self.show_servers()
+        )
         if self.servers.problem:
             shell.show_error(
                 self.tr("Servers not read"),
@@ -68,7 +71,7 @@ class RemoteFeature(QObject):
         """The Servers tab; made when the manager first opens."""
         from desktop.remote.qt.servers_panel import ServersPanel
 
-        self.panel = ServersPanel(self.servers, self.keys, list_models)
+        self.panel = ServersPanel(self.listings)
         return self.panel
 
     def fault_text(self, fault: str, host: str, retry_after: float | None) -> str:
@@ -87,7 +90,7 @@ class RemoteFeature(QObject):
 
 
 def list_models(entry: ServerEntry, key: str) -> tuple[RemoteModel, ...]:
-    """Blocking listing for the Servers tab (a pool thread)."""
+    """Blocking listing for the picker and the Servers tab (a pool thread)."""
     from desktop.remote.listing import list_server_models
 
     return list_server_models(entry.base_url, key, entry.preset)

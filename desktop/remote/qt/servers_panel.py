@@ -1,20 +1,19 @@
 """The Servers tab of the model manager: the user's servers, their models, and Add server….
 
-Every network call (listing models) and every keychain call runs on a pool thread
-(qtkit/background_calls.py); the window never waits for a server. What a server says (model
+Every network call (listing models, through the listings the model picker shares: listings.py)
+and every keychain call runs on a pool thread (qtkit/background_calls.py); the window never waits
+for a server. What a server says (model
 names, error words) is untrusted and shown as plain text only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,15 +28,14 @@ from PySide6.QtWidgets import (
 
 from desktop.core.remote import locator_host, remote_locator
 from desktop.qtkit.background_calls import BackgroundCalls
-from desktop.qtkit.plain_text import ask_plain, plain_tooltip
-from desktop.remote.keys import KeyStore, NoKeychainError
-from desktop.remote.qt.messages import RemoteMessages
+from desktop.qtkit.dialog_buttons import ok_cancel_buttons
+from desktop.qtkit.plain_text import ask_plain, note_label, plain_tooltip
+from desktop.remote.keys import NoKeychainError
+from desktop.remote.qt.listings import ServerListings
 from desktop.remote.servers import (
     PRESET_URLS,
     Preset,
-    RemoteModel,
     ServerEntry,
-    ServerList,
     check_base_url,
 )
 
@@ -84,27 +82,19 @@ class AddServerDialog(QDialog):
                 "file only you can read."
             )
         )
-        note = QLabel(
+        note = note_label(
             where
             + "\n"
             + self.tr(
                 "Nothing is sent anywhere until you add a server; then your chats with its "
                 "models go to it."
-            )
+            ),
+            is_muted=False,
         )
-        note.setWordWrap(True)
-        note.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow(note)
-        self.problem = QLabel()
-        self.problem.setTextFormat(Qt.TextFormat.PlainText)
-        self.problem.setWordWrap(True)
+        self.problem = note_label("", is_muted=False)
         form.addRow(self.problem)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel_buttons(self))
         self.preset.currentIndexChanged.connect(self.on_preset_changed)
 
     @property
@@ -137,21 +127,14 @@ class ServersPanel(QWidget):
 
     load_requested = Signal(str)
 
-    def __init__(
-        self,
-        servers: ServerList,
-        keys: KeyStore,
-        list_models: Callable[[ServerEntry, str], tuple[RemoteModel, ...]],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, listings: ServerListings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.servers = servers
-        self.keys = keys
-        self.list_models = list_models
-        """Blocking (a pool thread): the entry and its key → its models, or a ServerFault."""
+        self.listings = listings
+        """The servers, their keys and models, shared with the model picker (one request
+        serves both)."""
+        self.servers = listings.servers
+        self.keys = listings.keys
         self.calls = BackgroundCalls(self)
-        self.messages = RemoteMessages(self)
-        self._listing = 0
         self.ask_file_consent: Callable[[], bool] = self._ask_file_consent
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
@@ -182,7 +165,8 @@ class ServersPanel(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.use_button.clicked.connect(self.use_selected)
         self.model_list.itemActivated.connect(lambda _item: self.use_selected())
-        self.server_list.currentItemChanged.connect(lambda *_: self.refresh())
+        self.server_list.currentItemChanged.connect(lambda *_: self.show_selected())
+        listings.listing_changed.connect(self.on_listing_changed)
         self.fill_servers()
 
     # Servers -----------------------------------------------------------------------------------
@@ -201,7 +185,7 @@ class ServersPanel(QWidget):
         if self.server_list.currentItem() is None and self.server_list.count():
             self.server_list.setCurrentRow(0)
         else:
-            self.refresh()
+            self.show_selected()
 
     def selected_server(self) -> ServerEntry | None:
         item = self.server_list.currentItem()
@@ -231,7 +215,7 @@ class ServersPanel(QWidget):
             self.status.setText(self.tr("Keeping the key…"))
             self.calls.start(
                 lambda: self.keys.store(entry.id, key),
-                lambda _where: self.fill_servers(entry.id),
+                lambda _where: self._key_kept(entry),
                 lambda error: self._key_not_kept(entry, key, error),
             )
         else:
@@ -253,13 +237,18 @@ class ServersPanel(QWidget):
         if isinstance(error, NoKeychainError) and self.ask_file_consent():
             self.calls.start(
                 lambda: self.keys.store(entry.id, key, allow_file=True),
-                lambda _where: self.fill_servers(entry.id),
+                lambda _where: self._key_kept(entry),
                 lambda _error: self._key_lost(entry),
             )
             return
         self._key_lost(entry)
 
+    def _key_kept(self, entry: ServerEntry) -> None:
+        self.listings.forget(entry.id)  # an answer asked without the key does not count
+        self.fill_servers(entry.id)
+
     def _key_lost(self, entry: ServerEntry) -> None:
+        self.listings.forget(entry.id)
         self.servers.with_key(entry.id, False)
         self._save()
         self.fill_servers(entry.id)
@@ -270,6 +259,7 @@ class ServersPanel(QWidget):
         if entry is None:
             return
         self.servers.remove(entry.id)
+        self.listings.forget(entry.id)
         self._save()
         if entry.has_key:
             self.calls.start(lambda: self.keys.delete(entry.id), lambda _r: None, lambda _e: None)
@@ -289,30 +279,38 @@ class ServersPanel(QWidget):
     # Models ------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Lists the selected server's models on a pool thread."""
+        """Asks the selected server for its models again (Refresh), on a pool thread."""
+        self.show_selected(again=True)
+
+    def show_selected(self, again: bool = False) -> None:
+        """Shows the selected server's models: its last answer when it is fresh, else the
+        answer the listings ask for."""
         self.model_list.clear()
         entry = self.selected_server()
         self.use_button.setEnabled(False)
         if entry is None:
             self.status.setText(self.tr("Add a server to chat with the models it runs."))
             return
-        self.status.setText(self.tr("Asking {host}…").format(host=locator_host(entry.base_url)))
-        self._listing += 1
-        token = self._listing
-        keys = self.keys
+        if self.listings.ask(entry, again):
+            self.status.setText(self.tr("Asking {host}…").format(host=locator_host(entry.base_url)))
+        else:
+            self.on_listing_changed(entry.id)
 
-        def fetch() -> tuple[RemoteModel, ...]:
-            return self.list_models(entry, keys.get(entry.id) if entry.has_key else "")
-
-        self.calls.start(
-            fetch,
-            lambda models: self._on_models(token, entry, models),
-            lambda error: self._on_failed(token, entry, error),
-        )
-
-    def _on_models(self, token: int, entry: ServerEntry, models: Any) -> None:
-        if token != self._listing:
+    @Slot(str)
+    def on_listing_changed(self, server_id: str) -> None:
+        """Fills the models from the server's answer when it is the selected one."""
+        entry = self.selected_server()
+        listing = self.listings.get(server_id)
+        if entry is None or entry.id != server_id or listing is None:
             return
+        self.model_list.clear()
+        host = locator_host(entry.base_url)
+        if listing.fault:
+            self.use_button.setEnabled(False)
+            detail = listing.detail
+            self.status.setText(f"{listing.fault}\n{detail}" if detail else listing.fault)
+            return
+        models = listing.models
         for model in models:
             context = (
                 self.tr("{n} tokens of context").format(n=f"{model.context_length:,}")
@@ -326,22 +324,10 @@ class ServersPanel(QWidget):
             self.model_list.setCurrentRow(0)
         self.use_button.setEnabled(bool(models))
         self.status.setText(
-            self.tr("{count} models on {host}.").format(
-                count=len(models), host=locator_host(entry.base_url)
-            )
+            self.tr("{count} models on {host}.").format(count=len(models), host=host)
             if models
-            else self.tr("{host} lists no models.").format(host=locator_host(entry.base_url))
+            else self.tr("{host} lists no models.").format(host=host)
         )
-
-    def _on_failed(self, token: int, entry: ServerEntry, error: Exception) -> None:
-        if token != self._listing:
-            return
-        fault = getattr(error, "fault", "")
-        text = self.messages.fault_text(
-            str(fault), locator_host(entry.base_url), getattr(error, "retry_after", None)
-        )
-        detail = getattr(error, "detail", "")
-        self.status.setText(f"{text}\n{detail}" if detail else text)
 
     def use_selected(self) -> None:
         item = self.model_list.currentItem()

@@ -10,7 +10,8 @@ from desktop.core.remote import remote_locator
 from desktop.models.picker import PickerEntry
 from desktop.remote.client import Fault, ServerFault
 from desktop.remote.keys import KeyStore
-from desktop.remote.qt.picker_source import STALE_SECONDS, RemotePickerSource
+from desktop.remote.qt.listings import STALE_SECONDS, ServerListings
+from desktop.remote.qt.picker_source import RemotePickerSource
 from desktop.remote.servers import Preset, RemoteModel, ServerEntry, ServerList
 
 URL = "http://gpu-box:8000/v1"
@@ -26,14 +27,15 @@ def make(tmp_path: Path, answer) -> tuple[RemotePickerSource, list[str]]:
         asked.append(entry.id)
         return answer()
 
-    return RemotePickerSource(servers, KeyStore(tmp_path), list_models), asked
+    listings = ServerListings(servers, KeyStore(tmp_path), list_models)
+    return RemotePickerSource(listings), asked
 
 
 def test_a_server_is_asked_once_then_its_models_are_listed(qtbot, tmp_path: Path) -> None:
     models = (RemoteModel("org/qwen-72b", 32768), RemoteModel("<b>tiny</b>"))
     source, asked = make(tmp_path, lambda: models)
     clock = [100.0]
-    source.clock = lambda: clock[0]
+    source.listings.clock = lambda: clock[0]
     (section,) = source.picker_sections()
     assert section.title == "Workstation — gpu-box:8000"
     assert section.note == "Asking gpu-box:8000…" and not section.entries

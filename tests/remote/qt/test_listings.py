@@ -1,0 +1,90 @@
+"""The servers' model lists shared by the model picker and the Servers tab: one request serves
+both, a server is never asked twice at once, Refresh asks again, faults keep their words."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from desktop.remote.client import Fault, ServerFault
+from desktop.remote.keys import KeyStore
+from desktop.remote.qt.listings import STALE_SECONDS, ServerListings
+from desktop.remote.qt.picker_source import RemotePickerSource
+from desktop.remote.qt.servers_panel import ServersPanel
+from desktop.remote.servers import Preset, RemoteModel, ServerEntry, ServerList
+
+URL = "http://gpu-box:8000/v1"
+MODELS = (RemoteModel("org/qwen-72b", 32768), RemoteModel("tiny"))
+
+
+def make(tmp_path: Path, answer=lambda: MODELS) -> tuple[ServerListings, list[str]]:
+    servers = ServerList(tmp_path / "servers.json")
+    servers.add(ServerEntry("a1", "Workstation", URL, Preset.VLLM))
+    asked: list[str] = []
+
+    def list_models(entry: ServerEntry, key: str) -> tuple[RemoteModel, ...]:
+        assert threading.current_thread() is not threading.main_thread()
+        asked.append(entry.id)
+        return answer()
+
+    return ServerListings(servers, KeyStore(tmp_path), list_models), asked
+
+
+def test_one_request_serves_the_picker_and_the_servers_tab(qtbot, tmp_path: Path) -> None:
+    listings, asked = make(tmp_path)
+    source = RemotePickerSource(listings)
+    with qtbot.waitSignal(source.sections_changed, timeout=5_000):
+        source.refresh_picker()
+    panel = ServersPanel(listings)
+    qtbot.addWidget(panel)
+    assert panel.model_list.count() == 2  # the picker's answer, shown at once
+    assert panel.status.text() == "2 models on gpu-box:8000."
+    assert asked == ["a1"]
+
+
+def test_the_tabs_request_fills_the_picker_too(qtbot, tmp_path: Path) -> None:
+    listings, asked = make(tmp_path)
+    source = RemotePickerSource(listings)
+    with qtbot.waitSignal(source.sections_changed, timeout=5_000):
+        panel = ServersPanel(listings)
+        qtbot.addWidget(panel)
+        assert panel.status.text() == "Asking gpu-box:8000…"
+    assert panel.model_list.count() == 2
+    source.refresh_picker()  # fresh: not asked again
+    assert [e.label for e in source.picker_sections()[0].entries] == ["org/qwen-72b", "tiny"]
+    assert asked == ["a1"]
+
+
+def test_refresh_asks_again_and_a_stale_answer_is_asked_for(qtbot, tmp_path: Path) -> None:
+    listings, asked = make(tmp_path)
+    clock = [100.0]
+    listings.clock = lambda: clock[0]
+    entry = listings.servers.entries[0]
+    with qtbot.waitSignal(listings.listing_changed, timeout=5_000) as blocker:
+        assert listings.ask(entry)
+        assert listings.ask(entry)  # already asking: on its way, not asked twice
+    assert blocker.args == ["a1"] and asked == ["a1"]
+    assert not listings.ask(entry)  # fresh
+    with qtbot.waitSignal(listings.listing_changed, timeout=5_000):
+        assert listings.ask(entry, again=True)
+    clock[0] += STALE_SECONDS + 1
+    with qtbot.waitSignal(listings.listing_changed, timeout=5_000):
+        assert listings.ask(entry)
+    assert asked == ["a1", "a1", "a1"]
+    listings.forget("a1")
+    assert listings.get("a1") is None
+
+
+def test_a_fault_keeps_its_words_and_detail(qtbot, tmp_path: Path) -> None:
+    def down() -> tuple[RemoteModel, ...]:
+        raise ServerFault(Fault.UNREACHABLE, "connection refused")
+
+    listings, _ = make(tmp_path, down)
+    with qtbot.waitSignal(listings.listing_changed, timeout=5_000):
+        panel = ServersPanel(listings)
+        qtbot.addWidget(panel)
+    listing = listings.get("a1")
+    assert listing is not None and not listing.models
+    assert "gpu-box:8000 does not answer" in listing.fault
+    assert panel.status.text() == f"{listing.fault}\n{listing.detail}"
+    assert listing.detail and not panel.use_button.isEnabled()
