@@ -39,8 +39,9 @@ LATER = (
     "desktop.history.qt.trash_dialog",
     "desktop.shell.shortcuts_dialog",
     "desktop.api.qt.settings_page",
-    # The Server dock's panel: made when the dock first shows.
+    # The Server and Sources docks' panels: made when the dock first shows.
     "desktop.api.qt.server_panel",
+    "desktop.documents.qt.sources_panel",
     "desktop.documents.qt.collections_dialog",
     "desktop.models.qt.manager",
     "desktop.models.catalog",
