@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QDockWidget, QToolButton, QWidget
 from desktop.api.api_key_store import ApiKeyStore
 from desktop.api.protocol import RequestRecord
 from desktop.api.qt.controller import STOP_TIMEOUT_S, ServerController, ServerState
-from desktop.api.qt.requests_model import RequestTableModel
 from desktop.api.server_settings import ServerSettings, generate_api_key
 from desktop.api.snippets import curl_command, python_snippet
 from desktop.core.settings import Settings
@@ -26,6 +25,7 @@ from desktop.qtkit.plain_text import plain_tooltip
 from desktop.shell.feature import Shell
 
 if TYPE_CHECKING:
+    from desktop.api.qt.requests_model import RequestTableModel
     from desktop.api.qt.server_panel import ServerPanel
     from desktop.api.qt.settings_page import ServerSettingsPage
 
@@ -65,7 +65,7 @@ class ServerFeature(QObject):
         self.settings = settings
         self.key_store = key_store or ApiKeyStore(settings)
         self.controller = ServerController(self)
-        self.requests = RequestTableModel(self)
+        self._requests: RequestTableModel | None = None
         self.settings_page: ServerSettingsPage | None = None
         self._panel: ServerPanel | None = None
         self.request_count = 0
@@ -112,6 +112,16 @@ class ServerFeature(QObject):
         self.controller.request_recorded.connect(self.on_request_recorded)
         self.session.model_changed.connect(self.on_session_model_changed)
         shell.settings_applied.connect(self.on_settings_applied)
+
+    @property
+    def requests(self) -> RequestTableModel:
+        """The requests since the server last started, newest kept; made on first use (the
+        first request, or the panel), like the panel: the first frame needs neither."""
+        if self._requests is None:
+            from desktop.api.qt.requests_model import RequestTableModel
+
+            self._requests = RequestTableModel(self)
+        return self._requests
 
     @property
     def panel(self) -> ServerPanel:
