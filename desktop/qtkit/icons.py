@@ -94,7 +94,9 @@ class _Font:
     """The Phosphor font, added to Qt once, and its glyph names (from qtawesome's charmap)."""
 
     family: ClassVar[str] = ""
-    codes: ClassVar[dict[str, int]] = {}
+    codes: ClassVar[dict[str, str]] = {}
+    """Glyph name → code point in hex, as the charmap has it (read once per glyph used, not
+    converted for all ~4,500 glyphs at start-up)."""
 
     @classmethod
     def load(cls) -> None:
@@ -107,10 +109,7 @@ class _Font:
         families = QFontDatabase.applicationFontFamilies(font_id)
         if not families:
             raise OSError(f"Qt could not load the icon font {ttf}")
-        cls.codes = {
-            name: int(code, 16)
-            for name, code in json.loads(charmap.read_text(encoding="utf-8")).items()
-        }
+        cls.codes = json.loads(charmap.read_text(encoding="utf-8"))
         cls.family = families[0]
 
 
@@ -131,7 +130,7 @@ def _glyph(name: str) -> str:
     prefix, _, glyph = name.partition(".")
     if prefix != "ph" or glyph not in _Font.codes:
         raise KeyError(f"no Phosphor glyph {name!r}")
-    return chr(_Font.codes[glyph])
+    return chr(int(_Font.codes[glyph], 16))
 
 
 class _GlyphEngine(QIconEngine):
