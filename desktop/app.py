@@ -45,6 +45,7 @@ from desktop.history.qt.feature import HistoryFeature
 from desktop.models.qt.feature import ModelsFeature
 from desktop.models.settings_map import extra_folders, models_folder
 from desktop.qtkit.gui_gc import GuiThreadCollector
+from desktop.qtkit.icons import keep_icon_files_in
 from desktop.qtkit.plain_text import plain_message_box
 from desktop.qtkit.termination import QuitOnTermination
 from desktop.qtkit.theme import Appearance
@@ -562,6 +563,7 @@ def started(
             yield None
             return
         window = hearthside.window
+        keep_icon_files_in(data_dir / "icons")  # the stylesheet's arrows, drawn once
         window.apply_appearance()
         crash.parent_widget = window
         instance.activation_requested.connect(window.raise_window)

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 
 from desktop.qtkit.plain_text import plain_tooltip
 
-__all__ = ["ICONS", "IconButton", "icon_file", "themed_icon"]
+__all__ = ["ICONS", "IconButton", "icon_file", "keep_icon_files_in", "themed_icon"]
 
 ICONS: dict[str, str] = {
     "copy": "ph.copy",
@@ -94,7 +94,9 @@ class _Font:
     """The Phosphor font, added to Qt once, and its glyph names (from qtawesome's charmap)."""
 
     family: ClassVar[str] = ""
-    codes: ClassVar[dict[str, int]] = {}
+    codes: ClassVar[dict[str, str]] = {}
+    """Glyph name → code point in hex, as the charmap has it (read once per glyph used, not
+    converted for all ~4,500 glyphs at start-up)."""
 
     @classmethod
     def load(cls) -> None:
@@ -107,10 +109,7 @@ class _Font:
         families = QFontDatabase.applicationFontFamilies(font_id)
         if not families:
             raise OSError(f"Qt could not load the icon font {ttf}")
-        cls.codes = {
-            name: int(code, 16)
-            for name, code in json.loads(charmap.read_text(encoding="utf-8")).items()
-        }
+        cls.codes = json.loads(charmap.read_text(encoding="utf-8"))
         cls.family = families[0]
 
 
@@ -131,7 +130,7 @@ def _glyph(name: str) -> str:
     prefix, _, glyph = name.partition(".")
     if prefix != "ph" or glyph not in _Font.codes:
         raise KeyError(f"no Phosphor glyph {name!r}")
-    return chr(_Font.codes[glyph])
+    return chr(int(_Font.codes[glyph], 16))
 
 
 class _GlyphEngine(QIconEngine):
@@ -192,26 +191,52 @@ def themed_icon(meaning: str, *, tint: str = "text", palette: QPalette | None = 
 
 _FILES: dict[tuple[str, str, int], str] = {}
 _FILES_DIR: list[QTemporaryDir] = []  # made on first use, removed when the process ends
+_KEPT_FILES_DIR: list[Path] = []  # set by keep_icon_files_in
+
+
+def keep_icon_files_in(folder: Path | None) -> None:
+    """Keeps :func:`icon_file`'s PNGs in ``folder`` (in the app's data folder) from now on,
+    across runs: a later start finds its stylesheet's icons already drawn and needs neither the
+    icon font nor any drawing before its first frame (~10 ms). None, as before the first call:
+    a temporary folder removed at exit."""
+    _KEPT_FILES_DIR[:] = [folder] if folder is not None else []
+    _FILES.clear()
+
+
+def _files_dir() -> Path:
+    if _KEPT_FILES_DIR:
+        folder = _KEPT_FILES_DIR[0]
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            return folder
+        except OSError:
+            pass  # a read-only data folder: draw them for this run only
+    if not _FILES_DIR:
+        _FILES_DIR.append(QTemporaryDir(QDir.tempPath() + "/hearthside-icons-XXXXXX"))
+    return Path(_FILES_DIR[0].path())
 
 
 def icon_file(meaning: str, colour: str, size: int = 16) -> str:
     """The icon for ``meaning`` drawn in ``colour`` (#rrggbb) as a PNG file of ``size`` pixels
     (drawn at twice that, for high-DPI screens), for stylesheets, which take images only by
-    path: the arrows of combo and spin boxes. Files are kept for the process's life, one per
-    meaning, colour and size, in a temporary folder removed at exit."""
+    path: the arrows of combo and spin boxes. One file per glyph, colour and size, drawn when
+    first asked for (see :func:`keep_icon_files_in` for where)."""
     if meaning not in ICONS:
         raise KeyError(f"no icon for {meaning!r}; add it to desktop/qtkit/icons.py ICONS")
     key = (meaning, colour, size)
     if key not in _FILES:
-        if not _FILES_DIR:
-            _FILES_DIR.append(QTemporaryDir(QDir.tempPath() + "/hearthside-icons-XXXXXX"))
-        name = f"{meaning}-{colour.lstrip('#')}-{size}.png"
-        path = _FILES_DIR[0].filePath(name)
-        engine = _GlyphEngine(_glyph(ICONS[meaning]), QColor(colour), QColor(colour))
-        pixmap = QIcon(engine).pixmap(QSize(2 * size, 2 * size))
-        if not pixmap.save(path, "PNG"):
-            raise OSError(f"could not write {path}")
-        _FILES[key] = path
+        glyph = ICONS[meaning]
+        path = _files_dir() / f"{glyph.replace('.', '-')}-{colour.lstrip('#')}-{size}.png"
+        if not path.is_file():
+            engine = _GlyphEngine(_glyph(glyph), QColor(colour), QColor(colour))
+            pixmap = QIcon(engine).pixmap(QSize(2 * size, 2 * size))
+            # Written whole under another name first: another start may be reading it.
+            part = path.with_name(f"{path.name}.{os.getpid()}.part")
+            if not pixmap.save(str(part), "PNG"):
+                raise OSError(f"could not write {part}")
+            os.chmod(part, 0o600)  # private as every file of the data folder
+            os.replace(part, path)
+        _FILES[key] = path.as_posix()  # a stylesheet reads "\\" as an escape (Windows paths)
     return _FILES[key]
 
 

@@ -2,8 +2,9 @@
 
 A card is a rounded, bordered surface clicked (or focused and activated with Space/Enter) as a
 whole; its text wraps, which a QPushButton's cannot. :class:`PromptCards` lays three of them in a
-row on a wide page and one above the other on a narrow one. Styling is local and drawn from the
-design tokens (desktop/core/design.py), re-applied when the theme changes. The icons come with
+row on a wide page and one above the other on a narrow one. Their surface and border are the
+application stylesheet's (desktop/qtkit/stylesheet.py, :data:`PROMPT_CARD`), which follows the
+theme; the icons are re-tinted here when it changes. The icons come with
 :meth:`PromptCards.show_icons`, after the window's first frame: the icon font's library
 (qtawesome) is not for start-up (tests/e2e/test_startup.py).
 """
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.design import RADIUS, SPACE_M, SPACE_S, SPACE_XS, tokens
+from desktop.core.design import SPACE_M, SPACE_S, SPACE_XS
+from desktop.qtkit.stylesheet import PROMPT_CARD
 from desktop.qtkit.theme import palette_is_dark
 
 __all__ = ["CARDS_IN_A_ROW_MIN_WIDTH", "PromptCard", "PromptCards", "theme_changed"]
@@ -50,7 +52,7 @@ class PromptCard(QFrame):
 
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("promptCard")
+        self.setObjectName(PROMPT_CARD)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAttribute(Qt.WidgetAttribute.WA_Hover)  # for the :hover border
@@ -80,16 +82,9 @@ class PromptCard(QFrame):
             self.clicked.emit()
 
     def restyle(self) -> None:
-        """Border, surface and hover colours from the tokens of the application's theme (not
-        this card's palette, which its own style sheet changes)."""
+        """The icon in the colours of the application's theme (not this card's palette, which
+        the stylesheet's rule for the card changes)."""
         self._dark = palette_is_dark(QApplication.palette())
-        theme = tokens(self._dark)
-        self.setStyleSheet(
-            f"#promptCard {{ background: {theme.surface_raised}; border: 1px solid "
-            f"{theme.border}; border-radius: {RADIUS}px; }}"
-            f"#promptCard:hover, #promptCard:focus {{ border-color: {theme.accent}; }}"
-            f"#promptCard:disabled {{ background: transparent; }}"
-        )
         if self.with_icon:
             from desktop.qtkit.icons import themed_icon
 
@@ -181,8 +176,8 @@ class PromptCards(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        # A card's own style sheet gives it a palette of its own, so a new application palette
-        # may not reach it: this container, which hears it, restyles the cards.
+        # The stylesheet's rule for the cards gives them a palette of their own, so a new
+        # application palette may not reach them: this container, which hears it, restyles them.
         if theme_changed(event, self._dark):
             self._dark = palette_is_dark(QApplication.palette())
             for card in self.cards:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.core.design import (
     CONTROL_RADIUS,
+    RADIUS,
     SPACE_L,
     SPACE_M,
     SPACE_S,
@@ -35,7 +36,7 @@ from desktop.core.design import (
 )
 from desktop.qtkit.icons import icon_file
 
-__all__ = ["PRIMARY", "SIDEBAR", "application_stylesheet", "set_variant"]
+__all__ = ["PRIMARY", "PROMPT_CARD", "SIDEBAR", "application_stylesheet", "set_variant"]
 
 PRIMARY = "primary"
 """A QPushButton or QToolButton with this property True is the main action of its place, drawn
@@ -43,6 +44,10 @@ in the accent (the side bar's New chat, a dialog's Download); set it with :func:
 
 SIDEBAR = "sidebar"
 """The object name of the side bar: its own surface (the window colour) and quiet rows."""
+
+PROMPT_CARD = "promptCard"
+"""The object name of an example prompt's card (desktop/qtkit/prompt_cards.py): a raised,
+rounded surface with an accent edge on hover and focus."""
 
 
 def set_variant(widget: QWidget, name: str, on: bool = True) -> None:
@@ -328,6 +333,11 @@ QLabel#demoChip, QLabel#demoBadge {{
     color: {t.text}; background: transparent; border: 1px solid {t.accent};
     border-radius: {_SMALL_R}px; padding: 0 {SPACE_S}px;
 }}
+#{PROMPT_CARD} {{
+    background: {t.surface_raised}; border: 1px solid {t.border}; border-radius: {RADIUS}px;
+}}
+#{PROMPT_CARD}:hover, #{PROMPT_CARD}:focus {{ border-color: {t.accent}; }}
+#{PROMPT_CARD}:disabled {{ background: transparent; }}
 QLabel#banner {{
     background: {t.surface_raised}; border: 1px solid {t.border};
     border-left: {SPACE_XS - 1}px solid {t.accent}; border-radius: {_SMALL_R}px;

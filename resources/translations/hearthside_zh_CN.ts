@@ -819,17 +819,17 @@
 <context>
     <name>DocumentsFeature</name>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="82"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="87"/>
         <source>Document &amp;collections…</source>
         <translation>文档集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="92"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="97"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/feature.py" line="132"/>
+        <location filename="../../desktop/documents/qt/feature.py" line="160"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
@@ -1819,41 +1819,41 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="226"/>
+        <location filename="../../desktop/app.py" line="227"/>
         <source>Settings were chosen for this computer&apos;s memory and processor; Edit › Settings shows them.</source>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="436"/>
+        <location filename="../../desktop/app.py" line="437"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="507"/>
+        <location filename="../../desktop/app.py" line="508"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="508"/>
+        <location filename="../../desktop/app.py" line="509"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="545"/>
+        <location filename="../../desktop/app.py" line="546"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="589"/>
+        <location filename="../../desktop/app.py" line="591"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="594"/>
+        <location filename="../../desktop/app.py" line="596"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
@@ -3145,18 +3145,18 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>PromptCards</name>
     <message>
-        <location filename="../../desktop/qtkit/prompt_cards.py" line="154"/>
+        <location filename="../../desktop/qtkit/prompt_cards.py" line="149"/>
         <source>Explain how a rainbow forms, in two sentences.</source>
         <extracomment>Below this width the cards stack in one column (an 800-px window with the chat list open).</extracomment>
         <translation>用两句话解释彩虹是怎样形成的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/qtkit/prompt_cards.py" line="155"/>
+        <location filename="../../desktop/qtkit/prompt_cards.py" line="150"/>
         <source>Write a short poem about the sea.</source>
         <translation>写一首关于大海的短诗。</translation>
     </message>
     <message>
-        <location filename="../../desktop/qtkit/prompt_cards.py" line="156"/>
+        <location filename="../../desktop/qtkit/prompt_cards.py" line="151"/>
         <source>Give me three ideas for a rainy weekend.</source>
         <translation>给我三个雨天周末的点子。</translation>
     </message>
@@ -3526,59 +3526,59 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerFeature</name>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="84"/>
+        <location filename="../../desktop/api/qt/feature.py" line="89"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="96"/>
+        <location filename="../../desktop/api/qt/feature.py" line="101"/>
         <source>&amp;Server panel</source>
         <translation>服务器面板(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="140"/>
-        <location filename="../../desktop/api/qt/feature.py" line="163"/>
-        <location filename="../../desktop/api/qt/feature.py" line="180"/>
+        <location filename="../../desktop/api/qt/feature.py" line="171"/>
+        <location filename="../../desktop/api/qt/feature.py" line="194"/>
+        <location filename="../../desktop/api/qt/feature.py" line="211"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="245"/>
+        <location filename="../../desktop/api/qt/feature.py" line="289"/>
         <source>API server starting…</source>
         <translation>API 服务器正在启动…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="248"/>
+        <location filename="../../desktop/api/qt/feature.py" line="292"/>
         <source>The local API server is starting on port {port}.</source>
         <translation>本地 API 服务器正在 {port} 端口上启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="253"/>
+        <location filename="../../desktop/api/qt/feature.py" line="297"/>
         <source>API server stopping…</source>
         <translation>API 服务器正在停止…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="254"/>
+        <location filename="../../desktop/api/qt/feature.py" line="298"/>
         <source>The local API server is stopping.</source>
         <translation>本地 API 服务器正在停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="257"/>
+        <location filename="../../desktop/api/qt/feature.py" line="301"/>
         <source>API server :{port}</source>
         <translation>API 服务器 :{port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="261"/>
+        <location filename="../../desktop/api/qt/feature.py" line="305"/>
         <source>The local API server is running at {url}. Click for the Server panel.</source>
         <translation>本地 API 服务器正在 {url} 运行。点击打开服务器面板。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="267"/>
+        <location filename="../../desktop/api/qt/feature.py" line="311"/>
         <source>API server stopped</source>
         <translation>API 服务器已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="268"/>
+        <location filename="../../desktop/api/qt/feature.py" line="312"/>
         <source>The local API server could not start. Click for why.</source>
         <translation>本地 API 服务器无法启动。点击查看原因。</translation>
     </message>

@@ -38,6 +38,12 @@ LATER = (
     "desktop.store.export",
     "desktop.history.qt.trash_dialog",
     "desktop.shell.shortcuts_dialog",
+    "desktop.api.qt.settings_page",
+    # The Server and Sources docks' panels: made when the dock first shows; the server's
+    # request list with its first request.
+    "desktop.api.qt.server_panel",
+    "desktop.api.qt.requests_model",
+    "desktop.documents.qt.sources_panel",
     "desktop.documents.qt.collections_dialog",
     "desktop.models.qt.manager",
     "desktop.models.catalog",

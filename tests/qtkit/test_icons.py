@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 import pytest
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QImage, QPalette
 
 from desktop.core.design import DARK, LIGHT
-from desktop.qtkit.icons import ICONS, IconButton, themed_icon
+from desktop.qtkit.icons import ICONS, IconButton, icon_file, keep_icon_files_in, themed_icon
 from desktop.qtkit.theme import designed_palette
 
 
@@ -51,3 +54,21 @@ def test_a_button_re_tints_when_the_palette_changes_and_swaps_meaning(qtbot):
     assert button.accessibleName() == "Stop"
     assert "Stop" in button.toolTip()
     assert button.palette().color(QPalette.ColorRole.ButtonText).name() == DARK.text
+
+
+def test_stylesheet_icon_files_are_kept_and_found_again(qapp, tmp_path: Path) -> None:
+    """A later start finds the stylesheet's icons drawn: nothing is drawn again."""
+    keep_icon_files_in(tmp_path / "icons")
+    try:
+        path = Path(icon_file("menu_down", "#112233", 10))
+        assert path.parent == tmp_path / "icons" and path.is_file()
+        assert QImage(str(path)).width() == 20  # twice the size, for high-DPI screens
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        path.write_bytes(b"kept")
+        keep_icon_files_in(tmp_path / "icons")  # as a new start does
+        assert icon_file("menu_down", "#112233", 10) == path.as_posix()
+        assert path.read_bytes() == b"kept"
+        assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no parts left
+    finally:
+        keep_icon_files_in(None)
+    assert Path(icon_file("menu_down", "#112233", 10)).parent != tmp_path / "icons"

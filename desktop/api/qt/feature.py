@@ -10,7 +10,7 @@ starts after the first frame when the setting is on (:meth:`ServerFeature.start_
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QDockWidget, QToolButton, QWidget
@@ -18,14 +18,16 @@ from PySide6.QtWidgets import QDockWidget, QToolButton, QWidget
 from desktop.api.api_key_store import ApiKeyStore
 from desktop.api.protocol import RequestRecord
 from desktop.api.qt.controller import STOP_TIMEOUT_S, ServerController, ServerState
-from desktop.api.qt.requests_model import RequestTableModel
-from desktop.api.qt.server_panel import ServerPanel
-from desktop.api.qt.settings_page import ServerSettingsPage
 from desktop.api.server_settings import ServerSettings, generate_api_key
 from desktop.api.snippets import curl_command, python_snippet
 from desktop.core.settings import Settings
 from desktop.qtkit.plain_text import plain_tooltip
 from desktop.shell.feature import Shell
+
+if TYPE_CHECKING:
+    from desktop.api.qt.requests_model import RequestTableModel
+    from desktop.api.qt.server_panel import ServerPanel
+    from desktop.api.qt.settings_page import ServerSettingsPage
 
 __all__ = ["ServerFeature", "ServerSession", "model_id"]
 
@@ -63,8 +65,9 @@ class ServerFeature(QObject):
         self.settings = settings
         self.key_store = key_store or ApiKeyStore(settings)
         self.controller = ServerController(self)
-        self.requests = RequestTableModel(self)
+        self._requests: RequestTableModel | None = None
         self.settings_page: ServerSettingsPage | None = None
+        self._panel: ServerPanel | None = None
         self.request_count = 0
         """Requests since the server last started (the list keeps only the newest)."""
         self.shown_running = False
@@ -76,14 +79,16 @@ class ServerFeature(QObject):
         self.shell: Shell  # set by install()
 
     def install(self, shell: Shell) -> None:
-        """The settings page, the (hidden) Server dock with its View toggle, the status mark."""
+        """The settings page, the (hidden) Server dock with its View toggle, the status mark.
+
+        The dock's panel is made when the dock first shows (:attr:`panel`): most windows never
+        open it, and its ~40 widgets are a tenth of the first frame's."""
         self.shell = shell
         self.setParent(shell)
         shell.add_settings_page(self.make_settings_page)
-        self.panel = ServerPanel(self.requests)
         self.dock = QDockWidget(self.tr("Server"), shell)
         self.dock.setObjectName("serverDock")
-        self.dock.setWidget(self.panel)
+        self.dock.visibilityChanged.connect(self.on_dock_visibility_changed)
         self.dock.setAllowedAreas(
             Qt.DockWidgetArea.RightDockWidgetArea
             | Qt.DockWidgetArea.LeftDockWidgetArea
@@ -103,15 +108,41 @@ class ServerFeature(QObject):
         self.mark.hide()
         shell.add_status_widget("server", self.mark)
 
-        self.panel.stop_requested.connect(self.stop_by_user)
-        self.panel.start_requested.connect(self.start_by_user)
-        self.panel.port_chosen.connect(self.use_port)
         self.controller.state_changed.connect(self.on_state_changed)
         self.controller.request_recorded.connect(self.on_request_recorded)
         self.session.model_changed.connect(self.on_session_model_changed)
         shell.settings_applied.connect(self.on_settings_applied)
 
+    @property
+    def requests(self) -> RequestTableModel:
+        """The requests since the server last started, newest kept; made on first use (the
+        first request, or the panel), like the panel: the first frame needs neither."""
+        if self._requests is None:
+            from desktop.api.qt.requests_model import RequestTableModel
+
+            self._requests = RequestTableModel(self)
+        return self._requests
+
+    @property
+    def panel(self) -> ServerPanel:
+        """The Server dock's content, made (and put in the dock) on first use."""
+        if self._panel is None:
+            from desktop.api.qt.server_panel import ServerPanel
+
+            panel = ServerPanel(self.requests)
+            panel.stop_requested.connect(self.stop_by_user)
+            panel.start_requested.connect(self.start_by_user)
+            panel.port_chosen.connect(self.use_port)
+            self._panel = panel
+            self.dock.setWidget(panel)
+            self.on_dock_location_changed(self.shell.dockWidgetArea(self.dock))
+            self.show_on_panel(self.controller.state)
+        return self._panel
+
     def make_settings_page(self, parent: QWidget) -> ServerSettingsPage:
+        # Imported here: only the Settings dialog shows it.
+        from desktop.api.qt.settings_page import ServerSettingsPage
+
         self.settings_page = ServerSettingsPage(self.settings, self.key_store, parent)
         return self.settings_page
 
@@ -207,11 +238,18 @@ class ServerFeature(QObject):
                 shell.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
         self.dock.raise_()
 
+    @Slot(bool)
+    def on_dock_visibility_changed(self, visible: bool) -> None:
+        if visible:
+            _ = self.panel  # the dock shows: its panel is made now if it was not yet
+
     @Slot(Qt.DockWidgetArea)
     def on_dock_location_changed(self, area: Qt.DockWidgetArea) -> None:
-        self.panel.set_vertical(
-            area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
-        )
+        if self._panel is not None:
+            self._panel.set_vertical(
+                area
+                in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+            )
 
     @Slot(object)
     def on_session_model_changed(self, info: Any) -> None:
@@ -222,7 +260,18 @@ class ServerFeature(QObject):
     def on_request_recorded(self, record: RequestRecord) -> None:
         self.requests.add(record)
         self.request_count += 1
+        if self._panel is not None:
+            self._panel.show_count(self.request_count)
+
+    def show_on_panel(self, state: ServerState) -> None:
+        """The panel shows ``state``, the request count and the snippets for the loaded model."""
+        model = model_id(self.model_info)
         self.panel.show_count(self.request_count)
+        self.panel.show_state(
+            state,
+            curl_command(state.url, state.api_key, model),
+            python_snippet(state.url, state.api_key, model),
+        )
 
     @Slot(object)
     def on_state_changed(self, state: ServerState) -> None:
@@ -232,14 +281,9 @@ class ServerFeature(QObject):
             self.explain_failure = False
         if state.running and not self.shown_running:
             self.request_count = 0  # a new start counts afresh
-            self.panel.show_count(0)
         self.shown_running = state.running
-        model = model_id(self.model_info)
-        self.panel.show_state(
-            state,
-            curl_command(state.url, state.api_key, model),
-            python_snippet(state.url, state.api_key, model),
-        )
+        if self._panel is not None:
+            self.show_on_panel(state)
         port = state.settings.port
         if state.starting:
             self.mark.setText(self.tr("API server starting…"))

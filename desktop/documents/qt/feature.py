@@ -8,6 +8,7 @@ chat view's citations to :meth:`DocumentsFeature.show_source`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, SignalInstance, Slot
@@ -16,12 +17,13 @@ from PySide6.QtWidgets import QDockWidget
 from desktop.documents.qt.collection_chips import CollectionChips
 from desktop.documents.qt.collections import DocumentCollections
 from desktop.documents.qt.retriever import CollectionsRetriever
-from desktop.documents.qt.sources_panel import SourcesPanel
 from desktop.shell.feature import Shell, add_command
 from desktop.shell.single_instance import bring_to_front
 
 if TYPE_CHECKING:
+    from desktop.core.conversation import MessageSource
     from desktop.documents.qt.collections_dialog import CollectionsDialog
+    from desktop.documents.qt.sources_panel import SourcesPanel
 
 __all__ = ["DocumentsChat", "DocumentsFeature"]
 
@@ -64,7 +66,9 @@ class DocumentsFeature(QObject):
         self.session = session
         self.dialog: CollectionsDialog | None = None
         self.chips = CollectionChips(documents)
-        self.panel = SourcesPanel()
+        self._panel: SourcesPanel | None = None
+        self._on_panel: tuple[Sequence[MessageSource], int | None] = ((), None)
+        """What the panel shows, or will when it is made: (sources, selected number)."""
         self._shown_message_id: int | None = None  # the reply whose passage the panel shows
         self._latest: tuple[object, object] = (None, ())
         """(message id, sources) of the newest row as last seen: its sources show when they
@@ -72,7 +76,8 @@ class DocumentsFeature(QObject):
         self._roles: dict[bytes, int] = {}
 
     def install(self, shell: Shell) -> None:
-        """The menu entry, the chips' signals and the (hidden) Sources dock."""
+        """The menu entry, the chips' signals and the (hidden) Sources dock, whose panel is made
+        when the dock first shows (:attr:`panel`): most chats cite nothing."""
         self.window = shell
         self.setParent(shell)
         self.action = add_command(
@@ -91,7 +96,7 @@ class DocumentsFeature(QObject):
 
         self.dock = QDockWidget(self.tr("Sources"), shell)
         self.dock.setObjectName("sourcesDock")
-        self.dock.setWidget(self.panel)
+        self.dock.visibilityChanged.connect(self.on_dock_visibility_changed)
         self.dock.setAllowedAreas(
             Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.LeftDockWidgetArea
         )
@@ -110,6 +115,29 @@ class DocumentsFeature(QObject):
         self.session.attached_changed.connect(self.on_session_attached_changed)
         self.session.conversation_opened.connect(self.on_session_conversation_opened)
         self.chips.set_attached(self.session.attached)
+
+    @property
+    def panel(self) -> SourcesPanel:
+        """The Sources dock's content, made (and put in the dock) on first use."""
+        if self._panel is None:
+            from desktop.documents.qt.sources_panel import SourcesPanel
+
+            self._panel = SourcesPanel()
+            self.dock.setWidget(self._panel)
+            self._panel.show_sources(*self._on_panel)
+        return self._panel
+
+    @Slot(bool)
+    def on_dock_visibility_changed(self, visible: bool) -> None:
+        if visible:
+            _ = self.panel  # the dock shows: its panel is made now if it was not yet
+
+    def show_sources(self, sources: Sequence[MessageSource], number: int | None = None) -> None:
+        """The panel shows ``sources`` with ``number`` selected (see SourcesPanel), now or when
+        it is made."""
+        self._on_panel = (sources, number)
+        if self._panel is not None:
+            self._panel.show_sources(sources, number)
 
     def show_dialog(self) -> CollectionsDialog:
         if self.dialog is None:
@@ -186,11 +214,11 @@ class DocumentsFeature(QObject):
         self._latest = (message_id, sources)
         if sources:
             self._shown_message_id = message_id
-            self.panel.show_sources(sources)
+            self.show_sources(sources)
 
     def _forget_source(self) -> None:
         self._shown_message_id = None
-        self.panel.show_sources(())
+        self.show_sources(())
 
     @Slot(int, int)
     def show_source(self, row: int, number: int) -> None:
@@ -200,7 +228,7 @@ class DocumentsFeature(QObject):
             return
         shown = model.row_data(row)
         self._shown_message_id = shown.message_id
-        self.panel.show_sources(shown.sources, number)
+        self.show_sources(shown.sources, number)
         if self.dock.isHidden():
             self.dock.show()
             # A third of the window, within what a passage needs to be readable.

@@ -46,6 +46,20 @@ def test_off_by_default_nothing_starts_and_no_mark(feature: ServerFeature, serve
     assert feature.panel_action.text() == "&Server panel"
 
 
+def test_the_panel_is_made_when_the_dock_first_shows(
+    qtbot, feature: ServerFeature, settings: Settings, servers: Servers
+) -> None:
+    _turn_on(settings)
+    feature.start_if_enabled()
+    settled(qtbot, feature)
+    assert feature.dock.widget() is None  # not for the first frame
+    feature.panel_action.trigger()  # View › Server panel
+    assert feature.dock.isVisible()
+    panel = feature.dock.widget()
+    assert panel is feature.panel
+    assert "running" in panel.status.text()  # the state from before it was made
+
+
 def test_on_at_start_the_mark_shows_the_port_and_opens_the_panel(
     qtbot, feature: ServerFeature, settings: Settings, servers: Servers
 ) -> None:

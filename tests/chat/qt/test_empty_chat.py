@@ -92,28 +92,40 @@ def test_the_recommended_model_is_named_once_known(qtbot) -> None:
 
 
 def test_the_cards_follow_the_theme_and_show_every_line(qtbot) -> None:
-    """The cards stayed light in the dark theme (a child hears PaletteChange, not
-    ApplicationPaletteChange), and a long prompt's last line was cut off."""
+    """The cards stayed light in the dark theme (their look is the application stylesheet's
+    now), and a long prompt's last line was cut off."""
+    from PySide6.QtGui import QPalette
+
     from desktop.core.design import DARK, LIGHT
-    from desktop.qtkit.theme import dark_palette, light_palette
+    from desktop.qtkit.theme import Appearance
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    before = app.palette()
-    app.setPalette(light_palette())
+    palette, font = QPalette(app.palette()), app.font()
+    sheet, style = app.styleSheet(), app.style().name()
     page = EmptyChat()
     qtbot.addWidget(page)
     page.set_model(_model())
     card = page.prompt_buttons[0]
-    assert LIGHT.surface_raised in card.styleSheet()
-    try:
-        app.setPalette(dark_palette())
-        qtbot.waitUntil(lambda: DARK.surface_raised in card.styleSheet())
-    finally:
-        app.setPalette(before)
     page.resize(600, 700)
     page.show()
     qtbot.waitExposed(page)
+
+    def surface() -> str:
+        image = card.grab().toImage()  # inside the right margin, clear of the text
+        return image.pixelColor(image.width() - 4, image.height() // 2).name()
+
+    appearance = Appearance(app)
+    try:
+        appearance.apply("light", 0)
+        qtbot.waitUntil(lambda: surface() == LIGHT.surface_raised)
+        appearance.apply("dark", 0)
+        qtbot.waitUntil(lambda: surface() == DARK.surface_raised)
+    finally:
+        app.setStyleSheet(sheet)
+        app.setStyle(style)
+        app.setPalette(palette)
+        app.setFont(font)
     qtbot.waitUntil(lambda: card.height() >= card.heightForWidth(card.width()))
     label = card.label
     assert label.height() >= label.heightForWidth(label.width())

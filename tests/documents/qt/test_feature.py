@@ -232,10 +232,12 @@ def test_a_grounded_reply_cites_sources_that_open_in_the_panel_and_exports(
     line = widget.sources_line
     assert line.isVisible() and "harbour.md" in line.text()
     assert f'href="{SOURCE_SCHEME}:1"' in line.text()
-    line.linkActivated.emit(f"{SOURCE_SCHEME}:1")
     feature = app.documents_feature
+    assert feature.dock.widget() is None  # the panel is made when the dock first shows
+    line.linkActivated.emit(f"{SOURCE_SCHEME}:1")
     assert feature.dock.isVisible()
     panel = feature.panel
+    assert feature.dock.widget() is panel
     assert panel.current().number == 1
     assert "Harwick" in panel.passage.toPlainText()
     assert "Section: Harbour" in panel.where.text()
