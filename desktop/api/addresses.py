@@ -5,7 +5,8 @@ Plain Python, no Qt. When Local server allows other computers it listens on ever
 address. These are read from the interfaces (psutil, a dependency already) and the address the
 system would send from to reach the network (a UDP socket "connected" without sending
 anything); nothing here goes on the network. Called off the GUI thread (the controller's
-background start): reading the interfaces can take a few milliseconds.
+background start, and again while the Server panel is open: a laptop changes networks):
+reading the interfaces can take a few milliseconds.
 """
 
 from __future__ import annotations

@@ -144,6 +144,9 @@ class ServerController(QObject):
         self._wanted: ServerConfig | None = None  # what the last start asked for
         self._asked = 0  # counts starts and stops; only the last one's outcome is shown
         self._state = ServerState()
+        self.read_lan_urls: Callable[[int], tuple[str, ...]] = lan_urls
+        """Reads the addresses other computers use for a port (background thread); tests
+        give their own."""
 
     @property
     def state(self) -> ServerState:
@@ -212,6 +215,20 @@ class ServerController(QObject):
         if off != self._state:
             self._set_state(off)
 
+    def refresh_addresses(self) -> None:
+        """Reads the LAN addresses again in the background, while the server runs open to the
+        network: a laptop that has joined another network since the start has other ones. The
+        state changes only when they did; a start or stop under way is left to finish."""
+        state = self._state
+        if not state.running or not state.settings.allow_network or self._calls.busy:
+            return
+        asked, port = self._asked, state.settings.port
+        self._calls.start(
+            lambda: self.read_lan_urls(port),
+            lambda urls: self._on_addresses_read(asked, urls),
+            lambda error: log.info("LAN addresses not read again: %s", error),
+        )
+
     def wait(self, msecs: int = -1) -> bool:
         """Blocks until the starts and stops asked have run (tests); True if they all did.
         Their outcomes still arrive as queued signals."""
@@ -230,7 +247,7 @@ class ServerController(QObject):
                 raise PortTaken(error, free_port_near(config.host, config.port)) from error
             raise
         self._server = server
-        urls = lan_urls(config.port) if config.listens_beyond_loopback else ()
+        urls = self.read_lan_urls(config.port) if config.listens_beyond_loopback else ()
         return Started(urls)
 
     def _stop_server(self, timeout: float) -> None:
@@ -275,6 +292,11 @@ class ServerController(QObject):
                 free_port=error.free_port if isinstance(error, PortTaken) else 0,
             )
         )
+
+    def _on_addresses_read(self, asked: int, urls: tuple[str, ...]) -> None:
+        state = self._state
+        if asked == self._asked and state.running and urls != state.lan_urls:
+            self._set_state(replace(state, lan_urls=urls))
 
     def _on_stopped(self, asked: int, off: ServerState) -> None:
         if asked == self._asked:

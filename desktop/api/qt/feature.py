@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QDockWidget, QToolButton, QWidget
 
 from desktop.api.api_key_store import ApiKeyStore
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ServerFeature", "ServerSession", "model_id"]
 
+ADDRESS_REFRESH_MS = 30_000
+"""How often the open Server panel reads the LAN addresses again."""
 PANEL_MIN_HEIGHT = 270  # the address, buttons and a four-line message above Start server
 PANEL_MAX_HEIGHT = 360
 
@@ -89,6 +91,9 @@ class ServerFeature(QObject):
         self.dock = QDockWidget(self.tr("Server"), shell)
         self.dock.setObjectName("serverDock")
         self.dock.visibilityChanged.connect(self.on_dock_visibility_changed)
+        self.address_timer = QTimer(self)
+        self.address_timer.setInterval(ADDRESS_REFRESH_MS)
+        self.address_timer.timeout.connect(self.controller.refresh_addresses)
         self.dock.setAllowedAreas(
             Qt.DockWidgetArea.RightDockWidgetArea
             | Qt.DockWidgetArea.LeftDockWidgetArea
@@ -240,8 +245,15 @@ class ServerFeature(QObject):
 
     @Slot(bool)
     def on_dock_visibility_changed(self, visible: bool) -> None:
+        """The panel is made when the dock first shows; while it shows, the LAN addresses it
+        lists are read again now and every :data:`ADDRESS_REFRESH_MS` (a laptop changes
+        networks), in the background and only while the server is open to the network."""
         if visible:
             _ = self.panel  # the dock shows: its panel is made now if it was not yet
+            self.controller.refresh_addresses()
+            self.address_timer.start()
+        else:
+            self.address_timer.stop()
 
     @Slot(Qt.DockWidgetArea)
     def on_dock_location_changed(self, area: Qt.DockWidgetArea) -> None:

@@ -294,3 +294,34 @@ def test_the_panel_lists_lan_addresses_only_when_other_computers_may_connect(
     panel.show_state(ServerState(running=True, settings=loopback), "", "")
     assert panel.shown_lan_urls() == ()
     assert "Other computers cannot reach it" in panel.access.text()
+
+
+def test_the_addresses_are_read_again_while_the_panel_shows(
+    qtbot, feature: ServerFeature, settings: Settings
+) -> None:
+    """A laptop that joins another network after the start has other LAN addresses: the panel
+    reads them again when it opens and every so often while it is open, never on its own
+    (the stand-in reader says which network the machine is on now)."""
+    networks = {"now": ("http://192.168.1.20:9123/v1",)}
+    reads: list[int] = []
+
+    def read(port: int) -> tuple[str, ...]:
+        reads.append(port)
+        return networks["now"]
+
+    feature.controller.read_lan_urls = read
+    _turn_on(settings, port=9123, allow_network=True)
+    feature.start_if_enabled()
+    assert settled(qtbot, feature).lan_urls == ("http://192.168.1.20:9123/v1",)
+    networks["now"] = ("http://10.1.1.5:9123/v1",)  # the laptop moved, the panel is closed
+    qtbot.wait(50)
+    assert feature.controller.state.lan_urls == ("http://192.168.1.20:9123/v1",)
+    feature.show_panel()
+    qtbot.waitUntil(lambda: feature.panel.shown_lan_urls() == ("http://10.1.1.5:9123/v1",))
+    networks["now"] = ("http://172.20.0.9:9123/v1",)  # and again, with the panel open
+    feature.address_timer.timeout.emit()
+    qtbot.waitUntil(lambda: feature.panel.shown_lan_urls() == ("http://172.20.0.9:9123/v1",))
+    assert feature.address_timer.isActive()
+    assert set(reads) == {9123}
+    feature.dock.hide()
+    assert not feature.address_timer.isActive()
