@@ -3,7 +3,8 @@
 Python runs its signal handlers only when the interpreter gets control, which it does not while
 Qt's event loop waits in C++. The C-level handler therefore writes to a socket (Python's
 ``signal.set_wakeup_fd``); a QSocketNotifier on the other end wakes the loop, and the Python
-handler, run then, asks the application to quit. The app's normal way out follows: the chat
+handler, run then, asks the application to quit (queued, so that a signal during start-up,
+before the loop runs, still ends it). The app's normal way out follows: the chat
 being written is kept, and the window state (the last chat, for the next start) is saved.
 """
 
@@ -13,7 +14,7 @@ import signal
 import socket
 from types import FrameType
 
-from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer
 
 __all__ = ["QuitOnTermination"]
 
@@ -41,7 +42,9 @@ class QuitOnTermination(QObject):
                 self._old_handlers[number] = signal.signal(number, self._on_signal)
 
     def _on_signal(self, number: int, frame: FrameType | None) -> None:
-        self._app.quit()
+        # Queued, not called: Qt ignores a quit() asked before exec(), and a SIGTERM during
+        # start-up would be lost. A zero timer fires as soon as the loop runs, or at once if it is.
+        QTimer.singleShot(0, self._app.quit)
 
     def _on_notifier_activated(self) -> None:
         try:

@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
+
+from desktop.qtkit.termination import QuitOnTermination
 
 CHILD = Path(__file__).with_name("termination_child.py")
 
@@ -44,3 +47,21 @@ def test_sigterm_saves_the_last_chat(tmp_path: Path) -> None:
             child.wait()
     saved = json.loads((data_dir / "settings.json").read_text(encoding="utf-8"))
     assert saved["values"]["chat.last_conversation"] == conversation
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name != "posix", reason="POSIX")
+def test_a_sigterm_before_the_event_loop_runs_still_ends_it(qapp) -> None:
+    """A SIGTERM that arrives during start-up, before the event loop runs, is not lost: Qt
+    ignores a quit() asked before exec(), so the loop would otherwise wait for ever."""
+    guard = QuitOnTermination(qapp)
+    safety = QTimer()
+    safety.setSingleShot(True)
+    safety.timeout.connect(lambda: qapp.exit(3))  # the loop did not end by itself
+    try:
+        signal.raise_signal(signal.SIGTERM)  # its Python handler runs now, before exec()
+        safety.start(5000)
+        code = qapp.exec()
+    finally:
+        safety.stop()
+        guard.uninstall()
+    assert code == 0
