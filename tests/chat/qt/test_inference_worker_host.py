@@ -71,12 +71,15 @@ def test_the_window_goes_before_waiting_api_work(qtbot, worker: InferenceWorker)
     backend = ScriptedBackend()
     worker.set_backend(backend)
     release = threading.Event()
+    holding = threading.Event()
     order: list[str] = []
 
     def hold(_: ChatBackend) -> None:
+        holding.set()
         release.wait(TIMEOUT)
 
     worker.host.submit(hold, Priority.API, "script")
+    assert holding.wait(TIMEOUT)  # the engine is busy: what follows is queued, not run
     api = [
         worker.host.submit(lambda _, n=n: order.append(f"api{n}"), Priority.API, "script")
         for n in range(2)
@@ -86,7 +89,9 @@ def test_the_window_goes_before_waiting_api_work(qtbot, worker: InferenceWorker)
     worker.reply_finished.connect(lambda _rid, stats: finished.append(stats))
     window = threading.Thread(target=worker.on_generate_requested, args=(request(1),))
     window.start()
-    while worker.host.pending() < 3:
+    deadline = time.monotonic() + TIMEOUT
+    while worker.host.pending() < 3:  # both API jobs and the window's reply wait
+        assert time.monotonic() < deadline, "the window's reply was never queued"
         time.sleep(0.005)
     original = backend.reply
 
