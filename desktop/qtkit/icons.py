@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -36,7 +38,17 @@ from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 
 from desktop.qtkit.plain_text import plain_tooltip
 
-__all__ = ["ICONS", "IconButton", "icon_file", "keep_icon_files_in", "themed_icon"]
+__all__ = [
+    "ICONS",
+    "KEPT_FONT_MARK",
+    "IconButton",
+    "icon_file",
+    "keep_icon_files_in",
+    "redraw_kept_files_of_another_font",
+    "themed_icon",
+]
+
+log = logging.getLogger(__name__)
 
 ICONS: dict[str, str] = {
     "copy": "ph.copy",
@@ -111,6 +123,7 @@ class _Font:
             raise OSError(f"Qt could not load the icon font {ttf}")
         cls.codes = json.loads(charmap.read_text(encoding="utf-8"))
         cls.family = families[0]
+        redraw_kept_files_of_another_font(ttf.name)
 
 
 def _qtawesome_dir() -> Path:
@@ -203,6 +216,51 @@ def keep_icon_files_in(folder: Path | None) -> None:
     _FILES.clear()
 
 
+KEPT_FONT_MARK = "font.txt"
+"""In the kept icons' folder: the name of the icon font they were drawn from."""
+
+
+def redraw_kept_files_of_another_font(font_name: str) -> None:
+    """Draws the kept PNGs again when they were drawn from another icon font than ``font_name``
+    (qtawesome was upgraded: a glyph may look different now): the ones this run uses at once,
+    in place, the others are deleted. Checked when the font is loaded anyway (after the first
+    frame), never before it."""
+    if not _KEPT_FILES_DIR:
+        return
+    folder = _KEPT_FILES_DIR[0]
+    mark = folder / KEPT_FONT_MARK
+    try:
+        if not folder.is_dir() or (
+            mark.is_file() and mark.read_text(encoding="utf-8") == font_name
+        ):
+            return
+        in_use = {Path(path): key for key, path in _FILES.items()}
+        for kept in folder.glob("*.png"):
+            if kept not in in_use:
+                kept.unlink(missing_ok=True)
+        for path, (meaning, colour, size) in in_use.items():
+            _draw_png(path, meaning, colour, size)
+        _write_private(mark, lambda part: part.write_text(font_name, encoding="utf-8"))
+    except OSError as error:  # a read-only data folder: the icons are drawn for each run
+        log.info("kept icons not checked against the icon font: %s", error)
+
+
+def _write_private(path: Path, write: Callable[[Path], object]) -> None:
+    """Writes ``path`` whole under another name first (another start may be reading it),
+    private as every file of the data folder."""
+    part = path.with_name(f"{path.name}.{os.getpid()}.part")
+    if write(part) is False:
+        raise OSError(f"could not write {part}")
+    os.chmod(part, 0o600)
+    os.replace(part, path)
+
+
+def _draw_png(path: Path, meaning: str, colour: str, size: int) -> None:
+    engine = _GlyphEngine(_glyph(ICONS[meaning]), QColor(colour), QColor(colour))
+    pixmap = QIcon(engine).pixmap(QSize(2 * size, 2 * size))
+    _write_private(path, lambda part: pixmap.save(str(part), "PNG"))
+
+
 def _files_dir() -> Path:
     if _KEPT_FILES_DIR:
         folder = _KEPT_FILES_DIR[0]
@@ -228,14 +286,7 @@ def icon_file(meaning: str, colour: str, size: int = 16) -> str:
         glyph = ICONS[meaning]
         path = _files_dir() / f"{glyph.replace('.', '-')}-{colour.lstrip('#')}-{size}.png"
         if not path.is_file():
-            engine = _GlyphEngine(_glyph(glyph), QColor(colour), QColor(colour))
-            pixmap = QIcon(engine).pixmap(QSize(2 * size, 2 * size))
-            # Written whole under another name first: another start may be reading it.
-            part = path.with_name(f"{path.name}.{os.getpid()}.part")
-            if not pixmap.save(str(part), "PNG"):
-                raise OSError(f"could not write {part}")
-            os.chmod(part, 0o600)  # private as every file of the data folder
-            os.replace(part, path)
+            _draw_png(path, meaning, colour, size)
         _FILES[key] = path.as_posix()  # a stylesheet reads "\\" as an escape (Windows paths)
     return _FILES[key]
 

@@ -9,7 +9,15 @@ import pytest
 from PySide6.QtGui import QColor, QImage, QPalette
 
 from desktop.core.design import DARK, LIGHT
-from desktop.qtkit.icons import ICONS, IconButton, icon_file, keep_icon_files_in, themed_icon
+from desktop.qtkit.icons import (
+    ICONS,
+    KEPT_FONT_MARK,
+    IconButton,
+    icon_file,
+    keep_icon_files_in,
+    redraw_kept_files_of_another_font,
+    themed_icon,
+)
 from desktop.qtkit.theme import designed_palette
 
 
@@ -68,7 +76,29 @@ def test_stylesheet_icon_files_are_kept_and_found_again(qapp, tmp_path: Path) ->
         keep_icon_files_in(tmp_path / "icons")  # as a new start does
         assert icon_file("menu_down", "#112233", 10) == path.as_posix()
         assert path.read_bytes() == b"kept"
-        assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no parts left
+        assert not [p for p in path.parent.iterdir() if p.name.endswith(".part")]  # none left
     finally:
         keep_icon_files_in(None)
     assert Path(icon_file("menu_down", "#112233", 10)).parent != tmp_path / "icons"
+
+
+def test_kept_icon_files_of_another_icon_font_are_drawn_again(qapp, tmp_path: Path) -> None:
+    """After a qtawesome upgrade the kept PNGs may show the old glyphs: the ones in use are
+    drawn again in place, the others go, and the font they now come from is noted."""
+    folder = tmp_path / "icons"
+    keep_icon_files_in(folder)
+    try:
+        path = Path(icon_file("menu_down", "#112233", 10))
+        path.write_bytes(b"an old glyph")
+        unused = folder / "ph-caret-up-112233-10.png"
+        unused.write_bytes(b"an old glyph")
+        redraw_kept_files_of_another_font("phosphor-9.9.9.ttf")
+        assert QImage(str(path)).width() == 20  # a real PNG again
+        assert not unused.exists()
+        assert (folder / KEPT_FONT_MARK).read_text(encoding="utf-8") == "phosphor-9.9.9.ttf"
+        assert stat.S_IMODE((folder / KEPT_FONT_MARK).stat().st_mode) == 0o600
+        path.write_bytes(b"drawn with this font")
+        redraw_kept_files_of_another_font("phosphor-9.9.9.ttf")  # the same font: kept as is
+        assert path.read_bytes() == b"drawn with this font"
+    finally:
+        keep_icon_files_in(None)
