@@ -3,31 +3,14 @@ both, a server is never asked twice at once, Refresh asks again, faults keep the
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from desktop.remote.client import Fault, ServerFault
-from desktop.remote.keys import KeyStore
-from desktop.remote.qt.listings import STALE_SECONDS, ServerListings
+from desktop.remote.qt.listings import STALE_SECONDS
 from desktop.remote.qt.picker_source import RemotePickerSource
 from desktop.remote.qt.servers_panel import ServersPanel
-from desktop.remote.servers import Preset, RemoteModel, ServerEntry, ServerList
-
-URL = "http://gpu-box:8000/v1"
-MODELS = (RemoteModel("org/qwen-72b", 32768), RemoteModel("tiny"))
-
-
-def make(tmp_path: Path, answer=lambda: MODELS) -> tuple[ServerListings, list[str]]:
-    servers = ServerList(tmp_path / "servers.json")
-    servers.add(ServerEntry("a1", "Workstation", URL, Preset.VLLM))
-    asked: list[str] = []
-
-    def list_models(entry: ServerEntry, key: str) -> tuple[RemoteModel, ...]:
-        assert threading.current_thread() is not threading.main_thread()
-        asked.append(entry.id)
-        return answer()
-
-    return ServerListings(servers, KeyStore(tmp_path), list_models), asked
+from desktop.remote.servers import RemoteModel
+from tests.fixtures.server_listings import make
 
 
 def test_one_request_serves_the_picker_and_the_servers_tab(qtbot, tmp_path: Path) -> None:

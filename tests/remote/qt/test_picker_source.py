@@ -3,31 +3,20 @@ the GUI thread, asked again only when stale; faults in the same words as elsewhe
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from desktop.core.remote import remote_locator
 from desktop.models.picker import PickerEntry
 from desktop.remote.client import Fault, ServerFault
-from desktop.remote.keys import KeyStore
-from desktop.remote.qt.listings import STALE_SECONDS, ServerListings
+from desktop.remote.qt.listings import STALE_SECONDS
 from desktop.remote.qt.picker_source import RemotePickerSource
-from desktop.remote.servers import Preset, RemoteModel, ServerEntry, ServerList
-
-URL = "http://gpu-box:8000/v1"
+from desktop.remote.servers import RemoteModel
+from tests.fixtures.server_listings import URL
+from tests.fixtures.server_listings import make as make_listings
 
 
 def make(tmp_path: Path, answer) -> tuple[RemotePickerSource, list[str]]:
-    servers = ServerList(tmp_path / "servers.json")
-    servers.add(ServerEntry("a1", "Workstation", URL, Preset.VLLM))
-    asked: list[str] = []
-
-    def list_models(entry: ServerEntry, key: str) -> tuple[RemoteModel, ...]:
-        assert threading.current_thread() is not threading.main_thread()
-        asked.append(entry.id)
-        return answer()
-
-    listings = ServerListings(servers, KeyStore(tmp_path), list_models)
+    listings, asked = make_listings(tmp_path, answer)
     return RemotePickerSource(listings), asked
 
 
