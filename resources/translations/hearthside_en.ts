@@ -84,6 +84,28 @@
     </message>
 </context>
 <context>
+    <name>HubBrowser</name>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/hub_browser.py" line="282"/>
+        <source>%n model(s) with GGUF files.</source>
+        <translation>
+            <numerusform>%n model with GGUF files.</numerusform>
+            <numerusform>%n models with GGUF files.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LibraryPanel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/library_view.py" line="357"/>
+        <source>%n model(s), {size} on disk. Models folder: {folder}</source>
+        <translation>
+            <numerusform>%n model, {size} on disk. Models folder: {folder}</numerusform>
+            <numerusform>%n models, {size} on disk. Models folder: {folder}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ModelDefaultsPage</name>
     <message numerus="yes">
         <location filename="../../desktop/models/qt/settings_page.py" line="129"/>
@@ -103,6 +125,17 @@
     </message>
 </context>
 <context>
+    <name>RepoFilesModel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/hub_models.py" line="234"/>
+        <source>%n part(s)</source>
+        <translation>
+            <numerusform>%n part</numerusform>
+            <numerusform>%n parts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ServerPanel</name>
     <message numerus="yes">
         <location filename="../../desktop/api/qt/server_panel.py" line="236"/>
@@ -110,6 +143,17 @@
         <translation>
             <numerusform>%n request since the server started</numerusform>
             <numerusform>%n requests since the server started</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ServersPanel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="327"/>
+        <source>%n model(s) on {host}.</source>
+        <translation>
+            <numerusform>%n model on {host}.</numerusform>
+            <numerusform>%n models on {host}.</numerusform>
         </translation>
     </message>
 </context>

@@ -1387,10 +1387,12 @@ Hearthside 已使用新的空白记录启动。</translation>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../desktop/models/qt/hub_browser.py" line="282"/>
-        <source>{count} model(s) with GGUF files.</source>
-        <translation>{count} 个含 GGUF 文件的模型。</translation>
+        <source>%n model(s) with GGUF files.</source>
+        <translation>
+            <numerusform>%n 个含 GGUF 文件的模型。</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../desktop/models/qt/hub_browser.py" line="284"/>
@@ -1685,10 +1687,12 @@ Hearthside 已使用新的空白记录启动。</translation>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../desktop/models/qt/library_view.py" line="357"/>
-        <source>{count} model(s), {size} on disk. Models folder: {folder}</source>
-        <translation>{count} 个模型，占用磁盘 {size}。模型文件夹：{folder}</translation>
+        <source>%n model(s), {size} on disk. Models folder: {folder}</source>
+        <translation>
+            <numerusform>%n 个模型，占用磁盘 {size}。模型文件夹：{folder}</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../desktop/models/qt/library_view.py" line="361"/>
@@ -3358,10 +3362,12 @@ Hearthside 已使用新的空白记录启动。</translation>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../desktop/models/qt/hub_models.py" line="234"/>
-        <source>{count} parts</source>
-        <translation>{count} 个分卷</translation>
+        <source>%n part(s)</source>
+        <translation>
+            <numerusform>%n 个分卷</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../desktop/models/qt/hub_models.py" line="236"/>
@@ -3526,59 +3532,59 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerFeature</name>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="89"/>
+        <location filename="../../desktop/api/qt/feature.py" line="91"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="101"/>
+        <location filename="../../desktop/api/qt/feature.py" line="106"/>
         <source>&amp;Server panel</source>
         <translation>服务器面板(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="171"/>
-        <location filename="../../desktop/api/qt/feature.py" line="194"/>
-        <location filename="../../desktop/api/qt/feature.py" line="211"/>
+        <location filename="../../desktop/api/qt/feature.py" line="176"/>
+        <location filename="../../desktop/api/qt/feature.py" line="199"/>
+        <location filename="../../desktop/api/qt/feature.py" line="216"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="289"/>
+        <location filename="../../desktop/api/qt/feature.py" line="301"/>
         <source>API server starting…</source>
         <translation>API 服务器正在启动…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="292"/>
+        <location filename="../../desktop/api/qt/feature.py" line="304"/>
         <source>The local API server is starting on port {port}.</source>
         <translation>本地 API 服务器正在 {port} 端口上启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="297"/>
+        <location filename="../../desktop/api/qt/feature.py" line="309"/>
         <source>API server stopping…</source>
         <translation>API 服务器正在停止…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="298"/>
+        <location filename="../../desktop/api/qt/feature.py" line="310"/>
         <source>The local API server is stopping.</source>
         <translation>本地 API 服务器正在停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="301"/>
+        <location filename="../../desktop/api/qt/feature.py" line="313"/>
         <source>API server :{port}</source>
         <translation>API 服务器 :{port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="305"/>
+        <location filename="../../desktop/api/qt/feature.py" line="317"/>
         <source>The local API server is running at {url}. Click for the Server panel.</source>
         <translation>本地 API 服务器正在 {url} 运行。点击打开服务器面板。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="311"/>
+        <location filename="../../desktop/api/qt/feature.py" line="323"/>
         <source>API server stopped</source>
         <translation>API 服务器已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="312"/>
+        <location filename="../../desktop/api/qt/feature.py" line="324"/>
         <source>The local API server could not start. Click for why.</source>
         <translation>本地 API 服务器无法启动。点击查看原因。</translation>
     </message>
@@ -3881,10 +3887,12 @@ Hearthside 已使用新的空白记录启动。</translation>
         <source>context not stated</source>
         <translation>未说明上下文长度</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../desktop/remote/qt/servers_panel.py" line="327"/>
-        <source>{count} models on {host}.</source>
-        <translation>{host} 上有 {count} 个模型。</translation>
+        <source>%n model(s) on {host}.</source>
+        <translation>
+            <numerusform>{host} 上有 %n 个模型。</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../desktop/remote/qt/servers_panel.py" line="329"/>

@@ -146,3 +146,16 @@ def test_every_plural_has_english_forms(from_code) -> None:
         f"desktop -ts {EN_TS.relative_to(ROOT)} -pluralonly -no-obsolete and write both forms:\n"
         + "\n".join(problems)
     )
+
+
+def test_every_counted_string_is_a_plural(from_code) -> None:
+    """A string that counts ("3 model(s)") says its number with %n, so English and Chinese get
+    their plural forms; a {count} placeholder would show "1 models"."""
+    counted = sorted(
+        f"{message.context}: {message.source!r}"
+        for message in from_code.values()
+        if "(s)" in message.source and not message.numerus
+    )
+    assert not counted, "use self.tr('%n thing(s)', '', n), not a {count} placeholder: " + (
+        "; ".join(counted)
+    )

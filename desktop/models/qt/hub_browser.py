@@ -279,7 +279,7 @@ class HubBrowser(QWidget):
         self.results_model.set_rows(found)
         self._set_results_model(self.results_model)
         if found:
-            self._say(self.tr("{count} model(s) with GGUF files.").format(count=len(found)))
+            self._say(self.tr("%n model(s) with GGUF files.", "", len(found)))
         else:
             self._say(self.tr("No GGUF models match that search."))
         self.results_shown.emit()

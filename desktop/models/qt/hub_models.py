@@ -231,7 +231,7 @@ class RepoFilesModel(ItemTableModel):
             if row.recommended:
                 notes.append(self.tr("★ Recommended"))
             if len(f.parts) > 1:
-                notes.append(self.tr("{count} parts").format(count=len(f.parts)))
+                notes.append(self.tr("%n part(s)", "", len(f.parts)))
             if not f.complete:
                 notes.append(self.tr("parts missing"))
             return ", ".join(notes)

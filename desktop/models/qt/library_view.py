@@ -354,8 +354,8 @@ class LibraryPanel(QWidget):
         if selected is not None and (number := self.model.row_of(selected.path)) >= 0:
             self.view.selectRow(number)
         models = sum(1 for e in scan.entries if e.kind is ModelKind.MODEL)
-        text = self.tr("{count} model(s), {size} on disk. Models folder: {folder}").format(
-            count=models, size=format_size(scan.total_size), folder=str(self.models_dir)
+        text = self.tr("%n model(s), {size} on disk. Models folder: {folder}", "", models).format(
+            size=format_size(scan.total_size), folder=str(self.models_dir)
         )
         if scan.missing_folders:
             text += "\n" + self.tr("Not found (unplugged?): {folders}").format(

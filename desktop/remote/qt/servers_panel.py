@@ -324,7 +324,7 @@ class ServersPanel(QWidget):
             self.model_list.setCurrentRow(0)
         self.use_button.setEnabled(bool(models))
         self.status.setText(
-            self.tr("{count} models on {host}.").format(count=len(models), host=host)
+            self.tr("%n model(s) on {host}.", "", len(models)).format(host=host)
             if models
             else self.tr("{host} lists no models.").format(host=host)
         )

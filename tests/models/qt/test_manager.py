@@ -203,7 +203,7 @@ def test_search_files_recommended_pick_and_card(
     quants = [files.index(r, 0).data(quant) for r in range(files.rowCount())]
     assert set(quants) == {"Q2_K", "IQ3_XS", "Q4_K_M", "Q5_K_S", "Q6_K", "Q8_0", "F16"}
     split = files.row_of("Widget-7B-Q6_K-00001-of-00002.gguf")
-    assert "2 parts" in _column(files, split, 4)
+    assert "2 part(s)" in _column(files, split, 4)  # the source text: no translator here
     recommended = files.recommended_row()
     # The largest quantized file that fits (F16 is skipped while quantized files fit).
     assert files.index(recommended, 0).data(RepoFilesModel.Roles.NameRole) == (

@@ -21,7 +21,7 @@ def test_one_request_serves_the_picker_and_the_servers_tab(qtbot, tmp_path: Path
     panel = ServersPanel(listings)
     qtbot.addWidget(panel)
     assert panel.model_list.count() == 2  # the picker's answer, shown at once
-    assert panel.status.text() == "2 models on gpu-box:8000."
+    assert panel.status.text() == "2 model(s) on gpu-box:8000."  # the source text
     assert asked == ["a1"]
 
 
