@@ -233,105 +233,99 @@
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="198"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="199"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="198"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="199"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="221"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="222"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="223"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="224"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="263"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="264"/>
         <source>Copied to the clipboard</source>
         <translation>已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="281"/>
-        <source>Context 0 / {n}</source>
-        <translation>上下文 0 / {n}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="294"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="295"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. It is back in the message box: shorten it, trim it to fit, or raise the context length in Model settings.</source>
         <translation>消息太长，超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。消息已放回输入框：请缩短它、裁剪到合适长度，或在模型设置中增大上下文长度。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="333"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="342"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>最早的 %n 条消息已超出上下文窗口，没有发送给模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="299"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="300"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="301"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="302"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="303"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="304"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="309"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="310"/>
         <source>What arrived is kept and marked as ended by an error; your message is kept too. Regenerate tries again.</source>
         <translation>已收到的内容会保留，并标记为因错误而结束；你的消息也会保留。点击“重新生成”可再试一次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="316"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="317"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="317"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="318"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="321"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="322"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="323"/>
-        <location filename="../../desktop/chat/qt/feature.py" line="329"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="334"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="352"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="361"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="353"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="362"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="359"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="368"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="360"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="369"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>

@@ -132,6 +132,7 @@ class ChatFeature(QObject):
         session.reply_failed.connect(self.on_session_reply_failed)
         session.reply_stats_changed.connect(self.on_session_reply_stats_changed)
         session.prompt_info_changed.connect(self.on_session_prompt_info_changed)
+        session.context_counted.connect(self.on_session_context_counted)
         session.has_earlier_changed.connect(self.chat_view.set_has_earlier)
         session.store_failed.connect(self.on_session_store_failed)
         session.message_returned.connect(self.on_session_message_returned)
@@ -278,7 +279,7 @@ class ChatFeature(QObject):
         if info is None:
             self.context_label.clear()
         else:
-            self.context_label.setText(self.tr("Context 0 / {n}").format(n=info.n_ctx))
+            self.show_context(0, info.n_ctx)
         self.update_state()
 
     @Slot(bool)
@@ -319,15 +320,23 @@ class ChatFeature(QObject):
     @Slot(object)
     def on_session_reply_stats_changed(self, stats: ReplyStats) -> None:
         self.speed_label.setText(self.tr("{tps:.1f} tok/s").format(tps=stats.tokens_per_second))
+        self.show_context(stats.context_used, stats.n_ctx)
+
+    @Slot(object)
+    def on_session_context_counted(self, count: ContextCount) -> None:
+        """The open chat's count (the meter's), so the status bar agrees with the meter from the
+        moment a chat opens, not only after its next reply."""
+        self.show_context(count.forecast.prompt_tokens, count.forecast.n_ctx)
+
+    def show_context(self, used: int, n_ctx: int) -> None:
+        """The status bar's context figure, grouped as the meter's ("810 / 8,192")."""
         self.context_label.setText(
-            self.tr("Context {used} / {n}").format(used=stats.context_used, n=stats.n_ctx)
+            self.tr("Context {used} / {n}").format(used=f"{used:,}", n=f"{n_ctx:,}")
         )
 
     @Slot(object)
     def on_session_prompt_info_changed(self, info: PromptInfo) -> None:
-        self.context_label.setText(
-            self.tr("Context {used} / {n}").format(used=info.prompt_tokens, n=info.n_ctx)
-        )
+        self.show_context(info.prompt_tokens, info.n_ctx)
         if info.dropped_messages:
             self._overflow_banner = self.tr(
                 "The %n oldest messages no longer fit in the context window and were not "

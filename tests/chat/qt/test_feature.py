@@ -3,7 +3,8 @@ shell, and the protocol the models feature answers (settings for a new chat)."""
 
 from __future__ import annotations
 
-from desktop.chat.protocol import PromptInfo, ReplyFailure, ReplyProblem
+from desktop.chat.context_plan import ContextForecast
+from desktop.chat.protocol import ContextCount, PromptInfo, ReplyFailure, ReplyProblem
 from desktop.chat.qt.session import ChatSettings
 from desktop.core.conversation import FinishReason, Role
 from desktop.engine.llama import SamplingOptions
@@ -66,6 +67,14 @@ def test_dropped_messages_show_in_the_banner_until_another_chat_opens(app) -> No
     assert app.chat.context_label.text() == "Context 100 / 512"
     app.chat.new_chat()
     assert app.window.banner.isHidden()
+
+
+def test_the_status_bar_context_follows_the_open_chats_count(app) -> None:
+    """Opening a long chat shows its size at once, as the meter does, not "Context 0" until the
+    next reply; numbers grouped as the meter groups them."""
+    forecast = ContextForecast(prompt_tokens=1810, n_ctx=8192, limit=6144)
+    app.session.context_counted.emit(ContextCount(forecast))
+    assert app.chat.context_label.text() == "Context 1,810 / 8,192"
 
 
 def test_deleting_a_message_asks_first(qtbot, app) -> None:
