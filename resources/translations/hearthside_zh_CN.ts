@@ -643,102 +643,112 @@
         <translation>上下文用量</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="171"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="174"/>
         <source>Leave out oldest turns</source>
         <translation>略去最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="173"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="174"/>
+        <source>Leave out</source>
+        <translation>略去旧轮次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="175"/>
         <source>Summarize oldest turns</source>
         <translation>总结最早的轮次</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="177"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="175"/>
+        <source>Summarize</source>
+        <translation>总结旧轮次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="181"/>
         <source>What happens when this conversation no longer fits the model&apos;s context window: the oldest turns are left out, or the model first summarizes them into a note it keeps reading.</source>
         <translation>当此对话超出模型的上下文窗口时：略去最早的几轮对话，或者先由模型把它们总结成一段摘要，模型之后会继续读取这段摘要。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="182"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="186"/>
         <source>When the conversation is too long</source>
         <translation>对话过长时</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="291"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="289"/>
         <source>{used} / {n} tokens</source>
         <translation>{used} / {n} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="293"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="291"/>
         <source>about {numbers}</source>
         <translation>约 {numbers}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="295"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="293"/>
         <source>{numbers} + up to {passages} for document passages</source>
         <translation>{numbers} + 文档段落最多 {passages}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="304"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="302"/>
         <source>{numbers} · too long to send: shorten the message by about {over} tokens</source>
         <translation>{numbers} · 太长，无法发送：请将消息缩短约 {over} 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="311"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="309"/>
         <source>on send, the oldest turn may be summarized</source>
         <translation>发送时，最早的一轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="313"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="311"/>
         <source>on send, up to the {n} oldest turns may be summarized</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="319"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="317"/>
         <source>on send, the oldest turn may be left out</source>
         <translation>发送时，最早的一轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="321"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="319"/>
         <source>on send, up to the {n} oldest turns may be left out</source>
         <translation>发送时，最早的至多 {n} 轮对话可能被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="330"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="328"/>
         <source>on send, the oldest turn will be summarized</source>
         <translation>发送时，最早的一轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="332"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="330"/>
         <source>on send, the {n} oldest turns will be summarized</source>
         <translation>发送时，最早的 {n} 轮对话将被总结</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="336"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="334"/>
         <source>on send, the oldest turn will be left out</source>
         <translation>发送时，最早的一轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="338"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="336"/>
         <source>on send, the {n} oldest turns will be left out</source>
         <translation>发送时，最早的 {n} 轮对话将被略去</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="343"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="341"/>
         <source>{numbers} · nearly full</source>
         <translation>{numbers} · 即将占满</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="355"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="353"/>
         <source>Estimated from the characters (the server has no tokenizer to ask): system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>按字符估算（服务器没有可查询的分词器）：系统提示、它仍记得的对话以及你的消息。为回复保留 {reserve} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="361"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="359"/>
         <source>Counted with the model&apos;s tokenizer: system prompt, the conversation it still remembers and your message. {reserve} tokens are kept free for the reply.</source>
         <translation>使用模型自己的分词器计数：系统提示词、模型仍记得的对话以及你的消息。另有 {reserve} 个 token 留给回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/context_meter.py" line="368"/>
+        <location filename="../../desktop/chat/qt/context_meter.py" line="366"/>
         <source>Passages from the attached collections are chosen when you send and may take up to {passages} tokens: what is left after the system prompt, your message and the reply&apos;s room, at most half the window.</source>
         <translation>所附文档集中的段落在发送时选出，最多可占 {passages} 个 token：即系统提示词、你的消息和回复预留空间之外剩下的部分，且不超过窗口的一半。</translation>
     </message>

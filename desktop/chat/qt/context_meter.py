@@ -168,10 +168,14 @@ class ContextMeter(QWidget):
         self.label.setAccessibleName(self.tr("Context use"))
         self._strategy_box = QComboBox(self)
         self._strategy_box.setObjectName("overflowStrategy")
-        self._strategy_box.addItem(self.tr("Leave out oldest turns"), OverflowStrategy.DROP.value)
-        self._strategy_box.addItem(
-            self.tr("Summarize oldest turns"), OverflowStrategy.SUMMARIZE.value
-        )
+        self._strategy_names = {
+            # Wide, then compact (a narrow window: the tooltip says the rest); a cut-off
+            # "Leave out olde" would look broken.
+            OverflowStrategy.DROP: (self.tr("Leave out oldest turns"), self.tr("Leave out")),
+            OverflowStrategy.SUMMARIZE: (self.tr("Summarize oldest turns"), self.tr("Summarize")),
+        }
+        for strategy, (wide, _compact) in self._strategy_names.items():
+            self._strategy_box.addItem(wide, strategy.value)
         self._strategy_box.setToolTip(
             self.tr(
                 "What happens when this conversation no longer fits the model's context "
@@ -241,14 +245,8 @@ class ContextMeter(QWidget):
         if compact == self.bar.isHidden():
             return
         self.bar.setHidden(compact)
-        box = self._strategy_box
-        if compact:
-            box.setMinimumContentsLength(8)
-            box.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-        else:
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for number, (wide, short) in enumerate(self._strategy_names.values()):
+            self._strategy_box.setItemText(number, short if compact else wide)
 
     def _wrapped_height(self) -> int:
         label = self.label

@@ -491,5 +491,9 @@ def test_meter_words_are_never_cut_in_the_card_and_a_narrow_card_drops_the_bar(q
     host.resize(COMPACT_WIDTH - 40, 500)
     qtbot.waitUntil(lambda: meter.width() < COMPACT_WIDTH, timeout=2000)
     qtbot.waitUntil(lambda: meter.bar.isHidden() and whole(), timeout=2000)
+    box = meter.strategy_box()
+    assert box.currentText() == "Leave out"  # short, never cut off mid-word
+    assert box.width() >= box.sizeHint().width()
     host.resize(1000, 500)
     qtbot.waitUntil(lambda: meter.bar.isVisible() and whole(), timeout=2000)
+    assert box.currentText() == "Leave out oldest turns"
