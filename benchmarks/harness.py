@@ -64,6 +64,8 @@ GOALS: dict[str, tuple[str, float | None]] = {
     "index_pages_per_s": (">=", 33.0),
     "retrieve_ms_100k": ("<=", 50.0),
     "concurrent_throughput_ratio": (">=", 1.7),
+    "concurrent_bare_ratio": ("info", None),
+    "concurrent_vs_bare": ("info", None),
     "api_stream_vs_raw": (">=", 0.95),
     "api_ttft_overhead_ms": ("<=", 15.0),
     "api_vs_llama_cpp_server": (">=", 1.0),
