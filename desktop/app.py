@@ -472,6 +472,8 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     # frame: llama_cpp's import (and the index's) would otherwise compete with building and
     # painting the window for the GIL.
     AfterFirstFrame(hearthside.start_background, window)
+    if window.appearance is not None:  # rounded menus: an X11 check and an app-wide filter
+        AfterFirstFrame(window.appearance.popups.install, window)
     return hearthside
 
 

@@ -22,6 +22,7 @@ Rules of this sheet, so that it stays out of the way of widgets that paint thems
 
 from __future__ import annotations
 
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.design import (
@@ -35,8 +36,17 @@ from desktop.core.design import (
     ColorTokens,
 )
 from desktop.qtkit.icons import icon_file
+from desktop.qtkit.rounded_popups import ROUNDED
 
-__all__ = ["PRIMARY", "PROMPT_CARD", "SIDEBAR", "application_stylesheet", "set_variant"]
+__all__ = [
+    "INDICATOR",
+    "PRIMARY",
+    "PROMPT_CARD",
+    "SIDEBAR",
+    "application_stylesheet",
+    "indicator_size",
+    "set_variant",
+]
 
 PRIMARY = "primary"
 """A QPushButton or QToolButton with this property True is the main action of its place, drawn
@@ -60,19 +70,31 @@ def set_variant(widget: QWidget, name: str, on: bool = True) -> None:
     widget.update()
 
 
-def application_stylesheet(theme: ColorTokens) -> str:
-    """The stylesheet for one theme's colours."""
+INDICATOR = SPACE_L
+"""The smallest side of a check box's box and a radio button's circle, in pixels (the size at
+the usual text sizes)."""
+
+
+def indicator_size(font: QFont) -> int:
+    """The side of check box and radio indicators for text in ``font``: 0.95 of its line
+    height, never under :data:`INDICATOR`, so they grow with Settings › Text size (a stylesheet
+    cannot size them in ``em``: their images are drawn at a size in pixels)."""
+    return max(INDICATOR, round(0.95 * QFontMetrics(font).height()))
+
+
+def application_stylesheet(theme: ColorTokens, indicator: int = INDICATOR) -> str:
+    """The stylesheet for one theme's colours, with check box and radio indicators of
+    ``indicator`` pixels (:func:`indicator_size` of the application font)."""
     return "\n".join(
-        part(theme)
-        for part in (
-            _buttons,
-            _fields,
-            _item_views,
-            _scroll_bars,
-            _menus,
-            _tabs_and_groups,
-            _chrome,
-            _sidebar,
+        (
+            _buttons(theme),
+            _fields(theme, max(INDICATOR, indicator)),
+            _item_views(theme),
+            _scroll_bars(theme),
+            _menus(theme),
+            _tabs_and_groups(theme),
+            _chrome(theme),
+            _sidebar(theme),
         )
     )
 
@@ -80,7 +102,7 @@ def application_stylesheet(theme: ColorTokens) -> str:
 _R = CONTROL_RADIUS
 _SMALL_R = CONTROL_RADIUS - 2
 _ARROW = SPACE_L + SPACE_XS  # the width of a combo box's or spin box's arrows
-_CHECK = SPACE_L  # a check box's box
+_POPUP_R = _SMALL_R + SPACE_XS  # a menu's corners, concentric with its rows'
 
 
 def _buttons(t: ColorTokens) -> str:
@@ -138,13 +160,18 @@ def _arrow(selector: str, meaning: str, colour: str, size: int = SPACE_S + SPACE
     return f'{selector} {{ image: url("{path}"); width: {size}px; height: {size}px; }}'
 
 
-def _fields(t: ColorTokens) -> str:
+def _fields(t: ColorTokens, check: int) -> str:
     framed = ", ".join(
         f'{cls}[frameShape="StyledPanel"]' for cls in ("QTextEdit", "QPlainTextEdit")
     )
     framed_focus = ", ".join(
         f'{cls}[frameShape="StyledPanel"]:focus' for cls in ("QTextEdit", "QPlainTextEdit")
     )
+    # A larger indicator is the 16 px one scaled: its line, corners, gap and ring grow with it.
+    line = max(1, check // INDICATOR)
+    corner = max(_SMALL_R, round(check * _SMALL_R / INDICATOR))
+    gap = max(SPACE_S, check // 3)
+    ring = check // 3  # a checked radio button's accent ring
     return f"""
 QLineEdit, QComboBox, QAbstractSpinBox {{
     background: {t.surface};
@@ -182,27 +209,27 @@ QComboBox QAbstractItemView {{
     background: {t.surface}; border: 1px solid {t.border}; padding: {SPACE_XS}px;
     selection-background-color: {t.accent}; selection-color: {t.on_accent}; outline: 0;
 }}
-QCheckBox {{ spacing: {SPACE_S}px; }}
+QCheckBox {{ spacing: {gap}px; }}
 QCheckBox::indicator {{
-    width: {_CHECK}px; height: {_CHECK}px;
-    border: 1px solid {t.text_disabled}; border-radius: {_SMALL_R}px; background: {t.surface};
+    width: {check}px; height: {check}px;
+    border: {line}px solid {t.text_disabled}; border-radius: {corner}px; background: {t.surface};
 }}
 QCheckBox::indicator:hover {{ border-color: {t.accent}; }}
 QCheckBox::indicator:checked, QCheckBox::indicator:indeterminate {{
     background: {t.accent}; border-color: {t.accent};
 }}
-{_arrow("QCheckBox::indicator:checked", "check", t.on_accent, _CHECK)}
-{_arrow("QCheckBox::indicator:indeterminate", "minus", t.on_accent, _CHECK)}
+{_arrow("QCheckBox::indicator:checked", "check", t.on_accent, check)}
+{_arrow("QCheckBox::indicator:indeterminate", "minus", t.on_accent, check)}
 QCheckBox::indicator:disabled {{ background: {t.window}; border-color: {t.border}; }}
-QRadioButton {{ spacing: {SPACE_S}px; }}
+QRadioButton {{ spacing: {gap}px; }}
 QRadioButton::indicator {{
-    width: {_CHECK}px; height: {_CHECK}px; border-radius: {_CHECK // 2 + 1}px;
-    border: 1px solid {t.text_disabled}; background: {t.surface};
+    width: {check}px; height: {check}px; border-radius: {check // 2 + line}px;
+    border: {line}px solid {t.text_disabled}; background: {t.surface};
 }}
 QRadioButton::indicator:hover {{ border-color: {t.accent}; }}
 QRadioButton::indicator:checked {{
-    border: {_CHECK // 3}px solid {t.accent}; background: {t.on_accent};
-    width: {_CHECK - 2 * (_CHECK // 3) + 2}px; height: {_CHECK - 2 * (_CHECK // 3) + 2}px;
+    border: {ring}px solid {t.accent}; background: {t.on_accent};
+    width: {check - 2 * ring + 2 * line}px; height: {check - 2 * ring + 2 * line}px;
 }}
 QRadioButton::indicator:disabled {{ background: {t.window}; border-color: {t.border}; }}
 {framed} {{
@@ -290,6 +317,8 @@ QToolTip {{
     background: {t.surface_raised}; color: {t.text};
     border: 1px solid {t.border}; padding: {SPACE_XS}px {SPACE_S}px;
 }}
+QMenu[{ROUNDED}="true"] {{ border-radius: {_POPUP_R}px; }}
+QToolTip[{ROUNDED}="true"] {{ border-radius: {_R}px; }}
 """
 
 

@@ -17,7 +17,8 @@ from PySide6.QtGui import QColor, QFont, QFontInfo, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.core.design import DARK, LIGHT, ColorTokens, tokens
-from desktop.qtkit.stylesheet import application_stylesheet
+from desktop.qtkit.rounded_popups import RoundedPopups
+from desktop.qtkit.stylesheet import application_stylesheet, indicator_size
 
 THEMES = ("system", "light", "dark")
 
@@ -121,7 +122,9 @@ class Appearance(QObject):
     """Applies `appearance.theme` and `appearance.font_size` to the QApplication.
 
     Keeps the font the application started with, so font size 0 ("follow the system") goes back
-    to it, and follows the desktop's colour scheme while the theme is "system".
+    to it, and follows the desktop's colour scheme while the theme is "system". Its
+    :attr:`popups` round the menus and tooltips once installed (after the first frame; see
+    desktop/qtkit/rounded_popups.py).
     """
 
     def __init__(self, app: QApplication, parent: QObject | None = None) -> None:
@@ -131,6 +134,7 @@ class Appearance(QObject):
         self.theme = "system"
         self.font_size = 0
         self._base_style = ""
+        self.popups = RoundedPopups(app, self)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_color_scheme_changed)
 
     def apply(self, theme: str, font_size: int) -> None:
@@ -138,7 +142,8 @@ class Appearance(QObject):
         changed is set.
 
         The stylesheet is set again after a new text size too: its heights are in ``em``, which
-        Qt works out when it polishes a widget, not when its font changes.
+        Qt works out when it polishes a widget, not when its font changes, and its check box and
+        radio indicators are sized in pixels from the font (:func:`indicator_size`).
         """
         self.theme = theme if theme in THEMES else "system"
         self.font_size = max(0, int(font_size))
@@ -155,7 +160,7 @@ class Appearance(QObject):
         font_changed = font != self._app.font()
         if font_changed:
             self._app.setFont(font)
-        sheet = application_stylesheet(tokens(dark))
+        sheet = application_stylesheet(tokens(dark), indicator_size(font))
         if font_changed or sheet != self._app.styleSheet():
             self._app.setStyleSheet(sheet)
         if font_changed:

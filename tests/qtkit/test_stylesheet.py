@@ -8,11 +8,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QFontInfo, QPalette
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtGui import QFont, QFontInfo, QImage, QPalette
+from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton
 
 from desktop.core.design import DARK, LIGHT, ColorTokens
-from desktop.qtkit.stylesheet import PRIMARY, application_stylesheet, set_variant
+from desktop.qtkit.stylesheet import (
+    INDICATOR,
+    PRIMARY,
+    application_stylesheet,
+    indicator_size,
+    set_variant,
+)
 from desktop.qtkit.theme import CJK_FALLBACK, Appearance, with_cjk_fallback
 
 
@@ -128,3 +134,58 @@ def test_the_demo_chip_and_badge_are_one_pill(qapp, theme: ColorTokens) -> None:
     """The picker's "demo" chip and the empty chat's Demo badge looked different."""
     pill = _rule(application_stylesheet(theme), "QLabel#demoChip, QLabel#demoBadge")
     assert f"border: 1px solid {theme.accent}" in pill and "border-radius" in pill
+
+
+def _px(rule: str, name: str) -> int:
+    match = re.search(rf"(?:^|[\s;]){name}: (\d+)px", rule)
+    assert match, f"no {name} in {rule}"
+    return int(match.group(1))
+
+
+def test_indicators_grow_with_the_text_size(qtbot, restore_app: QApplication) -> None:
+    """Check boxes and radio buttons stayed 16 px at large text sizes."""
+    appearance = Appearance(restore_app)
+    appearance.apply("light", 0)
+    box = QCheckBox("Run the local API server")
+    box.setChecked(True)
+    qtbot.addWidget(box)
+    box.show()
+    default_sheet = restore_app.styleSheet()
+    assert _px(_rule(default_sheet, "QCheckBox::indicator"), "width") == INDICATOR
+    small = box.sizeHint().height()
+    appearance.apply("light", 32)
+    sheet = restore_app.styleSheet()
+    side = indicator_size(restore_app.font())
+    assert side > 2 * INDICATOR  # 0.95 of a 32 pt line
+    assert sheet == application_stylesheet(LIGHT, side)
+    check = _rule(sheet, "QCheckBox::indicator")
+    assert _px(check, "width") == _px(check, "height") == side
+    assert _px(_rule(sheet, "QRadioButton::indicator"), "width") == side
+    tick = _rule(sheet, "QCheckBox::indicator:checked")
+    assert _px(tick, "width") == side
+    path = re.search(r'url\("([^"]+)"\)', tick)
+    assert path and QImage(path.group(1)).width() == 2 * side  # drawn at its size: sharp
+    assert box.sizeHint().height() >= side > small
+    appearance.apply("light", 0)
+    assert restore_app.styleSheet() == default_sheet
+
+
+def test_indicators_never_shrink_below_16_px(qapp) -> None:
+    tiny = QFont(qapp.font())
+    tiny.setPixelSize(6)
+    assert indicator_size(tiny) == INDICATOR
+    assert application_stylesheet(LIGHT, 4) == application_stylesheet(LIGHT)
+
+
+@pytest.mark.parametrize("side", [INDICATOR, 23, 48])
+def test_a_large_indicator_is_the_small_one_scaled(qapp, side: int) -> None:
+    sheet = application_stylesheet(DARK, side)
+    box = _rule(sheet, "QCheckBox::indicator")
+    line = _px(box, "border")
+    assert line == max(1, side // INDICATOR)
+    assert _px(box, "border-radius") >= 4
+    radio = _rule(sheet, "QRadioButton::indicator")
+    assert _px(radio, "border-radius") == side // 2 + line  # a circle, with its border
+    checked = _rule(sheet, "QRadioButton::indicator:checked")
+    ring = _px(checked, "border")
+    assert _px(checked, "width") + 2 * ring == side + 2 * line  # as large as unchecked

@@ -14,7 +14,7 @@ from desktop.core.settings import Settings
 from desktop.engine.llama import backend_info
 from desktop.models.hardware import detect, recommend
 from desktop.models.qt.settings_page import ModelDefaultsPage
-from desktop.qtkit.stylesheet import application_stylesheet
+from desktop.qtkit.stylesheet import application_stylesheet, indicator_size
 from desktop.shell.app_settings_dialog import AppSettingsDialog
 
 
@@ -115,7 +115,7 @@ def test_appearance_persists_and_applies_live(qtbot, app, keep_appearance) -> No
     assert qapp.palette().color(QPalette.ColorRole.Window).lightness() < 80
     assert qapp.font().pointSize() == 15
     assert app.window.appearance.base_style() == "fusion"
-    assert qapp.styleSheet() == application_stylesheet(DARK)
+    assert qapp.styleSheet() == application_stylesheet(DARK, indicator_size(qapp.font()))
     saved = Settings(app.settings.path)
     assert saved.get("appearance.theme") == "dark"
     assert saved.get("appearance.font_size") == 15
