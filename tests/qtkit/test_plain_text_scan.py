@@ -31,7 +31,6 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("chat/qt/context_meter.py", "tip"): "our sentences and token counts",
     ("chat/qt/feature.py", "self.tr().format(tps=...)"): "a number",
     ("chat/qt/feature.py", "self.tr().format(used=..., n=...)"): "numbers",
-    ("chat/qt/feature.py", "self.tr().format(n=...)"): "a number",
     ("chat/qt/message_header.py", "self.tr().format(index=..., count=...)"): "numbers",
     ("models/qt/settings_page.py", "text"): "_reason() is given our sentences",
     ("qtkit/push_button.py", "tooltip"): "every caller passes a bare tr() (our own words)",
