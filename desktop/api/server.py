@@ -42,6 +42,7 @@ from desktop.api.protocol import Embedder, RequestListener, RequestRecord, Serve
 from desktop.api.wire import ApiError
 from desktop.chat.engine_host import EngineHost
 from desktop.chat.protocol import ModelInfo
+from desktop.core.thread_priority import give_way_to_the_window
 
 log = logging.getLogger(__name__)
 
@@ -272,7 +273,12 @@ class ApiServer:
         started = threading.Event()
         failure: list[BaseException] = []
 
+        below_window = self._state.host.below_window  # the window's engine: gives way too
+
         def serve() -> None:
+            if below_window:
+                give_way_to_the_window()
+
             async def main() -> None:
                 serving = asyncio.ensure_future(server.serve(sockets=[sock]))
                 while not server.started and not serving.done():

@@ -40,6 +40,7 @@ from desktop.chat.protocol import (
     ReplyProblem,
     TogetherReply,
 )
+from desktop.core.thread_priority import give_way_to_the_window
 
 log = logging.getLogger(__name__)
 
@@ -135,9 +136,14 @@ class EngineHost:
     backend is swapped only between jobs, closing cancels what waits).
     """
 
-    def __init__(self, backend: ChatBackend, name: str = "hearthside-engine") -> None:
+    def __init__(
+        self, backend: ChatBackend, name: str = "hearthside-engine", *, below_window: bool = False
+    ) -> None:
         self._backend = backend
         self._name = name
+        self.below_window = below_window
+        """The host's thread runs below the window's (core/thread_priority.py): set by the
+        window's worker; the headless server and the benchmarks keep normal priority."""
         self._queue: list[QueuedJob] = []
         self._turns: Counter[tuple[int, str]] = Counter()
         self._sequence = itertools.count()
@@ -393,6 +399,8 @@ class EngineHost:
         backend.replies_together(first, self._take_replies)
 
     def _serve(self) -> None:
+        if self.below_window:
+            give_way_to_the_window()
         while (job := self._next_job()) is not None:
             self._running_client = job.client
             try:

@@ -112,7 +112,7 @@ class InferenceWorker(QObject):
         """llama.cpp in process; it names the machine's backend even when replies go
         elsewhere."""
         self._backend: ChatBackend = self.engine
-        self.host = EngineHost(self.engine, name="hearthside-engine")
+        self.host = EngineHost(self.engine, name="hearthside-engine", below_window=True)
         """Runs the backend on its own thread for this worker and any other client (the API
         server); started here, closed by `close`."""
         self.host.start()

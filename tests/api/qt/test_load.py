@@ -27,7 +27,9 @@ the asserted gap, as the window saves with or without the API server. Never the 
 Measured on the 2-core CI machine (load average 5-18) with fsyncs on the GUI thread: the
 window's worst gap 117-380 ms with the store's commits, an idle process's 31-117 ms at the same
 time; the GUI thread's own work at most 17 ms between two ticks. With the background sync
-(load average 6-8): worst gap 92-135 ms, store transactions included.
+(load average 6-8): worst gap 92-135 ms, store transactions included; on a quiet 2-core machine
+62-76 ms, and 40-49 ms once the engine's and the server's threads run below the window's
+(`core/thread_priority.py`), against an idle process's 13-20 ms.
 """
 
 from __future__ import annotations

@@ -133,3 +133,9 @@ def test_after_closing_slots_run_the_backend_directly(worker: InferenceWorker) -
     worker.on_load_requested(2, "", LoadOptions())
     worker.on_unload_requested()
     assert unloaded == [True]
+
+
+def test_the_windows_engine_runs_below_the_window(worker: InferenceWorker) -> None:
+    """Its thread (and with it the API server's, on the same host) gives way to the GUI thread
+    when the cores are busy: core/thread_priority.py."""
+    assert worker.host.below_window
