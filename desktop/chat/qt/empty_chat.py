@@ -4,6 +4,8 @@ A new chat used to be an empty white pane, even on the very first start with the
 loaded. This page says what the app is in one line, names the loaded model (with a "Demo" badge
 and what that means for the starter model), offers three example prompts as cards
 (desktop/qtkit/prompt_cards.py) and puts the recommended model for this computer one click away.
+In a short window the example prompts, then the line about the app, are left out rather than
+squeezed (desktop/qtkit/fitting_page.py).
 
 An example prompt is sent at once, as ChatGPT's and Open WebUI's suggestion cards do: the card
 says what will be asked, and the reply is the demonstration. (LM Studio and Jan show no example
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.chat.protocol import ModelInfo
 from desktop.core.design import SPACE_L, SPACE_S, SPACE_XL
+from desktop.qtkit.fitting_page import FittingPage
 from desktop.qtkit.layout_rows import centred_row
 from desktop.qtkit.plain_text import muted, note_label
 from desktop.qtkit.prompt_cards import PromptCards, theme_changed
@@ -58,7 +61,7 @@ class EmptyChat(QWidget):
         self.with_icons = False
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)
-        column = QWidget(self)
+        column = QWidget()
         column.setMaximumWidth(640)
         layout = QVBoxLayout(column)
         layout.setSpacing(SPACE_S)
@@ -80,14 +83,7 @@ class EmptyChat(QWidget):
             centred=True,
         )
         layout.addWidget(self.demo_note)
-        layout.addSpacing(SPACE_L)
-        self.try_label = muted(ScaledLabel(self.tr("Try one of these"), "caption"))
-        layout.addWidget(self.try_label)
-        self.cards = PromptCards()
-        self.cards.chosen.connect(self.prompt_chosen)
-        layout.addWidget(self.cards)
-        self.prompt_buttons = self.cards.cards
-        """The example prompts' cards (each has click() and text(), as a button)."""
+        layout.addWidget(self._prompts())
         layout.addSpacing(SPACE_XL)
         self.download_button = push_button(
             self.tr("Download a recommended model"), self.download_requested
@@ -96,13 +92,35 @@ class EmptyChat(QWidget):
         self.recommendation = note_label("", centred=True)
         self.recommendation.hide()
         layout.addWidget(self.recommendation)
-        outer = QVBoxLayout(self)
+        content = QWidget()
+        outer = QVBoxLayout(content)
         outer.setContentsMargins(SPACE_L, SPACE_L, SPACE_L, SPACE_L)
         outer.addStretch(1)
         outer.addLayout(centred_row(column, 10))
         outer.addStretch(2)
+        # In a short window the example prompts go first, then the line about the app.
+        self.page = FittingPage(content, optional=(self.prompts, self.about))
+        """The page's content, which leaves out the example prompts when it is too short."""
+        own = QVBoxLayout(self)
+        own.setContentsMargins(0, 0, 0, 0)
+        own.addWidget(self.page)
         self._refresh_icons()
         self.set_model(None)
+
+    def _prompts(self) -> QWidget:
+        """The example prompts under their caption (left out as a whole in a short page)."""
+        self.prompts = QWidget()
+        layout = QVBoxLayout(self.prompts)
+        layout.setContentsMargins(0, SPACE_L - SPACE_S, 0, 0)
+        layout.setSpacing(SPACE_S)
+        self.try_label = muted(ScaledLabel(self.tr("Try one of these"), "caption"))
+        layout.addWidget(self.try_label)
+        self.cards = PromptCards()
+        self.cards.chosen.connect(self.prompt_chosen)
+        layout.addWidget(self.cards)
+        self.prompt_buttons = self.cards.cards
+        """The example prompts' cards (each has click() and text(), as a button)."""
+        return self.prompts
 
     def _model_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -152,6 +170,7 @@ class EmptyChat(QWidget):
         self.download_button.setDefault(info is None or demo)
         for card in self.prompt_buttons:
             card.setEnabled(info is not None)
+        self.page.fit()
 
     def show_icons(self) -> None:
         """Adds the icons (the app calls it after the first frame; see the module's doc)."""
@@ -163,3 +182,4 @@ class EmptyChat(QWidget):
         """Says which model *Download a recommended model* opens ("" hides the line)."""
         self.recommendation.setText(text)
         self.recommendation.setVisible(bool(text))
+        self.page.fit()

@@ -4,6 +4,9 @@ Its buttons start the three ways to a model (the starter, a file, the model mana
 tab); the models feature (desktop/models/qt/feature.py) connects them and gives the page to the
 shell, and names the recommended model for this computer under the page once it knows it.
 
+In a short window the hint, then the example prompts, are left out rather than squeezed
+(desktop/qtkit/fitting_page.py).
+
 The title is a step of the type scale (desktop/core/design.py) above the app font, kept there
 when the user changes Settings › Text size (desktop/qtkit/scaled_label.py).
 """
@@ -12,10 +15,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XL
 from desktop.engine.starter import starter_installed
+from desktop.qtkit.fitting_page import FittingPage
 from desktop.qtkit.layout_rows import centred_row
 from desktop.qtkit.plain_text import muted, note_label
 from desktop.qtkit.prompt_cards import PromptCards
@@ -42,7 +46,8 @@ class WelcomePage(QWidget):
         # The chat's surface, as the empty chat that follows it (not the chrome's grey).
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)
-        outer = QVBoxLayout(self)
+        content = QWidget()
+        outer = QVBoxLayout(content)
         outer.addStretch(1)
         self.title = ScaledLabel(self.tr("Welcome to Hearthside"), "display", bold=True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -86,22 +91,28 @@ class WelcomePage(QWidget):
         self.recommendation.hide()
         outer.addSpacing(SPACE_S)
         outer.addWidget(self.recommendation)
-        outer.addSpacing(SPACE_L)
-        outer.addLayout(self._prompts())
+        outer.addWidget(self._prompts())
         outer.addSpacing(SPACE_M)
-        hint = note_label(
+        self.hint = note_label(
             self.tr(
                 "Models are GGUF files, for example from Hugging Face. The starter model is a "
                 "small demo that runs anywhere; larger instruction-tuned models answer far better."
             ),
             centred=True,
         )
-        hint.setMaximumWidth(560)
-        outer.addLayout(centred_row(hint, 4))
+        self.hint.setMaximumWidth(560)
+        outer.addLayout(centred_row(self.hint, 4))
         outer.addStretch(2)
+        # In a short window the hint goes first, then the example prompts.
+        self.page = FittingPage(content, optional=(self.hint, self.prompts))
+        """The page's content, which leaves out the hint and the prompts when it is too short."""
+        own = QVBoxLayout(self)
+        own.setContentsMargins(0, 0, 0, 0)
+        own.addWidget(self.page)
 
-    def _prompts(self) -> QHBoxLayout:
+    def _prompts(self) -> QWidget:
         """Example prompts, answered by the starter model (loaded by the click)."""
+        self.prompts = QWidget()
         column = QVBoxLayout()
         column.setSpacing(SPACE_S)
         self.try_label = muted(
@@ -115,7 +126,10 @@ class WelcomePage(QWidget):
         installed = starter_installed()
         self.try_label.setVisible(installed)
         self.cards.setVisible(installed)
-        return centred_row(column, 10)
+        row = centred_row(column, 10)
+        row.setContentsMargins(0, SPACE_L, 0, 0)
+        self.prompts.setLayout(row)
+        return self.prompts
 
     def show_icons(self) -> None:
         """Adds the buttons' icons: the app calls it after the first frame, because the icon
@@ -141,3 +155,4 @@ class WelcomePage(QWidget):
         """Says which model *Download a recommended model* opens ("" hides the line)."""
         self.recommendation.setText(text)
         self.recommendation.setVisible(bool(text))
+        self.page.fit()

@@ -139,3 +139,32 @@ def test_the_icons_come_when_the_app_asks_after_the_first_frame(qtbot) -> None:
     assert not page.download_button.icon().isNull()
     assert not page.model_icon.pixmap().isNull()
     assert all(not card.icon.pixmap().isNull() for card in page.prompt_buttons)
+
+
+def test_a_short_window_leaves_out_the_examples_instead_of_cutting_lines(qtbot) -> None:
+    """In an 800x600 window with the model's notes above the chat, the page got ~325 px: the
+    demo note lost its last line and the example cards were cut in half."""
+    from PySide6.QtWidgets import QLabel
+
+    page = EmptyChat()
+    qtbot.addWidget(page)
+    page.set_model(_model(name="Gemma 3 270M (demo)", is_demo=True))
+    page.set_recommendation("Recommended for this computer: Some-Model-7B (4–5 GB)")
+    page.resize(540, 900)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: page.prompts.isVisible() and page.about.isVisible())
+    page.resize(540, 325)
+    qtbot.waitUntil(lambda: page.prompts.isHidden())
+    assert page.demo_note.isVisible() and page.download_button.isVisible()
+
+    def squeezed() -> list[str]:
+        return [
+            label.text()[:20]
+            for label in page.findChildren(QLabel)
+            if label.isVisible() and label.height() < label.heightForWidth(label.width())
+        ]
+
+    qtbot.waitUntil(lambda: not squeezed())
+    page.resize(540, 900)
+    qtbot.waitUntil(lambda: page.prompts.isVisible())

@@ -49,3 +49,16 @@ def test_the_icons_come_when_the_app_asks_after_the_first_frame(qtbot) -> None: 
     assert all(button.icon().isNull() for button in buttons)
     page.show_icons()
     assert not any(button.icon().isNull() for button in buttons)
+
+
+def test_a_short_window_leaves_out_the_hint_first(qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = WelcomePage()
+    qtbot.addWidget(page)
+    page.resize(540, 1000)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: page.page.left_out == 0 and page.hint.isVisible())
+    page.resize(540, page.page.content_height(page.page.viewport().width()) - 5)
+    qtbot.waitUntil(lambda: page.page.left_out == 1)
+    assert page.hint.isHidden() and page.prompts.isVisible()
+    assert page.starter_button.isVisible() and page.download_button.isVisible()
