@@ -112,7 +112,9 @@ class ModelMessages(QObject):
                     "built-in {name} format instead."
                 ).format(name=name)
             )
-        elif info.template_origin != "gguf":
+        elif info.template_origin != "gguf" and not info.is_demo:
+            # The starter model's file has none, and the built-in format is the one it was made
+            # for: telling every first start so is noise.
             notes.append(
                 self.tr(
                     "This model file has no chat template; Hearthside uses its built-in {name} "

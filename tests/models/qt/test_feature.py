@@ -372,3 +372,13 @@ def test_the_picker_is_in_the_windows_tab_chain(models: Installed) -> None:
     assert button in chain
     assert button.focusPolicy() & Qt.FocusPolicy.TabFocus
     assert button.accessibleName() == "Choose a model"
+
+
+def test_the_banner_notes_a_built_in_template_but_not_for_the_starter_model(qapp) -> None:
+    """The starter model's file has no chat template and Hearthside's Gemma format is the one it
+    was made for: the first start's banner says only that it is a demo."""
+    messages = ModelMessages()
+    plain = messages.notes(info(template_origin="builtin:gemma"))
+    assert "has no chat template" in plain and "Gemma" in plain
+    starter = messages.notes(info(template_origin="builtin:gemma", is_demo=True))
+    assert starter.startswith("Demo model:") and "chat template" not in starter
