@@ -28,7 +28,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QStackedWidget,
@@ -246,7 +245,9 @@ class LibraryPanel(QWidget):
         setup_row_view(self.view)
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(LibraryListModel.NAME, QHeaderView.ResizeMode.Stretch)
+        # The name keeps its whole width (stretched, it was cut to "Gem…" in an 800-px window
+        # while the file name beside it kept all of its); the last column takes what is left.
+        header.setStretchLastSection(True)
         self.view.doubleClicked.connect(self.on_view_double_clicked)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.view.setAccessibleName(self.tr("Models on this computer"))
