@@ -152,8 +152,7 @@ def shoot_language(args: argparse.Namespace, language: str) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setStyle("Fusion")
-    if language != "en":
-        install_translations(app, language)
+    install_translations(app, language)  # English too: its plural forms ("1 model")
     data = Path(tempfile.mkdtemp(prefix="hearthside-shots-"))
     with offline_hub(args.model) as endpoint:
         hearthside = create(data)
