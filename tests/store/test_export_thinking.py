@@ -22,7 +22,6 @@ from desktop.store.export import (
     to_imported,
     without_thinking,
 )
-from tests.fixtures.chatgpt_export import chatgpt_message, chatgpt_node, chatgpt_text
 
 T0 = 1714557600.0
 THOUGHT = "The user asks 2+2.\n\nThat is <b>4</b> </details><script>x()</script>"
@@ -144,6 +143,8 @@ def test_bad_thinking_is_refused() -> None:
 def test_chatgpt_reasoning_becomes_the_replys_thinking() -> None:
     """o-series chats: "thoughts" and "reasoning_recap" nodes sit before the reply they
     belong to; a later reply without its own thoughts gets none."""
+    from tests.fixtures.chatgpt_export import chatgpt_message, chatgpt_node, chatgpt_text
+
     thoughts = {
         "content_type": "thoughts",
         "thoughts": [
