@@ -2,13 +2,13 @@
 
 Each model only says how a row answers a role; bounds checks, row counts, role names, the
 read-only flags, reading a role's value off a row and the edits that keep views in step (reset,
-insert, remove, replace one row, find a row) live here once, in :class:`RowsMixin`, which both
+insert, remove, move, replace one row, find a row) live here once, in :class:`RowsMixin`, which both
 :class:`RowListModel` and :class:`~desktop.qtkit.row_table_model.RowTableModel` put in front of
 their Qt base. Like napari's ``_BaseEventedItemModel`` over an ``EventedList``, the model adapts
 a list of row values and decides nothing about them.
 
 A role's name (what QML and tests see) follows from its name in the model's ``Roles`` class:
-``SiblingCountRole`` is ``siblingCount``. A model lists in ``_ROLE_NAMES`` only the names that
+``SiblingCountRole`` is ``siblingCount``. A model lists in ``ROLE_NAMES`` only the names that
 differ from that rule (``IdRole`` says whose id it is: ``conversationId``).
 
 A role's value follows from the same name: ``SiblingCountRole`` reads the row's
@@ -28,6 +28,9 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+
+_UNCHANGED: Any = object()
+"""The default of :meth:`RowsMixin.move_row`'s ``row``: the row moves as it is."""
 
 RoleValue = str | Callable[[Any], Any]
 """How a role is read from a row: an attribute path (``"hit.rank"``) or a function of the row."""
@@ -83,19 +86,24 @@ def role_getters(
 
 
 class RowsMixin:
-    """Rows in ``self._rows``, named roles, values read off the rows, read-only flags and the
-    edits that tell views, for any item model.
+    """Rows in a Python list (read as :attr:`rows`), named roles, values read off the rows,
+    read-only flags and the edits that tell views, for any item model.
 
     Why a mixin and not one base: a list needs ``QAbstractListModel`` (whose ``columnCount`` PySide
     never calls from Python) and a table ``QAbstractTableModel``; both share everything here.
     It must come before the Qt class in the bases, so Qt finds these overrides.
 
-    The edits (``_reset_rows``, ``_insert_rows``, ``_remove_rows``, ``_replace_row``) are for
-    the subclass's own public methods, which say what a change means; each calls
-    :meth:`_rows_changed` after a structural change, before views hear of it.
+    The edits (:meth:`reset_rows`, :meth:`insert_rows`, :meth:`remove_rows`, :meth:`move_row`,
+    :meth:`replace_row`, :meth:`row_data_changed`) and the reads (:attr:`rows`, :meth:`row_at`,
+    :meth:`row_or_none`, :meth:`row_or_raise`, :meth:`find_row`) are public so that subclasses in
+    other modules use them; they are meant for the subclass's own methods, which say what a
+    change means (``add``, ``set_collections``), not for the model's users. The list changes
+    only through the edits, so that views always hear of it. Each structural edit calls the
+    hook :meth:`on_rows_changed` before views hear of the change; :meth:`last_column` is the
+    other hook a subclass may override.
     """
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {}
+    ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {}
     """Role names that differ from :func:`role_name` of the ``Roles`` attribute."""
 
     ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {}
@@ -120,7 +128,7 @@ class RowsMixin:
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """The role's getter applied to the row; other roles ask :meth:`cell`."""
-        row = self._row_at(index)
+        row = self.row_at(index)
         if row is None:
             return None
         getter = self._role_getters.get(role)
@@ -147,28 +155,34 @@ class RowsMixin:
         roles = getattr(type(self), "Roles", None)
         for attribute in _role_attributes(roles):
             names[int(getattr(roles, attribute))] = QByteArray(role_name(attribute).encode())
-        names.update(self._ROLE_NAMES)
+        names.update(self.ROLE_NAMES)
         return names
 
     # -- reading rows ------------------------------------------------------------------------
 
-    def _row_at(self, index: ModelIndex) -> Any | None:
+    @property
+    def rows(self) -> Sequence[Any]:
+        """The rows, in order: the list itself, not a copy, so change it only through the
+        edits below (which tell views)."""
+        return self._rows
+
+    def row_at(self, index: ModelIndex) -> Any | None:
         """The row behind `index`, or None for an invalid or stale index."""
         if not index.isValid() or index.parent().isValid():
             return None
-        return self._row_or_none(index.row())
+        return self.row_or_none(index.row())
 
-    def _row_or_none(self, number: int) -> Any | None:
+    def row_or_none(self, number: int) -> Any | None:
         """Row ``number``, or None outside the list."""
         return self._rows[number] if 0 <= number < len(self._rows) else None
 
-    def _row_or_raise(self, number: int, what: str) -> Any:
+    def row_or_raise(self, number: int, what: str) -> Any:
         """Row ``number``; ``IndexError("no <what> at row <number>")`` outside the list."""
         if not 0 <= number < len(self._rows):
             raise IndexError(f"no {what} at row {number}")
         return self._rows[number]
 
-    def _find_row(self, matches: Callable[[Any], bool], *, newest_first: bool = False) -> int:
+    def find_row(self, matches: Callable[[Any], bool], *, newest_first: bool = False) -> int:
         """The first row (the last with ``newest_first``) that ``matches``, or -1."""
         numbers = range(len(self._rows))
         for number in reversed(numbers) if newest_first else numbers:
@@ -178,52 +192,69 @@ class RowsMixin:
 
     # -- changing rows -----------------------------------------------------------------------
 
-    def _last_column(self) -> int:
+    def last_column(self) -> int:
         """The last column a row's ``dataChanged`` covers (a list has one)."""
         return 0
 
-    def _rows_changed(self) -> None:
+    def on_rows_changed(self) -> None:
         """Rows were added, removed or reordered; a subclass drops what it derived from their
         positions (an id -> row index). Called before views hear of the change."""
 
-    def _reset_rows(self, rows: Iterable[Any]) -> None:
+    def reset_rows(self, rows: Iterable[Any]) -> None:
         """Replace every row (one ``modelReset``); ``rows`` is read before views hear of it."""
         new_rows = list(rows)
         self.beginResetModel()  # type: ignore[attr-defined]  # the Qt model's
         self._rows = new_rows
-        self._rows_changed()
+        self.on_rows_changed()
         self.endResetModel()  # type: ignore[attr-defined]
 
-    def _insert_rows(self, position: int, rows: Sequence[Any]) -> None:
+    def insert_rows(self, position: int, rows: Sequence[Any]) -> None:
         """Insert ``rows`` before row ``position`` (``len`` appends); one ``rowsInserted``."""
         if not rows:
             return
         self.beginInsertRows(QModelIndex(), position, position + len(rows) - 1)  # type: ignore[attr-defined]
         self._rows[position:position] = rows
-        self._rows_changed()
+        self.on_rows_changed()
         self.endInsertRows()  # type: ignore[attr-defined]
 
-    def _remove_rows(self, first: int, last: int | None = None) -> None:
+    def remove_rows(self, first: int, last: int | None = None) -> None:
         """Remove rows ``first`` to ``last`` (default: just ``first``); one ``rowsRemoved``."""
         last = first if last is None else last
         self.beginRemoveRows(QModelIndex(), first, last)  # type: ignore[attr-defined]
         del self._rows[first : last + 1]
-        self._rows_changed()
+        self.on_rows_changed()
         self.endRemoveRows()  # type: ignore[attr-defined]
 
-    def _replace_row(self, number: int, row: Any, *roles: int) -> None:
-        """Put ``row`` in place of row ``number`` and say so (see :meth:`_row_data_changed`)."""
-        self._rows[number] = row
-        self._row_data_changed(number, *roles)
+    def move_row(self, number: int, place: int, row: Any = _UNCHANGED) -> None:
+        """Move row ``number`` to row ``place`` (its number after the move): one ``rowsMoved``,
+        so selections and the scroll position follow it. Given ``row``, that value takes the
+        old one's place as it moves, and one ``dataChanged`` over it follows."""
+        new_row = self._rows[number] if row is _UNCHANGED else row
+        if place != number:
+            destination = place if place < number else place + 1  # Qt counts before the move
+            self.beginMoveRows(QModelIndex(), number, number, QModelIndex(), destination)  # type: ignore[attr-defined]
+            del self._rows[number]
+            self._rows.insert(place, new_row)
+            self.on_rows_changed()
+            self.endMoveRows()  # type: ignore[attr-defined]
+        else:
+            self._rows[number] = new_row
+        if row is not _UNCHANGED:
+            self.row_data_changed(place)
 
-    def _row_data_changed(self, number: int, *roles: int) -> None:
+    def replace_row(self, number: int, row: Any, *roles: int) -> None:
+        """Put ``row`` in place of row ``number`` and say so (see :meth:`row_data_changed`)."""
+        self._rows[number] = row
+        self.row_data_changed(number, *roles)
+
+    def row_data_changed(self, number: int, *roles: int) -> None:
         """One ``dataChanged`` over the whole of row ``number``, naming ``roles`` (none named:
         every role may have changed)."""
         first = self.index(number, 0)  # type: ignore[attr-defined]
-        last = self.index(number, self._last_column())  # type: ignore[attr-defined]
+        last = self.index(number, self.last_column())  # type: ignore[attr-defined]
         self.dataChanged.emit(first, last, [int(r) for r in roles])  # type: ignore[attr-defined]
 
 
 class RowListModel(RowsMixin, QAbstractListModel):
-    """A flat list model over `self._rows`; subclasses name their ``Roles`` (and, where a role
-    is not read from the row attribute its name says, ``ROLE_VALUES``)."""
+    """A flat list model over :attr:`~RowsMixin.rows`; subclasses name their ``Roles`` (and,
+    where a role is not read from the row attribute its name says, ``ROLE_VALUES``)."""

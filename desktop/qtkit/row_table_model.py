@@ -19,9 +19,10 @@ __all__ = ["RowTableModel", "select_row", "selected_row", "setup_row_view"]
 
 
 class RowTableModel(RowsMixin, QAbstractTableModel):
-    """A flat table over ``self._rows``; subclasses set ``COLUMNS``, ``Roles`` (with
-    ``ROLE_VALUES`` and ``_ROLE_NAMES`` where the rules differ), ``column_titles()`` and
-    ``cell()`` (role values are per row, the same in every column; ``cell`` answers by column)."""
+    """A flat table over :attr:`~desktop.qtkit.list_model.RowsMixin.rows`; subclasses set
+    ``COLUMNS``, ``Roles`` (with ``ROLE_VALUES`` and ``ROLE_NAMES`` where the rules differ),
+    ``column_titles()`` and ``cell()`` (role values are per row, the same in every column;
+    ``cell`` answers by column)."""
 
     COLUMNS: ClassVar[int] = 1
     """How many columns; set from ``COLUMN_TITLES`` where a subclass declares those."""
@@ -41,14 +42,14 @@ class RowTableModel(RowsMixin, QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.COLUMNS
 
-    def _row_at(self, index: ModelIndex) -> Any | None:
+    def row_at(self, index: ModelIndex) -> Any | None:
         """The row behind ``index``, or None for an invalid or stale index or a column past
         ``COLUMNS``."""
         if not 0 <= index.column() < self.COLUMNS:
             return None
-        return super()._row_at(index)
+        return super().row_at(index)
 
-    def _last_column(self) -> int:
+    def last_column(self) -> int:
         return self.COLUMNS - 1
 
     def cell(self, row: Any, column: int, role: int) -> Any:

@@ -1,6 +1,7 @@
 """RowsMixin / RowListModel: role names and values read off the rows by the ``Roles`` names,
 ``ROLE_VALUES`` for the rest, ``cell`` for what is left, and the row edits every list and table
-model uses (reset, insert, remove, replace, find), each telling views exactly what changed."""
+model uses (reset, insert, remove, move, replace, find), each telling views exactly what
+changed."""
 
 from __future__ import annotations
 
@@ -54,28 +55,35 @@ class PetListModel(RowListModel):
         return f"{row.name} ({row.id})" if role == Qt.ItemDataRole.ToolTipRole else None
 
     def set_pets(self, pets: Sequence[Pet]) -> None:
-        self._reset_rows(pets)
+        self.reset_rows(pets)
 
     def insert(self, position: int, pets: Sequence[Pet]) -> None:
-        self._insert_rows(position, pets)
+        self.insert_rows(position, pets)
 
     def remove(self, first: int, last: int | None = None) -> None:
-        self._remove_rows(first, last)
+        self.remove_rows(first, last)
 
     def rename(self, number: int, name: str, *roles: int) -> None:
-        pet = self._rows[number]
-        self._replace_row(number, Pet(pet.id, name, pet.owner_name, pet.tags), *roles)
+        pet = self.rows[number]
+        self.replace_row(number, Pet(pet.id, name, pet.owner_name, pet.tags), *roles)
+
+    def move(self, number: int, place: int, renamed: str | None = None) -> None:
+        if renamed is None:
+            self.move_row(number, place)
+        else:
+            pet = self.rows[number]
+            self.move_row(number, place, Pet(pet.id, renamed, pet.owner_name, pet.tags))
 
     def row_of(self, pet_id: int, *, newest_first: bool = False) -> int:
-        return self._find_row(lambda pet: pet.id == pet_id, newest_first=newest_first)
+        return self.find_row(lambda pet: pet.id == pet_id, newest_first=newest_first)
 
     def pet(self, number: int) -> Pet:
-        return self._row_or_raise(number, "pet")
+        return self.row_or_raise(number, "pet")
 
     def pet_or_none(self, number: int) -> Pet | None:
-        return self._row_or_none(number)
+        return self.row_or_none(number)
 
-    def _rows_changed(self) -> None:
+    def on_rows_changed(self) -> None:
         self.positions_dropped += 1
 
 
@@ -127,6 +135,9 @@ def test_the_edits_pass_qtmodeltester(qtmodeltester) -> None:  # type: ignore[no
     model.insert(3, [Pet(4, "Bo", "Di")])
     model.insert(0, [])
     model.rename(0, "Rexy")
+    model.move(0, 3)
+    model.move(3, 1, "Rex")
+    model.move(1, 1)
     model.remove(1, 2)
     model.remove(0)
     model.set_pets([])
@@ -156,16 +167,40 @@ def test_each_edit_tells_views_what_changed(qtbot) -> None:  # type: ignore[no-u
     assert names(model) == ["Kit"]
 
 
+def test_a_move_tells_views_the_row_moved_then_what_changed(qtbot) -> None:  # type: ignore[no-untyped-def]
+    model = PetListModel()
+    model.set_pets([REX, TOM, KIT])
+    with qtbot.waitSignal(model.rowsMoved) as moved:
+        model.move(0, 2)
+    assert moved.args[1:3] == [0, 0] and moved.args[4] == 3  # Qt counts before the move
+    assert names(model) == ["Tom", "Kit", "Rex"]
+    with qtbot.waitSignal(model.rowsMoved) as moved:
+        model.move(2, 0)
+    assert moved.args[4] == 0
+    assert names(model) == ["Rex", "Tom", "Kit"]
+    events: list[str] = []
+    model.rowsMoved.connect(lambda *_: events.append(f"moved {names(model)}"))
+    model.dataChanged.connect(lambda first, *_: events.append(f"changed {first.row()}"))
+    model.move(2, 1, "Kitty")  # the new value moves in, then views hear it changed
+    assert events == ["moved ['Rex', 'Kitty', 'Tom']", "changed 1"]
+    events.clear()
+    model.move(1, 1, "Kit")  # no move: only the change
+    model.move(0, 0)  # nothing at all
+    assert events == ["changed 1"] and names(model) == ["Rex", "Kit", "Tom"]
+    assert model.rows == [REX, KIT, TOM]
+
+
 def test_positions_are_dropped_before_views_hear_of_a_change(qtbot) -> None:  # type: ignore[no-untyped-def]
     model = PetListModel()
     seen: list[int] = []
-    for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+    for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.rowsMoved):
         signal.connect(lambda *_: seen.append(model.positions_dropped))
     model.set_pets([REX])
     model.insert(1, [TOM])
+    model.move(1, 0)
     model.remove(0)
     model.rename(0, "T")  # not structural: positions stay
-    assert seen == [1, 2, 3] and model.positions_dropped == 3
+    assert seen == [1, 2, 3, 4] and model.positions_dropped == 4
 
 
 def test_rows_are_found_and_read_by_number() -> None:

@@ -77,10 +77,10 @@ class Shelf(RowTableModel):
         return super().cell(row, column, role)
 
     def set_books(self, books: list[Book]) -> None:
-        self._reset_rows(books)
+        self.reset_rows(books)
 
     def retitle(self, number: int, title: str) -> None:
-        self._replace_row(number, Book(title, self._rows[number].pages))
+        self.replace_row(number, Book(title, self.rows[number].pages))
 
 
 class Reverser(QTranslator):

@@ -140,24 +140,11 @@ def test_bad_thinking_is_refused() -> None:
         read_import(json.dumps(document).encode())
 
 
-def _chatgpt_node(node_id: str, parent: str | None, kids: list[str], message: dict | None) -> dict:
-    return {"id": node_id, "message": message, "parent": parent, "children": kids}
-
-
-def _chatgpt_message(node_id: str, role: str, content: dict, created: float) -> dict:
-    return {
-        "id": node_id,
-        "author": {"role": role},
-        "create_time": created,
-        "content": content,
-        "metadata": {},
-        "recipient": "all",
-    }
-
-
 def test_chatgpt_reasoning_becomes_the_replys_thinking() -> None:
     """o-series chats: "thoughts" and "reasoning_recap" nodes sit before the reply they
     belong to; a later reply without its own thoughts gets none."""
+    from tests.fixtures.chatgpt_export import chatgpt_message, chatgpt_node, chatgpt_text
+
     thoughts = {
         "content_type": "thoughts",
         "thoughts": [
@@ -168,20 +155,20 @@ def test_chatgpt_reasoning_becomes_the_replys_thinking() -> None:
     }
     recap = {"content_type": "reasoning_recap", "content": "Thought for 1m 5s"}
     mapping = {
-        "root": _chatgpt_node("root", None, ["u1"], None),
-        "u1": _chatgpt_node(
-            "u1", "root", ["t1"], _chatgpt_message("u1", "user", _text("2+2?"), T0)
+        "root": chatgpt_node("root", None, ["u1"], None),
+        "u1": chatgpt_node(
+            "u1", "root", ["t1"], chatgpt_message("u1", "user", chatgpt_text("2+2?"), T0)
         ),
-        "t1": _chatgpt_node("t1", "u1", ["r1"], _chatgpt_message("t1", "assistant", thoughts, T0)),
-        "r1": _chatgpt_node("r1", "t1", ["a1"], _chatgpt_message("r1", "assistant", recap, T0)),
-        "a1": _chatgpt_node(
-            "a1", "r1", ["u2"], _chatgpt_message("a1", "assistant", _text("4"), T0 + 1)
+        "t1": chatgpt_node("t1", "u1", ["r1"], chatgpt_message("t1", "assistant", thoughts, T0)),
+        "r1": chatgpt_node("r1", "t1", ["a1"], chatgpt_message("r1", "assistant", recap, T0)),
+        "a1": chatgpt_node(
+            "a1", "r1", ["u2"], chatgpt_message("a1", "assistant", chatgpt_text("4"), T0 + 1)
         ),
-        "u2": _chatgpt_node(
-            "u2", "a1", ["a2"], _chatgpt_message("u2", "user", _text("Sure?"), T0 + 2)
+        "u2": chatgpt_node(
+            "u2", "a1", ["a2"], chatgpt_message("u2", "user", chatgpt_text("Sure?"), T0 + 2)
         ),
-        "a2": _chatgpt_node(
-            "a2", "u2", [], _chatgpt_message("a2", "assistant", _text("Yes."), T0 + 3)
+        "a2": chatgpt_node(
+            "a2", "u2", [], chatgpt_message("a2", "assistant", chatgpt_text("Yes."), T0 + 3)
         ),
     }
     document = [{"title": "Sums", "create_time": T0, "mapping": mapping, "current_node": "a2"}]
@@ -191,7 +178,3 @@ def test_chatgpt_reasoning_becomes_the_replys_thinking() -> None:
     assert replies[0].thinking == "Adding\n\n2 and 2 make 4.\n\nChecking\n\nStill 4."
     assert replies[0].thinking_seconds == 65.0
     assert (replies[1].thinking, replies[1].thinking_seconds) == ("", None)
-
-
-def _text(text: str) -> dict:
-    return {"content_type": "text", "parts": [text]}

@@ -15,19 +15,20 @@ from desktop.store.conversation_import import ImportedConversation, ImportedMess
 from desktop.store.conversations import ConversationStore
 from desktop.store.export import read_import
 from desktop.store.import_checks import ImportFormatError
-from tests.store.test_export_thinking import T0, _chatgpt_message, _chatgpt_node, _text
+from tests.fixtures.chatgpt_export import chatgpt_message, chatgpt_node, chatgpt_text
+from tests.store.test_export_thinking import T0
 
 
 def _chat(prefix: str, extra: dict | None = None) -> dict:
     mapping = {
-        f"{prefix}root": _chatgpt_node(f"{prefix}root", None, [f"{prefix}u"], None),
-        f"{prefix}u": _chatgpt_node(
+        f"{prefix}root": chatgpt_node(f"{prefix}root", None, [f"{prefix}u"], None),
+        f"{prefix}u": chatgpt_node(
             f"{prefix}u", f"{prefix}root", [f"{prefix}a"],
-            _chatgpt_message(f"{prefix}u", "user", _text("Hi"), T0),
+            chatgpt_message(f"{prefix}u", "user", chatgpt_text("Hi"), T0),
         ),
-        f"{prefix}a": _chatgpt_node(
+        f"{prefix}a": chatgpt_node(
             f"{prefix}a", f"{prefix}u", [],
-            _chatgpt_message(f"{prefix}a", "assistant", _text("Hello"), T0 + 1),
+            chatgpt_message(f"{prefix}a", "assistant", chatgpt_text("Hello"), T0 + 1),
         ),
     }  # fmt: skip
     mapping.update(extra or {})
@@ -37,16 +38,18 @@ def _chat(prefix: str, extra: dict | None = None) -> dict:
 def test_a_long_chain_of_thoughts_is_read_in_linear_time() -> None:
     """Thousands of "thoughts" nodes before one reply (the audit's 51 MB file took 19 s)."""
     count, chunk = 8000, "x" * 2000
-    mapping = {"root": _chatgpt_node("root", None, ["u"], None)}
-    mapping["u"] = _chatgpt_node("u", "root", ["t0"], _chatgpt_message("u", "user", _text("?"), T0))
+    mapping = {"root": chatgpt_node("root", None, ["u"], None)}
+    mapping["u"] = chatgpt_node(
+        "u", "root", ["t0"], chatgpt_message("u", "user", chatgpt_text("?"), T0)
+    )
     for i in range(count):
         thoughts = {"content_type": "thoughts", "thoughts": [{"content": f"{i} {chunk}"}]}
         kid = f"t{i + 1}" if i + 1 < count else "a"
         parent = f"t{i - 1}" if i else "u"
-        message = _chatgpt_message(f"t{i}", "assistant", thoughts, T0)
-        mapping[f"t{i}"] = _chatgpt_node(f"t{i}", parent, [kid], message)
-    reply = _chatgpt_message("a", "assistant", _text("Done."), T0 + 1)
-    mapping["a"] = _chatgpt_node("a", f"t{count - 1}", [], reply)
+        message = chatgpt_message(f"t{i}", "assistant", thoughts, T0)
+        mapping[f"t{i}"] = chatgpt_node(f"t{i}", parent, [kid], message)
+    reply = chatgpt_message("a", "assistant", chatgpt_text("Done."), T0 + 1)
+    mapping["a"] = chatgpt_node("a", f"t{count - 1}", [], reply)
     data = json.dumps([{"title": "Long", "create_time": T0, "mapping": mapping}]).encode()
     started = time.perf_counter()
     (imported,) = read_import(data)

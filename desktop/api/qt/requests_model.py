@@ -40,9 +40,7 @@ class RequestTableModel(RowTableModel):
     class Roles(IntEnum):
         RecordRole = Qt.ItemDataRole.UserRole + 1  # RequestRecord
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.RecordRole: QByteArray(b"record")}
-    _rows: list[RequestRow]  # made empty by the base
-
+    ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.RecordRole: QByteArray(b"record")}
     TIME, CLIENT, REQUEST, MODEL, TOKENS_IN, TOKENS_OUT, SPEED, STATUS = range(8)
     COLUMN_TITLES = (
         QT_TRANSLATE_NOOP("RequestTableModel", "Time"),
@@ -93,13 +91,13 @@ class RequestTableModel(RowTableModel):
 
     def add(self, record: RequestRecord, at: float | None = None) -> None:
         """Lists ``record`` at the top; the oldest row goes past :data:`MAX_ROWS`."""
-        if len(self._rows) >= MAX_ROWS:
-            self._remove_rows(len(self._rows) - 1)
-        self._insert_rows(0, [RequestRow(record, time.time() if at is None else at)])
+        if len(self.rows) >= MAX_ROWS:
+            self.remove_rows(len(self.rows) - 1)
+        self.insert_rows(0, [RequestRow(record, time.time() if at is None else at)])
 
     def record(self, number: int) -> RequestRecord | None:
-        row = self._row_or_none(number)
+        row = self.row_or_none(number)
         return row.record if row is not None else None
 
     def clear(self) -> None:
-        self._reset_rows(())
+        self.reset_rows(())

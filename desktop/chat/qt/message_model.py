@@ -151,8 +151,6 @@ class MessageListModel(RowListModel):
     # data() does the reading.
     ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {Qt.ItemDataRole.DisplayRole: "content"}
 
-    _rows: list[_Row]  # made empty by the base
-
     # -- editing -----------------------------------------------------------------------------
 
     def append_message(
@@ -169,11 +167,11 @@ class MessageListModel(RowListModel):
         with :meth:`append_delta`. ``message_id`` may be left out and set with
         :meth:`set_message_id` once the store has assigned one.
         """
-        row_number = len(self._rows)
+        row_number = len(self.rows)
         entry = _Row(
             role=Role(role), body=_GrowingText(content), streaming=streaming, message_id=message_id
         )
-        self._insert_rows(row_number, [entry])
+        self.insert_rows(row_number, [entry])
         return row_number
 
     def append_delta(self, row: int, text: str) -> None:
@@ -182,7 +180,7 @@ class MessageListModel(RowListModel):
             return
         entry = self._row(row)
         entry.body.append(text)
-        self._row_data_changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
+        self.row_data_changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
 
     def append_thinking_delta(self, row: int, text: str) -> None:
         """Append streamed thinking to ``row``; the first delta marks its thinking active."""
@@ -191,23 +189,23 @@ class MessageListModel(RowListModel):
         entry = self._row(row)
         entry.thinking_text.append(text)
         if entry.thinking_active:
-            self._row_data_changed(row, self.Roles.ThinkingRole)
+            self.row_data_changed(row, self.Roles.ThinkingRole)
         else:
             entry.thinking_active = True
-            self._row_data_changed(row, self.Roles.ThinkingRole, self.Roles.ThinkingActiveRole)
+            self.row_data_changed(row, self.Roles.ThinkingRole, self.Roles.ThinkingActiveRole)
 
     def set_thinking_finished(self, row: int, seconds: float | None) -> None:
         """The thinking of ``row`` ended after ``seconds`` (the answer starts now)."""
         entry = self._row(row)
         entry.thinking_active = False
         entry.thinking_seconds = seconds
-        self._row_data_changed(row, self.Roles.ThinkingActiveRole, self.Roles.ThinkingSecondsRole)
+        self.row_data_changed(row, self.Roles.ThinkingActiveRole, self.Roles.ThinkingSecondsRole)
 
     def set_content(self, row: int, content: str) -> None:
         """Replace the whole text of ``row`` (e.g. after an edit or a reload)."""
         entry = self._row(row)
         entry.body = _GrowingText(content)
-        self._row_data_changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
+        self.row_data_changed(row, self.Roles.ContentRole, Qt.ItemDataRole.DisplayRole)
 
     def set_finished(self, row: int, reason: FinishReason, meta: str = "") -> None:
         """Mark a reply as done streaming, with why it ended and an optional meta line."""
@@ -221,14 +219,14 @@ class MessageListModel(RowListModel):
         if meta:
             entry.meta = meta
             roles.append(self.Roles.MetaRole)
-        self._row_data_changed(row, *roles)
+        self.row_data_changed(row, *roles)
 
     def set_meta(self, row: int, meta: str) -> None:
         """Update the small line shown next to the author (model name, speed)."""
         entry = self._row(row)
         if entry.meta != meta:
             entry.meta = meta
-            self._row_data_changed(row, self.Roles.MetaRole)
+            self.row_data_changed(row, self.Roles.MetaRole)
 
     def set_excluded(self, rows: Iterable[int]) -> None:
         """Mark exactly ``rows`` as no longer sent to the model; all other rows are cleared.
@@ -236,11 +234,11 @@ class MessageListModel(RowListModel):
         One ``dataChanged`` per row whose flag actually flips.
         """
         wanted = set(rows)
-        for row_number, entry in enumerate(self._rows):
+        for row_number, entry in enumerate(self.rows):
             excluded = row_number in wanted
             if entry.excluded != excluded:
                 entry.excluded = excluded
-                self._row_data_changed(row_number, self.Roles.ExcludedRole)
+                self.row_data_changed(row_number, self.Roles.ExcludedRole)
 
     def set_excluded_before(self, count: int) -> None:
         """Mark the first ``count`` rows as excluded (the usual shape of context truncation)."""
@@ -250,13 +248,13 @@ class MessageListModel(RowListModel):
         """Drop ``row`` and everything after it; used to regenerate the last reply."""
         if row < 0:
             raise IndexError(row)
-        last = len(self._rows) - 1
+        last = len(self.rows) - 1
         if row <= last:
-            self._remove_rows(row, last)
+            self.remove_rows(row, last)
 
     def set_messages(self, messages: Iterable[ChatMessage]) -> None:
         """Replace the whole conversation at once (one ``modelReset``), e.g. on switching chats."""
-        self._reset_rows(_Row(role=Role(m.role), body=_GrowingText(m.content)) for m in messages)
+        self.reset_rows(_Row(role=Role(m.role), body=_GrowingText(m.content)) for m in messages)
 
     def set_rows(self, rows: Sequence[MessageRow]) -> None:
         """Replace the whole conversation with ``rows`` (one ``modelReset``).
@@ -264,7 +262,7 @@ class MessageListModel(RowListModel):
         Used when a conversation opens or a branch switch changes the path shown: the rows
         below the switch all change, so a reset is cheaper than diffing.
         """
-        self._reset_rows([_Row.from_message_row(r) for r in rows])  # validated before resetting
+        self.reset_rows([_Row.from_message_row(r) for r in rows])  # validated before resetting
 
     def prepend_rows(self, rows: Sequence[MessageRow]) -> None:
         """Insert ``rows`` above the first row (earlier messages loaded while scrolling up).
@@ -272,14 +270,14 @@ class MessageListModel(RowListModel):
         An insert rather than a reset, so the view keeps the bubbles it has and the user's
         scroll position.
         """
-        self._insert_rows(0, [_Row.from_message_row(r) for r in rows])
+        self.insert_rows(0, [_Row.from_message_row(r) for r in rows])
 
     def set_message_id(self, row: int, message_id: int | None) -> None:
         """Record the id the store gave ``row`` (rows are appended before they are stored)."""
         entry = self._row(row)
         if entry.message_id != message_id:
             entry.message_id = message_id
-            self._row_data_changed(row, self.Roles.MessageIdRole)
+            self.row_data_changed(row, self.Roles.MessageIdRole)
 
     def set_siblings(self, row: int, index: int, count: int) -> None:
         """Place ``row`` as version ``index`` (0-based) of ``count``; e.g. after a regenerate.
@@ -290,7 +288,7 @@ class MessageListModel(RowListModel):
         entry = self._row(row)
         if (entry.sibling_index, entry.sibling_count) != (index, count):
             entry.sibling_index, entry.sibling_count = index, count
-            self._row_data_changed(row, self.Roles.SiblingIndexRole, self.Roles.SiblingCountRole)
+            self.row_data_changed(row, self.Roles.SiblingIndexRole, self.Roles.SiblingCountRole)
 
     def set_sources(
         self, row: int, sources: Sequence[MessageSource], note: SourcesNote | None = None
@@ -300,7 +298,7 @@ class MessageListModel(RowListModel):
         sources = tuple(sources)
         if (entry.sources, entry.sources_note) != (sources, note):
             entry.sources, entry.sources_note = sources, note
-            self._row_data_changed(row, self.Roles.SourcesRole, self.Roles.SourcesNoteRole)
+            self.row_data_changed(row, self.Roles.SourcesRole, self.Roles.SourcesNoteRole)
 
     def clear(self) -> None:
         """Remove every message."""
@@ -317,7 +315,7 @@ class MessageListModel(RowListModel):
         """
         return tuple(
             ChatMessage(role=entry.role, content=entry.content)
-            for entry in self._rows
+            for entry in self.rows
             if include_streaming or not entry.streaming
         )
 
@@ -348,15 +346,15 @@ class MessageListModel(RowListModel):
         """
         if message_id is None:
             return None  # unstored rows have no identity to look up
-        found = self._find_row(lambda entry: entry.message_id == message_id, newest_first=True)
+        found = self.find_row(lambda entry: entry.message_id == message_id, newest_first=True)
         return found if found >= 0 else None
 
     def last_row_of_role(self, role: Role) -> int | None:
         """Row of the newest message written by ``role``, or ``None``."""
-        found = self._find_row(lambda entry: entry.role == role, newest_first=True)
+        found = self.find_row(lambda entry: entry.role == role, newest_first=True)
         return found if found >= 0 else None
 
     # -- helpers -----------------------------------------------------------------------------
 
     def _row(self, row: int) -> _Row:
-        return self._row_or_raise(row, "message")
+        return self.row_or_raise(row, "message")

@@ -39,7 +39,7 @@ class CollectionListModel(RowListModel):
         IdRole = Qt.ItemDataRole.UserRole + 1  # int
         InfoRole = Qt.ItemDataRole.UserRole + 2  # CollectionInfo
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"collectionId")}
+    ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"collectionId")}
     # IdRole reads CollectionInfo.id.
     ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
         Qt.ItemDataRole.DisplayRole: "name",
@@ -48,16 +48,16 @@ class CollectionListModel(RowListModel):
     }
 
     def set_collections(self, collections: Sequence[CollectionInfo]) -> None:
-        self._reset_rows(collections)
+        self.reset_rows(collections)
 
     def collections(self) -> list[CollectionInfo]:
-        return list(self._rows)
+        return list(self.rows)
 
     def info(self, collection_id: int) -> CollectionInfo | None:
-        return next((c for c in self._rows if c.id == collection_id), None)
+        return next((c for c in self.rows if c.id == collection_id), None)
 
     def row_of(self, collection_id: int) -> int | None:
-        return next((i for i, c in enumerate(self._rows) if c.id == collection_id), None)
+        return next((i for i, c in enumerate(self.rows) if c.id == collection_id), None)
 
 
 class FileListModel(RowListModel):
@@ -106,13 +106,11 @@ class FileListModel(RowListModel):
         return self.tr("{name} · Unreadable: {reason}").format(name=name, reason=reason)
 
     def set_files(self, collection_id: int | None, files: Sequence[IndexedFile]) -> None:
-        self.beginResetModel()
         self.collection_id = collection_id
-        self._rows = list(files)
-        self.endResetModel()
+        self.reset_rows(files)
 
     def files(self) -> list[IndexedFile]:
-        return list(self._rows)
+        return list(self.rows)
 
 
 class DocumentCollections(QObject):

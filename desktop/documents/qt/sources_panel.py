@@ -72,10 +72,10 @@ class SourceListModel(RowListModel):
         return None
 
     def set_sources(self, sources: Sequence[MessageSource]) -> None:
-        self._reset_rows(sorted(sources, key=lambda s: s.number))
+        self.reset_rows(sorted(sources, key=lambda s: s.number))
 
     def row_of(self, number: int) -> int | None:
-        found = self._find_row(lambda source: source.number == number)
+        found = self.find_row(lambda source: source.number == number)
         return found if found >= 0 else None
 
 

@@ -66,14 +66,12 @@ class ConversationListModel(RowListModel):
         UpdatedAtRole = Qt.ItemDataRole.UserRole + 4  # float, unix seconds
         ModelFileRole = Qt.ItemDataRole.UserRole + 5  # str, may be empty
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"conversationId")}
+    ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"conversationId")}
     # The other roles read the summary attribute their names say (IdRole: id).
     ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = dict.fromkeys(
         (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole),
         "title",
     )
-
-    _rows: list[ConversationSummary]  # made empty by the base
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -90,7 +88,7 @@ class ConversationListModel(RowListModel):
 
         Returns False because nothing changed here: the caller upserts the saved summary.
         """
-        summary = self._row_at(index)
+        summary = self.row_at(index)
         if role != Qt.ItemDataRole.EditRole or summary is None:
             return False
         title = str(value).strip() if value is not None else ""
@@ -146,9 +144,9 @@ class ConversationListModel(RowListModel):
 
     def _reset(self, summaries: Sequence[ConversationSummary]) -> None:
         by_id = {s.id: s for s in summaries if s.deleted_at is None}
-        self._reset_rows(sorted(by_id.values(), key=_sort_key))
+        self.reset_rows(sorted(by_id.values(), key=_sort_key))
 
-    def _rows_changed(self) -> None:
+    def on_rows_changed(self) -> None:
         """Row numbers moved: :meth:`row_of` rebuilds its index on its next call."""
         self._row_by_id = None
 
@@ -163,23 +161,17 @@ class ConversationListModel(RowListModel):
             return
         row = self.row_of(summary.id)
         # bisect over the whole (sorted) list, then correct for the old copy of this row.
-        place = bisect.bisect_left(self._rows, _sort_key(summary), key=_sort_key)
+        place = bisect.bisect_left(self.rows, _sort_key(summary), key=_sort_key)
         if row is None:
-            self._insert_rows(place, [summary])
+            self.insert_rows(place, [summary])
             return
         if place > row:
             place -= 1
         if place == row:
-            if self._rows[row] != summary:
-                self._replace_row(row, summary)
+            if self.rows[row] != summary:
+                self.replace_row(row, summary)
             return
-        destination = place if place < row else place + 1
-        self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), destination)
-        del self._rows[row]
-        self._rows.insert(place, summary)
-        self._rows_changed()
-        self.endMoveRows()
-        self._row_data_changed(place)
+        self.move_row(row, place, summary)
 
     def _merge(self, page: Sequence[ConversationSummary]) -> None:
         """Add a fetched page: one ``rowsInserted`` at the end when it all sorts after the
@@ -192,27 +184,27 @@ class ConversationListModel(RowListModel):
                 fresh.append(summary)
         if not fresh:
             return
-        keys = [_sort_key(s) for s in self._rows[-1:] + fresh]
+        keys = [_sort_key(s) for s in self.rows[-1:] + fresh]
         if any(a >= b for a, b in itertools.pairwise(keys)):
             for summary in fresh:
                 self.upsert(summary)
             return
-        self._insert_rows(len(self._rows), fresh)
+        self.insert_rows(len(self.rows), fresh)
 
     def remove(self, conversation_id: int) -> None:
         """Drop the row of ``conversation_id``; nothing happens if it is not listed."""
         row = self.row_of(conversation_id)
         if row is not None:
-            self._remove_rows(row)
+            self.remove_rows(row)
 
     # -- queries -----------------------------------------------------------------------------
 
     def row_of(self, conversation_id: int) -> int | None:
         """Row showing ``conversation_id``, or None."""
         if self._row_by_id is None:
-            self._row_by_id = {s.id: row for row, s in enumerate(self._rows)}
+            self._row_by_id = {s.id: row for row, s in enumerate(self.rows)}
         return self._row_by_id.get(conversation_id)
 
     def summary(self, row: int) -> ConversationSummary:
         """The summary shown in ``row``; IndexError outside the list."""
-        return self._row_or_raise(row, "conversation")
+        return self.row_or_raise(row, "conversation")

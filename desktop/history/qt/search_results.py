@@ -103,8 +103,6 @@ class SearchResultsModel(RowListModel):
         Roles.RankRole: "hit.rank",
     }
 
-    _rows: list[_HitRow]  # made empty by the base
-
     def set_hits(self, hits: Sequence[SearchHit]) -> None:
         """Replace the results (one ``modelReset``)."""
         rows = []
@@ -123,11 +121,11 @@ class SearchResultsModel(RowListModel):
                     snippet_html=snippet_html(snippet),
                 )
             )
-        self._reset_rows(rows)
+        self.reset_rows(rows)
 
     def clear(self) -> None:
         self.set_hits(())
 
     def hit(self, row: int) -> SearchHit:
         """The hit shown in ``row``; IndexError outside the list."""
-        return self._row_or_raise(row, "search hit").hit
+        return self.row_or_raise(row, "search hit").hit

@@ -59,21 +59,19 @@ class TrashListModel(RowListModel):
         TitleRole = Qt.ItemDataRole.UserRole + 2  # str
         DeletedAtRole = Qt.ItemDataRole.UserRole + 3  # float, unix seconds
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"conversationId")}
+    ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"conversationId")}
     # The other roles read the summary attribute their names say (DeletedAtRole: deleted_at).
     ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = dict.fromkeys(
         (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole), "title"
     )
 
-    _rows: list[ConversationSummary]  # made empty by the base
-
     def set_items(self, summaries: Sequence[ConversationSummary]) -> None:
         """Replace the contents (one ``modelReset``); a summary without ``deleted_at`` is
         treated as deleted just now rather than dropped, so nothing silently disappears."""
-        self._reset_rows(sorted(summaries, key=lambda s: (-(s.deleted_at or float("inf")), -s.id)))
+        self.reset_rows(sorted(summaries, key=lambda s: (-(s.deleted_at or float("inf")), -s.id)))
 
     def summary(self, row: int) -> ConversationSummary:
-        return self._row_or_raise(row, "trashed conversation")
+        return self.row_or_raise(row, "trashed conversation")
 
 
 class _TrashDelegate(TwoLineDelegate):

@@ -99,7 +99,7 @@ class DownloadListModel(RowTableModel):
         ReasonRole = Qt.ItemDataRole.UserRole + 7  # str
         PathRole = Qt.ItemDataRole.UserRole + 8  # str
 
-    _ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"downloadId")}
+    ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"downloadId")}
 
     # The other roles read the DownloadRow attribute their names say (DoneRole: done).
     ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
@@ -117,7 +117,6 @@ class DownloadListModel(RowTableModel):
         QT_TRANSLATE_NOOP("DownloadListModel", "State"),
     )
 
-    _rows: list[DownloadRow]  # made empty by the base
     clock: Callable[[], float] = staticmethod(time.monotonic)
     """What stall and retry times are measured with (tests set their own)."""
 
@@ -209,36 +208,33 @@ class DownloadListModel(RowTableModel):
         """Says the row changed (its times are read from the clock when shown)."""
         number = self.row_of(download_id)
         if number >= 0:
-            self._row_data_changed(number)
+            self.row_data_changed(number)
 
     # -- changes (GUI thread only) --
 
     def row_of(self, download_id: str) -> int:
-        return self._find_row(lambda row: row.id == download_id)
-
-    def rows(self) -> tuple[DownloadRow, ...]:
-        return tuple(self._rows)
+        return self.find_row(lambda row: row.id == download_id)
 
     def row(self, download_id: str) -> DownloadRow | None:
-        return self._row_or_none(self.row_of(download_id))
+        return self.row_or_none(self.row_of(download_id))
 
     def add(self, row: DownloadRow) -> None:
         """Adds a download, or starts an ended one over in place (a second request)."""
         number = self.row_of(row.id)
         if number >= 0:
-            self._replace_row(number, row)
+            self.replace_row(number, row)
         else:
-            self._insert_rows(len(self._rows), [row])
+            self.insert_rows(len(self.rows), [row])
 
     def update(self, download_id: str, **changes: Any) -> None:
         number = self.row_of(download_id)
         if number >= 0:
-            self._replace_row(number, replace(self._rows[number], **changes))
+            self.replace_row(number, replace(self.rows[number], **changes))
 
     def remove(self, download_id: str) -> None:
         number = self.row_of(download_id)
         if number >= 0:
-            self._remove_rows(number)
+            self.remove_rows(number)
 
 
 class DownloadQueue(QObject):
@@ -422,7 +418,7 @@ class DownloadQueue(QObject):
     def tick(self) -> None:
         """Shows stalls and the retry countdown as time passes; stops when nothing moves."""
         moving = False
-        for row in self.model.rows():
+        for row in tuple(self.model.rows):  # a copy: update() replaces rows as it goes
             if row.state not in (DownloadState.DOWNLOADING, DownloadState.RETRYING):
                 continue
             moving = True

@@ -76,10 +76,10 @@ class ItemTableModel(RowTableModel):
     """A table of items set all at once (search answers, file lists)."""
 
     def set_rows(self, rows: list[Any]) -> None:
-        self._reset_rows(rows)
+        self.reset_rows(rows)
 
     def item(self, row: int) -> Any:
-        return self._row_or_none(row)
+        return self.row_or_none(row)
 
 
 #: The role under which both results tables give a row's repo id, so the browser opens the repo
@@ -211,10 +211,10 @@ class RepoFilesModel(ItemTableModel):
         self.set_rows(rows)
 
     def row_of(self, name: str) -> int:
-        return self._find_row(lambda row: row.file.name == name)
+        return self.find_row(lambda row: row.file.name == name)
 
     def recommended_row(self) -> int:
-        return self._find_row(lambda row: row.recommended)
+        return self.find_row(lambda row: row.recommended)
 
     def cell(self, row: FileRow, column: int, role: int) -> Any:
         f = row.file
@@ -241,7 +241,7 @@ class RepoFilesModel(ItemTableModel):
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         flags = super().flags(index)
-        row: FileRow | None = self._row_at(index)
+        row: FileRow | None = self.row_at(index)
         if row is not None and not row.file.complete:
             flags &= ~Qt.ItemFlag.ItemIsEnabled
         return flags

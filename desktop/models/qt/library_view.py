@@ -137,19 +137,17 @@ class LibraryListModel(RowTableModel):
         QT_TRANSLATE_NOOP("LibraryListModel", "Memory"),
     )
 
-    _rows: list[LibraryRow]  # made empty by the base
-
     def set_rows(self, rows: list[LibraryRow]) -> None:
-        self._reset_rows(
+        self.reset_rows(
             sorted(rows, key=lambda r: (not r.entry.usable, self.display_name(r.entry).lower()))
         )
 
     def entry(self, row: int) -> LibraryEntry | None:
-        found = self._row_or_none(row)
+        found = self.row_or_none(row)
         return found.entry if found is not None else None
 
     def row_of(self, path: Path | str) -> int:
-        return self._find_row(lambda row: str(row.entry.path) == str(path))
+        return self.find_row(lambda row: str(row.entry.path) == str(path))
 
     @staticmethod
     def display_name(entry: LibraryEntry) -> str:

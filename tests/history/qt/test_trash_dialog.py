@@ -8,7 +8,7 @@ from PySide6.QtGui import QPalette
 from pytestqt.qtbot import QtBot
 
 from desktop.core.conversation import ConversationSummary
-from desktop.history.qt.trash_dialog import TrashDialog, TrashListModel, _TrashDelegate
+from desktop.history.qt.trash_dialog import TrashDialog, TrashListModel
 
 Roles = TrashListModel.Roles
 NOW = 1_750_000_000.0
@@ -149,8 +149,11 @@ def test_selection_survives_new_items(dialog: TrashDialog) -> None:
     assert dialog.selected_ids() == [3]
 
 
-def test_detail_lines() -> None:
-    delegate = _TrashDelegate(30)
+def test_detail_lines(qtbot: QtBot) -> None:
+    """The second line of each row, from the delegate the dialog's list paints with."""
+    dialog = TrashDialog(retention_days=30)
+    qtbot.addWidget(dialog)
+    delegate = dialog.list_view.itemDelegate()
     today = QDate(2026, 11, 29)
 
     def at(days_ago: int, hour: int = 12) -> float:

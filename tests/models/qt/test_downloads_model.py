@@ -277,8 +277,8 @@ def test_the_worker_tells_the_row_why_it_retries(
     request = _hub_request(hub, tmp_path)
     hub.inject("status", "tiny-F16", code=503, count=1, method="GET")
     queue.request(request)
-    qtbot.waitUntil(lambda: queue.model.rows()[0].cause == "HTTP 503", timeout=TIMEOUT)
-    row = queue.model.rows()[0]
+    qtbot.waitUntil(lambda: queue.model.rows[0].cause == "HTTP 503", timeout=TIMEOUT)
+    row = queue.model.rows[0]
     assert (row.attempt, row.attempts) == (2, 7) and row.retry_in > 0
     qtbot.waitUntil(
         lambda: queue.model.index(0, 0).data(Roles.StateRole) == "finished", timeout=TIMEOUT
