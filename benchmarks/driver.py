@@ -353,14 +353,13 @@ def bare_first_token_s(llm: llama_cpp.Llama, prompt: list[int], cached: int) -> 
 
 def chat_prompt(app: App, messages: list[ChatMessage]) -> list[int]:
     """The exact tokens the worker would evaluate for `messages` (same template, same plan)."""
-    from desktop.chat.prompt import plan_prompt
+    from desktop.chat.prompt import PromptBudget, plan_prompt
 
     worker = app.worker
     model = worker.model
     assert model is not None and worker.engine.template is not None
-    return plan_prompt(
-        messages, worker.engine.template, worker.engine.tokenize, model.n_ctx, 256
-    ).tokens
+    budget = PromptBudget(worker.engine.template, worker.engine.tokenize, model.n_ctx, 256)
+    return plan_prompt(messages, budget).tokens
 
 
 def chars_at(llm: llama_cpp.Llama, tokens: list[int]) -> list[int]:

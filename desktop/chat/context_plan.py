@@ -12,14 +12,13 @@ what sending would leave out) and the prompt that asks the model for a summary.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from desktop.chat.prompt import (
-    ChatTemplate,
+    PromptBudget,
     PromptPlan,
-    PromptSegment,
     PromptTooLongError,
     plan_prompt,
 )
@@ -139,30 +138,25 @@ class ContextForecast:
 
 
 def forecast(
-    messages: Sequence[ChatMessage],
-    template: ChatTemplate,
-    tokenize: Callable[[Sequence[PromptSegment]], list[int]],
-    n_ctx: int,
-    reserve_tokens: int,
-    min_dropped: int = 0,
+    messages: Sequence[ChatMessage], budget: PromptBudget, min_dropped: int = 0
 ) -> ContextForecast:
     """Counts the prompt that sending `messages` (draft last) would make and what it would drop.
 
-    Uses plan_prompt itself, so the meter says exactly what sending will do. `tokenize` is
-    expected to cache segments (the worker's does): the history is the same from one keystroke
+    Uses plan_prompt itself, so the meter says exactly what sending will do. `budget.tokenize`
+    is expected to cache segments (the worker's does): the history is the same from one keystroke
     to the next, only the draft is new.
     """
     head, history = split_history(messages)
     starts = [0] + [i for i in range(1, len(history)) if history[i].role == Role.USER]
     start = min(max(0, min_dropped), starts[-1])
     start = next((s for s in starts if s >= start), starts[-1])
-    limit = n_ctx - reserve_tokens
-    now = len(tokenize(template.render_segments((*head, *history[start:]))))
-    smallest = len(tokenize(template.render_segments((*head, *history[starts[-1] :]))))
+    n_ctx, limit = budget.n_ctx, budget.limit
+    now = budget.count((*head, *history[start:]))
+    smallest = budget.count((*head, *history[starts[-1] :]))
     if now <= limit:
         return ContextForecast(now, n_ctx, limit, smallest_tokens=smallest)
     try:
-        plan: PromptPlan = plan_prompt(messages, template, tokenize, n_ctx, reserve_tokens, start)
+        plan: PromptPlan = plan_prompt(messages, budget, start)
     except PromptTooLongError as error:
         return ContextForecast(
             now,

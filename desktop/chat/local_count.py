@@ -7,12 +7,12 @@ meter forecasts the very budget `ground` fills (a long paste, the room left for 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from desktop.chat.context_plan import forecast, with_summary
 from desktop.chat.grounding import Grounding, fit_sources, grounded_question, passage_budget
-from desktop.chat.prompt import ChatTemplate, PromptSegment, TemplateError
+from desktop.chat.prompt import PromptBudget, TemplateError
 from desktop.chat.protocol import ContextCount, CountRequest
 from desktop.core.conversation import ChatMessage, MessageSource, Role
 from desktop.engine.llama import LoadedModel
@@ -31,31 +31,23 @@ def chars_of_tokens(model: LoadedModel, text: str, tokens: Sequence[int], room: 
 
 
 def count_context(
-    model: LoadedModel,
-    template: ChatTemplate,
-    tokenize: Callable[[Sequence[PromptSegment]], list[int]],
-    request: CountRequest,
-    reserve: int,
+    model: LoadedModel, budget: PromptBudget, request: CountRequest
 ) -> ContextCount | None:
-    """The answer to `request` (the template has the request's thinking switch set); None
-    when the template cannot render it (sending will say what is wrong). `reserve` is the
-    room kept for the reply, as sending would keep it."""
+    """The answer to `request` (the budget's template has the request's thinking switch set,
+    its reserve is the room sending keeps for the reply); None when the template cannot render
+    it (sending will say what is wrong)."""
     messages = with_summary(request.messages, request.summary)
     passages = passage_turns = 0
     try:
-        result = forecast(messages, template, tokenize, model.n_ctx, reserve, request.min_dropped)
+        result = forecast(messages, budget, request.min_dropped)
         if request.grounded and result.too_long_by <= 0:
             # smallest_tokens is the system message and the draft alone: what the passages
             # are fitted around at send (LocalEngine's grounding).
-            passages = passage_budget(model.n_ctx, reserve, result.smallest_tokens)
+            passages = passage_budget(budget.n_ctx, budget.reserve_tokens, result.smallest_tokens)
             if passages:
+                with_passages = replace(budget, reserve_tokens=budget.reserve_tokens + passages)
                 passage_turns = forecast(
-                    messages,
-                    template,
-                    tokenize,
-                    model.n_ctx,
-                    reserve + passages,
-                    request.min_dropped,
+                    messages, with_passages, request.min_dropped
                 ).newly_dropped_turns
     except TemplateError:
         return None
@@ -76,11 +68,9 @@ def count_context(
 
 def ground(
     model: LoadedModel,
-    tokenize: Callable[[Sequence[PromptSegment]], list[int]],
+    budget: PromptBudget,
     messages: Sequence[ChatMessage],
     grounding: Grounding,
-    template: ChatTemplate,
-    reserve: int,
     summary: str = "",
 ) -> tuple[tuple[ChatMessage, ...], tuple[MessageSource, ...]]:
     """The messages with the passages in the last user turn, and the passages that fit: what
@@ -90,13 +80,13 @@ def ground(
     question = messages[-1]
     with_head = with_summary(messages, summary)  # the system message as it will be sent
     head = (with_head[0],) if with_head[0].role == Role.SYSTEM and len(with_head) > 1 else ()
-    bare = len(tokenize(template.render_segments((*head, question))))
-    budget = passage_budget(model.n_ctx, reserve, bare)
+    bare = budget.count((*head, question))
+    room = passage_budget(budget.n_ctx, budget.reserve_tokens, bare)
 
     def cost(text: str) -> int:
         return len(model.tokenize_text(text))
 
-    sources = fit_sources(grounding.sources, cost, budget)
+    sources = fit_sources(grounding.sources, cost, room)
     if grounding.sources and not sources:
         return tuple(messages), ()  # none fits: the window says so; the question goes alone
     text = grounded_question(question.content, replace(grounding, sources=sources))

@@ -35,6 +35,7 @@ from desktop.chat.local_stream import TokenStream, reply_prompt
 from desktop.chat.local_tokens import PromptTokens
 from desktop.chat.prompt import (
     ChatTemplate,
+    PromptBudget,
     PromptPlan,
     PromptSegment,
     PromptTooLongError,
@@ -172,9 +173,10 @@ class LocalEngine:
         loaded = self._loaded
         if loaded is None or not request.messages:
             return None
-        template = self.with_thinking(loaded.template, request.thinking, request.reasoning_effort)
-        reserve = reply_reserve(loaded.model.n_ctx, request.max_tokens)
-        return count_context(loaded.model, template, self._tokens.tokenize, request, reserve)
+        budget = self.budget_for(
+            loaded, request.thinking, request.reasoning_effort, request.max_tokens
+        )
+        return count_context(loaded.model, budget, request)
 
     def reply(
         self, request: GenerationRequest, cancelled: Callable[[], bool]
@@ -202,12 +204,10 @@ class LocalEngine:
             yield refused
             return
         sampling = request.sampling
-        planned = yield from plan_reply(
-            self, loaded, request, self._tokens.tokenize, cancelled, self._switch_kv_state
-        )
+        planned = yield from plan_reply(self, loaded, request, cancelled, self._switch_kv_state)
         if planned is None:
             return
-        plan, template, reserve = planned.plan, planned.template, planned.reserve
+        plan, budget = planned.plan, planned.budget
         self.last_plan = plan
         prompt, splitter = reply_prompt(model, loaded.reasoning, plan)
         main = seat is None or seat.window
@@ -220,7 +220,7 @@ class LocalEngine:
         reused = model.reusable_prefix(prompt)
         stream_model: LoadedModel = model
         if seat is None:
-            self._batched.make_room(len(prompt) + reserve - model.cached_tokens)
+            self._batched.make_room(len(prompt) + budget.reserve_tokens - model.cached_tokens)
         if seat is not None:
             opened = seat.open(prompt, sampling, cancelled)
             if opened is None:
@@ -243,7 +243,7 @@ class LocalEngine:
         )
         stream = TokenStream(
             stream_model,
-            template,
+            budget.template,
             prompt,
             sampling,
             plan.dropped_messages,
@@ -262,13 +262,11 @@ class LocalEngine:
         if main and stream.answer is not None and request.grounding is None:
             opening = open_next_turn(
                 model,
-                self._tokens.tokenize,
-                template,
+                budget,
                 messages,  # as the session will send them again (no passages, no summary)
                 stream.answer,
                 request.summary,
                 plan,
-                reserve,
             )
             if opening is not None:
                 self._opened = opening
@@ -306,11 +304,11 @@ class LocalEngine:
             return
         if request.grounding is not None:
             return
-        template = self.with_thinking(loaded.template, request.thinking, request.reasoning_effort)
+        budget = self.budget_for(
+            loaded, request.thinking, request.reasoning_effort, request.sampling.max_tokens
+        )
         try:
-            plan = self.plan(
-                request, template, reply_reserve(model.n_ctx, request.sampling.max_tokens)
-            )
+            plan = self.plan(request, budget)
         except (PromptTooLongError, TemplateError):
             return  # sending will say what is wrong
         if summarizes_first(request, plan):
@@ -342,21 +340,29 @@ class LocalEngine:
         """How many segments went to the tokenizer (not found in its cache); tests read it."""
         return self._tokens.tokenized_segments
 
-    def plan(self, request: GenerationRequest, template: ChatTemplate, reserve: int) -> PromptPlan:
+    def budget_for(
+        self, loaded: LocalModel, thinking: bool, effort: str, max_tokens: int
+    ) -> PromptBudget:
+        """The budget a request is planned and counted in: the model's template with the
+        request's thinking switch and effort set, this engine's tokenizer, and the room kept
+        for a reply of `max_tokens`."""
+        template = self.with_thinking(loaded.template, thinking, effort)
+        n_ctx = loaded.model.n_ctx
+        return PromptBudget(
+            template, self._tokens.tokenize, n_ctx, reply_reserve(n_ctx, max_tokens)
+        )
+
+    def plan(self, request: GenerationRequest, budget: PromptBudget) -> PromptPlan:
         """plan_prompt for a reply to `request` (sent or a draft, the same way), remembering the
         latest plan: sending the draft that was just prepared plans nothing again (rendering a
         long history's template takes ms). Public so that benchmarks may wrap it."""
-        model = self.model
-        assert model is not None
         messages = with_summary(request.messages, request.summary)
         min_dropped = max(request.min_dropped, request.summary_covers)
-        inputs = (messages, template, reserve, min_dropped)
+        inputs = (messages, budget, min_dropped)
         last = self._latest_plan
         if last is not None and last[0] == inputs:
             return last[1]
-        plan = plan_prompt(
-            messages, template, self._tokens.tokenize, model.n_ctx, reserve, min_dropped
-        )
+        plan = plan_prompt(messages, budget, min_dropped)
         self._latest_plan = (inputs, plan)
         return plan
 

@@ -15,12 +15,13 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from desktop.chat.context_plan import reply_reserve, with_summary
+from desktop.chat.context_plan import with_summary
 from desktop.chat.local_count import ground
 from desktop.chat.local_load import LocalModel
 from desktop.chat.local_stream import cancelled_stats, summarize_overflow
 from desktop.chat.prompt import (
     ChatTemplate,
+    PromptBudget,
     PromptPlan,
     PromptSegment,
     PromptTooLongError,
@@ -45,8 +46,6 @@ from desktop.engine.llama import LoadedModel
 
 log = logging.getLogger(__name__)
 
-Tokenize = Callable[[Sequence[PromptSegment]], list[int]]
-
 
 def last_text(segments: Sequence[PromptSegment]) -> int | None:
     """Index of the last message text among rendered segments (the newest message's)."""
@@ -60,9 +59,11 @@ class ReplyPlanner(Protocol):
     """What `plan_reply` asks of the engine (LocalEngine's public methods of these names):
     called, not copied, so that a benchmark's wrapper of `plan` is the one used."""
 
-    def plan(
-        self, request: GenerationRequest, template: ChatTemplate, reserve: int
-    ) -> PromptPlan: ...
+    def budget_for(
+        self, loaded: LocalModel, thinking: bool, effort: str, max_tokens: int
+    ) -> PromptBudget: ...
+
+    def plan(self, request: GenerationRequest, budget: PromptBudget) -> PromptPlan: ...
 
     def with_thinking(
         self, template: ChatTemplate, thinking: bool, effort: str = ""
@@ -72,11 +73,11 @@ class ReplyPlanner(Protocol):
 @dataclass(frozen=True)
 class PlannedReply:
     """What planning settled for the reply that follows: the plan that reaches the model, the
-    template (thinking switch set) and room kept for the reply, and the passages it cites."""
+    budget it was planned in (its template with the thinking switch set, the room kept for the
+    reply), and the passages it cites."""
 
     plan: PromptPlan
-    template: ChatTemplate
-    reserve: int
+    budget: PromptBudget
     sources: tuple[MessageSource, ...]
     left_out: int
     """Passages found that did not fit the window."""
@@ -86,7 +87,6 @@ def plan_reply(
     engine: ReplyPlanner,
     loaded: LocalModel,
     request: GenerationRequest,
-    tokenize: Tokenize,
     cancelled: Callable[[], bool],
     switch_cache: Callable[[LoadedModel, str | None, Sequence[int]], None],
 ) -> Generator[ReplyEvent, None, PlannedReply | None]:
@@ -95,37 +95,30 @@ def plan_reply(
     (Failed, or Finished when cancelled during the summary). `switch_cache(model, key, tokens)`
     lets the conversation that leaves keep its cache before the summary clobbers it."""
     model = loaded.model
-    template = engine.with_thinking(loaded.template, request.thinking, request.reasoning_effort)
-    reserve = reply_reserve(model.n_ctx, request.sampling.max_tokens)
+    budget = engine.budget_for(
+        loaded, request.thinking, request.reasoning_effort, request.sampling.max_tokens
+    )
     sources: tuple[MessageSource, ...] = ()
     left_out = 0
     made: SummaryMade | None = None
     try:
         if request.grounding is not None:
             messages, sources = ground(
-                model,
-                tokenize,
-                request.messages,
-                request.grounding,
-                template,
-                reserve,
-                request.summary,
+                model, budget, request.messages, request.grounding, request.summary
             )
             left_out = len(request.grounding.sources) - len(sources)
             request = replace(request, messages=messages)  # a summary replans with them
-        plan = engine.plan(request, template, reserve)
+        plan = engine.plan(request, budget)
         if summarizes_first(request, plan):
             # Before the summary clobbers the cache, let a conversation that leaves keep it.
             switch_cache(model, request.conversation_key, plan.tokens)
             yield SummaryStarted()
             made, plan = summarize_overflow(
                 loaded,
-                engine.with_thinking(template, False, EFFORT_LEVELS[0]),
-                tokenize,
+                engine.with_thinking(budget.template, False, EFFORT_LEVELS[0]),
                 request,
-                template,
+                budget,
                 plan,
-                reserve,
                 cancelled,
             )
             if cancelled():
@@ -139,18 +132,16 @@ def plan_reply(
         return None
     if made is not None:
         yield made
-    return PlannedReply(plan, template, reserve, sources, left_out)
+    return PlannedReply(plan, budget, sources, left_out)
 
 
 def open_next_turn(
     model: LoadedModel,
-    tokenize: Tokenize,
-    template: ChatTemplate,
+    budget: PromptBudget,
     asked: Sequence[ChatMessage],
     answer: str,
     summary: str,
     plan: PromptPlan,
-    reserve: int,
 ) -> tuple[int, int] | None:
     """Evaluates the start of the user's next turn (the end of this reply's turn and the
     header of theirs, ~5 tokens) while they read and type, so a follow-up evaluates only
@@ -161,12 +152,7 @@ def open_next_turn(
     following = (*asked, ChatMessage(Role.ASSISTANT, answer), placeholder)
     try:
         upcoming = plan_prompt(
-            with_summary(following, summary),
-            template,
-            tokenize,
-            model.n_ctx,
-            reserve,
-            min_dropped=plan.dropped_messages,
+            with_summary(following, summary), budget, min_dropped=plan.dropped_messages
         )
     except Exception:  # only a head start: whatever goes wrong, the next request plans
         log.debug("the next turn was not opened", exc_info=True)
@@ -176,7 +162,7 @@ def open_next_turn(
     text = last_text(upcoming.segments)
     if text is None or upcoming.segments[text].text != placeholder.content:
         return None
-    opening = tokenize(upcoming.segments[:text])
+    opening = budget.tokenize(upcoming.segments[:text])
     cached = model.cached_tokens
     if (
         len(opening) <= cached

@@ -16,6 +16,7 @@ from desktop.chat.context_plan import split_history, summary_messages, with_summ
 from desktop.chat.local_load import LocalModel
 from desktop.chat.prompt import (
     ChatTemplate,
+    PromptBudget,
     PromptPlan,
     PromptSegment,
     PromptTooLongError,
@@ -420,16 +421,14 @@ def cancelled_stats(model: LoadedModel, plan: PromptPlan) -> ReplyStats:
 def summarize_overflow(
     loaded: LocalModel,
     quiet_template: ChatTemplate,
-    tokenize: Callable[[Sequence[PromptSegment]], list[int]],
     request: GenerationRequest,
-    template: ChatTemplate,
+    budget: PromptBudget,
     plan: PromptPlan,
-    reserve: int,
     cancelled: Callable[[], bool],
 ) -> tuple[SummaryMade | None, PromptPlan]:
     """Has the model fold the turns that fall out into the running summary, then plans again
-    with it (LocalEngine, before a reply that overflows). `quiet_template` asks a reasoning
-    model not to think where it can. If no usable summary comes out, or the prompt with it
+    with it in `budget` (LocalEngine, before a reply that overflows). `quiet_template` asks a
+    reasoning model not to think where it can. If no usable summary comes out, or the prompt with it
     cannot fit, the turns are simply left out (the plan without a new summary)."""
     _, history = split_history(request.messages)
     dropped = history[request.summary_covers : plan.dropped_messages]
@@ -438,7 +437,7 @@ def summarize_overflow(
         quiet_template,
         loaded.reasoning,
         loaded.marker_pieces,
-        tokenize,
+        budget.tokenize,
         request.summary,
         dropped,
         cancelled,
@@ -447,12 +446,7 @@ def summarize_overflow(
         return None, plan
     try:
         replanned = plan_prompt(
-            with_summary(request.messages, text),
-            template,
-            tokenize,
-            loaded.model.n_ctx,
-            reserve,
-            min_dropped=plan.dropped_messages,
+            with_summary(request.messages, text), budget, min_dropped=plan.dropped_messages
         )
     except PromptTooLongError:
         return None, plan

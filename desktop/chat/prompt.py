@@ -510,16 +510,40 @@ class PromptPlan:
     dropped_messages: int  # messages left out after the system prompt, oldest first
 
 
+Tokenize = Callable[[Sequence[PromptSegment]], list[int]]
+
+
+@dataclass(frozen=True, slots=True)
+class PromptBudget:
+    """How one request's messages become a prompt and the room it has: ``template`` renders
+    them (thinking switch set), ``tokenize`` counts the rendered segments, and the prompt keeps
+    ``reserve_tokens`` of the ``n_ctx`` window free for the reply.
+
+    One value per request, so the plan, the meter's forecast, the passages fitted at send and
+    the plan after a summary all measure alike."""
+
+    template: ChatTemplate
+    tokenize: Tokenize
+    n_ctx: int
+    reserve_tokens: int
+
+    @property
+    def limit(self) -> int:
+        """The most tokens the prompt may have."""
+        return self.n_ctx - self.reserve_tokens
+
+    def count(self, messages: Sequence[ChatMessage]) -> int:
+        """Tokens of ``messages`` rendered as they are, nothing dropped."""
+        return len(self.tokenize(self.template.render_segments(messages)))
+
+
 def plan_prompt(
     messages: Sequence[ChatMessage],
-    template: ChatTemplate,
-    tokenize: Callable[[Sequence[PromptSegment]], list[int]],
-    n_ctx: int,
-    reserve_tokens: int,
+    budget: PromptBudget,
     min_dropped: int = 0,
     refill_fraction: float = 0.5,
 ) -> PromptPlan:
-    """Renders and tokenizes the conversation so that prompt + reserve_tokens <= n_ctx.
+    """Renders and tokenizes the conversation so that it fits ``budget.limit``.
 
     A leading system message and the newest turn are always kept. Older turns (a user message
     and the replies after it) are dropped whole, oldest first, starting from min_dropped messages
@@ -535,7 +559,8 @@ def plan_prompt(
     """
     if not messages:
         raise ValueError("plan_prompt needs at least one message")
-    if n_ctx <= 0 or reserve_tokens < 0 or min_dropped < 0:
+    template, tokenize, n_ctx = budget.template, budget.tokenize, budget.n_ctx
+    if n_ctx <= 0 or budget.reserve_tokens < 0 or min_dropped < 0:
         raise ValueError("n_ctx must be positive; reserve_tokens and min_dropped non-negative")
     if not 0.0 < refill_fraction <= 1.0:
         raise ValueError("refill_fraction must be in (0, 1]")
@@ -549,7 +574,7 @@ def plan_prompt(
     turn_starts = [0] + [i for i in range(1, len(history)) if history[i].role == Role.USER]
     droppable = len(turn_starts) - 1  # the newest turn always stays
 
-    hard_limit = n_ctx - reserve_tokens
+    hard_limit = budget.limit
     soft_limit = min(hard_limit, int(refill_fraction * n_ctx))
     cache: dict[int, tuple[tuple[PromptSegment, ...], tuple[int, ...]]] = {}
 

@@ -42,7 +42,7 @@ from desktop.chat.context_plan import (
     with_summary,
 )
 from desktop.chat.grounding import fit_sources, grounded_question, passage_budget
-from desktop.chat.prompt import PromptPlan, PromptTooLongError, plan_prompt
+from desktop.chat.prompt import PromptBudget, PromptTooLongError, plan_prompt
 from desktop.chat.protocol import (
     BackendCapabilities,
     ContextCount,
@@ -310,34 +310,26 @@ class RemoteEngine:
         if conn is None or not request.messages:
             return None
         messages = with_summary(request.messages, request.summary)
-        reserve = reply_reserve(conn.n_ctx, request.max_tokens)
-        tokenize = self._tokenizer(conn)
-        result: ContextForecast = forecast(
-            messages, ChatMLSegments(), tokenize, conn.n_ctx, reserve, request.min_dropped
-        )  # type: ignore[arg-type]
-        focus = len(tokenize((PromptSegment(request.focus_text, False),)))
+        budget = self._budget(conn, request.max_tokens)
+        result: ContextForecast = forecast(messages, budget, request.min_dropped)
+        focus = len(budget.tokenize((PromptSegment(request.focus_text, False),)))
         fit = len(request.focus_text) if focus and result.too_long_by <= 0 else 0
         estimate = conn.counting == TokenCounting.ESTIMATE
         return ContextCount(result, focus, fit, estimate=estimate)
 
-    def _plan(
-        self,
-        conn: Connection,
-        messages: Sequence[ChatMessage],
-        reserve: int,
-        min_dropped: int,
-    ) -> PromptPlan:
-        return plan_prompt(
-            messages,
+    def _budget(self, conn: Connection, max_tokens: int) -> PromptBudget:
+        """The budget a request is planned and counted in: the server renders ChatML-like
+        messages and counts their tokens (exactly or about, see `_tokenizer`), and keeps the
+        room for a reply of `max_tokens`."""
+        return PromptBudget(
             ChatMLSegments(),  # type: ignore[arg-type]
             self._tokenizer(conn),
             conn.n_ctx,
-            reserve,
-            min_dropped,
+            reply_reserve(conn.n_ctx, max_tokens),
         )
 
     def _ground(
-        self, conn: Connection, request: GenerationRequest, reserve: int
+        self, request: GenerationRequest, budget: PromptBudget
     ) -> tuple[tuple[ChatMessage, ...], tuple[MessageSource, ...]]:
         """The last turn with the passages that fit: at most half the window, and what the
         system prompt, the question and the reply's reserve leave."""
@@ -345,14 +337,14 @@ class RemoteEngine:
         messages = request.messages
         if grounding is None:
             return messages, ()
-        tokenize = self._tokenizer(conn)
 
         def cost(text: str) -> int:
-            return len(tokenize((PromptSegment(text, False),)))
+            return len(budget.tokenize((PromptSegment(text, False),)))
 
         head, _ = split_history(messages)
         base = sum(cost(m.content) for m in (*head, messages[-1])) + 16
-        sources = fit_sources(grounding.sources, cost, passage_budget(conn.n_ctx, reserve, base))
+        room = passage_budget(budget.n_ctx, budget.reserve_tokens, base)
+        sources = fit_sources(grounding.sources, cost, room)
         fitted = replace(grounding, sources=sources)
         last = ChatMessage(Role.USER, grounded_question(messages[-1].content, fitted))
         return (*messages[:-1], last), sources
@@ -368,20 +360,20 @@ class RemoteEngine:
         if refused is not None:
             yield refused
             return
-        reserve = reply_reserve(conn.n_ctx, request.sampling.max_tokens)
-        messages, sources = self._ground(conn, request, reserve)
+        budget = self._budget(conn, request.sampling.max_tokens)
+        messages, sources = self._ground(request, budget)
         left_out = len(request.grounding.sources) - len(sources) if request.grounding else 0
         summary = request.summary
         min_dropped = max(request.min_dropped, request.summary_covers)
         try:
-            plan = self._plan(conn, with_summary(messages, summary), reserve, min_dropped)
+            plan = plan_prompt(with_summary(messages, summary), budget, min_dropped)
             if summarizes_first(request, plan):
                 yield SummaryStarted()
                 made = self._summarize(conn, request, messages, plan.dropped_messages)
                 if made is not None:
                     summary = made.text
-                    plan = self._plan(
-                        conn, with_summary(messages, summary), reserve, plan.dropped_messages
+                    plan = plan_prompt(
+                        with_summary(messages, summary), budget, plan.dropped_messages
                     )
                     yield made
         except PromptTooLongError as error:

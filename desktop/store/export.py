@@ -36,10 +36,11 @@ from pathlib import Path
 from desktop.core.file_names import safe_path_part
 from desktop.store.conversation_import import ImportedConversation, ImportedMessage, ImportedSummary
 from desktop.store.export_common import (
-    DEFAULT_LABELS,
+    DEFAULT_OPTIONS,
     ExportConversation,
     ExportFormat,
     ExportLabels,
+    ExportOptions,
     ImportFormatError,
     TranscriptEvent,
     TranscriptPart,
@@ -54,7 +55,6 @@ from desktop.store.export_common import (
     transcript_events,
     transcript_parts,
     visible_path,
-    without_thinking,
 )
 from desktop.store.export_html import (
     export_html,
@@ -84,6 +84,7 @@ __all__ = [
     "ExportConversation",
     "ExportFormat",
     "ExportLabels",
+    "ExportOptions",
     "ImportFormatError",
     "ImportedConversation",
     "ImportedMessage",
@@ -113,7 +114,6 @@ __all__ = [
     "transcript_events",
     "transcript_parts",
     "visible_path",
-    "without_thinking",
 ]
 
 
@@ -124,13 +124,10 @@ ProgressCallback = Callable[[int, int], bool]
 def export_conversation(
     conversation: ExportConversation,
     fmt: ExportFormat | str,
-    *,
-    all_branches: bool = False,
-    labels: ExportLabels = DEFAULT_LABELS,
-    include_thinking: bool = True,
+    options: ExportOptions = DEFAULT_OPTIONS,
 ) -> str:
-    """Dispatch by format. JSON ignores ``all_branches`` and ``include_thinking``: it always
-    holds the whole tree, thinking included."""
+    """Dispatch by format. JSON ignores ``options``: it always holds the whole tree, thinking
+    included."""
     fmt = ExportFormat(fmt)
     if fmt is ExportFormat.JSON:
         return export_json(conversation)
@@ -139,12 +136,7 @@ def export_conversation(
         ExportFormat.HTML: export_html,
         ExportFormat.TEXT: export_text,
     }[fmt]
-    return writer(
-        conversation,
-        all_branches=all_branches,
-        labels=labels,
-        include_thinking=include_thinking,
-    )
+    return writer(conversation, options)
 
 
 _MAX_STEM_BYTES = 120  # well under the 255-byte name limit, leaving room for " (99).html"
@@ -181,8 +173,7 @@ def export_all(
     fmt: ExportFormat | str,
     *,
     zip: bool,
-    all_branches: bool = False,
-    labels: ExportLabels = DEFAULT_LABELS,
+    options: ExportOptions = DEFAULT_OPTIONS,
     progress: ProgressCallback | None = None,
 ) -> ExportAllResult:
     """Every conversation, one file each, into folder ``destination`` or zip file ``destination``.
@@ -197,7 +188,7 @@ def export_all(
     report: ProgressCallback = progress or (lambda done, total: True)
     if not report(0, total):
         return ExportAllResult((), cancelled=True)
-    rendered = _rendered(items, fmt, all_branches, labels, report)
+    rendered = _rendered(items, fmt, options, report)
     if zip:
         return _export_zip(rendered, Path(destination), fmt.suffix)
     return _export_folder(rendered, Path(destination), fmt.suffix)
@@ -206,18 +197,14 @@ def export_all(
 def _rendered(
     items: list[ExportConversation],
     fmt: ExportFormat,
-    all_branches: bool,
-    labels: ExportLabels,
+    options: ExportOptions,
     report: ProgressCallback,
 ) -> Iterator[tuple[ExportConversation, str]]:
     """Each conversation with its text, for the zip and the folder writer alike (they differ
     only in where the text goes). After the caller has written one, ``report`` hears of it,
     and _Cancelled ends the loop when it says stop."""
     for done, conversation in enumerate(items, start=1):
-        yield (
-            conversation,
-            export_conversation(conversation, fmt, all_branches=all_branches, labels=labels),
-        )
+        yield conversation, export_conversation(conversation, fmt, options)
         if not report(done, len(items)):
             raise _Cancelled
 

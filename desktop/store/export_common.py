@@ -7,7 +7,6 @@ Pure Python: the UI passes translated words in through :class:`ExportLabels`.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -136,6 +135,23 @@ class ExportLabels:
 
 
 DEFAULT_LABELS = ExportLabels()
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """How a transcript is written: chosen once (the export dialog) and carried as one value
+    through every writer, the export of all chats and the PDF. JSON, the lossless backup,
+    ignores it and always holds the whole tree, thinking included."""
+
+    #: Every branch, numbered, instead of only the one on screen.
+    all_branches: bool = False
+    #: The replies' thinking (folded away where the format can fold).
+    include_thinking: bool = True
+    #: The words the document is written in (the UI passes its translation).
+    labels: ExportLabels = DEFAULT_LABELS
+
+
+DEFAULT_OPTIONS = ExportOptions()
 
 
 def format_timestamp(seconds: float | None) -> str:
@@ -274,18 +290,15 @@ class TranscriptPart:
 
 
 def transcript_parts(
-    conversation: ExportConversation,
-    labels: ExportLabels = DEFAULT_LABELS,
-    *,
-    all_branches: bool = False,
-    include_thinking: bool = True,
+    conversation: ExportConversation, options: ExportOptions = DEFAULT_OPTIONS
 ) -> list[TranscriptPart]:
     """:func:`transcript_events` with the words each step shows: the one walk every
     transcript writer makes."""
+    labels = options.labels
     known = headline_generation(conversation)
     notes = summaries_by_message(conversation)
     parts = []
-    for event in transcript_events(conversation, all_branches=all_branches):
+    for event in transcript_events(conversation, all_branches=options.all_branches):
         message = event.message
         if event.kind == "branch_start":
             heading = labels.fill("branch", path=event.path, index=event.index, count=event.count)
@@ -293,7 +306,7 @@ def transcript_parts(
         elif event.kind != "message" or message is None:
             parts.append(TranscriptPart(event))
         else:
-            thinking = message.thinking.strip() if include_thinking else ""
+            thinking = message.thinking.strip() if options.include_thinking else ""
             note = notes.get(message.id)
             summary = note.content.strip() if note is not None else ""
             parts.append(
@@ -465,15 +478,3 @@ def source_place(source: MessageSource, labels: ExportLabels = DEFAULT_LABELS) -
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def without_thinking(conversation: ExportConversation) -> ExportConversation:
-    """The conversation with every reply's thinking left out, for exports that should not
-    carry it (any writer, the PDF and "export all" alike)."""
-    messages = tuple(
-        dataclasses.replace(m, thinking="", thinking_seconds=None)
-        if m.thinking or m.thinking_seconds is not None
-        else m
-        for m in conversation.messages
-    )
-    return dataclasses.replace(conversation, messages=messages)

@@ -19,8 +19,10 @@ from desktop.core.design import DARK, LIGHT, css_variables
 from desktop.core.markdown import COPY_SCHEME, SOURCE_SCHEME, MarkdownLabels, render_markdown
 from desktop.store.export_common import (
     DEFAULT_LABELS,
+    DEFAULT_OPTIONS,
     ExportConversation,
     ExportLabels,
+    ExportOptions,
     conversation_metadata,
     one_line,
     source_place,
@@ -135,15 +137,14 @@ def _esc(text: str) -> str:
 
 def export_html(
     conversation: ExportConversation,
-    *,
-    all_branches: bool = False,
-    labels: ExportLabels = DEFAULT_LABELS,
-    include_thinking: bool = True,
+    options: ExportOptions = DEFAULT_OPTIONS,
 ) -> str:
     """One self-contained page: inline CSS, no scripts, nothing fetched, light and dark; a
     reply's thinking (when included) is a closed <details> above it, as plain text."""
-    summary = conversation.summary
-    has_thinking = include_thinking and any(m.thinking.strip() for m in conversation.messages)
+    summary, labels = conversation.summary, options.labels
+    has_thinking = options.include_thinking and any(
+        m.thinking.strip() for m in conversation.messages
+    )
     has_summaries = any(s.content.strip() for s in summaries_by_message(conversation).values())
     out = [
         "<!DOCTYPE html>",
@@ -171,10 +172,7 @@ def export_html(
             f"{_esc(summary.system_prompt)}</pre></dd>"
         )
     out += ["</dl>", "</header>", "<main>"]
-    parts = transcript_parts(
-        conversation, labels, all_branches=all_branches, include_thinking=include_thinking
-    )
-    for part in parts:
+    for part in transcript_parts(conversation, options):
         event, message = part.event, part.event.message
         if event.kind == "branch_start":
             mark = f" — {labels.current_branch}" if event.current else ""

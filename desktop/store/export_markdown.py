@@ -11,9 +11,10 @@ from desktop.core.conversation import (
     MessageSource,
 )
 from desktop.store.export_common import (
-    DEFAULT_LABELS,
+    DEFAULT_OPTIONS,
     ExportConversation,
     ExportLabels,
+    ExportOptions,
     conversation_metadata,
     one_line,
     source_place,
@@ -102,14 +103,11 @@ def _escape_html_outside_code_spans(line: str) -> str:
 
 def export_markdown(
     conversation: ExportConversation,
-    *,
-    all_branches: bool = False,
-    labels: ExportLabels = DEFAULT_LABELS,
-    include_thinking: bool = True,
+    options: ExportOptions = DEFAULT_OPTIONS,
 ) -> str:
     """Readable Markdown: messages as the Markdown they are, contained (:func:`contained_markdown`),
     facts in italics, a reply's thinking (when included) as a quote block above it."""
-    summary = conversation.summary
+    summary, labels = conversation.summary, options.labels
     lines = [f"# {_md_escape(summary.title)}", ""]
     lines += [
         f"- **{labels.fill('heading', name=name)}** {_md_escape(value)}"
@@ -123,10 +121,7 @@ def export_markdown(
             fence(summary.system_prompt),
             "",
         ]
-    parts = transcript_parts(
-        conversation, labels, all_branches=all_branches, include_thinking=include_thinking
-    )
-    for part in parts:
+    for part in transcript_parts(conversation, options):
         event, message = part.event, part.event.message
         if event.kind == "branch_start":
             mark = f" — {labels.current_branch}" if event.current else ""
@@ -169,13 +164,10 @@ def _md_escape(text: str) -> str:
 
 def export_text(
     conversation: ExportConversation,
-    *,
-    all_branches: bool = False,
-    labels: ExportLabels = DEFAULT_LABELS,
-    include_thinking: bool = True,
+    options: ExportOptions = DEFAULT_OPTIONS,
 ) -> str:
     """Plain text for pasting anywhere; message text verbatim, thinking quoted with "> "."""
-    summary = conversation.summary
+    summary, labels = conversation.summary, options.labels
     title = one_line(summary.title)
     lines = [title, "=" * max(len(title), 3), ""]
     lines += [
@@ -185,10 +177,7 @@ def export_text(
     lines.append("")
     if summary.system_prompt:
         lines += [labels.fill("heading", name=labels.system_prompt), summary.system_prompt, ""]
-    parts = transcript_parts(
-        conversation, labels, all_branches=all_branches, include_thinking=include_thinking
-    )
-    for part in parts:
+    for part in transcript_parts(conversation, options):
         event, message = part.event, part.event.message
         if event.kind == "branch_start":
             mark = f" ({labels.current_branch})" if event.current else ""

@@ -18,7 +18,13 @@ from desktop.chat.context_plan import (
     summary_messages,
     with_summary,
 )
-from desktop.chat.prompt import PromptSegment, PromptTooLongError, builtin_template, plan_prompt
+from desktop.chat.prompt import (
+    PromptBudget,
+    PromptSegment,
+    PromptTooLongError,
+    builtin_template,
+    plan_prompt,
+)
 from desktop.core.conversation import ChatMessage, Role
 from desktop.store.conversations import ConversationStore
 
@@ -82,7 +88,7 @@ def test_summary_request_holds_previous_summary_and_dropped_turns() -> None:
 
 def test_forecast_when_everything_fits() -> None:
     messages = long_chat(2)
-    result = forecast(messages, CHATML, tokenize, 4096, 512)
+    result = forecast(messages, PromptBudget(CHATML, tokenize, 4096, 512))
     assert result.prompt_tokens == len(tokenize(CHATML.render_segments(messages)))
     assert result.newly_dropped_turns == 0 and result.too_long_by == 0
     assert result.limit == 4096 - 512
@@ -91,21 +97,23 @@ def test_forecast_when_everything_fits() -> None:
 def test_forecast_says_how_many_turns_sending_leaves_out() -> None:
     messages = long_chat(40)
     n_ctx = len(tokenize(CHATML.render_segments(messages)))
-    result = forecast(messages, CHATML, tokenize, n_ctx, 10)
-    plan = plan_prompt(messages, CHATML, tokenize, n_ctx, 10)
+    budget = PromptBudget(CHATML, tokenize, n_ctx, 10)
+    result = forecast(messages, budget)
+    plan = plan_prompt(messages, budget)
     assert result.prompt_tokens > result.limit
     assert result.newly_dropped_turns == plan.dropped_messages // 2
     # Turns already out are not counted again.
-    again = forecast(messages, CHATML, tokenize, n_ctx, 10, min_dropped=plan.dropped_messages)
+    again = forecast(messages, budget, min_dropped=plan.dropped_messages)
     assert again.newly_dropped_turns == 0
     assert again.prompt_tokens == len(plan.tokens)
 
 
 def test_forecast_of_a_message_that_cannot_fit() -> None:
     messages = [*long_chat(2)[:-1], ChatMessage(U, "x" * 8000)]
-    result = forecast(messages, CHATML, tokenize, 1000, 200)
+    budget = PromptBudget(CHATML, tokenize, 1000, 200)
+    result = forecast(messages, budget)
     with pytest.raises(PromptTooLongError) as error:
-        plan_prompt(messages, CHATML, tokenize, 1000, 200)
+        plan_prompt(messages, budget)
     assert result.too_long_by == error.value.needed_tokens - error.value.available_tokens > 0
     assert result.smallest_tokens == error.value.needed_tokens
 
@@ -140,9 +148,10 @@ def test_plan_with_summary_fits_keeps_system_and_newest_and_whole_turns(
     head, history = split_history(merged)
     starts = [0] + [i for i in range(1, len(history)) if history[i].role == U]
     n_ctx = max(1, int(len(tokenize(CHATML.render_segments(merged))) * fraction)) + reserve
-    predicted = forecast(merged, CHATML, tokenize, n_ctx, reserve, min_dropped)
+    budget = PromptBudget(CHATML, tokenize, n_ctx, reserve)
+    predicted = forecast(merged, budget, min_dropped)
     try:
-        plan = plan_prompt(merged, CHATML, tokenize, n_ctx, reserve, min_dropped)
+        plan = plan_prompt(merged, budget, min_dropped)
     except PromptTooLongError:
         assert predicted.too_long_by > 0
         return

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from desktop.chat import prompt
 from desktop.chat.prompt import (
     ChatTemplate,
+    PromptBudget,
     PromptSegment,
     PromptTooLongError,
     TemplateError,
@@ -394,7 +395,9 @@ def size_with(
 
 def test_everything_fits_in_one_tokenize_call() -> None:
     tokenize = CountingTokenizer()
-    plan = plan_prompt(THREE + conv((U, "more")), CHATML, tokenize, n_ctx=4096, reserve_tokens=512)
+    plan = plan_prompt(
+        THREE + conv((U, "more")), PromptBudget(CHATML, tokenize, n_ctx=4096, reserve_tokens=512)
+    )
     assert plan.dropped_messages == 0
     assert tokenize.calls == 1
     assert joined(plan.segments).startswith("<|im_start|>system\nBe brief.")
@@ -407,14 +410,18 @@ def test_overflow_drops_whole_turns_down_to_refill_target() -> None:
     messages.append(ChatMessage(U, "newest"))
     full = size_with(messages, 0)
     n_ctx = full  # does not fit with any reserve
-    plan = plan_prompt(messages, CHATML, CountingTokenizer(), n_ctx=n_ctx, reserve_tokens=10)
+    plan = plan_prompt(
+        messages, PromptBudget(CHATML, CountingTokenizer(), n_ctx=n_ctx, reserve_tokens=10)
+    )
     assert len(plan.tokens) <= n_ctx // 2
     assert plan.dropped_messages % 2 == 0  # whole user+assistant turns
     assert size_with(messages, plan.dropped_messages - 2) > n_ctx // 2  # not one turn too many
     # Next turn: passing the old count back keeps the same prefix while it still fits.
     grown = [*messages, ChatMessage(A, "ok"), ChatMessage(U, "again")]
     tokenize = CountingTokenizer()
-    again = plan_prompt(grown, CHATML, tokenize, n_ctx, 10, min_dropped=plan.dropped_messages)
+    again = plan_prompt(
+        grown, PromptBudget(CHATML, tokenize, n_ctx, 10), min_dropped=plan.dropped_messages
+    )
     assert again.dropped_messages == plan.dropped_messages
     assert tokenize.calls == 1
     assert again.tokens[: len(plan.tokens) - 8] == plan.tokens[: len(plan.tokens) - 8]
@@ -422,34 +429,38 @@ def test_overflow_drops_whole_turns_down_to_refill_target() -> None:
 
 def test_min_dropped_is_rounded_up_to_a_turn_boundary() -> None:
     messages = conv((S, "s"), (U, "a"), (A, "b"), (U, "c"), (A, "d"), (U, "e"))
-    plan = plan_prompt(messages, CHATML, CountingTokenizer(), 4096, 0, min_dropped=1)
+    plan = plan_prompt(messages, PromptBudget(CHATML, CountingTokenizer(), 4096, 0), min_dropped=1)
     assert plan.dropped_messages == 2
-    plan = plan_prompt(messages, CHATML, CountingTokenizer(), 4096, 0, min_dropped=99)
+    plan = plan_prompt(messages, PromptBudget(CHATML, CountingTokenizer(), 4096, 0), min_dropped=99)
     assert plan.dropped_messages == 4  # clamped: the newest message stays
 
 
 def test_leading_assistant_greeting_goes_with_the_first_turn() -> None:
     messages = conv((S, "s"), (A, "Welcome! " * 50), (U, "a" * 200), (A, "b" * 200), (U, "c"))
     small = size_with(messages, 3)
-    plan = plan_prompt(messages, CHATML, CountingTokenizer(), n_ctx=small + 5, reserve_tokens=5)
+    plan = plan_prompt(
+        messages, PromptBudget(CHATML, CountingTokenizer(), n_ctx=small + 5, reserve_tokens=5)
+    )
     assert plan.dropped_messages == 3
 
 
 def test_prompt_too_long() -> None:
     messages = conv((S, "rules " * 100), (U, "old"), (A, "reply"), (U, "x" * 4000))
     with pytest.raises(PromptTooLongError) as info:
-        plan_prompt(messages, CHATML, CountingTokenizer(), n_ctx=1000, reserve_tokens=200)
+        plan_prompt(
+            messages, PromptBudget(CHATML, CountingTokenizer(), n_ctx=1000, reserve_tokens=200)
+        )
     assert info.value.available_tokens == 800
     assert info.value.needed_tokens == size_with(messages, 2)
 
 
 def test_empty_messages_and_bad_numbers_raise_value_error() -> None:
     with pytest.raises(ValueError):
-        plan_prompt([], CHATML, CountingTokenizer(), 100, 10)
+        plan_prompt([], PromptBudget(CHATML, CountingTokenizer(), 100, 10))
     with pytest.raises(ValueError):
-        plan_prompt(ASK, CHATML, CountingTokenizer(), 0, 10)
+        plan_prompt(ASK, PromptBudget(CHATML, CountingTokenizer(), 0, 10))
     with pytest.raises(ValueError):
-        plan_prompt(ASK, CHATML, CountingTokenizer(), 100, 10, refill_fraction=0)
+        plan_prompt(ASK, PromptBudget(CHATML, CountingTokenizer(), 100, 10), refill_fraction=0)
 
 
 @st.composite
@@ -489,7 +500,9 @@ def test_plan_always_fits_and_keeps_what_it_must(
     n_ctx = max(1, int(size_with(messages, 0, template) * budget_fraction)) + reserve
     tokenize = CountingTokenizer()
     try:
-        plan = plan_prompt(messages, template, tokenize, n_ctx, reserve, min_dropped, refill)
+        plan = plan_prompt(
+            messages, PromptBudget(template, tokenize, n_ctx, reserve), min_dropped, refill
+        )
     except PromptTooLongError as exc:
         assert size_with(messages, starts[-1], template) + reserve > n_ctx
         assert exc.available_tokens == n_ctx - reserve

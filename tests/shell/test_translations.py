@@ -58,14 +58,14 @@ def test_chinese_exports_use_chinese_colons_throughout(chinese) -> None:
     half of them with the translated "：" and half with an English ":" put beside a Chinese
     label by the exporter."""
     from desktop.history.qt.pdf_export import export_labels
-    from desktop.store.export import export_markdown, export_text
+    from desktop.store.export import ExportOptions, export_markdown, export_text
     from tests.store.export_samples import sample_conversation
 
     labels = export_labels()
     assert labels.model == "模型"
     for text in (
-        export_markdown(sample_conversation(), labels=labels),
-        export_text(sample_conversation(), labels=labels),
+        export_markdown(sample_conversation(), ExportOptions(labels=labels)),
+        export_text(sample_conversation(), ExportOptions(labels=labels)),
     ):
         assert "模型：" in text
         for label in (labels.model, labels.quantization, labels.created, labels.sources):

@@ -19,6 +19,7 @@ from desktop.core.conversation import (
 from desktop.store.export import (
     ExportConversation,
     ExportFormat,
+    ExportOptions,
     export_all,
     export_conversation,
     read_import,
@@ -40,7 +41,7 @@ GOLDEN_CASES = [
 
 @pytest.mark.parametrize(("name", "fmt", "all_branches"), GOLDEN_CASES)
 def test_export_matches_golden_file(name: str, fmt: ExportFormat, all_branches: bool) -> None:
-    text = export_conversation(sample_conversation(), fmt, all_branches=all_branches)
+    text = export_conversation(sample_conversation(), fmt, ExportOptions(all_branches=all_branches))
     path = GOLDEN / name
     if os.environ.get("HEARTHSIDE_UPDATE_GOLDEN") == "1":
         path.write_text(text, encoding="utf-8", newline="\n")
@@ -50,11 +51,11 @@ def test_export_matches_golden_file(name: str, fmt: ExportFormat, all_branches: 
 def test_every_format_carries_reproduction_metadata() -> None:
     conversation = sample_conversation()
     for fmt in ExportFormat:
-        text = export_conversation(conversation, fmt, all_branches=True)
+        text = export_conversation(conversation, fmt, ExportOptions(all_branches=True))
         for needle in ("2024-05-01T10:00:00Z", "Q4_K_M", "7f3c" * 16, "请简洁", "0.7", "42"):
             assert needle in text.replace("\\_", "_"), (fmt, needle)
     for fmt in (ExportFormat.MARKDOWN, ExportFormat.TEXT, ExportFormat.HTML):
-        text = export_conversation(conversation, fmt, all_branches=True)
+        text = export_conversation(conversation, fmt, ExportOptions(all_branches=True))
         assert "seed 7" in text and "temperature 0.2" in text
         assert "23.5 tokens/s" in text
         assert "other.gguf" in text  # the reply made with another file names it

@@ -10,6 +10,7 @@ from desktop.core.conversation import (
 )
 from desktop.store.export import (
     ExportConversation,
+    ExportOptions,
     export_json,
     export_markdown,
     read_import,
@@ -54,14 +55,14 @@ def test_deep_chain_does_not_recurse() -> None:
 
 def test_parts_carry_the_words_every_writer_shows() -> None:
     conversation = sample_conversation()
-    parts = transcript_parts(conversation, all_branches=True)
+    parts = transcript_parts(conversation, ExportOptions(all_branches=True))
     assert [p.event for p in parts] == transcript_events(conversation, all_branches=True)
     first_branch = next(p for p in parts if p.event.kind == "branch_start")
     assert first_branch.heading == "Branch 1 (1 of 2)" and first_branch.role == ""
     messages = [p for p in parts if p.event.kind == "message"]
     assert all(p.role and p.meta for p in messages)
     assert {p.role for p in messages} >= {"You", "Assistant"}
-    without = transcript_parts(conversation, include_thinking=False)
+    without = transcript_parts(conversation, ExportOptions(include_thinking=False))
     assert all(p.thinking == "" == p.thinking_title for p in without)
 
 

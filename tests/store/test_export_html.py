@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 
 from desktop.store.export import (
+    ExportOptions,
     export_html,
 )
 from tests.store.export_samples import PAYLOADS, sample_conversation
@@ -30,7 +31,7 @@ class _Collector(HTMLParser):
 
 @pytest.mark.parametrize("all_branches", [False, True])
 def test_html_export_has_no_active_content(all_branches: bool) -> None:
-    page = export_html(sample_conversation(), all_branches=all_branches)
+    page = export_html(sample_conversation(), ExportOptions(all_branches=all_branches))
     parser = _Collector()
     parser.feed(page)
     parser.close()

@@ -20,6 +20,7 @@ from desktop.core.conversation import (
 from desktop.store.conversations import ConversationStore
 from desktop.store.export import (
     ExportConversation,
+    ExportOptions,
     ImportFormatError,
     export_html,
     export_json,
@@ -144,7 +145,7 @@ def test_markdown_quotes_the_summary_after_the_message_it_covers() -> None:
     )
     assert OLD not in text  # replaced by the newer summary through the same message
     assert OTHER not in text  # the other branch is not exported
-    assert OTHER in export_markdown(conversation(), all_branches=True)
+    assert OTHER in export_markdown(conversation(), ExportOptions(all_branches=True))
 
 
 def test_text_export_quotes_the_summary() -> None:
@@ -177,7 +178,7 @@ class _Details(HTMLParser):
 
 
 def test_html_folds_the_summary_into_details_between_the_messages() -> None:
-    page = export_html(conversation(), all_branches=True)
+    page = export_html(conversation(), ExportOptions(all_branches=True))
     parser = _Details()
     parser.feed(page)
     assert "script" not in parser.tags

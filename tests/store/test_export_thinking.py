@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,9 @@ from desktop.core.conversation import ConversationSummary, FinishReason, Role, S
 from desktop.store.export import (
     ExportConversation,
     ExportFormat,
+    ExportOptions,
     ImportFormatError,
+    export_all,
     export_conversation,
     export_html,
     export_json,
@@ -20,7 +23,6 @@ from desktop.store.export import (
     export_text,
     read_import,
     to_imported,
-    without_thinking,
 )
 
 T0 = 1714557600.0
@@ -95,10 +97,12 @@ def test_plain_text_quotes_it_too() -> None:
 
 
 @pytest.mark.parametrize("fmt", [ExportFormat.MARKDOWN, ExportFormat.HTML, ExportFormat.TEXT])
-def test_thinking_can_be_left_out(fmt: ExportFormat) -> None:
+def test_thinking_can_be_left_out(fmt: ExportFormat, tmp_path: Path) -> None:
+    without = ExportOptions(include_thinking=False)
+    (written,) = export_all([conversation()], tmp_path, fmt, zip=False, options=without).paths
     for exported in (
-        export_conversation(conversation(), fmt, include_thinking=False),
-        export_conversation(without_thinking(conversation()), fmt),
+        export_conversation(conversation(), fmt, without),
+        written.read_text(encoding="utf-8"),
     ):
         assert "user asks" not in exported
         assert "Thought for" not in exported
@@ -107,7 +111,9 @@ def test_thinking_can_be_left_out(fmt: ExportFormat) -> None:
 
 def test_json_keeps_thinking_and_imports_it_back() -> None:
     original = conversation()
-    exported = export_conversation(original, ExportFormat.JSON, include_thinking=False)
+    exported = export_conversation(
+        original, ExportFormat.JSON, ExportOptions(include_thinking=False)
+    )
     reply = json.loads(exported)["messages"][1]
     assert reply["thinking"] == THOUGHT and reply["thinking_seconds"] == 12.4
     (imported,) = read_import(exported.encode())

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversation import COLLECTIONS_KEY
-from desktop.history.qt.pdf_export import export_labels, export_pdf
+from desktop.history.qt.pdf_export import export_options, export_pdf
 from desktop.qtkit.dialog_buttons import ok_cancel_buttons
 from desktop.qtkit.plain_text import note_label
 from desktop.store.conversations import ConversationStore, ImportedConversation
@@ -31,11 +31,11 @@ from desktop.store.export import (
     ExportAllResult,
     ExportConversation,
     ExportFormat,
+    ExportOptions,
     ImportFormatError,
     export_all,
     export_conversation,
     read_import,
-    without_thinking,
 )
 
 PDF = "pdf"
@@ -79,22 +79,18 @@ def export_one(
     conversation_id: int,
     path: Path,
     fmt: str,
-    all_branches: bool,
-    include_thinking: bool = True,
+    options: ExportOptions | None = None,
 ) -> None:
     """Writes one conversation; raises OSError when the file cannot be written.
 
-    Without include_thinking the replies' thinking is left out, except from JSON, which is
-    the lossless backup."""
+    ``options`` (by default :func:`export_options`') hold for every format but JSON, the
+    lossless backup, which keeps the whole tree and the thinking."""
     conversation = load_export(store, conversation_id)
-    if not include_thinking and fmt != ExportFormat.JSON.value:
-        conversation = without_thinking(conversation)
+    options = options or export_options()
     if fmt == PDF:
-        export_pdf(conversation, path, all_branches=all_branches)
+        export_pdf(conversation, path, options)
         return
-    text = export_conversation(
-        conversation, ExportFormat(fmt), all_branches=all_branches, labels=export_labels()
-    )
+    text = export_conversation(conversation, ExportFormat(fmt), options)
     temp = path.with_name(path.name + ".partial")
     temp.write_text(text, encoding="utf-8")
     temp.replace(path)
@@ -106,20 +102,16 @@ def export_everything(
     fmt: str,
     *,
     as_zip: bool,
-    all_branches: bool,
-    include_thinking: bool = True,
+    options: ExportOptions | None = None,
     progress: Callable[[int, int], bool] | None = None,
 ) -> ExportAllResult:
     conversations = [load_export(store, item.id) for item in store.list_conversations()]
-    if not include_thinking and fmt != ExportFormat.JSON.value:
-        conversations = [without_thinking(c) for c in conversations]
     return export_all(
         conversations,
         destination,
         ExportFormat(fmt),
         zip=as_zip,
-        all_branches=all_branches,
-        labels=export_labels(),
+        options=options or export_options(),
         progress=progress,
     )
 
@@ -208,6 +200,13 @@ class ExportDialog(QDialog):
     @property
     def format(self) -> str:
         return str(self.format_box.currentData())
+
+    def options(self) -> ExportOptions:
+        """The chosen branches and thinking, with the words in the interface language."""
+        return export_options(
+            all_branches=self.all_branches.isChecked(),
+            include_thinking=self.include_thinking.isChecked(),
+        )
 
     @property
     def suffix(self) -> str:

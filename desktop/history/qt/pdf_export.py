@@ -25,14 +25,14 @@ from desktop.core.design import LIGHT
 from desktop.store.export import (
     ExportConversation,
     ExportLabels,
+    ExportOptions,
     conversation_metadata,
     render_reply_html,
     source_place,
     transcript_parts,
-    without_thinking,
 )
 
-__all__ = ["export_labels", "export_pdf", "pdf_html"]
+__all__ = ["export_labels", "export_options", "export_pdf", "pdf_html"]
 
 _FONT_FAMILIES = [
     "Noto Sans",
@@ -117,6 +117,11 @@ def export_labels() -> ExportLabels:
     )
 
 
+def export_options(*, all_branches: bool = False, include_thinking: bool = True) -> ExportOptions:
+    """ExportOptions for an export the UI starts: written in the interface language."""
+    return ExportOptions(all_branches, include_thinking, export_labels())
+
+
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -136,12 +141,12 @@ def _muted_block(title: str, text: str) -> str:
 
 def pdf_html(
     conversation: ExportConversation,
-    *,
-    all_branches: bool = False,
-    labels: ExportLabels | None = None,
+    options: ExportOptions | None = None,
 ) -> str:
-    """The HTML the PDF is printed from, in the subset QTextDocument lays out."""
-    labels = labels or export_labels()
+    """The HTML the PDF is printed from, in the subset QTextDocument lays out; without
+    ``options``, :func:`export_options`' defaults."""
+    options = options or export_options()
+    labels = options.labels
     summary = conversation.summary
     out = [f"<h1>{_esc(summary.title)}</h1>", '<table cellspacing="0" cellpadding="2">']
     for name, value in conversation_metadata(conversation, labels):
@@ -153,7 +158,7 @@ def pdf_html(
     if summary.system_prompt:
         out.append(f"<p><b>{_esc(labels.system_prompt)}</b></p>")
         out.append(_plain_block(summary.system_prompt))
-    for part in transcript_parts(conversation, labels, all_branches=all_branches):
+    for part in transcript_parts(conversation, options):
         event, message = part.event, part.event.message
         if event.kind == "branch_start":
             mark = f" — {labels.current_branch}" if event.current else ""
@@ -200,11 +205,9 @@ def current_umask() -> int:
 def export_pdf(
     conversation: ExportConversation,
     path: Path,
-    *,
-    all_branches: bool = False,
-    include_thinking: bool = True,
+    options: ExportOptions | None = None,
 ) -> None:
-    """Writes an A4 PDF with page numbers.
+    """Writes an A4 PDF with page numbers (see :func:`pdf_html` for ``options``).
 
     Written under a temporary name and renamed, so a failure never leaves half a PDF where the
     user asked for one. Raises OSError when the file cannot be written.
@@ -215,9 +218,7 @@ def export_pdf(
     font.setFamilies(_FONT_FAMILIES)
     font.setPointSizeF(10.5)
     document.setDefaultFont(font)
-    if not include_thinking:
-        conversation = without_thinking(conversation)
-    document.setHtml(pdf_html(conversation, all_branches=all_branches))
+    document.setHtml(pdf_html(conversation, options))
 
     handle, temp_name = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".partial", dir=path.parent

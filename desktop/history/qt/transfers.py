@@ -24,6 +24,7 @@ from desktop.store.conversations import ConversationStore, StoreError
 
 if TYPE_CHECKING:
     from desktop.history.qt.transfer_jobs import TransferJob
+    from desktop.store.export import ExportOptions
 
 # The dialogs and the export code are imported where first used (tests/e2e/test_startup.py).
 
@@ -84,24 +85,20 @@ class ChatTransfers(QObject):
             filter_for(dialog.format),
         )
         if path is not None:
-            self.export_conversation_to(
-                path,
-                dialog.format,
-                dialog.all_branches.isChecked(),
-                include_thinking=dialog.include_thinking.isChecked(),
-            )
+            self.export_conversation_to(path, dialog.format, dialog.options())
 
     def export_conversation_to(
-        self, path: Path, fmt: str, all_branches: bool, *, include_thinking: bool = True
+        self, path: Path, fmt: str, options: ExportOptions | None = None
     ) -> bool:
-        """The open chat into one file (quick, so on the GUI thread); False on failure."""
+        """The open chat into one file (quick, so on the GUI thread); False on failure.
+        Without ``options``, the export dialog's defaults."""
         from desktop.history.qt.export_dialog import export_one
 
         conversation_id = self.session.conversation_id
         if conversation_id is None:
             return False
         try:
-            export_one(self.store, conversation_id, path, fmt, all_branches, include_thinking)
+            export_one(self.store, conversation_id, path, fmt, options)
         except OSError as error:
             self.shell.show_error(
                 self.tr("Export failed"),
@@ -131,28 +128,17 @@ class ChatTransfers(QObject):
             folder = QFileDialog.getExistingDirectory(self.shell, self.tr("Export all chats to"))
             path = Path(folder) if folder else None
         if path is not None:
-            self.export_all_to(
-                path,
-                dialog.format,
-                as_zip,
-                dialog.all_branches.isChecked(),
-                include_thinking=dialog.include_thinking.isChecked(),
-            )
+            self.export_all_to(path, dialog.format, as_zip, dialog.options())
 
     def export_all_to(
-        self,
-        destination: Path,
-        fmt: str,
-        as_zip: bool,
-        all_branches: bool,
-        *,
-        include_thinking: bool = True,
+        self, destination: Path, fmt: str, as_zip: bool, options: ExportOptions | None = None
     ) -> TransferJob | None:
         """Starts writing every chat; :attr:`export_finished` tells the outcome. None when
-        another export or import is still running."""
+        another export or import is still running. Without ``options``, the export dialog's
+        defaults."""
         from desktop.history.qt.export_dialog import load_export
-        from desktop.history.qt.pdf_export import export_labels
-        from desktop.store.export import ExportFormat, export_all, without_thinking
+        from desktop.history.qt.pdf_export import export_options
+        from desktop.store.export import export_all
 
         if self.job is not None and self.job.running:
             return None
@@ -160,9 +146,7 @@ class ChatTransfers(QObject):
         conversations = [
             load_export(self.store, item.id) for item in self.store.list_conversations()
         ]
-        if not include_thinking and fmt != ExportFormat.JSON.value:
-            conversations = [without_thinking(c) for c in conversations]
-        labels = export_labels()
+        chosen = options or export_options()
 
         def work(progress: Callable[[int, int], bool]) -> object:
             return export_all(
@@ -170,8 +154,7 @@ class ChatTransfers(QObject):
                 destination,
                 fmt,
                 zip=as_zip,
-                all_branches=all_branches,
-                labels=labels,
+                options=chosen,
                 progress=progress,
             )
 

@@ -175,7 +175,7 @@ def test_follow_up_evaluates_only_the_new_tokens(qtbot, worker, tiny_gguf: Path)
 def test_the_next_turn_is_opened_while_the_user_types(qtbot, worker, tiny_gguf: Path) -> None:
     """After a reply the worker evaluates the end of its turn and the header of the user's
     next one, so a follow-up evaluates only what the user wrote and the reply's prompt."""
-    from desktop.chat.prompt import plan_prompt
+    from desktop.chat.prompt import PromptBudget, plan_prompt
 
     commands, deltas, first_stats, follow_up = _first_turn(
         qtbot, worker, tiny_gguf, "Hello there, how are you today?"
@@ -185,7 +185,7 @@ def test_the_next_turn_is_opened_while_the_user_types(qtbot, worker, tiny_gguf: 
     qtbot.waitUntil(lambda: model.cached_tokens > first_stats.context_used, timeout=10_000)
     opened = model.cached_tokens
     prompt = plan_prompt(
-        follow_up, template, worker.engine.tokenize, model.n_ctx, GREEDY.max_tokens
+        follow_up, PromptBudget(template, worker.engine.tokenize, model.n_ctx, GREEDY.max_tokens)
     )
     assert model.reusable_prefix(prompt.tokens) == opened  # what it evaluated is the next prompt's
     question = model.tokenize_segments(prompt.segments[-2:])  # "Why?", then the reply's header
@@ -211,13 +211,14 @@ def test_the_next_turn_is_opened_while_the_user_types(qtbot, worker, tiny_gguf: 
 def _prepared(qtbot, worker: InferenceWorker, commands: Commands, request: GenerationRequest):
     """Has the worker prepare `request` as a draft; returns the prompt it will send, once the
     cache holds it."""
-    from desktop.chat.prompt import plan_prompt
+    from desktop.chat.prompt import PromptBudget, plan_prompt
 
     model, template = worker.model, worker.engine.template
     assert model is not None and template is not None
-    prompt = plan_prompt(
-        request.messages, template, worker.engine.tokenize, model.n_ctx, request.sampling.max_tokens
-    ).tokens
+    budget = PromptBudget(
+        template, worker.engine.tokenize, model.n_ctx, request.sampling.max_tokens
+    )
+    prompt = plan_prompt(request.messages, budget).tokens
     commands.prepare.emit(request, True)
     qtbot.waitUntil(
         lambda: model.cached_tokens == len(prompt) and model.reusable_prefix(prompt) == len(prompt),
@@ -259,14 +260,15 @@ def test_a_draft_still_being_typed_is_prepared_up_to_its_text(
 ) -> None:
     """While keys are typed only the draft's text is evaluated, not the reply's header after
     it (each key would evaluate it again); the send evaluates the header alone."""
-    from desktop.chat.prompt import plan_prompt
+    from desktop.chat.prompt import PromptBudget, plan_prompt
 
     commands, _deltas, _first_stats, follow_up = _first_turn(
         qtbot, worker, tiny_gguf, "Hello there, how are you today?"
     )
     model, template = worker.model, worker.engine.template
     assert model is not None and template is not None
-    plan = plan_prompt(follow_up, template, worker.engine.tokenize, model.n_ctx, GREEDY.max_tokens)
+    budget = PromptBudget(template, worker.engine.tokenize, model.n_ctx, GREEDY.max_tokens)
+    plan = plan_prompt(follow_up, budget)
     header = model.tokenize_segments(plan.segments[-1:])  # after "Why?": the reply's header
     assert plan.segments[-1].parse_special and header
     through_text = len(plan.tokens) - len(header)

@@ -131,6 +131,7 @@ def test_export_dialog_offers_thinking_and_pdf_shows_it(qtbot, tmp_path: Path) -
     dialog = ExportDialog(all_chats=False)
     qtbot.addWidget(dialog)
     assert dialog.include_thinking.isChecked()
+    assert dialog.options().include_thinking and not dialog.options().all_branches
     summary = ConversationSummary(1, "t", True, 0.0, 0.0, current_leaf_id=2)
     messages = (
         StoredMessage(1, 1, None, Role.USER, "q", 0.0),
@@ -143,6 +144,8 @@ def test_export_dialog_offers_thinking_and_pdf_shows_it(qtbot, tmp_path: Path) -
 
 
 def test_window_exports_with_or_without_thinking(qtbot, app, thinking_tiny_gguf: Path, tmp_path):
+    from desktop.history.qt.pdf_export import export_options
+
     app.settings.set("reasoning.budget", 4, thinking_tiny_gguf.name)
     load_tiny(qtbot, app, thinking_tiny_gguf, temperature=0.0, max_tokens=10)
     type_and_send(qtbot, app, "Hello")
@@ -152,9 +155,9 @@ def test_window_exports_with_or_without_thinking(qtbot, app, thinking_tiny_gguf:
     )[-1]
     thought = reply.thinking.strip().splitlines()[0]
     with_it, without = tmp_path / "with.md", tmp_path / "without.md"
-    assert app.history.transfers.export_conversation_to(with_it, "markdown", False)
+    assert app.history.transfers.export_conversation_to(with_it, "markdown")
     assert app.history.transfers.export_conversation_to(
-        without, "markdown", False, include_thinking=False
+        without, "markdown", export_options(include_thinking=False)
     )
     assert f"> {thought}" in with_it.read_text(encoding="utf-8")
     assert "> **Thought for" in with_it.read_text(encoding="utf-8")
@@ -163,7 +166,7 @@ def test_window_exports_with_or_without_thinking(qtbot, app, thinking_tiny_gguf:
     assert "Thought for" not in without.read_text(encoding="utf-8")
     backup = tmp_path / "backup.json"
     assert app.history.transfers.export_conversation_to(
-        backup, "json", False, include_thinking=False
+        backup, "json", export_options(include_thinking=False)
     )
     messages = json.loads(backup.read_text(encoding="utf-8"))["messages"]
     assert messages[-1]["thinking"] == reply.thinking  # JSON is the lossless backup

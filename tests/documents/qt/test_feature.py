@@ -259,7 +259,7 @@ def test_a_grounded_reply_cites_sources_that_open_in_the_panel_and_exports(
 
     # Exports carry the sources.
     for fmt, name in (("markdown", "chat.md"), ("html", "chat.html"), ("json", "chat.json")):
-        assert app.history.transfers.export_conversation_to(tmp_path / name, fmt, False)
+        assert app.history.transfers.export_conversation_to(tmp_path / name, fmt)
     assert "harbour.md, Harbour" in (tmp_path / "chat.md").read_text()
     assert "harbour.md, Harbour" in (tmp_path / "chat.html").read_text()
     exported = json.loads((tmp_path / "chat.json").read_text())
@@ -360,7 +360,7 @@ def test_nothing_relevant_is_said_in_the_chat_and_to_the_model(
     app.chat.chat_view.flush()
     line = app.chat.chat_view.message_widget(reply_row).sources_line
     assert line.isVisible() and "Nothing relevant" in line.note_text()
-    assert app.history.transfers.export_conversation_to(tmp_path / "chat.md", "markdown", False)
+    assert app.history.transfers.export_conversation_to(tmp_path / "chat.md", "markdown")
     assert "*Nothing relevant was found in the attached collections" in (
         tmp_path / "chat.md"
     ).read_text(encoding="utf-8")
@@ -543,7 +543,7 @@ def test_passages_that_do_not_fit_the_window_are_left_out_and_said_so(
     app.chat.chat_view.flush()
     line = app.chat.chat_view.message_widget(model.rowCount() - 1).sources_line
     assert line.note_text().startswith("2 passage")  # (the English plural is in en.ts)
-    assert app.history.transfers.export_conversation_to(tmp_path / "chat.json", "json", False)
+    assert app.history.transfers.export_conversation_to(tmp_path / "chat.json", "json")
     generation = json.loads((tmp_path / "chat.json").read_text())["messages"][-1]["generation"]
     assert (generation["documents_note"], generation["passages_left_out"]) == ("left-out", 2)
 
@@ -623,7 +623,7 @@ def test_an_imported_chat_is_not_attached_to_this_folders_collections(
     """Collection ids belong to the documents index the chat was exported from: in another
     data folder the same id is another collection."""
     collection = _ask_with_the_harbour_notes(qtbot, app, docs, tiny_gguf)
-    assert app.history.transfers.export_conversation_to(tmp_path / "chat.json", "json", False)
+    assert app.history.transfers.export_conversation_to(tmp_path / "chat.json", "json")
     exported = json.loads((tmp_path / "chat.json").read_text())
     assert exported["settings"]["collections"] == [collection]
     app.chat.new_chat()

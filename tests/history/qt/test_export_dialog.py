@@ -14,6 +14,7 @@ from desktop.history.qt.export_dialog import (
     export_one,
     import_file,
 )
+from desktop.history.qt.pdf_export import export_options
 from desktop.store.conversations import ConversationStore
 
 
@@ -56,14 +57,16 @@ def test_file_names_are_safe(qtbot) -> None:
 def test_pdf_of_one_chat(qtbot, tmp_path: Path) -> None:
     store, conversation = make_store(tmp_path)
     path = tmp_path / "chat.pdf"
-    export_one(store, conversation, path, PDF, all_branches=False)
+    export_one(store, conversation, path, PDF)
     assert path.read_bytes().startswith(b"%PDF")
 
 
 def test_all_chats_to_a_zip_and_back(qtbot, tmp_path: Path) -> None:
     store, _ = make_store(tmp_path)
     target = tmp_path / "all.zip"
-    result = export_everything(store, target, "json", as_zip=True, all_branches=True)
+    result = export_everything(
+        store, target, "json", as_zip=True, options=export_options(all_branches=True)
+    )
     assert not result.cancelled
     with zipfile.ZipFile(target) as archive:
         names = archive.namelist()
@@ -84,10 +87,10 @@ def test_a_running_summary_goes_into_the_exports_and_comes_back(qtbot, tmp_path:
     store, conversation = make_store(tmp_path)
     reply = store.path_to(store.get_conversation(conversation).current_leaf_id)[-1]
     store.add_summary(conversation, reply.id, "They asked where to stay in Kyoto.")
-    export_one(store, conversation, tmp_path / "chat.md", "markdown", all_branches=False)
+    export_one(store, conversation, tmp_path / "chat.md", "markdown")
     text = (tmp_path / "chat.md").read_text(encoding="utf-8")
     assert "> **Earlier conversation, summarized**\n>\n> They asked where to stay" in text
-    export_one(store, conversation, tmp_path / "chat.json", "json", all_branches=False)
+    export_one(store, conversation, tmp_path / "chat.json", "json")
     other = ConversationStore.open(tmp_path / "other.db")
     (new_id,) = import_file(other, tmp_path / "chat.json").conversation_ids
     leaf = other.get_conversation(new_id).current_leaf_id

@@ -100,9 +100,9 @@ def test_cancel_stops_an_export_and_nothing_is_written(
 
     monkeypatch.setattr(store_export, "export_all", waiting)
     with qtbot.waitSignal(app.history.transfers.export_finished, timeout=20_000) as blocker:
-        job = app.history.transfers.export_all_to(tmp_path / "out.zip", "json", True, False)
+        job = app.history.transfers.export_all_to(tmp_path / "out.zip", "json", True)
         assert job is not None
-        assert app.history.transfers.export_all_to(tmp_path / "again", "json", False, False) is None
+        assert app.history.transfers.export_all_to(tmp_path / "again", "json", False) is None
         app.history.transfers.progress_dialog.canceled.emit()  # its Cancel button
         release.set()
     assert blocker.args == [False]
@@ -115,7 +115,7 @@ def test_import_reads_the_file_on_a_pool_thread(qtbot, app, tmp_path: Path, monk
     conversation = stored_chat(app, "Round trip")
     assert app.history.open_conversation(conversation)
     path = tmp_path / "chat.json"
-    assert app.history.transfers.export_conversation_to(path, "json", False)
+    assert app.history.transfers.export_conversation_to(path, "json")
     threads: list[threading.Thread] = []
     real = export_dialog.read_import_file
 

@@ -165,14 +165,18 @@ def test_the_last_chat_reopens_after_a_restart(qtbot, chatting, private_data_dir
 
 
 def test_export_and_import_round_trip(qtbot, chatting, tmp_path: Path) -> None:
+    from desktop.history.qt.pdf_export import export_options
+
     app = chatting
     send_and_wait(qtbot, app, "Export me 你好")
     for fmt, suffix in (("markdown", ".md"), ("html", ".html"), ("text", ".txt")):
         path = tmp_path / f"chat{suffix}"
-        assert app.history.transfers.export_conversation_to(path, fmt, all_branches=True)
+        assert app.history.transfers.export_conversation_to(
+            path, fmt, export_options(all_branches=True)
+        )
         assert "Export me 你好" in path.read_text(encoding="utf-8")
     json_path = tmp_path / "chat.json"
-    assert app.history.transfers.export_conversation_to(json_path, "json", all_branches=False)
+    assert app.history.transfers.export_conversation_to(json_path, "json")
     assert json.loads(json_path.read_text(encoding="utf-8"))["format"] == "hearthside.conversation"
     before = app.history.sidebar.model().rowCount()
     assert import_chats(qtbot, app, json_path) == 1

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.conversation import ConversationSummary, Role, StoredMessage
-from desktop.history.qt.pdf_export import export_pdf, pdf_html
+from desktop.history.qt.pdf_export import export_options, export_pdf, pdf_html
 from desktop.store.export import ExportConversation
 from tests.store.export_samples import sample_conversation
 
@@ -82,7 +82,7 @@ def test_pdf_has_pages_and_the_chinese_text(qapp, tmp_path: Path) -> None:
 
 def test_all_branches_pdf_includes_every_alternative(qapp, tmp_path: Path) -> None:
     target = tmp_path / "all.pdf"
-    export_pdf(sample_conversation(), target, all_branches=True)
+    export_pdf(sample_conversation(), target, export_options(all_branches=True))
     assert target.read_bytes().startswith(b"%PDF-")
     text = _pdftotext(target)
     assert "Branch 1.1 (1 of 2)" in text
@@ -90,7 +90,7 @@ def test_all_branches_pdf_includes_every_alternative(qapp, tmp_path: Path) -> No
 
 
 def test_pdf_html_is_escaped_and_loads_nothing(qapp) -> None:
-    page = pdf_html(sample_conversation(), all_branches=True)
+    page = pdf_html(sample_conversation(), export_options(all_branches=True))
     assert "<script" not in page and "<img" not in page
     # A tag in prose is escaped code now (issue 17); without the code spans it reads as typed.
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in re.sub(r"<code[^>]*>|</code>", "", page)

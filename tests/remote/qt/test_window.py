@@ -180,7 +180,7 @@ def test_answers_from_documents_on_a_real_server(
     assert rows(app)[0].content == "When was the Harwick lighthouse first lit?"
     app.chat.chat_view.flush()
     assert "harbour.md" in app.chat.chat_view.message_widget(1).sources_line.text()
-    assert app.history.transfers.export_conversation_to(tmp_path / "chat.md", "markdown", False)
+    assert app.history.transfers.export_conversation_to(tmp_path / "chat.md", "markdown")
     assert "harbour.md, Harbour" in (tmp_path / "chat.md").read_text()
 
 
