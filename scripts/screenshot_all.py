@@ -44,6 +44,7 @@ SCREENS = (
     "settings",
     "settings-models",
     "settings-server",
+    "settings-folders",
     "settings-popup",
     "model-settings",
     "collections",
@@ -387,7 +388,8 @@ class Shooter:
 
     def shoot_settings(self, screen: str = "settings", page: str = "") -> None:
         """Opened again in each theme: the dialog shows the theme chosen when it opened.
-        ``page``: the class name of a feature's page to show instead of Appearance."""
+        ``page``: the class name of a feature's page to show instead of Appearance, or "last"
+        (Folders and downloads)."""
         for theme in self.themes:
             self.set_theme(theme)
             self.window.show_app_settings()
@@ -395,6 +397,8 @@ class Shooter:
             for feature_page in dialog.pages:
                 if type(feature_page).__name__ == page:
                     dialog.tabs.setCurrentWidget(feature_page.widget())
+            if page == "last":
+                dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
             dialog.show()
             wait(200)
             self.each(screen, self.over_window(dialog), [theme])
@@ -405,6 +409,9 @@ class Shooter:
 
     def shoot_settings_server(self) -> None:
         self.shoot_settings("settings-server", "ServerSettingsPage")
+
+    def shoot_settings_folders(self) -> None:
+        self.shoot_settings("settings-folders", "last")
 
     def shoot_settings_popup(self) -> None:
         """Settings with the Theme list open: the combo box's popup drawn where it opens,
