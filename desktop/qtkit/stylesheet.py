@@ -144,8 +144,7 @@ _R = CONTROL_RADIUS
 _SMALL_R = CONTROL_RADIUS - 2
 _ARROW = SPACE_L + SPACE_XS  # the width of a combo box's or spin box's arrows
 _POPUP_R = _SMALL_R + SPACE_XS  # a menu's corners, concentric with its rows'
-_ARROW_IMAGE = SPACE_M  # a combo box's caret, drawn bold: its glyph is half the image
-_STEP_IMAGE = SPACE_M  # a spin box's carets, one in each half of its height
+_CARET = SPACE_M  # a combo or spin box's bold caret image (its glyph is half of it), at least
 _EDIT_MARGIN = 2  # the text margin a QLineEdit keeps inside its padding (Qt's own)
 
 
@@ -216,6 +215,9 @@ def _fields(t: ColorTokens, check: int) -> str:
     corner = max(_SMALL_R, round(check * _SMALL_R / INDICATOR))
     gap = max(SPACE_S, check // 3)
     ring = check // 3  # a checked radio button's accent ring
+    # Carets and the buttons around them grow with the text as the indicators do.
+    caret = max(_CARET, check * _CARET // INDICATOR)
+    button = max(_ARROW, check + SPACE_XS)
     return f"""
 QLineEdit, QComboBox, QAbstractSpinBox {{
     background: {t.surface};
@@ -240,10 +242,10 @@ QComboBox:hover, QAbstractSpinBox:hover {{ border-color: {t.text_disabled}; }}
 QComboBox:focus:hover, QAbstractSpinBox:focus:hover {{ border-color: {t.accent}; }}
 QComboBox::drop-down {{
     subcontrol-origin: padding; subcontrol-position: center right;
-    border: none; width: {_ARROW}px;
+    border: none; width: {button}px;
 }}
 QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{
-    subcontrol-origin: padding; width: {_ARROW}px; border: none; background: transparent;
+    subcontrol-origin: padding; width: {button}px; border: none; background: transparent;
 }}
 QAbstractSpinBox::up-button {{
     subcontrol-position: top right; border-top-right-radius: {_R - 1}px;
@@ -257,14 +259,14 @@ QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover {{
 QAbstractSpinBox::up-button:pressed, QAbstractSpinBox::down-button:pressed {{
     background: {t.selection};
 }}
-{_arrow("QComboBox::down-arrow", "field_down", t.text_muted, _ARROW_IMAGE)}
-{_arrow("QAbstractSpinBox::down-arrow", "field_down", t.text_muted, _STEP_IMAGE)}
-{_arrow("QAbstractSpinBox::up-arrow", "field_up", t.text_muted, _STEP_IMAGE)}
-{_arrow("QComboBox::down-arrow:disabled", "field_down", t.text_disabled, _ARROW_IMAGE)}
-{_arrow("QAbstractSpinBox::down-arrow:disabled", "field_down", t.text_disabled, _STEP_IMAGE)}
-{_arrow("QAbstractSpinBox::up-arrow:disabled", "field_up", t.text_disabled, _STEP_IMAGE)}
-{_arrow("QAbstractSpinBox::down-arrow:off", "field_down", t.text_disabled, _STEP_IMAGE)}
-{_arrow("QAbstractSpinBox::up-arrow:off", "field_up", t.text_disabled, _STEP_IMAGE)}
+{_arrow("QComboBox::down-arrow", "field_down", t.text_muted, caret)}
+{_arrow("QAbstractSpinBox::down-arrow", "field_down", t.text_muted, caret)}
+{_arrow("QAbstractSpinBox::up-arrow", "field_up", t.text_muted, caret)}
+{_arrow("QComboBox::down-arrow:disabled", "field_down", t.text_disabled, caret)}
+{_arrow("QAbstractSpinBox::down-arrow:disabled", "field_down", t.text_disabled, caret)}
+{_arrow("QAbstractSpinBox::up-arrow:disabled", "field_up", t.text_disabled, caret)}
+{_arrow("QAbstractSpinBox::down-arrow:off", "field_down", t.text_disabled, caret)}
+{_arrow("QAbstractSpinBox::up-arrow:off", "field_up", t.text_disabled, caret)}
 QComboBox QAbstractItemView {{
     background: {t.surface_raised}; border: 1px solid {t.border}; padding: {SPACE_XS}px;
     selection-background-color: {t.accent}; selection-color: {t.on_accent}; outline: 0;

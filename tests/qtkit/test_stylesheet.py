@@ -308,3 +308,15 @@ def test_combo_box_lists_open_below_the_box_as_a_list(qtbot, restore_app: QAppli
     assert "border-radius" in rounded
     selected = _rule(sheet, "QComboBox QAbstractItemView::item:selected")
     assert f"background: {DARK.accent}" in selected
+
+
+def test_field_carets_are_readable_and_grow_with_the_text(qapp) -> None:
+    """The spin box's arrows were 10 px carets of a thin glyph: about 5 px of line."""
+    for side, caret in ((INDICATOR, 12), (32, 24)):
+        sheet = application_stylesheet(LIGHT, side)
+        for selector in ("QComboBox::down-arrow", "QAbstractSpinBox::up-arrow"):
+            rule = _rule(sheet, selector)
+            assert _px(rule, "width") == _px(rule, "height") == caret
+            assert "caret-" in rule and "-bold-" in rule  # the bold glyph's file
+        step = _rule(sheet, "QAbstractSpinBox::up-button, QAbstractSpinBox::down-button")
+        assert _px(step, "width") >= caret + 8
