@@ -220,6 +220,8 @@ class Shooter:
     def run(self, screens: list[str], model: Path | None) -> None:
         window = self.window
         window.resize(*self.sizes[0])
+        self.set_theme(self.themes[0])
+        window.apply_appearance()  # as the app does before its first frame (desktop/app.py)
         window.show()
         wait_until(lambda: self.hearthside.backend is not None, 60)
         wait(300)
