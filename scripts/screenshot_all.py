@@ -42,6 +42,10 @@ SCREENS = (
     "models-browse",
     "models-downloads",
     "settings",
+    "settings-models",
+    "settings-server",
+    "settings-folders",
+    "settings-popup",
     "model-settings",
     "collections",
     "sources",
@@ -215,6 +219,8 @@ class Shooter:
     def run(self, screens: list[str], model: Path | None) -> None:
         window = self.window
         window.resize(*self.sizes[0])
+        self.set_theme(self.themes[0])
+        window.apply_appearance()  # as the app does before its first frame (desktop/app.py)
         window.show()
         wait_until(lambda: self.hearthside.backend is not None, 60)
         wait(300)
@@ -381,16 +387,71 @@ class Shooter:
 
         self.model_manager("models-downloads", DOWNLOADS_TAB)
 
-    def shoot_settings(self) -> None:
-        """Opened again in each theme: the dialog shows the theme chosen when it opened."""
+    def shoot_settings(self, screen: str = "settings", page: str = "") -> None:
+        """Opened again in each theme: the dialog shows the theme chosen when it opened.
+        ``page``: the class name of a feature's page to show instead of Appearance, or "last"
+        (Folders and downloads)."""
+        for theme in self.themes:
+            self.set_theme(theme)
+            self.window.show_app_settings()
+            dialog = self.window.app_settings_dialog
+            for feature_page in dialog.pages:
+                if type(feature_page).__name__ == page:
+                    dialog.tabs.setCurrentWidget(feature_page.widget())
+            if page == "last":
+                dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
+            dialog.show()
+            wait(200)
+            self.each(screen, self.over_window(dialog), [theme])
+            dialog.close()
+
+    def shoot_settings_models(self) -> None:
+        self.shoot_settings("settings-models", "ModelDefaultsPage")
+
+    def shoot_settings_server(self) -> None:
+        self.shoot_settings("settings-server", "ServerSettingsPage")
+
+    def shoot_settings_folders(self) -> None:
+        self.shoot_settings("settings-folders", "last")
+
+    def shoot_settings_popup(self) -> None:
+        """Settings with the Theme list open: the combo box's popup drawn where it opens,
+        rounded as on a composited desktop (xvfb has no compositor)."""
+        popups = self.window.appearance.popups
+        popups.uninstall()
+        popups.install(enabled=True)
         for theme in self.themes:
             self.set_theme(theme)
             self.window.show_app_settings()
             dialog = self.window.app_settings_dialog
             dialog.show()
             wait(200)
-            self.each("settings", self.over_window(dialog), [theme])
+            self.each("settings-popup", self.with_popup(dialog, dialog.theme), [theme])
             dialog.close()
+
+    def with_popup(self, dialog: QWidget, combo: Any) -> Callable[[], QPixmap]:
+        """A grab of ``dialog`` over the window (see over_window) with ``combo``'s list open
+        over it, at the place the list takes relative to the combo box."""
+        behind = self.over_window(dialog)
+
+        def grab() -> QPixmap:
+            shot = behind()
+            combo.showPopup()
+            wait(250)
+            popup = combo.view().window()
+            picture = popup.grab()
+            place = popup.mapToGlobal(QPoint(0, 0)) - dialog.mapToGlobal(QPoint(0, 0))
+            combo.hidePopup()
+            wait(100)
+            bar = TITLE_BAR if dialog.windowTitle() else 0
+            x = max(0, (shot.width() - dialog.width()) // 2) + place.x()
+            y = max(0, (shot.height() - dialog.height() - bar) // 2) + bar + place.y()
+            painter = QPainter(shot)
+            painter.drawPixmap(QPoint(x, y), picture)
+            painter.end()
+            return shot
+
+        return grab
 
     def shoot_model_settings(self) -> None:
         from desktop.models.qt.model_settings_dialog import ModelSettingsDialog

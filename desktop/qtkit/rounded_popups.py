@@ -1,5 +1,6 @@
-"""Rounded menus and tooltips: their windows made translucent, so the stylesheet's rounded
-background shows with see-through corners instead of a square window behind it.
+"""Rounded menus, tooltips and combo box lists: their windows made translucent, so the
+stylesheet's rounded background shows with see-through corners instead of a square window behind
+it.
 
 A popup is a top-level window of its own; Qt paints that window square whatever border-radius
 the stylesheet gives it. Only a window made with an alpha channel (``WA_TranslucentBackground``,
@@ -7,14 +8,16 @@ set before Qt creates the native window) shows the corners as what is behind it.
 application or Qt makes (menu bar menus, context menus, ``createStandardContextMenu``) and every
 tooltip label is caught by one application-wide event filter on ``QEvent.Polish``, which comes
 before the window is created, and gets the attribute and the :data:`ROUNDED` property the
-stylesheet's popup radius is keyed on (desktop/qtkit/stylesheet.py). A popup without it keeps
+stylesheet's popup radius is keyed on (desktop/qtkit/stylesheet.py). A combo box's list window
+(Qt's ``QComboBoxPrivateContainer``, made when the list first opens) is caught the same way; the
+sheet shows its lists below the box (``combobox-popup: 0``), where the list view itself draws
+the rounded panel and the window behind it paints nothing. A popup without the property keeps
 the square look it had, with no radius.
 
 Translucent windows need a compositor: an X11 desktop without one (xvfb, a bare window manager)
 shows the see-through corners black. :func:`popups_can_be_rounded` therefore turns this on only
 where windows are composited: Wayland, Windows, macOS, the offscreen platform (tests, screenshots)
-and X11 while a compositing manager owns the ``_NET_WM_CM_S<screen>`` selection. A combo box's
-list is not rounded: its popup container paints its own square frame.
+and X11 while a compositing manager owns the ``_NET_WM_CM_S<screen>`` selection.
 
 :class:`RoundedPopups` is installed after the window's first frame (desktop/app.py): the X11
 check loads ctypes and the filter costs ~1-2 µs a delivered event, neither of which the first
@@ -85,8 +88,13 @@ def x11_compositor_running() -> bool:
 
 
 def is_rounded(widget: QWidget) -> bool:
-    """Whether ``widget`` is a popup this module rounds: a menu or a tooltip's label."""
-    return isinstance(widget, QMenu) or widget.inherits("QTipLabel")
+    """Whether ``widget`` is a popup this module rounds: a menu, a tooltip's label or a combo
+    box's list (the container Qt makes for it on its first showing)."""
+    return (
+        isinstance(widget, QMenu)
+        or widget.inherits("QTipLabel")
+        or widget.inherits("QComboBoxPrivateContainer")
+    )
 
 
 def round_popup(widget: QWidget) -> bool:
@@ -98,17 +106,19 @@ def round_popup(widget: QWidget) -> bool:
     if widget.property(ROUNDED):
         return True
     widget.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
-    if isinstance(widget, QMenu):  # a tooltip's label is a frameless ToolTip window already
+    if not widget.inherits("QTipLabel"):  # a tooltip's label is a frameless window already
         widget.setWindowFlags(
             widget.windowFlags()
             | Qt.WindowType.FramelessWindowHint
             | Qt.WindowType.NoDropShadowWindowHint
         )
     widget.setProperty(ROUNDED, True)
-    if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
-        style = widget.style()  # the sheet matched it without the property: match again
-        style.unpolish(widget)
-        style.polish(widget)
+    # The sheet may have matched it, or a combo box's list inside it, without the property.
+    for matched in (widget, *widget.findChildren(QWidget)):
+        if matched.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+            style = matched.style()
+            style.unpolish(matched)
+            style.polish(matched)
     return True
 
 

@@ -22,8 +22,9 @@ Rules of this sheet, so that it stays out of the way of widgets that paint thems
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QFormLayout, QLabel, QWidget
 
 from desktop.core.design import (
     CONTROL_RADIUS,
@@ -39,13 +40,16 @@ from desktop.qtkit.icons import icon_file
 from desktop.qtkit.rounded_popups import ROUNDED
 
 __all__ = [
+    "FORM_LABEL",
     "INDICATOR",
     "PRIMARY",
     "PROMPT_CARD",
     "SIDEBAR",
+    "SPIN_TEXT_INSET",
     "application_stylesheet",
     "indicator_size",
     "set_variant",
+    "tidy_forms",
 ]
 
 PRIMARY = "primary"
@@ -68,6 +72,43 @@ def set_variant(widget: QWidget, name: str, on: bool = True) -> None:
     style.unpolish(widget)
     style.polish(widget)
     widget.update()
+
+
+FORM_LABEL = "formLabel"
+"""A form's label beside a one-line field: as tall as the field, so its text sits on the
+field's line (set by :func:`tidy_forms`)."""
+
+SPIN_TEXT_INSET = 1 + SPACE_S
+"""Where a spin box's text starts, in pixels from its edit field's left: the border and padding
+the sheet gives every field, so the text of a form's fields starts on one line."""
+
+
+def tidy_forms(root: QWidget) -> None:
+    """What the sheet cannot say for the forms in ``root`` (a dialog, once its rows are built):
+
+    * A spin box's text is inset as a line edit's: Qt 6's stylesheet style puts a spin box's
+      edit field at its left border whatever the padding, so the numbers started 9 px left of
+      the text of the line edits and combo boxes above and below them.
+    * A label beside a one-line field is marked :data:`FORM_LABEL`, which the sheet makes as
+      tall as a field (in ``em``, so it follows the text size): QFormLayout gives a label at
+      most 7/4 of its own height from the row's top, which left labels 3 px above the text of
+      the taller fields. Labels of taller fields (a text box) stay at the top of their row, and
+      those beside plain text (a label as the field) keep their own height.
+    """
+    for box in root.findChildren(QAbstractSpinBox):
+        edit = box.lineEdit()
+        if edit is not None:
+            edit.setTextMargins(SPIN_TEXT_INSET, 0, 0, 0)
+    for form in root.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if label is None or field is None or not isinstance(label.widget(), QLabel):
+                continue
+            text, height = label.sizeHint().height(), field.sizeHint().height()
+            one_line = not field.expandingDirections() & Qt.Orientation.Vertical
+            if one_line and text + SPACE_XS < height < 2 * text + SPACE_L:
+                set_variant(label.widget(), FORM_LABEL)
 
 
 INDICATOR = SPACE_L
@@ -103,6 +144,8 @@ _R = CONTROL_RADIUS
 _SMALL_R = CONTROL_RADIUS - 2
 _ARROW = SPACE_L + SPACE_XS  # the width of a combo box's or spin box's arrows
 _POPUP_R = _SMALL_R + SPACE_XS  # a menu's corners, concentric with its rows'
+_CARET = SPACE_M  # a combo or spin box's bold caret image (its glyph is half of it), at least
+_EDIT_MARGIN = 2  # the text margin a QLineEdit keeps inside its padding (Qt's own)
 
 
 def _buttons(t: ColorTokens) -> str:
@@ -172,6 +215,9 @@ def _fields(t: ColorTokens, check: int) -> str:
     corner = max(_SMALL_R, round(check * _SMALL_R / INDICATOR))
     gap = max(SPACE_S, check // 3)
     ring = check // 3  # a checked radio button's accent ring
+    # Carets and the buttons around them grow with the text as the indicators do.
+    caret = max(_CARET, check * _CARET // INDICATOR)
+    button = max(_ARROW, check + SPACE_XS)
     return f"""
 QLineEdit, QComboBox, QAbstractSpinBox {{
     background: {t.surface};
@@ -179,9 +225,16 @@ QLineEdit, QComboBox, QAbstractSpinBox {{
     padding: {SPACE_XS}px {SPACE_S}px; min-height: 1.4em;
     selection-background-color: {t.accent}; selection-color: {t.on_accent};
 }}
+QComboBox {{ padding-left: {SPACE_S + _EDIT_MARGIN}px; combobox-popup: 0; }}
+QComboBox:editable {{ padding-left: {SPACE_S}px; }}
+QLabel[{FORM_LABEL}="true"] {{ min-height: 1.4em; padding: {SPACE_XS + 1}px 0; }}
+QAbstractSpinBox {{ max-height: 1.4em; padding-right: 0; }}
 QLineEdit:focus, QComboBox:focus, QAbstractSpinBox:focus {{
     border: 2px solid {t.accent}; padding: {SPACE_XS - 1}px {SPACE_S - 1}px;
 }}
+QComboBox:focus {{ padding-left: {SPACE_S + _EDIT_MARGIN - 1}px; }}
+QComboBox:editable:focus {{ padding-left: {SPACE_S - 1}px; }}
+QAbstractSpinBox:focus {{ padding-right: 0; }}
 QLineEdit:disabled, QComboBox:disabled, QAbstractSpinBox:disabled {{
     background: {t.window};
 }}
@@ -189,26 +242,43 @@ QComboBox:hover, QAbstractSpinBox:hover {{ border-color: {t.text_disabled}; }}
 QComboBox:focus:hover, QAbstractSpinBox:focus:hover {{ border-color: {t.accent}; }}
 QComboBox::drop-down {{
     subcontrol-origin: padding; subcontrol-position: center right;
-    border: none; width: {_ARROW}px;
+    border: none; width: {button}px;
 }}
 QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{
-    subcontrol-origin: border; width: {_ARROW}px; border: none; background: transparent;
+    subcontrol-origin: padding; width: {button}px; border: none; background: transparent;
 }}
-QAbstractSpinBox::up-button {{ subcontrol-position: top right; }}
-QAbstractSpinBox::down-button {{ subcontrol-position: bottom right; }}
+QAbstractSpinBox::up-button {{
+    subcontrol-position: top right; border-top-right-radius: {_R - 1}px;
+}}
+QAbstractSpinBox::down-button {{
+    subcontrol-position: bottom right; border-bottom-right-radius: {_R - 1}px;
+}}
 QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover {{
     background: {t.control_hover};
 }}
-{_arrow("QComboBox::down-arrow", "menu_down", t.text_muted)}
-{_arrow("QAbstractSpinBox::down-arrow", "menu_down", t.text_muted)}
-{_arrow("QAbstractSpinBox::up-arrow", "menu_up", t.text_muted)}
-{_arrow("QComboBox::down-arrow:disabled", "menu_down", t.text_disabled)}
-{_arrow("QAbstractSpinBox::down-arrow:disabled", "menu_down", t.text_disabled)}
-{_arrow("QAbstractSpinBox::up-arrow:disabled", "menu_up", t.text_disabled)}
+QAbstractSpinBox::up-button:pressed, QAbstractSpinBox::down-button:pressed {{
+    background: {t.selection};
+}}
+{_arrow("QComboBox::down-arrow", "field_down", t.text_muted, caret)}
+{_arrow("QAbstractSpinBox::down-arrow", "field_down", t.text_muted, caret)}
+{_arrow("QAbstractSpinBox::up-arrow", "field_up", t.text_muted, caret)}
+{_arrow("QComboBox::down-arrow:disabled", "field_down", t.text_disabled, caret)}
+{_arrow("QAbstractSpinBox::down-arrow:disabled", "field_down", t.text_disabled, caret)}
+{_arrow("QAbstractSpinBox::up-arrow:disabled", "field_up", t.text_disabled, caret)}
+{_arrow("QAbstractSpinBox::down-arrow:off", "field_down", t.text_disabled, caret)}
+{_arrow("QAbstractSpinBox::up-arrow:off", "field_up", t.text_disabled, caret)}
 QComboBox QAbstractItemView {{
-    background: {t.surface}; border: 1px solid {t.border}; padding: {SPACE_XS}px;
+    background: {t.surface_raised}; border: 1px solid {t.border}; padding: {SPACE_XS}px;
     selection-background-color: {t.accent}; selection-color: {t.on_accent}; outline: 0;
 }}
+QComboBoxPrivateContainer[{ROUNDED}="true"] QAbstractItemView {{
+    border-radius: {_POPUP_R}px; margin: {SPACE_XS // 2}px 0;
+}}
+QComboBox QAbstractItemView::item {{
+    border-radius: {_SMALL_R}px; padding: {SPACE_XS + 1}px {SPACE_XS - 1}px; min-height: 1.2em;
+}}
+QComboBox QAbstractItemView::item:hover {{ background: {t.control_hover}; }}
+QComboBox QAbstractItemView::item:selected {{ background: {t.accent}; color: {t.on_accent}; }}
 QCheckBox {{ spacing: {gap}px; }}
 QCheckBox::indicator {{
     width: {check}px; height: {check}px;
@@ -336,8 +406,8 @@ QTabBar::tab:hover {{ color: {t.text}; border-bottom-color: {t.border}; }}
 QTabBar::tab:selected {{ color: {t.text}; border-bottom-color: {t.accent}; }}
 QTabBar::tab:disabled {{ color: {t.text_disabled}; }}
 QGroupBox {{
-    border: 1px solid {t.border}; border-radius: {_R}px;
-    margin-top: 1.4em; padding: {SPACE_S}px;
+    background: {t.surface_raised}; border: 1px solid {t.border}; border-radius: {_R}px;
+    margin-top: 1.2em; margin-bottom: {SPACE_XS}px; padding: {SPACE_S}px;
 }}
 QGroupBox::title {{
     subcontrol-origin: margin; subcontrol-position: top left;

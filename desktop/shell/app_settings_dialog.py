@@ -36,6 +36,7 @@ from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
 from desktop.qtkit.push_button import push_button
 from desktop.qtkit.setting_fields import settings_values, show_settings
+from desktop.qtkit.stylesheet import tidy_forms
 from desktop.shell.feature import SettingsPage, SettingsPageFactory
 
 MIN_TEXT_SIZE = 6
@@ -137,6 +138,7 @@ class AppSettingsDialog(QDialog):
             "library.models_dir": self.models_dir,
         }
         """The editor of each of the dialog's own settings but the hub address (see values)."""
+        tidy_forms(self)  # its own pages and the features'
         self._fill()
 
     # Pages -----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""qtkit.rounded_popups: menus and tooltips get translucent windows (rounded corners that show
-what is behind them) where the platform composites windows, and keep square ones elsewhere."""
+"""qtkit.rounded_popups: menus, tooltips and combo box lists get translucent windows (rounded
+corners that show what is behind them) where the platform composites windows, and keep square
+ones elsewhere."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMenu, QToolTip, QWidget
 
 from desktop.core.design import LIGHT
 from desktop.qtkit import rounded_popups
@@ -120,6 +121,32 @@ def test_a_tooltip_is_rounded(qtbot, popups: RoundedPopups) -> None:
         assert tip.testAttribute(TRANSLUCENT) and tip.property(ROUNDED)
     finally:
         QToolTip.hideText()
+
+
+@pytest.mark.qt_log_ignore(OFFSCREEN_POPUP)
+def test_a_combo_box_list_is_rounded_like_the_menus(qtbot, popups: RoundedPopups) -> None:
+    """Combo box lists were square beside rounded menus and tooltips."""
+    popups.install(True)
+    combo = QComboBox()
+    combo.addItems(["Follow the system", "Light", "Dark"])
+    qtbot.addWidget(combo)
+    combo.show()
+    qtbot.waitExposed(combo)
+    combo.showPopup()
+    container = combo.view().window()
+    qtbot.waitExposed(container)
+    try:
+        assert container.inherits("QComboBoxPrivateContainer")
+        assert container.testAttribute(TRANSLUCENT) and container.property(ROUNDED)
+        assert container.windowFlags() & Qt.WindowType.NoDropShadowWindowHint
+        image = container.grab().toImage()
+        assert image.pixelColor(0, 0).alpha() == 0  # a see-through corner
+        row = combo.view().visualRect(combo.model().index(0, 0)).center()
+        inside = combo.view().viewport().mapTo(container, row)
+        inside.setX(image.width() - 4)  # between the rows' right edge and the list's border
+        assert image.pixelColor(inside).name() == LIGHT.surface_raised
+    finally:
+        combo.hidePopup()
 
 
 @pytest.mark.qt_log_ignore(OFFSCREEN_POPUP)

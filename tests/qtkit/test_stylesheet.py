@@ -9,15 +9,32 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QFont, QFontInfo, QImage, QPalette
-from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QStyle,
+    QStyleOptionComboBox,
+    QWidget,
+)
 
 from desktop.core.design import DARK, LIGHT, ColorTokens
+from desktop.qtkit.rounded_popups import ROUNDED
 from desktop.qtkit.stylesheet import (
+    FORM_LABEL,
     INDICATOR,
     PRIMARY,
     application_stylesheet,
     indicator_size,
     set_variant,
+    tidy_forms,
 )
 from desktop.qtkit.theme import CJK_FALLBACK, Appearance, with_cjk_fallback
 
@@ -189,3 +206,117 @@ def test_a_large_indicator_is_the_small_one_scaled(qapp, side: int) -> None:
     checked = _rule(sheet, "QRadioButton::indicator:checked")
     ring = _px(checked, "border")
     assert _px(checked, "width") + 2 * ring == side + 2 * line  # as large as unchecked
+
+
+def _form(qtbot, *fields: QWidget) -> tuple[QWidget, QFormLayout]:
+    page = QWidget()
+    qtbot.addWidget(page)
+    form = QFormLayout(page)
+    for number, field in enumerate(fields):
+        form.addRow(f"Label {number}", field)
+    return page, form
+
+
+def _spin_boxes() -> tuple[QSpinBox, QDoubleSpinBox]:
+    spin, double = QSpinBox(), QDoubleSpinBox()
+    spin.setRange(0, 65535)
+    spin.setValue(8765)
+    double.setValue(0.7)
+    return spin, double
+
+
+@pytest.mark.parametrize("size", [0, 24])
+def test_the_fields_of_a_form_are_one_height(qtbot, restore_app: QApplication, size: int) -> None:
+    """Spin boxes were 3 px taller than the line edits and combo boxes beside them."""
+    Appearance(restore_app).apply("light", size)
+    combo = QComboBox()
+    combo.addItem("Light")
+    editable = QComboBox()
+    editable.setEditable(True)
+    page, form = _form(qtbot, QLineEdit("text"), combo, editable, *_spin_boxes())
+    tidy_forms(page)
+    page.show()
+    qtbot.waitExposed(page)
+    heights = {
+        form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget().height()
+        for row in range(form.rowCount())
+    }
+    assert len(heights) == 1, heights
+
+
+def _text_left(field: QWidget) -> int:
+    """Where the text of a line edit, or of a spin box's or editable combo's edit, starts."""
+    edit = field if isinstance(field, QLineEdit) else field.findChild(QLineEdit)
+    return edit.mapTo(field, edit.cursorRect().topLeft()).x()
+
+
+def test_the_text_of_a_forms_fields_starts_on_one_line(qtbot, restore_app: QApplication) -> None:
+    """A spin box's number started at its border, 9 px left of the text above and below it."""
+    Appearance(restore_app).apply("light", 0)
+    editable = QComboBox()
+    editable.setEditable(True)
+    editable.addItem("auto")
+    line = QLineEdit("text")
+    for edit in (line, editable.lineEdit()):
+        edit.setCursorPosition(0)
+    spin, double = _spin_boxes()
+    page, _ = _form(qtbot, line, editable, spin, double)
+    tidy_forms(page)
+    page.show()
+    qtbot.waitExposed(page)
+    for box in (spin, double):
+        box.lineEdit().setCursorPosition(0)
+    left = _text_left(line)
+    for field in (editable, spin, double):
+        assert abs(_text_left(field) - left) <= 1, type(field).__name__
+
+
+def test_form_labels_sit_on_their_fields_line(qtbot, restore_app: QApplication) -> None:
+    """Labels sat 3 px above the text of the taller fields; a text box's label stays on top."""
+    Appearance(restore_app).apply("light", 0)
+    spin, _ = _spin_boxes()
+    box = QPlainTextEdit()
+    note = QLabel("24 GB")
+    page, form = _form(qtbot, QLineEdit("text"), spin, note, box)
+    tidy_forms(page)
+    page.show()
+    qtbot.waitExposed(page)
+    for row in range(form.rowCount()):
+        label = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+        field = form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
+        if field is box:
+            assert not label.property(FORM_LABEL) and label.y() == field.y()
+            assert label.height() < field.height() // 2
+        elif field is note:
+            assert not label.property(FORM_LABEL)  # plain text beside plain text
+        else:
+            assert label.property(FORM_LABEL)
+            assert abs(label.geometry().center().y() - field.geometry().center().y()) <= 1
+
+
+def test_combo_box_lists_open_below_the_box_as_a_list(qtbot, restore_app: QApplication) -> None:
+    """A list below the box, drawn by the list view (rounded where popups can be), not a
+    square menu over the box."""
+    Appearance(restore_app).apply("dark", 0)
+    combo = QComboBox()
+    qtbot.addWidget(combo)
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    assert not combo.style().styleHint(QStyle.StyleHint.SH_ComboBox_Popup, option, combo)
+    sheet = restore_app.styleSheet()
+    rounded = _rule(sheet, f'QComboBoxPrivateContainer[{ROUNDED}="true"] QAbstractItemView')
+    assert "border-radius" in rounded
+    selected = _rule(sheet, "QComboBox QAbstractItemView::item:selected")
+    assert f"background: {DARK.accent}" in selected
+
+
+def test_field_carets_are_readable_and_grow_with_the_text(qapp) -> None:
+    """The spin box's arrows were 10 px carets of a thin glyph: about 5 px of line."""
+    for side, caret in ((INDICATOR, 12), (32, 24)):
+        sheet = application_stylesheet(LIGHT, side)
+        for selector in ("QComboBox::down-arrow", "QAbstractSpinBox::up-arrow"):
+            rule = _rule(sheet, selector)
+            assert _px(rule, "width") == _px(rule, "height") == caret
+            assert "caret-" in rule and "-bold-" in rule  # the bold glyph's file
+        step = _rule(sheet, "QAbstractSpinBox::up-button, QAbstractSpinBox::down-button")
+        assert _px(step, "width") >= caret + 8

@@ -25,6 +25,7 @@ from desktop.core.conversation import COLLECTIONS_KEY
 from desktop.history.qt.pdf_export import export_options, export_pdf
 from desktop.qtkit.dialog_buttons import ok_cancel_buttons
 from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.stylesheet import tidy_forms
 from desktop.store.conversations import ConversationStore, ImportedConversation
 from desktop.store.export import (
     DEFAULT_MAX_IMPORT_BYTES,
@@ -187,6 +188,7 @@ class ExportDialog(QDialog):
         self.as_zip.setVisible(all_chats)
         form.addRow("", self.as_zip)
         layout.addLayout(form)
+        tidy_forms(self)
         note = note_label(
             self.tr(
                 "Exports include the model, its settings and the seed of every reply, so a "

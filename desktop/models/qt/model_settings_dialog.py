@@ -25,6 +25,7 @@ from desktop.models.qt.gpu_layers_box import GpuLayersBox
 from desktop.qtkit.dialog_buttons import ok_cancel_buttons
 from desktop.qtkit.plain_text import plain_tooltip
 from desktop.qtkit.setting_fields import settings_values, show_settings
+from desktop.qtkit.stylesheet import tidy_forms
 
 LOAD_KEYS = (
     "model.n_ctx",
@@ -225,6 +226,7 @@ class ModelSettingsDialog(QDialog):
             "reasoning.effort": self.effort,
         }
         """The editor of each setting but Think, which the model may decide (_fixed_thinking)."""
+        tidy_forms(self)
         self._fill()
 
     def sizeHint(self) -> QSize:

@@ -30,6 +30,7 @@ from desktop.core.remote import locator_host, remote_locator
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.dialog_buttons import ok_cancel_buttons
 from desktop.qtkit.plain_text import ask_plain, note_label, plain_tooltip
+from desktop.qtkit.stylesheet import tidy_forms
 from desktop.remote.keys import NoKeychainError
 from desktop.remote.qt.listings import ServerListings
 from desktop.remote.servers import (
@@ -95,6 +96,7 @@ class AddServerDialog(QDialog):
         self.problem = note_label("", is_muted=False)
         form.addRow(self.problem)
         form.addRow(ok_cancel_buttons(self))
+        tidy_forms(self)
         self.preset.currentIndexChanged.connect(self.on_preset_changed)
 
     @property
