@@ -388,10 +388,37 @@ def test_follow_up_tokenizes_only_the_new_text(qtbot, worker, tiny_gguf: Path) -
 
 
 def test_stop_ends_the_reply_quickly_and_keeps_the_text(
-    qtbot, worker, long_context_tiny_gguf: Path
+    qtbot, worker, long_context_tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Stop ends the reply at llama.cpp's next step, and the worker's own way out after that
+    step (the text flushed, the stats, "finished") takes under 200 ms.
+
+    Why the bound is not simply click-to-finished: the step in flight when Stop is pressed
+    cannot be interrupted, and how long it takes is llama.cpp's and the scheduler's, not the
+    worker's. A tiny-model step takes ~1 ms on a quiet machine, but 100-700 ms on a 2-core one
+    saturated by other processes (the engine's threads run below the window's, and llama.cpp's
+    threads wait for each other at every operation), which made the old click-to-finished
+    figure fail there. So the test proves both parts separately: at most one token is sampled
+    after the click (the cancel is seen at the first check after it; the loop checks before
+    every token), and from the generator's end to "finished" stays under 200 ms.
+    """
     commands = Commands(worker)
     load(qtbot, worker, commands, 1, long_context_tiny_gguf, LoadOptions(n_ctx=32768, n_threads=2))
+    model = worker.model
+    assert model is not None
+    generate = model.generate
+    tokens_at: list[float] = []  # when llama.cpp's loop gave each token (the engine's thread)
+    stopped_at: list[float] = []  # when its loop ended
+
+    def timed_generate(*args, **kwargs):
+        try:
+            for token in generate(*args, **kwargs):
+                tokens_at.append(time.perf_counter())
+                yield token
+        finally:
+            stopped_at.append(time.perf_counter())
+
+    monkeypatch.setattr(model, "generate", timed_generate)
     deltas: list[str] = []
     commands.reply_delta.connect(lambda _rid, text: deltas.append(text))
     endless = SamplingOptions(temperature=1.0, max_tokens=100_000, seed=5)
@@ -406,11 +433,17 @@ def test_stop_ends_the_reply_quickly_and_keeps_the_text(
     qtbot.waitUntil(lambda: len(deltas) >= 2, timeout=30_000)
     clicked = time.perf_counter()
     worker.cancel_reply(4)
-    qtbot.waitUntil(lambda: bool(finished), timeout=5_000)
+    qtbot.waitUntil(lambda: bool(finished), timeout=30_000)  # an endless reply never ends
     at, stats = finished[0]
-    assert at - clicked < 0.2  # a tiny-model token takes ~1 ms; an endless reply never ends
     assert stats.finish_reason == FinishReason.CANCELLED
     assert "".join(deltas)
+    assert len(stopped_at) == 1 and clicked < stopped_at[0] < at
+    after_click = [t for t in tokens_at if t > clicked]
+    assert len(after_click) <= 1, f"{len(after_click)} tokens were sampled after Stop"
+    assert at - stopped_at[0] < 0.2, (
+        f"{(at - stopped_at[0]) * 1000:.0f} ms from llama.cpp's last step to finished "
+        f"({(stopped_at[0] - clicked) * 1000:.0f} ms for the step in flight)"
+    )
 
 
 def test_overflowing_history_drops_the_oldest_turns(qtbot, worker, tiny_gguf: Path) -> None:

@@ -17,7 +17,10 @@ from desktop.core.conversation import ChatMessage, Role
 from desktop.engine.llama import LoadOptions, SamplingOptions
 from tests.fixtures.scripted_backend import ScriptedBackend
 
-TIMEOUT = 10
+TIMEOUT = 30
+"""Seconds any wait here may take before the test fails (a guard against a hang, never a
+figure): the engine's thread runs below the test's (core/thread_priority.py), so on a
+saturated machine it may wait long for a core."""
 
 
 def request(request_id: int) -> GenerationRequest:
@@ -68,6 +71,10 @@ def test_engine_calls_run_on_the_host_thread(worker: InferenceWorker) -> None:
 
 
 def test_the_window_goes_before_waiting_api_work(qtbot, worker: InferenceWorker) -> None:
+    """Order only, never time: the engine is held busy until every job is queued, so the
+    order it then runs them in is the host's choice, whatever the machine's load. The held
+    job waits for the test's release (set in any case), not for a time that a slow machine
+    could use up before the window's reply is queued."""
     backend = ScriptedBackend()
     worker.set_backend(backend)
     release = threading.Event()
@@ -76,31 +83,33 @@ def test_the_window_goes_before_waiting_api_work(qtbot, worker: InferenceWorker)
 
     def hold(_: ChatBackend) -> None:
         holding.set()
-        release.wait(TIMEOUT)
+        release.wait(4 * TIMEOUT)  # released below; bounded only so that a failure cannot hang
 
     worker.host.submit(hold, Priority.API, "script")
-    assert holding.wait(TIMEOUT)  # the engine is busy: what follows is queued, not run
-    api = [
-        worker.host.submit(lambda _, n=n: order.append(f"api{n}"), Priority.API, "script")
-        for n in range(2)
-    ]
-    backend.push("window reply")
-    finished: list[object] = []
-    worker.reply_finished.connect(lambda _rid, stats: finished.append(stats))
     window = threading.Thread(target=worker.on_generate_requested, args=(request(1),))
-    window.start()
-    deadline = time.monotonic() + TIMEOUT
-    while worker.host.pending() < 3:  # both API jobs and the window's reply wait
-        assert time.monotonic() < deadline, "the window's reply was never queued"
-        time.sleep(0.005)
-    original = backend.reply
+    try:
+        assert holding.wait(TIMEOUT)  # the engine is busy: what follows is queued, not run
+        api = [
+            worker.host.submit(lambda _, n=n: order.append(f"api{n}"), Priority.API, "script")
+            for n in range(2)
+        ]
+        backend.push("window reply")
+        finished: list[object] = []
+        worker.reply_finished.connect(lambda _rid, stats: finished.append(stats))
+        window.start()
+        deadline = time.monotonic() + TIMEOUT
+        while worker.host.pending() < 3:  # both API jobs and the window's reply wait
+            assert time.monotonic() < deadline, "the window's reply was never queued"
+            time.sleep(0.005)
+        original = backend.reply
 
-    def noting_reply(req, cancelled):
-        order.append("window")
-        yield from original(req, cancelled)
+        def noting_reply(req, cancelled):
+            order.append("window")
+            yield from original(req, cancelled)
 
-    backend.reply = noting_reply  # type: ignore[method-assign]
-    release.set()
+        backend.reply = noting_reply  # type: ignore[method-assign]
+    finally:
+        release.set()
     window.join(TIMEOUT)
     for future in api:
         future.result(TIMEOUT)
