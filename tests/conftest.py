@@ -84,3 +84,17 @@ def cycles_collected_on_the_main_thread() -> Iterator[None]:
 def collect_due_after_each_test() -> Iterator[None]:
     yield
     collect_due()
+
+
+@pytest.fixture
+def restore_app(qapp):  # type: ignore[no-untyped-def]
+    """Appearance changes the whole application; later tests get it back as it was."""
+    from PySide6.QtGui import QPalette
+
+    palette, font = QPalette(qapp.palette()), qapp.font()
+    sheet, style = qapp.styleSheet(), qapp.style().name()
+    yield qapp
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+    qapp.setFont(font)

@@ -437,7 +437,7 @@ QLabel#demoChip, QLabel#demoBadge {{
 }}
 #{PROMPT_CARD}:hover, #{PROMPT_CARD}:focus {{ border-color: {t.accent}; }}
 #{PROMPT_CARD}:disabled {{ background: transparent; }}
-QLabel#banner {{
+QFrame#banner {{
     background: {t.surface_raised}; border: 1px solid {t.border};
     border-left: {SPACE_XS - 1}px solid {t.accent}; border-radius: {_SMALL_R}px;
     margin: {SPACE_S}px {SPACE_M}px 0 {SPACE_M}px; padding: {SPACE_S}px {SPACE_M}px;

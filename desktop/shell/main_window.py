@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME
 from desktop.core.settings import Settings
 from desktop.engine.llama import BackendInfo
-from desktop.qtkit.plain_text import ask_plain, note_label
+from desktop.qtkit.plain_text import ask_plain
 from desktop.qtkit.theme import Appearance
 from desktop.shell.about import about_text
+from desktop.shell.banner import Banner
 from desktop.shell.feature import (
     CHAT_PAGE_GROUPS,
     MENUS,
@@ -161,12 +162,10 @@ class MainWindow(QMainWindow):
         self.chat_layout = QVBoxLayout(chat_page)
         self.chat_layout.setContentsMargins(0, 0, 0, 0)
         self.chat_layout.setSpacing(0)
-        self.banner = note_label("", is_muted=False)
+        self.banner_bar = Banner()
+        self.banner = self.banner_bar.label
         """One line of notes about the model or the chat (set_banner); plain text only."""
-        self.banner.setObjectName("banner")
-        # Drawn as a quiet card with an accent edge by the application stylesheet (QLabel#banner).
-        self.banner.hide()
-        self.chat_layout.addWidget(self.banner)
+        self.chat_layout.addWidget(self.banner_bar)
         self.pages.addWidget(chat_page)
         content = QWidget()
         content_layout = QVBoxLayout(content)
@@ -281,9 +280,9 @@ class MainWindow(QMainWindow):
         return action
 
     def set_banner(self, text: str) -> None:
-        """Shows ``text`` (plain) above the conversation; "" hides the line."""
-        self.banner.setText(text)
-        self.banner.setVisible(bool(text))
+        """Shows ``text`` (plain) above the conversation; "" hides the line, and so does a
+        text the user closed (shell/banner.py)."""
+        self.banner_bar.set_text(text)
 
     def add_settings_page(self, factory: SettingsPageFactory) -> None:
         self._settings_pages.append(factory)

@@ -4,7 +4,6 @@ no fixed text sizes; applied with the palette and again on a theme or text-size 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,18 +36,6 @@ from desktop.qtkit.stylesheet import (
     tidy_forms,
 )
 from desktop.qtkit.theme import CJK_FALLBACK, Appearance, with_cjk_fallback
-
-
-@pytest.fixture
-def restore_app(qapp: QApplication) -> Iterator[QApplication]:
-    """Appearance changes the whole application; later tests get it back as it was."""
-    palette, font = QPalette(qapp.palette()), qapp.font()
-    sheet, style = qapp.styleSheet(), qapp.style().name()
-    yield qapp
-    qapp.setStyleSheet(sheet)
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
-    qapp.setFont(font)
 
 
 def _rule(sheet: str, selector: str) -> str:
@@ -141,7 +128,7 @@ def test_the_font_falls_back_to_cjk_families(restore_app: QApplication) -> None:
 
 @pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
 def test_the_chat_banner_is_a_quiet_card_with_an_accent_edge(qapp, theme: ColorTokens) -> None:
-    banner = _rule(application_stylesheet(theme), "QLabel#banner")
+    banner = _rule(application_stylesheet(theme), "QFrame#banner")
     assert f"background: {theme.surface_raised}" in banner
     assert re.search(rf"border-left: \d+px solid {theme.accent}", banner)
 

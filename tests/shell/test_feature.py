@@ -89,7 +89,7 @@ def test_chat_page_groups_keep_their_order(shell: MainWindow) -> None:
     layout = shell.chat_layout
     order = [layout.itemAt(i).widget() for i in range(layout.count())]
     assert CHAT_PAGE_GROUPS[0] == "header"
-    assert order == [shell.banner, *(made[group] for group in CHAT_PAGE_GROUPS[1:])]
+    assert order == [shell.banner_bar, *(made[group] for group in CHAT_PAGE_GROUPS[1:])]
     # The header (the model picker) is above the pages: seen over the welcome page too.
     assert shell.header.isAncestorOf(made["header"])
     assert not shell.pages.isAncestorOf(made["header"])
