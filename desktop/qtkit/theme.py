@@ -12,7 +12,9 @@ the system's fallback happens to pick (often a serif or a bitmap one).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontInfo, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -111,6 +113,18 @@ def palette_is_dark(palette: QPalette) -> bool:
     (code highlighting, warning colours). Decided by the Base colour, the background text is
     drawn on, so a widget given a palette of its own is judged by what it shows."""
     return palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
+
+
+def recolour_on_theme_change(owner: QWidget, event: QEvent, recolour: Callable[[], None]) -> None:
+    """Calls ``recolour``, which gives a child of ``owner`` colours derived from ``owner``'s
+    palette, after a theme switch: at once on the new palette (PaletteChange), and again once
+    the new stylesheet's polish is over (StyleChange), because re-polishing the child gives it
+    back the palette it had before the switch (the context meter's count and the thinking
+    kept the light theme's grey on a dark window). Call it from ``owner.changeEvent``."""
+    if event.type() == QEvent.Type.PaletteChange:
+        recolour()
+    elif event.type() == QEvent.Type.StyleChange:
+        QTimer.singleShot(0, owner, recolour)
 
 
 RELAYOUT_ON_FONT_CHANGE = "relayoutOnFontChange"

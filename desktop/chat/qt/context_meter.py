@@ -32,7 +32,7 @@ from desktop.chat.qt.composer import Composer
 from desktop.chat.qt.session import ChatSession
 from desktop.core.design import SPACE_S, tokens
 from desktop.qtkit.pill import draw_pill, pill_painter
-from desktop.qtkit.theme import palette_is_dark
+from desktop.qtkit.theme import palette_is_dark, recolour_on_theme_change
 
 __all__ = ["DEBOUNCE_MS", "SHOW_FRACTION", "ContextCounter", "ContextMeter", "MeterState"]
 
@@ -392,9 +392,8 @@ class ContextMeter(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._apply_color()
-        elif event.type() == QEvent.Type.ParentChange:
+        recolour_on_theme_change(self, event, self._apply_color)
+        if event.type() == QEvent.Type.ParentChange:
             self._update_visibility()
 
 

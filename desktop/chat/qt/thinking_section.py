@@ -12,10 +12,11 @@ import math
 import time
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QTextCursor, QWheelEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QTextBrowser, QToolButton, QWidget
 
 from desktop.qtkit.safe_text import setup_inline_text
+from desktop.qtkit.theme import recolour_on_theme_change
 
 __all__ = ["ThinkingSection"]
 
@@ -105,6 +106,10 @@ class ThinkingSection(QWidget):
         """The thinking as on screen; empty while the section is closed."""
         return self._view.toPlainText() if self._expanded else ""
 
+    def text_colour(self) -> QColor:
+        """The colour the thinking is set in: the palette's muted text colour."""
+        return self._view.palette().color(QPalette.ColorRole.Text)
+
     def set_thinking(self, text: str, seconds: float | None, active: bool) -> None:
         """Shows the thinking of one reply; ``active`` while it is still streaming.
 
@@ -147,8 +152,7 @@ class ThinkingSection(QWidget):
         return self.size()
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.PaletteChange:
-            self._mute()  # light/dark switch or a dimmed bubble: derive the grey again
+        recolour_on_theme_change(self, event, self._mute)  # light/dark, a dimmed bubble
         super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -497,3 +497,30 @@ def test_meter_words_are_never_cut_in_the_card_and_a_narrow_card_drops_the_bar(q
     host.resize(1000, 500)
     qtbot.waitUntil(lambda: meter.bar.isVisible() and whole(), timeout=2000)
     assert box.currentText() == "Leave out oldest turns"
+
+
+def test_the_count_takes_the_new_theme_s_grey(qtbot, restore_app) -> None:  # type: ignore[no-untyped-def]
+    """After Settings › Theme went from light to dark, the count kept the light theme's grey
+    (nearly black on the dark composer): the stylesheet's polish gave the label back its old
+    palette."""
+    from PySide6.QtGui import QPalette
+
+    from desktop.qtkit.theme import Appearance
+
+    appearance = Appearance(restore_app)
+    appearance.apply("light", 0)
+    meter = ContextMeter()
+    qtbot.addWidget(meter)
+    meter.show()
+    meter.show_count(count(120))
+
+    def shown() -> str:
+        return meter.label.palette().color(meter.label.foregroundRole()).name()
+
+    def muted() -> str:
+        return meter.palette().color(QPalette.ColorRole.PlaceholderText).name()
+
+    light = shown()
+    assert light == muted()
+    appearance.apply("dark", 0)
+    qtbot.waitUntil(lambda: shown() == muted() != light)

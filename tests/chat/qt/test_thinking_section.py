@@ -238,3 +238,32 @@ def test_thinking_label_counts_the_seconds_while_it_streams(qtbot) -> None:
     assert button.text() == "Thought for 1 s"
     qtbot.wait(1100)
     assert button.text() == "Thought for 1 s"  # the clock stopped with the thinking
+
+
+def test_the_thinking_takes_the_new_theme_s_grey(qtbot, restore_app) -> None:  # type: ignore[no-untyped-def]
+    """After Settings › Theme went from light to dark the thinking kept the light theme's grey:
+    the stylesheet's polish gave its text view back its old palette."""
+    from PySide6.QtGui import QPalette
+
+    from desktop.qtkit.theme import Appearance
+
+    appearance = Appearance(restore_app)
+    appearance.apply("light", 0)
+    view, model = make_view(qtbot)
+    model.set_rows(
+        [
+            MessageRow(
+                None, Role.ASSISTANT, "4", FinishReason.STOP, thinking="2+2", thinking_seconds=1
+            )
+        ]
+    )
+    section = view.message_widget(0).thinking_section
+    assert section is not None
+
+    def muted() -> str:
+        return section.palette().color(QPalette.ColorRole.PlaceholderText).name()
+
+    light = section.text_colour().name()
+    assert light == muted()
+    appearance.apply("dark", 0)
+    qtbot.waitUntil(lambda: section.text_colour().name() == muted() != light)
