@@ -28,7 +28,7 @@ from desktop.chat.qt.sources_line import SourcesLine
 from desktop.chat.qt.thinking_section import ThinkingSection
 from desktop.core.conversation import FinishReason, MessageSource, Role
 from desktop.qtkit.safe_text import SafeTextBrowser
-from desktop.qtkit.theme import palette_is_dark
+from desktop.qtkit.theme import palette_is_dark, recolour_on_theme_change
 
 __all__ = ["MessageWidget"]
 
@@ -331,12 +331,9 @@ class MessageWidget(QFrame):
     # -- painting -----------------------------------------------------------------------------
 
     def changeEvent(self, event: QEvent) -> None:
-        if (
-            event.type() == QEvent.Type.PaletteChange
-            and self._excluded
-            and not self._in_palette_update
-        ):
-            self._apply_palette()  # the window palette changed; re-derive the dimmed colours
+        if self._excluded and not self._in_palette_update:
+            # The window's palette changed: derive the dimmed colours again.
+            recolour_on_theme_change(self, event, self._apply_palette)
         super().changeEvent(event)
 
     _in_palette_update = False

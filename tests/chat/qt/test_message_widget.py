@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 import desktop.chat.qt.message_text as message_text_module
 from desktop.chat.qt.bubble_style import bubble_color
-from desktop.chat.qt.message_model import MessageListModel
+from desktop.chat.qt.message_model import MessageListModel, MessageRow
 from desktop.chat.qt.message_widget import MessageWidget
 from desktop.chat.qt.view import ChatView
 from desktop.core.conversation import FinishReason, Role
@@ -124,6 +124,39 @@ def test_excluded_and_finish_notes(view: ChatView, model: MessageListModel) -> N
     assert first.geometry().bottom() < view.message_widget(1).geometry().top()
     model.set_excluded(set())
     assert view.message_widget(0).note_text() == ""
+
+
+def test_a_left_out_message_is_dimmed_in_the_new_theme_too(qtbot: QtBot, restore_app: Any) -> None:
+    """After a light to dark switch a left-out message kept the light theme's dimmed grey: the
+    new stylesheet's polish gave the bubble back its old palette."""
+    from desktop.chat.qt.bubble_style import dimmed_palette
+    from desktop.qtkit.theme import Appearance
+
+    appearance = Appearance(restore_app)
+    appearance.apply("light", 0)  # before the view is made, as at the app's start
+    model = MessageListModel()
+    view = ChatView()
+    qtbot.addWidget(view)
+    view.set_model(model)
+    view.resize(700, 600)
+    view.show()
+    model.set_rows(
+        [
+            MessageRow(None, Role.USER, "old question"),
+            MessageRow(None, Role.ASSISTANT, "answer", FinishReason.STOP),
+        ]
+    )
+    model.set_excluded({0})
+    first = view.message_widget(0)
+
+    def dimmed() -> tuple[str, str]:
+        wanted = dimmed_palette(view.palette()).color(QPalette.ColorRole.Text).name()
+        return first.palette().color(QPalette.ColorRole.Text).name(), wanted
+
+    qtbot.waitUntil(lambda: dimmed()[0] == dimmed()[1])
+    light = dimmed()[0]
+    appearance.apply("dark", 0)
+    qtbot.waitUntil(lambda: dimmed()[0] == dimmed()[1] != light)
 
 
 # -- incremental rendering of a streaming reply ------------------------------------------------
