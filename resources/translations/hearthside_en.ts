@@ -97,7 +97,7 @@
 <context>
     <name>LibraryPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="356"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="358"/>
         <source>%n model(s), {size} on disk. Models folder: {folder}</source>
         <translation>
             <numerusform>%n model, {size} on disk. Models folder: {folder}</numerusform>
@@ -171,7 +171,7 @@
 <context>
     <name>ThinkingSection</name>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="186"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="190"/>
         <source>Thinking… %n s</source>
         <translation>
             <numerusform>Thinking… %n s</numerusform>
@@ -179,7 +179,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="188"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="192"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>Thought for %n s</numerusform>

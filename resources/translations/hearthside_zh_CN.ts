@@ -1700,90 +1700,95 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="356"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="358"/>
         <source>%n model(s), {size} on disk. Models folder: {folder}</source>
         <translation>
             <numerusform>%n 个模型，占用磁盘 {size}。模型文件夹：{folder}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="360"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="361"/>
+        <source>Models folder: {folder}</source>
+        <translation>模型文件夹：{folder}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/library_view.py" line="363"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="403"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="406"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="404"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="407"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="406"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="409"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="411"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="414"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="412"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="415"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="424"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="427"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="424"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="427"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="430"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="449"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="452"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="464"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="467"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="467"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="470"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="475"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="478"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="483"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="486"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="488"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="493"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="491"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="496"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="494"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="497"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -4255,36 +4260,36 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ThinkingSection</name>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="186"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="190"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="186"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="190"/>
         <source>Thinking… %n s</source>
         <translation>
             <numerusform>正在思考… %n 秒</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="188"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="192"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>思考了 %n 秒</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="190"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="194"/>
         <source>Thoughts</source>
         <translation>思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="193"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="197"/>
         <source>Hide the model&apos;s thinking</source>
         <translation>隐藏模型的思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="195"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="199"/>
         <source>Show the model&apos;s thinking</source>
         <translation>显示模型的思考过程</translation>
     </message>

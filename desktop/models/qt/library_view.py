@@ -353,9 +353,12 @@ class LibraryPanel(QWidget):
         if selected is not None and (number := self.model.row_of(selected.path)) >= 0:
             self.view.selectRow(number)
         models = sum(1 for e in scan.entries if e.kind is ModelKind.MODEL)
-        text = self.tr("%n model(s), {size} on disk. Models folder: {folder}", "", models).format(
-            size=format_size(scan.total_size), folder=str(self.models_dir)
-        )
+        if scan.entries:
+            text = self.tr(
+                "%n model(s), {size} on disk. Models folder: {folder}", "", models
+            ).format(size=format_size(scan.total_size), folder=str(self.models_dir))
+        else:  # "0 models, 0 bytes" above "No models yet." said it twice
+            text = self.tr("Models folder: {folder}").format(folder=str(self.models_dir))
         if scan.missing_folders:
             text += "\n" + self.tr("Not found (unplugged?): {folders}").format(
                 folders=", ".join(str(f) for f in scan.missing_folders)

@@ -83,7 +83,7 @@ def test_an_empty_library_says_how_to_add_a_model(qtbot, panel: LibraryPanel) ->
     _rescan(qtbot, panel)
     assert panel.model.rowCount() == 0
     assert panel.models_dir.is_dir()  # made on the first scan
-    assert panel.summary.text().startswith("0 model(s)")
+    assert panel.summary.text().startswith("Models folder:")  # "No models yet." says the rest
     assert str(panel.models_dir) in panel.summary.text()
     assert panel.empty_hint.isVisible() and "Browse tab" in panel.empty_hint.text()
     assert "Add file" in panel.empty_hint.text()  # says what to do, in the table's place
