@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
@@ -36,6 +37,7 @@ from desktop.core.private_files import write_private_text
 
 __all__ = [
     "CACHE_VERSION",
+    "PROGRESS_EVERY_S",
     "Fit",
     "LibraryEntry",
     "LibraryScan",
@@ -43,6 +45,7 @@ __all__ = [
     "MemoryEstimate",
     "ModelFacts",
     "ModelKind",
+    "ScanProgress",
     "estimate_memory",
     "judge_fit",
     "machine_memory",
@@ -162,10 +165,45 @@ class _File:
     mtime: float
 
 
-def _walk(folder: Path) -> Iterable[_File]:
+ScanProgress = Callable[[int, int], None]
+"""Told, from the scanning thread, how many folders were searched and how many GGUF files were
+found so far: at most every :data:`PROGRESS_EVERY_S`, while a big folder (a home folder added
+with Add folder…) takes long enough that the user should see the search moving."""
+
+PROGRESS_EVERY_S = 0.25
+
+
+class _Progress:
+    """Counts folders and files and tells a :data:`ScanProgress` now and then."""
+
+    def __init__(self, report: ScanProgress | None) -> None:
+        self.report = report
+        self.folders = self.files = 0
+        self.last = time.monotonic()
+        self.reported = False
+
+    def folder(self) -> None:
+        self.folders += 1
+        if self.report is not None and time.monotonic() - self.last >= PROGRESS_EVERY_S:
+            self.tell()
+
+    def finish(self) -> None:
+        """The search is over: its last counts, where earlier ones were told."""
+        if self.reported:
+            self.tell()
+
+    def tell(self) -> None:
+        assert self.report is not None
+        self.last = time.monotonic()
+        self.reported = True
+        self.report(self.folders, self.files)
+
+
+def _walk(folder: Path, progress: _Progress) -> Iterable[_File]:
     """Every ``*.gguf`` below ``folder``, symlinks to files followed (the Hugging Face cache keeps
     models as symlinks into ``blobs/``), symlinked folders not (they can loop)."""
     for root, dirs, files in os.walk(folder, onerror=lambda _e: None):
+        progress.folder()
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
             if not name.lower().endswith(".gguf") or name.startswith("."):
@@ -176,6 +214,7 @@ def _walk(folder: Path) -> Iterable[_File]:
             except OSError:
                 continue  # a dangling symlink
             if st.st_size > 0:
+                progress.files += 1
                 yield _File(path, folder, st.st_size, st.st_mtime)
 
 
@@ -245,10 +284,13 @@ def scan_library(
     folders: Iterable[Path],
     read_facts: ReadFacts,
     cache_file: Path | None = None,
+    progress: ScanProgress | None = None,
 ) -> LibraryScan:
     """List the models in ``folders`` (searched recursively); blocking, so call it off the GUI
-    thread for big folders. A file found through two folders (or two symlinks) is listed once.
+    thread for big folders, with ``progress`` to hear how far the search is. A file found
+    through two folders (or two symlinks) is listed once.
     """
+    counts = _Progress(progress)
     cache = _Cache(cache_file)
     seen: set[Path] = set()
     missing: list[Path] = []
@@ -258,7 +300,7 @@ def scan_library(
         if not folder.is_dir():
             missing.append(folder)
             continue
-        for f in _walk(folder):
+        for f in _walk(folder, counts):
             try:
                 real = f.path.resolve()
             except OSError:
@@ -267,6 +309,7 @@ def scan_library(
                 continue
             seen.add(real)
             files.append(f)
+    counts.finish()
 
     models: list[_File] = []
     projectors: list[_File] = []

@@ -97,7 +97,23 @@
 <context>
     <name>LibraryPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="358"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="342"/>
+        <source>Looking for models… %n folder(s) searched</source>
+        <translation>
+            <numerusform>Looking for models… %n folder searched</numerusform>
+            <numerusform>Looking for models… %n folders searched</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/library_view.py" line="344"/>
+        <source>%n GGUF file(s) found</source>
+        <translation>
+            <numerusform>%n GGUF file found</numerusform>
+            <numerusform>%n GGUF files found</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/library_view.py" line="381"/>
         <source>%n model(s), {size} on disk. Models folder: {folder}</source>
         <translation>
             <numerusform>%n model, {size} on disk. Models folder: {folder}</numerusform>

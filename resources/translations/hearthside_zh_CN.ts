@@ -1567,82 +1567,82 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="128"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="134"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="135"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="136"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="134"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="137"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="135"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="138"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="136"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="139"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="137"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="140"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="167"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="170"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="169"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="172"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="179"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="182"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="179"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="182"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="189"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="192"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="193"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="196"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -1650,145 +1650,159 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="251"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="258"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="254"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="261"/>
         <source>No models yet.</source>
         <translation>还没有模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="257"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="264"/>
         <source>Download one from the Browse tab, add a .gguf file with Add file…, or drop one here.</source>
         <translation>请在“浏览”标签页下载一个，用“添加文件…”添加 .gguf 文件，或把文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="271"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="278"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="272"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="279"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="273"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="280"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="274"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="281"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="275"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="282"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="317"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="324"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/library_view.py" line="342"/>
+        <source>Looking for models… %n folder(s) searched</source>
+        <translation>
+            <numerusform>正在查找模型… 已搜索 %n 个文件夹</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/models/qt/library_view.py" line="344"/>
+        <source>%n GGUF file(s) found</source>
+        <translation>
+            <numerusform>找到 %n 个 GGUF 文件</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="335"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="358"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="358"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="381"/>
         <source>%n model(s), {size} on disk. Models folder: {folder}</source>
         <translation>
             <numerusform>%n 个模型，占用磁盘 {size}。模型文件夹：{folder}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="361"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="384"/>
         <source>Models folder: {folder}</source>
         <translation>模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="363"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="386"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="406"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="429"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="407"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="430"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="409"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="432"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="414"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="437"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="415"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="438"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="427"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="450"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="427"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="450"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="433"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="456"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="452"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="475"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="467"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="490"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="470"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="493"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="478"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="501"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="486"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="509"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="491"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="496"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="514"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="519"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="497"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="520"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -2353,18 +2367,18 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelFit</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="90"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="93"/>
         <source>Fits</source>
         <extracomment>Mid-tone colours that read on light and dark backgrounds alike.</extracomment>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="91"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="94"/>
         <source>Tight</source>
         <translation>勉强</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="92"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="95"/>
         <source>Won&apos;t fit</source>
         <translation>放不下</translation>
     </message>

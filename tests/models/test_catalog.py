@@ -248,3 +248,25 @@ def test_the_recommended_pick_is_the_biggest_chat_model_this_computer_runs_comfo
     assert recommended_pick(listed, 64 * gib).name == "large"  # type: ignore[union-attr]
     assert recommended_pick(listed, gib // 2) is None
     assert recommended_pick([], 64 * gib) is None
+
+
+def test_a_long_search_reports_how_far_it_is(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A home folder added with Add folder… takes a while: the scan tells the folders searched
+    and the GGUF files found, now and then (every folder here, with the pause set to 0)."""
+    import desktop.models.catalog as catalog
+
+    for name in ("a", "b/c", "b/d", "e"):
+        (tmp_path / name).mkdir(parents=True)
+    _touch(tmp_path / "a" / "One.gguf")
+    _touch(tmp_path / "b" / "d" / "Two.gguf")
+    reports: list[tuple[int, int]] = []
+    monkeypatch.setattr(catalog, "PROGRESS_EVERY_S", 0.0)
+    scan = scan_library([tmp_path], CountingReader(), progress=lambda *r: reports.append(r))
+    assert len(scan.entries) == 2
+    # The root and five folders as each is entered, then the totals once the search is over.
+    assert [folders for folders, _files in reports] == [1, 2, 3, 4, 5, 6, 6]
+    assert reports[-1] == (6, 2) and [f for _d, f in reports] == sorted(f for _d, f in reports)
+    monkeypatch.setattr(catalog, "PROGRESS_EVERY_S", 3600.0)
+    reports.clear()
+    scan_library([tmp_path], CountingReader(), progress=lambda *r: reports.append(r))
+    assert reports == []  # a quick search says nothing

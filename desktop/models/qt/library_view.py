@@ -1,13 +1,16 @@
 """The Library tab: the models on this computer, what they are, whether they fit, one-click load.
 
-The scan (``core.catalog.scan_library`` with the engine's header reader) runs on a
+The scan (``models.catalog.scan_library`` with the engine's header reader) runs on a
 :class:`~desktop.qtkit.background_calls.BackgroundCalls` pool: a folder of headers already in the
 cache lists in milliseconds, but a first scan of a big external folder reads every header, and an
-unplugged network drive can block ``stat`` for seconds.
+unplugged network drive can block ``stat`` for seconds. While a big folder is searched (a home
+folder added with Add folder…), the line above the table counts the folders searched and the
+GGUF files found, so the search is seen to move.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -202,10 +205,13 @@ class LibraryPanel(QWidget):
     Signals:
         load_requested(str path): the user chose a model to chat with.
         scanned(): a scan finished and the table shows its result (tests wait on it).
+        scan_progressed(int folders, int files): how far a scan has searched; emitted from the
+            scanning thread (queued to the panel's own slot), at most four times a second.
     """
 
     load_requested = Signal(str)
     scanned = Signal()
+    scan_progressed = Signal(int, int)
 
     def __init__(
         self,
@@ -230,6 +236,7 @@ class LibraryPanel(QWidget):
         self.ask_import: Callable[[Path], str | None] = self._ask_import
         """'copy', 'in_place' or None (cancel) for a file the user adds; tests replace it."""
         self.model = LibraryListModel(self)
+        self.scan_progressed.connect(self._on_scan_progressed)
         self._build()
 
     def _build(self) -> None:
@@ -316,9 +323,25 @@ class LibraryPanel(QWidget):
         folders, cache = self.folders(), self.cache_file
         self.summary.setText(self.tr("Looking for models…"))
         self._scan_token = self._calls.start(
-            lambda: scan_library(folders, read_model_facts, cache),
+            lambda: scan_library(folders, read_model_facts, cache, self._report_progress),
             self._on_scan_done,
             self._on_scan_failed,
+        )
+
+    def _report_progress(self, folders: int, files: int) -> None:
+        """On the scanning thread: hands the counts to the GUI thread."""
+        # RuntimeError: the panel went away while the scan ran; nobody is waiting.
+        with contextlib.suppress(RuntimeError):
+            self.scan_progressed.emit(folders, files)
+
+    @Slot(int, int)
+    def _on_scan_progressed(self, folders: int, files: int) -> None:
+        if not self._scan_token:
+            return  # the scan's result is in already
+        self.summary.setText(
+            self.tr("Looking for models… %n folder(s) searched", "", folders)
+            + " · "
+            + self.tr("%n GGUF file(s) found", "", files)
         )
 
     def _on_scan_done(self, scan: LibraryScan) -> None:

@@ -284,3 +284,31 @@ def test_models_of_one_name_are_told_apart_by_their_file(
     files = [_text(model, r, LibraryListModel.FILE) for r in range(model.rowCount())]
     assert len(names) == 1
     assert sorted(files) == ["tiny-Q4_0.gguf", "tiny-Q8_0.gguf"]
+
+
+def test_a_long_search_shows_how_far_it_is(  # type: ignore[no-untyped-def]
+    qtbot, panel: LibraryPanel, tiny_gguf: Path, monkeypatch
+) -> None:
+    """While a big folder is searched the line above the table counts, instead of a bare
+    "Looking for models…" for minutes."""
+    import threading
+
+    import desktop.models.catalog as catalog
+    import desktop.models.qt.library_view as library_view
+
+    _put(tiny_gguf, panel.models_dir / "deep" / "er", "tiny.gguf")
+    monkeypatch.setattr(catalog, "PROGRESS_EVERY_S", 0.0)
+    reading = threading.Event()
+    real_reader = library_view.read_model_facts
+
+    def held_reader(path: Path):  # type: ignore[no-untyped-def]
+        reading.wait(TIMEOUT / 1000)  # the search is done; the headers are still being read
+        return real_reader(path)
+
+    monkeypatch.setattr(library_view, "read_model_facts", held_reader)
+    with qtbot.waitSignal(panel.scanned, timeout=TIMEOUT):
+        panel.rescan()
+        qtbot.waitUntil(lambda: "searched" in panel.summary.text(), timeout=TIMEOUT)
+        assert "1 GGUF file(s) found" in panel.summary.text()
+        reading.set()
+    assert panel.summary.text().startswith("1 model(s)")
