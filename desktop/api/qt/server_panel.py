@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.api.addresses import MAX_ADDRESSES
 from desktop.api.qt.controller import ServerState
 from desktop.api.qt.requests_model import RequestTableModel
-from desktop.qtkit.copy_field import CopyField
+from desktop.qtkit.copy_field import CopyField, whole_text_width
 from desktop.qtkit.push_button import push_button
 from desktop.qtkit.row_table_model import setup_row_view
 
@@ -30,7 +30,6 @@ __all__ = ["ServerPanel"]
 INFO_WIDTH = 360
 """The widest the URL and buttons get beside the request table."""
 QWIDGETSIZE_MAX = (1 << 24) - 1
-URL_PADDING = 16  # the line edit's frame and cursor room
 
 
 class ServerPanel(QWidget):
@@ -223,13 +222,7 @@ class ServerPanel(QWidget):
         """``url`` in ``field``, wide enough to read whole."""
         field.setText(url)
         field.setCursorPosition(0)
-        margins = field.textMargins()
-        field.setMinimumWidth(
-            field.fontMetrics().horizontalAdvance(url)
-            + margins.left()
-            + margins.right()
-            + URL_PADDING
-        )
+        field.setMinimumWidth(whole_text_width(field, url))
 
     def show_count(self, requests: int) -> None:
         """How many requests the server has answered (or refused) since it started."""
