@@ -228,6 +228,16 @@ class ServerPanel(QWidget):
         """How many requests the server has answered (or refused) since it started."""
         self.count.setText(self.tr("%n request(s) since the server started", "", requests))
 
+    def info_height(self) -> int:
+        """The height the address, messages and buttons take beside the request table, their
+        messages wrapped at that column's width (more lines than the minimum size says)."""
+        layout = self.layout_
+        margins = layout.contentsMargins()
+        inner = self.info.layout()
+        assert inner is not None
+        width = min(INFO_WIDTH, self.info.sizeHint().width())  # what the row gives it
+        return inner.totalHeightForWidth(width) + margins.top() + margins.bottom()
+
     def set_vertical(self, vertical: bool) -> None:
         """One above the other (a dock beside the pages) or side by side (below them)."""
         direction = QBoxLayout.Direction
