@@ -419,6 +419,16 @@ QGroupBox::title {{
 def _chrome(t: ColorTokens) -> str:
     return f"""
 QStatusBar {{ background: {t.window}; border-top: 1px solid {t.border}; }}
+QDockWidget::title {{
+    background: {t.window}; text-align: left;
+    padding: {SPACE_XS + SPACE_XS // 2}px {SPACE_M}px {SPACE_XS}px {SPACE_XS}px;
+}}
+QDockWidget::close-button, QDockWidget::float-button {{
+    border: none; border-radius: {SPACE_XS}px; background: transparent; padding: 1px;
+}}
+QDockWidget::close-button:hover, QDockWidget::float-button:hover {{
+    background: {t.control_hover};
+}}
 QStatusBar::item {{ border: none; }}
 QSplitter::handle {{ background: {t.window}; }}
 QSplitter::handle:horizontal {{ border-right: 1px solid {t.border}; }}
