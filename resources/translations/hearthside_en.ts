@@ -43,6 +43,33 @@
     </message>
 </context>
 <context>
+    <name>CollectionsDialog</name>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="222"/>
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="223"/>
+        <source>%n passage(s)</source>
+        <translation>
+            <numerusform>%n passage</numerusform>
+            <numerusform>%n passages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="224"/>
+        <source>%n unreadable</source>
+        <translation>
+            <numerusform>%n unreadable</numerusform>
+            <numerusform>%n unreadable</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DownloadListModel</name>
     <message numerus="yes">
         <location filename="../../desktop/models/qt/downloads_model.py" line="193"/>
@@ -171,7 +198,7 @@
 <context>
     <name>ThinkingSection</name>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="186"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="190"/>
         <source>Thinking… %n s</source>
         <translation>
             <numerusform>Thinking… %n s</numerusform>
@@ -179,7 +206,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="188"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="192"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>Thought for %n s</numerusform>

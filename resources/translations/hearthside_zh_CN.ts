@@ -490,62 +490,62 @@
         <translation>文档集是一组文件夹和文件，对话可以据此回答并注明出处。把文件夹或文件拖到这里即可添加。所有内容都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="82"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="81"/>
         <source>&amp;New collection…</source>
         <translation>新建文档集(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="83"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="82"/>
         <source>Re&amp;name…</source>
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="84"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="83"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="88"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="87"/>
         <source>Collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="101"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="100"/>
         <source>Add &amp;folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="102"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="101"/>
         <source>Add f&amp;iles…</source>
         <translation>添加文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="104"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="103"/>
         <source>Re&amp;move</source>
         <translation>移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="106"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="105"/>
         <source>Stop using this folder or file (the file itself is not touched)</source>
         <translation>不再使用此文件夹或文件（文件本身不会被改动）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="109"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="108"/>
         <source>&amp;Re-index</source>
         <translation>重新索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="111"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="110"/>
         <source>Read new and changed files again</source>
         <translation>重新读取新增和修改过的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="121"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="120"/>
         <source>Folders and files</source>
         <translation>文件夹和文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="133"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="132"/>
         <source>Indexed files</source>
         <translation>已索引的文件</translation>
     </message>
@@ -556,51 +556,72 @@
     </message>
     <message>
         <location filename="../../desktop/documents/qt/collections_dialog.py" line="220"/>
-        <source>{name}: {files} files, {passages} passages, {unreadable} unreadable</source>
-        <translation>{name}：{files} 个文件，{passages} 个段落，{unreadable} 个无法读取</translation>
+        <source>{name}: {files}, {passages}, {unreadable}</source>
+        <translation>{name}：{files}，{passages}，{unreadable}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="222"/>
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n 个文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="223"/>
+        <source>%n passage(s)</source>
+        <translation>
+            <numerusform>%n 个段落</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="224"/>
+        <source>%n unreadable</source>
+        <translation>
+            <numerusform>%n 个无法读取</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="239"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="242"/>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="249"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="252"/>
         <source>Rename collection</source>
         <translation>重命名文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="258"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="261"/>
         <source>Delete collection</source>
         <translation>删除文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="260"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="263"/>
         <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
         <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="327"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="331"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="334"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="334"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="337"/>
         <source>Choose files</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="339"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="342"/>
         <source>Choose an embedding model</source>
         <translation>选择嵌入模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="339"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="342"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
@@ -3536,59 +3557,59 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerFeature</name>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="91"/>
+        <location filename="../../desktop/api/qt/feature.py" line="94"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="106"/>
+        <location filename="../../desktop/api/qt/feature.py" line="109"/>
         <source>&amp;Server panel</source>
         <translation>服务器面板(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="176"/>
-        <location filename="../../desktop/api/qt/feature.py" line="199"/>
-        <location filename="../../desktop/api/qt/feature.py" line="216"/>
+        <location filename="../../desktop/api/qt/feature.py" line="179"/>
+        <location filename="../../desktop/api/qt/feature.py" line="202"/>
+        <location filename="../../desktop/api/qt/feature.py" line="219"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="301"/>
+        <location filename="../../desktop/api/qt/feature.py" line="318"/>
         <source>API server starting…</source>
         <translation>API 服务器正在启动…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="304"/>
+        <location filename="../../desktop/api/qt/feature.py" line="321"/>
         <source>The local API server is starting on port {port}.</source>
         <translation>本地 API 服务器正在 {port} 端口上启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="309"/>
+        <location filename="../../desktop/api/qt/feature.py" line="326"/>
         <source>API server stopping…</source>
         <translation>API 服务器正在停止…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="310"/>
+        <location filename="../../desktop/api/qt/feature.py" line="327"/>
         <source>The local API server is stopping.</source>
         <translation>本地 API 服务器正在停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="313"/>
+        <location filename="../../desktop/api/qt/feature.py" line="330"/>
         <source>API server :{port}</source>
         <translation>API 服务器 :{port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="317"/>
+        <location filename="../../desktop/api/qt/feature.py" line="334"/>
         <source>The local API server is running at {url}. Click for the Server panel.</source>
         <translation>本地 API 服务器正在 {url} 运行。点击打开服务器面板。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="323"/>
+        <location filename="../../desktop/api/qt/feature.py" line="340"/>
         <source>API server stopped</source>
         <translation>API 服务器已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="324"/>
+        <location filename="../../desktop/api/qt/feature.py" line="341"/>
         <source>The local API server could not start. Click for why.</source>
         <translation>本地 API 服务器无法启动。点击查看原因。</translation>
     </message>
@@ -4252,36 +4273,36 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ThinkingSection</name>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="186"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="190"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="186"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="190"/>
         <source>Thinking… %n s</source>
         <translation>
             <numerusform>正在思考… %n 秒</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="188"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="192"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>思考了 %n 秒</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="190"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="194"/>
         <source>Thoughts</source>
         <translation>思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="193"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="197"/>
         <source>Hide the model&apos;s thinking</source>
         <translation>隐藏模型的思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="195"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="199"/>
         <source>Show the model&apos;s thinking</source>
         <translation>显示模型的思考过程</translation>
     </message>
