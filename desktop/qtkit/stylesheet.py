@@ -325,7 +325,7 @@ QTableView[frameShape="StyledPanel"] {{
 QListView[frameShape="StyledPanel"]:focus, QTreeView[frameShape="StyledPanel"]:focus,
 QTableView[frameShape="StyledPanel"]:focus {{ border-color: {t.accent}; }}
 QListView {{ padding: {SPACE_XS}px; }}
-QListView::item {{ border-radius: {_R}px; }}
+QListView::item {{ border-radius: {_R}px; padding: {SPACE_XS - 1}px {SPACE_XS}px; }}
 QListView::item:hover, QTreeView::item:hover {{ background: {t.control_hover}; }}
 QListView::item:selected, QTreeView::item:selected {{
     background: {t.accent}; color: {t.on_accent};

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMainWindow,
     QPlainTextEdit,
     QPushButton,
@@ -344,3 +345,16 @@ def test_a_dock_title_has_room_and_a_quiet_close_button(qtbot, theme: ColorToken
         application_stylesheet(theme), "QDockWidget::close-button, QDockWidget::float-button"
     )
     assert "border: none" in buttons and "background: transparent" in buttons
+
+
+def test_a_plain_lists_rows_have_room_around_their_text(qtbot, restore_app: QApplication) -> None:
+    """Rows of plain lists (collections, their files, servers, sources) sat line against line,
+    with the selection's rounded fill touching the text."""
+    restore_app.setStyleSheet(application_stylesheet(LIGHT))
+    view = QListWidget()
+    qtbot.addWidget(view)
+    view.addItems(["lighthouse.md · 1 passage", "tides.txt · 1 passage"])
+    view.show()
+    qtbot.waitExposed(view)
+    row = view.visualItemRect(view.item(0))
+    assert row.height() >= view.fontMetrics().height() + 2 * 3
