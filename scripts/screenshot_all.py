@@ -41,6 +41,7 @@ SCREENS = (
     "models-library",
     "models-browse",
     "models-downloads",
+    "models-servers",
     "settings",
     "settings-models",
     "settings-server",
@@ -53,6 +54,7 @@ SCREENS = (
     "trash-empty",
     "export",
     "crash",
+    "server",
 )
 THEMES = ("light", "dark")
 LANGUAGES = ("en", "zh_CN")
@@ -386,6 +388,57 @@ class Shooter:
         from desktop.models.qt.services import DOWNLOADS_TAB
 
         self.model_manager("models-downloads", DOWNLOADS_TAB)
+
+    def shoot_models_servers(self) -> None:
+        """The Servers tab listing one server: this app's own API server (started on a free
+        local port, see start_server), so its models come back without the network."""
+        from desktop.remote.servers import Preset
+
+        url = self.start_server()
+        remote = self.hearthside.remote
+        manager = self.hearthside.models.show_model_manager(self.servers_tab())
+        panel = remote.panel
+        if url and panel is not None and not remote.servers.entries:
+            panel.add_server("This computer", url, Preset.LLAMA_SERVER)
+            wait_until(lambda: panel.model_list.count() > 0, 20)
+        wait(200)
+        self.each("models-servers", self.over_window(manager, 980, 640))
+        manager.close()
+
+    def servers_tab(self) -> int:
+        from desktop.models.qt.services import DOWNLOADS_TAB
+
+        return DOWNLOADS_TAB + 1  # the first tab a feature adds (desktop/app.py: remote)
+
+    def start_server(self) -> str:
+        """Turns the local API server on at a free port; its URL, "" when it did not start."""
+        import socket
+
+        server = self.hearthside.server
+        if server is None:
+            return ""
+        if not server.controller.state.running:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+            self.hearthside.settings.set("server.port", port)
+            server.set_enabled(True)
+            wait_until(lambda: not server.controller.state.busy, 30)
+        state = server.controller.state
+        return state.url if state.running else ""
+
+    def shoot_server(self) -> None:
+        """The Server panel (View › Server panel) with the server running, docked below the
+        chat where it first opens."""
+        self.open_chat()
+        self.start_server()
+        server = self.hearthside.server
+        if server is None:
+            return
+        server.show_panel()
+        wait(300)
+        self.each("server", self.window.grab)
+        server.dock.hide()
 
     def shoot_settings(self, screen: str = "settings", page: str = "") -> None:
         """Opened again in each theme: the dialog shows the theme chosen when it opened.

@@ -7,10 +7,42 @@ whole, in a font where 0 and O differ, and one click puts it on the clipboard.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QStyleOptionFrame,
+    QWidget,
+)
 
-__all__ = ["CopyField"]
+__all__ = ["CopyField", "whole_text_width"]
+
+LINE_EDIT_MARGIN = 2
+"""The room QLineEdit keeps each side of its text inside the frame (Qt's horizontalMargin)."""
+CURSOR_WIDTH = 1
+
+
+def whole_text_width(field: QLineEdit, text: str) -> int:
+    """The width ``field`` needs to show ``text`` whole: the text, Qt's own margins, and the
+    frame and padding its style (the app's stylesheet included) draws around it."""
+    field.ensurePolished()  # the stylesheet's padding and border apply from here
+    margins = field.textMargins()
+    inner = (
+        field.fontMetrics().horizontalAdvance(text)
+        + 2 * LINE_EDIT_MARGIN
+        + margins.left()
+        + margins.right()
+        + CURSOR_WIDTH
+    )
+    option = QStyleOptionFrame()
+    field.initStyleOption(option)
+    size = field.style().sizeFromContents(
+        QStyle.ContentsType.CT_LineEdit, option, QSize(inner, field.fontMetrics().height()), field
+    )
+    return size.width()
 
 
 class CopyField(QWidget):

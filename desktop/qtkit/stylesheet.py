@@ -325,7 +325,7 @@ QTableView[frameShape="StyledPanel"] {{
 QListView[frameShape="StyledPanel"]:focus, QTreeView[frameShape="StyledPanel"]:focus,
 QTableView[frameShape="StyledPanel"]:focus {{ border-color: {t.accent}; }}
 QListView {{ padding: {SPACE_XS}px; }}
-QListView::item {{ border-radius: {_R}px; }}
+QListView::item {{ border-radius: {_R}px; padding: {SPACE_XS - 1}px {SPACE_XS}px; }}
 QListView::item:hover, QTreeView::item:hover {{ background: {t.control_hover}; }}
 QListView::item:selected, QTreeView::item:selected {{
     background: {t.accent}; color: {t.on_accent};
@@ -419,6 +419,16 @@ QGroupBox::title {{
 def _chrome(t: ColorTokens) -> str:
     return f"""
 QStatusBar {{ background: {t.window}; border-top: 1px solid {t.border}; }}
+QDockWidget::title {{
+    background: {t.window}; text-align: left;
+    padding: {SPACE_XS + SPACE_XS // 2}px {SPACE_M}px {SPACE_XS}px {SPACE_XS}px;
+}}
+QDockWidget::close-button, QDockWidget::float-button {{
+    border: none; border-radius: {SPACE_XS}px; background: transparent; padding: 1px;
+}}
+QDockWidget::close-button:hover, QDockWidget::float-button:hover {{
+    background: {t.control_hover};
+}}
 QStatusBar::item {{ border: none; }}
 QSplitter::handle {{ background: {t.window}; }}
 QSplitter::handle:horizontal {{ border-right: 1px solid {t.border}; }}

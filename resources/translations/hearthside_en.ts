@@ -43,6 +43,33 @@
     </message>
 </context>
 <context>
+    <name>CollectionsDialog</name>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="222"/>
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="223"/>
+        <source>%n passage(s)</source>
+        <translation>
+            <numerusform>%n passage</numerusform>
+            <numerusform>%n passages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="224"/>
+        <source>%n unreadable</source>
+        <translation>
+            <numerusform>%n unreadable</numerusform>
+            <numerusform>%n unreadable</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DownloadListModel</name>
     <message numerus="yes">
         <location filename="../../desktop/models/qt/downloads_model.py" line="193"/>
@@ -86,7 +113,7 @@
 <context>
     <name>HubBrowser</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="282"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="297"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n model with GGUF files.</numerusform>
@@ -143,7 +170,7 @@
 <context>
     <name>RepoFilesModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_models.py" line="234"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="238"/>
         <source>%n part(s)</source>
         <translation>
             <numerusform>%n part</numerusform>
@@ -154,7 +181,7 @@
 <context>
     <name>ServerPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/api/qt/server_panel.py" line="236"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="229"/>
         <source>%n request(s) since the server started</source>
         <translation>
             <numerusform>%n request since the server started</numerusform>
@@ -187,7 +214,7 @@
 <context>
     <name>ThinkingSection</name>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="190"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="194"/>
         <source>Thinking… %n s</source>
         <translation>
             <numerusform>Thinking… %n s</numerusform>
@@ -195,7 +222,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="192"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="196"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>Thought for %n s</numerusform>

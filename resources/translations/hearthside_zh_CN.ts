@@ -498,62 +498,62 @@
         <translation>文档集是一组文件夹和文件，对话可以据此回答并注明出处。把文件夹或文件拖到这里即可添加。所有内容都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="82"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="81"/>
         <source>&amp;New collection…</source>
         <translation>新建文档集(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="83"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="82"/>
         <source>Re&amp;name…</source>
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="84"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="83"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="88"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="87"/>
         <source>Collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="101"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="100"/>
         <source>Add &amp;folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="102"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="101"/>
         <source>Add f&amp;iles…</source>
         <translation>添加文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="104"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="103"/>
         <source>Re&amp;move</source>
         <translation>移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="106"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="105"/>
         <source>Stop using this folder or file (the file itself is not touched)</source>
         <translation>不再使用此文件夹或文件（文件本身不会被改动）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="109"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="108"/>
         <source>&amp;Re-index</source>
         <translation>重新索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="111"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="110"/>
         <source>Read new and changed files again</source>
         <translation>重新读取新增和修改过的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="121"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="120"/>
         <source>Folders and files</source>
         <translation>文件夹和文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="133"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="132"/>
         <source>Indexed files</source>
         <translation>已索引的文件</translation>
     </message>
@@ -564,51 +564,72 @@
     </message>
     <message>
         <location filename="../../desktop/documents/qt/collections_dialog.py" line="220"/>
-        <source>{name}: {files} files, {passages} passages, {unreadable} unreadable</source>
-        <translation>{name}：{files} 个文件，{passages} 个段落，{unreadable} 个无法读取</translation>
+        <source>{name}: {files}, {passages}, {unreadable}</source>
+        <translation>{name}：{files}，{passages}，{unreadable}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="222"/>
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n 个文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="223"/>
+        <source>%n passage(s)</source>
+        <translation>
+            <numerusform>%n 个段落</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="224"/>
+        <source>%n unreadable</source>
+        <translation>
+            <numerusform>%n 个无法读取</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="239"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="242"/>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="249"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="252"/>
         <source>Rename collection</source>
         <translation>重命名文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="258"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="261"/>
         <source>Delete collection</source>
         <translation>删除文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="260"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="263"/>
         <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
         <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="327"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="331"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="334"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="334"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="337"/>
         <source>Choose files</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="339"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="342"/>
         <source>Choose an embedding model</source>
         <translation>选择嵌入模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="339"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="342"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
@@ -795,7 +816,7 @@
 <context>
     <name>CopyField</name>
     <message>
-        <location filename="../../desktop/qtkit/copy_field.py" line="31"/>
+        <location filename="../../desktop/qtkit/copy_field.py" line="63"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -849,48 +870,48 @@
 <context>
     <name>DownloadCheck</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="334"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="343"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="350"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="359"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="352"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="361"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="355"/>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="372"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="364"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="381"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="367"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="376"/>
         <source>Check not finished</source>
         <translation>检查未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="369"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="378"/>
         <source>{name} could not be checked before downloading: the hub did not answer or had a problem. Download it anyway? It is checked when it has arrived.</source>
         <translation>下载前无法检查 {name}：模型中心没有响应或出现了问题。仍要下载吗？文件下载完成后会再检查。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="379"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="388"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="381"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="390"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="405"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="414"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
@@ -1370,94 +1391,94 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubBrowser</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="123"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="126"/>
         <source>Search Hugging Face for GGUF models</source>
         <translation>在 Hugging Face 上搜索 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="130"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="133"/>
         <source>Most downloaded</source>
         <translation>下载最多</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="131"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="134"/>
         <source>Recently updated</source>
         <translation>最近更新</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="132"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="135"/>
         <source>Most liked</source>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="211"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="214"/>
         <source>Suggested models. Search to see everything on {endpoint}.</source>
         <translation>推荐模型。搜索可查看 {endpoint} 上的全部模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="268"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="283"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="282"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="297"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n 个含 GGUF 文件的模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="284"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="299"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="296"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="311"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="299"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="314"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="300"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="315"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="302"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="317"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="304"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="319"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="306"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="321"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="308"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="323"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="310"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="325"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="375"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="390"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="376"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="391"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -1467,32 +1488,32 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubResultsModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="139"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="143"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="140"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="144"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="141"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="145"/>
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="142"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="146"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="143"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="147"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="150"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="154"/>
         <source> (gated)</source>
         <translation>（需申请访问）</translation>
     </message>
@@ -3359,49 +3380,49 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="200"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="204"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="201"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="205"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="202"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="206"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="203"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="207"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="204"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="208"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="223"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="227"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="232"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="236"/>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_models.py" line="234"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="238"/>
         <source>%n part(s)</source>
         <translation>
             <numerusform>%n 个分卷</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="236"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="240"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
     </message>
@@ -3409,63 +3430,63 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoPane</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="131"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="134"/>
         <source>Choose a model on the left.</source>
         <extracomment>Header-check failures after which the user may download anyway (with a warning).</extracomment>
         <translation>请在左侧选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="141"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="144"/>
         <source>Model card</source>
         <translation>模型卡片</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="156"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="165"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="172"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="181"/>
         <source>Loading the model card…</source>
         <translation>正在加载模型卡片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="174"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="183"/>
         <source>Listing files…</source>
         <translation>正在列出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="193"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="202"/>
         <source>This model has no description.</source>
         <translation>此模型没有说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="197"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="206"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="197"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="206"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="197"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="206"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="261"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="270"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="264"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="273"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="271"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="280"/>
         <source>★ {name}: the largest that fits comfortably at {tokens} tokens of context.</source>
         <translation>★ {name}：在 {tokens} 个 token 的上下文下，本机可宽裕运行的最大文件。</translation>
     </message>
@@ -3563,59 +3584,59 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerFeature</name>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="91"/>
+        <location filename="../../desktop/api/qt/feature.py" line="94"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="106"/>
+        <location filename="../../desktop/api/qt/feature.py" line="109"/>
         <source>&amp;Server panel</source>
         <translation>服务器面板(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="176"/>
-        <location filename="../../desktop/api/qt/feature.py" line="199"/>
-        <location filename="../../desktop/api/qt/feature.py" line="216"/>
+        <location filename="../../desktop/api/qt/feature.py" line="179"/>
+        <location filename="../../desktop/api/qt/feature.py" line="202"/>
+        <location filename="../../desktop/api/qt/feature.py" line="219"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="301"/>
+        <location filename="../../desktop/api/qt/feature.py" line="318"/>
         <source>API server starting…</source>
         <translation>API 服务器正在启动…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="304"/>
+        <location filename="../../desktop/api/qt/feature.py" line="321"/>
         <source>The local API server is starting on port {port}.</source>
         <translation>本地 API 服务器正在 {port} 端口上启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="309"/>
+        <location filename="../../desktop/api/qt/feature.py" line="326"/>
         <source>API server stopping…</source>
         <translation>API 服务器正在停止…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="310"/>
+        <location filename="../../desktop/api/qt/feature.py" line="327"/>
         <source>The local API server is stopping.</source>
         <translation>本地 API 服务器正在停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="313"/>
+        <location filename="../../desktop/api/qt/feature.py" line="330"/>
         <source>API server :{port}</source>
         <translation>API 服务器 :{port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="317"/>
+        <location filename="../../desktop/api/qt/feature.py" line="334"/>
         <source>The local API server is running at {url}. Click for the Server panel.</source>
         <translation>本地 API 服务器正在 {url} 运行。点击打开服务器面板。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="323"/>
+        <location filename="../../desktop/api/qt/feature.py" line="340"/>
         <source>API server stopped</source>
         <translation>API 服务器已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="324"/>
+        <location filename="../../desktop/api/qt/feature.py" line="341"/>
         <source>The local API server could not start. Click for why.</source>
         <translation>本地 API 服务器无法启动。点击查看原因。</translation>
     </message>
@@ -3641,107 +3662,107 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerPanel</name>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="72"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="71"/>
         <source>URL</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="97"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="96"/>
         <source>Copy curl command</source>
         <translation>复制 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="100"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="99"/>
         <source>Copy Python code</source>
         <translation>复制 Python 代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="102"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="101"/>
         <source>Uses the openai package (pip install openai)</source>
         <translation>使用 openai 软件包(pip install openai)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="111"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="110"/>
         <source>Clear list</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="151"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="150"/>
         <source>Use port {port}</source>
         <translation>使用端口 {port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="158"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="157"/>
         <source>Starting the server on port {port}…</source>
         <translation>正在 {port} 端口上启动服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="160"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="159"/>
         <source>Stopping the server…</source>
         <translation>正在停止服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="162"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="161"/>
         <source>The server is running.</source>
         <translation>服务器正在运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="165"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="164"/>
         <source>Port {port} is in use by another program. Port {free} is free: press Use port {free}, or choose another port in Edit › Settings › Local server.</source>
         <translation>端口 {port} 已被另一个程序占用。端口 {free} 空闲：点击“使用端口 {free}”，或在“编辑 › 设置 › 本地服务器”中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="170"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="169"/>
         <source>Port {port} is in use by another program. Choose another port in Edit › Settings › Local server, or close that program and press Start server.</source>
         <translation>端口 {port} 已被另一个程序占用。请在“编辑 › 设置 › 本地服务器”中选择其他端口,或关闭那个程序后点击“启动服务器”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="175"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="174"/>
         <source>The server could not start: {reason}</source>
         <translation>服务器无法启动:{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="176"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="175"/>
         <source>The server is off.</source>
         <translation>服务器已关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="182"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="181"/>
         <source>Other computers on your network connect with the API key at:</source>
         <translation>你网络中的其他计算机凭 API 密钥通过以下地址连接：</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="185"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="184"/>
         <source>Other computers on your network may connect with the API key, but this computer has no network address now.</source>
         <translation>你网络中的其他计算机可以凭 API 密钥连接，但本机目前没有网络地址。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="190"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="189"/>
         <source>Other computers on your network can connect to port {port} of this computer, with the API key.</source>
         <translation>你网络中的其他计算机可以凭 API 密钥连接到本机的 {port} 端口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="148"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="147"/>
         <source>Stop server</source>
         <translation>停止服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="148"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="147"/>
         <source>Start server</source>
         <translation>启动服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="195"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="194"/>
         <source>Only programs on this computer can connect, with the API key. Other computers cannot reach it (see Allow other computers on my network in Edit › Settings › Local server).</source>
         <translation>只有本机上的程序可以凭 API 密钥连接。其他计算机无法访问它（见“编辑 › 设置 › 本地服务器”中的“允许我网络中的其他计算机访问”）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="200"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="199"/>
         <source>Only programs on this computer can connect; no key is asked. Other computers cannot reach it (see Allow other computers on my network in Edit › Settings › Local server).</source>
         <translation>只有本机上的程序可以连接；不需要密钥。其他计算机无法访问它（见“编辑 › 设置 › 本地服务器”中的“允许我网络中的其他计算机访问”）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/api/qt/server_panel.py" line="236"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="229"/>
         <source>%n request(s) since the server started</source>
         <translation>
             <numerusform>服务器启动以来共 %n 个请求</numerusform>
@@ -4203,32 +4224,37 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="110"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="111"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="110"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="112"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="112"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="113"/>
+        <source>Code</source>
+        <translation>编程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_models.py" line="116"/>
         <source>Under 1 GB</source>
         <translation>1 GB 以下</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="113"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="117"/>
         <source>1–3 GB</source>
         <translation>1–3 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="114"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="118"/>
         <source>3–6 GB</source>
         <translation>3–6 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="115"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="119"/>
         <source>Over 6 GB</source>
         <translation>6 GB 以上</translation>
     </message>
@@ -4274,36 +4300,36 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ThinkingSection</name>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="190"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="194"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="190"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="194"/>
         <source>Thinking… %n s</source>
         <translation>
             <numerusform>正在思考… %n 秒</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="192"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="196"/>
         <source>Thought for %n s</source>
         <translation>
             <numerusform>思考了 %n 秒</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="194"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="198"/>
         <source>Thoughts</source>
         <translation>思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="197"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="201"/>
         <source>Hide the model&apos;s thinking</source>
         <translation>隐藏模型的思考过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/thinking_section.py" line="199"/>
+        <location filename="../../desktop/chat/qt/thinking_section.py" line="203"/>
         <source>Show the model&apos;s thinking</source>
         <translation>显示模型的思考过程</translation>
     </message>

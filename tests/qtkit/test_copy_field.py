@@ -1,11 +1,15 @@
-"""A value to copy: read-only, fixed-width, and its Copy button puts it on the clipboard."""
+"""A value to copy: read-only, fixed-width, shown whole, and its Copy button puts it on the
+clipboard."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QPushButton
 
-from desktop.qtkit.copy_field import CopyField
+from desktop.core.design import DARK, LIGHT, ColorTokens
+from desktop.qtkit.copy_field import CopyField, whole_text_width
+from desktop.qtkit.stylesheet import application_stylesheet
 
 
 def test_the_button_copies_what_the_field_shows(qtbot) -> None:
@@ -29,3 +33,30 @@ def test_more_buttons_go_after_copy_without_margins(qtbot) -> None:
     order = [box.row.itemAt(i).widget() for i in range(box.row.count())]
     assert order == [box.field, box.copy_button, extra]
     assert box.row.stretch(0) == 1
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK])
+def test_whole_text_width_shows_the_text_unscrolled_under_the_app_stylesheet(
+    qtbot, theme: ColorTokens
+) -> None:
+    """At that width the last character is in view without scrolling: the field's padding and
+    border from the stylesheet are counted, not guessed."""
+    box = CopyField("serverUrl")
+    qtbot.addWidget(box)
+    box.setStyleSheet(application_stylesheet(theme))
+    url = "http://127.0.0.1:34535/v1"
+    box.set_text(url)
+    width = whole_text_width(box.field, url)
+    box.field.setFixedWidth(width)
+    box.show()
+    qtbot.waitExposed(box)
+    box.field.setCursorPosition(0)
+    start = box.field.cursorRect().x()
+    box.field.setCursorPosition(len(url))
+    end = box.field.cursorRect().x()
+    assert end - start == box.field.fontMetrics().horizontalAdvance(url)  # not scrolled
+    box.field.setFixedWidth(width - 4)
+    qtbot.wait(10)
+    box.field.setCursorPosition(0)
+    box.field.setCursorPosition(len(url))
+    assert box.field.cursorRect().x() - start < box.field.fontMetrics().horizontalAdvance(url)

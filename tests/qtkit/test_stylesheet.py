@@ -7,15 +7,19 @@ import re
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontInfo, QImage, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QDockWidget,
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -307,3 +311,37 @@ def test_field_carets_are_readable_and_grow_with_the_text(qapp) -> None:
             assert "caret-" in rule and "-bold-" in rule  # the bold glyph's file
         step = _rule(sheet, "QAbstractSpinBox::up-button, QAbstractSpinBox::down-button")
         assert _px(step, "width") >= caret + 8
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+def test_a_dock_title_has_room_and_a_quiet_close_button(qtbot, theme: ColorTokens) -> None:
+    """Docks (Server, Sources) had their title jammed against the content and the window edge,
+    with framed 1990s float and close buttons."""
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setStyleSheet(application_stylesheet(theme))
+    dock = QDockWidget("Server", window)
+    dock.setWidget(QLabel("content"))
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    window.resize(400, 300)
+    window.show()
+    qtbot.waitExposed(window)
+    title_height = dock.widget().geometry().top()
+    assert title_height >= dock.fontMetrics().height() + 2 * 4
+    buttons = _rule(
+        application_stylesheet(theme), "QDockWidget::close-button, QDockWidget::float-button"
+    )
+    assert "border: none" in buttons and "background: transparent" in buttons
+
+
+def test_a_plain_lists_rows_have_room_around_their_text(qtbot, restore_app: QApplication) -> None:
+    """Rows of plain lists (collections, their files, servers, sources) sat line against line,
+    with the selection's rounded fill touching the text."""
+    restore_app.setStyleSheet(application_stylesheet(LIGHT))
+    view = QListWidget()
+    qtbot.addWidget(view)
+    view.addItems(["lighthouse.md · 1 passage", "tides.txt · 1 passage"])
+    view.show()
+    qtbot.waitExposed(view)
+    row = view.visualItemRect(view.item(0))
+    assert row.height() >= view.fontMetrics().height() + 2 * 3

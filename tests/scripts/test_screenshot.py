@@ -1,6 +1,6 @@
 """scripts/screenshot.py --all: every screen in a subset of themes, languages and sizes, on the
 tiny test model, each a PNG of the window's size that is not blank (issue 17, "Screenshots in
-the repo"). The full run (13 screens x 2 themes x 2 languages x 2 sizes) is for a look by eye;
+the repo"). The full run (every screen x 2 themes x 2 languages x 2 sizes) is for a look by eye;
 here one theme, one language and one size keep it to a few seconds per screen."""
 
 from __future__ import annotations

@@ -33,7 +33,10 @@ __all__ = ["ServerFeature", "ServerSession", "model_id"]
 
 ADDRESS_REFRESH_MS = 30_000
 """How often the open Server panel reads the LAN addresses again."""
-PANEL_MIN_HEIGHT = 270  # the address, buttons and a four-line message above Start server
+PANEL_SHARE = 2 / 5
+"""Of the window's height, what the panel takes when it opens below the chat: at 800x600 the
+chat keeps room for its header, a notice, a few lines and the composer whole."""
+PANEL_MIN_HEIGHT = 200  # at least this, and what the info column needs (ServerPanel.info_height)
 PANEL_MAX_HEIGHT = 360
 
 
@@ -234,14 +237,28 @@ class ServerFeature(QObject):
     def show_panel(self) -> None:
         if self.dock.isHidden():
             self.dock.show()
-            shell = self.shell
-            if shell.dockWidgetArea(self.dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
-                height = max(PANEL_MIN_HEIGHT, min(PANEL_MAX_HEIGHT, shell.height() * 2 // 5))
-                shell.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
-            else:
-                width = max(320, min(520, shell.width() // 2))
-                shell.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
+            self.size_dock()
+            # Shown again, the dock first takes back its old size once the window lays it out.
+            QTimer.singleShot(0, self.size_dock)
         self.dock.raise_()
+
+    @Slot()
+    def size_dock(self) -> None:
+        """Below the chat: a share of the window's height, or what the panel's messages need
+        when that is more; beside it: half the window's width, within bounds."""
+        shell = self.shell
+        if self.dock.isHidden():
+            return
+        if shell.dockWidgetArea(self.dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
+            panel = self.panel
+            title = self.dock.minimumSizeHint().height() - panel.minimumSizeHint().height()
+            need = panel.info_height() + title  # a long message wraps to more lines
+            share = min(PANEL_MAX_HEIGHT, int(shell.height() * PANEL_SHARE))
+            height = max(PANEL_MIN_HEIGHT, need, share)
+            shell.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
+        else:
+            width = max(320, min(520, shell.width() // 2))
+            shell.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
 
     @Slot(bool)
     def on_dock_visibility_changed(self, visible: bool) -> None:

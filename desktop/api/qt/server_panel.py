@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.api.addresses import MAX_ADDRESSES
 from desktop.api.qt.controller import ServerState
 from desktop.api.qt.requests_model import RequestTableModel
-from desktop.qtkit.copy_field import CopyField
+from desktop.qtkit.copy_field import CopyField, whole_text_width
 from desktop.qtkit.push_button import push_button
 from desktop.qtkit.row_table_model import setup_row_view
 
@@ -30,7 +30,6 @@ __all__ = ["ServerPanel"]
 INFO_WIDTH = 360
 """The widest the URL and buttons get beside the request table."""
 QWIDGETSIZE_MAX = (1 << 24) - 1
-URL_PADDING = 16  # the line edit's frame and cursor room
 
 
 class ServerPanel(QWidget):
@@ -223,17 +222,21 @@ class ServerPanel(QWidget):
         """``url`` in ``field``, wide enough to read whole."""
         field.setText(url)
         field.setCursorPosition(0)
-        margins = field.textMargins()
-        field.setMinimumWidth(
-            field.fontMetrics().horizontalAdvance(url)
-            + margins.left()
-            + margins.right()
-            + URL_PADDING
-        )
+        field.setMinimumWidth(whole_text_width(field, url))
 
     def show_count(self, requests: int) -> None:
         """How many requests the server has answered (or refused) since it started."""
         self.count.setText(self.tr("%n request(s) since the server started", "", requests))
+
+    def info_height(self) -> int:
+        """The height the address, messages and buttons take beside the request table, their
+        messages wrapped at that column's width (more lines than the minimum size says)."""
+        layout = self.layout_
+        margins = layout.contentsMargins()
+        inner = self.info.layout()
+        assert inner is not None
+        width = min(INFO_WIDTH, self.info.sizeHint().width())  # what the row gives it
+        return inner.totalHeightForWidth(width) + margins.top() + margins.bottom()
 
     def set_vertical(self, vertical: bool) -> None:
         """One above the other (a dock beside the pages) or side by side (below them)."""

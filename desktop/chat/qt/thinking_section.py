@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QTextBrowser, QToolButton, QWidget
 
+from desktop.core.design import SPACE_M
 from desktop.qtkit.safe_text import setup_inline_text
 from desktop.qtkit.theme import recolour_on_theme_change
 
@@ -23,6 +24,9 @@ __all__ = ["ThinkingSection"]
 _GAP = 4
 _INDENT = 12  # the thinking sits right of a thin rule, set apart from the answer below
 _RULE_WIDTH = 2
+AFTER_OPEN = SPACE_M
+"""Room below the open thinking (more than between its own paragraphs), so the answer under
+it reads as a new start, not as the thinking's last paragraph."""
 
 
 class _PlainTextView(QTextBrowser):
@@ -141,7 +145,7 @@ class ThinkingSection(QWidget):
             text_width = max(1, width - _INDENT)
             view_height = self._view.height_for(text_width)
             self._view.setGeometry(_INDENT, height + _GAP, text_width, view_height)
-            height += _GAP + view_height + _GAP
+            height += _GAP + view_height + AFTER_OPEN
         self.resize(width, height)
         return height
 

@@ -64,13 +64,12 @@ class CollectionsDialog(QDialog):
         self._selected: int | None = None
         self._job = 0
 
-        intro = QLabel(
+        intro = note_label(
             self.tr(
                 "A collection is a set of folders and files that chats can answer from, with "
                 "sources. Drop folders or files here to add them. Nothing leaves this computer."
             )
         )
-        intro.setWordWrap(True)
 
         self.collection_list = QListView()
         self.collection_list.setModel(documents.collections)
@@ -92,7 +91,7 @@ class CollectionsDialog(QDialog):
             row.addWidget(button)
         left_layout.addLayout(row)
 
-        self.summary = note_label("", is_muted=False)
+        self.summary = note_label("")  # under the indexed files, as a list's status line
         self.source_model = QStringListModel(self)
         self.source_list = QListView()
         self.source_list.setModel(self.source_model)
@@ -117,7 +116,7 @@ class CollectionsDialog(QDialog):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.summary)
+        # "Folders and files" level with "Collections", so the two lists start on one line.
         right_layout.addWidget(QLabel(self.tr("Folders and files")))
         right_layout.addWidget(self.source_list)
         sources_row = QHBoxLayout()
@@ -132,6 +131,7 @@ class CollectionsDialog(QDialog):
         right_layout.addLayout(sources_row)
         right_layout.addWidget(QLabel(self.tr("Indexed files")))
         right_layout.addWidget(self.file_list, 1)
+        right_layout.addWidget(self.summary)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -217,8 +217,11 @@ class CollectionsDialog(QDialog):
             self.documents.show_files(None)
             return
         self.summary.setText(
-            self.tr("{name}: {files} files, {passages} passages, {unreadable} unreadable").format(
-                name=info.name, files=info.files, passages=info.passages, unreadable=info.unreadable
+            self.tr("{name}: {files}, {passages}, {unreadable}").format(
+                name=info.name,
+                files=self.tr("%n file(s)", "", info.files),
+                passages=self.tr("%n passage(s)", "", info.passages),
+                unreadable=self.tr("%n unreadable", "", info.unreadable),
             )
         )
         self.source_model.setStringList(list(info.sources))

@@ -53,6 +53,9 @@ from desktop.qtkit.row_table_model import setup_row_view
 
 __all__ = ["HubBrowser"]
 
+STARTER_WHY_COLUMN = StarterListModel.COLUMN_TITLES.index("Why")
+"""Why a model is suggested: its row's tooltip too, so the narrow list hides the column."""
+
 
 class HubBrowser(QWidget):
     """The Browse tab: the search box and the results table on the left; the chosen repo's card
@@ -234,6 +237,18 @@ class HubBrowser(QWidget):
                 self.on_results_selection_changed
             )
         header = self.results_view.horizontalHeader()
+        suggestions = model is self.starter_model
+        if suggestions:
+            # Name, kind and size fit the list's width, the name cut short when narrow (no
+            # sideways scrolling at 800x600); why it is suggested is the row's tooltip.
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            self.results_view.setColumnHidden(STARTER_WHY_COLUMN, True)
+            return
+        self.results_view.setColumnHidden(STARTER_WHY_COLUMN, False)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.results_view.resizeColumnsToContents()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)

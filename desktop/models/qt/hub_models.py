@@ -107,7 +107,11 @@ class StarterListModel(ItemTableModel):
 
     def cell(self, row: StarterModel, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            kinds = {"chat": self.tr("Chat"), "reasoning": self.tr("Reasoning")}
+            kinds = {
+                "chat": self.tr("Chat"),
+                "reasoning": self.tr("Reasoning"),
+                "code": self.tr("Code"),
+            }
             sizes = {
                 "tiny": self.tr("Under 1 GB"),
                 "small": self.tr("1–3 GB"),

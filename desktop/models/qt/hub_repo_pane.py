@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QSizePolicy,
     QSplitter,
@@ -48,6 +49,8 @@ from desktop.qtkit.safe_text import SafeTextBrowser
 from desktop.qtkit.theme import palette_is_dark
 
 __all__ = ["CHECK_MAY_BE_SKIPPED", "CardBrowser", "DownloadCheck", "RepoPane", "StartCall"]
+
+FILE_COLUMN = RepoFilesModel.COLUMN_TITLES.index("File")
 
 #: Header-check failures after which the user may download anyway (with a warning).
 CHECK_MAY_BE_SKIPPED = frozenset(
@@ -145,8 +148,14 @@ class RepoPane(QWidget):
         files_layout.setContentsMargins(0, 0, 0, 0)
         self.files_view = QTableView()
         setup_row_view(self.files_view)
-        self.files_view.horizontalHeader().setStretchLastSection(True)
         self.files_view.setModel(self.files_model)
+        # Size, memory fit and note always in view: the file name takes what is left, cut in
+        # the middle (its quantization is at the end, and in the first column).
+        header = self.files_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(FILE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.files_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.files_view.setWordWrap(False)
         self.files_view.selectionModel().selectionChanged.connect(self.update_buttons)
         self.files_view.doubleClicked.connect(lambda _i: self.download_wanted.emit())
         files_layout.addWidget(self.files_view, 1)

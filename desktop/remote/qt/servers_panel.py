@@ -160,7 +160,7 @@ class ServersPanel(QWidget):
         self.status.setWordWrap(True)
         right.addWidget(self.status)
         self.use_button = QPushButton(self.tr("Chat with this model"))
-        right.addWidget(self.use_button)
+        right.addWidget(self.use_button, 0, Qt.AlignmentFlag.AlignRight)  # as Browse's Download
         layout.addLayout(right, 2)
         self.add_button.clicked.connect(self.show_add_dialog)
         self.remove_button.clicked.connect(self.remove_selected)

@@ -325,3 +325,38 @@ def test_the_addresses_are_read_again_while_the_panel_shows(
     assert set(reads) == {9123}
     feature.dock.hide()
     assert not feature.address_timer.isActive()
+
+
+def _bottom_in(panel, widget) -> int:  # type: ignore[no-untyped-def]
+    return widget.mapTo(panel, widget.rect().bottomLeft()).y()
+
+
+def test_below_the_chat_at_800x600_the_panel_leaves_the_chat_room_and_shows_its_buttons(
+    qtbot, feature: ServerFeature, settings: Settings, servers: Servers
+) -> None:
+    """The dock opens at two fifths of a 600 px window (the chat keeps its composer whole) and
+    taller only as far as its messages need: a long "port in use" message still leaves Start
+    server and Use port in view."""
+    feature.shell.resize(800, 600)
+    _turn_on(settings)
+    feature.start_if_enabled()
+    settled(qtbot, feature)
+    feature.show_panel()
+    panel = feature.panel
+    qtbot.waitUntil(lambda: panel.start_stop.isVisible() and feature.dock.height() > 100)
+    assert feature.dock.height() <= 600 * 2 // 5
+    assert _bottom_in(panel, panel.start_stop) <= panel.height()
+    feature.dock.hide()
+    in_use = ServerState(
+        port_in_use=True, free_port=9558, settings=ServerSettings(enabled=True, port=9557)
+    )
+    feature.on_state_changed(in_use)
+    feature.show_panel()
+    qtbot.waitUntil(lambda: panel.use_free_port.isVisible() and feature.dock.height() > 100)
+
+    def whole(label) -> bool:  # type: ignore[no-untyped-def]
+        return label.height() >= label.heightForWidth(label.width())  # no line cut off
+
+    # Sized again once the window has laid the dock out (it first takes back its old size).
+    qtbot.waitUntil(lambda: whole(panel.status) and whole(panel.access))
+    assert _bottom_in(panel, panel.start_stop) <= panel.height()

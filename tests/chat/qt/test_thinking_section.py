@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTextBrowser
 
 from desktop.chat.qt.message_model import MessageListModel, MessageRow
 from desktop.chat.qt.view import ChatView
 from desktop.core.conversation import FinishReason, Role
+from desktop.core.design import SPACE_M
 from tests.fixtures.window import load_tiny, type_and_send
 
 
@@ -59,6 +61,10 @@ def test_section_opens_while_thinking_and_closes_when_the_answer_starts(qtbot) -
     assert section.expanded
     assert section.shown_text() == "The user asks for 2+2. That is 4."
     assert widget.height() > closed_height
+    # The answer starts apart from the open thinking, not as its last paragraph.
+    thought_bottom = section.mapTo(widget, section.findChild(QTextBrowser).geometry().bottomLeft())
+    gap = widget.body.geometry().top() - thought_bottom.y()
+    assert gap >= SPACE_M
     qtbot.mouseClick(section.button, Qt.MouseButton.LeftButton)
     assert not section.expanded
     assert widget.height() == closed_height

@@ -103,8 +103,9 @@ def test_a_new_collection_is_indexed_selected_and_summed_up(
     with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
     assert busy[0] is True  # the progress row showed while indexing
-    qtbot.waitUntil(lambda: "2 files" in dialog.summary.text())
-    assert dialog.summary.text() == "Harbour notes: 2 files, 2 passages, 1 unreadable"
+    qtbot.waitUntil(lambda: "2 file(s)" in dialog.summary.text())
+    # Plurals from the translations ("1 file", "2 files"); none are installed here.
+    assert dialog.summary.text() == "Harbour notes: 2 file(s), 2 passage(s), 1 unreadable"
     assert _strings(dialog.collection_list) == ["Harbour notes"]
     assert dialog.collection_list.currentIndex().row() == 0
     assert _strings(dialog.source_list) == [str(notes)]
@@ -129,7 +130,7 @@ def test_clicking_another_collection_shows_its_folders_and_files(
     assert dialog.selected == second
     assert _strings(dialog.source_list) == [str(other)]
     qtbot.waitUntil(lambda: _strings(dialog.file_list) == ["mill.md · 1 passage(s)"])
-    assert dialog.summary.text().startswith("B mill: 1 files")
+    assert dialog.summary.text().startswith("B mill: 1 file(s)")
     with qtbot.waitSignal(dialog.documents.collections.modelReset, timeout=TIMEOUT):
         dialog.documents.refresh()  # the list comes again: the same collection stays chosen
     assert dialog.selected == second
@@ -258,3 +259,18 @@ def test_a_cancelled_embedding_choice_changes_nothing(dialog: CollectionsDialog)
     dialog.embedding_model_chosen.connect(chosen.append)
     dialog.embedding_button.click()
     assert chosen == [] and dialog.documents.embedding_model == ""
+
+
+def test_the_collections_and_their_folders_start_on_one_line(
+    qtbot, dialog: CollectionsDialog
+) -> None:  # type: ignore[no-untyped-def]
+    """The right column used to open with the summary line, so its lists sat a line lower than
+    the collection list; the summary is now the indexed files' status line, under them."""
+    dialog.resize(760, 520)
+    qtbot.waitExposed(dialog)
+
+    def top(widget) -> int:  # type: ignore[no-untyped-def]
+        return widget.mapTo(dialog, widget.rect().topLeft()).y()
+
+    assert top(dialog.source_list) == top(dialog.collection_list)
+    assert top(dialog.summary) > top(dialog.file_list)

@@ -102,6 +102,38 @@ def test_opening_the_tab_shows_the_suggested_models_without_a_request(
     assert not browser.download_button.isEnabled()  # nothing picked yet
 
 
+def _columns_in_view(view: QTableView) -> bool:
+    """Every shown column lies inside the view's width: nothing to scroll sideways to."""
+    header = view.horizontalHeader()
+    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    right = max(header.sectionViewportPosition(c) + header.sectionSize(c) for c in shown)
+    return right <= view.viewport().width() and view.horizontalScrollBar().maximum() == 0
+
+
+def test_the_suggestions_and_files_fit_a_small_window_without_sideways_scrolling(
+    qtbot, browser: HubBrowser, hub: FakeHub, calls: BackgroundCalls, tiny_gguf: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """In the model manager at 800x600 the tab is ~720 px wide: each suggestion's kind and
+    size, and each file's size, memory fit and note stay in view (names are cut short
+    instead); why a model is suggested is its tooltip, and every kind is in words."""
+    repo_id, _hint = _add_starter_repo(hub, tiny_gguf)
+    browser.resize(720, 460)
+    browser.activate()
+    qtbot.wait(50)
+    view = browser.results_view
+    assert view.isColumnHidden(3) and not view.isColumnHidden(1)
+    assert _columns_in_view(view)
+    model = browser.starter_model
+    kinds = {_text(model, row, 1) for row in range(model.rowCount())}
+    assert kinds <= {"Chat", "Reasoning", "Code"}
+    _open_repo(qtbot, browser, calls, repo_id)
+    qtbot.wait(50)
+    assert browser.files_model.rowCount() == 2
+    assert _columns_in_view(browser.files_view)
+    _search(qtbot, browser, "GGUF")
+    assert not view.isColumnHidden(3)  # "Updated" in the search results
+
+
 def _add_starter_repo(hub: FakeHub, tiny_gguf: Path) -> tuple[str, str]:
     """The second suggested model, on the fake hub with two quants: its hint is not the file the
     browser would recommend, so the preselection shows which rule picked it."""
