@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMenu, QToolTip, QWidget
 
 from desktop.core.design import LIGHT
@@ -26,16 +25,10 @@ OFFSCREEN_POPUP = r"This plugin does not support (raise\(\)|grabbing the keyboar
 
 
 @pytest.fixture
-def styled(qapp: QApplication) -> Iterator[QApplication]:
+def styled(restore_app: QApplication) -> QApplication:
     """The app's look (its sheet keys the popup radius on ROUNDED), put back afterwards."""
-    palette, font = QPalette(qapp.palette()), qapp.font()
-    sheet, style = qapp.styleSheet(), qapp.style().name()
-    Appearance(qapp).apply("light", 0)
-    yield qapp
-    qapp.setStyleSheet(sheet)
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
-    qapp.setFont(font)
+    Appearance(restore_app).apply("light", 0)
+    return restore_app
 
 
 @pytest.fixture

@@ -91,18 +91,13 @@ def test_the_recommended_model_is_named_once_known(qtbot) -> None:
     assert page.recommendation.isHidden()
 
 
-def test_the_cards_follow_the_theme_and_show_every_line(qtbot) -> None:
+def test_the_cards_follow_the_theme_and_show_every_line(qtbot, restore_app) -> None:  # type: ignore[no-untyped-def]
     """The cards stayed light in the dark theme (their look is the application stylesheet's
     now), and a long prompt's last line was cut off."""
-    from PySide6.QtGui import QPalette
 
     from desktop.core.design import DARK, LIGHT
     from desktop.qtkit.theme import Appearance
 
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    palette, font = QPalette(app.palette()), app.font()
-    sheet, style = app.styleSheet(), app.style().name()
     page = EmptyChat()
     qtbot.addWidget(page)
     page.set_model(_model())
@@ -115,17 +110,11 @@ def test_the_cards_follow_the_theme_and_show_every_line(qtbot) -> None:
         image = card.grab().toImage()  # inside the right margin, clear of the text
         return image.pixelColor(image.width() - 4, image.height() // 2).name()
 
-    appearance = Appearance(app)
-    try:
-        appearance.apply("light", 0)
-        qtbot.waitUntil(lambda: surface() == LIGHT.surface_raised)
-        appearance.apply("dark", 0)
-        qtbot.waitUntil(lambda: surface() == DARK.surface_raised)
-    finally:
-        app.setStyleSheet(sheet)
-        app.setStyle(style)
-        app.setPalette(palette)
-        app.setFont(font)
+    appearance = Appearance(restore_app)
+    appearance.apply("light", 0)
+    qtbot.waitUntil(lambda: surface() == LIGHT.surface_raised)
+    appearance.apply("dark", 0)
+    qtbot.waitUntil(lambda: surface() == DARK.surface_raised)
     qtbot.waitUntil(lambda: card.height() >= card.heightForWidth(card.width()))
     label = card.label
     assert label.height() >= label.heightForWidth(label.width())

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
 
 from desktop.core.design import TYPE_SCALE
 from desktop.models.qt.welcome_page import WelcomePage
 from desktop.qtkit.theme import Appearance
 
 
-def test_the_title_scales_with_the_text_size_setting(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """The title was 1.8x the font it was made with, whatever Settings › Text size said."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
+def test_the_title_scales_with_the_text_size_setting(qtbot, restore_app) -> None:  # type: ignore[no-untyped-def]
+    """The title was 1.8x the font it was made with, whatever Settings › Text size said.
+    (restore_app: Appearance leaves its stylesheet on the application, which later tests' sizes
+    depend on.)"""
+    app = restore_app
     before = QFont(app.font())
     page = WelcomePage()
     qtbot.addWidget(page)
