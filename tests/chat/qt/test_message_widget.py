@@ -126,20 +126,15 @@ def test_excluded_and_finish_notes(view: ChatView, model: MessageListModel) -> N
     assert view.message_widget(0).note_text() == ""
 
 
-def test_a_left_out_message_is_dimmed_in_the_new_theme_too(qtbot: QtBot, restore_app: Any) -> None:
+def test_a_left_out_message_is_dimmed_in_the_new_theme_too(
+    qtbot: QtBot, restore_app: Any, light_view: ChatView, model: MessageListModel
+) -> None:
     """After a light to dark switch a left-out message kept the light theme's dimmed grey: the
     new stylesheet's polish gave the bubble back its old palette."""
     from desktop.chat.qt.bubble_style import dimmed_palette
     from desktop.qtkit.theme import Appearance
 
-    appearance = Appearance(restore_app)
-    appearance.apply("light", 0)  # before the view is made, as at the app's start
-    model = MessageListModel()
-    view = ChatView()
-    qtbot.addWidget(view)
-    view.set_model(model)
-    view.resize(700, 600)
-    view.show()
+    view = light_view
     model.set_rows(
         [
             MessageRow(None, Role.USER, "old question"),
@@ -155,7 +150,7 @@ def test_a_left_out_message_is_dimmed_in_the_new_theme_too(qtbot: QtBot, restore
 
     qtbot.waitUntil(lambda: dimmed()[0] == dimmed()[1])
     light = dimmed()[0]
-    appearance.apply("dark", 0)
+    Appearance(restore_app).apply("dark", 0)
     qtbot.waitUntil(lambda: dimmed()[0] == dimmed()[1] != light)
 
 
