@@ -32,12 +32,17 @@ class Served:
     def url(self) -> str:
         return self.server.url
 
-    def record(self, index: int, timeout: float = 5.0) -> RequestRecord:
-        """The index-th request's record; it is reported just after the response is sent."""
+    def record(self, since: int, path: str, timeout: float = 5.0) -> RequestRecord:
+        """The first record from index ``since`` on of a request to ``path`` (``/v1/...``).
+        A record is reported just after its response is sent, so the previous test's last
+        request may still land after ``since`` was read: it is passed over by its path."""
         deadline = time.monotonic() + timeout
-        while len(self.records) <= index and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            for record in self.records[since:]:
+                if record.path == path:
+                    return record
             time.sleep(0.01)
-        return self.records[index]
+        raise AssertionError(f"no request to {path} was recorded after record {since}")
 
     @property
     def origin(self) -> str:

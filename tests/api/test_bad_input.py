@@ -143,7 +143,7 @@ def test_a_foreign_host_name_is_refused_on_loopback(served: Served) -> None:
 def test_refused_requests_reach_the_listener(served: Served) -> None:
     before = len(served.records)
     post(served, CHAT, {"messages": HELLO, "n": 3})
-    record = served.record(before)
+    record = served.record(before, "/v1" + CHAT)
     assert record.status == 400 and "n=1" in record.error
 
 

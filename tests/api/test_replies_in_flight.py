@@ -55,7 +55,7 @@ def test_closing_the_stream_cancels_the_reply_at_once(long_served: Served) -> No
     closed = time.perf_counter()
     stream.close()
     assert engine_free_after(long_served, closed) < 0.2
-    record = long_served.record(before)
+    record = long_served.record(before, "/v1/chat/completions")
     assert record.status == 200 and record.error == "the client went away"
 
 

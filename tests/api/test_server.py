@@ -121,7 +121,7 @@ def test_a_text_completion_continues_a_raw_prompt(client: openai.OpenAI) -> None
 def test_every_request_reaches_the_listener(served: Served, client: openai.OpenAI) -> None:
     before = len(served.records)
     client.chat.completions.create(model="", messages=HELLO, max_tokens=4, temperature=0)
-    record = served.record(before)
+    record = served.record(before, "/v1/chat/completions")
     assert (record.method, record.path, record.status) == ("POST", "/v1/chat/completions", 200)
     assert record.model == model_id(served.info) and record.completion_tokens == 4
     assert record.client.startswith("127.0.0.1:")
