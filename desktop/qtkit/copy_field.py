@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.qtkit.stylesheet import LINE_EDIT_MARGIN
+
 __all__ = ["CopyField", "whole_text_width"]
 
-LINE_EDIT_MARGIN = 2
-"""The room QLineEdit keeps each side of its text inside the frame (Qt's horizontalMargin)."""
 CURSOR_WIDTH = 1
 
 

@@ -42,6 +42,7 @@ from desktop.qtkit.rounded_popups import ROUNDED
 __all__ = [
     "FORM_LABEL",
     "INDICATOR",
+    "LINE_EDIT_MARGIN",
     "PRIMARY",
     "PROMPT_CARD",
     "SIDEBAR",
@@ -145,7 +146,8 @@ _SMALL_R = CONTROL_RADIUS - 2
 _ARROW = SPACE_L + SPACE_XS  # the width of a combo box's or spin box's arrows
 _POPUP_R = _SMALL_R + SPACE_XS  # a menu's corners, concentric with its rows'
 _CARET = SPACE_M  # a combo or spin box's bold caret image (its glyph is half of it), at least
-_EDIT_MARGIN = 2  # the text margin a QLineEdit keeps inside its padding (Qt's own)
+LINE_EDIT_MARGIN = 2
+"""The room QLineEdit keeps each side of its text inside its padding (Qt's horizontalMargin)."""
 
 
 def _buttons(t: ColorTokens) -> str:
@@ -225,14 +227,14 @@ QLineEdit, QComboBox, QAbstractSpinBox {{
     padding: {SPACE_XS}px {SPACE_S}px; min-height: 1.4em;
     selection-background-color: {t.accent}; selection-color: {t.on_accent};
 }}
-QComboBox {{ padding-left: {SPACE_S + _EDIT_MARGIN}px; combobox-popup: 0; }}
+QComboBox {{ padding-left: {SPACE_S + LINE_EDIT_MARGIN}px; combobox-popup: 0; }}
 QComboBox:editable {{ padding-left: {SPACE_S}px; }}
 QLabel[{FORM_LABEL}="true"] {{ min-height: 1.4em; padding: {SPACE_XS + 1}px 0; }}
 QAbstractSpinBox {{ max-height: 1.4em; padding-right: 0; }}
 QLineEdit:focus, QComboBox:focus, QAbstractSpinBox:focus {{
     border: 2px solid {t.accent}; padding: {SPACE_XS - 1}px {SPACE_S - 1}px;
 }}
-QComboBox:focus {{ padding-left: {SPACE_S + _EDIT_MARGIN - 1}px; }}
+QComboBox:focus {{ padding-left: {SPACE_S + LINE_EDIT_MARGIN - 1}px; }}
 QComboBox:editable:focus {{ padding-left: {SPACE_S - 1}px; }}
 QAbstractSpinBox:focus {{ padding-right: 0; }}
 QLineEdit:disabled, QComboBox:disabled, QAbstractSpinBox:disabled {{
