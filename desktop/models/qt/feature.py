@@ -106,6 +106,7 @@ class ModelsFeature(QObject):
         """The loaded model as the user asked for it; "" is the starter."""
         self._pending_path = ""  # the model being loaded
         self._offered_model = ""
+        self._offer_waits_for: Any = None  # a chat opened during a load, offered after it
         self.model_services: ModelServices | None = None
         """Models folder and download queue, made when the manager first opens."""
         self.make_model_services: Callable[[], ModelServices] | None = None
@@ -389,6 +390,10 @@ class ModelsFeature(QObject):
             self.picker_controller.show_loading(self._pending_path)
         else:
             self.picker_controller.show_current_model()
+            # Loaded, failed or cancelled: the chat opened meanwhile may offer its model now.
+            waiting, self._offer_waits_for = self._offer_waits_for, None
+            if waiting is not None:
+                self.offer_model_of(waiting)
         self.update_state()
 
     @Slot(object)
@@ -432,7 +437,16 @@ class ModelsFeature(QObject):
 
     @Slot(object)
     def on_session_conversation_opened(self, summary: Any) -> None:
-        """A reopened chat that used another model (still on disk) offers to load it."""
+        """A reopened chat that used another model (still on disk) offers to load it. While a
+        model loads (at start-up, the last chat opens while its model loads) the offer waits
+        for the load's end: that model may well be the chat's."""
+        self.offer_bar.hide()
+        self._offer_waits_for = summary if self.session.is_loading else None
+        if self._offer_waits_for is None:
+            self.offer_model_of(summary)
+
+    def offer_model_of(self, summary: Any) -> None:
+        """Shows the "This chat used …" bar if the open chat's model is not the loaded one."""
         self.offer_bar.hide()
         if summary is not None and summary.model_file:
             loaded = self.session.model_info

@@ -218,6 +218,44 @@ def test_a_reopened_chat_offers_its_model(models: Installed, tmp_path: Path) -> 
     assert models.feature.offer_bar.isHidden()
 
 
+def test_a_chat_opened_while_its_model_loads_offers_nothing(
+    models: Installed, tmp_path: Path
+) -> None:
+    """At start-up the last chat opens while its model (here the same file) still loads: the
+    offer waits for the load's end and then sees the model is the chat's."""
+    used = tmp_path / "used.gguf"
+    used.write_bytes(b"GGUF")
+
+    @dataclass
+    class Summary:
+        model_file: str
+
+    session = models.session
+    session.is_loading = True
+    session.loading_changed.emit(True)
+    session.conversation_opened.emit(Summary(str(used)))
+    assert models.feature.offer_bar.isHidden()  # not yet: the load may be this very model
+    session.is_loading = False
+    session.model_info = info(path=str(used))
+    session.loading_changed.emit(False)
+    assert models.feature.offer_bar.isHidden()
+
+    # Another model finished loading instead: now the chat offers its own.
+    other = tmp_path / "other.gguf"
+    session.is_loading = True
+    session.conversation_opened.emit(Summary(str(used)))
+    session.is_loading = False
+    session.model_info = info(path=str(other))
+    session.loading_changed.emit(False)
+    assert not models.feature.offer_bar.isHidden()
+    assert models.feature.offer_label.text() == "This chat used used.gguf."
+    # Dismissed, it stays dismissed when a later load ends.
+    models.feature.offer_bar.hide()
+    session.loading_changed.emit(True)
+    session.loading_changed.emit(False)
+    assert models.feature.offer_bar.isHidden()
+
+
 def test_another_start_asking_for_a_model_loads_it(models: Installed) -> None:
     models.shell.raise_window("/m/asked.gguf")
     assert models.session.loads[-1][0] == "/m/asked.gguf"
