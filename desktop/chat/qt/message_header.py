@@ -9,6 +9,10 @@ destroys. The version switch ("‹ 2/3 ›") shows only when there are other ver
 are drawn only while the message is hovered or one of them has the keyboard focus, so a long
 chat reads quietly; they are always there for the layout and for Tab
 (:class:`~desktop.chat.qt.message_actions.ActionButton`).
+
+The actions are one strip. A user's message keeps it in the header row; a reply's bubble takes
+it and places it under the text, beside the footer line, as other chat apps do: a long reply's
+header has scrolled out of sight by the time the reader wants to copy or regenerate it.
 """
 
 from __future__ import annotations
@@ -97,7 +101,8 @@ class SiblingSwitch(QWidget):
 
 
 class MessageHeader(QWidget):
-    """Author mark and name, version switch, Copy, the main action and the "…" menu of a bubble.
+    """Author mark and name, and the actions strip: version switch, Copy, the main action and
+    the "…" menu of a bubble (in this row, or placed by the bubble under a reply's text).
 
     Shows what its bubble tells it (role, streaming, versions, whether actions are allowed,
     whether the bubble is being edited, whether the pointer is over it) and compares before
@@ -131,7 +136,6 @@ class MessageHeader(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        # Buttons sit close together (their own padding separates them); text gets more room.
         layout.setSpacing(2)
         self._layout = layout
         self._mark = AuthorMark(self)
@@ -140,7 +144,15 @@ class MessageHeader(QWidget):
         author_font = QFont(self._author.font())
         author_font.setBold(True)
         self._author.setFont(author_font)
-        self._copy = ActionButton("copy", self.tr("Copy the message as Markdown"), self, self)
+        # The actions are one strip: in this row for the user's messages, under the text for
+        # replies (see set_actions_host).
+        strip = self._strip = QWidget(self)
+        strip_layout = self._strip_layout = QHBoxLayout(strip)
+        strip_layout.setContentsMargins(0, 0, 0, 0)
+        # Buttons sit close together (their own padding separates them).
+        strip_layout.setSpacing(2)
+        self._actions_host: QWidget | None = None
+        self._copy = ActionButton("copy", self.tr("Copy the message as Markdown"), strip, self)
         self._copy.setAccessibleName(self.tr("Copy"))
         self._copy.clicked.connect(self.copy_requested)
         self._copied_timer = QTimer(self)
@@ -148,19 +160,20 @@ class MessageHeader(QWidget):
         self._copied_timer.setInterval(COPIED_MS)
         self._copied_timer.timeout.connect(self._on_copied_timer_timeout)
         self._action = ActionButton(
-            "regenerate", self.tr("Write a new version of this reply"), self, self
+            "regenerate", self.tr("Write a new version of this reply"), strip, self
         )
         self._action.clicked.connect(self._on_action_clicked)
-        self._more = ActionButton("more", self.tr("More actions"), self, self)
+        self._more = ActionButton("more", self.tr("More actions"), strip, self)
         self._more.clicked.connect(self._on_more_clicked)
+        strip_layout.addWidget(self._copy)
+        strip_layout.addWidget(self._action)
+        strip_layout.addWidget(self._more)
         layout.addWidget(self._mark)
         layout.addSpacing(SPACE_S - 2)
         layout.addWidget(self._author)
         layout.addStretch(1)
         layout.addSpacing(SPACE_S)
-        layout.addWidget(self._copy)
-        layout.addWidget(self._action)
-        layout.addWidget(self._more)
+        layout.addWidget(strip)
 
     # -- what it shows ------------------------------------------------------------------------
 
@@ -245,6 +258,29 @@ class MessageHeader(QWidget):
         """The header's size hint; icons need no narrower form, so ``inner_max`` only caps
         nothing (kept so the bubble asks every header the same way)."""
         return self.sizeHint()
+
+    def set_actions_host(self, host: QWidget | None) -> None:
+        """Where the actions strip lives: this row (None), or ``host`` (the bubble), which
+        then places it, under a long reply's text where the reader has got to; a header at
+        the top of a reply is often scrolled away by then."""
+        if host is self._actions_host:
+            return
+        strip = self._strip
+        self._actions_host = host
+        if host is None:
+            self._layout.addWidget(strip)
+        else:
+            self._layout.removeWidget(strip)
+            strip.setParent(host)
+        strip.show()
+
+    def actions_strip(self) -> QWidget:
+        """Copy, the main action, "…" and the version switch, as one widget."""
+        return self._strip
+
+    def actions_below(self) -> QWidget | None:
+        """The actions strip when its host (not this row) places it, else None."""
+        return self._strip if self._actions_host is not None else None
 
     # -- its parts ----------------------------------------------------------------------------
 
@@ -332,10 +368,9 @@ class MessageHeader(QWidget):
         self._more.setVisible(has_actions and not self._editing)
         self._more.setEnabled(self._actions_enabled)
         if self._sibling_count > 1 and self._siblings is None:
-            self._siblings = SiblingSwitch(self)
+            self._siblings = SiblingSwitch(self._strip)
             self._siblings.step_requested.connect(self._on_siblings_step_requested)
-            # Before Copy: mark, spacing, author, stretch and spacing come first.
-            self._layout.insertWidget(5, self._siblings)
+            self._strip_layout.insertWidget(0, self._siblings)  # before Copy
         if self._siblings is not None:
             self._siblings.setVisible(self._sibling_count > 1)
             self._siblings.set_position(

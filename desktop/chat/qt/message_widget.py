@@ -42,12 +42,15 @@ class MessageWidget(QFrame):
 
     The user's messages are bubbles; a reply is drawn on the page itself, the width of the
     reading column, with a footer under it when it is done (model · speed · why it ended, e.g.
-    "Stopped"). The header's actions show while the pointer is over the message.
+    "Stopped"). The actions show while the pointer is over the message: in the user's header
+    row, and under a reply, at the right of its footer line (a long reply's header has scrolled
+    away by the time the reader wants them).
 
     The widget shows what it is given and keeps nothing but the code blocks of its last render
     (so a "Copy" anchor copies exactly what is on screen; its
     :class:`~desktop.chat.qt.message_text.MessageText` keeps them). Its header
-    (:class:`~desktop.chat.qt.message_header.MessageHeader`) holds the actions; its
+    (:class:`~desktop.chat.qt.message_header.MessageHeader`) holds the actions (a reply's strip
+    is placed by this bubble); its
     ``footer`` attribute (a :class:`~desktop.chat.qt.message_footer.MessageFooter`) the note
     and the footer line. The bubble lays these parts out and dims them.
 
@@ -125,6 +128,8 @@ class MessageWidget(QFrame):
         if not self._header.set_role(role):
             return  # called on every streamed render; nothing to do
         self._role = role
+        # A reply's actions go under its text (see fit); a user's stay in the header.
+        self._header.set_actions_host(self if role == Role.ASSISTANT else None)
         self.update()
 
     def set_text(self, text: str, *, streaming: bool) -> None:
@@ -312,18 +317,35 @@ class MessageWidget(QFrame):
         return self._finish_fit(inner, y + height)
 
     def _finish_fit(self, inner: int, y: int) -> QSize:
-        line = self.footer.label()
-        for below in (self._sources, self.footer.note_label(), line):
-            if below.isHidden():
-                continue
-            height = below.heightForWidth(inner)
-            if height < 0:
-                height = below.sizeHint().height()
-            y += _GAP if below is not line else 2 * _GAP  # the footer sits apart
-            below.setGeometry(_PADDING, y, inner, height)
-            y += height
+        for below in (self._sources, self.footer.note_label()):
+            if not below.isHidden():
+                height = _height_for_width(below, inner)
+                below.setGeometry(_PADDING, y + _GAP, inner, height)
+                y += _GAP + height
+        y = self._fit_last_row(inner, y)
         self._size = QSize(inner + 2 * _PADDING, y + _PADDING)
         return self._size
+
+    def _fit_last_row(self, inner: int, y: int) -> int:
+        """The footer line, and a reply's actions at the right of the same row, set apart
+        from what is above; returns the row's bottom."""
+        line = self.footer.label()
+        strip = self._header.actions_below()
+        strip_size = strip.sizeHint() if strip is not None and not strip.isHidden() else None
+        if line.isHidden() and strip_size is None:
+            return y
+        y += 2 * _GAP
+        line_width = inner - (strip_size.width() + _GAP if strip_size is not None else 0)
+        line_height = 0 if line.isHidden() else _height_for_width(line, max(1, line_width))
+        row = max(line_height, strip_size.height() if strip_size is not None else 0)
+        if not line.isHidden():
+            line.setGeometry(_PADDING, y + (row - line_height) // 2, line_width, line_height)
+        if strip is not None and strip_size is not None:
+            x = _PADDING + inner - strip_size.width()
+            strip.setGeometry(
+                x, y + (row - strip_size.height()) // 2, strip_size.width(), strip_size.height()
+            )
+        return y + row
 
     def sizeHint(self) -> QSize:
         return self._size if self._size.isValid() else super().sizeHint()
@@ -354,3 +376,8 @@ class MessageWidget(QFrame):
     def paintEvent(self, event: QPaintEvent) -> None:
         # The background comes from the palette, so light and dark both work.
         paint_bubble(self, self._role, bubble_color(self._role, self.palette()))
+
+
+def _height_for_width(label: QWidget, width: int) -> int:
+    height = label.heightForWidth(width)
+    return height if height >= 0 else label.sizeHint().height()

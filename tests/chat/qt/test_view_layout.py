@@ -3,12 +3,12 @@ under a reply, and actions that show on hover."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QEnterEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.chat.qt.message_model import MessageListModel
+from desktop.chat.qt.message_model import MessageListModel, MessageRow
 from desktop.chat.qt.view import ChatView
 from desktop.core.conversation import FinishReason, Role
 from desktop.core.design import READING_WIDTH
@@ -140,6 +140,69 @@ def test_pointing_at_a_message_shows_its_actions(view: ChatView, model: MessageL
     assert header.actions_shown()
     QApplication.sendEvent(widget, QEvent(QEvent.Type.Leave))
     assert not header.actions_shown()
+
+
+def test_a_replys_actions_sit_under_its_text_and_a_users_in_its_header(
+    view: ChatView, model: MessageListModel
+) -> None:
+    """A long reply's header has scrolled away when the reader reaches its end: its Copy,
+    Regenerate and "…" sit under the text, at the right of the footer line; a user's short
+    message keeps them in its header row."""
+    _chat(model)
+    model.set_finished(1, FinishReason.STOP, "tiny · 3.0 tok/s")
+    view.resize(900, 700)
+    QApplication.processEvents()
+    reply = view.message_widget(1)
+    strip = reply.header().actions_strip()
+    assert strip.parentWidget() is reply
+    assert strip.isVisibleTo(reply)
+    body, footer = reply.body.geometry(), reply.footer.label().geometry()
+    assert strip.y() > body.bottom() and strip.geometry().bottom() < reply.height()
+    # One row: the footer line at the left, the actions at the column's right edge, apart.
+    assert strip.geometry().top() <= footer.center().y() <= strip.geometry().bottom()
+    assert footer.right() < strip.x()
+    assert strip.geometry().right() == body.right()
+    for button in (reply.header().copy_button(), reply.action_button(), reply.more_button()):
+        assert button.isVisibleTo(reply) and strip.isAncestorOf(button)
+    assert reply.header().height() < strip.height() + reply.header().author_mark().height()
+
+    question = view.message_widget(0)
+    strip = question.header().actions_strip()
+    assert strip.parentWidget() is question.header()
+    assert question.action_button().accessibleName() == "Edit"
+    assert strip.mapTo(question, QPoint(0, strip.height())).y() <= question.body.y()
+
+
+def test_a_replys_version_switch_joins_its_actions_under_the_text(
+    view: ChatView, model: MessageListModel
+) -> None:
+    model.set_rows([MessageRow(1, Role.ASSISTANT, "reply", sibling_index=1, sibling_count=2)])
+    QApplication.processEvents()
+    reply = view.message_widget(0)
+    switch = reply.sibling_switch()
+    assert switch is not None and switch.isVisibleTo(reply)
+    assert reply.header().actions_strip().isAncestorOf(switch)
+    assert switch.mapTo(reply, QPoint(0, 0)).y() > reply.body.geometry().bottom()
+    assert switch.label.text() == "2/2"
+
+
+def test_a_streaming_reply_keeps_the_row_its_actions_will_use(
+    view: ChatView, model: MessageListModel
+) -> None:
+    """While a reply streams only Copy is there, in the row the footer joins when it ends, so
+    the reply does not jump at its end."""
+    model.append_message(Role.USER, "q")
+    row = model.append_message(Role.ASSISTANT, "", streaming=True)
+    model.append_delta(row, "partial answer")
+    QApplication.processEvents()
+    reply = view.message_widget(row)
+    assert reply.header().copy_button().isVisibleTo(reply)
+    assert not reply.action_button().isVisibleTo(reply)
+    height = reply.height()
+    model.set_finished(row, FinishReason.STOP, "tiny · 3.0 tok/s")
+    QApplication.processEvents()
+    assert reply.action_button().isVisibleTo(reply)
+    assert reply.height() == height
 
 
 def test_author_marks(view: ChatView, model: MessageListModel) -> None:
