@@ -66,15 +66,17 @@ def stored_note(generation: GenerationInfo | None) -> SourcesNote | None:
 
 
 def meta_line(generation: GenerationInfo | None) -> str:
-    """The line beside a stored reply's author: model name and speed."""
+    """The line under a stored reply: model name and speed, as the window said when the reply
+    ended (replies kept before the name was kept show the file's name)."""
     if generation is None or not generation.model_file:
         return ""
     remote = split_remote_locator(generation.model_file)
     if remote is not None:  # a server's model: its name and where it ran
         base_url, model = remote
-        name = f"{model.rstrip('/').rsplit('/', 1)[-1]} @ {locator_host(base_url)}"
+        model_name = generation.model_name or model.rstrip("/").rsplit("/", 1)[-1]
+        name = f"{model_name} @ {locator_host(base_url)}"
     else:
-        name = Path(generation.model_file).stem
+        name = generation.model_name or Path(generation.model_file).stem
     if generation.tokens_per_second:
         return f"{name} · {generation.tokens_per_second:.1f} tok/s"
     return name

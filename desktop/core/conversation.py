@@ -66,6 +66,7 @@ class GenerationInfo:
     tokens_per_second: float = 0.0
     documents_note: str = ""  # a DocumentsNote value, or "" (no collections, or nothing to say)
     passages_left_out: int = 0  # with DocumentsNote.LEFT_OUT
+    model_name: str = ""  # the model's name as the window showed it ("" before it was kept)
 
 
 @dataclass(frozen=True, slots=True)

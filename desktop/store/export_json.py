@@ -74,6 +74,7 @@ def _generation_json(info: GenerationInfo | None) -> dict[str, Any] | None:
         # Only on replies that have a documents note, so other files stay as they were.
         **({"documents_note": info.documents_note} if info.documents_note else {}),
         **({"passages_left_out": info.passages_left_out} if info.passages_left_out else {}),
+        **({"model_name": info.model_name} if info.model_name else {}),
     }
 
 
@@ -371,6 +372,7 @@ def _read_generation(obj: Any, where: str) -> GenerationInfo | None:
         tokens_per_second=get_field(obj, "tokens_per_second", float, where, default=0.0),
         documents_note=_read_documents_note(obj, where),
         passages_left_out=_read_left_out(obj, where),
+        model_name=get_field(obj, "model_name", str, where, default=""),
     )
 
 

@@ -125,3 +125,8 @@ def test_stored_notes_and_meta_lines_read_back_what_was_kept() -> None:
     assert meta_line(GenerationInfo(model_file="dir/model.Q4.gguf")) == "model.Q4"
     info = GenerationInfo(model_file="model.gguf", tokens_per_second=9.87)
     assert meta_line(info) == "model · 9.9 tok/s"
+    # The name the window showed, kept with the reply, wins over the file's.
+    named = GenerationInfo(model_file="m.gguf", model_name="Gemma 3 270M", tokens_per_second=5)
+    assert meta_line(named) == "Gemma 3 270M · 5.0 tok/s"
+    remote = GenerationInfo(model_file="http://10.0.0.2:8080/v1#qwen", model_name="Qwen 3")
+    assert meta_line(remote) == "Qwen 3 @ 10.0.0.2:8080"

@@ -58,6 +58,7 @@ _generations = st.none() | st.builds(
     tokens_per_second=st.floats(0, 1e6),
     documents_note=st.sampled_from(["", *DocumentsNote]),
     passages_left_out=st.integers(0, 99),
+    model_name=_text,
 )
 
 

@@ -95,6 +95,7 @@ def generation_info(info: ModelInfo | None, sampling: SamplingOptions) -> Genera
     return GenerationInfo(
         # A server's model keeps its whole locator: exports then say which server and model.
         model_file=(info.path if info.host else Path(info.path).name) if info is not None else "",
+        model_name=info.name if info is not None else "",
         model_sha256=STARTER_SHA256
         if info is not None and is_starter_model(Path(info.path))
         else None,

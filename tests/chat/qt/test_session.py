@@ -206,6 +206,13 @@ def test_a_sent_message_and_its_reply_are_stored_as_they_stream(
     assert [m.role for m in stored] == [Role.USER, Role.ASSISTANT]
     assert stored[1].content == reply.text == _texts(session)[1]
     assert stored[1].finish_reason is not None and stored[1].generation.seed == 1
+    # The line under the reply says the same when the chat is opened again (the model's name,
+    # not its file's).
+    meta_role = session.messages.Roles.MetaRole
+    live = _column(session, meta_role)[1]
+    assert session.model_info is not None and str(live).startswith(session.model_info.name)
+    assert session.open_conversation(conversation)
+    assert _column(session, meta_role)[1] == live
     # A regenerated reply is kept beside the first one.
     with qtbot.waitSignal(session.streaming_changed, timeout=30_000):
         assert session.regenerate()
