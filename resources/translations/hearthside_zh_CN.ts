@@ -1142,32 +1142,27 @@
         <translation>Hearthside 在这台电脑上离线运行语言模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="79"/>
-        <source>This is the small demo model. It is not trained to chat, so it often repeats or continues your words. For real answers, download a recommended model.</source>
-        <translation>这是小型演示模型。它没有经过对话训练，常常会重复或接着写你的话。想得到真正的回答，请下载推荐的模型。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="116"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="107"/>
         <source>Try one of these</source>
         <translation>试试这些</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="89"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="80"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="135"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="126"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="137"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="128"/>
         <source>The small starter model, for trying the app</source>
         <translation>小型入门模型，用于试用本应用</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="161"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="153"/>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
@@ -2094,68 +2089,68 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageHeader</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="194"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="207"/>
         <source>Copied ✓</source>
         <translation>已复制 ✓</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="144"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="200"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="286"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="156"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="213"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="322"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="143"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="199"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="155"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="212"/>
         <source>Copy the message as Markdown</source>
         <translation>以 Markdown 格式复制消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="154"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="166"/>
         <source>More actions</source>
         <translation>更多操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="173"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="186"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="174"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="187"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="175"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="188"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="180"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="193"/>
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="181"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="278"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="194"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="314"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="151"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="183"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="163"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="196"/>
         <source>Write a new version of this reply</source>
         <translation>为此回复生成新版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="184"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="283"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="197"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="319"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="289"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="325"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -2604,7 +2599,7 @@ Hearthside 已使用新的空白记录启动。</translation>
     <name>ModelPicker</name>
     <message>
         <location filename="../../desktop/models/qt/picker.py" line="178"/>
-        <source>demo</source>
+        <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
@@ -2876,103 +2871,103 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelsFeature</name>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="163"/>
+        <location filename="../../desktop/models/qt/feature.py" line="164"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="168"/>
+        <location filename="../../desktop/models/qt/feature.py" line="169"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="173"/>
+        <location filename="../../desktop/models/qt/feature.py" line="174"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="176"/>
+        <location filename="../../desktop/models/qt/feature.py" line="177"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="179"/>
+        <location filename="../../desktop/models/qt/feature.py" line="180"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="188"/>
+        <location filename="../../desktop/models/qt/feature.py" line="189"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="189"/>
+        <location filename="../../desktop/models/qt/feature.py" line="190"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="253"/>
+        <location filename="../../desktop/models/qt/feature.py" line="254"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="254"/>
+        <location filename="../../desktop/models/qt/feature.py" line="255"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="322"/>
+        <location filename="../../desktop/models/qt/feature.py" line="323"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="342"/>
+        <location filename="../../desktop/models/qt/feature.py" line="343"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="344"/>
+        <location filename="../../desktop/models/qt/feature.py" line="345"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="360"/>
+        <location filename="../../desktop/models/qt/feature.py" line="361"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="362"/>
+        <location filename="../../desktop/models/qt/feature.py" line="363"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="363"/>
+        <location filename="../../desktop/models/qt/feature.py" line="364"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="377"/>
+        <location filename="../../desktop/models/qt/feature.py" line="378"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="409"/>
+        <location filename="../../desktop/models/qt/feature.py" line="414"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="428"/>
+        <location filename="../../desktop/models/qt/feature.py" line="433"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="431"/>
+        <location filename="../../desktop/models/qt/feature.py" line="436"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="447"/>
-        <location filename="../../desktop/models/qt/feature.py" line="453"/>
+        <location filename="../../desktop/models/qt/feature.py" line="461"/>
+        <location filename="../../desktop/models/qt/feature.py" line="467"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -3987,34 +3982,34 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SiblingSwitch</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="68"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="72"/>
         <source>‹</source>
         <translation>‹</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="69"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="70"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="73"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="74"/>
         <source>Previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="72"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="76"/>
         <source>›</source>
         <translation>›</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="73"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="74"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="77"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="78"/>
         <source>Next version</source>
         <translation>下一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="91"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="95"/>
         <source>{index}/{count}</source>
         <translation>{index}/{count}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="93"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="97"/>
         <source>Version {index} of {count}</source>
         <translation>第 {index} 个版本，共 {count} 个</translation>
     </message>

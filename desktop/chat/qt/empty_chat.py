@@ -2,8 +2,9 @@
 
 A new chat used to be an empty white pane, even on the very first start with the starter model
 loaded. This page says what the app is in one line, names the loaded model (with a "Demo" badge
-and what that means for the starter model), offers three example prompts as cards
-(desktop/qtkit/prompt_cards.py) and puts the recommended model for this computer one click away.
+for the starter model; the window's banner above says what that means), offers three example
+prompts as cards (desktop/qtkit/prompt_cards.py) and puts the recommended model for this
+computer one click away.
 In a short window the example prompts, then the line about the app, are left out rather than
 squeezed (desktop/qtkit/fitting_page.py).
 
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.chat.protocol import ModelInfo
-from desktop.core.design import SPACE_L, SPACE_S, SPACE_XL
+from desktop.core.design import SPACE_L, SPACE_S
 from desktop.qtkit.fitting_page import FittingPage
 from desktop.qtkit.layout_rows import centred_row
 from desktop.qtkit.plain_text import muted, note_label
@@ -74,17 +75,8 @@ class EmptyChat(QWidget):
         layout.addWidget(self.about)
         layout.addSpacing(SPACE_S)
         layout.addLayout(self._model_row())
-        self.demo_note = note_label(
-            self.tr(
-                "This is the small demo model. It is not trained to chat, so it often "
-                "repeats or continues your words. For real answers, download a "
-                "recommended model."
-            ),
-            centred=True,
-        )
-        layout.addWidget(self.demo_note)
         layout.addWidget(self._prompts())
-        layout.addSpacing(SPACE_XL)
+        layout.addSpacing(SPACE_L)
         self.download_button = push_button(
             self.tr("Download a recommended model"), self.download_requested
         )
@@ -94,7 +86,9 @@ class EmptyChat(QWidget):
         layout.addWidget(self.recommendation)
         content = QWidget()
         outer = QVBoxLayout(content)
-        outer.setContentsMargins(SPACE_L, SPACE_L, SPACE_L, SPACE_L)
+        outer.setContentsMargins(
+            SPACE_L, SPACE_S, SPACE_L, SPACE_S
+        )  # tight: 800×600 keeps the cards
         outer.addStretch(1)
         outer.addLayout(centred_row(column, 10))
         outer.addStretch(2)
@@ -155,7 +149,8 @@ class EmptyChat(QWidget):
             self._refresh_icons()
 
     def set_model(self, info: ModelInfo | None) -> None:
-        """Names the loaded model; the starter model gets the "Demo" badge and its note."""
+        """Names the loaded model; the starter model gets the "Demo" badge (what that means is
+        the window's banner's to say, once: desktop/models/qt/model_messages.py)."""
         demo = info is not None and info.is_demo
         if info is None:
             self.model_label.setText(self.tr("No model is loaded."))
@@ -166,7 +161,6 @@ class EmptyChat(QWidget):
             self.model_label.setText(name)
         self.model_icon.setVisible(info is not None)
         self.demo_badge.setVisible(demo)
-        self.demo_note.setVisible(demo)
         self.download_button.setDefault(info is None or demo)
         for card in self.prompt_buttons:
             card.setEnabled(info is not None)

@@ -2,7 +2,7 @@
 
 One bar: a button with the current model's name, quantization and size that opens a drop-down
 of the models to choose (recent ones, the library's, each server's, then Open model file…,
-Manage models… and the starter), a "demo" chip for the starter model, and the load's state:
+Manage models… and the starter), a "Demo" chip for the starter model, and the load's state:
 progress with Cancel while loading, the reason a load failed. The models feature
 (desktop/models/qt/feature.py) fills it; the entries are plain values (desktop/models/picker.py)
 and every name in it is shown as plain text (button and menu texts are never rich text; a
@@ -175,7 +175,7 @@ class ModelPicker(QFrame):
         self.menu.setToolTipsVisible(True)
         self.button.setMenu(self.menu)
         layout.addWidget(self.button, 0)
-        self.demo_chip = DemoChip(self.tr("demo"))
+        self.demo_chip = DemoChip(self.tr("Demo"))
         self.demo_chip.setToolTip(
             self.tr("The small starter model: it shows how the app works, its answers are rough.")
         )

@@ -68,17 +68,16 @@ def test_the_cards_sit_in_a_row_when_wide_and_stack_when_narrow(qtbot) -> None:
     qtbot.waitUntil(lambda: second.geometry().top() > first.geometry().bottom())
 
 
-def test_the_starter_model_gets_a_demo_badge_and_its_note(qtbot) -> None:
+def test_the_starter_model_gets_a_demo_badge(qtbot) -> None:
     page = EmptyChat()
     qtbot.addWidget(page)
     page.set_model(_model(name="Gemma 3 270M (demo)", is_demo=True))
     assert page.model_label.text() == "Gemma 3 270M"
     assert not page.demo_badge.isHidden() and page.demo_badge.text() == "Demo"
-    assert not page.demo_note.isHidden()
     assert page.download_button.isDefault()  # the better model is the next step
     page.set_model(_model())
     assert page.model_label.text() == "Tiny"
-    assert page.demo_badge.isHidden() and page.demo_note.isHidden()
+    assert page.demo_badge.isHidden()
 
 
 def test_the_recommended_model_is_named_once_known(qtbot) -> None:
@@ -143,9 +142,9 @@ def test_a_short_window_leaves_out_the_examples_instead_of_cutting_lines(qtbot) 
     page.show()
     qtbot.waitExposed(page)
     qtbot.waitUntil(lambda: page.prompts.isVisible() and page.about.isVisible())
-    page.resize(540, 325)
+    page.resize(540, 260)
     qtbot.waitUntil(lambda: page.prompts.isHidden())
-    assert page.demo_note.isVisible() and page.download_button.isVisible()
+    assert page.demo_badge.isVisible() and page.download_button.isVisible()
 
     def squeezed() -> list[str]:
         return [

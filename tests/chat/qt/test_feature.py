@@ -126,14 +126,13 @@ def test_an_empty_chat_says_what_to_do_rather_than_showing_an_empty_pane(
     assert app.window.pages.currentIndex() == 1
     assert chat.chat_area.currentWidget() is chat.empty_chat
     assert app.session.model_info.name in chat.empty_chat.model_label.text()
-    assert chat.empty_chat.demo_note.isHidden() and chat.empty_chat.demo_badge.isHidden()
+    assert chat.empty_chat.demo_badge.isHidden()
     chat.empty_chat.set_model(replace(app.session.model_info, is_demo=True))
     assert not chat.empty_chat.demo_badge.isHidden()
     assert chat.empty_chat.demo_badge.text() == "Demo"
     starter = replace(app.session.model_info, is_demo=True, name="Gemma 3 270M (demo)")
     chat.empty_chat.set_model(starter)
     assert chat.empty_chat.model_label.text() == "Gemma 3 270M"  # the badge says "Demo"
-    assert not chat.empty_chat.demo_note.isHidden()
     opened: list[int] = []
     app.models.show_model_manager = lambda tab=None: opened.append(tab)
     chat.empty_chat.download_button.click()

@@ -324,7 +324,7 @@ def test_the_picker_follows_a_load_its_progress_and_its_failure(models: Installe
     session.model_info = loaded
     session.loading_changed.emit(False)
     session.model_changed.emit(loaded)
-    assert picker.button.text() == "Gemma 3 270M · Q8_0 · 12 MB"  # the chip says "demo"
+    assert picker.button.text() == "Gemma 3 270M · Q8_0 · 12 MB"  # the chip says "Demo"
     assert not picker.demo_chip.isHidden()
     session.loading_changed.emit(True)
     session.loading_changed.emit(False)  # cancelled: the loaded model shows again

@@ -33,7 +33,7 @@ def test_a_loaded_model_shows_its_name_quant_size_and_the_demo_chip(qtbot) -> No
     picker.set_model("Gemma 3 270M · Q4_K_M · 253 MB", "/m/gemma.gguf\nContext", True)
     assert picker.button.text() == "Gemma 3 270M · Q4_K_M · 253 MB"
     assert picker.button.accessibleName() == "Model: Gemma 3 270M · Q4_K_M · 253 MB"
-    assert picker.demo_chip.isVisible() and picker.demo_chip.text() == "demo"
+    assert picker.demo_chip.isVisible() and picker.demo_chip.text() == "Demo"
     assert picker.button.width() >= picker.button.sizeHint().width()  # not cut where it fits
     # The icons come on the loop's turn after the first paint (not in the first frame).
     qtbot.waitUntil(lambda: not picker.button.icon().isNull(), timeout=5_000)
