@@ -437,11 +437,12 @@ class ModelsFeature(QObject):
 
     @Slot(object)
     def on_session_conversation_opened(self, summary: Any) -> None:
-        """A reopened chat that used another model (still on disk) offers to load it. While a
-        model loads (at start-up, the last chat opens while its model loads) the offer waits
-        for the load's end: that model may well be the chat's."""
+        """A reopened chat that used another model (still on disk) offers to load it. While no
+        model is loaded or one loads (at start-up the last chat opens before its model has
+        loaded) the offer waits for the next load's end: that model may well be the chat's."""
         self.offer_bar.hide()
-        self._offer_waits_for = summary if self.session.is_loading else None
+        waits = self.session.is_loading or self.session.model_info is None
+        self._offer_waits_for = summary if waits else None
         if self._offer_waits_for is None:
             self.offer_model_of(summary)
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from desktop.chat.protocol import LoadFailure, LoadProblem, ModelInfo
 from desktop.chat.qt.session import ChatSettings
+from desktop.core.conversation import Role
 from desktop.core.settings import Settings
 from desktop.engine.llama import LoadOptions
 from desktop.engine.starter import NOT_INSTALLED, STARTER_FILE_NAME
@@ -209,6 +210,7 @@ def test_a_reopened_chat_offers_its_model(models: Installed, tmp_path: Path) -> 
     class Summary:
         model_file: str
 
+    models.session.model_info = info(path=str(tmp_path / "loaded.gguf"))
     models.session.conversation_opened.emit(Summary(str(used)))
     assert not models.feature.offer_bar.isHidden()
     assert models.feature.offer_label.text() == "This chat used used.gguf."
@@ -236,6 +238,15 @@ def test_a_chat_opened_while_its_model_loads_offers_nothing(
     session.conversation_opened.emit(Summary(str(used)))
     assert models.feature.offer_bar.isHidden()  # not yet: the load may be this very model
     session.is_loading = False
+    session.model_info = info(path=str(used))
+    session.loading_changed.emit(False)
+    assert models.feature.offer_bar.isHidden()
+
+    # Before the first load has even started (the app waits for the backend), the same.
+    session.model_info = None
+    session.conversation_opened.emit(Summary(str(used)))
+    assert models.feature.offer_bar.isHidden()
+    session.loading_changed.emit(True)
     session.model_info = info(path=str(used))
     session.loading_changed.emit(False)
     assert models.feature.offer_bar.isHidden()
@@ -420,3 +431,36 @@ def test_the_banner_notes_a_built_in_template_but_not_for_the_starter_model(qapp
     assert "has no chat template" in plain and "Gemma" in plain
     starter = messages.notes(info(template_origin="builtin:gemma", is_demo=True))
     assert starter.startswith("Demo model:") and "chat template" not in starter
+
+
+def test_the_next_start_does_not_offer_the_last_chat_its_own_model(
+    qtbot, private_data_dir: Path, tiny_gguf: Path
+) -> None:
+    """The whole window, started as `hearthside` is: the last chat opens before its model
+    (the one used last) has even started loading; the chat used that model, so nothing is
+    offered once it has loaded. It offered to load the very model being loaded."""
+    from desktop.app import create
+    from desktop.store.conversations import ConversationStore
+
+    private_data_dir.mkdir(parents=True, exist_ok=True)
+    store = ConversationStore.open(private_data_dir / "hearthside.db")
+    conversation = store.create_conversation("Earlier", model_file=str(tiny_gguf)).id
+    store.add_message(conversation, None, Role.USER, "hello")
+    store.close()
+    settings = Settings(private_data_dir / "settings.json")
+    settings.set("chat.last_conversation", conversation)
+    settings.set("model.path", str(tiny_gguf))
+    settings.set("model.n_ctx", 512, tiny_gguf.name)
+    settings.save()
+
+    app = create(private_data_dir)
+    qtbot.addWidget(app.window)
+    try:
+        app.window.show()
+        assert app.session.conversation_id == conversation
+        app.load_initial_model(None)
+        qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=30_000)
+        assert app.session.model_info.path == str(tiny_gguf)
+        assert app.models.offer_bar.isHidden()
+    finally:
+        app.shutdown()
