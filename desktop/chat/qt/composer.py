@@ -381,7 +381,13 @@ class Composer(ComposerCard):
                 tip = self.tr("Send the message (Enter)")
             self.send_button.set_meaning("send", tip)
             has_text = bool(self.text().strip())
-            self.send_button.setEnabled(self._ready and has_text and not self._too_long)
+            enabled = self._ready and has_text and not self._too_long
+            if not enabled and self.send_button.hasFocus() and self.editor.isEnabled():
+                # Stop was clicked (the reply ended): the box gets the focus back, where Qt
+                # would pass it to the next control (the context choice) when the button is
+                # disabled.
+                self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.send_button.setEnabled(enabled)
 
     def _on_focus_moved(self, _old: QWidget | None, _new: QWidget | None) -> None:
         self._update_attention()

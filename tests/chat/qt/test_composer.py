@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.chat.qt.composer import Composer
@@ -84,6 +84,20 @@ def test_streaming_turns_send_into_stop(qtbot: QtBot, composer: Composer) -> Non
     assert composer.send_button.meaning == "send"
     with qtbot.waitSignal(composer.send_requested, timeout=1000):
         composer.send_button.click()
+
+
+def test_stop_gives_the_focus_back_to_the_box(qtbot: QtBot, composer: Composer) -> None:
+    """Stop clicked with the box empty: the button is disabled when the reply ends, and Qt
+    passed its focus on to the next control in the card (the context choice), which then
+    showed its focus ring and had the meter open."""
+    after = QPushButton("next control", composer)
+    after.show()
+    composer.set_streaming(True)
+    composer.send_button.setFocus()
+    qtbot.waitUntil(composer.send_button.hasFocus, timeout=1000)
+    composer.set_streaming(False)
+    assert not composer.send_button.isEnabled()
+    assert _input(composer).hasFocus() and not after.hasFocus()
 
 
 def test_escape_when_idle_does_nothing(qtbot: QtBot, composer: Composer) -> None:
