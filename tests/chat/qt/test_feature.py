@@ -77,6 +77,19 @@ def test_the_status_bar_context_follows_the_open_chats_count(app) -> None:
     assert app.chat.context_label.text() == "Context 1,810 / 8,192"
 
 
+def test_the_status_bar_tells_a_replys_speed_only_when_it_wrote_something(app) -> None:
+    from dataclasses import replace
+
+    from tests.fixtures.scripted_backend import stats
+
+    app.session.reply_stats_changed.emit(
+        replace(stats(FinishReason.STOP, 12), tokens_per_second=31.4)
+    )
+    assert app.chat.speed_label.text() == "31.4 tok/s"
+    app.session.reply_stats_changed.emit(stats(FinishReason.CANCELLED, 0))  # stopped at once
+    assert app.chat.speed_label.text() == ""
+
+
 def test_deleting_a_message_asks_first(qtbot, app) -> None:
     store = app.store
     conversation = store.create_conversation("Delete me").id
