@@ -10,9 +10,10 @@ are drawn only while the message is hovered or one of them has the keyboard focu
 chat reads quietly; they are always there for the layout and for Tab
 (:class:`~desktop.chat.qt.message_actions.ActionButton`).
 
-The actions are one strip. A user's message keeps it in the header row; a reply's bubble takes
-it and places it under the text, beside the footer line, as other chat apps do: a long reply's
-header has scrolled out of sight by the time the reader wants to copy or regenerate it.
+The actions are one strip, made in the bubble (the actions host), which places it: in the
+header's row for a user's message, under the text beside the footer line for a reply, as other
+chat apps do: a long reply's header has scrolled out of sight by the time the reader wants to
+copy or regenerate it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QFont,
@@ -117,7 +118,9 @@ class MessageHeader(QWidget):
     copy_requested = Signal()
     action_requested = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, actions_host: QWidget | None = None) -> None:
+        """``actions_host`` (the bubble) holds and places the actions strip; without one the
+        strip ends this row."""
         super().__init__(parent)
         # Imported with the first message, not with the window: the icon font (qtawesome) is
         # not needed for the first frame of an empty chat.
@@ -144,14 +147,14 @@ class MessageHeader(QWidget):
         author_font = QFont(self._author.font())
         author_font.setBold(True)
         self._author.setFont(author_font)
-        # The actions are one strip: in this row for the user's messages, under the text for
-        # replies (see set_actions_host).
-        strip = self._strip = QWidget(self)
+        # The actions are one strip, made in the bubble that places it (in this row for the
+        # user's messages, under the text for replies) so no widget changes parent per bubble.
+        self._actions_host = actions_host
+        strip = self._strip = QWidget(actions_host if actions_host is not None else self)
         strip_layout = self._strip_layout = QHBoxLayout(strip)
         strip_layout.setContentsMargins(0, 0, 0, 0)
         # Buttons sit close together (their own padding separates them).
         strip_layout.setSpacing(2)
-        self._actions_host: QWidget | None = None
         self._copy = ActionButton("copy", self.tr("Copy the message as Markdown"), strip, self)
         self._copy.setAccessibleName(self.tr("Copy"))
         self._copy.clicked.connect(self.copy_requested)
@@ -172,8 +175,9 @@ class MessageHeader(QWidget):
         layout.addSpacing(SPACE_S - 2)
         layout.addWidget(self._author)
         layout.addStretch(1)
-        layout.addSpacing(SPACE_S)
-        layout.addWidget(strip)
+        if actions_host is None:
+            layout.addSpacing(SPACE_S)
+            layout.addWidget(strip)
 
     # -- what it shows ------------------------------------------------------------------------
 
@@ -254,33 +258,10 @@ class MessageHeader(QWidget):
         for button in (self._copy, self._action, self._more):
             button.update()
 
-    def fit_hint(self, inner_max: int) -> QSize:
-        """The header's size hint; icons need no narrower form, so ``inner_max`` only caps
-        nothing (kept so the bubble asks every header the same way)."""
-        return self.sizeHint()
-
-    def set_actions_host(self, host: QWidget | None) -> None:
-        """Where the actions strip lives: this row (None), or ``host`` (the bubble), which
-        then places it, under a long reply's text where the reader has got to; a header at
-        the top of a reply is often scrolled away by then."""
-        if host is self._actions_host:
-            return
-        strip = self._strip
-        self._actions_host = host
-        if host is None:
-            self._layout.addWidget(strip)
-        else:
-            self._layout.removeWidget(strip)
-            strip.setParent(host)
-        strip.show()
-
     def actions_strip(self) -> QWidget:
-        """Copy, the main action, "…" and the version switch, as one widget."""
+        """Copy, the main action, "…" and the version switch, as one widget (a child of the
+        actions host when there is one, which places it)."""
         return self._strip
-
-    def actions_below(self) -> QWidget | None:
-        """The actions strip when its host (not this row) places it, else None."""
-        return self._strip if self._actions_host is not None else None
 
     # -- its parts ----------------------------------------------------------------------------
 

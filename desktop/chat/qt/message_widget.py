@@ -35,6 +35,8 @@ __all__ = ["MessageWidget"]
 #: Padding inside a bubble and the gap between its header, body and note.
 _PADDING = 10
 _GAP = 4
+#: Between the author (or the footer line) and the actions strip in the same row.
+_ROW_GAP = 8
 
 
 class MessageWidget(QFrame):
@@ -90,7 +92,8 @@ class MessageWidget(QFrame):
         self._edit: InlineEdit | None = None  # made on the first edit
         self._thinking: ThinkingSection | None = None  # made when a reply first has thinking
 
-        self._header = MessageHeader(self)
+        self._header = MessageHeader(self, actions_host=self)
+        self._strip = self._header.actions_strip()  # placed by fit: see _fit_header
         self._header.copy_requested.connect(self.copy_requested)
         self._header.action_requested.connect(self.action_requested)
 
@@ -128,8 +131,6 @@ class MessageWidget(QFrame):
         if not self._header.set_role(role):
             return  # called on every streamed render; nothing to do
         self._role = role
-        # A reply's actions go under its text (see fit); a user's stay in the header.
-        self._header.set_actions_host(self if role == Role.ASSISTANT else None)
         self.update()
 
     def set_text(self, text: str, *, streaming: bool) -> None:
@@ -273,16 +274,15 @@ class MessageWidget(QFrame):
         bubble's size without triggering layout passes anywhere else.
         """
         inner_max = max(1, max_width - 2 * _PADDING)
-        header_hint = self._header.fit_hint(inner_max)
         if self.is_editing():
-            return self._fit_editing(inner_max, header_hint)
+            return self._fit_editing(inner_max)
         if self._role == Role.ASSISTANT:
             # A reply takes the column's width: its actions sit at the column's right edge.
             text_size = self._body.measure(inner_max, shrink=False)
             wanted = inner_max
         else:
             text_size = self._body.measure(inner_max, shrink=True)
-            wanted = max(text_size.width(), header_hint.width())
+            wanted = max(text_size.width(), self._header_row_width())
         thinking = self._thinking if self._thinking and not self._thinking.isHidden() else None
         if thinking is not None:
             wanted = max(wanted, inner_max if thinking.expanded else thinking.minimum_width())
@@ -290,9 +290,7 @@ class MessageWidget(QFrame):
         if inner != text_size.width():
             text_size = self._body.measure(inner, shrink=False)
 
-        y = _PADDING
-        self._header.setGeometry(_PADDING, y, inner, header_hint.height())
-        y += header_hint.height() + _GAP
+        y = self._fit_header(inner) + _GAP
         # A reply that is (so far) only thinking shows no empty answer below it, nor a "…"
         # placeholder repeating what "Thinking…" says.
         waiting = thinking is not None and self._text.no_answer()
@@ -305,13 +303,33 @@ class MessageWidget(QFrame):
             y += text_size.height()
         return self._finish_fit(inner, y)
 
-    def _fit_editing(self, inner: int, header_hint: QSize) -> QSize:
+    def _header_row_width(self) -> int:
+        """The header's row: the author, and the actions strip but on a reply."""
+        width = self._header.sizeHint().width()
+        if self._role != Role.ASSISTANT:
+            width += _ROW_GAP + self._strip.sizeHint().width()
+        return width
+
+    def _fit_header(self, inner: int) -> int:
+        """Places the header, with the actions strip at the right but on a reply (whose strip
+        goes under its text: _fit_last_row); returns the row's bottom."""
+        y = _PADDING
+        height = self._header.sizeHint().height()
+        if self._role == Role.ASSISTANT:
+            self._header.setGeometry(_PADDING, y, inner, height)
+            return y + height
+        strip = self._strip.sizeHint()
+        row = max(height, strip.height())
+        self._header.setGeometry(_PADDING, y + (row - height) // 2, inner - strip.width(), height)
+        x = _PADDING + inner - strip.width()
+        self._strip.setGeometry(x, y + (row - strip.height()) // 2, strip.width(), strip.height())
+        return y + row
+
+    def _fit_editing(self, inner: int) -> QSize:
         # An editor gets the full width: editing a short message in a narrow box is cramped.
         assert self._edit is not None
         editor = self._edit.editor()
-        y = _PADDING
-        self._header.setGeometry(_PADDING, y, inner, header_hint.height())
-        y += header_hint.height() + _GAP
+        y = self._fit_header(inner) + _GAP
         height = editor.fit(inner)
         editor.setGeometry(_PADDING, y, inner, height)
         return self._finish_fit(inner, y + height)
@@ -330,17 +348,17 @@ class MessageWidget(QFrame):
         """The footer line, and a reply's actions at the right of the same row, set apart
         from what is above; returns the row's bottom."""
         line = self.footer.label()
-        strip = self._header.actions_below()
-        strip_size = strip.sizeHint() if strip is not None and not strip.isHidden() else None
+        strip = self._strip
+        strip_size = strip.sizeHint() if self._role == Role.ASSISTANT else None
         if line.isHidden() and strip_size is None:
             return y
         y += 2 * _GAP
-        line_width = inner - (strip_size.width() + _GAP if strip_size is not None else 0)
+        line_width = inner - (strip_size.width() + _ROW_GAP if strip_size is not None else 0)
         line_height = 0 if line.isHidden() else _height_for_width(line, max(1, line_width))
         row = max(line_height, strip_size.height() if strip_size is not None else 0)
         if not line.isHidden():
             line.setGeometry(_PADDING, y + (row - line_height) // 2, line_width, line_height)
-        if strip is not None and strip_size is not None:
+        if strip_size is not None:
             x = _PADDING + inner - strip_size.width()
             strip.setGeometry(
                 x, y + (row - strip_size.height()) // 2, strip_size.width(), strip_size.height()

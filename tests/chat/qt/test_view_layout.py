@@ -167,10 +167,13 @@ def test_a_replys_actions_sit_under_its_text_and_a_users_in_its_header(
     assert reply.header().height() < strip.height() + reply.header().author_mark().height()
 
     question = view.message_widget(0)
-    strip = question.header().actions_strip()
-    assert strip.parentWidget() is question.header()
+    strip, header = question.header().actions_strip(), question.header()
     assert question.action_button().accessibleName() == "Edit"
-    assert strip.mapTo(question, QPoint(0, strip.height())).y() <= question.body.y()
+    assert strip.isVisibleTo(question) and strip.geometry().bottom() < question.body.y()
+    # In the header's row, right of the author's name, inside the bubble.
+    assert header.author_label().mapTo(question, QPoint(0, 0)).x() < strip.x()
+    assert header.geometry().top() <= strip.geometry().center().y() <= header.geometry().bottom()
+    assert header.geometry().right() < strip.x() and strip.geometry().right() < question.width()
 
 
 def test_a_replys_version_switch_joins_its_actions_under_the_text(
