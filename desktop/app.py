@@ -274,6 +274,7 @@ class Hearthside:
             # Cancel (pause every transfer; parts stay for the next start), quit, wait.
             self.download_worker.shutdown()
             finish_thread(self.download_thread)
+        self.chat.keep_draft()  # the unsent message (a quit by signal closes no window)
         self.history.shutdown()  # an export in progress stops and removes what it wrote
         self.session.stop()
         self.session.cancel_load()
@@ -408,7 +409,7 @@ def create(data_dir: Path, settings: Settings | None = None) -> Hearthside:
     # chat asks the models feature for the loaded model's settings, the history asks the chat
     # for a new chat and to show a message, citations open the documents' Sources dock, the
     # documents' chips sit in the chat's composer.
-    chat = ChatFeature(session, settings)
+    chat = ChatFeature(session, settings, draft_path=data_dir / "draft.txt")
     models = ModelsFeature(session, settings, ChatSettings)
     history = HistoryFeature(session, chat)
     chat.model_chat_settings = models.loaded_chat_settings

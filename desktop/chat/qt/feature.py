@@ -4,19 +4,22 @@ Installs into the shell (desktop/shell/feature.py): the chat view, running summa
 long-text offer and composer (with the context meter in its card) on the chat page; New chat,
 Regenerate, Stop, Copy last reply, Focus message box and Insert text file in the Chat menu;
 the reply's speed and context in the status bar. It decides which page the window shows
-(welcome or chat) and what the composer may do, from the session's state.
+(welcome or chat) and what the composer may do, from the session's state. What is typed but not
+sent is kept on disk (desktop/chat/draft_file.py) and is back in the box at the next start.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 from desktop.chat.context_plan import OverflowStrategy
+from desktop.chat.draft_file import DraftFile
 from desktop.chat.protocol import (
     ContextCount,
     ModelInfo,
@@ -44,16 +47,28 @@ class ChatFeature(QObject):
     """Shows one ChatSession in the shell; made by the app, then :meth:`install` ed once.
 
     ``model_chat_settings`` is the models feature's answer to "what settings does a reply use
-    with the loaded model" (wired by desktop/app.py); a new chat starts from it.
+    with the loaded model" (wired by desktop/app.py); a new chat starts from it. With a
+    ``draft_path`` the unsent message is kept there (:attr:`DRAFT_PAUSE_MS` after typing
+    pauses, and when the window closes) and restored by :meth:`install`.
 
     Signals:
         None.
     """
 
-    def __init__(self, session: ChatSession, settings: Settings) -> None:
+    DRAFT_PAUSE_MS = 1000
+    """How long typing pauses before the unsent message is written to disk."""
+
+    def __init__(
+        self, session: ChatSession, settings: Settings, draft_path: Path | None = None
+    ) -> None:
         super().__init__()
         self.session = session
         self.settings = settings
+        self.draft = DraftFile(draft_path) if draft_path is not None else None
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(self.DRAFT_PAUSE_MS)
+        self._draft_timer.timeout.connect(self.keep_draft)
         self.model_chat_settings: Callable[[], ChatSettings | None] = lambda: None
         self.server_fault_text: Callable[[str, str, float | None], str] = (
             lambda fault, host, retry_after: f"{host}: {fault}"
@@ -94,6 +109,11 @@ class ChatFeature(QObject):
         self._connect_context()
         shell.settings_applied.connect(self.apply_chat_defaults)
         shell.closing.connect(self.on_shell_closing)
+        if self.draft is not None:
+            kept = self.draft.read()
+            if kept and not self.composer.text():
+                self.composer.set_text(kept)
+            self.composer.draft_changed.connect(self._draft_timer.start)
         self.update_state()
         self.update_chat_area()
         # Tab from the message box goes to Send and the meter's choice (shown once Send has the
@@ -229,8 +249,16 @@ class ChatFeature(QObject):
 
     @Slot()
     def on_shell_closing(self) -> None:
+        self.keep_draft()
         self.session.stop()
         self.session.cancel_load()
+
+    @Slot()
+    def keep_draft(self) -> None:
+        """Writes the message box's text to the draft file now (an empty box removes it)."""
+        self._draft_timer.stop()
+        if self.draft is not None:
+            self.draft.write(self.composer.text())
 
     @Slot(str)
     def on_composer_send_requested(self, text: str) -> None:

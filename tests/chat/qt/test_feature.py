@@ -223,3 +223,29 @@ def test_a_welcome_prompt_whose_load_fails_is_dropped(qtbot, app, tiny_gguf, tmp
 
     load_tiny(qtbot, app, tiny_gguf, max_tokens=4)
     assert app.session.messages.rowCount() == 0  # the dropped prompt was not sent later
+
+
+def test_the_unsent_message_is_kept_and_back_in_the_box_at_the_next_start(
+    qtbot, app, private_data_dir
+) -> None:
+    """Typed, not sent, then the app quits (or is killed a second after typing paused): the
+    words are in the message box at the next start. Sending empties the kept draft."""
+    from desktop.app import create
+
+    draft = private_data_dir / "draft.txt"
+    app.chat.composer.set_text("A long question I have not sent yet")
+    qtbot.waitUntil(draft.is_file, timeout=app.chat.DRAFT_PAUSE_MS + 3000)  # no quit needed
+    assert draft.read_text("utf-8") == "A long question I have not sent yet"
+    app.chat.composer.set_text("A long question I have not sent yet, changed")
+    app.window.close()  # the last words are written when the window closes
+    assert draft.read_text("utf-8").endswith(", changed")
+
+    again = create(private_data_dir)
+    qtbot.addWidget(again.window)
+    try:
+        assert again.chat.composer.text() == "A long question I have not sent yet, changed"
+        again.chat.composer.clear()
+        again.chat.keep_draft()
+        assert not draft.exists()
+    finally:
+        again.shutdown()
