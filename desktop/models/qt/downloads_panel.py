@@ -11,7 +11,15 @@ the first download.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -97,13 +105,6 @@ class ProgressDelegate(QStyledItemDelegate):
         )
         painter.restore()
 
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        """A row with room around its text (the rows' height follows this column)."""
-        hint = super().sizeHint(option, index)
-        return QSize(hint.width(), option.fontMetrics.height() + 2 * SPACE_M)
-
 
 class DownloadsPanel(QWidget):
     """The Downloads tab: the queue with pause, resume, cancel, retry and "Load now".
@@ -126,7 +127,7 @@ class DownloadsPanel(QWidget):
         self.view.setItemDelegateForColumn(DownloadListModel.PROGRESS, ProgressDelegate(self.view))
         setup_row_view(self.view)
         self.view.setWordWrap(False)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.fit_rows()
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(DownloadListModel.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(DownloadListModel.PROGRESS, QHeaderView.ResizeMode.Fixed)
@@ -176,6 +177,17 @@ class DownloadsPanel(QWidget):
         self.model.modelReset.connect(self.update_buttons)
         self.model.rowsRemoved.connect(self.update_buttons)
         self.update_buttons()
+
+    def fit_rows(self) -> None:
+        """Rows with room around their text, from the font as it is now: a fixed height, since
+        rows sized to their contents cost twice as much on each progress report."""
+        height = self.view.fontMetrics().height() + 2 * SPACE_M
+        self.view.verticalHeader().setDefaultSectionSize(height)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self.fit_rows()
 
     def selected_id(self) -> str:
         rows = self.view.selectionModel().selectedRows()

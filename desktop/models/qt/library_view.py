@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
+    QEvent,
     QFile,
     QModelIndex,
     QPersistentModelIndex,
@@ -310,8 +311,13 @@ class NameDelegate(QStyledItemDelegate):
         width = max(
             name_metrics.horizontalAdvance(item.text), item.fontMetrics.horizontalAdvance(file)
         )
-        height = name_metrics.height() + item.fontMetrics.height() + 2 * SPACE_S
-        return QSize(width + 2 * SPACE_S + 2 * SPACE_XS, height)
+        return QSize(width + 2 * SPACE_S + 2 * SPACE_XS, self.two_lines_height(item.font))
+
+    @classmethod
+    def two_lines_height(cls, font: QFont) -> int:
+        """A row's height: the name's line, the file's, and room above and below."""
+        name_line = QFontMetrics(cls.name_font(font)).height()
+        return name_line + QFontMetrics(font).height() + 2 * SPACE_S
 
     @staticmethod
     def name_font(font: QFont) -> QFont:
@@ -373,7 +379,7 @@ class LibraryPanel(QWidget):
         setup_row_view(self.view)
         self.view.setWordWrap(False)
         self.view.setItemDelegateForColumn(LibraryListModel.NAME, NameDelegate(self.view))
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.fit_rows()
         header = self.view.horizontalHeader()
         # The name takes what the other columns leave (its two lines cut short with "…"), so
         # the table never scrolls sideways; the others keep their contents' width.
@@ -431,7 +437,18 @@ class LibraryPanel(QWidget):
         layout.addLayout(buttons)
         self._update_buttons()
 
-    # -- columns --
+    # -- columns and rows --
+
+    def fit_rows(self) -> None:
+        """Rows two lines high (the name and its file), from the font as it is now: one fixed
+        height, not each row measured (a big library lists in the same time as before)."""
+        height = NameDelegate.two_lines_height(self.view.font())
+        self.view.verticalHeader().setDefaultSectionSize(height)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self.fit_rows()
 
     def keep_hidden_columns(self, keys: list[str]) -> None:
         """The header menu's choice, kept in ``library.hidden_columns`` for the next time."""

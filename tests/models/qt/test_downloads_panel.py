@@ -184,8 +184,15 @@ def test_the_progress_column_is_drawn_as_a_bar(
     assert colours(empty) != colours(full)
     accent = panel.view.palette().color(QPalette.ColorRole.Highlight).rgb() & 0xFFFFFF
     assert colours(full) == {accent}
-    # The percentage is written beside the bar, so rows are tall enough for text and air.
+    # The percentage is written beside the bar, so rows are tall enough for text and air,
+    # and grow with the text size.
     assert panel.view.rowHeight(0) > panel.view.fontMetrics().height() + 8
+    before = panel.view.rowHeight(0)
+    bigger = panel.font()
+    bigger.setPointSizeF(bigger.pointSizeF() * 2)
+    panel.setFont(bigger)
+    assert panel.view.rowHeight(0) > before
+    assert panel.view.rowHeight(1) == panel.view.rowHeight(0)
 
 
 def _rgb(image: QImage, x: int, y: int) -> int:

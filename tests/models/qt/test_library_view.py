@@ -410,6 +410,10 @@ def test_the_name_column_shows_the_file_name_under_the_name(
     line = panel.view.fontMetrics().height()
     assert delegate.sizeHint(option, index).height() >= 2 * line
     assert panel.view.rowHeight(0) >= 2 * line
+    bigger = panel.font()  # Settings › Text size: the rows grow with the text
+    bigger.setPointSizeF(bigger.pointSizeF() * 2)
+    panel.setFont(bigger)
+    assert panel.view.rowHeight(0) >= 2 * panel.view.fontMetrics().height() > 2 * line
 
 
 def test_the_header_menu_shows_and_hides_columns_and_the_choice_is_kept(  # type: ignore[no-untyped-def]
