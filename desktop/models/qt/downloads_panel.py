@@ -41,7 +41,7 @@ from desktop.models.qt.download_worker import DownloadState
 from desktop.models.qt.downloads_model import DownloadListModel, DownloadQueue
 from desktop.qtkit.empty_state import EmptyState
 from desktop.qtkit.pill import draw_pill
-from desktop.qtkit.row_table_model import setup_row_view
+from desktop.qtkit.row_table_model import SpacedColumnsDelegate, setup_row_view
 
 __all__ = ["DownloadsPanel", "ProgressDelegate"]
 
@@ -125,13 +125,14 @@ class DownloadsPanel(QWidget):
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setItemDelegateForColumn(DownloadListModel.PROGRESS, ProgressDelegate(self.view))
+        self.view.setItemDelegate(SpacedColumnsDelegate(self.view))
         setup_row_view(self.view)
         self.view.setWordWrap(False)
         self.fit_rows()
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(DownloadListModel.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(DownloadListModel.PROGRESS, QHeaderView.ResizeMode.Fixed)
-        self.view.setColumnWidth(DownloadListModel.PROGRESS, 180)
+        self.view.setColumnWidth(DownloadListModel.PROGRESS, 160)
         self.view.setAccessibleName(self.tr("Downloads"))
         self.empty_state = EmptyState(
             "download",

@@ -77,6 +77,7 @@ from desktop.qtkit.plain_text import ask_plain, plain_message_box, plain_tooltip
 from desktop.qtkit.push_button import push_button
 from desktop.qtkit.row_table_model import (
     RowTableModel,
+    SpacedColumnsDelegate,
     select_row,
     selected_row,
     setup_row_view,
@@ -379,6 +380,7 @@ class LibraryPanel(QWidget):
         setup_row_view(self.view)
         self.view.setWordWrap(False)
         self.view.setItemDelegateForColumn(LibraryListModel.NAME, NameDelegate(self.view))
+        self.view.setItemDelegate(SpacedColumnsDelegate(self.view))
         self.fit_rows()
         header = self.view.horizontalHeader()
         # The name takes what the other columns leave (its two lines cut short with "…"), so
