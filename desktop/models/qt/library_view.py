@@ -141,7 +141,8 @@ class LibraryListModel(RowTableModel):
         FitRole = Qt.ItemDataRole.UserRole + 3  # str, a Fit value or ""
         SizeRole = Qt.ItemDataRole.UserRole + 4  # int bytes, all parts
         KindRole = Qt.ItemDataRole.UserRole + 5  # str, a ModelKind value
-        FileRole = Qt.ItemDataRole.UserRole + 6  # str, the file's name (the name's 2nd line)
+        FileRole = Qt.ItemDataRole.UserRole + 6  # str, the file's name
+        SubtitleRole = Qt.ItemDataRole.UserRole + 7  # str, the name's second line
 
     ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
         Roles.PathRole: lambda row: str(row.entry.path),
@@ -150,6 +151,7 @@ class LibraryListModel(RowTableModel):
         Roles.SizeRole: "entry.size",
         Roles.KindRole: "entry.kind.value",
         Roles.FileRole: "entry.path.name",
+        Roles.SubtitleRole: lambda row: LibraryListModel.subtitle(row),
     }
 
     # FILE tells apart models with one general.name (six "Gemma 3 270m" quants, two repos).
@@ -186,6 +188,16 @@ class LibraryListModel(RowTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
             return self.tr("Right-click to show or hide columns")
         return super().headerData(section, orientation, role)
+
+    @staticmethod
+    def subtitle(row: LibraryRow) -> str:
+        """Under the name: the file's name, and what a projector is (the Architecture column
+        that says so starts hidden)."""
+        name = row.entry.path.name
+        if row.entry.kind is ModelKind.PROJECTOR:
+            projector = QCoreApplication.translate("LibraryListModel", "Vision projector")
+            return f"{name} · {projector}"
+        return name
 
     def set_rows(self, rows: list[LibraryRow]) -> None:
         self.reset_rows(
@@ -259,7 +271,7 @@ class NameDelegate(QStyledItemDelegate):
     ) -> None:
         item = QStyleOptionViewItem(option)
         self.initStyleOption(item, index)
-        name, file = item.text, str(index.data(LibraryListModel.Roles.FileRole) or "")
+        name, file = item.text, str(index.data(LibraryListModel.Roles.SubtitleRole) or "")
         item.text = ""
         widget = item.widget
         style = widget.style() if widget is not None else QApplication.style()
@@ -308,7 +320,7 @@ class NameDelegate(QStyledItemDelegate):
         item = QStyleOptionViewItem(option)
         self.initStyleOption(item, index)
         name_metrics = QFontMetrics(self.name_font(item.font))
-        file = str(index.data(LibraryListModel.Roles.FileRole) or "")
+        file = str(index.data(LibraryListModel.Roles.SubtitleRole) or "")
         width = max(
             name_metrics.horizontalAdvance(item.text), item.fontMetrics.horizontalAdvance(file)
         )

@@ -194,6 +194,8 @@ def test_a_vision_projector_is_listed_as_such(qtbot, panel: LibraryPanel, tiny_g
     _rescan(qtbot, panel)
     model = panel.model
     assert _text(model, 0, LibraryListModel.ARCH) == "Vision projector"
+    # The Architecture column starts hidden: the name's second line says it too.
+    assert model.index(0, 0).data(Roles.SubtitleRole) == "mmproj-tiny.gguf · Vision projector"
     assert _text(model, 0, LibraryListModel.FIT) == ""
     assert model.index(0, 0).data(Roles.KindRole) == "projector"
     assert panel.summary.text().startswith("0 model(s)")  # a projector is not a model
@@ -403,6 +405,7 @@ def test_the_name_column_shows_the_file_name_under_the_name(
     _rescan(qtbot, panel)
     index = panel.model.index(0, LibraryListModel.NAME)
     assert index.data(Roles.FileRole) == "tiny-Q8_0.gguf"
+    assert index.data(Roles.SubtitleRole) == "tiny-Q8_0.gguf"
     delegate = panel.view.itemDelegateForColumn(LibraryListModel.NAME)
     assert isinstance(delegate, NameDelegate)
     option = QStyleOptionViewItem()
