@@ -41,6 +41,7 @@ SCREENS = (
     "models-library",
     "models-browse",
     "models-downloads",
+    "models-downloads-list",
     "models-servers",
     "settings",
     "settings-models",
@@ -151,7 +152,10 @@ def run_all(args: argparse.Namespace, script: Path) -> int:
 def shoot_language(args: argparse.Namespace, language: str) -> int:
     from desktop.app import create, install_translations
 
-    screens = parse_list(args.only, SCREENS, "screen") if args.only else list(SCREENS)
+    # In SCREENS' order whatever --only says: models-library adds a folder, so the empty
+    # library must come first.
+    only = set(parse_list(args.only, SCREENS, "screen")) if args.only else set(SCREENS)
+    screens = [screen for screen in SCREENS if screen in only]
     themes = parse_list(args.themes, THEMES, "theme")
     sizes = parse_sizes(args.sizes)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -388,6 +392,38 @@ class Shooter:
         from desktop.models.qt.services import DOWNLOADS_TAB
 
         self.model_manager("models-downloads", DOWNLOADS_TAB)
+
+    def shoot_models_downloads_list(self) -> None:
+        """Downloads with rows: two shown in the list as the worker would report them, without
+        downloading anything (they never reach the worker)."""
+        from desktop.models.qt.download_worker import DownloadState
+        from desktop.models.qt.downloads_model import DownloadRow
+        from desktop.models.qt.services import DOWNLOADS_TAB
+
+        model = self.hearthside.model_services().downloads.model
+        mib = 1 << 20
+        for row in (
+            DownloadRow(
+                "a",
+                "Qwen3-4B-Q4_K_M.gguf",
+                2497 * mib,
+                1630 * mib,
+                18.5 * mib,
+                DownloadState.DOWNLOADING.value,
+            ),
+            DownloadRow(
+                "b",
+                "gemma-3-1b-it-Q8_0.gguf",
+                1020 * mib,
+                310 * mib,
+                0.0,
+                DownloadState.PAUSED.value,
+            ),
+        ):
+            model.add(row)
+        self.model_manager("models-downloads-list", DOWNLOADS_TAB)
+        for row_id in ("a", "b"):
+            model.remove(row_id)
 
     def shoot_models_servers(self) -> None:
         """The Servers tab listing one server: this app's own API server (started on a free

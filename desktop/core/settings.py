@@ -120,6 +120,14 @@ DECLARED: tuple[Setting, ...] = (
         "More folders scanned for .gguf files (for example an LM Studio folder), one per line.",
     ),
     Setting(
+        "library.hidden_columns",
+        str,
+        "file,architecture,chat_template,license",
+        "The Library tab's columns left out (right-click its header to choose), "
+        "comma-separated: file, architecture, parameters, quantization, size, context, "
+        "chat_template, license, memory.",
+    ),
+    Setting(
         "hub.endpoint",
         str,
         "https://huggingface.co",

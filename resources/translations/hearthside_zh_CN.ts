@@ -1051,42 +1051,52 @@
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="88"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="136"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="90"/>
-        <source>Nothing downloading. Find models in the Browse tab.</source>
-        <translation>没有正在下载的内容。可在“浏览”标签页查找模型。</translation>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="139"/>
+        <source>Nothing downloading</source>
+        <translation>没有正在下载的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="99"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="140"/>
+        <source>Models you download from the Browse tab show up here with their progress.</source>
+        <translation>从“浏览”标签页下载的模型会显示在这里，并附带下载进度。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="143"/>
+        <source>Browse models</source>
+        <translation>浏览模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="159"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="100"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="160"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="101"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="161"/>
         <source>Re&amp;try</source>
         <translation>重试(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="102"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="162"/>
         <source>&amp;Cancel download</source>
         <translation>取消下载(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="103"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="163"/>
         <source>&amp;Load now</source>
         <translation>立即加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="160"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="234"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
@@ -1583,82 +1593,88 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="131"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="160"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="132"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="161"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="133"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="162"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="134"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="163"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="135"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="164"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="136"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="165"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="137"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="166"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="138"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="167"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="139"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="168"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="140"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="169"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="170"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="189"/>
+        <source>Right-click to show or hide columns</source>
+        <translation>右键点击可显示或隐藏列</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/library_view.py" line="198"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="229"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="172"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="231"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="182"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="241"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="182"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="241"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="192"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="251"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="196"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="255"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -1666,159 +1682,169 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="258"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="414"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="261"/>
-        <source>No models yet.</source>
-        <translation>还没有模型。</translation>
+        <location filename="../../desktop/models/qt/library_view.py" line="418"/>
+        <source>No models yet</source>
+        <translation>还没有模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="264"/>
-        <source>Download one from the Browse tab, add a .gguf file with Add file…, or drop one here.</source>
-        <translation>请在“浏览”标签页下载一个，用“添加文件…”添加 .gguf 文件，或把文件拖放到这里。</translation>
+        <location filename="../../desktop/models/qt/library_view.py" line="420"/>
+        <source>Download a model from the Browse tab, add a .gguf file you already have, or drop one here.</source>
+        <translation>可在“浏览”标签页下载模型，添加已有的 .gguf 文件，或将文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="278"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="425"/>
+        <source>Browse models</source>
+        <translation>浏览模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/library_view.py" line="427"/>
+        <source>Add file…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/library_view.py" line="437"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="279"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="438"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="280"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="439"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="281"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="440"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="282"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="441"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="324"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="501"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="342"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="519"/>
         <source>Looking for models… %n folder(s) searched</source>
         <translation>
             <numerusform>正在查找模型… 已搜索 %n 个文件夹</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="344"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="521"/>
         <source>%n GGUF file(s) found</source>
         <translation>
             <numerusform>找到 %n 个 GGUF 文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="358"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="535"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="381"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="558"/>
         <source>%n model(s), {size} on disk. Models folder: {folder}</source>
         <translation>
             <numerusform>%n 个模型，占用磁盘 {size}。模型文件夹：{folder}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="384"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="561"/>
         <source>Models folder: {folder}</source>
         <translation>模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="386"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="563"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="429"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="609"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="430"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="610"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="432"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="612"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="437"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="617"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="438"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="618"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="450"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="630"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="450"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="630"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="456"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="636"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="475"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="655"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="490"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="670"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="493"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="673"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="501"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="681"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="509"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="689"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="514"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="519"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="694"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="699"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="520"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="700"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -2383,18 +2409,18 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelFit</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="93"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="118"/>
         <source>Fits</source>
         <extracomment>Mid-tone colours that read on light and dark backgrounds alike.</extracomment>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="94"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="119"/>
         <source>Tight</source>
         <translation>勉强</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="95"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="120"/>
         <source>Won&apos;t fit</source>
         <translation>放不下</translation>
     </message>
@@ -2432,17 +2458,17 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="169"/>
+        <location filename="../../desktop/models/qt/manager.py" line="176"/>
         <source>&amp;Downloads ({count})</source>
         <translation>下载(&amp;D)（{count}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="177"/>
+        <location filename="../../desktop/models/qt/manager.py" line="184"/>
         <source>{name} is downloaded and verified.</source>
         <translation>{name} 已下载并校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="187"/>
+        <location filename="../../desktop/models/qt/manager.py" line="194"/>
         <source>{name} did not download: {reason}</source>
         <translation>{name} 下载失败：{reason}</translation>
     </message>

@@ -12,10 +12,17 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTranslator
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
 from desktop.qtkit.row_table_model import (
     RowTableModel,
+    SpacedColumnsDelegate,
     select_row,
     selected_row,
     setup_row_view,
@@ -149,3 +156,18 @@ def test_every_translate_noop_names_the_class_it_stands_in() -> None:
                     if not (isinstance(context, ast.Constant) and context.value == cls.name):
                         wrong.append(f"{path.name}:{call.lineno} in {cls.name}")
     assert wrong == []
+
+
+def test_spaced_columns_leave_a_gap_after_their_text(qtbot) -> None:  # type: ignore[no-untyped-def]
+    model = QStandardItemModel(1, 1)
+    model.setData(model.index(0, 0), "Q4_K_M")
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    index = model.index(0, 0)
+    plain = QStyledItemDelegate().sizeHint(option, index)
+    spaced = SpacedColumnsDelegate().sizeHint(option, index)
+    assert spaced.width() == plain.width() + SpacedColumnsDelegate.GAP
+    assert spaced.height() == plain.height()

@@ -3,30 +3,45 @@
 
 Progress bars are painted by a delegate from the model's fraction, so a progress report costs one
 row repaint, never a widget per row.
+
+With nothing in the queue, the table and its buttons give way to an empty state (an icon, a
+line, and *Browse models*, which asks the manager for the Browse tab); the table is back with
+the first download.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QStackedWidget,
     QStyle,
     QStyledItemDelegate,
-    QStyleOptionProgressBar,
     QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.core.design import SPACE_M, SPACE_S
 from desktop.models.qt.download_worker import DownloadState
 from desktop.models.qt.downloads_model import DownloadListModel, DownloadQueue
+from desktop.qtkit.empty_state import EmptyState
+from desktop.qtkit.pill import draw_pill
+from desktop.qtkit.row_table_model import SpacedColumnsDelegate, setup_row_view
 
 __all__ = ["DownloadsPanel", "ProgressDelegate"]
 
@@ -34,7 +49,11 @@ Roles = DownloadListModel.Roles
 
 
 class ProgressDelegate(QStyledItemDelegate):
-    """Draws the progress column as the style's progress bar."""
+    """Draws the progress column as a thin rounded bar with the percentage beside it, in the
+    palette's accent (the selected row's text colour on a selected row), so it reads the same
+    under any style and theme; a style's own progress bar drew its text across a squeezed bar."""
+
+    BAR_HEIGHT = 6
 
     def paint(
         self,
@@ -42,18 +61,49 @@ class ProgressDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(4, 4, -4, -4)  # type: ignore[attr-defined]
-        bar.minimum = 0
-        bar.maximum = 1000
-        bar.progress = int(float(index.data(Roles.FractionRole) or 0.0) * 1000)
-        bar.text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        bar.textVisible = True
-        bar.state = option.state  # type: ignore[attr-defined]
-        bar.palette = option.palette  # type: ignore[attr-defined]
-        bar.fontMetrics = option.fontMetrics  # type: ignore[attr-defined]
-        style = option.widget.style() if option.widget else QApplication.style()  # type: ignore[attr-defined]
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        text, item.text = item.text, ""
+        widget = item.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
+        fraction = min(1.0, max(0.0, float(index.data(Roles.FractionRole) or 0.0)))
+        selected = bool(item.state & QStyle.StateFlag.State_Selected)
+        palette = item.palette
+        fill = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight
+        )
+        track = QColor(
+            palette.color(
+                QPalette.ColorRole.HighlightedText if selected else (QPalette.ColorRole.Text)
+            )
+        )
+        track.setAlpha(60 if selected else 28)
+        cell = QRectF(item.rect).adjusted(SPACE_S, 0, -SPACE_S, 0)
+        label_width = item.fontMetrics.horizontalAdvance("100%") + SPACE_S
+        bar = QRectF(
+            cell.left(),
+            cell.center().y() - self.BAR_HEIGHT / 2,
+            max(0.0, cell.width() - label_width),
+            self.BAR_HEIGHT,
+        )
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        draw_pill(painter, bar, track)
+        if fraction > 0:
+            done = QRectF(bar)
+            done.setWidth(max(bar.height(), bar.width() * fraction))
+            draw_pill(painter, done, fill)
+        painter.setPen(
+            palette.color(
+                QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+            )
+        )
+        label = QRectF(bar.right(), cell.top(), cell.right() - bar.right(), cell.height())
+        painter.drawText(
+            label, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text
+        )
+        painter.restore()
 
 
 class DownloadsPanel(QWidget):
@@ -61,9 +111,11 @@ class DownloadsPanel(QWidget):
 
     Signals:
         load_requested(str path): "Load now" on a finished download.
+        browse_requested(): the empty state's *Browse models*: show the Browse tab.
     """
 
     load_requested = Signal(str)
+    browse_requested = Signal()
 
     def __init__(self, queue: DownloadQueue, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,29 +125,37 @@ class DownloadsPanel(QWidget):
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setItemDelegateForColumn(DownloadListModel.PROGRESS, ProgressDelegate(self.view))
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
-        self.view.setShowGrid(False)
+        self.view.setItemDelegate(SpacedColumnsDelegate(self.view))
+        setup_row_view(self.view)
         self.view.setWordWrap(False)
+        self.fit_rows()
         header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(DownloadListModel.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(DownloadListModel.PROGRESS, QHeaderView.ResizeMode.Fixed)
         self.view.setColumnWidth(DownloadListModel.PROGRESS, 160)
         self.view.setAccessibleName(self.tr("Downloads"))
-        layout.addWidget(self.view, 1)
-        self.empty_hint = QLabel(self.tr("Nothing downloading. Find models in the Browse tab."))
-        self.empty_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, still 4.5:1
-        layout.addWidget(self.empty_hint)
+        self.empty_state = EmptyState(
+            "download",
+            self.tr("Nothing downloading"),
+            self.tr("Models you download from the Browse tab show up here with their progress."),
+        )
+        self.browse_button = self.empty_state.add_button(
+            self.tr("Browse models"), self.browse_requested.emit, primary=True
+        )
+        self.pages = QStackedWidget()
+        """The table, or the empty state while the queue is empty."""
+        self.pages.addWidget(self.view)
+        self.pages.addWidget(self.empty_state)
+        layout.addWidget(self.pages, 1)
         self.reason = QLabel()
         self.reason.setWordWrap(True)
         self.reason.setTextFormat(Qt.TextFormat.PlainText)
         self.reason.hide()
         layout.addWidget(self.reason)
-        buttons = QHBoxLayout()
+        self.button_row = QWidget()
+        """The download buttons; hidden with the table while nothing is listed."""
+        buttons = QHBoxLayout(self.button_row)
+        buttons.setContentsMargins(0, 0, 0, 0)
         self.pause_button = QPushButton(self.tr("&Pause"))
         self.resume_button = QPushButton(self.tr("&Resume"))
         self.retry_button = QPushButton(self.tr("Re&try"))
@@ -111,12 +171,24 @@ class DownloadsPanel(QWidget):
         buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
         buttons.addWidget(self.load_button)
-        layout.addLayout(buttons)
+        layout.addWidget(self.button_row)
         self.view.selectionModel().selectionChanged.connect(self.update_buttons)
         self.model.dataChanged.connect(self.update_buttons)
         self.model.rowsInserted.connect(self.on_model_rows_inserted)
         self.model.modelReset.connect(self.update_buttons)
+        self.model.rowsRemoved.connect(self.update_buttons)
         self.update_buttons()
+
+    def fit_rows(self) -> None:
+        """Rows with room around their text, from the font as it is now: a fixed height, since
+        rows sized to their contents cost twice as much on each progress report."""
+        height = self.view.fontMetrics().height() + 2 * SPACE_M
+        self.view.verticalHeader().setDefaultSectionSize(height)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self.fit_rows()
 
     def selected_id(self) -> str:
         rows = self.view.selectionModel().selectedRows()
@@ -139,7 +211,9 @@ class DownloadsPanel(QWidget):
 
     @Slot()
     def update_buttons(self, *_args: object) -> None:
-        self.empty_hint.setVisible(self.model.rowCount() == 0)
+        empty = self.model.rowCount() == 0
+        self.pages.setCurrentWidget(self.empty_state if empty else self.view)
+        self.button_row.setVisible(not empty)
         rows = self.view.selectionModel().selectedRows()
         state = str(rows[0].data(Roles.StateRole)) if rows else ""
         reason = str(rows[0].data(Roles.ReasonRole) or "") if rows else ""

@@ -6,6 +6,12 @@ cache lists in milliseconds, but a first scan of a big external folder reads eve
 unplugged network drive can block ``stat`` for seconds. While a big folder is searched (a home
 folder added with Add folder…), the line above the table counts the folders searched and the
 GGUF files found, so the search is seen to move.
+
+The table fits the dialog without scrolling sideways: the name takes the width that is left (its
+file name under it, so six quants of one model are told apart) and the columns most people never
+read (file, architecture, chat template, license) start hidden. The header's right-click menu
+shows and hides any column but the name; the choice is the ``library.hidden_columns`` setting.
+An empty library shows an empty state in the table's place, with *Browse models* and *Add file…*.
 """
 
 from __future__ import annotations
@@ -21,24 +27,33 @@ from typing import Any, ClassVar
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
+    QEvent,
     QFile,
     QModelIndex,
+    QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.core.design import SPACE_S, SPACE_XS
 from desktop.core.settings import Settings, parse_gpu_layers
 from desktop.models.catalog import (
     Fit,
@@ -55,17 +70,27 @@ from desktop.models.qt.downloads_model import format_size
 from desktop.models.qt.server_models_list import ServerModelsList
 from desktop.models.settings_map import extra_folders
 from desktop.qtkit.background_calls import BackgroundCalls
+from desktop.qtkit.column_chooser import ColumnChooser
+from desktop.qtkit.empty_state import EmptyState
 from desktop.qtkit.list_model import RoleValue
-from desktop.qtkit.plain_text import ask_plain, note_label, plain_message_box, plain_tooltip
+from desktop.qtkit.plain_text import ask_plain, plain_message_box, plain_tooltip
 from desktop.qtkit.push_button import push_button
 from desktop.qtkit.row_table_model import (
     RowTableModel,
+    SpacedColumnsDelegate,
     select_row,
     selected_row,
     setup_row_view,
 )
 
-__all__ = ["LibraryListModel", "LibraryPanel", "LibraryRow", "fit_colour", "format_params"]
+__all__ = [
+    "LibraryListModel",
+    "LibraryPanel",
+    "LibraryRow",
+    "NameDelegate",
+    "fit_colour",
+    "format_params",
+]
 
 #: Mid-tone colours that read on light and dark backgrounds alike.
 _FIT_COLOURS = {Fit.FITS: "#3c9a4a", Fit.TIGHT: "#c08a00", Fit.WONT_FIT: "#d0453a"}
@@ -116,6 +141,8 @@ class LibraryListModel(RowTableModel):
         FitRole = Qt.ItemDataRole.UserRole + 3  # str, a Fit value or ""
         SizeRole = Qt.ItemDataRole.UserRole + 4  # int bytes, all parts
         KindRole = Qt.ItemDataRole.UserRole + 5  # str, a ModelKind value
+        FileRole = Qt.ItemDataRole.UserRole + 6  # str, the file's name
+        SubtitleRole = Qt.ItemDataRole.UserRole + 7  # str, the name's second line
 
     ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
         Roles.PathRole: lambda row: str(row.entry.path),
@@ -123,6 +150,8 @@ class LibraryListModel(RowTableModel):
         Roles.FitRole: lambda row: row.fit.value if row.fit is not None else "",
         Roles.SizeRole: "entry.size",
         Roles.KindRole: "entry.kind.value",
+        Roles.FileRole: "entry.path.name",
+        Roles.SubtitleRole: lambda row: LibraryListModel.subtitle(row),
     }
 
     # FILE tells apart models with one general.name (six "Gemma 3 270m" quants, two repos).
@@ -139,6 +168,36 @@ class LibraryListModel(RowTableModel):
         QT_TRANSLATE_NOOP("LibraryListModel", "License"),
         QT_TRANSLATE_NOOP("LibraryListModel", "Memory"),
     )
+    COLUMN_KEYS = (
+        "name",
+        "file",
+        "architecture",
+        "parameters",
+        "quantization",
+        "size",
+        "context",
+        "chat_template",
+        "license",
+        "memory",
+    )
+    """Each column's name in the ``library.hidden_columns`` setting (stable, not translated)."""
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr("Right-click to show or hide columns")
+        return super().headerData(section, orientation, role)
+
+    @staticmethod
+    def subtitle(row: LibraryRow) -> str:
+        """Under the name: the file's name, and what a projector is (the Architecture column
+        that says so starts hidden)."""
+        name = row.entry.path.name
+        if row.entry.kind is ModelKind.PROJECTOR:
+            projector = QCoreApplication.translate("LibraryListModel", "Vision projector")
+            return f"{name} · {projector}"
+        return name
 
     def set_rows(self, rows: list[LibraryRow]) -> None:
         self.reset_rows(
@@ -199,17 +258,100 @@ class LibraryListModel(RowTableModel):
         return super().cell(row, column, role)
 
 
+class NameDelegate(QStyledItemDelegate):
+    """The Name column: the model's name, and under it in the muted colour its file name, each
+    cut short with "…" when the column is narrow. Six quants of one model share one
+    ``general.name``; the second line tells them apart with the File column hidden."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        name, file = item.text, str(index.data(LibraryListModel.Roles.SubtitleRole) or "")
+        item.text = ""
+        widget = item.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, item, widget)
+        rect = rect.adjusted(SPACE_XS, 0, -SPACE_XS, 0)
+        selected = bool(item.state & QStyle.StateFlag.State_Selected)
+        group = (
+            QPalette.ColorGroup.Normal
+            if item.state & QStyle.StateFlag.State_Active
+            else QPalette.ColorGroup.Inactive
+        )
+        if not item.state & QStyle.StateFlag.State_Enabled:
+            group = QPalette.ColorGroup.Disabled
+        palette = item.palette
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        muted_role = (
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
+        bold = self.name_font(item.font)
+        name_metrics, file_metrics = QFontMetrics(bold), item.fontMetrics
+        height = name_metrics.height() + file_metrics.height()
+        top = rect.top() + (rect.height() - height) // 2
+        painter.save()
+        painter.setFont(bold)
+        painter.setPen(palette.color(group, text_role))
+        painter.drawText(
+            rect.left(),
+            top + name_metrics.ascent(),
+            name_metrics.elidedText(name, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        painter.setFont(item.font)
+        painter.setPen(palette.color(group, muted_role))
+        painter.drawText(
+            rect.left(),
+            top + name_metrics.height() + file_metrics.ascent(),
+            file_metrics.elidedText(file, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        painter.restore()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        """Two lines high, as wide as the longer line (the header's ResizeToContents and the
+        rows' height ask)."""
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        name_metrics = QFontMetrics(self.name_font(item.font))
+        file = str(index.data(LibraryListModel.Roles.SubtitleRole) or "")
+        width = max(
+            name_metrics.horizontalAdvance(item.text), item.fontMetrics.horizontalAdvance(file)
+        )
+        return QSize(width + 2 * SPACE_S + 2 * SPACE_XS, self.two_lines_height(item.font))
+
+    @classmethod
+    def two_lines_height(cls, font: QFont) -> int:
+        """A row's height: the name's line, the file's, and room above and below."""
+        name_line = QFontMetrics(cls.name_font(font)).height()
+        return name_line + QFontMetrics(font).height() + 2 * SPACE_S
+
+    @staticmethod
+    def name_font(font: QFont) -> QFont:
+        bold = QFont(font)
+        bold.setWeight(QFont.Weight.DemiBold)
+        return bold
+
+
 class LibraryPanel(QWidget):
     """The Library tab.
 
     Signals:
         load_requested(str path): the user chose a model to chat with.
+        browse_requested(): the empty library's *Browse models*: show the Browse tab.
         scanned(): a scan finished and the table shows its result (tests wait on it).
         scan_progressed(int folders, int files): how far a scan has searched; emitted from the
             scanning thread (queued to the panel's own slot), at most four times a second.
     """
 
     load_requested = Signal(str)
+    browse_requested = Signal()
     scanned = Signal()
     scan_progressed = Signal(int, int)
 
@@ -249,26 +391,43 @@ class LibraryPanel(QWidget):
         self.view.setModel(self.model)
         setup_row_view(self.view)
         self.view.setWordWrap(False)
+        self.view.setItemDelegateForColumn(LibraryListModel.NAME, NameDelegate(self.view))
+        self.view.setItemDelegate(SpacedColumnsDelegate(self.view))
+        self.fit_rows()
         header = self.view.horizontalHeader()
-        # The name keeps its whole width (stretched, it was cut to "Gem…" in an 800-px window
-        # while the file name beside it kept all of its); the last column takes what is left.
-        header.setStretchLastSection(True)
+        # The name takes what the other columns leave (its two lines cut short with "…"), so
+        # the table never scrolls sideways; the others keep their contents' width.
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(LibraryListModel.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
+        hidden = str(self.settings.get("library.hidden_columns")).split(",")
+        self.columns = ColumnChooser(
+            self.view,
+            LibraryListModel.COLUMN_KEYS,
+            (key.strip() for key in hidden),
+            self.keep_hidden_columns,
+            fixed=(LibraryListModel.NAME,),
+        )
+        """The header's right-click menu of columns to show."""
         self.view.doubleClicked.connect(self.on_view_double_clicked)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.view.setAccessibleName(self.tr("Models on this computer"))
         # An empty library shows what to do in the table's place, not under an empty header.
-        self.empty_hint = note_label(
-            self.tr("No models yet.")
-            + "\n"
-            + self.tr(
-                "Download one from the Browse tab, add a .gguf file with Add file…, or drop "
-                "one here."
+        self.empty_state = EmptyState(
+            "models",
+            self.tr("No models yet"),
+            self.tr(
+                "Download a model from the Browse tab, add a .gguf file you already have, or "
+                "drop one here."
             ),
-            centred=True,
         )
+        self.browse_button = self.empty_state.add_button(
+            self.tr("Browse models"), self.browse_requested.emit, primary=True
+        )
+        self.empty_add_button = self.empty_state.add_button(self.tr("Add file…"), self.choose_files)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.view)
-        self.pages.addWidget(self.empty_hint)
+        self.pages.addWidget(self.empty_state)
         layout.addWidget(self.pages, 1)
         self.servers = ServerModelsList()
         """The remote servers' models, each under its server (shown once a server is added)."""
@@ -291,6 +450,24 @@ class LibraryPanel(QWidget):
             buttons.addWidget(button)
         layout.addLayout(buttons)
         self._update_buttons()
+
+    # -- columns and rows --
+
+    def fit_rows(self) -> None:
+        """Rows two lines high (the name and its file), from the font as it is now: one fixed
+        height, not each row measured (a big library lists in the same time as before)."""
+        height = NameDelegate.two_lines_height(self.view.font())
+        self.view.verticalHeader().setDefaultSectionSize(height)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self.fit_rows()
+
+    def keep_hidden_columns(self, keys: list[str]) -> None:
+        """The header menu's choice, kept in ``library.hidden_columns`` for the next time."""
+        self.settings.set("library.hidden_columns", ",".join(keys))
+        self._save_settings()
 
     # -- folders --
 
@@ -387,7 +564,10 @@ class LibraryPanel(QWidget):
                 folders=", ".join(str(f) for f in scan.missing_folders)
             )
         self.summary.setText(text)
-        self.pages.setCurrentWidget(self.view if scan.entries else self.empty_hint)
+        self.pages.setCurrentWidget(self.view if scan.entries else self.empty_state)
+        # The empty state offers Add file… itself, and Load and Delete have nothing to act on.
+        for button in (self.load_button, self.add_file_button, self.delete_button):
+            button.setVisible(bool(scan.entries))
         self._update_buttons()
         self.scanned.emit()
 

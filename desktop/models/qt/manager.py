@@ -94,6 +94,8 @@ class ModelManager(QWidget):
         layout.addWidget(self.tabs, 1)
         self.library.load_requested.connect(self.request_load)
         self.downloads.load_requested.connect(self.request_load)
+        self.library.browse_requested.connect(self.show_browse_tab)
+        self.downloads.browse_requested.connect(self.show_browse_tab)
         self.browser.download_requested.connect(self.on_browser_download_requested)
         services.downloads.download_finished.connect(self.on_downloads_download_finished)
         services.downloads.download_failed.connect(self.on_downloads_download_failed)
@@ -140,6 +142,11 @@ class ModelManager(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing hides the window; downloads keep going (they belong to the services)."""
         event.accept()
+
+    @Slot()
+    def show_browse_tab(self) -> None:
+        """The empty Library's and Downloads' *Browse models*."""
+        self.tabs.setCurrentIndex(self.BROWSE_TAB)
 
     @Slot(int)
     def on_tabs_current_changed(self, tab: int) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPalette
 
 from desktop.models.qt.download_worker import DownloadFile, DownloadRequest, DownloadState
 from desktop.models.qt.downloads_model import DownloadListModel, DownloadQueue, DownloadRow
@@ -48,10 +48,34 @@ def _click_row(qtbot, panel: DownloadsPanel, row: int) -> None:  # type: ignore[
 
 
 def test_nothing_downloading_says_where_to_find_models(panel: DownloadsPanel) -> None:
-    assert panel.empty_hint.isVisible()
-    assert "Browse tab" in panel.empty_hint.text()
+    """An empty state in the table's place, not a bare header over a blank area; the buttons,
+    with nothing to act on, are hidden with the table."""
+    assert panel.empty_state.isVisible() and not panel.view.isVisible()
+    assert panel.empty_state.title.text() == "Nothing downloading"
+    assert "Browse tab" in panel.empty_state.text.text()
+    assert panel.browse_button.isVisible() and panel.browse_button.isEnabled()
     assert _enabled(panel) == set()
+    assert not panel.button_row.isVisible()
     assert not panel.reason.isVisible()
+
+
+def test_the_browse_button_asks_for_the_browse_tab(qtbot, panel: DownloadsPanel) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(panel.browse_requested, timeout=1000):
+        qtbot.mouseClick(panel.browse_button, Qt.MouseButton.LeftButton)
+
+
+def test_the_table_is_back_with_the_first_download_and_gone_with_the_last(
+    panel: DownloadsPanel, queue: DownloadQueue
+) -> None:
+    queue.model.add(DownloadRow("a", "Alpha", 100, done=10))
+    assert panel.view.isVisible() and not panel.empty_state.isVisible()
+    assert panel.button_row.isVisible()
+    queue.model.add(DownloadRow("b", "Beta", 100))
+    queue.model.remove("a")
+    assert panel.view.isVisible()
+    queue.model.remove("b")
+    assert panel.empty_state.isVisible() and not panel.view.isVisible()
+    assert not panel.button_row.isVisible()
 
 
 def test_a_new_download_is_selected_and_can_be_paused_or_cancelled(
@@ -60,7 +84,7 @@ def test_a_new_download_is_selected_and_can_be_paused_or_cancelled(
     file = DownloadFile("http://127.0.0.1:9/m.gguf", tmp_path / "m.gguf", 100, None)
     request = DownloadRequest("acme/M/m.gguf", (file,), "m.gguf")
     queue.request(request)
-    assert not panel.empty_hint.isVisible()
+    assert not panel.empty_state.isVisible() and panel.view.isVisible()
     assert panel.selected_id() == request.id
     assert _enabled(panel) == {"pause", "cancel"}
     with qtbot.waitSignal(queue.pause_requested) as paused:
@@ -150,13 +174,25 @@ def test_the_progress_column_is_drawn_as_a_bar(
     full = panel.view.visualRect(queue.model.index(1, DownloadListModel.PROGRESS))
 
     def colours(rect) -> set[int]:  # type: ignore[no-untyped-def]
-        # The right part of the cell: past the centred bar text, and past where a plain
+        # The bar's middle, left of the percentage (right-aligned) and past where a plain
         # (left-aligned) text cell would write "0%" or "100%".
         y = rect.center().y()
-        first = rect.left() + rect.width() * 3 // 5
-        return {_rgb(image, x, y) for x in range(first, rect.right() - 8)}
+        first = rect.left() + rect.width() // 4
+        return {_rgb(image, x, y) for x in range(first, rect.left() + rect.width() // 2)}
 
+    assert len(colours(empty)) == 1 and len(colours(full)) == 1  # a bar, no text on it
     assert colours(empty) != colours(full)
+    accent = panel.view.palette().color(QPalette.ColorRole.Highlight).rgb() & 0xFFFFFF
+    assert colours(full) == {accent}
+    # The percentage is written beside the bar, so rows are tall enough for text and air,
+    # and grow with the text size.
+    assert panel.view.rowHeight(0) > panel.view.fontMetrics().height() + 8
+    before = panel.view.rowHeight(0)
+    bigger = panel.font()
+    bigger.setPointSizeF(bigger.pointSizeF() * 2)
+    panel.setFont(bigger)
+    assert panel.view.rowHeight(0) > before
+    assert panel.view.rowHeight(1) == panel.view.rowHeight(0)
 
 
 def _rgb(image: QImage, x: int, y: int) -> int:

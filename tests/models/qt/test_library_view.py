@@ -85,12 +85,18 @@ def test_an_empty_library_says_how_to_add_a_model(qtbot, panel: LibraryPanel) ->
     assert panel.models_dir.is_dir()  # made on the first scan
     assert panel.summary.text().startswith("Models folder:")  # "No models yet." says the rest
     assert str(panel.models_dir) in panel.summary.text()
-    assert panel.empty_hint.isVisible() and "Browse tab" in panel.empty_hint.text()
-    assert "Add file" in panel.empty_hint.text()  # says what to do, in the table's place
+    empty = panel.empty_state
+    assert empty.isVisible() and empty.title.text() == "No models yet"
+    assert "Browse tab" in empty.text.text()  # says what to do, in the table's place
+    assert "drop one here" in empty.text.text()
     assert not panel.view.isVisible()
-    assert panel.empty_hint.textFormat() == Qt.TextFormat.PlainText
-    assert panel.empty_hint.foregroundRole() == QPalette.ColorRole.PlaceholderText  # muted
+    assert empty.text.textFormat() == Qt.TextFormat.PlainText
+    assert empty.text.foregroundRole() == QPalette.ColorRole.PlaceholderText  # muted
     assert not panel.load_button.isEnabled() and not panel.delete_button.isEnabled()
+    # Nothing to load or delete, and the empty state offers Add file… itself.
+    assert not panel.load_button.isVisible() and not panel.delete_button.isVisible()
+    assert not panel.add_file_button.isVisible()
+    assert panel.add_folder_button.isVisible() and panel.refresh_button.isVisible()
     assert panel.summary.textFormat() == Qt.TextFormat.PlainText
 
 
@@ -129,7 +135,9 @@ def test_a_model_is_listed_with_its_facts(
     assert model.index(0, 0).data(Roles.UsableRole) is True
     assert model.index(0, 0).data(Roles.SizeRole) == path.stat().st_size
     assert model.index(0, 0).data(Roles.KindRole) == "model"
-    assert not panel.empty_hint.isVisible() and panel.view.isVisible()
+    assert not panel.empty_state.isVisible() and panel.view.isVisible()
+    assert panel.load_button.isVisible() and panel.delete_button.isVisible()
+    assert panel.add_file_button.isVisible()
     # A second model arrives and the first goes: the table follows each rescan.
     _put(tiny_gguf, panel.models_dir, "another.gguf")
     _rescan(qtbot, panel)
@@ -186,6 +194,8 @@ def test_a_vision_projector_is_listed_as_such(qtbot, panel: LibraryPanel, tiny_g
     _rescan(qtbot, panel)
     model = panel.model
     assert _text(model, 0, LibraryListModel.ARCH) == "Vision projector"
+    # The Architecture column starts hidden: the name's second line says it too.
+    assert model.index(0, 0).data(Roles.SubtitleRole) == "mmproj-tiny.gguf · Vision projector"
     assert _text(model, 0, LibraryListModel.FIT) == ""
     assert model.index(0, 0).data(Roles.KindRole) == "projector"
     assert panel.summary.text().startswith("0 model(s)")  # a projector is not a model
@@ -312,3 +322,142 @@ def test_a_long_search_shows_how_far_it_is(  # type: ignore[no-untyped-def]
         assert "1 GGUF file(s) found" in panel.summary.text()
         reading.set()
     assert panel.summary.text().startswith("1 model(s)")
+
+
+# -- the empty state's buttons --------------------------------------------------------------------
+
+
+def test_the_empty_librarys_browse_button_asks_for_the_browse_tab(
+    qtbot, panel: LibraryPanel
+) -> None:  # type: ignore[no-untyped-def]
+    _rescan(qtbot, panel)
+    assert panel.browse_button.isVisible()
+    with qtbot.waitSignal(panel.browse_requested, timeout=TIMEOUT):
+        qtbot.mouseClick(panel.browse_button, Qt.MouseButton.LeftButton)
+
+
+def test_the_empty_librarys_add_file_button_asks_for_a_file_and_adds_it(  # type: ignore[no-untyped-def]
+    qtbot, panel: LibraryPanel, tiny_gguf: Path, monkeypatch
+) -> None:
+    import desktop.models.qt.library_view as library_view
+
+    outside = _put(tiny_gguf, panel.models_dir.parent / "elsewhere", "picked.gguf")
+    monkeypatch.setattr(
+        library_view.QFileDialog,
+        "getOpenFileNames",
+        lambda *_args: ([str(outside)], "GGUF models (*.gguf)"),
+    )
+    asked: list[Path] = []
+    panel.ask_import = lambda path: asked.append(path) or "in_place"
+    _rescan(qtbot, panel)
+    assert panel.empty_add_button.isVisible()
+    with qtbot.waitSignal(panel.scanned, timeout=TIMEOUT):
+        qtbot.mouseClick(panel.empty_add_button, Qt.MouseButton.LeftButton)
+    assert asked == [outside]
+    assert panel.model.row_of(outside) == 0
+    assert panel.view.isVisible() and not panel.empty_state.isVisible()
+
+
+# -- columns --------------------------------------------------------------------------------------
+
+
+def _shown_columns(panel: LibraryPanel) -> list[str]:
+    return [
+        key
+        for column, key in enumerate(LibraryListModel.COLUMN_KEYS)
+        if not panel.view.isColumnHidden(column)
+    ]
+
+
+def test_the_less_read_columns_start_hidden_and_the_table_fits_without_scrolling_sideways(  # type: ignore[no-untyped-def]
+    qtbot, panel: LibraryPanel, tiny_gguf: Path
+) -> None:
+    """Ten columns needed a horizontal scroll bar in the default dialog with one model; the
+    name now takes what is left and file, architecture, chat template and license start
+    hidden."""
+    _put(tiny_gguf, panel.models_dir, "a-model-with-a-rather-long-file-name-Q4_K_M.gguf")
+    panel.resize(740, 500)  # the Library tab in an 800 × 600 window
+    _rescan(qtbot, panel)
+    assert _shown_columns(panel) == [
+        "name",
+        "parameters",
+        "quantization",
+        "size",
+        "context",
+        "memory",
+    ]
+    qtbot.waitUntil(lambda: panel.view.horizontalHeader().length() > 0)
+    assert panel.view.horizontalScrollBar().maximum() == 0
+    header = panel.view.horizontalHeader()
+    assert header.length() <= panel.view.viewport().width()
+
+
+def test_the_name_column_shows_the_file_name_under_the_name(
+    qtbot, panel: LibraryPanel, tiny_gguf: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """With the File column hidden, quants of one model are still told apart: the name's
+    second line is the file name, so its row is two lines high."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from desktop.models.qt.library_view import NameDelegate
+
+    _put(tiny_gguf, panel.models_dir, "tiny-Q8_0.gguf")
+    _rescan(qtbot, panel)
+    index = panel.model.index(0, LibraryListModel.NAME)
+    assert index.data(Roles.FileRole) == "tiny-Q8_0.gguf"
+    assert index.data(Roles.SubtitleRole) == "tiny-Q8_0.gguf"
+    delegate = panel.view.itemDelegateForColumn(LibraryListModel.NAME)
+    assert isinstance(delegate, NameDelegate)
+    option = QStyleOptionViewItem()
+    option.initFrom(panel.view)
+    line = panel.view.fontMetrics().height()
+    assert delegate.sizeHint(option, index).height() >= 2 * line
+    assert panel.view.rowHeight(0) >= 2 * line
+    bigger = panel.font()  # Settings › Text size: the rows grow with the text
+    bigger.setPointSizeF(bigger.pointSizeF() * 2)
+    panel.setFont(bigger)
+    assert panel.view.rowHeight(0) >= 2 * panel.view.fontMetrics().height() > 2 * line
+
+
+def test_the_header_menu_shows_and_hides_columns_and_the_choice_is_kept(  # type: ignore[no-untyped-def]
+    qtbot,
+    panel: LibraryPanel,
+    settings: Settings,
+    private_data_dir: Path,
+    calls: BackgroundCalls,
+) -> None:
+    menu = panel.columns.menu()
+    titles = [action.text() for action in menu.actions()]
+    assert "Name" not in titles  # the name always shows
+    assert len(titles) == LibraryListModel.COLUMNS - 1
+    checked = {action.text(): action.isChecked() for action in menu.actions()}
+    assert checked["License"] is False and checked["Size"] is True
+    actions = {action.text(): action for action in menu.actions()}
+    actions["License"].trigger()  # show it
+    actions["Size"].trigger()  # hide it
+    menu.deleteLater()
+    assert not panel.view.isColumnHidden(LibraryListModel.LICENSE)
+    assert panel.view.isColumnHidden(LibraryListModel.SIZE)
+    assert settings.get("library.hidden_columns") == "file,architecture,size,chat_template"
+    # Kept on disk: a new view (the next time the app runs) hides the same columns.
+    again = LibraryPanel(
+        Settings(private_data_dir / "settings.json"),
+        private_data_dir / "models",
+        private_data_dir / "cache.json",
+        calls,
+        lambda: BIG_MACHINE,
+    )
+    qtbot.addWidget(again)
+    assert _shown_columns(again) == _shown_columns(panel)
+    assert again.view.isColumnHidden(LibraryListModel.SIZE)
+    assert not again.view.isColumnHidden(LibraryListModel.LICENSE)
+
+
+def test_the_header_says_how_to_choose_columns(panel: LibraryPanel) -> None:
+    model = panel.model
+    tip = model.headerData(
+        LibraryListModel.SIZE, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert "Right-click" in str(tip)
+    policy = panel.view.horizontalHeader().contextMenuPolicy()
+    assert policy == Qt.ContextMenuPolicy.CustomContextMenu

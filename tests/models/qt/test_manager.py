@@ -153,6 +153,20 @@ def test_dropping_a_gguf_imports_it(qtbot, manager: ModelManager, tiny_gguf: Pat
     assert manager.library.model.rowCount() == 1
 
 
+def test_the_empty_library_and_downloads_browse_buttons_open_the_browse_tab(
+    qtbot, manager: ModelManager
+) -> None:  # type: ignore[no-untyped-def]
+    _open_library(qtbot, manager)
+    assert manager.library.empty_state.isVisible()
+    qtbot.mouseClick(manager.library.browse_button, Qt.MouseButton.LeftButton)
+    assert manager.tabs.currentIndex() == ModelManager.BROWSE_TAB
+    assert manager.browser.results_view.model().rowCount() > 0  # activated: the starter list
+    manager.tabs.setCurrentIndex(ModelManager.DOWNLOADS_TAB)
+    assert manager.downloads.empty_state.isVisible()
+    qtbot.mouseClick(manager.downloads.browse_button, Qt.MouseButton.LeftButton)
+    assert manager.tabs.currentIndex() == ModelManager.BROWSE_TAB
+
+
 # -- browsing -------------------------------------------------------------------------------------
 
 
