@@ -4,7 +4,7 @@
 <context>
     <name>ChatFeature</name>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="342"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="372"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>The %n oldest message no longer fits in the context window and was not sent to the model.</numerusform>

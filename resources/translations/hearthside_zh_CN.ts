@@ -211,129 +211,129 @@
 <context>
     <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="108"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="128"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="110"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="130"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="112"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="132"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="114"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="134"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="117"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="137"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="121"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="141"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="199"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="219"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="199"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="219"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="222"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="242"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="224"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="244"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="264"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="292"/>
         <source>Copied to the clipboard</source>
         <translation>已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="295"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="323"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. It is back in the message box: shorten it, trim it to fit, or raise the context length in Model settings.</source>
         <translation>消息太长，超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。消息已放回输入框：请缩短它、裁剪到合适长度，或在模型设置中增大上下文长度。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="342"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="372"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>最早的 %n 条消息已超出上下文窗口，没有发送给模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="300"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="328"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="302"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="330"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="304"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="332"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="310"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="338"/>
         <source>What arrived is kept and marked as ended by an error; your message is kept too. Regenerate tries again.</source>
         <translation>已收到的内容会保留，并标记为因错误而结束；你的消息也会保留。点击“重新生成”可再试一次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="317"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="345"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="318"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="346"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="322"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="351"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="334"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="364"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="361"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="391"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="362"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="392"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="368"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="398"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="369"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="399"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -1142,37 +1142,37 @@
 <context>
     <name>EmptyChat</name>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="68"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="69"/>
         <source>Start a conversation</source>
         <translation>开始对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="72"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="73"/>
         <source>Hearthside runs a language model on this computer, offline.</source>
         <translation>Hearthside 在这台电脑上离线运行语言模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="107"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="110"/>
         <source>Try one of these</source>
         <translation>试试这些</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="80"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="81"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="126"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="129"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="128"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="131"/>
         <source>The small starter model, for trying the app</source>
         <translation>小型入门模型，用于试用本应用</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="153"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="156"/>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
@@ -1901,36 +1901,36 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="437"/>
+        <location filename="../../desktop/app.py" line="438"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="510"/>
+        <location filename="../../desktop/app.py" line="511"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="511"/>
+        <location filename="../../desktop/app.py" line="512"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="548"/>
+        <location filename="../../desktop/app.py" line="549"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="593"/>
+        <location filename="../../desktop/app.py" line="594"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="598"/>
+        <location filename="../../desktop/app.py" line="599"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
@@ -2115,68 +2115,68 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageHeader</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="207"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="211"/>
         <source>Copied ✓</source>
         <translation>已复制 ✓</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="156"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="213"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="322"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="159"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="217"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="303"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="155"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="212"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="158"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="216"/>
         <source>Copy the message as Markdown</source>
         <translation>以 Markdown 格式复制消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="166"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="169"/>
         <source>More actions</source>
         <translation>更多操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="186"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="190"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="187"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="191"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="188"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="192"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="193"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="197"/>
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="194"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="314"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="198"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="295"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="163"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="196"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="166"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="200"/>
         <source>Write a new version of this reply</source>
         <translation>为此回复生成新版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="197"/>
-        <location filename="../../desktop/chat/qt/message_header.py" line="319"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="201"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="300"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="325"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="306"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -2992,8 +2992,8 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="461"/>
-        <location filename="../../desktop/models/qt/feature.py" line="467"/>
+        <location filename="../../desktop/models/qt/feature.py" line="462"/>
+        <location filename="../../desktop/models/qt/feature.py" line="468"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -4008,34 +4008,34 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SiblingSwitch</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="72"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="73"/>
         <source>‹</source>
         <translation>‹</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="73"/>
         <location filename="../../desktop/chat/qt/message_header.py" line="74"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="75"/>
         <source>Previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="76"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="77"/>
         <source>›</source>
         <translation>›</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="77"/>
         <location filename="../../desktop/chat/qt/message_header.py" line="78"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="79"/>
         <source>Next version</source>
         <translation>下一个版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="95"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="96"/>
         <source>{index}/{count}</source>
         <translation>{index}/{count}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_header.py" line="97"/>
+        <location filename="../../desktop/chat/qt/message_header.py" line="98"/>
         <source>Version {index} of {count}</source>
         <translation>第 {index} 个版本，共 {count} 个</translation>
     </message>

@@ -347,9 +347,11 @@ class ChatFeature(QObject):
 
     @Slot(object)
     def on_session_reply_stats_changed(self, stats: ReplyStats) -> None:
-        # A reply stopped before its first token has no speed to tell ("0.0 tok/s" said none).
-        speed = self.tr("{tps:.1f} tok/s").format(tps=stats.tokens_per_second)
-        self.speed_label.setText(speed if stats.generated_tokens else "")
+        if stats.generated_tokens:
+            tps = stats.tokens_per_second
+            self.speed_label.setText(self.tr("{tps:.1f} tok/s").format(tps=tps))
+        else:  # stopped before its first token: no speed to tell ("0.0 tok/s" said none)
+            self.speed_label.clear()
         self.show_context(stats.context_used, stats.n_ctx)
 
     @Slot(object)
