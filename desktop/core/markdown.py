@@ -196,13 +196,22 @@ def _render_code_block(self: Any, tokens: list[Token], idx: int, options: Any, e
     body = _highlight(code, language, dark)
     # A table is the one block in Qt's rich text that reliably paints a background and padding
     # around its content; <pre style="background"> only tints behind the glyphs.
+    # A header band: the language at the left, Copy at the right (as a quiet word, not an
+    # underlined link), over the code. No Copy where its label is empty (a saved page).
+    copy_link = (
+        f'<a href="{COPY_SCHEME}:{index}" style="color:{palette.muted}; text-decoration:none;">'
+        f"{html.escape(labels.copy)}</a>"
+        if labels.copy
+        else ""
+    )
     return (
         f'<table width="100%" cellspacing="0" cellpadding="6" border="0" bgcolor="{background}"'
         f' style="margin-top:6px; margin-bottom:6px; border-color:{palette.border};">'
-        f'<tr><td style="color:{palette.muted}; font-size:small;">{shown_language}'
-        f'&nbsp;&nbsp;&nbsp;<a href="{COPY_SCHEME}:{index}">{html.escape(labels.copy)}</a>'
-        f"</td></tr>"
-        f'<tr><td><pre style="white-space:pre-wrap; margin:0; color:{foreground};'
+        f'<tr><td bgcolor="{palette.inline_code_background}"'
+        f' style="color:{palette.muted}; font-size:small;">{shown_language}</td>'
+        f'<td align="right" bgcolor="{palette.inline_code_background}" style="font-size:small;">'
+        f"{copy_link}</td></tr>"
+        f'<tr><td colspan="2"><pre style="white-space:pre-wrap; margin:0; color:{foreground};'
         f' font-family:{_MONO_FONTS};">{body}</pre></td></tr>'
         f"</table>\n"
     )

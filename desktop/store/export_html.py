@@ -16,7 +16,7 @@ from desktop.core.conversation import (
     StoredMessage,
 )
 from desktop.core.design import DARK, LIGHT, css_variables
-from desktop.core.markdown import COPY_SCHEME, SOURCE_SCHEME, MarkdownLabels, render_markdown
+from desktop.core.markdown import SOURCE_SCHEME, MarkdownLabels, render_markdown
 from desktop.store.export_common import (
     DEFAULT_LABELS,
     DEFAULT_OPTIONS,
@@ -82,22 +82,20 @@ details.summary > pre.plain { margin: .25rem 0; }
 """
 
 
-# render_markdown adds in-app "Copy" anchors above code blocks; a saved page cannot use them.
-_COPY_LINK = re.compile(r'(?:&nbsp;)*<a href="' + re.escape(COPY_SCHEME) + r':\d+">[^<]*</a>')
 _SOURCE_LINK = re.compile('href="' + re.escape(SOURCE_SCHEME) + r':(\d+)"')
 
 
 def render_reply_html(
     text: str, labels: ExportLabels = DEFAULT_LABELS, citations: frozenset[int] = frozenset()
 ) -> str:
-    """A reply's Markdown as safe HTML that QTextDocument also understands, minus Copy links.
+    """A reply's Markdown as safe HTML that QTextDocument also understands, without the
+    in-app Copy links (an empty Copy label leaves them out: a saved page cannot use them).
     Citations of ``citations`` become ``hearthside-source:n`` links for the caller to point."""
-    rendered = render_markdown(
+    return render_markdown(
         text,
         labels=MarkdownLabels(copy="", image=labels.image, code=labels.code),
         citations=citations,
     ).html
-    return _COPY_LINK.sub("", rendered)
 
 
 def _marked(text: str, highlights: Sequence[tuple[int, int]]) -> str:

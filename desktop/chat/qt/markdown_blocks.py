@@ -38,7 +38,7 @@ __all__ = [
 #: An opening code fence: up to three spaces, then three or more backticks or tildes.
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 #: The Copy anchors the renderer puts above code blocks (tags, never text: text is escaped).
-_COPY_ANCHOR = re.compile(rf'<a href="{re.escape(COPY_SCHEME)}:(\d+)">')
+_COPY_ANCHOR = re.compile(rf'<a href="{re.escape(COPY_SCHEME)}:(\d+)"')
 
 
 class BlockSplitter:
@@ -210,7 +210,7 @@ class IncrementalMarkdown:
         html, offset = rendered.html, len(state.code_blocks)
         if rendered.code_blocks and offset:
             html = _COPY_ANCHOR.sub(
-                lambda match: f'<a href="{COPY_SCHEME}:{int(match.group(1)) + offset}">', html
+                lambda match: f'<a href="{COPY_SCHEME}:{int(match.group(1)) + offset}"', html
             )
         return html, rendered.code_blocks
 
