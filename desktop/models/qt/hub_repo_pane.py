@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.design import SPACE_S, TYPE_SCALE
 from desktop.core.markdown import MarkdownLabels, render_markdown
 from desktop.models.catalog import MachineMemory, ModelFacts
 from desktop.models.hub import (
@@ -41,7 +42,7 @@ from desktop.models.hub import (
     download_path,
 )
 from desktop.models.qt.download_worker import DownloadFile, DownloadRequest
-from desktop.models.qt.hub_models import RepoFilesModel, StarterModel
+from desktop.models.qt.hub_models import RepoFilesModel, StarterModel, split_repo_id
 from desktop.qtkit.plain_text import note_label
 from desktop.qtkit.push_button import push_button
 from desktop.qtkit.row_table_model import select_row, selected_row, setup_row_view
@@ -131,14 +132,24 @@ class RepoPane(QWidget):
     def _build(self) -> None:
         right = QVBoxLayout(self)
         right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(SPACE_S)
+        heading = QVBoxLayout()
+        heading.setSpacing(0)
         self.repo_title = QLabel(self.tr("Choose a model on the left."))
         self.repo_title.setTextFormat(Qt.TextFormat.PlainText)
         self.repo_title.setWordWrap(True)
         font = self.repo_title.font()
         font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setPointSizeF(font.pointSizeF() * TYPE_SCALE["subtitle"])
         self.repo_title.setFont(font)
-        right.addWidget(self.repo_title)
+        heading.addWidget(self.repo_title)
+        # The whole repo id, selectable (to copy or look up): the title shows the name alone.
+        self.repo_id_label = note_label("")
+        self.repo_id_label.setWordWrap(False)
+        self.repo_id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.repo_id_label.hide()
+        heading.addWidget(self.repo_id_label)
+        right.addLayout(heading)
         inner = QSplitter(Qt.Orientation.Vertical)
         self.card = CardBrowser()
         self.card.setAccessibleName(self.tr("Model card"))
@@ -160,7 +171,7 @@ class RepoPane(QWidget):
         self.files_view.doubleClicked.connect(lambda _i: self.download_wanted.emit())
         files_layout.addWidget(self.files_view, 1)
         row = QHBoxLayout()
-        self.files_note = note_label("", is_muted=False)
+        self.files_note = note_label("")
         row.addWidget(self.files_note, 1)
         self.download_button = push_button(self.tr("&Download"), self.download_wanted)
         row.addWidget(self.download_button)
@@ -177,7 +188,9 @@ class RepoPane(QWidget):
         self.repo_id = repo_id
         self.files = None
         self._facts = None
-        self.repo_title.setText(repo_id)
+        self.repo_title.setText(split_repo_id(repo_id)[0])
+        self.repo_id_label.setText(repo_id)
+        self.repo_id_label.show()
         self.card.setPlainText(self.tr("Loading the model card…"))
         self.files_model.set_rows([])
         self.files_note.setText(self.tr("Listing files…"))
@@ -199,7 +212,9 @@ class RepoPane(QWidget):
         if token != self._card_token:
             return
         if not text.strip():
-            self.card.setPlainText(self.tr("This model has no description."))
+            # Ours, not the hub's: a suggested model says why it is suggested.
+            why = self.starter_why(repo_id)
+            self.card.setPlainText(why or self.tr("This model has no description."))
         else:
             dark = palette_is_dark(self.palette())
             labels = MarkdownLabels(
@@ -207,6 +222,12 @@ class RepoPane(QWidget):
             )
             self.card.setHtml(render_markdown(text, dark=dark, labels=labels).html)
         self.card_shown.emit(repo_id)
+
+    def starter_why(self, repo_id: str) -> str:
+        """Why ``repo_id`` is on the suggested list, in the interface's language; "" for a repo
+        that is not on it."""
+        starter = next((s for s in self._starters if s.repo_id == repo_id), None)
+        return starter.translated_why() if starter is not None else ""
 
     def _on_card_failed(self, token: int, exc: Exception) -> None:
         if token == self._card_token:
@@ -277,8 +298,8 @@ class RepoPane(QWidget):
         else:
             self.files_note.setText(
                 self.tr(
-                    "★ {name}: the largest that fits comfortably at {tokens} tokens of context."
-                ).format(name=recommended.name, tokens=f"{context:,}")
+                    "★ Recommended: {quant}, the largest that fits at {tokens} tokens of context."
+                ).format(quant=recommended.quant or recommended.name, tokens=f"{context:,}")
             )
         self.update_buttons()
         self.files_shown.emit(files.repo_id)

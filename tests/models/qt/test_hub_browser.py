@@ -15,6 +15,8 @@ from desktop.models.catalog import MachineMemory
 from desktop.models.qt.download_worker import DownloadRequest
 from desktop.models.qt.hub_browser import HubBrowser
 from desktop.models.qt.hub_models import (
+    REPO_DETAIL_ROLE,
+    REPO_ID_ROLE,
     HubResultsModel,
     RepoFilesModel,
     StarterListModel,
@@ -46,6 +48,11 @@ def browser(  # type: ignore[no-untyped-def]
 
 def _text(model, row: int, column: int) -> str:  # type: ignore[no-untyped-def]
     return str(model.index(row, column).data())
+
+
+def _repo(model, row: int) -> str:  # type: ignore[no-untyped-def]
+    """The full repo id of a results table's row (its first column shows the name alone)."""
+    return str(model.index(row, 0).data(REPO_ID_ROLE))
 
 
 def _click_row(qtbot, view: QTableView, row: int, double: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -85,11 +92,19 @@ def test_opening_the_tab_shows_the_suggested_models_without_a_request(
     assert browser.results_view.model() is model
     assert model.rowCount() == len(starters) > 0
     first = starters[0]
-    assert _text(model, 0, 0) == first.repo_id
-    assert _text(model, 0, 1) == {"chat": "Chat", "reasoning": "Reasoning"}[first.kind]
-    assert _text(model, 0, 2) in ("Under 1 GB", "1–3 GB", "3–6 GB", "Over 6 GB")
+    owner, name = first.repo_id.split("/")
+    assert _text(model, 0, 0) == name.removesuffix("-GGUF")  # "gemma-3-270m-it"
+    kind = {"chat": "Chat", "reasoning": "Reasoning"}[first.kind]
+    assert _text(model, 0, 1) == kind
+    size = _text(model, 0, 2)
+    assert size in ("Under 1 GB", "1–3 GB", "3–6 GB", "Over 6 GB")
     assert _text(model, 0, 3) == first.why
-    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == first.why
+    # Under the name, muted: who made the repo, and the kind and size the hidden columns hold.
+    assert model.index(0, 0).data(REPO_DETAIL_ROLE) == f"{owner} · {kind} · {size}"
+    # The tooltip has the whole repo id, then why it is suggested.
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
+        f"{first.repo_id}\n{first.why}"
+    )
     assert model.index(0, 0).data(StarterListModel.Roles.RepoIdRole) == first.repo_id
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == [
         "Model",
@@ -97,7 +112,8 @@ def test_opening_the_tab_shows_the_suggested_models_without_a_request(
         "Size",
         "Why",
     ]
-    assert "Suggested models" in browser.status.text() and hub.endpoint in browser.status.text()
+    site = hub.endpoint.removeprefix("http://")  # "127.0.0.1:port", the address as said
+    assert "Suggested models" in browser.status.text() and site in browser.status.text()
     assert hub.log == []
     assert not browser.download_button.isEnabled()  # nothing picked yet
 
@@ -113,25 +129,31 @@ def _columns_in_view(view: QTableView) -> bool:
 def test_the_suggestions_and_files_fit_a_small_window_without_sideways_scrolling(
     qtbot, browser: HubBrowser, hub: FakeHub, calls: BackgroundCalls, tiny_gguf: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    """In the model manager at 800x600 the tab is ~720 px wide: each suggestion's kind and
-    size, and each file's size, memory fit and note stay in view (names are cut short
-    instead); why a model is suggested is its tooltip, and every kind is in words."""
+    """In the model manager at 800x600 the tab is ~720 px wide: the suggestions are one column
+    of names (each over its owner, kind and size), and each file's size, memory fit and note
+    stay in view (names are cut short instead); why a model is suggested is its tooltip, and
+    every kind is in words."""
     repo_id, _hint = _add_starter_repo(hub, tiny_gguf)
     browser.resize(720, 460)
     browser.activate()
     qtbot.wait(50)
     view = browser.results_view
-    assert view.isColumnHidden(3) and not view.isColumnHidden(1)
+    assert all(view.isColumnHidden(c) for c in (1, 2, 3)) and not view.isColumnHidden(0)
+    assert view.horizontalHeader().isHidden()  # one column needs no title
     assert _columns_in_view(view)
     model = browser.starter_model
     kinds = {_text(model, row, 1) for row in range(model.rowCount())}
     assert kinds <= {"Chat", "Reasoning", "Code"}
+    for row in range(model.rowCount()):  # the hidden columns' words are in the second line
+        detail = str(model.index(row, 0).data(REPO_DETAIL_ROLE))
+        assert _text(model, row, 1) in detail and _text(model, row, 2) in detail
     _open_repo(qtbot, browser, calls, repo_id)
     qtbot.wait(50)
     assert browser.files_model.rowCount() == 2
     assert _columns_in_view(browser.files_view)
     _search(qtbot, browser, "GGUF")
     assert not view.isColumnHidden(3)  # "Updated" in the search results
+    assert not view.horizontalHeader().isHidden()
 
 
 def _add_starter_repo(hub: FakeHub, tiny_gguf: Path) -> tuple[str, str]:
@@ -161,7 +183,8 @@ def test_a_suggested_model_opens_with_its_hinted_file_after_a_search(
     with qtbot.waitSignal(browser.files_shown, timeout=TIMEOUT) as shown:
         _click_row(qtbot, browser.results_view, 1)
     assert shown.args == [repo_id]
-    assert browser.repo_title.text() == repo_id
+    assert browser.repo_title.text() == repo_id.split("/")[1].removesuffix("-GGUF")
+    assert browser.repo_pane.repo_id_label.text() == repo_id
     chosen = browser.selected_file()
     assert chosen is not None and chosen.quant == hint  # the hint wins over the recommendation
     assert browser.download_button.isEnabled()
@@ -176,7 +199,7 @@ def test_a_suggested_model_opens_on_the_first_click(
     _click_row(qtbot, browser.results_view, 1)
     rows = browser.results_view.selectionModel().selectedRows()
     assert [r.row() for r in rows] == [1]  # the click landed on the suggestion
-    assert browser.repo_title.text() == repo_id
+    assert browser.repo_pane.repo_id == repo_id
 
 
 # -- searching ------------------------------------------------------------------------------------
@@ -190,8 +213,16 @@ def test_search_results_show_name_counts_date_and_licence(
     qtmodeltester.check(results, force_py=True)  # stays attached: the searches below are checked
     _search(qtbot, browser, "GGUF")
     assert browser.results_view.model() is results
-    names = [_text(results, r, 0) for r in range(results.rowCount())]
-    assert names == ["acme/Widget-7B-GGUF", "hearthside/tiny-GGUF", "acme/Locked-GGUF (gated)"]
+    repos = [_repo(results, r) for r in range(results.rowCount())]
+    assert repos == ["acme/Widget-7B-GGUF", "hearthside/tiny-GGUF", "acme/Locked-GGUF"]
+    # The name reads first; its owner (and that it is gated) in the muted line under it.
+    assert [_text(results, r, 0) for r in range(3)] == ["Widget-7B", "tiny", "Locked"]
+    details = [results.index(r, 0).data(REPO_DETAIL_ROLE) for r in range(3)]
+    assert details == ["acme", "hearthside", "acme · gated"]
+    # The hub's text, shown as written: the whole repo id in the tooltip.
+    assert results.index(2, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
+        "acme/Locked-GGUF"
+    )
     assert [_text(results, 0, c) for c in range(1, 5)] == [
         "1,000",
         "40",
@@ -217,18 +248,18 @@ def test_a_search_that_finds_nothing_says_so(qtbot, browser: HubBrowser) -> None
 def test_choosing_another_order_searches_again(qtbot, browser: HubBrowser, hub: FakeHub) -> None:  # type: ignore[no-untyped-def]
     hub.add_repo("zed/Loved-GGUF", {"z-Q4_0.gguf": b"GGUF"}, downloads=1, likes=999)
     _search(qtbot, browser, "GGUF")
-    assert _text(browser.results_model, 0, 0) == "acme/Widget-7B-GGUF"
+    assert _repo(browser.results_model, 0) == "acme/Widget-7B-GGUF"
     with qtbot.waitSignal(browser.results_shown, timeout=TIMEOUT):
         browser.sort_box.setCurrentIndex(browser.sort_box.findData("likes"))
-    assert _text(browser.results_model, 0, 0) == "zed/Loved-GGUF"
+    assert _repo(browser.results_model, 0) == "zed/Loved-GGUF"
 
 
 def test_typing_searches_by_itself_after_a_pause(qtbot, browser: HubBrowser) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(browser.results_shown, timeout=TIMEOUT):
         qtbot.keyClicks(browser.search_box, "tiny")
-    assert [
-        _text(browser.results_model, r, 0) for r in range(browser.results_model.rowCount())
-    ] == ["hearthside/tiny-GGUF"]
+    assert [_repo(browser.results_model, r) for r in range(browser.results_model.rowCount())] == [
+        "hearthside/tiny-GGUF"
+    ]
 
 
 # -- a repository ---------------------------------------------------------------------------------
@@ -246,7 +277,8 @@ def test_clicking_a_result_lists_its_files_and_shows_its_card(
     ):
         _click_row(qtbot, browser.results_view, 0)
     assert listed.args == ["acme/Widget-7B-GGUF"] and carded.args == ["acme/Widget-7B-GGUF"]
-    assert browser.repo_title.text() == "acme/Widget-7B-GGUF"
+    assert browser.repo_title.text() == "Widget-7B"
+    assert browser.repo_pane.repo_id_label.text() == "acme/Widget-7B-GGUF"
     assert "Widget 7B" in browser.card.toPlainText()
     assert files.rowCount() == 7
     assert [files.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
@@ -267,7 +299,7 @@ def test_clicking_a_result_lists_its_files_and_shows_its_card(
     recommended = files.recommended_row()
     assert files.index(recommended, 0).data(RepoFilesModel.Roles.RecommendedRole) is True
     assert files.index(recommended, 0).data(Qt.ItemDataRole.FontRole).bold()
-    assert browser.files_note.text().startswith("★ Widget-7B-Q6_K-00001-of-00002.gguf")
+    assert browser.files_note.text().startswith("★ Recommended: Q6_K, the largest that fits")
     assert files.row_of("not-there.gguf") == -1
 
 
