@@ -4,10 +4,14 @@ The ``hub`` and ``calls`` fixtures are in this folder's conftest.py."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QTranslator, QUrl
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QTableView
 
 from desktop.core.settings import Settings
@@ -26,6 +30,7 @@ from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.plain_text import plain_tooltip
 from tests.fixtures.bad_files import write_unknown_arch_gguf
 from tests.fixtures.fake_hub import FakeHub
+from tests.resources.test_translations import TS, qt_tool
 
 GIB = 1 << 30
 BIG_MACHINE = MachineMemory(total=64 * GIB, available=48 * GIB)
@@ -200,6 +205,114 @@ def test_a_suggested_model_opens_on_the_first_click(
     rows = browser.results_view.selectionModel().selectedRows()
     assert [r.row() for r in rows] == [1]  # the click landed on the suggestion
     assert browser.repo_pane.repo_id == repo_id
+
+
+def _open_card(qtbot, browser: HubBrowser, repo_id: str) -> str:  # type: ignore[no-untyped-def]
+    """The card pane's text once ``repo_id``'s card has been fetched and shown."""
+    with qtbot.waitSignal(browser.card_shown, timeout=TIMEOUT):
+        browser.show_repo(repo_id)
+    return browser.card.toPlainText()
+
+
+def test_a_suggestion_the_hub_has_no_description_for_says_why_it_is_suggested(
+    qtbot, browser: HubBrowser, hub: FakeHub, tiny_gguf: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """It said "This model has no description." although the list knows why it is there."""
+    repo_id, _hint = _add_starter_repo(hub, tiny_gguf)  # no README.md: the hub gives ""
+    why = load_starter_list()[1].why
+    assert why and _open_card(qtbot, browser, repo_id) == why
+    hub.add_repo("acme/Unlisted-GGUF", {"u-Q4_0.gguf": tiny_gguf.read_bytes()})
+    assert _open_card(qtbot, browser, "acme/Unlisted-GGUF") == "This model has no description."
+
+
+def test_the_hubs_own_description_wins_over_why_it_is_suggested(
+    qtbot, browser: HubBrowser, hub: FakeHub, tiny_gguf: Path
+) -> None:  # type: ignore[no-untyped-def]
+    repo_id, _hint = _add_starter_repo(hub, tiny_gguf)
+    hub.repos[repo_id].files["README.md"] = b"# Card\n\nThe hub's <b>own</b> words."
+    text = _open_card(qtbot, browser, repo_id)
+    assert "The hub's <b>own</b> words." in text  # the safe renderer: markup stays text
+    assert load_starter_list()[1].why not in text
+
+
+@pytest.fixture
+def chinese(qapp, restore_app, tmp_path: Path) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The interface in Simplified Chinese, compiled from the committed .ts."""
+    qm = tmp_path / "hearthside_zh_CN.qm"
+    subprocess.run(
+        [qt_tool("pyside6-lrelease"), str(TS), "-qm", str(qm)], check=True, capture_output=True
+    )
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    qapp.installTranslator(translator)
+    yield
+    qapp.removeTranslator(translator)
+
+
+def test_why_a_model_is_suggested_reads_in_chinese(
+    qtbot, chinese, browser: HubBrowser, hub: FakeHub, tiny_gguf: Path
+) -> None:  # type: ignore[no-untyped-def]
+    repo_id, _hint = _add_starter_repo(hub, tiny_gguf)
+    browser.activate()
+    model = browser.starter_model
+    first = load_starter_list()[0]
+    why = _text(model, 0, 3)
+    assert why != first.why and re.search(r"[\u4e00-\u9fff]", why)  # a translation
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
+        f"{first.repo_id}\n{why}"
+    )
+    assert "聊天" in str(model.index(0, 0).data(REPO_DETAIL_ROLE))  # "Chat", in the second line
+    card = _open_card(qtbot, browser, repo_id)
+    assert card == _text(model, 1, 3) and re.search(r"[\u4e00-\u9fff]", card)
+
+
+def test_each_result_is_drawn_as_its_name_over_its_owner(qtbot, browser: HubBrowser) -> None:  # type: ignore[no-untyped-def]
+    """Two lines a row (the repo ids were cut short in one): the name, then the muted owner."""
+    browser.activate()
+    view = browser.results_view
+    qtbot.wait(50)
+    line = view.fontMetrics().height()
+    assert view.rowHeight(0) >= 2 * line  # room for both lines
+    image = view.viewport().grab().toImage()
+    rect = view.visualRect(browser.starter_model.index(0, 0))
+    top_half = rect.adjusted(0, 0, 0, -rect.height() // 2)
+    bottom_half = rect.adjusted(0, rect.height() // 2, 0, 0)
+
+    def inked(area) -> bool:  # type: ignore[no-untyped-def]
+        """Text drawn in ``area``: more than the row's one background colour."""
+        colours = {
+            image.pixel(x, y)
+            for x in range(area.left(), area.right(), 2)
+            for y in range(area.top(), area.bottom())
+        }
+        return len(colours) > 2
+
+    assert inked(top_half) and inked(bottom_half)
+
+
+def test_the_chosen_suggestion_stays_in_view_when_the_window_shrinks(
+    qtbot, browser: HubBrowser
+) -> None:  # type: ignore[no-untyped-def]
+    browser.activate()
+    view = browser.results_view
+    last = browser.starter_model.rowCount() - 1
+    view.selectRow(last)
+    view.scrollTo(browser.starter_model.index(last, 0))
+    browser.resize(720, 300)
+    qtbot.waitUntil(
+        lambda: view.viewport().rect().contains(view.visualRect(view.currentIndex()).center())
+    )
+
+
+def test_the_status_line_is_muted_until_it_reports_a_problem(qtbot, browser: HubBrowser) -> None:  # type: ignore[no-untyped-def]
+    browser.activate()
+    assert browser.status.foregroundRole() == QPalette.ColorRole.PlaceholderText
+    browser.settings.set("hub.endpoint", "http://127.0.0.1:9")  # nothing listens there
+    with qtbot.waitSignal(browser.problem_shown, timeout=TIMEOUT):
+        browser.search_box.setText("widget")
+        browser.search()
+    assert browser.status.foregroundRole() == QPalette.ColorRole.WindowText
+    assert browser.status.text().startswith("Could not reach")
 
 
 # -- searching ------------------------------------------------------------------------------------
