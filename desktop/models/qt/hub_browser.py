@@ -94,7 +94,8 @@ class RepoNameDelegate(QStyledItemDelegate):
             name.horizontalAdvance(str(index.data() or "")),
             detail.horizontalAdvance(str(index.data(REPO_DETAIL_ROLE) or "")),
         )
-        return QSize(width + 2 * SPACE_S, name.height() + detail.height() + 2 * SPACE_S)
+        # A little over the padding: a name measured to the pixel was still cut with "…".
+        return QSize(width + 3 * SPACE_S, name.height() + detail.height() + 2 * SPACE_S)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         opt = QStyleOptionViewItem(option)

@@ -307,11 +307,16 @@ class RepoFilesModel(ItemTableModel):
     def recommended_row(self) -> int:
         return self.find_row(lambda row: row.recommended)
 
+    def has_notes(self) -> bool:
+        """Whether a file is split or incomplete: otherwise the Note column would only repeat
+        the recommendation, which the ★ before its quantization marks."""
+        return any(len(row.file.parts) > 1 or not row.file.complete for row in self.rows)
+
     def cell(self, row: FileRow, column: int, role: int) -> Any:
         f = row.file
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return f.quant or self.tr("other")
+                return ("★ " if row.recommended else "") + (f.quant or self.tr("other"))
             if column == 1:
                 return f.name
             if column == 2:

@@ -52,6 +52,7 @@ from desktop.qtkit.theme import palette_is_dark
 __all__ = ["CHECK_MAY_BE_SKIPPED", "CardBrowser", "DownloadCheck", "RepoPane", "StartCall"]
 
 FILE_COLUMN = RepoFilesModel.COLUMN_TITLES.index("File")
+NOTE_COLUMN = RepoFilesModel.COLUMN_TITLES.index("Note")
 
 #: Header-check failures after which the user may download anyway (with a warning).
 CHECK_MAY_BE_SKIPPED = frozenset(
@@ -274,6 +275,8 @@ class RepoPane(QWidget):
         self.files_model.set_files(
             files, lambda m: HubClient.fit(m, self._facts, context, machine), recommended
         )
+        # Split or incomplete files need the Note column; else the file name gets its room.
+        self.files_view.setColumnHidden(NOTE_COLUMN, not self.files_model.has_notes())
         # Keep the user's pick; else the starter list's hint; else the recommended file.
         choice = self.files_model.row_of(selected.name) if selected is not None else -1
         if choice < 0:

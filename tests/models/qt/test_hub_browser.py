@@ -405,7 +405,11 @@ def test_clicking_a_result_lists_its_files_and_shows_its_card(
     sizes = [files.index(r, 0).data(RepoFilesModel.Roles.SizeRole) for r in range(7)]
     assert sizes == sorted(sizes, reverse=True)
     split = files.row_of("Widget-7B-Q6_K-00001-of-00002.gguf")
-    assert _text(files, split, 0) == "Q6_K"
+    assert _text(files, split, 0) == "★ Q6_K"  # the recommended file: the note's ★
+    assert split == files.recommended_row()
+    others = [_text(files, r, 0) for r in range(files.rowCount()) if r != split]
+    assert not any("★" in text for text in others)
+    assert not browser.files_view.isColumnHidden(4)  # "2 parts" is said in the Note column
     assert files.index(split, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
         "Q6_K/Widget-7B-Q6_K-00001-of-00002.gguf\nQ6_K/Widget-7B-Q6_K-00002-of-00002.gguf"
     )
@@ -414,6 +418,19 @@ def test_clicking_a_result_lists_its_files_and_shows_its_card(
     assert files.index(recommended, 0).data(Qt.ItemDataRole.FontRole).bold()
     assert browser.files_note.text().startswith("★ Recommended: Q6_K, the largest that fits")
     assert files.row_of("not-there.gguf") == -1
+
+
+def test_the_note_column_shows_only_when_a_file_is_split_or_incomplete(
+    qtbot, browser: HubBrowser, hub: FakeHub, calls: BackgroundCalls, tiny_gguf: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Else it would only say "★ Recommended", which the ★ in the first column marks, and
+    take the room the file names need."""
+    hub.add_repo("acme/Plain-GGUF", {"p-Q4_0.gguf": tiny_gguf.read_bytes()})
+    _open_repo(qtbot, browser, calls, "acme/Plain-GGUF")
+    assert browser.files_view.isColumnHidden(4)
+    assert _text(browser.files_model, 0, 4) == "★ Recommended"  # still there for the model
+    _open_repo(qtbot, browser, calls, "acme/Widget-7B-GGUF")  # has a split file
+    assert not browser.files_view.isColumnHidden(4)
 
 
 def test_a_repo_that_is_not_there_says_so_in_plain_text(qtbot, browser: HubBrowser) -> None:  # type: ignore[no-untyped-def]
