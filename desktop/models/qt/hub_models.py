@@ -39,6 +39,7 @@ __all__ = [
     "StarterModel",
     "load_starter_list",
     "split_repo_id",
+    "spoken",
 ]
 
 
@@ -87,6 +88,12 @@ STARTER_WHY = (
         "Mistral NeMo 12B: long, fluent answers when there is memory to spare.",
     ),
 )
+
+
+def spoken(name: str, detail: str) -> str:
+    """What a screen reader says for a results row's first cell: the name the cell shows, then
+    the line the delegate paints under it (which the reader cannot see)."""
+    return f"{name}, {detail}" if detail else name
 
 
 def split_repo_id(repo_id: str) -> tuple[str, str]:
@@ -184,6 +191,10 @@ class StarterListModel(ItemTableModel):
             kind = self.cell(row, 1, Qt.ItemDataRole.DisplayRole)
             size = self.cell(row, 2, Qt.ItemDataRole.DisplayRole)
             return " · ".join(filter(None, (owner, kind, size)))
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
+            return spoken(
+                self.cell(row, 0, Qt.ItemDataRole.DisplayRole), self.cell(row, 0, REPO_DETAIL_ROLE)
+            )
         if role == Qt.ItemDataRole.DisplayRole:
             kinds = {
                 "chat": self.tr("Chat"),
@@ -236,6 +247,10 @@ class HubResultsModel(ItemTableModel):
         if role == REPO_DETAIL_ROLE:
             _name, owner = split_repo_id(row.repo_id)
             return " · ".join(filter(None, (owner, self.tr("gated") if row.gated else "")))
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
+            return spoken(
+                self.cell(row, 0, Qt.ItemDataRole.DisplayRole), self.cell(row, 0, REPO_DETAIL_ROLE)
+            )
         if role == Qt.ItemDataRole.DisplayRole:
             updated = row.last_modified.date().isoformat() if row.last_modified else ""
             name = split_repo_id(row.repo_id)[0]

@@ -106,6 +106,9 @@ def test_opening_the_tab_shows_the_suggested_models_without_a_request(
     assert _text(model, 0, 3) == first.why
     # Under the name, muted: who made the repo, and the kind and size the hidden columns hold.
     assert model.index(0, 0).data(REPO_DETAIL_ROLE) == f"{owner} · {kind} · {size}"
+    assert model.index(0, 0).data(Qt.ItemDataRole.AccessibleTextRole) == (
+        f"{_text(model, 0, 0)}, {owner} · {kind} · {size}"
+    )
     # The tooltip has the whole repo id, then why it is suggested.
     assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
         f"{first.repo_id}\n{first.why}"
@@ -332,6 +335,8 @@ def test_search_results_show_name_counts_date_and_licence(
     assert [_text(results, r, 0) for r in range(3)] == ["Widget-7B", "tiny", "Locked"]
     details = [results.index(r, 0).data(REPO_DETAIL_ROLE) for r in range(3)]
     assert details == ["acme", "hearthside", "acme · gated"]
+    # A screen reader hears the painted second line too.
+    assert results.index(2, 0).data(Qt.ItemDataRole.AccessibleTextRole) == "Locked, acme · gated"
     # The hub's text, shown as written: the whole repo id in the tooltip.
     assert results.index(2, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
         "acme/Locked-GGUF"
