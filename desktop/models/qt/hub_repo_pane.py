@@ -152,6 +152,7 @@ class RepoPane(QWidget):
         heading.addWidget(self.repo_id_label)
         right.addLayout(heading)
         inner = QSplitter(Qt.Orientation.Vertical)
+        inner.setHandleWidth(SPACE_S)
         self.card = CardBrowser()
         self.card.setAccessibleName(self.tr("Model card"))
         inner.addWidget(self.card)
