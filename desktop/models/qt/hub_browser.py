@@ -278,6 +278,7 @@ class HubBrowser(QWidget):
 
     @Slot()
     def keep_choice_in_view(self) -> None:
+        """Scroll the results so the chosen row shows (after the window changed size)."""
         current = self.results_view.currentIndex()
         if current.isValid():
             self.results_view.scrollTo(current)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QPalette, QWheelEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -43,7 +43,7 @@ from desktop.models.hub import (
 )
 from desktop.models.qt.download_worker import DownloadFile, DownloadRequest
 from desktop.models.qt.hub_models import RepoFilesModel, StarterModel, split_repo_id
-from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.plain_text import muted, note_label
 from desktop.qtkit.push_button import push_button
 from desktop.qtkit.row_table_model import select_row, selected_row, setup_row_view
 from desktop.qtkit.safe_text import SafeTextBrowser
@@ -195,6 +195,7 @@ class RepoPane(QWidget):
         self.repo_id_label.show()
         self.card.setPlainText(self.tr("Loading the model card…"))
         self.files_model.set_rows([])
+        muted(self.files_note)  # after a problem, calm again
         self.files_note.setText(self.tr("Listing files…"))
         self.update_buttons()
         card_token = self._start(
@@ -254,6 +255,8 @@ class RepoPane(QWidget):
 
     def _on_files_failed(self, token: int, exc: Exception) -> None:
         if token == self._files_token:
+            # A problem reads in the text colour; the notes (the pick, the queue) are muted.
+            self.files_note.setForegroundRole(QPalette.ColorRole.WindowText)
             self.files_note.setText(self._describe(exc))
             self.problem_shown.emit(self._describe(exc))
 

@@ -422,6 +422,7 @@ def test_clicking_a_result_lists_its_files_and_shows_its_card(
     assert files.index(recommended, 0).data(RepoFilesModel.Roles.RecommendedRole) is True
     assert files.index(recommended, 0).data(Qt.ItemDataRole.FontRole).bold()
     assert browser.files_note.text().startswith("★ Recommended: Q6_K, the largest that fits")
+    assert browser.files_note.foregroundRole() == QPalette.ColorRole.PlaceholderText  # muted
     assert files.row_of("not-there.gguf") == -1
 
 
@@ -443,6 +444,7 @@ def test_a_repo_that_is_not_there_says_so_in_plain_text(qtbot, browser: HubBrows
         browser.show_repo("nobody/Missing-GGUF")
     assert problem.args == ["That model or file is not on the hub."]
     assert browser.files_note.text() == "That model or file is not on the hub."
+    assert browser.files_note.foregroundRole() == QPalette.ColorRole.WindowText  # not muted
     assert browser.files_note.textFormat() == Qt.TextFormat.PlainText
     assert browser.status.textFormat() == Qt.TextFormat.PlainText
     assert browser.files_model.rowCount() == 0
