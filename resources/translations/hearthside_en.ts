@@ -113,7 +113,7 @@
 <context>
     <name>HubBrowser</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="297"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="414"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n model with GGUF files.</numerusform>
@@ -170,7 +170,7 @@
 <context>
     <name>RepoFilesModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_models.py" line="238"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="325"/>
         <source>%n part(s)</source>
         <translation>
             <numerusform>%n part</numerusform>

@@ -15,20 +15,33 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.core.design import SPACE_M, SPACE_S, TYPE_SCALE
 from desktop.core.settings import Settings
 from desktop.models.catalog import MachineMemory
 from desktop.models.hub import (
@@ -40,6 +53,7 @@ from desktop.models.hub import (
     RemoteGguf,
 )
 from desktop.models.qt.hub_models import (
+    REPO_DETAIL_ROLE,
     REPO_ID_ROLE,
     HubResultsModel,
     ItemTableModel,
@@ -48,13 +62,86 @@ from desktop.models.qt.hub_models import (
 )
 from desktop.models.qt.hub_repo_pane import DownloadCheck, RepoPane
 from desktop.qtkit.background_calls import BackgroundCalls
-from desktop.qtkit.plain_text import ask_plain
+from desktop.qtkit.list_model import ModelIndex
+from desktop.qtkit.plain_text import ask_plain, muted
 from desktop.qtkit.row_table_model import setup_row_view
 
-__all__ = ["HubBrowser"]
+__all__ = ["HubBrowser", "RepoNameDelegate"]
 
-STARTER_WHY_COLUMN = StarterListModel.COLUMN_TITLES.index("Why")
-"""Why a model is suggested: its row's tooltip too, so the narrow list hides the column."""
+STARTER_DETAIL_COLUMNS = tuple(
+    StarterListModel.COLUMN_TITLES.index(title) for title in ("Kind", "Size", "Why")
+)
+"""Shown in the suggestions' second line (kind, size) and tooltip (why) instead: the list is one
+column of names, readable at 800x600."""
+
+
+class RepoNameDelegate(QStyledItemDelegate):
+    """A results table's first column: the model's name, and under it in smaller muted text the
+    row's :data:`~desktop.models.qt.hub_models.REPO_DETAIL_ROLE` (its owner and more), both
+    drawn as plain text (hub text is never parsed as HTML) and cut with "…" when narrow."""
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        name = QFont(option.font)
+        name.setWeight(QFont.Weight.DemiBold)
+        detail = QFont(option.font)
+        detail.setPointSizeF(option.font.pointSizeF() * TYPE_SCALE["caption"])
+        return name, detail
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
+        name_font, detail_font = self._fonts(option)
+        name, detail = QFontMetrics(name_font), QFontMetrics(detail_font)
+        width = max(
+            name.horizontalAdvance(str(index.data() or "")),
+            detail.horizontalAdvance(str(index.data(REPO_DETAIL_ROLE) or "")),
+        )
+        # A little over the padding: a name measured to the pixel was still cut with "…".
+        return QSize(width + 3 * SPACE_S, name.height() + detail.height() + 2 * SPACE_S)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        name, detail = opt.text, str(index.data(REPO_DETAIL_ROLE) or "")
+        opt.text = ""
+        opt.toolTip = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        if not opt.state & QStyle.StateFlag.State_Enabled:
+            group = QPalette.ColorGroup.Disabled
+        elif opt.state & QStyle.StateFlag.State_Active:
+            group = QPalette.ColorGroup.Active
+        else:
+            group = QPalette.ColorGroup.Inactive
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        text_colour = opt.palette.color(group, role)
+        dim = QColor(text_colour)
+        if selected:
+            dim.setAlphaF(0.8)  # muted text would not read on the accent
+        else:
+            dim = opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
+        name_font, detail_font = self._fonts(opt)
+        name_metrics, detail_metrics = QFontMetrics(name_font), QFontMetrics(detail_font)
+        rect = opt.rect.adjusted(SPACE_S, 0, -SPACE_S, 0)
+        height = name_metrics.height() + detail_metrics.height()
+        top = rect.top() + max(0, (rect.height() - height) // 2)
+        left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        painter.save()
+        painter.setFont(name_font)
+        painter.setPen(text_colour)
+        painter.drawText(
+            QRect(rect.left(), top, rect.width(), name_metrics.height()),
+            left,
+            name_metrics.elidedText(name, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        painter.setFont(detail_font)
+        painter.setPen(dim)
+        painter.drawText(
+            QRect(rect.left(), top + name_metrics.height(), rect.width(), detail_metrics.height()),
+            left,
+            detail_metrics.elidedText(detail, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        painter.restore()
 
 
 class HubBrowser(QWidget):
@@ -121,6 +208,7 @@ class HubBrowser(QWidget):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
+        layout.setSpacing(SPACE_S)
         top = QHBoxLayout()
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText(self.tr("Search Hugging Face for GGUF models"))
@@ -144,10 +232,17 @@ class HubBrowser(QWidget):
         layout.addWidget(self.status)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setHandleWidth(SPACE_M)
+        splitter.setChildrenCollapsible(False)
         self.results_view = QTableView()
         setup_row_view(self.results_view)
         self.results_view.horizontalHeader().setStretchLastSection(True)
         self.results_view.setWordWrap(False)
+        # Each model's name over its owner (and, suggested, kind and size): two lines a row.
+        self.results_view.setItemDelegateForColumn(0, RepoNameDelegate(self.results_view))
+        self.results_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         # Through the one path that also hears the view's selection: set here directly, the
         # suggestions did nothing when clicked until a search had swapped the model.
         self._set_results_model(self.starter_model)
@@ -171,8 +266,22 @@ class HubBrowser(QWidget):
         self.files_note = pane.files_note
         self.download_button = pane.download_button
         splitter.addWidget(pane)
-        splitter.setSizes([380, 560])
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([340, 600])
         layout.addWidget(splitter, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Rows are two lines high: a smaller window would hide the chosen model otherwise.
+        QTimer.singleShot(0, self.keep_choice_in_view)
+
+    @Slot()
+    def keep_choice_in_view(self) -> None:
+        """Scroll the results so the chosen row shows (after the window changed size)."""
+        current = self.results_view.currentIndex()
+        if current.isValid():
+            self.results_view.scrollTo(current)
 
     # -- the hub client --
 
@@ -193,6 +302,14 @@ class HubBrowser(QWidget):
         client = self.client()
         return self._calls.start(lambda: work(client), done, failed)
 
+    def site(self) -> str:
+        """The hub's address as people say it ("huggingface.co", "127.0.0.1:8080")."""
+        endpoint = str(self.settings.get("hub.endpoint")).strip() or DEFAULT_ENDPOINT
+        url = QUrl(endpoint)
+        if not url.host():
+            return endpoint
+        return url.host() + (f":{url.port()}" if url.port() != -1 else "")
+
     def context_length(self) -> int:
         return int(self.settings.get("model.n_ctx"))
 
@@ -211,8 +328,8 @@ class HubBrowser(QWidget):
         self.starter_model.set_rows(self.starters)
         self._set_results_model(self.starter_model)
         self._say(
-            self.tr("Suggested models. Search to see everything on {endpoint}.").format(
-                endpoint=str(self.settings.get("hub.endpoint"))
+            self.tr("Suggested models. Search above for any GGUF model on {site}.").format(
+                site=self.site()
             )
         )
         self.results_shown.emit()
@@ -238,15 +355,16 @@ class HubBrowser(QWidget):
             )
         header = self.results_view.horizontalHeader()
         suggestions = model is self.starter_model
+        for column in STARTER_DETAIL_COLUMNS:
+            self.results_view.setColumnHidden(column, suggestions)
         if suggestions:
-            # Name, kind and size fit the list's width, the name cut short when narrow (no
-            # sideways scrolling at 800x600); why it is suggested is the row's tooltip.
+            # One column of names, each over its owner, kind and size (no sideways scrolling
+            # at 800x600); why it is suggested is the row's tooltip and the card's text.
+            header.hide()
             header.setStretchLastSection(False)
-            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-            self.results_view.setColumnHidden(STARTER_WHY_COLUMN, True)
             return
-        self.results_view.setColumnHidden(STARTER_WHY_COLUMN, False)
+        header.show()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
@@ -280,6 +398,7 @@ class HubBrowser(QWidget):
         sort = str(self.sort_box.currentData())
         # Passing: the table keeps what the last status described until the answer comes.
         self._problem_shown = False
+        muted(self.status)
         self.status.setText(self.tr("Searching…"))
         token = self.start_call(
             lambda client: client.search(query, sort=sort),
@@ -326,14 +445,17 @@ class HubBrowser(QWidget):
 
     def _show_problem(self, exc: Exception) -> None:
         text = self.problem_text(exc)
+        self.status.setForegroundRole(QPalette.ColorRole.WindowText)
         self.status.setText(text)
         self._problem_shown = True
         self.problem_shown.emit(text)
 
     def _say(self, text: str) -> None:
-        """A status that is not a problem; it is also what a later success goes back to."""
+        """A status that is not a problem (muted); it is also what a later success goes back
+        to."""
         self._calm_status = text
         self._problem_shown = False
+        muted(self.status)
         self.status.setText(text)
 
     @Slot()

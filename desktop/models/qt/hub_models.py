@@ -14,7 +14,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QFont
 
 from desktop import resources_dir
@@ -27,8 +27,10 @@ from desktop.qtkit.plain_text import plain_tooltip
 from desktop.qtkit.row_table_model import RowTableModel
 
 __all__ = [
+    "REPO_DETAIL_ROLE",
     "REPO_ID_ROLE",
     "STARTER_FILE",
+    "STARTER_WHY",
     "FileRow",
     "HubResultsModel",
     "ItemTableModel",
@@ -36,10 +38,72 @@ __all__ = [
     "StarterListModel",
     "StarterModel",
     "load_starter_list",
+    "split_repo_id",
+    "spoken",
 ]
 
 
 STARTER_FILE = resources_dir() / "starter_models.json"
+
+
+# Each starter's ``why`` as written in ``resources/starter_models.json``, marked for translation
+# here because lupdate reads no JSON. The JSON stays the one list of models; a test fails when
+# one of its lines is missing here (it would show in English) or a line here is in no entry.
+STARTER_WHY = (
+    QT_TRANSLATE_NOOP(
+        "StarterModel",
+        "Google's smallest Gemma 3: starts in a second on any computer; good for trying the app.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "StarterModel",
+        "A capable half-billion-parameter chat model from Alibaba; fast on old laptops.",
+    ),
+    QT_TRANSLATE_NOOP("StarterModel", "Meta's small Llama 3.2, multilingual, 128k context."),
+    QT_TRANSLATE_NOOP("StarterModel", "Gemma 3 1B: friendly writing at a small size."),
+    QT_TRANSLATE_NOOP(
+        "StarterModel",
+        "Qwen3 thinks before it answers (shown apart) and can be told not to.",
+    ),
+    QT_TRANSLATE_NOOP("StarterModel", "A good everyday assistant for 8 GB machines."),
+    QT_TRANSLATE_NOOP(
+        "StarterModel",
+        "Microsoft's Phi 3.5 mini: strong at reasoning and code for its size.",
+    ),
+    QT_TRANSLATE_NOOP("StarterModel", "Qwen3 4B: the best reasoning per gigabyte in this list."),
+    QT_TRANSLATE_NOOP(
+        "StarterModel",
+        "Gemma 3 4B: multilingual chat; its mmproj file adds image input.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "StarterModel",
+        "DeepSeek R1's reasoning distilled into Qwen 7B; shows its thinking.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "StarterModel",
+        "Llama 3.1 8B: a widely used all-rounder for 16 GB machines.",
+    ),
+    QT_TRANSLATE_NOOP("StarterModel", "Qwen 2.5 Coder: writes and explains code."),
+    QT_TRANSLATE_NOOP(
+        "StarterModel",
+        "Mistral NeMo 12B: long, fluent answers when there is memory to spare.",
+    ),
+)
+
+
+def spoken(name: str, detail: str) -> str:
+    """What a screen reader says for a results row's first cell: the name the cell shows, then
+    the line the delegate paints under it (which the reader cannot see)."""
+    return f"{name}, {detail}" if detail else name
+
+
+def split_repo_id(repo_id: str) -> tuple[str, str]:
+    """``(name, owner)`` as the lists show a repo: "bartowski/Llama-3.2-1B-Instruct-GGUF" reads
+    "Llama-3.2-1B-Instruct" by "bartowski" (every repo here is GGUF, so the suffix says nothing).
+    A name that would be empty keeps its suffix; an id without an owner has an empty one."""
+    owner, _slash, name = repo_id.rpartition("/")
+    if name[-5:].lower() in ("-gguf", "_gguf") and len(name) > 5:
+        name = name[:-5]
+    return name, owner
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +116,11 @@ class StarterModel:
     size_class: str
     kind: str
     why: str
+
+    def translated_why(self) -> str:
+        """``why`` in the interface's language (its translation is filed under
+        :data:`STARTER_WHY`'s context); English where there is none."""
+        return QCoreApplication.translate("StarterModel", self.why) if self.why else ""
 
 
 def load_starter_list(path: Path = STARTER_FILE) -> list[StarterModel]:
@@ -86,9 +155,15 @@ class ItemTableModel(RowTableModel):
 #: whichever table is shown.
 REPO_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
+REPO_DETAIL_ROLE = Qt.ItemDataRole.UserRole + 10
+"""The muted line under a repo's name in both results tables (its owner, and what else the table
+says of it there), painted by the browser's delegate."""
+
 
 class StarterListModel(ItemTableModel):
-    """The curated starter models, shown while the search box is empty.
+    """The curated starter models, shown while the search box is empty: each model's name, and
+    under it (:data:`REPO_DETAIL_ROLE`) its owner, kind and size; the full repo id and why it is
+    suggested in its tooltip.
 
     Signals:
         The standard ``QAbstractItemModel`` signals only.
@@ -97,7 +172,12 @@ class StarterListModel(ItemTableModel):
     class Roles(IntEnum):
         RepoIdRole = REPO_ID_ROLE  # str
 
-    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {Qt.ItemDataRole.ToolTipRole: "why"}
+    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
+        # Our own words, yet plain all the same: a translation may hold a "<".
+        Qt.ItemDataRole.ToolTipRole: lambda row: plain_tooltip(
+            "\n".join(filter(None, (row.repo_id, row.translated_why())))
+        ),
+    }
     COLUMN_TITLES = (
         QT_TRANSLATE_NOOP("StarterListModel", "Model"),
         QT_TRANSLATE_NOOP("StarterListModel", "Kind"),
@@ -106,6 +186,15 @@ class StarterListModel(ItemTableModel):
     )
 
     def cell(self, row: StarterModel, column: int, role: int) -> Any:
+        if role == REPO_DETAIL_ROLE:
+            _name, owner = split_repo_id(row.repo_id)
+            kind = self.cell(row, 1, Qt.ItemDataRole.DisplayRole)
+            size = self.cell(row, 2, Qt.ItemDataRole.DisplayRole)
+            return " · ".join(filter(None, (owner, kind, size)))
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
+            return spoken(
+                self.cell(row, 0, Qt.ItemDataRole.DisplayRole), self.cell(row, 0, REPO_DETAIL_ROLE)
+            )
         if role == Qt.ItemDataRole.DisplayRole:
             kinds = {
                 "chat": self.tr("Chat"),
@@ -119,16 +208,18 @@ class StarterListModel(ItemTableModel):
                 "large": self.tr("Over 6 GB"),
             }
             return (
-                row.repo_id,
+                split_repo_id(row.repo_id)[0],
                 kinds.get(row.kind, row.kind),
                 sizes.get(row.size_class, row.size_class),
-                row.why,
+                row.translated_why(),
             )[column]
         return super().cell(row, column, role)
 
 
 class HubResultsModel(ItemTableModel):
-    """Search results from the hub, in the order the hub ranked them.
+    """Search results from the hub, in the order the hub ranked them: each model's name, and
+    under it (:data:`REPO_DETAIL_ROLE`) its owner and whether it is gated; the full repo id in
+    its tooltip. All of it is the hub's text: views show it plain.
 
     Signals:
         The standard ``QAbstractItemModel`` signals only.
@@ -138,6 +229,10 @@ class HubResultsModel(ItemTableModel):
         RepoIdRole = REPO_ID_ROLE  # str
         DownloadsRole = Qt.ItemDataRole.UserRole + 2  # int
         LikesRole = Qt.ItemDataRole.UserRole + 3  # int
+
+    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
+        Qt.ItemDataRole.ToolTipRole: lambda row: plain_tooltip(row.repo_id),
+    }
 
     COLUMN_TITLES = (
         QT_TRANSLATE_NOOP("HubResultsModel", "Model"),
@@ -149,9 +244,16 @@ class HubResultsModel(ItemTableModel):
     NUMBER_COLUMNS = (1, 2)
 
     def cell(self, row: HubModel, column: int, role: int) -> Any:
+        if role == REPO_DETAIL_ROLE:
+            _name, owner = split_repo_id(row.repo_id)
+            return " · ".join(filter(None, (owner, self.tr("gated") if row.gated else "")))
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
+            return spoken(
+                self.cell(row, 0, Qt.ItemDataRole.DisplayRole), self.cell(row, 0, REPO_DETAIL_ROLE)
+            )
         if role == Qt.ItemDataRole.DisplayRole:
             updated = row.last_modified.date().isoformat() if row.last_modified else ""
-            name = row.repo_id + (self.tr(" (gated)") if row.gated else "")
+            name = split_repo_id(row.repo_id)[0]
             return (name, f"{row.downloads:,}", f"{row.likes:,}", updated, row.license or "")[
                 column
             ]
@@ -220,11 +322,16 @@ class RepoFilesModel(ItemTableModel):
     def recommended_row(self) -> int:
         return self.find_row(lambda row: row.recommended)
 
+    def has_notes(self) -> bool:
+        """Whether a file is split or incomplete: otherwise the Note column would only repeat
+        the recommendation, which the ★ before its quantization marks."""
+        return any(len(row.file.parts) > 1 or not row.file.complete for row in self.rows)
+
     def cell(self, row: FileRow, column: int, role: int) -> Any:
         f = row.file
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return f.quant or self.tr("other")
+                return ("★ " if row.recommended else "") + (f.quant or self.tr("other"))
             if column == 1:
                 return f.name
             if column == 2:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QPalette, QWheelEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.design import SPACE_S, TYPE_SCALE
 from desktop.core.markdown import MarkdownLabels, render_markdown
 from desktop.models.catalog import MachineMemory, ModelFacts
 from desktop.models.hub import (
@@ -41,8 +42,8 @@ from desktop.models.hub import (
     download_path,
 )
 from desktop.models.qt.download_worker import DownloadFile, DownloadRequest
-from desktop.models.qt.hub_models import RepoFilesModel, StarterModel
-from desktop.qtkit.plain_text import note_label
+from desktop.models.qt.hub_models import RepoFilesModel, StarterModel, split_repo_id
+from desktop.qtkit.plain_text import muted, note_label
 from desktop.qtkit.push_button import push_button
 from desktop.qtkit.row_table_model import select_row, selected_row, setup_row_view
 from desktop.qtkit.safe_text import SafeTextBrowser
@@ -51,6 +52,7 @@ from desktop.qtkit.theme import palette_is_dark
 __all__ = ["CHECK_MAY_BE_SKIPPED", "CardBrowser", "DownloadCheck", "RepoPane", "StartCall"]
 
 FILE_COLUMN = RepoFilesModel.COLUMN_TITLES.index("File")
+NOTE_COLUMN = RepoFilesModel.COLUMN_TITLES.index("Note")
 
 #: Header-check failures after which the user may download anyway (with a warning).
 CHECK_MAY_BE_SKIPPED = frozenset(
@@ -131,15 +133,26 @@ class RepoPane(QWidget):
     def _build(self) -> None:
         right = QVBoxLayout(self)
         right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(SPACE_S)
+        heading = QVBoxLayout()
+        heading.setSpacing(0)
         self.repo_title = QLabel(self.tr("Choose a model on the left."))
         self.repo_title.setTextFormat(Qt.TextFormat.PlainText)
         self.repo_title.setWordWrap(True)
         font = self.repo_title.font()
         font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setPointSizeF(font.pointSizeF() * TYPE_SCALE["subtitle"])
         self.repo_title.setFont(font)
-        right.addWidget(self.repo_title)
+        heading.addWidget(self.repo_title)
+        # The whole repo id, selectable (to copy or look up): the title shows the name alone.
+        self.repo_id_label = note_label("")
+        self.repo_id_label.setWordWrap(False)
+        self.repo_id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.repo_id_label.hide()
+        heading.addWidget(self.repo_id_label)
+        right.addLayout(heading)
         inner = QSplitter(Qt.Orientation.Vertical)
+        inner.setHandleWidth(SPACE_S)
         self.card = CardBrowser()
         self.card.setAccessibleName(self.tr("Model card"))
         inner.addWidget(self.card)
@@ -160,7 +173,7 @@ class RepoPane(QWidget):
         self.files_view.doubleClicked.connect(lambda _i: self.download_wanted.emit())
         files_layout.addWidget(self.files_view, 1)
         row = QHBoxLayout()
-        self.files_note = note_label("", is_muted=False)
+        self.files_note = note_label("")
         row.addWidget(self.files_note, 1)
         self.download_button = push_button(self.tr("&Download"), self.download_wanted)
         row.addWidget(self.download_button)
@@ -177,9 +190,12 @@ class RepoPane(QWidget):
         self.repo_id = repo_id
         self.files = None
         self._facts = None
-        self.repo_title.setText(repo_id)
+        self.repo_title.setText(split_repo_id(repo_id)[0])
+        self.repo_id_label.setText(repo_id)
+        self.repo_id_label.show()
         self.card.setPlainText(self.tr("Loading the model card…"))
         self.files_model.set_rows([])
+        muted(self.files_note)  # after a problem, calm again
         self.files_note.setText(self.tr("Listing files…"))
         self.update_buttons()
         card_token = self._start(
@@ -199,7 +215,9 @@ class RepoPane(QWidget):
         if token != self._card_token:
             return
         if not text.strip():
-            self.card.setPlainText(self.tr("This model has no description."))
+            # Ours, not the hub's: a suggested model says why it is suggested.
+            why = self.starter_why(repo_id)
+            self.card.setPlainText(why or self.tr("This model has no description."))
         else:
             dark = palette_is_dark(self.palette())
             labels = MarkdownLabels(
@@ -207,6 +225,12 @@ class RepoPane(QWidget):
             )
             self.card.setHtml(render_markdown(text, dark=dark, labels=labels).html)
         self.card_shown.emit(repo_id)
+
+    def starter_why(self, repo_id: str) -> str:
+        """Why ``repo_id`` is on the suggested list, in the interface's language; "" for a repo
+        that is not on it."""
+        starter = next((s for s in self._starters if s.repo_id == repo_id), None)
+        return starter.translated_why() if starter is not None else ""
 
     def _on_card_failed(self, token: int, exc: Exception) -> None:
         if token == self._card_token:
@@ -231,6 +255,8 @@ class RepoPane(QWidget):
 
     def _on_files_failed(self, token: int, exc: Exception) -> None:
         if token == self._files_token:
+            # A problem reads in the text colour; the notes (the pick, the queue) are muted.
+            self.files_note.setForegroundRole(QPalette.ColorRole.WindowText)
             self.files_note.setText(self._describe(exc))
             self.problem_shown.emit(self._describe(exc))
 
@@ -253,6 +279,8 @@ class RepoPane(QWidget):
         self.files_model.set_files(
             files, lambda m: HubClient.fit(m, self._facts, context, machine), recommended
         )
+        # Split or incomplete files need the Note column; else the file name gets its room.
+        self.files_view.setColumnHidden(NOTE_COLUMN, not self.files_model.has_notes())
         # Keep the user's pick; else the starter list's hint; else the recommended file.
         choice = self.files_model.row_of(selected.name) if selected is not None else -1
         if choice < 0:
@@ -277,8 +305,8 @@ class RepoPane(QWidget):
         else:
             self.files_note.setText(
                 self.tr(
-                    "★ {name}: the largest that fits comfortably at {tokens} tokens of context."
-                ).format(name=recommended.name, tokens=f"{context:,}")
+                    "★ Recommended: {quant}, the largest that fits at {tokens} tokens of context."
+                ).format(quant=recommended.quant or recommended.name, tokens=f"{context:,}")
             )
         self.update_buttons()
         self.files_shown.emit(files.repo_id)

@@ -4,10 +4,14 @@ The ``hub`` and ``calls`` fixtures are in this folder's conftest.py."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QTranslator, QUrl
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QTableView
 
 from desktop.core.settings import Settings
@@ -15,6 +19,8 @@ from desktop.models.catalog import MachineMemory
 from desktop.models.qt.download_worker import DownloadRequest
 from desktop.models.qt.hub_browser import HubBrowser
 from desktop.models.qt.hub_models import (
+    REPO_DETAIL_ROLE,
+    REPO_ID_ROLE,
     HubResultsModel,
     RepoFilesModel,
     StarterListModel,
@@ -24,6 +30,7 @@ from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.plain_text import plain_tooltip
 from tests.fixtures.bad_files import write_unknown_arch_gguf
 from tests.fixtures.fake_hub import FakeHub
+from tests.resources.test_translations import TS, qt_tool
 
 GIB = 1 << 30
 BIG_MACHINE = MachineMemory(total=64 * GIB, available=48 * GIB)
@@ -46,6 +53,11 @@ def browser(  # type: ignore[no-untyped-def]
 
 def _text(model, row: int, column: int) -> str:  # type: ignore[no-untyped-def]
     return str(model.index(row, column).data())
+
+
+def _repo(model, row: int) -> str:  # type: ignore[no-untyped-def]
+    """The full repo id of a results table's row (its first column shows the name alone)."""
+    return str(model.index(row, 0).data(REPO_ID_ROLE))
 
 
 def _click_row(qtbot, view: QTableView, row: int, double: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -85,11 +97,22 @@ def test_opening_the_tab_shows_the_suggested_models_without_a_request(
     assert browser.results_view.model() is model
     assert model.rowCount() == len(starters) > 0
     first = starters[0]
-    assert _text(model, 0, 0) == first.repo_id
-    assert _text(model, 0, 1) == {"chat": "Chat", "reasoning": "Reasoning"}[first.kind]
-    assert _text(model, 0, 2) in ("Under 1 GB", "1–3 GB", "3–6 GB", "Over 6 GB")
+    owner, name = first.repo_id.split("/")
+    assert _text(model, 0, 0) == name.removesuffix("-GGUF")  # "gemma-3-270m-it"
+    kind = {"chat": "Chat", "reasoning": "Reasoning"}[first.kind]
+    assert _text(model, 0, 1) == kind
+    size = _text(model, 0, 2)
+    assert size in ("Under 1 GB", "1–3 GB", "3–6 GB", "Over 6 GB")
     assert _text(model, 0, 3) == first.why
-    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == first.why
+    # Under the name, muted: who made the repo, and the kind and size the hidden columns hold.
+    assert model.index(0, 0).data(REPO_DETAIL_ROLE) == f"{owner} · {kind} · {size}"
+    assert model.index(0, 0).data(Qt.ItemDataRole.AccessibleTextRole) == (
+        f"{_text(model, 0, 0)}, {owner} · {kind} · {size}"
+    )
+    # The tooltip has the whole repo id, then why it is suggested.
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
+        f"{first.repo_id}\n{first.why}"
+    )
     assert model.index(0, 0).data(StarterListModel.Roles.RepoIdRole) == first.repo_id
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == [
         "Model",
@@ -97,7 +120,8 @@ def test_opening_the_tab_shows_the_suggested_models_without_a_request(
         "Size",
         "Why",
     ]
-    assert "Suggested models" in browser.status.text() and hub.endpoint in browser.status.text()
+    site = hub.endpoint.removeprefix("http://")  # "127.0.0.1:port", the address as said
+    assert "Suggested models" in browser.status.text() and site in browser.status.text()
     assert hub.log == []
     assert not browser.download_button.isEnabled()  # nothing picked yet
 
@@ -113,25 +137,31 @@ def _columns_in_view(view: QTableView) -> bool:
 def test_the_suggestions_and_files_fit_a_small_window_without_sideways_scrolling(
     qtbot, browser: HubBrowser, hub: FakeHub, calls: BackgroundCalls, tiny_gguf: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    """In the model manager at 800x600 the tab is ~720 px wide: each suggestion's kind and
-    size, and each file's size, memory fit and note stay in view (names are cut short
-    instead); why a model is suggested is its tooltip, and every kind is in words."""
+    """In the model manager at 800x600 the tab is ~720 px wide: the suggestions are one column
+    of names (each over its owner, kind and size), and each file's size, memory fit and note
+    stay in view (names are cut short instead); why a model is suggested is its tooltip, and
+    every kind is in words."""
     repo_id, _hint = _add_starter_repo(hub, tiny_gguf)
     browser.resize(720, 460)
     browser.activate()
     qtbot.wait(50)
     view = browser.results_view
-    assert view.isColumnHidden(3) and not view.isColumnHidden(1)
+    assert all(view.isColumnHidden(c) for c in (1, 2, 3)) and not view.isColumnHidden(0)
+    assert view.horizontalHeader().isHidden()  # one column needs no title
     assert _columns_in_view(view)
     model = browser.starter_model
     kinds = {_text(model, row, 1) for row in range(model.rowCount())}
     assert kinds <= {"Chat", "Reasoning", "Code"}
+    for row in range(model.rowCount()):  # the hidden columns' words are in the second line
+        detail = str(model.index(row, 0).data(REPO_DETAIL_ROLE))
+        assert _text(model, row, 1) in detail and _text(model, row, 2) in detail
     _open_repo(qtbot, browser, calls, repo_id)
     qtbot.wait(50)
     assert browser.files_model.rowCount() == 2
     assert _columns_in_view(browser.files_view)
     _search(qtbot, browser, "GGUF")
     assert not view.isColumnHidden(3)  # "Updated" in the search results
+    assert not view.horizontalHeader().isHidden()
 
 
 def _add_starter_repo(hub: FakeHub, tiny_gguf: Path) -> tuple[str, str]:
@@ -161,7 +191,8 @@ def test_a_suggested_model_opens_with_its_hinted_file_after_a_search(
     with qtbot.waitSignal(browser.files_shown, timeout=TIMEOUT) as shown:
         _click_row(qtbot, browser.results_view, 1)
     assert shown.args == [repo_id]
-    assert browser.repo_title.text() == repo_id
+    assert browser.repo_title.text() == repo_id.split("/")[1].removesuffix("-GGUF")
+    assert browser.repo_pane.repo_id_label.text() == repo_id
     chosen = browser.selected_file()
     assert chosen is not None and chosen.quant == hint  # the hint wins over the recommendation
     assert browser.download_button.isEnabled()
@@ -176,7 +207,115 @@ def test_a_suggested_model_opens_on_the_first_click(
     _click_row(qtbot, browser.results_view, 1)
     rows = browser.results_view.selectionModel().selectedRows()
     assert [r.row() for r in rows] == [1]  # the click landed on the suggestion
-    assert browser.repo_title.text() == repo_id
+    assert browser.repo_pane.repo_id == repo_id
+
+
+def _open_card(qtbot, browser: HubBrowser, repo_id: str) -> str:  # type: ignore[no-untyped-def]
+    """The card pane's text once ``repo_id``'s card has been fetched and shown."""
+    with qtbot.waitSignal(browser.card_shown, timeout=TIMEOUT):
+        browser.show_repo(repo_id)
+    return browser.card.toPlainText()
+
+
+def test_a_suggestion_the_hub_has_no_description_for_says_why_it_is_suggested(
+    qtbot, browser: HubBrowser, hub: FakeHub, tiny_gguf: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """It said "This model has no description." although the list knows why it is there."""
+    repo_id, _hint = _add_starter_repo(hub, tiny_gguf)  # no README.md: the hub gives ""
+    why = load_starter_list()[1].why
+    assert why and _open_card(qtbot, browser, repo_id) == why
+    hub.add_repo("acme/Unlisted-GGUF", {"u-Q4_0.gguf": tiny_gguf.read_bytes()})
+    assert _open_card(qtbot, browser, "acme/Unlisted-GGUF") == "This model has no description."
+
+
+def test_the_hubs_own_description_wins_over_why_it_is_suggested(
+    qtbot, browser: HubBrowser, hub: FakeHub, tiny_gguf: Path
+) -> None:  # type: ignore[no-untyped-def]
+    repo_id, _hint = _add_starter_repo(hub, tiny_gguf)
+    hub.repos[repo_id].files["README.md"] = b"# Card\n\nThe hub's <b>own</b> words."
+    text = _open_card(qtbot, browser, repo_id)
+    assert "The hub's <b>own</b> words." in text  # the safe renderer: markup stays text
+    assert load_starter_list()[1].why not in text
+
+
+@pytest.fixture
+def chinese(qapp, restore_app, tmp_path: Path) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The interface in Simplified Chinese, compiled from the committed .ts."""
+    qm = tmp_path / "hearthside_zh_CN.qm"
+    subprocess.run(
+        [qt_tool("pyside6-lrelease"), str(TS), "-qm", str(qm)], check=True, capture_output=True
+    )
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    qapp.installTranslator(translator)
+    yield
+    qapp.removeTranslator(translator)
+
+
+def test_why_a_model_is_suggested_reads_in_chinese(
+    qtbot, chinese, browser: HubBrowser, hub: FakeHub, tiny_gguf: Path
+) -> None:  # type: ignore[no-untyped-def]
+    repo_id, _hint = _add_starter_repo(hub, tiny_gguf)
+    browser.activate()
+    model = browser.starter_model
+    first = load_starter_list()[0]
+    why = _text(model, 0, 3)
+    assert why != first.why and re.search(r"[\u4e00-\u9fff]", why)  # a translation
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
+        f"{first.repo_id}\n{why}"
+    )
+    assert "聊天" in str(model.index(0, 0).data(REPO_DETAIL_ROLE))  # "Chat", in the second line
+    card = _open_card(qtbot, browser, repo_id)
+    assert card == _text(model, 1, 3) and re.search(r"[\u4e00-\u9fff]", card)
+
+
+def test_each_result_is_drawn_as_its_name_over_its_owner(qtbot, browser: HubBrowser) -> None:  # type: ignore[no-untyped-def]
+    """Two lines a row (the repo ids were cut short in one): the name, then the muted owner."""
+    browser.activate()
+    view = browser.results_view
+    qtbot.wait(50)
+    line = view.fontMetrics().height()
+    assert view.rowHeight(0) >= 2 * line  # room for both lines
+    image = view.viewport().grab().toImage()
+    rect = view.visualRect(browser.starter_model.index(0, 0))
+    top_half = rect.adjusted(0, 0, 0, -rect.height() // 2)
+    bottom_half = rect.adjusted(0, rect.height() // 2, 0, 0)
+
+    def inked(area) -> bool:  # type: ignore[no-untyped-def]
+        """Text drawn in ``area``: more than the row's one background colour."""
+        colours = {
+            image.pixel(x, y)
+            for x in range(area.left(), area.right(), 2)
+            for y in range(area.top(), area.bottom())
+        }
+        return len(colours) > 2
+
+    assert inked(top_half) and inked(bottom_half)
+
+
+def test_the_chosen_suggestion_stays_in_view_when_the_window_shrinks(
+    qtbot, browser: HubBrowser
+) -> None:  # type: ignore[no-untyped-def]
+    browser.activate()
+    view = browser.results_view
+    last = browser.starter_model.rowCount() - 1
+    view.selectRow(last)
+    view.scrollTo(browser.starter_model.index(last, 0))
+    browser.resize(720, 300)
+    qtbot.waitUntil(
+        lambda: view.viewport().rect().contains(view.visualRect(view.currentIndex()).center())
+    )
+
+
+def test_the_status_line_is_muted_until_it_reports_a_problem(qtbot, browser: HubBrowser) -> None:  # type: ignore[no-untyped-def]
+    browser.activate()
+    assert browser.status.foregroundRole() == QPalette.ColorRole.PlaceholderText
+    browser.settings.set("hub.endpoint", "http://127.0.0.1:9")  # nothing listens there
+    with qtbot.waitSignal(browser.problem_shown, timeout=TIMEOUT):
+        browser.search_box.setText("widget")
+        browser.search()
+    assert browser.status.foregroundRole() == QPalette.ColorRole.WindowText
+    assert browser.status.text().startswith("Could not reach")
 
 
 # -- searching ------------------------------------------------------------------------------------
@@ -190,8 +329,18 @@ def test_search_results_show_name_counts_date_and_licence(
     qtmodeltester.check(results, force_py=True)  # stays attached: the searches below are checked
     _search(qtbot, browser, "GGUF")
     assert browser.results_view.model() is results
-    names = [_text(results, r, 0) for r in range(results.rowCount())]
-    assert names == ["acme/Widget-7B-GGUF", "hearthside/tiny-GGUF", "acme/Locked-GGUF (gated)"]
+    repos = [_repo(results, r) for r in range(results.rowCount())]
+    assert repos == ["acme/Widget-7B-GGUF", "hearthside/tiny-GGUF", "acme/Locked-GGUF"]
+    # The name reads first; its owner (and that it is gated) in the muted line under it.
+    assert [_text(results, r, 0) for r in range(3)] == ["Widget-7B", "tiny", "Locked"]
+    details = [results.index(r, 0).data(REPO_DETAIL_ROLE) for r in range(3)]
+    assert details == ["acme", "hearthside", "acme · gated"]
+    # A screen reader hears the painted second line too.
+    assert results.index(2, 0).data(Qt.ItemDataRole.AccessibleTextRole) == "Locked, acme · gated"
+    # The hub's text, shown as written: the whole repo id in the tooltip.
+    assert results.index(2, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
+        "acme/Locked-GGUF"
+    )
     assert [_text(results, 0, c) for c in range(1, 5)] == [
         "1,000",
         "40",
@@ -217,18 +366,18 @@ def test_a_search_that_finds_nothing_says_so(qtbot, browser: HubBrowser) -> None
 def test_choosing_another_order_searches_again(qtbot, browser: HubBrowser, hub: FakeHub) -> None:  # type: ignore[no-untyped-def]
     hub.add_repo("zed/Loved-GGUF", {"z-Q4_0.gguf": b"GGUF"}, downloads=1, likes=999)
     _search(qtbot, browser, "GGUF")
-    assert _text(browser.results_model, 0, 0) == "acme/Widget-7B-GGUF"
+    assert _repo(browser.results_model, 0) == "acme/Widget-7B-GGUF"
     with qtbot.waitSignal(browser.results_shown, timeout=TIMEOUT):
         browser.sort_box.setCurrentIndex(browser.sort_box.findData("likes"))
-    assert _text(browser.results_model, 0, 0) == "zed/Loved-GGUF"
+    assert _repo(browser.results_model, 0) == "zed/Loved-GGUF"
 
 
 def test_typing_searches_by_itself_after_a_pause(qtbot, browser: HubBrowser) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(browser.results_shown, timeout=TIMEOUT):
         qtbot.keyClicks(browser.search_box, "tiny")
-    assert [
-        _text(browser.results_model, r, 0) for r in range(browser.results_model.rowCount())
-    ] == ["hearthside/tiny-GGUF"]
+    assert [_repo(browser.results_model, r) for r in range(browser.results_model.rowCount())] == [
+        "hearthside/tiny-GGUF"
+    ]
 
 
 # -- a repository ---------------------------------------------------------------------------------
@@ -246,7 +395,8 @@ def test_clicking_a_result_lists_its_files_and_shows_its_card(
     ):
         _click_row(qtbot, browser.results_view, 0)
     assert listed.args == ["acme/Widget-7B-GGUF"] and carded.args == ["acme/Widget-7B-GGUF"]
-    assert browser.repo_title.text() == "acme/Widget-7B-GGUF"
+    assert browser.repo_title.text() == "Widget-7B"
+    assert browser.repo_pane.repo_id_label.text() == "acme/Widget-7B-GGUF"
     assert "Widget 7B" in browser.card.toPlainText()
     assert files.rowCount() == 7
     assert [files.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
@@ -260,15 +410,33 @@ def test_clicking_a_result_lists_its_files_and_shows_its_card(
     sizes = [files.index(r, 0).data(RepoFilesModel.Roles.SizeRole) for r in range(7)]
     assert sizes == sorted(sizes, reverse=True)
     split = files.row_of("Widget-7B-Q6_K-00001-of-00002.gguf")
-    assert _text(files, split, 0) == "Q6_K"
+    assert _text(files, split, 0) == "★ Q6_K"  # the recommended file: the note's ★
+    assert split == files.recommended_row()
+    others = [_text(files, r, 0) for r in range(files.rowCount()) if r != split]
+    assert not any("★" in text for text in others)
+    assert not browser.files_view.isColumnHidden(4)  # "2 parts" is said in the Note column
     assert files.index(split, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
         "Q6_K/Widget-7B-Q6_K-00001-of-00002.gguf\nQ6_K/Widget-7B-Q6_K-00002-of-00002.gguf"
     )
     recommended = files.recommended_row()
     assert files.index(recommended, 0).data(RepoFilesModel.Roles.RecommendedRole) is True
     assert files.index(recommended, 0).data(Qt.ItemDataRole.FontRole).bold()
-    assert browser.files_note.text().startswith("★ Widget-7B-Q6_K-00001-of-00002.gguf")
+    assert browser.files_note.text().startswith("★ Recommended: Q6_K, the largest that fits")
+    assert browser.files_note.foregroundRole() == QPalette.ColorRole.PlaceholderText  # muted
     assert files.row_of("not-there.gguf") == -1
+
+
+def test_the_note_column_shows_only_when_a_file_is_split_or_incomplete(
+    qtbot, browser: HubBrowser, hub: FakeHub, calls: BackgroundCalls, tiny_gguf: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Else it would only say "★ Recommended", which the ★ in the first column marks, and
+    take the room the file names need."""
+    hub.add_repo("acme/Plain-GGUF", {"p-Q4_0.gguf": tiny_gguf.read_bytes()})
+    _open_repo(qtbot, browser, calls, "acme/Plain-GGUF")
+    assert browser.files_view.isColumnHidden(4)
+    assert _text(browser.files_model, 0, 4) == "★ Recommended"  # still there for the model
+    _open_repo(qtbot, browser, calls, "acme/Widget-7B-GGUF")  # has a split file
+    assert not browser.files_view.isColumnHidden(4)
 
 
 def test_a_repo_that_is_not_there_says_so_in_plain_text(qtbot, browser: HubBrowser) -> None:  # type: ignore[no-untyped-def]
@@ -276,6 +444,7 @@ def test_a_repo_that_is_not_there_says_so_in_plain_text(qtbot, browser: HubBrows
         browser.show_repo("nobody/Missing-GGUF")
     assert problem.args == ["That model or file is not on the hub."]
     assert browser.files_note.text() == "That model or file is not on the hub."
+    assert browser.files_note.foregroundRole() == QPalette.ColorRole.WindowText  # not muted
     assert browser.files_note.textFormat() == Qt.TextFormat.PlainText
     assert browser.status.textFormat() == Qt.TextFormat.PlainText
     assert browser.files_model.rowCount() == 0

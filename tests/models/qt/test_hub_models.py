@@ -9,11 +9,13 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex
 
 from desktop.models.qt.hub_models import (
+    STARTER_WHY,
     HubResultsModel,
     RepoFilesModel,
     StarterListModel,
     StarterModel,
     load_starter_list,
+    split_repo_id,
 )
 
 
@@ -34,3 +36,23 @@ def test_the_starter_list_file_is_read_with_defaults_and_a_bad_one_gives_none(
     bad.write_text('{"models": [{"kind": "chat"}]}')  # no repo id
     assert load_starter_list(bad) == []
     assert load_starter_list(tmp_path / "missing.json") == []
+
+
+def test_every_suggestions_why_is_marked_for_translation() -> None:
+    """lupdate reads no JSON: a why missing from STARTER_WHY would stay English under zh_CN
+    (and one left there after its entry went would be translated for nothing)."""
+    whys = [starter.why for starter in load_starter_list()]
+    assert whys and all(whys)  # every suggestion says why
+    assert sorted(whys) == sorted(STARTER_WHY)
+
+
+def test_a_repo_reads_as_its_name_and_owner() -> None:
+    assert split_repo_id("bartowski/Llama-3.2-1B-Instruct-GGUF") == (
+        "Llama-3.2-1B-Instruct",
+        "bartowski",
+    )
+    assert split_repo_id("Qwen/Qwen2.5-0.5B-Instruct-gguf") == ("Qwen2.5-0.5B-Instruct", "Qwen")
+    assert split_repo_id("acme/Model_GGUF") == ("Model", "acme")
+    assert split_repo_id("acme/GGUF-Tools") == ("GGUF-Tools", "acme")  # only a suffix goes
+    assert split_repo_id("acme/-GGUF") == ("-GGUF", "acme")  # never an empty name
+    assert split_repo_id("lonely") == ("lonely", "")

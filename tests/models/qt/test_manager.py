@@ -15,7 +15,7 @@ from desktop.core.settings import Settings
 from desktop.models.catalog import MachineMemory
 from desktop.models.qt.download_worker import DownloadWorker
 from desktop.models.qt.downloads_model import DownloadListModel, DownloadRow
-from desktop.models.qt.hub_models import RepoFilesModel
+from desktop.models.qt.hub_models import HubResultsModel, RepoFilesModel
 from desktop.models.qt.library_view import LibraryListModel
 from desktop.models.qt.manager import ModelManager, ModelServices
 from tests.fixtures.fake_hub import FakeHub
@@ -203,7 +203,8 @@ def test_search_files_recommended_pick_and_card(
         browser.search()
     results = browser.results_model
     qtmodeltester.check(results, force_py=True)
-    names = [_column(results, r, 0) for r in range(results.rowCount())]
+    repo_id = HubResultsModel.Roles.RepoIdRole
+    names = [results.index(r, 0).data(repo_id) for r in range(results.rowCount())]
     assert names == ["acme/Widget-7B-GGUF", "hearthside/tiny-GGUF"]  # by downloads; no acme/Other
     assert _column(results, 0, 1) == "1,000" and _column(results, 0, 4) == "apache-2.0"
     with (
