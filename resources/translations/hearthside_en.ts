@@ -4,7 +4,7 @@
 <context>
     <name>ChatFeature</name>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="372"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="374"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>The %n oldest message no longer fits in the context window and was not sent to the model.</numerusform>
@@ -113,7 +113,7 @@
 <context>
     <name>HubBrowser</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="414"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="416"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n model with GGUF files.</numerusform>
@@ -170,7 +170,7 @@
 <context>
     <name>RepoFilesModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_models.py" line="325"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="345"/>
         <source>%n part(s)</source>
         <translation>
             <numerusform>%n part</numerusform>

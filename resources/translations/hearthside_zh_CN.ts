@@ -271,7 +271,7 @@
         <translation>消息太长，超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。消息已放回输入框：请缩短它、裁剪到合适长度，或在模型设置中增大上下文长度。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="372"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="374"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>最早的 %n 条消息已超出上下文窗口，没有发送给模型。</numerusform>
@@ -308,32 +308,32 @@
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="351"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="352"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="364"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="366"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="391"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="393"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="392"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="394"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="398"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="400"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="399"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="401"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -870,48 +870,48 @@
 <context>
     <name>DownloadCheck</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="364"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="371"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="380"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="387"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="382"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="389"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="385"/>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="402"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="392"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="409"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="397"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="404"/>
         <source>Check not finished</source>
         <translation>检查未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="399"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="406"/>
         <source>{name} could not be checked before downloading: the hub did not answer or had a problem. Download it anyway? It is checked when it has arrived.</source>
         <translation>下载前无法检查 {name}：模型中心没有响应或出现了问题。仍要下载吗？文件下载完成后会再检查。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="409"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="416"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="411"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="418"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="435"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="442"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
@@ -1396,94 +1396,94 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubBrowser</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="213"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="214"/>
         <source>Search Hugging Face for GGUF models</source>
         <translation>在 Hugging Face 上搜索 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="220"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="221"/>
         <source>Most downloaded</source>
         <translation>下载最多</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="221"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="222"/>
         <source>Recently updated</source>
         <translation>最近更新</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="222"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="223"/>
         <source>Most liked</source>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="329"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="331"/>
         <source>Suggested models. Search above for any GGUF model on {site}.</source>
         <translation>推荐模型。在上方搜索 {site} 上的任意 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="400"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="402"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="414"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="416"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n 个含 GGUF 文件的模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="416"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="418"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="428"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="430"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="431"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="433"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="432"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="434"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="434"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="436"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="436"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="438"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="438"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="440"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="440"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="442"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="442"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="444"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="510"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="512"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="511"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="513"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -1493,32 +1493,32 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubResultsModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="227"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="238"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="228"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="239"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="229"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="240"/>
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="230"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="241"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="231"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="242"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="238"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="249"/>
         <source>gated</source>
         <translation>需申请访问</translation>
     </message>
@@ -3401,49 +3401,49 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="291"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="306"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="292"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="307"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="293"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="308"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="294"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="309"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="295"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="310"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="314"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="334"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="323"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="343"/>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_models.py" line="325"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="345"/>
         <source>%n part(s)</source>
         <translation>
             <numerusform>%n 个分卷</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="327"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="347"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
     </message>
@@ -3451,63 +3451,63 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoPane</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="138"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="139"/>
         <source>Choose a model on the left.</source>
         <extracomment>Header-check failures after which the user may download anyway (with a warning).</extracomment>
         <translation>请在左侧选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="155"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="157"/>
         <source>Model card</source>
         <translation>模型卡片</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="176"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="178"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="194"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="196"/>
         <source>Loading the model card…</source>
         <translation>正在加载模型卡片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="196"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="199"/>
         <source>Listing files…</source>
         <translation>正在列出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="217"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="220"/>
         <source>This model has no description.</source>
         <translation>此模型没有说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="221"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="224"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="221"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="224"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="221"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="224"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="291"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="298"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="294"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="301"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="301"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="308"/>
         <source>★ Recommended: {quant}, the largest that fits at {tokens} tokens of context.</source>
         <translation>★ 推荐：{quant}，在 {tokens} 个 token 的上下文下本机可运行的最大文件。</translation>
     </message>
@@ -4224,58 +4224,58 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>StarterListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="175"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="182"/>
         <source>Model</source>
         <extracomment>The role under which both results tables give a row&apos;s repo id, so the browser opens the repo whichever table is shown.</extracomment>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="176"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="183"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="177"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="184"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="178"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="185"/>
         <source>Why</source>
         <translation>推荐理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="189"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="200"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="190"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="201"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="191"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="202"/>
         <source>Code</source>
         <translation>编程</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="194"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="205"/>
         <source>Under 1 GB</source>
         <translation>1 GB 以下</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="195"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="206"/>
         <source>1–3 GB</source>
         <translation>1–3 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="196"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="207"/>
         <source>3–6 GB</source>
         <translation>3–6 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="197"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="208"/>
         <source>Over 6 GB</source>
         <translation>6 GB 以上</translation>
     </message>
@@ -4283,67 +4283,67 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>StarterModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="52"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="53"/>
         <source>Google&apos;s smallest Gemma 3: starts in a second on any computer; good for trying the app.</source>
         <translation>Google 最小的 Gemma 3：在任何电脑上一秒启动，适合试用本应用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="56"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="57"/>
         <source>A capable half-billion-parameter chat model from Alibaba; fast on old laptops.</source>
         <translation>阿里巴巴出品、能力不俗的 5 亿参数聊天模型；在旧笔记本上也很快。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="60"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="61"/>
         <source>Meta&apos;s small Llama 3.2, multilingual, 128k context.</source>
         <translation>Meta 的小型 Llama 3.2，支持多语言，128k 上下文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="61"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="62"/>
         <source>Gemma 3 1B: friendly writing at a small size.</source>
         <translation>Gemma 3 1B：体积小，文字亲切自然。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="62"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="63"/>
         <source>Qwen3 thinks before it answers (shown apart) and can be told not to.</source>
         <translation>Qwen3 会先思考再回答（思考过程单独显示），也可以让它不思考。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="66"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="67"/>
         <source>A good everyday assistant for 8 GB machines.</source>
         <translation>适合 8 GB 内存电脑的日常助手。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="67"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="68"/>
         <source>Microsoft&apos;s Phi 3.5 mini: strong at reasoning and code for its size.</source>
         <translation>微软的 Phi 3.5 mini：同等体积下推理和编程能力出色。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="71"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="72"/>
         <source>Qwen3 4B: the best reasoning per gigabyte in this list.</source>
         <translation>Qwen3 4B：本列表中每 GB 推理能力最强的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="72"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="73"/>
         <source>Gemma 3 4B: multilingual chat; its mmproj file adds image input.</source>
         <translation>Gemma 3 4B：多语言聊天；配合其 mmproj 文件可输入图片。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="76"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="77"/>
         <source>DeepSeek R1&apos;s reasoning distilled into Qwen 7B; shows its thinking.</source>
         <translation>将 DeepSeek R1 的推理能力蒸馏进 Qwen 7B；会展示思考过程。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="80"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="81"/>
         <source>Llama 3.1 8B: a widely used all-rounder for 16 GB machines.</source>
         <translation>Llama 3.1 8B：广泛使用的全能模型，适合 16 GB 内存的电脑。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="84"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="85"/>
         <source>Qwen 2.5 Coder: writes and explains code.</source>
         <translation>Qwen 2.5 Coder：编写并解释代码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="85"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="86"/>
         <source>Mistral NeMo 12B: long, fluent answers when there is memory to spare.</source>
         <translation>Mistral NeMo 12B：内存充裕时，回答详尽流畅。</translation>
     </message>
