@@ -22,7 +22,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,6 +39,7 @@ from desktop.core.design import SPACE_M, SPACE_S
 from desktop.models.qt.download_worker import DownloadState
 from desktop.models.qt.downloads_model import DownloadListModel, DownloadQueue
 from desktop.qtkit.empty_state import EmptyState
+from desktop.qtkit.item_delegates import draw_item_panel
 from desktop.qtkit.pill import draw_pill
 from desktop.qtkit.row_table_model import SpacedColumnsDelegate, setup_row_view
 
@@ -61,12 +61,7 @@ class ProgressDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        item = QStyleOptionViewItem(option)
-        self.initStyleOption(item, index)
-        text, item.text = item.text, ""
-        widget = item.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
+        item, text = draw_item_panel(self, painter, option, index)
         fraction = min(1.0, max(0.0, float(index.data(Roles.FractionRole) or 0.0)))
         selected = bool(item.state & QStyle.StateFlag.State_Selected)
         palette = item.palette

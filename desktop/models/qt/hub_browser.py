@@ -15,27 +15,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import (
-    QColor,
     QDesktopServices,
-    QFont,
-    QFontMetrics,
-    QPainter,
     QPalette,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -62,86 +54,17 @@ from desktop.models.qt.hub_models import (
 )
 from desktop.models.qt.hub_repo_pane import DownloadCheck, RepoPane
 from desktop.qtkit.background_calls import BackgroundCalls
-from desktop.qtkit.list_model import ModelIndex
+from desktop.qtkit.item_delegates import TwoLineDelegate
 from desktop.qtkit.plain_text import ask_plain, muted
 from desktop.qtkit.row_table_model import setup_row_view
 
-__all__ = ["HubBrowser", "RepoNameDelegate"]
+__all__ = ["HubBrowser"]
 
 STARTER_DETAIL_COLUMNS = tuple(
     StarterListModel.COLUMN_TITLES.index(title) for title in ("Kind", "Size", "Why")
 )
 """Shown in the suggestions' second line (kind, size) and tooltip (why) instead: the list is one
 column of names, readable at 800x600."""
-
-
-class RepoNameDelegate(QStyledItemDelegate):
-    """A results table's first column: the model's name, and under it in smaller muted text the
-    row's :data:`~desktop.models.qt.hub_models.REPO_DETAIL_ROLE` (its owner and more), both
-    drawn as plain text (hub text is never parsed as HTML) and cut with "…" when narrow."""
-
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
-        name = QFont(option.font)
-        name.setWeight(QFont.Weight.DemiBold)
-        detail = QFont(option.font)
-        detail.setPointSizeF(option.font.pointSizeF() * TYPE_SCALE["caption"])
-        return name, detail
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
-        name_font, detail_font = self._fonts(option)
-        name, detail = QFontMetrics(name_font), QFontMetrics(detail_font)
-        width = max(
-            name.horizontalAdvance(str(index.data() or "")),
-            detail.horizontalAdvance(str(index.data(REPO_DETAIL_ROLE) or "")),
-        )
-        # A little over the padding: a name measured to the pixel was still cut with "…".
-        return QSize(width + 3 * SPACE_S, name.height() + detail.height() + 2 * SPACE_S)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        name, detail = opt.text, str(index.data(REPO_DETAIL_ROLE) or "")
-        opt.text = ""
-        opt.toolTip = ""
-        widget = opt.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        if not opt.state & QStyle.StateFlag.State_Enabled:
-            group = QPalette.ColorGroup.Disabled
-        elif opt.state & QStyle.StateFlag.State_Active:
-            group = QPalette.ColorGroup.Active
-        else:
-            group = QPalette.ColorGroup.Inactive
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        text_colour = opt.palette.color(group, role)
-        dim = QColor(text_colour)
-        if selected:
-            dim.setAlphaF(0.8)  # muted text would not read on the accent
-        else:
-            dim = opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
-        name_font, detail_font = self._fonts(opt)
-        name_metrics, detail_metrics = QFontMetrics(name_font), QFontMetrics(detail_font)
-        rect = opt.rect.adjusted(SPACE_S, 0, -SPACE_S, 0)
-        height = name_metrics.height() + detail_metrics.height()
-        top = rect.top() + max(0, (rect.height() - height) // 2)
-        left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        painter.save()
-        painter.setFont(name_font)
-        painter.setPen(text_colour)
-        painter.drawText(
-            QRect(rect.left(), top, rect.width(), name_metrics.height()),
-            left,
-            name_metrics.elidedText(name, Qt.TextElideMode.ElideRight, rect.width()),
-        )
-        painter.setFont(detail_font)
-        painter.setPen(dim)
-        painter.drawText(
-            QRect(rect.left(), top + name_metrics.height(), rect.width(), detail_metrics.height()),
-            left,
-            detail_metrics.elidedText(detail, Qt.TextElideMode.ElideRight, rect.width()),
-        )
-        painter.restore()
 
 
 class HubBrowser(QWidget):
@@ -239,7 +162,13 @@ class HubBrowser(QWidget):
         self.results_view.horizontalHeader().setStretchLastSection(True)
         self.results_view.setWordWrap(False)
         # Each model's name over its owner (and, suggested, kind and size): two lines a row.
-        self.results_view.setItemDelegateForColumn(0, RepoNameDelegate(self.results_view))
+        # The model's name, and under it in smaller muted text its owner and more.
+        self.results_view.setItemDelegateForColumn(
+            0,
+            TwoLineDelegate(
+                REPO_DETAIL_ROLE, self.results_view, detail_scale=TYPE_SCALE["caption"]
+            ),
+        )
         self.results_view.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )

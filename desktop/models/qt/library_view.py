@@ -30,30 +30,23 @@ from PySide6.QtCore import (
     QEvent,
     QFile,
     QModelIndex,
-    QPersistentModelIndex,
-    QSize,
     Qt,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QStackedWidget,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.core.design import SPACE_S, SPACE_XS
 from desktop.core.settings import Settings, parse_gpu_layers
 from desktop.models.catalog import (
     Fit,
@@ -72,6 +65,7 @@ from desktop.models.settings_map import extra_folders
 from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.column_chooser import ColumnChooser
 from desktop.qtkit.empty_state import EmptyState
+from desktop.qtkit.item_delegates import TwoLineDelegate
 from desktop.qtkit.list_model import RoleValue
 from desktop.qtkit.plain_text import ask_plain, plain_message_box, plain_tooltip
 from desktop.qtkit.push_button import push_button
@@ -87,7 +81,6 @@ __all__ = [
     "LibraryListModel",
     "LibraryPanel",
     "LibraryRow",
-    "NameDelegate",
     "fit_colour",
     "format_params",
 ]
@@ -258,87 +251,6 @@ class LibraryListModel(RowTableModel):
         return super().cell(row, column, role)
 
 
-class NameDelegate(QStyledItemDelegate):
-    """The Name column: the model's name, and under it in the muted colour its file name, each
-    cut short with "…" when the column is narrow. Six quants of one model share one
-    ``general.name``; the second line tells them apart with the File column hidden."""
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        item = QStyleOptionViewItem(option)
-        self.initStyleOption(item, index)
-        name, file = item.text, str(index.data(LibraryListModel.Roles.SubtitleRole) or "")
-        item.text = ""
-        widget = item.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
-        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, item, widget)
-        rect = rect.adjusted(SPACE_XS, 0, -SPACE_XS, 0)
-        selected = bool(item.state & QStyle.StateFlag.State_Selected)
-        group = (
-            QPalette.ColorGroup.Normal
-            if item.state & QStyle.StateFlag.State_Active
-            else QPalette.ColorGroup.Inactive
-        )
-        if not item.state & QStyle.StateFlag.State_Enabled:
-            group = QPalette.ColorGroup.Disabled
-        palette = item.palette
-        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        muted_role = (
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
-        )
-        bold = self.name_font(item.font)
-        name_metrics, file_metrics = QFontMetrics(bold), item.fontMetrics
-        height = name_metrics.height() + file_metrics.height()
-        top = rect.top() + (rect.height() - height) // 2
-        painter.save()
-        painter.setFont(bold)
-        painter.setPen(palette.color(group, text_role))
-        painter.drawText(
-            rect.left(),
-            top + name_metrics.ascent(),
-            name_metrics.elidedText(name, Qt.TextElideMode.ElideRight, rect.width()),
-        )
-        painter.setFont(item.font)
-        painter.setPen(palette.color(group, muted_role))
-        painter.drawText(
-            rect.left(),
-            top + name_metrics.height() + file_metrics.ascent(),
-            file_metrics.elidedText(file, Qt.TextElideMode.ElideRight, rect.width()),
-        )
-        painter.restore()
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        """Two lines high, as wide as the longer line (the header's ResizeToContents and the
-        rows' height ask)."""
-        item = QStyleOptionViewItem(option)
-        self.initStyleOption(item, index)
-        name_metrics = QFontMetrics(self.name_font(item.font))
-        file = str(index.data(LibraryListModel.Roles.SubtitleRole) or "")
-        width = max(
-            name_metrics.horizontalAdvance(item.text), item.fontMetrics.horizontalAdvance(file)
-        )
-        return QSize(width + 2 * SPACE_S + 2 * SPACE_XS, self.two_lines_height(item.font))
-
-    @classmethod
-    def two_lines_height(cls, font: QFont) -> int:
-        """A row's height: the name's line, the file's, and room above and below."""
-        name_line = QFontMetrics(cls.name_font(font)).height()
-        return name_line + QFontMetrics(font).height() + 2 * SPACE_S
-
-    @staticmethod
-    def name_font(font: QFont) -> QFont:
-        bold = QFont(font)
-        bold.setWeight(QFont.Weight.DemiBold)
-        return bold
-
-
 class LibraryPanel(QWidget):
     """The Library tab.
 
@@ -391,7 +303,10 @@ class LibraryPanel(QWidget):
         self.view.setModel(self.model)
         setup_row_view(self.view)
         self.view.setWordWrap(False)
-        self.view.setItemDelegateForColumn(LibraryListModel.NAME, NameDelegate(self.view))
+        # The model's name, and under it in the muted colour its file: six quants of one model
+        # share one general.name, and the second line tells them apart with File hidden.
+        self.name_delegate = TwoLineDelegate(LibraryListModel.Roles.SubtitleRole, self.view)
+        self.view.setItemDelegateForColumn(LibraryListModel.NAME, self.name_delegate)
         self.view.setItemDelegate(SpacedColumnsDelegate(self.view))
         self.fit_rows()
         header = self.view.horizontalHeader()
@@ -456,7 +371,7 @@ class LibraryPanel(QWidget):
     def fit_rows(self) -> None:
         """Rows two lines high (the name and its file), from the font as it is now: one fixed
         height, not each row measured (a big library lists in the same time as before)."""
-        height = NameDelegate.two_lines_height(self.view.font())
+        height = self.name_delegate.two_lines_height(self.view.font())
         self.view.verticalHeader().setDefaultSectionSize(height)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -399,7 +399,7 @@ def test_the_name_column_shows_the_file_name_under_the_name(
     second line is the file name, so its row is two lines high."""
     from PySide6.QtWidgets import QStyleOptionViewItem
 
-    from desktop.models.qt.library_view import NameDelegate
+    from desktop.qtkit.item_delegates import TwoLineDelegate
 
     _put(tiny_gguf, panel.models_dir, "tiny-Q8_0.gguf")
     _rescan(qtbot, panel)
@@ -407,7 +407,7 @@ def test_the_name_column_shows_the_file_name_under_the_name(
     assert index.data(Roles.FileRole) == "tiny-Q8_0.gguf"
     assert index.data(Roles.SubtitleRole) == "tiny-Q8_0.gguf"
     delegate = panel.view.itemDelegateForColumn(LibraryListModel.NAME)
-    assert isinstance(delegate, NameDelegate)
+    assert isinstance(delegate, TwoLineDelegate)
     option = QStyleOptionViewItem()
     option.initFrom(panel.view)
     line = panel.view.fontMetrics().height()
