@@ -60,6 +60,9 @@ class CopyField(QWidget):
         self.field.setObjectName(object_name)
         self.field.setReadOnly(True)
         self.field.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # A new text shows from its start (an address's scheme, a key's first characters):
+        # QLineEdit puts the cursor, and so the view, at the end.
+        self.field.textChanged.connect(self._show_start)
         self.copy_button = QPushButton(self.tr("Copy"))
         self.copy_button.clicked.connect(self.copy)
         self.row = QHBoxLayout(self)
@@ -73,6 +76,9 @@ class CopyField(QWidget):
 
     def set_text(self, text: str) -> None:
         self.field.setText(text)
+
+    def _show_start(self) -> None:
+        self.field.setCursorPosition(0)
 
     def copy(self) -> None:
         """Puts the field's text on the clipboard."""

@@ -24,6 +24,22 @@ def test_the_button_copies_what_the_field_shows(qtbot) -> None:
     assert QGuiApplication.clipboard().text() == box.text() == "http://127.0.0.1:9557/v1"
 
 
+def test_a_value_wider_than_the_field_shows_its_start(qtbot) -> None:
+    """An API key set into a narrow field showed its last characters (QLineEdit leaves the
+    cursor at the end), so the key looked cut at the front."""
+    box = CopyField("serverApiKey")
+    qtbot.addWidget(box)
+    box.resize(120, 30)
+    box.show()
+    qtbot.waitExposed(box)
+    box.field.setText("first-" + "x" * 60 + "-last")  # as the settings page sets a new key
+    assert box.field.cursorPosition() == 0
+    box.set_text("http://192.168.1.20:8765/v1/" + "y" * 40)
+    assert box.field.cursorPosition() == 0
+    left = box.field.cursorRect().left()
+    assert left < box.field.width() // 2  # the view is at the start
+
+
 def test_more_buttons_go_after_copy_without_margins(qtbot) -> None:
     box = CopyField("serverApiKey")
     qtbot.addWidget(box)
