@@ -32,10 +32,16 @@ class MessageText(QObject):
         self._incremental: IncrementalMarkdown | None = None  # made when a reply first streams
         self._citations: frozenset[int] = frozenset()
         self._no_answer = False  # a reply without answer text (yet)
+        self._streaming = False  # whether the last reply shown was still streaming
 
     def no_answer(self) -> bool:
         """Whether the last text shown was a reply with no answer text (yet)."""
         return self._no_answer
+
+    def ended_empty(self) -> bool:
+        """Whether the last text shown was a finished reply with no answer text at all (stopped
+        before its first token): there is nothing to show, not even "…"."""
+        return self._no_answer and not self._streaming
 
     def code_block(self, index: int) -> str | None:
         """Source of code block ``index`` as last rendered, or ``None``."""
@@ -46,6 +52,7 @@ class MessageText(QObject):
     def show_plain(self, text: str) -> None:
         """Show ``text`` exactly, never interpreted: what the user typed, tags and all."""
         self._no_answer = False
+        self._streaming = False
         self._forget_stream()
         self._code_blocks = ()
         self._body.setPlainText(text)
@@ -54,6 +61,7 @@ class MessageText(QObject):
         """Show a reply as Markdown; while ``streaming``, an update that only appended to the
         previous text re-renders just the last block, otherwise the whole text is rendered."""
         self._no_answer = not text
+        self._streaming = streaming
         if not text and streaming:
             self._forget_stream()
             self._code_blocks = ()

@@ -292,8 +292,9 @@ class MessageWidget(QFrame):
 
         y = self._fit_header(inner) + _GAP
         # A reply that is (so far) only thinking shows no empty answer below it, nor a "…"
-        # placeholder repeating what "Thinking…" says.
-        waiting = thinking is not None and self._text.no_answer()
+        # placeholder repeating what "Thinking…" says; one stopped before its first token shows
+        # no empty line above its footer ("Stopped").
+        waiting = (thinking is not None and self._text.no_answer()) or self._text.ended_empty()
         if thinking is not None:
             thinking.move(_PADDING, y)
             y += thinking.fit(inner) + (0 if waiting else _GAP)

@@ -126,6 +126,32 @@ def test_excluded_and_finish_notes(view: ChatView, model: MessageListModel) -> N
     assert view.message_widget(0).note_text() == ""
 
 
+def test_a_reply_stopped_before_its_first_word_shows_no_empty_line(
+    view: ChatView, model: MessageListModel
+) -> None:
+    """While it waits it shows "…"; stopped before any text it shows its header and "Stopped"
+    with no blank line of text between them."""
+    from PySide6.QtWidgets import QApplication
+
+    row = model.append_message(Role.ASSISTANT, "", streaming=True)
+    QApplication.processEvents()
+    widget = view.message_widget(row)
+    assert widget.body.isVisibleTo(widget) and widget.body.toPlainText() == "…"
+    model.set_finished(row, FinishReason.CANCELLED)
+    QApplication.processEvents()
+    assert not widget.body.isVisibleTo(widget)
+    footer = widget.footer.label()
+    assert footer.isVisibleTo(widget) and widget.note_text() == "Stopped"
+    # Only the gaps are between them (an empty line of text made it more than two lines).
+    assert footer.y() - widget.header().geometry().bottom() < 2 * widget.body.fontMetrics().height()
+    # A reply with text is shown as always.
+    other = model.append_message(Role.ASSISTANT, "", streaming=True)
+    model.append_delta(other, "Some words")
+    model.set_finished(other, FinishReason.CANCELLED)
+    QApplication.processEvents()
+    assert view.message_widget(other).body.isVisibleTo(view.message_widget(other))
+
+
 def test_a_left_out_message_is_dimmed_in_the_new_theme_too(
     qtbot: QtBot, restore_app: Any, light_view: ChatView, model: MessageListModel
 ) -> None:
