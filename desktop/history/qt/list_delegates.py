@@ -1,4 +1,4 @@
-"""How the sidebar's rows are drawn: one line per chat, two lines per search hit.
+"""How the sidebar's rows are drawn: one line per chat, two lines per search hit (a chat).
 
 Both delegates draw text as plain text, segment by segment (a snippet is never parsed as HTML),
 on the style's own row background (hover, selection: rounded, from the application's stylesheet,
@@ -210,11 +210,12 @@ class TwoLineDelegate(QStyledItemDelegate):
 
 
 class SearchResultDelegate(TwoLineDelegate):
-    """Two lines per hit: the chat title in bold, then the snippet with its matches bold.
+    """Two lines per chat found: its title in bold, with "+3 more matches" muted at the right
+    when more of its messages match, then the best match's snippet with its matches bold.
 
     The snippet is drawn segment by segment as plain text (never parsed as HTML). When the
     first match would start far to the right, the text before it is cut to "…" so the match
-    stays in view.
+    stays in view. The count takes at most half the row; the title is elided before it.
     """
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
@@ -230,14 +231,30 @@ class SearchResultDelegate(TwoLineDelegate):
         bold_metrics = QFontMetrics(bold)
 
         painter.save()
+        title_width = rect.width()
+        more: str = index.data(roles.MoreMatchesTextRole) or ""
+        if more:
+            small = QFont(opt.font)
+            small.setPointSizeF(max(1.0, opt.font.pointSizeF() * TYPE_SCALE["caption"]))
+            small_metrics = QFontMetrics(small)
+            more = small_metrics.elidedText(more, Qt.TextElideMode.ElideRight, rect.width() // 2)
+            more_width = small_metrics.horizontalAdvance(more)
+            painter.setFont(small)
+            painter.setPen(dim_color)
+            painter.drawText(
+                QRect(rect.right() - more_width + 1, rect.top(), more_width, line_height),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                more,
+            )
+            title_width = max(0, rect.width() - more_width - _GAP)
         title = index.data(roles.TitleRole) or self.tr("Untitled")
         painter.setFont(bold)
         painter.setPen(text_color)
-        title_rect = QRect(rect.left(), rect.top(), rect.width(), line_height)
+        title_rect = QRect(rect.left(), rect.top(), title_width, line_height)
         painter.drawText(
             title_rect,
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            bold_metrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()),
+            bold_metrics.elidedText(title, Qt.TextElideMode.ElideRight, title_width),
         )
 
         plain: str = index.data(Qt.ItemDataRole.DisplayRole) or ""

@@ -108,3 +108,38 @@ def _near(colour: QColor, mark: QColor, base: QColor) -> bool:
         )
         and colour != base
     )
+
+
+def test_a_chat_with_more_matches_says_so_beside_its_title(qtbot: QtBot) -> None:
+    """The count of a chat's other matches sits muted at the right of the title line; a long
+    title is cut before it, never drawn over it."""
+    model = SearchResultsModel()
+    long_title = "A very long chat title that would run over the count " * 3
+    model.set_hits(
+        [
+            SearchHit(1, 10, long_title, "the \x02fox\x03", 1.0, matches=4),
+            SearchHit(2, 20, long_title, "the \x02fox\x03", 1.0, matches=1),
+        ]
+    )
+    view = _list(qtbot, model, SearchResultDelegate())
+    view.setCurrentIndex(QModelIndex())
+    image = view.viewport().grab().toImage()
+    base = view.palette().color(QPalette.ColorRole.Base)
+
+    def darkest(row: int) -> int:
+        """The darkest ink in the right fifth of the row's title line (255: none)."""
+        rect = view.visualRect(model.index(row, 0))
+        top, line = rect.top() + 4, view.fontMetrics().height()
+        inks = [
+            image.pixelColor(x, y).lightness()
+            for x in range(rect.right() - rect.width() // 5, rect.right() - 4)
+            for y in range(top, top + line)
+        ]
+        return min(inks, default=base.lightness())
+
+    assert model.index(0, 0).data(SearchResultsModel.Roles.MoreMatchesTextRole) == (
+        "+3 more matches"
+    )
+    # Row 0: the muted count, lighter than the title's ink; row 1: the title runs to the
+    # right edge (elided there) in the text colour.
+    assert darkest(1) + 40 < darkest(0) < base.lightness() - 40
