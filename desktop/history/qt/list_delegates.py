@@ -210,12 +210,14 @@ class TwoLineDelegate(QStyledItemDelegate):
 
 
 class SearchResultDelegate(TwoLineDelegate):
-    """Two lines per chat found: its title in bold, with "+3 more matches" muted at the right
-    when more of its messages match, then the best match's snippet with its matches bold.
+    """Two lines per chat found: its title in bold, then the best match's snippet with its
+    matches bold, and "+3 more matches" small and muted at its right when more of the chat's
+    messages match.
 
     The snippet is drawn segment by segment as plain text (never parsed as HTML). When the
     first match would start far to the right, the text before it is cut to "…" so the match
-    stays in view. The count takes at most half the row; the title is elided before it.
+    stays in view. The count takes at most half the row, beside the snippet rather than the
+    title, so the title (what tells chats apart) keeps the whole width.
     """
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
@@ -231,7 +233,18 @@ class SearchResultDelegate(TwoLineDelegate):
         bold_metrics = QFontMetrics(bold)
 
         painter.save()
-        title_width = rect.width()
+        title = index.data(roles.TitleRole) or self.tr("Untitled")
+        painter.setFont(bold)
+        painter.setPen(text_color)
+        title_rect = QRect(rect.left(), rect.top(), rect.width(), line_height)
+        painter.drawText(
+            title_rect,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            bold_metrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+
+        y = rect.top() + line_height + 2
+        right = rect.right() + 1
         more: str = index.data(roles.MoreMatchesTextRole) or ""
         if more:
             small = QFont(opt.font)
@@ -242,28 +255,17 @@ class SearchResultDelegate(TwoLineDelegate):
             painter.setFont(small)
             painter.setPen(dim_color)
             painter.drawText(
-                QRect(rect.right() - more_width + 1, rect.top(), more_width, line_height),
+                QRect(right - more_width, y, more_width, line_height),
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                 more,
             )
-            title_width = max(0, rect.width() - more_width - _GAP)
-        title = index.data(roles.TitleRole) or self.tr("Untitled")
-        painter.setFont(bold)
-        painter.setPen(text_color)
-        title_rect = QRect(rect.left(), rect.top(), title_width, line_height)
-        painter.drawText(
-            title_rect,
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            bold_metrics.elidedText(title, Qt.TextElideMode.ElideRight, title_width),
-        )
+            right -= more_width + _GAP
 
         plain: str = index.data(Qt.ItemDataRole.DisplayRole) or ""
         ranges: tuple[tuple[int, int], ...] = index.data(roles.MatchRangesRole) or ()
         segments = _segments(plain, ranges)
-        segments = _keep_first_match_in_view(segments, opt.fontMetrics, rect.width())
-        y = rect.top() + line_height + 2
+        segments = _keep_first_match_in_view(segments, opt.fontMetrics, right - rect.left())
         x = rect.left()
-        right = rect.right() + 1
         for text, is_match in segments:
             metrics = bold_metrics if is_match else opt.fontMetrics
             width = metrics.horizontalAdvance(text)
