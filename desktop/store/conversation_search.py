@@ -165,14 +165,15 @@ class ConversationSearch(SqliteDatabase):
         with a title hit before the rest so they are never cut off by ``limit``."""
         first = [hit.conversation_id for hit in titles]
         # Bare columns beside min() come from the row with the minimum (SQLite's rule), so
-        # m.id and m.role are the best message's.
+        # m.id and m.role are the best message's. Grouped first, the trash is looked up once
+        # per chat rather than once per matching message.
         rows = self.connection.execute(
-            f"SELECT m.conversation_id, m.id, min(f.rank), count(*), c.title, m.role"
-            f" FROM (SELECT rowid AS id, rank FROM {table} WHERE {table} MATCH ?) AS f"
-            f" JOIN messages m ON m.id = f.id JOIN conversations c ON c.id = m.conversation_id"
-            f" WHERE c.deleted_at IS NULL GROUP BY m.conversation_id"
-            f" ORDER BY m.conversation_id IN ({_placeholders(len(first))}) DESC, min(f.rank)"
-            f" LIMIT ?",
+            f"SELECT g.conversation_id, g.id, g.best, g.matches, c.title, g.role"
+            f" FROM (SELECT m.conversation_id, m.id, min(f.rank) AS best, count(*) AS matches,"
+            f" m.role FROM (SELECT rowid AS id, rank FROM {table} WHERE {table} MATCH ?) AS f"
+            f" JOIN messages m ON m.id = f.id GROUP BY m.conversation_id) AS g"
+            f" JOIN conversations c ON c.id = g.conversation_id WHERE c.deleted_at IS NULL"
+            f" ORDER BY g.conversation_id IN ({_placeholders(len(first))}) DESC, g.best LIMIT ?",
             (match, *first, limit),
         ).fetchall()
         if not rows:
