@@ -231,7 +231,7 @@ class ConversationSearch(SqliteDatabase):
         # The bare m.id beside max() is the newest message's (SQLite's rule; a window
         # function for ties would triple the time).
         picked = self.connection.execute(
-            "SELECT m.id, count(*) FROM messages m"
+            "SELECT m.id, count(*), max(m.created_at) FROM messages m"
             " JOIN conversations c ON c.id = m.conversation_id WHERE c.deleted_at IS NULL"
             " AND (m.role <> 'assistant' OR m.finish_reason IS NOT NULL)"
             f" AND {where} GROUP BY m.conversation_id"
@@ -247,11 +247,11 @@ class ConversationSearch(SqliteDatabase):
                 "SELECT m.id, m.conversation_id, c.title, m.content, m.role FROM messages m"
                 " JOIN conversations c ON c.id = m.conversation_id"
                 f" WHERE m.id IN ({_placeholders(len(picked))})",
-                [message_id for message_id, _ in picked],
+                [p[0] for p in picked],
             )
         }
         hits = []
-        for message_id, matches in picked:
+        for message_id, matches, _newest in picked:
             conversation_id, title, content, role = found[message_id]
             snippet = _highlight_substrings(as_text(content), terms, 80)
             hits.append(

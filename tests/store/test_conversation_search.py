@@ -317,3 +317,12 @@ def test_substring_search_is_one_hit_per_chat(
         assert [h.conversation_id for h in hits] == [other, chat]  # newest first
     assert f"{HIGHLIGHT_START}{query}{HIGHLIGHT_END}" in by_chat[chat].snippet
     assert [h.conversation_id for h in store.search(query, limit=1)] == [hits[0].conversation_id]
+
+
+def test_the_scan_opens_a_chat_at_its_newest_match_on_any_branch(store: ConversationStore) -> None:
+    """The LIKE scan's best message is the newest, even where the index lists it earlier (an
+    edited question's branch comes before the old branch's later replies)."""
+    chat, [root, _reply, later] = _chat(store, "树", "彩虹 一", "彩虹 二", "彩虹 三")
+    edited = store.add_message(chat, root, Role.USER, "彩虹 四").id  # a branch, made last
+    [hit] = store.search("彩虹")
+    assert hit.matches == 4 and hit.message_id == edited != later
