@@ -56,6 +56,7 @@ SCREENS = (
     "export",
     "crash",
     "server",
+    "search",
 )
 THEMES = ("light", "dark")
 LANGUAGES = ("en", "zh_CN")
@@ -80,6 +81,28 @@ CHAT = [
     (Role.USER, "Thanks! And a long answer please, with a link: https://example.com/docs"),
     (Role.ASSISTANT, LONG_REPLY),
 ]
+# Chats for the search screen: one that repeats itself (as the demo model does), so a search
+# finds several of its messages and the sidebar shows it once with a count.
+SEARCH_CHATS = (
+    (
+        "Explain how a rainbow forms",
+        "Explain how a rainbow forms, in two sentences.",
+        "A rainbow forms when sunlight enters raindrops. Explain how a rainbow forms, in two "
+        "sentences: a rainbow forms when light bends.",
+        "Explain how a rainbow forms, in two sentences.",
+        "A rainbow forms when sunlight bends in raindrops, and the rainbow shows its colours.",
+    ),
+    (
+        "彩虹是怎么形成的？",
+        "彩虹是怎么形成的？",
+        "阳光进入雨滴后折射和反射，就形成了彩虹。",
+        "为什么彩虹是弯的？",
+    ),
+    ("Weekend walk", "We saw a double rainbow over the lake. What causes that?", "湖上有双彩虹。"),
+    ("Rainbow cake for the party", "How many layers should the cake have?"),
+)
+SEARCH_QUERIES = {"en": "rainbow", "zh_CN": "彩虹"}
+
 NOTES = (
     "The lighthouse keeper logs the wind, the tide and every ship that passes. "
     "On calm nights the lamp is cleaned at dusk and checked at midnight.\n\n"
@@ -610,6 +633,21 @@ class Shooter:
 
         self.open_chat()
         self.dialog("export", ExportDialog(all_chats=False, parent=self.window))
+
+    def shoot_search(self) -> None:
+        store = self.hearthside.store
+        for title, *texts in SEARCH_CHATS:
+            chat, parent = store.create_conversation(title).id, None
+            for number, text in enumerate(texts):
+                role = Role.USER if number % 2 == 0 else Role.ASSISTANT
+                finish = FinishReason.STOP if role == Role.ASSISTANT else None
+                parent = store.add_message(chat, parent, role, text, finish_reason=finish).id
+        history = self.hearthside.history
+        history.refresh_conversations()
+        history.sidebar.search_field.setText(SEARCH_QUERIES.get(self.language, "rainbow"))
+        wait(400)  # past the sidebar's pause before it searches
+        self.each("search", self.window.grab)
+        history.sidebar.clear_search()
 
     def shoot_crash(self) -> None:
         from desktop.shell.crash import CrashDialog, format_report

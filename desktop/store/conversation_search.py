@@ -1,4 +1,5 @@
-"""Search of ``ConversationStore``: titles, then messages, of conversations not in the trash.
+"""Search of ``ConversationStore``: titles, then messages, of conversations not in the trash,
+one hit per conversation (its best match, and how many of its messages match).
 
 FTS5 finds words and word prefixes (``message_words``, ``title_words``: unicode61, diacritics
 removed). unicode61 does not split Chinese or Japanese into words and treats emoji as
@@ -13,7 +14,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from desktop.store.codecs import as_text
@@ -38,11 +39,18 @@ _TRIGRAM_MIN: Final = 3
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """One search result; ``message_id`` is None when the title matched.
+    """One conversation found by a search: its best match.
 
-    ``snippet`` is plain text with each match between HIGHLIGHT_START and HIGHLIGHT_END.
-    ``rank``: lower is better (FTS5 bm25); 0.0 for substring scans.
-    ``role``: who wrote the matched message ("user", "assistant"); "" when the title matched.
+    ``message_id``: the conversation's best matching message (the one to open it at); None
+    when only the title matched.
+    ``snippet`` is plain text with each match between HIGHLIGHT_START and HIGHLIGHT_END: from
+    that message, or the title when no message matched.
+    ``rank``: lower is better (FTS5 bm25; the title's when the title matched); 0.0 for
+    substring scans.
+    ``role``: who wrote the matched message ("user", "assistant"); "" when only the title
+    matched.
+    ``matches``: how many of the conversation's messages match (0 when only the title did), so
+    a conversation whose messages repeat a word is one hit, not one per message.
     """
 
     conversation_id: int
@@ -51,6 +59,7 @@ class SearchHit:
     snippet: str
     rank: float
     role: str = ""
+    matches: int = 1
 
 
 def _clean_query(query: str) -> list[str]:
@@ -80,6 +89,26 @@ def _highlight_substrings(text: str, terms: Sequence[str], width: int | None) ->
     return pattern.sub(lambda m: HIGHLIGHT_START + m.group(0) + HIGHLIGHT_END, text)
 
 
+def _placeholders(count: int) -> str:
+    return ",".join("?" * count)
+
+
+def _one_per_chat(
+    titles: Sequence[SearchHit], messages: Sequence[SearchHit], limit: int
+) -> list[SearchHit]:
+    """Title hits first, in their order, each showing its chat's best message when one matched
+    too; then the other chats' best messages in theirs; at most ``limit``."""
+    best = {hit.conversation_id: hit for hit in messages}
+    hits = [
+        replace(best.pop(title.conversation_id), rank=title.rank)
+        if title.conversation_id in best
+        else title
+        for title in titles
+    ]
+    hits += [hit for hit in messages if hit.conversation_id in best]
+    return hits[:limit]
+
+
 # --- the store ----------------------------------------------------------------------------
 
 
@@ -89,7 +118,8 @@ class ConversationSearch(SqliteDatabase):
     has_trigram: bool
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        """Titles, then messages, of conversations not in the trash. Never raises on what the
+        """At most ``limit`` conversations not in the trash, one hit each: those whose title
+        matches, then the others by their best matching message. Never raises on what the
         user typed: every term is quoted, so FTS syntax is searched for as text."""
         terms = _clean_query(query)
         if not terms or limit <= 0:
@@ -100,19 +130,20 @@ class ConversationSearch(SqliteDatabase):
                 if not terms:
                     return []
                 match = " ".join(fts_phrase(t) + "*" for t in terms)
-                hits = self._search_titles_fts(match, limit)
-                return hits + self._search_messages_fts("message_words", match, limit - len(hits))
-            hits = self._search_titles_like(terms, limit)
+                titles = self._search_titles_fts(match, limit)
+                messages = self._search_messages_fts("message_words", match, titles, limit)
+                return _one_per_chat(titles, messages, limit)
+            titles = self._search_titles_like(terms, limit)
             if self.has_trigram and all(len(t) >= _TRIGRAM_MIN for t in terms):
                 match = " ".join(map(fts_phrase, terms))
-                more = self._search_messages_fts("message_trigrams", match, limit - len(hits))
+                messages = self._search_messages_fts("message_trigrams", match, titles, limit)
             else:
-                more = self._search_messages_like(terms, limit - len(hits))
-            return hits + more
+                messages = self._search_messages_like(terms, titles, limit)
+            return _one_per_chat(titles, messages, limit)
         except sqlite3.OperationalError:
             log.exception("search failed for %r; falling back to a substring scan", query)
-            hits = self._search_titles_like(terms, limit)
-            return hits + self._search_messages_like(terms, limit - len(hits))
+            titles = self._search_titles_like(terms, limit)
+            return _one_per_chat(titles, self._search_messages_like(terms, titles, limit), limit)
 
     def _search_titles_fts(self, match: str, limit: int) -> list[SearchHit]:
         rows = self.connection.execute(
@@ -122,24 +153,51 @@ class ConversationSearch(SqliteDatabase):
             " LIMIT ?",
             (match, limit),
         ).fetchall()
-        return [SearchHit(r[0], None, as_text(r[1]), _markers(as_text(r[2])), r[3]) for r in rows]
-
-    def _search_messages_fts(self, table: str, match: str, limit: int) -> list[SearchHit]:
-        if limit <= 0:
-            return []
-        # The FTS table drives the loop in rank order, so snippets are made for the hits
-        # returned, not for every match.
-        rows = self.connection.execute(
-            f"SELECT m.id, m.conversation_id, c.title,"
-            f" snippet({table}, 0, '{MATCH_START}', '{MATCH_END}', '…', 16), {table}.rank,"
-            f" m.role"
-            f" FROM {table} JOIN messages m ON m.id = {table}.rowid"
-            f" JOIN conversations c ON c.id = m.conversation_id"
-            f" WHERE {table} MATCH ? AND c.deleted_at IS NULL ORDER BY {table}.rank LIMIT ?",
-            (match, limit),
-        ).fetchall()
         return [
-            SearchHit(r[1], r[0], as_text(r[2]), _markers(as_text(r[3])), r[4], as_text(r[5]))
+            SearchHit(r[0], None, as_text(r[1]), _markers(as_text(r[2])), r[3], matches=0)
+            for r in rows
+        ]
+
+    def _search_messages_fts(
+        self, table: str, match: str, titles: Sequence[SearchHit], limit: int
+    ) -> list[SearchHit]:
+        """Each conversation's best message (by rank) and how many match, best first, those
+        with a title hit before the rest so they are never cut off by ``limit``."""
+        first = [hit.conversation_id for hit in titles]
+        # Bare columns beside min() come from the row with the minimum (SQLite's rule), so
+        # m.id and m.role are the best message's. Grouped first, the trash is looked up once
+        # per chat rather than once per matching message.
+        rows = self.connection.execute(
+            f"SELECT g.conversation_id, g.id, g.best, g.matches, c.title, g.role"
+            f" FROM (SELECT m.conversation_id, m.id, min(f.rank) AS best, count(*) AS matches,"
+            f" m.role FROM (SELECT rowid AS id, rank FROM {table} WHERE {table} MATCH ?) AS f"
+            f" JOIN messages m ON m.id = f.id GROUP BY m.conversation_id) AS g"
+            f" JOIN conversations c ON c.id = g.conversation_id WHERE c.deleted_at IS NULL"
+            f" ORDER BY g.conversation_id IN ({_placeholders(len(first))}) DESC, g.best LIMIT ?",
+            (match, *first, limit),
+        ).fetchall()
+        if not rows:
+            return []
+        # Snippets only for the messages shown, from FTS5's own match. The unary + keeps the
+        # IN list from FTS5, which would redo the whole match for each rowid (10x slower).
+        snippets = dict(
+            self.connection.execute(
+                f"SELECT rowid, snippet({table}, 0, '{MATCH_START}', '{MATCH_END}', '…', 16)"
+                f" FROM {table} WHERE {table} MATCH ?"
+                f" AND +rowid IN ({_placeholders(len(rows))})",
+                (match, *(r[1] for r in rows)),
+            ).fetchall()
+        )
+        return [
+            SearchHit(
+                r[0],
+                r[1],
+                as_text(r[4]),
+                _markers(as_text(snippets.get(r[1], ""))),
+                r[2],
+                as_text(r[5]),
+                r[3],
+            )
             for r in rows
         ]
 
@@ -152,35 +210,62 @@ class ConversationSearch(SqliteDatabase):
         ).fetchall()
         return [
             SearchHit(
-                r[0], None, as_text(r[1]), _highlight_substrings(as_text(r[1]), terms, None), 0.0
+                r[0],
+                None,
+                as_text(r[1]),
+                _highlight_substrings(as_text(r[1]), terms, None),
+                0.0,
+                matches=0,
             )
             for r in rows
         ]
 
-    def _search_messages_like(self, terms: Sequence[str], limit: int) -> list[SearchHit]:
+    def _search_messages_like(
+        self, terms: Sequence[str], titles: Sequence[SearchHit], limit: int
+    ) -> list[SearchHit]:
         """Short CJK or emoji terms: no index can find them, and a scan of the text column
-        is still only milliseconds for tens of thousands of messages."""
-        if limit <= 0:
-            return []
+        is still only milliseconds for tens of thousands of messages. Each conversation's
+        newest matching message and how many match, newest first (title hits first)."""
         where = " AND ".join(["m.content LIKE ? ESCAPE '\\'"] * len(terms))
-        rows = self.connection.execute(
-            "SELECT m.id, m.conversation_id, c.title, m.content, m.role FROM messages m"
+        first = [hit.conversation_id for hit in titles]
+        # The bare m.id beside max() is the newest message's (SQLite's rule; a window
+        # function for ties would triple the time).
+        picked = self.connection.execute(
+            "SELECT m.id, count(*), max(m.created_at) FROM messages m"
             " JOIN conversations c ON c.id = m.conversation_id WHERE c.deleted_at IS NULL"
             " AND (m.role <> 'assistant' OR m.finish_reason IS NOT NULL)"
-            f" AND {where} ORDER BY m.created_at DESC, m.id DESC LIMIT ?",
-            (*map(like_pattern, terms), limit),
+            f" AND {where} GROUP BY m.conversation_id"
+            f" ORDER BY m.conversation_id IN ({_placeholders(len(first))}) DESC,"
+            " max(m.created_at) DESC, m.id DESC LIMIT ?",
+            (*map(like_pattern, terms), *first, limit),
         ).fetchall()
-        return [
-            SearchHit(
-                r[1],
-                r[0],
-                as_text(r[2]),
-                _highlight_substrings(as_text(r[3]), terms, 80),
-                0.0,
-                as_text(r[4]),
+        if not picked:
+            return []
+        found = {
+            r[0]: r[1:]
+            for r in self.connection.execute(
+                "SELECT m.id, m.conversation_id, c.title, m.content, m.role FROM messages m"
+                " JOIN conversations c ON c.id = m.conversation_id"
+                f" WHERE m.id IN ({_placeholders(len(picked))})",
+                [p[0] for p in picked],
             )
-            for r in rows
-        ]
+        }
+        hits = []
+        for message_id, matches, _newest in picked:
+            conversation_id, title, content, role = found[message_id]
+            snippet = _highlight_substrings(as_text(content), terms, 80)
+            hits.append(
+                SearchHit(
+                    conversation_id,
+                    message_id,
+                    as_text(title),
+                    snippet,
+                    0.0,
+                    as_text(role),
+                    matches,
+                )
+            )
+        return hits
 
     def rebuild_search_index(self) -> None:
         """Rebuilds the FTS indexes from the tables (after a hand edit, or if search seems

@@ -179,6 +179,17 @@
     </message>
 </context>
 <context>
+    <name>SearchResultsModel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/search_results.py" line="131"/>
+        <source>+%n more matches</source>
+        <translation>
+            <numerusform>+%n more match</numerusform>
+            <numerusform>+%n more matches</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ServerPanel</name>
     <message numerus="yes">
         <location filename="../../desktop/api/qt/server_panel.py" line="229"/>
@@ -233,7 +244,7 @@
 <context>
     <name>TrashDialog</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="172"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="174"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>Deleted chats are removed for good after %n day.</numerusform>
@@ -241,7 +252,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="194"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="196"/>
         <source>Chats you delete wait here for %n days, so you can restore them.</source>
         <translation>
             <numerusform>Chats you delete wait here for %n day, so you can restore them.</numerusform>
@@ -249,7 +260,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="296"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="295"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete %n chat forever? This cannot be undone.</numerusform>
@@ -257,7 +268,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="310"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="309"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete the %n chat in the trash forever? This cannot be undone.</numerusform>
@@ -268,7 +279,7 @@
 <context>
     <name>_TrashDelegate</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="125"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>Deleted %n day ago</numerusform>
@@ -276,7 +287,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="132"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>removed for good in %n day</numerusform>

@@ -3584,7 +3584,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="233"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="250"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
@@ -3592,14 +3592,21 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultsModel</name>
     <message>
-        <location filename="../../desktop/history/qt/search_results.py" line="109"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="115"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/search_results.py" line="109"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="115"/>
         <source>Assistant</source>
         <translation>助手</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/history/qt/search_results.py" line="131"/>
+        <source>+%n more matches</source>
+        <translation>
+            <numerusform>另有 %n 处匹配</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -4426,90 +4433,90 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>TrashDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="166"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="168"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="172"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="174"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>已删除的聊天将在 %n 天后永久移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="183"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="185"/>
         <source>Deleted chats</source>
         <translation>已删除的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="191"/>
-        <source>The trash is empty.</source>
-        <translation>回收站是空的。</translation>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="194"/>
+        <source>The trash is empty</source>
+        <translation>回收站是空的</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="194"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="196"/>
         <source>Chats you delete wait here for %n days, so you can restore them.</source>
         <translation>
             <numerusform>删除的聊天会在这里保留 %n 天，期间可以恢复。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="209"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="207"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="210"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="208"/>
         <source>Put the selected chats back in the list</source>
         <translation>将所选聊天放回列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="212"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="335"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="341"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="210"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="337"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="343"/>
         <source>Delete forever</source>
         <translation>永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="213"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
         <source>Delete the selected chats; this cannot be undone</source>
         <translation>删除所选聊天；此操作无法撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="215"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="213"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="217"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="215"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="291"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="290"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="292"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="291"/>
         <source>Delete “{title}” forever? This cannot be undone.</source>
         <translation>永久删除“{title}”？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="296"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="295"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="307"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="306"/>
         <source>Delete the one chat in the trash forever? This cannot be undone.</source>
         <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="310"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="309"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
@@ -4562,47 +4569,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_TrashDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="93"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="95"/>
         <source>Untitled</source>
         <extracomment>Chats stay in the trash this long before the store removes them for good.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="123"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="125"/>
         <source>Deleted today</source>
         <translation>今天删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="124"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="126"/>
         <source>Deleted yesterday</source>
         <translation>昨天删除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="125"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>%n 天前删除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="130"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="132"/>
         <source>removed for good today</source>
         <translation>今天永久移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="131"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="133"/>
         <source>removed for good tomorrow</source>
         <translation>明天永久移除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="132"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>%n 天后永久移除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="136"/>
         <source>{deleted} · {removal}</source>
         <translation>{deleted} · {removal}</translation>
     </message>

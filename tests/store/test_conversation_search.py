@@ -39,10 +39,11 @@ def corpus(store: ConversationStore) -> ConversationStore:
         'He said "NEAR(cats dogs)" -- AND * OR NOT',
         "Control \x02chars\x03 inside text",
     ]
-    c = store.create_conversation("Kitchen notes: brûlée").id
-    parent = None
-    for text in texts:
-        parent = store.add_message(c, parent, Role.USER, text).id
+    # Each text in a chat of its own: a search finds one hit per chat (its best message).
+    kitchen = store.create_conversation("Kitchen notes: brûlée").id
+    store.add_message(kitchen, None, Role.USER, "Shopping for Sunday")
+    for number, text in enumerate(texts):
+        store.add_message(store.create_conversation(f"Note {number}").id, None, Role.USER, text)
     return store
 
 
@@ -85,8 +86,8 @@ def test_search_results_are_marked_and_scoped(corpus: ConversationStore) -> None
     assert hit.snippet.count(HIGHLIGHT_START) == hit.snippet.count(HIGHLIGHT_END) == 1
     assert _hit_texts(corpus, "kitchen pizza") == set()  # every term must match one message
     assert len(corpus.search("a", limit=2)) <= 2
-    conversation_id = corpus.list_conversations()[0].id
-    corpus.delete_conversation(conversation_id)
+    for hit in corpus.search("python"):
+        corpus.delete_conversation(hit.conversation_id)
     assert corpus.search("python") == []
 
 
@@ -210,3 +211,118 @@ def test_search_never_raises(corpus: ConversationStore, query: str) -> None:
     for hit in corpus.search(query):
         assert isinstance(hit.snippet, str)
         assert hit.snippet.count(HIGHLIGHT_START) == hit.snippet.count(HIGHLIGHT_END)
+
+
+# --- one hit per chat ----------------------------------------------------------------------
+
+
+def _chat(store: ConversationStore, title: str, *texts: str) -> tuple[int, list[int]]:
+    """A chat of user messages; its id and its messages' ids."""
+    chat = store.create_conversation(title).id
+    ids: list[int] = []
+    for text in texts:
+        ids.append(store.add_message(chat, ids[-1] if ids else None, Role.USER, text).id)
+    return chat, ids
+
+
+@pytest.fixture
+def rainbows(store: ConversationStore) -> ConversationStore:
+    """A chat that repeats itself (as a demo model does), others that say a word once."""
+    _chat(
+        store,
+        "Explain how a rainbow forms",
+        "Explain how a rainbow forms, in two sentences.",
+        "A rainbow forms when sunlight enters raindrops, and the rainbow shows its colours.",
+        "Explain how a rainbow forms, in two sentences.",
+        "A rainbow forms when sunlight bends in raindrops.",
+        "rainbow rainbow rainbow",
+    )
+    _chat(store, "Weather", "Is there a rainbow after rain?", "Only with sun behind you.")
+    _chat(store, "Painting", "Which paints for a long, long, long landscape with a rainbow?")
+    _chat(store, "Nothing here", "Clouds and rain only.")
+    return store
+
+
+def _per_message(store: ConversationStore, match: str) -> list[tuple[int, int]]:
+    """(conversation, message) of every matching message, best first: the rows the sidebar
+    listed before hits were grouped."""
+    return store.connection.execute(
+        "SELECT m.conversation_id, m.id FROM message_words JOIN messages m"
+        " ON m.id = message_words.rowid WHERE message_words MATCH ? ORDER BY rank",
+        (match,),
+    ).fetchall()
+
+
+def test_a_chat_is_one_hit_at_its_best_message(rainbows: ConversationStore) -> None:
+    hits = rainbows.search("rainbow")
+    rows = _per_message(rainbows, '"rainbow"*')
+    best: dict[int, int] = {}
+    for conversation_id, message_id in rows:
+        best.setdefault(conversation_id, message_id)
+    # One hit per chat, in the order of each chat's best message, opening at that message.
+    assert [(h.conversation_id, h.message_id) for h in hits] == list(best.items())
+    assert len(hits) == 3 < len(rows)
+    counts = {h.conversation_id: h.matches for h in hits}
+    assert sorted(counts.values()) == [1, 1, 5]
+    assert [h.rank for h in hits] == sorted(h.rank for h in hits)
+    for hit in hits:
+        assert HIGHLIGHT_START + "rainbow" in hit.snippet.lower()
+        assert rainbows.get_message(hit.message_id).conversation_id == hit.conversation_id  # type: ignore[arg-type, union-attr]
+    # The limit counts chats, not messages.
+    assert [h.conversation_id for h in rainbows.search("rainbow", limit=2)] == list(best)[:2]
+
+
+def test_a_title_hit_opens_at_its_best_message(rainbows: ConversationStore) -> None:
+    painting = next(h for h in rainbows.search("rainbow") if h.matches == 1).conversation_id
+    chat, ids = _chat(rainbows, "Rainbow notes", "a rainbow", "no match", "rainbow again")
+    _chat(rainbows, "Rainbow list", "nothing that matches")
+    hits = rainbows.search("rainbow")
+    # Title hits first, as before; one that has matching messages shows its best one.
+    assert {h.conversation_id for h in hits[:2]} == {chat, chat + 1}
+    [notes] = [h for h in hits if h.conversation_id == chat]
+    assert notes.message_id in (ids[0], ids[2]) and notes.matches == 2
+    assert HIGHLIGHT_START in notes.snippet and notes.role == "user"
+    [title_only] = [h for h in hits if h.conversation_id == chat + 1]
+    assert title_only.message_id is None and title_only.matches == 0
+    assert title_only.snippet == f"{HIGHLIGHT_START}Rainbow{HIGHLIGHT_END} list"
+    assert len(hits) == 5 and painting in {h.conversation_id for h in hits}
+    # A title hit keeps its place when the limit cuts the message hits.
+    assert [h.conversation_id for h in rainbows.search("rainbow", limit=2)] == [
+        h.conversation_id for h in hits[:2]
+    ]
+
+
+@pytest.mark.parametrize("trigram", [True, False])
+@pytest.mark.parametrize("query", ["彩虹是", "彩虹", "🌈"])
+def test_substring_search_is_one_hit_per_chat(
+    store: ConversationStore, query: str, trigram: bool
+) -> None:
+    """Chinese and emoji go through trigrams (three characters or more) or a LIKE scan; both
+    group as words do. The scan's best message is the newest."""
+    assert store.has_trigram  # the trigram path is really taken where asked for
+    store.has_trigram = trigram
+    chat, ids = _chat(
+        store, "天气", "彩虹是怎么形成的？🌈", "不知道", "彩虹是光的折射。🌈", "彩虹是彩色的🌈"
+    )
+    other, [single] = _chat(store, "画画", "画一道彩虹是好主意🌈")
+    hits = store.search(query)
+    assert [h.conversation_id for h in hits[:2]] in ([chat, other], [other, chat])
+    assert len(hits) == 2
+    by_chat = {h.conversation_id: h for h in hits}
+    assert by_chat[chat].matches == 3 and by_chat[other].matches == 1
+    assert by_chat[other].message_id == single
+    assert by_chat[chat].message_id in (ids[0], ids[2], ids[3])
+    if not (trigram and len(query) >= 3):
+        assert by_chat[chat].message_id == ids[3]  # the newest
+        assert [h.conversation_id for h in hits] == [other, chat]  # newest first
+    assert f"{HIGHLIGHT_START}{query}{HIGHLIGHT_END}" in by_chat[chat].snippet
+    assert [h.conversation_id for h in store.search(query, limit=1)] == [hits[0].conversation_id]
+
+
+def test_the_scan_opens_a_chat_at_its_newest_match_on_any_branch(store: ConversationStore) -> None:
+    """The LIKE scan's best message is the newest, even where the index lists it earlier (an
+    edited question's branch comes before the old branch's later replies)."""
+    chat, [root, _reply, later] = _chat(store, "树", "彩虹 一", "彩虹 二", "彩虹 三")
+    edited = store.add_message(chat, root, Role.USER, "彩虹 四").id  # a branch, made last
+    [hit] = store.search("彩虹")
+    assert hit.matches == 4 and hit.message_id == edited != later

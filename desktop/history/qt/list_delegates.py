@@ -1,4 +1,4 @@
-"""How the sidebar's rows are drawn: one line per chat, two lines per search hit.
+"""How the sidebar's rows are drawn: one line per chat, two lines per search hit (a chat).
 
 Both delegates draw text as plain text, segment by segment (a snippet is never parsed as HTML),
 on the style's own row background (hover, selection: rounded, from the application's stylesheet,
@@ -210,11 +210,14 @@ class TwoLineDelegate(QStyledItemDelegate):
 
 
 class SearchResultDelegate(TwoLineDelegate):
-    """Two lines per hit: the chat title in bold, then the snippet with its matches bold.
+    """Two lines per chat found: its title in bold, then the best match's snippet with its
+    matches bold, and "+3 more matches" small and muted at its right when more of the chat's
+    messages match.
 
     The snippet is drawn segment by segment as plain text (never parsed as HTML). When the
     first match would start far to the right, the text before it is cut to "…" so the match
-    stays in view.
+    stays in view. The count takes at most half the row, beside the snippet rather than the
+    title, so the title (what tells chats apart) keeps the whole width.
     """
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
@@ -240,13 +243,29 @@ class SearchResultDelegate(TwoLineDelegate):
             bold_metrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()),
         )
 
+        y = rect.top() + line_height + 2
+        right = rect.right() + 1
+        more: str = index.data(roles.MoreMatchesTextRole) or ""
+        if more:
+            small = QFont(opt.font)
+            small.setPointSizeF(max(1.0, opt.font.pointSizeF() * TYPE_SCALE["caption"]))
+            small_metrics = QFontMetrics(small)
+            more = small_metrics.elidedText(more, Qt.TextElideMode.ElideRight, rect.width() // 2)
+            more_width = small_metrics.horizontalAdvance(more)
+            painter.setFont(small)
+            painter.setPen(dim_color)
+            painter.drawText(
+                QRect(right - more_width, y, more_width, line_height),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                more,
+            )
+            right -= more_width + _GAP
+
         plain: str = index.data(Qt.ItemDataRole.DisplayRole) or ""
         ranges: tuple[tuple[int, int], ...] = index.data(roles.MatchRangesRole) or ()
         segments = _segments(plain, ranges)
-        segments = _keep_first_match_in_view(segments, opt.fontMetrics, rect.width())
-        y = rect.top() + line_height + 2
+        segments = _keep_first_match_in_view(segments, opt.fontMetrics, right - rect.left())
         x = rect.left()
-        right = rect.right() + 1
         for text, is_match in segments:
             metrics = bold_metrics if is_match else opt.fontMetrics
             width = metrics.horizontalAdvance(text)

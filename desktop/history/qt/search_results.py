@@ -1,5 +1,5 @@
 """Search hits for the sidebar: the marked snippets the store returns, parsed, and the list model
-that shows them.
+that shows them, one row per chat (the store groups a chat's matching messages into one hit).
 
 Search hits come from the store as snippets in which each match is wrapped in ``\\x02`` and
 ``\\x03``. The text around the matches is user and model text, so it is treated as untrusted:
@@ -75,12 +75,16 @@ class _HitRow:
     plain: str  # DisplayRole
     match_ranges: tuple[tuple[int, int], ...]
     snippet_html: str
+    more_matches: int  # the chat's other matching messages
+    more_matches_text: str  # "+3 more matches", "" when there are none
 
 
 class SearchResultsModel(RowListModel):
-    """Search hits, best first, in the order the store ranked them.
+    """Search hits, one row per chat, best first, in the order the store ranked them.
 
-    Snippets are parsed once when the hits arrive, so painting never re-parses.
+    A row shows its chat's best match; ``MoreMatchesTextRole`` says how many more of the
+    chat's messages match. Snippets are parsed once when the hits arrive, so painting never
+    re-parses.
 
     Signals:
         The standard ``QAbstractItemModel`` signals only (modelReset, ...).
@@ -93,6 +97,8 @@ class SearchResultsModel(RowListModel):
         SnippetHtmlRole = Qt.ItemDataRole.UserRole + 4  # str, escaped, matches in <b>
         MatchRangesRole = Qt.ItemDataRole.UserRole + 5  # tuple of (start, length) in display
         RankRole = Qt.ItemDataRole.UserRole + 6  # float, as the store gave it
+        MoreMatchesRole = Qt.ItemDataRole.UserRole + 7  # int, the chat's other matches
+        MoreMatchesTextRole = Qt.ItemDataRole.UserRole + 8  # str, "+3 more matches" or ""
 
     # The other roles read the _HitRow attribute their names say (SnippetHtmlRole: snippet_html).
     ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
@@ -112,6 +118,8 @@ class SearchResultsModel(RowListModel):
             author = authors.get(hit.role, "")
             snippet = f"{author}: {hit.snippet}" if author else hit.snippet
             plain, ranges = parse_snippet(snippet)
+            # The row shows one match; the others of the same chat are counted, not listed.
+            more = max(0, hit.matches - 1)
             rows.append(
                 _HitRow(
                     hit=hit,
@@ -119,6 +127,8 @@ class SearchResultsModel(RowListModel):
                     plain=plain,
                     match_ranges=ranges,
                     snippet_html=snippet_html(snippet),
+                    more_matches=more,
+                    more_matches_text=self.tr("+%n more matches", "", more) if more else "",
                 )
             )
         self.reset_rows(rows)

@@ -210,9 +210,10 @@ class Sidebar(QWidget):
         delete_requested(int id): move a chat to the trash (menu or Delete key).
         search_changed(str text): the stripped search text, ~150 ms after the last keystroke;
             "" at once when the box is cleared. Never twice in a row with the same text.
-        search_hit_activated(int conversation_id, object message_id): a hit was clicked, or
-            Enter was pressed (in the box: the first hit). ``message_id`` is an int, or None
-            when the title matched.
+        search_hit_activated(int conversation_id, object message_id): a result (one per
+            chat) was clicked, or Enter was pressed (in the box: the first result).
+            ``message_id`` is the chat's best matching message, or None when only its title
+            matched.
         trash_requested(): the "Trash" button.
     """
 

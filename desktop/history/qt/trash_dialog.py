@@ -3,7 +3,8 @@
 Like the sidebar, the dialog only asks. Restore, delete forever and empty trash are signals;
 the caller changes the store and passes the new contents back with :meth:`TrashDialog.set_items`.
 Deleting for good cannot be undone, so it asks first, through :attr:`TrashDialog.confirm`,
-which tests replace so nothing blocks on a message box.
+which tests replace so nothing blocks on a message box. An empty trash shows the shared empty
+state (desktop/qtkit/empty_state.py) in the list's place, and only the Close button.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.conversation import ConversationSummary
 from desktop.history.qt.list_delegates import TwoLineDelegate, begin_row, setup_list_view
+from desktop.qtkit.empty_state import EmptyState
 from desktop.qtkit.list_model import ModelIndex, RoleValue, RowListModel
 
 __all__ = ["RETENTION_DAYS", "TrashDialog", "TrashListModel"]
@@ -187,24 +189,20 @@ class TrashDialog(QDialog):
         self._model.modelReset.connect(self._update_buttons)
 
         # What to do, not only what is: an empty trash says what lands here and for how long.
-        self._empty_label = QLabel(
-            self.tr("The trash is empty.")
-            + "\n"
-            + self.tr(
+        self._empty_state = EmptyState(
+            "trash",
+            self.tr("The trash is empty"),
+            self.tr(
                 "Chats you delete wait here for %n days, so you can restore them.",
                 "",
                 retention_days,
             ),
             self,
         )
-        self._empty_label.setTextFormat(Qt.TextFormat.PlainText)
-        self._empty_label.setWordWrap(True)
-        self._empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         self._pages = QStackedWidget(self)
         self._pages.addWidget(self._list)
-        self._pages.addWidget(self._empty_label)
+        self._pages.addWidget(self._empty_state)
 
         self._restore = QPushButton(self.tr("Restore"), self)
         self._restore.setToolTip(self.tr("Put the selected chats back in the list"))
@@ -256,8 +254,9 @@ class TrashDialog(QDialog):
         return self._empty
 
     @property
-    def empty_label(self) -> QLabel:
-        return self._empty_label
+    def empty_state(self) -> EmptyState:
+        """What the dialog shows in the list's place while the trash is empty."""
+        return self._empty_state
 
     def set_items(self, summaries: Sequence[ConversationSummary]) -> None:
         """Show ``summaries`` as the trash's contents; the selection is kept by id."""
@@ -317,6 +316,9 @@ class TrashDialog(QDialog):
         has_selection = self._list.selectionModel().hasSelection()
         self._pages.setCurrentIndex(0 if has_items else 1)
         self._note.setVisible(has_items)  # the empty page says it already
+        # An empty trash has nothing to restore or delete: only Close stays.
+        for button in (self._restore, self._purge, self._empty):
+            button.setVisible(has_items)
         self._restore.setEnabled(has_selection)
         self._purge.setEnabled(has_selection)
         self._empty.setEnabled(has_items)

@@ -7,6 +7,8 @@ import json
 import threading
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 import desktop.history.qt.export_dialog as export_dialog
 import desktop.store.export as store_export
 from desktop.core.conversation import FinishReason, Role
@@ -152,3 +154,50 @@ def test_export_failure_is_reported(qtbot, app, tmp_path: Path, monkeypatch) -> 
     app.window.show_error = lambda title, text: errors.append((title, text))
     assert not export_all_chats(qtbot, app, tmp_path / "out", "markdown", as_zip=False)
     assert errors == [("Export failed", "No space left on device")]
+
+
+def test_search_lists_each_chat_once_and_opens_it_at_its_best_match(qtbot, app, monkeypatch):
+    """A chat whose messages repeat the word (a demo model repeating itself) is one row with a
+    count of its other matches; Enter opens it at its best matching message."""
+    store = app.store
+    repeats = store.create_conversation("Explain how a rainbow forms").id
+    parent = None
+    texts = [
+        "Explain how a rainbow forms, in two sentences.",
+        "A rainbow forms when sunlight bends in raindrops.",
+        "Explain how a rainbow forms, in two sentences.",
+        "rainbow rainbow",
+    ]
+    ids = []
+    for number, text in enumerate(texts):
+        role = Role.USER if number % 2 == 0 else Role.ASSISTANT
+        parent = store.add_message(
+            repeats, parent, role, text, finish_reason=FinishReason.STOP if number % 2 else None
+        ).id
+        ids.append(parent)
+    once = stored_chat(app, "Painting a rainbow")  # the title and one message match
+    app.history.refresh_conversations()
+    revealed: list[tuple[int, str | None]] = []
+    monkeypatch.setattr(app.chat, "reveal", lambda row, text: revealed.append((row, text)))
+
+    sidebar = app.history.sidebar
+    with qtbot.waitSignal(sidebar.search_changed):
+        sidebar.search_field.setText("rainbow")
+    results = sidebar.results_model()
+    hits = [results.hit(row) for row in range(results.rowCount())]
+    assert [h.conversation_id for h in hits] == [once, repeats]  # the title first, as before
+    assert hits[0].matches == 1 and hits[0].message_id is not None
+    more = [results.index(row, 0).data(results.Roles.MoreMatchesTextRole) for row in (0, 1)]
+    assert more == ["", "+3 more matches"]
+    best = hits[1].message_id
+    assert best == ids[3]  # "rainbow rainbow": the best match of the four
+
+    sidebar.results_view.setCurrentIndex(results.index(1, 0))
+    sidebar.results_view.setFocus()
+    with qtbot.waitSignal(sidebar.search_hit_activated):
+        qtbot.keyClick(sidebar.results_view, Qt.Key.Key_Return)
+    assert app.session.conversation_id == repeats
+    [(row, highlight)] = revealed
+    messages = app.session.messages
+    assert messages.index(row).data(messages.Roles.MessageIdRole) == best
+    assert highlight == "rainbow"

@@ -108,3 +108,42 @@ def _near(colour: QColor, mark: QColor, base: QColor) -> bool:
         )
         and colour != base
     )
+
+
+def test_a_chat_with_more_matches_says_so_beside_its_snippet(qtbot: QtBot) -> None:
+    """The count of a chat's other matches sits small and muted at the right of the snippet
+    line; the title keeps the whole width (it is what tells chats apart)."""
+    model = SearchResultsModel()
+    long_title = "A very long chat title that runs to the edge " * 3
+    model.set_hits(
+        [
+            SearchHit(1, 10, long_title, "the \x02fox\x03", 1.0, matches=4),
+            SearchHit(2, 20, long_title, "the \x02fox\x03", 1.0, matches=1),
+        ]
+    )
+    view = _list(qtbot, model, SearchResultDelegate())
+    view.setCurrentIndex(QModelIndex())
+    image = view.viewport().grab().toImage()
+    base = view.palette().color(QPalette.ColorRole.Base).lightness()
+
+    def darkest(row: int, line: int) -> int:
+        """The darkest ink in the right fifth of one of the row's two lines (base: none)."""
+        rect = view.visualRect(model.index(row, 0))
+        height = view.fontMetrics().height()
+        top = rect.top() + 4 + line * (height + 2)
+        inks = [
+            image.pixelColor(x, y).lightness()
+            for x in range(rect.right() - rect.width() // 5, rect.right() - 4)
+            for y in range(top, top + height)
+        ]
+        return min(inks, default=base)
+
+    assert model.index(0, 0).data(SearchResultsModel.Roles.MoreMatchesTextRole) == (
+        "+3 more matches"
+    )
+    # The count: muted ink at the right of row 0's snippet line, none in row 1's.
+    assert darkest(1, 1) == base
+    assert darkest(0, 1) < base - 40
+    # Both titles run to the right edge (elided there) in the text colour, darker than the
+    # muted count.
+    assert darkest(0, 0) == darkest(1, 0) < darkest(0, 1) - 40

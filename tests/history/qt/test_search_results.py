@@ -68,3 +68,51 @@ def test_a_message_hit_says_who_wrote_it(qapp) -> None:
     assert texts == ["You: my fox", "Assistant: the fox runs", "Fox chat"]
     ranges = model.index(0, 0).data(SearchResultsModel.Roles.MatchRangesRole)
     assert [texts[0][start : start + length] for start, length in ranges] == ["fox"]
+
+
+def test_one_row_per_chat_counts_its_other_matches(qapp) -> None:
+    """A chat whose messages repeat a word is one row (the store groups them) that says how
+    many more of its messages match, muted beside its title."""
+    model = SearchResultsModel()
+    model.set_hits(
+        [
+            SearchHit(1, 10, "Rainbows", "how a \x02rainbow\x03 forms", -2.0, "user", matches=4),
+            SearchHit(2, 20, "Weather", "a \x02rainbow\x03 after rain", -1.0, "user", matches=2),
+            SearchHit(3, 30, "Paint", "a \x02rainbow\x03", -0.5, "assistant", matches=1),
+            SearchHit(4, None, "\x02Rainbow\x03 list", "\x02Rainbow\x03 list", -3.0, matches=0),
+        ]
+    )
+    rows = [model.index(row, 0) for row in range(model.rowCount())]
+    assert [i.data(HitRoles.ConversationIdRole) for i in rows] == [1, 2, 3, 4]  # store's order
+    assert [i.data(HitRoles.MoreMatchesRole) for i in rows] == [3, 1, 0, 0]
+    assert [i.data(HitRoles.MoreMatchesTextRole) for i in rows] == [
+        "+3 more matches",
+        "+1 more matches",  # the English singular comes from hearthside_en.ts
+        "",
+        "",
+    ]
+    assert rows[0].data(HitRoles.MessageIdRole) == 10  # opens at the best match
+
+
+def test_the_count_reads_in_the_singular_and_in_chinese(qapp, tmp_path) -> None:
+    import subprocess
+
+    from PySide6.QtCore import QTranslator
+
+    from tests.resources.test_translations import EN_TS, TS, qt_tool
+
+    hits = [SearchHit(1, 10, "T", "\x02a\x03", 1.0, matches=2)]
+    for ts, expected in ((EN_TS, "+1 more match"), (TS, "另有 1 处匹配")):
+        qm = tmp_path / f"{ts.stem}.qm"
+        subprocess.run(
+            [qt_tool("pyside6-lrelease"), str(ts), "-qm", str(qm)], check=True, capture_output=True
+        )
+        translator = QTranslator()
+        assert translator.load(str(qm))
+        qapp.installTranslator(translator)
+        try:
+            model = SearchResultsModel()
+            model.set_hits(hits)
+            assert model.index(0, 0).data(HitRoles.MoreMatchesTextRole) == expected
+        finally:
+            qapp.removeTranslator(translator)

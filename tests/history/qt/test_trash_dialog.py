@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, QItemSelectionModel, Qt, QTime
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QDate, QDateTime, QItemSelectionModel, QPoint, Qt, QTime
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop.core.conversation import ConversationSummary
 from desktop.history.qt.trash_dialog import TrashDialog, TrashListModel
+from desktop.qtkit.empty_state import EmptyState
 
 Roles = TrashListModel.Roles
 NOW = 1_750_000_000.0
@@ -87,16 +88,53 @@ def test_buttons_follow_selection(dialog: TrashDialog) -> None:
     dialog.set_items([])
     assert not dialog.empty_button.isEnabled()
     assert not dialog.restore_button.isEnabled()
-    assert dialog.empty_label.isVisible()
-    assert not dialog.list_view.isVisible()
+
+
+def _visible_buttons(dialog: TrashDialog) -> list[str]:
+    return [b.text() for b in dialog.findChildren(QPushButton) if b.isVisibleTo(dialog)]
+
+
+def test_an_empty_trash_shows_the_empty_state_and_only_close(dialog: TrashDialog) -> None:
+    assert _visible_buttons(dialog) == ["Restore", "Delete forever", "Empty trash", "Close"]
+    dialog.set_items([])
+    state = dialog.empty_state
+    assert isinstance(state, EmptyState)
+    assert state.isVisible() and not dialog.list_view.isVisible()
+    assert state.badge.meaning == "trash"
     # It says what to do: deleted chats land here and can be restored.
-    assert dialog.empty_label.text() == (
-        "The trash is empty.\nChats you delete wait here for 30 days, so you can restore them."
-    )
-    assert dialog.empty_label.textFormat() == Qt.TextFormat.PlainText
-    assert dialog.empty_label.foregroundRole() == QPalette.ColorRole.PlaceholderText  # muted
-    labels = [label for label in dialog.findChildren(type(dialog.empty_label)) if label.isVisible()]
-    assert [label.text() for label in labels] == [dialog.empty_label.text()]  # said once
+    assert state.title.text() == "The trash is empty"
+    assert state.text.text() == "Chats you delete wait here for 30 days, so you can restore them."
+    assert state.title.textFormat() == state.text.textFormat() == Qt.TextFormat.PlainText
+    # The buttons that cannot act on an empty trash are gone, not greyed out.
+    assert _visible_buttons(dialog) == ["Close"]
+    labels = [label.text() for label in dialog.findChildren(QLabel) if label.isVisible()]
+    assert sorted(labels) == sorted([state.title.text(), state.text.text()])  # said once
+    assert not dialog.grab().isNull()
+    # Something deleted again: the list and its buttons come back.
+    dialog.set_items(ITEMS[:1])
+    assert dialog.list_view.isVisible() and not state.isVisible()
+    assert _visible_buttons(dialog) == ["Restore", "Delete forever", "Empty trash", "Close"]
+
+
+def test_the_empty_state_follows_the_theme(qtbot: QtBot, restore_app) -> None:
+    """The badge and the text are painted from the palette, so a dark theme reads too."""
+    from desktop.qtkit.theme import Appearance
+
+    appearance = Appearance(restore_app)
+    appearance.apply("light", 0)
+    widget = TrashDialog()
+    qtbot.addWidget(widget)
+    widget.set_items([])
+    widget.show()
+    qtbot.waitExposed(widget)
+    light = widget.grab().toImage()
+    appearance.apply("dark", 0)
+    qtbot.wait(50)
+    dark = widget.grab().toImage()
+    assert light != dark
+    # The dialog turns dark with the app (the empty state is no white box of its own).
+    corner = widget.empty_state.mapTo(widget, QPoint(4, 4))
+    assert dark.pixelColor(corner).lightness() < 128 < light.pixelColor(corner).lightness()
 
 
 def test_restore(qtbot: QtBot, dialog: TrashDialog) -> None:
@@ -168,7 +206,7 @@ def test_detail_lines(qtbot: QtBot) -> None:
 
 def test_note_and_title(dialog: TrashDialog) -> None:
     assert dialog.windowTitle() == "Trash"
-    labels = [label.text() for label in dialog.findChildren(type(dialog.empty_label))]
+    labels = [label.text() for label in dialog.findChildren(QLabel)]
     assert "Deleted chats are removed for good after 30 days." in labels
     assert not dialog.grab().isNull()
 
