@@ -113,7 +113,7 @@
 <context>
     <name>HubBrowser</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="416"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="345"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n model with GGUF files.</numerusform>
@@ -124,7 +124,7 @@
 <context>
     <name>LibraryPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="519"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="434"/>
         <source>Looking for models… %n folder(s) searched</source>
         <translation>
             <numerusform>Looking for models… %n folder searched</numerusform>
@@ -132,7 +132,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="521"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="436"/>
         <source>%n GGUF file(s) found</source>
         <translation>
             <numerusform>%n GGUF file found</numerusform>
@@ -140,7 +140,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="558"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="473"/>
         <source>%n model(s), {size} on disk. Models folder: {folder}</source>
         <translation>
             <numerusform>%n model, {size} on disk. Models folder: {folder}</numerusform>

@@ -816,7 +816,7 @@
 <context>
     <name>CopyField</name>
     <message>
-        <location filename="../../desktop/qtkit/copy_field.py" line="63"/>
+        <location filename="../../desktop/qtkit/copy_field.py" line="66"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -1051,52 +1051,52 @@
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="136"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="131"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="139"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="134"/>
         <source>Nothing downloading</source>
         <translation>没有正在下载的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="140"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="135"/>
         <source>Models you download from the Browse tab show up here with their progress.</source>
         <translation>从“浏览”标签页下载的模型会显示在这里，并附带下载进度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="143"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="138"/>
         <source>Browse models</source>
         <translation>浏览模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="159"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="154"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="160"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="155"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="161"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="156"/>
         <source>Re&amp;try</source>
         <translation>重试(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="162"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="157"/>
         <source>&amp;Cancel download</source>
         <translation>取消下载(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="163"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="158"/>
         <source>&amp;Load now</source>
         <translation>立即加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="234"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="229"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
@@ -1396,94 +1396,94 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubBrowser</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="214"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="137"/>
         <source>Search Hugging Face for GGUF models</source>
         <translation>在 Hugging Face 上搜索 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="221"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="144"/>
         <source>Most downloaded</source>
         <translation>下载最多</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="222"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="145"/>
         <source>Recently updated</source>
         <translation>最近更新</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="223"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="146"/>
         <source>Most liked</source>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="331"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="260"/>
         <source>Suggested models. Search above for any GGUF model on {site}.</source>
         <translation>推荐模型。在上方搜索 {site} 上的任意 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="402"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="331"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="416"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="345"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n 个含 GGUF 文件的模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="418"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="347"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="430"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="359"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="433"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="362"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="434"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="363"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="436"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="365"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="438"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="367"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="440"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="369"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="442"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="371"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="444"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="373"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="512"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="441"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="513"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="442"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -1593,88 +1593,88 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="160"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="153"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="161"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="154"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="162"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="155"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="163"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="156"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="164"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="157"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="165"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="158"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="166"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="159"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="167"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="160"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="168"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="161"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="169"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="162"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="189"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="182"/>
         <source>Right-click to show or hide columns</source>
         <translation>右键点击可显示或隐藏列</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="198"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="229"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="191"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="222"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="231"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="224"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="241"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="234"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="241"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="234"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="251"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="244"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="255"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="248"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -1682,169 +1682,169 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="414"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="329"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="418"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="333"/>
         <source>No models yet</source>
         <translation>还没有模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="420"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="335"/>
         <source>Download a model from the Browse tab, add a .gguf file you already have, or drop one here.</source>
         <translation>可在“浏览”标签页下载模型，添加已有的 .gguf 文件，或将文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="425"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="340"/>
         <source>Browse models</source>
         <translation>浏览模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="427"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="342"/>
         <source>Add file…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="437"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="352"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="438"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="353"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="439"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="354"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="440"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="355"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="441"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="356"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="501"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="416"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="519"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="434"/>
         <source>Looking for models… %n folder(s) searched</source>
         <translation>
             <numerusform>正在查找模型… 已搜索 %n 个文件夹</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="521"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="436"/>
         <source>%n GGUF file(s) found</source>
         <translation>
             <numerusform>找到 %n 个 GGUF 文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="535"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="450"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="558"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="473"/>
         <source>%n model(s), {size} on disk. Models folder: {folder}</source>
         <translation>
             <numerusform>%n 个模型，占用磁盘 {size}。模型文件夹：{folder}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="561"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="476"/>
         <source>Models folder: {folder}</source>
         <translation>模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="563"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="478"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="609"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="524"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="610"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="525"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="612"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="527"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="617"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="532"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="618"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="533"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="630"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="545"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="630"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="545"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="636"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="551"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="655"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="570"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="670"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="585"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="673"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="588"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="681"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="596"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="689"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="604"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="694"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="699"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="609"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="614"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="700"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="615"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -2184,17 +2184,17 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageText</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_text.py" line="80"/>
+        <location filename="../../desktop/chat/qt/message_text.py" line="88"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_text.py" line="81"/>
+        <location filename="../../desktop/chat/qt/message_text.py" line="89"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_text.py" line="82"/>
+        <location filename="../../desktop/chat/qt/message_text.py" line="90"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
@@ -2409,18 +2409,18 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelFit</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="118"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="111"/>
         <source>Fits</source>
         <extracomment>Mid-tone colours that read on light and dark backgrounds alike.</extracomment>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="119"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="112"/>
         <source>Tight</source>
         <translation>勉强</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="120"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="113"/>
         <source>Won&apos;t fit</source>
         <translation>放不下</translation>
     </message>
@@ -3584,7 +3584,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="250"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="236"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
@@ -4050,84 +4050,84 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="240"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="241"/>
         <source>New chat</source>
         <extracomment>Quiet time after the last keystroke before a search is run.</extracomment>
         <translation>新建聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="241"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="242"/>
         <source>Start a new chat</source>
         <translation>开始新的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="247"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="248"/>
         <source>Search chats (Ctrl+K)</source>
         <translation>搜索聊天 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="248"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="249"/>
         <source>Search chats</source>
         <translation>搜索聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="266"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="267"/>
         <source>Chats</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="271"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="272"/>
         <source>No chats yet — start one with New chat or Ctrl+N</source>
         <translation>还没有聊天——点击“新建聊天”或按 Ctrl+N 开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="286"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="287"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="305"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="306"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="306"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="307"/>
         <source>Deleted chats; restore them or delete them for good</source>
         <translation>已删除的聊天；可以恢复或永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="319"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="320"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="322"/>
-        <location filename="../../desktop/history/qt/sidebar.py" line="414"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="323"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="415"/>
         <source>Pin</source>
         <translation>置顶</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="324"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="325"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="328"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="329"/>
         <source>Rename the selected chat</source>
         <translation>重命名所选聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="329"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="330"/>
         <source>Move the selected chat to the trash</source>
         <translation>将所选聊天移到回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="414"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="415"/>
         <source>Unpin</source>
         <translation>取消置顶</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/sidebar.py" line="562"/>
+        <location filename="../../desktop/history/qt/sidebar.py" line="563"/>
         <source>No chats match “{query}”</source>
         <translation>没有与“{query}”匹配的聊天</translation>
     </message>
