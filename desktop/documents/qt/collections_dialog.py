@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QStringListModel, Qt, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,7 @@ from desktop.qtkit.plain_text import ask_plain, note_label
 from desktop.qtkit.push_button import push_button
 from desktop.qtkit.scaled_label import ScaledLabel
 from desktop.qtkit.stylesheet import SIDEBAR
+from desktop.qtkit.theme import recolour_on_theme_change
 
 __all__ = ["SOURCE_ROWS", "CollectionsDialog"]
 
@@ -96,7 +97,7 @@ class CollectionsDialog(QDialog):
             self.on_collection_list_current_changed
         )
         self.new_button = push_button(self.tr("&New collection…"), self.new_collection)
-        self.new_button.setIcon(themed_icon("add"))
+        self.new_button.setIcon(themed_icon("add", palette=self.palette()))
         self.rename_button = push_button(self.tr("Re&name…"), self.rename_selected)
         self.delete_button = push_button(self.tr("&Delete…"), self.delete_selected)
         left = QWidget()
@@ -407,6 +408,15 @@ class CollectionsDialog(QDialog):
         if self._selected is None:
             return None
         return self.documents.collections.info(self._selected)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The "+" is drawn in the text colour of the theme it was made in.
+        recolour_on_theme_change(
+            self,
+            event,
+            lambda: self.new_button.setIcon(themed_icon("add", palette=self.palette())),
+        )
 
     # -- drag and drop --
 

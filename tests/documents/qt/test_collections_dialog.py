@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QListView
 
 from desktop.documents.qt.collections import DocumentCollections
 from desktop.documents.qt.collections_dialog import CollectionsDialog
+from desktop.qtkit.theme import dark_palette, light_palette
 
 TIMEOUT = 20_000
 
@@ -339,3 +340,21 @@ def test_the_folder_list_is_as_tall_as_its_rows_up_to_three(
         dialog.source_model.setStringList([f"/notes/{n}" for n in range(count)])
         heights.append(dialog.source_list.height())
     assert heights[0] < heights[1] < heights[2] == heights[3]
+
+
+def test_the_new_collection_plus_follows_the_theme(qtbot, dialog: CollectionsDialog) -> None:  # type: ignore[no-untyped-def]
+    """Made in one theme, the "+" was left in that theme's text colour after a switch (dark on
+    the dark theme's button)."""
+
+    def ink() -> int:  # the lightness of the glyph's most opaque pixels
+        image = dialog.new_button.icon().pixmap(32, 32).toImage()
+        pixels = [
+            image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())
+        ]
+        strongest = max(pixel.alpha() for pixel in pixels)
+        return max(pixel.lightness() for pixel in pixels if pixel.alpha() == strongest)
+
+    dialog.setPalette(light_palette())
+    assert ink() < 100  # dark ink on a light button
+    dialog.setPalette(dark_palette())
+    assert ink() > 150
