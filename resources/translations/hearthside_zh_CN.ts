@@ -498,159 +498,159 @@
 <context>
     <name>CollectionsDialog</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="69"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="70"/>
         <source>Document collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="186"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="187"/>
         <source>No folders or files yet</source>
         <translation>还没有文件夹或文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="187"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="188"/>
         <source>Add the folders and files this collection answers from, or drop them here.</source>
         <translation>添加此文档集据以回答的文件夹和文件，或把它们拖到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="217"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="218"/>
         <source>No collections yet</source>
         <translation>还没有文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="219"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="220"/>
         <source>A collection is a set of folders and files that chats can answer from, with sources. Drop folders or files here to add them. Nothing leaves this computer.</source>
         <translation>文档集是一组文件夹和文件，对话可以据此回答并注明出处。把文件夹或文件拖到这里即可添加。所有内容都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="98"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="224"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="99"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="225"/>
         <source>&amp;New collection…</source>
         <translation>新建文档集(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="100"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="101"/>
         <source>Re&amp;name…</source>
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="101"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="102"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="94"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="107"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="95"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="108"/>
         <source>Collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="142"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="190"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="143"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="191"/>
         <source>Add &amp;folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="143"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="193"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="144"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="194"/>
         <source>Add f&amp;iles…</source>
         <translation>添加文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="145"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="146"/>
         <source>Re&amp;move</source>
         <translation>移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="147"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="148"/>
         <source>Stop using this folder or file (the file itself is not touched)</source>
         <translation>不再使用此文件夹或文件（文件本身不会被改动）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="118"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="119"/>
         <source>&amp;Re-index</source>
         <translation>重新索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="120"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="121"/>
         <source>Read new and changed files again</source>
         <translation>重新读取新增和修改过的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="140"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="166"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="141"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="167"/>
         <source>Folders and files</source>
         <translation>文件夹和文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="163"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="180"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="164"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="181"/>
         <source>Indexed files</source>
         <translation>已索引的文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="325"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="326"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="326"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="327"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n 个段落</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="329"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
         <source>%n unreadable</source>
         <translation>
             <numerusform>%n 个无法读取</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="349"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="350"/>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="359"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="360"/>
         <source>Rename collection</source>
         <translation>重命名文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="368"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="369"/>
         <source>Delete collection</source>
         <translation>删除文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="370"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="371"/>
         <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
         <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="437"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="447"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="441"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="451"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="444"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="454"/>
         <source>Choose files</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="449"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="459"/>
         <source>Choose an embedding model</source>
         <translation>选择嵌入模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="449"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="459"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
@@ -4166,7 +4166,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourceListModel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="70"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="74"/>
         <source>p. {page}</source>
         <translation>第 {page} 页</translation>
     </message>
@@ -4209,50 +4209,61 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="117"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="109"/>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="120"/>
         <source>&amp;Open file</source>
         <translation>打开文件(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="119"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="122"/>
         <source>Open the file with its usual application</source>
         <translation>用默认应用打开此文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="169"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="144"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="189"/>
         <source>No sources</source>
         <translation>没有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="176"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="146"/>
+        <source>When a reply answers from your document collections, the passages it used show here.</source>
+        <translation>当回答依据你的文档集作答时，它用到的段落会显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="196"/>
         <source>Page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="178"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="198"/>
         <source>Section: {heading}</source>
         <translation>章节：{heading}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="180"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="200"/>
         <source>Collection: {name}</source>
         <translation>文档集：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="199"/>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="213"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="219"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="233"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="200"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="220"/>
         <source>The file is no longer there:
 {path}</source>
         <translation>文件已不在原处：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="215"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="235"/>
         <source>Open this file with its usual application?
 {path}</source>
         <translation>用默认应用打开此文件吗？
