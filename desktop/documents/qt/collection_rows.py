@@ -11,10 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import PurePath
+from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFontMetrics, QIcon, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
 
 from desktop.core.design import SPACE_S, SPACE_XS, tokens
 from desktop.qtkit.icons import themed_icon
@@ -22,7 +38,7 @@ from desktop.qtkit.plain_text import muted
 from desktop.qtkit.scaled_label import ScaledLabel
 from desktop.qtkit.theme import palette_is_dark
 
-__all__ = ["RowDelegate", "section_label", "source_icon"]
+__all__ = ["RowDelegate", "row_list", "section_label", "source_icon"]
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -45,6 +61,29 @@ def section_label(text: str) -> ScaledLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     muted(label)
     return label
+
+
+def row_list(
+    model: QAbstractItemModel,
+    name: str,
+    icon_of: Callable[[ModelIndex], str],
+    *,
+    framed: bool = True,
+    **delegate_options: Any,
+) -> QListView:
+    """A read-only list of ``model`` drawn by a :class:`RowDelegate` (``icon_of`` and
+    ``delegate_options``), rows of one height, never a horizontal scroll bar, ``name`` for
+    screen readers; ``framed`` False: no frame (a column of names beside the content)."""
+    view = QListView()
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setUniformItemSizes(True)
+    view.setItemDelegate(RowDelegate(icon_of, parent=view, **delegate_options))
+    view.setAccessibleName(name)
+    if not framed:
+        view.setFrameShape(QListView.Shape.NoFrame)
+    return view
 
 
 class RowDelegate(QStyledItemDelegate):

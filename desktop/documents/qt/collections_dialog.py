@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
-    QListView,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XS
 from desktop.documents.index import CollectionInfo
-from desktop.documents.qt.collection_rows import RowDelegate, section_label, source_icon
+from desktop.documents.qt.collection_rows import row_list, section_label, source_icon
 from desktop.documents.qt.collections import (
     CollectionListModel,
     DocumentCollections,
@@ -78,136 +77,9 @@ class CollectionsDialog(QDialog):
         self._selected: int | None = None
         self._job = 0
 
-        self.collection_list = QListView()
-        self.collection_list.setModel(documents.collections)
-        self.collection_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.collection_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.collection_list.setFrameShape(QListView.Shape.NoFrame)
-        self.collection_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.collection_list.setItemDelegate(
-            RowDelegate(
-                lambda _index: "documents",
-                detail_role=CollectionListModel.DETAIL_ROLE,
-                name_first=True,
-                parent=self.collection_list,
-            )
-        )
-        self.collection_list.setAccessibleName(self.tr("Collections"))
-        self.collection_list.selectionModel().currentChanged.connect(
-            self.on_collection_list_current_changed
-        )
-        self.new_button = push_button(self.tr("&New collection…"), self.new_collection)
-        self.new_button.setIcon(themed_icon("add", palette=self.palette()))
-        self.rename_button = push_button(self.tr("Re&name…"), self.rename_selected)
-        self.delete_button = push_button(self.tr("&Delete…"), self.delete_selected)
-        left = QWidget()
-        left.setObjectName(SIDEBAR)  # a quiet column of names, as the chat list is
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, SPACE_S, 0)
-        left_layout.setSpacing(SPACE_S)
-        left_layout.addWidget(section_label(self.tr("Collections")))
-        left_layout.addWidget(self.collection_list, 1)
-        left_layout.addWidget(self.new_button)
-
-        # The collection on screen: its name, its counts under it, its commands beside them.
-        self.title = ScaledLabel("", "subtitle", bold=True)
-        self.title.setTextFormat(Qt.TextFormat.PlainText)  # the user's own name for it
-        self.title.setMinimumWidth(1)
-        self.summary = note_label("")  # the counts, muted under the name
-        self.summary.setMinimumWidth(1)
-        self.reindex_button = push_button(
-            self.tr("&Re-index"),
-            self.reindex_selected,
-            tooltip=self.tr("Read new and changed files again"),
-        )
-        title_row = QHBoxLayout()
-        title_row.setSpacing(SPACE_S)
-        title_row.addWidget(self.title, 1)
-        for button in (self.reindex_button, self.rename_button, self.delete_button):
-            title_row.addWidget(button)
-        header = QVBoxLayout()
-        header.setSpacing(0)
-        header.addLayout(title_row)
-        header.addWidget(self.summary)
-
-        self.source_model = QStringListModel(self)
-        self.source_list = QListView()
-        self.source_list.setModel(self.source_model)
-        self.source_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.source_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.source_list.setItemDelegate(
-            RowDelegate(lambda index: source_icon(str(index.data())), parent=self.source_list)
-        )
-        self.source_list.setAccessibleName(self.tr("Folders and files"))
-        self.source_model.modelReset.connect(self.fit_source_list)
-        self.add_folder_button = push_button(self.tr("Add &folder…"), self.add_folder)
-        self.add_files_button = push_button(self.tr("Add f&iles…"), self.add_files)
-        self.remove_source_button = push_button(
-            self.tr("Re&move"),
-            self.remove_selected_source,
-            tooltip=self.tr("Stop using this folder or file (the file itself is not touched)"),
-        )
-        self.file_list = QListView()
-        self.file_list.setModel(documents.files)
-        self.file_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.file_list.setUniformItemSizes(True)
-        self.file_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.file_list.setItemDelegate(
-            RowDelegate(
-                lambda _index: "file",
-                name_role=FileListModel.NAME_ROLE,
-                detail_role=FileListModel.DETAIL_ROLE,
-                problem_role=FileListModel.Roles.ProblemRole,
-                parent=self.file_list,
-            )
-        )
-        self.file_list.setAccessibleName(self.tr("Indexed files"))
-        sources_row = QHBoxLayout()
-        sources_row.setSpacing(SPACE_S)
-        sources_row.addWidget(section_label(self.tr("Folders and files")), 1)
-        for button in (
-            self.add_folder_button,
-            self.add_files_button,
-            self.remove_source_button,
-        ):
-            sources_row.addWidget(button)
-        lists = QWidget()
-        lists_layout = QVBoxLayout(lists)
-        lists_layout.setContentsMargins(0, 0, 0, 0)
-        lists_layout.setSpacing(SPACE_S)
-        lists_layout.addLayout(sources_row)
-        lists_layout.addWidget(self.source_list)
-        lists_layout.addSpacing(SPACE_XS)
-        lists_layout.addWidget(section_label(self.tr("Indexed files")))
-        lists_layout.addWidget(self.file_list, 1)
-
-        # A collection with nothing in it yet says how to fill it, in the lists' place.
-        self.sources_empty = EmptyState(
-            "folder",
-            self.tr("No folders or files yet"),
-            self.tr("Add the folders and files this collection answers from, or drop them here."),
-        )
-        self.empty_add_folder_button = self.sources_empty.add_button(
-            self.tr("Add &folder…"), self.add_folder, primary=True
-        )
-        self.empty_add_files_button = self.sources_empty.add_button(
-            self.tr("Add f&iles…"), self.add_files
-        )
-        self.source_pages = QStackedWidget()
-        """The folder and file lists, or the empty state while the collection has none."""
-        self.source_pages.addWidget(lists)
-        self.source_pages.addWidget(self.sources_empty)
-
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(SPACE_L, 0, 0, 0)
-        right_layout.setSpacing(SPACE_M)
-        right_layout.addLayout(header)
-        right_layout.addWidget(self.source_pages, 1)
-
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(self._collections_column())
+        splitter.addWidget(self._collection_pane())
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([220, 540])
@@ -259,6 +131,124 @@ class CollectionsDialog(QDialog):
 
         documents.collections.modelReset.connect(self.on_collections_reset)
         self.on_collections_reset()
+
+    def _collections_column(self) -> QWidget:
+        """The list of collections and New collection… under it."""
+        self.collection_list = row_list(
+            self.documents.collections,
+            self.tr("Collections"),
+            lambda _index: "documents",
+            framed=False,
+            detail_role=CollectionListModel.DETAIL_ROLE,
+            name_first=True,
+        )
+        self.collection_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.collection_list.selectionModel().currentChanged.connect(
+            self.on_collection_list_current_changed
+        )
+        self.new_button = push_button(self.tr("&New collection…"), self.new_collection)
+        self.new_button.setIcon(themed_icon("add", palette=self.palette()))
+        left = QWidget()
+        left.setObjectName(SIDEBAR)  # a quiet column of names, as the chat list is
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, SPACE_S, 0)
+        left_layout.setSpacing(SPACE_S)
+        left_layout.addWidget(section_label(self.tr("Collections")))
+        left_layout.addWidget(self.collection_list, 1)
+        left_layout.addWidget(self.new_button)
+        return left
+
+    def _collection_pane(self) -> QWidget:
+        """The collection on screen: its name and counts with its commands, then its folders
+        and files and the files indexed from them (or the empty state while it has none)."""
+        # The collection on screen: its name, its counts under it, its commands beside them.
+        self.title = ScaledLabel("", "subtitle", bold=True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # the user's own name for it
+        self.title.setMinimumWidth(1)
+        self.summary = note_label("")  # the counts, muted under the name
+        self.summary.setMinimumWidth(1)
+        self.rename_button = push_button(self.tr("Re&name…"), self.rename_selected)
+        self.delete_button = push_button(self.tr("&Delete…"), self.delete_selected)
+        self.reindex_button = push_button(
+            self.tr("&Re-index"),
+            self.reindex_selected,
+            tooltip=self.tr("Read new and changed files again"),
+        )
+        title_row = QHBoxLayout()
+        title_row.setSpacing(SPACE_S)
+        title_row.addWidget(self.title, 1)
+        for button in (self.reindex_button, self.rename_button, self.delete_button):
+            title_row.addWidget(button)
+        header = QVBoxLayout()
+        header.setSpacing(0)
+        header.addLayout(title_row)
+        header.addWidget(self.summary)
+
+        self.source_model = QStringListModel(self)
+        self.source_list = row_list(
+            self.source_model,
+            self.tr("Folders and files"),
+            lambda index: source_icon(str(index.data())),
+        )
+        self.source_model.modelReset.connect(self.fit_source_list)
+        self.add_folder_button = push_button(self.tr("Add &folder…"), self.add_folder)
+        self.add_files_button = push_button(self.tr("Add f&iles…"), self.add_files)
+        self.remove_source_button = push_button(
+            self.tr("Re&move"),
+            self.remove_selected_source,
+            tooltip=self.tr("Stop using this folder or file (the file itself is not touched)"),
+        )
+        self.file_list = row_list(
+            self.documents.files,
+            self.tr("Indexed files"),
+            lambda _index: "file",
+            name_role=FileListModel.NAME_ROLE,
+            detail_role=FileListModel.DETAIL_ROLE,
+            problem_role=FileListModel.Roles.ProblemRole,
+        )
+        sources_row = QHBoxLayout()
+        sources_row.setSpacing(SPACE_S)
+        sources_row.addWidget(section_label(self.tr("Folders and files")), 1)
+        for button in (
+            self.add_folder_button,
+            self.add_files_button,
+            self.remove_source_button,
+        ):
+            sources_row.addWidget(button)
+        lists = QWidget()
+        lists_layout = QVBoxLayout(lists)
+        lists_layout.setContentsMargins(0, 0, 0, 0)
+        lists_layout.setSpacing(SPACE_S)
+        lists_layout.addLayout(sources_row)
+        lists_layout.addWidget(self.source_list)
+        lists_layout.addSpacing(SPACE_XS)
+        lists_layout.addWidget(section_label(self.tr("Indexed files")))
+        lists_layout.addWidget(self.file_list, 1)
+
+        # A collection with nothing in it yet says how to fill it, in the lists' place.
+        self.sources_empty = EmptyState(
+            "folder",
+            self.tr("No folders or files yet"),
+            self.tr("Add the folders and files this collection answers from, or drop them here."),
+        )
+        self.empty_add_folder_button = self.sources_empty.add_button(
+            self.tr("Add &folder…"), self.add_folder, primary=True
+        )
+        self.empty_add_files_button = self.sources_empty.add_button(
+            self.tr("Add f&iles…"), self.add_files
+        )
+        self.source_pages = QStackedWidget()
+        """The folder and file lists, or the empty state while the collection has none."""
+        self.source_pages.addWidget(lists)
+        self.source_pages.addWidget(self.sources_empty)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(SPACE_L, 0, 0, 0)
+        right_layout.setSpacing(SPACE_M)
+        right_layout.addLayout(header)
+        right_layout.addWidget(self.source_pages, 1)
+        return right
 
     def fit_source_list(self) -> None:
         """The folder and file list as tall as its rows, up to :data:`SOURCE_ROWS` of them (then
