@@ -38,7 +38,7 @@ from desktop.qtkit.plain_text import muted
 from desktop.qtkit.scaled_label import ScaledLabel
 from desktop.qtkit.theme import palette_is_dark
 
-__all__ = ["RowDelegate", "row_list", "section_label", "source_icon"]
+__all__ = ["RowDelegate", "fit_to_rows", "row_list", "section_label", "source_icon"]
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -84,6 +84,17 @@ def row_list(
     if not framed:
         view.setFrameShape(QListView.Shape.NoFrame)
     return view
+
+
+def fit_to_rows(view: QListView, most: int) -> None:
+    """``view`` as tall as its rows, at least one and up to ``most`` of them (then it scrolls):
+    a collection of one folder leaves the room to its files."""
+    count = view.model().rowCount()
+    rows = min(max(count, 1), most)
+    height = view.sizeHintForRow(0) if count else 0
+    height = height or view.fontMetrics().height() + 2 * (SPACE_XS + 2)
+    frame = 2 * view.frameWidth() + 2 * SPACE_XS  # the frame and the list's padding
+    view.setFixedHeight(rows * height + frame)
 
 
 class RowDelegate(QStyledItemDelegate):

@@ -28,7 +28,12 @@ from PySide6.QtWidgets import (
 
 from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XS
 from desktop.documents.index import CollectionInfo
-from desktop.documents.qt.collection_rows import row_list, section_label, source_icon
+from desktop.documents.qt.collection_rows import (
+    fit_to_rows,
+    row_list,
+    section_label,
+    source_icon,
+)
 from desktop.documents.qt.collections import (
     CollectionListModel,
     DocumentCollections,
@@ -190,7 +195,7 @@ class CollectionsDialog(QDialog):
             self.tr("Folders and files"),
             lambda index: source_icon(str(index.data())),
         )
-        self.source_model.modelReset.connect(self.fit_source_list)
+        self.source_model.modelReset.connect(lambda: fit_to_rows(self.source_list, SOURCE_ROWS))
         self.add_folder_button = push_button(self.tr("Add &folder…"), self.add_folder)
         self.add_files_button = push_button(self.tr("Add f&iles…"), self.add_files)
         self.remove_source_button = push_button(
@@ -249,15 +254,6 @@ class CollectionsDialog(QDialog):
         right_layout.addLayout(header)
         right_layout.addWidget(self.source_pages, 1)
         return right
-
-    def fit_source_list(self) -> None:
-        """The folder and file list as tall as its rows, up to :data:`SOURCE_ROWS` of them (then
-        it scrolls), so a collection of one folder leaves the room to its files."""
-        rows = min(max(self.source_model.rowCount(), 1), SOURCE_ROWS)
-        height = self.source_list.sizeHintForRow(0) if self.source_model.rowCount() else 0
-        height = height or self.source_list.fontMetrics().height() + 2 * SPACE_S
-        frame = 2 * self.source_list.frameWidth() + 2 * SPACE_XS  # the frame and its padding
-        self.source_list.setFixedHeight(rows * height + frame)
 
     # -- selection --
 
