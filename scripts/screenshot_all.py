@@ -49,6 +49,7 @@ SCREENS = (
     "settings-folders",
     "settings-popup",
     "model-settings",
+    "collections-empty",
     "collections",
     "sources",
     "trash",
@@ -580,11 +581,18 @@ class Shooter:
         if shown:
             self.dialog("model-settings", shown[-1])
 
+    def shoot_collections_empty(self) -> None:
+        """The dialog before any collection is made (so this screen comes first)."""
+        dialog = self.hearthside.documents_feature.show_dialog()
+        wait(300)
+        self.dialog("collections-empty", dialog, 760, 520)
+
     def shoot_collections(self) -> None:
         feature = self.hearthside.documents_feature
         folder = Path(tempfile.mkdtemp(prefix="hearthside-notes-"))
         (folder / "lighthouse.md").write_text("# Lighthouse log\n\n" + NOTES, "utf-8")
         (folder / "tides.txt").write_text("High tide 06:12, low tide 12:30.\n" * 20, "utf-8")
+        (folder / "chart.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
         self.hearthside.documents.create("Lighthouse notes", [str(folder)])
         dialog = feature.show_dialog()
         wait_until(lambda: not self.hearthside.documents.is_busy, 20)

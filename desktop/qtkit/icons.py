@@ -59,6 +59,8 @@ ICONS: dict[str, str] = {
     "send": "ph.paper-plane-right",
     "stop": "ph.stop",
     "documents": "ph.files",
+    "folder": "ph.folder",
+    "file": "ph.file-text",
     "attach": "ph.paperclip",
     "new_chat": "ph.note-pencil",
     "trash": "ph.trash",

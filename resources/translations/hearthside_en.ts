@@ -43,9 +43,20 @@
     </message>
 </context>
 <context>
+    <name>CollectionListModel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections.py" line="56"/>
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>CollectionsDialog</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="222"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="326"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -53,7 +64,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="223"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="327"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n passage</numerusform>
@@ -61,7 +72,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="224"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
         <source>%n unreadable</source>
         <translation>
             <numerusform>%n unreadable</numerusform>
@@ -102,7 +113,15 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="91"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="103"/>
+        <source>%n passage(s)</source>
+        <translation>
+            <numerusform>%n passage</numerusform>
+            <numerusform>%n passages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections.py" line="112"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n passage</numerusform>

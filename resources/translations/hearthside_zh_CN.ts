@@ -486,150 +486,171 @@
     </message>
 </context>
 <context>
+    <name>CollectionListModel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections.py" line="56"/>
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n 个文件</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>CollectionsDialog</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="56"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="70"/>
         <source>Document collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="69"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="187"/>
+        <source>No folders or files yet</source>
+        <translation>还没有文件夹或文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="188"/>
+        <source>Add the folders and files this collection answers from, or drop them here.</source>
+        <translation>添加此文档集据以回答的文件夹和文件，或把它们拖到这里。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="218"/>
+        <source>No collections yet</source>
+        <translation>还没有文档集</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="220"/>
         <source>A collection is a set of folders and files that chats can answer from, with sources. Drop folders or files here to add them. Nothing leaves this computer.</source>
         <translation>文档集是一组文件夹和文件，对话可以据此回答并注明出处。把文件夹或文件拖到这里即可添加。所有内容都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="81"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="99"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="225"/>
         <source>&amp;New collection…</source>
         <translation>新建文档集(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="82"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="101"/>
         <source>Re&amp;name…</source>
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="83"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="102"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="87"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="95"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="108"/>
         <source>Collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="100"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="143"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="191"/>
         <source>Add &amp;folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="101"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="144"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="194"/>
         <source>Add f&amp;iles…</source>
         <translation>添加文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="103"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="146"/>
         <source>Re&amp;move</source>
         <translation>移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="105"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="148"/>
         <source>Stop using this folder or file (the file itself is not touched)</source>
         <translation>不再使用此文件夹或文件（文件本身不会被改动）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="108"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="119"/>
         <source>&amp;Re-index</source>
         <translation>重新索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="110"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="121"/>
         <source>Read new and changed files again</source>
         <translation>重新读取新增和修改过的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="120"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="141"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="167"/>
         <source>Folders and files</source>
         <translation>文件夹和文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="132"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="164"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="181"/>
         <source>Indexed files</source>
         <translation>已索引的文件</translation>
     </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="215"/>
-        <source>Make a collection to start: New collection…</source>
-        <translation>先创建一个文档集：新建文档集…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="220"/>
-        <source>{name}: {files}, {passages}, {unreadable}</source>
-        <translation>{name}：{files}，{passages}，{unreadable}</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="222"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="326"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="223"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="327"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n 个段落</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="224"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
         <source>%n unreadable</source>
         <translation>
             <numerusform>%n 个无法读取</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="242"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="350"/>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="252"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="360"/>
         <source>Rename collection</source>
         <translation>重命名文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="261"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="369"/>
         <source>Delete collection</source>
         <translation>删除文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="263"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="371"/>
         <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
         <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="447"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="334"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="451"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="337"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="454"/>
         <source>Choose files</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="342"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="459"/>
         <source>Choose an embedding model</source>
         <translation>选择嵌入模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="342"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="459"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
@@ -1104,39 +1125,44 @@
 <context>
     <name>EmbeddingPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="138"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="161"/>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="165"/>
         <source>Embedding &amp;model…</source>
         <translation>嵌入模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="141"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="168"/>
         <source>Optional: a GGUF embedding model also finds passages that say the same thing in other words</source>
         <translation>可选：GGUF 嵌入模型还能找到用不同说法表达同一意思的段落</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="146"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="173"/>
         <source>Words &amp;only</source>
         <translation>仅按词语(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="181"/>
-        <source>Search: words (add an embedding model to also search by meaning)</source>
-        <translation>搜索方式：词语（添加嵌入模型即可同时按语义搜索）</translation>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="214"/>
+        <source>By words. Add an embedding model to also search by meaning.</source>
+        <translation>按词语搜索。添加嵌入模型后还可以按语义搜索。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="185"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="224"/>
+        <source>By words and meaning ({name}; {done} of {total} passages)</source>
+        <translation>按词语和语义搜索（{name}；{done} / {total} 个段落）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="230"/>
+        <source>By words and meaning ({name})</source>
+        <translation>按词语和语义搜索（{name}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="218"/>
         <source>The embedding model cannot be used: {problem}</source>
         <translation>无法使用此嵌入模型：{problem}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="191"/>
-        <source>Search: words and meaning ({name}; {done} of {total} passages)</source>
-        <translation>搜索方式：词语和语义（{name}；{done} / {total} 个段落）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="197"/>
-        <source>Search: words and meaning ({name})</source>
-        <translation>搜索方式：词语和语义（{name}）</translation>
     </message>
 </context>
 <context>
@@ -1261,59 +1287,71 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="91"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="103"/>
+        <source>%n passage(s)</source>
+        <translation>
+            <numerusform>%n 个段落</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections.py" line="104"/>
+        <source>Unreadable: {reason}</source>
+        <translation>无法读取：{reason}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections.py" line="112"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="93"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="121"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="94"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="122"/>
         <source>not a text file</source>
         <translation>不是文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="95"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="123"/>
         <source>not UTF-8 text; save it as UTF-8</source>
         <translation>不是 UTF-8 文本；请另存为 UTF-8</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="96"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="124"/>
         <source>damaged, or not what its name says</source>
         <translation>文件已损坏，或与扩展名不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="97"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="125"/>
         <source>too large (over 64 MB, or too much text)</source>
         <translation>太大（超过 64 MB，或文字过多）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="98"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="126"/>
         <source>took too long to read</source>
         <translation>读取耗时过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="99"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="127"/>
         <source>holds no text (a scan without OCR?)</source>
         <translation>没有文字（也许是未经 OCR 的扫描件？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="100"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="128"/>
         <source>could not be read from disk</source>
         <translation>无法从磁盘读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="104"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="132"/>
         <source>holds no text</source>
         <translation>不含文字</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="106"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="113"/>
         <source>{name} · Unreadable: {reason}</source>
         <translation>{name} · 无法读取：{reason}</translation>
     </message>
@@ -1526,58 +1564,58 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>IndexProgressPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="36"/>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="79"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="49"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="102"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="38"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="51"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="40"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="53"/>
         <source>Stop indexing; what is indexed so far stays</source>
         <translation>停止索引；已经索引的内容会保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="73"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="96"/>
         <source>Looking for files…</source>
         <translation>正在查找文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="79"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="102"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="88"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="111"/>
         <source>Indexing {done} of {total}: {name}</source>
         <translation>正在索引第 {done} 个，共 {total} 个：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="92"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="115"/>
         <source>Finishing…</source>
         <translation>正在完成…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="98"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="121"/>
         <source>Stopped. Files indexed so far stay; Re-index carries on.</source>
         <translation>已停止。已索引的文件会保留；“重新索引”会从停下的地方继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="101"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="124"/>
         <source>Done: {added} added, {changed} changed, {removed} removed, {unreadable} unreadable.</source>
         <translation>完成：新增 {added} 个，修改 {changed} 个，移除 {removed} 个，无法读取 {unreadable} 个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="110"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="133"/>
         <source>Not found: {paths}</source>
         <translation>找不到：{paths}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="117"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="140"/>
         <source>Indexing failed: {message}</source>
         <translation>索引失败：{message}</translation>
     </message>
@@ -4135,7 +4173,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourceListModel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="70"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="74"/>
         <source>p. {page}</source>
         <translation>第 {page} 页</translation>
     </message>
@@ -4178,50 +4216,61 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="117"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="109"/>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="120"/>
         <source>&amp;Open file</source>
         <translation>打开文件(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="119"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="122"/>
         <source>Open the file with its usual application</source>
         <translation>用默认应用打开此文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="169"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="144"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="189"/>
         <source>No sources</source>
         <translation>没有来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="176"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="146"/>
+        <source>When a reply answers from your document collections, the passages it used show here.</source>
+        <translation>当回答依据你的文档集作答时，它用到的段落会显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="196"/>
         <source>Page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="178"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="198"/>
         <source>Section: {heading}</source>
         <translation>章节：{heading}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="180"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="200"/>
         <source>Collection: {name}</source>
         <translation>文档集：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="199"/>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="213"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="219"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="233"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="200"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="220"/>
         <source>The file is no longer there:
 {path}</source>
         <translation>文件已不在原处：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="215"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="235"/>
         <source>Open this file with its usual application?
 {path}</source>
         <translation>用默认应用打开此文件吗？

@@ -39,6 +39,10 @@ class CollectionListModel(RowListModel):
         IdRole = Qt.ItemDataRole.UserRole + 1  # int
         InfoRole = Qt.ItemDataRole.UserRole + 2  # CollectionInfo
 
+    DETAIL_ROLE = Qt.ItemDataRole.UserRole + 3
+    """str: "3 files", drawn muted beside the name (worded here, so not a Roles attribute,
+    which would be read off the row)."""
+
     ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.IdRole: QByteArray(b"collectionId")}
     # IdRole reads CollectionInfo.id.
     ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
@@ -46,6 +50,11 @@ class CollectionListModel(RowListModel):
         Qt.ItemDataRole.ToolTipRole: lambda info: "\n".join(info.sources),
         Roles.InfoRole: whole_row,
     }
+
+    def cell(self, row: CollectionInfo, column: int, role: int) -> Any:
+        if role == self.DETAIL_ROLE:
+            return self.tr("%n file(s)", "", row.files)
+        return None
 
     def set_collections(self, collections: Sequence[CollectionInfo]) -> None:
         self.reset_rows(collections)
@@ -67,6 +76,11 @@ class FileListModel(RowListModel):
         FileRole = Qt.ItemDataRole.UserRole + 1  # IndexedFile
         ProblemRole = Qt.ItemDataRole.UserRole + 2  # UnreadableReason | None
 
+    NAME_ROLE = Qt.ItemDataRole.UserRole + 3
+    """str: the file's name without its folder (worded by :meth:`cell`, like DETAIL_ROLE)."""
+    DETAIL_ROLE = Qt.ItemDataRole.UserRole + 4
+    """str: "12 passages", or "Unreadable: " and why."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.collection_id: int | None = None
@@ -80,15 +94,29 @@ class FileListModel(RowListModel):
     }
 
     def cell(self, row: IndexedFile, column: int, role: int) -> Any:
-        return self.describe(row) if role == Qt.ItemDataRole.DisplayRole else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.describe(row)
+        if role == self.NAME_ROLE:
+            return Path(row.path).name
+        if role == self.DETAIL_ROLE:
+            if row.problem is None:
+                return self.tr("%n passage(s)", "", row.passages)
+            return self.tr("Unreadable: {reason}").format(reason=self.reason(row))
+        return None
 
     def describe(self, file: IndexedFile) -> str:
-        """'notes.md · 12 passages' or 'scan.pdf · Unreadable: holds no text (…)'."""
-        from desktop.documents.passages import UnreadableReason
-
+        """'notes.md · 12 passages' or 'scan.pdf · Unreadable: holds no text (…)' (what a
+        screen reader says and a copy gives; the view draws name and detail apart)."""
         name = Path(file.path).name
         if file.problem is None:
             return self.tr("{name} · %n passage(s)", "", file.passages).format(name=name)
+        return self.tr("{name} · Unreadable: {reason}").format(name=name, reason=self.reason(file))
+
+    def reason(self, file: IndexedFile) -> str:
+        """Why an unreadable file could not be read, in words."""
+        from desktop.documents.passages import UnreadableReason
+
+        name = Path(file.path).name
         reasons = {
             UnreadableReason.ENCRYPTED: self.tr("password-protected"),
             UnreadableReason.BINARY: self.tr("not a text file"),
@@ -102,8 +130,7 @@ class FileListModel(RowListModel):
         if file.problem == UnreadableReason.NO_TEXT and Path(name).suffix.lower() != ".pdf":
             # Only a PDF can be a scan; an empty text file is simply empty.
             reasons[UnreadableReason.NO_TEXT] = self.tr("holds no text")
-        reason = reasons.get(file.problem, str(file.problem))
-        return self.tr("{name} · Unreadable: {reason}").format(name=name, reason=reason)
+        return reasons.get(file.problem, str(file.problem)) if file.problem is not None else ""
 
     def set_files(self, collection_id: int | None, files: Sequence[IndexedFile]) -> None:
         self.collection_id = collection_id

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QStringListModel, Qt, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,21 +20,39 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
-    QListView,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XS
 from desktop.documents.index import CollectionInfo
-from desktop.documents.qt.collections import CollectionListModel, DocumentCollections
+from desktop.documents.qt.collection_rows import (
+    fit_to_rows,
+    row_list,
+    section_label,
+    source_icon,
+)
+from desktop.documents.qt.collections import (
+    CollectionListModel,
+    DocumentCollections,
+    FileListModel,
+)
 from desktop.documents.qt.collections_panels import EmbeddingPanel, IndexProgressPanel
+from desktop.qtkit.empty_state import EmptyState
 from desktop.qtkit.file_dialogs import choose_open_file
+from desktop.qtkit.icons import themed_icon
 from desktop.qtkit.plain_text import ask_plain, note_label
 from desktop.qtkit.push_button import push_button
+from desktop.qtkit.scaled_label import ScaledLabel
+from desktop.qtkit.stylesheet import SIDEBAR
+from desktop.qtkit.theme import recolour_on_theme_change
 
-__all__ = ["CollectionsDialog"]
+__all__ = ["SOURCE_ROWS", "CollectionsDialog"]
+
+SOURCE_ROWS = 3
+"""The most folder and file rows shown without scrolling."""
 
 
 class CollectionsDialog(QDialog):
@@ -55,7 +73,7 @@ class CollectionsDialog(QDialog):
         self.documents = documents
         self.setWindowTitle(self.tr("Document collections"))
         self.setAcceptDrops(True)
-        self.resize(760, 520)
+        self.resize(780, 560)
         self.ask_name: Callable[[str, str], str | None] = self._ask_name
         self.choose_folder: Callable[[], str | None] = self._choose_folder
         self.choose_files: Callable[[], list[str]] = self._choose_files
@@ -64,81 +82,29 @@ class CollectionsDialog(QDialog):
         self._selected: int | None = None
         self._job = 0
 
-        intro = note_label(
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._collections_column())
+        splitter.addWidget(self._collection_pane())
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([220, 540])
+
+        # No collection at all: what one is and how to make one, in the whole pane's place.
+        self.empty_state = EmptyState(
+            "documents",
+            self.tr("No collections yet"),
             self.tr(
                 "A collection is a set of folders and files that chats can answer from, with "
                 "sources. Drop folders or files here to add them. Nothing leaves this computer."
-            )
+            ),
         )
-
-        self.collection_list = QListView()
-        self.collection_list.setModel(documents.collections)
-        self.collection_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.collection_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.collection_list.selectionModel().currentChanged.connect(
-            self.on_collection_list_current_changed
+        self.empty_new_button = self.empty_state.add_button(
+            self.tr("&New collection…"), self.new_collection, primary=True
         )
-        self.new_button = push_button(self.tr("&New collection…"), self.new_collection)
-        self.rename_button = push_button(self.tr("Re&name…"), self.rename_selected)
-        self.delete_button = push_button(self.tr("&Delete…"), self.delete_selected)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel(self.tr("Collections")))
-        left_layout.addWidget(self.collection_list, 1)
-        row = QHBoxLayout()
-        for button in (self.new_button, self.rename_button, self.delete_button):
-            row.addWidget(button)
-        left_layout.addLayout(row)
-
-        self.summary = note_label("")  # under the indexed files, as a list's status line
-        self.source_model = QStringListModel(self)
-        self.source_list = QListView()
-        self.source_list.setModel(self.source_model)
-        self.source_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.source_list.setMaximumHeight(110)
-        self.add_folder_button = push_button(self.tr("Add &folder…"), self.add_folder)
-        self.add_files_button = push_button(self.tr("Add f&iles…"), self.add_files)
-        self.remove_source_button = push_button(
-            self.tr("Re&move"),
-            self.remove_selected_source,
-            tooltip=self.tr("Stop using this folder or file (the file itself is not touched)"),
-        )
-        self.reindex_button = push_button(
-            self.tr("&Re-index"),
-            self.reindex_selected,
-            tooltip=self.tr("Read new and changed files again"),
-        )
-        self.file_list = QListView()
-        self.file_list.setModel(documents.files)
-        self.file_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.file_list.setUniformItemSizes(True)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        # "Folders and files" level with "Collections", so the two lists start on one line.
-        right_layout.addWidget(QLabel(self.tr("Folders and files")))
-        right_layout.addWidget(self.source_list)
-        sources_row = QHBoxLayout()
-        for button in (
-            self.add_folder_button,
-            self.add_files_button,
-            self.remove_source_button,
-        ):
-            sources_row.addWidget(button)
-        sources_row.addStretch(1)
-        sources_row.addWidget(self.reindex_button)
-        right_layout.addLayout(sources_row)
-        right_layout.addWidget(QLabel(self.tr("Indexed files")))
-        right_layout.addWidget(self.file_list, 1)
-        right_layout.addWidget(self.summary)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([240, 520])
+        self.pages = QStackedWidget()
+        """The collections and the one on screen, or the empty state while there are none."""
+        self.pages.addWidget(splitter)
+        self.pages.addWidget(self.empty_state)
 
         self.progress = IndexProgressPanel(documents)
         self.progress_label = self.progress.progress_label
@@ -156,15 +122,138 @@ class CollectionsDialog(QDialog):
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        footer = QHBoxLayout()
+        footer.setSpacing(SPACE_M)
+        footer.addWidget(self.report_label, 1)  # how the last job ended, as a status line
+        footer.addWidget(buttons, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(splitter, 1)
+        layout.setContentsMargins(SPACE_L, SPACE_L, SPACE_L, SPACE_M)
+        layout.setSpacing(SPACE_M)
+        layout.addWidget(self.pages, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.embedding)
-        layout.addWidget(buttons)
+        layout.addLayout(footer)
 
         documents.collections.modelReset.connect(self.on_collections_reset)
         self.on_collections_reset()
+
+    def _collections_column(self) -> QWidget:
+        """The list of collections and New collection… under it."""
+        self.collection_list = row_list(
+            self.documents.collections,
+            self.tr("Collections"),
+            lambda _index: "documents",
+            framed=False,
+            detail_role=CollectionListModel.DETAIL_ROLE,
+            name_first=True,
+        )
+        self.collection_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.collection_list.selectionModel().currentChanged.connect(
+            self.on_collection_list_current_changed
+        )
+        self.new_button = push_button(self.tr("&New collection…"), self.new_collection)
+        self.new_button.setIcon(themed_icon("add", palette=self.palette()))
+        left = QWidget()
+        left.setObjectName(SIDEBAR)  # a quiet column of names, as the chat list is
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, SPACE_S, 0)
+        left_layout.setSpacing(SPACE_S)
+        left_layout.addWidget(section_label(self.tr("Collections")))
+        left_layout.addWidget(self.collection_list, 1)
+        left_layout.addWidget(self.new_button)
+        return left
+
+    def _collection_pane(self) -> QWidget:
+        """The collection on screen: its name and counts with its commands, then its folders
+        and files and the files indexed from them (or the empty state while it has none)."""
+        # The collection on screen: its name, its counts under it, its commands beside them.
+        self.title = ScaledLabel("", "subtitle", bold=True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # the user's own name for it
+        self.title.setMinimumWidth(1)
+        self.summary = note_label("")  # the counts, muted under the name
+        self.summary.setMinimumWidth(1)
+        self.rename_button = push_button(self.tr("Re&name…"), self.rename_selected)
+        self.delete_button = push_button(self.tr("&Delete…"), self.delete_selected)
+        self.reindex_button = push_button(
+            self.tr("&Re-index"),
+            self.reindex_selected,
+            tooltip=self.tr("Read new and changed files again"),
+        )
+        title_row = QHBoxLayout()
+        title_row.setSpacing(SPACE_S)
+        title_row.addWidget(self.title, 1)
+        for button in (self.reindex_button, self.rename_button, self.delete_button):
+            title_row.addWidget(button)
+        header = QVBoxLayout()
+        header.setSpacing(0)
+        header.addLayout(title_row)
+        header.addWidget(self.summary)
+
+        self.source_model = QStringListModel(self)
+        self.source_list = row_list(
+            self.source_model,
+            self.tr("Folders and files"),
+            lambda index: source_icon(str(index.data())),
+        )
+        self.source_model.modelReset.connect(lambda: fit_to_rows(self.source_list, SOURCE_ROWS))
+        self.add_folder_button = push_button(self.tr("Add &folder…"), self.add_folder)
+        self.add_files_button = push_button(self.tr("Add f&iles…"), self.add_files)
+        self.remove_source_button = push_button(
+            self.tr("Re&move"),
+            self.remove_selected_source,
+            tooltip=self.tr("Stop using this folder or file (the file itself is not touched)"),
+        )
+        self.file_list = row_list(
+            self.documents.files,
+            self.tr("Indexed files"),
+            lambda _index: "file",
+            name_role=FileListModel.NAME_ROLE,
+            detail_role=FileListModel.DETAIL_ROLE,
+            problem_role=FileListModel.Roles.ProblemRole,
+        )
+        sources_row = QHBoxLayout()
+        sources_row.setSpacing(SPACE_S)
+        sources_row.addWidget(section_label(self.tr("Folders and files")), 1)
+        for button in (
+            self.add_folder_button,
+            self.add_files_button,
+            self.remove_source_button,
+        ):
+            sources_row.addWidget(button)
+        lists = QWidget()
+        lists_layout = QVBoxLayout(lists)
+        lists_layout.setContentsMargins(0, 0, 0, 0)
+        lists_layout.setSpacing(SPACE_S)
+        lists_layout.addLayout(sources_row)
+        lists_layout.addWidget(self.source_list)
+        lists_layout.addSpacing(SPACE_XS)
+        lists_layout.addWidget(section_label(self.tr("Indexed files")))
+        lists_layout.addWidget(self.file_list, 1)
+
+        # A collection with nothing in it yet says how to fill it, in the lists' place.
+        self.sources_empty = EmptyState(
+            "folder",
+            self.tr("No folders or files yet"),
+            self.tr("Add the folders and files this collection answers from, or drop them here."),
+        )
+        self.empty_add_folder_button = self.sources_empty.add_button(
+            self.tr("Add &folder…"), self.add_folder, primary=True
+        )
+        self.empty_add_files_button = self.sources_empty.add_button(
+            self.tr("Add f&iles…"), self.add_files
+        )
+        self.source_pages = QStackedWidget()
+        """The folder and file lists, or the empty state while the collection has none."""
+        self.source_pages.addWidget(lists)
+        self.source_pages.addWidget(self.sources_empty)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(SPACE_L, 0, 0, 0)
+        right_layout.setSpacing(SPACE_M)
+        right_layout.addLayout(header)
+        right_layout.addWidget(self.source_pages, 1)
+        return right
 
     # -- selection --
 
@@ -211,20 +300,25 @@ class CollectionsDialog(QDialog):
             self.reindex_button,
         ):
             button.setEnabled(has)
+        self.pages.setCurrentWidget(self.empty_state if info is None else self.pages.widget(0))
         if info is None:
-            self.summary.setText(self.tr("Make a collection to start: New collection…"))
+            self.title.clear()
+            self.summary.clear()
             self.source_model.setStringList([])
             self.documents.show_files(None)
             return
-        self.summary.setText(
-            self.tr("{name}: {files}, {passages}, {unreadable}").format(
-                name=info.name,
-                files=self.tr("%n file(s)", "", info.files),
-                passages=self.tr("%n passage(s)", "", info.passages),
-                unreadable=self.tr("%n unreadable", "", info.unreadable),
-            )
-        )
+        self.title.setText(info.name)
+        counts = [
+            self.tr("%n file(s)", "", info.files),
+            self.tr("%n passage(s)", "", info.passages),
+        ]
+        if info.unreadable:
+            counts.append(self.tr("%n unreadable", "", info.unreadable))
+        self.summary.setText(" · ".join(counts))
         self.source_model.setStringList(list(info.sources))
+        self.source_pages.setCurrentWidget(
+            self.source_pages.widget(0) if info.sources else self.sources_empty
+        )
         if changed or self.documents.files.collection_id != info.id:
             self.documents.show_files(info.id)
         else:
@@ -300,6 +394,15 @@ class CollectionsDialog(QDialog):
         if self._selected is None:
             return None
         return self.documents.collections.info(self._selected)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The "+" is drawn in the text colour of the theme it was made in.
+        recolour_on_theme_change(
+            self,
+            event,
+            lambda: self.new_button.setIcon(themed_icon("add", palette=self.palette())),
+        )
 
     # -- drag and drop --
 

@@ -1,5 +1,6 @@
 """The two self-contained parts of the Collections dialog below its lists: indexing progress
-(bar, pause, stop, the last job's report) and the meaning-search line (which embedding model).
+(bar, pause, stop, the last job's report) and the search setting (words, or words and meaning
+through an embedding model), framed as one group so its line and its buttons read as one setting.
 
 Why apart from :class:`~desktop.documents.qt.collections_dialog.CollectionsDialog`: each only
 follows :class:`DocumentCollections`' signals and shows them, with no share in the dialog's
@@ -11,11 +12,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from desktop.core.design import SPACE_S, SPACE_XS
 from desktop.documents.index import IndexProgress, UpdateReport
 from desktop.documents.qt.collections import DocumentCollections
-from desktop.qtkit.plain_text import note_label
+from desktop.qtkit.plain_text import muted, note_label
 from desktop.qtkit.push_button import push_button
 
 __all__ = ["EmbeddingPanel", "IndexProgressPanel"]
@@ -23,7 +34,9 @@ __all__ = ["EmbeddingPanel", "IndexProgressPanel"]
 
 class IndexProgressPanel(QWidget):
     """What indexing is doing now (shown only while busy, with Pause/Resume and Stop) and how
-    the last job ended (always shown, plain text: file paths and error messages are not ours).
+    the last job ended (plain text: file paths and error messages are not ours). The report is
+    a status line, muted while all went well; the owner places :attr:`report_label` (the
+    dialog: beside Close), since it is not in this panel's layout.
     """
 
     def __init__(self, documents: DocumentCollections, parent: QWidget | None = None) -> None:
@@ -45,12 +58,12 @@ class IndexProgressPanel(QWidget):
         progress_layout.addWidget(self.progress_bar, 1)
         progress_layout.addWidget(self.pause_button)
         progress_layout.addWidget(self.cancel_button)
-        self.report_label = note_label("", is_muted=False)
+        self.report_label = note_label("")
+        self.report_label.setMinimumWidth(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.progress_label)
         layout.addWidget(self.progress_row)
-        layout.addWidget(self.report_label)
 
         documents.progress_changed.connect(self.on_documents_progress_changed)
         documents.index_finished.connect(self.on_documents_index_finished)
@@ -65,8 +78,18 @@ class IndexProgressPanel(QWidget):
         else:
             self.documents.pause()
 
+    def report(self, text: str, *, problem: bool = False) -> None:
+        """Shows how a job ended: muted, or in the text colour when something went wrong."""
+        self.report_label.setText(text)
+        if problem:
+            self.report_label.setForegroundRole(QPalette.ColorRole.WindowText)
+        else:
+            muted(self.report_label)
+
     @Slot(bool)
     def on_documents_busy_changed(self, busy: bool) -> None:
+        if not busy or not self.isWindow():  # not shown as a window of its own before it is placed
+            self.setVisible(busy)
         self.progress_row.setVisible(busy)
         self.progress_label.setVisible(busy)
         if busy:
@@ -110,16 +133,18 @@ class IndexProgressPanel(QWidget):
             text += " " + self.tr("Not found: {paths}").format(
                 paths=", ".join(report.missing_sources)
             )
-        self.report_label.setText(text)
+        self.report(text, problem=bool(report.missing_sources))
 
     @Slot(int, str)
     def on_documents_index_failed(self, job_id: int, message: str) -> None:
-        self.report_label.setText(self.tr("Indexing failed: {message}").format(message=message))
+        self.report(self.tr("Indexing failed: {message}").format(message=message), problem=True)
 
 
-class EmbeddingPanel(QWidget):
+class EmbeddingPanel(QGroupBox):
     """Which search the collections get: words only, or words and meaning through a GGUF
     embedding model, with how many passages have vectors and why the model cannot be used.
+    A group titled "Search": the line and its buttons are one setting ("Words only" shows only
+    while a model is set, as there is nothing to turn off otherwise).
 
     The "Embedding model…" button is left for the owner to connect: the owner asks for the file
     (a question tests answer), then calls :meth:`set_embedding_model`.
@@ -133,8 +158,10 @@ class EmbeddingPanel(QWidget):
 
     def __init__(self, documents: DocumentCollections, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setTitle(self.tr("Search"))
         self.documents = documents
-        self.embedding_label = note_label("", is_muted=False)
+        self.embedding_label = note_label("")
+        self.embedding_label.setMinimumWidth(1)
         self.embedding_button = QPushButton(self.tr("Embedding &model…"))
         self.embedding_button.setToolTip(
             self.tr(
@@ -146,7 +173,8 @@ class EmbeddingPanel(QWidget):
             self.tr("Words &only"), lambda: self.set_embedding_model("")
         )
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(SPACE_XS, 0, 0, 0)  # the group's own padding is around it
+        layout.setSpacing(SPACE_S)
         layout.addWidget(self.embedding_label, 1)
         layout.addWidget(self.embedding_button)
         layout.addWidget(self.embedding_off_button)
@@ -176,9 +204,14 @@ class EmbeddingPanel(QWidget):
     def _show_embedding(self) -> None:
         path = self.documents.embedding_model
         self.embedding_off_button.setEnabled(bool(path))
+        self.embedding_off_button.setVisible(bool(path))
+        if self._embedding_problem and path:
+            self.embedding_label.setForegroundRole(QPalette.ColorRole.WindowText)
+        else:
+            muted(self.embedding_label)
         if not path:
             self.embedding_label.setText(
-                self.tr("Search: words (add an embedding model to also search by meaning)")
+                self.tr("By words. Add an embedding model to also search by meaning.")
             )
         elif self._embedding_problem:
             self.embedding_label.setText(
@@ -188,11 +221,11 @@ class EmbeddingPanel(QWidget):
             )
         elif self._vectors is not None:
             self.embedding_label.setText(
-                self.tr("Search: words and meaning ({name}; {done} of {total} passages)").format(
+                self.tr("By words and meaning ({name}; {done} of {total} passages)").format(
                     name=Path(path).name, done=self._vectors[0], total=self._vectors[1]
                 )
             )
         else:
             self.embedding_label.setText(
-                self.tr("Search: words and meaning ({name})").format(name=Path(path).name)
+                self.tr("By words and meaning ({name})").format(name=Path(path).name)
             )

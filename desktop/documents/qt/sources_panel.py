@@ -18,19 +18,23 @@ from PySide6.QtGui import QColor, QDesktopServices, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QLabel,
     QListView,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.conversation import MessageSource, source_place
+from desktop.core.design import SPACE_S, SPACE_XS
+from desktop.documents.qt.collection_rows import RowDelegate
+from desktop.qtkit.empty_state import EmptyState
 from desktop.qtkit.list_model import RoleValue, RowListModel, whole_row
 from desktop.qtkit.plain_text import note_label, plain_message_box
 from desktop.qtkit.push_button import push_button
+from desktop.qtkit.scaled_label import ScaledLabel
 
 __all__ = ["SourceListModel", "SourcesPanel", "highlighted_html"]
 
@@ -101,13 +105,12 @@ class SourcesPanel(QWidget):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setItemDelegate(RowDelegate(lambda _index: "file", parent=self.list))
+        self.list.setAccessibleName(self.tr("Sources"))
         self.list.selectionModel().currentChanged.connect(self.on_list_current_changed)
-        self.title = QLabel()
+        self.title = ScaledLabel("", "subtitle", bold=True)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setWordWrap(True)
-        font = self.title.font()
-        font.setBold(True)
-        self.title.setFont(font)
         self.where = note_label("")
         self.where.setMinimumWidth(1)
         self.title.setMinimumWidth(1)
@@ -120,9 +123,11 @@ class SourcesPanel(QWidget):
         )
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
-        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.setContentsMargins(0, SPACE_S, 0, 0)
+        detail_layout.setSpacing(SPACE_XS)
         detail_layout.addWidget(self.title)
         detail_layout.addWidget(self.where)
+        detail_layout.addSpacing(SPACE_XS)
         detail_layout.addWidget(self.passage, 1)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -133,9 +138,22 @@ class SourcesPanel(QWidget):
         splitter.addWidget(detail)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([120, 360])
+        # Before any reply cites a passage: what the panel is for, not an empty list and box.
+        self.empty_state = EmptyState(
+            "documents",
+            self.tr("No sources"),
+            self.tr(
+                "When a reply answers from your document collections, the passages it used "
+                "show here."
+            ),
+        )
+        self.pages = QStackedWidget()
+        """The sources and the chosen passage, or the empty state while there are none."""
+        self.pages.addWidget(splitter)
+        self.pages.addWidget(self.empty_state)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(splitter)
+        layout.setContentsMargins(SPACE_S, SPACE_S, SPACE_S, SPACE_S)
+        layout.addWidget(self.pages)
         self.setMinimumWidth(180)  # narrower, a passage reads one word a line
         self._show(None)
 
@@ -165,6 +183,8 @@ class SourcesPanel(QWidget):
 
     def _show(self, source: MessageSource | None) -> None:
         self.open_button.setEnabled(source is not None)
+        empty = self.model.rowCount() == 0
+        self.pages.setCurrentWidget(self.empty_state if empty else self.pages.widget(0))
         if source is None:
             self.title.setText(self.tr("No sources"))
             self.where.clear()

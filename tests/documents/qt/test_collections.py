@@ -208,6 +208,11 @@ def test_file_rows_word_every_reason_a_file_could_not_be_read(qtmodeltester) -> 
         "fine.md · 2 passage(s)",
     ]
     assert model.index(len(rows) - 1, 0).data(Qt.ItemDataRole.ToolTipRole) == "/d/fine.md"
+    # The view draws the name and the detail apart (desktop/documents/qt/collection_rows.py).
+    names = [model.index(r, 0).data(FileListModel.NAME_ROLE) for r in range(model.rowCount())]
+    details = [model.index(r, 0).data(FileListModel.DETAIL_ROLE) for r in range(len(rows))]
+    assert names == [Path(row.path).name for row in rows]
+    assert details == [*(f"Unreadable: {text}" for text in reasons.values()), "2 passage(s)"]
     assert model.files() == rows
     model.set_files(None, [])
     assert model.rowCount() == 0 and model.data(QModelIndex()) is None
@@ -220,6 +225,7 @@ def test_the_collection_list_reports_nothing_outside_its_rows(qtmodeltester) -> 
     assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "/a\n/b"
     assert model.index(0, 0).data(CollectionListModel.Roles.IdRole) == 4
     assert model.index(0, 0).data(Qt.ItemDataRole.DecorationRole) is None
+    assert model.index(0, 0).data(CollectionListModel.DETAIL_ROLE) == "1 file(s)"
     assert model.data(QModelIndex()) is None
     model.set_collections([])
     assert model.collections() == []

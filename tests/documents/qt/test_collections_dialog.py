@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QListView
+from PySide6.QtGui import QDropEvent, QPalette
+from PySide6.QtWidgets import QDialogButtonBox, QListView
 
 from desktop.documents.qt.collections import DocumentCollections
 from desktop.documents.qt.collections_dialog import CollectionsDialog
+from desktop.qtkit.theme import dark_palette, light_palette
 
 TIMEOUT = 20_000
 
@@ -63,7 +64,11 @@ def _strings(view: QListView) -> list[str]:
 
 
 def test_without_collections_the_dialog_says_how_to_start(dialog: CollectionsDialog) -> None:
-    assert dialog.summary.text() == "Make a collection to start: New collection…"
+    assert dialog.pages.currentWidget() is dialog.empty_state
+    assert dialog.empty_state.isVisible() and dialog.empty_new_button.isVisible()
+    assert dialog.empty_state.title.text() == "No collections yet"
+    assert "Drop folders or files here" in dialog.empty_state.text.text()
+    assert dialog.title.text() == "" and dialog.summary.text() == ""
     assert dialog.new_button.isEnabled()
     for button in (
         dialog.rename_button,
@@ -77,8 +82,40 @@ def test_without_collections_the_dialog_says_how_to_start(dialog: CollectionsDia
     assert dialog.selected is None
     assert _strings(dialog.source_list) == [] and _strings(dialog.file_list) == []
     assert not dialog.progress_row.isVisible()
-    assert dialog.embedding_label.text().startswith("Search: words")
+    assert dialog.embedding_label.text().startswith("By words.")
     assert not dialog.embedding_off_button.isEnabled()
+    assert not dialog.embedding_off_button.isVisible()  # nothing to turn off
+
+
+def test_the_empty_states_new_collection_makes_one_and_shows_it(
+    qtbot, dialog: CollectionsDialog, documents: DocumentCollections, notes: Path
+) -> None:  # type: ignore[no-untyped-def]
+    dialog.ask_name = lambda _title, _current: "Harbour notes"
+    dialog.choose_folder = lambda: str(notes)
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.empty_new_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentWidget() is not dialog.empty_state)
+    assert dialog.collection_list.isVisible() and not dialog.empty_state.isVisible()
+    assert dialog.title.text() == "Harbour notes"
+    assert dialog.source_pages.currentWidget() is not dialog.sources_empty
+
+
+def test_a_collection_without_folders_says_how_to_fill_it(
+    qtbot, dialog: CollectionsDialog, documents: DocumentCollections, notes: Path
+) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        dialog.create_collection("Empty for now", [])
+    qtbot.waitUntil(lambda: dialog.title.text() == "Empty for now")
+    assert dialog.source_pages.currentWidget() is dialog.sources_empty
+    assert dialog.empty_add_folder_button.isVisible()
+    assert dialog.empty_add_files_button.isVisible()
+    assert not dialog.source_list.isVisible()
+    dialog.choose_folder = lambda: str(notes)
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.empty_add_folder_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _strings(dialog.source_list) == [str(notes)])
+    assert dialog.source_pages.currentWidget() is not dialog.sources_empty
+    assert dialog.source_list.isVisible()
 
 
 def test_a_cancelled_name_makes_no_collection(
@@ -105,7 +142,10 @@ def test_a_new_collection_is_indexed_selected_and_summed_up(
     assert busy[0] is True  # the progress row showed while indexing
     qtbot.waitUntil(lambda: "2 file(s)" in dialog.summary.text())
     # Plurals from the translations ("1 file", "2 files"); none are installed here.
-    assert dialog.summary.text() == "Harbour notes: 2 file(s), 2 passage(s), 1 unreadable"
+    assert dialog.title.text() == "Harbour notes"
+    assert dialog.title.textFormat() == Qt.TextFormat.PlainText
+    assert dialog.summary.text() == "2 file(s) · 2 passage(s) · 1 unreadable"
+    assert dialog.summary.foregroundRole() == QPalette.ColorRole.PlaceholderText
     assert _strings(dialog.collection_list) == ["Harbour notes"]
     assert dialog.collection_list.currentIndex().row() == 0
     assert _strings(dialog.source_list) == [str(notes)]
@@ -113,6 +153,7 @@ def test_a_new_collection_is_indexed_selected_and_summed_up(
     assert "photo.txt · Unreadable: not a text file" in _strings(dialog.file_list)
     assert dialog.report_label.text() == "Done: 3 added, 0 changed, 0 removed, 1 unreadable."
     assert dialog.report_label.textFormat() == Qt.TextFormat.PlainText
+    assert dialog.report_label.foregroundRole() == QPalette.ColorRole.PlaceholderText  # muted
     qtbot.waitUntil(lambda: not dialog.progress_row.isVisible())
     assert dialog.rename_button.isEnabled() and dialog.reindex_button.isEnabled()
 
@@ -130,7 +171,8 @@ def test_clicking_another_collection_shows_its_folders_and_files(
     assert dialog.selected == second
     assert _strings(dialog.source_list) == [str(other)]
     qtbot.waitUntil(lambda: _strings(dialog.file_list) == ["mill.md · 1 passage(s)"])
-    assert dialog.summary.text().startswith("B mill: 1 file(s)")
+    assert dialog.title.text() == "B mill"
+    assert dialog.summary.text() == "1 file(s) · 1 passage(s)"  # no "0 unreadable"
     with qtbot.waitSignal(dialog.documents.collections.modelReset, timeout=TIMEOUT):
         dialog.documents.refresh()  # the list comes again: the same collection stays chosen
     assert dialog.selected == second
@@ -174,6 +216,8 @@ def test_a_folder_that_is_gone_and_a_failed_update_are_said_in_plain_text(
         documents.update(4242)
     assert dialog.report_label.text() == f"Indexing failed: {failed.args[1]}"
     assert dialog.report_label.textFormat() == Qt.TextFormat.PlainText
+    # A problem is said in the text colour, not muted like a job that went well.
+    assert dialog.report_label.foregroundRole() == QPalette.ColorRole.WindowText
 
 
 def test_delete_asks_and_a_no_keeps_the_collection(
@@ -193,7 +237,8 @@ def test_delete_asks_and_a_no_keeps_the_collection(
     answer = True
     qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: documents.collections.rowCount() == 0)
-    assert dialog.summary.text() == "Make a collection to start: New collection…"
+    assert dialog.pages.currentWidget() is dialog.empty_state
+    assert dialog.title.text() == "" and dialog.summary.text() == ""
     assert not dialog.delete_button.isEnabled()
 
 
@@ -207,7 +252,7 @@ def test_rename_uses_the_name_typed(
     assert offered == ["Harbour notes"]  # the current name is offered to edit
     qtbot.waitUntil(lambda: _strings(dialog.collection_list) == ["Sea notes"])
     assert dialog.selected == collection  # still the one on screen
-    assert dialog.summary.text().startswith("Sea notes:")
+    qtbot.waitUntil(lambda: dialog.title.text() == "Sea notes")
 
 
 def test_dropping_files_adds_them_to_the_selected_collection(
@@ -245,11 +290,14 @@ def test_an_unusable_embedding_model_is_said_and_words_only_turns_it_off(
     assert chosen.args == [str(not_gguf_file)]
     assert dialog.embedding_label.text().startswith("The embedding model cannot be used: ")
     assert dialog.embedding_label.textFormat() == Qt.TextFormat.PlainText
-    assert dialog.embedding_off_button.isEnabled()
+    assert dialog.embedding_label.foregroundRole() == QPalette.ColorRole.WindowText
+    assert dialog.embedding_off_button.isEnabled() and dialog.embedding_off_button.isVisible()
     with qtbot.waitSignal(dialog.embedding_model_chosen) as chosen:
         qtbot.mouseClick(dialog.embedding_off_button, Qt.MouseButton.LeftButton)
     assert chosen.args == [""]
-    assert dialog.embedding_label.text().startswith("Search: words")
+    assert dialog.embedding_label.text().startswith("By words.")
+    assert dialog.embedding_label.foregroundRole() == QPalette.ColorRole.PlaceholderText
+    assert not dialog.embedding_off_button.isVisible()
     assert documents.embedding_model == ""
 
 
@@ -261,16 +309,52 @@ def test_a_cancelled_embedding_choice_changes_nothing(dialog: CollectionsDialog)
     assert chosen == [] and dialog.documents.embedding_model == ""
 
 
-def test_the_collections_and_their_folders_start_on_one_line(
-    qtbot, dialog: CollectionsDialog
+def test_the_collection_heads_its_pane_and_the_report_sits_beside_close(
+    qtbot, dialog: CollectionsDialog, notes: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    """The right column used to open with the summary line, so its lists sat a line lower than
-    the collection list; the summary is now the indexed files' status line, under them."""
+    """The collection's name, then its counts, then its folders, then its files, top down; the
+    lists' own headings are level with the "Collections" heading's column, and how the last
+    job ended is a status line on the Close button's row."""
+    _make(qtbot, dialog, "Harbour notes", [notes])
     dialog.resize(760, 520)
-    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.source_list.isVisible())
 
     def top(widget) -> int:  # type: ignore[no-untyped-def]
         return widget.mapTo(dialog, widget.rect().topLeft()).y()
 
-    assert top(dialog.source_list) == top(dialog.collection_list)
-    assert top(dialog.summary) > top(dialog.file_list)
+    def middle(widget) -> int:  # type: ignore[no-untyped-def]
+        return widget.mapTo(dialog, widget.rect().center()).y()
+
+    assert top(dialog.title) < top(dialog.summary) < top(dialog.source_list)
+    assert top(dialog.source_list) < top(dialog.file_list)
+    assert top(dialog.title) <= top(dialog.collection_list)
+    close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+    assert abs(middle(dialog.report_label) - middle(close)) <= close.height() // 2
+
+
+def test_the_folder_list_is_as_tall_as_its_rows_up_to_three(
+    qtbot, dialog: CollectionsDialog
+) -> None:  # type: ignore[no-untyped-def]
+    heights = []
+    for count in (1, 2, 3, 6):
+        dialog.source_model.setStringList([f"/notes/{n}" for n in range(count)])
+        heights.append(dialog.source_list.height())
+    assert heights[0] < heights[1] < heights[2] == heights[3]
+
+
+def test_the_new_collection_plus_follows_the_theme(qtbot, dialog: CollectionsDialog) -> None:  # type: ignore[no-untyped-def]
+    """Made in one theme, the "+" was left in that theme's text colour after a switch (dark on
+    the dark theme's button)."""
+
+    def ink() -> int:  # the lightness of the glyph's most opaque pixels
+        image = dialog.new_button.icon().pixmap(32, 32).toImage()
+        pixels = [
+            image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())
+        ]
+        strongest = max(pixel.alpha() for pixel in pixels)
+        return max(pixel.lightness() for pixel in pixels if pixel.alpha() == strongest)
+
+    dialog.setPalette(light_palette())
+    assert ink() < 100  # dark ink on a light button
+    dialog.setPalette(dark_palette())
+    assert ink() > 150

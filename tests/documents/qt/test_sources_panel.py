@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.core.conversation import MessageSource
+from desktop.documents.qt.collection_rows import RowDelegate
 from desktop.documents.qt.sources_panel import SourceListModel, SourcesPanel, highlighted_html
 
 Roles = SourceListModel.Roles
@@ -72,6 +73,21 @@ def test_without_sources_the_panel_says_so(panel: SourcesPanel, sources) -> None
     panel.show_sources(())  # a chat without sources replaces them
     assert panel.title.text() == "No sources" and not panel.open_button.isEnabled()
     assert panel.model.rowCount() == 0
+
+
+def test_without_sources_an_empty_state_says_what_the_panel_is_for(
+    panel: SourcesPanel, sources
+) -> None:  # type: ignore[no-untyped-def]
+    assert panel.pages.currentWidget() is panel.empty_state and panel.empty_state.isVisible()
+    assert panel.empty_state.title.text() == "No sources"
+    assert "document collections" in panel.empty_state.text.text()
+    assert not panel.list.isVisible() and not panel.passage.isVisible()
+    panel.show_sources(sources, 1)
+    assert panel.pages.currentWidget() is not panel.empty_state
+    assert panel.list.isVisible() and panel.passage.isVisible()
+    assert isinstance(panel.list.itemDelegate(), RowDelegate)  # a file icon on each row
+    panel.show_sources(())
+    assert panel.empty_state.isVisible()
 
 
 def test_sources_are_listed_in_number_order_with_the_asked_one_shown(
