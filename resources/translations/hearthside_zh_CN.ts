@@ -498,159 +498,159 @@
 <context>
     <name>CollectionsDialog</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="70"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="74"/>
         <source>Document collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="187"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="236"/>
         <source>No folders or files yet</source>
         <translation>还没有文件夹或文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="188"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="237"/>
         <source>Add the folders and files this collection answers from, or drop them here.</source>
         <translation>添加此文档集据以回答的文件夹和文件，或把它们拖到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="218"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="95"/>
         <source>No collections yet</source>
         <translation>还没有文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="220"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="97"/>
         <source>A collection is a set of folders and files that chats can answer from, with sources. Drop folders or files here to add them. Nothing leaves this computer.</source>
         <translation>文档集是一组文件夹和文件，对话可以据此回答并注明出处。把文件夹或文件拖到这里即可添加。所有内容都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="99"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="225"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="102"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="154"/>
         <source>&amp;New collection…</source>
         <translation>新建文档集(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="101"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="175"/>
         <source>Re&amp;name…</source>
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="102"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="176"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="95"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="108"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="144"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="161"/>
         <source>Collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="143"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="191"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="199"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="240"/>
         <source>Add &amp;folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="144"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="194"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="200"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="243"/>
         <source>Add f&amp;iles…</source>
         <translation>添加文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="146"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="202"/>
         <source>Re&amp;move</source>
         <translation>移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="148"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="204"/>
         <source>Stop using this folder or file (the file itself is not touched)</source>
         <translation>不再使用此文件夹或文件（文件本身不会被改动）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="119"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="178"/>
         <source>&amp;Re-index</source>
         <translation>重新索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="121"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="180"/>
         <source>Read new and changed files again</source>
         <translation>重新读取新增和修改过的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="141"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="167"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="195"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="216"/>
         <source>Folders and files</source>
         <translation>文件夹和文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="164"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="181"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="208"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="230"/>
         <source>Indexed files</source>
         <translation>已索引的文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="326"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="312"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="327"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="313"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n 个段落</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="316"/>
         <source>%n unreadable</source>
         <translation>
             <numerusform>%n 个无法读取</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="350"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="336"/>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="360"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="346"/>
         <source>Rename collection</source>
         <translation>重命名文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="369"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="355"/>
         <source>Delete collection</source>
         <translation>删除文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="371"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="357"/>
         <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
         <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="447"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="433"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="451"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="437"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="454"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="440"/>
         <source>Choose files</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="459"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="445"/>
         <source>Choose an embedding model</source>
         <translation>选择嵌入模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="459"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="445"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
