@@ -77,6 +77,7 @@ class _HitRow:
     snippet_html: str
     more_matches: int  # the chat's other matching messages
     more_matches_text: str  # "+3 more matches", "" when there are none
+    spoken: str  # AccessibleTextRole: the title, the snippet and the count, as the row shows
 
 
 class SearchResultsModel(RowListModel):
@@ -104,6 +105,7 @@ class SearchResultsModel(RowListModel):
     ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
         Qt.ItemDataRole.DisplayRole: "plain",
         Qt.ItemDataRole.ToolTipRole: "title",
+        Qt.ItemDataRole.AccessibleTextRole: "spoken",
         Roles.ConversationIdRole: "hit.conversation_id",
         Roles.MessageIdRole: "hit.message_id",
         Roles.RankRole: "hit.rank",
@@ -120,15 +122,20 @@ class SearchResultsModel(RowListModel):
             plain, ranges = parse_snippet(snippet)
             # The row shows one match; the others of the same chat are counted, not listed.
             more = max(0, hit.matches - 1)
+            title = _strip_marks(hit.title)
+            count = self.tr("+%n more matches", "", more) if more else ""
             rows.append(
                 _HitRow(
                     hit=hit,
-                    title=_strip_marks(hit.title),
+                    title=title,
                     plain=plain,
                     match_ranges=ranges,
                     snippet_html=snippet_html(snippet),
                     more_matches=more,
-                    more_matches_text=self.tr("+%n more matches", "", more) if more else "",
+                    more_matches_text=count,
+                    # A screen reader hears the whole row (the delegate paints the title and
+                    # the count, which the display text alone would leave out).
+                    spoken=" · ".join(part for part in (title, plain, count) if part),
                 )
             )
         self.reset_rows(rows)

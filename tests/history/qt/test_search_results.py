@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from desktop.history.qt.search_results import SearchResultsModel, parse_snippet, snippet_html
 from desktop.store.conversations import SearchHit
 
@@ -92,6 +94,10 @@ def test_one_row_per_chat_counts_its_other_matches(qapp) -> None:
         "",
     ]
     assert rows[0].data(HitRoles.MessageIdRole) == 10  # opens at the best match
+    # A screen reader hears what the row shows: the title, the snippet and the count.
+    spoken = Qt.ItemDataRole.AccessibleTextRole
+    assert rows[0].data(spoken) == "Rainbows · You: how a rainbow forms · +3 more matches"
+    assert rows[2].data(spoken) == "Paint · Assistant: a rainbow"
 
 
 def test_the_count_reads_in_the_singular_and_in_chinese(qapp, tmp_path) -> None:
