@@ -2,7 +2,9 @@
 
 A delegate that draws its own content (two lines of text, a progress bar) still wants the
 style's background, selection and focus for the cell, and the colours the style would give its
-text in that state. :func:`draw_item_panel` and :func:`text_colours` are those two steps;
+text in that state. :func:`draw_item_panel` and :func:`text_colours` are those two steps, and
+:func:`begin_row` the same for one-line lists (the panel only, and a secondary colour that keeps
+a quiet selection's muted text: the history lists, the document collections);
 :class:`TwoLineDelegate` is the name-over-detail cell (the Library's models, the Browse tab's
 repos): the name in semi-bold, under it the detail in the muted colour, each cut with "…" when
 the column is narrow and always drawn as plain text (names come from model files and the hub).
@@ -22,7 +24,14 @@ from PySide6.QtWidgets import (
 
 from desktop.core.design import SPACE_S
 
-__all__ = ["TwoLineDelegate", "draw_item_panel", "text_colours"]
+__all__ = [
+    "TwoLineDelegate",
+    "begin_row",
+    "colour_group",
+    "draw_item_panel",
+    "row_colours",
+    "text_colours",
+]
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -45,20 +54,57 @@ def draw_item_panel(
     return item, text
 
 
+def colour_group(option: QStyleOptionViewItem) -> QPalette.ColorGroup:
+    """The palette group a cell in ``option``'s state draws with."""
+    if not option.state & QStyle.StateFlag.State_Enabled:
+        return QPalette.ColorGroup.Disabled
+    if option.state & QStyle.StateFlag.State_Active:
+        return QPalette.ColorGroup.Active
+    return QPalette.ColorGroup.Inactive
+
+
+def row_colours(option: QStyleOptionViewItem) -> tuple[QPalette.ColorGroup, bool, QColor, QColor]:
+    """A row's palette group, whether it is selected, its text colour and its secondary one.
+    On a quiet selection (a tint, text in the text colour) secondary text stays muted; on the
+    accent it is the selection's own text colour, as muted text would not read there."""
+    group = colour_group(option)
+    selected = bool(option.state & QStyle.StateFlag.State_Selected)
+    palette = option.palette
+    text = palette.color(
+        group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+    )
+    quiet = text == palette.color(group, QPalette.ColorRole.Text)
+    if selected and not quiet:
+        return group, selected, text, QColor(text)
+    return group, selected, text, palette.color(group, QPalette.ColorRole.PlaceholderText)
+
+
+def begin_row(
+    delegate: QStyledItemDelegate,
+    painter: QPainter,
+    option: QStyleOptionViewItem,
+    index: ModelIndex,
+) -> tuple[QStyleOptionViewItem, QPalette.ColorGroup, bool, QColor, QColor]:
+    """Starts painting a one-line-list row: the style's own background (hover, selection)
+    without its text, then the row's option, palette group, whether it is selected, and its
+    text and secondary colours (:func:`row_colours`)."""
+    opt = QStyleOptionViewItem(option)
+    delegate.initStyleOption(opt, index)
+    opt.text = ""
+    widget: QWidget | None = opt.widget
+    style = widget.style() if widget is not None else QApplication.style()
+    style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
+    return (opt, *row_colours(opt))
+
+
 def text_colours(item: QStyleOptionViewItem) -> tuple[QColor, QColor]:
     """The text colour and the muted one for a cell in ``item``'s state: on a selected row the
     selection's text colour (muted by a little transparency: grey would not read on the
     accent), else the palette's text and placeholder colours; disabled and inactive cells take
     their colour group."""
-    state = item.state
-    if not state & QStyle.StateFlag.State_Enabled:
-        group = QPalette.ColorGroup.Disabled
-    elif state & QStyle.StateFlag.State_Active:
-        group = QPalette.ColorGroup.Active
-    else:
-        group = QPalette.ColorGroup.Inactive
+    group = colour_group(item)
     palette = item.palette
-    if state & QStyle.StateFlag.State_Selected:
+    if item.state & QStyle.StateFlag.State_Selected:
         text = palette.color(group, QPalette.ColorRole.HighlightedText)
         muted = QColor(text)
         muted.setAlphaF(0.8)

@@ -25,15 +25,14 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QListView,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
 )
 
 from desktop.core.design import SPACE_S, SPACE_XS, tokens
 from desktop.qtkit.icons import themed_icon
+from desktop.qtkit.item_delegates import begin_row, row_colours
 from desktop.qtkit.plain_text import muted
 from desktop.qtkit.scaled_label import ScaledLabel
 from desktop.qtkit.theme import palette_is_dark
@@ -129,13 +128,7 @@ class RowDelegate(QStyledItemDelegate):
         return QSize(max(option.rect.width(), 100), height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        opt.icon = QIcon()
-        widget = opt.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
+        opt = begin_row(self, painter, option, index)[0]
         problem = bool(self.problem_role is not None and index.data(self.problem_role))
         text, dim = self.colours(opt, problem=problem)
         rect = opt.rect.adjusted(SPACE_S, 0, -SPACE_S, 0)
@@ -182,23 +175,11 @@ class RowDelegate(QStyledItemDelegate):
     def colours(self, option: QStyleOptionViewItem, *, problem: bool) -> tuple[QColor, QColor]:
         """The name's colour and the icon's and detail's: muted (on an accent selection, the
         selection's text colour), the theme's danger colour for a problem."""
-        group = (
-            QPalette.ColorGroup.Active
-            if option.state & QStyle.StateFlag.State_Active
-            else QPalette.ColorGroup.Inactive
-        )
-        if not option.state & QStyle.StateFlag.State_Enabled:
-            group = QPalette.ColorGroup.Disabled
-        palette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        text = palette.color(group, role)
-        on_accent = selected and text != palette.color(group, QPalette.ColorRole.Text)
-        if on_accent:
-            return text, QColor(text)
-        if problem:
-            return text, QColor(tokens(palette_is_dark(palette)).danger)
-        return text, palette.color(group, QPalette.ColorRole.PlaceholderText)
+        group, selected, text, dim = row_colours(option)
+        on_accent = selected and text != option.palette.color(group, QPalette.ColorRole.Text)
+        if problem and not on_accent:
+            return text, QColor(tokens(palette_is_dark(option.palette)).danger)
+        return text, dim
 
     def icon(self, meaning: str, colour: QColor) -> QIcon:
         """The icon for ``meaning`` in ``colour`` (made once per meaning and colour)."""

@@ -22,9 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QListView,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
 )
@@ -33,13 +31,13 @@ from desktop.core.design import SPACE_S, SPACE_XS, TYPE_SCALE
 from desktop.history.qt.chat_list_model import ConversationListModel
 from desktop.history.qt.search_results import SearchResultsModel
 from desktop.qtkit.icons import themed_icon
+from desktop.qtkit.item_delegates import begin_row
 from desktop.qtkit.list_model import ModelIndex
 
 __all__ = [
     "ConversationDelegate",
     "SearchResultDelegate",
     "TwoLineDelegate",
-    "begin_row",
     "setup_list_view",
 ]
 
@@ -69,43 +67,6 @@ def setup_list_view(
     view.setEditTriggers(edit)
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     view.setAccessibleName(name)
-
-
-def begin_row(
-    delegate: QStyledItemDelegate,
-    painter: QPainter,
-    option: QStyleOptionViewItem,
-    index: ModelIndex,
-) -> tuple[QStyleOptionViewItem, QPalette.ColorGroup, bool, QColor, QColor]:
-    """Starts painting a row the way every list in history/ does (the sidebar's delegates and
-    the trash's): the style's own background (hover, selection) without its text, then the
-    row's option, palette group, whether it is selected, and its text and dimmed colours."""
-    opt = QStyleOptionViewItem(option)
-    delegate.initStyleOption(opt, index)
-    opt.text = ""
-    widget = opt.widget
-    style = widget.style() if widget is not None else QApplication.style()
-    style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
-    group = _color_group(opt)
-    selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-    text_color = opt.palette.color(
-        group,
-        QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text,
-    )
-    muted = opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
-    # On a quiet selection (the side bar's tint, text in the text colour) secondary text stays
-    # muted; on the accent it is the selection's own text colour, as muted text would not read.
-    quiet = text_color == opt.palette.color(group, QPalette.ColorRole.Text)
-    dim_color = QColor(text_color) if selected and not quiet else muted
-    return opt, group, selected, text_color, dim_color
-
-
-def _color_group(option: QStyleOptionViewItem) -> QPalette.ColorGroup:
-    if not option.state & QStyle.StateFlag.State_Enabled:
-        return QPalette.ColorGroup.Disabled
-    if option.state & QStyle.StateFlag.State_Active:
-        return QPalette.ColorGroup.Active
-    return QPalette.ColorGroup.Inactive
 
 
 class ConversationDelegate(QStyledItemDelegate):

@@ -38,8 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversation import ConversationSummary
-from desktop.history.qt.list_delegates import TwoLineDelegate, begin_row, setup_list_view
+from desktop.history.qt.list_delegates import TwoLineDelegate, setup_list_view
 from desktop.qtkit.empty_state import EmptyState
+from desktop.qtkit.item_delegates import begin_row
 from desktop.qtkit.list_model import ModelIndex, RoleValue, RowListModel
 
 __all__ = ["RETENTION_DAYS", "TrashDialog", "TrashListModel"]
