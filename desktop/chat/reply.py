@@ -9,6 +9,7 @@ hand. The text is kept here once, as chunks joined lazily, so a delta costs O(le
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -23,16 +24,40 @@ from desktop.core.conversation import (
 from desktop.core.remote import locator_host, split_remote_locator
 
 __all__ = [
+    "BLANK_RUN_LIMIT",
     "SAVE_INTERVAL_S",
     "ReplyInProgress",
     "SourcesNote",
     "SourcesState",
+    "blank_tail_length",
     "meta_line",
     "stored_note",
 ]
 
 SAVE_INTERVAL_S = 0.25
 """How often a growing reply is written; a crash loses at most this much of it."""
+
+BLANK_RUN_LIMIT = 160
+"""Characters of blank answer text in a row (spaces, new lines, zero-width characters) after
+which a reply is stopped. Small models can fall into writing only blank lines until Max tokens;
+nothing a person reads is made of this many blank characters in a row (indentation and blank
+lines between paragraphs come a few at a time), so the user is spared a growing empty reply."""
+
+
+def _is_blank(char: str) -> bool:
+    # Format characters (Cf: zero-width space and joiners, soft hyphen, direction marks) draw
+    # nothing, as white space does.
+    return char.isspace() or unicodedata.category(char) == "Cf"
+
+
+def blank_tail_length(text: str) -> int:
+    """How many characters at the end of ``text`` are blank (see :data:`BLANK_RUN_LIMIT`)."""
+    count = 0
+    for char in reversed(text):
+        if not _is_blank(char):
+            break
+        count += 1
+    return count
 
 
 class SourcesState(StrEnum):
@@ -108,6 +133,8 @@ class ReplyInProgress:
     thinking_since: float | None = None
     sources_note: SourcesNote | None = None
     finish_reason: FinishReason | None = None
+    blank_run: int = 0
+    """Blank characters at the end of the answer so far (see :data:`BLANK_RUN_LIMIT`)."""
     _text: list[str] = field(default_factory=list, init=False, repr=False)
     _thinking: list[str] = field(default_factory=list, init=False, repr=False)
 
@@ -126,7 +153,23 @@ class ReplyInProgress:
         """Appends answer text; True when the reply is due to be saved (and counts it saved)."""
         if delta:
             self._text.append(delta)
+            tail = blank_tail_length(delta)
+            self.blank_run = self.blank_run + tail if tail == len(delta) else tail
         return self._save_due(now)
+
+    @property
+    def runs_blank(self) -> bool:
+        """The answer has ended in :data:`BLANK_RUN_LIMIT` blank characters: the model is
+        writing nothing a person can read, and the reply should stop."""
+        return self.blank_run >= BLANK_RUN_LIMIT
+
+    def drop_blank_tail(self) -> None:
+        """Forgets the blank run at the end of the answer (a reply stopped for it keeps
+        everything before, with no empty tail)."""
+        if self.blank_run:
+            text = self.text
+            self._text[:] = [text[: len(text) - self.blank_run]]
+            self.blank_run = 0
 
     def add_thinking(self, delta: str, now: float) -> bool:
         """Appends thinking text (the first delta starts the thinking clock); True when due."""

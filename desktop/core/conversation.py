@@ -26,6 +26,7 @@ class FinishReason(StrEnum):
     ERROR = "error"  # llama.cpp failed mid-reply
     INTERRUPTED = "interrupted"  # the app ended before the reply did
     CONTEXT = "context"  # the reply filled the context window
+    BLANK = "blank"  # stopped: the model wrote only blank characters for a long run
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,6 +87,7 @@ class ExportLabels:
     finish_error: str = "error"
     finish_interrupted: str = "interrupted"
     finish_context: str = "context window full"
+    finish_blank: str = "stopped: only blank space"
     unfinished: str = "not finished"
     tokens: str = "{prompt} prompt tokens, {generated} generated"
     speed: str = "{speed:.1f} tokens/s"
@@ -123,6 +124,7 @@ class ExportLabels:
             FinishReason.ERROR: self.finish_error,
             FinishReason.INTERRUPTED: self.finish_interrupted,
             FinishReason.CONTEXT: self.finish_context,
+            FinishReason.BLANK: self.finish_blank,
         }[reason]
 
     def fill(self, pattern: str, /, **values: Any) -> str:

@@ -806,29 +806,29 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="114"/>
         <source>Untitled</source>
         <extracomment>Padding inside a row (pixels) and the space between the title and the date.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="185"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="146"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="187"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="148"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="192"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
         <source>d MMM yyyy</source>
         <comment>date in an earlier year</comment>
         <translation>yyyy年M月d日</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="195"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="156"/>
         <source>d MMM</source>
         <comment>date earlier this year</comment>
         <translation>M月d日</translation>
@@ -2149,6 +2149,11 @@ Hearthside 已使用新的空白记录启动。</translation>
         <source>Interrupted: the app closed before the reply ended</source>
         <translation>已中断：回复结束前应用已关闭</translation>
     </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="74"/>
+        <source>Stopped: the model was writing only blank space</source>
+        <translation>已停止：模型一直只输出空白</translation>
+    </message>
 </context>
 <context>
     <name>MessageHeader</name>
@@ -3155,76 +3160,81 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/history/qt/pdf_export.py" line="95"/>
+        <source>stopped: only blank space</source>
+        <translation>已停止：只有空白</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="96"/>
         <source>not finished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="96"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="97"/>
         <source>{prompt} prompt tokens, {generated} generated</source>
         <translation>提示 {prompt} 个 token，生成 {generated} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="97"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="98"/>
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="98"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="99"/>
         <source>Exported from Hearthside</source>
         <translation>由 Hearthside 导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="99"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="100"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="100"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="101"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="101"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="102"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="102"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="103"/>
         <source>Thought for {seconds} s</source>
         <translation>思考了 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="103"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="104"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="104"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="105"/>
         <source>page {page}</source>
         <translation>第 {page} 页</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="105"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="106"/>
         <source>Nothing relevant was found in the attached collections; this reply is not based on your documents.</source>
         <translation>在所附文档集中没有找到相关内容；此回复并非基于你的文档。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="110"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="111"/>
         <source>Your documents could not be searched; this reply is not based on them.</source>
         <translation>无法搜索你的文档；此回复并非基于它们。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="115"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="116"/>
         <source>Earlier conversation, summarized</source>
         <translation>之前的对话（已总结）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="116"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="117"/>
         <source>Earlier conversation, summarized (edited)</source>
         <translation>之前的对话（已总结，已编辑）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/pdf_export.py" line="246"/>
+        <location filename="../../desktop/history/qt/pdf_export.py" line="247"/>
         <source>The PDF could not be written to {path}.</source>
         <translation>无法将 PDF 写入 {path}。</translation>
     </message>
@@ -3622,7 +3632,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="236"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="197"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
@@ -3630,17 +3640,17 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultsModel</name>
     <message>
-        <location filename="../../desktop/history/qt/search_results.py" line="115"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="117"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/search_results.py" line="115"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="117"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/search_results.py" line="131"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="126"/>
         <source>+%n more matches</source>
         <translation>
             <numerusform>另有 %n 处匹配</numerusform>
@@ -4482,90 +4492,90 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>TrashDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="168"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="169"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="174"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="175"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>已删除的聊天将在 %n 天后永久移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="185"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="186"/>
         <source>Deleted chats</source>
         <translation>已删除的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="194"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="195"/>
         <source>The trash is empty</source>
         <translation>回收站是空的</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="196"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="197"/>
         <source>Chats you delete wait here for %n days, so you can restore them.</source>
         <translation>
             <numerusform>删除的聊天会在这里保留 %n 天，期间可以恢复。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="207"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="208"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="208"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="209"/>
         <source>Put the selected chats back in the list</source>
         <translation>将所选聊天放回列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="210"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="337"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="343"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="338"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="344"/>
         <source>Delete forever</source>
         <translation>永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="212"/>
         <source>Delete the selected chats; this cannot be undone</source>
         <translation>删除所选聊天；此操作无法撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="213"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="214"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="215"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="216"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="290"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="291"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="291"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="292"/>
         <source>Delete “{title}” forever? This cannot be undone.</source>
         <translation>永久删除“{title}”？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="295"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="296"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="306"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="307"/>
         <source>Delete the one chat in the trash forever? This cannot be undone.</source>
         <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="309"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="310"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
@@ -4618,47 +4628,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_TrashDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="95"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="96"/>
         <source>Untitled</source>
         <extracomment>Chats stay in the trash this long before the store removes them for good.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="125"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="126"/>
         <source>Deleted today</source>
         <translation>今天删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="126"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
         <source>Deleted yesterday</source>
         <translation>昨天删除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="128"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>%n 天前删除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="132"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="133"/>
         <source>removed for good today</source>
         <translation>今天永久移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="133"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
         <source>removed for good tomorrow</source>
         <translation>明天永久移除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="135"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>%n 天后永久移除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="136"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="137"/>
         <source>{deleted} · {removal}</source>
         <translation>{deleted} · {removal}</translation>
     </message>

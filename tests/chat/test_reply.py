@@ -6,10 +6,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desktop.chat.reply import (
+    BLANK_RUN_LIMIT,
     SAVE_INTERVAL_S,
     ReplyInProgress,
     SourcesNote,
     SourcesState,
+    blank_tail_length,
     meta_line,
     stored_note,
 )
@@ -36,6 +38,27 @@ def test_the_text_is_the_deltas_joined_however_often_it_is_read(deltas: list[str
         if i % 3 == 0:
             assert reply.text == "".join(deltas[: i + 1])
     assert reply.text == "".join(deltas)
+
+
+@given(st.lists(st.text(alphabet=" \n\u200bab\u00ad", max_size=8), max_size=60))
+def test_the_blank_run_is_the_blank_tail_of_the_text(deltas: list[str]) -> None:
+    reply = _reply()
+    for delta in deltas:
+        reply.add_text(delta, 100.0)
+        assert reply.blank_run == blank_tail_length(reply.text)
+        assert reply.runs_blank == (reply.blank_run >= BLANK_RUN_LIMIT)
+
+
+def test_dropping_the_blank_tail_keeps_what_came_before() -> None:
+    reply = _reply()
+    reply.add_text("Keep me.\n  ", 100.0)
+    reply.add_text("\u200b\n" * (BLANK_RUN_LIMIT // 2), 100.0)
+    assert reply.runs_blank
+    reply.drop_blank_tail()
+    assert reply.text == "Keep me."
+    assert not reply.runs_blank
+    reply.add_text(" and more", 100.0)
+    assert reply.text == "Keep me. and more"
 
 
 def test_a_save_is_due_once_per_interval() -> None:

@@ -71,6 +71,7 @@ class MessageFooter(QObject):
             FinishReason.CONTEXT: self.tr("Cut off: the reply filled the context window"),
             FinishReason.ERROR: self.tr("The reply ended with an error"),
             FinishReason.INTERRUPTED: self.tr("Interrupted: the app closed before the reply ended"),
+            FinishReason.BLANK: self.tr("Stopped: the model was writing only blank space"),
         }
         ended = finish_notes.get(finish_reason, "") if finish_reason is not None else ""
         self._notes = [note for note in (excluded_note, ended) if note]

@@ -308,8 +308,21 @@ class ReplyStream(QObject):
         else:
             self.messages.append_delta(row, text)
             due = reply.add_text(text, time.monotonic())
+            if reply.runs_blank:
+                self._stop_blank(reply, row)
+                return
         if due:
             self._save(None)
+
+    def _stop_blank(self, reply: ReplyInProgress, row: int) -> None:
+        """The model writes only blank lines (small models can until Max tokens): the reply
+        stops as if Stop were pressed, keeps its text without the blank tail, and says why."""
+        self._pending = None
+        self._worker.cancel_reply(reply.request_id)
+        self._stopped = reply
+        reply.drop_blank_tail()
+        self.messages.set_content(row, reply.text)
+        self._finish(FinishReason.BLANK, None)
 
     @Slot(int, float)
     def on_worker_reply_thinking_finished(self, request_id: int, seconds: float) -> None:

@@ -92,6 +92,7 @@ def export_labels() -> ExportLabels:
         finish_error=translate("PdfExport", "error"),
         finish_interrupted=translate("PdfExport", "interrupted"),
         finish_context=translate("PdfExport", "context window full"),
+        finish_blank=translate("PdfExport", "stopped: only blank space"),
         unfinished=translate("PdfExport", "not finished"),
         tokens=translate("PdfExport", "{prompt} prompt tokens, {generated} generated"),
         speed=translate("PdfExport", "{speed:.1f} tokens/s"),

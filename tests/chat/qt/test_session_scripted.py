@@ -20,6 +20,7 @@ from desktop.chat.protocol import (
 )
 from desktop.chat.qt.inference_worker import InferenceWorker
 from desktop.chat.qt.session import ChatSession
+from desktop.chat.reply import BLANK_RUN_LIMIT
 from desktop.core.conversation import FinishReason, Role
 from desktop.engine.llama import LoadOptions
 from desktop.store.conversations import ConversationStore
@@ -251,3 +252,30 @@ def test_a_stopped_reply_keeps_its_statistics(qtbot, chat: Chat) -> None:
     assert (generation.prompt_tokens, generation.generated_tokens) == (1, 1)
     assert chat.session.state.path[-1].generation == generation
     assert chat.session.messages.row_data(reply_row(chat)).meta.startswith("Scripted")
+
+
+def test_a_reply_of_only_blank_lines_is_stopped_and_says_why(qtbot, chat: Chat) -> None:
+    """The starter model can fall into writing zero-width spaces and new lines until Max
+    tokens; the reply stops at the limit, keeps what came before, and drops the blank tail."""
+    blank_lines = ["\u200b\n"] * (BLANK_RUN_LIMIT // 2 + 10)
+    chat.backend.push("A line.\n", *blank_lines, WAIT_FOR_CANCEL, "never shown")
+    with qtbot.waitSignal(chat.confirmations.reply_finished, timeout=TIMEOUT_MS) as confirmed:
+        assert chat.session.send("Write a poem")
+    assert confirmed.args[1].finish_reason == FinishReason.CANCELLED  # the worker was stopped
+    qtbot.waitUntil(lambda: not chat.session.is_streaming, timeout=TIMEOUT_MS)
+    row = chat.session.messages.row_data(reply_row(chat))
+    assert row.content == "A line."
+    assert row.finish_reason == FinishReason.BLANK
+    stored = chat.session.store.children(None, chat.session.conversation_id)
+    reply = chat.session.store.children(stored[0].id, chat.session.conversation_id)[0]
+    assert reply.content == "A line." and reply.finish_reason == FinishReason.BLANK
+    assert chat.session.can_send
+
+
+def test_blank_lines_between_paragraphs_do_not_stop_a_reply(qtbot, chat: Chat) -> None:
+    paragraphs = ["A paragraph.", "\n\n", "    indented code", "\n" * 20] * 20
+    chat.backend.push(*paragraphs, "The end.")
+    send(qtbot, chat, "Write a lot")
+    row = chat.session.messages.row_data(reply_row(chat))
+    assert row.finish_reason == FinishReason.STOP
+    assert row.content.endswith("The end.")
