@@ -45,6 +45,7 @@ __all__ = [
     "LINE_EDIT_MARGIN",
     "PRIMARY",
     "PROMPT_CARD",
+    "SECTION_NAV",
     "SIDEBAR",
     "SPIN_TEXT_INSET",
     "application_stylesheet",
@@ -59,6 +60,10 @@ in the accent (the side bar's New chat, a dialog's Download); set it with :func:
 
 SIDEBAR = "sidebar"
 """The object name of the side bar: its own surface (the window colour) and quiet rows."""
+
+SECTION_NAV = "sectionNav"
+"""The object name of a list of sections beside their pages (desktop/qtkit/section_pages.py):
+no frame, roomy rows, the chosen one marked as the side bar marks the open chat."""
 
 PROMPT_CARD = "promptCard"
 """The object name of an example prompt's card (desktop/qtkit/prompt_cards.py): a raised,
@@ -468,6 +473,14 @@ def _sidebar(t: ColorTokens) -> str:
 {side} QListView::item:hover {{ background: {t.control_hover}; }}
 {side} QListView::item:selected {{ background: {t.selection}; color: {t.text}; }}
 {side} QLabel {{ background: transparent; }}
+QListView#{SECTION_NAV} {{
+    background: transparent; border: none; padding: 0;
+}}
+QListView#{SECTION_NAV}::item {{
+    border-radius: {_R}px; padding: 0 {SPACE_M}px; color: {t.text};
+}}
+QListView#{SECTION_NAV}::item:hover {{ background: {t.control_hover}; }}
+QListView#{SECTION_NAV}::item:selected {{ background: {t.selection}; color: {t.text}; }}
 {side} QPushButton[flat="true"] {{
     text-align: left; color: {t.text_muted}; padding-left: {SPACE_S + SPACE_XS // 2}px;
 }}

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSpinBox,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from desktop.qtkit.dialog_buttons import ok_cancel_buttons
 from desktop.qtkit.layout_rows import side_by_side
 from desktop.qtkit.plain_text import note_label
 from desktop.qtkit.push_button import push_button
+from desktop.qtkit.section_pages import SectionPages
 from desktop.qtkit.setting_fields import settings_values, show_settings
 from desktop.qtkit.stylesheet import tidy_forms
 from desktop.shell.feature import SettingsPage, SettingsPageFactory
@@ -113,7 +113,8 @@ class AppSettingsDialog(QDialog):
         """Opens a folder in the file manager; tests replace it so nothing launches."""
         self.setWindowTitle(self.tr("Settings"))
         layout = QVBoxLayout(self)
-        self.tabs = QTabWidget()
+        self.tabs = SectionPages()
+        """The sections (Appearance, the features' pages, Folders and downloads)."""
         self.tabs.addTab(self._build_appearance(), self.tr("Appearance"))
         self.pages: list[SettingsPage] = []
         """The features' tabs, in the order they were added to the shell."""

@@ -87,115 +87,115 @@
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="117"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="118"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="124"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="125"/>
         <source>Folders and downloads</source>
         <translation>文件夹和下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="151"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="162"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="152"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="163"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="152"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="153"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="154"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="156"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="157"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="158"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="159"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="159"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="160"/>
         <source> pt</source>
         <translation> 磅</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="160"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="161"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="166"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="167"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="171"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="172"/>
         <source>English and 简体中文 (Simplified Chinese). A new language takes effect the next time Hearthside starts.</source>
         <translation>可选 English 和简体中文。更改语言后，下次启动 Hearthside 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="181"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="182"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="186"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="204"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="187"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="205"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="192"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="193"/>
         <source>Chats, settings and logs. Start Hearthside with --data-dir or set HEARTHSIDE_DATA_DIR to use another folder.</source>
         <translation>存放聊天记录、设置和日志。如需使用其他文件夹，请用 --data-dir 启动 Hearthside，或设置 HEARTHSIDE_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="198"/>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="312"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="199"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="313"/>
         <source>Models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="202"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="203"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="210"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="211"/>
         <source>Where models are kept. A change applies after a restart.</source>
         <translation>模型的存放位置。更改后需重启生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="213"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="214"/>
         <source>Model hub address</source>
         <translation>模型仓库地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="221"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="222"/>
         <source>Hugging Face or a mirror of it. Hearthside connects to it only when you browse or download models.</source>
         <translation>Hugging Face 或其镜像。仅在浏览或下载模型时，Hearthside 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="267"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="268"/>
         <source>The model hub address must start with https:// (or http://) and name a server.</source>
         <translation>模型仓库地址必须以 https://（或 http://）开头，并包含服务器名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="271"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="272"/>
         <source>The models folder must be a full path, for example {example}.</source>
         <translation>模型文件夹必须是完整路径，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/shell/app_settings_dialog.py" line="291"/>
+        <location filename="../../desktop/shell/app_settings_dialog.py" line="292"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
@@ -3655,6 +3655,14 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>
             <numerusform>另有 %n 处匹配</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>SectionPages</name>
+    <message>
+        <location filename="../../desktop/qtkit/section_pages.py" line="49"/>
+        <source>Sections</source>
+        <translation>类别</translation>
     </message>
 </context>
 <context>
