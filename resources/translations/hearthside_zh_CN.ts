@@ -3020,23 +3020,23 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="414"/>
+        <location filename="../../desktop/models/qt/feature.py" line="417"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="433"/>
+        <location filename="../../desktop/models/qt/feature.py" line="436"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="436"/>
+        <location filename="../../desktop/models/qt/feature.py" line="439"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="462"/>
-        <location filename="../../desktop/models/qt/feature.py" line="468"/>
+        <location filename="../../desktop/models/qt/feature.py" line="465"/>
+        <location filename="../../desktop/models/qt/feature.py" line="471"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -4598,39 +4598,44 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>欢迎使用 Hearthside</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="57"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="150"/>
         <source>Chat with a language model that runs on this computer, offline. Load a model to start.</source>
         <translation>与在本机离线运行的语言模型聊天。加载一个模型即可开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="69"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="62"/>
         <source>Use the starter model (offline)</source>
         <translation>使用入门模型（离线）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="74"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="67"/>
         <source>Not installed: pip install &apos;hearthside[starter]&apos;</source>
         <translation>未安装：pip install &apos;hearthside[starter]&apos;</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="76"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="69"/>
         <source>Open model file…</source>
         <translation>打开模型文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="77"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="70"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="98"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="91"/>
         <source>Models are GGUF files, for example from Hugging Face. The starter model is a small demo that runs anywhere; larger instruction-tuned models answer far better.</source>
         <translation>模型是 GGUF 文件，例如来自 Hugging Face。入门模型是一个小型演示模型，在哪里都能运行；更大的指令微调模型回答效果好得多。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/welcome_page.py" line="119"/>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="112"/>
         <source>Or try one of these with the starter model</source>
         <translation>或用入门模型试试这些</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/welcome_page.py" line="160"/>
+        <source>Loading {name}… The chat opens when it is ready.</source>
+        <translation>正在加载 {name}……加载完成后即可开始聊天。</translation>
     </message>
 </context>
 <context>

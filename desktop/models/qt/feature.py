@@ -386,6 +386,9 @@ class ModelsFeature(QObject):
 
     @Slot(bool)
     def on_session_loading_changed(self, loading: bool) -> None:
+        self.welcome.set_loading(
+            self.picker_controller.short_name(self._pending_path) if loading else ""
+        )
         if loading:
             self.picker_controller.show_loading(self._pending_path)
         else:

@@ -52,14 +52,7 @@ class WelcomePage(QWidget):
         self.title = ScaledLabel(self.tr("Welcome to Hearthside"), "display", bold=True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(self.title)
-        self.text = note_label(
-            self.tr(
-                "Chat with a language model that runs on this computer, offline. "
-                "Load a model to start."
-            ),
-            is_muted=False,
-            centred=True,
-        )
+        self.text = note_label(self.idle_text(), is_muted=False, centred=True)
         outer.addWidget(self.text)
         outer.addSpacing(SPACE_M)
         # One above the other, equally wide: side by side they did not fit an 800-px window
@@ -150,6 +143,25 @@ class WelcomePage(QWidget):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._tint_icons()
+
+    def idle_text(self) -> str:
+        """The sentence under the title while no model is loading."""
+        return self.tr(
+            "Chat with a language model that runs on this computer, offline. Load a model to start."
+        )
+
+    def set_loading(self, name: str) -> None:
+        """Says that ``name`` is loading ("": nothing is), so the page does not ask for a model
+        while one is on its way (at the first start the starter loads by itself); the starter
+        button rests meanwhile. The other buttons stay: opening another file replaces the load.
+        """
+        if name:
+            self.text.setText(
+                self.tr("Loading {name}… The chat opens when it is ready.").format(name=name)
+            )
+        else:
+            self.text.setText(self.idle_text())
+        self.starter_button.setEnabled(not name and starter_installed())
 
     def set_recommendation(self, text: str) -> None:
         """Says which model *Download a recommended model* opens ("" hides the line)."""

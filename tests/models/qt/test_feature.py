@@ -464,3 +464,24 @@ def test_the_next_start_does_not_offer_the_last_chat_its_own_model(
         assert app.models.offer_bar.isHidden()
     finally:
         app.shutdown()
+
+
+def test_the_welcome_page_says_a_model_is_loading_instead_of_asking_for_one(
+    models: Installed,
+) -> None:
+    """At the first start the starter loads by itself: the page must not say "Load a model"
+    meanwhile, nor offer the starter it is already loading."""
+    welcome, session = models.feature.welcome, models.session
+    asking = welcome.text.text()
+    assert "Load a model" in asking
+    models.feature.load_starter()
+    session.loading_changed.emit(True)
+    assert welcome.text.text() == "Loading Gemma 3 270M… The chat opens when it is ready."
+    assert not welcome.starter_button.isEnabled()
+    assert welcome.open_button.isEnabled()  # opening another file replaces the load
+    session.loading_changed.emit(False)
+    session.load_failed.emit(LoadFailure(LoadProblem.CANCELLED, "", ""))
+    assert welcome.text.text() == asking
+    models.feature.load_model("/m/big.gguf")
+    session.loading_changed.emit(True)
+    assert welcome.text.text().startswith("Loading big.gguf…")
