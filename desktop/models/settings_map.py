@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop.core.settings import Settings, default_data_dir, parse_gpu_layers
+from desktop.core.settings import Settings, parse_gpu_layers
 from desktop.engine.llama import GPU_LAYERS_ALL, LoadOptions, SamplingOptions
 from desktop.engine.starter import STARTER_FILE_NAME
 
@@ -25,9 +25,13 @@ def model_key(path: str) -> str:
 
 
 def models_folder(settings: Settings, data_dir: Path | None = None) -> Path:
-    """``library.models_dir``, or ``models`` in the data folder when it is empty."""
+    """``library.models_dir``, or ``models`` in the data folder when it is empty.
+
+    The data folder is the settings file's (``--data-dir`` or ``HEARTHSIDE_DATA_DIR`` move
+    both): the default folder instead had the picker list another folder's models, or none.
+    """
     folder = str(settings.get("library.models_dir"))
-    return Path(folder) if folder else (data_dir or default_data_dir()) / "models"
+    return Path(folder) if folder else (data_dir or settings.path.parent) / "models"
 
 
 def extra_folders(settings: Settings) -> list[Path]:

@@ -24,6 +24,19 @@ def test_folders_default_to_the_data_folder_and_expand_home(tmp_path: Path) -> N
     assert extra_folders(settings) == [Path.home() / "more", Path("/srv/models")]
 
 
+def test_without_a_models_folder_set_the_library_is_in_the_settings_data_folder(
+    tmp_path: Path,
+) -> None:
+    """With --data-dir the picker listed the default data folder's models (or none): the
+    library is the models folder beside the settings file, as the app's own models_dir."""
+    data_dir = tmp_path / "portable"
+    (data_dir / "models").mkdir(parents=True)
+    (data_dir / "models" / "mine.gguf").write_bytes(b"")
+    settings = Settings(data_dir / "settings.json")
+    assert models_folder(settings) == data_dir / "models"
+    assert [path.name for path in library_models(settings)] == ["mine.gguf"]
+
+
 def test_library_models_leave_out_projectors_and_later_parts(tmp_path: Path) -> None:
     settings = Settings(tmp_path / "settings.json")
     folder = tmp_path / "models"
