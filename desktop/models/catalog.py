@@ -46,6 +46,7 @@ __all__ = [
     "ModelFacts",
     "ModelKind",
     "ScanProgress",
+    "cpu_only_largest_class",
     "estimate_memory",
     "judge_fit",
     "machine_memory",
@@ -509,19 +510,40 @@ class Suggestion(Protocol):
 S = TypeVar("S", bound=Suggestion)
 
 
+def cpu_only_largest_class(physical_cores: int) -> str:
+    """The biggest size class worth offering when llama.cpp decodes on the CPU alone.
+
+    Decoding reads the whole model for every token, so on the CPU speed falls with the file's
+    size however much RAM there is: an 8B model (~5 GB) gives a few tokens a second on four
+    cores, a 12B one about half that, and on two cores even a 3B one is slow. So a CPU-only
+    computer is offered at most a medium model, and one with two cores or fewer a small one.
+    """
+    return "small" if physical_cores <= 2 else "medium"
+
+
 def recommended_pick(
-    suggestions: Iterable[S], total_ram: int, context_length: int = 4096
+    suggestions: Iterable[S],
+    total_ram: int,
+    context_length: int = 4096,
+    cpu_only_cores: int | None = None,
 ) -> S | None:
     """The curated model to offer a newcomer: the biggest size class that fits this computer
     comfortably (:attr:`Fit.FITS` when all its RAM were free; what is free now changes by the
-    minute, the computer does not), and within it the last plain chat model (the list runs from
-    small to big, so the best that class holds; one that thinks first is slower and surprises a
-    first-time user), else the last of that class.
+    minute, the computer does not) and, when ``cpu_only_cores`` says llama.cpp runs on that many
+    CPU cores without a GPU, answers at a bearable speed (:func:`cpu_only_largest_class`);
+    within it the last plain chat model (the list runs from small to big, so the best that class
+    holds; one that thinks first is slower and surprises a first-time user), else the last of
+    that class.
 
     None when nothing fits (the list is empty or the computer is tiny)."""
     listed = list(suggestions)
     machine = MachineMemory(total_ram, total_ram)
+    largest = SIZE_CLASS_BYTES["large"]
+    if cpu_only_cores is not None:
+        largest = SIZE_CLASS_BYTES[cpu_only_largest_class(cpu_only_cores)]
     for size_class in sorted(SIZE_CLASS_BYTES, key=SIZE_CLASS_BYTES.__getitem__, reverse=True):
+        if SIZE_CLASS_BYTES[size_class] > largest:
+            continue
         need = estimate_memory(SIZE_CLASS_BYTES[size_class], None, context_length)
         if judge_fit(need, machine) is not Fit.FITS:
             continue

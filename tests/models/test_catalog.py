@@ -248,6 +248,14 @@ def test_the_recommended_pick_is_the_biggest_chat_model_this_computer_runs_comfo
     assert recommended_pick(listed, 64 * gib).name == "large"  # type: ignore[union-attr]
     assert recommended_pick(listed, gib // 2) is None
     assert recommended_pick([], 64 * gib) is None
+    # Without a GPU, speed caps the size: 64 GB of RAM on 2 cores gets a small model, on 8 a
+    # medium one, never the 12B-class one a GPU would run.
+    two_cores = recommended_pick(listed, 64 * gib, cpu_only_cores=2)
+    eight_cores = recommended_pick(listed, 64 * gib, cpu_only_cores=8)
+    assert two_cores is not None and two_cores.name == "small-chat"
+    assert eight_cores is not None and eight_cores.name == "medium-thinks"
+    # RAM still rules below the cap.
+    assert recommended_pick(listed, 2 * gib, cpu_only_cores=8).name == "tiny-b"  # type: ignore[union-attr]
 
 
 def test_a_long_search_reports_how_far_it_is(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

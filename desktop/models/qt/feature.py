@@ -122,7 +122,11 @@ class ModelsFeature(QObject):
             lambda fault, host, retry_after: f"{host}: {fault}"
         )
         """Words for a remote server's fault (the remote feature's, wired by desktop/app.py)."""
-        self.recommended = RecommendedModel(lambda tab: self.show_model_manager(tab), parent=self)
+        self.recommended = RecommendedModel(
+            lambda tab: self.show_model_manager(tab),
+            cpu_only_cores=self.cpu_only_cores,
+            parent=self,
+        )
         """The curated model for this computer, which *Download a recommended model* opens."""
         self.picker_controller = PickerController(
             session, settings, self.messages, self.show_model_manager, self.current_manager, self
@@ -227,6 +231,16 @@ class ModelsFeature(QObject):
 
             shell.set_backend(backend_info())
         return shell.gpu_offload
+
+    def cpu_only_cores(self) -> int | None:
+        """This computer's physical cores when llama.cpp offloads nothing to a GPU (the
+        recommendation asks once the backend is known), else None."""
+        if self.shell.gpu_offload:
+            return None
+        from desktop.models.hardware import detect
+
+        hardware = detect("CPU", gpu_offload=False)
+        return hardware.physical_cores or hardware.logical_threads
 
     def chat_settings_for(self, path: str) -> Any:
         """What a reply with the model at ``path`` uses (the chat's ChatSettings)."""

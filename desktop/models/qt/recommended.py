@@ -2,10 +2,11 @@
 opens, and the words that name it under the button.
 
 The pick is :func:`desktop.models.catalog.recommended_pick` over the Browse tab's curated list
-(``resources/starter_models.json``) for this computer's RAM. It is worked out when first asked
-for (after the first frame: the catalog, the hardware check and the hub's tables are not for
-start-up, tests/e2e/test_startup.py), and a click opens the model manager's Browse tab on that
-model with its suggested file chosen, so downloading it is one more click on Download.
+(``resources/starter_models.json``) for this computer's RAM and, without a GPU, its CPU cores.
+It is worked out when first asked for (after the first frame: the catalog, the hardware check
+and the hub's tables are not for start-up, tests/e2e/test_startup.py), and a click opens the
+model manager's Browse tab on that model with its suggested file chosen, so downloading it is
+one more click on Download.
 """
 
 from __future__ import annotations
@@ -36,11 +37,15 @@ class RecommendedModel(QObject):
         self,
         open_manager: Callable[[int], Any],
         total_ram: Callable[[], int | None] | None = None,
+        cpu_only_cores: Callable[[], int | None] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._open_manager = open_manager
         self._total_ram = total_ram or _total_ram
+        self._cpu_only_cores = cpu_only_cores or (lambda: None)
+        """Physical cores when llama.cpp decodes on the CPU alone, None with a GPU (or
+        unknown): a CPU-only computer is offered a model it runs at a bearable speed."""
         self._pick: Any = _UNKNOWN
 
     def pick(self) -> StarterModel | None:
@@ -50,7 +55,13 @@ class RecommendedModel(QObject):
             from desktop.models.qt.hub_models import load_starter_list
 
             ram = self._total_ram()
-            self._pick = None if ram is None else recommended_pick(load_starter_list(), ram)
+            self._pick = (
+                None
+                if ram is None
+                else recommended_pick(
+                    load_starter_list(), ram, cpu_only_cores=self._cpu_only_cores()
+                )
+            )
         return self._pick  # type: ignore[no-any-return]
 
     def caption(self) -> str:

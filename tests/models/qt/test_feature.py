@@ -485,3 +485,11 @@ def test_the_welcome_page_says_a_model_is_loading_instead_of_asking_for_one(
     models.feature.load_model("/m/big.gguf")
     session.loading_changed.emit(True)
     assert welcome.text.text().startswith("Loading big.gguf…")
+
+
+def test_the_recommendation_counts_cores_only_without_gpu_offload(models: Installed) -> None:
+    models.shell.gpu_offload = False
+    cores = models.feature.cpu_only_cores()
+    assert cores is not None and cores >= 1
+    models.shell.gpu_offload = True
+    assert models.feature.cpu_only_cores() is None

@@ -30,6 +30,13 @@ def test_the_pick_follows_this_computers_memory() -> None:
     assert unknown.pick() is None and unknown.caption() == ""
 
 
+def test_without_a_gpu_the_pick_is_one_the_cpu_runs_at_a_bearable_speed() -> None:
+    on_two_cores = RecommendedModel(lambda tab: None, lambda: 64 * GIB, lambda: 2)
+    with_a_gpu = RecommendedModel(lambda tab: None, lambda: 64 * GIB, lambda: None)
+    assert on_two_cores.pick().size_class == "small"  # type: ignore[union-attr]
+    assert with_a_gpu.pick().size_class == "large"  # type: ignore[union-attr]
+
+
 def test_one_click_opens_the_pick_in_the_browse_tab(
     qtbot, private_data_dir: Path, hub: FakeHub, calls, tiny_gguf: Path
 ) -> None:  # type: ignore[no-untyped-def]
