@@ -489,7 +489,8 @@ def install_translations(app: QApplication, language: str = "system") -> list[QT
     "system" follows the system locale, "en" is the built-in English, "zh_CN" Simplified
     Chinese. English is written in the code, except plurals: "%n chat(s)" needs
     hearthside_en.qm (plural forms only) to read "1 chat" / "2 chats". A missing .qm
-    (pyside6-lrelease did not run) leaves the interface in English, with "(s)" plurals.
+    (pyside6-lrelease did not run) leaves the interface in English, with "(s)" plurals. A
+    language without a translation of its own gets the English, plurals included.
     Returns the translators installed.
     """
     locale = QLocale.system() if language == "system" else QLocale(language)
@@ -499,7 +500,12 @@ def install_translations(app: QApplication, language: str = "system") -> list[QT
         ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
     ):
         translator = QTranslator(app)
-        if translator.load(locale, name, "_", folder):
+        loaded = translator.load(locale, name, "_", folder)
+        if not loaded and name == "hearthside":
+            # A language we have no translation for (German, or the C locale of a bare
+            # system) shows the English interface, so it needs the English plural forms too.
+            loaded = translator.load(f"{name}_en", folder)
+        if loaded:
             app.installTranslator(translator)
             installed.append(translator)
     return installed

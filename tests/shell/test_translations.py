@@ -99,6 +99,23 @@ def test_english_plurals(qapp, translations: Path) -> None:
             qapp.removeTranslator(translator)
 
 
+@pytest.mark.parametrize("language", ["de_DE", "C"])
+def test_a_language_without_a_translation_gets_english_plurals(
+    qapp, translations: Path, language: str
+) -> None:
+    """A German desktop, or a bare system's C locale, read "Deleted 1 days ago": only English
+    and Chinese were looked for."""
+    installed: list[QTranslator] = []
+    try:
+        installed = app_module.install_translations(qapp, language)
+        one = QCoreApplication.translate("_TrashDelegate", "Deleted %n days ago", "", 1)
+        assert one == "Deleted 1 day ago"
+        assert QCoreApplication.translate("MainWindow", "&File") == "&File"
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+
+
 def test_missing_translations_stay_english(qapp, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(app_module, "translations_dir", lambda: tmp_path / "none")
     installed: list[QTranslator] = []
