@@ -143,7 +143,7 @@
 <context>
     <name>LibraryPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="434"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="453"/>
         <source>Looking for models… %n folder(s) searched</source>
         <translation>
             <numerusform>Looking for models… %n folder searched</numerusform>
@@ -151,7 +151,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="436"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="455"/>
         <source>%n GGUF file(s) found</source>
         <translation>
             <numerusform>%n GGUF file found</numerusform>
@@ -159,7 +159,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="473"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="492"/>
         <source>%n model(s), {size} on disk. Models folder: {folder}</source>
         <translation>
             <numerusform>%n model, {size} on disk. Models folder: {folder}</numerusform>

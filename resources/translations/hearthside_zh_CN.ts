@@ -1631,88 +1631,93 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="153"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="154"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="154"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="155"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="155"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="156"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="156"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="157"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="157"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="158"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="158"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="159"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="159"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="160"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="160"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="161"/>
         <source>Chat template</source>
         <translation>聊天模板</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="161"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="162"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="162"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="163"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="182"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="183"/>
         <source>Right-click to show or hide columns</source>
         <translation>右键点击可显示或隐藏列</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="191"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="222"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="192"/>
+        <source>Loaded</source>
+        <translation>已加载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/library_view.py" line="195"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="241"/>
         <source>Vision projector</source>
         <translation>视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="224"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="243"/>
         <source>Can&apos;t be loaded</source>
         <translation>无法加载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="234"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="253"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="234"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="253"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="244"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="263"/>
         <source>This file can&apos;t be loaded: {reason}</source>
         <translation>无法加载此文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="248"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="267"/>
         <source>Judged for a context of {tokens} tokens against this computer&apos;s memory.</source>
         <translation>按 {tokens} 个 token 的上下文和本机内存评估。</translation>
     </message>
@@ -1720,169 +1725,175 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="329"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="348"/>
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="333"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="352"/>
         <source>No models yet</source>
         <translation>还没有模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="335"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="354"/>
         <source>Download a model from the Browse tab, add a .gguf file you already have, or drop one here.</source>
         <translation>可在“浏览”标签页下载模型，添加已有的 .gguf 文件，或将文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="340"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="359"/>
         <source>Browse models</source>
         <translation>浏览模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="342"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="361"/>
         <source>Add file…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="352"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="371"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="520"/>
         <source>&amp;Load</source>
         <translation>加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="353"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="372"/>
         <source>Add &amp;file…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="354"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="373"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="355"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="374"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="356"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="375"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="416"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="435"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="434"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="453"/>
         <source>Looking for models… %n folder(s) searched</source>
         <translation>
             <numerusform>正在查找模型… 已搜索 %n 个文件夹</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="436"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="455"/>
         <source>%n GGUF file(s) found</source>
         <translation>
             <numerusform>找到 %n 个 GGUF 文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="450"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="469"/>
         <source>The library could not be listed: {reason}</source>
         <translation>无法列出模型库：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/library_view.py" line="473"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="492"/>
         <source>%n model(s), {size} on disk. Models folder: {folder}</source>
         <translation>
             <numerusform>%n 个模型，占用磁盘 {size}。模型文件夹：{folder}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="476"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="495"/>
         <source>Models folder: {folder}</source>
         <translation>模型文件夹：{folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="478"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="497"/>
         <source>Not found (unplugged?): {folders}</source>
         <translation>未找到（设备已拔出？）：{folders}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="524"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="520"/>
+        <source>Loaded</source>
+        <translation>已加载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/library_view.py" line="550"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="525"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="551"/>
         <source>Add {name} to the library?</source>
         <translation>将 {name} 添加到模型库？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="527"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="553"/>
         <source>Copying keeps the library in one place. Using it where it is adds its folder ({folder}) to the library and takes no extra space.</source>
         <translation>复制可让模型库集中在一处。原位使用会将其所在文件夹（{folder}）加入模型库，不占用额外空间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="532"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="558"/>
         <source>Copy into the library</source>
         <translation>复制到模型库</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="533"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="559"/>
         <source>Use it where it is</source>
         <translation>原位使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="545"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="571"/>
         <source>Add model files</source>
         <translation>添加模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="545"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="571"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="551"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="577"/>
         <source>Add a folder of models</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="570"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="596"/>
         <source>Settings could not be saved: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="585"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="611"/>
         <source>{name} is already in the library.</source>
         <translation>{name} 已在模型库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="588"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="614"/>
         <source>Copying {name}…</source>
         <translation>正在复制 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="596"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="622"/>
         <source>The file could not be copied: {reason}</source>
         <translation>无法复制文件：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="604"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="630"/>
         <source>Move {name} ({size}) to the trash? Files: {files}</source>
         <translation>将 {name}（{size}）移到回收站？文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="609"/>
-        <location filename="../../desktop/models/qt/library_view.py" line="614"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="635"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="640"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/library_view.py" line="615"/>
+        <location filename="../../desktop/models/qt/library_view.py" line="641"/>
         <source>The system trash can&apos;t take {files}. Delete permanently instead?</source>
         <translation>系统回收站无法接收 {files}。改为永久删除吗？</translation>
     </message>
@@ -1944,31 +1955,31 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="511"/>
+        <location filename="../../desktop/app.py" line="517"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="512"/>
+        <location filename="../../desktop/app.py" line="518"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="549"/>
+        <location filename="../../desktop/app.py" line="555"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="594"/>
+        <location filename="../../desktop/app.py" line="600"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="599"/>
+        <location filename="../../desktop/app.py" line="605"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
@@ -2940,103 +2951,103 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ModelsFeature</name>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="164"/>
+        <location filename="../../desktop/models/qt/feature.py" line="169"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="169"/>
+        <location filename="../../desktop/models/qt/feature.py" line="174"/>
         <source>&amp;Open model file…</source>
         <translation>打开模型文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="174"/>
+        <location filename="../../desktop/models/qt/feature.py" line="179"/>
         <source>Use the &amp;starter model</source>
         <translation>使用入门模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="177"/>
+        <location filename="../../desktop/models/qt/feature.py" line="182"/>
         <source>&amp;Unload model</source>
         <translation>卸载模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="180"/>
+        <location filename="../../desktop/models/qt/feature.py" line="185"/>
         <source>&amp;Model settings…</source>
         <translation>模型设置(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="189"/>
+        <location filename="../../desktop/models/qt/feature.py" line="194"/>
         <source>Load that model</source>
         <translation>加载该模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="190"/>
+        <location filename="../../desktop/models/qt/feature.py" line="195"/>
         <source>Keep the current one</source>
         <translation>保留当前模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="254"/>
+        <location filename="../../desktop/models/qt/feature.py" line="259"/>
         <source>Open model file</source>
         <translation>打开模型文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="255"/>
+        <location filename="../../desktop/models/qt/feature.py" line="260"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="323"/>
+        <location filename="../../desktop/models/qt/feature.py" line="329"/>
         <source>the next model you load</source>
         <translation>下一个加载的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="343"/>
+        <location filename="../../desktop/models/qt/feature.py" line="349"/>
         <source>Reload the model?</source>
         <translation>重新加载模型？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="345"/>
+        <location filename="../../desktop/models/qt/feature.py" line="351"/>
         <source>The new loading settings apply when the model is loaded again. Reload it now?</source>
         <translation>新的加载设置将在重新加载模型时生效。现在重新加载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="361"/>
+        <location filename="../../desktop/models/qt/feature.py" line="367"/>
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="363"/>
+        <location filename="../../desktop/models/qt/feature.py" line="369"/>
         <source>Model: {name}</source>
         <translation>模型：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="364"/>
+        <location filename="../../desktop/models/qt/feature.py" line="370"/>
         <source>Model license: {license}</source>
         <translation>模型许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="378"/>
+        <location filename="../../desktop/models/qt/feature.py" line="384"/>
         <source>not stated in the model file</source>
         <translation>模型文件中未注明</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="417"/>
+        <location filename="../../desktop/models/qt/feature.py" line="423"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="436"/>
+        <location filename="../../desktop/models/qt/feature.py" line="444"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="439"/>
+        <location filename="../../desktop/models/qt/feature.py" line="447"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="465"/>
-        <location filename="../../desktop/models/qt/feature.py" line="471"/>
+        <location filename="../../desktop/models/qt/feature.py" line="473"/>
+        <location filename="../../desktop/models/qt/feature.py" line="479"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -3289,27 +3300,27 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RecommendedModel</name>
     <message>
-        <location filename="../../desktop/models/qt/recommended.py" line="62"/>
+        <location filename="../../desktop/models/qt/recommended.py" line="74"/>
         <source>under 1 GB</source>
         <translation>小于 1 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/recommended.py" line="63"/>
+        <location filename="../../desktop/models/qt/recommended.py" line="75"/>
         <source>1–3 GB</source>
         <translation>1–3 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/recommended.py" line="64"/>
+        <location filename="../../desktop/models/qt/recommended.py" line="76"/>
         <source>3–6 GB</source>
         <translation>3–6 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/recommended.py" line="65"/>
+        <location filename="../../desktop/models/qt/recommended.py" line="77"/>
         <source>over 6 GB</source>
         <translation>大于 6 GB</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/recommended.py" line="68"/>
+        <location filename="../../desktop/models/qt/recommended.py" line="80"/>
         <source>Recommended for this computer: {name} ({size})</source>
         <translation>推荐给这台电脑：{name}（{size}）</translation>
     </message>

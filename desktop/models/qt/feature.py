@@ -41,7 +41,7 @@ from desktop.models.picker import (
 )
 from desktop.models.qt.model_messages import ModelMessages
 from desktop.models.qt.picker_controller import PickerController
-from desktop.models.qt.recommended import RecommendedModel
+from desktop.models.qt.recommended import RecommendedModel, cores_without_gpu
 from desktop.models.qt.services import (
     DOWNLOADS_TAB,
     LIBRARY_TAB,
@@ -124,7 +124,8 @@ class ModelsFeature(QObject):
         """Words for a remote server's fault (the remote feature's, wired by desktop/app.py)."""
         self.recommended = RecommendedModel(
             lambda tab: self.show_model_manager(tab),
-            cpu_only_cores=self.cpu_only_cores,
+            # Asked once the backend is known (desktop/app.py offer_recommendation).
+            cpu_only_cores=lambda: cores_without_gpu(self.shell.gpu_offload),
             parent=self,
         )
         """The curated model for this computer, which *Download a recommended model* opens."""
@@ -232,16 +233,6 @@ class ModelsFeature(QObject):
             shell.set_backend(backend_info())
         return shell.gpu_offload
 
-    def cpu_only_cores(self) -> int | None:
-        """This computer's physical cores when llama.cpp offloads nothing to a GPU (the
-        recommendation asks once the backend is known), else None."""
-        if self.shell.gpu_offload:
-            return None
-        from desktop.models.hardware import detect
-
-        hardware = detect("CPU", gpu_offload=False)
-        return hardware.physical_cores or hardware.logical_threads
-
     def chat_settings_for(self, path: str) -> Any:
         """What a reply with the model at ``path`` uses (the chat's ChatSettings)."""
         return self.settings_map.chat_settings(path)
@@ -307,6 +298,7 @@ class ModelsFeature(QObject):
                 )
             self.model_manager = ModelManager(self.model_services, self.shell)
             self.model_manager.load_requested.connect(self.load_model)
+            self.model_manager.library.set_loaded(loaded_file(self.session.model_info))
             for factory, title in self.manager_tabs:
                 self._add_tab(self.model_manager, factory, title)
         self.model_manager.open_tab(tab)
@@ -431,6 +423,8 @@ class ModelsFeature(QObject):
                 self.shell.show_error(self.tr("Settings not saved"), str(error))
             self.picker_controller.show_loaded(info)
             self.shell.set_banner(self.messages.notes(info))
+        if self.model_manager is not None:
+            self.model_manager.library.set_loaded(loaded_file(self.session.model_info))
         self.update_state()
 
     @Slot(object)
@@ -485,3 +479,11 @@ class ModelsFeature(QObject):
                     self.tr("This chat used {model}.").format(model=wanted.name)
                 )
                 self.offer_bar.show()
+
+
+def loaded_file(info: Any) -> str:
+    """The path of the model file ``info`` (the session's ModelInfo) names; "" for none or a
+    server's model, which is not in the library."""
+    if info is None or is_remote_locator(info.path):
+        return ""
+    return str(info.path)

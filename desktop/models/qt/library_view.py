@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from pathlib import Path
 from typing import Any, ClassVar
@@ -119,6 +119,7 @@ class LibraryRow:
     entry: LibraryEntry
     fit: Fit | None  # None: not a loadable model (projector, unreadable file)
     context_length: int  # the context setting the fit was judged for
+    loaded: bool = False  # the model the chat has loaded now
 
 
 class LibraryListModel(RowTableModel):
@@ -184,18 +185,36 @@ class LibraryListModel(RowTableModel):
 
     @staticmethod
     def subtitle(row: LibraryRow) -> str:
-        """Under the name: the file's name, and what a projector is (the Architecture column
-        that says so starts hidden)."""
+        """Under the name: the file's name, and whether the chat has it loaded or what a
+        projector is (the Architecture column that says so starts hidden)."""
         name = row.entry.path.name
+        if row.loaded:
+            loaded = QCoreApplication.translate("LibraryListModel", "Loaded")
+            return f"{name} · {loaded}"
         if row.entry.kind is ModelKind.PROJECTOR:
             projector = QCoreApplication.translate("LibraryListModel", "Vision projector")
             return f"{name} · {projector}"
         return name
 
     def set_rows(self, rows: list[LibraryRow]) -> None:
+        rows = [replace(row, loaded=self.is_loaded(row.entry.path)) for row in rows]
         self.reset_rows(
             sorted(rows, key=lambda r: (not r.entry.usable, self.display_name(r.entry).lower()))
         )
+
+    loaded_path = ""
+    """The real path of the model the chat has loaded ("" for none)."""
+
+    def is_loaded(self, path: Path) -> bool:
+        return bool(self.loaded_path) and str(path.resolve()) == self.loaded_path
+
+    def set_loaded(self, path: str) -> None:
+        """Marks the model at ``path`` as the loaded one ("": none is)."""
+        self.loaded_path = str(Path(path).resolve()) if path else ""
+        for number, row in enumerate(self.rows):
+            loaded = self.is_loaded(row.entry.path)
+            if loaded != row.loaded:
+                self.replace_row(number, replace(row, loaded=loaded))
 
     def entry(self, row: int) -> LibraryEntry | None:
         found = self.row_or_none(row)
@@ -497,8 +516,15 @@ class LibraryPanel(QWidget):
     @Slot()
     def _update_buttons(self, *_args: object) -> None:
         entry = self.selected_entry()
-        self.load_button.setEnabled(entry is not None and entry.usable)
+        loaded = entry is not None and self.model.is_loaded(entry.path)
+        self.load_button.setText(self.tr("Loaded") if loaded else self.tr("&Load"))
+        self.load_button.setEnabled(entry is not None and entry.usable and not loaded)
         self.delete_button.setEnabled(entry is not None)
+
+    def set_loaded(self, path: str) -> None:
+        """The chat loaded the model at ``path`` ("": none): its row says so and Load rests."""
+        self.model.set_loaded(path)
+        self._update_buttons()
 
     @Slot(QModelIndex)
     def on_view_double_clicked(self, index: QModelIndex) -> None:

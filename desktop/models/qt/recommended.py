@@ -21,7 +21,7 @@ from desktop.models.qt.services import BROWSE_TAB
 if TYPE_CHECKING:
     from desktop.models.qt.hub_models import StarterModel
 
-__all__ = ["RecommendedModel"]
+__all__ = ["RecommendedModel", "cores_without_gpu"]
 
 _UNKNOWN = object()
 
@@ -45,7 +45,8 @@ class RecommendedModel(QObject):
         self._total_ram = total_ram or _total_ram
         self._cpu_only_cores = cpu_only_cores or (lambda: None)
         """Physical cores when llama.cpp decodes on the CPU alone, None with a GPU (or
-        unknown): a CPU-only computer is offered a model it runs at a bearable speed."""
+        unknown): a CPU-only computer is offered a model it runs at a bearable speed
+        (:func:`cores_without_gpu` gives it)."""
         self._pick: Any = _UNKNOWN
 
     def pick(self) -> StarterModel | None:
@@ -89,6 +90,16 @@ class RecommendedModel(QObject):
         browser = getattr(manager, "browser", None)
         if pick is not None and browser is not None:
             browser.show_suggestion(pick.repo_id)
+
+
+def cores_without_gpu(gpu_offload: bool) -> int | None:
+    """This computer's physical cores when llama.cpp offloads nothing to a GPU, else None."""
+    if gpu_offload:
+        return None
+    from desktop.models.hardware import detect
+
+    hardware = detect("CPU", gpu_offload=False)
+    return hardware.physical_cores or hardware.logical_threads
 
 
 def _total_ram() -> int | None:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from desktop.chat.protocol import LoadFailure, LoadProblem, ModelInfo
 from desktop.chat.qt.session import ChatSettings
 from desktop.core.conversation import Role
+from desktop.core.remote import remote_locator
 from desktop.core.settings import Settings
 from desktop.engine.llama import LoadOptions
 from desktop.engine.starter import NOT_INSTALLED, STARTER_FILE_NAME
@@ -487,9 +488,28 @@ def test_the_welcome_page_says_a_model_is_loading_instead_of_asking_for_one(
     assert welcome.text.text().startswith("Loading big.gguf…")
 
 
-def test_the_recommendation_counts_cores_only_without_gpu_offload(models: Installed) -> None:
+def test_without_gpu_offload_the_recommendation_is_never_a_large_model(
+    models: Installed,
+) -> None:
+    """The wiring of the CPU cap (its rule is tested in tests/models/test_catalog.py): on a
+    computer with the RAM for a large model, a CPU-only one is offered at most a medium one."""
     models.shell.gpu_offload = False
-    cores = models.feature.cpu_only_cores()
-    assert cores is not None and cores >= 1
-    models.shell.gpu_offload = True
-    assert models.feature.cpu_only_cores() is None
+    pick = models.feature.recommended.pick()
+    assert pick is None or pick.size_class != "large"
+
+
+def test_the_library_marks_the_model_the_chat_loaded(
+    qtbot, models: Installed, tmp_path: Path
+) -> None:
+    loaded = tmp_path / "models" / "chat.gguf"
+    models.session.model_info = info(path=str(loaded))
+    models.session.model_changed.emit(models.session.model_info)
+    manager = models.feature.show_model_manager()
+    qtbot.addWidget(manager)
+    assert manager.library.model.loaded_path == str(loaded.resolve())
+    models.session.model_info = None
+    models.session.model_changed.emit(None)
+    assert manager.library.model.loaded_path == ""
+    models.session.model_info = info(path=remote_locator("http://host:8080/v1", "model"))
+    models.session.model_changed.emit(models.session.model_info)
+    assert manager.library.model.loaded_path == ""  # a server's model is not in the library

@@ -166,6 +166,29 @@ def test_clicking_a_model_enables_load_and_double_clicking_loads_it(
     assert loaded.args == [str(path)]
 
 
+def test_the_loaded_model_is_marked_and_not_offered_again(
+    qtbot, panel: LibraryPanel, tiny_gguf: Path
+) -> None:  # type: ignore[no-untyped-def]
+    loaded = _put(tiny_gguf, panel.models_dir, "loaded.gguf")
+    _put(tiny_gguf, panel.models_dir, "other.gguf")
+    panel.set_loaded(str(loaded))  # before the first scan: the rows come marked
+    _rescan(qtbot, panel)
+    subtitles = [panel.model.index(r, 0).data(Roles.SubtitleRole) for r in range(2)]
+    assert subtitles == ["loaded.gguf · Loaded", "other.gguf"]
+    _click_row(qtbot, panel.view, 0)
+    assert panel.load_button.text() == "Loaded" and not panel.load_button.isEnabled()
+    _click_row(qtbot, panel.view, 1)
+    assert panel.load_button.text() == "&Load" and panel.load_button.isEnabled()
+    with qtbot.waitSignal(panel.model.dataChanged):
+        panel.set_loaded(str(panel.models_dir / "other.gguf"))
+    subtitles = [panel.model.index(r, 0).data(Roles.SubtitleRole) for r in range(2)]
+    assert subtitles == ["loaded.gguf", "other.gguf · Loaded"]
+    assert not panel.load_button.isEnabled()
+    panel.set_loaded("")
+    assert panel.load_button.isEnabled()
+    assert panel.model.index(1, 0).data(Roles.SubtitleRole) == "other.gguf"
+
+
 def test_a_file_that_cannot_be_loaded_is_listed_last_and_cannot_be_loaded(
     qtbot, panel: LibraryPanel, tiny_gguf: Path, not_gguf_file: Path
 ) -> None:  # type: ignore[no-untyped-def]

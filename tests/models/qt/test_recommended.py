@@ -9,7 +9,7 @@ from desktop.core.settings import Settings
 from desktop.models.catalog import MachineMemory
 from desktop.models.qt.hub_browser import HubBrowser
 from desktop.models.qt.hub_models import load_starter_list
-from desktop.models.qt.recommended import RecommendedModel
+from desktop.models.qt.recommended import RecommendedModel, cores_without_gpu
 from desktop.models.qt.services import BROWSE_TAB
 from tests.fixtures.fake_hub import FakeHub
 
@@ -35,6 +35,9 @@ def test_without_a_gpu_the_pick_is_one_the_cpu_runs_at_a_bearable_speed() -> Non
     with_a_gpu = RecommendedModel(lambda tab: None, lambda: 64 * GIB, lambda: None)
     assert on_two_cores.pick().size_class == "small"  # type: ignore[union-attr]
     assert with_a_gpu.pick().size_class == "large"  # type: ignore[union-attr]
+    cores = cores_without_gpu(gpu_offload=False)
+    assert cores is not None and cores >= 1
+    assert cores_without_gpu(gpu_offload=True) is None
 
 
 def test_one_click_opens_the_pick_in_the_browse_tab(
