@@ -382,7 +382,9 @@ class ChatFeature(QObject):
 
     @Slot(object)
     def on_session_conversation_opened_for_banner(self, _summary: object) -> None:
-        """How many messages another chat left out says nothing about this one."""
+        """How many messages another chat left out, or how fast its last reply came, says
+        nothing about this one."""
+        self.speed_label.clear()
         if self._overflow_banner and self.shell.banner.text() == self._overflow_banner:
             self.shell.set_banner(self._banner_before)
         self._overflow_banner = ""

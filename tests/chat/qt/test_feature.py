@@ -88,6 +88,11 @@ def test_the_status_bar_tells_a_replys_speed_only_when_it_wrote_something(app) -
     assert app.chat.speed_label.text() == "31.4 tok/s"
     app.session.reply_stats_changed.emit(stats(FinishReason.CANCELLED, 0))  # stopped at once
     assert app.chat.speed_label.text() == ""
+    app.session.reply_stats_changed.emit(
+        replace(stats(FinishReason.STOP, 12), tokens_per_second=31.4)
+    )
+    app.chat.new_chat()  # another chat: the last reply's speed says nothing about it
+    assert app.chat.speed_label.text() == ""
 
 
 def test_deleting_a_message_asks_first(qtbot, app) -> None:
