@@ -562,9 +562,10 @@ def started(
         return
     crash = CrashHandler(data_dir / "logs")
     crash.install()
+    translators: list[QTranslator] = []
     try:
         settings = Settings(data_dir / "settings.json")
-        install_translations(app, str(settings.get("app.language")))
+        translators = install_translations(app, str(settings.get("app.language")))
         try:
             hearthside = create(data_dir, settings)
         except DatabaseLocked as locked:
@@ -590,6 +591,8 @@ def started(
             termination.uninstall()
             hearthside.shutdown()
     finally:
+        for translator in translators:  # a later start in this process chooses afresh
+            app.removeTranslator(translator)
         instance.close()
         crash.uninstall()
 
