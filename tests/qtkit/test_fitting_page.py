@@ -71,3 +71,26 @@ def test_a_change_of_content_fits_again_when_told(qtbot) -> None:  # type: ignor
     kept.setText(kept.text() + " " + LONG)
     page.fit()
     assert page.left_out >= 1
+
+
+def test_tab_goes_from_button_to_button_not_through_the_page(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The welcome page's scroll area was a Tab stop of its own, with nothing to show for it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    content = QWidget()
+    layout = QVBoxLayout(content)
+    first, second = QPushButton("Open"), QPushButton("Download")
+    layout.addWidget(first)
+    layout.addWidget(second)
+    page = FittingPage(content)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    first.setFocus()
+    qtbot.waitUntil(first.hasFocus)
+    qtbot.keyClick(first, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is second
+    qtbot.keyClick(second, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is first  # round again, never the page itself

@@ -14,6 +14,7 @@ has really been accepted, so a failed send never loses what the user typed.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
@@ -253,6 +254,10 @@ class Composer(ComposerCard):
         self._card_layout.setSpacing(SPACE_XS)
         self._card_layout.addWidget(self.editor)
         self._card_layout.addLayout(self._bottom)
+        self._tab_chain: list[QWidget] = [self.editor, self.send_button]
+        """Tab's order through the card: what the message will use (above the box), the box, the
+        chips, Send, the status. Never into the
+        conversation, where it would jump to a message far up and scroll there."""
 
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -304,17 +309,29 @@ class Composer(ComposerCard):
         """Puts ``widget`` (an icon chip such as Documents) at the end of the chips left of
         Send; a feature's chips are placed here by desktop/app.py."""
         self._chips.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._tab_chain.insert(self._tab_chain.index(self.send_button), widget)
+        self._chain_tabs()
 
     def add_attachments(self, widget: QWidget) -> None:
         """Puts ``widget`` (what the message will use: attached collections, later images) at
         the top of the card, above the box."""
         self._card_layout.insertWidget(0, widget)
+        self._tab_chain.insert(0, widget)  # above the box: Shift+Tab from it
+        self._chain_tabs()
 
     def add_status(self, widget: QWidget) -> None:
         """Puts ``widget`` (the context meter) between the chips and Send, where it may take
         the free width."""
         self._bottom.setStretch(1, 0)
         self._bottom.insertWidget(self._bottom.count() - 1, widget, 1)
+        self._tab_chain.append(widget)  # after Send: the meter's choice shows once a
+        self._chain_tabs()  # control of the card has the focus (has_attention)
+
+    def _chain_tabs(self) -> None:
+        # Added by other features after the window's other widgets were made, the chips would
+        # come last in Tab's order (after the side bar); Tab from the box reaches them next.
+        for first, second in itertools.pairwise(self._tab_chain):
+            QWidget.setTabOrder(first, second)
 
     def has_attention(self) -> bool:
         """Whether the pointer is over the composer or the focus is on one of its controls

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget
 
 from desktop.chat.context_plan import OverflowStrategy
 from desktop.chat.draft_file import DraftFile
@@ -116,11 +116,6 @@ class ChatFeature(QObject):
             self.composer.draft_changed.connect(self._draft_timer.start)
         self.update_state()
         self.update_chat_area()
-        # Tab from the message box goes to Send and the meter's choice (shown once Send has the
-        # focus), never into the conversation (where it would jump to a message far up and
-        # scroll there).
-        QWidget.setTabOrder(self.composer.editor, self.composer.send_button)
-        QWidget.setTabOrder(self.composer.send_button, self.context_meter.strategy_box())
 
     def _build_actions(self, shell: Shell) -> None:
         add = partial(add_command, shell, "chat")

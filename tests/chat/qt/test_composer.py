@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.chat.qt.composer import Composer
@@ -255,3 +255,22 @@ def test_attention_follows_the_pointer_and_the_focus_on_its_controls(
     composer.focus_input()
     qtbot.waitUntil(_input(composer).hasFocus, timeout=1000)
     assert not composer.has_attention() and seen[-1] is False
+
+
+def test_tab_goes_from_the_box_to_the_chips_send_and_the_status(
+    qtbot: QtBot, composer: Composer
+) -> None:
+    """Chips and the meter are added by other features after the window's widgets are made;
+    Tab from the box still reaches them next, not after the rest of the window."""
+    before = QPushButton("made before the chips", composer.parentWidget())
+    before.show()
+    chip, status = QPushButton("Documents"), QPushButton("Leave out")
+    composer.add_chip(chip)
+    composer.add_status(status)
+    qtbot.waitUntil(lambda: chip.isVisible() and status.isVisible())  # shown by the layout
+    qtbot.keyClicks(_input(composer), "Hi")  # Send takes the focus only when it can send
+    order = []
+    for _ in range(3):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget())
+    assert order == [chip, composer.send_button, status]

@@ -166,7 +166,8 @@ def test_an_empty_chat_says_what_to_do_rather_than_showing_an_empty_pane(
 def test_tab_from_the_message_box_stays_out_of_the_conversation(qtbot, app, monkeypatch) -> None:
     """Issue 17, defect 6: Tab from the message box jumped to the first message's Edit and
     scrolled to the top of a long chat. Not reproduced here (the focus chain followed the
-    order widgets were made in); the tab order is now set explicitly and pinned by this test."""
+    order widgets were made in); the tab order is now set explicitly and pinned by this test:
+    the box, its chips, Send, the meter's choice."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
@@ -187,6 +188,9 @@ def test_tab_from_the_message_box_stays_out_of_the_conversation(qtbot, app, monk
     composer.editor.setFocus()
     qtbot.waitUntil(composer.editor.hasFocus)
     qtbot.keyClick(composer.editor, Qt.Key.Key_Tab)
+    chip = app.documents_feature.chips.button
+    assert QApplication.focusWidget() is chip  # the chips under the box
+    qtbot.keyClick(chip, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is composer.send_button
     qtbot.keyClick(composer.send_button, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is app.chat.context_meter.strategy_box()
