@@ -413,6 +413,7 @@ QTabBar::tab:hover {{ color: {t.text}; border-bottom-color: {t.border}; }}
 QTabBar::tab:selected {{ color: {t.text}; border-bottom-color: {t.accent}; }}
 QTabBar::tab:disabled {{ color: {t.text_disabled}; }}
 QGroupBox {{
+    font-weight: 600;
     background: {t.surface_raised}; border: 1px solid {t.border}; border-radius: {_R}px;
     margin-top: 1.2em; margin-bottom: {SPACE_XS}px; padding: {SPACE_S}px;
 }}
