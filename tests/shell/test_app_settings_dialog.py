@@ -18,9 +18,11 @@ from desktop.qtkit.stylesheet import application_stylesheet, indicator_size
 from desktop.shell.app_settings_dialog import AppSettingsDialog
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def keep_appearance(qapp: QApplication) -> Iterator[None]:
-    """Theme tests change the whole application; later tests get it back as it was."""
+    """OK and Apply re-apply the appearance to the whole application (its stylesheet, palette
+    and font); later tests get it back as it was. For every test here: one that pressed OK
+    without it left the stylesheet on, and a dock measured later in the run came out taller."""
     palette, font, style = QPalette(qapp.palette()), qapp.font(), qapp.style().name()
     sheet = qapp.styleSheet()
     yield
