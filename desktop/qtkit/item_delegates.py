@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.core.design import SPACE_S
 
 __all__ = [
+    "LINE_LEFT",
     "TwoLineDelegate",
     "begin_row",
     "colour_group",
@@ -34,6 +35,14 @@ __all__ = [
 ]
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+
+LINE_LEFT = int(
+    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextDontClip
+)
+"""drawText flags for a line of a hand-drawn row, left-aligned in its line's rect and not
+clipped to it: Chinese in a Latin font's line comes from a taller fallback font, and a clipped
+line lost its descenders and underscores ("q4_k_m" read "q4 k m"). Text is elided to the
+width beforehand, so nothing spills sideways."""
 
 
 def draw_item_panel(
@@ -166,7 +175,7 @@ class TwoLineDelegate(QStyledItemDelegate):
         rect = item.rect.adjusted(SPACE_S, 0, -SPACE_S, 0)
         height = name_metrics.height() + detail_metrics.height()
         top = rect.top() + max(0, (rect.height() - height) // 2)
-        left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        left = LINE_LEFT
         painter.save()
         painter.setFont(name_font)
         painter.setPen(text_colour)

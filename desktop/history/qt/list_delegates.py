@@ -31,7 +31,7 @@ from desktop.core.design import SPACE_S, SPACE_XS, TYPE_SCALE
 from desktop.history.qt.chat_list_model import ConversationListModel
 from desktop.history.qt.search_results import SearchResultsModel
 from desktop.qtkit.icons import themed_icon
-from desktop.qtkit.item_delegates import begin_row
+from desktop.qtkit.item_delegates import LINE_LEFT, begin_row
 from desktop.qtkit.list_model import ModelIndex
 
 __all__ = [
@@ -118,7 +118,7 @@ class ConversationDelegate(QStyledItemDelegate):
         elided = opt.fontMetrics.elidedText(title, Qt.TextElideMode.ElideRight, title_rect.width())
         painter.drawText(
             title_rect,
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            LINE_LEFT,
             elided,
         )
         painter.restore()
@@ -200,7 +200,7 @@ class SearchResultDelegate(TwoLineDelegate):
         title_rect = QRect(rect.left(), rect.top(), rect.width(), line_height)
         painter.drawText(
             title_rect,
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            LINE_LEFT,
             bold_metrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()),
         )
 
@@ -217,7 +217,11 @@ class SearchResultDelegate(TwoLineDelegate):
             painter.setPen(dim_color)
             painter.drawText(
                 QRect(right - more_width, y, more_width, line_height),
-                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                int(
+                    Qt.AlignmentFlag.AlignRight
+                    | Qt.AlignmentFlag.AlignVCenter
+                    | Qt.TextFlag.TextDontClip
+                ),
                 more,
             )
             right -= more_width + _GAP
@@ -242,7 +246,7 @@ class SearchResultDelegate(TwoLineDelegate):
             painter.setPen(text_color if is_match else dim_color)
             painter.drawText(
                 segment_rect,
-                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                LINE_LEFT,
                 text,
             )
             x += width

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from desktop.core.conversation import ConversationSummary
 from desktop.history.qt.list_delegates import TwoLineDelegate, setup_list_view
 from desktop.qtkit.empty_state import EmptyState
-from desktop.qtkit.item_delegates import begin_row
+from desktop.qtkit.item_delegates import LINE_LEFT, begin_row
 from desktop.qtkit.list_model import ModelIndex, RoleValue, RowListModel
 
 __all__ = ["RETENTION_DAYS", "TrashDialog", "TrashListModel"]
@@ -89,7 +89,7 @@ class _TrashDelegate(TwoLineDelegate):
 
         rect = self.text_rect(opt)
         line = opt.fontMetrics.height()
-        align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        align = LINE_LEFT
         painter.save()
         painter.setFont(opt.font)
         painter.setPen(text_color)
