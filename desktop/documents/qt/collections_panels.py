@@ -120,20 +120,35 @@ class IndexProgressPanel(QWidget):
         if report.cancelled:
             text = self.tr("Stopped. Files indexed so far stay; Re-index carries on.")
         else:
-            text = self.tr(
-                "Done: {added} added, {changed} changed, {removed} removed, "
-                "{unreadable} unreadable."
-            ).format(
-                added=report.added,
-                changed=report.changed,
-                removed=report.removed,
-                unreadable=len(report.unreadable),
-            )
+            text = self.done_text(report)
         if report.missing_sources:
-            text += " " + self.tr("Not found: {paths}").format(
-                paths=", ".join(report.missing_sources)
-            )
+            text += " " + self.tr(
+                "Not found (what was indexed from it stays until you remove it): {paths}"
+            ).format(paths=", ".join(report.missing_sources))
         self.report(text, problem=bool(report.missing_sources))
+
+    def done_text(self, report: UpdateReport) -> str:
+        """ "Done: 7 new files, 1 removed. 2 could not be read; the list says why." Only what
+        happened is named ("0 changed, 0 removed" was noise), and the files that could not be
+        read are said apart: they are counted among the new and changed ones, not besides."""
+        parts = []
+        if report.added:
+            parts.append(self.tr("%n new file(s)", "", report.added))
+        if report.changed:
+            parts.append(self.tr("%n changed", "", report.changed))
+        if report.removed:
+            parts.append(self.tr("%n removed", "", report.removed))
+        if not parts:
+            text = self.tr("Done: no changes.")
+        else:
+            text = self.tr("Done: {counts}.").format(
+                counts=self.tr(", ", "between counts").join(parts)
+            )
+        if report.unreadable:
+            text += " " + self.tr(
+                "%n could not be read; the list says why.", "", len(report.unreadable)
+            )
+        return text
 
     @Slot(int, str)
     def on_documents_index_failed(self, job_id: int, message: str) -> None:

@@ -151,7 +151,10 @@ def test_a_new_collection_is_indexed_selected_and_summed_up(
     assert _strings(dialog.source_list) == [str(notes)]
     qtbot.waitUntil(lambda: len(_strings(dialog.file_list)) == 3)
     assert "photo.txt · Unreadable: not a text file" in _strings(dialog.file_list)
-    assert dialog.report_label.text() == "Done: 3 added, 0 changed, 0 removed, 1 unreadable."
+    # Only what happened; the unreadable file is one of the three new ones, said apart.
+    assert dialog.report_label.text() == (
+        "Done: 3 new file(s). 1 could not be read; the list says why."
+    )
     assert dialog.report_label.textFormat() == Qt.TextFormat.PlainText
     assert dialog.report_label.foregroundRole() == QPalette.ColorRole.PlaceholderText  # muted
     qtbot.waitUntil(lambda: not dialog.progress_row.isVisible())
@@ -193,11 +196,14 @@ def test_files_are_added_removed_and_read_again(
     with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.add_files_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: str(extra) in _strings(dialog.source_list))
-    assert dialog.report_label.text().startswith("Done: 1 added")
+    assert dialog.report_label.text() == "Done: 1 new file(s)."
     (notes / "granary.txt").write_text("The granary at Elmsford now stores rye.\n")
     with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.reindex_button, Qt.MouseButton.LeftButton)
-    assert dialog.report_label.text() == "Done: 0 added, 1 changed, 0 removed, 0 unreadable."
+    assert dialog.report_label.text() == "Done: 1 changed."  # not "0 added, 0 removed"
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.reindex_button, Qt.MouseButton.LeftButton)
+    assert dialog.report_label.text() == "Done: no changes."
     _click(qtbot, dialog.source_list, _strings(dialog.source_list).index(str(notes)))
     with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.remove_source_button, Qt.MouseButton.LeftButton)
@@ -211,7 +217,9 @@ def test_a_folder_that_is_gone_and_a_failed_update_are_said_in_plain_text(
     gone = tmp_path / "<b>unplugged</b>"
     with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
         dialog.create_collection("Drive", [gone])
-    assert dialog.report_label.text().endswith(f"Not found: {gone}")
+    assert dialog.report_label.text() == (
+        f"Done: no changes. Not found (what was indexed from it stays until you remove it): {gone}"
+    )
     with qtbot.waitSignal(documents.index_failed, timeout=TIMEOUT) as failed:
         documents.update(4242)
     assert dialog.report_label.text() == f"Indexing failed: {failed.args[1]}"

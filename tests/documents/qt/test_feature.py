@@ -72,7 +72,9 @@ def test_collections_dialog_creates_indexes_and_lists_unreadable_files(
     assert "locked.pdf · Unreadable: password-protected" in shown
     assert "harbour.md · 1 passage(s)" in shown
     assert "1 unreadable" in dialog.summary.text()
-    assert dialog.report_label.text() == "Done: 4 added, 0 changed, 0 removed, 1 unreadable."
+    assert dialog.report_label.text() == (
+        "Done: 4 new file(s). 1 could not be read; the list says why."
+    )
     assert dialog.progress_row.isHidden()
 
     dialog.ask_name = lambda _title, current: current + " (old)"
