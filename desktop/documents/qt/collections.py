@@ -9,11 +9,21 @@ composer's chips and the chat session all share this one object, so they always 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QStringListModel,
+    Qt,
+    QThread,
+    Signal,
+    Slot,
+)
 
 from desktop.documents.qt.workers import IndexJob, IndexWorker, RetrievalWorker, SharedEmbedder
 from desktop.engine.probe import PROBE_CACHE_FILE
@@ -24,7 +34,13 @@ if TYPE_CHECKING:
     from desktop.documents.index import CollectionInfo, IndexedFile, IndexProgress, UpdateReport
     from desktop.documents.passages import Extractor
 
-__all__ = ["DB_FILE_NAME", "CollectionListModel", "DocumentCollections", "FileListModel"]
+__all__ = [
+    "DB_FILE_NAME",
+    "CollectionListModel",
+    "CollectionSourceModel",
+    "DocumentCollections",
+    "FileListModel",
+]
 
 DB_FILE_NAME = "documents.db"
 """desktop.documents.index.DB_FILE_NAME, named here so that the window's first frame does not
@@ -67,6 +83,38 @@ class CollectionListModel(RowListModel):
 
     def row_of(self, collection_id: int) -> int | None:
         return next((i for i, c in enumerate(self.rows) if c.id == collection_id), None)
+
+
+class CollectionSourceModel(QStringListModel):
+    """The folders and files of the collection on screen; one the last update did not find
+    (a renamed folder, an unplugged drive) is marked, so the user sees which one to remove or
+    add again. Known only from an update's report: drawing a row never touches the disk."""
+
+    DETAIL_ROLE = Qt.ItemDataRole.UserRole + 1
+    """str: "Not found" for a missing source, else ""."""
+    PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 2
+    """bool: the source was not there at the last update."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._missing: frozenset[str] = frozenset()
+
+    def set_sources(self, sources: Sequence[str], missing: Collection[str] = ()) -> None:
+        self._missing = frozenset(missing)
+        self.setStringList(list(sources))
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if role in (self.DETAIL_ROLE, self.PROBLEM_ROLE, Qt.ItemDataRole.ToolTipRole):
+            path = super().data(index, Qt.ItemDataRole.DisplayRole)
+            missing = path in self._missing
+            if role == self.PROBLEM_ROLE:
+                return missing
+            if role == self.DETAIL_ROLE:
+                return self.tr("Not found") if missing else ""
+            if missing:
+                return self.tr("{path}\nNot found at the last update").format(path=path)
+            return path
+        return super().data(index, role)
 
 
 class FileListModel(RowListModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QModelIndex, QStringListModel, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XS
-from desktop.documents.index import CollectionInfo
+from desktop.documents.index import CollectionInfo, UpdateReport
 from desktop.documents.qt.collection_rows import (
     fit_to_rows,
     row_list,
@@ -36,6 +36,7 @@ from desktop.documents.qt.collection_rows import (
 )
 from desktop.documents.qt.collections import (
     CollectionListModel,
+    CollectionSourceModel,
     DocumentCollections,
     FileListModel,
 )
@@ -81,6 +82,8 @@ class CollectionsDialog(QDialog):
         self.choose_embedding_file: Callable[[], str | None] = self._choose_embedding_file
         self._selected: int | None = None
         self._job = 0
+        self._missing: dict[int, tuple[str, ...]] = {}
+        """Each collection's sources its last update did not find (from the reports)."""
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._collections_column())
@@ -135,6 +138,7 @@ class CollectionsDialog(QDialog):
         layout.addLayout(footer)
 
         documents.collections.modelReset.connect(self.on_collections_reset)
+        documents.index_finished.connect(self.on_documents_index_finished)
         self.on_collections_reset()
 
     def _collections_column(self) -> QWidget:
@@ -189,11 +193,13 @@ class CollectionsDialog(QDialog):
         header.addLayout(title_row)
         header.addWidget(self.summary)
 
-        self.source_model = QStringListModel(self)
+        self.source_model = CollectionSourceModel(self)
         self.source_list = row_list(
             self.source_model,
             self.tr("Folders and files"),
             lambda index: source_icon(str(index.data())),
+            detail_role=CollectionSourceModel.DETAIL_ROLE,
+            problem_role=CollectionSourceModel.PROBLEM_ROLE,
         )
         self.source_model.modelReset.connect(lambda: fit_to_rows(self.source_list, SOURCE_ROWS))
         self.add_folder_button = push_button(self.tr("Add &folder…"), self.add_folder)
@@ -287,6 +293,14 @@ class CollectionsDialog(QDialog):
         self._selected = None
         self.select(wanted)
 
+    @Slot(int, object)
+    def on_documents_index_finished(self, job_id: int, report: UpdateReport) -> None:
+        """Remembers which sources the update did not find; the list marks them."""
+        self._missing[report.collection_id] = report.missing_sources
+        info = self._info()
+        if info is not None and info.id == report.collection_id:
+            self.source_model.set_sources(info.sources, report.missing_sources)
+
     def _show(self, info: CollectionInfo | None) -> None:
         changed = (info.id if info else None) != self._selected
         self._selected = info.id if info else None
@@ -304,7 +318,7 @@ class CollectionsDialog(QDialog):
         if info is None:
             self.title.clear()
             self.summary.clear()
-            self.source_model.setStringList([])
+            self.source_model.set_sources([])
             self.documents.show_files(None)
             return
         self.title.setText(info.name)
@@ -315,7 +329,7 @@ class CollectionsDialog(QDialog):
         if info.unreadable:
             counts.append(self.tr("%n unreadable", "", info.unreadable))
         self.summary.setText(" · ".join(counts))
-        self.source_model.setStringList(list(info.sources))
+        self.source_model.set_sources(info.sources, self._missing.get(info.id, ()))
         self.source_pages.setCurrentWidget(
             self.source_pages.widget(0) if info.sources else self.sources_empty
         )

@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QPalette
 from PySide6.QtWidgets import QDialogButtonBox, QListView
 
-from desktop.documents.qt.collections import DocumentCollections
+from desktop.documents.qt.collections import CollectionSourceModel, DocumentCollections
 from desktop.documents.qt.collections_dialog import CollectionsDialog
 from desktop.qtkit.theme import dark_palette, light_palette
 
@@ -226,6 +226,30 @@ def test_a_folder_that_is_gone_and_a_failed_update_are_said_in_plain_text(
     assert dialog.report_label.textFormat() == Qt.TextFormat.PlainText
     # A problem is said in the text colour, not muted like a job that went well.
     assert dialog.report_label.foregroundRole() == QPalette.ColorRole.WindowText
+
+
+def test_a_folder_not_found_is_marked_in_the_list_until_it_is_back(
+    qtbot, dialog: CollectionsDialog, notes: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A renamed folder kept its files indexed and its row looked like any other: which one
+    to remove was left to the status line."""
+    documents = dialog.documents
+    _make(qtbot, dialog, "Harbour notes", [notes])
+    model = dialog.source_list.model()
+    assert model.index(0, 0).data(CollectionSourceModel.PROBLEM_ROLE) is False
+    assert model.index(0, 0).data(CollectionSourceModel.DETAIL_ROLE) == ""
+    moved = tmp_path / "notes-renamed"
+    notes.rename(moved)
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.reindex_button, Qt.MouseButton.LeftButton)
+    row = model.index(_strings(dialog.source_list).index(str(notes)), 0)
+    assert row.data(CollectionSourceModel.PROBLEM_ROLE) is True
+    assert row.data(CollectionSourceModel.DETAIL_ROLE) == "Not found"
+    assert row.data(Qt.ItemDataRole.ToolTipRole) == f"{notes}\nNot found at the last update"
+    moved.rename(notes)  # the drive is back
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.reindex_button, Qt.MouseButton.LeftButton)
+    assert model.index(0, 0).data(CollectionSourceModel.PROBLEM_ROLE) is False
 
 
 def test_delete_asks_and_a_no_keeps_the_collection(
