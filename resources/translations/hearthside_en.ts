@@ -45,7 +45,7 @@
 <context>
     <name>CollectionListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="56"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="72"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -56,7 +56,7 @@
 <context>
     <name>CollectionsDialog</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="312"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="326"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -64,7 +64,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="313"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="327"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n passage</numerusform>
@@ -72,7 +72,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="316"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
         <source>%n unreadable</source>
         <translation>
             <numerusform>%n unreadable</numerusform>
@@ -113,7 +113,7 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="103"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="151"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n passage</numerusform>
@@ -121,7 +121,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="112"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="160"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n passage</numerusform>
@@ -137,6 +137,41 @@
         <translation>
             <numerusform>%n model with GGUF files.</numerusform>
             <numerusform>%n models with GGUF files.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>IndexProgressPanel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="136"/>
+        <source>%n new file(s)</source>
+        <translation>
+            <numerusform>%n new file</numerusform>
+            <numerusform>%n new files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="138"/>
+        <source>%n changed</source>
+        <translation>
+            <numerusform>%n changed</numerusform>
+            <numerusform>%n changed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="140"/>
+        <source>%n removed</source>
+        <translation>
+            <numerusform>%n removed</numerusform>
+            <numerusform>%n removed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="149"/>
+        <source>%n could not be read; the list says why.</source>
+        <translation>
+            <numerusform>%n could not be read; the list says why.</numerusform>
+            <numerusform>%n could not be read; the list says why.</numerusform>
         </translation>
     </message>
 </context>
@@ -200,7 +235,7 @@
 <context>
     <name>SearchResultsModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/search_results.py" line="131"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="126"/>
         <source>+%n more matches</source>
         <translation>
             <numerusform>+%n more match</numerusform>
@@ -263,7 +298,7 @@
 <context>
     <name>TrashDialog</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="174"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="175"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>Deleted chats are removed for good after %n day.</numerusform>
@@ -271,7 +306,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="196"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="197"/>
         <source>Chats you delete wait here for %n days, so you can restore them.</source>
         <translation>
             <numerusform>Chats you delete wait here for %n day, so you can restore them.</numerusform>
@@ -279,7 +314,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="295"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="296"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete %n chat forever? This cannot be undone.</numerusform>
@@ -287,7 +322,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="309"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="310"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>Delete the %n chat in the trash forever? This cannot be undone.</numerusform>
@@ -298,7 +333,7 @@
 <context>
     <name>_TrashDelegate</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="128"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>Deleted %n day ago</numerusform>
@@ -306,7 +341,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="135"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>removed for good in %n day</numerusform>

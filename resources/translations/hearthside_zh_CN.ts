@@ -488,7 +488,7 @@
 <context>
     <name>CollectionListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="56"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="72"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
@@ -496,161 +496,176 @@
     </message>
 </context>
 <context>
+    <name>CollectionSourceModel</name>
+    <message>
+        <location filename="../../desktop/documents/qt/collections.py" line="113"/>
+        <source>Not found</source>
+        <translation>找不到</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections.py" line="115"/>
+        <source>{path}
+Not found at the last update</source>
+        <translation>{path}
+上次更新时找不到</translation>
+    </message>
+</context>
+<context>
     <name>CollectionsDialog</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="74"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="75"/>
         <source>Document collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="236"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="242"/>
         <source>No folders or files yet</source>
         <translation>还没有文件夹或文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="237"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="243"/>
         <source>Add the folders and files this collection answers from, or drop them here.</source>
         <translation>添加此文档集据以回答的文件夹和文件，或把它们拖到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="95"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="98"/>
         <source>No collections yet</source>
         <translation>还没有文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="97"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="100"/>
         <source>A collection is a set of folders and files that chats can answer from, with sources. Drop folders or files here to add them. Nothing leaves this computer.</source>
         <translation>文档集是一组文件夹和文件，对话可以据此回答并注明出处。把文件夹或文件拖到这里即可添加。所有内容都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="102"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="154"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="105"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="158"/>
         <source>&amp;New collection…</source>
         <translation>新建文档集(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="175"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="179"/>
         <source>Re&amp;name…</source>
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="176"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="180"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="144"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="161"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="148"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="165"/>
         <source>Collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="199"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="240"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="205"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="246"/>
         <source>Add &amp;folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="200"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="243"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="206"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="249"/>
         <source>Add f&amp;iles…</source>
         <translation>添加文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="202"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="208"/>
         <source>Re&amp;move</source>
         <translation>移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="204"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="210"/>
         <source>Stop using this folder or file (the file itself is not touched)</source>
         <translation>不再使用此文件夹或文件（文件本身不会被改动）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="178"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="182"/>
         <source>&amp;Re-index</source>
         <translation>重新索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="180"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="184"/>
         <source>Read new and changed files again</source>
         <translation>重新读取新增和修改过的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="195"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="216"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="199"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="222"/>
         <source>Folders and files</source>
         <translation>文件夹和文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="208"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="230"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="214"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="236"/>
         <source>Indexed files</source>
         <translation>已索引的文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="312"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="326"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="313"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="327"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n 个段落</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="316"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
         <source>%n unreadable</source>
         <translation>
             <numerusform>%n 个无法读取</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="336"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="350"/>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="346"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="360"/>
         <source>Rename collection</source>
         <translation>重命名文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="355"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="369"/>
         <source>Delete collection</source>
         <translation>删除文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="357"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="371"/>
         <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
         <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="433"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="447"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="437"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="451"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="440"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="454"/>
         <source>Choose files</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="445"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="459"/>
         <source>Choose an embedding model</source>
         <translation>选择嵌入模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="445"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="459"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
@@ -806,29 +821,29 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="114"/>
         <source>Untitled</source>
         <extracomment>Padding inside a row (pixels) and the space between the title and the date.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="185"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="146"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="187"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="148"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="192"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
         <source>d MMM yyyy</source>
         <comment>date in an earlier year</comment>
         <translation>yyyy年M月d日</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="195"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="156"/>
         <source>d MMM</source>
         <comment>date earlier this year</comment>
         <translation>M月d日</translation>
@@ -1125,42 +1140,42 @@
 <context>
     <name>EmbeddingPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="161"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="176"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="165"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="180"/>
         <source>Embedding &amp;model…</source>
         <translation>嵌入模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="168"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="183"/>
         <source>Optional: a GGUF embedding model also finds passages that say the same thing in other words</source>
         <translation>可选：GGUF 嵌入模型还能找到用不同说法表达同一意思的段落</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="173"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="188"/>
         <source>Words &amp;only</source>
         <translation>仅按词语(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="214"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="229"/>
         <source>By words. Add an embedding model to also search by meaning.</source>
         <translation>按词语搜索。添加嵌入模型后还可以按语义搜索。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="224"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="239"/>
         <source>By words and meaning ({name}; {done} of {total} passages)</source>
         <translation>按词语和语义搜索（{name}；{done} / {total} 个段落）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="230"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="245"/>
         <source>By words and meaning ({name})</source>
         <translation>按词语和语义搜索（{name}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="218"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="233"/>
         <source>The embedding model cannot be used: {problem}</source>
         <translation>无法使用此嵌入模型：{problem}</translation>
     </message>
@@ -1287,71 +1302,71 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="103"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="151"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="104"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="152"/>
         <source>Unreadable: {reason}</source>
         <translation>无法读取：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="112"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="160"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="121"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="169"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="122"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="170"/>
         <source>not a text file</source>
         <translation>不是文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="123"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="171"/>
         <source>not UTF-8 text; save it as UTF-8</source>
         <translation>不是 UTF-8 文本；请另存为 UTF-8</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="124"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="172"/>
         <source>damaged, or not what its name says</source>
         <translation>文件已损坏，或与扩展名不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="125"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="173"/>
         <source>too large (over 64 MB, or too much text)</source>
         <translation>太大（超过 64 MB，或文字过多）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="126"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="174"/>
         <source>took too long to read</source>
         <translation>读取耗时过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="127"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="175"/>
         <source>holds no text (a scan without OCR?)</source>
         <translation>没有文字（也许是未经 OCR 的扫描件？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="128"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="176"/>
         <source>could not be read from disk</source>
         <translation>无法从磁盘读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="132"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="180"/>
         <source>holds no text</source>
         <translation>不含文字</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="113"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="161"/>
         <source>{name} · Unreadable: {reason}</source>
         <translation>{name} · 无法读取：{reason}</translation>
     </message>
@@ -1605,17 +1620,56 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>已停止。已索引的文件会保留；“重新索引”会从停下的地方继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="124"/>
-        <source>Done: {added} added, {changed} changed, {removed} removed, {unreadable} unreadable.</source>
-        <translation>完成：新增 {added} 个，修改 {changed} 个，移除 {removed} 个，无法读取 {unreadable} 个。</translation>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="126"/>
+        <source>Not found (what was indexed from it stays until you remove it): {paths}</source>
+        <translation>找不到（已从中建立的索引会保留，直到你将其移除）：{paths}</translation>
     </message>
-    <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="133"/>
-        <source>Not found: {paths}</source>
-        <translation>找不到：{paths}</translation>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="136"/>
+        <source>%n new file(s)</source>
+        <translation>
+            <numerusform>%n 个新文件</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="138"/>
+        <source>%n changed</source>
+        <translation>
+            <numerusform>%n 个已更改</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <location filename="../../desktop/documents/qt/collections_panels.py" line="140"/>
+        <source>%n removed</source>
+        <translation>
+            <numerusform>%n 个已移除</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="142"/>
+        <source>Done: no changes.</source>
+        <translation>完成：没有变化。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="144"/>
+        <source>Done: {counts}.</source>
+        <translation>完成：{counts}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="145"/>
+        <source>, </source>
+        <comment>between counts</comment>
+        <translation>，</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="149"/>
+        <source>%n could not be read; the list says why.</source>
+        <translation>
+            <numerusform>%n 个无法读取，原因见列表。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="155"/>
         <source>Indexing failed: {message}</source>
         <translation>索引失败：{message}</translation>
     </message>
@@ -3622,7 +3676,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="236"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="197"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
@@ -3630,17 +3684,17 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultsModel</name>
     <message>
-        <location filename="../../desktop/history/qt/search_results.py" line="115"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="117"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/search_results.py" line="115"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="117"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/search_results.py" line="131"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="126"/>
         <source>+%n more matches</source>
         <translation>
             <numerusform>另有 %n 处匹配</numerusform>
@@ -4259,6 +4313,7 @@ Hearthside 已使用新的空白记录启动。</translation>
     <message>
         <location filename="../../desktop/documents/qt/sources_panel.py" line="219"/>
         <location filename="../../desktop/documents/qt/sources_panel.py" line="233"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="243"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
@@ -4270,7 +4325,14 @@ Hearthside 已使用新的空白记录启动。</translation>
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="235"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="234"/>
+        <source>No application on this computer could open the file:
+{path}</source>
+        <translation>这台电脑上没有能打开此文件的应用程序：
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="245"/>
         <source>Open this file with its usual application?
 {path}</source>
         <translation>用默认应用打开此文件吗？
@@ -4482,90 +4544,90 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>TrashDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="168"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="169"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="174"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="175"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>已删除的聊天将在 %n 天后永久移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="185"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="186"/>
         <source>Deleted chats</source>
         <translation>已删除的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="194"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="195"/>
         <source>The trash is empty</source>
         <translation>回收站是空的</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="196"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="197"/>
         <source>Chats you delete wait here for %n days, so you can restore them.</source>
         <translation>
             <numerusform>删除的聊天会在这里保留 %n 天，期间可以恢复。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="207"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="208"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="208"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="209"/>
         <source>Put the selected chats back in the list</source>
         <translation>将所选聊天放回列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="210"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="337"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="343"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="338"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="344"/>
         <source>Delete forever</source>
         <translation>永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="212"/>
         <source>Delete the selected chats; this cannot be undone</source>
         <translation>删除所选聊天；此操作无法撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="213"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="214"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="215"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="216"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="290"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="291"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="291"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="292"/>
         <source>Delete “{title}” forever? This cannot be undone.</source>
         <translation>永久删除“{title}”？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="295"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="296"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="306"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="307"/>
         <source>Delete the one chat in the trash forever? This cannot be undone.</source>
         <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="309"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="310"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
@@ -4618,47 +4680,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_TrashDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="95"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="96"/>
         <source>Untitled</source>
         <extracomment>Chats stay in the trash this long before the store removes them for good.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="125"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="126"/>
         <source>Deleted today</source>
         <translation>今天删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="126"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
         <source>Deleted yesterday</source>
         <translation>昨天删除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="128"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>%n 天前删除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="132"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="133"/>
         <source>removed for good today</source>
         <translation>今天永久移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="133"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
         <source>removed for good tomorrow</source>
         <translation>明天永久移除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="135"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>%n 天后永久移除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="136"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="137"/>
         <source>{deleted} · {removal}</source>
         <translation>{deleted} · {removal}</translation>
     </message>
