@@ -261,7 +261,10 @@ class DocumentCollections(QObject):
 
         indexer = self._indexer
         self._collections_requested.connect(indexer.on_collections_requested)
-        self._files_requested.connect(indexer.on_files_requested)
+        # Listed on the search thread: the index thread may be busy with a long update.
+        self._files_requested.connect(self._retriever.on_files_requested)
+        self._retriever.files_listed.connect(self.on_indexer_files_listed)
+        self._retriever.files_failed.connect(self.on_retriever_files_failed)
         self._create_requested.connect(indexer.on_create_requested)
         self._update_requested.connect(indexer.on_update_requested)
         self._rename_requested.connect(indexer.on_rename_requested)
@@ -326,7 +329,10 @@ class DocumentCollections(QObject):
         if collection_id is None:
             self.files.set_files(None, ())
             return
-        self.files.collection_id = collection_id
+        if collection_id != self.files.collection_id and self.files.rowCount():
+            self.files.set_files(collection_id, ())  # not another collection's files meanwhile
+        else:
+            self.files.collection_id = collection_id
         self._files_requested.emit(collection_id)
 
     def create(self, name: str, sources: Sequence[str | Path]) -> int:
@@ -416,6 +422,10 @@ class DocumentCollections(QObject):
     def on_indexer_files_listed(self, collection_id: int, files: tuple[IndexedFile, ...]) -> None:
         if collection_id == self.files.collection_id:
             self.files.set_files(collection_id, files)
+
+    @Slot(str)
+    def on_retriever_files_failed(self, message: str) -> None:
+        self.index_failed.emit(0, message)  # as the index worker said it before
 
     @Slot(object)
     def on_indexer_index_started(self, job: IndexJob) -> None:
