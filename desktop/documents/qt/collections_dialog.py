@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XS
-from desktop.documents.index import CollectionInfo, UpdateReport
+from desktop.documents.index import CollectionInfo, IndexProgress, UpdateReport
 from desktop.documents.qt.collection_rows import (
     fit_to_rows,
     row_list,
@@ -82,6 +82,7 @@ class CollectionsDialog(QDialog):
         self.choose_embedding_file: Callable[[], str | None] = self._choose_embedding_file
         self._selected: int | None = None
         self._job = 0
+        self._created_job = 0  # the job of a collection made here, until it is selected
         self._missing: dict[int, tuple[str, ...]] = {}
         """Each collection's sources its last update did not find (from the reports)."""
 
@@ -139,6 +140,7 @@ class CollectionsDialog(QDialog):
 
         documents.collections.modelReset.connect(self.on_collections_reset)
         documents.index_finished.connect(self.on_documents_index_finished)
+        documents.progress_changed.connect(self.on_documents_progress_changed)
         self.on_collections_reset()
 
     def _collections_column(self) -> QWidget:
@@ -297,6 +299,7 @@ class CollectionsDialog(QDialog):
     def on_documents_index_finished(self, job_id: int, report: UpdateReport) -> None:
         """Remembers which sources the update did not find; the list marks them."""
         self._missing[report.collection_id] = report.missing_sources
+        self._show_created(job_id, report.collection_id)
         info = self._info()
         if info is not None and info.id == report.collection_id:
             self.source_model.set_sources(info.sources, report.missing_sources)
@@ -341,10 +344,21 @@ class CollectionsDialog(QDialog):
     # -- commands --
 
     def create_collection(self, name: str, paths: Sequence[str | Path]) -> int:
-        """Creates and indexes a collection; returns the job id."""
-        self._job = self.documents.create(name, [str(p) for p in paths])
+        """Creates and indexes a collection, shown as soon as it exists; returns the job id."""
+        self._job = self._created_job = self.documents.create(name, [str(p) for p in paths])
         self.report_label.clear()
         return self._job
+
+    @Slot(int, object)
+    def on_documents_progress_changed(self, job_id: int, progress: IndexProgress) -> None:
+        self._show_created(job_id, progress.collection_id)
+
+    def _show_created(self, job_id: int, collection_id: int) -> None:
+        """The collection just made, selected once its job names it: the one on screen
+        before stayed selected, its files under the new one's progress."""
+        if job_id and job_id == self._created_job:
+            self._created_job = 0
+            self.select(collection_id)
 
     def new_collection(self) -> None:
         name = self.ask_name(self.tr("New collection"), "")

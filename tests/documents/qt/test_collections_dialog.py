@@ -185,6 +185,29 @@ def test_clicking_another_collection_shows_its_folders_and_files(
     qtbot.waitUntil(lambda: len(_strings(dialog.file_list)) == 3)
 
 
+def test_a_new_collection_is_shown_not_the_one_that_was(
+    qtbot, dialog: CollectionsDialog, notes: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Seen: making a second collection left the first one selected, its files under the new
+    one's progress bar."""
+    _make(qtbot, dialog, "Harbour notes", [notes])
+    other = tmp_path / "mill"
+    other.mkdir()
+    (other / "mill.md").write_text("The mill pond at Foxmere freezes each winter.\n")
+    dialog.ask_name = lambda _title, _current: "Mill"
+    dialog.choose_folder = lambda: str(other)
+    with qtbot.waitSignal(dialog.documents.index_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.title.text() == "Mill")
+    assert _strings(dialog.source_list) == [str(other)]
+    qtbot.waitUntil(lambda: _strings(dialog.file_list) == ["mill.md · 1 passage(s)"])
+    # Later updates leave the selection to the user.
+    _click(qtbot, dialog.collection_list, 0)
+    with qtbot.waitSignal(dialog.documents.index_finished, timeout=TIMEOUT):
+        dialog.documents.update(dialog.documents.collections.collections()[1].id)
+    assert dialog.title.text() == "Harbour notes"
+
+
 def test_files_are_added_removed_and_read_again(
     qtbot, dialog: CollectionsDialog, notes: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
