@@ -271,6 +271,13 @@ def read_import(
     try:
         document = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
+        # A string left open, or an error past the last character: the file stops mid-way
+        # (an interrupted download or copy), which "Unterminated string starting at" hid.
+        if error.msg.startswith("Unterminated string") or error.pos >= len(text.rstrip()):
+            raise ImportFormatError(
+                "The file ends too early: it was cut short, perhaps by an unfinished "
+                "download or copy."
+            ) from None
         raise ImportFormatError(f"Line {error.lineno}: not valid JSON ({error.msg}).") from None
     except RecursionError:
         raise ImportFormatError("The file is nested too deeply to be a conversation.") from None
