@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="270"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="277"/>
         <source>Imported %n chat(s) from {name}</source>
         <translation>
             <numerusform>Imported %n chat from {name}</numerusform>
@@ -56,7 +56,7 @@
 <context>
     <name>CollectionsDialog</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="326"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="329"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -64,7 +64,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="327"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n passage</numerusform>
@@ -72,7 +72,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="333"/>
         <source>%n unreadable</source>
         <translation>
             <numerusform>%n unreadable</numerusform>

@@ -428,15 +428,21 @@
         <source>Import cancelled; nothing was added.</source>
         <translation>导入已取消；未添加任何内容。</translation>
     </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="266"/>
+        <source>The file holds no chats.</source>
+        <translation>此文件中没有聊天。</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="270"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="277"/>
         <source>Imported %n chat(s) from {name}</source>
         <translation>
             <numerusform>已从 {name} 导入 %n 个聊天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="287"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="265"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="294"/>
         <source>Could not import “{name}”</source>
         <translation>无法导入“{name}”</translation>
     </message>
@@ -518,154 +524,154 @@ Not found at the last update</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="242"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="244"/>
         <source>No folders or files yet</source>
         <translation>还没有文件夹或文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="243"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="245"/>
         <source>Add the folders and files this collection answers from, or drop them here.</source>
         <translation>添加此文档集据以回答的文件夹和文件，或把它们拖到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="98"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="99"/>
         <source>No collections yet</source>
         <translation>还没有文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="100"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="101"/>
         <source>A collection is a set of folders and files that chats can answer from, with sources. Drop folders or files here to add them. Nothing leaves this computer.</source>
         <translation>文档集是一组文件夹和文件，对话可以据此回答并注明出处。把文件夹或文件拖到这里即可添加。所有内容都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="105"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="158"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="106"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="160"/>
         <source>&amp;New collection…</source>
         <translation>新建文档集(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="179"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="181"/>
         <source>Re&amp;name…</source>
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="180"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="182"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="148"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="165"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="150"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="167"/>
         <source>Collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="205"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="246"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="207"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="248"/>
         <source>Add &amp;folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="206"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="249"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="208"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="251"/>
         <source>Add f&amp;iles…</source>
         <translation>添加文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="208"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="210"/>
         <source>Re&amp;move</source>
         <translation>移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="210"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="212"/>
         <source>Stop using this folder or file (the file itself is not touched)</source>
         <translation>不再使用此文件夹或文件（文件本身不会被改动）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="182"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="184"/>
         <source>&amp;Re-index</source>
         <translation>重新索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="184"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="186"/>
         <source>Read new and changed files again</source>
         <translation>重新读取新增和修改过的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="199"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="222"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="201"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="224"/>
         <source>Folders and files</source>
         <translation>文件夹和文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="214"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="236"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="216"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="238"/>
         <source>Indexed files</source>
         <translation>已索引的文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="326"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="329"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="327"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n 个段落</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="333"/>
         <source>%n unreadable</source>
         <translation>
             <numerusform>%n 个无法读取</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="350"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="364"/>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="360"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="374"/>
         <source>Rename collection</source>
         <translation>重命名文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="369"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="383"/>
         <source>Delete collection</source>
         <translation>删除文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="371"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="385"/>
         <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
         <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="447"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="461"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="451"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="465"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="454"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="468"/>
         <source>Choose files</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="459"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="473"/>
         <source>Choose an embedding model</source>
         <translation>选择嵌入模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="459"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="473"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>

@@ -260,6 +260,13 @@ class ChatTransfers(QObject):
             self.shell.show_status_message(self.tr("Import cancelled; nothing was added."), 8000)
             self.import_finished.emit(0)
             return
+        if not conversations:  # "[]", or a bundle of none: not "Imported 0 chats"
+            self.shell.show_error(
+                self.tr("Could not import “{name}”").format(name=path.name),
+                self.tr("The file holds no chats."),
+            )
+            self.import_finished.emit(0)
+            return
         try:
             result = write_import(self.store, conversations)
         except (OSError, StoreError, ValueError, TypeError) as error:

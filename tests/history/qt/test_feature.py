@@ -143,6 +143,18 @@ def test_a_bad_import_adds_nothing_and_says_why(qtbot, app, tmp_path: Path) -> N
     assert app.store.list_conversations() == []
 
 
+def test_a_file_of_no_chats_is_said_so_not_imported_as_none(qtbot, app, tmp_path: Path) -> None:
+    """A ChatGPT export of no conversations ("[]") said "Imported 0 chats from …", as if
+    something had gone in."""
+    empty = tmp_path / "conversations.json"
+    empty.write_text("[]", encoding="utf-8")
+    errors: list[tuple[str, str]] = []
+    app.window.show_error = lambda title, text: errors.append((title, text))
+    assert import_chats(qtbot, app, empty) == 0
+    assert errors == [("Could not import “conversations.json”", "The file holds no chats.")]
+    assert "Imported" not in app.window.statusBar().currentMessage()
+
+
 def test_export_failure_is_reported(qtbot, app, tmp_path: Path, monkeypatch) -> None:
     stored_chat(app, "Fails")
 
