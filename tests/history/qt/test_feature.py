@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 import desktop.history.qt.export_dialog as export_dialog
+import desktop.history.qt.transfers as transfers_module
 import desktop.store.export as store_export
 from desktop.core.conversation import FinishReason, Role
 from desktop.store.export import ExportAllResult
@@ -153,6 +154,33 @@ def test_a_file_of_no_chats_is_said_so_not_imported_as_none(qtbot, app, tmp_path
     assert import_chats(qtbot, app, empty) == 0
     assert errors == [("Could not import “conversations.json”", "The file holds no chats.")]
     assert "Imported" not in app.window.statusBar().currentMessage()
+
+
+def test_the_file_dialogs_start_where_the_last_export_or_import_was(
+    qtbot, app, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Exporting a chat and importing it again started in the home folder each time."""
+    conversation = stored_chat(app, "Round trip")
+    assert app.history.open_conversation(conversation)
+    transfers = app.history.transfers
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    assert transfers.export_conversation_to(exports / "chat.json", "json")
+    starts: list[Path | None] = []
+
+    def choose(_parent, _title, _filter, start=None):  # type: ignore[no-untyped-def]
+        starts.append(start)
+        return None  # cancelled
+
+    monkeypatch.setattr(transfers_module, "choose_open_file", choose)
+    transfers.choose_import()
+    assert starts == [exports]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "chat.json").write_bytes((exports / "chat.json").read_bytes())
+    assert import_chats(qtbot, app, elsewhere / "chat.json") == 1
+    transfers.choose_import()
+    assert starts == [exports, elsewhere]
 
 
 def test_export_failure_is_reported(qtbot, app, tmp_path: Path, monkeypatch) -> None:
