@@ -15,7 +15,7 @@
 <context>
     <name>ChatTransfers</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="211"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="219"/>
         <source>Exported %n chats to {path}</source>
         <translation>
             <numerusform>Exported %n chat to {path}</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="277"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="286"/>
         <source>Imported %n chat(s) from {name}</source>
         <translation>
             <numerusform>Imported %n chat from {name}</numerusform>
@@ -143,7 +143,7 @@
 <context>
     <name>IndexProgressPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="136"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="156"/>
         <source>%n new file(s)</source>
         <translation>
             <numerusform>%n new file</numerusform>
@@ -151,7 +151,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="138"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="158"/>
         <source>%n changed</source>
         <translation>
             <numerusform>%n changed</numerusform>
@@ -159,7 +159,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="140"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="160"/>
         <source>%n removed</source>
         <translation>
             <numerusform>%n removed</numerusform>
@@ -167,7 +167,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="149"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="169"/>
         <source>%n could not be read; the list says why.</source>
         <translation>
             <numerusform>%n could not be read; the list says why.</numerusform>

@@ -341,108 +341,108 @@
 <context>
     <name>ChatTransfers</name>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="74"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="78"/>
         <source>Nothing to export</source>
         <translation>没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="74"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="78"/>
         <source>Send a message first.</source>
         <translation>请先发送一条消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="83"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="87"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="104"/>
-        <location filename="../../desktop/history/qt/transfers.py" line="222"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="109"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="230"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="105"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="110"/>
         <source>“{name}” could not be written: {reason}</source>
         <translation>无法写入“{name}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="110"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="115"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="123"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="128"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="125"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="130"/>
         <source>Zip archives (*.zip)</source>
         <translation>Zip 压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="128"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="134"/>
         <source>Export all chats to</source>
         <translation>将所有聊天导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="163"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="171"/>
         <source>Exporting chats…</source>
         <translation>正在导出聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="178"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="186"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="207"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="215"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="211"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="219"/>
         <source>Exported %n chats to {path}</source>
         <translation>
             <numerusform>已将 %n 个聊天导出到 {path}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="228"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="236"/>
         <source>Import chats</source>
         <translation>导入聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="229"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="237"/>
         <source>Chat exports (*.json);;All files (*)</source>
         <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="249"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="258"/>
         <source>Importing chats…</source>
         <translation>正在导入聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="260"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="269"/>
         <source>Import cancelled; nothing was added.</source>
         <translation>导入已取消；未添加任何内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="266"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="275"/>
         <source>The file holds no chats.</source>
         <translation>此文件中没有聊天。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="277"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="286"/>
         <source>Imported %n chat(s) from {name}</source>
         <translation>
             <numerusform>已从 {name} 导入 %n 个聊天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="265"/>
-        <location filename="../../desktop/history/qt/transfers.py" line="294"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="274"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="303"/>
         <source>Could not import “{name}”</source>
         <translation>无法导入“{name}”</translation>
     </message>
@@ -1146,42 +1146,42 @@ Not found at the last update</source>
 <context>
     <name>EmbeddingPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="176"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="196"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="180"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="200"/>
         <source>Embedding &amp;model…</source>
         <translation>嵌入模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="183"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="203"/>
         <source>Optional: a GGUF embedding model also finds passages that say the same thing in other words</source>
         <translation>可选：GGUF 嵌入模型还能找到用不同说法表达同一意思的段落</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="188"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="208"/>
         <source>Words &amp;only</source>
         <translation>仅按词语(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="229"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="249"/>
         <source>By words. Add an embedding model to also search by meaning.</source>
         <translation>按词语搜索。添加嵌入模型后还可以按语义搜索。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="239"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="259"/>
         <source>By words and meaning ({name}; {done} of {total} passages)</source>
         <translation>按词语和语义搜索（{name}；{done} / {total} 个段落）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="245"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="265"/>
         <source>By words and meaning ({name})</source>
         <translation>按词语和语义搜索（{name}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="233"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="253"/>
         <source>The embedding model cannot be used: {problem}</source>
         <translation>无法使用此嵌入模型：{problem}</translation>
     </message>
@@ -1586,7 +1586,7 @@ Hearthside 已使用新的空白记录启动。</translation>
     <name>IndexProgressPanel</name>
     <message>
         <location filename="../../desktop/documents/qt/collections_panels.py" line="49"/>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="102"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="103"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
@@ -1601,81 +1601,91 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>停止索引；已经索引的内容会保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="96"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="97"/>
         <source>Looking for files…</source>
         <translation>正在查找文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="102"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="103"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="111"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="112"/>
         <source>Indexing {done} of {total}: {name}</source>
         <translation>正在索引第 {done} 个，共 {total} 个：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="115"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="118"/>
+        <source>Preparing search by meaning…</source>
+        <translation>正在准备按语义搜索…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="121"/>
         <source>Finishing…</source>
         <translation>正在完成…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="121"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="134"/>
+        <source>Search by meaning: {done} of {total} passages (search by words works now)</source>
+        <translation>按语义搜索：{done} / {total} 个段落（现在已可按词语搜索）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="141"/>
         <source>Stopped. Files indexed so far stay; Re-index carries on.</source>
         <translation>已停止。已索引的文件会保留；“重新索引”会从停下的地方继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="126"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="146"/>
         <source>Not found (what was indexed from it stays until you remove it): {paths}</source>
         <translation>找不到（已从中建立的索引会保留，直到你将其移除）：{paths}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="136"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="156"/>
         <source>%n new file(s)</source>
         <translation>
             <numerusform>%n 个新文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="138"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="158"/>
         <source>%n changed</source>
         <translation>
             <numerusform>%n 个已更改</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="140"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="160"/>
         <source>%n removed</source>
         <translation>
             <numerusform>%n 个已移除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="142"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="162"/>
         <source>Done: no changes.</source>
         <translation>完成：没有变化。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="144"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="164"/>
         <source>Done: {counts}.</source>
         <translation>完成：{counts}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="145"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="165"/>
         <source>, </source>
         <comment>between counts</comment>
         <translation>，</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="149"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="169"/>
         <source>%n could not be read; the list says why.</source>
         <translation>
             <numerusform>%n 个无法读取，原因见列表。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="155"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="175"/>
         <source>Indexing failed: {message}</source>
         <translation>索引失败：{message}</translation>
     </message>
