@@ -21,7 +21,7 @@ This module is the entry point: ``export_conversation`` and ``export_all`` dispa
 writers, and every public name of the parts is importable from here. The parts:
 ``export_common`` (values, labels, the tree walk, metadata), ``export_markdown`` (Markdown and
 plain text), ``export_html``, ``export_json`` (our JSON, written and read), ``import_chatgpt``,
-``import_checks`` (validation of untrusted JSON).
+``import_checks`` (validation of untrusted JSON), ``import_archive`` (a .zip of them).
 """
 
 from __future__ import annotations

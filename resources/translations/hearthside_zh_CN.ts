@@ -415,8 +415,8 @@
     </message>
     <message>
         <location filename="../../desktop/history/qt/transfers.py" line="237"/>
-        <source>Chat exports (*.json);;All files (*)</source>
-        <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
+        <source>Chat exports (*.json *.zip);;All files (*)</source>
+        <translation>聊天导出文件 (*.json *.zip);;所有文件 (*)</translation>
     </message>
     <message>
         <location filename="../../desktop/history/qt/transfers.py" line="258"/>
@@ -1227,27 +1227,27 @@ Not found at the last update</source>
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="63"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="64"/>
         <source>Markdown</source>
         <translation>Markdown</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="64"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="65"/>
         <source>Web page (HTML)</source>
         <translation>网页 (HTML)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="65"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="66"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="66"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="67"/>
         <source>JSON (complete, can be imported again)</source>
         <translation>JSON（完整，可重新导入）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="67"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="68"/>
         <source>Plain text</source>
         <translation>纯文本</translation>
     </message>
@@ -1255,42 +1255,42 @@ Not found at the last update</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="169"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="175"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="169"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="175"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="177"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="183"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="178"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="184"/>
         <source>Include every branch, not only the one shown</source>
         <translation>包含所有分支，而不仅是当前显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="180"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="186"/>
         <source>Include the model&apos;s thinking (folded away)</source>
         <translation>包含模型的思考过程（折叠显示）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="183"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="189"/>
         <source>JSON always keeps the thinking, so an import gives everything back.</source>
         <translation>JSON 始终保留思考过程，导入时可完整还原。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="186"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="192"/>
         <source>Put everything in one .zip file</source>
         <translation>全部打包为一个 .zip 文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="194"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="200"/>
         <source>Exports include the model, its settings and the seed of every reply, so a conversation can be reproduced.</source>
         <translation>导出内容包括模型、模型设置和每条回复的随机种子，便于复现对话。</translation>
     </message>

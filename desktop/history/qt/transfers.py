@@ -234,7 +234,7 @@ class ChatTransfers(QObject):
         path = choose_open_file(
             self.shell,
             self.tr("Import chats"),
-            self.tr("Chat exports (*.json);;All files (*)"),
+            self.tr("Chat exports (*.json *.zip);;All files (*)"),
             self.last_folder,
         )
         if path is not None:

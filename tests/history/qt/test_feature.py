@@ -4,7 +4,9 @@ running off the GUI thread with progress, Cancel and their all-or-nothing rules.
 from __future__ import annotations
 
 import json
+import os
 import threading
+import zipfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -15,6 +17,7 @@ import desktop.store.export as store_export
 from desktop.core.conversation import FinishReason, Role
 from desktop.store.export import ExportAllResult
 from tests.fixtures.window import export_all_chats, import_chats
+from tests.store.export_samples import GOLDEN
 
 
 def stored_chat(app, title: str) -> int:
@@ -181,6 +184,22 @@ def test_the_file_dialogs_start_where_the_last_export_or_import_was(
     assert import_chats(qtbot, app, elsewhere / "chat.json") == 1
     transfers.choose_import()
     assert starts == [exports, elsewhere]
+
+
+def test_chatgpts_zip_imports_however_large_its_images(
+    qtbot, app, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """ChatGPT's data export downloads as a .zip whose images can dwarf its chats: the limit
+    is on the chats unpacked, and the archive is read where it lies."""
+    chats = (GOLDEN / "chatgpt_conversations.json").read_bytes()
+    archive = tmp_path / "chatgpt-export.zip"
+    with zipfile.ZipFile(archive, "w") as out:  # stored: the image stays as large as it is
+        out.writestr("file-photo.png", os.urandom(len(chats) * 3))
+        out.writestr("conversations.json", chats)
+    monkeypatch.setattr(export_dialog, "DEFAULT_MAX_IMPORT_BYTES", len(chats) * 2)
+    assert archive.stat().st_size > len(chats) * 2
+    assert import_chats(qtbot, app, archive) == len(json.loads(chats))
+    assert f"from {archive.name}" in app.window.statusBar().currentMessage()
 
 
 def test_export_failure_is_reported(qtbot, app, tmp_path: Path, monkeypatch) -> None:
