@@ -27,7 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XS
-from desktop.documents.index import CollectionInfo, IndexProgress, UpdateReport
+from desktop.documents.index import (
+    CollectionInfo,
+    IndexProgress,
+    UpdateReport,
+    normalize_name,
+)
 from desktop.documents.qt.collection_rows import (
     fit_to_rows,
     row_list,
@@ -344,8 +349,10 @@ class CollectionsDialog(QDialog):
     # -- commands --
 
     def create_collection(self, name: str, paths: Sequence[str | Path]) -> int:
-        """Creates and indexes a collection, shown as soon as it exists; returns the job id."""
-        self._job = self._created_job = self.documents.create(name, [str(p) for p in paths])
+        """Creates and indexes a collection (under a name no other one has), shown as soon
+        as it exists; returns the job id."""
+        paths = [str(p) for p in paths]
+        self._job = self._created_job = self.documents.create(self.free_name(name), paths)
         self.report_label.clear()
         return self._job
 
@@ -373,7 +380,21 @@ class CollectionsDialog(QDialog):
             return
         name = self.ask_name(self.tr("Rename collection"), info.name)
         if name and name.strip():
-            self.documents.rename(info.id, name)
+            self.documents.rename(info.id, self.free_name(name, keep=info.id))
+
+    def free_name(self, name: str, keep: int | None = None) -> str:
+        """``name``, or "name (2)", "(3)"… where another collection (not ``keep``) has it,
+        case aside: two collections of one name cannot be told apart in the chat's
+        Documents menu or its chips (dropping two folders called "notes" made two)."""
+        wanted = normalize_name(name)
+        taken = {
+            c.name.casefold() for c in self.documents.collections.collections() if c.id != keep
+        }
+        candidate, number = wanted, 2
+        while candidate.casefold() in taken:
+            candidate = f"{wanted} ({number})"
+            number += 1
+        return candidate
 
     def delete_selected(self) -> None:
         info = self._info()

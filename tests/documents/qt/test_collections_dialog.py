@@ -275,6 +275,27 @@ def test_a_folder_not_found_is_marked_in_the_list_until_it_is_back(
     assert model.index(0, 0).data(CollectionSourceModel.PROBLEM_ROLE) is False
 
 
+def test_a_name_another_collection_has_gets_a_number(
+    qtbot, dialog: CollectionsDialog, notes: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Two collections called "notes" (two folders of that name dropped) could not be told
+    apart in the chat's Documents menu."""
+    first = _make(qtbot, dialog, "notes", [notes])
+    with qtbot.waitSignal(dialog.documents.index_finished, timeout=TIMEOUT):
+        dialog.create_collection("Notes ", [notes])
+    qtbot.waitUntil(lambda: dialog.documents.collections.rowCount() == 2)
+    names = {c.id: c.name for c in dialog.documents.collections.collections()}
+    second = next(i for i in names if i != first)
+    assert names == {first: "notes", second: "Notes (2)"}
+    dialog.select(second)
+    dialog.ask_name = lambda _title, _current: "NOTES"
+    qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.documents.name_of(second) == "NOTES (2)")
+    dialog.ask_name = lambda _title, _current: "Notes (2)"  # its own name: kept as typed
+    qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.documents.name_of(second) == "Notes (2)")
+
+
 def test_delete_asks_and_a_no_keeps_the_collection(
     qtbot, dialog: CollectionsDialog, documents: DocumentCollections, notes: Path
 ) -> None:  # type: ignore[no-untyped-def]
