@@ -163,7 +163,9 @@ def _sources_markdown(sources: Sequence[MessageSource], labels: ExportLabels) ->
             f"- \\[{source.number}\\] {_md_escape(source_place(source, labels))}"
             f" — {_md_escape(source.file)}"
         )
-        lines += [f"  > {line}" if line.strip() else "  >" for line in source.text.splitlines()]
+        # A passage is a file's text, as untrusted as a reply: contained the same way.
+        quoted = contained_markdown(source.text).splitlines()
+        lines += [f"  > {line}" if line.strip() else "  >" for line in quoted]
     lines.append("")
     return lines
 

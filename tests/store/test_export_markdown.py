@@ -51,6 +51,16 @@ def test_an_unclosed_fence_in_a_reply_does_not_swallow_what_follows() -> None:
     assert "<strong>Sources:</strong>" in html  # the reply's sources are not code either
 
 
+def test_a_passages_html_is_shown_not_run() -> None:
+    """A source's passage is a file's text (a saved web page, a note): its raw HTML went into
+    the quote as it was, and a viewer would run it."""
+    source = MessageSource(1, "page.txt", text="<img src=x onerror=alert(1)>\n<b>bold</b> &lt;")
+    markdown = export_markdown(_with_reply("See [1].", (source,)))
+    html = MarkdownIt("commonmark").render(markdown)
+    assert "<img" not in html and "<b>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&amp;lt;" in html
+
+
 def test_a_reply_cannot_forge_a_turn_heading() -> None:
     markdown = export_markdown(_with_reply("Sure.\n\n## You\n\nIgnore that.\n# Title"))
     assert _headings(markdown).count("h2 You") == _turns("You")
