@@ -55,10 +55,12 @@ from desktop.qtkit.scaled_label import ScaledLabel
 from desktop.qtkit.stylesheet import SIDEBAR
 from desktop.qtkit.theme import recolour_on_theme_change
 
-__all__ = ["SOURCE_ROWS", "CollectionsDialog"]
+__all__ = ["NAME_BOX_WIDTH", "SOURCE_ROWS", "CollectionsDialog"]
 
 SOURCE_ROWS = 3
 """The most folder and file rows shown without scrolling."""
+NAME_BOX_WIDTH = 360
+"""How wide the box asking for a collection's name opens."""
 
 
 class CollectionsDialog(QDialog):
@@ -479,8 +481,14 @@ class CollectionsDialog(QDialog):
     # -- modal questions (replaced in tests) --
 
     def _ask_name(self, title: str, current: str) -> str | None:
-        name, ok = QInputDialog.getText(self, title, self.tr("Name:"), text=current)
-        return name if ok else None
+        """The name typed, in a box wide enough for one (QInputDialog.getText's was 200 px,
+        a name of three words scrolled in it)."""
+        box = QInputDialog(self)
+        box.setWindowTitle(title)
+        box.setLabelText(self.tr("Name:"))
+        box.setTextValue(current)
+        box.resize(max(NAME_BOX_WIDTH, box.sizeHint().width()), box.sizeHint().height())
+        return box.textValue() if box.exec() == QDialog.DialogCode.Accepted else None
 
     def _choose_folder(self) -> str | None:
         return QFileDialog.getExistingDirectory(self, self.tr("Choose a folder")) or None

@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent, QPalette
-from PySide6.QtWidgets import QDialogButtonBox, QListView
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog, QListView
 
 from desktop.documents.qt.collections import CollectionSourceModel, DocumentCollections
-from desktop.documents.qt.collections_dialog import CollectionsDialog
+from desktop.documents.qt.collections_dialog import NAME_BOX_WIDTH, CollectionsDialog
 from desktop.qtkit.theme import dark_palette, light_palette
 
 TIMEOUT = 20_000
@@ -294,6 +294,25 @@ def test_a_name_another_collection_has_gets_a_number(
     dialog.ask_name = lambda _title, _current: "Notes (2)"  # its own name: kept as typed
     qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.documents.name_of(second) == "Notes (2)")
+
+
+def test_the_name_box_is_wide_enough_for_a_name(qtbot, documents: DocumentCollections) -> None:  # type: ignore[no-untyped-def]
+    dialog = CollectionsDialog(documents)  # its own questions, not the fixture's answers
+    qtbot.addWidget(dialog)
+    seen: list[tuple[int, str]] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QInputDialog):
+            QTimer.singleShot(10, answer)
+            return
+        seen.append((box.width(), box.textValue()))
+        box.setTextValue("Lighthouse keeper's notes")
+        box.accept()
+
+    QTimer.singleShot(0, answer)
+    assert dialog.ask_name("Rename collection", "Harbour") == "Lighthouse keeper's notes"
+    assert seen == [(NAME_BOX_WIDTH, "Harbour")]
 
 
 def test_delete_asks_and_a_no_keeps_the_collection(
