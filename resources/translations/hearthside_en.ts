@@ -56,7 +56,7 @@
 <context>
     <name>CollectionsDialog</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="329"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="342"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -64,7 +64,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="343"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n passage</numerusform>
@@ -72,7 +72,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="333"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="346"/>
         <source>%n unreadable</source>
         <translation>
             <numerusform>%n unreadable</numerusform>
@@ -113,7 +113,7 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="151"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="165"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n passage</numerusform>
@@ -121,7 +121,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="160"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="174"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n passage</numerusform>

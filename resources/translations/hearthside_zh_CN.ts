@@ -504,12 +504,12 @@
 <context>
     <name>CollectionSourceModel</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="113"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="127"/>
         <source>Not found</source>
         <translation>找不到</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="115"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="129"/>
         <source>{path}
 Not found at the last update</source>
         <translation>{path}
@@ -519,159 +519,159 @@ Not found at the last update</source>
 <context>
     <name>CollectionsDialog</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="75"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="87"/>
         <source>Document collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="244"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="257"/>
         <source>No folders or files yet</source>
         <translation>还没有文件夹或文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="245"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="258"/>
         <source>Add the folders and files this collection answers from, or drop them here.</source>
         <translation>添加此文档集据以回答的文件夹和文件，或把它们拖到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="99"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="112"/>
         <source>No collections yet</source>
         <translation>还没有文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="101"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="114"/>
         <source>A collection is a set of folders and files that chats can answer from, with sources. Drop folders or files here to add them. Nothing leaves this computer.</source>
         <translation>文档集是一组文件夹和文件，对话可以据此回答并注明出处。把文件夹或文件拖到这里即可添加。所有内容都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="106"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="160"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="119"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="173"/>
         <source>&amp;New collection…</source>
         <translation>新建文档集(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="181"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="194"/>
         <source>Re&amp;name…</source>
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="182"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="195"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="150"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="167"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="163"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="180"/>
         <source>Collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="207"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="248"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="220"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="261"/>
         <source>Add &amp;folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="208"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="251"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="221"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="264"/>
         <source>Add f&amp;iles…</source>
         <translation>添加文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="210"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="223"/>
         <source>Re&amp;move</source>
         <translation>移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="212"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="225"/>
         <source>Stop using this folder or file (the file itself is not touched)</source>
         <translation>不再使用此文件夹或文件（文件本身不会被改动）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="184"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="197"/>
         <source>&amp;Re-index</source>
         <translation>重新索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="186"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="199"/>
         <source>Read new and changed files again</source>
         <translation>重新读取新增和修改过的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="201"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="224"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="214"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="237"/>
         <source>Folders and files</source>
         <translation>文件夹和文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="216"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="238"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="229"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="251"/>
         <source>Indexed files</source>
         <translation>已索引的文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="329"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="342"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="330"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="343"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n 个段落</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="333"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="346"/>
         <source>%n unreadable</source>
         <translation>
             <numerusform>%n 个无法读取</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="364"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="381"/>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="374"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="391"/>
         <source>Rename collection</source>
         <translation>重命名文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="383"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="400"/>
         <source>Delete collection</source>
         <translation>删除文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="385"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="402"/>
         <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
         <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="461"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="492"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="465"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="497"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="468"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="502"/>
         <source>Choose files</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="473"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="510"/>
         <source>Choose an embedding model</source>
         <translation>选择嵌入模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="473"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="511"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
@@ -1308,71 +1308,71 @@ Not found at the last update</source>
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="151"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="165"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="152"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="166"/>
         <source>Unreadable: {reason}</source>
         <translation>无法读取：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="160"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="174"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="169"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="183"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="170"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="184"/>
         <source>not a text file</source>
         <translation>不是文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="171"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="185"/>
         <source>not UTF-8 text; save it as UTF-8</source>
         <translation>不是 UTF-8 文本；请另存为 UTF-8</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="172"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="186"/>
         <source>damaged, or not what its name says</source>
         <translation>文件已损坏，或与扩展名不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="173"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="187"/>
         <source>too large (over 64 MB, or too much text)</source>
         <translation>太大（超过 64 MB，或文字过多）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="174"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="188"/>
         <source>took too long to read</source>
         <translation>读取耗时过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="175"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="189"/>
         <source>holds no text (a scan without OCR?)</source>
         <translation>没有文字（也许是未经 OCR 的扫描件？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="176"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="190"/>
         <source>could not be read from disk</source>
         <translation>无法从磁盘读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="180"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="194"/>
         <source>holds no text</source>
         <translation>不含文字</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="161"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="175"/>
         <source>{name} · Unreadable: {reason}</source>
         <translation>{name} · 无法读取：{reason}</translation>
     </message>

@@ -84,6 +84,20 @@ class CollectionListModel(RowListModel):
     def row_of(self, collection_id: int) -> int | None:
         return next((i for i, c in enumerate(self.rows) if c.id == collection_id), None)
 
+    def free_name(self, name: str, keep: int | None = None) -> str:
+        """``name`` as the index keeps it, or "name (2)", "(3)"… where another collection (not
+        ``keep``) has it, case aside: two collections of one name cannot be told apart in the
+        chat's Documents menu or its chips (dropping two folders called "notes" made two)."""
+        from desktop.documents.index import normalize_name  # loaded with the dialog
+
+        wanted = normalize_name(name)
+        taken = {c.name.casefold() for c in self.rows if c.id != keep}
+        candidate, number = wanted, 2
+        while candidate.casefold() in taken:
+            candidate = f"{wanted} ({number})"
+            number += 1
+        return candidate
+
 
 class CollectionSourceModel(QStringListModel):
     """The folders and files of the collection on screen; one the last update did not find

@@ -9,9 +9,10 @@ sends commands and shows the models, so it never blocks and can be closed while 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,12 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XS
-from desktop.documents.index import (
-    CollectionInfo,
-    IndexProgress,
-    UpdateReport,
-    normalize_name,
-)
+from desktop.documents.index import CollectionInfo, IndexProgress, UpdateReport
 from desktop.documents.qt.collection_rows import (
     fit_to_rows,
     row_list,
@@ -55,7 +51,16 @@ from desktop.qtkit.scaled_label import ScaledLabel
 from desktop.qtkit.stylesheet import SIDEBAR
 from desktop.qtkit.theme import recolour_on_theme_change
 
-__all__ = ["NAME_BOX_WIDTH", "SOURCE_ROWS", "CollectionsDialog"]
+__all__ = [
+    "NAME_BOX_WIDTH",
+    "SOURCE_ROWS",
+    "CollectionsDialog",
+    "ask_name",
+    "ask_text",
+    "choose_embedding_file",
+    "choose_files",
+    "choose_folder",
+]
 
 SOURCE_ROWS = 3
 """The most folder and file rows shown without scrolling."""
@@ -82,11 +87,12 @@ class CollectionsDialog(QDialog):
         self.setWindowTitle(self.tr("Document collections"))
         self.setAcceptDrops(True)
         self.resize(780, 560)
-        self.ask_name: Callable[[str, str], str | None] = self._ask_name
-        self.choose_folder: Callable[[], str | None] = self._choose_folder
-        self.choose_files: Callable[[], list[str]] = self._choose_files
-        self.confirm: Callable[[str, str], bool] = self._confirm
-        self.choose_embedding_file: Callable[[], str | None] = self._choose_embedding_file
+        # The modal questions (module functions below), answered by tests instead.
+        self.ask_name: Callable[[str, str], str | None] = partial(ask_name, self)
+        self.choose_folder: Callable[[], str | None] = partial(choose_folder, self)
+        self.choose_files: Callable[[], list[str]] = partial(choose_files, self)
+        self.confirm: Callable[[str, str], bool] = partial(ask_plain, self)  # names: plain text
+        self.choose_embedding_file: Callable[[], str | None] = partial(choose_embedding_file, self)
         self._selected: int | None = None
         self._job = 0
         self._created_job = 0  # the job of a collection made here, until it is selected
@@ -354,7 +360,9 @@ class CollectionsDialog(QDialog):
         """Creates and indexes a collection (under a name no other one has), shown as soon
         as it exists; returns the job id."""
         paths = [str(p) for p in paths]
-        self._job = self._created_job = self.documents.create(self.free_name(name), paths)
+        self._job = self._created_job = self.documents.create(
+            self.documents.collections.free_name(name), paths
+        )
         self.report_label.clear()
         return self._job
 
@@ -382,21 +390,7 @@ class CollectionsDialog(QDialog):
             return
         name = self.ask_name(self.tr("Rename collection"), info.name)
         if name and name.strip():
-            self.documents.rename(info.id, self.free_name(name, keep=info.id))
-
-    def free_name(self, name: str, keep: int | None = None) -> str:
-        """``name``, or "name (2)", "(3)"… where another collection (not ``keep``) has it,
-        case aside: two collections of one name cannot be told apart in the chat's
-        Documents menu or its chips (dropping two folders called "notes" made two)."""
-        wanted = normalize_name(name)
-        taken = {
-            c.name.casefold() for c in self.documents.collections.collections() if c.id != keep
-        }
-        candidate, number = wanted, 2
-        while candidate.casefold() in taken:
-            candidate = f"{wanted} ({number})"
-            number += 1
-        return candidate
+            self.documents.rename(info.id, self.documents.collections.free_name(name, info.id))
 
     def delete_selected(self) -> None:
         info = self._info()
@@ -478,30 +472,42 @@ class CollectionsDialog(QDialog):
         """Uses `path` for meaning search ("" turns it off) and says so to the owner."""
         self.embedding.set_embedding_model(path)
 
-    # -- modal questions (replaced in tests) --
 
-    def _ask_name(self, title: str, current: str) -> str | None:
-        """The name typed, in a box wide enough for one (QInputDialog.getText's was 200 px,
-        a name of three words scrolled in it)."""
-        box = QInputDialog(self)
-        box.setWindowTitle(title)
-        box.setLabelText(self.tr("Name:"))
-        box.setTextValue(current)
-        box.resize(max(NAME_BOX_WIDTH, box.sizeHint().width()), box.sizeHint().height())
-        return box.textValue() if box.exec() == QDialog.DialogCode.Accepted else None
+def ask_text(parent: QWidget, title: str, label: str, current: str) -> str | None:
+    """The text typed (None when cancelled), in a box :data:`NAME_BOX_WIDTH` wide:
+    QInputDialog.getText's was 200 px, and a name of three words scrolled in it."""
+    box = QInputDialog(parent)
+    box.setWindowTitle(title)
+    box.setLabelText(label)
+    box.setTextValue(current)
+    box.resize(max(NAME_BOX_WIDTH, box.sizeHint().width()), box.sizeHint().height())
+    return box.textValue() if box.exec() == QDialog.DialogCode.Accepted else None
 
-    def _choose_folder(self) -> str | None:
-        return QFileDialog.getExistingDirectory(self, self.tr("Choose a folder")) or None
 
-    def _choose_files(self) -> list[str]:
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose files"))
-        return list(files)
+# The dialog's modal questions; their words keep the dialog's translation context.
 
-    def _choose_embedding_file(self) -> str | None:
-        path = choose_open_file(
-            self, self.tr("Choose an embedding model"), self.tr("GGUF models (*.gguf)")
-        )
-        return str(path) if path is not None else None
 
-    def _confirm(self, title: str, question: str) -> bool:
-        return ask_plain(self, title, question)  # names of collections and files
+def ask_name(parent: QWidget, title: str, current: str) -> str | None:
+    return ask_text(
+        parent, title, QCoreApplication.translate("CollectionsDialog", "Name:"), current
+    )
+
+
+def choose_folder(parent: QWidget) -> str | None:
+    title = QCoreApplication.translate("CollectionsDialog", "Choose a folder")
+    return QFileDialog.getExistingDirectory(parent, title) or None
+
+
+def choose_files(parent: QWidget) -> list[str]:
+    title = QCoreApplication.translate("CollectionsDialog", "Choose files")
+    files, _ = QFileDialog.getOpenFileNames(parent, title)
+    return list(files)
+
+
+def choose_embedding_file(parent: QWidget) -> str | None:
+    path = choose_open_file(
+        parent,
+        QCoreApplication.translate("CollectionsDialog", "Choose an embedding model"),
+        QCoreApplication.translate("CollectionsDialog", "GGUF models (*.gguf)"),
+    )
+    return str(path) if path is not None else None
