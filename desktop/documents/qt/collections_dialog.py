@@ -318,7 +318,6 @@ class CollectionsDialog(QDialog):
             self.source_model.set_sources(info.sources, report.missing_sources)
 
     def _show(self, info: CollectionInfo | None) -> None:
-        changed = (info.id if info else None) != self._selected
         self._selected = info.id if info else None
         has = info is not None
         for button in (
@@ -349,10 +348,7 @@ class CollectionsDialog(QDialog):
         self.source_pages.setCurrentWidget(
             self.source_pages.widget(0) if info.sources else self.sources_empty
         )
-        if changed or self.documents.files.collection_id != info.id:
-            self.documents.show_files(info.id)
-        else:
-            self.documents.show_files(info.id)  # counts changed: list the files again
+        self.documents.show_files(info.id)  # another collection, or its counts changed
 
     # -- commands --
 
