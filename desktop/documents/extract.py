@@ -10,6 +10,9 @@ Why it is built this way:
 - Text files must be UTF-8 (a BOM is fine) or UTF-16 with a BOM. Guessing a legacy code page
   turns a file into plausible-looking mojibake that then matches nothing, or the wrong thing;
   refusing it with a clear reason lets the user re-save it.
+- A PDF's text is what its fonts draw: typographic ligatures (U+FB00–FB06, "ﬁ" in "ﬁle")
+  become their letters and tabs between placed words become spaces, or "office" would never
+  find "oﬃce" (the word index keeps a ligature as a letter of its own).
 - Headings come from the format itself: ``#`` lines in Markdown (not inside code fences),
   ``<h1>``–``<h6>`` in HTML, Title/Heading paragraph styles in Word. PDFs carry no reliable
   heading structure, so their passages say the page instead.
@@ -22,6 +25,7 @@ import html.parser
 import io
 import logging
 import re
+import unicodedata
 from dataclasses import replace
 from pathlib import PurePath
 from typing import Any, Final
@@ -55,6 +59,10 @@ _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+# Presentation-form ligatures (ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ) as their letters, and a PDF's tabs as spaces.
+_PDF_TEXT: Final = str.maketrans(
+    {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)} | {"\t": " "}
+)
 # HTML is fed to the parser in pieces of this many characters, the budget charged between.
 _HTML_CHUNK: Final = 65_536
 
@@ -350,7 +358,7 @@ def _pdf(data: bytes) -> list[Section]:
         sections = []
         for number, page in enumerate(reader.pages, start=1):
             spend()
-            text = page.extract_text() or ""
+            text = (page.extract_text() or "").translate(_PDF_TEXT)
             spend(len(text))
             sections.append(Section(text, page=number))
         return sections

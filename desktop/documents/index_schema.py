@@ -144,12 +144,20 @@ def _migration_4_repeats(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_5_pdfs_read_again(conn: sqlite3.Connection) -> None:
+    """PDFs are read again at the next update: their text used to keep typographic ligatures
+    ("ﬁ") and tabs, so "filing" never found "ﬁling" (documents/extract.py). A size no file
+    has and no digest make the update see each one as changed; nothing else is touched."""
+    conn.execute("UPDATE files SET size = -1, sha256 = '' WHERE lower(path) LIKE '%.pdf'")
+
+
 # Index i holds the migration from version i to version i + 1. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1_initial,
     _migration_2_vectors,
     _migration_3_collection_ids,
     _migration_4_repeats,
+    _migration_5_pdfs_read_again,
 ]
 
 

@@ -21,13 +21,13 @@ This module is the entry point: ``export_conversation`` and ``export_all`` dispa
 writers, and every public name of the parts is importable from here. The parts:
 ``export_common`` (values, labels, the tree walk, metadata), ``export_markdown`` (Markdown and
 plain text), ``export_html``, ``export_json`` (our JSON, written and read), ``import_chatgpt``,
-``import_checks`` (validation of untrusted JSON).
+``import_checks`` (validation of untrusted JSON), ``import_archive`` (a .zip of them).
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -213,10 +213,7 @@ def _export_zip(
     rendered: Iterator[tuple[ExportConversation, str]], destination: Path, suffix: str
 ) -> ExportAllResult:
     destination.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent
-    )
-    temp = Path(temp_name)
+    handle, temp = _new_partial(destination)
     try:
         with (
             os.fdopen(handle, "wb") as raw,
@@ -262,10 +259,22 @@ class _Cancelled(Exception):
     pass
 
 
+def _new_partial(target: Path) -> tuple[int, Path]:
+    """A new, uniquely named ``.partial`` file beside ``target``, open for writing, with the
+    permissions any file the user saves gets (0o666 less the umask). ``tempfile.mkstemp``
+    made every exported file readable by its owner only (0o600), unlike a chat exported on
+    its own: a backup copied to another computer or user could not be opened there."""
+    while True:
+        temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.partial"
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            return os.open(temp, flags, 0o666), temp
+        except FileExistsError:
+            continue
+
+
 def _write_atomically(target: Path, text: str) -> None:
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".partial", dir=target.parent
-    )
+    handle, temp_name = _new_partial(target)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
             file.write(text)

@@ -1,5 +1,10 @@
 """A self-contained HTML transcript.
 
+The page follows the reader's light or dark setting (``prefers-color-scheme``). Replies are
+rendered as the app renders them in its light theme; inline code carries a light background
+in its own style, so the page's rule (``!important``, the theme's variable) overrides it, or
+dark text would sit on it light on light.
+
 Model output is untrusted here too: the page carries a Content-Security-Policy that forbids
 scripts and every remote load, all text is escaped, and replies go through
 :func:`desktop.core.markdown.render_markdown`, which already refuses raw HTML and images.
@@ -57,6 +62,7 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; overflow-wrap: anywhere
   overflow-wrap: anywhere; }
 pre.plain { white-space: pre-wrap; overflow-wrap: anywhere; font: inherit; margin: 0; }
 .content pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.content code { background-color: var(--inline-code) !important; }
 .content table { border-collapse: collapse; display: block; max-width: 100%; overflow-x: auto; }
 .content img { max-width: 100%; }
 .branch { border-left: 3px solid var(--border); padding-left: 1rem; margin: 1rem 0; }

@@ -29,6 +29,7 @@ from desktop.store.export_common import (
     children_map,
     format_timestamp,
 )
+from desktop.store.import_archive import is_zip, read_import_archive
 from desktop.store.import_chatgpt import read_chatgpt
 from desktop.store.import_checks import (
     child_path,
@@ -245,7 +246,8 @@ def to_imported(conversation: ExportConversation) -> ImportedConversation:
 def read_import(
     data: bytes | str, *, max_bytes: int = DEFAULT_MAX_IMPORT_BYTES
 ) -> list[ImportedConversation]:
-    """Conversations from our JSON export (one, a bundle, or a list) or ChatGPT's export.
+    """Conversations from our JSON export (one, a bundle, or a list) or ChatGPT's export, or
+    from a .zip of them (``store/import_archive.py``).
 
     Raises :class:`ImportFormatError` for anything else; never returns part of a file.
     ``max_bytes`` counts bytes for ``bytes`` input and characters for ``str`` input. Messages
@@ -256,6 +258,10 @@ def read_import(
         raise ImportFormatError(
             f"The file is too large to import ({size / 1e6:.0f} MB; the limit is "
             f"{max_bytes / 1e6:.0f} MB)."
+        )
+    if isinstance(data, bytes) and is_zip(data):  # Export all chats' .zip, ChatGPT's export
+        return read_import_archive(
+            data, lambda member: read_import(member, max_bytes=max_bytes), max_bytes
         )
     if isinstance(data, bytes):
         try:
@@ -271,6 +277,13 @@ def read_import(
     try:
         document = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
+        # A string left open, or an error past the last character: the file stops mid-way
+        # (an interrupted download or copy), which "Unterminated string starting at" hid.
+        if error.msg.startswith("Unterminated string") or error.pos >= len(text.rstrip()):
+            raise ImportFormatError(
+                "The file ends too early: it was cut short, perhaps by an unfinished "
+                "download or copy."
+            ) from None
         raise ImportFormatError(f"Line {error.lineno}: not valid JSON ({error.msg}).") from None
     except RecursionError:
         raise ImportFormatError("The file is nested too deeply to be a conversation.") from None

@@ -38,6 +38,11 @@ def fence(text: str, info: str = "") -> str:
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 #: A heading of the transcript's own levels (# title, ## turn) written inside a message.
 _TOP_HEADING = re.compile(r"^( {0,3})(#{1,2})(?=[ \t]|$)")
+#: An ampersand a Markdown viewer would read as the start of a character reference ("&lt;",
+#: "&#169;", "&copy;"); any other "&" ("AT&T") is shown as it is.
+_REFERENCE_AMPERSAND = re.compile(
+    r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)"
+)
 #: Inline code spans: a run of backticks, then anything up to the same run.
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
 
@@ -46,10 +51,12 @@ def contained_markdown(text: str) -> str:
     """A message's Markdown that cannot change the transcript around it.
 
     Messages are untrusted (a reply, an imported chat), yet Markdown is what they are, so they
-    are kept readable, with three changes: raw HTML outside code is escaped (``<`` as
-    ``&lt;``; a viewer would run it), a heading of the transcript's own levels (``#`` and
-    ``##``) becomes ``###`` (a reply cannot forge a "## User" turn), and a code fence left
-    open is closed at the message's end, so it cannot swallow the turns and sources after it.
+    are kept readable, with these changes: raw HTML outside code is escaped (``<`` as
+    ``&lt;``; a viewer would run it), an ``&`` that would start a character reference becomes
+    ``&amp;`` (a reply explaining that "&lt;" writes "<" lost its "&lt;"), a heading of the
+    transcript's own levels (``#`` and ``##``) becomes ``###`` (a reply cannot forge a
+    "## User" turn), and a code fence left open is closed at the message's end, so it cannot
+    swallow the turns and sources after it.
     """
     lines: list[str] = []
     fence: tuple[str, int] | None = None  # the open fence's character and length
@@ -94,11 +101,15 @@ def _escape_html_outside_code_spans(line: str) -> str:
     parts: list[str] = []
     start = 0
     for span in _CODE_SPAN.finditer(line):
-        parts.append(line[start : span.start()].replace("<", "&lt;"))
+        parts.append(_escape_html(line[start : span.start()]))
         parts.append(span.group(0))
         start = span.end()
-    parts.append(line[start:].replace("<", "&lt;"))
+    parts.append(_escape_html(line[start:]))
     return "".join(parts)
+
+
+def _escape_html(text: str) -> str:
+    return _REFERENCE_AMPERSAND.sub("&amp;", text).replace("<", "&lt;")
 
 
 def export_markdown(
@@ -152,7 +163,9 @@ def _sources_markdown(sources: Sequence[MessageSource], labels: ExportLabels) ->
             f"- \\[{source.number}\\] {_md_escape(source_place(source, labels))}"
             f" — {_md_escape(source.file)}"
         )
-        lines += [f"  > {line}" if line.strip() else "  >" for line in source.text.splitlines()]
+        # A passage is a file's text, as untrusted as a reply: contained the same way.
+        quoted = contained_markdown(source.text).splitlines()
+        lines += [f"  > {line}" if line.strip() else "  >" for line in quoted]
     lines.append("")
     return lines
 

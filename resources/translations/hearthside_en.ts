@@ -15,7 +15,7 @@
 <context>
     <name>ChatTransfers</name>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="211"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="219"/>
         <source>Exported %n chats to {path}</source>
         <translation>
             <numerusform>Exported %n chat to {path}</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="270"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="286"/>
         <source>Imported %n chat(s) from {name}</source>
         <translation>
             <numerusform>Imported %n chat from {name}</numerusform>
@@ -45,7 +45,7 @@
 <context>
     <name>CollectionListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="56"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="72"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -56,7 +56,7 @@
 <context>
     <name>CollectionsDialog</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="312"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="342"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -64,7 +64,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="313"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="343"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n passage</numerusform>
@@ -72,7 +72,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="316"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="346"/>
         <source>%n unreadable</source>
         <translation>
             <numerusform>%n unreadable</numerusform>
@@ -113,7 +113,7 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="103"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="165"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n passage</numerusform>
@@ -121,7 +121,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="112"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="174"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n passage</numerusform>
@@ -137,6 +137,41 @@
         <translation>
             <numerusform>%n model with GGUF files.</numerusform>
             <numerusform>%n models with GGUF files.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>IndexProgressPanel</name>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="156"/>
+        <source>%n new file(s)</source>
+        <translation>
+            <numerusform>%n new file</numerusform>
+            <numerusform>%n new files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="158"/>
+        <source>%n changed</source>
+        <translation>
+            <numerusform>%n changed</numerusform>
+            <numerusform>%n changed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="160"/>
+        <source>%n removed</source>
+        <translation>
+            <numerusform>%n removed</numerusform>
+            <numerusform>%n removed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="169"/>
+        <source>%n could not be read; the list says why.</source>
+        <translation>
+            <numerusform>%n could not be read; the list says why.</numerusform>
+            <numerusform>%n could not be read; the list says why.</numerusform>
         </translation>
     </message>
 </context>

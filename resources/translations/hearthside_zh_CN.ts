@@ -341,102 +341,108 @@
 <context>
     <name>ChatTransfers</name>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="74"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="78"/>
         <source>Nothing to export</source>
         <translation>没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="74"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="78"/>
         <source>Send a message first.</source>
         <translation>请先发送一条消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="83"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="87"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="104"/>
-        <location filename="../../desktop/history/qt/transfers.py" line="222"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="109"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="230"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="105"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="110"/>
         <source>“{name}” could not be written: {reason}</source>
         <translation>无法写入“{name}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="110"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="115"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="123"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="128"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="125"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="130"/>
         <source>Zip archives (*.zip)</source>
         <translation>Zip 压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="128"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="134"/>
         <source>Export all chats to</source>
         <translation>将所有聊天导出到</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="163"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="171"/>
         <source>Exporting chats…</source>
         <translation>正在导出聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="178"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="186"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="207"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="215"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，未写入任何内容。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="211"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="219"/>
         <source>Exported %n chats to {path}</source>
         <translation>
             <numerusform>已将 %n 个聊天导出到 {path}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="228"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="236"/>
         <source>Import chats</source>
         <translation>导入聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="229"/>
-        <source>Chat exports (*.json);;All files (*)</source>
-        <translation>聊天导出文件 (*.json);;所有文件 (*)</translation>
+        <location filename="../../desktop/history/qt/transfers.py" line="237"/>
+        <source>Chat exports (*.json *.zip);;All files (*)</source>
+        <translation>聊天导出文件 (*.json *.zip);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="249"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="258"/>
         <source>Importing chats…</source>
         <translation>正在导入聊天…</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="260"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="269"/>
         <source>Import cancelled; nothing was added.</source>
         <translation>导入已取消；未添加任何内容。</translation>
     </message>
+    <message>
+        <location filename="../../desktop/history/qt/transfers.py" line="275"/>
+        <source>The file holds no chats.</source>
+        <translation>此文件中没有聊天。</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/transfers.py" line="270"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="286"/>
         <source>Imported %n chat(s) from {name}</source>
         <translation>
             <numerusform>已从 {name} 导入 %n 个聊天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/transfers.py" line="287"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="274"/>
+        <location filename="../../desktop/history/qt/transfers.py" line="303"/>
         <source>Could not import “{name}”</source>
         <translation>无法导入“{name}”</translation>
     </message>
@@ -488,7 +494,7 @@
 <context>
     <name>CollectionListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="56"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="72"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
@@ -496,161 +502,176 @@
     </message>
 </context>
 <context>
+    <name>CollectionSourceModel</name>
+    <message>
+        <location filename="../../desktop/documents/qt/collections.py" line="127"/>
+        <source>Not found</source>
+        <translation>找不到</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections.py" line="129"/>
+        <source>{path}
+Not found at the last update</source>
+        <translation>{path}
+上次更新时找不到</translation>
+    </message>
+</context>
+<context>
     <name>CollectionsDialog</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="74"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="87"/>
         <source>Document collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="236"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="257"/>
         <source>No folders or files yet</source>
         <translation>还没有文件夹或文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="237"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="258"/>
         <source>Add the folders and files this collection answers from, or drop them here.</source>
         <translation>添加此文档集据以回答的文件夹和文件，或把它们拖到这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="95"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="112"/>
         <source>No collections yet</source>
         <translation>还没有文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="97"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="114"/>
         <source>A collection is a set of folders and files that chats can answer from, with sources. Drop folders or files here to add them. Nothing leaves this computer.</source>
         <translation>文档集是一组文件夹和文件，对话可以据此回答并注明出处。把文件夹或文件拖到这里即可添加。所有内容都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="102"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="154"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="119"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="173"/>
         <source>&amp;New collection…</source>
         <translation>新建文档集(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="175"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="194"/>
         <source>Re&amp;name…</source>
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="176"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="195"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="144"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="161"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="163"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="180"/>
         <source>Collections</source>
         <translation>文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="199"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="240"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="220"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="261"/>
         <source>Add &amp;folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="200"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="243"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="221"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="264"/>
         <source>Add f&amp;iles…</source>
         <translation>添加文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="202"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="223"/>
         <source>Re&amp;move</source>
         <translation>移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="204"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="225"/>
         <source>Stop using this folder or file (the file itself is not touched)</source>
         <translation>不再使用此文件夹或文件（文件本身不会被改动）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="178"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="197"/>
         <source>&amp;Re-index</source>
         <translation>重新索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="180"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="199"/>
         <source>Read new and changed files again</source>
         <translation>重新读取新增和修改过的文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="195"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="216"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="214"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="237"/>
         <source>Folders and files</source>
         <translation>文件夹和文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="208"/>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="230"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="229"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="251"/>
         <source>Indexed files</source>
         <translation>已索引的文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="312"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="342"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="313"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="343"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n 个段落</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="316"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="346"/>
         <source>%n unreadable</source>
         <translation>
             <numerusform>%n 个无法读取</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="336"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="381"/>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="346"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="391"/>
         <source>Rename collection</source>
         <translation>重命名文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="355"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="400"/>
         <source>Delete collection</source>
         <translation>删除文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="357"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="402"/>
         <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
         <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="433"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="492"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="437"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="497"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="440"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="502"/>
         <source>Choose files</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="445"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="510"/>
         <source>Choose an embedding model</source>
         <translation>选择嵌入模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="445"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="511"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
@@ -1125,42 +1146,42 @@
 <context>
     <name>EmbeddingPanel</name>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="161"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="196"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="165"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="200"/>
         <source>Embedding &amp;model…</source>
         <translation>嵌入模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="168"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="203"/>
         <source>Optional: a GGUF embedding model also finds passages that say the same thing in other words</source>
         <translation>可选：GGUF 嵌入模型还能找到用不同说法表达同一意思的段落</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="173"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="208"/>
         <source>Words &amp;only</source>
         <translation>仅按词语(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="214"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="249"/>
         <source>By words. Add an embedding model to also search by meaning.</source>
         <translation>按词语搜索。添加嵌入模型后还可以按语义搜索。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="224"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="259"/>
         <source>By words and meaning ({name}; {done} of {total} passages)</source>
         <translation>按词语和语义搜索（{name}；{done} / {total} 个段落）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="230"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="265"/>
         <source>By words and meaning ({name})</source>
         <translation>按词语和语义搜索（{name}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="218"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="253"/>
         <source>The embedding model cannot be used: {problem}</source>
         <translation>无法使用此嵌入模型：{problem}</translation>
     </message>
@@ -1206,27 +1227,27 @@
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="63"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="64"/>
         <source>Markdown</source>
         <translation>Markdown</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="64"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="65"/>
         <source>Web page (HTML)</source>
         <translation>网页 (HTML)</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="65"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="66"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="66"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="67"/>
         <source>JSON (complete, can be imported again)</source>
         <translation>JSON（完整，可重新导入）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="67"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="68"/>
         <source>Plain text</source>
         <translation>纯文本</translation>
     </message>
@@ -1234,42 +1255,42 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="169"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="175"/>
         <source>Export all chats</source>
         <translation>导出所有聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="169"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="175"/>
         <source>Export chat</source>
         <translation>导出聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="177"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="183"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="178"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="184"/>
         <source>Include every branch, not only the one shown</source>
         <translation>包含所有分支，而不仅是当前显示的分支</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="180"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="186"/>
         <source>Include the model&apos;s thinking (folded away)</source>
         <translation>包含模型的思考过程（折叠显示）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="183"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="189"/>
         <source>JSON always keeps the thinking, so an import gives everything back.</source>
         <translation>JSON 始终保留思考过程，导入时可完整还原。</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="186"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="192"/>
         <source>Put everything in one .zip file</source>
         <translation>全部打包为一个 .zip 文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/export_dialog.py" line="194"/>
+        <location filename="../../desktop/history/qt/export_dialog.py" line="200"/>
         <source>Exports include the model, its settings and the seed of every reply, so a conversation can be reproduced.</source>
         <translation>导出内容包括模型、模型设置和每条回复的随机种子，便于复现对话。</translation>
     </message>
@@ -1287,71 +1308,71 @@
 <context>
     <name>FileListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="103"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="165"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="104"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="166"/>
         <source>Unreadable: {reason}</source>
         <translation>无法读取：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections.py" line="112"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="174"/>
         <source>{name} · %n passage(s)</source>
         <translation>
             <numerusform>{name} · %n 个段落</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="121"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="183"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="122"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="184"/>
         <source>not a text file</source>
         <translation>不是文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="123"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="185"/>
         <source>not UTF-8 text; save it as UTF-8</source>
         <translation>不是 UTF-8 文本；请另存为 UTF-8</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="124"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="186"/>
         <source>damaged, or not what its name says</source>
         <translation>文件已损坏，或与扩展名不符</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="125"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="187"/>
         <source>too large (over 64 MB, or too much text)</source>
         <translation>太大（超过 64 MB，或文字过多）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="126"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="188"/>
         <source>took too long to read</source>
         <translation>读取耗时过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="127"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="189"/>
         <source>holds no text (a scan without OCR?)</source>
         <translation>没有文字（也许是未经 OCR 的扫描件？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="128"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="190"/>
         <source>could not be read from disk</source>
         <translation>无法从磁盘读取</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="132"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="194"/>
         <source>holds no text</source>
         <translation>不含文字</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections.py" line="113"/>
+        <location filename="../../desktop/documents/qt/collections.py" line="175"/>
         <source>{name} · Unreadable: {reason}</source>
         <translation>{name} · 无法读取：{reason}</translation>
     </message>
@@ -1565,7 +1586,7 @@ Hearthside 已使用新的空白记录启动。</translation>
     <name>IndexProgressPanel</name>
     <message>
         <location filename="../../desktop/documents/qt/collections_panels.py" line="49"/>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="102"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="103"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
@@ -1580,42 +1601,91 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>停止索引；已经索引的内容会保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="96"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="97"/>
         <source>Looking for files…</source>
         <translation>正在查找文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="102"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="103"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="111"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="112"/>
         <source>Indexing {done} of {total}: {name}</source>
         <translation>正在索引第 {done} 个，共 {total} 个：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="115"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="118"/>
+        <source>Preparing search by meaning…</source>
+        <translation>正在准备按语义搜索…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="121"/>
         <source>Finishing…</source>
         <translation>正在完成…</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="121"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="134"/>
+        <source>Search by meaning: {done} of {total} passages (search by words works now)</source>
+        <translation>按语义搜索：{done} / {total} 个段落（现在已可按词语搜索）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="141"/>
         <source>Stopped. Files indexed so far stay; Re-index carries on.</source>
         <translation>已停止。已索引的文件会保留；“重新索引”会从停下的地方继续。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="124"/>
-        <source>Done: {added} added, {changed} changed, {removed} removed, {unreadable} unreadable.</source>
-        <translation>完成：新增 {added} 个，修改 {changed} 个，移除 {removed} 个，无法读取 {unreadable} 个。</translation>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="146"/>
+        <source>Not found (what was indexed from it stays until you remove it): {paths}</source>
+        <translation>找不到（已从中建立的索引会保留，直到你将其移除）：{paths}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="156"/>
+        <source>%n new file(s)</source>
+        <translation>
+            <numerusform>%n 个新文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="158"/>
+        <source>%n changed</source>
+        <translation>
+            <numerusform>%n 个已更改</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="160"/>
+        <source>%n removed</source>
+        <translation>
+            <numerusform>%n 个已移除</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="133"/>
-        <source>Not found: {paths}</source>
-        <translation>找不到：{paths}</translation>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="162"/>
+        <source>Done: no changes.</source>
+        <translation>完成：没有变化。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_panels.py" line="140"/>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="164"/>
+        <source>Done: {counts}.</source>
+        <translation>完成：{counts}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="165"/>
+        <source>, </source>
+        <comment>between counts</comment>
+        <translation>，</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="169"/>
+        <source>%n could not be read; the list says why.</source>
+        <translation>
+            <numerusform>%n 个无法读取，原因见列表。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/collections_panels.py" line="175"/>
         <source>Indexing failed: {message}</source>
         <translation>索引失败：{message}</translation>
     </message>
@@ -4288,6 +4358,7 @@ Hearthside 已使用新的空白记录启动。</translation>
     <message>
         <location filename="../../desktop/documents/qt/sources_panel.py" line="219"/>
         <location filename="../../desktop/documents/qt/sources_panel.py" line="233"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="243"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
@@ -4299,7 +4370,14 @@ Hearthside 已使用新的空白记录启动。</translation>
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/sources_panel.py" line="235"/>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="234"/>
+        <source>No application on this computer could open the file:
+{path}</source>
+        <translation>这台电脑上没有能打开此文件的应用程序：
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/documents/qt/sources_panel.py" line="245"/>
         <source>Open this file with its usual application?
 {path}</source>
         <translation>用默认应用打开此文件吗？

@@ -128,7 +128,7 @@ def test_sources_appear_in_markdown_html_and_text_exports() -> None:
     markdown = export_markdown(conversation)
     assert "**Sources:**" in markdown
     assert "\\[1\\] file1.pdf, page 2, Harbour \\*light\\*" in markdown
-    assert "  > The <beacon> burns whale oil." in markdown
+    assert "  > The &lt;beacon> burns whale oil." in markdown  # a file's HTML is shown, not run
     assert "  > with two lines." in markdown
     html = export_html(conversation)
     assert 'href="#m2-s1"' in html and 'id="m2-s1"' in html

@@ -145,3 +145,20 @@ def test_failed_export_all_removes_its_temp_file(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         export_all(_many(4), tmp_path / "x.zip", "text", zip=True, progress=boom)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and the umask are POSIX")
+@pytest.mark.parametrize("as_zip", [False, True])
+def test_export_all_writes_files_others_may_read_as_the_umask_allows(
+    tmp_path: Path, as_zip: bool
+) -> None:
+    """Every exported file came out 0o600 (a temporary file's mode), where a chat exported on
+    its own is 0o644: a backup moved to another computer or user could not be opened."""
+    target = tmp_path / ("all.zip" if as_zip else "folder")
+    previous = os.umask(0o022)
+    try:
+        result = export_all(_many(2), target, ExportFormat.JSON, zip=as_zip)
+    finally:
+        os.umask(previous)
+    assert result.paths
+    assert {path.stat().st_mode & 0o777 for path in result.paths} == {0o644}

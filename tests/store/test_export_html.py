@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -82,3 +83,16 @@ def test_headings_keep_their_order_and_long_lines_wrap() -> None:
     }
     assert sizes[1] > sizes[2] > sizes[3]
     assert re.search(r"\.content \{[^}]*overflow-wrap: anywhere", css)
+
+
+def test_inline_code_takes_the_colours_of_the_readers_theme() -> None:
+    """The renderer gives inline code the light theme's background in its own style; on a
+    dark page the text is light, so without the page's rule it reads light on light."""
+    conversation = sample_conversation()
+    page = export_html(conversation)
+    assert '<code style="background-color:#eaeef2;' in page  # the renderer's own, light
+    rule = re.search(r"^\.content code \{([^}]*)\}", page, re.MULTILINE)
+    assert rule is not None
+    assert rule.group(1).strip() == "background-color: var(--inline-code) !important;"
+    dark = re.search(r"@media \(prefers-color-scheme: dark\) \{ :root \{([^}]*)\}", page)
+    assert dark is not None and "--inline-code:" in dark.group(1)

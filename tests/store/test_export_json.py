@@ -199,10 +199,18 @@ def _with_message(index: int, **changes: object) -> str:
     return json.dumps(document)
 
 
+def _cut_inside_a_string() -> str:
+    text = export_json(sample_conversation())
+    return text[: text.index('"content": "') + 20]  # "Unterminated string starting at"
+
+
 MALFORMED = [
     (b"", "empty"),
     (b"\xff\xfe{}", "not UTF-8"),
     (b'{\n  "format": "hearthside.conversation",\n  oops\n}', "Line 3: not valid JSON"),
+    (export_json(sample_conversation())[:3000], "The file ends too early: it was cut short"),
+    (export_json(sample_conversation()).rstrip()[:-1], "The file ends too early"),
+    (_cut_inside_a_string(), "The file ends too early"),
     (b"[1, 2]", "Item 1"),
     (b"42", "not a Hearthside or ChatGPT"),
     (b'{"hello": 1}', "not a Hearthside or ChatGPT"),

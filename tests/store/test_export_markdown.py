@@ -3,6 +3,8 @@ open fence swallowing the turns after it, no forged turn heading."""
 
 from __future__ import annotations
 
+import html as htmllib
+import re
 from dataclasses import replace
 
 from markdown_it import MarkdownIt
@@ -49,6 +51,16 @@ def test_an_unclosed_fence_in_a_reply_does_not_swallow_what_follows() -> None:
     assert "<strong>Sources:</strong>" in html  # the reply's sources are not code either
 
 
+def test_a_passages_html_is_shown_not_run() -> None:
+    """A source's passage is a file's text (a saved web page, a note): its raw HTML went into
+    the quote as it was, and a viewer would run it."""
+    source = MessageSource(1, "page.txt", text="<img src=x onerror=alert(1)>\n<b>bold</b> &lt;")
+    markdown = export_markdown(_with_reply("See [1].", (source,)))
+    html = MarkdownIt("commonmark").render(markdown)
+    assert "<img" not in html and "<b>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&amp;lt;" in html
+
+
 def test_a_reply_cannot_forge_a_turn_heading() -> None:
     markdown = export_markdown(_with_reply("Sure.\n\n## You\n\nIgnore that.\n# Title"))
     assert _headings(markdown).count("h2 You") == _turns("You")
@@ -67,6 +79,17 @@ def test_raw_html_outside_code_is_escaped_and_code_is_kept() -> None:
     assert "<code>&lt;b&gt;inline&lt;/b&gt;</code>" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;i&gt;indented code&lt;/i&gt;" in html
+
+
+def test_character_references_written_out_read_as_written() -> None:
+    """A reply explaining that "&lt;" writes "<" rendered as "writes < as <": the reference it
+    showed was read as one. A plain "&" stays as it is, and code is untouched."""
+    reply = "Write &lt; for <, &#169; or &copy; for ©; AT&T & R&D stay. `&amp;` is code."
+    contained = contained_markdown(reply)
+    assert "AT&T & R&D" in contained and "`&amp;`" in contained
+    html = MarkdownIt("commonmark").render(contained)
+    shown = re.sub(r"<[^>]+>", "", html)
+    assert htmllib.unescape(shown).strip() == reply.replace("`", "")
 
 
 def test_a_tilde_fence_and_a_longer_backtick_fence_close_with_their_own() -> None:

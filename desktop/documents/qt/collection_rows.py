@@ -42,8 +42,10 @@ __all__ = ["RowDelegate", "fit_to_rows", "row_list", "section_label", "source_ic
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 DETAIL_SHARE = 0.55
-"""The most of a row's width the detail takes; the name keeps the rest (elided in the middle,
-so both the start of a name and its extension stay)."""
+"""The most of a row's width the detail takes from a name that needs the room; the name keeps
+the rest (elided in the middle, so both the start of a name and its extension stay). Beside a
+short name the detail takes all the room the name leaves: "not UTF-8 text; save it as UTF-8"
+is cut only where it must be."""
 
 
 def source_icon(path: str) -> str:
@@ -102,8 +104,8 @@ class RowDelegate(QStyledItemDelegate):
     gets the warning icon and its detail in the danger colour (unless selected: the selection's
     own text colour reads there). ``name_first``: the detail shows only where the whole name
     fits beside it (a collection's file count, which its heading says again); otherwise the
-    detail keeps up to :data:`DETAIL_SHARE` of the row (a file's passages or why it is
-    unreadable)."""
+    detail keeps what the name leaves, or :data:`DETAIL_SHARE` of the row where the name needs
+    more (a file's passages or why it is unreadable)."""
 
     def __init__(
         self,
@@ -166,7 +168,8 @@ class RowDelegate(QStyledItemDelegate):
         if self.name_first and both > width:
             detail = ""
         if detail:
-            most = int(width * DETAIL_SHARE)
+            left_by_name = width - metrics.horizontalAdvance(name) - gap
+            most = max(int(width * DETAIL_SHARE), left_by_name)
             detail_width = min(metrics.horizontalAdvance(detail) + 1, most)
             detail = metrics.elidedText(detail, Qt.TextElideMode.ElideRight, detail_width)
             width -= metrics.horizontalAdvance(detail) + gap

@@ -9,11 +9,21 @@ composer's chips and the chat session all share this one object, so they always 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QStringListModel,
+    Qt,
+    QThread,
+    Signal,
+    Slot,
+)
 
 from desktop.documents.qt.workers import IndexJob, IndexWorker, RetrievalWorker, SharedEmbedder
 from desktop.engine.probe import PROBE_CACHE_FILE
@@ -24,7 +34,13 @@ if TYPE_CHECKING:
     from desktop.documents.index import CollectionInfo, IndexedFile, IndexProgress, UpdateReport
     from desktop.documents.passages import Extractor
 
-__all__ = ["DB_FILE_NAME", "CollectionListModel", "DocumentCollections", "FileListModel"]
+__all__ = [
+    "DB_FILE_NAME",
+    "CollectionListModel",
+    "CollectionSourceModel",
+    "DocumentCollections",
+    "FileListModel",
+]
 
 DB_FILE_NAME = "documents.db"
 """desktop.documents.index.DB_FILE_NAME, named here so that the window's first frame does not
@@ -67,6 +83,52 @@ class CollectionListModel(RowListModel):
 
     def row_of(self, collection_id: int) -> int | None:
         return next((i for i, c in enumerate(self.rows) if c.id == collection_id), None)
+
+    def free_name(self, name: str, keep: int | None = None) -> str:
+        """``name`` as the index keeps it, or "name (2)", "(3)"… where another collection (not
+        ``keep``) has it, case aside: two collections of one name cannot be told apart in the
+        chat's Documents menu or its chips (dropping two folders called "notes" made two)."""
+        from desktop.documents.index import normalize_name  # loaded with the dialog
+
+        wanted = normalize_name(name)
+        taken = {c.name.casefold() for c in self.rows if c.id != keep}
+        candidate, number = wanted, 2
+        while candidate.casefold() in taken:
+            candidate = f"{wanted} ({number})"
+            number += 1
+        return candidate
+
+
+class CollectionSourceModel(QStringListModel):
+    """The folders and files of the collection on screen; one the last update did not find
+    (a renamed folder, an unplugged drive) is marked, so the user sees which one to remove or
+    add again. Known only from an update's report: drawing a row never touches the disk."""
+
+    DETAIL_ROLE = Qt.ItemDataRole.UserRole + 1
+    """str: "Not found" for a missing source, else ""."""
+    PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 2
+    """bool: the source was not there at the last update."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._missing: frozenset[str] = frozenset()
+
+    def set_sources(self, sources: Sequence[str], missing: Collection[str] = ()) -> None:
+        self._missing = frozenset(missing)
+        self.setStringList(list(sources))
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if role in (self.DETAIL_ROLE, self.PROBLEM_ROLE, Qt.ItemDataRole.ToolTipRole):
+            path = super().data(index, Qt.ItemDataRole.DisplayRole)
+            missing = path in self._missing
+            if role == self.PROBLEM_ROLE:
+                return missing
+            if role == self.DETAIL_ROLE:
+                return self.tr("Not found") if missing else ""
+            if missing:
+                return self.tr("{path}\nNot found at the last update").format(path=path)
+            return path
+        return super().data(index, role)
 
 
 class FileListModel(RowListModel):
@@ -213,7 +275,10 @@ class DocumentCollections(QObject):
 
         indexer = self._indexer
         self._collections_requested.connect(indexer.on_collections_requested)
-        self._files_requested.connect(indexer.on_files_requested)
+        # Listed on the search thread: the index thread may be busy with a long update.
+        self._files_requested.connect(self._retriever.on_files_requested)
+        self._retriever.files_listed.connect(self.on_indexer_files_listed)
+        self._retriever.files_failed.connect(self.on_retriever_files_failed)
         self._create_requested.connect(indexer.on_create_requested)
         self._update_requested.connect(indexer.on_update_requested)
         self._rename_requested.connect(indexer.on_rename_requested)
@@ -278,7 +343,10 @@ class DocumentCollections(QObject):
         if collection_id is None:
             self.files.set_files(None, ())
             return
-        self.files.collection_id = collection_id
+        if collection_id != self.files.collection_id and self.files.rowCount():
+            self.files.set_files(collection_id, ())  # not another collection's files meanwhile
+        else:
+            self.files.collection_id = collection_id
         self._files_requested.emit(collection_id)
 
     def create(self, name: str, sources: Sequence[str | Path]) -> int:
@@ -368,6 +436,10 @@ class DocumentCollections(QObject):
     def on_indexer_files_listed(self, collection_id: int, files: tuple[IndexedFile, ...]) -> None:
         if collection_id == self.files.collection_id:
             self.files.set_files(collection_id, files)
+
+    @Slot(str)
+    def on_retriever_files_failed(self, message: str) -> None:
+        self.index_failed.emit(0, message)  # as the index worker said it before
 
     @Slot(object)
     def on_indexer_index_started(self, job: IndexJob) -> None:

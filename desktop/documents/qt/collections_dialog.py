@@ -9,9 +9,10 @@ sends commands and shows the models, so it never blocks and can be closed while 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QModelIndex, QStringListModel, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.design import SPACE_L, SPACE_M, SPACE_S, SPACE_XS
-from desktop.documents.index import CollectionInfo
+from desktop.documents.index import CollectionInfo, IndexProgress, UpdateReport
 from desktop.documents.qt.collection_rows import (
     fit_to_rows,
     row_list,
@@ -36,6 +37,7 @@ from desktop.documents.qt.collection_rows import (
 )
 from desktop.documents.qt.collections import (
     CollectionListModel,
+    CollectionSourceModel,
     DocumentCollections,
     FileListModel,
 )
@@ -49,10 +51,21 @@ from desktop.qtkit.scaled_label import ScaledLabel
 from desktop.qtkit.stylesheet import SIDEBAR
 from desktop.qtkit.theme import recolour_on_theme_change
 
-__all__ = ["SOURCE_ROWS", "CollectionsDialog"]
+__all__ = [
+    "NAME_BOX_WIDTH",
+    "SOURCE_ROWS",
+    "CollectionsDialog",
+    "ask_name",
+    "ask_text",
+    "choose_embedding_file",
+    "choose_files",
+    "choose_folder",
+]
 
 SOURCE_ROWS = 3
 """The most folder and file rows shown without scrolling."""
+NAME_BOX_WIDTH = 360
+"""How wide the box asking for a collection's name opens."""
 
 
 class CollectionsDialog(QDialog):
@@ -74,13 +87,17 @@ class CollectionsDialog(QDialog):
         self.setWindowTitle(self.tr("Document collections"))
         self.setAcceptDrops(True)
         self.resize(780, 560)
-        self.ask_name: Callable[[str, str], str | None] = self._ask_name
-        self.choose_folder: Callable[[], str | None] = self._choose_folder
-        self.choose_files: Callable[[], list[str]] = self._choose_files
-        self.confirm: Callable[[str, str], bool] = self._confirm
-        self.choose_embedding_file: Callable[[], str | None] = self._choose_embedding_file
+        # The modal questions (module functions below), answered by tests instead.
+        self.ask_name: Callable[[str, str], str | None] = partial(ask_name, self)
+        self.choose_folder: Callable[[], str | None] = partial(choose_folder, self)
+        self.choose_files: Callable[[], list[str]] = partial(choose_files, self)
+        self.confirm: Callable[[str, str], bool] = partial(ask_plain, self)  # names: plain text
+        self.choose_embedding_file: Callable[[], str | None] = partial(choose_embedding_file, self)
         self._selected: int | None = None
         self._job = 0
+        self._created_job = 0  # the job of a collection made here, until it is selected
+        self._missing: dict[int, tuple[str, ...]] = {}
+        """Each collection's sources its last update did not find (from the reports)."""
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._collections_column())
@@ -135,6 +152,8 @@ class CollectionsDialog(QDialog):
         layout.addLayout(footer)
 
         documents.collections.modelReset.connect(self.on_collections_reset)
+        documents.index_finished.connect(self.on_documents_index_finished)
+        documents.progress_changed.connect(self.on_documents_progress_changed)
         self.on_collections_reset()
 
     def _collections_column(self) -> QWidget:
@@ -189,11 +208,13 @@ class CollectionsDialog(QDialog):
         header.addLayout(title_row)
         header.addWidget(self.summary)
 
-        self.source_model = QStringListModel(self)
+        self.source_model = CollectionSourceModel(self)
         self.source_list = row_list(
             self.source_model,
             self.tr("Folders and files"),
             lambda index: source_icon(str(index.data())),
+            detail_role=CollectionSourceModel.DETAIL_ROLE,
+            problem_role=CollectionSourceModel.PROBLEM_ROLE,
         )
         self.source_model.modelReset.connect(lambda: fit_to_rows(self.source_list, SOURCE_ROWS))
         self.add_folder_button = push_button(self.tr("Add &folder…"), self.add_folder)
@@ -287,8 +308,16 @@ class CollectionsDialog(QDialog):
         self._selected = None
         self.select(wanted)
 
+    @Slot(int, object)
+    def on_documents_index_finished(self, job_id: int, report: UpdateReport) -> None:
+        """Remembers which sources the update did not find; the list marks them."""
+        self._missing[report.collection_id] = report.missing_sources
+        self._show_created(job_id, report.collection_id)
+        info = self._info()
+        if info is not None and info.id == report.collection_id:
+            self.source_model.set_sources(info.sources, report.missing_sources)
+
     def _show(self, info: CollectionInfo | None) -> None:
-        changed = (info.id if info else None) != self._selected
         self._selected = info.id if info else None
         has = info is not None
         for button in (
@@ -304,7 +333,7 @@ class CollectionsDialog(QDialog):
         if info is None:
             self.title.clear()
             self.summary.clear()
-            self.source_model.setStringList([])
+            self.source_model.set_sources([])
             self.documents.show_files(None)
             return
         self.title.setText(info.name)
@@ -315,22 +344,34 @@ class CollectionsDialog(QDialog):
         if info.unreadable:
             counts.append(self.tr("%n unreadable", "", info.unreadable))
         self.summary.setText(" · ".join(counts))
-        self.source_model.setStringList(list(info.sources))
+        self.source_model.set_sources(info.sources, self._missing.get(info.id, ()))
         self.source_pages.setCurrentWidget(
             self.source_pages.widget(0) if info.sources else self.sources_empty
         )
-        if changed or self.documents.files.collection_id != info.id:
-            self.documents.show_files(info.id)
-        else:
-            self.documents.show_files(info.id)  # counts changed: list the files again
+        self.documents.show_files(info.id)  # another collection, or its counts changed
 
     # -- commands --
 
     def create_collection(self, name: str, paths: Sequence[str | Path]) -> int:
-        """Creates and indexes a collection; returns the job id."""
-        self._job = self.documents.create(name, [str(p) for p in paths])
+        """Creates and indexes a collection (under a name no other one has), shown as soon
+        as it exists; returns the job id."""
+        paths = [str(p) for p in paths]
+        self._job = self._created_job = self.documents.create(
+            self.documents.collections.free_name(name), paths
+        )
         self.report_label.clear()
         return self._job
+
+    @Slot(int, object)
+    def on_documents_progress_changed(self, job_id: int, progress: IndexProgress) -> None:
+        self._show_created(job_id, progress.collection_id)
+
+    def _show_created(self, job_id: int, collection_id: int) -> None:
+        """The collection just made, selected once its job names it: the one on screen
+        before stayed selected, its files under the new one's progress."""
+        if job_id and job_id == self._created_job:
+            self._created_job = 0
+            self.select(collection_id)
 
     def new_collection(self) -> None:
         name = self.ask_name(self.tr("New collection"), "")
@@ -345,7 +386,7 @@ class CollectionsDialog(QDialog):
             return
         name = self.ask_name(self.tr("Rename collection"), info.name)
         if name and name.strip():
-            self.documents.rename(info.id, name)
+            self.documents.rename(info.id, self.documents.collections.free_name(name, info.id))
 
     def delete_selected(self) -> None:
         info = self._info()
@@ -427,24 +468,42 @@ class CollectionsDialog(QDialog):
         """Uses `path` for meaning search ("" turns it off) and says so to the owner."""
         self.embedding.set_embedding_model(path)
 
-    # -- modal questions (replaced in tests) --
 
-    def _ask_name(self, title: str, current: str) -> str | None:
-        name, ok = QInputDialog.getText(self, title, self.tr("Name:"), text=current)
-        return name if ok else None
+def ask_text(parent: QWidget, title: str, label: str, current: str) -> str | None:
+    """The text typed (None when cancelled), in a box :data:`NAME_BOX_WIDTH` wide:
+    QInputDialog.getText's was 200 px, and a name of three words scrolled in it."""
+    box = QInputDialog(parent)
+    box.setWindowTitle(title)
+    box.setLabelText(label)
+    box.setTextValue(current)
+    box.resize(max(NAME_BOX_WIDTH, box.sizeHint().width()), box.sizeHint().height())
+    return box.textValue() if box.exec() == QDialog.DialogCode.Accepted else None
 
-    def _choose_folder(self) -> str | None:
-        return QFileDialog.getExistingDirectory(self, self.tr("Choose a folder")) or None
 
-    def _choose_files(self) -> list[str]:
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose files"))
-        return list(files)
+# The dialog's modal questions; their words keep the dialog's translation context.
 
-    def _choose_embedding_file(self) -> str | None:
-        path = choose_open_file(
-            self, self.tr("Choose an embedding model"), self.tr("GGUF models (*.gguf)")
-        )
-        return str(path) if path is not None else None
 
-    def _confirm(self, title: str, question: str) -> bool:
-        return ask_plain(self, title, question)  # names of collections and files
+def ask_name(parent: QWidget, title: str, current: str) -> str | None:
+    return ask_text(
+        parent, title, QCoreApplication.translate("CollectionsDialog", "Name:"), current
+    )
+
+
+def choose_folder(parent: QWidget) -> str | None:
+    title = QCoreApplication.translate("CollectionsDialog", "Choose a folder")
+    return QFileDialog.getExistingDirectory(parent, title) or None
+
+
+def choose_files(parent: QWidget) -> list[str]:
+    title = QCoreApplication.translate("CollectionsDialog", "Choose files")
+    files, _ = QFileDialog.getOpenFileNames(parent, title)
+    return list(files)
+
+
+def choose_embedding_file(parent: QWidget) -> str | None:
+    path = choose_open_file(
+        parent,
+        QCoreApplication.translate("CollectionsDialog", "Choose an embedding model"),
+        QCoreApplication.translate("CollectionsDialog", "GGUF models (*.gguf)"),
+    )
+    return str(path) if path is not None else None

@@ -70,6 +70,7 @@ class IndexProgressPanel(QWidget):
         documents.index_failed.connect(self.on_documents_index_failed)
         documents.busy_changed.connect(self.on_documents_busy_changed)
         documents.paused_changed.connect(self.on_documents_paused_changed)
+        documents.embedding_progress.connect(self.on_documents_embedding_progress)
         self.on_documents_busy_changed(documents.is_busy)
 
     def toggle_pause(self) -> None:
@@ -107,12 +108,31 @@ class IndexProgressPanel(QWidget):
         self.progress_bar.setRange(0, total)
         self.progress_bar.setValue(min(progress.done, total))
         name = Path(progress.path).name if progress.path else ""
-        self.progress_label.setText(
-            self.tr("Indexing {done} of {total}: {name}").format(
+        if name:
+            text = self.tr("Indexing {done} of {total}: {name}").format(
                 done=min(progress.done + 1, progress.total), total=progress.total, name=name
             )
-            if name
-            else self.tr("Finishing…")
+        elif self.documents.embedding_model:
+            # The files are read; the passages' vectors come next, and can take long (the
+            # model is loaded first): "Finishing…" stood there for minutes.
+            text = self.tr("Preparing search by meaning…")
+            self.progress_bar.setRange(0, 0)
+        else:
+            text = self.tr("Finishing…")
+        self.progress_label.setText(text)
+
+    @Slot(int, int, int)
+    def on_documents_embedding_progress(self, job_id: int, done: int, total: int) -> None:
+        """The vectors of the update's passages, batch by batch; search by words already
+        works meanwhile, which the line says so nobody waits for it."""
+        if not self.documents.is_busy:
+            return
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(min(done, total))
+        self.progress_label.setText(
+            self.tr(
+                "Search by meaning: {done} of {total} passages (search by words works now)"
+            ).format(done=done, total=total)
         )
 
     @Slot(int, object)
@@ -120,20 +140,35 @@ class IndexProgressPanel(QWidget):
         if report.cancelled:
             text = self.tr("Stopped. Files indexed so far stay; Re-index carries on.")
         else:
-            text = self.tr(
-                "Done: {added} added, {changed} changed, {removed} removed, "
-                "{unreadable} unreadable."
-            ).format(
-                added=report.added,
-                changed=report.changed,
-                removed=report.removed,
-                unreadable=len(report.unreadable),
-            )
+            text = self.done_text(report)
         if report.missing_sources:
-            text += " " + self.tr("Not found: {paths}").format(
-                paths=", ".join(report.missing_sources)
-            )
+            text += " " + self.tr(
+                "Not found (what was indexed from it stays until you remove it): {paths}"
+            ).format(paths=", ".join(report.missing_sources))
         self.report(text, problem=bool(report.missing_sources))
+
+    def done_text(self, report: UpdateReport) -> str:
+        """ "Done: 7 new files, 1 removed. 2 could not be read; the list says why." Only what
+        happened is named ("0 changed, 0 removed" was noise), and the files that could not be
+        read are said apart: they are counted among the new and changed ones, not besides."""
+        parts = []
+        if report.added:
+            parts.append(self.tr("%n new file(s)", "", report.added))
+        if report.changed:
+            parts.append(self.tr("%n changed", "", report.changed))
+        if report.removed:
+            parts.append(self.tr("%n removed", "", report.removed))
+        if not parts:
+            text = self.tr("Done: no changes.")
+        else:
+            text = self.tr("Done: {counts}.").format(
+                counts=self.tr(", ", "between counts").join(parts)
+            )
+        if report.unreadable:
+            text += " " + self.tr(
+                "%n could not be read; the list says why.", "", len(report.unreadable)
+            )
+        return text
 
     @Slot(int, str)
     def on_documents_index_failed(self, job_id: int, message: str) -> None:

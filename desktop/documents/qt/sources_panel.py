@@ -225,6 +225,16 @@ class SourcesPanel(QWidget):
         if self.open_url(QUrl.fromLocalFile(source.file)):
             self.file_opened.emit(source.file)
             return True
+        # No application is set for the type (or it would not start): said, with the path, so
+        # the user can open it another way, not a button that silently does nothing.
+        plain_message_box(
+            self,
+            QMessageBox.Icon.Information,
+            self.tr("Open file"),
+            self.tr("No application on this computer could open the file:\n{path}").format(
+                path=source.file
+            ),
+        ).exec()
         return False
 
     def _ask_before_opening(self, path: str) -> bool:

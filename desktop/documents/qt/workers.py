@@ -421,14 +421,22 @@ class RetrievalWorker(QObject):
     """Searches the collections for a question on its own thread, so a send never waits on
     SQLite (or on an indexing run).
 
+    Also lists a collection's files for the window (``on_files_requested``): the index worker
+    is busy for minutes while it indexes, and a list asked of it waited behind the whole run,
+    leaving another collection's files on screen meanwhile.
+
     Signals:
         retrieval_finished(RetrievalResult): the best passages, possibly none.
         retrieval_failed(int, str): request id and a sentence for the log; the chat goes on
             without sources and says so.
+        files_listed(int, tuple[IndexedFile, ...]): a collection's files, when asked.
+        files_failed(str): listing them failed; why, for the log and the window.
     """
 
     retrieval_finished = Signal(object)
     retrieval_failed = Signal(int, str)
+    files_listed = Signal(int, object)
+    files_failed = Signal(str)
 
     def __init__(
         self,
@@ -447,6 +455,14 @@ class RetrievalWorker(QObject):
 
             self._index = DocumentIndex.open(self._db_path)
         return self._index
+
+    @Slot(int)
+    def on_files_requested(self, collection_id: int) -> None:
+        try:
+            self.files_listed.emit(collection_id, tuple(self.index().files(collection_id)))
+        except Exception as error:
+            log.exception("listing files failed")
+            self.files_failed.emit(str(error))
 
     @Slot(int, object, str, int)
     def on_retrieval_requested(

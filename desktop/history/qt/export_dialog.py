@@ -38,6 +38,7 @@ from desktop.store.export import (
     export_conversation,
     read_import,
 )
+from desktop.store.import_archive import is_zip, read_import_archive
 
 PDF = "pdf"
 FORMATS: tuple[str, ...] = (
@@ -144,6 +145,11 @@ def read_import_file(path: Path) -> list[ImportedConversation]:
 
     Raises ImportFormatError (a sentence naming the problem) or OSError.
     """
+    with path.open("rb") as file:
+        head = file.read(4)
+    if is_zip(head):  # read in place: the limit is on the chats inside, not the images beside
+        conversations = read_import_archive(path, read_import, DEFAULT_MAX_IMPORT_BYTES)
+        return [_without_collections(c) for c in conversations]
     size = path.stat().st_size
     if size > DEFAULT_MAX_IMPORT_BYTES:
         raise ImportFormatError(

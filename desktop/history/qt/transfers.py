@@ -55,6 +55,10 @@ class ChatTransfers(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._job_path = Path()  # what the running export writes, or the import reads
+        self.last_folder = Path.home()
+        """Where the file dialogs start: the folder of the last export or import (exporting a
+        chat to several formats, or importing what was just exported, started in the home
+        folder every time)."""
 
     @property
     def store(self) -> ConversationStore:
@@ -81,7 +85,7 @@ class ChatTransfers(QObject):
         path = choose_save_file(
             self.shell,
             self.tr("Export chat"),
-            Path.home() / default_file_name(title, dialog.format),
+            self.last_folder / default_file_name(title, dialog.format),
             filter_for(dialog.format),
         )
         if path is not None:
@@ -97,6 +101,7 @@ class ChatTransfers(QObject):
         conversation_id = self.session.conversation_id
         if conversation_id is None:
             return False
+        self.last_folder = path.parent
         try:
             export_one(self.store, conversation_id, path, fmt, options)
         except OSError as error:
@@ -121,11 +126,13 @@ class ChatTransfers(QObject):
             path = choose_save_file(
                 self.shell,
                 self.tr("Export all chats"),
-                Path.home() / "hearthside-chats.zip",
+                self.last_folder / "hearthside-chats.zip",
                 self.tr("Zip archives (*.zip)"),
             )
         else:
-            folder = QFileDialog.getExistingDirectory(self.shell, self.tr("Export all chats to"))
+            folder = QFileDialog.getExistingDirectory(
+                self.shell, self.tr("Export all chats to"), str(self.last_folder)
+            )
             path = Path(folder) if folder else None
         if path is not None:
             self.export_all_to(path, dialog.format, as_zip, dialog.options())
@@ -142,6 +149,7 @@ class ChatTransfers(QObject):
 
         if self.job is not None and self.job.running:
             return None
+        self.last_folder = destination.parent if as_zip else destination
         # The store's connection belongs to this thread: read here, write files on the pool.
         conversations = [
             load_export(self.store, item.id) for item in self.store.list_conversations()
@@ -226,8 +234,8 @@ class ChatTransfers(QObject):
         path = choose_open_file(
             self.shell,
             self.tr("Import chats"),
-            self.tr("Chat exports (*.json);;All files (*)"),
-            Path.home(),
+            self.tr("Chat exports (*.json *.zip);;All files (*)"),
+            self.last_folder,
         )
         if path is not None:
             self.import_from(path)
@@ -239,6 +247,7 @@ class ChatTransfers(QObject):
 
         if self.job is not None and self.job.running:
             return None
+        self.last_folder = path.parent
 
         def work(progress: Callable[[int, int], bool]) -> object:
             progress(0, 1)
@@ -258,6 +267,13 @@ class ChatTransfers(QObject):
         self._finish_job()
         if cancelled:  # the file was read, but the user no longer wants it: nothing is added
             self.shell.show_status_message(self.tr("Import cancelled; nothing was added."), 8000)
+            self.import_finished.emit(0)
+            return
+        if not conversations:  # "[]", or a bundle of none: not "Imported 0 chats"
+            self.shell.show_error(
+                self.tr("Could not import “{name}”").format(name=path.name),
+                self.tr("The file holds no chats."),
+            )
             self.import_finished.emit(0)
             return
         try:

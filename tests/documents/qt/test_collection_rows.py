@@ -44,13 +44,27 @@ def test_the_detail_gives_way_to_the_name_only_where_asked(qtbot) -> None:  # ty
     assert first.fit(metrics, wide, name, detail) == (name, detail)  # room for both
 
 
-def test_a_long_reason_keeps_at_most_part_of_the_row(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_reason_keeps_at_most_part_of_the_row_from_a_long_name(qtbot) -> None:  # type: ignore[no-untyped-def]
     metrics = QFontMetrics(QFont())
     reason = "Unreadable: too large (over 64 MB, or too much text) " * 3
     delegate = RowDelegate(lambda _i: "file")
-    name, detail = delegate.fit(metrics, 300, "notes.md", reason)
-    assert name == "notes.md"
+    long_name = "harbour-master's-log-of-tides-and-weather-" * 4 + ".txt"
+    name, detail = delegate.fit(metrics, 300, long_name, reason)
+    assert name.endswith(".txt") and "…" in name
     assert detail.endswith("…") and metrics.horizontalAdvance(detail) <= 300 * 0.55 + 1
+
+
+def test_beside_a_short_name_the_reason_takes_the_room_the_name_leaves(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Seen at the dialog's own size: "Unreadable: not UTF-8 text; save it as …" lost the one
+    instruction it gives, beside a name of nine letters and an empty middle."""
+    metrics = QFontMetrics(QFont())
+    reason = "Unreadable: not UTF-8 text; save it as UTF-8"
+    width = int((metrics.horizontalAdvance(reason) + 2) / 0.55) - 10  # 55 % is too little
+    delegate = RowDelegate(lambda _i: "file")
+    assert delegate.fit(metrics, width, "notes.txt", reason) == ("notes.txt", reason)
+    # Too narrow for both: the reason is cut, the whole name stays.
+    name, detail = delegate.fit(metrics, metrics.horizontalAdvance(reason), "notes.txt", reason)
+    assert name == "notes.txt" and detail.endswith("…")
 
 
 def _option(palette: QPalette, *, selected: bool) -> QStyleOptionViewItem:

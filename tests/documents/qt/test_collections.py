@@ -4,13 +4,15 @@ signals of an update, pause and stop, and a question answered with passages."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
+from desktop.documents.extract import FileExtractor
 from desktop.documents.index import CollectionInfo, IndexedFile, IndexProgress, UpdateReport
-from desktop.documents.passages import UnreadableReason
+from desktop.documents.passages import Section, UnreadableReason
 from desktop.documents.qt.collections import (
     CollectionListModel,
     DocumentCollections,
@@ -99,6 +101,62 @@ def test_the_files_of_a_collection_say_which_could_not_be_read(
     assert unreadable.data(Qt.ItemDataRole.ToolTipRole).startswith(str(notes / "photo.txt") + "\n")
     documents.show_files(None)
     assert files.rowCount() == 0 and files.collection_id is None
+
+
+class _HeldExtractor:
+    """The real extractor, but a file named ``held.md`` waits until the test lets it go: an
+    update that runs for as long as the test needs."""
+
+    def __init__(self) -> None:
+        self.real = FileExtractor()
+        self.suffixes = self.real.suffixes
+        self.reached = threading.Event()
+        self.gate = threading.Event()
+
+    def extract(self, data: bytes, name: str) -> list[Section]:
+        if name == "held.md":
+            self.reached.set()
+            assert self.gate.wait(20)
+        return self.real.extract(data, name)
+
+
+def test_a_collections_files_are_listed_while_another_one_is_indexed(
+    qtbot, private_data_dir: Path, notes: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Seen with a folder of 2,500 files: clicking the finished collection kept the other
+    one's files on screen until the whole run ended (the list was asked of the busy index
+    thread)."""
+    private_data_dir.mkdir(parents=True, exist_ok=True)
+    extractor = _HeldExtractor()
+    documents = DocumentCollections(private_data_dir, extractor, start=False)
+    try:
+        with qtbot.waitSignal(documents.collections.modelReset, timeout=TIMEOUT):
+            documents.start()
+        ready = _create(qtbot, documents, "Harbour notes", [notes])
+        slow = tmp_path / "slow"
+        slow.mkdir()
+        (slow / "held.md").write_text("The mill pond at Foxmere freezes each winter.\n")
+        documents.create("Slow", [slow])
+        assert extractor.reached.wait(10)  # the index thread is busy now
+        documents.show_files(None)
+        documents.show_files(ready)
+        qtbot.waitUntil(lambda: len(_shown_files(documents)) == 3, timeout=5_000)
+        assert documents.files.collection_id == ready
+        assert documents.is_busy
+    finally:
+        extractor.gate.set()
+        documents.shutdown()
+
+
+def test_another_collections_files_are_not_shown_while_its_own_are_listed(
+    qtbot, documents: DocumentCollections, notes: Path
+) -> None:  # type: ignore[no-untyped-def]
+    collection = _create(qtbot, documents, "Harbour notes", [notes])
+    with qtbot.waitSignal(documents.files.modelReset, timeout=TIMEOUT):
+        documents.show_files(collection)
+    assert len(_shown_files(documents)) == 3
+    documents.show_files(collection + 1)  # not answered yet
+    assert _shown_files(documents) == [] and documents.files.collection_id == collection + 1
 
 
 def test_rename_add_remove_and_delete_show_in_the_lists(

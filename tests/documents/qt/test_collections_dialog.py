@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent, QPalette
-from PySide6.QtWidgets import QDialogButtonBox, QListView
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog, QListView
 
-from desktop.documents.qt.collections import DocumentCollections
-from desktop.documents.qt.collections_dialog import CollectionsDialog
+from desktop.documents.qt.collections import CollectionSourceModel, DocumentCollections
+from desktop.documents.qt.collections_dialog import NAME_BOX_WIDTH, CollectionsDialog
 from desktop.qtkit.theme import dark_palette, light_palette
 
 TIMEOUT = 20_000
@@ -151,7 +151,10 @@ def test_a_new_collection_is_indexed_selected_and_summed_up(
     assert _strings(dialog.source_list) == [str(notes)]
     qtbot.waitUntil(lambda: len(_strings(dialog.file_list)) == 3)
     assert "photo.txt · Unreadable: not a text file" in _strings(dialog.file_list)
-    assert dialog.report_label.text() == "Done: 3 added, 0 changed, 0 removed, 1 unreadable."
+    # Only what happened; the unreadable file is one of the three new ones, said apart.
+    assert dialog.report_label.text() == (
+        "Done: 3 new file(s). 1 could not be read; the list says why."
+    )
     assert dialog.report_label.textFormat() == Qt.TextFormat.PlainText
     assert dialog.report_label.foregroundRole() == QPalette.ColorRole.PlaceholderText  # muted
     qtbot.waitUntil(lambda: not dialog.progress_row.isVisible())
@@ -182,6 +185,29 @@ def test_clicking_another_collection_shows_its_folders_and_files(
     qtbot.waitUntil(lambda: len(_strings(dialog.file_list)) == 3)
 
 
+def test_a_new_collection_is_shown_not_the_one_that_was(
+    qtbot, dialog: CollectionsDialog, notes: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Seen: making a second collection left the first one selected, its files under the new
+    one's progress bar."""
+    _make(qtbot, dialog, "Harbour notes", [notes])
+    other = tmp_path / "mill"
+    other.mkdir()
+    (other / "mill.md").write_text("The mill pond at Foxmere freezes each winter.\n")
+    dialog.ask_name = lambda _title, _current: "Mill"
+    dialog.choose_folder = lambda: str(other)
+    with qtbot.waitSignal(dialog.documents.index_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.title.text() == "Mill")
+    assert _strings(dialog.source_list) == [str(other)]
+    qtbot.waitUntil(lambda: _strings(dialog.file_list) == ["mill.md · 1 passage(s)"])
+    # Later updates leave the selection to the user.
+    _click(qtbot, dialog.collection_list, 0)
+    with qtbot.waitSignal(dialog.documents.index_finished, timeout=TIMEOUT):
+        dialog.documents.update(dialog.documents.collections.collections()[1].id)
+    assert dialog.title.text() == "Harbour notes"
+
+
 def test_files_are_added_removed_and_read_again(
     qtbot, dialog: CollectionsDialog, notes: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -193,11 +219,14 @@ def test_files_are_added_removed_and_read_again(
     with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.add_files_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: str(extra) in _strings(dialog.source_list))
-    assert dialog.report_label.text().startswith("Done: 1 added")
+    assert dialog.report_label.text() == "Done: 1 new file(s)."
     (notes / "granary.txt").write_text("The granary at Elmsford now stores rye.\n")
     with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.reindex_button, Qt.MouseButton.LeftButton)
-    assert dialog.report_label.text() == "Done: 0 added, 1 changed, 0 removed, 0 unreadable."
+    assert dialog.report_label.text() == "Done: 1 changed."  # not "0 added, 0 removed"
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.reindex_button, Qt.MouseButton.LeftButton)
+    assert dialog.report_label.text() == "Done: no changes."
     _click(qtbot, dialog.source_list, _strings(dialog.source_list).index(str(notes)))
     with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.remove_source_button, Qt.MouseButton.LeftButton)
@@ -211,13 +240,79 @@ def test_a_folder_that_is_gone_and_a_failed_update_are_said_in_plain_text(
     gone = tmp_path / "<b>unplugged</b>"
     with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
         dialog.create_collection("Drive", [gone])
-    assert dialog.report_label.text().endswith(f"Not found: {gone}")
+    assert dialog.report_label.text() == (
+        f"Done: no changes. Not found (what was indexed from it stays until you remove it): {gone}"
+    )
     with qtbot.waitSignal(documents.index_failed, timeout=TIMEOUT) as failed:
         documents.update(4242)
     assert dialog.report_label.text() == f"Indexing failed: {failed.args[1]}"
     assert dialog.report_label.textFormat() == Qt.TextFormat.PlainText
     # A problem is said in the text colour, not muted like a job that went well.
     assert dialog.report_label.foregroundRole() == QPalette.ColorRole.WindowText
+
+
+def test_a_folder_not_found_is_marked_in_the_list_until_it_is_back(
+    qtbot, dialog: CollectionsDialog, notes: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A renamed folder kept its files indexed and its row looked like any other: which one
+    to remove was left to the status line."""
+    documents = dialog.documents
+    _make(qtbot, dialog, "Harbour notes", [notes])
+    model = dialog.source_list.model()
+    assert model.index(0, 0).data(CollectionSourceModel.PROBLEM_ROLE) is False
+    assert model.index(0, 0).data(CollectionSourceModel.DETAIL_ROLE) == ""
+    moved = tmp_path / "notes-renamed"
+    notes.rename(moved)
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.reindex_button, Qt.MouseButton.LeftButton)
+    row = model.index(_strings(dialog.source_list).index(str(notes)), 0)
+    assert row.data(CollectionSourceModel.PROBLEM_ROLE) is True
+    assert row.data(CollectionSourceModel.DETAIL_ROLE) == "Not found"
+    assert row.data(Qt.ItemDataRole.ToolTipRole) == f"{notes}\nNot found at the last update"
+    moved.rename(notes)  # the drive is back
+    with qtbot.waitSignal(documents.index_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.reindex_button, Qt.MouseButton.LeftButton)
+    assert model.index(0, 0).data(CollectionSourceModel.PROBLEM_ROLE) is False
+
+
+def test_a_name_another_collection_has_gets_a_number(
+    qtbot, dialog: CollectionsDialog, notes: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Two collections called "notes" (two folders of that name dropped) could not be told
+    apart in the chat's Documents menu."""
+    first = _make(qtbot, dialog, "notes", [notes])
+    with qtbot.waitSignal(dialog.documents.index_finished, timeout=TIMEOUT):
+        dialog.create_collection("Notes ", [notes])
+    qtbot.waitUntil(lambda: dialog.documents.collections.rowCount() == 2)
+    names = {c.id: c.name for c in dialog.documents.collections.collections()}
+    second = next(i for i in names if i != first)
+    assert names == {first: "notes", second: "Notes (2)"}
+    dialog.select(second)
+    dialog.ask_name = lambda _title, _current: "NOTES"
+    qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.documents.name_of(second) == "NOTES (2)")
+    dialog.ask_name = lambda _title, _current: "Notes (2)"  # its own name: kept as typed
+    qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.documents.name_of(second) == "Notes (2)")
+
+
+def test_the_name_box_is_wide_enough_for_a_name(qtbot, documents: DocumentCollections) -> None:  # type: ignore[no-untyped-def]
+    dialog = CollectionsDialog(documents)  # its own questions, not the fixture's answers
+    qtbot.addWidget(dialog)
+    seen: list[tuple[int, str]] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QInputDialog):
+            QTimer.singleShot(10, answer)
+            return
+        seen.append((box.width(), box.textValue()))
+        box.setTextValue("Lighthouse keeper's notes")
+        box.accept()
+
+    QTimer.singleShot(0, answer)
+    assert dialog.ask_name("Rename collection", "Harbour") == "Lighthouse keeper's notes"
+    assert seen == [(NAME_BOX_WIDTH, "Harbour")]
 
 
 def test_delete_asks_and_a_no_keeps_the_collection(

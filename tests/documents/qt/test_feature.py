@@ -72,7 +72,9 @@ def test_collections_dialog_creates_indexes_and_lists_unreadable_files(
     assert "locked.pdf · Unreadable: password-protected" in shown
     assert "harbour.md · 1 passage(s)" in shown
     assert "1 unreadable" in dialog.summary.text()
-    assert dialog.report_label.text() == "Done: 4 added, 0 changed, 0 removed, 1 unreadable."
+    assert dialog.report_label.text() == (
+        "Done: 4 new file(s). 1 could not be read; the list says why."
+    )
     assert dialog.progress_row.isHidden()
 
     dialog.ask_name = lambda _title, current: current + " (old)"
@@ -482,8 +484,19 @@ def test_the_dialog_sets_an_embedding_model_and_keeps_it(
     assert "words" in dialog.embedding_label.text()
     assert not dialog.embedding_off_button.isEnabled()
     dialog.choose_embedding_file = lambda: str(tiny_gguf)
+    finishing: list[str] = []
+    app.documents.progress_changed.connect(
+        lambda _job, progress: (
+            finishing.append(dialog.progress_label.text()) if not progress.path else None
+        )
+    )
     with qtbot.waitSignal(app.documents.embedding_progress, timeout=60_000):
         dialog.embedding_button.click()
+    # The progress row says what the wait is for ("Finishing…" stood there for minutes).
+    assert finishing == ["Preparing search by meaning…"]
+    assert dialog.progress_label.text() == (
+        "Search by meaning: 4 of 4 passages (search by words works now)"
+    )
     assert app.settings.get("documents.embedding_model") == str(tiny_gguf)
     qtbot.waitUntil(lambda: "4 of 4 passages" in dialog.embedding_label.text(), timeout=60_000)
     assert tiny_gguf.name in dialog.embedding_label.text()

@@ -182,8 +182,16 @@ def test_open_file_asks_first_and_opens_only_when_agreed(
     assert signal.args == [sources[1].file]
     assert opened == [QUrl.fromLocalFile(sources[1].file)]
     panel.open_url = lambda _url: False  # the system could not open it
+    seen: list[tuple[str, Qt.TextFormat]] = []
+    QTimer.singleShot(0, _answer_message_box(seen))
     assert not panel.open_current()
     assert opens == [sources[1].file]
+    assert seen == [
+        (
+            f"No application on this computer could open the file:\n{sources[1].file}",
+            Qt.TextFormat.PlainText,
+        )
+    ]
 
 
 def test_a_file_that_is_gone_is_said_so_and_not_opened(

@@ -4,16 +4,20 @@ running off the GUI thread with progress, Cancel and their all-or-nothing rules.
 from __future__ import annotations
 
 import json
+import os
 import threading
+import zipfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 
 import desktop.history.qt.export_dialog as export_dialog
+import desktop.history.qt.transfers as transfers_module
 import desktop.store.export as store_export
 from desktop.core.conversation import FinishReason, Role
 from desktop.store.export import ExportAllResult
 from tests.fixtures.window import export_all_chats, import_chats
+from tests.store.export_samples import GOLDEN
 
 
 def stored_chat(app, title: str) -> int:
@@ -141,6 +145,61 @@ def test_a_bad_import_adds_nothing_and_says_why(qtbot, app, tmp_path: Path) -> N
     assert import_chats(qtbot, app, bad) == 0
     assert errors and errors[0][0] == "Could not import “bad.json”"
     assert app.store.list_conversations() == []
+
+
+def test_a_file_of_no_chats_is_said_so_not_imported_as_none(qtbot, app, tmp_path: Path) -> None:
+    """A ChatGPT export of no conversations ("[]") said "Imported 0 chats from …", as if
+    something had gone in."""
+    empty = tmp_path / "conversations.json"
+    empty.write_text("[]", encoding="utf-8")
+    errors: list[tuple[str, str]] = []
+    app.window.show_error = lambda title, text: errors.append((title, text))
+    assert import_chats(qtbot, app, empty) == 0
+    assert errors == [("Could not import “conversations.json”", "The file holds no chats.")]
+    assert "Imported" not in app.window.statusBar().currentMessage()
+
+
+def test_the_file_dialogs_start_where_the_last_export_or_import_was(
+    qtbot, app, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Exporting a chat and importing it again started in the home folder each time."""
+    conversation = stored_chat(app, "Round trip")
+    assert app.history.open_conversation(conversation)
+    transfers = app.history.transfers
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    assert transfers.export_conversation_to(exports / "chat.json", "json")
+    starts: list[Path | None] = []
+
+    def choose(_parent, _title, _filter, start=None):  # type: ignore[no-untyped-def]
+        starts.append(start)
+        return None  # cancelled
+
+    monkeypatch.setattr(transfers_module, "choose_open_file", choose)
+    transfers.choose_import()
+    assert starts == [exports]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "chat.json").write_bytes((exports / "chat.json").read_bytes())
+    assert import_chats(qtbot, app, elsewhere / "chat.json") == 1
+    transfers.choose_import()
+    assert starts == [exports, elsewhere]
+
+
+def test_chatgpts_zip_imports_however_large_its_images(
+    qtbot, app, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """ChatGPT's data export downloads as a .zip whose images can dwarf its chats: the limit
+    is on the chats unpacked, and the archive is read where it lies."""
+    chats = (GOLDEN / "chatgpt_conversations.json").read_bytes()
+    archive = tmp_path / "chatgpt-export.zip"
+    with zipfile.ZipFile(archive, "w") as out:  # stored: the image stays as large as it is
+        out.writestr("file-photo.png", os.urandom(len(chats) * 3))
+        out.writestr("conversations.json", chats)
+    monkeypatch.setattr(export_dialog, "DEFAULT_MAX_IMPORT_BYTES", len(chats) * 2)
+    assert archive.stat().st_size > len(chats) * 2
+    assert import_chats(qtbot, app, archive) == len(json.loads(chats))
+    assert f"from {archive.name}" in app.window.statusBar().currentMessage()
 
 
 def test_export_failure_is_reported(qtbot, app, tmp_path: Path, monkeypatch) -> None:
