@@ -99,6 +99,9 @@ THINK_TAGS = ReasoningFormat(
 
 _TOKEN_CACHE_LIMIT = 4096
 
+_KEY_FAULTS = (Fault.AUTH.value, Fault.KEY_NEEDED.value)
+"""A refused or missing key: the reply is asked again once if the key was changed meanwhile."""
+
 
 def estimate_tokens(text: str) -> int:
     """About how many tokens ``text`` is, without the model's tokenizer: ~3.5 characters per
@@ -138,12 +141,14 @@ class Connection:
     counting: TokenCounting
     client: OpenAIClient
     host: str
+    key: str = ""
+    """The API key the client sends ("" for none)."""
 
 
 def _failure(fault: ServerFault, host: str) -> ReplyFailure:
     return ReplyFailure(
         ReplyProblem.SERVER,
-        str(fault),
+        fault.said,
         fault=fault.fault.value,
         retry_after=fault.retry_after,
         host=host,
@@ -190,13 +195,14 @@ class RemoteEngine:
             return LoadFailure(LoadProblem.SERVER, path, "No such server was added.", fault="")
         base_url, model_id = parts
         host = locator_host(base_url)
-        client = OpenAIClient(base_url, self.key_for(entry.id), self.timeouts, self.limits)
+        key = self.key_for(entry.id)
+        client = OpenAIClient(base_url, key, self.timeouts, self.limits)
         progress(0.1)
         try:
-            models = parse_models(client.get_json("models"))
+            models = parse_models(client.list_models())
         except ServerFault as fault:
             client.close()
-            return LoadFailure(LoadProblem.SERVER, path, str(fault), fault=fault.fault.value)
+            return LoadFailure(LoadProblem.SERVER, path, fault.said, fault=fault.fault.value)
         if cancelled():
             client.close()
             return LoadFailure(LoadProblem.CANCELLED, path, "Cancelled.")
@@ -215,7 +221,7 @@ class RemoteEngine:
         counting = self._probe_tokenize(client)
         progress(1.0)
         self.close()
-        self.connection = Connection(entry, model_id, path, n_ctx, counting, client, host)
+        self.connection = Connection(entry, model_id, path, n_ctx, counting, client, host, key)
         return ModelInfo(
             path=path,
             name=model_id.rstrip("/").rsplit("/", 1)[-1] or model_id,
@@ -385,7 +391,33 @@ class RemoteEngine:
             PromptInfo(len(plan.tokens), 0, plan.dropped_messages, conn.n_ctx, sources, left_out)
         )
         body = self.request_body(conn, sent, request)
-        yield from self._stream(conn, body, cancelled, len(plan.tokens), plan.dropped_messages)
+        asked = (cancelled, len(plan.tokens), plan.dropped_messages)
+        for event in self._stream(conn, body, *asked):
+            if isinstance(event, Failed) and event.failure.fault in _KEY_FAULTS:
+                renewed = self._renew_key(conn)
+                if renewed is not None:  # the key was changed since the model was chosen
+                    yield from self._stream(renewed, body, *asked)
+                    return
+            yield event
+
+    def _renew_key(self, conn: Connection) -> Connection | None:
+        """The connection with the server's key as kept now, when it is not the one sent (the
+        user changed it with Edit… after choosing the model); None when it is the same. Read
+        only after the server refused, so a reply never waits for the keychain."""
+        entry = self.lookup(conn.entry.base_url) or conn.entry
+        key = self.key_for(entry.id)
+        if key == conn.key:
+            return None
+        client = conn.client
+        renewed = replace(
+            conn,
+            entry=entry,
+            client=OpenAIClient(client.base_url, key, client.timeouts, client.limits),
+            key=key,
+        )
+        client.close()
+        self.connection = renewed
+        return renewed
 
     def request_body(
         self, conn: Connection, sent: Sequence[ChatMessage], request: GenerationRequest

@@ -4,77 +4,87 @@
 <context>
     <name>AddServerDialog</name>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="57"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="63"/>
         <source>Add server</source>
         <translation>添加服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="61"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="63"/>
+        <source>Edit server</source>
+        <translation>编辑服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="67"/>
         <source>llama.cpp llama-server</source>
         <translation>llama.cpp llama-server</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="62"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="68"/>
         <source>vLLM</source>
         <translation>vLLM</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="63"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="69"/>
         <source>Ollama (OpenAI-compatible /v1)</source>
         <translation>Ollama（OpenAI 兼容的 /v1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="64"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="70"/>
         <source>LM Studio server</source>
         <translation>LM Studio 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="65"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="71"/>
         <source>Other OpenAI-compatible (OpenAI, OpenRouter, a gateway)</source>
         <translation>其他 OpenAI 兼容服务（OpenAI、OpenRouter、网关）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="73"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="79"/>
         <source>Optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="74"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="85"/>
+        <source>Kept (type a new key to replace it)</source>
+        <translation>已保存（输入新密钥以替换）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="86"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="75"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="87"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="76"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="88"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="77"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="89"/>
         <source>API key:</source>
         <translation>API 密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="79"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="91"/>
         <source>The key is kept in the system keychain, never in Hearthside&apos;s settings.</source>
         <translation>密钥保存在系统钥匙串中，绝不写入 Hearthside 的设置。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="82"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="94"/>
         <source>This system has no keychain: Hearthside will ask before keeping the key in a file only you can read.</source>
         <translation>此系统没有钥匙串：Hearthside 会先征得你的同意，再把密钥保存在只有你能读取的文件中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="90"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="102"/>
         <source>Nothing is sent anywhere until you add a server; then your chats with its models go to it.</source>
         <translation>在你添加服务器之前，任何内容都不会发送出去；添加之后，你与其模型的对话会发送到该服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="115"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="132"/>
         <source>The address must look like http://host:port/v1 (no user name or password in it: put a key in the API key field).</source>
         <translation>地址应形如 http://主机:端口/v1（其中不能包含用户名或密码：请把密钥填入“API 密钥”一栏）。</translation>
     </message>
@@ -806,29 +816,29 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="114"/>
         <source>Untitled</source>
         <extracomment>Padding inside a row (pixels) and the space between the title and the date.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="185"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="146"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="187"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="148"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="192"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
         <source>d MMM yyyy</source>
         <comment>date in an earlier year</comment>
         <translation>yyyy年M月d日</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="195"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="156"/>
         <source>d MMM</source>
         <comment>date earlier this year</comment>
         <translation>M月d日</translation>
@@ -1174,6 +1184,7 @@
     </message>
     <message>
         <location filename="../../desktop/chat/qt/empty_chat.py" line="73"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="166"/>
         <source>Hearthside runs a language model on this computer, offline.</source>
         <translation>Hearthside 在这台电脑上离线运行语言模型。</translation>
     </message>
@@ -1198,9 +1209,14 @@
         <translation>小型入门模型，用于试用本应用</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="156"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="157"/>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="164"/>
+        <source>The model runs on {host}, not on this computer.</source>
+        <translation>模型运行在 {host} 上，而不是这台电脑上。</translation>
     </message>
 </context>
 <context>
@@ -3031,7 +3047,7 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/models/qt/feature.py" line="462"/>
-        <location filename="../../desktop/models/qt/feature.py" line="468"/>
+        <location filename="../../desktop/models/qt/feature.py" line="470"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -3365,47 +3381,57 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>{host} 未能及时响应。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="44"/>
-        <source>{host} refused the API key. Check the key in Models › Servers.</source>
-        <translation>{host} 拒绝了 API 密钥。请在“模型 › 服务器”中检查密钥。</translation>
+        <location filename="../../desktop/remote/qt/messages.py" line="45"/>
+        <source>{host} refused the API key. Change it in File › Remote servers… (select the server, then Edit…)</source>
+        <translation>{host} 拒绝了 API 密钥。请在 文件 › 远程服务器… 中更改（选中该服务器，然后点 编辑…）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="46"/>
-        <source>{host} does not offer this model. Choose another one in Models › Servers.</source>
-        <translation>{host} 不提供此模型。请在“模型 › 服务器”中选择其他模型。</translation>
+        <location filename="../../desktop/remote/qt/messages.py" line="49"/>
+        <source>{host} wants an API key. Add it in File › Remote servers… (select the server, then Edit…)</source>
+        <translation>{host} 需要 API 密钥。请在 文件 › 远程服务器… 中添加（选中该服务器，然后点 编辑…）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="48"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="53"/>
+        <source>{host} does not offer this model. Choose another one in File › Remote servers…</source>
+        <translation>{host} 不提供这个模型。请在 文件 › 远程服务器… 中选择其他模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="56"/>
+        <source>{host} answered, but there is no OpenAI-compatible API at this address. Check the address: it usually ends in /v1 (http://host:port/v1).</source>
+        <translation>{host} 有应答，但这个地址上没有 OpenAI 兼容的 API。请检查地址：它通常以 /v1 结尾（http://主机:端口/v1）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="59"/>
         <source>{host} failed while replying (a server error).</source>
         <translation>{host} 在回复时出错（服务器错误）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="49"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="60"/>
         <source>{host} did not accept the request.</source>
         <translation>{host} 不接受此请求。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="50"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="61"/>
         <source>{host} stopped sending in the middle of the reply.</source>
         <translation>{host} 在回复中途停止了发送。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="51"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="62"/>
         <source>The connection to {host} was cut in the middle of the reply.</source>
         <translation>与 {host} 的连接在回复中途断开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="52"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="63"/>
         <source>{host} sent something that is not a valid reply.</source>
         <translation>{host} 发来的内容不是有效的回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="54"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="65"/>
         <source>{host} sent more than Hearthside reads for one reply, so it was cut off.</source>
         <translation>{host} 发送的内容超过了 Hearthside 对单条回复的读取上限，因此已被截断。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="57"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="68"/>
         <source>{host} could not be used.</source>
         <translation>无法使用 {host}。</translation>
     </message>
@@ -3622,7 +3648,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="236"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="197"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
@@ -3630,17 +3656,17 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultsModel</name>
     <message>
-        <location filename="../../desktop/history/qt/search_results.py" line="115"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="117"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/search_results.py" line="115"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="117"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/search_results.py" line="131"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="126"/>
         <source>+%n more matches</source>
         <translation>
             <numerusform>另有 %n 处匹配</numerusform>
@@ -3931,89 +3957,104 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServersPanel</name>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="144"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="161"/>
         <source>Servers</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="147"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="164"/>
         <source>Add server…</source>
         <translation>添加服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="148"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="165"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="166"/>
+        <source>Change the server&apos;s name, address or API key</source>
+        <translation>更改服务器的名称、地址或 API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="167"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="149"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="168"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="155"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="176"/>
         <source>Models on this server</source>
         <translation>此服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="162"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="183"/>
         <source>Chat with this model</source>
         <translation>用此模型聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="217"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="291"/>
         <source>Keeping the key…</source>
         <translation>正在保存密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="230"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="301"/>
         <source>No keychain</source>
         <translation>没有钥匙串</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="232"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="303"/>
         <source>This system has no keychain to keep the API key in. Keep it in a file in Hearthside&apos;s data folder that only you can read? Otherwise the server is added without the key.</source>
         <translation>此系统没有可保存 API 密钥的钥匙串。是否把它保存在 Hearthside 数据文件夹中只有你能读取的文件里？否则服务器将在不带密钥的情况下添加。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="257"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="331"/>
+        <source>The new key was not kept; the server keeps its earlier key.</source>
+        <translation>新密钥未能保存；服务器仍使用之前的密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="333"/>
         <source>The server was added without its key.</source>
         <translation>服务器已添加，但未保存其密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="275"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="352"/>
         <source>Servers not saved</source>
         <translation>未能保存服务器列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="294"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="373"/>
         <source>Add a server to chat with the models it runs.</source>
         <translation>添加服务器，即可与其运行的模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="297"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="376"/>
         <source>Asking {host}…</source>
         <translation>正在询问 {host}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="318"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="397"/>
         <source>{n} tokens of context</source>
         <translation>{n} 个词元的上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="320"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="399"/>
         <source>context not stated</source>
         <translation>未说明上下文长度</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="329"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="408"/>
         <source>%n model(s) on {host}.</source>
         <translation>
             <numerusform>{host} 上有 %n 个模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="331"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="410"/>
         <source>{host} lists no models.</source>
         <translation>{host} 没有列出任何模型。</translation>
     </message>
@@ -4482,90 +4523,90 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>TrashDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="168"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="169"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="174"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="175"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>已删除的聊天将在 %n 天后永久移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="185"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="186"/>
         <source>Deleted chats</source>
         <translation>已删除的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="194"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="195"/>
         <source>The trash is empty</source>
         <translation>回收站是空的</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="196"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="197"/>
         <source>Chats you delete wait here for %n days, so you can restore them.</source>
         <translation>
             <numerusform>删除的聊天会在这里保留 %n 天，期间可以恢复。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="207"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="208"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="208"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="209"/>
         <source>Put the selected chats back in the list</source>
         <translation>将所选聊天放回列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="210"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="337"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="343"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="338"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="344"/>
         <source>Delete forever</source>
         <translation>永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="212"/>
         <source>Delete the selected chats; this cannot be undone</source>
         <translation>删除所选聊天；此操作无法撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="213"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="214"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="215"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="216"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="290"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="291"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="291"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="292"/>
         <source>Delete “{title}” forever? This cannot be undone.</source>
         <translation>永久删除“{title}”？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="295"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="296"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="306"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="307"/>
         <source>Delete the one chat in the trash forever? This cannot be undone.</source>
         <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="309"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="310"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
@@ -4618,47 +4659,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_TrashDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="95"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="96"/>
         <source>Untitled</source>
         <extracomment>Chats stay in the trash this long before the store removes them for good.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="125"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="126"/>
         <source>Deleted today</source>
         <translation>今天删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="126"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
         <source>Deleted yesterday</source>
         <translation>昨天删除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="128"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>%n 天前删除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="132"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="133"/>
         <source>removed for good today</source>
         <translation>今天永久移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="133"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
         <source>removed for good tomorrow</source>
         <translation>明天永久移除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="135"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>%n 天后永久移除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="136"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="137"/>
         <source>{deleted} · {removal}</source>
         <translation>{deleted} · {removal}</translation>
     </message>

@@ -1,10 +1,13 @@
-"""The Servers tab's layout: its main button sits like the other tabs' (Browse's Download)."""
+"""The Servers tab: its layout (the main button sits like Browse's Download), Add server… and
+Edit… (with stand-in listings: tests/fixtures/server_listings.py; the real server is in
+test_window.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.remote.qt.servers_panel import ServersPanel
+from desktop.remote.qt.servers_panel import AddServerDialog, ServersPanel
+from desktop.remote.servers import Preset, ServerEntry
 from tests.fixtures.server_listings import make
 
 
@@ -20,3 +23,45 @@ def test_chat_with_this_model_is_a_button_at_the_right_not_a_bar(qtbot, tmp_path
     right_edge = button.mapTo(panel, button.rect().topRight()).x()
     list_edge = panel.model_list.mapTo(panel, panel.model_list.rect().topRight()).x()
     assert right_edge == list_edge
+
+
+def test_the_server_buttons_wait_for_a_server(qtbot, tmp_path: Path) -> None:
+    """Edit, Remove and Refresh did nothing (and looked as if they would) with no server."""
+    listings, _asked = make(tmp_path)
+    listings.servers.remove("a1")
+    panel = ServersPanel(listings)
+    qtbot.addWidget(panel)
+    assert panel.add_button.isEnabled()
+    assert not any(button.isEnabled() for button in panel.server_buttons)
+    panel.add_server("Box", "http://box:8080/v1", Preset.LLAMA_SERVER)
+    assert all(button.isEnabled() for button in panel.server_buttons)
+
+
+def test_edit_shows_the_server_but_never_its_key(qtbot, tmp_path: Path) -> None:
+    entry = ServerEntry("a1", "Workstation", "http://gpu-box:8000/v1", Preset.VLLM, True)
+    dialog = AddServerDialog(True, None, entry)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Edit server"
+    assert dialog.name.text() == "Workstation" and dialog.chosen_preset == Preset.VLLM
+    assert dialog.url.text() == "http://gpu-box:8000/v1"
+    assert dialog.key.text() == "" and "Kept" in dialog.key.placeholderText()
+
+
+def test_a_bare_address_is_given_its_api_path(qtbot) -> None:
+    dialog = AddServerDialog(True)
+    qtbot.addWidget(dialog)
+    dialog.url.setText("http://gpu-box:8080")
+    assert dialog.base_url() == "http://gpu-box:8080/v1"
+
+
+def test_edit_keeps_the_server_and_changes_what_was_typed(qtbot, tmp_path: Path) -> None:
+    listings, asked = make(tmp_path)
+    panel = ServersPanel(listings)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.model_list.count() == 2)
+    changed = panel.edit_server("a1", "Big box", "http://big-box:8000/v1", Preset.LLAMA_SERVER)
+    assert changed is not None and changed.id == "a1" and not changed.has_key
+    assert listings.servers.entries == (changed,)
+    assert "Big box" in panel.server_list.item(0).text()
+    qtbot.waitUntil(lambda: asked == ["a1", "a1"])  # asked again at its new address
+    assert "big-box" in (tmp_path / "servers.json").read_text()
