@@ -150,7 +150,8 @@ class EmptyChat(QWidget):
 
     def set_model(self, info: ModelInfo | None) -> None:
         """Names the loaded model; the starter model gets the "Demo" badge (what that means is
-        the window's banner's to say, once: desktop/models/qt/model_messages.py)."""
+        the window's banner's to say, once: desktop/models/qt/model_messages.py). The line about
+        the app says where a server's model runs instead of "on this computer, offline"."""
         demo = info is not None and info.is_demo
         if info is None:
             self.model_label.setText(self.tr("No model is loaded."))
@@ -159,6 +160,11 @@ class EmptyChat(QWidget):
             if demo:  # the starter's name says "(demo)" already; the badge says it now
                 name = name.replace(" (demo)", "").replace("(demo)", "").strip() or info.name
             self.model_label.setText(name)
+        self.about.setText(
+            self.tr("The model runs on {host}, not on this computer.").format(host=info.host)
+            if info is not None and info.host
+            else self.tr("Hearthside runs a language model on this computer, offline.")
+        )
         self.model_icon.setVisible(info is not None)
         self.demo_badge.setVisible(demo)
         self.download_button.setDefault(info is None or demo)

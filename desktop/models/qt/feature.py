@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.remote import is_remote_locator
+from desktop.core.remote import is_remote_locator, remote_label
 from desktop.core.settings import Settings
 from desktop.engine.llama import LoadOptions
 from desktop.engine.starter import starter_installed
@@ -459,7 +459,9 @@ class ModelsFeature(QObject):
                 # leaves the computer unless the user says so).
                 self._offered_model = summary.model_file
                 self.offer_label.setText(
-                    self.tr("This chat used {model}.").format(model=summary.model_file)
+                    self.tr("This chat used {model}.").format(
+                        model=remote_label(summary.model_file)
+                    )
                 )
                 self.offer_bar.show()
             elif (loaded is None or Path(loaded.path) != wanted) and wanted.is_file():

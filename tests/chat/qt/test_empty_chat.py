@@ -16,6 +16,17 @@ def test_without_a_model_the_prompts_wait(qtbot) -> None:
     assert page.model_label.text() == "No model is loaded."
 
 
+def test_a_servers_model_is_not_said_to_run_on_this_computer(qtbot) -> None:
+    page = EmptyChat()
+    qtbot.addWidget(page)
+    page.set_model(model_info(size_bytes=1))
+    assert "on this computer, offline" in page.about.text()
+    page.set_model(model_info(size_bytes=0, host="gpu-box:8000"))
+    assert page.about.text() == "The model runs on gpu-box:8000, not on this computer."
+    page.set_model(None)
+    assert "on this computer, offline" in page.about.text()
+
+
 def test_the_title_follows_the_text_size(qtbot) -> None:
     page = EmptyChat()
     qtbot.addWidget(page)

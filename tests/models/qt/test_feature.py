@@ -220,6 +220,24 @@ def test_a_reopened_chat_offers_its_model(models: Installed, tmp_path: Path) -> 
     assert models.feature.offer_bar.isHidden()
 
 
+def test_a_reopened_chat_on_a_servers_model_names_it_and_its_host(models: Installed) -> None:
+    """The offer names a server's model as the rest of the window does (model @ host), not by
+    its raw locator (which a 980-pixel bar cut off in the middle of the model's path)."""
+
+    @dataclass
+    class Summary:
+        model_file: str
+
+    models.session.model_info = info()
+    locator = "http://localhost:8811/v1#/srv/models/gemma-3-270m-q4_k_m.gguf"
+    models.session.conversation_opened.emit(Summary(locator))
+    assert not models.feature.offer_bar.isHidden()
+    text = models.feature.offer_label.text()
+    assert text == "This chat used gemma-3-270m-q4_k_m.gguf @ localhost:8811."
+    models.feature.load_offered_model()
+    assert models.session.loads[-1][0] == locator
+
+
 def test_a_chat_opened_while_its_model_loads_offers_nothing(
     models: Installed, tmp_path: Path
 ) -> None:
