@@ -84,9 +84,14 @@
         <translation>在你添加服务器之前，任何内容都不会发送出去；添加之后，你与其模型的对话会发送到该服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="132"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="135"/>
         <source>The address must look like http://host:port/v1 (no user name or password in it: put a key in the API key field).</source>
         <translation>地址应形如 http://主机:端口/v1（其中不能包含用户名或密码：请把密钥填入“API 密钥”一栏）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="144"/>
+        <source>“{name}” already has this address. Select it and use Edit… to change it.</source>
+        <translation>“{name}”已使用这个地址。请选中它并用 编辑… 更改。</translation>
     </message>
 </context>
 <context>
@@ -3957,104 +3962,104 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServersPanel</name>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="161"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="172"/>
         <source>Servers</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="164"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="175"/>
         <source>Add server…</source>
         <translation>添加服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="165"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="176"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="166"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="177"/>
         <source>Change the server&apos;s name, address or API key</source>
         <translation>更改服务器的名称、地址或 API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="167"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="178"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="168"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="179"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="176"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="187"/>
         <source>Models on this server</source>
         <translation>此服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="183"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="194"/>
         <source>Chat with this model</source>
         <translation>用此模型聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="291"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="309"/>
         <source>Keeping the key…</source>
         <translation>正在保存密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="301"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="319"/>
         <source>No keychain</source>
         <translation>没有钥匙串</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="303"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="321"/>
         <source>This system has no keychain to keep the API key in. Keep it in a file in Hearthside&apos;s data folder that only you can read? Otherwise the server is added without the key.</source>
         <translation>此系统没有可保存 API 密钥的钥匙串。是否把它保存在 Hearthside 数据文件夹中只有你能读取的文件里？否则服务器将在不带密钥的情况下添加。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="331"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="349"/>
         <source>The new key was not kept; the server keeps its earlier key.</source>
         <translation>新密钥未能保存；服务器仍使用之前的密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="333"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="351"/>
         <source>The server was added without its key.</source>
         <translation>服务器已添加，但未保存其密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="352"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="370"/>
         <source>Servers not saved</source>
         <translation>未能保存服务器列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="373"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="391"/>
         <source>Add a server to chat with the models it runs.</source>
         <translation>添加服务器，即可与其运行的模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="376"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="394"/>
         <source>Asking {host}…</source>
         <translation>正在询问 {host}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="397"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="415"/>
         <source>{n} tokens of context</source>
         <translation>{n} 个词元的上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="399"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="417"/>
         <source>context not stated</source>
         <translation>未说明上下文长度</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="408"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="426"/>
         <source>%n model(s) on {host}.</source>
         <translation>
             <numerusform>{host} 上有 %n 个模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="410"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="428"/>
         <source>{host} lists no models.</source>
         <translation>{host} 没有列出任何模型。</translation>
     </message>

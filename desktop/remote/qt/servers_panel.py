@@ -110,6 +110,9 @@ class AddServerDialog(QDialog):
         form.addRow(ok_cancel_buttons(self))
         tidy_forms(self)
         self.preset.currentIndexChanged.connect(self.on_preset_changed)
+        self.named_at: Callable[[str], str] = lambda _url: ""
+        """The name of another server already added at an address ("" for none): two
+        entries for one server would each keep a key, and only the first would be used."""
 
     @property
     def chosen_preset(self) -> Preset:
@@ -132,6 +135,14 @@ class AddServerDialog(QDialog):
                     "The address must look like http://host:port/v1 (no user name or password "
                     "in it: put a key in the API key field)."
                 )
+            )
+            return
+        same = self.named_at(self.base_url())
+        if same:
+            self.problem.setText(
+                self.tr(
+                    "“{name}” already has this address. Select it and use Edit… to change it."
+                ).format(name=same)
             )
             return
         super().accept()
@@ -219,6 +230,7 @@ class ServersPanel(QWidget):
         from desktop.remote.keys import keychain_available
 
         dialog = AddServerDialog(keychain_available(), self)
+        dialog.named_at = self.named_at
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         url = dialog.base_url()
@@ -238,6 +250,7 @@ class ServersPanel(QWidget):
         if entry is None:
             return
         dialog = AddServerDialog(keychain_available(), self, entry)
+        dialog.named_at = lambda url: self.named_at(url, besides=entry.id)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         url = dialog.base_url()
@@ -248,6 +261,11 @@ class ServersPanel(QWidget):
             dialog.chosen_preset,
             dialog.key.text().strip(),
         )
+
+    def named_at(self, url: str, besides: str = "") -> str:
+        """The name of the server (other than ``besides``) added at ``url``, or ""."""
+        found = self.servers.by_url(url)
+        return found.name or url if found is not None and found.id != besides else ""
 
     def add_server(self, name: str, url: str, preset: Preset, key: str = "") -> ServerEntry:
         """Adds and saves the server; its key goes to the keychain on a pool thread first

@@ -65,3 +65,22 @@ def test_edit_keeps_the_server_and_changes_what_was_typed(qtbot, tmp_path: Path)
     assert "Big box" in panel.server_list.item(0).text()
     qtbot.waitUntil(lambda: asked == ["a1", "a1"])  # asked again at its new address
     assert "big-box" in (tmp_path / "servers.json").read_text()
+
+
+def test_a_server_is_not_added_twice(qtbot, tmp_path: Path) -> None:
+    """Two entries for one address each kept a key, and only the first was ever used."""
+    listings, _asked = make(tmp_path)
+    panel = ServersPanel(listings)
+    qtbot.addWidget(panel)
+    dialog = AddServerDialog(True, panel)
+    qtbot.addWidget(dialog)
+    dialog.named_at = panel.named_at
+    dialog.url.setText("http://gpu-box:8000/v1/")
+    dialog.accept()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert "“Workstation” already has this address" in dialog.problem.text()
+    # Editing the server itself at its own address is fine.
+    assert panel.named_at("http://gpu-box:8000/v1", besides="a1") == ""
+    dialog.url.setText("http://other-box:8000")
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
