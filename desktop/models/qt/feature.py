@@ -414,6 +414,8 @@ class ModelsFeature(QObject):
                 self.shell.show_error(self.tr("Settings not saved"), str(error))
             self.picker_controller.show_loaded(info)
             self.shell.set_banner(self.messages.notes(info))
+            if info.path == self._offered_model:  # chosen another way (picker, Servers tab)
+                self.offer_bar.hide()
         self.update_state()
 
     @Slot(object)
