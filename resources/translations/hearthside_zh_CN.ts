@@ -3041,18 +3041,18 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="433"/>
+        <location filename="../../desktop/models/qt/feature.py" line="435"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="436"/>
+        <location filename="../../desktop/models/qt/feature.py" line="438"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="462"/>
-        <location filename="../../desktop/models/qt/feature.py" line="470"/>
+        <location filename="../../desktop/models/qt/feature.py" line="464"/>
+        <location filename="../../desktop/models/qt/feature.py" line="472"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -3751,7 +3751,7 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/server_models_list.py" line="40"/>
+        <location filename="../../desktop/models/qt/server_models_list.py" line="46"/>
         <source>Models on your servers</source>
         <translation>你的服务器上的模型</translation>
     </message>
@@ -3962,104 +3962,119 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServersPanel</name>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="172"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="174"/>
         <source>Servers</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="175"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="177"/>
         <source>Add server…</source>
         <translation>添加服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="176"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="178"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="177"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="179"/>
         <source>Change the server&apos;s name, address or API key</source>
         <translation>更改服务器的名称、地址或 API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="178"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="180"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="179"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="181"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="187"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="189"/>
         <source>Models on this server</source>
         <translation>此服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="194"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="196"/>
         <source>Chat with this model</source>
         <translation>用此模型聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="309"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="311"/>
         <source>Keeping the key…</source>
         <translation>正在保存密钥…</translation>
     </message>
     <message>
         <location filename="../../desktop/remote/qt/servers_panel.py" line="319"/>
+        <source>Remove “{name}” ({host}) from your servers?</source>
+        <translation>从你的服务器中移除“{name}”（{host}）？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="323"/>
+        <source>Its API key is deleted too.</source>
+        <translation>它的 API 密钥也会被删除。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="324"/>
+        <source>Remove server</source>
+        <translation>移除服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="329"/>
         <source>No keychain</source>
         <translation>没有钥匙串</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="321"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="331"/>
         <source>This system has no keychain to keep the API key in. Keep it in a file in Hearthside&apos;s data folder that only you can read? Otherwise the server is added without the key.</source>
         <translation>此系统没有可保存 API 密钥的钥匙串。是否把它保存在 Hearthside 数据文件夹中只有你能读取的文件里？否则服务器将在不带密钥的情况下添加。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="349"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="359"/>
         <source>The new key was not kept; the server keeps its earlier key.</source>
         <translation>新密钥未能保存；服务器仍使用之前的密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="351"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="361"/>
         <source>The server was added without its key.</source>
         <translation>服务器已添加，但未保存其密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="370"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="381"/>
         <source>Servers not saved</source>
         <translation>未能保存服务器列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="391"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="402"/>
         <source>Add a server to chat with the models it runs.</source>
         <translation>添加服务器，即可与其运行的模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="394"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="405"/>
         <source>Asking {host}…</source>
         <translation>正在询问 {host}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="415"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="426"/>
         <source>{n} tokens of context</source>
         <translation>{n} 个词元的上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="417"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="428"/>
         <source>context not stated</source>
         <translation>未说明上下文长度</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="426"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="437"/>
         <source>%n model(s) on {host}.</source>
         <translation>
             <numerusform>{host} 上有 %n 个模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="428"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="439"/>
         <source>{host} lists no models.</source>
         <translation>{host} 没有列出任何模型。</translation>
     </message>

@@ -166,6 +166,8 @@ class ServersPanel(QWidget):
         self.keys = listings.keys
         self.calls = BackgroundCalls(self)
         self.ask_file_consent: Callable[[], bool] = self._ask_file_consent
+        self.confirm_remove: Callable[[ServerEntry], bool] = self._confirm_remove
+        """Asks before Remove (tests answer without a dialog)."""
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
         self.server_list = QListWidget()
@@ -313,6 +315,14 @@ class ServersPanel(QWidget):
             lambda error: self._key_not_kept(entry, key, error, had_key),
         )
 
+    def _confirm_remove(self, entry: ServerEntry) -> bool:
+        question = self.tr("Remove “{name}” ({host}) from your servers?").format(
+            name=entry.name, host=locator_host(entry.base_url)
+        )
+        if entry.has_key:
+            question += " " + self.tr("Its API key is deleted too.")
+        return ask_plain(self, self.tr("Remove server"), question)
+
     def _ask_file_consent(self) -> bool:
         return ask_plain(
             self,
@@ -352,8 +362,9 @@ class ServersPanel(QWidget):
         )
 
     def remove_selected(self) -> None:
+        """Remove: after a yes (the key goes too, and cannot be shown again to copy it)."""
         entry = self.selected_server()
-        if entry is None:
+        if entry is None or not self.confirm_remove(entry):
             return
         self.servers.remove(entry.id)
         self.listings.forget(entry.id)

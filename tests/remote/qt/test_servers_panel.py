@@ -84,3 +84,22 @@ def test_a_server_is_not_added_twice(qtbot, tmp_path: Path) -> None:
     dialog.url.setText("http://other-box:8000")
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_remove_asks_first_and_takes_the_key_along(qtbot, tmp_path: Path) -> None:
+    listings, _asked = make(tmp_path)
+    panel = ServersPanel(listings)
+    qtbot.addWidget(panel)
+    panel.ask_file_consent = lambda: True  # no keychain in the tests: the private file
+    entry = panel.add_server("Keyed", "http://keyed:8080/v1", Preset.LLAMA_SERVER, "k-123")
+    qtbot.waitUntil(lambda: listings.keys.get(entry.id) == "k-123")
+    panel.server_list.setCurrentRow(1)
+    asked: list[str] = []
+    panel.confirm_remove = lambda e: asked.append(e.name) or False
+    panel.remove_selected()
+    assert asked == ["Keyed"] and listings.servers.get(entry.id) is not None  # said no
+    panel.confirm_remove = lambda e: True
+    panel.remove_selected()
+    assert listings.servers.get(entry.id) is None
+    qtbot.waitUntil(lambda: listings.keys.get(entry.id) == "")
+    assert "keyed" not in (tmp_path / "servers.json").read_text()
