@@ -42,6 +42,9 @@ from desktop.qtkit.theme import palette_is_dark
 
 __all__ = ["EmptyChat"]
 
+MODEL_LINE_MAX = 480
+"""The widest the loaded model's name stays on one line (the column is at most 640)."""
+
 
 class EmptyChat(QWidget):
     """What the app is, the loaded model (a "Demo" badge for the starter model), example
@@ -143,8 +146,17 @@ class EmptyChat(QWidget):
             self.model_icon.setPixmap(themed_icon("model", tint="muted").pixmap(QSize(16, 16)))
             self.download_button.setIcon(themed_icon("download"))
 
+    def _fit_model_label(self) -> None:
+        """A wrapping label between stretches is laid out narrow: a server's model id
+        ("gemma-3-270m-q4_k_m.gguf") broke at its hyphens with room to spare. It keeps one
+        line up to MODEL_LINE_MAX pixels and wraps only beyond."""
+        one_line = self.model_label.fontMetrics().horizontalAdvance(self.model_label.text())
+        self.model_label.setMinimumWidth(min(one_line + 2, MODEL_LINE_MAX))
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_model_label()
         if hasattr(self, "_dark") and theme_changed(event, self._dark):
             self._refresh_icons()
 
@@ -160,6 +172,7 @@ class EmptyChat(QWidget):
             if demo:  # the starter's name says "(demo)" already; the badge says it now
                 name = name.replace(" (demo)", "").replace("(demo)", "").strip() or info.name
             self.model_label.setText(name)
+        self._fit_model_label()
         self.about.setText(
             self.tr("The model runs on {host}, not on this computer.").format(host=info.host)
             if info is not None and info.host

@@ -167,3 +167,16 @@ def test_a_short_window_leaves_out_the_examples_instead_of_cutting_lines(qtbot) 
     qtbot.waitUntil(lambda: not squeezed())
     page.resize(540, 900)
     qtbot.waitUntil(lambda: page.prompts.isVisible())
+
+
+def test_a_servers_model_id_stays_on_one_line(qtbot) -> None:
+    """Seen live: "gemma-3-270m-q4_k_m.gguf" broke at a hyphen in a 900-pixel page."""
+    page = EmptyChat()
+    qtbot.addWidget(page)
+    page.resize(900, 600)
+    page.set_model(model_info(name="gemma-3-270m-q4_k_m.gguf", size_bytes=0, host="h:1"))
+    page.show()
+    qtbot.waitExposed(page)
+    label = page.model_label
+    assert label.height() < 2 * label.fontMetrics().lineSpacing()
+    assert label.width() >= label.fontMetrics().horizontalAdvance(label.text())
