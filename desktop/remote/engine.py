@@ -30,7 +30,7 @@ from __future__ import annotations
 import queue
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from desktop.chat.context_plan import (
@@ -141,8 +141,8 @@ class Connection:
     counting: TokenCounting
     client: OpenAIClient
     host: str
-    key: str = ""
-    """The API key the client sends ("" for none)."""
+    key: str = field(default="", repr=False)
+    """The API key the client sends ("" for none); never in a repr, which may reach a log."""
 
 
 def _failure(fault: ServerFault, host: str) -> ReplyFailure:
@@ -153,6 +153,14 @@ def _failure(fault: ServerFault, host: str) -> ReplyFailure:
         retry_after=fault.retry_after,
         host=host,
     )
+
+
+def _with_key(conn: Connection, key: str) -> Connection:
+    """``conn`` with a new client that sends ``key`` (the old client is closed)."""
+    old = conn.client
+    client = OpenAIClient(old.base_url, key, old.timeouts, old.limits)
+    old.close()
+    return replace(conn, client=client, key=key)
 
 
 class RemoteEngine:
@@ -401,23 +409,14 @@ class RemoteEngine:
             yield event
 
     def _renew_key(self, conn: Connection) -> Connection | None:
-        """The connection with the server's key as kept now, when it is not the one sent (the
-        user changed it with Edit… after choosing the model); None when it is the same. Read
-        only after the server refused, so a reply never waits for the keychain."""
+        """The connection with the key as kept now, when the user changed it (Edit…) after
+        choosing the model; else None. Read only after a refusal: a reply never waits for it."""
         entry = self.lookup(conn.entry.base_url) or conn.entry
         key = self.key_for(entry.id)
         if key == conn.key:
             return None
-        client = conn.client
-        renewed = replace(
-            conn,
-            entry=entry,
-            client=OpenAIClient(client.base_url, key, client.timeouts, client.limits),
-            key=key,
-        )
-        client.close()
-        self.connection = renewed
-        return renewed
+        self.connection = _with_key(replace(conn, entry=entry), key)
+        return self.connection
 
     def request_body(
         self, conn: Connection, sent: Sequence[ChatMessage], request: GenerationRequest
