@@ -79,17 +79,17 @@
         <translation>此系统没有钥匙串：Hearthside 会先征得你的同意，再把密钥保存在只有你能读取的文件中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="102"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="100"/>
         <source>Nothing is sent anywhere until you add a server; then your chats with its models go to it.</source>
         <translation>在你添加服务器之前，任何内容都不会发送出去；添加之后，你与其模型的对话会发送到该服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="135"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="132"/>
         <source>The address must look like http://host:port/v1 (no user name or password in it: put a key in the API key field).</source>
         <translation>地址应形如 http://主机:端口/v1（其中不能包含用户名或密码：请把密钥填入“API 密钥”一栏）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="144"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="141"/>
         <source>“{name}” already has this address. Select it and use Edit… to change it.</source>
         <translation>“{name}”已使用这个地址。请选中它并用 编辑… 更改。</translation>
     </message>
@@ -1183,43 +1183,43 @@
 <context>
     <name>EmptyChat</name>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="69"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="72"/>
         <source>Start a conversation</source>
         <translation>开始对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="73"/>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="166"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="76"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="179"/>
         <source>Hearthside runs a language model on this computer, offline.</source>
         <translation>Hearthside 在这台电脑上离线运行语言模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="110"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="113"/>
         <source>Try one of these</source>
         <translation>试试这些</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="81"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="84"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="129"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="132"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="131"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="134"/>
         <source>The small starter model, for trying the app</source>
         <translation>小型入门模型，用于试用本应用</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="157"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="169"/>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="164"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="177"/>
         <source>The model runs on {host}, not on this computer.</source>
         <translation>模型运行在 {host} 上，而不是这台电脑上。</translation>
     </message>
@@ -3962,119 +3962,119 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServersPanel</name>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="174"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="171"/>
         <source>Servers</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="177"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="174"/>
         <source>Add server…</source>
         <translation>添加服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="178"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="175"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="179"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="176"/>
         <source>Change the server&apos;s name, address or API key</source>
         <translation>更改服务器的名称、地址或 API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="180"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="177"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="181"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="178"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="189"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="186"/>
         <source>Models on this server</source>
         <translation>此服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="196"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="193"/>
         <source>Chat with this model</source>
         <translation>用此模型聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="311"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="308"/>
         <source>Keeping the key…</source>
         <translation>正在保存密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="319"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="316"/>
         <source>Remove “{name}” ({host}) from your servers?</source>
         <translation>从你的服务器中移除“{name}”（{host}）？</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="323"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="320"/>
         <source>Its API key is deleted too.</source>
         <translation>它的 API 密钥也会被删除。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="324"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="321"/>
         <source>Remove server</source>
         <translation>移除服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="329"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="326"/>
         <source>No keychain</source>
         <translation>没有钥匙串</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="331"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="328"/>
         <source>This system has no keychain to keep the API key in. Keep it in a file in Hearthside&apos;s data folder that only you can read? Otherwise the server is added without the key.</source>
         <translation>此系统没有可保存 API 密钥的钥匙串。是否把它保存在 Hearthside 数据文件夹中只有你能读取的文件里？否则服务器将在不带密钥的情况下添加。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="359"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="356"/>
         <source>The new key was not kept; the server keeps its earlier key.</source>
         <translation>新密钥未能保存；服务器仍使用之前的密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="361"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="358"/>
         <source>The server was added without its key.</source>
         <translation>服务器已添加，但未保存其密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="381"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="378"/>
         <source>Servers not saved</source>
         <translation>未能保存服务器列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="402"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="399"/>
         <source>Add a server to chat with the models it runs.</source>
         <translation>添加服务器，即可与其运行的模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="405"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="402"/>
         <source>Asking {host}…</source>
         <translation>正在询问 {host}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="426"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="423"/>
         <source>{n} tokens of context</source>
         <translation>{n} 个词元的上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="428"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="425"/>
         <source>context not stated</source>
         <translation>未说明上下文长度</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="437"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="434"/>
         <source>%n model(s) on {host}.</source>
         <translation>
             <numerusform>{host} 上有 %n 个模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="439"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="436"/>
         <source>{host} lists no models.</source>
         <translation>{host} 没有列出任何模型。</translation>
     </message>

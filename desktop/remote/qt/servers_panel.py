@@ -95,15 +95,12 @@ class AddServerDialog(QDialog):
                 "file only you can read."
             )
         )
-        note = note_label(
-            where
-            + "\n"
-            + self.tr(
+        if entry is None:  # said before adding; an edited server is already in use
+            where += "\n" + self.tr(
                 "Nothing is sent anywhere until you add a server; then your chats with its "
                 "models go to it."
-            ),
-            is_muted=False,
-        )
+            )
+        note = note_label(where, is_muted=False)
         form.addRow(note)
         self.problem = note_label("", is_muted=False)
         form.addRow(self.problem)

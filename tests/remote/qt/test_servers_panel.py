@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QLabel
+
 from desktop.remote.qt.servers_panel import AddServerDialog, ServersPanel
 from desktop.remote.servers import Preset, ServerEntry
 from tests.fixtures.server_listings import make
@@ -103,3 +105,17 @@ def test_remove_asks_first_and_takes_the_key_along(qtbot, tmp_path: Path) -> Non
     assert listings.servers.get(entry.id) is None
     qtbot.waitUntil(lambda: listings.keys.get(entry.id) == "")
     assert "keyed" not in (tmp_path / "servers.json").read_text()
+
+
+def test_edit_does_not_say_nothing_is_sent_yet(qtbot) -> None:
+    entry = ServerEntry("a1", "Workstation", "http://gpu-box:8000/v1", Preset.VLLM)
+    adding, editing = AddServerDialog(True), AddServerDialog(True, None, entry)
+    qtbot.addWidget(adding)
+    qtbot.addWidget(editing)
+
+    def notes(dialog: AddServerDialog) -> str:
+        return " ".join(label.text() for label in dialog.findChildren(QLabel))
+
+    assert "Nothing is sent anywhere until you add a server" in notes(adding)
+    assert "Nothing is sent anywhere" not in notes(editing)
+    assert "system keychain" in notes(editing)
