@@ -65,5 +65,7 @@ class RemoteMessages(QObject):
                 "{host} sent more than Hearthside reads for one reply, so it was cut off."
             ),
         }
+        if fault == "dns":  # the name is what could not be found, not the name and port
+            host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         text = texts.get(fault, self.tr("{host} could not be used."))
         return text.format(host=host)
