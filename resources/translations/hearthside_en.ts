@@ -222,7 +222,7 @@
 <context>
     <name>ServersPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="434"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="445"/>
         <source>%n model(s) on {host}.</source>
         <translation>
             <numerusform>%n model on {host}.</numerusform>

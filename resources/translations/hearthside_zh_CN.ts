@@ -4,92 +4,102 @@
 <context>
     <name>AddServerDialog</name>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="63"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="64"/>
         <source>Add server</source>
         <translation>添加服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="63"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="64"/>
         <source>Edit server</source>
         <translation>编辑服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="67"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="68"/>
         <source>llama.cpp llama-server</source>
         <translation>llama.cpp llama-server</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="68"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="69"/>
         <source>vLLM</source>
         <translation>vLLM</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="69"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="70"/>
         <source>Ollama (OpenAI-compatible /v1)</source>
         <translation>Ollama（OpenAI 兼容的 /v1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="70"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="71"/>
         <source>LM Studio server</source>
         <translation>LM Studio 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="71"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="72"/>
         <source>Other OpenAI-compatible (OpenAI, OpenRouter, a gateway)</source>
         <translation>其他 OpenAI 兼容服务（OpenAI、OpenRouter、网关）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="79"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="80"/>
         <source>Optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="85"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="86"/>
         <source>Kept (type a new key to replace it)</source>
         <translation>已保存（输入新密钥以替换）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="86"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="87"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="87"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="88"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="88"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="89"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="89"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="90"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="91"/>
+        <source>Show the key as you type it</source>
+        <translation>输入时显示密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="100"/>
         <source>API key:</source>
         <translation>API 密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="91"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="102"/>
         <source>The key is kept in the system keychain, never in Hearthside&apos;s settings.</source>
         <translation>密钥保存在系统钥匙串中，绝不写入 Hearthside 的设置。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="94"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="105"/>
         <source>This system has no keychain: Hearthside will ask before keeping the key in a file only you can read.</source>
         <translation>此系统没有钥匙串：Hearthside 会先征得你的同意，再把密钥保存在只有你能读取的文件中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="100"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="111"/>
         <source>Nothing is sent anywhere until you add a server; then your chats with its models go to it.</source>
         <translation>在你添加服务器之前，任何内容都不会发送出去；添加之后，你与其模型的对话会发送到该服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="132"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="143"/>
         <source>The address must look like http://host:port/v1 (no user name or password in it: put a key in the API key field).</source>
         <translation>地址应形如 http://主机:端口/v1（其中不能包含用户名或密码：请把密钥填入“API 密钥”一栏）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="141"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="152"/>
         <source>“{name}” already has this address. Select it and use Edit… to change it.</source>
         <translation>“{name}”已使用这个地址。请选中它并用 编辑… 更改。</translation>
     </message>
@@ -3436,7 +3446,7 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>{host} 发送的内容超过了 Hearthside 对单条回复的读取上限，因此已被截断。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="68"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="70"/>
         <source>{host} could not be used.</source>
         <translation>无法使用 {host}。</translation>
     </message>
@@ -3962,119 +3972,119 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServersPanel</name>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="171"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="182"/>
         <source>Servers</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="174"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="185"/>
         <source>Add server…</source>
         <translation>添加服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="175"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="186"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="176"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="187"/>
         <source>Change the server&apos;s name, address or API key</source>
         <translation>更改服务器的名称、地址或 API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="177"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="188"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="178"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="189"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="186"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="197"/>
         <source>Models on this server</source>
         <translation>此服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="193"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="204"/>
         <source>Chat with this model</source>
         <translation>用此模型聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="308"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="319"/>
         <source>Keeping the key…</source>
         <translation>正在保存密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="316"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="327"/>
         <source>Remove “{name}” ({host}) from your servers?</source>
         <translation>从你的服务器中移除“{name}”（{host}）？</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="320"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="331"/>
         <source>Its API key is deleted too.</source>
         <translation>它的 API 密钥也会被删除。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="321"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="332"/>
         <source>Remove server</source>
         <translation>移除服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="326"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="337"/>
         <source>No keychain</source>
         <translation>没有钥匙串</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="328"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="339"/>
         <source>This system has no keychain to keep the API key in. Keep it in a file in Hearthside&apos;s data folder that only you can read? Otherwise the server is added without the key.</source>
         <translation>此系统没有可保存 API 密钥的钥匙串。是否把它保存在 Hearthside 数据文件夹中只有你能读取的文件里？否则服务器将在不带密钥的情况下添加。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="356"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="367"/>
         <source>The new key was not kept; the server keeps its earlier key.</source>
         <translation>新密钥未能保存；服务器仍使用之前的密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="358"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="369"/>
         <source>The server was added without its key.</source>
         <translation>服务器已添加，但未保存其密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="378"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="389"/>
         <source>Servers not saved</source>
         <translation>未能保存服务器列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="399"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="410"/>
         <source>Add a server to chat with the models it runs.</source>
         <translation>添加服务器，即可与其运行的模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="402"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="413"/>
         <source>Asking {host}…</source>
         <translation>正在询问 {host}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="423"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="434"/>
         <source>{n} tokens of context</source>
         <translation>{n} 个词元的上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="425"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="436"/>
         <source>context not stated</source>
         <translation>未说明上下文长度</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="434"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="445"/>
         <source>%n model(s) on {host}.</source>
         <translation>
             <numerusform>{host} 上有 %n 个模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="436"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="447"/>
         <source>{host} lists no models.</source>
         <translation>{host} 没有列出任何模型。</translation>
     </message>

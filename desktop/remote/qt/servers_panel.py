@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -86,7 +87,17 @@ class AddServerDialog(QDialog):
         form.addRow(self.tr("Kind:"), self.preset)
         form.addRow(self.tr("Name:"), self.name)
         form.addRow(self.tr("Address:"), self.url)
-        form.addRow(self.tr("API key:"), self.key)
+        self.show_key = QCheckBox(self.tr("Show"))
+        self.show_key.setToolTip(self.tr("Show the key as you type it"))
+        self.show_key.toggled.connect(
+            lambda shown: self.key.setEchoMode(
+                QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+            )
+        )
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key, 1)
+        key_row.addWidget(self.show_key)
+        form.addRow(self.tr("API key:"), key_row)
         where = (
             self.tr("The key is kept in the system keychain, never in Hearthside's settings.")
             if keychain

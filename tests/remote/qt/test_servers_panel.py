@@ -119,3 +119,14 @@ def test_edit_does_not_say_nothing_is_sent_yet(qtbot) -> None:
     assert "Nothing is sent anywhere until you add a server" in notes(adding)
     assert "Nothing is sent anywhere" not in notes(editing)
     assert "system keychain" in notes(editing)
+
+
+def test_the_key_can_be_shown_while_typed(qtbot) -> None:
+    """As Jan's eye button: a pasted key can be checked before it is kept (hidden by default)."""
+    dialog = AddServerDialog(True)
+    qtbot.addWidget(dialog)
+    assert dialog.key.echoMode() == dialog.key.EchoMode.Password
+    dialog.show_key.setChecked(True)
+    assert dialog.key.echoMode() == dialog.key.EchoMode.Normal
+    dialog.show_key.setChecked(False)
+    assert dialog.key.echoMode() == dialog.key.EchoMode.Password
