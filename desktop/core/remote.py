@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-__all__ = ["is_remote_locator", "locator_host", "remote_locator", "split_remote_locator"]
+__all__ = [
+    "is_remote_locator",
+    "locator_host",
+    "remote_label",
+    "remote_locator",
+    "split_remote_locator",
+]
 
 _SCHEMES = ("http://", "https://")
 
@@ -48,3 +54,16 @@ def locator_host(base_url: str) -> str:
     if ":" in host:  # IPv6
         host = f"[{host}]"
     return f"{host}:{port}" if port else host
+
+
+def remote_label(locator: str) -> str:
+    """``qwen2.5-72b @ gpu-box:8000``: a server's model as a sentence names it (the last part
+    of the model's id, as the loaded model's name, and where it runs); ``locator`` itself
+    when it is not a server's model's."""
+    parts = split_remote_locator(locator)
+    if parts is None:
+        return locator
+    base_url, model = parts
+    name = model.rstrip("/").rsplit("/", 1)[-1] or model
+    host = locator_host(base_url)
+    return f"{name} @ {host}" if host else name

@@ -57,7 +57,9 @@ class Fault(StrEnum):
     TLS = "tls"  # certificate or TLS handshake
     TIMEOUT = "timeout"  # no answer (or no first token) in time
     AUTH = "auth"  # 401, 403
+    KEY_NEEDED = "key_needed"  # 401 / 403 to a request sent without a key
     NOT_FOUND = "not_found"  # 404: no such model (or endpoint)
+    NO_API = "no_api"  # 404 for the model list: no OpenAI-compatible API at this address
     RATE_LIMITED = "rate_limited"  # 429; retry_after says when to try again, when the server did
     SERVER_ERROR = "server_error"  # 5xx, or an error event inside the stream
     REFUSED = "refused"  # another 4xx: the server did not accept the request
@@ -82,6 +84,14 @@ class ServerFault(Exception):
         self.detail = cleaned.strip()
         self.status = status
         self.retry_after = retry_after
+
+    @property
+    def said(self) -> str:
+        """What the server (or the connection) said, for the user: the HTTP status and the
+        detail, without the fault's code name (the window words the fault itself)."""
+        if self.status:
+            return f"HTTP {self.status}: {self.detail}" if self.detail else f"HTTP {self.status}"
+        return self.detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +147,14 @@ def _error_text(body: bytes) -> str:
     return text.strip()
 
 
-def fault_for_status(status: int, headers: Mapping[str, str], body: bytes) -> ServerFault:
+def fault_for_status(
+    status: int, headers: Mapping[str, str], body: bytes, has_key: bool = True
+) -> ServerFault:
+    """The fault behind an error status; a 401 or 403 to a request sent without a key says
+    the server wants one (KEY_NEEDED), not that a key was refused."""
     detail = _error_text(body)
     if status in (401, 403):
-        return ServerFault(Fault.AUTH, detail, status)
+        return ServerFault(Fault.AUTH if has_key else Fault.KEY_NEEDED, detail, status)
     if status == 404:
         return ServerFault(Fault.NOT_FOUND, detail, status)
     if status == 429:
@@ -256,6 +270,7 @@ class OpenAIClient:
         self.timeouts = timeouts or Timeouts()
         self.limits = limits or Limits()
         headers = {"Accept-Encoding": "identity", "User-Agent": "Hearthside"}
+        self.has_key = bool(api_key)
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
         host = httpx.URL(self.base_url).host
@@ -298,7 +313,9 @@ class OpenAIClient:
             ) as response:
                 data = self._read_bounded(response, self.limits.json_bytes)
                 if response.status_code >= 400:
-                    raise fault_for_status(response.status_code, response.headers, data[:4096])
+                    raise fault_for_status(
+                        response.status_code, response.headers, data[:4096], self.has_key
+                    )
         except httpx.HTTPError as error:
             raise fault_for_error(error) from error
         try:
@@ -308,6 +325,16 @@ class OpenAIClient:
 
     def get_json(self, path: str) -> Any:
         return self.request_json("GET", path)
+
+    def list_models(self) -> Any:
+        """``GET models``; a 404 there means the address is not an OpenAI-compatible API's
+        (most often a base URL without its ``/v1``), which NO_API says."""
+        try:
+            return self.get_json("models")
+        except ServerFault as fault:
+            if fault.fault == Fault.NOT_FOUND:
+                raise ServerFault(Fault.NO_API, fault.detail, fault.status) from fault
+            raise
 
     def post_json(self, path: str, body: Any) -> Any:
         return self.request_json("POST", path, body)
@@ -346,7 +373,7 @@ class OpenAIClient:
                 data = b""
             finally:
                 response.close()
-            raise fault_for_status(response.status_code, response.headers, data)
+            raise fault_for_status(response.status_code, response.headers, data, self.has_key)
         return response
 
 

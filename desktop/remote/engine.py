@@ -30,7 +30,7 @@ from __future__ import annotations
 import queue
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from desktop.chat.context_plan import (
@@ -99,6 +99,9 @@ THINK_TAGS = ReasoningFormat(
 
 _TOKEN_CACHE_LIMIT = 4096
 
+_KEY_FAULTS = (Fault.AUTH.value, Fault.KEY_NEEDED.value)
+"""A refused or missing key: the reply is asked again once if the key was changed meanwhile."""
+
 
 def estimate_tokens(text: str) -> int:
     """About how many tokens ``text`` is, without the model's tokenizer: ~3.5 characters per
@@ -138,16 +141,26 @@ class Connection:
     counting: TokenCounting
     client: OpenAIClient
     host: str
+    key: str = field(default="", repr=False)
+    """The API key the client sends ("" for none); never in a repr, which may reach a log."""
 
 
 def _failure(fault: ServerFault, host: str) -> ReplyFailure:
     return ReplyFailure(
         ReplyProblem.SERVER,
-        str(fault),
+        fault.said,
         fault=fault.fault.value,
         retry_after=fault.retry_after,
         host=host,
     )
+
+
+def _with_key(conn: Connection, key: str) -> Connection:
+    """``conn`` with a new client that sends ``key`` (the old client is closed)."""
+    old = conn.client
+    client = OpenAIClient(old.base_url, key, old.timeouts, old.limits)
+    old.close()
+    return replace(conn, client=client, key=key)
 
 
 class RemoteEngine:
@@ -190,13 +203,14 @@ class RemoteEngine:
             return LoadFailure(LoadProblem.SERVER, path, "No such server was added.", fault="")
         base_url, model_id = parts
         host = locator_host(base_url)
-        client = OpenAIClient(base_url, self.key_for(entry.id), self.timeouts, self.limits)
+        key = self.key_for(entry.id)
+        client = OpenAIClient(base_url, key, self.timeouts, self.limits)
         progress(0.1)
         try:
-            models = parse_models(client.get_json("models"))
+            models = parse_models(client.list_models())
         except ServerFault as fault:
             client.close()
-            return LoadFailure(LoadProblem.SERVER, path, str(fault), fault=fault.fault.value)
+            return LoadFailure(LoadProblem.SERVER, path, fault.said, fault=fault.fault.value)
         if cancelled():
             client.close()
             return LoadFailure(LoadProblem.CANCELLED, path, "Cancelled.")
@@ -215,7 +229,7 @@ class RemoteEngine:
         counting = self._probe_tokenize(client)
         progress(1.0)
         self.close()
-        self.connection = Connection(entry, model_id, path, n_ctx, counting, client, host)
+        self.connection = Connection(entry, model_id, path, n_ctx, counting, client, host, key)
         return ModelInfo(
             path=path,
             name=model_id.rstrip("/").rsplit("/", 1)[-1] or model_id,
@@ -385,7 +399,24 @@ class RemoteEngine:
             PromptInfo(len(plan.tokens), 0, plan.dropped_messages, conn.n_ctx, sources, left_out)
         )
         body = self.request_body(conn, sent, request)
-        yield from self._stream(conn, body, cancelled, len(plan.tokens), plan.dropped_messages)
+        asked = (cancelled, len(plan.tokens), plan.dropped_messages)
+        for event in self._stream(conn, body, *asked):
+            if isinstance(event, Failed) and event.failure.fault in _KEY_FAULTS:
+                renewed = self._renew_key(conn)
+                if renewed is not None:  # the key was changed since the model was chosen
+                    yield from self._stream(renewed, body, *asked)
+                    return
+            yield event
+
+    def _renew_key(self, conn: Connection) -> Connection | None:
+        """The connection with the key as kept now, when the user changed it (Edit…) after
+        choosing the model; else None. Read only after a refusal: a reply never waits for it."""
+        entry = self.lookup(conn.entry.base_url) or conn.entry
+        key = self.key_for(entry.id)
+        if key == conn.key:
+            return None
+        self.connection = _with_key(replace(conn, entry=entry), key)
+        return self.connection
 
     def request_body(
         self, conn: Connection, sent: Sequence[ChatMessage], request: GenerationRequest

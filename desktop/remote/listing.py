@@ -17,7 +17,7 @@ def list_server_models(base_url: str, api_key: str, preset: Preset) -> tuple[Rem
     """The server's models, sorted by name; raises ServerFault (client.py) when it cannot."""
     client = OpenAIClient(base_url, api_key, LISTING_TIMEOUTS)
     try:
-        models = parse_models(client.get_json("models"))
+        models = parse_models(client.list_models())
         if preset == Preset.LLAMA_SERVER and models and not models[0].context_length:
             try:  # llama-server serves one model; /props says its context
                 context = context_from_props(client.get_json("/props"))

@@ -28,6 +28,7 @@ __all__ = [
     "check_base_url",
     "context_from_props",
     "parse_models",
+    "with_api_path",
 ]
 
 
@@ -71,6 +72,19 @@ def check_base_url(url: str) -> str | None:
         return "the address has a query or fragment"
     del port
     return None
+
+
+def with_api_path(url: str) -> str:
+    """``url`` with ``/v1`` added when it names only the server (``http://gpu-box:8080``):
+    llama-server, vLLM, Ollama, LM Studio and OpenAI all serve the API under ``/v1``, and
+    the bare address is what a user copies from the server's own page or log. An address
+    with a path (OpenRouter's ``/api/v1``, a gateway's) is left as it is."""
+    url = url.strip()
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return url
+    return url.rstrip("/") + "/v1" if path in ("", "/") else url
 
 
 @dataclass(frozen=True, slots=True)

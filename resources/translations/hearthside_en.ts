@@ -4,7 +4,7 @@
 <context>
     <name>ChatFeature</name>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="374"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="369"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>The %n oldest message no longer fits in the context window and was not sent to the model.</numerusform>
@@ -56,7 +56,7 @@
 <context>
     <name>CollectionsDialog</name>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="342"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="341"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -64,7 +64,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="343"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="342"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n passage</numerusform>
@@ -72,7 +72,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="346"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="345"/>
         <source>%n unreadable</source>
         <translation>
             <numerusform>%n unreadable</numerusform>
@@ -257,7 +257,7 @@
 <context>
     <name>ServersPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="329"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="445"/>
         <source>%n model(s) on {host}.</source>
         <translation>
             <numerusform>%n model on {host}.</numerusform>

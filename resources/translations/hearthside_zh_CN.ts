@@ -4,79 +4,104 @@
 <context>
     <name>AddServerDialog</name>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="57"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="64"/>
         <source>Add server</source>
         <translation>添加服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="61"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="64"/>
+        <source>Edit server</source>
+        <translation>编辑服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="68"/>
         <source>llama.cpp llama-server</source>
         <translation>llama.cpp llama-server</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="62"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="69"/>
         <source>vLLM</source>
         <translation>vLLM</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="63"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="70"/>
         <source>Ollama (OpenAI-compatible /v1)</source>
         <translation>Ollama（OpenAI 兼容的 /v1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="64"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="71"/>
         <source>LM Studio server</source>
         <translation>LM Studio 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="65"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="72"/>
         <source>Other OpenAI-compatible (OpenAI, OpenRouter, a gateway)</source>
         <translation>其他 OpenAI 兼容服务（OpenAI、OpenRouter、网关）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="73"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="80"/>
         <source>Optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="74"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="86"/>
+        <source>Kept (type a new key to replace it)</source>
+        <translation>已保存（输入新密钥以替换）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="87"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="75"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="88"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="76"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="89"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="77"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="90"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="91"/>
+        <source>Show the key as you type it</source>
+        <translation>输入时显示密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="100"/>
         <source>API key:</source>
         <translation>API 密钥：</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="79"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="102"/>
         <source>The key is kept in the system keychain, never in Hearthside&apos;s settings.</source>
         <translation>密钥保存在系统钥匙串中，绝不写入 Hearthside 的设置。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="82"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="105"/>
         <source>This system has no keychain: Hearthside will ask before keeping the key in a file only you can read.</source>
         <translation>此系统没有钥匙串：Hearthside 会先征得你的同意，再把密钥保存在只有你能读取的文件中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="90"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="111"/>
         <source>Nothing is sent anywhere until you add a server; then your chats with its models go to it.</source>
         <translation>在你添加服务器之前，任何内容都不会发送出去；添加之后，你与其模型的对话会发送到该服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="115"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="143"/>
         <source>The address must look like http://host:port/v1 (no user name or password in it: put a key in the API key field).</source>
         <translation>地址应形如 http://主机:端口/v1（其中不能包含用户名或密码：请把密钥填入“API 密钥”一栏）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="152"/>
+        <source>“{name}” already has this address. Select it and use Edit… to change it.</source>
+        <translation>“{name}”已使用这个地址。请选中它并用 编辑… 更改。</translation>
     </message>
 </context>
 <context>
@@ -211,129 +236,129 @@
 <context>
     <name>ChatFeature</name>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="128"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="123"/>
         <source>&amp;New chat</source>
         <translation>新建聊天(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="130"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="125"/>
         <source>&amp;Regenerate last reply</source>
         <translation>重新生成上一条回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="132"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="127"/>
         <source>&amp;Stop reply</source>
         <translation>停止回复(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="134"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="129"/>
         <source>&amp;Copy last reply</source>
         <translation>复制上一条回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="137"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="132"/>
         <source>&amp;Focus message box</source>
         <translation>聚焦消息输入框(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="141"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="136"/>
         <source>&amp;Insert text file…</source>
         <translation>插入文本文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="219"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="214"/>
         <source>Insert text file</source>
         <translation>插入文本文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="219"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="214"/>
         <source>Text files (*.txt *.md *.markdown)</source>
         <translation>文本文件 (*.txt *.md *.markdown)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="242"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="237"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="244"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="239"/>
         <source>Load a model to start chatting</source>
         <translation>加载模型即可开始聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="292"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="287"/>
         <source>Copied to the clipboard</source>
         <translation>已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="323"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="318"/>
         <source>The message is too long for this model&apos;s context window: it needs {needed} tokens but only {available} fit. It is back in the message box: shorten it, trim it to fit, or raise the context length in Model settings.</source>
         <translation>消息太长，超出了此模型的上下文窗口：需要 {needed} 个 token，但只能容纳 {available} 个。消息已放回输入框：请缩短它、裁剪到合适长度，或在模型设置中增大上下文长度。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/chat/qt/feature.py" line="374"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="369"/>
         <source>The %n oldest messages no longer fit in the context window and were not sent to the model.</source>
         <translation>
             <numerusform>最早的 %n 条消息已超出上下文窗口，没有发送给模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="328"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="323"/>
         <source>Type a message first.</source>
         <translation>请先输入消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="330"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="325"/>
         <source>Load a model first.</source>
         <translation>请先加载模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="332"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="327"/>
         <source>The model&apos;s chat template failed.</source>
         <translation>模型的聊天模板出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="338"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="333"/>
         <source>What arrived is kept and marked as ended by an error; your message is kept too. Regenerate tries again.</source>
         <translation>已收到的内容会保留，并标记为因错误而结束；你的消息也会保留。点击“重新生成”可再试一次。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="345"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="340"/>
         <source>llama.cpp failed while replying.</source>
         <translation>llama.cpp 在回复时出错。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="346"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="341"/>
         <source>No reply</source>
         <translation>没有回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="352"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="347"/>
         <source>{tps:.1f} tok/s</source>
         <translation>{tps:.1f} token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="366"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="361"/>
         <source>Context {used} / {n}</source>
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="393"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="390"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="394"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="391"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="400"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="397"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="401"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="398"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -610,68 +635,68 @@ Not found at the last update</source>
         <translation>已索引的文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="342"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="341"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="343"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="342"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n 个段落</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="346"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="345"/>
         <source>%n unreadable</source>
         <translation>
             <numerusform>%n 个无法读取</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="381"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="377"/>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="391"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="387"/>
         <source>Rename collection</source>
         <translation>重命名文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="400"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="396"/>
         <source>Delete collection</source>
         <translation>删除文档集</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="402"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="398"/>
         <source>Delete the collection “{name}” and its index? Your files are not touched.</source>
         <translation>删除文档集“{name}”及其索引？你的文件不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="492"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="488"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="497"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="493"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="502"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="498"/>
         <source>Choose files</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="510"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="506"/>
         <source>Choose an embedding model</source>
         <translation>选择嵌入模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/documents/qt/collections_dialog.py" line="511"/>
+        <location filename="../../desktop/documents/qt/collections_dialog.py" line="507"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
@@ -679,29 +704,29 @@ Not found at the last update</source>
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="214"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="215"/>
         <source>Write a message… (Enter to send, Shift+Enter for a new line)</source>
         <extracomment>The input grows with its text up to this many lines, then scrolls.</extracomment>
         <translation>输入消息…（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="226"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="227"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="373"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="390"/>
         <source>Stop the reply (Esc)</source>
         <translation>停止回复 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="378"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="395"/>
         <source>Too long for the model&apos;s context window: shorten the message or trim it to fit</source>
         <translation>超出了模型的上下文窗口：请缩短消息或裁剪到合适长度</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/composer.py" line="236"/>
-        <location filename="../../desktop/chat/qt/composer.py" line="381"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="237"/>
+        <location filename="../../desktop/chat/qt/composer.py" line="398"/>
         <source>Send the message (Enter)</source>
         <translation>发送消息 (Enter)</translation>
     </message>
@@ -1189,39 +1214,45 @@ Not found at the last update</source>
 <context>
     <name>EmptyChat</name>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="69"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="72"/>
         <source>Start a conversation</source>
         <translation>开始对话</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="73"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="76"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="179"/>
         <source>Hearthside runs a language model on this computer, offline.</source>
         <translation>Hearthside 在这台电脑上离线运行语言模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="110"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="113"/>
         <source>Try one of these</source>
         <translation>试试这些</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="81"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="84"/>
         <source>Download a recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="129"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="132"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="131"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="134"/>
         <source>The small starter model, for trying the app</source>
         <translation>小型入门模型，用于试用本应用</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/empty_chat.py" line="156"/>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="169"/>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/empty_chat.py" line="177"/>
+        <source>The model runs on {host}, not on this computer.</source>
+        <translation>模型运行在 {host} 上，而不是这台电脑上。</translation>
     </message>
 </context>
 <context>
@@ -2044,12 +2075,12 @@ Hearthside 已使用新的空白记录启动。</translation>
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="600"/>
+        <location filename="../../desktop/app.py" line="603"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="605"/>
+        <location filename="../../desktop/app.py" line="608"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
@@ -3106,18 +3137,18 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="444"/>
+        <location filename="../../desktop/models/qt/feature.py" line="446"/>
         <source>{name} is still loaded.</source>
         <translation>{name} 仍处于加载状态。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="447"/>
+        <location filename="../../desktop/models/qt/feature.py" line="449"/>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/feature.py" line="473"/>
-        <location filename="../../desktop/models/qt/feature.py" line="479"/>
+        <location filename="../../desktop/models/qt/feature.py" line="475"/>
+        <location filename="../../desktop/models/qt/feature.py" line="483"/>
         <source>This chat used {model}.</source>
         <translation>此聊天使用的是 {model}。</translation>
     </message>
@@ -3456,47 +3487,57 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>{host} 未能及时响应。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="44"/>
-        <source>{host} refused the API key. Check the key in Models › Servers.</source>
-        <translation>{host} 拒绝了 API 密钥。请在“模型 › 服务器”中检查密钥。</translation>
+        <location filename="../../desktop/remote/qt/messages.py" line="45"/>
+        <source>{host} refused the API key. Change it in File › Remote servers… (select the server, then Edit…)</source>
+        <translation>{host} 拒绝了 API 密钥。请在 文件 › 远程服务器… 中更改（选中该服务器，然后点 编辑…）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="46"/>
-        <source>{host} does not offer this model. Choose another one in Models › Servers.</source>
-        <translation>{host} 不提供此模型。请在“模型 › 服务器”中选择其他模型。</translation>
+        <location filename="../../desktop/remote/qt/messages.py" line="49"/>
+        <source>{host} wants an API key. Add it in File › Remote servers… (select the server, then Edit…)</source>
+        <translation>{host} 需要 API 密钥。请在 文件 › 远程服务器… 中添加（选中该服务器，然后点 编辑…）</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="48"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="53"/>
+        <source>{host} does not offer this model. Choose another one in File › Remote servers…</source>
+        <translation>{host} 不提供这个模型。请在 文件 › 远程服务器… 中选择其他模型</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="56"/>
+        <source>{host} answered, but there is no OpenAI-compatible API at this address. Check the address: it usually ends in /v1 (http://host:port/v1).</source>
+        <translation>{host} 有应答，但这个地址上没有 OpenAI 兼容的 API。请检查地址：它通常以 /v1 结尾（http://主机:端口/v1）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/messages.py" line="59"/>
         <source>{host} failed while replying (a server error).</source>
         <translation>{host} 在回复时出错（服务器错误）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="49"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="60"/>
         <source>{host} did not accept the request.</source>
         <translation>{host} 不接受此请求。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="50"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="61"/>
         <source>{host} stopped sending in the middle of the reply.</source>
         <translation>{host} 在回复中途停止了发送。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="51"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="62"/>
         <source>The connection to {host} was cut in the middle of the reply.</source>
         <translation>与 {host} 的连接在回复中途断开。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="52"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="63"/>
         <source>{host} sent something that is not a valid reply.</source>
         <translation>{host} 发来的内容不是有效的回复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="54"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="65"/>
         <source>{host} sent more than Hearthside reads for one reply, so it was cut off.</source>
         <translation>{host} 发送的内容超过了 Hearthside 对单条回复的读取上限，因此已被截断。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/messages.py" line="57"/>
+        <location filename="../../desktop/remote/qt/messages.py" line="70"/>
         <source>{host} could not be used.</source>
         <translation>无法使用 {host}。</translation>
     </message>
@@ -3819,7 +3860,7 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/server_models_list.py" line="40"/>
+        <location filename="../../desktop/models/qt/server_models_list.py" line="46"/>
         <source>Models on your servers</source>
         <translation>你的服务器上的模型</translation>
     </message>
@@ -4030,89 +4071,119 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServersPanel</name>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="144"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="182"/>
         <source>Servers</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="147"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="185"/>
         <source>Add server…</source>
         <translation>添加服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="148"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="186"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="187"/>
+        <source>Change the server&apos;s name, address or API key</source>
+        <translation>更改服务器的名称、地址或 API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="188"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="149"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="189"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="155"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="197"/>
         <source>Models on this server</source>
         <translation>此服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="162"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="204"/>
         <source>Chat with this model</source>
         <translation>用此模型聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="217"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="319"/>
         <source>Keeping the key…</source>
         <translation>正在保存密钥…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="230"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="327"/>
+        <source>Remove “{name}” ({host}) from your servers?</source>
+        <translation>从你的服务器中移除“{name}”（{host}）？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="331"/>
+        <source>Its API key is deleted too.</source>
+        <translation>它的 API 密钥也会被删除。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="332"/>
+        <source>Remove server</source>
+        <translation>移除服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="337"/>
         <source>No keychain</source>
         <translation>没有钥匙串</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="232"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="339"/>
         <source>This system has no keychain to keep the API key in. Keep it in a file in Hearthside&apos;s data folder that only you can read? Otherwise the server is added without the key.</source>
         <translation>此系统没有可保存 API 密钥的钥匙串。是否把它保存在 Hearthside 数据文件夹中只有你能读取的文件里？否则服务器将在不带密钥的情况下添加。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="257"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="367"/>
+        <source>The new key was not kept; the server keeps its earlier key.</source>
+        <translation>新密钥未能保存；服务器仍使用之前的密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="369"/>
         <source>The server was added without its key.</source>
         <translation>服务器已添加，但未保存其密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="275"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="389"/>
         <source>Servers not saved</source>
         <translation>未能保存服务器列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="294"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="410"/>
         <source>Add a server to chat with the models it runs.</source>
         <translation>添加服务器，即可与其运行的模型聊天。</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="297"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="413"/>
         <source>Asking {host}…</source>
         <translation>正在询问 {host}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="318"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="434"/>
         <source>{n} tokens of context</source>
         <translation>{n} 个词元的上下文</translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="320"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="436"/>
         <source>context not stated</source>
         <translation>未说明上下文长度</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="329"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="445"/>
         <source>%n model(s) on {host}.</source>
         <translation>
             <numerusform>{host} 上有 %n 个模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/remote/qt/servers_panel.py" line="331"/>
+        <location filename="../../desktop/remote/qt/servers_panel.py" line="447"/>
         <source>{host} lists no models.</source>
         <translation>{host} 没有列出任何模型。</translation>
     </message>

@@ -40,6 +40,8 @@ from desktop.remote.client import Fault, Limits, Timeouts
 from desktop.remote.engine import RemoteEngine, estimate_tokens
 from desktop.remote.servers import Preset, ServerEntry
 from tests.fixtures.fake_openai import FakeOpenAI
+from tests.fixtures.llama_server import RunningServer
+from tests.remote.conftest import KEY
 
 FAST = Timeouts(connect=2.0, read=5.0, first_token=3.0, stall=0.5)
 
@@ -152,6 +154,9 @@ def test_server_down_mid_chat_keeps_the_message(server: FakeOpenAI) -> None:
     failed = failure_of(run(engine, request()))
     assert failed.failure.problem == ReplyProblem.SERVER
     assert failed.failure.fault == Fault.UNREACHABLE
+    # The error box shows this after the fault's own sentence: the connection's words, not
+    # the fault's code name ("unreachable:  [Errno 111] ...").
+    assert failed.failure.message and not failed.failure.message.startswith("unreachable")
 
 
 def test_dns_failure(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,13 +193,51 @@ def test_wrong_key_is_an_auth_failure() -> None:
         assert isinstance(info, ModelInfo)
 
 
+def test_a_real_server_that_wants_a_key(keyed_llama_server: RunningServer) -> None:
+    """llama-cpp-python's server started with --api_key: no key and a wrong key are told
+    apart, and what the window shows after the sentence is the server's words."""
+    url, model = keyed_llama_server.base_url, keyed_llama_server.model
+
+    def load(key: str) -> ModelInfo | LoadFailure:
+        entry = ServerEntry.new("keyed", url, Preset.LLAMA_SERVER, has_key=bool(key))
+        engine = RemoteEngine(lambda _url: entry, lambda _id: key, FAST)
+        locator = remote_locator(url, model)
+        return engine.load(locator, LoadOptions(n_ctx=512), lambda f: None, lambda: False)
+
+    missing = load("")
+    assert isinstance(missing, LoadFailure) and missing.fault == Fault.KEY_NEEDED
+    refused = load("wrong")
+    assert isinstance(refused, LoadFailure) and refused.fault == Fault.AUTH
+    assert refused.message == "HTTP 401: Invalid API key"
+    assert isinstance(load(KEY), ModelInfo)
+
+
+def test_a_key_changed_after_choosing_the_model_is_used(server: FakeOpenAI) -> None:
+    """The user changes the key (Edit…) while a chat is on the server's model: the next reply
+    that the server refuses with the old key is asked again once with the new one. Why our
+    own server: a real one takes a new key only by restarting, which a test cannot do to a
+    session's server mid-chat; this one's key changes between two replies."""
+    kept = {"key": "old"}
+    server.api_key = "old"
+    entry = ServerEntry.new("t", server.base_url, Preset.OTHER, has_key=True)
+    engine = RemoteEngine(lambda _url: entry, lambda _id: kept["key"], FAST)
+    locator = remote_locator(server.base_url, "ok")
+    assert isinstance(engine.load(locator, LoadOptions(), lambda f: 0, lambda: 0), ModelInfo)
+    server.api_key = "new"  # rotated on the server; the user has not typed it yet
+    assert failure_of(run(engine, request())).failure.fault == Fault.AUTH
+    kept["key"] = "new"  # Edit… kept the new key
+    events = run(engine, request())
+    assert isinstance(events[-1], Finished) and text_of(events)
+    assert isinstance(run(engine, request())[-1], Finished)  # and keeps using it
+
+
 @pytest.mark.parametrize(
     ("status", "headers", "fault", "retry_after"),
     [
         (429, {"Retry-After": "7"}, Fault.RATE_LIMITED, 7.0),
         (500, {}, Fault.SERVER_ERROR, None),
         (404, {}, Fault.NOT_FOUND, None),
-        (403, {}, Fault.AUTH, None),
+        (403, {}, Fault.KEY_NEEDED, None),  # asked without a key: one is wanted
     ],
 )
 def test_error_statuses(

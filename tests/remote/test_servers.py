@@ -14,6 +14,7 @@ from desktop.remote.servers import (
     check_base_url,
     context_from_props,
     parse_models,
+    with_api_path,
 )
 
 
@@ -26,6 +27,16 @@ def test_bad_addresses_are_refused() -> None:
     assert check_base_url("ftp://x/v1") is not None
     assert check_base_url("http:///v1") is not None
     assert check_base_url("http://me:pw@host/v1") is not None  # the key field is for secrets
+
+
+def test_a_bare_server_address_gets_its_api_path() -> None:
+    """The address a server prints (llama-server's "listening on http://...:8080") has no
+    /v1; every preset's API is under /v1, so it is added. A path the user typed stays."""
+    assert with_api_path("http://gpu-box:8080") == "http://gpu-box:8080/v1"
+    assert with_api_path(" http://gpu-box:8080/ ") == "http://gpu-box:8080/v1"
+    assert with_api_path("http://gpu-box:8080/v1") == "http://gpu-box:8080/v1"
+    assert with_api_path("https://openrouter.ai/api/v1") == "https://openrouter.ai/api/v1"
+    assert with_api_path("https://gw.example.com/llm") == "https://gw.example.com/llm"
 
 
 def test_models_and_their_context() -> None:

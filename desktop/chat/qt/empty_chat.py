@@ -42,6 +42,9 @@ from desktop.qtkit.theme import palette_is_dark
 
 __all__ = ["EmptyChat"]
 
+MODEL_LINE_MAX = 480
+"""The widest the loaded model's name stays on one line (the column is at most 640)."""
+
 
 class EmptyChat(QWidget):
     """What the app is, the loaded model (a "Demo" badge for the starter model), example
@@ -143,14 +146,24 @@ class EmptyChat(QWidget):
             self.model_icon.setPixmap(themed_icon("model", tint="muted").pixmap(QSize(16, 16)))
             self.download_button.setIcon(themed_icon("download"))
 
+    def _fit_model_label(self) -> None:
+        """A wrapping label between stretches is laid out narrow: a server's model id
+        ("gemma-3-270m-q4_k_m.gguf") broke at its hyphens with room to spare. It keeps one
+        line up to MODEL_LINE_MAX pixels and wraps only beyond."""
+        one_line = self.model_label.fontMetrics().horizontalAdvance(self.model_label.text())
+        self.model_label.setMinimumWidth(min(one_line + 2, MODEL_LINE_MAX))
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_model_label()
         if hasattr(self, "_dark") and theme_changed(event, self._dark):
             self._refresh_icons()
 
     def set_model(self, info: ModelInfo | None) -> None:
         """Names the loaded model; the starter model gets the "Demo" badge (what that means is
-        the window's banner's to say, once: desktop/models/qt/model_messages.py)."""
+        the window's banner's to say, once: desktop/models/qt/model_messages.py). The line about
+        the app says where a server's model runs instead of "on this computer, offline"."""
         demo = info is not None and info.is_demo
         if info is None:
             self.model_label.setText(self.tr("No model is loaded."))
@@ -159,6 +172,12 @@ class EmptyChat(QWidget):
             if demo:  # the starter's name says "(demo)" already; the badge says it now
                 name = name.replace(" (demo)", "").replace("(demo)", "").strip() or info.name
             self.model_label.setText(name)
+        self._fit_model_label()
+        self.about.setText(
+            self.tr("The model runs on {host}, not on this computer.").format(host=info.host)
+            if info is not None and info.host
+            else self.tr("Hearthside runs a language model on this computer, offline.")
+        )
         self.model_icon.setVisible(info is not None)
         self.demo_badge.setVisible(demo)
         self.download_button.setDefault(info is None or demo)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.remote import is_remote_locator
+from desktop.core.remote import is_remote_locator, remote_label
 from desktop.core.settings import Settings
 from desktop.engine.llama import LoadOptions
 from desktop.engine.starter import starter_installed
@@ -423,6 +423,8 @@ class ModelsFeature(QObject):
                 self.shell.show_error(self.tr("Settings not saved"), str(error))
             self.picker_controller.show_loaded(info)
             self.shell.set_banner(self.messages.notes(info))
+            if info.path == self._offered_model:  # chosen another way (picker, Servers tab)
+                self.offer_bar.hide()
         if self.model_manager is not None:
             self.model_manager.library.set_loaded(loaded_file(self.session.model_info))
         self.update_state()
@@ -470,7 +472,9 @@ class ModelsFeature(QObject):
                 # leaves the computer unless the user says so).
                 self._offered_model = summary.model_file
                 self.offer_label.setText(
-                    self.tr("This chat used {model}.").format(model=summary.model_file)
+                    self.tr("This chat used {model}.").format(
+                        model=remote_label(summary.model_file)
+                    )
                 )
                 self.offer_bar.show()
             elif (loaded is None or Path(loaded.path) != wanted) and wanted.is_file():

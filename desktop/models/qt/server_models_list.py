@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from desktop.models.picker import PickerSection
 
@@ -36,6 +36,12 @@ class ServerModelsList(QTreeWidget):
         super().__init__(parent)
         self.setColumnCount(2)
         self.setHeaderLabels([self.tr("On your servers"), self.tr("Context")])
+        # The names take the width and the context only what it needs: with Qt's default (the
+        # last column stretched) a server's name was cut at 100 px beside an empty column.
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.setRootIsDecorated(False)
         self.setAccessibleName(self.tr("Models on your servers"))
         self.itemActivated.connect(self._on_activated)
@@ -60,7 +66,6 @@ class ServerModelsList(QTreeWidget):
                 item.setData(0, LOCATOR_ROLE, entry.locator)
                 server.addChild(item)
             server.setExpanded(True)
-        self.resizeColumnToContents(1)
         self.setVisible(bool(sections))
 
     def locators(self) -> list[str]:

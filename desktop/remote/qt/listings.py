@@ -66,7 +66,10 @@ class ServerListings(QObject):
         self.messages = RemoteMessages(self)
         self.clock: Callable[[], float] = time.monotonic
         self._listings: dict[str, ServerListing] = {}
-        self._asking: set[str] = set()
+        self._asking: dict[str, int] = {}
+        """Servers being asked, with the generation each question was asked in."""
+        self._generation: dict[str, int] = {}
+        """Bumped by `forget`: an answer to a question asked before it does not count."""
 
     def get(self, server_id: str) -> ServerListing | None:
         """The server's last answer, or None before it first answered."""
@@ -78,26 +81,37 @@ class ServerListings(QObject):
         return listing is not None and self.clock() - listing.when < STALE_SECONDS
 
     def forget(self, server_id: str) -> None:
-        """Drops the server's answer (it was removed, or its key changed)."""
+        """Drops the server's answer (it was removed, edited, or its key changed), and the
+        answer to a question still on its way: asked at the old address or with the old key,
+        it would be shown for the changed server."""
         self._listings.pop(server_id, None)
+        self._generation[server_id] = self._generation.get(server_id, 0) + 1
 
     def ask(self, entry: ServerEntry, again: bool = False) -> bool:
         """Asks the server on a pool thread unless it is being asked or (without ``again``) its
         answer is fresh; True when an answer is on its way."""
-        if entry.id in self._asking:
+        generation = self._generation.get(entry.id, 0)
+        if self._asking.get(entry.id) == generation:
             return True
         if not again and self.is_fresh(entry.id):
             return False
-        self._asking.add(entry.id)
+        self._asking[entry.id] = generation
         keys, list_models = self.keys, self.list_models
 
         def fetch() -> tuple[RemoteModel, ...]:
             return list_models(entry, keys.get(entry.id) if entry.has_key else "")
 
+        def answered(listing: ServerListing) -> None:
+            if self._generation.get(entry.id, 0) != generation:
+                return  # forgotten meanwhile: a newer question (or none) counts
+            self._asking.pop(entry.id, None)
+            self._listings[entry.id] = listing
+            self.listing_changed.emit(entry.id)
+
         self.calls.start(
             fetch,
-            lambda models: self._answered(entry, ServerListing(self.clock(), tuple(models))),
-            lambda error: self._answered(entry, self._failed(entry, error)),
+            lambda models: answered(ServerListing(self.clock(), tuple(models))),
+            lambda error: answered(self._failed(entry, error)),
         )
         return True
 
@@ -113,8 +127,3 @@ class ServerListings(QObject):
             getattr(error, "retry_after", None),
         )
         return ServerListing(self.clock(), fault=text, detail=str(getattr(error, "detail", "")))
-
-    def _answered(self, entry: ServerEntry, listing: ServerListing) -> None:
-        self._asking.discard(entry.id)
-        self._listings[entry.id] = listing
-        self.listing_changed.emit(entry.id)

@@ -41,9 +41,20 @@ class RemoteMessages(QObject):
                 "setup was refused. Check the address (http or https)."
             ),
             "timeout": self.tr("{host} did not answer in time."),
-            "auth": self.tr("{host} refused the API key. Check the key in Models › Servers."),
+            "auth": self.tr(
+                "{host} refused the API key. Change it in File › Remote servers… (select the "
+                "server, then Edit…)"
+            ),
+            "key_needed": self.tr(
+                "{host} wants an API key. Add it in File › Remote servers… (select the server, "
+                "then Edit…)"
+            ),
             "not_found": self.tr(
-                "{host} does not offer this model. Choose another one in Models › Servers."
+                "{host} does not offer this model. Choose another one in File › Remote servers…"
+            ),
+            "no_api": self.tr(
+                "{host} answered, but there is no OpenAI-compatible API at this address. "
+                "Check the address: it usually ends in /v1 (http://host:port/v1)."
             ),
             "server_error": self.tr("{host} failed while replying (a server error)."),
             "refused": self.tr("{host} did not accept the request."),
@@ -54,5 +65,7 @@ class RemoteMessages(QObject):
                 "{host} sent more than Hearthside reads for one reply, so it was cut off."
             ),
         }
+        if fault == "dns":  # the name is what could not be found, not the name and port
+            host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         text = texts.get(fault, self.tr("{host} could not be used."))
         return text.format(host=host)

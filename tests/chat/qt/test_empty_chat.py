@@ -16,6 +16,17 @@ def test_without_a_model_the_prompts_wait(qtbot) -> None:
     assert page.model_label.text() == "No model is loaded."
 
 
+def test_a_servers_model_is_not_said_to_run_on_this_computer(qtbot) -> None:
+    page = EmptyChat()
+    qtbot.addWidget(page)
+    page.set_model(model_info(size_bytes=1))
+    assert "on this computer, offline" in page.about.text()
+    page.set_model(model_info(size_bytes=0, host="gpu-box:8000"))
+    assert page.about.text() == "The model runs on gpu-box:8000, not on this computer."
+    page.set_model(None)
+    assert "on this computer, offline" in page.about.text()
+
+
 def test_the_title_follows_the_text_size(qtbot) -> None:
     page = EmptyChat()
     qtbot.addWidget(page)
@@ -156,3 +167,16 @@ def test_a_short_window_leaves_out_the_examples_instead_of_cutting_lines(qtbot) 
     qtbot.waitUntil(lambda: not squeezed())
     page.resize(540, 900)
     qtbot.waitUntil(lambda: page.prompts.isVisible())
+
+
+def test_a_servers_model_id_stays_on_one_line(qtbot) -> None:
+    """Seen live: "gemma-3-270m-q4_k_m.gguf" broke at a hyphen in a 900-pixel page."""
+    page = EmptyChat()
+    qtbot.addWidget(page)
+    page.resize(900, 600)
+    page.set_model(model_info(name="gemma-3-270m-q4_k_m.gguf", size_bytes=0, host="h:1"))
+    page.show()
+    qtbot.waitExposed(page)
+    label = page.model_label
+    assert label.height() < 2 * label.fontMetrics().lineSpacing()
+    assert label.width() >= label.fontMetrics().horizontalAdvance(label.text())

@@ -221,6 +221,43 @@ def test_a_reopened_chat_offers_its_model(models: Installed, tmp_path: Path) -> 
     assert models.feature.offer_bar.isHidden()
 
 
+def test_a_reopened_chat_on_a_servers_model_names_it_and_its_host(models: Installed) -> None:
+    """The offer names a server's model as the rest of the window does (model @ host), not by
+    its raw locator (which a 980-pixel bar cut off in the middle of the model's path)."""
+
+    @dataclass
+    class Summary:
+        model_file: str
+
+    models.session.model_info = info()
+    locator = "http://localhost:8811/v1#/srv/models/gemma-3-270m-q4_k_m.gguf"
+    models.session.conversation_opened.emit(Summary(locator))
+    assert not models.feature.offer_bar.isHidden()
+    text = models.feature.offer_label.text()
+    assert text == "This chat used gemma-3-270m-q4_k_m.gguf @ localhost:8811."
+    models.feature.load_offered_model()
+    assert models.session.loads[-1][0] == locator
+
+
+def test_the_offer_goes_when_its_model_is_chosen_another_way(models: Installed) -> None:
+    """Seen live: the chat's server model chosen in the Servers tab (or the picker) left the
+    bar offering to load the model that was now loaded."""
+
+    @dataclass
+    class Summary:
+        model_file: str
+
+    models.session.model_info = info()
+    locator = "http://localhost:8811/v1#m.gguf"
+    models.session.conversation_opened.emit(Summary(locator))
+    assert not models.feature.offer_bar.isHidden()
+    models.feature.load_model(locator)  # as the Servers tab's "Chat with this model" does
+    loaded = info(path=locator, host="localhost:8811")
+    models.session.model_info = loaded
+    models.session.model_changed.emit(loaded)
+    assert models.feature.offer_bar.isHidden()
+
+
 def test_a_chat_opened_while_its_model_loads_offers_nothing(
     models: Installed, tmp_path: Path
 ) -> None:

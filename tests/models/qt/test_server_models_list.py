@@ -34,3 +34,24 @@ def test_servers_and_their_models_are_listed_and_a_model_loads(qtbot) -> None:  
     assert chosen.args == [f"{box}#qwen"]
     servers.show_sections([])
     assert servers.isHidden() and servers.locators() == []
+
+
+def test_the_names_take_the_width_not_the_context(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Seen at 800×600: "gpu-box — l…" and "/tmp/shot…" cut at 100 px beside an empty Context
+    column that took the rest (a server that does not state its context)."""
+    servers = ServerModelsList()
+    qtbot.addWidget(servers)
+    servers.resize(760, 200)
+    servers.show_sections(
+        [
+            PickerSection(
+                "gpu-box — localhost:8811",
+                (PickerEntry("http://localhost:8811/v1#/tmp/m.gguf", "/tmp/shots-model/m.gguf"),),
+            )
+        ]
+    )
+    servers.show()
+    qtbot.waitExposed(servers)
+    name = servers.columnWidth(0)
+    assert name > servers.viewport().width() // 2
+    assert name >= servers.fontMetrics().horizontalAdvance("gpu-box — localhost:8811")

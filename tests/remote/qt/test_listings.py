@@ -71,3 +71,34 @@ def test_a_fault_keeps_its_words_and_detail(qtbot, tmp_path: Path) -> None:
     assert "gpu-box:8000 does not answer" in listing.fault
     assert panel.status.text() == f"{listing.fault}\n{listing.detail}"
     assert listing.detail and not panel.use_button.isEnabled()
+
+
+def test_an_answer_asked_before_an_edit_does_not_count(qtbot, tmp_path: Path) -> None:
+    """A server asked at a mistyped address (slow to fail) and corrected with Edit… meanwhile:
+    the new address is asked at once, and the old question's answer, arriving later, is not
+    shown for the corrected server. (Before, the edit's question waited on the old one and
+    the old answer stood until Refresh.) Stand-in listings: the first question is held until
+    the test lets it answer, which no real server does on demand."""
+    import threading
+
+    gate = threading.Event()
+    calls: list[str] = []
+
+    def answer() -> tuple[RemoteModel, ...]:
+        calls.append("asked")
+        if len(calls) == 1:
+            gate.wait(10)
+            raise ServerFault(Fault.UNREACHABLE, "the old address")
+        return (RemoteModel("right-model"),)
+
+    listings, asked = make(tmp_path, answer)
+    panel = ServersPanel(listings)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: calls == ["asked"])
+    panel.edit_server("a1", "Workstation", "http://gpu-box:8001/v1", panel.selected_server().preset)
+    qtbot.waitUntil(lambda: panel.model_list.count() == 1, timeout=5_000)
+    gate.set()
+    qtbot.wait(300)
+    assert asked == ["a1", "a1"]
+    assert panel.model_list.item(0).text().startswith("right-model")
+    assert listings.get("a1") is not None and not listings.get("a1").fault

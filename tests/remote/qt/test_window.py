@@ -18,6 +18,7 @@ from desktop.store.export import ExportConversation, export_conversation
 from tests.fixtures.fake_openai import FakeOpenAI
 from tests.fixtures.llama_server import RunningServer
 from tests.fixtures.window import long_conversation, rows, type_and_send
+from tests.remote.conftest import KEY
 
 
 def choose_server_model(
@@ -248,3 +249,49 @@ def test_a_servers_models_are_in_the_library_beside_the_files(
     servers.itemActivated.emit(item, 0)
     qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=20_000)
     assert app.session.model_info.path == locator
+
+
+def test_a_key_given_later_with_edit(qtbot, app, keyed_llama_server: RunningServer) -> None:
+    """A server that wants a key, added without one (as a user who did not know): the Servers
+    tab says a key is wanted and where to give it, Edit… takes it, the models come, and the
+    chat works. The key is kept apart from servers.json and settings.json."""
+    url = keyed_llama_server.base_url
+    app.remote.show_servers()
+    panel = app.remote.panel
+    panel.ask_file_consent = lambda: True  # the tests have no keychain: the private file
+    entry = panel.add_server("Keyed", url, Preset.LLAMA_SERVER)
+    qtbot.waitUntil(lambda: "wants an API key" in panel.status.text(), timeout=20_000)
+    assert "Edit…" in panel.status.text()
+    assert panel.model_list.count() == 0 and panel.edit_button.isEnabled()
+
+    panel.edit_server(entry.id, "Keyed", url, Preset.LLAMA_SERVER, KEY)
+    qtbot.waitUntil(lambda: panel.model_list.count() > 0, timeout=20_000)
+    assert app.remote.servers.get(entry.id).has_key
+    data_dir = app.remote.servers.path.parent
+    assert KEY not in app.remote.servers.path.read_text()
+    assert KEY not in (data_dir / "settings.json").read_text()
+
+    locator = str(panel.model_list.currentItem().data(Qt.ItemDataRole.UserRole))
+    app.settings.set("sampling.max_tokens", 8, app.models.model_key(locator))
+    panel.use_button.click()
+    qtbot.waitUntil(lambda: app.session.model_info is not None, timeout=20_000)
+    type_and_send(qtbot, app, "Hello with a key")
+    qtbot.waitUntil(lambda: finished(app) and len(rows(app)) == 2, timeout=30_000)
+    assert stored(app)[-1].finish_reason != FinishReason.ERROR
+    assert app.window.error_box is None
+
+
+def test_a_wrong_key_is_worded_without_codes(qtbot, app, keyed_llama_server: RunningServer) -> None:
+    """Choosing a model with a wrong key: the sentence points to Edit…, and the server's own
+    words follow as they came (not "auth: 401 ...")."""
+    app.remote.show_servers()
+    panel = app.remote.panel
+    panel.ask_file_consent = lambda: True
+    url = keyed_llama_server.base_url
+    panel.add_server("Keyed", url, Preset.LLAMA_SERVER, "not-the-key")
+    qtbot.waitUntil(lambda: "refused the API key" in panel.status.text(), timeout=20_000)
+    app.models.load_model(remote_locator(url, keyed_llama_server.model))
+    qtbot.waitUntil(lambda: app.window.error_box is not None, timeout=20_000)
+    text = app.window.error_box.text()
+    assert "refused the API key" in text and "Edit…" in text
+    assert "HTTP 401: Invalid API key" in text and "auth:" not in text
