@@ -279,7 +279,10 @@ class Hearthside:
         self.session.stop()
         self.session.cancel_load()
         if finish_thread(self.inference_thread, INFERENCE_EXIT_WAIT_MS):
-            # The thread has finished; the model is freed on the engine host's thread.
+            # The thread has finished; the model is freed on the engine host's thread. Its
+            # "unloaded" would now be delivered at once, into widgets that are being taken
+            # down (a quit by SIGTERM crashed in the picker once): nobody needs it any more.
+            self.worker.blockSignals(True)
             self.worker.on_unload_requested()
         # The host then ends, bounded: a stuck native call cannot hold the quit for long.
         self.worker.close()
