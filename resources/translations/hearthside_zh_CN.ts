@@ -2051,36 +2051,36 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>已根据本机的内存和处理器选择设置；可在“编辑 › 设置”中查看。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="438"/>
+        <location filename="../../desktop/app.py" line="441"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="517"/>
+        <location filename="../../desktop/app.py" line="520"/>
         <source>Hearthside crashed last time</source>
         <translation>Hearthside 上次崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="518"/>
+        <location filename="../../desktop/app.py" line="521"/>
         <source>Hearthside stopped unexpectedly the last time it ran. Your conversations were saved as you went. If it happens again, please include this file in a bug report:
 {path}</source>
         <translation>Hearthside 上次运行时意外退出。你的对话已随时保存。如果再次发生，请在错误报告中附上此文件：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="555"/>
+        <location filename="../../desktop/app.py" line="558"/>
         <source>Hearthside is already running with this data folder, but it does not answer. Close it (or end its process) and start Hearthside again:
 {path}</source>
         <translation>Hearthside 已在使用此数据文件夹运行，但没有响应。请关闭它（或结束其进程），然后重新启动 Hearthside：
 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="603"/>
+        <location filename="../../desktop/app.py" line="606"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="608"/>
+        <location filename="../../desktop/app.py" line="611"/>
         <source>Your conversations cannot be opened: {holders} is using the file and keeps it locked. Close it and start Hearthside again; nothing was changed.</source>
         <translation>无法打开您的对话：{holders} 正在使用该文件并将其锁定。请关闭它后重新启动 Hearthside；没有任何内容被更改。</translation>
     </message>
@@ -2232,39 +2232,44 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>MessageFooter</name>
     <message>
-        <location filename="../../desktop/chat/qt/message_footer.py" line="64"/>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="73"/>
         <source>Not sent to the model: the conversation is longer than the context window</source>
         <translation>未发送给模型：对话长度超出了上下文窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_footer.py" line="69"/>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="78"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_footer.py" line="70"/>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="79"/>
         <source>Cut off: the reply reached Max tokens (Model settings)</source>
         <translation>已截断：回复达到了“最大 token 数”（模型设置）</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_footer.py" line="71"/>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="80"/>
         <source>Cut off: the reply filled the context window</source>
         <translation>已截断：回复占满了上下文窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_footer.py" line="72"/>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="81"/>
         <source>The reply ended with an error</source>
         <translation>回复因错误而中止</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_footer.py" line="73"/>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="82"/>
         <source>Interrupted: the app closed before the reply ended</source>
         <translation>已中断：回复结束前应用已关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/message_footer.py" line="74"/>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="83"/>
         <source>Stopped: the model was writing only blank space</source>
         <translation>已停止：模型一直只输出空白</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/chat/qt/message_footer.py" line="87"/>
+        <source>The model ended its reply without writing anything</source>
+        <translation>模型没有写任何内容就结束了回复</translation>
     </message>
 </context>
 <context>

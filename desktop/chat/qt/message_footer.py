@@ -55,8 +55,17 @@ class MessageFooter(QObject):
         """The quiet footer line, hidden when empty."""
         return self._line
 
-    def set_state(self, *, meta: str, finish_reason: FinishReason | None, excluded: bool) -> None:
-        """Show the note (when ``excluded``) and the footer (``meta`` and why the reply ended).
+    def set_state(
+        self,
+        *,
+        meta: str,
+        finish_reason: FinishReason | None,
+        excluded: bool,
+        empty: bool = False,
+    ) -> None:
+        """Show the note (when ``excluded``) and the footer (``meta`` and why the reply ended;
+        a reply that ended as the model chose with ``empty`` text says it wrote nothing, since
+        an empty bubble says nothing at all).
 
         Called on every streamed render, so labels are only touched when they change.
         """
@@ -74,6 +83,8 @@ class MessageFooter(QObject):
             FinishReason.BLANK: self.tr("Stopped: the model was writing only blank space"),
         }
         ended = finish_notes.get(finish_reason, "") if finish_reason is not None else ""
+        if empty and finish_reason == FinishReason.STOP:
+            ended = self.tr("The model ended its reply without writing anything")
         self._notes = [note for note in (excluded_note, ended) if note]
         if excluded_note != self._note.text() or self._note.isHidden() == bool(excluded_note):
             self._note.setText(excluded_note)

@@ -176,9 +176,19 @@ class MessageWidget(QFrame):
     def sources_line(self) -> SourcesLine:
         return self._sources
 
-    def set_state(self, *, meta: str, finish_reason: FinishReason | None, excluded: bool) -> None:
-        """Update the footer (meta line and why the reply ended), the note and the dimming."""
-        self.footer.set_state(meta=meta, finish_reason=finish_reason, excluded=excluded)
+    def set_state(
+        self,
+        *,
+        meta: str,
+        finish_reason: FinishReason | None,
+        excluded: bool,
+        empty: bool = False,
+    ) -> None:
+        """Update the footer (meta line and why the reply ended, or that it is ``empty``), the
+        note and the dimming."""
+        self.footer.set_state(
+            meta=meta, finish_reason=finish_reason, excluded=excluded, empty=empty
+        )
         if excluded != self._excluded:
             self._excluded = excluded
             self._apply_palette()

@@ -346,7 +346,11 @@ class ReplyStream(QObject):
 
     def _meta(self, stats: ReplyStats) -> str:
         name = self._model_name()
-        return f"{name} · {stats.tokens_per_second:.1f} tok/s" if name is not None else ""
+        if name is None:
+            return ""
+        if not stats.generated_tokens:  # a speed of nothing says nothing ("0.0 tok/s")
+            return name
+        return f"{name} · {stats.tokens_per_second:.1f} tok/s"
 
     def _keep_stopped_stats(self, reply: ReplyInProgress, stats: ReplyStats) -> None:
         """A stopped reply ended on screen at once; its statistics come with the worker's

@@ -210,6 +210,7 @@ def _fill(widget: MessageWidget, model: MessageListModel, index: QModelIndex) ->
         meta=model.data(index, _Roles.MetaRole) or "",
         finish_reason=model.data(index, _Roles.FinishReasonRole),
         excluded=bool(model.data(index, _Roles.ExcludedRole)),
+        empty=not streaming and not (model.data(index, _Roles.ContentRole) or "").strip(),
     )
     widget.set_controls(
         streaming=streaming,

@@ -29,6 +29,19 @@ def test_footer_joins_meta_and_why_the_reply_ended(qtbot: QtBot) -> None:
     assert footer.text() == "" and footer.label().isHidden() and footer.note_label().isHidden()
 
 
+def test_footer_says_when_a_finished_reply_wrote_nothing(qtbot: QtBot) -> None:
+    """A server or model that ends at once left an empty bubble with no word on why."""
+    bubble = QWidget()
+    qtbot.addWidget(bubble)
+    footer = MessageFooter(bubble)
+    footer.set_state(meta="tiny", finish_reason=FinishReason.STOP, excluded=False, empty=True)
+    assert footer.text() == "tiny · The model ended its reply without writing anything"
+    footer.set_state(meta="tiny", finish_reason=FinishReason.STOP, excluded=False)
+    assert footer.text() == "tiny"
+    footer.set_state(meta="", finish_reason=FinishReason.CANCELLED, excluded=False, empty=True)
+    assert footer.text() == "Stopped"  # stopped before a word: the user knows why
+
+
 def test_text_shows_user_words_plainly_and_replies_as_markdown(qtbot: QtBot) -> None:
     body = SafeTextBrowser()
     qtbot.addWidget(body)

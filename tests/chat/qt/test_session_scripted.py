@@ -279,3 +279,11 @@ def test_blank_lines_between_paragraphs_do_not_stop_a_reply(qtbot, chat: Chat) -
     row = chat.session.messages.row_data(reply_row(chat))
     assert row.finish_reason == FinishReason.STOP
     assert row.content.endswith("The end.")
+
+
+def test_a_reply_with_no_words_tells_no_speed(qtbot, chat: Chat) -> None:
+    chat.backend.push()  # the model ends its turn at once
+    send(qtbot, chat, "Hello?")
+    row = chat.session.messages.row_data(reply_row(chat))
+    assert row.content == "" and row.finish_reason == FinishReason.STOP
+    assert "tok/s" not in row.meta

@@ -108,6 +108,12 @@ def test_a_finished_reply_has_a_quiet_footer(view: ChatView, model: MessageListM
     footer = widget.footer.label()
     assert footer.textFormat() == Qt.TextFormat.PlainText
     assert footer.font().pointSizeF() < widget.body.font().pointSizeF()  # quiet: smaller
+    empty = model.append_message(Role.ASSISTANT, "", streaming=True)
+    assert view.message_widget(empty).footer.text() == ""  # still coming: nothing to say
+    model.set_finished(empty, FinishReason.STOP, "tiny")
+    assert view.message_widget(empty).footer.text() == (
+        "tiny · The model ended its reply without writing anything"
+    )
     # Below the text, inside the message.
     assert footer.y() > widget.body.geometry().bottom()
     assert footer.geometry().bottom() < widget.height()
