@@ -185,7 +185,7 @@ class IndexWorker(QObject):
         collections_changed(tuple[CollectionInfo, ...]): after any change to the collections
             (created, renamed, deleted, an update finished or stopped), and when asked.
         files_listed(int, tuple[IndexedFile, ...]): a collection's files, unreadable ones with
-            their reason, when asked and after each of its updates.
+            their reason, after each of its updates (the search worker lists them when asked).
         index_started(IndexJob): an update began.
         index_progress(int, IndexProgress): job id and the file about to be read.
         index_finished(int, UpdateReport): job id; ``report.cancelled`` says if it stopped.
@@ -300,14 +300,6 @@ class IndexWorker(QObject):
             self._announce()
         except Exception as error:  # a disk error must not kill the thread
             log.exception("listing collections failed")
-            self.index_failed.emit(0, str(error))
-
-    @Slot(int)
-    def on_files_requested(self, collection_id: int) -> None:
-        try:
-            self.files_listed.emit(collection_id, tuple(self.index().files(collection_id)))
-        except Exception as error:
-            log.exception("listing files failed")
             self.index_failed.emit(0, str(error))
 
     @Slot(int, str, object)
