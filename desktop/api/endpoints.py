@@ -130,7 +130,7 @@ async def read_body(request: Request, limit: int) -> dict[str, Any]:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise ApiError(413, f"The body is larger than {limit} bytes.", code="body_too_large")
+            raise wire.body_too_large(limit)
         parts.append(chunk)
     return wire.parse_json(b"".join(parts))
 

@@ -39,7 +39,7 @@ from desktop.api.endpoints import (
     usage_of,
 )
 from desktop.api.protocol import Embedder, RequestListener, RequestRecord, ServerConfig
-from desktop.api.wire import ApiError
+from desktop.api.wire import ApiError, body_too_large, not_found
 from desktop.chat.engine_host import EngineHost
 from desktop.chat.protocol import ModelInfo
 from desktop.core.thread_priority import give_way_to_the_window
@@ -142,11 +142,7 @@ class Guard:
             if not length.isdigit():
                 return ApiError(400, "The Content-Length header is not a number.")
             if int(length) > config.max_body_bytes:
-                return ApiError(
-                    413,
-                    f"The body is larger than {config.max_body_bytes} bytes.",
-                    code="body_too_large",
-                )
+                return body_too_large(config.max_body_bytes)
         return None
 
 
@@ -174,12 +170,12 @@ def build_app(state: ServerState, listener: RequestListener | None) -> ASGIApp:
 
     async def http_error(request: Request, error: Exception) -> Response:
         status = getattr(error, "status_code", 500)
-        message = (
-            f"{request.method} is not allowed on {request.url.path}."
+        found = (
+            ApiError(status, f"{request.method} is not allowed on {request.url.path}.")
             if status == 405
-            else f"No endpoint {request.url.path}."
+            else not_found(request.url.path)
         )
-        return error_response(ApiError(status, message), request.scope)
+        return error_response(found, request.scope)
 
     app = Starlette(
         routes=routes,

@@ -92,7 +92,7 @@ def test_an_unknown_model_is_a_404(served: Served) -> None:
 def test_a_body_over_the_limit_is_a_413(served: Served) -> None:
     limit = served.server.config.max_body_bytes
     huge = {"messages": [{"role": "user", "content": "x" * (limit + 10)}]}
-    assert_error(post(served, CHAT, huge), 413)
+    assert "larger than 4 MiB" in assert_error(post(served, CHAT, huge), 413)
 
     def chunks() -> Any:  # no Content-Length: the limit holds while the body is read
         yield b'{"messages": [{"role": "user", "content": "'
@@ -109,6 +109,10 @@ def test_a_prompt_longer_than_the_context_is_a_400_with_the_numbers(served: Serv
     message = assert_error(response, 400, "messages")
     assert response.json()["error"]["code"] == "context_length_exceeded"
     assert any(ch.isdigit() for ch in message) and "tokens" in message
+    # Each number once, and what the client can do about it.
+    numbers = [word for word in message.split() if word.isdigit()]
+    assert len(numbers) == len(set(numbers)) == 2, message
+    assert "max_tokens" in message and "fewer or shorter messages" in message
     history = []
     for turn in range(12):
         history += [
@@ -125,6 +129,14 @@ def test_a_prompt_longer_than_the_context_is_a_400_with_the_numbers(served: Serv
 def test_unknown_paths_and_methods_are_json_errors(served: Served) -> None:
     assert_error(httpx.get(served.url + "/nothing-here"), 404)
     assert_error(httpx.get(served.url + CHAT), 405)
+
+
+def test_a_base_url_without_v1_is_told_where_the_api_is(served: Served) -> None:
+    origin = served.origin
+    message = assert_error(httpx.post(origin + CHAT, json={"messages": HELLO}), 404)
+    assert "/v1/chat/completions" in message
+    assert "/v1/models" in assert_error(httpx.get(origin + "/"), 404)
+    assert assert_error(httpx.get(origin + "/v2/nothing"), 404) == "No endpoint /v2/nothing."
 
 
 def test_requests_from_web_pages_are_refused_by_default(served: Served) -> None:
