@@ -15,6 +15,7 @@ the listener as a RequestRecord.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import socket
 import threading
@@ -327,9 +328,12 @@ def bind(host: str, port: int) -> socket.socket:
         sock.setblocking(False)
     except OSError as error:
         sock.close()
+        hint = (
+            " (is another program using this port? choose another one)"
+            if error.errno == errno.EADDRINUSE
+            else ""
+        )
         raise OSError(
-            error.errno,
-            f"Cannot listen on {host}:{port}: {error.strerror or error} "
-            "(is another program using this port? choose another one)",
+            error.errno, f"Cannot listen on {host}:{port}: {error.strerror or error}{hint}"
         ) from error
     return sock

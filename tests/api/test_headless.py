@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,9 +18,12 @@ from desktop.api.headless import describe
 from desktop.api.protocol import RequestRecord
 
 
-def start_serve(*args: str, data_dir: Path) -> subprocess.Popen[str]:
+def start_serve(
+    *args: str, data_dir: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     env = {**os.environ, "HEARTHSIDE_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
     env.pop("HEARTHSIDE_API_KEY", None)
+    env.update(extra_env or {})
     return subprocess.Popen(
         [sys.executable, "-m", "desktop", "serve", *args],
         stdout=subprocess.PIPE,
@@ -83,3 +87,72 @@ def test_each_request_is_one_log_line() -> None:
     assert "\n" not in line
     assert line.startswith("127.0.0.1:5000 POST /v1/chat/completions 400")
     assert "model=m.gguf" in line and "error='bad'" in line
+
+
+def test_a_port_out_of_range_is_an_error_not_a_traceback(private_data_dir: Path) -> None:
+    process = start_serve("--port", "99999", data_dir=private_data_dir)
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert "99999 is not a port" in out and "Traceback" not in out
+
+
+def test_a_port_in_use_is_said_before_the_model_loads(private_data_dir: Path) -> None:
+    """The port is tried first (a model takes seconds to load), and the words say what to do:
+    --port, and a port that is free."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = start_serve(
+            "--model", "/no/such/model.gguf", "--port", str(port), data_dir=private_data_dir
+        )
+        out, _ = process.communicate(timeout=60)
+    assert process.returncode == 1, out
+    assert f"port {port} is in use by another program" in out
+    assert "--port" in out and "is free" in out
+    assert "[Errno" not in out and "Traceback" not in out and "model.gguf" not in out
+
+
+def test_help_says_the_defaults_and_shows_examples() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "desktop", "serve", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "port to listen on (default 8765" in out
+    assert "context window in tokens (4096)" in out
+    assert "examples:" in out and "http://127.0.0.1:8765/v1" in out
+    assert "GPU_LAYERS" not in out and "API_KEY " not in out  # readable placeholders
+
+
+def test_other_computers_are_told_the_address_to_use(
+    tiny_gguf: Path, private_data_dir: Path
+) -> None:
+    env_key = {"HEARTHSIDE_API_KEY": "a-key"}
+    process = start_serve(
+        "--model",
+        str(tiny_gguf),
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "0",
+        "--n-ctx",
+        "512",
+        data_dir=private_data_dir,
+        extra_env=env_key,
+    )
+    lines: list[str] = []
+    try:
+        url = wait_for_url(process, lines)
+        port = url.rsplit(":", 1)[1].removesuffix("/v1")
+        assert process.stdout is not None
+        lines.append(process.stdout.readline())
+        assert re.search(rf"other computers use .*{port}.*, with the API key", lines[-1]), lines
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -137,6 +137,19 @@ def test_a_port_in_use_is_told_not_raised(
     assert "running" in panel.status.text()
 
 
+def test_another_start_failure_is_told_in_the_systems_words(
+    qtbot, feature: ServerFeature, settings: Settings, servers: Servers
+) -> None:
+    reason = "Cannot listen on 10.9.9.9:8765: Cannot assign requested address"
+    servers.fail = OSError(errno.EADDRNOTAVAIL, reason)
+    _turn_on(settings)
+    feature.apply_settings()
+    state = settled(qtbot, feature)
+    assert not state.running and not state.port_in_use
+    assert state.error == reason  # not "[Errno 99] ..."
+    assert feature.panel.status.text() == f"The server could not start: {reason}"
+
+
 def test_stop_server_stops_it_and_turns_the_setting_off(
     qtbot, feature: ServerFeature, settings: Settings, servers: Servers
 ) -> None:
