@@ -806,29 +806,29 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="114"/>
         <source>Untitled</source>
         <extracomment>Padding inside a row (pixels) and the space between the title and the date.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="185"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="146"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="187"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="148"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="192"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="153"/>
         <source>d MMM yyyy</source>
         <comment>date in an earlier year</comment>
         <translation>yyyy年M月d日</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="195"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="156"/>
         <source>d MMM</source>
         <comment>date earlier this year</comment>
         <translation>M月d日</translation>
@@ -3553,52 +3553,67 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RequestTableModel</name>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="46"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="48"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="47"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="49"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="48"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="50"/>
         <source>Request</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="49"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="51"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="50"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="52"/>
         <source>Tokens in</source>
         <translation>输入 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="51"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="53"/>
         <source>Tokens out</source>
         <translation>输出 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="52"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="54"/>
         <source>Tokens/s</source>
         <translation>token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="53"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="55"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="59"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="65"/>
+        <source>{status} cut short</source>
+        <translation>{status} 中途结束</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="66"/>
         <source>{status} OK</source>
         <translation>{status} 成功</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="60"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="68"/>
+        <source>{status} client left</source>
+        <translation>{status} 客户端已断开</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="70"/>
+        <source>{status} failed</source>
+        <translation>{status} 失败</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="71"/>
         <source>{status} refused</source>
         <translation>{status} 已拒绝</translation>
     </message>
@@ -3622,7 +3637,7 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/list_delegates.py" line="236"/>
+        <location filename="../../desktop/history/qt/list_delegates.py" line="197"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
@@ -3630,17 +3645,17 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>SearchResultsModel</name>
     <message>
-        <location filename="../../desktop/history/qt/search_results.py" line="115"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="117"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/search_results.py" line="115"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="117"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/search_results.py" line="131"/>
+        <location filename="../../desktop/history/qt/search_results.py" line="126"/>
         <source>+%n more matches</source>
         <translation>
             <numerusform>另有 %n 处匹配</numerusform>
@@ -3660,49 +3675,49 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>服务器面板(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="179"/>
-        <location filename="../../desktop/api/qt/feature.py" line="202"/>
-        <location filename="../../desktop/api/qt/feature.py" line="219"/>
+        <location filename="../../desktop/api/qt/feature.py" line="180"/>
+        <location filename="../../desktop/api/qt/feature.py" line="203"/>
+        <location filename="../../desktop/api/qt/feature.py" line="220"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="318"/>
+        <location filename="../../desktop/api/qt/feature.py" line="321"/>
         <source>API server starting…</source>
         <translation>API 服务器正在启动…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="321"/>
+        <location filename="../../desktop/api/qt/feature.py" line="324"/>
         <source>The local API server is starting on port {port}.</source>
         <translation>本地 API 服务器正在 {port} 端口上启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="326"/>
+        <location filename="../../desktop/api/qt/feature.py" line="329"/>
         <source>API server stopping…</source>
         <translation>API 服务器正在停止…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="327"/>
+        <location filename="../../desktop/api/qt/feature.py" line="330"/>
         <source>The local API server is stopping.</source>
         <translation>本地 API 服务器正在停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="330"/>
+        <location filename="../../desktop/api/qt/feature.py" line="333"/>
         <source>API server :{port}</source>
         <translation>API 服务器 :{port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="334"/>
+        <location filename="../../desktop/api/qt/feature.py" line="337"/>
         <source>The local API server is running at {url}. Click for the Server panel.</source>
         <translation>本地 API 服务器正在 {url} 运行。点击打开服务器面板。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="340"/>
+        <location filename="../../desktop/api/qt/feature.py" line="343"/>
         <source>API server stopped</source>
         <translation>API 服务器已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="341"/>
+        <location filename="../../desktop/api/qt/feature.py" line="344"/>
         <source>The local API server could not start. Click for why.</source>
         <translation>本地 API 服务器无法启动。点击查看原因。</translation>
     </message>
@@ -3838,94 +3853,129 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerSettingsPage</name>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="68"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="69"/>
         <source>Local server</source>
         <translation>本地服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="80"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="81"/>
         <source>The key is kept in the system keychain.</source>
         <translation>密钥保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="83"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="84"/>
         <source>No system keychain was found, so the key is kept in Hearthside&apos;s settings file, which only your user account can read.</source>
         <translation>未找到系统钥匙串,因此密钥保存在 Hearthside 的设置文件中,只有你的用户帐户可以读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="117"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="118"/>
         <source>Other computers may only use the server with an API key: make one with New key.</source>
         <translation>其他计算机只能凭 API 密钥使用服务器:请点击“新密钥”生成一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="120"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="121"/>
         <source>The server&apos;s port must be a number from {low} to {high}.</source>
         <translation>服务器端口必须是 {low} 到 {high} 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="124"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="125"/>
         <source>“{origin}” is not a web origin. Write its scheme, host and port, such as http://localhost:3000, one per line.</source>
         <translation>“{origin}”不是网页来源。请写明协议、主机和端口,例如 http://localhost:3000,每行一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="134"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="135"/>
         <source>Other programs (editors, note apps, scripts) can use the loaded model through an OpenAI-compatible API on this computer while Hearthside is open.</source>
         <translation>在 Hearthside 打开期间,其他程序(编辑器、笔记应用、脚本)可以通过本机上兼容 OpenAI 的 API 使用已加载的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="141"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="142"/>
         <source>Run the local API server</source>
         <translation>运行本地 API 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="150"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="156"/>
         <source>The default is {port} (8080 is often taken by other tools).</source>
         <translation>默认端口为 {port}(8080 常被其他工具占用)。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="154"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="160"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="156"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="162"/>
         <source>Allow other computers on my network</source>
         <translation>允许我网络中的其他计算机访问</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="162"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="168"/>
         <source>Anyone on your network who has the API key can use the model, and requests travel unencrypted (HTTP). Off: only programs on this computer can connect.</source>
         <translation>你网络中任何持有 API 密钥的人都可以使用该模型,且请求以未加密的方式(HTTP)传输。关闭时:只有本机上的程序可以连接。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="176"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="182"/>
         <source>Ask programs on this computer for the key too</source>
         <translation>本机上的程序也需要提供密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="185"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="191"/>
         <source>New key</source>
         <translation>新密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="187"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="193"/>
         <source>Programs that use the old key need the new one once you save.</source>
         <translation>保存后,使用旧密钥的程序需要改用新密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="190"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="196"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="199"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="205"/>
         <source>Allowed web pages</source>
         <translation>允许的网页</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="204"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="210"/>
         <source>Web pages at these origins, one per line, may call the server from a browser. None by default: programs are not affected.</source>
         <translation>这些来源(每行一个)的网页可以在浏览器中调用服务器。默认没有:这不影响其他程序。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="228"/>
+        <source>Starting on port {port}…</source>
+        <translation>正在端口 {port} 上启动…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="230"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="232"/>
+        <source>On: programs use {url}</source>
+        <translation>已开启：程序使用 {url}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="235"/>
+        <source>Not running: port {port} is in use by another program. Port {free} is free.</source>
+        <translation>未运行：端口 {port} 已被其他程序占用。端口 {free} 空闲。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="238"/>
+        <source>Not running: port {port} is in use by another program.</source>
+        <translation>未运行：端口 {port} 已被其他程序占用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="242"/>
+        <source>Not running: {reason}</source>
+        <translation>未运行：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="243"/>
+        <source>Off.</source>
+        <translation>已关闭。</translation>
     </message>
 </context>
 <context>
@@ -4482,90 +4532,90 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>TrashDialog</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="168"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="169"/>
         <source>Trash</source>
         <translation>回收站</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="174"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="175"/>
         <source>Deleted chats are removed for good after %n days.</source>
         <translation>
             <numerusform>已删除的聊天将在 %n 天后永久移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="185"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="186"/>
         <source>Deleted chats</source>
         <translation>已删除的聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="194"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="195"/>
         <source>The trash is empty</source>
         <translation>回收站是空的</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="196"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="197"/>
         <source>Chats you delete wait here for %n days, so you can restore them.</source>
         <translation>
             <numerusform>删除的聊天会在这里保留 %n 天，期间可以恢复。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="207"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="208"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="208"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="209"/>
         <source>Put the selected chats back in the list</source>
         <translation>将所选聊天放回列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="210"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="337"/>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="343"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="338"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="344"/>
         <source>Delete forever</source>
         <translation>永久删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="211"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="212"/>
         <source>Delete the selected chats; this cannot be undone</source>
         <translation>删除所选聊天；此操作无法撤销</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="213"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="214"/>
         <source>Empty trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="215"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="216"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="290"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="291"/>
         <source>Untitled</source>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="291"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="292"/>
         <source>Delete “{title}” forever? This cannot be undone.</source>
         <translation>永久删除“{title}”？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="295"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="296"/>
         <source>Delete %n chats forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除 %n 个聊天？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="306"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="307"/>
         <source>Delete the one chat in the trash forever? This cannot be undone.</source>
         <translation>永久删除回收站中的这 1 个聊天？此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="309"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="310"/>
         <source>Delete all %n chats in the trash forever? This cannot be undone.</source>
         <translation>
             <numerusform>永久删除回收站中的全部 %n 个聊天？此操作无法撤销。</numerusform>
@@ -4618,47 +4668,47 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>_TrashDelegate</name>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="95"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="96"/>
         <source>Untitled</source>
         <extracomment>Chats stay in the trash this long before the store removes them for good.</extracomment>
         <translation>无标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="125"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="126"/>
         <source>Deleted today</source>
         <translation>今天删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="126"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
         <source>Deleted yesterday</source>
         <translation>昨天删除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="127"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="128"/>
         <source>Deleted %n days ago</source>
         <translation>
             <numerusform>%n 天前删除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="132"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="133"/>
         <source>removed for good today</source>
         <translation>今天永久移除</translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="133"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
         <source>removed for good tomorrow</source>
         <translation>明天永久移除</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="134"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="135"/>
         <source>removed for good in %n days</source>
         <translation>
             <numerusform>%n 天后永久移除</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history/qt/trash_dialog.py" line="136"/>
+        <location filename="../../desktop/history/qt/trash_dialog.py" line="137"/>
         <source>{deleted} · {removal}</source>
         <translation>{deleted} · {removal}</translation>
     </message>

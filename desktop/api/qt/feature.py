@@ -152,6 +152,7 @@ class ServerFeature(QObject):
         from desktop.api.qt.settings_page import ServerSettingsPage
 
         self.settings_page = ServerSettingsPage(self.settings, self.key_store, parent)
+        self.settings_page.show_state(self.controller.state)
         return self.settings_page
 
     def current_model_info(self) -> Any:
@@ -313,6 +314,8 @@ class ServerFeature(QObject):
         self.shown_running = state.running
         if self._panel is not None:
             self.show_on_panel(state)
+        if self.settings_page is not None:
+            self.settings_page.show_state(state)
         port = state.settings.port
         if state.starting:
             self.mark.setText(self.tr("API server starting…"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 
 from desktop.api.protocol import RequestRecord
@@ -55,6 +57,21 @@ def test_rows_are_newest_first_with_counts_speed_and_status() -> None:
         "Model",
         "Status",
     ]
+
+
+def test_the_status_says_who_ended_a_request() -> None:
+    model = RequestTableModel()
+    endings = {
+        "499 client left": replace(REFUSED, status=499, error="the client went away"),
+        "503 failed": replace(REFUSED, status=503, error="The server is busy"),
+        "200 cut short": replace(OK, error="The server is stopping."),
+        "404 refused": replace(REFUSED, status=404),
+        "200 OK": OK,
+    }
+    for text, record in endings.items():
+        model.clear()
+        model.add(record)
+        assert model.index(0, model.STATUS).data() == text
 
 
 def test_request_text_stays_plain() -> None:
