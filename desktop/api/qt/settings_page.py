@@ -228,6 +228,10 @@ class ServerSettingsPage(SettingsPageWidget):
             return self.tr("Starting on port {port}…").format(port=port)
         if state.stopping:
             return self.tr("Stopping…")
+        if state.running and state.settings.allow_network and state.lan_urls:
+            return self.tr("On: programs use {url}; other computers {lan}").format(
+                url=state.url, lan=", ".join(state.lan_urls)
+            )
         if state.running:
             return self.tr("On: programs use {url}").format(url=state.url)
         if state.port_in_use and state.free_port:
@@ -254,6 +258,12 @@ class ServerSettingsPage(SettingsPageWidget):
         self.network_warning_row.setVisible(allowed)
         self.require_key.setChecked(allowed or self._own_require_key)
         self.require_key.setEnabled(not allowed)
+        # A greyed-out tick is faint in most styles: the words say it too.
+        self.require_key.setText(
+            self.tr("Programs on this computer need the key too (always, with network access)")
+            if allowed
+            else self.tr("Ask programs on this computer for the key too")
+        )
 
     def on_require_key_clicked(self, checked: bool) -> None:
         self._own_require_key = checked

@@ -42,12 +42,14 @@ def test_network_access_forces_the_key_and_warns(qtbot, settings: Settings) -> N
     page.show()
     page.allow_network.setChecked(True)
     assert page.require_key.isChecked() and not page.require_key.isEnabled()
+    assert "always, with network access" in page.require_key.text()  # a grey tick is faint
     assert page.network_warning_row.isVisible()
     values = page.values()
     assert values["server.allow_network"] is True
     assert page.problem(values) is None
     page.allow_network.setChecked(False)
     assert not page.require_key.isChecked() and page.require_key.isEnabled()  # the user's own
+    assert page.require_key.text() == "Ask programs on this computer for the key too"
 
 
 def test_no_key_with_network_access_cannot_be_saved(qtbot, settings: Settings) -> None:
@@ -125,3 +127,9 @@ def test_the_page_says_what_the_server_does_after_apply(
     assert dialog.apply()
     settled(qtbot, feature)
     assert line.text().startswith("Not running: port 9125 is in use by another program.")
+    servers.fail = None
+    page.allow_network.setChecked(True)
+    assert dialog.apply()
+    state = settled(qtbot, feature)
+    if state.lan_urls:  # this machine's addresses, if it has any
+        assert line.text().endswith("; other computers " + ", ".join(state.lan_urls))
