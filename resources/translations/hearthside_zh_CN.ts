@@ -3914,7 +3914,7 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/api/qt/settings_page.py" line="182"/>
-        <location filename="../../desktop/api/qt/settings_page.py" line="265"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="267"/>
         <source>Ask programs on this computer for the key too</source>
         <translation>本机上的程序也需要提供密钥</translation>
     </message>
@@ -3955,36 +3955,36 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/api/qt/settings_page.py" line="232"/>
-        <source>On: programs use {url}; other computers {lan}</source>
-        <translation>已开启：本机程序使用 {url}；其他电脑使用 {lan}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="236"/>
         <source>On: programs use {url}</source>
         <translation>已开启：程序使用 {url}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="239"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="235"/>
+        <source>Other computers use {lan}</source>
+        <translation>其他电脑使用 {lan}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="241"/>
         <source>Not running: port {port} is in use by another program. Port {free} is free.</source>
         <translation>未运行：端口 {port} 已被其他程序占用。端口 {free} 空闲。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="242"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="244"/>
         <source>Not running: port {port} is in use by another program.</source>
         <translation>未运行：端口 {port} 已被其他程序占用。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="246"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="248"/>
         <source>Not running: {reason}</source>
         <translation>未运行：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="247"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="249"/>
         <source>Off.</source>
         <translation>已关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="263"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="265"/>
         <source>Programs on this computer need the key too (always, with network access)</source>
         <translation>本机程序也需要密钥（允许网络访问时始终如此）</translation>
     </message>

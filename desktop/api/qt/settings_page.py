@@ -228,12 +228,14 @@ class ServerSettingsPage(SettingsPageWidget):
             return self.tr("Starting on port {port}…").format(port=port)
         if state.stopping:
             return self.tr("Stopping…")
-        if state.running and state.settings.allow_network and state.lan_urls:
-            return self.tr("On: programs use {url}; other computers {lan}").format(
-                url=state.url, lan=", ".join(state.lan_urls)
-            )
         if state.running:
-            return self.tr("On: programs use {url}").format(url=state.url)
+            text = self.tr("On: programs use {url}").format(url=state.url)
+            if state.settings.allow_network and state.lan_urls:  # a line of their own: no URL
+                # is broken by the wrap
+                text += "\n" + self.tr("Other computers use {lan}").format(
+                    lan=", ".join(state.lan_urls)
+                )
+            return text
         if state.port_in_use and state.free_port:
             return self.tr(
                 "Not running: port {port} is in use by another program. Port {free} is free."

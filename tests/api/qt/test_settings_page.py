@@ -132,4 +132,4 @@ def test_the_page_says_what_the_server_does_after_apply(
     assert dialog.apply()
     state = settled(qtbot, feature)
     if state.lan_urls:  # this machine's addresses, if it has any
-        assert line.text().endswith("; other computers " + ", ".join(state.lan_urls))
+        assert line.text().endswith("\nOther computers use " + ", ".join(state.lan_urls))
