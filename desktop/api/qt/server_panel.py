@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QBoxLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -127,6 +128,10 @@ class ServerPanel(QWidget):
         setup_row_view(self.table)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # ResizeToContents sizes the columns when the view lays out, not when a row comes:
+        # the first requests' paths and model names were cut to "/v1/chat/com…" until then.
+        requests.rowsInserted.connect(self.fit_columns)
+        requests.modelReset.connect(self.fit_columns)
         self.layout_.addWidget(self.table, 1)
         self.set_vertical(False)
         self.show_count(0)
@@ -243,6 +248,10 @@ class ServerPanel(QWidget):
         direction = QBoxLayout.Direction
         self.layout_.setDirection(direction.TopToBottom if vertical else direction.LeftToRight)
         self.info.setMaximumWidth(QWIDGETSIZE_MAX if vertical else INFO_WIDTH)
+
+    def fit_columns(self, *_: object) -> None:
+        """Every column as wide as its widest cell (the table scrolls sideways beyond)."""
+        self.table.horizontalHeader().resizeSections(QHeaderView.ResizeMode.ResizeToContents)
 
     def on_start_stop_clicked(self) -> None:
         if self._running:

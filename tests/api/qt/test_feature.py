@@ -373,3 +373,22 @@ def test_below_the_chat_at_800x600_the_panel_leaves_the_chat_room_and_shows_its_
     # Sized again once the window has laid the dock out (it first takes back its old size).
     qtbot.waitUntil(lambda: whole(panel.status) and whole(panel.access))
     assert _bottom_in(panel, panel.start_stop) <= panel.height()
+
+
+def test_a_request_listed_while_the_panel_shows_is_read_whole(
+    qtbot, feature: ServerFeature, settings: Settings, servers: Servers
+) -> None:
+    """The columns follow the rows as they come, not only the next layout: the first request's
+    path and model are not cut to "/v1/chat/com…"."""
+    feature.shell.resize(800, 600)
+    _turn_on(settings)
+    feature.start_if_enabled()
+    settled(qtbot, feature)
+    feature.show_panel()
+    panel = feature.panel
+    qtbot.waitUntil(lambda: panel.table.isVisible())
+    feature.on_request_recorded(RECORD)
+    table, requests = panel.table, feature.requests
+    header = table.horizontalHeader()
+    for column in (requests.CLIENT, requests.REQUEST, requests.MODEL):
+        assert header.sectionSize(column) >= table.sizeHintForColumn(column)
