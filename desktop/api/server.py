@@ -62,6 +62,12 @@ class Guard:
         self._listener = listener
         self._in_flight = 0
 
+    @property
+    def in_flight(self) -> int:
+        """Requests being answered now (a reply waiting its turn on the engine among them);
+        read from any thread: one int."""
+        return self._in_flight
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
@@ -147,7 +153,7 @@ class Guard:
         return None
 
 
-def build_app(state: ServerState, listener: RequestListener | None) -> ASGIApp:
+def build_app(state: ServerState, listener: RequestListener | None) -> Guard:
     handlers = endpoints(state)
     routes = [
         Route("/health", handlers["health"], methods=["GET"]),
@@ -208,6 +214,7 @@ class ApiServer:
         self._thread: threading.Thread | None = None
         self._server: uvicorn.Server | None = None
         self._socket: socket.socket | None = None
+        self._guard: Guard | None = None
         self._port = config.port
 
     @property
@@ -228,6 +235,12 @@ class ApiServer:
     def port(self) -> int:
         """The port it listens on (the one bound, when the config asked for 0)."""
         return self._port
+
+    @property
+    def in_flight(self) -> int:
+        """Requests being answered now; 0 when it does not run."""
+        guard = self._guard
+        return guard.in_flight if guard is not None and self.running else 0
 
     @property
     def running(self) -> bool:
@@ -251,6 +264,7 @@ class ApiServer:
         self._state.stopping.clear()
         self._state.limiter = None  # made again on the new event loop
         app = build_app(self._state, self._listener)
+        self._guard = app
         server = uvicorn.Server(
             uvicorn.Config(
                 app,

@@ -50,6 +50,9 @@ class ServerLike(Protocol):
     @property
     def running(self) -> bool: ...
 
+    @property
+    def in_flight(self) -> int: ...
+
     def start(self) -> None: ...
 
     def stop(self, timeout: float = STOP_TIMEOUT_S) -> None: ...
@@ -136,6 +139,12 @@ class ServerController(QObject):
     def running(self) -> bool:
         server = self._server
         return self._state.running and server is not None and server.running
+
+    def in_flight(self) -> int:
+        """Requests the server is answering now (0 when none runs); the GUI thread polls it
+        while the Server panel shows."""
+        server = self._server
+        return server.in_flight if server is not None and self.running else 0
 
     def listen(self, record: RequestRecord) -> None:
         """The server's listener: any thread, never blocks."""

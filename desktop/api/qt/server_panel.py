@@ -229,9 +229,14 @@ class ServerPanel(QWidget):
         field.setCursorPosition(0)
         field.setMinimumWidth(whole_text_width(field, url))
 
-    def show_count(self, requests: int) -> None:
-        """How many requests the server has answered (or refused) since it started."""
-        self.count.setText(self.tr("%n request(s) since the server started", "", requests))
+    def show_count(self, requests: int, in_progress: int = 0) -> None:
+        """How many requests the server has answered (or refused) since it started, and how
+        many it is answering now (a reply waiting behind the window's is listed only when
+        done)."""
+        text = self.tr("%n request(s) since the server started", "", requests)
+        if in_progress:
+            text += " · " + self.tr("{count} in progress").format(count=in_progress)
+        self.count.setText(text)
 
     def info_height(self) -> int:
         """The height the address, messages and buttons take beside the request table, their

@@ -392,3 +392,20 @@ def test_a_request_listed_while_the_panel_shows_is_read_whole(
     header = table.horizontalHeader()
     for column in (requests.CLIENT, requests.REQUEST, requests.MODEL):
         assert header.sectionSize(column) >= table.sizeHintForColumn(column)
+
+
+def test_the_open_panel_counts_requests_in_progress(
+    qtbot, feature: ServerFeature, settings: Settings, servers: Servers
+) -> None:
+    """A request waiting behind the window's reply is listed only when done: the count says
+    it is there meanwhile."""
+    _turn_on(settings)
+    feature.start_if_enabled()
+    settled(qtbot, feature)
+    feature.show_panel()
+    count = feature.panel.count
+    assert count.text() == "0 request(s) since the server started"  # no en plurals in tests
+    servers.last.in_flight = 2
+    qtbot.waitUntil(lambda: count.text().endswith(" · 2 in progress"), timeout=3000)
+    servers.last.in_flight = 0
+    qtbot.waitUntil(lambda: "in progress" not in count.text(), timeout=3000)
