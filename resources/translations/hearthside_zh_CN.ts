@@ -3713,11 +3713,21 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/api/qt/feature.py" line="357"/>
+        <source>API server: port {port} in use</source>
+        <translation>API 服务器：端口 {port} 被占用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="359"/>
+        <source>Another program uses port {port}. Click for the Server panel.</source>
+        <translation>其他程序正在使用端口 {port}。点击打开服务器面板。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="365"/>
         <source>API server stopped</source>
         <translation>API 服务器已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="358"/>
+        <location filename="../../desktop/api/qt/feature.py" line="366"/>
         <source>The local API server could not start. Click for why.</source>
         <translation>本地 API 服务器无法启动。点击查看原因。</translation>
     </message>

@@ -353,6 +353,14 @@ class ServerFeature(QObject):
                 )
             )
             self.mark.show()
+        elif state.settings.enabled and state.port_in_use:  # the commonest reason: said
+            self.mark.setText(self.tr("API server: port {port} in use").format(port=port))
+            self.mark.setToolTip(
+                self.tr("Another program uses port {port}. Click for the Server panel.").format(
+                    port=port
+                )
+            )
+            self.mark.show()
         elif state.settings.enabled:
             self.mark.setText(self.tr("API server stopped"))
             self.mark.setToolTip(self.tr("The local API server could not start. Click for why."))

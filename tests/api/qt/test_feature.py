@@ -129,7 +129,7 @@ def test_a_port_in_use_is_told_not_raised(
     assert feature.dock.isVisible()  # opened to say why
     assert "Port 9555 is in use" in panel.status.text()
     assert panel.start_stop.text() == "Start server"
-    assert feature.mark.isVisible() and "stopped" in feature.mark.text()
+    assert feature.mark.isVisible() and feature.mark.text() == "API server: port 9555 in use"
     servers.fail = None
     panel.start_stop.click()  # the other program has gone
     assert settled(qtbot, feature).running
