@@ -3553,12 +3553,12 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RequestTableModel</name>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="48"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="49"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="49"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="56"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
@@ -3568,52 +3568,52 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="51"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="52"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="52"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="53"/>
         <source>Tokens in</source>
         <translation>输入 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="53"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="54"/>
         <source>Tokens out</source>
         <translation>输出 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="54"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="55"/>
         <source>Tokens/s</source>
         <translation>token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="55"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="51"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="65"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="66"/>
         <source>{status} cut short</source>
         <translation>{status} 中途结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="66"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="67"/>
         <source>{status} OK</source>
         <translation>{status} 成功</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="68"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="69"/>
         <source>{status} client left</source>
         <translation>{status} 客户端已断开</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="70"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="71"/>
         <source>{status} failed</source>
         <translation>{status} 失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="71"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="72"/>
         <source>{status} refused</source>
         <translation>{status} 已拒绝</translation>
     </message>

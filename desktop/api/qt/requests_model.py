@@ -43,16 +43,17 @@ class RequestTableModel(RowTableModel):
         RecordRole = Qt.ItemDataRole.UserRole + 1  # RequestRecord
 
     ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.RecordRole: QByteArray(b"record")}
-    TIME, CLIENT, REQUEST, MODEL, TOKENS_IN, TOKENS_OUT, SPEED, STATUS = range(8)
+    # What and how it went first: a panel below the chat at 800 px shows about four columns.
+    TIME, REQUEST, STATUS, MODEL, TOKENS_IN, TOKENS_OUT, SPEED, CLIENT = range(8)
     COLUMN_TITLES = (
         QT_TRANSLATE_NOOP("RequestTableModel", "Time"),
-        QT_TRANSLATE_NOOP("RequestTableModel", "Client"),
         QT_TRANSLATE_NOOP("RequestTableModel", "Request"),
+        QT_TRANSLATE_NOOP("RequestTableModel", "Status"),
         QT_TRANSLATE_NOOP("RequestTableModel", "Model"),
         QT_TRANSLATE_NOOP("RequestTableModel", "Tokens in"),
         QT_TRANSLATE_NOOP("RequestTableModel", "Tokens out"),
         QT_TRANSLATE_NOOP("RequestTableModel", "Tokens/s"),
-        QT_TRANSLATE_NOOP("RequestTableModel", "Status"),
+        QT_TRANSLATE_NOOP("RequestTableModel", "Client"),
     )
     NUMBER_COLUMNS = (TOKENS_IN, TOKENS_OUT, SPEED)
 
