@@ -152,6 +152,8 @@ def describe(record: RequestRecord) -> str:
 def run_serve(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    # uvicorn's "Started server process" / "Shutting down" repeat what serve says itself.
+    logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
     config = ServerConfig(
         host=args.host,
         port=args.port,

@@ -123,7 +123,9 @@ class Guard:
         if origin is not None and origin not in config.cors_origins:
             return ApiError(
                 403,
-                f"Requests from web pages at {origin} are not allowed (see the allowed origins).",
+                f"Requests from web pages at {origin} are not allowed: add it to Allowed web "
+                "pages in Hearthside's Edit › Settings › Local server, or pass --cors-origin "
+                f"{origin} to hearthside serve.",
                 code="origin_not_allowed",
             )
         if not config.listens_beyond_loopback:

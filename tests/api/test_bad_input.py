@@ -142,7 +142,8 @@ def test_a_base_url_without_v1_is_told_where_the_api_is(served: Served) -> None:
 def test_requests_from_web_pages_are_refused_by_default(served: Served) -> None:
     body = {"messages": HELLO, "max_tokens": 2}
     response = post(served, CHAT, body, headers={"Origin": "https://evil.example"})
-    assert_error(response, 403)
+    message = assert_error(response, 403)
+    assert "Allowed web pages" in message and "--cors-origin https://evil.example" in message
     assert "access-control-allow-origin" not in response.headers
 
 

@@ -70,6 +70,7 @@ def test_serve_answers_logs_and_stops_on_sigterm(tiny_gguf: Path, private_data_d
     assert process.returncode == 0, log
     assert re.search(r"POST /v1/chat/completions 200 .* in=\d+ out=5", log), log
     assert "stopping (SIGTERM)" in log and "stopped" in log
+    assert "Started server process" not in log and "Shutting down" not in log  # said once
 
 
 def test_serve_refuses_other_computers_without_a_key(private_data_dir: Path) -> None:
