@@ -159,6 +159,8 @@ def endpoints(state: ServerState) -> dict[str, Callable[[Request], Awaitable[Res
 
     async def model(request: Request) -> Response:
         name = request.path_params["model"]
+        if not name:  # GET /v1/models/ (a client that joins paths with a slash): the list
+            return await models(request)
         for entry in wire.models_list(
             state.model_info(), state.embedder.model_name if state.embedder else None
         )["data"]:

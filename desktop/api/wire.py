@@ -107,6 +107,8 @@ def not_found(path: str) -> ApiError:
 
 def parse_json(raw: bytes) -> dict[str, Any]:
     """The body as a JSON object; 400 for anything else."""
+    if not raw.strip():
+        raise bad('The request has no body: send a JSON object, such as {"messages": [...]}.')
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:

@@ -83,6 +83,16 @@ def test_unknown_fields_are_ignored(served: Served) -> None:
     assert post(served, CHAT, body).status_code == 200
 
 
+def test_an_empty_body_is_said_so(served: Served) -> None:
+    message = assert_error(httpx.post(served.url + CHAT, timeout=60), 400)
+    assert message.startswith("The request has no body")
+
+
+def test_the_models_list_with_a_trailing_slash_is_the_list(served: Served) -> None:
+    response = httpx.get(served.url + "/models/")
+    assert response.status_code == 200 and response.json()["object"] == "list"
+
+
 def test_an_unknown_model_is_a_404(served: Served) -> None:
     body = {"model": "gpt-17", "messages": HELLO, "max_tokens": 2}
     assert "gpt-17" in assert_error(post(served, CHAT, body), 404, "model")
