@@ -356,8 +356,10 @@ class ServerFeature(QObject):
         elif state.settings.enabled and state.port_in_use:  # the commonest reason: said
             self.mark.setText(self.tr("API server: port {port} in use").format(port=port))
             self.mark.setToolTip(
-                self.tr("Another program uses port {port}. Click for the Server panel.").format(
-                    port=port
+                plain_tooltip(
+                    self.tr("Another program uses port {port}. Click for the Server panel.").format(
+                        port=port
+                    )
                 )
             )
             self.mark.show()

@@ -91,6 +91,7 @@ class ServerPanel(QWidget):
 
         self.count = QLabel()
         self.count.setObjectName("serverRequestCount")
+        self.count.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.count)
 
         copies = QHBoxLayout()
