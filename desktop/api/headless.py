@@ -154,6 +154,18 @@ def run_serve(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     # uvicorn's "Started server process" / "Shutting down" repeat what serve says itself.
     logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
+    # Until the engine runs, Ctrl+C and SIGTERM end it at once (a model loads for seconds), in a
+    # line rather than a KeyboardInterrupt traceback; serve() then stops cleanly on either.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        return serve(args)
+    except KeyboardInterrupt:
+        print("hearthside serve: stopped before it served.", file=sys.stderr)
+        return 130
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Loads the model, serves it until SIGINT or SIGTERM, and frees everything."""
     config = ServerConfig(
         host=args.host,
         port=args.port,
@@ -200,6 +212,14 @@ def run_serve(argv: list[str]) -> int:
         return 1
     embedder = GgufEmbedder(args.embedding_model) if args.embedding_model else None
     host = EngineHost(engine)
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        log.info("stopping (%s)", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)  # from here on a signal stops it cleanly
+    signal.signal(signal.SIGTERM, on_signal)
     host.start()
     server = ApiServer(
         host,
@@ -231,14 +251,6 @@ def run_serve(argv: list[str]) -> int:
         log.info("other computers use %s, with the API key", others)
     elif config.api_key:
         log.info("clients send the API key: Authorization: Bearer KEY")
-    stop = threading.Event()
-
-    def on_signal(signum: int, _frame: object) -> None:
-        log.info("stopping (%s)", signal.Signals(signum).name)
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
     while not stop.wait(0.5):  # a timed wait lets the signal handlers run
         pass
     server.stop()

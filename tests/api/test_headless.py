@@ -157,3 +157,27 @@ def test_other_computers_are_told_the_address_to_use(
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_ctrl_c_before_the_model_is_served_is_a_line_not_a_traceback(
+    private_data_dir: Path,
+) -> None:
+    """A model loads for seconds: Ctrl+C meanwhile ends serve with a line (exit 130)."""
+    env = {**os.environ, "HEARTHSIDE_DATA_DIR": str(private_data_dir), "PYTHONUNBUFFERED": "1"}
+    code = (
+        "import os, signal, sys, threading\n"
+        "from desktop.api import headless\n"
+        "threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
+        "import time\n"
+        "real_serve = headless.serve\n"
+        "def slow_serve(args):\n"
+        "    time.sleep(5)  # as a model that loads for seconds\n"
+        "    return real_serve(args)\n"
+        "headless.serve = slow_serve\n"
+        "sys.exit(headless.run_serve(['--model', '/no/such/model.gguf', '--port', '0']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert done.returncode == 130, done.stderr
+    assert "stopped before it served" in done.stderr and "Traceback" not in done.stderr
