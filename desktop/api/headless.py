@@ -154,18 +154,31 @@ def run_serve(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     # uvicorn's "Started server process" / "Shutting down" repeat what serve says itself.
     logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
-    # Until the engine runs, Ctrl+C and SIGTERM end it at once (a model loads for seconds), in a
-    # line rather than a KeyboardInterrupt traceback; serve() then stops cleanly on either.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # Ctrl+C and SIGTERM set `stop` from here on: a load in progress is cancelled (a
+    # KeyboardInterrupt raised in llama.cpp's progress callback would be swallowed there, and
+    # the server would start anyway), a running server stops cleanly.
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        log.info("stopping (%s)", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     try:
-        return serve(args)
-    except KeyboardInterrupt:
-        print("hearthside serve: stopped before it served.", file=sys.stderr)
-        return 130
+        return serve(args, stop)
+    except KeyboardInterrupt:  # a signal before the handlers were set
+        stop.set()
+    print("hearthside serve: stopped before it served.", file=sys.stderr)
+    return STOPPED_EARLY
 
 
-def serve(args: argparse.Namespace) -> int:
-    """Loads the model, serves it until SIGINT or SIGTERM, and frees everything."""
+STOPPED_EARLY = 130
+"""The exit status when a signal stops serve before it serves (as a shell's Ctrl+C)."""
+
+
+def serve(args: argparse.Namespace, stop: threading.Event) -> int:
+    """Loads the model and serves it until ``stop`` is set, then frees everything."""
     config = ServerConfig(
         host=args.host,
         port=args.port,
@@ -206,20 +219,16 @@ def serve(args: argparse.Namespace) -> int:
         n_ctx=args.n_ctx, n_threads=args.threads or None, n_gpu_layers=args.gpu_layers
     )
     log.info("loading %s", args.model or "the starter model")
-    info = engine.load(str(args.model or ""), options, lambda _fraction: None, lambda: False)
+    info = engine.load(str(args.model or ""), options, lambda _fraction: None, stop.is_set)
+    if stop.is_set():
+        engine.unload()
+        print("hearthside serve: stopped before it served.", file=sys.stderr)
+        return STOPPED_EARLY
     if isinstance(info, LoadFailure):
         print(f"hearthside serve: the model could not be loaded: {info.message}", file=sys.stderr)
         return 1
     embedder = GgufEmbedder(args.embedding_model) if args.embedding_model else None
     host = EngineHost(engine)
-    stop = threading.Event()
-
-    def on_signal(signum: int, _frame: object) -> None:
-        log.info("stopping (%s)", signal.Signals(signum).name)
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)  # from here on a signal stops it cleanly
-    signal.signal(signal.SIGTERM, on_signal)
     host.start()
     server = ApiServer(
         host,

@@ -9,12 +9,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import openai
 
-from desktop.api.headless import describe
+from desktop.api.headless import STOPPED_EARLY, build_parser, describe, serve
 from desktop.api.protocol import RequestRecord
 
 
@@ -170,9 +171,9 @@ def test_ctrl_c_before_the_model_is_served_is_a_line_not_a_traceback(
         "threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
         "import time\n"
         "real_serve = headless.serve\n"
-        "def slow_serve(args):\n"
+        "def slow_serve(args, stop):\n"
         "    time.sleep(5)  # as a model that loads for seconds\n"
-        "    return real_serve(args)\n"
+        "    return real_serve(args, stop)\n"
         "headless.serve = slow_serve\n"
         "sys.exit(headless.run_serve(['--model', '/no/such/model.gguf', '--port', '0']))\n"
     )
@@ -181,3 +182,22 @@ def test_ctrl_c_before_the_model_is_served_is_a_line_not_a_traceback(
     )
     assert done.returncode == 130, done.stderr
     assert "stopped before it served" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_signal_during_the_load_cancels_it_and_nothing_is_served(
+    tiny_gguf: Path, private_data_dir: Path
+) -> None:
+    """The load is asked `stop.is_set` between its chunks: a Ctrl+C then cancels it (raised as
+    KeyboardInterrupt it would be swallowed by llama.cpp's progress callback, and the server
+    would start anyway)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    args = build_parser().parse_args(
+        ["--model", str(tiny_gguf), "--port", str(port), "--data-dir", str(private_data_dir)]
+    )
+    stop = threading.Event()
+    stop.set()  # as on_signal does when Ctrl+C comes while the model loads
+    assert serve(args, stop) == STOPPED_EARLY
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", port))  # never listened on
