@@ -130,7 +130,7 @@ async def read_body(request: Request, limit: int) -> dict[str, Any]:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise ApiError(413, f"The body is larger than {limit} bytes.", code="body_too_large")
+            raise wire.body_too_large(limit)
         parts.append(chunk)
     return wire.parse_json(b"".join(parts))
 
@@ -159,6 +159,8 @@ def endpoints(state: ServerState) -> dict[str, Callable[[Request], Awaitable[Res
 
     async def model(request: Request) -> Response:
         name = request.path_params["model"]
+        if not name:  # GET /v1/models/ (a client that joins paths with a slash): the list
+            return await models(request)
         for entry in wire.models_list(
             state.model_info(), state.embedder.model_name if state.embedder else None
         )["data"]:

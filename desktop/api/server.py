@@ -15,6 +15,7 @@ the listener as a RequestRecord.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import socket
 import threading
@@ -39,7 +40,7 @@ from desktop.api.endpoints import (
     usage_of,
 )
 from desktop.api.protocol import Embedder, RequestListener, RequestRecord, ServerConfig
-from desktop.api.wire import ApiError
+from desktop.api.wire import ApiError, body_too_large, not_found
 from desktop.chat.engine_host import EngineHost
 from desktop.chat.protocol import ModelInfo
 from desktop.core.thread_priority import give_way_to_the_window
@@ -60,6 +61,12 @@ class Guard:
         self._config = config
         self._listener = listener
         self._in_flight = 0
+
+    @property
+    def in_flight(self) -> int:
+        """Requests being answered now (a reply waiting its turn on the engine among them);
+        read from any thread: one int."""
+        return self._in_flight
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -116,7 +123,9 @@ class Guard:
         if origin is not None and origin not in config.cors_origins:
             return ApiError(
                 403,
-                f"Requests from web pages at {origin} are not allowed (see the allowed origins).",
+                f"Requests from web pages at {origin} are not allowed: add it to Allowed web "
+                "pages in Hearthside's Edit › Settings › Local server, or pass --cors-origin "
+                f"{origin} to hearthside serve.",
                 code="origin_not_allowed",
             )
         if not config.listens_beyond_loopback:
@@ -142,15 +151,11 @@ class Guard:
             if not length.isdigit():
                 return ApiError(400, "The Content-Length header is not a number.")
             if int(length) > config.max_body_bytes:
-                return ApiError(
-                    413,
-                    f"The body is larger than {config.max_body_bytes} bytes.",
-                    code="body_too_large",
-                )
+                return body_too_large(config.max_body_bytes)
         return None
 
 
-def build_app(state: ServerState, listener: RequestListener | None) -> ASGIApp:
+def build_app(state: ServerState, listener: RequestListener | None) -> Guard:
     handlers = endpoints(state)
     routes = [
         Route("/health", handlers["health"], methods=["GET"]),
@@ -174,12 +179,12 @@ def build_app(state: ServerState, listener: RequestListener | None) -> ASGIApp:
 
     async def http_error(request: Request, error: Exception) -> Response:
         status = getattr(error, "status_code", 500)
-        message = (
-            f"{request.method} is not allowed on {request.url.path}."
+        found = (
+            ApiError(status, f"{request.method} is not allowed on {request.url.path}.")
             if status == 405
-            else f"No endpoint {request.url.path}."
+            else not_found(request.url.path)
         )
-        return error_response(ApiError(status, message), request.scope)
+        return error_response(found, request.scope)
 
     app = Starlette(
         routes=routes,
@@ -211,6 +216,7 @@ class ApiServer:
         self._thread: threading.Thread | None = None
         self._server: uvicorn.Server | None = None
         self._socket: socket.socket | None = None
+        self._guard: Guard | None = None
         self._port = config.port
 
     @property
@@ -231,6 +237,12 @@ class ApiServer:
     def port(self) -> int:
         """The port it listens on (the one bound, when the config asked for 0)."""
         return self._port
+
+    @property
+    def in_flight(self) -> int:
+        """Requests being answered now; 0 when it does not run."""
+        guard = self._guard
+        return guard.in_flight if guard is not None and self.running else 0
 
     @property
     def running(self) -> bool:
@@ -254,6 +266,7 @@ class ApiServer:
         self._state.stopping.clear()
         self._state.limiter = None  # made again on the new event loop
         app = build_app(self._state, self._listener)
+        self._guard = app
         server = uvicorn.Server(
             uvicorn.Config(
                 app,
@@ -331,9 +344,12 @@ def bind(host: str, port: int) -> socket.socket:
         sock.setblocking(False)
     except OSError as error:
         sock.close()
+        hint = (
+            " (is another program using this port? choose another one)"
+            if error.errno == errno.EADDRINUSE
+            else ""
+        )
         raise OSError(
-            error.errno,
-            f"Cannot listen on {host}:{port}: {error.strerror or error} "
-            "(is another program using this port? choose another one)",
+            error.errno, f"Cannot listen on {host}:{port}: {error.strerror or error}{hint}"
         ) from error
     return sock

@@ -16,6 +16,9 @@ PLACEHOLDER_MODEL = "local"
 """The model name sent when none is loaded (the server answers with the loaded one anyway)."""
 
 EXAMPLE_PROMPT = "Hello!"
+EXAMPLE_MAX_TOKENS = 100
+"""A bound on the example's reply: without one a model that does not stop (the starter demo)
+writes until its context is full, minutes in which a pasted curl line shows nothing."""
 
 
 def curl_command(url: str, api_key: str = "", model: str = "") -> str:
@@ -27,6 +30,7 @@ def curl_command(url: str, api_key: str = "", model: str = "") -> str:
         {
             "model": model or PLACEHOLDER_MODEL,
             "messages": [{"role": "user", "content": EXAMPLE_PROMPT}],
+            "max_tokens": EXAMPLE_MAX_TOKENS,
         },
         ensure_ascii=False,
     )
@@ -50,6 +54,7 @@ def python_snippet(url: str, api_key: str = "", model: str = "") -> str:
             "reply = client.chat.completions.create(",
             f"    model={(model or PLACEHOLDER_MODEL)!r},",
             f'    messages=[{{"role": "user", "content": {EXAMPLE_PROMPT!r}}}],',
+            f"    max_tokens={EXAMPLE_MAX_TOKENS},",
             ")",
             "print(reply.choices[0].message.content)",
             "",

@@ -76,11 +76,39 @@ def bad(message: str, param: str | None = None, code: str | None = None) -> ApiE
     return ApiError(400, message, param=param, code=code)
 
 
+MIB = 1024 * 1024
+
+
+def body_too_large(limit: int) -> ApiError:
+    """The 413 for a body over ``limit`` bytes, the limit said as people write it (4 MiB)."""
+    size = f"{limit // MIB} MiB" if limit >= MIB and limit % MIB == 0 else f"{limit} bytes"
+    return ApiError(413, f"The request body is larger than {size}.", code="body_too_large")
+
+
+API_PATHS = ("/chat/completions", "/completions", "/embeddings", "/models")
+"""The endpoints, as a client that forgot the /v1 in its base URL asks for them."""
+
+
+def not_found(path: str) -> ApiError:
+    """The 404 for ``path``; a client whose base URL lacks /v1 is told where the API is."""
+    if path.startswith(API_PATHS):
+        return ApiError(
+            404, f"No endpoint {path}: the API is at /v1{path} (a client's base URL ends in /v1)."
+        )
+    if path.rstrip("/") in ("", "/v1"):
+        return ApiError(
+            404, f"No endpoint {path}: the API's endpoints are under /v1, such as GET /v1/models."
+        )
+    return ApiError(404, f"No endpoint {path}.")
+
+
 # Reading values ----------------------------------------------------------------------------
 
 
 def parse_json(raw: bytes) -> dict[str, Any]:
     """The body as a JSON object; 400 for anything else."""
+    if not raw.strip():
+        raise bad('The request has no body: send a JSON object, such as {"messages": [...]}.')
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
@@ -272,7 +300,8 @@ def chat_messages(value: object) -> tuple[ChatMessage, ...]:
             raise bad("Tool messages are not supported by this server yet.", "messages")
         if role not in _ROLES:
             raise bad(
-                f"messages[{index}].role must be system, user or assistant; it is {role!r}.",
+                f"messages[{index}].role must be system, developer, user or assistant; "
+                f"it is {role!r}.",
                 "messages",
             )
         thinking = item.get("reasoning_content")
@@ -556,10 +585,13 @@ def failure_error(failure: ReplyFailure) -> ApiError:
     """The HTTP error for a reply the engine could not make."""
     problem = failure.problem
     if problem == ReplyProblem.PROMPT_TOO_LONG:
+        # Said here, not in the engine's words (which the window shows): what a client can do.
         return ApiError(
             400,
-            f"{failure.message} (needs {failure.needed_tokens} tokens; "
-            f"{failure.available_tokens} are available)",
+            f"The prompt takes {failure.needed_tokens} tokens, but only "
+            f"{failure.available_tokens} fit in the model's context window once room is kept "
+            "for the reply. Send fewer or shorter messages, ask for fewer max_tokens, or load "
+            "the model with a larger context window.",
             param="messages",
             code="context_length_exceeded",
         )

@@ -3690,52 +3690,67 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RequestTableModel</name>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="46"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="49"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="47"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="56"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="48"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="50"/>
         <source>Request</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="49"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="52"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="50"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="53"/>
         <source>Tokens in</source>
         <translation>输入 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="51"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="54"/>
         <source>Tokens out</source>
         <translation>输出 token</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="52"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="55"/>
         <source>Tokens/s</source>
         <translation>token/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="53"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="51"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="59"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="66"/>
+        <source>{status} cut short</source>
+        <translation>{status} 中途结束</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="67"/>
         <source>{status} OK</source>
         <translation>{status} 成功</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/requests_model.py" line="60"/>
+        <location filename="../../desktop/api/qt/requests_model.py" line="69"/>
+        <source>{status} client left</source>
+        <translation>{status} 客户端已断开</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="71"/>
+        <source>{status} failed</source>
+        <translation>{status} 失败</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/requests_model.py" line="72"/>
         <source>{status} refused</source>
         <translation>{status} 已拒绝</translation>
     </message>
@@ -3795,59 +3810,69 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerFeature</name>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="94"/>
+        <location filename="../../desktop/api/qt/feature.py" line="96"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="109"/>
+        <location filename="../../desktop/api/qt/feature.py" line="116"/>
         <source>&amp;Server panel</source>
         <translation>服务器面板(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="179"/>
-        <location filename="../../desktop/api/qt/feature.py" line="202"/>
-        <location filename="../../desktop/api/qt/feature.py" line="219"/>
+        <location filename="../../desktop/api/qt/feature.py" line="187"/>
+        <location filename="../../desktop/api/qt/feature.py" line="210"/>
+        <location filename="../../desktop/api/qt/feature.py" line="227"/>
         <source>Settings were not saved</source>
         <translation>设置未能保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="318"/>
+        <location filename="../../desktop/api/qt/feature.py" line="335"/>
         <source>API server starting…</source>
         <translation>API 服务器正在启动…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="321"/>
+        <location filename="../../desktop/api/qt/feature.py" line="338"/>
         <source>The local API server is starting on port {port}.</source>
         <translation>本地 API 服务器正在 {port} 端口上启动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="326"/>
+        <location filename="../../desktop/api/qt/feature.py" line="343"/>
         <source>API server stopping…</source>
         <translation>API 服务器正在停止…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="327"/>
+        <location filename="../../desktop/api/qt/feature.py" line="344"/>
         <source>The local API server is stopping.</source>
         <translation>本地 API 服务器正在停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="330"/>
+        <location filename="../../desktop/api/qt/feature.py" line="347"/>
         <source>API server :{port}</source>
         <translation>API 服务器 :{port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="334"/>
+        <location filename="../../desktop/api/qt/feature.py" line="351"/>
         <source>The local API server is running at {url}. Click for the Server panel.</source>
         <translation>本地 API 服务器正在 {url} 运行。点击打开服务器面板。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="340"/>
+        <location filename="../../desktop/api/qt/feature.py" line="357"/>
+        <source>API server: port {port} in use</source>
+        <translation>API 服务器：端口 {port} 被占用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="359"/>
+        <source>Another program uses port {port}. Click for the Server panel.</source>
+        <translation>其他程序正在使用端口 {port}。点击打开服务器面板。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/feature.py" line="365"/>
         <source>API server stopped</source>
         <translation>API 服务器已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="341"/>
+        <location filename="../../desktop/api/qt/feature.py" line="366"/>
         <source>The local API server could not start. Click for why.</source>
         <translation>本地 API 服务器无法启动。点击查看原因。</translation>
     </message>
@@ -3873,107 +3898,112 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerPanel</name>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="71"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="72"/>
         <source>URL</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="96"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="97"/>
         <source>Copy curl command</source>
         <translation>复制 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="99"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="100"/>
         <source>Copy Python code</source>
         <translation>复制 Python 代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="101"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="102"/>
         <source>Uses the openai package (pip install openai)</source>
         <translation>使用 openai 软件包(pip install openai)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="110"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="111"/>
         <source>Clear list</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="150"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="155"/>
         <source>Use port {port}</source>
         <translation>使用端口 {port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="157"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="162"/>
         <source>Starting the server on port {port}…</source>
         <translation>正在 {port} 端口上启动服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="159"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="164"/>
         <source>Stopping the server…</source>
         <translation>正在停止服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="161"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="166"/>
         <source>The server is running.</source>
         <translation>服务器正在运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="164"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="169"/>
         <source>Port {port} is in use by another program. Port {free} is free: press Use port {free}, or choose another port in Edit › Settings › Local server.</source>
         <translation>端口 {port} 已被另一个程序占用。端口 {free} 空闲：点击“使用端口 {free}”，或在“编辑 › 设置 › 本地服务器”中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="169"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="174"/>
         <source>Port {port} is in use by another program. Choose another port in Edit › Settings › Local server, or close that program and press Start server.</source>
         <translation>端口 {port} 已被另一个程序占用。请在“编辑 › 设置 › 本地服务器”中选择其他端口,或关闭那个程序后点击“启动服务器”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="174"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="179"/>
         <source>The server could not start: {reason}</source>
         <translation>服务器无法启动:{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="175"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="180"/>
         <source>The server is off.</source>
         <translation>服务器已关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="181"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="186"/>
         <source>Other computers on your network connect with the API key at:</source>
         <translation>你网络中的其他计算机凭 API 密钥通过以下地址连接：</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="184"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="189"/>
         <source>Other computers on your network may connect with the API key, but this computer has no network address now.</source>
         <translation>你网络中的其他计算机可以凭 API 密钥连接，但本机目前没有网络地址。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="189"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="194"/>
         <source>Other computers on your network can connect to port {port} of this computer, with the API key.</source>
         <translation>你网络中的其他计算机可以凭 API 密钥连接到本机的 {port} 端口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="147"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="238"/>
+        <source>{count} in progress</source>
+        <translation>{count} 个正在处理</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/server_panel.py" line="152"/>
         <source>Stop server</source>
         <translation>停止服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="147"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="152"/>
         <source>Start server</source>
         <translation>启动服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="194"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="199"/>
         <source>Only programs on this computer can connect, with the API key. Other computers cannot reach it (see Allow other computers on my network in Edit › Settings › Local server).</source>
         <translation>只有本机上的程序可以凭 API 密钥连接。其他计算机无法访问它（见“编辑 › 设置 › 本地服务器”中的“允许我网络中的其他计算机访问”）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="199"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="204"/>
         <source>Only programs on this computer can connect; no key is asked. Other computers cannot reach it (see Allow other computers on my network in Edit › Settings › Local server).</source>
         <translation>只有本机上的程序可以连接；不需要密钥。其他计算机无法访问它（见“编辑 › 设置 › 本地服务器”中的“允许我网络中的其他计算机访问”）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/api/qt/server_panel.py" line="229"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="236"/>
         <source>%n request(s) since the server started</source>
         <translation>
             <numerusform>服务器启动以来共 %n 个请求</numerusform>
@@ -3983,94 +4013,140 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>ServerSettingsPage</name>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="68"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="69"/>
         <source>Local server</source>
         <translation>本地服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="80"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="81"/>
         <source>The key is kept in the system keychain.</source>
         <translation>密钥保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="83"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="84"/>
         <source>No system keychain was found, so the key is kept in Hearthside&apos;s settings file, which only your user account can read.</source>
         <translation>未找到系统钥匙串,因此密钥保存在 Hearthside 的设置文件中,只有你的用户帐户可以读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="117"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="118"/>
         <source>Other computers may only use the server with an API key: make one with New key.</source>
         <translation>其他计算机只能凭 API 密钥使用服务器:请点击“新密钥”生成一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="120"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="121"/>
         <source>The server&apos;s port must be a number from {low} to {high}.</source>
         <translation>服务器端口必须是 {low} 到 {high} 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="124"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="125"/>
         <source>“{origin}” is not a web origin. Write its scheme, host and port, such as http://localhost:3000, one per line.</source>
         <translation>“{origin}”不是网页来源。请写明协议、主机和端口,例如 http://localhost:3000,每行一个。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="134"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="135"/>
         <source>Other programs (editors, note apps, scripts) can use the loaded model through an OpenAI-compatible API on this computer while Hearthside is open.</source>
         <translation>在 Hearthside 打开期间,其他程序(编辑器、笔记应用、脚本)可以通过本机上兼容 OpenAI 的 API 使用已加载的模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="141"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="142"/>
         <source>Run the local API server</source>
         <translation>运行本地 API 服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="150"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="156"/>
         <source>The default is {port} (8080 is often taken by other tools).</source>
         <translation>默认端口为 {port}(8080 常被其他工具占用)。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="154"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="160"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="156"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="162"/>
         <source>Allow other computers on my network</source>
         <translation>允许我网络中的其他计算机访问</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="162"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="168"/>
         <source>Anyone on your network who has the API key can use the model, and requests travel unencrypted (HTTP). Off: only programs on this computer can connect.</source>
         <translation>你网络中任何持有 API 密钥的人都可以使用该模型,且请求以未加密的方式(HTTP)传输。关闭时:只有本机上的程序可以连接。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="176"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="182"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="267"/>
         <source>Ask programs on this computer for the key too</source>
         <translation>本机上的程序也需要提供密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="185"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="191"/>
         <source>New key</source>
         <translation>新密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="187"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="193"/>
         <source>Programs that use the old key need the new one once you save.</source>
         <translation>保存后,使用旧密钥的程序需要改用新密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="190"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="196"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="199"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="205"/>
         <source>Allowed web pages</source>
         <translation>允许的网页</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/settings_page.py" line="204"/>
+        <location filename="../../desktop/api/qt/settings_page.py" line="210"/>
         <source>Web pages at these origins, one per line, may call the server from a browser. None by default: programs are not affected.</source>
         <translation>这些来源(每行一个)的网页可以在浏览器中调用服务器。默认没有:这不影响其他程序。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="228"/>
+        <source>Starting on port {port}…</source>
+        <translation>正在端口 {port} 上启动…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="230"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="232"/>
+        <source>On: programs use {url}</source>
+        <translation>已开启：程序使用 {url}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="235"/>
+        <source>Other computers use {lan}</source>
+        <translation>其他电脑使用 {lan}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="241"/>
+        <source>Not running: port {port} is in use by another program. Port {free} is free.</source>
+        <translation>未运行：端口 {port} 已被其他程序占用。端口 {free} 空闲。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="244"/>
+        <source>Not running: port {port} is in use by another program.</source>
+        <translation>未运行：端口 {port} 已被其他程序占用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="248"/>
+        <source>Not running: {reason}</source>
+        <translation>未运行：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="249"/>
+        <source>Off.</source>
+        <translation>已关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/api/qt/settings_page.py" line="265"/>
+        <source>Programs on this computer need the key too (always, with network access)</source>
+        <translation>本机程序也需要密钥（允许网络访问时始终如此）</translation>
     </message>
 </context>
 <context>

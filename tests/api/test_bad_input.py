@@ -83,6 +83,16 @@ def test_unknown_fields_are_ignored(served: Served) -> None:
     assert post(served, CHAT, body).status_code == 200
 
 
+def test_an_empty_body_is_said_so(served: Served) -> None:
+    message = assert_error(httpx.post(served.url + CHAT, timeout=60), 400)
+    assert message.startswith("The request has no body")
+
+
+def test_the_models_list_with_a_trailing_slash_is_the_list(served: Served) -> None:
+    response = httpx.get(served.url + "/models/")
+    assert response.status_code == 200 and response.json()["object"] == "list"
+
+
 def test_an_unknown_model_is_a_404(served: Served) -> None:
     body = {"model": "gpt-17", "messages": HELLO, "max_tokens": 2}
     assert "gpt-17" in assert_error(post(served, CHAT, body), 404, "model")
@@ -92,7 +102,7 @@ def test_an_unknown_model_is_a_404(served: Served) -> None:
 def test_a_body_over_the_limit_is_a_413(served: Served) -> None:
     limit = served.server.config.max_body_bytes
     huge = {"messages": [{"role": "user", "content": "x" * (limit + 10)}]}
-    assert_error(post(served, CHAT, huge), 413)
+    assert "larger than 4 MiB" in assert_error(post(served, CHAT, huge), 413)
 
     def chunks() -> Any:  # no Content-Length: the limit holds while the body is read
         yield b'{"messages": [{"role": "user", "content": "'
@@ -109,6 +119,10 @@ def test_a_prompt_longer_than_the_context_is_a_400_with_the_numbers(served: Serv
     message = assert_error(response, 400, "messages")
     assert response.json()["error"]["code"] == "context_length_exceeded"
     assert any(ch.isdigit() for ch in message) and "tokens" in message
+    # Each number once, and what the client can do about it.
+    numbers = [word for word in message.split() if word.isdigit()]
+    assert len(numbers) == len(set(numbers)) == 2, message
+    assert "max_tokens" in message and "fewer or shorter messages" in message
     history = []
     for turn in range(12):
         history += [
@@ -127,10 +141,19 @@ def test_unknown_paths_and_methods_are_json_errors(served: Served) -> None:
     assert_error(httpx.get(served.url + CHAT), 405)
 
 
+def test_a_base_url_without_v1_is_told_where_the_api_is(served: Served) -> None:
+    origin = served.origin
+    message = assert_error(httpx.post(origin + CHAT, json={"messages": HELLO}), 404)
+    assert "/v1/chat/completions" in message
+    assert "/v1/models" in assert_error(httpx.get(origin + "/"), 404)
+    assert assert_error(httpx.get(origin + "/v2/nothing"), 404) == "No endpoint /v2/nothing."
+
+
 def test_requests_from_web_pages_are_refused_by_default(served: Served) -> None:
     body = {"messages": HELLO, "max_tokens": 2}
     response = post(served, CHAT, body, headers={"Origin": "https://evil.example"})
-    assert_error(response, 403)
+    message = assert_error(response, 403)
+    assert "Allowed web pages" in message and "--cors-origin https://evil.example" in message
     assert "access-control-allow-origin" not in response.headers
 
 

@@ -59,6 +59,23 @@ def test_closing_the_stream_cancels_the_reply_at_once(long_served: Served) -> No
     assert record.status == 200 and record.error == "the client went away"
 
 
+def test_the_server_counts_the_requests_it_is_answering(long_served: Served) -> None:
+    """What the Server panel shows as "in progress": a stream counts while it runs."""
+    server = long_served.server
+    client = openai.OpenAI(base_url=long_served.url, api_key="x", max_retries=0, timeout=60)
+    assert server.in_flight == 0
+    stream = client.chat.completions.create(
+        model="", messages=HELLO, max_tokens=LONG, temperature=0, stream=True
+    )
+    next(iter(stream))
+    assert server.in_flight == 1
+    stream.close()
+    deadline = time.monotonic() + 5
+    while server.in_flight and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.in_flight == 0
+
+
 def test_a_client_that_times_out_cancels_a_whole_reply(long_served: Served) -> None:
     body = {"messages": HELLO, "max_tokens": LONG, "temperature": 0}
     started = time.perf_counter()

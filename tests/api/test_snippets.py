@@ -6,8 +6,15 @@ import ast
 import contextlib
 import json
 import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from desktop.api.snippets import PLACEHOLDER_MODEL, curl_command, python_snippet
+from tests.api.conftest import Served
 
 URL = "http://127.0.0.1:8765/v1"
 
@@ -54,3 +61,25 @@ def test_python_snippet_without_a_key_sends_a_placeholder() -> None:
     arguments = _call_arguments(python_snippet(URL))
     assert arguments["api_key"] == "none"  # the client refuses to start with no key at all
     assert arguments["model"] == PLACEHOLDER_MODEL
+
+
+def test_the_examples_bound_the_reply() -> None:
+    """A pasted example answers in seconds even from a model that never stops by itself."""
+    body = json.loads(shlex.split(curl_command(URL))[-1])
+    assert 0 < body["max_tokens"] <= 200
+    assert 0 < _call_arguments(python_snippet(URL))["max_tokens"] <= 200  # type: ignore[operator]
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="no curl")
+def test_the_pasted_examples_run_against_the_server(served: Served) -> None:
+    model = Path(served.info.path).name
+    line = curl_command(served.url, "", model)
+    done = subprocess.run(line, shell=True, capture_output=True, text=True, timeout=60, check=True)
+    reply = json.loads(done.stdout)
+    assert reply["object"] == "chat.completion" and reply["model"] == model
+    assert reply["usage"]["completion_tokens"] <= 100
+    program = python_snippet(served.url, "", model)
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "Traceback" not in done.stderr  # it ran through: the reply was printed

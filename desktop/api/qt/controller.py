@@ -18,9 +18,7 @@ values.
 
 from __future__ import annotations
 
-import errno
 import logging
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -28,8 +26,9 @@ from typing import Protocol
 from PySide6.QtCore import QObject, Signal
 
 from desktop.api.addresses import lan_urls
+from desktop.api.ports import free_port_near, is_port_in_use
 from desktop.api.protocol import RequestListener, RequestRecord, ServerConfig
-from desktop.api.server_settings import MAX_PORT, ServerSettings
+from desktop.api.server_settings import ServerSettings
 from desktop.qtkit.background_calls import BackgroundCalls
 
 __all__ = ["MakeServer", "ServerController", "ServerLike", "ServerState", "free_port_near"]
@@ -40,8 +39,6 @@ STOP_TIMEOUT_S = 5.0
 """How long stopping waits for replies in progress (they are cancelled first)."""
 START_TIMEOUT_S = 15.0
 """How long quitting waits for a start still in progress (uvicorn's start waits up to 10 s)."""
-FREE_PORT_TRIES = 20
-"""How many ports after a taken one are tried for a free one to suggest."""
 
 
 class ServerLike(Protocol):
@@ -52,6 +49,9 @@ class ServerLike(Protocol):
 
     @property
     def running(self) -> bool: ...
+
+    @property
+    def in_flight(self) -> int: ...
 
     def start(self) -> None: ...
 
@@ -102,23 +102,6 @@ class PortTaken(Exception):
         self.free_port = free_port
 
 
-def free_port_near(host: str, port: int, tries: int = FREE_PORT_TRIES) -> int:
-    """The first port after ``port`` that ``host`` can bind now, or 0 when none of ``tries``
-    can (a suggestion only: another program may take it before the user does)."""
-    for candidate in range(port + 1, min(port + 1 + tries, MAX_PORT + 1)):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind((host, candidate))
-            except OSError:
-                continue
-        return candidate
-    return 0
-
-
-def is_port_in_use(error: OSError) -> bool:
-    return error.errno == errno.EADDRINUSE or "in use" in str(error).lower()
-
-
 class ServerController(QObject):
     """Owns the running server (at most one) and reports on it.
 
@@ -156,6 +139,12 @@ class ServerController(QObject):
     def running(self) -> bool:
         server = self._server
         return self._state.running and server is not None and server.running
+
+    def in_flight(self) -> int:
+        """Requests the server is answering now (0 when none runs); the GUI thread polls it
+        while the Server panel shows."""
+        server = self._server
+        return server.in_flight if server is not None and self.running else 0
 
     def listen(self, record: RequestRecord) -> None:
         """The server's listener: any thread, never blocks."""
@@ -288,7 +277,10 @@ class ServerController(QObject):
             ServerState(
                 settings=settings,
                 port_in_use=in_use,
-                error=str(error),
+                # The system's words without "[Errno 99]" (bind's OSError names the address).
+                error=error.strerror
+                if isinstance(error, OSError) and error.strerror
+                else str(error),
                 free_port=error.free_port if isinstance(error, PortTaken) else 0,
             )
         )

@@ -33,6 +33,8 @@ __all__ = ["ServerFeature", "ServerSession", "model_id"]
 
 ADDRESS_REFRESH_MS = 30_000
 """How often the open Server panel reads the LAN addresses again."""
+IN_FLIGHT_REFRESH_MS = 500
+"""How often the open Server panel reads how many requests are in progress."""
 PANEL_SHARE = 2 / 5
 """Of the window's height, what the panel takes when it opens below the chat: at 800x600 the
 chat keeps room for its header, a notice, a few lines and the composer whole."""
@@ -97,6 +99,11 @@ class ServerFeature(QObject):
         self.address_timer = QTimer(self)
         self.address_timer.setInterval(ADDRESS_REFRESH_MS)
         self.address_timer.timeout.connect(self.controller.refresh_addresses)
+        # Requests in progress, read while the panel shows: one waiting behind the window's
+        # reply would otherwise be seen only when it is done.
+        self.in_flight_timer = QTimer(self)
+        self.in_flight_timer.setInterval(IN_FLIGHT_REFRESH_MS)
+        self.in_flight_timer.timeout.connect(self.show_count)
         self.dock.setAllowedAreas(
             Qt.DockWidgetArea.RightDockWidgetArea
             | Qt.DockWidgetArea.LeftDockWidgetArea
@@ -152,6 +159,7 @@ class ServerFeature(QObject):
         from desktop.api.qt.settings_page import ServerSettingsPage
 
         self.settings_page = ServerSettingsPage(self.settings, self.key_store, parent)
+        self.settings_page.show_state(self.controller.state)
         return self.settings_page
 
     def current_model_info(self) -> Any:
@@ -269,8 +277,10 @@ class ServerFeature(QObject):
             _ = self.panel  # the dock shows: its panel is made now if it was not yet
             self.controller.refresh_addresses()
             self.address_timer.start()
+            self.in_flight_timer.start()
         else:
             self.address_timer.stop()
+            self.in_flight_timer.stop()
 
     @Slot(Qt.DockWidgetArea)
     def on_dock_location_changed(self, area: Qt.DockWidgetArea) -> None:
@@ -289,13 +299,18 @@ class ServerFeature(QObject):
     def on_request_recorded(self, record: RequestRecord) -> None:
         self.requests.add(record)
         self.request_count += 1
+        self.show_count()
+
+    @Slot()
+    def show_count(self) -> None:
+        """The panel's count of requests, and of those in progress now."""
         if self._panel is not None:
-            self._panel.show_count(self.request_count)
+            self._panel.show_count(self.request_count, self.controller.in_flight())
 
     def show_on_panel(self, state: ServerState) -> None:
         """The panel shows ``state``, the request count and the snippets for the loaded model."""
         model = model_id(self.model_info)
-        self.panel.show_count(self.request_count)
+        self.panel.show_count(self.request_count, self.controller.in_flight())
         self.panel.show_state(
             state,
             curl_command(state.url, state.api_key, model),
@@ -313,6 +328,8 @@ class ServerFeature(QObject):
         self.shown_running = state.running
         if self._panel is not None:
             self.show_on_panel(state)
+        if self.settings_page is not None:
+            self.settings_page.show_state(state)
         port = state.settings.port
         if state.starting:
             self.mark.setText(self.tr("API server starting…"))
@@ -333,6 +350,16 @@ class ServerFeature(QObject):
                     self.tr(
                         "The local API server is running at {url}. Click for the Server panel."
                     ).format(url=state.url)
+                )
+            )
+            self.mark.show()
+        elif state.settings.enabled and state.port_in_use:  # the commonest reason: said
+            self.mark.setText(self.tr("API server: port {port} in use").format(port=port))
+            self.mark.setToolTip(
+                plain_tooltip(
+                    self.tr("Another program uses port {port}. Click for the Server panel.").format(
+                        port=port
+                    )
                 )
             )
             self.mark.show()

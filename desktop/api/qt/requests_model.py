@@ -22,6 +22,8 @@ __all__ = ["MAX_ROWS", "RequestRow", "RequestTableModel"]
 
 MAX_ROWS = 500
 """The oldest rows go beyond this: the panel is a recent log, not a history."""
+CLIENT_LEFT = 499
+"""The status the server records for a client that left before any answer (nginx's code)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,23 +43,33 @@ class RequestTableModel(RowTableModel):
         RecordRole = Qt.ItemDataRole.UserRole + 1  # RequestRecord
 
     ROLE_NAMES: ClassVar[dict[int, QByteArray]] = {Roles.RecordRole: QByteArray(b"record")}
-    TIME, CLIENT, REQUEST, MODEL, TOKENS_IN, TOKENS_OUT, SPEED, STATUS = range(8)
+    # What and how it went first: a panel below the chat at 800 px shows about four columns.
+    TIME, REQUEST, STATUS, MODEL, TOKENS_IN, TOKENS_OUT, SPEED, CLIENT = range(8)
     COLUMN_TITLES = (
         QT_TRANSLATE_NOOP("RequestTableModel", "Time"),
-        QT_TRANSLATE_NOOP("RequestTableModel", "Client"),
         QT_TRANSLATE_NOOP("RequestTableModel", "Request"),
+        QT_TRANSLATE_NOOP("RequestTableModel", "Status"),
         QT_TRANSLATE_NOOP("RequestTableModel", "Model"),
         QT_TRANSLATE_NOOP("RequestTableModel", "Tokens in"),
         QT_TRANSLATE_NOOP("RequestTableModel", "Tokens out"),
         QT_TRANSLATE_NOOP("RequestTableModel", "Tokens/s"),
-        QT_TRANSLATE_NOOP("RequestTableModel", "Status"),
+        QT_TRANSLATE_NOOP("RequestTableModel", "Client"),
     )
     NUMBER_COLUMNS = (TOKENS_IN, TOKENS_OUT, SPEED)
 
     def status_text(self, record: RequestRecord) -> str:
-        if 200 <= record.status < 300:
-            return self.tr("{status} OK").format(status=record.status)
-        return self.tr("{status} refused").format(status=record.status)
+        """The status code and a word on it: a client that left (499, the server's mark) or a
+        server fault (5xx) was not refused; a streamed reply that broke off has a 200."""
+        status = record.status
+        if 200 <= status < 300:
+            if record.error:  # the stream began, then the client left or the server stopped
+                return self.tr("{status} cut short").format(status=status)
+            return self.tr("{status} OK").format(status=status)
+        if status == CLIENT_LEFT:
+            return self.tr("{status} client left").format(status=status)
+        if status >= 500:
+            return self.tr("{status} failed").format(status=status)
+        return self.tr("{status} refused").format(status=status)
 
     def cell(self, row: RequestRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:

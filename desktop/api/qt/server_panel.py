@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QBoxLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -90,6 +91,7 @@ class ServerPanel(QWidget):
 
         self.count = QLabel()
         self.count.setObjectName("serverRequestCount")
+        self.count.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.count)
 
         copies = QHBoxLayout()
@@ -127,6 +129,10 @@ class ServerPanel(QWidget):
         setup_row_view(self.table)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # ResizeToContents sizes the columns when the view lays out, not when a row comes:
+        # the first requests' paths and model names were cut to "/v1/chat/com…" until then.
+        requests.rowsInserted.connect(self.fit_columns)
+        requests.modelReset.connect(self.fit_columns)
         self.layout_.addWidget(self.table, 1)
         self.set_vertical(False)
         self.show_count(0)
@@ -224,9 +230,14 @@ class ServerPanel(QWidget):
         field.setCursorPosition(0)
         field.setMinimumWidth(whole_text_width(field, url))
 
-    def show_count(self, requests: int) -> None:
-        """How many requests the server has answered (or refused) since it started."""
-        self.count.setText(self.tr("%n request(s) since the server started", "", requests))
+    def show_count(self, requests: int, in_progress: int = 0) -> None:
+        """How many requests the server has answered (or refused) since it started, and how
+        many it is answering now (a reply waiting behind the window's is listed only when
+        done)."""
+        text = self.tr("%n request(s) since the server started", "", requests)
+        if in_progress:
+            text += " · " + self.tr("{count} in progress").format(count=in_progress)
+        self.count.setText(text)
 
     def info_height(self) -> int:
         """The height the address, messages and buttons take beside the request table, their
@@ -243,6 +254,10 @@ class ServerPanel(QWidget):
         direction = QBoxLayout.Direction
         self.layout_.setDirection(direction.TopToBottom if vertical else direction.LeftToRight)
         self.info.setMaximumWidth(QWIDGETSIZE_MAX if vertical else INFO_WIDTH)
+
+    def fit_columns(self, *_: object) -> None:
+        """Every column as wide as its widest cell (the table scrolls sideways beyond)."""
+        self.table.horizontalHeader().resizeSections(QHeaderView.ResizeMode.ResizeToContents)
 
     def on_start_stop_clicked(self) -> None:
         if self._running:

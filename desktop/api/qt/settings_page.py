@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.api.api_key_store import ApiKeyStore
 from desktop.api.protocol import DEFAULT_PORT
+from desktop.api.qt.controller import ServerState
 from desktop.api.server_settings import (
     MAX_PORT,
     MIN_PORT,
@@ -141,6 +142,11 @@ class ServerSettingsPage(SettingsPageWidget):
         self.enabled = QCheckBox(self.tr("Run the local API server"))
         self.enabled.setObjectName("serverEnabled")
         form.addRow(self.enabled)
+        # What the server does now (the feature keeps it current): its address, or why not.
+        self.state_line = note_label("", is_muted=False)
+        self.state_line.setObjectName("serverStateLine")
+        self.state_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.state_line)
 
         self.port = QSpinBox()
         self.port.setObjectName("serverPort")
@@ -209,6 +215,39 @@ class ServerSettingsPage(SettingsPageWidget):
         layout.addLayout(form)
         layout.addStretch(1)
 
+    # The server now ----------------------------------------------------------------------------
+
+    def show_state(self, state: ServerState) -> None:
+        """What the server does now, under its switch: after Apply the user sees it start, and
+        why it did not (a port in use) without looking behind the dialog."""
+        self.state_line.setText(self.state_text(state))
+
+    def state_text(self, state: ServerState) -> str:
+        port = state.settings.port
+        if state.starting:
+            return self.tr("Starting on port {port}…").format(port=port)
+        if state.stopping:
+            return self.tr("Stopping…")
+        if state.running:
+            text = self.tr("On: programs use {url}").format(url=state.url)
+            if state.settings.allow_network and state.lan_urls:  # a line of their own: no URL
+                # is broken by the wrap
+                text += "\n" + self.tr("Other computers use {lan}").format(
+                    lan=", ".join(state.lan_urls)
+                )
+            return text
+        if state.port_in_use and state.free_port:
+            return self.tr(
+                "Not running: port {port} is in use by another program. Port {free} is free."
+            ).format(port=port, free=state.free_port)
+        if state.port_in_use:
+            return self.tr("Not running: port {port} is in use by another program.").format(
+                port=port
+            )
+        if state.error:
+            return self.tr("Not running: {reason}").format(reason=state.error)
+        return self.tr("Off.")
+
     # Slots -------------------------------------------------------------------------------------
 
     def set_api_key(self, key: str) -> None:
@@ -221,6 +260,12 @@ class ServerSettingsPage(SettingsPageWidget):
         self.network_warning_row.setVisible(allowed)
         self.require_key.setChecked(allowed or self._own_require_key)
         self.require_key.setEnabled(not allowed)
+        # A greyed-out tick is faint in most styles: the words say it too.
+        self.require_key.setText(
+            self.tr("Programs on this computer need the key too (always, with network access)")
+            if allowed
+            else self.tr("Ask programs on this computer for the key too")
+        )
 
     def on_require_key_clicked(self, checked: bool) -> None:
         self._own_require_key = checked

@@ -33,6 +33,7 @@ class FakeServer:
         self.fail = fail
         self.gate = gate
         self.running = False
+        self.in_flight = 0
         self.stop_timeout: float | None = None
 
     @property

@@ -129,12 +129,25 @@ def test_a_port_in_use_is_told_not_raised(
     assert feature.dock.isVisible()  # opened to say why
     assert "Port 9555 is in use" in panel.status.text()
     assert panel.start_stop.text() == "Start server"
-    assert feature.mark.isVisible() and "stopped" in feature.mark.text()
+    assert feature.mark.isVisible() and feature.mark.text() == "API server: port 9555 in use"
     servers.fail = None
     panel.start_stop.click()  # the other program has gone
     assert settled(qtbot, feature).running
     assert servers.last.running
     assert "running" in panel.status.text()
+
+
+def test_another_start_failure_is_told_in_the_systems_words(
+    qtbot, feature: ServerFeature, settings: Settings, servers: Servers
+) -> None:
+    reason = "Cannot listen on 10.9.9.9:8765: Cannot assign requested address"
+    servers.fail = OSError(errno.EADDRNOTAVAIL, reason)
+    _turn_on(settings)
+    feature.apply_settings()
+    state = settled(qtbot, feature)
+    assert not state.running and not state.port_in_use
+    assert state.error == reason  # not "[Errno 99] ..."
+    assert feature.panel.status.text() == f"The server could not start: {reason}"
 
 
 def test_stop_server_stops_it_and_turns_the_setting_off(
@@ -360,3 +373,39 @@ def test_below_the_chat_at_800x600_the_panel_leaves_the_chat_room_and_shows_its_
     # Sized again once the window has laid the dock out (it first takes back its old size).
     qtbot.waitUntil(lambda: whole(panel.status) and whole(panel.access))
     assert _bottom_in(panel, panel.start_stop) <= panel.height()
+
+
+def test_a_request_listed_while_the_panel_shows_is_read_whole(
+    qtbot, feature: ServerFeature, settings: Settings, servers: Servers
+) -> None:
+    """The columns follow the rows as they come, not only the next layout: the first request's
+    path and model are not cut to "/v1/chat/com…"."""
+    feature.shell.resize(800, 600)
+    _turn_on(settings)
+    feature.start_if_enabled()
+    settled(qtbot, feature)
+    feature.show_panel()
+    panel = feature.panel
+    qtbot.waitUntil(lambda: panel.table.isVisible())
+    feature.on_request_recorded(RECORD)
+    table, requests = panel.table, feature.requests
+    header = table.horizontalHeader()
+    for column in (requests.CLIENT, requests.REQUEST, requests.MODEL):
+        assert header.sectionSize(column) >= table.sizeHintForColumn(column)
+
+
+def test_the_open_panel_counts_requests_in_progress(
+    qtbot, feature: ServerFeature, settings: Settings, servers: Servers
+) -> None:
+    """A request waiting behind the window's reply is listed only when done: the count says
+    it is there meanwhile."""
+    _turn_on(settings)
+    feature.start_if_enabled()
+    settled(qtbot, feature)
+    feature.show_panel()
+    count = feature.panel.count
+    assert count.text() == "0 request(s) since the server started"  # no en plurals in tests
+    servers.last.in_flight = 2
+    qtbot.waitUntil(lambda: count.text().endswith(" · 2 in progress"), timeout=3000)
+    servers.last.in_flight = 0
+    qtbot.waitUntil(lambda: "in progress" not in count.text(), timeout=3000)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 
 from desktop.api.protocol import RequestRecord
@@ -50,11 +52,28 @@ def test_rows_are_newest_first_with_counts_speed_and_status() -> None:
     assert cell(1, model.STATUS) == "200 OK"
     assert cell(0, model.STATUS) == "401 refused"
     assert cell(0, model.TOKENS_IN) == ""
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in (1, 3, 7)] == [
-        "Client",
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == [
+        "Time",
+        "Request",
+        "Status",  # beside what was asked: at 800 px the panel shows about four columns
         "Model",
-        "Status",
     ]
+    assert model.headerData(7, Qt.Orientation.Horizontal) == "Client"
+
+
+def test_the_status_says_who_ended_a_request() -> None:
+    model = RequestTableModel()
+    endings = {
+        "499 client left": replace(REFUSED, status=499, error="the client went away"),
+        "503 failed": replace(REFUSED, status=503, error="The server is busy"),
+        "200 cut short": replace(OK, error="The server is stopping."),
+        "404 refused": replace(REFUSED, status=404),
+        "200 OK": OK,
+    }
+    for text, record in endings.items():
+        model.clear()
+        model.add(record)
+        assert model.index(0, model.STATUS).data() == text
 
 
 def test_request_text_stays_plain() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from PySide6.QtGui import QGuiApplication
 
 from desktop.api.api_key_store import ApiKeyStore
@@ -40,12 +42,14 @@ def test_network_access_forces_the_key_and_warns(qtbot, settings: Settings) -> N
     page.show()
     page.allow_network.setChecked(True)
     assert page.require_key.isChecked() and not page.require_key.isEnabled()
+    assert "always, with network access" in page.require_key.text()  # a grey tick is faint
     assert page.network_warning_row.isVisible()
     values = page.values()
     assert values["server.allow_network"] is True
     assert page.problem(values) is None
     page.allow_network.setChecked(False)
     assert not page.require_key.isChecked() and page.require_key.isEnabled()  # the user's own
+    assert page.require_key.text() == "Ask programs on this computer for the key too"
 
 
 def test_no_key_with_network_access_cannot_be_saved(qtbot, settings: Settings) -> None:
@@ -99,3 +103,33 @@ def test_the_dialog_saves_the_page_and_the_feature_keeps_the_key(
     assert all(u.startswith("http://") and u.endswith(":9123/v1") for u in state.lan_urls)
     assert "127.0.0.1" not in "".join(state.lan_urls)
     assert feature.panel.shown_lan_urls() == state.lan_urls
+
+
+def test_the_page_says_what_the_server_does_after_apply(
+    qtbot, feature: ServerFeature, settings: Settings, servers
+) -> None:
+    """Apply starts the server behind the dialog: the page says its address, or that the port
+    is taken, without the user looking behind the dialog."""
+    dialog = AppSettingsDialog(settings, [feature.make_settings_page], feature.shell)
+    qtbot.addWidget(dialog)
+    dialog.applied.connect(feature.shell.settings_applied)
+    page = feature.settings_page
+    assert page is not None
+    line = page.state_line
+    assert line.text() == "Off."
+    page.enabled.setChecked(True)
+    page.port.setValue(9124)
+    assert dialog.apply()
+    settled(qtbot, feature)
+    assert line.text() == "On: programs use http://127.0.0.1:9124/v1"
+    servers.fail = OSError(errno.EADDRINUSE, "address already in use")
+    page.port.setValue(9125)
+    assert dialog.apply()
+    settled(qtbot, feature)
+    assert line.text().startswith("Not running: port 9125 is in use by another program.")
+    servers.fail = None
+    page.allow_network.setChecked(True)
+    assert dialog.apply()
+    state = settled(qtbot, feature)
+    if state.lan_urls:  # this machine's addresses, if it has any
+        assert line.text().endswith("\nOther computers use " + ", ".join(state.lan_urls))
