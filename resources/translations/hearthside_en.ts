@@ -246,7 +246,7 @@
 <context>
     <name>ServerPanel</name>
     <message numerus="yes">
-        <location filename="../../desktop/api/qt/server_panel.py" line="236"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="237"/>
         <source>%n request(s) since the server started</source>
         <translation>
             <numerusform>%n request since the server started</numerusform>

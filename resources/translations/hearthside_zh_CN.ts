@@ -3862,17 +3862,17 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>API 服务器：端口 {port} 被占用</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="359"/>
+        <location filename="../../desktop/api/qt/feature.py" line="360"/>
         <source>Another program uses port {port}. Click for the Server panel.</source>
         <translation>其他程序正在使用端口 {port}。点击打开服务器面板。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="365"/>
+        <location filename="../../desktop/api/qt/feature.py" line="367"/>
         <source>API server stopped</source>
         <translation>API 服务器已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/feature.py" line="366"/>
+        <location filename="../../desktop/api/qt/feature.py" line="368"/>
         <source>The local API server could not start. Click for why.</source>
         <translation>本地 API 服务器无法启动。点击查看原因。</translation>
     </message>
@@ -3903,107 +3903,107 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="97"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="98"/>
         <source>Copy curl command</source>
         <translation>复制 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="100"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="101"/>
         <source>Copy Python code</source>
         <translation>复制 Python 代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="102"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="103"/>
         <source>Uses the openai package (pip install openai)</source>
         <translation>使用 openai 软件包(pip install openai)</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="111"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="112"/>
         <source>Clear list</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="155"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="156"/>
         <source>Use port {port}</source>
         <translation>使用端口 {port}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="162"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="163"/>
         <source>Starting the server on port {port}…</source>
         <translation>正在 {port} 端口上启动服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="164"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="165"/>
         <source>Stopping the server…</source>
         <translation>正在停止服务器…</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="166"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="167"/>
         <source>The server is running.</source>
         <translation>服务器正在运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="169"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="170"/>
         <source>Port {port} is in use by another program. Port {free} is free: press Use port {free}, or choose another port in Edit › Settings › Local server.</source>
         <translation>端口 {port} 已被另一个程序占用。端口 {free} 空闲：点击“使用端口 {free}”，或在“编辑 › 设置 › 本地服务器”中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="174"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="175"/>
         <source>Port {port} is in use by another program. Choose another port in Edit › Settings › Local server, or close that program and press Start server.</source>
         <translation>端口 {port} 已被另一个程序占用。请在“编辑 › 设置 › 本地服务器”中选择其他端口,或关闭那个程序后点击“启动服务器”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="179"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="180"/>
         <source>The server could not start: {reason}</source>
         <translation>服务器无法启动:{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="180"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="181"/>
         <source>The server is off.</source>
         <translation>服务器已关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="186"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="187"/>
         <source>Other computers on your network connect with the API key at:</source>
         <translation>你网络中的其他计算机凭 API 密钥通过以下地址连接：</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="189"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="190"/>
         <source>Other computers on your network may connect with the API key, but this computer has no network address now.</source>
         <translation>你网络中的其他计算机可以凭 API 密钥连接，但本机目前没有网络地址。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="194"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="195"/>
         <source>Other computers on your network can connect to port {port} of this computer, with the API key.</source>
         <translation>你网络中的其他计算机可以凭 API 密钥连接到本机的 {port} 端口。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="238"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="239"/>
         <source>{count} in progress</source>
         <translation>{count} 个正在处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="152"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="153"/>
         <source>Stop server</source>
         <translation>停止服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="152"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="153"/>
         <source>Start server</source>
         <translation>启动服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="199"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="200"/>
         <source>Only programs on this computer can connect, with the API key. Other computers cannot reach it (see Allow other computers on my network in Edit › Settings › Local server).</source>
         <translation>只有本机上的程序可以凭 API 密钥连接。其他计算机无法访问它（见“编辑 › 设置 › 本地服务器”中的“允许我网络中的其他计算机访问”）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/api/qt/server_panel.py" line="204"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="205"/>
         <source>Only programs on this computer can connect; no key is asked. Other computers cannot reach it (see Allow other computers on my network in Edit › Settings › Local server).</source>
         <translation>只有本机上的程序可以连接；不需要密钥。其他计算机无法访问它（见“编辑 › 设置 › 本地服务器”中的“允许我网络中的其他计算机访问”）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/api/qt/server_panel.py" line="236"/>
+        <location filename="../../desktop/api/qt/server_panel.py" line="237"/>
         <source>%n request(s) since the server started</source>
         <translation>
             <numerusform>服务器启动以来共 %n 个请求</numerusform>
