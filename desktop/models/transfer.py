@@ -267,6 +267,7 @@ class RetryCause:
     ENDED_EARLY = "connection ended early"
     NO_RECONNECT = "could not reconnect"
     WRONG_RANGE = "wrong range"
+    NOT_THE_FILE = "not the file"
 
 
 class _Retry(Exception):
@@ -369,7 +370,11 @@ def download(
                     if failures > max_retries:
                         raise TransferError(
                             TransferProblem.SERVER,
-                            "The download kept failing; try again later.",
+                            "The hub kept answering with something other than the file (a "
+                            "network's sign-in page or a wrong hub address?); what arrived so "
+                            "far is kept."
+                            if retry.cause == RetryCause.NOT_THE_FILE
+                            else "The download kept failing; try again later.",
                             str(retry),
                         ) from None
                     if retry.stalled:
@@ -477,7 +482,8 @@ def _attempt(
     """One HTTP request from ``done`` on; returns the new ``done`` and the server's ETag."""
     import httpx2
 
-    req_headers = dict(extra_headers)
+    # Byte ranges of the file as stored: a compressed answer's length says nothing about them.
+    req_headers = {"Accept-Encoding": "identity", **extra_headers}
     if done:
         req_headers["Range"] = f"bytes={done}-"
         if etag:
@@ -509,6 +515,15 @@ def _attempt(
                 )
             if status >= 400:
                 raise _Retry(f"HTTP {status}")
+            if not _is_the_file(r.headers, size if status == 200 else size - done):
+                # A captive portal's sign-in page or a broken mirror's error page, sent as 200:
+                # neither is written, nor does it cost the part (a resume answered 200 would
+                # otherwise start over and wipe gigabytes for a web page).
+                raise _Retry(
+                    f"the answer is not the file ({r.headers.get('Content-Type', '?')}, "
+                    f"{r.headers.get('Content-Length', '?')} bytes)",
+                    cause=RetryCause.NOT_THE_FILE,
+                )
             etag = r.headers.get("ETag") or etag
             if status == 200 and done:
                 # The server ignored the range (or the file changed): start over.
@@ -557,6 +572,17 @@ def _attempt(
         ) from None
     except httpx2.TransportError as exc:  # dropped connection, protocol errors
         raise _Retry(f"connection lost: {exc!r}", cause=RetryCause.CONNECTION_LOST) from None
+
+
+def _is_the_file(headers: httpx2.Headers, expected: int) -> bool:
+    """Whether an answer can be the bytes asked for: not a web page, and as long as they are
+    when it says its length."""
+    kind = headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if kind in ("text/html", "application/xhtml+xml"):
+        return False
+    length = headers.get("Content-Length", "").strip()
+    encoded = headers.get("Content-Encoding", "identity").strip().lower() != "identity"
+    return encoded or not length.isdigit() or int(length) == expected
 
 
 def _disk_error(exc: OSError, part: Path, remaining: int) -> TransferError:

@@ -318,22 +318,22 @@
         <translation>上下文 {used} / {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="393"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="395"/>
         <source>Could not save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="394"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="396"/>
         <source>The conversation could not be written to the database.</source>
         <translation>无法将对话写入数据库。</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="400"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="402"/>
         <source>Delete message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/chat/qt/feature.py" line="401"/>
+        <location filename="../../desktop/chat/qt/feature.py" line="403"/>
         <source>Delete this message and every reply and branch that follows it?</source>
         <translation>删除这条消息及其后的所有回复和分支？</translation>
     </message>
@@ -1015,31 +1015,36 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="165"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="142"/>
+        <source>not the file</source>
+        <translation>收到的不是该文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="166"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="171"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="172"/>
         <source>{rate}/s</source>
         <translation>{rate}/秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="193"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="194"/>
         <source>Stalled — no data for %n s</source>
         <translation>
             <numerusform>停滞 — %n 秒无数据</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="197"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="198"/>
         <source>Retrying in %n s</source>
         <translation>
             <numerusform>%n 秒后重试</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="200"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="201"/>
         <source>{waiting} ({cause}, try {attempt} of {attempts})</source>
         <translation>{waiting}（{cause}，第 {attempt} 次，共 {attempts} 次）</translation>
     </message>

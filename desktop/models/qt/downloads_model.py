@@ -139,6 +139,7 @@ class DownloadListModel(RowTableModel):
         RetryCause.ENDED_EARLY: QT_TRANSLATE_NOOP("DownloadListModel", "connection ended early"),
         RetryCause.NO_RECONNECT: QT_TRANSLATE_NOOP("DownloadListModel", "could not reconnect"),
         RetryCause.WRONG_RANGE: QT_TRANSLATE_NOOP("DownloadListModel", "wrong range"),
+        RetryCause.NOT_THE_FILE: QT_TRANSLATE_NOOP("DownloadListModel", "not the file"),
     }
     """Why the last attempt failed, for each transfer.RetryCause (translated when shown)."""
 
