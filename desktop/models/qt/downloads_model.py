@@ -347,6 +347,14 @@ class DownloadQueue(QObject):
     # -- commands --
 
     def request(self, request: DownloadRequest) -> None:
+        """Lists and starts a download. Asked again while it is listed and not ended (a second
+        click on Download), it is left as it runs, or resumed when paused: its row used to
+        start over at "Waiting", 0 B, while the worker went on with the first request."""
+        row = self.model.row(request.id)
+        if row is not None and self.is_active(request.id):
+            if row.state == DownloadState.PAUSED:
+                self.resume(request.id)
+            return
         self.model.add(DownloadRow(request.id, request.title or request.id, request.total))
         self._requests[request.id] = request
         self._sent.add(request.id)

@@ -376,6 +376,37 @@ def test_a_download_finishes_verified_and_is_forgotten(
     assert json.loads(state.read_text())["downloads"] == []
 
 
+def test_asking_again_for_a_running_or_paused_download_keeps_its_row(
+    qtbot, hub: FakeHub, worker: DownloadWorker, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A second click on Download for the file being downloaded: the row keeps its state and
+    bytes (it said "Waiting", 0 B, while the bytes went on); when paused, it resumes."""
+    hub.rate = 20_000  # the tiny model takes a while
+    queue = DownloadQueue(worker)
+    request = _hub_request(hub, tmp_path)
+    model = queue.model
+    queue.request(request)
+    qtbot.waitUntil(
+        lambda: (
+            model.index(0, 0).data(Roles.StateRole) == "downloading"
+            and model.index(0, 0).data(Roles.DoneRole) > 0
+        ),
+        timeout=TIMEOUT,
+    )
+    sent: list[object] = []
+    queue.download_requested.connect(sent.append)
+    queue.request(request)
+    assert sent == [] and model.rowCount() == 1
+    assert model.index(0, 0).data(Roles.StateRole) == "downloading"
+    assert model.index(0, 0).data(Roles.DoneRole) > 0
+    queue.pause(request.id)
+    qtbot.waitUntil(lambda: model.index(0, 0).data(Roles.StateRole) == "paused", timeout=TIMEOUT)
+    hub.rate = None
+    with qtbot.waitSignal(queue.download_finished, timeout=TIMEOUT):
+        queue.request(request)  # paused: asking again resumes it
+    assert sent == []
+
+
 def test_a_failed_download_says_why_and_a_retry_finishes_it(
     qtbot, hub: FakeHub, worker: DownloadWorker, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
