@@ -891,48 +891,48 @@
 <context>
     <name>DownloadCheck</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="371"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="382"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="387"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="398"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="389"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="400"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="392"/>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="409"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="403"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="420"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="404"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="415"/>
         <source>Check not finished</source>
         <translation>检查未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="406"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="417"/>
         <source>{name} could not be checked before downloading: the hub did not answer or had a problem. Download it anyway? It is checked when it has arrived.</source>
         <translation>下载前无法检查 {name}：模型中心没有响应或出现了问题。仍要下载吗？文件下载完成后会再检查。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="416"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="427"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="418"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="429"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="442"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="453"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
@@ -3561,17 +3561,22 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="298"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="302"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="301"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="305"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="308"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="312"/>
+        <source>★ Recommended: {quant}, the suggested size of this model; it fits at {tokens} tokens of context.</source>
+        <translation>★ 推荐：{quant}，此模型的建议大小；在 {tokens} 个 token 的上下文下本机可以运行。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="319"/>
         <source>★ Recommended: {quant}, the largest that fits at {tokens} tokens of context.</source>
         <translation>★ 推荐：{quant}，在 {tokens} 个 token 的上下文下本机可运行的最大文件。</translation>
     </message>

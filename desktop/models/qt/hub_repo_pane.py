@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.design import SPACE_S, TYPE_SCALE
 from desktop.core.markdown import MarkdownLabels, render_markdown
-from desktop.models.catalog import MachineMemory, ModelFacts
+from desktop.models.catalog import Fit, MachineMemory, ModelFacts
 from desktop.models.hub import (
     HubClient,
     HubError,
@@ -274,24 +274,28 @@ class RepoPane(QWidget):
             return
         machine = self._machine()
         context = self._context_length()
-        recommended = HubClient.recommend(files, self._facts, context, machine)
-        selected = self.selected_file()
-        self.files_model.set_files(
-            files, lambda m: HubClient.fit(m, self._facts, context, machine), recommended
+
+        def fit(model: RemoteGguf) -> Fit:
+            return HubClient.fit(model, self._facts, context, machine)
+
+        # A suggested model's curated file (its hint) is the recommendation when it fits: the
+        # ★ and the preselected row named two different files (★ Q8_0, Q4_K_M chosen).
+        hint = next((s.file_hint for s in self._starters if s.repo_id == files.repo_id), "")
+        hinted = next((m for m in files.models if hint and m.quant == hint and m.complete), None)
+        curated = hinted is not None and fit(hinted) is Fit.FITS
+        recommended = (
+            hinted if curated else HubClient.recommend(files, self._facts, context, machine)
         )
+        selected = self.selected_file()
+        self.files_model.set_files(files, fit, recommended)
         # Split or incomplete files need the Note column; else the file name gets its room.
         self.files_view.setColumnHidden(NOTE_COLUMN, not self.files_model.has_notes())
-        # Keep the user's pick; else the starter list's hint; else the recommended file.
+        # Keep the user's pick; else the recommended file; else the starter list's hint.
         choice = self.files_model.row_of(selected.name) if selected is not None else -1
         if choice < 0:
-            hint = next((s.file_hint for s in self._starters if s.repo_id == files.repo_id), "")
-            for number in range(self.files_model.rowCount()):
-                index = self.files_model.index(number, 0)
-                if hint and index.data(RepoFilesModel.Roles.QuantRole) == hint:
-                    choice = number
-                    break
-        if choice < 0:
             choice = self.files_model.recommended_row()
+        if choice < 0 and hinted is not None:
+            choice = self.files_model.row_of(hinted.name)
         if choice >= 0:
             self.files_view.selectRow(choice)
         if not files.models:
@@ -301,6 +305,13 @@ class RepoPane(QWidget):
                 self.tr("None of these fits this computer comfortably at {tokens} tokens.").format(
                     tokens=f"{context:,}"
                 )
+            )
+        elif curated:
+            self.files_note.setText(
+                self.tr(
+                    "★ Recommended: {quant}, the suggested size of this model; it fits at "
+                    "{tokens} tokens of context."
+                ).format(quant=recommended.quant or recommended.name, tokens=f"{context:,}")
             )
         else:
             self.files_note.setText(

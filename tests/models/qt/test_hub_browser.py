@@ -194,8 +194,13 @@ def test_a_suggested_model_opens_with_its_hinted_file_after_a_search(
     assert browser.repo_title.text() == repo_id.split("/")[1].removesuffix("-GGUF")
     assert browser.repo_pane.repo_id_label.text() == repo_id
     chosen = browser.selected_file()
-    assert chosen is not None and chosen.quant == hint  # the hint wins over the recommendation
+    assert chosen is not None and chosen.quant == hint  # the hint wins over the largest fit
     assert browser.download_button.isEnabled()
+    # The ★ is on the chosen file too, and the note says why: two picks on screen (★ on Q8_0,
+    # Q4_K_M chosen) left the user to guess which one Download takes.
+    files = browser.files_model
+    assert files.recommended_row() == files.row_of(chosen.name)
+    assert browser.files_note.text().startswith(f"★ Recommended: {hint}, the suggested size")
 
 
 def test_a_suggested_model_opens_on_the_first_click(
