@@ -1122,7 +1122,7 @@
         <translation>立即加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="229"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="238"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
@@ -2513,21 +2513,22 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/models/qt/manager.py" line="92"/>
+        <location filename="../../desktop/models/qt/manager.py" line="185"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="176"/>
+        <location filename="../../desktop/models/qt/manager.py" line="185"/>
         <source>&amp;Downloads ({count})</source>
         <translation>下载(&amp;D)（{count}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="184"/>
+        <location filename="../../desktop/models/qt/manager.py" line="195"/>
         <source>{name} is downloaded and verified.</source>
         <translation>{name} 已下载并校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="194"/>
+        <location filename="../../desktop/models/qt/manager.py" line="205"/>
         <source>{name} did not download: {reason}</source>
         <translation>{name} 下载失败：{reason}</translation>
     </message>

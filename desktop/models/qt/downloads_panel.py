@@ -172,6 +172,10 @@ class DownloadsPanel(QWidget):
         self.model.rowsInserted.connect(self.on_model_rows_inserted)
         self.model.modelReset.connect(self.update_buttons)
         self.model.rowsRemoved.connect(self.update_buttons)
+        if self.model.rowCount():
+            # Downloads the last run left: one is chosen, so its buttons and (failed) reason
+            # show without a click first.
+            self.view.selectRow(0)
         self.update_buttons()
 
     def fit_rows(self) -> None:
@@ -188,6 +192,11 @@ class DownloadsPanel(QWidget):
     def selected_id(self) -> str:
         rows = self.view.selectionModel().selectedRows()
         return str(rows[0].data(Roles.IdRole)) if rows else ""
+
+    def unfinished_count(self) -> int:
+        """Downloads listed that are neither finished nor cancelled."""
+        ended = (DownloadState.FINISHED, DownloadState.CANCELLED)
+        return sum(1 for row in self.model.rows if row.state not in ended)
 
     def select(self, download_id: str) -> None:
         number = self.model.row_of(download_id)

@@ -422,11 +422,19 @@ def test_an_unfinished_download_is_listed_after_a_restart_and_resumes(  # type: 
     assert again.rowCount() == 1
     assert again.index(0, 0).data(DownloadListModel.Roles.StateRole) == "paused"
     assert again.index(0, 0).data(DownloadListModel.Roles.DoneRole) >= kept > 0
+    # Its window says so on the tab, and has it chosen: Resume is a click away (the tab said
+    # "Downloads", and every button was greyed until a row was clicked).
+    window = ModelManager(services)
+    qtbot.addWidget(window)
+    assert window.tabs.tabText(window.DOWNLOADS_TAB) == "&Downloads (1)"
+    assert window.downloads.selected_id() == download_id
+    assert window.downloads.resume_button.isEnabled()
     hub.rate = None
     fetched_before = hub.sent_bytes("Restart-Q4_0.gguf")
     try:
         with qtbot.waitSignal(services.downloads.download_finished, timeout=30_000):
-            services.downloads.resume(download_id)
+            window.downloads.resume_button.click()
+        qtbot.waitUntil(lambda: window.tabs.tabText(window.DOWNLOADS_TAB) == "&Downloads")
     finally:
         fresh.shutdown()
         thread.quit()
