@@ -62,21 +62,30 @@ class TransferProblem(StrEnum):
     NOT_FOUND = "not_found"
     FORBIDDEN = "forbidden"  # gated or private: the user must accept terms or sign in
     SERVER = "server"  # kept failing (5xx, 429, drops, stalls) after every retry
+    NOT_THE_FILE = "not_the_file"  # kept answering with a web page or the wrong length
     CORRUPT = "corrupt"  # sha256 or size mismatch; the part was deleted
     DISK_FULL = "disk_full"
     DISK_ERROR = "disk_error"  # another OSError writing the file
 
 
 class TransferError(Exception):
-    """``str()`` is a plain English sentence; ``needed_bytes`` is set for ``DISK_FULL``."""
+    """``str()`` is a plain English sentence (for logs); the window words ``problem`` in the
+    user's language with ``subject`` (the file name, the folder or the host the sentence
+    names) and ``needed_bytes`` (set for ``DISK_FULL``)."""
 
     def __init__(
-        self, problem: TransferProblem, message: str, detail: str = "", needed_bytes: int = 0
+        self,
+        problem: TransferProblem,
+        message: str,
+        detail: str = "",
+        needed_bytes: int = 0,
+        subject: str = "",
     ) -> None:
         super().__init__(message)
         self.problem = TransferProblem(problem)
         self.detail = detail
         self.needed_bytes = needed_bytes
+        self.subject = subject
 
 
 class TransferOutcome(StrEnum):
@@ -367,14 +376,18 @@ def download(
                     # Bytes written before the failure are in the part and in the hash.
                     done = part.stat().st_size if part.exists() else 0
                     failures = 0 if done > before else failures + 1
+                    if failures > max_retries and retry.cause == RetryCause.NOT_THE_FILE:
+                        raise TransferError(
+                            TransferProblem.NOT_THE_FILE,
+                            "The hub kept answering with something other than the file (a "
+                            "network's sign-in page or a wrong hub address?); what arrived so "
+                            "far is kept.",
+                            str(retry),
+                        ) from None
                     if failures > max_retries:
                         raise TransferError(
                             TransferProblem.SERVER,
-                            "The hub kept answering with something other than the file (a "
-                            "network's sign-in page or a wrong hub address?); what arrived so "
-                            "far is kept."
-                            if retry.cause == RetryCause.NOT_THE_FILE
-                            else "The download kept failing; try again later.",
+                            "The download kept failing; try again later.",
                             str(retry),
                         ) from None
                     if retry.stalled:
@@ -412,6 +425,7 @@ def download(
                 TransferProblem.CORRUPT,
                 f"“{target.name}” arrived damaged (its checksum is wrong) and was deleted.",
                 f"sha256 {digest}, expected {sha256}; {actual_size} of {size} bytes",
+                subject=target.name,
             )
         os.replace(part, target)
         with contextlib.suppress(OSError):
@@ -456,6 +470,7 @@ def _check_space(folder: Path, remaining: int) -> None:
             f"Not enough disk space: {_mb(needed - free)} more is needed in “{folder}”.",
             f"free {free}, needed {needed}",
             needed_bytes=needed - free,
+            subject=str(folder),
         )
 
 
@@ -565,10 +580,12 @@ def _attempt(
     except httpx2.ConnectError as exc:
         if connected_before:
             raise _Retry(f"could not reconnect: {exc!r}", cause=RetryCause.NO_RECONNECT) from None
+        host = httpx2.URL(url).host
         raise TransferError(
             TransferProblem.OFFLINE,
-            f"Could not connect to {httpx2.URL(url).host}; check the internet connection.",
+            f"Could not connect to {host}; check the internet connection.",
             str(exc),
+            subject=host,
         ) from None
     except httpx2.TransportError as exc:  # dropped connection, protocol errors
         raise _Retry(f"connection lost: {exc!r}", cause=RetryCause.CONNECTION_LOST) from None
@@ -598,8 +615,11 @@ def _disk_error(exc: OSError, part: Path, remaining: int) -> TransferError:
             "The download is kept and can resume once there is room.",
             str(exc),
             needed_bytes=needed,
+            subject=str(part.parent),
         )
-    return TransferError(TransferProblem.DISK_ERROR, f"Could not write “{part.name}”.", str(exc))
+    return TransferError(
+        TransferProblem.DISK_ERROR, f"Could not write “{part.name}”.", str(exc), subject=part.name
+    )
 
 
 def _truncate(part: Path, hasher: Digest) -> int:

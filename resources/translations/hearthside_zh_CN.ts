@@ -1075,6 +1075,49 @@
     </message>
 </context>
 <context>
+    <name>DownloadWorker</name>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="258"/>
+        <source>Could not connect to {subject}; check the internet connection.</source>
+        <translation>无法连接到 {subject}；请检查网络连接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="260"/>
+        <source>The file is no longer on the hub.</source>
+        <translation>该文件已不在模型仓库中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="262"/>
+        <source>The hub refused the download; the model may need access granted on its page.</source>
+        <translation>模型仓库拒绝了下载；此模型可能需要先在其网页上获得访问授权。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="264"/>
+        <source>The download kept failing; try again later.</source>
+        <translation>下载多次失败；请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="266"/>
+        <source>The hub kept answering with something other than the file (a network&apos;s sign-in page or a wrong hub address?); what arrived so far is kept.</source>
+        <translation>模型仓库一直返回的不是该文件（可能是网络的登录页面，或模型仓库地址有误？）；已下载的部分会保留。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="270"/>
+        <source>“{subject}” arrived damaged (its checksum is wrong) and was deleted.</source>
+        <translation>“{subject}”下载后已损坏（校验和不符），已被删除。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="273"/>
+        <source>Not enough disk space: {size} more is needed in “{subject}”. What arrived is kept; retry once there is room.</source>
+        <translation>磁盘空间不足：“{subject}”中还需要 {size}。已下载的部分会保留；腾出空间后请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="276"/>
+        <source>Could not write “{subject}”.</source>
+        <translation>无法写入“{subject}”。</translation>
+    </message>
+</context>
+<context>
     <name>DownloadsPanel</name>
     <message>
         <location filename="../../desktop/models/qt/downloads_panel.py" line="131"/>

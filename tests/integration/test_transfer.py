@@ -216,7 +216,7 @@ def test_a_sign_in_page_instead_of_the_file_keeps_the_part(hub: FakeHub, tmp_pat
     seen: list[TransferProgress] = []
     with pytest.raises(TransferError) as info:
         _get(hub, target, progress=seen.append, max_retries=2)
-    assert info.value.problem is TransferProblem.SERVER
+    assert info.value.problem is TransferProblem.NOT_THE_FILE
     assert "something other than the file" in str(info.value)
     assert RetryCause.NOT_THE_FILE in {p.cause for p in seen}
     assert part_path(target).read_bytes() == kept  # nothing written, nothing lost

@@ -5,12 +5,10 @@ The ``hub`` and ``calls`` fixtures are in this folder's conftest.py."""
 from __future__ import annotations
 
 import re
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTranslator, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QTableView
 
@@ -30,7 +28,6 @@ from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.plain_text import plain_tooltip
 from tests.fixtures.bad_files import write_unknown_arch_gguf
 from tests.fixtures.fake_hub import FakeHub
-from tests.resources.test_translations import TS, qt_tool
 
 GIB = 1 << 30
 BIG_MACHINE = MachineMemory(total=64 * GIB, available=48 * GIB)
@@ -241,20 +238,6 @@ def test_the_hubs_own_description_wins_over_why_it_is_suggested(
     text = _open_card(qtbot, browser, repo_id)
     assert "The hub's <b>own</b> words." in text  # the safe renderer: markup stays text
     assert load_starter_list()[1].why not in text
-
-
-@pytest.fixture
-def chinese(qapp, restore_app, tmp_path: Path) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    """The interface in Simplified Chinese, compiled from the committed .ts."""
-    qm = tmp_path / "hearthside_zh_CN.qm"
-    subprocess.run(
-        [qt_tool("pyside6-lrelease"), str(TS), "-qm", str(qm)], check=True, capture_output=True
-    )
-    translator = QTranslator()
-    assert translator.load(str(qm))
-    qapp.installTranslator(translator)
-    yield
-    qapp.removeTranslator(translator)
 
 
 def test_why_a_model_is_suggested_reads_in_chinese(
