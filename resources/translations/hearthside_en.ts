@@ -83,7 +83,7 @@
 <context>
     <name>DownloadListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="194"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="203"/>
         <source>Stalled — no data for %n s</source>
         <translation>
             <numerusform>Stalled — no data for %n s</numerusform>
@@ -91,7 +91,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="198"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="207"/>
         <source>Retrying in %n s</source>
         <translation>
             <numerusform>Retrying in %n s</numerusform>

@@ -940,136 +940,136 @@
 <context>
     <name>DownloadListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="112"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="116"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="113"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="117"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="114"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="118"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="115"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="119"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="116"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="120"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="117"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="121"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="124"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="128"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="125"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="129"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="126"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="130"/>
         <source>Stalled, retrying</source>
         <translation>停滞，正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="127"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="131"/>
         <source>Retrying</source>
         <translation>正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="128"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="132"/>
         <source>Verifying</source>
         <translation>校验中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="129"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="133"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="130"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="134"/>
         <source>Done, verified</source>
         <translation>完成，已校验</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="131"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="135"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="132"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="136"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="142"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="146"/>
         <source>not the file</source>
         <translation>收到的不是该文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="166"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="170"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="172"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="176"/>
         <source>{rate}/s</source>
         <translation>{rate}/秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="194"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="203"/>
         <source>Stalled — no data for %n s</source>
         <translation>
             <numerusform>停滞 — %n 秒无数据</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="198"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="207"/>
         <source>Retrying in %n s</source>
         <translation>
             <numerusform>%n 秒后重试</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="201"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="210"/>
         <source>{waiting} ({cause}, try {attempt} of {attempts})</source>
         <translation>{waiting}（{cause}，第 {attempt} 次，共 {attempts} 次）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="137"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="141"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="138"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="142"/>
         <source>connection lost</source>
         <translation>连接中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="139"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="143"/>
         <source>connection ended early</source>
         <translation>连接提前结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="140"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="144"/>
         <source>could not reconnect</source>
         <translation>无法重新连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="141"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="145"/>
         <source>wrong range</source>
         <translation>范围错误</translation>
     </message>
@@ -1165,7 +1165,7 @@
         <translation>立即加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="238"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="240"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>

@@ -104,8 +104,12 @@ class DownloadListModel(RowTableModel):
     # The other roles read the DownloadRow attribute their names say (DoneRole: done).
     ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
         Roles.FractionRole: lambda row: min(1.0, _fraction(row)),
-        Qt.ItemDataRole.ToolTipRole: lambda row: row.reason or row.title,
     }
+
+    TROUBLE_ROLE = Qt.ItemDataRole.UserRole + 20
+    """str: a retrying row's whole story ("Retrying in 8 s (HTTP 500, try 2 of 7)"), a stalled
+    row's state, else "". The State column says only when the next try starts: the rest made
+    that column so wide that the model's name shrank to "…" in an 800-pixel window."""
 
     TITLE, PROGRESS, BYTES, SPEED, TIME_LEFT, STATE = range(6)
     COLUMN_TITLES = (
@@ -175,7 +179,11 @@ class DownloadListModel(RowTableModel):
                     return format_duration((row.total - row.done) / row.speed)
                 return ""
             if column == self.STATE:
-                return self.trouble_text(row) or self.state_text(row.state)
+                return self.trouble_text(row, brief=True) or self.state_text(row.state)
+        if role == self.TROUBLE_ROLE:
+            return self.trouble_text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.reason or self.trouble_text(row) or row.title
         return None
 
     def stalled_for(self, row: DownloadRow) -> int:
@@ -186,9 +194,10 @@ class DownloadListModel(RowTableModel):
         idle = self.clock() - row.data_at
         return int(idle) if idle >= STALL_SHOWN_AFTER_S else 0
 
-    def trouble_text(self, row: DownloadRow) -> str:
-        """The state column during trouble: how long a stall has lasted, or when the next
-        attempt starts and why; "" when all is well."""
+    def trouble_text(self, row: DownloadRow, brief: bool = False) -> str:
+        """During trouble: how long a stall has lasted, or when the next attempt starts and
+        (unless ``brief``, as the State column has it) why and which try; "" when all is
+        well."""
         stalled = self.stalled_for(row)
         if stalled:
             return self.tr("Stalled — no data for %n s", "", stalled)
@@ -196,7 +205,7 @@ class DownloadListModel(RowTableModel):
             return ""
         left = max(1, math.ceil(row.retry_in - max(0.0, self.clock() - row.retry_at)))
         waiting = self.tr("Retrying in %n s", "", left)
-        if not row.cause:
+        if not row.cause or brief:
             return waiting
         return self.tr("{waiting} ({cause}, try {attempt} of {attempts})").format(
             waiting=waiting,

@@ -234,8 +234,14 @@ class DownloadsPanel(QWidget):
             running or state in (DownloadState.PAUSED, DownloadState.FAILED)
         )
         self.load_button.setEnabled(state == DownloadState.FINISHED)
-        self.reason.setVisible(bool(reason) and state == DownloadState.FAILED)
-        self.reason.setText(self.tr("Failed: {reason}").format(reason=reason))
+        # Under the table: why the chosen download failed, or why and when it tries again.
+        trouble = str(rows[0].data(DownloadListModel.TROUBLE_ROLE) or "") if rows else ""
+        if reason and state == DownloadState.FAILED:
+            said = self.tr("Failed: {reason}").format(reason=reason)
+        else:
+            said = trouble
+        self.reason.setVisible(bool(said))
+        self.reason.setText(said)
 
     def load_selected(self) -> None:
         rows = self.view.selectionModel().selectedRows()
