@@ -891,48 +891,48 @@
 <context>
     <name>DownloadCheck</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="382"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="403"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="398"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="419"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="400"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="421"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="403"/>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="420"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="424"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="441"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="415"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="436"/>
         <source>Check not finished</source>
         <translation>检查未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="417"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="438"/>
         <source>{name} could not be checked before downloading: the hub did not answer or had a problem. Download it anyway? It is checked when it has arrived.</source>
         <translation>下载前无法检查 {name}：模型中心没有响应或出现了问题。仍要下载吗？文件下载完成后会再检查。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="427"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="448"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="429"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="450"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="453"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="474"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
@@ -1482,94 +1482,94 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubBrowser</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="137"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="142"/>
         <source>Search Hugging Face for GGUF models</source>
         <translation>在 Hugging Face 上搜索 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="144"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="149"/>
         <source>Most downloaded</source>
         <translation>下载最多</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="145"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="150"/>
         <source>Recently updated</source>
         <translation>最近更新</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="146"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="151"/>
         <source>Most liked</source>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="260"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="265"/>
         <source>Suggested models. Search above for any GGUF model on {site}.</source>
         <translation>推荐模型。在上方搜索 {site} 上的任意 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="331"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="336"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="345"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="350"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n 个含 GGUF 文件的模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="347"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="352"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="359"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="364"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="362"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="367"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="363"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="368"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="365"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="370"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="367"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="372"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="369"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="374"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="371"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="376"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="373"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="378"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="441"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="448"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="442"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="449"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -3509,49 +3509,54 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="306"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="308"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="307"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="309"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="308"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="310"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="309"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="311"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="310"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="312"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="334"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="346"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="343"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="355"/>
+        <source>Downloaded</source>
+        <translation>已下载</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_models.py" line="357"/>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_models.py" line="345"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="359"/>
         <source>%n part(s)</source>
         <translation>
             <numerusform>%n 个分卷</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="347"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="361"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
     </message>
@@ -3559,68 +3564,68 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoPane</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="139"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="142"/>
         <source>Choose a model on the left.</source>
         <extracomment>Header-check failures after which the user may download anyway (with a warning).</extracomment>
         <translation>请在左侧选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="157"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="160"/>
         <source>Model card</source>
         <translation>模型卡片</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="178"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="181"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="196"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="199"/>
         <source>Loading the model card…</source>
         <translation>正在加载模型卡片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="199"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="202"/>
         <source>Listing files…</source>
         <translation>正在列出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="220"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="223"/>
         <source>This model has no description.</source>
         <translation>此模型没有说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="224"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="227"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="224"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="227"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="224"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="227"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="302"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="305"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="305"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="308"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="312"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="315"/>
         <source>★ Recommended: {quant}, the suggested size of this model; it fits at {tokens} tokens of context.</source>
         <translation>★ 推荐：{quant}，此模型的建议大小；在 {tokens} 个 token 的上下文下本机可以运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="319"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="322"/>
         <source>★ Recommended: {quant}, the largest that fits at {tokens} tokens of context.</source>
         <translation>★ 推荐：{quant}，在 {tokens} 个 token 的上下文下本机可运行的最大文件。</translation>
     </message>

@@ -112,7 +112,12 @@ class HubBrowser(QWidget):
         self.starter_model = StarterListModel(self)
         self.results_model = HubResultsModel(self)
         self.repo_pane = RepoPane(
-            self.start_call, machine, self.context_length, self.starters, self.problem_text
+            self.start_call,
+            machine,
+            self.context_length,
+            self.starters,
+            self.problem_text,
+            models_dir=models_dir,
         )
         self.download_check = DownloadCheck(
             self.repo_pane,
@@ -395,8 +400,10 @@ class HubBrowser(QWidget):
 
     @Slot(str)
     def on_download_ended(self, download_id: str) -> None:
-        """A download finished or failed: "… is in the download queue" is no longer true."""
+        """A download finished or failed: "… is in the download queue" is no longer true, and
+        a finished file is noted "Downloaded" in the list."""
         self.download_check.forget(download_id)
+        self.repo_pane.refresh_files()
 
     # -- a repo --
 

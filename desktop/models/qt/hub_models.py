@@ -269,11 +269,13 @@ def _bold() -> QFont:
 
 @dataclass(frozen=True, slots=True)
 class FileRow:
-    """A row of :class:`RepoFilesModel`: the file, its memory fit, whether it is the pick."""
+    """A row of :class:`RepoFilesModel`: the file, its memory fit, whether it is the pick and
+    whether it is in the models folder already."""
 
     file: RemoteGguf
     fit: Fit
     recommended: bool
+    downloaded: bool = False
 
 
 class RepoFilesModel(ItemTableModel):
@@ -311,9 +313,17 @@ class RepoFilesModel(ItemTableModel):
     )
 
     def set_files(
-        self, files: RepoFiles, fit: Callable[[RemoteGguf], Fit], recommended: RemoteGguf | None
+        self,
+        files: RepoFiles,
+        fit: Callable[[RemoteGguf], Fit],
+        recommended: RemoteGguf | None,
+        downloaded: Callable[[RemoteGguf], bool] = lambda _f: False,
     ) -> None:
-        rows = [FileRow(f, fit(f), f is recommended) for group in files.groups for f in group.files]
+        rows = [
+            FileRow(f, fit(f), f is recommended, downloaded(f))
+            for group in files.groups
+            for f in group.files
+        ]
         self.set_rows(rows)
 
     def row_of(self, name: str) -> int:
@@ -323,9 +333,11 @@ class RepoFilesModel(ItemTableModel):
         return self.find_row(lambda row: row.recommended)
 
     def has_notes(self) -> bool:
-        """Whether a file is split or incomplete: otherwise the Note column would only repeat
-        the recommendation, which the ★ before its quantization marks."""
-        return any(len(row.file.parts) > 1 or not row.file.complete for row in self.rows)
+        """Whether a file is split, incomplete or downloaded: otherwise the Note column would
+        only repeat the recommendation, which the ★ before its quantization marks."""
+        return any(
+            len(row.file.parts) > 1 or not row.file.complete or row.downloaded for row in self.rows
+        )
 
     def cell(self, row: FileRow, column: int, role: int) -> Any:
         f = row.file
@@ -339,6 +351,8 @@ class RepoFilesModel(ItemTableModel):
             if column == 3:
                 return fit_text(row.fit)
             notes = []
+            if row.downloaded:
+                notes.append(self.tr("Downloaded"))
             if row.recommended:
                 notes.append(self.tr("★ Recommended"))
             if len(f.parts) > 1:

@@ -110,9 +110,12 @@ class RepoPane(QWidget):
         starters: list[StarterModel],
         describe: Callable[[Exception], str],
         parent: QWidget | None = None,
+        models_dir: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._start = start
+        self._models_dir = models_dir
+        """Where downloads go: a file already there is noted "Downloaded" (None: not asked)."""
         self._machine = machine
         self._context_length = context_length
         self._starters = starters
@@ -268,7 +271,7 @@ class RepoPane(QWidget):
             self._facts = header.facts
             self._show_files()
 
-    def _show_files(self) -> None:
+    def _show_files(self, announce: bool = True) -> None:
         files = self.files
         if files is None:
             return
@@ -287,7 +290,7 @@ class RepoPane(QWidget):
             hinted if curated else HubClient.recommend(files, self._facts, context, machine)
         )
         selected = self.selected_file()
-        self.files_model.set_files(files, fit, recommended)
+        self.files_model.set_files(files, fit, recommended, self.is_downloaded)
         # Split or incomplete files need the Note column; else the file name gets its room.
         self.files_view.setColumnHidden(NOTE_COLUMN, not self.files_model.has_notes())
         # Keep the user's pick; else the recommended file; else the starter list's hint.
@@ -320,7 +323,25 @@ class RepoPane(QWidget):
                 ).format(quant=recommended.quant or recommended.name, tokens=f"{context:,}")
             )
         self.update_buttons()
-        self.files_shown.emit(files.repo_id)
+        if announce:
+            self.files_shown.emit(files.repo_id)
+
+    def is_downloaded(self, model: RemoteGguf) -> bool:
+        """Whether every part of ``model`` of the shown repo is in the models folder, where a
+        download of it lands: the list said nothing, and the same file was easily fetched
+        twice."""
+        if self._models_dir is None or self.files is None:
+            return False
+        folder, repo_id = self._models_dir, self.files.repo_id
+        return all(download_path(folder, repo_id, p.path).is_file() for p in model.parts)
+
+    def refresh_files(self) -> None:
+        """Marks again which files are downloaded (a download ended), keeping the pick and
+        the note under the list."""
+        if self.files is not None:
+            note = self.files_note.text()
+            self._show_files(announce=False)
+            self.files_note.setText(note)
 
     # -- the pick --
 

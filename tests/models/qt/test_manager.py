@@ -272,6 +272,13 @@ def test_download_completes_and_appears_in_the_library(
     assert _column(queue.model, 0, DownloadListModel.STATE) == "Done, verified"
     assert manager.library.model.row_of(path) >= 0
     assert "download queue" not in manager.browser.files_note.text()  # no longer true
+    # The Browse list notes it is there (it said nothing, and the file was easily fetched
+    # twice), and it is still the one chosen.
+    files = manager.browser.files_model
+    assert str(files.index(files.row_of("tiny-F16.gguf"), 4).data()).startswith("Downloaded")
+    assert not manager.browser.files_view.isColumnHidden(4)
+    chosen = manager.browser.selected_file()
+    assert chosen is not None and chosen.name == "tiny-F16.gguf"
     # "Load now" from the banner and from the downloads tab.
     assert manager.banner.isVisibleTo(manager) and "verified" in manager.banner_label.text()
     manager.downloads.select(done.args[0])
