@@ -132,7 +132,7 @@
 <context>
     <name>HubBrowser</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="350"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="336"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n model with GGUF files.</numerusform>
@@ -189,7 +189,7 @@
 <context>
     <name>RepoFilesModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_models.py" line="359"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="367"/>
         <source>%n part(s)</source>
         <translation>
             <numerusform>%n part</numerusform>

@@ -1482,94 +1482,94 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubBrowser</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="142"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="136"/>
         <source>Search Hugging Face for GGUF models</source>
         <translation>在 Hugging Face 上搜索 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="149"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="143"/>
         <source>Most downloaded</source>
         <translation>下载最多</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="150"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="144"/>
         <source>Recently updated</source>
         <translation>最近更新</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="151"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="145"/>
         <source>Most liked</source>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="265"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="259"/>
         <source>Suggested models. Search above for any GGUF model on {site}.</source>
         <translation>推荐模型。在上方搜索 {site} 上的任意 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="336"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="322"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="350"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="336"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n 个含 GGUF 文件的模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="352"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="338"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="364"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="350"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="367"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="353"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="368"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="354"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="370"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="356"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="372"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="358"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="374"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="360"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="376"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="362"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="378"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="364"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="448"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="434"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="449"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="435"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -1579,34 +1579,44 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubResultsModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="238"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="236"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="239"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="237"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="240"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="238"/>
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="241"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="239"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="242"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="240"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="249"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="247"/>
+        <source>↓ {downloads} · ♥ {likes}</source>
+        <translation>↓ {downloads} · ♥ {likes}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_models.py" line="251"/>
         <source>gated</source>
         <translation>需申请访问</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_models.py" line="256"/>
+        <source>License: {license}</source>
+        <translation>许可证：{license}</translation>
     </message>
 </context>
 <context>
@@ -3509,54 +3519,54 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="308"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="316"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="309"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="317"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="310"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="318"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="311"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="319"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="312"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="320"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="346"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="354"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="355"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="363"/>
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="357"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="365"/>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_models.py" line="359"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="367"/>
         <source>%n part(s)</source>
         <translation>
             <numerusform>%n 个分卷</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="361"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="369"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
     </message>

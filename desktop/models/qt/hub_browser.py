@@ -60,12 +60,6 @@ from desktop.qtkit.row_table_model import setup_row_view
 
 __all__ = ["HubBrowser"]
 
-STARTER_DETAIL_COLUMNS = tuple(
-    StarterListModel.COLUMN_TITLES.index(title) for title in ("Kind", "Size", "Why")
-)
-"""Shown in the suggestions' second line (kind, size) and tooltip (why) instead: the list is one
-column of names, readable at 800x600."""
-
 
 class HubBrowser(QWidget):
     """The Browse tab: the search box and the results table on the left; the chosen repo's card
@@ -287,24 +281,16 @@ class HubBrowser(QWidget):
             self.results_view.selectionModel().selectionChanged.connect(
                 self.on_results_selection_changed
             )
+        # One column of names, each over its owner and, suggested, its kind and size, or found,
+        # its downloads, likes and last update (no sideways scrolling at 800x600: numbers in
+        # columns of their own were cut off at the list's width); why a model is suggested,
+        # and a found one's licence, are the row's tooltip.
         header = self.results_view.horizontalHeader()
-        suggestions = model is self.starter_model
-        for column in STARTER_DETAIL_COLUMNS:
-            self.results_view.setColumnHidden(column, suggestions)
-        if suggestions:
-            # One column of names, each over its owner, kind and size (no sideways scrolling
-            # at 800x600); why it is suggested is the row's tooltip and the card's text.
-            header.hide()
-            header.setStretchLastSection(False)
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-            return
-        header.show()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.results_view.resizeColumnsToContents()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.results_view.setColumnWidth(0, min(self.results_view.columnWidth(0), 280))
+        for column in range(1, model.columnCount()):
+            self.results_view.setColumnHidden(column, True)
+        header.hide()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     # -- search --
 

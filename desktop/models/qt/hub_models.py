@@ -218,8 +218,10 @@ class StarterListModel(ItemTableModel):
 
 class HubResultsModel(ItemTableModel):
     """Search results from the hub, in the order the hub ranked them: each model's name, and
-    under it (:data:`REPO_DETAIL_ROLE`) its owner and whether it is gated; the full repo id in
-    its tooltip. All of it is the hub's text: views show it plain.
+    under it (:data:`REPO_DETAIL_ROLE`) its owner, whether it is gated, its downloads, likes and
+    last update (the Browse tab shows that one column: the numbers in columns of their own were
+    cut off at the list's width); the full repo id and licence in its tooltip. All of it is the
+    hub's text: views show it plain.
 
     Signals:
         The standard ``QAbstractItemModel`` signals only.
@@ -229,10 +231,6 @@ class HubResultsModel(ItemTableModel):
         RepoIdRole = REPO_ID_ROLE  # str
         DownloadsRole = Qt.ItemDataRole.UserRole + 2  # int
         LikesRole = Qt.ItemDataRole.UserRole + 3  # int
-
-    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
-        Qt.ItemDataRole.ToolTipRole: lambda row: plain_tooltip(row.repo_id),
-    }
 
     COLUMN_TITLES = (
         QT_TRANSLATE_NOOP("HubResultsModel", "Model"),
@@ -246,7 +244,17 @@ class HubResultsModel(ItemTableModel):
     def cell(self, row: HubModel, column: int, role: int) -> Any:
         if role == REPO_DETAIL_ROLE:
             _name, owner = split_repo_id(row.repo_id)
-            return " · ".join(filter(None, (owner, self.tr("gated") if row.gated else "")))
+            counts = self.tr("↓ {downloads} · ♥ {likes}").format(
+                downloads=f"{row.downloads:,}", likes=f"{row.likes:,}"
+            )
+            updated = row.last_modified.date().isoformat() if row.last_modified else ""
+            gated = self.tr("gated") if row.gated else ""
+            return " · ".join(filter(None, (owner, gated, counts, updated)))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [row.repo_id]
+            if row.license:
+                lines.append(self.tr("License: {license}").format(license=row.license))
+            return plain_tooltip("\n".join(lines))
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
             return spoken(
                 self.cell(row, 0, Qt.ItemDataRole.DisplayRole), self.cell(row, 0, REPO_DETAIL_ROLE)

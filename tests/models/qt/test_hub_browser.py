@@ -157,8 +157,9 @@ def test_the_suggestions_and_files_fit_a_small_window_without_sideways_scrolling
     assert browser.files_model.rowCount() == 2
     assert _columns_in_view(browser.files_view)
     _search(qtbot, browser, "GGUF")
-    assert not view.isColumnHidden(3)  # "Updated" in the search results
-    assert not view.horizontalHeader().isHidden()
+    qtbot.wait(50)
+    assert _columns_in_view(view)  # the results too: their numbers are in the second line
+    assert "↓" in str(browser.results_model.index(0, 0).data(REPO_DETAIL_ROLE))
 
 
 def _add_starter_repo(hub: FakeHub, tiny_gguf: Path) -> tuple[str, str]:
@@ -319,15 +320,24 @@ def test_search_results_show_name_counts_date_and_licence(
     assert browser.results_view.model() is results
     repos = [_repo(results, r) for r in range(results.rowCount())]
     assert repos == ["acme/Widget-7B-GGUF", "hearthside/tiny-GGUF", "acme/Locked-GGUF"]
-    # The name reads first; its owner (and that it is gated) in the muted line under it.
+    # The name reads first; its owner (and that it is gated), downloads, likes and last update
+    # in the muted line under it: the one column the list shows.
     assert [_text(results, r, 0) for r in range(3)] == ["Widget-7B", "tiny", "Locked"]
     details = [results.index(r, 0).data(REPO_DETAIL_ROLE) for r in range(3)]
-    assert details == ["acme", "hearthside", "acme · gated"]
+    assert details == [
+        "acme · ↓ 1,000 · ♥ 40 · 2024-12-01",
+        "hearthside · ↓ 50 · ♥ 3 · 2025-03-01",
+        "acme · gated · ↓ 7 · ♥ 0 · 2025-01-01",
+    ]
+    view = browser.results_view
+    assert all(view.isColumnHidden(c) for c in range(1, 5)) and _columns_in_view(view)
     # A screen reader hears the painted second line too.
-    assert results.index(2, 0).data(Qt.ItemDataRole.AccessibleTextRole) == "Locked, acme · gated"
-    # The hub's text, shown as written: the whole repo id in the tooltip.
+    assert results.index(2, 0).data(Qt.ItemDataRole.AccessibleTextRole) == (
+        "Locked, acme · gated · ↓ 7 · ♥ 0 · 2025-01-01"
+    )
+    # The hub's text, shown as written: the whole repo id and the licence in the tooltip.
     assert results.index(2, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
-        "acme/Locked-GGUF"
+        "acme/Locked-GGUF\nLicense: apache-2.0"
     )
     assert [_text(results, 0, c) for c in range(1, 5)] == [
         "1,000",
