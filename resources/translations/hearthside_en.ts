@@ -189,7 +189,7 @@
 <context>
     <name>RepoFilesModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_models.py" line="367"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="365"/>
         <source>%n part(s)</source>
         <translation>
             <numerusform>%n part</numerusform>

@@ -3554,19 +3554,19 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="365"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="371"/>
         <source>★ Recommended</source>
         <translation>★ 推荐</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_models.py" line="367"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="365"/>
         <source>%n part(s)</source>
         <translation>
             <numerusform>%n 个分卷</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="369"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="367"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
     </message>

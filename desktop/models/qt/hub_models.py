@@ -361,12 +361,14 @@ class RepoFilesModel(ItemTableModel):
             notes = []
             if row.downloaded:
                 notes.append(self.tr("Downloaded"))
-            if row.recommended:
-                notes.append(self.tr("★ Recommended"))
             if len(f.parts) > 1:
                 notes.append(self.tr("%n part(s)", "", len(f.parts)))
             if not f.complete:
                 notes.append(self.tr("parts missing"))
+            if row.recommended and not notes:
+                # Else the ★ before its quantization says it: "Downloaded, ★ Recommended"
+                # widened the column until the file names were cut to "gemma-3-…f16.gguf".
+                notes.append(self.tr("★ Recommended"))
             return ", ".join(notes)
         if role == Qt.ItemDataRole.ForegroundRole and column == 3:
             return fit_colour(row.fit)

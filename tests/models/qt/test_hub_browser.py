@@ -157,8 +157,7 @@ def test_the_suggestions_and_files_fit_a_small_window_without_sideways_scrolling
     assert browser.files_model.rowCount() == 2
     assert _columns_in_view(browser.files_view)
     _search(qtbot, browser, "GGUF")
-    qtbot.wait(50)
-    assert _columns_in_view(view)  # the results too: their numbers are in the second line
+    qtbot.waitUntil(lambda: _columns_in_view(view))  # the results too: numbers in line two
     assert "↓" in str(browser.results_model.index(0, 0).data(REPO_DETAIL_ROLE))
 
 
@@ -330,7 +329,8 @@ def test_search_results_show_name_counts_date_and_licence(
         "acme · gated · ↓ 7 · ♥ 0 · 2025-01-01",
     ]
     view = browser.results_view
-    assert all(view.isColumnHidden(c) for c in range(1, 5)) and _columns_in_view(view)
+    assert all(view.isColumnHidden(c) for c in range(1, 5))
+    qtbot.waitUntil(lambda: _columns_in_view(view))  # once the view has laid out
     # A screen reader hears the painted second line too.
     assert results.index(2, 0).data(Qt.ItemDataRole.AccessibleTextRole) == (
         "Locked, acme · gated · ↓ 7 · ♥ 0 · 2025-01-01"

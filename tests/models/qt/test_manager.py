@@ -224,7 +224,9 @@ def test_search_files_recommended_pick_and_card(
     assert files.index(recommended, 0).data(RepoFilesModel.Roles.NameRole) == (
         "Widget-7B-Q6_K-00001-of-00002.gguf"
     )
-    assert "Recommended" in _column(files, recommended, 4)
+    # The ★ marks it; its note says what else there is to say (not "2 part(s), ★ Recommended").
+    assert _column(files, recommended, 0).startswith("★ ")
+    assert _column(files, recommended, 4) == "2 part(s)"
     assert browser.selected_file() is not None
     assert all(_column(files, r, 3) == "Fits" for r in range(files.rowCount()))
     # The card is rendered, and its remote image is not (no request for it, no <img>).
@@ -275,7 +277,7 @@ def test_download_completes_and_appears_in_the_library(
     # The Browse list notes it is there (it said nothing, and the file was easily fetched
     # twice), and it is still the one chosen.
     files = manager.browser.files_model
-    assert str(files.index(files.row_of("tiny-F16.gguf"), 4).data()).startswith("Downloaded")
+    assert files.index(files.row_of("tiny-F16.gguf"), 4).data() == "Downloaded"  # not "…, ★ …"
     assert not manager.browser.files_view.isColumnHidden(4)
     chosen = manager.browser.selected_file()
     assert chosen is not None and chosen.name == "tiny-F16.gguf"
