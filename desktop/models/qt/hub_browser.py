@@ -350,6 +350,10 @@ class HubBrowser(QWidget):
                     "Could not reach {endpoint}. Check the connection, or the hub address in "
                     "Settings (a mirror works too)."
                 ).format(endpoint=self.client().endpoint),
+                HubProblem.TIMEOUT: self.tr(
+                    "{endpoint} did not answer in time. Try again, or check the hub address "
+                    "in Settings."
+                ).format(endpoint=self.client().endpoint),
                 HubProblem.NOT_FOUND: self.tr("That model or file is not on the hub."),
                 HubProblem.GATED: self.tr("This model needs access granted on its web page first."),
                 HubProblem.RATE_LIMITED: self.tr(

@@ -56,7 +56,13 @@ NOTE_COLUMN = RepoFilesModel.COLUMN_TITLES.index("Note")
 
 #: Header-check failures after which the user may download anyway (with a warning).
 CHECK_MAY_BE_SKIPPED = frozenset(
-    {HubProblem.OFFLINE, HubProblem.SERVER, HubProblem.RATE_LIMITED, HubProblem.BAD_RESPONSE}
+    {
+        HubProblem.OFFLINE,
+        HubProblem.TIMEOUT,
+        HubProblem.SERVER,
+        HubProblem.RATE_LIMITED,
+        HubProblem.BAD_RESPONSE,
+    }
 )
 
 StartCall = Callable[

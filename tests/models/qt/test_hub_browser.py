@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTableView
 
 from desktop.core.settings import Settings
 from desktop.models.catalog import MachineMemory
+from desktop.models.hub import HubError, HubProblem
 from desktop.models.qt.download_worker import DownloadRequest
 from desktop.models.qt.hub_browser import HubBrowser
 from desktop.models.qt.hub_models import (
@@ -564,3 +565,11 @@ def test_an_unsupported_model_is_requested_once_the_user_agrees(
         browser.download_button.click()
     assert "can't load" in questions[0] and "fancy-Q4_0.gguf" in questions[0]
     assert requested.args[0].title == "fancy-Q4_0.gguf"
+
+
+def test_every_hub_problem_has_words(browser: HubBrowser) -> None:
+    """A hub that connects and then says nothing is named so, not "Could not reach"."""
+    for problem in HubProblem:
+        assert browser.problem_text(HubError(problem, ""))
+    timeout = browser.problem_text(HubError(HubProblem.TIMEOUT, ""))
+    assert "did not answer in time" in timeout and "Could not reach" not in timeout
