@@ -1120,54 +1120,64 @@
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="131"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="138"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="134"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="141"/>
         <source>Nothing downloading</source>
         <translation>没有正在下载的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="135"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="142"/>
         <source>Models you download from the Browse tab show up here with their progress.</source>
         <translation>从“浏览”标签页下载的模型会显示在这里，并附带下载进度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="138"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="145"/>
         <source>Browse models</source>
         <translation>浏览模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="154"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="161"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="155"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="162"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="156"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="163"/>
         <source>Re&amp;try</source>
         <translation>重试(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="157"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="164"/>
         <source>&amp;Cancel download</source>
         <translation>取消下载(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="158"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="165"/>
         <source>&amp;Load now</source>
         <translation>立即加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="240"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="247"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="261"/>
+        <source>Cancel the download of {name}? The {size} downloaded so far will be deleted.</source>
+        <translation>要取消下载 {name} 吗？已下载的 {size} 将被删除。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="263"/>
+        <source>Cancel download</source>
+        <translation>取消下载</translation>
     </message>
 </context>
 <context>
