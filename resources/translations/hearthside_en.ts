@@ -132,7 +132,7 @@
 <context>
     <name>HubBrowser</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="336"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="337"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n model with GGUF files.</numerusform>

@@ -891,48 +891,48 @@
 <context>
     <name>DownloadCheck</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="409"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="425"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="425"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="441"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="427"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="443"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="430"/>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="447"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="446"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="463"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="442"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="458"/>
         <source>Check not finished</source>
         <translation>检查未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="444"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="460"/>
         <source>{name} could not be checked before downloading: the hub did not answer or had a problem. Download it anyway? It is checked when it has arrived.</source>
         <translation>下载前无法检查 {name}：模型中心没有响应或出现了问题。仍要下载吗？文件下载完成后会再检查。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="454"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="470"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="456"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="472"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="480"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="496"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
@@ -1512,79 +1512,79 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>最受欢迎</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="259"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="260"/>
         <source>Suggested models. Search above for any GGUF model on {site}.</source>
         <translation>推荐模型。在上方搜索 {site} 上的任意 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="322"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="323"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="336"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="337"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n 个含 GGUF 文件的模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="338"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="339"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="350"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="351"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="354"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="355"/>
         <source>{endpoint} did not answer in time. Try again, or check the hub address in Settings.</source>
         <translation>{endpoint} 没有及时响应。请重试，或在设置中检查模型仓库地址。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="357"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="358"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="358"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="359"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="360"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="361"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="362"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="363"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="364"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="365"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="366"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="367"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="368"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="369"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="438"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="446"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="439"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="447"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -3589,68 +3589,78 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoPane</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="148"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="150"/>
         <source>Choose a model on the left.</source>
         <extracomment>Header-check failures after which the user may download anyway (with a warning).</extracomment>
         <translation>请在左侧选择一个模型。</translation>
     </message>
     <message>
         <location filename="../../desktop/models/qt/hub_repo_pane.py" line="166"/>
+        <source>Model &amp;page ↗</source>
+        <translation>模型页面(&amp;P) ↗</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="168"/>
+        <source>Open the model&apos;s page on the hub&apos;s website</source>
+        <translation>在模型仓库网站上打开此模型的页面</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="181"/>
         <source>Model card</source>
         <translation>模型卡片</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="187"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="202"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="205"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="221"/>
         <source>Loading the model card…</source>
         <translation>正在加载模型卡片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="208"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="224"/>
         <source>Listing files…</source>
         <translation>正在列出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="229"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="245"/>
         <source>This model has no description.</source>
         <translation>此模型没有说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="233"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="249"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="233"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="249"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="233"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="249"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="311"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="327"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="314"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="330"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="321"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="337"/>
         <source>★ Recommended: {quant}, the suggested size of this model; it fits at {tokens} tokens of context.</source>
         <translation>★ 推荐：{quant}，此模型的建议大小；在 {tokens} 个 token 的上下文下本机可以运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="328"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="344"/>
         <source>★ Recommended: {quant}, the largest that fits at {tokens} tokens of context.</source>
         <translation>★ 推荐：{quant}，在 {tokens} 个 token 的上下文下本机可运行的最大文件。</translation>
     </message>

@@ -179,6 +179,7 @@ class HubBrowser(QWidget):
         pane = self.repo_pane
         pane.card.anchorClicked.connect(self.on_card_anchor_clicked)
         pane.download_wanted.connect(self.download_selected)
+        pane.page_wanted.connect(self.open_repo_page)
         pane.files_shown.connect(self.files_shown)
         pane.card_shown.connect(self.card_shown)
         pane.problem_shown.connect(self.problem_shown)
@@ -429,6 +430,13 @@ class HubBrowser(QWidget):
     def _ask(self, title: str, question: str) -> bool:
         # Plain text: the question quotes file names and the GGUF's own architecture string.
         return ask_plain(self, title, question)
+
+    @Slot(str)
+    def open_repo_page(self, repo_id: str) -> None:
+        """The repo's page on the hub's website (the mirror's, with a mirror set); asked for by
+        the user's click on our own button, so not asked again as a card's link is."""
+        if repo_id:
+            self.open_url(QUrl(f"{self.client().endpoint}/{repo_id}"))
 
     @Slot(QUrl)
     def on_card_anchor_clicked(self, url: QUrl) -> None:

@@ -101,12 +101,14 @@ class RepoPane(QWidget):
         problem_shown(str text): the file list could not be fetched; ``text`` is what the user
             reads.
         download_wanted(): the user pressed Download or double-clicked a file.
+        page_wanted(str repo_id): the user asked for the repo's page on the hub's website.
     """
 
     files_shown = Signal(str)
     card_shown = Signal(str)
     problem_shown = Signal(str)
     download_wanted = Signal()
+    page_wanted = Signal(str)
 
     def __init__(
         self,
@@ -158,7 +160,20 @@ class RepoPane(QWidget):
         self.repo_id_label.setWordWrap(False)
         self.repo_id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.repo_id_label.hide()
-        heading.addWidget(self.repo_id_label)
+        # The repo's page on the website (licence terms, access to a gated model, discussion),
+        # as LM Studio's and Jan's hubs link it: the id alone left the user to type the address.
+        self.page_button = push_button(
+            self.tr("Model &page ↗"),
+            lambda: self.page_wanted.emit(self.repo_id),
+            tooltip=self.tr("Open the model's page on the hub's website"),
+        )
+        self.page_button.setFlat(True)
+        self.page_button.hide()
+        id_row = QHBoxLayout()
+        id_row.setContentsMargins(0, 0, 0, 0)
+        id_row.addWidget(self.repo_id_label, 1)
+        id_row.addWidget(self.page_button)
+        heading.addLayout(id_row)
         right.addLayout(heading)
         inner = QSplitter(Qt.Orientation.Vertical)
         inner.setHandleWidth(SPACE_S)
@@ -202,6 +217,7 @@ class RepoPane(QWidget):
         self.repo_title.setText(split_repo_id(repo_id)[0])
         self.repo_id_label.setText(repo_id)
         self.repo_id_label.show()
+        self.page_button.show()
         self.card.setPlainText(self.tr("Loading the model card…"))
         self.files_model.set_rows([])
         muted(self.files_note)  # after a problem, calm again

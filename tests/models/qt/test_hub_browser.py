@@ -479,6 +479,20 @@ def test_a_link_in_a_card_opens_only_after_the_user_agrees(browser: HubBrowser) 
     assert len(questions) == 2 and len(opened) == 1
 
 
+def test_the_model_page_opens_on_the_hubs_website(
+    qtbot, browser: HubBrowser, calls: BackgroundCalls, hub: FakeHub
+) -> None:  # type: ignore[no-untyped-def]
+    """A gated model says its access is granted on its web page: there was no way to it."""
+    opened: list[QUrl] = []
+    browser.open_url = lambda url: opened.append(url) or True
+    assert not browser.repo_pane.page_button.isVisible()  # no repo yet
+    _open_repo(qtbot, browser, calls, "acme/Widget-7B-GGUF")
+    button = browser.repo_pane.page_button
+    assert button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert opened == [QUrl(f"{hub.endpoint}/acme/Widget-7B-GGUF")]
+
+
 # -- downloading ----------------------------------------------------------------------------------
 
 
