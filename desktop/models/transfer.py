@@ -384,6 +384,18 @@ def download(
                             "far is kept.",
                             str(retry),
                         ) from None
+                    if failures > max_retries and retry.cause == RetryCause.NO_RECONNECT:
+                        # The connection went and never came back: that is what to say, not
+                        # "kept failing", which blames the server.
+                        import httpx2
+
+                        host = httpx2.URL(url).host
+                        raise TransferError(
+                            TransferProblem.OFFLINE,
+                            f"Could not connect to {host}; check the internet connection.",
+                            str(retry),
+                            subject=host,
+                        ) from None
                     if failures > max_retries:
                         raise TransferError(
                             TransferProblem.SERVER,

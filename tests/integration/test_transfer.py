@@ -226,6 +226,25 @@ def test_a_sign_in_page_instead_of_the_file_keeps_the_part(hub: FakeHub, tmp_pat
     assert hub.sent_bytes(NAME) < SIZE * 1.6
 
 
+def test_a_hub_gone_for_good_mid_download_is_called_unreachable(
+    hub: FakeHub, tmp_path: Path
+) -> None:
+    """Every reconnection refused: the download said "kept failing; try again later", as if
+    the server had trouble, when the connection was what had gone."""
+    hub.rate = 8 << 20
+    target = tmp_path / NAME
+
+    def hub_goes_away(p: TransferProgress) -> None:
+        if p.done > SIZE // 3 and not hub.stopping.is_set():
+            hub.stop()
+
+    with pytest.raises(TransferError) as info:
+        _get(hub, target, progress=hub_goes_away, max_retries=2)
+    assert info.value.problem is TransferProblem.OFFLINE
+    assert info.value.subject == "127.0.0.1"
+    assert SIZE // 3 < part_path(target).stat().st_size < SIZE  # kept for a later resume
+
+
 def test_missing_file(hub: FakeHub, tmp_path: Path) -> None:
     with pytest.raises(TransferError) as info:
         download(hub.url(REPO, "nope.gguf"), tmp_path / "nope.gguf", 10, None, **FAST)
