@@ -393,7 +393,7 @@ class DownloadQueue(QObject):
             for file in request.files:
                 for leftover in (_part_path(file.path), _part_path(file.path, ".part.json")):
                     leftover.unlink(missing_ok=True)
-            self.model.update(download_id, state=DownloadState.CANCELLED.value, speed=0.0)
+            self.model.update(download_id, state=DownloadState.CANCELLED.value, done=0, speed=0.0)
             self._forget(download_id)
             self.download_cancelled.emit(download_id)
             return
@@ -424,6 +424,9 @@ class DownloadQueue(QObject):
         changes: dict[str, Any] = {"state": state}
         if state == DownloadState.DOWNLOADING.value:
             changes["data_at"] = self.model.clock()  # (re)connected: a stall counts from now
+        if state == DownloadState.CANCELLED.value:
+            # Its bytes are deleted: a cancelled row at "73%, 388 MB" said they were there.
+            changes.update(done=0, speed=0.0)
         self.model.update(download_id, **changes)
         if state in (DownloadState.FINISHED.value, DownloadState.CANCELLED.value):
             self._forget(download_id)

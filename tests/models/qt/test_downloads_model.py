@@ -430,6 +430,24 @@ def test_asking_again_for_a_running_or_paused_download_keeps_its_row(
     assert sent == []
 
 
+def test_a_cancelled_download_shows_none_of_its_deleted_bytes(
+    qtbot, hub: FakeHub, worker: DownloadWorker, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The row said "73%, 387.8 MB of 531.0 MB" after Cancel had deleted those bytes."""
+    hub.rate = 20_000
+    queue = DownloadQueue(worker)
+    request = _hub_request(hub, tmp_path)
+    model = queue.model
+    queue.request(request)
+    qtbot.waitUntil(lambda: model.index(0, 0).data(Roles.DoneRole) > 0, timeout=TIMEOUT)
+    with qtbot.waitSignal(queue.download_cancelled, timeout=TIMEOUT):
+        queue.cancel(request.id)
+    assert model.index(0, 0).data(Roles.StateRole) == "cancelled"
+    assert model.index(0, 0).data(Roles.DoneRole) == 0
+    assert _text(model, 0, DownloadListModel.PROGRESS) == "0%"
+    assert not list(tmp_path.glob("*.part"))
+
+
 def test_a_failed_download_says_why_and_a_retry_finishes_it(
     qtbot, hub: FakeHub, worker: DownloadWorker, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
