@@ -3568,11 +3568,6 @@ Hearthside 已使用新的空白记录启动。</translation>
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
-    <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="371"/>
-        <source>★ Recommended</source>
-        <translation>★ 推荐</translation>
-    </message>
     <message numerus="yes">
         <location filename="../../desktop/models/qt/hub_models.py" line="365"/>
         <source>%n part(s)</source>

@@ -341,8 +341,8 @@ class RepoFilesModel(ItemTableModel):
         return self.find_row(lambda row: row.recommended)
 
     def has_notes(self) -> bool:
-        """Whether a file is split, incomplete or downloaded: otherwise the Note column would
-        only repeat the recommendation, which the ★ before its quantization marks."""
+        """Whether a file is split, incomplete or downloaded: otherwise the Note column would be
+        empty."""
         return any(
             len(row.file.parts) > 1 or not row.file.complete or row.downloaded for row in self.rows
         )
@@ -365,10 +365,9 @@ class RepoFilesModel(ItemTableModel):
                 notes.append(self.tr("%n part(s)", "", len(f.parts)))
             if not f.complete:
                 notes.append(self.tr("parts missing"))
-            if row.recommended and not notes:
-                # Else the ★ before its quantization says it: "Downloaded, ★ Recommended"
-                # widened the column until the file names were cut to "gemma-3-…f16.gguf".
-                notes.append(self.tr("★ Recommended"))
+            # Not "★ Recommended": the ★ before its quantization (and the bold row, and the
+            # line under the list) say it, and those words cut the file names to
+            # "Meta-L…K.gguf" at 800x600.
             return ", ".join(notes)
         if role == Qt.ItemDataRole.ForegroundRole and column == 3:
             return fit_colour(row.fit)

@@ -428,12 +428,13 @@ def test_clicking_a_result_lists_its_files_and_shows_its_card(
 def test_the_note_column_shows_only_when_a_file_is_split_or_incomplete(
     qtbot, browser: HubBrowser, hub: FakeHub, calls: BackgroundCalls, tiny_gguf: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    """Else it would only say "★ Recommended", which the ★ in the first column marks, and
-    take the room the file names need."""
+    """Else it would be empty, and take the room the file names need; the recommendation is
+    the ★ in the first column, not words in this one."""
     hub.add_repo("acme/Plain-GGUF", {"p-Q4_0.gguf": tiny_gguf.read_bytes()})
     _open_repo(qtbot, browser, calls, "acme/Plain-GGUF")
     assert browser.files_view.isColumnHidden(4)
-    assert _text(browser.files_model, 0, 4) == "★ Recommended"  # still there for the model
+    assert _text(browser.files_model, 0, 0).startswith("★ ")
+    assert _text(browser.files_model, 0, 4) == ""
     _open_repo(qtbot, browser, calls, "acme/Widget-7B-GGUF")  # has a split file
     assert not browser.files_view.isColumnHidden(4)
 
