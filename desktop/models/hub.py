@@ -99,6 +99,7 @@ class HubProblem(StrEnum):
     """Why a hub request failed; the UI words each through tr()."""
 
     OFFLINE = "offline"  # no connection to the endpoint
+    TIMEOUT = "timeout"  # connected, but no answer in time (a stalled server or link)
     NOT_FOUND = "not_found"
     GATED = "gated"  # needs the user to accept terms on the website (and a token)
     RATE_LIMITED = "rate_limited"
@@ -108,7 +109,9 @@ class HubProblem(StrEnum):
 
 
 # Failures that another try may not meet: a dropped connection, the server's trouble, a 429.
-_TRANSIENT = frozenset({HubProblem.OFFLINE, HubProblem.SERVER, HubProblem.RATE_LIMITED})
+_TRANSIENT = frozenset(
+    {HubProblem.OFFLINE, HubProblem.TIMEOUT, HubProblem.SERVER, HubProblem.RATE_LIMITED}
+)
 
 
 class HubError(Exception):
@@ -267,6 +270,14 @@ class HubClient:
         except errors.OfflineModeIsEnabled as exc:
             raise HubError(
                 HubProblem.OFFLINE, "Offline mode is on (HF_HUB_OFFLINE).", str(exc)
+            ) from None
+        except (httpx2.ReadTimeout, httpx2.WriteTimeout) as exc:
+            # Connected, then silence: "could not reach" would send the user to check a link
+            # that works.
+            raise HubError(
+                HubProblem.TIMEOUT,
+                f"{self.endpoint} did not answer within {self._timeout:g} s.",
+                repr(exc),
             ) from None
         except (httpx2.TransportError, OSError) as exc:
             raise HubError(

@@ -62,21 +62,30 @@ class TransferProblem(StrEnum):
     NOT_FOUND = "not_found"
     FORBIDDEN = "forbidden"  # gated or private: the user must accept terms or sign in
     SERVER = "server"  # kept failing (5xx, 429, drops, stalls) after every retry
+    NOT_THE_FILE = "not_the_file"  # kept answering with a web page or the wrong length
     CORRUPT = "corrupt"  # sha256 or size mismatch; the part was deleted
     DISK_FULL = "disk_full"
     DISK_ERROR = "disk_error"  # another OSError writing the file
 
 
 class TransferError(Exception):
-    """``str()`` is a plain English sentence; ``needed_bytes`` is set for ``DISK_FULL``."""
+    """``str()`` is a plain English sentence (for logs); the window words ``problem`` in the
+    user's language with ``subject`` (the file name, the folder or the host the sentence
+    names) and ``needed_bytes`` (set for ``DISK_FULL``)."""
 
     def __init__(
-        self, problem: TransferProblem, message: str, detail: str = "", needed_bytes: int = 0
+        self,
+        problem: TransferProblem,
+        message: str,
+        detail: str = "",
+        needed_bytes: int = 0,
+        subject: str = "",
     ) -> None:
         super().__init__(message)
         self.problem = TransferProblem(problem)
         self.detail = detail
         self.needed_bytes = needed_bytes
+        self.subject = subject
 
 
 class TransferOutcome(StrEnum):
@@ -267,6 +276,7 @@ class RetryCause:
     ENDED_EARLY = "connection ended early"
     NO_RECONNECT = "could not reconnect"
     WRONG_RANGE = "wrong range"
+    NOT_THE_FILE = "not the file"
 
 
 class _Retry(Exception):
@@ -366,6 +376,26 @@ def download(
                     # Bytes written before the failure are in the part and in the hash.
                     done = part.stat().st_size if part.exists() else 0
                     failures = 0 if done > before else failures + 1
+                    if failures > max_retries and retry.cause == RetryCause.NOT_THE_FILE:
+                        raise TransferError(
+                            TransferProblem.NOT_THE_FILE,
+                            "The hub kept answering with something other than the file (a "
+                            "network's sign-in page or a wrong hub address?); what arrived so "
+                            "far is kept.",
+                            str(retry),
+                        ) from None
+                    if failures > max_retries and retry.cause == RetryCause.NO_RECONNECT:
+                        # The connection went and never came back: that is what to say, not
+                        # "kept failing", which blames the server.
+                        import httpx2
+
+                        host = httpx2.URL(url).host
+                        raise TransferError(
+                            TransferProblem.OFFLINE,
+                            f"Could not connect to {host}; check the internet connection.",
+                            str(retry),
+                            subject=host,
+                        ) from None
                     if failures > max_retries:
                         raise TransferError(
                             TransferProblem.SERVER,
@@ -407,6 +437,7 @@ def download(
                 TransferProblem.CORRUPT,
                 f"“{target.name}” arrived damaged (its checksum is wrong) and was deleted.",
                 f"sha256 {digest}, expected {sha256}; {actual_size} of {size} bytes",
+                subject=target.name,
             )
         os.replace(part, target)
         with contextlib.suppress(OSError):
@@ -451,6 +482,7 @@ def _check_space(folder: Path, remaining: int) -> None:
             f"Not enough disk space: {_mb(needed - free)} more is needed in “{folder}”.",
             f"free {free}, needed {needed}",
             needed_bytes=needed - free,
+            subject=str(folder),
         )
 
 
@@ -477,7 +509,8 @@ def _attempt(
     """One HTTP request from ``done`` on; returns the new ``done`` and the server's ETag."""
     import httpx2
 
-    req_headers = dict(extra_headers)
+    # Byte ranges of the file as stored: a compressed answer's length says nothing about them.
+    req_headers = {"Accept-Encoding": "identity", **extra_headers}
     if done:
         req_headers["Range"] = f"bytes={done}-"
         if etag:
@@ -509,6 +542,15 @@ def _attempt(
                 )
             if status >= 400:
                 raise _Retry(f"HTTP {status}")
+            if not _is_the_file(r.headers, size if status == 200 else size - done):
+                # A captive portal's sign-in page or a broken mirror's error page, sent as 200:
+                # neither is written, nor does it cost the part (a resume answered 200 would
+                # otherwise start over and wipe gigabytes for a web page).
+                raise _Retry(
+                    f"the answer is not the file ({r.headers.get('Content-Type', '?')}, "
+                    f"{r.headers.get('Content-Length', '?')} bytes)",
+                    cause=RetryCause.NOT_THE_FILE,
+                )
             etag = r.headers.get("ETag") or etag
             if status == 200 and done:
                 # The server ignored the range (or the file changed): start over.
@@ -550,13 +592,26 @@ def _attempt(
     except httpx2.ConnectError as exc:
         if connected_before:
             raise _Retry(f"could not reconnect: {exc!r}", cause=RetryCause.NO_RECONNECT) from None
+        host = httpx2.URL(url).host
         raise TransferError(
             TransferProblem.OFFLINE,
-            f"Could not connect to {httpx2.URL(url).host}; check the internet connection.",
+            f"Could not connect to {host}; check the internet connection.",
             str(exc),
+            subject=host,
         ) from None
     except httpx2.TransportError as exc:  # dropped connection, protocol errors
         raise _Retry(f"connection lost: {exc!r}", cause=RetryCause.CONNECTION_LOST) from None
+
+
+def _is_the_file(headers: httpx2.Headers, expected: int) -> bool:
+    """Whether an answer can be the bytes asked for: not a web page, and as long as they are
+    when it says its length."""
+    kind = headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if kind in ("text/html", "application/xhtml+xml"):
+        return False
+    length = headers.get("Content-Length", "").strip()
+    encoded = headers.get("Content-Encoding", "identity").strip().lower() != "identity"
+    return encoded or not length.isdigit() or int(length) == expected
 
 
 def _disk_error(exc: OSError, part: Path, remaining: int) -> TransferError:
@@ -572,8 +627,11 @@ def _disk_error(exc: OSError, part: Path, remaining: int) -> TransferError:
             "The download is kept and can resume once there is room.",
             str(exc),
             needed_bytes=needed,
+            subject=str(part.parent),
         )
-    return TransferError(TransferProblem.DISK_ERROR, f"Could not write “{part.name}”.", str(exc))
+    return TransferError(
+        TransferProblem.DISK_ERROR, f"Could not write “{part.name}”.", str(exc), subject=part.name
+    )
 
 
 def _truncate(part: Path, hasher: Digest) -> int:

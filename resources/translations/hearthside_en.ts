@@ -83,7 +83,7 @@
 <context>
     <name>DownloadListModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="193"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="203"/>
         <source>Stalled — no data for %n s</source>
         <translation>
             <numerusform>Stalled — no data for %n s</numerusform>
@@ -91,7 +91,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="197"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="207"/>
         <source>Retrying in %n s</source>
         <translation>
             <numerusform>Retrying in %n s</numerusform>
@@ -132,7 +132,7 @@
 <context>
     <name>HubBrowser</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="345"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="337"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n model with GGUF files.</numerusform>
@@ -224,7 +224,7 @@
 <context>
     <name>RepoFilesModel</name>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_models.py" line="345"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="365"/>
         <source>%n part(s)</source>
         <translation>
             <numerusform>%n part</numerusform>

@@ -937,48 +937,48 @@ Not found at the last update</source>
 <context>
     <name>DownloadCheck</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="371"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="425"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="387"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="441"/>
         <source>Unsupported model</source>
         <translation>不支持的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="389"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="443"/>
         <source>{name} is a &apos;{arch}&apos; model, which this version of Hearthside can&apos;t load. Download it anyway?</source>
         <translation>{name} 是“{arch}”架构的模型，当前版本的 Hearthside 无法加载。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="392"/>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="409"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="446"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="463"/>
         <source>Not downloaded.</source>
         <translation>未下载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="404"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="458"/>
         <source>Check not finished</source>
         <translation>检查未完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="406"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="460"/>
         <source>{name} could not be checked before downloading: the hub did not answer or had a problem. Download it anyway? It is checked when it has arrived.</source>
         <translation>下载前无法检查 {name}：模型中心没有响应或出现了问题。仍要下载吗？文件下载完成后会再检查。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="416"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="470"/>
         <source>Not a usable model</source>
         <translation>不是可用的模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="418"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="472"/>
         <source>The start of {name} does not look like a model Hearthside can load. Download it anyway?</source>
         <translation>{name} 的文件头看起来不像 Hearthside 能加载的模型。仍要下载吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="442"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="496"/>
         <source>{name} is in the download queue.</source>
         <translation>{name} 已加入下载队列。</translation>
     </message>
@@ -986,186 +986,244 @@ Not found at the last update</source>
 <context>
     <name>DownloadListModel</name>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="112"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="116"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="113"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="117"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="114"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="118"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="115"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="119"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="116"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="120"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="117"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="121"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="124"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="128"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="125"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="129"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="126"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="130"/>
         <source>Stalled, retrying</source>
         <translation>停滞，正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="127"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="131"/>
         <source>Retrying</source>
         <translation>正在重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="128"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="132"/>
         <source>Verifying</source>
         <translation>校验中</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="129"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="133"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="130"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="134"/>
         <source>Done, verified</source>
         <translation>完成，已校验</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="131"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="135"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="132"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="136"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="165"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="146"/>
+        <source>not the file</source>
+        <translation>收到的不是该文件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="170"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="171"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="176"/>
         <source>{rate}/s</source>
         <translation>{rate}/秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="193"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="203"/>
         <source>Stalled — no data for %n s</source>
         <translation>
             <numerusform>停滞 — %n 秒无数据</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/downloads_model.py" line="197"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="207"/>
         <source>Retrying in %n s</source>
         <translation>
             <numerusform>%n 秒后重试</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="200"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="210"/>
         <source>{waiting} ({cause}, try {attempt} of {attempts})</source>
         <translation>{waiting}（{cause}，第 {attempt} 次，共 {attempts} 次）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="137"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="141"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="138"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="142"/>
         <source>connection lost</source>
         <translation>连接中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="139"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="143"/>
         <source>connection ended early</source>
         <translation>连接提前结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="140"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="144"/>
         <source>could not reconnect</source>
         <translation>无法重新连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_model.py" line="141"/>
+        <location filename="../../desktop/models/qt/downloads_model.py" line="145"/>
         <source>wrong range</source>
         <translation>范围错误</translation>
     </message>
 </context>
 <context>
+    <name>DownloadWorker</name>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="258"/>
+        <source>Could not connect to {subject}; check the internet connection.</source>
+        <translation>无法连接到 {subject}；请检查网络连接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="260"/>
+        <source>The file is no longer on the hub.</source>
+        <translation>该文件已不在模型仓库中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="262"/>
+        <source>The hub refused the download; the model may need access granted on its page.</source>
+        <translation>模型仓库拒绝了下载；此模型可能需要先在其网页上获得访问授权。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="264"/>
+        <source>The download kept failing; try again later.</source>
+        <translation>下载多次失败；请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="266"/>
+        <source>The hub kept answering with something other than the file (a network&apos;s sign-in page or a wrong hub address?); what arrived so far is kept.</source>
+        <translation>模型仓库一直返回的不是该文件（可能是网络的登录页面，或模型仓库地址有误？）；已下载的部分会保留。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="270"/>
+        <source>“{subject}” arrived damaged (its checksum is wrong) and was deleted.</source>
+        <translation>“{subject}”下载后已损坏（校验和不符），已被删除。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="273"/>
+        <source>Not enough disk space: {size} more is needed in “{subject}”. What arrived is kept; retry once there is room.</source>
+        <translation>磁盘空间不足：“{subject}”中还需要 {size}。已下载的部分会保留；腾出空间后请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/download_worker.py" line="276"/>
+        <source>Could not write “{subject}”.</source>
+        <translation>无法写入“{subject}”。</translation>
+    </message>
+</context>
+<context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="131"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="138"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="134"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="141"/>
         <source>Nothing downloading</source>
         <translation>没有正在下载的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="135"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="142"/>
         <source>Models you download from the Browse tab show up here with their progress.</source>
         <translation>从“浏览”标签页下载的模型会显示在这里，并附带下载进度。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="138"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="145"/>
         <source>Browse models</source>
         <translation>浏览模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="154"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="161"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="155"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="162"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="156"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="163"/>
         <source>Re&amp;try</source>
         <translation>重试(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="157"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="164"/>
         <source>&amp;Cancel download</source>
         <translation>取消下载(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="158"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="165"/>
         <source>&amp;Load now</source>
         <translation>立即加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/downloads_panel.py" line="229"/>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="247"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="261"/>
+        <source>Cancel the download of {name}? The {size} downloaded so far will be deleted.</source>
+        <translation>要取消下载 {name} 吗？已下载的 {size} 将被删除。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/downloads_panel.py" line="263"/>
+        <source>Cancel download</source>
+        <translation>取消下载</translation>
     </message>
 </context>
 <context>
@@ -1486,22 +1544,22 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubBrowser</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="137"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="136"/>
         <source>Search Hugging Face for GGUF models</source>
         <translation>在 Hugging Face 上搜索 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="144"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="143"/>
         <source>Most downloaded</source>
         <translation>下载最多</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="145"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="144"/>
         <source>Recently updated</source>
         <translation>最近更新</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="146"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="145"/>
         <source>Most liked</source>
         <translation>最受欢迎</translation>
     </message>
@@ -1511,69 +1569,74 @@ Hearthside 已使用新的空白记录启动。</translation>
         <translation>推荐模型。在上方搜索 {site} 上的任意 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="331"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="323"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_browser.py" line="345"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="337"/>
         <source>%n model(s) with GGUF files.</source>
         <translation>
             <numerusform>%n 个含 GGUF 文件的模型。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="347"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="339"/>
         <source>No GGUF models match that search.</source>
         <translation>没有符合搜索条件的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="359"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="351"/>
         <source>Could not reach {endpoint}. Check the connection, or the hub address in Settings (a mirror works too).</source>
         <translation>无法连接 {endpoint}。请检查网络连接，或在设置中检查模型仓库地址（也可以使用镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="362"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="355"/>
+        <source>{endpoint} did not answer in time. Try again, or check the hub address in Settings.</source>
+        <translation>{endpoint} 没有及时响应。请重试，或在设置中检查模型仓库地址。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="358"/>
         <source>That model or file is not on the hub.</source>
         <translation>模型仓库中没有该模型或文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="363"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="359"/>
         <source>This model needs access granted on its web page first.</source>
         <translation>此模型需要先在其网页上申请访问权限。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="365"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="361"/>
         <source>The hub asks to slow down; try again in a minute.</source>
         <translation>模型仓库要求降低请求频率，请一分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="367"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="363"/>
         <source>The hub had a problem; try again later.</source>
         <translation>模型仓库出现问题，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="369"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="365"/>
         <source>The hub address gave an unexpected answer (a sign-in page or a bad mirror?).</source>
         <translation>模型仓库地址返回了意外的响应（可能是登录页面或失效的镜像）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="371"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="367"/>
         <source>The file is not a usable GGUF model.</source>
         <translation>该文件不是可用的 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="373"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="369"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="441"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="446"/>
         <source>Open link</source>
         <translation>打开链接</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_browser.py" line="442"/>
+        <location filename="../../desktop/models/qt/hub_browser.py" line="447"/>
         <source>Open this address in your web browser?
 {url}</source>
         <translation>在浏览器中打开此地址？
@@ -1583,34 +1646,44 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>HubResultsModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="238"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="236"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="239"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="237"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="240"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="238"/>
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="241"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="239"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="242"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="240"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="249"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="247"/>
+        <source>↓ {downloads} · ♥ {likes}</source>
+        <translation>↓ {downloads} · ♥ {likes}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_models.py" line="251"/>
         <source>gated</source>
         <translation>需申请访问</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_models.py" line="256"/>
+        <source>License: {license}</source>
+        <translation>许可证：{license}</translation>
     </message>
 </context>
 <context>
@@ -2614,21 +2687,22 @@ Hearthside 已使用新的空白记录启动。</translation>
     </message>
     <message>
         <location filename="../../desktop/models/qt/manager.py" line="92"/>
+        <location filename="../../desktop/models/qt/manager.py" line="185"/>
         <source>&amp;Downloads</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="176"/>
+        <location filename="../../desktop/models/qt/manager.py" line="185"/>
         <source>&amp;Downloads ({count})</source>
         <translation>下载(&amp;D)（{count}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="184"/>
+        <location filename="../../desktop/models/qt/manager.py" line="195"/>
         <source>{name} is downloaded and verified.</source>
         <translation>{name} 已下载并校验。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/manager.py" line="194"/>
+        <location filename="../../desktop/models/qt/manager.py" line="205"/>
         <source>{name} did not download: {reason}</source>
         <translation>{name} 下载失败：{reason}</translation>
     </message>
@@ -3576,49 +3650,49 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="306"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="316"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="307"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="317"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="308"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="318"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="309"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="319"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="310"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="320"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="334"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="354"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="343"/>
-        <source>★ Recommended</source>
-        <translation>★ 推荐</translation>
+        <location filename="../../desktop/models/qt/hub_models.py" line="363"/>
+        <source>Downloaded</source>
+        <translation>已下载</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/models/qt/hub_models.py" line="345"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="365"/>
         <source>%n part(s)</source>
         <translation>
             <numerusform>%n 个分卷</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_models.py" line="347"/>
+        <location filename="../../desktop/models/qt/hub_models.py" line="367"/>
         <source>parts missing</source>
         <translation>缺少分卷</translation>
     </message>
@@ -3626,63 +3700,78 @@ Hearthside 已使用新的空白记录启动。</translation>
 <context>
     <name>RepoPane</name>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="139"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="150"/>
         <source>Choose a model on the left.</source>
         <extracomment>Header-check failures after which the user may download anyway (with a warning).</extracomment>
         <translation>请在左侧选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="157"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="166"/>
+        <source>Model &amp;page ↗</source>
+        <translation>模型页面(&amp;P) ↗</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="168"/>
+        <source>Open the model&apos;s page on the hub&apos;s website</source>
+        <translation>在模型仓库网站上打开此模型的页面</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="181"/>
         <source>Model card</source>
         <translation>模型卡片</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="178"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="202"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="196"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="221"/>
         <source>Loading the model card…</source>
         <translation>正在加载模型卡片…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="199"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="224"/>
         <source>Listing files…</source>
         <translation>正在列出文件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="220"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="245"/>
         <source>This model has no description.</source>
         <translation>此模型没有说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="224"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="249"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="224"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="249"/>
         <source>[image: {alt}]</source>
         <translation>[图片：{alt}]</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="224"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="249"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="298"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="327"/>
         <source>This repository has no GGUF model files.</source>
         <translation>此仓库中没有 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="301"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="330"/>
         <source>None of these fits this computer comfortably at {tokens} tokens.</source>
         <translation>在 {tokens} 个 token 的上下文下，这些文件都无法在本机宽裕地运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="308"/>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="337"/>
+        <source>★ Recommended: {quant}, the suggested size of this model; it fits at {tokens} tokens of context.</source>
+        <translation>★ 推荐：{quant}，此模型的建议大小；在 {tokens} 个 token 的上下文下本机可以运行。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/qt/hub_repo_pane.py" line="344"/>
         <source>★ Recommended: {quant}, the largest that fits at {tokens} tokens of context.</source>
         <translation>★ 推荐：{quant}，在 {tokens} 个 token 的上下文下本机可运行的最大文件。</translation>
     </message>

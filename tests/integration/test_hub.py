@@ -194,6 +194,20 @@ def test_offline_gives_a_clear_error() -> None:
     assert f"127.0.0.1:{port}" in str(info.value)
 
 
+def test_a_hub_that_connects_but_never_answers_is_named_so() -> None:
+    """A stalled server said "Could not reach …" after the wait, which sends the user to
+    check a link that works."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes connections; nobody ever answers
+        port = silent.getsockname()[1]
+        client = HubClient(f"http://127.0.0.1:{port}", timeout=0.5)
+        with pytest.raises(HubError) as info:
+            client.search("llama")
+    assert info.value.problem is HubProblem.TIMEOUT
+    assert "did not answer" in str(info.value)
+
+
 def test_shas_match_real_bytes(hub: FakeHub) -> None:
     data = hub.repos["hearthside/tiny-GGUF"].files["tiny-F16.gguf"]
     files = HubClient(hub.endpoint).gguf_files("hearthside/tiny-GGUF")

@@ -197,6 +197,54 @@ def test_server_that_keeps_failing(hub: FakeHub, tmp_path: Path) -> None:
     assert info.value.problem is TransferProblem.SERVER
 
 
+def test_a_sign_in_page_instead_of_the_file_keeps_the_part(hub: FakeHub, tmp_path: Path) -> None:
+    """A captive portal answers every address with 200 and its page: a resume met by it used to
+    start over (200 means "the whole file") and wipe what had arrived for a web page."""
+    hub.rate = 8 << 20
+    target = tmp_path / NAME
+    control = TransferControl()
+
+    def pause_half_way(p: TransferProgress) -> None:
+        if p.done > SIZE // 2:
+            control.pause()
+
+    assert _get(hub, target, progress=pause_half_way, control=control) is TransferOutcome.PAUSED
+    kept = part_path(target).read_bytes()
+    assert SIZE // 2 < len(kept) < SIZE
+    hub.rate = None
+    hub.inject("page", NAME, count=None)
+    seen: list[TransferProgress] = []
+    with pytest.raises(TransferError) as info:
+        _get(hub, target, progress=seen.append, max_retries=2)
+    assert info.value.problem is TransferProblem.NOT_THE_FILE
+    assert "something other than the file" in str(info.value)
+    assert RetryCause.NOT_THE_FILE in {p.cause for p in seen}
+    assert part_path(target).read_bytes() == kept  # nothing written, nothing lost
+    hub.clear_faults()
+    assert _get(hub, target) is TransferOutcome.DONE  # the portal is gone: it resumes
+    assert target.read_bytes() == DATA
+    assert hub.sent_bytes(NAME) < SIZE * 1.6
+
+
+def test_a_hub_gone_for_good_mid_download_is_called_unreachable(
+    hub: FakeHub, tmp_path: Path
+) -> None:
+    """Every reconnection refused: the download said "kept failing; try again later", as if
+    the server had trouble, when the connection was what had gone."""
+    hub.rate = 8 << 20
+    target = tmp_path / NAME
+
+    def hub_goes_away(p: TransferProgress) -> None:
+        if p.done > SIZE // 3 and not hub.stopping.is_set():
+            hub.stop()
+
+    with pytest.raises(TransferError) as info:
+        _get(hub, target, progress=hub_goes_away, max_retries=2)
+    assert info.value.problem is TransferProblem.OFFLINE
+    assert info.value.subject == "127.0.0.1"
+    assert SIZE // 3 < part_path(target).stat().st_size < SIZE  # kept for a later resume
+
+
 def test_missing_file(hub: FakeHub, tmp_path: Path) -> None:
     with pytest.raises(TransferError) as info:
         download(hub.url(REPO, "nope.gguf"), tmp_path / "nope.gguf", 10, None, **FAST)

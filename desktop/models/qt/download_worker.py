@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QLocale, QObject, Signal, Slot
 
 from desktop.models.transfer import (
     TransferControl,
     TransferError,
     TransferOutcome,
+    TransferProblem,
     TransferProgress,
     TransferState,
     download,
@@ -85,7 +86,8 @@ class DownloadWorker(QObject):
     Signals:
         download_progress(id, bytes, total, speed): at most every ``progress_interval`` s.
         download_finished(id, path): every file verified and in place; ``path`` is files[0].
-        download_failed(id, reason): a plain sentence (a TransferError's text).
+        download_failed(id, reason): a plain sentence in the interface's language
+            (:meth:`failure_text`).
         state_changed(id, state): a :class:`DownloadState` value as str.
         retry_scheduled(id, seconds, cause, attempt, attempts): an attempt failed for
             ``cause`` (transfer.RetryCause or "HTTP <status>"); attempt number ``attempt`` of
@@ -237,13 +239,43 @@ class DownloadWorker(QObject):
             # The log keeps what the row's sentence leaves out: sha256 expected and actual,
             # HTTP status, errno.
             log.warning("download %s failed (%s): %s [%s]", req.id, exc.problem, exc, exc.detail)
-            self._job_ended.emit(req.id, "failed", str(exc))
+            self._job_ended.emit(req.id, "failed", self.failure_text(exc))
             return
         except Exception as exc:  # a bug must not leave the row spinning forever
             log.exception("download %s failed unexpectedly", req.id)
             self._job_ended.emit(req.id, "failed", f"Unexpected error: {exc!r}")
             return
         self._job_ended.emit(req.id, TransferOutcome.DONE.value, "")
+
+    def failure_text(self, exc: TransferError) -> str:
+        """Why a download stopped, in the interface's language: the transfer's own sentence is
+        English, and a Chinese window showed it as it was (tr() is safe on any thread)."""
+        size = QLocale().formattedDataSize(
+            max(0, exc.needed_bytes), 1, QLocale.DataSizeFormat.DataSizeSIFormat
+        )
+        texts = {
+            TransferProblem.OFFLINE: self.tr(
+                "Could not connect to {subject}; check the internet connection."
+            ),
+            TransferProblem.NOT_FOUND: self.tr("The file is no longer on the hub."),
+            TransferProblem.FORBIDDEN: self.tr(
+                "The hub refused the download; the model may need access granted on its page."
+            ),
+            TransferProblem.SERVER: self.tr("The download kept failing; try again later."),
+            TransferProblem.NOT_THE_FILE: self.tr(
+                "The hub kept answering with something other than the file (a network's "
+                "sign-in page or a wrong hub address?); what arrived so far is kept."
+            ),
+            TransferProblem.CORRUPT: self.tr(
+                "“{subject}” arrived damaged (its checksum is wrong) and was deleted."
+            ),
+            TransferProblem.DISK_FULL: self.tr(
+                "Not enough disk space: {size} more is needed in “{subject}”. What arrived "
+                "is kept; retry once there is room."
+            ),
+            TransferProblem.DISK_ERROR: self.tr("Could not write “{subject}”."),
+        }
+        return texts[exc.problem].format(subject=exc.subject, size=size)
 
     @Slot(str, str, str)
     def _on_job_ended(self, download_id: str, outcome: str, reason: str) -> None:

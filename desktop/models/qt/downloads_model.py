@@ -104,8 +104,12 @@ class DownloadListModel(RowTableModel):
     # The other roles read the DownloadRow attribute their names say (DoneRole: done).
     ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
         Roles.FractionRole: lambda row: min(1.0, _fraction(row)),
-        Qt.ItemDataRole.ToolTipRole: lambda row: row.reason or row.title,
     }
+
+    TROUBLE_ROLE = Qt.ItemDataRole.UserRole + 20
+    """str: a retrying row's whole story ("Retrying in 8 s (HTTP 500, try 2 of 7)"), a stalled
+    row's state, else "". The State column says only when the next try starts: the rest made
+    that column so wide that the model's name shrank to "…" in an 800-pixel window."""
 
     TITLE, PROGRESS, BYTES, SPEED, TIME_LEFT, STATE = range(6)
     COLUMN_TITLES = (
@@ -139,6 +143,7 @@ class DownloadListModel(RowTableModel):
         RetryCause.ENDED_EARLY: QT_TRANSLATE_NOOP("DownloadListModel", "connection ended early"),
         RetryCause.NO_RECONNECT: QT_TRANSLATE_NOOP("DownloadListModel", "could not reconnect"),
         RetryCause.WRONG_RANGE: QT_TRANSLATE_NOOP("DownloadListModel", "wrong range"),
+        RetryCause.NOT_THE_FILE: QT_TRANSLATE_NOOP("DownloadListModel", "not the file"),
     }
     """Why the last attempt failed, for each transfer.RetryCause (translated when shown)."""
 
@@ -174,7 +179,11 @@ class DownloadListModel(RowTableModel):
                     return format_duration((row.total - row.done) / row.speed)
                 return ""
             if column == self.STATE:
-                return self.trouble_text(row) or self.state_text(row.state)
+                return self.trouble_text(row, brief=True) or self.state_text(row.state)
+        if role == self.TROUBLE_ROLE:
+            return self.trouble_text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.reason or self.trouble_text(row) or row.title
         return None
 
     def stalled_for(self, row: DownloadRow) -> int:
@@ -185,9 +194,10 @@ class DownloadListModel(RowTableModel):
         idle = self.clock() - row.data_at
         return int(idle) if idle >= STALL_SHOWN_AFTER_S else 0
 
-    def trouble_text(self, row: DownloadRow) -> str:
-        """The state column during trouble: how long a stall has lasted, or when the next
-        attempt starts and why; "" when all is well."""
+    def trouble_text(self, row: DownloadRow, brief: bool = False) -> str:
+        """During trouble: how long a stall has lasted, or when the next attempt starts and
+        (unless ``brief``, as the State column has it) why and which try; "" when all is
+        well."""
         stalled = self.stalled_for(row)
         if stalled:
             return self.tr("Stalled — no data for %n s", "", stalled)
@@ -195,7 +205,7 @@ class DownloadListModel(RowTableModel):
             return ""
         left = max(1, math.ceil(row.retry_in - max(0.0, self.clock() - row.retry_at)))
         waiting = self.tr("Retrying in %n s", "", left)
-        if not row.cause:
+        if not row.cause or brief:
             return waiting
         return self.tr("{waiting} ({cause}, try {attempt} of {attempts})").format(
             waiting=waiting,
@@ -346,6 +356,14 @@ class DownloadQueue(QObject):
     # -- commands --
 
     def request(self, request: DownloadRequest) -> None:
+        """Lists and starts a download. Asked again while it is listed and not ended (a second
+        click on Download), it is left as it runs, or resumed when paused: its row used to
+        start over at "Waiting", 0 B, while the worker went on with the first request."""
+        row = self.model.row(request.id)
+        if row is not None and self.is_active(request.id):
+            if row.state == DownloadState.PAUSED:
+                self.resume(request.id)
+            return
         self.model.add(DownloadRow(request.id, request.title or request.id, request.total))
         self._requests[request.id] = request
         self._sent.add(request.id)
@@ -375,7 +393,7 @@ class DownloadQueue(QObject):
             for file in request.files:
                 for leftover in (_part_path(file.path), _part_path(file.path, ".part.json")):
                     leftover.unlink(missing_ok=True)
-            self.model.update(download_id, state=DownloadState.CANCELLED.value, speed=0.0)
+            self.model.update(download_id, state=DownloadState.CANCELLED.value, done=0, speed=0.0)
             self._forget(download_id)
             self.download_cancelled.emit(download_id)
             return
@@ -406,6 +424,9 @@ class DownloadQueue(QObject):
         changes: dict[str, Any] = {"state": state}
         if state == DownloadState.DOWNLOADING.value:
             changes["data_at"] = self.model.clock()  # (re)connected: a stall counts from now
+        if state == DownloadState.CANCELLED.value:
+            # Its bytes are deleted: a cancelled row at "73%, 388 MB" said they were there.
+            changes.update(done=0, speed=0.0)
         self.model.update(download_id, **changes)
         if state in (DownloadState.FINISHED.value, DownloadState.CANCELLED.value):
             self._forget(download_id)

@@ -11,6 +11,8 @@ the first download.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QEvent,
     QModelIndex,
@@ -37,10 +39,11 @@ from PySide6.QtWidgets import (
 
 from desktop.core.design import SPACE_M, SPACE_S
 from desktop.models.qt.download_worker import DownloadState
-from desktop.models.qt.downloads_model import DownloadListModel, DownloadQueue
+from desktop.models.qt.downloads_model import DownloadListModel, DownloadQueue, format_size
 from desktop.qtkit.empty_state import EmptyState
 from desktop.qtkit.item_delegates import draw_item_panel
 from desktop.qtkit.pill import draw_pill
+from desktop.qtkit.plain_text import ask_plain
 from desktop.qtkit.row_table_model import SpacedColumnsDelegate, setup_row_view
 
 __all__ = ["DownloadsPanel", "ProgressDelegate"]
@@ -116,6 +119,10 @@ class DownloadsPanel(QWidget):
         super().__init__(parent)
         self.queue = queue
         self.model = queue.model
+        self.confirm: Callable[[str, str], bool] = lambda title, question: ask_plain(
+            self, title, question
+        )
+        """Yes/no question before bytes are deleted; tests replace it so nothing blocks."""
         layout = QVBoxLayout(self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -159,7 +166,7 @@ class DownloadsPanel(QWidget):
         self.pause_button.clicked.connect(lambda: self._on_selected(self.queue.pause))
         self.resume_button.clicked.connect(lambda: self._on_selected(self.queue.resume))
         self.retry_button.clicked.connect(lambda: self._on_selected(self.queue.resume))
-        self.cancel_button.clicked.connect(lambda: self._on_selected(self.queue.cancel))
+        self.cancel_button.clicked.connect(self.cancel_selected)
         self.load_button.clicked.connect(self.load_selected)
         for button in (self.pause_button, self.resume_button, self.retry_button):
             buttons.addWidget(button)
@@ -172,6 +179,10 @@ class DownloadsPanel(QWidget):
         self.model.rowsInserted.connect(self.on_model_rows_inserted)
         self.model.modelReset.connect(self.update_buttons)
         self.model.rowsRemoved.connect(self.update_buttons)
+        if self.model.rowCount():
+            # Downloads the last run left: one is chosen, so its buttons and (failed) reason
+            # show without a click first.
+            self.view.selectRow(0)
         self.update_buttons()
 
     def fit_rows(self) -> None:
@@ -188,6 +199,11 @@ class DownloadsPanel(QWidget):
     def selected_id(self) -> str:
         rows = self.view.selectionModel().selectedRows()
         return str(rows[0].data(Roles.IdRole)) if rows else ""
+
+    def unfinished_count(self) -> int:
+        """Downloads listed that are neither finished nor cancelled."""
+        ended = (DownloadState.FINISHED, DownloadState.CANCELLED)
+        return sum(1 for row in self.model.rows if row.state not in ended)
 
     def select(self, download_id: str) -> None:
         number = self.model.row_of(download_id)
@@ -225,8 +241,28 @@ class DownloadsPanel(QWidget):
             running or state in (DownloadState.PAUSED, DownloadState.FAILED)
         )
         self.load_button.setEnabled(state == DownloadState.FINISHED)
-        self.reason.setVisible(bool(reason) and state == DownloadState.FAILED)
-        self.reason.setText(self.tr("Failed: {reason}").format(reason=reason))
+        # Under the table: why the chosen download failed, or why and when it tries again.
+        trouble = str(rows[0].data(DownloadListModel.TROUBLE_ROLE) or "") if rows else ""
+        if reason and state == DownloadState.FAILED:
+            said = self.tr("Failed: {reason}").format(reason=reason)
+        else:
+            said = trouble
+        self.reason.setVisible(bool(said))
+        self.reason.setText(said)
+
+    def cancel_selected(self) -> None:
+        """Cancels the chosen download, asking first when bytes of it are on disk: a click
+        beside Pause deleted gigabytes, with no way back."""
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return
+        done = int(rows[0].data(Roles.DoneRole) or 0)
+        question = self.tr(
+            "Cancel the download of {name}? The {size} downloaded so far will be deleted."
+        ).format(name=rows[0].data(Qt.ItemDataRole.DisplayRole), size=format_size(done))
+        if done > 0 and not self.confirm(self.tr("Cancel download"), question):
+            return
+        self.queue.cancel(str(rows[0].data(Roles.IdRole)))
 
     def load_selected(self) -> None:
         rows = self.view.selectionModel().selectedRows()

@@ -60,12 +60,6 @@ from desktop.qtkit.row_table_model import setup_row_view
 
 __all__ = ["HubBrowser"]
 
-STARTER_DETAIL_COLUMNS = tuple(
-    StarterListModel.COLUMN_TITLES.index(title) for title in ("Kind", "Size", "Why")
-)
-"""Shown in the suggestions' second line (kind, size) and tooltip (why) instead: the list is one
-column of names, readable at 800x600."""
-
 
 class HubBrowser(QWidget):
     """The Browse tab: the search box and the results table on the left; the chosen repo's card
@@ -112,7 +106,12 @@ class HubBrowser(QWidget):
         self.starter_model = StarterListModel(self)
         self.results_model = HubResultsModel(self)
         self.repo_pane = RepoPane(
-            self.start_call, machine, self.context_length, self.starters, self.problem_text
+            self.start_call,
+            machine,
+            self.context_length,
+            self.starters,
+            self.problem_text,
+            models_dir=models_dir,
         )
         self.download_check = DownloadCheck(
             self.repo_pane,
@@ -180,6 +179,7 @@ class HubBrowser(QWidget):
         pane = self.repo_pane
         pane.card.anchorClicked.connect(self.on_card_anchor_clicked)
         pane.download_wanted.connect(self.download_selected)
+        pane.page_wanted.connect(self.open_repo_page)
         pane.files_shown.connect(self.files_shown)
         pane.card_shown.connect(self.card_shown)
         pane.problem_shown.connect(self.problem_shown)
@@ -282,24 +282,16 @@ class HubBrowser(QWidget):
             self.results_view.selectionModel().selectionChanged.connect(
                 self.on_results_selection_changed
             )
+        # One column of names, each over its owner and, suggested, its kind and size, or found,
+        # its downloads, likes and last update (no sideways scrolling at 800x600: numbers in
+        # columns of their own were cut off at the list's width); why a model is suggested,
+        # and a found one's licence, are the row's tooltip.
         header = self.results_view.horizontalHeader()
-        suggestions = model is self.starter_model
-        for column in STARTER_DETAIL_COLUMNS:
-            self.results_view.setColumnHidden(column, suggestions)
-        if suggestions:
-            # One column of names, each over its owner, kind and size (no sideways scrolling
-            # at 800x600); why it is suggested is the row's tooltip and the card's text.
-            header.hide()
-            header.setStretchLastSection(False)
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-            return
-        header.show()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.results_view.resizeColumnsToContents()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.results_view.setColumnWidth(0, min(self.results_view.columnWidth(0), 280))
+        for column in range(1, model.columnCount()):
+            self.results_view.setColumnHidden(column, True)
+        header.hide()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     # -- search --
 
@@ -359,6 +351,10 @@ class HubBrowser(QWidget):
                     "Could not reach {endpoint}. Check the connection, or the hub address in "
                     "Settings (a mirror works too)."
                 ).format(endpoint=self.client().endpoint),
+                HubProblem.TIMEOUT: self.tr(
+                    "{endpoint} did not answer in time. Try again, or check the hub address "
+                    "in Settings."
+                ).format(endpoint=self.client().endpoint),
                 HubProblem.NOT_FOUND: self.tr("That model or file is not on the hub."),
                 HubProblem.GATED: self.tr("This model needs access granted on its web page first."),
                 HubProblem.RATE_LIMITED: self.tr(
@@ -395,8 +391,10 @@ class HubBrowser(QWidget):
 
     @Slot(str)
     def on_download_ended(self, download_id: str) -> None:
-        """A download finished or failed: "… is in the download queue" is no longer true."""
+        """A download finished or failed: "… is in the download queue" is no longer true, and
+        a finished file is noted "Downloaded" in the list."""
         self.download_check.forget(download_id)
+        self.repo_pane.refresh_files()
 
     # -- a repo --
 
@@ -432,6 +430,13 @@ class HubBrowser(QWidget):
     def _ask(self, title: str, question: str) -> bool:
         # Plain text: the question quotes file names and the GGUF's own architecture string.
         return ask_plain(self, title, question)
+
+    @Slot(str)
+    def open_repo_page(self, repo_id: str) -> None:
+        """The repo's page on the hub's website (the mirror's, with a mirror set); asked for by
+        the user's click on our own button, so not asked again as a card's link is."""
+        if repo_id:
+            self.open_url(QUrl(f"{self.client().endpoint}/{repo_id}"))
 
     @Slot(QUrl)
     def on_card_anchor_clicked(self, url: QUrl) -> None:

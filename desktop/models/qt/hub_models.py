@@ -218,8 +218,10 @@ class StarterListModel(ItemTableModel):
 
 class HubResultsModel(ItemTableModel):
     """Search results from the hub, in the order the hub ranked them: each model's name, and
-    under it (:data:`REPO_DETAIL_ROLE`) its owner and whether it is gated; the full repo id in
-    its tooltip. All of it is the hub's text: views show it plain.
+    under it (:data:`REPO_DETAIL_ROLE`) its owner, whether it is gated, its downloads, likes and
+    last update (the Browse tab shows that one column: the numbers in columns of their own were
+    cut off at the list's width); the full repo id and licence in its tooltip. All of it is the
+    hub's text: views show it plain.
 
     Signals:
         The standard ``QAbstractItemModel`` signals only.
@@ -229,10 +231,6 @@ class HubResultsModel(ItemTableModel):
         RepoIdRole = REPO_ID_ROLE  # str
         DownloadsRole = Qt.ItemDataRole.UserRole + 2  # int
         LikesRole = Qt.ItemDataRole.UserRole + 3  # int
-
-    ROLE_VALUES: ClassVar[Mapping[int, RoleValue]] = {
-        Qt.ItemDataRole.ToolTipRole: lambda row: plain_tooltip(row.repo_id),
-    }
 
     COLUMN_TITLES = (
         QT_TRANSLATE_NOOP("HubResultsModel", "Model"),
@@ -246,7 +244,17 @@ class HubResultsModel(ItemTableModel):
     def cell(self, row: HubModel, column: int, role: int) -> Any:
         if role == REPO_DETAIL_ROLE:
             _name, owner = split_repo_id(row.repo_id)
-            return " · ".join(filter(None, (owner, self.tr("gated") if row.gated else "")))
+            counts = self.tr("↓ {downloads} · ♥ {likes}").format(
+                downloads=f"{row.downloads:,}", likes=f"{row.likes:,}"
+            )
+            updated = row.last_modified.date().isoformat() if row.last_modified else ""
+            gated = self.tr("gated") if row.gated else ""
+            return " · ".join(filter(None, (owner, gated, counts, updated)))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [row.repo_id]
+            if row.license:
+                lines.append(self.tr("License: {license}").format(license=row.license))
+            return plain_tooltip("\n".join(lines))
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
             return spoken(
                 self.cell(row, 0, Qt.ItemDataRole.DisplayRole), self.cell(row, 0, REPO_DETAIL_ROLE)
@@ -269,11 +277,13 @@ def _bold() -> QFont:
 
 @dataclass(frozen=True, slots=True)
 class FileRow:
-    """A row of :class:`RepoFilesModel`: the file, its memory fit, whether it is the pick."""
+    """A row of :class:`RepoFilesModel`: the file, its memory fit, whether it is the pick and
+    whether it is in the models folder already."""
 
     file: RemoteGguf
     fit: Fit
     recommended: bool
+    downloaded: bool = False
 
 
 class RepoFilesModel(ItemTableModel):
@@ -311,9 +321,17 @@ class RepoFilesModel(ItemTableModel):
     )
 
     def set_files(
-        self, files: RepoFiles, fit: Callable[[RemoteGguf], Fit], recommended: RemoteGguf | None
+        self,
+        files: RepoFiles,
+        fit: Callable[[RemoteGguf], Fit],
+        recommended: RemoteGguf | None,
+        downloaded: Callable[[RemoteGguf], bool] = lambda _f: False,
     ) -> None:
-        rows = [FileRow(f, fit(f), f is recommended) for group in files.groups for f in group.files]
+        rows = [
+            FileRow(f, fit(f), f is recommended, downloaded(f))
+            for group in files.groups
+            for f in group.files
+        ]
         self.set_rows(rows)
 
     def row_of(self, name: str) -> int:
@@ -323,9 +341,11 @@ class RepoFilesModel(ItemTableModel):
         return self.find_row(lambda row: row.recommended)
 
     def has_notes(self) -> bool:
-        """Whether a file is split or incomplete: otherwise the Note column would only repeat
-        the recommendation, which the ★ before its quantization marks."""
-        return any(len(row.file.parts) > 1 or not row.file.complete for row in self.rows)
+        """Whether a file is split, incomplete or downloaded: otherwise the Note column would be
+        empty."""
+        return any(
+            len(row.file.parts) > 1 or not row.file.complete or row.downloaded for row in self.rows
+        )
 
     def cell(self, row: FileRow, column: int, role: int) -> Any:
         f = row.file
@@ -339,12 +359,15 @@ class RepoFilesModel(ItemTableModel):
             if column == 3:
                 return fit_text(row.fit)
             notes = []
-            if row.recommended:
-                notes.append(self.tr("★ Recommended"))
+            if row.downloaded:
+                notes.append(self.tr("Downloaded"))
             if len(f.parts) > 1:
                 notes.append(self.tr("%n part(s)", "", len(f.parts)))
             if not f.complete:
                 notes.append(self.tr("parts missing"))
+            # Not "★ Recommended": the ★ before its quantization (and the bold row, and the
+            # line under the list) say it, and those words cut the file names to
+            # "Meta-L…K.gguf" at 800x600.
             return ", ".join(notes)
         if role == Qt.ItemDataRole.ForegroundRole and column == 3:
             return fit_colour(row.fit)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.design import SPACE_S, TYPE_SCALE
 from desktop.core.markdown import MarkdownLabels, render_markdown
-from desktop.models.catalog import MachineMemory, ModelFacts
+from desktop.models.catalog import Fit, MachineMemory, ModelFacts
 from desktop.models.hub import (
     HubClient,
     HubError,
@@ -56,7 +56,13 @@ NOTE_COLUMN = RepoFilesModel.COLUMN_TITLES.index("Note")
 
 #: Header-check failures after which the user may download anyway (with a warning).
 CHECK_MAY_BE_SKIPPED = frozenset(
-    {HubProblem.OFFLINE, HubProblem.SERVER, HubProblem.RATE_LIMITED, HubProblem.BAD_RESPONSE}
+    {
+        HubProblem.OFFLINE,
+        HubProblem.TIMEOUT,
+        HubProblem.SERVER,
+        HubProblem.RATE_LIMITED,
+        HubProblem.BAD_RESPONSE,
+    }
 )
 
 StartCall = Callable[
@@ -95,12 +101,14 @@ class RepoPane(QWidget):
         problem_shown(str text): the file list could not be fetched; ``text`` is what the user
             reads.
         download_wanted(): the user pressed Download or double-clicked a file.
+        page_wanted(str repo_id): the user asked for the repo's page on the hub's website.
     """
 
     files_shown = Signal(str)
     card_shown = Signal(str)
     problem_shown = Signal(str)
     download_wanted = Signal()
+    page_wanted = Signal(str)
 
     def __init__(
         self,
@@ -110,9 +118,12 @@ class RepoPane(QWidget):
         starters: list[StarterModel],
         describe: Callable[[Exception], str],
         parent: QWidget | None = None,
+        models_dir: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._start = start
+        self._models_dir = models_dir
+        """Where downloads go: a file already there is noted "Downloaded" (None: not asked)."""
         self._machine = machine
         self._context_length = context_length
         self._starters = starters
@@ -149,7 +160,20 @@ class RepoPane(QWidget):
         self.repo_id_label.setWordWrap(False)
         self.repo_id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.repo_id_label.hide()
-        heading.addWidget(self.repo_id_label)
+        # The repo's page on the website (licence terms, access to a gated model, discussion),
+        # as LM Studio's and Jan's hubs link it: the id alone left the user to type the address.
+        self.page_button = push_button(
+            self.tr("Model &page ↗"),
+            lambda: self.page_wanted.emit(self.repo_id),
+            tooltip=self.tr("Open the model's page on the hub's website"),
+        )
+        self.page_button.setFlat(True)
+        self.page_button.hide()
+        id_row = QHBoxLayout()
+        id_row.setContentsMargins(0, 0, 0, 0)
+        id_row.addWidget(self.repo_id_label, 1)
+        id_row.addWidget(self.page_button)
+        heading.addLayout(id_row)
         right.addLayout(heading)
         inner = QSplitter(Qt.Orientation.Vertical)
         inner.setHandleWidth(SPACE_S)
@@ -193,6 +217,7 @@ class RepoPane(QWidget):
         self.repo_title.setText(split_repo_id(repo_id)[0])
         self.repo_id_label.setText(repo_id)
         self.repo_id_label.show()
+        self.page_button.show()
         self.card.setPlainText(self.tr("Loading the model card…"))
         self.files_model.set_rows([])
         muted(self.files_note)  # after a problem, calm again
@@ -268,30 +293,34 @@ class RepoPane(QWidget):
             self._facts = header.facts
             self._show_files()
 
-    def _show_files(self) -> None:
+    def _show_files(self, announce: bool = True) -> None:
         files = self.files
         if files is None:
             return
         machine = self._machine()
         context = self._context_length()
-        recommended = HubClient.recommend(files, self._facts, context, machine)
-        selected = self.selected_file()
-        self.files_model.set_files(
-            files, lambda m: HubClient.fit(m, self._facts, context, machine), recommended
+
+        def fit(model: RemoteGguf) -> Fit:
+            return HubClient.fit(model, self._facts, context, machine)
+
+        # A suggested model's curated file (its hint) is the recommendation when it fits: the
+        # ★ and the preselected row named two different files (★ Q8_0, Q4_K_M chosen).
+        hint = next((s.file_hint for s in self._starters if s.repo_id == files.repo_id), "")
+        hinted = next((m for m in files.models if hint and m.quant == hint and m.complete), None)
+        curated = hinted is not None and fit(hinted) is Fit.FITS
+        recommended = (
+            hinted if curated else HubClient.recommend(files, self._facts, context, machine)
         )
+        selected = self.selected_file()
+        self.files_model.set_files(files, fit, recommended, self.is_downloaded)
         # Split or incomplete files need the Note column; else the file name gets its room.
         self.files_view.setColumnHidden(NOTE_COLUMN, not self.files_model.has_notes())
-        # Keep the user's pick; else the starter list's hint; else the recommended file.
+        # Keep the user's pick; else the recommended file; else the starter list's hint.
         choice = self.files_model.row_of(selected.name) if selected is not None else -1
         if choice < 0:
-            hint = next((s.file_hint for s in self._starters if s.repo_id == files.repo_id), "")
-            for number in range(self.files_model.rowCount()):
-                index = self.files_model.index(number, 0)
-                if hint and index.data(RepoFilesModel.Roles.QuantRole) == hint:
-                    choice = number
-                    break
-        if choice < 0:
             choice = self.files_model.recommended_row()
+        if choice < 0 and hinted is not None:
+            choice = self.files_model.row_of(hinted.name)
         if choice >= 0:
             self.files_view.selectRow(choice)
         if not files.models:
@@ -302,6 +331,13 @@ class RepoPane(QWidget):
                     tokens=f"{context:,}"
                 )
             )
+        elif curated:
+            self.files_note.setText(
+                self.tr(
+                    "★ Recommended: {quant}, the suggested size of this model; it fits at "
+                    "{tokens} tokens of context."
+                ).format(quant=recommended.quant or recommended.name, tokens=f"{context:,}")
+            )
         else:
             self.files_note.setText(
                 self.tr(
@@ -309,7 +345,25 @@ class RepoPane(QWidget):
                 ).format(quant=recommended.quant or recommended.name, tokens=f"{context:,}")
             )
         self.update_buttons()
-        self.files_shown.emit(files.repo_id)
+        if announce:
+            self.files_shown.emit(files.repo_id)
+
+    def is_downloaded(self, model: RemoteGguf) -> bool:
+        """Whether every part of ``model`` of the shown repo is in the models folder, where a
+        download of it lands: the list said nothing, and the same file was easily fetched
+        twice."""
+        if self._models_dir is None or self.files is None:
+            return False
+        folder, repo_id = self._models_dir, self.files.repo_id
+        return all(download_path(folder, repo_id, p.path).is_file() for p in model.parts)
+
+    def refresh_files(self) -> None:
+        """Marks again which files are downloaded (a download ended), keeping the pick and
+        the note under the list."""
+        if self.files is not None:
+            note = self.files_note.text()
+            self._show_files(announce=False)
+            self.files_note.setText(note)
 
     # -- the pick --
 

@@ -97,6 +97,10 @@ class ModelManager(QWidget):
         self.library.browse_requested.connect(self.show_browse_tab)
         self.downloads.browse_requested.connect(self.show_browse_tab)
         self.browser.download_requested.connect(self.on_browser_download_requested)
+        rows = services.downloads.model
+        for changed in (rows.rowsInserted, rows.rowsRemoved, rows.modelReset, rows.dataChanged):
+            changed.connect(self.count_downloads)
+        self.count_downloads()
         services.downloads.download_finished.connect(self.on_downloads_download_finished)
         services.downloads.download_failed.connect(self.on_downloads_download_failed)
         for ended in (
@@ -171,10 +175,17 @@ class ModelManager(QWidget):
     def on_browser_download_requested(self, request: DownloadRequest) -> None:
         self.services.downloads.request(request)
         self.downloads.select(request.id)
-        self.tabs.setTabText(
-            self.DOWNLOADS_TAB,
-            self.tr("&Downloads ({count})").format(count=self.downloads.model.rowCount()),
+
+    @Slot()
+    def count_downloads(self, *_args: object) -> None:
+        """The Downloads tab names how many downloads are not done: those left by the last
+        run too (it said nothing of them), and no longer the finished ones."""
+        count = self.downloads.unfinished_count()
+        text = (
+            self.tr("&Downloads ({count})").format(count=count) if count else self.tr("&Downloads")
         )
+        if self.tabs.tabText(self.DOWNLOADS_TAB) != text:
+            self.tabs.setTabText(self.DOWNLOADS_TAB, text)
 
     @Slot(str, str)
     def on_downloads_download_finished(self, download_id: str, path: str) -> None:

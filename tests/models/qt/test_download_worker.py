@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from PySide6.QtCore import QObject, QThread, Signal
 
 from desktop.models.qt.download_worker import DownloadFile, DownloadRequest, DownloadWorker
+from desktop.models.transfer import TransferError, TransferProblem
 from tests.fixtures.fake_hub import FakeHub
 
 SIZE = 1 << 20
@@ -129,3 +131,26 @@ def test_pause_resume_cancel(qtbot, worker: DownloadWorker, hub: FakeHub, tmp_pa
         gui.cancel.emit("m")
     assert not any(tmp_path.glob("*.part*"))
     assert "paused" in states and states[-1] == "cancelled"
+
+
+def test_why_a_download_failed_reads_in_the_interfaces_language(
+    qtbot, chinese, worker: DownloadWorker, hub: FakeHub, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The row and the banner said the transfer's English sentence in a Chinese window."""
+    gui = Gui(worker)
+    hub.inject("corrupt", "00002-of", at=10)
+    with qtbot.waitSignal(gui.failed, timeout=20_000) as failed:
+        gui.requested.emit(_request(hub, tmp_path))
+    reason = failed.args[1]
+    assert re.search(r"[\u4e00-\u9fff]", reason) and "damaged" not in reason
+    assert "M-Q4_0-00002-of-00003.gguf" in reason  # the file it names stays as it is
+
+
+def test_every_transfer_problem_has_words(qtbot) -> None:  # type: ignore[no-untyped-def]
+    worker = DownloadWorker()
+    for problem in TransferProblem:
+        error = TransferError(problem, "", needed_bytes=2_000_000, subject="/models")
+        text = worker.failure_text(error)
+        assert text and "{" not in text
+    full = worker.failure_text(TransferError(TransferProblem.DISK_FULL, "", "", 2_000_000, "/m"))
+    assert "2.0 MB" in full and "“/m”" in full

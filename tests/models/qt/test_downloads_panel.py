@@ -95,6 +95,24 @@ def test_a_new_download_is_selected_and_can_be_paused_or_cancelled(
     assert cancelled.args == [request.id]
 
 
+def test_cancelling_a_download_with_bytes_on_disk_asks_first(
+    qtbot, panel: DownloadsPanel, queue: DownloadQueue
+) -> None:  # type: ignore[no-untyped-def]
+    """Cancel deletes what has arrived: a click beside Pause cost gigabytes without a word."""
+    queue.model.add(DownloadRow("a", "Alpha.gguf", 4_000_000_000, done=1_500_000_000))
+    panel.select("a")
+    asked: list[str] = []
+    cancels: list[str] = []
+    queue.cancel_requested.connect(cancels.append)
+    panel.confirm = lambda _title, question: asked.append(question) or False
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert cancels == [] and len(asked) == 1
+    assert "Alpha.gguf" in asked[0] and "1.5 GB" in asked[0] and "deleted" in asked[0]
+    panel.confirm = lambda _title, _question: True
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert cancels == ["a"]
+
+
 @pytest.mark.parametrize(
     ("state", "buttons"),
     [

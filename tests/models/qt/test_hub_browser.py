@@ -5,17 +5,16 @@ The ``hub`` and ``calls`` fixtures are in this folder's conftest.py."""
 from __future__ import annotations
 
 import re
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTranslator, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QTableView
 
 from desktop.core.settings import Settings
 from desktop.models.catalog import MachineMemory
+from desktop.models.hub import HubError, HubProblem
 from desktop.models.qt.download_worker import DownloadRequest
 from desktop.models.qt.hub_browser import HubBrowser
 from desktop.models.qt.hub_models import (
@@ -30,7 +29,6 @@ from desktop.qtkit.background_calls import BackgroundCalls
 from desktop.qtkit.plain_text import plain_tooltip
 from tests.fixtures.bad_files import write_unknown_arch_gguf
 from tests.fixtures.fake_hub import FakeHub
-from tests.resources.test_translations import TS, qt_tool
 
 GIB = 1 << 30
 BIG_MACHINE = MachineMemory(total=64 * GIB, available=48 * GIB)
@@ -160,8 +158,8 @@ def test_the_suggestions_and_files_fit_a_small_window_without_sideways_scrolling
     assert browser.files_model.rowCount() == 2
     assert _columns_in_view(browser.files_view)
     _search(qtbot, browser, "GGUF")
-    assert not view.isColumnHidden(3)  # "Updated" in the search results
-    assert not view.horizontalHeader().isHidden()
+    qtbot.waitUntil(lambda: _columns_in_view(view))  # the results too: numbers in line two
+    assert "↓" in str(browser.results_model.index(0, 0).data(REPO_DETAIL_ROLE))
 
 
 def _add_starter_repo(hub: FakeHub, tiny_gguf: Path) -> tuple[str, str]:
@@ -194,8 +192,13 @@ def test_a_suggested_model_opens_with_its_hinted_file_after_a_search(
     assert browser.repo_title.text() == repo_id.split("/")[1].removesuffix("-GGUF")
     assert browser.repo_pane.repo_id_label.text() == repo_id
     chosen = browser.selected_file()
-    assert chosen is not None and chosen.quant == hint  # the hint wins over the recommendation
+    assert chosen is not None and chosen.quant == hint  # the hint wins over the largest fit
     assert browser.download_button.isEnabled()
+    # The ★ is on the chosen file too, and the note says why: two picks on screen (★ on Q8_0,
+    # Q4_K_M chosen) left the user to guess which one Download takes.
+    files = browser.files_model
+    assert files.recommended_row() == files.row_of(chosen.name)
+    assert browser.files_note.text().startswith(f"★ Recommended: {hint}, the suggested size")
 
 
 def test_a_suggested_model_opens_on_the_first_click(
@@ -236,20 +239,6 @@ def test_the_hubs_own_description_wins_over_why_it_is_suggested(
     text = _open_card(qtbot, browser, repo_id)
     assert "The hub's <b>own</b> words." in text  # the safe renderer: markup stays text
     assert load_starter_list()[1].why not in text
-
-
-@pytest.fixture
-def chinese(qapp, restore_app, tmp_path: Path) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    """The interface in Simplified Chinese, compiled from the committed .ts."""
-    qm = tmp_path / "hearthside_zh_CN.qm"
-    subprocess.run(
-        [qt_tool("pyside6-lrelease"), str(TS), "-qm", str(qm)], check=True, capture_output=True
-    )
-    translator = QTranslator()
-    assert translator.load(str(qm))
-    qapp.installTranslator(translator)
-    yield
-    qapp.removeTranslator(translator)
 
 
 def test_why_a_model_is_suggested_reads_in_chinese(
@@ -331,15 +320,25 @@ def test_search_results_show_name_counts_date_and_licence(
     assert browser.results_view.model() is results
     repos = [_repo(results, r) for r in range(results.rowCount())]
     assert repos == ["acme/Widget-7B-GGUF", "hearthside/tiny-GGUF", "acme/Locked-GGUF"]
-    # The name reads first; its owner (and that it is gated) in the muted line under it.
+    # The name reads first; its owner (and that it is gated), downloads, likes and last update
+    # in the muted line under it: the one column the list shows.
     assert [_text(results, r, 0) for r in range(3)] == ["Widget-7B", "tiny", "Locked"]
     details = [results.index(r, 0).data(REPO_DETAIL_ROLE) for r in range(3)]
-    assert details == ["acme", "hearthside", "acme · gated"]
+    assert details == [
+        "acme · ↓ 1,000 · ♥ 40 · 2024-12-01",
+        "hearthside · ↓ 50 · ♥ 3 · 2025-03-01",
+        "acme · gated · ↓ 7 · ♥ 0 · 2025-01-01",
+    ]
+    view = browser.results_view
+    assert all(view.isColumnHidden(c) for c in range(1, 5))
+    qtbot.waitUntil(lambda: _columns_in_view(view))  # once the view has laid out
     # A screen reader hears the painted second line too.
-    assert results.index(2, 0).data(Qt.ItemDataRole.AccessibleTextRole) == "Locked, acme · gated"
-    # The hub's text, shown as written: the whole repo id in the tooltip.
+    assert results.index(2, 0).data(Qt.ItemDataRole.AccessibleTextRole) == (
+        "Locked, acme · gated · ↓ 7 · ♥ 0 · 2025-01-01"
+    )
+    # The hub's text, shown as written: the whole repo id and the licence in the tooltip.
     assert results.index(2, 0).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
-        "acme/Locked-GGUF"
+        "acme/Locked-GGUF\nLicense: apache-2.0"
     )
     assert [_text(results, 0, c) for c in range(1, 5)] == [
         "1,000",
@@ -429,12 +428,13 @@ def test_clicking_a_result_lists_its_files_and_shows_its_card(
 def test_the_note_column_shows_only_when_a_file_is_split_or_incomplete(
     qtbot, browser: HubBrowser, hub: FakeHub, calls: BackgroundCalls, tiny_gguf: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    """Else it would only say "★ Recommended", which the ★ in the first column marks, and
-    take the room the file names need."""
+    """Else it would be empty, and take the room the file names need; the recommendation is
+    the ★ in the first column, not words in this one."""
     hub.add_repo("acme/Plain-GGUF", {"p-Q4_0.gguf": tiny_gguf.read_bytes()})
     _open_repo(qtbot, browser, calls, "acme/Plain-GGUF")
     assert browser.files_view.isColumnHidden(4)
-    assert _text(browser.files_model, 0, 4) == "★ Recommended"  # still there for the model
+    assert _text(browser.files_model, 0, 0).startswith("★ ")
+    assert _text(browser.files_model, 0, 4) == ""
     _open_repo(qtbot, browser, calls, "acme/Widget-7B-GGUF")  # has a split file
     assert not browser.files_view.isColumnHidden(4)
 
@@ -478,6 +478,20 @@ def test_a_link_in_a_card_opens_only_after_the_user_agrees(browser: HubBrowser) 
     assert opened == [QUrl("https://example.org/model")]
     browser.card.anchorClicked.emit(QUrl("file:///etc/passwd"))  # not asked, not opened
     assert len(questions) == 2 and len(opened) == 1
+
+
+def test_the_model_page_opens_on_the_hubs_website(
+    qtbot, browser: HubBrowser, calls: BackgroundCalls, hub: FakeHub
+) -> None:  # type: ignore[no-untyped-def]
+    """A gated model says its access is granted on its web page: there was no way to it."""
+    opened: list[QUrl] = []
+    browser.open_url = lambda url: opened.append(url) or True
+    assert not browser.repo_pane.page_button.isVisible()  # no repo yet
+    _open_repo(qtbot, browser, calls, "acme/Widget-7B-GGUF")
+    button = browser.repo_pane.page_button
+    assert button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert opened == [QUrl(f"{hub.endpoint}/acme/Widget-7B-GGUF")]
 
 
 # -- downloading ----------------------------------------------------------------------------------
@@ -566,3 +580,11 @@ def test_an_unsupported_model_is_requested_once_the_user_agrees(
         browser.download_button.click()
     assert "can't load" in questions[0] and "fancy-Q4_0.gguf" in questions[0]
     assert requested.args[0].title == "fancy-Q4_0.gguf"
+
+
+def test_every_hub_problem_has_words(browser: HubBrowser) -> None:
+    """A hub that connects and then says nothing is named so, not "Could not reach"."""
+    for problem in HubProblem:
+        assert browser.problem_text(HubError(problem, ""))
+    timeout = browser.problem_text(HubError(HubProblem.TIMEOUT, ""))
+    assert "did not answer in time" in timeout and "Could not reach" not in timeout

@@ -224,7 +224,9 @@ def test_search_files_recommended_pick_and_card(
     assert files.index(recommended, 0).data(RepoFilesModel.Roles.NameRole) == (
         "Widget-7B-Q6_K-00001-of-00002.gguf"
     )
-    assert "Recommended" in _column(files, recommended, 4)
+    # The ★ marks it; its note says what else there is to say (not "2 part(s), ★ Recommended").
+    assert _column(files, recommended, 0).startswith("★ ")
+    assert _column(files, recommended, 4) == "2 part(s)"
     assert browser.selected_file() is not None
     assert all(_column(files, r, 3) == "Fits" for r in range(files.rowCount()))
     # The card is rendered, and its remote image is not (no request for it, no <img>).
@@ -272,6 +274,13 @@ def test_download_completes_and_appears_in_the_library(
     assert _column(queue.model, 0, DownloadListModel.STATE) == "Done, verified"
     assert manager.library.model.row_of(path) >= 0
     assert "download queue" not in manager.browser.files_note.text()  # no longer true
+    # The Browse list notes it is there (it said nothing, and the file was easily fetched
+    # twice), and it is still the one chosen.
+    files = manager.browser.files_model
+    assert files.index(files.row_of("tiny-F16.gguf"), 4).data() == "Downloaded"  # not "…, ★ …"
+    assert not manager.browser.files_view.isColumnHidden(4)
+    chosen = manager.browser.selected_file()
+    assert chosen is not None and chosen.name == "tiny-F16.gguf"
     # "Load now" from the banner and from the downloads tab.
     assert manager.banner.isVisibleTo(manager) and "verified" in manager.banner_label.text()
     manager.downloads.select(done.args[0])
@@ -422,11 +431,19 @@ def test_an_unfinished_download_is_listed_after_a_restart_and_resumes(  # type: 
     assert again.rowCount() == 1
     assert again.index(0, 0).data(DownloadListModel.Roles.StateRole) == "paused"
     assert again.index(0, 0).data(DownloadListModel.Roles.DoneRole) >= kept > 0
+    # Its window says so on the tab, and has it chosen: Resume is a click away (the tab said
+    # "Downloads", and every button was greyed until a row was clicked).
+    window = ModelManager(services)
+    qtbot.addWidget(window)
+    assert window.tabs.tabText(window.DOWNLOADS_TAB) == "&Downloads (1)"
+    assert window.downloads.selected_id() == download_id
+    assert window.downloads.resume_button.isEnabled()
     hub.rate = None
     fetched_before = hub.sent_bytes("Restart-Q4_0.gguf")
     try:
         with qtbot.waitSignal(services.downloads.download_finished, timeout=30_000):
-            services.downloads.resume(download_id)
+            window.downloads.resume_button.click()
+        qtbot.waitUntil(lambda: window.tabs.tabText(window.DOWNLOADS_TAB) == "&Downloads")
     finally:
         fresh.shutdown()
         thread.quit()
