@@ -12,7 +12,7 @@ switch by changing one constructor.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -57,24 +57,31 @@ class SectionPages(QWidget):
 
     def addTab(self, page: QWidget, text: str) -> int:
         """Adds ``page`` under the name ``text``; returns its index. The first is shown."""
-        item = QListWidgetItem(text, self.nav)
-        # The row's height is set here: a stylesheet's item padding is drawn but not counted
-        # in the rows' size, so padded rows overlapped.
-        item.setSizeHint(QSize(0, self.nav.fontMetrics().height() + 2 * SPACE_S))
+        QListWidgetItem(text, self.nav)
         index = self.stack.addWidget(page)
-        self.fit_nav_width()
+        self.fit_nav()
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
         return index
 
-    def fit_nav_width(self) -> None:
-        """The list is as wide as its longest name (plus the item padding), no wider."""
+    def fit_nav(self) -> None:
+        """Rows as high as a line and its padding, the list as wide as its longest name: again
+        when the text size changes (Settings › Text size applies at once)."""
         metrics = self.nav.fontMetrics()
-        longest = max(
-            (metrics.horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())),
-            default=0,
-        )
+        # Row heights are set here: a stylesheet's item padding is drawn but not counted in
+        # the rows' size, so padded rows overlapped.
+        height = metrics.height() + 2 * SPACE_S
+        longest = 0
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            item.setSizeHint(QSize(0, height))
+            longest = max(longest, metrics.horizontalAdvance(item.text()))
         self.nav.setFixedWidth(longest + 2 * SPACE_M + 2 * SPACE_S + 4)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit_nav()
 
     def count(self) -> int:
         return self.stack.count()

@@ -48,3 +48,15 @@ def test_the_list_is_as_wide_as_its_longest_name(qtbot) -> None:
     assert pages.nav.width() >= metrics.horizontalAdvance(
         "A much longer section name than the first"
     )
+
+
+def test_a_bigger_text_size_makes_the_rows_and_the_list_bigger(qtbot) -> None:
+    pages = SectionPages()
+    qtbot.addWidget(pages)
+    pages.addTab(QLabel(), "Folders and downloads")
+    height, width = pages.nav.item(0).sizeHint().height(), pages.nav.width()
+    bigger = pages.font()
+    bigger.setPointSizeF(bigger.pointSizeF() * 2)
+    pages.setFont(bigger)  # Settings › Text size, applied while the dialog is open
+    assert pages.nav.item(0).sizeHint().height() > height
+    assert pages.nav.width() > width
