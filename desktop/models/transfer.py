@@ -387,15 +387,7 @@ def download(
                     if failures > max_retries and retry.cause == RetryCause.NO_RECONNECT:
                         # The connection went and never came back: that is what to say, not
                         # "kept failing", which blames the server.
-                        import httpx2
-
-                        host = httpx2.URL(url).host
-                        raise TransferError(
-                            TransferProblem.OFFLINE,
-                            f"Could not connect to {host}; check the internet connection.",
-                            str(retry),
-                            subject=host,
-                        ) from None
+                        raise _offline(url, str(retry)) from None
                     if failures > max_retries:
                         raise TransferError(
                             TransferProblem.SERVER,
@@ -592,13 +584,7 @@ def _attempt(
     except httpx2.ConnectError as exc:
         if connected_before:
             raise _Retry(f"could not reconnect: {exc!r}", cause=RetryCause.NO_RECONNECT) from None
-        host = httpx2.URL(url).host
-        raise TransferError(
-            TransferProblem.OFFLINE,
-            f"Could not connect to {host}; check the internet connection.",
-            str(exc),
-            subject=host,
-        ) from None
+        raise _offline(url, str(exc)) from None
     except httpx2.TransportError as exc:  # dropped connection, protocol errors
         raise _Retry(f"connection lost: {exc!r}", cause=RetryCause.CONNECTION_LOST) from None
 
@@ -612,6 +598,19 @@ def _is_the_file(headers: httpx2.Headers, expected: int) -> bool:
     length = headers.get("Content-Length", "").strip()
     encoded = headers.get("Content-Encoding", "identity").strip().lower() != "identity"
     return encoded or not length.isdigit() or int(length) == expected
+
+
+def _offline(url: str, detail: str) -> TransferError:
+    """The hub at ``url`` cannot be reached at all (``detail`` for the log)."""
+    import httpx2
+
+    host = httpx2.URL(url).host
+    return TransferError(
+        TransferProblem.OFFLINE,
+        f"Could not connect to {host}; check the internet connection.",
+        detail,
+        subject=host,
+    )
 
 
 def _disk_error(exc: OSError, part: Path, remaining: int) -> TransferError:
