@@ -256,8 +256,8 @@ class Composer(ComposerCard):
         self._card_layout.addLayout(self._bottom)
         self._tab_chain: list[QWidget] = [self.editor, self.send_button]
         """Tab's order through the card: what the message will use (above the box), the box, the
-        chips, Send, the status. Never into the
-        conversation, where it would jump to a message far up and scroll there."""
+        chips, Send, the status; never into the conversation, where it would jump to a message
+        far up and scroll there."""
 
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -324,8 +324,10 @@ class Composer(ComposerCard):
         the free width."""
         self._bottom.setStretch(1, 0)
         self._bottom.insertWidget(self._bottom.count() - 1, widget, 1)
-        self._tab_chain.append(widget)  # after Send: the meter's choice shows once a
-        self._chain_tabs()  # control of the card has the focus (has_attention)
+        # In Tab's order after Send: the meter's choice shows once a control of the card has
+        # the focus (has_attention), so Send comes first.
+        self._tab_chain.append(widget)
+        self._chain_tabs()
 
     def _chain_tabs(self) -> None:
         # Added by other features after the window's other widgets were made, the chips would
