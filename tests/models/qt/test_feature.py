@@ -57,6 +57,13 @@ class FakeSession(QObject):
 
 
 @dataclass
+class Summary:
+    """The part of a conversation summary the offer reads (conversation_opened's value)."""
+
+    model_file: str
+
+
+@dataclass
 class Installed:
     shell: MainWindow
     session: FakeSession
@@ -207,10 +214,6 @@ def test_a_reopened_chat_offers_its_model(models: Installed, tmp_path: Path) -> 
     used = tmp_path / "used.gguf"
     used.write_bytes(b"GGUF")
 
-    @dataclass
-    class Summary:
-        model_file: str
-
     models.session.model_info = info(path=str(tmp_path / "loaded.gguf"))
     models.session.conversation_opened.emit(Summary(str(used)))
     assert not models.feature.offer_bar.isHidden()
@@ -225,10 +228,6 @@ def test_a_reopened_chat_on_a_servers_model_names_it_and_its_host(models: Instal
     """The offer names a server's model as the rest of the window does (model @ host), not by
     its raw locator (which a 980-pixel bar cut off in the middle of the model's path)."""
 
-    @dataclass
-    class Summary:
-        model_file: str
-
     models.session.model_info = info()
     locator = "http://localhost:8811/v1#/srv/models/gemma-3-270m-q4_k_m.gguf"
     models.session.conversation_opened.emit(Summary(locator))
@@ -242,10 +241,6 @@ def test_a_reopened_chat_on_a_servers_model_names_it_and_its_host(models: Instal
 def test_the_offer_goes_when_its_model_is_chosen_another_way(models: Installed) -> None:
     """Seen live: the chat's server model chosen in the Servers tab (or the picker) left the
     bar offering to load the model that was now loaded."""
-
-    @dataclass
-    class Summary:
-        model_file: str
 
     models.session.model_info = info()
     locator = "http://localhost:8811/v1#m.gguf"
@@ -265,10 +260,6 @@ def test_a_chat_opened_while_its_model_loads_offers_nothing(
     offer waits for the load's end and then sees the model is the chat's."""
     used = tmp_path / "used.gguf"
     used.write_bytes(b"GGUF")
-
-    @dataclass
-    class Summary:
-        model_file: str
 
     session = models.session
     session.is_loading = True
